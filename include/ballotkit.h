@@ -1,0 +1,21 @@
+/* ballotkit: accessibility kits for elections (audio ballots, braille
+ * stencils, tactile leaflets) from one ballot definition.
+ *
+ * Table of contents:
+ *   ballotkit/version.h     version macros and bk_version()
+ *   ballotkit/diag.h        status codes and diagnostics (the error type)
+ *   ballotkit/templates.h   wording, geometry and language data
+ *   ballotkit/definition.h  loading and validating election definitions
+ *   ballotkit/script.h      the ballot script every output renders
+ */
+#ifndef BALLOTKIT_H
+#define BALLOTKIT_H
+
+#include "ballotkit/common.h"
+#include "ballotkit/version.h"
+#include "ballotkit/diag.h"
+#include "ballotkit/templates.h"
+#include "ballotkit/definition.h"
+#include "ballotkit/script.h"
+
+#endif

@@ -1,0 +1,71 @@
+/* ballotkit: election definitions (format "ballotkit/1", JSON, UTF-8).
+ *
+ * bk_election_load reads and validates a definition against the format and
+ * the templates, reporting every problem it finds (not just the first) with
+ * file, line, column and JSON path. A loaded election is immutable.
+ * See docs/ballot-format.md and docs/validation-rules.md.
+ */
+#ifndef BALLOTKIT_DEFINITION_H
+#define BALLOTKIT_DEFINITION_H
+
+#include <stddef.h>
+#include "ballotkit/common.h"
+#include "ballotkit/diag.h"
+#include "ballotkit/templates.h"
+
+BK_BEGIN_DECLS
+
+typedef struct bk_election bk_election;
+
+/* Reads the definition at path and validates it against tpl (borrowed; must
+ * outlive the election). Every diagnostic goes to diags (may be NULL).
+ * Returns BK_OK and sets *out (owned by the caller) when there is no error;
+ * BK_ERR_IO when the file cannot be read, BK_ERR_INVALID when it has errors
+ * (then *out is NULL). Warnings and notes do not make a definition invalid. */
+BK_API bk_status bk_election_load(bk_election **out, const char *path,
+                                  const bk_templates *tpl, bk_diags *diags);
+
+/* The same for a definition already in memory; name is used as the file in
+ * diagnostics. data need not be NUL-terminated; it is not kept. */
+BK_API bk_status bk_election_load_buffer(bk_election **out, const char *data,
+                                         size_t size, const char *name,
+                                         const bk_templates *tpl,
+                                         bk_diags *diags);
+
+/* Accepts NULL. */
+BK_API void bk_election_free(bk_election *election);
+
+/* Identity. Strings are borrowed from the election. */
+BK_API const char *bk_election_id(const bk_election *election);
+BK_API const char *bk_election_date(const bk_election *election);
+/* The election's languages in definition order ("kk", "ru"). */
+BK_API size_t bk_election_language_count(const bk_election *election);
+BK_API const char *bk_election_language(const bk_election *election, size_t i);
+
+/* What the election contains, for summaries. */
+typedef enum bk_count_what {
+	BK_COUNT_AREAS,
+	BK_COUNT_DISTRICTS,
+	BK_COUNT_POLLING_STATIONS,
+	BK_COUNT_KITS,            /* sum of the stations' kit counts */
+	BK_COUNT_PARTIES,
+	BK_COUNT_CANDIDATES,
+	BK_COUNT_CANDIDATES_WITHDRAWN,
+	BK_COUNT_BALLOTS,
+	BK_COUNT_BALLOTS_PARTY_LIST,
+	BK_COUNT_BALLOTS_SINGLE_MANDATE,
+	BK_COUNT_POSITIONS,       /* numbered positions on all ballots */
+	BK_COUNT_DERIVED_SPELLINGS /* names whose Russian spelling was derived */
+} bk_count_what;
+BK_API size_t bk_election_count(const bk_election *election, bk_count_what what);
+
+/* Ballots in definition order. Strings are borrowed. */
+BK_API size_t bk_election_ballot_count(const bk_election *election);
+BK_API const char *bk_election_ballot_id(const bk_election *election, size_t i);
+/* Index of the ballot with this id, or (size_t)-1. */
+BK_API size_t bk_election_ballot_find(const bk_election *election,
+                                      const char *id);
+
+BK_END_DECLS
+
+#endif

@@ -1,0 +1,65 @@
+/* ballotkit: status codes and diagnostics, the one error type of the library.
+ *
+ * Every fallible call returns a bk_status and, when given a bk_diags list,
+ * appends what went wrong: a severity, a stable kind ("unknown-field"), a
+ * message a clerk can act on, and where (file, line, column, JSON path).
+ */
+#ifndef BALLOTKIT_DIAG_H
+#define BALLOTKIT_DIAG_H
+
+#include <stddef.h>
+#include "ballotkit/common.h"
+
+BK_BEGIN_DECLS
+
+typedef enum bk_status {
+	BK_OK = 0,
+	BK_ERR_NOMEM = -1,   /* out of memory */
+	BK_ERR_IO = -2,      /* a file could not be read or written */
+	BK_ERR_INVALID = -3, /* the input data is invalid (see the diagnostics) */
+	BK_ERR_USAGE = -4,   /* the caller passed a bad argument */
+	BK_ERR_NOTFOUND = -5 /* a named ballot, language or template does not exist */
+} bk_status;
+
+typedef enum bk_severity {
+	BK_NOTE = 0,
+	BK_WARNING = 1,
+	BK_ERROR = 2
+} bk_severity;
+
+/* A list of diagnostics. Opaque. */
+typedef struct bk_diags bk_diags;
+/* One diagnostic inside a list; valid while the list lives. Opaque. */
+typedef struct bk_diag bk_diag;
+
+/* Short English text for a status, e.g. "invalid data". Static string. */
+BK_API const char *bk_status_string(bk_status status);
+
+/* New empty list, or NULL when out of memory. Free with bk_diags_free. */
+BK_API bk_diags *bk_diags_create(void);
+/* Frees the list and its diagnostics. Accepts NULL. */
+BK_API void bk_diags_free(bk_diags *diags);
+
+/* Number of diagnostics in the list. */
+BK_API size_t bk_diags_count(const bk_diags *diags);
+/* Number of diagnostics of the given severity. */
+BK_API size_t bk_diags_count_severity(const bk_diags *diags, bk_severity sev);
+/* The i-th diagnostic (0-based), or NULL when out of range. Borrowed. */
+BK_API const bk_diag *bk_diags_get(const bk_diags *diags, size_t i);
+
+/* Fields of one diagnostic. Strings are borrowed from the list; file and
+ * path are "" when unknown, line and column are 0 when unknown. */
+BK_API bk_severity bk_diag_severity(const bk_diag *d);
+BK_API const char *bk_diag_kind(const bk_diag *d);
+BK_API const char *bk_diag_message(const bk_diag *d);
+BK_API const char *bk_diag_file(const bk_diag *d);
+BK_API unsigned long bk_diag_line(const bk_diag *d);
+BK_API unsigned long bk_diag_column(const bk_diag *d);
+BK_API const char *bk_diag_path(const bk_diag *d);
+
+/* "error", "warning" or "note". Static string. */
+BK_API const char *bk_severity_string(bk_severity sev);
+
+BK_END_DECLS
+
+#endif

@@ -1,0 +1,101 @@
+/* ballotkit: the ballot script, what every output renders.
+ *
+ * For one ballot and one language: the title, every segment the audio will
+ * speak, and every numbered position ("against all" last, with its own
+ * number and box). The stencil, the audio, the braille list and the leaflets
+ * take positions and wording only from here, so their numbering cannot
+ * disagree. Wording comes from templates/print/<lang>.json and
+ * templates/speech/<lang>.json.
+ */
+#ifndef BALLOTKIT_SCRIPT_H
+#define BALLOTKIT_SCRIPT_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include "ballotkit/common.h"
+#include "ballotkit/diag.h"
+#include "ballotkit/definition.h"
+#include "ballotkit/templates.h"
+
+BK_BEGIN_DECLS
+
+typedef struct bk_script bk_script;
+
+typedef enum bk_position_kind {
+	BK_POSITION_PARTY,
+	BK_POSITION_CANDIDATE,
+	BK_POSITION_AGAINST_ALL
+} bk_position_kind;
+
+typedef enum bk_position_status {
+	BK_STATUS_STANDING,
+	BK_STATUS_WITHDRAWN
+} bk_position_status;
+
+typedef enum bk_segment_kind {
+	BK_SEGMENT_TITLE,
+	BK_SEGMENT_INTRO,
+	BK_SEGMENT_INSTRUCTIONS,
+	BK_SEGMENT_POSITION,
+	BK_SEGMENT_CLOSING,
+	BK_SEGMENT_REPEAT
+} bk_segment_kind;
+
+/* Builds the script of ballot ballot_id in language lang ("kk" or "ru").
+ * election and tpl are borrowed and must outlive the script. Returns
+ * BK_ERR_NOTFOUND for an unknown ballot or a language the election does not
+ * use. *out is owned by the caller; free with bk_script_free. */
+BK_API bk_status bk_script_create(bk_script **out, const bk_election *election,
+                                  const char *ballot_id, const char *lang,
+                                  const bk_templates *tpl, bk_diags *diags);
+/* Accepts NULL. */
+BK_API void bk_script_free(bk_script *script);
+
+/* All strings below are UTF-8, borrowed from the script. */
+BK_API const char *bk_script_ballot_id(const bk_script *s);
+BK_API const char *bk_script_language(const bk_script *s);
+BK_API const char *bk_script_title(const bk_script *s);
+/* Short title for the stencil's braille line (see docs/ballot-script.md). */
+BK_API const char *bk_script_braille_title(const bk_script *s);
+/* Language of the braille title: the election's stencil title language. */
+BK_API const char *bk_script_braille_title_language(const bk_script *s);
+/* Printed marking instructions of the ballot. */
+BK_API const char *bk_script_instructions(const bk_script *s);
+/* Printed label of a withdrawn position (for the braille list). */
+BK_API const char *bk_script_withdrawn_label(const bk_script *s);
+/* Stencil geometry template id. */
+BK_API const char *bk_script_template(const bk_script *s);
+
+/* Numbered positions in ballot order; number = index + 1. */
+BK_API size_t bk_script_position_count(const bk_script *s);
+BK_API unsigned bk_script_position_number(const bk_script *s, size_t i);
+BK_API bk_position_kind bk_script_position_kind(const bk_script *s, size_t i);
+BK_API bk_position_status bk_script_position_status(const bk_script *s,
+                                                    size_t i);
+/* Party or candidate id; "" for against all. */
+BK_API const char *bk_script_position_ref(const bk_script *s, size_t i);
+/* Printed text: the party's name or the candidate's full name. */
+BK_API const char *bk_script_position_text(const bk_script *s, size_t i);
+/* Printed nominator line ("" for parties and against all). */
+BK_API const char *bk_script_position_nominator(const bk_script *s, size_t i);
+/* Text spoken for this position (pronunciations applied). */
+BK_API const char *bk_script_position_spoken(const bk_script *s, size_t i);
+/* Where its box is: sheet (0-based) and box on that sheet (0-based). */
+BK_API unsigned bk_script_position_sheet(const bk_script *s, size_t i);
+BK_API unsigned bk_script_position_box(const bk_script *s, size_t i);
+
+/* Spoken segments in order. A position segment names its position index. */
+BK_API size_t bk_script_segment_count(const bk_script *s);
+BK_API bk_segment_kind bk_script_segment_kind(const bk_script *s, size_t i);
+BK_API const char *bk_script_segment_text(const bk_script *s, size_t i);
+/* Position index of a BK_SEGMENT_POSITION segment, (size_t)-1 otherwise. */
+BK_API size_t bk_script_segment_position(const bk_script *s, size_t i);
+
+/* Writes the script as readable text (format "text") or as JSON ("json")
+ * to out. Returns BK_ERR_IO on a write error. */
+BK_API bk_status bk_script_write(const bk_script *s, const char *format,
+                                 FILE *out);
+
+BK_END_DECLS
+
+#endif

@@ -1,0 +1,404 @@
+/* The ballotkit command. It parses arguments and calls the public library
+ * API; nothing else lives here. Exit codes follow sysexits.h: 0 success,
+ * 64 usage, 65 invalid data, 66 unreadable input, 70 internal error,
+ * 78 broken templates (configuration). */
+#include <ballotkit.h>
+
+#include <jansson.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Messages are marked for translation (gettext catalogues for kk and ru
+ * are planned, docs/decisions.md). */
+#define _(s) (s)
+
+enum {
+	EXIT_USAGE = 64,
+	EXIT_DATAERR = 65,
+	EXIT_NOINPUT = 66,
+	EXIT_SOFTWARE = 70,
+	EXIT_CONFIG = 78
+};
+
+static const char *const usage_text = _(
+	"Usage: ballotkit COMMAND [OPTIONS]\n"
+	"\n"
+	"Accessibility kits for elections: audio ballots, braille stencils and\n"
+	"tactile leaflets from one ballot definition.\n"
+	"\n"
+	"Commands:\n"
+	"  validate FILE [--json]         check a definition; list every problem\n"
+	"                                 with its line, column and field, or\n"
+	"                                 summarise the election when it is valid\n"
+	"  script FILE [--ballot ID]... [--lang kk,ru] [--json]\n"
+	"                                 print the ballot script (what the audio\n"
+	"                                 says and the stencil numbers) of each\n"
+	"                                 ballot in each language\n"
+	"  templates                      list the stencil templates and how many\n"
+	"                                 positions each holds\n"
+	"  version                        print the version\n"
+	"\n"
+	"Options for every command:\n"
+	"  --templates DIR                use the templates in DIR (default:\n"
+	"                                 $BALLOTKIT_TEMPLATES or the installed ones)\n"
+	"  -h, --help                     show this help\n"
+	"  -V, --version                  show the version\n"
+	"\n"
+	"Exit codes: 0 done, 64 wrong usage, 65 invalid definition, 66 file not\n"
+	"readable, 78 templates broken.\n");
+
+typedef struct options {
+	const char *file;
+	const char *templates;
+	const char **ballots;
+	size_t nballots;
+	const char *langs;
+	bool json;
+} options;
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "ballotkit: %s %s\n%s", what, arg,
+	        _("Try 'ballotkit --help'.\n"));
+	return EXIT_USAGE;
+}
+
+static void print_diags(const bk_diags *diags, FILE *out)
+{
+	for (size_t i = 0; i < bk_diags_count(diags); i++) {
+		const bk_diag *d = bk_diags_get(diags, i);
+		if (bk_diag_line(d))
+			fprintf(out, "%s:%lu:%lu: ", bk_diag_file(d),
+			        bk_diag_line(d), bk_diag_column(d));
+		else if (*bk_diag_file(d))
+			fprintf(out, "%s: ", bk_diag_file(d));
+		fprintf(out, "%s: %s [%s]", bk_severity_string(bk_diag_severity(d)),
+		        bk_diag_message(d), bk_diag_kind(d));
+		if (*bk_diag_path(d) && strcmp(bk_diag_path(d), "$"))
+			fprintf(out, " at %s", bk_diag_path(d));
+		fputc('\n', out);
+	}
+}
+
+static json_t *diags_json(const bk_diags *diags)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < bk_diags_count(diags); i++) {
+		const bk_diag *d = bk_diags_get(diags, i);
+		json_array_append_new(arr, json_pack(
+			"{s:s, s:s, s:s, s:s, s:I, s:I, s:s}",
+			"severity", bk_severity_string(bk_diag_severity(d)),
+			"kind", bk_diag_kind(d),
+			"message", bk_diag_message(d),
+			"file", bk_diag_file(d),
+			"line", (json_int_t)bk_diag_line(d),
+			"column", (json_int_t)bk_diag_column(d),
+			"path", bk_diag_path(d)));
+	}
+	return arr;
+}
+
+static int open_templates(const options *o, bk_templates **tpl)
+{
+	bk_diags *diags = bk_diags_create();
+	bk_status st = bk_templates_open(tpl, o->templates, diags);
+	if (st != BK_OK) {
+		print_diags(diags, stderr);
+		fprintf(stderr, _("ballotkit: the templates in %s cannot be "
+		                  "used (%s); set --templates or "
+		                  "BALLOTKIT_TEMPLATES to a complete templates "
+		                  "folder\n"),
+		        o->templates ? o->templates : bk_templates_default_dir(),
+		        bk_status_string(st));
+	}
+	bk_diags_free(diags);
+	return st == BK_OK ? 0 : EXIT_CONFIG;
+}
+
+static int load(const options *o, const bk_templates *tpl,
+                bk_election **e, bk_diags *diags)
+{
+	bk_status st = bk_election_load(e, o->file, tpl, diags);
+	if (st == BK_ERR_IO)
+		return EXIT_NOINPUT;
+	if (st != BK_OK)
+		return EXIT_DATAERR;
+	return 0;
+}
+
+static json_t *summary_json(const bk_election *e)
+{
+	json_t *langs = json_array();
+	for (size_t i = 0; i < bk_election_language_count(e); i++)
+		json_array_append_new(langs,
+		                      json_string(bk_election_language(e, i)));
+#define C(w) ((json_int_t)bk_election_count(e, w))
+	return json_pack(
+		"{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+		"s:I, s:I, s:I}",
+		"election", bk_election_id(e), "date", bk_election_date(e),
+		"languages", langs,
+		"areas", C(BK_COUNT_AREAS),
+		"districts", C(BK_COUNT_DISTRICTS),
+		"polling_stations", C(BK_COUNT_POLLING_STATIONS),
+		"kits", C(BK_COUNT_KITS),
+		"parties", C(BK_COUNT_PARTIES),
+		"candidates", C(BK_COUNT_CANDIDATES),
+		"candidates_withdrawn", C(BK_COUNT_CANDIDATES_WITHDRAWN),
+		"ballots", C(BK_COUNT_BALLOTS),
+		"ballots_party_list", C(BK_COUNT_BALLOTS_PARTY_LIST),
+		"ballots_single_mandate", C(BK_COUNT_BALLOTS_SINGLE_MANDATE),
+		"positions", C(BK_COUNT_POSITIONS),
+		"derived_spellings", C(BK_COUNT_DERIVED_SPELLINGS));
+}
+
+#undef C
+static void print_summary(const bk_election *e)
+{
+#define C(w) bk_election_count(e, w)
+	printf(_("election %s (%s), languages"), bk_election_id(e),
+	       bk_election_date(e));
+	for (size_t i = 0; i < bk_election_language_count(e); i++)
+		printf("%s %s", i ? "," : "", bk_election_language(e, i));
+	printf("\n");
+	printf(_("  %zu areas, %zu districts, %zu polling stations (%zu kits)\n"),
+	       C(BK_COUNT_AREAS), C(BK_COUNT_DISTRICTS),
+	       C(BK_COUNT_POLLING_STATIONS), C(BK_COUNT_KITS));
+	printf(_("  %zu parties, %zu candidates (%zu withdrawn), %zu Russian "
+	         "spellings derived\n"),
+	       C(BK_COUNT_PARTIES), C(BK_COUNT_CANDIDATES),
+	       C(BK_COUNT_CANDIDATES_WITHDRAWN),
+	       C(BK_COUNT_DERIVED_SPELLINGS));
+	printf(_("  %zu ballots (%zu party-list, %zu single-mandate), %zu "
+	         "numbered positions\n"),
+	       C(BK_COUNT_BALLOTS), C(BK_COUNT_BALLOTS_PARTY_LIST),
+	       C(BK_COUNT_BALLOTS_SINGLE_MANDATE), C(BK_COUNT_POSITIONS));
+#undef C
+}
+
+static int cmd_validate(const options *o)
+{
+	bk_templates *tpl;
+	int rc = open_templates(o, &tpl);
+	if (rc)
+		return rc;
+	bk_diags *diags = bk_diags_create();
+	bk_election *e = NULL;
+	rc = load(o, tpl, &e, diags);
+	size_t errors = bk_diags_count_severity(diags, BK_ERROR);
+	size_t warnings = bk_diags_count_severity(diags, BK_WARNING);
+	size_t notes = bk_diags_count_severity(diags, BK_NOTE);
+	if (o->json) {
+		json_t *out = json_pack("{s:s, s:b, s:I, s:I, s:I, s:o, s:o}",
+		                        "file", o->file, "valid", rc == 0,
+		                        "errors", (json_int_t)errors,
+		                        "warnings", (json_int_t)warnings,
+		                        "notes", (json_int_t)notes,
+		                        "diagnostics", diags_json(diags),
+		                        "summary", e ? summary_json(e) : json_null());
+		char *s = json_dumps(out, JSON_INDENT(2));
+		puts(s);
+		free(s);
+		json_decref(out);
+	} else {
+		print_diags(diags, rc ? stderr : stdout);
+		if (rc == 0) {
+			printf(_("%s: valid (%zu warnings, %zu notes)\n"), o->file,
+			       warnings, notes);
+			print_summary(e);
+		} else if (rc == EXIT_DATAERR) {
+			fprintf(stderr, _("%s: invalid: %zu errors, %zu warnings\n"),
+			        o->file, errors, warnings);
+		}
+	}
+	bk_election_free(e);
+	bk_diags_free(diags);
+	bk_templates_free(tpl);
+	return rc;
+}
+
+static bool lang_wanted(const char *langs, const char *lang)
+{
+	if (!langs)
+		return true;
+	size_t n = strlen(lang);
+	for (const char *p = langs; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len == n && !strncmp(p, lang, n))
+			return true;
+		p += len + (comma ? 1 : 0);
+	}
+	return false;
+}
+
+static int cmd_script(const options *o)
+{
+	bk_templates *tpl;
+	int rc = open_templates(o, &tpl);
+	if (rc)
+		return rc;
+	bk_diags *diags = bk_diags_create();
+	bk_election *e = NULL;
+	rc = load(o, tpl, &e, diags);
+	if (rc) {
+		print_diags(diags, stderr);
+		goto done;
+	}
+	for (size_t k = 0; k < o->nballots; k++)
+		if (bk_election_ballot_find(e, o->ballots[k]) == (size_t)-1) {
+			fprintf(stderr, _("ballotkit: %s has no ballot \"%s\"\n"),
+			        o->file, o->ballots[k]);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	if (o->langs) {
+		for (const char *p = o->langs; *p;) {
+			const char *comma = strchr(p, ',');
+			size_t len = comma ? (size_t)(comma - p) : strlen(p);
+			bool known = false;
+			for (size_t i = 0; i < bk_election_language_count(e); i++)
+				if (strlen(bk_election_language(e, i)) == len &&
+				    !strncmp(p, bk_election_language(e, i), len))
+					known = true;
+			if (!known) {
+				fprintf(stderr, _("ballotkit: the election is not "
+				                  "held in \"%.*s\"\n"), (int)len, p);
+				rc = EXIT_USAGE;
+				goto done;
+			}
+			p += len + (comma ? 1 : 0);
+		}
+	}
+	bool first = true;
+	if (o->json)
+		printf("[\n");
+	for (size_t b = 0; b < bk_election_ballot_count(e); b++) {
+		const char *id = bk_election_ballot_id(e, b);
+		bool wanted = o->nballots == 0;
+		for (size_t k = 0; k < o->nballots; k++)
+			if (!strcmp(o->ballots[k], id))
+				wanted = true;
+		if (!wanted)
+			continue;
+		for (size_t l = 0; l < bk_election_language_count(e); l++) {
+			const char *lang = bk_election_language(e, l);
+			if (!lang_wanted(o->langs, lang))
+				continue;
+			bk_script *s;
+			if (bk_script_create(&s, e, id, lang, tpl, diags) != BK_OK) {
+				print_diags(diags, stderr);
+				rc = EXIT_SOFTWARE;
+				goto done;
+			}
+			if (o->json && !first)
+				printf(",\n");
+			else if (!o->json && !first)
+				printf("\n");
+			first = false;
+			if (bk_script_write(s, o->json ? "json" : "text", stdout))
+				rc = EXIT_SOFTWARE;
+			bk_script_free(s);
+		}
+	}
+	if (o->json)
+		printf("]\n");
+done:
+	bk_election_free(e);
+	bk_diags_free(diags);
+	bk_templates_free(tpl);
+	return rc;
+}
+
+static int cmd_templates(const options *o)
+{
+	bk_templates *tpl;
+	int rc = open_templates(o, &tpl);
+	if (rc)
+		return rc;
+	printf(_("stencil templates in %s:\n"), bk_templates_dir(tpl));
+	for (size_t i = 0; i < bk_templates_stencil_count(tpl); i++)
+		printf(_("  %-28s holds %zu positions\n"),
+		       bk_templates_stencil_id(tpl, i),
+		       bk_templates_stencil_capacity(tpl, i));
+	bk_templates_free(tpl);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	/* The users' locales (ru_RU, kk_KZ) write a decimal comma: numbers
+	 * in every file we write use the C conventions. */
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+
+	options o = {0};
+	const char *cmd = NULL;
+	const char **ballots = calloc((size_t)argc + 1, sizeof *ballots);
+	if (!ballots)
+		return EXIT_SOFTWARE;
+	o.ballots = ballots;
+	int rc = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage_text, stdout);
+			goto out;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("ballotkit %s\n", bk_version());
+			goto out;
+		} else if (!strcmp(a, "--json")) {
+			o.json = true;
+		} else if (!strcmp(a, "--templates") || !strcmp(a, "--ballot") ||
+		           !strcmp(a, "--lang")) {
+			if (i + 1 >= argc) {
+				rc = usage_error(_("this option needs a value:"), a);
+				goto out;
+			}
+			const char *v = argv[++i];
+			if (!strcmp(a, "--templates"))
+				o.templates = v;
+			else if (!strcmp(a, "--ballot"))
+				ballots[o.nballots++] = v;
+			else
+				o.langs = v;
+		} else if (a[0] == '-' && a[1]) {
+			rc = usage_error(_("unknown option"), a);
+			goto out;
+		} else if (!cmd) {
+			cmd = a;
+		} else if (!o.file) {
+			o.file = a;
+		} else {
+			rc = usage_error(_("unexpected argument"), a);
+			goto out;
+		}
+	}
+	if (!cmd) {
+		fputs(usage_text, stderr);
+		rc = EXIT_USAGE;
+	} else if (!strcmp(cmd, "version")) {
+		printf("ballotkit %s\n", bk_version());
+	} else if (!strcmp(cmd, "templates")) {
+		rc = o.file ? usage_error(_("unexpected argument"), o.file)
+		            : cmd_templates(&o);
+	} else if (!strcmp(cmd, "validate") || !strcmp(cmd, "script")) {
+		if (!o.file)
+			rc = usage_error(_("this command needs a definition file:"), cmd);
+		else if (!strcmp(cmd, "validate") && (o.nballots || o.langs))
+			rc = usage_error(_("--ballot and --lang are not options of"), cmd);
+		else
+			rc = !strcmp(cmd, "validate") ? cmd_validate(&o)
+			                              : cmd_script(&o);
+	} else {
+		rc = usage_error(_("unknown command"), cmd);
+	}
+out:
+	free(ballots);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = EXIT_SOFTWARE;
+	return rc;
+}

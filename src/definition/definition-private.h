@@ -1,0 +1,103 @@
+/* Private: the validated election model, read by the script stage. */
+#ifndef BK_DEFINITION_PRIVATE_H
+#define BK_DEFINITION_PRIVATE_H
+
+#include <stdbool.h>
+
+#include "ballotkit/definition.h"
+#include "templates/templates-private.h"
+#include "util/util.h"
+
+/* A text per language; NULL where not given. */
+typedef struct bk_text {
+	const char *v[BK_LANG_COUNT];
+	bool bad; /* a language was given but invalid: derive nothing */
+} bk_text;
+
+typedef enum { BK_BODY_MAZHILIS, BK_BODY_MASLIKHAT } bk_body;
+typedef enum { BK_LEVEL_NONE, BK_LEVEL_REGIONAL, BK_LEVEL_CITY,
+               BK_LEVEL_DISTRICT } bk_level;
+typedef enum { BK_DISTRICT_NATIONWIDE, BK_DISTRICT_MAZHILIS,
+               BK_DISTRICT_MASLIKHAT } bk_district_kind;
+
+typedef struct bk_area {
+	const char *id;
+	bk_text name;
+} bk_area;
+
+typedef struct bk_district {
+	const char *id;
+	bk_district_kind kind;
+	bk_level level;
+	long number; /* 0 when not given */
+	bk_text name;
+} bk_district;
+
+typedef struct bk_station {
+	const char *id;
+	long kits;
+} bk_station;
+
+typedef struct bk_party {
+	const char *id;
+	bk_text name, short_name, pronunciation, leaflet;
+} bk_party;
+
+typedef struct bk_candidate {
+	const char *id;
+	bk_text surname, given_name, patronymic, pronunciation, leaflet;
+	long birth_year;
+	long party; /* index into parties, -1 when self-nominated */
+	bool withdrawn;
+} bk_candidate;
+
+typedef struct bk_ballot {
+	const char *id;
+	bk_body body;
+	bk_level level;
+	int kind; /* BK_KIND_* */
+	long district;
+	bk_text name, short_name;
+	long *options; /* indexes into parties or candidates */
+	size_t noptions;
+	bool against_all;
+	const bk_stencil_tpl *tpl;
+	double offset_x, offset_y, box_w, box_h, pitch; /* overrides, 0 = none */
+	const char *colour;
+	bool two_sided;
+} bk_ballot;
+
+struct bk_election {
+	bk_arena arena;
+	const bk_templates *tpl;
+	const char *id, *date;
+	int year;
+	bk_text name;
+	int langs[BK_LANG_COUNT];
+	size_t nlangs;
+	bk_area *areas;
+	size_t nareas;
+	bk_district *districts;
+	size_t ndistricts;
+	bk_station *stations;
+	size_t nstations;
+	bk_party *parties;
+	size_t nparties;
+	bk_candidate *candidates;
+	size_t ncandidates;
+	bk_ballot *ballots;
+	size_t nballots;
+	size_t derived_spellings;
+	/* production settings (defaults filled in) */
+	const char *braille_table[BK_LANG_COUNT];
+	const char *braille_profile;
+	int stencil_title_lang;
+	long speech_rate;
+	double loudness_lufs;
+	const char **outputs;
+	size_t noutputs;
+};
+
+bool bk_election_has_lang(const bk_election *e, int lang);
+
+#endif

@@ -1,0 +1,1459 @@
+/* Loading and validating election definitions. See docs/ballot-format.md
+ * and docs/validation-rules.md; every check here has its kind and location
+ * documented there. */
+#include "definition/definition-private.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag/diag-private.h"
+#include "json/jcheck.h"
+
+enum coll { C_AREAS, C_DISTRICTS, C_PARTIES, C_CANDIDATES, C_COUNT };
+static const char *const coll_key[C_COUNT] = {"areas", "districts", "parties",
+                                               "candidates"};
+static const char *const coll_what[C_COUNT] = {"area", "district", "party",
+                                                "candidate"};
+
+typedef struct pref {
+	const char *id;
+	const char *path;
+	int coll;
+	long *out;
+} pref;
+
+typedef struct idx_entry {
+	const char *id;
+	size_t index;
+} idx_entry;
+
+typedef struct ctx {
+	jdoc *d;
+	bk_election *e;
+	const bk_templates *tpl;
+	bool langs_known;
+	pref *refs;
+	size_t nrefs, caprefs;
+	idx_entry *index[C_COUNT];
+	size_t nindex[C_COUNT];
+} ctx;
+
+enum text_mode { TEXT_FULL, TEXT_PARTIAL, TEXT_NAME };
+
+static const char *const lang_names[BK_LANG_COUNT] = {"Kazakh (kk)",
+                                                      "Russian (ru)"};
+
+bool bk_election_has_lang(const bk_election *e, int lang)
+{
+	for (size_t i = 0; i < e->nlangs; i++)
+		if (e->langs[i] == lang)
+			return true;
+	return false;
+}
+
+/* ---- small value helpers (all at the path of the member) ---- */
+
+static json_t *member(ctx *c, json_t *obj, const char *key, size_t *old)
+{
+	json_t *v = json_object_get(obj, key);
+	if (v)
+		*old = jdoc_push_key(c->d, key);
+	return v;
+}
+
+static bool get_int(ctx *c, json_t *obj, const char *key, long lo, long hi,
+                    long *out)
+{
+	size_t old;
+	json_t *v = member(c, obj, key, &old);
+	if (!v)
+		return false;
+	bool ok = false;
+	if (jc_type(c->d, v, JSON_INTEGER, key)) {
+		json_int_t n = json_integer_value(v);
+		if (n < lo || n > hi)
+			jdoc_report(c->d, BK_ERROR, "bad-value", false,
+			            "%s must be between %ld and %ld, not %lld", key,
+			            lo, hi, (long long)n);
+		else {
+			*out = (long)n;
+			ok = true;
+		}
+	}
+	jdoc_pop(c->d, old);
+	return ok;
+}
+
+static bool get_bool(ctx *c, json_t *obj, const char *key, bool *out)
+{
+	size_t old;
+	json_t *v = member(c, obj, key, &old);
+	if (!v)
+		return false;
+	bool ok = jc_type(c->d, v, JSON_TRUE, key);
+	if (ok)
+		*out = json_is_true(v);
+	jdoc_pop(c->d, old);
+	return ok;
+}
+
+/* Returns the index of the value in values, or -1. */
+static int get_enum(ctx *c, json_t *obj, const char *key,
+                    const char *const *values)
+{
+	size_t old;
+	json_t *v = member(c, obj, key, &old);
+	if (!v)
+		return -1;
+	int r = -1;
+	if (jc_type(c->d, v, JSON_STRING, key)) {
+		const char *s = json_string_value(v);
+		for (int i = 0; values[i]; i++)
+			if (!strcmp(s, values[i]))
+				r = i;
+		if (r < 0) {
+			bk_buf list = {0};
+			for (int i = 0; values[i]; i++)
+				bk_buf_printf(&list, "%s\"%s\"", i ? ", " : "",
+				              values[i]);
+			jdoc_report(c->d, BK_ERROR, "bad-value", false,
+			            "%s \"%s\" is not one of %s", key, s,
+			            bk_buf_str(&list));
+			bk_buf_free(&list);
+		}
+	}
+	jdoc_pop(c->d, old);
+	return r;
+}
+
+static const char *get_id(ctx *c, json_t *obj, const char *what)
+{
+	size_t old;
+	json_t *v = member(c, obj, "id", &old);
+	if (!v)
+		return NULL;
+	const char *s = jc_id(c->d, v, what);
+	jdoc_pop(c->d, old);
+	return s ? bk_arena_strdup(&c->e->arena, s) : NULL;
+}
+
+/* Records a reference at the current path, resolved once all collections
+ * are read. */
+static void add_ref(ctx *c, json_t *v, int coll, long *out, const char *what)
+{
+	*out = -1;
+	if (!jc_type(c->d, v, JSON_STRING, what))
+		return;
+	if (c->nrefs == c->caprefs) {
+		c->caprefs = c->caprefs ? c->caprefs * 2 : 64;
+		c->refs = bk_xrealloc(c->refs, c->caprefs * sizeof *c->refs);
+	}
+	pref *r = &c->refs[c->nrefs++];
+	r->id = bk_arena_strdup(&c->e->arena, json_string_value(v));
+	r->path = bk_arena_strdup(&c->e->arena, jdoc_path(c->d));
+	r->coll = coll;
+	r->out = out;
+}
+
+static void get_ref(ctx *c, json_t *obj, const char *key, int coll, long *out)
+{
+	size_t old;
+	*out = -1;
+	json_t *v = member(c, obj, key, &old);
+	if (!v)
+		return;
+	add_ref(c, v, coll, out, key);
+	jdoc_pop(c->d, old);
+}
+
+/* ---- scripts of words ---- */
+
+/* Finds a word (maximal run of letters) that mixes Latin and Cyrillic.
+ * Returns true and sets *w, *wn to it. */
+static bool mixed_word(const char *s, const char **w, size_t *wn)
+{
+	size_t n = strlen(s), i = 0, start = 0;
+	bool lat = false, cyr = false, in = false;
+	while (i <= n) {
+		uint32_t cp = 0;
+		size_t l = i < n ? bk_utf8_decode(s + i, n - i, &cp) : 1;
+		if (!l)
+			l = 1;
+		bool isl = i < n && bk_cp_is_latin_letter(cp);
+		bool isc = i < n && bk_cp_is_cyrillic_letter(cp);
+		if (isl || isc) {
+			if (!in) {
+				in = true;
+				start = i;
+				lat = cyr = false;
+			}
+			lat |= isl;
+			cyr |= isc;
+		} else if (in) {
+			in = false;
+			if (lat && cyr) {
+				*w = s + start;
+				*wn = i - start;
+				return true;
+			}
+		}
+		i += l;
+	}
+	return false;
+}
+
+static bool has_latin_word(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t l = bk_utf8_decode(s + i, n - i, &cp);
+		if (!l)
+			return false;
+		if (bk_cp_is_latin_letter(cp))
+			return true;
+		i += l;
+	}
+	return false;
+}
+
+/* Checks a text value at the current path. */
+static bool check_string(ctx *c, json_t *v, const char *what)
+{
+	if (!jc_type(c->d, v, JSON_STRING, what))
+		return false;
+	const char *s = json_string_value(v);
+	if (bk_str_blank(s)) {
+		jdoc_report(c->d, BK_ERROR, "empty-text", false,
+		            "%s is empty; write the text", what);
+		return false;
+	}
+	const char *w;
+	size_t wn;
+	if (mixed_word(s, &w, &wn)) {
+		jdoc_report(c->d, BK_ERROR, "mixed-script", false,
+		            "the word \"%.*s\" in %s mixes Latin and Cyrillic "
+		            "letters (a Latin letter typed for a Cyrillic one?); "
+		            "braille and speech would be wrong",
+		            (int)wn, w, what);
+		return false;
+	}
+	return true;
+}
+
+/* Reads a per-language text at the current path. */
+static void parse_text(ctx *c, json_t *v, bk_text *out, enum text_mode mode,
+                       const char *what)
+{
+	memset(out, 0, sizeof *out);
+	if (!jc_type(c->d, v, JSON_OBJECT, what))
+		return;
+	const char *key;
+	json_t *x;
+	json_object_foreach(v, key, x) {
+		size_t old = jdoc_push_key(c->d, key);
+		int l = bk_lang_index(key);
+		if (l < 0) {
+			jdoc_report(c->d, BK_ERROR, "unknown-field", true,
+			            "\"%s\" is not a language of ballotkit; use "
+			            "\"kk\" or \"ru\"", key);
+		} else if (check_string(c, x, what)) {
+			out->v[l] = bk_arena_strdup(&c->e->arena,
+			                            json_string_value(x));
+		} else {
+			out->bad = true;
+		}
+		jdoc_pop(c->d, old);
+	}
+	if (!c->langs_known || mode == TEXT_PARTIAL)
+		return;
+	bool any = json_object_get(v, "kk") || json_object_get(v, "ru");
+	for (size_t i = 0; i < c->e->nlangs; i++) {
+		int l = c->e->langs[i];
+		if (json_object_get(v, bk_lang_codes[l]))
+			continue;
+		if (mode == TEXT_NAME && any)
+			continue; /* derived later */
+		jdoc_report(c->d, BK_ERROR, "missing-language", false,
+		            "%s has no %s text; every text needs each language "
+		            "of the election", what, lang_names[l]);
+	}
+}
+
+static void get_text(ctx *c, json_t *obj, const char *key, bk_text *out,
+                     enum text_mode mode, const char *what)
+{
+	size_t old;
+	memset(out, 0, sizeof *out);
+	json_t *v = member(c, obj, key, &old);
+	if (!v)
+		return;
+	parse_text(c, v, out, mode, what);
+	jdoc_pop(c->d, old);
+}
+
+/* ---- election ---- */
+
+static bool valid_date(const char *s, int *year)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m < 1 || m > 12 || d < 1)
+		return false;
+	int dim = days[m - 1];
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		dim = 29;
+	if (d > dim)
+		return false;
+	*year = y;
+	return true;
+}
+
+static void parse_election(ctx *c, json_t *o)
+{
+	static const jc_field f[] = {{"id", true}, {"date", true},
+	                             {"name", true}, {"languages", true},
+	                             {NULL, false}};
+	bk_election *e = c->e;
+	if (!jc_type(c->d, o, JSON_OBJECT, "election"))
+		return;
+	jc_fields(c->d, o, f, "the election");
+	e->id = get_id(c, o, "the election id");
+	size_t old;
+	json_t *v = member(c, o, "date", &old);
+	if (v) {
+		if (jc_type(c->d, v, JSON_STRING, "date")) {
+			if (!valid_date(json_string_value(v), &e->year))
+				jdoc_report(c->d, BK_ERROR, "bad-value", false,
+				            "the date \"%s\" is not a real date "
+				            "written YYYY-MM-DD",
+				            json_string_value(v));
+			else
+				e->date = bk_arena_strdup(&e->arena,
+				                          json_string_value(v));
+		}
+		jdoc_pop(c->d, old);
+	}
+	v = member(c, o, "languages", &old);
+	if (v) {
+		if (jc_type(c->d, v, JSON_ARRAY, "languages")) {
+			size_t i;
+			json_t *x;
+			bool all_ok = json_array_size(v) > 0;
+			if (!json_array_size(v))
+				jdoc_report(c->d, BK_ERROR, "bad-value", false,
+				            "languages must list at least one "
+				            "language (\"kk\", \"ru\")");
+			json_array_foreach(v, i, x) {
+				size_t o2 = jdoc_push_index(c->d, i);
+				if (!jc_type(c->d, x, JSON_STRING, "a language")) {
+					all_ok = false;
+				} else {
+					int l = bk_lang_index(json_string_value(x));
+					if (l < 0) {
+						all_ok = false;
+						jdoc_report(c->d, BK_ERROR, "bad-value",
+						            false, "\"%s\" is not a language "
+						            "of ballotkit; use \"kk\" or "
+						            "\"ru\"", json_string_value(x));
+					} else if (bk_election_has_lang(e, l)) {
+						jdoc_report(c->d, BK_ERROR, "bad-value",
+						            false, "the language \"%s\" is "
+						            "listed twice",
+						            json_string_value(x));
+					} else {
+						e->langs[e->nlangs++] = l;
+					}
+				}
+				jdoc_pop(c->d, o2);
+			}
+			c->langs_known = all_ok;
+		}
+		jdoc_pop(c->d, old);
+	}
+	get_text(c, o, "name", &e->name, TEXT_FULL, "the election name");
+}
+
+/* ---- collections ---- */
+
+typedef void (*item_fn)(ctx *c, json_t *o, size_t i);
+
+static size_t parse_array(ctx *c, json_t *root, const char *key, item_fn fn,
+                          const char *what)
+{
+	size_t old;
+	json_t *v = member(c, root, key, &old);
+	if (!v)
+		return 0;
+	size_t n = 0;
+	if (jc_type(c->d, v, JSON_ARRAY, key)) {
+		n = json_array_size(v);
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) {
+			size_t o2 = jdoc_push_index(c->d, i);
+			if (jc_type(c->d, x, JSON_OBJECT, what))
+				fn(c, x, i);
+			jdoc_pop(c->d, o2);
+		}
+	}
+	jdoc_pop(c->d, old);
+	return n;
+}
+
+static const char *const area_kinds[] = {"country", "region", "city",
+                                         "district", NULL};
+static void parse_area(ctx *c, json_t *o, size_t i)
+{
+	static const jc_field f[] = {{"id", true}, {"kind", true},
+	                             {"name", true}, {"parent", false},
+	                             {NULL, false}};
+	static long parent_sink;
+	bk_area *a = &c->e->areas[i];
+	jc_fields(c->d, o, f, "an area");
+	a->id = get_id(c, o, "an area id");
+	get_enum(c, o, "kind", area_kinds);
+	get_text(c, o, "name", &a->name, TEXT_FULL, "the area name");
+	get_ref(c, o, "parent", C_AREAS, &parent_sink);
+}
+
+static const char *const district_kinds[] = {"nationwide", "mazhilis",
+                                             "maslikhat", NULL};
+static const char *const levels[] = {"regional", "city", "district", NULL};
+
+/* level: required when needed, refused otherwise. Returns BK_LEVEL_*. */
+static bk_level get_level(ctx *c, json_t *o, bool needed, bool known,
+                          const char *what)
+{
+	json_t *v = json_object_get(o, "level");
+	if (!known)
+		return v ? (bk_level)(get_enum(c, o, "level", levels) + 1)
+		         : BK_LEVEL_NONE;
+	if (needed && !v) {
+		jdoc_report(c->d, BK_ERROR, "missing-field", false,
+		            "%s of a maslikhat needs the field \"level\" "
+		            "(regional, city or district)", what);
+		return BK_LEVEL_NONE;
+	}
+	if (!needed && v) {
+		size_t old = jdoc_push_key(c->d, "level");
+		jdoc_report(c->d, BK_ERROR, "unexpected-field", true,
+		            "only a maslikhat %s has a level; remove \"level\"",
+		            what);
+		jdoc_pop(c->d, old);
+		return BK_LEVEL_NONE;
+	}
+	return v ? (bk_level)(get_enum(c, o, "level", levels) + 1)
+	         : BK_LEVEL_NONE;
+}
+
+static void parse_district(ctx *c, json_t *o, size_t i)
+{
+	static const jc_field f[] = {{"id", true}, {"kind", true},
+	                             {"name", true}, {"level", false},
+	                             {"number", false}, {"area", false},
+	                             {NULL, false}};
+	static long area_sink;
+	bk_district *d = &c->e->districts[i];
+	jc_fields(c->d, o, f, "a district");
+	d->id = get_id(c, o, "a district id");
+	int k = get_enum(c, o, "kind", district_kinds);
+	d->kind = k < 0 ? BK_DISTRICT_NATIONWIDE : (bk_district_kind)k;
+	d->level = get_level(c, o, k == BK_DISTRICT_MASLIKHAT, k >= 0,
+	                     "district");
+	if (k < 0)
+		d->kind = (bk_district_kind)-1;
+	get_int(c, o, "number", 1, 99999, &d->number);
+	get_text(c, o, "name", &d->name, TEXT_FULL, "the district name");
+	get_ref(c, o, "area", C_AREAS, &area_sink);
+}
+
+static void parse_station(ctx *c, json_t *o, size_t i)
+{
+	static const jc_field f[] = {{"id", true}, {"number", true},
+	                             {"districts", true}, {"name", false},
+	                             {"area", false}, {"abroad", false},
+	                             {"kits", false}, {NULL, false}};
+	static long area_sink;
+	bk_station *s = &c->e->stations[i];
+	jc_fields(c->d, o, f, "a polling station");
+	s->id = get_id(c, o, "a polling station id");
+	long number;
+	get_int(c, o, "number", 1, 99999, &number);
+	bk_text name;
+	get_text(c, o, "name", &name, TEXT_FULL, "the polling station name");
+	get_ref(c, o, "area", C_AREAS, &area_sink);
+	bool abroad;
+	get_bool(c, o, "abroad", &abroad);
+	s->kits = 1;
+	get_int(c, o, "kits", 1, 1000, &s->kits);
+	size_t old;
+	json_t *v = member(c, o, "districts", &old);
+	if (v) {
+		if (jc_type(c->d, v, JSON_ARRAY, "districts")) {
+			if (!json_array_size(v))
+				jdoc_report(c->d, BK_ERROR, "bad-value", false,
+				            "a polling station must vote in at "
+				            "least one district");
+			long *sinks = bk_arena_alloc(&c->e->arena,
+			                             (json_array_size(v) + 1) *
+			                             sizeof(long));
+			size_t k;
+			json_t *x;
+			json_array_foreach(v, k, x) {
+				size_t o2 = jdoc_push_index(c->d, k);
+				add_ref(c, x, C_DISTRICTS, &sinks[k], "a district");
+				jdoc_pop(c->d, o2);
+			}
+		}
+		jdoc_pop(c->d, old);
+	}
+}
+
+static void parse_party(ctx *c, json_t *o, size_t i)
+{
+	static const jc_field f[] = {{"id", true}, {"name", true},
+	                             {"short_name", false},
+	                             {"pronunciation", false},
+	                             {"leaflet", false}, {NULL, false}};
+	bk_party *p = &c->e->parties[i];
+	jc_fields(c->d, o, f, "a party");
+	p->id = get_id(c, o, "a party id");
+	get_text(c, o, "name", &p->name, TEXT_FULL, "the party name");
+	get_text(c, o, "short_name", &p->short_name, TEXT_FULL,
+	         "the party's short name");
+	get_text(c, o, "pronunciation", &p->pronunciation, TEXT_PARTIAL,
+	         "the pronunciation");
+	get_text(c, o, "leaflet", &p->leaflet, TEXT_FULL, "the leaflet text");
+}
+
+static const char *const statuses[] = {"standing", "withdrawn", NULL};
+static void parse_candidate(ctx *c, json_t *o, size_t i)
+{
+	static const jc_field f[] = {{"id", true}, {"surname", true},
+	                             {"given_name", true},
+	                             {"birth_year", true}, {"patronymic", false},
+	                             {"party", false}, {"self_nominated", false},
+	                             {"pronunciation", false},
+	                             {"leaflet", false}, {"status", false},
+	                             {NULL, false}};
+	bk_candidate *k = &c->e->candidates[i];
+	jc_fields(c->d, o, f, "a candidate");
+	k->id = get_id(c, o, "a candidate id");
+	get_text(c, o, "surname", &k->surname, TEXT_NAME, "the surname");
+	get_text(c, o, "given_name", &k->given_name, TEXT_NAME,
+	         "the given name");
+	get_text(c, o, "patronymic", &k->patronymic, TEXT_NAME,
+	         "the patronymic");
+	k->birth_year = 0;
+	if (get_int(c, o, "birth_year", 1900, 2100, &k->birth_year) &&
+	    c->e->year && k->birth_year > c->e->year) {
+		size_t old = jdoc_push_key(c->d, "birth_year");
+		jdoc_report(c->d, BK_ERROR, "bad-value", false,
+		            "the birth year %ld is after the election (%d)",
+		            k->birth_year, c->e->year);
+		jdoc_pop(c->d, old);
+	}
+	json_t *party = json_object_get(o, "party");
+	json_t *self = json_object_get(o, "self_nominated");
+	k->party = -1;
+	if (party)
+		get_ref(c, o, "party", C_PARTIES, &k->party);
+	if (self) {
+		size_t old = jdoc_push_key(c->d, "self_nominated");
+		if (party)
+			jdoc_report(c->d, BK_ERROR, "unexpected-field", true,
+			            "a candidate is nominated by a party or "
+			            "self-nominated, not both; remove one");
+		else if (jc_type(c->d, self, JSON_TRUE, "self_nominated") &&
+		         !json_is_true(self))
+			jdoc_report(c->d, BK_ERROR, "bad-value", false,
+			            "self_nominated can only be true; for a "
+			            "party's candidate write \"party\" instead");
+		jdoc_pop(c->d, old);
+	}
+	if (!party && !self)
+		jdoc_report(c->d, BK_ERROR, "missing-field", false,
+		            "a candidate needs \"party\" (the nominating "
+		            "party's id) or \"self_nominated\": true");
+	get_text(c, o, "pronunciation", &k->pronunciation, TEXT_PARTIAL,
+	         "the pronunciation");
+	get_text(c, o, "leaflet", &k->leaflet, TEXT_FULL, "the leaflet text");
+	k->withdrawn = get_enum(c, o, "status", statuses) == 1;
+}
+
+static const char *const bodies[] = {"mazhilis", "maslikhat", NULL};
+static const char *const ballot_kinds[] = {"party-list", "single-mandate",
+                                           NULL};
+
+static void get_override(ctx *c, json_t *o, const char *key, double lo,
+                         double hi, double *out)
+{
+	size_t old;
+	json_t *v = member(c, o, key, &old);
+	if (!v)
+		return;
+	if (jc_type(c->d, v, JSON_REAL, key)) {
+		double x = json_number_value(v);
+		if (x < lo || x > hi)
+			jdoc_report(c->d, BK_ERROR, "bad-value", false,
+			            "%s must be between %g and %g mm", key, lo,
+			            hi);
+		else
+			*out = x;
+	}
+	jdoc_pop(c->d, old);
+}
+
+static void parse_ballot(ctx *c, json_t *o, size_t i)
+{
+	static const jc_field f[] = {{"id", true}, {"body", true},
+	                             {"kind", true}, {"district", true},
+	                             {"options", true}, {"level", false},
+	                             {"name", false}, {"short_name", false},
+	                             {"against_all", false}, {"paper", false},
+	                             {"colour", false}, {"two_sided", false},
+	                             {NULL, false}};
+	bk_ballot *b = &c->e->ballots[i];
+	jc_fields(c->d, o, f, "a ballot");
+	b->id = get_id(c, o, "a ballot id");
+	int body = get_enum(c, o, "body", bodies);
+	b->body = body < 0 ? BK_BODY_MAZHILIS : (bk_body)body;
+	b->level = get_level(c, o, body == BK_BODY_MASLIKHAT, body >= 0,
+	                     "ballot");
+	int kind = get_enum(c, o, "kind", ballot_kinds);
+	b->kind = kind < 0 ? 0 : (kind == 0 ? BK_KIND_PARTY_LIST
+	                                    : BK_KIND_SINGLE_MANDATE);
+	if (body < 0)
+		b->kind = 0; /* no consistency checks on an unknown body */
+	get_ref(c, o, "district", C_DISTRICTS, &b->district);
+	get_text(c, o, "name", &b->name, TEXT_FULL, "the ballot name");
+	get_text(c, o, "short_name", &b->short_name, TEXT_FULL,
+	         "the ballot's short name");
+	b->against_all = true;
+	get_bool(c, o, "against_all", &b->against_all);
+	b->two_sided = true;
+	get_bool(c, o, "two_sided", &b->two_sided);
+
+	size_t old;
+	json_t *v = member(c, o, "colour", &old);
+	if (v) {
+		if (jc_type(c->d, v, JSON_STRING, "colour")) {
+			const char *s = json_string_value(v);
+			bool ok = *s != '\0';
+			if (s[0] == '#') {
+				ok = strlen(s) == 7;
+				for (int k = 1; ok && k < 7; k++)
+					ok = strchr("0123456789abcdefABCDEF", s[k]) != NULL;
+			} else {
+				for (const char *p = s; ok && *p; p++)
+					ok = *p >= 'a' && *p <= 'z';
+			}
+			if (!ok)
+				jdoc_report(c->d, BK_ERROR, "bad-value", false,
+				            "colour \"%s\" must be a lower-case "
+				            "colour name (\"blue\") or #RRGGBB", s);
+			else
+				b->colour = bk_arena_strdup(&c->e->arena, s);
+		}
+		jdoc_pop(c->d, old);
+	}
+
+	v = member(c, o, "paper", &old);
+	if (v) {
+		static const jc_field pf[] = {{"template", false},
+		                              {"overrides", false},
+		                              {NULL, false}};
+		if (jc_type(c->d, v, JSON_OBJECT, "paper")) {
+			jc_fields(c->d, v, pf, "paper");
+			size_t o2;
+			json_t *t = member(c, v, "template", &o2);
+			if (t) {
+				if (jc_type(c->d, t, JSON_STRING, "template")) {
+					const char *tid = json_string_value(t);
+					b->tpl = bk_templates_stencil_find(c->tpl, tid);
+					if (!b->tpl) {
+						bk_buf list = {0};
+						for (size_t k = 0; k < c->tpl->nstencils; k++)
+							bk_buf_printf(&list, "%s%s",
+							              k ? ", " : "",
+							              c->tpl->stencils[k].id);
+						jdoc_report(c->d, BK_ERROR,
+						            "dangling-reference", false,
+						            "there is no stencil template "
+						            "\"%s\" (templates: %s)", tid,
+						            bk_buf_str(&list));
+						bk_buf_free(&list);
+					} else if (b->kind && !(b->tpl->kinds & b->kind)) {
+						jdoc_report(c->d, BK_ERROR, "inconsistent",
+						            false, "the template \"%s\" is "
+						            "not for %s ballots", tid,
+						            ballot_kinds[kind]);
+					}
+				}
+				jdoc_pop(c->d, o2);
+			}
+			json_t *ov = member(c, v, "overrides", &o2);
+			if (ov) {
+				static const jc_field of[] = {
+					{"offset_x", false}, {"offset_y", false},
+					{"box_width", false}, {"box_height", false},
+					{"pitch", false}, {NULL, false}};
+				if (jc_type(c->d, ov, JSON_OBJECT, "overrides")) {
+					jc_fields(c->d, ov, of, "overrides");
+					get_override(c, ov, "offset_x", -20, 20, &b->offset_x);
+					get_override(c, ov, "offset_y", -20, 20, &b->offset_y);
+					get_override(c, ov, "box_width", 4, 40, &b->box_w);
+					get_override(c, ov, "box_height", 4, 40, &b->box_h);
+					get_override(c, ov, "pitch", 5, 60, &b->pitch);
+				}
+				jdoc_pop(c->d, o2);
+			}
+		}
+		jdoc_pop(c->d, old);
+	}
+
+	v = member(c, o, "options", &old);
+	if (v) {
+		if (jc_type(c->d, v, JSON_ARRAY, "options")) {
+			size_t n = json_array_size(v);
+			if (!n)
+				jdoc_report(c->d, BK_ERROR, "bad-value", false,
+				            "a ballot needs at least one option");
+			b->noptions = n;
+			b->options = bk_arena_alloc(&c->e->arena,
+			                            (n + 1) * sizeof(long));
+			size_t k;
+			json_t *x;
+			json_array_foreach(v, k, x) {
+				size_t o2 = jdoc_push_index(c->d, k);
+				b->options[k] = -1;
+				if (kind >= 0)
+					add_ref(c, x, kind == 0 ? C_PARTIES
+					                        : C_CANDIDATES,
+					        &b->options[k], "an option");
+				else
+					jc_type(c->d, x, JSON_STRING, "an option");
+				jdoc_pop(c->d, o2);
+			}
+		}
+		jdoc_pop(c->d, old);
+	}
+}
+
+static const char *const outputs[] = {
+	"audio-wav", "audio-flac", "audio-ogg", "audio-opus", "audio-mp3",
+	"audio-daisy", "stencil-pdf", "stencil-swell-pdf", "stencil-svg",
+	"stencil-png", "braille-list-pdf", "braille-list-brf",
+	"braille-list-pef", "braille-list-txt", "leaflet-pdf", "leaflet-brf",
+	"leaflet-pef", "large-print-pdf", NULL};
+/* Formats built when the definition names none. */
+static const char *const default_outputs[] = {
+	"audio-wav", "stencil-pdf", "stencil-swell-pdf", "stencil-svg",
+	"braille-list-pdf", "braille-list-brf", "braille-list-pef",
+	"leaflet-pdf", "large-print-pdf", NULL};
+
+static bool table_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr("_.,-", *s)))
+			return false;
+	return true;
+}
+
+static void parse_production(ctx *c, json_t *o)
+{
+	static const jc_field f[] = {{"braille", false}, {"speech", false},
+	                             {"outputs", false}, {NULL, false}};
+	bk_election *e = c->e;
+	if (!jc_type(c->d, o, JSON_OBJECT, "production"))
+		return;
+	jc_fields(c->d, o, f, "production");
+	size_t old;
+	json_t *br = member(c, o, "braille", &old);
+	if (br) {
+		static const jc_field bf[] = {{"tables", false},
+		                              {"profile", false},
+		                              {"stencil_title_language", false},
+		                              {NULL, false}};
+		if (jc_type(c->d, br, JSON_OBJECT, "braille")) {
+			jc_fields(c->d, br, bf, "braille");
+			size_t o2;
+			json_t *t = member(c, br, "tables", &o2);
+			if (t) {
+				static const jc_field tf[] = {{"kk", false},
+				                              {"ru", false},
+				                              {NULL, false}};
+				if (jc_type(c->d, t, JSON_OBJECT, "tables")) {
+					jc_fields(c->d, t, tf, "tables");
+					for (int l = 0; l < BK_LANG_COUNT; l++) {
+						size_t o3;
+						json_t *x = member(c, t, bk_lang_codes[l], &o3);
+						if (!x)
+							continue;
+						if (jc_type(c->d, x, JSON_STRING, "a table")) {
+							if (!table_name_ok(json_string_value(x)))
+								jdoc_report(c->d, BK_ERROR, "bad-value",
+								            false, "a braille table "
+								            "list is file names "
+								            "separated by commas");
+							else
+								e->braille_table[l] = bk_arena_strdup(
+									&e->arena, json_string_value(x));
+						}
+						jdoc_pop(c->d, o3);
+					}
+				}
+				jdoc_pop(c->d, o2);
+			}
+			json_t *p = member(c, br, "profile", &o2);
+			if (p) {
+				const char *s = jc_id(c->d, p, "the braille profile");
+				if (s)
+					e->braille_profile = bk_arena_strdup(&e->arena, s);
+				jdoc_pop(c->d, o2);
+			}
+			static const char *const lang_values[] = {"kk", "ru", NULL};
+			int l = get_enum(c, br, "stencil_title_language", lang_values);
+			if (l >= 0) {
+				if (c->langs_known && !bk_election_has_lang(e, l)) {
+					size_t o3 = jdoc_push_key(c->d, "stencil_title_language");
+					jdoc_report(c->d, BK_ERROR, "bad-value", false,
+					            "\"%s\" is not a language of this "
+					            "election", bk_lang_codes[l]);
+					jdoc_pop(c->d, o3);
+				} else {
+					e->stencil_title_lang = l;
+				}
+			}
+		}
+		jdoc_pop(c->d, old);
+	}
+	json_t *sp = member(c, o, "speech", &old);
+	if (sp) {
+		static const jc_field sf[] = {{"rate", false},
+		                              {"loudness_lufs", false},
+		                              {NULL, false}};
+		if (jc_type(c->d, sp, JSON_OBJECT, "speech")) {
+			jc_fields(c->d, sp, sf, "speech");
+			get_int(c, sp, "rate", 80, 450, &e->speech_rate);
+			size_t o2;
+			json_t *x = member(c, sp, "loudness_lufs", &o2);
+			if (x) {
+				if (jc_type(c->d, x, JSON_REAL, "loudness_lufs")) {
+					double v = json_number_value(x);
+					if (v < -40 || v > -5)
+						jdoc_report(c->d, BK_ERROR, "bad-value", false,
+						            "loudness_lufs must be between "
+						            "-40 and -5");
+					else
+						e->loudness_lufs = v;
+				}
+				jdoc_pop(c->d, o2);
+			}
+		}
+		jdoc_pop(c->d, old);
+	}
+	json_t *out = member(c, o, "outputs", &old);
+	if (out) {
+		if (jc_type(c->d, out, JSON_ARRAY, "outputs")) {
+			size_t n = json_array_size(out), k;
+			json_t *x;
+			e->outputs = bk_arena_alloc(&e->arena, (n + 1) * sizeof(char *));
+			e->noutputs = 0;
+			json_array_foreach(out, k, x) {
+				size_t o2 = jdoc_push_index(c->d, k);
+				if (jc_type(c->d, x, JSON_STRING, "an output")) {
+					const char *s = json_string_value(x);
+					const char *known = NULL;
+					for (size_t q = 0; outputs[q]; q++)
+						if (!strcmp(outputs[q], s))
+							known = outputs[q];
+					bool dup = false;
+					for (size_t q = 0; q < e->noutputs; q++)
+						if (known && !strcmp(e->outputs[q], known))
+							dup = true;
+					if (!known)
+						jdoc_report(c->d, BK_ERROR, "bad-value", false,
+						            "\"%s\" is not an output format of "
+						            "ballotkit", s);
+					else if (dup)
+						jdoc_report(c->d, BK_ERROR, "bad-value", false,
+						            "\"%s\" is listed twice", s);
+					else
+						e->outputs[e->noutputs++] = known;
+				}
+				jdoc_pop(c->d, o2);
+			}
+		}
+		jdoc_pop(c->d, old);
+	}
+}
+
+/* ---- cross-checks ---- */
+
+static int cmp_idx(const void *a, const void *b)
+{
+	const idx_entry *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	if (c)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static const char *item_id(const bk_election *e, int coll, size_t i)
+{
+	switch (coll) {
+	case C_AREAS: return e->areas[i].id;
+	case C_DISTRICTS: return e->districts[i].id;
+	case C_PARTIES: return e->parties[i].id;
+	default: return e->candidates[i].id;
+	}
+}
+
+static size_t coll_size(const bk_election *e, int coll)
+{
+	switch (coll) {
+	case C_AREAS: return e->nareas;
+	case C_DISTRICTS: return e->ndistricts;
+	case C_PARTIES: return e->nparties;
+	default: return e->ncandidates;
+	}
+}
+
+static void index_ids(ctx *c, int coll, const char *key, const char *what,
+                      size_t n, const char *(*get)(const bk_election *, size_t))
+{
+	idx_entry *ix = bk_xmalloc((n ? n : 1) * sizeof *ix);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *id = get(c->e, i);
+		if (id) {
+			ix[m].id = id;
+			ix[m].index = i;
+			m++;
+		}
+	}
+	qsort(ix, m, sizeof *ix, cmp_idx);
+	for (size_t k = 1; k < m; k++) {
+		if (strcmp(ix[k].id, ix[k - 1].id))
+			continue;
+		size_t first = k - 1;
+		while (first > 0 && !strcmp(ix[first - 1].id, ix[k].id))
+			first--;
+		bk_buf p = {0};
+		bk_buf_printf(&p, "$.%s[%zu].id", key, ix[k].index);
+		jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR, "duplicate-id",
+		               false, "the %s id \"%s\" is already used by "
+		               "%s[%zu]; ids must be unique", what, ix[k].id, key,
+		               ix[first].index);
+		bk_buf_free(&p);
+	}
+	if (coll >= 0) {
+		c->index[coll] = ix;
+		c->nindex[coll] = m;
+	} else {
+		free(ix);
+	}
+}
+
+static long lookup(ctx *c, int coll, const char *id)
+{
+	size_t lo = 0, hi = c->nindex[coll];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(c->index[coll][mid].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->nindex[coll] && !strcmp(c->index[coll][lo].id, id))
+		return (long)c->index[coll][lo].index;
+	return -1;
+}
+
+static const char *get_area_id(const bk_election *e, size_t i) { return e->areas[i].id; }
+static const char *get_district_id(const bk_election *e, size_t i) { return e->districts[i].id; }
+static const char *get_station_id(const bk_election *e, size_t i) { return e->stations[i].id; }
+static const char *get_party_id(const bk_election *e, size_t i) { return e->parties[i].id; }
+static const char *get_candidate_id(const bk_election *e, size_t i) { return e->candidates[i].id; }
+static const char *get_ballot_id(const bk_election *e, size_t i) { return e->ballots[i].id; }
+
+static void resolve_refs(ctx *c)
+{
+	for (size_t k = 0; k < c->nrefs; k++) {
+		pref *r = &c->refs[k];
+		long i = lookup(c, r->coll, r->id);
+		*r->out = i;
+		if (i < 0) {
+			const char *other = NULL;
+			for (int q = 0; q < C_COUNT && !other; q++)
+				if (q != r->coll && lookup(c, q, r->id) >= 0)
+					other = coll_what[q];
+			if (other)
+				jdoc_report_at(c->d, r->path, BK_ERROR,
+				               "dangling-reference", false,
+				               "\"%s\" is a %s, but a %s is expected "
+				               "here", r->id, other, coll_what[r->coll]);
+			else
+				jdoc_report_at(c->d, r->path, BK_ERROR,
+				               "dangling-reference", false,
+				               "there is no %s with the id \"%s\" in "
+				               "\"%s\"", coll_what[r->coll], r->id,
+				               coll_key[r->coll]);
+		}
+	}
+	(void)item_id;
+	(void)coll_size;
+}
+
+/* Collation by the Kazakh alphabet. */
+static int kk_compare(const bk_templates *tpl, const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b), i = 0, j = 0;
+	while (i < na && j < nb) {
+		uint32_t ca, cb;
+		size_t la = bk_utf8_decode(a + i, na - i, &ca);
+		size_t lb = bk_utf8_decode(b + j, nb - j, &cb);
+		if (!la || !lb)
+			return strcmp(a + i, b + j);
+		ca = bk_cp_lower(ca);
+		cb = bk_cp_lower(cb);
+		size_t ra = bk_kk_rank(tpl, ca), rb = bk_kk_rank(tpl, cb);
+		unsigned long ka = ra ? 10 + ra : (ca == ' ' || ca == '-') ? 1 : 1000 + ca;
+		unsigned long kb = rb ? 10 + rb : (cb == ' ' || cb == '-') ? 1 : 1000 + cb;
+		if (ka != kb)
+			return ka < kb ? -1 : 1;
+		i += la;
+		j += lb;
+	}
+	return (i < na) - (j < nb);
+}
+
+static void sort_key(const bk_candidate *k, bk_buf *b)
+{
+	bk_buf_truncate(b, 0);
+	bk_buf_add(b, k->surname.v[BK_LANG_KK] ? k->surname.v[BK_LANG_KK] : "");
+	bk_buf_addc(b, ' ');
+	bk_buf_add(b, k->given_name.v[BK_LANG_KK] ? k->given_name.v[BK_LANG_KK] : "");
+	bk_buf_addc(b, ' ');
+	bk_buf_add(b, k->patronymic.v[BK_LANG_KK] ? k->patronymic.v[BK_LANG_KK] : "");
+}
+
+static const char *transliterate(ctx *c, const char *kk)
+{
+	bk_buf out = {0};
+	size_t n = strlen(kk), i = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t l = bk_utf8_decode(kk + i, n - i, &cp);
+		if (!l)
+			l = 1;
+		char key[5] = {0};
+		memcpy(key, kk + i, l);
+		const char *r = json_string_value(
+			json_object_get(c->tpl->kk_to_ru, key));
+		if (r)
+			bk_buf_add(&out, r);
+		else
+			bk_buf_addn(&out, kk + i, l);
+		i += l;
+	}
+	const char *s = bk_arena_strdup(&c->e->arena, bk_buf_str(&out));
+	bk_buf_free(&out);
+	return s;
+}
+
+static void derive_name(ctx *c, size_t ci, const char *field, bk_text *t)
+{
+	bk_election *e = c->e;
+	bool any = t->v[BK_LANG_KK] || t->v[BK_LANG_RU];
+	if (!any || t->bad)
+		return;
+	bk_buf p = {0};
+	bk_buf_printf(&p, "$.candidates[%zu].%s", ci, field);
+	if (bk_election_has_lang(e, BK_LANG_RU) && !t->v[BK_LANG_RU]) {
+		t->v[BK_LANG_RU] = transliterate(c, t->v[BK_LANG_KK]);
+		e->derived_spellings++;
+		jdoc_report_at(c->d, bk_buf_str(&p), BK_NOTE, "derived-spelling",
+		               false, "Russian spelling \"%s\" derived from "
+		               "\"%s\" (templates/language/kk.json); give \"ru\" "
+		               "to choose it yourself", t->v[BK_LANG_RU],
+		               t->v[BK_LANG_KK]);
+	}
+	if (bk_election_has_lang(e, BK_LANG_KK) && !t->v[BK_LANG_KK]) {
+		t->v[BK_LANG_KK] = t->v[BK_LANG_RU];
+		jdoc_report_at(c->d, bk_buf_str(&p), BK_NOTE, "derived-spelling",
+		               false, "Kazakh spelling taken from the Russian "
+		               "\"%s\"; give \"kk\" if it differs",
+		               t->v[BK_LANG_RU]);
+	}
+	bk_buf_free(&p);
+}
+
+static void warn_latin(ctx *c, const char *coll, size_t i, const char *field,
+                       const bk_text *t, const bk_text *pron)
+{
+	for (size_t q = 0; q < c->e->nlangs; q++) {
+		int l = c->e->langs[q];
+		if (!t->v[l] || pron->v[l] || !has_latin_word(t->v[l]))
+			continue;
+		bk_buf p = {0};
+		bk_buf_printf(&p, "$.%s[%zu].%s.%s", coll, i, field,
+		              bk_lang_codes[l]);
+		jdoc_report_at(c->d, bk_buf_str(&p), BK_WARNING,
+		               "no-pronunciation", false,
+		               "\"%s\" is written in Latin letters but has no %s "
+		               "pronunciation; the voice would read it with "
+		               "English rules", t->v[l], lang_names[l]);
+		bk_buf_free(&p);
+	}
+}
+
+static const char *const ballot_kind_names[] = {"", "party-list",
+                                                 "single-mandate"};
+
+static void check_ballots(ctx *c)
+{
+	bk_election *e = c->e;
+	bk_buf a = {0}, b = {0}, p = {0};
+	for (size_t i = 0; i < e->nballots; i++) {
+		bk_ballot *bl = &e->ballots[i];
+		/* body and kind against the district */
+		if (bl->district >= 0 && bl->kind) {
+			const bk_district *d = &e->districts[bl->district];
+			const char *why = NULL;
+			if ((int)d->kind < 0)
+				why = NULL;
+			else if (bl->body == BK_BODY_MAZHILIS &&
+			         bl->kind == BK_KIND_PARTY_LIST &&
+			         d->kind != BK_DISTRICT_NATIONWIDE)
+				why = "a Mazhilis party-list ballot belongs to the "
+				      "nationwide district";
+			else if (bl->body == BK_BODY_MAZHILIS &&
+			         bl->kind == BK_KIND_SINGLE_MANDATE &&
+			         d->kind != BK_DISTRICT_MAZHILIS)
+				why = "a Mazhilis single-mandate ballot belongs to a "
+				      "Mazhilis district";
+			else if (bl->body == BK_BODY_MASLIKHAT &&
+			         (d->kind != BK_DISTRICT_MASLIKHAT ||
+			          (bl->level && d->level != bl->level)))
+				why = "a maslikhat ballot belongs to a maslikhat "
+				      "district of the same level";
+			if (why) {
+				bk_buf_truncate(&p, 0);
+				bk_buf_printf(&p, "$.ballots[%zu].district", i);
+				jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR,
+				               "inconsistent", false,
+				               "%s; the district \"%s\" does not "
+				               "match", why, d->id);
+			}
+		}
+		/* duplicate options */
+		for (size_t k = 0; k < bl->noptions; k++) {
+			if (bl->options[k] < 0)
+				continue;
+			for (size_t q = 0; q < k; q++) {
+				if (bl->options[q] == bl->options[k]) {
+					bk_buf_truncate(&p, 0);
+					bk_buf_printf(&p, "$.ballots[%zu].options[%zu]",
+					              i, k);
+					jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR,
+					               "duplicate-option", false,
+					               "this option is already listed "
+					               "as option %zu of the ballot",
+					               q + 1);
+					break;
+				}
+			}
+		}
+		/* capacity: choose a template when none is named */
+		size_t positions = bl->noptions + (bl->against_all ? 1 : 0);
+		bk_buf_truncate(&p, 0);
+		bk_buf_printf(&p, "$.ballots[%zu].options", i);
+		if (!bl->tpl && bl->kind && bl->noptions) {
+			const bk_stencil_tpl *best = NULL;
+			for (size_t k = 0; k < c->tpl->nstencils; k++) {
+				const bk_stencil_tpl *t = &c->tpl->stencils[k];
+				if ((t->kinds & bl->kind) && t->capacity >= positions &&
+				    (!best || t->capacity < best->capacity))
+					best = t;
+			}
+			if (!best)
+				jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR,
+				               "too-many-options", false,
+				               "%zu positions (with against all) do "
+				               "not fit any stencil template for %s "
+				               "ballots", positions,
+				               ballot_kind_names[bl->kind]);
+			bl->tpl = best;
+		} else if (bl->tpl && positions > bl->tpl->capacity) {
+			jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR,
+			               "too-many-options", false,
+			               "%zu positions (with against all) do not fit "
+			               "the template \"%s\", which holds %zu; choose "
+			               "a larger template", positions, bl->tpl->id,
+			               bl->tpl->capacity);
+		}
+		/* Kazakh alphabetical order of single-mandate candidates */
+		if (bl->kind == BK_KIND_SINGLE_MANDATE) {
+			for (size_t k = 1; k < bl->noptions; k++) {
+				long x = bl->options[k - 1], y = bl->options[k];
+				if (x < 0 || y < 0 ||
+				    !e->candidates[x].surname.v[BK_LANG_KK] ||
+				    !e->candidates[y].surname.v[BK_LANG_KK] ||
+				    !e->candidates[x].given_name.v[BK_LANG_KK] ||
+				    !e->candidates[y].given_name.v[BK_LANG_KK])
+					continue;
+				sort_key(&e->candidates[x], &a);
+				sort_key(&e->candidates[y], &b);
+				if (kk_compare(c->tpl, bk_buf_str(&a),
+				               bk_buf_str(&b)) > 0) {
+					bk_buf_truncate(&p, 0);
+					bk_buf_printf(&p, "$.ballots[%zu].options[%zu]",
+					              i, k);
+					jdoc_report_at(c->d, bk_buf_str(&p), BK_WARNING,
+					               "not-alphabetical", false,
+					               "\"%s\" comes before \"%s\" in the "
+					               "Kazakh alphabet; single-mandate "
+					               "ballots list candidates "
+					               "alphabetically (check the printed "
+					               "order)", bk_buf_str(&b),
+					               bk_buf_str(&a));
+				}
+			}
+		}
+	}
+	bk_buf_free(&a);
+	bk_buf_free(&b);
+	bk_buf_free(&p);
+}
+
+static void validate(ctx *c)
+{
+	bk_election *e = c->e;
+	json_t *root = c->d->root;
+	static const jc_field top[] = {
+		{"format", true}, {"election", true}, {"districts", true},
+		{"ballots", true}, {"areas", false}, {"polling_stations", false},
+		{"parties", false}, {"candidates", false}, {"production", false},
+		{NULL, false}};
+	if (!jc_type(c->d, root, JSON_OBJECT, "the definition"))
+		return;
+	jc_fields(c->d, root, top, "the definition");
+	size_t old;
+	json_t *v = member(c, root, "format", &old);
+	if (v) {
+		if (jc_type(c->d, v, JSON_STRING, "format") &&
+		    strcmp(json_string_value(v), "ballotkit/1"))
+			jdoc_report(c->d, BK_ERROR, "bad-value", false,
+			            "format \"%s\" is not one this ballotkit "
+			            "reads; write \"ballotkit/1\"",
+			            json_string_value(v));
+		jdoc_pop(c->d, old);
+	}
+	v = member(c, root, "election", &old);
+	if (v) {
+		parse_election(c, v);
+		jdoc_pop(c->d, old);
+	}
+
+#define ALLOC_COLL(key, field, nfield)                                        \
+	do {                                                                  \
+		json_t *a_ = json_object_get(root, key);                      \
+		e->nfield = json_is_array(a_) ? json_array_size(a_) : 0;      \
+		e->field = bk_arena_alloc(&e->arena,                          \
+		                          (e->nfield + 1) * sizeof *e->field); \
+		memset(e->field, 0, (e->nfield + 1) * sizeof *e->field);      \
+	} while (0)
+	ALLOC_COLL("areas", areas, nareas);
+	ALLOC_COLL("districts", districts, ndistricts);
+	ALLOC_COLL("polling_stations", stations, nstations);
+	ALLOC_COLL("parties", parties, nparties);
+	ALLOC_COLL("candidates", candidates, ncandidates);
+	ALLOC_COLL("ballots", ballots, nballots);
+#undef ALLOC_COLL
+	parse_array(c, root, "areas", parse_area, "an area");
+	parse_array(c, root, "districts", parse_district, "a district");
+	parse_array(c, root, "polling_stations", parse_station,
+	            "a polling station");
+	parse_array(c, root, "parties", parse_party, "a party");
+	parse_array(c, root, "candidates", parse_candidate, "a candidate");
+	parse_array(c, root, "ballots", parse_ballot, "a ballot");
+	v = member(c, root, "production", &old);
+	if (v) {
+		parse_production(c, v);
+		jdoc_pop(c->d, old);
+	}
+
+	index_ids(c, C_AREAS, "areas", "area", e->nareas, get_area_id);
+	index_ids(c, C_DISTRICTS, "districts", "district", e->ndistricts,
+	          get_district_id);
+	index_ids(c, -1, "polling_stations", "polling station", e->nstations,
+	          get_station_id);
+	index_ids(c, C_PARTIES, "parties", "party", e->nparties, get_party_id);
+	index_ids(c, C_CANDIDATES, "candidates", "candidate", e->ncandidates,
+	          get_candidate_id);
+	index_ids(c, -1, "ballots", "ballot", e->nballots, get_ballot_id);
+	resolve_refs(c);
+
+	for (size_t i = 0; i < e->ncandidates; i++) {
+		bk_candidate *k = &e->candidates[i];
+		warn_latin(c, "candidates", i, "surname", &k->surname,
+		           &k->pronunciation);
+		warn_latin(c, "candidates", i, "given_name", &k->given_name,
+		           &k->pronunciation);
+		warn_latin(c, "candidates", i, "patronymic", &k->patronymic,
+		           &k->pronunciation);
+		derive_name(c, i, "surname", &k->surname);
+		derive_name(c, i, "given_name", &k->given_name);
+		derive_name(c, i, "patronymic", &k->patronymic);
+	}
+	for (size_t i = 0; i < e->nparties; i++) {
+		bk_party *p = &e->parties[i];
+		warn_latin(c, "parties", i, "name", &p->name, &p->pronunciation);
+		warn_latin(c, "parties", i, "short_name", &p->short_name,
+		           &p->pronunciation);
+	}
+	check_ballots(c);
+}
+
+bk_status bk_election_load_buffer(bk_election **out, const char *data,
+                                  size_t size, const char *name,
+                                  const bk_templates *tpl, bk_diags *diags)
+{
+	if (!out || (!data && size) || !tpl)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	jdoc d;
+	bk_election *e = bk_xcalloc(1, sizeof *e);
+	e->tpl = tpl;
+	int parsed = jdoc_parse(&d, data ? data : "", size, name, diags);
+	if (parsed == 0) {
+		ctx c = {.d = &d, .e = e, .tpl = tpl};
+		validate(&c);
+		free(c.refs);
+		for (int q = 0; q < C_COUNT; q++)
+			free(c.index[q]);
+	}
+	jdoc_finish(&d, diags);
+	size_t errors = d.errors;
+	jdoc_free(&d);
+	if (errors) {
+		bk_election_free(e);
+		return BK_ERR_INVALID;
+	}
+	/* defaults of the production settings */
+	if (!e->braille_table[BK_LANG_KK])
+		e->braille_table[BK_LANG_KK] = "kk.utb";
+	if (!e->braille_table[BK_LANG_RU])
+		e->braille_table[BK_LANG_RU] = "ru-litbrl.ctb";
+	if (!e->braille_profile)
+		e->braille_profile = "marburg-medium";
+	if (!e->speech_rate)
+		e->speech_rate = 150;
+	if (!e->loudness_lufs)
+		e->loudness_lufs = -16.0;
+	if (!e->outputs) {
+		e->outputs = (const char **)default_outputs;
+		for (e->noutputs = 0; default_outputs[e->noutputs]; e->noutputs++)
+			;
+	}
+	if (!bk_election_has_lang(e, e->stencil_title_lang))
+		e->stencil_title_lang = e->langs[0];
+	*out = e;
+	return BK_OK;
+}
+
+bk_status bk_election_load(bk_election **out, const char *path,
+                           const bk_templates *tpl, bk_diags *diags)
+{
+	if (!out || !path || !tpl)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	char *data;
+	size_t size;
+	if (bk_read_file(path, &data, &size)) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+		             "cannot read the definition: %s", strerror(errno));
+		return BK_ERR_IO;
+	}
+	bk_status st = bk_election_load_buffer(out, data, size, path, tpl, diags);
+	free(data);
+	return st;
+}
+
+void bk_election_free(bk_election *e)
+{
+	if (!e)
+		return;
+	bk_arena_free(&e->arena);
+	free(e);
+}
+
+const char *bk_election_id(const bk_election *e) { return e->id; }
+const char *bk_election_date(const bk_election *e) { return e->date; }
+size_t bk_election_language_count(const bk_election *e) { return e->nlangs; }
+
+const char *bk_election_language(const bk_election *e, size_t i)
+{
+	return i < e->nlangs ? bk_lang_codes[e->langs[i]] : NULL;
+}
+
+size_t bk_election_count(const bk_election *e, bk_count_what what)
+{
+	size_t n = 0;
+	switch (what) {
+	case BK_COUNT_AREAS: return e->nareas;
+	case BK_COUNT_DISTRICTS: return e->ndistricts;
+	case BK_COUNT_POLLING_STATIONS: return e->nstations;
+	case BK_COUNT_KITS:
+		for (size_t i = 0; i < e->nstations; i++)
+			n += (size_t)e->stations[i].kits;
+		return n;
+	case BK_COUNT_PARTIES: return e->nparties;
+	case BK_COUNT_CANDIDATES: return e->ncandidates;
+	case BK_COUNT_CANDIDATES_WITHDRAWN:
+		for (size_t i = 0; i < e->ncandidates; i++)
+			n += e->candidates[i].withdrawn;
+		return n;
+	case BK_COUNT_BALLOTS: return e->nballots;
+	case BK_COUNT_BALLOTS_PARTY_LIST:
+	case BK_COUNT_BALLOTS_SINGLE_MANDATE:
+		for (size_t i = 0; i < e->nballots; i++)
+			n += e->ballots[i].kind ==
+			     (what == BK_COUNT_BALLOTS_PARTY_LIST
+			              ? BK_KIND_PARTY_LIST : BK_KIND_SINGLE_MANDATE);
+		return n;
+	case BK_COUNT_POSITIONS:
+		for (size_t i = 0; i < e->nballots; i++)
+			n += e->ballots[i].noptions + e->ballots[i].against_all;
+		return n;
+	case BK_COUNT_DERIVED_SPELLINGS: return e->derived_spellings;
+	}
+	return 0;
+}
+
+size_t bk_election_ballot_count(const bk_election *e) { return e->nballots; }
+
+const char *bk_election_ballot_id(const bk_election *e, size_t i)
+{
+	return i < e->nballots ? e->ballots[i].id : NULL;
+}
+
+size_t bk_election_ballot_find(const bk_election *e, const char *id)
+{
+	for (size_t i = 0; i < e->nballots; i++)
+		if (!strcmp(e->ballots[i].id, id))
+			return i;
+	return (size_t)-1;
+}

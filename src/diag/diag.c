@@ -1,0 +1,116 @@
+#include "diag/diag-private.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "util/util.h"
+
+struct bk_diag {
+	bk_severity severity;
+	char *kind;
+	char *message;
+	char *file;
+	char *path;
+	unsigned long line, column;
+};
+
+struct bk_diags {
+	bk_diag *items;
+	size_t count, cap;
+};
+
+const char *bk_status_string(bk_status status)
+{
+	switch (status) {
+	case BK_OK: return "success";
+	case BK_ERR_NOMEM: return "out of memory";
+	case BK_ERR_IO: return "input/output error";
+	case BK_ERR_INVALID: return "invalid data";
+	case BK_ERR_USAGE: return "invalid argument";
+	case BK_ERR_NOTFOUND: return "not found";
+	}
+	return "unknown status";
+}
+
+const char *bk_severity_string(bk_severity sev)
+{
+	switch (sev) {
+	case BK_NOTE: return "note";
+	case BK_WARNING: return "warning";
+	case BK_ERROR: return "error";
+	}
+	return "error";
+}
+
+bk_diags *bk_diags_create(void)
+{
+	return calloc(1, sizeof(bk_diags));
+}
+
+void bk_diags_free(bk_diags *diags)
+{
+	if (!diags)
+		return;
+	for (size_t i = 0; i < diags->count; i++) {
+		bk_diag *d = &diags->items[i];
+		free(d->kind);
+		free(d->message);
+		free(d->file);
+		free(d->path);
+	}
+	free(diags->items);
+	free(diags);
+}
+
+void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
+                  const char *file, unsigned long line, unsigned long column,
+                  const char *path, const char *fmt, ...)
+{
+	if (!diags)
+		return;
+	if (diags->count == diags->cap) {
+		diags->cap = diags->cap ? diags->cap * 2 : 16;
+		diags->items = bk_xrealloc(diags->items,
+		                           diags->cap * sizeof(bk_diag));
+	}
+	bk_buf msg = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	bk_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	bk_diag *d = &diags->items[diags->count++];
+	d->severity = sev;
+	d->kind = bk_xstrdup(kind ? kind : "");
+	d->message = bk_buf_steal(&msg);
+	d->file = bk_xstrdup(file ? file : "");
+	d->path = bk_xstrdup(path ? path : "");
+	d->line = line;
+	d->column = column;
+}
+
+size_t bk_diags_count(const bk_diags *diags)
+{
+	return diags ? diags->count : 0;
+}
+
+size_t bk_diags_count_severity(const bk_diags *diags, bk_severity sev)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < bk_diags_count(diags); i++)
+		if (diags->items[i].severity == sev)
+			n++;
+	return n;
+}
+
+const bk_diag *bk_diags_get(const bk_diags *diags, size_t i)
+{
+	return diags && i < diags->count ? &diags->items[i] : NULL;
+}
+
+bk_severity bk_diag_severity(const bk_diag *d) { return d->severity; }
+const char *bk_diag_kind(const bk_diag *d) { return d->kind; }
+const char *bk_diag_message(const bk_diag *d) { return d->message; }
+const char *bk_diag_file(const bk_diag *d) { return d->file; }
+unsigned long bk_diag_line(const bk_diag *d) { return d->line; }
+unsigned long bk_diag_column(const bk_diag *d) { return d->column; }
+const char *bk_diag_path(const bk_diag *d) { return d->path; }

@@ -1,0 +1,487 @@
+#include "json/jdoc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag/diag-private.h"
+
+struct jdoc_pending {
+	bk_severity sev;
+	bool at_key;
+	char *kind;
+	char *path;
+	char *msg;
+	size_t seq;
+	unsigned long line, column;
+};
+
+static void line_col(const jdoc *d, size_t off, unsigned long *line,
+                     unsigned long *col)
+{
+	unsigned long l = 1;
+	size_t ls = d->start;
+	for (size_t i = d->start; i < off && i < d->len; i++) {
+		if (d->text[i] == '\n') {
+			l++;
+			ls = i + 1;
+		}
+	}
+	*line = l;
+	*col = (unsigned long)bk_utf8_count(d->text + ls, off - ls) + 1;
+}
+
+int jdoc_parse(jdoc *d, const char *data, size_t size, const char *name,
+               bk_diags *diags)
+{
+	memset(d, 0, sizeof *d);
+	d->name = bk_xstrdup(name ? name : "");
+	d->text = bk_xstrndup(data, size);
+	d->len = size;
+	if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		d->start = 3;
+
+	size_t valid = d->start + bk_utf8_valid_prefix(d->text + d->start,
+	                                               size - d->start);
+	if (valid < size) {
+		unsigned long line, col;
+		line_col(d, valid, &line, &col);
+		bk_diags_add(diags, BK_ERROR, "utf8", d->name, line, col, "$",
+		             "the file is not valid UTF-8 (byte 0x%02X); save it "
+		             "as UTF-8 text",
+		             (unsigned)(unsigned char)d->text[valid]);
+		d->errors++;
+		return -1;
+	}
+	if (memchr(d->text + d->start, '\0', size - d->start)) {
+		size_t off = (size_t)((char *)memchr(d->text + d->start, '\0',
+		                                     size - d->start) - d->text);
+		unsigned long line, col;
+		line_col(d, off, &line, &col);
+		bk_diags_add(diags, BK_ERROR, "syntax", d->name, line, col, "$",
+		             "invalid JSON: the file contains a NUL byte");
+		d->errors++;
+		return -1;
+	}
+
+	json_error_t err;
+	d->root = json_loadb(d->text + d->start, size - d->start, 0, &err);
+	if (!d->root) {
+		/* jansson's position counts the bytes it has read, which is
+		 * just past the offending character. */
+		size_t off = d->start + (err.position > 0 ? (size_t)err.position - 1 : 0);
+		if (off > size)
+			off = size;
+		unsigned long line, col;
+		line_col(d, off, &line, &col);
+		bk_diags_add(diags, BK_ERROR, "syntax", d->name, line, col, "$",
+		             "invalid JSON: %s", err.text);
+		d->errors++;
+		return -1;
+	}
+	bk_buf_add(&d->path, "$");
+	return 0;
+}
+
+void jdoc_free(jdoc *d)
+{
+	for (size_t i = 0; i < d->npending; i++) {
+		free(d->pending[i].kind);
+		free(d->pending[i].path);
+		free(d->pending[i].msg);
+	}
+	free(d->pending);
+	json_decref(d->root);
+	bk_buf_free(&d->path);
+	free(d->text);
+	free(d->name);
+	memset(d, 0, sizeof *d);
+}
+
+static bool plain_key(const char *k)
+{
+	if (!((*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') || *k == '_'))
+		return false;
+	for (k++; *k; k++)
+		if (!((*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') ||
+		      (*k >= '0' && *k <= '9') || *k == '_'))
+			return false;
+	return true;
+}
+
+void jdoc_path_append_key(bk_buf *b, const char *key)
+{
+	if (plain_key(key)) {
+		bk_buf_addc(b, '.');
+		bk_buf_add(b, key);
+	} else {
+		bk_buf_addc(b, '[');
+		bk_buf_add_json_string(b, key);
+		bk_buf_addc(b, ']');
+	}
+}
+
+size_t jdoc_push_key(jdoc *d, const char *key)
+{
+	size_t old = d->path.len;
+	jdoc_path_append_key(&d->path, key);
+	return old;
+}
+
+size_t jdoc_push_index(jdoc *d, size_t i)
+{
+	size_t old = d->path.len;
+	bk_buf_printf(&d->path, "[%zu]", i);
+	return old;
+}
+
+void jdoc_pop(jdoc *d, size_t len)
+{
+	bk_buf_truncate(&d->path, len);
+}
+
+const char *jdoc_path(const jdoc *d)
+{
+	return bk_buf_str(&d->path);
+}
+
+static jdoc_pending *add_pending(jdoc *d, const char *path, bk_severity sev,
+                                 const char *kind, bool at_key)
+{
+	if (d->npending == d->cappending) {
+		d->cappending = d->cappending ? d->cappending * 2 : 16;
+		d->pending = bk_xrealloc(d->pending,
+		                         d->cappending * sizeof *d->pending);
+	}
+	jdoc_pending *p = &d->pending[d->npending];
+	p->sev = sev;
+	p->at_key = at_key;
+	p->kind = bk_xstrdup(kind);
+	p->path = bk_xstrdup(path);
+	p->msg = NULL;
+	p->seq = d->npending;
+	p->line = p->column = 0;
+	d->npending++;
+	if (sev == BK_ERROR)
+		d->errors++;
+	return p;
+}
+
+static void vreport(jdoc *d, const char *path, bk_severity sev,
+                    const char *kind, bool at_key, const char *fmt, va_list ap)
+{
+	jdoc_pending *p = add_pending(d, path, sev, kind, at_key);
+	bk_buf msg = {0};
+	bk_buf_vprintf(&msg, fmt, ap);
+	p->msg = bk_buf_steal(&msg);
+}
+
+void jdoc_report(jdoc *d, bk_severity sev, const char *kind, bool at_key,
+                 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(d, jdoc_path(d), sev, kind, at_key, fmt, ap);
+	va_end(ap);
+}
+
+void jdoc_report_at(jdoc *d, const char *path, bk_severity sev,
+                    const char *kind, bool at_key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(d, path, sev, kind, at_key, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the locating scanner ---------------------------------------------
+ * The text is known to be valid JSON (jansson accepted it), so the scanner
+ * only tracks positions and paths. */
+
+typedef struct scanner {
+	jdoc *d;
+	size_t i;              /* byte offset */
+	unsigned long line;
+	size_t line_start;     /* byte offset of the current line */
+	bk_buf path;
+	jdoc_pending **sorted; /* pending sorted by (path, at_key) */
+	size_t nsorted;
+} scanner;
+
+static unsigned long sc_col(const scanner *s)
+{
+	return (unsigned long)bk_utf8_count(s->d->text + s->line_start,
+	                                    s->i - s->line_start) + 1;
+}
+
+static void sc_ws(scanner *s)
+{
+	const char *t = s->d->text;
+	while (s->i < s->d->len) {
+		char c = t[s->i];
+		if (c == '\n') {
+			s->line++;
+			s->line_start = s->i + 1;
+		} else if (c != ' ' && c != '\t' && c != '\r') {
+			break;
+		}
+		s->i++;
+	}
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+	const jdoc_pending *x = *(jdoc_pending *const *)a;
+	const jdoc_pending *y = *(jdoc_pending *const *)b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	return (int)x->at_key - (int)y->at_key;
+}
+
+/* Gives every pending diagnostic at (path, at_key) the current position. */
+static void sc_mark(scanner *s, bool at_key)
+{
+	if (!s->nsorted)
+		return;
+	const char *path = bk_buf_str(&s->path);
+	size_t lo = 0, hi = s->nsorted;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const jdoc_pending *p = s->sorted[mid];
+		int c = strcmp(p->path, path);
+		if (!c)
+			c = (int)p->at_key - (int)at_key;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	unsigned long col = 0;
+	for (size_t k = lo; k < s->nsorted; k++) {
+		jdoc_pending *p = s->sorted[k];
+		if (strcmp(p->path, path) || p->at_key != at_key)
+			break;
+		if (p->line)
+			continue; /* first occurrence wins */
+		if (!col)
+			col = sc_col(s);
+		p->line = s->line;
+		p->column = col;
+	}
+}
+
+/* Decodes the JSON string at s->i (at its opening quote) into out. */
+static void sc_string(scanner *s, bk_buf *out)
+{
+	const char *t = s->d->text;
+	s->i++; /* opening quote */
+	while (s->i < s->d->len && t[s->i] != '"') {
+		if (t[s->i] == '\\' && s->i + 1 < s->d->len) {
+			char e = t[s->i + 1];
+			s->i += 2;
+			if (!out)
+				continue;
+			switch (e) {
+			case 'n': bk_buf_addc(out, '\n'); break;
+			case 't': bk_buf_addc(out, '\t'); break;
+			case 'r': bk_buf_addc(out, '\r'); break;
+			case 'b': bk_buf_addc(out, '\b'); break;
+			case 'f': bk_buf_addc(out, '\f'); break;
+			case 'u': {
+				char hex[5] = {0};
+				memcpy(hex, t + s->i, 4);
+				uint32_t cp = (uint32_t)strtoul(hex, NULL, 16);
+				s->i += 4;
+				if (cp >= 0xD800 && cp <= 0xDBFF &&
+				    s->i + 6 <= s->d->len && t[s->i] == '\\' &&
+				    t[s->i + 1] == 'u') {
+					memcpy(hex, t + s->i + 2, 4);
+					uint32_t lo = (uint32_t)strtoul(hex, NULL, 16);
+					if (lo >= 0xDC00 && lo <= 0xDFFF) {
+						cp = 0x10000 + ((cp - 0xD800) << 10) +
+						     (lo - 0xDC00);
+						s->i += 6;
+					}
+				}
+				char enc[4];
+				bk_buf_addn(out, enc, bk_utf8_encode(cp, enc));
+				break;
+			}
+			default: bk_buf_addc(out, e); break;
+			}
+			continue;
+		}
+		if (out)
+			bk_buf_addc(out, t[s->i]);
+		s->i++;
+	}
+	s->i++; /* closing quote */
+}
+
+typedef struct key_seen {
+	char *key;
+	size_t order;
+	unsigned long line, column;
+} key_seen;
+
+static int cmp_key_seen(const void *a, const void *b)
+{
+	const key_seen *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	if (c)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void sc_value(scanner *s, unsigned depth);
+
+static void sc_object(scanner *s, unsigned depth)
+{
+	key_seen *keys = NULL;
+	size_t nkeys = 0, capkeys = 0;
+	bk_buf key = {0};
+	s->i++; /* { */
+	sc_ws(s);
+	while (s->i < s->d->len && s->d->text[s->i] != '}') {
+		unsigned long kline = s->line, kcol = sc_col(s);
+		bk_buf_truncate(&key, 0);
+		bk_buf_add(&key, "");
+		size_t key_off = s->i;
+		sc_string(s, &key);
+		size_t old = s->path.len;
+		jdoc_path_append_key(&s->path, bk_buf_str(&key));
+		{
+			size_t here = s->i;
+			s->i = key_off;
+			sc_mark(s, true);
+			s->i = here;
+		}
+		if (nkeys == capkeys) {
+			capkeys = capkeys ? capkeys * 2 : 8;
+			keys = bk_xrealloc(keys, capkeys * sizeof *keys);
+		}
+		keys[nkeys].key = bk_xstrdup(bk_buf_str(&key));
+		keys[nkeys].order = nkeys;
+		keys[nkeys].line = kline;
+		keys[nkeys].column = kcol;
+		nkeys++;
+		sc_ws(s);
+		s->i++; /* : */
+		sc_ws(s);
+		sc_value(s, depth + 1);
+		bk_buf_truncate(&s->path, old);
+		sc_ws(s);
+		if (s->i < s->d->len && s->d->text[s->i] == ',') {
+			s->i++;
+			sc_ws(s);
+		}
+	}
+	s->i++; /* } */
+
+	if (nkeys > 1) {
+		qsort(keys, nkeys, sizeof *keys, cmp_key_seen);
+		for (size_t k = 1; k < nkeys; k++) {
+			if (strcmp(keys[k].key, keys[k - 1].key))
+				continue;
+			bk_buf p = {0};
+			bk_buf_add(&p, bk_buf_str(&s->path));
+			jdoc_path_append_key(&p, keys[k].key);
+			jdoc_pending *pd = add_pending(s->d, bk_buf_str(&p),
+			                               BK_ERROR, "duplicate-key",
+			                               true);
+			bk_buf msg = {0};
+			bk_buf_printf(&msg,
+			              "the field \"%s\" appears more than once "
+			              "in this object; keep only one",
+			              keys[k].key);
+			pd->msg = bk_buf_steal(&msg);
+			pd->line = keys[k].line;
+			pd->column = keys[k].column;
+			bk_buf_free(&p);
+		}
+	}
+	for (size_t k = 0; k < nkeys; k++)
+		free(keys[k].key);
+	free(keys);
+	bk_buf_free(&key);
+}
+
+static void sc_array(scanner *s, unsigned depth)
+{
+	s->i++; /* [ */
+	sc_ws(s);
+	size_t idx = 0;
+	while (s->i < s->d->len && s->d->text[s->i] != ']') {
+		size_t old = s->path.len;
+		bk_buf_printf(&s->path, "[%zu]", idx++);
+		sc_value(s, depth + 1);
+		bk_buf_truncate(&s->path, old);
+		sc_ws(s);
+		if (s->i < s->d->len && s->d->text[s->i] == ',') {
+			s->i++;
+			sc_ws(s);
+		}
+	}
+	s->i++; /* ] */
+}
+
+static void sc_value(scanner *s, unsigned depth)
+{
+	sc_ws(s);
+	if (s->i >= s->d->len)
+		return;
+	sc_mark(s, false);
+	char c = s->d->text[s->i];
+	if (c == '{') {
+		sc_object(s, depth);
+	} else if (c == '[') {
+		sc_array(s, depth);
+	} else if (c == '"') {
+		sc_string(s, NULL);
+	} else {
+		while (s->i < s->d->len && !strchr(",}] \t\r\n", s->d->text[s->i]))
+			s->i++;
+	}
+}
+
+static int cmp_position(const void *a, const void *b)
+{
+	const jdoc_pending *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void jdoc_finish(jdoc *d, bk_diags *diags)
+{
+	if (d->root) {
+		scanner s = {.d = d, .i = d->start, .line = 1,
+		             .line_start = d->start};
+		s.nsorted = d->npending;
+		s.sorted = bk_xmalloc((s.nsorted ? s.nsorted : 1) *
+		                      sizeof *s.sorted);
+		for (size_t k = 0; k < s.nsorted; k++)
+			s.sorted[k] = &d->pending[k];
+		qsort(s.sorted, s.nsorted, sizeof *s.sorted, cmp_pending);
+		bk_buf_add(&s.path, "$");
+		sc_value(&s, 0);
+		free(s.sorted);
+		bk_buf_free(&s.path);
+	}
+	for (size_t k = 0; k < d->npending; k++)
+		d->pending[k].seq = k;
+	qsort(d->pending, d->npending, sizeof *d->pending, cmp_position);
+	for (size_t k = 0; k < d->npending; k++) {
+		jdoc_pending *p = &d->pending[k];
+		bk_diags_add(diags, p->sev, p->kind, d->name, p->line, p->column,
+		             p->path, "%s", p->msg);
+	}
+	for (size_t k = 0; k < d->npending; k++) {
+		free(d->pending[k].kind);
+		free(d->pending[k].path);
+		free(d->pending[k].msg);
+	}
+	d->npending = 0;
+}

@@ -1,0 +1,429 @@
+/* The ballot script: one ballot in one language, as every output renders
+ * it. Wording comes only from templates/print and templates/speech. */
+#include "ballotkit/script.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "definition/definition-private.h"
+#include "diag/diag-private.h"
+#include "util/util.h"
+
+typedef struct position {
+	bk_position_kind kind;
+	bk_position_status status;
+	const char *ref, *text, *nominator, *spoken;
+	unsigned sheet, box;
+} position;
+
+typedef struct segment {
+	bk_segment_kind kind;
+	const char *text;
+	size_t position;
+} segment;
+
+struct bk_script {
+	bk_arena arena;
+	const char *ballot_id, *lang, *title, *braille_title, *braille_lang;
+	const char *instructions, *withdrawn_label, *template_id;
+	position *positions;
+	size_t npositions;
+	segment *segments;
+	size_t nsegments, capsegments;
+};
+
+typedef struct var {
+	const char *name;
+	const char *value;
+} var;
+
+/* Expands {name} and {count:word} placeholders. */
+static const char *expand(bk_script *s, const bk_templates *tpl, int lang,
+                          const char *text, const var *vars, size_t nvars,
+                          unsigned long count)
+{
+	bk_buf out = {0};
+	const char *p = text ? text : "";
+	while (*p) {
+		const char *open = strchr(p, '{');
+		const char *close = open ? strchr(open, '}') : NULL;
+		if (!open || !close) {
+			bk_buf_add(&out, p);
+			break;
+		}
+		bk_buf_addn(&out, p, (size_t)(open - p));
+		size_t n = (size_t)(close - open - 1);
+		if (n > 6 && !strncmp(open + 1, "count:", 6)) {
+			char word[64] = {0};
+			memcpy(word, open + 7, n - 6 < 63 ? n - 6 : 63);
+			bk_buf_add(&out, bk_wording_plural(tpl, lang, word, count));
+		} else {
+			for (size_t k = 0; k < nvars; k++)
+				if (strlen(vars[k].name) == n &&
+				    !strncmp(vars[k].name, open + 1, n))
+					bk_buf_add(&out, vars[k].value ? vars[k].value : "");
+		}
+		p = close + 1;
+	}
+	/* collapse doubled spaces left by empty values */
+	bk_buf clean = {0};
+	for (size_t i = 0; i < out.len; i++)
+		if (!(out.data[i] == ' ' &&
+		      (clean.len == 0 || clean.data[clean.len - 1] == ' ')))
+			bk_buf_addc(&clean, out.data[i]);
+	while (clean.len && clean.data[clean.len - 1] == ' ')
+		bk_buf_truncate(&clean, clean.len - 1);
+	const char *r = bk_arena_strdup(&s->arena, bk_buf_str(&clean));
+	bk_buf_free(&out);
+	bk_buf_free(&clean);
+	return r;
+}
+
+static void add_segment(bk_script *s, bk_segment_kind kind, const char *text,
+                        size_t pos)
+{
+	if (s->nsegments == s->capsegments) {
+		s->capsegments = s->capsegments ? s->capsegments * 2 : 32;
+		s->segments = bk_xrealloc(s->segments,
+		                          s->capsegments * sizeof *s->segments);
+	}
+	s->segments[s->nsegments].kind = kind;
+	s->segments[s->nsegments].text = text;
+	s->segments[s->nsegments].position = pos;
+	s->nsegments++;
+}
+
+static const char *full_name(bk_script *s, const bk_candidate *k, int lang)
+{
+	bk_buf b = {0};
+	bk_buf_add(&b, k->surname.v[lang]);
+	bk_buf_addc(&b, ' ');
+	bk_buf_add(&b, k->given_name.v[lang]);
+	if (k->patronymic.v[lang]) {
+		bk_buf_addc(&b, ' ');
+		bk_buf_add(&b, k->patronymic.v[lang]);
+	}
+	const char *r = bk_arena_strdup(&s->arena, bk_buf_str(&b));
+	bk_buf_free(&b);
+	return r;
+}
+
+static const char *type_key(const bk_ballot *b)
+{
+	if (b->body == BK_BODY_MAZHILIS)
+		return b->kind == BK_KIND_PARTY_LIST ? "mazhilis-party-list"
+		                                     : "mazhilis-single-mandate";
+	return b->kind == BK_KIND_PARTY_LIST ? "maslikhat-party-list"
+	                                     : "maslikhat-single-mandate";
+}
+
+/* Title, district and short title of a ballot in one language. */
+static void ballot_texts(bk_script *s, const bk_election *e,
+                         const bk_ballot *b, int lang, const char **title,
+                         const char **district, const char **short_title,
+                         const char **number)
+{
+	const bk_templates *tpl = e->tpl;
+	const bk_district *d = &e->districts[b->district];
+	char num[32] = "";
+	if (d->number)
+		snprintf(num, sizeof num, "%ld", d->number);
+	*number = bk_arena_strdup(&s->arena, num);
+	var v[] = {{"district_name", d->name.v[lang]},
+	           {"district_number", num}};
+	*district = expand(s, tpl, lang,
+	                   bk_wording_get(tpl, lang, "print",
+	                                  d->number ? "district_numbered"
+	                                            : "district"),
+	                   v, 2, 0);
+	*title = b->name.v[lang]
+	                 ? b->name.v[lang]
+	                 : bk_wording_get2(tpl, lang, "print", "titles",
+	                                   type_key(b));
+	*short_title = b->short_name.v[lang]
+	                       ? b->short_name.v[lang]
+	                       : bk_wording_get2(tpl, lang, "print",
+	                                         "short_titles", type_key(b));
+}
+
+bk_status bk_script_create(bk_script **out, const bk_election *e,
+                           const char *ballot_id, const char *lang_code,
+                           const bk_templates *tpl, bk_diags *diags)
+{
+	if (!out || !e || !ballot_id || !lang_code || !tpl)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	size_t bi = bk_election_ballot_find(e, ballot_id);
+	if (bi == (size_t)-1) {
+		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		             "the election has no ballot \"%s\"", ballot_id);
+		return BK_ERR_NOTFOUND;
+	}
+	int lang = bk_lang_index(lang_code);
+	if (lang < 0 || !bk_election_has_lang(e, lang)) {
+		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		             "the election is not held in the language \"%s\"",
+		             lang_code);
+		return BK_ERR_NOTFOUND;
+	}
+	const bk_ballot *b = &e->ballots[bi];
+	bk_script *s = bk_xcalloc(1, sizeof *s);
+	s->ballot_id = b->id;
+	s->lang = bk_lang_codes[lang];
+	s->template_id = b->tpl->id;
+
+	const char *title, *district, *short_title, *number;
+	ballot_texts(s, e, b, lang, &title, &district, &short_title, &number);
+	s->title = title;
+
+	/* The stencil is one object for all languages: its braille title is
+	 * in the election's stencil title language (docs/ballot-script.md). */
+	int bl = e->stencil_title_lang;
+	const char *t2, *d2, *st2, *n2;
+	ballot_texts(s, e, b, bl, &t2, &d2, &st2, &n2);
+	var bv[] = {{"short_title", st2}, {"district_number", n2},
+	            {"district_name", e->districts[b->district].name.v[bl]}};
+	const char *bt = NULL;
+	if (!e->districts[b->district].number)
+		bt = bk_wording_get(tpl, bl, "print", "braille_title_unnumbered");
+	if (!bt)
+		bt = bk_wording_get(tpl, bl, "print", "braille_title");
+	s->braille_title = expand(s, tpl, bl, bt, bv, 3, 0);
+	s->braille_lang = bk_lang_codes[bl];
+	s->instructions = bk_wording_get(tpl, lang, "print", "instructions");
+	s->withdrawn_label = bk_wording_get(tpl, lang, "print", "withdrawn");
+
+	s->npositions = b->noptions + (b->against_all ? 1 : 0);
+	s->positions = bk_xcalloc(s->npositions, sizeof *s->positions);
+	unsigned long count = (unsigned long)s->npositions;
+	char countstr[32];
+	snprintf(countstr, sizeof countstr, "%lu", count);
+
+	var tv[] = {{"title", title}, {"district", district},
+	            {"count", countstr}};
+	add_segment(s, BK_SEGMENT_TITLE,
+	            expand(s, tpl, lang, bk_wording_get(tpl, lang, "speech", "title"),
+	                   tv, 3, count), (size_t)-1);
+	add_segment(s, BK_SEGMENT_INTRO,
+	            expand(s, tpl, lang, bk_wording_get(tpl, lang, "speech", "intro"),
+	                   tv, 3, count), (size_t)-1);
+	const char *corner = bk_wording_get2(tpl, lang, "speech", "corners",
+	                                     b->tpl->corner);
+	var iv[] = {{"corner", corner}, {"count", countstr}};
+	add_segment(s, BK_SEGMENT_INSTRUCTIONS,
+	            expand(s, tpl, lang,
+	                   bk_wording_get(tpl, lang, "speech", "instructions"),
+	                   iv, 2, count), (size_t)-1);
+
+	for (size_t i = 0; i < s->npositions; i++) {
+		position *p = &s->positions[i];
+		char num[32];
+		snprintf(num, sizeof num, "%zu", i + 1);
+		p->sheet = (unsigned)(i / b->tpl->per_sheet);
+		p->box = (unsigned)(i % b->tpl->per_sheet);
+		p->nominator = "";
+		if (i == b->noptions) {
+			p->kind = BK_POSITION_AGAINST_ALL;
+			p->ref = "";
+			p->text = bk_wording_get(tpl, lang, "print", "against_all");
+			var av[] = {{"number", num}};
+			p->spoken = expand(s, tpl, lang,
+			                   bk_wording_get(tpl, lang, "speech",
+			                                  "against_all"),
+			                   av, 1, count);
+		} else if (b->kind == BK_KIND_PARTY_LIST) {
+			const bk_party *pt = &e->parties[b->options[i]];
+			p->kind = BK_POSITION_PARTY;
+			p->ref = pt->id;
+			p->text = pt->name.v[lang];
+			const char *say = pt->pronunciation.v[lang]
+			                          ? pt->pronunciation.v[lang]
+			                          : pt->name.v[lang];
+			var pv[] = {{"number", num}, {"name", say}};
+			p->spoken = expand(s, tpl, lang,
+			                   bk_wording_get(tpl, lang, "speech", "party"),
+			                   pv, 2, count);
+		} else {
+			const bk_candidate *k = &e->candidates[b->options[i]];
+			p->kind = BK_POSITION_CANDIDATE;
+			p->ref = k->id;
+			p->text = full_name(s, k, lang);
+			p->status = k->withdrawn ? BK_STATUS_WITHDRAWN
+			                         : BK_STATUS_STANDING;
+			const char *say = k->pronunciation.v[lang]
+			                          ? k->pronunciation.v[lang]
+			                          : p->text;
+			const char *nom_print, *nom_spoken;
+			if (k->party >= 0) {
+				const bk_party *pt = &e->parties[k->party];
+				const char *pname = pt->short_name.v[lang]
+				                            ? pt->short_name.v[lang]
+				                            : pt->name.v[lang];
+				const char *psay = pt->pronunciation.v[lang]
+				                           ? pt->pronunciation.v[lang]
+				                           : pname;
+				var nv[] = {{"party", pname}};
+				nom_print = expand(s, tpl, lang,
+				                   bk_wording_get(tpl, lang, "print",
+				                                  "nominated_by"),
+				                   nv, 1, count);
+				var sv[] = {{"party", psay}};
+				nom_spoken = expand(s, tpl, lang,
+				                    bk_wording_get(tpl, lang, "speech",
+				                                   "nominated_by"),
+				                    sv, 1, count);
+			} else {
+				nom_print = bk_wording_get(tpl, lang, "print",
+				                           "self_nominated");
+				nom_spoken = bk_wording_get(tpl, lang, "speech",
+				                            "self_nominated");
+			}
+			p->nominator = nom_print;
+			var cv[] = {{"number", num}, {"name", say},
+			            {"nominator", nom_spoken}};
+			p->spoken = expand(s, tpl, lang,
+			                   bk_wording_get(tpl, lang, "speech",
+			                                  k->withdrawn ? "withdrawn"
+			                                               : "candidate"),
+			                   cv, 3, count);
+		}
+		add_segment(s, BK_SEGMENT_POSITION, p->spoken, i);
+	}
+	add_segment(s, BK_SEGMENT_CLOSING,
+	            expand(s, tpl, lang,
+	                   bk_wording_get(tpl, lang, "speech", "closing"),
+	                   tv, 3, count), (size_t)-1);
+	add_segment(s, BK_SEGMENT_REPEAT,
+	            expand(s, tpl, lang,
+	                   bk_wording_get(tpl, lang, "speech", "repeat"),
+	                   tv, 3, count), (size_t)-1);
+	*out = s;
+	return BK_OK;
+}
+
+void bk_script_free(bk_script *s)
+{
+	if (!s)
+		return;
+	free(s->positions);
+	free(s->segments);
+	bk_arena_free(&s->arena);
+	free(s);
+}
+
+const char *bk_script_ballot_id(const bk_script *s) { return s->ballot_id; }
+const char *bk_script_language(const bk_script *s) { return s->lang; }
+const char *bk_script_title(const bk_script *s) { return s->title; }
+const char *bk_script_braille_title(const bk_script *s) { return s->braille_title; }
+const char *bk_script_braille_title_language(const bk_script *s) { return s->braille_lang; }
+const char *bk_script_instructions(const bk_script *s) { return s->instructions; }
+const char *bk_script_withdrawn_label(const bk_script *s) { return s->withdrawn_label; }
+const char *bk_script_template(const bk_script *s) { return s->template_id; }
+size_t bk_script_position_count(const bk_script *s) { return s->npositions; }
+
+#define POS(s, i) (&(s)->positions[(i) < (s)->npositions ? (i) : 0])
+unsigned bk_script_position_number(const bk_script *s, size_t i)
+{
+	return i < s->npositions ? (unsigned)(i + 1) : 0;
+}
+bk_position_kind bk_script_position_kind(const bk_script *s, size_t i) { return POS(s, i)->kind; }
+bk_position_status bk_script_position_status(const bk_script *s, size_t i) { return POS(s, i)->status; }
+const char *bk_script_position_ref(const bk_script *s, size_t i) { return POS(s, i)->ref; }
+const char *bk_script_position_text(const bk_script *s, size_t i) { return POS(s, i)->text; }
+const char *bk_script_position_nominator(const bk_script *s, size_t i) { return POS(s, i)->nominator; }
+const char *bk_script_position_spoken(const bk_script *s, size_t i) { return POS(s, i)->spoken; }
+unsigned bk_script_position_sheet(const bk_script *s, size_t i) { return POS(s, i)->sheet; }
+unsigned bk_script_position_box(const bk_script *s, size_t i) { return POS(s, i)->box; }
+
+size_t bk_script_segment_count(const bk_script *s) { return s->nsegments; }
+bk_segment_kind bk_script_segment_kind(const bk_script *s, size_t i)
+{
+	return i < s->nsegments ? s->segments[i].kind : BK_SEGMENT_TITLE;
+}
+const char *bk_script_segment_text(const bk_script *s, size_t i)
+{
+	return i < s->nsegments ? s->segments[i].text : NULL;
+}
+size_t bk_script_segment_position(const bk_script *s, size_t i)
+{
+	return i < s->nsegments ? s->segments[i].position : (size_t)-1;
+}
+
+static const char *const segment_names[] = {
+	"title", "intro", "instructions", "position", "closing", "repeat"};
+static const char *const kind_names[] = {"party", "candidate", "against-all"};
+
+bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
+{
+	bk_buf b = {0};
+	if (format && !strcmp(format, "json")) {
+		bk_buf_add(&b, "{\"ballot\": ");
+		bk_buf_add_json_string(&b, s->ballot_id);
+		bk_buf_add(&b, ", \"language\": ");
+		bk_buf_add_json_string(&b, s->lang);
+		bk_buf_add(&b, ", \"template\": ");
+		bk_buf_add_json_string(&b, s->template_id);
+		bk_buf_add(&b, ",\n \"title\": ");
+		bk_buf_add_json_string(&b, s->title);
+		bk_buf_add(&b, ",\n \"braille_title\": ");
+		bk_buf_add_json_string(&b, s->braille_title);
+		bk_buf_add(&b, ", \"braille_title_language\": ");
+		bk_buf_add_json_string(&b, s->braille_lang);
+		bk_buf_add(&b, ",\n \"positions\": [");
+		for (size_t i = 0; i < s->npositions; i++) {
+			const position *p = &s->positions[i];
+			bk_buf_printf(&b, "%s\n  {\"number\": %zu, \"kind\": \"%s\", "
+			              "\"ref\": ", i ? "," : "", i + 1,
+			              kind_names[p->kind]);
+			bk_buf_add_json_string(&b, p->ref);
+			bk_buf_printf(&b, ", \"status\": \"%s\", \"sheet\": %u, "
+			              "\"box\": %u, \"text\": ",
+			              p->status == BK_STATUS_WITHDRAWN ? "withdrawn"
+			                                               : "standing",
+			              p->sheet + 1, p->box + 1);
+			bk_buf_add_json_string(&b, p->text);
+			bk_buf_add(&b, ", \"nominator\": ");
+			bk_buf_add_json_string(&b, p->nominator);
+			bk_buf_add(&b, ", \"spoken\": ");
+			bk_buf_add_json_string(&b, p->spoken);
+			bk_buf_add(&b, "}");
+		}
+		bk_buf_add(&b, "],\n \"segments\": [");
+		for (size_t i = 0; i < s->nsegments; i++) {
+			bk_buf_printf(&b, "%s\n  {\"kind\": \"%s\", ", i ? "," : "",
+			              segment_names[s->segments[i].kind]);
+			if (s->segments[i].kind == BK_SEGMENT_POSITION)
+				bk_buf_printf(&b, "\"number\": %zu, ",
+				              s->segments[i].position + 1);
+			bk_buf_add(&b, "\"text\": ");
+			bk_buf_add_json_string(&b, s->segments[i].text);
+			bk_buf_add(&b, "}");
+		}
+		bk_buf_add(&b, "]}\n");
+	} else {
+		bk_buf_printf(&b, "ballot %s (%s), template %s\n", s->ballot_id,
+		              s->lang, s->template_id);
+		bk_buf_printf(&b, "title: %s\n", s->title);
+		bk_buf_printf(&b, "braille title (%s): %s\n", s->braille_lang,
+		              s->braille_title);
+		bk_buf_add(&b, "positions:\n");
+		for (size_t i = 0; i < s->npositions; i++) {
+			const position *p = &s->positions[i];
+			bk_buf_printf(&b, "  %2zu. %s", i + 1, p->text);
+			if (*p->nominator)
+				bk_buf_printf(&b, " — %s", p->nominator);
+			if (p->status == BK_STATUS_WITHDRAWN)
+				bk_buf_printf(&b, " [%s]", s->withdrawn_label);
+			bk_buf_printf(&b, "   (sheet %u, box %u)\n", p->sheet + 1,
+			              p->box + 1);
+		}
+		bk_buf_add(&b, "spoken:\n");
+		for (size_t i = 0; i < s->nsegments; i++)
+			bk_buf_printf(&b, "  [%s] %s\n",
+			              segment_names[s->segments[i].kind],
+			              s->segments[i].text);
+	}
+	size_t w = fwrite(b.data, 1, b.len, out);
+	bk_buf_free(&b);
+	return w == b.len ? BK_OK : BK_ERR_IO;
+}

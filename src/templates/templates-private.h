@@ -1,0 +1,65 @@
+/* Private: the loaded contents of templates/. */
+#ifndef BK_TEMPLATES_PRIVATE_H
+#define BK_TEMPLATES_PRIVATE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "ballotkit/templates.h"
+
+enum bk_lang { BK_LANG_KK = 0, BK_LANG_RU = 1, BK_LANG_COUNT = 2 };
+extern const char *const bk_lang_codes[BK_LANG_COUNT];
+/* Index of a language code, or -1. */
+int bk_lang_index(const char *code);
+
+enum { BK_KIND_PARTY_LIST = 1, BK_KIND_SINGLE_MANDATE = 2 };
+
+typedef struct bk_stencil_tpl {
+	char *id;
+	char *name;
+	char *source;      /* "measured" or "assumed" */
+	unsigned kinds;    /* BK_KIND_* bits */
+	double paper_w, paper_h;
+	int face;
+	char *corner;      /* "top-left", "top-right", … */
+	double corner_size;
+	double box_w, box_h;
+	size_t per_sheet;  /* boxes on one sheet */
+	double *box_x, *box_y; /* top-left corner of each box, mm */
+	unsigned sheets;   /* sheets at most */
+	size_t capacity;   /* per_sheet * sheets */
+} bk_stencil_tpl;
+
+typedef struct bk_wording {
+	json_t *print;   /* templates/print/<lang>.json */
+	json_t *speech;  /* templates/speech/<lang>.json */
+	int plural_ru;   /* Russian one/few/many forms */
+} bk_wording;
+
+struct bk_templates {
+	char *dir;
+	bk_stencil_tpl *stencils; /* sorted by id */
+	size_t nstencils;
+	bk_wording wording[BK_LANG_COUNT];
+	uint32_t *alphabet;  /* Kazakh alphabet, lower case, in order */
+	size_t nalphabet;
+	json_t *kk_to_ru;    /* letter -> Russian spelling */
+};
+
+const bk_stencil_tpl *bk_templates_stencil_find(const bk_templates *tpl,
+                                                const char *id);
+/* A wording string, or NULL. which is "print" or "speech". */
+const char *bk_wording_get(const bk_templates *tpl, int lang,
+                           const char *which, const char *key);
+/* A sub-object of wording (e.g. "titles"), or NULL. */
+const char *bk_wording_get2(const bk_templates *tpl, int lang,
+                            const char *which, const char *key,
+                            const char *sub);
+/* The plural form of word for n in lang (speech "words"). */
+const char *bk_wording_plural(const bk_templates *tpl, int lang,
+                              const char *word, unsigned long n);
+/* Rank of a letter in the Kazakh alphabet (1-based), 0 if not a letter of
+ * it. */
+size_t bk_kk_rank(const bk_templates *tpl, uint32_t lower_cp);
+
+#endif

@@ -1,0 +1,704 @@
+#include "templates/templates-private.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag/diag-private.h"
+#include "json/jcheck.h"
+#include "util/util.h"
+
+#ifndef BK_TEMPLATES_DIR
+#define BK_TEMPLATES_DIR "/usr/local/share/ballotkit/templates"
+#endif
+
+const char *const bk_lang_codes[BK_LANG_COUNT] = {"kk", "ru"};
+
+int bk_lang_index(const char *code)
+{
+	for (int i = 0; i < BK_LANG_COUNT; i++)
+		if (!strcmp(code, bk_lang_codes[i]))
+			return i;
+	return -1;
+}
+
+const char *bk_templates_default_dir(void)
+{
+	const char *env = getenv("BALLOTKIT_TEMPLATES");
+	return env && *env ? env : BK_TEMPLATES_DIR;
+}
+
+/* Loads one JSON template file into a jdoc; 0 on success. */
+static int load_doc(jdoc *d, const char *path, bk_diags *diags)
+{
+	char *data;
+	size_t size;
+	if (bk_read_file(path, &data, &size)) {
+		memset(d, 0, sizeof *d);
+		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+		             "cannot read the template file: %s",
+		             strerror(errno));
+		return -1;
+	}
+	int rc = jdoc_parse(d, data, size, path, diags);
+	free(data);
+	return rc;
+}
+
+static double num(jdoc *d, json_t *obj, const char *key, double lo, double hi)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v)
+		return 0;
+	size_t old = jdoc_push_key(d, key);
+	double x = 0;
+	if (jc_type(d, v, JSON_REAL, key)) {
+		x = json_number_value(v);
+		if (x < lo || x > hi)
+			jdoc_report(d, BK_ERROR, "bad-value", false,
+			            "%s must be between %g and %g mm", key, lo, hi);
+	}
+	jdoc_pop(d, old);
+	return x;
+}
+
+static const char *str(jdoc *d, json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v)
+		return NULL;
+	size_t old = jdoc_push_key(d, key);
+	const char *s = jc_type(d, v, JSON_STRING, key) ? json_string_value(v)
+	                                                 : NULL;
+	jdoc_pop(d, old);
+	return s;
+}
+
+static void add_box(bk_stencil_tpl *t, double x, double y)
+{
+	t->box_x = bk_xrealloc(t->box_x, (t->per_sheet + 1) * sizeof(double));
+	t->box_y = bk_xrealloc(t->box_y, (t->per_sheet + 1) * sizeof(double));
+	t->box_x[t->per_sheet] = x;
+	t->box_y[t->per_sheet] = y;
+	t->per_sheet++;
+}
+
+static void run_of_boxes(jdoc *d, bk_stencil_tpl *t, json_t *o,
+                         bool check_fields)
+{
+	static const jc_field f[] = {{"first", true}, {"pitch", true},
+	                             {"count", true}, {NULL, false}};
+	if (!jc_type(d, o, JSON_OBJECT, "a run of boxes"))
+		return;
+	if (check_fields)
+		jc_fields(d, o, f, "a run of boxes");
+	json_t *first = json_object_get(o, "first");
+	json_t *count = json_object_get(o, "count");
+	double pitch = num(d, o, "pitch", 1, 300);
+	double x = 0, y = 0;
+	if (first) {
+		size_t old = jdoc_push_key(d, "first");
+		static const jc_field ff[] = {{"x", true}, {"y", true},
+		                              {NULL, false}};
+		if (jc_type(d, first, JSON_OBJECT, "first")) {
+			jc_fields(d, first, ff, "first");
+			x = num(d, first, "x", 0, 2000);
+			y = num(d, first, "y", 0, 2000);
+		}
+		jdoc_pop(d, old);
+	}
+	if (count) {
+		size_t old = jdoc_push_key(d, "count");
+		if (jc_type(d, count, JSON_INTEGER, "count")) {
+			json_int_t n = json_integer_value(count);
+			if (n < 1 || n > 500)
+				jdoc_report(d, BK_ERROR, "bad-value", false,
+				            "count must be between 1 and 500");
+			else
+				for (json_int_t k = 0; k < n; k++)
+					add_box(t, x, y + (double)k * pitch);
+		}
+		jdoc_pop(d, old);
+	}
+}
+
+static void load_stencil(jdoc *d, bk_stencil_tpl *t, const char *id)
+{
+	static const jc_field f[] = {
+		{"format", true}, {"id", true}, {"name", true},
+		{"source", true}, {"source_note", false}, {"kinds", true},
+		{"paper", true}, {"face", true}, {"corner_cut", true},
+		{"box", true}, {"boxes", true}, {"sheets", false},
+		{NULL, false}};
+	json_t *r = d->root;
+	memset(t, 0, sizeof *t);
+	t->id = bk_xstrdup(id);
+	t->sheets = 1;
+	if (!jc_type(d, r, JSON_OBJECT, "a stencil template"))
+		return;
+	jc_fields(d, r, f, "a stencil template");
+	const char *fmt = str(d, r, "format");
+	if (fmt && strcmp(fmt, "ballotkit-stencil/1")) {
+		size_t old = jdoc_push_key(d, "format");
+		jdoc_report(d, BK_ERROR, "bad-value", false,
+		            "format must be \"ballotkit-stencil/1\"");
+		jdoc_pop(d, old);
+	}
+	const char *tid = str(d, r, "id");
+	if (tid && strcmp(tid, id)) {
+		size_t old = jdoc_push_key(d, "id");
+		jdoc_report(d, BK_ERROR, "bad-value", false,
+		            "the id \"%s\" must equal the file name \"%s\"", tid,
+		            id);
+		jdoc_pop(d, old);
+	}
+	const char *name = str(d, r, "name");
+	t->name = bk_xstrdup(name ? name : id);
+	const char *src = str(d, r, "source");
+	if (src && strcmp(src, "measured") && strcmp(src, "assumed")) {
+		size_t old = jdoc_push_key(d, "source");
+		jdoc_report(d, BK_ERROR, "bad-value", false,
+		            "source must be \"measured\" or \"assumed\"");
+		jdoc_pop(d, old);
+	}
+	t->source = bk_xstrdup(src ? src : "assumed");
+	str(d, r, "source_note");
+
+	json_t *kinds = json_object_get(r, "kinds");
+	if (kinds) {
+		size_t old = jdoc_push_key(d, "kinds");
+		if (jc_type(d, kinds, JSON_ARRAY, "kinds")) {
+			size_t i;
+			json_t *k;
+			json_array_foreach(kinds, i, k) {
+				size_t o2 = jdoc_push_index(d, i);
+				const char *s = json_is_string(k) ? json_string_value(k) : "";
+				if (!strcmp(s, "party-list"))
+					t->kinds |= BK_KIND_PARTY_LIST;
+				else if (!strcmp(s, "single-mandate"))
+					t->kinds |= BK_KIND_SINGLE_MANDATE;
+				else
+					jdoc_report(d, BK_ERROR, "bad-value", false,
+					            "a kind is \"party-list\" or "
+					            "\"single-mandate\"");
+				jdoc_pop(d, o2);
+			}
+		}
+		jdoc_pop(d, old);
+	}
+	json_t *paper = json_object_get(r, "paper");
+	if (paper) {
+		size_t old = jdoc_push_key(d, "paper");
+		static const jc_field pf[] = {{"width", true}, {"height", true},
+		                              {NULL, false}};
+		if (jc_type(d, paper, JSON_OBJECT, "paper")) {
+			jc_fields(d, paper, pf, "paper");
+			t->paper_w = num(d, paper, "width", 50, 1000);
+			t->paper_h = num(d, paper, "height", 50, 1000);
+		}
+		jdoc_pop(d, old);
+	}
+	t->face = (int)num(d, r, "face", 1, 2);
+	json_t *cc = json_object_get(r, "corner_cut");
+	if (cc) {
+		size_t old = jdoc_push_key(d, "corner_cut");
+		static const jc_field cf[] = {{"corner", true}, {"size", true},
+		                              {NULL, false}};
+		if (jc_type(d, cc, JSON_OBJECT, "corner_cut")) {
+			jc_fields(d, cc, cf, "corner_cut");
+			const char *c = str(d, cc, "corner");
+			if (c && strcmp(c, "top-left") && strcmp(c, "top-right") &&
+			    strcmp(c, "bottom-left") && strcmp(c, "bottom-right")) {
+				size_t o2 = jdoc_push_key(d, "corner");
+				jdoc_report(d, BK_ERROR, "bad-value", false,
+				            "corner must be top-left, top-right, "
+				            "bottom-left or bottom-right");
+				jdoc_pop(d, o2);
+			}
+			t->corner = bk_xstrdup(c ? c : "top-right");
+			t->corner_size = num(d, cc, "size", 1, 50);
+		}
+		jdoc_pop(d, old);
+	}
+	if (!t->corner)
+		t->corner = bk_xstrdup("top-right");
+	json_t *box = json_object_get(r, "box");
+	if (box) {
+		size_t old = jdoc_push_key(d, "box");
+		static const jc_field bf[] = {{"width", true}, {"height", true},
+		                              {NULL, false}};
+		if (jc_type(d, box, JSON_OBJECT, "box")) {
+			jc_fields(d, box, bf, "box");
+			t->box_w = num(d, box, "width", 3, 50);
+			t->box_h = num(d, box, "height", 3, 50);
+		}
+		jdoc_pop(d, old);
+	}
+	json_t *boxes = json_object_get(r, "boxes");
+	if (boxes) {
+		size_t old = jdoc_push_key(d, "boxes");
+		if (jc_type(d, boxes, JSON_OBJECT, "boxes")) {
+			const char *layout = str(d, boxes, "layout");
+			if (layout && !strcmp(layout, "rows")) {
+				static const jc_field rf[] = {
+					{"layout", true}, {"first", true},
+					{"pitch", true}, {"count", true},
+					{NULL, false}};
+				jc_fields(d, boxes, rf, "boxes");
+				run_of_boxes(d, t, boxes, false);
+			} else if (layout && !strcmp(layout, "columns")) {
+				static const jc_field rf[] = {
+					{"layout", true}, {"columns", true},
+					{NULL, false}};
+				jc_fields(d, boxes, rf, "boxes");
+				json_t *cols = json_object_get(boxes, "columns");
+				size_t o2 = jdoc_push_key(d, "columns");
+				if (cols && jc_type(d, cols, JSON_ARRAY, "columns")) {
+					size_t i;
+					json_t *c;
+					json_array_foreach(cols, i, c) {
+						size_t o3 = jdoc_push_index(d, i);
+						/* each column: {"first","pitch","count"} */
+						run_of_boxes(d, t, c, true);
+						jdoc_pop(d, o3);
+					}
+				}
+				jdoc_pop(d, o2);
+			} else if (layout && !strcmp(layout, "explicit")) {
+				static const jc_field rf[] = {
+					{"layout", true}, {"at", true},
+					{NULL, false}};
+				jc_fields(d, boxes, rf, "boxes");
+				json_t *at = json_object_get(boxes, "at");
+				size_t o2 = jdoc_push_key(d, "at");
+				if (at && jc_type(d, at, JSON_ARRAY, "at")) {
+					size_t i;
+					json_t *p;
+					json_array_foreach(at, i, p) {
+						size_t o3 = jdoc_push_index(d, i);
+						static const jc_field pf[] = {
+							{"x", true}, {"y", true},
+							{NULL, false}};
+						if (jc_type(d, p, JSON_OBJECT, "a box")) {
+							jc_fields(d, p, pf, "a box");
+							add_box(t, num(d, p, "x", 0, 2000),
+							        num(d, p, "y", 0, 2000));
+						}
+						jdoc_pop(d, o3);
+					}
+				}
+				jdoc_pop(d, o2);
+			} else {
+				size_t o2 = jdoc_push_key(d, "layout");
+				jdoc_report(d, BK_ERROR, "bad-value", false,
+				            "layout must be \"rows\", \"columns\" "
+				            "or \"explicit\"");
+				jdoc_pop(d, o2);
+			}
+		}
+		jdoc_pop(d, old);
+	}
+	json_t *sheets = json_object_get(r, "sheets");
+	if (sheets) {
+		size_t old = jdoc_push_key(d, "sheets");
+		if (jc_type(d, sheets, JSON_INTEGER, "sheets")) {
+			json_int_t n = json_integer_value(sheets);
+			if (n < 1 || n > 50)
+				jdoc_report(d, BK_ERROR, "bad-value", false,
+				            "sheets must be between 1 and 50");
+			else
+				t->sheets = (unsigned)n;
+		}
+		jdoc_pop(d, old);
+	}
+	/* Every box must lie on the paper. */
+	for (size_t k = 0; k < t->per_sheet; k++) {
+		if (t->box_x[k] + t->box_w > t->paper_w ||
+		    t->box_y[k] + t->box_h > t->paper_h) {
+			size_t old = jdoc_push_key(d, "boxes");
+			jdoc_report(d, BK_ERROR, "bad-value", false,
+			            "box %zu (at %g, %g mm) does not fit on the "
+			            "%g × %g mm paper", k + 1, t->box_x[k],
+			            t->box_y[k], t->paper_w, t->paper_h);
+			jdoc_pop(d, old);
+			break;
+		}
+	}
+	t->capacity = t->per_sheet * t->sheets;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bk_status load_stencils(bk_templates *t, bk_diags *diags)
+{
+	bk_buf dir = {0};
+	bk_buf_printf(&dir, "%s/stencil", t->dir);
+	DIR *dp = opendir(bk_buf_str(&dir));
+	if (!dp) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&dir), 0, 0,
+		             "", "cannot open the stencil template folder: %s",
+		             strerror(errno));
+		bk_buf_free(&dir);
+		return BK_ERR_IO;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		size_t l = strlen(de->d_name);
+		if (l > 5 && !strcmp(de->d_name + l - 5, ".json")) {
+			names = bk_xrealloc(names, (n + 1) * sizeof *names);
+			names[n++] = bk_xstrndup(de->d_name, l - 5);
+		}
+	}
+	closedir(dp);
+	qsort(names, n, sizeof *names, cmp_str); /* readdir order is not stable */
+	bk_status st = BK_OK;
+	t->stencils = bk_xcalloc(n, sizeof *t->stencils);
+	for (size_t i = 0; i < n; i++) {
+		bk_buf path = {0};
+		bk_buf_printf(&path, "%s/%s.json", bk_buf_str(&dir), names[i]);
+		jdoc d;
+		if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
+			load_stencil(&d, &t->stencils[t->nstencils++], names[i]);
+			if (d.errors)
+				st = BK_ERR_INVALID;
+			jdoc_finish(&d, diags);
+		} else {
+			st = BK_ERR_INVALID;
+		}
+		jdoc_free(&d);
+		bk_buf_free(&path);
+		free(names[i]);
+	}
+	free(names);
+	bk_buf_free(&dir);
+	return st;
+}
+
+/* Placeholders a wording string may use. */
+static const char *const placeholders[] = {
+	"number", "count", "name", "nominator", "party", "title",
+	"district", "district_name", "district_number", "short_title",
+	"corner", "election", NULL};
+
+static void check_string_placeholders(jdoc *d, const char *s, json_t *words)
+{
+	for (const char *p = strchr(s, '{'); p; p = strchr(p + 1, '{')) {
+		const char *e = strchr(p, '}');
+		if (!e) {
+			jdoc_report(d, BK_ERROR, "bad-value", false,
+			            "a '{' has no closing '}'");
+			return;
+		}
+		char name[64] = {0};
+		size_t l = (size_t)(e - p - 1);
+		if (l >= sizeof name)
+			l = sizeof name - 1;
+		memcpy(name, p + 1, l);
+		char *colon = strchr(name, ':');
+		bool ok = false;
+		if (colon) {
+			*colon = '\0';
+			ok = !strcmp(name, "count") && words &&
+			     json_object_get(words, colon + 1);
+		} else {
+			for (size_t k = 0; placeholders[k]; k++)
+				if (!strcmp(name, placeholders[k]))
+					ok = true;
+		}
+		if (!ok)
+			jdoc_report(d, BK_ERROR, "bad-value", false,
+			            "unknown placeholder {%.*s}", (int)(e - p - 1),
+			            p + 1);
+	}
+}
+
+static void check_wording(jdoc *d, json_t *v, json_t *words)
+{
+	if (json_is_string(v)) {
+		check_string_placeholders(d, json_string_value(v), words);
+	} else if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x) {
+			size_t old = jdoc_push_key(d, k);
+			check_wording(d, x, words);
+			jdoc_pop(d, old);
+		}
+	} else {
+		jdoc_report(d, BK_ERROR, "wrong-type", false,
+		            "wording must be a text or an object of texts");
+	}
+}
+
+static const char *const print_required[] = {
+	"titles", "short_titles", "district", "district_numbered",
+	"against_all", "self_nominated", "nominated_by", "withdrawn",
+	"braille_title", "instructions", NULL};
+static const char *const speech_required[] = {
+	"words", "title", "intro", "instructions", "corners", "party",
+	"candidate", "nominated_by", "self_nominated", "withdrawn",
+	"against_all", "closing", "repeat", NULL};
+static const char *const ballot_types[] = {
+	"mazhilis-party-list", "mazhilis-single-mandate",
+	"maslikhat-party-list", "maslikhat-single-mandate", NULL};
+
+static json_t *load_wording(const char *dir, const char *which, int lang,
+                            int *plural_ru, bk_diags *diags, bk_status *st)
+{
+	bk_buf path = {0};
+	bk_buf_printf(&path, "%s/%s/%s.json", dir, which, bk_lang_codes[lang]);
+	jdoc d;
+	json_t *out = NULL;
+	if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
+		json_t *r = d.root;
+		if (jc_type(&d, r, JSON_OBJECT, "a wording file")) {
+			const char *const *req = !strcmp(which, "print")
+			                                 ? print_required
+			                                 : speech_required;
+			for (size_t k = 0; req[k]; k++)
+				if (!json_object_get(r, req[k]))
+					jdoc_report(&d, BK_ERROR, "missing-field",
+					            false, "the wording needs \"%s\"",
+					            req[k]);
+			json_t *words = json_object_get(r, "words");
+			const char *k;
+			json_t *v;
+			json_object_foreach(r, k, v) {
+				size_t old = jdoc_push_key(&d, k);
+				if (!strcmp(k, "format")) {
+					if (!json_is_string(v) ||
+					    strcmp(json_string_value(v),
+					           "ballotkit-wording/1"))
+						jdoc_report(&d, BK_ERROR, "bad-value",
+						            false, "format must be "
+						            "\"ballotkit-wording/1\"");
+				} else if (!strcmp(k, "plural")) {
+					const char *p = json_is_string(v)
+					                        ? json_string_value(v) : "";
+					if (!strcmp(p, "ru"))
+						*plural_ru = 1;
+					else if (strcmp(p, "none"))
+						jdoc_report(&d, BK_ERROR, "bad-value",
+						            false, "plural must be \"ru\" "
+						            "or \"none\"");
+				} else if (!strcmp(k, "words")) {
+					if (!json_is_object(v))
+						jdoc_report(&d, BK_ERROR, "wrong-type",
+						            false, "words must be an object");
+				} else if (strcmp(k, "language") && strcmp(k, "note")) {
+					check_wording(&d, v, words);
+				}
+				if ((!strcmp(k, "titles") || !strcmp(k, "short_titles")) &&
+				    json_is_object(v))
+					for (size_t b = 0; ballot_types[b]; b++)
+						if (!json_is_string(json_object_get(v, ballot_types[b])))
+							jdoc_report(&d, BK_ERROR, "missing-field",
+							            false, "%s needs a text for "
+							            "\"%s\"", k, ballot_types[b]);
+				jdoc_pop(&d, old);
+			}
+		}
+		if (d.errors)
+			*st = BK_ERR_INVALID;
+		else
+			out = json_incref(d.root);
+		jdoc_finish(&d, diags);
+	} else {
+		*st = BK_ERR_INVALID;
+	}
+	jdoc_free(&d);
+	bk_buf_free(&path);
+	return out;
+}
+
+static bk_status load_language(bk_templates *t, bk_diags *diags)
+{
+	bk_buf path = {0};
+	bk_buf_printf(&path, "%s/language/kk.json", t->dir);
+	jdoc d;
+	bk_status st = BK_OK;
+	if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
+		static const jc_field f[] = {{"format", true}, {"alphabet", true},
+		                             {"to_russian", true}, {"note", false},
+		                             {NULL, false}};
+		if (jc_type(&d, d.root, JSON_OBJECT, "a language file")) {
+			jc_fields(&d, d.root, f, "a language file");
+			const char *a = str(&d, d.root, "alphabet");
+			if (a) {
+				size_t n = strlen(a), i = 0;
+				t->alphabet = bk_xcalloc(n + 1, sizeof(uint32_t));
+				while (i < n) {
+					uint32_t cp;
+					size_t l = bk_utf8_decode(a + i, n - i, &cp);
+					if (!l)
+						break;
+					if (cp != ' ')
+						t->alphabet[t->nalphabet++] = bk_cp_lower(cp);
+					i += l;
+				}
+			}
+			json_t *tr = json_object_get(d.root, "to_russian");
+			size_t old = jdoc_push_key(&d, "to_russian");
+			if (tr && jc_type(&d, tr, JSON_OBJECT, "to_russian")) {
+				const char *k;
+				json_t *v;
+				json_object_foreach(tr, k, v) {
+					size_t o2 = jdoc_push_key(&d, k);
+					uint32_t cp;
+					if (bk_utf8_decode(k, strlen(k), &cp) != strlen(k))
+						jdoc_report(&d, BK_ERROR, "bad-value", true,
+						            "each key must be one letter");
+					if (!json_is_string(v))
+						jdoc_report(&d, BK_ERROR, "wrong-type", false,
+						            "a spelling must be a text");
+					jdoc_pop(&d, o2);
+				}
+				t->kk_to_ru = json_incref(tr);
+			}
+			jdoc_pop(&d, old);
+		}
+		if (d.errors)
+			st = BK_ERR_INVALID;
+		jdoc_finish(&d, diags);
+	} else {
+		st = BK_ERR_INVALID;
+	}
+	jdoc_free(&d);
+	bk_buf_free(&path);
+	return st;
+}
+
+bk_status bk_templates_open(bk_templates **out, const char *dir,
+                            bk_diags *diags)
+{
+	*out = NULL;
+	bk_templates *t = bk_xcalloc(1, sizeof *t);
+	t->dir = bk_xstrdup(dir ? dir : bk_templates_default_dir());
+	bk_status st = load_stencils(t, diags);
+	if (st == BK_ERR_IO) {
+		bk_templates_free(t);
+		return st;
+	}
+	for (int l = 0; l < BK_LANG_COUNT; l++) {
+		int dummy = 0;
+		t->wording[l].print = load_wording(t->dir, "print", l, &dummy,
+		                                   diags, &st);
+		t->wording[l].speech = load_wording(t->dir, "speech", l,
+		                                    &t->wording[l].plural_ru,
+		                                    diags, &st);
+	}
+	bk_status st2 = load_language(t, diags);
+	if (st2 != BK_OK)
+		st = st2;
+	if (st != BK_OK) {
+		bk_templates_free(t);
+		return st;
+	}
+	*out = t;
+	return BK_OK;
+}
+
+void bk_templates_free(bk_templates *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nstencils; i++) {
+		bk_stencil_tpl *s = &t->stencils[i];
+		free(s->id);
+		free(s->name);
+		free(s->source);
+		free(s->corner);
+		free(s->box_x);
+		free(s->box_y);
+	}
+	free(t->stencils);
+	for (int l = 0; l < BK_LANG_COUNT; l++) {
+		json_decref(t->wording[l].print);
+		json_decref(t->wording[l].speech);
+	}
+	free(t->alphabet);
+	json_decref(t->kk_to_ru);
+	free(t->dir);
+	free(t);
+}
+
+const char *bk_templates_dir(const bk_templates *t)
+{
+	return t->dir;
+}
+
+size_t bk_templates_stencil_count(const bk_templates *t)
+{
+	return t->nstencils;
+}
+
+const char *bk_templates_stencil_id(const bk_templates *t, size_t i)
+{
+	return i < t->nstencils ? t->stencils[i].id : NULL;
+}
+
+size_t bk_templates_stencil_capacity(const bk_templates *t, size_t i)
+{
+	return i < t->nstencils ? t->stencils[i].capacity : 0;
+}
+
+const bk_stencil_tpl *bk_templates_stencil_find(const bk_templates *t,
+                                                const char *id)
+{
+	for (size_t i = 0; i < t->nstencils; i++)
+		if (!strcmp(t->stencils[i].id, id))
+			return &t->stencils[i];
+	return NULL;
+}
+
+const char *bk_wording_get(const bk_templates *t, int lang, const char *which,
+                           const char *key)
+{
+	json_t *w = !strcmp(which, "print") ? t->wording[lang].print
+	                                    : t->wording[lang].speech;
+	return json_string_value(json_object_get(w, key));
+}
+
+const char *bk_wording_get2(const bk_templates *t, int lang,
+                            const char *which, const char *key,
+                            const char *sub)
+{
+	json_t *w = !strcmp(which, "print") ? t->wording[lang].print
+	                                    : t->wording[lang].speech;
+	return json_string_value(json_object_get(json_object_get(w, key), sub));
+}
+
+const char *bk_wording_plural(const bk_templates *t, int lang,
+                              const char *word, unsigned long n)
+{
+	json_t *forms = json_object_get(
+		json_object_get(t->wording[lang].speech, "words"), word);
+	const char *form = "other";
+	if (t->wording[lang].plural_ru) {
+		unsigned long m10 = n % 10, m100 = n % 100;
+		if (m10 == 1 && m100 != 11)
+			form = "one";
+		else if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14))
+			form = "few";
+		else
+			form = "many";
+	}
+	const char *s = json_string_value(json_object_get(forms, form));
+	if (!s)
+		s = json_string_value(json_object_get(forms, "other"));
+	return s ? s : word;
+}
+
+size_t bk_kk_rank(const bk_templates *t, uint32_t cp)
+{
+	for (size_t i = 0; i < t->nalphabet; i++)
+		if (t->alphabet[i] == cp)
+			return i + 1;
+	return 0;
+}

@@ -1,0 +1,337 @@
+#include "util/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(void)
+{
+	fputs("ballotkit: out of memory\n", stderr);
+	abort();
+}
+
+void *bk_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *bk_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *bk_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+char *bk_xstrdup(const char *s)
+{
+	return bk_xstrndup(s, strlen(s));
+}
+
+char *bk_xstrndup(const char *s, size_t n)
+{
+	char *p = bk_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void bk_buf_free(bk_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void bk_buf_reserve(bk_buf *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1)
+		cap *= 2;
+	b->data = bk_xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void bk_buf_addn(bk_buf *b, const char *s, size_t n)
+{
+	bk_buf_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void bk_buf_add(bk_buf *b, const char *s)
+{
+	bk_buf_addn(b, s, strlen(s));
+}
+
+void bk_buf_addc(bk_buf *b, char c)
+{
+	bk_buf_addn(b, &c, 1);
+}
+
+void bk_buf_vprintf(bk_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	bk_buf_reserve(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void bk_buf_printf(bk_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bk_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void bk_buf_truncate(bk_buf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->data[len] = '\0';
+	}
+}
+
+char *bk_buf_steal(bk_buf *b)
+{
+	char *s = b->data ? b->data : bk_xstrdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+const char *bk_buf_str(const bk_buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+void bk_buf_add_json_string(bk_buf *b, const char *s)
+{
+	bk_buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': bk_buf_add(b, "\\\""); break;
+		case '\\': bk_buf_add(b, "\\\\"); break;
+		case '\n': bk_buf_add(b, "\\n"); break;
+		case '\r': bk_buf_add(b, "\\r"); break;
+		case '\t': bk_buf_add(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				bk_buf_printf(b, "\\u%04x", *p);
+			else
+				bk_buf_addc(b, (char)*p);
+		}
+	}
+	bk_buf_addc(b, '"');
+}
+
+struct bk_arena_block {
+	bk_arena_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+void *bk_arena_alloc(bk_arena *a, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	n = (n + align - 1) / align * align;
+	if (!a->head || a->head->cap - a->head->used < n) {
+		size_t cap = n > 16384 ? n : 16384;
+		bk_arena_block *blk = bk_xmalloc(sizeof(*blk) + cap);
+		blk->next = a->head;
+		blk->used = 0;
+		blk->cap = cap;
+		a->head = blk;
+	}
+	void *p = (char *)a->head->data + a->head->used;
+	a->head->used += n;
+	return p;
+}
+
+char *bk_arena_strndup(bk_arena *a, const char *s, size_t n)
+{
+	char *p = bk_arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *bk_arena_strdup(bk_arena *a, const char *s)
+{
+	return bk_arena_strndup(a, s, strlen(s));
+}
+
+void bk_arena_free(bk_arena *a)
+{
+	bk_arena_block *b = a->head;
+	while (b) {
+		bk_arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+}
+
+size_t bk_utf8_decode(const char *str, size_t n, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	if (n == 0)
+		return 0;
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t v, min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xC2 && c <= 0xDF) {
+		len = 2; v = c & 0x1F; min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3; v = c & 0x0F; min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4; v = c & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+size_t bk_utf8_valid_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp;
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t l = bk_utf8_decode(s + i, n - i, &cp);
+		if (!l)
+			break;
+		i += l;
+	}
+	return i;
+}
+
+size_t bk_utf8_encode(uint32_t cp, char out[4])
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	} else if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	} else if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+size_t bk_utf8_count(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			count++;
+	return count;
+}
+
+bool bk_cp_is_latin_letter(uint32_t cp)
+{
+	return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+	       (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+	       (cp >= 0x1E00 && cp <= 0x1EFF);
+}
+
+bool bk_cp_is_cyrillic_letter(uint32_t cp)
+{
+	return (cp >= 0x400 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x52F);
+}
+
+uint32_t bk_cp_lower(uint32_t cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 0x20;
+	if (cp >= 0x410 && cp <= 0x42F)
+		return cp + 0x20;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 0x50;
+	if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) ||
+	    (cp >= 0x4D0 && cp <= 0x52F))
+		return cp | 1u;
+	if (cp >= 0x4C1 && cp <= 0x4CE)
+		return (cp & 1u) ? cp + 1 : cp;
+	if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+		return cp + 0x20;
+	return cp;
+}
+
+bool bk_str_blank(const char *s)
+{
+	for (; *s; s++)
+		if (!strchr(" \t\r\n\v\f", *s))
+			return false;
+	return true;
+}
+
+int bk_read_file(const char *path, char **data, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	bk_buf b = {0};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		bk_buf_addn(&b, chunk, n);
+	int err = ferror(f);
+	int saved = errno;
+	fclose(f);
+	if (err) {
+		bk_buf_free(&b);
+		errno = saved ? saved : EIO;
+		return -1;
+	}
+	*size = b.len;
+	*data = bk_buf_steal(&b);
+	return 0;
+}

@@ -1,0 +1,75 @@
+/* Private helpers: memory, growable buffers, an arena for strings, UTF-8. */
+#ifndef BK_UTIL_H
+#define BK_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation that never returns NULL: on exhaustion the process prints a
+ * message and aborts (see docs/decisions.md, "Out of memory"). */
+void *bk_xmalloc(size_t n);
+void *bk_xcalloc(size_t n, size_t size);
+void *bk_xrealloc(void *p, size_t n);
+char *bk_xstrdup(const char *s);
+char *bk_xstrndup(const char *s, size_t n);
+
+/* Growable NUL-terminated byte buffer. Zero-initialise, free with buf_free. */
+typedef struct bk_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+} bk_buf;
+
+void bk_buf_free(bk_buf *b);
+void bk_buf_reserve(bk_buf *b, size_t extra);
+void bk_buf_addn(bk_buf *b, const char *s, size_t n);
+void bk_buf_add(bk_buf *b, const char *s);
+void bk_buf_addc(bk_buf *b, char c);
+void bk_buf_printf(bk_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bk_buf_vprintf(bk_buf *b, const char *fmt, va_list ap);
+void bk_buf_truncate(bk_buf *b, size_t len);
+/* Hands the string over to the caller (never NULL) and resets the buffer. */
+char *bk_buf_steal(bk_buf *b);
+const char *bk_buf_str(const bk_buf *b);
+
+/* Appends s as a JSON string literal (with quotes). */
+void bk_buf_add_json_string(bk_buf *b, const char *s);
+
+/* Arena: many small allocations freed at once. */
+typedef struct bk_arena_block bk_arena_block;
+typedef struct bk_arena {
+	bk_arena_block *head;
+} bk_arena;
+
+void *bk_arena_alloc(bk_arena *a, size_t n);
+char *bk_arena_strdup(bk_arena *a, const char *s);
+char *bk_arena_strndup(bk_arena *a, const char *s, size_t n);
+void bk_arena_free(bk_arena *a);
+
+/* UTF-8. Decodes one code point at s (at most n bytes); returns its length
+ * (1..4) and stores it in *cp, or returns 0 for an invalid sequence. */
+size_t bk_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Length of the longest valid UTF-8 prefix of s. */
+size_t bk_utf8_valid_prefix(const char *s, size_t n);
+/* Encodes cp; returns the number of bytes written (1..4) into out[4]. */
+size_t bk_utf8_encode(uint32_t cp, char out[4]);
+/* Number of code points in s[0..n). s must be valid UTF-8. */
+size_t bk_utf8_count(const char *s, size_t n);
+
+/* Letter classes for script checks. */
+bool bk_cp_is_latin_letter(uint32_t cp);
+bool bk_cp_is_cyrillic_letter(uint32_t cp);
+/* Lower-case of Basic/extended Cyrillic and Latin letters; others as is. */
+uint32_t bk_cp_lower(uint32_t cp);
+
+/* True when every byte of s is white space (or s is empty). */
+bool bk_str_blank(const char *s);
+
+/* Reads a whole file; returns 0 and sets *data (malloc'd, NUL-terminated)
+ * and *size, or -1 with errno set. */
+int bk_read_file(const char *path, char **data, size_t *size);
+
+#endif
