@@ -206,11 +206,11 @@ static int cmd_validate(const options *o)
 	} else {
 		print_diags(diags, rc ? stderr : stdout);
 		if (rc == 0) {
-			printf(_("%s: valid (%zu warnings, %zu notes)\n"), o->file,
+			printf(_("%s: valid, warnings: %zu, notes: %zu\n"), o->file,
 			       warnings, notes);
 			print_summary(e);
 		} else if (rc == EXIT_DATAERR) {
-			fprintf(stderr, _("%s: invalid: %zu errors, %zu warnings\n"),
+			fprintf(stderr, _("%s: invalid, errors: %zu, warnings: %zu\n"),
 			        o->file, errors, warnings);
 		}
 	}

@@ -603,8 +603,8 @@ static void get_override(ctx *c, json_t *o, const char *key, double lo,
 		double x = json_number_value(v);
 		if (x < lo || x > hi)
 			jdoc_report(c->d, BK_ERROR, "bad-value", false,
-			            "%s must be between %g and %g mm", key, lo,
-			            hi);
+			            "%s is %g mm; it must be between %g and %g mm",
+			            key, x, lo, hi);
 		else
 			*out = x;
 	}

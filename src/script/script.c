@@ -423,7 +423,8 @@ bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 			              segment_names[s->segments[i].kind],
 			              s->segments[i].text);
 	}
-	size_t w = fwrite(b.data, 1, b.len, out);
+	size_t len = b.len;
+	size_t w = fwrite(b.data, 1, len, out);
 	bk_buf_free(&b);
-	return w == b.len ? BK_OK : BK_ERR_IO;
+	return w == len ? BK_OK : BK_ERR_IO;
 }

@@ -1,0 +1,72 @@
+"""Shared helpers for the Python tests (run by /usr/bin/python3).
+
+The tests call the built `ballotkit` command named by $BALLOTKIT and read
+the templates in $BALLOTKIT_TEMPLATES; meson sets both. $BALLOTKIT_WRAPPER
+(e.g. "valgrind -q --error-exitcode=99") is put in front of every run.
+"""
+import json
+import os
+import shlex
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+EXAMPLE = os.path.join(ROOT, "examples", "kz-2023", "election.json")
+BROKEN = os.path.join(HERE, "broken")
+SCHEMA = os.path.join(ROOT, "schema", "ballotkit-1.schema.json")
+
+
+def exe():
+    return os.environ.get("BALLOTKIT", os.path.join(ROOT, "build", "ballotkit"))
+
+
+def run(*args, env=None, check_rc=None):
+    cmd = shlex.split(os.environ.get("BALLOTKIT_WRAPPER", "")) + [exe()] + list(args)
+    e = dict(os.environ)
+    e.setdefault("BALLOTKIT_TEMPLATES", os.path.join(ROOT, "templates"))
+    if env:
+        e.update(env)
+    r = subprocess.run(cmd, capture_output=True, env=e)
+    if check_rc is not None and r.returncode != check_rc:
+        raise AssertionError("%s exited %d, expected %d\nstdout: %s\nstderr: %s" % (
+            " ".join(args), r.returncode, check_rc, r.stdout.decode(errors="replace")[:2000],
+            r.stderr.decode(errors="replace")[:2000]))
+    return r
+
+
+def validate_json(path, **kw):
+    r = run("validate", "--json", path, **kw)
+    return r.returncode, json.loads(r.stdout)
+
+
+def load(path):
+    with open(path, encoding="utf-8-sig") as f:
+        return json.load(f)
+
+
+class Tap:
+    """Minimal TAP producer: one line per check, a plan at the end."""
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, name, detail=""):
+        self.n += 1
+        if cond:
+            print("ok %d - %s" % (self.n, name))
+        else:
+            self.failed += 1
+            print("not ok %d - %s" % (self.n, name))
+            for line in str(detail).splitlines()[:40]:
+                print("# " + line)
+        sys.stdout.flush()
+        return cond
+
+    def eq(self, got, want, name):
+        return self.ok(got == want, name, "got:  %r\nwant: %r" % (got, want))
+
+    def done(self):
+        print("1..%d" % self.n)
+        sys.exit(1 if self.failed or self.n == 0 else 0)

@@ -1,0 +1,39 @@
+"""The command's usage, help, version and exit codes."""
+import os
+import re
+import tempfile
+
+import bk
+
+t = bk.Tap()
+r = bk.run()
+t.eq(r.returncode, 64, "no command: exit 64")
+r = bk.run("--help")
+t.ok(r.returncode == 0 and b"validate" in r.stdout and b"script" in r.stdout, "--help lists the commands")
+r = bk.run("--version")
+with open(os.path.join(bk.ROOT, "meson.build"), encoding="utf-8") as f:
+    version = re.search(r"version: '(\d+\.\d+\.\d+)'", f.read()).group(1)
+t.eq(r.stdout.decode().strip(), "ballotkit " + version, "--version prints the project version")
+t.eq(bk.run("frobnicate").returncode, 64, "unknown command: exit 64")
+t.eq(bk.run("validate").returncode, 64, "validate without a file: exit 64")
+t.eq(bk.run("validate", bk.EXAMPLE, "--bogus").returncode, 64, "unknown option: exit 64")
+r = bk.run("validate", "/nonexistent/election.json")
+t.ok(r.returncode == 66 and b"/nonexistent/election.json" in r.stderr, "unreadable file: exit 66, named")
+with tempfile.TemporaryDirectory() as d:
+    r = bk.run("validate", d)
+    t.eq(r.returncode, 66, "a folder instead of a file: exit 66")
+r = bk.run("validate", os.path.join(bk.BROKEN, "08-unknown-field-nmae.json"))
+t.eq(r.returncode, 65, "invalid definition: exit 65")
+r = bk.run("validate", bk.EXAMPLE, env={"BALLOTKIT_TEMPLATES": "/nonexistent"})
+t.ok(r.returncode == 78 and b"/nonexistent" in r.stderr, "missing templates: exit 78, folder named")
+r = bk.run("script", bk.EXAMPLE, "--ballot", "no-such-ballot")
+t.ok(r.returncode == 64 and b"no-such-ballot" in r.stderr, "unknown ballot: exit 64, named")
+r = bk.run("script", bk.EXAMPLE, "--lang", "en")
+t.eq(r.returncode, 64, "a language the election does not use: exit 64")
+r = bk.run("script", bk.EXAMPLE, "--ballot", "mazhilis-list", "--lang", "ru", check_rc=0)
+out = r.stdout.decode()
+t.ok(out.count("ballot mazhilis-list (ru)") == 1 and "(kk)" not in out.split("\n")[0],
+     "--ballot and --lang select one script")
+r = bk.run("templates", check_rc=0)
+t.ok(b"a5-party-list" in r.stdout and b"holds 8 positions" in r.stdout, "templates lists capacities")
+t.done()
