@@ -472,7 +472,8 @@ void jdoc_finish(jdoc *d, bk_diags *diags)
 	}
 	for (size_t k = 0; k < d->npending; k++)
 		d->pending[k].seq = k;
-	qsort(d->pending, d->npending, sizeof *d->pending, cmp_position);
+	if (d->npending)
+		qsort(d->pending, d->npending, sizeof *d->pending, cmp_position);
 	for (size_t k = 0; k < d->npending; k++) {
 		jdoc_pending *p = &d->pending[k];
 		bk_diags_add(diags, p->sev, p->kind, d->name, p->line, p->column,

@@ -356,7 +356,8 @@ static bk_status load_stencils(bk_templates *t, bk_diags *diags)
 		}
 	}
 	closedir(dp);
-	qsort(names, n, sizeof *names, cmp_str); /* readdir order is not stable */
+	if (n) /* readdir order is not stable */
+		qsort(names, n, sizeof *names, cmp_str);
 	bk_status st = BK_OK;
 	t->stencils = bk_xcalloc(n, sizeof *t->stencils);
 	for (size_t i = 0; i < n; i++) {

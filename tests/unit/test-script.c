@@ -133,6 +133,8 @@ int main(void)
 		free(b);
 		bk_script_free(s2);
 	}
+	bk_script_free(s);
+	s = NULL;
 	TAP_OK(bk_script_create(&s, e, "nope", "kk", tpl, NULL) == BK_ERR_NOTFOUND, "unknown ballot: not found");
 	TAP_OK(bk_script_create(&s, e, "b", "en", tpl, NULL) == BK_ERR_NOTFOUND, "unknown language: not found");
 	bk_script_free(s);

@@ -1,0 +1,12 @@
+#!/bin/sh
+# The main job on the bundled example: installs what is needed (Debian 12,
+# as root), builds, validates examples/kz-2023/election.json and prints the
+# ballot script of every ballot in every language.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/setup.sh
+sh scripts/build.sh build
+export BALLOTKIT_TEMPLATES="$PWD/templates"
+./build/ballotkit validate examples/kz-2023/election.json
+echo
+./build/ballotkit script examples/kz-2023/election.json
