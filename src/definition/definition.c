@@ -16,12 +16,33 @@ static const char *const coll_key[C_COUNT] = {"areas", "districts", "parties",
 static const char *const coll_what[C_COUNT] = {"area", "district", "party",
                                                 "candidate"};
 
+/* A reference, resolved once all collections are read. Its path is kept
+ * in parts ($.<list>[i].<field>[j]) and its id points into the JSON tree,
+ * so a national-size definition's ~100,000 references stay small. */
 typedef struct pref {
 	const char *id;
-	const char *path;
-	int coll;
 	long *out;
+	uint32_t i;
+	int32_t j;      /* -1 when the field is not a list */
+	uint8_t coll;   /* what it names: enum coll */
+	uint8_t list;   /* where it is: index into ref_lists */
+	uint8_t field;  /* index into ref_fields */
 } pref;
+
+static const char *const ref_lists[] = {"areas", "districts",
+                                        "polling_stations", "candidates",
+                                        "ballots", NULL};
+static const char *const ref_fields[] = {"parent", "area", "districts",
+                                         "party", "district", "options",
+                                         NULL};
+
+static uint8_t name_index(const char *const *names, const char *name)
+{
+	for (uint8_t k = 0; names[k]; k++)
+		if (!strcmp(names[k], name))
+			return k;
+	abort(); /* a reference from a field this table does not know */
+}
 
 typedef struct idx_entry {
 	const char *id;
@@ -30,6 +51,10 @@ typedef struct idx_entry {
 
 typedef struct ctx {
 	jdoc *d;
+	/* where the item being read sits, for references */
+	const char *list;
+	size_t item;
+	long sink; /* results of references nothing keeps */
 	bk_election *e;
 	const bk_templates *tpl;
 	bool langs_known;
@@ -138,9 +163,9 @@ static const char *get_id(ctx *c, json_t *obj, const char *what)
 	return s ? bk_arena_strdup(&c->e->arena, s) : NULL;
 }
 
-/* Records a reference at the current path, resolved once all collections
- * are read. */
-static void add_ref(ctx *c, json_t *v, int coll, long *out, const char *what)
+/* Records a reference at $.<list>[item].field[j] (the current path). */
+static void add_ref(ctx *c, json_t *v, int coll, long *out, const char *what,
+                    const char *field, long j)
 {
 	*out = -1;
 	if (!jc_type(c->d, v, JSON_STRING, what))
@@ -150,10 +175,22 @@ static void add_ref(ctx *c, json_t *v, int coll, long *out, const char *what)
 		c->refs = bk_xrealloc(c->refs, c->caprefs * sizeof *c->refs);
 	}
 	pref *r = &c->refs[c->nrefs++];
-	r->id = bk_arena_strdup(&c->e->arena, json_string_value(v));
-	r->path = bk_arena_strdup(&c->e->arena, jdoc_path(c->d));
-	r->coll = coll;
+	r->id = json_string_value(v); /* lives as long as the tree */
 	r->out = out;
+	r->i = (uint32_t)c->item;
+	r->j = (int32_t)j;
+	r->coll = (uint8_t)coll;
+	r->list = name_index(ref_lists, c->list);
+	r->field = name_index(ref_fields, field);
+}
+
+static void ref_path(const pref *r, bk_buf *b)
+{
+	bk_buf_truncate(b, 0);
+	bk_buf_printf(b, "$.%s[%lu].%s", ref_lists[r->list],
+	              (unsigned long)r->i, ref_fields[r->field]);
+	if (r->j >= 0)
+		bk_buf_printf(b, "[%ld]", (long)r->j);
 }
 
 static void get_ref(ctx *c, json_t *obj, const char *key, int coll, long *out)
@@ -163,7 +200,7 @@ static void get_ref(ctx *c, json_t *obj, const char *key, int coll, long *out)
 	json_t *v = member(c, obj, key, &old);
 	if (!v)
 		return;
-	add_ref(c, v, coll, out, key);
+	add_ref(c, v, coll, out, key, key, -1);
 	jdoc_pop(c->d, old);
 }
 
@@ -398,6 +435,8 @@ static size_t parse_array(ctx *c, json_t *root, const char *key, item_fn fn,
 		json_t *x;
 		json_array_foreach(v, i, x) {
 			size_t o2 = jdoc_push_index(c->d, i);
+			c->list = key;
+			c->item = i;
 			if (jc_type(c->d, x, JSON_OBJECT, what))
 				fn(c, x, i);
 			jdoc_pop(c->d, o2);
@@ -414,13 +453,12 @@ static void parse_area(ctx *c, json_t *o, size_t i)
 	static const jc_field f[] = {{"id", true}, {"kind", true},
 	                             {"name", true}, {"parent", false},
 	                             {NULL, false}};
-	static long parent_sink;
 	bk_area *a = &c->e->areas[i];
 	jc_fields(c->d, o, f, "an area");
 	a->id = get_id(c, o, "an area id");
 	get_enum(c, o, "kind", area_kinds);
 	get_text(c, o, "name", &a->name, TEXT_FULL, "the area name");
-	get_ref(c, o, "parent", C_AREAS, &parent_sink);
+	get_ref(c, o, "parent", C_AREAS, &c->sink);
 }
 
 static const char *const district_kinds[] = {"nationwide", "mazhilis",
@@ -459,7 +497,6 @@ static void parse_district(ctx *c, json_t *o, size_t i)
 	                             {"name", true}, {"level", false},
 	                             {"number", false}, {"area", false},
 	                             {NULL, false}};
-	static long area_sink;
 	bk_district *d = &c->e->districts[i];
 	jc_fields(c->d, o, f, "a district");
 	d->id = get_id(c, o, "a district id");
@@ -471,7 +508,7 @@ static void parse_district(ctx *c, json_t *o, size_t i)
 		d->kind = (bk_district_kind)-1;
 	get_int(c, o, "number", 1, 99999, &d->number);
 	get_text(c, o, "name", &d->name, TEXT_FULL, "the district name");
-	get_ref(c, o, "area", C_AREAS, &area_sink);
+	get_ref(c, o, "area", C_AREAS, &c->sink);
 }
 
 static void parse_station(ctx *c, json_t *o, size_t i)
@@ -480,7 +517,6 @@ static void parse_station(ctx *c, json_t *o, size_t i)
 	                             {"districts", true}, {"name", false},
 	                             {"area", false}, {"abroad", false},
 	                             {"kits", false}, {NULL, false}};
-	static long area_sink;
 	bk_station *s = &c->e->stations[i];
 	jc_fields(c->d, o, f, "a polling station");
 	s->id = get_id(c, o, "a polling station id");
@@ -488,7 +524,7 @@ static void parse_station(ctx *c, json_t *o, size_t i)
 	get_int(c, o, "number", 1, 99999, &number);
 	bk_text name;
 	get_text(c, o, "name", &name, TEXT_FULL, "the polling station name");
-	get_ref(c, o, "area", C_AREAS, &area_sink);
+	get_ref(c, o, "area", C_AREAS, &c->sink);
 	bool abroad;
 	get_bool(c, o, "abroad", &abroad);
 	s->kits = 1;
@@ -501,14 +537,12 @@ static void parse_station(ctx *c, json_t *o, size_t i)
 				jdoc_report(c->d, BK_ERROR, "bad-value", false,
 				            "a polling station must vote in at "
 				            "least one district");
-			long *sinks = bk_arena_alloc(&c->e->arena,
-			                             (json_array_size(v) + 1) *
-			                             sizeof(long));
 			size_t k;
 			json_t *x;
 			json_array_foreach(v, k, x) {
 				size_t o2 = jdoc_push_index(c->d, k);
-				add_ref(c, x, C_DISTRICTS, &sinks[k], "a district");
+				add_ref(c, x, C_DISTRICTS, &c->sink, "a district",
+				        "districts", (long)k);
 				jdoc_pop(c->d, o2);
 			}
 		}
@@ -737,7 +771,8 @@ static void parse_ballot(ctx *c, json_t *o, size_t i)
 				if (kind >= 0)
 					add_ref(c, x, kind == 0 ? C_PARTIES
 					                        : C_CANDIDATES,
-					        &b->options[k], "an option");
+					        &b->options[k], "an option", "options",
+					        (long)k);
 				else
 					jc_type(c->d, x, JSON_STRING, "an option");
 				jdoc_pop(c->d, o2);
@@ -910,26 +945,6 @@ static int cmp_idx(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static const char *item_id(const bk_election *e, int coll, size_t i)
-{
-	switch (coll) {
-	case C_AREAS: return e->areas[i].id;
-	case C_DISTRICTS: return e->districts[i].id;
-	case C_PARTIES: return e->parties[i].id;
-	default: return e->candidates[i].id;
-	}
-}
-
-static size_t coll_size(const bk_election *e, int coll)
-{
-	switch (coll) {
-	case C_AREAS: return e->nareas;
-	case C_DISTRICTS: return e->ndistricts;
-	case C_PARTIES: return e->nparties;
-	default: return e->ncandidates;
-	}
-}
-
 static void index_ids(ctx *c, int coll, const char *key, const char *what,
                       size_t n, const char *(*get)(const bk_election *, size_t))
 {
@@ -990,30 +1005,31 @@ static const char *get_ballot_id(const bk_election *e, size_t i) { return e->bal
 
 static void resolve_refs(ctx *c)
 {
+	bk_buf path = {0};
 	for (size_t k = 0; k < c->nrefs; k++) {
 		pref *r = &c->refs[k];
 		long i = lookup(c, r->coll, r->id);
 		*r->out = i;
 		if (i < 0) {
+			ref_path(r, &path);
 			const char *other = NULL;
 			for (int q = 0; q < C_COUNT && !other; q++)
 				if (q != r->coll && lookup(c, q, r->id) >= 0)
 					other = coll_what[q];
 			if (other)
-				jdoc_report_at(c->d, r->path, BK_ERROR,
+				jdoc_report_at(c->d, bk_buf_str(&path), BK_ERROR,
 				               "dangling-reference", false,
 				               "\"%s\" is a %s, but a %s is expected "
 				               "here", r->id, other, coll_what[r->coll]);
 			else
-				jdoc_report_at(c->d, r->path, BK_ERROR,
+				jdoc_report_at(c->d, bk_buf_str(&path), BK_ERROR,
 				               "dangling-reference", false,
 				               "there is no %s with the id \"%s\" in "
 				               "\"%s\"", coll_what[r->coll], r->id,
 				               coll_key[r->coll]);
 		}
 	}
-	(void)item_id;
-	(void)coll_size;
+	bk_buf_free(&path);
 }
 
 /* Collation by the Kazakh alphabet. */
@@ -1327,23 +1343,25 @@ static void validate(ctx *c)
 	check_ballots(c);
 }
 
-bk_status bk_election_load_buffer(bk_election **out, const char *data,
-                                  size_t size, const char *name,
-                                  const bk_templates *tpl, bk_diags *diags)
+/* Loads from text (taken over). */
+static bk_status load(bk_election **out, char *text, size_t size,
+                     const char *name, const bk_templates *tpl,
+                     bk_diags *diags)
 {
-	if (!out || (!data && size) || !tpl)
-		return BK_ERR_USAGE;
-	*out = NULL;
 	jdoc d;
 	bk_election *e = bk_xcalloc(1, sizeof *e);
 	e->tpl = tpl;
-	int parsed = jdoc_parse(&d, data ? data : "", size, name, diags);
+	int parsed = jdoc_parse_owned(&d, text, size, name, diags);
 	if (parsed == 0) {
 		ctx c = {.d = &d, .e = e, .tpl = tpl};
 		validate(&c);
 		free(c.refs);
 		for (int q = 0; q < C_COUNT; q++)
 			free(c.index[q]);
+		/* The model holds copies: drop the tree before locating the
+		 * diagnostics, so both are never in memory at once. */
+		json_decref(d.root);
+		d.root = NULL;
 	}
 	jdoc_finish(&d, diags);
 	size_t errors = d.errors;
@@ -1374,6 +1392,17 @@ bk_status bk_election_load_buffer(bk_election **out, const char *data,
 	return BK_OK;
 }
 
+bk_status bk_election_load_buffer(bk_election **out, const char *data,
+                                  size_t size, const char *name,
+                                  const bk_templates *tpl, bk_diags *diags)
+{
+	if (!out || (!data && size) || !tpl)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	return load(out, bk_xstrndup(data ? data : "", size), size, name, tpl,
+	            diags);
+}
+
 bk_status bk_election_load(bk_election **out, const char *path,
                            const bk_templates *tpl, bk_diags *diags)
 {
@@ -1387,9 +1416,7 @@ bk_status bk_election_load(bk_election **out, const char *path,
 		             "cannot read the definition: %s", strerror(errno));
 		return BK_ERR_IO;
 	}
-	bk_status st = bk_election_load_buffer(out, data, size, path, tpl, diags);
-	free(data);
-	return st;
+	return load(out, data, size, path, tpl, diags);
 }
 
 void bk_election_free(bk_election *e)

@@ -33,9 +33,15 @@ static void line_col(const jdoc *d, size_t off, unsigned long *line,
 int jdoc_parse(jdoc *d, const char *data, size_t size, const char *name,
                bk_diags *diags)
 {
+	return jdoc_parse_owned(d, bk_xstrndup(data, size), size, name, diags);
+}
+
+int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
+                     bk_diags *diags)
+{
 	memset(d, 0, sizeof *d);
 	d->name = bk_xstrdup(name ? name : "");
-	d->text = bk_xstrndup(data, size);
+	d->text = data;
 	d->len = size;
 	if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		d->start = 3;
@@ -78,6 +84,7 @@ int jdoc_parse(jdoc *d, const char *data, size_t size, const char *name,
 		d->errors++;
 		return -1;
 	}
+	d->parsed = true;
 	bk_buf_add(&d->path, "$");
 	return 0;
 }
@@ -456,7 +463,7 @@ static int cmp_position(const void *a, const void *b)
 
 void jdoc_finish(jdoc *d, bk_diags *diags)
 {
-	if (d->root) {
+	if (d->parsed) {
 		scanner s = {.d = d, .i = d->start, .line = 1,
 		             .line_start = d->start};
 		s.nsorted = d->npending;

@@ -25,6 +25,7 @@ typedef struct jdoc {
 	size_t len;
 	size_t start;        /* bytes skipped at the start (a UTF-8 BOM) */
 	json_t *root;        /* NULL when the text is not valid JSON */
+	bool parsed;         /* the text is valid JSON (root may be dropped) */
 	bk_buf path;         /* current path while checking */
 	jdoc_pending *pending;
 	size_t npending, cappending;
@@ -36,6 +37,9 @@ typedef struct jdoc {
  * Either way call jdoc_free. */
 int jdoc_parse(jdoc *d, const char *data, size_t size, const char *name,
                bk_diags *diags);
+/* The same, taking over data (malloc'd, NUL-terminated at data[size]). */
+int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
+                     bk_diags *diags);
 void jdoc_free(jdoc *d);
 
 /* Path stack. push returns the previous length to pass to pop. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void oom(void)
 {
@@ -59,9 +60,10 @@ void bk_buf_reserve(bk_buf *b, size_t extra)
 {
 	if (b->len + extra + 1 <= b->cap)
 		return;
-	size_t cap = b->cap ? b->cap : 64;
-	while (cap < b->len + extra + 1)
-		cap *= 2;
+	size_t need = b->len + extra + 1;
+	size_t cap = b->cap ? b->cap * 2 : 64;
+	if (cap < need)
+		cap = need;
 	b->data = bk_xrealloc(b->data, cap);
 	b->cap = cap;
 }
@@ -157,7 +159,10 @@ void *bk_arena_alloc(bk_arena *a, size_t n)
 {
 	const size_t align = sizeof(max_align_t);
 	n = (n + align - 1) / align * align;
-	if (!a->head || a->head->cap - a->head->used < n) {
+	if (a->head)
+		a->head->used = (a->head->used + align - 1) / align * align;
+	if (!a->head || a->head->used > a->head->cap ||
+	    a->head->cap - a->head->used < n) {
 		size_t cap = n > 16384 ? n : 16384;
 		bk_arena_block *blk = bk_xmalloc(sizeof(*blk) + cap);
 		blk->next = a->head;
@@ -170,9 +175,19 @@ void *bk_arena_alloc(bk_arena *a, size_t n)
 	return p;
 }
 
+/* Strings need no alignment: they are packed byte by byte. */
+static char *arena_bytes(bk_arena *a, size_t n)
+{
+	if (!a->head || a->head->cap - a->head->used < n)
+		return bk_arena_alloc(a, n);
+	char *p = (char *)a->head->data + a->head->used;
+	a->head->used += n;
+	return p;
+}
+
 char *bk_arena_strndup(bk_arena *a, const char *s, size_t n)
 {
-	char *p = bk_arena_alloc(a, n + 1);
+	char *p = arena_bytes(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -318,7 +333,18 @@ int bk_read_file(const char *path, char **data, size_t *size)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -1;
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
+		int saved = S_ISDIR(st.st_mode) ? EISDIR : errno;
+		fclose(f);
+		errno = saved;
+		return -1;
+	}
 	bk_buf b = {0};
+	/* Reserve a regular file's size up front so a large definition is
+	 * held once, not in a doubling buffer. */
+	if (S_ISREG(st.st_mode) && st.st_size > 0)
+		bk_buf_reserve(&b, (size_t)st.st_size);
 	char chunk[65536];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)

@@ -1,0 +1,45 @@
+#!/bin/sh
+# ballotkit benchmarks. Builds a release build in build-bench/, generates the
+# national-size election (bench/gen_national.py, ~3,100 ballots, ~16,000
+# candidates) and measures each stage against its target. Later issues add
+# their measurements here. Figures go to docs/performance.md by hand.
+#   bench/run.sh [--scale F] [--runs N]
+set -eu
+cd "$(dirname "$0")/.."
+scale=1.0
+runs=5
+while [ $# -gt 0 ]; do
+	case $1 in
+	--scale) scale=$2; shift 2 ;;
+	--runs) runs=$2; shift 2 ;;
+	*) echo "usage: bench/run.sh [--scale F] [--runs N]" >&2; exit 64 ;;
+	esac
+done
+sh scripts/setup.sh
+sh scripts/build.sh build-bench -Dbuildtype=release
+export BALLOTKIT_TEMPLATES="$PWD/templates"
+mkdir -p bench/out
+def=bench/out/national-$scale.json
+/usr/bin/python3 bench/gen_national.py --scale "$scale" -o "$def"
+bk=./build-bench/ballotkit
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(uname -m)"
+echo "definition: $def, $(wc -c < "$def") bytes"
+$bk validate "$def" | tail -4
+
+# validate: target well under 1 s and under 100 MB (issue 2)
+best=""; rss=0
+i=0
+while [ $i -lt "$runs" ]; do
+	/usr/bin/time -f "%e %M" -o bench/out/time.txt $bk validate "$def" >/dev/null
+	read -r sec kb < bench/out/time.txt
+	best=$(/usr/bin/python3 -c "import sys; a=sys.argv[1]; b=float(sys.argv[2]); print(b if a=='' else min(float(a), b))" "$best" "$sec")
+	[ "$kb" -gt "$rss" ] && rss=$kb
+	i=$((i + 1))
+done
+echo "validate: best of $runs runs ${best} s, peak memory $((rss / 1024)) MB  (target: well under 1 s, under 100 MB)"
+
+# scripts for every ballot in both languages (reference for later stages)
+/usr/bin/time -f "%e %M" -o bench/out/time.txt $bk script "$def" >/dev/null
+read -r sec kb < bench/out/time.txt
+echo "script (all $(grep -o '"body"' "$def" | wc -l) ballots x 2 languages): ${sec} s, peak memory $((kb / 1024)) MB"
