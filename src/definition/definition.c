@@ -17,8 +17,8 @@ static const char *const coll_what[C_COUNT] = {"area", "district", "party",
                                                 "candidate"};
 
 /* A reference, resolved once all collections are read. Its path is kept
- * in parts ($.<list>[i].<field>[j]) and its id points into the JSON tree,
- * so a national-size definition's ~100,000 references stay small. */
+ * in parts ($.<list>[i].<field>[j]) so a national-size definition's
+ * ~100,000 references stay small. */
 typedef struct pref {
 	const char *id;
 	long *out;
@@ -55,6 +55,7 @@ typedef struct ctx {
 	const char *list;
 	size_t item;
 	long sink; /* results of references nothing keeps */
+	bk_arena scratch; /* freed when validation ends */
 	bk_election *e;
 	const bk_templates *tpl;
 	bool langs_known;
@@ -175,7 +176,8 @@ static void add_ref(ctx *c, json_t *v, int coll, long *out, const char *what,
 		c->refs = bk_xrealloc(c->refs, c->caprefs * sizeof *c->refs);
 	}
 	pref *r = &c->refs[c->nrefs++];
-	r->id = json_string_value(v); /* lives as long as the tree */
+	/* copied: each list's part of the tree is freed once it is read */
+	r->id = bk_arena_strdup(&c->scratch, json_string_value(v));
 	r->out = out;
 	r->i = (uint32_t)c->item;
 	r->j = (int32_t)j;
@@ -443,6 +445,10 @@ static size_t parse_array(ctx *c, json_t *root, const char *key, item_fn fn,
 		}
 	}
 	jdoc_pop(c->d, old);
+	/* The model now holds what it needs from this list: free its part
+	 * of the tree, so the tree and the model are never both whole in
+	 * memory (docs/performance.md). */
+	json_object_del(root, key);
 	return n;
 }
 
@@ -1356,6 +1362,7 @@ static bk_status load(bk_election **out, char *text, size_t size,
 		ctx c = {.d = &d, .e = e, .tpl = tpl};
 		validate(&c);
 		free(c.refs);
+		bk_arena_free(&c.scratch);
 		for (int q = 0; q < C_COUNT; q++)
 			free(c.index[q]);
 		/* The model holds copies: drop the tree before locating the

@@ -173,6 +173,7 @@ static jdoc_pending *add_pending(jdoc *d, const char *path, bk_severity sev,
 	return p;
 }
 
+__attribute__((format(printf, 6, 0)))
 static void vreport(jdoc *d, const char *path, bk_severity sev,
                     const char *kind, bool at_key, const char *fmt, va_list ap)
 {
@@ -212,6 +213,10 @@ typedef struct scanner {
 	bk_buf path;
 	jdoc_pending **sorted; /* pending sorted by (path, at_key) */
 	size_t nsorted;
+	/* duplicate keys found while scanning: kept apart, because adding
+	 * to d->pending would move what sorted points into */
+	jdoc_pending *dups;
+	size_t ndups, capdups;
 } scanner;
 
 static unsigned long sc_col(const scanner *s)
@@ -393,9 +398,16 @@ static void sc_object(scanner *s, unsigned depth)
 			bk_buf p = {0};
 			bk_buf_add(&p, bk_buf_str(&s->path));
 			jdoc_path_append_key(&p, keys[k].key);
-			jdoc_pending *pd = add_pending(s->d, bk_buf_str(&p),
-			                               BK_ERROR, "duplicate-key",
-			                               true);
+			if (s->ndups == s->capdups) {
+				s->capdups = s->capdups ? s->capdups * 2 : 8;
+				s->dups = bk_xrealloc(s->dups,
+				                      s->capdups * sizeof *s->dups);
+			}
+			jdoc_pending *pd = &s->dups[s->ndups++];
+			pd->sev = BK_ERROR;
+			pd->at_key = true;
+			pd->kind = bk_xstrdup("duplicate-key");
+			pd->path = bk_buf_steal(&p);
 			bk_buf msg = {0};
 			bk_buf_printf(&msg,
 			              "the field \"%s\" appears more than once "
@@ -476,6 +488,16 @@ void jdoc_finish(jdoc *d, bk_diags *diags)
 		sc_value(&s, 0);
 		free(s.sorted);
 		bk_buf_free(&s.path);
+		for (size_t k = 0; k < s.ndups; k++) {
+			jdoc_pending *p = add_pending(d, s.dups[k].path, BK_ERROR,
+			                              s.dups[k].kind, true);
+			p->msg = s.dups[k].msg;
+			p->line = s.dups[k].line;
+			p->column = s.dups[k].column;
+			free(s.dups[k].path);
+			free(s.dups[k].kind);
+		}
+		free(s.dups);
 	}
 	for (size_t k = 0; k < d->npending; k++)
 		d->pending[k].seq = k;

@@ -29,7 +29,8 @@ void bk_buf_add(bk_buf *b, const char *s);
 void bk_buf_addc(bk_buf *b, char c);
 void bk_buf_printf(bk_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void bk_buf_vprintf(bk_buf *b, const char *fmt, va_list ap);
+void bk_buf_vprintf(bk_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void bk_buf_truncate(bk_buf *b, size_t len);
 /* Hands the string over to the caller (never NULL) and resets the buffer. */
 char *bk_buf_steal(bk_buf *b);
