@@ -151,6 +151,28 @@ int main(void)
 	bk_election_free(e);
 	free(text);
 
+	/* 70 candidates: more than one A4 sheet holds, so the validator picks
+	 * the continuation template and numbering runs on onto sheet 2. */
+	text = definition(70, 1, -1);
+	e = load(text);
+	s = NULL;
+	TAP_OK(e && bk_script_create(&s, e, "b", "kk", tpl, NULL) == BK_OK, "script of 71 positions");
+	if (s) {
+		TAP_STREQ(bk_script_template(s), "a4-two-columns-continued",
+		          "the smallest template that holds 71 positions");
+		TAP_OK(bk_script_position_sheet(s, 61) == 0 && bk_script_position_box(s, 61) == 61,
+		       "position 62 is the last box of sheet 1");
+		TAP_OK(bk_script_position_sheet(s, 62) == 1 && bk_script_position_box(s, 62) == 0 &&
+		       bk_script_position_number(s, 62) == 63,
+		       "position 63 is the first box of sheet 2, numbering unbroken");
+		TAP_OK(bk_script_position_kind(s, 70) == BK_POSITION_AGAINST_ALL &&
+		       bk_script_position_sheet(s, 70) == 1 && bk_script_position_box(s, 70) == 8,
+		       "against all is position 71, sheet 2 box 9");
+	}
+	bk_script_free(s);
+	bk_election_free(e);
+	free(text);
+
 	/* Free functions accept NULL; version agrees with the headers. */
 	bk_script_free(NULL);
 	bk_election_free(NULL);
