@@ -1357,6 +1357,7 @@ static bk_status load(bk_election **out, char *text, size_t size,
 	jdoc d;
 	bk_election *e = bk_xcalloc(1, sizeof *e);
 	e->tpl = tpl;
+	e->stencil_title_lang = -1;
 	int parsed = jdoc_parse_owned(&d, text, size, name, diags);
 	if (parsed == 0) {
 		ctx c = {.d = &d, .e = e, .tpl = tpl};
@@ -1393,8 +1394,8 @@ static bk_status load(bk_election **out, char *text, size_t size,
 		for (e->noutputs = 0; default_outputs[e->noutputs]; e->noutputs++)
 			;
 	}
-	if (!bk_election_has_lang(e, e->stencil_title_lang))
-		e->stencil_title_lang = e->langs[0];
+	if (e->stencil_title_lang < 0)
+		e->stencil_title_lang = e->langs[0]; /* the first language */
 	*out = e;
 	return BK_OK;
 }

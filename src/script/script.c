@@ -205,7 +205,11 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 	            expand(s, tpl, lang, bk_wording_get(tpl, lang, "speech", "title"),
 	                   tv, 3, count), (size_t)-1);
 	add_segment(s, BK_SEGMENT_INTRO,
-	            expand(s, tpl, lang, bk_wording_get(tpl, lang, "speech", "intro"),
+	            expand(s, tpl, lang,
+	                   bk_wording_get(tpl, lang, "speech",
+	                                  b->against_all
+	                                          ? "intro"
+	                                          : "intro_without_against_all"),
 	                   tv, 3, count), (size_t)-1);
 	const char *corner = bk_wording_get2(tpl, lang, "speech", "corners",
 	                                     b->tpl->corner);

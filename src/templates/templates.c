@@ -442,7 +442,7 @@ static const char *const print_required[] = {
 	"against_all", "self_nominated", "nominated_by", "withdrawn",
 	"braille_title", "instructions", NULL};
 static const char *const speech_required[] = {
-	"words", "title", "intro", "instructions", "corners", "party",
+	"words", "title", "intro", "intro_without_against_all", "instructions", "corners", "party",
 	"candidate", "nominated_by", "self_nominated", "withdrawn",
 	"against_all", "closing", "repeat", NULL};
 static const char *const ballot_types[] = {

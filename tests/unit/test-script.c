@@ -147,6 +147,26 @@ int main(void)
 	TAP_OK(e && bk_script_create(&s, e, "b", "ru", tpl, NULL) == BK_OK, "ballot without against all");
 	TAP_OK(s && bk_script_position_count(s) == 3 &&
 	       bk_script_position_kind(s, 2) == BK_POSITION_CANDIDATE, "3 positions, no against all");
+	TAP_OK(s && strstr(bk_script_segment_text(s, 1), " 3 позиции.") &&
+	       !strstr(bk_script_segment_text(s, 1), "Против всех"),
+	       "its intro counts 3 positions and does not promise against all");
+	bk_script_free(s);
+	bk_election_free(e);
+	free(text);
+
+	/* The stencil's braille title is in the election's first language. */
+	text = definition(3, 1, -1);
+	char *swap = strstr(text, "[\"kk\", \"ru\"]");
+	if (swap)
+		memcpy(swap, "[\"ru\", \"kk\"]", 12);
+	e = load(text);
+	s = NULL;
+	TAP_OK(swap && e && bk_script_create(&s, e, "b", "kk", tpl, NULL) == BK_OK,
+	       "an election listing Russian first");
+	TAP_STREQ(s ? bk_script_braille_title_language(s) : NULL, "ru",
+	          "its stencil braille title is Russian");
+	TAP_STREQ(s ? bk_script_braille_title(s) : NULL, "Мажилис, одномандатный округ № 4",
+	          "from the Russian print wording");
 	bk_script_free(s);
 	bk_election_free(e);
 	free(text);
