@@ -137,7 +137,7 @@ size_t jdoc_push_key(jdoc *d, const char *key)
 size_t jdoc_push_index(jdoc *d, size_t i)
 {
 	size_t old = d->path.len;
-	bk_buf_printf(&d->path, "[%zu]", i);
+	bk_buf_add_index(&d->path, i);
 	return old;
 }
 
@@ -432,7 +432,7 @@ static void sc_array(scanner *s, unsigned depth)
 	size_t idx = 0;
 	while (s->i < s->d->len && s->d->text[s->i] != ']') {
 		size_t old = s->path.len;
-		bk_buf_printf(&s->path, "[%zu]", idx++);
+		bk_buf_add_index(&s->path, idx++);
 		sc_value(s, depth + 1);
 		bk_buf_truncate(&s->path, old);
 		sc_ws(s);

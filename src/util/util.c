@@ -129,6 +129,19 @@ const char *bk_buf_str(const bk_buf *b)
 	return b->data ? b->data : "";
 }
 
+void bk_buf_add_index(bk_buf *b, size_t i)
+{
+	char tmp[24];
+	size_t n = sizeof tmp;
+	tmp[--n] = ']';
+	do {
+		tmp[--n] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	tmp[--n] = '[';
+	bk_buf_addn(b, tmp + n, sizeof tmp - n);
+}
+
 void bk_buf_add_json_string(bk_buf *b, const char *s)
 {
 	bk_buf_addc(b, '"');

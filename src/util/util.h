@@ -36,6 +36,9 @@ void bk_buf_truncate(bk_buf *b, size_t len);
 char *bk_buf_steal(bk_buf *b);
 const char *bk_buf_str(const bk_buf *b);
 
+/* Appends "[i]" (a JSON path index) without going through printf. */
+void bk_buf_add_index(bk_buf *b, size_t i);
+
 /* Appends s as a JSON string literal (with quotes). */
 void bk_buf_add_json_string(bk_buf *b, const char *s);
 
