@@ -18,7 +18,9 @@ typedef enum { BK_BODY_MAZHILIS, BK_BODY_MASLIKHAT } bk_body;
 typedef enum { BK_LEVEL_NONE, BK_LEVEL_REGIONAL, BK_LEVEL_CITY,
                BK_LEVEL_DISTRICT } bk_level;
 typedef enum { BK_DISTRICT_NATIONWIDE, BK_DISTRICT_MAZHILIS,
-               BK_DISTRICT_MASLIKHAT } bk_district_kind;
+               BK_DISTRICT_MASLIKHAT,
+               BK_DISTRICT_UNKNOWN /* kind missing or invalid (reported) */
+} bk_district_kind;
 
 typedef struct bk_area {
 	const char *id;

@@ -507,11 +507,9 @@ static void parse_district(ctx *c, json_t *o, size_t i)
 	jc_fields(c->d, o, f, "a district");
 	d->id = get_id(c, o, "a district id");
 	int k = get_enum(c, o, "kind", district_kinds);
-	d->kind = k < 0 ? BK_DISTRICT_NATIONWIDE : (bk_district_kind)k;
+	d->kind = k < 0 ? BK_DISTRICT_UNKNOWN : (bk_district_kind)k;
 	d->level = get_level(c, o, k == BK_DISTRICT_MASLIKHAT, k >= 0,
 	                     "district");
-	if (k < 0)
-		d->kind = (bk_district_kind)-1;
 	get_int(c, o, "number", 1, 99999, &d->number);
 	get_text(c, o, "name", &d->name, TEXT_FULL, "the district name");
 	get_ref(c, o, "area", C_AREAS, &c->sink);
@@ -1154,7 +1152,7 @@ static void check_ballots(ctx *c)
 		if (bl->district >= 0 && bl->kind) {
 			const bk_district *d = &e->districts[bl->district];
 			const char *why = NULL;
-			if ((int)d->kind < 0)
+			if (d->kind == BK_DISTRICT_UNKNOWN)
 				why = NULL;
 			else if (bl->body == BK_BODY_MAZHILIS &&
 			         bl->kind == BK_KIND_PARTY_LIST &&
