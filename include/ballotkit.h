@@ -7,6 +7,7 @@
  *   ballotkit/templates.h   wording, geometry and language data
  *   ballotkit/definition.h  loading and validating election definitions
  *   ballotkit/script.h      the ballot script every output renders
+ *   ballotkit/braille.h     braille cells through liblouis, and back
  */
 #ifndef BALLOTKIT_H
 #define BALLOTKIT_H
@@ -17,5 +18,6 @@
 #include "ballotkit/templates.h"
 #include "ballotkit/definition.h"
 #include "ballotkit/script.h"
+#include "ballotkit/braille.h"
 
 #endif

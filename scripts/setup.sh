@@ -7,6 +7,7 @@ set -eu
 PACKAGES="
   build-essential g++ meson ninja-build pkg-config binutils
   libjansson-dev
+  liblouis-dev liblouis-data
   python3 python3-jsonschema
   locales
   clang libclang-rt-14-dev valgrind

@@ -57,6 +57,10 @@ BK_API unsigned long bk_diag_line(const bk_diag *d);
 BK_API unsigned long bk_diag_column(const bk_diag *d);
 BK_API const char *bk_diag_path(const bk_diag *d);
 
+/* Frees memory the library handed to the caller ("free with bk_free").
+ * Accepts NULL. */
+BK_API void bk_free(void *p);
+
 /* "error", "warning" or "note". Static string. */
 BK_API const char *bk_severity_string(bk_severity sev);
 

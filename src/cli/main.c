@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 /* Messages are marked for translation (gettext catalogues for kk and ru
  * are planned, docs/decisions.md). */
@@ -37,6 +38,10 @@ static const char *const usage_text = _(
 	"                                 print the ballot script (what the audio\n"
 	"                                 says and the stencil numbers) of each\n"
 	"                                 ballot in each language\n"
+	"  braille [--lang kk|ru] [TEXT]...\n"
+	"                                 show each text (or each line of standard\n"
+	"                                 input) as print, Unicode braille and the\n"
+	"                                 braille read back, for a reviewer\n"
 	"  templates                      list the stencil templates and how many\n"
 	"                                 positions each holds\n"
 	"  version                        print the version\n"
@@ -52,6 +57,8 @@ static const char *const usage_text = _(
 
 typedef struct options {
 	const char *file;
+	const char **texts; /* further arguments (braille) */
+	size_t ntexts;
 	const char *templates;
 	const char **ballots;
 	size_t nballots;
@@ -328,6 +335,71 @@ static int cmd_templates(const options *o)
 	return 0;
 }
 
+static int braille_line(bk_braille *br, const char *lang, const char *text,
+                        bk_diags *diags)
+{
+	unsigned char *cells = NULL;
+	size_t n = 0;
+	char *back = NULL;
+	printf(_("print:   %s\n"), text);
+	if (bk_braille_translate(br, lang, text, NULL, &cells, &n, diags) != BK_OK ||
+	    bk_braille_back(br, lang, cells, n, &back, diags) != BK_OK) {
+		print_diags(diags, stderr);
+		bk_free(cells);
+		return EXIT_DATAERR;
+	}
+	char *uni = bk_braille_unicode(cells, n);
+	printf(_("braille: %s\nback:    %s\n"), uni, back);
+	bk_free(uni);
+	bk_free(back);
+	bk_free(cells);
+	return 0;
+}
+
+static int cmd_braille(const options *o)
+{
+	const char *lang = o->langs ? o->langs : "kk";
+	if (strcmp(lang, "kk") && strcmp(lang, "ru"))
+		return usage_error(_("--lang for braille is kk or ru, not"), lang);
+	bk_templates *tpl;
+	int rc = open_templates(o, &tpl);
+	if (rc)
+		return rc;
+	bk_diags *diags = bk_diags_create();
+	bk_braille *br = NULL;
+	if (bk_braille_open(&br, NULL, tpl, diags) != BK_OK) {
+		print_diags(diags, stderr);
+		rc = EXIT_CONFIG;
+		goto done;
+	}
+	if (o->file) {
+		rc = braille_line(br, lang, o->file, diags);
+		for (size_t i = 0; i < o->ntexts && !rc; i++) {
+			printf("\n");
+			rc = braille_line(br, lang, o->texts[i], diags);
+		}
+	} else {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t got;
+		bool first = true;
+		while (!rc && (got = getline(&line, &cap, stdin)) >= 0) {
+			while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
+				line[--got] = '\0';
+			if (!first)
+				printf("\n");
+			first = false;
+			rc = braille_line(br, lang, line, diags);
+		}
+		free(line);
+	}
+done:
+	bk_braille_free(br);
+	bk_diags_free(diags);
+	bk_templates_free(tpl);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	/* The users' locales (ru_RU, kk_KZ) write a decimal comma: numbers
@@ -338,9 +410,14 @@ int main(int argc, char **argv)
 	options o = {0};
 	const char *cmd = NULL;
 	const char **ballots = calloc((size_t)argc + 1, sizeof *ballots);
-	if (!ballots)
+	const char **texts = calloc((size_t)argc + 1, sizeof *texts);
+	if (!ballots || !texts) {
+		free(ballots);
+		free(texts);
 		return EXIT_SOFTWARE;
+	}
 	o.ballots = ballots;
+	o.texts = texts;
 	int rc = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -372,6 +449,8 @@ int main(int argc, char **argv)
 			cmd = a;
 		} else if (!o.file) {
 			o.file = a;
+		} else if (cmd && !strcmp(cmd, "braille")) {
+			texts[o.ntexts++] = a;
 		} else {
 			rc = usage_error(_("unexpected argument"), a);
 			goto out;
@@ -382,6 +461,10 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else if (!strcmp(cmd, "version")) {
 		printf("ballotkit %s\n", bk_version());
+	} else if (!strcmp(cmd, "braille")) {
+		rc = o.nballots || o.json
+		             ? usage_error(_("braille takes"), "--lang and texts")
+		             : cmd_braille(&o);
 	} else if (!strcmp(cmd, "templates")) {
 		rc = o.file ? usage_error(_("unexpected argument"), o.file)
 		            : cmd_templates(&o);
@@ -398,6 +481,7 @@ int main(int argc, char **argv)
 	}
 out:
 	free(ballots);
+	free(texts);
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = EXIT_SOFTWARE;
 	return rc;

@@ -208,40 +208,6 @@ static void get_ref(ctx *c, json_t *obj, const char *key, int coll, long *out)
 
 /* ---- scripts of words ---- */
 
-/* Finds a word (maximal run of letters) that mixes Latin and Cyrillic.
- * Returns true and sets *w, *wn to it. */
-static bool mixed_word(const char *s, const char **w, size_t *wn)
-{
-	size_t n = strlen(s), i = 0, start = 0;
-	bool lat = false, cyr = false, in = false;
-	while (i <= n) {
-		uint32_t cp = 0;
-		size_t l = i < n ? bk_utf8_decode(s + i, n - i, &cp) : 1;
-		if (!l)
-			l = 1;
-		bool isl = i < n && bk_cp_is_latin_letter(cp);
-		bool isc = i < n && bk_cp_is_cyrillic_letter(cp);
-		if (isl || isc) {
-			if (!in) {
-				in = true;
-				start = i;
-				lat = cyr = false;
-			}
-			lat |= isl;
-			cyr |= isc;
-		} else if (in) {
-			in = false;
-			if (lat && cyr) {
-				*w = s + start;
-				*wn = i - start;
-				return true;
-			}
-		}
-		i += l;
-	}
-	return false;
-}
-
 static bool has_latin_word(const char *s)
 {
 	size_t n = strlen(s), i = 0;
@@ -270,7 +236,7 @@ static bool check_string(ctx *c, json_t *v, const char *what)
 	}
 	const char *w;
 	size_t wn;
-	if (mixed_word(s, &w, &wn)) {
+	if (bk_utf8_mixed_word(s, &w, &wn)) {
 		jdoc_report(c->d, BK_ERROR, "mixed-script", false,
 		            "the word \"%.*s\" in %s mixes Latin and Cyrillic "
 		            "letters (a Latin letter typed for a Cyrillic one?); "

@@ -42,6 +42,11 @@ const char *bk_severity_string(bk_severity sev)
 	return "error";
 }
 
+void bk_free(void *p)
+{
+	free(p);
+}
+
 bk_diags *bk_diags_create(void)
 {
 	return calloc(1, sizeof(bk_diags));

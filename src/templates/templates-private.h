@@ -3,6 +3,7 @@
 #define BK_TEMPLATES_PRIVATE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ballotkit/templates.h"
@@ -44,6 +45,7 @@ struct bk_templates {
 	uint32_t *alphabet;  /* Kazakh alphabet, lower case, in order */
 	size_t nalphabet;
 	json_t *kk_to_ru;    /* letter -> Russian spelling */
+	json_t *braille_back; /* forward table -> back-translation table */
 };
 
 const bk_stencil_tpl *bk_templates_stencil_find(const bk_templates *tpl,
@@ -58,6 +60,13 @@ const char *bk_wording_get2(const bk_templates *tpl, int lang,
 /* The plural form of word for n in lang (speech "words"). */
 const char *bk_wording_plural(const bk_templates *tpl, int lang,
                               const char *word, unsigned long n);
+/* The table that reads a forward table's output back (itself when the
+ * templates name none). */
+const char *bk_templates_braille_back(const bk_templates *tpl,
+                                      const char *forward);
+/* True when cp is a Kazakh-specific letter (a key of to_russian). */
+bool bk_templates_kk_specific(const bk_templates *tpl, uint32_t cp);
+
 /* Rank of a letter in the Kazakh alphabet (1-based), 0 if not a letter of
  * it. */
 size_t bk_kk_rank(const bk_templates *tpl, uint32_t lower_cp);

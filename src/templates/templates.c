@@ -575,6 +575,42 @@ static bk_status load_language(bk_templates *t, bk_diags *diags)
 	return st;
 }
 
+static bk_status load_braille_tables(bk_templates *t, bk_diags *diags)
+{
+	bk_buf path = {0};
+	bk_buf_printf(&path, "%s/braille/tables.json", t->dir);
+	jdoc d;
+	bk_status st = BK_OK;
+	if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
+		static const jc_field f[] = {{"format", true}, {"back", true},
+		                             {"note", false}, {NULL, false}};
+		if (jc_type(&d, d.root, JSON_OBJECT, "a braille tables file")) {
+			jc_fields(&d, d.root, f, "a braille tables file");
+			json_t *back = json_object_get(d.root, "back");
+			size_t old = jdoc_push_key(&d, "back");
+			if (back && jc_type(&d, back, JSON_OBJECT, "back")) {
+				const char *k;
+				json_t *v;
+				json_object_foreach(back, k, v) {
+					size_t o2 = jdoc_push_key(&d, k);
+					jc_type(&d, v, JSON_STRING, "a table name");
+					jdoc_pop(&d, o2);
+				}
+				t->braille_back = json_incref(back);
+			}
+			jdoc_pop(&d, old);
+		}
+		if (d.errors)
+			st = BK_ERR_INVALID;
+		jdoc_finish(&d, diags);
+	} else {
+		st = BK_ERR_INVALID;
+	}
+	jdoc_free(&d);
+	bk_buf_free(&path);
+	return st;
+}
+
 bk_status bk_templates_open(bk_templates **out, const char *dir,
                             bk_diags *diags)
 {
@@ -595,6 +631,9 @@ bk_status bk_templates_open(bk_templates **out, const char *dir,
 		                                    diags, &st);
 	}
 	bk_status st2 = load_language(t, diags);
+	if (st2 != BK_OK)
+		st = st2;
+	st2 = load_braille_tables(t, diags);
 	if (st2 != BK_OK)
 		st = st2;
 	if (st != BK_OK) {
@@ -625,6 +664,7 @@ void bk_templates_free(bk_templates *t)
 	}
 	free(t->alphabet);
 	json_decref(t->kk_to_ru);
+	json_decref(t->braille_back);
 	free(t->dir);
 	free(t);
 }
@@ -702,4 +742,19 @@ size_t bk_kk_rank(const bk_templates *t, uint32_t cp)
 		if (t->alphabet[i] == cp)
 			return i + 1;
 	return 0;
+}
+
+const char *bk_templates_braille_back(const bk_templates *t,
+                                      const char *forward)
+{
+	const char *b = json_string_value(json_object_get(t->braille_back,
+	                                                  forward));
+	return b ? b : forward;
+}
+
+bool bk_templates_kk_specific(const bk_templates *t, uint32_t cp)
+{
+	char key[5] = {0};
+	bk_utf8_encode(cp, key);
+	return json_object_get(t->kk_to_ru, key) != NULL;
 }

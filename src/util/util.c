@@ -333,6 +333,38 @@ uint32_t bk_cp_lower(uint32_t cp)
 	return cp;
 }
 
+bool bk_utf8_mixed_word(const char *s, const char **w, size_t *wn)
+{
+	size_t n = strlen(s), i = 0, start = 0;
+	bool lat = false, cyr = false, in = false;
+	while (i <= n) {
+		uint32_t cp = 0;
+		size_t l = i < n ? bk_utf8_decode(s + i, n - i, &cp) : 1;
+		if (!l)
+			l = 1;
+		bool isl = i < n && bk_cp_is_latin_letter(cp);
+		bool isc = i < n && bk_cp_is_cyrillic_letter(cp);
+		if (isl || isc) {
+			if (!in) {
+				in = true;
+				start = i;
+				lat = cyr = false;
+			}
+			lat |= isl;
+			cyr |= isc;
+		} else if (in) {
+			in = false;
+			if (lat && cyr) {
+				*w = s + start;
+				*wn = i - start;
+				return true;
+			}
+		}
+		i += l;
+	}
+	return false;
+}
+
 bool bk_str_blank(const char *s)
 {
 	for (; *s; s++)

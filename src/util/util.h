@@ -69,6 +69,10 @@ bool bk_cp_is_cyrillic_letter(uint32_t cp);
 /* Lower-case of Basic/extended Cyrillic and Latin letters; others as is. */
 uint32_t bk_cp_lower(uint32_t cp);
 
+/* Finds a word (maximal run of letters) in s that mixes Latin and Cyrillic
+ * letters; returns true and sets *word, *len to it. */
+bool bk_utf8_mixed_word(const char *s, const char **word, size_t *len);
+
 /* True when every byte of s is white space (or s is empty). */
 bool bk_str_blank(const char *s);
 

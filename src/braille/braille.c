@@ -1,0 +1,375 @@
+/* Braille through liblouis. See include/ballotkit/braille.h and
+ * ../shared/reference/braille.md for the pitfalls this guards against:
+ * the display path loses Kazakh letters (we translate in dots mode), an
+ * undefined character becomes an escape sequence with dot-7 cells (we
+ * refuse any cell with dots 7 or 8), a short output buffer truncates
+ * silently (we check the whole input was consumed), liblouis is not
+ * thread-safe (one lock), and a table of the same name in the working
+ * directory would win (we pass absolute paths). */
+#include "braille/braille-private.h"
+
+#include <liblouis/liblouis.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "definition/definition-private.h"
+#include "diag/diag-private.h"
+#include "util/util.h"
+
+#ifndef BK_LOUIS_TABLES_DIR
+#define BK_LOUIS_TABLES_DIR "/usr/share/liblouis/tables"
+#endif
+
+static pthread_mutex_t lou_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned lou_users;  /* open bk_braille objects; tables freed at 0 */
+static bk_buf lou_log;      /* liblouis' messages, under lou_lock */
+
+static void EXPORT_CALL log_to_buffer(logLevels level, const char *message)
+{
+	if (level < LOU_LOG_ERROR)
+		return;
+	if (lou_log.len)
+		bk_buf_add(&lou_log, "; ");
+	bk_buf_add(&lou_log, message);
+}
+
+struct bk_braille {
+	const bk_templates *tpl;
+	const char *name[BK_LANG_COUNT]; /* forward table as configured */
+	char *fwd[BK_LANG_COUNT];        /* absolute table lists */
+	char *back[BK_LANG_COUNT];
+};
+
+static const char *const default_table[BK_LANG_COUNT] = {"kk.utb",
+                                                         "ru-litbrl.ctb"};
+
+/* Turns "a.utb,b.ctb" into absolute paths: <templates>/braille/ first,
+ * then liblouis' folder. Returns NULL and sets *missing on failure. */
+static char *resolve(const bk_templates *tpl, const char *list,
+                     char **missing)
+{
+	bk_buf out = {0};
+	const char *p = list;
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char *name = bk_xstrndup(p, n);
+		bk_buf path = {0};
+		bool ok = n > 0 && !strchr(name, '/');
+		if (ok) {
+			bk_buf_printf(&path, "%s/braille/%s", bk_templates_dir(tpl),
+			              name);
+			if (access(bk_buf_str(&path), R_OK) != 0) {
+				bk_buf_truncate(&path, 0);
+				bk_buf_printf(&path, "%s/%s", BK_LOUIS_TABLES_DIR,
+				              name);
+				ok = access(bk_buf_str(&path), R_OK) == 0;
+			}
+		}
+		if (!ok) {
+			*missing = name;
+			bk_buf_free(&path);
+			bk_buf_free(&out);
+			return NULL;
+		}
+		if (out.len)
+			bk_buf_addc(&out, ',');
+		bk_buf_add(&out, bk_buf_str(&path));
+		bk_buf_free(&path);
+		free(name);
+		p += n + (comma ? 1 : 0);
+	}
+	return bk_buf_steal(&out);
+}
+
+/* Compiles a table list now, so a broken table is reported at open. */
+static bool check_table(const char *list, char **why)
+{
+	pthread_mutex_lock(&lou_lock);
+	bk_buf_truncate(&lou_log, 0);
+	bool ok = lou_getTable(list) != NULL;
+	if (!ok)
+		*why = bk_xstrdup(lou_log.len ? bk_buf_str(&lou_log)
+		                              : "liblouis cannot compile it");
+	pthread_mutex_unlock(&lou_lock);
+	return ok;
+}
+
+bk_status bk_braille_open(bk_braille **out, const bk_election *e,
+                          const bk_templates *tpl, bk_diags *diags)
+{
+	if (!out || !tpl)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	pthread_mutex_lock(&lou_lock);
+	if (lou_users++ == 0) {
+		lou_registerLogCallback(log_to_buffer);
+		lou_setLogLevel(LOU_LOG_ERROR);
+	}
+	pthread_mutex_unlock(&lou_lock);
+
+	bk_braille *b = bk_xcalloc(1, sizeof *b);
+	b->tpl = tpl;
+	bk_status st = BK_OK;
+	for (int l = 0; l < BK_LANG_COUNT && st == BK_OK; l++) {
+		b->name[l] = e ? e->braille_table[l] : default_table[l];
+		const char *back = bk_templates_braille_back(tpl, b->name[l]);
+		char *missing = NULL, *why = NULL;
+		bk_buf field = {0};
+		bk_buf_printf(&field, "$.production.braille.tables.%s",
+		              bk_lang_codes[l]);
+		b->fwd[l] = resolve(tpl, b->name[l], &missing);
+		if (b->fwd[l])
+			b->back[l] = resolve(tpl, back, &missing);
+		if (!b->fwd[l] || !b->back[l]) {
+			bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
+			             bk_buf_str(&field),
+			             "the braille table \"%s\" is neither in %s/braille "
+			             "nor in %s", missing, bk_templates_dir(tpl),
+			             BK_LOUIS_TABLES_DIR);
+			free(missing);
+			st = BK_ERR_NOTFOUND;
+		} else if (!check_table(b->fwd[l], &why) ||
+		           !check_table(b->back[l], &why)) {
+			bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
+			             bk_buf_str(&field),
+			             "the braille table \"%s\" cannot be used: %s",
+			             b->name[l], why);
+			free(why);
+			st = BK_ERR_INVALID;
+		}
+		bk_buf_free(&field);
+	}
+	if (st != BK_OK) {
+		bk_braille_free(b);
+		return st;
+	}
+	*out = b;
+	return BK_OK;
+}
+
+void bk_braille_free(bk_braille *b)
+{
+	if (!b)
+		return;
+	for (int l = 0; l < BK_LANG_COUNT; l++) {
+		free(b->fwd[l]);
+		free(b->back[l]);
+	}
+	free(b);
+	pthread_mutex_lock(&lou_lock);
+	if (--lou_users == 0) {
+		lou_free();
+		bk_buf_free(&lou_log);
+	}
+	pthread_mutex_unlock(&lou_lock);
+}
+
+const char *bk_braille_table(const bk_braille *b, const char *lang)
+{
+	int l = bk_lang_index(lang);
+	return l < 0 ? NULL : b->name[l];
+}
+
+void bk_cells_free(bk_cells *c)
+{
+	free(c->dots);
+	free(c->src);
+	memset(c, 0, sizeof *c);
+}
+
+static void refuse(bk_diags *diags, const char *field, const char *text,
+                   const char *what, uint32_t cp, const char *hint)
+{
+	char ch[5] = {0};
+	bk_utf8_encode(cp, ch);
+	bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
+	             field ? field : "",
+	             "%s \"%s\" (U+%04X) in \"%s\"; %s", what, ch, (unsigned)cp,
+	             text, hint);
+}
+
+bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
+                                     const char *text, const char *field,
+                                     bk_cells *out, bk_diags *diags)
+{
+	memset(out, 0, sizeof *out);
+	int l = lang ? bk_lang_index(lang) : -1;
+	if (!b || l < 0 || !text)
+		return BK_ERR_USAGE;
+	size_t len = strlen(text);
+	if (bk_utf8_valid_prefix(text, len) != len) {
+		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
+		             field ? field : "", "the text is not valid UTF-8");
+		return BK_ERR_INVALID;
+	}
+	const char *w;
+	size_t wn;
+	if (bk_utf8_mixed_word(text, &w, &wn)) {
+		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
+		             field ? field : "",
+		             "the word \"%.*s\" in \"%s\" mixes Latin and Cyrillic "
+		             "letters; its braille would be wrong", (int)wn, w,
+		             text);
+		return BK_ERR_INVALID;
+	}
+	/* Code points, checked for what the language's table must not get. */
+	size_t n = 0;
+	widechar *in = bk_xmalloc((len + 1) * sizeof *in);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t k = bk_utf8_decode(text + i, len - i, &cp);
+		if (l == BK_LANG_RU && bk_templates_kk_specific(b->tpl, cp)) {
+			refuse(diags, field, text, "the Kazakh letter", cp,
+			       "the Russian braille table cannot write it: give "
+			       "the Russian spelling");
+			free(in);
+			return BK_ERR_INVALID;
+		}
+		if (cp > 0xFFFF && sizeof(widechar) < 4) {
+			refuse(diags, field, text, "the character", cp,
+			       "it cannot be written in braille");
+			free(in);
+			return BK_ERR_INVALID;
+		}
+		in[n++] = (widechar)cp;
+		i += k;
+	}
+	size_t cap = 4 * n + 64;
+	widechar *cells = NULL;
+	int *inpos = NULL;
+	int inlen, outlen, ok;
+	for (;;) {
+		cells = bk_xrealloc(cells, cap * sizeof *cells);
+		inpos = bk_xrealloc(inpos, cap * sizeof *inpos);
+		inlen = (int)n;
+		outlen = (int)cap;
+		pthread_mutex_lock(&lou_lock);
+		bk_buf_truncate(&lou_log, 0);
+		ok = lou_translate(b->fwd[l], in, &inlen, cells, &outlen, NULL,
+		                   NULL, NULL, inpos, NULL, dotsIO | ucBrl);
+		pthread_mutex_unlock(&lou_lock);
+		/* A full buffer may hide a truncated result: try a larger one. */
+		if (!ok || (size_t)outlen < cap || cap > 64 * n + 1024)
+			break;
+		cap *= 4;
+	}
+	bk_status st = BK_OK;
+	if (!ok || (size_t)inlen != n || (size_t)outlen >= cap) {
+		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
+		             field ? field : "",
+		             "liblouis translated only part of \"%s\" (%d of %zu "
+		             "characters)", text, inlen, n);
+		st = BK_ERR_INVALID;
+	}
+	if (st == BK_OK) {
+		out->dots = bk_xmalloc((size_t)outlen + 1);
+		out->src = bk_xmalloc(((size_t)outlen + 1) * sizeof *out->src);
+		out->n = (size_t)outlen;
+		for (size_t i = 0; i < out->n; i++) {
+			widechar c = cells[i];
+			size_t from = inpos[i] >= 0 && (size_t)inpos[i] < n
+			                      ? (size_t)inpos[i] : 0;
+			if (c < 0x2800 || c > 0x28FF || (c & 0xC0)) {
+				refuse(diags, field, text,
+				       "braille has no 6-dot cell for", in[from],
+				       "remove or replace the character");
+				st = BK_ERR_INVALID;
+				break;
+			}
+			out->dots[i] = (unsigned char)(c & 0x3F);
+			out->src[i] = from;
+		}
+	}
+	if (st != BK_OK)
+		bk_cells_free(out);
+	free(in);
+	free(cells);
+	free(inpos);
+	return st;
+}
+
+bk_status bk_braille_translate(bk_braille *b, const char *lang,
+                               const char *text, const char *field,
+                               unsigned char **cells, size_t *ncells,
+                               bk_diags *diags)
+{
+	if (!cells || !ncells)
+		return BK_ERR_USAGE;
+	*cells = NULL;
+	*ncells = 0;
+	bk_cells c;
+	bk_status st = bk_braille_translate_cells(b, lang, text, field, &c,
+	                                          diags);
+	if (st == BK_OK) {
+		*cells = c.dots;
+		*ncells = c.n;
+		c.dots = NULL;
+		bk_cells_free(&c);
+	}
+	return st;
+}
+
+bk_status bk_braille_back(bk_braille *b, const char *lang,
+                          const unsigned char *cells, size_t ncells,
+                          char **text, bk_diags *diags)
+{
+	int l = lang ? bk_lang_index(lang) : -1;
+	if (!b || l < 0 || !text || (!cells && ncells))
+		return BK_ERR_USAGE;
+	*text = NULL;
+	widechar *in = bk_xmalloc((ncells + 1) * sizeof *in);
+	for (size_t i = 0; i < ncells; i++) {
+		if (cells[i] & 0xC0) {
+			free(in);
+			bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0, "",
+			             "cell %zu has dots 7 or 8", i + 1);
+			return BK_ERR_INVALID;
+		}
+		in[i] = LOU_DOTS | cells[i];
+	}
+	size_t cap = 4 * ncells + 64;
+	widechar *out = NULL;
+	int inlen, outlen, ok;
+	for (;;) {
+		out = bk_xrealloc(out, cap * sizeof *out);
+		inlen = (int)ncells;
+		outlen = (int)cap;
+		pthread_mutex_lock(&lou_lock);
+		ok = lou_backTranslate(b->back[l], in, &inlen, out, &outlen, NULL,
+		                       NULL, NULL, NULL, NULL, dotsIO);
+		pthread_mutex_unlock(&lou_lock);
+		if (!ok || (size_t)outlen < cap || cap > 64 * ncells + 1024)
+			break;
+		cap *= 4;
+	}
+	bk_status st = BK_OK;
+	if (!ok || (size_t)inlen != ncells || (size_t)outlen >= cap) {
+		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0, "",
+		             "liblouis read back only part of the cells");
+		st = BK_ERR_INVALID;
+	} else {
+		bk_buf s = {0};
+		for (int i = 0; i < outlen; i++) {
+			char enc[4];
+			bk_buf_addn(&s, enc, bk_utf8_encode(out[i], enc));
+		}
+		*text = bk_buf_steal(&s);
+	}
+	free(in);
+	free(out);
+	return st;
+}
+
+char *bk_braille_unicode(const unsigned char *cells, size_t ncells)
+{
+	bk_buf s = {0};
+	bk_buf_reserve(&s, 3 * ncells);
+	for (size_t i = 0; i < ncells; i++) {
+		char enc[4];
+		bk_buf_addn(&s, enc, bk_utf8_encode(0x2800u + (cells[i] & 0xFF), enc));
+	}
+	return bk_buf_steal(&s);
+}
