@@ -11,9 +11,11 @@
 #define BALLOTKIT_BRAILLE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "ballotkit/common.h"
 #include "ballotkit/diag.h"
 #include "ballotkit/definition.h"
+#include "ballotkit/script.h"
 #include "ballotkit/templates.h"
 
 BK_BEGIN_DECLS
@@ -54,6 +56,66 @@ BK_API bk_status bk_braille_back(bk_braille *b, const char *lang,
 /* Cells as a UTF-8 string of Unicode braille (U+2800–U+283F); free with
  * bk_free. NULL only when out of memory. */
 BK_API char *bk_braille_unicode(const unsigned char *cells, size_t ncells);
+
+/* ---- pages of braille: lists and leaflets for embossers ---- */
+
+/* How braille is laid out on a page. Initialise with
+ * BK_BRAILLE_LAYOUT_INIT; the version lets the struct grow. */
+typedef struct bk_braille_layout {
+	unsigned int version;  /* BK_BRAILLE_LAYOUT_VERSION */
+	unsigned int cells;    /* cells per line, 12–100 (40) */
+	unsigned int lines;    /* lines per page, 5–100 (25); line 1 carries
+	                        * the braille page number */
+	unsigned int binding;  /* blank cells kept at the binding edge (0) */
+	int interpoint;        /* both sides: the binding margin is on the
+	                        * left of odd pages, the right of even ones */
+} bk_braille_layout;
+#define BK_BRAILLE_LAYOUT_VERSION 1
+#define BK_BRAILLE_LAYOUT_INIT {BK_BRAILLE_LAYOUT_VERSION, 40, 25, 0, 0}
+
+/* A document of braille pages. Opaque. */
+typedef struct bk_braille_doc bk_braille_doc;
+
+/* The braille list of a script: its title, its district, then every
+ * position (number, name, nominator, withdrawn label) in ballot order,
+ * "against all" last, each wrapped into lines (see docs/braille.md).
+ * layout NULL means BK_BRAILLE_LAYOUT_INIT. Free with
+ * bk_braille_doc_free. */
+BK_API bk_status bk_braille_list(bk_braille_doc **out, bk_braille *b,
+                                 const bk_script *script,
+                                 const bk_braille_layout *layout,
+                                 bk_diags *diags);
+/* Accepts NULL. */
+BK_API void bk_braille_doc_free(bk_braille_doc *doc);
+
+/* Pages, and the cells of each line (line 0 is the page-number line);
+ * the cells are borrowed from the document. */
+BK_API size_t bk_braille_doc_page_count(const bk_braille_doc *doc);
+BK_API size_t bk_braille_doc_line_count(const bk_braille_doc *doc,
+                                        size_t page);
+BK_API const unsigned char *bk_braille_doc_line(const bk_braille_doc *doc,
+                                                size_t page, size_t line,
+                                                size_t *ncells);
+
+/* How a BRF file ends its pages: a form feed after each page's last
+ * line (the default), CR LF then a form feed, or nothing (the embosser
+ * counts lines). */
+typedef enum bk_brf_break {
+	BK_BRF_FF = 0,
+	BK_BRF_CRLF_FF = 1,
+	BK_BRF_NONE = 2
+} bk_brf_break;
+
+/* Writes the document as BRF (North American ASCII braille, CR LF line
+ * ends), as PEF 1.0 (XML with Dublin Core metadata; duplex when the layout
+ * is interpoint), or as UTF-8 Unicode braille text ("txt": one line per
+ * line, a form feed between pages). Returns BK_ERR_IO on a write error. */
+BK_API bk_status bk_braille_doc_write_brf(const bk_braille_doc *doc,
+                                          bk_brf_break page_break, FILE *out);
+BK_API bk_status bk_braille_doc_write_pef(const bk_braille_doc *doc,
+                                          FILE *out);
+BK_API bk_status bk_braille_doc_write_text(const bk_braille_doc *doc,
+                                           FILE *out);
 
 BK_END_DECLS
 

@@ -55,6 +55,11 @@ BK_API void bk_script_free(bk_script *script);
 BK_API const char *bk_script_ballot_id(const bk_script *s);
 BK_API const char *bk_script_language(const bk_script *s);
 BK_API const char *bk_script_title(const bk_script *s);
+/* The district as printed ("№ 3 …"). */
+BK_API const char *bk_script_district(const bk_script *s);
+/* The election's id and date (YYYY-MM-DD). */
+BK_API const char *bk_script_election_id(const bk_script *s);
+BK_API const char *bk_script_election_date(const bk_script *s);
 /* Short title for the stencil's braille line (see docs/ballot-script.md). */
 BK_API const char *bk_script_braille_title(const bk_script *s);
 /* Language of the braille title: the election's stencil title language. */
@@ -78,6 +83,9 @@ BK_API const char *bk_script_position_ref(const bk_script *s, size_t i);
 BK_API const char *bk_script_position_text(const bk_script *s, size_t i);
 /* Printed nominator line ("" for parties and against all). */
 BK_API const char *bk_script_position_nominator(const bk_script *s, size_t i);
+/* The position's line in the braille and large-print list: number, name,
+ * nominator and, when withdrawn, the withdrawn label. */
+BK_API const char *bk_script_position_list_text(const bk_script *s, size_t i);
 /* Text spoken for this position (pronunciations applied). */
 BK_API const char *bk_script_position_spoken(const bk_script *s, size_t i);
 /* Where its box is: sheet (0-based) and box on that sheet (0-based). */

@@ -2,6 +2,9 @@
 #ifndef BK_BRAILLE_PRIVATE_H
 #define BK_BRAILLE_PRIVATE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "ballotkit/braille.h"
 
 /* Cells of one text and, for every cell, the index (in code points) of
@@ -16,5 +19,12 @@ bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
                                      const char *text, const char *field,
                                      bk_cells *out, bk_diags *diags);
 void bk_cells_free(bk_cells *c);
+
+/* Where a word (code points, letters only) may take a hyphen: allowed[i]
+ * true means before word[i]. Returns false, with nothing allowed, when
+ * the language has no hyphenation dictionary (the caller applies the
+ * syllable rule instead). */
+bool bk_braille_hyphenate(bk_braille *b, int lang, const uint32_t *word,
+                          size_t n, bool *allowed);
 
 #endif

@@ -40,6 +40,7 @@ struct bk_braille {
 	const char *name[BK_LANG_COUNT]; /* forward table as configured */
 	char *fwd[BK_LANG_COUNT];        /* absolute table lists */
 	char *back[BK_LANG_COUNT];
+	char *hyph[BK_LANG_COUNT];       /* forward + dictionary, or NULL */
 };
 
 static const char *const default_table[BK_LANG_COUNT] = {"kk.utb",
@@ -140,6 +141,22 @@ bk_status bk_braille_open(bk_braille **out, const bk_election *e,
 			free(why);
 			st = BK_ERR_INVALID;
 		}
+		const char *dict = bk_templates_braille_hyphenation(tpl, l);
+		if (st == BK_OK && dict) {
+			bk_buf list = {0};
+			bk_buf_printf(&list, "%s,%s", b->name[l], dict);
+			b->hyph[l] = resolve(tpl, bk_buf_str(&list), &missing);
+			if (!b->hyph[l] || !check_table(b->hyph[l], &why)) {
+				bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
+				             "", "the hyphenation dictionary \"%s\" "
+				             "cannot be used: %s", dict,
+				             why ? why : "it is not found");
+				free(missing);
+				free(why);
+				st = BK_ERR_INVALID;
+			}
+			bk_buf_free(&list);
+		}
 		bk_buf_free(&field);
 	}
 	if (st != BK_OK) {
@@ -157,6 +174,7 @@ void bk_braille_free(bk_braille *b)
 	for (int l = 0; l < BK_LANG_COUNT; l++) {
 		free(b->fwd[l]);
 		free(b->back[l]);
+		free(b->hyph[l]);
 	}
 	free(b);
 	pthread_mutex_lock(&lou_lock);
@@ -372,4 +390,25 @@ char *bk_braille_unicode(const unsigned char *cells, size_t ncells)
 		bk_buf_addn(&s, enc, bk_utf8_encode(0x2800u + (cells[i] & 0xFF), enc));
 	}
 	return bk_buf_steal(&s);
+}
+
+bool bk_braille_hyphenate(bk_braille *b, int lang, const uint32_t *word,
+                          size_t n, bool *allowed)
+{
+	memset(allowed, 0, n * sizeof *allowed);
+	if (!b->hyph[lang] || n < 4 || n > 1000)
+		return b->hyph[lang] != NULL;
+	widechar *in = bk_xmalloc(n * sizeof *in);
+	char *hy = bk_xcalloc(n + 1, 1);
+	for (size_t i = 0; i < n; i++)
+		in[i] = (widechar)word[i];
+	pthread_mutex_lock(&lou_lock);
+	int ok = lou_hyphenate(b->hyph[lang], in, (int)n, hy, 0);
+	pthread_mutex_unlock(&lou_lock);
+	/* hy[i] odd: a hyphen may stand before character i */
+	for (size_t i = 1; ok && i < n; i++)
+		allowed[i] = hy[i] & 1;
+	free(in);
+	free(hy);
+	return true;
 }

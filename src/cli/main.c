@@ -42,6 +42,11 @@ static const char *const usage_text = _(
 	"                                 show each text (or each line of standard\n"
 	"                                 input) as print, Unicode braille and the\n"
 	"                                 braille read back, for a reviewer\n"
+	"  list FILE --ballot ID --lang kk|ru [--format txt|brf|pef]\n"
+	"       [--cells N] [--lines N] [--binding N] [--interpoint]\n"
+	"       [--brf-break ff|crlf-ff|none]\n"
+	"                                 write the braille list of one ballot in\n"
+	"                                 one language to standard output\n"
 	"  templates                      list the stencil templates and how many\n"
 	"                                 positions each holds\n"
 	"  version                        print the version\n"
@@ -64,6 +69,9 @@ typedef struct options {
 	size_t nballots;
 	const char *langs;
 	bool json;
+	const char *format;
+	const char *brf_break;
+	bk_braille_layout layout;
 } options;
 
 static int usage_error(const char *what, const char *arg)
@@ -320,6 +328,69 @@ done:
 	return rc;
 }
 
+static int cmd_list(const options *o)
+{
+	if (o->nballots != 1 || !o->langs || strchr(o->langs, ','))
+		return usage_error(_("list needs one --ballot and one --lang, for"),
+		                   o->file);
+	const char *fmt = o->format ? o->format : "txt";
+	bk_brf_break brk = BK_BRF_FF;
+	if (strcmp(fmt, "txt") && strcmp(fmt, "brf") && strcmp(fmt, "pef"))
+		return usage_error(_("--format is txt, brf or pef, not"), fmt);
+	if (o->brf_break) {
+		if (!strcmp(o->brf_break, "ff"))
+			brk = BK_BRF_FF;
+		else if (!strcmp(o->brf_break, "crlf-ff"))
+			brk = BK_BRF_CRLF_FF;
+		else if (!strcmp(o->brf_break, "none"))
+			brk = BK_BRF_NONE;
+		else
+			return usage_error(_("--brf-break is ff, crlf-ff or none, not"),
+			                   o->brf_break);
+	}
+	bk_templates *tpl;
+	int rc = open_templates(o, &tpl);
+	if (rc)
+		return rc;
+	bk_diags *diags = bk_diags_create();
+	bk_election *e = NULL;
+	bk_script *s = NULL;
+	bk_braille *br = NULL;
+	bk_braille_doc *doc = NULL;
+	rc = load(o, tpl, &e, diags);
+	if (rc)
+		goto done;
+	bk_status st = bk_script_create(&s, e, o->ballots[0], o->langs, tpl, diags);
+	if (st == BK_ERR_NOTFOUND) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (st == BK_OK)
+		st = bk_braille_open(&br, e, tpl, diags);
+	if (st == BK_OK)
+		st = bk_braille_list(&doc, br, s, &o->layout, diags);
+	if (st == BK_OK) {
+		if (!strcmp(fmt, "brf"))
+			st = bk_braille_doc_write_brf(doc, brk, stdout);
+		else if (!strcmp(fmt, "pef"))
+			st = bk_braille_doc_write_pef(doc, stdout);
+		else
+			st = bk_braille_doc_write_text(doc, stdout);
+	}
+	rc = st == BK_OK ? 0 : st == BK_ERR_USAGE ? EXIT_USAGE
+	                      : st == BK_ERR_IO ? EXIT_SOFTWARE : EXIT_DATAERR;
+done:
+	if (rc)
+		print_diags(diags, stderr);
+	bk_braille_doc_free(doc);
+	bk_braille_free(br);
+	bk_script_free(s);
+	bk_election_free(e);
+	bk_diags_free(diags);
+	bk_templates_free(tpl);
+	return rc;
+}
+
 static int cmd_templates(const options *o)
 {
 	bk_templates *tpl;
@@ -408,6 +479,8 @@ int main(int argc, char **argv)
 	setlocale(LC_NUMERIC, "C");
 
 	options o = {0};
+	const bk_braille_layout def_layout = BK_BRAILLE_LAYOUT_INIT;
+	o.layout = def_layout;
 	const char *cmd = NULL;
 	const char **ballots = calloc((size_t)argc + 1, sizeof *ballots);
 	const char **texts = calloc((size_t)argc + 1, sizeof *texts);
@@ -429,6 +502,32 @@ int main(int argc, char **argv)
 			goto out;
 		} else if (!strcmp(a, "--json")) {
 			o.json = true;
+		} else if (!strcmp(a, "--interpoint")) {
+			o.layout.interpoint = 1;
+		} else if (!strcmp(a, "--cells") || !strcmp(a, "--lines") ||
+		           !strcmp(a, "--binding")) {
+			char *end = NULL;
+			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+			if (i + 1 >= argc || !end || *end || v < 0 || v > 1000) {
+				rc = usage_error(_("this option needs a whole number:"), a);
+				goto out;
+			}
+			i++;
+			if (!strcmp(a, "--cells"))
+				o.layout.cells = (unsigned)v;
+			else if (!strcmp(a, "--lines"))
+				o.layout.lines = (unsigned)v;
+			else
+				o.layout.binding = (unsigned)v;
+		} else if (!strcmp(a, "--format") || !strcmp(a, "--brf-break")) {
+			if (i + 1 >= argc) {
+				rc = usage_error(_("this option needs a value:"), a);
+				goto out;
+			}
+			if (!strcmp(a, "--format"))
+				o.format = argv[++i];
+			else
+				o.brf_break = argv[++i];
 		} else if (!strcmp(a, "--templates") || !strcmp(a, "--ballot") ||
 		           !strcmp(a, "--lang")) {
 			if (i + 1 >= argc) {
@@ -461,6 +560,9 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else if (!strcmp(cmd, "version")) {
 		printf("ballotkit %s\n", bk_version());
+	} else if (!strcmp(cmd, "list")) {
+		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
+		             : cmd_list(&o);
 	} else if (!strcmp(cmd, "braille")) {
 		rc = o.nballots || o.json
 		             ? usage_error(_("braille takes"), "--lang and texts")

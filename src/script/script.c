@@ -12,7 +12,7 @@
 typedef struct position {
 	bk_position_kind kind;
 	bk_position_status status;
-	const char *ref, *text, *nominator, *spoken;
+	const char *ref, *text, *nominator, *spoken, *list;
 	unsigned sheet, box;
 } position;
 
@@ -26,6 +26,7 @@ struct bk_script {
 	bk_arena arena;
 	const char *ballot_id, *lang, *title, *braille_title, *braille_lang;
 	const char *instructions, *withdrawn_label, *template_id;
+	const char *district, *election_id, *election_date;
 	position *positions;
 	size_t npositions;
 	segment *segments;
@@ -175,6 +176,9 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 	const char *title, *district, *short_title, *number;
 	ballot_texts(s, e, b, lang, &title, &district, &short_title, &number);
 	s->title = title;
+	s->district = district;
+	s->election_id = e->id;
+	s->election_date = e->date;
 
 	/* The stencil is one object for all languages: its braille title is
 	 * in the election's stencil title language (docs/ballot-script.md). */
@@ -291,6 +295,16 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 			                                               : "candidate"),
 			                   cv, 3, count);
 		}
+		const char *lkey = p->kind == BK_POSITION_AGAINST_ALL ? "list_against_all"
+		                   : p->kind == BK_POSITION_PARTY ? "list_party"
+		                   : p->status == BK_STATUS_WITHDRAWN ? "list_withdrawn"
+		                   : "list_candidate";
+		var lv[] = {{"number", num}, {"name", p->text},
+		            {"nominator", p->nominator},
+		            {"withdrawn", s->withdrawn_label}};
+		p->list = expand(s, tpl, lang,
+		                 bk_wording_get(tpl, lang, "print", lkey), lv, 4,
+		                 count);
 		add_segment(s, BK_SEGMENT_POSITION, p->spoken, i);
 	}
 	add_segment(s, BK_SEGMENT_CLOSING,
@@ -318,6 +332,9 @@ void bk_script_free(bk_script *s)
 const char *bk_script_ballot_id(const bk_script *s) { return s->ballot_id; }
 const char *bk_script_language(const bk_script *s) { return s->lang; }
 const char *bk_script_title(const bk_script *s) { return s->title; }
+const char *bk_script_district(const bk_script *s) { return s->district; }
+const char *bk_script_election_id(const bk_script *s) { return s->election_id; }
+const char *bk_script_election_date(const bk_script *s) { return s->election_date; }
 const char *bk_script_braille_title(const bk_script *s) { return s->braille_title; }
 const char *bk_script_braille_title_language(const bk_script *s) { return s->braille_lang; }
 const char *bk_script_instructions(const bk_script *s) { return s->instructions; }
@@ -336,6 +353,7 @@ const char *bk_script_position_ref(const bk_script *s, size_t i) { return POS(s,
 const char *bk_script_position_text(const bk_script *s, size_t i) { return POS(s, i)->text; }
 const char *bk_script_position_nominator(const bk_script *s, size_t i) { return POS(s, i)->nominator; }
 const char *bk_script_position_spoken(const bk_script *s, size_t i) { return POS(s, i)->spoken; }
+const char *bk_script_position_list_text(const bk_script *s, size_t i) { return POS(s, i)->list; }
 unsigned bk_script_position_sheet(const bk_script *s, size_t i) { return POS(s, i)->sheet; }
 unsigned bk_script_position_box(const bk_script *s, size_t i) { return POS(s, i)->box; }
 
@@ -369,6 +387,8 @@ bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 		bk_buf_add_json_string(&b, s->template_id);
 		bk_buf_add(&b, ",\n \"title\": ");
 		bk_buf_add_json_string(&b, s->title);
+		bk_buf_add(&b, ",\n \"district\": ");
+		bk_buf_add_json_string(&b, s->district);
 		bk_buf_add(&b, ",\n \"braille_title\": ");
 		bk_buf_add_json_string(&b, s->braille_title);
 		bk_buf_add(&b, ", \"braille_title_language\": ");
@@ -388,6 +408,8 @@ bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 			bk_buf_add_json_string(&b, p->text);
 			bk_buf_add(&b, ", \"nominator\": ");
 			bk_buf_add_json_string(&b, p->nominator);
+			bk_buf_add(&b, ", \"list\": ");
+			bk_buf_add_json_string(&b, p->list);
 			bk_buf_add(&b, ", \"spoken\": ");
 			bk_buf_add_json_string(&b, p->spoken);
 			bk_buf_add(&b, "}");
@@ -408,6 +430,7 @@ bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 		bk_buf_printf(&b, "ballot %s (%s), template %s\n", s->ballot_id,
 		              s->lang, s->template_id);
 		bk_buf_printf(&b, "title: %s\n", s->title);
+		bk_buf_printf(&b, "district: %s\n", s->district);
 		bk_buf_printf(&b, "braille title (%s): %s\n", s->braille_lang,
 		              s->braille_title);
 		bk_buf_add(&b, "positions:\n");

@@ -46,6 +46,7 @@ struct bk_templates {
 	size_t nalphabet;
 	json_t *kk_to_ru;    /* letter -> Russian spelling */
 	json_t *braille_back; /* forward table -> back-translation table */
+	json_t *braille_hyph; /* language -> hyphenation dictionary */
 };
 
 const bk_stencil_tpl *bk_templates_stencil_find(const bk_templates *tpl,
@@ -64,6 +65,9 @@ const char *bk_wording_plural(const bk_templates *tpl, int lang,
  * templates name none). */
 const char *bk_templates_braille_back(const bk_templates *tpl,
                                       const char *forward);
+/* The liblouis hyphenation dictionary of a language, or NULL. */
+const char *bk_templates_braille_hyphenation(const bk_templates *tpl,
+                                             int lang);
 /* True when cp is a Kazakh-specific letter (a key of to_russian). */
 bool bk_templates_kk_specific(const bk_templates *tpl, uint32_t cp);
 

@@ -385,7 +385,7 @@ static bk_status load_stencils(bk_templates *t, bk_diags *diags)
 static const char *const placeholders[] = {
 	"number", "count", "name", "nominator", "party", "title",
 	"district", "district_name", "district_number", "short_title",
-	"corner", "election", NULL};
+	"corner", "election", "withdrawn", NULL};
 
 static void check_string_placeholders(jdoc *d, const char *s, json_t *words)
 {
@@ -440,7 +440,8 @@ static void check_wording(jdoc *d, json_t *v, json_t *words)
 static const char *const print_required[] = {
 	"titles", "short_titles", "district", "district_numbered",
 	"against_all", "self_nominated", "nominated_by", "withdrawn",
-	"braille_title", "instructions", NULL};
+	"braille_title", "instructions", "list_party", "list_candidate",
+	"list_withdrawn", "list_against_all", NULL};
 static const char *const speech_required[] = {
 	"words", "title", "intro", "intro_without_against_all", "instructions", "corners", "party",
 	"candidate", "nominated_by", "self_nominated", "withdrawn",
@@ -583,6 +584,7 @@ static bk_status load_braille_tables(bk_templates *t, bk_diags *diags)
 	bk_status st = BK_OK;
 	if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
 		static const jc_field f[] = {{"format", true}, {"back", true},
+		                             {"hyphenation", false},
 		                             {"note", false}, {NULL, false}};
 		if (jc_type(&d, d.root, JSON_OBJECT, "a braille tables file")) {
 			jc_fields(&d, d.root, f, "a braille tables file");
@@ -597,6 +599,23 @@ static bk_status load_braille_tables(bk_templates *t, bk_diags *diags)
 					jdoc_pop(&d, o2);
 				}
 				t->braille_back = json_incref(back);
+			}
+			jdoc_pop(&d, old);
+			json_t *hy = json_object_get(d.root, "hyphenation");
+			old = jdoc_push_key(&d, "hyphenation");
+			if (hy && jc_type(&d, hy, JSON_OBJECT, "hyphenation")) {
+				const char *k;
+				json_t *v;
+				json_object_foreach(hy, k, v) {
+					size_t o2 = jdoc_push_key(&d, k);
+					if (bk_lang_index(k) < 0)
+						jdoc_report(&d, BK_ERROR, "unknown-field", true,
+						            "\"%s\" is not a language of "
+						            "ballotkit", k);
+					jc_type(&d, v, JSON_STRING, "a dictionary name");
+					jdoc_pop(&d, o2);
+				}
+				t->braille_hyph = json_incref(hy);
 			}
 			jdoc_pop(&d, old);
 		}
@@ -665,6 +684,7 @@ void bk_templates_free(bk_templates *t)
 	free(t->alphabet);
 	json_decref(t->kk_to_ru);
 	json_decref(t->braille_back);
+	json_decref(t->braille_hyph);
 	free(t->dir);
 	free(t);
 }
@@ -757,4 +777,10 @@ bool bk_templates_kk_specific(const bk_templates *t, uint32_t cp)
 	char key[5] = {0};
 	bk_utf8_encode(cp, key);
 	return json_object_get(t->kk_to_ru, key) != NULL;
+}
+
+const char *bk_templates_braille_hyphenation(const bk_templates *t, int lang)
+{
+	return json_string_value(json_object_get(t->braille_hyph,
+	                                         bk_lang_codes[lang]));
 }

@@ -1,0 +1,501 @@
+/* Braille pages: wrapping texts into lines and lines into pages, and
+ * writing them as BRF, PEF and Unicode braille text. The rules are in
+ * docs/braille.md; the decoders in src/decode/ share no code with this. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "braille/braille-private.h"
+#include "definition/definition-private.h"
+#include "diag/diag-private.h"
+#include "util/util.h"
+
+enum { HYPHEN = 0x24 /* dots 3-6 */, NUMBER_SIGN = 0x3C /* 3-4-5-6 */ };
+
+typedef struct line {
+	unsigned char *cells;
+	size_t n;
+} line;
+
+struct bk_braille_doc {
+	bk_braille_layout layout;
+	line *lines;        /* all lines, pages of layout.lines each */
+	size_t nlines, cap;
+	char *title, *identifier, *language, *date;
+};
+
+static void add_line(bk_braille_doc *d, const unsigned char *cells, size_t n)
+{
+	if (d->nlines == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->lines = bk_xrealloc(d->lines, d->cap * sizeof *d->lines);
+	}
+	line *l = &d->lines[d->nlines++];
+	l->cells = bk_xmalloc(n + 1);
+	if (n)
+		memcpy(l->cells, cells, n);
+	l->n = n;
+}
+
+static bool is_vowel(uint32_t cp)
+{
+	static const uint32_t v[] = {0x430, 0x4D9, 0x435, 0x451, 0x438, 0x43E,
+	                             0x4E9, 0x443, 0x4B1, 0x4AF, 0x44B, 0x456,
+	                             0x44D, 0x44E, 0x44F};
+	cp = bk_cp_lower(cp);
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		if (v[i] == cp)
+			return true;
+	return false;
+}
+
+static bool is_letter(uint32_t cp)
+{
+	return bk_cp_is_cyrillic_letter(cp) || bk_cp_is_latin_letter(cp);
+}
+
+/* The syllable rule for a language without a hyphenation dictionary
+ * (Kazakh): a hyphen may stand before a consonant that begins a syllable,
+ * i.e. a consonant followed by a vowel, when both parts keep at least two
+ * letters and a vowel (ма-ра, сар-сен). й, ь and ъ stay with what they
+ * follow. */
+static void syllable_rule(const uint32_t *w, size_t n, bool *allowed)
+{
+	memset(allowed, 0, n * sizeof *allowed);
+	bool vowel_before = false;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (i >= 2 && vowel_before && n - i >= 2 && !is_vowel(w[i]) &&
+		    is_vowel(w[i + 1])) {
+			uint32_t c = bk_cp_lower(w[i]);
+			if (c != 0x439 && c != 0x44C && c != 0x44A)
+				allowed[i] = true;
+		}
+		if (is_vowel(w[i]))
+			vowel_before = true;
+	}
+}
+
+/* Words (runs of non-space input) around input index j. */
+static void word_at(const uint32_t *cp, size_t n, size_t from, bool backwards,
+                    size_t *a, size_t *b)
+{
+	if (backwards) {
+		size_t e = from;
+		while (e > 0 && cp[e - 1] == ' ')
+			e--;
+		size_t s = e;
+		while (s > 0 && cp[s - 1] != ' ')
+			s--;
+		*a = s;
+		*b = e;
+	} else {
+		size_t s = from;
+		while (s < n && cp[s] == ' ')
+			s++;
+		size_t e = s;
+		while (e < n && cp[e] != ' ')
+			e++;
+		*a = s;
+		*b = e;
+	}
+}
+
+static bool number_word(const uint32_t *cp, size_t a, size_t b)
+{
+	bool digit = false;
+	for (size_t i = a; i < b; i++) {
+		if (cp[i] >= '0' && cp[i] <= '9')
+			digit = true;
+		else if (is_letter(cp[i]))
+			return false;
+	}
+	return digit;
+}
+
+/* "Д." — one letter and a full stop. */
+static bool initial_word(const uint32_t *cp, size_t a, size_t b)
+{
+	return b - a == 2 && is_letter(cp[a]) && cp[a + 1] == '.';
+}
+
+/* Lays one paragraph into lines of width cells; continuation lines are
+ * indented by indent cells. Appends the lines to lines[]. */
+static bk_status wrap(bk_braille *br, int lang, const char *text,
+                      const char *field, size_t width, size_t indent,
+                      line **lines, size_t *nlines, bk_diags *diags)
+{
+	bk_cells c;
+	bk_status st = bk_braille_translate_cells(br, bk_lang_codes[lang], text,
+	                                          field, &c, diags);
+	if (st != BK_OK)
+		return st;
+	/* the input as code points, for the rules */
+	size_t len = strlen(text), ncp = 0;
+	uint32_t *cp = bk_xmalloc((len + 1) * sizeof *cp);
+	for (size_t i = 0; i < len;) {
+		size_t k = bk_utf8_decode(text + i, len - i, &cp[ncp]);
+		i += k ? k : 1;
+		ncp++;
+	}
+	/* breaks[i]: 1 = may break at blank cell i (dropping it),
+	 * 2 = may break before cell i with a hyphen */
+	unsigned char *breaks = bk_xcalloc(c.n + 1, 1);
+	for (size_t i = 0; i < c.n; i++) {
+		if (c.dots[i] != 0)
+			continue;
+		size_t j = c.src[i], pa, pb, na, nb;
+		word_at(cp, ncp, j, true, &pa, &pb);
+		word_at(cp, ncp, j + 1, false, &na, &nb);
+		bool keep = number_word(cp, pa, pb) ||   /* 5 мм, 1 000 */
+		            initial_word(cp, pa, pb) ||  /* Д. Жумабеков */
+		            initial_word(cp, na, nb);    /* Жумабеков Д. */
+		breaks[i] = keep ? 0 : 1;
+	}
+	/* hyphenation points inside words of letters */
+	bool *allowed = bk_xmalloc((ncp + 1) * sizeof *allowed);
+	for (size_t a = 0; a < ncp;) {
+		if (!is_letter(cp[a])) {
+			a++;
+			continue;
+		}
+		size_t b = a;
+		while (b < ncp && is_letter(cp[b]))
+			b++;
+		if (!bk_braille_hyphenate(br, lang, cp + a, b - a, allowed))
+			syllable_rule(cp + a, b - a, allowed);
+		for (size_t k = 1; k < b - a; k++) {
+			if (!allowed[k])
+				continue;
+			/* the first cell made from character a + k */
+			for (size_t i = 1; i < c.n; i++)
+				if (c.src[i] == a + k && c.src[i - 1] != a + k) {
+					breaks[i] = 2;
+					break;
+				}
+		}
+		a = b;
+	}
+	free(allowed);
+
+	unsigned char *buf = bk_xmalloc(width + 1);
+	size_t start = 0;
+	bool first = true;
+	while (start < c.n) {
+		size_t pad = first ? 0 : indent;
+		size_t room = width - pad;
+		size_t end, next;
+		bool hyphen = false;
+		if (c.n - start <= room) {
+			end = next = c.n;
+		} else {
+			size_t blank = 0, hy = 0;
+			for (size_t i = start + 1; i <= start + room && i < c.n; i++) {
+				if (breaks[i] == 1)
+					blank = i;
+				else if (breaks[i] == 2 && i - start + 1 <= room)
+					hy = i;
+			}
+			if (blank) {
+				end = blank;
+				next = blank + 1;
+			} else if (hy) {
+				end = next = hy;
+				hyphen = true;
+			} else {
+				/* one unbreakable run longer than a line */
+				end = next = start + room;
+			}
+		}
+		memset(buf, 0, pad);
+		memcpy(buf + pad, c.dots + start, end - start);
+		size_t n = pad + (end - start);
+		if (hyphen)
+			buf[n++] = HYPHEN;
+		*lines = bk_xrealloc(*lines, (*nlines + 1) * sizeof **lines);
+		(*lines)[*nlines].cells = bk_xmalloc(n + 1);
+		memcpy((*lines)[*nlines].cells, buf, n);
+		(*lines)[*nlines].n = n;
+		(*nlines)++;
+		start = next;
+		while (start < c.n && c.dots[start] == 0)
+			start++;
+		first = false;
+	}
+	free(buf);
+	free(breaks);
+	free(cp);
+	bk_cells_free(&c);
+	return BK_OK;
+}
+
+/* The page number: number sign and digits a–j. */
+static size_t page_number(size_t page, unsigned char *out)
+{
+	static const unsigned char digit[10] = {0x1A, 0x01, 0x03, 0x09, 0x19,
+	                                        0x11, 0x0B, 0x1B, 0x13, 0x0A};
+	char s[24];
+	int k = snprintf(s, sizeof s, "%zu", page);
+	out[0] = NUMBER_SIGN;
+	for (int i = 0; i < k; i++)
+		out[1 + i] = digit[s[i] - '0'];
+	return (size_t)k + 1;
+}
+
+/* Lays body lines (already wrapped to the narrower width) onto pages. */
+static void paginate(bk_braille_doc *d, const line *body, size_t nbody)
+{
+	const bk_braille_layout *L = &d->layout;
+	size_t per_page = L->lines - 1, page = 0;
+	unsigned char *buf = bk_xmalloc(L->cells + 1);
+	for (size_t k = 0; k < nbody || k == 0; k += per_page) {
+		page++;
+		bool recto = !L->interpoint || page % 2 == 1;
+		size_t left = recto ? L->binding : 0;
+		size_t usable = L->cells - L->binding;
+		/* line 1: the page number at the right of the usable width */
+		unsigned char num[24];
+		size_t nn = page_number(page, num);
+		memset(buf, 0, L->cells);
+		memcpy(buf + left + usable - nn, num, nn);
+		add_line(d, buf, left + usable);
+		for (size_t r = 0; r < per_page; r++) {
+			if (k + r < nbody) {
+				memset(buf, 0, left);
+				memcpy(buf + left, body[k + r].cells, body[k + r].n);
+				add_line(d, buf, left + body[k + r].n);
+			} else {
+				add_line(d, buf, 0);
+			}
+		}
+		if (nbody == 0)
+			break;
+	}
+	free(buf);
+}
+
+static bool layout_ok(const bk_braille_layout *L, bk_diags *diags)
+{
+	if (L->version != BK_BRAILLE_LAYOUT_VERSION || L->cells < 12 ||
+	    L->cells > 100 || L->lines < 5 || L->lines > 100 ||
+	    L->binding > L->cells / 4) {
+		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
+		             "a braille page has 12–100 cells per line, 5–100 "
+		             "lines and a binding margin of at most a quarter of "
+		             "the line");
+		return false;
+	}
+	return true;
+}
+
+bk_status bk_braille_list(bk_braille_doc **out, bk_braille *br,
+                          const bk_script *s, const bk_braille_layout *layout,
+                          bk_diags *diags)
+{
+	static const bk_braille_layout def = BK_BRAILLE_LAYOUT_INIT;
+	if (!out || !br || !s)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	if (!layout)
+		layout = &def;
+	if (!layout_ok(layout, diags))
+		return BK_ERR_USAGE;
+	int lang = bk_lang_index(bk_script_language(s));
+	size_t width = layout->cells - layout->binding;
+	line *body = NULL;
+	size_t nbody = 0;
+	bk_status st = wrap(br, lang, bk_script_title(s), "title", width, 0,
+	                    &body, &nbody, diags);
+	if (st == BK_OK)
+		st = wrap(br, lang, bk_script_district(s), "district", width, 0,
+		          &body, &nbody, diags);
+	if (st == BK_OK) {
+		body = bk_xrealloc(body, (nbody + 1) * sizeof *body);
+		body[nbody].cells = bk_xmalloc(1);
+		body[nbody++].n = 0; /* a blank line before the positions */
+	}
+	for (size_t i = 0; st == BK_OK && i < bk_script_position_count(s); i++) {
+		char field[64];
+		snprintf(field, sizeof field, "position %zu", i + 1);
+		st = wrap(br, lang, bk_script_position_list_text(s, i), field,
+		          width, 2, &body, &nbody, diags);
+	}
+	bk_braille_doc *d = NULL;
+	if (st == BK_OK) {
+		d = bk_xcalloc(1, sizeof *d);
+		d->layout = *layout;
+		paginate(d, body, nbody);
+		d->title = bk_xstrdup(bk_script_title(s));
+		bk_buf id = {0};
+		bk_buf_printf(&id, "ballotkit:%s:%s:list:%s",
+		              bk_script_election_id(s), bk_script_ballot_id(s),
+		              bk_script_language(s));
+		d->identifier = bk_buf_steal(&id);
+		d->language = bk_xstrdup(bk_script_language(s));
+		d->date = bk_xstrdup(bk_script_election_date(s));
+	}
+	for (size_t i = 0; i < nbody; i++)
+		free(body[i].cells);
+	free(body);
+	*out = d;
+	return st;
+}
+
+void bk_braille_doc_free(bk_braille_doc *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nlines; i++)
+		free(d->lines[i].cells);
+	free(d->lines);
+	free(d->title);
+	free(d->identifier);
+	free(d->language);
+	free(d->date);
+	free(d);
+}
+
+size_t bk_braille_doc_page_count(const bk_braille_doc *d)
+{
+	return d->nlines / d->layout.lines;
+}
+
+size_t bk_braille_doc_line_count(const bk_braille_doc *d, size_t page)
+{
+	return page < bk_braille_doc_page_count(d) ? d->layout.lines : 0;
+}
+
+const unsigned char *bk_braille_doc_line(const bk_braille_doc *d, size_t page,
+                                         size_t ln, size_t *ncells)
+{
+	size_t k = page * d->layout.lines + ln;
+	if (page >= bk_braille_doc_page_count(d) || ln >= d->layout.lines) {
+		if (ncells)
+			*ncells = 0;
+		return NULL;
+	}
+	if (ncells)
+		*ncells = d->lines[k].n;
+	return d->lines[k].cells;
+}
+
+/* North American ASCII braille, indexed by the 6 dots. */
+static const char brf_ascii[65] =
+	" A1B'K2L@CIF/MSP\"E3H9O6R^DJG>NTQ,*5<-U8V.%[$+X!&;:4\\0Z7(_?W]#Y)=";
+
+static size_t trimmed(const line *l)
+{
+	size_t n = l->n;
+	while (n && l->cells[n - 1] == 0)
+		n--;
+	return n;
+}
+
+static bk_status finish(bk_buf *b, FILE *out)
+{
+	size_t w = fwrite(b->data ? b->data : "", 1, b->len, out);
+	size_t len = b->len;
+	bk_buf_free(b);
+	return w == len && !ferror(out) ? BK_OK : BK_ERR_IO;
+}
+
+bk_status bk_braille_doc_write_brf(const bk_braille_doc *d,
+                                   bk_brf_break page_break, FILE *out)
+{
+	bk_buf b = {0};
+	size_t pages = bk_braille_doc_page_count(d);
+	for (size_t p = 0; p < pages; p++) {
+		size_t last = d->layout.lines;
+		/* with a form feed, trailing empty lines need not be written */
+		if (page_break != BK_BRF_NONE)
+			while (last > 1 && trimmed(&d->lines[p * d->layout.lines + last - 1]) == 0)
+				last--;
+		for (size_t r = 0; r < last; r++) {
+			const line *l = &d->lines[p * d->layout.lines + r];
+			size_t n = trimmed(l);
+			for (size_t i = 0; i < n; i++)
+				bk_buf_addc(&b, brf_ascii[l->cells[i] & 0x3F]);
+			if (r + 1 < last || page_break != BK_BRF_FF)
+				bk_buf_add(&b, "\r\n");
+		}
+		if (page_break != BK_BRF_NONE)
+			bk_buf_addc(&b, '\f');
+	}
+	return finish(&b, out);
+}
+
+static void add_xml_text(bk_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': bk_buf_add(b, "&lt;"); break;
+		case '>': bk_buf_add(b, "&gt;"); break;
+		case '&': bk_buf_add(b, "&amp;"); break;
+		case '"': bk_buf_add(b, "&quot;"); break;
+		default: bk_buf_addc(b, *s);
+		}
+	}
+}
+
+bk_status bk_braille_doc_write_pef(const bk_braille_doc *d, FILE *out)
+{
+	bk_buf b = {0};
+	bk_buf_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	               "<pef version=\"2008-1\" xmlns=\"http://www.daisy.org/ns/2008/pef\">\n"
+	               "  <head>\n"
+	               "    <meta xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+	               "      <dc:format>application/x-pef+xml</dc:format>\n"
+	               "      <dc:identifier>");
+	add_xml_text(&b, d->identifier);
+	bk_buf_add(&b, "</dc:identifier>\n      <dc:title>");
+	add_xml_text(&b, d->title);
+	bk_buf_add(&b, "</dc:title>\n      <dc:language>");
+	add_xml_text(&b, d->language);
+	bk_buf_add(&b, "</dc:language>\n      <dc:date>");
+	add_xml_text(&b, d->date);
+	bk_buf_add(&b, "</dc:date>\n      <dc:creator>ballotkit</dc:creator>\n"
+	               "    </meta>\n  </head>\n  <body>\n");
+	bk_buf_printf(&b, "    <volume cols=\"%u\" rows=\"%u\" rowgap=\"0\" "
+	              "duplex=\"%s\">\n      <section>\n",
+	              d->layout.cells, d->layout.lines,
+	              d->layout.interpoint ? "true" : "false");
+	size_t pages = bk_braille_doc_page_count(d);
+	for (size_t p = 0; p < pages; p++) {
+		bk_buf_add(&b, "        <page>\n");
+		for (size_t r = 0; r < d->layout.lines; r++) {
+			const line *l = &d->lines[p * d->layout.lines + r];
+			size_t n = trimmed(l);
+			if (!n) {
+				bk_buf_add(&b, "          <row/>\n");
+				continue;
+			}
+			bk_buf_add(&b, "          <row>");
+			for (size_t i = 0; i < n; i++) {
+				char enc[4];
+				bk_buf_addn(&b, enc, bk_utf8_encode(0x2800u + l->cells[i], enc));
+			}
+			bk_buf_add(&b, "</row>\n");
+		}
+		bk_buf_add(&b, "        </page>\n");
+	}
+	bk_buf_add(&b, "      </section>\n    </volume>\n  </body>\n</pef>\n");
+	return finish(&b, out);
+}
+
+bk_status bk_braille_doc_write_text(const bk_braille_doc *d, FILE *out)
+{
+	bk_buf b = {0};
+	size_t pages = bk_braille_doc_page_count(d);
+	for (size_t p = 0; p < pages; p++) {
+		if (p)
+			bk_buf_add(&b, "\f\n");
+		for (size_t r = 0; r < d->layout.lines; r++) {
+			const line *l = &d->lines[p * d->layout.lines + r];
+			size_t n = trimmed(l);
+			for (size_t i = 0; i < n; i++) {
+				char enc[4];
+				bk_buf_addn(&b, enc, bk_utf8_encode(0x2800u + l->cells[i], enc));
+			}
+			bk_buf_addc(&b, '\n');
+		}
+	}
+	return finish(&b, out);
+}
