@@ -7,7 +7,9 @@
  *   ballotkit/templates.h   wording, geometry and language data
  *   ballotkit/definition.h  loading and validating election definitions
  *   ballotkit/script.h      the ballot script every output renders
- *   ballotkit/braille.h     braille cells through liblouis, and back
+ *   ballotkit/braille.h     braille cells through liblouis, and back;
+ *                           braille pages as BRF, PEF and text
+ *   ballotkit/decode.h      reading written braille back, for checks
  */
 #ifndef BALLOTKIT_H
 #define BALLOTKIT_H
@@ -19,5 +21,6 @@
 #include "ballotkit/definition.h"
 #include "ballotkit/script.h"
 #include "ballotkit/braille.h"
+#include "ballotkit/decode.h"
 
 #endif

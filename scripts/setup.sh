@@ -7,7 +7,8 @@ set -eu
 PACKAGES="
   build-essential g++ meson ninja-build pkg-config binutils
   libjansson-dev
-  liblouis-dev liblouis-data
+  liblouis-dev liblouis-data libxml2-dev
+  python3-lxml
   python3 python3-jsonschema
   locales
   clang libclang-rt-14-dev valgrind

@@ -1,0 +1,47 @@
+/* ballotkit: reading written braille back, for checks.
+ *
+ * These decoders share no code with the writers (src/braille/pages.c):
+ * a check that decodes with the writer's own tables could not catch the
+ * writer's mistakes. Cells are bytes as in ballotkit/braille.h (bit k-1 =
+ * dot k).
+ */
+#ifndef BALLOTKIT_DECODE_H
+#define BALLOTKIT_DECODE_H
+
+#include <stddef.h>
+#include "ballotkit/common.h"
+#include "ballotkit/diag.h"
+
+BK_BEGIN_DECLS
+
+/* Pages of lines of cells, as decoded. Opaque. */
+typedef struct bk_cell_pages bk_cell_pages;
+
+/* Reads a BRF file (North American ASCII braille; lines end in CR LF or
+ * LF, pages in a form feed, or every lines_per_page lines when the file
+ * has no form feeds and lines_per_page > 0). name is used in messages. A
+ * byte that is not ASCII braille is an error naming its line and column. */
+BK_API bk_status bk_decode_brf(bk_cell_pages **out, const char *data,
+                               size_t size, const char *name,
+                               unsigned lines_per_page, bk_diags *diags);
+
+/* Reads a PEF 1.0 document (XML). Checks the namespace, version and the
+ * required dc:format and dc:identifier; every row must hold only Unicode
+ * braille U+2800–U+283F. */
+BK_API bk_status bk_decode_pef(bk_cell_pages **out, const char *data,
+                               size_t size, const char *name,
+                               bk_diags *diags);
+
+/* Accepts NULL. */
+BK_API void bk_cell_pages_free(bk_cell_pages *pages);
+BK_API size_t bk_cell_pages_count(const bk_cell_pages *pages);
+BK_API size_t bk_cell_pages_line_count(const bk_cell_pages *pages,
+                                       size_t page);
+/* Borrowed; trailing blank cells are not kept. */
+BK_API const unsigned char *bk_cell_pages_line(const bk_cell_pages *pages,
+                                               size_t page, size_t line,
+                                               size_t *ncells);
+
+BK_END_DECLS
+
+#endif
