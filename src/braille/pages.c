@@ -302,10 +302,10 @@ bk_status bk_braille_list(bk_braille_doc **out, bk_braille *br,
 	size_t width = layout->cells - layout->binding;
 	line *body = NULL;
 	size_t nbody = 0;
-	bk_status st = wrap(br, lang, bk_script_title(s), "title", width, 0,
+	bk_status st = wrap(br, lang, bk_script_title(s), "title", width, 2,
 	                    &body, &nbody, diags);
 	if (st == BK_OK)
-		st = wrap(br, lang, bk_script_district(s), "district", width, 0,
+		st = wrap(br, lang, bk_script_district(s), "district", width, 2,
 		          &body, &nbody, diags);
 	if (st == BK_OK) {
 		body = bk_xrealloc(body, (nbody + 1) * sizeof *body);
