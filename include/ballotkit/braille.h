@@ -85,6 +85,21 @@ BK_API bk_status bk_braille_list(bk_braille_doc **out, bk_braille *b,
                                  const bk_script *script,
                                  const bk_braille_layout *layout,
                                  bk_diags *diags);
+/* Any texts as braille pages: each paragraph (UTF-8, in lang) is wrapped
+ * like a list line, continuation lines indented by two cells; an empty
+ * paragraph is a blank line. fields (NULL, or one per paragraph) name
+ * where each came from, for messages. title, identifier and date go into
+ * the PEF metadata. For leaflets and for checking the wrapping rules. */
+BK_API bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *b,
+                                       const char *lang,
+                                       const char *const *paragraphs,
+                                       const char *const *fields,
+                                       size_t count, const char *title,
+                                       const char *identifier,
+                                       const char *date,
+                                       const bk_braille_layout *layout,
+                                       bk_diags *diags);
+
 /* Accepts NULL. */
 BK_API void bk_braille_doc_free(bk_braille_doc *doc);
 

@@ -79,6 +79,9 @@ BK_API bk_position_status bk_script_position_status(const bk_script *s,
                                                     size_t i);
 /* Party or candidate id; "" for against all. */
 BK_API const char *bk_script_position_ref(const bk_script *s, size_t i);
+/* Where the position comes from in the definition, e.g.
+ * "$.candidates[12]" ("" for against all), for messages. */
+BK_API const char *bk_script_position_source(const bk_script *s, size_t i);
 /* Printed text: the party's name or the candidate's full name. */
 BK_API const char *bk_script_position_text(const bk_script *s, size_t i);
 /* Printed nominator line ("" for parties and against all). */

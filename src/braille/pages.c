@@ -286,36 +286,41 @@ static bool layout_ok(const bk_braille_layout *L, bk_diags *diags)
 	return true;
 }
 
-bk_status bk_braille_list(bk_braille_doc **out, bk_braille *br,
-                          const bk_script *s, const bk_braille_layout *layout,
-                          bk_diags *diags)
+bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *br,
+                                const char *lang_code,
+                                const char *const *paras,
+                                const char *const *fields, size_t count,
+                                const char *title, const char *identifier,
+                                const char *date,
+                                const bk_braille_layout *layout,
+                                bk_diags *diags)
 {
 	static const bk_braille_layout def = BK_BRAILLE_LAYOUT_INIT;
-	if (!out || !br || !s)
+	if (!out || !br || (!paras && count) || !lang_code)
 		return BK_ERR_USAGE;
 	*out = NULL;
+	int lang = bk_lang_index(lang_code);
+	if (lang < 0)
+		return BK_ERR_USAGE;
 	if (!layout)
 		layout = &def;
 	if (!layout_ok(layout, diags))
 		return BK_ERR_USAGE;
-	int lang = bk_lang_index(bk_script_language(s));
 	size_t width = layout->cells - layout->binding;
 	line *body = NULL;
 	size_t nbody = 0;
-	bk_status st = wrap(br, lang, bk_script_title(s), "title", width, 2,
-	                    &body, &nbody, diags);
-	if (st == BK_OK)
-		st = wrap(br, lang, bk_script_district(s), "district", width, 2,
-		          &body, &nbody, diags);
-	if (st == BK_OK) {
-		body = bk_xrealloc(body, (nbody + 1) * sizeof *body);
-		body[nbody].cells = bk_xmalloc(1);
-		body[nbody++].n = 0; /* a blank line before the positions */
-	}
-	for (size_t i = 0; st == BK_OK && i < bk_script_position_count(s); i++) {
+	bk_status st = BK_OK;
+	for (size_t i = 0; st == BK_OK && i < count; i++) {
+		if (!paras[i] || !*paras[i]) {
+			body = bk_xrealloc(body, (nbody + 1) * sizeof *body);
+			body[nbody].cells = bk_xmalloc(1);
+			body[nbody++].n = 0;
+			continue;
+		}
 		char field[64];
-		snprintf(field, sizeof field, "position %zu", i + 1);
-		st = wrap(br, lang, bk_script_position_list_text(s, i), field,
+		snprintf(field, sizeof field, "paragraph %zu", i + 1);
+		st = wrap(br, lang, paras[i],
+		          fields && fields[i] && *fields[i] ? fields[i] : field,
 		          width, 2, &body, &nbody, diags);
 	}
 	bk_braille_doc *d = NULL;
@@ -323,19 +328,49 @@ bk_status bk_braille_list(bk_braille_doc **out, bk_braille *br,
 		d = bk_xcalloc(1, sizeof *d);
 		d->layout = *layout;
 		paginate(d, body, nbody);
-		d->title = bk_xstrdup(bk_script_title(s));
-		bk_buf id = {0};
-		bk_buf_printf(&id, "ballotkit:%s:%s:list:%s",
-		              bk_script_election_id(s), bk_script_ballot_id(s),
-		              bk_script_language(s));
-		d->identifier = bk_buf_steal(&id);
-		d->language = bk_xstrdup(bk_script_language(s));
-		d->date = bk_xstrdup(bk_script_election_date(s));
+		d->title = bk_xstrdup(title ? title : "");
+		d->identifier = bk_xstrdup(identifier ? identifier : "ballotkit");
+		d->language = bk_xstrdup(lang_code);
+		d->date = bk_xstrdup(date ? date : "");
 	}
 	for (size_t i = 0; i < nbody; i++)
 		free(body[i].cells);
 	free(body);
 	*out = d;
+	return st;
+}
+
+bk_status bk_braille_list(bk_braille_doc **out, bk_braille *br,
+                          const bk_script *s, const bk_braille_layout *layout,
+                          bk_diags *diags)
+{
+	if (!out || !br || !s)
+		return BK_ERR_USAGE;
+	size_t n = bk_script_position_count(s);
+	const char **paras = bk_xmalloc((n + 3) * sizeof *paras);
+	const char **fields = bk_xmalloc((n + 3) * sizeof *fields);
+	paras[0] = bk_script_title(s);
+	paras[1] = bk_script_district(s);
+	paras[2] = ""; /* a blank line before the positions */
+	fields[0] = "the ballot title";
+	fields[1] = "the district";
+	fields[2] = NULL;
+	for (size_t i = 0; i < n; i++) {
+		paras[3 + i] = bk_script_position_list_text(s, i);
+		fields[3 + i] = bk_script_position_source(s, i);
+	}
+	bk_buf id = {0};
+	bk_buf_printf(&id, "ballotkit:%s:%s:list:%s", bk_script_election_id(s),
+	              bk_script_ballot_id(s), bk_script_language(s));
+	bk_status st = bk_braille_paragraphs(out, br, bk_script_language(s),
+	                                     paras, fields, n + 3,
+	                                     bk_script_title(s),
+	                                     bk_buf_str(&id),
+	                                     bk_script_election_date(s), layout,
+	                                     diags);
+	bk_buf_free(&id);
+	free(paras);
+	free(fields);
 	return st;
 }
 

@@ -247,6 +247,30 @@ static bool check_string(ctx *c, json_t *v, const char *what)
 	return true;
 }
 
+/* A Russian text must not contain Kazakh-specific letters: the Russian
+ * braille table cannot write them and the Russian voice spells them. */
+static bool russian_ok(ctx *c, const char *s, const char *what)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		if (!k)
+			return true;
+		if (bk_templates_kk_specific(c->tpl, cp)) {
+			jdoc_report(c->d, BK_ERROR, "kazakh-letter-in-russian", false,
+			            "the Russian text of %s, \"%s\", has the Kazakh "
+			            "letter \"%.*s\"; Russian braille and the Russian "
+			            "voice cannot say it: write the Russian spelling "
+			            "(see templates/language/kk.json)", what, s,
+			            (int)k, s + i);
+			return false;
+		}
+		i += k;
+	}
+	return true;
+}
+
 /* Reads a per-language text at the current path. */
 static void parse_text(ctx *c, json_t *v, bk_text *out, enum text_mode mode,
                        const char *what)
@@ -263,7 +287,8 @@ static void parse_text(ctx *c, json_t *v, bk_text *out, enum text_mode mode,
 			jdoc_report(c->d, BK_ERROR, "unknown-field", true,
 			            "\"%s\" is not a language of ballotkit; use "
 			            "\"kk\" or \"ru\"", key);
-		} else if (check_string(c, x, what)) {
+		} else if (check_string(c, x, what) &&
+		           (l != BK_LANG_RU || russian_ok(c, json_string_value(x), what))) {
 			out->v[l] = bk_arena_strdup(&c->e->arena,
 			                            json_string_value(x));
 		} else {

@@ -12,7 +12,7 @@
 typedef struct position {
 	bk_position_kind kind;
 	bk_position_status status;
-	const char *ref, *text, *nominator, *spoken, *list;
+	const char *ref, *text, *nominator, *spoken, *list, *source;
 	unsigned sheet, box;
 } position;
 
@@ -230,6 +230,11 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 		p->sheet = (unsigned)(i / b->tpl->per_sheet);
 		p->box = (unsigned)(i % b->tpl->per_sheet);
 		p->nominator = "";
+		char src[64];
+		snprintf(src, sizeof src, "$.%s[%ld]",
+		         b->kind == BK_KIND_PARTY_LIST ? "parties" : "candidates",
+		         i < b->noptions ? b->options[i] : 0L);
+		p->source = i < b->noptions ? bk_arena_strdup(&s->arena, src) : "";
 		if (i == b->noptions) {
 			p->kind = BK_POSITION_AGAINST_ALL;
 			p->ref = "";
@@ -354,6 +359,7 @@ const char *bk_script_position_text(const bk_script *s, size_t i) { return POS(s
 const char *bk_script_position_nominator(const bk_script *s, size_t i) { return POS(s, i)->nominator; }
 const char *bk_script_position_spoken(const bk_script *s, size_t i) { return POS(s, i)->spoken; }
 const char *bk_script_position_list_text(const bk_script *s, size_t i) { return POS(s, i)->list; }
+const char *bk_script_position_source(const bk_script *s, size_t i) { return POS(s, i)->source; }
 unsigned bk_script_position_sheet(const bk_script *s, size_t i) { return POS(s, i)->sheet; }
 unsigned bk_script_position_box(const bk_script *s, size_t i) { return POS(s, i)->box; }
 
