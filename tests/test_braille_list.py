@@ -115,4 +115,43 @@ for s in scripts:
     n = len(s["positions"])
     t.ok(any(g.startswith("%d. " % n) and (g.endswith("против всех") or g.endswith("барлығына қарсы"))
              for g in got), tag + ": against all is the last position, number %d" % n)
+
+# Leaflets: the heading is the name, then the leaflet text, line by line.
+for p in d["parties"]:
+    if "leaflet" not in p:
+        continue
+    for lang in d["election"]["languages"]:
+        tag = "leaflet %s/%s" % (p["id"], lang)
+        r = bk.run("leaflet", bk.EXAMPLE, "--party", p["id"], "--lang", lang,
+                   "--cells", str(CELLS), "--lines", str(LINES), "--format", "pef", check_rc=0)
+        pages, fmt, ident, vol = pef_pages(r.stdout)
+        t.ok(p["id"] in ident, tag + ": PEF identifier names the party")
+        got = [braille_text.read(x, lang) for x in paragraphs(pages)]
+        want = [p["name"][lang]] + [l for l in p["leaflet"][lang].split("\n") if l]
+        t.eq(got, [braille_text.normalise(w) for w in want], tag + ": reads back as name and text")
+r = bk.run("leaflet", bk.EXAMPLE, "--party", "amanat", "--lang", "kk")
+t.ok(r.returncode == 64 and b"amanat" in r.stderr, "a party without a leaflet: exit 64, named")
+
+# Same input, same bytes: again under ru_RU.UTF-8 (its decimal point a
+# comma), another time zone and another working directory.
+import locale
+import tempfile
+try:
+    locale.setlocale(locale.LC_ALL, "ru_RU.UTF-8")
+    comma = locale.localeconv()["decimal_point"] == ","
+finally:
+    locale.setlocale(locale.LC_ALL, "C")
+t.ok(comma, "ru_RU.UTF-8 is active with a decimal comma for the second run")
+for fmt in ("brf", "pef", "txt"):
+    args = ["list", os.path.abspath(bk.EXAMPLE), "--ballot", "mazhilis-03", "--lang", "ru",
+            "--format", fmt, "--interpoint", "--binding", "2"]
+    a = bk.run(*args, check_rc=0).stdout
+    with tempfile.TemporaryDirectory() as cwd:
+        old = os.getcwd()
+        os.chdir(cwd)
+        try:
+            b = bk.run(*args, env={"LC_ALL": "ru_RU.UTF-8", "TZ": "Asia/Almaty"}, check_rc=0).stdout
+        finally:
+            os.chdir(old)
+    t.ok(a == b and len(a) > 100, "list as %s: identical bytes across locale, time zone and folder" % fmt)
 t.done()

@@ -100,6 +100,17 @@ BK_API bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *b,
                                        const bk_braille_layout *layout,
                                        bk_diags *diags);
 
+/* The tactile leaflet of a party or candidate (kind "party" or
+ * "candidate") in lang: its name as the heading, a blank line, then the
+ * leaflet text, one paragraph per line of it. BK_ERR_NOTFOUND when there
+ * is no such party or candidate or it has no leaflet. */
+BK_API bk_status bk_braille_leaflet(bk_braille_doc **out, bk_braille *b,
+                                    const bk_election *election,
+                                    const char *kind, const char *id,
+                                    const char *lang,
+                                    const bk_braille_layout *layout,
+                                    bk_diags *diags);
+
 /* Accepts NULL. */
 BK_API void bk_braille_doc_free(bk_braille_doc *doc);
 

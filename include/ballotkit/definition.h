@@ -66,6 +66,13 @@ BK_API const char *bk_election_ballot_id(const bk_election *election, size_t i);
 BK_API size_t bk_election_ballot_find(const bk_election *election,
                                       const char *id);
 
+/* Leaflets: the parties and candidates with leaflet text, parties first,
+ * each in definition order. kind is "party" or "candidate"; strings are
+ * borrowed. */
+BK_API size_t bk_election_leaflet_count(const bk_election *election);
+BK_API void bk_election_leaflet(const bk_election *election, size_t i,
+                                const char **kind, const char **id);
+
 BK_END_DECLS
 
 #endif

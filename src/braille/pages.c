@@ -374,6 +374,80 @@ bk_status bk_braille_list(bk_braille_doc **out, bk_braille *br,
 	return st;
 }
 
+bk_status bk_braille_leaflet(bk_braille_doc **out, bk_braille *br,
+                             const bk_election *e, const char *kind,
+                             const char *id, const char *lang_code,
+                             const bk_braille_layout *layout,
+                             bk_diags *diags)
+{
+	if (!out || !br || !e || !kind || !id || !lang_code)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	int lang = bk_lang_index(lang_code);
+	const char *heading = NULL, *text = NULL;
+	bk_buf src = {0}, name = {0};
+	if (lang >= 0 && !strcmp(kind, "party")) {
+		for (size_t i = 0; i < e->nparties; i++)
+			if (!strcmp(e->parties[i].id, id)) {
+				heading = e->parties[i].name.v[lang];
+				text = e->parties[i].leaflet.v[lang];
+				bk_buf_printf(&src, "$.parties[%zu].leaflet.%s", i, lang_code);
+			}
+	} else if (lang >= 0 && !strcmp(kind, "candidate")) {
+		for (size_t i = 0; i < e->ncandidates; i++)
+			if (!strcmp(e->candidates[i].id, id)) {
+				const bk_candidate *k = &e->candidates[i];
+				bk_buf_printf(&name, "%s %s%s%s", k->surname.v[lang],
+				              k->given_name.v[lang],
+				              k->patronymic.v[lang] ? " " : "",
+				              k->patronymic.v[lang] ? k->patronymic.v[lang] : "");
+				heading = bk_buf_str(&name);
+				text = k->leaflet.v[lang];
+				bk_buf_printf(&src, "$.candidates[%zu].leaflet.%s", i, lang_code);
+			}
+	}
+	if (!heading || !text || !bk_election_has_lang(e, lang)) {
+		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		             "there is no %s \"%s\" with a leaflet in \"%s\"",
+		             kind, id, lang_code);
+		bk_buf_free(&src);
+		bk_buf_free(&name);
+		return BK_ERR_NOTFOUND;
+	}
+	/* one paragraph per line of the leaflet text */
+	char *body = bk_xstrdup(text);
+	size_t n = 2;
+	for (const char *p = body; *p; p++)
+		n += *p == '\n';
+	const char **paras = bk_xmalloc((n + 1) * sizeof *paras);
+	const char **fields = bk_xmalloc((n + 1) * sizeof *fields);
+	size_t count = 0;
+	paras[count] = heading;
+	fields[count++] = bk_buf_str(&src);
+	paras[count] = "";
+	fields[count++] = NULL;
+	for (char *p = body, *nl; p; p = nl) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl++ = '\0';
+		paras[count] = p;
+		fields[count++] = bk_buf_str(&src);
+	}
+	bk_buf ident = {0};
+	bk_buf_printf(&ident, "ballotkit:%s:leaflet:%s:%s:%s", e->id, kind, id,
+	              lang_code);
+	bk_status st = bk_braille_paragraphs(out, br, lang_code, paras, fields,
+	                                     count, heading, bk_buf_str(&ident),
+	                                     e->date, layout, diags);
+	bk_buf_free(&ident);
+	free(paras);
+	free(fields);
+	free(body);
+	bk_buf_free(&src);
+	bk_buf_free(&name);
+	return st;
+}
+
 void bk_braille_doc_free(bk_braille_doc *d)
 {
 	if (!d)

@@ -47,6 +47,8 @@ static const char *const usage_text = _(
 	"       [--brf-break ff|crlf-ff|none]\n"
 	"                                 write the braille list of one ballot in\n"
 	"                                 one language to standard output\n"
+	"  leaflet FILE (--party ID | --candidate ID) --lang kk|ru [list's options]\n"
+	"                                 write a tactile leaflet to standard output\n"
 	"  templates                      list the stencil templates and how many\n"
 	"                                 positions each holds\n"
 	"  version                        print the version\n"
@@ -71,6 +73,7 @@ typedef struct options {
 	bool json;
 	const char *format;
 	const char *brf_break;
+	const char *party, *candidate;
 	bk_braille_layout layout;
 } options;
 
@@ -81,10 +84,13 @@ static int usage_error(const char *what, const char *arg)
 	return EXIT_USAGE;
 }
 
-static void print_diags(const bk_diags *diags, FILE *out)
+/* Prints diagnostics of at least severity min. */
+static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 {
 	for (size_t i = 0; i < bk_diags_count(diags); i++) {
 		const bk_diag *d = bk_diags_get(diags, i);
+		if (bk_diag_severity(d) < min)
+			continue;
 		if (bk_diag_line(d))
 			fprintf(out, "%s:%lu:%lu: ", bk_diag_file(d),
 			        bk_diag_line(d), bk_diag_column(d));
@@ -96,6 +102,12 @@ static void print_diags(const bk_diags *diags, FILE *out)
 			fprintf(out, " at %s", bk_diag_path(d));
 		fputc('\n', out);
 	}
+}
+
+/* Commands other than validate leave notes (derived spellings) out. */
+static void print_diags(const bk_diags *diags, FILE *out)
+{
+	print_diags_min(diags, out, BK_WARNING);
 }
 
 static json_t *diags_json(const bk_diags *diags)
@@ -219,7 +231,7 @@ static int cmd_validate(const options *o)
 		free(s);
 		json_decref(out);
 	} else {
-		print_diags(diags, rc ? stderr : stdout);
+		print_diags_min(diags, rc ? stderr : stdout, BK_NOTE);
 		if (rc == 0) {
 			printf(_("%s: valid, warnings: %zu, notes: %zu\n"), o->file,
 			       warnings, notes);
@@ -328,9 +340,13 @@ done:
 	return rc;
 }
 
-static int cmd_list(const options *o)
+static int cmd_list(const options *o, bool leaflet)
 {
-	if (o->nballots != 1 || !o->langs || strchr(o->langs, ','))
+	if (leaflet && (!o->party == !o->candidate || o->nballots ||
+	                !o->langs || strchr(o->langs, ',')))
+		return usage_error(_("leaflet needs --party or --candidate and one "
+		                     "--lang, for"), o->file);
+	if (!leaflet && (o->nballots != 1 || !o->langs || strchr(o->langs, ',')))
 		return usage_error(_("list needs one --ballot and one --lang, for"),
 		                   o->file);
 	const char *fmt = o->format ? o->format : "txt";
@@ -360,15 +376,26 @@ static int cmd_list(const options *o)
 	rc = load(o, tpl, &e, diags);
 	if (rc)
 		goto done;
-	bk_status st = bk_script_create(&s, e, o->ballots[0], o->langs, tpl, diags);
+	bk_status st = BK_OK;
+	if (!leaflet)
+		st = bk_script_create(&s, e, o->ballots[0], o->langs, tpl, diags);
 	if (st == BK_ERR_NOTFOUND) {
 		rc = EXIT_USAGE;
 		goto done;
 	}
 	if (st == BK_OK)
 		st = bk_braille_open(&br, e, tpl, diags);
-	if (st == BK_OK)
+	if (st == BK_OK && leaflet) {
+		st = bk_braille_leaflet(&doc, br, e, o->party ? "party" : "candidate",
+		                        o->party ? o->party : o->candidate, o->langs,
+		                        &o->layout, diags);
+		if (st == BK_ERR_NOTFOUND) {
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	} else if (st == BK_OK) {
 		st = bk_braille_list(&doc, br, s, &o->layout, diags);
+	}
 	if (st == BK_OK) {
 		if (!strcmp(fmt, "brf"))
 			st = bk_braille_doc_write_brf(doc, brk, stdout);
@@ -519,15 +546,20 @@ int main(int argc, char **argv)
 				o.layout.lines = (unsigned)v;
 			else
 				o.layout.binding = (unsigned)v;
-		} else if (!strcmp(a, "--format") || !strcmp(a, "--brf-break")) {
+		} else if (!strcmp(a, "--format") || !strcmp(a, "--brf-break") ||
+		           !strcmp(a, "--party") || !strcmp(a, "--candidate")) {
 			if (i + 1 >= argc) {
 				rc = usage_error(_("this option needs a value:"), a);
 				goto out;
 			}
 			if (!strcmp(a, "--format"))
 				o.format = argv[++i];
-			else
+			else if (!strcmp(a, "--brf-break"))
 				o.brf_break = argv[++i];
+			else if (!strcmp(a, "--party"))
+				o.party = argv[++i];
+			else
+				o.candidate = argv[++i];
 		} else if (!strcmp(a, "--templates") || !strcmp(a, "--ballot") ||
 		           !strcmp(a, "--lang")) {
 			if (i + 1 >= argc) {
@@ -560,9 +592,9 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else if (!strcmp(cmd, "version")) {
 		printf("ballotkit %s\n", bk_version());
-	} else if (!strcmp(cmd, "list")) {
+	} else if (!strcmp(cmd, "list") || !strcmp(cmd, "leaflet")) {
 		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
-		             : cmd_list(&o);
+		             : cmd_list(&o, !strcmp(cmd, "leaflet"));
 	} else if (!strcmp(cmd, "braille")) {
 		rc = o.nballots || o.json
 		             ? usage_error(_("braille takes"), "--lang and texts")

@@ -1481,3 +1481,36 @@ size_t bk_election_ballot_find(const bk_election *e, const char *id)
 			return i;
 	return (size_t)-1;
 }
+
+static bool has_leaflet(const bk_text *t)
+{
+	return t->v[BK_LANG_KK] || t->v[BK_LANG_RU];
+}
+
+size_t bk_election_leaflet_count(const bk_election *e)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < e->nparties; i++)
+		n += has_leaflet(&e->parties[i].leaflet);
+	for (size_t i = 0; i < e->ncandidates; i++)
+		n += has_leaflet(&e->candidates[i].leaflet);
+	return n;
+}
+
+void bk_election_leaflet(const bk_election *e, size_t i, const char **kind,
+                         const char **id)
+{
+	*kind = *id = NULL;
+	for (size_t k = 0; k < e->nparties; k++)
+		if (has_leaflet(&e->parties[k].leaflet) && i-- == 0) {
+			*kind = "party";
+			*id = e->parties[k].id;
+			return;
+		}
+	for (size_t k = 0; k < e->ncandidates; k++)
+		if (has_leaflet(&e->candidates[k].leaflet) && i-- == 0) {
+			*kind = "candidate";
+			*id = e->candidates[k].id;
+			return;
+		}
+}
