@@ -36,4 +36,21 @@ t.ok(out.count("ballot mazhilis-list (ru)") == 1 and "(kk)" not in out.split("\n
      "--ballot and --lang select one script")
 r = bk.run("templates", check_rc=0)
 t.ok(b"a5-party-list" in r.stdout and b"holds 8 positions" in r.stdout, "templates lists capacities")
+
+# A braille profile outside the standard ranges is refused, with its file
+# and line.
+import json
+import shutil
+with tempfile.TemporaryDirectory() as d:
+    tdir = os.path.join(d, "templates")
+    shutil.copytree(os.path.join(bk.ROOT, "templates"), tdir)
+    prof = os.path.join(tdir, "braille", "profiles", "marburg-medium.json")
+    with open(prof, encoding="utf-8") as f:
+        text = f.read()
+    with open(prof, "w", encoding="utf-8") as f:
+        f.write(text.replace('"dot_diameter": 1.6', '"dot_diameter": 2.0'))
+    r = bk.run("templates", "--templates", tdir)
+    err = r.stderr.decode()
+    t.ok(r.returncode == 78 and "marburg-medium.json:" in err and "dot_diameter" in err
+         and "1.3 and 1.7" in err, "a profile's dot diameter of 2.0 mm is refused (exit 78)", err)
 t.done()

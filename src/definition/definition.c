@@ -848,8 +848,19 @@ static void parse_production(ctx *c, json_t *o)
 			json_t *p = member(c, br, "profile", &o2);
 			if (p) {
 				const char *s = jc_id(c->d, p, "the braille profile");
-				if (s)
+				if (s && !bk_templates_profile_find(c->tpl, s)) {
+					bk_buf list = {0};
+					for (size_t k = 0; k < c->tpl->nprofiles; k++)
+						bk_buf_printf(&list, "%s%s", k ? ", " : "",
+						              c->tpl->profiles[k].id);
+					jdoc_report(c->d, BK_ERROR, "dangling-reference",
+					            false, "there is no braille profile "
+					            "\"%s\" (profiles: %s)", s,
+					            bk_buf_str(&list));
+					bk_buf_free(&list);
+				} else if (s) {
 					e->braille_profile = bk_arena_strdup(&e->arena, s);
+				}
 				jdoc_pop(c->d, o2);
 			}
 			static const char *const lang_values[] = {"kk", "ru", NULL};

@@ -31,6 +31,11 @@ typedef struct bk_stencil_tpl {
 	size_t capacity;   /* per_sheet * sheets */
 } bk_stencil_tpl;
 
+typedef struct bk_braille_profile {
+	char *id, *name;
+	double dot_diameter, dot_height, dot_pitch, cell_pitch, line_pitch;
+} bk_braille_profile;
+
 typedef struct bk_wording {
 	json_t *print;   /* templates/print/<lang>.json */
 	json_t *speech;  /* templates/speech/<lang>.json */
@@ -47,7 +52,12 @@ struct bk_templates {
 	json_t *kk_to_ru;    /* letter -> Russian spelling */
 	json_t *braille_back; /* forward table -> back-translation table */
 	json_t *braille_hyph; /* language -> hyphenation dictionary */
+	bk_braille_profile *profiles; /* sorted by id */
+	size_t nprofiles;
 };
+
+const bk_braille_profile *bk_templates_profile_find(const bk_templates *tpl,
+                                                    const char *id);
 
 const bk_stencil_tpl *bk_templates_stencil_find(const bk_templates *tpl,
                                                 const char *id);

@@ -333,18 +333,14 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bk_status load_stencils(bk_templates *t, bk_diags *diags)
+/* The names (without .json) of the JSON files in a folder, sorted:
+ * readdir's order is not stable. Returns -1 when the folder cannot be
+ * read. */
+static int list_json(const char *dir, char ***out, size_t *count)
 {
-	bk_buf dir = {0};
-	bk_buf_printf(&dir, "%s/stencil", t->dir);
-	DIR *dp = opendir(bk_buf_str(&dir));
-	if (!dp) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&dir), 0, 0,
-		             "", "cannot open the stencil template folder: %s",
-		             strerror(errno));
-		bk_buf_free(&dir);
-		return BK_ERR_IO;
-	}
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return -1;
 	char **names = NULL;
 	size_t n = 0;
 	struct dirent *de;
@@ -356,8 +352,26 @@ static bk_status load_stencils(bk_templates *t, bk_diags *diags)
 		}
 	}
 	closedir(dp);
-	if (n) /* readdir order is not stable */
+	if (n)
 		qsort(names, n, sizeof *names, cmp_str);
+	*out = names;
+	*count = n;
+	return 0;
+}
+
+static bk_status load_stencils(bk_templates *t, bk_diags *diags)
+{
+	bk_buf dir = {0};
+	bk_buf_printf(&dir, "%s/stencil", t->dir);
+	char **names = NULL;
+	size_t n = 0;
+	if (list_json(bk_buf_str(&dir), &names, &n)) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&dir), 0, 0,
+		             "", "cannot open the stencil template folder: %s",
+		             strerror(errno));
+		bk_buf_free(&dir);
+		return BK_ERR_IO;
+	}
 	bk_status st = BK_OK;
 	t->stencils = bk_xcalloc(n, sizeof *t->stencils);
 	for (size_t i = 0; i < n; i++) {
@@ -372,6 +386,71 @@ static bk_status load_stencils(bk_templates *t, bk_diags *diags)
 		} else {
 			st = BK_ERR_INVALID;
 		}
+		jdoc_free(&d);
+		bk_buf_free(&path);
+		free(names[i]);
+	}
+	free(names);
+	bk_buf_free(&dir);
+	return st;
+}
+
+/* Braille profiles: values outside the ranges the standards allow are
+ * refused (docs/braille.md). */
+static bk_status load_profiles(bk_templates *t, bk_diags *diags)
+{
+	static const struct {
+		const char *key;
+		double lo, hi;
+	} ranges[] = {{"dot_diameter", 1.3, 1.7}, {"dot_height", 0.25, 0.9},
+	              {"dot_pitch", 2.2, 2.6},    {"cell_pitch", 5.5, 7.6},
+	              {"line_pitch", 10.0, 10.5}};
+	static const jc_field f[] = {
+		{"format", true}, {"id", true}, {"name", true},
+		{"dot_diameter", true}, {"dot_height", true}, {"dot_pitch", true},
+		{"cell_pitch", true}, {"line_pitch", true}, {"note", false},
+		{NULL, false}};
+	bk_buf dir = {0};
+	bk_buf_printf(&dir, "%s/braille/profiles", t->dir);
+	char **names = NULL;
+	size_t n = 0;
+	if (list_json(bk_buf_str(&dir), &names, &n)) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&dir), 0, 0,
+		             "", "cannot open the braille profile folder: %s",
+		             strerror(errno));
+		bk_buf_free(&dir);
+		return BK_ERR_IO;
+	}
+	bk_status st = BK_OK;
+	t->profiles = bk_xcalloc(n, sizeof *t->profiles);
+	for (size_t i = 0; i < n; i++) {
+		bk_buf path = {0};
+		bk_buf_printf(&path, "%s/%s.json", bk_buf_str(&dir), names[i]);
+		jdoc d;
+		if (load_doc(&d, bk_buf_str(&path), diags) == 0 &&
+		    jc_type(&d, d.root, JSON_OBJECT, "a braille profile")) {
+			bk_braille_profile *p = &t->profiles[t->nprofiles++];
+			jc_fields(&d, d.root, f, "a braille profile");
+			const char *id = str(&d, d.root, "id");
+			if (id && strcmp(id, names[i])) {
+				size_t old = jdoc_push_key(&d, "id");
+				jdoc_report(&d, BK_ERROR, "bad-value", false,
+				            "the id \"%s\" must equal the file name", id);
+				jdoc_pop(&d, old);
+			}
+			const char *name = str(&d, d.root, "name");
+			p->id = bk_xstrdup(names[i]);
+			p->name = bk_xstrdup(name ? name : names[i]);
+			double *dst[] = {&p->dot_diameter, &p->dot_height,
+			                 &p->dot_pitch, &p->cell_pitch,
+			                 &p->line_pitch};
+			for (size_t k = 0; k < 5; k++)
+				*dst[k] = num(&d, d.root, ranges[k].key, ranges[k].lo,
+				              ranges[k].hi);
+		}
+		if (d.errors || !d.parsed)
+			st = BK_ERR_INVALID;
+		jdoc_finish(&d, diags);
 		jdoc_free(&d);
 		bk_buf_free(&path);
 		free(names[i]);
@@ -655,6 +734,9 @@ bk_status bk_templates_open(bk_templates **out, const char *dir,
 	st2 = load_braille_tables(t, diags);
 	if (st2 != BK_OK)
 		st = st2;
+	st2 = load_profiles(t, diags);
+	if (st2 != BK_OK)
+		st = st2;
 	if (st != BK_OK) {
 		bk_templates_free(t);
 		return st;
@@ -677,6 +759,11 @@ void bk_templates_free(bk_templates *t)
 		free(s->box_y);
 	}
 	free(t->stencils);
+	for (size_t i = 0; i < t->nprofiles; i++) {
+		free(t->profiles[i].id);
+		free(t->profiles[i].name);
+	}
+	free(t->profiles);
 	for (int l = 0; l < BK_LANG_COUNT; l++) {
 		json_decref(t->wording[l].print);
 		json_decref(t->wording[l].speech);
@@ -783,4 +870,13 @@ const char *bk_templates_braille_hyphenation(const bk_templates *t, int lang)
 {
 	return json_string_value(json_object_get(t->braille_hyph,
 	                                         bk_lang_codes[lang]));
+}
+
+const bk_braille_profile *bk_templates_profile_find(const bk_templates *t,
+                                                    const char *id)
+{
+	for (size_t i = 0; i < t->nprofiles; i++)
+		if (!strcmp(t->profiles[i].id, id))
+			return &t->profiles[i];
+	return NULL;
 }
