@@ -10,6 +10,7 @@
  *   ballotkit/braille.h     braille cells through liblouis, and back;
  *                           braille pages as BRF, PEF and text
  *   ballotkit/decode.h      reading written braille back, for checks
+ *   ballotkit/render.h      swell-paper PDF
  */
 #ifndef BALLOTKIT_H
 #define BALLOTKIT_H
@@ -22,5 +23,6 @@
 #include "ballotkit/script.h"
 #include "ballotkit/braille.h"
 #include "ballotkit/decode.h"
+#include "ballotkit/render.h"
 
 #endif

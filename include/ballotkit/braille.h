@@ -123,6 +123,15 @@ BK_API const unsigned char *bk_braille_doc_line(const bk_braille_doc *doc,
                                                 size_t page, size_t line,
                                                 size_t *ncells);
 
+/* The print text a line carries (for interline print), or NULL for a
+ * blank line; the page-number line carries the page number. Borrowed. */
+BK_API const char *bk_braille_doc_line_print(const bk_braille_doc *doc,
+                                             size_t page, size_t line);
+/* The document's title, date (YYYY-MM-DD or "") and layout. Borrowed. */
+BK_API const char *bk_braille_doc_title(const bk_braille_doc *doc);
+BK_API const char *bk_braille_doc_date(const bk_braille_doc *doc);
+BK_API const bk_braille_layout *bk_braille_doc_layout(const bk_braille_doc *doc);
+
 /* How a BRF file ends its pages: a form feed after each page's last
  * line (the default), CR LF then a form feed, or nothing (the embosser
  * counts lines). */
@@ -142,6 +151,13 @@ BK_API bk_status bk_braille_doc_write_pef(const bk_braille_doc *doc,
                                           FILE *out);
 BK_API bk_status bk_braille_doc_write_text(const bk_braille_doc *doc,
                                            FILE *out);
+
+/* Writes the document to path in format "brf", "pef" or "txt", under a
+ * temporary name renamed into place. */
+BK_API bk_status bk_braille_doc_save(const bk_braille_doc *doc,
+                                     const char *format,
+                                     bk_brf_break page_break,
+                                     const char *path, bk_diags *diags);
 
 BK_END_DECLS
 

@@ -32,6 +32,28 @@ BK_API bk_status bk_decode_pef(bk_cell_pages **out, const char *data,
                                size_t size, const char *name,
                                bk_diags *diags);
 
+/* What the dots on a rendered PDF measure, in millimetres. */
+typedef struct bk_dot_measure {
+	size_t dots;             /* round black dots found */
+	size_t other_black;      /* black marks that are not round dots */
+	double dot_diameter;     /* mean equivalent diameter */
+	double dot_diameter_min, dot_diameter_max;
+	double dot_pitch_x;      /* between the columns of a cell */
+	double dot_pitch_y;      /* between the rows of a cell */
+	double cell_pitch;       /* from cell to cell */
+	double line_pitch;       /* from line to line */
+} bk_dot_measure;
+
+/* Renders every page of a PDF with poppler at dpi (150–1200), finds the
+ * black round dots (coloured print is ignored), infers the braille grid
+ * from them and reads the cells: line 0 is the topmost line with dots,
+ * cell 0 the leftmost column. measure (may be NULL) receives the geometry
+ * measured over all pages. */
+BK_API bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
+                                       size_t size, const char *name,
+                                       double dpi, bk_dot_measure *measure,
+                                       bk_diags *diags);
+
 /* Accepts NULL. */
 BK_API void bk_cell_pages_free(bk_cell_pages *pages);
 BK_API size_t bk_cell_pages_count(const bk_cell_pages *pages);

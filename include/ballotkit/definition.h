@@ -66,6 +66,10 @@ BK_API const char *bk_election_ballot_id(const bk_election *election, size_t i);
 BK_API size_t bk_election_ballot_find(const bk_election *election,
                                       const char *id);
 
+/* The braille profile the election chose (production.braille.profile,
+ * default "marburg-medium"). Borrowed. */
+BK_API const char *bk_election_braille_profile(const bk_election *election);
+
 /* Leaflets: the parties and candidates with leaflet text, parties first,
  * each in definition order. kind is "party" or "candidate"; strings are
  * borrowed. */

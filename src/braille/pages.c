@@ -1,6 +1,7 @@
 /* Braille pages: wrapping texts into lines and lines into pages, and
  * writing them as BRF, PEF and Unicode braille text. The rules are in
  * docs/braille.md; the decoders in src/decode/ share no code with this. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ enum { HYPHEN = 0x24 /* dots 3-6 */, NUMBER_SIGN = 0x3C /* 3-4-5-6 */ };
 typedef struct line {
 	unsigned char *cells;
 	size_t n;
+	char *print; /* the print text the line carries, or NULL */
 } line;
 
 struct bk_braille_doc {
@@ -23,7 +25,8 @@ struct bk_braille_doc {
 	char *title, *identifier, *language, *date;
 };
 
-static void add_line(bk_braille_doc *d, const unsigned char *cells, size_t n)
+static void add_line(bk_braille_doc *d, const unsigned char *cells, size_t n,
+                     const char *print)
 {
 	if (d->nlines == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 64;
@@ -34,6 +37,7 @@ static void add_line(bk_braille_doc *d, const unsigned char *cells, size_t n)
 	if (n)
 		memcpy(l->cells, cells, n);
 	l->n = n;
+	l->print = print ? bk_xstrdup(print) : NULL;
 }
 
 static bool is_vowel(uint32_t cp)
@@ -210,10 +214,23 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
 		size_t n = pad + (end - start);
 		if (hyphen)
 			buf[n++] = HYPHEN;
+		/* the print this line carries: characters from the first cell's
+		 * up to the next line's */
+		size_t pa = c.src[start], pb = end < c.n ? c.src[end] : ncp;
+		bk_buf pr = {0};
+		for (size_t k = pa; k < pb && k < ncp; k++) {
+			char enc[4];
+			bk_buf_addn(&pr, enc, bk_utf8_encode(cp[k], enc));
+		}
+		while (pr.len && pr.data[pr.len - 1] == ' ')
+			bk_buf_truncate(&pr, pr.len - 1);
+		if (hyphen)
+			bk_buf_addc(&pr, '-');
 		*lines = bk_xrealloc(*lines, (*nlines + 1) * sizeof **lines);
 		(*lines)[*nlines].cells = bk_xmalloc(n + 1);
 		memcpy((*lines)[*nlines].cells, buf, n);
 		(*lines)[*nlines].n = n;
+		(*lines)[*nlines].print = bk_buf_steal(&pr);
 		(*nlines)++;
 		start = next;
 		while (start < c.n && c.dots[start] == 0)
@@ -256,14 +273,16 @@ static void paginate(bk_braille_doc *d, const line *body, size_t nbody)
 		size_t nn = page_number(page, num);
 		memset(buf, 0, L->cells);
 		memcpy(buf + left + usable - nn, num, nn);
-		add_line(d, buf, left + usable);
+		char pn[24];
+		snprintf(pn, sizeof pn, "%zu", page);
+		add_line(d, buf, left + usable, pn);
 		for (size_t r = 0; r < per_page; r++) {
 			if (k + r < nbody) {
 				memset(buf, 0, left);
 				memcpy(buf + left, body[k + r].cells, body[k + r].n);
-				add_line(d, buf, left + body[k + r].n);
+				add_line(d, buf, left + body[k + r].n, body[k + r].print);
 			} else {
-				add_line(d, buf, 0);
+				add_line(d, buf, 0, NULL);
 			}
 		}
 		if (nbody == 0)
@@ -314,6 +333,7 @@ bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *br,
 		if (!paras[i] || !*paras[i]) {
 			body = bk_xrealloc(body, (nbody + 1) * sizeof *body);
 			body[nbody].cells = bk_xmalloc(1);
+			body[nbody].print = NULL;
 			body[nbody++].n = 0;
 			continue;
 		}
@@ -333,8 +353,10 @@ bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *br,
 		d->language = bk_xstrdup(lang_code);
 		d->date = bk_xstrdup(date ? date : "");
 	}
-	for (size_t i = 0; i < nbody; i++)
+	for (size_t i = 0; i < nbody; i++) {
 		free(body[i].cells);
+		free(body[i].print);
+	}
 	free(body);
 	*out = d;
 	return st;
@@ -452,14 +474,31 @@ void bk_braille_doc_free(bk_braille_doc *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->nlines; i++)
+	for (size_t i = 0; i < d->nlines; i++) {
 		free(d->lines[i].cells);
+		free(d->lines[i].print);
+	}
 	free(d->lines);
 	free(d->title);
 	free(d->identifier);
 	free(d->language);
 	free(d->date);
 	free(d);
+}
+
+const char *bk_braille_doc_line_print(const bk_braille_doc *d, size_t page,
+                                      size_t ln)
+{
+	if (page >= bk_braille_doc_page_count(d) || ln >= d->layout.lines)
+		return NULL;
+	return d->lines[page * d->layout.lines + ln].print;
+}
+
+const char *bk_braille_doc_title(const bk_braille_doc *d) { return d->title; }
+const char *bk_braille_doc_date(const bk_braille_doc *d) { return d->date; }
+const bk_braille_layout *bk_braille_doc_layout(const bk_braille_doc *d)
+{
+	return &d->layout;
 }
 
 size_t bk_braille_doc_page_count(const bk_braille_doc *d)
@@ -607,4 +646,32 @@ bk_status bk_braille_doc_write_text(const bk_braille_doc *d, FILE *out)
 		}
 	}
 	return finish(&b, out);
+}
+
+bk_status bk_braille_doc_save(const bk_braille_doc *d, const char *format,
+                              bk_brf_break page_break, const char *path,
+                              bk_diags *diags)
+{
+	if (!d || !format || !path)
+		return BK_ERR_USAGE;
+	if (strcmp(format, "brf") && strcmp(format, "pef") && strcmp(format, "txt"))
+		return BK_ERR_USAGE;
+	bk_atomic a;
+	if (bk_atomic_open(&a, path)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+		return BK_ERR_IO;
+	}
+	bk_status st = !strcmp(format, "brf") ? bk_braille_doc_write_brf(d, page_break, a.f)
+	             : !strcmp(format, "pef") ? bk_braille_doc_write_pef(d, a.f)
+	             : bk_braille_doc_write_text(d, a.f);
+	if (st != BK_OK) {
+		bk_atomic_abort(&a);
+	} else if (bk_atomic_commit(&a)) {
+		st = BK_ERR_IO;
+	}
+	if (st != BK_OK)
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+	return st;
 }

@@ -21,6 +21,7 @@ enum {
 	EXIT_DATAERR = 65,
 	EXIT_NOINPUT = 66,
 	EXIT_SOFTWARE = 70,
+	EXIT_CANTCREAT = 73,
 	EXIT_CONFIG = 78
 };
 
@@ -42,11 +43,13 @@ static const char *const usage_text = _(
 	"                                 show each text (or each line of standard\n"
 	"                                 input) as print, Unicode braille and the\n"
 	"                                 braille read back, for a reviewer\n"
-	"  list FILE --ballot ID --lang kk|ru [--format txt|brf|pef]\n"
-	"       [--cells N] [--lines N] [--binding N] [--interpoint]\n"
-	"       [--brf-break ff|crlf-ff|none]\n"
+	"  list FILE --ballot ID --lang kk|ru [--format txt|brf|pef|swell-pdf]\n"
+	"       [-o OUT] [--cells N] [--lines N] [--binding N] [--interpoint]\n"
+	"       [--brf-break ff|crlf-ff|none] [--profile ID] [--interline]\n"
 	"                                 write the braille list of one ballot in\n"
-	"                                 one language to standard output\n"
+	"                                 one language to OUT or standard output\n"
+	"                                 (swell-pdf needs -o; its page follows the\n"
+	"                                 braille profile, the election's by default)\n"
 	"  leaflet FILE (--party ID | --candidate ID) --lang kk|ru [list's options]\n"
 	"                                 write a tactile leaflet to standard output\n"
 	"  templates                      list the stencil templates and how many\n"
@@ -74,6 +77,8 @@ typedef struct options {
 	const char *format;
 	const char *brf_break;
 	const char *party, *candidate;
+	const char *output, *profile;
+	int interline;
 	bk_braille_layout layout;
 } options;
 
@@ -351,8 +356,11 @@ static int cmd_list(const options *o, bool leaflet)
 		                   o->file);
 	const char *fmt = o->format ? o->format : "txt";
 	bk_brf_break brk = BK_BRF_FF;
-	if (strcmp(fmt, "txt") && strcmp(fmt, "brf") && strcmp(fmt, "pef"))
-		return usage_error(_("--format is txt, brf or pef, not"), fmt);
+	bool swell = !strcmp(fmt, "swell-pdf");
+	if (strcmp(fmt, "txt") && strcmp(fmt, "brf") && strcmp(fmt, "pef") && !swell)
+		return usage_error(_("--format is txt, brf, pef or swell-pdf, not"), fmt);
+	if (swell && !o->output)
+		return usage_error(_("swell-pdf is written to a file: give"), "-o FILE");
 	if (o->brf_break) {
 		if (!strcmp(o->brf_break, "ff"))
 			brk = BK_BRF_FF;
@@ -385,18 +393,33 @@ static int cmd_list(const options *o, bool leaflet)
 	}
 	if (st == BK_OK)
 		st = bk_braille_open(&br, e, tpl, diags);
+	const char *profile = o->profile ? o->profile : bk_election_braille_profile(e);
+	bk_swell_options sw = BK_SWELL_OPTIONS_INIT;
+	sw.interline = o->interline;
+	bk_braille_layout layout = o->layout;
+	if (st == BK_OK && swell) {
+		st = bk_swell_layout(&layout, tpl, profile, &sw, diags);
+		if (st == BK_ERR_NOTFOUND) {
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
 	if (st == BK_OK && leaflet) {
 		st = bk_braille_leaflet(&doc, br, e, o->party ? "party" : "candidate",
 		                        o->party ? o->party : o->candidate, o->langs,
-		                        &o->layout, diags);
+		                        &layout, diags);
 		if (st == BK_ERR_NOTFOUND) {
 			rc = EXIT_USAGE;
 			goto done;
 		}
 	} else if (st == BK_OK) {
-		st = bk_braille_list(&doc, br, s, &o->layout, diags);
+		st = bk_braille_list(&doc, br, s, &layout, diags);
 	}
-	if (st == BK_OK) {
+	if (st == BK_OK && swell) {
+		st = bk_swell_write_pdf(doc, tpl, profile, &sw, o->output, diags);
+	} else if (st == BK_OK && o->output) {
+		st = bk_braille_doc_save(doc, fmt, brk, o->output, diags);
+	} else if (st == BK_OK) {
 		if (!strcmp(fmt, "brf"))
 			st = bk_braille_doc_write_brf(doc, brk, stdout);
 		else if (!strcmp(fmt, "pef"))
@@ -405,7 +428,7 @@ static int cmd_list(const options *o, bool leaflet)
 			st = bk_braille_doc_write_text(doc, stdout);
 	}
 	rc = st == BK_OK ? 0 : st == BK_ERR_USAGE ? EXIT_USAGE
-	                      : st == BK_ERR_IO ? EXIT_SOFTWARE : EXIT_DATAERR;
+	                      : st == BK_ERR_IO ? EXIT_CANTCREAT : EXIT_DATAERR;
 done:
 	if (rc)
 		print_diags(diags, stderr);
@@ -531,6 +554,8 @@ int main(int argc, char **argv)
 			o.json = true;
 		} else if (!strcmp(a, "--interpoint")) {
 			o.layout.interpoint = 1;
+		} else if (!strcmp(a, "--interline")) {
+			o.interline = 1;
 		} else if (!strcmp(a, "--cells") || !strcmp(a, "--lines") ||
 		           !strcmp(a, "--binding")) {
 			char *end = NULL;
@@ -547,7 +572,8 @@ int main(int argc, char **argv)
 			else
 				o.layout.binding = (unsigned)v;
 		} else if (!strcmp(a, "--format") || !strcmp(a, "--brf-break") ||
-		           !strcmp(a, "--party") || !strcmp(a, "--candidate")) {
+		           !strcmp(a, "--party") || !strcmp(a, "--candidate") ||
+		           !strcmp(a, "-o") || !strcmp(a, "--profile")) {
 			if (i + 1 >= argc) {
 				rc = usage_error(_("this option needs a value:"), a);
 				goto out;
@@ -558,6 +584,10 @@ int main(int argc, char **argv)
 				o.brf_break = argv[++i];
 			else if (!strcmp(a, "--party"))
 				o.party = argv[++i];
+			else if (!strcmp(a, "-o"))
+				o.output = argv[++i];
+			else if (!strcmp(a, "--profile"))
+				o.profile = argv[++i];
 			else
 				o.candidate = argv[++i];
 		} else if (!strcmp(a, "--templates") || !strcmp(a, "--ballot") ||

@@ -7,6 +7,7 @@
 #include <libxml/tree.h>
 #include <string.h>
 
+#include "decode/decode-private.h"
 #include "diag/diag-private.h"
 #include "util/util.h"
 
@@ -44,6 +45,24 @@ static void add_cline(cpage *pg, const unsigned char *cells, size_t n)
 		memcpy(pg->lines[pg->n].cells, cells, n);
 	pg->lines[pg->n].n = n;
 	pg->n++;
+}
+
+bk_cell_pages *bk_cell_pages_new(void)
+{
+	return bk_xcalloc(1, sizeof(bk_cell_pages));
+}
+
+void bk_cell_pages_add_page(bk_cell_pages *p)
+{
+	new_page(p);
+}
+
+void bk_cell_pages_add_line(bk_cell_pages *p, const unsigned char *cells,
+                            size_t n)
+{
+	if (!p->n)
+		new_page(p);
+	add_cline(&p->pages[p->n - 1], cells, n);
 }
 
 void bk_cell_pages_free(bk_cell_pages *p)

@@ -1525,3 +1525,8 @@ void bk_election_leaflet(const bk_election *e, size_t i, const char **kind,
 			return;
 		}
 }
+
+const char *bk_election_braille_profile(const bk_election *e)
+{
+	return e->braille_profile;
+}

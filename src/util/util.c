@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -405,4 +406,68 @@ int bk_read_file(const char *path, char **data, size_t *size)
 	*size = b.len;
 	*data = bk_buf_steal(&b);
 	return 0;
+}
+
+int bk_atomic_open(bk_atomic *a, const char *path)
+{
+	memset(a, 0, sizeof *a);
+	bk_buf t = {0};
+	bk_buf_printf(&t, "%s.tmp-XXXXXX", path);
+	a->tmp = bk_buf_steal(&t);
+	int fd = mkstemp(a->tmp);
+	if (fd < 0) {
+		int e = errno;
+		free(a->tmp);
+		a->tmp = NULL;
+		errno = e;
+		return -1;
+	}
+	/* mkstemp makes the file 0600; outputs are ordinary files */
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	a->f = fdopen(fd, "wb");
+	if (!a->f) {
+		int e = errno;
+		close(fd);
+		unlink(a->tmp);
+		free(a->tmp);
+		a->tmp = NULL;
+		errno = e;
+		return -1;
+	}
+	a->path = bk_xstrdup(path);
+	return 0;
+}
+
+int bk_atomic_commit(bk_atomic *a)
+{
+	int rc = 0;
+	if (fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) != 0)
+		rc = -1;
+	if (fclose(a->f) != 0)
+		rc = -1;
+	a->f = NULL;
+	if (rc == 0 && rename(a->tmp, a->path) != 0)
+		rc = -1;
+	if (rc != 0) {
+		int e = errno;
+		unlink(a->tmp);
+		errno = e;
+	}
+	free(a->tmp);
+	free(a->path);
+	a->tmp = a->path = NULL;
+	return rc;
+}
+
+void bk_atomic_abort(bk_atomic *a)
+{
+	if (a->f)
+		fclose(a->f);
+	if (a->tmp)
+		unlink(a->tmp);
+	free(a->tmp);
+	free(a->path);
+	memset(a, 0, sizeof *a);
 }

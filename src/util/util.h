@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Allocation that never returns NULL: on exhaustion the process prints a
  * message and aborts (see docs/decisions.md, "Out of memory"). */
@@ -79,5 +80,18 @@ bool bk_str_blank(const char *s);
 /* Reads a whole file; returns 0 and sets *data (malloc'd, NUL-terminated)
  * and *size, or -1 with errno set. */
 int bk_read_file(const char *path, char **data, size_t *size);
+
+/* Writing a file safely: bk_atomic_open creates a temporary file beside
+ * path (path.tmp-XXXXXX); bk_atomic_commit flushes, closes and renames it
+ * into place (0 on success); bk_atomic_abort closes and removes it. An
+ * interrupted or failed write never leaves a half-written file at path. */
+typedef struct bk_atomic {
+	FILE *f;
+	char *tmp;
+	char *path;
+} bk_atomic;
+int bk_atomic_open(bk_atomic *a, const char *path);
+int bk_atomic_commit(bk_atomic *a);
+void bk_atomic_abort(bk_atomic *a);
 
 #endif

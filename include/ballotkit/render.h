@@ -1,0 +1,49 @@
+/* ballotkit: rendering braille and print to PDF.
+ *
+ * Swell-paper (microcapsule) PDF: single-sided pages with every braille dot
+ * a filled black circle at the true size of a braille profile from
+ * templates/braille/profiles; only carbon black swells, so anything that
+ * must stay flat (interline print for sighted helpers) is drawn in blue.
+ * Files are written under a temporary name and renamed into place.
+ */
+#ifndef BALLOTKIT_RENDER_H
+#define BALLOTKIT_RENDER_H
+
+#include "ballotkit/common.h"
+#include "ballotkit/diag.h"
+#include "ballotkit/braille.h"
+#include "ballotkit/templates.h"
+
+BK_BEGIN_DECLS
+
+typedef struct bk_swell_options {
+	unsigned int version; /* BK_SWELL_OPTIONS_VERSION */
+	double paper_width;   /* mm (210) */
+	double paper_height;  /* mm (297) */
+	double margin;        /* mm (15), 10–40 */
+	int interline;        /* print text above each braille line */
+} bk_swell_options;
+#define BK_SWELL_OPTIONS_VERSION 1
+#define BK_SWELL_OPTIONS_INIT {BK_SWELL_OPTIONS_VERSION, 210.0, 297.0, 15.0, 0}
+
+/* The braille layout (cells per line, lines per page) that fills a swell
+ * page with the named profile ("marburg-medium" …). opt NULL means
+ * BK_SWELL_OPTIONS_INIT. */
+BK_API bk_status bk_swell_layout(bk_braille_layout *out,
+                                 const bk_templates *tpl, const char *profile,
+                                 const bk_swell_options *opt,
+                                 bk_diags *diags);
+
+/* Writes doc, laid out with bk_swell_layout for the same profile and
+ * options, as a swell-paper PDF at path. The PDF's creation date is
+ * SOURCE_DATE_EPOCH when set, else the document's date: the same input
+ * gives the same bytes. */
+BK_API bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
+                                    const bk_templates *tpl,
+                                    const char *profile,
+                                    const bk_swell_options *opt,
+                                    const char *path, bk_diags *diags);
+
+BK_END_DECLS
+
+#endif

@@ -1,0 +1,435 @@
+/* Finding and reading braille dots on rendered PDF pages. poppler draws
+ * each page into a cairo image; black round blobs are dots; the grid (dot
+ * pitch, cell pitch, line pitch) is inferred from the dots themselves, not
+ * taken from the profile the page was drawn with, so a wrong geometry is
+ * measured, not assumed. Shares no code with the renderer. */
+#include "ballotkit/decode.h"
+
+#include <math.h>
+#include <poppler.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+#include "decode/decode-private.h"
+#include "diag/diag-private.h"
+#include "util/util.h"
+
+typedef struct blob {
+	double x, y;  /* centre, mm */
+	double d;     /* equivalent diameter, mm */
+	bool dot;
+} blob;
+
+typedef struct vec {
+	blob *v;
+	size_t n, cap;
+} vec;
+
+static void push(vec *a, blob b)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 256;
+		a->v = bk_xrealloc(a->v, a->cap * sizeof *a->v);
+	}
+	a->v[a->n++] = b;
+}
+
+/* How black a pixel is (0–1), or 0 when it is coloured (interline print
+ * in blue is not black and not a dot). */
+static double blackness(uint32_t px)
+{
+	int r = (px >> 16) & 0xFF, g = (px >> 8) & 0xFF, b = px & 0xFF;
+	int mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
+	int mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+	double dark = 255.0 - (r + g + b) / 3.0; /* 0–255 */
+	/* grey: the channels differ by little compared with how dark the
+	 * pixel is (a faint blue edge is pale but not grey) */
+	if (mx - mn > 0.2 * dark + 2)
+		return 0;
+	return dark / 255.0;
+}
+
+/* Connected dark grey regions of one page image, as blobs in mm. */
+static void find_blobs(const unsigned char *data, int w, int h, int stride,
+                       double px_mm, vec *out)
+{
+	unsigned char *seen = bk_xcalloc((size_t)w * (size_t)h, 1);
+	size_t cap = 1024, top;
+	int *stack = bk_xmalloc(cap * 2 * sizeof *stack);
+	for (int y0 = 0; y0 < h; y0++) {
+		for (int x0 = 0; x0 < w; x0++) {
+			size_t i0 = (size_t)y0 * (size_t)w + (size_t)x0;
+			if (seen[i0])
+				continue;
+			uint32_t p0 = *(const uint32_t *)(data + (size_t)y0 * (size_t)stride + (size_t)x0 * 4);
+			if (blackness(p0) < 0.1)
+				continue;
+			double area = 0, sx = 0, sy = 0;
+			int minx = x0, maxx = x0, miny = y0, maxy = y0;
+			top = 0;
+			stack[top * 2] = x0;
+			stack[top * 2 + 1] = y0;
+			top++;
+			seen[i0] = 1;
+			while (top) {
+				top--;
+				int x = stack[top * 2], y = stack[top * 2 + 1];
+				uint32_t p = *(const uint32_t *)(data + (size_t)y * (size_t)stride + (size_t)x * 4);
+				double k = blackness(p);
+				area += k;
+				sx += k * x;
+				sy += k * y;
+				if (x < minx) minx = x;
+				if (x > maxx) maxx = x;
+				if (y < miny) miny = y;
+				if (y > maxy) maxy = y;
+				static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+				for (int q = 0; q < 4; q++) {
+					int nx = x + dx[q], ny = y + dy[q];
+					if (nx < 0 || ny < 0 || nx >= w || ny >= h)
+						continue;
+					size_t ni = (size_t)ny * (size_t)w + (size_t)nx;
+					if (seen[ni])
+						continue;
+					uint32_t np = *(const uint32_t *)(data + (size_t)ny * (size_t)stride + (size_t)nx * 4);
+					if (blackness(np) < 0.05)
+						continue;
+					seen[ni] = 1;
+					if (top == cap) {
+						cap *= 2;
+						stack = bk_xrealloc(stack, cap * 2 * sizeof *stack);
+					}
+					stack[top * 2] = nx;
+					stack[top * 2 + 1] = ny;
+					top++;
+				}
+			}
+			if (area < 1)
+				continue;
+			blob b;
+			b.x = (sx / area + 0.5) * px_mm;
+			b.y = (sy / area + 0.5) * px_mm;
+			b.d = 2 * sqrt(area / M_PI) * px_mm;
+			double bw = (maxx - minx + 1) * px_mm, bh = (maxy - miny + 1) * px_mm;
+			/* a dot: round, 1–2 mm across */
+			b.dot = b.d >= 1.0 && b.d <= 2.0 && bw < b.d * 1.3 &&
+			        bh < b.d * 1.3 && bw > b.d * 0.8 && bh > b.d * 0.8;
+			push(out, b);
+		}
+	}
+	free(stack);
+	free(seen);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int cmp_blob_y(const void *a, const void *b)
+{
+	const blob *x = a, *y = b;
+	if (fabs(x->y - y->y) > 0.3)
+		return x->y < y->y ? -1 : 1;
+	return x->x < y->x ? -1 : x->x > y->x;
+}
+
+/* Root-mean-square distance of coordinates to the grid
+ * origin + n * pitch + {0, sub, 2 sub} (levels sub-steps). */
+static double grid_rms(const double *c, size_t n, double origin, double pitch,
+                       double sub, int levels)
+{
+	double s = 0;
+	for (size_t i = 0; i < n; i++) {
+		double u = c[i] - origin;
+		double best = 1e9;
+		double k = floor(u / pitch);
+		for (int kk = -1; kk <= 1; kk++) {
+			for (int j = 0; j < levels; j++) {
+				double g = (k + kk) * pitch + j * sub;
+				double e = fabs(u - g);
+				if (e < best)
+					best = e;
+			}
+		}
+		s += best * best;
+	}
+	return n ? sqrt(s / (double)n) : 0;
+}
+
+/* The largest pitch in [lo, hi] whose grid fits the coordinates: the
+ * largest, because every fraction of the true pitch fits as well. */
+static double fit_pitch(const double *c, size_t n, double origin, double sub,
+                        int levels, double lo, double hi)
+{
+	double best = 0, best_rms = 1e9;
+	for (double p = hi; p >= lo; p -= 0.002) {
+		double r = grid_rms(c, n, origin, p, sub, levels);
+		if (r < 0.12)
+			return p;
+		if (r < best_rms) {
+			best_rms = r;
+			best = p;
+		}
+	}
+	return best;
+}
+
+/* Refines pitch and origin by least squares once every coordinate has
+ * its grid step k and sub-step j. */
+static void refine(const double *c, size_t n, double *origin, double *pitch,
+                   double sub, int levels)
+{
+	double sk = 0, sv = 0, skk = 0, skv = 0;
+	for (size_t i = 0; i < n; i++) {
+		double u = c[i] - *origin, best = 1e9, bk = 0, bj = 0;
+		double k0 = floor(u / *pitch);
+		for (int kk = -1; kk <= 1; kk++)
+			for (int j = 0; j < levels; j++) {
+				double e = fabs(u - (k0 + kk) * *pitch - j * sub);
+				if (e < best) {
+					best = e;
+					bk = k0 + kk;
+					bj = j;
+				}
+			}
+		double v = c[i] - bj * sub;
+		sk += bk;
+		sv += v;
+		skk += bk * bk;
+		skv += bk * v;
+	}
+	double var = skk - sk * sk / (double)n;
+	if (n < 2 || var <= 0)
+		return;
+	*pitch = (skv - sk * sv / (double)n) / var;
+	*origin = (sv - *pitch * sk) / (double)n;
+}
+
+typedef struct page_fit {
+	double pv, ph, cell, line, x0, y0;
+} page_fit;
+
+static bk_status fit_page(blob *dots, size_t n, page_fit *f)
+{
+	memset(f, 0, sizeof *f);
+	if (n < 2)
+		return BK_ERR_INVALID;
+	qsort(dots, n, sizeof *dots, cmp_blob_y);
+	double *gaps = bk_xmalloc(n * sizeof *gaps);
+	size_t ng = 0;
+	/* row clusters, then vertical gaps within cells (1.8–3.0 mm) */
+	double *rows = bk_xmalloc(n * sizeof *rows);
+	size_t nr = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!nr || dots[i].y - rows[nr - 1] > 0.3)
+			rows[nr++] = dots[i].y;
+	for (size_t i = 1; i < nr; i++)
+		if (rows[i] - rows[i - 1] >= 1.8 && rows[i] - rows[i - 1] <= 3.0)
+			gaps[ng++] = rows[i] - rows[i - 1];
+	f->pv = median(gaps, ng);
+	/* horizontal gaps between neighbours in a row */
+	ng = 0;
+	for (size_t i = 1; i < n; i++) {
+		double dx = dots[i].x - dots[i - 1].x;
+		if (fabs(dots[i].y - dots[i - 1].y) < 0.3 && dx >= 1.8 && dx <= 3.0)
+			gaps[ng++] = dx;
+	}
+	f->ph = median(gaps, ng);
+	free(gaps);
+	if (f->pv <= 0 || f->ph <= 0) {
+		free(rows);
+		return BK_ERR_INVALID;
+	}
+	/* origins: the highest row and the leftmost dot */
+	f->y0 = rows[0];
+	f->x0 = 1e9;
+	double *xs = bk_xmalloc(n * sizeof *xs);
+	for (size_t i = 0; i < n; i++) {
+		xs[i] = dots[i].x;
+		if (dots[i].x < f->x0)
+			f->x0 = dots[i].x;
+	}
+	f->line = fit_pitch(rows, nr, f->y0, f->pv, 3, 8.0, 30.0);
+	f->cell = fit_pitch(xs, n, f->x0, f->ph, 2, 5.0, 8.0);
+	refine(rows, nr, &f->y0, &f->line, f->pv, 3);
+	refine(xs, n, &f->x0, &f->cell, f->ph, 2);
+	free(xs);
+	free(rows);
+	return f->line > 0 && f->cell > 0 ? BK_OK : BK_ERR_INVALID;
+}
+
+bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
+                                size_t size, const char *name, double dpi,
+                                bk_dot_measure *m, bk_diags *diags)
+{
+	if (!out || !data || dpi < 150 || dpi > 1200)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	if (m)
+		memset(m, 0, sizeof *m);
+	GBytes *bytes = g_bytes_new(data, size);
+	GError *err = NULL;
+	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
+	if (!doc) {
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "poppler cannot read the PDF: %s",
+		             err ? err->message : "unknown error");
+		if (err)
+			g_error_free(err);
+		g_bytes_unref(bytes);
+		return BK_ERR_INVALID;
+	}
+	bk_status st = BK_OK;
+	double px_mm = 25.4 / dpi;
+	double dsum = 0, dmin = 1e9, dmax = 0;
+	size_t ndots = 0, nother = 0;
+	double *pvs = NULL, *phs = NULL, *cells = NULL, *lines = NULL;
+	int npages = poppler_document_get_n_pages(doc);
+	pvs = bk_xcalloc((size_t)npages + 1, sizeof *pvs);
+	phs = bk_xcalloc((size_t)npages + 1, sizeof *phs);
+	cells = bk_xcalloc((size_t)npages + 1, sizeof *cells);
+	lines = bk_xcalloc((size_t)npages + 1, sizeof *lines);
+	size_t nfit = 0;
+	size_t *page_lines = bk_xcalloc((size_t)npages + 1, sizeof *page_lines);
+	typedef struct { unsigned char *c; size_t n; } dline;
+	dline *all = NULL;
+	size_t nall = 0;
+	for (int pg = 0; st == BK_OK && pg < npages; pg++) {
+		PopplerPage *page = poppler_document_get_page(doc, pg);
+		double wpt, hpt;
+		poppler_page_get_size(page, &wpt, &hpt);
+		int w = (int)ceil(wpt / 72.0 * dpi), h = (int)ceil(hpt / 72.0 * dpi);
+		cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+		cairo_t *cr = cairo_create(img);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_paint(cr);
+		cairo_scale(cr, dpi / 72.0, dpi / 72.0);
+		poppler_page_render(page, cr);
+		cairo_destroy(cr);
+		cairo_surface_flush(img);
+		vec blobs = {0};
+		find_blobs(cairo_image_surface_get_data(img), w, h,
+		           cairo_image_surface_get_stride(img), px_mm, &blobs);
+		cairo_surface_destroy(img);
+		g_object_unref(page);
+		blob *dots = bk_xmalloc((blobs.n + 1) * sizeof *dots);
+		size_t n = 0;
+		for (size_t i = 0; i < blobs.n; i++) {
+			if (blobs.v[i].dot) {
+				dots[n++] = blobs.v[i];
+				dsum += blobs.v[i].d;
+				if (blobs.v[i].d < dmin) dmin = blobs.v[i].d;
+				if (blobs.v[i].d > dmax) dmax = blobs.v[i].d;
+			} else {
+				nother++;
+			}
+		}
+		ndots += n;
+		free(blobs.v);
+		page_fit f;
+		if (n && fit_page(dots, n, &f) != BK_OK) {
+			bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+			             "page %d: the dots do not form a braille grid",
+			             pg + 1);
+			st = BK_ERR_INVALID;
+		}
+		if (st == BK_OK && n) {
+			pvs[nfit] = f.pv;
+			phs[nfit] = f.ph;
+			cells[nfit] = f.cell;
+			lines[nfit] = f.line;
+			nfit++;
+			size_t maxline = 0, maxcell = 0;
+			size_t *li = bk_xmalloc(n * sizeof *li), *ci = bk_xmalloc(n * sizeof *ci);
+			int *bit = bk_xmalloc(n * sizeof *bit);
+			for (size_t i = 0; st == BK_OK && i < n; i++) {
+				double u = dots[i].y - f.y0, v = dots[i].x - f.x0;
+				double ln = floor((u + 0.5 * f.pv) / f.line);
+				double row = round((u - ln * f.line) / f.pv);
+				double cl = floor((v + 0.5 * f.ph) / f.cell);
+				double col = round((v - cl * f.cell) / f.ph);
+				double ey = fabs(u - ln * f.line - row * f.pv);
+				double ex = fabs(v - cl * f.cell - col * f.ph);
+				if (row < 0 || row > 2 || col < 0 || col > 1 || ey > 0.35 ||
+				    ex > 0.35 || ln < 0 || cl < 0) {
+					bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+					             "page %d: a dot at %.2f, %.2f mm is off "
+					             "the braille grid", pg + 1, dots[i].x,
+					             dots[i].y);
+					st = BK_ERR_INVALID;
+					break;
+				}
+				li[i] = (size_t)ln;
+				ci[i] = (size_t)cl;
+				bit[i] = 1 << ((int)col * 3 + (int)row);
+				if (li[i] > maxline) maxline = li[i];
+				if (ci[i] > maxcell) maxcell = ci[i];
+			}
+			if (st == BK_OK) {
+				size_t width = maxcell + 1;
+				unsigned char *grid = bk_xcalloc((maxline + 1) * width, 1);
+				for (size_t i = 0; i < n; i++)
+					grid[li[i] * width + ci[i]] |= (unsigned char)bit[i];
+				for (size_t l = 0; l <= maxline; l++) {
+					all = bk_xrealloc(all, (nall + 1) * sizeof *all);
+					all[nall].c = bk_xmalloc(width);
+					memcpy(all[nall].c, grid + l * width, width);
+					all[nall].n = width;
+					nall++;
+				}
+				page_lines[pg] = maxline + 1;
+				free(grid);
+			}
+			free(li);
+			free(ci);
+			free(bit);
+		}
+		free(dots);
+	}
+	if (st == BK_OK) {
+		bk_cell_pages *p = bk_cell_pages_new();
+		size_t k = 0;
+		for (int pg = 0; pg < npages; pg++) {
+			bk_cell_pages_add_page(p);
+			for (size_t l = 0; l < page_lines[pg]; l++, k++)
+				bk_cell_pages_add_line(p, all[k].c, all[k].n);
+		}
+		*out = p;
+	}
+	for (size_t i = 0; i < nall; i++)
+		free(all[i].c);
+	free(all);
+	free(page_lines);
+	if (m) {
+		m->dots = ndots;
+		m->other_black = nother;
+		m->dot_diameter = ndots ? dsum / (double)ndots : 0;
+		m->dot_diameter_min = ndots ? dmin : 0;
+		m->dot_diameter_max = dmax;
+		m->dot_pitch_y = median(pvs, nfit);
+		m->dot_pitch_x = median(phs, nfit);
+		m->cell_pitch = median(cells, nfit);
+		m->line_pitch = median(lines, nfit);
+	}
+	free(pvs);
+	free(phs);
+	free(cells);
+	free(lines);
+	g_object_unref(doc);
+	g_bytes_unref(bytes);
+	return st;
+}

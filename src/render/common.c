@@ -1,0 +1,68 @@
+#include "render/render-private.h"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangofc-fontmap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag/diag-private.h"
+#include "util/util.h"
+
+PangoFontMap *bk_render_font_map(const bk_templates *tpl, bk_diags *diags)
+{
+	/* fonts/ sits beside templates/, both in the source tree and where
+	 * they are installed (<datadir>/ballotkit/). */
+	bk_buf conf = {0};
+	bk_buf_printf(&conf, "%s/../fonts/fonts.conf", bk_templates_dir(tpl));
+	FcConfig *fc = FcConfigCreate();
+	if (!fc || !FcConfigParseAndLoad(fc, (const FcChar8 *)bk_buf_str(&conf),
+	                                 FcTrue) ||
+	    !FcConfigBuildFonts(fc)) {
+		bk_diags_add(diags, BK_ERROR, "fonts", bk_buf_str(&conf), 0, 0, "",
+		             "cannot load the font configuration");
+		if (fc)
+			FcConfigDestroy(fc);
+		bk_buf_free(&conf);
+		return NULL;
+	}
+	bk_buf_free(&conf);
+	PangoFontMap *fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+	if (!fm) {
+		FcConfigDestroy(fc);
+		bk_diags_add(diags, BK_ERROR, "fonts", "", 0, 0, "",
+		             "Pango has no FreeType font map");
+		return NULL;
+	}
+	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), fc);
+	FcConfigDestroy(fc); /* the font map holds its own reference */
+	return fm;
+}
+
+void bk_render_pdf_date(const char *date, char out[32])
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	out[0] = '\0';
+	if (sde && *sde) {
+		char *end = NULL;
+		long long t = strtoll(sde, &end, 10);
+		if (end && !*end && t >= 0) {
+			time_t tt = (time_t)t;
+			struct tm tm;
+			if (gmtime_r(&tt, &tm)) {
+				strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+				return;
+			}
+		}
+	}
+	if (date && strlen(date) == 10)
+		snprintf(out, 32, "%sT00:00:00Z", date);
+}
+
+cairo_status_t bk_render_write_file(void *closure, const unsigned char *data,
+                                    unsigned int length)
+{
+	return fwrite(data, 1, length, (FILE *)closure) == length
+	               ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
