@@ -12,6 +12,8 @@
 #include "ballotkit/common.h"
 #include "ballotkit/diag.h"
 #include "ballotkit/braille.h"
+#include "ballotkit/definition.h"
+#include "ballotkit/script.h"
 #include "ballotkit/templates.h"
 
 BK_BEGIN_DECLS
@@ -43,6 +45,35 @@ BK_API bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
                                     const char *profile,
                                     const bk_swell_options *opt,
                                     const char *path, bk_diags *diags);
+
+/* Large print for low-vision voters: black on white, DejaVu Sans (every
+ * Kazakh letter covered), laid out by Pango, headings tagged H1/H2. */
+typedef struct bk_large_print_options {
+	unsigned int version; /* BK_LARGE_PRINT_OPTIONS_VERSION */
+	double paper_width;   /* mm (210) */
+	double paper_height;  /* mm (297) */
+	double margin;        /* mm (20), 10–50 */
+	double size_pt;       /* body text size in points (18), 18–72 */
+} bk_large_print_options;
+#define BK_LARGE_PRINT_OPTIONS_VERSION 1
+#define BK_LARGE_PRINT_OPTIONS_INIT \
+	{BK_LARGE_PRINT_OPTIONS_VERSION, 210.0, 297.0, 20.0, 18.0}
+
+/* The large-print list of a script: title, district, every position's
+ * list line. opt NULL means BK_LARGE_PRINT_OPTIONS_INIT. */
+BK_API bk_status bk_large_print_list(const bk_script *script,
+                                     const bk_templates *tpl,
+                                     const bk_large_print_options *opt,
+                                     const char *path, bk_diags *diags);
+
+/* The large-print leaflet of a party or candidate (kind "party" or
+ * "candidate"): its name, then the leaflet text. */
+BK_API bk_status bk_large_print_leaflet(const bk_election *election,
+                                        const char *kind, const char *id,
+                                        const char *lang,
+                                        const bk_templates *tpl,
+                                        const bk_large_print_options *opt,
+                                        const char *path, bk_diags *diags);
 
 BK_END_DECLS
 

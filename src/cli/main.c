@@ -50,6 +50,8 @@ static const char *const usage_text = _(
 	"                                 one language to OUT or standard output\n"
 	"                                 (swell-pdf needs -o; its page follows the\n"
 	"                                 braille profile, the election's by default)\n"
+	"                                 --format large-print-pdf [--size PT] -o OUT:\n"
+	"                                 the same list in large print (18 pt and up)\n"
 	"  leaflet FILE (--party ID | --candidate ID) --lang kk|ru [list's options]\n"
 	"                                 write a tactile leaflet to standard output\n"
 	"  templates                      list the stencil templates and how many\n"
@@ -79,6 +81,7 @@ typedef struct options {
 	const char *party, *candidate;
 	const char *output, *profile;
 	int interline;
+	double size_pt;
 	bk_braille_layout layout;
 } options;
 
@@ -357,10 +360,13 @@ static int cmd_list(const options *o, bool leaflet)
 	const char *fmt = o->format ? o->format : "txt";
 	bk_brf_break brk = BK_BRF_FF;
 	bool swell = !strcmp(fmt, "swell-pdf");
-	if (strcmp(fmt, "txt") && strcmp(fmt, "brf") && strcmp(fmt, "pef") && !swell)
-		return usage_error(_("--format is txt, brf, pef or swell-pdf, not"), fmt);
-	if (swell && !o->output)
-		return usage_error(_("swell-pdf is written to a file: give"), "-o FILE");
+	bool large = !strcmp(fmt, "large-print-pdf");
+	if (strcmp(fmt, "txt") && strcmp(fmt, "brf") && strcmp(fmt, "pef") &&
+	    !swell && !large)
+		return usage_error(_("--format is txt, brf, pef, swell-pdf or "
+		                     "large-print-pdf, not"), fmt);
+	if ((swell || large) && !o->output)
+		return usage_error(_("a PDF is written to a file: give"), "-o FILE");
 	if (o->brf_break) {
 		if (!strcmp(o->brf_break, "ff"))
 			brk = BK_BRF_FF;
@@ -397,6 +403,19 @@ static int cmd_list(const options *o, bool leaflet)
 	bk_swell_options sw = BK_SWELL_OPTIONS_INIT;
 	sw.interline = o->interline;
 	bk_braille_layout layout = o->layout;
+	if (st == BK_OK && large) {
+		bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
+		if (o->size_pt)
+			lp.size_pt = o->size_pt;
+		st = leaflet ? bk_large_print_leaflet(e, o->party ? "party" : "candidate",
+		                                      o->party ? o->party : o->candidate,
+		                                      o->langs, tpl, &lp, o->output, diags)
+		             : bk_large_print_list(s, tpl, &lp, o->output, diags);
+		rc = st == BK_OK ? 0 : st == BK_ERR_NOTFOUND || st == BK_ERR_USAGE
+		                           ? EXIT_USAGE
+		                     : st == BK_ERR_IO ? EXIT_CANTCREAT : EXIT_DATAERR;
+		goto done;
+	}
 	if (st == BK_OK && swell) {
 		st = bk_swell_layout(&layout, tpl, profile, &sw, diags);
 		if (st == BK_ERR_NOTFOUND) {
@@ -556,6 +575,15 @@ int main(int argc, char **argv)
 			o.layout.interpoint = 1;
 		} else if (!strcmp(a, "--interline")) {
 			o.interline = 1;
+		} else if (!strcmp(a, "--size")) {
+			char *end = NULL;
+			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : -1;
+			if (i + 1 >= argc || !end || *end || v < 1 || v > 1000) {
+				rc = usage_error(_("this option needs a size in points:"), a);
+				goto out;
+			}
+			o.size_pt = v;
+			i++;
 		} else if (!strcmp(a, "--cells") || !strcmp(a, "--lines") ||
 		           !strcmp(a, "--binding")) {
 			char *end = NULL;

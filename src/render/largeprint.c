@@ -1,0 +1,223 @@
+/* Large print for low-vision voters: the braille list's text and the
+ * leaflets as a PDF in a large sans font (18 pt and up), black on white,
+ * laid out by Pango, headings tagged. */
+#include <errno.h>
+#include <locale.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+
+#include "definition/definition-private.h"
+#include "diag/diag-private.h"
+#include "render/render-private.h"
+#include "util/util.h"
+
+#define MM_TO_PT (72.0 / 25.4)
+
+typedef struct para {
+	const char *text;
+	const char *tag; /* "H1", "H2" or "P" */
+} para;
+
+static bk_status check_options(const bk_large_print_options *o,
+                               bk_diags *diags)
+{
+	if (o->version != BK_LARGE_PRINT_OPTIONS_VERSION || o->size_pt < 18 ||
+	    o->size_pt > 72 || o->margin < 10 || o->margin > 50 ||
+	    o->paper_width < 100 || o->paper_width > 500 ||
+	    o->paper_height < 100 || o->paper_height > 500) {
+		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
+		             "large print is 18–72 pt on paper of 100–500 mm with "
+		             "a margin of 10–50 mm");
+		return BK_ERR_USAGE;
+	}
+	return BK_OK;
+}
+
+static bk_status render(const para *paras, size_t n, const char *title,
+                        const char *lang, const char *date,
+                        const bk_templates *tpl,
+                        const bk_large_print_options *o, const char *path,
+                        bk_diags *diags)
+{
+	bk_status st = check_options(o, diags);
+	if (st != BK_OK)
+		return st;
+	PangoFontMap *fm = bk_render_font_map(tpl, diags);
+	if (!fm)
+		return BK_ERR_IO;
+	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	bk_atomic out;
+	if (bk_atomic_open(&out, path)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+		st = BK_ERR_IO;
+		goto done;
+	}
+	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(
+		bk_render_write_file, out.f, o->paper_width * MM_TO_PT,
+		o->paper_height * MM_TO_PT);
+	char cdate[32];
+	bk_render_pdf_date(date, cdate);
+	if (*cdate)
+		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE,
+		                               cdate);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
+	                               "ballotkit");
+	cairo_t *cr = cairo_create(surf);
+	PangoContext *pc = pango_font_map_create_context(fm);
+	pango_cairo_update_context(cr, pc);
+	PangoLanguage *pl = pango_language_from_string(lang);
+	pango_context_set_language(pc, pl);
+	double width = (o->paper_width - 2 * o->margin) * MM_TO_PT;
+	double bottom = (o->paper_height - o->margin) * MM_TO_PT;
+	double y = o->margin * MM_TO_PT;
+	double gap = o->size_pt * 0.6;
+	for (size_t i = 0; st == BK_OK && i < n; i++) {
+		PangoLayout *lay = pango_layout_new(pc);
+		PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans");
+		double size = o->size_pt * (!strcmp(paras[i].tag, "H1") ? 1.25 : 1.0);
+		pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+		if (strcmp(paras[i].tag, "P"))
+			pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+		pango_layout_set_font_description(lay, fd);
+		pango_layout_set_width(lay, (int)(width * PANGO_SCALE));
+		pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
+		pango_layout_set_text(lay, paras[i].text, -1);
+		if (pango_layout_get_unknown_glyphs_count(lay) > 0) {
+			bk_diags_add(diags, BK_ERROR, "missing-glyph", "", 0, 0, "",
+			             "the font has no glyph for a character of \"%s\"",
+			             paras[i].text);
+			st = BK_ERR_INVALID;
+		}
+		int lw, lh;
+		pango_layout_get_size(lay, &lw, &lh);
+		double h = (double)lh / PANGO_SCALE;
+		if (y + h > bottom && y > o->margin * MM_TO_PT) {
+			cairo_show_page(cr);
+			y = o->margin * MM_TO_PT;
+		}
+		cairo_tag_begin(cr, paras[i].tag, NULL);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_move_to(cr, o->margin * MM_TO_PT, y);
+		pango_cairo_show_layout(cr, lay);
+		cairo_tag_end(cr, paras[i].tag);
+		y += h + gap;
+		pango_font_description_free(fd);
+		g_object_unref(lay);
+	}
+	g_object_unref(pc);
+	cairo_destroy(cr);
+	cairo_surface_finish(surf);
+	if (st == BK_OK && cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cairo could not write the PDF: %s",
+		             cairo_status_to_string(cairo_surface_status(surf)));
+		st = BK_ERR_IO;
+	}
+	cairo_surface_destroy(surf);
+	if (st == BK_OK) {
+		if (bk_atomic_commit(&out)) {
+			bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+			             "cannot write: %s", strerror(errno));
+			st = BK_ERR_IO;
+		}
+	} else {
+		bk_atomic_abort(&out);
+	}
+done:
+	if (c_locale) {
+		uselocale(old);
+		freelocale(c_locale);
+	}
+	g_object_unref(fm);
+	return st;
+}
+
+bk_status bk_large_print_list(const bk_script *s, const bk_templates *tpl,
+                              const bk_large_print_options *opt,
+                              const char *path, bk_diags *diags)
+{
+	static const bk_large_print_options def = BK_LARGE_PRINT_OPTIONS_INIT;
+	if (!s || !tpl || !path)
+		return BK_ERR_USAGE;
+	size_t n = bk_script_position_count(s);
+	para *p = bk_xmalloc((n + 2) * sizeof *p);
+	p[0].text = bk_script_title(s);
+	p[0].tag = "H1";
+	p[1].text = bk_script_district(s);
+	p[1].tag = "H2";
+	for (size_t i = 0; i < n; i++) {
+		p[2 + i].text = bk_script_position_list_text(s, i);
+		p[2 + i].tag = "P";
+	}
+	bk_status st = render(p, n + 2, bk_script_title(s), bk_script_language(s),
+	                      bk_script_election_date(s), tpl, opt ? opt : &def,
+	                      path, diags);
+	free(p);
+	return st;
+}
+
+bk_status bk_large_print_leaflet(const bk_election *e, const char *kind,
+                                 const char *id, const char *lang_code,
+                                 const bk_templates *tpl,
+                                 const bk_large_print_options *opt,
+                                 const char *path, bk_diags *diags)
+{
+	static const bk_large_print_options def = BK_LARGE_PRINT_OPTIONS_INIT;
+	if (!e || !kind || !id || !lang_code || !tpl || !path)
+		return BK_ERR_USAGE;
+	int lang = bk_lang_index(lang_code);
+	const char *heading = NULL, *text = NULL;
+	bk_buf name = {0};
+	if (lang >= 0 && !strcmp(kind, "party")) {
+		for (size_t i = 0; i < e->nparties; i++)
+			if (!strcmp(e->parties[i].id, id)) {
+				heading = e->parties[i].name.v[lang];
+				text = e->parties[i].leaflet.v[lang];
+			}
+	} else if (lang >= 0 && !strcmp(kind, "candidate")) {
+		for (size_t i = 0; i < e->ncandidates; i++)
+			if (!strcmp(e->candidates[i].id, id)) {
+				const bk_candidate *k = &e->candidates[i];
+				bk_buf_printf(&name, "%s %s%s%s", k->surname.v[lang],
+				              k->given_name.v[lang],
+				              k->patronymic.v[lang] ? " " : "",
+				              k->patronymic.v[lang] ? k->patronymic.v[lang] : "");
+				heading = bk_buf_str(&name);
+				text = k->leaflet.v[lang];
+			}
+	}
+	if (!heading || !text || !bk_election_has_lang(e, lang)) {
+		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		             "there is no %s \"%s\" with a leaflet in \"%s\"", kind,
+		             id, lang_code);
+		bk_buf_free(&name);
+		return BK_ERR_NOTFOUND;
+	}
+	char *body = bk_xstrdup(text);
+	size_t n = 1;
+	for (const char *q = body; *q; q++)
+		n += *q == '\n';
+	para *p = bk_xmalloc((n + 1) * sizeof *p);
+	size_t count = 0;
+	p[count].text = heading;
+	p[count++].tag = "H1";
+	for (char *q = body, *nl; q; q = nl) {
+		nl = strchr(q, '\n');
+		if (nl)
+			*nl++ = '\0';
+		if (!*q)
+			continue;
+		p[count].text = q;
+		p[count++].tag = "P";
+	}
+	bk_status st = render(p, count, heading, lang_code, e->date, tpl,
+	                      opt ? opt : &def, path, diags);
+	free(p);
+	free(body);
+	bk_buf_free(&name);
+	return st;
+}

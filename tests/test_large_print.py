@@ -1,0 +1,91 @@
+"""Large print of every ballot's list and every leaflet: the text extracted
+with pdftotext equals the ballot script (or the definition's leaflet), the
+only fonts are embedded DejaVu Sans faces, headings are tagged, the body is
+at least 18 pt, and the same input gives the same bytes."""
+import json
+import os
+import re
+import subprocess
+import tempfile
+
+import bk
+
+t = bk.Tap()
+
+
+def words(s):
+    """Text with white space folded. pdftotext joins a word broken after
+    its hyphen at a line end and drops the hyphen; fold "-" too."""
+    return re.sub(r"\s+", " ", s.replace("-", "")).strip()
+
+
+def pdf_text(path):
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", path, "-"], capture_output=True,
+                          check=True).stdout.decode("utf-8")
+
+
+def fonts(path):
+    out = subprocess.run(["pdffonts", path], capture_output=True, check=True).stdout.decode()
+    return [l.split()[0] for l in out.splitlines()[2:] if l.strip()], out
+
+
+def font_sizes(path):
+    """Sizes of the text on page 1, from pdftotext's bounding boxes."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", path, "-"],
+                         capture_output=True, check=True).stdout.decode("utf-8")
+    return [float(y2) - float(y1) for y1, y2 in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', out)]
+
+
+d = bk.load(bk.EXAMPLE)
+scripts = json.loads(bk.run("script", "--json", bk.EXAMPLE, check_rc=0).stdout)
+with tempfile.TemporaryDirectory() as tmp:
+    for s in scripts:
+        tag = "%s/%s" % (s["ballot"], s["language"])
+        path = os.path.join(tmp, "%s-%s.pdf" % (s["ballot"], s["language"]))
+        bk.run("list", bk.EXAMPLE, "--ballot", s["ballot"], "--lang", s["language"],
+               "--format", "large-print-pdf", "-o", path, check_rc=0)
+        want = " ".join([s["title"], s["district"]] + [p["list"] for p in s["positions"]])
+        t.eq(words(pdf_text(path)), words(want), tag + ": pdftotext gives the script's text")
+        names, raw = fonts(path)
+        t.ok(names and all(re.match(r"^[A-Z]{6}\+DejaVuSans(-Bold)?$", n) for n in names)
+             and " no " not in raw.split("\n", 2)[2], tag + ": only embedded DejaVu Sans subsets", raw)
+        sizes = font_sizes(path)
+        # a word box's height is the font's line height: DejaVu Sans's is
+        # 1.164 em, so 18 pt text gives boxes of about 21 pt
+        t.ok(sizes and min(sizes) >= 18 * 1.1, tag + ": every word on page 1 is at least 18 pt")
+        with open(path, "rb") as f:
+            pdf = f.read()
+        t.ok(b"/StructTreeRoot" in pdf and b"/S /H1" in pdf and b"/S /H2" in pdf,
+             tag + ": headings are tagged H1 and H2")
+    # leaflets
+    for p in d["parties"]:
+        if "leaflet" not in p:
+            continue
+        for lang in d["election"]["languages"]:
+            path = os.path.join(tmp, "leaflet-%s-%s.pdf" % (p["id"], lang))
+            bk.run("leaflet", bk.EXAMPLE, "--party", p["id"], "--lang", lang,
+                   "--format", "large-print-pdf", "--size", "24", "-o", path, check_rc=0)
+            t.eq(words(pdf_text(path)), words(p["name"][lang] + " " + p["leaflet"][lang]),
+                 "leaflet %s/%s: pdftotext gives the name and the leaflet" % (p["id"], lang))
+    # below 18 pt is refused, and nothing is left behind
+    bad = os.path.join(tmp, "small.pdf")
+    r = bk.run("list", bk.EXAMPLE, "--ballot", "mazhilis-list", "--lang", "kk",
+               "--format", "large-print-pdf", "--size", "12", "-o", bad)
+    t.ok(r.returncode == 64 and not os.path.exists(bad) and
+         not [f for f in os.listdir(tmp) if ".tmp-" in f], "12 pt is refused and no file is left")
+    # same bytes across locale, time zone and folder
+    a = os.path.join(tmp, "a.pdf")
+    b = os.path.join(tmp, "b.pdf")
+    args = ["list", os.path.abspath(bk.EXAMPLE), "--ballot", "mazhilis-07", "--lang", "kk",
+            "--format", "large-print-pdf"]
+    bk.run(*args, "-o", a, check_rc=0)
+    old = os.getcwd()
+    os.chdir(tmp)
+    try:
+        bk.run(*args, "-o", "b.pdf", env={"LC_ALL": "kk_KZ.UTF-8", "TZ": "America/New_York"},
+               check_rc=0)
+    finally:
+        os.chdir(old)
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        t.ok(fa.read() == fb.read(), "large print: identical bytes under kk_KZ.UTF-8, another zone and folder")
+t.done()
