@@ -43,3 +43,7 @@ echo "validate: best of $runs runs ${best} s, peak memory $((rss / 1024)) MB  (t
 /usr/bin/time -f "%e %M" -o bench/out/time.txt $bk script "$def" >/dev/null
 read -r sec kb < bench/out/time.txt
 echo "script (all $(grep -o '"body"' "$def" | wc -l) ballots x 2 languages): ${sec} s, peak memory $((kb / 1024)) MB"
+
+# braille: ballotkit's translation against raw liblouis on the same names,
+# back-translation, and a 20-page swell leaflet (issue: braille)
+./build-bench/bench/bench-braille "$def"

@@ -227,7 +227,7 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
 	                               "ballotkit");
 	cairo_t *cr = cairo_create(surf);
-	cairo_set_tolerance(cr, 0.01);
+	cairo_set_tolerance(cr, 0.05);
 	st = draw(cr, doc, &g, fm);
 	cairo_destroy(cr);
 	cairo_surface_finish(surf);
