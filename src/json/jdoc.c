@@ -217,12 +217,23 @@ typedef struct scanner {
 	 * to d->pending would move what sorted points into */
 	jdoc_pending *dups;
 	size_t ndups, capdups;
+	/* the last column worked out, so that columns on one long line (a
+	 * minified file) are counted once, not from the line start each time */
+	size_t col_line, col_off;
+	unsigned long col;
 } scanner;
 
-static unsigned long sc_col(const scanner *s)
+static unsigned long sc_col(scanner *s)
 {
-	return (unsigned long)bk_utf8_count(s->d->text + s->line_start,
-	                                    s->i - s->line_start) + 1;
+	if (s->col_line != s->line_start || s->i < s->col_off || !s->col) {
+		s->col_line = s->line_start;
+		s->col_off = s->line_start;
+		s->col = 1;
+	}
+	s->col += (unsigned long)bk_utf8_count(s->d->text + s->col_off,
+	                                       s->i - s->col_off);
+	s->col_off = s->i;
+	return s->col;
 }
 
 static void sc_ws(scanner *s)
@@ -250,8 +261,11 @@ static int cmp_pending(const void *a, const void *b)
 	return (int)x->at_key - (int)y->at_key;
 }
 
-/* Gives every pending diagnostic at (path, at_key) the current position. */
-static void sc_mark(scanner *s, bool at_key)
+/* Gives every pending diagnostic at (path, at_key) the position line:col
+ * (col 0: the current position). A key given twice is located at its last
+ * occurrence, the one jansson keeps. */
+static void sc_mark(scanner *s, bool at_key, unsigned long line,
+                    unsigned long col)
 {
 	if (!s->nsorted)
 		return;
@@ -268,16 +282,15 @@ static void sc_mark(scanner *s, bool at_key)
 		else
 			hi = mid;
 	}
-	unsigned long col = 0;
 	for (size_t k = lo; k < s->nsorted; k++) {
 		jdoc_pending *p = s->sorted[k];
 		if (strcmp(p->path, path) || p->at_key != at_key)
 			break;
-		if (p->line)
-			continue; /* first occurrence wins */
-		if (!col)
+		if (!col) {
+			line = s->line;
 			col = sc_col(s);
-		p->line = s->line;
+		}
+		p->line = line;
 		p->column = col;
 	}
 }
@@ -358,16 +371,10 @@ static void sc_object(scanner *s, unsigned depth)
 		unsigned long kline = s->line, kcol = sc_col(s);
 		bk_buf_truncate(&key, 0);
 		bk_buf_add(&key, "");
-		size_t key_off = s->i;
 		sc_string(s, &key);
 		size_t old = s->path.len;
 		jdoc_path_append_key(&s->path, bk_buf_str(&key));
-		{
-			size_t here = s->i;
-			s->i = key_off;
-			sc_mark(s, true);
-			s->i = here;
-		}
+		sc_mark(s, true, kline, kcol);
 		if (nkeys == capkeys) {
 			capkeys = capkeys ? capkeys * 2 : 8;
 			keys = bk_xrealloc(keys, capkeys * sizeof *keys);
@@ -449,7 +456,7 @@ static void sc_value(scanner *s, unsigned depth)
 	sc_ws(s);
 	if (s->i >= s->d->len)
 		return;
-	sc_mark(s, false);
+	sc_mark(s, false, 0, 0);
 	char c = s->d->text[s->i];
 	if (c == '{') {
 		sc_object(s, depth);
