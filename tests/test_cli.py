@@ -53,4 +53,32 @@ with tempfile.TemporaryDirectory() as d:
     err = r.stderr.decode()
     t.ok(r.returncode == 78 and "marburg-medium.json:" in err and "dot_diameter" in err
          and "1.3 and 1.7" in err, "a profile's dot diameter of 2.0 mm is refused (exit 78)", err)
+
+
+def broken_templates(edit, what, needle):
+    """Copies the templates, edits one wording file and expects exit 78
+    with a message naming the file and the needle."""
+    with tempfile.TemporaryDirectory() as d:
+        tdir = os.path.join(d, "templates")
+        shutil.copytree(os.path.join(bk.ROOT, "templates"), tdir)
+        path = os.path.join(tdir, "speech", "ru.json")
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        edit(doc)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f, ensure_ascii=False, indent=2)
+        r = bk.run("validate", bk.EXAMPLE, "--templates", tdir)
+        err = r.stderr.decode()
+        t.ok(r.returncode == 78 and "speech/ru.json:" in err and needle in err, what, err)
+
+
+broken_templates(lambda d: d.update(title="{number}: " + d["title"]),
+                 "a placeholder the text never gets ({number} in the title) is refused",
+                 "{number} cannot be used here")
+broken_templates(lambda d: d["corners"].pop("top-right"),
+                 "a missing corner is refused", '"top-right"')
+broken_templates(lambda d: d["words"]["position"].pop("few"),
+                 "a missing Russian plural form is refused", '"few" form')
+broken_templates(lambda d: d.update(intro=d["intro"].replace("{count:position}", "{count:positions}")),
+                 "a plural of an unknown word is refused", "{count:positions} cannot be used here")
 t.done()

@@ -118,20 +118,61 @@ static void print_diags(const bk_diags *diags, FILE *out)
 	print_diags_min(diags, out, BK_WARNING);
 }
 
+/* A JSON string from bytes that may not be UTF-8 (a file name, a system
+ * message): invalid bytes become U+FFFD. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	size_t n = strlen(s);
+	char *out = malloc(3 * n + 1), *o = out;
+	if (!out)
+		return json_string("");
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2
+		           : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+		bool ok = len && i + len <= n;
+		for (size_t k = 1; ok && k < len; k++)
+			ok = ((unsigned char)s[i + k] & 0xC0) == 0x80;
+		if (ok && len > 1) {
+			char tmp[5] = {0};
+			memcpy(tmp, s + i, len);
+			json_t *t = json_string(tmp); /* overlong and surrogates */
+			ok = t != NULL;
+			json_decref(t);
+		}
+		if (ok) {
+			memcpy(o, s + i, len);
+			o += len;
+			i += len;
+		} else {
+			memcpy(o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		}
+	}
+	*o = '\0';
+	j = json_string(out);
+	free(out);
+	return j ? j : json_string("");
+}
+
 static json_t *diags_json(const bk_diags *diags)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < bk_diags_count(diags); i++) {
 		const bk_diag *d = bk_diags_get(diags, i);
 		json_array_append_new(arr, json_pack(
-			"{s:s, s:s, s:s, s:s, s:I, s:I, s:s}",
+			"{s:s, s:o, s:o, s:o, s:I, s:I, s:o}",
 			"severity", bk_severity_string(bk_diag_severity(d)),
-			"kind", bk_diag_kind(d),
-			"message", bk_diag_message(d),
-			"file", bk_diag_file(d),
+			"kind", jstr(bk_diag_kind(d)),
+			"message", jstr(bk_diag_message(d)),
+			"file", jstr(bk_diag_file(d)),
 			"line", (json_int_t)bk_diag_line(d),
 			"column", (json_int_t)bk_diag_column(d),
-			"path", bk_diag_path(d)));
+			"path", jstr(bk_diag_path(d))));
 	}
 	return arr;
 }
@@ -227,15 +268,20 @@ static int cmd_validate(const options *o)
 	size_t warnings = bk_diags_count_severity(diags, BK_WARNING);
 	size_t notes = bk_diags_count_severity(diags, BK_NOTE);
 	if (o->json) {
-		json_t *out = json_pack("{s:s, s:b, s:I, s:I, s:I, s:o, s:o}",
-		                        "file", o->file, "valid", rc == 0,
+		json_t *out = json_pack("{s:o, s:b, s:I, s:I, s:I, s:o, s:o}",
+		                        "file", jstr(o->file), "valid", rc == 0,
 		                        "errors", (json_int_t)errors,
 		                        "warnings", (json_int_t)warnings,
 		                        "notes", (json_int_t)notes,
 		                        "diagnostics", diags_json(diags),
 		                        "summary", e ? summary_json(e) : json_null());
-		char *s = json_dumps(out, JSON_INDENT(2));
-		puts(s);
+		char *s = out ? json_dumps(out, JSON_INDENT(2)) : NULL;
+		if (!s) {
+			fprintf(stderr, "ballotkit: cannot write the JSON report\n");
+			rc = EXIT_SOFTWARE;
+		} else {
+			puts(s);
+		}
 		free(s);
 		json_decref(out);
 	} else {

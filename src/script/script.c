@@ -55,9 +55,8 @@ static const char *expand(bk_script *s, const bk_templates *tpl, int lang,
 		bk_buf_addn(&out, p, (size_t)(open - p));
 		size_t n = (size_t)(close - open - 1);
 		if (n > 6 && !strncmp(open + 1, "count:", 6)) {
-			char word[64] = {0};
-			memcpy(word, open + 7, n - 6 < 63 ? n - 6 : 63);
-			bk_buf_add(&out, bk_wording_plural(tpl, lang, word, count));
+			bk_buf_add(&out, bk_wording_plural(tpl, lang, open + 7, n - 6,
+			                                   count));
 		} else {
 			for (size_t k = 0; k < nvars; k++)
 				if (strlen(vars[k].name) == n &&

@@ -70,7 +70,7 @@ const char *bk_wording_get2(const bk_templates *tpl, int lang,
                             const char *sub);
 /* The plural form of word for n in lang (speech "words"). */
 const char *bk_wording_plural(const bk_templates *tpl, int lang,
-                              const char *word, unsigned long n);
+                              const char *word, size_t len, unsigned long n);
 /* The table that reads a forward table's output back (itself when the
  * templates name none). */
 const char *bk_templates_braille_back(const bk_templates *tpl,

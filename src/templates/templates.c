@@ -460,13 +460,71 @@ static bk_status load_profiles(bk_templates *t, bk_diags *diags)
 	return st;
 }
 
-/* Placeholders a wording string may use. */
-static const char *const placeholders[] = {
-	"number", "count", "name", "nominator", "party", "title",
-	"district", "district_name", "district_number", "short_title",
-	"corner", "election", "withdrawn", NULL};
+/* Every wording key, the placeholders its text may use (each is filled
+ * in where the text is used, see docs/ballot-script.md), and whether it is
+ * an object of texts (titles by ballot type, corners). */
+typedef struct wkey {
+	const char *key;
+	const char *allowed; /* space-separated; "count" also allows {count:WORD} */
+	bool required;
+	const char *const *members; /* for objects: the members it needs */
+} wkey;
 
-static void check_string_placeholders(jdoc *d, const char *s, json_t *words)
+static const char *const ballot_types[] = {
+	"mazhilis-party-list", "mazhilis-single-mandate",
+	"maslikhat-party-list", "maslikhat-single-mandate", NULL};
+static const char *const corner_names[] = {
+	"top-left", "top-right", "bottom-left", "bottom-right", NULL};
+
+static const wkey print_keys[] = {
+	{"titles", "", true, ballot_types},
+	{"short_titles", "", true, ballot_types},
+	{"district", "district_name", true, NULL},
+	{"district_numbered", "district_number district_name", true, NULL},
+	{"braille_title", "short_title district_number district_name", true, NULL},
+	{"braille_title_unnumbered", "short_title district_name", false, NULL},
+	{"against_all", "", true, NULL},
+	{"self_nominated", "", true, NULL},
+	{"nominated_by", "party", true, NULL},
+	{"withdrawn", "", true, NULL},
+	{"instructions", "", true, NULL},
+	{"list_party", "number name", true, NULL},
+	{"list_candidate", "number name nominator", true, NULL},
+	{"list_withdrawn", "number name nominator withdrawn", true, NULL},
+	{"list_against_all", "number name", true, NULL},
+	{NULL, NULL, false, NULL}};
+
+static const wkey speech_keys[] = {
+	{"title", "title district count", true, NULL},
+	{"intro", "title district count", true, NULL},
+	{"intro_without_against_all", "title district count", true, NULL},
+	{"instructions", "corner count", true, NULL},
+	{"corners", "", true, corner_names},
+	{"party", "number name", true, NULL},
+	{"candidate", "number name nominator", true, NULL},
+	{"withdrawn", "number name nominator", true, NULL},
+	{"nominated_by", "party", true, NULL},
+	{"self_nominated", "", true, NULL},
+	{"against_all", "number", true, NULL},
+	{"closing", "title district count", true, NULL},
+	{"repeat", "title district count", true, NULL},
+	{NULL, NULL, false, NULL}};
+
+static bool allowed_name(const char *allowed, const char *name, size_t n)
+{
+	for (const char *p = allowed; *p;) {
+		const char *sp = strchr(p, ' ');
+		size_t l = sp ? (size_t)(sp - p) : strlen(p);
+		if (l == n && !strncmp(p, name, n))
+			return true;
+		p += l + (sp ? 1 : 0);
+	}
+	return false;
+}
+
+/* Checks the placeholders of one text at the current path. */
+static void check_text_placeholders(jdoc *d, const char *s,
+                                    const char *allowed, json_t *words)
 {
 	for (const char *p = strchr(s, '{'); p; p = strchr(p + 1, '{')) {
 		const char *e = strchr(p, '}');
@@ -475,59 +533,100 @@ static void check_string_placeholders(jdoc *d, const char *s, json_t *words)
 			            "a '{' has no closing '}'");
 			return;
 		}
-		char name[64] = {0};
-		size_t l = (size_t)(e - p - 1);
-		if (l >= sizeof name)
-			l = sizeof name - 1;
-		memcpy(name, p + 1, l);
-		char *colon = strchr(name, ':');
-		bool ok = false;
-		if (colon) {
-			*colon = '\0';
-			ok = !strcmp(name, "count") && words &&
-			     json_object_get(words, colon + 1);
-		} else {
-			for (size_t k = 0; placeholders[k]; k++)
-				if (!strcmp(name, placeholders[k]))
-					ok = true;
-		}
+		const char *name = p + 1;
+		size_t n = (size_t)(e - name);
+		const char *colon = memchr(name, ':', n);
+		bool ok;
+		if (colon)
+			ok = (size_t)(colon - name) == 5 && !strncmp(name, "count", 5) &&
+			     allowed_name(allowed, "count", 5) && words &&
+			     json_object_getn(words, colon + 1,
+			                      n - (size_t)(colon - name) - 1);
+		else
+			ok = allowed_name(allowed, name, n);
 		if (!ok)
 			jdoc_report(d, BK_ERROR, "bad-value", false,
-			            "unknown placeholder {%.*s}", (int)(e - p - 1),
-			            p + 1);
+			            "{%.*s} cannot be used here (this text may use: "
+			            "%s)", (int)n, name,
+			            *allowed ? allowed : "no placeholders");
 	}
 }
 
-static void check_wording(jdoc *d, json_t *v, json_t *words)
+static void check_wording_keys(jdoc *d, json_t *r, const wkey *keys,
+                               json_t *words)
 {
-	if (json_is_string(v)) {
-		check_string_placeholders(d, json_string_value(v), words);
-	} else if (json_is_object(v)) {
-		const char *k;
-		json_t *x;
-		json_object_foreach(v, k, x) {
-			size_t old = jdoc_push_key(d, k);
-			check_wording(d, x, words);
+	for (const wkey *k = keys; k->key; k++) {
+		json_t *v = json_object_get(r, k->key);
+		if (!v) {
+			if (k->required)
+				jdoc_report(d, BK_ERROR, "missing-field", false,
+				            "the wording needs \"%s\"", k->key);
+			continue;
+		}
+		size_t old = jdoc_push_key(d, k->key);
+		if (k->members) {
+			if (jc_type(d, v, JSON_OBJECT, k->key)) {
+				for (const char *const *m = k->members; *m; m++)
+					if (!json_is_string(json_object_get(v, *m)))
+						jdoc_report(d, BK_ERROR, "missing-field", false,
+						            "%s needs a text for \"%s\"",
+						            k->key, *m);
+				const char *mk;
+				json_t *mv;
+				json_object_foreach(v, mk, mv) {
+					size_t o2 = jdoc_push_key(d, mk);
+					if (jc_type(d, mv, JSON_STRING, "a text"))
+						check_text_placeholders(d, json_string_value(mv),
+						                        k->allowed, words);
+					jdoc_pop(d, o2);
+				}
+			}
+		} else if (jc_type(d, v, JSON_STRING, k->key)) {
+			check_text_placeholders(d, json_string_value(v), k->allowed,
+			                        words);
+		}
+		jdoc_pop(d, old);
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(r, key, v) {
+		bool known = !strcmp(key, "format") || !strcmp(key, "language") ||
+		             !strcmp(key, "note") ||
+		             (keys == speech_keys &&
+		              (!strcmp(key, "plural") || !strcmp(key, "words")));
+		for (const wkey *k = keys; k->key && !known; k++)
+			known = !strcmp(k->key, key);
+		if (!known) {
+			size_t old = jdoc_push_key(d, key);
+			jdoc_report(d, BK_ERROR, "unknown-field", true,
+			            "the wording has no key \"%s\"", key);
 			jdoc_pop(d, old);
 		}
-	} else {
-		jdoc_report(d, BK_ERROR, "wrong-type", false,
-		            "wording must be a text or an object of texts");
 	}
 }
 
-static const char *const print_required[] = {
-	"titles", "short_titles", "district", "district_numbered",
-	"against_all", "self_nominated", "nominated_by", "withdrawn",
-	"braille_title", "instructions", "list_party", "list_candidate",
-	"list_withdrawn", "list_against_all", NULL};
-static const char *const speech_required[] = {
-	"words", "title", "intro", "intro_without_against_all", "instructions", "corners", "party",
-	"candidate", "nominated_by", "self_nominated", "withdrawn",
-	"against_all", "closing", "repeat", NULL};
-static const char *const ballot_types[] = {
-	"mazhilis-party-list", "mazhilis-single-mandate",
-	"maslikhat-party-list", "maslikhat-single-mandate", NULL};
+/* words: every word has the forms its plural rule needs. */
+static void check_words(jdoc *d, json_t *words, bool ru)
+{
+	static const char *const ru_forms[] = {"one", "few", "many", NULL};
+	static const char *const other[] = {"other", NULL};
+	size_t old = jdoc_push_key(d, "words");
+	if (jc_type(d, words, JSON_OBJECT, "words")) {
+		const char *w;
+		json_t *forms;
+		json_object_foreach(words, w, forms) {
+			size_t o2 = jdoc_push_key(d, w);
+			if (jc_type(d, forms, JSON_OBJECT, "a word's forms"))
+				for (const char *const *f = ru ? ru_forms : other; *f; f++)
+					if (!json_is_string(json_object_get(forms, *f)))
+						jdoc_report(d, BK_ERROR, "missing-field", false,
+						            "the word \"%s\" needs its \"%s\" "
+						            "form", w, *f);
+			jdoc_pop(d, o2);
+		}
+	}
+	jdoc_pop(d, old);
+}
 
 static json_t *load_wording(const char *dir, const char *which, int lang,
                             int *plural_ru, bk_diags *diags, bk_status *st)
@@ -536,54 +635,38 @@ static json_t *load_wording(const char *dir, const char *which, int lang,
 	bk_buf_printf(&path, "%s/%s/%s.json", dir, which, bk_lang_codes[lang]);
 	jdoc d;
 	json_t *out = NULL;
+	bool speech = !strcmp(which, "speech");
 	if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
 		json_t *r = d.root;
 		if (jc_type(&d, r, JSON_OBJECT, "a wording file")) {
-			const char *const *req = !strcmp(which, "print")
-			                                 ? print_required
-			                                 : speech_required;
-			for (size_t k = 0; req[k]; k++)
-				if (!json_object_get(r, req[k]))
-					jdoc_report(&d, BK_ERROR, "missing-field",
-					            false, "the wording needs \"%s\"",
-					            req[k]);
-			json_t *words = json_object_get(r, "words");
-			const char *k;
-			json_t *v;
-			json_object_foreach(r, k, v) {
-				size_t old = jdoc_push_key(&d, k);
-				if (!strcmp(k, "format")) {
-					if (!json_is_string(v) ||
-					    strcmp(json_string_value(v),
-					           "ballotkit-wording/1"))
-						jdoc_report(&d, BK_ERROR, "bad-value",
-						            false, "format must be "
-						            "\"ballotkit-wording/1\"");
-				} else if (!strcmp(k, "plural")) {
-					const char *p = json_is_string(v)
-					                        ? json_string_value(v) : "";
-					if (!strcmp(p, "ru"))
-						*plural_ru = 1;
-					else if (strcmp(p, "none"))
-						jdoc_report(&d, BK_ERROR, "bad-value",
-						            false, "plural must be \"ru\" "
-						            "or \"none\"");
-				} else if (!strcmp(k, "words")) {
-					if (!json_is_object(v))
-						jdoc_report(&d, BK_ERROR, "wrong-type",
-						            false, "words must be an object");
-				} else if (strcmp(k, "language") && strcmp(k, "note")) {
-					check_wording(&d, v, words);
+			json_t *fmt = json_object_get(r, "format");
+			if (!json_is_string(fmt) ||
+			    strcmp(json_string_value(fmt), "ballotkit-wording/1"))
+				jdoc_report(&d, BK_ERROR, "bad-value", false,
+				            "format must be \"ballotkit-wording/1\"");
+			json_t *words = NULL;
+			if (speech) {
+				json_t *pl = json_object_get(r, "plural");
+				const char *p = json_is_string(pl) ? json_string_value(pl) : "";
+				if (!strcmp(p, "ru")) {
+					*plural_ru = 1;
+				} else if (strcmp(p, "none")) {
+					size_t old = jdoc_push_key(&d, "plural");
+					jdoc_report(&d, BK_ERROR, pl ? "bad-value" : "missing-field",
+					            false, "plural must be \"ru\" or \"none\"");
+					jdoc_pop(&d, old);
 				}
-				if ((!strcmp(k, "titles") || !strcmp(k, "short_titles")) &&
-				    json_is_object(v))
-					for (size_t b = 0; ballot_types[b]; b++)
-						if (!json_is_string(json_object_get(v, ballot_types[b])))
-							jdoc_report(&d, BK_ERROR, "missing-field",
-							            false, "%s needs a text for "
-							            "\"%s\"", k, ballot_types[b]);
-				jdoc_pop(&d, old);
+				words = json_object_get(r, "words");
+				if (words)
+					check_words(&d, words, *plural_ru);
+				else
+					jdoc_report(&d, BK_ERROR, "missing-field", false,
+					            "the wording needs \"words\"");
+				if (!json_is_object(words))
+					words = NULL;
 			}
+			check_wording_keys(&d, r, speech ? speech_keys : print_keys,
+			                   words);
 		}
 		if (d.errors)
 			*st = BK_ERR_INVALID;
@@ -823,10 +906,10 @@ const char *bk_wording_get2(const bk_templates *t, int lang,
 }
 
 const char *bk_wording_plural(const bk_templates *t, int lang,
-                              const char *word, unsigned long n)
+                              const char *word, size_t len, unsigned long n)
 {
-	json_t *forms = json_object_get(
-		json_object_get(t->wording[lang].speech, "words"), word);
+	json_t *forms = json_object_getn(
+		json_object_get(t->wording[lang].speech, "words"), word, len);
 	const char *form = "other";
 	if (t->wording[lang].plural_ru) {
 		unsigned long m10 = n % 10, m100 = n % 100;
@@ -837,10 +920,9 @@ const char *bk_wording_plural(const bk_templates *t, int lang,
 		else
 			form = "many";
 	}
+	/* the templates were checked to have every form the rule needs */
 	const char *s = json_string_value(json_object_get(forms, form));
-	if (!s)
-		s = json_string_value(json_object_get(forms, "other"));
-	return s ? s : word;
+	return s ? s : "";
 }
 
 size_t bk_kk_rank(const bk_templates *t, uint32_t cp)
