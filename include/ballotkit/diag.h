@@ -48,7 +48,8 @@ BK_API size_t bk_diags_count_severity(const bk_diags *diags, bk_severity sev);
 BK_API const bk_diag *bk_diags_get(const bk_diags *diags, size_t i);
 
 /* Fields of one diagnostic. Strings are borrowed from the list; file and
- * path are "" when unknown, line and column are 0 when unknown. */
+ * path are "" when unknown, line and column are 0 when unknown. d may be
+ * NULL (then "" and 0). */
 BK_API bk_severity bk_diag_severity(const bk_diag *d);
 BK_API const char *bk_diag_kind(const bk_diag *d);
 BK_API const char *bk_diag_message(const bk_diag *d);

@@ -71,7 +71,8 @@ BK_API const char *bk_script_withdrawn_label(const bk_script *s);
 /* Stencil geometry template id. */
 BK_API const char *bk_script_template(const bk_script *s);
 
-/* Numbered positions in ballot order; number = index + 1. */
+/* Numbered positions in ballot order; number = index + 1. For an index
+ * out of range the accessors return NULL strings and zero values. */
 BK_API size_t bk_script_position_count(const bk_script *s);
 BK_API unsigned bk_script_position_number(const bk_script *s, size_t i);
 BK_API bk_position_kind bk_script_position_kind(const bk_script *s, size_t i);
@@ -103,7 +104,8 @@ BK_API const char *bk_script_segment_text(const bk_script *s, size_t i);
 BK_API size_t bk_script_segment_position(const bk_script *s, size_t i);
 
 /* Writes the script as readable text (format "text") or as JSON ("json")
- * to out. Returns BK_ERR_IO on a write error. */
+ * to out. Returns BK_ERR_USAGE for another format, BK_ERR_IO on a write
+ * error. */
 BK_API bk_status bk_script_write(const bk_script *s, const char *format,
                                  FILE *out);
 

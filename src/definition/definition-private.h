@@ -64,6 +64,7 @@ typedef struct bk_ballot {
 	size_t noptions;
 	bool against_all;
 	const bk_stencil_tpl *tpl;
+	bool tpl_bad; /* paper.template named something unusable (reported) */
 	double offset_x, offset_y, box_w, box_h, pitch; /* overrides, 0 = none */
 	const char *colour;
 	bool two_sided;

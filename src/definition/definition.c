@@ -160,6 +160,10 @@ static const char *get_id(ctx *c, json_t *obj, const char *what)
 	if (!v)
 		return NULL;
 	const char *s = jc_id(c->d, v, what);
+	/* An unsafe id is reported once, here; it still names its item, so
+	 * references to it are not reported as dangling too. */
+	if (!s && json_is_string(v))
+		s = json_string_value(v);
 	jdoc_pop(c->d, old);
 	return s ? bk_arena_strdup(&c->e->arena, s) : NULL;
 }
@@ -232,6 +236,12 @@ static bool check_string(ctx *c, json_t *v, const char *what)
 	if (bk_str_blank(s)) {
 		jdoc_report(c->d, BK_ERROR, "empty-text", false,
 		            "%s is empty; write the text", what);
+		return false;
+	}
+	if (bk_str_has_control(s) && strcmp(what, "the leaflet text")) {
+		jdoc_report(c->d, BK_ERROR, "bad-value", false,
+		            "%s has a line break, tab or other control character; "
+		            "write it on one line", what);
 		return false;
 	}
 	const char *w;
@@ -333,6 +343,8 @@ static bool valid_date(const char *s, int *year)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
 			return false;
 	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	if (y < 1991 || y > 2100) /* elections of the Republic of Kazakhstan */
+		return false;
 	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (m < 1 || m > 12 || d < 1)
 		return false;
@@ -362,7 +374,7 @@ static void parse_election(ctx *c, json_t *o)
 			if (!valid_date(json_string_value(v), &e->year))
 				jdoc_report(c->d, BK_ERROR, "bad-value", false,
 				            "the date \"%s\" is not a real date "
-				            "written YYYY-MM-DD",
+				            "between 1991 and 2100 written YYYY-MM-DD",
 				            json_string_value(v));
 			else
 				e->date = bk_arena_strdup(&e->arena,
@@ -707,6 +719,7 @@ static void parse_ballot(ctx *c, json_t *o, size_t i)
 				if (jc_type(c->d, t, JSON_STRING, "template")) {
 					const char *tid = json_string_value(t);
 					b->tpl = bk_templates_stencil_find(c->tpl, tid);
+					b->tpl_bad = !b->tpl;
 					if (!b->tpl) {
 						bk_buf list = {0};
 						for (size_t k = 0; k < c->tpl->nstencils; k++)
@@ -720,6 +733,7 @@ static void parse_ballot(ctx *c, json_t *o, size_t i)
 						            bk_buf_str(&list));
 						bk_buf_free(&list);
 					} else if (b->kind && !(b->tpl->kinds & b->kind)) {
+						b->tpl_bad = true;
 						jdoc_report(c->d, BK_ERROR, "inconsistent",
 						            false, "the template \"%s\" is "
 						            "not for %s ballots", tid,
@@ -1202,7 +1216,9 @@ static void check_ballots(ctx *c)
 		size_t positions = bl->noptions + (bl->against_all ? 1 : 0);
 		bk_buf_truncate(&p, 0);
 		bk_buf_printf(&p, "$.ballots[%zu].options", i);
-		if (!bl->tpl && bl->kind && bl->noptions) {
+		if (bl->tpl_bad) {
+			/* already reported at paper.template */
+		} else if (!bl->tpl && bl->kind && bl->noptions) {
 			const bk_stencil_tpl *best = NULL;
 			for (size_t k = 0; k < c->tpl->nstencils; k++) {
 				const bk_stencil_tpl *t = &c->tpl->stencils[k];

@@ -112,10 +112,11 @@ const bk_diag *bk_diags_get(const bk_diags *diags, size_t i)
 	return diags && i < diags->count ? &diags->items[i] : NULL;
 }
 
-bk_severity bk_diag_severity(const bk_diag *d) { return d->severity; }
-const char *bk_diag_kind(const bk_diag *d) { return d->kind; }
-const char *bk_diag_message(const bk_diag *d) { return d->message; }
-const char *bk_diag_file(const bk_diag *d) { return d->file; }
-unsigned long bk_diag_line(const bk_diag *d) { return d->line; }
-unsigned long bk_diag_column(const bk_diag *d) { return d->column; }
-const char *bk_diag_path(const bk_diag *d) { return d->path; }
+/* The accessors accept NULL (what bk_diags_get gives out of range). */
+bk_severity bk_diag_severity(const bk_diag *d) { return d ? d->severity : BK_NOTE; }
+const char *bk_diag_kind(const bk_diag *d) { return d ? d->kind : ""; }
+const char *bk_diag_message(const bk_diag *d) { return d ? d->message : ""; }
+const char *bk_diag_file(const bk_diag *d) { return d ? d->file : ""; }
+unsigned long bk_diag_line(const bk_diag *d) { return d ? d->line : 0; }
+unsigned long bk_diag_column(const bk_diag *d) { return d ? d->column : 0; }
+const char *bk_diag_path(const bk_diag *d) { return d ? d->path : ""; }

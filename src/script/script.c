@@ -346,21 +346,43 @@ const char *bk_script_withdrawn_label(const bk_script *s) { return s->withdrawn_
 const char *bk_script_template(const bk_script *s) { return s->template_id; }
 size_t bk_script_position_count(const bk_script *s) { return s->npositions; }
 
-#define POS(s, i) (&(s)->positions[(i) < (s)->npositions ? (i) : 0])
+/* Out of range: NULL strings, kind and status 0, sheet and box 0. */
+static const position *pos_at(const bk_script *s, size_t i)
+{
+	return i < s->npositions ? &s->positions[i] : NULL;
+}
+#define POS(s, i) pos_at((s), (i))
 unsigned bk_script_position_number(const bk_script *s, size_t i)
 {
 	return i < s->npositions ? (unsigned)(i + 1) : 0;
 }
-bk_position_kind bk_script_position_kind(const bk_script *s, size_t i) { return POS(s, i)->kind; }
-bk_position_status bk_script_position_status(const bk_script *s, size_t i) { return POS(s, i)->status; }
-const char *bk_script_position_ref(const bk_script *s, size_t i) { return POS(s, i)->ref; }
-const char *bk_script_position_text(const bk_script *s, size_t i) { return POS(s, i)->text; }
-const char *bk_script_position_nominator(const bk_script *s, size_t i) { return POS(s, i)->nominator; }
-const char *bk_script_position_spoken(const bk_script *s, size_t i) { return POS(s, i)->spoken; }
-const char *bk_script_position_list_text(const bk_script *s, size_t i) { return POS(s, i)->list; }
-const char *bk_script_position_source(const bk_script *s, size_t i) { return POS(s, i)->source; }
-unsigned bk_script_position_sheet(const bk_script *s, size_t i) { return POS(s, i)->sheet; }
-unsigned bk_script_position_box(const bk_script *s, size_t i) { return POS(s, i)->box; }
+bk_position_kind bk_script_position_kind(const bk_script *s, size_t i)
+{
+	return POS(s, i) ? POS(s, i)->kind : BK_POSITION_PARTY;
+}
+bk_position_status bk_script_position_status(const bk_script *s, size_t i)
+{
+	return POS(s, i) ? POS(s, i)->status : BK_STATUS_STANDING;
+}
+#define POS_STR(name, field)                                                  \
+	const char *name(const bk_script *s, size_t i)                        \
+	{                                                                     \
+		return POS(s, i) ? POS(s, i)->field : NULL;                   \
+	}
+POS_STR(bk_script_position_ref, ref)
+POS_STR(bk_script_position_text, text)
+POS_STR(bk_script_position_nominator, nominator)
+POS_STR(bk_script_position_spoken, spoken)
+POS_STR(bk_script_position_list_text, list)
+POS_STR(bk_script_position_source, source)
+unsigned bk_script_position_sheet(const bk_script *s, size_t i)
+{
+	return POS(s, i) ? POS(s, i)->sheet : 0;
+}
+unsigned bk_script_position_box(const bk_script *s, size_t i)
+{
+	return POS(s, i) ? POS(s, i)->box : 0;
+}
 
 size_t bk_script_segment_count(const bk_script *s) { return s->nsegments; }
 bk_segment_kind bk_script_segment_kind(const bk_script *s, size_t i)
@@ -382,8 +404,10 @@ static const char *const kind_names[] = {"party", "candidate", "against-all"};
 
 bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 {
+	if (!s || !out || !format || (strcmp(format, "json") && strcmp(format, "text")))
+		return BK_ERR_USAGE;
 	bk_buf b = {0};
-	if (format && !strcmp(format, "json")) {
+	if (!strcmp(format, "json")) {
 		bk_buf_add(&b, "{\"ballot\": ");
 		bk_buf_add_json_string(&b, s->ballot_id);
 		bk_buf_add(&b, ", \"language\": ");

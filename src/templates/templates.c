@@ -373,6 +373,11 @@ static bk_status load_stencils(bk_templates *t, bk_diags *diags)
 		return BK_ERR_IO;
 	}
 	bk_status st = BK_OK;
+	if (!n) {
+		bk_diags_add(diags, BK_ERROR, "missing-field", bk_buf_str(&dir), 0,
+		             0, "", "the folder has no stencil templates (*.json)");
+		st = BK_ERR_INVALID;
+	}
 	t->stencils = bk_xcalloc(n, sizeof *t->stencils);
 	for (size_t i = 0; i < n; i++) {
 		bk_buf path = {0};
@@ -422,6 +427,11 @@ static bk_status load_profiles(bk_templates *t, bk_diags *diags)
 		return BK_ERR_IO;
 	}
 	bk_status st = BK_OK;
+	if (!n) {
+		bk_diags_add(diags, BK_ERROR, "missing-field", bk_buf_str(&dir), 0,
+		             0, "", "the folder has no braille profiles (*.json)");
+		st = BK_ERR_INVALID;
+	}
 	t->profiles = bk_xcalloc(n, sizeof *t->profiles);
 	for (size_t i = 0; i < n; i++) {
 		bk_buf path = {0};

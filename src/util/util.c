@@ -306,8 +306,10 @@ size_t bk_utf8_count(const char *s, size_t n)
 
 bool bk_cp_is_latin_letter(uint32_t cp)
 {
+	/* Basic Latin, Latin-1, Extended-A/B, IPA (ə U+0259, a common
+	 * stand-in for Cyrillic ә), Latin Extended Additional */
 	return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
-	       (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+	       (cp >= 0xC0 && cp <= 0x2AF && cp != 0xD7 && cp != 0xF7) ||
 	       (cp >= 0x1E00 && cp <= 0x1EFF);
 }
 
@@ -368,10 +370,30 @@ bool bk_utf8_mixed_word(const char *s, const char **w, size_t *wn)
 
 bool bk_str_blank(const char *s)
 {
-	for (; *s; s++)
-		if (!strchr(" \t\r\n\v\f", *s))
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		if (!k)
 			return false;
+		bool space = cp == ' ' || (cp >= 0x09 && cp <= 0x0D) ||
+		             cp == 0xA0 || cp == 0x1680 ||
+		             (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 ||
+		             cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+		             cp == 0x3000 || cp == 0xFEFF;
+		if (!space)
+			return false;
+		i += k;
+	}
 	return true;
+}
+
+bool bk_str_has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7F)
+			return true;
+	return false;
 }
 
 int bk_read_file(const char *path, char **data, size_t *size)
@@ -380,8 +402,10 @@ int bk_read_file(const char *path, char **data, size_t *size)
 	if (!f)
 		return -1;
 	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
-		int saved = S_ISDIR(st.st_mode) ? EISDIR : errno;
+	int bad = fstat(fileno(f), &st) != 0 ? errno
+	          : S_ISDIR(st.st_mode) ? EISDIR : 0;
+	if (bad) {
+		int saved = bad;
 		fclose(f);
 		errno = saved;
 		return -1;

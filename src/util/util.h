@@ -74,8 +74,10 @@ uint32_t bk_cp_lower(uint32_t cp);
  * letters; returns true and sets *word, *len to it. */
 bool bk_utf8_mixed_word(const char *s, const char **word, size_t *len);
 
-/* True when every byte of s is white space (or s is empty). */
+/* True when s is empty or only white space (Unicode spaces included). */
 bool bk_str_blank(const char *s);
+/* True when s has a control character (tab and line breaks included). */
+bool bk_str_has_control(const char *s);
 
 /* Reads a whole file; returns 0 and sets *data (malloc'd, NUL-terminated)
  * and *size, or -1 with errno set. */
