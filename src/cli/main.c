@@ -336,6 +336,10 @@ static int cmd_script(const options *o)
 			rc = EXIT_USAGE;
 			goto done;
 		}
+	if (o->langs && !*o->langs) {
+		rc = usage_error(_("--lang needs a language:"), "kk, ru");
+		goto done;
+	}
 	if (o->langs) {
 		for (const char *p = o->langs; *p;) {
 			const char *comma = strchr(p, ',');

@@ -12,6 +12,7 @@
 typedef struct bk_text {
 	const char *v[BK_LANG_COUNT];
 	bool bad; /* a language was given but invalid: derive nothing */
+	bool derived[BK_LANG_COUNT]; /* not in the file: derived or copied */
 } bk_text;
 
 typedef enum { BK_BODY_MAZHILIS, BK_BODY_MASLIKHAT } bk_body;

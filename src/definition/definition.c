@@ -4,6 +4,7 @@
 #include "definition/definition-private.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1119,6 +1120,7 @@ static void derive_name(ctx *c, size_t ci, const char *field, bk_text *t)
 	bk_buf_printf(&p, "$.candidates[%zu].%s", ci, field);
 	if (bk_election_has_lang(e, BK_LANG_RU) && !t->v[BK_LANG_RU]) {
 		t->v[BK_LANG_RU] = transliterate(c, t->v[BK_LANG_KK]);
+		t->derived[BK_LANG_RU] = true;
 		e->derived_spellings++;
 		jdoc_report_at(c->d, bk_buf_str(&p), BK_NOTE, "derived-spelling",
 		               false, "Russian spelling \"%s\" derived from "
@@ -1128,6 +1130,7 @@ static void derive_name(ctx *c, size_t ci, const char *field, bk_text *t)
 	}
 	if (bk_election_has_lang(e, BK_LANG_KK) && !t->v[BK_LANG_KK]) {
 		t->v[BK_LANG_KK] = t->v[BK_LANG_RU];
+		t->derived[BK_LANG_KK] = true;
 		jdoc_report_at(c->d, bk_buf_str(&p), BK_NOTE, "derived-spelling",
 		               false, "Kazakh spelling taken from the Russian "
 		               "\"%s\"; give \"kk\" if it differs",
@@ -1144,8 +1147,12 @@ static void warn_latin(ctx *c, const char *coll, size_t i, const char *field,
 		if (!t->v[l] || pron->v[l] || !has_latin_word(t->v[l]))
 			continue;
 		bk_buf p = {0};
-		bk_buf_printf(&p, "$.%s[%zu].%s.%s", coll, i, field,
-		              bk_lang_codes[l]);
+		/* a derived spelling is reported at the name it came from */
+		if (t->derived[l])
+			bk_buf_printf(&p, "$.%s[%zu].%s", coll, i, field);
+		else
+			bk_buf_printf(&p, "$.%s[%zu].%s.%s", coll, i, field,
+			              bk_lang_codes[l]);
 		jdoc_report_at(c->d, bk_buf_str(&p), BK_WARNING,
 		               "no-pronunciation", false,
 		               "\"%s\" is written in Latin letters but has no %s "
@@ -1346,15 +1353,16 @@ static void validate(ctx *c)
 
 	for (size_t i = 0; i < e->ncandidates; i++) {
 		bk_candidate *k = &e->candidates[i];
+		derive_name(c, i, "surname", &k->surname);
+		derive_name(c, i, "given_name", &k->given_name);
+		derive_name(c, i, "patronymic", &k->patronymic);
+		/* after deriving: a derived spelling is spoken too */
 		warn_latin(c, "candidates", i, "surname", &k->surname,
 		           &k->pronunciation);
 		warn_latin(c, "candidates", i, "given_name", &k->given_name,
 		           &k->pronunciation);
 		warn_latin(c, "candidates", i, "patronymic", &k->patronymic,
 		           &k->pronunciation);
-		derive_name(c, i, "surname", &k->surname);
-		derive_name(c, i, "given_name", &k->given_name);
-		derive_name(c, i, "patronymic", &k->patronymic);
 	}
 	for (size_t i = 0; i < e->nparties; i++) {
 		bk_party *p = &e->parties[i];
@@ -1423,8 +1431,15 @@ bk_status bk_election_load_buffer(bk_election **out, const char *data,
 	if (!out || (!data && size) || !tpl)
 		return BK_ERR_USAGE;
 	*out = NULL;
-	return load(out, bk_xstrndup(data ? data : "", size), size, name, tpl,
-	            diags);
+	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	bk_status st = load(out, bk_xstrndup(data ? data : "", size), size, name,
+	                    tpl, diags);
+	if (c_locale) {
+		uselocale(old);
+		freelocale(c_locale);
+	}
+	return st;
 }
 
 bk_status bk_election_load(bk_election **out, const char *path,
@@ -1440,7 +1455,16 @@ bk_status bk_election_load(bk_election **out, const char *path,
 		             "cannot read the definition: %s", strerror(errno));
 		return BK_ERR_IO;
 	}
-	return load(out, data, size, path, tpl, diags);
+	/* numbers in messages keep a decimal point whatever the caller's
+	 * locale */
+	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	bk_status st = load(out, data, size, path, tpl, diags);
+	if (c_locale) {
+		uselocale(old);
+		freelocale(c_locale);
+	}
+	return st;
 }
 
 void bk_election_free(bk_election *e)

@@ -80,7 +80,10 @@ int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
 		unsigned long line, col;
 		line_col(d, off, &line, &col);
 		bk_diags_add(diags, BK_ERROR, "syntax", d->name, line, col, "$",
-		             "invalid JSON: %s", err.text);
+		             "invalid JSON: %s",
+		             strstr(err.text, "JSON_ALLOW_NUL")
+		                     ? "a text contains \\u0000 (a NUL character)"
+		                     : err.text);
 		d->errors++;
 		return -1;
 	}

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -802,8 +803,27 @@ static bk_status load_braille_tables(bk_templates *t, bk_diags *diags)
 	return st;
 }
 
+static bk_status open_templates(bk_templates **out, const char *dir,
+                                bk_diags *diags);
+
 bk_status bk_templates_open(bk_templates **out, const char *dir,
                             bk_diags *diags)
+{
+	if (!out)
+		return BK_ERR_USAGE;
+	/* numbers in messages keep a decimal point whatever the locale */
+	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	bk_status st = open_templates(out, dir, diags);
+	if (c_locale) {
+		uselocale(old);
+		freelocale(c_locale);
+	}
+	return st;
+}
+
+static bk_status open_templates(bk_templates **out, const char *dir,
+                                bk_diags *diags)
 {
 	*out = NULL;
 	bk_templates *t = bk_xcalloc(1, sizeof *t);

@@ -3,6 +3,7 @@
  * duplicate keys jansson would merge. */
 #include <ballotkit.h>
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,29 @@ int main(void)
 	bk_diags_free(d);
 	TAP_OK(bk_election_load_buffer(&e, "", 0, "empty", tpl, NULL) == BK_ERR_INVALID,
 	       "an empty file is invalid, diagnostics may be NULL");
+	/* A program that runs under ru_RU.UTF-8 (decimal comma) still gets
+	 * numbers in messages with a decimal point. */
+	int switched = setlocale(LC_ALL, "ru_RU.UTF-8") != NULL &&
+	               !strcmp(localeconv()->decimal_point, ",");
+	TAP_OK(switched, "the test runs under ru_RU.UTF-8 with a decimal comma");
+	static const char doc[] =
+		"{\"format\": \"ballotkit/1\","
+		" \"election\": {\"id\": \"e\", \"date\": \"2023-03-19\","
+		" \"name\": {\"kk\": \"С\", \"ru\": \"В\"}, \"languages\": [\"kk\", \"ru\"]},"
+		" \"districts\": [{\"id\": \"d\", \"kind\": \"nationwide\", \"name\": {\"kk\": \"О\", \"ru\": \"О\"}}],"
+		" \"parties\": [{\"id\": \"p\", \"name\": {\"kk\": \"П\", \"ru\": \"П\"}}],"
+		" \"ballots\": [{\"id\": \"b\", \"body\": \"mazhilis\", \"kind\": \"party-list\","
+		" \"district\": \"d\", \"options\": [\"p\"],"
+		" \"paper\": {\"overrides\": {\"offset_x\": 25.5}}}]}";
+	bk_diags *dd = bk_diags_create();
+	bk_election *ee = NULL;
+	bk_election_load_buffer(&ee, doc, sizeof doc - 1, "ru.json", tpl, dd);
+	const char *msg = bk_diags_count(dd) ? bk_diag_message(bk_diags_get(dd, 0)) : "";
+	TAP_OK(strstr(msg, "25.5 mm") && !strstr(msg, "25,5"),
+	       "under ru_RU the message says 25.5 mm (%s)", msg);
+	bk_diags_free(dd);
+	bk_election_free(ee);
+	setlocale(LC_ALL, "C");
 	bk_templates_free(tpl);
 	return tap_done();
 }
