@@ -66,7 +66,8 @@ typedef struct bk_ballot {
 	bool against_all;
 	const bk_stencil_tpl *tpl;
 	bool tpl_bad; /* paper.template named something unusable (reported) */
-	double offset_x, offset_y, box_w, box_h, pitch; /* overrides, 0 = none */
+	bk_paper_overrides over; /* 0 = none */
+	bool has_over;
 	const char *colour;
 	bool two_sided;
 } bk_ballot;

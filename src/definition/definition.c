@@ -751,11 +751,12 @@ static void parse_ballot(ctx *c, json_t *o, size_t i)
 					{"pitch", false}, {NULL, false}};
 				if (jc_type(c->d, ov, JSON_OBJECT, "overrides")) {
 					jc_fields(c->d, ov, of, "overrides");
-					get_override(c, ov, "offset_x", -20, 20, &b->offset_x);
-					get_override(c, ov, "offset_y", -20, 20, &b->offset_y);
-					get_override(c, ov, "box_width", 4, 40, &b->box_w);
-					get_override(c, ov, "box_height", 4, 40, &b->box_h);
-					get_override(c, ov, "pitch", 5, 60, &b->pitch);
+					b->has_over = true;
+					get_override(c, ov, "offset_x", -20, 20, &b->over.offset_x);
+					get_override(c, ov, "offset_y", -20, 20, &b->over.offset_y);
+					get_override(c, ov, "box_width", 4, 40, &b->over.box_w);
+					get_override(c, ov, "box_height", 4, 40, &b->over.box_h);
+					get_override(c, ov, "pitch", 5, 60, &b->over.pitch);
 				}
 				jdoc_pop(c->d, o2);
 			}
@@ -1248,6 +1249,28 @@ static void check_ballots(ctx *c)
 			               "the template \"%s\", which holds %zu; choose "
 			               "a larger template", positions, bl->tpl->id,
 			               bl->tpl->capacity);
+		}
+		/* overrides must keep every used box on the paper */
+		if (bl->has_over && bl->tpl && !bl->tpl_bad) {
+			size_t used = positions < bl->tpl->per_sheet ? positions
+			                                             : bl->tpl->per_sheet;
+			for (size_t k = 0; k < used; k++) {
+				double x, y, w, h;
+				bk_stencil_box(bl->tpl, &bl->over, k, &x, &y, &w, &h);
+				if (x < 0 || y < 0 || x + w > bl->tpl->paper_w ||
+				    y + h > bl->tpl->paper_h) {
+					bk_buf_truncate(&p, 0);
+					bk_buf_printf(&p, "$.ballots[%zu].paper.overrides", i);
+					jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR,
+					               "bad-value", false,
+					               "with these overrides box %zu is at "
+					               "%.1f, %.1f mm (%.1f × %.1f mm), off "
+					               "the %g × %g mm paper", k + 1, x, y,
+					               w, h, bl->tpl->paper_w,
+					               bl->tpl->paper_h);
+					break;
+				}
+			}
 		}
 		/* Kazakh alphabetical order of single-mandate candidates */
 		if (bl->kind == BK_KIND_SINGLE_MANDATE) {

@@ -27,6 +27,7 @@ typedef struct bk_stencil_tpl {
 	double box_w, box_h;
 	size_t per_sheet;  /* boxes on one sheet */
 	double *box_x, *box_y; /* top-left corner of each box, mm */
+	size_t *box_step;  /* a box's place in its run of boxes (0 = first) */
 	unsigned sheets;   /* sheets at most */
 	size_t capacity;   /* per_sheet * sheets */
 } bk_stencil_tpl;
@@ -61,6 +62,18 @@ const bk_braille_profile *bk_templates_profile_find(const bk_templates *tpl,
 
 const bk_stencil_tpl *bk_templates_stencil_find(const bk_templates *tpl,
                                                 const char *id);
+
+/* A ballot's corrections to its template (0 = none), mm. */
+typedef struct bk_paper_overrides {
+	double offset_x, offset_y; /* every box moved by this much */
+	double box_w, box_h;       /* box size, around the box's centre */
+	double pitch;              /* distance between boxes in a run */
+} bk_paper_overrides;
+
+/* Box k (0-based, on every sheet the same) with the overrides applied:
+ * top-left corner and size, mm. */
+void bk_stencil_box(const bk_stencil_tpl *t, const bk_paper_overrides *o,
+                    size_t k, double *x, double *y, double *w, double *h);
 /* A wording string, or NULL. which is "print" or "speech". */
 const char *bk_wording_get(const bk_templates *tpl, int lang,
                            const char *which, const char *key);

@@ -76,12 +76,14 @@ static const char *str(jdoc *d, json_t *obj, const char *key)
 	return s;
 }
 
-static void add_box(bk_stencil_tpl *t, double x, double y)
+static void add_box(bk_stencil_tpl *t, double x, double y, size_t step)
 {
 	t->box_x = bk_xrealloc(t->box_x, (t->per_sheet + 1) * sizeof(double));
 	t->box_y = bk_xrealloc(t->box_y, (t->per_sheet + 1) * sizeof(double));
+	t->box_step = bk_xrealloc(t->box_step, (t->per_sheet + 1) * sizeof(size_t));
 	t->box_x[t->per_sheet] = x;
 	t->box_y[t->per_sheet] = y;
+	t->box_step[t->per_sheet] = step;
 	t->per_sheet++;
 }
 
@@ -118,7 +120,7 @@ static void run_of_boxes(jdoc *d, bk_stencil_tpl *t, json_t *o,
 				            "count must be between 1 and 500");
 			else
 				for (json_int_t k = 0; k < n; k++)
-					add_box(t, x, y + (double)k * pitch);
+					add_box(t, x, y + (double)k * pitch, (size_t)k);
 		}
 		jdoc_pop(d, old);
 	}
@@ -284,7 +286,7 @@ static void load_stencil(jdoc *d, bk_stencil_tpl *t, const char *id)
 						if (jc_type(d, p, JSON_OBJECT, "a box")) {
 							jc_fields(d, p, pf, "a box");
 							add_box(t, num(d, p, "x", 0, 2000),
-							        num(d, p, "y", 0, 2000));
+							        num(d, p, "y", 0, 2000), 0);
 						}
 						jdoc_pop(d, o3);
 					}
@@ -870,6 +872,7 @@ void bk_templates_free(bk_templates *t)
 		free(s->corner);
 		free(s->box_x);
 		free(s->box_y);
+		free(s->box_step);
 	}
 	free(t->stencils);
 	for (size_t i = 0; i < t->nprofiles; i++) {
@@ -991,4 +994,24 @@ const bk_braille_profile *bk_templates_profile_find(const bk_templates *t,
 		if (!strcmp(t->profiles[i].id, id))
 			return &t->profiles[i];
 	return NULL;
+}
+
+void bk_stencil_box(const bk_stencil_tpl *t, const bk_paper_overrides *o,
+                    size_t k, double *x, double *y, double *w, double *h)
+{
+	double bw = o && o->box_w ? o->box_w : t->box_w;
+	double bh = o && o->box_h ? o->box_h : t->box_h;
+	double bx = t->box_x[k], by = t->box_y[k];
+	/* a new pitch spaces a run's boxes from its first one */
+	if (o && o->pitch && t->box_step[k] && k >= t->box_step[k]) {
+		size_t first = k - t->box_step[k];
+		by = t->box_y[first] + (double)t->box_step[k] * o->pitch;
+	}
+	/* a new size keeps the box's centre */
+	bx += (t->box_w - bw) / 2;
+	by += (t->box_h - bh) / 2;
+	*x = bx + (o ? o->offset_x : 0);
+	*y = by + (o ? o->offset_y : 0);
+	*w = bw;
+	*h = bh;
 }
