@@ -8,7 +8,7 @@ PACKAGES="
   build-essential g++ meson ninja-build pkg-config binutils
   libjansson-dev
   liblouis-dev liblouis-data libxml2-dev
-  libcairo2-dev libpango1.0-dev libfontconfig-dev libpoppler-glib-dev
+  libcairo2-dev libpango1.0-dev libfontconfig-dev libfreetype-dev libpoppler-glib-dev
   fonts-dejavu-core poppler-utils
   python3-lxml
   python3 python3-jsonschema

@@ -88,4 +88,18 @@ with tempfile.TemporaryDirectory() as tmp:
         os.chdir(old)
     with open(a, "rb") as fa, open(b, "rb") as fb:
         t.ok(fa.read() == fb.read(), "large print: identical bytes under kk_KZ.UTF-8, another zone and folder")
+    # the swell-paper PDF, with interline print, likewise
+    args = ["list", os.path.abspath(bk.EXAMPLE), "--ballot", "mazhilis-03", "--lang", "ru",
+            "--format", "swell-pdf", "--interline", "--profile", "nls-bana"]
+    bk.run(*args, "-o", a, check_rc=0)
+    os.chdir(tmp)
+    try:
+        bk.run(*args, "-o", "b.pdf", env={"LC_ALL": "ru_RU.UTF-8", "TZ": "Asia/Almaty"},
+               check_rc=0)
+    finally:
+        os.chdir(old)
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        pa = fa.read()
+        t.ok(pa == fb.read() and b"/CreationDate (20230319" in pa,
+             "swell PDF: identical bytes under ru_RU.UTF-8, another zone and folder, dated by the election")
 t.done()

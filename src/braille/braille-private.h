@@ -27,4 +27,9 @@ void bk_cells_free(bk_cells *c);
 bool bk_braille_hyphenate(bk_braille *b, int lang, const uint32_t *word,
                           size_t n, bool *allowed);
 
+/* Fault injection for the tests: the output buffer starts at
+ * factor * characters + extra cells and grows 4 times at most retries
+ * times. Defaults 4, 64, 4. */
+void bk_braille_test_buffers(size_t factor, size_t extra, size_t retries);
+
 #endif

@@ -23,6 +23,18 @@
 #endif
 
 static pthread_mutex_t lou_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Output buffer sizing (cells per input character, and the most retries
+ * with a 4 times larger buffer): changed only by the tests' fault hook. */
+static size_t buf_factor = 4, buf_extra = 64, buf_retries = 4;
+
+void bk_braille_test_buffers(size_t factor, size_t extra, size_t retries)
+{
+	pthread_mutex_lock(&lou_lock);
+	buf_factor = factor;
+	buf_extra = extra;
+	buf_retries = retries;
+	pthread_mutex_unlock(&lou_lock);
+}
 static unsigned lou_users;  /* open bk_braille objects; tables freed at 0 */
 static bk_buf lou_log;      /* liblouis' messages, under lou_lock */
 
@@ -255,7 +267,11 @@ bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
 		in[n++] = (widechar)cp;
 		i += k;
 	}
-	size_t cap = 4 * n + 64;
+	pthread_mutex_lock(&lou_lock);
+	size_t cap = buf_factor * n + buf_extra, retries = buf_retries;
+	pthread_mutex_unlock(&lou_lock);
+	if (cap < 1)
+		cap = 1;
 	widechar *cells = NULL;
 	int *inpos = NULL;
 	int inlen, outlen, ok;
@@ -270,7 +286,7 @@ bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
 		                   NULL, NULL, inpos, NULL, dotsIO | ucBrl);
 		pthread_mutex_unlock(&lou_lock);
 		/* A full buffer may hide a truncated result: try a larger one. */
-		if (!ok || (size_t)outlen < cap || cap > 64 * n + 1024)
+		if (!ok || (size_t)outlen < cap || retries-- == 0)
 			break;
 		cap *= 4;
 	}
@@ -279,7 +295,8 @@ bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
 		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
 		             field ? field : "",
 		             "liblouis translated only part of \"%s\" (%d of %zu "
-		             "characters)", text, inlen, n);
+		             "characters into at most %zu cells); nothing was "
+		             "written", text, inlen, n, cap);
 		st = BK_ERR_INVALID;
 	}
 	if (st == BK_OK) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "braille/braille-private.h"
 
 static bk_braille *br;
 
@@ -107,6 +108,24 @@ int main(void)
 	back("kk", "Барлығына қарсы", "барлығына қарсы");
 	back("ru", "Против всех", "против всех");
 	back("ru", "Жумабеков Даурен, 1975", "жумабеков даурен, 1975");
+
+	/* The truncation guard: liblouis reports success with a cut result
+	 * when its output buffer is too small. With a buffer of half the
+	 * text and no retries, the call must fail, not return a prefix. */
+	bk_braille_test_buffers(0, 8, 0);
+	unsigned char *cells = NULL;
+	size_t ncells = 0;
+	bk_diags *d = bk_diags_create();
+	bk_status st = bk_braille_translate(br, "ru", "Против всех кандидатов", "t",
+	                                    &cells, &ncells, d);
+	TAP_OK(st == BK_ERR_INVALID && !cells &&
+	       strstr(bk_diag_message(bk_diags_get(d, 0)), "only part"),
+	       "a too small output buffer is an error, never a cut result");
+	bk_diags_free(d);
+	/* With retries the same small start gives the whole text. */
+	bk_braille_test_buffers(0, 8, 4);
+	expect("ru", "Против всех кандидатов", "⠏⠗⠕⠞⠊⠺⠀⠺⠎⠑⠓⠀⠅⠁⠝⠙⠊⠙⠁⠞⠕⠺");
+	bk_braille_test_buffers(4, 64, 4);
 
 	TAP_STREQ(bk_braille_table(br, "kk"), "kk.utb", "Kazakh table");
 	TAP_STREQ(bk_braille_table(br, "ru"), "ru-litbrl.ctb", "Russian table (no capital signs)");
