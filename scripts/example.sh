@@ -10,3 +10,6 @@ export BALLOTKIT_TEMPLATES="$PWD/templates"
 ./build/ballotkit validate examples/kz-2023/election.json
 echo
 ./build/ballotkit script examples/kz-2023/election.json
+echo
+echo "Braille list of the Mazhilis party-list ballot in Kazakh:"
+./build/ballotkit list examples/kz-2023/election.json --ballot mazhilis-list --lang kk
