@@ -10,7 +10,8 @@
  *   ballotkit/braille.h     braille cells through liblouis, and back;
  *                           braille pages as BRF, PEF and text
  *   ballotkit/decode.h      reading written braille back, for checks
- *   ballotkit/render.h      swell-paper PDF
+ *   ballotkit/render.h      swell-paper PDF, large print
+ *   ballotkit/stencil.h     braille stencils laid over the paper ballot
  */
 #ifndef BALLOTKIT_H
 #define BALLOTKIT_H
@@ -24,5 +25,6 @@
 #include "ballotkit/braille.h"
 #include "ballotkit/decode.h"
 #include "ballotkit/render.h"
+#include "ballotkit/stencil.h"
 
 #endif

@@ -54,6 +54,25 @@ BK_API bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
                                        double dpi, bk_dot_measure *measure,
                                        bk_diags *diags);
 
+/* The black round dots on one page (0-based) of a PDF rendered at dpi:
+ * their centres in mm from the page's top-left corner, as x, y pairs in
+ * *xy (free with bk_free), *n dots. measure (may be NULL) gets the dot
+ * diameters and how many black marks are not dots; the pitches are left 0
+ * (a page of stencils has no single grid). */
+BK_API bk_status bk_decode_pdf_dots(const char *data, size_t size,
+                                    const char *name, double dpi, size_t page,
+                                    double **xy, size_t *n,
+                                    bk_dot_measure *measure, bk_diags *diags);
+
+/* Reads one line of braille from dot centres (x, y pairs in mm): the
+ * leftmost dot is taken to stand in a cell's first column and the highest
+ * in its first row (true of every number, which starts with ⠼); dots are
+ * given to cells by the cell pitch. Returns BK_ERR_INVALID when a dot
+ * falls off that grid by more than 0.4 mm. *cells: free with bk_free. */
+BK_API bk_status bk_decode_dots_line(const double *xy, size_t n,
+                                     double dot_pitch, double cell_pitch,
+                                     unsigned char **cells, size_t *ncells);
+
 /* Accepts NULL. */
 BK_API void bk_cell_pages_free(bk_cell_pages *pages);
 BK_API size_t bk_cell_pages_count(const bk_cell_pages *pages);

@@ -54,6 +54,11 @@ static const char *const usage_text = _(
 	"                                 the same list in large print (18 pt and up)\n"
 	"  leaflet FILE (--party ID | --candidate ID) --lang kk|ru [list's options]\n"
 	"                                 write a tactile leaflet to standard output\n"
+	"  stencil FILE --ballot ID --format swell-pdf|svg|png|proof-pdf -o OUT\n"
+	"       [--lang kk|ru] [--dpi N]\n"
+	"                                 write the braille stencil of a ballot (labels\n"
+	"                                 in --lang, the election's first by default),\n"
+	"                                 or the ballot proof to lay it over\n"
 	"  templates                      list the stencil templates and how many\n"
 	"                                 positions each holds\n"
 	"  version                        print the version\n"
@@ -82,6 +87,7 @@ typedef struct options {
 	const char *output, *profile;
 	int interline;
 	double size_pt;
+	double dpi;
 	bk_braille_layout layout;
 } options;
 
@@ -510,6 +516,60 @@ done:
 	return rc;
 }
 
+static int cmd_stencil(const options *o)
+{
+	const char *fmt = o->format ? o->format : "";
+	if (o->nballots != 1 || !o->output ||
+	    (strcmp(fmt, "swell-pdf") && strcmp(fmt, "svg") && strcmp(fmt, "png") &&
+	     strcmp(fmt, "proof-pdf")))
+		return usage_error(_("stencil needs one --ballot, -o FILE and --format "
+		                     "swell-pdf, svg, png or proof-pdf, for"), o->file);
+	bk_templates *tpl;
+	int rc = open_templates(o, &tpl);
+	if (rc)
+		return rc;
+	bk_diags *diags = bk_diags_create();
+	bk_election *e = NULL;
+	bk_script *s = NULL;
+	bk_braille *br = NULL;
+	bk_stencil *st = NULL;
+	rc = load(o, tpl, &e, diags);
+	if (rc)
+		goto done;
+	const char *lang = o->langs ? o->langs : bk_election_language(e, 0);
+	bk_status r = bk_script_create(&s, e, o->ballots[0], lang, tpl, diags);
+	if (r == BK_ERR_NOTFOUND) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (r == BK_OK)
+		r = bk_braille_open(&br, e, tpl, diags);
+	if (r == BK_OK)
+		r = bk_stencil_create(&st, e, s, br, tpl, NULL, diags);
+	if (r == BK_OK) {
+		if (!strcmp(fmt, "swell-pdf"))
+			r = bk_stencil_write_swell_pdf(st, o->output, diags);
+		else if (!strcmp(fmt, "svg"))
+			r = bk_stencil_write_svg(st, o->output, diags);
+		else if (!strcmp(fmt, "png"))
+			r = bk_stencil_write_png(st, o->dpi ? o->dpi : 150, o->output, diags);
+		else
+			r = bk_stencil_write_proof_pdf(st, o->output, diags);
+	}
+	rc = r == BK_OK ? 0 : r == BK_ERR_USAGE ? EXIT_USAGE
+	                     : r == BK_ERR_IO ? EXIT_CANTCREAT : EXIT_DATAERR;
+done:
+	if (rc)
+		print_diags(diags, stderr);
+	bk_stencil_free(st);
+	bk_braille_free(br);
+	bk_script_free(s);
+	bk_election_free(e);
+	bk_diags_free(diags);
+	bk_templates_free(tpl);
+	return rc;
+}
+
 static int cmd_templates(const options *o)
 {
 	bk_templates *tpl;
@@ -625,6 +685,16 @@ int main(int argc, char **argv)
 			o.layout.interpoint = 1;
 		} else if (!strcmp(a, "--interline")) {
 			o.interline = 1;
+		} else if (!strcmp(a, "--dpi")) {
+			char *end = NULL;
+			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : -1;
+			if (i + 1 >= argc || !end || *end || v < 30 || v > 1200) {
+				rc = usage_error(_("--dpi needs a resolution of 30–1200, not"),
+				                 i + 1 < argc ? argv[i + 1] : "nothing");
+				goto out;
+			}
+			o.dpi = v;
+			i++;
 		} else if (!strcmp(a, "--size")) {
 			char *end = NULL;
 			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : -1;
@@ -700,6 +770,9 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else if (!strcmp(cmd, "version")) {
 		printf("ballotkit %s\n", bk_version());
+	} else if (!strcmp(cmd, "stencil")) {
+		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
+		             : cmd_stencil(&o);
 	} else if (!strcmp(cmd, "list") || !strcmp(cmd, "leaflet")) {
 		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
 		             : cmd_list(&o, !strcmp(cmd, "leaflet"));

@@ -433,3 +433,118 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 	g_bytes_unref(bytes);
 	return st;
 }
+
+bk_status bk_decode_pdf_dots(const char *data, size_t size, const char *name,
+                             double dpi, size_t pageno, double **xy, size_t *n,
+                             bk_dot_measure *m, bk_diags *diags)
+{
+	if (!data || !xy || !n || dpi < 150 || dpi > 1200)
+		return BK_ERR_USAGE;
+	*xy = NULL;
+	*n = 0;
+	if (m)
+		memset(m, 0, sizeof *m);
+	GBytes *bytes = g_bytes_new(data, size);
+	GError *err = NULL;
+	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
+	if (!doc || pageno >= (size_t)poppler_document_get_n_pages(doc)) {
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "poppler cannot read page %zu of the PDF: %s",
+		             pageno + 1, err ? err->message : "no such page");
+		if (err)
+			g_error_free(err);
+		if (doc)
+			g_object_unref(doc);
+		g_bytes_unref(bytes);
+		return BK_ERR_INVALID;
+	}
+	PopplerPage *page = poppler_document_get_page(doc, (int)pageno);
+	double wpt, hpt;
+	poppler_page_get_size(page, &wpt, &hpt);
+	int w = (int)ceil(wpt / 72.0 * dpi), h = (int)ceil(hpt / 72.0 * dpi);
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	cairo_t *cr = cairo_create(img);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_scale(cr, dpi / 72.0, dpi / 72.0);
+	poppler_page_render(page, cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(img);
+	vec blobs = {0};
+	find_blobs(cairo_image_surface_get_data(img), w, h,
+	           cairo_image_surface_get_stride(img), 25.4 / dpi, &blobs);
+	cairo_surface_destroy(img);
+	g_object_unref(page);
+	g_object_unref(doc);
+	g_bytes_unref(bytes);
+	double *out = bk_xmalloc((2 * blobs.n + 1) * sizeof *out);
+	size_t k = 0, other = 0;
+	double dsum = 0, dmin = 1e9, dmax = 0;
+	for (size_t i = 0; i < blobs.n; i++) {
+		if (!blobs.v[i].dot) {
+			other++;
+			continue;
+		}
+		out[2 * k] = blobs.v[i].x;
+		out[2 * k + 1] = blobs.v[i].y;
+		dsum += blobs.v[i].d;
+		if (blobs.v[i].d < dmin) dmin = blobs.v[i].d;
+		if (blobs.v[i].d > dmax) dmax = blobs.v[i].d;
+		k++;
+	}
+	free(blobs.v);
+	if (m) {
+		m->dots = k;
+		m->other_black = other;
+		m->dot_diameter = k ? dsum / (double)k : 0;
+		m->dot_diameter_min = k ? dmin : 0;
+		m->dot_diameter_max = dmax;
+	}
+	*xy = out;
+	*n = k;
+	return BK_OK;
+}
+
+bk_status bk_decode_dots_line(const double *xy, size_t n, double dot_pitch,
+                              double cell_pitch, unsigned char **cells,
+                              size_t *ncells)
+{
+	if (!xy || !n || !cells || !ncells || dot_pitch <= 0 ||
+	    cell_pitch <= dot_pitch)
+		return BK_ERR_USAGE;
+	*cells = NULL;
+	*ncells = 0;
+	double x0 = xy[0], y0 = xy[1];
+	for (size_t i = 1; i < n; i++) {
+		if (xy[2 * i] < x0) x0 = xy[2 * i];
+		if (xy[2 * i + 1] < y0) y0 = xy[2 * i + 1];
+	}
+	size_t maxcell = 0;
+	size_t *ci = bk_xmalloc(n * sizeof *ci);
+	int *bit = bk_xmalloc(n * sizeof *bit);
+	for (size_t i = 0; i < n; i++) {
+		double u = xy[2 * i] - x0, v = xy[2 * i + 1] - y0;
+		double cl = floor((u + 0.5 * dot_pitch) / cell_pitch);
+		double col = round((u - cl * cell_pitch) / dot_pitch);
+		double row = round(v / dot_pitch);
+		if (col < 0 || col > 1 || row < 0 || row > 2 ||
+		    fabs(u - cl * cell_pitch - col * dot_pitch) > 0.4 ||
+		    fabs(v - row * dot_pitch) > 0.4) {
+			free(ci);
+			free(bit);
+			return BK_ERR_INVALID;
+		}
+		ci[i] = (size_t)cl;
+		bit[i] = 1 << ((int)col * 3 + (int)row);
+		if (ci[i] > maxcell)
+			maxcell = ci[i];
+	}
+	unsigned char *c = bk_xcalloc(maxcell + 2, 1);
+	for (size_t i = 0; i < n; i++)
+		c[ci[i]] |= (unsigned char)bit[i];
+	free(ci);
+	free(bit);
+	*cells = c;
+	*ncells = maxcell + 1;
+	return BK_OK;
+}

@@ -505,6 +505,11 @@ static const wkey print_keys[] = {
 	{"list_candidate", "number name nominator", true, NULL},
 	{"list_withdrawn", "number name nominator withdrawn", true, NULL},
 	{"list_against_all", "number name", true, NULL},
+	{"stencil_side", "side", true, NULL},
+	{"stencil_up", "", true, NULL},
+	{"stencil_assumed", "", true, NULL},
+	{"stencil_sheet", "sheet sheets", true, NULL},
+	{"stencil_calibration", "", true, NULL},
 	{NULL, NULL, false, NULL}};
 
 static const wkey speech_keys[] = {

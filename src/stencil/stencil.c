@@ -1,0 +1,779 @@
+/* Braille stencils: layout from the ballot script and the stencil
+ * template, and every output drawn from that one layout. Coordinates are
+ * millimetres from the top-left corner of the sheet, as in the templates.
+ * See docs/stencil.md. */
+#include "ballotkit/stencil.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include "definition/definition-private.h"
+#include "diag/diag-private.h"
+#include "render/render-private.h"
+#include "templates/templates-private.h"
+#include "util/util.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+#define MM_TO_PT (72.0 / 25.4)
+
+/* Floors below which no option may go (docs/stencil.md). */
+static const double WINDOW_GAP_FLOOR = 3.0, EDGE_GAP_FLOOR = 5.0;
+static const double BRIDGE = 1.0;       /* material kept between windows */
+static const double NUMBER_SIZE = 6.0;  /* large print number, mm */
+static const double LABEL_SIZE = 2.8;   /* poll workers' labels, mm */
+static const double BLUE[3] = {0.0, 0.35, 0.85}; /* does not swell */
+
+typedef struct rect {
+	double x, y, w, h;
+} rect;
+
+typedef struct window {
+	rect win, box;
+	unsigned number;
+} window;
+
+typedef struct bblock { /* one line of braille cells */
+	double x, y;        /* top-left of the first cell's dot 1 area */
+	unsigned char *cells;
+	size_t n;
+} bblock;
+
+typedef struct ptext { /* print */
+	double x, y, size;  /* anchor: right edge (numbers) or left (labels), top */
+	bool right, bold, label;
+	char *text;
+} ptext;
+
+typedef struct sheet {
+	window *win;
+	size_t nwin;
+	bblock *br;
+	size_t nbr;
+	ptext *txt;
+	size_t ntxt;
+	char *labels[3];   /* poll workers' labels, stacked up from the bottom */
+	size_t nlabels;
+	bool label_bold[3];
+} sheet;
+
+struct bk_stencil {
+	const bk_templates *tpl;
+	const bk_braille_profile *p;
+	const bk_stencil_tpl *t;
+	bk_stencil_options opt;
+	double w, h;
+	sheet *sheets;
+	size_t nsheets;
+	char *title, *date;
+	double labels_w;     /* labels wrap to the room left of the numbers */
+	double bar_x, bar_y; /* calibration bar: 100 mm down from here */
+	bblock ref;          /* the reference cell beside the bar */
+};
+
+static double cell_w(const bk_braille_profile *p, size_t n)
+{
+	return n ? (double)(n - 1) * p->cell_pitch + p->dot_pitch + p->dot_diameter : 0;
+}
+
+static double cell_h(const bk_braille_profile *p)
+{
+	return 2 * p->dot_pitch + p->dot_diameter;
+}
+
+static rect block_rect(const bk_stencil *s, const bblock *b)
+{
+	rect r = {b->x, b->y, cell_w(s->p, b->n), cell_h(s->p)};
+	return r;
+}
+
+static double rect_gap(rect a, rect b)
+{
+	double dx = fmax(0, fmax(b.x - (a.x + a.w), a.x - (b.x + b.w)));
+	double dy = fmax(0, fmax(b.y - (a.y + a.h), a.y - (b.y + b.h)));
+	return sqrt(dx * dx + dy * dy);
+}
+
+/* Distance from a rectangle inside the sheet to the die line: the sheet's
+ * edges and the corner cut. */
+static double edge_gap(const bk_stencil *s, rect r)
+{
+	double d = fmin(fmin(r.x, r.y), fmin(s->w - (r.x + r.w), s->h - (r.y + r.h)));
+	double c = s->t->corner_size;
+	if (c > 0) {
+		/* the cut is the line through (c,0) and (0,c) in the corner's
+		 * own frame; the rectangle's nearest corner to it */
+		const char *k = s->t->corner;
+		double cx = strstr(k, "right") ? s->w : 0, cy = strstr(k, "bottom") ? s->h : 0;
+		double xs[2] = {r.x, r.x + r.w}, ys[2] = {r.y, r.y + r.h};
+		for (int i = 0; i < 2; i++)
+			for (int j = 0; j < 2; j++) {
+				double u = fabs(xs[i] - cx), v = fabs(ys[j] - cy);
+				double dd = (u + v - c) / sqrt(2.0);
+				if (dd < d)
+					d = dd;
+			}
+	}
+	return d;
+}
+
+static void add_text(sheet *sh, double x, double y, double size, bool right,
+                     bool bold, bool label, const char *text)
+{
+	sh->txt = bk_xrealloc(sh->txt, (sh->ntxt + 1) * sizeof *sh->txt);
+	ptext *t = &sh->txt[sh->ntxt++];
+	t->x = x;
+	t->y = y;
+	t->size = size;
+	t->right = right;
+	t->bold = bold;
+	t->label = label;
+	t->text = bk_xstrdup(text);
+}
+
+static void add_block(sheet *sh, double x, double y, unsigned char *cells,
+                      size_t n)
+{
+	sh->br = bk_xrealloc(sh->br, (sh->nbr + 1) * sizeof *sh->br);
+	sh->br[sh->nbr].x = x;
+	sh->br[sh->nbr].y = y;
+	sh->br[sh->nbr].cells = cells;
+	sh->br[sh->nbr].n = n;
+	sh->nbr++;
+}
+
+/* Greedy wrap of the title's cells into lines of at most max cells: at a
+ * blank, or after a comma ⠂ (the tables drop the space after a comma). */
+static bk_status wrap_title(sheet *sh, const unsigned char *c, size_t n,
+                            size_t max, double x, double y,
+                            const bk_braille_profile *p, size_t *lines)
+{
+	size_t start = 0;
+	*lines = 0;
+	while (start < n) {
+		size_t end = n;
+		if (n - start > max) {
+			end = 0;
+			for (size_t i = start + 1; i <= start + max && i < n; i++)
+				if (c[i] == 0 || c[i - 1] == 0x02)
+					end = i;
+			if (!end)
+				return BK_ERR_INVALID; /* a word longer than a line */
+		}
+		unsigned char *cells = bk_xmalloc(end - start + 1);
+		memcpy(cells, c + start, end - start);
+		add_block(sh, x, y + (double)*lines * p->line_pitch, cells, end - start);
+		(*lines)++;
+		start = end;
+		while (start < n && c[start] == 0)
+			start++;
+	}
+	return BK_OK;
+}
+
+bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
+                            const bk_script *script, bk_braille *br,
+                            const bk_templates *tpl,
+                            const bk_stencil_options *opt, bk_diags *diags)
+{
+	static const bk_stencil_options def = BK_STENCIL_OPTIONS_INIT;
+	if (!out || !e || !script || !br || !tpl)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	if (!opt)
+		opt = &def;
+	if (opt->version != BK_STENCIL_OPTIONS_VERSION || opt->clearance < 0 ||
+	    opt->clearance > 3 || opt->corner_radius < 0 || opt->corner_radius > 3 ||
+	    opt->window_gap < WINDOW_GAP_FLOOR || opt->edge_gap < EDGE_GAP_FLOOR) {
+		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
+		             "stencil options: clearance and corner radius 0–3 mm, "
+		             "braille at least %g mm from windows and %g mm from "
+		             "the edge", WINDOW_GAP_FLOOR, EDGE_GAP_FLOOR);
+		return BK_ERR_USAGE;
+	}
+	size_t bi = bk_election_ballot_find(e, bk_script_ballot_id(script));
+	if (bi == (size_t)-1)
+		return BK_ERR_NOTFOUND;
+	const bk_ballot *b = &e->ballots[bi];
+	int lang = bk_lang_index(bk_script_language(script));
+	bk_stencil *s = bk_xcalloc(1, sizeof *s);
+	s->tpl = tpl;
+	s->t = b->tpl;
+	s->p = bk_templates_profile_find(tpl, e->braille_profile);
+	s->opt = *opt;
+	s->w = s->t->paper_w;
+	s->h = s->t->paper_h;
+	s->title = bk_xstrdup(bk_script_title(script));
+	s->date = bk_xstrdup(e->date ? e->date : "");
+	size_t npos = bk_script_position_count(script);
+	s->nsheets = (npos + s->t->per_sheet - 1) / s->t->per_sheet;
+	s->sheets = bk_xcalloc(s->nsheets, sizeof *s->sheets);
+	const bk_braille_profile *p = s->p;
+	bk_status st = BK_OK;
+
+	/* the clearance around each box, reduced where boxes stand so close
+	 * that windows would leave less than BRIDGE of material between them */
+	double min_gap = 1e9;
+	size_t used = npos < s->t->per_sheet ? npos : s->t->per_sheet;
+	for (size_t a = 0; a < used; a++)
+		for (size_t c = a + 1; c < used; c++) {
+			rect ra, rc;
+			bk_stencil_box(s->t, b->has_over ? &b->over : NULL, a, &ra.x,
+			               &ra.y, &ra.w, &ra.h);
+			bk_stencil_box(s->t, b->has_over ? &b->over : NULL, c, &rc.x,
+			               &rc.y, &rc.w, &rc.h);
+			double g = rect_gap(ra, rc);
+			if (g < min_gap)
+				min_gap = g;
+		}
+	double clearance = opt->clearance;
+	if (used > 1 && (min_gap - BRIDGE) / 2 < clearance)
+		clearance = (min_gap - BRIDGE) / 2;
+	if (clearance < 0) {
+		bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+		             "the marking boxes of template %s stand %.1f mm apart; "
+		             "windows need at least %.1f mm of material between "
+		             "them", s->t->id, min_gap, BRIDGE);
+		bk_stencil_free(s);
+		return BK_ERR_INVALID;
+	}
+	s->opt.clearance = clearance;
+	if (s->opt.corner_radius > clearance + 0.5)
+		s->opt.corner_radius = clearance + 0.5;
+
+	/* windows, braille numbers and print numbers */
+	double numbers_left = s->w;
+	for (size_t i = 0; i < npos && st == BK_OK; i++) {
+		sheet *sh = &s->sheets[bk_script_position_sheet(script, i)];
+		size_t k = bk_script_position_box(script, i);
+		window wd;
+		bk_stencil_box(s->t, b->has_over ? &b->over : NULL, k, &wd.box.x,
+		               &wd.box.y, &wd.box.w, &wd.box.h);
+		wd.win.x = wd.box.x - clearance;
+		wd.win.y = wd.box.y - clearance;
+		wd.win.w = wd.box.w + 2 * clearance;
+		wd.win.h = wd.box.h + 2 * clearance;
+		wd.number = bk_script_position_number(script, i);
+		sh->win = bk_xrealloc(sh->win, (sh->nwin + 1) * sizeof *sh->win);
+		sh->win[sh->nwin++] = wd;
+
+		char num[16];
+		snprintf(num, sizeof num, "%u", wd.number);
+		unsigned char *cells = NULL;
+		size_t n = 0;
+		st = bk_braille_translate(br, bk_script_language(script), num,
+		                          bk_script_position_source(script, i),
+		                          &cells, &n, diags);
+		if (st != BK_OK)
+			break;
+		double bw = cell_w(p, n);
+		double bx = wd.win.x - opt->window_gap - bw;
+		double by = wd.win.y + wd.win.h / 2 - cell_h(p) / 2;
+		add_block(sh, bx, by, cells, n);
+		double tx = bx - 2.0;
+		add_text(sh, tx, wd.win.y + wd.win.h / 2 - NUMBER_SIZE / 2,
+		         NUMBER_SIZE, true, true, false, num);
+		/* room for up to 3 digits of print at 0.62 em each */
+		double left = tx - 3 * 0.62 * NUMBER_SIZE;
+		if (left < numbers_left)
+			numbers_left = left;
+	}
+
+	/* braille title (the stencil title language), top left, wrapped to
+	 * the room left of the numbers */
+	int tl = e->stencil_title_lang;
+	double tx = opt->edge_gap, ty = opt->edge_gap;
+	if (!strcmp(s->t->corner, "top-left"))
+		tx += s->t->corner_size;
+	size_t max_cells = 0;
+	double room = numbers_left - opt->window_gap - tx;
+	if (room >= cell_w(p, 1))
+		max_cells = (size_t)floor((room - p->dot_pitch - p->dot_diameter) /
+		                          p->cell_pitch) + 1;
+	for (size_t sh = 0; st == BK_OK && sh < s->nsheets; sh++) {
+		bk_buf title = {0};
+		bk_buf_add(&title, bk_script_braille_title(script));
+		if (s->nsheets > 1)
+			bk_buf_printf(&title, " %zu/%zu", sh + 1, s->nsheets);
+		unsigned char *cells = NULL;
+		size_t n = 0, lines = 0;
+		st = bk_braille_translate(br, bk_lang_codes[tl], bk_buf_str(&title),
+		                          "the stencil's braille title", &cells, &n,
+		                          diags);
+		if (st == BK_OK && (max_cells < 4 ||
+		                    wrap_title(&s->sheets[sh], cells, n, max_cells,
+		                               tx, ty, p, &lines) != BK_OK)) {
+			bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+			             "the braille title \"%s\" does not fit the %.0f mm "
+			             "left of the numbers on template %s",
+			             bk_buf_str(&title), room, s->t->id);
+			st = BK_ERR_INVALID;
+		}
+		bk_free(cells);
+		bk_buf_free(&title);
+	}
+
+	/* labels for poll workers, bottom left, in the script's language */
+	for (size_t sh = 0; st == BK_OK && sh < s->nsheets; sh++) {
+		sheet *x = &s->sheets[sh];
+		bk_buf l1 = {0}, l2 = {0};
+		char side[24], a[24], bsh[24];
+		snprintf(side, sizeof side, "%d", s->t->face);
+		snprintf(a, sizeof a, "%zu", sh + 1);
+		snprintf(bsh, sizeof bsh, "%zu", s->nsheets);
+		const char *dist = bk_script_district(script);
+		const char *side_w = bk_wording_get(tpl, lang, "print", "stencil_side");
+		const char *up = bk_wording_get(tpl, lang, "print", "stencil_up");
+		bk_buf_printf(&l1, "%s · %s · ", bk_script_ballot_id(script), dist);
+		for (const char *q = side_w; *q; q++) {
+			if (!strncmp(q, "{side}", 6)) {
+				bk_buf_add(&l1, side);
+				q += 5;
+			} else {
+				bk_buf_addc(&l1, *q);
+			}
+		}
+		bk_buf_printf(&l1, " · %s ↑", up);
+		const char *sheet_w = bk_wording_get(tpl, lang, "print", "stencil_sheet");
+		for (const char *q = sheet_w; *q; q++) {
+			if (!strncmp(q, "{sheets}", 8)) {
+				bk_buf_add(&l2, bsh);
+				q += 7;
+			} else if (!strncmp(q, "{sheet}", 7)) {
+				bk_buf_add(&l2, a);
+				q += 6;
+			} else {
+				bk_buf_addc(&l2, *q);
+			}
+		}
+		x->labels[x->nlabels] = bk_xstrdup(bk_buf_str(&l1));
+		x->label_bold[x->nlabels++] = false;
+		x->labels[x->nlabels] = bk_xstrdup(bk_buf_str(&l2));
+		x->label_bold[x->nlabels++] = false;
+		if (strcmp(s->t->source, "measured")) {
+			x->labels[x->nlabels] = bk_xstrdup(
+				bk_wording_get(tpl, lang, "print", "stencil_assumed"));
+			x->label_bold[x->nlabels++] = true;
+		}
+		bk_buf_free(&l1);
+		bk_buf_free(&l2);
+	}
+
+	s->labels_w = numbers_left - 2.0 - 4.0;
+
+	/* calibration: a 100 mm bar down the left edge and one full cell */
+	s->bar_x = 2.0;
+	s->bar_y = (s->h - 100.0) / 2;
+	s->ref.x = opt->edge_gap + (!strcmp(s->t->corner, "bottom-left") ? s->t->corner_size : 0);
+	s->ref.y = s->bar_y + 100.0 - cell_h(p);
+	s->ref.cells = bk_xmalloc(1);
+	s->ref.cells[0] = 0x3F;
+	s->ref.n = 1;
+
+	/* the clearance rules, checked on the result */
+	for (size_t sh = 0; st == BK_OK && sh < s->nsheets; sh++) {
+		sheet *x = &s->sheets[sh];
+		for (size_t k = 0; st == BK_OK && k <= x->nbr; k++) {
+			const bblock *bb = k < x->nbr ? &x->br[k] : &s->ref;
+			rect r = block_rect(s, bb);
+			double eg = edge_gap(s, r);
+			if (eg < opt->edge_gap - 1e-9) {
+				bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+				             "braille at %.1f, %.1f mm is %.1f mm from the "
+				             "sheet's edge on template %s; at least %.1f mm "
+				             "is needed", r.x, r.y, eg, s->t->id,
+				             opt->edge_gap);
+				st = BK_ERR_INVALID;
+			}
+			for (size_t w = 0; st == BK_OK && w < x->nwin; w++) {
+				double g = rect_gap(r, x->win[w].win);
+				if (g < opt->window_gap - 1e-9) {
+					bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0,
+					             0, "", "braille at %.1f, %.1f mm is %.1f "
+					             "mm from the window of number %u on "
+					             "template %s; at least %.1f mm is needed",
+					             r.x, r.y, g, x->win[w].number, s->t->id,
+					             opt->window_gap);
+					st = BK_ERR_INVALID;
+				}
+			}
+			for (size_t o = k + 1; st == BK_OK && k < x->nbr && o < x->nbr; o++)
+				if (rect_gap(r, block_rect(s, &x->br[o])) < p->cell_pitch -
+				                                            p->dot_pitch -
+				                                            p->dot_diameter -
+				                                            1e-9 &&
+				    fabs(x->br[o].y - bb->y) > 1e-9) {
+					bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0,
+					             0, "", "two braille lines touch on "
+					             "template %s", s->t->id);
+					st = BK_ERR_INVALID;
+				}
+		}
+	}
+	if (st != BK_OK) {
+		bk_stencil_free(s);
+		return st == BK_ERR_INVALID ? BK_ERR_INVALID : st;
+	}
+	*out = s;
+	return BK_OK;
+}
+
+void bk_stencil_free(bk_stencil *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nsheets; i++) {
+		sheet *x = &s->sheets[i];
+		for (size_t k = 0; k < x->nbr; k++)
+			free(x->br[k].cells);
+		for (size_t k = 0; k < x->ntxt; k++)
+			free(x->txt[k].text);
+		for (size_t k = 0; k < x->nlabels; k++)
+			free(x->labels[k]);
+		free(x->br);
+		free(x->txt);
+		free(x->win);
+	}
+	free(s->sheets);
+	free(s->ref.cells);
+	free(s->title);
+	free(s->date);
+	free(s);
+}
+
+size_t bk_stencil_sheet_count(const bk_stencil *s) { return s->nsheets; }
+double bk_stencil_width(const bk_stencil *s) { return s->w; }
+double bk_stencil_height(const bk_stencil *s) { return s->h; }
+
+size_t bk_stencil_window_count(const bk_stencil *s, size_t sh)
+{
+	return sh < s->nsheets ? s->sheets[sh].nwin : 0;
+}
+
+unsigned bk_stencil_window(const bk_stencil *s, size_t sh, size_t i,
+                           double *x, double *y, double *w, double *h)
+{
+	if (sh >= s->nsheets || i >= s->sheets[sh].nwin)
+		return 0;
+	const window *wd = &s->sheets[sh].win[i];
+	if (x) *x = wd->win.x;
+	if (y) *y = wd->win.y;
+	if (w) *w = wd->win.w;
+	if (h) *h = wd->win.h;
+	return wd->number;
+}
+
+/* ---- drawing ---- */
+
+enum mode { SWELL, PNG, SVG, PROOF };
+
+/* The die line: the sheet with its corner cut, as one closed path. */
+static void outline_path(cairo_t *cr, const bk_stencil *s)
+{
+	double c = s->t->corner_size, w = s->w, h = s->h;
+	const char *k = s->t->corner;
+	bool tl = !strcmp(k, "top-left"), tr = !strcmp(k, "top-right");
+	bool bl = !strcmp(k, "bottom-left"), brc = !strcmp(k, "bottom-right");
+	cairo_new_sub_path(cr);
+	cairo_move_to(cr, tl ? c : 0, 0);
+	if (tr) {
+		cairo_line_to(cr, w - c, 0);
+		cairo_line_to(cr, w, c);
+	} else {
+		cairo_line_to(cr, w, 0);
+	}
+	if (brc) {
+		cairo_line_to(cr, w, h - c);
+		cairo_line_to(cr, w - c, h);
+	} else {
+		cairo_line_to(cr, w, h);
+	}
+	if (bl) {
+		cairo_line_to(cr, c, h);
+		cairo_line_to(cr, 0, h - c);
+	} else {
+		cairo_line_to(cr, 0, h);
+	}
+	if (tl)
+		cairo_line_to(cr, 0, c);
+	cairo_close_path(cr);
+}
+
+static void window_path(cairo_t *cr, rect r, double radius)
+{
+	double x = r.x, y = r.y, w = r.w, h = r.h, q = radius;
+	cairo_new_sub_path(cr);
+	if (q <= 0) {
+		cairo_rectangle(cr, x, y, w, h);
+		return;
+	}
+	cairo_arc(cr, x + w - q, y + q, q, -M_PI / 2, 0);
+	cairo_arc(cr, x + w - q, y + h - q, q, 0, M_PI / 2);
+	cairo_arc(cr, x + q, y + h - q, q, M_PI / 2, M_PI);
+	cairo_arc(cr, x + q, y + q, q, M_PI, 3 * M_PI / 2);
+	cairo_close_path(cr);
+}
+
+static void dots_path(cairo_t *cr, const bk_stencil *s, const bblock *b)
+{
+	const bk_braille_profile *p = s->p;
+	double r = p->dot_diameter / 2;
+	for (size_t k = 0; k < b->n; k++)
+		for (int d = 0; d < 6; d++) {
+			if (!(b->cells[k] & (1 << d)))
+				continue;
+			double x = b->x + r + (double)k * p->cell_pitch + (d < 3 ? 0 : p->dot_pitch);
+			double y = b->y + r + (double)(d % 3) * p->dot_pitch;
+			cairo_new_sub_path(cr);
+			cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+			cairo_close_path(cr);
+		}
+}
+
+static void draw_text(cairo_t *cr, PangoContext *pc, const ptext *t)
+{
+	PangoLayout *lay = pango_layout_new(pc);
+	PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans");
+	pango_font_description_set_absolute_size(fd, t->size * PANGO_SCALE);
+	if (t->bold)
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+	pango_layout_set_font_description(lay, fd);
+	pango_layout_set_text(lay, t->text, -1);
+	int w, h;
+	pango_layout_get_size(lay, &w, &h);
+	double x = t->right ? t->x - (double)w / PANGO_SCALE : t->x;
+	/* vertically: the layout's box is about 1.16 em; centre the em */
+	cairo_move_to(cr, x, t->y - 0.08 * t->size);
+	pango_cairo_show_layout(cr, lay);
+	pango_font_description_free(fd);
+	g_object_unref(lay);
+}
+
+static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
+                       const sheet *sh, enum mode m)
+{
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+	if (m == PNG) {
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_paint(cr);
+	}
+	if (m == PROOF) {
+		/* the paper ballot's face: outline and boxes in black */
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_set_line_width(cr, 0.3);
+		cairo_new_path(cr);
+		outline_path(cr, s);
+		cairo_stroke(cr);
+		for (size_t i = 0; i < sh->nwin; i++) {
+			cairo_new_path(cr);
+			cairo_rectangle(cr, sh->win[i].box.x, sh->win[i].box.y,
+			                sh->win[i].box.w, sh->win[i].box.h);
+			cairo_set_line_width(cr, 0.4);
+			cairo_stroke(cr);
+		}
+		return;
+	}
+	/* cut: outline, corner cut, windows (red for the laser, blue guides
+	 * on swell paper and in the preview) */
+	if (m == SVG)
+		cairo_set_source_rgb(cr, 1, 0, 0);
+	else
+		cairo_set_source_rgb(cr, BLUE[0], BLUE[1], BLUE[2]);
+	cairo_set_line_width(cr, m == SVG ? 0.01 : 0.3);
+	cairo_new_path(cr);
+	outline_path(cr, s);
+	cairo_stroke(cr);
+	for (size_t i = 0; i < sh->nwin; i++) {
+		cairo_new_path(cr);
+		window_path(cr, sh->win[i].win, s->opt.corner_radius);
+		cairo_stroke(cr);
+	}
+	if (m == SVG) {
+		/* score: where each braille label goes (a laser cannot raise
+		 * dots; docs/stencil.md) */
+		cairo_set_source_rgb(cr, 0, 0, 1);
+		for (size_t i = 0; i < sh->nbr; i++) {
+			rect r = block_rect(s, &sh->br[i]);
+			cairo_new_path(cr);
+			cairo_rectangle(cr, r.x - 0.5, r.y - 0.5, r.w + 1, r.h + 1);
+			cairo_stroke(cr);
+		}
+	} else {
+		/* alignment crosses at the box centres, calibration bar */
+		cairo_set_line_width(cr, 0.2);
+		for (size_t i = 0; i < sh->nwin; i++) {
+			double cx = sh->win[i].box.x + sh->win[i].box.w / 2;
+			double cy = sh->win[i].box.y + sh->win[i].box.h / 2;
+			cairo_new_path(cr);
+			cairo_move_to(cr, cx - 1.5, cy);
+			cairo_line_to(cr, cx + 1.5, cy);
+			cairo_move_to(cr, cx, cy - 1.5);
+			cairo_line_to(cr, cx, cy + 1.5);
+			cairo_stroke(cr);
+		}
+		cairo_new_path(cr);
+		cairo_move_to(cr, s->bar_x, s->bar_y);
+		cairo_line_to(cr, s->bar_x, s->bar_y + 100);
+		for (int k = 0; k <= 10; k++) {
+			cairo_move_to(cr, s->bar_x, s->bar_y + 10 * k);
+			cairo_line_to(cr, s->bar_x + (k % 5 ? 1.0 : 2.0), s->bar_y + 10 * k);
+		}
+		cairo_stroke(cr);
+		/* braille dots in black: they swell */
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_new_path(cr);
+		for (size_t i = 0; i < sh->nbr; i++)
+			dots_path(cr, s, &sh->br[i]);
+		dots_path(cr, s, &s->ref);
+		cairo_fill(cr);
+	}
+	/* print: numbers black (engraved on the laser, raised on swell) */
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	for (size_t i = 0; pc && i < sh->ntxt; i++)
+		draw_text(cr, pc, &sh->txt[i]);
+	/* labels: blue on swell paper (flat), engraved on the laser; wrapped
+	 * to the room left of the numbers, stacked up from the bottom */
+	if (m != SVG)
+		cairo_set_source_rgb(cr, BLUE[0], BLUE[1], BLUE[2]);
+	double y = s->h - 3.0;
+	for (size_t i = 0; pc && i < sh->nlabels; i++) {
+		PangoLayout *lay = pango_layout_new(pc);
+		PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans");
+		pango_font_description_set_absolute_size(fd, LABEL_SIZE * PANGO_SCALE);
+		if (sh->label_bold[i])
+			pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+		pango_layout_set_font_description(lay, fd);
+		pango_layout_set_width(lay, (int)(s->labels_w * PANGO_SCALE));
+		pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
+		pango_layout_set_text(lay, sh->labels[i], -1);
+		int w, h;
+		pango_layout_get_size(lay, &w, &h);
+		y -= (double)h / PANGO_SCALE;
+		cairo_move_to(cr, 4.0, y);
+		pango_cairo_show_layout(cr, lay);
+		pango_font_description_free(fd);
+		g_object_unref(lay);
+	}
+}
+
+/* Draws the stencil to path: every sheet as a page of a PDF, or the
+ * first sheet as SVG or PNG (docs/stencil.md). */
+static bk_status render(const bk_stencil *s, enum mode m, double dpi,
+                        const char *path, bk_diags *diags)
+{
+	PangoFontMap *fm = NULL;
+	if (m != PROOF && !(fm = bk_render_font_map(s->tpl, diags)))
+		return BK_ERR_IO;
+	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	bk_status st = BK_OK;
+	bk_atomic out;
+	if (bk_atomic_open(&out, path)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+		st = BK_ERR_IO;
+		goto done;
+	}
+	cairo_surface_t *surf;
+	double scale;
+	size_t sheets = s->nsheets;
+	if (m == PNG) {
+		surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+		                                  (int)ceil(s->w / 25.4 * dpi),
+		                                  (int)ceil(s->h / 25.4 * dpi));
+		scale = dpi / 25.4;
+		sheets = 1;
+	} else if (m == SVG) {
+		surf = cairo_svg_surface_create_for_stream(bk_render_write_file,
+		                                           out.f, s->w, s->h);
+		cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_MM);
+		scale = 1.0;
+		sheets = 1;
+	} else {
+		surf = cairo_pdf_surface_create_for_stream(bk_render_write_file, out.f,
+		                                           s->w * MM_TO_PT,
+		                                           s->h * MM_TO_PT);
+		char date[32];
+		bk_render_pdf_date(s->date, date);
+		if (*date)
+			cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE,
+			                               date);
+		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, s->title);
+		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
+		                               "ballotkit");
+		scale = MM_TO_PT;
+	}
+	cairo_t *cr = cairo_create(surf);
+	for (size_t k = 0; k < sheets; k++) {
+		cairo_save(cr);
+		cairo_scale(cr, scale, scale);
+		cairo_set_tolerance(cr, 0.01);
+		PangoContext *pc = fm ? pango_font_map_create_context(fm) : NULL;
+		if (pc)
+			pango_cairo_update_context(cr, pc);
+		draw_sheet(cr, pc, s, &s->sheets[k], m);
+		if (pc)
+			g_object_unref(pc);
+		cairo_restore(cr);
+		if (m == SWELL || m == PROOF)
+			cairo_show_page(cr);
+	}
+	cairo_destroy(cr);
+	if (m == PNG)
+		st = cairo_surface_write_to_png_stream(surf, bk_render_write_file, out.f) ==
+		             CAIRO_STATUS_SUCCESS ? BK_OK : BK_ERR_IO;
+	cairo_surface_finish(surf);
+	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
+		st = BK_ERR_IO;
+	cairo_surface_destroy(surf);
+	if (st == BK_OK && bk_atomic_commit(&out) == 0) {
+		st = BK_OK;
+	} else {
+		if (st == BK_OK) {
+			st = BK_ERR_IO; /* the commit failed */
+		} else {
+			bk_atomic_abort(&out);
+		}
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write the stencil: %s", strerror(errno));
+	}
+done:
+	if (c_locale) {
+		uselocale(old);
+		freelocale(c_locale);
+	}
+	if (fm)
+		g_object_unref(fm);
+	return st;
+}
+
+bk_status bk_stencil_write_swell_pdf(const bk_stencil *s, const char *path,
+                                     bk_diags *diags)
+{
+	return s && path ? render(s, SWELL, 0, path, diags) : BK_ERR_USAGE;
+}
+
+bk_status bk_stencil_write_svg(const bk_stencil *s, const char *path,
+                               bk_diags *diags)
+{
+	return s && path ? render(s, SVG, 0, path, diags) : BK_ERR_USAGE;
+}
+
+bk_status bk_stencil_write_png(const bk_stencil *s, double dpi,
+                               const char *path, bk_diags *diags)
+{
+	if (!s || !path || dpi < 30 || dpi > 1200)
+		return BK_ERR_USAGE;
+	return render(s, PNG, dpi, path, diags);
+}
+
+bk_status bk_stencil_write_proof_pdf(const bk_stencil *s, const char *path,
+                                     bk_diags *diags)
+{
+	return s && path ? render(s, PROOF, 0, path, diags) : BK_ERR_USAGE;
+}

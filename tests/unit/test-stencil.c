@@ -1,0 +1,213 @@
+/* Stencils: the braille beside each window, read back from the swell PDF
+ * with the library's dot decoder, is that window's number (the cells of
+ * the number sign and digits written here by hand); no dot within 3 mm of
+ * any window or 8 mm of the edge; dots of the profile's size; a ballot
+ * longer than its template continues on a second sheet with the numbering
+ * unbroken; a layout that cannot keep the clearances is refused. */
+#include <ballotkit.h>
+
+#include <math.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+
+static const unsigned char digit[10] = {0x1A, 0x01, 0x03, 0x09, 0x19,
+                                        0x11, 0x0B, 0x1B, 0x13, 0x0A};
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long len = ftell(f);
+	rewind(f);
+	char *buf = malloc((size_t)len + 1);
+	*n = fread(buf, 1, (size_t)len, f);
+	fclose(f);
+	return buf;
+}
+
+static bk_templates *tpl;
+static bk_braille *br;
+
+/* Checks every sheet of a stencil's swell PDF. */
+static void check_swell(bk_stencil *st, const char *what, double dot_d,
+                        double dot_pitch, double cell_pitch)
+{
+	char path[] = "/tmp/bk-stencil-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd >= 0)
+		close(fd);
+	TAP_OK(bk_stencil_write_swell_pdf(st, path, NULL) == BK_OK, "%s: swell PDF written", what);
+	size_t size;
+	char *pdf = slurp(path, &size);
+	for (size_t sh = 0; pdf && sh < bk_stencil_sheet_count(st); sh++) {
+		double *xy = NULL;
+		size_t n = 0;
+		bk_dot_measure m;
+		bk_status s = bk_decode_pdf_dots(pdf, size, path, 400, sh, &xy, &n, &m, NULL);
+		TAP_OK(s == BK_OK && n > 0, "%s sheet %zu: %zu dots found", what, sh + 1, n);
+		TAP_OK(fabs(m.dot_diameter - dot_d) < 0.05 && m.dot_diameter_max - m.dot_diameter_min < 0.05,
+		       "%s sheet %zu: dots %.3f mm across (profile %.2f)", what, sh + 1,
+		       m.dot_diameter, dot_d);
+		TAP_OK(m.other_black > 0, "%s sheet %zu: the print numbers are black too", what, sh + 1);
+		int numbers_ok = 1, clear_ok = 1;
+		double worst = 1e9;
+		for (size_t w = 0; w < bk_stencil_window_count(st, sh); w++) {
+			double x, y, ww, wh;
+			unsigned num = bk_stencil_window(st, sh, w, &x, &y, &ww, &wh);
+			/* the dots left of this window, level with it */
+			double *mine = malloc(2 * n * sizeof *mine);
+			size_t k = 0;
+			for (size_t i = 0; i < n; i++)
+				if (xy[2 * i] < x && xy[2 * i] > x - 30 &&
+				    fabs(xy[2 * i + 1] - (y + wh / 2)) < 4.0) {
+					mine[2 * k] = xy[2 * i];
+					mine[2 * k + 1] = xy[2 * i + 1];
+					k++;
+				}
+			unsigned char *cells = NULL;
+			size_t nc = 0;
+			unsigned char want[8];
+			char digits[8];
+			int nd = snprintf(digits, sizeof digits, "%u", num);
+			want[0] = 0x3C;
+			for (int i = 0; i < nd; i++)
+				want[1 + i] = digit[digits[i] - '0'];
+			if (!k || bk_decode_dots_line(mine, k, dot_pitch, cell_pitch, &cells, &nc) != BK_OK ||
+			    nc != (size_t)nd + 1 || memcmp(cells, want, nc)) {
+				numbers_ok = 0;
+				printf("# %s: window %u reads %zu cells\n", what, num, nc);
+			}
+			bk_free(cells);
+			free(mine);
+		}
+		/* every dot's edge at least 3 mm from every window, 8 from edges */
+		for (size_t i = 0; i < n; i++) {
+			double px = xy[2 * i], py = xy[2 * i + 1], r = dot_d / 2;
+			for (size_t sh2 = sh; sh2 == sh; sh2++)
+				for (size_t w = 0; w < bk_stencil_window_count(st, sh); w++) {
+					double x, y, ww, wh;
+					bk_stencil_window(st, sh, w, &x, &y, &ww, &wh);
+					double dx = fmax(0, fmax(x - px, px - (x + ww)));
+					double dy = fmax(0, fmax(y - py, py - (y + wh)));
+					double g = sqrt(dx * dx + dy * dy) - r;
+					if (g < worst)
+						worst = g;
+				}
+			double e = fmin(fmin(px, py), fmin(bk_stencil_width(st) - px,
+			                                   bk_stencil_height(st) - py)) - r;
+			if (e < 8.0 - 0.1)
+				clear_ok = 0;
+		}
+		TAP_OK(numbers_ok, "%s sheet %zu: the braille beside every window reads its number",
+		       what, sh + 1);
+		TAP_OK(worst >= 3.0 - 0.1, "%s sheet %zu: no dot within 3 mm of a window (closest %.2f)",
+		       what, sh + 1, worst);
+		TAP_OK(clear_ok, "%s sheet %zu: no dot within 8 mm of the edge", what, sh + 1);
+		bk_free(xy);
+	}
+	free(pdf);
+	remove(path);
+}
+
+/* A single-mandate ballot of n candidates on the given template. */
+static char *definition(int n, const char *tmpl)
+{
+	size_t cap = 4096 + (size_t)n * 300;
+	char *s = malloc(cap);
+	size_t len = (size_t)snprintf(s, cap,
+		"{\"format\": \"ballotkit/1\", \"election\": {\"id\": \"e\", \"date\": \"2023-03-19\","
+		" \"name\": {\"kk\": \"С\", \"ru\": \"В\"}, \"languages\": [\"kk\", \"ru\"]},"
+		" \"districts\": [{\"id\": \"d\", \"kind\": \"mazhilis\", \"number\": 9,"
+		" \"name\": {\"kk\": \"Округ\", \"ru\": \"Округ\"}}], \"candidates\": [");
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len,
+			"%s{\"id\": \"c%03d\", \"surname\": {\"kk\": \"Ахметов\"}, \"given_name\": {\"kk\": \"Әлі\"},"
+			" \"birth_year\": 1970, \"self_nominated\": true}", i ? "," : "", i);
+	len += (size_t)snprintf(s + len, cap - len,
+		"], \"ballots\": [{\"id\": \"b\", \"body\": \"mazhilis\", \"kind\": \"single-mandate\","
+		" \"district\": \"d\", \"paper\": {\"template\": \"%s\"}, \"options\": [", tmpl);
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s\"c%03d\"", i ? "," : "", i);
+	snprintf(s + len, cap - len, "]}]}");
+	return s;
+}
+
+int main(void)
+{
+	bk_election *e = NULL;
+	if (bk_templates_open(&tpl, NULL, NULL) != BK_OK ||
+	    bk_braille_open(&br, NULL, tpl, NULL) != BK_OK ||
+	    bk_election_load(&e, getenv("BALLOTKIT_EXAMPLE"), tpl, NULL) != BK_OK) {
+		printf("Bail out! templates, tables or example not found\n");
+		return 1;
+	}
+	const char *ballots[] = {"mazhilis-list", "mazhilis-03", "mazhilis-07"};
+	for (int i = 0; i < 3; i++) {
+		bk_script *s = NULL;
+		bk_stencil *st = NULL;
+		bk_script_create(&s, e, ballots[i], "ru", tpl, NULL);
+		TAP_OK(bk_stencil_create(&st, e, s, br, tpl, NULL, NULL) == BK_OK,
+		       "%s: stencil laid out", ballots[i]);
+		if (st)
+			check_swell(st, ballots[i], 1.6, 2.5, 6.0); /* Marburg Medium */
+		bk_stencil_free(st);
+		bk_script_free(s);
+	}
+
+	/* 70 candidates on the continued two-column template: two sheets,
+	 * numbering unbroken */
+	char *text = definition(70, "a4-two-columns-continued");
+	bk_election *big = NULL;
+	bk_diags *d = bk_diags_create();
+	TAP_OK(bk_election_load_buffer(&big, text, strlen(text), "big.json", tpl, d) == BK_OK,
+	       "70 candidates load");
+	bk_script *s = NULL;
+	bk_stencil *st = NULL;
+	if (big) {
+		bk_script_create(&s, big, "b", "kk", tpl, NULL);
+		TAP_OK(bk_stencil_create(&st, big, s, br, tpl, NULL, NULL) == BK_OK,
+		       "70 candidates: stencil laid out");
+	}
+	if (st) {
+		TAP_OK(bk_stencil_sheet_count(st) == 2 && bk_stencil_window_count(st, 0) == 62 &&
+		       bk_stencil_window_count(st, 1) == 9,
+		       "two sheets: 62 windows, then 9 (70 candidates and against all)");
+		TAP_OK(bk_stencil_window(st, 1, 0, NULL, NULL, NULL, NULL) == 63 &&
+		       bk_stencil_window(st, 1, 8, NULL, NULL, NULL, NULL) == 71,
+		       "sheet 2 opens on numbers 63 to 71");
+		check_swell(st, "70 candidates", 1.6, 2.5, 6.0);
+	}
+	bk_stencil_free(st);
+	bk_script_free(s);
+	bk_election_free(big);
+	bk_diags_free(d);
+	free(text);
+
+	/* braille that cannot keep 3 mm from the windows is refused: the
+	 * window gap raised until the numbers run off the sheet */
+	bk_stencil_options opt = BK_STENCIL_OPTIONS_INIT;
+	opt.window_gap = 140;
+	s = NULL;
+	st = NULL;
+	d = bk_diags_create();
+	bk_script_create(&s, e, "mazhilis-03", "kk", tpl, NULL);
+	TAP_OK(bk_stencil_create(&st, e, s, br, tpl, &opt, d) == BK_ERR_INVALID && !st &&
+	       !strcmp(bk_diag_kind(bk_diags_get(d, 0)), "stencil-layout"),
+	       "a layout that cannot keep its clearances is refused: %s",
+	       bk_diag_message(bk_diags_get(d, 0)));
+	opt = (bk_stencil_options)BK_STENCIL_OPTIONS_INIT;
+	opt.window_gap = 2.0;
+	TAP_OK(bk_stencil_create(&st, e, s, br, tpl, &opt, NULL) == BK_ERR_USAGE,
+	       "a window gap below the 3 mm floor is refused");
+	bk_diags_free(d);
+	bk_script_free(s);
+	bk_election_free(e);
+	bk_braille_free(br);
+	bk_templates_free(tpl);
+	return tap_done();
+}
