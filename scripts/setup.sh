@@ -10,6 +10,7 @@ PACKAGES="
   liblouis-dev liblouis-data libxml2-dev
   libcairo2-dev libpango1.0-dev libfontconfig-dev libfreetype-dev libpoppler-glib-dev
   fonts-dejavu-core poppler-utils
+  libqpdf-dev qpdf ghostscript python3-pil
   python3-lxml
   python3 python3-jsonschema
   locales

@@ -72,6 +72,14 @@ BK_API bk_status bk_stencil_write_png(const bk_stencil *stencil, double dpi,
 BK_API bk_status bk_stencil_write_proof_pdf(const bk_stencil *stencil,
                                             const char *path, bk_diags *diags);
 
+/* The print shop's PDF: TrimBox = the paper, BleedBox = trim + 3 mm,
+ * MediaBox = bleed + a 10 mm slug with crop marks; the die line (outline,
+ * corner cut, windows) in a Separation named CutContour, set to
+ * overprint; braille dots in a Separation named Braille (raised varnish or
+ * UV ink); everything else DeviceGray black; no RGB left. */
+BK_API bk_status bk_stencil_write_print_pdf(const bk_stencil *stencil,
+                                            const char *path, bk_diags *diags);
+
 BK_END_DECLS
 
 #endif

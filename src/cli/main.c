@@ -54,7 +54,8 @@ static const char *const usage_text = _(
 	"                                 the same list in large print (18 pt and up)\n"
 	"  leaflet FILE (--party ID | --candidate ID) --lang kk|ru [list's options]\n"
 	"                                 write a tactile leaflet to standard output\n"
-	"  stencil FILE --ballot ID --format swell-pdf|svg|png|proof-pdf -o OUT\n"
+	"  stencil FILE --ballot ID --format print-pdf|swell-pdf|svg|png|proof-pdf\n"
+	"       -o OUT\n"
 	"       [--lang kk|ru] [--dpi N]\n"
 	"                                 write the braille stencil of a ballot (labels\n"
 	"                                 in --lang, the election's first by default),\n"
@@ -521,9 +522,10 @@ static int cmd_stencil(const options *o)
 	const char *fmt = o->format ? o->format : "";
 	if (o->nballots != 1 || !o->output ||
 	    (strcmp(fmt, "swell-pdf") && strcmp(fmt, "svg") && strcmp(fmt, "png") &&
-	     strcmp(fmt, "proof-pdf")))
+	     strcmp(fmt, "proof-pdf") && strcmp(fmt, "print-pdf")))
 		return usage_error(_("stencil needs one --ballot, -o FILE and --format "
-		                     "swell-pdf, svg, png or proof-pdf, for"), o->file);
+		                     "print-pdf, swell-pdf, svg, png or proof-pdf, for"),
+		                   o->file);
 	bk_templates *tpl;
 	int rc = open_templates(o, &tpl);
 	if (rc)
@@ -553,6 +555,8 @@ static int cmd_stencil(const options *o)
 			r = bk_stencil_write_svg(st, o->output, diags);
 		else if (!strcmp(fmt, "png"))
 			r = bk_stencil_write_png(st, o->dpi ? o->dpi : 150, o->output, diags);
+		else if (!strcmp(fmt, "print-pdf"))
+			r = bk_stencil_write_print_pdf(st, o->output, diags);
 		else
 			r = bk_stencil_write_proof_pdf(st, o->output, diags);
 	}

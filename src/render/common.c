@@ -66,3 +66,10 @@ cairo_status_t bk_render_write_file(void *closure, const unsigned char *data,
 	return fwrite(data, 1, length, (FILE *)closure) == length
 	               ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
+
+cairo_status_t bk_render_write_buf(void *closure, const unsigned char *data,
+                                   unsigned int length)
+{
+	bk_buf_addn((bk_buf *)closure, (const char *)data, length);
+	return CAIRO_STATUS_SUCCESS;
+}

@@ -20,4 +20,26 @@ void bk_render_pdf_date(const char *date, char out[32]);
 cairo_status_t bk_render_write_file(void *closure, const unsigned char *data,
                                     unsigned int length);
 
+/* A cairo write function appending to a bk_buf. */
+cairo_status_t bk_render_write_buf(void *closure, const unsigned char *data,
+                                   unsigned int length);
+
+/* Turning a Cairo PDF into a print-shop PDF (src/render/pdfpost.c). */
+typedef struct bk_pdf_print_setup {
+	double trim[4];          /* x, y (from the top left), width, height; mm */
+	double bleed;            /* mm */
+	const double *cut_rgb;   /* the reserved colour of the die line */
+	const char *cut_name;    /* its separation ("CutContour") */
+	const double *spot_rgb;  /* the reserved colour of the spot ink */
+	const char *spot_name;   /* its separation ("Braille") */
+} bk_pdf_print_setup;
+
+/* Rewrites every page of the PDF in data: page boxes, colours (black to
+ * DeviceGray, the reserved colours to their separations, overprint on),
+ * the RGB transparency group replaced by a CMYK one. Any other colour is
+ * an error. Writes the result to out. */
+bk_status bk_pdf_for_print(const char *data, size_t size,
+                           const bk_pdf_print_setup *setup, FILE *out,
+                           bk_diags *diags);
+
 #endif

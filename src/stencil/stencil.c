@@ -470,7 +470,14 @@ unsigned bk_stencil_window(const bk_stencil *s, size_t sh, size_t i,
 
 /* ---- drawing ---- */
 
-enum mode { SWELL, PNG, SVG, PROOF };
+enum mode { SWELL, PNG, SVG, PROOF, PRINT };
+
+/* Print-shop PDF geometry: bleed around the trim, and the slug beyond the
+ * bleed that carries the crop marks (docs/stencil.md). */
+static const double BLEED = 3.0, SLUG = 10.0;
+/* Reserved colours Cairo draws with, turned into separations afterwards
+ * (src/render/pdfpost.c): the die line and the braille varnish. */
+static const double CUT_RGB[3] = {1, 0, 1}, BRAILLE_RGB[3] = {0, 1, 1};
 
 /* The die line: the sheet with its corner cut, as one closed path. */
 static void outline_path(cairo_t *cr, const bk_stencil *s)
@@ -578,13 +585,32 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 		}
 		return;
 	}
+	if (m == PRINT) {
+		/* crop marks in the slug, at the trim's corners */
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_set_line_width(cr, 0.1);
+		double xs[2] = {0, s->w}, ys[2] = {0, s->h};
+		for (int i = 0; i < 2; i++)
+			for (int j = 0; j < 2; j++) {
+				double out_x = i ? 1 : -1, out_y = j ? 1 : -1;
+				cairo_new_path(cr);
+				cairo_move_to(cr, xs[i] + out_x * (BLEED + 1), ys[j]);
+				cairo_line_to(cr, xs[i] + out_x * (BLEED + SLUG - 1), ys[j]);
+				cairo_move_to(cr, xs[i], ys[j] + out_y * (BLEED + 1));
+				cairo_line_to(cr, xs[i], ys[j] + out_y * (BLEED + SLUG - 1));
+				cairo_stroke(cr);
+			}
+	}
 	/* cut: outline, corner cut, windows (red for the laser, blue guides
-	 * on swell paper and in the preview) */
+	 * on swell paper and in the preview, the CutContour separation in
+	 * print) */
 	if (m == SVG)
 		cairo_set_source_rgb(cr, 1, 0, 0);
+	else if (m == PRINT)
+		cairo_set_source_rgb(cr, CUT_RGB[0], CUT_RGB[1], CUT_RGB[2]);
 	else
 		cairo_set_source_rgb(cr, BLUE[0], BLUE[1], BLUE[2]);
-	cairo_set_line_width(cr, m == SVG ? 0.01 : 0.3);
+	cairo_set_line_width(cr, m == SVG ? 0.01 : m == PRINT ? 0.25 : 0.3);
 	cairo_new_path(cr);
 	outline_path(cr, s);
 	cairo_stroke(cr);
@@ -605,6 +631,8 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 		}
 	} else {
 		/* alignment crosses at the box centres, calibration bar */
+		if (m == PRINT)
+			cairo_set_source_rgb(cr, 0, 0, 0);
 		cairo_set_line_width(cr, 0.2);
 		for (size_t i = 0; i < sh->nwin; i++) {
 			double cx = sh->win[i].box.x + sh->win[i].box.w / 2;
@@ -624,8 +652,13 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 			cairo_line_to(cr, s->bar_x + (k % 5 ? 1.0 : 2.0), s->bar_y + 10 * k);
 		}
 		cairo_stroke(cr);
-		/* braille dots in black: they swell */
-		cairo_set_source_rgb(cr, 0, 0, 0);
+		/* braille dots: black on swell paper (they swell), their own
+		 * separation in print (raised varnish) */
+		if (m == PRINT)
+			cairo_set_source_rgb(cr, BRAILLE_RGB[0], BRAILLE_RGB[1],
+			                     BRAILLE_RGB[2]);
+		else
+			cairo_set_source_rgb(cr, 0, 0, 0);
 		cairo_new_path(cr);
 		for (size_t i = 0; i < sh->nbr; i++)
 			dots_path(cr, s, &sh->br[i]);
@@ -638,7 +671,7 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 		draw_text(cr, pc, &sh->txt[i]);
 	/* labels: blue on swell paper (flat), engraved on the laser; wrapped
 	 * to the room left of the numbers, stacked up from the bottom */
-	if (m != SVG)
+	if (m != SVG && m != PRINT)
 		cairo_set_source_rgb(cr, BLUE[0], BLUE[1], BLUE[2]);
 	double y = s->h - 3.0;
 	for (size_t i = 0; pc && i < sh->nlabels; i++) {
@@ -682,6 +715,7 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 	cairo_surface_t *surf;
 	double scale;
 	size_t sheets = s->nsheets;
+	bk_buf pdfbuf = {0}; /* the print PDF before post-processing */
 	if (m == PNG) {
 		surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
 		                                  (int)ceil(s->w / 25.4 * dpi),
@@ -695,9 +729,11 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 		scale = 1.0;
 		sheets = 1;
 	} else {
-		surf = cairo_pdf_surface_create_for_stream(bk_render_write_file, out.f,
-		                                           s->w * MM_TO_PT,
-		                                           s->h * MM_TO_PT);
+		double margin = m == PRINT ? BLEED + SLUG : 0;
+		surf = cairo_pdf_surface_create_for_stream(
+			m == PRINT ? bk_render_write_buf : bk_render_write_file,
+			m == PRINT ? (void *)&pdfbuf : (void *)out.f,
+			(s->w + 2 * margin) * MM_TO_PT, (s->h + 2 * margin) * MM_TO_PT);
 		char date[32];
 		bk_render_pdf_date(s->date, date);
 		if (*date)
@@ -712,6 +748,8 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 	for (size_t k = 0; k < sheets; k++) {
 		cairo_save(cr);
 		cairo_scale(cr, scale, scale);
+		if (m == PRINT)
+			cairo_translate(cr, BLEED + SLUG, BLEED + SLUG);
 		cairo_set_tolerance(cr, 0.01);
 		PangoContext *pc = fm ? pango_font_map_create_context(fm) : NULL;
 		if (pc)
@@ -720,7 +758,7 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 		if (pc)
 			g_object_unref(pc);
 		cairo_restore(cr);
-		if (m == SWELL || m == PROOF)
+		if (m == SWELL || m == PROOF || m == PRINT)
 			cairo_show_page(cr);
 	}
 	cairo_destroy(cr);
@@ -731,6 +769,16 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
 		st = BK_ERR_IO;
 	cairo_surface_destroy(surf);
+	if (st == BK_OK && m == PRINT) {
+		bk_pdf_print_setup ps = {
+			.trim = {BLEED + SLUG, BLEED + SLUG, s->w, s->h},
+			.bleed = BLEED,
+			.cut_rgb = CUT_RGB, .cut_name = "CutContour",
+			.spot_rgb = BRAILLE_RGB, .spot_name = "Braille",
+		};
+		st = bk_pdf_for_print(pdfbuf.data, pdfbuf.len, &ps, out.f, diags);
+	}
+	bk_buf_free(&pdfbuf);
 	if (st == BK_OK && bk_atomic_commit(&out) == 0) {
 		st = BK_OK;
 	} else {
@@ -776,4 +824,10 @@ bk_status bk_stencil_write_proof_pdf(const bk_stencil *s, const char *path,
                                      bk_diags *diags)
 {
 	return s && path ? render(s, PROOF, 0, path, diags) : BK_ERR_USAGE;
+}
+
+bk_status bk_stencil_write_print_pdf(const bk_stencil *s, const char *path,
+                                     bk_diags *diags)
+{
+	return s && path ? render(s, PRINT, 0, path, diags) : BK_ERR_USAGE;
 }
