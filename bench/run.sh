@@ -47,3 +47,8 @@ echo "script (all $(grep -o '"body"' "$def" | wc -l) ballots x 2 languages): ${s
 # braille: ballotkit's translation against raw liblouis on the same names,
 # back-translation, and a 20-page swell leaflet (issue: braille)
 ./build-bench/bench/bench-braille "$def"
+
+# stencils: one (print PDF + SVG) and all of them, one process and two
+# worker processes (issue: stencils)
+mkdir -p bench/out/stencils
+./build-bench/bench/bench-stencil "$def" bench/out/stencils
