@@ -105,6 +105,19 @@ with tempfile.TemporaryDirectory() as tmp:
              "%s: the Braille plate holds only dots (%d, 1.6 mm across)" % (ballot, len(dots)))
         black = components(plates["Black"])
         t.ok(black, ballot + ": print (numbers, labels, crop marks) on the black plate")
+    # with a tab the trim is the whole sheet: the ballot and the 12 mm tab
+    tab = os.path.join(tmp, "tab.pdf")
+    bk.run("stencil", bk.EXAMPLE, "--ballot", "mazhilis-list", "--format", "print-pdf", "--tab",
+           "-o", tab, check_rc=0)
+    qdf = os.path.join(tmp, "tab-qdf.pdf")
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", tab, qdf], check=True)
+    with open(qdf, "rb") as f:
+        text = re.sub(r"\s+", " ", f.read().decode("latin-1"))
+    m = re.search(r"/TrimBox \[ ?([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) ?\]", text)
+    got = tuple(float(v) / MM for v in m.groups()) if m else None
+    t.ok(got and abs((got[3] - got[1]) - 222) < 0.01 and abs((got[2] - got[0]) - 148) < 0.01,
+         "tab: the TrimBox is the sheet with its tab, 148 x 222 mm (got %s)" % (got,))
+
     # same bytes across locale, zone and folder
     a = os.path.join(tmp, "a.pdf")
     bk.run("stencil", os.path.abspath(bk.EXAMPLE), "--ballot", "mazhilis-07", "--format", "print-pdf",

@@ -25,14 +25,20 @@ d = bk.load(bk.EXAMPLE)
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def path_boxes(d_attr):
-    """Subpaths of an SVG path: (closed, bbox of all points)."""
+def path_boxes(d_attr, transform=None):
+    """Subpaths of an SVG path: (closed, bbox of all points), with the
+    element's transform="matrix(a,b,c,d,e,f)" applied (Cairo writes one
+    when the drawing was translated)."""
+    a, b, c, dd, e, f = 1, 0, 0, 1, 0, 0
+    if transform:
+        a, b, c, dd, e, f = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", transform)]
     out = []
     for sub in re.split(r"(?=M )", d_attr.strip()):
         nums = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", sub)]
         if len(nums) <= 2:  # a lone move after a close
             continue
-        xs, ys = nums[0::2], nums[1::2]
+        pts = [(a * x + c * y + e, b * x + dd * y + f) for x, y in zip(nums[0::2], nums[1::2])]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         out.append((sub.strip().endswith("Z"), (min(xs), min(ys), max(xs), max(ys))))
     return out
 
@@ -52,9 +58,9 @@ with tempfile.TemporaryDirectory() as tmp:
         for p in root.iter(SVG + "path"):
             style = p.get("style", "")
             if "stroke:rgb(100%,0%,0%)" in style:
-                cuts.extend(path_boxes(p.get("d")))
+                cuts.extend(path_boxes(p.get("d"), p.get("transform")))
             elif "stroke:rgb(0%,0%,100%)" in style:
-                scores.extend(path_boxes(p.get("d")))
+                scores.extend(path_boxes(p.get("d"), p.get("transform")))
             elif "stroke:none" not in style and "stroke:" in style:
                 other.append(style)
         t.ok(cuts and all(c for c, _ in cuts), tag + ": every cut path is closed")
@@ -90,6 +96,25 @@ with tempfile.TemporaryDirectory() as tmp:
         t.eq((head[:8], w_px, h_px),
              (b"\x89PNG\r\n\x1a\n", -(-PAPER[tpl][0] * 100 // 25.4) // 1, -(-PAPER[tpl][1] * 100 // 25.4) // 1),
              tag + ": PNG preview at 100 dpi, the paper's size")
+
+    # the optional tab: the sheet grows above the ballot's top edge, the
+    # windows keep their place on the ballot (the SVG shifts them down)
+    svg = os.path.join(tmp, "tab.svg")
+    bk.run("stencil", bk.EXAMPLE, "--ballot", "mazhilis-list", "--format", "svg", "--tab", "-o", svg,
+           check_rc=0)
+    root = ET.parse(svg).getroot()
+    cuts = []
+    for p in root.iter(SVG + "path"):
+        if "stroke:rgb(100%,0%,0%)" in p.get("style", ""):
+            cuts.extend(path_boxes(p.get("d"), p.get("transform")))
+    outline = [bb for _, bb in cuts if bb[2] - bb[0] > 100]
+    windows = sorted([bb for _, bb in cuts if bb[2] - bb[0] < 30], key=lambda bb: bb[1])
+    t.eq([tuple(round(v, 3) for v in o) for o in outline], [(0.0, 0.0, 148.0, 222.0)],
+         "tab: the outline reaches 12 mm above the ballot")
+    x0, y0, bw, bh, pitch = BOXES["a5-party-list"]
+    t.ok(len(windows) == 8 and all(
+        abs((w[1] + w[3]) / 2 - (12 + y0 + k * pitch + bh / 2)) < 0.2 for k, w in enumerate(windows)),
+        "tab: the windows stay over the boxes")
 
     # same bytes across locale, time zone and folder
     import locale

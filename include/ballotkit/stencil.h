@@ -27,9 +27,15 @@ typedef struct bk_stencil_options {
 	double corner_radius;   /* of the windows, mm (1.0), 0–3 */
 	double window_gap;      /* braille to any window, mm (3.0), at least 3 */
 	double edge_gap;        /* braille to the sheet's edge, mm (8.0), at least 5 */
+	int counting_dots;      /* a raised dot level with every window, in a
+	                         * column left of the numbers, to count rows (0) */
+	double tab_depth;       /* a tab above the top edge to hold the
+	                         * stencil by, mm (0 = none, else 5–30) */
+	double tab_width;       /* its width, mm (30), 15–80 */
 } bk_stencil_options;
 #define BK_STENCIL_OPTIONS_VERSION 1
-#define BK_STENCIL_OPTIONS_INIT {BK_STENCIL_OPTIONS_VERSION, 1.0, 1.0, 3.0, 8.0}
+#define BK_STENCIL_OPTIONS_INIT \
+	{BK_STENCIL_OPTIONS_VERSION, 1.0, 1.0, 3.0, 8.0, 0, 0.0, 30.0}
 
 /* Lays out the stencil of script's ballot (in the script's language for
  * labels; the braille title in the election's stencil title language)

@@ -55,7 +55,7 @@ static const char *const usage_text = _(
 	"  leaflet FILE (--party ID | --candidate ID) --lang kk|ru [list's options]\n"
 	"                                 write a tactile leaflet to standard output\n"
 	"  stencil FILE --ballot ID --format print-pdf|swell-pdf|svg|png|proof-pdf\n"
-	"       -o OUT\n"
+	"       -o OUT [--tab] [--counting-dots]\n"
 	"       [--lang kk|ru] [--dpi N]\n"
 	"                                 write the braille stencil of a ballot (labels\n"
 	"                                 in --lang, the election's first by default),\n"
@@ -89,6 +89,7 @@ typedef struct options {
 	int interline;
 	double size_pt;
 	double dpi;
+	int counting_dots, tab;
 	bk_braille_layout layout;
 } options;
 
@@ -546,8 +547,11 @@ static int cmd_stencil(const options *o)
 	}
 	if (r == BK_OK)
 		r = bk_braille_open(&br, e, tpl, diags);
+	bk_stencil_options so = BK_STENCIL_OPTIONS_INIT;
+	so.counting_dots = o->counting_dots;
+	so.tab_depth = o->tab ? 12.0 : 0.0;
 	if (r == BK_OK)
-		r = bk_stencil_create(&st, e, s, br, tpl, NULL, diags);
+		r = bk_stencil_create(&st, e, s, br, tpl, &so, diags);
 	if (r == BK_OK) {
 		if (!strcmp(fmt, "swell-pdf"))
 			r = bk_stencil_write_swell_pdf(st, o->output, diags);
@@ -689,6 +693,10 @@ int main(int argc, char **argv)
 			o.layout.interpoint = 1;
 		} else if (!strcmp(a, "--interline")) {
 			o.interline = 1;
+		} else if (!strcmp(a, "--counting-dots")) {
+			o.counting_dots = 1;
+		} else if (!strcmp(a, "--tab")) {
+			o.tab = 1;
 		} else if (!strcmp(a, "--dpi")) {
 			char *end = NULL;
 			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : -1;

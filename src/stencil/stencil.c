@@ -189,11 +189,14 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 		opt = &def;
 	if (opt->version != BK_STENCIL_OPTIONS_VERSION || opt->clearance < 0 ||
 	    opt->clearance > 3 || opt->corner_radius < 0 || opt->corner_radius > 3 ||
-	    opt->window_gap < WINDOW_GAP_FLOOR || opt->edge_gap < EDGE_GAP_FLOOR) {
+	    opt->window_gap < WINDOW_GAP_FLOOR || opt->edge_gap < EDGE_GAP_FLOOR ||
+	    (opt->tab_depth != 0 && (opt->tab_depth < 5 || opt->tab_depth > 30)) ||
+	    opt->tab_width < 15 || opt->tab_width > 80) {
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
 		             "stencil options: clearance and corner radius 0–3 mm, "
 		             "braille at least %g mm from windows and %g mm from "
-		             "the edge", WINDOW_GAP_FLOOR, EDGE_GAP_FLOOR);
+		             "the edge, a tab 5–30 mm deep and 15–80 mm wide",
+		             WINDOW_GAP_FLOOR, EDGE_GAP_FLOOR);
 		return BK_ERR_USAGE;
 	}
 	size_t bi = bk_election_ballot_find(e, bk_script_ballot_id(script));
@@ -282,6 +285,22 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 		double left = tx - 3 * 0.62 * NUMBER_SIZE;
 		if (left < numbers_left)
 			numbers_left = left;
+	}
+
+	/* counting dots: one raised dot level with each window, in a column
+	 * left of all the numbers */
+	if (opt->counting_dots) {
+		double cx = numbers_left - 3.0 - p->dot_diameter;
+		for (size_t sh = 0; sh < s->nsheets; sh++)
+			for (size_t w = 0; w < s->sheets[sh].nwin; w++) {
+				const window *wd = &s->sheets[sh].win[w];
+				unsigned char *dot = bk_xmalloc(1);
+				dot[0] = 0x01;
+				add_block(&s->sheets[sh], cx,
+				          wd->win.y + wd->win.h / 2 - p->dot_diameter / 2,
+				          dot, 1);
+			}
+		numbers_left = cx;
 	}
 
 	/* braille title (the stencil title language), top left, wrapped to
@@ -486,8 +505,18 @@ static void outline_path(cairo_t *cr, const bk_stencil *s)
 	const char *k = s->t->corner;
 	bool tl = !strcmp(k, "top-left"), tr = !strcmp(k, "top-right");
 	bool bl = !strcmp(k, "bottom-left"), brc = !strcmp(k, "bottom-right");
+	/* the tab stands on the top edge, at the side away from a top
+	 * corner cut */
+	double td = s->opt.tab_depth, tw = s->opt.tab_width;
+	double tx = tl ? w - 10.0 - tw : 10.0;
 	cairo_new_sub_path(cr);
 	cairo_move_to(cr, tl ? c : 0, 0);
+	if (td > 0) {
+		cairo_line_to(cr, tx, 0);
+		cairo_line_to(cr, tx, -td);
+		cairo_line_to(cr, tx + tw, -td);
+		cairo_line_to(cr, tx + tw, 0);
+	}
 	if (tr) {
 		cairo_line_to(cr, w - c, 0);
 		cairo_line_to(cr, w, c);
@@ -589,7 +618,7 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 		/* crop marks in the slug, at the trim's corners */
 		cairo_set_source_rgb(cr, 0, 0, 0);
 		cairo_set_line_width(cr, 0.1);
-		double xs[2] = {0, s->w}, ys[2] = {0, s->h};
+		double xs[2] = {0, s->w}, ys[2] = {-s->opt.tab_depth, s->h};
 		for (int i = 0; i < 2; i++)
 			for (int j = 0; j < 2; j++) {
 				double out_x = i ? 1 : -1, out_y = j ? 1 : -1;
@@ -715,16 +744,17 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 	cairo_surface_t *surf;
 	double scale;
 	size_t sheets = s->nsheets;
+	double tab = m == PROOF ? 0 : s->opt.tab_depth; /* the sheet above y = 0 */
 	bk_buf pdfbuf = {0}; /* the print PDF before post-processing */
 	if (m == PNG) {
 		surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
 		                                  (int)ceil(s->w / 25.4 * dpi),
-		                                  (int)ceil(s->h / 25.4 * dpi));
+		                                  (int)ceil((s->h + tab) / 25.4 * dpi));
 		scale = dpi / 25.4;
 		sheets = 1;
 	} else if (m == SVG) {
 		surf = cairo_svg_surface_create_for_stream(bk_render_write_file,
-		                                           out.f, s->w, s->h);
+		                                           out.f, s->w, s->h + tab);
 		cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_MM);
 		scale = 1.0;
 		sheets = 1;
@@ -733,7 +763,8 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 		surf = cairo_pdf_surface_create_for_stream(
 			m == PRINT ? bk_render_write_buf : bk_render_write_file,
 			m == PRINT ? (void *)&pdfbuf : (void *)out.f,
-			(s->w + 2 * margin) * MM_TO_PT, (s->h + 2 * margin) * MM_TO_PT);
+			(s->w + 2 * margin) * MM_TO_PT,
+			(s->h + tab + 2 * margin) * MM_TO_PT);
 		char date[32];
 		bk_render_pdf_date(s->date, date);
 		if (*date)
@@ -750,6 +781,7 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 		cairo_scale(cr, scale, scale);
 		if (m == PRINT)
 			cairo_translate(cr, BLEED + SLUG, BLEED + SLUG);
+		cairo_translate(cr, 0, tab);
 		cairo_set_tolerance(cr, 0.01);
 		PangoContext *pc = fm ? pango_font_map_create_context(fm) : NULL;
 		if (pc)
@@ -771,7 +803,7 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 	cairo_surface_destroy(surf);
 	if (st == BK_OK && m == PRINT) {
 		bk_pdf_print_setup ps = {
-			.trim = {BLEED + SLUG, BLEED + SLUG, s->w, s->h},
+			.trim = {BLEED + SLUG, BLEED + SLUG, s->w, s->h + tab},
 			.bleed = BLEED,
 			.cut_rgb = CUT_RGB, .cut_name = "CutContour",
 			.spot_rgb = BRAILLE_RGB, .spot_name = "Braille",

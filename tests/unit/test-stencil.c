@@ -188,6 +188,53 @@ int main(void)
 	bk_diags_free(d);
 	free(text);
 
+	/* counting dots: one dot level with each window, all in one column */
+	{
+		bk_stencil_options co = BK_STENCIL_OPTIONS_INIT;
+		co.counting_dots = 1;
+		bk_script *cs = NULL;
+		bk_stencil *cst = NULL;
+		bk_script_create(&cs, e, "mazhilis-03", "kk", tpl, NULL);
+		TAP_OK(bk_stencil_create(&cst, e, cs, br, tpl, &co, NULL) == BK_OK,
+		       "counting dots: laid out");
+		char path[] = "/tmp/bk-count-XXXXXX";
+		int fd = mkstemp(path);
+		if (fd >= 0)
+			close(fd);
+		size_t size = 0;
+		char *pdf = NULL;
+		if (cst && bk_stencil_write_swell_pdf(cst, path, NULL) == BK_OK)
+			pdf = slurp(path, &size);
+		double *xy = NULL;
+		size_t n = 0;
+		if (pdf)
+			bk_decode_pdf_dots(pdf, size, path, 400, 0, &xy, &n, NULL, NULL);
+		/* the column: the x of the leftmost dot level with window 1 that
+		 * is right of the title (x > 60) */
+		int ok = cst != NULL;
+		double col = 1e9;
+		for (size_t w = 0; ok && w < bk_stencil_window_count(cst, 0); w++) {
+			double x, y, ww, wh;
+			bk_stencil_window(cst, 0, w, &x, &y, &ww, &wh);
+			size_t found = 0;
+			for (size_t i = 0; i < n; i++)
+				if (fabs(xy[2 * i + 1] - (y + wh / 2)) < 0.3 && xy[2 * i] > 60 &&
+				    xy[2 * i] < x - 30) {
+					found++;
+					if (col == 1e9)
+						col = xy[2 * i];
+					ok &= fabs(xy[2 * i] - col) < 0.1;
+				}
+			ok &= found == 1;
+		}
+		TAP_OK(ok && col < 1e9, "counting dots: exactly one per window, in one column at %.1f mm", col);
+		bk_free(xy);
+		free(pdf);
+		remove(path);
+		bk_stencil_free(cst);
+		bk_script_free(cs);
+	}
+
 	/* braille that cannot keep 3 mm from the windows is refused: the
 	 * window gap raised until the numbers run off the sheet */
 	bk_stencil_options opt = BK_STENCIL_OPTIONS_INIT;
