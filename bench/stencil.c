@@ -45,8 +45,10 @@ static int run(const char *def, const char *dir, size_t from, size_t step,
 		} else {
 			snprintf(path, sizeof path, "%s/%s.pdf", dir, id);
 			failed += bk_stencil_write_print_pdf(st, path, NULL) != BK_OK;
-			snprintf(path, sizeof path, "%s/%s.svg", dir, id);
-			failed += bk_stencil_write_svg(st, path, NULL) != BK_OK;
+			for (size_t sh = 0; sh < bk_stencil_sheet_count(st); sh++) {
+				snprintf(path, sizeof path, "%s/%s-%zu.svg", dir, id, sh + 1);
+				failed += bk_stencil_write_svg(st, sh, path, NULL) != BK_OK;
+			}
 		}
 		bk_stencil_free(st);
 		double dt = now() - t0;

@@ -116,6 +116,39 @@ with tempfile.TemporaryDirectory() as tmp:
         abs((w[1] + w[3]) / 2 - (12 + y0 + k * pitch + bh / 2)) < 0.2 for k, w in enumerate(windows)),
         "tab: the windows stay over the boxes")
 
+    # a ballot longer than its template: each sheet has its SVG
+    import json
+    cands = [{"id": "c%03d" % i, "surname": {"kk": "Ахметов"}, "given_name": {"kk": "Әлі"},
+              "birth_year": 1970, "self_nominated": True} for i in range(70)]
+    big = {"format": "ballotkit/1",
+           "election": {"id": "e", "date": "2023-03-19", "name": {"kk": "С", "ru": "В"},
+                        "languages": ["kk", "ru"]},
+           "districts": [{"id": "d", "kind": "mazhilis", "number": 9,
+                          "name": {"kk": "Округ", "ru": "Округ"}}],
+           "candidates": cands,
+           "ballots": [{"id": "b", "body": "mazhilis", "kind": "single-mandate", "district": "d",
+                        "paper": {"template": "a4-two-columns-continued"},
+                        "options": [c["id"] for c in cands]}]}
+    bigf = os.path.join(tmp, "big.json")
+    with open(bigf, "w", encoding="utf-8") as f:
+        json.dump(big, f, ensure_ascii=False)
+    counts = []
+    for sheet in (1, 2):
+        svg = os.path.join(tmp, "big-%d.svg" % sheet)
+        bk.run("stencil", bigf, "--ballot", "b", "--format", "svg", "--sheet", str(sheet), "-o", svg,
+               check_rc=0)
+        root = ET.parse(svg).getroot()
+        cuts = []
+        for p in root.iter(SVG + "path"):
+            if "stroke:rgb(100%,0%,0%)" in p.get("style", ""):
+                cuts.extend(path_boxes(p.get("d"), p.get("transform")))
+        counts.append(len([bb for _, bb in cuts if bb[2] - bb[0] < 30]))
+    t.eq(counts, [62, 9], "70 candidates and against all: 62 windows on sheet 1, 9 on sheet 2")
+    r = bk.run("stencil", bigf, "--ballot", "b", "--format", "svg", "--sheet", "3", "-o",
+               os.path.join(tmp, "big-3.svg"))
+    t.ok(r.returncode == 64 and b"2 sheet" in r.stderr and not os.path.exists(os.path.join(tmp, "big-3.svg")),
+         "--sheet 3 of a two-sheet stencil: exit 64, nothing written")
+
     # same bytes across locale, time zone and folder
     import locale
     try:

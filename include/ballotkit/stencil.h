@@ -64,17 +64,19 @@ BK_API unsigned bk_stencil_window(const bk_stencil *stencil, size_t sheet,
 /* Outputs, each written under a temporary name and renamed into place:
  * - swell-paper PDF: dots and print numbers black; cutting guides, labels,
  *   crosses and the calibration bar in blue, which does not swell;
- * - SVG for a laser cutter, in mm: red hairlines cut (outline, corner cut,
- *   windows), black is engraved (print numbers, labels);
- * - PNG preview at dpi;
+ * - SVG for a laser cutter, in mm, one sheet (0-based) per file: red
+ *   hairlines cut (outline, corner cut, windows), blue scores mark where
+ *   the braille labels go, black is engraved (print numbers, labels);
+ * - PNG preview of one sheet at dpi;
  * - the ballot proof: the template's marking boxes as the paper ballot has
  *   them, to overlay with the stencil. */
 BK_API bk_status bk_stencil_write_swell_pdf(const bk_stencil *stencil,
                                             const char *path, bk_diags *diags);
-BK_API bk_status bk_stencil_write_svg(const bk_stencil *stencil,
+BK_API bk_status bk_stencil_write_svg(const bk_stencil *stencil, size_t sheet,
                                       const char *path, bk_diags *diags);
-BK_API bk_status bk_stencil_write_png(const bk_stencil *stencil, double dpi,
-                                      const char *path, bk_diags *diags);
+BK_API bk_status bk_stencil_write_png(const bk_stencil *stencil, size_t sheet,
+                                      double dpi, const char *path,
+                                      bk_diags *diags);
 BK_API bk_status bk_stencil_write_proof_pdf(const bk_stencil *stencil,
                                             const char *path, bk_diags *diags);
 

@@ -55,7 +55,7 @@ static const char *const usage_text = _(
 	"  leaflet FILE (--party ID | --candidate ID) --lang kk|ru [list's options]\n"
 	"                                 write a tactile leaflet to standard output\n"
 	"  stencil FILE --ballot ID --format print-pdf|swell-pdf|svg|png|proof-pdf\n"
-	"       -o OUT [--tab] [--counting-dots]\n"
+	"       -o OUT [--tab] [--counting-dots] [--sheet N (svg, png)]\n"
 	"       [--lang kk|ru] [--dpi N]\n"
 	"                                 write the braille stencil of a ballot (labels\n"
 	"                                 in --lang, the election's first by default),\n"
@@ -90,6 +90,7 @@ typedef struct options {
 	double size_pt;
 	double dpi;
 	int counting_dots, tab;
+	long sheet;
 	bk_braille_layout layout;
 } options;
 
@@ -555,10 +556,18 @@ static int cmd_stencil(const options *o)
 	if (r == BK_OK) {
 		if (!strcmp(fmt, "swell-pdf"))
 			r = bk_stencil_write_swell_pdf(st, o->output, diags);
-		else if (!strcmp(fmt, "svg"))
-			r = bk_stencil_write_svg(st, o->output, diags);
+		else if ((!strcmp(fmt, "svg") || !strcmp(fmt, "png")) &&
+		         (o->sheet < 1 || (size_t)o->sheet > bk_stencil_sheet_count(st))) {
+			fprintf(stderr, _("ballotkit: the stencil of %s has %zu sheet(s); "
+			                  "--sheet %ld is not one of them\n"),
+			        o->ballots[0], bk_stencil_sheet_count(st), o->sheet);
+			rc = EXIT_USAGE;
+			goto done;
+		} else if (!strcmp(fmt, "svg"))
+			r = bk_stencil_write_svg(st, (size_t)o->sheet - 1, o->output, diags);
 		else if (!strcmp(fmt, "png"))
-			r = bk_stencil_write_png(st, o->dpi ? o->dpi : 150, o->output, diags);
+			r = bk_stencil_write_png(st, (size_t)o->sheet - 1, o->dpi ? o->dpi : 150,
+			                         o->output, diags);
 		else if (!strcmp(fmt, "print-pdf"))
 			r = bk_stencil_write_print_pdf(st, o->output, diags);
 		else
@@ -668,6 +677,7 @@ int main(int argc, char **argv)
 	options o = {0};
 	const bk_braille_layout def_layout = BK_BRAILLE_LAYOUT_INIT;
 	o.layout = def_layout;
+	o.sheet = 1;
 	const char *cmd = NULL;
 	const char **ballots = calloc((size_t)argc + 1, sizeof *ballots);
 	const char **texts = calloc((size_t)argc + 1, sizeof *texts);
@@ -693,6 +703,16 @@ int main(int argc, char **argv)
 			o.layout.interpoint = 1;
 		} else if (!strcmp(a, "--interline")) {
 			o.interline = 1;
+		} else if (!strcmp(a, "--sheet")) {
+			char *end = NULL;
+			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+			if (i + 1 >= argc || !end || *end || v < 1 || v > 1000) {
+				rc = usage_error(_("--sheet needs a sheet number, not"),
+				                 i + 1 < argc ? argv[i + 1] : "nothing");
+				goto out;
+			}
+			o.sheet = v;
+			i++;
 		} else if (!strcmp(a, "--counting-dots")) {
 			o.counting_dots = 1;
 		} else if (!strcmp(a, "--tab")) {

@@ -723,10 +723,10 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 	}
 }
 
-/* Draws the stencil to path: every sheet as a page of a PDF, or the
- * first sheet as SVG or PNG (docs/stencil.md). */
+/* Draws the stencil to path: every sheet as a page of a PDF, or one sheet
+ * (first) as SVG or PNG (docs/stencil.md). */
 static bk_status render(const bk_stencil *s, enum mode m, double dpi,
-                        const char *path, bk_diags *diags)
+                        size_t first, const char *path, bk_diags *diags)
 {
 	PangoFontMap *fm = NULL;
 	if (m != PROOF && !(fm = bk_render_font_map(s->tpl, diags)))
@@ -776,7 +776,7 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 		scale = MM_TO_PT;
 	}
 	cairo_t *cr = cairo_create(surf);
-	for (size_t k = 0; k < sheets; k++) {
+	for (size_t k = first; k < first + sheets; k++) {
 		cairo_save(cr);
 		cairo_scale(cr, scale, scale);
 		if (m == PRINT)
@@ -835,31 +835,33 @@ done:
 bk_status bk_stencil_write_swell_pdf(const bk_stencil *s, const char *path,
                                      bk_diags *diags)
 {
-	return s && path ? render(s, SWELL, 0, path, diags) : BK_ERR_USAGE;
+	return s && path ? render(s, SWELL, 0, 0, path, diags) : BK_ERR_USAGE;
 }
 
-bk_status bk_stencil_write_svg(const bk_stencil *s, const char *path,
-                               bk_diags *diags)
-{
-	return s && path ? render(s, SVG, 0, path, diags) : BK_ERR_USAGE;
-}
-
-bk_status bk_stencil_write_png(const bk_stencil *s, double dpi,
+bk_status bk_stencil_write_svg(const bk_stencil *s, size_t sh,
                                const char *path, bk_diags *diags)
 {
-	if (!s || !path || dpi < 30 || dpi > 1200)
+	if (!s || !path || sh >= s->nsheets)
 		return BK_ERR_USAGE;
-	return render(s, PNG, dpi, path, diags);
+	return render(s, SVG, 0, sh, path, diags);
+}
+
+bk_status bk_stencil_write_png(const bk_stencil *s, size_t sh, double dpi,
+                               const char *path, bk_diags *diags)
+{
+	if (!s || !path || dpi < 30 || dpi > 1200 || sh >= s->nsheets)
+		return BK_ERR_USAGE;
+	return render(s, PNG, dpi, sh, path, diags);
 }
 
 bk_status bk_stencil_write_proof_pdf(const bk_stencil *s, const char *path,
                                      bk_diags *diags)
 {
-	return s && path ? render(s, PROOF, 0, path, diags) : BK_ERR_USAGE;
+	return s && path ? render(s, PROOF, 0, 0, path, diags) : BK_ERR_USAGE;
 }
 
 bk_status bk_stencil_write_print_pdf(const bk_stencil *s, const char *path,
                                      bk_diags *diags)
 {
-	return s && path ? render(s, PRINT, 0, path, diags) : BK_ERR_USAGE;
+	return s && path ? render(s, PRINT, 0, 0, path, diags) : BK_ERR_USAGE;
 }
