@@ -67,6 +67,22 @@ with tempfile.TemporaryDirectory() as tmp:
                    "--format", "large-print-pdf", "--size", "24", "-o", path, check_rc=0)
             t.eq(words(pdf_text(path)), words(p["name"][lang] + " " + p["leaflet"][lang]),
                  "leaflet %s/%s: pdftotext gives the name and the leaflet" % (p["id"], lang))
+    # a leaflet paragraph longer than a page runs on: nothing is lost
+    import json as _json
+    long_def = _json.loads(open(bk.EXAMPLE, encoding="utf-8").read())
+    words_kk = " ".join("сайлау%d" % i for i in range(400))
+    for p in long_def["parties"]:
+        if p["id"] == "amanat":
+            p["leaflet"] = {"kk": words_kk, "ru": "выборы"}
+    lf = os.path.join(tmp, "long.json")
+    with open(lf, "w", encoding="utf-8") as f:
+        _json.dump(long_def, f, ensure_ascii=False)
+    path = os.path.join(tmp, "long.pdf")
+    bk.run("leaflet", lf, "--party", "amanat", "--lang", "kk", "--format", "large-print-pdf",
+           "--size", "36", "-o", path, check_rc=0)
+    t.eq(words(pdf_text(path)), words(long_def["parties"][0]["name"]["kk"] + " " + words_kk),
+         "a leaflet paragraph longer than a page: every word is printed")
+
     # below 18 pt is refused, and nothing is left behind
     bad = os.path.join(tmp, "small.pdf")
     r = bk.run("list", bk.EXAMPLE, "--ballot", "mazhilis-list", "--lang", "kk",

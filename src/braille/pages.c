@@ -191,12 +191,14 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
 		if (c.n - start <= room) {
 			end = next = c.n;
 		} else {
-			size_t blank = 0, hy = 0;
+			size_t blank = 0, hy = 0, held = 0;
 			for (size_t i = start + 1; i <= start + room && i < c.n; i++) {
 				if (breaks[i] == 1)
 					blank = i;
 				else if (breaks[i] == 2 && i - start + 1 <= room)
 					hy = i;
+				else if (c.dots[i] == 0)
+					held = i; /* a blank the rules keep: a last resort */
 			}
 			if (blank) {
 				end = blank;
@@ -204,9 +206,20 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
 			} else if (hy) {
 				end = next = hy;
 				hyphen = true;
+			} else if (held) {
+				/* a run of held words longer than a line (initials, a
+				 * number and its unit): better split there than inside
+				 * a word */
+				end = held;
+				next = held + 1;
 			} else {
-				/* one unbreakable run longer than a line */
+				/* one word longer than a line: cut it, but never right
+				 * after a number sign or a capital/Latin sign */
 				end = next = start + room;
+				while (end > start + 1 &&
+				       (c.dots[end - 1] == NUMBER_SIGN ||
+				        c.dots[end - 1] == 0x28 || c.dots[end - 1] == 0x20))
+					end = next = end - 1;
 			}
 		}
 		memset(buf, 0, pad);
@@ -597,9 +610,13 @@ bk_status bk_braille_doc_write_pef(const bk_braille_doc *d, FILE *out)
 	add_xml_text(&b, d->title);
 	bk_buf_add(&b, "</dc:title>\n      <dc:language>");
 	add_xml_text(&b, d->language);
-	bk_buf_add(&b, "</dc:language>\n      <dc:date>");
-	add_xml_text(&b, d->date);
-	bk_buf_add(&b, "</dc:date>\n      <dc:creator>ballotkit</dc:creator>\n"
+	bk_buf_add(&b, "</dc:language>\n");
+	if (*d->date) {
+		bk_buf_add(&b, "      <dc:date>");
+		add_xml_text(&b, d->date);
+		bk_buf_add(&b, "</dc:date>\n");
+	}
+	bk_buf_add(&b, "      <dc:creator>ballotkit</dc:creator>\n"
 	               "    </meta>\n  </head>\n  <body>\n");
 	bk_buf_printf(&b, "    <volume cols=\"%u\" rows=\"%u\" rowgap=\"0\" "
 	              "duplex=\"%s\">\n      <section>\n",

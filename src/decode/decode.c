@@ -4,6 +4,7 @@
 #include "ballotkit/decode.h"
 
 #include <libxml/parser.h>
+#include <pthread.h>
 #include <libxml/tree.h>
 #include <string.h>
 
@@ -143,7 +144,7 @@ bk_status bk_decode_brf(bk_cell_pages **out, const char *data, size_t size,
 		return BK_ERR_USAGE;
 	*out = NULL;
 	bk_cell_pages *p = bk_xcalloc(1, sizeof *p);
-	bool has_ff = memchr(data, '\f', size) != NULL;
+	bool has_ff = size && memchr(data, '\f', size) != NULL;
 	cpage *pg = NULL;
 	unsigned char *buf = bk_xmalloc(size + 1);
 	size_t n = 0, line = 1, col = 1;
@@ -215,9 +216,16 @@ static bool has_dc(xmlNodePtr meta, const char *name)
 	return false;
 }
 
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+static void xml_init(void)
+{
+	xmlInitParser(); /* its first use is not thread-safe */
+}
+
 bk_status bk_decode_pef(bk_cell_pages **out, const char *data, size_t size,
                         const char *name, bk_diags *diags)
 {
+	pthread_once(&xml_once, xml_init);
 	if (!out || (!data && size) || size > 0x7fffffff)
 		return BK_ERR_USAGE;
 	*out = NULL;

@@ -125,6 +125,37 @@ static void find_blobs(const unsigned char *data, int w, int h, int stride,
 	free(seen);
 }
 
+/* A page rendered at dpi into a white image, or NULL (with a diagnostic)
+ * when the page is too large to render. */
+static cairo_surface_t *render_page(PopplerPage *page, double dpi,
+                                    const char *name, int pg, bk_diags *diags)
+{
+	double wpt, hpt;
+	poppler_page_get_size(page, &wpt, &hpt);
+	double wf = ceil(wpt / 72.0 * dpi), hf = ceil(hpt / 72.0 * dpi);
+	if (!(wf >= 1 && hf >= 1 && wf <= 30000 && hf <= 30000 && wf * hf <= 2.0e8)) {
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "page %d is too large to read at %g dpi", pg + 1, dpi);
+		return NULL;
+	}
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+	                                                  (int)wf, (int)hf);
+	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(img);
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "no memory to render page %d", pg + 1);
+		return NULL;
+	}
+	cairo_t *cr = cairo_create(img);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_scale(cr, dpi / 72.0, dpi / 72.0);
+	poppler_page_render(page, cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(img);
+	return img;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -223,7 +254,7 @@ typedef struct page_fit {
 	double pv, ph, cell, line, x0, y0;
 } page_fit;
 
-static bk_status fit_page(blob *dots, size_t n, page_fit *f)
+static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 {
 	memset(f, 0, sizeof *f);
 	if (n < 2)
@@ -263,9 +294,11 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f)
 		if (dots[i].x < f->x0)
 			f->x0 = dots[i].x;
 	}
-	f->line = fit_pitch(rows, nr, f->y0, f->pv, 3, 8.0, 30.0);
+	f->line = line_hint > 0 ? line_hint
+	                        : fit_pitch(rows, nr, f->y0, f->pv, 3, 8.0, 30.0);
 	f->cell = fit_pitch(xs, n, f->x0, f->ph, 2, 5.0, 8.0);
-	refine(rows, nr, &f->y0, &f->line, f->pv, 3);
+	if (line_hint <= 0)
+		refine(rows, nr, &f->y0, &f->line, f->pv, 3);
 	refine(xs, n, &f->x0, &f->cell, f->ph, 2);
 	free(xs);
 	free(rows);
@@ -308,29 +341,29 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 	typedef struct { unsigned char *c; size_t n; } dline;
 	dline *all = NULL;
 	size_t nall = 0;
+	/* first every page's dots, then one line pitch for the document: a
+	 * page whose lines all stand two apart (blank lines between) fits
+	 * twice the pitch as well as the pitch itself */
+	blob **pdots = bk_xcalloc((size_t)npages + 1, sizeof *pdots);
+	size_t *pn = bk_xcalloc((size_t)npages + 1, sizeof *pn);
 	for (int pg = 0; st == BK_OK && pg < npages; pg++) {
 		PopplerPage *page = poppler_document_get_page(doc, pg);
-		double wpt, hpt;
-		poppler_page_get_size(page, &wpt, &hpt);
-		int w = (int)ceil(wpt / 72.0 * dpi), h = (int)ceil(hpt / 72.0 * dpi);
-		cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-		cairo_t *cr = cairo_create(img);
-		cairo_set_source_rgb(cr, 1, 1, 1);
-		cairo_paint(cr);
-		cairo_scale(cr, dpi / 72.0, dpi / 72.0);
-		poppler_page_render(page, cr);
-		cairo_destroy(cr);
-		cairo_surface_flush(img);
+		cairo_surface_t *img = render_page(page, dpi, name, pg, diags);
+		g_object_unref(page);
+		if (!img) {
+			st = BK_ERR_INVALID;
+			break;
+		}
 		vec blobs = {0};
-		find_blobs(cairo_image_surface_get_data(img), w, h,
+		find_blobs(cairo_image_surface_get_data(img),
+		           cairo_image_surface_get_width(img),
+		           cairo_image_surface_get_height(img),
 		           cairo_image_surface_get_stride(img), px_mm, &blobs);
 		cairo_surface_destroy(img);
-		g_object_unref(page);
-		blob *dots = bk_xmalloc((blobs.n + 1) * sizeof *dots);
-		size_t n = 0;
+		pdots[pg] = bk_xmalloc((blobs.n + 1) * sizeof **pdots);
 		for (size_t i = 0; i < blobs.n; i++) {
 			if (blobs.v[i].dot) {
-				dots[n++] = blobs.v[i];
+				pdots[pg][pn[pg]++] = blobs.v[i];
 				dsum += blobs.v[i].d;
 				if (blobs.v[i].d < dmin) dmin = blobs.v[i].d;
 				if (blobs.v[i].d > dmax) dmax = blobs.v[i].d;
@@ -338,10 +371,21 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 				nother++;
 			}
 		}
-		ndots += n;
+		ndots += pn[pg];
 		free(blobs.v);
+	}
+	double line_pitch = 0;
+	for (int pg = 0; st == BK_OK && pg < npages; pg++) {
 		page_fit f;
-		if (n && fit_page(dots, n, &f) != BK_OK) {
+		if (pn[pg] > 1 && fit_page(pdots[pg], pn[pg], &f, 0) == BK_OK &&
+		    (line_pitch == 0 || f.line < line_pitch))
+			line_pitch = f.line;
+	}
+	for (int pg = 0; st == BK_OK && pg < npages; pg++) {
+		blob *dots = pdots[pg];
+		size_t n = pn[pg];
+		page_fit f;
+		if (n && fit_page(dots, n, &f, line_pitch) != BK_OK) {
 			bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 			             "page %d: the dots do not form a braille grid",
 			             pg + 1);
@@ -398,7 +442,6 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 			free(ci);
 			free(bit);
 		}
-		free(dots);
 	}
 	if (st == BK_OK) {
 		bk_cell_pages *p = bk_cell_pages_new();
@@ -414,6 +457,10 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 		free(all[i].c);
 	free(all);
 	free(page_lines);
+	for (int pg = 0; pg < npages; pg++)
+		free(pdots[pg]);
+	free(pdots);
+	free(pn);
 	if (m) {
 		m->dots = ndots;
 		m->other_black = nother;
@@ -459,24 +506,18 @@ bk_status bk_decode_pdf_dots(const char *data, size_t size, const char *name,
 		return BK_ERR_INVALID;
 	}
 	PopplerPage *page = poppler_document_get_page(doc, (int)pageno);
-	double wpt, hpt;
-	poppler_page_get_size(page, &wpt, &hpt);
-	int w = (int)ceil(wpt / 72.0 * dpi), h = (int)ceil(hpt / 72.0 * dpi);
-	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-	cairo_t *cr = cairo_create(img);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
-	cairo_scale(cr, dpi / 72.0, dpi / 72.0);
-	poppler_page_render(page, cr);
-	cairo_destroy(cr);
-	cairo_surface_flush(img);
-	vec blobs = {0};
-	find_blobs(cairo_image_surface_get_data(img), w, h,
-	           cairo_image_surface_get_stride(img), 25.4 / dpi, &blobs);
-	cairo_surface_destroy(img);
+	cairo_surface_t *img = render_page(page, dpi, name, (int)pageno, diags);
 	g_object_unref(page);
 	g_object_unref(doc);
 	g_bytes_unref(bytes);
+	if (!img)
+		return BK_ERR_INVALID;
+	vec blobs = {0};
+	find_blobs(cairo_image_surface_get_data(img),
+	           cairo_image_surface_get_width(img),
+	           cairo_image_surface_get_height(img),
+	           cairo_image_surface_get_stride(img), 25.4 / dpi, &blobs);
+	cairo_surface_destroy(img);
 	double *out = bk_xmalloc((2 * blobs.n + 1) * sizeof *out);
 	size_t k = 0, other = 0;
 	double dsum = 0, dmin = 1e9, dmax = 0;

@@ -56,8 +56,11 @@ void bk_render_pdf_date(const char *date, char out[32])
 			}
 		}
 	}
+	/* no clock: without a date the document is dated 2000-01-01 */
 	if (date && strlen(date) == 10)
 		snprintf(out, 32, "%sT00:00:00Z", date);
+	else
+		snprintf(out, 32, "2000-01-01T00:00:00Z");
 }
 
 cairo_status_t bk_render_write_file(void *closure, const unsigned char *data,

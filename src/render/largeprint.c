@@ -95,16 +95,39 @@ static bk_status render(const para *paras, size_t n, const char *title,
 		int lw, lh;
 		pango_layout_get_size(lay, &lw, &lh);
 		double h = (double)lh / PANGO_SCALE;
-		if (y + h > bottom && y > o->margin * MM_TO_PT) {
+		double top = o->margin * MM_TO_PT;
+		/* a paragraph that fits a page is kept together; a longer one
+		 * runs on line by line (nothing may fall off the page) */
+		if (y + h > bottom && y > top) {
 			cairo_show_page(cr);
-			y = o->margin * MM_TO_PT;
+			y = top;
 		}
 		cairo_tag_begin(cr, paras[i].tag, NULL);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		cairo_move_to(cr, o->margin * MM_TO_PT, y);
-		pango_cairo_show_layout(cr, lay);
+		PangoLayoutIter *it = pango_layout_get_iter(lay);
+		double base = y; /* where the layout's top stands on this page */
+		double end = y;
+		do {
+			PangoRectangle ext;
+			pango_layout_iter_get_line_extents(it, NULL, &ext);
+			double ly = (double)ext.y / PANGO_SCALE;
+			double lh2 = (double)ext.height / PANGO_SCALE;
+			if (base + ly + lh2 > bottom && base + ly > top) {
+				cairo_tag_end(cr, paras[i].tag);
+				cairo_show_page(cr);
+				cairo_tag_begin(cr, paras[i].tag, NULL);
+				base = top - ly;
+			}
+			cairo_move_to(cr, o->margin * MM_TO_PT,
+			              base + (double)pango_layout_iter_get_baseline(it) /
+			                             PANGO_SCALE);
+			pango_cairo_show_layout_line(
+				cr, pango_layout_iter_get_line_readonly(it));
+			end = base + ly + lh2;
+		} while (pango_layout_iter_next_line(it));
+		pango_layout_iter_free(it);
 		cairo_tag_end(cr, paras[i].tag);
-		y += h + gap;
+		y = end + gap;
 		pango_font_description_free(fd);
 		g_object_unref(lay);
 	}

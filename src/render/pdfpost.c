@@ -103,7 +103,21 @@ static bk_status rewrite(const char *p, size_t len, const bk_pdf_print_setup *ps
 	size_t i = 0, flushed = 0;
 	tok t;
 	bk_buf_add(out, "/BKop gs\n");
+	static const char *const refused[] = {"cs", "CS", "sc", "SC", "scn",
+	                                      "SCN", "k", "K", "BI", "sh",
+	                                      "Do", NULL};
 	while (next_token(p, len, &i, &t)) {
+		/* only rg/RG, g/G are expected from the drawing; any other way
+		 * of setting a colour, an inline image, a shading or an XObject
+		 * could bring RGB to the press: refused */
+		for (size_t r = 0; refused[r]; r++)
+			if (t.n == strlen(refused[r]) && !memcmp(t.s, refused[r], t.n)) {
+				bk_diags_add(diags, BK_ERROR, "print-colour", "", 0, 0, "",
+				             "the drawing used the PDF operator %s, which "
+				             "the print post-processing cannot vouch for",
+				             refused[r]);
+				return BK_ERR_INVALID;
+			}
 		bool fill = t.n == 2 && !memcmp(t.s, "rg", 2);
 		bool stroke = t.n == 2 && !memcmp(t.s, "RG", 2);
 		if ((fill || stroke) && nwin == 3) {

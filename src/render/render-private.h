@@ -13,7 +13,7 @@
 PangoFontMap *bk_render_font_map(const bk_templates *tpl, bk_diags *diags);
 
 /* The PDF creation date: SOURCE_DATE_EPOCH when set, else date
- * ("YYYY-MM-DD") at midnight UTC, as cairo wants it; "" when neither. */
+ * ("YYYY-MM-DD") at midnight UTC, else 2000-01-01: never the clock. */
 void bk_render_pdf_date(const char *date, char out[32]);
 
 /* A cairo write function writing to a FILE *. */

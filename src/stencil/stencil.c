@@ -200,8 +200,12 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 		return BK_ERR_USAGE;
 	}
 	size_t bi = bk_election_ballot_find(e, bk_script_ballot_id(script));
-	if (bi == (size_t)-1)
+	if (bi == (size_t)-1) {
+		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		             "the election has no ballot \"%s\"",
+		             bk_script_ballot_id(script));
 		return BK_ERR_NOTFOUND;
+	}
 	const bk_ballot *b = &e->ballots[bi];
 	int lang = bk_lang_index(bk_script_language(script));
 	bk_stencil *s = bk_xcalloc(1, sizeof *s);
@@ -246,11 +250,14 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 		return BK_ERR_INVALID;
 	}
 	s->opt.clearance = clearance;
-	if (s->opt.corner_radius > clearance + 0.5)
-		s->opt.corner_radius = clearance + 0.5;
+	/* a rounded window corner stays off the box's corner while the radius
+	 * is at most clearance × (2 + √2) */
+	if (s->opt.corner_radius > clearance * (2 + sqrt(2.0)))
+		s->opt.corner_radius = clearance * (2 + sqrt(2.0));
 
 	/* windows, braille numbers and print numbers */
 	double numbers_left = s->w;
+	double *wleft = bk_xcalloc(npos + 1, sizeof *wleft); /* print number's left */
 	for (size_t i = 0; i < npos && st == BK_OK; i++) {
 		sheet *sh = &s->sheets[bk_script_position_sheet(script, i)];
 		size_t k = bk_script_position_box(script, i);
@@ -283,25 +290,34 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 		         NUMBER_SIZE, true, true, false, num);
 		/* room for up to 3 digits of print at 0.62 em each */
 		double left = tx - 3 * 0.62 * NUMBER_SIZE;
+		wleft[i] = left;
 		if (left < numbers_left)
 			numbers_left = left;
 	}
 
-	/* counting dots: one raised dot level with each window, in a column
-	 * left of all the numbers */
-	if (opt->counting_dots) {
-		double cx = numbers_left - 3.0 - p->dot_diameter;
-		for (size_t sh = 0; sh < s->nsheets; sh++)
-			for (size_t w = 0; w < s->sheets[sh].nwin; w++) {
-				const window *wd = &s->sheets[sh].win[w];
-				unsigned char *dot = bk_xmalloc(1);
-				dot[0] = 0x01;
-				add_block(&s->sheets[sh], cx,
-				          wd->win.y + wd->win.h / 2 - p->dot_diameter / 2,
-				          dot, 1);
+	/* counting dots: one raised dot level with each window, left of the
+	 * numbers, in one column per column of windows */
+	if (opt->counting_dots && st == BK_OK) {
+		for (size_t i = 0; i < npos; i++) {
+			sheet *sh = &s->sheets[bk_script_position_sheet(script, i)];
+			const window *wd = &sh->win[bk_script_position_box(script, i)];
+			double col = wleft[i];
+			for (size_t j = 0; j < npos; j++) {
+				const sheet *sj = &s->sheets[bk_script_position_sheet(script, j)];
+				const window *wj = &sj->win[bk_script_position_box(script, j)];
+				if (fabs(wj->win.x - wd->win.x) < 0.1 && wleft[j] < col)
+					col = wleft[j];
 			}
-		numbers_left = cx;
+			double x = col - 3.0 - p->dot_diameter;
+			unsigned char *dot = bk_xmalloc(1);
+			dot[0] = 0x01;
+			add_block(sh, x, wd->win.y + wd->win.h / 2 - p->dot_diameter / 2,
+			          dot, 1);
+			if (x < numbers_left)
+				numbers_left = x;
+		}
 	}
+	free(wleft);
 
 	/* braille title (the stencil title language), top left, wrapped to
 	 * the room left of the numbers */
@@ -397,6 +413,18 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 	/* the clearance rules, checked on the result */
 	for (size_t sh = 0; st == BK_OK && sh < s->nsheets; sh++) {
 		sheet *x = &s->sheets[sh];
+		for (size_t w = 0; st == BK_OK && w < x->nwin; w++) {
+			double g = edge_gap(s, x->win[w].win);
+			if (g < BRIDGE - 1e-9) {
+				bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+				             "the window of number %u comes within %.1f mm "
+				             "of the sheet's edge on template %s; at least "
+				             "%.1f mm of material must stay (check the "
+				             "ballot's paper.overrides)", x->win[w].number,
+				             g, s->t->id, BRIDGE);
+				st = BK_ERR_INVALID;
+			}
+		}
 		for (size_t k = 0; st == BK_OK && k <= x->nbr; k++) {
 			const bblock *bb = k < x->nbr ? &x->br[k] : &s->ref;
 			rect r = block_rect(s, bb);
@@ -421,15 +449,19 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 					st = BK_ERR_INVALID;
 				}
 			}
+			/* braille blocks keep at least the gap between two cells of
+			 * a line from each other (numbers of neighbouring rows stand
+			 * closer than the profile's line pitch: docs/stencil.md) */
 			for (size_t o = k + 1; st == BK_OK && k < x->nbr && o < x->nbr; o++)
 				if (rect_gap(r, block_rect(s, &x->br[o])) < p->cell_pitch -
 				                                            p->dot_pitch -
 				                                            p->dot_diameter -
-				                                            1e-9 &&
-				    fabs(x->br[o].y - bb->y) > 1e-9) {
+				                                            1e-9) {
 					bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0,
-					             0, "", "two braille lines touch on "
-					             "template %s", s->t->id);
+					             0, "", "two braille blocks at %.1f, %.1f "
+					             "and %.1f, %.1f mm touch on template %s",
+					             r.x, r.y, x->br[o].x, x->br[o].y,
+					             s->t->id);
 					st = BK_ERR_INVALID;
 				}
 		}
@@ -811,16 +843,17 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 		st = bk_pdf_for_print(pdfbuf.data, pdfbuf.len, &ps, out.f, diags);
 	}
 	bk_buf_free(&pdfbuf);
-	if (st == BK_OK && bk_atomic_commit(&out) == 0) {
-		st = BK_OK;
-	} else {
-		if (st == BK_OK) {
-			st = BK_ERR_IO; /* the commit failed */
-		} else {
-			bk_atomic_abort(&out);
+	if (st == BK_OK) {
+		if (bk_atomic_commit(&out) != 0) {
+			bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+			             "cannot write the stencil: %s", strerror(errno));
+			st = BK_ERR_IO;
 		}
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write the stencil: %s", strerror(errno));
+	} else {
+		bk_atomic_abort(&out);
+		if (st == BK_ERR_IO)
+			bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+			             "cairo could not draw the stencil");
 	}
 done:
 	if (c_locale) {

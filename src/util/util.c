@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,6 +67,7 @@ void bk_buf_reserve(bk_buf *b, size_t extra)
 	if (cap < need)
 		cap = need;
 	b->data = bk_xrealloc(b->data, cap);
+	b->data[b->len] = '\0'; /* a reserved, still empty buffer is "" */
 	b->cap = cap;
 }
 
@@ -435,21 +437,24 @@ int bk_read_file(const char *path, char **data, size_t *size)
 int bk_atomic_open(bk_atomic *a, const char *path)
 {
 	memset(a, 0, sizeof *a);
-	bk_buf t = {0};
-	bk_buf_printf(&t, "%s.tmp-XXXXXX", path);
-	a->tmp = bk_buf_steal(&t);
-	int fd = mkstemp(a->tmp);
-	if (fd < 0) {
-		int e = errno;
-		free(a->tmp);
-		a->tmp = NULL;
-		errno = e;
-		return -1;
+	/* path.tmp-<pid>-<n>, created exclusively with mode 0666 less the
+	 * umask (as any output file): no randomness, no umask juggling */
+	static unsigned long counter;
+	int fd = -1;
+	for (int tries = 0; tries < 100 && fd < 0; tries++) {
+		bk_buf t = {0};
+		unsigned long n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+		bk_buf_printf(&t, "%s.tmp-%ld-%lu", path, (long)getpid(), n);
+		fd = open(bk_buf_str(&t), O_WRONLY | O_CREAT | O_EXCL, 0666);
+		if (fd >= 0)
+			a->tmp = bk_buf_steal(&t);
+		else
+			bk_buf_free(&t);
+		if (fd < 0 && errno != EEXIST)
+			return -1;
 	}
-	/* mkstemp makes the file 0600; outputs are ordinary files */
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
+	if (fd < 0)
+		return -1;
 	a->f = fdopen(fd, "wb");
 	if (!a->f) {
 		int e = errno;

@@ -145,6 +145,36 @@ int main(void)
 	bk_cell_pages_free(got);
 	free(pdf);
 
+	/* 1b. blank lines between one-line paragraphs: on a later page every
+	 * line stands two line pitches from the next; the document's pitch
+	 * still reads it right */
+	{
+		bk_swell_options so = BK_SWELL_OPTIONS_INIT;
+		so.interline = 1;
+		bk_braille_layout L;
+		bk_swell_layout(&L, tpl, "marburg-medium", &so, NULL);
+		const char *paras[80];
+		for (int i = 0; i < 80; i++)
+			paras[i] = i % 2 ? "" : "Сайлау";
+		bk_braille_doc *doc = NULL;
+		bk_braille_paragraphs(&doc, br, "kk", paras, NULL, 80, "t", "t", "2023-03-19", &L, NULL);
+		snprintf(path, sizeof path, "%s/blank-lines.pdf", dir);
+		bk_swell_write_pdf(doc, tpl, "marburg-medium", &so, path, NULL);
+		pdf = slurp(path, &n);
+		got = NULL;
+		TAP_OK(pdf && bk_decode_pdf_braille(&got, pdf, n, path, 300, &m, NULL) == BK_OK,
+		       "blank lines between paragraphs: decoded");
+		int ok = got && bk_cell_pages_count(got) == bk_braille_doc_page_count(doc);
+		for (size_t pg = 0; ok && pg < bk_braille_doc_page_count(doc); pg++)
+			ok = lines_equal(doc, got, pg);
+		TAP_OK(ok && fabs(m.line_pitch - 15.0) < 0.05,
+		       "blank lines: every page reads back, line pitch %.3f mm", m.line_pitch);
+		bk_cell_pages_free(got);
+		free(pdf);
+		remove(path);
+		bk_braille_doc_free(doc);
+	}
+
 	/* 2. the swell PDF of braille lists, every profile, both languages */
 	const char *profiles[] = {"marburg-medium", "nls-bana", "ada-signage"};
 	const char *langs[] = {"kk", "ru"};
