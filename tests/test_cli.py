@@ -34,6 +34,23 @@ r = bk.run("script", bk.EXAMPLE, "--ballot", "mazhilis-list", "--lang", "ru", ch
 out = r.stdout.decode()
 t.ok(out.count("ballot mazhilis-list (ru)") == 1 and "(kk)" not in out.split("\n")[0],
      "--ballot and --lang select one script")
+r = bk.run("stencil", bk.EXAMPLE, "--ballot", "mazhilis-03", "--format", "print-pdf", "--sheet", "2",
+           "-o", "/nonexistent/x.pdf")
+t.ok(r.returncode == 64 and b"--sheet does not apply" in r.stderr,
+     "an option that does not apply to the format is refused, not ignored")
+r = bk.run("list", bk.EXAMPLE, "--ballot", "mazhilis-03", "--lang", "kk", "--format", "swell-pdf",
+           "--cells", "20", "-o", "/nonexistent/x.pdf")
+t.ok(r.returncode == 64 and b"does not apply" in r.stderr, "page options do not apply to swell-pdf")
+if os.path.exists("/dev/full"):
+    with open("/dev/full", "wb") as full:
+        import subprocess, shlex
+        e = dict(os.environ)
+        e.setdefault("BALLOTKIT_TEMPLATES", os.path.join(bk.ROOT, "templates"))
+        r2 = subprocess.run(shlex.split(os.environ.get("BALLOTKIT_WRAPPER", "")) +
+                            [bk.exe(), "list", bk.EXAMPLE, "--ballot", "mazhilis-03", "--lang", "kk"],
+                            stdout=full, stderr=subprocess.PIPE, env=e)
+    t.ok(r2.returncode == 70 and b"standard output" in r2.stderr,
+         "a full standard output: exit 70 with a message")
 r = bk.run("templates", check_rc=0)
 t.ok(b"a5-party-list" in r.stdout and b"holds 8 positions" in r.stdout, "templates lists capacities")
 

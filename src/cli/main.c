@@ -70,8 +70,10 @@ static const char *const usage_text = _(
 	"  -h, --help                     show this help\n"
 	"  -V, --version                  show the version\n"
 	"\n"
-	"Exit codes: 0 done, 64 wrong usage, 65 invalid definition, 66 file not\n"
-	"readable, 78 templates broken.\n");
+	"Exit codes: 0 done, 64 wrong usage, 65 invalid definition or text\n"
+	"braille cannot write, 66 file not readable, 70 internal error (or\n"
+	"standard output not writable), 73 output file not writable, 78\n"
+	"templates broken.\n");
 
 typedef struct options {
 	const char *file;
@@ -91,8 +93,58 @@ typedef struct options {
 	double dpi;
 	int counting_dots, tab;
 	long sheet;
+	unsigned given; /* OPT_* bits of the options on the command line */
 	bk_braille_layout layout;
 } options;
+
+enum {
+	OPT_PAGE = 1 << 0, OPT_BRFBREAK = 1 << 1, OPT_PROFILE = 1 << 2,
+	OPT_INTERLINE = 1 << 3, OPT_SIZE = 1 << 4, OPT_TAB = 1 << 5,
+	OPT_COUNTING = 1 << 6, OPT_SHEET = 1 << 7, OPT_DPI = 1 << 8,
+	OPT_FORMAT = 1 << 9, OPT_OUTPUT = 1 << 10, OPT_WHO = 1 << 11,
+	OPT_BALLOT = 1 << 12, OPT_LANG = 1 << 13, OPT_JSON = 1 << 14
+};
+static const char *const opt_names[] = {
+	"--cells/--lines/--binding/--interpoint", "--brf-break", "--profile",
+	"--interline", "--size", "--tab", "--counting-dots", "--sheet", "--dpi",
+	"--format", "-o", "--party/--candidate", "--ballot", "--lang", "--json"};
+
+/* The options a command takes with a format; NULL if all given apply,
+ * else the name of the first that does not. */
+static const char *inapplicable(const char *cmd, const char *fmt, unsigned given)
+{
+	unsigned ok = 0;
+	fmt = fmt ? fmt : "";
+	if (!strcmp(cmd, "validate"))
+		ok = OPT_JSON;
+	else if (!strcmp(cmd, "script"))
+		ok = OPT_JSON | OPT_BALLOT | OPT_LANG;
+	else if (!strcmp(cmd, "braille"))
+		ok = OPT_LANG;
+	else if (!strcmp(cmd, "list") || !strcmp(cmd, "leaflet")) {
+		ok = OPT_FORMAT | OPT_OUTPUT | OPT_LANG |
+		     (!strcmp(cmd, "list") ? OPT_BALLOT : OPT_WHO);
+		if (!*fmt || !strcmp(fmt, "txt") || !strcmp(fmt, "pef"))
+			ok |= OPT_PAGE;
+		else if (!strcmp(fmt, "brf"))
+			ok |= OPT_PAGE | OPT_BRFBREAK;
+		else if (!strcmp(fmt, "swell-pdf"))
+			ok |= OPT_PROFILE | OPT_INTERLINE;
+		else if (!strcmp(fmt, "large-print-pdf"))
+			ok |= OPT_SIZE;
+	} else if (!strcmp(cmd, "stencil")) {
+		ok = OPT_FORMAT | OPT_OUTPUT | OPT_BALLOT | OPT_LANG | OPT_TAB |
+		     OPT_COUNTING;
+		if (!strcmp(fmt, "svg"))
+			ok |= OPT_SHEET;
+		else if (!strcmp(fmt, "png"))
+			ok |= OPT_SHEET | OPT_DPI;
+	}
+	for (size_t b = 0; b < sizeof opt_names / sizeof *opt_names; b++)
+		if ((given & (1u << b)) && !(ok & (1u << b)))
+			return opt_names[b];
+	return NULL;
+}
 
 static int usage_error(const char *what, const char *arg)
 {
@@ -699,10 +751,13 @@ int main(int argc, char **argv)
 			goto out;
 		} else if (!strcmp(a, "--json")) {
 			o.json = true;
+			o.given |= OPT_JSON;
 		} else if (!strcmp(a, "--interpoint")) {
 			o.layout.interpoint = 1;
+			o.given |= OPT_PAGE;
 		} else if (!strcmp(a, "--interline")) {
 			o.interline = 1;
+			o.given |= OPT_INTERLINE;
 		} else if (!strcmp(a, "--sheet")) {
 			char *end = NULL;
 			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
@@ -712,11 +767,14 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			o.sheet = v;
+			o.given |= OPT_SHEET;
 			i++;
 		} else if (!strcmp(a, "--counting-dots")) {
 			o.counting_dots = 1;
+			o.given |= OPT_COUNTING;
 		} else if (!strcmp(a, "--tab")) {
 			o.tab = 1;
+			o.given |= OPT_TAB;
 		} else if (!strcmp(a, "--dpi")) {
 			char *end = NULL;
 			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : -1;
@@ -726,6 +784,7 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			o.dpi = v;
+			o.given |= OPT_DPI;
 			i++;
 		} else if (!strcmp(a, "--size")) {
 			char *end = NULL;
@@ -735,6 +794,7 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			o.size_pt = v;
+			o.given |= OPT_SIZE;
 			i++;
 		} else if (!strcmp(a, "--cells") || !strcmp(a, "--lines") ||
 		           !strcmp(a, "--binding")) {
@@ -745,6 +805,7 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			i++;
+			o.given |= OPT_PAGE;
 			if (!strcmp(a, "--cells"))
 				o.layout.cells = (unsigned)v;
 			else if (!strcmp(a, "--lines"))
@@ -758,18 +819,25 @@ int main(int argc, char **argv)
 				rc = usage_error(_("this option needs a value:"), a);
 				goto out;
 			}
-			if (!strcmp(a, "--format"))
+			if (!strcmp(a, "--format")) {
 				o.format = argv[++i];
-			else if (!strcmp(a, "--brf-break"))
+				o.given |= OPT_FORMAT;
+			} else if (!strcmp(a, "--brf-break")) {
 				o.brf_break = argv[++i];
-			else if (!strcmp(a, "--party"))
+				o.given |= OPT_BRFBREAK;
+			} else if (!strcmp(a, "--party")) {
 				o.party = argv[++i];
-			else if (!strcmp(a, "-o"))
+				o.given |= OPT_WHO;
+			} else if (!strcmp(a, "-o")) {
 				o.output = argv[++i];
-			else if (!strcmp(a, "--profile"))
+				o.given |= OPT_OUTPUT;
+			} else if (!strcmp(a, "--profile")) {
 				o.profile = argv[++i];
-			else
+				o.given |= OPT_PROFILE;
+			} else {
 				o.candidate = argv[++i];
+				o.given |= OPT_WHO;
+			}
 		} else if (!strcmp(a, "--templates") || !strcmp(a, "--ballot") ||
 		           !strcmp(a, "--lang")) {
 			if (i + 1 >= argc) {
@@ -777,12 +845,15 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			const char *v = argv[++i];
-			if (!strcmp(a, "--templates"))
+			if (!strcmp(a, "--templates")) {
 				o.templates = v;
-			else if (!strcmp(a, "--ballot"))
+			} else if (!strcmp(a, "--ballot")) {
 				ballots[o.nballots++] = v;
-			else
+				o.given |= OPT_BALLOT;
+			} else {
 				o.langs = v;
+				o.given |= OPT_LANG;
+			}
 		} else if (a[0] == '-' && a[1]) {
 			rc = usage_error(_("unknown option"), a);
 			goto out;
@@ -797,8 +868,14 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	const char *bad = cmd ? inapplicable(cmd, o.format, o.given) : NULL;
 	if (!cmd) {
 		fputs(usage_text, stderr);
+		rc = EXIT_USAGE;
+	} else if (bad && strcmp(cmd, "version") && strcmp(cmd, "templates")) {
+		fprintf(stderr, _("ballotkit: %s does not apply to %s%s%s\n%s"), bad,
+		        cmd, o.format ? " --format " : "", o.format ? o.format : "",
+		        _("Try 'ballotkit --help'.\n"));
 		rc = EXIT_USAGE;
 	} else if (!strcmp(cmd, "version")) {
 		printf("ballotkit %s\n", bk_version());
@@ -829,7 +906,9 @@ int main(int argc, char **argv)
 out:
 	free(ballots);
 	free(texts);
-	if (fflush(stdout) != 0 && rc == 0)
+	if ((fflush(stdout) != 0 || ferror(stdout)) && (rc == 0 || rc == EXIT_SOFTWARE)) {
+		fprintf(stderr, _("ballotkit: cannot write to standard output\n"));
 		rc = EXIT_SOFTWARE;
+	}
 	return rc;
 }
