@@ -418,39 +418,20 @@ bk_status bk_braille_leaflet(bk_braille_doc **out, bk_braille *br,
 	if (!out || !br || !e || !kind || !id || !lang_code)
 		return BK_ERR_USAGE;
 	*out = NULL;
-	int lang = bk_lang_index(lang_code);
-	const char *heading = NULL, *text = NULL;
-	bk_buf src = {0}, name = {0};
-	if (lang >= 0 && !strcmp(kind, "party")) {
-		for (size_t i = 0; i < e->nparties; i++)
-			if (!strcmp(e->parties[i].id, id)) {
-				heading = e->parties[i].name.v[lang];
-				text = e->parties[i].leaflet.v[lang];
-				bk_buf_printf(&src, "$.parties[%zu].leaflet.%s", i, lang_code);
-			}
-	} else if (lang >= 0 && !strcmp(kind, "candidate")) {
-		for (size_t i = 0; i < e->ncandidates; i++)
-			if (!strcmp(e->candidates[i].id, id)) {
-				const bk_candidate *k = &e->candidates[i];
-				bk_buf_printf(&name, "%s %s%s%s", k->surname.v[lang],
-				              k->given_name.v[lang],
-				              k->patronymic.v[lang] ? " " : "",
-				              k->patronymic.v[lang] ? k->patronymic.v[lang] : "");
-				heading = bk_buf_str(&name);
-				text = k->leaflet.v[lang];
-				bk_buf_printf(&src, "$.candidates[%zu].leaflet.%s", i, lang_code);
-			}
-	}
-	if (!heading || !text || !bk_election_has_lang(e, lang)) {
+	bk_buf src = {0}, name = {0}, txt = {0};
+	if (!bk_election_leaflet_text(e, kind, id, bk_lang_index(lang_code), &name,
+	                              &txt, &src)) {
 		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
 		             "there is no %s \"%s\" with a leaflet in \"%s\"",
 		             kind, id, lang_code);
 		bk_buf_free(&src);
 		bk_buf_free(&name);
+		bk_buf_free(&txt);
 		return BK_ERR_NOTFOUND;
 	}
+	const char *heading = bk_buf_str(&name);
 	/* one paragraph per line of the leaflet text */
-	char *body = bk_xstrdup(text);
+	char *body = bk_buf_steal(&txt);
 	size_t n = 2;
 	for (const char *p = body; *p; p++)
 		n += *p == '\n';

@@ -105,4 +105,12 @@ struct bk_election {
 
 bool bk_election_has_lang(const bk_election *e, int lang);
 
+/* The leaflet of a party or candidate (kind "party" or "candidate") in a
+ * language of the election: its heading (the name) and text appended to
+ * heading and text, and where the text is in the definition to source.
+ * false when there is none. */
+bool bk_election_leaflet_text(const bk_election *e, const char *kind,
+                              const char *id, int lang, bk_buf *heading,
+                              bk_buf *text, bk_buf *source);
+
 #endif

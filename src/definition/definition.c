@@ -1454,14 +1454,10 @@ bk_status bk_election_load_buffer(bk_election **out, const char *data,
 	if (!out || (!data && size) || !tpl)
 		return BK_ERR_USAGE;
 	*out = NULL;
-	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	bk_c_numeric numeric = bk_c_numeric_enter();
 	bk_status st = load(out, bk_xstrndup(data ? data : "", size), size, name,
 	                    tpl, diags);
-	if (c_locale) {
-		uselocale(old);
-		freelocale(c_locale);
-	}
+	bk_c_numeric_leave(&numeric);
 	return st;
 }
 
@@ -1480,13 +1476,9 @@ bk_status bk_election_load(bk_election **out, const char *path,
 	}
 	/* numbers in messages keep a decimal point whatever the caller's
 	 * locale */
-	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	bk_c_numeric numeric = bk_c_numeric_enter();
 	bk_status st = load(out, data, size, path, tpl, diags);
-	if (c_locale) {
-		uselocale(old);
-		freelocale(c_locale);
-	}
+	bk_c_numeric_leave(&numeric);
 	return st;
 }
 
@@ -1592,4 +1584,39 @@ void bk_election_leaflet(const bk_election *e, size_t i, const char **kind,
 const char *bk_election_braille_profile(const bk_election *e)
 {
 	return e->braille_profile;
+}
+
+bool bk_election_leaflet_text(const bk_election *e, const char *kind,
+                              const char *id, int lang, bk_buf *heading,
+                              bk_buf *text, bk_buf *source)
+{
+	if (lang < 0 || !bk_election_has_lang(e, lang))
+		return false;
+	if (!strcmp(kind, "party")) {
+		for (size_t i = 0; i < e->nparties; i++) {
+			const bk_party *p = &e->parties[i];
+			if (strcmp(p->id, id) || !p->leaflet.v[lang])
+				continue;
+			bk_buf_add(heading, p->name.v[lang]);
+			bk_buf_add(text, p->leaflet.v[lang]);
+			bk_buf_printf(source, "$.parties[%zu].leaflet.%s", i,
+			              bk_lang_codes[lang]);
+			return true;
+		}
+	} else if (!strcmp(kind, "candidate")) {
+		for (size_t i = 0; i < e->ncandidates; i++) {
+			const bk_candidate *k = &e->candidates[i];
+			if (strcmp(k->id, id) || !k->leaflet.v[lang])
+				continue;
+			bk_buf_printf(heading, "%s %s", k->surname.v[lang],
+			              k->given_name.v[lang]);
+			if (k->patronymic.v[lang])
+				bk_buf_printf(heading, " %s", k->patronymic.v[lang]);
+			bk_buf_add(text, k->leaflet.v[lang]);
+			bk_buf_printf(source, "$.candidates[%zu].leaflet.%s", i,
+			              bk_lang_codes[lang]);
+			return true;
+		}
+	}
+	return false;
 }

@@ -46,8 +46,7 @@ static bk_status render(const para *paras, size_t n, const char *title,
 	PangoFontMap *fm = bk_render_font_map(tpl, diags);
 	if (!fm)
 		return BK_ERR_IO;
-	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	bk_c_numeric numeric = bk_c_numeric_enter();
 	bk_atomic out;
 	if (bk_atomic_open(&out, path)) {
 		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
@@ -151,10 +150,7 @@ static bk_status render(const para *paras, size_t n, const char *title,
 		bk_atomic_abort(&out);
 	}
 done:
-	if (c_locale) {
-		uselocale(old);
-		freelocale(c_locale);
-	}
+	bk_c_numeric_leave(&numeric);
 	g_object_unref(fm);
 	return st;
 }
@@ -192,35 +188,20 @@ bk_status bk_large_print_leaflet(const bk_election *e, const char *kind,
 	static const bk_large_print_options def = BK_LARGE_PRINT_OPTIONS_INIT;
 	if (!e || !kind || !id || !lang_code || !tpl || !path)
 		return BK_ERR_USAGE;
-	int lang = bk_lang_index(lang_code);
-	const char *heading = NULL, *text = NULL;
-	bk_buf name = {0};
-	if (lang >= 0 && !strcmp(kind, "party")) {
-		for (size_t i = 0; i < e->nparties; i++)
-			if (!strcmp(e->parties[i].id, id)) {
-				heading = e->parties[i].name.v[lang];
-				text = e->parties[i].leaflet.v[lang];
-			}
-	} else if (lang >= 0 && !strcmp(kind, "candidate")) {
-		for (size_t i = 0; i < e->ncandidates; i++)
-			if (!strcmp(e->candidates[i].id, id)) {
-				const bk_candidate *k = &e->candidates[i];
-				bk_buf_printf(&name, "%s %s%s%s", k->surname.v[lang],
-				              k->given_name.v[lang],
-				              k->patronymic.v[lang] ? " " : "",
-				              k->patronymic.v[lang] ? k->patronymic.v[lang] : "");
-				heading = bk_buf_str(&name);
-				text = k->leaflet.v[lang];
-			}
-	}
-	if (!heading || !text || !bk_election_has_lang(e, lang)) {
+	bk_buf name = {0}, txt = {0}, src = {0};
+	if (!bk_election_leaflet_text(e, kind, id, bk_lang_index(lang_code), &name,
+	                              &txt, &src)) {
 		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
 		             "there is no %s \"%s\" with a leaflet in \"%s\"", kind,
 		             id, lang_code);
 		bk_buf_free(&name);
+		bk_buf_free(&txt);
+		bk_buf_free(&src);
 		return BK_ERR_NOTFOUND;
 	}
-	char *body = bk_xstrdup(text);
+	bk_buf_free(&src);
+	const char *heading = bk_buf_str(&name);
+	char *body = bk_buf_steal(&txt);
 	size_t n = 1;
 	for (const char *q = body; *q; q++)
 		n += *q == '\n';

@@ -205,8 +205,7 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 		return BK_ERR_IO;
 
 	/* Numbers in the PDF must not follow the caller's locale. */
-	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	bk_c_numeric numeric = bk_c_numeric_enter();
 
 	bk_atomic out;
 	if (bk_atomic_open(&out, path)) {
@@ -248,10 +247,7 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 		st = BK_ERR_IO;
 	}
 done:
-	if (c_locale) {
-		uselocale(old);
-		freelocale(c_locale);
-	}
+	bk_c_numeric_leave(&numeric);
 	if (fm)
 		g_object_unref(fm);
 	return st;

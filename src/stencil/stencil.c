@@ -763,8 +763,7 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 	PangoFontMap *fm = NULL;
 	if (m != PROOF && !(fm = bk_render_font_map(s->tpl, diags)))
 		return BK_ERR_IO;
-	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	bk_c_numeric numeric = bk_c_numeric_enter();
 	bk_status st = BK_OK;
 	bk_atomic out;
 	if (bk_atomic_open(&out, path)) {
@@ -856,10 +855,7 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 			             "cairo could not draw the stencil");
 	}
 done:
-	if (c_locale) {
-		uselocale(old);
-		freelocale(c_locale);
-	}
+	bk_c_numeric_leave(&numeric);
 	if (fm)
 		g_object_unref(fm);
 	return st;

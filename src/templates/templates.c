@@ -819,13 +819,9 @@ bk_status bk_templates_open(bk_templates **out, const char *dir,
 	if (!out)
 		return BK_ERR_USAGE;
 	/* numbers in messages keep a decimal point whatever the locale */
-	locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
+	bk_c_numeric numeric = bk_c_numeric_enter();
 	bk_status st = open_templates(out, dir, diags);
-	if (c_locale) {
-		uselocale(old);
-		freelocale(c_locale);
-	}
+	bk_c_numeric_leave(&numeric);
 	return st;
 }
 

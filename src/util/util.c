@@ -500,3 +500,20 @@ void bk_atomic_abort(bk_atomic *a)
 	free(a->path);
 	memset(a, 0, sizeof *a);
 }
+
+bk_c_numeric bk_c_numeric_enter(void)
+{
+	bk_c_numeric l;
+	l.c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	l.old = l.c ? uselocale(l.c) : (locale_t)0;
+	return l;
+}
+
+void bk_c_numeric_leave(bk_c_numeric *l)
+{
+	if (l->c) {
+		uselocale(l->old);
+		freelocale(l->c);
+		l->c = (locale_t)0;
+	}
+}

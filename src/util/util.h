@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 #include <stdio.h>
 
 /* Allocation that never returns NULL: on exhaustion the process prints a
@@ -82,6 +83,14 @@ bool bk_str_has_control(const char *s);
 /* Reads a whole file; returns 0 and sets *data (malloc'd, NUL-terminated)
  * and *size, or -1 with errno set. */
 int bk_read_file(const char *path, char **data, size_t *size);
+
+/* Numbers formatted in C conventions (a decimal point) for the calling
+ * thread, whatever the caller's locale, until leave. */
+typedef struct bk_c_numeric {
+	locale_t c, old;
+} bk_c_numeric;
+bk_c_numeric bk_c_numeric_enter(void);
+void bk_c_numeric_leave(bk_c_numeric *l);
 
 /* Writing a file safely: bk_atomic_open creates a temporary file beside
  * path (path.tmp-XXXXXX); bk_atomic_commit flushes, closes and renames it
