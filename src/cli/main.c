@@ -508,8 +508,10 @@ static int cmd_list(const options *o, bool leaflet)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	if (st == BK_OK)
-		st = bk_braille_open(&br, e, tpl, diags);
+	if (st == BK_OK && bk_braille_open(&br, e, tpl, diags) != BK_OK) {
+		rc = EXIT_CONFIG; /* a braille table cannot be used */
+		goto done;
+	}
 	const char *profile = o->profile ? o->profile : bk_election_braille_profile(e);
 	bk_swell_options sw = BK_SWELL_OPTIONS_INIT;
 	sw.interline = o->interline;
@@ -598,8 +600,10 @@ static int cmd_stencil(const options *o)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	if (r == BK_OK)
-		r = bk_braille_open(&br, e, tpl, diags);
+	if (r == BK_OK && bk_braille_open(&br, e, tpl, diags) != BK_OK) {
+		rc = EXIT_CONFIG; /* a braille table cannot be used */
+		goto done;
+	}
 	bk_stencil_options so = BK_STENCIL_OPTIONS_INIT;
 	so.counting_dots = o->counting_dots;
 	so.tab_depth = o->tab ? 12.0 : 0.0;

@@ -159,7 +159,8 @@ static bk_status draw(cairo_t *cr, const bk_braille_doc *doc,
 				if (l == 0) { /* the page number stands at the right */
 					int pw, ph;
 					pango_layout_get_size(lay, &pw, &ph);
-					x = g->margin + (double)(g->cells - 1) * g->p->cell_pitch +
+					x = g->margin + (double)(bk_braille_doc_layout(doc)->cells - 1) *
+					                g->p->cell_pitch +
 					    g->p->dot_pitch + g->p->dot_diameter -
 					    (double)pw / PANGO_SCALE;
 				}

@@ -748,7 +748,9 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 		int w, h;
 		pango_layout_get_size(lay, &w, &h);
 		y -= (double)h / PANGO_SCALE;
-		cairo_move_to(cr, 4.0, y);
+		/* clear of a bottom-left corner cut */
+		cairo_move_to(cr, 4.0 + (!strcmp(s->t->corner, "bottom-left")
+		                                 ? s->t->corner_size : 0), y);
 		pango_cairo_show_layout(cr, lay);
 		pango_font_description_free(fd);
 		g_object_unref(lay);
