@@ -459,6 +459,40 @@ done:
 	return rc;
 }
 
+/* The exit code for a library status. */
+static int exit_for(bk_status st)
+{
+	switch (st) {
+	case BK_OK: return 0;
+	case BK_ERR_USAGE:
+	case BK_ERR_NOTFOUND: return EXIT_USAGE;
+	case BK_ERR_IO: return EXIT_CANTCREAT;
+	default: return EXIT_DATAERR;
+	}
+}
+
+/* Loads the election and opens braille; with want_script, also the script
+ * of o's one ballot in lang (NULL: the election's first language).
+ * Returns an exit code; the objects are freed by the caller. */
+static int open_ballot(const options *o, const bk_templates *tpl,
+                       const char *lang, bool want_script, bk_election **e,
+                       bk_script **s, bk_braille **br, bk_diags *diags)
+{
+	int rc = load(o, tpl, e, diags);
+	if (rc)
+		return rc;
+	if (want_script) {
+		bk_status st = bk_script_create(
+			s, *e, o->ballots[0], lang ? lang : bk_election_language(*e, 0),
+			tpl, diags);
+		if (st != BK_OK)
+			return exit_for(st);
+	}
+	if (bk_braille_open(br, *e, tpl, diags) != BK_OK)
+		return EXIT_CONFIG; /* a braille table cannot be used */
+	return 0;
+}
+
 static int cmd_list(const options *o, bool leaflet)
 {
 	if (leaflet && (!o->party == !o->candidate || o->nballots ||
@@ -498,20 +532,10 @@ static int cmd_list(const options *o, bool leaflet)
 	bk_script *s = NULL;
 	bk_braille *br = NULL;
 	bk_braille_doc *doc = NULL;
-	rc = load(o, tpl, &e, diags);
+	rc = open_ballot(o, tpl, o->langs, !leaflet, &e, &s, &br, diags);
 	if (rc)
 		goto done;
 	bk_status st = BK_OK;
-	if (!leaflet)
-		st = bk_script_create(&s, e, o->ballots[0], o->langs, tpl, diags);
-	if (st == BK_ERR_NOTFOUND) {
-		rc = EXIT_USAGE;
-		goto done;
-	}
-	if (st == BK_OK && bk_braille_open(&br, e, tpl, diags) != BK_OK) {
-		rc = EXIT_CONFIG; /* a braille table cannot be used */
-		goto done;
-	}
 	const char *profile = o->profile ? o->profile : bk_election_braille_profile(e);
 	bk_swell_options sw = BK_SWELL_OPTIONS_INIT;
 	sw.interline = o->interline;
@@ -524,9 +548,7 @@ static int cmd_list(const options *o, bool leaflet)
 		                                      o->party ? o->party : o->candidate,
 		                                      o->langs, tpl, &lp, o->output, diags)
 		             : bk_large_print_list(s, tpl, &lp, o->output, diags);
-		rc = st == BK_OK ? 0 : st == BK_ERR_NOTFOUND || st == BK_ERR_USAGE
-		                           ? EXIT_USAGE
-		                     : st == BK_ERR_IO ? EXIT_CANTCREAT : EXIT_DATAERR;
+		rc = exit_for(st);
 		goto done;
 	}
 	if (st == BK_OK && swell) {
@@ -559,8 +581,7 @@ static int cmd_list(const options *o, bool leaflet)
 		else
 			st = bk_braille_doc_write_text(doc, stdout);
 	}
-	rc = st == BK_OK ? 0 : st == BK_ERR_USAGE ? EXIT_USAGE
-	                      : st == BK_ERR_IO ? EXIT_CANTCREAT : EXIT_DATAERR;
+	rc = exit_for(st);
 done:
 	if (rc)
 		print_diags(diags, stderr);
@@ -591,19 +612,10 @@ static int cmd_stencil(const options *o)
 	bk_script *s = NULL;
 	bk_braille *br = NULL;
 	bk_stencil *st = NULL;
-	rc = load(o, tpl, &e, diags);
+	rc = open_ballot(o, tpl, o->langs, true, &e, &s, &br, diags);
 	if (rc)
 		goto done;
-	const char *lang = o->langs ? o->langs : bk_election_language(e, 0);
-	bk_status r = bk_script_create(&s, e, o->ballots[0], lang, tpl, diags);
-	if (r == BK_ERR_NOTFOUND) {
-		rc = EXIT_USAGE;
-		goto done;
-	}
-	if (r == BK_OK && bk_braille_open(&br, e, tpl, diags) != BK_OK) {
-		rc = EXIT_CONFIG; /* a braille table cannot be used */
-		goto done;
-	}
+	bk_status r = BK_OK;
 	bk_stencil_options so = BK_STENCIL_OPTIONS_INIT;
 	so.counting_dots = o->counting_dots;
 	so.tab_depth = o->tab ? 12.0 : 0.0;
@@ -629,8 +641,7 @@ static int cmd_stencil(const options *o)
 		else
 			r = bk_stencil_write_proof_pdf(st, o->output, diags);
 	}
-	rc = r == BK_OK ? 0 : r == BK_ERR_USAGE ? EXIT_USAGE
-	                     : r == BK_ERR_IO ? EXIT_CANTCREAT : EXIT_DATAERR;
+	rc = exit_for(r);
 done:
 	if (rc)
 		print_diags(diags, stderr);

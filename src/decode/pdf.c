@@ -156,6 +156,41 @@ static cairo_surface_t *render_page(PopplerPage *page, double dpi,
 	return img;
 }
 
+/* The PDF in data, or NULL with a diagnostic. */
+static PopplerDocument *open_pdf(const char *data, size_t size,
+                                 const char *name, bk_diags *diags)
+{
+	GBytes *bytes = g_bytes_new(data, size);
+	GError *err = NULL;
+	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
+	g_bytes_unref(bytes); /* the document keeps its own reference */
+	if (!doc) {
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "poppler cannot read the PDF: %s",
+		             err ? err->message : "unknown error");
+		if (err)
+			g_error_free(err);
+	}
+	return doc;
+}
+
+/* The black blobs of page pg (0-based) rendered at dpi, in mm. */
+static bk_status page_blobs(PopplerDocument *doc, int pg, double dpi,
+                            const char *name, vec *blobs, bk_diags *diags)
+{
+	PopplerPage *page = poppler_document_get_page(doc, pg);
+	cairo_surface_t *img = render_page(page, dpi, name, pg, diags);
+	g_object_unref(page);
+	if (!img)
+		return BK_ERR_INVALID;
+	find_blobs(cairo_image_surface_get_data(img),
+	           cairo_image_surface_get_width(img),
+	           cairo_image_surface_get_height(img),
+	           cairo_image_surface_get_stride(img), 25.4 / dpi, blobs);
+	cairo_surface_destroy(img);
+	return BK_OK;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -314,20 +349,10 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 	*out = NULL;
 	if (m)
 		memset(m, 0, sizeof *m);
-	GBytes *bytes = g_bytes_new(data, size);
-	GError *err = NULL;
-	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
-	if (!doc) {
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
-		             "poppler cannot read the PDF: %s",
-		             err ? err->message : "unknown error");
-		if (err)
-			g_error_free(err);
-		g_bytes_unref(bytes);
+	PopplerDocument *doc = open_pdf(data, size, name, diags);
+	if (!doc)
 		return BK_ERR_INVALID;
-	}
 	bk_status st = BK_OK;
-	double px_mm = 25.4 / dpi;
 	double dsum = 0, dmin = 1e9, dmax = 0;
 	size_t ndots = 0, nother = 0;
 	double *pvs = NULL, *phs = NULL, *cells = NULL, *lines = NULL;
@@ -347,19 +372,9 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 	blob **pdots = bk_xcalloc((size_t)npages + 1, sizeof *pdots);
 	size_t *pn = bk_xcalloc((size_t)npages + 1, sizeof *pn);
 	for (int pg = 0; st == BK_OK && pg < npages; pg++) {
-		PopplerPage *page = poppler_document_get_page(doc, pg);
-		cairo_surface_t *img = render_page(page, dpi, name, pg, diags);
-		g_object_unref(page);
-		if (!img) {
-			st = BK_ERR_INVALID;
-			break;
-		}
 		vec blobs = {0};
-		find_blobs(cairo_image_surface_get_data(img),
-		           cairo_image_surface_get_width(img),
-		           cairo_image_surface_get_height(img),
-		           cairo_image_surface_get_stride(img), px_mm, &blobs);
-		cairo_surface_destroy(img);
+		if ((st = page_blobs(doc, pg, dpi, name, &blobs, diags)) != BK_OK)
+			break;
 		pdots[pg] = bk_xmalloc((blobs.n + 1) * sizeof **pdots);
 		for (size_t i = 0; i < blobs.n; i++) {
 			if (blobs.v[i].dot) {
@@ -477,7 +492,6 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 	free(cells);
 	free(lines);
 	g_object_unref(doc);
-	g_bytes_unref(bytes);
 	return st;
 }
 
@@ -491,33 +505,19 @@ bk_status bk_decode_pdf_dots(const char *data, size_t size, const char *name,
 	*n = 0;
 	if (m)
 		memset(m, 0, sizeof *m);
-	GBytes *bytes = g_bytes_new(data, size);
-	GError *err = NULL;
-	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
-	if (!doc || pageno >= (size_t)poppler_document_get_n_pages(doc)) {
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
-		             "poppler cannot read page %zu of the PDF: %s",
-		             pageno + 1, err ? err->message : "no such page");
-		if (err)
-			g_error_free(err);
-		if (doc)
-			g_object_unref(doc);
-		g_bytes_unref(bytes);
-		return BK_ERR_INVALID;
-	}
-	PopplerPage *page = poppler_document_get_page(doc, (int)pageno);
-	cairo_surface_t *img = render_page(page, dpi, name, (int)pageno, diags);
-	g_object_unref(page);
-	g_object_unref(doc);
-	g_bytes_unref(bytes);
-	if (!img)
+	PopplerDocument *doc = open_pdf(data, size, name, diags);
+	if (!doc)
 		return BK_ERR_INVALID;
 	vec blobs = {0};
-	find_blobs(cairo_image_surface_get_data(img),
-	           cairo_image_surface_get_width(img),
-	           cairo_image_surface_get_height(img),
-	           cairo_image_surface_get_stride(img), 25.4 / dpi, &blobs);
-	cairo_surface_destroy(img);
+	bk_status st = BK_ERR_INVALID;
+	if (pageno < (size_t)poppler_document_get_n_pages(doc))
+		st = page_blobs(doc, (int)pageno, dpi, name, &blobs, diags);
+	else
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "the PDF has no page %zu", pageno + 1);
+	g_object_unref(doc);
+	if (st != BK_OK)
+		return st;
 	double *out = bk_xmalloc((2 * blobs.n + 1) * sizeof *out);
 	size_t k = 0, other = 0;
 	double dsum = 0, dmin = 1e9, dmax = 0;

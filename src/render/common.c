@@ -1,5 +1,7 @@
 #include "render/render-private.h"
 
+#include <cairo-pdf.h>
+#include <errno.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangofc-fontmap.h>
 #include <stdio.h>
@@ -75,4 +77,30 @@ cairo_status_t bk_render_write_buf(void *closure, const unsigned char *data,
 {
 	bk_buf_addn((bk_buf *)closure, (const char *)data, length);
 	return CAIRO_STATUS_SUCCESS;
+}
+
+cairo_surface_t *bk_render_pdf_surface(cairo_write_func_t write,
+                                       void *closure, double w_mm,
+                                       double h_mm, const char *title,
+                                       const char *date)
+{
+	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(
+		write, closure, w_mm * 72.0 / 25.4, h_mm * 72.0 / 25.4);
+	char cdate[32];
+	bk_render_pdf_date(date, cdate);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, cdate);
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
+	                               title ? title : "");
+	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
+	                               "ballotkit");
+	return surf;
+}
+
+bk_status bk_render_open(bk_atomic *out, const char *path, bk_diags *diags)
+{
+	if (bk_atomic_open(out, path) == 0)
+		return BK_OK;
+	bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+	             "cannot write: %s", strerror(errno));
+	return BK_ERR_IO;
 }

@@ -48,23 +48,11 @@ static bk_status render(const para *paras, size_t n, const char *title,
 		return BK_ERR_IO;
 	bk_c_numeric numeric = bk_c_numeric_enter();
 	bk_atomic out;
-	if (bk_atomic_open(&out, path)) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		st = BK_ERR_IO;
+	if ((st = bk_render_open(&out, path, diags)) != BK_OK)
 		goto done;
-	}
-	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(
-		bk_render_write_file, out.f, o->paper_width * MM_TO_PT,
-		o->paper_height * MM_TO_PT);
-	char cdate[32];
-	bk_render_pdf_date(date, cdate);
-	if (*cdate)
-		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE,
-		                               cdate);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, title);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
-	                               "ballotkit");
+	cairo_surface_t *surf = bk_render_pdf_surface(
+		bk_render_write_file, out.f, o->paper_width, o->paper_height, title,
+		date);
 	cairo_t *cr = cairo_create(surf);
 	PangoContext *pc = pango_font_map_create_context(fm);
 	pango_cairo_update_context(cr, pc);

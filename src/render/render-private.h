@@ -6,6 +6,7 @@
 #include <pango/pangocairo.h>
 
 #include "ballotkit/render.h"
+#include "util/util.h"
 
 /* A Pango font map that sees only the fonts in fonts/fonts.conf (beside
  * the templates folder). NULL with a diagnostic when it cannot be made.
@@ -15,6 +16,18 @@ PangoFontMap *bk_render_font_map(const bk_templates *tpl, bk_diags *diags);
 /* The PDF creation date: SOURCE_DATE_EPOCH when set, else date
  * ("YYYY-MM-DD") at midnight UTC, else 2000-01-01: never the clock. */
 void bk_render_pdf_date(const char *date, char out[32]);
+
+/* A PDF surface of w × h mm writing through write(closure), with the
+ * document's title, ballotkit as creator and the creation date of
+ * bk_render_pdf_date(date): the same input, the same bytes. */
+cairo_surface_t *bk_render_pdf_surface(cairo_write_func_t write,
+                                       void *closure, double w_mm,
+                                       double h_mm, const char *title,
+                                       const char *date);
+
+/* bk_atomic_open with the diagnostic every writer gives: BK_ERR_IO when
+ * path cannot be written. */
+bk_status bk_render_open(bk_atomic *out, const char *path, bk_diags *diags);
 
 /* A cairo write function writing to a FILE *. */
 cairo_status_t bk_render_write_file(void *closure, const unsigned char *data,

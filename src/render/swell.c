@@ -209,23 +209,11 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 	bk_c_numeric numeric = bk_c_numeric_enter();
 
 	bk_atomic out;
-	if (bk_atomic_open(&out, path)) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		st = BK_ERR_IO;
+	if ((st = bk_render_open(&out, path, diags)) != BK_OK)
 		goto done;
-	}
-	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(
-		bk_render_write_file, out.f, g.w * MM_TO_PT, g.h * MM_TO_PT);
-	char date[32];
-	bk_render_pdf_date(bk_braille_doc_date(doc), date);
-	if (*date)
-		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE,
-		                               date);
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
-	                               bk_braille_doc_title(doc));
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
-	                               "ballotkit");
+	cairo_surface_t *surf = bk_render_pdf_surface(
+		bk_render_write_file, out.f, g.w, g.h, bk_braille_doc_title(doc),
+		bk_braille_doc_date(doc));
 	cairo_t *cr = cairo_create(surf);
 	cairo_set_tolerance(cr, 0.05);
 	st = draw(cr, doc, &g, fm);

@@ -766,14 +766,10 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 	if (m != PROOF && !(fm = bk_render_font_map(s->tpl, diags)))
 		return BK_ERR_IO;
 	bk_c_numeric numeric = bk_c_numeric_enter();
-	bk_status st = BK_OK;
 	bk_atomic out;
-	if (bk_atomic_open(&out, path)) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		st = BK_ERR_IO;
+	bk_status st = bk_render_open(&out, path, diags);
+	if (st != BK_OK)
 		goto done;
-	}
 	cairo_surface_t *surf;
 	double scale;
 	size_t sheets = s->nsheets;
@@ -793,19 +789,10 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 		sheets = 1;
 	} else {
 		double margin = m == PRINT ? BLEED + SLUG : 0;
-		surf = cairo_pdf_surface_create_for_stream(
+		surf = bk_render_pdf_surface(
 			m == PRINT ? bk_render_write_buf : bk_render_write_file,
 			m == PRINT ? (void *)&pdfbuf : (void *)out.f,
-			(s->w + 2 * margin) * MM_TO_PT,
-			(s->h + tab + 2 * margin) * MM_TO_PT);
-		char date[32];
-		bk_render_pdf_date(s->date, date);
-		if (*date)
-			cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE,
-			                               date);
-		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, s->title);
-		cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR,
-		                               "ballotkit");
+			s->w + 2 * margin, s->h + tab + 2 * margin, s->title, s->date);
 		scale = MM_TO_PT;
 	}
 	cairo_t *cr = cairo_create(surf);

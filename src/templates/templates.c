@@ -362,15 +362,24 @@ static int list_json(const char *dir, char ***out, size_t *count)
 	return 0;
 }
 
-static bk_status load_stencils(bk_templates *t, bk_diags *diags)
+/* Loads every <subdir>/NAME.json into an array of items of size elem, each
+ * by load_one (which gives the item its id: the file name). BK_ERR_IO
+ * when the folder cannot be read; BK_ERR_INVALID when it is empty or a
+ * file has errors. */
+static bk_status load_folder(const bk_templates *t, const char *subdir,
+                             const char *what, size_t elem, void **items,
+                             size_t *count,
+                             void (*load_one)(jdoc *d, void *item,
+                                              const char *id),
+                             bk_diags *diags)
 {
 	bk_buf dir = {0};
-	bk_buf_printf(&dir, "%s/stencil", t->dir);
+	bk_buf_printf(&dir, "%s/%s", t->dir, subdir);
 	char **names = NULL;
 	size_t n = 0;
 	if (list_json(bk_buf_str(&dir), &names, &n)) {
 		bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&dir), 0, 0,
-		             "", "cannot open the stencil template folder: %s",
+		             "", "cannot open the folder of %s: %s", what,
 		             strerror(errno));
 		bk_buf_free(&dir);
 		return BK_ERR_IO;
@@ -378,22 +387,20 @@ static bk_status load_stencils(bk_templates *t, bk_diags *diags)
 	bk_status st = BK_OK;
 	if (!n) {
 		bk_diags_add(diags, BK_ERROR, "missing-field", bk_buf_str(&dir), 0,
-		             0, "", "the folder has no stencil templates (*.json)");
+		             0, "", "the folder has no %s (*.json)", what);
 		st = BK_ERR_INVALID;
 	}
-	t->stencils = bk_xcalloc(n, sizeof *t->stencils);
+	*items = bk_xcalloc(n, elem);
+	*count = 0;
 	for (size_t i = 0; i < n; i++) {
 		bk_buf path = {0};
 		bk_buf_printf(&path, "%s/%s.json", bk_buf_str(&dir), names[i]);
 		jdoc d;
-		if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
-			load_stencil(&d, &t->stencils[t->nstencils++], names[i]);
-			if (d.errors)
-				st = BK_ERR_INVALID;
-			jdoc_finish(&d, diags);
-		} else {
+		if (load_doc(&d, bk_buf_str(&path), diags) == 0)
+			load_one(&d, (char *)*items + elem * (*count)++, names[i]);
+		if (d.errors || !d.parsed)
 			st = BK_ERR_INVALID;
-		}
+		jdoc_finish(&d, diags);
 		jdoc_free(&d);
 		bk_buf_free(&path);
 		free(names[i]);
@@ -403,9 +410,14 @@ static bk_status load_stencils(bk_templates *t, bk_diags *diags)
 	return st;
 }
 
-/* Braille profiles: values outside the ranges the standards allow are
+static void load_stencil_item(jdoc *d, void *item, const char *id)
+{
+	load_stencil(d, item, id);
+}
+
+/* A braille profile: values outside the ranges the standards allow are
  * refused (docs/braille.md). */
-static bk_status load_profiles(bk_templates *t, bk_diags *diags)
+static void load_profile(jdoc *d, void *item, const char *id)
 {
 	static const struct {
 		const char *key;
@@ -418,59 +430,26 @@ static bk_status load_profiles(bk_templates *t, bk_diags *diags)
 		{"dot_diameter", true}, {"dot_height", true}, {"dot_pitch", true},
 		{"cell_pitch", true}, {"line_pitch", true}, {"note", false},
 		{NULL, false}};
-	bk_buf dir = {0};
-	bk_buf_printf(&dir, "%s/braille/profiles", t->dir);
-	char **names = NULL;
-	size_t n = 0;
-	if (list_json(bk_buf_str(&dir), &names, &n)) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&dir), 0, 0,
-		             "", "cannot open the braille profile folder: %s",
-		             strerror(errno));
-		bk_buf_free(&dir);
-		return BK_ERR_IO;
+	bk_braille_profile *p = item;
+	p->id = bk_xstrdup(id);
+	if (!jc_type(d, d->root, JSON_OBJECT, "a braille profile")) {
+		p->name = bk_xstrdup(id);
+		return;
 	}
-	bk_status st = BK_OK;
-	if (!n) {
-		bk_diags_add(diags, BK_ERROR, "missing-field", bk_buf_str(&dir), 0,
-		             0, "", "the folder has no braille profiles (*.json)");
-		st = BK_ERR_INVALID;
+	jc_fields(d, d->root, f, "a braille profile");
+	const char *fid = str(d, d->root, "id");
+	if (fid && strcmp(fid, id)) {
+		size_t old = jdoc_push_key(d, "id");
+		jdoc_report(d, BK_ERROR, "bad-value", false,
+		            "the id \"%s\" must equal the file name", fid);
+		jdoc_pop(d, old);
 	}
-	t->profiles = bk_xcalloc(n, sizeof *t->profiles);
-	for (size_t i = 0; i < n; i++) {
-		bk_buf path = {0};
-		bk_buf_printf(&path, "%s/%s.json", bk_buf_str(&dir), names[i]);
-		jdoc d;
-		if (load_doc(&d, bk_buf_str(&path), diags) == 0 &&
-		    jc_type(&d, d.root, JSON_OBJECT, "a braille profile")) {
-			bk_braille_profile *p = &t->profiles[t->nprofiles++];
-			jc_fields(&d, d.root, f, "a braille profile");
-			const char *id = str(&d, d.root, "id");
-			if (id && strcmp(id, names[i])) {
-				size_t old = jdoc_push_key(&d, "id");
-				jdoc_report(&d, BK_ERROR, "bad-value", false,
-				            "the id \"%s\" must equal the file name", id);
-				jdoc_pop(&d, old);
-			}
-			const char *name = str(&d, d.root, "name");
-			p->id = bk_xstrdup(names[i]);
-			p->name = bk_xstrdup(name ? name : names[i]);
-			double *dst[] = {&p->dot_diameter, &p->dot_height,
-			                 &p->dot_pitch, &p->cell_pitch,
-			                 &p->line_pitch};
-			for (size_t k = 0; k < 5; k++)
-				*dst[k] = num(&d, d.root, ranges[k].key, ranges[k].lo,
-				              ranges[k].hi);
-		}
-		if (d.errors || !d.parsed)
-			st = BK_ERR_INVALID;
-		jdoc_finish(&d, diags);
-		jdoc_free(&d);
-		bk_buf_free(&path);
-		free(names[i]);
-	}
-	free(names);
-	bk_buf_free(&dir);
-	return st;
+	const char *name = str(d, d->root, "name");
+	p->name = bk_xstrdup(name ? name : id);
+	double *dst[] = {&p->dot_diameter, &p->dot_height, &p->dot_pitch,
+	                 &p->cell_pitch, &p->line_pitch};
+	for (size_t k = 0; k < 5; k++)
+		*dst[k] = num(d, d->root, ranges[k].key, ranges[k].lo, ranges[k].hi);
 }
 
 /* Every wording key, the placeholders its text may use (each is filled
@@ -831,7 +810,11 @@ static bk_status open_templates(bk_templates **out, const char *dir,
 	*out = NULL;
 	bk_templates *t = bk_xcalloc(1, sizeof *t);
 	t->dir = bk_xstrdup(dir ? dir : bk_templates_default_dir());
-	bk_status st = load_stencils(t, diags);
+	void *items = NULL;
+	bk_status st = load_folder(t, "stencil", "stencil templates",
+	                           sizeof *t->stencils, &items, &t->nstencils,
+	                           load_stencil_item, diags);
+	t->stencils = items;
 	if (st == BK_ERR_IO) {
 		bk_templates_free(t);
 		return st;
@@ -850,7 +833,10 @@ static bk_status open_templates(bk_templates **out, const char *dir,
 	st2 = load_braille_tables(t, diags);
 	if (st2 != BK_OK)
 		st = st2;
-	st2 = load_profiles(t, diags);
+	st2 = load_folder(t, "braille/profiles", "braille profiles",
+	                  sizeof *t->profiles, &items, &t->nprofiles,
+	                  load_profile, diags);
+	t->profiles = items;
 	if (st2 != BK_OK)
 		st = st2;
 	if (st != BK_OK) {

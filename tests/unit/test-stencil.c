@@ -12,23 +12,10 @@
 #include <string.h>
 
 #include "tap.h"
+#include "files.h"
 
 static const unsigned char digit[10] = {0x1A, 0x01, 0x03, 0x09, 0x19,
                                         0x11, 0x0B, 0x1B, 0x13, 0x0A};
-
-static char *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long len = ftell(f);
-	rewind(f);
-	char *buf = malloc((size_t)len + 1);
-	*n = fread(buf, 1, (size_t)len, f);
-	fclose(f);
-	return buf;
-}
 
 static bk_templates *tpl;
 static bk_braille *br;

@@ -11,24 +11,11 @@
 #include <string.h>
 
 #include "tap.h"
+#include "files.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
-
-static char *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long len = ftell(f);
-	rewind(f);
-	char *buf = malloc((size_t)len + 1);
-	*n = fread(buf, 1, (size_t)len, f);
-	fclose(f);
-	return buf;
-}
 
 static cairo_status_t to_file(void *c, const unsigned char *d, unsigned int n)
 {
