@@ -11,7 +11,6 @@ PACKAGES="
   libcairo2-dev libpango1.0-dev libfontconfig-dev libfreetype-dev libpoppler-glib-dev
   fonts-dejavu-core poppler-utils
   libqpdf-dev qpdf ghostscript python3-pil
-  python3-lxml
   python3 python3-jsonschema
   locales
   clang libclang-rt-14-dev valgrind
