@@ -102,6 +102,13 @@ BK_API bk_segment_kind bk_script_segment_kind(const bk_script *s, size_t i);
 BK_API const char *bk_script_segment_text(const bk_script *s, size_t i);
 /* Position index of a BK_SEGMENT_POSITION segment, (size_t)-1 otherwise. */
 BK_API size_t bk_script_segment_position(const bk_script *s, size_t i);
+/* The sentences of a segment, each spoken as one clip: the wording split
+ * at the sentence ends its template writes ('.', '!' or '?' before a
+ * blank), never inside a name; empty ones left out. The segment's text is
+ * its sentences joined by a blank. Out of range: 0 and NULL. */
+BK_API size_t bk_script_segment_sentence_count(const bk_script *s, size_t i);
+BK_API const char *bk_script_segment_sentence(const bk_script *s, size_t i,
+                                              size_t j);
 
 /* Writes the script as readable text (format "text") or as JSON ("json")
  * to out. Returns BK_ERR_USAGE for another format, BK_ERR_IO on a write

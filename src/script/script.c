@@ -2,6 +2,7 @@
  * it. Wording comes only from templates/print and templates/speech. */
 #include "ballotkit/script.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,9 @@ typedef struct position {
 
 typedef struct segment {
 	bk_segment_kind kind;
-	const char *text;
+	const char *text;        /* the sentences joined by a space */
+	const char **sentences;  /* each spoken as one clip */
+	size_t nsentences;
 	size_t position;
 } segment;
 
@@ -79,18 +82,65 @@ static const char *expand(bk_script *s, const bk_templates *tpl, int lang,
 	return r;
 }
 
-static void add_segment(bk_script *s, bk_segment_kind kind, const char *text,
-                        size_t pos)
+/* Sentence ends written in a wording template: '.', '!' or '?' followed
+ * by a blank, outside placeholders. Returns the length of the sentence
+ * that starts at text (the blank excluded), or strlen(text). */
+static size_t sentence_len(const char *text)
+{
+	bool in_placeholder = false;
+	for (size_t i = 0; text[i]; i++) {
+		if (text[i] == '{')
+			in_placeholder = true;
+		else if (text[i] == '}')
+			in_placeholder = false;
+		else if (!in_placeholder && strchr(".!?", text[i]) &&
+		         text[i + 1] == ' ')
+			return i + 1;
+	}
+	return strlen(text);
+}
+
+/* Adds a segment from a wording template: each sentence of the template is
+ * expanded on its own (a name with a full stop inside stays one sentence),
+ * empty ones are dropped, and the segment's text is the sentences joined. */
+static const char *add_segment(bk_script *s, const bk_templates *tpl,
+                               int lang, bk_segment_kind kind,
+                               const char *wording, const var *vars,
+                               size_t nvars, unsigned long count, size_t pos)
 {
 	if (s->nsegments == s->capsegments) {
 		s->capsegments = s->capsegments ? s->capsegments * 2 : 32;
 		s->segments = bk_xrealloc(s->segments,
 		                          s->capsegments * sizeof *s->segments);
 	}
-	s->segments[s->nsegments].kind = kind;
-	s->segments[s->nsegments].text = text;
-	s->segments[s->nsegments].position = pos;
-	s->nsegments++;
+	segment *g = &s->segments[s->nsegments++];
+	g->kind = kind;
+	g->position = pos;
+	g->nsentences = 0;
+	const char *p = wording ? wording : "";
+	size_t cap = 1;
+	for (const char *q = p; *q; q++)
+		cap += *q == ' ';
+	g->sentences = bk_arena_alloc(&s->arena, cap * sizeof *g->sentences);
+	bk_buf joined = {0};
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t n = sentence_len(p);
+		char *piece = bk_xstrndup(p, n);
+		const char *e = expand(s, tpl, lang, piece, vars, nvars, count);
+		free(piece);
+		if (*e) {
+			g->sentences[g->nsentences++] = e;
+			if (joined.len)
+				bk_buf_addc(&joined, ' ');
+			bk_buf_add(&joined, e);
+		}
+		p += n;
+	}
+	g->text = bk_arena_strdup(&s->arena, bk_buf_str(&joined));
+	bk_buf_free(&joined);
+	return g->text;
 }
 
 static const char *full_name(bk_script *s, const bk_candidate *k, int lang)
@@ -204,23 +254,20 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 
 	var tv[] = {{"title", title}, {"district", district},
 	            {"count", countstr}};
-	add_segment(s, BK_SEGMENT_TITLE,
-	            expand(s, tpl, lang, bk_wording_get(tpl, lang, "speech", "title"),
-	                   tv, 3, count), (size_t)-1);
-	add_segment(s, BK_SEGMENT_INTRO,
-	            expand(s, tpl, lang,
-	                   bk_wording_get(tpl, lang, "speech",
-	                                  b->against_all
-	                                          ? "intro"
+	add_segment(s, tpl, lang, BK_SEGMENT_TITLE,
+	            bk_wording_get(tpl, lang, "speech", "title"), tv, 3, count,
+	            (size_t)-1);
+	add_segment(s, tpl, lang, BK_SEGMENT_INTRO,
+	            bk_wording_get(tpl, lang, "speech",
+	                           b->against_all ? "intro"
 	                                          : "intro_without_against_all"),
-	                   tv, 3, count), (size_t)-1);
+	            tv, 3, count, (size_t)-1);
 	const char *corner = bk_wording_get2(tpl, lang, "speech", "corners",
 	                                     b->tpl->corner);
 	var iv[] = {{"corner", corner}, {"count", countstr}};
-	add_segment(s, BK_SEGMENT_INSTRUCTIONS,
-	            expand(s, tpl, lang,
-	                   bk_wording_get(tpl, lang, "speech", "instructions"),
-	                   iv, 2, count), (size_t)-1);
+	add_segment(s, tpl, lang, BK_SEGMENT_INSTRUCTIONS,
+	            bk_wording_get(tpl, lang, "speech", "instructions"), iv, 2,
+	            count, (size_t)-1);
 
 	for (size_t i = 0; i < s->npositions; i++) {
 		position *p = &s->positions[i];
@@ -239,10 +286,10 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 			p->ref = "";
 			p->text = bk_wording_get(tpl, lang, "print", "against_all");
 			var av[] = {{"number", num}};
-			p->spoken = expand(s, tpl, lang,
-			                   bk_wording_get(tpl, lang, "speech",
-			                                  "against_all"),
-			                   av, 1, count);
+			p->spoken = add_segment(
+				s, tpl, lang, BK_SEGMENT_POSITION,
+				bk_wording_get(tpl, lang, "speech", "against_all"), av, 1,
+				count, i);
 		} else if (b->kind == BK_KIND_PARTY_LIST) {
 			const bk_party *pt = &e->parties[b->options[i]];
 			p->kind = BK_POSITION_PARTY;
@@ -252,9 +299,10 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 			                          ? pt->pronunciation.v[lang]
 			                          : pt->name.v[lang];
 			var pv[] = {{"number", num}, {"name", say}};
-			p->spoken = expand(s, tpl, lang,
-			                   bk_wording_get(tpl, lang, "speech", "party"),
-			                   pv, 2, count);
+			p->spoken = add_segment(
+				s, tpl, lang, BK_SEGMENT_POSITION,
+				bk_wording_get(tpl, lang, "speech", "party"), pv, 2, count,
+				i);
 		} else {
 			const bk_candidate *k = &e->candidates[b->options[i]];
 			p->kind = BK_POSITION_CANDIDATE;
@@ -271,9 +319,11 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 				const char *pname = pt->short_name.v[lang]
 				                            ? pt->short_name.v[lang]
 				                            : pt->name.v[lang];
+				/* spoken: the full name (docs/decisions.md, "A
+				 * party's pronunciation"), never an abbreviation */
 				const char *psay = pt->pronunciation.v[lang]
 				                           ? pt->pronunciation.v[lang]
-				                           : pname;
+				                           : pt->name.v[lang];
 				var nv[] = {{"party", pname}};
 				nom_print = expand(s, tpl, lang,
 				                   bk_wording_get(tpl, lang, "print",
@@ -293,11 +343,11 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 			p->nominator = nom_print;
 			var cv[] = {{"number", num}, {"name", say},
 			            {"nominator", nom_spoken}};
-			p->spoken = expand(s, tpl, lang,
-			                   bk_wording_get(tpl, lang, "speech",
-			                                  k->withdrawn ? "withdrawn"
-			                                               : "candidate"),
-			                   cv, 3, count);
+			p->spoken = add_segment(
+				s, tpl, lang, BK_SEGMENT_POSITION,
+				bk_wording_get(tpl, lang, "speech",
+				               k->withdrawn ? "withdrawn" : "candidate"),
+				cv, 3, count, i);
 		}
 		const char *lkey = p->kind == BK_POSITION_AGAINST_ALL ? "list_against_all"
 		                   : p->kind == BK_POSITION_PARTY ? "list_party"
@@ -309,16 +359,13 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 		p->list = expand(s, tpl, lang,
 		                 bk_wording_get(tpl, lang, "print", lkey), lv, 4,
 		                 count);
-		add_segment(s, BK_SEGMENT_POSITION, p->spoken, i);
 	}
-	add_segment(s, BK_SEGMENT_CLOSING,
-	            expand(s, tpl, lang,
-	                   bk_wording_get(tpl, lang, "speech", "closing"),
-	                   tv, 3, count), (size_t)-1);
-	add_segment(s, BK_SEGMENT_REPEAT,
-	            expand(s, tpl, lang,
-	                   bk_wording_get(tpl, lang, "speech", "repeat"),
-	                   tv, 3, count), (size_t)-1);
+	add_segment(s, tpl, lang, BK_SEGMENT_CLOSING,
+	            bk_wording_get(tpl, lang, "speech", "closing"), tv, 3, count,
+	            (size_t)-1);
+	add_segment(s, tpl, lang, BK_SEGMENT_REPEAT,
+	            bk_wording_get(tpl, lang, "speech", "repeat"), tv, 3, count,
+	            (size_t)-1);
 	*out = s;
 	return BK_OK;
 }
@@ -397,6 +444,16 @@ size_t bk_script_segment_position(const bk_script *s, size_t i)
 {
 	return i < s->nsegments ? s->segments[i].position : (size_t)-1;
 }
+size_t bk_script_segment_sentence_count(const bk_script *s, size_t i)
+{
+	return i < s->nsegments ? s->segments[i].nsentences : 0;
+}
+const char *bk_script_segment_sentence(const bk_script *s, size_t i, size_t j)
+{
+	return i < s->nsegments && j < s->segments[i].nsentences
+	               ? s->segments[i].sentences[j]
+	               : NULL;
+}
 
 static const char *const segment_names[] = {
 	"title", "intro", "instructions", "position", "closing", "repeat"};
@@ -452,7 +509,13 @@ bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 				              s->segments[i].position + 1);
 			bk_buf_add(&b, "\"text\": ");
 			bk_buf_add_json_string(&b, s->segments[i].text);
-			bk_buf_add(&b, "}");
+			bk_buf_add(&b, ", \"sentences\": [");
+			for (size_t j = 0; j < s->segments[i].nsentences; j++) {
+				if (j)
+					bk_buf_add(&b, ", ");
+				bk_buf_add_json_string(&b, s->segments[i].sentences[j]);
+			}
+			bk_buf_add(&b, "]}");
 		}
 		bk_buf_add(&b, "]}\n");
 	} else {

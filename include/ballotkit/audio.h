@@ -1,0 +1,110 @@
+/* ballotkit: the audio ballot, one ballot script spoken as one track.
+ *
+ * A track is the script's sentences, spoken by bk_speech, trimmed of their
+ * silence and joined with the pauses of templates/speech/<lang>.json
+ * ("audio"), brought to one loudness with a true-peak limiter, and written
+ * as MP3 with a chapter per position, numbered per-position MP3 files with
+ * a playlist, a DAISY 2.02 book pointing into the same MP3, a transcript
+ * and WebVTT captions, and on request WAV with labelled markers, FLAC, Ogg
+ * Vorbis, Opus, a telephone-line WAV and speed variants.
+ *
+ * Each distinct sentence is encoded to MP3 once (per loudness step) and
+ * tracks are joined from whole MP3 frames, so the cost of a national set
+ * follows its distinct text; every output shares one timeline. See
+ * docs/audio.md.
+ */
+#ifndef BALLOTKIT_AUDIO_H
+#define BALLOTKIT_AUDIO_H
+
+#include <stddef.h>
+#include "ballotkit/common.h"
+#include "ballotkit/diag.h"
+#include "ballotkit/script.h"
+#include "ballotkit/speech.h"
+#include "ballotkit/templates.h"
+
+BK_BEGIN_DECLS
+
+typedef struct bk_audio bk_audio; /* makes tracks; caches encoded sentences */
+typedef struct bk_track bk_track; /* the audio ballot of one script */
+
+typedef struct bk_audio_options {
+	unsigned version;     /* BK_AUDIO_OPTIONS_VERSION */
+	double loudness;      /* integrated loudness, LUFS (default -20) */
+	double true_peak;     /* ceiling, dBTP, on the decoded files (-1.5) */
+	int bitrate;          /* MP3 bit rate, kbit/s, constant (default 32) */
+	int quality;          /* LAME's quality, 0 best to 9 fastest (5) */
+	double speed;         /* speaking speed, pitch kept: 0.5-2.0 (1.0) */
+	const char *cache_dir; /* encoded sentences on disk, or NULL */
+	size_t memory_cache;  /* bytes of encoded sentences in memory (32 MB) */
+} bk_audio_options;
+
+#define BK_AUDIO_OPTIONS_VERSION 1
+#define BK_AUDIO_OPTIONS_INIT \
+	{BK_AUDIO_OPTIONS_VERSION, -20.0, -1.5, 32, 5, 1.0, NULL, 0}
+
+/* Files bk_track_write writes, named from the script's ballot and
+ * language (BASE = "<ballot>-<lang>", with "-<speed>x" for a speed
+ * variant). */
+typedef enum bk_audio_format {
+	BK_AUDIO_MP3 = 1 << 0,        /* BASE.mp3, ID3v2.3 CHAP/CTOC chapters */
+	BK_AUDIO_POSITIONS = 1 << 1,  /* BASE/NN-*.mp3 and BASE/playlist.m3u8 */
+	BK_AUDIO_DAISY = 1 << 2,      /* ncc.html and SMIL files into BASE.mp3 */
+	BK_AUDIO_TRANSCRIPT = 1 << 3, /* BASE.txt and BASE.vtt */
+	BK_AUDIO_REVIEW = 1 << 4,     /* BASE-review.html, for a native speaker */
+	BK_AUDIO_WAV = 1 << 5,        /* BASE.wav with cue and labl markers */
+	BK_AUDIO_FLAC = 1 << 6,       /* BASE.flac */
+	BK_AUDIO_VORBIS = 1 << 7,     /* BASE.ogg, CHAPTERxxx comments */
+	BK_AUDIO_OPUS = 1 << 8,       /* BASE.opus (24 kHz), CHAPTERxxx */
+	BK_AUDIO_PHONE = 1 << 9       /* BASE-8k.wav, 8 kHz for phone lines */
+} bk_audio_format;
+
+#define BK_AUDIO_DEFAULT                                                     \
+	(BK_AUDIO_MP3 | BK_AUDIO_POSITIONS | BK_AUDIO_DAISY |                    \
+	 BK_AUDIO_TRANSCRIPT | BK_AUDIO_REVIEW)
+
+/* Parses a comma-separated list of format names ("mp3,positions,daisy,
+ * transcript,review,wav,flac,vorbis,opus,phone", or "default", "all") into
+ * *formats. Returns BK_ERR_USAGE, naming the bad name in diags. */
+BK_API bk_status bk_audio_formats_parse(const char *list, unsigned *formats,
+                                        bk_diags *diags);
+
+/* speech and tpl are borrowed and must outlive the object. Returns
+ * BK_ERR_USAGE for options out of range (named in diags). *out is owned by
+ * the caller; free with bk_audio_free. */
+BK_API bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
+                                 const bk_templates *tpl,
+                                 const bk_audio_options *opt, bk_diags *diags);
+/* Accepts NULL. */
+BK_API void bk_audio_free(bk_audio *a);
+
+/* Speaks, measures and encodes the script. The script is borrowed and must
+ * outlive the track. Latin-script words the voice would read with English
+ * rules are warnings in diags. *out is owned by the caller; free with
+ * bk_track_free. */
+BK_API bk_status bk_track_create(bk_track **out, bk_audio *a,
+                                 const bk_script *script, bk_diags *diags);
+/* Accepts NULL. */
+BK_API void bk_track_free(bk_track *t);
+
+/* Writes the formats asked for into the folder dir (made if missing),
+ * each file under a temporary name renamed into place. DAISY also writes
+ * the MP3 it points into. Positions, DAISY and review need speed 1.0
+ * (BK_ERR_USAGE otherwise). */
+BK_API bk_status bk_track_write(const bk_track *t, const char *dir,
+                                unsigned formats, bk_diags *diags);
+
+/* The timeline every output shares, in seconds from the start. */
+BK_API double bk_track_duration(const bk_track *t);
+/* Chapters: one per position of the script, in order (chapter i is
+ * position i + 1). Start of the position's first sentence ("Number k"). */
+BK_API size_t bk_track_chapter_count(const bk_track *t);
+BK_API double bk_track_chapter_start(const bk_track *t, size_t i);
+/* Integrated loudness measured on the track's samples (LUFS), and the
+ * gain applied to reach it (dB). */
+BK_API double bk_track_loudness(const bk_track *t);
+BK_API double bk_track_gain(const bk_track *t);
+
+BK_END_DECLS
+
+#endif

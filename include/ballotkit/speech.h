@@ -1,0 +1,91 @@
+/* ballotkit: speech, the text of a ballot script turned into clips.
+ *
+ * A bk_speech object speaks texts through eSpeak NG (library API,
+ * synchronous mode) with the voice that templates/speech/<lang>.json names.
+ * eSpeak NG 1.51's samples depend on what the process synthesised before,
+ * so every clip comes from a fresh engine state: one helper process per
+ * voice initialises the engine and never synthesises; it forks a child per
+ * clip. A clip's samples are therefore a pure function of the engine's
+ * identity (version and data files), the voice, the parameters and the
+ * text, and they are cached under a hash of exactly that, in memory and
+ * optionally on disk (safe for several processes: files are written under
+ * a temporary name and renamed).
+ *
+ * Call bk_speech_create early, from a single-threaded process: the helpers
+ * are forked from the caller.
+ */
+#ifndef BALLOTKIT_SPEECH_H
+#define BALLOTKIT_SPEECH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ballotkit/common.h"
+#include "ballotkit/diag.h"
+#include "ballotkit/templates.h"
+
+BK_BEGIN_DECLS
+
+typedef struct bk_speech bk_speech;
+
+/* Sample rate of every clip (eSpeak NG's own). */
+#define BK_SPEECH_RATE 22050
+
+typedef struct bk_speech_options {
+	unsigned version;      /* BK_SPEECH_OPTIONS_VERSION */
+	int rate;              /* words per minute, 80-450 (default 125) */
+	int pitch;             /* base pitch 0-100 (default 50) */
+	int volume;            /* amplitude 0-200 (default 100) */
+	int word_gap;          /* extra pause between words, 10 ms units (0) */
+	const char *cache_dir; /* clip cache on disk, or NULL for memory only */
+	size_t memory_cache;   /* bytes of clips kept in memory (default 32 MB) */
+} bk_speech_options;
+
+#define BK_SPEECH_OPTIONS_VERSION 1
+#define BK_SPEECH_OPTIONS_INIT {BK_SPEECH_OPTIONS_VERSION, 125, 50, 100, 0, NULL, 0}
+
+/* Checks the options and the voices the templates name (problems go to
+ * diags) and prepares the engine. tpl is borrowed and must outlive the
+ * object. Returns BK_ERR_USAGE for options out of range, BK_ERR_NOTFOUND
+ * when eSpeak NG or a voice is missing, BK_ERR_IO when the cache folder
+ * cannot be made. *out is owned by the caller; free with bk_speech_free. */
+BK_API bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
+                                  const bk_speech_options *opt,
+                                  bk_diags *diags);
+/* Stops the helper processes. Accepts NULL. */
+BK_API void bk_speech_free(bk_speech *sp);
+
+/* eSpeak NG's version string, e.g. "1.51". Static string. */
+BK_API const char *bk_speech_engine_version(void);
+
+/* The text the voice of lang is given for text: the templates' spoken
+ * replacements (e.g. "№" read as a word, quotation marks dropped) applied,
+ * sequences known to break the engine removed, blanks collapsed, a final
+ * full stop added. Latin-script words are reported as warnings ("latin-
+ * in-speech"; the voice reads them with English rules) with where as the
+ * location (may be NULL). *out is owned by the caller; free with bk_free. */
+BK_API bk_status bk_speech_normalise(const bk_speech *sp, const char *lang,
+                                     const char *text, const char *where,
+                                     char **out, bk_diags *diags);
+
+/* The key of the clip of a normalised text: SHA-256 of the engine's
+ * identity, the voice, the parameters and the text, as 64 hex digits plus
+ * a NUL in hex[65]. */
+BK_API bk_status bk_speech_clip_key(bk_speech *sp, const char *lang,
+                                    const char *normalised, char hex[65]);
+
+/* Speaks a normalised text (as eSpeak NG gives it: leading and trailing
+ * silence included, 16-bit mono at BK_SPEECH_RATE) from the cache or from
+ * a fresh engine state. *samples is owned by the caller; free with bk_free.
+ * Returns BK_ERR_INVALID when the engine fails on the text. */
+BK_API bk_status bk_speech_clip(bk_speech *sp, const char *lang,
+                                const char *normalised, int16_t **samples,
+                                size_t *count, bk_diags *diags);
+
+/* Clips synthesised and clips found in the cache (memory or disk) since
+ * the object was made. */
+BK_API size_t bk_speech_synthesised(const bk_speech *sp);
+BK_API size_t bk_speech_cache_hits(const bk_speech *sp);
+
+BK_END_DECLS
+
+#endif
