@@ -12,6 +12,10 @@
  *   ballotkit/decode.h      reading written braille back, for checks
  *   ballotkit/render.h      swell-paper PDF, large print
  *   ballotkit/stencil.h     braille stencils laid over the paper ballot
+ *   ballotkit/speech.h      texts spoken by eSpeak NG, each clip from a
+ *                           fresh engine state, cached by content
+ *   ballotkit/audio.h       the audio ballot: MP3 with chapters, files per
+ *                           position, DAISY, transcript, WAV/FLAC/Ogg/Opus
  */
 #ifndef BALLOTKIT_H
 #define BALLOTKIT_H
@@ -26,5 +30,7 @@
 #include "ballotkit/decode.h"
 #include "ballotkit/render.h"
 #include "ballotkit/stencil.h"
+#include "ballotkit/speech.h"
+#include "ballotkit/audio.h"
 
 #endif

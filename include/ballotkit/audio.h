@@ -43,12 +43,12 @@ typedef struct bk_audio_options {
 #define BK_AUDIO_OPTIONS_INIT \
 	{BK_AUDIO_OPTIONS_VERSION, -20.0, -1.5, 32, 5, 1.0, NULL, 0}
 
-/* Files bk_track_write writes, named from the script's ballot and
- * language (BASE = "<ballot>-<lang>", with "-<speed>x" for a speed
- * variant). */
+/* Files bk_track_write writes into one folder per track, named from the
+ * script's ballot and language (BASE = "<ballot>-<lang>", with
+ * "-<speed>x" for a speed variant). The folder is a DAISY book. */
 typedef enum bk_audio_format {
 	BK_AUDIO_MP3 = 1 << 0,        /* BASE.mp3, ID3v2.3 CHAP/CTOC chapters */
-	BK_AUDIO_POSITIONS = 1 << 1,  /* BASE/NN-*.mp3 and BASE/playlist.m3u8 */
+	BK_AUDIO_POSITIONS = 1 << 1,  /* positions/NN-*.mp3, positions/playlist.m3u8 */
 	BK_AUDIO_DAISY = 1 << 2,      /* ncc.html and SMIL files into BASE.mp3 */
 	BK_AUDIO_TRANSCRIPT = 1 << 3, /* BASE.txt and BASE.vtt */
 	BK_AUDIO_REVIEW = 1 << 4,     /* BASE-review.html, for a native speaker */

@@ -81,6 +81,11 @@ BK_API bk_status bk_speech_clip(bk_speech *sp, const char *lang,
                                 const char *normalised, int16_t **samples,
                                 size_t *count, bk_diags *diags);
 
+/* Writes samples (16-bit mono at BK_SPEECH_RATE) as a WAV file, under a
+ * temporary name renamed into place. Returns BK_ERR_IO when it cannot. */
+BK_API bk_status bk_speech_write_wav(const int16_t *samples, size_t count,
+                                     const char *path, bk_diags *diags);
+
 /* Clips synthesised and clips found in the cache (memory or disk) since
  * the object was made. */
 BK_API size_t bk_speech_synthesised(const bk_speech *sp);

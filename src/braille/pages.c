@@ -564,19 +564,6 @@ bk_status bk_braille_doc_write_brf(const bk_braille_doc *d,
 	return finish(&b, out);
 }
 
-static void add_xml_text(bk_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': bk_buf_add(b, "&lt;"); break;
-		case '>': bk_buf_add(b, "&gt;"); break;
-		case '&': bk_buf_add(b, "&amp;"); break;
-		case '"': bk_buf_add(b, "&quot;"); break;
-		default: bk_buf_addc(b, *s);
-		}
-	}
-}
-
 bk_status bk_braille_doc_write_pef(const bk_braille_doc *d, FILE *out)
 {
 	bk_buf b = {0};
@@ -586,15 +573,15 @@ bk_status bk_braille_doc_write_pef(const bk_braille_doc *d, FILE *out)
 	               "    <meta xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
 	               "      <dc:format>application/x-pef+xml</dc:format>\n"
 	               "      <dc:identifier>");
-	add_xml_text(&b, d->identifier);
+	bk_buf_add_xml(&b, d->identifier);
 	bk_buf_add(&b, "</dc:identifier>\n      <dc:title>");
-	add_xml_text(&b, d->title);
+	bk_buf_add_xml(&b, d->title);
 	bk_buf_add(&b, "</dc:title>\n      <dc:language>");
-	add_xml_text(&b, d->language);
+	bk_buf_add_xml(&b, d->language);
 	bk_buf_add(&b, "</dc:language>\n");
 	if (*d->date) {
 		bk_buf_add(&b, "      <dc:date>");
-		add_xml_text(&b, d->date);
+		bk_buf_add_xml(&b, d->date);
 		bk_buf_add(&b, "</dc:date>\n");
 	}
 	bk_buf_add(&b, "      <dc:creator>ballotkit</dc:creator>\n"

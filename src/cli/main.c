@@ -2,7 +2,7 @@
  * API; nothing else lives here. Exit codes follow sysexits.h: 0 success,
  * 64 usage, 65 invalid data, 66 unreadable input, 70 internal error,
  * 78 broken templates (configuration). */
-#include <ballotkit.h>
+#include "cli.h"
 
 #include <jansson.h>
 #include <locale.h>
@@ -12,20 +12,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-/* Messages are marked for translation (gettext catalogues for kk and ru
- * are planned, docs/decisions.md). */
-#define _(s) (s)
-
-enum {
-	EXIT_USAGE = 64,
-	EXIT_DATAERR = 65,
-	EXIT_NOINPUT = 66,
-	EXIT_SOFTWARE = 70,
-	EXIT_CANTCREAT = 73,
-	EXIT_CONFIG = 78
-};
-
-static const char *const usage_text = _(
+static const char *const usage_text[] = {_(
 	"Usage: ballotkit COMMAND [OPTIONS]\n"
 	"\n"
 	"Accessibility kits for elections: audio ballots, braille stencils and\n"
@@ -60,6 +47,27 @@ static const char *const usage_text = _(
 	"                                 write the braille stencil of a ballot (labels\n"
 	"                                 in --lang, the election's first by default),\n"
 	"                                 or the ballot proof to lay it over\n"
+	), _( /* a second string: C11 guarantees strings of 4095 bytes only */
+	"  speak [--lang kk|ru] TEXT... [-o CLIPS.wav]\n"
+	"                                 show what the voice is given for each text\n"
+	"                                 and write the clips one after another, as\n"
+	"                                 eSpeak NG gives them\n"
+	"  speak FILE --ballot ID --lang kk|ru -o DIR [audio's options]\n"
+	"                                 write the audio ballot of one ballot in\n"
+	"                                 one language into DIR, for a reviewer\n"
+	"  audio FILE -o DIR [--ballot ID]... [--lang kk,ru] [--formats LIST]\n"
+	"       [--speed 0.75,1.5] [--loudness LUFS] [--true-peak DBTP]\n"
+	"       [--bitrate KBPS] [--quality 0-9] [--cache DIR]\n"
+	"                                 write the audio ballot of each ballot in\n"
+	"                                 each language into DIR/BALLOT-LANG/: MP3\n"
+	"                                 with chapters, one MP3 per position and a\n"
+	"                                 playlist, a DAISY 2.02 book, transcript,\n"
+	"                                 captions and a review page; on request\n"
+	"                                 wav, flac, vorbis, opus, phone (8 kHz)\n"
+	"                                 and speed variants (pitch kept)\n"
+	"                                 Speech options of speak and audio:\n"
+	"                                 --rate WPM (125) --pitch 0-100 (50)\n"
+	"                                 --volume 0-200 (100) --word-gap N (0)\n"
 	"  templates                      list the stencil templates and how many\n"
 	"                                 positions each holds\n"
 	"  version                        print the version\n"
@@ -73,41 +81,20 @@ static const char *const usage_text = _(
 	"Exit codes: 0 done, 64 wrong usage, 65 invalid definition or text\n"
 	"braille cannot write, 66 file not readable, 70 internal error (or\n"
 	"standard output not writable), 73 output file not writable, 78\n"
-	"templates broken.\n");
+	"templates broken.\n")};
 
-typedef struct options {
-	const char *file;
-	const char **texts; /* further arguments (braille) */
-	size_t ntexts;
-	const char *templates;
-	const char **ballots;
-	size_t nballots;
-	const char *langs;
-	bool json;
-	const char *format;
-	const char *brf_break;
-	const char *party, *candidate;
-	const char *output, *profile;
-	int interline;
-	double size_pt;
-	double dpi;
-	int counting_dots, tab;
-	long sheet;
-	unsigned given; /* OPT_* bits of the options on the command line */
-	bk_braille_layout layout;
-} options;
+static void print_usage(FILE *out)
+{
+	for (size_t i = 0; i < sizeof usage_text / sizeof *usage_text; i++)
+		fputs(usage_text[i], out);
+}
 
-enum {
-	OPT_PAGE = 1 << 0, OPT_BRFBREAK = 1 << 1, OPT_PROFILE = 1 << 2,
-	OPT_INTERLINE = 1 << 3, OPT_SIZE = 1 << 4, OPT_TAB = 1 << 5,
-	OPT_COUNTING = 1 << 6, OPT_SHEET = 1 << 7, OPT_DPI = 1 << 8,
-	OPT_FORMAT = 1 << 9, OPT_OUTPUT = 1 << 10, OPT_WHO = 1 << 11,
-	OPT_BALLOT = 1 << 12, OPT_LANG = 1 << 13, OPT_JSON = 1 << 14
-};
 static const char *const opt_names[] = {
 	"--cells/--lines/--binding/--interpoint", "--brf-break", "--profile",
 	"--interline", "--size", "--tab", "--counting-dots", "--sheet", "--dpi",
-	"--format", "-o", "--party/--candidate", "--ballot", "--lang", "--json"};
+	"--format", "-o", "--party/--candidate", "--ballot", "--lang", "--json",
+	"--rate/--pitch/--volume/--word-gap",
+	"--loudness/--true-peak/--bitrate/--quality/--speed/--formats", "--cache"};
 
 /* The options a command takes with a format; NULL if all given apply,
  * else the name of the first that does not. */
@@ -132,6 +119,13 @@ static const char *inapplicable(const char *cmd, const char *fmt, unsigned given
 			ok |= OPT_PROFILE | OPT_INTERLINE;
 		else if (!strcmp(fmt, "large-print-pdf"))
 			ok |= OPT_SIZE;
+	} else if (!strcmp(cmd, "speak")) {
+		/* one text, or one ballot (--ballot) written as audio */
+		ok = OPT_LANG | OPT_SPEECH | OPT_OUTPUT | OPT_CACHE |
+		     ((given & OPT_BALLOT) ? OPT_BALLOT | OPT_AUDIO : 0);
+	} else if (!strcmp(cmd, "audio")) {
+		ok = OPT_BALLOT | OPT_LANG | OPT_OUTPUT | OPT_SPEECH | OPT_AUDIO |
+		     OPT_CACHE;
 	} else if (!strcmp(cmd, "stencil")) {
 		ok = OPT_FORMAT | OPT_OUTPUT | OPT_BALLOT | OPT_LANG | OPT_TAB |
 		     OPT_COUNTING;
@@ -146,7 +140,7 @@ static const char *inapplicable(const char *cmd, const char *fmt, unsigned given
 	return NULL;
 }
 
-static int usage_error(const char *what, const char *arg)
+int usage_error(const char *what, const char *arg)
 {
 	fprintf(stderr, "ballotkit: %s %s\n%s", what, arg,
 	        _("Try 'ballotkit --help'.\n"));
@@ -174,7 +168,7 @@ static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 }
 
 /* Commands other than validate leave notes (derived spellings) out. */
-static void print_diags(const bk_diags *diags, FILE *out)
+void print_diags(const bk_diags *diags, FILE *out)
 {
 	print_diags_min(diags, out, BK_WARNING);
 }
@@ -238,7 +232,7 @@ static json_t *diags_json(const bk_diags *diags)
 	return arr;
 }
 
-static int open_templates(const options *o, bk_templates **tpl)
+int open_templates(const options *o, bk_templates **tpl)
 {
 	bk_diags *diags = bk_diags_create();
 	bk_status st = bk_templates_open(tpl, o->templates, diags);
@@ -255,7 +249,7 @@ static int open_templates(const options *o, bk_templates **tpl)
 	return st == BK_OK ? 0 : EXIT_CONFIG;
 }
 
-static int load(const options *o, const bk_templates *tpl,
+int load(const options *o, const bk_templates *tpl,
                 bk_election **e, bk_diags *diags)
 {
 	bk_status st = bk_election_load(e, o->file, tpl, diags);
@@ -362,7 +356,7 @@ static int cmd_validate(const options *o)
 	return rc;
 }
 
-static bool lang_wanted(const char *langs, const char *lang)
+bool lang_wanted(const char *langs, const char *lang)
 {
 	if (!langs)
 		return true;
@@ -460,7 +454,7 @@ done:
 }
 
 /* The exit code for a library status. */
-static int exit_for(bk_status st)
+int exit_for(bk_status st)
 {
 	switch (st) {
 	case BK_OK: return 0;
@@ -744,6 +738,10 @@ int main(int argc, char **argv)
 	options o = {0};
 	const bk_braille_layout def_layout = BK_BRAILLE_LAYOUT_INIT;
 	o.layout = def_layout;
+	const bk_speech_options def_speech = BK_SPEECH_OPTIONS_INIT;
+	o.speech = def_speech;
+	const bk_audio_options def_audio = BK_AUDIO_OPTIONS_INIT;
+	o.audio = def_audio;
 	o.sheet = 1;
 	const char *cmd = NULL;
 	const char **ballots = calloc((size_t)argc + 1, sizeof *ballots);
@@ -759,7 +757,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(usage_text, stdout);
+			print_usage(stdout);
 			goto out;
 		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
 			printf("ballotkit %s\n", bk_version());
@@ -827,6 +825,57 @@ int main(int argc, char **argv)
 				o.layout.lines = (unsigned)v;
 			else
 				o.layout.binding = (unsigned)v;
+		} else if (!strcmp(a, "--rate") || !strcmp(a, "--pitch") ||
+		           !strcmp(a, "--volume") || !strcmp(a, "--word-gap") ||
+		           !strcmp(a, "--bitrate") || !strcmp(a, "--quality")) {
+			char *end = NULL;
+			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+			if (i + 1 >= argc || !end || *end || end == argv[i + 1] ||
+			    v < 0 || v > 1000) {
+				rc = usage_error(_("this option needs a whole number:"), a);
+				goto out;
+			}
+			i++;
+			if (!strcmp(a, "--rate"))
+				o.speech.rate = (int)v;
+			else if (!strcmp(a, "--pitch"))
+				o.speech.pitch = (int)v;
+			else if (!strcmp(a, "--volume"))
+				o.speech.volume = (int)v;
+			else if (!strcmp(a, "--word-gap"))
+				o.speech.word_gap = (int)v;
+			else if (!strcmp(a, "--bitrate"))
+				o.audio.bitrate = (int)v;
+			else
+				o.audio.quality = (int)v;
+			o.given |= !strcmp(a, "--bitrate") || !strcmp(a, "--quality")
+			                   ? OPT_AUDIO : OPT_SPEECH;
+		} else if (!strcmp(a, "--loudness") || !strcmp(a, "--true-peak")) {
+			char *end = NULL;
+			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : 0;
+			if (i + 1 >= argc || !end || *end || end == argv[i + 1]) {
+				rc = usage_error(_("this option needs a number:"), a);
+				goto out;
+			}
+			i++;
+			if (!strcmp(a, "--loudness"))
+				o.audio.loudness = v;
+			else
+				o.audio.true_peak = v;
+			o.given |= OPT_AUDIO;
+		} else if (!strcmp(a, "--speed") || !strcmp(a, "--formats") ||
+		           !strcmp(a, "--cache")) {
+			if (i + 1 >= argc) {
+				rc = usage_error(_("this option needs a value:"), a);
+				goto out;
+			}
+			if (!strcmp(a, "--speed"))
+				o.speeds = argv[++i];
+			else if (!strcmp(a, "--formats"))
+				o.formats = argv[++i];
+			else
+				o.cache = argv[++i];
+			o.given |= !strcmp(a, "--cache") ? OPT_CACHE : OPT_AUDIO;
 		} else if (!strcmp(a, "--format") || !strcmp(a, "--brf-break") ||
 		           !strcmp(a, "--party") || !strcmp(a, "--candidate") ||
 		           !strcmp(a, "-o") || !strcmp(a, "--profile")) {
@@ -876,7 +925,7 @@ int main(int argc, char **argv)
 			cmd = a;
 		} else if (!o.file) {
 			o.file = a;
-		} else if (cmd && !strcmp(cmd, "braille")) {
+		} else if (cmd && (!strcmp(cmd, "braille") || !strcmp(cmd, "speak"))) {
 			texts[o.ntexts++] = a;
 		} else {
 			rc = usage_error(_("unexpected argument"), a);
@@ -885,7 +934,7 @@ int main(int argc, char **argv)
 	}
 	const char *bad = cmd ? inapplicable(cmd, o.format, o.given) : NULL;
 	if (!cmd) {
-		fputs(usage_text, stderr);
+		print_usage(stderr);
 		rc = EXIT_USAGE;
 	} else if (bad && strcmp(cmd, "version") && strcmp(cmd, "templates")) {
 		fprintf(stderr, _("ballotkit: %s does not apply to %s%s%s\n%s"), bad,
@@ -900,6 +949,13 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "list") || !strcmp(cmd, "leaflet")) {
 		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
 		             : cmd_list(&o, !strcmp(cmd, "leaflet"));
+	} else if (!strcmp(cmd, "speak")) {
+		rc = !o.file ? usage_error(_("speak needs a text, or a definition "
+		                             "and --ballot:"), cmd)
+		             : cmd_speak(&o);
+	} else if (!strcmp(cmd, "audio")) {
+		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
+		             : cmd_audio(&o);
 	} else if (!strcmp(cmd, "braille")) {
 		rc = o.nballots || o.json
 		             ? usage_error(_("braille takes"), "--lang and texts")

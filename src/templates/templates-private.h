@@ -37,10 +37,25 @@ typedef struct bk_braille_profile {
 	double dot_diameter, dot_height, dot_pitch, cell_pitch, line_pitch;
 } bk_braille_profile;
 
+/* Pauses of the audio ballot (speech "audio"."pause_ms"): after a segment
+ * of each kind (indexed by bk_segment_kind), between the sentences of a
+ * segment, before the first and after the last sentence. */
+enum {
+	BK_PAUSE_SEGMENTS = 6, /* title … repeat, as bk_segment_kind */
+	BK_PAUSE_SENTENCE = 6,
+	BK_PAUSE_START = 7,
+	BK_PAUSE_END = 8,
+	BK_PAUSE_COUNT = 9
+};
+extern const char *const bk_pause_names[BK_PAUSE_COUNT];
+
 typedef struct bk_wording {
 	json_t *print;   /* templates/print/<lang>.json */
 	json_t *speech;  /* templates/speech/<lang>.json */
 	int plural_ru;   /* Russian one/few/many forms */
+	const char *voice;        /* eSpeak NG voice (borrowed from speech) */
+	int pause_ms[BK_PAUSE_COUNT];
+	json_t *replacements;     /* [[from, to], …], borrowed from speech */
 } bk_wording;
 
 struct bk_templates {
@@ -81,6 +96,14 @@ const char *bk_wording_get(const bk_templates *tpl, int lang,
 const char *bk_wording_get2(const bk_templates *tpl, int lang,
                             const char *which, const char *key,
                             const char *sub);
+/* The eSpeak NG voice of a language, its pauses (ms) and its spoken
+ * replacements (from, to), applied in order before the voice reads a
+ * text. */
+const char *bk_speech_voice(const bk_templates *tpl, int lang);
+int bk_speech_pause_ms(const bk_templates *tpl, int lang, int which);
+size_t bk_speech_replacement_count(const bk_templates *tpl, int lang);
+const char *bk_speech_replacement(const bk_templates *tpl, int lang,
+                                  size_t i, const char **to);
 /* The plural form of word for n in lang (speech "words"). */
 const char *bk_wording_plural(const bk_templates *tpl, int lang,
                               const char *word, size_t len, unsigned long n);

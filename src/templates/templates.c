@@ -468,6 +468,9 @@ static const char *const ballot_types[] = {
 static const char *const corner_names[] = {
 	"top-left", "top-right", "bottom-left", "bottom-right", NULL};
 
+static const char *const review_columns[] = {"time", "text", "spoken", "note",
+                                            NULL};
+
 static const wkey print_keys[] = {
 	{"titles", "", true, ballot_types},
 	{"short_titles", "", true, ballot_types},
@@ -505,6 +508,9 @@ static const wkey speech_keys[] = {
 	{"against_all", "number", true, NULL},
 	{"closing", "title district count", true, NULL},
 	{"repeat", "title district count", true, NULL},
+	{"review_heading", "", true, NULL},
+	{"review_instructions", "", true, NULL},
+	{"review_columns", "", true, review_columns},
 	{NULL, NULL, false, NULL}};
 
 static bool allowed_name(const char *allowed, const char *name, size_t n)
@@ -590,7 +596,9 @@ static void check_wording_keys(jdoc *d, json_t *r, const wkey *keys,
 		bool known = !strcmp(key, "format") || !strcmp(key, "language") ||
 		             !strcmp(key, "note") ||
 		             (keys == speech_keys &&
-		              (!strcmp(key, "plural") || !strcmp(key, "words")));
+		              (!strcmp(key, "plural") || !strcmp(key, "words") ||
+		               !strcmp(key, "voice") || !strcmp(key, "audio") ||
+		               !strcmp(key, "replacements")));
 		for (const wkey *k = keys; k->key && !known; k++)
 			known = !strcmp(k->key, key);
 		if (!known) {
@@ -625,8 +633,100 @@ static void check_words(jdoc *d, json_t *words, bool ru)
 	jdoc_pop(d, old);
 }
 
+const char *const bk_pause_names[BK_PAUSE_COUNT] = {
+	"title", "intro", "instructions", "position", "closing", "repeat",
+	"sentence", "start", "end"};
+
+/* The audio settings of a speech wording: "voice", "audio" (pauses) and
+ * "replacements". */
+static void load_audio_settings(jdoc *d, json_t *r, bk_wording *w)
+{
+	const char *voice = str(d, r, "voice");
+	if (!json_object_get(r, "voice"))
+		jdoc_report(d, BK_ERROR, "missing-field", false,
+		            "the wording needs \"voice\", the eSpeak NG voice "
+		            "that speaks it");
+	else if (voice && (!*voice || strspn(voice, "abcdefghijklmnopqrstuvwxyz"
+	                                      "0123456789-+_/") != strlen(voice))) {
+		size_t old = jdoc_push_key(d, "voice");
+		jdoc_report(d, BK_ERROR, "bad-value", false,
+		            "a voice name is letters, digits and -+_/");
+		jdoc_pop(d, old);
+		voice = NULL;
+	}
+	w->voice = voice;
+
+	json_t *audio = json_object_get(r, "audio");
+	size_t old = jdoc_push_key(d, "audio");
+	if (!audio) {
+		jdoc_pop(d, old);
+		jdoc_report(d, BK_ERROR, "missing-field", false,
+		            "the wording needs \"audio\" with \"pause_ms\"");
+	} else if (jc_type(d, audio, JSON_OBJECT, "audio")) {
+		static const jc_field af[] = {{"pause_ms", true}, {"note", false},
+		                              {NULL, false}};
+		jc_fields(d, audio, af, "audio");
+		json_t *p = json_object_get(audio, "pause_ms");
+		size_t o2 = jdoc_push_key(d, "pause_ms");
+		if (p && jc_type(d, p, JSON_OBJECT, "pause_ms")) {
+			jc_field pf[BK_PAUSE_COUNT + 1];
+			for (int k = 0; k < BK_PAUSE_COUNT; k++)
+				pf[k] = (jc_field){bk_pause_names[k], true};
+			pf[BK_PAUSE_COUNT] = (jc_field){NULL, false};
+			jc_fields(d, p, pf, "pause_ms");
+			for (int k = 0; k < BK_PAUSE_COUNT; k++) {
+				json_t *v = json_object_get(p, bk_pause_names[k]);
+				if (!v)
+					continue;
+				size_t o3 = jdoc_push_key(d, bk_pause_names[k]);
+				if (jc_type(d, v, JSON_INTEGER, "a pause in milliseconds")) {
+					json_int_t ms = json_integer_value(v);
+					if (ms < 0 || ms > 10000)
+						jdoc_report(d, BK_ERROR, "bad-value", false,
+						            "a pause is 0 to 10000 ms");
+					else
+						w->pause_ms[k] = (int)ms;
+				}
+				jdoc_pop(d, o3);
+			}
+		}
+		jdoc_pop(d, o2);
+		jdoc_pop(d, old);
+	} else {
+		jdoc_pop(d, old);
+	}
+
+	json_t *rep = json_object_get(r, "replacements");
+	w->replacements = NULL;
+	if (!rep)
+		return;
+	old = jdoc_push_key(d, "replacements");
+	if (jc_type(d, rep, JSON_ARRAY, "replacements")) {
+		bool ok = true;
+		for (size_t i = 0; i < json_array_size(rep); i++) {
+			json_t *e = json_array_get(rep, i);
+			size_t o2 = jdoc_push_index(d, i);
+			if (!json_is_array(e) || json_array_size(e) != 2 ||
+			    !json_is_string(json_array_get(e, 0)) ||
+			    !json_is_string(json_array_get(e, 1))) {
+				jdoc_report(d, BK_ERROR, "wrong-type", false,
+				            "a replacement is [\"text\", \"spoken as\"]");
+				ok = false;
+			} else if (!*json_string_value(json_array_get(e, 0))) {
+				jdoc_report(d, BK_ERROR, "bad-value", false,
+				            "a replacement needs a text to replace");
+				ok = false;
+			}
+			jdoc_pop(d, o2);
+		}
+		if (ok)
+			w->replacements = rep;
+	}
+	jdoc_pop(d, old);
+}
+
 static json_t *load_wording(const char *dir, const char *which, int lang,
-                            int *plural_ru, bk_diags *diags, bk_status *st)
+                            bk_wording *w, bk_diags *diags, bk_status *st)
 {
 	bk_buf path = {0};
 	bk_buf_printf(&path, "%s/%s/%s.json", dir, which, bk_lang_codes[lang]);
@@ -646,7 +746,7 @@ static json_t *load_wording(const char *dir, const char *which, int lang,
 				json_t *pl = json_object_get(r, "plural");
 				const char *p = json_is_string(pl) ? json_string_value(pl) : "";
 				if (!strcmp(p, "ru")) {
-					*plural_ru = 1;
+					w->plural_ru = 1;
 				} else if (strcmp(p, "none")) {
 					size_t old = jdoc_push_key(&d, "plural");
 					jdoc_report(&d, BK_ERROR, pl ? "bad-value" : "missing-field",
@@ -655,7 +755,7 @@ static json_t *load_wording(const char *dir, const char *which, int lang,
 				}
 				words = json_object_get(r, "words");
 				if (words)
-					check_words(&d, words, *plural_ru);
+					check_words(&d, words, w->plural_ru);
 				else
 					jdoc_report(&d, BK_ERROR, "missing-field", false,
 					            "the wording needs \"words\"");
@@ -664,6 +764,8 @@ static json_t *load_wording(const char *dir, const char *which, int lang,
 			}
 			check_wording_keys(&d, r, speech ? speech_keys : print_keys,
 			                   words);
+			if (speech)
+				load_audio_settings(&d, r, w);
 		}
 		if (d.errors)
 			*st = BK_ERR_INVALID;
@@ -820,12 +922,11 @@ static bk_status open_templates(bk_templates **out, const char *dir,
 		return st;
 	}
 	for (int l = 0; l < BK_LANG_COUNT; l++) {
-		int dummy = 0;
+		bk_wording dummy = {0};
 		t->wording[l].print = load_wording(t->dir, "print", l, &dummy,
 		                                   diags, &st);
 		t->wording[l].speech = load_wording(t->dir, "speech", l,
-		                                    &t->wording[l].plural_ru,
-		                                    diags, &st);
+		                                    &t->wording[l], diags, &st);
 	}
 	bk_status st2 = load_language(t, diags);
 	if (st2 != BK_OK)
@@ -923,6 +1024,30 @@ const char *bk_wording_get2(const bk_templates *t, int lang,
 	json_t *w = !strcmp(which, "print") ? t->wording[lang].print
 	                                    : t->wording[lang].speech;
 	return json_string_value(json_object_get(json_object_get(w, key), sub));
+}
+
+const char *bk_speech_voice(const bk_templates *t, int lang)
+{
+	return t->wording[lang].voice;
+}
+
+int bk_speech_pause_ms(const bk_templates *t, int lang, int which)
+{
+	return which >= 0 && which < BK_PAUSE_COUNT ? t->wording[lang].pause_ms[which]
+	                                            : 0;
+}
+
+size_t bk_speech_replacement_count(const bk_templates *t, int lang)
+{
+	return json_array_size(t->wording[lang].replacements);
+}
+
+const char *bk_speech_replacement(const bk_templates *t, int lang, size_t i,
+                                  const char **to)
+{
+	json_t *e = json_array_get(t->wording[lang].replacements, i);
+	*to = json_string_value(json_array_get(e, 1));
+	return json_string_value(json_array_get(e, 0));
 }
 
 const char *bk_wording_plural(const bk_templates *t, int lang,

@@ -132,6 +132,19 @@ const char *bk_buf_str(const bk_buf *b)
 	return b->data ? b->data : "";
 }
 
+void bk_buf_add_xml(bk_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': bk_buf_add(b, "&lt;"); break;
+		case '>': bk_buf_add(b, "&gt;"); break;
+		case '&': bk_buf_add(b, "&amp;"); break;
+		case '"': bk_buf_add(b, "&quot;"); break;
+		default: bk_buf_addc(b, *s);
+		}
+	}
+}
+
 void bk_buf_add_index(bk_buf *b, size_t i)
 {
 	char tmp[24];
@@ -516,4 +529,32 @@ void bk_c_numeric_leave(bk_c_numeric *l)
 		freelocale(l->c);
 		l->c = (locale_t)0;
 	}
+}
+
+int bk_mkdirs(const char *path)
+{
+	char *p = bk_xstrdup(path);
+	int rc = 0;
+	for (char *s = p + 1;; s++) {
+		if (*s == '/' || !*s) {
+			char saved = *s;
+			*s = '\0';
+			if (mkdir(p, 0777) != 0 && errno != EEXIST)
+				rc = -1;
+			*s = saved;
+			if (!saved)
+				break;
+		}
+	}
+	free(p);
+	if (rc == 0) {
+		struct stat st;
+		if (stat(path, &st) != 0)
+			return -1;
+		if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			return -1;
+		}
+	}
+	return rc;
 }

@@ -41,6 +41,9 @@ const char *bk_buf_str(const bk_buf *b);
 /* Appends "[i]" (a JSON path index) without going through printf. */
 void bk_buf_add_index(bk_buf *b, size_t i);
 
+/* Appends s as XML text or an attribute value (<, >, &, " escaped). */
+void bk_buf_add_xml(bk_buf *b, const char *s);
+
 /* Appends s as a JSON string literal (with quotes). */
 void bk_buf_add_json_string(bk_buf *b, const char *s);
 
@@ -83,6 +86,10 @@ bool bk_str_has_control(const char *s);
 /* Reads a whole file; returns 0 and sets *data (malloc'd, NUL-terminated)
  * and *size, or -1 with errno set. */
 int bk_read_file(const char *path, char **data, size_t *size);
+
+/* Makes a folder and its parents (mode 0777 less the umask); 0 when path
+ * is a folder afterwards, else -1 with errno. */
+int bk_mkdirs(const char *path);
 
 /* Numbers formatted in C conventions (a decimal point) for the calling
  * thread, whatever the caller's locale, until leave. */

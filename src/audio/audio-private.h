@@ -1,0 +1,149 @@
+/* Private: the audio module's pieces (docs/audio.md).
+ *
+ * dsp.c     trimming, speed, gain with a true-peak limiter, loudness,
+ *           resampling (libsamplerate, libebur128, libsonic)
+ * mp3.c     MP3 parts (LAME), their frames, ID3v2.3 tags, decoding back
+ *           (libsndfile) to check the true peak
+ * track.c   bk_audio and bk_track: the timeline of one script
+ * write.c   every file a track is written as
+ * ogg.c     Ogg Vorbis (libvorbisenc, libogg) and Opus (libopusenc)
+ */
+#ifndef BK_AUDIO_PRIVATE_H
+#define BK_AUDIO_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ballotkit/audio.h"
+#include "util/cache.h"
+#include "util/util.h"
+
+/* MPEG-2 layer III at 22.05 kHz: samples per frame, and the delay every
+ * MP3 decoder adds before the first sample (its filter bank). */
+#define BK_MP3_FRAME 576
+#define BK_MP3_DECODER_DELAY 529
+
+/* ---- dsp.c ---- */
+
+/* The part of a clip between its first and last sample above the silence
+ * threshold, with a short margin either side; [*from, *to). Returns false
+ * when the clip is silent. */
+bool bk_dsp_trim(const int16_t *s, size_t n, size_t *from, size_t *to);
+/* Speed change with the pitch kept (libsonic); speed 1 copies. *out is
+ * malloc'd. */
+void bk_dsp_speed(const int16_t *in, size_t n, double speed, int rate,
+                  int16_t **out, size_t *nout);
+/* in × gain_db, then limited so that its true peak (4× oversampled) stays
+ * under ceiling_db dBTP, rounded to 16 bits. out has n samples. */
+void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
+                       double ceiling_db, int16_t *out);
+/* Integrated loudness (LUFS, BS.1770 with gating) of 16-bit mono samples,
+ * or -HUGE_VAL for silence. */
+double bk_dsp_loudness(const int16_t *s, size_t n, int rate);
+/* True peak (dBTP) of float samples in [-1, 1]. */
+double bk_dsp_true_peak(const float *s, size_t n, int rate);
+/* Resamples 16-bit mono (libsamplerate, best sinc). *out is malloc'd. */
+void bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
+                     int16_t **out, size_t *nout);
+
+/* ---- mp3.c ---- */
+
+/* One encoded part: whole MP3 frames, the samples they decode to
+ * (frames × 576) and where the encoded input starts in them. */
+typedef struct bk_mp3_part {
+	unsigned char *data;
+	size_t len;
+	size_t frames;
+	size_t *offsets;   /* byte offset of each frame, frames + 1 entries */
+	size_t delay;      /* the encoder's delay: input starts here */
+	size_t input;      /* input samples */
+} bk_mp3_part;
+
+/* Encodes 16-bit mono at 22.05 kHz into a part. Returns false when LAME
+ * fails. */
+bool bk_mp3_encode(const int16_t *s, size_t n, int bitrate, int quality,
+                   bk_mp3_part *out);
+/* Fills frames and offsets from data; false when data is not whole MP3
+ * frames of 22.05 kHz mono layer III. */
+bool bk_mp3_scan(bk_mp3_part *p);
+void bk_mp3_part_free(bk_mp3_part *p);
+/* Decodes MP3 bytes (libsndfile) to floats; *out is malloc'd. */
+bool bk_mp3_decode(const unsigned char *data, size_t len, float **out,
+                   size_t *n);
+/* LAME's version, for cache keys and manifests. Static string. */
+const char *bk_mp3_encoder_version(void);
+
+/* ID3v2.3: a tag is built frame by frame. */
+void bk_id3_text(bk_buf *tag, const char *id, const char *text);
+void bk_id3_chapter(bk_buf *tag, const char *element, unsigned start_ms,
+                    unsigned end_ms, const char *title);
+void bk_id3_toc(bk_buf *tag, const char *element, const char *const *children,
+                size_t n, const char *title);
+/* The tag header before the frames in body. */
+void bk_id3_finish(bk_buf *out, const bk_buf *body);
+
+/* ---- track.c: what the writers read ---- */
+
+typedef enum { PART_SILENCE, PART_CLIP } part_kind;
+
+typedef struct bk_part {
+	part_kind kind;
+	size_t segment, sentence;  /* of the script, for clips */
+	const char *text;          /* the script's sentence (borrowed) */
+	char *said;                /* what the voice was given */
+	size_t start, frames;      /* on the timeline, in samples / frames */
+	size_t audio, naudio;      /* the speech inside it: start, samples */
+	size_t byte, bytes;        /* where its frames are in the MP3 */
+} bk_part;
+
+/* A section of the track: the DAISY headings and the per-position files.
+ * Sections tile the timeline. */
+typedef struct bk_section {
+	size_t first, end;   /* parts [first, end) */
+	size_t start, stop;  /* samples */
+	long position;       /* position index, -1 for the title or closing */
+	const char *label;   /* heading (borrowed from the script) */
+} bk_section;
+
+struct bk_track {
+	const bk_audio *audio;
+	const bk_script *script;
+	double speed;
+	bk_part *parts;
+	size_t nparts;
+	size_t samples;        /* timeline length (frames × 576) */
+	int16_t *pcm;          /* the timeline's samples, as the MP3 decodes */
+	unsigned char *mp3;    /* the joined frames */
+	size_t mp3_len;
+	size_t *chapter_part;  /* per position: its first part */
+	size_t nchapters;
+	bk_section *sections;
+	size_t nsections;
+	double loudness, gain;
+	char *base;            /* file name stem */
+};
+
+struct bk_audio {
+	bk_speech *speech;
+	const bk_templates *tpl;
+	bk_audio_options opt;
+	bk_cache *parts;       /* encoded sentences */
+	bk_mp3_part silence;   /* a long encoded silence: pauses are its frames */
+	bool warned_cache;
+};
+
+/* ---- write.c ---- */
+bk_status bk_track_write_files(const bk_track *t, const char *dir,
+                               unsigned formats, bk_diags *diags);
+
+/* ---- ogg.c ---- */
+bk_status bk_ogg_write_vorbis(const bk_track *t, const char *path,
+                              bk_diags *diags);
+bk_status bk_ogg_write_opus(const bk_track *t, const char *path,
+                            bk_diags *diags);
+
+/* Chapter names and times shared by the Ogg and WAV writers. */
+const char *bk_track_chapter_title(const bk_track *t, size_t i);
+
+#endif

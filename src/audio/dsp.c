@@ -1,0 +1,238 @@
+/* Sample processing for the audio ballot. Everything here is a pure
+ * function of its input: no state survives a call, so a clip is processed
+ * the same way in every track and every process. */
+#include "audio/audio-private.h"
+
+#include <ebur128.h>
+#include <math.h>
+#include <samplerate.h>
+#include <sonic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* Samples below about -54 dBFS count as silence; the margins keep the
+ * onset and the decay of the first and last sounds. */
+#define TRIM_THRESHOLD 64
+#define TRIM_BEFORE 110 /* 5 ms */
+#define TRIM_AFTER 441  /* 20 ms */
+
+bool bk_dsp_trim(const int16_t *s, size_t n, size_t *from, size_t *to)
+{
+	size_t a = 0, b = n;
+	while (a < n && abs(s[a]) < TRIM_THRESHOLD)
+		a++;
+	if (a == n)
+		return false;
+	while (b > a && abs(s[b - 1]) < TRIM_THRESHOLD)
+		b--;
+	*from = a > TRIM_BEFORE ? a - TRIM_BEFORE : 0;
+	*to = b + TRIM_AFTER < n ? b + TRIM_AFTER : n;
+	return true;
+}
+
+void bk_dsp_speed(const int16_t *in, size_t n, double speed, int rate,
+                  int16_t **out, size_t *nout)
+{
+	if (speed == 1.0 || n == 0) {
+		*out = bk_xmalloc((n ? n : 1) * sizeof **out);
+		memcpy(*out, in, n * sizeof *in);
+		*nout = n;
+		return;
+	}
+	sonicStream st = sonicCreateStream(rate, 1);
+	if (!st)
+		bk_xmalloc((size_t)-1); /* out of memory: aborts */
+	sonicSetSpeed(st, (float)speed);
+	sonicSetPitch(st, 1.0f);
+	sonicSetRate(st, 1.0f);
+	sonicSetQuality(st, 1);
+	bk_buf b = {0};
+	int16_t chunk[4096];
+	for (size_t i = 0; i < n;) {
+		size_t k = n - i < 4096 ? n - i : 4096;
+		sonicWriteShortToStream(st, (short *)(in + i), (int)k);
+		i += k;
+		int got;
+		while ((got = sonicReadShortFromStream(st, chunk, 4096)) > 0)
+			bk_buf_addn(&b, (const char *)chunk, (size_t)got * sizeof *chunk);
+	}
+	sonicFlushStream(st);
+	int got;
+	while ((got = sonicReadShortFromStream(st, chunk, 4096)) > 0)
+		bk_buf_addn(&b, (const char *)chunk, (size_t)got * sizeof *chunk);
+	sonicDestroyStream(st);
+	*nout = b.len / sizeof **out;
+	*out = (int16_t *)(void *)bk_buf_steal(&b);
+}
+
+/* 4× oversampling for the true peak: a windowed sinc of 12 taps a phase
+ * (the size BS.1770 uses), computed once. */
+#define OS 4
+#define TAPS 12
+static double os_coef[OS][TAPS];
+static bool os_ready;
+
+static void os_init(void)
+{
+	if (os_ready)
+		return;
+	/* coefficient k of phase p weighs x[i - 1 + k - (TAPS/2 - 1)] for the
+	 * point p/OS of the way from sample i - 1 to sample i: a Hann-windowed
+	 * sinc at distance tau */
+	for (int p = 0; p < OS; p++) {
+		for (int k = 0; k < TAPS; k++) {
+			double tau = (double)p / OS - (double)(k - (TAPS / 2 - 1));
+			double sinc = tau == 0 ? 1.0 : sin(M_PI * tau) / (M_PI * tau);
+			double w = 0.5 + 0.5 * cos(M_PI * tau / (TAPS / 2));
+			os_coef[p][k] = sinc * w;
+		}
+	}
+	os_ready = true;
+}
+
+/* The largest magnitude from sample i-1 to sample i of x (n samples, zeros
+ * outside). Points between samples are interpolated only where a sample
+ * comes within 6 dB of limit: speech does not overshoot by more between
+ * samples, and every encoded clip's true peak is measured again on its
+ * decoded MP3 (mp3.c). */
+static double peak_near(const double *x, size_t n, size_t i, double limit)
+{
+	double m = fabs(x[i]);
+	if (i == 0 || (m < limit / 2 && fabs(x[i - 1]) < limit / 2))
+		return m;
+	for (int p = 1; p < OS; p++) {
+		double acc = 0;
+		for (int k = 0; k < TAPS; k++) {
+			long j = (long)i - 1 + k - (TAPS / 2 - 1);
+			if (j >= 0 && (size_t)j < n)
+				acc += x[j] * os_coef[p][k];
+		}
+		if (fabs(acc) > m)
+			m = fabs(acc);
+	}
+	return m;
+}
+
+/* Look-ahead half-window of the limiter: 5 ms at 22.05 kHz. The gain is
+ * the minimum of the required gains over ±W, smoothed by a mean over ±W,
+ * so at every peak it is at most what that peak requires. */
+#define LIMIT_W 110
+
+void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
+                       double ceiling_db, int16_t *out)
+{
+	os_init();
+	double g = pow(10.0, gain_db / 20.0);
+	double c = pow(10.0, ceiling_db / 20.0);
+	double *x = bk_xmalloc((n ? n : 1) * sizeof *x);
+	double *req = bk_xmalloc((n ? n : 1) * sizeof *req);
+	bool limit = false;
+	for (size_t i = 0; i < n; i++)
+		x[i] = g * in[i] / 32768.0;
+	for (size_t i = 0; i < n; i++) {
+		double pk = peak_near(x, n, i, c);
+		req[i] = pk > c ? c / pk : 1.0;
+		limit |= pk > c;
+	}
+	if (limit) {
+		/* on the clip padded by W samples of silence either side (which
+		 * need no limiting): mn = min of req over [k-W, k+W] (a monotonic
+		 * queue), then the gain of sample i is the mean of mn over the
+		 * 2W+1 values around it. Every mn within W of a peak is at most
+		 * that peak's req, so the gain there is too. */
+		size_t m = n + 2 * LIMIT_W;
+		double *r = bk_xmalloc(m * sizeof *r);
+		for (size_t k = 0; k < m; k++)
+			r[k] = k >= LIMIT_W && k < n + LIMIT_W ? req[k - LIMIT_W] : 1.0;
+		double *mn = bk_xmalloc(m * sizeof *mn);
+		size_t *q = bk_xmalloc(m * sizeof *q);
+		size_t head = 0, tail = 0, next = 0;
+		for (size_t k = 0; k < m; k++) {
+			size_t hi = k + LIMIT_W < m ? k + LIMIT_W : m - 1;
+			while (next <= hi) {
+				while (tail > head && r[q[tail - 1]] >= r[next])
+					tail--;
+				q[tail++] = next++;
+			}
+			while (q[head] + LIMIT_W < k)
+				head++;
+			mn[k] = r[q[head]];
+		}
+		double *sum = bk_xmalloc((m + 1) * sizeof *sum);
+		sum[0] = 0;
+		for (size_t k = 0; k < m; k++)
+			sum[k + 1] = sum[k] + mn[k];
+		for (size_t i = 0; i < n; i++) {
+			/* sample i is k = i + W; its window is [i, i + 2W] */
+			double gi = (sum[i + 2 * LIMIT_W + 1] - sum[i]) /
+			            (2 * LIMIT_W + 1);
+			x[i] *= gi < req[i] ? gi : req[i];
+		}
+		free(sum);
+		free(q);
+		free(mn);
+		free(r);
+	}
+	for (size_t i = 0; i < n; i++) {
+		double v = lrint(x[i] * 32768.0);
+		out[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+	}
+	free(req);
+	free(x);
+}
+
+double bk_dsp_loudness(const int16_t *s, size_t n, int rate)
+{
+	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
+	if (!st)
+		bk_xmalloc((size_t)-1);
+	ebur128_add_frames_short(st, s, n);
+	double l = -HUGE_VAL;
+	if (ebur128_loudness_global(st, &l) != EBUR128_SUCCESS)
+		l = -HUGE_VAL;
+	ebur128_destroy(&st);
+	return l;
+}
+
+double bk_dsp_true_peak(const float *s, size_t n, int rate)
+{
+	ebur128_state *st = ebur128_init(1, (unsigned long)rate,
+	                                 EBUR128_MODE_TRUE_PEAK);
+	if (!st)
+		bk_xmalloc((size_t)-1);
+	ebur128_add_frames_float(st, s, n);
+	double tp = 0;
+	if (ebur128_true_peak(st, 0, &tp) != EBUR128_SUCCESS)
+		tp = 0;
+	ebur128_destroy(&st);
+	return tp > 0 ? 20 * log10(tp) : -HUGE_VAL;
+}
+
+void bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
+                     int16_t **out, size_t *nout)
+{
+	double ratio = (double)to / from;
+	size_t cap = (size_t)ceil(n * ratio) + 64;
+	float *fi = bk_xmalloc((n ? n : 1) * sizeof *fi);
+	float *fo = bk_xmalloc(cap * sizeof *fo);
+	src_short_to_float_array(in, fi, (int)n);
+	SRC_DATA d = {0};
+	d.data_in = fi;
+	d.input_frames = (long)n;
+	d.data_out = fo;
+	d.output_frames = (long)cap;
+	d.src_ratio = ratio;
+	d.end_of_input = 1;
+	size_t got = 0;
+	if (src_simple(&d, SRC_SINC_BEST_QUALITY, 1) == 0)
+		got = (size_t)d.output_frames_gen;
+	*out = bk_xmalloc((got ? got : 1) * sizeof **out);
+	src_float_to_short_array(fo, *out, (int)got);
+	*nout = got;
+	free(fi);
+	free(fo);
+}

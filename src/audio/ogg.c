@@ -1,0 +1,225 @@
+/* Ogg Vorbis (libvorbisenc + libogg) and Ogg Opus (libopusenc), with
+ * CHAPTERxxx comments and a fixed stream serial number. libsndfile writes
+ * Ogg too, but with a random serial (so a rerun differs) and without
+ * chapter comments. */
+#include "audio/audio-private.h"
+
+#include <errno.h>
+#include <math.h>
+#include <ogg/ogg.h>
+#include <opus/opusenc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vorbis/vorbisenc.h>
+
+#include "ballotkit/version.h"
+#include "diag/diag-private.h"
+
+/* The serial: from the file's stem, so two files of a kit differ and a
+ * rerun is the same. */
+static int serial_of(const bk_track *t)
+{
+	unsigned char d[BK_SHA256_SIZE];
+	bk_sha256(t->base, strlen(t->base), d);
+	return (int)(((uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 |
+	              (uint32_t)d[2] << 8 | d[3]) & 0x7FFFFFFF);
+}
+
+/* CHAPTER001=00:00:12.345 and CHAPTER001NAME=… for each position. */
+static void chapters(const bk_track *t,
+                     void (*add)(void *ctx, const char *tag, const char *v),
+                     void *ctx)
+{
+	for (size_t i = 0; i < t->nchapters; i++) {
+		char tag[32], when[32];
+		unsigned long ms = (unsigned long)llround(
+			(double)t->sections[i + 1].start / BK_SPEECH_RATE * 1000);
+		snprintf(when, sizeof when, "%02lu:%02lu:%02lu.%03lu", ms / 3600000,
+		         ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
+		snprintf(tag, sizeof tag, "CHAPTER%03zu", i + 1);
+		add(ctx, tag, when);
+		snprintf(tag, sizeof tag, "CHAPTER%03zuNAME", i + 1);
+		add(ctx, tag, bk_track_chapter_title(t, i));
+	}
+}
+
+static void title_of(const bk_track *t, bk_buf *b)
+{
+	bk_buf_printf(b, "%s. %s", bk_script_title(t->script),
+	              bk_script_district(t->script));
+}
+
+static void common(const bk_track *t,
+                   void (*add)(void *ctx, const char *tag, const char *v),
+                   void *ctx)
+{
+	bk_buf title = {0};
+	title_of(t, &title);
+	add(ctx, "TITLE", bk_buf_str(&title));
+	add(ctx, "ALBUM", bk_script_election_id(t->script));
+	add(ctx, "LANGUAGE", bk_script_language(t->script));
+	add(ctx, "DATE", bk_script_election_date(t->script));
+	add(ctx, "GENRE", "Speech");
+	chapters(t, add, ctx);
+	bk_buf_free(&title);
+}
+
+static void vorbis_add(void *ctx, const char *tag, const char *v)
+{
+	vorbis_comment_add_tag(ctx, tag, v);
+}
+
+static bool write_pages(FILE *f, ogg_stream_state *os, bool flush)
+{
+	ogg_page pg;
+	while (flush ? ogg_stream_flush(os, &pg) : ogg_stream_pageout(os, &pg)) {
+		if (fwrite(pg.header, 1, (size_t)pg.header_len, f) != (size_t)pg.header_len ||
+		    fwrite(pg.body, 1, (size_t)pg.body_len, f) != (size_t)pg.body_len)
+			return false;
+	}
+	return true;
+}
+
+bk_status bk_ogg_write_vorbis(const bk_track *t, const char *path,
+                              bk_diags *diags)
+{
+	bk_atomic a;
+	if (bk_atomic_open(&a, path) != 0) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+		return BK_ERR_IO;
+	}
+	vorbis_info vi;
+	vorbis_comment vc;
+	vorbis_dsp_state vd;
+	vorbis_block vb;
+	ogg_stream_state os;
+	vorbis_info_init(&vi);
+	bool ok = vorbis_encode_init_vbr(&vi, 1, BK_SPEECH_RATE, 0.1f) == 0;
+	if (!ok) {
+		vorbis_info_clear(&vi);
+		bk_atomic_abort(&a);
+		bk_diags_add(diags, BK_ERROR, "encoder", path, 0, 0, "",
+		             "libvorbis cannot encode 22.05 kHz mono");
+		return BK_ERR_INVALID;
+	}
+	vorbis_comment_init(&vc);
+	common(t, vorbis_add, &vc);
+	vorbis_analysis_init(&vd, &vi);
+	vorbis_block_init(&vd, &vb);
+	ogg_stream_init(&os, serial_of(t));
+	ogg_packet h[3];
+	vorbis_analysis_headerout(&vd, &vc, &h[0], &h[1], &h[2]);
+	for (int i = 0; i < 3; i++)
+		ogg_stream_packetin(&os, &h[i]);
+	ok = write_pages(a.f, &os, true);
+	for (size_t i = 0; ok && i <= t->samples;) {
+		size_t k = t->samples - i < 4096 ? t->samples - i : 4096;
+		if (k == 0) {
+			vorbis_analysis_wrote(&vd, 0); /* end of stream */
+			i++;
+		} else {
+			float **buf = vorbis_analysis_buffer(&vd, (int)k);
+			for (size_t j = 0; j < k; j++)
+				buf[0][j] = t->pcm[i + j] / 32768.0f;
+			vorbis_analysis_wrote(&vd, (int)k);
+			i += k;
+		}
+		while (ok && vorbis_analysis_blockout(&vd, &vb) == 1) {
+			vorbis_analysis(&vb, NULL);
+			vorbis_bitrate_addblock(&vb);
+			ogg_packet op;
+			while (ok && vorbis_bitrate_flushpacket(&vd, &op)) {
+				ogg_stream_packetin(&os, &op);
+				ok = write_pages(a.f, &os, false);
+			}
+		}
+	}
+	ok = ok && write_pages(a.f, &os, true);
+	ogg_stream_clear(&os);
+	vorbis_block_clear(&vb);
+	vorbis_dsp_clear(&vd);
+	vorbis_comment_clear(&vc);
+	vorbis_info_clear(&vi);
+	if (!ok) {
+		int e = errno;
+		bk_atomic_abort(&a);
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(e));
+		return BK_ERR_IO;
+	}
+	if (bk_atomic_commit(&a) != 0) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+		return BK_ERR_IO;
+	}
+	return BK_OK;
+}
+
+static void opus_add(void *ctx, const char *tag, const char *v)
+{
+	ope_comments_add(ctx, tag, v);
+}
+
+static int opus_write(void *user, const unsigned char *p, opus_int32 n)
+{
+	return fwrite(p, 1, (size_t)n, user) == (size_t)n ? 0 : 1;
+}
+
+static int opus_close(void *user)
+{
+	(void)user;
+	return 0;
+}
+
+/* Opus takes 24 kHz here: libsamplerate makes it from the track's samples
+ * (libopusenc works at 48 kHz inside, doubling the rate itself). */
+#define OPUS_RATE 24000
+
+bk_status bk_ogg_write_opus(const bk_track *t, const char *path,
+                            bk_diags *diags)
+{
+	bk_atomic a;
+	if (bk_atomic_open(&a, path) != 0) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+		return BK_ERR_IO;
+	}
+	int16_t *pcm;
+	size_t n;
+	bk_dsp_resample(t->pcm, t->samples, BK_SPEECH_RATE, OPUS_RATE, &pcm, &n);
+	OggOpusComments *com = ope_comments_create();
+	bool ok = com != NULL;
+	if (ok)
+		common(t, opus_add, com);
+	OpusEncCallbacks cb = {opus_write, opus_close};
+	int err = 0;
+	OggOpusEnc *enc = ok ? ope_encoder_create_callbacks(&cb, a.f, com, OPUS_RATE,
+	                                                    1, 0, &err)
+	                     : NULL;
+	ok = enc != NULL;
+	if (ok) {
+		ope_encoder_ctl(enc, OPE_SET_SERIALNO(serial_of(t)));
+		ope_encoder_ctl(enc, OPUS_SET_BITRATE(32000));
+		ope_encoder_ctl(enc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
+		ok = ope_encoder_write(enc, pcm, (int)n) == OPE_OK &&
+		     ope_encoder_drain(enc) == OPE_OK;
+	}
+	if (enc)
+		ope_encoder_destroy(enc);
+	if (com)
+		ope_comments_destroy(com);
+	free(pcm);
+	if (!ok) {
+		bk_atomic_abort(&a);
+		bk_diags_add(diags, BK_ERROR, "encoder", path, 0, 0, "",
+		             "libopusenc cannot write the track (error %d)", err);
+		return BK_ERR_INVALID;
+	}
+	if (bk_atomic_commit(&a) != 0) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+		return BK_ERR_IO;
+	}
+	return BK_OK;
+}

@@ -1,0 +1,615 @@
+/* The audio ballot of one script: sentences spoken, trimmed, joined with
+ * the template's pauses on one timeline, brought to the loudness target,
+ * and encoded (each distinct sentence once) into whole MP3 frames.
+ *
+ * The timeline is the MP3's: a part (a sentence or a pause) takes whole
+ * frames of 576 samples, and a sentence's speech starts after the
+ * encoder's delay plus the decoder's delay, where every MP3 decoder puts
+ * it. The PCM outputs (WAV, FLAC, Ogg) carry the same samples at the same
+ * places, so chapters, captions and markers agree in every format. */
+#include "audio/audio-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag/diag-private.h"
+#include "templates/templates-private.h"
+#include "ballotkit/version.h"
+
+/* Loudness is reached in steps of this many dB, so that a sentence shared
+ * by many ballots is encoded once per step, not once per ballot. */
+#define GAIN_STEP 0.25
+/* The limiter aims this far under the ceiling; each encoded sentence is
+ * then decoded and, if its true peak still passes the ceiling, limited
+ * harder and encoded again. */
+#define LIMIT_MARGIN 0.5
+/* A long silence, encoded once: pauses are runs of its frames. */
+#define SILENCE_SECONDS 12
+
+static const int mp3_rates[] = {8,  16, 24,  32,  40,  48,  56, 64,
+                                80, 96, 112, 128, 144, 160, 0};
+
+bk_status bk_audio_formats_parse(const char *list, unsigned *formats,
+                                 bk_diags *diags)
+{
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} names[] = {{"mp3", BK_AUDIO_MP3},       {"positions", BK_AUDIO_POSITIONS},
+	             {"daisy", BK_AUDIO_DAISY},   {"transcript", BK_AUDIO_TRANSCRIPT},
+	             {"review", BK_AUDIO_REVIEW}, {"wav", BK_AUDIO_WAV},
+	             {"flac", BK_AUDIO_FLAC},     {"vorbis", BK_AUDIO_VORBIS},
+	             {"opus", BK_AUDIO_OPUS},     {"phone", BK_AUDIO_PHONE},
+	             {"default", BK_AUDIO_DEFAULT}, {"all", 0x3FF}};
+	if (!list || !formats)
+		return BK_ERR_USAGE;
+	unsigned f = 0;
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		bool known = false;
+		for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+			if (strlen(names[i].name) == n && !strncmp(p, names[i].name, n)) {
+				f |= names[i].bits;
+				known = true;
+			}
+		if (!known) {
+			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+			             "\"%.*s\" is not an audio format (mp3, positions, "
+			             "daisy, transcript, review, wav, flac, vorbis, opus, "
+			             "phone, default, all)", (int)n, p);
+			return BK_ERR_USAGE;
+		}
+		p += n + (p[n] == ',');
+	}
+	if (!f) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "no audio format named");
+		return BK_ERR_USAGE;
+	}
+	*formats = f;
+	return BK_OK;
+}
+
+bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
+                          const bk_templates *tpl, const bk_audio_options *opt,
+                          bk_diags *diags)
+{
+	if (!out || !speech || !tpl)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	bk_audio_options o = BK_AUDIO_OPTIONS_INIT;
+	if (opt) {
+		if (opt->version != BK_AUDIO_OPTIONS_VERSION) {
+			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+			             "audio options of version %u are not known",
+			             opt->version);
+			return BK_ERR_USAGE;
+		}
+		o = *opt;
+	}
+	bk_c_numeric numeric = bk_c_numeric_enter();
+	const char *bad = NULL;
+	bool rate_ok = false;
+	for (const int *r = mp3_rates; *r; r++)
+		rate_ok |= *r == o.bitrate;
+	if (!(o.loudness >= -40 && o.loudness <= -10))
+		bad = "the loudness must be -40 to -10 LUFS";
+	else if (!(o.true_peak >= -12 && o.true_peak <= 0))
+		bad = "the true-peak ceiling must be -12 to 0 dBTP";
+	else if (!rate_ok)
+		bad = "the MP3 bit rate must be one of 8, 16, 24, 32, 40, 48, 56, "
+		      "64, 80, 96, 112, 128, 144 or 160 kbit/s";
+	else if (o.quality < 0 || o.quality > 9)
+		bad = "the MP3 quality must be 0 (best) to 9 (fastest)";
+	else if (!(o.speed >= 0.5 && o.speed <= 2.0))
+		bad = "the speed must be 0.5 to 2.0";
+	if (bad) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "", "%s", bad);
+		bk_c_numeric_leave(&numeric);
+		return BK_ERR_USAGE;
+	}
+	bk_c_numeric_leave(&numeric);
+	bk_audio *a = bk_xcalloc(1, sizeof *a);
+	a->speech = speech;
+	a->tpl = tpl;
+	a->opt = o;
+	a->opt.cache_dir = NULL;
+	a->parts = bk_cache_new(o.cache_dir, "mp3",
+	                        o.memory_cache ? o.memory_cache : 32u << 20);
+	size_t n = (size_t)SILENCE_SECONDS * BK_SPEECH_RATE;
+	int16_t *zero = bk_xcalloc(n, sizeof *zero);
+	bool ok = bk_mp3_encode(zero, n, o.bitrate, o.quality, &a->silence);
+	free(zero);
+	if (!ok) {
+		bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, "",
+		             "LAME cannot encode MP3 at %d kbit/s", o.bitrate);
+		bk_audio_free(a);
+		return BK_ERR_USAGE;
+	}
+	*out = a;
+	return BK_OK;
+}
+
+void bk_audio_free(bk_audio *a)
+{
+	if (!a)
+		return;
+	bk_cache_free(a->parts);
+	bk_mp3_part_free(&a->silence);
+	free(a);
+}
+
+/* One sentence while the track is made. */
+typedef struct clip {
+	size_t segment, sentence;
+	const char *text;
+	char *said;
+	char key[65];        /* the speech clip's key */
+	int16_t *raw;        /* trimmed, at the track's speed */
+	size_t n;
+	int16_t *done;       /* gain and limiter applied */
+	bk_mp3_part mp3;
+	int pause_after;     /* samples of silence wanted after it */
+} clip;
+
+/* Frames LAME gives for n samples (flush included), for estimates before
+ * encoding; the encoded parts are checked against it. */
+static size_t frames_for(size_t n)
+{
+	return (n + 2 * BK_MP3_FRAME + BK_MP3_FRAME - 1) / BK_MP3_FRAME;
+}
+
+/* Silence frames between a part that ends tail samples after its speech and
+ * one whose speech starts lead samples into it, so that the gap is as close
+ * to want samples as whole frames allow. */
+static size_t pause_frames(long want, long tail, long lead, size_t at_least)
+{
+	double k = floor((double)(want - tail - lead) / BK_MP3_FRAME + 0.5);
+	return k < (double)at_least ? at_least : (size_t)k;
+}
+
+/* Lays the clips out: for each clip its first frame, and the silence
+ * before it; the total frames. start_pause and end_pause in samples.
+ * With estimate, frames and delays come from frames_for, not the parts. */
+static size_t layout(const clip *c, size_t n, long start_pause, long end_pause,
+                     bool estimate, size_t *first, size_t *silence_before,
+                     size_t *end_silence)
+{
+	size_t at = 0;
+	long tail = 0, lead_dec = BK_MP3_DECODER_DELAY;
+	for (size_t i = 0; i < n; i++) {
+		size_t frames = estimate ? frames_for(c[i].n) : c[i].mp3.frames;
+		long delay = estimate ? BK_MP3_FRAME : (long)c[i].mp3.delay;
+		long want = i ? c[i - 1].pause_after : start_pause;
+		/* before the first clip the decoder's delay shifts speech too */
+		size_t k = pause_frames(want, tail, delay + (i ? 0 : lead_dec), 0);
+		silence_before[i] = k;
+		at += k;
+		first[i] = at;
+		at += frames;
+		tail = (long)(frames * BK_MP3_FRAME) - delay - (long)c[i].n;
+	}
+	/* at least one frame at the end: the decoder's delay pushes the last
+	 * samples of speech into it */
+	*end_silence = pause_frames(end_pause, tail, 0, 1);
+	return at + *end_silence;
+}
+
+/* The timeline's samples: every clip's samples where it is decoded. */
+static int16_t *render(const clip *c, size_t n, const size_t *first,
+                       size_t frames, bool processed, bool estimate)
+{
+	int16_t *pcm = bk_xcalloc(frames * BK_MP3_FRAME + 1, sizeof *pcm);
+	for (size_t i = 0; i < n; i++) {
+		size_t delay = estimate ? BK_MP3_FRAME : c[i].mp3.delay;
+		size_t at = first[i] * BK_MP3_FRAME + delay + BK_MP3_DECODER_DELAY;
+		size_t len = c[i].n;
+		if (at + len > frames * BK_MP3_FRAME)
+			len = at < frames * BK_MP3_FRAME ? frames * BK_MP3_FRAME - at : 0;
+		memcpy(pcm + at, processed ? c[i].done : c[i].raw,
+		       len * sizeof *pcm);
+	}
+	return pcm;
+}
+
+static double measure(const clip *c, size_t n, long sp, long ep,
+                      bool processed)
+{
+	size_t *first = bk_xmalloc((n + 1) * sizeof *first);
+	size_t *before = bk_xmalloc((n + 1) * sizeof *before);
+	size_t end;
+	size_t frames = layout(c, n, sp, ep, true, first, before, &end);
+	int16_t *pcm = render(c, n, first, frames, processed, true);
+	double l = bk_dsp_loudness(pcm, frames * BK_MP3_FRAME, BK_SPEECH_RATE);
+	free(pcm);
+	free(first);
+	free(before);
+	return l;
+}
+
+/* Encodes one processed sentence, or takes it from the cache. The key
+ * covers everything its frames depend on. Each fresh encoding is decoded
+ * and its true peak measured; over the ceiling, the sentence is limited
+ * harder and encoded again. */
+static bk_status encode_clip(bk_audio *a, clip *c, double gain,
+                             bk_diags *diags)
+{
+	bk_hasher *h = bk_hasher_new();
+	bk_hasher_add_str(h, "ballotkit-part-1");
+	bk_hasher_add_str(h, c->key);
+	bk_hasher_add_str(h, bk_version());
+	bk_hasher_add_str(h, bk_mp3_encoder_version());
+	bk_hasher_add_u64(h, (unsigned long long)llround(a->opt.speed * 1000));
+	bk_hasher_add_u64(h, (unsigned long long)(llround(gain / GAIN_STEP) + 1000));
+	bk_hasher_add_u64(h, (unsigned long long)(llround(a->opt.true_peak * 100) + 10000));
+	bk_hasher_add_u64(h, (unsigned long long)a->opt.bitrate);
+	bk_hasher_add_u64(h, (unsigned long long)a->opt.quality);
+	unsigned char key[BK_SHA256_SIZE];
+	bk_hasher_done(h, key);
+
+	/* cached: "BKMP3PT2", the encoder's delay, the input samples and the
+	 * limiter's ceiling (centi-dB + 10000, 8 bytes each), the frames */
+	bk_buf got = {0};
+	if (bk_cache_get(a->parts, key, &got) && got.len > 32 &&
+	    !memcmp(got.data, "BKMP3PT2", 8)) {
+		uint64_t v[3] = {0, 0, 0};
+		for (int f = 0; f < 3; f++)
+			for (int i = 0; i < 8; i++)
+				v[f] |= (uint64_t)(unsigned char)got.data[8 + 8 * f + i]
+				        << (8 * i);
+		c->mp3.len = got.len - 32;
+		c->mp3.data = bk_xmalloc(c->mp3.len);
+		memcpy(c->mp3.data, got.data + 32, c->mp3.len);
+		c->mp3.delay = (size_t)v[0];
+		c->mp3.input = (size_t)v[1];
+		bk_buf_free(&got);
+		if (bk_mp3_scan(&c->mp3) && c->mp3.input == c->n) {
+			/* the samples the frames were made from */
+			bk_dsp_gain_limit(c->raw, c->n, gain,
+			                  ((double)v[2] - 10000) / 100, c->done);
+			return BK_OK;
+		}
+		bk_mp3_part_free(&c->mp3);
+	}
+	bk_buf_free(&got);
+
+	long centi = llround((a->opt.true_peak - LIMIT_MARGIN) * 100);
+	for (int attempt = 0;; attempt++) {
+		bk_dsp_gain_limit(c->raw, c->n, gain, centi / 100.0, c->done);
+		if (!bk_mp3_encode(c->done, c->n, a->opt.bitrate, a->opt.quality,
+		                   &c->mp3)) {
+			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, "",
+			             "LAME could not encode \"%s\"", c->text);
+			return BK_ERR_INVALID;
+		}
+		float *dec = NULL;
+		size_t nd = 0;
+		if (!bk_mp3_decode(c->mp3.data, c->mp3.len, &dec, &nd)) {
+			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, "",
+			             "the MP3 of \"%s\" cannot be decoded", c->text);
+			return BK_ERR_INVALID;
+		}
+		double tp = bk_dsp_true_peak(dec, nd, BK_SPEECH_RATE);
+		free(dec);
+		/* a little under the ceiling: the joins decode as silence */
+		double over = tp - (a->opt.true_peak - 0.05);
+		if (over <= 0 || attempt == 8)
+			break;
+		centi -= llround(over * 100) + 10;
+		bk_mp3_part_free(&c->mp3);
+	}
+	bk_buf v = {0};
+	bk_buf_addn(&v, "BKMP3PT2", 8);
+	uint64_t f[3] = {c->mp3.delay, c->mp3.input, (uint64_t)(centi + 10000)};
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < 8; i++)
+			bk_buf_addc(&v, (char)(f[k] >> (8 * i)));
+	bk_buf_addn(&v, (const char *)c->mp3.data, c->mp3.len);
+	if (bk_cache_put(a->parts, key, v.data, v.len) != 0 && !a->warned_cache) {
+		a->warned_cache = true;
+		bk_diags_add(diags, BK_WARNING, "cache", "", 0, 0, "",
+		             "an encoded sentence could not be written to the "
+		             "cache on disk (the build goes on without it)");
+	}
+	bk_buf_free(&v);
+	return BK_OK;
+}
+
+static void clips_free(clip *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].said);
+		free(c[i].raw);
+		free(c[i].done);
+		bk_mp3_part_free(&c[i].mp3);
+	}
+	free(c);
+}
+
+static const char *const segment_kind_names[] = {
+	"title", "intro", "instructions", "position", "closing", "repeat"};
+
+bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
+                          bk_diags *diags)
+{
+	if (!out || !a || !s)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	const char *lang = bk_script_language(s);
+	int li = bk_lang_index(lang);
+	if (li < 0)
+		return BK_ERR_NOTFOUND;
+	double speed = a->opt.speed;
+	const int rate = BK_SPEECH_RATE;
+#define PAUSE(w) ((long)llround(bk_speech_pause_ms(a->tpl, li, (w)) * \
+                                (rate / 1000.0) / speed))
+
+	/* 1. every sentence, spoken and trimmed */
+	size_t ncl = 0, capcl = 64;
+	clip *c = bk_xcalloc(capcl, sizeof *c);
+	bk_status st = BK_OK;
+	size_t nseg = bk_script_segment_count(s);
+	for (size_t i = 0; i < nseg && st == BK_OK; i++) {
+		size_t ns = bk_script_segment_sentence_count(s, i);
+		size_t pos = bk_script_segment_position(s, i);
+		for (size_t j = 0; j < ns && st == BK_OK; j++) {
+			if (ncl == capcl) {
+				capcl *= 2;
+				c = bk_xrealloc(c, capcl * sizeof *c);
+				memset(c + ncl, 0, (capcl - ncl) * sizeof *c);
+			}
+			clip *k = &c[ncl++];
+			k->segment = i;
+			k->sentence = j;
+			k->text = bk_script_segment_sentence(s, i, j);
+			bk_buf where = {0};
+			if (pos != (size_t)-1 && *bk_script_position_source(s, pos))
+				bk_buf_add(&where, bk_script_position_source(s, pos));
+			else
+				bk_buf_printf(&where, "ballot %s (%s), %s, sentence %zu",
+				              bk_script_ballot_id(s), lang,
+				              segment_kind_names[bk_script_segment_kind(s, i)],
+				              j + 1);
+			st = bk_speech_normalise(a->speech, lang, k->text,
+			                         bk_buf_str(&where), &k->said, diags);
+			bk_buf_free(&where);
+			int16_t *raw = NULL;
+			size_t nraw = 0, from, to;
+			if (st == BK_OK)
+				st = bk_speech_clip_key(a->speech, lang, k->said, k->key);
+			if (st == BK_OK)
+				st = bk_speech_clip(a->speech, lang, k->said, &raw, &nraw,
+				                    diags);
+			if (st == BK_OK && !bk_dsp_trim(raw, nraw, &from, &to)) {
+				bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+				             "the voice said nothing for \"%s\"", k->said);
+				st = BK_ERR_INVALID;
+			}
+			if (st == BK_OK) {
+				bk_dsp_speed(raw + from, to - from, speed, rate, &k->raw,
+				             &k->n);
+				k->done = bk_xmalloc((k->n ? k->n : 1) * sizeof *k->done);
+				bool last_sentence = j + 1 == ns;
+				bool last_segment = i + 1 == nseg;
+				k->pause_after =
+					(int)(!last_sentence ? PAUSE(BK_PAUSE_SENTENCE)
+					      : last_segment ? 0
+					      : PAUSE((int)bk_script_segment_kind(s, i)));
+			}
+			bk_free(raw);
+		}
+	}
+	if (st == BK_OK && ncl == 0)
+		st = BK_ERR_INVALID;
+	if (st != BK_OK) {
+		clips_free(c, ncl);
+		return st;
+	}
+	long sp = PAUSE(BK_PAUSE_START), ep = PAUSE(BK_PAUSE_END);
+#undef PAUSE
+
+	/* 2. one gain for the track, in steps, measured on the samples as
+	 * they will lie on the timeline; again after the limiter */
+	double target = a->opt.loudness;
+	double l0 = measure(c, ncl, sp, ep, false);
+	double gain = isfinite(l0) ? GAIN_STEP * floor((target - l0) / GAIN_STEP + 0.5)
+	                           : 0;
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < ncl; i++)
+			bk_dsp_gain_limit(c[i].raw, c[i].n, gain,
+			                  a->opt.true_peak - LIMIT_MARGIN, c[i].done);
+		double l1 = measure(c, ncl, sp, ep, true);
+		double off = isfinite(l1) ? target - l1 : 0;
+		if (fabs(off) <= GAIN_STEP / 2)
+			break;
+		gain += GAIN_STEP * floor(off / GAIN_STEP + 0.5);
+	}
+
+	/* 3. each sentence's frames */
+	for (size_t i = 0; i < ncl && st == BK_OK; i++)
+		st = encode_clip(a, &c[i], gain, diags);
+	if (st != BK_OK) {
+		clips_free(c, ncl);
+		return st;
+	}
+
+	/* 4. the timeline */
+	size_t *first = bk_xmalloc((ncl + 1) * sizeof *first);
+	size_t *before = bk_xmalloc((ncl + 1) * sizeof *before);
+	size_t end_silence;
+	size_t frames = layout(c, ncl, sp, ep, false, first, before, &end_silence);
+	bk_track *t = bk_xcalloc(1, sizeof *t);
+	t->audio = a;
+	t->script = s;
+	t->speed = speed;
+	t->gain = gain;
+	t->samples = frames * BK_MP3_FRAME;
+	t->pcm = render(c, ncl, first, frames, true, false);
+	t->loudness = bk_dsp_loudness(t->pcm, t->samples, rate);
+	const bk_mp3_part *sil = &a->silence;
+	size_t sil_max = sil->frames, nparts = ncl;
+	for (size_t i = 0; i <= ncl; i++) {
+		size_t k = i < ncl ? before[i] : end_silence;
+		nparts += (k + sil_max - 1) / sil_max;
+	}
+	t->parts = bk_xcalloc(nparts, sizeof *t->parts);
+	bk_buf mp3 = {0};
+	for (size_t i = 0; i <= ncl; i++) {
+		/* the silence before clip i (after the last, the end), in runs
+		 * no longer than the encoded silence */
+		for (size_t k = i < ncl ? before[i] : end_silence; k;) {
+			size_t take = k < sil_max ? k : sil_max;
+			bk_part *p = &t->parts[t->nparts++];
+			p->kind = PART_SILENCE;
+			p->frames = take;
+			p->byte = mp3.len;
+			p->bytes = sil->offsets[take];
+			bk_buf_addn(&mp3, (const char *)sil->data, sil->offsets[take]);
+			k -= take;
+		}
+		if (i == ncl)
+			break;
+		bk_part *p = &t->parts[t->nparts++];
+		p->kind = PART_CLIP;
+		p->segment = c[i].segment;
+		p->sentence = c[i].sentence;
+		p->text = c[i].text;
+		p->said = c[i].said;
+		c[i].said = NULL;
+		p->frames = c[i].mp3.frames;
+		p->byte = mp3.len;
+		p->bytes = c[i].mp3.len;
+		bk_buf_addn(&mp3, (const char *)c[i].mp3.data, c[i].mp3.len);
+	}
+	/* starts, from the frames */
+	size_t at = 0;
+	for (size_t i = 0, ci = 0; i < t->nparts; i++) {
+		bk_part *p = &t->parts[i];
+		p->start = at * BK_MP3_FRAME;
+		if (p->kind == PART_CLIP) {
+			p->audio = p->start + c[ci].mp3.delay + BK_MP3_DECODER_DELAY;
+			p->naudio = c[ci].n;
+			ci++;
+		}
+		at += p->frames;
+	}
+	t->mp3_len = mp3.len;
+	t->mp3 = (unsigned char *)bk_buf_steal(&mp3);
+	free(first);
+	free(before);
+	clips_free(c, ncl);
+
+	/* 5. chapters and sections */
+	size_t npos = bk_script_position_count(s);
+	t->nchapters = npos;
+	t->chapter_part = bk_xcalloc(npos + 1, sizeof *t->chapter_part);
+	t->sections = bk_xcalloc(npos + 2, sizeof *t->sections);
+	size_t closing_part = t->nparts;
+	for (size_t i = 0; i < t->nparts; i++) {
+		bk_part *p = &t->parts[i];
+		if (p->kind != PART_CLIP || p->sentence != 0)
+			continue;
+		bk_segment_kind kind = bk_script_segment_kind(s, p->segment);
+		if (kind == BK_SEGMENT_POSITION)
+			t->chapter_part[bk_script_segment_position(s, p->segment)] = i;
+		else if (kind == BK_SEGMENT_CLOSING && closing_part == t->nparts)
+			closing_part = i;
+	}
+	/* title section: from the start; each position: from its first
+	 * sentence; closing: from its first sentence to the end */
+	size_t ns = 0;
+	t->sections[ns++] = (bk_section){0, npos ? t->chapter_part[0] : closing_part,
+	                                 0, 0, -1, bk_script_title(s)};
+	for (size_t i = 0; i < npos; i++)
+		t->sections[ns++] = (bk_section){
+			t->chapter_part[i],
+			i + 1 < npos ? t->chapter_part[i + 1] : closing_part, 0, 0,
+			(long)i, bk_script_position_list_text(s, i)};
+	if (closing_part < t->nparts) {
+		const char *label = NULL;
+		for (size_t g = 0; g < nseg && !label; g++)
+			if (bk_script_segment_kind(s, g) == BK_SEGMENT_CLOSING)
+				label = bk_script_segment_sentence(s, g, 0);
+		t->sections[ns++] = (bk_section){closing_part, t->nparts, 0, 0, -1,
+		                                 label ? label : ""};
+	} else if (ns) {
+		t->sections[ns - 1].end = t->nparts;
+	}
+	t->nsections = ns;
+	for (size_t i = 0; i < ns; i++) {
+		bk_section *sec = &t->sections[i];
+		sec->start = sec->first < t->nparts ? t->parts[sec->first].start
+		                                    : t->samples;
+		sec->stop = sec->end < t->nparts ? t->parts[sec->end].start
+		                                 : t->samples;
+	}
+	/* the file name stem */
+	bk_buf b = {0};
+	bk_buf_printf(&b, "%s-%s", bk_script_ballot_id(s), lang);
+	if (speed != 1.0) {
+		bk_c_numeric numeric = bk_c_numeric_enter();
+		char num[32];
+		snprintf(num, sizeof num, "%g", speed);
+		bk_c_numeric_leave(&numeric);
+		bk_buf_printf(&b, "-%sx", num);
+	}
+	t->base = bk_buf_steal(&b);
+	*out = t;
+	return BK_OK;
+}
+
+void bk_track_free(bk_track *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nparts; i++)
+		free(t->parts[i].said);
+	free(t->parts);
+	free(t->pcm);
+	free(t->mp3);
+	free(t->chapter_part);
+	free(t->sections);
+	free(t->base);
+	free(t);
+}
+
+double bk_track_duration(const bk_track *t)
+{
+	return t ? (double)t->samples / BK_SPEECH_RATE : 0;
+}
+
+size_t bk_track_chapter_count(const bk_track *t)
+{
+	return t ? t->nchapters : 0;
+}
+
+double bk_track_chapter_start(const bk_track *t, size_t i)
+{
+	if (!t || i >= t->nchapters)
+		return 0;
+	return (double)t->parts[t->chapter_part[i]].start / BK_SPEECH_RATE;
+}
+
+double bk_track_loudness(const bk_track *t) { return t ? t->loudness : 0; }
+double bk_track_gain(const bk_track *t) { return t ? t->gain : 0; }
+
+const char *bk_track_chapter_title(const bk_track *t, size_t i)
+{
+	return bk_script_position_list_text(t->script, i);
+}
+
+bk_status bk_track_write(const bk_track *t, const char *dir, unsigned formats,
+                         bk_diags *diags)
+{
+	if (!t || !dir || !formats || formats > 0x3FF)
+		return BK_ERR_USAGE;
+	if (t->speed != 1.0 &&
+	    (formats & (BK_AUDIO_POSITIONS | BK_AUDIO_DAISY | BK_AUDIO_REVIEW))) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "a speed variant is written as single files: positions, "
+		             "DAISY and the review page are made at speed 1");
+		return BK_ERR_USAGE;
+	}
+	return bk_track_write_files(t, dir, formats, diags);
+}

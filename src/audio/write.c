@@ -1,0 +1,634 @@
+/* Every file a track is written as. All of them read the one timeline of
+ * the track (parts, sections, chapters), so their times agree; each file
+ * is written under a temporary name and renamed into place. Numbers are
+ * written in C conventions whatever the caller's locale. */
+#include "audio/audio-private.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sndfile.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ballotkit/version.h"
+#include "diag/diag-private.h"
+#include "templates/templates-private.h"
+
+static bk_status open_out(bk_atomic *a, const char *path, bk_diags *diags)
+{
+	if (bk_atomic_open(a, path) == 0)
+		return BK_OK;
+	bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+	             "cannot write: %s", strerror(errno));
+	return BK_ERR_IO;
+}
+
+static bk_status commit(bk_atomic *a, const char *path, bk_diags *diags)
+{
+	if (bk_atomic_commit(a) == 0)
+		return BK_OK;
+	bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+	             "cannot write: %s", strerror(errno));
+	return BK_ERR_IO;
+}
+
+/* Writes b to path atomically. */
+static bk_status save(const char *path, const void *data, size_t n,
+                      bk_diags *diags)
+{
+	bk_atomic a;
+	bk_status st = open_out(&a, path, diags);
+	if (st != BK_OK)
+		return st;
+	if (fwrite(data, 1, n, a.f) != n) {
+		int e = errno;
+		bk_atomic_abort(&a);
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(e));
+		return BK_ERR_IO;
+	}
+	return commit(&a, path, diags);
+}
+
+static char *join(const char *dir, const char *name, const char *ext)
+{
+	bk_buf b = {0};
+	bk_buf_printf(&b, "%s/%s%s", dir, name, ext);
+	return bk_buf_steal(&b);
+}
+
+static double secs(size_t samples)
+{
+	return (double)samples / BK_SPEECH_RATE;
+}
+
+static unsigned ms(size_t samples)
+{
+	return (unsigned)llround(secs(samples) * 1000);
+}
+
+/* hh:mm:ss.mmm (sep '.') or hh:mm:ss,mmm */
+static void clock_time(bk_buf *b, size_t samples)
+{
+	unsigned long t = ms(samples);
+	bk_buf_printf(b, "%02lu:%02lu:%02lu.%03lu", t / 3600000, t / 60000 % 60,
+	              t / 1000 % 60, t % 1000);
+}
+
+static int lang_of(const bk_track *t)
+{
+	return bk_lang_index(bk_script_language(t->script));
+}
+
+static const char *iso639_2(const char *lang)
+{
+	return !strcmp(lang, "kk") ? "kaz" : !strcmp(lang, "ru") ? "rus" : "und";
+}
+
+/* The track's title: the ballot's title and district. */
+static void title_of(const bk_track *t, bk_buf *b)
+{
+	bk_buf_printf(b, "%s. %s", bk_script_title(t->script),
+	              bk_script_district(t->script));
+}
+
+/* The first and the next clip part of a section, and where a clip's
+ * stretch of the timeline ends: at the next clip's start, or the
+ * section's end. */
+static size_t next_clip(const bk_track *t, size_t i, size_t end)
+{
+	while (i < end && t->parts[i].kind != PART_CLIP)
+		i++;
+	return i;
+}
+
+/* ---- MP3 with chapters ---- */
+
+static void common_tags(const bk_track *t, bk_buf *tag, const char *title)
+{
+	bk_buf album = {0};
+	title_of(t, &album);
+	bk_id3_text(tag, "TIT2", title);
+	bk_id3_text(tag, "TALB", bk_buf_str(&album));
+	bk_id3_text(tag, "TPE1", bk_script_election_id(t->script));
+	bk_id3_text(tag, "TLAN", iso639_2(bk_script_language(t->script)));
+	bk_id3_text(tag, "TCON", "Speech");
+	char year[5] = {0};
+	memcpy(year, bk_script_election_date(t->script), 4);
+	bk_id3_text(tag, "TYER", year);
+	bk_buf sw = {0};
+	bk_buf_printf(&sw, "ballotkit %s, eSpeak NG %s, %s", bk_version(),
+	              bk_speech_engine_version(), bk_mp3_encoder_version());
+	bk_id3_text(tag, "TSSE", bk_buf_str(&sw));
+	bk_buf_free(&sw);
+	bk_buf_free(&album);
+}
+
+static bk_status write_mp3(const bk_track *t, const char *path,
+                           bk_diags *diags)
+{
+	if (t->nchapters > 255) {
+		bk_diags_add(diags, BK_ERROR, "too-many", path, 0, 0, "",
+		             "an ID3 table of contents holds 255 chapters, the "
+		             "ballot has %zu positions", t->nchapters);
+		return BK_ERR_INVALID;
+	}
+	bk_buf body = {0}, title = {0};
+	title_of(t, &title);
+	common_tags(t, &body, bk_buf_str(&title));
+	char (*ids)[24] = bk_xcalloc(t->nchapters + 1, sizeof *ids);
+	const char **children = bk_xcalloc(t->nchapters + 1, sizeof *children);
+	for (size_t i = 0; i < t->nchapters; i++) {
+		snprintf(ids[i], sizeof ids[i], "chp%zu", i + 1);
+		children[i] = ids[i];
+	}
+	bk_id3_toc(&body, "toc", children, t->nchapters, bk_buf_str(&title));
+	for (size_t i = 0; i < t->nchapters; i++) {
+		const bk_section *sec = &t->sections[i + 1];
+		bk_id3_chapter(&body, ids[i], ms(sec->start), ms(sec->stop),
+		               bk_track_chapter_title(t, i));
+	}
+	bk_buf out = {0};
+	bk_id3_finish(&out, &body);
+	bk_buf_addn(&out, (const char *)t->mp3, t->mp3_len);
+	bk_status st = save(path, out.data, out.len, diags);
+	bk_buf_free(&out);
+	bk_buf_free(&body);
+	bk_buf_free(&title);
+	free(ids);
+	free(children);
+	return st;
+}
+
+/* ---- one MP3 per position, and a playlist ---- */
+
+static void section_name(const bk_track *t, size_t i, bk_buf *b)
+{
+	const bk_section *sec = &t->sections[i];
+	int width = t->nsections > 100 ? 3 : 2;
+	if (i == 0) {
+		bk_buf_printf(b, "%0*d-intro.mp3", width, 0);
+	} else if (sec->position >= 0) {
+		const char *ref = bk_script_position_ref(t->script, (size_t)sec->position);
+		bk_buf_printf(b, "%0*ld-%s.mp3", width, sec->position + 1,
+		              *ref ? ref : "against-all");
+	} else {
+		bk_buf_printf(b, "%0*zu-end.mp3", width, i);
+	}
+}
+
+static bk_status write_positions(const bk_track *t, const char *dir,
+                                 bk_diags *diags)
+{
+	char *folder = join(dir, "positions", "");
+	if (bk_mkdirs(folder) != 0) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", folder, 0, 0, "",
+		             "cannot make the folder: %s", strerror(errno));
+		free(folder);
+		return BK_ERR_IO;
+	}
+	bk_buf list = {0}, title = {0};
+	title_of(t, &title);
+	bk_buf_add(&list, "#EXTM3U\n#PLAYLIST:");
+	bk_buf_add(&list, bk_buf_str(&title));
+	bk_buf_addc(&list, '\n');
+	bk_status st = BK_OK;
+	for (size_t i = 0; i < t->nsections && st == BK_OK; i++) {
+		const bk_section *sec = &t->sections[i];
+		bk_buf name = {0}, body = {0}, out = {0};
+		section_name(t, i, &name);
+		common_tags(t, &body, sec->label);
+		bk_id3_finish(&out, &body);
+		size_t from = sec->first < t->nparts ? t->parts[sec->first].byte
+		                                     : t->mp3_len;
+		size_t to = sec->end < t->nparts ? t->parts[sec->end].byte
+		                                 : t->mp3_len;
+		bk_buf_addn(&out, (const char *)t->mp3 + from, to - from);
+		char *path = join(folder, bk_buf_str(&name), "");
+		st = save(path, out.data, out.len, diags);
+		free(path);
+		bk_buf_printf(&list, "#EXTINF:%ld,%s\n%s\n",
+		              lround(secs(sec->stop - sec->start)), sec->label,
+		              bk_buf_str(&name));
+		bk_buf_free(&name);
+		bk_buf_free(&body);
+		bk_buf_free(&out);
+	}
+	if (st == BK_OK) {
+		char *path = join(folder, "playlist.m3u8", "");
+		st = save(path, list.data, list.len, diags);
+		free(path);
+	}
+	bk_buf_free(&list);
+	bk_buf_free(&title);
+	free(folder);
+	return st;
+}
+
+/* ---- DAISY 2.02 ---- */
+
+static void npt(bk_buf *b, size_t samples)
+{
+	bk_buf_printf(b, "%.3f", secs(samples));
+}
+
+static void hms(bk_buf *b, size_t samples)
+{
+	unsigned long t = (unsigned long)llround(secs(samples));
+	bk_buf_printf(b, "%02lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+}
+
+static bk_status write_daisy(const bk_track *t, const char *dir,
+                             const char *mp3_name, bk_diags *diags)
+{
+	const char *lang = bk_script_language(t->script);
+	const bk_audio *a = t->audio;
+	bk_buf title = {0}, ncc = {0};
+	title_of(t, &title);
+	bk_buf_add(&ncc,
+	           "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	           "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" "
+	           "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n");
+	bk_buf_printf(&ncc, "<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+	                    "lang=\"%s\" xml:lang=\"%s\">\n<head>\n", lang, lang);
+	bk_buf_add(&ncc, "<meta http-equiv=\"Content-type\" "
+	                 "content=\"text/html; charset=utf-8\" />\n<title>");
+	bk_buf_add_xml(&ncc, bk_buf_str(&title));
+	bk_buf_add(&ncc, "</title>\n");
+#define META(name, value)                                                     \
+	do {                                                                  \
+		bk_buf_add(&ncc, "<meta name=\"" name "\" content=\"");        \
+		bk_buf_add_xml(&ncc, (value));                                 \
+		bk_buf_add(&ncc, "\" />\n");                                  \
+	} while (0)
+	bk_buf v = {0};
+	META("dc:title", bk_buf_str(&title));
+	META("dc:creator", bk_script_election_id(t->script));
+	META("dc:date", bk_script_election_date(t->script));
+	META("dc:format", "Daisy 2.02");
+	bk_buf_printf(&v, "%s-%s", bk_script_election_id(t->script), t->base);
+	META("dc:identifier", bk_buf_str(&v));
+	META("dc:language", lang);
+	META("dc:publisher", bk_script_election_id(t->script));
+	META("ncc:charset", "utf-8");
+	bk_buf_truncate(&v, 0);
+	bk_buf_printf(&v, "ballotkit %s", bk_version());
+	META("ncc:generator", bk_buf_str(&v));
+	bk_buf_truncate(&v, 0);
+	bk_buf_printf(&v, "eSpeak NG %s, voice %s", bk_speech_engine_version(),
+	              bk_speech_voice(a->tpl, lang_of(t)));
+	META("ncc:narrator", bk_buf_str(&v));
+	META("ncc:producedDate", bk_script_election_date(t->script));
+	bk_buf_truncate(&v, 0);
+	bk_buf_printf(&v, "%zu", t->nsections);
+	META("ncc:tocItems", bk_buf_str(&v));
+	bk_buf_truncate(&v, 0);
+	hms(&v, t->samples);
+	META("ncc:totalTime", bk_buf_str(&v));
+	META("ncc:multimediaType", "audioNcc");
+	META("ncc:depth", "1");
+	bk_buf_truncate(&v, 0);
+	bk_buf_printf(&v, "%zu", t->nsections + 2); /* ncc, SMILs, the MP3 */
+	META("ncc:files", bk_buf_str(&v));
+	META("ncc:pageFront", "0");
+	META("ncc:pageNormal", "0");
+	META("ncc:pageSpecial", "0");
+	META("ncc:maxPageNormal", "0");
+#undef META
+	bk_buf_add(&ncc, "</head>\n<body>\n");
+	bk_status st = BK_OK;
+	size_t elapsed = 0;
+	for (size_t i = 0; i < t->nsections && st == BK_OK; i++) {
+		const bk_section *sec = &t->sections[i];
+		char smil_name[32];
+		snprintf(smil_name, sizeof smil_name, "s%04zu.smil", i + 1);
+		bk_buf_printf(&ncc, "<h1%s id=\"h%04zu\"><a href=\"%s#t%04zu\">",
+		              i == 0 ? " class=\"title\"" : "", i + 1, smil_name, i + 1);
+		bk_buf_add_xml(&ncc, sec->label);
+		bk_buf_add(&ncc, "</a></h1>\n");
+
+		bk_buf sm = {0};
+		bk_buf_add(&sm, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		                "<!DOCTYPE smil PUBLIC \"-//W3C//DTD SMIL 1.0//EN\" "
+		                "\"http://www.w3.org/TR/REC-smil/SMIL10.dtd\">\n"
+		                "<smil>\n<head>\n"
+		                "<meta name=\"dc:format\" content=\"Daisy 2.02\" />\n"
+		                "<meta name=\"dc:title\" content=\"");
+		bk_buf_add_xml(&sm, bk_buf_str(&title));
+		bk_buf_printf(&sm, "\" />\n<meta name=\"ncc:generator\" "
+		                   "content=\"ballotkit %s\" />\n", bk_version());
+		bk_buf_add(&sm, "<meta name=\"ncc:totalElapsedTime\" content=\"");
+		clock_time(&sm, elapsed);
+		bk_buf_add(&sm, "\" />\n<meta name=\"ncc:timeInThisSmil\" content=\"");
+		clock_time(&sm, sec->stop - sec->start);
+		bk_buf_add(&sm, "\" />\n<layout>\n<region id=\"txtView\" />\n"
+		                "</layout>\n</head>\n<body>\n<seq dur=\"");
+		npt(&sm, sec->stop - sec->start);
+		bk_buf_add(&sm, "s\">\n<par endsync=\"last\">\n");
+		bk_buf_printf(&sm, "<text src=\"ncc.html#h%04zu\" id=\"t%04zu\" />\n"
+		                   "<seq>\n", i + 1, i + 1);
+		/* one audio clip per sentence; the clips tile the section */
+		size_t k = next_clip(t, sec->first, sec->end), n = 0;
+		while (k < sec->end) {
+			size_t nx = next_clip(t, k + 1, sec->end);
+			size_t from = n == 0 ? sec->start : t->parts[k].start;
+			size_t to = nx < sec->end ? t->parts[nx].start : sec->stop;
+			bk_buf_printf(&sm, "<audio src=\"%s\" clip-begin=\"npt=", mp3_name);
+			npt(&sm, from);
+			bk_buf_add(&sm, "s\" clip-end=\"npt=");
+			npt(&sm, to);
+			bk_buf_printf(&sm, "s\" id=\"a%04zu_%zu\" />\n", i + 1, ++n);
+			k = nx;
+		}
+		bk_buf_add(&sm, "</seq>\n</par>\n</seq>\n</body>\n</smil>\n");
+		char *path = join(dir, smil_name, "");
+		st = save(path, sm.data, sm.len, diags);
+		free(path);
+		bk_buf_free(&sm);
+		elapsed += sec->stop - sec->start;
+	}
+	bk_buf_add(&ncc, "</body>\n</html>\n");
+	if (st == BK_OK) {
+		char *path = join(dir, "ncc.html", "");
+		st = save(path, ncc.data, ncc.len, diags);
+		free(path);
+	}
+	bk_buf_free(&v);
+	bk_buf_free(&ncc);
+	bk_buf_free(&title);
+	return st;
+}
+
+/* ---- transcript and captions ---- */
+
+static bk_status write_transcript(const bk_track *t, const char *dir,
+                                  bk_diags *diags)
+{
+	bk_buf txt = {0}, vtt = {0};
+	const bk_audio *a = t->audio;
+	bk_buf_printf(&txt, "%s\n%s\n", bk_script_title(t->script),
+	              bk_script_district(t->script));
+	bk_buf_printf(&txt, "ballot %s, language %s, voice %s (eSpeak NG %s), "
+	                    "speed %g, %.1f LUFS, ",
+	              bk_script_ballot_id(t->script), bk_script_language(t->script),
+	              bk_speech_voice(a->tpl, lang_of(t)), bk_speech_engine_version(),
+	              t->speed, t->loudness);
+	bk_buf_add(&txt, "duration ");
+	clock_time(&txt, t->samples);
+	bk_buf_add(&txt, "\n");
+	bk_buf_add(&vtt, "WEBVTT\n");
+	size_t cue = 0, last_segment = (size_t)-1;
+	for (size_t i = 0; i < t->nparts; i++) {
+		const bk_part *p = &t->parts[i];
+		if (p->kind != PART_CLIP)
+			continue;
+		if (p->segment != last_segment)
+			bk_buf_addc(&txt, '\n');
+		last_segment = p->segment;
+		bk_buf_addc(&txt, '[');
+		clock_time(&txt, p->audio);
+		bk_buf_printf(&txt, "] %s\n", p->text);
+		bk_buf_printf(&vtt, "\n%zu\n", ++cue);
+		clock_time(&vtt, p->audio);
+		bk_buf_add(&vtt, " --> ");
+		clock_time(&vtt, p->audio + p->naudio);
+		bk_buf_printf(&vtt, "\n%s\n", p->text);
+	}
+	char *path = join(dir, t->base, ".txt");
+	bk_status st = save(path, txt.data, txt.len, diags);
+	free(path);
+	if (st == BK_OK) {
+		path = join(dir, t->base, ".vtt");
+		st = save(path, vtt.data, vtt.len, diags);
+		free(path);
+	}
+	bk_buf_free(&txt);
+	bk_buf_free(&vtt);
+	return st;
+}
+
+/* ---- the review page ---- */
+
+static bk_status write_review(const bk_track *t, const char *dir,
+                              const char *mp3_name, bk_diags *diags)
+{
+	int li = lang_of(t);
+	const bk_templates *tpl = t->audio->tpl;
+	const char *lang = bk_script_language(t->script);
+	bk_buf h = {0}, title = {0};
+	title_of(t, &title);
+	bk_buf_printf(&h, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	                  "<meta charset=\"utf-8\">\n<title>", lang);
+	bk_buf_add_xml(&h, bk_wording_get(tpl, li, "speech", "review_heading"));
+	bk_buf_add(&h, ": ");
+	bk_buf_add_xml(&h, bk_script_ballot_id(t->script));
+	bk_buf_add(&h, "</title>\n<style>body{font-family:sans-serif;max-width:60em;"
+	               "margin:1em auto}td,th{border:1px solid #999;padding:.3em;"
+	               "vertical-align:top}table{border-collapse:collapse}"
+	               "td.note{min-width:12em}</style>\n</head>\n<body>\n<h1>");
+	bk_buf_add_xml(&h, bk_wording_get(tpl, li, "speech", "review_heading"));
+	bk_buf_add(&h, "</h1>\n<p>");
+	bk_buf_add_xml(&h, bk_buf_str(&title));
+	bk_buf_add(&h, "</p>\n<p>");
+	bk_buf_add_xml(&h, bk_wording_get(tpl, li, "speech", "review_instructions"));
+	bk_buf_add(&h, "</p>\n<p><audio controls preload=\"metadata\" src=\"");
+	bk_buf_add_xml(&h, mp3_name);
+	bk_buf_add(&h, "\"></audio></p>\n<table>\n<tr>");
+	static const char *const cols[] = {"time", "text", "spoken", "note"};
+	for (size_t i = 0; i < 4; i++) {
+		bk_buf_add(&h, "<th>");
+		bk_buf_add_xml(&h, bk_wording_get2(tpl, li, "speech", "review_columns",
+		                                   cols[i]));
+		bk_buf_add(&h, "</th>");
+	}
+	bk_buf_add(&h, "</tr>\n");
+	for (size_t i = 0; i < t->nparts; i++) {
+		const bk_part *p = &t->parts[i];
+		if (p->kind != PART_CLIP)
+			continue;
+		bk_buf_add(&h, "<tr><td><a href=\"");
+		bk_buf_add_xml(&h, mp3_name);
+		bk_buf_add(&h, "#t=");
+		npt(&h, p->audio);
+		bk_buf_addc(&h, ',');
+		npt(&h, p->audio + p->naudio);
+		bk_buf_add(&h, "\">");
+		clock_time(&h, p->audio);
+		bk_buf_add(&h, "</a></td><td>");
+		bk_buf_add_xml(&h, p->text);
+		bk_buf_add(&h, "</td><td>");
+		bk_buf_add_xml(&h, p->said);
+		bk_buf_add(&h, "</td><td class=\"note\"></td></tr>\n");
+	}
+	bk_buf_add(&h, "</table>\n</body>\n</html>\n");
+	char *path = join(dir, t->base, "-review.html");
+	bk_status st = save(path, h.data, h.len, diags);
+	free(path);
+	bk_buf_free(&h);
+	bk_buf_free(&title);
+	return st;
+}
+
+/* ---- WAV (with labelled markers) and FLAC, through libsndfile ---- */
+
+static void le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* A LIST/adtl chunk with a labl per chapter, keyed by cue id. */
+static void adtl_chunk(const bk_track *t, bk_buf *b)
+{
+	bk_buf body = {0};
+	bk_buf_add(&body, "adtl");
+	for (size_t i = 0; i < t->nchapters; i++) {
+		const char *label = bk_track_chapter_title(t, i);
+		size_t n = strlen(label) + 1;
+		unsigned char h[12];
+		memcpy(h, "labl", 4);
+		le32(h + 4, (uint32_t)(4 + n));
+		le32(h + 8, (uint32_t)(i + 1));
+		bk_buf_addn(&body, (const char *)h, 12);
+		bk_buf_addn(&body, label, n);
+		if ((4 + n) & 1)
+			bk_buf_addc(&body, 0);
+	}
+	unsigned char h[8];
+	memcpy(h, "LIST", 4);
+	le32(h + 4, (uint32_t)body.len);
+	bk_buf_addn(b, (const char *)h, 8);
+	bk_buf_addn(b, body.data, body.len);
+	bk_buf_free(&body);
+}
+
+static bk_status write_sndfile(const bk_track *t, const char *path, int format,
+                               const int16_t *pcm, size_t n, int rate,
+                               bool markers, bk_diags *diags)
+{
+	bk_atomic a;
+	bk_status st = open_out(&a, path, diags);
+	if (st != BK_OK)
+		return st;
+	SF_INFO info = {0};
+	info.samplerate = rate;
+	info.channels = 1;
+	info.format = format;
+	SNDFILE *f = sf_open_fd(fileno(a.f), SFM_WRITE, &info, 0);
+	if (!f) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "libsndfile cannot write it: %s", sf_strerror(NULL));
+		bk_atomic_abort(&a);
+		return BK_ERR_IO;
+	}
+	bk_buf title = {0};
+	title_of(t, &title);
+	if ((format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC) {
+		sf_set_string(f, SF_STR_TITLE, bk_buf_str(&title));
+		sf_set_string(f, SF_STR_SOFTWARE, "ballotkit");
+	}
+	bk_buf_free(&title);
+	if (markers) {
+		/* cue points at the chapters (libsndfile keeps positions only;
+		 * the labels go in the LIST/adtl chunk added below) */
+		size_t sz = sizeof(uint32_t) + (t->nchapters + 1) * sizeof(SF_CUE_POINT);
+		uint32_t *cues = bk_xcalloc(1, sz);
+		SF_CUE_POINT *pt = (SF_CUE_POINT *)(void *)(cues + 1);
+		*cues = (uint32_t)t->nchapters;
+		for (size_t i = 0; i < t->nchapters; i++) {
+			size_t at = (size_t)llround(secs(t->sections[i + 1].start) * rate);
+			pt[i].indx = (int32_t)(i + 1);
+			pt[i].position = (uint32_t)at;
+			pt[i].fcc_chunk = 0x61746164; /* "data" */
+			pt[i].sample_offset = (uint32_t)at;
+			snprintf(pt[i].name, sizeof pt[i].name, "%zu", i + 1);
+		}
+		sf_command(f, SFC_SET_CUE, cues, (int)sz);
+		free(cues);
+	}
+	bool ok = sf_write_short(f, pcm, (sf_count_t)n) == (sf_count_t)n;
+	ok &= sf_close(f) == 0;
+	if (ok && markers) {
+		/* the labels, then the RIFF size that covers them */
+		bk_buf list = {0};
+		adtl_chunk(t, &list);
+		off_t end = lseek(fileno(a.f), 0, SEEK_END);
+		unsigned char sz[4];
+		ok = end > 8 &&
+		     pwrite(fileno(a.f), list.data, list.len, end) == (ssize_t)list.len;
+		le32(sz, (uint32_t)(end + (off_t)list.len - 8));
+		ok = ok && pwrite(fileno(a.f), sz, 4, 4) == 4;
+		bk_buf_free(&list);
+	}
+	if (!ok) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write the audio");
+		bk_atomic_abort(&a);
+		return BK_ERR_IO;
+	}
+	return commit(&a, path, diags);
+}
+
+bk_status bk_track_write_files(const bk_track *t, const char *dir,
+                               unsigned formats, bk_diags *diags)
+{
+	if (bk_mkdirs(dir) != 0) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+		             "cannot make the folder: %s", strerror(errno));
+		return BK_ERR_IO;
+	}
+	bk_c_numeric numeric = bk_c_numeric_enter();
+	bk_buf name = {0};
+	bk_buf_printf(&name, "%s.mp3", t->base);
+	const char *mp3_name = bk_buf_str(&name);
+	bk_status st = BK_OK;
+	if (formats & (BK_AUDIO_MP3 | BK_AUDIO_DAISY | BK_AUDIO_REVIEW)) {
+		char *path = join(dir, t->base, ".mp3");
+		st = write_mp3(t, path, diags);
+		free(path);
+	}
+	if (st == BK_OK && (formats & BK_AUDIO_POSITIONS))
+		st = write_positions(t, dir, diags);
+	if (st == BK_OK && (formats & BK_AUDIO_DAISY))
+		st = write_daisy(t, dir, mp3_name, diags);
+	if (st == BK_OK && (formats & BK_AUDIO_TRANSCRIPT))
+		st = write_transcript(t, dir, diags);
+	if (st == BK_OK && (formats & BK_AUDIO_REVIEW))
+		st = write_review(t, dir, mp3_name, diags);
+	if (st == BK_OK && (formats & BK_AUDIO_WAV)) {
+		char *path = join(dir, t->base, ".wav");
+		st = write_sndfile(t, path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, t->pcm,
+		                   t->samples, BK_SPEECH_RATE, true, diags);
+		free(path);
+	}
+	if (st == BK_OK && (formats & BK_AUDIO_FLAC)) {
+		char *path = join(dir, t->base, ".flac");
+		st = write_sndfile(t, path, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, t->pcm,
+		                   t->samples, BK_SPEECH_RATE, false, diags);
+		free(path);
+	}
+	if (st == BK_OK && (formats & BK_AUDIO_PHONE)) {
+		int16_t *phone;
+		size_t n;
+		bk_dsp_resample(t->pcm, t->samples, BK_SPEECH_RATE, 8000, &phone, &n);
+		char *path = join(dir, t->base, "-8k.wav");
+		st = write_sndfile(t, path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, phone, n,
+		                   8000, true, diags);
+		free(path);
+		free(phone);
+	}
+	if (st == BK_OK && (formats & BK_AUDIO_VORBIS)) {
+		char *path = join(dir, t->base, ".ogg");
+		st = bk_ogg_write_vorbis(t, path, diags);
+		free(path);
+	}
+	if (st == BK_OK && (formats & BK_AUDIO_OPUS)) {
+		char *path = join(dir, t->base, ".opus");
+		st = bk_ogg_write_opus(t, path, diags);
+		free(path);
+	}
+	bk_buf_free(&name);
+	bk_c_numeric_leave(&numeric);
+	return st;
+}

@@ -1,0 +1,290 @@
+/* The speak and audio commands. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Speech and audio options from the command line, with the cache. */
+static int make_engines(const options *o, const bk_templates *tpl, double speed,
+                        bk_speech **sp, bk_audio **au, bk_diags *diags)
+{
+	bk_speech_options so = o->speech;
+	so.cache_dir = o->cache;
+	bk_status st = *sp ? BK_OK : bk_speech_create(sp, tpl, &so, diags);
+	if (st == BK_OK && au) {
+		bk_audio_options ao = o->audio;
+		ao.cache_dir = o->cache;
+		ao.speed = speed;
+		st = bk_audio_create(au, *sp, tpl, &ao, diags);
+	}
+	if (st == BK_ERR_NOTFOUND)
+		return EXIT_CONFIG;
+	return st == BK_OK ? 0 : exit_for(st);
+}
+
+/* --speed 0.75,1.5: the variants besides speed 1. */
+static int parse_speeds(const char *list, double *speeds, size_t *n)
+{
+	*n = 0;
+	if (!list)
+		return 0;
+	for (const char *p = list; *p;) {
+		char *end = NULL;
+		double v = strtod(p, &end);
+		if (end == p || (*end && *end != ',') || !(v >= 0.5 && v <= 2.0) ||
+		    *n == 8)
+			return usage_error(_("--speed takes up to 8 speeds of 0.5-2.0, "
+			                     "e.g. 0.75,1.5, not"), list);
+		if (v != 1.0)
+			speeds[(*n)++] = v;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+static void describe(const bk_track *t, const char *ballot, const char *lang,
+                     size_t k, size_t total, double speed)
+{
+	double d = bk_track_duration(t);
+	fprintf(stderr, _("[%zu/%zu] %s %s"), k, total, ballot, lang);
+	if (speed != 1.0)
+		fprintf(stderr, " %gx", speed);
+	fprintf(stderr, _(": %d:%04.1f, %zu chapters, %.1f LUFS\n"), (int)(d / 60),
+	        d - 60 * (int)(d / 60), bk_track_chapter_count(t),
+	        bk_track_loudness(t));
+}
+
+/* The tracks of one script: speed 1 with every format asked for, then each
+ * speed variant as single files. */
+static int write_tracks(const options *o, const bk_templates *tpl,
+                        const bk_script *s, bk_speech *sp, bk_audio **au,
+                        const double *speeds, size_t nspeeds, unsigned formats,
+                        const char *dir, size_t k, size_t total)
+{
+	int rc = 0;
+	for (size_t v = 0; v <= nspeeds && !rc; v++) {
+		bk_diags *diags = bk_diags_create();
+		double speed = v ? speeds[v - 1] : 1.0;
+		if (!au[v])
+			rc = make_engines(o, tpl, speed, &sp, &au[v], diags);
+		bk_track *t = NULL;
+		bk_status st = BK_OK;
+		if (!rc)
+			st = bk_track_create(&t, au[v], s, diags);
+		unsigned f = v ? formats & ~(unsigned)(BK_AUDIO_POSITIONS |
+		                                       BK_AUDIO_DAISY | BK_AUDIO_REVIEW)
+		               : formats;
+		if (!rc && st == BK_OK && f)
+			st = bk_track_write(t, dir, f, diags);
+		if (!rc && st != BK_OK)
+			rc = exit_for(st);
+		print_diags(diags, stderr);
+		if (!rc)
+			describe(t, bk_script_ballot_id(s), bk_script_language(s), k,
+			         total, speed);
+		bk_track_free(t);
+		bk_diags_free(diags);
+	}
+	return rc;
+}
+
+static int parse_formats(const options *o, unsigned *formats)
+{
+	*formats = BK_AUDIO_DEFAULT;
+	if (!o->formats)
+		return 0;
+	bk_diags *diags = bk_diags_create();
+	bk_status st = bk_audio_formats_parse(o->formats, formats, diags);
+	if (st != BK_OK)
+		print_diags(diags, stderr);
+	bk_diags_free(diags);
+	return st == BK_OK ? 0 : EXIT_USAGE;
+}
+
+static int speak_ballot(const options *o)
+{
+	if (o->nballots != 1 || !o->langs || strchr(o->langs, ',') || !o->output)
+		return usage_error(_("speak writes one --ballot in one --lang to "
+		                     "-o DIR, for"), o->file);
+	double speeds[8];
+	size_t nspeeds;
+	unsigned formats;
+	int rc = parse_speeds(o->speeds, speeds, &nspeeds);
+	if (!rc)
+		rc = parse_formats(o, &formats);
+	if (rc)
+		return rc;
+	bk_templates *tpl;
+	rc = open_templates(o, &tpl);
+	if (rc)
+		return rc;
+	bk_diags *diags = bk_diags_create();
+	bk_speech *sp = NULL;
+	bk_audio *au[9] = {0};
+	bk_election *e = NULL;
+	bk_script *s = NULL;
+	rc = make_engines(o, tpl, 1.0, &sp, NULL, diags);
+	if (!rc)
+		rc = load(o, tpl, &e, diags);
+	if (!rc)
+		rc = exit_for(bk_script_create(&s, e, o->ballots[0], o->langs, tpl,
+		                               diags));
+	print_diags(diags, stderr);
+	if (!rc)
+		rc = write_tracks(o, tpl, s, sp, au, speeds, nspeeds, formats,
+		                  o->output, 1, 1);
+	for (size_t i = 0; i < 9; i++)
+		bk_audio_free(au[i]);
+	bk_script_free(s);
+	bk_election_free(e);
+	bk_speech_free(sp);
+	bk_diags_free(diags);
+	bk_templates_free(tpl);
+	return rc;
+}
+
+int cmd_speak(const options *o)
+{
+	if (o->nballots)
+		return speak_ballot(o);
+	const char *lang = o->langs ? o->langs : "kk";
+	if (strcmp(lang, "kk") && strcmp(lang, "ru"))
+		return usage_error(_("--lang for speak is kk or ru, not"), lang);
+	bk_templates *tpl;
+	int rc = open_templates(o, &tpl);
+	if (rc)
+		return rc;
+	bk_diags *diags = bk_diags_create();
+	bk_speech *sp = NULL;
+	rc = make_engines(o, tpl, 1.0, &sp, NULL, diags);
+	int16_t *all = NULL;
+	size_t nall = 0;
+	for (size_t i = 0; !rc && i <= o->ntexts; i++) {
+		const char *text = i ? o->texts[i - 1] : o->file;
+		char *said = NULL, key[65];
+		int16_t *clip = NULL;
+		size_t n = 0;
+		bk_status st = bk_speech_normalise(sp, lang, text, NULL, &said, diags);
+		if (st == BK_OK)
+			st = bk_speech_clip_key(sp, lang, said, key);
+		if (st == BK_OK)
+			st = bk_speech_clip(sp, lang, said, &clip, &n, diags);
+		if (st != BK_OK) {
+			rc = exit_for(st);
+		} else {
+			if (i)
+				printf("\n");
+			printf(_("text:  %s\nvoice: %s\nclip:  %s, %zu samples (%.3f s)\n"),
+			       text, said, key, n, (double)n / BK_SPEECH_RATE);
+			int16_t *grown = realloc(all, (nall + n) * sizeof *all);
+			if (!grown) {
+				rc = EXIT_SOFTWARE;
+			} else {
+				all = grown;
+				memcpy(all + nall, clip, n * sizeof *clip);
+				nall += n;
+			}
+		}
+		bk_free(said);
+		bk_free(clip);
+	}
+	if (!rc && o->output)
+		rc = exit_for(bk_speech_write_wav(all, nall, o->output, diags));
+	print_diags(diags, stderr);
+	free(all);
+	bk_speech_free(sp);
+	bk_diags_free(diags);
+	bk_templates_free(tpl);
+	return rc;
+}
+
+int cmd_audio(const options *o)
+{
+	if (!o->output)
+		return usage_error(_("audio writes into a folder: give"), "-o DIR");
+	if (o->langs && !*o->langs)
+		return usage_error(_("--lang needs a language:"), "kk, ru");
+	double speeds[8];
+	size_t nspeeds;
+	unsigned formats;
+	int rc = parse_speeds(o->speeds, speeds, &nspeeds);
+	if (!rc)
+		rc = parse_formats(o, &formats);
+	if (rc)
+		return rc;
+	bk_templates *tpl;
+	rc = open_templates(o, &tpl);
+	if (rc)
+		return rc;
+	bk_diags *diags = bk_diags_create();
+	bk_speech *sp = NULL;
+	bk_audio *au[9] = {0};
+	bk_election *e = NULL;
+	/* the speech helpers are forked before the definition is loaded, so
+	 * they stay small */
+	rc = make_engines(o, tpl, 1.0, &sp, NULL, diags);
+	if (!rc)
+		rc = load(o, tpl, &e, diags);
+	print_diags(diags, stderr);
+	for (size_t k = 0; !rc && k < o->nballots; k++)
+		if (bk_election_ballot_find(e, o->ballots[k]) == (size_t)-1) {
+			fprintf(stderr, _("ballotkit: %s has no ballot \"%s\"\n"),
+			        o->file, o->ballots[k]);
+			rc = EXIT_USAGE;
+		}
+	for (const char *p = o->langs; !rc && p && *p;) {
+		size_t len = strcspn(p, ",");
+		bool known = false;
+		for (size_t i = 0; i < bk_election_language_count(e); i++)
+			known |= strlen(bk_election_language(e, i)) == len &&
+			         !strncmp(p, bk_election_language(e, i), len);
+		if (!known) {
+			fprintf(stderr, _("ballotkit: the election is not held in "
+			                  "\"%.*s\"\n"), (int)len, p);
+			rc = EXIT_USAGE;
+		}
+		p += len + (p[len] == ',');
+	}
+	/* count, then make */
+	size_t total = 0, done = 0;
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		for (size_t b = 0; !rc && b < bk_election_ballot_count(e); b++) {
+			const char *id = bk_election_ballot_id(e, b);
+			bool wanted = o->nballots == 0;
+			for (size_t k = 0; k < o->nballots; k++)
+				wanted |= !strcmp(o->ballots[k], id);
+			for (size_t l = 0; wanted && !rc && l < bk_election_language_count(e); l++) {
+				const char *lang = bk_election_language(e, l);
+				if (!lang_wanted(o->langs, lang))
+					continue;
+				if (pass == 0) {
+					total++;
+					continue;
+				}
+				bk_script *s = NULL;
+				rc = exit_for(bk_script_create(&s, e, id, lang, tpl, diags));
+				char *dir = NULL;
+				if (!rc) {
+					size_t n = strlen(o->output) + strlen(id) + strlen(lang) + 3;
+					dir = malloc(n);
+					if (!dir)
+						rc = EXIT_SOFTWARE;
+					else
+						snprintf(dir, n, "%s/%s-%s", o->output, id, lang);
+				}
+				if (!rc)
+					rc = write_tracks(o, tpl, s, sp, au, speeds, nspeeds,
+					                  formats, dir, ++done, total);
+				free(dir);
+				bk_script_free(s);
+			}
+		}
+	}
+	for (size_t i = 0; i < 9; i++)
+		bk_audio_free(au[i]);
+	bk_election_free(e);
+	bk_speech_free(sp);
+	bk_diags_free(diags);
+	bk_templates_free(tpl);
+	return rc;
+}

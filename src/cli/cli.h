@@ -1,0 +1,71 @@
+/* Private to the ballotkit command: what the commands share. */
+#ifndef BK_CLI_H
+#define BK_CLI_H
+
+#include <ballotkit.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Messages are marked for translation (gettext catalogues for kk and ru
+ * are planned, docs/decisions.md). */
+#define _(s) (s)
+
+enum {
+	EXIT_USAGE = 64,
+	EXIT_DATAERR = 65,
+	EXIT_NOINPUT = 66,
+	EXIT_SOFTWARE = 70,
+	EXIT_CANTCREAT = 73,
+	EXIT_CONFIG = 78
+};
+
+typedef struct options {
+	const char *file;
+	const char **texts; /* further arguments (braille) */
+	size_t ntexts;
+	const char *templates;
+	const char **ballots;
+	size_t nballots;
+	const char *langs;
+	bool json;
+	const char *format;
+	const char *brf_break;
+	const char *party, *candidate;
+	const char *output, *profile;
+	int interline;
+	double size_pt;
+	double dpi;
+	int counting_dots, tab;
+	long sheet;
+	/* speech and audio */
+	bk_speech_options speech;
+	bk_audio_options audio;
+	const char *formats, *speeds, *cache;
+	unsigned given; /* OPT_* bits of the options on the command line */
+	bk_braille_layout layout;
+} options;
+
+enum {
+	OPT_PAGE = 1 << 0, OPT_BRFBREAK = 1 << 1, OPT_PROFILE = 1 << 2,
+	OPT_INTERLINE = 1 << 3, OPT_SIZE = 1 << 4, OPT_TAB = 1 << 5,
+	OPT_COUNTING = 1 << 6, OPT_SHEET = 1 << 7, OPT_DPI = 1 << 8,
+	OPT_FORMAT = 1 << 9, OPT_OUTPUT = 1 << 10, OPT_WHO = 1 << 11,
+	OPT_BALLOT = 1 << 12, OPT_LANG = 1 << 13, OPT_JSON = 1 << 14,
+	OPT_SPEECH = 1 << 15, OPT_AUDIO = 1 << 16, OPT_CACHE = 1 << 17
+};
+
+int usage_error(const char *what, const char *arg);
+/* Prints diagnostics of at least a warning. */
+void print_diags(const bk_diags *diags, FILE *out);
+int open_templates(const options *o, bk_templates **tpl);
+int load(const options *o, const bk_templates *tpl, bk_election **e,
+         bk_diags *diags);
+int exit_for(bk_status st);
+bool lang_wanted(const char *langs, const char *lang);
+
+/* audio.c */
+int cmd_speak(const options *o);
+int cmd_audio(const options *o);
+
+#endif

@@ -1,0 +1,731 @@
+/* Speech: texts normalised for eSpeak NG and spoken, each clip from a
+ * fresh engine state (docs/audio.md, "Reproducible clips").
+ *
+ * For each voice a helper process (the "zygote") initialises eSpeak NG,
+ * selects the voice and the parameters, hashes the engine's version and
+ * data files into an identity, and then never synthesises: for each text
+ * it forks a child that synthesises into a shared buffer and exits, and the
+ * zygote sends the samples back. The library itself never calls eSpeak NG,
+ * so its state cannot leak into a clip. */
+#define _GNU_SOURCE /* close_range */
+#include "ballotkit/speech.h"
+
+#include <errno.h>
+#include <espeak-ng/espeak_ng.h>
+#include <espeak-ng/speak_lib.h>
+#include <poll.h>
+#include <signal.h>
+#include <sndfile.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "diag/diag-private.h"
+#include "templates/templates-private.h"
+#include "util/cache.h"
+#include "util/util.h"
+
+/* The longest text one clip may have (a sentence of a ballot is far
+ * shorter) and the most samples it may give (190 s). */
+#define MAX_TEXT 4000
+#define MAX_SAMPLES (1u << 22)
+/* Seconds a child may take over one clip before it is stopped. */
+#define CLIP_TIMEOUT 60
+
+typedef struct zygote {
+	pid_t pid;
+	int fd; /* socket to the zygote; -1 when not started */
+	unsigned char identity[BK_SHA256_SIZE];
+	bool failed; /* could not start: do not try again */
+} zygote;
+
+struct bk_speech {
+	const bk_templates *tpl;
+	bk_speech_options opt;
+	zygote z[BK_LANG_COUNT];
+	bk_cache *cache;
+	size_t synthesised, hits;
+	bool warned_cache;
+};
+
+/* ---- the zygote (runs in the helper process) ---------------------------- */
+
+static int16_t *child_buf;
+static size_t child_n;
+static bool child_overflow;
+
+static int child_callback(short *wav, int n, espeak_EVENT *ev)
+{
+	(void)ev;
+	if (!wav || n <= 0)
+		return 0;
+	if (child_n + (size_t)n > MAX_SAMPLES) {
+		child_overflow = true;
+		return 1; /* stop */
+	}
+	memcpy(child_buf + child_n, wav, (size_t)n * sizeof *wav);
+	child_n += (size_t)n;
+	return 0;
+}
+
+static bool send_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n) {
+		ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		c += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Reads n bytes; with timeout_ms >= 0, gives up when nothing arrives for
+ * that long. */
+static bool recv_all(int fd, void *p, size_t n, int timeout_ms)
+{
+	char *c = p;
+	while (n) {
+		if (timeout_ms >= 0) {
+			struct pollfd pf = {fd, POLLIN, 0};
+			int r = poll(&pf, 1, timeout_ms);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				return false;
+		}
+		ssize_t got = recv(fd, c, n, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return false;
+		c += got;
+		n -= (size_t)got;
+	}
+	return true;
+}
+
+/* Adds a data file of eSpeak NG to the identity (its name and bytes). */
+static void hash_file(bk_hasher *h, const char *dir, const char *name)
+{
+	bk_buf path = {0};
+	bk_buf_printf(&path, "%s/%s", dir, name);
+	char *data = NULL;
+	size_t size = 0;
+	bk_hasher_add_str(h, name);
+	if (bk_read_file(bk_buf_str(&path), &data, &size) == 0) {
+		bk_hasher_add_u64(h, size);
+		bk_hasher_add(h, data, size);
+		free(data);
+	} else {
+		bk_hasher_add_u64(h, ~0ull);
+	}
+	bk_buf_free(&path);
+}
+
+typedef struct ready {
+	int32_t status; /* 0, or what failed */
+	unsigned char identity[BK_SHA256_SIZE];
+} ready;
+
+enum { Z_OK = 0, Z_INIT = 1, Z_VOICE = 2, Z_MEMORY = 3 };
+
+static void zygote_main(int fd, const char *voice, const bk_speech_options *o)
+{
+	ready r = {0};
+	espeak_ng_InitializePath(NULL);
+	espeak_ng_ERROR_CONTEXT ctx = NULL;
+	if (espeak_ng_Initialize(&ctx) != ENS_OK ||
+	    espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, NULL) != ENS_OK) {
+		r.status = Z_INIT;
+		send_all(fd, &r, sizeof r);
+		_exit(1);
+	}
+	espeak_SetSynthCallback(child_callback);
+	/* the same order as the espeak-ng command: voice, then parameters */
+	if (espeak_SetVoiceByName(voice) != EE_OK) {
+		r.status = Z_VOICE;
+		send_all(fd, &r, sizeof r);
+		_exit(1);
+	}
+	espeak_SetParameter(espeakRATE, o->rate, 0);
+	espeak_SetParameter(espeakVOLUME, o->volume, 0);
+	espeak_SetParameter(espeakPITCH, o->pitch, 0);
+	espeak_SetParameter(espeakWORDGAP, o->word_gap, 0);
+
+	const char *data_dir = NULL;
+	const char *version = espeak_Info(&data_dir);
+	espeak_VOICE *v = espeak_GetCurrentVoice();
+	bk_hasher *h = bk_hasher_new();
+	bk_hasher_add_str(h, "ballotkit-engine-1");
+	bk_hasher_add_str(h, version ? version : "");
+	bk_hasher_add_str(h, v && v->identifier ? v->identifier : voice);
+	static const char *const files[] = {"phontab", "phonindex", "phondata",
+	                                    "intonations", "en_dict"};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+		hash_file(h, data_dir ? data_dir : "", files[i]);
+	bk_buf name = {0};
+	if (v && v->languages) {
+		size_t n = strcspn(v->languages, "-");
+		bk_buf_printf(&name, "%.*s_dict", (int)n, v->languages);
+		hash_file(h, data_dir ? data_dir : "", bk_buf_str(&name));
+		bk_buf_truncate(&name, 0);
+	}
+	if (v && v->identifier) {
+		bk_buf_printf(&name, "lang/%s", v->identifier);
+		hash_file(h, data_dir ? data_dir : "", bk_buf_str(&name));
+	}
+	bk_buf_free(&name);
+	bk_hasher_done(h, r.identity);
+
+	/* the children write their samples here; the zygote sends them on */
+	size_t region = sizeof(size_t) + MAX_SAMPLES * sizeof(int16_t);
+	void *shm = mmap(NULL, region, PROT_READ | PROT_WRITE,
+	                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shm == MAP_FAILED) {
+		r.status = Z_MEMORY;
+		send_all(fd, &r, sizeof r);
+		_exit(1);
+	}
+	if (!send_all(fd, &r, sizeof r))
+		_exit(1);
+
+	char *text = malloc(MAX_TEXT + 1);
+	if (!text)
+		_exit(1);
+	for (;;) {
+		uint32_t len;
+		if (!recv_all(fd, &len, sizeof len, -1) || len > MAX_TEXT ||
+		    !recv_all(fd, text, len, -1))
+			break;
+		text[len] = '\0';
+		pid_t c = fork();
+		if (c == 0) {
+			alarm(CLIP_TIMEOUT);
+			child_buf = (int16_t *)((char *)shm + sizeof(size_t));
+			child_n = 0;
+			espeak_ERROR e = espeak_Synth(text, len + 1, 0, POS_CHARACTER,
+			                              0, espeakCHARS_AUTO |
+			                                 espeakPHONEMES |
+			                                 espeakENDPAUSE,
+			                              NULL, NULL);
+			if (e == EE_OK)
+				e = espeak_Synchronize();
+			memcpy(shm, &child_n, sizeof child_n);
+			_exit(e != EE_OK ? 3 : child_overflow ? 4 : 0);
+		}
+		int st = 0;
+		int32_t code;
+		if (c < 0) {
+			code = 2;
+		} else {
+			while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+				;
+			code = WIFEXITED(st) ? WEXITSTATUS(st)
+			                     : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+		}
+		size_t n = 0;
+		if (code == 0)
+			memcpy(&n, shm, sizeof n);
+		uint32_t n32 = (uint32_t)n;
+		if (!send_all(fd, &code, sizeof code) ||
+		    !send_all(fd, &n32, sizeof n32) ||
+		    (n && !send_all(fd, (char *)shm + sizeof(size_t),
+		                    n * sizeof(int16_t))))
+			break;
+	}
+	free(text);
+	_exit(0);
+}
+
+/* ---- the library side -------------------------------------------------- */
+
+static const char *zygote_failure(int32_t status)
+{
+	switch (status) {
+	case Z_INIT: return "eSpeak NG cannot be initialised (is espeak-ng-data installed?)";
+	case Z_VOICE: return "eSpeak NG has no such voice";
+	case Z_MEMORY: return "no memory for the clip buffer";
+	default: return "the speech helper process did not start";
+	}
+}
+
+static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
+{
+	zygote *z = &sp->z[lang];
+	if (z->fd >= 0)
+		return BK_OK;
+	const char *voice = bk_speech_voice(sp->tpl, lang);
+	if (z->failed || !voice)
+		return BK_ERR_NOTFOUND;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		             "cannot start the speech helper: %s", strerror(errno));
+		return BK_ERR_IO;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		             "cannot start the speech helper: %s", strerror(e));
+		return BK_ERR_IO;
+	}
+	if (pid == 0) {
+		/* keep only the socket and the standard streams: the caller's
+		 * other files and pipes must not stay open in the helper */
+		int fd = sv[1];
+		if (fd != 3) {
+			if (dup2(fd, 3) < 0)
+				_exit(1);
+			fd = 3;
+		}
+		close_range(4, ~0u, 0);
+		signal(SIGPIPE, SIG_IGN);
+		zygote_main(fd, voice, &sp->opt);
+	}
+	close(sv[1]);
+	ready r;
+	if (!recv_all(sv[0], &r, sizeof r, 60000) || r.status != Z_OK) {
+		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		             "the voice \"%s\" for %s cannot be used: %s", voice,
+		             bk_lang_codes[lang],
+		             zygote_failure(r.status));
+		close(sv[0]);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		z->failed = true;
+		return BK_ERR_NOTFOUND;
+	}
+	z->pid = pid;
+	z->fd = sv[0];
+	memcpy(z->identity, r.identity, sizeof r.identity);
+	return BK_OK;
+}
+
+static void stop_zygote(zygote *z)
+{
+	if (z->fd < 0)
+		return;
+	close(z->fd);
+	z->fd = -1;
+	while (waitpid(z->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
+                           const bk_speech_options *opt, bk_diags *diags)
+{
+	if (!out || !tpl)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	bk_speech_options o = BK_SPEECH_OPTIONS_INIT;
+	if (opt) {
+		if (opt->version != BK_SPEECH_OPTIONS_VERSION) {
+			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+			             "speech options of version %u are not known",
+			             opt->version);
+			return BK_ERR_USAGE;
+		}
+		o = *opt;
+	}
+	struct {
+		const char *name;
+		int v, lo, hi;
+	} r[] = {{"rate (words per minute)", o.rate, espeakRATE_MINIMUM,
+	          espeakRATE_MAXIMUM},
+	         {"pitch", o.pitch, 0, 100},
+	         {"volume", o.volume, 0, 200},
+	         {"word gap (10 ms units)", o.word_gap, 0, 100}};
+	for (size_t i = 0; i < sizeof r / sizeof *r; i++)
+		if (r[i].v < r[i].lo || r[i].v > r[i].hi) {
+			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+			             "the speech %s must be %d to %d, not %d",
+			             r[i].name, r[i].lo, r[i].hi, r[i].v);
+			return BK_ERR_USAGE;
+		}
+	if (o.cache_dir) {
+		if (bk_mkdirs(o.cache_dir) != 0) {
+			bk_diags_add(diags, BK_ERROR, "unwritable", o.cache_dir, 0, 0,
+			             "", "cannot make the cache folder: %s",
+			             strerror(errno));
+			return BK_ERR_IO;
+		}
+	}
+	bk_speech *sp = bk_xcalloc(1, sizeof *sp);
+	sp->tpl = tpl;
+	sp->opt = o;
+	sp->opt.cache_dir = NULL; /* not kept: the caller's string */
+	for (int l = 0; l < BK_LANG_COUNT; l++)
+		sp->z[l].fd = -1;
+	sp->cache = bk_cache_new(o.cache_dir, "clips",
+	                         o.memory_cache ? o.memory_cache : 32u << 20);
+	*out = sp;
+	return BK_OK;
+}
+
+void bk_speech_free(bk_speech *sp)
+{
+	if (!sp)
+		return;
+	for (int l = 0; l < BK_LANG_COUNT; l++)
+		stop_zygote(&sp->z[l]);
+	bk_cache_free(sp->cache);
+	free(sp);
+}
+
+const char *bk_speech_engine_version(void)
+{
+	/* espeak_Info only reports the version compiled into the library; it
+	 * needs no initialisation and touches no synthesis state */
+	const char *v = espeak_Info(NULL);
+	return v ? v : "";
+}
+
+size_t bk_speech_synthesised(const bk_speech *sp) { return sp->synthesised; }
+size_t bk_speech_cache_hits(const bk_speech *sp) { return sp->hits; }
+
+/* ---- normalisation ----------------------------------------------------- */
+
+static bool is_blank(uint32_t cp)
+{
+	return cp == ' ' || cp == 0xA0 || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
+	       cp == 0x205F || cp == 0x3000;
+}
+
+/* Characters the engine must never see: controls and invisible format
+ * characters, and symbols that switch eSpeak NG's modes or are read aloud
+ * as words ([[ ]] is phoneme input; < > would be markup). */
+static bool is_dropped(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
+	       (cp >= 0x200B && cp <= 0x200F) || cp == 0x2028 ||
+	       cp == 0x2029 || (cp >= 0x2060 && cp <= 0x2064) ||
+	       cp == 0xFEFF || cp == 0xFFFD || (cp < 0x80 && strchr("[]{}<>\\|_*#@~^`$%&=+", (int)cp));
+}
+
+static bool is_stop(char c) { return c == '.' || c == '!' || c == '?'; }
+static bool is_mark(char c) { return is_stop(c) || c == ',' || c == ':' || c == ';'; }
+
+bk_status bk_speech_normalise(const bk_speech *sp, const char *lang_code,
+                              const char *text, const char *where,
+                              char **out, bk_diags *diags)
+{
+	if (!sp || !lang_code || !text || !out)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	int lang = bk_lang_index(lang_code);
+	if (lang < 0) {
+		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0,
+		             where ? where : "", "no voice for the language \"%s\"",
+		             lang_code);
+		return BK_ERR_NOTFOUND;
+	}
+	size_t n = strlen(text);
+	if (bk_utf8_valid_prefix(text, n) != n) {
+		bk_diags_add(diags, BK_ERROR, "utf8", "", 0, 0, where ? where : "",
+		             "the text to speak is not valid UTF-8");
+		return BK_ERR_INVALID;
+	}
+	/* 1. the templates' replacements, in order */
+	char *cur = bk_xstrdup(text);
+	for (size_t i = 0; i < bk_speech_replacement_count(sp->tpl, lang); i++) {
+		const char *to;
+		const char *from = bk_speech_replacement(sp->tpl, lang, i, &to);
+		if (!strstr(cur, from))
+			continue;
+		bk_buf b = {0};
+		size_t fl = strlen(from);
+		for (const char *p = cur;;) {
+			const char *hit = strstr(p, from);
+			if (!hit) {
+				bk_buf_add(&b, p);
+				break;
+			}
+			bk_buf_addn(&b, p, (size_t)(hit - p));
+			bk_buf_add(&b, to);
+			p = hit + fl;
+		}
+		free(cur);
+		cur = bk_buf_steal(&b);
+	}
+	/* 2. characters: blanks to spaces, dashes between words to commas,
+	 * dropped characters to spaces; Latin words noted */
+	bk_buf b = {0}, latin = {0};
+	size_t len = strlen(cur);
+	bool in_word = false, word_latin = false;
+	size_t word_start = 0;
+	for (size_t i = 0; i <= len;) {
+		uint32_t cp = 0;
+		size_t k = i < len ? bk_utf8_decode(cur + i, len - i, &cp) : 1;
+		bool letter = i < len && (bk_cp_is_latin_letter(cp) ||
+		                          bk_cp_is_cyrillic_letter(cp));
+		if (letter && !in_word) {
+			in_word = true;
+			word_latin = false;
+			word_start = b.len;
+		}
+		if (letter && bk_cp_is_latin_letter(cp))
+			word_latin = true;
+		if (!letter && in_word) {
+			in_word = false;
+			if (word_latin) {
+				if (latin.len)
+					bk_buf_add(&latin, ", ");
+				bk_buf_addn(&latin, b.data + word_start, b.len - word_start);
+			}
+		}
+		if (i >= len)
+			break;
+		if (is_blank(cp) || is_dropped(cp))
+			bk_buf_addc(&b, ' ');
+		else if (cp == 0x2013 || cp == 0x2014 || cp == 0x2015 || cp == 0x2212)
+			bk_buf_add(&b, ", ");
+		else if (cp == 0x2026)
+			bk_buf_addc(&b, '.');
+		else
+			bk_buf_addn(&b, cur + i, k);
+		i += k;
+	}
+	free(cur);
+	/* 3. blanks collapsed, no blank before a mark, one mark where several
+	 * stand together ("..", ". ,": text ending in ".." can make eSpeak NG
+	 * read stray memory), none at the start */
+	bk_buf c = {0};
+	for (size_t i = 0; i < b.len; i++) {
+		char ch = b.data[i];
+		if (ch == ' ') {
+			if (c.len && c.data[c.len - 1] != ' ')
+				bk_buf_addc(&c, ' ');
+			continue;
+		}
+		if (is_mark(ch)) {
+			while (c.len && c.data[c.len - 1] == ' ')
+				bk_buf_truncate(&c, c.len - 1);
+			if (!c.len)
+				continue;
+			char prev = c.data[c.len - 1];
+			if (is_mark(prev)) {
+				/* keep the stronger: a full stop over a comma */
+				if (is_stop(ch) && !is_stop(prev))
+					c.data[c.len - 1] = ch;
+				continue;
+			}
+		}
+		bk_buf_addc(&c, ch);
+	}
+	bk_buf_free(&b);
+	while (c.len && c.data[c.len - 1] == ' ')
+		bk_buf_truncate(&c, c.len - 1);
+	/* 4. a sentence ends with a stop */
+	if (c.len && is_mark(c.data[c.len - 1]) && !is_stop(c.data[c.len - 1]))
+		c.data[c.len - 1] = '.';
+	else if (c.len && !is_stop(c.data[c.len - 1]))
+		bk_buf_addc(&c, '.');
+	bool empty = true;
+	for (size_t i = 0; i < c.len && empty; i++)
+		empty = is_mark(c.data[i]) || c.data[i] == ' ' ||
+		        c.data[i] == '-' || c.data[i] == '\'' || c.data[i] == '(' ||
+		        c.data[i] == ')';
+	if (empty) {
+		bk_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0,
+		             where ? where : "",
+		             "the text \"%s\" has nothing the voice can read", text);
+		bk_buf_free(&c);
+		bk_buf_free(&latin);
+		return BK_ERR_INVALID;
+	}
+	if (c.len > MAX_TEXT) {
+		bk_diags_add(diags, BK_ERROR, "too-long", "", 0, 0,
+		             where ? where : "",
+		             "a sentence to speak is %zu bytes long; at most %d "
+		             "fit in one clip", c.len, MAX_TEXT);
+		bk_buf_free(&c);
+		bk_buf_free(&latin);
+		return BK_ERR_INVALID;
+	}
+	if (latin.len)
+		bk_diags_add(diags, BK_WARNING, "latin-in-speech", "", 0, 0,
+		             where ? where : "",
+		             "the %s voice will read \"%s\" with English rules: "
+		             "give the name a pronunciation in %s",
+		             lang_code, bk_buf_str(&latin), lang_code);
+	bk_buf_free(&latin);
+	*out = bk_buf_steal(&c);
+	return BK_OK;
+}
+
+/* ---- clips ------------------------------------------------------------- */
+
+static bk_status lang_of(const bk_speech *sp, const char *code, int *lang,
+                         bk_diags *diags)
+{
+	*lang = code ? bk_lang_index(code) : -1;
+	if (*lang < 0 || !bk_speech_voice(sp->tpl, *lang)) {
+		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		             "no voice for the language \"%s\"", code ? code : "");
+		return BK_ERR_NOTFOUND;
+	}
+	return BK_OK;
+}
+
+static bk_status clip_key(bk_speech *sp, int lang, const char *text,
+                          unsigned char key[BK_SHA256_SIZE], bk_diags *diags)
+{
+	bk_status st = start_zygote(sp, lang, diags);
+	if (st != BK_OK)
+		return st;
+	bk_hasher *h = bk_hasher_new();
+	bk_hasher_add_str(h, "ballotkit-clip-1");
+	bk_hasher_add(h, sp->z[lang].identity, BK_SHA256_SIZE);
+	bk_hasher_add_str(h, bk_speech_voice(sp->tpl, lang));
+	bk_hasher_add_u64(h, (unsigned long long)sp->opt.rate);
+	bk_hasher_add_u64(h, (unsigned long long)sp->opt.pitch);
+	bk_hasher_add_u64(h, (unsigned long long)sp->opt.volume);
+	bk_hasher_add_u64(h, (unsigned long long)sp->opt.word_gap);
+	bk_hasher_add_str(h, text);
+	bk_hasher_done(h, key);
+	return BK_OK;
+}
+
+bk_status bk_speech_clip_key(bk_speech *sp, const char *lang_code,
+                             const char *text, char hex[65])
+{
+	if (!sp || !text || !hex)
+		return BK_ERR_USAGE;
+	int lang;
+	bk_status st = lang_of(sp, lang_code, &lang, NULL);
+	unsigned char key[BK_SHA256_SIZE];
+	if (st == BK_OK)
+		st = clip_key(sp, lang, text, key, NULL);
+	if (st != BK_OK)
+		return st;
+	bk_hex(key, BK_SHA256_SIZE, hex);
+	return BK_OK;
+}
+
+bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
+                         const char *text, int16_t **samples, size_t *count,
+                         bk_diags *diags)
+{
+	if (!sp || !text || !samples || !count)
+		return BK_ERR_USAGE;
+	*samples = NULL;
+	*count = 0;
+	int lang;
+	bk_status st = lang_of(sp, lang_code, &lang, diags);
+	if (st != BK_OK)
+		return st;
+	size_t len = strlen(text);
+	if (len > MAX_TEXT) {
+		bk_diags_add(diags, BK_ERROR, "too-long", "", 0, 0, "",
+		             "a text to speak is at most %d bytes", MAX_TEXT);
+		return BK_ERR_INVALID;
+	}
+	unsigned char key[BK_SHA256_SIZE];
+	st = clip_key(sp, lang, text, key, diags);
+	if (st != BK_OK)
+		return st;
+	bk_buf got = {0};
+	if (bk_cache_get(sp->cache, key, &got) && got.len % 2 == 0) {
+		size_t n = got.len / 2;
+		int16_t *s = bk_xmalloc((n ? n : 1) * sizeof *s);
+		for (size_t i = 0; i < n; i++)
+			s[i] = (int16_t)((unsigned char)got.data[2 * i] |
+			                 (unsigned char)got.data[2 * i + 1] << 8);
+		bk_buf_free(&got);
+		sp->hits++;
+		*samples = s;
+		*count = n;
+		return BK_OK;
+	}
+	bk_buf_free(&got);
+
+	zygote *z = &sp->z[lang];
+	uint32_t l32 = (uint32_t)len;
+	int32_t code = -1;
+	uint32_t n = 0;
+	bool ok = send_all(z->fd, &l32, sizeof l32) &&
+	          send_all(z->fd, text, len) &&
+	          recv_all(z->fd, &code, sizeof code,
+	                   (CLIP_TIMEOUT + 10) * 1000) &&
+	          recv_all(z->fd, &n, sizeof n, 10000);
+	int16_t *s = NULL;
+	if (ok && n) {
+		s = bk_xmalloc((size_t)n * sizeof *s);
+		ok = recv_all(z->fd, s, (size_t)n * sizeof *s, 10000);
+	}
+	if (!ok) {
+		free(s);
+		stop_zygote(z);
+		z->failed = true;
+		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		             "the speech helper for %s stopped answering", lang_code);
+		return BK_ERR_IO;
+	}
+	if (code != 0 || n == 0) {
+		free(s);
+		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		             "eSpeak NG could not speak \"%s\" (%s %d)", text,
+		             code >= 128 ? "signal" : "status",
+		             code >= 128 ? code - 128 : code);
+		return BK_ERR_INVALID;
+	}
+	sp->synthesised++;
+	/* stored little-endian, whatever the machine */
+	unsigned char *le = bk_xmalloc((size_t)n * 2);
+	for (size_t i = 0; i < n; i++) {
+		le[2 * i] = (unsigned char)((uint16_t)s[i] & 0xFF);
+		le[2 * i + 1] = (unsigned char)((uint16_t)s[i] >> 8);
+	}
+	if (bk_cache_put(sp->cache, key, le, (size_t)n * 2) != 0 &&
+	    !sp->warned_cache) {
+		sp->warned_cache = true;
+		bk_diags_add(diags, BK_WARNING, "cache", "", 0, 0, "",
+		             "a clip could not be written to the cache on disk: %s "
+		             "(the build goes on without it)", strerror(errno));
+	}
+	free(le);
+	*samples = s;
+	*count = n;
+	return BK_OK;
+}
+
+bk_status bk_speech_write_wav(const int16_t *samples, size_t count,
+                              const char *path, bk_diags *diags)
+{
+	if (!samples || !path)
+		return BK_ERR_USAGE;
+	bk_atomic a;
+	SF_INFO info = {0};
+	info.samplerate = BK_SPEECH_RATE;
+	info.channels = 1;
+	info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+	SNDFILE *f = NULL;
+	bool ok = bk_atomic_open(&a, path) == 0;
+	if (ok)
+		f = sf_open_fd(fileno(a.f), SFM_WRITE, &info, 0);
+	ok = f && sf_write_short(f, samples, (sf_count_t)count) == (sf_count_t)count;
+	if (f)
+		ok &= sf_close(f) == 0;
+	if (ok && bk_atomic_commit(&a) == 0)
+		return BK_OK;
+	int e = errno;
+	if (a.f || a.tmp)
+		bk_atomic_abort(&a);
+	bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+	             "cannot write: %s", e ? strerror(e) : "libsndfile failed");
+	return BK_ERR_IO;
+}
