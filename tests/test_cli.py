@@ -94,8 +94,8 @@ broken_templates(lambda d: d.update(title="{number}: " + d["title"]),
                  "{number} cannot be used here")
 broken_templates(lambda d: d["corners"].pop("top-right"),
                  "a missing corner is refused", '"top-right"')
-broken_templates(lambda d: d["words"]["position"].pop("few"),
+broken_templates(lambda d: d["words"]["option"].pop("few"),
                  "a missing Russian plural form is refused", '"few" form')
-broken_templates(lambda d: d.update(intro=d["intro"].replace("{count:position}", "{count:positions}")),
-                 "a plural of an unknown word is refused", "{count:positions} cannot be used here")
+broken_templates(lambda d: d.update(intro=d["intro"].replace("{count:option}", "{count:options}")),
+                 "a plural of an unknown word is refused", "{count:options} cannot be used here")
 t.done()

@@ -101,7 +101,7 @@ for b in d["ballots"]:
         intro = segs[1]["text"]
         t.ok(str(n) in intro, tag + ": intro says the count " + str(n))
         if lang == "ru":
-            word = ru_plural(n, "позиция", "позиции", "позиций")
+            word = ru_plural(n, "вариант", "варианта", "вариантов")
             t.ok(("%d %s" % (n, word)) in intro, tag + ": Russian plural agrees with %d" % n)
         t.eq(s["braille_title_language"], d["election"]["languages"][0],
              tag + ": the stencil's braille title is in the election's first language")

@@ -82,13 +82,14 @@ int main(void)
 	}
 	bk_diags_free(diags);
 
-	/* 1 позиция, 2–4 позиции, 5–20 позиций, 21 позиция, 22 позиции. */
-	check_plural(2, "позиции");
-	check_plural(5, "позиций");
-	check_plural(11, "позиций");
-	check_plural(12, "позиций");
-	check_plural(21, "позиция");
-	check_plural(22, "позиции");
+	/* 1 вариант, 2–4 варианта, 5–20 вариантов, 21 вариант, 22 варианта
+	 * (a masculine word: the voice reads 1 and 2 in the masculine). */
+	check_plural(2, "варианта");
+	check_plural(5, "вариантов");
+	check_plural(11, "вариантов");
+	check_plural(12, "вариантов");
+	check_plural(21, "вариант");
+	check_plural(22, "варианта");
 
 	/* Numbering, against all, withdrawn, and no against all. */
 	char *text = definition(5, 1, 2);
@@ -147,7 +148,7 @@ int main(void)
 	TAP_OK(e && bk_script_create(&s, e, "b", "ru", tpl, NULL) == BK_OK, "ballot without against all");
 	TAP_OK(s && bk_script_position_count(s) == 3 &&
 	       bk_script_position_kind(s, 2) == BK_POSITION_CANDIDATE, "3 positions, no against all");
-	TAP_OK(s && strstr(bk_script_segment_text(s, 1), " 3 позиции.") &&
+	TAP_OK(s && strstr(bk_script_segment_text(s, 1), " 3 варианта.") &&
 	       !strstr(bk_script_segment_text(s, 1), "Против всех"),
 	       "its intro counts 3 positions and does not promise against all");
 	bk_script_free(s);
