@@ -26,6 +26,15 @@
 
 /* ---- dsp.c ---- */
 
+/* A decoded file's true peak, as libebur128 measures it, must stay this
+ * far under the ceiling: true-peak meters interpolate differently (a
+ * longer filter reads up to about 0.3 dB more), and the ceiling must hold
+ * for all of them. */
+#define BK_TRUE_PEAK_SLACK 0.4
+
+/* Samples under this (about -54 dBFS) count as silence. */
+#define BK_SILENCE_THRESHOLD 64
+
 /* The part of a clip between its first and last sample above the silence
  * threshold, with a short margin either side; [*from, *to). Returns false
  * when the clip is silent. */
@@ -41,6 +50,11 @@ void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
 /* Integrated loudness (LUFS, BS.1770 with gating) of 16-bit mono samples,
  * or -HUGE_VAL for silence. */
 double bk_dsp_loudness(const int16_t *s, size_t n, int rate);
+/* The loudness the samples keep through a sharp low pass at cutoff Hz:
+ * what an MP3 whose encoder cuts there will measure. */
+double bk_dsp_loudness_lowpassed(const int16_t *s, size_t n, int rate,
+                                 double cutoff);
+double bk_dsp_loudness_float(const float *s, size_t n, int rate);
 /* True peak (dBTP) of float samples in [-1, 1]. */
 double bk_dsp_true_peak(const float *s, size_t n, int rate);
 /* Resamples 16-bit mono (libsamplerate, best sinc). *out is malloc'd. */
@@ -68,9 +82,12 @@ bool bk_mp3_encode(const int16_t *s, size_t n, int bitrate, int quality,
  * frames of 22.05 kHz mono layer III. */
 bool bk_mp3_scan(bk_mp3_part *p);
 void bk_mp3_part_free(bk_mp3_part *p);
-/* Decodes MP3 bytes (libsndfile) to floats; *out is malloc'd. */
-bool bk_mp3_decode(const unsigned char *data, size_t len, float **out,
-                   size_t *n);
+/* Decodes a mono audio file in memory (MP3, Ogg, …: libsndfile) to floats;
+ * *out is malloc'd. */
+bool bk_audio_decode(const unsigned char *data, size_t len, float **out,
+                     size_t *n, int *rate);
+/* LAME's low-pass frequency (Hz) at these settings, 0 if none. */
+double bk_mp3_lowpass(int bitrate, int quality);
 /* LAME's version, for cache keys and manifests. Static string. */
 const char *bk_mp3_encoder_version(void);
 
@@ -120,7 +137,7 @@ struct bk_track {
 	size_t nchapters;
 	bk_section *sections;
 	size_t nsections;
-	double loudness, gain;
+	double loudness, gain; /* of the MP3 as decoded; the gain applied */
 	char *base;            /* file name stem */
 };
 
@@ -130,6 +147,7 @@ struct bk_audio {
 	bk_audio_options opt;
 	bk_cache *parts;       /* encoded sentences */
 	bk_mp3_part silence;   /* a long encoded silence: pauses are its frames */
+	double lowpass;        /* LAME's low pass at these settings, Hz */
 	bool warned_cache;
 };
 
@@ -145,5 +163,10 @@ bk_status bk_ogg_write_opus(const bk_track *t, const char *path,
 
 /* Chapter names and times shared by the Ogg and WAV writers. */
 const char *bk_track_chapter_title(const bk_track *t, size_t i);
+/* The track's samples at rate (resampled when not 22.05 kHz) brought to
+ * the loudness target exactly and limited to the ceiling less extra_db:
+ * what the PCM and Ogg outputs carry. *out is malloc'd. */
+void bk_track_master(const bk_track *t, int rate, double extra_gain_db,
+                     double extra_headroom_db, int16_t **out, size_t *n);
 
 #endif

@@ -108,6 +108,23 @@ bool bk_mp3_encode(const int16_t *s, size_t n, int bitrate, int quality,
 	return ok;
 }
 
+double bk_mp3_lowpass(int bitrate, int quality)
+{
+	lame_global_flags *g = lame_init();
+	if (!g)
+		return 0;
+	lame_set_in_samplerate(g, BK_SPEECH_RATE);
+	lame_set_out_samplerate(g, BK_SPEECH_RATE);
+	lame_set_num_channels(g, 1);
+	lame_set_mode(g, MONO);
+	lame_set_VBR(g, vbr_off);
+	lame_set_brate(g, bitrate);
+	lame_set_quality(g, quality);
+	double f = lame_init_params(g) >= 0 ? lame_get_lowpassfreq(g) : 0;
+	lame_close(g);
+	return f > 0 ? f : 0;
+}
+
 void bk_mp3_part_free(bk_mp3_part *p)
 {
 	free(p->data);
@@ -149,8 +166,8 @@ static sf_count_t vwrite(const void *ptr, sf_count_t n, void *u)
 	return 0;
 }
 
-bool bk_mp3_decode(const unsigned char *data, size_t len, float **out,
-                   size_t *n)
+bool bk_audio_decode(const unsigned char *data, size_t len, float **out,
+                     size_t *n, int *rate)
 {
 	membuf m = {data, (sf_count_t)len, 0};
 	SF_VIRTUAL_IO io = {vlen, vseek, vread, vwrite, vtell};
@@ -164,6 +181,8 @@ bool bk_mp3_decode(const unsigned char *data, size_t len, float **out,
 	float chunk[4096];
 	sf_count_t got;
 	bool ok = info.channels == 1;
+	if (rate)
+		*rate = info.samplerate;
 	while (ok && (got = sf_readf_float(f, chunk, 4096)) > 0)
 		bk_buf_addn(&b, (const char *)chunk, (size_t)got * sizeof(float));
 	sf_close(f);

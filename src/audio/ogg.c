@@ -69,39 +69,27 @@ static void vorbis_add(void *ctx, const char *tag, const char *v)
 	vorbis_comment_add_tag(ctx, tag, v);
 }
 
-static bool write_pages(FILE *f, ogg_stream_state *os, bool flush)
+static void write_pages(bk_buf *out, ogg_stream_state *os, bool flush)
 {
 	ogg_page pg;
 	while (flush ? ogg_stream_flush(os, &pg) : ogg_stream_pageout(os, &pg)) {
-		if (fwrite(pg.header, 1, (size_t)pg.header_len, f) != (size_t)pg.header_len ||
-		    fwrite(pg.body, 1, (size_t)pg.body_len, f) != (size_t)pg.body_len)
-			return false;
+		bk_buf_addn(out, (const char *)pg.header, (size_t)pg.header_len);
+		bk_buf_addn(out, (const char *)pg.body, (size_t)pg.body_len);
 	}
-	return true;
 }
 
-bk_status bk_ogg_write_vorbis(const bk_track *t, const char *path,
-                              bk_diags *diags)
+static bool encode_vorbis(const bk_track *t, const int16_t *pcm, size_t n,
+                          bk_buf *out)
 {
-	bk_atomic a;
-	if (bk_atomic_open(&a, path) != 0) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		return BK_ERR_IO;
-	}
 	vorbis_info vi;
 	vorbis_comment vc;
 	vorbis_dsp_state vd;
 	vorbis_block vb;
 	ogg_stream_state os;
 	vorbis_info_init(&vi);
-	bool ok = vorbis_encode_init_vbr(&vi, 1, BK_SPEECH_RATE, 0.1f) == 0;
-	if (!ok) {
+	if (vorbis_encode_init_vbr(&vi, 1, BK_SPEECH_RATE, 0.1f) != 0) {
 		vorbis_info_clear(&vi);
-		bk_atomic_abort(&a);
-		bk_diags_add(diags, BK_ERROR, "encoder", path, 0, 0, "",
-		             "libvorbis cannot encode 22.05 kHz mono");
-		return BK_ERR_INVALID;
+		return false;
 	}
 	vorbis_comment_init(&vc);
 	common(t, vorbis_add, &vc);
@@ -112,48 +100,36 @@ bk_status bk_ogg_write_vorbis(const bk_track *t, const char *path,
 	vorbis_analysis_headerout(&vd, &vc, &h[0], &h[1], &h[2]);
 	for (int i = 0; i < 3; i++)
 		ogg_stream_packetin(&os, &h[i]);
-	ok = write_pages(a.f, &os, true);
-	for (size_t i = 0; ok && i <= t->samples;) {
-		size_t k = t->samples - i < 4096 ? t->samples - i : 4096;
+	write_pages(out, &os, true);
+	for (size_t i = 0; i <= n;) {
+		size_t k = n - i < 4096 ? n - i : 4096;
 		if (k == 0) {
 			vorbis_analysis_wrote(&vd, 0); /* end of stream */
 			i++;
 		} else {
 			float **buf = vorbis_analysis_buffer(&vd, (int)k);
 			for (size_t j = 0; j < k; j++)
-				buf[0][j] = t->pcm[i + j] / 32768.0f;
+				buf[0][j] = pcm[i + j] / 32768.0f;
 			vorbis_analysis_wrote(&vd, (int)k);
 			i += k;
 		}
-		while (ok && vorbis_analysis_blockout(&vd, &vb) == 1) {
+		while (vorbis_analysis_blockout(&vd, &vb) == 1) {
 			vorbis_analysis(&vb, NULL);
 			vorbis_bitrate_addblock(&vb);
 			ogg_packet op;
-			while (ok && vorbis_bitrate_flushpacket(&vd, &op)) {
+			while (vorbis_bitrate_flushpacket(&vd, &op)) {
 				ogg_stream_packetin(&os, &op);
-				ok = write_pages(a.f, &os, false);
+				write_pages(out, &os, false);
 			}
 		}
 	}
-	ok = ok && write_pages(a.f, &os, true);
+	write_pages(out, &os, true);
 	ogg_stream_clear(&os);
 	vorbis_block_clear(&vb);
 	vorbis_dsp_clear(&vd);
 	vorbis_comment_clear(&vc);
 	vorbis_info_clear(&vi);
-	if (!ok) {
-		int e = errno;
-		bk_atomic_abort(&a);
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(e));
-		return BK_ERR_IO;
-	}
-	if (bk_atomic_commit(&a) != 0) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		return BK_ERR_IO;
-	}
-	return BK_OK;
+	return true;
 }
 
 static void opus_add(void *ctx, const char *tag, const char *v)
@@ -163,7 +139,8 @@ static void opus_add(void *ctx, const char *tag, const char *v)
 
 static int opus_write(void *user, const unsigned char *p, opus_int32 n)
 {
-	return fwrite(p, 1, (size_t)n, user) == (size_t)n ? 0 : 1;
+	bk_buf_addn(user, (const char *)p, (size_t)n);
+	return 0;
 }
 
 static int opus_close(void *user)
@@ -176,50 +153,98 @@ static int opus_close(void *user)
  * (libopusenc works at 48 kHz inside, doubling the rate itself). */
 #define OPUS_RATE 24000
 
-bk_status bk_ogg_write_opus(const bk_track *t, const char *path,
-                            bk_diags *diags)
+static bool encode_opus(const bk_track *t, const int16_t *pcm, size_t n,
+                        bk_buf *out)
 {
-	bk_atomic a;
-	if (bk_atomic_open(&a, path) != 0) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		return BK_ERR_IO;
-	}
-	int16_t *pcm;
-	size_t n;
-	bk_dsp_resample(t->pcm, t->samples, BK_SPEECH_RATE, OPUS_RATE, &pcm, &n);
 	OggOpusComments *com = ope_comments_create();
-	bool ok = com != NULL;
-	if (ok)
-		common(t, opus_add, com);
+	if (!com)
+		return false;
+	common(t, opus_add, com);
 	OpusEncCallbacks cb = {opus_write, opus_close};
 	int err = 0;
-	OggOpusEnc *enc = ok ? ope_encoder_create_callbacks(&cb, a.f, com, OPUS_RATE,
-	                                                    1, 0, &err)
-	                     : NULL;
-	ok = enc != NULL;
+	OggOpusEnc *enc = ope_encoder_create_callbacks(&cb, out, com, OPUS_RATE, 1,
+	                                               0, &err);
+	bool ok = enc != NULL;
 	if (ok) {
 		ope_encoder_ctl(enc, OPE_SET_SERIALNO(serial_of(t)));
 		ope_encoder_ctl(enc, OPUS_SET_BITRATE(32000));
 		ope_encoder_ctl(enc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
 		ok = ope_encoder_write(enc, pcm, (int)n) == OPE_OK &&
 		     ope_encoder_drain(enc) == OPE_OK;
-	}
-	if (enc)
 		ope_encoder_destroy(enc);
-	if (com)
-		ope_comments_destroy(com);
-	free(pcm);
-	if (!ok) {
-		bk_atomic_abort(&a);
-		bk_diags_add(diags, BK_ERROR, "encoder", path, 0, 0, "",
-		             "libopusenc cannot write the track (error %d)", err);
-		return BK_ERR_INVALID;
 	}
-	if (bk_atomic_commit(&a) != 0) {
+	ope_comments_destroy(com);
+	return ok;
+}
+
+/* Encodes the track's master, decodes what was written and measures it;
+ * corrects the gain and the headroom until the file meets the loudness
+ * target (±0.2 LU) and the true-peak ceiling, as lossy encoders change
+ * both. Writes the last encoding. */
+static bk_status write_checked(const bk_track *t, const char *path, int rate,
+                               bool (*encode)(const bk_track *, const int16_t *,
+                                              size_t, bk_buf *),
+                               const char *codec, bk_diags *diags)
+{
+	const bk_audio_options *o = &t->audio->opt;
+	double gain = 0, headroom = 0;
+	bk_buf out = {0};
+	for (int attempt = 0; attempt < 4; attempt++) {
+		int16_t *pcm;
+		size_t n;
+		bk_track_master(t, rate, gain, headroom, &pcm, &n);
+		bk_buf_truncate(&out, 0);
+		bool ok = encode(t, pcm, n, &out);
+		free(pcm);
+		float *dec = NULL;
+		size_t nd = 0;
+		int drate = 0;
+		if (!ok || !bk_audio_decode((const unsigned char *)out.data, out.len,
+		                            &dec, &nd, &drate)) {
+			bk_buf_free(&out);
+			bk_diags_add(diags, BK_ERROR, "encoder", path, 0, 0, "",
+			             "%s cannot encode the track", codec);
+			return BK_ERR_INVALID;
+		}
+		double l = bk_dsp_loudness_float(dec, nd, drate);
+		double tp = bk_dsp_true_peak(dec, nd, drate);
+		free(dec);
+		double over = tp - (o->true_peak - BK_TRUE_PEAK_SLACK);
+		double off = isfinite(l) ? o->loudness - l : 0;
+		if (over <= 0 && fabs(off) <= 0.2)
+			break;
+		if (over > 0)
+			headroom += over + 0.1;
+		gain += off;
+	}
+	bk_atomic a;
+	bk_status st = BK_OK;
+	if (bk_atomic_open(&a, path) != 0 ||
+	    fwrite(out.data, 1, out.len, a.f) != out.len) {
+		int e = errno;
+		if (a.f)
+			bk_atomic_abort(&a);
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(e));
+		st = BK_ERR_IO;
+	} else if (bk_atomic_commit(&a) != 0) {
 		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 		             "cannot write: %s", strerror(errno));
-		return BK_ERR_IO;
+		st = BK_ERR_IO;
 	}
-	return BK_OK;
+	bk_buf_free(&out);
+	return st;
+}
+
+bk_status bk_ogg_write_vorbis(const bk_track *t, const char *path,
+                              bk_diags *diags)
+{
+	return write_checked(t, path, BK_SPEECH_RATE, encode_vorbis, "libvorbis",
+	                     diags);
+}
+
+bk_status bk_ogg_write_opus(const bk_track *t, const char *path,
+                            bk_diags *diags)
+{
+	return write_checked(t, path, OPUS_RATE, encode_opus, "libopusenc", diags);
 }

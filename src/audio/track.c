@@ -117,6 +117,7 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 	a->opt.cache_dir = NULL;
 	a->parts = bk_cache_new(o.cache_dir, "mp3",
 	                        o.memory_cache ? o.memory_cache : 32u << 20);
+	a->lowpass = bk_mp3_lowpass(o.bitrate, o.quality);
 	size_t n = (size_t)SILENCE_SECONDS * BK_SPEECH_RATE;
 	int16_t *zero = bk_xcalloc(n, sizeof *zero);
 	bool ok = bk_mp3_encode(zero, n, o.bitrate, o.quality, &a->silence);
@@ -148,9 +149,10 @@ typedef struct clip {
 	char key[65];        /* the speech clip's key */
 	int16_t *raw;        /* trimmed, at the track's speed */
 	size_t n;
+	size_t quiet_lead, quiet_tail; /* samples under the silence threshold */
 	int16_t *done;       /* gain and limiter applied */
 	bk_mp3_part mp3;
-	int pause_after;     /* samples of silence wanted after it */
+	long pause_after;    /* samples of silence wanted after it */
 } clip;
 
 /* Frames LAME gives for n samples (flush included), for estimates before
@@ -170,20 +172,25 @@ static size_t pause_frames(long want, long tail, long lead, size_t at_least)
 }
 
 /* Lays the clips out: for each clip its first frame, and the silence
- * before it; the total frames. start_pause and end_pause in samples.
- * With estimate, frames and delays come from frames_for, not the parts. */
+ * before it; the total frames. The pauses are measured from the last
+ * sound of one sentence to the first of the next: the quiet margins the
+ * trimming kept count as pause. With estimate, frames and delays come
+ * from frames_for, not the parts. */
 static size_t layout(const clip *c, size_t n, long start_pause, long end_pause,
                      bool estimate, size_t *first, size_t *silence_before,
                      size_t *end_silence)
 {
 	size_t at = 0;
-	long tail = 0, lead_dec = BK_MP3_DECODER_DELAY;
+	long tail = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t frames = estimate ? frames_for(c[i].n) : c[i].mp3.frames;
 		long delay = estimate ? BK_MP3_FRAME : (long)c[i].mp3.delay;
-		long want = i ? c[i - 1].pause_after : start_pause;
+		long want = i ? c[i - 1].pause_after - (long)c[i - 1].quiet_tail
+		              : start_pause;
+		want -= (long)c[i].quiet_lead;
 		/* before the first clip the decoder's delay shifts speech too */
-		size_t k = pause_frames(want, tail, delay + (i ? 0 : lead_dec), 0);
+		size_t k = pause_frames(want, tail,
+		                        delay + (i ? 0 : BK_MP3_DECODER_DELAY), 0);
 		silence_before[i] = k;
 		at += k;
 		first[i] = at;
@@ -192,7 +199,8 @@ static size_t layout(const clip *c, size_t n, long start_pause, long end_pause,
 	}
 	/* at least one frame at the end: the decoder's delay pushes the last
 	 * samples of speech into it */
-	*end_silence = pause_frames(end_pause, tail, 0, 1);
+	long want = end_pause - (n ? (long)c[n - 1].quiet_tail : 0);
+	*end_silence = pause_frames(want, tail, 0, 1);
 	return at + *end_silence;
 }
 
@@ -200,32 +208,48 @@ static size_t layout(const clip *c, size_t n, long start_pause, long end_pause,
 static int16_t *render(const clip *c, size_t n, const size_t *first,
                        size_t frames, bool processed, bool estimate)
 {
-	int16_t *pcm = bk_xcalloc(frames * BK_MP3_FRAME + 1, sizeof *pcm);
+	size_t total = frames * BK_MP3_FRAME;
+	int16_t *pcm = bk_xcalloc(total + 1, sizeof *pcm);
 	for (size_t i = 0; i < n; i++) {
 		size_t delay = estimate ? BK_MP3_FRAME : c[i].mp3.delay;
 		size_t at = first[i] * BK_MP3_FRAME + delay + BK_MP3_DECODER_DELAY;
 		size_t len = c[i].n;
-		if (at + len > frames * BK_MP3_FRAME)
-			len = at < frames * BK_MP3_FRAME ? frames * BK_MP3_FRAME - at : 0;
+		if (at + len > total)
+			len = at < total ? total - at : 0;
 		memcpy(pcm + at, processed ? c[i].done : c[i].raw,
 		       len * sizeof *pcm);
 	}
 	return pcm;
 }
 
-static double measure(const clip *c, size_t n, long sp, long ep,
-                      bool processed)
+/* The loudness the MP3 of these clips will have: measured on their
+ * samples laid out as they will be, through LAME's low pass. */
+static double predict(const bk_audio *a, const clip *c, size_t n, long sp,
+                      long ep, bool processed)
 {
 	size_t *first = bk_xmalloc((n + 1) * sizeof *first);
 	size_t *before = bk_xmalloc((n + 1) * sizeof *before);
 	size_t end;
 	size_t frames = layout(c, n, sp, ep, true, first, before, &end);
 	int16_t *pcm = render(c, n, first, frames, processed, true);
-	double l = bk_dsp_loudness(pcm, frames * BK_MP3_FRAME, BK_SPEECH_RATE);
+	double l = bk_dsp_loudness_lowpassed(pcm, frames * BK_MP3_FRAME,
+	                                     BK_SPEECH_RATE, a->lowpass);
 	free(pcm);
 	free(first);
 	free(before);
 	return l;
+}
+
+static double step_of(double db)
+{
+	return isfinite(db) ? GAIN_STEP * floor(db / GAIN_STEP + 0.5) : 0;
+}
+
+/* A pause of the templates in samples, at the track's speed. */
+static long pause_samples(const bk_audio *a, int lang, int which)
+{
+	return (long)llround(bk_speech_pause_ms(a->tpl, lang, which) *
+	                     (BK_SPEECH_RATE / 1000.0) / a->opt.speed);
 }
 
 /* Encodes one processed sentence, or takes it from the cache. The key
@@ -285,15 +309,15 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 		}
 		float *dec = NULL;
 		size_t nd = 0;
-		if (!bk_mp3_decode(c->mp3.data, c->mp3.len, &dec, &nd)) {
+		if (!bk_audio_decode(c->mp3.data, c->mp3.len, &dec, &nd, NULL)) {
 			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, "",
 			             "the MP3 of \"%s\" cannot be decoded", c->text);
 			return BK_ERR_INVALID;
 		}
 		double tp = bk_dsp_true_peak(dec, nd, BK_SPEECH_RATE);
 		free(dec);
-		/* a little under the ceiling: the joins decode as silence */
-		double over = tp - (a->opt.true_peak - 0.05);
+		/* under the ceiling with slack; the joins decode as silence */
+		double over = tp - (a->opt.true_peak - BK_TRUE_PEAK_SLACK);
 		if (over <= 0 || attempt == 8)
 			break;
 		centi -= llround(over * 100) + 10;
@@ -330,22 +354,25 @@ static void clips_free(clip *c, size_t n)
 static const char *const segment_kind_names[] = {
 	"title", "intro", "instructions", "position", "closing", "repeat"};
 
-bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
-                          bk_diags *diags)
+/* Quiet samples at either end of a clip (under the trimming threshold). */
+static void quiet_ends(clip *k)
 {
-	if (!out || !a || !s)
-		return BK_ERR_USAGE;
-	*out = NULL;
-	const char *lang = bk_script_language(s);
-	int li = bk_lang_index(lang);
-	if (li < 0)
-		return BK_ERR_NOTFOUND;
-	double speed = a->opt.speed;
-	const int rate = BK_SPEECH_RATE;
-#define PAUSE(w) ((long)llround(bk_speech_pause_ms(a->tpl, li, (w)) * \
-                                (rate / 1000.0) / speed))
+	size_t a = 0, b = k->n;
+	while (a < k->n && abs(k->raw[a]) < BK_SILENCE_THRESHOLD)
+		a++;
+	while (b > a && abs(k->raw[b - 1]) < BK_SILENCE_THRESHOLD)
+		b--;
+	k->quiet_lead = a;
+	k->quiet_tail = k->n - b;
+}
 
-	/* 1. every sentence, spoken and trimmed */
+/* 1. Every sentence of the script, normalised, spoken, trimmed and brought
+ * to the track's speed, with the pause that follows it. */
+static bk_status speak_all(bk_audio *a, const bk_script *s, int li,
+                           clip **out, size_t *nout, bk_diags *diags)
+{
+	const char *lang = bk_script_language(s);
+	double speed = a->opt.speed;
 	size_t ncl = 0, capcl = 64;
 	clip *c = bk_xcalloc(capcl, sizeof *c);
 	bk_status st = BK_OK;
@@ -387,66 +414,55 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 				st = BK_ERR_INVALID;
 			}
 			if (st == BK_OK) {
-				bk_dsp_speed(raw + from, to - from, speed, rate, &k->raw,
-				             &k->n);
+				bk_dsp_speed(raw + from, to - from, speed, BK_SPEECH_RATE,
+				             &k->raw, &k->n);
 				k->done = bk_xmalloc((k->n ? k->n : 1) * sizeof *k->done);
-				bool last_sentence = j + 1 == ns;
-				bool last_segment = i + 1 == nseg;
-				k->pause_after =
-					(int)(!last_sentence ? PAUSE(BK_PAUSE_SENTENCE)
-					      : last_segment ? 0
-					      : PAUSE((int)bk_script_segment_kind(s, i)));
+				quiet_ends(k);
+				int which = j + 1 < ns ? BK_PAUSE_SENTENCE
+				            : i + 1 < nseg ? (int)bk_script_segment_kind(s, i)
+				            : -1;
+				k->pause_after = which < 0 ? 0 : pause_samples(a, li, which);
 			}
 			bk_free(raw);
 		}
 	}
 	if (st == BK_OK && ncl == 0)
 		st = BK_ERR_INVALID;
-	if (st != BK_OK) {
-		clips_free(c, ncl);
-		return st;
-	}
-	long sp = PAUSE(BK_PAUSE_START), ep = PAUSE(BK_PAUSE_END);
-#undef PAUSE
+	*out = c;
+	*nout = ncl;
+	return st;
+}
 
-	/* 2. one gain for the track, in steps, measured on the samples as
-	 * they will lie on the timeline; again after the limiter */
+/* 2. The gain: in steps, from the predicted loudness of the MP3, again
+ * after the limiter has worked at that gain. */
+static double choose_gain(const bk_audio *a, clip *c, size_t n, long sp,
+                          long ep)
+{
 	double target = a->opt.loudness;
-	double l0 = measure(c, ncl, sp, ep, false);
-	double gain = isfinite(l0) ? GAIN_STEP * floor((target - l0) / GAIN_STEP + 0.5)
-	                           : 0;
+	double gain = step_of(target - predict(a, c, n, sp, ep, false));
 	for (int round = 0; round < 2; round++) {
-		for (size_t i = 0; i < ncl; i++)
+		for (size_t i = 0; i < n; i++)
 			bk_dsp_gain_limit(c[i].raw, c[i].n, gain,
 			                  a->opt.true_peak - LIMIT_MARGIN, c[i].done);
-		double l1 = measure(c, ncl, sp, ep, true);
-		double off = isfinite(l1) ? target - l1 : 0;
-		if (fabs(off) <= GAIN_STEP / 2)
+		double off = step_of(target - predict(a, c, n, sp, ep, true));
+		if (off == 0)
 			break;
-		gain += GAIN_STEP * floor(off / GAIN_STEP + 0.5);
+		gain += off;
 	}
+	return gain;
+}
 
-	/* 3. each sentence's frames */
-	for (size_t i = 0; i < ncl && st == BK_OK; i++)
-		st = encode_clip(a, &c[i], gain, diags);
-	if (st != BK_OK) {
-		clips_free(c, ncl);
-		return st;
-	}
-
-	/* 4. the timeline */
+/* 4. The timeline: silence runs and sentences as parts, their frames
+ * joined, their samples laid out. */
+static void assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
+                     long sp, long ep)
+{
 	size_t *first = bk_xmalloc((ncl + 1) * sizeof *first);
 	size_t *before = bk_xmalloc((ncl + 1) * sizeof *before);
 	size_t end_silence;
 	size_t frames = layout(c, ncl, sp, ep, false, first, before, &end_silence);
-	bk_track *t = bk_xcalloc(1, sizeof *t);
-	t->audio = a;
-	t->script = s;
-	t->speed = speed;
-	t->gain = gain;
 	t->samples = frames * BK_MP3_FRAME;
 	t->pcm = render(c, ncl, first, frames, true, false);
-	t->loudness = bk_dsp_loudness(t->pcm, t->samples, rate);
 	const bk_mp3_part *sil = &a->silence;
 	size_t sil_max = sil->frames, nparts = ncl;
 	for (size_t i = 0; i <= ncl; i++) {
@@ -455,6 +471,7 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 	}
 	t->parts = bk_xcalloc(nparts, sizeof *t->parts);
 	bk_buf mp3 = {0};
+	size_t at = 0;
 	for (size_t i = 0; i <= ncl; i++) {
 		/* the silence before clip i (after the last, the end), in runs
 		 * no longer than the encoded silence */
@@ -462,10 +479,12 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 			size_t take = k < sil_max ? k : sil_max;
 			bk_part *p = &t->parts[t->nparts++];
 			p->kind = PART_SILENCE;
+			p->start = at * BK_MP3_FRAME;
 			p->frames = take;
 			p->byte = mp3.len;
 			p->bytes = sil->offsets[take];
 			bk_buf_addn(&mp3, (const char *)sil->data, sil->offsets[take]);
+			at += take;
 			k -= take;
 		}
 		if (i == ncl)
@@ -475,33 +494,41 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 		p->segment = c[i].segment;
 		p->sentence = c[i].sentence;
 		p->text = c[i].text;
-		p->said = c[i].said;
-		c[i].said = NULL;
+		p->said = bk_xstrdup(c[i].said);
+		p->start = at * BK_MP3_FRAME;
 		p->frames = c[i].mp3.frames;
+		p->audio = p->start + c[i].mp3.delay + BK_MP3_DECODER_DELAY;
+		p->naudio = c[i].n;
 		p->byte = mp3.len;
 		p->bytes = c[i].mp3.len;
 		bk_buf_addn(&mp3, (const char *)c[i].mp3.data, c[i].mp3.len);
-	}
-	/* starts, from the frames */
-	size_t at = 0;
-	for (size_t i = 0, ci = 0; i < t->nparts; i++) {
-		bk_part *p = &t->parts[i];
-		p->start = at * BK_MP3_FRAME;
-		if (p->kind == PART_CLIP) {
-			p->audio = p->start + c[ci].mp3.delay + BK_MP3_DECODER_DELAY;
-			p->naudio = c[ci].n;
-			ci++;
-		}
 		at += p->frames;
 	}
 	t->mp3_len = mp3.len;
 	t->mp3 = (unsigned char *)bk_buf_steal(&mp3);
 	free(first);
 	free(before);
-	clips_free(c, ncl);
+}
 
-	/* 5. chapters and sections */
-	size_t npos = bk_script_position_count(s);
+static void disassemble(bk_track *t)
+{
+	for (size_t i = 0; i < t->nparts; i++)
+		free(t->parts[i].said);
+	free(t->parts);
+	free(t->pcm);
+	free(t->mp3);
+	t->parts = NULL;
+	t->nparts = 0;
+	t->pcm = NULL;
+	t->mp3 = NULL;
+}
+
+/* 5. Chapters (one per position) and sections (title, positions,
+ * closing), which tile the timeline. */
+static void make_sections(bk_track *t)
+{
+	const bk_script *s = t->script;
+	size_t npos = bk_script_position_count(s), nseg = bk_script_segment_count(s);
 	t->nchapters = npos;
 	t->chapter_part = bk_xcalloc(npos + 1, sizeof *t->chapter_part);
 	t->sections = bk_xcalloc(npos + 2, sizeof *t->sections);
@@ -516,8 +543,6 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 		else if (kind == BK_SEGMENT_CLOSING && closing_part == t->nparts)
 			closing_part = i;
 	}
-	/* title section: from the start; each position: from its first
-	 * sentence; closing: from its first sentence to the end */
 	size_t ns = 0;
 	t->sections[ns++] = (bk_section){0, npos ? t->chapter_part[0] : closing_part,
 	                                 0, 0, -1, bk_script_title(s)};
@@ -533,7 +558,7 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 				label = bk_script_segment_sentence(s, g, 0);
 		t->sections[ns++] = (bk_section){closing_part, t->nparts, 0, 0, -1,
 		                                 label ? label : ""};
-	} else if (ns) {
+	} else {
 		t->sections[ns - 1].end = t->nparts;
 	}
 	t->nsections = ns;
@@ -544,19 +569,101 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 		sec->stop = sec->end < t->nparts ? t->parts[sec->end].start
 		                                 : t->samples;
 	}
-	/* the file name stem */
+}
+
+/* Integrated loudness of the joined MP3 as a player decodes it. */
+static double decoded_loudness(const bk_track *t)
+{
+	float *dec = NULL;
+	size_t n = 0;
+	int rate = 0;
+	double l = -HUGE_VAL;
+	if (bk_audio_decode(t->mp3, t->mp3_len, &dec, &n, &rate))
+		l = bk_dsp_loudness_float(dec, n, rate);
+	free(dec);
+	return l;
+}
+
+bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
+                          bk_diags *diags)
+{
+	if (!out || !a || !s)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	int li = bk_lang_index(bk_script_language(s));
+	if (li < 0)
+		return BK_ERR_NOTFOUND;
+	clip *c = NULL;
+	size_t ncl = 0;
+	bk_status st = speak_all(a, s, li, &c, &ncl, diags);
+	if (st != BK_OK) {
+		clips_free(c, ncl);
+		return st;
+	}
+	long sp = pause_samples(a, li, BK_PAUSE_START);
+	long ep = pause_samples(a, li, BK_PAUSE_END);
+	double gain = choose_gain(a, c, ncl, sp, ep);
+
+	/* 3. and 4., checked on the decoded MP3: when the prediction missed
+	 * the target by more than half a step, once more at the measured gain */
+	bk_track *t = bk_xcalloc(1, sizeof *t);
+	t->audio = a;
+	t->script = s;
+	t->speed = a->opt.speed;
+	for (int attempt = 0; st == BK_OK; attempt++) {
+		for (size_t i = 0; i < ncl && st == BK_OK; i++) {
+			bk_mp3_part_free(&c[i].mp3);
+			st = encode_clip(a, &c[i], gain, diags);
+		}
+		if (st != BK_OK)
+			break;
+		assemble(t, a, c, ncl, sp, ep);
+		t->gain = gain;
+		t->loudness = decoded_loudness(t);
+		double off = step_of(a->opt.loudness - t->loudness);
+		if (off == 0 || attempt == 2)
+			break;
+		disassemble(t);
+		gain += off;
+	}
+	clips_free(c, ncl);
+	if (st != BK_OK) {
+		bk_track_free(t);
+		return st;
+	}
+	make_sections(t);
 	bk_buf b = {0};
-	bk_buf_printf(&b, "%s-%s", bk_script_ballot_id(s), lang);
-	if (speed != 1.0) {
+	bk_buf_printf(&b, "%s-%s", bk_script_ballot_id(s), bk_script_language(s));
+	if (t->speed != 1.0) {
 		bk_c_numeric numeric = bk_c_numeric_enter();
 		char num[32];
-		snprintf(num, sizeof num, "%g", speed);
+		snprintf(num, sizeof num, "%g", t->speed);
 		bk_c_numeric_leave(&numeric);
 		bk_buf_printf(&b, "-%sx", num);
 	}
 	t->base = bk_buf_steal(&b);
 	*out = t;
 	return BK_OK;
+}
+
+void bk_track_master(const bk_track *t, int rate, double extra_gain_db,
+                     double extra_headroom_db, int16_t **out, size_t *n)
+{
+	int16_t *src = t->pcm;
+	size_t ns = t->samples;
+	int16_t *res = NULL;
+	if (rate != BK_SPEECH_RATE) {
+		bk_dsp_resample(t->pcm, t->samples, BK_SPEECH_RATE, rate, &res, &ns);
+		src = res;
+	}
+	double l = bk_dsp_loudness(src, ns, rate);
+	double gain = (isfinite(l) ? t->audio->opt.loudness - l : 0) + extra_gain_db;
+	*out = bk_xmalloc((ns ? ns : 1) * sizeof **out);
+	bk_dsp_gain_limit(src, ns, gain,
+	                  t->audio->opt.true_peak - LIMIT_MARGIN - extra_headroom_db,
+	                  *out);
+	*n = ns;
+	free(res);
 }
 
 void bk_track_free(bk_track *t)

@@ -596,27 +596,28 @@ bk_status bk_track_write_files(const bk_track *t, const char *dir,
 		st = write_transcript(t, dir, diags);
 	if (st == BK_OK && (formats & BK_AUDIO_REVIEW))
 		st = write_review(t, dir, mp3_name, diags);
-	if (st == BK_OK && (formats & BK_AUDIO_WAV)) {
-		char *path = join(dir, t->base, ".wav");
-		st = write_sndfile(t, path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, t->pcm,
-		                   t->samples, BK_SPEECH_RATE, true, diags);
-		free(path);
-	}
-	if (st == BK_OK && (formats & BK_AUDIO_FLAC)) {
-		char *path = join(dir, t->base, ".flac");
-		st = write_sndfile(t, path, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, t->pcm,
-		                   t->samples, BK_SPEECH_RATE, false, diags);
-		free(path);
-	}
-	if (st == BK_OK && (formats & BK_AUDIO_PHONE)) {
-		int16_t *phone;
+	/* the lossless files carry the track's samples at the target
+	 * loudness exactly (the MP3's gain moves in steps) */
+	static const struct {
+		unsigned format;
+		const char *ext;
+		int sf, rate;
+		bool markers;
+	} pcm_files[] = {
+		{BK_AUDIO_WAV, ".wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, BK_SPEECH_RATE, true},
+		{BK_AUDIO_FLAC, ".flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, BK_SPEECH_RATE, false},
+		{BK_AUDIO_PHONE, "-8k.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, true}};
+	for (size_t i = 0; i < 3 && st == BK_OK; i++) {
+		if (!(formats & pcm_files[i].format))
+			continue;
+		int16_t *pcm;
 		size_t n;
-		bk_dsp_resample(t->pcm, t->samples, BK_SPEECH_RATE, 8000, &phone, &n);
-		char *path = join(dir, t->base, "-8k.wav");
-		st = write_sndfile(t, path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, phone, n,
-		                   8000, true, diags);
+		bk_track_master(t, pcm_files[i].rate, 0, 0, &pcm, &n);
+		char *path = join(dir, t->base, pcm_files[i].ext);
+		st = write_sndfile(t, path, pcm_files[i].sf, pcm, n, pcm_files[i].rate,
+		                   pcm_files[i].markers, diags);
 		free(path);
-		free(phone);
+		free(pcm);
 	}
 	if (st == BK_OK && (formats & BK_AUDIO_VORBIS)) {
 		char *path = join(dir, t->base, ".ogg");
