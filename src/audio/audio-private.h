@@ -57,7 +57,8 @@ double bk_dsp_loudness_lowpassed(const int16_t *s, size_t n, int rate,
 double bk_dsp_loudness_float(const float *s, size_t n, int rate);
 /* True peak (dBTP) of float samples in [-1, 1]. */
 double bk_dsp_true_peak(const float *s, size_t n, int rate);
-/* Resamples 16-bit mono (libsamplerate, best sinc). *out is malloc'd. */
+/* Resamples 16-bit mono (libsamplerate's fastest sinc: 97 dB of signal
+ * to noise, what 16 bits hold). *out is malloc'd. */
 void bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
                      int16_t **out, size_t *nout);
 
@@ -163,10 +164,14 @@ bk_status bk_ogg_write_opus(const bk_track *t, const char *path,
 
 /* Chapter names and times shared by the Ogg and WAV writers. */
 const char *bk_track_chapter_title(const bk_track *t, size_t i);
-/* The track's samples at rate (resampled when not 22.05 kHz) brought to
- * the loudness target exactly and limited to the ceiling less extra_db:
- * what the PCM and Ogg outputs carry. *out is malloc'd. */
-void bk_track_master(const bk_track *t, int rate, double extra_gain_db,
-                     double extra_headroom_db, int16_t **out, size_t *n);
+/* The track's samples at rate (resampled when not 22.05 kHz). *out is
+ * malloc'd. */
+void bk_track_resampled(const bk_track *t, int rate, int16_t **out, size_t *n);
+/* in (the track at rate) brought to the loudness target exactly, plus
+ * extra_gain_db, and limited to the ceiling less extra_headroom_db: what
+ * the PCM and Ogg outputs carry. out has n samples. */
+void bk_track_master(const bk_track *t, const int16_t *in, size_t n, int rate,
+                     double extra_gain_db, double extra_headroom_db,
+                     int16_t *out);
 
 #endif

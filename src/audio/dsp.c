@@ -254,18 +254,69 @@ double bk_dsp_loudness_float(const float *s, size_t n, int rate)
 	return l;
 }
 
+/* The true peak: the largest magnitude of the signal between its samples,
+ * found by interpolating 8 points between each pair of samples with a
+ * Kaiser-windowed sinc of 32 taps (longer than BS.1770's 12 taps a phase:
+ * it reads peaks closer to the truth). Only stretches within 6 dB of the
+ * largest sample are interpolated: a band-limited signal's peak between
+ * samples is not 6 dB above its samples. */
+#define TP_OS 8
+#define TP_TAPS 32
+static double tp_coef[TP_OS][TP_TAPS];
+static bool tp_ready;
+
+static double bessel_i0(double x)
+{
+	double sum = 1, term = 1;
+	for (int k = 1; k < 40; k++) {
+		term *= (x / (2 * k)) * (x / (2 * k));
+		sum += term;
+	}
+	return sum;
+}
+
+static void tp_init(void)
+{
+	if (tp_ready)
+		return;
+	const double beta = 8.0, half = TP_TAPS / 2;
+	for (int p = 0; p < TP_OS; p++)
+		for (int k = 0; k < TP_TAPS; k++) {
+			/* tap k weighs x[i + k - (half - 1)] for the point p/OS after i */
+			double tau = (double)p / TP_OS - (double)(k - (half - 1));
+			double sinc = tau == 0 ? 1.0 : sin(M_PI * tau) / (M_PI * tau);
+			double r = tau / half;
+			double w = fabs(r) < 1 ? bessel_i0(beta * sqrt(1 - r * r)) / bessel_i0(beta)
+			                       : 0;
+			tp_coef[p][k] = sinc * w;
+		}
+	tp_ready = true;
+}
+
 double bk_dsp_true_peak(const float *s, size_t n, int rate)
 {
-	ebur128_state *st = ebur128_init(1, (unsigned long)rate,
-	                                 EBUR128_MODE_TRUE_PEAK);
-	if (!st)
-		bk_xmalloc((size_t)-1);
-	ebur128_add_frames_float(st, s, n);
-	double tp = 0;
-	if (ebur128_true_peak(st, 0, &tp) != EBUR128_SUCCESS)
-		tp = 0;
-	ebur128_destroy(&st);
-	return tp > 0 ? 20 * log10(tp) : -HUGE_VAL;
+	(void)rate;
+	tp_init();
+	double peak = 0;
+	for (size_t i = 0; i < n; i++)
+		if (fabs(s[i]) > peak)
+			peak = fabs(s[i]);
+	double limit = peak / 2, best = peak;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (fabs(s[i]) < limit && fabs(s[i + 1]) < limit)
+			continue;
+		for (int p = 1; p < TP_OS; p++) {
+			double acc = 0;
+			for (int k = 0; k < TP_TAPS; k++) {
+				long j = (long)i + k - (TP_TAPS / 2 - 1);
+				if (j >= 0 && (size_t)j < n)
+					acc += s[j] * tp_coef[p][k];
+			}
+			if (fabs(acc) > best)
+				best = fabs(acc);
+		}
+	}
+	return best > 0 ? 20 * log10(best) : -HUGE_VAL;
 }
 
 void bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
@@ -284,7 +335,7 @@ void bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
 	d.src_ratio = ratio;
 	d.end_of_input = 1;
 	size_t got = 0;
-	if (src_simple(&d, SRC_SINC_BEST_QUALITY, 1) == 0)
+	if (src_simple(&d, SRC_SINC_FASTEST, 1) == 0)
 		got = (size_t)d.output_frames_gen;
 	*out = bk_xmalloc((got ? got : 1) * sizeof **out);
 	src_float_to_short_array(fo, *out, (int)got);
