@@ -11,7 +11,11 @@ PACKAGES="
   libcairo2-dev libpango1.0-dev libfontconfig-dev libfreetype-dev libpoppler-glib-dev
   fonts-dejavu-core poppler-utils
   libqpdf-dev qpdf ghostscript python3-pil
-  python3 python3-jsonschema
+  espeak-ng espeak-ng-data libespeak-ng-dev libsndfile1-dev libsamplerate0-dev
+  libebur128-dev libmp3lame-dev libogg-dev libvorbis-dev libopusenc-dev
+  libopus-dev libsonic-dev nettle-dev lame
+  python3 python3-jsonschema python3-numpy python3-scipy python3-soundfile
+  python3-mutagen
   locales
   clang libclang-rt-14-dev valgrind
 "
