@@ -33,7 +33,7 @@ typedef struct bk_audio_options {
 	double loudness;      /* integrated loudness, LUFS (default -20) */
 	double true_peak;     /* ceiling, dBTP, on the decoded files (-1.5) */
 	int bitrate;          /* MP3 bit rate, kbit/s, constant (default 32) */
-	int quality;          /* LAME's quality, 0 best to 9 fastest (5) */
+	int quality;          /* LAME's quality, 0 best to 9 fastest (7) */
 	double speed;         /* speaking speed, pitch kept: 0.5-2.0 (1.0) */
 	const char *cache_dir; /* encoded sentences on disk, or NULL */
 	size_t memory_cache;  /* bytes of encoded sentences in memory (32 MB) */
@@ -41,7 +41,7 @@ typedef struct bk_audio_options {
 
 #define BK_AUDIO_OPTIONS_VERSION 1
 #define BK_AUDIO_OPTIONS_INIT \
-	{BK_AUDIO_OPTIONS_VERSION, -20.0, -1.5, 32, 5, 1.0, NULL, 0}
+	{BK_AUDIO_OPTIONS_VERSION, -20.0, -1.5, 32, 7, 1.0, NULL, 0}
 
 /* Files bk_track_write writes into one folder per track, named from the
  * script's ballot and language (BASE = "<ballot>-<lang>", with
@@ -100,8 +100,8 @@ BK_API double bk_track_duration(const bk_track *t);
  * position i + 1). Start of the position's first sentence ("Number k"). */
 BK_API size_t bk_track_chapter_count(const bk_track *t);
 BK_API double bk_track_chapter_start(const bk_track *t, size_t i);
-/* Integrated loudness measured on the track's samples (LUFS), and the
- * gain applied to reach it (dB). */
+/* Integrated loudness of the MP3 as decoded (LUFS), predicted from the
+ * track's samples, and the gain applied to reach it (dB). */
 BK_API double bk_track_loudness(const bk_track *t);
 BK_API double bk_track_gain(const bk_track *t);
 

@@ -50,10 +50,6 @@ void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
 /* Integrated loudness (LUFS, BS.1770 with gating) of 16-bit mono samples,
  * or -HUGE_VAL for silence. */
 double bk_dsp_loudness(const int16_t *s, size_t n, int rate);
-/* The loudness the samples keep through a sharp low pass at cutoff Hz:
- * what an MP3 whose encoder cuts there will measure. */
-double bk_dsp_loudness_lowpassed(const int16_t *s, size_t n, int rate,
-                                 double cutoff);
 double bk_dsp_loudness_float(const float *s, size_t n, int rate);
 /* True peak (dBTP) of float samples in [-1, 1]. */
 double bk_dsp_true_peak(const float *s, size_t n, int rate);
@@ -87,8 +83,7 @@ void bk_mp3_part_free(bk_mp3_part *p);
  * *out is malloc'd. */
 bool bk_audio_decode(const unsigned char *data, size_t len, float **out,
                      size_t *n, int *rate);
-/* LAME's low-pass frequency (Hz) at these settings, 0 if none. */
-double bk_mp3_lowpass(int bitrate, int quality);
+
 /* LAME's version, for cache keys and manifests. Static string. */
 const char *bk_mp3_encoder_version(void);
 
@@ -148,7 +143,6 @@ struct bk_audio {
 	bk_audio_options opt;
 	bk_cache *parts;       /* encoded sentences */
 	bk_mp3_part silence;   /* a long encoded silence: pauses are its frames */
-	double lowpass;        /* LAME's low pass at these settings, Hz */
 	bool warned_cache;
 };
 

@@ -198,49 +198,6 @@ double bk_dsp_loudness(const int16_t *s, size_t n, int rate)
 	return l;
 }
 
-/* An 8th-order Butterworth low pass as four biquads (bilinear transform,
- * prewarped), run in place. */
-static void lowpass(double *x, size_t n, int rate, double cutoff)
-{
-	double k = tan(M_PI * cutoff / rate);
-	for (int stage = 0; stage < 4; stage++) {
-		/* the pole pair of this stage: Q = 1 / (2 cos θ) */
-		double theta = M_PI * (2 * stage + 1) / 16.0;
-		double q = 1.0 / (2 * cos(theta));
-		double norm = 1 / (1 + k / q + k * k);
-		double b0 = k * k * norm, b1 = 2 * b0, b2 = b0;
-		double a1 = 2 * (k * k - 1) * norm, a2 = (1 - k / q + k * k) * norm;
-		double z1 = 0, z2 = 0;
-		for (size_t i = 0; i < n; i++) {
-			double y = b0 * x[i] + z1;
-			z1 = b1 * x[i] - a1 * y + z2;
-			z2 = b2 * x[i] - a2 * y;
-			x[i] = y;
-		}
-	}
-}
-
-double bk_dsp_loudness_lowpassed(const int16_t *s, size_t n, int rate,
-                                 double cutoff)
-{
-	if (!(cutoff > 0 && cutoff < rate / 2.0))
-		return bk_dsp_loudness(s, n, rate);
-	double *x = bk_xmalloc((n ? n : 1) * sizeof *x);
-	for (size_t i = 0; i < n; i++)
-		x[i] = s[i] / 32768.0;
-	lowpass(x, n, rate, cutoff);
-	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
-	if (!st)
-		bk_xmalloc((size_t)-1);
-	ebur128_add_frames_double(st, x, n);
-	double l = -HUGE_VAL;
-	if (ebur128_loudness_global(st, &l) != EBUR128_SUCCESS)
-		l = -HUGE_VAL;
-	ebur128_destroy(&st);
-	free(x);
-	return l;
-}
-
 double bk_dsp_loudness_float(const float *s, size_t n, int rate)
 {
 	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);

@@ -108,23 +108,6 @@ bool bk_mp3_encode(const int16_t *s, size_t n, int bitrate, int quality,
 	return ok;
 }
 
-double bk_mp3_lowpass(int bitrate, int quality)
-{
-	lame_global_flags *g = lame_init();
-	if (!g)
-		return 0;
-	lame_set_in_samplerate(g, BK_SPEECH_RATE);
-	lame_set_out_samplerate(g, BK_SPEECH_RATE);
-	lame_set_num_channels(g, 1);
-	lame_set_mode(g, MONO);
-	lame_set_VBR(g, vbr_off);
-	lame_set_brate(g, bitrate);
-	lame_set_quality(g, quality);
-	double f = lame_init_params(g) >= 0 ? lame_get_lowpassfreq(g) : 0;
-	lame_close(g);
-	return f > 0 ? f : 0;
-}
-
 void bk_mp3_part_free(bk_mp3_part *p)
 {
 	free(p->data);

@@ -42,6 +42,7 @@ typedef struct zygote {
 	int fd; /* socket to the zygote; -1 when not started */
 	unsigned char identity[BK_SHA256_SIZE];
 	bool failed; /* could not start: do not try again */
+	int32_t failure; /* why (Z_*) */
 } zygote;
 
 struct bk_speech {
@@ -136,7 +137,7 @@ typedef struct ready {
 	unsigned char identity[BK_SHA256_SIZE];
 } ready;
 
-enum { Z_OK = 0, Z_INIT = 1, Z_VOICE = 2, Z_MEMORY = 3 };
+enum { Z_OK = 0, Z_INIT = 1, Z_VOICE = 2, Z_MEMORY = 3, Z_GONE = 4 };
 
 static void zygote_main(int fd, const char *voice, const bk_speech_options *o)
 {
@@ -254,6 +255,7 @@ static const char *zygote_failure(int32_t status)
 	case Z_INIT: return "eSpeak NG cannot be initialised (is espeak-ng-data installed?)";
 	case Z_VOICE: return "eSpeak NG has no such voice";
 	case Z_MEMORY: return "no memory for the clip buffer";
+	case Z_GONE: return "its helper process stopped answering";
 	default: return "the speech helper process did not start";
 	}
 }
@@ -264,8 +266,13 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 	if (z->fd >= 0)
 		return BK_OK;
 	const char *voice = bk_speech_voice(sp->tpl, lang);
-	if (z->failed || !voice)
+	if (z->failed || !voice) {
+		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		             "the voice \"%s\" for %s cannot be used: %s",
+		             voice ? voice : "", bk_lang_codes[lang],
+		             zygote_failure(z->failure));
 		return BK_ERR_NOTFOUND;
+	}
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
 		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
@@ -296,7 +303,7 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 		zygote_main(fd, voice, &sp->opt);
 	}
 	close(sv[1]);
-	ready r;
+	ready r = {-1, {0}};
 	if (!recv_all(sv[0], &r, sizeof r, 60000) || r.status != Z_OK) {
 		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
 		             "the voice \"%s\" for %s cannot be used: %s", voice,
@@ -306,6 +313,7 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		z->failed = true;
+		z->failure = r.status;
 		return BK_ERR_NOTFOUND;
 	}
 	z->pid = pid;
@@ -371,6 +379,14 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 		sp->z[l].fd = -1;
 	sp->cache = bk_cache_new(o.cache_dir, "clips",
 	                         o.memory_cache ? o.memory_cache : 32u << 20);
+	/* the helpers start now, while the caller is small: every clip's fork
+	 * copies the helper's page tables, and a helper forked after a
+	 * national definition was loaded would carry it */
+	for (int l = 0; l < BK_LANG_COUNT; l++) {
+		bk_diags *quiet = bk_diags_create();
+		start_zygote(sp, l, quiet);
+		bk_diags_free(quiet);
+	}
 	*out = sp;
 	return BK_OK;
 }
@@ -671,6 +687,7 @@ bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
 		free(s);
 		stop_zygote(z);
 		z->failed = true;
+		z->failure = Z_GONE;
 		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
 		             "the speech helper for %s stopped answering", lang_code);
 		return BK_ERR_IO;
