@@ -122,6 +122,49 @@ static double peak_near(const double *x, size_t n, size_t i, double limit)
  * so at every peak it is at most what that peak requires. */
 #define LIMIT_W 110
 
+/* The limiter's gain over samples [lo, hi) of a clip whose required gains
+ * are req (NULL entries outside [0, n) count as 1): mn = the minimum of req
+ * over [k-W, k+W] (a monotonic queue), then each sample's gain is the mean
+ * of mn over the 2W+1 values around it. Every mn within W of a peak is at
+ * most that peak's req, so the gain at the peak is too. */
+static void limit_range(double *x, const double *req, size_t n, size_t lo,
+                        size_t hi)
+{
+	const long W = LIMIT_W;
+	long a = (long)lo - 2 * W, m = (long)(hi - lo) + 4 * W;
+#define REQ(k) ((k) >= 0 && (size_t)(k) < n ? req[k] : 1.0)
+	double *mn = bk_xmalloc((size_t)m * sizeof *mn);
+	long *q = bk_xmalloc((size_t)m * sizeof *q);
+	long head = 0, tail = 0, next = 0;
+	for (long k = 0; k < m; k++) {
+		long top = k + W < m ? k + W : m - 1;
+		while (next <= top) {
+			while (tail > head && REQ(a + q[tail - 1]) >= REQ(a + next))
+				tail--;
+			q[tail++] = next++;
+		}
+		while (q[head] + W < k)
+			head++;
+		mn[k] = REQ(a + q[head]);
+	}
+	/* the window of sample lo + t is mn[t + W .. t + 3W] */
+	double sum = 0;
+	for (long k = W; k <= 3 * W; k++)
+		sum += mn[k];
+	for (long t = 0; t < (long)(hi - lo); t++) {
+		if (t) {
+			sum += mn[t + 3 * W];
+			sum -= mn[t + W - 1];
+		}
+		size_t i = lo + (size_t)t;
+		double gi = sum / (2 * W + 1);
+		x[i] *= gi < req[i] ? gi : req[i];
+	}
+#undef REQ
+	free(q);
+	free(mn);
+}
+
 void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
                        double ceiling_db, int16_t *out)
 {
@@ -129,59 +172,44 @@ void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
 	double g = pow(10.0, gain_db / 20.0);
 	double c = pow(10.0, ceiling_db / 20.0);
 	double *x = bk_xmalloc((n ? n : 1) * sizeof *x);
-	double *req = bk_xmalloc((n ? n : 1) * sizeof *req);
-	bool limit = false;
 	for (size_t i = 0; i < n; i++)
 		x[i] = g * in[i] / 32768.0;
+	/* the gains each sample needs: only where a sample comes within 6 dB
+	 * of the ceiling can the signal pass it (peak_near) */
+	double *req = NULL;
 	for (size_t i = 0; i < n; i++) {
 		double pk = peak_near(x, n, i, c);
-		req[i] = pk > c ? c / pk : 1.0;
-		limit |= pk > c;
-	}
-	if (limit) {
-		/* on the clip padded by W samples of silence either side (which
-		 * need no limiting): mn = min of req over [k-W, k+W] (a monotonic
-		 * queue), then the gain of sample i is the mean of mn over the
-		 * 2W+1 values around it. Every mn within W of a peak is at most
-		 * that peak's req, so the gain there is too. */
-		size_t m = n + 2 * LIMIT_W;
-		double *r = bk_xmalloc(m * sizeof *r);
-		for (size_t k = 0; k < m; k++)
-			r[k] = k >= LIMIT_W && k < n + LIMIT_W ? req[k - LIMIT_W] : 1.0;
-		double *mn = bk_xmalloc(m * sizeof *mn);
-		size_t *q = bk_xmalloc(m * sizeof *q);
-		size_t head = 0, tail = 0, next = 0;
-		for (size_t k = 0; k < m; k++) {
-			size_t hi = k + LIMIT_W < m ? k + LIMIT_W : m - 1;
-			while (next <= hi) {
-				while (tail > head && r[q[tail - 1]] >= r[next])
-					tail--;
-				q[tail++] = next++;
-			}
-			while (q[head] + LIMIT_W < k)
-				head++;
-			mn[k] = r[q[head]];
+		if (pk <= c)
+			continue;
+		if (!req) {
+			req = bk_xmalloc(n * sizeof *req);
+			for (size_t k = 0; k < n; k++)
+				req[k] = 1.0;
 		}
-		double *sum = bk_xmalloc((m + 1) * sizeof *sum);
-		sum[0] = 0;
-		for (size_t k = 0; k < m; k++)
-			sum[k + 1] = sum[k] + mn[k];
-		for (size_t i = 0; i < n; i++) {
-			/* sample i is k = i + W; its window is [i, i + 2W] */
-			double gi = (sum[i + 2 * LIMIT_W + 1] - sum[i]) /
-			            (2 * LIMIT_W + 1);
-			x[i] *= gi < req[i] ? gi : req[i];
-		}
-		free(sum);
-		free(q);
-		free(mn);
-		free(r);
+		req[i] = c / pk;
 	}
-	for (size_t i = 0; i < n; i++) {
-		double v = lrint(x[i] * 32768.0);
-		out[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+	/* the gain is under 1 only within 2W of a sample that needs it: the
+	 * limiter works on those stretches, merged */
+	for (size_t i = 0; req && i < n;) {
+		if (req[i] >= 1.0) {
+			i++;
+			continue;
+		}
+		size_t lo = i > 2 * LIMIT_W ? i - 2 * LIMIT_W : 0, last = i;
+		for (size_t k = i; k < n && k <= last + 4 * LIMIT_W; k++)
+			if (req[k] < 1.0)
+				last = k;
+		size_t hi = last + 2 * LIMIT_W + 1 < n ? last + 2 * LIMIT_W + 1 : n;
+		limit_range(x, req, n, lo, hi);
+		i = hi;
 	}
 	free(req);
+	/* rounded half away from zero (the same on every machine) */
+	for (size_t i = 0; i < n; i++) {
+		double v = x[i] * 32768.0;
+		v = v >= 0 ? floor(v + 0.5) : -floor(-v + 0.5);
+		out[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+	}
 	free(x);
 }
 

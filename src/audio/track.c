@@ -271,6 +271,9 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 	bk_hasher *h = bk_hasher_new();
 	bk_hasher_add_str(h, "ballotkit-part-1");
 	bk_hasher_add_str(h, c->key);
+	/* the processing's own version: bump when trimming, speed, gain or the
+	 * limiter change what a clip's samples are */
+	bk_hasher_add_str(h, "dsp-2");
 	bk_hasher_add_str(h, bk_version());
 	bk_hasher_add_str(h, bk_mp3_encoder_version());
 	bk_hasher_add_u64(h, (unsigned long long)llround(a->opt.speed * 1000));
