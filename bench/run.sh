@@ -52,3 +52,8 @@ echo "script (all $(grep -o '"body"' "$def" | wc -l) ballots x 2 languages): ${s
 # worker processes (issue: stencils)
 mkdir -p bench/out/stencils
 ./build-bench/bench/bench-stencil "$def" bench/out/stencils
+
+# audio: the baseline (espeak-ng -w + lame) against ballotkit on the same
+# ballots and processes, the national set on two processes, and the decoded
+# loudness of a sample (issue: audio ballot)
+/usr/bin/python3 bench/audio.py $bk "$def" bench/out/audio --jobs 2

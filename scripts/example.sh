@@ -13,3 +13,6 @@ echo
 echo
 echo "Braille list of the Mazhilis party-list ballot in Kazakh:"
 ./build/ballotkit list examples/kz-2023/election.json --ballot mazhilis-list --lang kk
+echo
+echo "Audio ballot of the Mazhilis party-list ballot, both languages, in kits/audio/:"
+./build/ballotkit audio examples/kz-2023/election.json --ballot mazhilis-list -o kits/audio
