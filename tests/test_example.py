@@ -98,6 +98,18 @@ for b in d["ballots"]:
             if str(p["number"]) not in x["text"] or say not in x["text"] or x["text"] != p["spoken"]:
                 ok = False
         t.ok(ok, tag + ": each spoken position says its number (digits) and its name")
+        t.ok(all(x["sentences"] and " ".join(x["sentences"]) == x["text"] for x in segs),
+             tag + ": every segment is its sentences joined")
+        t.ok(all(x["sentences"][0].endswith(" %d." % x["number"]) for x in segs if x["kind"] == "position"),
+             tag + ": the first sentence of each position is its number alone")
+        nom_ok = True
+        for p, x in zip(pos, [x for x in segs if x["kind"] == "position"]):
+            c = cands.get(p["ref"]) if p["kind"] == "candidate" else None
+            if c and c.get("party") and c.get("status") != "withdrawn":
+                party = parties[c["party"]]
+                say = party.get("pronunciation", {}).get(lang, party["name"][lang])
+                nom_ok &= say in x["sentences"][-1]
+        t.ok(nom_ok, tag + ": a nominating party is spoken by its full name or pronunciation")
         intro = segs[1]["text"]
         t.ok(str(n) in intro, tag + ": intro says the count " + str(n))
         if lang == "ru":

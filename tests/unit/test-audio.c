@@ -1,0 +1,213 @@
+/* The audio module's pieces on signals whose answer is known: the cache
+ * (memory LRU, disk entries and their damage), trimming, the limiter's
+ * guarantee, MP3 parts and their joining. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audio/audio-private.h"
+#include "tap.h"
+#include "util/cache.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+static void key_of(unsigned k, unsigned char key[BK_SHA256_SIZE])
+{
+	char s[32];
+	snprintf(s, sizeof s, "key %u", k);
+	bk_sha256(s, strlen(s), key);
+}
+
+static void test_cache(void)
+{
+	/* memory only: a budget of 10 values of 100 bytes */
+	bk_cache *c = bk_cache_new(NULL, "x", 1000);
+	char v[100];
+	unsigned char key[BK_SHA256_SIZE];
+	for (unsigned k = 0; k < 500; k++) {
+		memset(v, (int)(k & 0xFF), sizeof v);
+		key_of(k, key);
+		bk_cache_put(c, key, v, sizeof v);
+	}
+	int newest = 1, oldest_gone = 1;
+	for (unsigned k = 0; k < 500; k++) {
+		bk_buf b = {0};
+		key_of(k, key);
+		bool hit = bk_cache_get(c, key, &b);
+		if (k >= 490)
+			newest &= hit && b.len == 100 && (unsigned char)b.data[0] == (k & 0xFF);
+		else
+			oldest_gone &= !hit;
+		bk_buf_free(&b);
+	}
+	TAP_OK(newest, "the cache keeps the 10 newest values within its budget, intact");
+	TAP_OK(oldest_gone, "older values were evicted");
+	/* a get makes a value recent: it survives the next evictions */
+	key_of(490, key);
+	bk_buf b = {0};
+	bk_cache_get(c, key, &b);
+	bk_buf_free(&b);
+	for (unsigned k = 1000; k < 1009; k++) {
+		unsigned char k2[BK_SHA256_SIZE];
+		key_of(k, k2);
+		bk_cache_put(c, k2, v, sizeof v);
+	}
+	TAP_OK(bk_cache_get(c, key, &b), "a value just read is kept as recent");
+	bk_buf_free(&b);
+	key_of(491, key);
+	TAP_OK(!bk_cache_get(c, key, &b), "the least recently used one went instead");
+	bk_buf_free(&b);
+	bk_cache_free(c);
+
+	/* on disk: another cache object (another process) finds the values;
+	 * a damaged entry is a miss */
+	char dir[] = "/tmp/bk-test-cache-XXXXXX";
+	TAP_OK(mkdtemp(dir) != NULL, "a cache folder");
+	bk_cache *w = bk_cache_new(dir, "kind", 0);
+	key_of(7, key);
+	TAP_OK(bk_cache_put(w, key, "seven", 5) == 0, "a value is written to disk");
+	bk_cache_free(w);
+	bk_cache *r = bk_cache_new(dir, "kind", 1 << 20);
+	TAP_OK(bk_cache_get(r, key, &b) && b.len == 5 && !memcmp(b.data, "seven", 5),
+	       "another cache reads it back");
+	bk_buf_free(&b);
+	bk_cache_free(r);
+	char hex[65], path[256];
+	bk_hex(key, BK_SHA256_SIZE, hex);
+	snprintf(path, sizeof path, "%s/kind/%.2s/%s", dir, hex, hex + 2);
+	FILE *f = fopen(path, "r+b");
+	TAP_OK(f != NULL, "the entry lies at kind/xx/…");
+	if (f) {
+		fseek(f, 17, SEEK_SET);
+		fputc('X', f);
+		fclose(f);
+	}
+	r = bk_cache_new(dir, "kind", 1 << 20);
+	TAP_OK(!bk_cache_get(r, key, &b), "a damaged entry is a miss");
+	bk_buf_free(&b);
+	TAP_OK(truncate(path, 10) == 0 && !bk_cache_get(r, key, &b), "a truncated entry is a miss");
+	bk_buf_free(&b);
+	bk_cache_free(r);
+	unlink(path);
+	char sub[256];
+	snprintf(sub, sizeof sub, "%s/kind/%.2s", dir, hex);
+	rmdir(sub);
+	snprintf(sub, sizeof sub, "%s/kind", dir);
+	rmdir(sub);
+	rmdir(dir);
+}
+
+static void test_trim(void)
+{
+	int16_t s[1000] = {0};
+	for (int i = 300; i < 700; i++)
+		s[i] = (int16_t)(1000 * sin(i * 0.3));
+	size_t a, b;
+	TAP_OK(bk_dsp_trim(s, 1000, &a, &b), "a clip with sound is trimmed");
+	size_t first = 300, last = 699;
+	while (abs(s[first]) < BK_SILENCE_THRESHOLD)
+		first++;
+	while (abs(s[last]) < BK_SILENCE_THRESHOLD)
+		last--;
+	TAP_OK(a == first - 110 && b == 1000, "5 ms kept before the first sound, 20 ms after the "
+	       "last (as far as the clip goes): [%zu, %zu)", a, b);
+	int16_t z[100] = {0};
+	TAP_OK(!bk_dsp_trim(z, 100, &a, &b), "a silent clip is refused");
+}
+
+static void test_limiter(void)
+{
+	/* a tone whose peaks pass the ceiling in short bursts */
+	size_t n = 22050;
+	int16_t *in = malloc(n * sizeof *in), *out = malloc(n * sizeof *out);
+	for (size_t i = 0; i < n; i++) {
+		double burst = (i / 2205) % 3 == 1 ? 1.0 : 0.3;
+		in[i] = (int16_t)(30000 * burst * sin(2 * M_PI * 3000.0 * i / 22050.0 + 0.3));
+	}
+	double ceiling = -3.0;
+	bk_dsp_gain_limit(in, n, 0, ceiling, out);
+	float *f = malloc(n * sizeof *f);
+	for (size_t i = 0; i < n; i++)
+		f[i] = out[i] / 32768.0f;
+	double tp = bk_dsp_true_peak(f, n, 22050);
+	TAP_OK(tp <= ceiling + 0.1, "after the limiter the true peak is %.2f dBTP, under %.1f", tp,
+	       ceiling);
+	/* far from the bursts the samples are untouched */
+	int untouched = 1;
+	for (size_t i = 300; i < 1900; i++)
+		untouched &= out[i] == in[i];
+	TAP_OK(untouched, "samples more than 10 ms from a peak are left as they were");
+	/* gain without limiting is exact */
+	bk_dsp_gain_limit(in, 1000, -6.0206, 0, out);
+	int half = 1;
+	for (size_t i = 0; i < 1000; i++)
+		half &= abs(out[i] - in[i] / 2) <= 1;
+	TAP_OK(half, "-6.02 dB halves the samples");
+	/* the same input gives the same output */
+	int16_t *again = malloc(n * sizeof *again);
+	bk_dsp_gain_limit(in, n, 0, ceiling, out);
+	bk_dsp_gain_limit(in, n, 0, ceiling, again);
+	TAP_OK(!memcmp(out, again, n * sizeof *out), "the limiter is a pure function");
+	free(again);
+	free(f);
+	free(in);
+	free(out);
+}
+
+static void test_mp3(void)
+{
+	size_t n = 10000;
+	int16_t *s = malloc(n * sizeof *s);
+	for (size_t i = 0; i < n; i++)
+		s[i] = (int16_t)(8000 * sin(i * 0.05));
+	bk_mp3_part a, b;
+	TAP_OK(bk_mp3_encode(s, n, 32, 7, &a) && bk_mp3_encode(s, 1000, 32, 7, &b),
+	       "LAME encodes parts");
+	TAP_OK(a.frames * BK_MP3_FRAME >= a.delay + n && a.offsets[a.frames] == a.len,
+	       "a part is whole frames holding its input after the encoder's delay (%zu frames)",
+	       a.frames);
+	TAP_OK(a.len > 4 && a.data[0] == 0xFF && memcmp(a.data, "ID3", 3) && memcmp(a.data + 36, "Xing", 4) &&
+	       memcmp(a.data + 21, "Info", 4), "no ID3 tag and no Xing/Info header in a part");
+	/* joined, the parts decode to the sum of their frames */
+	size_t len = a.len + b.len;
+	unsigned char *j = malloc(len);
+	memcpy(j, a.data, a.len);
+	memcpy(j + a.len, b.data, b.len);
+	float *dec;
+	size_t nd;
+	int rate;
+	TAP_OK(bk_audio_decode(j, len, &dec, &nd, &rate) && rate == 22050 &&
+	       nd == (a.frames + b.frames) * BK_MP3_FRAME,
+	       "two parts joined decode to (%zu + %zu) x 576 samples", a.frames, b.frames);
+	/* and the second part's sound starts where the timeline says */
+	size_t at = a.frames * BK_MP3_FRAME + b.delay + BK_MP3_DECODER_DELAY;
+	double before = 0, after = 0;
+	for (size_t i = at - 200; i < at - 20; i++)
+		before = fmax(before, fabs(dec[i]));
+	for (size_t i = at + 20; i < at + 200; i++)
+		after = fmax(after, fabs(dec[i]));
+	TAP_OK(before < 0.02 && after > 0.1, "the second part sounds from frame %zu + delay, "
+	       "not before (%.3f before, %.3f after)", a.frames, before, after);
+	bk_mp3_part bad = {0};
+	bad.data = (unsigned char *)"not an mp3 stream";
+	bad.len = 17;
+	TAP_OK(!bk_mp3_scan(&bad), "bytes that are not MP3 frames are refused");
+	free(dec);
+	free(j);
+	bk_mp3_part_free(&a);
+	bk_mp3_part_free(&b);
+	free(s);
+}
+
+int main(void)
+{
+	test_cache();
+	test_trim();
+	test_limiter();
+	test_mp3();
+	return tap_done();
+}
