@@ -419,6 +419,20 @@ t.ok(r.returncode == 73 and blocker.encode() in r.stderr, "an output folder that
 r = bk.run("audio", os.path.join(bk.BROKEN, "08-unknown-field-nmae.json"), "-o", os.path.join(tmp, "x"))
 t.ok(r.returncode == 65 and b"nmae" in r.stderr, "an invalid definition: exit 65, located")
 t.ok(not os.path.exists(os.path.join(tmp, "x")), "nothing is written for a refused command")
+tdir = os.path.join(tmp, "templates")
+shutil.copytree(os.path.join(bk.ROOT, "templates"), tdir)
+kkf = os.path.join(tdir, "speech", "kk.json")
+text = open(kkf, encoding="utf-8").read()
+open(kkf, "w", encoding="utf-8").write(text.replace('"voice": "kk"', '"voice": "zz"'))
+r = bk.run("audio", EX, "--templates", tdir, "-o", os.path.join(tmp, "x"), "--ballot", "mazhilis-list")
+t.ok(r.returncode == 78 and b'"zz"' in r.stderr and b"no such voice" in r.stderr,
+     "a voice eSpeak NG does not have: exit 78, named")
+r = bk.run("speak", "--templates", tdir, "--lang", "kk", "Нөмір 1.")
+t.ok(r.returncode == 78 and b'"zz"' in r.stderr, "speak with that voice: exit 78, named")
+open(kkf, "w", encoding="utf-8").write(text.replace('"sentence": 450', '"sentence": -5'))
+r = bk.run("audio", EX, "--templates", tdir, "-o", os.path.join(tmp, "x"))
+t.ok(r.returncode == 78 and b"kk.json:" in r.stderr and b"0 to 10000" in r.stderr,
+     "a negative pause in the templates: exit 78, with file and line")
 leftovers = [f for dp, _, fn in os.walk(tmp) for f in fn if ".tmp-" in f]
 t.eq(leftovers, [], "no temporary files are left behind")
 

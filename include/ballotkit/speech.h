@@ -12,7 +12,9 @@
  * a temporary name and renamed).
  *
  * Call bk_speech_create early, from a single-threaded process: the helpers
- * are forked from the caller.
+ * are forked from the caller then. An object belongs to the process that
+ * made it: a worker process forked later makes its own. A voice that
+ * cannot be used is reported when it is first used.
  */
 #ifndef BALLOTKIT_SPEECH_H
 #define BALLOTKIT_SPEECH_H
@@ -45,9 +47,9 @@ typedef struct bk_speech_options {
 
 /* Checks the options and the voices the templates name (problems go to
  * diags) and prepares the engine. tpl is borrowed and must outlive the
- * object. Returns BK_ERR_USAGE for options out of range, BK_ERR_NOTFOUND
- * when eSpeak NG or a voice is missing, BK_ERR_IO when the cache folder
- * cannot be made. *out is owned by the caller; free with bk_speech_free. */
+ * object. Returns BK_ERR_USAGE for options out of range, BK_ERR_IO when
+ * the cache folder cannot be made (a missing voice is reported when it is
+ * first used). *out is owned by the caller; free with bk_speech_free. */
 BK_API bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
                                   const bk_speech_options *opt,
                                   bk_diags *diags);
@@ -69,17 +71,23 @@ BK_API bk_status bk_speech_normalise(const bk_speech *sp, const char *lang,
 
 /* The key of the clip of a normalised text: SHA-256 of the engine's
  * identity, the voice, the parameters and the text, as 64 hex digits plus
- * a NUL in hex[65]. */
+ * a NUL in hex[65]. Returns BK_ERR_NOTFOUND when the language's voice
+ * cannot be used (the reason in diags). */
 BK_API bk_status bk_speech_clip_key(bk_speech *sp, const char *lang,
-                                    const char *normalised, char hex[65]);
+                                    const char *normalised, char hex[65],
+                                    bk_diags *diags);
 
 /* Speaks a normalised text (as eSpeak NG gives it: leading and trailing
  * silence included, 16-bit mono at BK_SPEECH_RATE) from the cache or from
- * a fresh engine state. *samples is owned by the caller; free with bk_free.
- * Returns BK_ERR_INVALID when the engine fails on the text. */
+ * a fresh engine state. where names the text's origin in messages (may be
+ * NULL). *samples is owned by the caller; free with bk_free. Returns
+ * BK_ERR_INVALID when the engine fails on the text, BK_ERR_NOTFOUND when
+ * the voice cannot be used, BK_ERR_IO when its helper stopped answering,
+ * BK_ERR_USAGE in a process forked after the object was made. */
 BK_API bk_status bk_speech_clip(bk_speech *sp, const char *lang,
-                                const char *normalised, int16_t **samples,
-                                size_t *count, bk_diags *diags);
+                                const char *normalised, const char *where,
+                                int16_t **samples, size_t *count,
+                                bk_diags *diags);
 
 /* Writes samples (16-bit mono at BK_SPEECH_RATE) as a WAV file, under a
  * temporary name renamed into place. Returns BK_ERR_IO when it cannot. */

@@ -319,9 +319,10 @@ void bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
 	d.output_frames = (long)cap;
 	d.src_ratio = ratio;
 	d.end_of_input = 1;
-	size_t got = 0;
-	if (src_simple(&d, SRC_SINC_FASTEST, 1) == 0)
-		got = (size_t)d.output_frames_gen;
+	/* libsamplerate fails only on bad arguments or no memory: never here */
+	if (src_simple(&d, SRC_SINC_FASTEST, 1) != 0)
+		abort();
+	size_t got = (size_t)d.output_frames_gen;
 	*out = bk_xmalloc((got ? got : 1) * sizeof **out);
 	src_float_to_short_array(fo, *out, (int)got);
 	*nout = got;

@@ -197,7 +197,9 @@ static bk_status write_checked(const bk_track *t, const char *path, int rate,
 	size_t n;
 	bk_track_resampled(t, rate, &in, &n);
 	pcm = bk_xmalloc((n ? n : 1) * sizeof *pcm);
-	for (int attempt = 0; attempt < 4; attempt++) {
+	double last_l = 0, last_tp = 0;
+	bool met = false;
+	for (int attempt = 0; attempt < 4 && !met; attempt++) {
 		bk_track_master(t, in, n, rate, gain, headroom, pcm);
 		bk_buf_truncate(&out, 0);
 		bool ok = encode(t, pcm, n, &out);
@@ -219,12 +221,18 @@ static bk_status write_checked(const bk_track *t, const char *path, int rate,
 		free(dec);
 		double over = tp - (o->true_peak - BK_TRUE_PEAK_SLACK);
 		double off = isfinite(l) ? o->loudness - l : 0;
-		if (over <= 0 && fabs(off) <= 0.35)
-			break;
+		last_l = l;
+		last_tp = tp;
+		met = over <= 0 && fabs(off) <= 0.35;
 		if (over > 0)
 			headroom += over + 0.1;
 		gain += off;
 	}
+	if (!met)
+		bk_diags_add(diags, BK_WARNING, "level", path, 0, 0, "",
+		             "%s could not bring the file to the target: %.1f LUFS, "
+		             "true peak %.1f dBTP after 4 attempts", codec, last_l,
+		             last_tp);
 	free(in);
 	free(pcm);
 	bk_atomic a;

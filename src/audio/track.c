@@ -9,6 +9,7 @@
  * places, so chapters, captions and markers agree in every format. */
 #include "audio/audio-private.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,7 @@ void bk_audio_free(bk_audio *a)
 typedef struct clip {
 	size_t segment, sentence;
 	const char *text;
+	char *where;         /* for messages: the definition's path, or the segment */
 	char *said;
 	char key[65];        /* the speech clip's key */
 	int16_t *raw;        /* trimmed, at the track's speed */
@@ -315,14 +317,14 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 		bk_dsp_gain_limit(c->raw, c->n, gain, centi / 100.0, c->done);
 		if (!bk_mp3_encode(c->done, c->n, a->opt.bitrate, a->opt.quality,
 		                   &c->mp3)) {
-			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, "",
+			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, c->where,
 			             "LAME could not encode \"%s\"", c->text);
 			return BK_ERR_INVALID;
 		}
 		float *dec = NULL;
 		size_t nd = 0;
 		if (!bk_audio_decode(c->mp3.data, c->mp3.len, &dec, &nd, NULL)) {
-			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, "",
+			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, c->where,
 			             "the MP3 of \"%s\" cannot be decoded", c->text);
 			return BK_ERR_INVALID;
 		}
@@ -346,7 +348,8 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 		a->warned_cache = true;
 		bk_diags_add(diags, BK_WARNING, "cache", "", 0, 0, "",
 		             "an encoded sentence could not be written to the "
-		             "cache on disk (the build goes on without it)");
+		             "cache on disk: %s (the build goes on without it)",
+		             strerror(errno));
 	}
 	bk_buf_free(&v);
 	return BK_OK;
@@ -355,6 +358,7 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 static void clips_free(clip *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		free(c[i].where);
 		free(c[i].said);
 		free(c[i].raw);
 		free(c[i].done);
@@ -392,6 +396,15 @@ static bk_status speak_all(bk_audio *a, const bk_script *s, int li,
 	for (size_t i = 0; i < nseg && st == BK_OK; i++) {
 		size_t ns = bk_script_segment_sentence_count(s, i);
 		size_t pos = bk_script_segment_position(s, i);
+		if (ns == 0 && pos != (size_t)-1) {
+			/* its chapter would have nowhere to start */
+			bk_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0,
+			             bk_script_position_source(s, pos),
+			             "position %zu of ballot %s (%s) has nothing to speak: "
+			             "check the speech wording", pos + 1,
+			             bk_script_ballot_id(s), lang);
+			st = BK_ERR_INVALID;
+		}
 		for (size_t j = 0; j < ns && st == BK_OK; j++) {
 			if (ncl == capcl) {
 				capcl *= 2;
@@ -410,18 +423,19 @@ static bk_status speak_all(bk_audio *a, const bk_script *s, int li,
 				              bk_script_ballot_id(s), lang,
 				              segment_kind_names[bk_script_segment_kind(s, i)],
 				              j + 1);
-			st = bk_speech_normalise(a->speech, lang, k->text,
-			                         bk_buf_str(&where), &k->said, diags);
-			bk_buf_free(&where);
+			k->where = bk_buf_steal(&where);
+			st = bk_speech_normalise(a->speech, lang, k->text, k->where,
+			                         &k->said, diags);
 			int16_t *raw = NULL;
 			size_t nraw = 0, from, to;
 			if (st == BK_OK)
-				st = bk_speech_clip_key(a->speech, lang, k->said, k->key);
+				st = bk_speech_clip_key(a->speech, lang, k->said, k->key,
+				                        diags);
 			if (st == BK_OK)
-				st = bk_speech_clip(a->speech, lang, k->said, &raw, &nraw,
-				                    diags);
+				st = bk_speech_clip(a->speech, lang, k->said, k->where, &raw,
+				                    &nraw, diags);
 			if (st == BK_OK && !bk_dsp_trim(raw, nraw, &from, &to)) {
-				bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+				bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, k->where,
 				             "the voice said nothing for \"%s\"", k->said);
 				st = BK_ERR_INVALID;
 			}

@@ -532,8 +532,8 @@ static bk_status write_sndfile(const bk_track *t, const char *path, int format,
 	if (markers) {
 		/* cue points at the chapters (libsndfile keeps positions only;
 		 * the labels go in the LIST/adtl chunk added below) */
-		size_t sz = sizeof(uint32_t) + (t->nchapters + 1) * sizeof(SF_CUE_POINT);
-		uint32_t *cues = bk_xcalloc(1, sz);
+		size_t sz = sizeof(uint32_t) + t->nchapters * sizeof(SF_CUE_POINT);
+		uint32_t *cues = bk_xcalloc(1, sz + sizeof(SF_CUE_POINT));
 		SF_CUE_POINT *pt = (SF_CUE_POINT *)(void *)(cues + 1);
 		*cues = (uint32_t)t->nchapters;
 		for (size_t i = 0; i < t->nchapters; i++) {
@@ -544,8 +544,16 @@ static bk_status write_sndfile(const bk_track *t, const char *path, int format,
 			pt[i].sample_offset = (uint32_t)at;
 			snprintf(pt[i].name, sizeof pt[i].name, "%zu", i + 1);
 		}
-		sf_command(f, SFC_SET_CUE, cues, (int)sz);
+		bool set = sf_command(f, SFC_SET_CUE, cues, (int)sz) == SF_TRUE;
 		free(cues);
+		if (!set) {
+			/* without the cue points the labels would name nothing */
+			sf_close(f);
+			bk_atomic_abort(&a);
+			bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+			             "libsndfile would not write the WAV's cue points");
+			return BK_ERR_IO;
+		}
 	}
 	bool ok = sf_write_short(f, pcm, (sf_count_t)n) == (sf_count_t)n;
 	ok &= sf_close(f) == 0;

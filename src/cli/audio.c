@@ -4,6 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The exit code of a speech or audio failure: a voice that cannot be used
+ * is a broken configuration (78), not wrong usage. */
+static int audio_exit(bk_status st)
+{
+	return st == BK_ERR_NOTFOUND ? EXIT_CONFIG : exit_for(st);
+}
+
 /* Speech and audio options from the command line, with the cache. */
 static int make_engines(const options *o, const bk_templates *tpl, double speed,
                         bk_speech **sp, bk_audio **au, bk_diags *diags)
@@ -77,7 +84,7 @@ static int write_tracks(const options *o, const bk_templates *tpl,
 		if (!rc && st == BK_OK && f)
 			st = bk_track_write(t, dir, f, diags);
 		if (!rc && st != BK_OK)
-			rc = exit_for(st);
+			rc = audio_exit(st);
 		print_diags(diags, stderr);
 		if (!rc)
 			describe(t, bk_script_ballot_id(s), bk_script_language(s), k,
@@ -166,11 +173,11 @@ int cmd_speak(const options *o)
 		size_t n = 0;
 		bk_status st = bk_speech_normalise(sp, lang, text, NULL, &said, diags);
 		if (st == BK_OK)
-			st = bk_speech_clip_key(sp, lang, said, key);
+			st = bk_speech_clip_key(sp, lang, said, key, diags);
 		if (st == BK_OK)
-			st = bk_speech_clip(sp, lang, said, &clip, &n, diags);
+			st = bk_speech_clip(sp, lang, said, NULL, &clip, &n, diags);
 		if (st != BK_OK) {
-			rc = exit_for(st);
+			rc = audio_exit(st);
 		} else {
 			if (i)
 				printf("\n");
@@ -262,7 +269,10 @@ int cmd_audio(const options *o)
 					continue;
 				}
 				bk_script *s = NULL;
-				rc = exit_for(bk_script_create(&s, e, id, lang, tpl, diags));
+				bk_diags *sd = bk_diags_create();
+				rc = exit_for(bk_script_create(&s, e, id, lang, tpl, sd));
+				print_diags(sd, stderr);
+				bk_diags_free(sd);
 				char *dir = NULL;
 				if (!rc) {
 					size_t n = strlen(o->output) + strlen(id) + strlen(lang) + 3;

@@ -52,6 +52,7 @@ struct bk_speech {
 	bk_cache *cache;
 	size_t synthesised, hits;
 	bool warned_cache;
+	pid_t owner; /* the process that made it and owns the helpers */
 };
 
 /* ---- the zygote (runs in the helper process) ---------------------------- */
@@ -228,10 +229,12 @@ static void zygote_main(int fd, const char *voice, const bk_speech_options *o)
 		if (c < 0) {
 			code = 2;
 		} else {
-			while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+			pid_t w;
+			while ((w = waitpid(c, &st, 0)) < 0 && errno == EINTR)
 				;
-			code = WIFEXITED(st) ? WEXITSTATUS(st)
-			                     : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+			code = w != c ? 2
+			       : WIFEXITED(st) ? WEXITSTATUS(st)
+			       : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 		}
 		size_t n = 0;
 		if (code == 0)
@@ -298,7 +301,18 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 				_exit(1);
 			fd = 3;
 		}
-		close_range(4, ~0u, 0);
+		if (close_range(4, ~0u, 0) != 0) {
+			long max = sysconf(_SC_OPEN_MAX);
+			for (long k = 4; k < (max > 0 && max < 65536 ? max : 65536); k++)
+				close((int)k);
+		}
+		/* the caller's signal state must not stop the helper reaping its
+		 * children or timing them out */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGCHLD, SIG_DFL);
+		signal(SIGALRM, SIG_DFL);
 		signal(SIGPIPE, SIG_IGN);
 		zygote_main(fd, voice, &sp->opt);
 	}
@@ -310,6 +324,7 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 		             bk_lang_codes[lang],
 		             zygote_failure(r.status));
 		close(sv[0]);
+		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		z->failed = true;
@@ -322,12 +337,16 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 	return BK_OK;
 }
 
-static void stop_zygote(zygote *z)
+/* Closing the socket ends a helper; one that stopped answering is
+ * killed first. */
+static void stop_zygote(zygote *z, bool kill_it)
 {
 	if (z->fd < 0)
 		return;
 	close(z->fd);
 	z->fd = -1;
+	if (kill_it)
+		kill(z->pid, SIGKILL);
 	while (waitpid(z->pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
@@ -374,6 +393,7 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 	bk_speech *sp = bk_xcalloc(1, sizeof *sp);
 	sp->tpl = tpl;
 	sp->opt = o;
+	sp->owner = getpid();
 	sp->opt.cache_dir = NULL; /* not kept: the caller's string */
 	for (int l = 0; l < BK_LANG_COUNT; l++)
 		sp->z[l].fd = -1;
@@ -395,8 +415,12 @@ void bk_speech_free(bk_speech *sp)
 {
 	if (!sp)
 		return;
-	for (int l = 0; l < BK_LANG_COUNT; l++)
-		stop_zygote(&sp->z[l]);
+	for (int l = 0; l < BK_LANG_COUNT; l++) {
+		if (getpid() != sp->owner)
+			close(sp->z[l].fd); /* a forked copy: the helpers are not its */
+		else
+			stop_zygote(&sp->z[l], false);
+	}
 	bk_cache_free(sp->cache);
 	free(sp);
 }
@@ -600,6 +624,14 @@ static bk_status lang_of(const bk_speech *sp, const char *code, int *lang,
 static bk_status clip_key(bk_speech *sp, int lang, const char *text,
                           unsigned char key[BK_SHA256_SIZE], bk_diags *diags)
 {
+	if (getpid() != sp->owner) {
+		/* its helpers' sockets are shared with the process it was made
+		 * in: requests from both would interleave */
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "a speech object was used in a process forked after it "
+		             "was made; make one in each worker process");
+		return BK_ERR_USAGE;
+	}
 	bk_status st = start_zygote(sp, lang, diags);
 	if (st != BK_OK)
 		return st;
@@ -617,15 +649,15 @@ static bk_status clip_key(bk_speech *sp, int lang, const char *text,
 }
 
 bk_status bk_speech_clip_key(bk_speech *sp, const char *lang_code,
-                             const char *text, char hex[65])
+                             const char *text, char hex[65], bk_diags *diags)
 {
 	if (!sp || !text || !hex)
 		return BK_ERR_USAGE;
 	int lang;
-	bk_status st = lang_of(sp, lang_code, &lang, NULL);
+	bk_status st = lang_of(sp, lang_code, &lang, diags);
 	unsigned char key[BK_SHA256_SIZE];
 	if (st == BK_OK)
-		st = clip_key(sp, lang, text, key, NULL);
+		st = clip_key(sp, lang, text, key, diags);
 	if (st != BK_OK)
 		return st;
 	bk_hex(key, BK_SHA256_SIZE, hex);
@@ -633,9 +665,10 @@ bk_status bk_speech_clip_key(bk_speech *sp, const char *lang_code,
 }
 
 bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
-                         const char *text, int16_t **samples, size_t *count,
-                         bk_diags *diags)
+                         const char *text, const char *where,
+                         int16_t **samples, size_t *count, bk_diags *diags)
 {
+	where = where ? where : "";
 	if (!sp || !text || !samples || !count)
 		return BK_ERR_USAGE;
 	*samples = NULL;
@@ -646,7 +679,7 @@ bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
 		return st;
 	size_t len = strlen(text);
 	if (len > MAX_TEXT) {
-		bk_diags_add(diags, BK_ERROR, "too-long", "", 0, 0, "",
+		bk_diags_add(diags, BK_ERROR, "too-long", "", 0, 0, where,
 		             "a text to speak is at most %d bytes", MAX_TEXT);
 		return BK_ERR_INVALID;
 	}
@@ -685,16 +718,17 @@ bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
 	}
 	if (!ok) {
 		free(s);
-		stop_zygote(z);
+		stop_zygote(z, true);
 		z->failed = true;
 		z->failure = Z_GONE;
-		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
-		             "the speech helper for %s stopped answering", lang_code);
+		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, where,
+		             "the speech helper for %s stopped answering while it "
+		             "spoke \"%s\"", lang_code, text);
 		return BK_ERR_IO;
 	}
 	if (code != 0 || n == 0) {
 		free(s);
-		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, where,
 		             "eSpeak NG could not speak \"%s\" (%s %d)", text,
 		             code >= 128 ? "signal" : "status",
 		             code >= 128 ? code - 128 : code);
