@@ -36,7 +36,8 @@ typedef struct bk_audio_options {
 	int quality;          /* LAME's quality, 0 best to 9 fastest (7) */
 	double speed;         /* speaking speed, pitch kept: 0.5-2.0 (1.0) */
 	const char *cache_dir; /* encoded sentences on disk, or NULL */
-	size_t memory_cache;  /* bytes of encoded sentences in memory (32 MB) */
+	size_t memory_cache;  /* bytes of encoded sentences, and of their
+	                         samples, kept in memory (32 MB, 16 MB) */
 } bk_audio_options;
 
 #define BK_AUDIO_OPTIONS_VERSION 1

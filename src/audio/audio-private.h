@@ -142,6 +142,7 @@ struct bk_audio {
 	const bk_templates *tpl;
 	bk_audio_options opt;
 	bk_cache *parts;       /* encoded sentences */
+	bk_cache *done;        /* their samples after gain and limiter (memory) */
 	bk_mp3_part silence;   /* a long encoded silence: pauses are its frames */
 	bool warned_cache;
 };

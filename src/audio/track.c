@@ -129,6 +129,7 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 	a->opt.cache_dir = NULL;
 	a->parts = bk_cache_new(o.cache_dir, "mp3",
 	                        o.memory_cache ? o.memory_cache : 32u << 20);
+	a->done = bk_cache_new(NULL, "", (o.memory_cache ? o.memory_cache : 32u << 20) / 2);
 	size_t n = (size_t)SILENCE_SECONDS * BK_SPEECH_RATE;
 	int16_t *zero = bk_xcalloc(n, sizeof *zero);
 	bool ok = bk_mp3_encode(zero, n, o.bitrate, o.quality, &a->silence);
@@ -148,6 +149,7 @@ void bk_audio_free(bk_audio *a)
 	if (!a)
 		return;
 	bk_cache_free(a->parts);
+	bk_cache_free(a->done);
 	bk_mp3_part_free(&a->silence);
 	free(a);
 }
@@ -303,9 +305,16 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 		c->mp3.input = (size_t)v[1];
 		bk_buf_free(&got);
 		if (bk_mp3_scan(&c->mp3) && c->mp3.input == c->n) {
-			/* the samples the frames were made from */
-			bk_dsp_gain_limit(c->raw, c->n, gain,
-			                  ((double)v[2] - 10000) / 100, c->done);
+			/* the samples the frames were made from: kept in memory for
+			 * the sentences many tracks share, else made again */
+			bk_buf d = {0};
+			if (bk_cache_get(a->done, key, &d) && d.len == c->n * sizeof *c->done)
+				memcpy(c->done, d.data, d.len);
+			else
+				bk_dsp_gain_limit(c->raw, c->n, gain,
+				                  ((double)v[2] - 10000) / 100, c->done);
+			bk_buf_free(&d);
+			bk_cache_put(a->done, key, c->done, c->n * sizeof *c->done);
 			return BK_OK;
 		}
 		bk_mp3_part_free(&c->mp3);
@@ -337,6 +346,7 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 		centi -= llround(over * 100) + 10;
 		bk_mp3_part_free(&c->mp3);
 	}
+	bk_cache_put(a->done, key, c->done, c->n * sizeof *c->done);
 	bk_buf v = {0};
 	bk_buf_addn(&v, "BKMP3PT2", 8);
 	uint64_t f[3] = {c->mp3.delay, c->mp3.input, (uint64_t)(centi + 10000)};
