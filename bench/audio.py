@@ -13,7 +13,9 @@
    measured by the tests' BS.1770 oracle.
 
 Usage: bench/audio.py BALLOTKIT DEFINITION OUTDIR [--jobs N] [--sample N]
-       [--skip-national]
+       [--skip-national] [--keep]
+
+The outputs are removed at the end unless --keep.
 """
 import argparse
 import concurrent.futures
@@ -61,8 +63,12 @@ def main():
     ap.add_argument("--sample", type=int, default=100,
                     help="ballots (each in both languages) for the baseline comparison")
     ap.add_argument("--skip-national", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the outputs (about 8 GB) for inspection")
     a = ap.parse_args()
     bk = os.path.abspath(a.ballotkit)
+    # the outputs of a previous run were removed at its end: deleting
+    # 130,000 files just before a run slows ext4's inode allocation for
+    # minutes (it skips recently deleted inodes) and the figures with it
     shutil.rmtree(a.out, ignore_errors=True)
     os.makedirs(a.out)
 
@@ -140,6 +146,8 @@ def main():
     print("decoded loudness of %d national MP3s: %.2f to %.2f LUFS (mean %.2f; target -20 +/- 0.5); "
           "true peak at most %.2f dBTP (ceiling -1.5)"
           % (len(ls), min(ls), max(ls), sum(ls) / len(ls), max(tps)))
+    if not a.keep:
+        shutil.rmtree(a.out, ignore_errors=True)
 
 
 if __name__ == "__main__":

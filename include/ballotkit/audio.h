@@ -63,6 +63,7 @@ typedef enum bk_audio_format {
 #define BK_AUDIO_DEFAULT                                                     \
 	(BK_AUDIO_MP3 | BK_AUDIO_POSITIONS | BK_AUDIO_DAISY |                    \
 	 BK_AUDIO_TRANSCRIPT | BK_AUDIO_REVIEW)
+#define BK_AUDIO_ALL 0x3FF
 
 /* Parses a comma-separated list of format names ("mp3,positions,daisy,
  * transcript,review,wav,flac,vorbis,opus,phone", or "default", "all") into

@@ -157,8 +157,12 @@ bk_status bk_ogg_write_vorbis(const bk_track *t, const char *path,
 bk_status bk_ogg_write_opus(const bk_track *t, const char *path,
                             bk_diags *diags);
 
-/* Chapter names and times shared by the Ogg and WAV writers. */
+/* What every writer names the same way: a chapter's title (the position's
+ * list line), the track's title (the ballot's and the district's), a time
+ * on the timeline as HH:MM:SS.mmm. */
 const char *bk_track_chapter_title(const bk_track *t, size_t i);
+void bk_track_title(const bk_track *t, bk_buf *b);
+void bk_track_clock(bk_buf *b, size_t samples);
 /* The track's samples at rate (resampled when not 22.05 kHz). *out is
  * malloc'd. */
 void bk_track_resampled(const bk_track *t, int rate, int16_t **out, size_t *n);

@@ -31,22 +31,15 @@ static void chapters(const bk_track *t,
                      void *ctx)
 {
 	for (size_t i = 0; i < t->nchapters; i++) {
-		char tag[32], when[32];
-		unsigned long ms = (unsigned long)llround(
-			(double)t->sections[i + 1].start / BK_SPEECH_RATE * 1000);
-		snprintf(when, sizeof when, "%02lu:%02lu:%02lu.%03lu", ms / 3600000,
-		         ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
+		char tag[32];
+		bk_buf when = {0};
+		bk_track_clock(&when, t->sections[i + 1].start);
 		snprintf(tag, sizeof tag, "CHAPTER%03zu", i + 1);
-		add(ctx, tag, when);
+		add(ctx, tag, bk_buf_str(&when));
+		bk_buf_free(&when);
 		snprintf(tag, sizeof tag, "CHAPTER%03zuNAME", i + 1);
 		add(ctx, tag, bk_track_chapter_title(t, i));
 	}
-}
-
-static void title_of(const bk_track *t, bk_buf *b)
-{
-	bk_buf_printf(b, "%s. %s", bk_script_title(t->script),
-	              bk_script_district(t->script));
 }
 
 static void common(const bk_track *t,
@@ -54,7 +47,7 @@ static void common(const bk_track *t,
                    void *ctx)
 {
 	bk_buf title = {0};
-	title_of(t, &title);
+	bk_track_title(t, &title);
 	add(ctx, "TITLE", bk_buf_str(&title));
 	add(ctx, "ALBUM", bk_script_election_id(t->script));
 	add(ctx, "LANGUAGE", bk_script_language(t->script));

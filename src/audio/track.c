@@ -53,7 +53,7 @@ bk_status bk_audio_formats_parse(const char *list, unsigned *formats,
 	             {"review", BK_AUDIO_REVIEW}, {"wav", BK_AUDIO_WAV},
 	             {"flac", BK_AUDIO_FLAC},     {"vorbis", BK_AUDIO_VORBIS},
 	             {"opus", BK_AUDIO_OPUS},     {"phone", BK_AUDIO_PHONE},
-	             {"default", BK_AUDIO_DEFAULT}, {"all", 0x3FF}};
+	             {"default", BK_AUDIO_DEFAULT}, {"all", BK_AUDIO_ALL}};
 	if (!list || !formats)
 		return BK_ERR_USAGE;
 	unsigned f = 0;
@@ -100,7 +100,6 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 		}
 		o = *opt;
 	}
-	bk_c_numeric numeric = bk_c_numeric_enter();
 	const char *bad = NULL;
 	bool rate_ok = false;
 	for (const int *r = mp3_rates; *r; r++)
@@ -118,10 +117,8 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 		bad = "the speed must be 0.5 to 2.0";
 	if (bad) {
 		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "", "%s", bad);
-		bk_c_numeric_leave(&numeric);
 		return BK_ERR_USAGE;
 	}
-	bk_c_numeric_leave(&numeric);
 	bk_audio *a = bk_xcalloc(1, sizeof *a);
 	a->speech = speech;
 	a->tpl = tpl;
@@ -169,8 +166,9 @@ typedef struct clip {
 	long pause_after;    /* samples of silence wanted after it */
 } clip;
 
-/* Frames LAME gives for n samples (flush included), for estimates before
- * encoding; the encoded parts are checked against it. */
+/* Frames LAME gives for n samples (flush included), for the estimate
+ * before encoding; the timeline itself is laid out from the encoded
+ * parts. */
 static size_t frames_for(size_t n)
 {
 	return (n + 2 * BK_MP3_FRAME + BK_MP3_FRAME - 1) / BK_MP3_FRAME;
@@ -685,6 +683,20 @@ double bk_track_chapter_start(const bk_track *t, size_t i)
 double bk_track_loudness(const bk_track *t) { return t ? t->loudness : 0; }
 double bk_track_gain(const bk_track *t) { return t ? t->gain : 0; }
 
+void bk_track_title(const bk_track *t, bk_buf *b)
+{
+	bk_buf_printf(b, "%s. %s", bk_script_title(t->script),
+	              bk_script_district(t->script));
+}
+
+void bk_track_clock(bk_buf *b, size_t samples)
+{
+	unsigned long ms = (unsigned long)llround((double)samples / BK_SPEECH_RATE *
+	                                          1000);
+	bk_buf_printf(b, "%02lu:%02lu:%02lu.%03lu", ms / 3600000, ms / 60000 % 60,
+	              ms / 1000 % 60, ms % 1000);
+}
+
 const char *bk_track_chapter_title(const bk_track *t, size_t i)
 {
 	return bk_script_position_list_text(t->script, i);
@@ -693,7 +705,7 @@ const char *bk_track_chapter_title(const bk_track *t, size_t i)
 bk_status bk_track_write(const bk_track *t, const char *dir, unsigned formats,
                          bk_diags *diags)
 {
-	if (!t || !dir || !formats || formats > 0x3FF)
+	if (!t || !dir || !formats || (formats & ~(unsigned)BK_AUDIO_ALL))
 		return BK_ERR_USAGE;
 	if (t->speed != 1.0 &&
 	    (formats & (BK_AUDIO_POSITIONS | BK_AUDIO_DAISY | BK_AUDIO_REVIEW))) {

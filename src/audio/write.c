@@ -68,14 +68,6 @@ static unsigned ms(size_t samples)
 	return (unsigned)llround(secs(samples) * 1000);
 }
 
-/* hh:mm:ss.mmm (sep '.') or hh:mm:ss,mmm */
-static void clock_time(bk_buf *b, size_t samples)
-{
-	unsigned long t = ms(samples);
-	bk_buf_printf(b, "%02lu:%02lu:%02lu.%03lu", t / 3600000, t / 60000 % 60,
-	              t / 1000 % 60, t % 1000);
-}
-
 static int lang_of(const bk_track *t)
 {
 	return bk_lang_index(bk_script_language(t->script));
@@ -86,16 +78,7 @@ static const char *iso639_2(const char *lang)
 	return !strcmp(lang, "kk") ? "kaz" : !strcmp(lang, "ru") ? "rus" : "und";
 }
 
-/* The track's title: the ballot's title and district. */
-static void title_of(const bk_track *t, bk_buf *b)
-{
-	bk_buf_printf(b, "%s. %s", bk_script_title(t->script),
-	              bk_script_district(t->script));
-}
-
-/* The first and the next clip part of a section, and where a clip's
- * stretch of the timeline ends: at the next clip's start, or the
- * section's end. */
+/* The first sentence part at or after part i, before end (end if none). */
 static size_t next_clip(const bk_track *t, size_t i, size_t end)
 {
 	while (i < end && t->parts[i].kind != PART_CLIP)
@@ -108,7 +91,7 @@ static size_t next_clip(const bk_track *t, size_t i, size_t end)
 static void common_tags(const bk_track *t, bk_buf *tag, const char *title)
 {
 	bk_buf album = {0};
-	title_of(t, &album);
+	bk_track_title(t, &album);
 	bk_id3_text(tag, "TIT2", title);
 	bk_id3_text(tag, "TALB", bk_buf_str(&album));
 	bk_id3_text(tag, "TPE1", bk_script_election_id(t->script));
@@ -135,7 +118,7 @@ static bk_status write_mp3(const bk_track *t, const char *path,
 		return BK_ERR_INVALID;
 	}
 	bk_buf body = {0}, title = {0};
-	title_of(t, &title);
+	bk_track_title(t, &title);
 	common_tags(t, &body, bk_buf_str(&title));
 	char (*ids)[24] = bk_xcalloc(t->nchapters + 1, sizeof *ids);
 	const char **children = bk_xcalloc(t->nchapters + 1, sizeof *children);
@@ -189,7 +172,7 @@ static bk_status write_positions(const bk_track *t, const char *dir,
 		return BK_ERR_IO;
 	}
 	bk_buf list = {0}, title = {0};
-	title_of(t, &title);
+	bk_track_title(t, &title);
 	bk_buf_add(&list, "#EXTM3U\n#PLAYLIST:");
 	bk_buf_add(&list, bk_buf_str(&title));
 	bk_buf_addc(&list, '\n');
@@ -245,7 +228,7 @@ static bk_status write_daisy(const bk_track *t, const char *dir,
 	const char *lang = bk_script_language(t->script);
 	const bk_audio *a = t->audio;
 	bk_buf title = {0}, ncc = {0};
-	title_of(t, &title);
+	bk_track_title(t, &title);
 	bk_buf_add(&ncc,
 	           "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	           "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" "
@@ -319,9 +302,9 @@ static bk_status write_daisy(const bk_track *t, const char *dir,
 		bk_buf_printf(&sm, "\" />\n<meta name=\"ncc:generator\" "
 		                   "content=\"ballotkit %s\" />\n", bk_version());
 		bk_buf_add(&sm, "<meta name=\"ncc:totalElapsedTime\" content=\"");
-		clock_time(&sm, elapsed);
+		bk_track_clock(&sm, elapsed);
 		bk_buf_add(&sm, "\" />\n<meta name=\"ncc:timeInThisSmil\" content=\"");
-		clock_time(&sm, sec->stop - sec->start);
+		bk_track_clock(&sm, sec->stop - sec->start);
 		bk_buf_add(&sm, "\" />\n<layout>\n<region id=\"txtView\" />\n"
 		                "</layout>\n</head>\n<body>\n<seq dur=\"");
 		npt(&sm, sec->stop - sec->start);
@@ -375,7 +358,7 @@ static bk_status write_transcript(const bk_track *t, const char *dir,
 	              bk_speech_voice(a->tpl, lang_of(t)), bk_speech_engine_version(),
 	              t->speed, t->loudness);
 	bk_buf_add(&txt, "duration ");
-	clock_time(&txt, t->samples);
+	bk_track_clock(&txt, t->samples);
 	bk_buf_add(&txt, "\n");
 	bk_buf_add(&vtt, "WEBVTT\n");
 	size_t cue = 0, last_segment = (size_t)-1;
@@ -387,12 +370,12 @@ static bk_status write_transcript(const bk_track *t, const char *dir,
 			bk_buf_addc(&txt, '\n');
 		last_segment = p->segment;
 		bk_buf_addc(&txt, '[');
-		clock_time(&txt, p->audio);
+		bk_track_clock(&txt, p->audio);
 		bk_buf_printf(&txt, "] %s\n", p->text);
 		bk_buf_printf(&vtt, "\n%zu\n", ++cue);
-		clock_time(&vtt, p->audio);
+		bk_track_clock(&vtt, p->audio);
 		bk_buf_add(&vtt, " --> ");
-		clock_time(&vtt, p->audio + p->naudio);
+		bk_track_clock(&vtt, p->audio + p->naudio);
 		bk_buf_printf(&vtt, "\n%s\n", p->text);
 	}
 	char *path = join(dir, t->base, ".txt");
@@ -417,7 +400,7 @@ static bk_status write_review(const bk_track *t, const char *dir,
 	const bk_templates *tpl = t->audio->tpl;
 	const char *lang = bk_script_language(t->script);
 	bk_buf h = {0}, title = {0};
-	title_of(t, &title);
+	bk_track_title(t, &title);
 	bk_buf_printf(&h, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	                  "<meta charset=\"utf-8\">\n<title>", lang);
 	bk_buf_add_xml(&h, bk_wording_get(tpl, li, "speech", "review_heading"));
@@ -454,7 +437,7 @@ static bk_status write_review(const bk_track *t, const char *dir,
 		bk_buf_addc(&h, ',');
 		npt(&h, p->audio + p->naudio);
 		bk_buf_add(&h, "\">");
-		clock_time(&h, p->audio);
+		bk_track_clock(&h, p->audio);
 		bk_buf_add(&h, "</a></td><td>");
 		bk_buf_add_xml(&h, p->text);
 		bk_buf_add(&h, "</td><td>");
@@ -523,7 +506,7 @@ static bk_status write_sndfile(const bk_track *t, const char *path, int format,
 		return BK_ERR_IO;
 	}
 	bk_buf title = {0};
-	title_of(t, &title);
+	bk_track_title(t, &title);
 	if ((format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC) {
 		sf_set_string(f, SF_STR_TITLE, bk_buf_str(&title));
 		sf_set_string(f, SF_STR_SOFTWARE, "ballotkit");
