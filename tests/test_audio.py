@@ -44,6 +44,16 @@ LONG = ("maslikhat-ayagoz-05", "ru")
 r = bk.run("audio", EX, "-o", out, "--ballot", LONG[0], "--lang", LONG[1],
            "--formats", "flac,vorbis,opus,phone,mp3,transcript", "--speed", "0.75", check_rc=0)
 t.ok(r.stderr.count(b"LUFS") == 2 and b"0.75x" in r.stderr, "progress: the speed variant too")
+again = os.path.join(tmp, "again")
+bk.run("audio", EX, "-o", again, "--ballot", LONG[0], "--lang", LONG[1],
+       "--formats", "flac,vorbis,opus,phone,wav,mp3", "--speed", "0.75",
+       env={"MALLOC_PERTURB_": "165", "LC_ALL": "kk_KZ.UTF-8"}, check_rc=0)
+stem = "%s-%s" % LONG
+same = all(open(os.path.join(out, stem, stem + e), "rb").read() ==
+           open(os.path.join(again, stem, stem + e), "rb").read()
+           for e in (".flac", ".ogg", ".opus", "-8k.wav", ".wav", "-0.75x.mp3"))
+t.ok(same, "WAV, FLAC, Vorbis, Opus, 8 kHz and the speed variant are the same bytes on a rerun "
+     "(kk_KZ locale, other heap contents)")
 scripts = {(s["ballot"], s["language"]): s
            for s in json.loads(bk.run("script", EX, "--json", check_rc=0).stdout)}
 
