@@ -51,6 +51,13 @@ void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
  * or -HUGE_VAL for silence. */
 double bk_dsp_loudness(const int16_t *s, size_t n, int rate);
 double bk_dsp_loudness_float(const float *s, size_t n, int rate);
+/* The loudness (LUFS) of every 400 ms block of a clip, 100 ms apart, the
+ * clip between 400 ms of silence either side (libebur128's momentary
+ * loudness). *out is malloc'd; returns the count. */
+size_t bk_dsp_blocks(const int16_t *s, size_t n, int rate, float **out);
+/* The integrated loudness of the blocks of several clips together, gated
+ * as BS.1770 gates a programme's blocks. */
+double bk_dsp_gated(const float *const *blocks, const size_t *counts, size_t n);
 /* True peak (dBTP) of float samples in [-1, 1]. */
 double bk_dsp_true_peak(const float *s, size_t n, int rate);
 /* Resamples 16-bit mono (libsamplerate's fastest sinc: 97 dB of signal
@@ -143,6 +150,7 @@ struct bk_audio {
 	bk_audio_options opt;
 	bk_cache *parts;       /* encoded sentences */
 	bk_cache *done;        /* their samples after gain and limiter (memory) */
+	bk_cache *blocks;      /* each clip's block loudness (memory) */
 	bk_mp3_part silence;   /* a long encoded silence: pauses are its frames */
 	bool warned_cache;
 };

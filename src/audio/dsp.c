@@ -226,6 +226,60 @@ double bk_dsp_loudness(const int16_t *s, size_t n, int rate)
 	return l;
 }
 
+size_t bk_dsp_blocks(const int16_t *s, size_t n, int rate, float **out)
+{
+	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_M);
+	if (!st)
+		bk_xmalloc((size_t)-1);
+	size_t hop = (size_t)rate / 10, pad = 4 * hop;
+	size_t total = pad + n + pad, nb = 0;
+	float *b = bk_xmalloc((total / hop + 1) * sizeof *b);
+	int16_t *chunk = bk_xcalloc(hop, sizeof *chunk);
+	/* the clip between 400 ms of silence either side, 100 ms at a time:
+	 * after each hop the momentary loudness is the 400 ms block ending
+	 * there */
+	for (size_t at = 0; at + hop <= total; at += hop) {
+		for (size_t k = 0; k < hop; k++) {
+			size_t i = at + k;
+			chunk[k] = i >= pad && i < pad + n ? s[i - pad] : 0;
+		}
+		ebur128_add_frames_short(st, chunk, hop);
+		double l;
+		if (at + hop >= pad && ebur128_loudness_momentary(st, &l) == EBUR128_SUCCESS)
+			b[nb++] = isfinite(l) ? (float)l : -HUGE_VALF;
+	}
+	free(chunk);
+	ebur128_destroy(&st);
+	*out = b;
+	return nb;
+}
+
+double bk_dsp_gated(const float *const *blocks, const size_t *counts, size_t n)
+{
+	/* BS.1770's gating: blocks above -70 LUFS, then those within 10 LU of
+	 * their mean */
+	double sum = 0;
+	size_t k = 0;
+	for (size_t c = 0; c < n; c++)
+		for (size_t i = 0; i < counts[c]; i++)
+			if (blocks[c][i] > -70) {
+				sum += pow(10, (blocks[c][i] + 0.691) / 10);
+				k++;
+			}
+	if (!k)
+		return -HUGE_VAL;
+	double rel = -0.691 + 10 * log10(sum / (double)k) - 10;
+	sum = 0;
+	k = 0;
+	for (size_t c = 0; c < n; c++)
+		for (size_t i = 0; i < counts[c]; i++)
+			if (blocks[c][i] > -70 && blocks[c][i] > rel) {
+				sum += pow(10, (blocks[c][i] + 0.691) / 10);
+				k++;
+			}
+	return k ? -0.691 + 10 * log10(sum / (double)k) : -HUGE_VAL;
+}
+
 double bk_dsp_loudness_float(const float *s, size_t n, int rate)
 {
 	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);

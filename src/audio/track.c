@@ -127,6 +127,7 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 	a->parts = bk_cache_new(o.cache_dir, "mp3",
 	                        o.memory_cache ? o.memory_cache : 32u << 20);
 	a->done = bk_cache_new(NULL, "", (o.memory_cache ? o.memory_cache : 32u << 20) / 2);
+	a->blocks = bk_cache_new(NULL, "", 4u << 20);
 	size_t n = (size_t)SILENCE_SECONDS * BK_SPEECH_RATE;
 	int16_t *zero = bk_xcalloc(n, sizeof *zero);
 	bool ok = bk_mp3_encode(zero, n, o.bitrate, o.quality, &a->silence);
@@ -147,6 +148,7 @@ void bk_audio_free(bk_audio *a)
 		return;
 	bk_cache_free(a->parts);
 	bk_cache_free(a->done);
+	bk_cache_free(a->blocks);
 	bk_mp3_part_free(&a->silence);
 	free(a);
 }
@@ -161,18 +163,12 @@ typedef struct clip {
 	int16_t *raw;        /* trimmed, at the track's speed */
 	size_t n;
 	size_t quiet_lead, quiet_tail; /* samples under the silence threshold */
+	float *blocks;       /* loudness of its 400 ms blocks */
+	size_t nblocks;
 	int16_t *done;       /* gain and limiter applied */
 	bk_mp3_part mp3;
 	long pause_after;    /* samples of silence wanted after it */
 } clip;
-
-/* Frames LAME gives for n samples (flush included), for the estimate
- * before encoding; the timeline itself is laid out from the encoded
- * parts. */
-static size_t frames_for(size_t n)
-{
-	return (n + 2 * BK_MP3_FRAME + BK_MP3_FRAME - 1) / BK_MP3_FRAME;
-}
 
 /* Silence frames between a part that ends tail samples after its speech and
  * one whose speech starts lead samples into it, so that the gap is as close
@@ -186,17 +182,16 @@ static size_t pause_frames(long want, long tail, long lead, size_t at_least)
 /* Lays the clips out: for each clip its first frame, and the silence
  * before it; the total frames. The pauses are measured from the last
  * sound of one sentence to the first of the next: the quiet margins the
- * trimming kept count as pause. With estimate, frames and delays come
- * from frames_for, not the parts. */
+ * trimming kept count as pause. */
 static size_t layout(const clip *c, size_t n, long start_pause, long end_pause,
-                     bool estimate, size_t *first, size_t *silence_before,
+                     size_t *first, size_t *silence_before,
                      size_t *end_silence)
 {
 	size_t at = 0;
 	long tail = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t frames = estimate ? frames_for(c[i].n) : c[i].mp3.frames;
-		long delay = estimate ? BK_MP3_FRAME : (long)c[i].mp3.delay;
+		size_t frames = c[i].mp3.frames;
+		long delay = (long)c[i].mp3.delay;
 		long want = i ? c[i - 1].pause_after - (long)c[i - 1].quiet_tail
 		              : start_pause;
 		want -= (long)c[i].quiet_lead;
@@ -216,38 +211,40 @@ static size_t layout(const clip *c, size_t n, long start_pause, long end_pause,
 	return at + *end_silence;
 }
 
-/* The timeline's samples: every clip's samples where it is decoded. */
+/* The timeline's samples: every clip's processed samples where it is
+ * decoded. */
 static int16_t *render(const clip *c, size_t n, const size_t *first,
-                       size_t frames, bool processed, bool estimate)
+                       size_t frames)
 {
 	size_t total = frames * BK_MP3_FRAME;
 	int16_t *pcm = bk_xcalloc(total + 1, sizeof *pcm);
 	for (size_t i = 0; i < n; i++) {
-		size_t delay = estimate ? BK_MP3_FRAME : c[i].mp3.delay;
-		size_t at = first[i] * BK_MP3_FRAME + delay + BK_MP3_DECODER_DELAY;
+		size_t at = first[i] * BK_MP3_FRAME + c[i].mp3.delay +
+		            BK_MP3_DECODER_DELAY;
 		size_t len = c[i].n;
 		if (at + len > total)
 			len = at < total ? total - at : 0;
-		memcpy(pcm + at, processed ? c[i].done : c[i].raw,
-		       len * sizeof *pcm);
+		memcpy(pcm + at, c[i].done, len * sizeof *pcm);
 	}
 	return pcm;
 }
 
-/* The loudness the MP3 of these clips will have: measured on their
- * samples laid out as they will be, less what LAME loses (lame_loss). */
-static double predict(const clip *c, size_t n, long sp, long ep, double loss)
+/* The loudness the MP3 of these clips will have: the blocks of every
+ * clip gated together as one programme (the pauses' silent blocks are
+ * gated out anyway), less what LAME loses (lame_loss). Each clip's
+ * blocks are measured once and kept, so a sentence shared by many tracks
+ * costs nothing after its first. */
+static double predict(const clip *c, size_t n, double loss)
 {
-	size_t *first = bk_xmalloc((n + 1) * sizeof *first);
-	size_t *before = bk_xmalloc((n + 1) * sizeof *before);
-	size_t end;
-	size_t frames = layout(c, n, sp, ep, true, first, before, &end);
-	int16_t *pcm = render(c, n, first, frames, false, true);
-	double l = bk_dsp_loudness(pcm, frames * BK_MP3_FRAME, BK_SPEECH_RATE) -
-	           loss;
-	free(pcm);
-	free(first);
-	free(before);
+	const float **b = bk_xmalloc((n + 1) * sizeof *b);
+	size_t *k = bk_xmalloc((n + 1) * sizeof *k);
+	for (size_t i = 0; i < n; i++) {
+		b[i] = c[i].blocks;
+		k[i] = c[i].nblocks;
+	}
+	double l = bk_dsp_gated(b, k, n) - loss;
+	free(b);
+	free(k);
 	return l;
 }
 
@@ -366,6 +363,7 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 static void clips_free(clip *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		free(c[i].blocks);
 		free(c[i].where);
 		free(c[i].said);
 		free(c[i].raw);
@@ -388,6 +386,27 @@ static void quiet_ends(clip *k)
 		b--;
 	k->quiet_lead = a;
 	k->quiet_tail = k->n - b;
+}
+
+/* A clip's block loudness, from memory or measured. */
+static void clip_blocks(bk_audio *a, clip *k)
+{
+	bk_hasher *h = bk_hasher_new();
+	bk_hasher_add_str(h, "ballotkit-blocks-1");
+	bk_hasher_add_str(h, k->key);
+	bk_hasher_add_u64(h, (unsigned long long)llround(a->opt.speed * 1000));
+	unsigned char key[BK_SHA256_SIZE];
+	bk_hasher_done(h, key);
+	bk_buf got = {0};
+	if (bk_cache_get(a->blocks, key, &got) && got.len % sizeof(float) == 0) {
+		k->nblocks = got.len / sizeof(float);
+		k->blocks = bk_xmalloc(got.len ? got.len : 1);
+		memcpy(k->blocks, got.data, got.len);
+	} else {
+		k->nblocks = bk_dsp_blocks(k->raw, k->n, BK_SPEECH_RATE, &k->blocks);
+		bk_cache_put(a->blocks, key, k->blocks, k->nblocks * sizeof(float));
+	}
+	bk_buf_free(&got);
 }
 
 /* 1. Every sentence of the script, normalised, spoken, trimmed and brought
@@ -452,6 +471,7 @@ static bk_status speak_all(bk_audio *a, const bk_script *s, int li,
 				             &k->raw, &k->n);
 				k->done = bk_xmalloc((k->n ? k->n : 1) * sizeof *k->done);
 				quiet_ends(k);
+				clip_blocks(a, k);
 				int which = j + 1 < ns ? BK_PAUSE_SENTENCE
 				            : i + 1 < nseg ? (int)bk_script_segment_kind(s, i)
 				            : -1;
@@ -475,9 +495,9 @@ static void assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
 	size_t *first = bk_xmalloc((ncl + 1) * sizeof *first);
 	size_t *before = bk_xmalloc((ncl + 1) * sizeof *before);
 	size_t end_silence;
-	size_t frames = layout(c, ncl, sp, ep, false, first, before, &end_silence);
+	size_t frames = layout(c, ncl, sp, ep, first, before, &end_silence);
 	t->samples = frames * BK_MP3_FRAME;
-	t->pcm = render(c, ncl, first, frames, true, false);
+	t->pcm = render(c, ncl, first, frames);
 	const bk_mp3_part *sil = &a->silence;
 	size_t sil_max = sil->frames, nparts = ncl;
 	for (size_t i = 0; i <= ncl; i++) {
@@ -591,7 +611,7 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 	}
 	long sp = pause_samples(a, li, BK_PAUSE_START);
 	long ep = pause_samples(a, li, BK_PAUSE_END);
-	double predicted = predict(c, ncl, sp, ep, lame_loss(a->opt.quality));
+	double predicted = predict(c, ncl, lame_loss(a->opt.quality));
 	double gain = step_of(a->opt.loudness - predicted);
 
 	/* 3. each sentence's frames, 4. the timeline */

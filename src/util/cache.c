@@ -285,7 +285,9 @@ static int disk_put(bk_cache *c, const unsigned char *key, const void *data,
 		errno = e;
 		return -1;
 	}
-	return bk_atomic_commit(&a);
+	/* no fsync: an entry lost in a crash is a miss, a torn one fails its
+	 * digest */
+	return bk_atomic_commit_sync(&a, false);
 }
 
 bool bk_cache_get(bk_cache *c, const unsigned char key[BK_SHA256_SIZE],

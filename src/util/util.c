@@ -484,8 +484,13 @@ int bk_atomic_open(bk_atomic *a, const char *path)
 
 int bk_atomic_commit(bk_atomic *a)
 {
+	return bk_atomic_commit_sync(a, true);
+}
+
+int bk_atomic_commit_sync(bk_atomic *a, bool sync)
+{
 	int rc = 0;
-	if (fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) != 0)
+	if (fflush(a->f) != 0 || ferror(a->f) || (sync && fsync(fileno(a->f)) != 0))
 		rc = -1;
 	if (fclose(a->f) != 0)
 		rc = -1;

@@ -110,6 +110,9 @@ typedef struct bk_atomic {
 } bk_atomic;
 int bk_atomic_open(bk_atomic *a, const char *path);
 int bk_atomic_commit(bk_atomic *a);
+/* The same without waiting for the disk (fsync): for a cache, whose
+ * entries check themselves and may be lost. */
+int bk_atomic_commit_sync(bk_atomic *a, bool sync);
 void bk_atomic_abort(bk_atomic *a);
 
 #endif
