@@ -37,7 +37,7 @@ typedef struct bk_audio_options {
 	double speed;         /* speaking speed, pitch kept: 0.5-2.0 (1.0) */
 	const char *cache_dir; /* encoded sentences on disk, or NULL */
 	size_t memory_cache;  /* bytes of encoded sentences, and of their
-	                         samples, kept in memory (32 MB, 16 MB) */
+	                         samples, kept in memory (16 MB, 8 MB) */
 } bk_audio_options;
 
 #define BK_AUDIO_OPTIONS_VERSION 1

@@ -39,7 +39,7 @@ typedef struct bk_speech_options {
 	int volume;            /* amplitude 0-200 (default 100) */
 	int word_gap;          /* extra pause between words, 10 ms units (0) */
 	const char *cache_dir; /* clip cache on disk, or NULL for memory only */
-	size_t memory_cache;   /* bytes of clips kept in memory (default 32 MB) */
+	size_t memory_cache;   /* bytes of clips kept in memory (default 16 MB) */
 } bk_speech_options;
 
 #define BK_SPEECH_OPTIONS_VERSION 1

@@ -28,8 +28,7 @@
 /* LAME's decoded output measures this much quieter than its input. At
  * 32 kbit/s on 120 tracks of the national bench: 0.40 LU (sd 0.01) at
  * quality 5, 0.51 at quality 7; qualities 5 and 6 and qualities 7 to 9
- * give the same frames here. The gain is chosen from the track's samples
- * laid out as they will be, so the decoded MP3 lands within a half step
+ * give the same frames here. The decoded MP3 lands within a half step
  * plus that spread of the target (measured on decoded files by the tests
  * and the bench: docs/audio.md). */
 static double lame_loss(int quality)
@@ -125,8 +124,8 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 	a->opt = o;
 	a->opt.cache_dir = NULL;
 	a->parts = bk_cache_new(o.cache_dir, "mp3",
-	                        o.memory_cache ? o.memory_cache : 32u << 20);
-	a->done = bk_cache_new(NULL, "", (o.memory_cache ? o.memory_cache : 32u << 20) / 2);
+	                        o.memory_cache ? o.memory_cache : 16u << 20);
+	a->done = bk_cache_new(NULL, "", (o.memory_cache ? o.memory_cache : 16u << 20) / 2);
 	a->blocks = bk_cache_new(NULL, "", 4u << 20);
 	size_t n = (size_t)SILENCE_SECONDS * BK_SPEECH_RATE;
 	int16_t *zero = bk_xcalloc(n, sizeof *zero);

@@ -398,7 +398,7 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 	for (int l = 0; l < BK_LANG_COUNT; l++)
 		sp->z[l].fd = -1;
 	sp->cache = bk_cache_new(o.cache_dir, "clips",
-	                         o.memory_cache ? o.memory_cache : 32u << 20);
+	                         o.memory_cache ? o.memory_cache : 16u << 20);
 	/* the helpers start now, while the caller is small: every clip's fork
 	 * copies the helper's page tables, and a helper forked after a
 	 * national definition was loaded would carry it */
