@@ -15,7 +15,7 @@ PACKAGES="
   libebur128-dev libmp3lame-dev libogg-dev libvorbis-dev libopusenc-dev
   libopus-dev libsonic-dev nettle-dev lame
   python3 python3-jsonschema python3-numpy python3-scipy python3-soundfile
-  python3-mutagen
+  python3-mutagen python3-pikepdf
   locales
   clang libclang-rt-14-dev valgrind
 "

@@ -73,6 +73,14 @@ BK_API bk_status bk_decode_dots_line(const double *xy, size_t n,
                                      double dot_pitch, double cell_pitch,
                                      unsigned char **cells, size_t *ncells);
 
+/* ---- laser-cutter SVG windows (src/decode/svg.c) ---- */
+
+/* ---- end of SVG ---- */
+
+/* ---- audio: ID3 chapters, decoding, matching (src/decode/audio.c) ---- */
+
+/* ---- end of audio ---- */
+
 /* Accepts NULL. */
 BK_API void bk_cell_pages_free(bk_cell_pages *pages);
 BK_API size_t bk_cell_pages_count(const bk_cell_pages *pages);

@@ -1,0 +1,2 @@
+/* placeholder: filled in by the decode work */
+#include "ballotkit/decode.h"
