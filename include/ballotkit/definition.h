@@ -66,6 +66,30 @@ BK_API const char *bk_election_ballot_id(const bk_election *election, size_t i);
 BK_API size_t bk_election_ballot_find(const bk_election *election,
                                       const char *id);
 
+/* SHA-256, as 64 lower-case hex digits and a NUL, of the definition's
+ * bytes; and of a ballot's content: the election, format and production
+ * settings, the ballot, its district, its options and their nominating
+ * parties, each as JSON with sorted keys, so that the digest changes when
+ * and only when something its outputs are made from does. */
+BK_API void bk_election_sha256(const bk_election *election, char hex[65]);
+BK_API void bk_election_ballot_sha256(const bk_election *election, size_t i,
+                                      char hex[65]);
+
+/* Polling stations in definition order: their number, name in a language
+ * (NULL if not given), how many kits they need, and the ballots their
+ * voters receive (those of the districts they vote in), as indexes in
+ * ballot order. Strings are borrowed. */
+BK_API size_t bk_election_station_count(const bk_election *election);
+BK_API const char *bk_election_station_id(const bk_election *election, size_t i);
+BK_API unsigned bk_election_station_number(const bk_election *election, size_t i);
+BK_API const char *bk_election_station_name(const bk_election *election,
+                                            size_t i, const char *lang);
+BK_API unsigned bk_election_station_kits(const bk_election *election, size_t i);
+BK_API size_t bk_election_station_ballot_count(const bk_election *election,
+                                               size_t i);
+BK_API size_t bk_election_station_ballot(const bk_election *election, size_t i,
+                                         size_t k);
+
 /* The braille profile the election chose (production.braille.profile,
  * default "marburg-medium"). Borrowed. */
 BK_API const char *bk_election_braille_profile(const bk_election *election);

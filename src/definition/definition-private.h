@@ -28,8 +28,13 @@ typedef struct bk_area {
 	bk_text name;
 } bk_area;
 
+/* The SHA-256 of an object of the definition as jansson writes it with
+ * sorted keys, compact: the same content whatever its layout. */
+typedef unsigned char bk_digest[32];
+
 typedef struct bk_district {
 	const char *id;
+	bk_digest digest;
 	bk_district_kind kind;
 	bk_level level;
 	long number; /* 0 when not given */
@@ -39,15 +44,23 @@ typedef struct bk_district {
 typedef struct bk_station {
 	const char *id;
 	long kits;
+	long number;
+	bk_text name;
+	long *districts; /* indexes into districts */
+	size_t ndistricts;
+	size_t *ballots; /* the ballots of those districts, in ballot order */
+	size_t nballots;
 } bk_station;
 
 typedef struct bk_party {
 	const char *id;
+	bk_digest digest;
 	bk_text name, short_name, pronunciation, leaflet;
 } bk_party;
 
 typedef struct bk_candidate {
 	const char *id;
+	bk_digest digest;
 	bk_text surname, given_name, patronymic, pronunciation, leaflet;
 	long birth_year;
 	long party; /* index into parties, -1 when self-nominated */
@@ -56,6 +69,8 @@ typedef struct bk_candidate {
 
 typedef struct bk_ballot {
 	const char *id;
+	bk_digest digest;      /* of the object alone while loading; then of
+	                        * everything its outputs depend on */
 	bk_body body;
 	bk_level level;
 	int kind; /* BK_KIND_* */
@@ -93,6 +108,8 @@ struct bk_election {
 	bk_ballot *ballots;
 	size_t nballots;
 	size_t derived_spellings;
+	bk_digest file_digest;  /* of the definition's bytes */
+	bk_digest head_digest;  /* of "format", "election" and "production" */
 	/* production settings (defaults filled in) */
 	const char *braille_table[BK_LANG_COUNT];
 	const char *braille_profile;

@@ -10,6 +10,7 @@
 
 #include "diag/diag-private.h"
 #include "json/jcheck.h"
+#include "util/cache.h"
 
 enum coll { C_AREAS, C_DISTRICTS, C_PARTIES, C_CANDIDATES, C_COUNT };
 static const char *const coll_key[C_COUNT] = {"areas", "districts", "parties",
@@ -427,6 +428,17 @@ static void parse_election(ctx *c, json_t *o)
 
 typedef void (*item_fn)(ctx *c, json_t *o, size_t i);
 
+/* An object's content, whatever its layout: jansson with sorted keys,
+ * compact (its numbers are written the same under any locale). */
+static void digest_json(const json_t *v, bk_digest out)
+{
+	char *text = v ? json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT |
+	                                   JSON_ENCODE_ANY)
+	               : NULL;
+	bk_sha256(text ? text : "null", text ? strlen(text) : 4, out);
+	free(text);
+}
+
 static size_t parse_array(ctx *c, json_t *root, const char *key, item_fn fn,
                           const char *what)
 {
@@ -516,6 +528,7 @@ static void parse_district(ctx *c, json_t *o, size_t i)
 	                     "district");
 	get_int(c, o, "number", 1, 99999, &d->number);
 	get_text(c, o, "name", &d->name, TEXT_FULL, "the district name");
+	digest_json(o, d->digest);
 	get_ref(c, o, "area", C_AREAS, &c->sink);
 }
 
@@ -528,10 +541,8 @@ static void parse_station(ctx *c, json_t *o, size_t i)
 	bk_station *s = &c->e->stations[i];
 	jc_fields(c->d, o, f, "a polling station");
 	s->id = get_id(c, o, "a polling station id");
-	long number;
-	get_int(c, o, "number", 1, 99999, &number);
-	bk_text name;
-	get_text(c, o, "name", &name, TEXT_FULL, "the polling station name");
+	get_int(c, o, "number", 1, 99999, &s->number);
+	get_text(c, o, "name", &s->name, TEXT_FULL, "the polling station name");
 	get_ref(c, o, "area", C_AREAS, &c->sink);
 	bool abroad;
 	get_bool(c, o, "abroad", &abroad);
@@ -547,10 +558,14 @@ static void parse_station(ctx *c, json_t *o, size_t i)
 				            "least one district");
 			size_t k;
 			json_t *x;
+			s->ndistricts = json_array_size(v);
+			s->districts = bk_arena_alloc(&c->e->arena,
+			                              (s->ndistricts + 1) *
+			                              sizeof *s->districts);
 			json_array_foreach(v, k, x) {
 				size_t o2 = jdoc_push_index(c->d, k);
-				add_ref(c, x, C_DISTRICTS, &c->sink, "a district",
-				        "districts", (long)k);
+				add_ref(c, x, C_DISTRICTS, &s->districts[k],
+				        "a district", "districts", (long)k);
 				jdoc_pop(c->d, o2);
 			}
 		}
@@ -567,6 +582,7 @@ static void parse_party(ctx *c, json_t *o, size_t i)
 	bk_party *p = &c->e->parties[i];
 	jc_fields(c->d, o, f, "a party");
 	p->id = get_id(c, o, "a party id");
+	digest_json(o, p->digest);
 	get_text(c, o, "name", &p->name, TEXT_FULL, "the party name");
 	get_text(c, o, "short_name", &p->short_name, TEXT_FULL,
 	         "the party's short name");
@@ -588,6 +604,7 @@ static void parse_candidate(ctx *c, json_t *o, size_t i)
 	bk_candidate *k = &c->e->candidates[i];
 	jc_fields(c->d, o, f, "a candidate");
 	k->id = get_id(c, o, "a candidate id");
+	digest_json(o, k->digest);
 	get_text(c, o, "surname", &k->surname, TEXT_NAME, "the surname");
 	get_text(c, o, "given_name", &k->given_name, TEXT_NAME,
 	         "the given name");
@@ -665,6 +682,7 @@ static void parse_ballot(ctx *c, json_t *o, size_t i)
 	bk_ballot *b = &c->e->ballots[i];
 	jc_fields(c->d, o, f, "a ballot");
 	b->id = get_id(c, o, "a ballot id");
+	digest_json(o, b->digest);
 	int body = get_enum(c, o, "body", bodies);
 	b->body = body < 0 ? BK_BODY_MAZHILIS : (bk_body)body;
 	b->level = get_level(c, o, body == BK_BODY_MASLIKHAT, body >= 0,
@@ -1318,6 +1336,17 @@ static void validate(ctx *c)
 	if (!jc_type(c->d, root, JSON_OBJECT, "the definition"))
 		return;
 	jc_fields(c->d, root, top, "the definition");
+	{
+		bk_hasher *h = bk_hasher_new();
+		static const char *const head[] = {"format", "election",
+		                                   "production"};
+		for (size_t k = 0; k < 3; k++) {
+			bk_digest d;
+			digest_json(json_object_get(root, head[k]), d);
+			bk_hasher_add(h, d, sizeof d);
+		}
+		bk_hasher_done(h, e->head_digest);
+	}
 	size_t old;
 	json_t *v = member(c, root, "format", &old);
 	if (v) {
@@ -1396,6 +1425,71 @@ static void validate(ctx *c)
 	check_ballots(c);
 }
 
+/* Once the election is valid: each ballot's digest covers everything its
+ * outputs are made from (the definition's head, the ballot, its district,
+ * its options and their nominating parties), and each polling station
+ * learns the ballots of its districts. */
+static void finish_ballots(bk_election *e)
+{
+	for (size_t i = 0; i < e->nballots; i++) {
+		bk_ballot *b = &e->ballots[i];
+		bk_hasher *h = bk_hasher_new();
+		bk_hasher_add(h, e->head_digest, sizeof e->head_digest);
+		bk_hasher_add(h, b->digest, sizeof b->digest);
+		bk_hasher_add(h, e->districts[b->district].digest,
+		              sizeof(bk_digest));
+		for (size_t k = 0; k < b->noptions; k++) {
+			if (b->kind == BK_KIND_PARTY_LIST) {
+				bk_hasher_add(h, e->parties[b->options[k]].digest,
+				              sizeof(bk_digest));
+				continue;
+			}
+			const bk_candidate *cd = &e->candidates[b->options[k]];
+			bk_hasher_add(h, cd->digest, sizeof cd->digest);
+			if (cd->party >= 0)
+				bk_hasher_add(h, e->parties[cd->party].digest,
+				              sizeof(bk_digest));
+		}
+		bk_hasher_done(h, b->digest);
+	}
+	/* the ballots of each district, then of each station */
+	size_t *first = bk_xcalloc(e->ndistricts + 1, sizeof *first);
+	size_t *order = bk_xcalloc(e->nballots + 1, sizeof *order);
+	for (size_t i = 0; i < e->nballots; i++)
+		first[e->ballots[i].district + 1]++;
+	for (size_t d = 0; d < e->ndistricts; d++)
+		first[d + 1] += first[d];
+	size_t *fill = bk_xcalloc(e->ndistricts + 1, sizeof *fill);
+	for (size_t i = 0; i < e->nballots; i++) {
+		size_t d = (size_t)e->ballots[i].district;
+		order[first[d] + fill[d]++] = i;
+	}
+	bool *seen = bk_xcalloc(e->nballots + 1, sizeof *seen);
+	for (size_t s = 0; s < e->nstations; s++) {
+		bk_station *st = &e->stations[s];
+		size_t n = 0;
+		for (size_t k = 0; k < st->ndistricts; k++) {
+			size_t d = (size_t)st->districts[k];
+			for (size_t j = first[d]; j < first[d + 1]; j++)
+				if (!seen[order[j]]) {
+					seen[order[j]] = true;
+					n++;
+				}
+		}
+		st->ballots = bk_arena_alloc(&e->arena, (n + 1) * sizeof *st->ballots);
+		st->nballots = 0;
+		for (size_t i = 0; i < e->nballots; i++)
+			if (seen[i]) {
+				st->ballots[st->nballots++] = i;
+				seen[i] = false;
+			}
+	}
+	free(seen);
+	free(fill);
+	free(order);
+	free(first);
+}
+
 /* Loads from text (taken over). */
 static bk_status load(bk_election **out, char *text, size_t size,
                      const char *name, const bk_templates *tpl,
@@ -1405,6 +1499,7 @@ static bk_status load(bk_election **out, char *text, size_t size,
 	bk_election *e = bk_xcalloc(1, sizeof *e);
 	e->tpl = tpl;
 	e->stencil_title_lang = -1;
+	bk_sha256(text, size, e->file_digest);
 	int parsed = jdoc_parse_owned(&d, text, size, name, diags);
 	if (parsed == 0) {
 		ctx c = {.d = &d, .e = e, .tpl = tpl};
@@ -1443,6 +1538,7 @@ static bk_status load(bk_election **out, char *text, size_t size,
 	}
 	if (e->stencil_title_lang < 0)
 		e->stencil_title_lang = e->langs[0]; /* the first language */
+	finish_ballots(e);
 	*out = e;
 	return BK_OK;
 }
@@ -1491,6 +1587,44 @@ void bk_election_free(bk_election *e)
 }
 
 const char *bk_election_id(const bk_election *e) { return e->id; }
+
+void bk_election_sha256(const bk_election *e, char hex[65])
+{
+	bk_hex(e->file_digest, sizeof e->file_digest, hex);
+}
+
+void bk_election_ballot_sha256(const bk_election *e, size_t i, char hex[65])
+{
+	bk_hex(e->ballots[i].digest, sizeof e->ballots[i].digest, hex);
+}
+
+size_t bk_election_station_count(const bk_election *e) { return e->nstations; }
+const char *bk_election_station_id(const bk_election *e, size_t i)
+{
+	return e->stations[i].id;
+}
+unsigned bk_election_station_number(const bk_election *e, size_t i)
+{
+	return (unsigned)e->stations[i].number;
+}
+const char *bk_election_station_name(const bk_election *e, size_t i,
+                                     const char *lang)
+{
+	int l = bk_lang_index(lang);
+	return l < 0 ? NULL : e->stations[i].name.v[l];
+}
+unsigned bk_election_station_kits(const bk_election *e, size_t i)
+{
+	return (unsigned)e->stations[i].kits;
+}
+size_t bk_election_station_ballot_count(const bk_election *e, size_t i)
+{
+	return e->stations[i].nballots;
+}
+size_t bk_election_station_ballot(const bk_election *e, size_t i, size_t k)
+{
+	return e->stations[i].ballots[k];
+}
 const char *bk_election_date(const bk_election *e) { return e->date; }
 size_t bk_election_language_count(const bk_election *e) { return e->nlangs; }
 
