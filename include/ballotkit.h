@@ -16,6 +16,8 @@
  *                           fresh engine state, cached by content
  *   ballotkit/audio.h       the audio ballot: MP3 with chapters, files per
  *                           position, DAISY, transcript, WAV/FLAC/Ogg/Opus
+ *   ballotkit/kit.h         kits for a whole election: build in parallel,
+ *                           resume, index, packing lists, verify
  */
 #ifndef BALLOTKIT_H
 #define BALLOTKIT_H
@@ -32,5 +34,6 @@
 #include "ballotkit/stencil.h"
 #include "ballotkit/speech.h"
 #include "ballotkit/audio.h"
+#include "ballotkit/kit.h"
 
 #endif

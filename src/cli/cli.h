@@ -42,6 +42,10 @@ typedef struct options {
 	bk_speech_options speech;
 	bk_audio_options audio;
 	const char *formats, *speeds, *cache;
+	/* kits */
+	int jobs;
+	unsigned shard, shards;
+	const char *definition;
 	unsigned given; /* OPT_* bits of the options on the command line */
 	bk_braille_layout layout;
 } options;
@@ -52,7 +56,8 @@ enum {
 	OPT_COUNTING = 1 << 6, OPT_SHEET = 1 << 7, OPT_DPI = 1 << 8,
 	OPT_FORMAT = 1 << 9, OPT_OUTPUT = 1 << 10, OPT_WHO = 1 << 11,
 	OPT_BALLOT = 1 << 12, OPT_LANG = 1 << 13, OPT_JSON = 1 << 14,
-	OPT_SPEECH = 1 << 15, OPT_AUDIO = 1 << 16, OPT_CACHE = 1 << 17
+	OPT_SPEECH = 1 << 15, OPT_AUDIO = 1 << 16, OPT_CACHE = 1 << 17,
+	OPT_JOBS = 1 << 18, OPT_SHARD = 1 << 19, OPT_DEFINITION = 1 << 20
 };
 
 int usage_error(const char *what, const char *arg);
@@ -67,5 +72,10 @@ bool lang_wanted(const char *langs, const char *lang);
 /* audio.c */
 int cmd_speak(const options *o);
 int cmd_audio(const options *o);
+
+/* kit.c */
+int cmd_build(const options *o);
+int cmd_index(const options *o);
+int cmd_verify(const options *o);
 
 #endif

@@ -68,6 +68,21 @@ static const char *const usage_text[] = {_(
 	"                                 Speech options of speak and audio:\n"
 	"                                 --rate WPM (125) --pitch 0-100 (50)\n"
 	"                                 --volume 0-200 (100) --word-gap N (0)\n"
+	"  build FILE -o DIR [--ballot ID]... [--lang kk,ru] [--formats LIST]\n"
+	"       [--jobs N] [--shard K/N] [--json] [--cache DIR] [audio's options]\n"
+	"                                 write the kit of each ballot into DIR/BALLOT/\n"
+	"                                 (audio, stencil, braille, large print,\n"
+	"                                 leaflets, scripts, README, manifest.json\n"
+	"                                 with SHA-256) with N worker processes;\n"
+	"                                 unchanged kits are skipped; then DIR's\n"
+	"                                 index, packing lists and print quantities\n"
+	"  index DIR [SHARD_DIR]...       copy the kits of shard folders into DIR\n"
+	"                                 and write DIR's index\n"
+	"  verify DIR [--definition FILE] [--json]\n"
+	"                                 check every kit's checksums, then decode\n"
+	"                                 its stencil, braille, audio and transcript\n"
+	"                                 and compare them with its ballot script\n"
+	"                                 (and the script with the definition)\n"
 	"  templates                      list the stencil templates and how many\n"
 	"                                 positions each holds\n"
 	"  version                        print the version\n"
@@ -94,7 +109,8 @@ static const char *const opt_names[] = {
 	"--interline", "--size", "--tab", "--counting-dots", "--sheet", "--dpi",
 	"--format", "-o", "--party/--candidate", "--ballot", "--lang", "--json",
 	"--rate/--pitch/--volume/--word-gap",
-	"--loudness/--true-peak/--bitrate/--quality/--speed/--formats", "--cache"};
+	"--loudness/--true-peak/--bitrate/--quality/--speed/--formats", "--cache",
+	"--jobs", "--shard", "--definition"};
 
 /* The options a command takes with a format; NULL if all given apply,
  * else the name of the first that does not. */
@@ -126,6 +142,14 @@ static const char *inapplicable(const char *cmd, const char *fmt, unsigned given
 	} else if (!strcmp(cmd, "audio")) {
 		ok = OPT_BALLOT | OPT_LANG | OPT_OUTPUT | OPT_SPEECH | OPT_AUDIO |
 		     OPT_CACHE;
+	} else if (!strcmp(cmd, "build")) {
+		ok = OPT_BALLOT | OPT_LANG | OPT_OUTPUT | OPT_SPEECH | OPT_AUDIO |
+		     OPT_CACHE | OPT_JSON | OPT_JOBS | OPT_SHARD | OPT_TAB |
+		     OPT_COUNTING;
+	} else if (!strcmp(cmd, "verify")) {
+		ok = OPT_DEFINITION | OPT_JSON;
+	} else if (!strcmp(cmd, "index")) {
+		ok = 0;
 	} else if (!strcmp(cmd, "stencil")) {
 		ok = OPT_FORMAT | OPT_OUTPUT | OPT_BALLOT | OPT_LANG | OPT_TAB |
 		     OPT_COUNTING;
@@ -902,6 +926,39 @@ int main(int argc, char **argv)
 				o.candidate = argv[++i];
 				o.given |= OPT_WHO;
 			}
+		} else if (!strcmp(a, "--jobs")) {
+			char *end = NULL;
+			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+			if (i + 1 >= argc || !end || *end || end == argv[i + 1] ||
+			    v < 1 || v > 256) {
+				rc = usage_error(_("--jobs needs a number of workers, 1-256, not"),
+				                 i + 1 < argc ? argv[i + 1] : "nothing");
+				goto out;
+			}
+			o.jobs = (int)v;
+			o.given |= OPT_JOBS;
+			i++;
+		} else if (!strcmp(a, "--shard")) {
+			unsigned k = 0, n = 0;
+			char tail = 0;
+			if (i + 1 >= argc ||
+			    sscanf(argv[i + 1], "%u/%u%c", &k, &n, &tail) != 2 || k < 1 ||
+			    n < 1 || k > n || n > 100000) {
+				rc = usage_error(_("--shard needs K/N with 1 <= K <= N, not"),
+				                 i + 1 < argc ? argv[i + 1] : "nothing");
+				goto out;
+			}
+			o.shard = k;
+			o.shards = n;
+			o.given |= OPT_SHARD;
+			i++;
+		} else if (!strcmp(a, "--definition")) {
+			if (i + 1 >= argc) {
+				rc = usage_error(_("this option needs a value:"), a);
+				goto out;
+			}
+			o.definition = argv[++i];
+			o.given |= OPT_DEFINITION;
 		} else if (!strcmp(a, "--templates") || !strcmp(a, "--ballot") ||
 		           !strcmp(a, "--lang")) {
 			if (i + 1 >= argc) {
@@ -925,7 +982,8 @@ int main(int argc, char **argv)
 			cmd = a;
 		} else if (!o.file) {
 			o.file = a;
-		} else if (cmd && (!strcmp(cmd, "braille") || !strcmp(cmd, "speak"))) {
+		} else if (cmd && (!strcmp(cmd, "braille") || !strcmp(cmd, "speak") ||
+		                   !strcmp(cmd, "index"))) {
 			texts[o.ntexts++] = a;
 		} else {
 			rc = usage_error(_("unexpected argument"), a);
@@ -956,6 +1014,15 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "audio")) {
 		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
 		             : cmd_audio(&o);
+	} else if (!strcmp(cmd, "build") || !strcmp(cmd, "index") ||
+	           !strcmp(cmd, "verify")) {
+		rc = !o.file ? usage_error(!strcmp(cmd, "build")
+		                               ? _("build needs a definition file:")
+		                               : _("this command needs a kit folder:"),
+		                           cmd)
+		     : !strcmp(cmd, "build") ? cmd_build(&o)
+		     : !strcmp(cmd, "index") ? cmd_index(&o)
+		                             : cmd_verify(&o);
 	} else if (!strcmp(cmd, "braille")) {
 		rc = o.nballots || o.json
 		             ? usage_error(_("braille takes"), "--lang and texts")

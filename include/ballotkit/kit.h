@@ -1,0 +1,110 @@
+/* ballotkit: kits for a whole election. One folder per ballot with its
+ * audio, stencil, braille list, large print and leaflets, the ballot
+ * scripts they were made from, a README and a manifest of every file with
+ * its SHA-256; an index of all kits with packing lists per polling
+ * station; and a verifier that checks a kit folder by its checksums and by
+ * decoding what was written. Layout and rules: docs/kits.md.
+ */
+#ifndef BALLOTKIT_KIT_H
+#define BALLOTKIT_KIT_H
+
+#include <stddef.h>
+#include "ballotkit/common.h"
+#include "ballotkit/diag.h"
+#include "ballotkit/definition.h"
+#include "ballotkit/templates.h"
+#include "ballotkit/speech.h"
+#include "ballotkit/audio.h"
+#include "ballotkit/stencil.h"
+
+BK_BEGIN_DECLS
+
+/* The parts of a kit. */
+typedef enum bk_kit_part {
+	BK_KIT_AUDIO = 1 << 0,       /* audio/BALLOT-LANG/ (bk_track_write) */
+	BK_KIT_STENCIL = 1 << 1,     /* stencil/: print PDF, swell PDF, one SVG
+	                              * per sheet, ballot proof */
+	BK_KIT_BRAILLE = 1 << 2,     /* braille/: BRF, PEF, swell PDF per language */
+	BK_KIT_LARGE_PRINT = 1 << 3, /* large-print/: PDF per language */
+	BK_KIT_LEAFLETS = 1 << 4     /* leaflets/: the ballot's parties' and
+	                              * candidates' leaflets, braille and large print */
+} bk_kit_part;
+#define BK_KIT_ALL 0x1F
+
+/* What bk_kit_build reports as it goes (done includes skipped and
+ * failed). */
+typedef struct bk_kit_progress {
+	size_t total, done, built, skipped, failed;
+	const char *kit;          /* the kit just finished, or NULL */
+	bk_status status;         /* its status */
+	const char *messages;     /* its diagnostics as text, or NULL */
+	double audio_seconds;     /* of all kits built so far */
+} bk_kit_progress;
+typedef void (*bk_kit_progress_fn)(const bk_kit_progress *p, void *arg);
+
+typedef struct bk_kit_options {
+	unsigned int version;         /* BK_KIT_OPTIONS_VERSION */
+	const char *const *ballots;   /* ids to build, or NULL for all */
+	size_t nballots;
+	const char *langs;            /* "kk,ru", or NULL for the election's */
+	unsigned parts;               /* BK_KIT_* (BK_KIT_ALL) */
+	unsigned audio_formats;       /* BK_AUDIO_* (BK_AUDIO_DEFAULT) */
+	int jobs;                     /* worker processes; 0: one per core */
+	unsigned shard, shards;       /* build shard K of N (1-based); 0, 0: all */
+	bk_speech_options speech;
+	bk_audio_options audio;
+	bk_stencil_options stencil;
+	bk_kit_progress_fn progress;  /* called in the calling process, or NULL */
+	void *progress_arg;
+} bk_kit_options;
+#define BK_KIT_OPTIONS_VERSION 1
+
+/* Fills *opt with the defaults. */
+BK_API void bk_kit_options_init(bk_kit_options *opt);
+
+/* Parses a comma-separated list of parts ("audio,stencil,braille,
+ * large-print,leaflets", "all") and audio format names (as
+ * bk_audio_formats_parse; "default" keeps the default audio) into opt.
+ * Returns BK_ERR_USAGE, naming the bad name in diags. */
+BK_API bk_status bk_kit_formats_parse(const char *list, bk_kit_options *opt,
+                                      bk_diags *diags);
+
+/* Builds the kits of election (loaded from definition_path, whose name
+ * goes into the manifests) into the folder dir, with worker processes.
+ * Each kit is made in a temporary folder in dir and renamed into place; a
+ * kit whose resume key (definition digest of its ballot, templates, fonts,
+ * braille tables, engine versions, options) matches the one in its
+ * manifest is skipped. Then writes dir's index (bk_kit_index). Returns
+ * BK_OK when every kit was built or skipped, else the first failure's
+ * status; failures are also reported through opt->progress. */
+BK_API bk_status bk_kit_build(const bk_election *election,
+                              const char *definition_path,
+                              const bk_templates *tpl, const char *dir,
+                              const bk_kit_options *opt, bk_diags *diags);
+
+/* Copies the kits of the folders srcs (hard links where it can) into dir
+ * (made if missing), then writes dir's index.json, packing lists
+ * (packing/STATION.txt) and print-quantities.csv from the manifests of
+ * all kits in dir. nsrcs may be 0: then dir's index is rewritten. The
+ * index depends only on the kits, so shards merged give the same index as
+ * one build. Returns BK_ERR_IO when a folder cannot be read or written,
+ * BK_ERR_INVALID when a manifest is unreadable or two kits conflict. */
+BK_API bk_status bk_kit_index(const char *dir, const char *const *srcs,
+                              size_t nsrcs, bk_diags *diags);
+
+/* Checks the kits in dir: every kit of the index is there, every file of
+ * each manifest has its size and SHA-256 and no file is unlisted; then,
+ * by decoding, that the braille beside each stencil window, the braille
+ * list's positions (PEF and BRF), the audio chapters (each matched against
+ * a freshly synthesised "number k" clip) and the transcripts agree with
+ * the kit's ballot scripts in order; with election (may be NULL), that
+ * the scripts are the definition's and every ballot has its kit. Each
+ * problem is an error in diags: kind = the check, file = the kit's file,
+ * path = "position N" where one is at fault. Returns BK_OK, BK_ERR_INVALID
+ * on any mismatch, or BK_ERR_IO when dir cannot be read. */
+BK_API bk_status bk_kit_verify(const char *dir, const bk_election *election,
+                               const bk_templates *tpl, bk_diags *diags);
+
+BK_END_DECLS
+
+#endif

@@ -1,0 +1,1242 @@
+/* Building the kits of an election: resume keys, one kit per worker
+ * process at a time, each made in a temporary folder and swapped into
+ * place, with its manifest of SHA-256 checksums. docs/kits.md. */
+#define _GNU_SOURCE
+#include "kit/kit-private.h"
+
+#include <cairo.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <lame/lame.h>
+#include <liblouis.h>
+#include <poll.h>
+#include <signal.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ballotkit/braille.h"
+#include "ballotkit/render.h"
+#include "ballotkit/script.h"
+#include "ballotkit/version.h"
+#include "diag/diag-private.h"
+
+static const char *const part_names[] = {"audio", "stencil", "braille",
+                                         "large-print", "leaflets"};
+
+void bk_kit_options_init(bk_kit_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->version = BK_KIT_OPTIONS_VERSION;
+	o->parts = BK_KIT_ALL;
+	o->audio_formats = BK_AUDIO_DEFAULT;
+	bk_speech_options so = BK_SPEECH_OPTIONS_INIT;
+	bk_audio_options ao = BK_AUDIO_OPTIONS_INIT;
+	bk_stencil_options sto = BK_STENCIL_OPTIONS_INIT;
+	o->speech = so;
+	o->audio = ao;
+	o->stencil = sto;
+}
+
+bk_status bk_kit_formats_parse(const char *list, bk_kit_options *o,
+                               bk_diags *diags)
+{
+	unsigned parts = 0, audio = 0;
+	bool audio_named = false;
+	char *copy = bk_xstrdup(list ? list : "");
+	bk_status st = BK_OK;
+	for (char *save = NULL, *w = strtok_r(copy, ",", &save); w && st == BK_OK;
+	     w = strtok_r(NULL, ",", &save)) {
+		bool found = false;
+		for (size_t k = 0; k < 5; k++)
+			if (!strcmp(w, part_names[k])) {
+				parts |= 1u << k;
+				found = true;
+			}
+		if (!strcmp(w, "all")) {
+			parts = BK_KIT_ALL;
+			found = true;
+		}
+		if (found)
+			continue;
+		unsigned f = 0;
+		bk_diags *quiet = bk_diags_create();
+		if (bk_audio_formats_parse(w, &f, quiet) == BK_OK) {
+			audio |= f;
+			audio_named = true;
+		} else {
+			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
+			             "\"%s\" is not a kit part (audio, stencil, braille, "
+			             "large-print, leaflets, all) or an audio format", w);
+			st = BK_ERR_USAGE;
+		}
+		bk_diags_free(quiet);
+	}
+	free(copy);
+	if (st == BK_OK && !parts && !audio_named) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
+		             "no part named");
+		st = BK_ERR_USAGE;
+	}
+	if (st == BK_OK) {
+		if (audio_named)
+			parts |= BK_KIT_AUDIO;
+		o->parts = parts;
+		o->audio_formats = audio_named ? audio : BK_AUDIO_DEFAULT;
+	}
+	return st;
+}
+
+/* ---- what a kit is made from ---- */
+
+typedef struct build {
+	const bk_election *e;
+	const bk_templates *tpl;
+	const bk_kit_options *opt;
+	const char *dir;
+	const char *definition_name;
+	char definition_sha[65];
+	int langs[2];
+	const char *lang_codes[2];
+	size_t nlangs;
+	unsigned char common[BK_SHA256_SIZE]; /* key of what every kit uses */
+	json_t *versions, *options;
+	bk_kit_paths tfiles;                  /* template files */
+	unsigned char (*tdigest)[BK_SHA256_SIZE];
+	size_t **stations;                    /* per ballot: station indexes */
+	size_t *nstations;
+	/* in a worker */
+	bk_speech *speech;
+	bk_audio *audio;
+	bk_braille *braille;
+} build;
+
+static void hash_named_file(bk_hasher *h, const char *label, const char *path)
+{
+	unsigned char d[BK_SHA256_SIZE];
+	bk_hasher_add_str(h, label);
+	if (bk_kit_hash_file(path, d, NULL))
+		bk_hasher_add_str(h, "missing");
+	else
+		bk_hasher_add(h, d, sizeof d);
+}
+
+/* A liblouis table and the tables it includes, by content. */
+static void hash_table(bk_hasher *h, const char *tpl_dir, const char *name,
+                       int depth)
+{
+	if (depth > 8)
+		return;
+	bk_buf p = {0};
+	bk_buf_printf(&p, "%s/braille/%s", tpl_dir, name);
+	if (access(bk_buf_str(&p), R_OK)) {
+		bk_buf_truncate(&p, 0);
+		bk_buf_printf(&p, "%s/%s", BK_LOUIS_TABLES_DIR, name);
+	}
+	char *text;
+	size_t n;
+	bk_hasher_add_str(h, name);
+	if (bk_read_file(bk_buf_str(&p), &text, &n)) {
+		bk_hasher_add_str(h, "missing");
+		bk_buf_free(&p);
+		return;
+	}
+	bk_hasher_add(h, text, n);
+	for (char *line = text; line && *line;) {
+		char *next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!strncmp(line, "include", 7) && (line[7] == ' ' || line[7] == '\t')) {
+			char *f = line + 8;
+			while (*f == ' ' || *f == '\t')
+				f++;
+			char *end = f;
+			while (*end && *end != ' ' && *end != '\t' && *end != '\r')
+				end++;
+			*end = '\0';
+			if (*f)
+				hash_table(h, tpl_dir, f, depth + 1);
+		}
+		line = next;
+	}
+	free(text);
+	bk_buf_free(&p);
+}
+
+/* The fonts the renderer may use: fonts/fonts.conf beside the templates
+ * and every file in the folders it names. */
+static void hash_fonts(bk_hasher *h, const char *tpl_dir)
+{
+	bk_buf conf = {0};
+	bk_buf_printf(&conf, "%s/../fonts/fonts.conf", tpl_dir);
+	char *text;
+	size_t n;
+	if (bk_read_file(bk_buf_str(&conf), &text, &n)) {
+		bk_hasher_add_str(h, "no fonts.conf");
+		bk_buf_free(&conf);
+		return;
+	}
+	bk_hasher_add(h, text, n);
+	for (char *p = strstr(text, "<dir>"); p; p = strstr(p, "<dir>")) {
+		p += 5;
+		char *end = strstr(p, "</dir>");
+		if (!end)
+			break;
+		*end = '\0';
+		bk_kit_paths files;
+		bk_kit_list_files(p, true, &files);
+		for (size_t i = 0; i < files.n; i++) {
+			bk_buf f = {0};
+			bk_buf_printf(&f, "%s/%s", p, files.v[i]);
+			hash_named_file(h, files.v[i], bk_buf_str(&f));
+			bk_buf_free(&f);
+		}
+		bk_kit_paths_free(&files);
+		p = end + 6;
+	}
+	free(text);
+	bk_buf_free(&conf);
+}
+
+/* Template files a given kit may not use: the stencil geometries and
+ * braille profiles of other ballots. */
+static bool specific_template(const char *rel)
+{
+	return !strncmp(rel, "stencil/", 8) || !strncmp(rel, "braille/profiles/", 17);
+}
+
+static json_t *options_json(const bk_kit_options *o, const build *b)
+{
+	json_t *v = json_object();
+	json_t *langs = json_array();
+	for (size_t i = 0; i < b->nlangs; i++)
+		json_array_append_new(langs, json_string(b->lang_codes[i]));
+	json_object_set_new(v, "languages", langs);
+	json_t *parts = json_array();
+	for (size_t k = 0; k < 5; k++)
+		if (o->parts & (1u << k))
+			json_array_append_new(parts, json_string(part_names[k]));
+	json_object_set_new(v, "parts", parts);
+	json_t *af = json_array();
+	static const char *const anames[] = {"mp3", "positions", "daisy",
+	                                     "transcript", "review", "wav",
+	                                     "flac", "vorbis", "opus", "phone"};
+	for (size_t k = 0; k < 10; k++)
+		if ((o->parts & BK_KIT_AUDIO) && (o->audio_formats & (1u << k)))
+			json_array_append_new(af, json_string(anames[k]));
+	json_object_set_new(v, "audio_formats", af);
+	json_t *sp = json_object();
+	json_object_set_new(sp, "rate", json_integer(o->speech.rate));
+	json_object_set_new(sp, "pitch", json_integer(o->speech.pitch));
+	json_object_set_new(sp, "volume", json_integer(o->speech.volume));
+	json_object_set_new(sp, "word_gap", json_integer(o->speech.word_gap));
+	json_object_set_new(v, "speech", sp);
+	json_t *au = json_object();
+	json_object_set_new(au, "loudness", json_real(o->audio.loudness));
+	json_object_set_new(au, "true_peak", json_real(o->audio.true_peak));
+	json_object_set_new(au, "bitrate", json_integer(o->audio.bitrate));
+	json_object_set_new(au, "quality", json_integer(o->audio.quality));
+	json_object_set_new(v, "audio", au);
+	json_t *st = json_object();
+	json_object_set_new(st, "clearance", json_real(o->stencil.clearance));
+	json_object_set_new(st, "corner_radius", json_real(o->stencil.corner_radius));
+	json_object_set_new(st, "window_gap", json_real(o->stencil.window_gap));
+	json_object_set_new(st, "edge_gap", json_real(o->stencil.edge_gap));
+	json_object_set_new(st, "counting_dots", json_boolean(o->stencil.counting_dots));
+	json_object_set_new(st, "tab_depth", json_real(o->stencil.tab_depth));
+	json_object_set_new(st, "tab_width", json_real(o->stencil.tab_width));
+	json_object_set_new(v, "stencil", st);
+	return v;
+}
+
+static bk_status prepare(build *b, bk_diags *diags)
+{
+	const bk_election *e = b->e;
+	const bk_kit_options *o = b->opt;
+	/* languages: the election's, in its order, filtered by opt->langs */
+	for (size_t i = 0; i < bk_election_language_count(e); i++) {
+		const char *l = bk_election_language(e, i);
+		bool want = !o->langs;
+		if (o->langs) {
+			size_t n = strlen(l);
+			for (const char *p = o->langs; *p;) {
+				const char *c = strchr(p, ',');
+				size_t len = c ? (size_t)(c - p) : strlen(p);
+				if (len == n && !strncmp(p, l, n))
+					want = true;
+				p += len + (c ? 1 : 0);
+			}
+		}
+		if (want && b->nlangs < 2)
+			b->lang_codes[b->nlangs++] = l;
+	}
+	if (!b->nlangs) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--lang",
+		             "none of \"%s\" is a language of the election", o->langs);
+		return BK_ERR_USAGE;
+	}
+	bk_election_sha256(e, b->definition_sha);
+
+	/* engine identities: the speech key of each language (eSpeak NG's
+	 * version and data files, voice and parameters) */
+	b->versions = json_object();
+	json_object_set_new(b->versions, "ballotkit", json_string(bk_version()));
+	json_object_set_new(b->versions, "espeak-ng",
+	                    json_string(bk_speech_engine_version()));
+	json_object_set_new(b->versions, "liblouis", json_string(lou_version()));
+	json_t *tables = json_object();
+	json_object_set_new(b->versions, "liblouis_tables", tables);
+	json_object_set_new(b->versions, "cairo", json_string(cairo_version_string()));
+	json_object_set_new(b->versions, "libsndfile", json_string(sf_version_string()));
+	json_object_set_new(b->versions, "lame", json_string(get_lame_version()));
+	b->options = options_json(o, b);
+
+	bk_hasher *h = bk_hasher_new();
+	bk_hasher_add_str(h, "ballotkit-kit-1");
+	bk_hasher_add_str(h, bk_version());
+	bk_hasher_add_str(h, lou_version());
+	bk_hasher_add_str(h, cairo_version_string());
+	bk_hasher_add_str(h, sf_version_string());
+	bk_hasher_add_str(h, get_lame_version());
+	char *opts = json_dumps(b->options, JSON_COMPACT | JSON_SORT_KEYS |
+	                                        JSON_REAL_PRECISION(10));
+	bk_hasher_add_str(h, opts);
+	free(opts);
+	bk_status st = BK_OK;
+	if (o->parts & BK_KIT_AUDIO) {
+		bk_speech *sp = NULL;
+		bk_speech_options so = o->speech;
+		so.cache_dir = NULL;
+		st = bk_speech_create(&sp, b->tpl, &so, diags);
+		for (size_t i = 0; i < b->nlangs && st == BK_OK; i++) {
+			char key[65];
+			st = bk_speech_clip_key(sp, b->lang_codes[i], "", key, diags);
+			if (st == BK_OK) {
+				bk_hasher_add_str(h, key);
+				json_t *sk = json_object_get(b->versions, "speech_keys");
+				if (!sk) {
+					sk = json_object();
+					json_object_set_new(b->versions, "speech_keys", sk);
+				}
+				json_object_set_new(sk, b->lang_codes[i], json_string(key));
+			}
+		}
+		bk_speech_free(sp);
+	}
+	const char *tdir = bk_templates_dir(b->tpl);
+	if (st == BK_OK && (o->parts & ~(unsigned)BK_KIT_AUDIO)) {
+		bk_braille *br = NULL;
+		st = bk_braille_open(&br, e, b->tpl, diags);
+		for (int l = 0; l < 2 && st == BK_OK; l++) {
+			const char *code = l ? "ru" : "kk";
+			const char *t = bk_braille_table(br, code);
+			if (!t)
+				continue;
+			json_object_set_new(tables, code, json_string(t));
+			hash_table(h, tdir, t, 0);
+		}
+		bk_braille_free(br);
+		hash_fonts(h, tdir);
+	}
+	if (st == BK_OK && bk_kit_list_files(tdir, true, &b->tfiles)) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", tdir, 0, 0, "",
+		             "cannot list the templates: %s", strerror(errno));
+		st = BK_ERR_IO;
+	}
+	if (st == BK_OK) {
+		b->tdigest = bk_xcalloc(b->tfiles.n + 1, sizeof *b->tdigest);
+		for (size_t i = 0; i < b->tfiles.n; i++) {
+			bk_buf p = {0};
+			bk_buf_printf(&p, "%s/%s", tdir, b->tfiles.v[i]);
+			bk_kit_hash_file(bk_buf_str(&p), b->tdigest[i], NULL);
+			bk_buf_free(&p);
+			if (!specific_template(b->tfiles.v[i])) {
+				bk_hasher_add_str(h, b->tfiles.v[i]);
+				bk_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
+			}
+		}
+	}
+	bk_hasher_done(h, b->common);
+
+	/* the stations of each ballot */
+	size_t nb = bk_election_ballot_count(e);
+	b->stations = bk_xcalloc(nb + 1, sizeof *b->stations);
+	b->nstations = bk_xcalloc(nb + 1, sizeof *b->nstations);
+	for (size_t s = 0; s < bk_election_station_count(e); s++)
+		for (size_t k = 0; k < bk_election_station_ballot_count(e, s); k++) {
+			size_t bi = bk_election_station_ballot(e, s, k);
+			b->stations[bi] = bk_xrealloc(b->stations[bi],
+			                              (b->nstations[bi] + 1) * sizeof(size_t));
+			b->stations[bi][b->nstations[bi]++] = s;
+		}
+	return st;
+}
+
+static void finish(build *b)
+{
+	size_t nb = bk_election_ballot_count(b->e);
+	for (size_t i = 0; b->stations && i < nb; i++)
+		free(b->stations[i]);
+	free(b->stations);
+	free(b->nstations);
+	free(b->tdigest);
+	bk_kit_paths_free(&b->tfiles);
+	json_decref(b->versions);
+	json_decref(b->options);
+}
+
+/* A kit's resume key: what every kit uses, the ballot's content, and the
+ * stencil geometry and braille profile it uses. */
+static void kit_key(const build *b, size_t ballot, const char *stencil_tpl,
+                    char hex[65])
+{
+	bk_hasher *h = bk_hasher_new();
+	bk_hasher_add(h, b->common, BK_SHA256_SIZE);
+	char digest[65];
+	bk_election_ballot_sha256(b->e, ballot, digest);
+	bk_hasher_add_str(h, digest);
+	bk_buf want1 = {0}, want2 = {0};
+	bk_buf_printf(&want1, "stencil/%s.json", stencil_tpl ? stencil_tpl : "");
+	bk_buf_printf(&want2, "braille/profiles/%s.json",
+	              bk_election_braille_profile(b->e));
+	for (size_t i = 0; i < b->tfiles.n; i++)
+		if (!strcmp(b->tfiles.v[i], bk_buf_str(&want1)) ||
+		    !strcmp(b->tfiles.v[i], bk_buf_str(&want2))) {
+			bk_hasher_add_str(h, b->tfiles.v[i]);
+			bk_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
+		}
+	bk_buf_free(&want1);
+	bk_buf_free(&want2);
+	unsigned char d[BK_SHA256_SIZE];
+	bk_hasher_done(h, d);
+	bk_hex(d, sizeof d, hex);
+}
+
+/* The kit folder's name: the ballot id, which the definition keeps to
+ * letters, digits, '-', '_' and '.'; anything else becomes '_'. */
+static char *kit_name(const char *id)
+{
+	char *s = bk_xstrdup(id);
+	for (char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		      (*p == '.' && p != s)))
+			*p = '_';
+	return s;
+}
+
+/* ---- the manifest ---- */
+
+static json_t *stations_json(const build *b, size_t ballot)
+{
+	json_t *a = json_array();
+	for (size_t k = 0; k < b->nstations[ballot]; k++) {
+		size_t s = b->stations[ballot][k];
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(bk_election_station_id(b->e, s)));
+		json_object_set_new(o, "number",
+		                    json_integer(bk_election_station_number(b->e, s)));
+		json_t *names = json_object();
+		for (size_t l = 0; l < bk_election_language_count(b->e); l++) {
+			const char *code = bk_election_language(b->e, l);
+			const char *n = bk_election_station_name(b->e, s, code);
+			if (n)
+				json_object_set_new(names, code, json_string(n));
+		}
+		json_object_set_new(o, "name", names);
+		json_object_set_new(o, "copies",
+		                    json_integer(bk_election_station_kits(b->e, s)));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* The manifest's head: everything but the files. */
+static json_t *manifest_head(const build *b, size_t ballot, const char *key,
+                             json_t *titles)
+{
+	json_t *m = json_object();
+	const char *id = bk_election_ballot_id(b->e, ballot);
+	char *name = kit_name(id);
+	json_object_set_new(m, "format", json_string("ballotkit-kit/1"));
+	json_object_set_new(m, "kit", json_string(name));
+	free(name);
+	json_object_set_new(m, "ballot", json_string(id));
+	json_object_set_new(m, "titles", json_incref(titles));
+	json_t *el = json_object();
+	json_object_set_new(el, "id", json_string(bk_election_id(b->e)));
+	json_object_set_new(el, "date", json_string(bk_election_date(b->e)));
+	const char *slash = strrchr(b->definition_name, '/');
+	json_object_set_new(el, "definition",
+	                    json_string(slash ? slash + 1 : b->definition_name));
+	json_object_set_new(el, "definition_sha256", json_string(b->definition_sha));
+	char digest[65];
+	bk_election_ballot_sha256(b->e, ballot, digest);
+	json_object_set_new(el, "ballot_sha256", json_string(digest));
+	json_object_set_new(el, "ballots",
+	                    json_integer((json_int_t)bk_election_ballot_count(b->e)));
+	json_object_set_new(m, "election", el);
+	json_object_set_new(m, "resume_key", json_string(key));
+	json_object_set_new(m, "versions", json_deep_copy(b->versions));
+	json_object_set_new(m, "options", json_deep_copy(b->options));
+	json_object_set_new(m, "stations", stations_json(b, ballot));
+	return m;
+}
+
+/* Lists every file of the kit folder with its size and SHA-256, into the
+ * manifest and SHA256SUMS (for sha256sum -c). */
+static int write_manifest(json_t *m, const char *dir)
+{
+	bk_kit_paths files;
+	if (bk_kit_list_files(dir, false, &files))
+		return -1;
+	json_t *list = json_array();
+	bk_buf sums = {0};
+	int rc = 0;
+	for (size_t i = 0; i < files.n && !rc; i++) {
+		if (!strcmp(files.v[i], BK_KIT_MANIFEST) || !strcmp(files.v[i], BK_KIT_SUMS))
+			continue;
+		bk_buf p = {0};
+		bk_buf_printf(&p, "%s/%s", dir, files.v[i]);
+		unsigned char d[BK_SHA256_SIZE];
+		unsigned long long size;
+		char hex[65];
+		rc = bk_kit_hash_file(bk_buf_str(&p), d, &size);
+		bk_hex(d, sizeof d, hex);
+		json_t *f = json_object();
+		json_object_set_new(f, "path", json_string(files.v[i]));
+		json_object_set_new(f, "size", json_integer((json_int_t)size));
+		json_object_set_new(f, "sha256", json_string(hex));
+		json_array_append_new(list, f);
+		bk_buf_printf(&sums, "%s  %s\n", hex, files.v[i]);
+		bk_buf_free(&p);
+	}
+	bk_kit_paths_free(&files);
+	json_object_set_new(m, "files", list);
+	bk_buf p = {0};
+	if (!rc) {
+		bk_buf_printf(&p, "%s/%s", dir, BK_KIT_SUMS);
+		bk_atomic a;
+		rc = bk_atomic_open(&a, bk_buf_str(&p));
+		if (!rc) {
+			fputs(bk_buf_str(&sums), a.f);
+			rc = bk_atomic_commit(&a);
+		}
+	}
+	if (!rc) {
+		bk_buf_truncate(&p, 0);
+		bk_buf_printf(&p, "%s/%s", dir, BK_KIT_MANIFEST);
+		rc = bk_kit_write_json(m, bk_buf_str(&p));
+	}
+	bk_buf_free(&p);
+	bk_buf_free(&sums);
+	return rc;
+}
+
+/* ---- one kit ---- */
+
+/* The README for whoever receives the kit, in each language, from
+ * templates/kit/README.LANG.txt with {title}, {district}, {election},
+ * {date} and {ballot} filled in. */
+static bk_status write_readme(const build *b, bk_script *const *scripts,
+                              const char *dir, bk_diags *diags)
+{
+	bk_buf out = {0};
+	for (size_t l = 0; l < b->nlangs; l++) {
+		bk_buf p = {0};
+		bk_buf_printf(&p, "%s/kit/README.%s.txt", bk_templates_dir(b->tpl),
+		              b->lang_codes[l]);
+		char *text;
+		size_t n;
+		if (bk_read_file(bk_buf_str(&p), &text, &n)) {
+			bk_diags_add(diags, BK_ERROR, "template", bk_buf_str(&p), 0, 0, "",
+			             "cannot read the kit README template: %s",
+			             strerror(errno));
+			bk_buf_free(&p);
+			bk_buf_free(&out);
+			return BK_ERR_IO;
+		}
+		bk_buf_free(&p);
+		if (l)
+			bk_buf_add(&out, "\n----------------------------------------\n\n");
+		const bk_script *s = scripts[l];
+		for (const char *c = text; *c;) {
+			static const char *const keys[] = {"{title}", "{district}",
+			                                   "{election}", "{date}",
+			                                   "{ballot}"};
+			const char *vals[] = {bk_script_title(s), bk_script_district(s),
+			                      bk_script_election_id(s),
+			                      bk_script_election_date(s),
+			                      bk_script_ballot_id(s)};
+			bool done = false;
+			for (size_t k = 0; k < 5 && !done; k++)
+				if (!strncmp(c, keys[k], strlen(keys[k]))) {
+					bk_buf_add(&out, vals[k] ? vals[k] : "");
+					c += strlen(keys[k]);
+					done = true;
+				}
+			if (!done)
+				bk_buf_addc(&out, *c++);
+		}
+		free(text);
+	}
+	bk_buf p = {0};
+	bk_buf_printf(&p, "%s/README.txt", dir);
+	bk_atomic a;
+	int rc = bk_atomic_open(&a, bk_buf_str(&p));
+	if (!rc) {
+		fputs(bk_buf_str(&out), a.f);
+		rc = bk_atomic_commit(&a);
+	}
+	bk_buf_free(&p);
+	bk_buf_free(&out);
+	return rc ? BK_ERR_IO : BK_OK;
+}
+
+static bk_status write_script(const bk_script *s, const char *path,
+                              bk_diags *diags)
+{
+	bk_atomic a;
+	if (bk_atomic_open(&a, path)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+		return BK_ERR_IO;
+	}
+	bk_status st = bk_script_write(s, "json", a.f);
+	if (st != BK_OK || bk_atomic_commit(&a)) {
+		if (st == BK_OK)
+			st = BK_ERR_IO;
+		else
+			bk_atomic_abort(&a);
+	}
+	return st;
+}
+
+static const char *path_in(bk_buf *b, const char *dir, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static const char *path_in(bk_buf *b, const char *dir, const char *fmt, ...)
+{
+	bk_buf_truncate(b, 0);
+	bk_buf_printf(b, "%s/", dir);
+	va_list ap;
+	va_start(ap, fmt);
+	bk_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return bk_buf_str(b);
+}
+
+static bk_status braille_files(build *b, bk_braille_doc *doc,
+                               bk_braille_doc *swell_doc, const char *dir,
+                               const char *base, const char *profile,
+                               const bk_swell_options *sw, bk_diags *diags)
+{
+	bk_buf p = {0};
+	bk_status st = bk_braille_doc_save(doc, "brf", BK_BRF_FF,
+	                                   path_in(&p, dir, "%s.brf", base), diags);
+	if (st == BK_OK)
+		st = bk_braille_doc_save(doc, "pef", BK_BRF_FF,
+		                         path_in(&p, dir, "%s.pef", base), diags);
+	if (st == BK_OK)
+		st = bk_swell_write_pdf(swell_doc, b->tpl, profile, sw,
+		                        path_in(&p, dir, "%s-swell.pdf", base), diags);
+	bk_buf_free(&p);
+	return st;
+}
+
+static bk_status build_kit(build *b, size_t ballot, const char *tmp,
+                           double *audio_seconds, bk_diags *diags)
+{
+	const bk_election *e = b->e;
+	const bk_kit_options *o = b->opt;
+	const char *id = bk_election_ballot_id(e, ballot);
+	bk_script *scripts[2] = {NULL, NULL};
+	bk_status st = BK_OK;
+	bk_buf p = {0}, sub = {0};
+	bk_stencil *stencil = NULL;
+	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
+		st = bk_script_create(&scripts[l], e, id, b->lang_codes[l], b->tpl, diags);
+	if (st == BK_OK && bk_mkdirs(path_in(&p, tmp, "script")))
+		st = BK_ERR_IO;
+	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
+		st = write_script(scripts[l],
+		                  path_in(&p, tmp, "script/%s-%s.json", id, b->lang_codes[l]),
+		                  diags);
+	if (st == BK_OK)
+		st = write_readme(b, scripts, tmp, diags);
+	if (st == BK_OK && (o->parts & ~(unsigned)BK_KIT_AUDIO) && !b->braille)
+		st = bk_braille_open(&b->braille, e, b->tpl, diags);
+	const char *profile = bk_election_braille_profile(e);
+	bk_swell_options sw = BK_SWELL_OPTIONS_INIT;
+	bk_braille_layout swl;
+	if (st == BK_OK && (o->parts & (BK_KIT_BRAILLE | BK_KIT_LEAFLETS)))
+		st = bk_swell_layout(&swl, b->tpl, profile, &sw, diags);
+	/* the audio */
+	if (st == BK_OK && (o->parts & BK_KIT_AUDIO)) {
+		if (!b->speech) {
+			bk_speech_options so = o->speech;
+			st = bk_speech_create(&b->speech, b->tpl, &so, diags);
+			if (st == BK_OK)
+				st = bk_audio_create(&b->audio, b->speech, b->tpl, &o->audio,
+				                     diags);
+		}
+		for (size_t l = 0; l < b->nlangs && st == BK_OK; l++) {
+			bk_track *t = NULL;
+			st = bk_track_create(&t, b->audio, scripts[l], diags);
+			if (st == BK_OK)
+				st = bk_track_write(t, path_in(&p, tmp, "audio/%s-%s", id,
+				                               b->lang_codes[l]),
+				                    o->audio_formats, diags);
+			if (st == BK_OK)
+				*audio_seconds += bk_track_duration(t);
+			bk_track_free(t);
+		}
+	}
+	/* the stencil, labelled in the first language */
+	if (st == BK_OK && (o->parts & BK_KIT_STENCIL)) {
+		st = bk_stencil_create(&stencil, e, scripts[0], b->braille, b->tpl,
+		                       &o->stencil, diags);
+		if (st == BK_OK && bk_mkdirs(path_in(&sub, tmp, "stencil")))
+			st = BK_ERR_IO;
+		if (st == BK_OK)
+			st = bk_stencil_write_print_pdf(stencil,
+			        path_in(&p, bk_buf_str(&sub), "%s-stencil-print.pdf", id), diags);
+		if (st == BK_OK)
+			st = bk_stencil_write_swell_pdf(stencil,
+			        path_in(&p, bk_buf_str(&sub), "%s-stencil-swell.pdf", id), diags);
+		for (size_t s = 0; st == BK_OK && s < bk_stencil_sheet_count(stencil); s++)
+			st = bk_stencil_write_svg(stencil, s,
+			        path_in(&p, bk_buf_str(&sub), "%s-stencil-cut-%zu.svg", id, s + 1),
+			        diags);
+		if (st == BK_OK)
+			st = bk_stencil_write_proof_pdf(stencil,
+			        path_in(&p, bk_buf_str(&sub), "%s-ballot-proof.pdf", id), diags);
+	}
+	/* braille lists and large print */
+	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++) {
+		const char *lang = b->lang_codes[l];
+		if (o->parts & BK_KIT_BRAILLE) {
+			bk_braille_doc *doc = NULL, *swell = NULL;
+			bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
+			if (bk_mkdirs(path_in(&sub, tmp, "braille")))
+				st = BK_ERR_IO;
+			if (st == BK_OK)
+				st = bk_braille_list(&doc, b->braille, scripts[l], &lay, diags);
+			if (st == BK_OK)
+				st = bk_braille_list(&swell, b->braille, scripts[l], &swl, diags);
+			bk_buf base = {0};
+			bk_buf_printf(&base, "%s-%s", id, lang);
+			if (st == BK_OK)
+				st = braille_files(b, doc, swell, bk_buf_str(&sub),
+				                   bk_buf_str(&base), profile, &sw, diags);
+			bk_buf_free(&base);
+			bk_braille_doc_free(doc);
+			bk_braille_doc_free(swell);
+		}
+		if (st == BK_OK && (o->parts & BK_KIT_LARGE_PRINT)) {
+			bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
+			if (bk_mkdirs(path_in(&sub, tmp, "large-print")))
+				st = BK_ERR_IO;
+			if (st == BK_OK)
+				st = bk_large_print_list(scripts[l], b->tpl, &lp,
+				        path_in(&p, bk_buf_str(&sub), "%s-%s-large-print.pdf",
+				                id, lang), diags);
+		}
+		/* the leaflets of the ballot's parties and candidates */
+		const bk_script *s = scripts[l];
+		for (size_t i = 0; st == BK_OK && (o->parts & BK_KIT_LEAFLETS) &&
+		                   i < bk_script_position_count(s); i++) {
+			bk_position_kind k = bk_script_position_kind(s, i);
+			if (k == BK_POSITION_AGAINST_ALL)
+				continue;
+			const char *kind = k == BK_POSITION_PARTY ? "party" : "candidate";
+			const char *ref = bk_script_position_ref(s, i);
+			bool has = false;
+			for (size_t j = 0; j < bk_election_leaflet_count(e) && !has; j++) {
+				const char *lk, *lid;
+				bk_election_leaflet(e, j, &lk, &lid);
+				has = !strcmp(lk, kind) && !strcmp(lid, ref);
+			}
+			if (!has)
+				continue;
+			bk_braille_doc *doc = NULL, *swell = NULL;
+			bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
+			if (bk_mkdirs(path_in(&sub, tmp, "leaflets")))
+				st = BK_ERR_IO;
+			if (st == BK_OK)
+				st = bk_braille_leaflet(&doc, b->braille, e, kind, ref, lang,
+				                        &lay, diags);
+			if (st == BK_OK)
+				st = bk_braille_leaflet(&swell, b->braille, e, kind, ref, lang,
+				                        &swl, diags);
+			bk_buf base = {0};
+			bk_buf_printf(&base, "%02u-%s-%s-%s", bk_script_position_number(s, i),
+			              kind, ref, lang);
+			if (st == BK_OK)
+				st = braille_files(b, doc, swell, bk_buf_str(&sub),
+				                   bk_buf_str(&base), profile, &sw, diags);
+			if (st == BK_OK) {
+				bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
+				st = bk_large_print_leaflet(e, kind, ref, lang, b->tpl, &lp,
+				        path_in(&p, bk_buf_str(&sub), "%s-large-print.pdf",
+				                bk_buf_str(&base)), diags);
+			}
+			bk_buf_free(&base);
+			bk_braille_doc_free(doc);
+			bk_braille_doc_free(swell);
+		}
+	}
+	if (st == BK_OK) {
+		json_t *titles = json_object();
+		for (size_t l = 0; l < b->nlangs; l++)
+			json_object_set_new(titles, b->lang_codes[l],
+			                    json_string(bk_script_title(scripts[l])));
+		char key[65];
+		kit_key(b, ballot, bk_script_template(scripts[0]), key);
+		json_t *m = manifest_head(b, ballot, key, titles);
+		json_decref(titles);
+		if (write_manifest(m, tmp)) {
+			bk_diags_add(diags, BK_ERROR, "unwritable", tmp, 0, 0, "",
+			             "cannot write the manifest: %s", strerror(errno));
+			st = BK_ERR_IO;
+		}
+		json_decref(m);
+	}
+	bk_stencil_free(stencil);
+	for (size_t l = 0; l < 2; l++)
+		bk_script_free(scripts[l]);
+	bk_buf_free(&p);
+	bk_buf_free(&sub);
+	return st;
+}
+
+/* ---- resuming ---- */
+
+/* Whether the kit in dir/name has this key and all its files; when only
+ * the manifest's head is stale (the definition's hash, its stations), the
+ * manifest is rewritten. */
+static bool up_to_date(const build *b, size_t ballot, const char *kdir,
+                       const char *key)
+{
+	bk_buf p = {0};
+	bk_buf_printf(&p, "%s/%s", kdir, BK_KIT_MANIFEST);
+	json_t *m = json_load_file(bk_buf_str(&p), 0, NULL);
+	bool ok = m && json_is_string(json_object_get(m, "resume_key")) &&
+	          !strcmp(json_string_value(json_object_get(m, "resume_key")), key);
+	json_t *files = ok ? json_object_get(m, "files") : NULL;
+	ok = ok && json_is_array(files);
+	size_t i;
+	json_t *f;
+	json_array_foreach(ok ? files : NULL, i, f) {
+		bk_buf q = {0};
+		const char *fp = json_string_value(json_object_get(f, "path"));
+		bk_buf_printf(&q, "%s/%s", kdir, fp ? fp : "");
+		struct stat st;
+		if (stat(bk_buf_str(&q), &st) ||
+		    (json_int_t)st.st_size != json_integer_value(json_object_get(f, "size")))
+			ok = false;
+		bk_buf_free(&q);
+		if (!ok)
+			break;
+	}
+	if (ok) {
+		json_t *head = manifest_head(b, ballot, key,
+		                             json_object_get(m, "titles"));
+		json_object_set(head, "files", files);
+		if (!json_equal(head, m))
+			ok = !bk_kit_write_json(head, bk_buf_str(&p));
+		json_decref(head);
+	}
+	json_decref(m);
+	bk_buf_free(&p);
+	return ok;
+}
+
+/* ---- workers ---- */
+
+typedef struct result {
+	size_t ballot;
+	int status;
+	double audio_seconds;
+	size_t msglen;
+} result;
+
+static int write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *data, size_t n)
+{
+	char *p = data;
+	while (n) {
+		ssize_t r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static void tmp_name(bk_buf *p, const char *dir, const char *name, pid_t pid)
+{
+	bk_buf_truncate(p, 0);
+	bk_buf_printf(p, "%s/" BK_KIT_TMP_PREFIX "%s-%ld", dir, name, (long)pid);
+}
+
+static void diags_text(const bk_diags *d, bk_buf *out)
+{
+	for (size_t i = 0; i < bk_diags_count(d); i++) {
+		const bk_diag *x = bk_diags_get(d, i);
+		if (bk_diag_severity(x) < BK_WARNING)
+			continue;
+		const char *f = bk_diag_file(x);
+		if (f && *f) {
+			bk_buf_add(out, f);
+			if (bk_diag_line(x))
+				bk_buf_printf(out, ":%lu:%lu", bk_diag_line(x), bk_diag_column(x));
+			bk_buf_add(out, ": ");
+		}
+		bk_buf_printf(out, "%s: %s", bk_severity_string(bk_diag_severity(x)),
+		              bk_diag_message(x));
+		const char *path = bk_diag_path(x);
+		if (path && *path)
+			bk_buf_printf(out, " at %s", path);
+		bk_buf_addc(out, '\n');
+	}
+}
+
+static void worker(build *b, int in, int out)
+{
+	size_t ballot;
+	while (!read_all(in, &ballot, sizeof ballot)) {
+		const char *id = bk_election_ballot_id(b->e, ballot);
+		char *name = kit_name(id);
+		bk_buf tmp = {0}, dst = {0}, msg = {0};
+		tmp_name(&tmp, b->dir, name, getpid());
+		bk_buf_printf(&dst, "%s/%s", b->dir, name);
+		bk_kit_remove_tree(bk_buf_str(&tmp));
+		bk_diags *diags = bk_diags_create();
+		result r = {ballot, BK_OK, 0, 0};
+		if (bk_mkdirs(bk_buf_str(&tmp))) {
+			bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&tmp), 0, 0,
+			             "", "cannot make the folder: %s", strerror(errno));
+			r.status = BK_ERR_IO;
+		}
+		if (r.status == BK_OK)
+			r.status = build_kit(b, ballot, bk_buf_str(&tmp), &r.audio_seconds,
+			                     diags);
+		if (r.status == BK_OK && bk_kit_install(bk_buf_str(&tmp), bk_buf_str(&dst))) {
+			bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&dst), 0, 0,
+			             "", "cannot put the kit in place: %s", strerror(errno));
+			r.status = BK_ERR_IO;
+		}
+		if (r.status != BK_OK)
+			bk_kit_remove_tree(bk_buf_str(&tmp));
+		diags_text(diags, &msg);
+		r.msglen = msg.len;
+		int failed = write_all(out, &r, sizeof r) ||
+		             write_all(out, bk_buf_str(&msg), msg.len);
+		bk_diags_free(diags);
+		bk_buf_free(&tmp);
+		bk_buf_free(&dst);
+		bk_buf_free(&msg);
+		free(name);
+		if (failed)
+			break;
+	}
+	bk_audio_free(b->audio);
+	bk_speech_free(b->speech);
+	bk_braille_free(b->braille);
+}
+
+typedef struct slot {
+	pid_t pid;
+	int to, from;
+	size_t ballot; /* (size_t)-1 when idle */
+	bool alive;
+} slot;
+
+static int cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+/* Removes the temporary folders of a build that was killed. */
+static void remove_stale(const char *dir)
+{
+	bk_kit_paths top = {0};
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, BK_KIT_TMP_PREFIX, strlen(BK_KIT_TMP_PREFIX))) {
+			bk_buf p = {0};
+			bk_buf_printf(&p, "%s/%s", dir, de->d_name);
+			if (top.n == top.cap) {
+				top.cap = top.cap ? 2 * top.cap : 8;
+				top.v = bk_xrealloc(top.v, top.cap * sizeof *top.v);
+			}
+			top.v[top.n++] = bk_buf_steal(&p);
+		}
+	closedir(d);
+	for (size_t i = 0; i < top.n; i++)
+		bk_kit_remove_tree(top.v[i]);
+	bk_kit_paths_free(&top);
+}
+
+bk_status bk_kit_build(const bk_election *e, const char *definition_path,
+                       const bk_templates *tpl, const char *dir,
+                       const bk_kit_options *opt, bk_diags *diags)
+{
+	if (!e || !tpl || !dir || !opt || opt->version != BK_KIT_OPTIONS_VERSION ||
+	    (opt->shards && (opt->shard < 1 || opt->shard > opt->shards)))
+		return BK_ERR_USAGE;
+	build b = {.e = e, .tpl = tpl, .opt = opt, .dir = dir,
+	           .definition_name = definition_path ? definition_path : "election.json"};
+	size_t nb = bk_election_ballot_count(e);
+	/* the ballots asked for, in definition order */
+	bool *want = bk_xcalloc(nb + 1, sizeof *want);
+	bk_status st = BK_OK;
+	for (size_t i = 0; i < opt->nballots; i++) {
+		size_t k = bk_election_ballot_find(e, opt->ballots[i]);
+		if (k == (size_t)-1) {
+			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--ballot",
+			             "the election has no ballot \"%s\"", opt->ballots[i]);
+			st = BK_ERR_NOTFOUND;
+		} else
+			want[k] = true;
+	}
+	for (size_t i = 0; i < nb; i++) {
+		if (!opt->nballots)
+			want[i] = true;
+		if (opt->shards && i % opt->shards != opt->shard - 1)
+			want[i] = false;
+	}
+	if (st == BK_OK)
+		st = prepare(&b, diags);
+	int lock = -1;
+	if (st == BK_OK && bk_mkdirs(dir)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+		             "cannot make the folder: %s", strerror(errno));
+		st = BK_ERR_IO;
+	}
+	if (st == BK_OK) {
+		bk_buf p = {0};
+		bk_buf_printf(&p, "%s/.bk-lock", dir);
+		lock = open(bk_buf_str(&p), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB)) {
+			bk_diags_add(diags, BK_ERROR, "busy", dir, 0, 0, "",
+			             "another build is writing into this folder");
+			st = BK_ERR_IO;
+		}
+		bk_buf_free(&p);
+	}
+	if (st == BK_OK)
+		remove_stale(dir);
+
+	/* what is already done */
+	size_t *todo = bk_xcalloc(nb + 1, sizeof *todo);
+	size_t ntodo = 0, total = 0;
+	bk_kit_progress pr = {0};
+	for (size_t i = 0; i < nb && st == BK_OK; i++) {
+		if (!want[i])
+			continue;
+		total++;
+		const char *id = bk_election_ballot_id(e, i);
+		bk_script *s = NULL;
+		bk_diags *quiet = bk_diags_create();
+		bk_status s1 = bk_script_create(&s, e, id, b.lang_codes[0], tpl, quiet);
+		char key[65];
+		kit_key(&b, i, s1 == BK_OK ? bk_script_template(s) : "", key);
+		bk_script_free(s);
+		bk_diags_free(quiet);
+		char *name = kit_name(id);
+		bk_buf kd = {0};
+		bk_buf_printf(&kd, "%s/%s", dir, name);
+		free(name);
+		if (s1 == BK_OK && up_to_date(&b, i, bk_buf_str(&kd), key))
+			pr.skipped++;
+		else
+			todo[ntodo++] = i;
+		bk_buf_free(&kd);
+	}
+	pr.total = total;
+	pr.done = pr.skipped;
+	if (st == BK_OK && opt->progress)
+		opt->progress(&pr, opt->progress_arg);
+
+	int jobs = opt->jobs > 0 ? opt->jobs : cores();
+	if ((size_t)jobs > ntodo)
+		jobs = (int)ntodo;
+	slot *w = bk_xcalloc((size_t)jobs + 1, sizeof *w);
+	bk_status first_fail = BK_OK;
+	size_t next = 0;
+	int alive = 0;
+	fflush(NULL);
+	for (int k = 0; k < jobs && st == BK_OK; k++) {
+		int a[2], r[2];
+		if (pipe2(a, O_CLOEXEC) || pipe2(r, O_CLOEXEC)) {
+			st = BK_ERR_IO;
+			break;
+		}
+		pid_t pid = fork();
+		if (pid == 0) {
+			close(a[1]);
+			close(r[0]);
+			for (int j = 0; j < k; j++) {
+				close(w[j].to);
+				close(w[j].from);
+			}
+			if (lock >= 0)
+				close(lock);
+			signal(SIGPIPE, SIG_IGN);
+			worker(&b, a[0], r[1]);
+			_exit(0);
+		}
+		close(a[0]);
+		close(r[1]);
+		if (pid < 0) {
+			close(a[1]);
+			close(r[0]);
+			st = BK_ERR_IO;
+			break;
+		}
+		w[k] = (slot){pid, a[1], r[0], (size_t)-1, true};
+		alive++;
+	}
+	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+	/* hand out kits one at a time, in definition order */
+	for (int k = 0; k < jobs && st == BK_OK; k++)
+		if (next < ntodo && !write_all(w[k].to, &todo[next], sizeof(size_t)))
+			w[k].ballot = todo[next++];
+	while (alive > 0) {
+		struct pollfd pf[64];
+		int map[64], np = 0;
+		for (int k = 0; k < jobs && np < 64; k++)
+			if (w[k].alive && w[k].ballot != (size_t)-1) {
+				pf[np] = (struct pollfd){w[k].from, POLLIN, 0};
+				map[np++] = k;
+			}
+		if (!np)
+			break;
+		if (poll(pf, (nfds_t)np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int q = 0; q < np; q++) {
+			if (!pf[q].revents)
+				continue;
+			slot *s = &w[map[q]];
+			result r;
+			char *msg = NULL;
+			bool got = !read_all(s->from, &r, sizeof r);
+			if (got) {
+				msg = bk_xmalloc(r.msglen + 1);
+				got = !read_all(s->from, msg, r.msglen);
+				msg[got ? r.msglen : 0] = '\0';
+			}
+			const char *id = bk_election_ballot_id(e, s->ballot);
+			if (!got) {
+				/* the worker died: its temporary folder goes */
+				char *name = kit_name(id);
+				bk_buf t = {0};
+				tmp_name(&t, dir, name, s->pid);
+				bk_kit_remove_tree(bk_buf_str(&t));
+				bk_buf_free(&t);
+				free(name);
+				int wst = 0;
+				waitpid(s->pid, &wst, 0);
+				s->alive = false;
+				alive--;
+				free(msg);
+				bk_buf m = {0};
+				if (WIFSIGNALED(wst))
+					bk_buf_printf(&m, "error: the worker building it was "
+					                  "killed by signal %d\n", WTERMSIG(wst));
+				else
+					bk_buf_printf(&m, "error: the worker building it "
+					                  "stopped (exit %d)\n", WEXITSTATUS(wst));
+				msg = bk_buf_steal(&m);
+				r.status = BK_ERR_IO;
+				r.audio_seconds = 0;
+			}
+			pr.done++;
+			pr.kit = id;
+			pr.status = r.status;
+			pr.messages = msg && *msg ? msg : NULL;
+			if (r.status == BK_OK) {
+				pr.built++;
+				pr.audio_seconds += r.audio_seconds;
+			} else {
+				pr.failed++;
+				if (first_fail == BK_OK)
+					first_fail = r.status;
+				bk_diags_add(diags, BK_ERROR, "kit", id, 0, 0, "",
+				             "the kit was not built");
+			}
+			if (opt->progress)
+				opt->progress(&pr, opt->progress_arg);
+			pr.kit = NULL;
+			pr.messages = NULL;
+			free(msg);
+			s->ballot = (size_t)-1;
+			if (s->alive && next < ntodo) {
+				if (!write_all(s->to, &todo[next], sizeof(size_t)))
+					s->ballot = todo[next++];
+			}
+		}
+	}
+	/* kits no worker was left to build */
+	while (next < ntodo) {
+		pr.done++;
+		pr.failed++;
+		pr.kit = bk_election_ballot_id(e, todo[next++]);
+		pr.status = BK_ERR_IO;
+		pr.messages = "error: no worker was left to build it\n";
+		if (first_fail == BK_OK)
+			first_fail = BK_ERR_IO;
+		if (opt->progress)
+			opt->progress(&pr, opt->progress_arg);
+	}
+	for (int k = 0; k < jobs; k++) {
+		if (w[k].pid <= 0)
+			continue;
+		close(w[k].to);
+		close(w[k].from);
+		if (w[k].alive)
+			waitpid(w[k].pid, NULL, 0);
+	}
+	signal(SIGPIPE, old_pipe);
+	free(w);
+	free(todo);
+	free(want);
+	if (st == BK_OK)
+		st = bk_kit_index(dir, NULL, 0, diags);
+	if (lock >= 0)
+		close(lock);
+	finish(&b);
+	return st != BK_OK ? st : first_fail;
+}
