@@ -13,6 +13,8 @@ typedef struct progress {
 	int last_tenth;
 	size_t skipped_at_start;
 	bool started;
+	json_t *built;   /* names of the kits built, for --json */
+	bk_kit_progress last;
 } progress;
 
 static double since(const struct timespec *t0)
@@ -33,6 +35,9 @@ static void on_progress(const bk_kit_progress *p, void *arg)
 		pg->skipped_at_start = p->skipped;
 		clock_gettime(CLOCK_MONOTONIC, &pg->start);
 	}
+	pg->last = *p;
+	if (p->kit && p->status == BK_OK)
+		json_array_append_new(pg->built, json_string(p->kit));
 	if (p->kit && (p->status != BK_OK || p->messages)) {
 		if (pg->tty)
 			fputs("\r\033[K", stderr);
@@ -96,11 +101,9 @@ int cmd_build(const options *o)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	progress pg = {.tty = isatty(2) == 1, .last_tenth = -1};
+	progress pg = {.tty = isatty(2) == 1, .last_tenth = -1, .built = json_array()};
 	ko.progress = on_progress;
 	ko.progress_arg = &pg;
-	bk_kit_progress last = {0};
-	(void)last;
 	bk_status st = bk_kit_build(e, o->file, tpl, o->output, &ko, diags);
 	/* the kits' own messages were printed as they came; the rest now */
 	bk_diags *rest = bk_diags_create();
@@ -125,6 +128,11 @@ int cmd_build(const options *o)
 		}
 		json_object_set_new(j, "output", json_string(o->output));
 		json_object_set_new(j, "ok", json_boolean(st == BK_OK));
+		json_object_set_new(j, "kits", json_integer((json_int_t)pg.last.total));
+		json_object_set_new(j, "skipped", json_integer((json_int_t)pg.last.skipped));
+		json_object_set(j, "built", pg.built);
+		json_object_set_new(j, "audio_seconds", json_real(pg.last.audio_seconds));
+		json_object_set_new(j, "seconds", json_real(pg.started ? since(&pg.start) : 0));
 		json_object_set_new(j, "failed", fl);
 		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		if (s)
@@ -132,6 +140,7 @@ int cmd_build(const options *o)
 		free(s);
 		json_decref(j);
 	}
+	json_decref(pg.built);
 	rc = st == BK_OK ? 0 : st == BK_ERR_USAGE || st == BK_ERR_NOTFOUND ? EXIT_USAGE
 	                  : st == BK_ERR_IO ? EXIT_CANTCREAT : exit_for(st);
 done:

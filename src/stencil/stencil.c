@@ -759,6 +759,42 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 
 /* Draws the stencil to path: every sheet as a page of a PDF, or one sheet
  * (first) as SVG or PNG (docs/stencil.md). */
+
+/* Cairo names an SVG's surface elements "surfaceN" after a counter of
+ * every surface the process made before, so the same stencil would differ
+ * by what was drawn earlier: they are renumbered by first appearance. */
+static bk_status write_svg_ids(const bk_buf *svg, FILE *out)
+{
+	const char *p = bk_buf_str(svg), *end = p + svg->len;
+	unsigned long seen[64];
+	size_t nseen = 0;
+	bk_buf b = {0};
+	while (p < end) {
+		const char *q = strstr(p, "surface");
+		if (!q || q >= end) {
+			bk_buf_addn(&b, p, (size_t)(end - p));
+			break;
+		}
+		q += 7;
+		bk_buf_addn(&b, p, (size_t)(q - p));
+		if (*q >= '0' && *q <= '9') {
+			char *after;
+			unsigned long n = strtoul(q, &after, 10);
+			size_t k = 0;
+			while (k < nseen && seen[k] != n)
+				k++;
+			if (k == nseen && nseen < 64)
+				seen[nseen++] = n;
+			bk_buf_printf(&b, "%zu", k + 1);
+			q = after;
+		}
+		p = q;
+	}
+	bk_status st = fwrite(bk_buf_str(&b), 1, b.len, out) == b.len ? BK_OK : BK_ERR_IO;
+	bk_buf_free(&b);
+	return st;
+}
+
 static bk_status render(const bk_stencil *s, enum mode m, double dpi,
                         size_t first, const char *path, bk_diags *diags)
 {
@@ -782,8 +818,8 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 		scale = dpi / 25.4;
 		sheets = 1;
 	} else if (m == SVG) {
-		surf = cairo_svg_surface_create_for_stream(bk_render_write_file,
-		                                           out.f, s->w, s->h + tab);
+		surf = cairo_svg_surface_create_for_stream(bk_render_write_buf,
+		                                           &pdfbuf, s->w, s->h + tab);
 		cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_MM);
 		scale = 1.0;
 		sheets = 1;
@@ -821,6 +857,8 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
 		st = BK_ERR_IO;
 	cairo_surface_destroy(surf);
+	if (st == BK_OK && m == SVG)
+		st = write_svg_ids(&pdfbuf, out.f);
 	if (st == BK_OK && m == PRINT) {
 		bk_pdf_print_setup ps = {
 			.trim = {BLEED + SLUG, BLEED + SLUG, s->w, s->h + tab},
