@@ -57,3 +57,8 @@ mkdir -p bench/out/stencils
 # ballots and processes, the national set on two processes, and the decoded
 # loudness of a sample (issue: audio ballot)
 /usr/bin/python3 bench/audio.py $bk "$def" bench/out/audio --jobs 2
+
+# kits: the national election end to end with the default formats on two
+# workers, a resumed build with nothing to do, verify of a sample
+# (issue: kits)
+/usr/bin/python3 bench/kits.py $bk "$def" bench/out/kits --jobs 2

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The main job on the bundled example: installs what is needed (Debian 12,
-# as root), builds, validates examples/kz-2023/election.json and prints the
-# ballot script of every ballot in every language.
+# as root), builds, validates examples/kz-2023/election.json, builds the kit
+# of every ballot into kits/ (audio, stencils, braille, large print,
+# leaflets, manifests, index, packing lists) and verifies them against the
+# definition.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh
@@ -9,10 +11,10 @@ sh scripts/build.sh build
 export BALLOTKIT_TEMPLATES="$PWD/templates"
 ./build/ballotkit validate examples/kz-2023/election.json
 echo
-./build/ballotkit script examples/kz-2023/election.json
+echo "Kits of every ballot of the example election, in kits/:"
+./build/ballotkit build examples/kz-2023/election.json -o kits
 echo
-echo "Braille list of the Mazhilis party-list ballot in Kazakh:"
-./build/ballotkit list examples/kz-2023/election.json --ballot mazhilis-list --lang kk
+./build/ballotkit verify kits --definition examples/kz-2023/election.json
 echo
-echo "Audio ballot of the Mazhilis party-list ballot, both languages, in kits/audio/:"
-./build/ballotkit audio examples/kz-2023/election.json --ballot mazhilis-list -o kits/audio
+echo "Packing list of polling station 101 (kits/packing/ps-0101.txt):"
+cat kits/packing/ps-0101.txt

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "kit/kit-private.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ballotkit/braille.h"
 #include "ballotkit/decode.h"
@@ -557,6 +559,24 @@ bk_status bk_kit_verify(const char *dir, const bk_election *e,
 		bk_buf_free(&m);
 		bk_buf_free(&rel);
 	}
+	/* a kit folder the index does not list */
+	DIR *dd = opendir(dir);
+	struct dirent *de;
+	while (dd && (de = readdir(dd))) {
+		if (de->d_name[0] == '.')
+			continue;
+		bk_buf m = {0};
+		bk_buf_printf(&m, "%s/%s/" BK_KIT_MANIFEST, dir, de->d_name);
+		bool listed = false;
+		json_array_foreach(kits, i, k)
+			if (!strcmp(jstr(k, "kit"), de->d_name))
+				listed = true;
+		if (!listed && !access(bk_buf_str(&m), F_OK))
+			fail(&v, "unlisted", de->d_name, 0, "a kit the index does not list");
+		bk_buf_free(&m);
+	}
+	if (dd)
+		closedir(dd);
 	if (e) {
 		char sha[65];
 		bk_election_sha256(e, sha);
