@@ -100,11 +100,7 @@ static int copy_kit(const char *src, const char *dir, const char *name)
 	return rc;
 }
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
+#define jstr bk_kit_str
 
 /* Files a print shop makes: everything but the audio, the scripts and the
  * kit's own README, manifest and checksums. */

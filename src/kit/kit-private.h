@@ -42,6 +42,15 @@ json_t *bk_kit_read_json(const char *path, bk_diags *diags);
  * never a mix. 0, or -1 with errno. */
 int bk_kit_install(const char *tmp, const char *dst);
 
+/* A verify problem: an error of kind check in diags at file, its path
+ * "position N" when position is not 0, counted in *errors. */
+void bk_kit_report(bk_diags *diags, size_t *errors, const char *check,
+                   const char *file, unsigned position, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* A JSON object's string member, or "" when it is not one. */
+const char *bk_kit_str(const json_t *o, const char *key);
+
 /* The cross-checks by decoding media (verify-media.c): the audio
  * chapters of a kit's track in lang, and the braille beside the windows of
  * its stencil, against the kit's script. Each problem is an error in

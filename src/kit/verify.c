@@ -31,29 +31,8 @@ typedef struct vctx {
 	bk_status io;
 } vctx;
 
-static void fail(vctx *v, const char *check, const char *file, unsigned position,
-                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void fail(vctx *v, const char *check, const char *file, unsigned position,
-                 const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	bk_buf m = {0};
-	bk_buf_vprintf(&m, fmt, ap);
-	va_end(ap);
-	char where[32] = "";
-	if (position)
-		snprintf(where, sizeof where, "position %u", position);
-	bk_diags_add(v->diags, BK_ERROR, check, file, 0, 0, where, "%s", bk_buf_str(&m));
-	bk_buf_free(&m);
-	v->errors++;
-}
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
+#define fail(v, ...) bk_kit_report((v)->diags, &(v)->errors, __VA_ARGS__)
+#define jstr bk_kit_str
 
 /* A path a manifest may name: relative, no "..", no empty part. */
 static bool safe_path(const char *p)
