@@ -75,9 +75,126 @@ BK_API bk_status bk_decode_dots_line(const double *xy, size_t n,
 
 /* ---- laser-cutter SVG windows (src/decode/svg.c) ---- */
 
+/* What the cuts of a stencil's laser-cutter SVG measure, in mm. */
+typedef struct bk_svg_cuts {
+	double page_w, page_h;   /* the SVG page */
+	double sheet_x, sheet_y; /* the sheet's top-left corner on the page
+	                          * (sheet_y is the depth of a tab above it) */
+	double sheet_w, sheet_h; /* the outline, a tab left out */
+	const char *corner;      /* the corner cut: "top-left", "top-right",
+	                          * "bottom-left", "bottom-right", or "" when
+	                          * there is none (static string) */
+	double corner_size;      /* the cut's leg along the sheet's edge */
+	size_t other_cuts;       /* red paths that are none of these: open
+	                          * ones, or closed ones touching the outline
+	                          * away from a corner or outside the sheet */
+} bk_svg_cuts;
+
+/* Reads the windows of a laser-cutter SVG (one sheet): every closed red
+ * (RGB 255, 0, 0, within 1%) stroked path, after the element and group
+ * transforms and the viewBox, except the outline and the corner cut. The
+ * outline is the closed cut with the largest bounding box; the sheet's
+ * top edge is the outline's highest point on its left or right side (a
+ * tab stands above it, between them); the corner cut is a corner of the
+ * sheet the outline cuts off, or a separate cut touching the outline (less
+ * than 0.5 mm from the sheet's bounding box) at a corner. Every other
+ * closed cut lying inside the sheet is a window. *rects gets x, y, w, h
+ * per window (their bounding boxes, mm from the sheet's top-left corner),
+ * sorted by rows (top edges within 1 mm) top to bottom, then left to
+ * right; free with bk_free. cuts (may be NULL) gets the sheet. Handles
+ * <path> (every command), <rect>, <polygon>, <polyline>, <line>,
+ * <circle>, <ellipse>, <g>, <use> and nested <svg>; <defs>, <symbol>
+ * and the like only through <use>; text is never a cut. Not an SVG, not
+ * well-formed, bad path data or no closed cut: BK_ERR_INVALID naming the
+ * file and, where known, the line. */
+BK_API bk_status bk_decode_svg_windows(const char *data, size_t size,
+                                       const char *name, double **rects,
+                                       size_t *n, bk_svg_cuts *cuts,
+                                       bk_diags *diags);
+
+/* Reads the braille number beside each window on page (0-based) of a
+ * stencil's swell PDF rendered at dpi (150–1200), with the dots of
+ * bk_decode_pdf_dots. rects: n windows as x, y, w, h in mm, from the
+ * sheet's top-left corner when cuts (from bk_decode_svg_windows; may be
+ * NULL) places the sheet on the page, else from the page's. A window's
+ * braille is the run of dots left of it, level with its centre (within
+ * 4 mm), the first within 30 mm of it, each column within 10 mm of the
+ * next. The dot and cell pitches are measured from those runs (a number
+ * sign ⠼ gives the dot pitch; every digit has a dot in its first column,
+ * so the third column of a number is one cell pitch from its first) and
+ * returned in measure (may be NULL) with the dots' sizes. numbers
+ * (caller's, n entries) gets each window's number, or 0 when its braille
+ * is not ⠼ followed by 1–9 digits without a leading zero. */
+BK_API bk_status bk_decode_stencil_numbers(const char *data, size_t size,
+                                           const char *name, double dpi,
+                                           size_t page, const double *rects,
+                                           size_t n, const bk_svg_cuts *cuts,
+                                           unsigned *numbers,
+                                           bk_dot_measure *measure,
+                                           bk_diags *diags);
+
 /* ---- end of SVG ---- */
 
 /* ---- audio: ID3 chapters, decoding, matching (src/decode/audio.c) ---- */
+
+#include <stdint.h> /* int16_t clips; here to keep to this region */
+
+/* The chapters of an MP3's ID3v2 tag, in table-of-contents order. Opaque. */
+typedef struct bk_audio_chapters bk_audio_chapters;
+
+/* Reads the ID3v2.3 or v2.4 tag at the start of an MP3 (name is used in
+ * messages): the top-level ordered CTOC frame and, for each of its
+ * entries, the CHAP frame it names with that frame's TIT2 title.
+ * Unsynchronisation and the extended header are handled; compressed or
+ * encrypted chapter frames are refused. No tag, or a malformed or cut
+ * one, is BK_ERR_INVALID naming the byte offset in the file. *out is
+ * owned by the caller; free with bk_audio_chapters_free. */
+BK_API bk_status bk_decode_id3_chapters(const char *data, size_t size,
+                                        const char *name,
+                                        bk_audio_chapters **out,
+                                        bk_diags *diags);
+/* Accepts NULL. */
+BK_API void bk_audio_chapters_free(bk_audio_chapters *chapters);
+BK_API size_t bk_audio_chapters_count(const bk_audio_chapters *chapters);
+/* Chapter i's start and end, in seconds (the CHAP frame's milliseconds);
+ * 0 when i is out of range. */
+BK_API double bk_audio_chapters_start(const bk_audio_chapters *chapters,
+                                      size_t i);
+BK_API double bk_audio_chapters_end(const bk_audio_chapters *chapters,
+                                    size_t i);
+/* Its element id and title (UTF-8, "" when it has no TIT2). Borrowed;
+ * NULL when i is out of range. */
+BK_API const char *bk_audio_chapters_id(const bk_audio_chapters *chapters,
+                                        size_t i);
+BK_API const char *bk_audio_chapters_title(const bk_audio_chapters *chapters,
+                                           size_t i);
+
+/* Decodes a file libsndfile reads (WAV, FLAC, Ogg Vorbis and Opus, MP3
+ * through mpg123) to *n mono floats (full scale 1), the channels' mean, at
+ * *rate Hz (rate may be NULL). Nothing is trimmed from an MP3 without a
+ * Xing/LAME header, and ballotkit writes none: a chapter's time is where
+ * its frames start, and its first sentence (trimmed as the writer trims)
+ * is heard 1105 samples later (50.1 ms: LAME's delay and the decoder's;
+ * measured 49.6-50.6 ms with the tag's milliseconds). *samples is owned
+ * by the caller; free with bk_free. BK_ERR_IO when the file cannot be
+ * opened, BK_ERR_INVALID when libsndfile cannot decode it. */
+BK_API bk_status bk_decode_audio_file(const char *path, float **samples,
+                                      size_t *n, int *rate, bk_diags *diags);
+
+/* How well a speech clip (16-bit mono at clip_rate, as bk_speech_clip
+ * gives it: it is trimmed here as the writer trims) is heard in audio
+ * (mono at rate) near at seconds: the highest Pearson correlation of the
+ * clip with the audio (gain does not count; 1 is the same waveform, 0 is
+ * nothing alike or worse) over starts within at ± search seconds, into
+ * *score, and where the trimmed clip then starts, in seconds after at,
+ * into *offset (may be NULL). Audio beyond the ends counts as silence.
+ * About 0.5 ms a call for a number clip at ±0.25 s (measured figures in
+ * src/decode/audio.c). BK_ERR_INVALID for a silent clip. */
+BK_API bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
+                                       double at, const int16_t *clip,
+                                       size_t nclip, int clip_rate,
+                                       double search, double *score,
+                                       double *offset);
 
 /* ---- end of audio ---- */
 

@@ -27,6 +27,7 @@ typedef struct vctx {
 	const bk_election *e;
 	const bk_templates *tpl;
 	bk_speech *speech;
+	bk_speech_options speech_opt; /* those speech was made with */
 	bk_braille *braille;
 	bk_status io;
 } vctx;
@@ -413,6 +414,31 @@ static void check_transcript(vctx *v, const char *kdir, const char *kit,
 
 /* ---- one kit ---- */
 
+/* The voice as the kit's manifest says it was set (rate, pitch, volume,
+ * word gap): the "number k" clips must be spoken the same way. */
+static void use_voice(vctx *v, const json_t *speech)
+{
+	bk_speech_options so = BK_SPEECH_OPTIONS_INIT;
+	const char *keys[] = {"rate", "pitch", "volume", "word_gap"};
+	int *vals[] = {&so.rate, &so.pitch, &so.volume, &so.word_gap};
+	for (size_t k = 0; k < 4; k++) {
+		json_t *x = json_object_get(speech, keys[k]);
+		if (json_is_integer(x) && json_integer_value(x) >= 0 &&
+		    json_integer_value(x) <= 1000)
+			*vals[k] = (int)json_integer_value(x);
+	}
+	if (v->speech && so.rate == v->speech_opt.rate && so.pitch == v->speech_opt.pitch &&
+	    so.volume == v->speech_opt.volume && so.word_gap == v->speech_opt.word_gap)
+		return;
+	bk_speech_free(v->speech);
+	v->speech = NULL;
+	bk_diags *quiet = bk_diags_create();
+	if (bk_speech_create(&v->speech, v->tpl, &so, quiet) != BK_OK)
+		v->speech = NULL;
+	bk_diags_free(quiet);
+	v->speech_opt = so;
+}
+
 static void verify_kit(vctx *v, const char *kit, bool *seen)
 {
 	bk_buf kdir = {0}, p = {0}, rel = {0};
@@ -465,6 +491,7 @@ static void verify_kit(vctx *v, const char *kit, bool *seen)
 				check_braille(v, bk_buf_str(&kdir), kit, ballot, lang, script, "brf");
 			}
 			check_transcript(v, bk_buf_str(&kdir), kit, ballot, lang, script);
+			use_voice(v, json_object_get(json_object_get(m, "options"), "speech"));
 			bk_kit_verify_audio(v->speech, bk_buf_str(&kdir), kit, ballot, lang,
 			                    script, v->diags, &v->errors);
 			if (li == 0)
@@ -508,8 +535,6 @@ bk_status bk_kit_verify(const char *dir, const bk_election *e,
 	bk_buf_free(&p);
 	bk_diags *quiet = bk_diags_create();
 	bk_braille_open(&v.braille, e, tpl, quiet);
-	bk_speech_options so = BK_SPEECH_OPTIONS_INIT;
-	bk_speech_create(&v.speech, tpl, &so, quiet);
 	bk_diags_free(quiet);
 	size_t nb = e ? bk_election_ballot_count(e) : 0;
 	bool *seen = bk_xcalloc(nb + 1, sizeof *seen);
