@@ -9,6 +9,7 @@
 #define BALLOTKIT_DECODE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "ballotkit/common.h"
 #include "ballotkit/diag.h"
 
@@ -136,8 +137,6 @@ BK_API bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 /* ---- end of SVG ---- */
 
 /* ---- audio: ID3 chapters, decoding, matching (src/decode/audio.c) ---- */
-
-#include <stdint.h> /* int16_t clips; here to keep to this region */
 
 /* The chapters of an MP3's ID3v2 tag, in table-of-contents order. Opaque. */
 typedef struct bk_audio_chapters bk_audio_chapters;
