@@ -125,13 +125,57 @@ static int by_station(const void *a, const void *b)
 	return strcmp(jstr(x->info, "id"), jstr(y->info, "id"));
 }
 
+/* Writes text to path unless it already says exactly that (a resumed
+ * build rewrites nothing), under a temporary name renamed into place.
+ * Not synced to the disk one by one: the packing lists of a national
+ * election are ten thousand files, and all of them are made again from
+ * the manifests by `ballotkit index DIR`. */
 static int write_text(const char *path, const char *text)
 {
+	char *old;
+	size_t n, len = strlen(text);
+	if (!bk_read_file(path, &old, &n)) {
+		bool same = n == len && !memcmp(old, text, n);
+		free(old);
+		if (same)
+			return 0;
+	}
 	bk_atomic a;
 	if (bk_atomic_open(&a, path))
 		return -1;
 	fputs(text, a.f);
-	return bk_atomic_commit(&a);
+	return bk_atomic_commit_sync(&a, false);
+}
+
+/* Removes the packing lists of stations that no longer receive a kit. */
+static void remove_stale_packing(const char *pdir, const json_t *station_at)
+{
+	DIR *d = opendir(pdir);
+	if (!d)
+		return;
+	struct dirent *de;
+	bk_kit_paths gone = {0};
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		if (de->d_name[0] == '.')
+			continue;
+		char *id = bk_xstrndup(de->d_name, n > 4 ? n - 4 : n);
+		if (n <= 4 || strcmp(de->d_name + n - 4, ".txt") ||
+		    !json_object_get(station_at, id)) {
+			if (gone.n == gone.cap) {
+				gone.cap = gone.cap ? 2 * gone.cap : 8;
+				gone.v = bk_xrealloc(gone.v, gone.cap * sizeof *gone.v);
+			}
+			bk_buf p = {0};
+			bk_buf_printf(&p, "%s/%s", pdir, de->d_name);
+			gone.v[gone.n++] = bk_buf_steal(&p);
+		}
+		free(id);
+	}
+	closedir(d);
+	for (size_t i = 0; i < gone.n; i++)
+		bk_kit_remove_tree(gone.v[i]);
+	bk_kit_paths_free(&gone);
 }
 
 bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
@@ -185,19 +229,27 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 	json_t *list = json_array();
 	json_t *election = NULL;
 	station *stations = NULL;
-	size_t nstations = 0;
-	json_t **manifests = bk_xcalloc(kits.n + 1, sizeof *manifests);
+	size_t nstations = 0, capstations = 0;
+	json_t *station_at = json_object(); /* id -> index into stations */
+	/* what is kept of each manifest: its titles, copies and printed files
+	 * ("path,size,sha256" lines), so memory does not grow with the kits'
+	 * file lists */
+	json_t **titles = bk_xcalloc(kits.n + 1, sizeof *titles);
+	json_int_t *copies = bk_xcalloc(kits.n + 1, sizeof *copies);
+	bk_buf *rows = bk_xcalloc(kits.n + 1, sizeof *rows);
 	for (size_t k = 0; k < kits.n && st == BK_OK; k++) {
 		bk_buf p = {0};
 		bk_buf_printf(&p, "%s/%s/" BK_KIT_MANIFEST, dir, kits.v[k]);
-		json_t *m = manifests[k] = bk_kit_read_json(bk_buf_str(&p), diags);
+		json_t *m = bk_kit_read_json(bk_buf_str(&p), diags);
 		unsigned char d[BK_SHA256_SIZE];
 		char hex[65];
 		if (!m || bk_kit_hash_file(bk_buf_str(&p), d, NULL)) {
 			st = m ? BK_ERR_IO : BK_ERR_INVALID;
+			json_decref(m);
 			bk_buf_free(&p);
 			break;
 		}
+		titles[k] = json_incref(json_object_get(m, "titles"));
 		bk_hex(d, sizeof d, hex);
 		json_t *el = json_object_get(m, "election");
 		json_t *head = json_pack("{s:s?, s:s?, s:s?, s:s?, s:O?}",
@@ -224,8 +276,13 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 		json_int_t bytes = 0;
 		size_t i;
 		json_t *f;
-		json_array_foreach(files, i, f)
+		json_array_foreach(files, i, f) {
 			bytes += json_integer_value(json_object_get(f, "size"));
+			if (printed(jstr(f, "path")))
+				bk_buf_printf(&rows[k], "%s,%lld,%s\n", jstr(f, "path"),
+				              (long long)json_integer_value(json_object_get(f, "size")),
+				              jstr(f, "sha256"));
+		}
 		json_t *entry = json_object();
 		json_object_set_new(entry, "kit", json_string(kits.v[k]));
 		json_object_set_new(entry, "ballot", json_string(jstr(m, "ballot")));
@@ -236,15 +293,21 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 		json_array_append_new(list, entry);
 		json_t *sts = json_object_get(m, "stations");
 		json_array_foreach(sts, i, f) {
-			size_t s = 0;
-			while (s < nstations && strcmp(jstr(stations[s].info, "id"), jstr(f, "id")))
-				s++;
+			json_t *at = json_object_get(station_at, jstr(f, "id"));
+			size_t s = at ? (size_t)json_integer_value(at) : nstations;
 			if (s == nstations) {
-				stations = bk_xrealloc(stations, (nstations + 1) * sizeof *stations);
-				stations[nstations++] = (station){f, json_array()};
+				if (nstations == capstations) {
+					capstations = capstations ? 2 * capstations : 64;
+					stations = bk_xrealloc(stations, capstations * sizeof *stations);
+				}
+				stations[nstations++] = (station){json_incref(f), json_array()};
+				json_object_set_new(station_at, jstr(f, "id"),
+				                    json_integer((json_int_t)s));
 			}
 			json_array_append_new(stations[s].kits, json_integer((json_int_t)k));
+			copies[k] += json_integer_value(json_object_get(f, "copies"));
 		}
+		json_decref(m);
 		bk_buf_free(&p);
 	}
 	if (st == BK_OK) {
@@ -259,12 +322,9 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 		json_t *packing = json_array();
 		bk_buf pdir = {0};
 		bk_buf_printf(&pdir, "%s/packing", dir);
-		bk_kit_remove_tree(bk_buf_str(&pdir));
 		if (nstations && bk_mkdirs(bk_buf_str(&pdir)))
 			st = BK_ERR_IO;
-		/* copies of each kit: the sum over the stations that receive it
-		 * (one when the definition lists no stations) */
-		json_int_t *copies = bk_xcalloc(kits.n + 1, sizeof *copies);
+		remove_stale_packing(bk_buf_str(&pdir), station_at);
 		for (size_t s = 0; s < nstations && st == BK_OK; s++) {
 			const json_t *info = stations[s].info;
 			json_int_t n = json_integer_value(json_object_get(info, "copies"));
@@ -286,12 +346,11 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 			json_t *kv;
 			json_array_foreach(stations[s].kits, i, kv) {
 				size_t k = (size_t)json_integer_value(kv);
-				copies[k] += n;
 				json_array_append_new(names_of, json_string(kits.v[k]));
 				bk_buf_printf(&t, "[ ] %s\n", kits.v[k]);
 				const char *lk;
 				json_t *title;
-				json_object_foreach(json_object_get(manifests[k], "titles"), lk, title)
+				json_object_foreach(titles[k], lk, title)
 					bk_buf_printf(&t, "      %s: %s\n", lk, json_string_value(title));
 			}
 			json_object_set_new(entry, "kits", names_of);
@@ -306,41 +365,53 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 		json_object_set_new(index, "stations", packing);
 		bk_buf csv = {0};
 		bk_buf_add(&csv, "kit,file,copies,size,sha256\n");
-		for (size_t k = 0; k < kits.n; k++) {
-			size_t i;
-			json_t *f;
-			json_array_foreach(json_object_get(manifests[k], "files"), i, f) {
-				const char *path = jstr(f, "path");
-				if (!printed(path))
-					continue;
-				bk_buf_printf(&csv, "%s,%s,%lld,%lld,%s\n", kits.v[k], path,
+		/* copies of each kit: the sum over the stations that receive it
+		 * (one when the definition lists no stations) */
+		for (size_t k = 0; k < kits.n; k++)
+			for (const char *r = bk_buf_str(&rows[k]); *r;) {
+				const char *comma = strchr(r, ','), *nl = strchr(r, '\n');
+				bk_buf_printf(&csv, "%s,%.*s,%lld,%.*s\n", kits.v[k], (int)(comma - r), r,
 				              (long long)(nstations ? copies[k] : 1),
-				              (long long)json_integer_value(json_object_get(f, "size")),
-				              jstr(f, "sha256"));
+				              (int)(nl - comma - 1), comma + 1);
+				r = nl + 1;
 			}
-		}
 		bk_buf f = {0};
 		bk_buf_printf(&f, "%s/print-quantities.csv", dir);
 		if (st == BK_OK && write_text(bk_buf_str(&f), bk_buf_str(&csv)))
 			st = BK_ERR_IO;
 		bk_buf_truncate(&f, 0);
 		bk_buf_printf(&f, "%s/index.json", dir);
-		if (st == BK_OK && bk_kit_write_json(index, bk_buf_str(&f)))
-			st = BK_ERR_IO;
+		char *text = json_dumps(index, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		bk_buf_add(&f, "");
+		if (st == BK_OK) {
+			bk_buf t = {0};
+			bk_buf_add(&t, text ? text : "null");
+			bk_buf_addc(&t, '\n');
+			if (write_text(bk_buf_str(&f), bk_buf_str(&t)))
+				st = BK_ERR_IO;
+			bk_buf_free(&t);
+		}
+		free(text);
 		if (st == BK_ERR_IO)
 			bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
 			             "cannot write the index: %s", strerror(errno));
 		bk_buf_free(&f);
 		bk_buf_free(&csv);
 		bk_buf_free(&pdir);
-		free(copies);
 	}
-	for (size_t s = 0; s < nstations; s++)
+	for (size_t s = 0; s < nstations; s++) {
 		json_decref(stations[s].kits);
+		json_decref((json_t *)stations[s].info);
+	}
 	free(stations);
-	for (size_t k = 0; k < kits.n; k++)
-		json_decref(manifests[k]);
-	free(manifests);
+	for (size_t k = 0; k < kits.n; k++) {
+		json_decref(titles[k]);
+		bk_buf_free(&rows[k]);
+	}
+	free(titles);
+	free(rows);
+	free(copies);
+	json_decref(station_at);
 	json_decref(list);
 	json_decref(election);
 	json_decref(index);
