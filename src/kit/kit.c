@@ -1131,10 +1131,11 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 	for (int k = 0; k < jobs && st == BK_OK; k++)
 		if (next < ntodo && !write_all(w[k].to, &todo[next], sizeof(size_t)))
 			w[k].ballot = todo[next++];
+	struct pollfd *pf = bk_xcalloc((size_t)jobs + 1, sizeof *pf);
+	int *map = bk_xcalloc((size_t)jobs + 1, sizeof *map);
 	while (alive > 0) {
-		struct pollfd pf[64];
-		int map[64], np = 0;
-		for (int k = 0; k < jobs && np < 64; k++)
+		int np = 0;
+		for (int k = 0; k < jobs; k++)
 			if (w[k].alive && w[k].ballot != (size_t)-1) {
 				pf[np] = (struct pollfd){w[k].from, POLLIN, 0};
 				map[np++] = k;
@@ -1209,6 +1210,8 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 			}
 		}
 	}
+	free(pf);
+	free(map);
 	/* kits no worker was left to build */
 	while (next < ntodo) {
 		pr.done++;
