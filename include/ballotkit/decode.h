@@ -125,7 +125,8 @@ BK_API bk_status bk_decode_svg_windows(const char *data, size_t size,
  * so the third column of a number is one cell pitch from its first) and
  * returned in measure (may be NULL) with the dots' sizes. numbers
  * (caller's, n entries) gets each window's number, or 0 when its braille
- * is not ⠼ followed by 1–9 digits without a leading zero. */
+ * is not ⠼ followed by 1–9 digits without a leading zero. A PDF poppler
+ * cannot read, or without that page: BK_ERR_INVALID. */
 BK_API bk_status bk_decode_stencil_numbers(const char *data, size_t size,
                                            const char *name, double dpi,
                                            size_t page, const double *rects,

@@ -32,8 +32,9 @@ static const double ROW = 1.0;        /* top edges of windows in one row */
 static const double CLOSE_GAP = 1e-3; /* an open path ending where it began */
 
 /* Limits against hostile input: elements visited (counting those reached
- * through <use> again each time) and <use> nested in <use>. */
-static const size_t MAX_VISITS = 2000000;
+ * through <use> again each time; an A4 stencil has some 450) and <use>
+ * nested in <use>. */
+static const size_t MAX_VISITS = 250000;
 static const int MAX_USE_DEPTH = 16;
 
 /* ---- affine transforms ---- */
@@ -286,9 +287,7 @@ static void pb_close(pb *b)
 {
 	if (!b->open)
 		return; /* Z Z, or Z before anything: nothing to close */
-	b->cur.closed = true;
-	if (b->cur.nseg == 0)
-		b->cur.nseg = 1; /* M Z: a degenerate but closed subpath */
+	b->cur.closed = true; /* (M Z alone draws nothing and is dropped) */
 	b->cx = b->sx;
 	b->cy = b->sy;
 	pb_finish(b);
@@ -489,6 +488,21 @@ static bool length_attr(xmlNodePtr n, const char *name, double def, double *out)
 	if (ok)
 		*out = x;
 	return ok;
+}
+
+/* True when the attribute is absent or a percentage (the outermost
+ * <svg>'s size relative to a window: no physical size). */
+static bool relative_attr(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	if (!v)
+		return true;
+	size_t l = strlen((const char *)v);
+	while (l && is_wsp((char)v[l - 1]))
+		l--;
+	bool pc = l && v[l - 1] == '%';
+	xmlFree(v);
+	return pc;
 }
 
 /* ---- path data ---- */
@@ -758,10 +772,9 @@ typedef struct style {
 	bool hidden;     /* visibility */
 } style;
 
-/* The value of property prop: from the style attribute (the last
- * declaration), else the presentation attribute. Free with xmlFree (or
- * free for the style copy: both are malloc'd through libxml's default
- * allocator, which is malloc). */
+/* The value of property prop, trimmed: from the style attribute (its last
+ * declaration), else the presentation attribute, else NULL. Free with
+ * free. */
 static char *prop_value(xmlNodePtr n, const char *prop)
 {
 	char *found = NULL;
@@ -1135,7 +1148,8 @@ static void walk(svgp *p, xmlNodePtr n, mat m, style parent, int use_depth,
 		m = mat_mul(m, t);
 	}
 	if (named(n, "g") || named(n, "a") || named(n, "switch") ||
-	    named(n, "symbol")) {
+	    named(n, "symbol") || n == xmlDocGetRootElement(n->doc)) {
+		/* (the root's viewport is the caller's) */
 		walk_children(p, n, m, st, use_depth);
 	} else if (named(n, "svg")) {
 		double x, y, w, h;
@@ -1209,6 +1223,28 @@ static int cmp_wrect_row(const void *a, const void *b)
 	return x->y < y->y ? -1 : x->y > y->y;
 }
 
+/* The first error libxml2 raises (later ones follow from it). */
+typedef struct first_error {
+	bool set;
+	unsigned long line, col;
+	char msg[256];
+} first_error;
+
+static void on_xml_error(void *user, xmlErrorPtr err)
+{
+	xmlParserCtxtPtr ctxt = user;
+	first_error *fe = ctxt ? ctxt->_private : NULL;
+	if (!fe || fe->set || !err)
+		return;
+	fe->set = true;
+	fe->line = err->line > 0 ? (unsigned long)err->line : 0;
+	fe->col = err->int2 > 0 ? (unsigned long)err->int2 : 0;
+	snprintf(fe->msg, sizeof fe->msg, "%s", err->message ? err->message : "parse error");
+	size_t l = strlen(fe->msg);
+	while (l && (fe->msg[l - 1] == '\n' || fe->msg[l - 1] == ' '))
+		fe->msg[--l] = 0;
+}
+
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 static void xml_init(void)
 {
@@ -1223,23 +1259,33 @@ bk_status bk_decode_svg_windows(const char *data, size_t size,
 		return BK_ERR_USAGE;
 	*rects = NULL;
 	*n = 0;
+	if (cuts) {
+		memset(cuts, 0, sizeof *cuts);
+		cuts->corner = "";
+	}
 	if (!name)
 		name = "";
 	pthread_once(&xml_once, xml_init);
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return BK_ERR_NOMEM;
+	first_error fe;
+	memset(&fe, 0, sizeof fe);
+	ctxt->_private = &fe;
+	if (ctxt->sax)
+		ctxt->sax->serror = on_xml_error; /* this context's own handler */
 	/* no network, no entity expansion, no DTD loading */
 	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)size, name, NULL,
 	                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
 	                                  XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
 	if (!doc) {
 		const xmlError *err = &ctxt->lastError;
-		bk_diags_add(diags, BK_ERROR, "bad-svg", name,
-		             err->line > 0 ? (unsigned long)err->line : 0,
-		             err->int2 > 0 ? (unsigned long)err->int2 : 0, "",
-		             "not well-formed XML: %s",
-		             err->message ? err->message : "parse error");
+		if (!fe.set) {
+			on_xml_error(ctxt, (xmlErrorPtr)err);
+			fe.set = true;
+		}
+		bk_diags_add(diags, BK_ERROR, "bad-svg", name, fe.line, fe.col, "",
+		             "not well-formed XML: %s", fe.msg[0] ? fe.msg : "parse error");
 		xmlFreeParserCtxt(ctxt);
 		return BK_ERR_INVALID;
 	}
@@ -1255,12 +1301,13 @@ bk_status bk_decode_svg_windows(const char *data, size_t size,
 		fail(&p, node_line(root), "the root is not an SVG <svg> element");
 	} else {
 		/* the page: width and height in absolute units give millimetres;
-		 * without them the viewBox's units are taken as millimetres */
-		double w, h;
-		bool has_w = xmlHasProp(root, (const xmlChar *)"width") != NULL;
-		bool has_h = xmlHasProp(root, (const xmlChar *)"height") != NULL;
-		if (!length_attr(root, "width", 0, &w) || !length_attr(root, "height", 0, &h) ||
-		    w < 0 || h < 0) {
+		 * without them (absent or percentages) the viewBox's units are
+		 * taken as millimetres */
+		double w = 0, h = 0;
+		bool has_w = !relative_attr(root, "width");
+		bool has_h = !relative_attr(root, "height");
+		if ((has_w && !length_attr(root, "width", 0, &w)) ||
+		    (has_h && !length_attr(root, "height", 0, &h)) || w < 0 || h < 0) {
 			fail(&p, node_line(root), "<svg>: width or height is not an "
 			     "absolute length");
 		} else {
@@ -1460,7 +1507,15 @@ static double median_of(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* One run of dots: indices into the page's dots, sorted by x. */
+static int cmp_pt_x_desc(const void *a, const void *b)
+{
+	const pt *p = a, *q = b;
+	if (p->x != q->x)
+		return p->x > q->x ? -1 : 1;
+	return p->y < q->y ? -1 : p->y > q->y;
+}
+
+/* One run of dots beside a window, right to left: x, y pairs. */
 typedef struct run {
 	double *xy;
 	size_t n;
@@ -1493,17 +1548,12 @@ bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 		return st;
 	double ox = cuts ? cuts->sheet_x : 0, oy = cuts ? cuts->sheet_y : 0;
 	/* the dots by x, right to left */
-	size_t *order = bk_xmalloc((nd + 1) * sizeof *order);
-	for (size_t i = 0; i < nd; i++)
-		order[i] = i;
-	for (size_t i = 1; i < nd; i++) { /* insertion sort: few dots */
-		size_t k = order[i], j = i;
-		while (j > 0 && xy[2 * order[j - 1]] < xy[2 * k]) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = k;
+	pt *dots = bk_xmalloc((nd + 1) * sizeof *dots);
+	for (size_t i = 0; i < nd; i++) {
+		dots[i].x = xy[2 * i];
+		dots[i].y = xy[2 * i + 1];
 	}
+	qsort(dots, nd, sizeof *dots, cmp_pt_x_desc);
 	run *runs = bk_xcalloc(n + 1, sizeof *runs);
 	double *dpx = bk_xmalloc((n + 1) * sizeof *dpx);
 	double *dpy = bk_xmalloc((n + 1) * sizeof *dpy);
@@ -1517,7 +1567,7 @@ bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 		r->xy = bk_xmalloc((2 * nd + 1) * sizeof *r->xy);
 		double last = 0;
 		for (size_t k = 0; k < nd; k++) {
-			double x = xy[2 * order[k]], y = xy[2 * order[k] + 1];
+			double x = dots[k].x, y = dots[k].y;
 			if (x >= left || fabs(y - cy) > LEVEL)
 				continue;
 			if (r->n == 0 ? x < left - REACH : last - x > RUN_GAP)
@@ -1581,7 +1631,7 @@ bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 	free(dpx);
 	free(dpy);
 	free(cps);
-	free(order);
+	free(dots);
 	bk_free(xy);
 	return BK_OK;
 }
