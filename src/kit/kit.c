@@ -1112,7 +1112,13 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 			if (lock >= 0)
 				close(lock);
 			signal(SIGPIPE, SIG_IGN);
+			/* the parent's lists: the worker's own helpers must not
+			 * inherit them */
+			free(todo);
+			free(want);
+			free(w);
 			worker(&b, a[0], r[1]);
+			finish(&b);
 			_exit(0);
 		}
 		close(a[0]);
