@@ -215,9 +215,10 @@ int cmd_verify(const options *o)
 			        *bk_diag_path(d) ? ": " : "", bk_diag_message(d));
 		}
 		if (st == BK_OK)
-			printf(_("verify: %s: every kit is complete and says what its "
-			         "script%s says\n"), o->file,
-			       e ? _(" and the definition") : "");
+			printf(e ? _("verify: %s: every kit is complete and matches its "
+			             "ballot scripts and the definition\n")
+			         : _("verify: %s: every kit is complete and matches its "
+			             "ballot scripts\n"), o->file);
 		else
 			fprintf(stderr, _("verify: %s: %zu problem(s)\n"), o->file, n);
 	}
