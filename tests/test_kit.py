@@ -98,6 +98,14 @@ def problems(rep, check):
     return [p for p in rep.get("problems", []) if p.get("check") == check]
 
 
+# ---- a broken definition: located errors, nothing written ----
+broken = os.path.join(bk.BROKEN, "08-unknown-field-nmae.json")
+r = bk.run("build", broken, "-o", os.path.join(tmp, "broken"))
+t.ok(r.returncode == 65 and b"08-unknown-field-nmae.json:74:7" in r.stderr and
+     not os.path.exists(os.path.join(tmp, "broken")),
+     "build of a broken definition: exit 65, the file, line and column named, no folder",
+     r.stderr.decode(errors="replace"))
+
 # ---- the build ----
 full = os.path.join(tmp, "full")
 r = build(full, "--jobs", "2", "--cache", cache)

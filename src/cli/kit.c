@@ -76,6 +76,7 @@ int cmd_build(const options *o)
 	bk_election *e = NULL;
 	rc = load(o, tpl, &e, diags);
 	if (rc) {
+		print_diags(diags, stderr);
 		bk_diags_free(diags);
 		bk_templates_free(tpl);
 		return rc;
@@ -105,16 +106,9 @@ int cmd_build(const options *o)
 	ko.progress = on_progress;
 	ko.progress_arg = &pg;
 	bk_status st = bk_kit_build(e, o->file, tpl, o->output, &ko, diags);
-	/* the kits' own messages were printed as they came; the rest now */
-	bk_diags *rest = bk_diags_create();
-	for (size_t i = 0; i < bk_diags_count(diags); i++) {
-		const bk_diag *d = bk_diags_get(diags, i);
-		if (strcmp(bk_diag_kind(d), "kit") && bk_diag_severity(d) >= BK_WARNING)
-			fprintf(stderr, "%s%s%s: %s\n", bk_diag_file(d),
-			        *bk_diag_file(d) ? ": " : "",
-			        bk_severity_string(bk_diag_severity(d)), bk_diag_message(d));
-	}
-	bk_diags_free(rest);
+	/* the kits' own messages were printed as they came; the rest (and a
+	 * line per kit that failed) now */
+	print_diags(diags, stderr);
 	if (o->json) {
 		json_t *j = json_object();
 		size_t failed = 0;
@@ -175,6 +169,7 @@ int cmd_verify(const options *o)
 		d.file = o->definition;
 		rc = load(&d, tpl, &e, diags);
 		if (rc) {
+			print_diags(diags, stderr);
 			bk_diags_free(diags);
 			bk_templates_free(tpl);
 			return rc;
