@@ -695,6 +695,7 @@ def render(doc):
 
 def write_atomic(path, data):
     d = os.path.dirname(os.path.abspath(path))
+    os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".gen_national.", suffix=".tmp", dir=d)
     try:
         with os.fdopen(fd, "wb") as f:

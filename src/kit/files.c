@@ -168,16 +168,45 @@ json_t *bk_kit_read_json(const char *path, bk_diags *diags)
 	return v;
 }
 
+/* Waits for the disk: for the whole file system a folder is on (syncfs), or
+ * for the folder's own entries (fsync). */
+static int sync_folder(const char *path, bool whole_fs)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = whole_fs ? syncfs(fd) : fsync(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 int bk_kit_install(const char *tmp, const char *dst)
 {
-	if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE))
-		return 0;
-	if (errno != EEXIST && errno != ENOTEMPTY)
+	/* the kit's files were written without waiting for the disk one by
+	 * one (bk_atomic_defer_sync): one syncfs makes them all durable before
+	 * the kit is renamed into place, so a crash never leaves a kit in
+	 * place whose files did not reach the disk */
+	if (sync_folder(tmp, true))
 		return -1;
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE))
-		return -1;
+	bool swapped = false;
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE)) {
+		if (errno != EEXIST && errno != ENOTEMPTY)
+			return -1;
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE))
+			return -1;
+		swapped = true;
+	}
+	/* and the rename itself */
+	const char *slash = strrchr(dst, '/');
+	char *parent = slash ? bk_xstrndup(dst, (size_t)(slash - dst)) : bk_xstrdup(".");
+	int rc = sync_folder(*parent ? parent : "/", false);
+	free(parent);
 	/* tmp now holds the old kit */
-	return bk_kit_remove_tree(tmp);
+	if (swapped && bk_kit_remove_tree(tmp))
+		rc = -1;
+	return rc;
 }
 
 void bk_kit_report(bk_diags *diags, size_t *errors, const char *check,

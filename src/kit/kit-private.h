@@ -39,7 +39,8 @@ json_t *bk_kit_read_json(const char *path, bk_diags *diags);
 
 /* Puts the folder tmp into place as dst, replacing an older dst (swapped
  * atomically, then removed): a reader sees the old kit or the new one,
- * never a mix. 0, or -1 with errno. */
+ * never a mix. Waits for tmp's files to reach the disk first (syncfs) and
+ * for the rename after. 0, or -1 with errno. */
 int bk_kit_install(const char *tmp, const char *dst);
 
 /* A verify problem: an error of kind check in diags at file, its path

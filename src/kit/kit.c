@@ -927,6 +927,8 @@ static void diags_text(const bk_diags *d, bk_buf *out)
 
 static void worker(build *b, int in, int out)
 {
+	/* a kit's files are synced together when it is put in place */
+	bk_atomic_defer_sync(true);
 	size_t ballot;
 	while (!read_all(in, &ballot, sizeof ballot)) {
 		const char *id = bk_election_ballot_id(b->e, ballot);

@@ -482,9 +482,16 @@ int bk_atomic_open(bk_atomic *a, const char *path)
 	return 0;
 }
 
+static bool sync_deferred;
+
+void bk_atomic_defer_sync(bool defer)
+{
+	sync_deferred = defer;
+}
+
 int bk_atomic_commit(bk_atomic *a)
 {
-	return bk_atomic_commit_sync(a, true);
+	return bk_atomic_commit_sync(a, !sync_deferred);
 }
 
 int bk_atomic_commit_sync(bk_atomic *a, bool sync)

@@ -113,6 +113,12 @@ int bk_atomic_commit(bk_atomic *a);
 /* The same without waiting for the disk (fsync): for a cache, whose
  * entries check themselves and may be lost. */
 int bk_atomic_commit_sync(bk_atomic *a, bool sync);
+/* Process-wide: while deferred, bk_atomic_commit does not wait for the
+ * disk either; whoever defers makes the files durable itself, as the kit
+ * builder does for a kit's temporary folder (one syncfs before the kit is
+ * swapped into place, instead of one fsync per file). Affects no byte
+ * written. */
+void bk_atomic_defer_sync(bool defer);
 void bk_atomic_abort(bk_atomic *a);
 
 #endif
