@@ -67,6 +67,18 @@ def read(path, dtype="float64"):
     return x, fs
 
 
+def aligned(x, w, fs, seconds=60, most=2000):
+    """The lag (samples, within ±most) at which w best matches x over
+    their first seconds, and the normalised correlation there."""
+    n = min(len(x), len(w), fs * seconds)
+    a, b = x[:n] - x[:n].mean(), w[:n] - w[:n].mean()
+    size = 1 << (2 * n - 1).bit_length()
+    cc = np.fft.irfft(np.fft.rfft(a, size) * np.conj(np.fft.rfft(b, size)), size)
+    near = np.concatenate((cc[-most:], cc[:most + 1]))
+    k = int(np.argmax(near))
+    return k - most, float(near[k] / np.sqrt((a * a).sum() * (b * b).sum()))
+
+
 def cues(path):
     """WebVTT cues: (start, end, text)."""
     text = open(path, encoding="utf-8").read()
@@ -188,12 +200,19 @@ for b in BALLOTS:
             t.ok(abs(lu + 20) <= 0.5 and tp <= -1.5,
                  "%s%s: %.2f LUFS (target -20 ± 0.5), true peak %.2f dBTP (ceiling -1.5)" % (tag, ext, lu, tp))
         t.ok(abs(len(w) / fs - duration) < 0.001, tag + ": the WAV has the MP3's timeline")
+        # sample for sample: the WAV's speech sits where the MP3 decodes it
+        # (the pause checks above cannot see every sentence shifted alike)
+        lag, corr = aligned(x, w, fs)
+        t.ok(abs(lag) <= 2 and corr > 0.95,
+             "%s: the WAV lines up with the decoded MP3 (best lag %d samples, correlation %.3f)"
+             % (tag, lag, corr))
         if every:
             t.eq(read(base + "-8k.wav")[1], 8000, tag + ": the phone file is 8 kHz")
             t.ok(abs(len(read(base + "-8k.wav")[0]) / 8000 - duration) < 0.001,
                  tag + ": the phone file has the same timeline")
             t.eq(read(base + ".opus")[1] in (24000, 48000), True, tag + ": Opus at an Opus rate")
             t.ok(abs(len(read(base + ".flac")[0]) / fs - duration) < 0.001, tag + ": FLAC has the MP3's timeline")
+            t.ok(np.array_equal(read(base + ".flac")[0], w), tag + ": FLAC holds the WAV's samples")
 
         # WAV markers: cue points at the chapters, labels from LIST/adtl
         raw = open(base + ".wav", "rb").read()

@@ -126,14 +126,19 @@ typedef struct bk_section {
 	const char *label;   /* heading (borrowed from the script) */
 } bk_section;
 
+struct clip;
+
 struct bk_track {
-	const bk_audio *audio;
+	bk_audio *audio;
 	const bk_script *script;
 	double speed;
 	bk_part *parts;
 	size_t nparts;
 	size_t samples;        /* timeline length (frames × 576) */
-	int16_t *pcm;          /* the timeline's samples, as the MP3 decodes */
+	int16_t *pcm;          /* the timeline's samples, as the MP3 decodes:
+	                        * made when a format needs them (track_pcm) */
+	struct clip *clips;    /* until then: the sentences they are made of */
+	size_t nclips;
 	unsigned char *mp3;    /* the joined frames */
 	size_t mp3_len;
 	size_t *chapter_part;  /* per position: its first part */

@@ -164,7 +164,10 @@ typedef struct clip {
 	size_t quiet_lead, quiet_tail; /* samples under the silence threshold */
 	float *blocks;       /* loudness of its 400 ms blocks */
 	size_t nblocks;
-	int16_t *done;       /* gain and limiter applied */
+	int16_t *done;       /* gain and limiter applied: made when needed */
+	double ceiling;      /* the limiter's ceiling its frames were made with */
+	unsigned char part[BK_SHA256_SIZE]; /* its frames' cache key */
+	size_t at;           /* where its samples decode in the track */
 	bk_mp3_part mp3;
 	long pause_after;    /* samples of silence wanted after it */
 } clip;
@@ -210,16 +213,34 @@ static size_t layout(const clip *c, size_t n, long start_pause, long end_pause,
 	return at + *end_silence;
 }
 
+/* A clip's samples with the track's gain and its limiter: the samples its
+ * frames were encoded from. Kept in memory for the sentences many tracks
+ * share. */
+static void clip_done(bk_audio *a, clip *c, double gain)
+{
+	if (c->done)
+		return;
+	c->done = bk_xmalloc((c->n ? c->n : 1) * sizeof *c->done);
+	bk_buf d = {0};
+	if (bk_cache_get(a->done, c->part, &d) && d.len == c->n * sizeof *c->done) {
+		memcpy(c->done, d.data, d.len);
+	} else {
+		bk_dsp_gain_limit(c->raw, c->n, gain, c->ceiling, c->done);
+		bk_cache_put(a->done, c->part, c->done, c->n * sizeof *c->done);
+	}
+	bk_buf_free(&d);
+}
+
 /* The timeline's samples: every clip's processed samples where it is
  * decoded. */
-static int16_t *render(const clip *c, size_t n, const size_t *first,
-                       size_t frames)
+static int16_t *render(bk_audio *a, clip *c, size_t n, size_t frames,
+                       double gain)
 {
 	size_t total = frames * BK_MP3_FRAME;
 	int16_t *pcm = bk_xcalloc(total + 1, sizeof *pcm);
 	for (size_t i = 0; i < n; i++) {
-		size_t at = first[i] * BK_MP3_FRAME + c[i].mp3.delay +
-		            BK_MP3_DECODER_DELAY;
+		clip_done(a, &c[i], gain);
+		size_t at = c[i].at;
 		size_t len = c[i].n;
 		if (at + len > total)
 			len = at < total ? total - at : 0;
@@ -279,7 +300,7 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 	bk_hasher_add_u64(h, (unsigned long long)(llround(a->opt.true_peak * 100) + 10000));
 	bk_hasher_add_u64(h, (unsigned long long)a->opt.bitrate);
 	bk_hasher_add_u64(h, (unsigned long long)a->opt.quality);
-	unsigned char key[BK_SHA256_SIZE];
+	unsigned char *key = c->part;
 	bk_hasher_done(h, key);
 
 	/* cached: "BKMP3PT2", the encoder's delay, the input samples and the
@@ -299,16 +320,9 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 		c->mp3.input = (size_t)v[1];
 		bk_buf_free(&got);
 		if (bk_mp3_scan(&c->mp3) && c->mp3.input == c->n) {
-			/* the samples the frames were made from: kept in memory for
-			 * the sentences many tracks share, else made again */
-			bk_buf d = {0};
-			if (bk_cache_get(a->done, key, &d) && d.len == c->n * sizeof *c->done)
-				memcpy(c->done, d.data, d.len);
-			else
-				bk_dsp_gain_limit(c->raw, c->n, gain,
-				                  ((double)v[2] - 10000) / 100, c->done);
-			bk_buf_free(&d);
-			bk_cache_put(a->done, key, c->done, c->n * sizeof *c->done);
+			/* the samples the frames were made from are made again only
+			 * if a format needs them (clip_done) */
+			c->ceiling = ((double)v[2] - 10000) / 100;
 			return BK_OK;
 		}
 		bk_mp3_part_free(&c->mp3);
@@ -316,6 +330,7 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 	bk_buf_free(&got);
 
 	long centi = llround((a->opt.true_peak - LIMIT_MARGIN) * 100);
+	c->done = bk_xmalloc((c->n ? c->n : 1) * sizeof *c->done);
 	for (int attempt = 0;; attempt++) {
 		bk_dsp_gain_limit(c->raw, c->n, gain, centi / 100.0, c->done);
 		if (!bk_mp3_encode(c->done, c->n, a->opt.bitrate, a->opt.quality,
@@ -340,6 +355,7 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 		centi -= llround(over * 100) + 10;
 		bk_mp3_part_free(&c->mp3);
 	}
+	c->ceiling = centi / 100.0;
 	bk_cache_put(a->done, key, c->done, c->n * sizeof *c->done);
 	bk_buf v = {0};
 	bk_buf_addn(&v, "BKMP3PT2", 8);
@@ -357,6 +373,20 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 	}
 	bk_buf_free(&v);
 	return BK_OK;
+}
+
+/* What a clip needs no more once its frames are in the track: all but
+ * what its processed samples are made from. */
+static void clips_keep_samples(clip *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].blocks);
+		free(c[i].where);
+		free(c[i].said);
+		c[i].blocks = NULL;
+		c[i].where = c[i].said = NULL;
+		bk_mp3_part_free(&c[i].mp3);
+	}
 }
 
 static void clips_free(clip *c, size_t n)
@@ -468,7 +498,6 @@ static bk_status speak_all(bk_audio *a, const bk_script *s, int li,
 			if (st == BK_OK) {
 				bk_dsp_speed(raw + from, to - from, speed, BK_SPEECH_RATE,
 				             &k->raw, &k->n);
-				k->done = bk_xmalloc((k->n ? k->n : 1) * sizeof *k->done);
 				quiet_ends(k);
 				clip_blocks(a, k);
 				int which = j + 1 < ns ? BK_PAUSE_SENTENCE
@@ -496,7 +525,6 @@ static void assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
 	size_t end_silence;
 	size_t frames = layout(c, ncl, sp, ep, first, before, &end_silence);
 	t->samples = frames * BK_MP3_FRAME;
-	t->pcm = render(c, ncl, first, frames);
 	const bk_mp3_part *sil = &a->silence;
 	size_t sil_max = sil->frames, nparts = ncl;
 	for (size_t i = 0; i <= ncl; i++) {
@@ -532,6 +560,7 @@ static void assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
 		p->start = at * BK_MP3_FRAME;
 		p->frames = c[i].mp3.frames;
 		p->audio = p->start + c[i].mp3.delay + BK_MP3_DECODER_DELAY;
+		c[i].at = p->audio;
 		p->naudio = c[i].n;
 		p->byte = mp3.len;
 		p->bytes = c[i].mp3.len;
@@ -624,9 +653,11 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 		assemble(t, a, c, ncl, sp, ep);
 		t->gain = gain;
 		t->loudness = isfinite(predicted) ? predicted + gain : predicted;
-	}
-	clips_free(c, ncl);
-	if (st != BK_OK) {
+		clips_keep_samples(c, ncl);
+		t->clips = c;
+		t->nclips = ncl;
+	} else {
+		clips_free(c, ncl);
 		bk_track_free(t);
 		return st;
 	}
@@ -645,8 +676,25 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 	return BK_OK;
 }
 
+/* The timeline's samples, made the first time a format asks: an MP3-only
+ * build never needs them (its frames come whole from the cache). */
+static const int16_t *track_pcm(bk_track *t)
+{
+	if (!t->pcm) {
+		t->pcm = render(t->audio, t->clips, t->nclips,
+		                t->samples / BK_MP3_FRAME, t->gain);
+		clips_free(t->clips, t->nclips);
+		t->clips = NULL;
+		t->nclips = 0;
+	}
+	return t->pcm;
+}
+
 void bk_track_resampled(const bk_track *t, int rate, int16_t **out, size_t *n)
 {
+	/* the samples are a cache of what the track already is: making them
+	 * changes nothing a caller of a const track can see */
+	track_pcm((bk_track *)t);
 	if (rate == BK_SPEECH_RATE) {
 		*out = bk_xmalloc((t->samples ? t->samples : 1) * sizeof **out);
 		memcpy(*out, t->pcm, t->samples * sizeof **out);
@@ -675,6 +723,7 @@ void bk_track_free(bk_track *t)
 		free(t->parts[i].said);
 	free(t->parts);
 	free(t->pcm);
+	clips_free(t->clips, t->nclips);
 	free(t->mp3);
 	free(t->chapter_part);
 	free(t->sections);
