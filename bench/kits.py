@@ -10,6 +10,12 @@
 3. `ballotkit verify` on a sample of the kits (verify decodes every file,
    so it is timed on a sample and scaled).
 
+Before and after the build, the machine's speed: one core running the same
+fixed job (espeak-ng and lame on a fixed text, five times). On a shared VM
+the same build has taken from 74 s to 177 s on different hours; this figure
+says which kind of hour a run had. The build's CPU seconds (user + system)
+and how busy it kept the cores are printed too.
+
 Usage: bench/kits.py BALLOTKIT DEFINITION OUTDIR [--jobs N] [--keep]
 The outputs are removed at the end unless --keep.
 """
@@ -22,12 +28,32 @@ import sys
 import time
 
 
-def timed(cmd):
+def timed(cmd, cpu=None):
     t0 = time.monotonic()
-    r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, capture_output=True)
+    r = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S"] + cmd, capture_output=True)
     wall = time.monotonic() - t0
     last = r.stderr.decode(errors="replace").strip().splitlines()[-1].split()
+    if cpu is not None:
+        cpu.append(float(last[2]) + float(last[3]))
     return r, wall, int(last[1]) / 1024.0
+
+
+CALIBRATION_TEXT = ("Избирательный бюллетень для голосования по выборам депутатов "
+                    "маслихата. Номер три. Иванов Иван Иванович, тысяча девятьсот "
+                    "семидесятого года рождения, выдвинут партией.")
+
+
+def machine_speed(work):
+    """Seconds one core takes for the fixed job (lower is faster)."""
+    wav, mp3 = os.path.join(work, "calibration.wav"), os.path.join(work, "calibration.mp3")
+    t0 = time.monotonic()
+    for _ in range(5):
+        subprocess.run(["espeak-ng", "-v", "ru", "-w", wav, CALIBRATION_TEXT], check=True)
+        subprocess.run(["lame", "--quiet", "-q", "7", "-b", "32", wav, mp3], check=True)
+    t = time.monotonic() - t0
+    for f in (wav, mp3):
+        os.remove(f)
+    return t
 
 
 def main():
@@ -45,7 +71,10 @@ def main():
     os.makedirs(a.outdir, exist_ok=True)
     cmd = [a.ballotkit, "build", a.definition, "-o", kits, "--jobs", str(a.jobs),
            "--cache", cache, "--json"]
-    r, wall, mb = timed(cmd)
+    speed_before = machine_speed(a.outdir)
+    cpu = []
+    r, wall, mb = timed(cmd, cpu)
+    speed_after = machine_speed(a.outdir)
     if r.returncode:
         sys.stderr.write(r.stderr.decode(errors="replace")[-3000:])
         sys.exit("build failed")
@@ -56,6 +85,10 @@ def main():
           "%.0f s of audio = %.0f audio s/s; peak memory of the largest process %.0f MB "
           "(targets: under 15 min on 2 cores; memory bounded by the workers)"
           % (a.jobs, n, wall, wall / 60, n / wall, audio, audio / wall, mb))
+    print("kits: the build used %.0f CPU s (user + system), the cores %.0f %% busy; "
+          "machine speed (one core, fixed espeak-ng + lame job, lower is faster): "
+          "%.2f s before, %.2f s after"
+          % (cpu[0], 100 * cpu[0] / (wall * a.jobs), speed_before, speed_after))
     r, wall2, mb2 = timed(cmd)
     s2 = json.loads(r.stdout)
     print("kits: resumed build with nothing to do: %d of %d skipped in %.2f s, %.0f MB "
