@@ -949,7 +949,8 @@ static void worker(build *b, int in, int out)
 			                     diags);
 		if (r.status == BK_OK && bk_kit_install(bk_buf_str(&tmp), bk_buf_str(&dst))) {
 			bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&dst), 0, 0,
-			             "", "cannot put the kit in place: %s", strerror(errno));
+			             "", "cannot put the kit in place and on the disk: %s",
+			             strerror(errno));
 			r.status = BK_ERR_IO;
 		}
 		if (r.status != BK_OK)
