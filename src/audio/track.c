@@ -214,21 +214,24 @@ static size_t layout(const clip *c, size_t n, long start_pause, long end_pause,
 }
 
 /* A clip's samples with the track's gain and its limiter: the samples its
- * frames were encoded from. Kept in memory for the sentences many tracks
- * share. */
+ * frames were encoded from (already there when it was encoded just now).
+ * Kept in memory for the sentences many tracks share; only a track whose
+ * timeline is asked for comes here, so an MP3-only build keeps none. */
 static void clip_done(bk_audio *a, clip *c, double gain)
 {
-	if (c->done)
-		return;
-	c->done = bk_xmalloc((c->n ? c->n : 1) * sizeof *c->done);
-	bk_buf d = {0};
-	if (bk_cache_get(a->done, c->part, &d) && d.len == c->n * sizeof *c->done) {
-		memcpy(c->done, d.data, d.len);
-	} else {
+	size_t bytes = c->n * sizeof *c->done;
+	if (!c->done) {
+		c->done = bk_xmalloc(bytes ? bytes : 1);
+		bk_buf d = {0};
+		bool kept = bk_cache_get(a->done, c->part, &d) && d.len == bytes;
+		if (kept)
+			memcpy(c->done, d.data, bytes);
+		bk_buf_free(&d);
+		if (kept)
+			return;
 		bk_dsp_gain_limit(c->raw, c->n, gain, c->ceiling, c->done);
-		bk_cache_put(a->done, c->part, c->done, c->n * sizeof *c->done);
 	}
-	bk_buf_free(&d);
+	bk_cache_put(a->done, c->part, c->done, bytes);
 }
 
 /* The timeline's samples: every clip's processed samples where it is
@@ -356,7 +359,6 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 		bk_mp3_part_free(&c->mp3);
 	}
 	c->ceiling = centi / 100.0;
-	bk_cache_put(a->done, key, c->done, c->n * sizeof *c->done);
 	bk_buf v = {0};
 	bk_buf_addn(&v, "BKMP3PT2", 8);
 	uint64_t f[3] = {c->mp3.delay, c->mp3.input, (uint64_t)(centi + 10000)};
