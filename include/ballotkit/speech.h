@@ -11,10 +11,14 @@
  * optionally on disk (safe for several processes: files are written under
  * a temporary name and renamed).
  *
- * Call bk_speech_create early, from a single-threaded process: the helpers
- * are forked from the caller then. An object belongs to the process that
- * made it: a worker process forked later makes its own. A voice that
- * cannot be used is reported when it is first used.
+ * Forking a child per clip copies the helper's page tables. Programs
+ * should call bk_speech_helper_entry first in main: the helpers then start
+ * as fresh copies of the program and stay small however much memory the
+ * caller holds. Without it they are forked copies of the caller (the same
+ * clips, slower per clip when the caller is large), so call
+ * bk_speech_create early then, from a single-threaded process. An object
+ * belongs to the process that made it: a worker process forked later makes
+ * its own. A voice that cannot be used is reported when it is first used.
  */
 #ifndef BALLOTKIT_SPEECH_H
 #define BALLOTKIT_SPEECH_H
@@ -44,6 +48,13 @@ typedef struct bk_speech_options {
 
 #define BK_SPEECH_OPTIONS_VERSION 1
 #define BK_SPEECH_OPTIONS_INIT {BK_SPEECH_OPTIONS_VERSION, 125, 50, 100, 0, NULL, 0}
+
+/* Call first in main, before threads or files are opened, with main's
+ * arguments. When this process was started as a speech helper (argv[1] is
+ * "--bk-speech-helper" and a helper socket is open), serves as one and
+ * never returns; otherwise opens the program's own file so that later
+ * helpers can start as fresh copies of it, and returns. */
+BK_API void bk_speech_helper_entry(int argc, char **argv);
 
 /* Checks the options and the voices the templates name (problems go to
  * diags) and prepares the engine. tpl is borrowed and must outlive the

@@ -754,6 +754,10 @@ done:
 
 int main(int argc, char **argv)
 {
+	/* a speech helper started by this program runs here and exits; the
+	 * helpers are fresh copies of this file, not of a worker's memory */
+	bk_speech_helper_entry(argc, argv);
+
 	/* The users' locales (ru_RU, kk_KZ) write a decimal comma: numbers
 	 * in every file we write use the C conventions. */
 	setlocale(LC_ALL, "");

@@ -6,11 +6,21 @@
  * data files into an identity, and then never synthesises: for each text
  * it forks a child that synthesises into a shared buffer and exits, and the
  * zygote sends the samples back. The library itself never calls eSpeak NG,
- * so its state cannot leak into a clip. */
+ * so its state cannot leak into a clip.
+ *
+ * Forking a child copies the zygote's page tables, so a zygote forked
+ * from a large caller (a kit worker holds a national definition, 90 MB)
+ * pays for that memory on every clip: 6 to 8 ms a fork, against under 1 ms
+ * from a small process. A program that calls bk_speech_helper_entry first
+ * in main lets the zygote start as a fresh copy of the program instead
+ * (the forked copy executes the same file, opened at entry so a replaced
+ * binary cannot answer). It reads its voice and parameters from the
+ * socket either way, so the two ways run the same zygote code. */
 #define _GNU_SOURCE /* close_range */
 #include "ballotkit/speech.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
 #include <poll.h>
@@ -133,6 +143,22 @@ static void hash_file(bk_hasher *h, const char *dir, const char *name)
 	bk_buf_free(&path);
 }
 
+/* What the zygote is told first: its voice and parameters. */
+typedef struct zconfig {
+	uint32_t magic; /* ZCONFIG_MAGIC: the same protocol on both sides */
+	int32_t rate, pitch, volume, word_gap;
+	char voice[64];
+} zconfig;
+
+#define ZCONFIG_MAGIC 0x626b7a31u /* "bkz1" */
+#define HELPER_ARG "--bk-speech-helper"
+/* The zygote's socket in a helper, and the program file while it starts. */
+#define HELPER_FD 3
+#define HELPER_EXE_FD 4
+
+/* This program's file, when the program called bk_speech_helper_entry. */
+static int helper_exe = -1;
+
 typedef struct ready {
 	int32_t status; /* 0, or what failed */
 	unsigned char identity[BK_SHA256_SIZE];
@@ -140,9 +166,14 @@ typedef struct ready {
 
 enum { Z_OK = 0, Z_INIT = 1, Z_VOICE = 2, Z_MEMORY = 3, Z_GONE = 4 };
 
-static void zygote_main(int fd, const char *voice, const bk_speech_options *o)
+static void zygote_main(int fd)
 {
 	ready r = {0};
+	zconfig cf;
+	if (!recv_all(fd, &cf, sizeof cf, 60000) || cf.magic != ZCONFIG_MAGIC ||
+	    !memchr(cf.voice, '\0', sizeof cf.voice))
+		_exit(1);
+	const char *voice = cf.voice;
 	espeak_ng_InitializePath(NULL);
 	espeak_ng_ERROR_CONTEXT ctx = NULL;
 	if (espeak_ng_Initialize(&ctx) != ENS_OK ||
@@ -158,10 +189,10 @@ static void zygote_main(int fd, const char *voice, const bk_speech_options *o)
 		send_all(fd, &r, sizeof r);
 		_exit(1);
 	}
-	espeak_SetParameter(espeakRATE, o->rate, 0);
-	espeak_SetParameter(espeakVOLUME, o->volume, 0);
-	espeak_SetParameter(espeakPITCH, o->pitch, 0);
-	espeak_SetParameter(espeakWORDGAP, o->word_gap, 0);
+	espeak_SetParameter(espeakRATE, cf.rate, 0);
+	espeak_SetParameter(espeakVOLUME, cf.volume, 0);
+	espeak_SetParameter(espeakPITCH, cf.pitch, 0);
+	espeak_SetParameter(espeakWORDGAP, cf.word_gap, 0);
 
 	const char *data_dir = NULL;
 	const char *version = espeak_Info(&data_dir);
@@ -276,6 +307,17 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 		             zygote_failure(z->failure));
 		return BK_ERR_NOTFOUND;
 	}
+	zconfig cf = {ZCONFIG_MAGIC, sp->opt.rate, sp->opt.pitch, sp->opt.volume,
+	              sp->opt.word_gap, {0}};
+	if (strlen(voice) >= sizeof cf.voice) {
+		z->failed = true;
+		z->failure = Z_VOICE;
+		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		             "the voice \"%s\" for %s cannot be used: %s", voice,
+		             bk_lang_codes[lang], zygote_failure(Z_VOICE));
+		return BK_ERR_NOTFOUND;
+	}
+	memcpy(cf.voice, voice, strlen(voice));
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
 		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
@@ -293,17 +335,19 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 		return BK_ERR_IO;
 	}
 	if (pid == 0) {
-		/* keep only the socket and the standard streams: the caller's
-		 * other files and pipes must not stay open in the helper */
-		int fd = sv[1];
-		if (fd != 3) {
-			if (dup2(fd, 3) < 0)
-				_exit(1);
-			fd = 3;
-		}
-		if (close_range(4, ~0u, 0) != 0) {
+		/* keep only the socket (and the program's file, to execute) and
+		 * the standard streams: the caller's other files and pipes must
+		 * not stay open in the helper */
+		int exe = helper_exe >= 0 ? fcntl(helper_exe, F_DUPFD_CLOEXEC, 10) : -1;
+		if (sv[1] != HELPER_FD && dup2(sv[1], HELPER_FD) < 0)
+			_exit(1);
+		if (exe >= 0 && (dup2(exe, HELPER_EXE_FD) < 0 ||
+		                 fcntl(HELPER_EXE_FD, F_SETFD, FD_CLOEXEC) < 0))
+			exe = -1;
+		int keep = exe >= 0 ? HELPER_EXE_FD + 1 : HELPER_FD + 1;
+		if (close_range((unsigned)keep, ~0u, 0) != 0) {
 			long max = sysconf(_SC_OPEN_MAX);
-			for (long k = 4; k < (max > 0 && max < 65536 ? max : 65536); k++)
+			for (long k = keep; k < (max > 0 && max < 65536 ? max : 65536); k++)
 				close((int)k);
 		}
 		/* the caller's signal state must not stop the helper reaping its
@@ -314,11 +358,19 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 		signal(SIGCHLD, SIG_DFL);
 		signal(SIGALRM, SIG_DFL);
 		signal(SIGPIPE, SIG_IGN);
-		zygote_main(fd, voice, &sp->opt);
+		if (exe >= 0) {
+			char arg0[] = "ballotkit", arg1[] = HELPER_ARG;
+			char *args[] = {arg0, arg1, NULL};
+			fexecve(HELPER_EXE_FD, args, environ);
+			/* could not: this copy is the zygote, as without the entry */
+			close(HELPER_EXE_FD);
+		}
+		zygote_main(HELPER_FD);
 	}
 	close(sv[1]);
 	ready r = {-1, {0}};
-	if (!recv_all(sv[0], &r, sizeof r, 60000) || r.status != Z_OK) {
+	if (!send_all(sv[0], &cf, sizeof cf) ||
+	    !recv_all(sv[0], &r, sizeof r, 60000) || r.status != Z_OK) {
 		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
 		             "the voice \"%s\" for %s cannot be used: %s", voice,
 		             bk_lang_codes[lang],
@@ -335,6 +387,20 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 	z->fd = sv[0];
 	memcpy(z->identity, r.identity, sizeof r.identity);
 	return BK_OK;
+}
+
+void bk_speech_helper_entry(int argc, char **argv)
+{
+	if (argc == 2 && argv && argv[1] && !strcmp(argv[1], HELPER_ARG)) {
+		int type = 0;
+		socklen_t len = sizeof type;
+		if (getsockopt(HELPER_FD, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
+		    type != SOCK_STREAM)
+			_exit(1); /* not started by bk_speech_create */
+		zygote_main(HELPER_FD);
+	}
+	if (helper_exe < 0)
+		helper_exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 }
 
 /* Closing the socket ends a helper; one that stopped answering is

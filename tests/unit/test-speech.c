@@ -1,0 +1,174 @@
+/* The speech helpers both ways they can start: forked copies of the
+ * caller (a program that did not call bk_speech_helper_entry) and fresh
+ * copies of the program (one that did). Both must give the same clips, and
+ * a fresh helper must not carry the caller's memory, which is what makes
+ * a clip's fork cheap in a kit worker holding a national definition. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ballotkit/speech.h"
+#include "ballotkit/templates.h"
+#include "tap.h"
+
+#define MAX_HELPERS 16
+
+typedef struct helper {
+	int pid;
+	long rss_anon_kb;
+	int fresh; /* its command line is the helper's */
+} helper;
+
+/* The children of this process, with their anonymous memory. */
+static size_t children(helper *out)
+{
+	size_t n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	while (d && (de = readdir(d)) && n < MAX_HELPERS) {
+		char path[300], line[512];
+		int pid = atoi(de->d_name);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/status", pid);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		int ppid = -1;
+		long anon = -1;
+		while (fgets(line, sizeof line, f)) {
+			if (!strncmp(line, "PPid:", 5))
+				ppid = atoi(line + 5);
+			else if (!strncmp(line, "RssAnon:", 8))
+				anon = atol(line + 8);
+		}
+		fclose(f);
+		if (ppid != getpid())
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+		f = fopen(path, "r");
+		size_t len = f ? fread(line, 1, sizeof line - 1, f) : 0;
+		if (f)
+			fclose(f);
+		line[len] = '\0';
+		const char *arg1 = line + strlen(line) + 1;
+		out[n++] = (helper){pid, anon,
+		                    arg1 < line + len && !strcmp(arg1, "--bk-speech-helper")};
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int known(const helper *h, size_t n, int pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (h[i].pid == pid)
+			return 1;
+	return 0;
+}
+
+static const char *const texts[][2] = {
+	{"kk", "Бюллетеньдегі нөмірі бір. «Аманат» партиясы."},
+	{"ru", "Номер два. Иванов Иван Иванович, тысяча девятьсот семидесятого года рождения."},
+	{"kk", "Нөмірі үш."},
+};
+
+int main(int argc, char **argv)
+{
+	/* a helper started from this program serves here (the entry is
+	 * called for that only at first, so the first object's helpers are
+	 * forked copies) */
+	if (argc == 2 && !strcmp(argv[1], "--bk-speech-helper"))
+		bk_speech_helper_entry(argc, argv);
+
+	bk_templates *tpl = NULL;
+	if (bk_templates_open(&tpl, NULL, NULL) != BK_OK) {
+		printf("Bail out! templates not found\n");
+		return 1;
+	}
+	/* a large caller: 64 MB of its own memory, touched */
+	size_t big_n = 64u << 20;
+	unsigned char *big = malloc(big_n);
+	for (size_t i = 0; big && i < big_n; i += 4096)
+		big[i] = (unsigned char)i;
+
+	helper before[MAX_HELPERS], forked[MAX_HELPERS], fresh[MAX_HELPERS];
+	size_t n0 = children(before);
+	bk_speech *sp_fork = NULL, *sp_exec = NULL;
+	TAP_OK(bk_speech_create(&sp_fork, tpl, NULL, NULL) == BK_OK,
+	       "speech without the entry: created");
+	size_t n1 = children(forked);
+	size_t nf = 0, big_ok = 0;
+	for (size_t i = 0; i < n1; i++)
+		if (!known(before, n0, forked[i].pid)) {
+			nf++;
+			big_ok += !forked[i].fresh && forked[i].rss_anon_kb >= 60 * 1024;
+		}
+	TAP_OK(nf == 2 && big_ok == 2,
+	       "without the entry, two helpers (kk, ru) are forked copies carrying "
+	       "the caller's 64 MB (%zu helpers, %zu so)", nf, big_ok);
+
+	bk_speech_helper_entry(1, argv);
+	TAP_OK(bk_speech_create(&sp_exec, tpl, NULL, NULL) == BK_OK,
+	       "speech after the entry: created");
+	size_t n2 = children(fresh);
+	size_t ne = 0, small_ok = 0;
+	for (size_t i = 0; i < n2; i++)
+		if (!known(forked, n1, fresh[i].pid)) {
+			ne++;
+			small_ok += fresh[i].fresh && fresh[i].rss_anon_kb >= 0 &&
+			            fresh[i].rss_anon_kb < 24 * 1024;
+			printf("# helper %d: fresh %d, %ld kB anonymous\n",
+				       fresh[i].pid, fresh[i].fresh, fresh[i].rss_anon_kb);
+		}
+	TAP_OK(ne == 2 && small_ok == 2,
+	       "after the entry, two helpers are fresh copies of the program, "
+	       "under 24 MB of anonymous memory (%zu helpers, %zu so)", ne, small_ok);
+
+	/* the same clips both ways, each asked first of one and then the other */
+	for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+		const char *lang = texts[t][0];
+		char *norm = NULL;
+		int16_t *a = NULL, *b = NULL;
+		size_t na = 0, nb = 0;
+		bk_status s = bk_speech_normalise(sp_exec, lang, texts[t][1], NULL,
+		                                  &norm, NULL);
+		bk_speech *first = t % 2 ? sp_exec : sp_fork;
+		bk_speech *second = t % 2 ? sp_fork : sp_exec;
+		if (s == BK_OK)
+			s = bk_speech_clip(first, lang, norm, NULL, &a, &na, NULL);
+		if (s == BK_OK)
+			s = bk_speech_clip(second, lang, norm, NULL, &b, &nb, NULL);
+		TAP_OK(s == BK_OK && na > 22050 / 4 && na == nb &&
+		       !memcmp(a, b, na * sizeof *a),
+		       "%s text %zu: the fresh and the forked helper give the same "
+		       "clip (%zu and %zu samples)", lang, t + 1, na, nb);
+		bk_free(a);
+		bk_free(b);
+		bk_free(norm);
+	}
+	bk_speech_free(sp_exec);
+	bk_speech_free(sp_fork);
+
+	/* started by hand, without its socket, the helper stops at once */
+	pid_t p = fork();
+	if (p == 0) {
+		close(3);
+		char a0[] = "test-speech", a1[] = "--bk-speech-helper";
+		char *args[] = {a0, a1, NULL};
+		execv("/proc/self/exe", args);
+		_exit(127);
+	}
+	int st = 0;
+	waitpid(p, &st, 0);
+	TAP_OK(WIFEXITED(st) && WEXITSTATUS(st) == 1,
+	       "the helper's argument without a helper socket: exit 1");
+	free(big);
+	bk_templates_free(tpl);
+	return tap_done();
+}
