@@ -100,6 +100,15 @@ BK_API bk_status bk_speech_clip(bk_speech *sp, const char *lang,
                                 int16_t **samples, size_t *count,
                                 bk_diags *diags);
 
+/* Asks for the clip of a normalised text ahead, so that the helper speaks
+ * it while the caller does other work and a later bk_speech_clip of the
+ * same text takes it without waiting. A hint: it does nothing when the
+ * text is already asked, a few texts of the language are already waiting,
+ * or the voice cannot be used; any error is reported by bk_speech_clip.
+ * Clips asked ahead and never taken cost nothing but their synthesis. */
+BK_API void bk_speech_prefetch(bk_speech *sp, const char *lang,
+                               const char *normalised);
+
 /* Writes samples (16-bit mono at BK_SPEECH_RATE) as a WAV file, under a
  * temporary name renamed into place. Returns BK_ERR_IO when it cannot. */
 BK_API bk_status bk_speech_write_wav(const int16_t *samples, size_t count,

@@ -440,8 +440,12 @@ static void clip_blocks(bk_audio *a, clip *k)
 	bk_buf_free(&got);
 }
 
-/* 1. Every sentence of the script, normalised, spoken, trimmed and brought
- * to the track's speed, with the pause that follows it. */
+/* Sentences asked of the voice ahead of the one being processed. */
+#define SPEAK_AHEAD 4
+
+/* 1. Every sentence of the script, normalised (all first: a wording
+ * problem stops the track before anything is spoken), spoken, trimmed and
+ * brought to the track's speed, with the pause that follows it. */
 static bk_status speak_all(bk_audio *a, const bk_script *s, int li,
                            clip **out, size_t *nout, bk_diags *diags)
 {
@@ -484,31 +488,37 @@ static bk_status speak_all(bk_audio *a, const bk_script *s, int li,
 			k->where = bk_buf_steal(&where);
 			st = bk_speech_normalise(a->speech, lang, k->text, k->where,
 			                         &k->said, diags);
-			int16_t *raw = NULL;
-			size_t nraw = 0, from, to;
 			if (st == BK_OK)
 				st = bk_speech_clip_key(a->speech, lang, k->said, k->key,
 				                        diags);
-			if (st == BK_OK)
-				st = bk_speech_clip(a->speech, lang, k->said, k->where, &raw,
-				                    &nraw, diags);
-			if (st == BK_OK && !bk_dsp_trim(raw, nraw, &from, &to)) {
-				bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, k->where,
-				             "the voice said nothing for \"%s\"", k->said);
-				st = BK_ERR_INVALID;
-			}
-			if (st == BK_OK) {
-				bk_dsp_speed(raw + from, to - from, speed, BK_SPEECH_RATE,
-				             &k->raw, &k->n);
-				quiet_ends(k);
-				clip_blocks(a, k);
-				int which = j + 1 < ns ? BK_PAUSE_SENTENCE
-				            : i + 1 < nseg ? (int)bk_script_segment_kind(s, i)
-				            : -1;
-				k->pause_after = which < 0 ? 0 : pause_samples(a, li, which);
-			}
-			bk_free(raw);
+			int which = j + 1 < ns ? BK_PAUSE_SENTENCE
+			            : i + 1 < nseg ? (int)bk_script_segment_kind(s, i)
+			            : -1;
+			k->pause_after = which < 0 ? 0 : pause_samples(a, li, which);
 		}
+	}
+	/* then spoken, the next few asked ahead so that the voice speaks them
+	 * while this one is trimmed and measured */
+	for (size_t i = 0; i < ncl && st == BK_OK; i++) {
+		clip *k = &c[i];
+		for (size_t d = 1; d <= SPEAK_AHEAD && i + d < ncl; d++)
+			bk_speech_prefetch(a->speech, lang, c[i + d].said);
+		int16_t *raw = NULL;
+		size_t nraw = 0, from, to;
+		st = bk_speech_clip(a->speech, lang, k->said, k->where, &raw, &nraw,
+		                    diags);
+		if (st == BK_OK && !bk_dsp_trim(raw, nraw, &from, &to)) {
+			bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, k->where,
+			             "the voice said nothing for \"%s\"", k->said);
+			st = BK_ERR_INVALID;
+		}
+		if (st == BK_OK) {
+			bk_dsp_speed(raw + from, to - from, speed, BK_SPEECH_RATE,
+			             &k->raw, &k->n);
+			quiet_ends(k);
+			clip_blocks(a, k);
+		}
+		bk_free(raw);
 	}
 	if (st == BK_OK && ncl == 0)
 		st = BK_ERR_INVALID;

@@ -47,12 +47,30 @@
 /* Seconds a child may take over one clip before it is stopped. */
 #define CLIP_TIMEOUT 60
 
+/* Texts asked ahead (bk_speech_prefetch) per voice. Requests are small
+ * (at most MAX_TEXT bytes each), so this many always fit in the socket's
+ * buffer while the zygote is blocked sending an answer. */
+#define QUEUE 8
+
+/* A text asked ahead: sent to the zygote, or found in the cache. The
+ * zygote answers in the order it was asked. */
+typedef struct asked {
+	unsigned char key[BK_SHA256_SIZE];
+	bool ready;      /* answered, or from the cache */
+	bool from_cache;
+	int32_t code;    /* the child's status, when answered */
+	int16_t *s;
+	size_t n;
+} asked;
+
 typedef struct zygote {
 	pid_t pid;
 	int fd; /* socket to the zygote; -1 when not started */
 	unsigned char identity[BK_SHA256_SIZE];
 	bool failed; /* could not start: do not try again */
 	int32_t failure; /* why (Z_*) */
+	asked q[QUEUE];
+	size_t nq;
 } zygote;
 
 struct bk_speech {
@@ -403,6 +421,14 @@ void bk_speech_helper_entry(int argc, char **argv)
 		helper_exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 }
 
+/* Forgets the texts asked ahead (their clips are in the cache). */
+static void queue_clear(zygote *z)
+{
+	for (size_t i = 0; i < z->nq; i++)
+		free(z->q[i].s);
+	z->nq = 0;
+}
+
 /* Closing the socket ends a helper; one that stopped answering is
  * killed first. */
 static void stop_zygote(zygote *z, bool kill_it)
@@ -482,6 +508,7 @@ void bk_speech_free(bk_speech *sp)
 	if (!sp)
 		return;
 	for (int l = 0; l < BK_LANG_COUNT; l++) {
+		queue_clear(&sp->z[l]);
 		if (getpid() != sp->owner)
 			close(sp->z[l].fd); /* a forked copy: the helpers are not its */
 		else
@@ -730,6 +757,116 @@ bk_status bk_speech_clip_key(bk_speech *sp, const char *lang_code,
 	return BK_OK;
 }
 
+/* ---- clips: asked, answered, cached ------------------------------------ */
+
+/* Samples stored little-endian, whatever the machine. */
+static int16_t *from_le(const bk_buf *b, size_t *count)
+{
+	size_t n = b->len / 2;
+	int16_t *s = bk_xmalloc((n ? n : 1) * sizeof *s);
+	for (size_t i = 0; i < n; i++)
+		s[i] = (int16_t)((unsigned char)b->data[2 * i] |
+		                 (unsigned char)b->data[2 * i + 1] << 8);
+	*count = n;
+	return s;
+}
+
+static size_t queue_find(const zygote *z, const unsigned char *key)
+{
+	for (size_t i = 0; i < z->nq; i++)
+		if (!memcmp(z->q[i].key, key, BK_SHA256_SIZE))
+			return i;
+	return (size_t)-1;
+}
+
+static bool queue_waiting(const zygote *z)
+{
+	for (size_t i = 0; i < z->nq; i++)
+		if (!z->q[i].ready)
+			return true;
+	return false;
+}
+
+/* Sends a text to the zygote and queues it; false when the zygote cannot
+ * be reached or the queue is full. */
+static bool ask(zygote *z, const unsigned char *key, const char *text,
+                size_t len)
+{
+	if (z->fd < 0 || z->nq == QUEUE)
+		return false;
+	uint32_t l32 = (uint32_t)len;
+	if (!send_all(z->fd, &l32, sizeof l32) || !send_all(z->fd, text, len))
+		return false;
+	asked *a = &z->q[z->nq++];
+	memset(a, 0, sizeof *a);
+	memcpy(a->key, key, BK_SHA256_SIZE);
+	return true;
+}
+
+/* Reads the zygote's next answer into the first text still waiting for
+ * one, and puts a good clip in the cache. False when the zygote stopped
+ * answering. */
+static bool answer_next(bk_speech *sp, int lang, bk_diags *diags)
+{
+	zygote *z = &sp->z[lang];
+	asked *a = NULL;
+	for (size_t i = 0; i < z->nq && !a; i++)
+		if (!z->q[i].ready)
+			a = &z->q[i];
+	if (!a || z->fd < 0)
+		return false;
+	int32_t code = -1;
+	uint32_t n = 0;
+	bool ok = recv_all(z->fd, &code, sizeof code,
+	                   (CLIP_TIMEOUT + 10) * 1000) &&
+	          recv_all(z->fd, &n, sizeof n, 10000) && n <= MAX_SAMPLES;
+	int16_t *s = NULL;
+	if (ok && n) {
+		s = bk_xmalloc((size_t)n * sizeof *s);
+		ok = recv_all(z->fd, s, (size_t)n * sizeof *s, 10000);
+	}
+	if (!ok) {
+		free(s);
+		return false;
+	}
+	a->ready = true;
+	a->code = code;
+	a->s = s;
+	a->n = n;
+	if (code != 0 || n == 0)
+		return true;
+	sp->synthesised++;
+	unsigned char *le = bk_xmalloc((size_t)n * 2);
+	for (size_t i = 0; i < n; i++) {
+		le[2 * i] = (unsigned char)((uint16_t)s[i] & 0xFF);
+		le[2 * i + 1] = (unsigned char)((uint16_t)s[i] >> 8);
+	}
+	if (bk_cache_put(sp->cache, a->key, le, (size_t)n * 2) != 0 &&
+	    !sp->warned_cache) {
+		sp->warned_cache = true;
+		bk_diags_add(diags, BK_WARNING, "cache", "", 0, 0, "",
+		             "a clip could not be written to the cache on disk: %s "
+		             "(the build goes on without it)", strerror(errno));
+	}
+	free(le);
+	return true;
+}
+
+static bk_status helper_gone(bk_speech *sp, int lang, const char *lang_code,
+                             const char *text, const char *where,
+                             bk_diags *diags)
+{
+	zygote *z = &sp->z[lang];
+	queue_clear(z);
+	stop_zygote(z, true);
+	z->failed = true;
+	z->failure = Z_GONE;
+	bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, where,
+	             "the speech helper for %s stopped answering while it "
+	             "spoke \"%s\"", lang_code, text);
+	return BK_ERR_IO;
+}
+
 bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
                          const char *text, const char *where,
                          int16_t **samples, size_t *count, bk_diags *diags)
@@ -753,71 +890,78 @@ bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
 	st = clip_key(sp, lang, text, key, diags);
 	if (st != BK_OK)
 		return st;
+	zygote *z = &sp->z[lang];
+	size_t at = queue_find(z, key);
 	bk_buf got = {0};
-	if (bk_cache_get(sp->cache, key, &got) && got.len % 2 == 0) {
-		size_t n = got.len / 2;
-		int16_t *s = bk_xmalloc((n ? n : 1) * sizeof *s);
-		for (size_t i = 0; i < n; i++)
-			s[i] = (int16_t)((unsigned char)got.data[2 * i] |
-			                 (unsigned char)got.data[2 * i + 1] << 8);
+	if (at == (size_t)-1 && bk_cache_get(sp->cache, key, &got) &&
+	    got.len % 2 == 0) {
+		*samples = from_le(&got, count);
 		bk_buf_free(&got);
 		sp->hits++;
-		*samples = s;
-		*count = n;
 		return BK_OK;
 	}
 	bk_buf_free(&got);
-
-	zygote *z = &sp->z[lang];
-	uint32_t l32 = (uint32_t)len;
-	int32_t code = -1;
-	uint32_t n = 0;
-	bool ok = send_all(z->fd, &l32, sizeof l32) &&
-	          send_all(z->fd, text, len) &&
-	          recv_all(z->fd, &code, sizeof code,
-	                   (CLIP_TIMEOUT + 10) * 1000) &&
-	          recv_all(z->fd, &n, sizeof n, 10000);
-	int16_t *s = NULL;
-	if (ok && n) {
-		s = bk_xmalloc((size_t)n * sizeof *s);
-		ok = recv_all(z->fd, s, (size_t)n * sizeof *s, 10000);
+	if (at == (size_t)-1) {
+		/* answers to what was asked before come first; they stay in
+		 * the cache */
+		bool ok = true;
+		while (ok && queue_waiting(z))
+			ok = answer_next(sp, lang, diags);
+		if (ok) {
+			queue_clear(z);
+			ok = ask(z, key, text, len);
+		}
+		if (!ok)
+			return helper_gone(sp, lang, lang_code, text, where, diags);
+		at = 0;
 	}
-	if (!ok) {
-		free(s);
+	while (!z->q[at].ready)
+		if (!answer_next(sp, lang, diags))
+			return helper_gone(sp, lang, lang_code, text, where, diags);
+	asked a = z->q[at];
+	memmove(z->q + at, z->q + at + 1, (z->nq - at - 1) * sizeof *z->q);
+	z->nq--;
+	if (a.from_cache) {
+		sp->hits++;
+	} else if (a.code != 0 || a.n == 0) {
+		free(a.s);
+		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, where,
+		             "eSpeak NG could not speak \"%s\" (%s %d)", text,
+		             a.code >= 128 ? "signal" : "status",
+		             a.code >= 128 ? a.code - 128 : a.code);
+		return BK_ERR_INVALID;
+	}
+	*samples = a.s;
+	*count = a.n;
+	return BK_OK;
+}
+
+void bk_speech_prefetch(bk_speech *sp, const char *lang_code, const char *text)
+{
+	int lang = lang_code ? bk_lang_index(lang_code) : -1;
+	if (!sp || !text || lang < 0 || !bk_speech_voice(sp->tpl, lang) ||
+	    getpid() != sp->owner || strlen(text) > MAX_TEXT)
+		return;
+	zygote *z = &sp->z[lang];
+	unsigned char key[BK_SHA256_SIZE];
+	if (z->fd < 0 || z->nq == QUEUE || clip_key(sp, lang, text, key, NULL) ||
+	    queue_find(z, key) != (size_t)-1)
+		return;
+	bk_buf got = {0};
+	if (bk_cache_get(sp->cache, key, &got) && got.len % 2 == 0) {
+		asked *a = &z->q[z->nq++];
+		memset(a, 0, sizeof *a);
+		memcpy(a->key, key, sizeof key);
+		a->ready = a->from_cache = true;
+		a->s = from_le(&got, &a->n);
+	} else if (!ask(z, key, text, strlen(text))) {
+		/* clip reports it */
+		queue_clear(z);
 		stop_zygote(z, true);
 		z->failed = true;
 		z->failure = Z_GONE;
-		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, where,
-		             "the speech helper for %s stopped answering while it "
-		             "spoke \"%s\"", lang_code, text);
-		return BK_ERR_IO;
 	}
-	if (code != 0 || n == 0) {
-		free(s);
-		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, where,
-		             "eSpeak NG could not speak \"%s\" (%s %d)", text,
-		             code >= 128 ? "signal" : "status",
-		             code >= 128 ? code - 128 : code);
-		return BK_ERR_INVALID;
-	}
-	sp->synthesised++;
-	/* stored little-endian, whatever the machine */
-	unsigned char *le = bk_xmalloc((size_t)n * 2);
-	for (size_t i = 0; i < n; i++) {
-		le[2 * i] = (unsigned char)((uint16_t)s[i] & 0xFF);
-		le[2 * i + 1] = (unsigned char)((uint16_t)s[i] >> 8);
-	}
-	if (bk_cache_put(sp->cache, key, le, (size_t)n * 2) != 0 &&
-	    !sp->warned_cache) {
-		sp->warned_cache = true;
-		bk_diags_add(diags, BK_WARNING, "cache", "", 0, 0, "",
-		             "a clip could not be written to the cache on disk: %s "
-		             "(the build goes on without it)", strerror(errno));
-	}
-	free(le);
-	*samples = s;
-	*count = n;
-	return BK_OK;
+	bk_buf_free(&got);
 }
 
 bk_status bk_speech_write_wav(const int16_t *samples, size_t count,
