@@ -14,7 +14,9 @@ Before and after the build, the machine's speed: one core running the same
 fixed job (espeak-ng and lame on a fixed text, five times). On a shared VM
 the same build has taken from 74 s to 177 s on different hours; this figure
 says which kind of hour a run had. The build's CPU seconds (user + system)
-and how busy it kept the cores are printed too.
+and how busy it kept the cores are printed too, and, from /proc/stat, the
+share of the machine's time that was idle and that the hypervisor took
+(steal), which on the shared VM has reached 40 % for minutes.
 
 Usage: bench/kits.py BALLOTKIT DEFINITION OUTDIR [--jobs N] [--keep]
 The outputs are removed at the end unless --keep.
@@ -56,6 +58,13 @@ def machine_speed(work):
     return t
 
 
+def cpu_ticks():
+    """The machine's CPU time so far, from /proc/stat: user, nice, system,
+    idle, iowait, irq, softirq, steal (in clock ticks, all cores)."""
+    with open("/proc/stat") as f:
+        return [int(x) for x in f.readline().split()[1:9]]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("ballotkit")
@@ -73,7 +82,9 @@ def main():
            "--cache", cache, "--json"]
     speed_before = machine_speed(a.outdir)
     cpu = []
+    ticks0 = cpu_ticks()
     r, wall, mb = timed(cmd, cpu)
+    ticks = [b - a for a, b in zip(ticks0, cpu_ticks())]
     speed_after = machine_speed(a.outdir)
     if r.returncode:
         sys.stderr.write(r.stderr.decode(errors="replace")[-3000:])
@@ -89,6 +100,10 @@ def main():
           "machine speed (one core, fixed espeak-ng + lame job, lower is faster): "
           "%.2f s before, %.2f s after"
           % (cpu[0], 100 * cpu[0] / (wall * a.jobs), speed_before, speed_after))
+    total = sum(ticks) or 1
+    print("kits: during the build the machine's cores were %.1f %% idle and %.1f %% "
+          "taken by the hypervisor (steal: the VM was runnable but not run)"
+          % (100 * (ticks[3] + ticks[4]) / total, 100 * ticks[7] / total))
     r, wall2, mb2 = timed(cmd)
     s2 = json.loads(r.stdout)
     print("kits: resumed build with nothing to do: %d of %d skipped in %.2f s, %.0f MB "
