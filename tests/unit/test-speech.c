@@ -72,6 +72,27 @@ static int known(const helper *h, size_t n, int pid)
 	return 0;
 }
 
+/* Counts the helpers in now[] that are not in old[], and of them those of
+ * the kind wanted: forked copies carrying at least 60 MB of anonymous
+ * memory, or fresh copies of the program under 24 MB. */
+static void new_helpers(const helper *old, size_t nold, const helper *now,
+                        size_t nnow, int want_fresh, size_t *count, size_t *so)
+{
+	*count = *so = 0;
+	for (size_t i = 0; i < nnow; i++) {
+		if (known(old, nold, now[i].pid))
+			continue;
+		++*count;
+		printf("# helper %d: fresh %d, %ld kB anonymous\n", now[i].pid,
+		       now[i].fresh, now[i].rss_anon_kb);
+		if (want_fresh)
+			*so += now[i].fresh && now[i].rss_anon_kb >= 0 &&
+			       now[i].rss_anon_kb < 24 * 1024;
+		else
+			*so += !now[i].fresh && now[i].rss_anon_kb >= 60 * 1024;
+	}
+}
+
 static const char *const texts[][2] = {
 	{"kk", "Бюллетеньдегі нөмірі бір. «Аманат» партиясы."},
 	{"ru", "Номер два. Иванов Иван Иванович, тысяча девятьсот семидесятого года рождения."},
@@ -103,12 +124,8 @@ int main(int argc, char **argv)
 	TAP_OK(bk_speech_create(&sp_fork, tpl, NULL, NULL) == BK_OK,
 	       "speech without the entry: created");
 	size_t n1 = children(forked);
-	size_t nf = 0, big_ok = 0;
-	for (size_t i = 0; i < n1; i++)
-		if (!known(before, n0, forked[i].pid)) {
-			nf++;
-			big_ok += !forked[i].fresh && forked[i].rss_anon_kb >= 60 * 1024;
-		}
+	size_t nf, big_ok;
+	new_helpers(before, n0, forked, n1, 0, &nf, &big_ok);
 	TAP_OK(nf == 2 && big_ok == 2,
 	       "without the entry, two helpers (kk, ru) are forked copies carrying "
 	       "the caller's 64 MB (%zu helpers, %zu so)", nf, big_ok);
@@ -117,15 +134,8 @@ int main(int argc, char **argv)
 	TAP_OK(bk_speech_create(&sp_exec, tpl, NULL, NULL) == BK_OK,
 	       "speech after the entry: created");
 	size_t n2 = children(fresh);
-	size_t ne = 0, small_ok = 0;
-	for (size_t i = 0; i < n2; i++)
-		if (!known(forked, n1, fresh[i].pid)) {
-			ne++;
-			small_ok += fresh[i].fresh && fresh[i].rss_anon_kb >= 0 &&
-			            fresh[i].rss_anon_kb < 24 * 1024;
-			printf("# helper %d: fresh %d, %ld kB anonymous\n",
-				       fresh[i].pid, fresh[i].fresh, fresh[i].rss_anon_kb);
-		}
+	size_t ne, small_ok;
+	new_helpers(forked, n1, fresh, n2, 1, &ne, &small_ok);
 	TAP_OK(ne == 2 && small_ok == 2,
 	       "after the entry, two helpers are fresh copies of the program, "
 	       "under 24 MB of anonymous memory (%zu helpers, %zu so)", ne, small_ok);
