@@ -42,6 +42,16 @@ PangoFontMap *bk_render_font_map(const bk_templates *tpl, bk_diags *diags)
 	return fm;
 }
 
+void bk_render_font_map_free(PangoFontMap *fm)
+{
+	if (!fm)
+		return;
+	/* setting no configuration releases the map's reference to ours; a
+	 * Pango that releases it itself then finds none */
+	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), NULL);
+	g_object_unref(fm);
+}
+
 void bk_render_pdf_date(const char *date, char out[32])
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");

@@ -237,7 +237,6 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 	}
 done:
 	bk_c_numeric_leave(&numeric);
-	if (fm)
-		g_object_unref(fm);
+	bk_render_font_map_free(fm);
 	return st;
 }

@@ -883,8 +883,7 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 	}
 done:
 	bk_c_numeric_leave(&numeric);
-	if (fm)
-		g_object_unref(fm);
+	bk_render_font_map_free(fm);
 	return st;
 }
 
