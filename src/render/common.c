@@ -38,18 +38,11 @@ PangoFontMap *bk_render_font_map(const bk_templates *tpl, bk_diags *diags)
 		return NULL;
 	}
 	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), fc);
-	FcConfigDestroy(fc); /* the font map holds its own reference */
+	/* the font map holds its own reference; Pango 1.50 never drops it
+	 * (valgrind reports it lost), and dropping it by hand crashed a
+	 * worker: Pango's threads may still use it (docs/decisions.md) */
+	FcConfigDestroy(fc);
 	return fm;
-}
-
-void bk_render_font_map_free(PangoFontMap *fm)
-{
-	if (!fm)
-		return;
-	/* setting no configuration releases the map's reference to ours; a
-	 * Pango that releases it itself then finds none */
-	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), NULL);
-	g_object_unref(fm);
 }
 
 void bk_render_pdf_date(const char *date, char out[32])

@@ -139,7 +139,7 @@ static bk_status render(const para *paras, size_t n, const char *title,
 	}
 done:
 	bk_c_numeric_leave(&numeric);
-	bk_render_font_map_free(fm);
+	g_object_unref(fm);
 	return st;
 }
 

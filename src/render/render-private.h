@@ -10,12 +10,8 @@
 
 /* A Pango font map that sees only the fonts in fonts/fonts.conf (beside
  * the templates folder). NULL with a diagnostic when it cannot be made.
- * Free with bk_render_font_map_free. */
+ * Unreference with g_object_unref. */
 PangoFontMap *bk_render_font_map(const bk_templates *tpl, bk_diags *diags);
-/* Gives back the font map and its fontconfig configuration (Pango 1.50
- * does not release the configuration when the map is finalised).
- * Accepts NULL. */
-void bk_render_font_map_free(PangoFontMap *fm);
 
 /* The PDF creation date: SOURCE_DATE_EPOCH when set, else date
  * ("YYYY-MM-DD") at midnight UTC, else 2000-01-01: never the clock. */

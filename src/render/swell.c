@@ -237,6 +237,7 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 	}
 done:
 	bk_c_numeric_leave(&numeric);
-	bk_render_font_map_free(fm);
+	if (fm)
+		g_object_unref(fm);
 	return st;
 }

@@ -883,7 +883,8 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 	}
 done:
 	bk_c_numeric_leave(&numeric);
-	bk_render_font_map_free(fm);
+	if (fm)
+		g_object_unref(fm);
 	return st;
 }
 
