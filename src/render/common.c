@@ -38,9 +38,10 @@ PangoFontMap *bk_render_font_map(const bk_templates *tpl, bk_diags *diags)
 		return NULL;
 	}
 	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), fc);
-	/* the font map holds its own reference; Pango 1.50 never drops it
-	 * (valgrind reports it lost), and dropping it by hand crashed a
-	 * worker: Pango's threads may still use it (docs/decisions.md) */
+	/* the font map holds its own reference, which Pango 1.50 keeps after
+	 * the map is freed (valgrind reports it lost); dropping it by hand was
+	 * followed by a worker dying in a GLib thread, most likely Pango's
+	 * threads still using it (docs/decisions.md, "Fonts") */
 	FcConfigDestroy(fc);
 	return fm;
 }
