@@ -16,8 +16,10 @@
  *                           fresh engine state, cached by content
  *   ballotkit/audio.h       the audio ballot: MP3 with chapters, files per
  *                           position, DAISY, transcript, WAV/FLAC/Ogg/Opus
+ *   ballotkit/verify.h      kits verified: every file decoded and compared
+ *                           with the definition's scripts
  *   ballotkit/kit.h         kits for a whole election: build in parallel,
- *                           resume, index, packing lists, verify
+ *                           resume, index, packing lists
  */
 #ifndef BALLOTKIT_H
 #define BALLOTKIT_H
@@ -34,6 +36,7 @@
 #include "ballotkit/stencil.h"
 #include "ballotkit/speech.h"
 #include "ballotkit/audio.h"
+#include "ballotkit/verify.h"
 #include "ballotkit/kit.h"
 
 #endif

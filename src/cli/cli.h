@@ -46,6 +46,7 @@ typedef struct options {
 	int jobs;
 	unsigned shard, shards;
 	const char *definition;
+	bool quick;
 	unsigned given; /* OPT_* bits of the options on the command line */
 	bk_braille_layout layout;
 } options;
@@ -57,7 +58,8 @@ enum {
 	OPT_FORMAT = 1 << 9, OPT_OUTPUT = 1 << 10, OPT_WHO = 1 << 11,
 	OPT_BALLOT = 1 << 12, OPT_LANG = 1 << 13, OPT_JSON = 1 << 14,
 	OPT_SPEECH = 1 << 15, OPT_AUDIO = 1 << 16, OPT_CACHE = 1 << 17,
-	OPT_JOBS = 1 << 18, OPT_SHARD = 1 << 19, OPT_DEFINITION = 1 << 20
+	OPT_JOBS = 1 << 18, OPT_SHARD = 1 << 19, OPT_DEFINITION = 1 << 20,
+	OPT_QUICK = 1 << 21
 };
 
 int usage_error(const char *what, const char *arg);

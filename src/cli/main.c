@@ -78,11 +78,14 @@ static const char *const usage_text[] = {_(
 	"                                 index, packing lists and print quantities\n"
 	"  index DIR [SHARD_DIR]...       copy the kits of shard folders into DIR\n"
 	"                                 and write DIR's index\n"
-	"  verify DIR [--definition FILE] [--json]\n"
+	"  verify DIR [--definition FILE] [--quick] [--json]\n"
 	"                                 check every kit's checksums, then decode\n"
-	"                                 its stencil, braille, audio and transcript\n"
-	"                                 and compare them with its ballot script\n"
-	"                                 (and the script with the definition)\n"
+	"                                 every file (stencil, braille, large print,\n"
+	"                                 leaflets, audio and what it says) and\n"
+	"                                 compare it with the ballot scripts made\n"
+	"                                 from the definition (without it: with the\n"
+	"                                 kit's own); --quick compares only each\n"
+	"                                 chapter's number with fresh speech\n"
 	"  templates                      list the stencil templates and how many\n"
 	"                                 positions each holds\n"
 	"  version                        print the version\n"
@@ -110,7 +113,7 @@ static const char *const opt_names[] = {
 	"--format", "-o", "--party/--candidate", "--ballot", "--lang", "--json",
 	"--rate/--pitch/--volume/--word-gap",
 	"--loudness/--true-peak/--bitrate/--quality/--speed/--formats", "--cache",
-	"--jobs", "--shard", "--definition"};
+	"--jobs", "--shard", "--definition", "--quick"};
 
 /* The options a command takes with a format; NULL if all given apply,
  * else the name of the first that does not. */
@@ -147,7 +150,7 @@ static const char *inapplicable(const char *cmd, const char *fmt, unsigned given
 		     OPT_CACHE | OPT_JSON | OPT_JOBS | OPT_SHARD | OPT_TAB |
 		     OPT_COUNTING;
 	} else if (!strcmp(cmd, "verify")) {
-		ok = OPT_DEFINITION | OPT_JSON;
+		ok = OPT_DEFINITION | OPT_JSON | OPT_QUICK;
 	} else if (!strcmp(cmd, "index")) {
 		ok = 0;
 	} else if (!strcmp(cmd, "stencil")) {
@@ -956,6 +959,9 @@ int main(int argc, char **argv)
 			o.shards = n;
 			o.given |= OPT_SHARD;
 			i++;
+		} else if (!strcmp(a, "--quick")) {
+			o.quick = true;
+			o.given |= OPT_QUICK;
 		} else if (!strcmp(a, "--definition")) {
 			if (i + 1 >= argc) {
 				rc = usage_error(_("this option needs a value:"), a);

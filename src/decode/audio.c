@@ -884,6 +884,24 @@ static size_t scan(const level *L, size_t cand[CANDIDATES])
 	return n;
 }
 
+void bk_decode_clip_span(const int16_t *clip, size_t n, int rate,
+                         size_t *start, size_t *end)
+{
+	size_t a = 0, b = n;
+	while (a < n && abs(clip[a]) < TRIM_LEVEL)
+		a++;
+	while (b > a && abs(clip[b - 1]) < TRIM_LEVEL)
+		b--;
+	if (a == n) {
+		*start = *end = 0;
+		return;
+	}
+	size_t before = (size_t)lround(TRIM_BEFORE_S * rate);
+	size_t after = (size_t)lround(TRIM_AFTER_S * rate);
+	*start = a > before ? a - before : 0;
+	*end = n - b > after ? b + after : n;
+}
+
 bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
                                 double at, const int16_t *clip, size_t nclip,
                                 int clip_rate, double search, double *score,

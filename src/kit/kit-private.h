@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "ballotkit/kit.h"
+#include "ballotkit/verify.h"
 #include "util/cache.h"
 #include "util/util.h"
 
@@ -43,24 +44,7 @@ json_t *bk_kit_read_json(const char *path, bk_diags *diags);
  * for the rename after. 0, or -1 with errno. */
 int bk_kit_install(const char *tmp, const char *dst);
 
-/* A verify problem: an error of kind check in diags at file, its path
- * "position N" when position is not 0, counted in *errors. */
-void bk_kit_report(bk_diags *diags, size_t *errors, const char *check,
-                   const char *file, unsigned position, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-
 /* A JSON object's string member, or "" when it is not one. */
 const char *bk_kit_str(const json_t *o, const char *key);
-
-/* The cross-checks by decoding media (verify-media.c): the audio
- * chapters of a kit's track in lang, and the braille beside the windows of
- * its stencil, against the kit's script. Each problem is an error in
- * diags, counted in *errors. */
-void bk_kit_verify_audio(bk_speech *speech, const char *kdir, const char *kit,
-                         const char *ballot, const char *lang,
-                         const json_t *script, bk_diags *diags, size_t *errors);
-void bk_kit_verify_stencil(const char *kdir, const char *kit, const char *ballot,
-                           const json_t *script, bk_diags *diags,
-                           size_t *errors);
 
 #endif

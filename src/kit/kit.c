@@ -7,6 +7,7 @@
 #include <cairo.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <lame/lame.h>
 #include <liblouis.h>
@@ -398,6 +399,7 @@ static void kit_key(const build *b, size_t ballot, const char *stencil_tpl,
                     char hex[65])
 {
 	bk_hasher *h = bk_hasher_new();
+	bk_hasher_add_str(h, BK_KIT_FORMAT); /* what a manifest holds */
 	bk_hasher_add(h, b->common, BK_SHA256_SIZE);
 	char digest[65];
 	bk_election_ballot_sha256(b->e, ballot, digest);
@@ -465,7 +467,7 @@ static json_t *manifest_head(const build *b, size_t ballot, const char *key,
 	json_t *m = json_object();
 	const char *id = bk_election_ballot_id(b->e, ballot);
 	char *name = kit_name(id);
-	json_object_set_new(m, "format", json_string("ballotkit-kit/1"));
+	json_object_set_new(m, "format", json_string(BK_KIT_FORMAT));
 	json_object_set_new(m, "kit", json_string(name));
 	free(name);
 	json_object_set_new(m, "ballot", json_string(id));
@@ -801,6 +803,17 @@ static bk_status build_kit(build *b, size_t ballot, const char *tmp,
 		kit_key(b, ballot, bk_script_template(scripts[0]), key);
 		json_t *m = manifest_head(b, ballot, key, titles);
 		json_decref(titles);
+		if (stencil) {
+			/* what verify needs to check the windows against the boxes */
+			json_t *so = json_object();
+			json_object_set_new(so, "template",
+			                    json_string(bk_script_template(scripts[0])));
+			json_object_set_new(so, "sheets",
+			                    json_integer((json_int_t)bk_stencil_sheet_count(stencil)));
+			json_object_set_new(so, "clearance",
+			                    json_real(round(bk_stencil_clearance(stencil) * 1e4) / 1e4));
+			json_object_set_new(m, "stencil", so);
+		}
 		if (write_manifest(m, tmp)) {
 			bk_diags_add(diags, BK_ERROR, "unwritable", tmp, 0, 0, "",
 			             "cannot write the manifest: %s", strerror(errno));
@@ -848,6 +861,8 @@ static bool up_to_date(const build *b, size_t ballot, const char *kdir,
 	if (ok) {
 		json_t *head = manifest_head(b, ballot, key,
 		                             json_object_get(m, "titles"));
+		if (json_object_get(m, "stencil"))
+			json_object_set(head, "stencil", json_object_get(m, "stencil"));
 		json_object_set(head, "files", files);
 		if (!json_equal(head, m))
 			ok = !bk_kit_write_json(head, bk_buf_str(&p));
