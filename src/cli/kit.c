@@ -182,8 +182,36 @@ int cmd_verify(const options *o)
 	vo.level = o->quick ? BK_VERIFY_QUICK : BK_VERIFY_FULL;
 	bk_verifier *v = NULL;
 	bk_status st = bk_verifier_create(&v, tpl, &vo, diags);
-	if (st == BK_OK)
-		st = bk_verify_folder(v, o->file, diags);
+	if (st == BK_OK) {
+		/* a kits folder (with its index), or one kit's folder */
+		size_t len = strlen(o->file);
+		char *m = malloc(len + 32), *x = malloc(len + 32);
+		if (!m || !x) {
+			free(m);
+			free(x);
+			bk_verifier_free(v);
+			bk_election_free(e);
+			bk_diags_free(diags);
+			bk_templates_free(tpl);
+			return EXIT_SOFTWARE;
+		}
+		snprintf(m, len + 32, "%s/manifest.json", o->file);
+		snprintf(x, len + 32, "%s/index.json", o->file);
+		if (!access(m, F_OK) && access(x, F_OK)) {
+			while (len > 1 && o->file[len - 1] == '/')
+				len--;
+			size_t from = len;
+			while (from > 0 && o->file[from - 1] != '/')
+				from--;
+			char *name = strndup(o->file + from, len - from);
+			st = name ? bk_verify_kit(v, o->file, name, diags) : BK_ERR_NOMEM;
+			free(name);
+		} else {
+			st = bk_verify_folder(v, o->file, diags);
+		}
+		free(m);
+		free(x);
+	}
 	size_t n = bk_diags_count_severity(diags, BK_ERROR);
 	/* the checks that ran, and those that did not */
 	size_t passed = 0, failed = 0, not_run = 0, nc = bk_verifier_check_count(v);
