@@ -528,5 +528,30 @@ expect("two names that share a surname exchanged in the audio", kd, "audio-conte
 cases += 1
 
 t.ok(cases >= 20, "the corpus holds %d kinds of change (at least 20)" % cases)
+
+# ---- build never ships what verify rejects ----
+# A copy of the templates whose Kazakh back-translation table reads қ as ғ
+# (an edit gone wrong): the braille is written as before, but what build's
+# self-check reads back no longer says the name; the kit is not put in
+# place and build exits 65 naming the kit, the file and the position.
+tpl = os.path.join(tmp, "templates")
+shutil.copytree(os.path.join(bk.ROOT, "templates"), tpl)
+shutil.copytree(os.path.join(bk.ROOT, "fonts"), os.path.join(tmp, "fonts"))
+back = os.path.join(tpl, "braille", "kk-back.utb")
+text = open(back, encoding="utf-8").read()
+t.ok("lowercase \\x049b 1456" in text, "(the back-translation table writes қ as 1456)")
+open(back, "w", encoding="utf-8").write(
+    text.replace("lowercase \\x049b 1456", "lowercase \\x0493 1456"))
+out = os.path.join(tmp, "self-check")
+r = bk.run("build", bk.EXAMPLE, "-o", out, "--ballot", SINGLE, "--templates", tpl,
+           "--cache", os.path.join(tmp, "cache"))
+err = r.stderr.decode(errors="replace")
+t.eq(r.returncode, 65, "a kit that fails the self-check: build exits 65")
+t.ok(re.search(r"%s/braille/%s-kk\.(brf|pef): error: .* at position \d+" % (SINGLE, SINGLE), err),
+     "... naming the kit, the braille file and the position", err[-2000:])
+t.ok(not os.path.exists(os.path.join(out, SINGLE)) and
+     not [n for n in os.listdir(out) if n.startswith(".bk-tmp")],
+     "... and the kit is not put in place, nor left half-made",
+     os.listdir(out) if os.path.isdir(out) else "")
 shutil.rmtree(tmp)
 t.done()

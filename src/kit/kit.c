@@ -117,6 +117,7 @@ typedef struct build {
 	bk_speech *speech;
 	bk_audio *audio;
 	bk_braille *braille;
+	bk_verifier *verifier; /* the self-check before a kit is put in place */
 } build;
 
 static void hash_named_file(bk_hasher *h, const char *label, const char *path)
@@ -940,6 +941,28 @@ static void diags_text(const bk_diags *d, bk_buf *out)
 	}
 }
 
+/* Before a kit is put in place, the checks of verify whose cost is small
+ * (BK_VERIFY_BUILD): the files its outputs call for, its scripts against
+ * the definition, the braille read back from BRF and PEF, the MP3s'
+ * chapters and the transcripts. A kit that fails is not installed. */
+static bk_status self_check(build *b, const char *tmp, const char *name,
+                            bk_diags *diags)
+{
+	if (!b->verifier) {
+		bk_verify_options vo = BK_VERIFY_OPTIONS_INIT;
+		vo.election = b->e;
+		vo.level = BK_VERIFY_BUILD;
+		if (bk_verifier_create(&b->verifier, b->tpl, &vo, diags) != BK_OK)
+			return BK_ERR_NOMEM;
+	}
+	bk_status st = bk_verify_kit(b->verifier, tmp, name, diags);
+	if (st != BK_OK)
+		bk_diags_add(diags, BK_ERROR, "self-check", name, 0, 0, "",
+		             "the kit does not say what the definition says (above), "
+		             "so it was not put in place");
+	return st == BK_OK ? BK_OK : BK_ERR_INVALID;
+}
+
 static void worker(build *b, int in, int out)
 {
 	/* a kit's files are synced together when it is put in place */
@@ -962,6 +985,8 @@ static void worker(build *b, int in, int out)
 		if (r.status == BK_OK)
 			r.status = build_kit(b, ballot, bk_buf_str(&tmp), &r.audio_seconds,
 			                     diags);
+		if (r.status == BK_OK)
+			r.status = self_check(b, bk_buf_str(&tmp), name, diags);
 		if (r.status == BK_OK && bk_kit_install(bk_buf_str(&tmp), bk_buf_str(&dst))) {
 			bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&dst), 0, 0,
 			             "", "cannot put the kit in place and on the disk: %s",
@@ -982,6 +1007,7 @@ static void worker(build *b, int in, int out)
 		if (failed)
 			break;
 	}
+	bk_verifier_free(b->verifier);
 	bk_audio_free(b->audio);
 	bk_speech_free(b->speech);
 	bk_braille_free(b->braille);
