@@ -527,6 +527,38 @@ expect("two names that share a surname exchanged in the audio", kd, "audio-conte
        SINGLE + "-kk.mp3", 8, quick=False)
 cases += 1
 
+# 31. one letter of a name changed in the audio: the name sentence of
+# position 2 replaced by the voice saying it with «Әсел» as «Әшел»
+kd = copy("one-letter", SINGLE)
+mp3 = os.path.join(kd, "audio", SINGLE + "-kk", SINGLE + "-kk.mp3")
+times = transcript_times(kd, SINGLE, "kk")
+name2 = sentences(SINGLE, "kk", 2)[1]
+t.ok("Әсел" in name2, "(position 2's name holds «Әсел»: %s)" % name2)
+wav = os.path.join(tmp, "changed.wav")
+bk.run("speak", "--lang", "kk", name2.replace("Әсел", "Әшел"), "-o", wav, check_rc=0)
+i2 = [i for i, (_, s) in enumerate(times) if s == name2][0]
+
+
+def splice(a, rate):
+    import numpy as np
+    import soundfile as sf
+    c, _ = sf.read(wav, dtype="int16")
+    nz = np.nonzero(np.abs(c) >= 64)[0]
+    c = c[max(nz[0] - int(0.005 * rate), 0):nz[-1] + int(0.02 * rate)].astype(float)
+    at = int(times[i2][0] * rate)
+    end = int((times[i2 + 1][0] - 0.05) * rate)
+    seg = a[at:at + len(c)].astype(float)
+    gain = np.sqrt((seg ** 2).mean() / max((c ** 2).mean(), 1e-9))
+    a[at:end] = 0
+    n = min(len(c), len(a) - at)
+    a[at:at + n] = np.clip(c[:n] * gain, -32768, 32767).astype("int16")
+
+
+reencode(mp3, splice)
+expect("one letter of a name changed in the audio («Әсел» said as «Әшел»)", kd,
+       "audio-content", SINGLE + "-kk.mp3", 2, quick=False)
+cases += 1
+
 t.ok(cases >= 20, "the corpus holds %d kinds of change (at least 20)" % cases)
 
 # ---- build never ships what verify rejects ----

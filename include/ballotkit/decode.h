@@ -249,6 +249,19 @@ BK_API bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
                                        double search, double *score,
                                        double *offset);
 
+/* bk_decode_audio_match, and then how well the clip and the audio agree
+ * all along the clip where it was found: both low-passed at 3.5 kHz (the
+ * band MP3 at 32 kbit/s keeps well), the Pearson correlation of every
+ * 50 ms window (25 ms apart) in which the clip is not quiet (at least
+ * -10 dB of its mean power); *local gets the lowest. One phoneme that
+ * differs drags one window down, where it hardly moves *score. */
+BK_API bk_status bk_decode_audio_compare(const float *audio, size_t n,
+                                         int rate, double at,
+                                         const int16_t *clip, size_t nclip,
+                                         int clip_rate, double search,
+                                         double *score, double *local,
+                                         double *offset);
+
 /* The part of a clip that bk_decode_audio_match compares (and the writer
  * keeps): from 5 ms before its first to 20 ms after its last sample above
  * -54 dBFS, as sample indexes [*start, *end); both 0 for a silent clip. */
