@@ -39,8 +39,8 @@ static void report_cache(const options *o, const bk_speech *sp,
 	size_t n = bk_speech_cache_discarded(sp);
 	for (size_t i = 0; i < nau; i++)
 		n += bk_audio_cache_discarded(au[i]);
-	fprintf(stderr, _("ballotkit: cache %s: %zu entries discarded (damaged or "
-	                  "not the one asked for) and made again\n"), o->cache, n);
+	fprintf(stderr, _("ballotkit: cache %s: discarded entries: %zu (damaged, "
+	                  "or not the one asked for; made again)\n"), o->cache, n);
 }
 
 /* --speed 0.75,1.5: the variants besides speed 1. */

@@ -60,7 +60,7 @@ static void on_progress(const bk_kit_progress *p, void *arg)
 	        pg->tty ? "\r\033[K" : "", p->done, p->total, p->skipped, p->failed,
 	        rate);
 	if (pg->cache || p->cache_discarded)
-		fprintf(stderr, _(", %zu cache entries discarded"), p->cache_discarded);
+		fprintf(stderr, _(", discarded cache entries: %zu"), p->cache_discarded);
 	if (p->done < p->total && made)
 		fprintf(stderr, _(", %d:%02d left"), (int)(left / 60), (int)left % 60);
 	if (!pg->tty || p->done == p->total)
