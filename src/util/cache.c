@@ -249,11 +249,11 @@ static void rehash(bk_cache *c)
 static void remember(bk_cache *c, const unsigned char *digest, const bk_buf *key,
                      const void *data, size_t n)
 {
-	if (n + key->len > c->budget)
-		return;
 	entry *e = find(c, digest);
 	if (e)
-		drop(c, e); /* the newer value */
+		drop(c, e); /* the newer value replaces it */
+	if (n + key->len > c->budget)
+		return;
 	while (c->bytes + n + key->len > c->budget && c->tail)
 		drop(c, c->tail);
 	if (2 * (c->nused + c->ngone + 1) > c->nslots)
