@@ -13,8 +13,8 @@ each kind, a copy of the cache is damaged in one way:
   (d) one byte of one entry's stored key flipped, its checksum rewritten
       to agree, so that only the comparison of keys can tell,
 
-and the audio is made again with that cache, by `build` and by `audio`,
-each into a fresh folder. Every file written must be byte-identical to the
+and the audio is made again with that cache by `build` (and, for the
+swaps, by `audio`), each into a fresh folder. Every file written must be byte-identical to the
 reference, and the report must count the entries discarded (build: the
 progress line and --json `cache_discarded`; audio: its closing line). The
 damaged entries must be gone or made again: afterwards every entry is
@@ -223,9 +223,11 @@ for kind in ("clips", "mp3"):
         cache = os.path.join(tmp, "cache-%d" % n)
         shutil.copytree(pristine, cache, symlinks=True)
         want = damage(entries(cache, kind), kind)
-        # a copy for the audio command, damaged the same way
+        # a copy for the audio command, damaged the same way (the swaps
+        # only: the command's count comes from the same library calls)
         cache2 = cache + "-audio"
-        shutil.copytree(cache, cache2, symlinks=True)
+        if damage is swap:
+            shutil.copytree(cache, cache2, symlinks=True)
 
         out = os.path.join(tmp, "build-%d" % n)
         j, err = build(out, cache)
@@ -237,15 +239,14 @@ for kind in ("clips", "mp3"):
         t.ok(last and last[0].endswith(", discarded cache entries: %d" % want),
              "build's progress line: %s: discarded cache entries: %d" % (what, want), err)
 
-        out = os.path.join(tmp, "audio-%d" % n)
-        err = audio(out, cache2)
-        got = tree(out)
-        t.ok(got == REF_A, "audio: %s: every file is the no-cache audio's (%d files)"
-             % (what, len(got)), differences(got, REF_A))
-        t.ok(re.search(r"cache .*: discarded entries: %d " % want, err) is not None,
-             "audio's closing line: %s: discarded entries: %d" % (what, want), err)
-
         if damage is swap:
+            out = os.path.join(tmp, "audio-%d" % n)
+            err = audio(out, cache2)
+            got = tree(out)
+            t.ok(got == REF_A, "audio: %s: every file is the no-cache audio's (%d files)"
+                 % (what, len(got)), differences(got, REF_A))
+            t.ok(re.search(r"cache .*: discarded entries: %d " % want, err) is not None,
+                 "audio's closing line: %s: discarded entries: %d" % (what, want), err)
             # the damaged entries were removed and made again
             broken = [p for k in WANT for p in entries(cache, k) if parse(p) is None or
                       hashlib.sha256(parse(p)[0]).hexdigest() !=
