@@ -382,8 +382,9 @@ static bool disk_get(bk_cache *c, const unsigned char *digest,
 	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	if (fd < 0) {
-		/* a symbolic link (or a pipe, a socket) where an entry goes is
-		 * not an entry: unlinkat removes the link itself */
+		/* a symbolic link where an entry goes is not an entry:
+		 * unlinkat removes the link itself (anything else that cannot
+		 * be opened is a miss) */
 		bool link = errno == ELOOP &&
 		            fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 		if (link && unlinkat(dir, name, 0) == 0)
@@ -398,7 +399,7 @@ static bool disk_get(bk_cache *c, const unsigned char *digest,
 		close(dir);
 		return false;
 	}
-	ok = S_ISREG(st.st_mode);
+	ok = S_ISREG(st.st_mode); /* a pipe, say: not an entry */
 	uint64_t size = ok ? (uint64_t)st.st_size : 0;
 	ok = ok && size >= HEAD + BK_SHA256_SIZE && size <= MAX_ENTRY;
 	char *data = ok ? bk_xmalloc((size_t)size) : NULL;
