@@ -39,6 +39,9 @@ typedef struct bk_kit_progress {
 	bk_status status;         /* its status */
 	const char *messages;     /* its diagnostics as text, or NULL */
 	double audio_seconds;     /* of all kits built so far */
+	size_t cache_discarded;   /* cache entries the kits built so far found
+	                           * damaged or holding another key, and made
+	                           * again (docs/audio.md) */
 } bk_kit_progress;
 typedef void (*bk_kit_progress_fn)(const bk_kit_progress *p, void *arg);
 

@@ -9,6 +9,7 @@
 
 typedef struct progress {
 	bool tty;
+	bool cache;      /* --cache given: its discarded entries are shown */
 	struct timespec start;
 	int last_tenth;
 	size_t skipped_at_start;
@@ -58,6 +59,8 @@ static void on_progress(const bk_kit_progress *p, void *arg)
 	fprintf(stderr, _("%skits %zu/%zu (%zu skipped, %zu failed), %.2f kits/s"),
 	        pg->tty ? "\r\033[K" : "", p->done, p->total, p->skipped, p->failed,
 	        rate);
+	if (pg->cache || p->cache_discarded)
+		fprintf(stderr, _(", discarded cache entries: %zu"), p->cache_discarded);
 	if (p->done < p->total && made)
 		fprintf(stderr, _(", %d:%02d left"), (int)(left / 60), (int)left % 60);
 	if (!pg->tty || p->done == p->total)
@@ -102,7 +105,8 @@ int cmd_build(const options *o)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	progress pg = {.tty = isatty(2) == 1, .last_tenth = -1, .built = json_array()};
+	progress pg = {.tty = isatty(2) == 1, .cache = o->cache != NULL,
+	               .last_tenth = -1, .built = json_array()};
 	ko.progress = on_progress;
 	ko.progress_arg = &pg;
 	bk_status st = bk_kit_build(e, o->file, tpl, o->output, &ko, diags);
@@ -126,6 +130,8 @@ int cmd_build(const options *o)
 		json_object_set_new(j, "skipped", json_integer((json_int_t)pg.last.skipped));
 		json_object_set(j, "built", pg.built);
 		json_object_set_new(j, "audio_seconds", json_real(pg.last.audio_seconds));
+		json_object_set_new(j, "cache_discarded",
+		                    json_integer((json_int_t)pg.last.cache_discarded));
 		json_object_set_new(j, "seconds", json_real(pg.started ? since(&pg.start) : 0));
 		json_object_set_new(j, "failed", fl);
 		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

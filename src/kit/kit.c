@@ -864,6 +864,7 @@ typedef struct result {
 	size_t ballot;
 	int status;
 	double audio_seconds;
+	size_t cache_discarded; /* cache entries discarded while it was built */
 	size_t msglen;
 } result;
 
@@ -925,6 +926,13 @@ static void diags_text(const bk_diags *d, bk_buf *out)
 	}
 }
 
+/* Cache entries the worker's speech and audio discarded so far. */
+static size_t cache_discarded(const build *b)
+{
+	return bk_speech_cache_discarded(b->speech) +
+	       bk_audio_cache_discarded(b->audio);
+}
+
 static void worker(build *b, int in, int out)
 {
 	/* a kit's files are synced together when it is put in place */
@@ -938,7 +946,8 @@ static void worker(build *b, int in, int out)
 		bk_buf_printf(&dst, "%s/%s", b->dir, name);
 		bk_kit_remove_tree(bk_buf_str(&tmp));
 		bk_diags *diags = bk_diags_create();
-		result r = {ballot, BK_OK, 0, 0};
+		result r = {ballot, BK_OK, 0, 0, 0};
+		size_t discarded = cache_discarded(b);
 		if (bk_mkdirs(bk_buf_str(&tmp))) {
 			bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&tmp), 0, 0,
 			             "", "cannot make the folder: %s", strerror(errno));
@@ -947,6 +956,7 @@ static void worker(build *b, int in, int out)
 		if (r.status == BK_OK)
 			r.status = build_kit(b, ballot, bk_buf_str(&tmp), &r.audio_seconds,
 			                     diags);
+		r.cache_discarded = cache_discarded(b) - discarded;
 		if (r.status == BK_OK && bk_kit_install(bk_buf_str(&tmp), bk_buf_str(&dst))) {
 			bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&dst), 0, 0,
 			             "", "cannot put the kit in place and on the disk: %s",
@@ -1192,7 +1202,11 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 				msg = bk_buf_steal(&m);
 				r.status = BK_ERR_IO;
 				r.audio_seconds = 0;
+				r.cache_discarded = 0;
 			}
+			/* counted whether the kit was built or not: the entries
+			 * are gone either way */
+			pr.cache_discarded += r.cache_discarded;
 			pr.done++;
 			pr.kit = id;
 			pr.status = r.status;
