@@ -99,7 +99,7 @@ def outside_folder(name):
     o = os.path.join(tmp, "outside", name)
     os.makedirs(os.path.join(o, "sub", "deeper"))
     for rel, text in [("keep.txt", "keep me"), ("index.json", '{"not": "an index"}\n'),
-                      ("manifest.json", "{}\n"), ("ps-0101.txt", "not a packing list\n"),
+                      ("ps-0101.txt", "not a packing list\n"),
                       ("sub/a.txt", "a"), ("sub/deeper/b.txt", "b"), (".hidden", "h")]:
         with open(os.path.join(o, rel), "w") as f:
             f.write(text)
