@@ -254,6 +254,15 @@ int bk_fs_lock_at(int at, const char *name)
 	for (int round = 0; round < 8; round++) {
 		int fd = openat(at, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 		                0644);
+		if (fd < 0 && (errno == EACCES || errno == EROFS)) {
+			/* a lock file someone else made: flock needs no write
+			 * access to it (whether the folder can be written is for
+			 * the caller to find out) */
+			int e = errno;
+			fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0 && errno == ENOENT)
+				errno = e;
+		}
 		if (fd < 0) {
 			struct stat st;
 			if (errno == ELOOP && !fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) &&

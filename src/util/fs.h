@@ -51,7 +51,9 @@ int bk_fs_remove_at(int at, const char *name);
 
 /* Opens (creating it, mode 0644 less the umask) the lock file name in
  * at without following a link (a link there is removed and the file
- * made in its place) and takes an exclusive flock on it without waiting.
+ * made in its place; one that exists but cannot be written is opened
+ * read-only, which is enough for flock) and takes an exclusive flock on
+ * it without waiting.
  * Returns the descriptor, which holds the lock until closed (it is
  * close-on-exec: helpers started later do not inherit it), or -1 with
  * errno: EWOULDBLOCK when another open file holds the lock (flock locks
