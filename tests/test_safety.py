@@ -213,6 +213,28 @@ t.ok(all(real(os.path.join(b, KITS, k), "dir") for k in ballots) and
 r = bk.run("verify", b, "--definition", E)
 t.ok(r.returncode == 0, "... and the kits verify", show(r))
 
+# a kit file, and a kit's folder, replaced by links to copies outside: the
+# kits are not up to date (nothing is read or rewritten through the links)
+K2 = ballots[2]
+f1 = os.path.join(b, KITS, K, "braille", K + "-kk.brf")
+copy1 = outside_file("copy-" + K + ".brf")
+shutil.copy(f1, copy1)
+os.remove(f1)
+os.symlink(copy1, f1)
+d2 = os.path.join(b, KITS, K2, "braille")
+copy2 = os.path.join(outside, "copy-braille-" + K2)
+shutil.copytree(d2, copy2)
+shutil.rmtree(d2)
+os.symlink(copy2, d2)
+before = snapshot(outside)
+r = build(b, *BRAILLE)
+built = json.loads(r.stdout or b"{}").get("built", [])
+t.ok(r.returncode == 0 and sorted(built) == sorted([K, K2]),
+     "a kit holding a link where a file or a folder goes is built again", show(r) + str(built))
+changed = diff(before, snapshot(outside))
+t.ok(not changed and real(f1, "file") and real(d2, "dir"),
+     "... nothing outside changed and the kits hold files again", "\n".join(changed[:20]))
+
 # index alone, with links put back at its places
 shutil.rmtree(os.path.join(b, "packing"))
 os.symlink(outside_folder("packing-target-2"), os.path.join(b, "packing"))
@@ -339,6 +361,13 @@ t.eq(r.returncode, 0, "a lock file left by a build that is gone is not busy")
 ro = os.path.join(tmp, "ro")
 os.makedirs(ro)
 os.chmod(ro, 0o555)
+# the same with a lock file someone else left there: it is opened
+# read-only, and the folder is still found unwritable
+ro2 = os.path.join(tmp, "ro2")
+os.makedirs(ro2)
+open(os.path.join(ro2, ".bk-lock"), "w").close()
+os.chmod(os.path.join(ro2, ".bk-lock"), 0o444)
+os.chmod(ro2, 0o555)
 runner = []
 if os.geteuid() == 0:
     # root writes anywhere: run as nobody, for whom the folder is read-only
@@ -347,14 +376,15 @@ probe = subprocess.run(runner + ["sh", "-c", ": > \"$0\"/probe", ro], capture_ou
 t.ok(probe.returncode != 0, "(the folder is read-only for the user that runs the build)",
      probe.stderr)
 reason = os.strerror(errno.EACCES)
-for cmd in (["build", E, "-o", ro] + BRAILLE, ["index", ro]):
-    wrapper = os.environ.get("BALLOTKIT_WRAPPER", "").split()
-    r = subprocess.run(runner + wrapper + [bk.exe()] + cmd, capture_output=True, env=env(),
-                       cwd=tmp)
-    msg = r.stderr.decode(errors="replace")
-    t.ok(r.returncode == 73 and ("cannot write into %s: %s" % (ro, reason)) in msg and
-         "busy" not in msg, "%s into a read-only folder: exit 73, \"cannot write into "
-         "DIR: %s\", not busy" % (cmd[0], reason), show(r))
+for folder, what in ((ro, "a read-only folder"), (ro2, "a read-only folder with a lock file")):
+    for cmd in (["build", E, "-o", folder] + BRAILLE, ["index", folder]):
+        wrapper = os.environ.get("BALLOTKIT_WRAPPER", "").split()
+        r = subprocess.run(runner + wrapper + [bk.exe()] + cmd, capture_output=True,
+                           env=env(), cwd=tmp)
+        msg = r.stderr.decode(errors="replace")
+        t.ok(r.returncode == 73 and ("cannot write into %s: %s" % (folder, reason)) in msg and
+             "busy" not in msg, "%s into %s: exit 73, \"cannot write into DIR: %s\", "
+             "not busy" % (cmd[0], what, reason), show(r))
 afile = os.path.join(tmp, "a-file")
 open(afile, "w").close()
 r = build(afile, *BRAILLE)
