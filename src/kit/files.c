@@ -1,5 +1,6 @@
-/* Files and folders of kits: listing in byte order, hashing, removing,
- * writing JSON atomically, swapping a finished kit into place. */
+/* Files and folders of kits: listing in byte order, hashing, the folder
+ * of a kit name, writing JSON atomically, swapping a finished kit into
+ * place through the kits folder's handle, the output folder's lock. */
 #define _GNU_SOURCE
 #include "kit/kit-private.h"
 
@@ -138,35 +139,6 @@ char *bk_kit_folder(const char *dir, const char *kit)
 	return bk_buf_steal(&b);
 }
 
-int bk_kit_remove_tree(const char *path)
-{
-	/* the folder path is in is the caller's; path's last component is
-	 * removed without following a link, and so is everything in it */
-	const char *slash = strrchr(path, '/');
-	while (slash && slash > path && !slash[1]) {
-		/* "a/b/": the trailing slash is not a component */
-		const char *s = slash - 1;
-		while (s > path && *s != '/')
-			s--;
-		slash = *s == '/' ? s : NULL;
-	}
-	char *parent = slash ? bk_xstrndup(path, slash > path ? (size_t)(slash - path) : 1)
-	                     : bk_xstrdup(".");
-	char *name = bk_xstrdup(slash ? slash + 1 : path);
-	size_t n = strlen(name);
-	while (n > 1 && name[n - 1] == '/')
-		name[--n] = '\0';
-	int at = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = at < 0 ? (errno == ENOENT ? 0 : -1) : bk_fs_remove_at(at, name);
-	int e = errno;
-	if (at >= 0)
-		close(at);
-	free(parent);
-	free(name);
-	errno = e;
-	return rc;
-}
-
 int bk_kit_write_json(const json_t *v, const char *path)
 {
 	bk_atomic a;
@@ -181,18 +153,6 @@ int bk_kit_write_json_at(const json_t *v, int at, const char *name)
 	if (bk_atomic_open_at(&a, at, name))
 		return -1;
 	return write_json(v, &a);
-}
-
-json_t *bk_kit_read_json(const char *path, bk_diags *diags)
-{
-	json_error_t err;
-	json_t *v = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	if (!v)
-		bk_diags_add(diags, BK_ERROR, "manifest", path,
-		             (unsigned long)(err.line > 0 ? err.line : 0),
-		             (unsigned long)(err.column > 0 ? err.column : 0), "",
-		             "cannot read: %s", err.text);
-	return v;
 }
 
 int bk_kit_install_at(int kits, const char *tmp, const char *name)

@@ -41,20 +41,11 @@ int bk_kit_hash_file(const char *path, unsigned char out[BK_SHA256_SIZE],
  * here. */
 char *bk_kit_folder(const char *dir, const char *kit);
 
-/* Removes path and everything in it, never following a link: path's last
- * component and everything beneath it are removed through folder handles
- * (bk_fs_remove_at); the folders above it are the caller's. 0, or -1 with
- * errno. */
-int bk_kit_remove_tree(const char *path);
-
 /* Writes a JSON value to path (2-space indent, keys in insertion order, a
  * final newline), under a temporary name renamed into place; _at writes
  * the entry name of the folder handle at. 0, or -1 with errno. */
 int bk_kit_write_json(const json_t *v, const char *path);
 int bk_kit_write_json_at(const json_t *v, int at, const char *name);
-
-/* Reads and parses a JSON file; NULL with a diagnostic naming it. */
-json_t *bk_kit_read_json(const char *path, bk_diags *diags);
 
 /* Puts the folder tmp into place as name, both entries of the folder
  * handle kits, replacing an older one (swapped atomically with
