@@ -391,6 +391,15 @@ r = build(afile, *BRAILLE)
 t.ok(r.returncode == 73 and os.strerror(errno.ENOTDIR).encode() in r.stderr,
      "build into a path that is a file: exit 73 and the reason", show(r))
 
+kf = os.path.join(tmp, "kits-file")
+os.makedirs(kf)
+open(os.path.join(kf, KITS), "w").close()
+r = build(kf, *BRAILLE)
+t.ok(r.returncode == 73 and ("cannot make the folder %s/%s: %s" % (kf, KITS, os.strerror(
+    errno.ENOTDIR))).encode() in r.stderr,
+     "build where a file takes the kits folder's name: exit 73, naming it, and the reason",
+     show(r))
+
 # ---- names on the terminal ----
 ESC = "\x1b[31mred\x1b]0;title\x07\u202eevil"
 weird = os.path.join(tmp, "def" + ESC + ".json")

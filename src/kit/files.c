@@ -193,6 +193,20 @@ int bk_kit_install_at(int kits, const char *tmp, const char *name)
 	return rc;
 }
 
+bk_status bk_kit_no_kits_folder(const char *dir, bk_diags *diags)
+{
+	int e = errno;
+	if (e == ENOTDIR || e == EEXIST || e == ELOOP || e == EINVAL)
+		/* the folder can be written; something else is in the way */
+		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+		             "cannot make the folder %s/" BK_KIT_KITS ": %s", dir,
+		             strerror(e));
+	else
+		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+		             "cannot write into %s: %s", dir, strerror(e));
+	return BK_ERR_IO;
+}
+
 int bk_kit_lock(int root, const char *dir, bk_diags *diags)
 {
 	int fd = bk_fs_lock_at(root, BK_KIT_LOCK);

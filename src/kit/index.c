@@ -243,15 +243,6 @@ static void write_error(bk_status *st, bk_diags *diags, const char *dir,
 	*st = BK_ERR_IO;
 }
 
-/* The kits folder cannot be made or opened: in an unwritable folder,
- * nothing can be. */
-static bk_status cannot_write_into(bk_diags *diags, const char *dir)
-{
-	bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
-	             "cannot write into %s: %s", dir, strerror(errno));
-	return BK_ERR_IO;
-}
-
 bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
                        bk_diags *diags)
 {
@@ -273,7 +264,7 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 	bk_status st = BK_OK;
 	int to = -1;
 	if (nsrcs && (to = bk_fs_dir_at(root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE)) < 0)
-		st = cannot_write_into(diags, dir);
+		st = bk_kit_no_kits_folder(dir, diags);
 	for (size_t s = 0; s < nsrcs && st == BK_OK; s++) {
 		bk_kit_paths kits = {0};
 		int sroot = bk_fs_open_root(srcs[s], false);
@@ -326,7 +317,7 @@ bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags)
 	int kfd = bk_fs_dir_at(root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE);
 	bk_kit_paths kits = {0};
 	if (kfd < 0)
-		return cannot_write_into(diags, dir);
+		return bk_kit_no_kits_folder(dir, diags);
 	if (list_kits(kfd, &kits)) {
 		bk_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
 		             "cannot read the folder %s/" BK_KIT_KITS ": %s", dir,

@@ -62,6 +62,11 @@ int bk_kit_install_at(int kits, const char *tmp, const char *name);
  * cannot be made or opened. */
 int bk_kit_lock(int root, const char *dir, bk_diags *diags);
 
+/* Reports, from errno, why the kits folder of the output folder dir could
+ * not be made or opened: "cannot write into DIR: <reason>" when DIR
+ * cannot be written, else naming DIR/kits. Returns BK_ERR_IO. */
+bk_status bk_kit_no_kits_folder(const char *dir, bk_diags *diags);
+
 /* Writes the index of the output folder dir, whose handle is root, from
  * the manifests of its kits: index.json, packing/STATION.txt and
  * print-quantities.csv. The caller holds the lock (bk_kit_lock). */

@@ -1095,11 +1095,8 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 		st = BK_ERR_IO;
 	if (st == BK_OK &&
 	    (b.kits_fd = bk_fs_dir_at(b.root, BK_KIT_KITS,
-	                              BK_FS_CREATE | BK_FS_REPLACE)) < 0) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
-		             "cannot write into %s: %s", dir, strerror(errno));
-		st = BK_ERR_IO;
-	}
+	                              BK_FS_CREATE | BK_FS_REPLACE)) < 0)
+		st = bk_kit_no_kits_folder(dir, diags);
 	b.kits = bk_kit_folder(dir, NULL);
 	if (st == BK_OK) {
 		remove_stale(b.kits_fd);
