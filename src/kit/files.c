@@ -46,7 +46,8 @@ static int walk(const char *root, const char *rel, bool skip_hidden,
 		here.v[here.n++] = bk_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(here.v, here.n, sizeof *here.v, by_bytes);
+	if (here.n)
+		qsort(here.v, here.n, sizeof *here.v, by_bytes);
 	int rc = 0;
 	for (size_t i = 0; i < here.n && !rc; i++) {
 		bk_buf sub = {0}, full = {0};
@@ -78,7 +79,8 @@ int bk_kit_list_files(const char *dir, bool skip_hidden, bk_kit_paths *out)
 	int rc = walk(dir, "", skip_hidden, out);
 	/* "a/b" and "a.b": folders are walked in name order, so the whole
 	 * list is sorted again by bytes */
-	qsort(out->v, out->n, sizeof *out->v, by_bytes);
+	if (out->n)
+		qsort(out->v, out->n, sizeof *out->v, by_bytes);
 	return rc;
 }
 

@@ -439,7 +439,8 @@ bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags)
 		                    json_boolean(election && want == (json_int_t)kits.n));
 		json_object_set_new(index, "kits", list);
 		list = NULL;
-		qsort(stations, nstations, sizeof *stations, by_station);
+		if (nstations) /* qsort of NULL, even of nothing, is undefined */
+			qsort(stations, nstations, sizeof *stations, by_station);
 		json_t *packing = json_array();
 		/* packing/ is build's own: a link there is removed and the
 		 * folder made in its place, never followed */
