@@ -44,9 +44,9 @@ static void on_progress(const bk_kit_progress *p, void *arg)
 			fputs("\r\033[K", stderr);
 		fprintf(stderr, p->status == BK_OK ? _("ballotkit: %s:\n")
 		                                   : _("ballotkit: %s failed:\n"),
-		        p->kit);
+		        shown(p->kit));
 		if (p->messages)
-			fputs(p->messages, stderr);
+			fputs(shown_lines(p->messages), stderr);
 	}
 	double t = since(&pg->start);
 	size_t made = p->done - pg->skipped_at_start;
@@ -65,6 +65,16 @@ static void on_progress(const bk_kit_progress *p, void *arg)
 		fprintf(stderr, _(", %d:%02d left"), (int)(left / 60), (int)left % 60);
 	if (!pg->tty || p->done == p->total)
 		fputc('\n', stderr);
+}
+
+/* The exit code of an output folder that could not be written: 75 when
+ * another process holds its lock (busy: run again later), else 73. */
+static int io_exit(const bk_diags *diags)
+{
+	for (size_t i = 0; i < bk_diags_count(diags); i++)
+		if (!strcmp(bk_diag_kind(bk_diags_get(diags, i)), "busy"))
+			return EXIT_TEMPFAIL;
+	return EXIT_CANTCREAT;
 }
 
 int cmd_build(const options *o)
@@ -142,7 +152,7 @@ int cmd_build(const options *o)
 	}
 	json_decref(pg.built);
 	rc = st == BK_OK ? 0 : st == BK_ERR_USAGE || st == BK_ERR_NOTFOUND ? EXIT_USAGE
-	                  : st == BK_ERR_IO ? EXIT_CANTCREAT : exit_for(st);
+	                  : st == BK_ERR_IO ? io_exit(diags) : exit_for(st);
 done:
 	bk_election_free(e);
 	bk_diags_free(diags);
@@ -157,9 +167,10 @@ int cmd_index(const options *o)
 	if (st != BK_OK)
 		print_diags(diags, stderr);
 	else
-		fprintf(stderr, _("ballotkit: wrote the index of %s\n"), o->file);
+		fprintf(stderr, _("ballotkit: wrote the index of %s\n"), shown(o->file));
+	int rc = st == BK_OK ? 0 : st == BK_ERR_IO ? io_exit(diags) : exit_for(st);
 	bk_diags_free(diags);
-	return st == BK_OK ? 0 : st == BK_ERR_IO ? EXIT_CANTCREAT : exit_for(st);
+	return rc;
 }
 
 int cmd_verify(const options *o)
@@ -211,17 +222,17 @@ int cmd_verify(const options *o)
 			const bk_diag *d = bk_diags_get(diags, i);
 			if (bk_diag_severity(d) < BK_ERROR)
 				continue;
-			fprintf(stderr, "%s: %s: %s%s%s\n", bk_diag_kind(d), bk_diag_file(d),
-			        *bk_diag_path(d) ? bk_diag_path(d) : "",
-			        *bk_diag_path(d) ? ": " : "", bk_diag_message(d));
+			fprintf(stderr, "%s: %s: %s%s%s\n", shown(bk_diag_kind(d)),
+			        shown(bk_diag_file(d)), shown(bk_diag_path(d)),
+			        *bk_diag_path(d) ? ": " : "", shown(bk_diag_message(d)));
 		}
 		if (st == BK_OK)
 			printf(e ? _("verify: %s: every kit is complete and matches its "
 			             "ballot scripts and the definition\n")
 			         : _("verify: %s: every kit is complete and matches its "
-			             "ballot scripts\n"), o->file);
+			             "ballot scripts\n"), shown(o->file));
 		else
-			fprintf(stderr, _("verify: %s: %zu problem(s)\n"), o->file, n);
+			fprintf(stderr, _("verify: %s: %zu problem(s)\n"), shown(o->file), n);
 	}
 	bk_election_free(e);
 	bk_diags_free(diags);

@@ -442,7 +442,9 @@ static void use_voice(vctx *v, const json_t *speech)
 static void verify_kit(vctx *v, const char *kit, bool *seen)
 {
 	bk_buf kdir = {0}, p = {0}, rel = {0};
-	bk_buf_printf(&kdir, "%s/%s", v->dir, kit);
+	char *kd = bk_kit_folder(v->dir, kit);
+	bk_buf_add(&kdir, kd);
+	free(kd);
 	bk_buf_printf(&p, "%s/" BK_KIT_MANIFEST, bk_buf_str(&kdir));
 	bk_buf_printf(&rel, "%s/" BK_KIT_MANIFEST, kit);
 	json_error_t err;
@@ -544,7 +546,9 @@ bk_status bk_kit_verify(const char *dir, const bk_election *e,
 	json_array_foreach(kits, i, k) {
 		const char *name = jstr(k, "kit");
 		bk_buf m = {0}, rel = {0};
-		bk_buf_printf(&m, "%s/%s/" BK_KIT_MANIFEST, dir, name);
+		char *kd = bk_kit_folder(dir, name);
+		bk_buf_printf(&m, "%s/" BK_KIT_MANIFEST, kd);
+		free(kd);
 		bk_buf_printf(&rel, "%s/" BK_KIT_MANIFEST, name);
 		unsigned char d[BK_SHA256_SIZE];
 		char hex[65];
@@ -564,13 +568,16 @@ bk_status bk_kit_verify(const char *dir, const bk_election *e,
 		bk_buf_free(&rel);
 	}
 	/* a kit folder the index does not list */
-	DIR *dd = opendir(dir);
+	char *kits_dir = bk_kit_folder(dir, NULL);
+	DIR *dd = opendir(kits_dir);
 	struct dirent *de;
 	while (dd && (de = readdir(dd))) {
 		if (de->d_name[0] == '.')
 			continue;
 		bk_buf m = {0};
-		bk_buf_printf(&m, "%s/%s/" BK_KIT_MANIFEST, dir, de->d_name);
+		char *kd = bk_kit_folder(dir, de->d_name);
+		bk_buf_printf(&m, "%s/" BK_KIT_MANIFEST, kd);
+		free(kd);
 		bool listed = false;
 		json_array_foreach(kits, i, k)
 			if (!strcmp(jstr(k, "kit"), de->d_name))
@@ -581,6 +588,7 @@ bk_status bk_kit_verify(const char *dir, const bk_election *e,
 	}
 	if (dd)
 		closedir(dd);
+	free(kits_dir);
 	if (e) {
 		char sha[65];
 		bk_election_sha256(e, sha);
