@@ -121,7 +121,8 @@ def main():
     shutil.rmtree(sample, ignore_errors=True)
     os.makedirs(sample)
     for k in idx["kits"][:20]:
-        shutil.copytree(os.path.join(kits, k["kit"]), os.path.join(sample, k["kit"]))
+        shutil.copytree(os.path.join(kits, "kits", k["kit"]),
+                        os.path.join(sample, "kits", k["kit"]))
     subprocess.run([a.ballotkit, "index", sample], check=True, capture_output=True)
     r, wall3, mb3 = timed([a.ballotkit, "verify", sample])
     print("kits: verify of 20 kits: %.1f s (%.2f s per kit; the whole set would take "

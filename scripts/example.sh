@@ -1,9 +1,9 @@
 #!/bin/sh
 # The main job on the bundled example: installs what is needed (Debian 12,
 # as root), builds, validates examples/kz-2023/election.json, builds the kit
-# of every ballot into kits/ (audio, stencils, braille, large print,
-# leaflets, manifests, index, packing lists) and verifies them against the
-# definition.
+# of every ballot into out/kits/ (audio, stencils, braille, large print,
+# leaflets, manifests) with the index and packing lists in out/, and
+# verifies them against the definition.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh
@@ -11,10 +11,10 @@ sh scripts/build.sh build
 export BALLOTKIT_TEMPLATES="$PWD/templates"
 ./build/ballotkit validate examples/kz-2023/election.json
 echo
-echo "Kits of every ballot of the example election, in kits/:"
-./build/ballotkit build examples/kz-2023/election.json -o kits
+echo "Kits of every ballot of the example election, in out/kits/:"
+./build/ballotkit build examples/kz-2023/election.json -o out
 echo
-./build/ballotkit verify kits --definition examples/kz-2023/election.json
+./build/ballotkit verify out --definition examples/kz-2023/election.json
 echo
-echo "Packing list of polling station 101 (kits/packing/ps-0101.txt):"
-cat kits/packing/ps-0101.txt
+echo "Packing list of polling station 101 (out/packing/ps-0101.txt):"
+cat out/packing/ps-0101.txt

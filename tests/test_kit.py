@@ -74,7 +74,7 @@ def verify(d, *extra):
 def reseal(d, kit):
     """Rewrites a kit's manifest, SHA256SUMS and the index's manifest hash
     to match the files as they now are: only decoding can then tell."""
-    kd = os.path.join(d, kit)
+    kd = os.path.join(d, "kits", kit)
     m = bk.load(os.path.join(kd, "manifest.json"))
     for f in m["files"]:
         p = os.path.join(kd, f["path"])
@@ -113,18 +113,18 @@ t.eq(r.returncode, 0, "the example's kits are built")
 summary = json.loads(r.stdout or b"{}")
 t.eq(sorted(summary.get("built", [])), sorted(ballots), "--json names every kit built")
 for b in ballots:
-    t.ok(os.path.isfile(os.path.join(full, b, "manifest.json")), "%s: a kit with a manifest" % b)
+    t.ok(os.path.isfile(os.path.join(full, "kits", b, "manifest.json")), "%s: a kit with a manifest" % b)
 
 # manifests: every file with its size and SHA-256, computed here
 bad = []
 for b in ballots:
-    m = bk.load(os.path.join(full, b, "manifest.json"))
+    m = bk.load(os.path.join(full, "kits", b, "manifest.json"))
     listed = {f["path"] for f in m["files"]}
     for f in m["files"]:
-        p = os.path.join(full, b, f["path"])
+        p = os.path.join(full, "kits", b, f["path"])
         if os.path.getsize(p) != f["size"] or sha(p) != f["sha256"]:
             bad.append(p)
-    on_disk = set(tree(os.path.join(full, b))) - {"manifest.json", "SHA256SUMS"}
+    on_disk = set(tree(os.path.join(full, "kits", b))) - {"manifest.json", "SHA256SUMS"}
     if on_disk != listed:
         bad.append("%s: listed %d, on disk %d" % (b, len(listed), len(on_disk)))
     for want in ["README.txt", "script/%s-kk.json" % b, "script/%s-ru.json" % b,
@@ -142,7 +142,7 @@ for b in ballots:
         bad.append("%s: definition hash" % b)
 t.ok(not bad, "every manifest lists every file with its size and SHA-256, "
      "the definition's hash and the engines' versions", "\n".join(bad[:10]))
-readme = open(os.path.join(full, ballots[0], "README.txt"), encoding="utf-8").read()
+readme = open(os.path.join(full, "kits", ballots[0], "README.txt"), encoding="utf-8").read()
 t.ok("ЖИНАҚ" in readme and "КОМПЛЕКТ" in readme, "the README is in Kazakh and Russian")
 
 # the index and packing lists against the definition read here
@@ -188,7 +188,7 @@ def tampered(name):
 
 
 d = tampered("flip")
-p = os.path.join(d, K, "braille", K + "-kk.brf")
+p = os.path.join(d, "kits", K, "braille", K + "-kk.brf")
 data = bytearray(open(p, "rb").read())
 data[len(data) // 2] ^= 0x01
 open(p, "wb").write(bytes(data))
@@ -197,18 +197,18 @@ t.ok(rc == 65 and any(x["file"] == K + "/braille/" + K + "-kk.brf" for x in prob
      "a flipped byte: exit 65, the checksum check names the file", rep)
 
 d = tampered("truncate")
-p = os.path.join(d, K, "audio", K + "-ru", K + "-ru.mp3")
+p = os.path.join(d, "kits", K, "audio", K + "-ru", K + "-ru.mp3")
 os.truncate(p, os.path.getsize(p) // 2)
 rc, rep = verify(d)
 t.ok(rc == 65 and problems(rep, "size"), "a truncated file: the size check fails", rep)
 
 d = tampered("delete")
-os.remove(os.path.join(d, K, "stencil", K + "-stencil-print.pdf"))
+os.remove(os.path.join(d, "kits", K, "stencil", K + "-stencil-print.pdf"))
 rc, rep = verify(d)
 t.ok(rc == 65 and problems(rep, "missing"), "a deleted file: reported missing", rep)
 
 d = tampered("extra")
-open(os.path.join(d, K, "stencil", "note.txt"), "w").write("x")
+open(os.path.join(d, "kits", K, "stencil", "note.txt"), "w").write("x")
 rc, rep = verify(d)
 t.ok(rc == 65 and problems(rep, "unlisted"), "a file the manifest does not list is reported", rep)
 
@@ -228,7 +228,7 @@ t.ok(rc == 65 and pos, "a name changed in the definition: the definition check n
      "the Russian script and position 2", rep)
 
 d = tampered("braille")
-p = os.path.join(d, K, "braille", K + "-ru.pef")
+p = os.path.join(d, "kits", K, "braille", K + "-ru.pef")
 text = open(p, encoding="utf-8").read()
 # the numbers 2 and 3 (number sign, b / c) exchanged on their lines
 text = text.replace("<row>⠼⠃", "<row>@@").replace("<row>⠼⠉", "<row>⠼⠃").replace("<row>@@", "<row>⠼⠉")
@@ -241,9 +241,9 @@ t.ok(rc == 65 and [x for x in problems(rep, "braille-list")
 t.ok(not problems(rep, "checksum"), "... and not the checksums (they were rewritten)", rep)
 
 d = tampered("transcript")
-p = os.path.join(d, K, "audio", K + "-kk", K + "-kk.txt")
+p = os.path.join(d, "kits", K, "audio", K + "-kk", K + "-kk.txt")
 lines = open(p, encoding="utf-8").read().split("\n")
-sc = bk.load(os.path.join(full, K, "script", K + "-kk.json"))
+sc = bk.load(os.path.join(full, "kits", K, "script", K + "-kk.json"))
 name3 = [s for s in sc["segments"] if s["kind"] == "position" and s["number"] == 3][0]["sentences"][1]
 changed_lines = [l[:-len(name3)] + name3[:-1] + " бар." if l.endswith(name3) else l for l in lines]
 t.ok(changed_lines != lines, "(the transcript was changed)")
@@ -257,7 +257,7 @@ t.ok(rc == 65 and [x for x in problems(rep, "transcript") if x.get("where") == "
 try:
     import mutagen.id3 as id3
     d = tampered("chapters")
-    p = os.path.join(d, K, "audio", K + "-kk", K + "-kk.mp3")
+    p = os.path.join(d, "kits", K, "audio", K + "-kk", K + "-kk.mp3")
     tag = id3.ID3(p)
     chaps = {f.element_id: f for f in tag.getall("CHAP")}
     toc = tag.getall("CTOC")[0].child_element_ids
@@ -275,7 +275,7 @@ except ImportError as e:
 try:
     import tamper
     d = tampered("stencil")
-    p = os.path.join(d, K, "stencil", K + "-stencil-swell.pdf")
+    p = os.path.join(d, "kits", K, "stencil", K + "-stencil-swell.pdf")
     tamper.swap_stencil_numbers(p, p + ".new", 2, 3)
     os.replace(p + ".new", p)
     reseal(d, K)
@@ -301,7 +301,8 @@ proc = subprocess.Popen([bk.exe(), "build", bk.EXAMPLE, "-o", killed, "--jobs", 
 victim = None
 deadline = time.time() + 60
 while time.time() < deadline and victim is None:
-    if os.path.isdir(killed) and any(n.startswith(".bk-tmp-") for n in os.listdir(killed)):
+    kits_dir = os.path.join(killed, "kits")
+    if os.path.isdir(kits_dir) and any(n.startswith(".bk-tmp-") for n in os.listdir(kits_dir)):
         kids = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True).stdout.split()
         if kids:
             victim = int(kids[0])
@@ -312,9 +313,11 @@ out, err = proc.communicate(timeout=120)
 t.ok(victim is not None and proc.returncode != 0, "a worker killed mid-build: the build "
      "fails", err.decode(errors="replace")[-500:])
 left = os.listdir(killed) if os.path.isdir(killed) else []
-t.ok(not [n for n in left if n.startswith(".bk-tmp-")], "... and no temporary folder is left", left)
-partial = [n for n in left if os.path.isdir(os.path.join(killed, n)) and n != "packing"
-           and not os.path.isfile(os.path.join(killed, n, "manifest.json"))]
+kits_left = os.listdir(os.path.join(killed, "kits")) if "kits" in left else []
+t.ok(not [n for n in left + kits_left if n.startswith(".bk-tmp-")],
+     "... and no temporary folder is left", left + kits_left)
+partial = [n for n in kits_left if os.path.isdir(os.path.join(killed, "kits", n))
+           and not os.path.isfile(os.path.join(killed, "kits", n, "manifest.json"))]
 t.ok(not partial, "... and no kit without its manifest", partial)
 r = build(killed, "--cache", cache)
 t.eq(r.returncode, 0, "the rerun completes")
@@ -329,7 +332,7 @@ r = build(edited, "--templates", tpl, "--cache", cache)
 t.eq(r.returncode, 0, "a build with a copy of the templates")
 uses = {}
 for b in ballots:
-    uses[b] = bk.load(os.path.join(edited, b, "script", b + "-kk.json"))["template"]
+    uses[b] = bk.load(os.path.join(edited, "kits", b, "script", b + "-kk.json"))["template"]
 target = uses[K]
 with open(os.path.join(tpl, "stencil", target + ".json"), "a") as fh:
     fh.write("\n")

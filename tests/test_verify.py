@@ -70,7 +70,7 @@ def reseal(kd, drop=()):
 
 def copy(name, kit):
     d = os.path.join(tmp, name, kit)
-    shutil.copytree(os.path.join(full, kit), d)
+    shutil.copytree(os.path.join(full, "kits", kit), d)
     return d
 
 
@@ -86,7 +86,7 @@ def verify(kd, quick=True):
 
 
 def script(kit, lang):
-    return bk.load(os.path.join(full, kit, "script", "%s-%s.json" % (kit, lang)))
+    return bk.load(os.path.join(full, "kits", kit, "script", "%s-%s.json" % (kit, lang)))
 
 
 def sentences(kit, lang, number):
@@ -179,7 +179,7 @@ t.ok(rc == 0, "control: an MP3 decoded and encoded again (tag kept) passes",
      json.dumps(rep.get("problems", rep), ensure_ascii=False)[:2000])
 
 # without the definition only the kit's consistency is shown, and said
-r = bk.run("verify", os.path.join(full, LIST))
+r = bk.run("verify", os.path.join(full, "kits", LIST))
 t.ok(r.returncode == 0 and b"without --definition" in r.stdout,
      "without --definition the closing line says nothing was compared with it",
      r.stdout + r.stderr)
@@ -581,9 +581,10 @@ err = r.stderr.decode(errors="replace")
 t.eq(r.returncode, 65, "a kit that fails the self-check: build exits 65")
 t.ok(re.search(r"%s/braille/%s-kk\.(brf|pef): error: .* at position \d+" % (SINGLE, SINGLE), err),
      "... naming the kit, the braille file and the position", err[-2000:])
-t.ok(not os.path.exists(os.path.join(out, SINGLE)) and
-     not [n for n in os.listdir(out) if n.startswith(".bk-tmp")],
+kits = os.path.join(out, "kits")
+t.ok(not os.path.exists(os.path.join(kits, SINGLE)) and
+     not [n for n in os.listdir(kits) if n.startswith(".bk-tmp")],
      "... and the kit is not put in place, nor left half-made",
-     os.listdir(out) if os.path.isdir(out) else "")
+     os.listdir(kits) if os.path.isdir(kits) else "")
 shutil.rmtree(tmp)
 t.done()

@@ -80,6 +80,11 @@ BK_API bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 /* Accepts NULL. */
 BK_API void bk_audio_free(bk_audio *a);
 
+/* Cache entries discarded since the object was made: encoded sentences on
+ * disk whose stored key was not the one asked for or whose bytes were
+ * damaged (each is made again). 0 for NULL. */
+BK_API size_t bk_audio_cache_discarded(const bk_audio *a);
+
 /* Speaks, measures and encodes the script. The script is borrowed and must
  * outlive the track. Latin-script words the voice would read with English
  * rules are warnings in diags. *out is owned by the caller; free with

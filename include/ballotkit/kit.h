@@ -39,6 +39,9 @@ typedef struct bk_kit_progress {
 	bk_status status;         /* its status */
 	const char *messages;     /* its diagnostics as text, or NULL */
 	double audio_seconds;     /* of all kits built so far */
+	size_t cache_discarded;   /* cache entries the kits built so far found
+	                           * damaged or holding another key, and made
+	                           * again (docs/audio.md) */
 } bk_kit_progress;
 typedef void (*bk_kit_progress_fn)(const bk_kit_progress *p, void *arg);
 
@@ -70,25 +73,33 @@ BK_API bk_status bk_kit_formats_parse(const char *list, bk_kit_options *opt,
                                       bk_diags *diags);
 
 /* Builds the kits of election (loaded from definition_path, whose name
- * goes into the manifests) into the folder dir, with worker processes.
- * Each kit is made in a temporary folder in dir and renamed into place; a
- * kit whose resume key (definition digest of its ballot, templates, fonts,
- * braille tables, engine versions, options) matches the one in its
- * manifest is skipped. Then writes dir's index (bk_kit_index). Returns
- * BK_OK when every kit was built or skipped, else the first failure's
- * status; failures are also reported through opt->progress. */
+ * goes into the manifests) into the folder dir, one folder per ballot in
+ * dir/kits/, with worker processes. Each kit is made in a temporary
+ * folder in dir/kits/ and renamed into place; a kit whose resume key
+ * (definition digest of its ballot, templates, fonts, braille tables,
+ * engine versions, options) matches the one in its manifest is skipped.
+ * Then writes dir's index (as bk_kit_index). No symbolic link in dir is
+ * followed for writing or removing. Holds dir/.bk-lock while it writes:
+ * BK_ERR_IO with a "busy" diagnostic when another process holds it, with
+ * an "unwritable" one naming the folder and the system's reason when dir
+ * cannot be written. Returns BK_OK when every kit was built or skipped,
+ * else the first failure's status; failures are also reported through
+ * opt->progress. */
 BK_API bk_status bk_kit_build(const bk_election *election,
                               const char *definition_path,
                               const bk_templates *tpl, const char *dir,
                               const bk_kit_options *opt, bk_diags *diags);
 
-/* Copies the kits of the folders srcs (hard links where it can) into dir
- * (made if missing), then writes dir's index.json, packing lists
- * (packing/STATION.txt) and print-quantities.csv from the manifests of
- * all kits in dir. nsrcs may be 0: then dir's index is rewritten. The
- * index depends only on the kits, so shards merged give the same index as
- * one build. Returns BK_ERR_IO when a folder cannot be read or written,
- * BK_ERR_INVALID when a manifest is unreadable or two kits conflict. */
+/* Copies the kits of the folders srcs (their kits/ folders; hard links
+ * where it can) into dir/kits/ (made if missing), then writes dir's
+ * index.json, packing lists (packing/STATION.txt) and
+ * print-quantities.csv from the manifests of all kits in dir/kits/. nsrcs
+ * may be 0: then dir's index is rewritten. The index depends only on the
+ * kits, so shards merged give the same index as one build. Takes the lock
+ * of bk_kit_build (dir/.bk-lock) and follows no symbolic link in dir.
+ * Returns BK_ERR_IO when a folder cannot be read or written ("busy" in
+ * diags when a build or index holds the lock), BK_ERR_INVALID when a
+ * manifest is unreadable or two kits conflict. */
 BK_API bk_status bk_kit_index(const char *dir, const char *const *srcs,
                               size_t nsrcs, bk_diags *diags);
 

@@ -7,9 +7,10 @@
  * voice initialises the engine and never synthesises; it forks a child per
  * clip. A clip's samples are therefore a pure function of the engine's
  * identity (version and data files), the voice, the parameters and the
- * text, and they are cached under a hash of exactly that, in memory and
- * optionally on disk (safe for several processes: files are written under
- * a temporary name and renamed).
+ * text, and they are cached under exactly that, in memory and optionally
+ * on disk (safe for several processes: files are written under a
+ * temporary name and renamed). Each entry keeps that key and a checksum,
+ * and is used only when both match (docs/audio.md).
  *
  * Forking a child per clip copies the helper's page tables. Programs
  * should call bk_speech_helper_entry first in main: the helpers then start
@@ -80,9 +81,10 @@ BK_API bk_status bk_speech_normalise(const bk_speech *sp, const char *lang,
                                      const char *text, const char *where,
                                      char **out, bk_diags *diags);
 
-/* The key of the clip of a normalised text: SHA-256 of the engine's
- * identity, the voice, the parameters and the text, as 64 hex digits plus
- * a NUL in hex[65]. Returns BK_ERR_NOTFOUND when the language's voice
+/* The key of the clip of a normalised text: SHA-256 of its cache key (the
+ * engine's version and identity, the voice, the parameters and the text;
+ * docs/audio.md), as 64 hex digits plus a NUL in hex[65]; on disk the clip
+ * lies at clips/XX/REST of the cache folder. Returns BK_ERR_NOTFOUND when the language's voice
  * cannot be used (the reason in diags). */
 BK_API bk_status bk_speech_clip_key(bk_speech *sp, const char *lang,
                                     const char *normalised, char hex[65],
@@ -118,6 +120,10 @@ BK_API bk_status bk_speech_write_wav(const int16_t *samples, size_t count,
  * the object was made. */
 BK_API size_t bk_speech_synthesised(const bk_speech *sp);
 BK_API size_t bk_speech_cache_hits(const bk_speech *sp);
+/* Cache entries discarded since the object was made: clips on disk whose
+ * stored key was not the one asked for or whose bytes were damaged (each
+ * is spoken again). 0 for NULL. */
+BK_API size_t bk_speech_cache_discarded(const bk_speech *sp);
 
 BK_END_DECLS
 

@@ -21,6 +21,8 @@ BK_BEGIN_DECLS
 /* The format of the kits' manifests (manifest.json "format") that build
  * writes and verify reads. */
 #define BK_KIT_FORMAT "ballotkit-kit/2"
+/* The folder of a kits folder DIR that holds the kits: DIR/kits/<kit>/. */
+#define BK_KITS_FOLDER "kits"
 
 typedef struct bk_verifier bk_verifier;
 

@@ -152,6 +152,13 @@ void bk_audio_free(bk_audio *a)
 	free(a);
 }
 
+size_t bk_audio_cache_discarded(const bk_audio *a)
+{
+	return a ? bk_cache_discarded(a->parts) + bk_cache_discarded(a->done) +
+	               bk_cache_discarded(a->blocks)
+	         : 0;
+}
+
 /* One sentence while the track is made. */
 typedef struct clip {
 	size_t segment, sentence;
@@ -166,7 +173,7 @@ typedef struct clip {
 	size_t nblocks;
 	int16_t *done;       /* gain and limiter applied: made when needed */
 	double ceiling;      /* the limiter's ceiling its frames were made with */
-	unsigned char part[BK_SHA256_SIZE]; /* its frames' cache key */
+	bk_buf part;         /* its frames' cache key */
 	size_t at;           /* where its samples decode in the track */
 	bk_mp3_part mp3;
 	long pause_after;    /* samples of silence wanted after it */
@@ -223,7 +230,7 @@ static void clip_done(bk_audio *a, clip *c, double gain)
 	if (!c->done) {
 		c->done = bk_xmalloc(bytes ? bytes : 1);
 		bk_buf d = {0};
-		bool kept = bk_cache_get(a->done, c->part, &d) && d.len == bytes;
+		bool kept = bk_cache_get(a->done, &c->part, &d) && d.len == bytes;
 		if (kept)
 			memcpy(c->done, d.data, bytes);
 		bk_buf_free(&d);
@@ -231,7 +238,7 @@ static void clip_done(bk_audio *a, clip *c, double gain)
 			return;
 		bk_dsp_gain_limit(c->raw, c->n, gain, c->ceiling, c->done);
 	}
-	bk_cache_put(a->done, c->part, c->done, bytes);
+	bk_cache_put(a->done, &c->part, c->done, bytes);
 }
 
 /* The timeline's samples: every clip's processed samples where it is
@@ -290,21 +297,23 @@ static long pause_samples(const bk_audio *a, int lang, int which)
 static bk_status encode_clip(bk_audio *a, clip *c, double gain,
                              bk_diags *diags)
 {
-	bk_hasher *h = bk_hasher_new();
-	bk_hasher_add_str(h, "ballotkit-part-1");
-	bk_hasher_add_str(h, c->key);
+	bk_buf *key = &c->part;
+	bk_buf_truncate(key, 0);
+	bk_cache_key_str(key, "cache", "ballotkit mp3 part 2");
+	/* the clip: its key covers the engine, voice, parameters and text;
+	 * the text again, for a reader of the cache */
+	bk_cache_key_str(key, "clip", c->key);
+	bk_cache_key_str(key, "text", c->said);
 	/* the processing's own version: bump when trimming, speed, gain or the
 	 * limiter change what a clip's samples are */
-	bk_hasher_add_str(h, "dsp-2");
-	bk_hasher_add_str(h, bk_version());
-	bk_hasher_add_str(h, bk_mp3_encoder_version());
-	bk_hasher_add_u64(h, (unsigned long long)llround(a->opt.speed * 1000));
-	bk_hasher_add_u64(h, (unsigned long long)(llround(gain / GAIN_STEP) + 1000));
-	bk_hasher_add_u64(h, (unsigned long long)(llround(a->opt.true_peak * 100) + 10000));
-	bk_hasher_add_u64(h, (unsigned long long)a->opt.bitrate);
-	bk_hasher_add_u64(h, (unsigned long long)a->opt.quality);
-	unsigned char *key = c->part;
-	bk_hasher_done(h, key);
+	bk_cache_key_str(key, "dsp", "dsp-2");
+	bk_cache_key_str(key, "ballotkit", bk_version());
+	bk_cache_key_str(key, "lame", bk_mp3_encoder_version());
+	bk_cache_key_int(key, "speed-milli", llround(a->opt.speed * 1000));
+	bk_cache_key_int(key, "gain-steps", llround(gain / GAIN_STEP));
+	bk_cache_key_int(key, "true-peak-centi-db", llround(a->opt.true_peak * 100));
+	bk_cache_key_int(key, "bitrate", a->opt.bitrate);
+	bk_cache_key_int(key, "quality", a->opt.quality);
 
 	/* cached: "BKMP3PT2", the encoder's delay, the input samples and the
 	 * limiter's ceiling (centi-dB + 10000, 8 bytes each), the frames */
@@ -399,6 +408,7 @@ static void clips_free(clip *c, size_t n)
 		free(c[i].said);
 		free(c[i].raw);
 		free(c[i].done);
+		bk_buf_free(&c[i].part);
 		bk_mp3_part_free(&c[i].mp3);
 	}
 	free(c);
@@ -422,22 +432,21 @@ static void quiet_ends(clip *k)
 /* A clip's block loudness, from memory or measured. */
 static void clip_blocks(bk_audio *a, clip *k)
 {
-	bk_hasher *h = bk_hasher_new();
-	bk_hasher_add_str(h, "ballotkit-blocks-1");
-	bk_hasher_add_str(h, k->key);
-	bk_hasher_add_u64(h, (unsigned long long)llround(a->opt.speed * 1000));
-	unsigned char key[BK_SHA256_SIZE];
-	bk_hasher_done(h, key);
+	bk_buf key = {0};
+	bk_cache_key_str(&key, "cache", "ballotkit blocks 2");
+	bk_cache_key_str(&key, "clip", k->key);
+	bk_cache_key_int(&key, "speed-milli", llround(a->opt.speed * 1000));
 	bk_buf got = {0};
-	if (bk_cache_get(a->blocks, key, &got) && got.len % sizeof(float) == 0) {
+	if (bk_cache_get(a->blocks, &key, &got) && got.len % sizeof(float) == 0) {
 		k->nblocks = got.len / sizeof(float);
 		k->blocks = bk_xmalloc(got.len ? got.len : 1);
 		memcpy(k->blocks, got.data, got.len);
 	} else {
 		k->nblocks = bk_dsp_blocks(k->raw, k->n, BK_SPEECH_RATE, &k->blocks);
-		bk_cache_put(a->blocks, key, k->blocks, k->nblocks * sizeof(float));
+		bk_cache_put(a->blocks, &key, k->blocks, k->nblocks * sizeof(float));
 	}
 	bk_buf_free(&got);
+	bk_buf_free(&key);
 }
 
 /* Sentences asked of the voice ahead of the one being processed. */

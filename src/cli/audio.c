@@ -29,6 +29,20 @@ static int make_engines(const options *o, const bk_templates *tpl, double speed,
 	return st == BK_OK ? 0 : exit_for(st);
 }
 
+/* With --cache, how many of its entries were discarded (damaged, or
+ * holding another key than the one asked for) and made again. */
+static void report_cache(const options *o, const bk_speech *sp,
+                         bk_audio *const *au, size_t nau)
+{
+	if (!o->cache)
+		return;
+	size_t n = bk_speech_cache_discarded(sp);
+	for (size_t i = 0; i < nau; i++)
+		n += bk_audio_cache_discarded(au[i]);
+	fprintf(stderr, _("ballotkit: cache %s: discarded entries: %zu (damaged, "
+	                  "or not the one asked for; made again)\n"), o->cache, n);
+}
+
 /* --speed 0.75,1.5: the variants besides speed 1. */
 static int parse_speeds(const char *list, double *speeds, size_t *n)
 {
@@ -140,6 +154,7 @@ static int speak_ballot(const options *o)
 	if (!rc)
 		rc = write_tracks(o, tpl, s, sp, au, speeds, nspeeds, formats,
 		                  o->output, 1, 1);
+	report_cache(o, sp, au, 9);
 	for (size_t i = 0; i < 9; i++)
 		bk_audio_free(au[i]);
 	bk_script_free(s);
@@ -198,6 +213,7 @@ int cmd_speak(const options *o)
 	if (!rc && o->output)
 		rc = exit_for(bk_speech_write_wav(all, nall, o->output, diags));
 	print_diags(diags, stderr);
+	report_cache(o, sp, NULL, 0);
 	free(all);
 	bk_speech_free(sp);
 	bk_diags_free(diags);
@@ -290,6 +306,7 @@ int cmd_audio(const options *o)
 			}
 		}
 	}
+	report_cache(o, sp, au, 9);
 	for (size_t i = 0; i < 9; i++)
 		bk_audio_free(au[i]);
 	bk_election_free(e);

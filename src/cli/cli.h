@@ -17,6 +17,7 @@ enum {
 	EXIT_NOINPUT = 66,
 	EXIT_SOFTWARE = 70,
 	EXIT_CANTCREAT = 73,
+	EXIT_TEMPFAIL = 75,
 	EXIT_CONFIG = 78
 };
 
@@ -63,6 +64,19 @@ enum {
 };
 
 int usage_error(const char *what, const char *arg);
+/* s as it is shown on a terminal: C0 controls (ESC among them) and DEL as
+ * \xNN, C1 controls and the bidirectional embeddings, overrides and
+ * isolates as \uNNNN, bytes that are not UTF-8 as \xNN; the rest as it
+ * is. So a file or kit name cannot move the cursor, recolour or retitle
+ * the terminal, or reorder the line. shown_lines keeps line breaks (for
+ * text of several lines). The result is valid until eight more calls.
+ * Only what is printed for people is shown so: --json output is JSON. */
+typedef struct shown_buf {
+	char *data;
+	size_t len, cap;
+} shown_buf;
+const char *shown(const char *s);
+const char *shown_lines(const char *s);
 /* Prints diagnostics of at least a warning. */
 void print_diags(const bk_diags *diags, FILE *out);
 int open_templates(const options *o, bk_templates **tpl);

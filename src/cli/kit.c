@@ -9,6 +9,7 @@
 
 typedef struct progress {
 	bool tty;
+	bool cache;      /* --cache given: its discarded entries are shown */
 	struct timespec start;
 	int last_tenth;
 	size_t skipped_at_start;
@@ -43,9 +44,9 @@ static void on_progress(const bk_kit_progress *p, void *arg)
 			fputs("\r\033[K", stderr);
 		fprintf(stderr, p->status == BK_OK ? _("ballotkit: %s:\n")
 		                                   : _("ballotkit: %s failed:\n"),
-		        p->kit);
+		        shown(p->kit));
 		if (p->messages)
-			fputs(p->messages, stderr);
+			fputs(shown_lines(p->messages), stderr);
 	}
 	double t = since(&pg->start);
 	size_t made = p->done - pg->skipped_at_start;
@@ -58,10 +59,22 @@ static void on_progress(const bk_kit_progress *p, void *arg)
 	fprintf(stderr, _("%skits %zu/%zu (%zu skipped, %zu failed), %.2f kits/s"),
 	        pg->tty ? "\r\033[K" : "", p->done, p->total, p->skipped, p->failed,
 	        rate);
+	if (pg->cache || p->cache_discarded)
+		fprintf(stderr, _(", discarded cache entries: %zu"), p->cache_discarded);
 	if (p->done < p->total && made)
 		fprintf(stderr, _(", %d:%02d left"), (int)(left / 60), (int)left % 60);
 	if (!pg->tty || p->done == p->total)
 		fputc('\n', stderr);
+}
+
+/* The exit code of an output folder that could not be written: 75 when
+ * another process holds its lock (busy: run again later), else 73. */
+static int io_exit(const bk_diags *diags)
+{
+	for (size_t i = 0; i < bk_diags_count(diags); i++)
+		if (!strcmp(bk_diag_kind(bk_diags_get(diags, i)), "busy"))
+			return EXIT_TEMPFAIL;
+	return EXIT_CANTCREAT;
 }
 
 int cmd_build(const options *o)
@@ -102,7 +115,8 @@ int cmd_build(const options *o)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	progress pg = {.tty = isatty(2) == 1, .last_tenth = -1, .built = json_array()};
+	progress pg = {.tty = isatty(2) == 1, .cache = o->cache != NULL,
+	               .last_tenth = -1, .built = json_array()};
 	ko.progress = on_progress;
 	ko.progress_arg = &pg;
 	bk_status st = bk_kit_build(e, o->file, tpl, o->output, &ko, diags);
@@ -126,6 +140,8 @@ int cmd_build(const options *o)
 		json_object_set_new(j, "skipped", json_integer((json_int_t)pg.last.skipped));
 		json_object_set(j, "built", pg.built);
 		json_object_set_new(j, "audio_seconds", json_real(pg.last.audio_seconds));
+		json_object_set_new(j, "cache_discarded",
+		                    json_integer((json_int_t)pg.last.cache_discarded));
 		json_object_set_new(j, "seconds", json_real(pg.started ? since(&pg.start) : 0));
 		json_object_set_new(j, "failed", fl);
 		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -136,7 +152,7 @@ int cmd_build(const options *o)
 	}
 	json_decref(pg.built);
 	rc = st == BK_OK ? 0 : st == BK_ERR_USAGE || st == BK_ERR_NOTFOUND ? EXIT_USAGE
-	                  : st == BK_ERR_IO ? EXIT_CANTCREAT : exit_for(st);
+	                  : st == BK_ERR_IO ? io_exit(diags) : exit_for(st);
 done:
 	bk_election_free(e);
 	bk_diags_free(diags);
@@ -151,9 +167,10 @@ int cmd_index(const options *o)
 	if (st != BK_OK)
 		print_diags(diags, stderr);
 	else
-		fprintf(stderr, _("ballotkit: wrote the index of %s\n"), o->file);
+		fprintf(stderr, _("ballotkit: wrote the index of %s\n"), shown(o->file));
+	int rc = st == BK_OK ? 0 : st == BK_ERR_IO ? io_exit(diags) : exit_for(st);
 	bk_diags_free(diags);
-	return st == BK_OK ? 0 : st == BK_ERR_IO ? EXIT_CANTCREAT : exit_for(st);
+	return rc;
 }
 
 int cmd_verify(const options *o)
@@ -264,9 +281,9 @@ int cmd_verify(const options *o)
 			const bk_diag *d = bk_diags_get(diags, i);
 			if (bk_diag_severity(d) < BK_ERROR)
 				continue;
-			fprintf(stderr, "%s: %s: %s%s%s\n", bk_diag_kind(d), bk_diag_file(d),
-			        *bk_diag_path(d) ? bk_diag_path(d) : "",
-			        *bk_diag_path(d) ? ": " : "", bk_diag_message(d));
+			fprintf(stderr, "%s: %s: %s%s%s\n", shown(bk_diag_kind(d)),
+			        shown(bk_diag_file(d)), shown(bk_diag_path(d)),
+			        *bk_diag_path(d) ? ": " : "", shown(bk_diag_message(d)));
 		}
 		for (size_t i = 0; i < nc; i++) {
 			const bk_verify_check *c = bk_verifier_check(v, i);
@@ -280,10 +297,10 @@ int cmd_verify(const options *o)
 			         : _("verify: %s: every kit is complete and consistent with "
 			             "its own ballot scripts (%zu checks passed%s); without "
 			             "--definition nothing was compared with the definition\n"),
-			       o->file, passed, not_run ? _(", some not run: see above") : "");
+			       shown(o->file), passed, not_run ? _(", some not run: see above") : "");
 		else if (st == BK_ERR_INVALID)
 			fprintf(stderr, _("verify: %s: %zu problem(s) in %zu of %zu checks "
-			                  "(against the %s)\n"), o->file, n, failed, nc,
+			                  "(against the %s)\n"), shown(o->file), n, failed, nc,
 			        reference);
 		else
 			print_diags(diags, stderr);

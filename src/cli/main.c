@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <locale.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,9 +168,102 @@ static const char *inapplicable(const char *cmd, const char *fmt, unsigned given
 	return NULL;
 }
 
+/* Appends s as it is shown on a terminal (cli.h, shown). */
+static void add_shown(shown_buf *b, const char *s, bool keep_newlines)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2
+		           : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+		bool ok = len && i + len <= n;
+		uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+		for (size_t k = 1; ok && k < len; k++) {
+			unsigned char d = (unsigned char)s[i + k];
+			ok = (d & 0xC0) == 0x80;
+			cp = (cp << 6) | (d & 0x3F);
+		}
+		/* overlong forms, surrogates and what is past U+10FFFF are not
+		 * UTF-8 either */
+		if (ok && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+		           (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		           (cp >= 0xD800 && cp <= 0xDFFF)))
+			ok = false;
+		char tmp[12];
+		size_t t = 0;
+		if (!ok) {
+			/* a byte that is not UTF-8 */
+			tmp[t++] = '\\';
+			tmp[t++] = 'x';
+			tmp[t++] = hex[c >> 4];
+			tmp[t++] = hex[c & 15];
+			len = 1;
+		} else if (cp == '\n' && keep_newlines) {
+			tmp[t++] = '\n';
+		} else if (cp < 0x20 || cp == 0x7F) {
+			/* C0 controls and DEL, ESC among them */
+			tmp[t++] = '\\';
+			tmp[t++] = 'x';
+			tmp[t++] = hex[cp >> 4];
+			tmp[t++] = hex[cp & 15];
+		} else if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+		           (cp >= 0x2066 && cp <= 0x2069)) {
+			/* C1 controls (U+009B is a CSI of its own) and the
+			 * bidirectional embeddings, overrides and isolates, which
+			 * reorder what follows them on the line */
+			tmp[t++] = '\\';
+			tmp[t++] = 'u';
+			for (int sh = 12; sh >= 0; sh -= 4)
+				tmp[t++] = hex[(cp >> sh) & 15];
+		} else {
+			memcpy(tmp, s + i, len);
+			t = len;
+		}
+		if (b->len + t + 1 > b->cap) {
+			size_t cap = b->cap ? 2 * b->cap : 64;
+			while (cap < b->len + t + 1)
+				cap *= 2;
+			char *d = realloc(b->data, cap);
+			if (!d)
+				return; /* shown cut short rather than not at all */
+			b->data = d;
+			b->cap = cap;
+		}
+		memcpy(b->data + b->len, tmp, t);
+		b->len += t;
+		b->data[b->len] = '\0';
+		i += len;
+	}
+}
+
+/* A ring of buffers, so that one printf can show several names. They are
+ * kept until the program ends. */
+static const char *shown_ring(const char *s, bool keep_newlines)
+{
+	static shown_buf ring[8];
+	static unsigned next;
+	shown_buf *b = &ring[next++ % 8];
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+	add_shown(b, s ? s : "", keep_newlines);
+	return b->data ? b->data : "";
+}
+
+const char *shown(const char *s)
+{
+	return shown_ring(s, false);
+}
+
+const char *shown_lines(const char *s)
+{
+	return shown_ring(s, true);
+}
+
 int usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "ballotkit: %s %s\n%s", what, arg,
+	fprintf(stderr, "ballotkit: %s %s\n%s", what, shown(arg),
 	        _("Try 'ballotkit --help'.\n"));
 	return EXIT_USAGE;
 }
@@ -182,14 +276,14 @@ static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 		if (bk_diag_severity(d) < min)
 			continue;
 		if (bk_diag_line(d))
-			fprintf(out, "%s:%lu:%lu: ", bk_diag_file(d),
+			fprintf(out, "%s:%lu:%lu: ", shown(bk_diag_file(d)),
 			        bk_diag_line(d), bk_diag_column(d));
 		else if (*bk_diag_file(d))
-			fprintf(out, "%s: ", bk_diag_file(d));
+			fprintf(out, "%s: ", shown(bk_diag_file(d)));
 		fprintf(out, "%s: %s [%s]", bk_severity_string(bk_diag_severity(d)),
-		        bk_diag_message(d), bk_diag_kind(d));
+		        shown(bk_diag_message(d)), shown(bk_diag_kind(d)));
 		if (*bk_diag_path(d) && strcmp(bk_diag_path(d), "$"))
-			fprintf(out, " at %s", bk_diag_path(d));
+			fprintf(out, " at %s", shown(bk_diag_path(d)));
 		fputc('\n', out);
 	}
 }
@@ -269,7 +363,7 @@ int open_templates(const options *o, bk_templates **tpl)
 		                  "used (%s); set --templates or "
 		                  "BALLOTKIT_TEMPLATES to a complete templates "
 		                  "folder\n"),
-		        o->templates ? o->templates : bk_templates_default_dir(),
+		        shown(o->templates ? o->templates : bk_templates_default_dir()),
 		        bk_status_string(st));
 	}
 	bk_diags_free(diags);
@@ -369,12 +463,12 @@ static int cmd_validate(const options *o)
 	} else {
 		print_diags_min(diags, rc ? stderr : stdout, BK_NOTE);
 		if (rc == 0) {
-			printf(_("%s: valid, warnings: %zu, notes: %zu\n"), o->file,
+			printf(_("%s: valid, warnings: %zu, notes: %zu\n"), shown(o->file),
 			       warnings, notes);
 			print_summary(e);
 		} else if (rc == EXIT_DATAERR) {
 			fprintf(stderr, _("%s: invalid, errors: %zu, warnings: %zu\n"),
-			        o->file, errors, warnings);
+			        shown(o->file), errors, warnings);
 		}
 	}
 	bk_election_free(e);
@@ -414,7 +508,7 @@ static int cmd_script(const options *o)
 	for (size_t k = 0; k < o->nballots; k++)
 		if (bk_election_ballot_find(e, o->ballots[k]) == (size_t)-1) {
 			fprintf(stderr, _("ballotkit: %s has no ballot \"%s\"\n"),
-			        o->file, o->ballots[k]);
+			        shown(o->file), shown(o->ballots[k]));
 			rc = EXIT_USAGE;
 			goto done;
 		}
@@ -432,8 +526,10 @@ static int cmd_script(const options *o)
 				    !strncmp(p, bk_election_language(e, i), len))
 					known = true;
 			if (!known) {
+				char *w = strndup(p, len);
 				fprintf(stderr, _("ballotkit: the election is not "
-				                  "held in \"%.*s\"\n"), (int)len, p);
+				                  "held in \"%s\"\n"), shown(w ? w : ""));
+				free(w);
 				rc = EXIT_USAGE;
 				goto done;
 			}
@@ -681,7 +777,7 @@ static int cmd_templates(const options *o)
 	int rc = open_templates(o, &tpl);
 	if (rc)
 		return rc;
-	printf(_("stencil templates in %s:\n"), bk_templates_dir(tpl));
+	printf(_("stencil templates in %s:\n"), shown(bk_templates_dir(tpl)));
 	for (size_t i = 0; i < bk_templates_stencil_count(tpl); i++)
 		printf(_("  %-28s holds %zu positions\n"),
 		       bk_templates_stencil_id(tpl, i),
@@ -1006,7 +1102,7 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else if (bad && strcmp(cmd, "version") && strcmp(cmd, "templates")) {
 		fprintf(stderr, _("ballotkit: %s does not apply to %s%s%s\n%s"), bad,
-		        cmd, o.format ? " --format " : "", o.format ? o.format : "",
+		        shown(cmd), o.format ? " --format " : "", shown(o.format ? o.format : ""),
 		        _("Try 'ballotkit --help'.\n"));
 		rc = EXIT_USAGE;
 	} else if (!strcmp(cmd, "version")) {

@@ -1,5 +1,6 @@
-/* Files and folders of kits: listing in byte order, hashing, removing,
- * writing JSON atomically, swapping a finished kit into place. */
+/* Files and folders of kits: listing in byte order, hashing, the folder
+ * of a kit name, writing JSON atomically, swapping a finished kit into
+ * place through the kits folder's handle, the output folder's lock. */
 #define _GNU_SOURCE
 #include "kit/kit-private.h"
 
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "diag/diag-private.h"
+#include "util/fs.h"
 
 static int by_bytes(const void *a, const void *b)
 {
@@ -44,7 +46,8 @@ static int walk(const char *root, const char *rel, bool skip_hidden,
 		here.v[here.n++] = bk_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(here.v, here.n, sizeof *here.v, by_bytes);
+	if (here.n)
+		qsort(here.v, here.n, sizeof *here.v, by_bytes);
 	int rc = 0;
 	for (size_t i = 0; i < here.n && !rc; i++) {
 		bk_buf sub = {0}, full = {0};
@@ -76,7 +79,8 @@ int bk_kit_list_files(const char *dir, bool skip_hidden, bk_kit_paths *out)
 	int rc = walk(dir, "", skip_hidden, out);
 	/* "a/b" and "a.b": folders are walked in name order, so the whole
 	 * list is sorted again by bytes */
-	qsort(out->v, out->n, sizeof *out->v, by_bytes);
+	if (out->n)
+		qsort(out->v, out->n, sizeof *out->v, by_bytes);
 	return rc;
 }
 
@@ -114,32 +118,27 @@ int bk_kit_hash_file(const char *path, unsigned char out[BK_SHA256_SIZE],
 	return 0;
 }
 
-int bk_kit_remove_tree(const char *path)
+static int write_json(const json_t *v, bk_atomic *a)
 {
-	struct stat st;
-	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	DIR *d = opendir(path);
-	if (!d)
+	if (json_dumpf(v, a->f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	                            JSON_REAL_PRECISION(10)) ||
+	    fputc('\n', a->f) == EOF) {
+		int e = errno;
+		bk_atomic_abort(a);
+		errno = e ? e : EIO;
 		return -1;
-	struct dirent *de;
-	int rc = 0;
-	bk_buf sub = {0};
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		bk_buf_truncate(&sub, 0);
-		bk_buf_printf(&sub, "%s/%s", path, de->d_name);
-		if (bk_kit_remove_tree(bk_buf_str(&sub)))
-			rc = -1;
 	}
-	closedir(d);
-	bk_buf_free(&sub);
-	if (rmdir(path))
-		rc = -1;
-	return rc;
+	return bk_atomic_commit(a);
+}
+
+char *bk_kit_folder(const char *dir, const char *kit)
+{
+	bk_buf b = {0};
+	if (kit)
+		bk_buf_printf(&b, "%s/" BK_KIT_KITS "/%s", dir, kit);
+	else
+		bk_buf_printf(&b, "%s/" BK_KIT_KITS, dir);
+	return bk_buf_steal(&b);
 }
 
 int bk_kit_write_json(const json_t *v, const char *path)
@@ -147,66 +146,83 @@ int bk_kit_write_json(const json_t *v, const char *path)
 	bk_atomic a;
 	if (bk_atomic_open(&a, path))
 		return -1;
-	if (json_dumpf(v, a.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-	                           JSON_REAL_PRECISION(10)) ||
-	    fputc('\n', a.f) == EOF) {
-		bk_atomic_abort(&a);
-		return -1;
-	}
-	return bk_atomic_commit(&a);
+	return write_json(v, &a);
 }
 
-json_t *bk_kit_read_json(const char *path, bk_diags *diags)
+int bk_kit_write_json_at(const json_t *v, int at, const char *name)
 {
-	json_error_t err;
-	json_t *v = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	if (!v)
-		bk_diags_add(diags, BK_ERROR, "manifest", path,
-		             (unsigned long)(err.line > 0 ? err.line : 0),
-		             (unsigned long)(err.column > 0 ? err.column : 0), "",
-		             "cannot read: %s", err.text);
-	return v;
-}
-
-/* Waits for the disk: for the whole file system a folder is on (syncfs), or
- * for the folder's own entries (fsync). */
-static int sync_folder(const char *path, bool whole_fs)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	bk_atomic a;
+	if (bk_atomic_open_at(&a, at, name))
 		return -1;
-	int rc = whole_fs ? syncfs(fd) : fsync(fd);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
+	return write_json(v, &a);
 }
 
-int bk_kit_install(const char *tmp, const char *dst)
+int bk_kit_install_at(int kits, const char *tmp, const char *name)
 {
 	/* the kit's files were written without waiting for the disk one by
 	 * one (bk_atomic_defer_sync): one syncfs makes them all durable before
 	 * the kit is renamed into place, so a crash never leaves a kit in
 	 * place whose files did not reach the disk */
-	if (sync_folder(tmp, true))
+	int fd = openat(kits, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
+	int rc = syncfs(fd);
+	int e = errno;
+	close(fd);
+	if (rc) {
+		errno = e;
+		return -1;
+	}
+	/* both names are entries of the one folder handle: a link at name is
+	 * exchanged like anything else, then removed as the link it is */
 	bool swapped = false;
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE)) {
+	if (renameat2(kits, tmp, kits, name, RENAME_NOREPLACE)) {
 		if (errno != EEXIST && errno != ENOTEMPTY)
 			return -1;
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_EXCHANGE))
+		if (renameat2(kits, tmp, kits, name, RENAME_EXCHANGE))
 			return -1;
 		swapped = true;
 	}
 	/* and the rename itself */
-	const char *slash = strrchr(dst, '/');
-	char *parent = slash ? bk_xstrndup(dst, (size_t)(slash - dst)) : bk_xstrdup(".");
-	int rc = sync_folder(*parent ? parent : "/", false);
-	free(parent);
+	rc = fsync(kits);
+	e = errno;
 	/* tmp now holds the old kit */
-	if (swapped && bk_kit_remove_tree(tmp))
+	if (swapped && bk_fs_remove_at(kits, tmp) && !rc) {
+		e = errno;
 		rc = -1;
+	}
+	errno = e;
 	return rc;
+}
+
+bk_status bk_kit_no_kits_folder(const char *dir, bk_diags *diags)
+{
+	int e = errno;
+	if (e == ENOTDIR || e == EEXIST || e == ELOOP || e == EINVAL)
+		/* the folder can be written; something else is in the way */
+		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+		             "cannot make the folder %s/" BK_KIT_KITS ": %s", dir,
+		             strerror(e));
+	else
+		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+		             "cannot write into %s: %s", dir, strerror(e));
+	return BK_ERR_IO;
+}
+
+int bk_kit_lock(int root, const char *dir, bk_diags *diags)
+{
+	int fd = bk_fs_lock_at(root, BK_KIT_LOCK);
+	if (fd >= 0)
+		return fd;
+	if (errno == EWOULDBLOCK)
+		bk_diags_add(diags, BK_ERROR, "busy", dir, 0, 0, "",
+		             "another ballotkit build or index is writing into this "
+		             "folder now (it holds %s/" BK_KIT_LOCK "); run again when "
+		             "it is done", dir);
+	else
+		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+		             "cannot write into %s: %s", dir, strerror(errno));
+	return -1;
 }
 
 const char *bk_kit_str(const json_t *o, const char *key)

@@ -14,29 +14,41 @@
 #include <unistd.h>
 
 #include "diag/diag-private.h"
+#include "util/fs.h"
 
-/* Kit folders in dir (those with a manifest), sorted by bytes. */
-static int list_kits(const char *dir, bk_kit_paths *out)
+/* The kits in the folder handle kits: entries that are folders (not
+ * links) and hold a manifest that is a regular file, sorted by bytes. */
+static int list_kits(int kits, bk_kit_paths *out)
 {
 	memset(out, 0, sizeof *out);
-	DIR *d = opendir(dir);
-	if (!d)
+	/* a handle of its own: a DIR stream moves the offset it reads from */
+	int fd = openat(kits, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		errno = e;
 		return -1;
+	}
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		bk_buf p = {0};
-		bk_buf_printf(&p, "%s/%s/" BK_KIT_MANIFEST, dir, de->d_name);
+		int k = openat(kits, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		                                     O_CLOEXEC);
 		struct stat st;
-		if (!stat(bk_buf_str(&p), &st) && S_ISREG(st.st_mode)) {
+		bool kit = k >= 0 && !fstatat(k, BK_KIT_MANIFEST, &st, AT_SYMLINK_NOFOLLOW) &&
+		           S_ISREG(st.st_mode);
+		if (k >= 0)
+			close(k);
+		if (kit) {
 			if (out->n == out->cap) {
 				out->cap = out->cap ? 2 * out->cap : 32;
 				out->v = bk_xrealloc(out->v, out->cap * sizeof *out->v);
 			}
 			out->v[out->n++] = bk_xstrdup(de->d_name);
 		}
-		bk_buf_free(&p);
 	}
 	closedir(d);
 	for (size_t i = 1; i < out->n; i++)
@@ -48,16 +60,27 @@ static int list_kits(const char *dir, bk_kit_paths *out)
 	return 0;
 }
 
-static int copy_file(const char *from, const char *to)
+/* Copies the regular file name of the folder from into the folder to: a
+ * hard link where it can, else a copy written under a temporary name. */
+static int copy_file(int from, const char *name, int to)
 {
-	if (!link(from, to))
+	struct stat st;
+	if (fstatat(from, name, &st, AT_SYMLINK_NOFOLLOW))
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		/* a shard's kit holds files and folders only: a link could
+		 * bring in anything */
+		errno = EINVAL;
+		return -1;
+	}
+	if (!linkat(from, name, to, name, 0))
 		return 0;
 	char *data;
 	size_t n;
-	if (bk_read_file(from, &data, &n))
+	if (bk_fs_read_at(from, name, &data, &n))
 		return -1;
 	bk_atomic a;
-	int rc = bk_atomic_open(&a, to);
+	int rc = bk_atomic_open_at(&a, to, name);
 	if (!rc) {
 		rc = fwrite(data, 1, n, a.f) == n ? 0 : -1;
 		rc = rc ? (bk_atomic_abort(&a), -1) : bk_atomic_commit_sync(&a, false);
@@ -66,37 +89,61 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
-/* Copies the kit src/name into dir/name through a temporary folder. */
-static int copy_kit(const char *src, const char *dir, const char *name)
+/* Copies the kit name of the shard folder src (whose kits folder is the
+ * handle from) into the kits folder handle to, through a temporary
+ * folder made there. */
+static int copy_kit(const char *src, int from, const char *name, int to)
 {
-	bk_buf from = {0}, tmp = {0}, dst = {0};
-	bk_buf_printf(&from, "%s/%s", src, name);
-	bk_buf_printf(&tmp, "%s/" BK_KIT_TMP_PREFIX "%s-%ld", dir, name, (long)getpid());
-	bk_buf_printf(&dst, "%s/%s", dir, name);
+	bk_buf tmp = {0};
+	bk_buf_printf(&tmp, BK_KIT_TMP_PREFIX "%s-%ld", name, (long)getpid());
+	const char *tname = bk_buf_str(&tmp);
+	char *sdir = bk_kit_folder(src, name);
 	bk_kit_paths files;
-	int rc = bk_kit_list_files(bk_buf_str(&from), false, &files);
-	bk_kit_remove_tree(bk_buf_str(&tmp));
+	int rc = bk_kit_list_files(sdir, false, &files);
+	int sfd = rc ? -1 : bk_fs_dir_at(from, name, 0);
+	int tfd = -1;
+	if (!rc && sfd < 0)
+		rc = -1;
+	if (!rc && (bk_fs_remove_at(to, tname) || mkdirat(to, tname, 0777)))
+		rc = -1;
+	if (!rc && (tfd = bk_fs_dir_at(to, tname, 0)) < 0)
+		rc = -1;
 	for (size_t i = 0; i < files.n && !rc; i++) {
-		bk_buf f = {0}, t = {0};
-		bk_buf_printf(&f, "%s/%s", bk_buf_str(&from), files.v[i]);
-		bk_buf_printf(&t, "%s/%s", bk_buf_str(&tmp), files.v[i]);
-		char *slash = strrchr(t.data, '/');
-		*slash = '\0';
-		rc = bk_mkdirs(bk_buf_str(&t));
-		*slash = '/';
-		if (!rc)
-			rc = copy_file(bk_buf_str(&f), bk_buf_str(&t));
-		bk_buf_free(&f);
-		bk_buf_free(&t);
+		const char *rel = files.v[i];
+		const char *slash = strrchr(rel, '/');
+		int sd = sfd, td = tfd;
+		if (slash) {
+			char *folder = bk_xstrndup(rel, (size_t)(slash - rel));
+			sd = bk_fs_dir_at(sfd, folder, 0);
+			td = sd < 0 ? -1 : bk_fs_dir_at(tfd, folder, BK_FS_CREATE);
+			free(folder);
+		}
+		if (sd < 0 || td < 0)
+			rc = -1;
+		else
+			rc = copy_file(sd, slash ? slash + 1 : rel, td);
+		int e = errno;
+		if (sd >= 0 && sd != sfd)
+			close(sd);
+		if (td >= 0 && td != tfd)
+			close(td);
+		errno = e;
 	}
-	if (!rc)
-		rc = bk_kit_install(bk_buf_str(&tmp), bk_buf_str(&dst));
+	int e = errno;
+	if (sfd >= 0)
+		close(sfd);
+	if (tfd >= 0)
+		close(tfd);
+	if (!rc) {
+		rc = bk_kit_install_at(to, tname, name);
+		e = errno;
+	}
 	if (rc)
-		bk_kit_remove_tree(bk_buf_str(&tmp));
+		bk_fs_remove_at(to, tname);
 	bk_kit_paths_free(&files);
-	bk_buf_free(&from);
+	free(sdir);
 	bk_buf_free(&tmp);
-	bk_buf_free(&dst);
+	errno = e;
 	return rc;
 }
 
@@ -125,34 +172,40 @@ static int by_station(const void *a, const void *b)
 	return strcmp(jstr(x->info, "id"), jstr(y->info, "id"));
 }
 
-/* Writes text to path unless it already says exactly that (a resumed
- * build rewrites nothing), under a temporary name renamed into place.
- * Not synced to the disk one by one: the packing lists of a national
- * election are ten thousand files, and all of them are made again from
- * the manifests by `ballotkit index DIR`. */
-static int write_text(const char *path, const char *text)
+/* Writes text to the entry name of the folder handle at unless it
+ * already says exactly that (a resumed build rewrites nothing), under a
+ * temporary name renamed into place; a link there is replaced, never
+ * followed. Not synced to the disk one by one: the packing lists of a
+ * national election are ten thousand files, and all of them are made
+ * again from the manifests by `ballotkit index DIR`. */
+static int write_text(int at, const char *name, const char *text)
 {
 	char *old;
 	size_t n, len = strlen(text);
-	if (!bk_read_file(path, &old, &n)) {
+	if (!bk_fs_read_at(at, name, &old, &n)) {
 		bool same = n == len && !memcmp(old, text, n);
 		free(old);
 		if (same)
 			return 0;
 	}
 	bk_atomic a;
-	if (bk_atomic_open(&a, path))
+	if (bk_atomic_open_at(&a, at, name))
 		return -1;
 	fputs(text, a.f);
 	return bk_atomic_commit_sync(&a, false);
 }
 
-/* Removes the packing lists of stations that no longer receive a kit. */
-static void remove_stale_packing(const char *pdir, const json_t *station_at)
+/* Removes what is in the packing folder (handle pfd) but the lists of the
+ * stations in station_at, without following links. */
+static void remove_stale_packing(int pfd, const json_t *station_at)
 {
-	DIR *d = opendir(pdir);
-	if (!d)
+	int fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	struct dirent *de;
 	bk_kit_paths gone = {0};
 	while ((de = readdir(d))) {
@@ -160,22 +213,34 @@ static void remove_stale_packing(const char *pdir, const json_t *station_at)
 		if (de->d_name[0] == '.')
 			continue;
 		char *id = bk_xstrndup(de->d_name, n > 4 ? n - 4 : n);
+		struct stat st;
 		if (n <= 4 || strcmp(de->d_name + n - 4, ".txt") ||
-		    !json_object_get(station_at, id)) {
+		    !json_object_get(station_at, id) ||
+		    fstatat(pfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode)) {
 			if (gone.n == gone.cap) {
 				gone.cap = gone.cap ? 2 * gone.cap : 8;
 				gone.v = bk_xrealloc(gone.v, gone.cap * sizeof *gone.v);
 			}
-			bk_buf p = {0};
-			bk_buf_printf(&p, "%s/%s", pdir, de->d_name);
-			gone.v[gone.n++] = bk_buf_steal(&p);
+			gone.v[gone.n++] = bk_xstrdup(de->d_name);
 		}
 		free(id);
 	}
 	closedir(d);
 	for (size_t i = 0; i < gone.n; i++)
-		bk_kit_remove_tree(gone.v[i]);
+		bk_fs_remove_at(pfd, gone.v[i]);
 	bk_kit_paths_free(&gone);
+}
+
+/* The first write error: the file and the system's reason. */
+static void write_error(bk_status *st, bk_diags *diags, const char *dir,
+                        const char *rel)
+{
+	if (*st != BK_OK)
+		return;
+	bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+	             "cannot write %s/%s: %s", dir, rel, strerror(errno));
+	*st = BK_ERR_IO;
 }
 
 bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
@@ -183,46 +248,81 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 {
 	if (!dir || (nsrcs && !srcs))
 		return BK_ERR_USAGE;
-	if (bk_mkdirs(dir)) {
+	int root = bk_fs_open_root(dir, true);
+	if (root < 0) {
 		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
-		             "cannot make the folder: %s", strerror(errno));
+		             "cannot make the folder %s: %s", dir, strerror(errno));
+		return BK_ERR_IO;
+	}
+	/* the lock of build: an index written while a build swaps kits in
+	 * would miss some of them */
+	int lock = bk_kit_lock(root, dir, diags);
+	if (lock < 0) {
+		close(root);
 		return BK_ERR_IO;
 	}
 	bk_status st = BK_OK;
+	int to = -1;
+	if (nsrcs && (to = bk_fs_dir_at(root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE)) < 0)
+		st = bk_kit_no_kits_folder(dir, diags);
 	for (size_t s = 0; s < nsrcs && st == BK_OK; s++) {
-		bk_kit_paths kits;
-		if (list_kits(srcs[s], &kits)) {
+		bk_kit_paths kits = {0};
+		int sroot = bk_fs_open_root(srcs[s], false);
+		int from = sroot < 0 ? -1 : bk_fs_dir_at(sroot, BK_KIT_KITS, 0);
+		if (from < 0 || list_kits(from, &kits)) {
 			bk_diags_add(diags, BK_ERROR, "unreadable", srcs[s], 0, 0, "",
-			             "cannot read the folder: %s", strerror(errno));
+			             "cannot read the kits folder of %s: %s", srcs[s],
+			             strerror(errno));
 			st = BK_ERR_IO;
 		}
 		for (size_t k = 0; k < kits.n && st == BK_OK; k++) {
 			/* skip a kit that is already there, byte for byte */
-			bk_buf a = {0}, b = {0};
-			bk_buf_printf(&a, "%s/%s/" BK_KIT_MANIFEST, srcs[s], kits.v[k]);
-			bk_buf_printf(&b, "%s/%s/" BK_KIT_MANIFEST, dir, kits.v[k]);
-			unsigned char da[BK_SHA256_SIZE], db[BK_SHA256_SIZE];
-			bool same = !bk_kit_hash_file(bk_buf_str(&a), da, NULL) &&
-			            !bk_kit_hash_file(bk_buf_str(&b), db, NULL) &&
-			            !memcmp(da, db, sizeof da);
-			if (!same && copy_kit(srcs[s], dir, kits.v[k])) {
-				bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&b), 0, 0,
+			bk_buf a = {0};
+			bk_buf_printf(&a, "%s/" BK_KIT_MANIFEST, kits.v[k]);
+			char *da = NULL, *db = NULL;
+			size_t na = 0, nb = 0;
+			bool same = !bk_fs_read_at(from, bk_buf_str(&a), &da, &na) &&
+			            !bk_fs_read_at(to, bk_buf_str(&a), &db, &nb) &&
+			            na == nb && !memcmp(da, db, na);
+			free(da);
+			free(db);
+			if (!same && copy_kit(srcs[s], from, kits.v[k], to)) {
+				char *kd = bk_kit_folder(dir, kits.v[k]);
+				bk_diags_add(diags, BK_ERROR, "unwritable", kd, 0, 0,
 				             "", "cannot copy the kit %s from %s: %s", kits.v[k],
 				             srcs[s], strerror(errno));
+				free(kd);
 				st = BK_ERR_IO;
 			}
 			bk_buf_free(&a);
-			bk_buf_free(&b);
 		}
 		bk_kit_paths_free(&kits);
+		if (from >= 0)
+			close(from);
+		if (sroot >= 0)
+			close(sroot);
 	}
-	if (st != BK_OK)
-		return st;
+	if (to >= 0)
+		close(to);
+	if (st == BK_OK)
+		st = bk_kit_index_locked(root, dir, diags);
+	close(lock);
+	close(root);
+	return st;
+}
 
-	bk_kit_paths kits;
-	if (list_kits(dir, &kits)) {
+bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags)
+{
+	bk_status st = BK_OK;
+	int kfd = bk_fs_dir_at(root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE);
+	bk_kit_paths kits = {0};
+	if (kfd < 0)
+		return bk_kit_no_kits_folder(dir, diags);
+	if (list_kits(kfd, &kits)) {
 		bk_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
-		             "cannot read the folder: %s", strerror(errno));
+		             "cannot read the folder %s/" BK_KIT_KITS ": %s", dir,
+		             strerror(errno));
+		close(kfd);
 		return BK_ERR_IO;
 	}
 	json_t *index = json_object();
@@ -238,14 +338,35 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 	json_int_t *copies = bk_xcalloc(kits.n + 1, sizeof *copies);
 	bk_buf *rows = bk_xcalloc(kits.n + 1, sizeof *rows);
 	for (size_t k = 0; k < kits.n && st == BK_OK; k++) {
-		bk_buf p = {0};
-		bk_buf_printf(&p, "%s/%s/" BK_KIT_MANIFEST, dir, kits.v[k]);
-		json_t *m = bk_kit_read_json(bk_buf_str(&p), diags);
+		/* the manifest read once through the kits folder's handle: its
+		 * checksum is of the bytes parsed */
+		bk_buf p = {0}, rel = {0};
+		bk_buf_printf(&rel, "%s/" BK_KIT_MANIFEST, kits.v[k]);
+		char *kd = bk_kit_folder(dir, kits.v[k]);
+		bk_buf_printf(&p, "%s/" BK_KIT_MANIFEST, kd);
+		free(kd);
+		char *data = NULL;
+		size_t size = 0;
+		json_t *m = NULL;
+		json_error_t jerr;
+		if (bk_fs_read_at(kfd, bk_buf_str(&rel), &data, &size)) {
+			bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&p), 0, 0, "",
+			             "cannot read: %s", strerror(errno));
+			st = BK_ERR_IO;
+		} else if (!(m = json_loadb(data, size, JSON_REJECT_DUPLICATES, &jerr))) {
+			bk_diags_add(diags, BK_ERROR, "manifest", bk_buf_str(&p),
+			             (unsigned long)(jerr.line > 0 ? jerr.line : 0),
+			             (unsigned long)(jerr.column > 0 ? jerr.column : 0), "",
+			             "cannot read: %s", jerr.text);
+			st = BK_ERR_INVALID;
+		}
 		unsigned char d[BK_SHA256_SIZE];
 		char hex[65];
-		if (!m || bk_kit_hash_file(bk_buf_str(&p), d, NULL)) {
-			st = m ? BK_ERR_IO : BK_ERR_INVALID;
-			json_decref(m);
+		if (m)
+			bk_sha256(data, size, d);
+		free(data);
+		bk_buf_free(&rel);
+		if (!m) {
 			bk_buf_free(&p);
 			break;
 		}
@@ -318,13 +439,17 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 		                    json_boolean(election && want == (json_int_t)kits.n));
 		json_object_set_new(index, "kits", list);
 		list = NULL;
-		qsort(stations, nstations, sizeof *stations, by_station);
+		if (nstations) /* qsort of NULL, even of nothing, is undefined */
+			qsort(stations, nstations, sizeof *stations, by_station);
 		json_t *packing = json_array();
-		bk_buf pdir = {0};
-		bk_buf_printf(&pdir, "%s/packing", dir);
-		if (nstations && bk_mkdirs(bk_buf_str(&pdir)))
-			st = BK_ERR_IO;
-		remove_stale_packing(bk_buf_str(&pdir), station_at);
+		/* packing/ is build's own: a link there is removed and the
+		 * folder made in its place, never followed */
+		int pfd = bk_fs_dir_at(root, "packing",
+		                       nstations ? BK_FS_CREATE | BK_FS_REPLACE : 0);
+		if (nstations && pfd < 0)
+			write_error(&st, diags, dir, "packing");
+		if (pfd >= 0)
+			remove_stale_packing(pfd, station_at);
 		for (size_t s = 0; s < nstations && st == BK_OK; s++) {
 			const json_t *info = stations[s].info;
 			json_int_t n = json_integer_value(json_object_get(info, "copies"));
@@ -356,9 +481,20 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 			json_object_set_new(entry, "kits", names_of);
 			json_array_append_new(packing, entry);
 			bk_buf f = {0};
-			bk_buf_printf(&f, "%s/%s.txt", bk_buf_str(&pdir), jstr(info, "id"));
-			if (write_text(bk_buf_str(&f), bk_buf_str(&t)))
-				st = BK_ERR_IO;
+			bk_buf_printf(&f, "%s.txt", jstr(info, "id"));
+			if (strchr(bk_buf_str(&f), '/') || f.data[0] == '.') {
+				/* station ids are names of files (the definition
+				 * format keeps them so); a manifest edited by hand
+				 * must not name another place */
+				bk_diags_add(diags, BK_ERROR, "manifest", dir, 0, 0, "",
+				             "the station id \"%s\" cannot be a file name",
+				             jstr(info, "id"));
+				st = BK_ERR_INVALID;
+			} else if (write_text(pfd, bk_buf_str(&f), bk_buf_str(&t))) {
+				bk_buf_truncate(&f, 0);
+				bk_buf_printf(&f, "packing/%s.txt", jstr(info, "id"));
+				write_error(&st, diags, dir, bk_buf_str(&f));
+			}
 			bk_buf_free(&f);
 			bk_buf_free(&t);
 		}
@@ -375,29 +511,22 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 				              (int)(nl - comma - 1), comma + 1);
 				r = nl + 1;
 			}
-		bk_buf f = {0};
-		bk_buf_printf(&f, "%s/print-quantities.csv", dir);
-		if (st == BK_OK && write_text(bk_buf_str(&f), bk_buf_str(&csv)))
-			st = BK_ERR_IO;
-		bk_buf_truncate(&f, 0);
-		bk_buf_printf(&f, "%s/index.json", dir);
+		if (pfd >= 0)
+			close(pfd);
+		if (st == BK_OK && write_text(root, "print-quantities.csv", bk_buf_str(&csv)))
+			write_error(&st, diags, dir, "print-quantities.csv");
+		/* the index last: "complete" is only said of what is in place */
 		char *text = json_dumps(index, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		bk_buf_add(&f, "");
 		if (st == BK_OK) {
 			bk_buf t = {0};
 			bk_buf_add(&t, text ? text : "null");
 			bk_buf_addc(&t, '\n');
-			if (write_text(bk_buf_str(&f), bk_buf_str(&t)))
-				st = BK_ERR_IO;
+			if (write_text(root, "index.json", bk_buf_str(&t)))
+				write_error(&st, diags, dir, "index.json");
 			bk_buf_free(&t);
 		}
 		free(text);
-		if (st == BK_ERR_IO)
-			bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
-			             "cannot write the index: %s", strerror(errno));
-		bk_buf_free(&f);
 		bk_buf_free(&csv);
-		bk_buf_free(&pdir);
 	}
 	for (size_t s = 0; s < nstations; s++) {
 		json_decref(stations[s].kits);
@@ -416,5 +545,6 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 	json_decref(election);
 	json_decref(index);
 	bk_kit_paths_free(&kits);
+	close(kfd);
 	return st;
 }

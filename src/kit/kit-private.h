@@ -13,6 +13,14 @@
 #define BK_KIT_MANIFEST "manifest.json"
 #define BK_KIT_SUMS "SHA256SUMS"
 #define BK_KIT_TMP_PREFIX ".bk-tmp-"
+/* The folder of an output folder that holds the kits, one folder per
+ * ballot: nothing else build writes is in it, so no ballot id can ever
+ * take the name of a file or folder build keeps for itself (packing/,
+ * index.json...). docs/kits.md, "Where the kits are". */
+#define BK_KIT_KITS BK_KITS_FOLDER
+/* The lock file at the top of an output folder (flock, held by build and
+ * index while they write). */
+#define BK_KIT_LOCK ".bk-lock"
 
 /* A list of relative file paths under a folder, sorted by bytes (not by
  * the locale), folders walked recursively; names starting with "." are
@@ -28,21 +36,42 @@ void bk_kit_paths_free(bk_kit_paths *p);
 int bk_kit_hash_file(const char *path, unsigned char out[BK_SHA256_SIZE],
                      unsigned long long *size);
 
-/* Removes a folder and everything in it; 0, or -1 with errno. */
-int bk_kit_remove_tree(const char *path);
+/* The folder of the kit named kit in the output folder dir:
+ * "dir/kits/kit"; with kit NULL the folder of all kits, "dir/kits".
+ * malloc'd. Every join of an output folder and a kit name goes through
+ * here. */
+char *bk_kit_folder(const char *dir, const char *kit);
 
 /* Writes a JSON value to path (2-space indent, keys in insertion order, a
- * final newline), under a temporary name renamed into place. */
+ * final newline), under a temporary name renamed into place; _at writes
+ * the entry name of the folder handle at. 0, or -1 with errno. */
 int bk_kit_write_json(const json_t *v, const char *path);
+int bk_kit_write_json_at(const json_t *v, int at, const char *name);
 
-/* Reads and parses a JSON file; NULL with a diagnostic naming it. */
-json_t *bk_kit_read_json(const char *path, bk_diags *diags);
+/* Puts the folder tmp into place as name, both entries of the folder
+ * handle kits, replacing an older one (swapped atomically with
+ * renameat2(RENAME_EXCHANGE), then removed without following links): a
+ * reader sees the old kit or the new one, never a mix. Waits for tmp's
+ * files to reach the disk first (syncfs) and for the rename after.
+ * 0, or -1 with errno. */
+int bk_kit_install_at(int kits, const char *tmp, const char *name);
 
-/* Puts the folder tmp into place as dst, replacing an older dst (swapped
- * atomically, then removed): a reader sees the old kit or the new one,
- * never a mix. Waits for tmp's files to reach the disk first (syncfs) and
- * for the rename after. 0, or -1 with errno. */
-int bk_kit_install(const char *tmp, const char *dst);
+/* Takes the lock of the output folder dir, whose handle is root
+ * (dir/.bk-lock, flock, bk_fs_lock_at). Returns the descriptor that holds
+ * it, or -1 with an error in diags: "busy" when another process holds it,
+ * "unwritable" naming dir and the system's reason when the lock file
+ * cannot be made or opened. */
+int bk_kit_lock(int root, const char *dir, bk_diags *diags);
+
+/* Reports, from errno, why the kits folder of the output folder dir could
+ * not be made or opened: "cannot write into DIR: <reason>" when DIR
+ * cannot be written, else naming DIR/kits. Returns BK_ERR_IO. */
+bk_status bk_kit_no_kits_folder(const char *dir, bk_diags *diags);
+
+/* Writes the index of the output folder dir, whose handle is root, from
+ * the manifests of its kits: index.json, packing/STATION.txt and
+ * print-quantities.csv. The caller holds the lock (bk_kit_lock). */
+bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags);
 
 /* A JSON object's string member, or "" when it is not one. */
 const char *bk_kit_str(const json_t *o, const char *key);

@@ -28,6 +28,7 @@
 #include "ballotkit/script.h"
 #include "ballotkit/version.h"
 #include "diag/diag-private.h"
+#include "util/fs.h"
 
 static const char *const part_names[] = {"audio", "stencil", "braille",
                                          "large-print", "leaflets"};
@@ -102,6 +103,8 @@ typedef struct build {
 	const bk_templates *tpl;
 	const bk_kit_options *opt;
 	const char *dir;
+	char *kits;                           /* dir/kits */
+	int root, kits_fd;                    /* handles of dir and dir/kits */
 	const char *definition_name;
 	char definition_sha[65];
 	int langs[2];
@@ -832,33 +835,60 @@ static bk_status build_kit(build *b, size_t ballot, const char *tmp,
 
 /* ---- resuming ---- */
 
-/* Whether the kit in dir/name has this key and all its files; when only
- * the manifest's head is stale (the definition's hash, its stations), the
- * manifest is rewritten. */
-static bool up_to_date(const build *b, size_t ballot, const char *kdir,
+/* Whether the kit name in the kits folder has this key and all its files;
+ * when only the manifest's head is stale (the definition's hash, its
+ * stations), the manifest is rewritten. Everything is reached through the
+ * kits folder's handle without following a link: a kit folder that is a
+ * link, or holds one where a file goes, is not up to date, so it is built
+ * again and the link replaced. */
+static bool up_to_date(const build *b, size_t ballot, const char *name,
                        const char *key)
 {
-	bk_buf p = {0};
-	bk_buf_printf(&p, "%s/%s", kdir, BK_KIT_MANIFEST);
-	json_t *m = json_load_file(bk_buf_str(&p), 0, NULL);
+	int kfd = bk_fs_dir_at(b->kits_fd, name, 0);
+	if (kfd < 0)
+		return false;
+	char *data = NULL;
+	size_t size = 0;
+	json_t *m = bk_fs_read_at(kfd, BK_KIT_MANIFEST, &data, &size) ? NULL
+	            : json_loadb(data, size, 0, NULL);
+	free(data);
 	bool ok = m && json_is_string(json_object_get(m, "resume_key")) &&
 	          !strcmp(json_string_value(json_object_get(m, "resume_key")), key);
 	json_t *files = ok ? json_object_get(m, "files") : NULL;
 	ok = ok && json_is_array(files);
 	size_t i;
 	json_t *f;
+	/* the files are listed in byte order, so those of one folder come
+	 * together: each folder is opened once */
+	bk_buf folder = {0};
+	int ffd = -1;
 	json_array_foreach(ok ? files : NULL, i, f) {
-		bk_buf q = {0};
 		const char *fp = json_string_value(json_object_get(f, "path"));
-		bk_buf_printf(&q, "%s/%s", kdir, fp ? fp : "");
+		const char *slash = fp ? strrchr(fp, '/') : NULL;
+		size_t flen = slash ? (size_t)(slash - fp) : 0;
+		if (!fp || !*fp) {
+			ok = false;
+			break;
+		}
+		if (ffd < 0 || flen != folder.len || strncmp(fp, bk_buf_str(&folder), flen)) {
+			if (ffd >= 0 && ffd != kfd)
+				close(ffd);
+			bk_buf_truncate(&folder, 0);
+			bk_buf_addn(&folder, fp, flen);
+			ffd = flen ? bk_fs_dir_at(kfd, bk_buf_str(&folder), 0) : kfd;
+		}
 		struct stat st;
-		if (stat(bk_buf_str(&q), &st) ||
+		if (ffd < 0 ||
+		    fstatat(ffd, slash ? slash + 1 : fp, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode) ||
 		    (json_int_t)st.st_size != json_integer_value(json_object_get(f, "size")))
 			ok = false;
-		bk_buf_free(&q);
 		if (!ok)
 			break;
 	}
+	if (ffd >= 0 && ffd != kfd)
+		close(ffd);
+	bk_buf_free(&folder);
 	if (ok) {
 		json_t *head = manifest_head(b, ballot, key,
 		                             json_object_get(m, "titles"));
@@ -866,11 +896,11 @@ static bool up_to_date(const build *b, size_t ballot, const char *kdir,
 			json_object_set(head, "stencil", json_object_get(m, "stencil"));
 		json_object_set(head, "files", files);
 		if (!json_equal(head, m))
-			ok = !bk_kit_write_json(head, bk_buf_str(&p));
+			ok = !bk_kit_write_json_at(head, kfd, BK_KIT_MANIFEST);
 		json_decref(head);
 	}
 	json_decref(m);
-	bk_buf_free(&p);
+	close(kfd);
 	return ok;
 }
 
@@ -880,6 +910,7 @@ typedef struct result {
 	size_t ballot;
 	int status;
 	double audio_seconds;
+	size_t cache_discarded; /* cache entries discarded while it was built */
 	size_t msglen;
 } result;
 
@@ -913,10 +944,11 @@ static int read_all(int fd, void *data, size_t n)
 	return 0;
 }
 
-static void tmp_name(bk_buf *p, const char *dir, const char *name, pid_t pid)
+/* The name of a kit's temporary folder in the kits folder. */
+static void tmp_name(bk_buf *p, const char *name, pid_t pid)
 {
 	bk_buf_truncate(p, 0);
-	bk_buf_printf(p, "%s/" BK_KIT_TMP_PREFIX "%s-%ld", dir, name, (long)pid);
+	bk_buf_printf(p, BK_KIT_TMP_PREFIX "%s-%ld", name, (long)pid);
 }
 
 static void diags_text(const bk_diags *d, bk_buf *out)
@@ -963,6 +995,13 @@ static bk_status self_check(build *b, const char *tmp, const char *name,
 	return st == BK_OK ? BK_OK : BK_ERR_INVALID;
 }
 
+/* Cache entries the worker's speech and audio discarded so far. */
+static size_t cache_discarded(const build *b)
+{
+	return bk_speech_cache_discarded(b->speech) +
+	       bk_audio_cache_discarded(b->audio);
+}
+
 static void worker(build *b, int in, int out)
 {
 	/* a kit's files are synced together when it is put in place */
@@ -971,13 +1010,17 @@ static void worker(build *b, int in, int out)
 	while (!read_all(in, &ballot, sizeof ballot)) {
 		const char *id = bk_election_ballot_id(b->e, ballot);
 		char *name = kit_name(id);
-		bk_buf tmp = {0}, dst = {0}, msg = {0};
-		tmp_name(&tmp, b->dir, name, getpid());
-		bk_buf_printf(&dst, "%s/%s", b->dir, name);
-		bk_kit_remove_tree(bk_buf_str(&tmp));
+		bk_buf tmp = {0}, tname = {0}, msg = {0};
+		/* made fresh in the kits folder through its handle (a link left
+		 * at the name goes first, unfollowed); the writers then write by
+		 * path into this folder and the ones they make in it */
+		tmp_name(&tname, name, getpid());
+		bk_buf_printf(&tmp, "%s/%s", b->kits, bk_buf_str(&tname));
+		bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
 		bk_diags *diags = bk_diags_create();
-		result r = {ballot, BK_OK, 0, 0};
-		if (bk_mkdirs(bk_buf_str(&tmp))) {
+		result r = {ballot, BK_OK, 0, 0, 0};
+		size_t discarded = cache_discarded(b);
+		if (mkdirat(b->kits_fd, bk_buf_str(&tname), 0777)) {
 			bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&tmp), 0, 0,
 			             "", "cannot make the folder: %s", strerror(errno));
 			r.status = BK_ERR_IO;
@@ -985,23 +1028,27 @@ static void worker(build *b, int in, int out)
 		if (r.status == BK_OK)
 			r.status = build_kit(b, ballot, bk_buf_str(&tmp), &r.audio_seconds,
 			                     diags);
+		r.cache_discarded = cache_discarded(b) - discarded;
 		if (r.status == BK_OK)
 			r.status = self_check(b, bk_buf_str(&tmp), name, diags);
-		if (r.status == BK_OK && bk_kit_install(bk_buf_str(&tmp), bk_buf_str(&dst))) {
-			bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&dst), 0, 0,
+		if (r.status == BK_OK &&
+		    bk_kit_install_at(b->kits_fd, bk_buf_str(&tname), name)) {
+			char *dst = bk_kit_folder(b->dir, name);
+			bk_diags_add(diags, BK_ERROR, "unwritable", dst, 0, 0,
 			             "", "cannot put the kit in place and on the disk: %s",
 			             strerror(errno));
+			free(dst);
 			r.status = BK_ERR_IO;
 		}
 		if (r.status != BK_OK)
-			bk_kit_remove_tree(bk_buf_str(&tmp));
+			bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
 		diags_text(diags, &msg);
 		r.msglen = msg.len;
 		int failed = write_all(out, &r, sizeof r) ||
 		             write_all(out, bk_buf_str(&msg), msg.len);
 		bk_diags_free(diags);
 		bk_buf_free(&tmp);
-		bk_buf_free(&dst);
+		bk_buf_free(&tname);
 		bk_buf_free(&msg);
 		free(name);
 		if (failed)
@@ -1026,27 +1073,32 @@ static int cores(void)
 	return n > 0 ? (int)n : 1;
 }
 
-/* Removes the temporary folders of a build that was killed. */
-static void remove_stale(const char *dir)
+/* Removes the temporary folders of a build that was killed from the
+ * folder handle at, without following links: the kits folder's, and the
+ * top of the output folder, where builds before the kits folder made
+ * them. */
+static void remove_stale(int at)
 {
-	bk_kit_paths top = {0};
-	DIR *d = opendir(dir);
-	if (!d)
+	int fd = openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
+	bk_kit_paths top = {0};
 	struct dirent *de;
 	while ((de = readdir(d)))
 		if (!strncmp(de->d_name, BK_KIT_TMP_PREFIX, strlen(BK_KIT_TMP_PREFIX))) {
-			bk_buf p = {0};
-			bk_buf_printf(&p, "%s/%s", dir, de->d_name);
 			if (top.n == top.cap) {
 				top.cap = top.cap ? 2 * top.cap : 8;
 				top.v = bk_xrealloc(top.v, top.cap * sizeof *top.v);
 			}
-			top.v[top.n++] = bk_buf_steal(&p);
+			top.v[top.n++] = bk_xstrdup(de->d_name);
 		}
 	closedir(d);
 	for (size_t i = 0; i < top.n; i++)
-		bk_kit_remove_tree(top.v[i]);
+		bk_fs_remove_at(at, top.v[i]);
 	bk_kit_paths_free(&top);
 }
 
@@ -1080,25 +1132,27 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 	}
 	if (st == BK_OK)
 		st = prepare(&b, diags);
+	/* the output folder is opened once, by the path the user gave;
+	 * everything in it is reached from that handle without following a
+	 * link (docs/kits.md, "What build writes, and where") */
 	int lock = -1;
-	if (st == BK_OK && bk_mkdirs(dir)) {
+	b.root = b.kits_fd = -1;
+	if (st == BK_OK && (b.root = bk_fs_open_root(dir, true)) < 0) {
 		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
-		             "cannot make the folder: %s", strerror(errno));
+		             "cannot make the folder %s: %s", dir, strerror(errno));
 		st = BK_ERR_IO;
 	}
+	if (st == BK_OK && (lock = bk_kit_lock(b.root, dir, diags)) < 0)
+		st = BK_ERR_IO;
+	if (st == BK_OK &&
+	    (b.kits_fd = bk_fs_dir_at(b.root, BK_KIT_KITS,
+	                              BK_FS_CREATE | BK_FS_REPLACE)) < 0)
+		st = bk_kit_no_kits_folder(dir, diags);
+	b.kits = bk_kit_folder(dir, NULL);
 	if (st == BK_OK) {
-		bk_buf p = {0};
-		bk_buf_printf(&p, "%s/.bk-lock", dir);
-		lock = open(bk_buf_str(&p), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-		if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB)) {
-			bk_diags_add(diags, BK_ERROR, "busy", dir, 0, 0, "",
-			             "another build is writing into this folder");
-			st = BK_ERR_IO;
-		}
-		bk_buf_free(&p);
+		remove_stale(b.kits_fd);
+		remove_stale(b.root);
 	}
-	if (st == BK_OK)
-		remove_stale(dir);
 
 	/* what is already done */
 	size_t *todo = bk_xcalloc(nb + 1, sizeof *todo);
@@ -1117,14 +1171,11 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 		bk_script_free(s);
 		bk_diags_free(quiet);
 		char *name = kit_name(id);
-		bk_buf kd = {0};
-		bk_buf_printf(&kd, "%s/%s", dir, name);
-		free(name);
-		if (s1 == BK_OK && up_to_date(&b, i, bk_buf_str(&kd), key))
+		if (s1 == BK_OK && up_to_date(&b, i, name, key))
 			pr.skipped++;
 		else
 			todo[ntodo++] = i;
-		bk_buf_free(&kd);
+		free(name);
 	}
 	pr.total = total;
 	pr.done = pr.skipped;
@@ -1214,8 +1265,8 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 				/* the worker died: its temporary folder goes */
 				char *name = kit_name(id);
 				bk_buf t = {0};
-				tmp_name(&t, dir, name, s->pid);
-				bk_kit_remove_tree(bk_buf_str(&t));
+				tmp_name(&t, name, s->pid);
+				bk_fs_remove_at(b.kits_fd, bk_buf_str(&t));
 				bk_buf_free(&t);
 				free(name);
 				int wst = 0;
@@ -1233,7 +1284,11 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 				msg = bk_buf_steal(&m);
 				r.status = BK_ERR_IO;
 				r.audio_seconds = 0;
+				r.cache_discarded = 0;
 			}
+			/* counted whether the kit was built or not: the entries
+			 * are gone either way */
+			pr.cache_discarded += r.cache_discarded;
 			pr.done++;
 			pr.kit = id;
 			pr.status = r.status;
@@ -1287,9 +1342,14 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 	free(todo);
 	free(want);
 	if (st == BK_OK)
-		st = bk_kit_index(dir, NULL, 0, diags);
+		st = bk_kit_index_locked(b.root, dir, diags);
+	if (b.kits_fd >= 0)
+		close(b.kits_fd);
+	if (b.root >= 0)
+		close(b.root);
 	if (lock >= 0)
 		close(lock);
+	free(b.kits);
 	finish(&b);
 	return st != BK_OK ? st : first_fail;
 }

@@ -55,7 +55,8 @@
 /* A text asked ahead: sent to the zygote, or found in the cache. The
  * zygote answers in the order it was asked. */
 typedef struct asked {
-	unsigned char key[BK_SHA256_SIZE];
+	unsigned char key[BK_SHA256_SIZE]; /* the digest of material */
+	bk_buf material;                   /* the clip's cache key */
 	bool ready;      /* answered, or from the cache */
 	bool from_cache;
 	int32_t code;    /* the child's status, when answered */
@@ -67,6 +68,7 @@ typedef struct zygote {
 	pid_t pid;
 	int fd; /* socket to the zygote; -1 when not started */
 	unsigned char identity[BK_SHA256_SIZE];
+	char version[32]; /* eSpeak NG's, as the helper reports it */
 	bool failed; /* could not start: do not try again */
 	int32_t failure; /* why (Z_*) */
 	asked q[QUEUE];
@@ -180,6 +182,7 @@ static int helper_exe = -1;
 typedef struct ready {
 	int32_t status; /* 0, or what failed */
 	unsigned char identity[BK_SHA256_SIZE];
+	char version[32]; /* eSpeak NG's version, NUL-terminated */
 } ready;
 
 enum { Z_OK = 0, Z_INIT = 1, Z_VOICE = 2, Z_MEMORY = 3, Z_GONE = 4 };
@@ -236,6 +239,7 @@ static void zygote_main(int fd)
 	}
 	bk_buf_free(&name);
 	bk_hasher_done(h, r.identity);
+	snprintf(r.version, sizeof r.version, "%s", version ? version : "");
 
 	/* the children write their samples here; the zygote sends them on */
 	size_t region = sizeof(size_t) + MAX_SAMPLES * sizeof(int16_t);
@@ -386,7 +390,7 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 		zygote_main(HELPER_FD);
 	}
 	close(sv[1]);
-	ready r = {-1, {0}};
+	ready r = {-1, {0}, {0}};
 	if (!send_all(sv[0], &cf, sizeof cf) ||
 	    !recv_all(sv[0], &r, sizeof r, 60000) || r.status != Z_OK) {
 		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
@@ -404,6 +408,8 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 	z->pid = pid;
 	z->fd = sv[0];
 	memcpy(z->identity, r.identity, sizeof r.identity);
+	memcpy(z->version, r.version, sizeof z->version);
+	z->version[sizeof z->version - 1] = '\0';
 	return BK_OK;
 }
 
@@ -424,8 +430,10 @@ void bk_speech_helper_entry(int argc, char **argv)
 /* Forgets the texts asked ahead (their clips are in the cache). */
 static void queue_clear(zygote *z)
 {
-	for (size_t i = 0; i < z->nq; i++)
+	for (size_t i = 0; i < z->nq; i++) {
 		free(z->q[i].s);
+		bk_buf_free(&z->q[i].material);
+	}
 	z->nq = 0;
 }
 
@@ -528,6 +536,10 @@ const char *bk_speech_engine_version(void)
 
 size_t bk_speech_synthesised(const bk_speech *sp) { return sp->synthesised; }
 size_t bk_speech_cache_hits(const bk_speech *sp) { return sp->hits; }
+size_t bk_speech_cache_discarded(const bk_speech *sp)
+{
+	return sp ? bk_cache_discarded(sp->cache) : 0;
+}
 
 /* ---- normalisation ----------------------------------------------------- */
 
@@ -714,8 +726,11 @@ static bk_status lang_of(const bk_speech *sp, const char *code, int *lang,
 	return BK_OK;
 }
 
+/* A clip's cache key: everything its samples depend on (docs/audio.md,
+ * "Identity and cache"), into material (emptied first), and its digest. */
 static bk_status clip_key(bk_speech *sp, int lang, const char *text,
-                          unsigned char key[BK_SHA256_SIZE], bk_diags *diags)
+                          bk_buf *material, unsigned char key[BK_SHA256_SIZE],
+                          bk_diags *diags)
 {
 	if (getpid() != sp->owner) {
 		/* its helpers' sockets are shared with the process it was made
@@ -728,16 +743,18 @@ static bk_status clip_key(bk_speech *sp, int lang, const char *text,
 	bk_status st = start_zygote(sp, lang, diags);
 	if (st != BK_OK)
 		return st;
-	bk_hasher *h = bk_hasher_new();
-	bk_hasher_add_str(h, "ballotkit-clip-1");
-	bk_hasher_add(h, sp->z[lang].identity, BK_SHA256_SIZE);
-	bk_hasher_add_str(h, bk_speech_voice(sp->tpl, lang));
-	bk_hasher_add_u64(h, (unsigned long long)sp->opt.rate);
-	bk_hasher_add_u64(h, (unsigned long long)sp->opt.pitch);
-	bk_hasher_add_u64(h, (unsigned long long)sp->opt.volume);
-	bk_hasher_add_u64(h, (unsigned long long)sp->opt.word_gap);
-	bk_hasher_add_str(h, text);
-	bk_hasher_done(h, key);
+	bk_buf_truncate(material, 0);
+	bk_cache_key_str(material, "cache", "ballotkit speech clip 2");
+	bk_cache_key_str(material, "espeak-ng", sp->z[lang].version);
+	bk_cache_key_hex(material, "engine", sp->z[lang].identity,
+	                 BK_SHA256_SIZE);
+	bk_cache_key_str(material, "voice", bk_speech_voice(sp->tpl, lang));
+	bk_cache_key_int(material, "rate", sp->opt.rate);
+	bk_cache_key_int(material, "pitch", sp->opt.pitch);
+	bk_cache_key_int(material, "volume", sp->opt.volume);
+	bk_cache_key_int(material, "word-gap", sp->opt.word_gap);
+	bk_cache_key_str(material, "text", text);
+	bk_cache_key_digest(material, key);
 	return BK_OK;
 }
 
@@ -749,8 +766,10 @@ bk_status bk_speech_clip_key(bk_speech *sp, const char *lang_code,
 	int lang;
 	bk_status st = lang_of(sp, lang_code, &lang, diags);
 	unsigned char key[BK_SHA256_SIZE];
+	bk_buf material = {0};
 	if (st == BK_OK)
-		st = clip_key(sp, lang, text, key, diags);
+		st = clip_key(sp, lang, text, &material, key, diags);
+	bk_buf_free(&material);
 	if (st != BK_OK)
 		return st;
 	bk_hex(key, BK_SHA256_SIZE, hex);
@@ -789,8 +808,8 @@ static bool queue_waiting(const zygote *z)
 
 /* Sends a text to the zygote and queues it; false when the zygote cannot
  * be reached or the queue is full. */
-static bool ask(zygote *z, const unsigned char *key, const char *text,
-                size_t len)
+static bool ask(zygote *z, const unsigned char *key, const bk_buf *material,
+                const char *text, size_t len)
 {
 	if (z->fd < 0 || z->nq == QUEUE)
 		return false;
@@ -800,6 +819,7 @@ static bool ask(zygote *z, const unsigned char *key, const char *text,
 	asked *a = &z->q[z->nq++];
 	memset(a, 0, sizeof *a);
 	memcpy(a->key, key, BK_SHA256_SIZE);
+	bk_buf_addn(&a->material, material->data, material->len);
 	return true;
 }
 
@@ -841,7 +861,7 @@ static bool answer_next(bk_speech *sp, int lang, bk_diags *diags)
 		le[2 * i] = (unsigned char)((uint16_t)s[i] & 0xFF);
 		le[2 * i + 1] = (unsigned char)((uint16_t)s[i] >> 8);
 	}
-	if (bk_cache_put(sp->cache, a->key, le, (size_t)n * 2) != 0 &&
+	if (bk_cache_put(sp->cache, &a->material, le, (size_t)n * 2) != 0 &&
 	    !sp->warned_cache) {
 		sp->warned_cache = true;
 		bk_diags_add(diags, BK_WARNING, "cache", "", 0, 0, "",
@@ -887,16 +907,20 @@ bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
 		return BK_ERR_INVALID;
 	}
 	unsigned char key[BK_SHA256_SIZE];
-	st = clip_key(sp, lang, text, key, diags);
-	if (st != BK_OK)
+	bk_buf material = {0};
+	st = clip_key(sp, lang, text, &material, key, diags);
+	if (st != BK_OK) {
+		bk_buf_free(&material);
 		return st;
+	}
 	zygote *z = &sp->z[lang];
 	size_t at = queue_find(z, key);
 	bk_buf got = {0};
-	if (at == (size_t)-1 && bk_cache_get(sp->cache, key, &got) &&
+	if (at == (size_t)-1 && bk_cache_get(sp->cache, &material, &got) &&
 	    got.len % 2 == 0) {
 		*samples = from_le(&got, count);
 		bk_buf_free(&got);
+		bk_buf_free(&material);
 		sp->hits++;
 		return BK_OK;
 	}
@@ -909,16 +933,20 @@ bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
 			ok = answer_next(sp, lang, diags);
 		if (ok) {
 			queue_clear(z);
-			ok = ask(z, key, text, len);
+			ok = ask(z, key, &material, text, len);
 		}
-		if (!ok)
+		if (!ok) {
+			bk_buf_free(&material);
 			return helper_gone(sp, lang, lang_code, text, where, diags);
+		}
 		at = 0;
 	}
+	bk_buf_free(&material);
 	while (!z->q[at].ready)
 		if (!answer_next(sp, lang, diags))
 			return helper_gone(sp, lang, lang_code, text, where, diags);
 	asked a = z->q[at];
+	bk_buf_free(&a.material);
 	memmove(z->q + at, z->q + at + 1, (z->nq - at - 1) * sizeof *z->q);
 	z->nq--;
 	if (a.from_cache) {
@@ -944,17 +972,21 @@ void bk_speech_prefetch(bk_speech *sp, const char *lang_code, const char *text)
 		return;
 	zygote *z = &sp->z[lang];
 	unsigned char key[BK_SHA256_SIZE];
-	if (z->fd < 0 || z->nq == QUEUE || clip_key(sp, lang, text, key, NULL) ||
-	    queue_find(z, key) != (size_t)-1)
+	bk_buf material = {0};
+	if (z->fd < 0 || z->nq == QUEUE ||
+	    clip_key(sp, lang, text, &material, key, NULL) ||
+	    queue_find(z, key) != (size_t)-1) {
+		bk_buf_free(&material);
 		return;
+	}
 	bk_buf got = {0};
-	if (bk_cache_get(sp->cache, key, &got) && got.len % 2 == 0) {
+	if (bk_cache_get(sp->cache, &material, &got) && got.len % 2 == 0) {
 		asked *a = &z->q[z->nq++];
 		memset(a, 0, sizeof *a);
 		memcpy(a->key, key, sizeof key);
 		a->ready = a->from_cache = true;
 		a->s = from_le(&got, &a->n);
-	} else if (!ask(z, key, text, strlen(text))) {
+	} else if (!ask(z, key, &material, text, strlen(text))) {
 		/* clip reports it */
 		queue_clear(z);
 		stop_zygote(z, true);
@@ -962,6 +994,7 @@ void bk_speech_prefetch(bk_speech *sp, const char *lang_code, const char *text)
 		z->failure = Z_GONE;
 	}
 	bk_buf_free(&got);
+	bk_buf_free(&material);
 }
 
 bk_status bk_speech_write_wav(const int16_t *samples, size_t count,

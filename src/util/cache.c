@@ -1,10 +1,13 @@
 #include "util/cache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <nettle/sha2.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct bk_hasher {
 	struct sha256_ctx ctx;
@@ -59,8 +62,55 @@ void bk_hex(const unsigned char *d, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* ---- key material ------------------------------------------------------ */
+
+void bk_cache_key_str(bk_buf *key, const char *name, const char *value)
+{
+	bk_buf_add(key, name);
+	bk_buf_addc(key, '=');
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+		if (*p == '\\')
+			bk_buf_add(key, "\\\\");
+		else if (*p == '\n')
+			bk_buf_add(key, "\\n");
+		else if (*p < 0x20 || *p == 0x7F)
+			bk_buf_printf(key, "\\x%02x", *p);
+		else
+			bk_buf_addc(key, (char)*p);
+	}
+	bk_buf_addc(key, '\n');
+}
+
+void bk_cache_key_int(bk_buf *key, const char *name, long long value)
+{
+	bk_buf_printf(key, "%s=%lld\n", name, value);
+}
+
+void bk_cache_key_hex(bk_buf *key, const char *name, const unsigned char *data,
+                      size_t n)
+{
+	char *hex = bk_xmalloc(2 * n + 1);
+	bk_hex(data, n, hex);
+	bk_buf_printf(key, "%s=%s\n", name, hex);
+	free(hex);
+}
+
+void bk_cache_key_digest(const bk_buf *key, unsigned char out[BK_SHA256_SIZE])
+{
+	bk_sha256(key->len ? key->data : "", key->len, out);
+}
+
+static bool same_key(const char *stored, size_t len, const bk_buf *key)
+{
+	return len == key->len && (!len || !memcmp(stored, key->data, len));
+}
+
+/* ---- memory ------------------------------------------------------------ */
+
 typedef struct entry {
-	unsigned char key[BK_SHA256_SIZE];
+	unsigned char digest[BK_SHA256_SIZE];
+	char *key; /* the key material */
+	size_t klen;
 	char *data;
 	size_t n;
 	struct entry *prev, *next; /* most recently used first */
@@ -69,20 +119,21 @@ typedef struct entry {
 } entry;
 
 struct bk_cache {
-	char *dir; /* dir/kind, or NULL */
+	char *dir;  /* the folder, or NULL */
+	char *kind; /* its subfolder */
 	size_t budget, bytes;
 	entry *slots;
 	size_t nslots, nused, ngone;
 	entry *head, *tail;
+	size_t discarded;
 };
 
 bk_cache *bk_cache_new(const char *dir, const char *kind, size_t budget)
 {
 	bk_cache *c = bk_xcalloc(1, sizeof *c);
 	if (dir) {
-		bk_buf b = {0};
-		bk_buf_printf(&b, "%s/%s", dir, kind);
-		c->dir = bk_buf_steal(&b);
+		c->dir = bk_xstrdup(dir);
+		c->kind = bk_xstrdup(kind);
 	}
 	c->budget = budget;
 	c->nslots = 64;
@@ -95,28 +146,36 @@ void bk_cache_free(bk_cache *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->nslots; i++)
-		if (c->slots[i].used)
+		if (c->slots[i].used) {
 			free(c->slots[i].data);
+			free(c->slots[i].key);
+		}
 	free(c->slots);
 	free(c->dir);
+	free(c->kind);
 	free(c);
 }
 
-static size_t slot_of(const bk_cache *c, const unsigned char *key)
+size_t bk_cache_discarded(const bk_cache *c)
+{
+	return c ? c->discarded : 0;
+}
+
+static size_t slot_of(const bk_cache *c, const unsigned char *digest)
 {
 	uint64_t h = 0;
-	memcpy(&h, key, sizeof h); /* the key is a digest: any bytes will do */
+	memcpy(&h, digest, sizeof h); /* a digest: any bytes will do */
 	return (size_t)h & (c->nslots - 1);
 }
 
-static entry *find(bk_cache *c, const unsigned char *key)
+static entry *find(bk_cache *c, const unsigned char *digest)
 {
-	for (size_t i = slot_of(c, key), k = 0; k < c->nslots;
+	for (size_t i = slot_of(c, digest), k = 0; k < c->nslots;
 	     i = (i + 1) & (c->nslots - 1), k++) {
 		entry *e = &c->slots[i];
 		if (!e->used && !e->gone)
 			return NULL;
-		if (e->used && !memcmp(e->key, key, BK_SHA256_SIZE))
+		if (e->used && !memcmp(e->digest, digest, BK_SHA256_SIZE))
 			return e;
 	}
 	return NULL;
@@ -149,9 +208,10 @@ static void push_front(bk_cache *c, entry *e)
 static void drop(bk_cache *c, entry *e)
 {
 	unlink_lru(c, e);
-	c->bytes -= e->n;
+	c->bytes -= e->n + e->klen;
 	free(e->data);
-	e->data = NULL;
+	free(e->key);
+	e->data = e->key = NULL;
 	e->used = false;
 	e->gone = true;
 	c->nused--;
@@ -165,7 +225,6 @@ static void rehash(bk_cache *c)
 	while (n < 4 * (c->nused + 1))
 		n *= 2;
 	entry *old = c->slots;
-	size_t nold = c->nslots;
 	/* the LRU order, oldest last, to rebuild the list */
 	entry **order = bk_xmalloc((c->nused + 1) * sizeof *order);
 	size_t k = 0;
@@ -176,7 +235,7 @@ static void rehash(bk_cache *c)
 	c->ngone = 0;
 	c->head = c->tail = NULL;
 	for (size_t j = k; j-- > 0;) {
-		size_t i = slot_of(c, order[j]->key);
+		size_t i = slot_of(c, order[j]->digest);
 		while (c->slots[i].used)
 			i = (i + 1) & (n - 1);
 		c->slots[i] = *order[j];
@@ -185,127 +244,286 @@ static void rehash(bk_cache *c)
 	}
 	free(order);
 	free(old);
-	(void)nold;
 }
 
-static void remember(bk_cache *c, const unsigned char *key, const void *data,
-                     size_t n)
+static void remember(bk_cache *c, const unsigned char *digest, const bk_buf *key,
+                     const void *data, size_t n)
 {
-	if (n > c->budget || find(c, key))
+	entry *e = find(c, digest);
+	if (e)
+		drop(c, e); /* the newer value replaces it */
+	if (n + key->len > c->budget)
 		return;
-	while (c->bytes + n > c->budget && c->tail)
+	while (c->bytes + n + key->len > c->budget && c->tail)
 		drop(c, c->tail);
 	if (2 * (c->nused + c->ngone + 1) > c->nslots)
 		rehash(c);
-	size_t i = slot_of(c, key);
+	size_t i = slot_of(c, digest);
 	while (c->slots[i].used)
 		i = (i + 1) & (c->nslots - 1);
-	entry *e = &c->slots[i];
+	e = &c->slots[i];
 	if (e->gone)
 		c->ngone--;
 	memset(e, 0, sizeof *e);
-	memcpy(e->key, key, BK_SHA256_SIZE);
+	memcpy(e->digest, digest, BK_SHA256_SIZE);
+	e->klen = key->len;
+	e->key = bk_xmalloc(key->len ? key->len : 1);
+	if (key->len)
+		memcpy(e->key, key->data, key->len);
 	e->data = bk_xmalloc(n ? n : 1);
 	if (n)
 		memcpy(e->data, data, n);
 	e->n = n;
 	e->used = true;
 	c->nused++;
-	c->bytes += n;
+	c->bytes += n + key->len;
 	push_front(c, e);
 }
 
-static char *disk_path(const bk_cache *c, const unsigned char *key,
-                       bool folder_only)
+/* ---- disk -------------------------------------------------------------- */
+
+/* An entry on disk:
+ *   "BKCACHE2"                  8 bytes, the format
+ *   key length, value length    8 bytes each, little-endian
+ *   the key material            (text, "name=value" lines)
+ *   the value
+ *   SHA-256 of all the above    32 bytes
+ * Entries of other formats (BKCACHE1 had no key) lie under other names
+ * and are never read. */
+static const char magic[8] = {'B', 'K', 'C', 'A', 'C', 'H', 'E', '2'};
+#define HEAD 24
+/* No entry is larger (a clip is at most 8 MB). */
+#define MAX_ENTRY ((uint64_t)64 << 20)
+
+/* The entry's folder KIND/XX, opened without following a symbolic link
+ * below the cache folder; with make, made where missing. -1 with errno. */
+static int open_folder(const bk_cache *c, const char *hex, bool make)
 {
-	char hex[2 * BK_SHA256_SIZE + 1];
-	bk_hex(key, BK_SHA256_SIZE, hex);
-	bk_buf b = {0};
-	if (folder_only)
-		bk_buf_printf(&b, "%s/%.2s", c->dir, hex);
-	else
-		bk_buf_printf(&b, "%s/%.2s/%s", c->dir, hex, hex + 2);
-	return bk_buf_steal(&b);
+	/* the cache folder itself is the caller's: it may be a link */
+	int top = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top < 0 && errno == ENOENT && make && bk_mkdirs(c->dir) == 0)
+		top = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top < 0)
+		return -1;
+	char xx[3] = {hex[0], hex[1], '\0'};
+	const char *names[2] = {c->kind, xx};
+	int fd = top;
+	for (int i = 0; i < 2 && fd >= 0; i++) {
+		if (make && mkdirat(fd, names[i], 0777) != 0 && errno != EEXIST) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		int next = openat(fd, names[i],
+		                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = errno;
+		close(fd);
+		errno = e;
+		fd = next;
+	}
+	return fd;
 }
 
-/* A disk entry: "BKCACHE1", the length (8 bytes, little-endian), the
- * value, and the SHA-256 of the value. */
-static const char magic[8] = {'B', 'K', 'C', 'A', 'C', 'H', 'E', '1'};
-
-static bool disk_get(bk_cache *c, const unsigned char *key, bk_buf *out)
+static bool read_all_fd(int fd, char *p, size_t n)
 {
-	char *path = disk_path(c, key, false);
-	char *data = NULL;
-	size_t size = 0;
-	int rc = bk_read_file(path, &data, &size);
-	free(path);
-	if (rc)
+	while (n) {
+		ssize_t r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r;
+		n -= (size_t)r;
+	}
+	return true;
+}
+
+static bool write_all_fd(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static uint64_t get_u64(const char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	return v;
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Reads the entry of key into out. false: no entry, or one discarded
+ * (removed and counted) because it is damaged or holds another key. */
+static bool disk_get(bk_cache *c, const unsigned char *digest,
+                     const bk_buf *key, bk_buf *out)
+{
+	char hex[2 * BK_SHA256_SIZE + 1];
+	bk_hex(digest, BK_SHA256_SIZE, hex);
+	int dir = open_folder(c, hex, false);
+	if (dir < 0)
 		return false;
-	bool ok = size >= 16 + BK_SHA256_SIZE && !memcmp(data, magic, 8);
-	uint64_t n = 0;
-	for (int i = 0; ok && i < 8; i++)
-		n |= (uint64_t)(unsigned char)data[8 + i] << (8 * i);
-	ok = ok && n == size - 16 - BK_SHA256_SIZE;
+	const char *name = hex + 2;
+	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0) {
+		/* a symbolic link where an entry goes is not an entry:
+		 * unlinkat removes the link itself (anything else that cannot
+		 * be opened is a miss) */
+		bool link = errno == ELOOP &&
+		            fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		if (link && unlinkat(dir, name, 0) == 0)
+			c->discarded++;
+		close(dir);
+		return false;
+	}
+	bool ok = fstat(fd, &st) == 0;
+	if (!ok || S_ISDIR(st.st_mode)) {
+		/* a folder is left alone: a miss, as if absent */
+		close(fd);
+		close(dir);
+		return false;
+	}
+	ok = S_ISREG(st.st_mode); /* a pipe, say: not an entry */
+	uint64_t size = ok ? (uint64_t)st.st_size : 0;
+	ok = ok && size >= HEAD + BK_SHA256_SIZE && size <= MAX_ENTRY;
+	char *data = ok ? bk_xmalloc((size_t)size) : NULL;
+	ok = ok && read_all_fd(fd, data, (size_t)size);
+	/* the format, the lengths, the digest, the key */
+	uint64_t klen = 0, n = 0;
+	if (ok) {
+		klen = get_u64(data + 8);
+		n = get_u64(data + 16);
+		ok = !memcmp(data, magic, 8) && klen <= size && n <= size &&
+		     HEAD + klen + n + BK_SHA256_SIZE == size;
+	}
 	if (ok) {
 		unsigned char d[BK_SHA256_SIZE];
-		bk_sha256(data + 16, (size_t)n, d);
-		ok = !memcmp(d, data + 16 + n, BK_SHA256_SIZE);
+		bk_sha256(data, (size_t)(size - BK_SHA256_SIZE), d);
+		ok = !memcmp(d, data + size - BK_SHA256_SIZE, BK_SHA256_SIZE);
 	}
+	ok = ok && same_key(data + HEAD, (size_t)klen, key);
 	if (ok) {
-		bk_buf_addn(out, data + 16, (size_t)n);
-		remember(c, key, data + 16, (size_t)n);
+		const char *v = data + HEAD + klen;
+		bk_buf_addn(out, v, (size_t)n);
+		remember(c, digest, key, v, (size_t)n);
+	} else {
+		/* discarded: removed, unless another process has put a new entry
+		 * in its place since it was read */
+		struct stat now;
+		if (fstatat(dir, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    now.st_ino == st.st_ino && now.st_dev == st.st_dev)
+			unlinkat(dir, name, 0);
+		c->discarded++;
 	}
 	free(data);
+	close(fd);
+	close(dir);
 	return ok;
 }
 
-static int disk_put(bk_cache *c, const unsigned char *key, const void *data,
-                    size_t n)
+static int disk_put(bk_cache *c, const unsigned char *digest, const bk_buf *key,
+                    const void *data, size_t n)
 {
-	char *folder = disk_path(c, key, true);
-	int rc = bk_mkdirs(folder);
-	free(folder);
-	if (rc)
+	char hex[2 * BK_SHA256_SIZE + 1];
+	bk_hex(digest, BK_SHA256_SIZE, hex);
+	int dir = open_folder(c, hex, true);
+	if (dir < 0)
 		return -1;
-	char *path = disk_path(c, key, false);
-	bk_atomic a;
-	rc = bk_atomic_open(&a, path);
-	free(path);
-	if (rc)
-		return -1;
-	unsigned char len[8], d[BK_SHA256_SIZE];
-	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)((uint64_t)n >> (8 * i));
-	bk_sha256(data, n, d);
-	if (fwrite(magic, 1, 8, a.f) != 8 || fwrite(len, 1, 8, a.f) != 8 ||
-	    fwrite(data, 1, n, a.f) != n ||
-	    fwrite(d, 1, BK_SHA256_SIZE, a.f) != BK_SHA256_SIZE) {
+	const char *name = hex + 2;
+	/* NAME.tmp-<pid>-<n>, created exclusively (mode 0666 less the umask)
+	 * and renamed into place */
+	static unsigned long counter;
+	bk_buf tmp = {0};
+	int fd = -1;
+	for (int tries = 0; tries < 100 && fd < 0; tries++) {
+		bk_buf_truncate(&tmp, 0);
+		unsigned long k = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+		bk_buf_printf(&tmp, "%s.tmp-%ld-%lu", name, (long)getpid(), k);
+		fd = openat(dir, bk_buf_str(&tmp),
+		            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
 		int e = errno;
-		bk_atomic_abort(&a);
+		bk_buf_free(&tmp);
+		close(dir);
 		errno = e;
 		return -1;
 	}
+	unsigned char head[HEAD], d[BK_SHA256_SIZE];
+	memcpy(head, magic, 8);
+	put_u64(head + 8, key->len);
+	put_u64(head + 16, n);
+	bk_hasher *h = bk_hasher_new();
+	bk_hasher_add(h, head, HEAD);
+	bk_hasher_add(h, key->len ? key->data : "", key->len);
+	bk_hasher_add(h, n ? data : "", n);
+	bk_hasher_done(h, d);
 	/* no fsync: an entry lost in a crash is a miss, a torn one fails its
 	 * digest */
-	return bk_atomic_commit_sync(&a, false);
+	bool ok = write_all_fd(fd, head, HEAD) &&
+	          write_all_fd(fd, key->data, key->len) &&
+	          write_all_fd(fd, data, n) && write_all_fd(fd, d, sizeof d);
+	int e = errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (ok && renameat(dir, bk_buf_str(&tmp), dir, name) != 0) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok)
+		unlinkat(dir, bk_buf_str(&tmp), 0);
+	bk_buf_free(&tmp);
+	close(dir);
+	errno = e;
+	return ok ? 0 : -1;
 }
 
-bool bk_cache_get(bk_cache *c, const unsigned char key[BK_SHA256_SIZE],
-                  bk_buf *out)
+/* ---- both -------------------------------------------------------------- */
+
+bool bk_cache_get(bk_cache *c, const bk_buf *key, bk_buf *out)
 {
-	entry *e = find(c, key);
+	unsigned char digest[BK_SHA256_SIZE];
+	bk_cache_key_digest(key, digest);
+	entry *e = find(c, digest);
+	if (e && !same_key(e->key, e->klen, key)) {
+		/* another key with the same digest */
+		drop(c, e);
+		c->discarded++;
+		e = NULL;
+	}
 	if (e) {
 		unlink_lru(c, e);
 		push_front(c, e);
 		bk_buf_addn(out, e->data, e->n);
 		return true;
 	}
-	return c->dir && disk_get(c, key, out);
+	return c->dir && disk_get(c, digest, key, out);
 }
 
-int bk_cache_put(bk_cache *c, const unsigned char key[BK_SHA256_SIZE],
-                 const void *data, size_t n)
+int bk_cache_put(bk_cache *c, const bk_buf *key, const void *data, size_t n)
 {
-	remember(c, key, data, n);
-	return c->dir ? disk_put(c, key, data, n) : 0;
+	unsigned char digest[BK_SHA256_SIZE];
+	bk_cache_key_digest(key, digest);
+	remember(c, digest, key, data, n);
+	return c->dir ? disk_put(c, digest, key, data, n) : 0;
 }

@@ -1,8 +1,17 @@
-/* Private: SHA-256 (nettle) and a content-addressed cache of byte strings,
- * in memory (least recently used out first, within a byte budget) and
- * optionally on disk, where several processes may share one folder: each
- * file is written under a temporary name and renamed, and carries its own
- * length and digest, so a damaged file is a miss, never wrong bytes. */
+/* Private: SHA-256 (nettle) and a cache of byte strings, in memory (least
+ * recently used out first, within a byte budget) and optionally on disk,
+ * where several processes may share one folder.
+ *
+ * A value is asked for by its key material: text that names everything the
+ * value depends on, as lines "name=value" (bk_cache_key_*). The cache names
+ * the entry by the SHA-256 of that text, keeps the text beside the value,
+ * and compares it on every read, so an entry can only ever answer the
+ * question it was stored for. On disk each entry also carries a SHA-256 of
+ * its bytes. An entry whose key material differs from the one asked for,
+ * or whose bytes are damaged (truncated, flipped, not an entry), is
+ * discarded (removed from disk), reported as a miss, and counted
+ * (bk_cache_discarded); the caller makes the value again. The entry format
+ * is in docs/audio.md, "Identity and cache". */
 #ifndef BK_CACHE_H
 #define BK_CACHE_H
 
@@ -27,20 +36,39 @@ void bk_sha256(const void *data, size_t n, unsigned char out[BK_SHA256_SIZE]);
 /* Lower-case hex of n bytes into out[2n + 1]. */
 void bk_hex(const unsigned char *data, size_t n, char *out);
 
+/* Key material. Each call appends one line "name=value\n"; the value's
+ * backslashes, line breaks and other control characters are escaped
+ * ("\\", "\n", "\xHH"), so different values give different lines. name
+ * is a plain word chosen by the caller. */
+void bk_cache_key_str(bk_buf *key, const char *name, const char *value);
+void bk_cache_key_int(bk_buf *key, const char *name, long long value);
+/* Lower-case hex of n bytes. */
+void bk_cache_key_hex(bk_buf *key, const char *name, const unsigned char *data,
+                      size_t n);
+/* The digest an entry is named by: SHA-256 of the key material. */
+void bk_cache_key_digest(const bk_buf *key, unsigned char out[BK_SHA256_SIZE]);
+
 typedef struct bk_cache bk_cache;
 
-/* dir NULL: memory only. kind names the subfolder of dir ("pcm", "mp3").
- * budget: bytes of values kept in memory. */
+/* dir NULL: memory only. kind names the subfolder of dir ("clips", "mp3"),
+ * where entries lie at KIND/XX/REST, XXREST the hex of the key's digest.
+ * No symbolic link below dir is followed: a link where a subfolder or an
+ * entry should be is not an entry. budget: bytes of keys and values kept
+ * in memory. */
 bk_cache *bk_cache_new(const char *dir, const char *kind, size_t budget);
 void bk_cache_free(bk_cache *c);
 
-/* Appends the value of key to out and returns true, or returns false. */
-bool bk_cache_get(bk_cache *c, const unsigned char key[BK_SHA256_SIZE],
-                  bk_buf *out);
-/* Stores a value in memory and, with a folder, on disk. Returns 0, or -1
- * with errno when the disk copy could not be written (the memory copy is
- * kept). */
-int bk_cache_put(bk_cache *c, const unsigned char key[BK_SHA256_SIZE],
-                 const void *data, size_t n);
+/* Appends the value stored under exactly this key material to out and
+ * returns true, or returns false (nothing stored, or an entry discarded). */
+bool bk_cache_get(bk_cache *c, const bk_buf *key, bk_buf *out);
+/* Stores a value under its key material in memory and, with a folder, on
+ * disk. Returns 0, or -1 with errno when the disk copy could not be
+ * written (the memory copy is kept). */
+int bk_cache_put(bk_cache *c, const bk_buf *key, const void *data, size_t n);
+/* Entries discarded since the cache was made: on disk, those whose key
+ * material was not the one asked for or whose bytes were damaged; in
+ * memory, those whose key material differed (a digest shared by two
+ * keys). */
+size_t bk_cache_discarded(const bk_cache *c);
 
 #endif

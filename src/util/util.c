@@ -447,18 +447,22 @@ int bk_read_file(const char *path, char **data, size_t *size)
 	return 0;
 }
 
-int bk_atomic_open(bk_atomic *a, const char *path)
+/* Creates the temporary file of *a beside name in the folder at
+ * (AT_FDCWD: name is a path). */
+static int atomic_create(bk_atomic *a, int at, const char *name)
 {
-	memset(a, 0, sizeof *a);
-	/* path.tmp-<pid>-<n>, created exclusively with mode 0666 less the
-	 * umask (as any output file): no randomness, no umask juggling */
+	/* name.tmp-<pid>-<n>, created exclusively with mode 0666 less the
+	 * umask (as any output file): no randomness, no umask juggling.
+	 * O_EXCL never follows a link, and the rename that ends the write
+	 * replaces a link at name instead of following it. */
 	static unsigned long counter;
 	int fd = -1;
 	for (int tries = 0; tries < 100 && fd < 0; tries++) {
 		bk_buf t = {0};
 		unsigned long n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-		bk_buf_printf(&t, "%s.tmp-%ld-%lu", path, (long)getpid(), n);
-		fd = open(bk_buf_str(&t), O_WRONLY | O_CREAT | O_EXCL, 0666);
+		bk_buf_printf(&t, "%s.tmp-%ld-%lu", name, (long)getpid(), n);
+		fd = openat(at, bk_buf_str(&t), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		            0666);
 		if (fd >= 0)
 			a->tmp = bk_buf_steal(&t);
 		else
@@ -472,14 +476,54 @@ int bk_atomic_open(bk_atomic *a, const char *path)
 	if (!a->f) {
 		int e = errno;
 		close(fd);
-		unlink(a->tmp);
+		unlinkat(at, a->tmp, 0);
 		free(a->tmp);
 		a->tmp = NULL;
 		errno = e;
 		return -1;
 	}
-	a->path = bk_xstrdup(path);
+	a->path = bk_xstrdup(name);
 	return 0;
+}
+
+int bk_atomic_open(bk_atomic *a, const char *path)
+{
+	memset(a, 0, sizeof *a);
+	a->at = AT_FDCWD;
+	return atomic_create(a, AT_FDCWD, path);
+}
+
+int bk_atomic_open_at(bk_atomic *a, int at, const char *name)
+{
+	memset(a, 0, sizeof *a);
+	a->at = AT_FDCWD;
+	if (!name || !*name || strchr(name, '/')) {
+		errno = EINVAL;
+		return -1;
+	}
+	int own = fcntl(at, F_DUPFD_CLOEXEC, 0);
+	if (own < 0)
+		return -1;
+	if (atomic_create(a, own, name)) {
+		int e = errno;
+		close(own);
+		errno = e;
+		return -1;
+	}
+	a->at = own;
+	a->own_at = true;
+	return 0;
+}
+
+/* Closes the folder handle of an _at writer and clears *a. */
+static void atomic_done(bk_atomic *a)
+{
+	if (a->own_at)
+		close(a->at);
+	free(a->tmp);
+	free(a->path);
+	memset(a, 0, sizeof *a);
+	a->at = AT_FDCWD;
 }
 
 static bool sync_deferred;
@@ -502,16 +546,16 @@ int bk_atomic_commit_sync(bk_atomic *a, bool sync)
 	if (fclose(a->f) != 0)
 		rc = -1;
 	a->f = NULL;
-	if (rc == 0 && rename(a->tmp, a->path) != 0)
+	if (rc == 0 && renameat(a->at, a->tmp, a->at, a->path) != 0)
 		rc = -1;
 	if (rc != 0) {
 		int e = errno;
-		unlink(a->tmp);
+		unlinkat(a->at, a->tmp, 0);
 		errno = e;
 	}
-	free(a->tmp);
-	free(a->path);
-	a->tmp = a->path = NULL;
+	int e = errno;
+	atomic_done(a);
+	errno = e;
 	return rc;
 }
 
@@ -520,10 +564,8 @@ void bk_atomic_abort(bk_atomic *a)
 	if (a->f)
 		fclose(a->f);
 	if (a->tmp)
-		unlink(a->tmp);
-	free(a->tmp);
-	free(a->path);
-	memset(a, 0, sizeof *a);
+		unlinkat(a->at, a->tmp, 0);
+	atomic_done(a);
 }
 
 bk_c_numeric bk_c_numeric_enter(void)

@@ -100,15 +100,23 @@ bk_c_numeric bk_c_numeric_enter(void);
 void bk_c_numeric_leave(bk_c_numeric *l);
 
 /* Writing a file safely: bk_atomic_open creates a temporary file beside
- * path (path.tmp-XXXXXX); bk_atomic_commit flushes, closes and renames it
- * into place (0 on success); bk_atomic_abort closes and removes it. An
- * interrupted or failed write never leaves a half-written file at path. */
+ * path (path.tmp-<pid>-<n>, exclusively: never through a link);
+ * bk_atomic_commit flushes, closes and renames it into place (0 on
+ * success; a link at path is replaced, not followed); bk_atomic_abort
+ * closes and removes it. An interrupted or failed write never leaves a
+ * half-written file at path. bk_atomic_open_at does the same for the
+ * entry name (one component, no '/') of the folder handle at (a copy of
+ * the handle is kept until commit or abort), so that nothing resolves a
+ * path again between the folder and the file (util/fs.h). */
 typedef struct bk_atomic {
 	FILE *f;
 	char *tmp;
 	char *path;
+	int at;       /* the folder tmp and path are in, or AT_FDCWD */
+	bool own_at;
 } bk_atomic;
 int bk_atomic_open(bk_atomic *a, const char *path);
+int bk_atomic_open_at(bk_atomic *a, int at, const char *name);
 int bk_atomic_commit(bk_atomic *a);
 /* The same without waiting for the disk (fsync): for a cache, whose
  * entries check themselves and may be lost. */

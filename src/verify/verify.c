@@ -1026,7 +1026,7 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 		}
 		strs_add(&names, bk_xstrdup(name));
 		bk_buf kd = {0}, m = {0};
-		bk_buf_printf(&kd, "%s/%s", dir, name);
+		bk_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s", dir, name);
 		bk_buf_printf(&m, "%s/" BK_KIT_MANIFEST, name);
 		char *data = NULL;
 		size_t n = 0;
@@ -1056,7 +1056,7 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 			}
 			free(data);
 			bk_buf_truncate(&kd, 0);
-			bk_buf_printf(&kd, "%s/%s", dir, name);
+			bk_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s", dir, name);
 			errors += verify_kit(v, bk_buf_str(&kd), name, diags);
 		}
 		bk_buf_free(&kd);
@@ -1064,13 +1064,15 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 	}
 	qsort(names.v, names.n, sizeof *names.v, cmp_str);
 	/* a kit folder the index does not list */
-	DIR *dd = opendir(dir);
+	bk_buf kits_dir = {0};
+	bk_buf_printf(&kits_dir, "%s/" BK_KITS_FOLDER, dir);
+	DIR *dd = opendir(bk_buf_str(&kits_dir));
 	struct dirent *de;
 	while (dd && (de = readdir(dd))) {
 		if (de->d_name[0] == '.' || strs_has(&names, de->d_name))
 			continue;
 		bk_buf m = {0};
-		bk_buf_printf(&m, "%s/%s/" BK_KIT_MANIFEST, dir, de->d_name);
+		bk_buf_printf(&m, "%s/%s/" BK_KIT_MANIFEST, bk_buf_str(&kits_dir), de->d_name);
 		struct stat ms;
 		if (!lstat(bk_buf_str(&m), &ms)) {
 			size_t c = vk_check(&top, de->d_name, "unlisted");
@@ -1080,6 +1082,7 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 	}
 	if (dd)
 		closedir(dd);
+	bk_buf_free(&kits_dir);
 	if (v->e) {
 		size_t dc = vk_check(&top, "index.json", "definition");
 		char sha[65];

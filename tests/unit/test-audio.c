@@ -1,105 +1,16 @@
-/* The audio module's pieces on signals whose answer is known: the cache
- * (memory LRU, disk entries and their damage), trimming, the limiter's
- * guarantee, MP3 parts and their joining. */
+/* The audio module's pieces on signals whose answer is known: trimming,
+ * the limiter's guarantee, MP3 parts and their joining (the cache is
+ * tested in test-cache.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "audio/audio-private.h"
 #include "tap.h"
-#include "util/cache.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
-
-static void key_of(unsigned k, unsigned char key[BK_SHA256_SIZE])
-{
-	char s[32];
-	snprintf(s, sizeof s, "key %u", k);
-	bk_sha256(s, strlen(s), key);
-}
-
-static void test_cache(void)
-{
-	/* memory only: a budget of 10 values of 100 bytes */
-	bk_cache *c = bk_cache_new(NULL, "x", 1000);
-	char v[100];
-	unsigned char key[BK_SHA256_SIZE];
-	for (unsigned k = 0; k < 500; k++) {
-		memset(v, (int)(k & 0xFF), sizeof v);
-		key_of(k, key);
-		bk_cache_put(c, key, v, sizeof v);
-	}
-	int newest = 1, oldest_gone = 1;
-	for (unsigned k = 0; k < 500; k++) {
-		bk_buf b = {0};
-		key_of(k, key);
-		bool hit = bk_cache_get(c, key, &b);
-		if (k >= 490)
-			newest &= hit && b.len == 100 && (unsigned char)b.data[0] == (k & 0xFF);
-		else
-			oldest_gone &= !hit;
-		bk_buf_free(&b);
-	}
-	TAP_OK(newest, "the cache keeps the 10 newest values within its budget, intact");
-	TAP_OK(oldest_gone, "older values were evicted");
-	/* a get makes a value recent: it survives the next evictions */
-	key_of(490, key);
-	bk_buf b = {0};
-	bk_cache_get(c, key, &b);
-	bk_buf_free(&b);
-	for (unsigned k = 1000; k < 1009; k++) {
-		unsigned char k2[BK_SHA256_SIZE];
-		key_of(k, k2);
-		bk_cache_put(c, k2, v, sizeof v);
-	}
-	TAP_OK(bk_cache_get(c, key, &b), "a value just read is kept as recent");
-	bk_buf_free(&b);
-	key_of(491, key);
-	TAP_OK(!bk_cache_get(c, key, &b), "the least recently used one went instead");
-	bk_buf_free(&b);
-	bk_cache_free(c);
-
-	/* on disk: another cache object (another process) finds the values;
-	 * a damaged entry is a miss */
-	char dir[] = "/tmp/bk-test-cache-XXXXXX";
-	TAP_OK(mkdtemp(dir) != NULL, "a cache folder");
-	bk_cache *w = bk_cache_new(dir, "kind", 0);
-	key_of(7, key);
-	TAP_OK(bk_cache_put(w, key, "seven", 5) == 0, "a value is written to disk");
-	bk_cache_free(w);
-	bk_cache *r = bk_cache_new(dir, "kind", 1 << 20);
-	TAP_OK(bk_cache_get(r, key, &b) && b.len == 5 && !memcmp(b.data, "seven", 5),
-	       "another cache reads it back");
-	bk_buf_free(&b);
-	bk_cache_free(r);
-	char hex[65], path[256];
-	bk_hex(key, BK_SHA256_SIZE, hex);
-	snprintf(path, sizeof path, "%s/kind/%.2s/%s", dir, hex, hex + 2);
-	FILE *f = fopen(path, "r+b");
-	TAP_OK(f != NULL, "the entry lies at kind/xx/…");
-	if (f) {
-		fseek(f, 17, SEEK_SET);
-		fputc('X', f);
-		fclose(f);
-	}
-	r = bk_cache_new(dir, "kind", 1 << 20);
-	TAP_OK(!bk_cache_get(r, key, &b), "a damaged entry is a miss");
-	bk_buf_free(&b);
-	TAP_OK(truncate(path, 10) == 0 && !bk_cache_get(r, key, &b), "a truncated entry is a miss");
-	bk_buf_free(&b);
-	bk_cache_free(r);
-	unlink(path);
-	char sub[256];
-	snprintf(sub, sizeof sub, "%s/kind/%.2s", dir, hex);
-	rmdir(sub);
-	snprintf(sub, sizeof sub, "%s/kind", dir);
-	rmdir(sub);
-	rmdir(dir);
-}
 
 static void test_trim(void)
 {
@@ -205,7 +116,6 @@ static void test_mp3(void)
 
 int main(void)
 {
-	test_cache();
 	test_trim();
 	test_limiter();
 	test_mp3();
