@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 		return 70;
 	worst right = {2, ""}, letter = {-2, ""}, consonant = {-2, ""}, other = {-2, ""};
 	size_t nright = 0, nletter = 0, nconsonant = 0, nother = 0, above[2] = {0, 0};
-	size_t homophones = 0;
+	size_t homophones = 0, wrong_at[4] = {0, 0, 0, 0};
 	DIR *d = opendir(argv[1]);
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
@@ -190,11 +190,12 @@ int main(int argc, char **argv)
 						s = score(a, n, rate, at[i], c, nc);
 						bk_free(c);
 						note(kind ? &consonant : &letter, s, changed, 1);
-						if (s >= 0.95) {
+						if (s >= 0.95)
 							above[kind]++;
-							if (getenv("SHOW"))
-								printf("%.4f %s | %s\n", s, txt[i], changed);
-						}
+						for (int q = 0; q < 4; q++)
+							wrong_at[q] += s >= 0.60 + 0.05 * q;
+						if (getenv("SHOW") && s >= 0.90)
+							printf("%.4f %s | %s\n", s, txt[i], changed);
 						if (kind)
 							nconsonant++;
 						else
@@ -229,6 +230,8 @@ int main(int argc, char **argv)
 	       letter.score, letter.text, above[0]);
 	printf("a consonant changed: %zu, highest %.4f (%s), %zu at 0.95 or more\n",
 	       nconsonant, consonant.score, consonant.text, above[1]);
+	printf("one letter changed, at or above 0.60 / 0.65 / 0.70 / 0.75: %zu / %zu / %zu / %zu\n",
+	       wrong_at[0], wrong_at[1], wrong_at[2], wrong_at[3]);
 	printf("homophones (the voice says the change the same, sample for sample): %zu\n",
 	       homophones);
 	printf("another sentence:   %zu, highest %.4f (%s)\n", nother, other.score, other.text);

@@ -250,7 +250,7 @@ BK_API bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
                                        double *offset);
 
 /* bk_decode_audio_match, and then how well the clip and the audio agree
- * all along the clip where it was found: both low-passed at 3.5 kHz (the
+ * all along the clip where it was found: both low-passed at 3 kHz (the
  * band MP3 at 32 kbit/s keeps well), the Pearson correlation of every
  * 50 ms window (25 ms apart) in which the clip is not quiet (at least
  * -10 dB of its mean power); *local gets the lowest. One phoneme that

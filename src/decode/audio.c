@@ -712,10 +712,12 @@ bk_status bk_decode_audio_file(const char *path, float **samples, size_t *n,
 #define TRIM_LEVEL 64
 #define TRIM_BEFORE_S 0.005
 #define TRIM_AFTER_S 0.020
-/* bk_decode_audio_compare: what MP3 at 32 kbit/s keeps (the band above
- * is coded coarsely), the window, and how quiet (against the clip's mean
- * power) a window of the clip may be and still count. */
-#define LOCAL_CUTOFF_HZ 3500.0
+/* bk_decode_audio_compare: the band compared (MP3 at 32 kbit/s codes the
+ * band above coarsely, and an MP3 decoded and encoded again more so), the
+ * window, and how quiet (against the clip's mean power) a window of the
+ * clip may be and still count; chosen on the scores of bench/verify-scores
+ * (docs/kits.md). */
+#define LOCAL_CUTOFF_HZ 3000.0
 #define LOCAL_WINDOW_S 0.05
 #define LOCAL_QUIET 0.1
 

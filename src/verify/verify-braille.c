@@ -82,6 +82,19 @@ static const unsigned char *next_line(lines *it, size_t *n)
 	return bk_cell_pages_line(it->p, it->page, it->line++, n);
 }
 
+/* Appends a line's cells to a run read back as one text: a blank cell
+ * between lines, none after a hyphen (⠤) that broke a word, so a Latin
+ * passage (docs/braille.md) goes on across the line break as it was
+ * written. */
+static void join_line(bk_buf *cells, const unsigned char *c, size_t n)
+{
+	if (cells->len && (unsigned char)cells->data[cells->len - 1] == 0x24)
+		bk_buf_truncate(cells, cells->len - 1);
+	else if (cells->len)
+		bk_buf_addc(cells, 0);
+	bk_buf_addn(cells, (const char *)c, n);
+}
+
 static void back(vkit *k, const char *lang, const unsigned char *c, size_t n,
                  bk_buf *out)
 {
@@ -107,7 +120,7 @@ static void check_list(vkit *k, size_t l, const char *file)
 		return;
 	json_t *positions = vk_positions(k, l);
 	size_t want = json_array_size(positions), got = 0;
-	bk_buf text = {0};
+	bk_buf text = {0}, cells = {0};
 	unsigned current = 0;
 	bool bad = false;
 	lines it = {pages, 0, 1};
@@ -116,11 +129,12 @@ static void check_list(vkit *k, size_t l, const char *file)
 		const unsigned char *cl = next_line(&it, &nc);
 		unsigned num = cl ? line_number(cl, nc) : 0;
 		if (cl && current && nc > 2 && cl[0] == 0 && cl[1] == 0 && cl[2]) {
-			bk_buf_addc(&text, ' ');
-			back(k, lang, cl + 2, nc - 2, &text);
+			join_line(&cells, cl + 2, nc - 2); /* a continuation line */
 			continue;
 		}
 		if (current) {
+			bk_buf_truncate(&text, 0);
+			back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
 			json_t *pos = json_array_get(positions, got - 1);
 			bk_buf x = {0}, y = {0};
 			vk_letters(bk_buf_str(&text), &x);
@@ -151,12 +165,13 @@ static void check_list(vkit *k, size_t l, const char *file)
 			break;
 		}
 		current = num;
-		bk_buf_truncate(&text, 0);
-		back(k, lang, cl, nc, &text);
+		bk_buf_truncate(&cells, 0);
+		join_line(&cells, cl, nc);
 	}
 	if (!bad && got != want)
 		vk_fail(k, c, 0, "%zu numbered positions, the script has %zu", got, want);
 	bk_buf_free(&text);
+	bk_buf_free(&cells);
 	bk_cell_pages_free(pages);
 }
 
@@ -166,15 +181,15 @@ static void read_all(vkit *k, const bk_cell_pages *pages, const char *lang,
                      bk_buf *letters)
 {
 	lines it = {pages, 0, 1};
-	bk_buf text = {0};
+	bk_buf text = {0}, cells = {0};
 	size_t nc;
 	const unsigned char *cl;
-	while ((cl = next_line(&it, &nc))) {
-		bk_buf_addc(&text, ' ');
-		back(k, lang, cl, nc, &text);
-	}
+	while ((cl = next_line(&it, &nc)))
+		join_line(&cells, cl, nc);
+	back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
 	vk_letters(bk_buf_str(&text), letters);
 	bk_buf_free(&text);
+	bk_buf_free(&cells);
 }
 
 /* Where two strings of letters first differ, for a message: a few
