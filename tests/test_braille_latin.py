@@ -208,7 +208,7 @@ for tag, tables in (("default tables", None), ("ru-litbrl-detailed.utb", "ru-lit
         if tables and lang == "ru":
             continue  # capital signs: other cells, read by the same rule
         s = next(x for x in scripts if x["ballot"] == ballot and x["language"] == lang)
-        pef = os.path.join(kits, ballot, "braille", "%s-%s.pef" % (ballot, lang))
+        pef = os.path.join(kits, "kits", ballot, "braille", "%s-%s.pef" % (ballot, lang))
         paras = pef_paragraphs(pef) if os.path.exists(pef) else []
         for pos in s["positions"]:
             name = pos["text"]
