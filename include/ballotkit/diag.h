@@ -77,13 +77,13 @@ BK_API void bk_free(void *p);
 /* "error", "warning" or "note". Static string. */
 BK_API const char *bk_severity_string(bk_severity sev);
 
-/* The most bytes the library reads from one input file: the definition,
- * a template file, a braille table or eSpeak NG data it hashes, a file of
- * a kit it verifies. A larger file is refused before it is read (a
- * "unreadable" error naming its size and the cap), as is any file that is
- * not a regular file (a folder, FIFO or device). Process-wide; set it
- * before other calls. The default is BK_MAX_INPUT_SIZE_DEFAULT. Returns
- * BK_ERR_USAGE for 0. */
+/* The most bytes the library reads from one input file: the definition
+ * or any file in the templates folder. A larger one is refused before it
+ * is read (an "unreadable" error naming its size and the cap), as is any
+ * file that is not a regular file (a folder, FIFO or device). Other files
+ * read whole (a kit's, by verify) have a fixed ceiling of 1 GiB.
+ * Process-wide; set it before other calls. The default is
+ * BK_MAX_INPUT_SIZE_DEFAULT. Returns BK_ERR_USAGE for 0. */
 #define BK_MAX_INPUT_SIZE_DEFAULT (256ull << 20) /* 256 MiB */
 BK_API bk_status bk_set_max_input_size(unsigned long long bytes);
 BK_API unsigned long long bk_max_input_size(void);

@@ -36,7 +36,7 @@ static int load_doc(jdoc *d, const char *path, bk_diags *diags)
 {
 	char *data;
 	size_t size;
-	if (bk_read_file(path, &data, &size)) {
+	if (bk_read_input(path, &data, &size)) {
 		memset(d, 0, sizeof *d);
 		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
 		             "cannot read the template file: %s",

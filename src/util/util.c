@@ -516,15 +516,15 @@ int bk_open_regular(const char *path, struct stat *st)
 
 /* Refuses a file over the cap; size is the file's size, or 0 when it is
  * only known to be larger than the cap. */
-static int too_big(unsigned long long size, unsigned long long cap)
+static int too_big(unsigned long long size, unsigned long long cap, bool input)
 {
 	char sz[96], cp[96];
 	size_text(sz, sizeof sz, size);
 	size_text(cp, sizeof cp, cap);
-	snprintf(read_err, sizeof read_err,
-	         "it is %s%s, over the input cap of %s; ballotkit's "
-	         "--max-input-size raises the cap",
-	         size ? "" : "larger than ", size ? sz : cp, cp);
+	snprintf(read_err, sizeof read_err, "it is %s%s, over the %s of %s%s",
+	         size ? "" : "larger than ", size ? sz : cp,
+	         input ? "input cap" : "limit on a file read whole", cp,
+	         input ? "; ballotkit's --max-input-size raises the cap" : "");
 	errno = EFBIG;
 	return -1;
 }
@@ -540,24 +540,24 @@ int bk_check_input(const char *path)
 		return not_regular(st.st_mode);
 	unsigned long long cap = bk_input_cap();
 	if (st.st_size > 0 && (unsigned long long)st.st_size > cap)
-		return too_big((unsigned long long)st.st_size, cap);
+		return too_big((unsigned long long)st.st_size, cap, true);
 	read_err[0] = '\0';
 	return 0;
 }
 
-int bk_read_file(const char *path, char **data, size_t *size)
+static int read_capped(const char *path, unsigned long long cap, bool input,
+                       char **data, size_t *size)
 {
 	struct stat st;
 	int fd = bk_open_regular(path, &st);
 	if (fd < 0)
 		return -1;
-	/* refused before a byte is read */
-	unsigned long long cap = bk_input_cap();
 	if (cap > SIZE_MAX - 2)
 		cap = SIZE_MAX - 2;
+	/* refused before a byte is read */
 	if (st.st_size > 0 && (unsigned long long)st.st_size > cap) {
 		close(fd);
-		return too_big((unsigned long long)st.st_size, cap);
+		return too_big((unsigned long long)st.st_size, cap, input);
 	}
 	bk_buf b = {0};
 	/* a regular file's size reserved up front, so a large definition is
@@ -569,7 +569,7 @@ int bk_read_file(const char *path, char **data, size_t *size)
 			/* it grew, or told no size (a file in /proc) */
 			bk_buf_free(&b);
 			close(fd);
-			return too_big(0, cap);
+			return too_big(0, cap, input);
 		}
 		if (b.cap - b.len < 2)
 			bk_buf_reserve(&b, b.len < 65536 ? 65536 : b.len);
@@ -597,6 +597,16 @@ int bk_read_file(const char *path, char **data, size_t *size)
 	*size = b.len;
 	*data = bk_buf_steal(&b);
 	return 0;
+}
+
+int bk_read_input(const char *path, char **data, size_t *size)
+{
+	return read_capped(path, bk_input_cap(), true, data, size);
+}
+
+int bk_read_file(const char *path, char **data, size_t *size)
+{
+	return read_capped(path, BK_READ_CEILING, false, data, size);
 }
 
 int bk_atomic_open(bk_atomic *a, const char *path)
