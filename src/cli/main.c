@@ -185,16 +185,16 @@ static size_t diag_limit = 200;
 static size_t not_shown(const bk_diags *diags, bk_severity min, size_t left[3])
 {
 	static const bk_severity sev[3] = {BK_NOTE, BK_WARNING, BK_ERROR};
-	size_t shown = 0, total = 0;
+	size_t printed = 0, total = 0;
 	left[0] = left[1] = left[2] = 0;
 	for (size_t i = 0; i < bk_diags_count(diags); i++) {
 		bk_severity v = bk_diag_severity(bk_diags_get(diags, i));
 		if (v < min)
 			continue;
-		if (diag_limit && shown >= diag_limit)
+		if (diag_limit && printed >= diag_limit)
 			left[v == BK_NOTE ? 0 : v == BK_WARNING ? 1 : 2]++;
 		else
-			shown++;
+			printed++;
 	}
 	for (int k = 0; k < 3; k++) {
 		if (sev[k] >= min)
@@ -210,14 +210,14 @@ static size_t not_shown(const bk_diags *diags, bk_severity min, size_t left[3])
  * them, then how many more there are. */
 static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 {
-	size_t shown = 0;
+	size_t printed = 0;
 	for (size_t i = 0; i < bk_diags_count(diags); i++) {
 		const bk_diag *d = bk_diags_get(diags, i);
 		if (bk_diag_severity(d) < min)
 			continue;
-		if (diag_limit && shown == diag_limit)
+		if (diag_limit && printed == diag_limit)
 			break;
-		shown++;
+		printed++;
 		if (bk_diag_line(d))
 			fprintf(out, "%s:%lu:%lu: ", bk_diag_file(d),
 			        bk_diag_line(d), bk_diag_column(d));
