@@ -91,6 +91,11 @@ static const char *const usage_text[] = {_(
 	"Options for every command:\n"
 	"  --templates DIR                use the templates in DIR (default:\n"
 	"                                 $BALLOTKIT_TEMPLATES or the installed ones)\n"
+	"  --max-input-size SIZE          refuse a definition or template file\n"
+	"                                 larger than SIZE bytes; K, M or G for\n"
+	"                                 KiB, MiB, GiB (default 256M)\n"
+	"  --max-diagnostics N            show the first N problems, then how many\n"
+	"                                 more there are (default 200; 0: all)\n"
 	"  -h, --help                     show this help\n"
 	"  -V, --version                  show the version\n"
 	"\n"
@@ -265,13 +270,48 @@ int usage_error(const char *what, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* Prints diagnostics of at least severity min. */
+/* --max-diagnostics: how many diagnostics a command shows (0: all). */
+static size_t diag_limit = 200;
+
+/* How many diagnostics of at least severity min, by severity (note,
+ * warning, error), are not among the first diag_limit shown: those the
+ * list only counted, and those it kept past the limit. */
+static size_t not_shown(const bk_diags *diags, bk_severity min, size_t left[3])
+{
+	static const bk_severity sev[3] = {BK_NOTE, BK_WARNING, BK_ERROR};
+	size_t printed = 0, total = 0;
+	left[0] = left[1] = left[2] = 0;
+	for (size_t i = 0; i < bk_diags_count(diags); i++) {
+		bk_severity v = bk_diag_severity(bk_diags_get(diags, i));
+		if (v < min)
+			continue;
+		if (diag_limit && printed >= diag_limit)
+			left[v == BK_NOTE ? 0 : v == BK_WARNING ? 1 : 2]++;
+		else
+			printed++;
+	}
+	for (int k = 0; k < 3; k++) {
+		if (sev[k] >= min)
+			left[k] += bk_diags_omitted(diags, sev[k]);
+		else
+			left[k] = 0;
+		total += left[k];
+	}
+	return total;
+}
+
+/* Prints diagnostics of at least severity min: the first diag_limit of
+ * them, then how many more there are. */
 static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 {
+	size_t printed = 0;
 	for (size_t i = 0; i < bk_diags_count(diags); i++) {
 		const bk_diag *d = bk_diags_get(diags, i);
 		if (bk_diag_severity(d) < min)
 			continue;
+		if (diag_limit && printed == diag_limit)
+			break;
+		printed++;
 		if (bk_diag_line(d))
 			fprintf(out, "%s:%lu:%lu: ", shown(bk_diag_file(d)),
 			        bk_diag_line(d), bk_diag_column(d));
@@ -282,6 +322,15 @@ static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 		if (*bk_diag_path(d) && strcmp(bk_diag_path(d), "$"))
 			fprintf(out, " at %s", shown(bk_diag_path(d)));
 		fputc('\n', out);
+	}
+	size_t left[3];
+	size_t more = not_shown(diags, min, left);
+	if (more) {
+		fprintf(out, _("ballotkit: … and %zu more not shown: %zu errors, "
+		               "%zu warnings"), more, left[2], left[1]);
+		if (min <= BK_NOTE)
+			fprintf(out, _(", %zu notes"), left[0]);
+		fprintf(out, _(" (--max-diagnostics 0 shows them all)\n"));
 	}
 }
 
@@ -332,10 +381,13 @@ static json_t *jstr(const char *s)
 	return j ? j : json_string("");
 }
 
+/* The first diag_limit diagnostics as a JSON array. */
 static json_t *diags_json(const bk_diags *diags)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < bk_diags_count(diags); i++) {
+		if (diag_limit && i == diag_limit)
+			break;
 		const bk_diag *d = bk_diags_get(diags, i);
 		json_array_append_new(arr, json_pack(
 			"{s:s, s:o, s:o, s:o, s:I, s:I, s:o}",
@@ -353,6 +405,7 @@ static json_t *diags_json(const bk_diags *diags)
 int open_templates(const options *o, bk_templates **tpl)
 {
 	bk_diags *diags = bk_diags_create();
+	bk_diags_set_limit(diags, diag_limit);
 	bk_status st = bk_templates_open(tpl, o->templates, diags);
 	if (st != BK_OK) {
 		print_diags(diags, stderr);
@@ -370,7 +423,14 @@ int open_templates(const options *o, bk_templates **tpl)
 int load(const options *o, const bk_templates *tpl,
                 bk_election **e, bk_diags *diags)
 {
+	/* The definition's diagnostics: the list keeps as many of each
+	 * severity as are shown and only counts the rest, so a file with a
+	 * million unknown fields costs no more memory than one with 200.
+	 * What a command adds later is kept whole (build's line per failed
+	 * kit, at most one per ballot). */
+	bk_diags_set_limit(diags, diag_limit);
 	bk_status st = bk_election_load(e, o->file, tpl, diags);
+	bk_diags_set_limit(diags, 0);
 	if (st == BK_ERR_IO)
 		return EXIT_NOINPUT;
 	if (st != BK_OK)
@@ -441,12 +501,19 @@ static int cmd_validate(const options *o)
 	size_t warnings = bk_diags_count_severity(diags, BK_WARNING);
 	size_t notes = bk_diags_count_severity(diags, BK_NOTE);
 	if (o->json) {
-		json_t *out = json_pack("{s:o, s:b, s:I, s:I, s:I, s:o, s:o}",
+		size_t left[3];
+		not_shown(diags, BK_NOTE, left);
+		json_t *out = json_pack("{s:o, s:b, s:I, s:I, s:I, s:o, "
+		                        "s:{s:I, s:I, s:I}, s:o}",
 		                        "file", jstr(o->file), "valid", rc == 0,
 		                        "errors", (json_int_t)errors,
 		                        "warnings", (json_int_t)warnings,
 		                        "notes", (json_int_t)notes,
 		                        "diagnostics", diags_json(diags),
+		                        "diagnostics_not_shown",
+		                        "errors", (json_int_t)left[2],
+		                        "warnings", (json_int_t)left[1],
+		                        "notes", (json_int_t)left[0],
 		                        "summary", e ? summary_json(e) : json_null());
 		char *s = out ? json_dumps(out, JSON_INDENT(2)) : NULL;
 		if (!s) {
@@ -848,6 +915,30 @@ done:
 	return rc;
 }
 
+/* A size: a whole number of bytes, or with K, M or G for KiB, MiB and
+ * GiB ("256M"); at least 1 byte, at most 2^62. */
+static bool parse_size(const char *s, unsigned long long *bytes)
+{
+	const unsigned long long max = 1ull << 62;
+	unsigned long long v = 0;
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (unsigned long long)(*s - '0');
+		if (v > max)
+			return false;
+	}
+	unsigned shift = *s == 'K' || *s == 'k' ? 10
+	               : *s == 'M' || *s == 'm' ? 20
+	               : *s == 'G' || *s == 'g' ? 30 : 0;
+	if (shift)
+		s++;
+	if (*s || v == 0 || v > max >> shift)
+		return false;
+	*bytes = v << shift;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	/* a speech helper started by this program runs here and exits; the
@@ -1051,6 +1142,29 @@ int main(int argc, char **argv)
 			o.shard = k;
 			o.shards = n;
 			o.given |= OPT_SHARD;
+			i++;
+		} else if (!strcmp(a, "--max-input-size")) {
+			unsigned long long v = 0;
+			if (i + 1 >= argc || !parse_size(argv[i + 1], &v)) {
+				rc = usage_error(_("--max-input-size needs a size such as "
+				                   "256M or 1G, not"),
+				                 i + 1 < argc ? argv[i + 1] : "nothing");
+				goto out;
+			}
+			bk_set_max_input_size(v);
+			i++;
+		} else if (!strcmp(a, "--max-diagnostics")) {
+			char *end = NULL;
+			unsigned long long v = i + 1 < argc && argv[i + 1][0] >= '0' &&
+			                       argv[i + 1][0] <= '9'
+			                               ? strtoull(argv[i + 1], &end, 10) : 0;
+			if (i + 1 >= argc || !end || *end || v > 1000000000) {
+				rc = usage_error(_("--max-diagnostics needs a number "
+				                   "(0: all), not"),
+				                 i + 1 < argc ? argv[i + 1] : "nothing");
+				goto out;
+			}
+			diag_limit = (size_t)v;
 			i++;
 		} else if (!strcmp(a, "--definition")) {
 			if (i + 1 >= argc) {

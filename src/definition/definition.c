@@ -1565,9 +1565,9 @@ bk_status bk_election_load(bk_election **out, const char *path,
 	*out = NULL;
 	char *data;
 	size_t size;
-	if (bk_read_file(path, &data, &size)) {
+	if (bk_read_input(path, &data, &size)) {
 		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
-		             "cannot read the definition: %s", strerror(errno));
+		             "cannot read the definition: %s", bk_read_error());
 		return BK_ERR_IO;
 	}
 	/* numbers in messages keep a decimal point whatever the caller's

@@ -30,6 +30,9 @@ typedef struct jdoc {
 	jdoc_pending *pending;
 	size_t npending, cappending;
 	size_t errors;       /* errors reported so far */
+	/* the diagnostics list's limit per severity (bk_diags_set_limit):
+	 * what is reported beyond it is counted, not held */
+	size_t limit, held[3], omitted[3];
 } jdoc;
 
 /* Parses data (copied). Returns 0 on success; on invalid UTF-8 or invalid

@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "diag/diag-private.h"
 #include "json/jcheck.h"
@@ -35,11 +36,11 @@ static int load_doc(jdoc *d, const char *path, bk_diags *diags)
 {
 	char *data;
 	size_t size;
-	if (bk_read_file(path, &data, &size)) {
+	if (bk_read_input(path, &data, &size)) {
 		memset(d, 0, sizeof *d);
 		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
 		             "cannot read the template file: %s",
-		             strerror(errno));
+		             bk_read_error());
 		return -1;
 	}
 	int rc = jdoc_parse(d, data, size, path, diags);
@@ -906,12 +907,63 @@ bk_status bk_templates_open(bk_templates **out, const char *dir,
 	return st;
 }
 
+/* Every file in the templates folder, and in its folders a few levels
+ * down, is a regular file within the input cap: liblouis opens tables
+ * here by name and a build reads the kit's README texts, and a FIFO among
+ * them would block (docs/decisions.md, "Bounds on input"). Each file that
+ * is not is an error naming it; the check only looks (stat), it opens
+ * nothing. A file that is missing or unreadable is left to whoever needs
+ * it. */
+static bk_status check_files(const char *dir, int depth, bk_diags *diags)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return BK_OK;
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		names = bk_xrealloc(names, (n + 1) * sizeof *names);
+		names[n++] = bk_xstrdup(de->d_name);
+	}
+	closedir(dp);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
+	bk_status st = BK_OK;
+	for (size_t i = 0; i < n; i++) {
+		bk_buf path = {0};
+		bk_buf_printf(&path, "%s/%s", dir, names[i]);
+		struct stat sb;
+		if (stat(bk_buf_str(&path), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			if (depth < 4 &&
+			    check_files(bk_buf_str(&path), depth + 1, diags) != BK_OK)
+				st = BK_ERR_IO;
+		} else if (bk_check_input(bk_buf_str(&path)) != 0 &&
+		           errno != ENOENT) {
+			bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&path),
+			             0, 0, "", "a file of the templates cannot be "
+			             "used: %s", bk_read_error());
+			st = BK_ERR_IO;
+		}
+		bk_buf_free(&path);
+		free(names[i]);
+	}
+	free(names);
+	return st;
+}
+
 static bk_status open_templates(bk_templates **out, const char *dir,
                                 bk_diags *diags)
 {
 	*out = NULL;
 	bk_templates *t = bk_xcalloc(1, sizeof *t);
 	t->dir = bk_xstrdup(dir ? dir : bk_templates_default_dir());
+	if (check_files(t->dir, 0, diags) != BK_OK) {
+		bk_templates_free(t);
+		return BK_ERR_IO;
+	}
 	void *items = NULL;
 	bk_status st = load_folder(t, "stencil", "stencil templates",
 	                           sizeof *t->stencils, &items, &t->nstencils,
