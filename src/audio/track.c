@@ -44,42 +44,13 @@ static const int mp3_rates[] = {8,  16, 24,  32,  40,  48,  56, 64,
 bk_status bk_audio_formats_parse(const char *list, unsigned *formats,
                                  bk_diags *diags)
 {
-	static const struct {
-		const char *name;
-		unsigned bits;
-	} names[] = {{"mp3", BK_AUDIO_MP3},       {"positions", BK_AUDIO_POSITIONS},
-	             {"daisy", BK_AUDIO_DAISY},   {"transcript", BK_AUDIO_TRANSCRIPT},
-	             {"review", BK_AUDIO_REVIEW}, {"wav", BK_AUDIO_WAV},
-	             {"flac", BK_AUDIO_FLAC},     {"vorbis", BK_AUDIO_VORBIS},
-	             {"opus", BK_AUDIO_OPUS},     {"phone", BK_AUDIO_PHONE},
-	             {"default", BK_AUDIO_DEFAULT}, {"all", BK_AUDIO_ALL}};
 	if (!list || !formats)
 		return BK_ERR_USAGE;
-	unsigned f = 0;
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ",");
-		bool known = false;
-		for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-			if (strlen(names[i].name) == n && !strncmp(p, names[i].name, n)) {
-				f |= names[i].bits;
-				known = true;
-			}
-		if (!known) {
-			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
-			             "\"%.*s\" is not an audio format (mp3, positions, "
-			             "daisy, transcript, review, wav, flac, vorbis, opus, "
-			             "phone, default, all)", (int)n, p);
-			return BK_ERR_USAGE;
-		}
-		p += n + (p[n] == ',');
-	}
-	if (!f) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
-		             "no audio format named");
-		return BK_ERR_USAGE;
-	}
-	*formats = f;
-	return BK_OK;
+	bk_output_set set;
+	bk_status st = bk_outputs_parse(list, BK_OUTPUTS_AUDIO, &set, diags);
+	if (st == BK_OK)
+		*formats = (unsigned)set;
+	return st;
 }
 
 bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
@@ -270,6 +241,50 @@ static double predict(const clip *c, size_t n, double loss)
 	free(k);
 	return l;
 }
+
+/* The loudness the MP3 of these clips reaches with this gain: each clip's
+ * blocks as its frames were made, gated together as in predict, less
+ * LAME's loss. The limiter acts only where a sample comes within 6 dB of
+ * its ceiling (bk_dsp_gain_limit): a clip whose peak stays under that is
+ * its blocks raised by the gain; any other is measured after the limiter
+ * (its samples are kept, as the PCM formats would make them). Where the
+ * true-peak ceiling squeezed the peaks, this is under the target. */
+static double reached(bk_audio *a, clip *c, size_t n, double gain,
+                      double loss)
+{
+	const float **b = bk_xmalloc((n + 1) * sizeof *b);
+	float **own = bk_xcalloc(n + 1, sizeof *own);
+	size_t *k = bk_xmalloc((n + 1) * sizeof *k);
+	for (size_t i = 0; i < n; i++) {
+		int peak = 0;
+		for (size_t j = 0; j < c[i].n; j++)
+			if (abs(c[i].raw[j]) > peak)
+				peak = abs(c[i].raw[j]);
+		double peak_db = peak ? 20 * log10(peak / 32768.0) : -HUGE_VAL;
+		if (peak_db + gain >= c[i].ceiling - 6.03) {
+			clip_done(a, &c[i], gain);
+			k[i] = bk_dsp_blocks(c[i].done, c[i].n, BK_SPEECH_RATE, &own[i]);
+		} else {
+			own[i] = bk_xmalloc((c[i].nblocks + 1) * sizeof **own);
+			for (size_t j = 0; j < c[i].nblocks; j++)
+				own[i][j] = c[i].blocks[j] + (float)gain;
+			k[i] = c[i].nblocks;
+		}
+		b[i] = own[i];
+	}
+	double l = bk_dsp_gated(b, k, n) - loss;
+	for (size_t i = 0; i < n; i++)
+		free(own[i]);
+	free(own);
+	free(b);
+	free(k);
+	return l;
+}
+
+/* A track that misses its loudness target by more than this (LU) was held
+ * back by the true-peak ceiling: the gain's steps and the prediction's
+ * spread stay within 0.125 + 0.1. */
+#define HELD_BACK 0.3
 
 static double step_of(double db)
 {
@@ -664,7 +679,15 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 	if (st == BK_OK) {
 		assemble(t, a, c, ncl, sp, ep);
 		t->gain = gain;
-		t->loudness = isfinite(predicted) ? predicted + gain : predicted;
+		t->loudness = isfinite(predicted)
+		                  ? reached(a, c, ncl, gain, lame_loss(a->opt.quality))
+		                  : predicted;
+		if (isfinite(t->loudness) && a->opt.loudness - t->loudness > HELD_BACK)
+			bk_diags_add(diags, BK_WARNING, "loudness", "", 0, 0, "",
+			             "ballot %s (%s): loudness %.1f LUFS, not %g: the "
+			             "true-peak ceiling of %g dBTP held it back",
+			             bk_script_ballot_id(s), bk_script_language(s),
+			             t->loudness, a->opt.loudness, a->opt.true_peak);
 		clips_keep_samples(c, ncl);
 		t->clips = c;
 		t->nclips = ncl;
