@@ -89,8 +89,12 @@ def cues(path):
     return [(sec(*c[:4]), sec(*c[4:8]), c[8]) for c in found]
 
 
+# the audio is spoken at the definition's production.speech.rate
+RATE = str(bk.load(EX).get("production", {}).get("speech", {}).get("rate", 125))
+
+
 def espeak(lang, text):
-    r = subprocess.run(["espeak-ng", "-v", lang, "-s", "125", "-p", "50", "-a", "100", "-g", "0",
+    r = subprocess.run(["espeak-ng", "-v", lang, "-s", RATE, "-p", "50", "-a", "100", "-g", "0",
                         "--stdout", text], capture_output=True, check=True)
     y, _ = sf.read(io.BytesIO(r.stdout), dtype="float64")
     loud = np.nonzero(np.abs(y) >= 64 / 32768)[0]

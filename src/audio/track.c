@@ -98,6 +98,7 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 	                        o.memory_cache ? o.memory_cache : 16u << 20);
 	a->done = bk_cache_new(NULL, "", (o.memory_cache ? o.memory_cache : 16u << 20) / 2);
 	a->blocks = bk_cache_new(NULL, "", 4u << 20);
+	a->levels = bk_cache_new(o.cache_dir, "levels", 2u << 20);
 	size_t n = (size_t)SILENCE_SECONDS * BK_SPEECH_RATE;
 	int16_t *zero = bk_xcalloc(n, sizeof *zero);
 	bool ok = bk_mp3_encode(zero, n, o.bitrate, o.quality, &a->silence);
@@ -119,6 +120,7 @@ void bk_audio_free(bk_audio *a)
 	bk_cache_free(a->parts);
 	bk_cache_free(a->done);
 	bk_cache_free(a->blocks);
+	bk_cache_free(a->levels);
 	bk_mp3_part_free(&a->silence);
 	free(a);
 }
@@ -247,8 +249,12 @@ static double predict(const clip *c, size_t n, double loss)
  * LAME's loss. The limiter acts only where a sample comes within 6 dB of
  * its ceiling (bk_dsp_gain_limit): a clip whose peak stays under that is
  * its blocks raised by the gain; any other is measured after the limiter
- * (its samples are kept, as the PCM formats would make them). Where the
- * true-peak ceiling squeezed the peaks, this is under the target. */
+ * (its samples are kept, as the PCM formats would make them), and those
+ * blocks are kept under its frames' key (the same gain step, ceiling and
+ * encoder) in memory and the cache folder, as its frames are: a sentence
+ * many tracks share is measured once, and a rerun measures nothing.
+ * Where the true-peak ceiling squeezed the peaks, this is under the
+ * target. */
 static double reached(bk_audio *a, clip *c, size_t n, double gain,
                       double loss)
 {
@@ -262,8 +268,29 @@ static double reached(bk_audio *a, clip *c, size_t n, double gain,
 				peak = abs(c[i].raw[j]);
 		double peak_db = peak ? 20 * log10(peak / 32768.0) : -HUGE_VAL;
 		if (peak_db + gain >= c[i].ceiling - 6.03) {
-			clip_done(a, &c[i], gain);
-			k[i] = bk_dsp_blocks(c[i].done, c[i].n, BK_SPEECH_RATE, &own[i]);
+			bk_hasher *h = bk_hasher_new();
+			/* the values are floats in this machine's byte order */
+			const uint16_t order = 1;
+			bk_hasher_add_str(h, "ballotkit-limited-blocks-1");
+			bk_hasher_add(h, &order, sizeof order);
+			bk_hasher_add(h, c[i].part, BK_SHA256_SIZE);
+			unsigned char key[BK_SHA256_SIZE];
+			bk_hasher_done(h, key);
+			bk_buf got = {0};
+			if (bk_cache_get(a->levels, key, &got) &&
+			    got.len % sizeof(float) == 0) {
+				k[i] = got.len / sizeof(float);
+				own[i] = bk_xmalloc(got.len ? got.len : 1);
+				memcpy(own[i], got.data, got.len);
+			} else {
+				clip_done(a, &c[i], gain);
+				k[i] = bk_dsp_blocks(c[i].done, c[i].n, BK_SPEECH_RATE,
+				                     &own[i]);
+				/* a copy not written to disk only costs the next run */
+				(void)bk_cache_put(a->levels, key, own[i],
+				                   k[i] * sizeof(float));
+			}
+			bk_buf_free(&got);
 		} else {
 			own[i] = bk_xmalloc((c[i].nblocks + 1) * sizeof **own);
 			for (size_t j = 0; j < c[i].nblocks; j++)
