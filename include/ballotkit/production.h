@@ -12,6 +12,7 @@
 #ifndef BALLOTKIT_PRODUCTION_H
 #define BALLOTKIT_PRODUCTION_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "ballotkit/common.h"
 #include "ballotkit/diag.h"
@@ -76,6 +77,14 @@ BK_API bk_output_set bk_outputs_default(void);
 /* The outputs o needs in the same set (audio-daisy and audio-review play
  * audio-mp3's file). */
 BK_API bk_output_set bk_output_needs(bk_output o);
+
+/* The i-th pattern (from 0) of the files o makes in a kit folder, or NULL
+ * after the last: "audio/{ballot}-{lang}/{ballot}-{lang}.mp3", {ballot}
+ * and {lang} standing for the ballot id and each language of the kit,
+ * '*' and [0-9] matching as fnmatch(3) does. Every file of a kit but its
+ * scripts, README.txt, manifest.json and SHA256SUMS matches the patterns
+ * of exactly one output. Static string. */
+BK_API const char *bk_output_file_pattern(bk_output o, size_t i);
 
 /* Parses a comma-separated list of output names and the command line's
  * shorthands ("default", "all", and the groups "audio", "stencil",

@@ -125,6 +125,13 @@ const char *bk_output_name(bk_output o)
 	return (unsigned)o < BK_OUTPUT_COUNT ? table[o].name : NULL;
 }
 
+const char *bk_output_file_pattern(bk_output o, size_t i)
+{
+	if ((unsigned)o >= BK_OUTPUT_COUNT || i >= 3)
+		return NULL;
+	return table[o].files[i];
+}
+
 int bk_output_find(const char *name)
 {
 	for (int o = 0; name && o < BK_OUTPUT_COUNT; o++)
@@ -315,8 +322,9 @@ char *bk_production_json(void)
 		json_object_set_new(x, "default", json_boolean(table[o].by_default));
 		json_object_set_new(x, "needs", names_json(table[o].needs));
 		json_t *f = json_array();
-		for (size_t k = 0; k < 3 && table[o].files[k]; k++)
-			json_array_append_new(f, json_string(table[o].files[k]));
+		const char *pat;
+		for (size_t k = 0; (pat = bk_output_file_pattern((bk_output)o, k)); k++)
+			json_array_append_new(f, json_string(pat));
 		json_object_set_new(x, "files", f);
 		json_object_set_new(x, "what", json_string(table[o].what));
 		json_array_append_new(outs, x);
