@@ -35,6 +35,16 @@ static double lame_loss(int quality)
 {
 	return quality >= 7 ? 0.5 : 0.4;
 }
+/* Those figures were measured against the samples before the limiter
+ * (they choose the gain, and are left as they are). Measured against the
+ * samples after it (reached, below), on 48 tracks of a national sample at
+ * 32 kbit/s and -20 LUFS: 0.44 LU (sd 0.02) at quality 7, 0.40 (sd 0.02)
+ * at quality 5; the example's tracks at -20, -16 and -12 LUFS then decode
+ * within 0.05 LU of the figure. */
+static double lame_loss_after_limiter(int quality)
+{
+	return quality >= 7 ? 0.44 : 0.40;
+}
 /* A long silence, encoded once: pauses are runs of its frames. */
 #define SILENCE_SECONDS 12
 
@@ -707,7 +717,8 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 		assemble(t, a, c, ncl, sp, ep);
 		t->gain = gain;
 		t->loudness = isfinite(predicted)
-		                  ? reached(a, c, ncl, gain, lame_loss(a->opt.quality))
+		                  ? reached(a, c, ncl, gain,
+		                            lame_loss_after_limiter(a->opt.quality))
 		                  : predicted;
 		if (isfinite(t->loudness) && a->opt.loudness - t->loudness > HELD_BACK)
 			bk_diags_add(diags, BK_WARNING, "loudness", "", 0, 0, "",
