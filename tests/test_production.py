@@ -63,7 +63,9 @@ def build(name, production, *extra, rc=0):
     out = os.path.join(tmp, name)
     r = bk.run("build", definition(name, production), "-o", out, "--jobs", "1",
                "--cache", CACHE, *extra, check_rc=rc)
-    return os.path.join(out, BALLOT), r.stderr.decode()
+    # the kit's folder: DIR/kits/BALLOT where build puts kits in DIR/kits/
+    kits = os.path.join(out, "kits")
+    return os.path.join(kits if os.path.isdir(kits) else out, BALLOT), r.stderr.decode()
 
 
 def files(kit):
@@ -268,7 +270,7 @@ t.eq(manifest(over).get("outputs"), ["braille-list-brf", "large-print-pdf"], "..
 grp, _ = build("group", {"outputs": ["stencil-print-pdf"]}, "--formats", "stencil,large-print")
 want = [o for o in DEFAULT_OUTPUTS if o.startswith("stencil-")] + ["large-print-pdf"]
 t.eq(manifest(grp).get("outputs"), want, "--formats stencil,large-print: the groups' default outputs")
-r = bk.run("verify", os.path.dirname(mk), "--definition", os.path.join(tmp, "mixed.json"))
+r = bk.run("verify", os.path.join(tmp, "mixed"), "--definition", os.path.join(tmp, "mixed.json"))
 t.ok(r.returncode == 0, "a kit of some outputs verifies", r.stderr.decode())
 
 # names: old ones refused with the new one, one needing another, unknown

@@ -254,6 +254,34 @@ static double predict(const clip *c, size_t n, double loss)
 	return l;
 }
 
+/* The key of a clip's levels (below): its frames' key, and the byte order
+ * of the floats stored. */
+static void levels_key(const clip *c, unsigned char key[BK_SHA256_SIZE])
+{
+	const uint16_t order = 1;
+	bk_hasher *h = bk_hasher_new();
+	bk_hasher_add_str(h, "ballotkit-limited-blocks-1");
+	bk_hasher_add(h, &order, sizeof order);
+	bk_hasher_add(h, c->part, BK_SHA256_SIZE);
+	bk_hasher_done(h, key);
+}
+
+static bool levels_get(bk_audio *a, const clip *c, bk_buf *out)
+{
+	unsigned char key[BK_SHA256_SIZE];
+	levels_key(c, key);
+	return bk_cache_get(a->levels, key, out);
+}
+
+static void levels_put(bk_audio *a, const clip *c, const float *blocks,
+                       size_t bytes)
+{
+	unsigned char key[BK_SHA256_SIZE];
+	levels_key(c, key);
+	/* a copy not written to disk only costs the next run */
+	(void)bk_cache_put(a->levels, key, blocks, bytes);
+}
+
 /* The loudness the MP3 of these clips reaches with this gain: each clip's
  * blocks as its frames were made, gated together as in predict, less
  * LAME's loss. The limiter acts only where a sample comes within 6 dB of
@@ -278,17 +306,8 @@ static double reached(bk_audio *a, clip *c, size_t n, double gain,
 				peak = abs(c[i].raw[j]);
 		double peak_db = peak ? 20 * log10(peak / 32768.0) : -HUGE_VAL;
 		if (peak_db + gain >= c[i].ceiling - 6.03) {
-			bk_hasher *h = bk_hasher_new();
-			/* the values are floats in this machine's byte order */
-			const uint16_t order = 1;
-			bk_hasher_add_str(h, "ballotkit-limited-blocks-1");
-			bk_hasher_add(h, &order, sizeof order);
-			bk_hasher_add(h, c[i].part, BK_SHA256_SIZE);
-			unsigned char key[BK_SHA256_SIZE];
-			bk_hasher_done(h, key);
 			bk_buf got = {0};
-			if (bk_cache_get(a->levels, key, &got) &&
-			    got.len % sizeof(float) == 0) {
+			if (levels_get(a, &c[i], &got) && got.len % sizeof(float) == 0) {
 				k[i] = got.len / sizeof(float);
 				own[i] = bk_xmalloc(got.len ? got.len : 1);
 				memcpy(own[i], got.data, got.len);
@@ -296,9 +315,7 @@ static double reached(bk_audio *a, clip *c, size_t n, double gain,
 				clip_done(a, &c[i], gain);
 				k[i] = bk_dsp_blocks(c[i].done, c[i].n, BK_SPEECH_RATE,
 				                     &own[i]);
-				/* a copy not written to disk only costs the next run */
-				(void)bk_cache_put(a->levels, key, own[i],
-				                   k[i] * sizeof(float));
+				levels_put(a, &c[i], own[i], k[i] * sizeof(float));
 			}
 			bk_buf_free(&got);
 		} else {
