@@ -4,6 +4,7 @@
  * Table of contents:
  *   ballotkit/version.h     version macros and bk_version()
  *   ballotkit/diag.h        status codes and diagnostics (the error type)
+ *   ballotkit/production.h  the format's defaults and the output names
  *   ballotkit/templates.h   wording, geometry and language data
  *   ballotkit/definition.h  loading and validating election definitions
  *   ballotkit/script.h      the ballot script every output renders
@@ -25,6 +26,7 @@
 #include "ballotkit/common.h"
 #include "ballotkit/version.h"
 #include "ballotkit/diag.h"
+#include "ballotkit/production.h"
 #include "ballotkit/templates.h"
 #include "ballotkit/definition.h"
 #include "ballotkit/script.h"

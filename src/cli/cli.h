@@ -58,7 +58,11 @@ enum {
 	OPT_FORMAT = 1 << 9, OPT_OUTPUT = 1 << 10, OPT_WHO = 1 << 11,
 	OPT_BALLOT = 1 << 12, OPT_LANG = 1 << 13, OPT_JSON = 1 << 14,
 	OPT_SPEECH = 1 << 15, OPT_AUDIO = 1 << 16, OPT_CACHE = 1 << 17,
-	OPT_JOBS = 1 << 18, OPT_SHARD = 1 << 19, OPT_DEFINITION = 1 << 20
+	OPT_JOBS = 1 << 18, OPT_SHARD = 1 << 19, OPT_DEFINITION = 1 << 20,
+	/* given on the command line: they override the definition's */
+	OPT_RATE = 1 << 21, OPT_LOUDNESS = 1 << 22, OPT_FORMATS = 1 << 23,
+	OPT_PITCH = 1 << 24, OPT_VOLUME = 1 << 25, OPT_WORD_GAP = 1 << 26,
+	OPT_TRUE_PEAK = 1 << 27, OPT_BITRATE = 1 << 28, OPT_QUALITY = 1 << 29
 };
 
 int usage_error(const char *what, const char *arg);
@@ -91,5 +95,6 @@ int cmd_audio(const options *o);
 int cmd_build(const options *o);
 int cmd_index(const options *o);
 int cmd_verify(const options *o);
+int cmd_defaults(const options *o);
 
 #endif

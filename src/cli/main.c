@@ -60,20 +60,25 @@ static const char *const usage_text[] = {_(
 	"       [--speed 0.75,1.5] [--loudness LUFS] [--true-peak DBTP]\n"
 	"       [--bitrate KBPS] [--quality 0-9] [--cache DIR]\n"
 	"                                 write the audio ballot of each ballot in\n"
-	"                                 each language into DIR/BALLOT-LANG/: MP3\n"
-	"                                 with chapters, one MP3 per position and a\n"
-	"                                 playlist, a DAISY 2.02 book, transcript,\n"
-	"                                 captions and a review page; on request\n"
-	"                                 wav, flac, vorbis, opus, phone (8 kHz)\n"
+	"                                 each language into DIR/BALLOT-LANG/: the\n"
+	"                                 audio outputs of the definition's\n"
+	"                                 production.outputs (by default MP3 with\n"
+	"                                 chapters, one MP3 per position and a\n"
+	"                                 playlist, DAISY 2.02, transcript, captions\n"
+	"                                 and a review page), or those --formats\n"
+	"                                 names (audio-wav, audio-flac, audio-vorbis,\n"
+	"                                 audio-opus, audio-phone...; see defaults);\n"
 	"                                 and speed variants (pitch kept)\n"
 	"                                 Speech options of speak and audio:\n"
-	"                                 --rate WPM (125) --pitch 0-100 (50)\n"
-	"                                 --volume 0-200 (100) --word-gap N (0)\n"
+	"                                 --rate WPM --pitch 0-100 (50)\n"
+	"                                 --volume 0-200 (100) --word-gap N (0);\n"
+	"                                 --rate and --loudness override the\n"
+	"                                 definition's production.speech (125, -20)\n"
 	"  build FILE -o DIR [--ballot ID]... [--lang kk,ru] [--formats LIST]\n"
 	"       [--jobs N] [--shard K/N] [--json] [--cache DIR] [audio's options]\n"
 	"                                 write the kit of each ballot into DIR/BALLOT/\n"
-	"                                 (audio, stencil, braille, large print,\n"
-	"                                 leaflets, scripts, README, manifest.json\n"
+	"                                 (the outputs of production.outputs or\n"
+	"                                 --formats, scripts, README, manifest.json\n"
 	"                                 with SHA-256) with N worker processes;\n"
 	"                                 unchanged kits are skipped; then DIR's\n"
 	"                                 index, packing lists and print quantities\n"
@@ -86,6 +91,8 @@ static const char *const usage_text[] = {_(
 	"                                 (and the script with the definition)\n"
 	"  templates                      list the stencil templates and how many\n"
 	"                                 positions each holds\n"
+	"  defaults [--json]              list the defaults of the definition format\n"
+	"                                 and the output names with their files\n"
 	"  version                        print the version\n"
 	"\n"
 	"Options for every command:\n"
@@ -124,7 +131,7 @@ static const char *inapplicable(const char *cmd, const char *fmt, unsigned given
 {
 	unsigned ok = 0;
 	fmt = fmt ? fmt : "";
-	if (!strcmp(cmd, "validate"))
+	if (!strcmp(cmd, "validate") || !strcmp(cmd, "defaults"))
 		ok = OPT_JSON;
 	else if (!strcmp(cmd, "script"))
 		ok = OPT_JSON | OPT_BALLOT | OPT_LANG;
@@ -1052,17 +1059,17 @@ int main(int argc, char **argv)
 			}
 			i++;
 			if (!strcmp(a, "--rate"))
-				o.speech.rate = (int)v;
+				o.speech.rate = (int)v, o.given |= OPT_RATE;
 			else if (!strcmp(a, "--pitch"))
-				o.speech.pitch = (int)v;
+				o.speech.pitch = (int)v, o.given |= OPT_PITCH;
 			else if (!strcmp(a, "--volume"))
-				o.speech.volume = (int)v;
+				o.speech.volume = (int)v, o.given |= OPT_VOLUME;
 			else if (!strcmp(a, "--word-gap"))
-				o.speech.word_gap = (int)v;
+				o.speech.word_gap = (int)v, o.given |= OPT_WORD_GAP;
 			else if (!strcmp(a, "--bitrate"))
-				o.audio.bitrate = (int)v;
+				o.audio.bitrate = (int)v, o.given |= OPT_BITRATE;
 			else
-				o.audio.quality = (int)v;
+				o.audio.quality = (int)v, o.given |= OPT_QUALITY;
 			o.given |= !strcmp(a, "--bitrate") || !strcmp(a, "--quality")
 			                   ? OPT_AUDIO : OPT_SPEECH;
 		} else if (!strcmp(a, "--loudness") || !strcmp(a, "--true-peak")) {
@@ -1074,9 +1081,9 @@ int main(int argc, char **argv)
 			}
 			i++;
 			if (!strcmp(a, "--loudness"))
-				o.audio.loudness = v;
+				o.audio.loudness = v, o.given |= OPT_LOUDNESS;
 			else
-				o.audio.true_peak = v;
+				o.audio.true_peak = v, o.given |= OPT_TRUE_PEAK;
 			o.given |= OPT_AUDIO;
 		} else if (!strcmp(a, "--speed") || !strcmp(a, "--formats") ||
 		           !strcmp(a, "--cache")) {
@@ -1087,7 +1094,7 @@ int main(int argc, char **argv)
 			if (!strcmp(a, "--speed"))
 				o.speeds = argv[++i];
 			else if (!strcmp(a, "--formats"))
-				o.formats = argv[++i];
+				o.formats = argv[++i], o.given |= OPT_FORMATS;
 			else
 				o.cache = argv[++i];
 			o.given |= !strcmp(a, "--cache") ? OPT_CACHE : OPT_AUDIO;
@@ -1241,6 +1248,9 @@ int main(int argc, char **argv)
 		rc = o.nballots || o.json
 		             ? usage_error(_("braille takes"), "--lang and texts")
 		             : cmd_braille(&o);
+	} else if (!strcmp(cmd, "defaults")) {
+		rc = o.file ? usage_error(_("unexpected argument"), o.file)
+		            : cmd_defaults(&o);
 	} else if (!strcmp(cmd, "templates")) {
 		rc = o.file ? usage_error(_("unexpected argument"), o.file)
 		            : cmd_templates(&o);

@@ -116,8 +116,8 @@ struct bk_election {
 	int stencil_title_lang;
 	long speech_rate;
 	double loudness_lufs;
-	const char **outputs;
-	size_t noutputs;
+	bool loudness_given;
+	bk_output_set outputs;
 };
 
 bool bk_election_has_lang(const bk_election *e, int lang);

@@ -10,6 +10,7 @@
 
 #include "diag/diag-private.h"
 #include "json/jcheck.h"
+#include "production/production-private.h"
 #include "util/cache.h"
 
 enum coll { C_AREAS, C_DISTRICTS, C_PARTIES, C_CANDIDATES, C_COUNT };
@@ -546,7 +547,7 @@ static void parse_station(ctx *c, json_t *o, size_t i)
 	get_ref(c, o, "area", C_AREAS, &c->sink);
 	bool abroad;
 	get_bool(c, o, "abroad", &abroad);
-	s->kits = 1;
+	s->kits = BK_DEFAULT_STATION_KITS;
 	get_int(c, o, "kits", 1, 1000, &s->kits);
 	size_t old;
 	json_t *v = member(c, o, "districts", &old);
@@ -696,9 +697,9 @@ static void parse_ballot(ctx *c, json_t *o, size_t i)
 	get_text(c, o, "name", &b->name, TEXT_FULL, "the ballot name");
 	get_text(c, o, "short_name", &b->short_name, TEXT_FULL,
 	         "the ballot's short name");
-	b->against_all = true;
+	b->against_all = BK_DEFAULT_AGAINST_ALL;
 	get_bool(c, o, "against_all", &b->against_all);
-	b->two_sided = true;
+	b->two_sided = BK_DEFAULT_TWO_SIDED;
 	get_bool(c, o, "two_sided", &b->two_sided);
 
 	size_t old;
@@ -811,18 +812,6 @@ static void parse_ballot(ctx *c, json_t *o, size_t i)
 	}
 }
 
-static const char *const outputs[] = {
-	"audio-wav", "audio-flac", "audio-ogg", "audio-opus", "audio-mp3",
-	"audio-daisy", "stencil-pdf", "stencil-swell-pdf", "stencil-svg",
-	"stencil-png", "braille-list-pdf", "braille-list-brf",
-	"braille-list-pef", "braille-list-txt", "leaflet-pdf", "leaflet-brf",
-	"leaflet-pef", "large-print-pdf", NULL};
-/* Formats built when the definition names none. */
-static const char *const default_outputs[] = {
-	"audio-wav", "stencil-pdf", "stencil-swell-pdf", "stencil-svg",
-	"braille-list-pdf", "braille-list-brf", "braille-list-pef",
-	"leaflet-pdf", "large-print-pdf", NULL};
-
 static bool table_name_ok(const char *s)
 {
 	if (!*s)
@@ -925,13 +914,16 @@ static void parse_production(ctx *c, json_t *o)
 			json_t *x = member(c, sp, "loudness_lufs", &o2);
 			if (x) {
 				if (jc_type(c->d, x, JSON_REAL, "loudness_lufs")) {
+					/* the audio's range (bk_audio_options) */
 					double v = json_number_value(x);
-					if (v < -40 || v > -5)
+					if (!(v >= -40 && v <= -10))
 						jdoc_report(c->d, BK_ERROR, "bad-value", false,
 						            "loudness_lufs must be between "
-						            "-40 and -5");
-					else
+						            "-40 and -10");
+					else {
 						e->loudness_lufs = v;
+						e->loudness_given = true;
+					}
 				}
 				jdoc_pop(c->d, o2);
 			}
@@ -941,34 +933,52 @@ static void parse_production(ctx *c, json_t *o)
 	json_t *out = member(c, o, "outputs", &old);
 	if (out) {
 		if (jc_type(c->d, out, JSON_ARRAY, "outputs")) {
-			size_t n = json_array_size(out), k;
+			size_t k;
 			json_t *x;
-			e->outputs = bk_arena_alloc(&e->arena, (n + 1) * sizeof(char *));
-			e->noutputs = 0;
+			bk_output_set set = 0;
+			bool bad = false;
 			json_array_foreach(out, k, x) {
 				size_t o2 = jdoc_push_index(c->d, k);
 				if (jc_type(c->d, x, JSON_STRING, "an output")) {
 					const char *s = json_string_value(x);
-					const char *known = NULL;
-					for (size_t q = 0; outputs[q]; q++)
-						if (!strcmp(outputs[q], s))
-							known = outputs[q];
-					bool dup = false;
-					for (size_t q = 0; q < e->noutputs; q++)
-						if (known && !strcmp(e->outputs[q], known))
-							dup = true;
-					if (!known)
+					int known = bk_output_find(s);
+					const char *now = bk_output_renamed(s);
+					if (known < 0 && now) {
 						jdoc_report(c->d, BK_ERROR, "bad-value", false,
-						            "\"%s\" is not an output format of "
-						            "ballotkit", s);
-					else if (dup)
+						            "\"%s\" is an output name from before "
+						            "(docs/ballot-format.md): the output is "
+						            "now %s", s, now);
+					} else if (known < 0) {
+						bk_buf names = {0};
+						bk_outputs_names(BK_OUTPUTS_ALL, &names);
+						jdoc_report(c->d, BK_ERROR, "bad-value", false,
+						            "\"%s\" is not an output of ballotkit "
+						            "(%s)", s, bk_buf_str(&names));
+						bk_buf_free(&names);
+					} else if (set & BK_OUTPUT_BIT(known)) {
 						jdoc_report(c->d, BK_ERROR, "bad-value", false,
 						            "\"%s\" is listed twice", s);
-					else
-						e->outputs[e->noutputs++] = known;
+					} else {
+						set |= BK_OUTPUT_BIT(known);
+						jdoc_pop(c->d, o2);
+						continue;
+					}
 				}
+				bad = true;
 				jdoc_pop(c->d, o2);
 			}
+			int needed, lacks = bk_outputs_missing(set, &needed);
+			if (!bad && !set)
+				jdoc_report(c->d, BK_ERROR, "bad-value", false,
+				            "outputs names nothing to build: leave it out "
+				            "for the default outputs");
+			else if (!bad && lacks >= 0)
+				jdoc_report(c->d, BK_ERROR, "bad-value", false,
+				            "%s needs %s: list it too",
+				            bk_output_name((bk_output)lacks),
+				            bk_output_name((bk_output)needed));
+			else if (!bad)
+				e->outputs = set;
 		}
 		jdoc_pop(c->d, old);
 	}
@@ -1520,22 +1530,19 @@ static bk_status load(bk_election **out, char *text, size_t size,
 		bk_election_free(e);
 		return BK_ERR_INVALID;
 	}
-	/* defaults of the production settings */
+	/* defaults of the production settings (include/ballotkit/production.h) */
 	if (!e->braille_table[BK_LANG_KK])
-		e->braille_table[BK_LANG_KK] = "kk.utb";
+		e->braille_table[BK_LANG_KK] = BK_DEFAULT_BRAILLE_TABLE_KK;
 	if (!e->braille_table[BK_LANG_RU])
-		e->braille_table[BK_LANG_RU] = "ru-litbrl.ctb";
+		e->braille_table[BK_LANG_RU] = BK_DEFAULT_BRAILLE_TABLE_RU;
 	if (!e->braille_profile)
-		e->braille_profile = "marburg-medium";
+		e->braille_profile = BK_DEFAULT_BRAILLE_PROFILE;
 	if (!e->speech_rate)
-		e->speech_rate = 150;
-	if (!e->loudness_lufs)
-		e->loudness_lufs = -16.0;
-	if (!e->outputs) {
-		e->outputs = (const char **)default_outputs;
-		for (e->noutputs = 0; default_outputs[e->noutputs]; e->noutputs++)
-			;
-	}
+		e->speech_rate = BK_DEFAULT_SPEECH_RATE;
+	if (!e->loudness_given)
+		e->loudness_lufs = BK_DEFAULT_LOUDNESS_LUFS;
+	if (!e->outputs)
+		e->outputs = bk_outputs_default();
 	if (e->stencil_title_lang < 0)
 		e->stencil_title_lang = e->langs[0]; /* the first language */
 	finish_ballots(e);
@@ -1718,6 +1725,21 @@ void bk_election_leaflet(const bk_election *e, size_t i, const char **kind,
 const char *bk_election_braille_profile(const bk_election *e)
 {
 	return e->braille_profile;
+}
+
+int bk_election_speech_rate(const bk_election *e)
+{
+	return e ? (int)e->speech_rate : BK_DEFAULT_SPEECH_RATE;
+}
+
+double bk_election_loudness(const bk_election *e)
+{
+	return e ? e->loudness_lufs : BK_DEFAULT_LOUDNESS_LUFS;
+}
+
+bk_output_set bk_election_outputs(const bk_election *e)
+{
+	return e ? e->outputs : bk_outputs_default();
 }
 
 bool bk_election_leaflet_text(const bk_election *e, const char *kind,
