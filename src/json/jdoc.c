@@ -176,9 +176,9 @@ static jdoc_pending *add_pending(jdoc *d, const char *path, bk_severity sev,
 	return p;
 }
 
-__attribute__((format(printf, 6, 0)))
-static void vreport(jdoc *d, const char *path, bk_severity sev,
-                    const char *kind, bool at_key, const char *fmt, va_list ap)
+void jdoc_vreport_at(jdoc *d, const char *path, bk_severity sev,
+                     const char *kind, bool at_key, const char *fmt,
+                     va_list ap)
 {
 	jdoc_pending *p = add_pending(d, path, sev, kind, at_key);
 	bk_buf msg = {0};
@@ -191,7 +191,7 @@ void jdoc_report(jdoc *d, bk_severity sev, const char *kind, bool at_key,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(d, jdoc_path(d), sev, kind, at_key, fmt, ap);
+	jdoc_vreport_at(d, jdoc_path(d), sev, kind, at_key, fmt, ap);
 	va_end(ap);
 }
 
@@ -200,7 +200,7 @@ void jdoc_report_at(jdoc *d, const char *path, bk_severity sev,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(d, path, sev, kind, at_key, fmt, ap);
+	jdoc_vreport_at(d, path, sev, kind, at_key, fmt, ap);
 	va_end(ap);
 }
 
