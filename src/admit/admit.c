@@ -7,16 +7,18 @@
  * docs/architecture.md, "Admission", and docs/validation-rules.md. */
 #include "ballotkit/admission.h"
 
+#include <errno.h>
 #include <espeak-ng/espeak_ng.h>
 #include <fontconfig/fontconfig.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <utf8proc.h>
 
 #include "ballotkit/braille.h"
 #include "ballotkit/script.h"
-#include "ballotkit/speech.h"
 #include "definition/definition-private.h"
 #include "diag/diag-private.h"
 #include "templates/templates-private.h"
@@ -158,8 +160,16 @@ static void unavailable(bk_diags *diags, const char *file, const char *fmt,
  * letter of the Kazakh alphabet and the digits. */
 static bk_status check_fonts(admit *a, bk_diags *diags)
 {
+	/* <templates>/../fonts/fonts.conf, named without the ".." (the
+	 * templates' folder is absolute, templates.c) */
 	bk_buf conf = {0};
-	bk_buf_printf(&conf, "%s/../fonts/fonts.conf", bk_templates_dir(a->tpl));
+	const char *tdir = bk_templates_dir(a->tpl);
+	const char *slash = strrchr(tdir, '/');
+	if (slash && slash != tdir && strcmp(slash, "/.") && strcmp(slash, "/.."))
+		bk_buf_printf(&conf, "%.*s/fonts/fonts.conf", (int)(slash - tdir),
+		              tdir);
+	else
+		bk_buf_printf(&conf, "%s/../fonts/fonts.conf", tdir);
 	const char *path = bk_buf_str(&conf);
 	bk_status st = BK_OK;
 	FcConfig *fc = NULL;
@@ -230,36 +240,74 @@ static const char *espeak_data_dir(void)
 	return dir && *dir ? dir : "eSpeak NG's data folder";
 }
 
-/* The voice of every language of the election starts: its helper
- * initialises eSpeak NG with its data and the voice the templates name. */
+/* The voice of every language of the election can be used: a child
+ * process initialises eSpeak NG as the speech helpers do (src/speech/,
+ * zygote_main: data path, engine, synchronous output, then the voice the
+ * templates name) and says which step failed. A child, so that this
+ * process's engine state stays untouched (docs/audio.md: every clip comes
+ * from a fresh engine); a fork, not the speech module's helper programs,
+ * because starting those for a check costs half a second a voice. */
 static bk_status check_voices(admit *a, const bk_election *e, bk_diags *diags)
 {
 	if (!e->nlangs)
 		return BK_OK;
-	bk_diags *d = bk_diags_create();
-	bk_speech *sp = NULL;
-	bk_status st = bk_speech_create(&sp, a->tpl, NULL, d);
-	for (size_t q = 0; st == BK_OK && q < e->nlangs; q++) {
-		char hex[65];
-		size_t before = bk_diags_count(d);
-		if (bk_speech_clip_key(sp, bk_lang_codes[e->langs[q]], "а.", hex,
-		                       d) == BK_OK)
-			continue;
-		const bk_diag *why = bk_diags_get(d, before);
-		unavailable(diags, espeak_data_dir(), "%s",
-		            why ? bk_diag_message(why)
-		                : "the voice cannot be used");
-		st = BK_ERR_CONFIG;
+	const char *voice[BK_LANG_COUNT] = {NULL, NULL};
+	for (size_t q = 0; q < e->nlangs; q++)
+		voice[e->langs[q]] = bk_speech_voice(a->tpl, e->langs[q]);
+	int fd[2];
+	if (pipe(fd) != 0)
+		return BK_OK; /* cannot check here: speech will say */
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return BK_OK;
 	}
-	if (st != BK_OK && st != BK_ERR_CONFIG) {
-		const bk_diag *why = bk_diags_get(d, 0);
-		unavailable(diags, espeak_data_dir(), "%s",
-		            why ? bk_diag_message(why) : "speech cannot start");
-		st = BK_ERR_CONFIG;
+	if (pid == 0) {
+		close(fd[0]);
+		alarm(60);
+		unsigned char r[2] = {0, 0}; /* step that failed, language */
+		espeak_ng_InitializePath(NULL);
+		espeak_ng_ERROR_CONTEXT ctx = NULL;
+		if (espeak_ng_Initialize(&ctx) != ENS_OK ||
+		    espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0,
+		                               NULL) != ENS_OK)
+			r[0] = 1;
+		for (int l = 0; !r[0] && l < BK_LANG_COUNT; l++)
+			if (voice[l] && espeak_SetVoiceByName(voice[l]) != EE_OK)
+				r[0] = 2, r[1] = (unsigned char)l;
+		_exit(write(fd[1], r, 2) == 2 ? 0 : 1);
 	}
-	bk_speech_free(sp);
-	bk_diags_free(d);
-	return st;
+	close(fd[1]);
+	unsigned char r[2] = {0, 0};
+	ssize_t got;
+	while ((got = read(fd[0], r, 2)) < 0 && errno == EINTR)
+		;
+	close(fd[0]);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got != 2 || !WIFEXITED(status)) {
+		unavailable(diags, espeak_data_dir(), "eSpeak NG stopped while "
+		            "starting: its data cannot be used");
+		return BK_ERR_CONFIG;
+	}
+	if (r[0] == 1) {
+		unavailable(diags, espeak_data_dir(), "eSpeak NG cannot be "
+		            "initialised with its data here (is espeak-ng-data "
+		            "installed?)");
+		return BK_ERR_CONFIG;
+	}
+	if (r[0] == 2) {
+		int l = r[1] < BK_LANG_COUNT ? r[1] : 0;
+		unavailable(diags, espeak_data_dir(), "eSpeak NG has no voice "
+		            "\"%s\" for %s (templates/speech/%s.json names it)",
+		            voice[l] ? voice[l] : "", lang_names[l],
+		            bk_lang_codes[l]);
+		return BK_ERR_CONFIG;
+	}
+	return BK_OK;
 }
 
 /* A table reads the letters of its language back as themselves. Returns

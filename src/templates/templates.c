@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "diag/diag-private.h"
@@ -936,7 +937,19 @@ static bk_status open_templates(bk_templates **out, const char *dir,
 {
 	*out = NULL;
 	bk_templates *t = bk_xcalloc(1, sizeof *t);
-	t->dir = bk_xstrdup(dir ? dir : bk_templates_default_dir());
+	/* absolute: fontconfig reads a relative file name against its own
+	 * folder, not ours (fonts/fonts.conf beside the templates) */
+	const char *given = dir ? dir : bk_templates_default_dir();
+	char *cwd = given[0] != '/' ? getcwd(NULL, 0) : NULL;
+	bk_buf abs = {0};
+	if (cwd)
+		bk_buf_printf(&abs, "%s/%s", cwd, given);
+	else
+		bk_buf_add(&abs, given);
+	free(cwd);
+	while (abs.len > 1 && abs.data[abs.len - 1] == '/')
+		bk_buf_truncate(&abs, abs.len - 1);
+	t->dir = bk_buf_steal(&abs);
 	void *items = NULL;
 	bk_status st = load_folder(t, "stencil", "stencil templates",
 	                           sizeof *t->stencils, &items, &t->nstencils,
