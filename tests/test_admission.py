@@ -73,24 +73,30 @@ r = bk.run("build", nfd, "-o", kn, "--formats", "stencil,braille", "--jobs", "2"
 t.ok(r.returncode == 0, "the NFD definition builds", r.stderr.decode())
 r = bk.run("build", nfc, "-o", kc, "--formats", "stencil,braille", "--jobs", "2")
 t.ok(r.returncode == 0, "the NFC definition builds", r.stderr.decode())
-script = os.path.join(kn, "mazhilis-1-single", "script", "mazhilis-1-single-ru.json")
-with open(script, encoding="utf-8") as f:
-    text = f.read()
+def read(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError as e:
+        return str(e)
+
+
+text = read(os.path.join(kn, "mazhilis-1-single", "script", "mazhilis-1-single-ru.json"))
 t.ok("Алёна" in text and unicodedata.normalize("NFD", "Алёна") not in text,
      "the kit's script holds the name in NFC", text[:500])
 t.eq(unicodedata.normalize("NFC", text), text, "the kit's script is all NFC")
-script = os.path.join(kn, "mazhilis-party-list", "script", "mazhilis-party-list-ru.json")
-with open(script, encoding="utf-8") as f:
-    text = f.read()
+text = read(os.path.join(kn, "mazhilis-party-list", "script", "mazhilis-party-list-ru.json"))
 t.ok("Йошкар" in text and unicodedata.normalize("NFD", "Йошкар") not in text,
      "the party-list script holds the party name in NFC")
 r = bk.run("verify", kn, "--definition", nfd)
 t.ok(r.returncode == 0, "verify accepts the kits of the NFD definition",
      (r.stdout + r.stderr).decode())
 for ballot in ("mazhilis-party-list", "mazhilis-1-single"):
-    a = bk.load(os.path.join(kn, ballot, "manifest.json"))["election"]["ballot_sha256"]
-    b = bk.load(os.path.join(kc, ballot, "manifest.json"))["election"]["ballot_sha256"]
-    t.eq(a, b, ballot + ": NFD and NFC definitions give the ballot the same digest")
+    a, b = (json.loads(read(os.path.join(k, ballot, "manifest.json")) or "{}")
+            .get("election", {}).get("ballot_sha256") if os.path.exists(k) else None
+            for k in (kn, kc))
+    t.ok(a and a == b, ballot + ": NFD and NFC definitions give the ballot the same digest",
+         "%s %s" % (a, b))
 
 # ---- a refused definition: build writes nothing --------------------------
 
@@ -106,6 +112,7 @@ for name, path in (("74-bidi-control", "$.parties[2].name.kk"),
     t.eq(r.returncode, 65, name + ": build exits 65")
     t.ok(located(err, path), name + ": build's message is located at " + path, err)
     t.ok(not os.path.exists(out), name + ": build wrote nothing (no output folder)")
+    shutil.rmtree(out, ignore_errors=True)
     os.mkdir(out)
     r = bk.run("build", f, "-o", out)
     t.ok(r.returncode == 65 and os.listdir(out) == [],

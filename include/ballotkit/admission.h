@@ -39,8 +39,9 @@ BK_BEGIN_DECLS
  * error; BK_ERR_IO when the file cannot be read; BK_ERR_CONFIG when a
  * resource of the installation is missing (the diagnostic names its
  * path; the definition's own problems are reported too); BK_ERR_INVALID
- * when the definition has errors. Starts eSpeak NG's helper processes for
- * a moment (see speech.h: call bk_speech_helper_entry first in main). */
+ * when the definition has errors. Forks a child process for a moment (it
+ * starts eSpeak NG with each voice): call it from a single-threaded
+ * process. */
 BK_API bk_status bk_election_admit(bk_election **out, const char *path,
                                    const bk_templates *tpl,
                                    const bk_stencil_options *stencil,
