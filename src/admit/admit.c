@@ -277,6 +277,8 @@ static bk_status check_voices(admit *a, const bk_election *e, bk_diags *diags)
 		for (int l = 0; !r[0] && l < BK_LANG_COUNT; l++)
 			if (voice[l] && espeak_SetVoiceByName(voice[l]) != EE_OK)
 				r[0] = 2, r[1] = (unsigned char)l;
+		if (r[0] != 1)
+			espeak_ng_Terminate(); /* its thread and data (valgrind) */
 		_exit(write(fd[1], r, 2) == 2 ? 0 : 1);
 	}
 	close(fd[1]);
