@@ -19,6 +19,8 @@
  *                           position, DAISY, transcript, WAV/FLAC/Ogg/Opus
  *   ballotkit/kit.h         kits for a whole election: build in parallel,
  *                           resume, index, packing lists, verify
+ *   ballotkit/admission.h   the one check before build: everything the kits
+ *                           need, located in the definition
  */
 #ifndef BALLOTKIT_H
 #define BALLOTKIT_H
@@ -37,5 +39,6 @@
 #include "ballotkit/speech.h"
 #include "ballotkit/audio.h"
 #include "ballotkit/kit.h"
+#include "ballotkit/admission.h"
 
 #endif

@@ -18,7 +18,11 @@ typedef enum bk_status {
 	BK_ERR_IO = -2,      /* a file could not be read or written */
 	BK_ERR_INVALID = -3, /* the input data is invalid (see the diagnostics) */
 	BK_ERR_USAGE = -4,   /* the caller passed a bad argument */
-	BK_ERR_NOTFOUND = -5 /* a named ballot, language or template does not exist */
+	BK_ERR_NOTFOUND = -5, /* a named ballot, language or template does not exist */
+	BK_ERR_CONFIG = -6   /* a resource the installation must provide is
+	                      * missing or broken: templates, fonts, braille
+	                      * tables, eSpeak NG's voice data (the
+	                      * diagnostics name its path) */
 } bk_status;
 
 typedef enum bk_severity {

@@ -84,6 +84,11 @@ void print_diags(const bk_diags *diags, FILE *out);
 int open_templates(const options *o, bk_templates **tpl);
 int load(const options *o, const bk_templates *tpl, bk_election **e,
          bk_diags *diags);
+/* The same through admission (validate, build): 78 when a resource of the
+ * installation is missing. */
+int admit(const options *o, const bk_templates *tpl,
+          const bk_stencil_options *stencil, bk_election **e,
+          bk_diags *diags);
 int exit_for(bk_status st);
 bool lang_wanted(const char *langs, const char *lang);
 

@@ -92,7 +92,12 @@ int cmd_build(const options *o)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_election *e = NULL;
-	rc = load(o, tpl, &e, diags);
+	/* the stencil options the kits are laid out with (below) */
+	bk_stencil_options so = BK_STENCIL_OPTIONS_INIT;
+	so.counting_dots = o->counting_dots;
+	so.tab_depth = o->tab ? 12.0 : 0.0;
+	/* what validate refuses, build refuses before writing anything */
+	rc = admit(o, tpl, &so, &e, diags);
 	if (rc) {
 		print_diags(diags, stderr);
 		bk_diags_free(diags);
@@ -117,8 +122,7 @@ int cmd_build(const options *o)
 	ko.jobs = o->jobs;
 	ko.shard = o->shard;
 	ko.shards = o->shards;
-	ko.stencil.counting_dots = o->counting_dots;
-	ko.stencil.tab_depth = o->tab ? 12.0 : 0.0;
+	ko.stencil = so;
 	if (o->formats && bk_kit_formats_parse(o->formats, &ko, diags) != BK_OK) {
 		print_diags(diags, stderr);
 		rc = EXIT_USAGE;

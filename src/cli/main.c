@@ -445,6 +445,17 @@ int load(const options *o, const bk_templates *tpl,
 	return 0;
 }
 
+/* Loads the definition through admission (bk_election_admit): validate
+ * and build refuse alike what build would fail on. */
+int admit(const options *o, const bk_templates *tpl,
+          const bk_stencil_options *stencil, bk_election **e,
+          bk_diags *diags)
+{
+	bk_status st = bk_election_admit(e, o->file, tpl, stencil, diags);
+	return st == BK_OK ? 0 : st == BK_ERR_IO ? EXIT_NOINPUT
+	       : st == BK_ERR_CONFIG ? EXIT_CONFIG : EXIT_DATAERR;
+}
+
 static json_t *summary_json(const bk_election *e)
 {
 	json_t *langs = json_array();
@@ -503,7 +514,7 @@ static int cmd_validate(const options *o)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_election *e = NULL;
-	rc = load(o, tpl, &e, diags);
+	rc = admit(o, tpl, NULL, &e, diags);
 	size_t errors = bk_diags_count_severity(diags, BK_ERROR);
 	size_t warnings = bk_diags_count_severity(diags, BK_WARNING);
 	size_t notes = bk_diags_count_severity(diags, BK_NOTE);
@@ -539,6 +550,11 @@ static int cmd_validate(const options *o)
 			print_summary(e);
 		} else if (rc == EXIT_DATAERR) {
 			fprintf(stderr, _("%s: invalid, errors: %zu, warnings: %zu\n"),
+			        shown(o->file), errors, warnings);
+		} else if (rc == EXIT_CONFIG) {
+			fprintf(stderr, _("%s: cannot be admitted: the installation "
+			                  "lacks what the errors above name "
+			                  "(errors: %zu, warnings: %zu)\n"),
 			        shown(o->file), errors, warnings);
 		}
 	}
@@ -655,6 +671,7 @@ int exit_for(bk_status st)
 	case BK_ERR_USAGE:
 	case BK_ERR_NOTFOUND: return EXIT_USAGE;
 	case BK_ERR_IO: return EXIT_CANTCREAT;
+	case BK_ERR_CONFIG: return EXIT_CONFIG;
 	default: return EXIT_DATAERR;
 	}
 }

@@ -37,6 +37,7 @@ const char *bk_status_string(bk_status status)
 	case BK_ERR_INVALID: return "invalid data";
 	case BK_ERR_USAGE: return "invalid argument";
 	case BK_ERR_NOTFOUND: return "not found";
+	case BK_ERR_CONFIG: return "a resource of the installation is missing";
 	}
 	return "unknown status";
 }

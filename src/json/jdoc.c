@@ -192,9 +192,9 @@ static bool over_limit(jdoc *d, bk_severity sev)
 	return true;
 }
 
-__attribute__((format(printf, 6, 0)))
-static void vreport(jdoc *d, const char *path, bk_severity sev,
-                    const char *kind, bool at_key, const char *fmt, va_list ap)
+void jdoc_vreport_at(jdoc *d, const char *path, bk_severity sev,
+                     const char *kind, bool at_key, const char *fmt,
+                     va_list ap)
 {
 	if (over_limit(d, sev))
 		return;
@@ -209,7 +209,7 @@ void jdoc_report(jdoc *d, bk_severity sev, const char *kind, bool at_key,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(d, jdoc_path(d), sev, kind, at_key, fmt, ap);
+	jdoc_vreport_at(d, jdoc_path(d), sev, kind, at_key, fmt, ap);
 	va_end(ap);
 }
 
@@ -218,7 +218,7 @@ void jdoc_report_at(jdoc *d, const char *path, bk_severity sev,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(d, path, sev, kind, at_key, fmt, ap);
+	jdoc_vreport_at(d, path, sev, kind, at_key, fmt, ap);
 	va_end(ap);
 }
 

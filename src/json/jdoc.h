@@ -62,6 +62,11 @@ void jdoc_report_at(jdoc *d, const char *path, bk_severity sev,
                     const char *kind, bool at_key, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
+/* The same with a va_list. */
+void jdoc_vreport_at(jdoc *d, const char *path, bk_severity sev,
+                     const char *kind, bool at_key, const char *fmt,
+                     va_list ap) __attribute__((format(printf, 6, 0)));
+
 /* Locates every queued diagnostic, adds duplicate-key errors, and appends
  * all of them to diags in file order. */
 void jdoc_finish(jdoc *d, bk_diags *diags);

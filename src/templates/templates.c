@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -599,7 +600,8 @@ static void check_wording_keys(jdoc *d, json_t *r, const wkey *keys,
 		             (keys == speech_keys &&
 		              (!strcmp(key, "plural") || !strcmp(key, "words") ||
 		               !strcmp(key, "voice") || !strcmp(key, "audio") ||
-		               !strcmp(key, "replacements")));
+		               !strcmp(key, "replacements") ||
+		               !strcmp(key, "speakable")));
 		for (const wkey *k = keys; k->key && !known; k++)
 			known = !strcmp(k->key, key);
 		if (!known) {
@@ -694,6 +696,30 @@ static void load_audio_settings(jdoc *d, json_t *r, bk_wording *w)
 		jdoc_pop(d, o2);
 		jdoc_pop(d, old);
 	} else {
+		jdoc_pop(d, old);
+	}
+
+	/* what the voice says as itself (docs/validation-rules.md,
+	 * "unspeakable") */
+	json_t *sp = json_object_get(r, "speakable");
+	w->speakable = NULL;
+	old = jdoc_push_key(d, "speakable");
+	if (!sp) {
+		jdoc_pop(d, old);
+		jdoc_report(d, BK_ERROR, "missing-field", false,
+		            "the wording needs \"speakable\" with \"characters\", "
+		            "the characters the voice reads");
+	} else {
+		static const jc_field sf[] = {{"characters", true},
+		                              {"note", false}, {NULL, false}};
+		if (jc_type(d, sp, JSON_OBJECT, "speakable")) {
+			jc_fields(d, sp, sf, "speakable");
+			json_t *ch = json_object_get(sp, "characters");
+			size_t o2 = jdoc_push_key(d, "characters");
+			if (ch && jc_type(d, ch, JSON_STRING, "characters"))
+				w->speakable = json_string_value(ch);
+			jdoc_pop(d, o2);
+		}
 		jdoc_pop(d, old);
 	}
 
@@ -959,7 +985,19 @@ static bk_status open_templates(bk_templates **out, const char *dir,
 {
 	*out = NULL;
 	bk_templates *t = bk_xcalloc(1, sizeof *t);
-	t->dir = bk_xstrdup(dir ? dir : bk_templates_default_dir());
+	/* absolute: fontconfig reads a relative file name against its own
+	 * folder, not ours (fonts/fonts.conf beside the templates) */
+	const char *given = dir ? dir : bk_templates_default_dir();
+	char *cwd = given[0] != '/' ? getcwd(NULL, 0) : NULL;
+	bk_buf abs = {0};
+	if (cwd)
+		bk_buf_printf(&abs, "%s/%s", cwd, given);
+	else
+		bk_buf_add(&abs, given);
+	free(cwd);
+	while (abs.len > 1 && abs.data[abs.len - 1] == '/')
+		bk_buf_truncate(&abs, abs.len - 1);
+	t->dir = bk_buf_steal(&abs);
 	if (check_files(t->dir, 0, diags) != BK_OK) {
 		bk_templates_free(t);
 		return BK_ERR_IO;
@@ -1081,6 +1119,11 @@ const char *bk_wording_get2(const bk_templates *t, int lang,
 const char *bk_speech_voice(const bk_templates *t, int lang)
 {
 	return t->wording[lang].voice;
+}
+
+const char *bk_speech_speakable(const bk_templates *t, int lang)
+{
+	return t->wording[lang].speakable;
 }
 
 int bk_speech_pause_ms(const bk_templates *t, int lang, int which)
