@@ -48,6 +48,11 @@ echo "script (all $(grep -o '"body"' "$def" | wc -l) ballots x 2 languages): ${s
 # back-translation, and a 20-page swell leaflet (issue: braille)
 ./build-bench/bench/bench-braille "$def"
 
+# braille layout against text length: leaflets of 10, 100 and 1,000 pages,
+# one paragraph and short ones; a 100-page one takes no more than 2x the
+# time per page of a 10-page one (issue 14, bounds)
+./build-bench/bench/bench-layout 10 100 1000
+
 # stencils: one (print PDF + SVG) and all of them, one process and two
 # worker processes (issue: stencils)
 mkdir -p bench/out/stencils

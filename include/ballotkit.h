@@ -4,6 +4,7 @@
  * Table of contents:
  *   ballotkit/version.h     version macros and bk_version()
  *   ballotkit/diag.h        status codes and diagnostics (the error type)
+ *   ballotkit/production.h  the format's defaults and the output names
  *   ballotkit/templates.h   wording, geometry and language data
  *   ballotkit/definition.h  loading and validating election definitions
  *   ballotkit/script.h      the ballot script every output renders
@@ -20,6 +21,8 @@
  *                           with the definition's scripts
  *   ballotkit/kit.h         kits for a whole election: build in parallel,
  *                           resume, index, packing lists
+ *   ballotkit/admission.h   the one check before build: everything the kits
+ *                           need, located in the definition
  */
 #ifndef BALLOTKIT_H
 #define BALLOTKIT_H
@@ -27,6 +30,7 @@
 #include "ballotkit/common.h"
 #include "ballotkit/version.h"
 #include "ballotkit/diag.h"
+#include "ballotkit/production.h"
 #include "ballotkit/templates.h"
 #include "ballotkit/definition.h"
 #include "ballotkit/script.h"
@@ -38,5 +42,6 @@
 #include "ballotkit/audio.h"
 #include "ballotkit/verify.h"
 #include "ballotkit/kit.h"
+#include "ballotkit/admission.h"
 
 #endif

@@ -37,16 +37,17 @@ BALLOTS = ["mazhilis-list", "maslikhat-ayagoz-05"]
 tmp = tempfile.mkdtemp(prefix="bk-audio-")
 out = os.path.join(tmp, "a")
 args = ["audio", EX, "-o", out] + sum([["--ballot", b] for b in BALLOTS], [])
-r = bk.run(*args, "--formats", "default,wav", check_rc=0)
+r = bk.run(*args, "--formats", "default,audio-wav", check_rc=0)
 t.ok(r.stderr.count(b"LUFS") == len(BALLOTS) * 2, "progress: one line per track")
 # the slower formats and a speed variant on the shortest ballot
 LONG = ("maslikhat-ayagoz-05", "ru")
 r = bk.run("audio", EX, "-o", out, "--ballot", LONG[0], "--lang", LONG[1],
-           "--formats", "flac,vorbis,opus,phone,mp3,transcript", "--speed", "0.75", check_rc=0)
+           "--formats",
+           "audio-flac,audio-vorbis,audio-opus,audio-phone,audio-mp3,audio-transcript,audio-captions", "--speed", "0.75", check_rc=0)
 t.ok(r.stderr.count(b"LUFS") == 2 and b"0.75x" in r.stderr, "progress: the speed variant too")
 again = os.path.join(tmp, "again")
 bk.run("audio", EX, "-o", again, "--ballot", LONG[0], "--lang", LONG[1],
-       "--formats", "flac,vorbis,opus,phone,wav,mp3", "--speed", "0.75",
+       "--formats", "audio-flac,audio-vorbis,audio-opus,audio-phone,audio-wav,audio-mp3", "--speed", "0.75",
        env={"MALLOC_PERTURB_": "165", "LC_ALL": "kk_KZ.UTF-8"}, check_rc=0)
 stem = "%s-%s" % LONG
 same = all(open(os.path.join(out, stem, stem + e), "rb").read() ==
@@ -88,8 +89,12 @@ def cues(path):
     return [(sec(*c[:4]), sec(*c[4:8]), c[8]) for c in found]
 
 
+# the audio is spoken at the definition's production.speech.rate
+RATE = str(bk.load(EX).get("production", {}).get("speech", {}).get("rate", 125))
+
+
 def espeak(lang, text):
-    r = subprocess.run(["espeak-ng", "-v", lang, "-s", "125", "-p", "50", "-a", "100", "-g", "0",
+    r = subprocess.run(["espeak-ng", "-v", lang, "-s", RATE, "-p", "50", "-a", "100", "-g", "0",
                         "--stdout", text], capture_output=True, check=True)
     y, _ = sf.read(io.BytesIO(r.stdout), dtype="float64")
     loud = np.nonzero(np.abs(y) >= 64 / 32768)[0]
@@ -429,7 +434,7 @@ bk.run("audio", EX, "-o", third, "--ballot", "mazhilis-list", "--ballot", "masli
 t.ok(tree(third) == a, "damaged and truncated cache files are ignored: the same bytes again")
 
 # Errors a clerk can act on.
-r = bk.run("audio", EX, "-o", os.path.join(tmp, "x"), "--formats", "mp3,wma")
+r = bk.run("audio", EX, "-o", os.path.join(tmp, "x"), "--formats", "audio-mp3,wma")
 t.ok(r.returncode == 64 and b"wma" in r.stderr, "an unknown format is refused, named (exit 64)")
 r = bk.run("audio", EX, "-o", os.path.join(tmp, "x"), "--speed", "3")
 t.eq(r.returncode, 64, "a speed outside 0.5-2.0 is refused")

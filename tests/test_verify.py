@@ -33,7 +33,7 @@ tmp = tempfile.mkdtemp(prefix="bk-verify-")
 full = os.path.join(tmp, "kits")
 LIST, SINGLE = "mazhilis-list", "mazhilis-07"
 r = bk.run("build", bk.EXAMPLE, "-o", full, "--ballot", LIST, "--ballot", SINGLE,
-           "--cache", os.path.join(tmp, "cache"))
+           "--formats", "default,audio-wav", "--cache", os.path.join(tmp, "cache"))
 if r.returncode != 0:
     print("# " + r.stderr.decode(errors="replace")[-3000:].replace("\n", "\n# "))
 t.eq(r.returncode, 0, "two kits of the example are built")
@@ -161,13 +161,13 @@ t.ok(rep.get("reference") == "definition" and rep.get("checks") and
      all(c["outcome"] == "passed" for c in rep["checks"]),
      "... every check ran and passed against the definition")
 families = {c["check"] for c in rep.get("checks", [])}
-for fam in ["files", "definition", "braille-list", "leaflet", "large-print", "stencil",
+for fam in ["files", "readme", "audio-format", "definition", "braille-list", "leaflet", "large-print", "stencil",
             "stencil-print", "stencil-windows", "stencil-proof", "audio", "audio-content",
             "positions", "playlist", "daisy", "transcript", "captions", "review"]:
     t.ok(fam in families, "... the %s check ran" % fam)
 listed = {f["path"] for f in bk.load(os.path.join(kd, "manifest.json"))["files"]}
 checked = {c["file"].split("/", 1)[1] for c in rep.get("checks", []) if "/" in c["file"]}
-t.ok(not (listed - checked - {"README.txt"}),
+t.ok(not (listed - checked),
      "... every file the manifest lists was decoded by some check",
      sorted(listed - checked)[:20])
 
@@ -557,6 +557,26 @@ def splice(a, rate):
 reencode(mp3, splice)
 expect("one letter of a name changed in the audio («Әсел» said as «Әшел»)", kd,
        "audio-content", SINGLE + "-kk.mp3", 2, quick=False)
+cases += 1
+
+# 32. the Kazakh and Russian WAVs swapped
+kd = copy("wav", LIST)
+a = os.path.join(kd, "audio", LIST + "-kk", LIST + "-kk.wav")
+b = os.path.join(kd, "audio", LIST + "-ru", LIST + "-ru.wav")
+os.rename(a, a + ".x")
+os.rename(b, a)
+os.rename(a + ".x", b)
+expect("the Kazakh and Russian WAVs swapped", kd, "audio-format", LIST + "-kk.wav", None)
+cases += 1
+
+# 33. the README names another ballot's title
+kd = copy("readme", LIST)
+p = os.path.join(kd, "README.txt")
+title = script(LIST, "ru")["title"]
+text = open(p, encoding="utf-8").read()
+t.ok(title in text, "(the README holds the Russian title)")
+open(p, "w", encoding="utf-8").write(text.replace(title, script(SINGLE, "ru")["title"]))
+expect("the README names another ballot's title", kd, "readme", "README.txt", None)
 cases += 1
 
 t.ok(cases >= 20, "the corpus holds %d kinds of change (at least 20)" % cases)

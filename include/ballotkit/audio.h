@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include "ballotkit/common.h"
 #include "ballotkit/diag.h"
+#include "ballotkit/production.h"
 #include "ballotkit/script.h"
 #include "ballotkit/speech.h"
 #include "ballotkit/templates.h"
@@ -30,7 +31,10 @@ typedef struct bk_track bk_track; /* the audio ballot of one script */
 
 typedef struct bk_audio_options {
 	unsigned version;     /* BK_AUDIO_OPTIONS_VERSION */
-	double loudness;      /* integrated loudness, LUFS (default -20) */
+	double loudness;      /* integrated loudness, LUFS, -40 to -10
+	                       * (default BK_DEFAULT_LOUDNESS_LUFS, -20);
+	                       * where the true-peak ceiling holds a track
+	                       * below it, bk_track_create warns */
 	double true_peak;     /* ceiling, dBTP, on the decoded files (-1.5) */
 	int bitrate;          /* MP3 bit rate, kbit/s, constant (default 32) */
 	int quality;          /* LAME's quality, 0 best to 9 fastest (7) */
@@ -42,32 +46,40 @@ typedef struct bk_audio_options {
 
 #define BK_AUDIO_OPTIONS_VERSION 1
 #define BK_AUDIO_OPTIONS_INIT \
-	{BK_AUDIO_OPTIONS_VERSION, -20.0, -1.5, 32, 7, 1.0, NULL, 0}
+	{BK_AUDIO_OPTIONS_VERSION, BK_DEFAULT_LOUDNESS_LUFS, -1.5, 32, 7, 1.0, \
+	 NULL, 0}
 
 /* Files bk_track_write writes into one folder per track, named from the
  * script's ballot and language (BASE = "<ballot>-<lang>", with
- * "-<speed>x" for a speed variant). The folder is a DAISY book. */
+ * "-<speed>x" for a speed variant). The folder is a DAISY book. Each
+ * format is one output of include/ballotkit/production.h (its bit there),
+ * named "audio-mp3", "audio-positions"... */
 typedef enum bk_audio_format {
-	BK_AUDIO_MP3 = 1 << 0,        /* BASE.mp3, ID3v2.3 CHAP/CTOC chapters */
-	BK_AUDIO_POSITIONS = 1 << 1,  /* positions/NN-*.mp3, positions/playlist.m3u8 */
-	BK_AUDIO_DAISY = 1 << 2,      /* ncc.html and SMIL files into BASE.mp3 */
-	BK_AUDIO_TRANSCRIPT = 1 << 3, /* BASE.txt and BASE.vtt */
-	BK_AUDIO_REVIEW = 1 << 4,     /* BASE-review.html, for a native speaker */
-	BK_AUDIO_WAV = 1 << 5,        /* BASE.wav with cue and labl markers */
-	BK_AUDIO_FLAC = 1 << 6,       /* BASE.flac */
-	BK_AUDIO_VORBIS = 1 << 7,     /* BASE.ogg, CHAPTERxxx comments */
-	BK_AUDIO_OPUS = 1 << 8,       /* BASE.opus (24 kHz), CHAPTERxxx */
-	BK_AUDIO_PHONE = 1 << 9       /* BASE-8k.wav, 8 kHz for phone lines */
+	/* BASE.mp3, ID3v2.3 CHAP/CTOC chapters */
+	BK_AUDIO_MP3 = 1u << BK_OUTPUT_AUDIO_MP3,
+	/* positions/NN-*.mp3, positions/playlist.m3u8 */
+	BK_AUDIO_POSITIONS = 1u << BK_OUTPUT_AUDIO_POSITIONS,
+	/* ncc.html and SMIL files into BASE.mp3 (which it writes too) */
+	BK_AUDIO_DAISY = 1u << BK_OUTPUT_AUDIO_DAISY,
+	BK_AUDIO_TRANSCRIPT = 1u << BK_OUTPUT_AUDIO_TRANSCRIPT, /* BASE.txt */
+	BK_AUDIO_CAPTIONS = 1u << BK_OUTPUT_AUDIO_CAPTIONS,     /* BASE.vtt */
+	/* BASE-review.html, for a native speaker, playing BASE.mp3 (which it
+	 * writes too) */
+	BK_AUDIO_REVIEW = 1u << BK_OUTPUT_AUDIO_REVIEW,
+	BK_AUDIO_WAV = 1u << BK_OUTPUT_AUDIO_WAV,   /* BASE.wav, cue and labl markers */
+	BK_AUDIO_FLAC = 1u << BK_OUTPUT_AUDIO_FLAC, /* BASE.flac */
+	BK_AUDIO_VORBIS = 1u << BK_OUTPUT_AUDIO_VORBIS, /* BASE.ogg, CHAPTERxxx */
+	BK_AUDIO_OPUS = 1u << BK_OUTPUT_AUDIO_OPUS, /* BASE.opus (24 kHz), CHAPTERxxx */
+	BK_AUDIO_PHONE = 1u << BK_OUTPUT_AUDIO_PHONE /* BASE-8k.wav, 8 kHz */
 } bk_audio_format;
 
-#define BK_AUDIO_DEFAULT                                                     \
-	(BK_AUDIO_MP3 | BK_AUDIO_POSITIONS | BK_AUDIO_DAISY |                    \
-	 BK_AUDIO_TRANSCRIPT | BK_AUDIO_REVIEW)
-#define BK_AUDIO_ALL 0x3FF
+#define BK_AUDIO_DEFAULT ((unsigned)(bk_outputs_default() & BK_OUTPUTS_AUDIO))
+#define BK_AUDIO_ALL ((unsigned)BK_OUTPUTS_AUDIO)
 
-/* Parses a comma-separated list of format names ("mp3,positions,daisy,
- * transcript,review,wav,flac,vorbis,opus,phone", or "default", "all") into
- * *formats. Returns BK_ERR_USAGE, naming the bad name in diags. */
+/* Parses a comma-separated list of audio output names ("audio-mp3,
+ * audio-wav"; "default", "all" and "audio" as bk_outputs_parse, cut to
+ * the audio outputs) into *formats. Returns BK_ERR_USAGE, naming the bad
+ * name in diags. */
 BK_API bk_status bk_audio_formats_parse(const char *list, unsigned *formats,
                                         bk_diags *diags);
 
@@ -108,7 +120,8 @@ BK_API double bk_track_duration(const bk_track *t);
 BK_API size_t bk_track_chapter_count(const bk_track *t);
 BK_API double bk_track_chapter_start(const bk_track *t, size_t i);
 /* Integrated loudness of the MP3 as decoded (LUFS), predicted from the
- * track's samples, and the gain applied to reach it (dB). */
+ * track's samples after the limiter (below the target where the
+ * true-peak ceiling held it back), and the gain applied (dB). */
 BK_API double bk_track_loudness(const bk_track *t);
 BK_API double bk_track_gain(const bk_track *t);
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "ballotkit/common.h"
 #include "ballotkit/diag.h"
+#include "ballotkit/production.h"
 #include "ballotkit/templates.h"
 
 BK_BEGIN_DECLS
@@ -93,6 +94,14 @@ BK_API size_t bk_election_station_ballot(const bk_election *election, size_t i,
 /* The braille profile the election chose (production.braille.profile,
  * default "marburg-medium"). Borrowed. */
 BK_API const char *bk_election_braille_profile(const bk_election *election);
+
+/* The production settings the election chose, defaults filled in
+ * (include/ballotkit/production.h): production.speech.rate (words per
+ * minute), production.speech.loudness_lufs, production.outputs. The
+ * command line may override each (build, audio). */
+BK_API int bk_election_speech_rate(const bk_election *election);
+BK_API double bk_election_loudness(const bk_election *election);
+BK_API bk_output_set bk_election_outputs(const bk_election *election);
 
 /* Leaflets: the parties and candidates with leaflet text, parties first,
  * each in definition order. kind is "party" or "candidate"; strings are

@@ -18,7 +18,11 @@ typedef enum bk_status {
 	BK_ERR_IO = -2,      /* a file could not be read or written */
 	BK_ERR_INVALID = -3, /* the input data is invalid (see the diagnostics) */
 	BK_ERR_USAGE = -4,   /* the caller passed a bad argument */
-	BK_ERR_NOTFOUND = -5 /* a named ballot, language or template does not exist */
+	BK_ERR_NOTFOUND = -5, /* a named ballot, language or template does not exist */
+	BK_ERR_CONFIG = -6   /* a resource the installation must provide is
+	                      * missing or broken: templates, fonts, braille
+	                      * tables, eSpeak NG's voice data (the
+	                      * diagnostics name its path) */
 } bk_status;
 
 typedef enum bk_severity {
@@ -40,11 +44,23 @@ BK_API bk_diags *bk_diags_create(void);
 /* Frees the list and its diagnostics. Accepts NULL. */
 BK_API void bk_diags_free(bk_diags *diags);
 
-/* Number of diagnostics in the list. */
+/* Keeps at most limit diagnostics of each severity in the list; later
+ * ones are counted, not kept, so a file with a million errors costs no
+ * more memory than one with limit errors. 0, a new list's setting, keeps
+ * them all. A limit set while the list holds more applies to what comes
+ * after. Accepts NULL. */
+BK_API void bk_diags_set_limit(bk_diags *diags, size_t limit);
+
+/* Number of diagnostics kept in the list (what bk_diags_get reaches). */
 BK_API size_t bk_diags_count(const bk_diags *diags);
-/* Number of diagnostics of the given severity. */
+/* Number of diagnostics of the given severity reported to the list, kept
+ * or not. */
 BK_API size_t bk_diags_count_severity(const bk_diags *diags, bk_severity sev);
-/* The i-th diagnostic (0-based), or NULL when out of range. Borrowed. */
+/* Number of diagnostics of the given severity counted but not kept
+ * (beyond the limit). */
+BK_API size_t bk_diags_omitted(const bk_diags *diags, bk_severity sev);
+/* The i-th diagnostic kept (0-based), or NULL when out of range.
+ * Borrowed. */
 BK_API const bk_diag *bk_diags_get(const bk_diags *diags, size_t i);
 
 /* Fields of one diagnostic. Strings are borrowed from the list; file and
@@ -64,6 +80,17 @@ BK_API void bk_free(void *p);
 
 /* "error", "warning" or "note". Static string. */
 BK_API const char *bk_severity_string(bk_severity sev);
+
+/* The most bytes the library reads from one input file: the definition
+ * or any file in the templates folder. A larger one is refused before it
+ * is read (an "unreadable" error naming its size and the cap), as is any
+ * file that is not a regular file (a folder, FIFO or device). Other files
+ * read whole (a kit's, by verify) have a fixed ceiling of 1 GiB.
+ * Process-wide; set it before other calls. The default is
+ * BK_MAX_INPUT_SIZE_DEFAULT. Returns BK_ERR_USAGE for 0. */
+#define BK_MAX_INPUT_SIZE_DEFAULT (256ull << 20) /* 256 MiB */
+BK_API bk_status bk_set_max_input_size(unsigned long long bytes);
+BK_API unsigned long long bk_max_input_size(void);
 
 BK_END_DECLS
 

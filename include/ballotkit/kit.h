@@ -19,18 +19,6 @@
 
 BK_BEGIN_DECLS
 
-/* The parts of a kit. */
-typedef enum bk_kit_part {
-	BK_KIT_AUDIO = 1 << 0,       /* audio/BALLOT-LANG/ (bk_track_write) */
-	BK_KIT_STENCIL = 1 << 1,     /* stencil/: print PDF, swell PDF, one SVG
-	                              * per sheet, ballot proof */
-	BK_KIT_BRAILLE = 1 << 2,     /* braille/: BRF, PEF, swell PDF per language */
-	BK_KIT_LARGE_PRINT = 1 << 3, /* large-print/: PDF per language */
-	BK_KIT_LEAFLETS = 1 << 4     /* leaflets/: the ballot's parties' and
-	                              * candidates' leaflets, braille and large print */
-} bk_kit_part;
-#define BK_KIT_ALL 0x1F
-
 /* What bk_kit_build reports as it goes (done includes skipped and
  * failed). */
 typedef struct bk_kit_progress {
@@ -50,41 +38,46 @@ typedef struct bk_kit_options {
 	const char *const *ballots;   /* ids to build, or NULL for all */
 	size_t nballots;
 	const char *langs;            /* "kk,ru", or NULL for the election's */
-	unsigned parts;               /* BK_KIT_* (BK_KIT_ALL) */
-	unsigned audio_formats;       /* BK_AUDIO_* (BK_AUDIO_DEFAULT) */
+	bk_output_set outputs;        /* the outputs to build (production.h);
+	                               * 0: the definition's production.outputs */
 	int jobs;                     /* worker processes; 0: one per core */
 	unsigned shard, shards;       /* build shard K of N (1-based); 0, 0: all */
-	bk_speech_options speech;
-	bk_audio_options audio;
+	bk_speech_options speech;     /* rate 0: the definition's
+	                               * production.speech.rate */
+	bk_audio_options audio;       /* loudness 0: the definition's
+	                               * production.speech.loudness_lufs */
 	bk_stencil_options stencil;
 	bk_kit_progress_fn progress;  /* called in the calling process, or NULL */
 	void *progress_arg;
 } bk_kit_options;
-#define BK_KIT_OPTIONS_VERSION 1
+#define BK_KIT_OPTIONS_VERSION 2
 
-/* Fills *opt with the defaults. */
+/* Fills *opt with the defaults: everything the definition's production
+ * settings say (outputs, speech.rate and audio.loudness 0), the rest as
+ * the speech, audio and stencil defaults. */
 BK_API void bk_kit_options_init(bk_kit_options *opt);
 
-/* Parses a comma-separated list of parts ("audio,stencil,braille,
- * large-print,leaflets", "all") and audio format names (as
- * bk_audio_formats_parse; "default" keeps the default audio) into opt.
- * Returns BK_ERR_USAGE, naming the bad name in diags. */
+/* Parses a comma-separated list of output names and shorthands
+ * (bk_outputs_parse: "stencil-svg,audio-mp3", "audio", "all"...) into
+ * opt->outputs. Returns BK_ERR_USAGE, naming the bad name in diags. */
 BK_API bk_status bk_kit_formats_parse(const char *list, bk_kit_options *opt,
                                       bk_diags *diags);
 
 /* Builds the kits of election (loaded from definition_path, whose name
  * goes into the manifests) into the folder dir, one folder per ballot in
- * dir/kits/, with worker processes. Each kit is made in a temporary
- * folder in dir/kits/ and renamed into place; a kit whose resume key
- * (definition digest of its ballot, templates, fonts, braille tables,
- * engine versions, options) matches the one in its manifest is skipped.
- * Then writes dir's index (as bk_kit_index). No symbolic link in dir is
- * followed for writing or removing. Holds dir/.bk-lock while it writes:
- * BK_ERR_IO with a "busy" diagnostic when another process holds it, with
- * an "unwritable" one naming the folder and the system's reason when dir
- * cannot be written. Returns BK_OK when every kit was built or skipped,
- * else the first failure's status; failures are also reported through
- * opt->progress. */
+ * dir/kits/, with worker processes: the outputs of opt (or the
+ * definition's), each kit holding exactly their files, and its manifest
+ * naming them ("outputs") and the speech rate and loudness used. Each kit
+ * is made in a temporary folder in dir/kits/ and renamed into place; a
+ * kit whose resume key (definition digest of its ballot, templates, fonts,
+ * braille tables, engine versions, options) matches the one in its
+ * manifest is skipped. Then writes dir's index (as bk_kit_index). No
+ * symbolic link in dir is followed for writing or removing. Holds
+ * dir/.bk-lock while it writes: BK_ERR_IO with a "busy" diagnostic when
+ * another process holds it, with an "unwritable" one naming the folder and
+ * the system's reason when dir cannot be written. Returns BK_OK when every
+ * kit was built or skipped, else the first failure's status; failures are
+ * also reported through opt->progress. */
 BK_API bk_status bk_kit_build(const bk_election *election,
                               const char *definition_path,
                               const bk_templates *tpl, const char *dir,

@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include "ballotkit/common.h"
 #include "ballotkit/diag.h"
+#include "ballotkit/production.h"
 #include "ballotkit/templates.h"
 
 BK_BEGIN_DECLS
@@ -39,7 +40,8 @@ typedef struct bk_speech bk_speech;
 
 typedef struct bk_speech_options {
 	unsigned version;      /* BK_SPEECH_OPTIONS_VERSION */
-	int rate;              /* words per minute, 80-450 (default 125) */
+	int rate;              /* words per minute, 80-450 (default
+	                        * BK_DEFAULT_SPEECH_RATE, 125) */
 	int pitch;             /* base pitch 0-100 (default 50) */
 	int volume;            /* amplitude 0-200 (default 100) */
 	int word_gap;          /* extra pause between words, 10 ms units (0) */
@@ -48,7 +50,8 @@ typedef struct bk_speech_options {
 } bk_speech_options;
 
 #define BK_SPEECH_OPTIONS_VERSION 1
-#define BK_SPEECH_OPTIONS_INIT {BK_SPEECH_OPTIONS_VERSION, 125, 50, 100, 0, NULL, 0}
+#define BK_SPEECH_OPTIONS_INIT \
+	{BK_SPEECH_OPTIONS_VERSION, BK_DEFAULT_SPEECH_RATE, 50, 100, 0, NULL, 0}
 
 /* Call first in main, before threads or files are opened, with main's
  * arguments. When this process was started as a speech helper (argv[1] is

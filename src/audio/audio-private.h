@@ -156,6 +156,9 @@ struct bk_audio {
 	bk_cache *parts;       /* encoded sentences */
 	bk_cache *done;        /* their samples after gain and limiter (memory) */
 	bk_cache *blocks;      /* each clip's block loudness (memory) */
+	bk_cache *levels;      /* the block loudness of encoded sentences after
+	                        * the limiter, by their frames' key (as parts:
+	                        * memory and the cache folder) */
 	bk_mp3_part silence;   /* a long encoded silence: pauses are its frames */
 	bool warned_cache;
 };

@@ -345,8 +345,9 @@ static bk_status write_daisy(const bk_track *t, const char *dir,
 
 /* ---- transcript and captions ---- */
 
+/* The transcript (BASE.txt) and the captions (BASE.vtt), as formats asks. */
 static bk_status write_transcript(const bk_track *t, const char *dir,
-                                  bk_diags *diags)
+                                  unsigned formats, bk_diags *diags)
 {
 	bk_buf txt = {0}, vtt = {0};
 	const bk_audio *a = t->audio;
@@ -378,11 +379,14 @@ static bk_status write_transcript(const bk_track *t, const char *dir,
 		bk_track_clock(&vtt, p->audio + p->naudio);
 		bk_buf_printf(&vtt, "\n%s\n", p->text);
 	}
-	char *path = join(dir, t->base, ".txt");
-	bk_status st = save(path, txt.data, txt.len, diags);
-	free(path);
-	if (st == BK_OK) {
-		path = join(dir, t->base, ".vtt");
+	bk_status st = BK_OK;
+	if (formats & BK_AUDIO_TRANSCRIPT) {
+		char *path = join(dir, t->base, ".txt");
+		st = save(path, txt.data, txt.len, diags);
+		free(path);
+	}
+	if (st == BK_OK && (formats & BK_AUDIO_CAPTIONS)) {
+		char *path = join(dir, t->base, ".vtt");
 		st = save(path, vtt.data, vtt.len, diags);
 		free(path);
 	}
@@ -583,8 +587,8 @@ bk_status bk_track_write_files(const bk_track *t, const char *dir,
 		st = write_positions(t, dir, diags);
 	if (st == BK_OK && (formats & BK_AUDIO_DAISY))
 		st = write_daisy(t, dir, mp3_name, diags);
-	if (st == BK_OK && (formats & BK_AUDIO_TRANSCRIPT))
-		st = write_transcript(t, dir, diags);
+	if (st == BK_OK && (formats & (BK_AUDIO_TRANSCRIPT | BK_AUDIO_CAPTIONS)))
+		st = write_transcript(t, dir, formats, diags);
 	if (st == BK_OK && (formats & BK_AUDIO_REVIEW))
 		st = write_review(t, dir, mp3_name, diags);
 	/* the lossless files carry the track's samples at the target

@@ -78,54 +78,79 @@ static void syllable_rule(const uint32_t *w, size_t n, bool *allowed)
 	}
 }
 
-/* Words (runs of non-space input) around input index j. */
-static void word_at(const uint32_t *cp, size_t n, size_t from, bool backwards,
-                    size_t *a, size_t *b)
+/* Which blank cells the rules keep: keep[j], for each input index j,
+ * says whether a blank made from character j must not end a line, because
+ * the word before it is a number (5 мм, 1 000) or an initial
+ * (Д. Жумабеков), or the word after it is an initial (Жумабеков Д.).
+ * The word before j is the run of non-space characters that ends at j or,
+ * when character j-1 is a space, the last run before the spaces; the word
+ * after j is the run from the first non-space character after j. One
+ * pass forward and one backward: linear in the text, however long its
+ * words or its runs of spaces (looking each word up from each blank was
+ * quadratic in a run of spaces). */
+static unsigned char *kept_blanks(const uint32_t *cp, size_t ncp)
 {
-	if (backwards) {
-		size_t e = from;
-		while (e > 0 && cp[e - 1] == ' ')
-			e--;
-		size_t s = e;
-		while (s > 0 && cp[s - 1] != ' ')
-			s--;
-		*a = s;
-		*b = e;
-	} else {
-		size_t s = from;
-		while (s < n && cp[s] == ' ')
-			s++;
-		size_t e = s;
-		while (e < n && cp[e] != ' ')
-			e++;
-		*a = s;
-		*b = e;
+	unsigned char *keep = bk_xcalloc(ncp + 2, 1);
+	/* forward: in, a run began at rs (with so many digits and letters);
+	 * last, the flag of the last run before the spaces */
+	bool in = false, last = false;
+	size_t rs = 0, digits = 0, letters = 0;
+	for (size_t j = 0;; j++) {
+		bool here = last;
+		if (in)
+			here = (digits && !letters) ||
+			       (j - rs == 2 && is_letter(cp[rs]) && cp[rs + 1] == '.');
+		keep[j] = here;
+		if (j == ncp)
+			break;
+		if (cp[j] == ' ') {
+			if (in)
+				last = here;
+			in = false;
+			continue;
+		}
+		if (!in) {
+			in = true;
+			rs = j;
+			digits = letters = 0;
+		}
+		if (cp[j] >= '0' && cp[j] <= '9')
+			digits++;
+		else if (is_letter(cp[j]))
+			letters++;
 	}
+	/* after: the word from j on is an initial; a blank from character
+	 * j - 1 looks at it */
+	bool after = false;
+	size_t re = ncp; /* the end of the run holding j */
+	for (size_t j = ncp; j-- > 0;) {
+		if (cp[j] != ' ') {
+			if (j + 1 == ncp || cp[j + 1] == ' ')
+				re = j + 1;
+			after = re - j == 2 && is_letter(cp[j]) && cp[j + 1] == '.';
+		}
+		if (j > 0 && after)
+			keep[j - 1] = 1;
+	}
+	return keep;
 }
 
-static bool number_word(const uint32_t *cp, size_t a, size_t b)
+/* Room for one more line in lines[] (n used, *cap allocated): the array
+ * doubles, so a long text is not copied once a line. */
+static void grow_lines(line **lines, size_t n, size_t *cap)
 {
-	bool digit = false;
-	for (size_t i = a; i < b; i++) {
-		if (cp[i] >= '0' && cp[i] <= '9')
-			digit = true;
-		else if (is_letter(cp[i]))
-			return false;
-	}
-	return digit;
-}
-
-/* "Д." — one letter and a full stop. */
-static bool initial_word(const uint32_t *cp, size_t a, size_t b)
-{
-	return b - a == 2 && is_letter(cp[a]) && cp[a + 1] == '.';
+	if (n < *cap)
+		return;
+	*cap = *cap ? 2 * *cap : 64;
+	*lines = bk_xrealloc(*lines, *cap * sizeof **lines);
 }
 
 /* Lays one paragraph into lines of width cells; continuation lines are
  * indented by indent cells. Appends the lines to lines[]. */
 static bk_status wrap(bk_braille *br, int lang, const char *text,
                       const char *field, size_t width, size_t indent,
-                      line **lines, size_t *nlines, bk_diags *diags)
+                      line **lines, size_t *nlines, size_t *caplines,
+                      bk_diags *diags)
 {
 	bk_cells c;
 	bk_status st = bk_braille_translate_cells(br, bk_lang_codes[lang], text,
@@ -143,17 +168,19 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
 	/* breaks[i]: 1 = may break at blank cell i (dropping it),
 	 * 2 = may break before cell i with a hyphen */
 	unsigned char *breaks = bk_xcalloc(c.n + 1, 1);
-	for (size_t i = 0; i < c.n; i++) {
-		if (c.dots[i] != 0)
-			continue;
-		size_t j = c.src[i], pa, pb, na, nb;
-		word_at(cp, ncp, j, true, &pa, &pb);
-		word_at(cp, ncp, j + 1, false, &na, &nb);
-		bool keep = number_word(cp, pa, pb) ||   /* 5 мм, 1 000 */
-		            initial_word(cp, pa, pb) ||  /* Д. Жумабеков */
-		            initial_word(cp, na, nb);    /* Жумабеков Д. */
-		breaks[i] = keep ? 0 : 1;
-	}
+	unsigned char *keep = kept_blanks(cp, ncp);
+	for (size_t i = 0; i < c.n; i++)
+		if (c.dots[i] == 0)
+			breaks[i] = keep[c.src[i]] ? 0 : 1;
+	free(keep);
+	/* head[j]: the first cell (after cell 0) that begins the cells made
+	 * from character j, where a hyphen before j stands; 0: none. One pass
+	 * over the cells, not a search of every cell for every hyphenation
+	 * point (which made a long paragraph quadratic) */
+	size_t *head = bk_xcalloc(ncp + 1, sizeof *head);
+	for (size_t i = 1; i < c.n; i++)
+		if (c.src[i] < ncp && c.src[i] != c.src[i - 1] && !head[c.src[i]])
+			head[c.src[i]] = i;
 	/* hyphenation points inside words of letters */
 	bool *allowed = bk_xmalloc((ncp + 1) * sizeof *allowed);
 	for (size_t a = 0; a < ncp;) {
@@ -166,19 +193,13 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
 			b++;
 		if (!bk_braille_hyphenate(br, lang, cp + a, b - a, allowed))
 			syllable_rule(cp + a, b - a, allowed);
-		for (size_t k = 1; k < b - a; k++) {
-			if (!allowed[k])
-				continue;
-			/* the first cell made from character a + k */
-			for (size_t i = 1; i < c.n; i++)
-				if (c.src[i] == a + k && c.src[i - 1] != a + k) {
-					breaks[i] = 2;
-					break;
-				}
-		}
+		for (size_t k = 1; k < b - a; k++)
+			if (allowed[k] && head[a + k])
+				breaks[head[a + k]] = 2;
 		a = b;
 	}
 	free(allowed);
+	free(head);
 
 	unsigned char *buf = bk_xmalloc(width + 1);
 	size_t start = 0;
@@ -239,7 +260,7 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
 			bk_buf_truncate(&pr, pr.len - 1);
 		if (hyphen)
 			bk_buf_addc(&pr, '-');
-		*lines = bk_xrealloc(*lines, (*nlines + 1) * sizeof **lines);
+		grow_lines(lines, *nlines, caplines);
 		(*lines)[*nlines].cells = bk_xmalloc(n + 1);
 		memcpy((*lines)[*nlines].cells, buf, n);
 		(*lines)[*nlines].n = n;
@@ -340,11 +361,11 @@ bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *br,
 		return BK_ERR_USAGE;
 	size_t width = layout->cells - layout->binding;
 	line *body = NULL;
-	size_t nbody = 0;
+	size_t nbody = 0, capbody = 0;
 	bk_status st = BK_OK;
 	for (size_t i = 0; st == BK_OK && i < count; i++) {
 		if (!paras[i] || !*paras[i]) {
-			body = bk_xrealloc(body, (nbody + 1) * sizeof *body);
+			grow_lines(&body, nbody, &capbody);
 			body[nbody].cells = bk_xmalloc(1);
 			body[nbody].print = NULL;
 			body[nbody++].n = 0;
@@ -354,7 +375,7 @@ bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *br,
 		snprintf(field, sizeof field, "paragraph %zu", i + 1);
 		st = wrap(br, lang, paras[i],
 		          fields && fields[i] && *fields[i] ? fields[i] : field,
-		          width, 2, &body, &nbody, diags);
+		          width, 2, &body, &nbody, &capbody, diags);
 	}
 	bk_braille_doc *d = NULL;
 	if (st == BK_OK) {

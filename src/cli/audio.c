@@ -11,15 +11,31 @@ static int audio_exit(bk_status st)
 	return st == BK_ERR_NOTFOUND ? EXIT_CONFIG : exit_for(st);
 }
 
-/* Speech and audio options from the command line, with the cache. */
-static int make_engines(const options *o, const bk_templates *tpl, double speed,
-                        bk_speech **sp, bk_audio **au, bk_diags *diags)
+/* The speech rate and the loudness: the command line's, else the
+ * election's production settings (e may be NULL: a text to speak). */
+static void production_options(const options *o, const bk_election *e,
+                               bk_speech_options *so, bk_audio_options *ao)
 {
-	bk_speech_options so = o->speech;
+	*so = o->speech;
+	*ao = o->audio;
+	if (e && !(o->given & OPT_RATE))
+		so->rate = bk_election_speech_rate(e);
+	if (e && !(o->given & OPT_LOUDNESS))
+		ao->loudness = bk_election_loudness(e);
+}
+
+/* Speech and audio options from the command line over the election's,
+ * with the cache. */
+static int make_engines(const options *o, const bk_election *e,
+                        const bk_templates *tpl, double speed, bk_speech **sp,
+                        bk_audio **au, bk_diags *diags)
+{
+	bk_speech_options so;
+	bk_audio_options ao;
+	production_options(o, e, &so, &ao);
 	so.cache_dir = o->cache;
 	bk_status st = *sp ? BK_OK : bk_speech_create(sp, tpl, &so, diags);
 	if (st == BK_OK && au) {
-		bk_audio_options ao = o->audio;
 		ao.cache_dir = o->cache;
 		ao.speed = speed;
 		st = bk_audio_create(au, *sp, tpl, &ao, diags);
@@ -77,8 +93,9 @@ static void describe(const bk_track *t, const char *ballot, const char *lang,
 
 /* The tracks of one script: speed 1 with every format asked for, then each
  * speed variant as single files. */
-static int write_tracks(const options *o, const bk_templates *tpl,
-                        const bk_script *s, bk_speech *sp, bk_audio **au,
+static int write_tracks(const options *o, const bk_election *e,
+                        const bk_templates *tpl, const bk_script *s,
+                        bk_speech *sp, bk_audio **au,
                         const double *speeds, size_t nspeeds, unsigned formats,
                         const char *dir, size_t k, size_t total)
 {
@@ -87,7 +104,7 @@ static int write_tracks(const options *o, const bk_templates *tpl,
 		bk_diags *diags = bk_diags_create();
 		double speed = v ? speeds[v - 1] : 1.0;
 		if (!au[v])
-			rc = make_engines(o, tpl, speed, &sp, &au[v], diags);
+			rc = make_engines(o, e, tpl, speed, &sp, &au[v], diags);
 		bk_track *t = NULL;
 		bk_status st = BK_OK;
 		if (!rc)
@@ -109,17 +126,37 @@ static int write_tracks(const options *o, const bk_templates *tpl,
 	return rc;
 }
 
-static int parse_formats(const options *o, unsigned *formats)
+/* --formats, else the audio outputs of the definition's production.outputs
+ * (e NULL: the default audio outputs). */
+static int parse_formats(const options *o, const bk_election *e,
+                         unsigned *formats)
 {
-	*formats = BK_AUDIO_DEFAULT;
-	if (!o->formats)
+	if (!o->formats) {
+		*formats = (unsigned)((e ? bk_election_outputs(e) : bk_outputs_default()) &
+		                      BK_OUTPUTS_AUDIO);
+		if (!*formats) {
+			fprintf(stderr, _("ballotkit: the definition's production.outputs "
+			                  "name no audio; give --formats\n"));
+			return EXIT_USAGE;
+		}
 		return 0;
+	}
 	bk_diags *diags = bk_diags_create();
 	bk_status st = bk_audio_formats_parse(o->formats, formats, diags);
 	if (st != BK_OK)
 		print_diags(diags, stderr);
 	bk_diags_free(diags);
 	return st == BK_OK ? 0 : EXIT_USAGE;
+}
+
+/* A rate or loudness of 0 on the command line would read as "not given". */
+static int check_given(const options *o)
+{
+	if ((o->given & OPT_RATE) && o->speech.rate == 0)
+		return usage_error(_("--rate takes 80-450 words a minute, not"), "0");
+	if ((o->given & OPT_LOUDNESS) && o->audio.loudness == 0)
+		return usage_error(_("--loudness takes -40 to -10 LUFS, not"), "0");
+	return 0;
 }
 
 static int speak_ballot(const options *o)
@@ -129,10 +166,10 @@ static int speak_ballot(const options *o)
 		                     "-o DIR, for"), o->file);
 	double speeds[8];
 	size_t nspeeds;
-	unsigned formats;
+	unsigned formats = 0;
 	int rc = parse_speeds(o->speeds, speeds, &nspeeds);
 	if (!rc)
-		rc = parse_formats(o, &formats);
+		rc = check_given(o);
 	if (rc)
 		return rc;
 	bk_templates *tpl;
@@ -144,15 +181,20 @@ static int speak_ballot(const options *o)
 	bk_audio *au[9] = {0};
 	bk_election *e = NULL;
 	bk_script *s = NULL;
-	rc = make_engines(o, tpl, 1.0, &sp, NULL, diags);
+	/* the definition first: its rate is the voice's (the speech helpers
+	 * start as fresh copies of the program, bk_speech_helper_entry, so
+	 * they stay small however large the definition) */
+	rc = load(o, tpl, &e, diags);
 	if (!rc)
-		rc = load(o, tpl, &e, diags);
+		rc = parse_formats(o, e, &formats);
+	if (!rc)
+		rc = make_engines(o, e, tpl, 1.0, &sp, NULL, diags);
 	if (!rc)
 		rc = exit_for(bk_script_create(&s, e, o->ballots[0], o->langs, tpl,
 		                               diags));
 	print_diags(diags, stderr);
 	if (!rc)
-		rc = write_tracks(o, tpl, s, sp, au, speeds, nspeeds, formats,
+		rc = write_tracks(o, e, tpl, s, sp, au, speeds, nspeeds, formats,
 		                  o->output, 1, 1);
 	report_cache(o, sp, au, 9);
 	for (size_t i = 0; i < 9; i++)
@@ -178,7 +220,9 @@ int cmd_speak(const options *o)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_speech *sp = NULL;
-	rc = make_engines(o, tpl, 1.0, &sp, NULL, diags);
+	rc = check_given(o);
+	if (!rc)
+		rc = make_engines(o, NULL, tpl, 1.0, &sp, NULL, diags);
 	int16_t *all = NULL;
 	size_t nall = 0;
 	for (size_t i = 0; !rc && i <= o->ntexts; i++) {
@@ -229,10 +273,10 @@ int cmd_audio(const options *o)
 		return usage_error(_("--lang needs a language:"), "kk, ru");
 	double speeds[8];
 	size_t nspeeds;
-	unsigned formats;
+	unsigned formats = 0;
 	int rc = parse_speeds(o->speeds, speeds, &nspeeds);
 	if (!rc)
-		rc = parse_formats(o, &formats);
+		rc = check_given(o);
 	if (rc)
 		return rc;
 	bk_templates *tpl;
@@ -243,11 +287,14 @@ int cmd_audio(const options *o)
 	bk_speech *sp = NULL;
 	bk_audio *au[9] = {0};
 	bk_election *e = NULL;
-	/* the speech helpers are forked before the definition is loaded, so
-	 * they stay small */
-	rc = make_engines(o, tpl, 1.0, &sp, NULL, diags);
+	/* the definition first: its production settings set the voice's rate
+	 * and the outputs (the speech helpers start as fresh copies of the
+	 * program, bk_speech_helper_entry, so they stay small) */
+	rc = load(o, tpl, &e, diags);
 	if (!rc)
-		rc = load(o, tpl, &e, diags);
+		rc = parse_formats(o, e, &formats);
+	if (!rc)
+		rc = make_engines(o, e, tpl, 1.0, &sp, NULL, diags);
 	print_diags(diags, stderr);
 	for (size_t k = 0; !rc && k < o->nballots; k++)
 		if (bk_election_ballot_find(e, o->ballots[k]) == (size_t)-1) {
@@ -299,7 +346,7 @@ int cmd_audio(const options *o)
 						snprintf(dir, n, "%s/%s-%s", o->output, id, lang);
 				}
 				if (!rc)
-					rc = write_tracks(o, tpl, s, sp, au, speeds, nspeeds,
+					rc = write_tracks(o, e, tpl, s, sp, au, speeds, nspeeds,
 					                  formats, dir, ++done, total);
 				free(dir);
 				bk_script_free(s);

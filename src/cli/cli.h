@@ -60,7 +60,11 @@ enum {
 	OPT_BALLOT = 1 << 12, OPT_LANG = 1 << 13, OPT_JSON = 1 << 14,
 	OPT_SPEECH = 1 << 15, OPT_AUDIO = 1 << 16, OPT_CACHE = 1 << 17,
 	OPT_JOBS = 1 << 18, OPT_SHARD = 1 << 19, OPT_DEFINITION = 1 << 20,
-	OPT_QUICK = 1 << 21
+	/* given on the command line: they override the definition's */
+	OPT_RATE = 1 << 21, OPT_LOUDNESS = 1 << 22, OPT_FORMATS = 1 << 23,
+	OPT_PITCH = 1 << 24, OPT_VOLUME = 1 << 25, OPT_WORD_GAP = 1 << 26,
+	OPT_TRUE_PEAK = 1 << 27, OPT_BITRATE = 1 << 28, OPT_QUALITY = 1 << 29,
+	OPT_QUICK = 1 << 30
 };
 
 int usage_error(const char *what, const char *arg);
@@ -82,6 +86,11 @@ void print_diags(const bk_diags *diags, FILE *out);
 int open_templates(const options *o, bk_templates **tpl);
 int load(const options *o, const bk_templates *tpl, bk_election **e,
          bk_diags *diags);
+/* The same through admission (validate, build): 78 when a resource of the
+ * installation is missing. */
+int admit(const options *o, const bk_templates *tpl,
+          const bk_stencil_options *stencil, bk_election **e,
+          bk_diags *diags);
 int exit_for(bk_status st);
 bool lang_wanted(const char *langs, const char *lang);
 
@@ -93,5 +102,6 @@ int cmd_audio(const options *o);
 int cmd_build(const options *o);
 int cmd_index(const options *o);
 int cmd_verify(const options *o);
+int cmd_defaults(const options *o);
 
 #endif

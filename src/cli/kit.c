@@ -81,13 +81,23 @@ int cmd_build(const options *o)
 {
 	if (!o->output)
 		return usage_error(_("build writes into a folder: give"), "-o DIR");
+	/* 0 would read as "not given": the definition's */
+	if ((o->given & OPT_RATE) && o->speech.rate == 0)
+		return usage_error(_("--rate takes 80-450 words a minute, not"), "0");
+	if ((o->given & OPT_LOUDNESS) && o->audio.loudness == 0)
+		return usage_error(_("--loudness takes -40 to -10 LUFS, not"), "0");
 	bk_templates *tpl;
 	int rc = open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_election *e = NULL;
-	rc = load(o, tpl, &e, diags);
+	/* the stencil options the kits are laid out with (below) */
+	bk_stencil_options so = BK_STENCIL_OPTIONS_INIT;
+	so.counting_dots = o->counting_dots;
+	so.tab_depth = o->tab ? 12.0 : 0.0;
+	/* what validate refuses, build refuses before writing anything */
+	rc = admit(o, tpl, &so, &e, diags);
 	if (rc) {
 		print_diags(diags, stderr);
 		bk_diags_free(diags);
@@ -96,10 +106,14 @@ int cmd_build(const options *o)
 	}
 	bk_kit_options ko;
 	bk_kit_options_init(&ko);
-	if (o->given & OPT_SPEECH)
-		ko.speech = o->speech;
-	if (o->given & OPT_AUDIO)
-		ko.audio = o->audio;
+	/* the command line's options; the rate, the loudness and the outputs
+	 * it does not give are the definition's (bk_kit_build) */
+	ko.speech = o->speech;
+	ko.audio = o->audio;
+	if (!(o->given & OPT_RATE))
+		ko.speech.rate = 0;
+	if (!(o->given & OPT_LOUDNESS))
+		ko.audio.loudness = 0;
 	ko.speech.cache_dir = o->cache;
 	ko.audio.cache_dir = o->cache;
 	ko.ballots = o->ballots;
@@ -108,8 +122,7 @@ int cmd_build(const options *o)
 	ko.jobs = o->jobs;
 	ko.shard = o->shard;
 	ko.shards = o->shards;
-	ko.stencil.counting_dots = o->counting_dots;
-	ko.stencil.tab_depth = o->tab ? 12.0 : 0.0;
+	ko.stencil = so;
 	if (o->formats && bk_kit_formats_parse(o->formats, &ko, diags) != BK_OK) {
 		print_diags(diags, stderr);
 		rc = EXIT_USAGE;
@@ -310,4 +323,48 @@ int cmd_verify(const options *o)
 	bk_diags_free(diags);
 	bk_templates_free(tpl);
 	return st == BK_OK ? 0 : st == BK_ERR_IO ? EXIT_NOINPUT : EXIT_DATAERR;
+}
+
+/* The format's defaults and the outputs (include/ballotkit/production.h):
+ * the table as JSON, or as lines for a reader. */
+int cmd_defaults(const options *o)
+{
+	char *text = bk_production_json();
+	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+	if (!j) {
+		bk_free(text);
+		return EXIT_SOFTWARE;
+	}
+	if (o->json) {
+		printf("%s\n", text);
+	} else {
+		printf(_("Defaults of the definition format:\n"));
+		const char *k;
+		json_t *v;
+		json_object_foreach(json_object_get(j, "defaults"), k, v) {
+			char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
+			                            JSON_REAL_PRECISION(10));
+			printf("  %-34s %s\n", k, s ? s : "");
+			free(s);
+		}
+		printf(_("\nOutputs (production.outputs, --formats; * built by "
+		         "default):\n"));
+		size_t i;
+		json_array_foreach(json_object_get(j, "outputs"), i, v) {
+			printf("  %s %-24s %s\n",
+			       json_is_true(json_object_get(v, "default")) ? "*" : " ",
+			       json_string_value(json_object_get(v, "name")),
+			       json_string_value(json_object_get(v, "what")));
+			size_t f;
+			json_t *x;
+			json_array_foreach(json_object_get(v, "files"), f, x)
+				printf("      %s\n", json_string_value(x));
+		}
+		printf(_("\nOn the command line also: default, all, and audio, "
+		         "stencil, braille, large-print,\nleaflets (each its "
+		         "outputs marked *).\n"));
+	}
+	json_decref(j);
+	bk_free(text);
+	return 0;
 }

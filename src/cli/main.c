@@ -60,25 +60,32 @@ static const char *const usage_text[] = {_(
 	"       [--speed 0.75,1.5] [--loudness LUFS] [--true-peak DBTP]\n"
 	"       [--bitrate KBPS] [--quality 0-9] [--cache DIR]\n"
 	"                                 write the audio ballot of each ballot in\n"
-	"                                 each language into DIR/BALLOT-LANG/: MP3\n"
-	"                                 with chapters, one MP3 per position and a\n"
-	"                                 playlist, a DAISY 2.02 book, transcript,\n"
-	"                                 captions and a review page; on request\n"
-	"                                 wav, flac, vorbis, opus, phone (8 kHz)\n"
+	"                                 each language into DIR/BALLOT-LANG/: the\n"
+	"                                 audio outputs of the definition's\n"
+	"                                 production.outputs (by default MP3 with\n"
+	"                                 chapters, one MP3 per position and a\n"
+	"                                 playlist, DAISY 2.02, transcript, captions\n"
+	"                                 and a review page), or those --formats\n"
+	"                                 names (audio-wav, audio-flac, audio-vorbis,\n"
+	"                                 audio-opus, audio-phone...; see defaults);\n"
 	"                                 and speed variants (pitch kept)\n"
 	"                                 Speech options of speak and audio:\n"
-	"                                 --rate WPM (125) --pitch 0-100 (50)\n"
-	"                                 --volume 0-200 (100) --word-gap N (0)\n"
+	"                                 --rate WPM --pitch 0-100 (50)\n"
+	"                                 --volume 0-200 (100) --word-gap N (0);\n"
+	"                                 --rate and --loudness override the\n"
+	"                                 definition's production.speech (125, -20)\n"
 	"  build FILE -o DIR [--ballot ID]... [--lang kk,ru] [--formats LIST]\n"
 	"       [--jobs N] [--shard K/N] [--json] [--cache DIR] [audio's options]\n"
-	"                                 write the kit of each ballot into DIR/BALLOT/\n"
-	"                                 (audio, stencil, braille, large print,\n"
-	"                                 leaflets, scripts, README, manifest.json\n"
+	"                                 write the kit of each ballot into\n"
+	"                                 DIR/kits/BALLOT/\n"
+	"                                 (the outputs of production.outputs or\n"
+	"                                 --formats, scripts, README, manifest.json\n"
 	"                                 with SHA-256) with N worker processes;\n"
 	"                                 unchanged kits are skipped; then DIR's\n"
 	"                                 index, packing lists and print quantities\n"
 	"  index DIR [SHARD_DIR]...       copy the kits of shard folders into DIR\n"
 	"                                 and write DIR's index\n"
+	), _( /* C11 guarantees strings of 4095 bytes only */
 	"  verify DIR [--definition FILE] [--quick] [--json]\n"
 	"                                 check every kit's checksums, then decode\n"
 	"                                 every file (stencil, braille, large print,\n"
@@ -89,11 +96,18 @@ static const char *const usage_text[] = {_(
 	"                                 chapter's number with fresh speech\n"
 	"  templates                      list the stencil templates and how many\n"
 	"                                 positions each holds\n"
+	"  defaults [--json]              list the defaults of the definition format\n"
+	"                                 and the output names with their files\n"
 	"  version                        print the version\n"
 	"\n"
 	"Options for every command:\n"
 	"  --templates DIR                use the templates in DIR (default:\n"
 	"                                 $BALLOTKIT_TEMPLATES or the installed ones)\n"
+	"  --max-input-size SIZE          refuse a definition or template file\n"
+	"                                 larger than SIZE bytes; K, M or G for\n"
+	"                                 KiB, MiB, GiB (default 256M)\n"
+	"  --max-diagnostics N            show the first N problems, then how many\n"
+	"                                 more there are (default 200; 0: all)\n"
 	"  -h, --help                     show this help\n"
 	"  -V, --version                  show the version\n"
 	"\n"
@@ -122,7 +136,7 @@ static const char *inapplicable(const char *cmd, const char *fmt, unsigned given
 {
 	unsigned ok = 0;
 	fmt = fmt ? fmt : "";
-	if (!strcmp(cmd, "validate"))
+	if (!strcmp(cmd, "validate") || !strcmp(cmd, "defaults"))
 		ok = OPT_JSON;
 	else if (!strcmp(cmd, "script"))
 		ok = OPT_JSON | OPT_BALLOT | OPT_LANG;
@@ -268,13 +282,48 @@ int usage_error(const char *what, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* Prints diagnostics of at least severity min. */
+/* --max-diagnostics: how many diagnostics a command shows (0: all). */
+static size_t diag_limit = 200;
+
+/* How many diagnostics of at least severity min, by severity (note,
+ * warning, error), are not among the first diag_limit shown: those the
+ * list only counted, and those it kept past the limit. */
+static size_t not_shown(const bk_diags *diags, bk_severity min, size_t left[3])
+{
+	static const bk_severity sev[3] = {BK_NOTE, BK_WARNING, BK_ERROR};
+	size_t printed = 0, total = 0;
+	left[0] = left[1] = left[2] = 0;
+	for (size_t i = 0; i < bk_diags_count(diags); i++) {
+		bk_severity v = bk_diag_severity(bk_diags_get(diags, i));
+		if (v < min)
+			continue;
+		if (diag_limit && printed >= diag_limit)
+			left[v == BK_NOTE ? 0 : v == BK_WARNING ? 1 : 2]++;
+		else
+			printed++;
+	}
+	for (int k = 0; k < 3; k++) {
+		if (sev[k] >= min)
+			left[k] += bk_diags_omitted(diags, sev[k]);
+		else
+			left[k] = 0;
+		total += left[k];
+	}
+	return total;
+}
+
+/* Prints diagnostics of at least severity min: the first diag_limit of
+ * them, then how many more there are. */
 static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 {
+	size_t printed = 0;
 	for (size_t i = 0; i < bk_diags_count(diags); i++) {
 		const bk_diag *d = bk_diags_get(diags, i);
 		if (bk_diag_severity(d) < min)
 			continue;
+		if (diag_limit && printed == diag_limit)
+			break;
+		printed++;
 		if (bk_diag_line(d))
 			fprintf(out, "%s:%lu:%lu: ", shown(bk_diag_file(d)),
 			        bk_diag_line(d), bk_diag_column(d));
@@ -285,6 +334,15 @@ static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 		if (*bk_diag_path(d) && strcmp(bk_diag_path(d), "$"))
 			fprintf(out, " at %s", shown(bk_diag_path(d)));
 		fputc('\n', out);
+	}
+	size_t left[3];
+	size_t more = not_shown(diags, min, left);
+	if (more) {
+		fprintf(out, _("ballotkit: … and %zu more not shown: %zu errors, "
+		               "%zu warnings"), more, left[2], left[1]);
+		if (min <= BK_NOTE)
+			fprintf(out, _(", %zu notes"), left[0]);
+		fprintf(out, _(" (--max-diagnostics 0 shows them all)\n"));
 	}
 }
 
@@ -335,10 +393,13 @@ static json_t *jstr(const char *s)
 	return j ? j : json_string("");
 }
 
+/* The first diag_limit diagnostics as a JSON array. */
 static json_t *diags_json(const bk_diags *diags)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < bk_diags_count(diags); i++) {
+		if (diag_limit && i == diag_limit)
+			break;
 		const bk_diag *d = bk_diags_get(diags, i);
 		json_array_append_new(arr, json_pack(
 			"{s:s, s:o, s:o, s:o, s:I, s:I, s:o}",
@@ -356,6 +417,7 @@ static json_t *diags_json(const bk_diags *diags)
 int open_templates(const options *o, bk_templates **tpl)
 {
 	bk_diags *diags = bk_diags_create();
+	bk_diags_set_limit(diags, diag_limit);
 	bk_status st = bk_templates_open(tpl, o->templates, diags);
 	if (st != BK_OK) {
 		print_diags(diags, stderr);
@@ -373,12 +435,30 @@ int open_templates(const options *o, bk_templates **tpl)
 int load(const options *o, const bk_templates *tpl,
                 bk_election **e, bk_diags *diags)
 {
+	/* The definition's diagnostics: the list keeps as many of each
+	 * severity as are shown and only counts the rest, so a file with a
+	 * million unknown fields costs no more memory than one with 200.
+	 * What a command adds later is kept whole (build's line per failed
+	 * kit, at most one per ballot). */
+	bk_diags_set_limit(diags, diag_limit);
 	bk_status st = bk_election_load(e, o->file, tpl, diags);
+	bk_diags_set_limit(diags, 0);
 	if (st == BK_ERR_IO)
 		return EXIT_NOINPUT;
 	if (st != BK_OK)
 		return EXIT_DATAERR;
 	return 0;
+}
+
+/* Loads the definition through admission (bk_election_admit): validate
+ * and build refuse alike what build would fail on. */
+int admit(const options *o, const bk_templates *tpl,
+          const bk_stencil_options *stencil, bk_election **e,
+          bk_diags *diags)
+{
+	bk_status st = bk_election_admit(e, o->file, tpl, stencil, diags);
+	return st == BK_OK ? 0 : st == BK_ERR_IO ? EXIT_NOINPUT
+	       : st == BK_ERR_CONFIG ? EXIT_CONFIG : EXIT_DATAERR;
 }
 
 static json_t *summary_json(const bk_election *e)
@@ -439,17 +519,24 @@ static int cmd_validate(const options *o)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_election *e = NULL;
-	rc = load(o, tpl, &e, diags);
+	rc = admit(o, tpl, NULL, &e, diags);
 	size_t errors = bk_diags_count_severity(diags, BK_ERROR);
 	size_t warnings = bk_diags_count_severity(diags, BK_WARNING);
 	size_t notes = bk_diags_count_severity(diags, BK_NOTE);
 	if (o->json) {
-		json_t *out = json_pack("{s:o, s:b, s:I, s:I, s:I, s:o, s:o}",
+		size_t left[3];
+		not_shown(diags, BK_NOTE, left);
+		json_t *out = json_pack("{s:o, s:b, s:I, s:I, s:I, s:o, "
+		                        "s:{s:I, s:I, s:I}, s:o}",
 		                        "file", jstr(o->file), "valid", rc == 0,
 		                        "errors", (json_int_t)errors,
 		                        "warnings", (json_int_t)warnings,
 		                        "notes", (json_int_t)notes,
 		                        "diagnostics", diags_json(diags),
+		                        "diagnostics_not_shown",
+		                        "errors", (json_int_t)left[2],
+		                        "warnings", (json_int_t)left[1],
+		                        "notes", (json_int_t)left[0],
 		                        "summary", e ? summary_json(e) : json_null());
 		char *s = out ? json_dumps(out, JSON_INDENT(2)) : NULL;
 		if (!s) {
@@ -468,6 +555,11 @@ static int cmd_validate(const options *o)
 			print_summary(e);
 		} else if (rc == EXIT_DATAERR) {
 			fprintf(stderr, _("%s: invalid, errors: %zu, warnings: %zu\n"),
+			        shown(o->file), errors, warnings);
+		} else if (rc == EXIT_CONFIG) {
+			fprintf(stderr, _("%s: cannot be admitted: the installation "
+			                  "lacks what the errors above name "
+			                  "(errors: %zu, warnings: %zu)\n"),
 			        shown(o->file), errors, warnings);
 		}
 	}
@@ -584,6 +676,7 @@ int exit_for(bk_status st)
 	case BK_ERR_USAGE:
 	case BK_ERR_NOTFOUND: return EXIT_USAGE;
 	case BK_ERR_IO: return EXIT_CANTCREAT;
+	case BK_ERR_CONFIG: return EXIT_CONFIG;
 	default: return EXIT_DATAERR;
 	}
 }
@@ -851,6 +944,30 @@ done:
 	return rc;
 }
 
+/* A size: a whole number of bytes, or with K, M or G for KiB, MiB and
+ * GiB ("256M"); at least 1 byte, at most 2^62. */
+static bool parse_size(const char *s, unsigned long long *bytes)
+{
+	const unsigned long long max = 1ull << 62;
+	unsigned long long v = 0;
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (unsigned long long)(*s - '0');
+		if (v > max)
+			return false;
+	}
+	unsigned shift = *s == 'K' || *s == 'k' ? 10
+	               : *s == 'M' || *s == 'm' ? 20
+	               : *s == 'G' || *s == 'g' ? 30 : 0;
+	if (shift)
+		s++;
+	if (*s || v == 0 || v > max >> shift)
+		return false;
+	*bytes = v << shift;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	/* a speech helper started by this program runs here and exits; the
@@ -964,17 +1081,17 @@ int main(int argc, char **argv)
 			}
 			i++;
 			if (!strcmp(a, "--rate"))
-				o.speech.rate = (int)v;
+				o.speech.rate = (int)v, o.given |= OPT_RATE;
 			else if (!strcmp(a, "--pitch"))
-				o.speech.pitch = (int)v;
+				o.speech.pitch = (int)v, o.given |= OPT_PITCH;
 			else if (!strcmp(a, "--volume"))
-				o.speech.volume = (int)v;
+				o.speech.volume = (int)v, o.given |= OPT_VOLUME;
 			else if (!strcmp(a, "--word-gap"))
-				o.speech.word_gap = (int)v;
+				o.speech.word_gap = (int)v, o.given |= OPT_WORD_GAP;
 			else if (!strcmp(a, "--bitrate"))
-				o.audio.bitrate = (int)v;
+				o.audio.bitrate = (int)v, o.given |= OPT_BITRATE;
 			else
-				o.audio.quality = (int)v;
+				o.audio.quality = (int)v, o.given |= OPT_QUALITY;
 			o.given |= !strcmp(a, "--bitrate") || !strcmp(a, "--quality")
 			                   ? OPT_AUDIO : OPT_SPEECH;
 		} else if (!strcmp(a, "--loudness") || !strcmp(a, "--true-peak")) {
@@ -986,9 +1103,9 @@ int main(int argc, char **argv)
 			}
 			i++;
 			if (!strcmp(a, "--loudness"))
-				o.audio.loudness = v;
+				o.audio.loudness = v, o.given |= OPT_LOUDNESS;
 			else
-				o.audio.true_peak = v;
+				o.audio.true_peak = v, o.given |= OPT_TRUE_PEAK;
 			o.given |= OPT_AUDIO;
 		} else if (!strcmp(a, "--speed") || !strcmp(a, "--formats") ||
 		           !strcmp(a, "--cache")) {
@@ -999,7 +1116,7 @@ int main(int argc, char **argv)
 			if (!strcmp(a, "--speed"))
 				o.speeds = argv[++i];
 			else if (!strcmp(a, "--formats"))
-				o.formats = argv[++i];
+				o.formats = argv[++i], o.given |= OPT_FORMATS;
 			else
 				o.cache = argv[++i];
 			o.given |= !strcmp(a, "--cache") ? OPT_CACHE : OPT_AUDIO;
@@ -1058,6 +1175,29 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--quick")) {
 			o.quick = true;
 			o.given |= OPT_QUICK;
+		} else if (!strcmp(a, "--max-input-size")) {
+			unsigned long long v = 0;
+			if (i + 1 >= argc || !parse_size(argv[i + 1], &v)) {
+				rc = usage_error(_("--max-input-size needs a size such as "
+				                   "256M or 1G, not"),
+				                 i + 1 < argc ? argv[i + 1] : "nothing");
+				goto out;
+			}
+			bk_set_max_input_size(v);
+			i++;
+		} else if (!strcmp(a, "--max-diagnostics")) {
+			char *end = NULL;
+			unsigned long long v = i + 1 < argc && argv[i + 1][0] >= '0' &&
+			                       argv[i + 1][0] <= '9'
+			                               ? strtoull(argv[i + 1], &end, 10) : 0;
+			if (i + 1 >= argc || !end || *end || v > 1000000000) {
+				rc = usage_error(_("--max-diagnostics needs a number "
+				                   "(0: all), not"),
+				                 i + 1 < argc ? argv[i + 1] : "nothing");
+				goto out;
+			}
+			diag_limit = (size_t)v;
+			i++;
 		} else if (!strcmp(a, "--definition")) {
 			if (i + 1 >= argc) {
 				rc = usage_error(_("this option needs a value:"), a);
@@ -1133,6 +1273,9 @@ int main(int argc, char **argv)
 		rc = o.nballots || o.json
 		             ? usage_error(_("braille takes"), "--lang and texts")
 		             : cmd_braille(&o);
+	} else if (!strcmp(cmd, "defaults")) {
+		rc = o.file ? usage_error(_("unexpected argument"), o.file)
+		            : cmd_defaults(&o);
 	} else if (!strcmp(cmd, "templates")) {
 		rc = o.file ? usage_error(_("unexpected argument"), o.file)
 		            : cmd_templates(&o);

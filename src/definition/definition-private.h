@@ -116,8 +116,9 @@ struct bk_election {
 	int stencil_title_lang;
 	long speech_rate;
 	double loudness_lufs;
-	const char **outputs;
-	size_t noutputs;
+	bool loudness_given;
+	bk_output_set outputs;
+	bool braille_table_given[BK_LANG_COUNT]; /* named by the definition */
 };
 
 bool bk_election_has_lang(const bk_election *e, int lang);
@@ -129,5 +130,74 @@ bool bk_election_has_lang(const bk_election *e, int lang);
 bool bk_election_leaflet_text(const bk_election *e, const char *kind,
                               const char *id, int lang, bk_buf *heading,
                               bk_buf *text, bk_buf *source);
+
+/* ---- admission: the checks a higher module makes while loading ----
+ *
+ * The definition module knows every text and where it is, but not how
+ * braille, speech or a stencil would render it; those modules sit above
+ * it (docs/architecture.md, "Admission"). A higher module passes a
+ * checker to bk_election_load_checked; the loader calls it while the
+ * document is still open, so that whatever the checker reports is located
+ * by file, line, column and JSON path like every other diagnostic. */
+
+/* What an output does with a text. */
+enum {
+	BK_USE_BRAILLE = 1 << 0, /* brailled (lists, leaflets, stencil title) */
+	BK_USE_SPEECH = 1 << 1,  /* spoken by the voice */
+	BK_USE_LINES = 1 << 2    /* a leaflet: each line is a paragraph */
+};
+
+/* One text of the definition in one language, as outputs use it: the
+ * value at $.<list>[index].<field>.<lang>. */
+typedef struct bk_text_use {
+	int lang;           /* BK_LANG_* */
+	unsigned uses;      /* BK_USE_* bits, at least one */
+	const char *text;   /* NFC */
+	const char *list;   /* "candidates" */
+	size_t index;
+	const char *field;  /* "surname" */
+	bool derived;       /* text is a spelling derived from the value of
+	                     * the other language, where it is reported */
+} bk_text_use;
+
+/* Where a checker reports; see bk_check_report. Opaque. */
+typedef struct bk_check_sink bk_check_sink;
+
+/* Reports a problem at a JSON path of the definition (located later like
+ * every other diagnostic). */
+void bk_check_report(bk_check_sink *sink, const char *path, bk_severity sev,
+                     const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* The same at a text's value (for a derived spelling, the value it was
+ * derived from). */
+void bk_check_report_text(bk_check_sink *sink, const bk_text_use *t,
+                          bk_severity sev, const char *kind,
+                          const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+typedef struct bk_checker {
+	void *arg;
+	/* Once, when the definition has been read (production defaults
+	 * filled in; the election may have errors): resources. A missing
+	 * one is reported to diags with its file and makes begin return
+	 * BK_ERR_CONFIG; then no text is checked. Problems of the definition
+	 * (a table it names) go to sink. */
+	bk_status (*begin)(void *arg, const bk_election *e,
+	                   bk_check_sink *sink, bk_diags *diags);
+	/* Every text of the election's languages that an output renders,
+	 * in definition order (the same text may come many times). */
+	void (*text)(void *arg, const bk_text_use *t, bk_check_sink *sink);
+	/* Once, when the definition has no error so far: the finished
+	 * election (what the layouts of whole ballots need). */
+	void (*election)(void *arg, const bk_election *e, bk_check_sink *sink);
+} bk_checker;
+
+/* bk_election_load (path, data NULL) or bk_election_load_buffer (data,
+ * size, name) with a checker (NULL: none). Returns BK_ERR_CONFIG when the
+ * checker's begin did. */
+bk_status bk_election_load_checked(bk_election **out, const char *path,
+                                   const char *data, size_t size,
+                                   const char *name, const bk_templates *tpl,
+                                   const bk_checker *chk, bk_diags *diags);
 
 #endif

@@ -7,9 +7,11 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "diag/diag-private.h"
 #include "json/jcheck.h"
+#include "production/production-private.h"
 #include "util/cache.h"
 
 enum coll { C_AREAS, C_DISTRICTS, C_PARTIES, C_CANDIDATES, C_COUNT };
@@ -229,8 +231,83 @@ static bool has_latin_word(const char *s)
 	return false;
 }
 
-/* Checks a text value at the current path. */
-static bool check_string(ctx *c, json_t *v, const char *what)
+/* Lengths, in characters (code points after NFC), docs/ballot-format.md:
+ * a name part, any other one-line text, a leaflet. */
+enum { CAP_NAME_PART = 200, CAP_LINE = 500, CAP_LEAFLET = 20000 };
+
+/* Why cp may not stand in a text (a leaflet may hold line breaks), or
+ * NULL. Format and control characters are invisible: print, braille and
+ * speech would each show something else; private-use characters depend
+ * on a font; noncharacters and unassigned code points have no meaning. */
+static const char *bad_char(uint32_t cp, bool leaflet)
+{
+	if (cp == '\n')
+		return leaflet ? NULL : "a line break";
+	if (cp == '\r')
+		return leaflet ? "a carriage return (write a line break as \\n "
+		                 "alone)" : "a carriage return (a line break)";
+	if (cp == '\t')
+		return "a tab";
+	if (cp == 0x85)
+		return "a next-line control character";
+	if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x200E || cp == 0x200F || cp == 0x061C)
+		return "a bidirectional control character";
+	if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060)
+		return "a zero-width character";
+	if (cp == 0xFEFF)
+		return "a zero-width no-break space (a byte-order mark)";
+	if (cp == 0x00AD)
+		return "a soft hyphen";
+	if (cp == 0x2028)
+		return "a line separator";
+	if (cp == 0x2029)
+		return "a paragraph separator";
+	if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+		return "a noncharacter";
+	switch (utf8proc_category((utf8proc_int32_t)cp)) {
+	case UTF8PROC_CATEGORY_CC: return "a control character";
+	case UTF8PROC_CATEGORY_CF: return "an invisible format character";
+	case UTF8PROC_CATEGORY_CO: return "a private-use character";
+	case UTF8PROC_CATEGORY_CS: return "a surrogate";
+	case UTF8PROC_CATEGORY_CN: return "a code point Unicode has not assigned";
+	default: return NULL;
+	}
+}
+
+/* Reports the first character of s that may not stand in a text. */
+static bool check_chars(ctx *c, const char *s, bool leaflet, const char *what)
+{
+	size_t n = strlen(s), bad = 0;
+	uint32_t first = 0;
+	const char *why = NULL;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		if (!k)
+			break; /* the document is valid UTF-8 */
+		const char *w = bad_char(cp, leaflet);
+		if (w && !bad++) {
+			first = cp;
+			why = w;
+		}
+		i += k;
+	}
+	if (!bad)
+		return true;
+	bk_buf more = {0};
+	if (bad > 1)
+		bk_buf_printf(&more, " (and %zu more such characters)", bad - 1);
+	jdoc_report(c->d, BK_ERROR, "bad-character", false,
+	            "%s has U+%04X, %s%s: print, braille and speech cannot "
+	            "show it alike; remove it", what, (unsigned)first, why,
+	            bk_buf_str(&more));
+	bk_buf_free(&more);
+	return false;
+}
+
+/* Checks a text value at the current path: at most cap characters. */
+static bool check_string(ctx *c, json_t *v, const char *what, size_t cap)
 {
 	if (!jc_type(c->d, v, JSON_STRING, what))
 		return false;
@@ -240,10 +317,14 @@ static bool check_string(ctx *c, json_t *v, const char *what)
 		            "%s is empty; write the text", what);
 		return false;
 	}
-	if (bk_str_has_control(s) && strcmp(what, "the leaflet text")) {
-		jdoc_report(c->d, BK_ERROR, "bad-value", false,
-		            "%s has a line break, tab or other control character; "
-		            "write it on one line", what);
+	if (!check_chars(c, s, cap == CAP_LEAFLET, what))
+		return false;
+	size_t len = bk_utf8_count(s, strlen(s));
+	if (len > cap) {
+		jdoc_report(c->d, BK_ERROR, "too-long", false,
+		            "%s is %zu characters long; at most %zu are allowed "
+		            "(docs/ballot-format.md, \"Lengths\")", what, len,
+		            cap);
 		return false;
 	}
 	const char *w;
@@ -290,6 +371,8 @@ static void parse_text(ctx *c, json_t *v, bk_text *out, enum text_mode mode,
 	memset(out, 0, sizeof *out);
 	if (!jc_type(c->d, v, JSON_OBJECT, what))
 		return;
+	size_t cap = !strcmp(what, "the leaflet text") ? CAP_LEAFLET
+	             : mode == TEXT_NAME ? CAP_NAME_PART : CAP_LINE;
 	const char *key;
 	json_t *x;
 	json_object_foreach(v, key, x) {
@@ -299,7 +382,7 @@ static void parse_text(ctx *c, json_t *v, bk_text *out, enum text_mode mode,
 			jdoc_report(c->d, BK_ERROR, "unknown-field", true,
 			            "\"%s\" is not a language of ballotkit; use "
 			            "\"kk\" or \"ru\"", key);
-		} else if (check_string(c, x, what) &&
+		} else if (check_string(c, x, what, cap) &&
 		           (l != BK_LANG_RU || russian_ok(c, json_string_value(x), what))) {
 			out->v[l] = bk_arena_strdup(&c->e->arena,
 			                            json_string_value(x));
@@ -546,7 +629,7 @@ static void parse_station(ctx *c, json_t *o, size_t i)
 	get_ref(c, o, "area", C_AREAS, &c->sink);
 	bool abroad;
 	get_bool(c, o, "abroad", &abroad);
-	s->kits = 1;
+	s->kits = BK_DEFAULT_STATION_KITS;
 	get_int(c, o, "kits", 1, 1000, &s->kits);
 	size_t old;
 	json_t *v = member(c, o, "districts", &old);
@@ -696,9 +779,9 @@ static void parse_ballot(ctx *c, json_t *o, size_t i)
 	get_text(c, o, "name", &b->name, TEXT_FULL, "the ballot name");
 	get_text(c, o, "short_name", &b->short_name, TEXT_FULL,
 	         "the ballot's short name");
-	b->against_all = true;
+	b->against_all = BK_DEFAULT_AGAINST_ALL;
 	get_bool(c, o, "against_all", &b->against_all);
-	b->two_sided = true;
+	b->two_sided = BK_DEFAULT_TWO_SIDED;
 	get_bool(c, o, "two_sided", &b->two_sided);
 
 	size_t old;
@@ -811,18 +894,6 @@ static void parse_ballot(ctx *c, json_t *o, size_t i)
 	}
 }
 
-static const char *const outputs[] = {
-	"audio-wav", "audio-flac", "audio-ogg", "audio-opus", "audio-mp3",
-	"audio-daisy", "stencil-pdf", "stencil-swell-pdf", "stencil-svg",
-	"stencil-png", "braille-list-pdf", "braille-list-brf",
-	"braille-list-pef", "braille-list-txt", "leaflet-pdf", "leaflet-brf",
-	"leaflet-pef", "large-print-pdf", NULL};
-/* Formats built when the definition names none. */
-static const char *const default_outputs[] = {
-	"audio-wav", "stencil-pdf", "stencil-swell-pdf", "stencil-svg",
-	"braille-list-pdf", "braille-list-brf", "braille-list-pef",
-	"leaflet-pdf", "large-print-pdf", NULL};
-
 static bool table_name_ok(const char *s)
 {
 	if (!*s)
@@ -925,13 +996,16 @@ static void parse_production(ctx *c, json_t *o)
 			json_t *x = member(c, sp, "loudness_lufs", &o2);
 			if (x) {
 				if (jc_type(c->d, x, JSON_REAL, "loudness_lufs")) {
+					/* the audio's range (bk_audio_options) */
 					double v = json_number_value(x);
-					if (v < -40 || v > -5)
+					if (!(v >= -40 && v <= -10))
 						jdoc_report(c->d, BK_ERROR, "bad-value", false,
 						            "loudness_lufs must be between "
-						            "-40 and -5");
-					else
+						            "-40 and -10");
+					else {
 						e->loudness_lufs = v;
+						e->loudness_given = true;
+					}
 				}
 				jdoc_pop(c->d, o2);
 			}
@@ -941,34 +1015,52 @@ static void parse_production(ctx *c, json_t *o)
 	json_t *out = member(c, o, "outputs", &old);
 	if (out) {
 		if (jc_type(c->d, out, JSON_ARRAY, "outputs")) {
-			size_t n = json_array_size(out), k;
+			size_t k;
 			json_t *x;
-			e->outputs = bk_arena_alloc(&e->arena, (n + 1) * sizeof(char *));
-			e->noutputs = 0;
+			bk_output_set set = 0;
+			bool bad = false;
 			json_array_foreach(out, k, x) {
 				size_t o2 = jdoc_push_index(c->d, k);
 				if (jc_type(c->d, x, JSON_STRING, "an output")) {
 					const char *s = json_string_value(x);
-					const char *known = NULL;
-					for (size_t q = 0; outputs[q]; q++)
-						if (!strcmp(outputs[q], s))
-							known = outputs[q];
-					bool dup = false;
-					for (size_t q = 0; q < e->noutputs; q++)
-						if (known && !strcmp(e->outputs[q], known))
-							dup = true;
-					if (!known)
+					int known = bk_output_find(s);
+					const char *now = bk_output_renamed(s);
+					if (known < 0 && now) {
 						jdoc_report(c->d, BK_ERROR, "bad-value", false,
-						            "\"%s\" is not an output format of "
-						            "ballotkit", s);
-					else if (dup)
+						            "\"%s\" is an output name from before "
+						            "(docs/ballot-format.md): the output is "
+						            "now %s", s, now);
+					} else if (known < 0) {
+						bk_buf names = {0};
+						bk_outputs_names(BK_OUTPUTS_ALL, &names);
+						jdoc_report(c->d, BK_ERROR, "bad-value", false,
+						            "\"%s\" is not an output of ballotkit "
+						            "(%s)", s, bk_buf_str(&names));
+						bk_buf_free(&names);
+					} else if (set & BK_OUTPUT_BIT(known)) {
 						jdoc_report(c->d, BK_ERROR, "bad-value", false,
 						            "\"%s\" is listed twice", s);
-					else
-						e->outputs[e->noutputs++] = known;
+					} else {
+						set |= BK_OUTPUT_BIT(known);
+						jdoc_pop(c->d, o2);
+						continue;
+					}
 				}
+				bad = true;
 				jdoc_pop(c->d, o2);
 			}
+			int needed, lacks = bk_outputs_missing(set, &needed);
+			if (!bad && !set)
+				jdoc_report(c->d, BK_ERROR, "bad-value", false,
+				            "outputs names nothing to build: leave it out "
+				            "for the default outputs");
+			else if (!bad && lacks >= 0)
+				jdoc_report(c->d, BK_ERROR, "bad-value", false,
+				            "%s needs %s: list it too",
+				            bk_output_name((bk_output)lacks),
+				            bk_output_name((bk_output)needed));
+			else if (!bad)
+				e->outputs = set;
 		}
 		jdoc_pop(c->d, old);
 	}
@@ -1490,10 +1582,172 @@ static void finish_ballots(bk_election *e)
 	free(first);
 }
 
+/* ---- NFC --------------------------------------------------------------
+ * Every string value of the document is put in Unicode Normalization Form
+ * C (utf8proc) before anything reads it, so that a name typed with
+ * combining marks ("И" + U+0306) is the same name as one typed with the
+ * composed letter ("Й"), in the model, the digests and every output
+ * (docs/ballot-format.md, "Text"). A string already in NFC is left as it
+ * is, so the digests of such a definition do not change. */
+
+static void nfc_tree(json_t *v)
+{
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x)
+			nfc_tree(x);
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+			nfc_tree(x);
+	} else if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		size_t n = json_string_length(v), i = 0;
+		while (i < n && !((unsigned char)s[i] & 0x80))
+			i++;
+		if (i == n)
+			return; /* ASCII is NFC */
+		utf8proc_uint8_t *out = NULL;
+		utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)s,
+		                                  (utf8proc_ssize_t)n, &out,
+		                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+		if (m >= 0 && ((size_t)m != n || memcmp(out, s, n)))
+			json_string_setn(v, (const char *)out, (size_t)m);
+		free(out);
+	}
+}
+
+/* ---- admission checks (definition-private.h) ---- */
+
+struct bk_check_sink {
+	jdoc *d;
+};
+
+void bk_check_report(bk_check_sink *sink, const char *path, bk_severity sev,
+                     const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	jdoc_vreport_at(sink->d, path, sev, kind, false, fmt, ap);
+	va_end(ap);
+}
+
+void bk_check_report_text(bk_check_sink *sink, const bk_text_use *t,
+                          bk_severity sev, const char *kind,
+                          const char *fmt, ...)
+{
+	/* a derived spelling is reported at the value it came from */
+	int at = !t->derived ? t->lang
+	         : t->lang == BK_LANG_RU ? BK_LANG_KK : BK_LANG_RU;
+	bk_buf path = {0};
+	bk_buf_printf(&path, "$.%s[%zu].%s.%s", t->list, t->index, t->field,
+	              bk_lang_codes[at]);
+	va_list ap;
+	va_start(ap, fmt);
+	jdoc_vreport_at(sink->d, bk_buf_str(&path), sev, kind, false, fmt, ap);
+	va_end(ap);
+	bk_buf_free(&path);
+}
+
+typedef struct text_walk {
+	const bk_election *e;
+	const bk_checker *chk;
+	bk_check_sink *sink;
+} text_walk;
+
+/* Hands each language of t to the checker; pron, when given in a
+ * language, is spoken instead of t there. */
+static void walk_text(text_walk *w, const bk_text *t, unsigned uses,
+                      const bk_text *pron, const char *list, size_t i,
+                      const char *field)
+{
+	for (size_t q = 0; q < w->e->nlangs; q++) {
+		int l = w->e->langs[q];
+		if (!t->v[l])
+			continue;
+		unsigned u = uses;
+		if (pron && pron->v[l])
+			u &= ~(unsigned)BK_USE_SPEECH;
+		if (!(u & (BK_USE_BRAILLE | BK_USE_SPEECH)))
+			continue;
+		bk_text_use use = {l, u, t->v[l], list, i, field,
+		                   t->derived[l]};
+		w->chk->text(w->chk->arg, &use, w->sink);
+	}
+}
+
+/* Every text an output renders, with what it does with it: braille
+ * lists, leaflets and the stencil title are brailled, the audio speaks
+ * titles, districts and names (or their pronunciations). Election, area
+ * and polling station names are printed only (docs/validation-rules.md). */
+static void walk_texts(const bk_election *e, const bk_checker *chk,
+                       bk_check_sink *sink)
+{
+	const unsigned B = BK_USE_BRAILLE, S = BK_USE_SPEECH;
+	text_walk w = {e, chk, sink};
+	for (size_t i = 0; i < e->ndistricts; i++)
+		walk_text(&w, &e->districts[i].name, B | S, NULL,
+		          "districts", i, "name");
+	for (size_t i = 0; i < e->nparties; i++) {
+		const bk_party *p = &e->parties[i];
+		walk_text(&w, &p->name, B | S, &p->pronunciation,
+		          "parties", i, "name");
+		walk_text(&w, &p->short_name, B, NULL, "parties", i,
+		          "short_name");
+		walk_text(&w, &p->pronunciation, S, NULL, "parties", i,
+		          "pronunciation");
+		walk_text(&w, &p->leaflet, B | BK_USE_LINES, NULL,
+		          "parties", i, "leaflet");
+	}
+	for (size_t i = 0; i < e->ncandidates; i++) {
+		const bk_candidate *k = &e->candidates[i];
+		walk_text(&w, &k->surname, B | S, &k->pronunciation,
+		          "candidates", i, "surname");
+		walk_text(&w, &k->given_name, B | S, &k->pronunciation,
+		          "candidates", i, "given_name");
+		walk_text(&w, &k->patronymic, B | S, &k->pronunciation,
+		          "candidates", i, "patronymic");
+		walk_text(&w, &k->pronunciation, S, NULL, "candidates", i,
+		          "pronunciation");
+		walk_text(&w, &k->leaflet, B | BK_USE_LINES, NULL,
+		          "candidates", i, "leaflet");
+	}
+	for (size_t i = 0; i < e->nballots; i++) {
+		walk_text(&w, &e->ballots[i].name, B | S, NULL, "ballots",
+		          i, "name");
+		walk_text(&w, &e->ballots[i].short_name, B, NULL,
+		          "ballots", i, "short_name");
+	}
+}
+
+/* Production settings the definition does not give. */
+static void fill_defaults(bk_election *e)
+{
+	for (int l = 0; l < BK_LANG_COUNT; l++)
+		e->braille_table_given[l] = e->braille_table[l] != NULL;
+	/* defaults of the production settings (include/ballotkit/production.h) */
+	if (!e->braille_table[BK_LANG_KK])
+		e->braille_table[BK_LANG_KK] = BK_DEFAULT_BRAILLE_TABLE_KK;
+	if (!e->braille_table[BK_LANG_RU])
+		e->braille_table[BK_LANG_RU] = BK_DEFAULT_BRAILLE_TABLE_RU;
+	if (!e->braille_profile)
+		e->braille_profile = BK_DEFAULT_BRAILLE_PROFILE;
+	if (!e->speech_rate)
+		e->speech_rate = BK_DEFAULT_SPEECH_RATE;
+	if (!e->loudness_given)
+		e->loudness_lufs = BK_DEFAULT_LOUDNESS_LUFS;
+	if (!e->outputs)
+		e->outputs = bk_outputs_default();
+	if (e->stencil_title_lang < 0)
+		e->stencil_title_lang = e->langs[0]; /* the first language */
+}
+
 /* Loads from text (taken over). */
 static bk_status load(bk_election **out, char *text, size_t size,
                      const char *name, const bk_templates *tpl,
-                     bk_diags *diags)
+                     const bk_checker *chk, bk_diags *diags)
 {
 	jdoc d;
 	bk_election *e = bk_xcalloc(1, sizeof *e);
@@ -1501,7 +1755,10 @@ static bk_status load(bk_election **out, char *text, size_t size,
 	e->stencil_title_lang = -1;
 	bk_sha256(text, size, e->file_digest);
 	int parsed = jdoc_parse_owned(&d, text, size, name, diags);
+	bk_status checked = BK_OK;
+	bool finished = false;
 	if (parsed == 0) {
+		nfc_tree(d.root);
 		ctx c = {.d = &d, .e = e, .tpl = tpl};
 		validate(&c);
 		free(c.refs);
@@ -1512,70 +1769,83 @@ static bk_status load(bk_election **out, char *text, size_t size,
 		 * diagnostics, so both are never in memory at once. */
 		json_decref(d.root);
 		d.root = NULL;
+		fill_defaults(e);
+		/* the checker reports while the document is open, so that its
+		 * diagnostics are located too */
+		bk_check_sink sink = {&d};
+		if (chk && chk->begin)
+			checked = chk->begin(chk->arg, e, &sink, diags);
+		if (chk && checked == BK_OK && chk->text)
+			walk_texts(e, chk, &sink);
+		if (chk && checked == BK_OK && chk->election && !d.errors) {
+			finish_ballots(e);
+			finished = true;
+			chk->election(chk->arg, e, &sink);
+		}
 	}
 	jdoc_finish(&d, diags);
 	size_t errors = d.errors;
 	jdoc_free(&d);
-	if (errors) {
+	if (checked != BK_OK || errors) {
 		bk_election_free(e);
-		return BK_ERR_INVALID;
+		return checked != BK_OK ? checked : BK_ERR_INVALID;
 	}
-	/* defaults of the production settings */
-	if (!e->braille_table[BK_LANG_KK])
-		e->braille_table[BK_LANG_KK] = "kk.utb";
-	if (!e->braille_table[BK_LANG_RU])
-		e->braille_table[BK_LANG_RU] = "ru-litbrl.ctb";
-	if (!e->braille_profile)
-		e->braille_profile = "marburg-medium";
-	if (!e->speech_rate)
-		e->speech_rate = 150;
-	if (!e->loudness_lufs)
-		e->loudness_lufs = -16.0;
-	if (!e->outputs) {
-		e->outputs = (const char **)default_outputs;
-		for (e->noutputs = 0; default_outputs[e->noutputs]; e->noutputs++)
-			;
-	}
-	if (e->stencil_title_lang < 0)
-		e->stencil_title_lang = e->langs[0]; /* the first language */
-	finish_ballots(e);
+	if (!finished)
+		finish_ballots(e);
 	*out = e;
 	return BK_OK;
+}
+
+bk_status bk_election_load_checked(bk_election **out, const char *path,
+                                   const char *data, size_t size,
+                                   const char *name, const bk_templates *tpl,
+                                   const bk_checker *chk, bk_diags *diags)
+{
+	if (!out || !tpl || (!path && !data && size))
+		return BK_ERR_USAGE;
+	*out = NULL;
+	char *text;
+	if (path) {
+		if (bk_read_input(path, &text, &size)) {
+			bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+			             "cannot read the definition: %s", bk_read_error());
+			return BK_ERR_IO;
+		}
+		name = path;
+	} else {
+		text = bk_xstrndup(data ? data : "", size);
+	}
+	/* numbers in messages keep a decimal point whatever the caller's
+	 * locale */
+	bk_c_numeric numeric = bk_c_numeric_enter();
+	bk_status st = load(out, text, size, name, tpl, chk, diags);
+	bk_c_numeric_leave(&numeric);
+	return st;
 }
 
 bk_status bk_election_load_buffer(bk_election **out, const char *data,
                                   size_t size, const char *name,
                                   const bk_templates *tpl, bk_diags *diags)
 {
-	if (!out || (!data && size) || !tpl)
+	if (!data && size) {
+		if (out)
+			*out = NULL;
 		return BK_ERR_USAGE;
-	*out = NULL;
-	bk_c_numeric numeric = bk_c_numeric_enter();
-	bk_status st = load(out, bk_xstrndup(data ? data : "", size), size, name,
-	                    tpl, diags);
-	bk_c_numeric_leave(&numeric);
-	return st;
+	}
+	return bk_election_load_checked(out, NULL, data ? data : "", size, name,
+	                                tpl, NULL, diags);
 }
 
 bk_status bk_election_load(bk_election **out, const char *path,
                            const bk_templates *tpl, bk_diags *diags)
 {
-	if (!out || !path || !tpl)
+	if (!path) {
+		if (out)
+			*out = NULL;
 		return BK_ERR_USAGE;
-	*out = NULL;
-	char *data;
-	size_t size;
-	if (bk_read_file(path, &data, &size)) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
-		             "cannot read the definition: %s", strerror(errno));
-		return BK_ERR_IO;
 	}
-	/* numbers in messages keep a decimal point whatever the caller's
-	 * locale */
-	bk_c_numeric numeric = bk_c_numeric_enter();
-	bk_status st = load(out, data, size, path, tpl, diags);
-	bk_c_numeric_leave(&numeric);
-	return st;
+	return bk_election_load_checked(out, path, NULL, 0, NULL, tpl, NULL,
+	                                diags);
 }
 
 void bk_election_free(bk_election *e)
@@ -1718,6 +1988,21 @@ void bk_election_leaflet(const bk_election *e, size_t i, const char **kind,
 const char *bk_election_braille_profile(const bk_election *e)
 {
 	return e->braille_profile;
+}
+
+int bk_election_speech_rate(const bk_election *e)
+{
+	return e ? (int)e->speech_rate : BK_DEFAULT_SPEECH_RATE;
+}
+
+double bk_election_loudness(const bk_election *e)
+{
+	return e ? e->loudness_lufs : BK_DEFAULT_LOUDNESS_LUFS;
+}
+
+bk_output_set bk_election_outputs(const bk_election *e)
+{
+	return e ? e->outputs : bk_outputs_default();
 }
 
 bool bk_election_leaflet_text(const bk_election *e, const char *kind,

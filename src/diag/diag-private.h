@@ -11,4 +11,11 @@ void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
                   const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
 
+/* The list's limit per severity (0: none; 0 for a NULL list). */
+size_t bk_diags_limit(const bk_diags *diags);
+/* Counts n diagnostics of severity sev that were reported but not kept
+ * (one who holds diagnostics before adding them, as a JSON document does,
+ * applies the limit itself and passes on the count). */
+void bk_diags_add_omitted(bk_diags *diags, bk_severity sev, size_t n);
+
 #endif

@@ -17,7 +17,16 @@ struct bk_diag {
 struct bk_diags {
 	bk_diag *items;
 	size_t count, cap;
+	size_t limit;      /* per severity; 0: keep all */
+	size_t kept[3];    /* per severity */
+	size_t omitted[3]; /* per severity: counted, not kept */
 };
+
+/* The index of a severity in kept[] and omitted[]. */
+static size_t sev_index(bk_severity sev)
+{
+	return sev == BK_NOTE ? 0 : sev == BK_WARNING ? 1 : 2;
+}
 
 const char *bk_status_string(bk_status status)
 {
@@ -28,6 +37,7 @@ const char *bk_status_string(bk_status status)
 	case BK_ERR_INVALID: return "invalid data";
 	case BK_ERR_USAGE: return "invalid argument";
 	case BK_ERR_NOTFOUND: return "not found";
+	case BK_ERR_CONFIG: return "a resource of the installation is missing";
 	}
 	return "unknown status";
 }
@@ -73,6 +83,12 @@ void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
 {
 	if (!diags)
 		return;
+	size_t k = sev_index(sev);
+	if (diags->limit && diags->kept[k] >= diags->limit) {
+		diags->omitted[k]++;
+		return;
+	}
+	diags->kept[k]++;
 	if (diags->count == diags->cap) {
 		diags->cap = diags->cap ? diags->cap * 2 : 16;
 		diags->items = bk_xrealloc(diags->items,
@@ -100,11 +116,45 @@ size_t bk_diags_count(const bk_diags *diags)
 
 size_t bk_diags_count_severity(const bk_diags *diags, bk_severity sev)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < bk_diags_count(diags); i++)
-		if (diags->items[i].severity == sev)
-			n++;
-	return n;
+	if (!diags)
+		return 0;
+	size_t k = sev_index(sev);
+	return diags->kept[k] + diags->omitted[k];
+}
+
+size_t bk_diags_omitted(const bk_diags *diags, bk_severity sev)
+{
+	return diags ? diags->omitted[sev_index(sev)] : 0;
+}
+
+void bk_diags_set_limit(bk_diags *diags, size_t limit)
+{
+	if (diags)
+		diags->limit = limit;
+}
+
+size_t bk_diags_limit(const bk_diags *diags)
+{
+	return diags ? diags->limit : 0;
+}
+
+void bk_diags_add_omitted(bk_diags *diags, bk_severity sev, size_t n)
+{
+	if (diags)
+		diags->omitted[sev_index(sev)] += n;
+}
+
+bk_status bk_set_max_input_size(unsigned long long bytes)
+{
+	if (!bytes)
+		return BK_ERR_USAGE;
+	bk_input_cap_set(bytes);
+	return BK_OK;
+}
+
+unsigned long long bk_max_input_size(void)
+{
+	return bk_input_cap();
 }
 
 const bk_diag *bk_diags_get(const bk_diags *diags, size_t i)

@@ -40,6 +40,7 @@ int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
                      bk_diags *diags)
 {
 	memset(d, 0, sizeof *d);
+	d->limit = bk_diags_limit(diags);
 	d->name = bk_xstrdup(name ? name : "");
 	d->text = data;
 	d->len = size;
@@ -176,10 +177,27 @@ static jdoc_pending *add_pending(jdoc *d, const char *path, bk_severity sev,
 	return p;
 }
 
-__attribute__((format(printf, 6, 0)))
-static void vreport(jdoc *d, const char *path, bk_severity sev,
-                    const char *kind, bool at_key, const char *fmt, va_list ap)
+/* Past the limit: the diagnostic is counted (and an error still makes
+ * the document invalid), not held. True when it was counted so. */
+static bool over_limit(jdoc *d, bk_severity sev)
 {
+	size_t k = sev == BK_NOTE ? 0 : sev == BK_WARNING ? 1 : 2;
+	if (!d->limit || d->held[k] < d->limit) {
+		d->held[k]++;
+		return false;
+	}
+	d->omitted[k]++;
+	if (sev == BK_ERROR)
+		d->errors++;
+	return true;
+}
+
+void jdoc_vreport_at(jdoc *d, const char *path, bk_severity sev,
+                     const char *kind, bool at_key, const char *fmt,
+                     va_list ap)
+{
+	if (over_limit(d, sev))
+		return;
 	jdoc_pending *p = add_pending(d, path, sev, kind, at_key);
 	bk_buf msg = {0};
 	bk_buf_vprintf(&msg, fmt, ap);
@@ -191,7 +209,7 @@ void jdoc_report(jdoc *d, bk_severity sev, const char *kind, bool at_key,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(d, jdoc_path(d), sev, kind, at_key, fmt, ap);
+	jdoc_vreport_at(d, jdoc_path(d), sev, kind, at_key, fmt, ap);
 	va_end(ap);
 }
 
@@ -200,7 +218,7 @@ void jdoc_report_at(jdoc *d, const char *path, bk_severity sev,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(d, path, sev, kind, at_key, fmt, ap);
+	jdoc_vreport_at(d, path, sev, kind, at_key, fmt, ap);
 	va_end(ap);
 }
 
@@ -403,7 +421,8 @@ static void sc_object(scanner *s, unsigned depth)
 	if (nkeys > 1) {
 		qsort(keys, nkeys, sizeof *keys, cmp_key_seen);
 		for (size_t k = 1; k < nkeys; k++) {
-			if (strcmp(keys[k].key, keys[k - 1].key))
+			if (strcmp(keys[k].key, keys[k - 1].key) ||
+			    over_limit(s->d, BK_ERROR))
 				continue;
 			bk_buf p = {0};
 			bk_buf_add(&p, bk_buf_str(&s->path));
@@ -517,6 +536,11 @@ void jdoc_finish(jdoc *d, bk_diags *diags)
 		jdoc_pending *p = &d->pending[k];
 		bk_diags_add(diags, p->sev, p->kind, d->name, p->line, p->column,
 		             p->path, "%s", p->msg);
+	}
+	static const bk_severity sevs[3] = {BK_NOTE, BK_WARNING, BK_ERROR};
+	for (int k = 0; k < 3; k++) {
+		bk_diags_add_omitted(diags, sevs[k], d->omitted[k]);
+		d->omitted[k] = d->held[k] = 0;
 	}
 	for (size_t k = 0; k < d->npending; k++) {
 		free(d->pending[k].kind);

@@ -30,6 +30,9 @@ typedef struct jdoc {
 	jdoc_pending *pending;
 	size_t npending, cappending;
 	size_t errors;       /* errors reported so far */
+	/* the diagnostics list's limit per severity (bk_diags_set_limit):
+	 * what is reported beyond it is counted, not held */
+	size_t limit, held[3], omitted[3];
 } jdoc;
 
 /* Parses data (copied). Returns 0 on success; on invalid UTF-8 or invalid
@@ -58,6 +61,11 @@ void jdoc_report(jdoc *d, bk_severity sev, const char *kind, bool at_key,
 void jdoc_report_at(jdoc *d, const char *path, bk_severity sev,
                     const char *kind, bool at_key, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/* The same with a va_list. */
+void jdoc_vreport_at(jdoc *d, const char *path, bk_severity sev,
+                     const char *kind, bool at_key, const char *fmt,
+                     va_list ap) __attribute__((format(printf, 6, 0)));
 
 /* Locates every queued diagnostic, adds duplicate-key errors, and appends
  * all of them to diags in file order. */

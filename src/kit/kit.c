@@ -28,73 +28,45 @@
 #include "ballotkit/script.h"
 #include "ballotkit/version.h"
 #include "diag/diag-private.h"
+#include "production/production-private.h"
 #include "util/fs.h"
-
-static const char *const part_names[] = {"audio", "stencil", "braille",
-                                         "large-print", "leaflets"};
 
 void bk_kit_options_init(bk_kit_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->version = BK_KIT_OPTIONS_VERSION;
-	o->parts = BK_KIT_ALL;
-	o->audio_formats = BK_AUDIO_DEFAULT;
 	bk_speech_options so = BK_SPEECH_OPTIONS_INIT;
 	bk_audio_options ao = BK_AUDIO_OPTIONS_INIT;
 	bk_stencil_options sto = BK_STENCIL_OPTIONS_INIT;
 	o->speech = so;
 	o->audio = ao;
 	o->stencil = sto;
+	/* the definition's */
+	o->outputs = 0;
+	o->speech.rate = 0;
+	o->audio.loudness = 0;
 }
 
 bk_status bk_kit_formats_parse(const char *list, bk_kit_options *o,
                                bk_diags *diags)
 {
-	unsigned parts = 0, audio = 0;
-	bool audio_named = false;
-	char *copy = bk_xstrdup(list ? list : "");
-	bk_status st = BK_OK;
-	for (char *save = NULL, *w = strtok_r(copy, ",", &save); w && st == BK_OK;
-	     w = strtok_r(NULL, ",", &save)) {
-		bool found = false;
-		for (size_t k = 0; k < 5; k++)
-			if (!strcmp(w, part_names[k])) {
-				parts |= 1u << k;
-				found = true;
-			}
-		if (!strcmp(w, "all")) {
-			parts = BK_KIT_ALL;
-			found = true;
-		}
-		if (found)
-			continue;
-		unsigned f = 0;
-		bk_diags *quiet = bk_diags_create();
-		if (bk_audio_formats_parse(w, &f, quiet) == BK_OK) {
-			audio |= f;
-			audio_named = true;
-		} else {
-			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
-			             "\"%s\" is not a kit part (audio, stencil, braille, "
-			             "large-print, leaflets, all) or an audio format", w);
-			st = BK_ERR_USAGE;
-		}
-		bk_diags_free(quiet);
-	}
-	free(copy);
-	if (st == BK_OK && !parts && !audio_named) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
-		             "no part named");
-		st = BK_ERR_USAGE;
-	}
-	if (st == BK_OK) {
-		if (audio_named)
-			parts |= BK_KIT_AUDIO;
-		o->parts = parts;
-		o->audio_formats = audio_named ? audio : BK_AUDIO_DEFAULT;
-	}
-	return st;
+	if (!o)
+		return BK_ERR_USAGE;
+	return bk_outputs_parse(list ? list : "", BK_OUTPUTS_ALL, &o->outputs,
+	                        diags);
 }
+
+/* Which outputs of a set a part of the kit makes. */
+#define OUT(o) BK_OUTPUT_BIT(BK_OUTPUT_##o)
+#define STENCIL_OUTPUTS                                                      \
+	(OUT(STENCIL_PRINT_PDF) | OUT(STENCIL_SWELL_PDF) | OUT(STENCIL_SVG) |    \
+	 OUT(STENCIL_PROOF_PDF))
+#define LIST_OUTPUTS                                                         \
+	(OUT(BRAILLE_LIST_BRF) | OUT(BRAILLE_LIST_PEF) | OUT(BRAILLE_LIST_SWELL_PDF))
+#define LEAFLET_OUTPUTS                                                      \
+	(OUT(LEAFLET_BRF) | OUT(LEAFLET_PEF) | OUT(LEAFLET_SWELL_PDF) |          \
+	 OUT(LEAFLET_LARGE_PRINT_PDF))
+#define SWELL_OUTPUTS (OUT(BRAILLE_LIST_SWELL_PDF) | OUT(LEAFLET_SWELL_PDF))
 
 /* ---- what a kit is made from ---- */
 
@@ -102,6 +74,10 @@ typedef struct build {
 	const bk_election *e;
 	const bk_templates *tpl;
 	const bk_kit_options *opt;
+	/* what is used: opt's, else the definition's production settings */
+	bk_output_set outputs;
+	bk_speech_options speech_opt;
+	bk_audio_options audio_opt;
 	const char *dir;
 	char *kits;                           /* dir/kits */
 	int root, kits_fd;                    /* handles of dir and dir/kits */
@@ -112,6 +88,7 @@ typedef struct build {
 	size_t nlangs;
 	unsigned char common[BK_SHA256_SIZE]; /* key of what every kit uses */
 	json_t *versions, *options;
+	json_t *outputs_json;                 /* the outputs' names, in order */
 	bk_kit_paths tfiles;                  /* template files */
 	unsigned char (*tdigest)[BK_SHA256_SIZE];
 	size_t **stations;                    /* per ballot: station indexes */
@@ -224,30 +201,17 @@ static json_t *options_json(const bk_kit_options *o, const build *b)
 	for (size_t i = 0; i < b->nlangs; i++)
 		json_array_append_new(langs, json_string(b->lang_codes[i]));
 	json_object_set_new(v, "languages", langs);
-	json_t *parts = json_array();
-	for (size_t k = 0; k < 5; k++)
-		if (o->parts & (1u << k))
-			json_array_append_new(parts, json_string(part_names[k]));
-	json_object_set_new(v, "parts", parts);
-	json_t *af = json_array();
-	static const char *const anames[] = {"mp3", "positions", "daisy",
-	                                     "transcript", "review", "wav",
-	                                     "flac", "vorbis", "opus", "phone"};
-	for (size_t k = 0; k < 10; k++)
-		if ((o->parts & BK_KIT_AUDIO) && (o->audio_formats & (1u << k)))
-			json_array_append_new(af, json_string(anames[k]));
-	json_object_set_new(v, "audio_formats", af);
 	json_t *sp = json_object();
-	json_object_set_new(sp, "rate", json_integer(o->speech.rate));
-	json_object_set_new(sp, "pitch", json_integer(o->speech.pitch));
-	json_object_set_new(sp, "volume", json_integer(o->speech.volume));
-	json_object_set_new(sp, "word_gap", json_integer(o->speech.word_gap));
+	json_object_set_new(sp, "rate", json_integer(b->speech_opt.rate));
+	json_object_set_new(sp, "pitch", json_integer(b->speech_opt.pitch));
+	json_object_set_new(sp, "volume", json_integer(b->speech_opt.volume));
+	json_object_set_new(sp, "word_gap", json_integer(b->speech_opt.word_gap));
 	json_object_set_new(v, "speech", sp);
 	json_t *au = json_object();
-	json_object_set_new(au, "loudness", json_real(o->audio.loudness));
-	json_object_set_new(au, "true_peak", json_real(o->audio.true_peak));
-	json_object_set_new(au, "bitrate", json_integer(o->audio.bitrate));
-	json_object_set_new(au, "quality", json_integer(o->audio.quality));
+	json_object_set_new(au, "loudness", json_real(b->audio_opt.loudness));
+	json_object_set_new(au, "true_peak", json_real(b->audio_opt.true_peak));
+	json_object_set_new(au, "bitrate", json_integer(b->audio_opt.bitrate));
+	json_object_set_new(au, "quality", json_integer(b->audio_opt.quality));
 	json_object_set_new(v, "audio", au);
 	json_t *st = json_object();
 	json_object_set_new(st, "clearance", json_real(o->stencil.clearance));
@@ -289,6 +253,28 @@ static bk_status prepare(build *b, bk_diags *diags)
 	}
 	bk_election_sha256(e, b->definition_sha);
 
+	/* the production settings used: the options', else the definition's */
+	b->outputs = o->outputs ? o->outputs : bk_election_outputs(e);
+	b->speech_opt = o->speech;
+	if (!b->speech_opt.rate)
+		b->speech_opt.rate = bk_election_speech_rate(e);
+	b->audio_opt = o->audio;
+	if (b->audio_opt.loudness == 0)
+		b->audio_opt.loudness = bk_election_loudness(e);
+	int needed, lacks = bk_outputs_missing(b->outputs, &needed);
+	if ((b->outputs & ~BK_OUTPUTS_ALL) || lacks >= 0) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
+		             lacks >= 0 ? "%s needs %s" : "unknown outputs%s%s",
+		             lacks >= 0 ? bk_output_name((bk_output)lacks) : "",
+		             lacks >= 0 ? bk_output_name((bk_output)needed) : "");
+		return BK_ERR_USAGE;
+	}
+	b->outputs_json = json_array();
+	for (int k = 0; k < BK_OUTPUT_COUNT; k++)
+		if (b->outputs & BK_OUTPUT_BIT(k))
+			json_array_append_new(b->outputs_json,
+			                      json_string(bk_output_name((bk_output)k)));
+
 	/* engine identities: the speech key of each language (eSpeak NG's
 	 * version and data files, voice and parameters) */
 	b->versions = json_object();
@@ -314,10 +300,13 @@ static bk_status prepare(build *b, bk_diags *diags)
 	                                        JSON_REAL_PRECISION(10));
 	bk_hasher_add_str(h, opts);
 	free(opts);
+	opts = json_dumps(b->outputs_json, JSON_COMPACT);
+	bk_hasher_add_str(h, opts);
+	free(opts);
 	bk_status st = BK_OK;
-	if (o->parts & BK_KIT_AUDIO) {
+	if (b->outputs & BK_OUTPUTS_AUDIO) {
 		bk_speech *sp = NULL;
-		bk_speech_options so = o->speech;
+		bk_speech_options so = b->speech_opt;
 		so.cache_dir = NULL;
 		st = bk_speech_create(&sp, b->tpl, &so, diags);
 		for (size_t i = 0; i < b->nlangs && st == BK_OK; i++) {
@@ -336,7 +325,7 @@ static bk_status prepare(build *b, bk_diags *diags)
 		bk_speech_free(sp);
 	}
 	const char *tdir = bk_templates_dir(b->tpl);
-	if (st == BK_OK && (o->parts & ~(unsigned)BK_KIT_AUDIO)) {
+	if (st == BK_OK && (b->outputs & ~BK_OUTPUTS_AUDIO)) {
 		bk_braille *br = NULL;
 		st = bk_braille_open(&br, e, b->tpl, diags);
 		for (int l = 0; l < 2 && st == BK_OK; l++) {
@@ -395,6 +384,7 @@ static void finish(build *b)
 	bk_kit_paths_free(&b->tfiles);
 	json_decref(b->versions);
 	json_decref(b->options);
+	json_decref(b->outputs_json);
 }
 
 /* A kit's resume key: what every kit uses, the ballot's content, and the
@@ -491,6 +481,7 @@ static json_t *manifest_head(const build *b, size_t ballot, const char *key,
 	json_object_set_new(m, "election", el);
 	json_object_set_new(m, "resume_key", json_string(key));
 	json_object_set_new(m, "versions", json_deep_copy(b->versions));
+	json_object_set_new(m, "outputs", json_deep_copy(b->outputs_json));
 	json_object_set_new(m, "options", json_deep_copy(b->options));
 	json_object_set_new(m, "stations", stations_json(b, ballot));
 	return m;
@@ -638,18 +629,25 @@ static const char *path_in(bk_buf *b, const char *dir, const char *fmt, ...)
 	return bk_buf_str(b);
 }
 
+/* The BRF, PEF and swell PDF of a braille list or leaflet, those of the
+ * three outputs brf, pef, swell that the build asks for (doc is needed
+ * for the first two, swell_doc for the third). */
 static bk_status braille_files(build *b, bk_braille_doc *doc,
                                bk_braille_doc *swell_doc, const char *dir,
                                const char *base, const char *profile,
-                               const bk_swell_options *sw, bk_diags *diags)
+                               const bk_swell_options *sw, bk_output_set brf,
+                               bk_output_set pef, bk_output_set swell,
+                               bk_diags *diags)
 {
 	bk_buf p = {0};
-	bk_status st = bk_braille_doc_save(doc, "brf", BK_BRF_FF,
-	                                   path_in(&p, dir, "%s.brf", base), diags);
-	if (st == BK_OK)
+	bk_status st = BK_OK;
+	if (b->outputs & brf)
+		st = bk_braille_doc_save(doc, "brf", BK_BRF_FF,
+		                         path_in(&p, dir, "%s.brf", base), diags);
+	if (st == BK_OK && (b->outputs & pef))
 		st = bk_braille_doc_save(doc, "pef", BK_BRF_FF,
 		                         path_in(&p, dir, "%s.pef", base), diags);
-	if (st == BK_OK)
+	if (st == BK_OK && (b->outputs & swell))
 		st = bk_swell_write_pdf(swell_doc, b->tpl, profile, sw,
 		                        path_in(&p, dir, "%s-swell.pdf", base), diags);
 	bk_buf_free(&p);
@@ -676,20 +674,21 @@ static bk_status build_kit(build *b, size_t ballot, const char *tmp,
 		                  diags);
 	if (st == BK_OK)
 		st = write_readme(b, scripts, tmp, diags);
-	if (st == BK_OK && (o->parts & ~(unsigned)BK_KIT_AUDIO) && !b->braille)
+	const bk_output_set out = b->outputs;
+	if (st == BK_OK && (out & ~BK_OUTPUTS_AUDIO) && !b->braille)
 		st = bk_braille_open(&b->braille, e, b->tpl, diags);
 	const char *profile = bk_election_braille_profile(e);
 	bk_swell_options sw = BK_SWELL_OPTIONS_INIT;
 	bk_braille_layout swl;
-	if (st == BK_OK && (o->parts & (BK_KIT_BRAILLE | BK_KIT_LEAFLETS)))
+	if (st == BK_OK && (out & SWELL_OUTPUTS))
 		st = bk_swell_layout(&swl, b->tpl, profile, &sw, diags);
 	/* the audio */
-	if (st == BK_OK && (o->parts & BK_KIT_AUDIO)) {
+	if (st == BK_OK && (out & BK_OUTPUTS_AUDIO)) {
 		if (!b->speech) {
-			bk_speech_options so = o->speech;
+			bk_speech_options so = b->speech_opt;
 			st = bk_speech_create(&b->speech, b->tpl, &so, diags);
 			if (st == BK_OK)
-				st = bk_audio_create(&b->audio, b->speech, b->tpl, &o->audio,
+				st = bk_audio_create(&b->audio, b->speech, b->tpl, &b->audio_opt,
 				                     diags);
 		}
 		for (size_t l = 0; l < b->nlangs && st == BK_OK; l++) {
@@ -698,54 +697,58 @@ static bk_status build_kit(build *b, size_t ballot, const char *tmp,
 			if (st == BK_OK)
 				st = bk_track_write(t, path_in(&p, tmp, "audio/%s-%s", id,
 				                               b->lang_codes[l]),
-				                    o->audio_formats, diags);
+				                    (unsigned)(out & BK_OUTPUTS_AUDIO), diags);
 			if (st == BK_OK)
 				*audio_seconds += bk_track_duration(t);
 			bk_track_free(t);
 		}
 	}
 	/* the stencil, labelled in the first language */
-	if (st == BK_OK && (o->parts & BK_KIT_STENCIL)) {
+	if (st == BK_OK && (out & STENCIL_OUTPUTS)) {
 		st = bk_stencil_create(&stencil, e, scripts[0], b->braille, b->tpl,
 		                       &o->stencil, diags);
 		if (st == BK_OK && bk_mkdirs(path_in(&sub, tmp, "stencil")))
 			st = BK_ERR_IO;
-		if (st == BK_OK)
+		if (st == BK_OK && (out & OUT(STENCIL_PRINT_PDF)))
 			st = bk_stencil_write_print_pdf(stencil,
 			        path_in(&p, bk_buf_str(&sub), "%s-stencil-print.pdf", id), diags);
-		if (st == BK_OK)
+		if (st == BK_OK && (out & OUT(STENCIL_SWELL_PDF)))
 			st = bk_stencil_write_swell_pdf(stencil,
 			        path_in(&p, bk_buf_str(&sub), "%s-stencil-swell.pdf", id), diags);
-		for (size_t s = 0; st == BK_OK && s < bk_stencil_sheet_count(stencil); s++)
+		for (size_t s = 0; st == BK_OK && (out & OUT(STENCIL_SVG)) &&
+		                   s < bk_stencil_sheet_count(stencil); s++)
 			st = bk_stencil_write_svg(stencil, s,
 			        path_in(&p, bk_buf_str(&sub), "%s-stencil-cut-%zu.svg", id, s + 1),
 			        diags);
-		if (st == BK_OK)
+		if (st == BK_OK && (out & OUT(STENCIL_PROOF_PDF)))
 			st = bk_stencil_write_proof_pdf(stencil,
 			        path_in(&p, bk_buf_str(&sub), "%s-ballot-proof.pdf", id), diags);
 	}
 	/* braille lists and large print */
 	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++) {
 		const char *lang = b->lang_codes[l];
-		if (o->parts & BK_KIT_BRAILLE) {
+		if (out & LIST_OUTPUTS) {
 			bk_braille_doc *doc = NULL, *swell = NULL;
 			bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
 			if (bk_mkdirs(path_in(&sub, tmp, "braille")))
 				st = BK_ERR_IO;
-			if (st == BK_OK)
+			if (st == BK_OK &&
+			    (out & (OUT(BRAILLE_LIST_BRF) | OUT(BRAILLE_LIST_PEF))))
 				st = bk_braille_list(&doc, b->braille, scripts[l], &lay, diags);
-			if (st == BK_OK)
+			if (st == BK_OK && (out & OUT(BRAILLE_LIST_SWELL_PDF)))
 				st = bk_braille_list(&swell, b->braille, scripts[l], &swl, diags);
 			bk_buf base = {0};
 			bk_buf_printf(&base, "%s-%s", id, lang);
 			if (st == BK_OK)
 				st = braille_files(b, doc, swell, bk_buf_str(&sub),
-				                   bk_buf_str(&base), profile, &sw, diags);
+				                   bk_buf_str(&base), profile, &sw,
+				                   OUT(BRAILLE_LIST_BRF), OUT(BRAILLE_LIST_PEF),
+				                   OUT(BRAILLE_LIST_SWELL_PDF), diags);
 			bk_buf_free(&base);
 			bk_braille_doc_free(doc);
 			bk_braille_doc_free(swell);
 		}
-		if (st == BK_OK && (o->parts & BK_KIT_LARGE_PRINT)) {
+		if (st == BK_OK && (out & OUT(LARGE_PRINT_PDF))) {
 			bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
 			if (bk_mkdirs(path_in(&sub, tmp, "large-print")))
 				st = BK_ERR_IO;
@@ -756,7 +759,7 @@ static bk_status build_kit(build *b, size_t ballot, const char *tmp,
 		}
 		/* the leaflets of the ballot's parties and candidates */
 		const bk_script *s = scripts[l];
-		for (size_t i = 0; st == BK_OK && (o->parts & BK_KIT_LEAFLETS) &&
+		for (size_t i = 0; st == BK_OK && (out & LEAFLET_OUTPUTS) &&
 		                   i < bk_script_position_count(s); i++) {
 			bk_position_kind k = bk_script_position_kind(s, i);
 			if (k == BK_POSITION_AGAINST_ALL)
@@ -775,10 +778,10 @@ static bk_status build_kit(build *b, size_t ballot, const char *tmp,
 			bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
 			if (bk_mkdirs(path_in(&sub, tmp, "leaflets")))
 				st = BK_ERR_IO;
-			if (st == BK_OK)
+			if (st == BK_OK && (out & (OUT(LEAFLET_BRF) | OUT(LEAFLET_PEF))))
 				st = bk_braille_leaflet(&doc, b->braille, e, kind, ref, lang,
 				                        &lay, diags);
-			if (st == BK_OK)
+			if (st == BK_OK && (out & OUT(LEAFLET_SWELL_PDF)))
 				st = bk_braille_leaflet(&swell, b->braille, e, kind, ref, lang,
 				                        &swl, diags);
 			bk_buf base = {0};
@@ -786,8 +789,10 @@ static bk_status build_kit(build *b, size_t ballot, const char *tmp,
 			              kind, ref, lang);
 			if (st == BK_OK)
 				st = braille_files(b, doc, swell, bk_buf_str(&sub),
-				                   bk_buf_str(&base), profile, &sw, diags);
-			if (st == BK_OK) {
+				                   bk_buf_str(&base), profile, &sw,
+				                   OUT(LEAFLET_BRF), OUT(LEAFLET_PEF),
+				                   OUT(LEAFLET_SWELL_PDF), diags);
+			if (st == BK_OK && (out & OUT(LEAFLET_LARGE_PRINT_PDF))) {
 				bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
 				st = bk_large_print_leaflet(e, kind, ref, lang, b->tpl, &lp,
 				        path_in(&p, bk_buf_str(&sub), "%s-large-print.pdf",

@@ -56,6 +56,8 @@ typedef struct bk_wording {
 	const char *voice;        /* eSpeak NG voice (borrowed from speech) */
 	int pause_ms[BK_PAUSE_COUNT];
 	json_t *replacements;     /* [[from, to], …], borrowed from speech */
+	const char *speakable;    /* the characters the voice reads as
+	                           * themselves (speech "speakable") */
 } bk_wording;
 
 struct bk_templates {
@@ -101,6 +103,10 @@ const char *bk_wording_get2(const bk_templates *tpl, int lang,
  * text. */
 const char *bk_speech_voice(const bk_templates *tpl, int lang);
 int bk_speech_pause_ms(const bk_templates *tpl, int lang, int which);
+/* The characters the voice of a language reads (letters, digits, marks
+ * it pauses at), UTF-8, borrowed: any other character in a spoken text
+ * would be dropped or spelled out. */
+const char *bk_speech_speakable(const bk_templates *tpl, int lang);
 size_t bk_speech_replacement_count(const bk_templates *tpl, int lang);
 const char *bk_speech_replacement(const bk_templates *tpl, int lang,
                                   size_t i, const char **to);

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "diag/diag-private.h"
 #include "json/jcheck.h"
@@ -35,11 +37,11 @@ static int load_doc(jdoc *d, const char *path, bk_diags *diags)
 {
 	char *data;
 	size_t size;
-	if (bk_read_file(path, &data, &size)) {
+	if (bk_read_input(path, &data, &size)) {
 		memset(d, 0, sizeof *d);
 		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
 		             "cannot read the template file: %s",
-		             strerror(errno));
+		             bk_read_error());
 		return -1;
 	}
 	int rc = jdoc_parse(d, data, size, path, diags);
@@ -598,7 +600,8 @@ static void check_wording_keys(jdoc *d, json_t *r, const wkey *keys,
 		             (keys == speech_keys &&
 		              (!strcmp(key, "plural") || !strcmp(key, "words") ||
 		               !strcmp(key, "voice") || !strcmp(key, "audio") ||
-		               !strcmp(key, "replacements")));
+		               !strcmp(key, "replacements") ||
+		               !strcmp(key, "speakable")));
 		for (const wkey *k = keys; k->key && !known; k++)
 			known = !strcmp(k->key, key);
 		if (!known) {
@@ -693,6 +696,30 @@ static void load_audio_settings(jdoc *d, json_t *r, bk_wording *w)
 		jdoc_pop(d, o2);
 		jdoc_pop(d, old);
 	} else {
+		jdoc_pop(d, old);
+	}
+
+	/* what the voice says as itself (docs/validation-rules.md,
+	 * "unspeakable") */
+	json_t *sp = json_object_get(r, "speakable");
+	w->speakable = NULL;
+	old = jdoc_push_key(d, "speakable");
+	if (!sp) {
+		jdoc_pop(d, old);
+		jdoc_report(d, BK_ERROR, "missing-field", false,
+		            "the wording needs \"speakable\" with \"characters\", "
+		            "the characters the voice reads");
+	} else {
+		static const jc_field sf[] = {{"characters", true},
+		                              {"note", false}, {NULL, false}};
+		if (jc_type(d, sp, JSON_OBJECT, "speakable")) {
+			jc_fields(d, sp, sf, "speakable");
+			json_t *ch = json_object_get(sp, "characters");
+			size_t o2 = jdoc_push_key(d, "characters");
+			if (ch && jc_type(d, ch, JSON_STRING, "characters"))
+				w->speakable = json_string_value(ch);
+			jdoc_pop(d, o2);
+		}
 		jdoc_pop(d, old);
 	}
 
@@ -906,12 +933,75 @@ bk_status bk_templates_open(bk_templates **out, const char *dir,
 	return st;
 }
 
+/* Every file in the templates folder, and in its folders a few levels
+ * down, is a regular file within the input cap: liblouis opens tables
+ * here by name and a build reads the kit's README texts, and a FIFO among
+ * them would block (docs/decisions.md, "Bounds on input"). Each file that
+ * is not is an error naming it; the check only looks (stat), it opens
+ * nothing. A file that is missing or unreadable is left to whoever needs
+ * it. */
+static bk_status check_files(const char *dir, int depth, bk_diags *diags)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return BK_OK;
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		names = bk_xrealloc(names, (n + 1) * sizeof *names);
+		names[n++] = bk_xstrdup(de->d_name);
+	}
+	closedir(dp);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
+	bk_status st = BK_OK;
+	for (size_t i = 0; i < n; i++) {
+		bk_buf path = {0};
+		bk_buf_printf(&path, "%s/%s", dir, names[i]);
+		struct stat sb;
+		if (stat(bk_buf_str(&path), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			if (depth < 4 &&
+			    check_files(bk_buf_str(&path), depth + 1, diags) != BK_OK)
+				st = BK_ERR_IO;
+		} else if (bk_check_input(bk_buf_str(&path)) != 0 &&
+		           errno != ENOENT) {
+			bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&path),
+			             0, 0, "", "a file of the templates cannot be "
+			             "used: %s", bk_read_error());
+			st = BK_ERR_IO;
+		}
+		bk_buf_free(&path);
+		free(names[i]);
+	}
+	free(names);
+	return st;
+}
+
 static bk_status open_templates(bk_templates **out, const char *dir,
                                 bk_diags *diags)
 {
 	*out = NULL;
 	bk_templates *t = bk_xcalloc(1, sizeof *t);
-	t->dir = bk_xstrdup(dir ? dir : bk_templates_default_dir());
+	/* absolute: fontconfig reads a relative file name against its own
+	 * folder, not ours (fonts/fonts.conf beside the templates) */
+	const char *given = dir ? dir : bk_templates_default_dir();
+	char *cwd = given[0] != '/' ? getcwd(NULL, 0) : NULL;
+	bk_buf abs = {0};
+	if (cwd)
+		bk_buf_printf(&abs, "%s/%s", cwd, given);
+	else
+		bk_buf_add(&abs, given);
+	free(cwd);
+	while (abs.len > 1 && abs.data[abs.len - 1] == '/')
+		bk_buf_truncate(&abs, abs.len - 1);
+	t->dir = bk_buf_steal(&abs);
+	if (check_files(t->dir, 0, diags) != BK_OK) {
+		bk_templates_free(t);
+		return BK_ERR_IO;
+	}
 	void *items = NULL;
 	bk_status st = load_folder(t, "stencil", "stencil templates",
 	                           sizeof *t->stencils, &items, &t->nstencils,
@@ -1029,6 +1119,11 @@ const char *bk_wording_get2(const bk_templates *t, int lang,
 const char *bk_speech_voice(const bk_templates *t, int lang)
 {
 	return t->wording[lang].voice;
+}
+
+const char *bk_speech_speakable(const bk_templates *t, int lang)
+{
+	return t->wording[lang].speakable;
 }
 
 int bk_speech_pause_ms(const bk_templates *t, int lang, int which)

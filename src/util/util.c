@@ -411,40 +411,202 @@ bool bk_str_has_control(const char *s)
 	return false;
 }
 
-int bk_read_file(const char *path, char **data, size_t *size)
+/* The reason of this thread's last refused or failed read. */
+static __thread char read_err[512];
+
+const char *bk_read_error(void)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	struct stat st;
-	int bad = fstat(fileno(f), &st) != 0 ? errno
-	          : S_ISDIR(st.st_mode) ? EISDIR : 0;
-	if (bad) {
-		int saved = bad;
-		fclose(f);
-		errno = saved;
+	return read_err;
+}
+
+static void read_failed(int err)
+{
+	snprintf(read_err, sizeof read_err, "%s", strerror(err));
+	errno = err;
+}
+
+/* "256 MiB (268435456 bytes)", "1.5 KiB (1536 bytes)", "17 bytes":
+ * integers only, so no locale puts a comma in. */
+static void size_text(char *out, size_t n, unsigned long long v)
+{
+	static const char *const unit[] = {"KiB", "MiB", "GiB", "TiB"};
+	int u = -1;
+	unsigned long long scale = 1;
+	while (u < 3 && v >= scale * 1024) {
+		scale *= 1024;
+		u++;
+	}
+	if (u < 0) {
+		snprintf(out, n, "%llu bytes", v);
+	} else if (v % scale == 0) {
+		snprintf(out, n, "%llu %s (%llu bytes)", v / scale, unit[u], v);
+	} else {
+		unsigned long long tenths = v % scale * 10 / scale;
+		snprintf(out, n, "%llu.%llu %s (%llu bytes)", v / scale, tenths,
+		         unit[u], v);
+	}
+}
+
+/* BK_MAX_INPUT_SIZE_DEFAULT (ballotkit/diag.h), which util does not include */
+static unsigned long long input_cap = 256ull << 20;
+
+unsigned long long bk_input_cap(void)
+{
+	return __atomic_load_n(&input_cap, __ATOMIC_RELAXED);
+}
+
+void bk_input_cap_set(unsigned long long bytes)
+{
+	__atomic_store_n(&input_cap, bytes, __ATOMIC_RELAXED);
+}
+
+/* Refuses a file that is not regular, naming what it is. */
+static int not_regular(mode_t mode)
+{
+	const char *what = S_ISDIR(mode) ? "a folder"
+	                   : S_ISFIFO(mode) ? "a FIFO (named pipe)"
+	                   : S_ISCHR(mode) ? "a character device"
+	                   : S_ISBLK(mode) ? "a block device"
+	                   : S_ISSOCK(mode) ? "a socket" : "a special file";
+	snprintf(read_err, sizeof read_err,
+	         "it is %s, not a regular file; only regular files are read",
+	         what);
+	errno = S_ISDIR(mode) ? EISDIR : EINVAL;
+	return -1;
+}
+
+int bk_open_regular(const char *path, struct stat *st)
+{
+	/* stat first, following links: a link to a regular file is read,
+	 * anything else is refused without being opened, so no FIFO can
+	 * block the open and no device sees one. The open then does not
+	 * block either (O_NONBLOCK), in case the path was replaced in
+	 * between, and fstat checks what was opened. */
+	struct stat s;
+	if (stat(path, &s) != 0) {
+		read_failed(errno);
 		return -1;
 	}
+	if (!S_ISREG(s.st_mode))
+		return not_regular(s.st_mode);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		read_failed(errno);
+		return -1;
+	}
+	if (fstat(fd, &s) != 0) {
+		int e = errno;
+		close(fd);
+		read_failed(e);
+		return -1;
+	}
+	if (!S_ISREG(s.st_mode)) {
+		close(fd);
+		return not_regular(s.st_mode);
+	}
+	/* a regular file ignores O_NONBLOCK; clear it for whoever reads on */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl != -1)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	if (st)
+		*st = s;
+	read_err[0] = '\0';
+	return fd;
+}
+
+/* Refuses a file over the cap; size is the file's size, or 0 when it is
+ * only known to be larger than the cap. */
+static int too_big(unsigned long long size, unsigned long long cap, bool input)
+{
+	char sz[96], cp[96];
+	size_text(sz, sizeof sz, size);
+	size_text(cp, sizeof cp, cap);
+	snprintf(read_err, sizeof read_err, "it is %s%s, over the %s of %s%s",
+	         size ? "" : "larger than ", size ? sz : cp,
+	         input ? "input cap" : "limit on a file read whole", cp,
+	         input ? "; ballotkit's --max-input-size raises the cap" : "");
+	errno = EFBIG;
+	return -1;
+}
+
+int bk_check_input(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		read_failed(errno);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode))
+		return not_regular(st.st_mode);
+	unsigned long long cap = bk_input_cap();
+	if (st.st_size > 0 && (unsigned long long)st.st_size > cap)
+		return too_big((unsigned long long)st.st_size, cap, true);
+	read_err[0] = '\0';
+	return 0;
+}
+
+static int read_capped(const char *path, unsigned long long cap, bool input,
+                       char **data, size_t *size)
+{
+	struct stat st;
+	int fd = bk_open_regular(path, &st);
+	if (fd < 0)
+		return -1;
+	if (cap > SIZE_MAX - 2)
+		cap = SIZE_MAX - 2;
+	/* refused before a byte is read */
+	if (st.st_size > 0 && (unsigned long long)st.st_size > cap) {
+		close(fd);
+		return too_big((unsigned long long)st.st_size, cap, input);
+	}
 	bk_buf b = {0};
-	/* Reserve a regular file's size up front so a large definition is
-	 * held once, not in a doubling buffer. */
-	if (S_ISREG(st.st_mode) && st.st_size > 0)
-		bk_buf_reserve(&b, (size_t)st.st_size);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		bk_buf_addn(&b, chunk, n);
-	int err = ferror(f);
-	int saved = errno;
-	fclose(f);
+	/* a regular file's size reserved up front, so a large definition is
+	 * held once, not in a doubling buffer; one byte more to see the end */
+	bk_buf_reserve(&b, (size_t)(st.st_size > 0 ? st.st_size : 0) + 1);
+	int err = 0;
+	for (;;) {
+		if (b.len > cap) {
+			/* it grew, or told no size (a file in /proc) */
+			bk_buf_free(&b);
+			close(fd);
+			return too_big(0, cap, input);
+		}
+		if (b.cap - b.len < 2)
+			bk_buf_reserve(&b, b.len < 65536 ? 65536 : b.len);
+		size_t room = b.cap - b.len - 1;
+		if (room > cap + 1 - b.len)
+			room = cap + 1 - b.len;
+		ssize_t got = read(fd, b.data + b.len, room);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err = errno;
+			break;
+		}
+		if (got == 0)
+			break;
+		b.len += (size_t)got;
+		b.data[b.len] = '\0';
+	}
+	close(fd);
 	if (err) {
 		bk_buf_free(&b);
-		errno = saved ? saved : EIO;
+		read_failed(err);
 		return -1;
 	}
 	*size = b.len;
 	*data = bk_buf_steal(&b);
 	return 0;
+}
+
+int bk_read_input(const char *path, char **data, size_t *size)
+{
+	return read_capped(path, bk_input_cap(), true, data, size);
+}
+
+int bk_read_file(const char *path, char **data, size_t *size)
+{
+	return read_capped(path, BK_READ_CEILING, false, data, size);
 }
 
 /* Creates the temporary file of *a beside name in the folder at

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <locale.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 /* Allocation that never returns NULL: on exhaustion the process prints a
  * message and aborts (see docs/decisions.md, "Out of memory"). */
@@ -83,9 +84,53 @@ bool bk_str_blank(const char *s);
 /* True when s has a control character (tab and line breaks included). */
 bool bk_str_has_control(const char *s);
 
-/* Reads a whole file; returns 0 and sets *data (malloc'd, NUL-terminated)
- * and *size, or -1 with errno set. */
+/* Reading files safely (docs/decisions.md, "Bounds on input").
+ *
+ * Only regular files are read: a folder, FIFO, device or socket (or a
+ * symbolic link to one) is refused before it is opened, so nothing blocks
+ * and no device is touched. A file over the cap is refused before a byte
+ * of it is read, and reading stops as soon as a file (one that grew, or
+ * one whose size the system does not tell) passes the cap.
+ *
+ * Two caps: the input cap, settable, for what a user gives ballotkit to
+ * parse (the definition, the templates folder); and a fixed ceiling of
+ * BK_READ_CEILING for every other file read whole (a kit's files that
+ * verify reads, data that is hashed): lowering the input cap must not
+ * make a hash skip an eSpeak NG dictionary. */
+
+/* The input cap, process-wide: 256 MiB unless set (the public
+ * bk_set_max_input_size). */
+unsigned long long bk_input_cap(void);
+void bk_input_cap_set(unsigned long long bytes);
+#define BK_READ_CEILING (1ull << 30) /* 1 GiB */
+
+/* Opens path read-only (close-on-exec) when it is a regular file, and
+ * stores its status in *st (st may be NULL). Returns the descriptor, or
+ * -1 with errno set and the reason in bk_read_error(): EISDIR for a
+ * folder, EINVAL for any other file that is not regular. */
+int bk_open_regular(const char *path, struct stat *st);
+
+/* Checks, without opening it, that path is a regular file (or a link to
+ * one) of at most the input cap: for a file another library opens by name
+ * (a liblouis table in the templates folder). 0, or -1 with errno set and
+ * the reason in bk_read_error(), as bk_read_input. */
+int bk_check_input(const char *path);
+
+/* Reads a whole regular file of at most the input cap: the definition, a
+ * template file. Returns 0 and sets *data (malloc'd, NUL-terminated) and
+ * *size, or -1 with errno set (as bk_open_regular; EFBIG for a file over
+ * the cap) and the reason in bk_read_error(). */
+int bk_read_input(const char *path, char **data, size_t *size);
+
+/* The same for any other file, at most BK_READ_CEILING bytes. */
 int bk_read_file(const char *path, char **data, size_t *size);
+
+/* Why this thread's last read, open or check above failed, as a phrase
+ * for a message: the system's reason ("No such file or directory"), "it
+ * is a FIFO (named pipe), not a regular file; ...", or "it is 300 MiB
+ * (314572800 bytes), over the input cap of 256 MiB (268435456 bytes);
+ * ...". Valid until the thread's next call of one of them. */
+const char *bk_read_error(void);
 
 /* Makes a folder and its parents (mode 0777 less the umask); 0 when path
  * is a folder afterwards, else -1 with errno. */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ballotkit/decode.h"
+#include "ballotkit/production.h"
 #include "decode/decode-private.h"
 #include "templates/templates-private.h"
 
@@ -47,6 +48,10 @@
 #define NUMBER_MATCH 0.95
 /* A position file against its section of the MP3. */
 #define SECTION_MATCH 0.98
+/* A second of an on-request format (WAV, FLAC, Vorbis, Opus, 8 kHz)
+ * against the MP3 (src/decode/audio.c measured number clips in them at
+ * 0.96 and more). */
+#define OTHER_MATCH 0.90
 /* Pauses must be silent: no 20 ms window louder than this (dBFS, RMS),
  * keeping this far from a sentence's ends (MP3 pre-echo), s. */
 #define SILENCE_DBFS -45.0
@@ -999,6 +1004,84 @@ done:
 	bk_buf_free(&mp3);
 }
 
+/* ---- the audio formats made on request ---- */
+
+/* WAV, FLAC, Ogg Vorbis, Opus and the 8 kHz file are the same timeline as
+ * the MP3, encoded otherwise: each lasts as long, and the first second of
+ * each of its sections sounds like the MP3's there (the MP3 heard the
+ * decoder's delay later). */
+static void check_other_audio(track *t)
+{
+	vkit *k = t->k;
+	bk_buf file = {0}, p = {0};
+	for (int o = 0; o < BK_OUTPUT_COUNT; o++) {
+		if (!(k->other_audio & BK_OUTPUT_BIT(o)))
+			continue;
+		const char *pat = bk_output_file_pattern((bk_output)o, 0);
+		bk_buf_truncate(&file, 0);
+		for (const char *q = pat; q && *q;) {
+			if (!strncmp(q, "{ballot}", 8)) {
+				bk_buf_add(&file, k->ballot);
+				q += 8;
+			} else if (!strncmp(q, "{lang}", 6)) {
+				bk_buf_add(&file, t->lang);
+				q += 6;
+			} else {
+				bk_buf_addc(&file, *q++);
+			}
+		}
+		size_t c = vk_check(k, bk_buf_str(&file), "audio-format");
+		float *a = NULL;
+		size_t n = 0;
+		int rate = 0;
+		bk_diags *d = bk_diags_create();
+		if (!vk_exists(k, bk_buf_str(&file))) {
+			vk_fail(k, c, 0, "missing");
+		} else if (bk_decode_audio_file(vk_path(k, &p, "%s", bk_buf_str(&file)), &a,
+		                                &n, &rate, d) != BK_OK) {
+			vk_fail(k, c, 0, "cannot be decoded: %s", vk_first(d));
+			a = NULL;
+		} else if (!t->audio || !t->start) {
+			vk_not_run(k, bk_buf_str(&file), "audio-format", "the kit holds no "
+			           "MP3 with chapters to compare it with");
+		} else {
+			double len = (double)n / rate, want = t->end[t->nsec - 1];
+			if (fabs(len - want) > TIME_TOL + 2 * FRAME_S)
+				vk_fail(k, c, 0, "lasts %.3f s, the MP3 %.3f s", len, want);
+			double delay = (double)MP3_DELAY_SAMPLES / t->rate;
+			for (size_t i = 0; i < t->nsec && !vk_failed(k, c); i++) {
+				size_t from = (size_t)lround(t->start[i] * rate);
+				size_t m = (size_t)rate; /* one second */
+				if (from >= n)
+					break;
+				if (from + m > n)
+					m = n - from;
+				int16_t *pcm = bk_xmalloc((m + 1) * sizeof *pcm);
+				for (size_t q = 0; q < m; q++) {
+					float v = a[from + q] * 32767.0f;
+					pcm[q] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+				}
+				size_t s0, s1;
+				bk_decode_clip_span(pcm, m, rate, &s0, &s1);
+				double score = 0;
+				if (s1 > s0)
+					bk_decode_audio_match(t->audio, t->n, t->rate,
+					                      t->start[i] + delay + (double)s0 / rate, pcm,
+					                      m, rate, TIME_TOL + FRAME_S, &score, NULL);
+				free(pcm);
+				if (s1 > s0 && score < OTHER_MATCH)
+					vk_fail(k, c, t->sec[i].number, "does not sound like the MP3 at "
+					        "%.3f s (correlation %.2f, at least %.2f needed)",
+					        t->start[i], score, OTHER_MATCH);
+			}
+		}
+		bk_free(a);
+		bk_diags_free(d);
+	}
+	bk_buf_free(&file);
+	bk_buf_free(&p);
+}
+
 /* ---- the track of each language ---- */
 
 void vk_check_audio(vkit *k)
@@ -1030,6 +1113,8 @@ void vk_check_audio(vkit *k)
 				check_daisy(&t);
 			if (k->outputs & VO_AUDIO_REVIEW)
 				check_review(&t);
+			if (k->other_audio)
+				check_other_audio(&t);
 		}
 		bk_audio_chapters_free(t.ch);
 		bk_free(t.audio);

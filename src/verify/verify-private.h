@@ -79,6 +79,8 @@ typedef struct vkit {
 	const char *langs[2];
 	json_t *script[2];          /* the reference script of each language */
 	unsigned outputs;           /* VO_* the kit must hold */
+	uint32_t other_audio;       /* the on-request audio outputs (WAV, FLAC,
+	                             * Vorbis, Opus, phone): BK_OUTPUT_BIT()s */
 	vleaflet *leaflets;
 	size_t nleaflets;
 	bool leaflets_known;        /* from the definition (else from the files) */

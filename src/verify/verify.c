@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ballotkit/production.h"
 #include "ballotkit/script.h"
 #include "definition/definition-private.h"
 #include "diag/diag-private.h"
@@ -383,74 +384,71 @@ static void walk(const char *dir, const char *rel, strs *out, int depth)
 
 /* ---- outputs: the files a kit must hold ---- */
 
-typedef struct outname {
-	const char *name;
-	unsigned bits;
-} outname;
+/* The families of files of each output (include/ballotkit/production.h). */
+static const unsigned output_bits[BK_OUTPUT_COUNT] = {
+	[BK_OUTPUT_AUDIO_MP3] = VO_AUDIO_MP3,
+	[BK_OUTPUT_AUDIO_POSITIONS] = VO_AUDIO_POSITIONS,
+	[BK_OUTPUT_AUDIO_DAISY] = VO_AUDIO_DAISY,
+	[BK_OUTPUT_AUDIO_TRANSCRIPT] = VO_AUDIO_TRANSCRIPT,
+	[BK_OUTPUT_AUDIO_CAPTIONS] = VO_AUDIO_CAPTIONS,
+	[BK_OUTPUT_AUDIO_REVIEW] = VO_AUDIO_REVIEW,
+	[BK_OUTPUT_AUDIO_WAV] = VO_AUDIO_OTHER,
+	[BK_OUTPUT_AUDIO_FLAC] = VO_AUDIO_OTHER,
+	[BK_OUTPUT_AUDIO_VORBIS] = VO_AUDIO_OTHER,
+	[BK_OUTPUT_AUDIO_OPUS] = VO_AUDIO_OTHER,
+	[BK_OUTPUT_AUDIO_PHONE] = VO_AUDIO_OTHER,
+	[BK_OUTPUT_STENCIL_PRINT_PDF] = VO_STENCIL_PRINT,
+	[BK_OUTPUT_STENCIL_SWELL_PDF] = VO_STENCIL_SWELL,
+	[BK_OUTPUT_STENCIL_SVG] = VO_STENCIL_SVG,
+	[BK_OUTPUT_STENCIL_PROOF_PDF] = VO_STENCIL_PROOF,
+	[BK_OUTPUT_BRAILLE_LIST_BRF] = VO_BRAILLE_BRF,
+	[BK_OUTPUT_BRAILLE_LIST_PEF] = VO_BRAILLE_PEF,
+	[BK_OUTPUT_BRAILLE_LIST_SWELL_PDF] = VO_BRAILLE_SWELL,
+	[BK_OUTPUT_LARGE_PRINT_PDF] = VO_LARGE_PRINT,
+	[BK_OUTPUT_LEAFLET_BRF] = VO_LEAFLET_BRF,
+	[BK_OUTPUT_LEAFLET_PEF] = VO_LEAFLET_PEF,
+	[BK_OUTPUT_LEAFLET_SWELL_PDF] = VO_LEAFLET_SWELL,
+	[BK_OUTPUT_LEAFLET_LARGE_PRINT_PDF] = VO_LEAFLET_LARGE_PRINT,
+};
 
-/* The manifest's parts and audio formats (kit.h), as families. */
-static const outname part_bits[] = {
-	{"stencil", VO_STENCIL_PRINT | VO_STENCIL_SWELL | VO_STENCIL_SVG | VO_STENCIL_PROOF},
-	{"braille", VO_BRAILLE_BRF | VO_BRAILLE_PEF | VO_BRAILLE_SWELL},
-	{"large-print", VO_LARGE_PRINT},
-	{"leaflets", VO_LEAFLET_BRF | VO_LEAFLET_PEF | VO_LEAFLET_SWELL |
-	             VO_LEAFLET_LARGE_PRINT},
-	{NULL, 0}};
-static const outname audio_bits[] = {
-	{"mp3", VO_AUDIO_MP3},
-	{"positions", VO_AUDIO_POSITIONS},
-	{"daisy", VO_AUDIO_DAISY},
-	{"transcript", VO_AUDIO_TRANSCRIPT | VO_AUDIO_CAPTIONS},
-	{"review", VO_AUDIO_REVIEW},
-	{"wav", VO_AUDIO_OTHER}, {"flac", VO_AUDIO_OTHER}, {"vorbis", VO_AUDIO_OTHER},
-	{"opus", VO_AUDIO_OTHER}, {"phone", VO_AUDIO_OTHER},
-	{NULL, 0}};
-
-static unsigned bits_of(const outname *t, const char *name, bool *known)
-{
-	for (size_t i = 0; t[i].name; i++)
-		if (!strcmp(t[i].name, name)) {
-			*known = true;
-			return t[i].bits;
-		}
-	*known = false;
-	return 0;
-}
-
-/* The outputs the manifest says the kit was built with. */
+/* The outputs the manifest says the kit holds ("outputs", names of
+ * production.h); with a definition, they must include the definition's
+ * production.outputs. */
 static unsigned manifest_outputs(vkit *k, size_t c)
 {
-	json_t *o = json_object_get(k->manifest, "options");
-	json_t *parts = json_object_get(o, "parts");
-	json_t *formats = json_object_get(o, "audio_formats");
-	if (!json_is_array(parts)) {
+	json_t *outs = json_object_get(k->manifest, "outputs");
+	if (!json_is_array(outs)) {
 		vk_fail(k, c, 0, "the manifest does not say which outputs the kit holds");
 		return 0;
 	}
 	unsigned bits = 0;
+	bk_output_set set = 0;
 	size_t i;
 	json_t *x;
-	json_array_foreach(parts, i, x) {
+	json_array_foreach(outs, i, x) {
 		const char *name = json_string_value(x);
-		bool known;
-		if (name && !strcmp(name, "audio")) {
-			size_t j;
-			json_t *f;
-			if (!json_is_array(formats))
-				vk_fail(k, c, 0, "the manifest lists audio but no audio formats");
-			json_array_foreach(formats, j, f) {
-				const char *fn = json_string_value(f);
-				bits |= bits_of(audio_bits, fn ? fn : "", &known);
-				if (!known)
-					vk_fail(k, c, 0, "the manifest names an audio format "
-					        "\"%s\" that ballotkit does not make", fn ? fn : "");
-			}
+		int o = name ? bk_output_find(name) : -1;
+		if (o < 0) {
+			vk_fail(k, c, 0, "the manifest names an output \"%s\" that ballotkit "
+			        "does not make", name ? name : "");
 			continue;
 		}
-		bits |= bits_of(part_bits, name ? name : "", &known);
-		if (!known)
-			vk_fail(k, c, 0, "the manifest names an output \"%s\" that "
-			        "ballotkit does not make", name ? name : "");
+		set |= BK_OUTPUT_BIT(o);
+		bits |= output_bits[o];
+		k->other_audio |= output_bits[o] == VO_AUDIO_OTHER ? BK_OUTPUT_BIT(o) : 0;
+	}
+	if (k->v->e) {
+		bk_output_set want = bk_election_outputs(k->v->e), lack = want & ~set;
+		bk_buf names = {0};
+		for (int o = 0; o < BK_OUTPUT_COUNT; o++)
+			if (lack & BK_OUTPUT_BIT(o))
+				bk_buf_printf(&names, "%s%s", names.len ? ", " : "",
+				              bk_output_name((bk_output)o));
+		if (lack)
+			vk_fail(k, c, 0, "the definition's production.outputs call for %s, "
+			        "which the kit was built without (build --formats?)",
+			        bk_buf_str(&names));
+		bk_buf_free(&names);
 	}
 	return bits;
 }
@@ -485,6 +483,24 @@ static unsigned sheets_of(const vkit *k)
 			s = x;
 	}
 	return s;
+}
+
+/* A pattern of production.h with {ballot} and {lang} filled in (the
+ * on-request audio outputs' patterns hold no wildcard). */
+static void expand(const char *pat, const char *ballot, const char *lang, bk_buf *out)
+{
+	bk_buf_truncate(out, 0);
+	while (*pat) {
+		if (!strncmp(pat, "{ballot}", 8)) {
+			bk_buf_add(out, ballot);
+			pat += 8;
+		} else if (!strncmp(pat, "{lang}", 6)) {
+			bk_buf_add(out, lang);
+			pat += 6;
+		} else {
+			bk_buf_addc(out, *pat++);
+		}
+	}
 }
 
 static void expected_files(vkit *k, strs *out)
@@ -523,6 +539,15 @@ static void expected_files(vkit *k, strs *out)
 			ADD("%s/%s-%s/%s-%s.vtt", a, b, g, b, g);
 		if (k->outputs & VO_AUDIO_REVIEW)
 			ADD("%s/%s-%s/%s-%s-review.html", a, b, g, b, g);
+		for (int o = 0; o < BK_OUTPUT_COUNT; o++) {
+			if (!(k->other_audio & BK_OUTPUT_BIT(o)))
+				continue;
+			const char *pat;
+			for (size_t q = 0; (pat = bk_output_file_pattern((bk_output)o, q)); q++) {
+				expand(pat, b, g, &p);
+				strs_add(out, bk_buf_steal(&p));
+			}
+		}
 		if (k->outputs & VO_BRAILLE_BRF)
 			ADD("braille/%s-%s.brf", b, g);
 		if (k->outputs & VO_BRAILLE_PEF)
@@ -557,21 +582,6 @@ static void expected_files(vkit *k, strs *out)
 	bk_buf_free(&p);
 }
 
-/* Whether path is a file of an on-request audio format (WAV, FLAC...)
- * in one of the kit's audio folders: those are listed, not required. */
-static bool on_request_audio(const vkit *k, const char *path)
-{
-	if (!(k->outputs & VO_AUDIO_OTHER) || strncmp(path, "audio/", 6))
-		return false;
-	static const char *const ext[] = {".wav", ".flac", ".ogg", ".opus", NULL};
-	size_t n = strlen(path);
-	for (size_t i = 0; ext[i]; i++) {
-		size_t e = strlen(ext[i]);
-		if (n > e && !strcmp(path + n - e, ext[i]))
-			return true;
-	}
-	return false;
-}
 
 /* ---- leaflets ---- */
 
@@ -733,7 +743,7 @@ static void check_files(vkit *k, const strs *expected)
 			        " and it is not there");
 		}
 	for (size_t q = 0; q < listed.n; q++)
-		if (!strs_has(expected, listed.v[q]) && !on_request_audio(k, listed.v[q])) {
+		if (!strs_has(expected, listed.v[q])) {
 			size_t m = vk_check(k, listed.v[q], "unexpected");
 			vk_fail(k, m, 0, "no output of the kit makes this file");
 		}
@@ -850,6 +860,36 @@ static bool load_scripts(vkit *k)
 	return ok;
 }
 
+/* ---- the README ---- */
+
+/* The README names, for each language in the kit's order, the ballot's
+ * title, then its district, then the ballot id (from
+ * templates/kit/README.LANG.txt). */
+static void check_readme(vkit *k)
+{
+	size_t c = vk_check(k, "README.txt", "readme");
+	char *data = NULL;
+	size_t n = 0;
+	if (!vk_read(k, c, "README.txt", &data, &n))
+		return;
+	const char *at = data;
+	for (size_t l = 0; l < k->nlangs && !vk_failed(k, c); l++) {
+		const char *want[3] = {vk_str(k->script[l], "title"),
+		                       vk_str(k->script[l], "district"), k->ballot};
+		for (size_t q = 0; q < 3; q++) {
+			const char *f = *want[q] ? strstr(at, want[q]) : at;
+			if (!f) {
+				vk_fail(k, c, 0, "does not name %s \"%s\" (in %s) where it should",
+				        q == 0 ? "the title" : q == 1 ? "the district" : "the ballot",
+				        want[q], k->langs[l]);
+				break;
+			}
+			at = f + strlen(want[q]);
+		}
+	}
+	free(data);
+}
+
 /* ---- one kit ---- */
 
 static void free_kit(vkit *k)
@@ -952,6 +992,7 @@ static size_t verify_kit(bk_verifier *v, const char *dir, const char *name,
 	strs_free(&listed);
 	strs_free(&expected);
 	/* every file decoded */
+	check_readme(&k);
 	vk_check_braille(&k);
 	if (v->level != BK_VERIFY_BUILD) {
 		vk_check_print(&k);
