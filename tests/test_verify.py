@@ -579,7 +579,39 @@ open(p, "w", encoding="utf-8").write(text.replace(title, script(SINGLE, "ru")["t
 expect("the README names another ballot's title", kd, "readme", "README.txt", None)
 cases += 1
 
+# 34. an output removed from the manifest's outputs, its files deleted and
+# every checksum rewritten: the definition still calls for it
+kd = copy("output-dropped", LIST)
+m = bk.load(os.path.join(kd, "manifest.json"))
+m["outputs"] = [o for o in m["outputs"] if o != "audio-daisy"]
+with open(os.path.join(kd, "manifest.json"), "w", encoding="utf-8") as fh:
+    json.dump(m, fh, ensure_ascii=False, indent=2)
+for lang in ("kk", "ru"):
+    folder = os.path.join(kd, "audio", "%s-%s" % (LIST, lang))
+    for f in os.listdir(folder):
+        if f == "ncc.html" or f.endswith(".smil"):
+            os.remove(os.path.join(folder, f))
+expect("an output dropped from the manifest with its files", kd, "outputs",
+       "manifest.json", None)
+cases += 1
+
 t.ok(cases >= 20, "the corpus holds %d kinds of change (at least 20)" % cases)
+
+# ---- a kit built with fewer outputs than the definition's ----
+part = os.path.join(tmp, "partial")
+r = bk.run("build", bk.EXAMPLE, "-o", part, "--ballot", SINGLE, "--formats", "braille",
+           "--cache", os.path.join(tmp, "cache"))
+t.eq(r.returncode, 0, "a kit of the braille outputs only is built")
+r = bk.run("verify", os.path.join(part, "kits", SINGLE), "--definition", bk.EXAMPLE)
+t.ok(r.returncode == 65 and b"verify --partial accepts" in r.stderr,
+     "verify --definition refuses it: the definition calls for more", r.stderr[-800:])
+r = bk.run("verify", os.path.join(part, "kits", SINGLE), "--definition", bk.EXAMPLE,
+           "--partial", "--json")
+rep = json.loads(r.stdout or b"{}")
+t.ok(r.returncode == 0 and [c for c in rep.get("checks", []) if c["check"] == "outputs" and
+                            c["outcome"] == "not run" and "audio-mp3" in c.get("note", "")],
+     "... and --partial accepts it, recording the outputs it lacks as not run",
+     (r.stdout + r.stderr)[-800:])
 
 # ---- build never ships what verify rejects ----
 # A copy of the templates whose Kazakh back-translation table reads қ as ғ

@@ -43,9 +43,14 @@ typedef struct bk_verify_options {
 	unsigned int version;          /* BK_VERIFY_OPTIONS_VERSION */
 	const bk_election *election;   /* the reference (borrowed), or NULL */
 	bk_verify_level level;
+	int partial;                   /* with a definition: a kit may hold fewer
+	                                * outputs and languages than it names
+	                                * (build --formats, --lang); what a kit
+	                                * lacks is recorded as not run instead of
+	                                * failing (always so at BK_VERIFY_BUILD) */
 } bk_verify_options;
 #define BK_VERIFY_OPTIONS_VERSION 1
-#define BK_VERIFY_OPTIONS_INIT {BK_VERIFY_OPTIONS_VERSION, NULL, BK_VERIFY_FULL}
+#define BK_VERIFY_OPTIONS_INIT {BK_VERIFY_OPTIONS_VERSION, NULL, BK_VERIFY_FULL, 0}
 
 /* A verifier: the reference, a voice and braille tables, made once for
  * many kits. tpl and opt->election are borrowed and must outlive it.

@@ -210,6 +210,7 @@ int cmd_verify(const options *o)
 	bk_verify_options vo = BK_VERIFY_OPTIONS_INIT;
 	vo.election = e;
 	vo.level = o->quick ? BK_VERIFY_QUICK : BK_VERIFY_FULL;
+	vo.partial = o->partial;
 	bk_verifier *v = NULL;
 	bk_status st = bk_verifier_create(&v, tpl, &vo, diags);
 	if (st == BK_OK) {

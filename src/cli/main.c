@@ -86,14 +86,16 @@ static const char *const usage_text[] = {_(
 	"  index DIR [SHARD_DIR]...       copy the kits of shard folders into DIR\n"
 	"                                 and write DIR's index\n"
 	), _( /* C11 guarantees strings of 4095 bytes only */
-	"  verify DIR [--definition FILE] [--quick] [--json]\n"
+	"  verify DIR [--definition FILE] [--partial] [--quick] [--json]\n"
 	"                                 check every kit's checksums, then decode\n"
 	"                                 every file (stencil, braille, large print,\n"
 	"                                 leaflets, audio and what it says) and\n"
 	"                                 compare it with the ballot scripts made\n"
 	"                                 from the definition (without it: with the\n"
 	"                                 kit's own); --quick compares only each\n"
-	"                                 chapter's number with fresh speech\n"
+	"                                 chapter's number with fresh speech;\n"
+	"                                 --partial accepts kits built with fewer\n"
+	"                                 outputs or languages than the definition's\n"
 	"  templates                      list the stencil templates and how many\n"
 	"                                 positions each holds\n"
 	"  defaults [--json]              list the defaults of the definition format\n"
@@ -128,7 +130,7 @@ static const char *const opt_names[] = {
 	"--format", "-o", "--party/--candidate", "--ballot", "--lang", "--json",
 	"--rate/--pitch/--volume/--word-gap",
 	"--loudness/--true-peak/--bitrate/--quality/--speed/--formats", "--cache",
-	"--jobs", "--shard", "--definition", "--quick"};
+	"--jobs", "--shard", "--definition"};
 
 /* The options a command takes with a format; NULL if all given apply,
  * else the name of the first that does not. */
@@ -165,7 +167,7 @@ static const char *inapplicable(const char *cmd, const char *fmt, unsigned given
 		     OPT_CACHE | OPT_JSON | OPT_JOBS | OPT_SHARD | OPT_TAB |
 		     OPT_COUNTING;
 	} else if (!strcmp(cmd, "verify")) {
-		ok = OPT_DEFINITION | OPT_JSON | OPT_QUICK;
+		ok = OPT_DEFINITION | OPT_JSON | OPT_VERIFY;
 	} else if (!strcmp(cmd, "index")) {
 		ok = 0;
 	} else if (!strcmp(cmd, "stencil")) {
@@ -179,6 +181,10 @@ static const char *inapplicable(const char *cmd, const char *fmt, unsigned given
 	for (size_t b = 0; b < sizeof opt_names / sizeof *opt_names; b++)
 		if ((given & (1u << b)) && !(ok & (1u << b)))
 			return opt_names[b];
+	/* (the bits after --definition are named here: OPT_RATE and the
+	 * others given with OPT_SPEECH or OPT_AUDIO are never checked alone) */
+	if ((given & OPT_VERIFY) && !(ok & OPT_VERIFY))
+		return "--quick/--partial";
 	return NULL;
 }
 
@@ -1174,7 +1180,10 @@ int main(int argc, char **argv)
 			i++;
 		} else if (!strcmp(a, "--quick")) {
 			o.quick = true;
-			o.given |= OPT_QUICK;
+			o.given |= OPT_VERIFY;
+		} else if (!strcmp(a, "--partial")) {
+			o.partial = true;
+			o.given |= OPT_VERIFY;
 		} else if (!strcmp(a, "--max-input-size")) {
 			unsigned long long v = 0;
 			if (i + 1 >= argc || !parse_size(argv[i + 1], &v)) {

@@ -49,6 +49,8 @@ struct bk_verifier {
 	const bk_templates *tpl;
 	const bk_election *e;
 	bk_verify_level level;
+	bool partial;               /* a kit may hold less than the definition
+	                             * names (options, and BK_VERIFY_BUILD) */
 	bk_braille *braille;        /* back-translation; NULL when no table loads */
 	bk_speech *speech;          /* the voice of the kit being checked */
 	bk_speech_options speech_opt;

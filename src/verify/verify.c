@@ -248,6 +248,7 @@ bk_status bk_verifier_create(bk_verifier **out, const bk_templates *tpl,
 	v->tpl = tpl;
 	v->e = opt->election;
 	v->level = opt->level;
+	v->partial = opt->partial || opt->level == BK_VERIFY_BUILD;
 	bk_diags *d = bk_diags_create();
 	if (bk_braille_open(&v->braille, v->e, tpl, d) != BK_OK)
 		v->braille = NULL; /* every braille check then says why it fails */
@@ -444,9 +445,14 @@ static unsigned manifest_outputs(vkit *k, size_t c)
 			if (lack & BK_OUTPUT_BIT(o))
 				bk_buf_printf(&names, "%s%s", names.len ? ", " : "",
 				              bk_output_name((bk_output)o));
-		if (lack)
+		if (lack && k->v->partial)
+			vk_not_run(k, BK_KIT_MANIFEST, "outputs", "the kit was built without "
+			           "%s, which the definition's production.outputs call for "
+			           "(--partial)", bk_buf_str(&names));
+		else if (lack)
 			vk_fail(k, c, 0, "the definition's production.outputs call for %s, "
-			        "which the kit was built without (build --formats?)",
+			        "which the kit was built without (build --formats?; "
+			        "verify --partial accepts a kit built so)",
 			        bk_buf_str(&names));
 		bk_buf_free(&names);
 	}
@@ -963,13 +969,23 @@ static size_t verify_kit(bk_verifier *v, const char *dir, const char *name,
 		vk_fail(&k, c, 0, "names no language");
 		goto done;
 	}
-	if (v->e && v->level != BK_VERIFY_BUILD) {
-		/* (build checks a kit narrowed by --lang for what it holds) */
+	if (v->e) {
 		size_t d = vk_check(&k, BK_KIT_MANIFEST, "definition");
 		bool same = k.nlangs == bk_election_language_count(v->e);
 		for (size_t l = 0; same && l < k.nlangs; l++)
 			same = !strcmp(k.langs[l], bk_election_language(v->e, l));
-		if (!same)
+		bool subset = true;
+		for (size_t l = 0; subset && l < k.nlangs; l++) {
+			bool in = false;
+			for (size_t q = 0; q < bk_election_language_count(v->e); q++)
+				in |= !strcmp(k.langs[l], bk_election_language(v->e, q));
+			subset = in;
+		}
+		if (!same && subset && v->partial)
+			vk_not_run(&k, BK_KIT_MANIFEST, "languages", "the kit is in %s%s%s "
+			           "only (--partial)", k.langs[0], k.nlangs > 1 ? ", " : "",
+			           k.nlangs > 1 ? k.langs[1] : "");
+		else if (!same)
 			vk_fail(&k, d, 0, "the kit is in %s%s%s; the definition's "
 			        "languages are %s%s%s", k.langs[0], k.nlangs > 1 ? ", " : "",
 			        k.nlangs > 1 ? k.langs[1] : "", bk_election_language(v->e, 0),
