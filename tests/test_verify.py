@@ -614,18 +614,20 @@ t.ok(r.returncode == 0 and [c for c in rep.get("checks", []) if c["check"] == "o
      (r.stdout + r.stderr)[-800:])
 
 # ---- build never ships what verify rejects ----
-# A copy of the templates whose Kazakh back-translation table reads қ as ғ
-# (an edit gone wrong): the braille is written as before, but what build's
-# self-check reads back no longer says the name; the kit is not put in
-# place and build exits 65 naming the kit, the file and the position.
+# A copy of the templates whose Kazakh back-translation table reads the
+# digit 2 (⠼⠃) as 3 (an edit gone wrong): no name holds a digit, so the
+# definition is admitted, and the braille is written as before; but what
+# build's self-check reads back of the list no longer says "2. …". The
+# kit is not put in place and build exits 65 naming the kit, the file and
+# the position.
 tpl = os.path.join(tmp, "templates")
 shutil.copytree(os.path.join(bk.ROOT, "templates"), tpl)
 shutil.copytree(os.path.join(bk.ROOT, "fonts"), os.path.join(tmp, "fonts"))
 back = os.path.join(tpl, "braille", "kk-back.utb")
 text = open(back, encoding="utf-8").read()
-t.ok("lowercase \\x049b 1456" in text, "(the back-translation table writes қ as 1456)")
+t.ok("\ninclude ru-litbrl.ctb\n" in text, "(the Kazakh back-translation includes ru-litbrl.ctb)")
 open(back, "w", encoding="utf-8").write(
-    text.replace("lowercase \\x049b 1456", "lowercase \\x0493 1456"))
+    text.replace("\ninclude ru-litbrl.ctb\n", "\nlitdigit 3 12\ninclude ru-litbrl.ctb\n", 1))
 out = os.path.join(tmp, "self-check")
 r = bk.run("build", bk.EXAMPLE, "-o", out, "--ballot", SINGLE, "--templates", tpl,
            "--cache", os.path.join(tmp, "cache"))

@@ -176,7 +176,10 @@ static void check_list(vkit *k, size_t l, const char *file)
 }
 
 /* All the text of a braille document read back (every page's lines but
- * the page number), as letters and digits. */
+ * the page number), as letters and digits. Each paragraph is read back as
+ * one run of cells, as it was written: a line that starts without the two
+ * blank cells of a continuation, or follows a blank line, starts a new
+ * one (so a Latin passage of the heading does not run into the text). */
 static void read_all(vkit *k, const bk_cell_pages *pages, const char *lang,
                      bk_buf *letters)
 {
@@ -184,9 +187,22 @@ static void read_all(vkit *k, const bk_cell_pages *pages, const char *lang,
 	bk_buf text = {0}, cells = {0};
 	size_t nc;
 	const unsigned char *cl;
-	while ((cl = next_line(&it, &nc)))
-		join_line(&cells, cl, nc);
-	back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
+	while ((cl = next_line(&it, &nc))) {
+		bool cont = nc > 2 && cl[0] == 0 && cl[1] == 0 && cl[2];
+		if ((!cont || !nc) && cells.len) {
+			bk_buf_addc(&text, ' ');
+			back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
+			bk_buf_truncate(&cells, 0);
+		}
+		if (cont)
+			join_line(&cells, cl + 2, nc - 2);
+		else if (nc)
+			join_line(&cells, cl, nc);
+	}
+	if (cells.len) {
+		bk_buf_addc(&text, ' ');
+		back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
+	}
 	vk_letters(bk_buf_str(&text), letters);
 	bk_buf_free(&text);
 	bk_buf_free(&cells);
