@@ -17,8 +17,10 @@
  *                           fresh engine state, cached by content
  *   ballotkit/audio.h       the audio ballot: MP3 with chapters, files per
  *                           position, DAISY, transcript, WAV/FLAC/Ogg/Opus
+ *   ballotkit/verify.h      kits verified: every file decoded and compared
+ *                           with the definition's scripts
  *   ballotkit/kit.h         kits for a whole election: build in parallel,
- *                           resume, index, packing lists, verify
+ *                           resume, index, packing lists
  *   ballotkit/admission.h   the one check before build: everything the kits
  *                           need, located in the definition
  */
@@ -38,6 +40,7 @@
 #include "ballotkit/stencil.h"
 #include "ballotkit/speech.h"
 #include "ballotkit/audio.h"
+#include "ballotkit/verify.h"
 #include "ballotkit/kit.h"
 #include "ballotkit/admission.h"
 

@@ -13,11 +13,11 @@ if [ "${1:-}" = "--sanitize" ]; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
-	suites="--no-suite slow"
+	suites="--no-suite slow --no-suite property-full"
 else
 	dir=build
 	sh scripts/build.sh "$dir" -Dwerror=true
-	suites=""
+	suites="--no-suite property-full"
 fi
 status=0
 # shellcheck disable=SC2086

@@ -74,6 +74,14 @@ BK_API bk_status bk_decode_dots_line(const double *xy, size_t n,
                                      double dot_pitch, double cell_pitch,
                                      unsigned char **cells, size_t *ncells);
 
+/* The text of every page of a PDF as poppler extracts it (UTF-8, in
+ * reading order, each page ended by a form feed). A PDF poppler cannot
+ * read, or one without pages: BK_ERR_INVALID naming the file. *text:
+ * free with bk_free. */
+BK_API bk_status bk_decode_pdf_text(const char *data, size_t size,
+                                    const char *name, char **text,
+                                    bk_diags *diags);
+
 /* ---- laser-cutter SVG windows (src/decode/svg.c) ---- */
 
 /* What the cuts of a stencil's laser-cutter SVG measure, in mm. */
@@ -135,7 +143,52 @@ BK_API bk_status bk_decode_stencil_numbers(const char *data, size_t size,
                                            bk_dot_measure *measure,
                                            bk_diags *diags);
 
+/* The braille numbers beside windows, from dot centres already found:
+ * as bk_decode_stencil_numbers does after rendering, with xy the dots'
+ * centres (x, y pairs in mm, in the frame the windows' rects are in). */
+BK_API void bk_decode_numbers_beside(const double *xy, size_t ndots,
+                                     const double *rects, size_t n,
+                                     unsigned *numbers,
+                                     bk_dot_measure *measure);
+
 /* ---- end of SVG ---- */
+
+/* ---- one separation of a print-shop PDF (src/decode/separation.c) ---- */
+
+/* What is painted in one Separation colour space of a page, read from
+ * the page's content stream (with its transformation matrices, graphics
+ * state stack and form XObjects): every painted subpath's bounding box
+ * (a curve's true extremes, not its control points). Opaque. */
+typedef struct bk_pdf_separation bk_pdf_separation;
+
+/* Reads page (0-based) of a PDF for the separation of the given name
+ * ("CutContour", "Braille"): whatever is filled or stroked with a
+ * Separation colour space of that name at a tint above 0. A PDF qpdf
+ * cannot read, or without that page: BK_ERR_INVALID naming the file.
+ * *out is owned by the caller; free with bk_pdf_separation_free. */
+BK_API bk_status bk_decode_pdf_separation(const char *data, size_t size,
+                                          const char *name, size_t page,
+                                          const char *separation,
+                                          bk_pdf_separation **out,
+                                          bk_diags *diags);
+/* Accepts NULL. */
+BK_API void bk_pdf_separation_free(bk_pdf_separation *s);
+/* The page's TrimBox (the MediaBox when it has none), in mm; and how far
+ * the BleedBox reaches beyond it on each side. */
+BK_API void bk_pdf_separation_trim(const bk_pdf_separation *s, double *w,
+                                   double *h);
+BK_API void bk_pdf_separation_bleed(const bk_pdf_separation *s, double *left,
+                                    double *top, double *right,
+                                    double *bottom);
+/* The painted subpaths, in painting order: bounding box in mm from the
+ * TrimBox's top-left corner (y down), whether it was filled (else only
+ * stroked) and closed. Returns 0 when i is out of range. */
+BK_API size_t bk_pdf_separation_count(const bk_pdf_separation *s);
+BK_API int bk_pdf_separation_mark(const bk_pdf_separation *s, size_t i,
+                                  double *x, double *y, double *w, double *h,
+                                  int *filled, int *closed);
+/* Text shown and images painted in the separation (none is expected). */
+BK_API size_t bk_pdf_separation_other(const bk_pdf_separation *s);
 
 /* ---- audio: ID3 chapters, decoding, matching (src/decode/audio.c) ---- */
 
@@ -195,6 +248,25 @@ BK_API bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
                                        size_t nclip, int clip_rate,
                                        double search, double *score,
                                        double *offset);
+
+/* bk_decode_audio_match, and then how well the clip and the audio agree
+ * all along the clip where it was found: both low-passed at 3 kHz (the
+ * band MP3 at 32 kbit/s keeps well), the Pearson correlation of every
+ * 50 ms window (25 ms apart) in which the clip is not quiet (at least
+ * -10 dB of its mean power); *local gets the lowest. One phoneme that
+ * differs drags one window down, where it hardly moves *score. */
+BK_API bk_status bk_decode_audio_compare(const float *audio, size_t n,
+                                         int rate, double at,
+                                         const int16_t *clip, size_t nclip,
+                                         int clip_rate, double search,
+                                         double *score, double *local,
+                                         double *offset);
+
+/* The part of a clip that bk_decode_audio_match compares (and the writer
+ * keeps): from 5 ms before its first to 20 ms after its last sample above
+ * -54 dBFS, as sample indexes [*start, *end); both 0 for a silent clip. */
+BK_API void bk_decode_clip_span(const int16_t *clip, size_t n, int rate,
+                                size_t *start, size_t *end);
 
 /* ---- end of audio ---- */
 

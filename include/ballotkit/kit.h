@@ -2,8 +2,8 @@
  * audio, stencil, braille list, large print and leaflets, the ballot
  * scripts they were made from, a README and a manifest of every file with
  * its SHA-256; an index of all kits with packing lists per polling
- * station; and a verifier that checks a kit folder by its checksums and by
- * decoding what was written. Layout and rules: docs/kits.md.
+ * station. Kits are checked by ballotkit/verify.h. Layout and rules:
+ * docs/kits.md.
  */
 #ifndef BALLOTKIT_KIT_H
 #define BALLOTKIT_KIT_H
@@ -95,19 +95,6 @@ BK_API bk_status bk_kit_build(const bk_election *election,
  * manifest is unreadable or two kits conflict. */
 BK_API bk_status bk_kit_index(const char *dir, const char *const *srcs,
                               size_t nsrcs, bk_diags *diags);
-
-/* Checks the kits in dir: every kit of the index is there, every file of
- * each manifest has its size and SHA-256 and no file is unlisted; then,
- * by decoding, that the braille beside each stencil window, the braille
- * list's positions (PEF and BRF), the audio chapters (each matched against
- * a freshly synthesised "number k" clip) and the transcripts agree with
- * the kit's ballot scripts in order; with election (may be NULL), that
- * the scripts are the definition's and every ballot has its kit. Each
- * problem is an error in diags: kind = the check, file = the kit's file,
- * path = "position N" where one is at fault. Returns BK_OK, BK_ERR_INVALID
- * on any mismatch, or BK_ERR_IO when dir cannot be read. */
-BK_API bk_status bk_kit_verify(const char *dir, const bk_election *election,
-                               const bk_templates *tpl, bk_diags *diags);
 
 BK_END_DECLS
 

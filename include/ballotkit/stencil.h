@@ -56,6 +56,10 @@ BK_API void bk_stencil_free(bk_stencil *stencil);
 BK_API size_t bk_stencil_sheet_count(const bk_stencil *stencil);
 BK_API double bk_stencil_width(const bk_stencil *stencil);
 BK_API double bk_stencil_height(const bk_stencil *stencil);
+/* The clearance around each box the windows were given, mm: the option's,
+ * reduced where boxes stand so close that windows would leave less than
+ * 1 mm of material between them (docs/stencil.md). */
+BK_API double bk_stencil_clearance(const bk_stencil *stencil);
 BK_API size_t bk_stencil_window_count(const bk_stencil *stencil, size_t sheet);
 BK_API unsigned bk_stencil_window(const bk_stencil *stencil, size_t sheet,
                                   size_t i, double *x, double *y, double *w,

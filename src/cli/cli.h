@@ -47,6 +47,7 @@ typedef struct options {
 	int jobs;
 	unsigned shard, shards;
 	const char *definition;
+	bool quick, partial;
 	unsigned given; /* OPT_* bits of the options on the command line */
 	bk_braille_layout layout;
 } options;
@@ -62,7 +63,8 @@ enum {
 	/* given on the command line: they override the definition's */
 	OPT_RATE = 1 << 21, OPT_LOUDNESS = 1 << 22, OPT_FORMATS = 1 << 23,
 	OPT_PITCH = 1 << 24, OPT_VOLUME = 1 << 25, OPT_WORD_GAP = 1 << 26,
-	OPT_TRUE_PEAK = 1 << 27, OPT_BITRATE = 1 << 28, OPT_QUALITY = 1 << 29
+	OPT_TRUE_PEAK = 1 << 27, OPT_BITRATE = 1 << 28, OPT_QUALITY = 1 << 29,
+	OPT_VERIFY = 1 << 30 /* --quick, --partial */
 };
 
 int usage_error(const char *what, const char *arg);

@@ -207,8 +207,52 @@ int cmd_verify(const options *o)
 		bk_diags_free(diags);
 		diags = bk_diags_create();
 	}
-	bk_status st = bk_kit_verify(o->file, e, tpl, diags);
+	bk_verify_options vo = BK_VERIFY_OPTIONS_INIT;
+	vo.election = e;
+	vo.level = o->quick ? BK_VERIFY_QUICK : BK_VERIFY_FULL;
+	vo.partial = o->partial;
+	bk_verifier *v = NULL;
+	bk_status st = bk_verifier_create(&v, tpl, &vo, diags);
+	if (st == BK_OK) {
+		/* a kits folder (with its index), or one kit's folder */
+		size_t len = strlen(o->file);
+		char *m = malloc(len + 32), *x = malloc(len + 32);
+		if (!m || !x) {
+			free(m);
+			free(x);
+			bk_verifier_free(v);
+			bk_election_free(e);
+			bk_diags_free(diags);
+			bk_templates_free(tpl);
+			return EXIT_SOFTWARE;
+		}
+		snprintf(m, len + 32, "%s/manifest.json", o->file);
+		snprintf(x, len + 32, "%s/index.json", o->file);
+		if (!access(m, F_OK) && access(x, F_OK)) {
+			while (len > 1 && o->file[len - 1] == '/')
+				len--;
+			size_t from = len;
+			while (from > 0 && o->file[from - 1] != '/')
+				from--;
+			char *name = strndup(o->file + from, len - from);
+			st = name ? bk_verify_kit(v, o->file, name, diags) : BK_ERR_NOMEM;
+			free(name);
+		} else {
+			st = bk_verify_folder(v, o->file, diags);
+		}
+		free(m);
+		free(x);
+	}
 	size_t n = bk_diags_count_severity(diags, BK_ERROR);
+	/* the checks that ran, and those that did not */
+	size_t passed = 0, failed = 0, not_run = 0, nc = bk_verifier_check_count(v);
+	for (size_t i = 0; i < nc; i++) {
+		bk_check_outcome out = bk_verifier_check(v, i)->outcome;
+		passed += out == BK_CHECK_PASSED;
+		failed += out == BK_CHECK_FAILED;
+		not_run += out == BK_CHECK_NOT_RUN;
+	}
+	const char *reference = e ? "definition" : "kit scripts";
 	if (o->json) {
 		json_t *j = json_object();
 		json_t *a = json_array();
@@ -222,9 +266,25 @@ int cmd_verify(const options *o)
 			json_object_set_new(x, "message", json_string(bk_diag_message(d)));
 			json_array_append_new(a, x);
 		}
+		json_t *checks = json_array();
+		for (size_t i = 0; i < nc; i++) {
+			const bk_verify_check *c = bk_verifier_check(v, i);
+			json_t *x = json_object();
+			json_object_set_new(x, "kit", json_string(c->kit));
+			json_object_set_new(x, "file", json_string(c->file));
+			json_object_set_new(x, "check", json_string(c->check));
+			json_object_set_new(x, "outcome",
+			                    json_string(bk_check_outcome_string(c->outcome)));
+			if (*c->note)
+				json_object_set_new(x, "note", json_string(c->note));
+			json_array_append_new(checks, x);
+		}
 		json_object_set_new(j, "folder", json_string(o->file));
 		json_object_set_new(j, "ok", json_boolean(st == BK_OK));
+		json_object_set_new(j, "reference", json_string(reference));
+		json_object_set_new(j, "level", json_string(o->quick ? "quick" : "full"));
 		json_object_set_new(j, "problems", a);
+		json_object_set_new(j, "checks", checks);
 		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		if (s)
 			printf("%s\n", s);
@@ -239,14 +299,27 @@ int cmd_verify(const options *o)
 			        shown(bk_diag_file(d)), shown(bk_diag_path(d)),
 			        *bk_diag_path(d) ? ": " : "", shown(bk_diag_message(d)));
 		}
+		for (size_t i = 0; i < nc; i++) {
+			const bk_verify_check *c = bk_verifier_check(v, i);
+			if (c->outcome == BK_CHECK_NOT_RUN)
+				fprintf(stderr, _("not run: %s: %s: %s\n"), c->check, c->file,
+				        c->note);
+		}
 		if (st == BK_OK)
-			printf(e ? _("verify: %s: every kit is complete and matches its "
-			             "ballot scripts and the definition\n")
-			         : _("verify: %s: every kit is complete and matches its "
-			             "ballot scripts\n"), shown(o->file));
+			printf(e ? _("verify: %s: every kit is complete and every file "
+			             "matches the definition (%zu checks passed%s)\n")
+			         : _("verify: %s: every kit is complete and consistent with "
+			             "its own ballot scripts (%zu checks passed%s); without "
+			             "--definition nothing was compared with the definition\n"),
+			       shown(o->file), passed, not_run ? _(", some not run: see above") : "");
+		else if (st == BK_ERR_INVALID)
+			fprintf(stderr, _("verify: %s: %zu problem(s) in %zu of %zu checks "
+			                  "(against the %s)\n"), shown(o->file), n, failed, nc,
+			        reference);
 		else
-			fprintf(stderr, _("verify: %s: %zu problem(s)\n"), shown(o->file), n);
+			print_diags(diags, stderr);
 	}
+	bk_verifier_free(v);
 	bk_election_free(e);
 	bk_diags_free(diags);
 	bk_templates_free(tpl);

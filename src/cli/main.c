@@ -76,7 +76,8 @@ static const char *const usage_text[] = {_(
 	"                                 definition's production.speech (125, -20)\n"
 	"  build FILE -o DIR [--ballot ID]... [--lang kk,ru] [--formats LIST]\n"
 	"       [--jobs N] [--shard K/N] [--json] [--cache DIR] [audio's options]\n"
-	"                                 write the kit of each ballot into DIR/BALLOT/\n"
+	"                                 write the kit of each ballot into\n"
+	"                                 DIR/kits/BALLOT/\n"
 	"                                 (the outputs of production.outputs or\n"
 	"                                 --formats, scripts, README, manifest.json\n"
 	"                                 with SHA-256) with N worker processes;\n"
@@ -84,11 +85,17 @@ static const char *const usage_text[] = {_(
 	"                                 index, packing lists and print quantities\n"
 	"  index DIR [SHARD_DIR]...       copy the kits of shard folders into DIR\n"
 	"                                 and write DIR's index\n"
-	"  verify DIR [--definition FILE] [--json]\n"
+	), _( /* C11 guarantees strings of 4095 bytes only */
+	"  verify DIR [--definition FILE] [--partial] [--quick] [--json]\n"
 	"                                 check every kit's checksums, then decode\n"
-	"                                 its stencil, braille, audio and transcript\n"
-	"                                 and compare them with its ballot script\n"
-	"                                 (and the script with the definition)\n"
+	"                                 every file (stencil, braille, large print,\n"
+	"                                 leaflets, audio and what it says) and\n"
+	"                                 compare it with the ballot scripts made\n"
+	"                                 from the definition (without it: with the\n"
+	"                                 kit's own); --quick compares only each\n"
+	"                                 chapter's number with fresh speech;\n"
+	"                                 --partial accepts kits built with fewer\n"
+	"                                 outputs or languages than the definition's\n"
 	"  templates                      list the stencil templates and how many\n"
 	"                                 positions each holds\n"
 	"  defaults [--json]              list the defaults of the definition format\n"
@@ -160,7 +167,7 @@ static const char *inapplicable(const char *cmd, const char *fmt, unsigned given
 		     OPT_CACHE | OPT_JSON | OPT_JOBS | OPT_SHARD | OPT_TAB |
 		     OPT_COUNTING;
 	} else if (!strcmp(cmd, "verify")) {
-		ok = OPT_DEFINITION | OPT_JSON;
+		ok = OPT_DEFINITION | OPT_JSON | OPT_VERIFY;
 	} else if (!strcmp(cmd, "index")) {
 		ok = 0;
 	} else if (!strcmp(cmd, "stencil")) {
@@ -174,6 +181,10 @@ static const char *inapplicable(const char *cmd, const char *fmt, unsigned given
 	for (size_t b = 0; b < sizeof opt_names / sizeof *opt_names; b++)
 		if ((given & (1u << b)) && !(ok & (1u << b)))
 			return opt_names[b];
+	/* (the bits after --definition are named here: OPT_RATE and the
+	 * others given with OPT_SPEECH or OPT_AUDIO are never checked alone) */
+	if ((given & OPT_VERIFY) && !(ok & OPT_VERIFY))
+		return "--quick/--partial";
 	return NULL;
 }
 
@@ -1167,6 +1178,12 @@ int main(int argc, char **argv)
 			o.shards = n;
 			o.given |= OPT_SHARD;
 			i++;
+		} else if (!strcmp(a, "--quick")) {
+			o.quick = true;
+			o.given |= OPT_VERIFY;
+		} else if (!strcmp(a, "--partial")) {
+			o.partial = true;
+			o.given |= OPT_VERIFY;
 		} else if (!strcmp(a, "--max-input-size")) {
 			unsigned long long v = 0;
 			if (i + 1 >= argc || !parse_size(argv[i + 1], &v)) {

@@ -712,6 +712,14 @@ bk_status bk_decode_audio_file(const char *path, float **samples, size_t *n,
 #define TRIM_LEVEL 64
 #define TRIM_BEFORE_S 0.005
 #define TRIM_AFTER_S 0.020
+/* bk_decode_audio_compare: the band compared (MP3 at 32 kbit/s codes the
+ * band above coarsely, and an MP3 decoded and encoded again more so), the
+ * window, and how quiet (against the clip's mean power) a window of the
+ * clip may be and still count; chosen on the scores of bench/verify-scores
+ * (docs/kits.md). */
+#define LOCAL_CUTOFF_HZ 3000.0
+#define LOCAL_WINDOW_S 0.05
+#define LOCAL_QUIET 0.1
 
 /* The search runs on a pyramid: the signals low-passed and decimated by 4
  * per level while the rate stays at or above MIN_RATE (22.05 kHz: 5.5 and
@@ -884,26 +892,34 @@ static size_t scan(const level *L, size_t cand[CANDIDATES])
 	return n;
 }
 
-bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
-                                double at, const int16_t *clip, size_t nclip,
-                                int clip_rate, double search, double *score,
-                                double *offset)
+void bk_decode_clip_span(const int16_t *clip, size_t n, int rate,
+                         size_t *start, size_t *end)
 {
-	if ((!audio && n) || !clip || !score || rate < 1000 || rate > 384000 ||
-	    clip_rate < 1000 || clip_rate > 384000 || !isfinite(at) ||
-	    fabs(at) > 1e6 || !isfinite(search) || search < 0 || search > 3600 ||
-	    n > (size_t)LONG_MAX / 2)
-		return BK_ERR_USAGE;
-	*score = 0;
-	if (offset)
-		*offset = 0;
+	size_t a = 0, b = n;
+	while (a < n && abs(clip[a]) < TRIM_LEVEL)
+		a++;
+	while (b > a && abs(clip[b - 1]) < TRIM_LEVEL)
+		b--;
+	if (a == n) {
+		*start = *end = 0;
+		return;
+	}
+	size_t before = (size_t)lround(TRIM_BEFORE_S * rate);
+	size_t after = (size_t)lround(TRIM_AFTER_S * rate);
+	*start = a > before ? a - before : 0;
+	*end = n - b > after ? b + after : n;
+}
 
-	/* the clip, trimmed as the writer trims, at the audio's rate */
+/* A clip trimmed as the writer trims it, as floats at rate; NULL when it
+ * is silent or cannot be resampled. */
+static float *trimmed_clip(const int16_t *clip, size_t nclip, int clip_rate,
+                           int rate, size_t *out_m)
+{
 	size_t a = 0, b = nclip;
 	while (a < nclip && abs(clip[a]) < TRIM_LEVEL)
 		a++;
 	if (a == nclip)
-		return BK_ERR_INVALID; /* silent */
+		return NULL;
 	while (b > a && abs(clip[b - 1]) < TRIM_LEVEL)
 		b--;
 	size_t before = (size_t)lround(TRIM_BEFORE_S * clip_rate);
@@ -929,11 +945,60 @@ bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
 		free(c);
 		if (err != 0 || sd.output_frames_gen < 1) {
 			free(r);
-			return BK_ERR_INVALID;
+			return NULL;
 		}
 		c = r;
 		m = (size_t)sd.output_frames_gen;
 	}
+	*out_m = m;
+	return c;
+}
+
+/* A zero-phase low-pass (two Butterworth biquads, run forwards then
+ * backwards) at fc Hz, in place. */
+static void lowpass(float *x, size_t n, int rate, double fc)
+{
+	/* the two sections of a 4th-order Butterworth: Q = 0.5412, 1.3066 */
+	static const double qs[2] = {0.54119610, 1.30656296};
+	double w = 2 * M_PI * fc / rate, cw = cos(w), sw = sin(w);
+	for (int pass = 0; pass < 2; pass++)
+		for (int q = 0; q < 2; q++) {
+			double alpha = sw / (2 * qs[q]);
+			double a0 = 1 + alpha;
+			double b0 = (1 - cw) / 2 / a0, b1 = (1 - cw) / a0, b2 = b0;
+			double a1 = -2 * cw / a0, a2 = (1 - alpha) / a0;
+			double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+			for (size_t k = 0; k < n; k++) {
+				size_t i = pass ? n - 1 - k : k;
+				double y = b0 * x[i] + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+				x2 = x1;
+				x1 = x[i];
+				y2 = y1;
+				y1 = y;
+				x[i] = (float)y;
+			}
+		}
+}
+
+bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
+                                double at, const int16_t *clip, size_t nclip,
+                                int clip_rate, double search, double *score,
+                                double *offset)
+{
+	if ((!audio && n) || !clip || !score || rate < 1000 || rate > 384000 ||
+	    clip_rate < 1000 || clip_rate > 384000 || !isfinite(at) ||
+	    fabs(at) > 1e6 || !isfinite(search) || search < 0 || search > 3600 ||
+	    n > (size_t)LONG_MAX / 2)
+		return BK_ERR_USAGE;
+	*score = 0;
+	if (offset)
+		*offset = 0;
+
+	/* the clip, trimmed as the writer trims, at the audio's rate */
+	size_t m = 0;
+	float *c = trimmed_clip(clip, nclip, clip_rate, rate, &m);
+	if (!c)
+		return BK_ERR_INVALID; /* silent, or it cannot be resampled */
 
 	/* lags l (the clip's first sample at audio[l]) in [lo, hi], the audio
 	 * around them with silence beyond its ends */
@@ -1031,5 +1096,65 @@ bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
 	*score = best > 0 ? best : 0;
 	if (offset && ncand)
 		*offset = ((double)(lo + (long)cand[0]) + frac) / rate - at;
+	return BK_OK;
+}
+
+bk_status bk_decode_audio_compare(const float *audio, size_t n, int rate,
+                                  double at, const int16_t *clip, size_t nclip,
+                                  int clip_rate, double search, double *score,
+                                  double *local, double *offset)
+{
+	if (!local)
+		return BK_ERR_USAGE;
+	*local = 0;
+	double off = 0;
+	bk_status st = bk_decode_audio_match(audio, n, rate, at, clip, nclip,
+	                                     clip_rate, search, score, &off);
+	if (offset)
+		*offset = off;
+	if (st != BK_OK)
+		return st;
+	size_t m = 0;
+	float *c = trimmed_clip(clip, nclip, clip_rate, rate, &m);
+	if (!c)
+		return BK_ERR_INVALID;
+	/* the audio where the clip was found, silence beyond its ends */
+	long from = lround((at + off) * rate);
+	float *x = bk_xcalloc(m, sizeof *x);
+	for (size_t i = 0; i < m; i++) {
+		long k = from + (long)i;
+		if (k >= 0 && (size_t)k < n)
+			x[i] = audio[k];
+	}
+	lowpass(x, m, rate, LOCAL_CUTOFF_HZ);
+	lowpass(c, m, rate, LOCAL_CUTOFF_HZ);
+	double e = 0;
+	for (size_t i = 0; i < m; i++)
+		e += (double)c[i] * c[i];
+	double floor_e = e / (double)(m ? m : 1) * LOCAL_QUIET;
+	size_t w = (size_t)lround(LOCAL_WINDOW_S * rate), hop = w / 2;
+	double worst = 1;
+	bool any = false;
+	for (size_t k = 0; w && k + w <= m; k += hop) {
+		double sxy = 0, sxx = 0, syy = 0, sx = 0, sy = 0;
+		for (size_t i = k; i < k + w; i++) {
+			sxy += (double)x[i] * c[i];
+			sxx += (double)x[i] * x[i];
+			syy += (double)c[i] * c[i];
+			sx += x[i];
+			sy += c[i];
+		}
+		if (syy / (double)w < floor_e)
+			continue; /* a pause inside the sentence */
+		double cov = sxy - sx * sy / (double)w;
+		double vx = sxx - sx * sx / (double)w, vy = syy - sy * sy / (double)w;
+		double r = vx > 0 && vy > 0 ? cov / sqrt(vx * vy) : 0;
+		if (r < worst)
+			worst = r;
+		any = true;
+	}
+	*local = any ? worst : *score;
+	free(x);
+	free(c);
 	return BK_OK;
 }

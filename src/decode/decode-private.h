@@ -2,6 +2,9 @@
 #ifndef BK_DECODE_PRIVATE_H
 #define BK_DECODE_PRIVATE_H
 
+#include <libxml/tree.h>
+#include <stdbool.h>
+
 #include "ballotkit/decode.h"
 
 bk_cell_pages *bk_cell_pages_new(void);
@@ -9,5 +12,11 @@ void bk_cell_pages_add_page(bk_cell_pages *p);
 /* Adds a line to the last page (trailing blank cells dropped). */
 void bk_cell_pages_add_line(bk_cell_pages *p, const unsigned char *cells,
                             size_t n);
+
+/* Parses XML (or, with html, HTML) with no network, entity expansion or
+ * DTD loading; NULL with a located diagnostic when it is not well-formed.
+ * Free with xmlFreeDoc. */
+xmlDocPtr bk_decode_xml(const char *data, size_t size, const char *name,
+                        bool html, bk_diags *diags);
 
 #endif

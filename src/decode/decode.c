@@ -3,6 +3,7 @@
  * character, not copied from the writer's string. */
 #include "ballotkit/decode.h"
 
+#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <pthread.h>
 #include <libxml/tree.h>
@@ -220,6 +221,33 @@ static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 static void xml_init(void)
 {
 	xmlInitParser(); /* its first use is not thread-safe */
+}
+
+xmlDocPtr bk_decode_xml(const char *data, size_t size, const char *name,
+                        bool html, bk_diags *diags)
+{
+	pthread_once(&xml_once, xml_init);
+	if ((!data && size) || size > 0x7fffffff)
+		return NULL;
+	/* no network, no entity expansion, no DTD loading */
+	xmlDocPtr doc = html
+	        ? htmlReadMemory(data, (int)size, name, "UTF-8",
+	                         HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+	                         HTML_PARSE_NOWARNING)
+	        : xmlReadMemory(data, (int)size, name, "UTF-8",
+	                        XML_PARSE_NONET | XML_PARSE_NOERROR |
+	                        XML_PARSE_NOWARNING);
+	if (!doc || !xmlDocGetRootElement(doc)) {
+		const xmlError *err = xmlGetLastError();
+		bk_diags_add(diags, BK_ERROR, "bad-xml", name,
+		             err ? (unsigned long)err->line : 0,
+		             err ? (unsigned long)err->int2 : 0, "",
+		             "not well-formed %s: %s", html ? "HTML" : "XML",
+		             err && err->message ? err->message : "parse error");
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
 }
 
 bk_status bk_decode_pef(bk_cell_pages **out, const char *data, size_t size,

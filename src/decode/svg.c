@@ -1546,7 +1546,37 @@ bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 	                                  &xy, &nd, &m, diags);
 	if (st != BK_OK)
 		return st;
+	/* the windows on the page */
 	double ox = cuts ? cuts->sheet_x : 0, oy = cuts ? cuts->sheet_y : 0;
+	double *r = bk_xmalloc((4 * n + 1) * sizeof *r);
+	for (size_t w = 0; w < n; w++) {
+		r[4 * w] = rects[4 * w] + ox;
+		r[4 * w + 1] = rects[4 * w + 1] + oy;
+		r[4 * w + 2] = rects[4 * w + 2];
+		r[4 * w + 3] = rects[4 * w + 3];
+	}
+	bk_decode_numbers_beside(xy, nd, r, n, numbers, measure);
+	if (measure) {
+		measure->dots = m.dots;
+		measure->other_black = m.other_black;
+		measure->dot_diameter = m.dot_diameter;
+		measure->dot_diameter_min = m.dot_diameter_min;
+		measure->dot_diameter_max = m.dot_diameter_max;
+	}
+	free(r);
+	bk_free(xy);
+	return BK_OK;
+}
+
+void bk_decode_numbers_beside(const double *xy, size_t nd, const double *rects,
+                              size_t n, unsigned *numbers,
+                              bk_dot_measure *measure)
+{
+	for (size_t i = 0; i < n; i++)
+		numbers[i] = 0;
+	if (measure)
+		memset(measure, 0, sizeof *measure);
+	const double ox = 0, oy = 0;
 	/* the dots by x, right to left */
 	pt *dots = bk_xmalloc((nd + 1) * sizeof *dots);
 	for (size_t i = 0; i < nd; i++) {
@@ -1620,7 +1650,7 @@ bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 		free(r->xy);
 	}
 	if (measure) {
-		*measure = m;
+		measure->dots = nd;
 		measure->dot_pitch_x = px;
 		measure->dot_pitch_y = py;
 		measure->cell_pitch = cell;
@@ -1632,6 +1662,4 @@ bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 	free(dpy);
 	free(cps);
 	free(dots);
-	bk_free(xy);
-	return BK_OK;
 }

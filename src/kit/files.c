@@ -225,22 +225,6 @@ int bk_kit_lock(int root, const char *dir, bk_diags *diags)
 	return -1;
 }
 
-void bk_kit_report(bk_diags *diags, size_t *errors, const char *check,
-                   const char *file, unsigned position, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	bk_buf m = {0};
-	bk_buf_vprintf(&m, fmt, ap);
-	va_end(ap);
-	char where[32] = "";
-	if (position)
-		snprintf(where, sizeof where, "position %u", position);
-	bk_diags_add(diags, BK_ERROR, check, file, 0, 0, where, "%s", bk_buf_str(&m));
-	bk_buf_free(&m);
-	(*errors)++;
-}
-
 const char *bk_kit_str(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "ballotkit/kit.h"
+#include "ballotkit/verify.h"
 #include "util/cache.h"
 #include "util/util.h"
 
@@ -16,7 +17,7 @@
  * ballot: nothing else build writes is in it, so no ballot id can ever
  * take the name of a file or folder build keeps for itself (packing/,
  * index.json...). docs/kits.md, "Where the kits are". */
-#define BK_KIT_KITS "kits"
+#define BK_KIT_KITS BK_KITS_FOLDER
 /* The lock file at the top of an output folder (flock, held by build and
  * index while they write). */
 #define BK_KIT_LOCK ".bk-lock"
@@ -72,24 +73,7 @@ bk_status bk_kit_no_kits_folder(const char *dir, bk_diags *diags);
  * print-quantities.csv. The caller holds the lock (bk_kit_lock). */
 bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags);
 
-/* A verify problem: an error of kind check in diags at file, its path
- * "position N" when position is not 0, counted in *errors. */
-void bk_kit_report(bk_diags *diags, size_t *errors, const char *check,
-                   const char *file, unsigned position, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-
 /* A JSON object's string member, or "" when it is not one. */
 const char *bk_kit_str(const json_t *o, const char *key);
-
-/* The cross-checks by decoding media (verify-media.c): the audio
- * chapters of a kit's track in lang, and the braille beside the windows of
- * its stencil, against the kit's script. Each problem is an error in
- * diags, counted in *errors. */
-void bk_kit_verify_audio(bk_speech *speech, const char *kdir, const char *kit,
-                         const char *ballot, const char *lang,
-                         const json_t *script, bk_diags *diags, size_t *errors);
-void bk_kit_verify_stencil(const char *kdir, const char *kit, const char *ballot,
-                           const json_t *script, bk_diags *diags,
-                           size_t *errors);
 
 #endif

@@ -7,6 +7,7 @@
 #include <cairo.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <lame/lame.h>
 #include <liblouis.h>
@@ -96,6 +97,7 @@ typedef struct build {
 	bk_speech *speech;
 	bk_audio *audio;
 	bk_braille *braille;
+	bk_verifier *verifier; /* the self-check before a kit is put in place */
 } build;
 
 static void hash_named_file(bk_hasher *h, const char *label, const char *path)
@@ -391,6 +393,7 @@ static void kit_key(const build *b, size_t ballot, const char *stencil_tpl,
                     char hex[65])
 {
 	bk_hasher *h = bk_hasher_new();
+	bk_hasher_add_str(h, BK_KIT_FORMAT); /* what a manifest holds */
 	bk_hasher_add(h, b->common, BK_SHA256_SIZE);
 	char digest[65];
 	bk_election_ballot_sha256(b->e, ballot, digest);
@@ -458,7 +461,7 @@ static json_t *manifest_head(const build *b, size_t ballot, const char *key,
 	json_t *m = json_object();
 	const char *id = bk_election_ballot_id(b->e, ballot);
 	char *name = kit_name(id);
-	json_object_set_new(m, "format", json_string("ballotkit-kit/1"));
+	json_object_set_new(m, "format", json_string(BK_KIT_FORMAT));
 	json_object_set_new(m, "kit", json_string(name));
 	free(name);
 	json_object_set_new(m, "ballot", json_string(id));
@@ -809,6 +812,17 @@ static bk_status build_kit(build *b, size_t ballot, const char *tmp,
 		kit_key(b, ballot, bk_script_template(scripts[0]), key);
 		json_t *m = manifest_head(b, ballot, key, titles);
 		json_decref(titles);
+		if (stencil) {
+			/* what verify needs to check the windows against the boxes */
+			json_t *so = json_object();
+			json_object_set_new(so, "template",
+			                    json_string(bk_script_template(scripts[0])));
+			json_object_set_new(so, "sheets",
+			                    json_integer((json_int_t)bk_stencil_sheet_count(stencil)));
+			json_object_set_new(so, "clearance",
+			                    json_real(round(bk_stencil_clearance(stencil) * 1e4) / 1e4));
+			json_object_set_new(m, "stencil", so);
+		}
 		if (write_manifest(m, tmp)) {
 			bk_diags_add(diags, BK_ERROR, "unwritable", tmp, 0, 0, "",
 			             "cannot write the manifest: %s", strerror(errno));
@@ -883,6 +897,8 @@ static bool up_to_date(const build *b, size_t ballot, const char *name,
 	if (ok) {
 		json_t *head = manifest_head(b, ballot, key,
 		                             json_object_get(m, "titles"));
+		if (json_object_get(m, "stencil"))
+			json_object_set(head, "stencil", json_object_get(m, "stencil"));
 		json_object_set(head, "files", files);
 		if (!json_equal(head, m))
 			ok = !bk_kit_write_json_at(head, kfd, BK_KIT_MANIFEST);
@@ -962,6 +978,28 @@ static void diags_text(const bk_diags *d, bk_buf *out)
 	}
 }
 
+/* Before a kit is put in place, the checks of verify whose cost is small
+ * (BK_VERIFY_BUILD): the files its outputs call for, its scripts against
+ * the definition, the braille read back from BRF and PEF, the MP3s'
+ * chapters and the transcripts. A kit that fails is not installed. */
+static bk_status self_check(build *b, const char *tmp, const char *name,
+                            bk_diags *diags)
+{
+	if (!b->verifier) {
+		bk_verify_options vo = BK_VERIFY_OPTIONS_INIT;
+		vo.election = b->e;
+		vo.level = BK_VERIFY_BUILD;
+		if (bk_verifier_create(&b->verifier, b->tpl, &vo, diags) != BK_OK)
+			return BK_ERR_NOMEM;
+	}
+	bk_status st = bk_verify_kit(b->verifier, tmp, name, diags);
+	if (st != BK_OK)
+		bk_diags_add(diags, BK_ERROR, "self-check", name, 0, 0, "",
+		             "the kit does not say what the definition says (above), "
+		             "so it was not put in place");
+	return st == BK_OK ? BK_OK : BK_ERR_INVALID;
+}
+
 /* Cache entries the worker's speech and audio discarded so far. */
 static size_t cache_discarded(const build *b)
 {
@@ -996,6 +1034,8 @@ static void worker(build *b, int in, int out)
 			r.status = build_kit(b, ballot, bk_buf_str(&tmp), &r.audio_seconds,
 			                     diags);
 		r.cache_discarded = cache_discarded(b) - discarded;
+		if (r.status == BK_OK)
+			r.status = self_check(b, bk_buf_str(&tmp), name, diags);
 		if (r.status == BK_OK &&
 		    bk_kit_install_at(b->kits_fd, bk_buf_str(&tname), name)) {
 			char *dst = bk_kit_folder(b->dir, name);
@@ -1019,6 +1059,7 @@ static void worker(build *b, int in, int out)
 		if (failed)
 			break;
 	}
+	bk_verifier_free(b->verifier);
 	bk_audio_free(b->audio);
 	bk_speech_free(b->speech);
 	bk_braille_free(b->braille);

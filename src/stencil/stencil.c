@@ -499,6 +499,7 @@ void bk_stencil_free(bk_stencil *s)
 
 size_t bk_stencil_sheet_count(const bk_stencil *s) { return s->nsheets; }
 double bk_stencil_width(const bk_stencil *s) { return s->w; }
+double bk_stencil_clearance(const bk_stencil *s) { return s->opt.clearance; }
 double bk_stencil_height(const bk_stencil *s) { return s->h; }
 
 size_t bk_stencil_window_count(const bk_stencil *s, size_t sh)

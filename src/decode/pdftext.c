@@ -1,0 +1,52 @@
+/* The text of a PDF as poppler extracts it, for checks of print text.
+ * Shares no code with the renderer. */
+#include "ballotkit/decode.h"
+
+#include <poppler.h>
+#include <string.h>
+
+#include "diag/diag-private.h"
+#include "util/util.h"
+
+bk_status bk_decode_pdf_text(const char *data, size_t size, const char *name,
+                             char **text, bk_diags *diags)
+{
+	if (!text || (!data && size))
+		return BK_ERR_USAGE;
+	*text = NULL;
+	if (!name)
+		name = "";
+	GBytes *bytes = g_bytes_new(data, size);
+	GError *err = NULL;
+	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
+	g_bytes_unref(bytes); /* the document keeps its own reference */
+	if (!doc) {
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "poppler cannot read the PDF: %s",
+		             err ? err->message : "unknown error");
+		if (err)
+			g_error_free(err);
+		return BK_ERR_INVALID;
+	}
+	bk_buf out = {0};
+	int n = poppler_document_get_n_pages(doc);
+	for (int i = 0; i < n; i++) {
+		PopplerPage *page = poppler_document_get_page(doc, i);
+		char *t = page ? poppler_page_get_text(page) : NULL;
+		if (t)
+			bk_buf_add(&out, t);
+		bk_buf_addc(&out, '\f');
+		g_free(t);
+		if (page)
+			g_object_unref(page);
+	}
+	g_object_unref(doc);
+	if (!n) {
+		bk_buf_free(&out);
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "the PDF has no pages");
+		return BK_ERR_INVALID;
+	}
+	*text = bk_buf_steal(&out);
+	return BK_OK;
+}

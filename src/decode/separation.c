@@ -1,0 +1,640 @@
+/* Reading one separation of a print-shop PDF from the page's content
+ * stream (qpdf reads the file; the stream is interpreted here): what is
+ * painted in a Separation colour space of a given name, with the
+ * transformation matrices, the graphics state stack and form XObjects
+ * followed. poppler cannot render one separation alone, and the colours it
+ * would render a separation's alternate in are its own business; the
+ * stream says exactly what the press will put on each plate. Shares no
+ * code with src/render/pdfpost.c, which writes these streams. */
+#include "ballotkit/decode.h"
+
+#include <math.h>
+#include <qpdf/qpdf-c.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag/diag-private.h"
+#include "util/util.h"
+
+#define PT_MM (25.4 / 72.0)
+#define MAX_FORM_DEPTH 8
+#define MAX_STACK 64
+#define MAX_OPERANDS 16
+
+typedef struct mat {
+	double a, b, c, d, e, f;
+} mat;
+
+static mat mat_mul(mat m, mat n) /* m then n */
+{
+	return (mat){m.a * n.a + m.b * n.c, m.a * n.b + m.b * n.d,
+	             m.c * n.a + m.d * n.c, m.c * n.b + m.d * n.d,
+	             m.e * n.a + m.f * n.c + n.e, m.e * n.b + m.f * n.d + n.f};
+}
+
+typedef struct shape {
+	double x0, y0, x1, y1; /* bounding box, PDF points in page space */
+	bool closed, filled;
+} shape;
+
+struct bk_pdf_separation {
+	double trim[4];   /* x0, y0, x1, y1 in page points */
+	double bleed[4];
+	double media[4];
+	shape *v;
+	size_t n, cap;
+	size_t other;     /* text shown or images painted in the ink */
+};
+
+/* ---- the graphics state ---- */
+
+typedef struct gstate {
+	mat ctm;
+	bool fill_ink, stroke_ink;    /* the colour is the separation */
+	double fill_tint, stroke_tint;
+} gstate;
+
+/* One subpath under construction, in page space. */
+typedef struct sub {
+	double x0, y0, x1, y1;
+	bool any, closed;
+	size_t segments;  /* a lone moveto paints nothing */
+} sub;
+
+typedef struct interp {
+	qpdf_data q;
+	const char *ink;     /* the separation's name, "/CutContour" */
+	bk_pdf_separation *out;
+	gstate gs[MAX_STACK];
+	int top;
+	sub *subs;
+	size_t nsubs, capsubs;
+	double cx, cy, sx, sy; /* current point and subpath start, user space */
+	bool bad;
+	char why[160];
+} interp;
+
+static void box_add(sub *s, double x, double y)
+{
+	if (!s->any) {
+		s->x0 = s->x1 = x;
+		s->y0 = s->y1 = y;
+		s->any = true;
+		return;
+	}
+	if (x < s->x0) s->x0 = x;
+	if (x > s->x1) s->x1 = x;
+	if (y < s->y0) s->y0 = y;
+	if (y > s->y1) s->y1 = y;
+}
+
+static void dev(const interp *p, double x, double y, double *ox, double *oy)
+{
+	const mat *m = &p->gs[p->top].ctm;
+	*ox = m->a * x + m->c * y + m->e;
+	*oy = m->b * x + m->d * y + m->f;
+}
+
+static sub *current(interp *p)
+{
+	if (!p->nsubs) {
+		if (p->nsubs == p->capsubs) {
+			p->capsubs = p->capsubs ? 2 * p->capsubs : 16;
+			p->subs = bk_xrealloc(p->subs, p->capsubs * sizeof *p->subs);
+		}
+		p->subs[p->nsubs++] = (sub){0};
+	}
+	return &p->subs[p->nsubs - 1];
+}
+
+static void add_point(interp *p, double x, double y)
+{
+	double X, Y;
+	dev(p, x, y, &X, &Y);
+	box_add(current(p), X, Y);
+}
+
+static void line_to(interp *p, double x, double y)
+{
+	add_point(p, x, y);
+	current(p)->segments++;
+	p->cx = x;
+	p->cy = y;
+}
+
+static void move_to(interp *p, double x, double y)
+{
+	if (p->nsubs == p->capsubs) {
+		p->capsubs = p->capsubs ? 2 * p->capsubs : 16;
+		p->subs = bk_xrealloc(p->subs, p->capsubs * sizeof *p->subs);
+	}
+	p->subs[p->nsubs++] = (sub){0};
+	add_point(p, x, y);
+	p->cx = p->sx = x;
+	p->cy = p->sy = y;
+}
+
+/* The extremes of a cubic along one axis: where its derivative is 0. */
+static int cubic_extremes(double p0, double p1, double p2, double p3, double t[2])
+{
+	double a = -p0 + 3 * p1 - 3 * p2 + p3, b = 2 * (p0 - 2 * p1 + p2), c = p1 - p0;
+	int n = 0;
+	if (fabs(a) < 1e-12) {
+		if (fabs(b) > 1e-12) {
+			double r = -c / b;
+			if (r > 0 && r < 1)
+				t[n++] = r;
+		}
+		return n;
+	}
+	double disc = b * b - 4 * a * c;
+	if (disc < 0)
+		return 0;
+	double s = sqrt(disc);
+	double r1 = (-b + s) / (2 * a), r2 = (-b - s) / (2 * a);
+	if (r1 > 0 && r1 < 1)
+		t[n++] = r1;
+	if (r2 > 0 && r2 < 1)
+		t[n++] = r2;
+	return n;
+}
+
+static void curve_to(interp *p, double x1, double y1, double x2, double y2,
+                     double x3, double y3)
+{
+	/* the curve's extremes in page space, not its control points */
+	double P[4][2];
+	dev(p, p->cx, p->cy, &P[0][0], &P[0][1]);
+	dev(p, x1, y1, &P[1][0], &P[1][1]);
+	dev(p, x2, y2, &P[2][0], &P[2][1]);
+	dev(p, x3, y3, &P[3][0], &P[3][1]);
+	sub *s = current(p);
+	s->segments++;
+	box_add(s, P[3][0], P[3][1]);
+	for (int axis = 0; axis < 2; axis++) {
+		double t[2];
+		int n = cubic_extremes(P[0][axis], P[1][axis], P[2][axis], P[3][axis], t);
+		for (int k = 0; k < n; k++) {
+			double u = 1 - t[k], v = t[k];
+			double x = u * u * u * P[0][0] + 3 * u * u * v * P[1][0] +
+			           3 * u * v * v * P[2][0] + v * v * v * P[3][0];
+			double y = u * u * u * P[0][1] + 3 * u * u * v * P[1][1] +
+			           3 * u * v * v * P[2][1] + v * v * v * P[3][1];
+			box_add(s, x, y);
+		}
+	}
+	p->cx = x3;
+	p->cy = y3;
+}
+
+static void paint(interp *p, bool fill, bool stroke)
+{
+	gstate *g = &p->gs[p->top];
+	bool f = fill && g->fill_ink && g->fill_tint > 0;
+	bool s = stroke && g->stroke_ink && g->stroke_tint > 0;
+	for (size_t i = 0; (f || s) && i < p->nsubs; i++) {
+		sub *x = &p->subs[i];
+		if (!x->any || !x->segments)
+			continue;
+		bk_pdf_separation *o = p->out;
+		if (o->n == o->cap) {
+			o->cap = o->cap ? 2 * o->cap : 64;
+			o->v = bk_xrealloc(o->v, o->cap * sizeof *o->v);
+		}
+		/* a subpath both filled and stroked counts once, as filled */
+		o->v[o->n++] = (shape){x->x0, x->y0, x->x1, x->y1, x->closed || f, f};
+	}
+	p->nsubs = 0;
+}
+
+/* ---- the content stream ---- */
+
+typedef struct tok {
+	const char *s;
+	size_t n;
+	char kind; /* 'n' number, '/' name, 'o' operator, '(' string, '[' ']'
+	            * '<' dict start, '>' dict end, 'x' other */
+} tok;
+
+static bool is_white(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\0';
+}
+
+static bool is_delim(char c)
+{
+	return strchr("()<>[]{}/%", c) != NULL;
+}
+
+static bool next_tok(const char *s, size_t len, size_t *i, tok *t)
+{
+	for (;;) {
+		while (*i < len && is_white(s[*i]))
+			(*i)++;
+		if (*i < len && s[*i] == '%') {
+			while (*i < len && s[*i] != '\n' && s[*i] != '\r')
+				(*i)++;
+			continue;
+		}
+		break;
+	}
+	if (*i >= len)
+		return false;
+	size_t a = *i;
+	char c = s[a];
+	t->kind = 'x';
+	if (c == '(') {
+		int depth = 0;
+		while (*i < len) {
+			char d = s[(*i)++];
+			if (d == '\\')
+				(*i)++;
+			else if (d == '(')
+				depth++;
+			else if (d == ')' && --depth == 0)
+				break;
+		}
+		t->kind = '(';
+	} else if (c == '<' && a + 1 < len && s[a + 1] == '<') {
+		*i += 2;
+		t->kind = '<';
+	} else if (c == '>' && a + 1 < len && s[a + 1] == '>') {
+		*i += 2;
+		t->kind = '>';
+	} else if (c == '<') {
+		while (*i < len && s[*i] != '>')
+			(*i)++;
+		(*i)++;
+		t->kind = '(';
+	} else if (c == '[' || c == ']' || c == '{' || c == '}') {
+		(*i)++;
+		t->kind = c == '{' ? '[' : c == '}' ? ']' : c;
+	} else if (c == '/') {
+		(*i)++;
+		while (*i < len && !is_white(s[*i]) && !is_delim(s[*i]))
+			(*i)++;
+		t->kind = '/';
+	} else {
+		while (*i < len && !is_white(s[*i]) && !is_delim(s[*i]))
+			(*i)++;
+		if (*i == a)
+			(*i)++; /* a stray delimiter */
+		t->kind = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ? 'n' : 'o';
+	}
+	if (*i > len)
+		*i = len;
+	t->s = s + a;
+	t->n = *i - a;
+	return true;
+}
+
+static double num(const tok *t)
+{
+	char b[64];
+	size_t n = t->n < sizeof b - 1 ? t->n : sizeof b - 1;
+	memcpy(b, t->s, n);
+	b[n] = '\0';
+	char *end;
+	/* the C numeric locale: the caller holds it (bk_c_numeric_enter) */
+	double v = strtod(b, &end);
+	return isfinite(v) ? v : 0;
+}
+
+static bool op_is(const tok *t, const char *name)
+{
+	return t->kind == 'o' && t->n == strlen(name) && !memcmp(t->s, name, t->n);
+}
+
+/* Whether the resource name (with its slash) in the given resources'
+ * /ColorSpace names a Separation of the ink's name. */
+static bool ink_space(interp *p, qpdf_oh res, const tok *name)
+{
+	char key[128];
+	if (name->kind != '/' || name->n >= sizeof key)
+		return false;
+	memcpy(key, name->s, name->n);
+	key[name->n] = '\0';
+	qpdf_oh cs = qpdf_oh_get_key(p->q, qpdf_oh_get_key(p->q, res, "/ColorSpace"), key);
+	if (!qpdf_oh_is_array(p->q, cs) || qpdf_oh_get_array_n_items(p->q, cs) < 2)
+		return false;
+	return qpdf_oh_is_name_and_equals(p->q, qpdf_oh_get_array_item(p->q, cs, 0),
+	                                  "/Separation") &&
+	       qpdf_oh_is_name_and_equals(p->q, qpdf_oh_get_array_item(p->q, cs, 1),
+	                                  p->ink);
+}
+
+static void run_stream(interp *p, const char *s, size_t len, qpdf_oh res, int depth);
+
+static void do_xobject(interp *p, qpdf_oh res, const tok *name, int depth)
+{
+	char key[128];
+	if (name->kind != '/' || name->n >= sizeof key)
+		return;
+	memcpy(key, name->s, name->n);
+	key[name->n] = '\0';
+	qpdf_oh x = qpdf_oh_get_key(p->q, qpdf_oh_get_key(p->q, res, "/XObject"), key);
+	if (!qpdf_oh_is_stream(p->q, x))
+		return;
+	qpdf_oh dict = qpdf_oh_get_dict(p->q, x);
+	qpdf_oh subtype = qpdf_oh_get_key(p->q, dict, "/Subtype");
+	if (qpdf_oh_is_name_and_equals(p->q, subtype, "/Image")) {
+		gstate *g = &p->gs[p->top];
+		/* an image mask is painted in the fill colour */
+		if (g->fill_ink && g->fill_tint > 0)
+			p->out->other++;
+		return;
+	}
+	if (!qpdf_oh_is_name_and_equals(p->q, subtype, "/Form"))
+		return;
+	if (depth >= MAX_FORM_DEPTH || p->top + 1 >= MAX_STACK) {
+		p->bad = true;
+		snprintf(p->why, sizeof p->why, "form XObjects nested too deep");
+		return;
+	}
+	unsigned char *data = NULL;
+	size_t n = 0;
+	if (qpdf_oh_get_stream_data(p->q, x, qpdf_dl_generalized, NULL, &data, &n) ||
+	    !data) {
+		free(data);
+		return;
+	}
+	p->gs[p->top + 1] = p->gs[p->top];
+	p->top++;
+	qpdf_oh m = qpdf_oh_get_key(p->q, dict, "/Matrix");
+	if (qpdf_oh_is_array(p->q, m) && qpdf_oh_get_array_n_items(p->q, m) == 6) {
+		double v[6];
+		for (int k = 0; k < 6; k++)
+			v[k] = qpdf_oh_get_numeric_value(p->q, qpdf_oh_get_array_item(p->q, m, k));
+		p->gs[p->top].ctm = mat_mul((mat){v[0], v[1], v[2], v[3], v[4], v[5]},
+		                            p->gs[p->top].ctm);
+	}
+	qpdf_oh fres = qpdf_oh_get_key(p->q, dict, "/Resources");
+	size_t saved = p->nsubs;
+	p->nsubs = 0;
+	run_stream(p, (const char *)data, n,
+	           qpdf_oh_is_dictionary(p->q, fres) ? fres : res, depth + 1);
+	p->nsubs = saved;
+	p->top--;
+	free(data);
+}
+
+static void run_stream(interp *p, const char *s, size_t len, qpdf_oh res, int depth)
+{
+	tok ops[MAX_OPERANDS];
+	size_t nops = 0, i = 0;
+	int nest = 0; /* inside an array or dictionary operand */
+	tok t;
+	int base = p->top;
+	while (!p->bad && next_tok(s, len, &i, &t)) {
+		if (t.kind == '[' || t.kind == '<') {
+			nest++;
+			continue;
+		}
+		if (t.kind == ']' || t.kind == '>') {
+			if (nest > 0)
+				nest--;
+			if (!nest && nops < MAX_OPERANDS)
+				ops[nops++] = (tok){t.s, 0, 'x'};
+			continue;
+		}
+		if (nest)
+			continue;
+		if (t.kind != 'o') {
+			if (nops < MAX_OPERANDS)
+				ops[nops++] = t;
+			else
+				memmove(ops, ops + 1, (--nops) * sizeof *ops), ops[nops++] = t;
+			continue;
+		}
+		gstate *g = &p->gs[p->top];
+#define N(k) (nops > (k) ? num(&ops[nops - 1 - (k)]) : 0)
+		if (op_is(&t, "BI")) {
+			/* an inline image: its data runs to "EI" between blanks */
+			while (i + 2 < len && !(is_white(s[i]) && s[i + 1] == 'E' &&
+			                        s[i + 2] == 'I' && (i + 3 >= len || is_white(s[i + 3]))))
+				i++;
+			i += 3;
+			if (g->fill_ink && g->fill_tint > 0)
+				p->out->other++;
+		} else if (op_is(&t, "q")) {
+			if (p->top + 1 >= MAX_STACK) {
+				p->bad = true;
+				snprintf(p->why, sizeof p->why, "graphics states nested too deep");
+				break;
+			}
+			p->gs[p->top + 1] = *g;
+			p->top++;
+		} else if (op_is(&t, "Q")) {
+			if (p->top > base)
+				p->top--;
+		} else if (op_is(&t, "cm") && nops >= 6) {
+			mat m = {N(5), N(4), N(3), N(2), N(1), N(0)};
+			g->ctm = mat_mul(m, g->ctm);
+		} else if (op_is(&t, "m") && nops >= 2) {
+			move_to(p, N(1), N(0));
+		} else if (op_is(&t, "l") && nops >= 2) {
+			line_to(p, N(1), N(0));
+		} else if (op_is(&t, "c") && nops >= 6) {
+			curve_to(p, N(5), N(4), N(3), N(2), N(1), N(0));
+		} else if (op_is(&t, "v") && nops >= 4) {
+			curve_to(p, p->cx, p->cy, N(3), N(2), N(1), N(0));
+		} else if (op_is(&t, "y") && nops >= 4) {
+			curve_to(p, N(3), N(2), N(1), N(0), N(1), N(0));
+		} else if (op_is(&t, "h")) {
+			if (p->nsubs)
+				p->subs[p->nsubs - 1].closed = true;
+			p->cx = p->sx;
+			p->cy = p->sy;
+		} else if (op_is(&t, "re") && nops >= 4) {
+			double x = N(3), y = N(2), w = N(1), h = N(0);
+			move_to(p, x, y);
+			line_to(p, x + w, y);
+			line_to(p, x + w, y + h);
+			line_to(p, x, y + h);
+			p->subs[p->nsubs - 1].closed = true;
+			p->cx = p->sx = x;
+			p->cy = p->sy = y;
+		} else if (op_is(&t, "S")) {
+			paint(p, false, true);
+		} else if (op_is(&t, "s")) {
+			if (p->nsubs)
+				p->subs[p->nsubs - 1].closed = true;
+			paint(p, false, true);
+		} else if (op_is(&t, "f") || op_is(&t, "F") || op_is(&t, "f*")) {
+			paint(p, true, false);
+		} else if (op_is(&t, "B") || op_is(&t, "B*")) {
+			paint(p, true, true);
+		} else if (op_is(&t, "b") || op_is(&t, "b*")) {
+			if (p->nsubs)
+				p->subs[p->nsubs - 1].closed = true;
+			paint(p, true, true);
+		} else if (op_is(&t, "n")) {
+			p->nsubs = 0;
+		} else if (op_is(&t, "cs") && nops >= 1) {
+			g->fill_ink = ink_space(p, res, &ops[nops - 1]);
+			g->fill_tint = 1; /* a Separation's initial tint */
+		} else if (op_is(&t, "CS") && nops >= 1) {
+			g->stroke_ink = ink_space(p, res, &ops[nops - 1]);
+			g->stroke_tint = 1;
+		} else if ((op_is(&t, "sc") || op_is(&t, "scn")) && nops >= 1) {
+			g->fill_tint = N(0);
+		} else if ((op_is(&t, "SC") || op_is(&t, "SCN")) && nops >= 1) {
+			g->stroke_tint = N(0);
+		} else if (op_is(&t, "g") || op_is(&t, "rg") || op_is(&t, "k")) {
+			g->fill_ink = false;
+		} else if (op_is(&t, "G") || op_is(&t, "RG") || op_is(&t, "K")) {
+			g->stroke_ink = false;
+		} else if (op_is(&t, "Tj") || op_is(&t, "TJ") || op_is(&t, "'") ||
+		           op_is(&t, "\"")) {
+			if (g->fill_ink && g->fill_tint > 0)
+				p->out->other++;
+		} else if (op_is(&t, "Do") && nops >= 1) {
+			do_xobject(p, res, &ops[nops - 1], depth);
+		}
+#undef N
+		nops = 0;
+	}
+	p->top = base;
+}
+
+/* ---- the public face ---- */
+
+static bool read_box(qpdf_data q, qpdf_oh page, const char *key, double out[4])
+{
+	qpdf_oh b = qpdf_oh_get_key(q, page, key);
+	if (!qpdf_oh_is_array(q, b) || qpdf_oh_get_array_n_items(q, b) != 4)
+		return false;
+	double v[4];
+	for (int k = 0; k < 4; k++) {
+		qpdf_oh x = qpdf_oh_get_array_item(q, b, k);
+		if (!qpdf_oh_is_number(q, x))
+			return false;
+		v[k] = qpdf_oh_get_numeric_value(q, x);
+	}
+	out[0] = fmin(v[0], v[2]);
+	out[1] = fmin(v[1], v[3]);
+	out[2] = fmax(v[0], v[2]);
+	out[3] = fmax(v[1], v[3]);
+	return true;
+}
+
+bk_status bk_decode_pdf_separation(const char *data, size_t size,
+                                   const char *name, size_t page,
+                                   const char *separation,
+                                   bk_pdf_separation **out, bk_diags *diags)
+{
+	if (!data || !separation || !*separation || !out || strlen(separation) > 100)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	if (!name)
+		name = "";
+	qpdf_data q = qpdf_init();
+	qpdf_silence_errors(q);
+	qpdf_set_suppress_warnings(q, QPDF_TRUE);
+	bk_status st = BK_OK;
+	bk_pdf_separation *sep = bk_xcalloc(1, sizeof *sep);
+	char ink[104];
+	snprintf(ink, sizeof ink, "/%s", separation);
+	bk_c_numeric numeric = bk_c_numeric_enter();
+	if (qpdf_read_memory(q, name, data, (unsigned long long)size, NULL) & QPDF_ERRORS) {
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "qpdf cannot read the PDF: %s",
+		             qpdf_get_error_full_text(q, qpdf_get_error(q)));
+		st = BK_ERR_INVALID;
+		goto done;
+	}
+	int np = qpdf_get_num_pages(q);
+	if (np < 0 || page >= (size_t)np) {
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "the PDF has no page %zu", page + 1);
+		st = BK_ERR_INVALID;
+		goto done;
+	}
+	qpdf_push_inherited_attributes_to_page(q);
+	qpdf_oh pg = qpdf_get_page_n(q, page);
+	if (!read_box(q, pg, "/MediaBox", sep->media)) {
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "page %zu has no MediaBox", page + 1);
+		st = BK_ERR_INVALID;
+		goto done;
+	}
+	if (!read_box(q, pg, "/TrimBox", sep->trim))
+		memcpy(sep->trim, sep->media, sizeof sep->trim);
+	if (!read_box(q, pg, "/BleedBox", sep->bleed))
+		memcpy(sep->bleed, sep->trim, sizeof sep->bleed);
+	unsigned char *content = NULL;
+	size_t clen = 0;
+	if (qpdf_oh_get_page_content_data(q, pg, &content, &clen) & QPDF_ERRORS) {
+		free(content);
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "the content of page %zu cannot be read: %s", page + 1,
+		             qpdf_get_error_full_text(q, qpdf_get_error(q)));
+		st = BK_ERR_INVALID;
+		goto done;
+	}
+	interp p = {.q = q, .ink = ink, .out = sep};
+	p.gs[0].ctm = (mat){1, 0, 0, 1, 0, 0};
+	run_stream(&p, (const char *)content, clen,
+	           qpdf_oh_get_key(q, pg, "/Resources"), 0);
+	free(content);
+	free(p.subs);
+	if (p.bad) {
+		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		             "page %zu cannot be read: %s", page + 1, p.why);
+		st = BK_ERR_INVALID;
+	}
+done:
+	bk_c_numeric_leave(&numeric);
+	qpdf_cleanup(&q);
+	if (st != BK_OK)
+		bk_pdf_separation_free(sep);
+	else
+		*out = sep;
+	return st;
+}
+
+void bk_pdf_separation_free(bk_pdf_separation *s)
+{
+	if (!s)
+		return;
+	free(s->v);
+	free(s);
+}
+
+void bk_pdf_separation_trim(const bk_pdf_separation *s, double *w, double *h)
+{
+	*w = (s->trim[2] - s->trim[0]) * PT_MM;
+	*h = (s->trim[3] - s->trim[1]) * PT_MM;
+}
+
+void bk_pdf_separation_bleed(const bk_pdf_separation *s, double *left,
+                             double *top, double *right, double *bottom)
+{
+	*left = (s->trim[0] - s->bleed[0]) * PT_MM;
+	*bottom = (s->trim[1] - s->bleed[1]) * PT_MM;
+	*right = (s->bleed[2] - s->trim[2]) * PT_MM;
+	*top = (s->bleed[3] - s->trim[3]) * PT_MM;
+}
+
+size_t bk_pdf_separation_count(const bk_pdf_separation *s) { return s ? s->n : 0; }
+
+size_t bk_pdf_separation_other(const bk_pdf_separation *s) { return s ? s->other : 0; }
+
+int bk_pdf_separation_mark(const bk_pdf_separation *s, size_t i, double *x,
+                           double *y, double *w, double *h, int *filled,
+                           int *closed)
+{
+	if (!s || i >= s->n)
+		return 0;
+	const shape *v = &s->v[i];
+	/* mm from the TrimBox's top-left corner, y down */
+	*x = (v->x0 - s->trim[0]) * PT_MM;
+	*y = (s->trim[3] - v->y1) * PT_MM;
+	*w = (v->x1 - v->x0) * PT_MM;
+	*h = (v->y1 - v->y0) * PT_MM;
+	if (filled)
+		*filled = v->filled;
+	if (closed)
+		*closed = v->closed;
+	return 1;
+}

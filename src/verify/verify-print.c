@@ -1,0 +1,143 @@
+/* Verifying large print: the text of each large-print PDF, read back
+ * through poppler, against the script (the title, the district, then
+ * every position's list line, in order) and each leaflet's against its
+ * party's or candidate's text. Lines may wrap anywhere, so white space is
+ * not compared; every other character is. */
+#include "verify/verify-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ballotkit/decode.h"
+#include "definition/definition-private.h"
+
+/* The PDF's text with white space removed, or false with the reason. */
+static bool pdf_text(vkit *k, size_t c, const char *file, bk_buf *out)
+{
+	char *data = NULL;
+	size_t n = 0;
+	if (!vk_read(k, c, file, &data, &n))
+		return false;
+	char *text = NULL;
+	bk_diags *d = bk_diags_create();
+	bk_status st = bk_decode_pdf_text(data, n, file, &text, d);
+	free(data);
+	if (st != BK_OK)
+		vk_fail(k, c, 0, "cannot be read: %s", vk_first(d));
+	else
+		vk_no_space(text, out);
+	bk_free(text);
+	bk_diags_free(d);
+	return st == BK_OK;
+}
+
+/* At most 60 bytes of s, cut at a character boundary, for a message. */
+static int clip(const char *s)
+{
+	size_t n = strlen(s);
+	if (n <= 60)
+		return (int)n;
+	n = 60;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}
+
+static void check_list(vkit *k, size_t l, const char *file)
+{
+	size_t c = vk_check(k, file, "large-print");
+	bk_buf text = {0};
+	if (!pdf_text(k, c, file, &text)) {
+		bk_buf_free(&text);
+		return;
+	}
+	const char *at = bk_buf_str(&text);
+	json_t *script = k->script[l];
+	json_t *positions = vk_positions(k, l);
+	size_t n = json_array_size(positions);
+	bk_buf want = {0};
+	for (size_t i = 0; i < n + 2; i++) {
+		json_t *pos = i >= 2 ? json_array_get(positions, i - 2) : NULL;
+		const char *line = i == 0 ? vk_str(script, "title")
+		                   : i == 1 ? vk_str(script, "district")
+		                            : vk_str(pos, "list");
+		unsigned number = pos ? vk_position_number(k, l, i - 2) : 0;
+		bk_buf_truncate(&want, 0);
+		vk_no_space(line, &want);
+		if (strncmp(at, bk_buf_str(&want), want.len)) {
+			const char *what = i == 0 ? "the title" : i == 1 ? "the district" : NULL;
+			if (what)
+				vk_fail(k, c, 0, "%s reads \"%.*s\", the script says \"%s\"",
+				        what, clip(at), at, line);
+			else
+				vk_fail(k, c, number, "reads \"%.*s\", the script says \"%s\"",
+				        clip(at), at, line);
+			break;
+		}
+		at += want.len;
+	}
+	if (!vk_failed(k, c) && *at)
+		vk_fail(k, c, 0, "has more than the script: \"%.*s\"", clip(at), at);
+	bk_buf_free(&want);
+	bk_buf_free(&text);
+}
+
+static void check_leaflet(vkit *k, const vleaflet *f)
+{
+	bk_buf file = {0};
+	bk_buf_printf(&file, "leaflets/%s-large-print.pdf", f->base);
+	size_t c = vk_check(k, bk_buf_str(&file), "leaflet");
+	bk_buf text = {0};
+	if (!pdf_text(k, c, bk_buf_str(&file), &text))
+		goto done;
+	if (k->v->e) {
+		bk_buf heading = {0}, body = {0}, source = {0}, want = {0};
+		if (bk_election_leaflet_text(k->v->e, f->kind, f->id,
+		                             bk_lang_index(f->lang), &heading, &body,
+		                             &source)) {
+			vk_no_space(bk_buf_str(&heading), &want);
+			vk_no_space(bk_buf_str(&body), &want);
+		}
+		if (strcmp(bk_buf_str(&text), bk_buf_str(&want))) {
+			size_t i = 0;
+			const char *a = bk_buf_str(&text), *b = bk_buf_str(&want);
+			while (a[i] && a[i] == b[i])
+				i++;
+			while (i > 0 && ((unsigned char)a[i] & 0xC0) == 0x80)
+				i--;
+			vk_fail(k, c, f->number, "is not the leaflet of %s %s in %s: it "
+			        "reads \"…%.*s\" where the text has \"…%.*s\"", f->kind, f->id,
+			        f->lang, clip(a + i), a + i, clip(b + i), b + i);
+		}
+		bk_buf_free(&heading);
+		bk_buf_free(&body);
+		bk_buf_free(&source);
+		bk_buf_free(&want);
+	} else {
+		/* without a definition: it must say what the braille says */
+		bk_buf letters = {0};
+		vk_letters(bk_buf_str(&text), &letters);
+		if (!letters.len)
+			vk_fail(k, c, f->number, "holds no text");
+		bk_buf_free(&letters);
+	}
+done:
+	bk_buf_free(&text);
+	bk_buf_free(&file);
+}
+
+void vk_check_print(vkit *k)
+{
+	bk_buf file = {0};
+	if (k->outputs & VO_LARGE_PRINT)
+		for (size_t l = 0; l < k->nlangs; l++) {
+			bk_buf_truncate(&file, 0);
+			bk_buf_printf(&file, "large-print/%s-%s-large-print.pdf", k->ballot,
+			              k->langs[l]);
+			check_list(k, l, bk_buf_str(&file));
+		}
+	if (k->outputs & VO_LEAFLET_LARGE_PRINT)
+		for (size_t i = 0; i < k->nleaflets; i++)
+			check_leaflet(k, &k->leaflets[i]);
+	bk_buf_free(&file);
+}

@@ -1,0 +1,1164 @@
+/* Verifying kits: the folder's index, then each kit: its manifest and
+ * checksums, the files its outputs call for, its scripts against the
+ * reference, and every file decoded by one checker per family
+ * (verify-*.c). docs/kits.md. */
+#define _GNU_SOURCE
+#include "verify/verify-private.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ballotkit/production.h"
+#include "ballotkit/script.h"
+#include "definition/definition-private.h"
+#include "diag/diag-private.h"
+#include "util/cache.h"
+
+/* ---- the record ---- */
+
+static void record(bk_verifier *v, const char *kit, const char *file,
+                   const char *check, bk_check_outcome o, const char *note)
+{
+	if (v->nchecks == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 64;
+		v->checks = bk_xrealloc(v->checks, v->cap * sizeof *v->checks);
+	}
+	v->checks[v->nchecks++] = (vcheck){bk_xstrdup(kit), bk_xstrdup(file),
+	                                   bk_xstrdup(check), bk_xstrdup(note), o};
+}
+
+static void rel_name(const vkit *k, const char *file, bk_buf *b)
+{
+	bk_buf_truncate(b, 0);
+	if (*k->name)
+		bk_buf_printf(b, "%s/", k->name);
+	bk_buf_add(b, file);
+}
+
+size_t vk_check(vkit *k, const char *file, const char *check)
+{
+	bk_buf r = {0};
+	rel_name(k, file, &r);
+	record(k->v, k->name, bk_buf_str(&r), check, BK_CHECK_PASSED, "");
+	bk_buf_free(&r);
+	return k->v->nchecks - 1;
+}
+
+void vk_not_run(vkit *k, const char *file, const char *check, const char *fmt, ...)
+{
+	bk_buf r = {0}, note = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	bk_buf_vprintf(&note, fmt, ap);
+	va_end(ap);
+	rel_name(k, file, &r);
+	record(k->v, k->name, bk_buf_str(&r), check, BK_CHECK_NOT_RUN,
+	       bk_buf_str(&note));
+	bk_buf_free(&r);
+	bk_buf_free(&note);
+}
+
+void vk_fail(vkit *k, size_t c, unsigned position, const char *fmt, ...)
+{
+	vcheck *x = &k->v->checks[c];
+	x->outcome = BK_CHECK_FAILED;
+	char where[32] = "";
+	if (position)
+		snprintf(where, sizeof where, "position %u", position);
+	bk_buf msg = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	bk_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	bk_diags_add(k->diags, BK_ERROR, x->check, x->file, 0, 0, where, "%s",
+	             bk_buf_str(&msg));
+	bk_buf_free(&msg);
+	k->errors++;
+}
+
+bool vk_failed(const vkit *k, size_t c)
+{
+	return k->v->checks[c].outcome == BK_CHECK_FAILED;
+}
+
+/* ---- reading ---- */
+
+const char *vk_path(const vkit *k, bk_buf *b, const char *fmt, ...)
+{
+	bk_buf_truncate(b, 0);
+	bk_buf_printf(b, "%s/", k->dir);
+	va_list ap;
+	va_start(ap, fmt);
+	bk_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return bk_buf_str(b);
+}
+
+/* A regular file's bytes; -1 with errno otherwise (a link is EMLINK: a
+ * kit holds files, and a link could name anything). */
+static int read_regular(const char *path, char **data, size_t *n)
+{
+	struct stat st;
+	if (lstat(path, &st))
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISLNK(st.st_mode) ? EMLINK : EISDIR;
+		return -1;
+	}
+	return bk_read_file(path, data, n);
+}
+
+static const char *read_error(int err)
+{
+	return err == ENOENT ? "missing"
+	       : err == EMLINK ? "a symbolic link, not a file"
+	       : err == EISDIR ? "not a regular file"
+	                       : strerror(err);
+}
+
+bool vk_read(vkit *k, size_t c, const char *file, char **data, size_t *n)
+{
+	bk_buf p = {0};
+	int r = read_regular(vk_path(k, &p, "%s", file), data, n);
+	int err = errno;
+	bk_buf_free(&p);
+	if (r) {
+		vk_fail(k, c, 0, "cannot be read: %s", read_error(err));
+		*data = NULL;
+		*n = 0;
+		return false;
+	}
+	return true;
+}
+
+bool vk_exists(const vkit *k, const char *file)
+{
+	bk_buf p = {0};
+	struct stat st;
+	bool ok = !lstat(vk_path(k, &p, "%s", file), &st);
+	bk_buf_free(&p);
+	return ok;
+}
+
+const char *vk_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+json_t *vk_positions(const vkit *k, size_t l)
+{
+	return json_object_get(k->script[l], "positions");
+}
+
+unsigned vk_position_number(const vkit *k, size_t l, size_t i)
+{
+	return (unsigned)json_integer_value(
+		json_object_get(json_array_get(vk_positions(k, l), i), "number"));
+}
+
+void vk_letters(const char *s, bk_buf *out)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		if (!k)
+			k = 1;
+		cp = bk_cp_lower(cp);
+		if ((cp >= '0' && cp <= '9') || bk_cp_is_latin_letter(cp) ||
+		    bk_cp_is_cyrillic_letter(cp)) {
+			char u[4];
+			bk_buf_addn(out, u, bk_utf8_encode(cp, u));
+		}
+		i += k;
+	}
+}
+
+void vk_no_space(const char *s, bk_buf *out)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		if (!k)
+			k = 1;
+		/* ASCII blanks, NBSP, the form feed between pages, soft hyphens */
+		if (!(cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 ||
+		      cp == 0xAD || cp == 0x202F))
+			bk_buf_addn(out, s + i, k);
+		i += k;
+	}
+}
+
+const char *vk_first(const bk_diags *d)
+{
+	return bk_diags_count(d) ? bk_diag_message(bk_diags_get(d, 0)) : "";
+}
+
+/* ---- the voice ---- */
+
+bk_speech *vk_voice(vkit *k, size_t c)
+{
+	bk_verifier *v = k->v;
+	json_t *sp = json_object_get(json_object_get(k->manifest, "options"), "speech");
+	bk_speech_options so = BK_SPEECH_OPTIONS_INIT;
+	static const char *const keys[] = {"rate", "pitch", "volume", "word_gap"};
+	int *vals[] = {&so.rate, &so.pitch, &so.volume, &so.word_gap};
+	for (size_t q = 0; q < 4; q++) {
+		json_t *x = json_object_get(sp, keys[q]);
+		if (!json_is_integer(x)) {
+			vk_fail(k, c, 0, "the manifest does not say the voice's %s", keys[q]);
+			return NULL;
+		}
+		*vals[q] = (int)json_integer_value(x);
+	}
+	so.memory_cache = 64u << 20; /* sentences repeat from kit to kit */
+	if (!v->speech || so.rate != v->speech_opt.rate || so.pitch != v->speech_opt.pitch ||
+	    so.volume != v->speech_opt.volume || so.word_gap != v->speech_opt.word_gap) {
+		bk_speech_free(v->speech);
+		v->speech = NULL;
+		bk_diags *d = bk_diags_create();
+		if (bk_speech_create(&v->speech, v->tpl, &so, d) != BK_OK) {
+			vk_fail(k, c, 0, "the voice of the manifest (rate %d, pitch %d, "
+			        "volume %d, word gap %d) cannot be used: %s", so.rate,
+			        so.pitch, so.volume, so.word_gap, vk_first(d));
+			v->speech = NULL;
+		}
+		bk_diags_free(d);
+		v->speech_opt = so;
+	}
+	return v->speech;
+}
+
+/* ---- the verifier ---- */
+
+bk_status bk_verifier_create(bk_verifier **out, const bk_templates *tpl,
+                             const bk_verify_options *opt, bk_diags *diags)
+{
+	if (!out || !tpl || !opt || opt->version != BK_VERIFY_OPTIONS_VERSION ||
+	    opt->level < BK_VERIFY_FULL || opt->level > BK_VERIFY_BUILD)
+		return BK_ERR_USAGE;
+	bk_verifier *v = bk_xcalloc(1, sizeof *v);
+	v->tpl = tpl;
+	v->e = opt->election;
+	v->level = opt->level;
+	v->partial = opt->partial || opt->level == BK_VERIFY_BUILD;
+	bk_diags *d = bk_diags_create();
+	if (bk_braille_open(&v->braille, v->e, tpl, d) != BK_OK)
+		v->braille = NULL; /* every braille check then says why it fails */
+	bk_diags_free(d);
+	(void)diags;
+	*out = v;
+	return BK_OK;
+}
+
+static void clear_record(bk_verifier *v)
+{
+	for (size_t i = 0; i < v->nchecks; i++) {
+		free(v->checks[i].kit);
+		free(v->checks[i].file);
+		free(v->checks[i].check);
+		free(v->checks[i].note);
+	}
+	v->nchecks = 0;
+}
+
+void bk_verifier_free(bk_verifier *v)
+{
+	if (!v)
+		return;
+	clear_record(v);
+	free(v->checks);
+	bk_speech_free(v->speech);
+	bk_braille_free(v->braille);
+	free(v);
+}
+
+size_t bk_verifier_check_count(const bk_verifier *v) { return v ? v->nchecks : 0; }
+
+const bk_verify_check *bk_verifier_check(const bk_verifier *v, size_t i)
+{
+	if (!v || i >= v->nchecks)
+		return NULL;
+	bk_verifier *w = (bk_verifier *)v;
+	const vcheck *c = &v->checks[i];
+	w->view = (bk_verify_check){c->kit, c->file, c->check, c->outcome, c->note};
+	return &w->view;
+}
+
+int bk_verifier_has_definition(const bk_verifier *v) { return v && v->e; }
+
+const char *bk_check_outcome_string(bk_check_outcome o)
+{
+	switch (o) {
+	case BK_CHECK_PASSED: return "passed";
+	case BK_CHECK_FAILED: return "failed";
+	case BK_CHECK_NOT_RUN: return "not run";
+	}
+	return "unknown";
+}
+
+/* ---- paths and listings ---- */
+
+/* A path a manifest may name: relative, no "..", no empty part. */
+static bool safe_path(const char *p)
+{
+	if (!*p || *p == '/')
+		return false;
+	for (const char *s = p; *s;) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (!n || (n == 2 && !strncmp(s, "..", 2)) || (n == 1 && *s == '.'))
+			return false;
+		s += n + (e ? 1 : 0);
+	}
+	return true;
+}
+
+typedef struct strs {
+	char **v;
+	size_t n, cap;
+} strs;
+
+static void strs_add(strs *s, char *x)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 32;
+		s->v = bk_xrealloc(s->v, s->cap * sizeof *s->v);
+	}
+	s->v[s->n++] = x;
+}
+
+static void strs_free(strs *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	*s = (strs){0};
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool strs_has(const strs *s, const char *x)
+{
+	return s->n && bsearch(&x, s->v, s->n, sizeof *s->v, cmp_str);
+}
+
+/* Every entry under dir/rel, recursively (folders walked, anything else
+ * listed: files, links, FIFOs), relative to dir, sorted by bytes. */
+static void walk(const char *dir, const char *rel, strs *out, int depth)
+{
+	bk_buf p = {0};
+	bk_buf_printf(&p, "%s%s%s", dir, *rel ? "/" : "", rel);
+	DIR *d = depth < 16 ? opendir(bk_buf_str(&p)) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		bk_buf r = {0}, f = {0};
+		bk_buf_printf(&r, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+		bk_buf_printf(&f, "%s/%s", dir, bk_buf_str(&r));
+		struct stat st;
+		if (!lstat(bk_buf_str(&f), &st) && S_ISDIR(st.st_mode)) {
+			walk(dir, bk_buf_str(&r), out, depth + 1);
+			bk_buf_free(&r);
+		} else {
+			strs_add(out, bk_buf_steal(&r));
+		}
+		bk_buf_free(&f);
+	}
+	if (d)
+		closedir(d);
+	bk_buf_free(&p);
+	if (!*rel)
+		qsort(out->v, out->n, sizeof *out->v, cmp_str);
+}
+
+/* ---- outputs: the files a kit must hold ---- */
+
+/* The families of files of each output (include/ballotkit/production.h). */
+static const unsigned output_bits[BK_OUTPUT_COUNT] = {
+	[BK_OUTPUT_AUDIO_MP3] = VO_AUDIO_MP3,
+	[BK_OUTPUT_AUDIO_POSITIONS] = VO_AUDIO_POSITIONS,
+	[BK_OUTPUT_AUDIO_DAISY] = VO_AUDIO_DAISY,
+	[BK_OUTPUT_AUDIO_TRANSCRIPT] = VO_AUDIO_TRANSCRIPT,
+	[BK_OUTPUT_AUDIO_CAPTIONS] = VO_AUDIO_CAPTIONS,
+	[BK_OUTPUT_AUDIO_REVIEW] = VO_AUDIO_REVIEW,
+	[BK_OUTPUT_AUDIO_WAV] = VO_AUDIO_OTHER,
+	[BK_OUTPUT_AUDIO_FLAC] = VO_AUDIO_OTHER,
+	[BK_OUTPUT_AUDIO_VORBIS] = VO_AUDIO_OTHER,
+	[BK_OUTPUT_AUDIO_OPUS] = VO_AUDIO_OTHER,
+	[BK_OUTPUT_AUDIO_PHONE] = VO_AUDIO_OTHER,
+	[BK_OUTPUT_STENCIL_PRINT_PDF] = VO_STENCIL_PRINT,
+	[BK_OUTPUT_STENCIL_SWELL_PDF] = VO_STENCIL_SWELL,
+	[BK_OUTPUT_STENCIL_SVG] = VO_STENCIL_SVG,
+	[BK_OUTPUT_STENCIL_PROOF_PDF] = VO_STENCIL_PROOF,
+	[BK_OUTPUT_BRAILLE_LIST_BRF] = VO_BRAILLE_BRF,
+	[BK_OUTPUT_BRAILLE_LIST_PEF] = VO_BRAILLE_PEF,
+	[BK_OUTPUT_BRAILLE_LIST_SWELL_PDF] = VO_BRAILLE_SWELL,
+	[BK_OUTPUT_LARGE_PRINT_PDF] = VO_LARGE_PRINT,
+	[BK_OUTPUT_LEAFLET_BRF] = VO_LEAFLET_BRF,
+	[BK_OUTPUT_LEAFLET_PEF] = VO_LEAFLET_PEF,
+	[BK_OUTPUT_LEAFLET_SWELL_PDF] = VO_LEAFLET_SWELL,
+	[BK_OUTPUT_LEAFLET_LARGE_PRINT_PDF] = VO_LEAFLET_LARGE_PRINT,
+};
+
+/* The outputs the manifest says the kit holds ("outputs", names of
+ * production.h); with a definition, they must include the definition's
+ * production.outputs. */
+static unsigned manifest_outputs(vkit *k, size_t c)
+{
+	json_t *outs = json_object_get(k->manifest, "outputs");
+	if (!json_is_array(outs)) {
+		vk_fail(k, c, 0, "the manifest does not say which outputs the kit holds");
+		return 0;
+	}
+	unsigned bits = 0;
+	bk_output_set set = 0;
+	size_t i;
+	json_t *x;
+	json_array_foreach(outs, i, x) {
+		const char *name = json_string_value(x);
+		int o = name ? bk_output_find(name) : -1;
+		if (o < 0) {
+			vk_fail(k, c, 0, "the manifest names an output \"%s\" that ballotkit "
+			        "does not make", name ? name : "");
+			continue;
+		}
+		set |= BK_OUTPUT_BIT(o);
+		bits |= output_bits[o];
+		k->other_audio |= output_bits[o] == VO_AUDIO_OTHER ? BK_OUTPUT_BIT(o) : 0;
+	}
+	if (k->v->e) {
+		bk_output_set want = bk_election_outputs(k->v->e), lack = want & ~set;
+		bk_buf names = {0};
+		for (int o = 0; o < BK_OUTPUT_COUNT; o++)
+			if (lack & BK_OUTPUT_BIT(o))
+				bk_buf_printf(&names, "%s%s", names.len ? ", " : "",
+				              bk_output_name((bk_output)o));
+		if (lack && k->v->partial)
+			vk_not_run(k, BK_KIT_MANIFEST, "outputs", "the kit was built without "
+			           "%s, which the definition's production.outputs call for "
+			           "(--partial)", bk_buf_str(&names));
+		else if (lack)
+			vk_fail(k, c, 0, "the definition's production.outputs call for %s, "
+			        "which the kit was built without (build --formats?; "
+			        "verify --partial accepts a kit built so)",
+			        bk_buf_str(&names));
+		bk_buf_free(&names);
+	}
+	return bits;
+}
+
+/* The audio section files (positions/) of language l, in order. */
+static void position_files(const vkit *k, size_t l, strs *out)
+{
+	json_t *pos = vk_positions(k, l);
+	size_t n = json_array_size(pos);
+	int width = n + 2 > 100 ? 3 : 2;
+	bk_buf b = {0};
+	bk_buf_printf(&b, "%0*d-intro.mp3", width, 0);
+	strs_add(out, bk_buf_steal(&b));
+	for (size_t i = 0; i < n; i++) {
+		const char *ref = vk_str(json_array_get(pos, i), "ref");
+		bk_buf_printf(&b, "%0*zu-%s.mp3", width, i + 1, *ref ? ref : "against-all");
+		strs_add(out, bk_buf_steal(&b));
+	}
+	bk_buf_printf(&b, "%0*zu-end.mp3", width, n + 1);
+	strs_add(out, bk_buf_steal(&b));
+}
+
+/* How many stencil sheets the script's positions fill. */
+static unsigned sheets_of(const vkit *k)
+{
+	unsigned s = 0;
+	size_t i;
+	json_t *p;
+	json_array_foreach(vk_positions(k, 0), i, p) {
+		unsigned x = (unsigned)json_integer_value(json_object_get(p, "sheet"));
+		if (x > s)
+			s = x;
+	}
+	return s;
+}
+
+/* A pattern of production.h with {ballot} and {lang} filled in (the
+ * on-request audio outputs' patterns hold no wildcard). */
+static void expand(const char *pat, const char *ballot, const char *lang, bk_buf *out)
+{
+	bk_buf_truncate(out, 0);
+	while (*pat) {
+		if (!strncmp(pat, "{ballot}", 8)) {
+			bk_buf_add(out, ballot);
+			pat += 8;
+		} else if (!strncmp(pat, "{lang}", 6)) {
+			bk_buf_add(out, lang);
+			pat += 6;
+		} else {
+			bk_buf_addc(out, *pat++);
+		}
+	}
+}
+
+static void expected_files(vkit *k, strs *out)
+{
+	const char *b = k->ballot;
+	bk_buf p = {0};
+#define ADD(...)                                           \
+	do {                                               \
+		bk_buf_printf(&p, __VA_ARGS__);            \
+		strs_add(out, bk_buf_steal(&p));           \
+	} while (0)
+	ADD("README.txt");
+	for (size_t l = 0; l < k->nlangs; l++) {
+		const char *g = k->langs[l];
+		ADD("script/%s-%s.json", b, g);
+		const char *a = "audio";
+		if (k->outputs & VO_AUDIO_MP3)
+			ADD("%s/%s-%s/%s-%s.mp3", a, b, g, b, g);
+		if (k->outputs & VO_AUDIO_POSITIONS) {
+			strs pf = {0};
+			position_files(k, l, &pf);
+			for (size_t i = 0; i < pf.n; i++)
+				ADD("%s/%s-%s/positions/%s", a, b, g, pf.v[i]);
+			ADD("%s/%s-%s/positions/playlist.m3u8", a, b, g);
+			strs_free(&pf);
+		}
+		if (k->outputs & VO_AUDIO_DAISY) {
+			ADD("%s/%s-%s/ncc.html", a, b, g);
+			size_t sections = json_array_size(vk_positions(k, l)) + 2;
+			for (size_t i = 1; i <= sections; i++)
+				ADD("%s/%s-%s/s%04zu.smil", a, b, g, i);
+		}
+		if (k->outputs & VO_AUDIO_TRANSCRIPT)
+			ADD("%s/%s-%s/%s-%s.txt", a, b, g, b, g);
+		if (k->outputs & VO_AUDIO_CAPTIONS)
+			ADD("%s/%s-%s/%s-%s.vtt", a, b, g, b, g);
+		if (k->outputs & VO_AUDIO_REVIEW)
+			ADD("%s/%s-%s/%s-%s-review.html", a, b, g, b, g);
+		for (int o = 0; o < BK_OUTPUT_COUNT; o++) {
+			if (!(k->other_audio & BK_OUTPUT_BIT(o)))
+				continue;
+			const char *pat;
+			for (size_t q = 0; (pat = bk_output_file_pattern((bk_output)o, q)); q++) {
+				expand(pat, b, g, &p);
+				strs_add(out, bk_buf_steal(&p));
+			}
+		}
+		if (k->outputs & VO_BRAILLE_BRF)
+			ADD("braille/%s-%s.brf", b, g);
+		if (k->outputs & VO_BRAILLE_PEF)
+			ADD("braille/%s-%s.pef", b, g);
+		if (k->outputs & VO_BRAILLE_SWELL)
+			ADD("braille/%s-%s-swell.pdf", b, g);
+		if (k->outputs & VO_LARGE_PRINT)
+			ADD("large-print/%s-%s-large-print.pdf", b, g);
+	}
+	if (k->outputs & VO_STENCIL_PRINT)
+		ADD("stencil/%s-stencil-print.pdf", b);
+	if (k->outputs & VO_STENCIL_SWELL)
+		ADD("stencil/%s-stencil-swell.pdf", b);
+	if (k->outputs & VO_STENCIL_SVG)
+		for (unsigned s = 1; s <= sheets_of(k); s++)
+			ADD("stencil/%s-stencil-cut-%u.svg", b, s);
+	if (k->outputs & VO_STENCIL_PROOF)
+		ADD("stencil/%s-ballot-proof.pdf", b);
+	for (size_t i = 0; i < k->nleaflets; i++) {
+		const char *base = k->leaflets[i].base;
+		if (k->outputs & VO_LEAFLET_BRF)
+			ADD("leaflets/%s.brf", base);
+		if (k->outputs & VO_LEAFLET_PEF)
+			ADD("leaflets/%s.pef", base);
+		if (k->outputs & VO_LEAFLET_SWELL)
+			ADD("leaflets/%s-swell.pdf", base);
+		if (k->outputs & VO_LEAFLET_LARGE_PRINT)
+			ADD("leaflets/%s-large-print.pdf", base);
+	}
+#undef ADD
+	qsort(out->v, out->n, sizeof *out->v, cmp_str);
+	bk_buf_free(&p);
+}
+
+
+/* ---- leaflets ---- */
+
+static void add_leaflet(vkit *k, unsigned number, const char *kind,
+                        const char *id, const char *lang)
+{
+	k->leaflets = bk_xrealloc(k->leaflets, (k->nleaflets + 1) * sizeof *k->leaflets);
+	vleaflet *f = &k->leaflets[k->nleaflets++];
+	bk_buf b = {0};
+	bk_buf_printf(&b, "%02u-%s-%s-%s", number, kind, id, lang);
+	*f = (vleaflet){bk_buf_steal(&b), bk_xstrdup(kind), bk_xstrdup(id),
+	                bk_xstrdup(lang), number};
+}
+
+/* The leaflets the kit must hold: with a definition, those of the
+ * ballot's parties and candidates that have one; without, those its
+ * manifest lists, each of which must name a position of the script with
+ * that kind and id. */
+static void find_leaflets(vkit *k, const strs *listed)
+{
+	if (!(k->outputs & (VO_LEAFLET_BRF | VO_LEAFLET_PEF | VO_LEAFLET_SWELL |
+	                    VO_LEAFLET_LARGE_PRINT)))
+		return;
+	if (k->v->e) {
+		k->leaflets_known = true;
+		for (size_t l = 0; l < k->nlangs; l++) {
+			size_t i;
+			json_t *p;
+			json_array_foreach(vk_positions(k, l), i, p) {
+				const char *kind = vk_str(p, "kind");
+				if (strcmp(kind, "party") && strcmp(kind, "candidate"))
+					continue;
+				const char *id = vk_str(p, "ref");
+				for (size_t j = 0; j < bk_election_leaflet_count(k->v->e); j++) {
+					const char *lk, *lid;
+					bk_election_leaflet(k->v->e, j, &lk, &lid);
+					if (!strcmp(lk, kind) && !strcmp(lid, id))
+						add_leaflet(k, vk_position_number(k, l, i), kind,
+						            id, k->langs[l]);
+				}
+			}
+		}
+		return;
+	}
+	size_t c = vk_check(k, "leaflets", "leaflet-names");
+	for (size_t i = 0; i < listed->n; i++) {
+		const char *p = listed->v[i];
+		if (strncmp(p, "leaflets/", 9))
+			continue;
+		const char *name = p + 9;
+		size_t n = strlen(name);
+		static const char *const ext[] = {"-large-print.pdf", "-swell.pdf", ".brf",
+		                                  ".pef", NULL};
+		size_t base = 0;
+		for (size_t e = 0; ext[e] && !base; e++) {
+			size_t el = strlen(ext[e]);
+			if (n > el && !strcmp(name + n - el, ext[e]))
+				base = n - el;
+		}
+		/* NN-kind-id-lang */
+		unsigned num = 0;
+		int used = 0;
+		char kind[16];
+		bool ok = base > 6 && sscanf(name, "%u-%15[a-z]-%n", &num, kind, &used) == 2 &&
+		          used > 0 && (size_t)used + 3 < base && name[base - 3] == '-';
+		if (!ok) {
+			vk_fail(k, c, 0, "leaflets/%s is not a leaflet's name", name);
+			continue;
+		}
+		char *id = bk_xstrndup(name + used, base - 3 - (size_t)used);
+		char *lang = bk_xstrndup(name + base - 2, 2);
+		size_t li = k->nlangs;
+		for (size_t l = 0; l < k->nlangs; l++)
+			if (!strcmp(k->langs[l], lang))
+				li = l;
+		json_t *pos = li < k->nlangs && num ?
+		              json_array_get(vk_positions(k, li), num - 1) : NULL;
+		if (!pos || strcmp(vk_str(pos, "kind"), kind) || strcmp(vk_str(pos, "ref"), id))
+			vk_fail(k, c, num, "leaflets/%s names %s %s in %s, which is not "
+			        "position %u of the ballot", name, kind, id, lang, num);
+		else {
+			bool dup = false;
+			bk_buf b = {0};
+			bk_buf_addn(&b, name, base);
+			for (size_t j = 0; j < k->nleaflets; j++)
+				dup |= !strcmp(k->leaflets[j].base, bk_buf_str(&b));
+			if (!dup)
+				add_leaflet(k, num, kind, id, lang);
+			bk_buf_free(&b);
+		}
+		free(id);
+		free(lang);
+	}
+}
+
+/* ---- manifest and checksums ---- */
+
+static void check_files(vkit *k, const strs *expected)
+{
+	json_t *files = json_object_get(k->manifest, "files");
+	size_t c = vk_check(k, BK_KIT_MANIFEST, "files");
+	strs listed = {0};
+	bk_buf sums = {0}, p = {0};
+	size_t i;
+	json_t *f;
+	json_array_foreach(files, i, f) {
+		const char *path = vk_str(f, "path");
+		if (!safe_path(path) || !strcmp(path, BK_KIT_MANIFEST) ||
+		    !strcmp(path, BK_KIT_SUMS)) {
+			vk_fail(k, c, 0, "the manifest lists \"%s\", not a file of the kit", path);
+			continue;
+		}
+		strs_add(&listed, bk_xstrdup(path));
+		char *data = NULL;
+		size_t n = 0;
+		if (read_regular(vk_path(k, &p, "%s", path), &data, &n)) {
+			int err = errno;
+			size_t m = vk_check(k, path, "missing");
+			vk_fail(k, m, 0, "listed in the manifest but %s", read_error(err));
+			continue;
+		}
+		unsigned char d[BK_SHA256_SIZE];
+		char hex[65];
+		bk_sha256(data, n, d);
+		free(data);
+		bk_hex(d, sizeof d, hex);
+		json_t *size = json_object_get(f, "size");
+		if (!json_is_integer(size) || (json_int_t)n != json_integer_value(size)) {
+			size_t m = vk_check(k, path, "size");
+			vk_fail(k, m, 0, "%zu bytes, the manifest says %lld", n,
+			        (long long)json_integer_value(size));
+		} else if (strcmp(hex, vk_str(f, "sha256"))) {
+			size_t m = vk_check(k, path, "checksum");
+			vk_fail(k, m, 0, "SHA-256 %s, the manifest says %s", hex,
+			        vk_str(f, "sha256"));
+		}
+		bk_buf_printf(&sums, "%s  %s\n", vk_str(f, "sha256"), path);
+	}
+	qsort(listed.v, listed.n, sizeof *listed.v, cmp_str);
+	for (size_t q = 1; q < listed.n; q++)
+		if (!strcmp(listed.v[q], listed.v[q - 1]))
+			vk_fail(k, c, 0, "the manifest lists %s twice", listed.v[q]);
+	/* no file the manifest does not list */
+	strs all = {0};
+	walk(k->dir, "", &all, 0);
+	for (size_t q = 0; q < all.n; q++) {
+		if (!strcmp(all.v[q], BK_KIT_MANIFEST) || !strcmp(all.v[q], BK_KIT_SUMS) ||
+		    strs_has(&listed, all.v[q]))
+			continue;
+		size_t m = vk_check(k, all.v[q], "unlisted");
+		vk_fail(k, m, 0, "not in the manifest");
+	}
+	/* every file the outputs call for, and nothing else */
+	for (size_t q = 0; q < expected->n; q++)
+		if (!strs_has(&listed, expected->v[q])) {
+			size_t m = vk_check(k, expected->v[q], "missing");
+			vk_fail(k, m, 0, "the kit's outputs call for it, but the manifest "
+			        "does not list it%s", vk_exists(k, expected->v[q]) ? "" :
+			        " and it is not there");
+		}
+	for (size_t q = 0; q < listed.n; q++)
+		if (!strs_has(expected, listed.v[q])) {
+			size_t m = vk_check(k, listed.v[q], "unexpected");
+			vk_fail(k, m, 0, "no output of the kit makes this file");
+		}
+	/* SHA256SUMS says what the manifest says */
+	size_t s = vk_check(k, BK_KIT_SUMS, "checksum");
+	char *text = NULL;
+	size_t n = 0;
+	if (vk_read(k, s, BK_KIT_SUMS, &text, &n) &&
+	    (n != sums.len || memcmp(text, bk_buf_str(&sums), n)))
+		vk_fail(k, s, 0, "differs from the manifest");
+	free(text);
+	strs_free(&all);
+	strs_free(&listed);
+	bk_buf_free(&sums);
+	bk_buf_free(&p);
+}
+
+/* ---- the scripts ---- */
+
+static json_t *script_of_definition(const bk_verifier *v, const char *ballot,
+                                    const char *lang)
+{
+	bk_script *s = NULL;
+	if (bk_script_create(&s, v->e, ballot, lang, v->tpl, NULL) != BK_OK)
+		return NULL;
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	json_t *j = NULL;
+	if (f && bk_script_write(s, "json", f) == BK_OK && !fclose(f))
+		j = json_loadb(buf, n, 0, NULL);
+	else if (f)
+		fclose(f);
+	free(buf);
+	bk_script_free(s);
+	return j;
+}
+
+static void compare_scripts(vkit *k, size_t c, const json_t *kit, const json_t *def)
+{
+	if (json_equal(kit, def))
+		return;
+	json_t *kp = json_object_get(kit, "positions");
+	json_t *dp = json_object_get(def, "positions");
+	if (json_array_size(kp) != json_array_size(dp)) {
+		vk_fail(k, c, 0, "%zu positions, the definition has %zu",
+		        json_array_size(kp), json_array_size(dp));
+		return;
+	}
+	for (size_t i = 0; i < json_array_size(kp); i++) {
+		json_t *a = json_array_get(kp, i), *b = json_array_get(dp, i);
+		if (json_equal(a, b))
+			continue;
+		unsigned num = (unsigned)json_integer_value(json_object_get(b, "number"));
+		const char *key;
+		json_t *val;
+		json_object_foreach(b, key, val)
+			if (!json_equal(val, json_object_get(a, key))) {
+				char *ka = json_dumps(json_object_get(a, key), JSON_ENCODE_ANY);
+				char *kb = json_dumps(val, JSON_ENCODE_ANY);
+				vk_fail(k, c, num ? num : (unsigned)(i + 1),
+				        "%s is %s in the kit, %s in the definition", key,
+				        ka ? ka : "missing", kb ? kb : "null");
+				free(ka);
+				free(kb);
+				return;
+			}
+		vk_fail(k, c, num ? num : (unsigned)(i + 1), "differs from the definition");
+		return;
+	}
+	vk_fail(k, c, 0, "the title, district or spoken segments differ from the "
+	                 "definition");
+}
+
+/* The reference script of each language: the definition's, made afresh
+ * (the kit's own must equal it), or without a definition the kit's own. */
+static bool load_scripts(vkit *k)
+{
+	bool ok = true;
+	for (size_t l = 0; l < k->nlangs; l++) {
+		bk_buf file = {0}, p = {0};
+		bk_buf_printf(&file, "script/%s-%s.json", k->ballot, k->langs[l]);
+		size_t c = vk_check(k, bk_buf_str(&file), k->v->e ? "definition" : "script");
+		char *data = NULL;
+		size_t n = 0;
+		json_t *own = NULL;
+		if (vk_read(k, c, bk_buf_str(&file), &data, &n)) {
+			json_error_t err;
+			own = json_loadb(data, n, JSON_REJECT_DUPLICATES, &err);
+			if (!own || !json_is_array(json_object_get(own, "positions")))
+				vk_fail(k, c, 0, "not a ballot script: %s",
+				        own ? "it has no positions" : err.text);
+		}
+		free(data);
+		if (k->v->e) {
+			k->script[l] = script_of_definition(k->v, k->ballot, k->langs[l]);
+			if (!k->script[l]) {
+				vk_fail(k, c, 0, "the definition gives no script for this "
+				        "ballot in %s", k->langs[l]);
+				ok = false;
+			} else if (own) {
+				compare_scripts(k, c, own, k->script[l]);
+			}
+			json_decref(own);
+		} else if (own && json_is_array(json_object_get(own, "positions"))) {
+			k->script[l] = own;
+		} else {
+			json_decref(own);
+			ok = false;
+		}
+		bk_buf_free(&file);
+		bk_buf_free(&p);
+	}
+	return ok;
+}
+
+/* ---- the README ---- */
+
+/* The README names, for each language in the kit's order, the ballot's
+ * title, then its district, then the ballot id (from
+ * templates/kit/README.LANG.txt). */
+static void check_readme(vkit *k)
+{
+	size_t c = vk_check(k, "README.txt", "readme");
+	char *data = NULL;
+	size_t n = 0;
+	if (!vk_read(k, c, "README.txt", &data, &n))
+		return;
+	const char *at = data;
+	for (size_t l = 0; l < k->nlangs && !vk_failed(k, c); l++) {
+		const char *want[3] = {vk_str(k->script[l], "title"),
+		                       vk_str(k->script[l], "district"), k->ballot};
+		for (size_t q = 0; q < 3; q++) {
+			const char *f = *want[q] ? strstr(at, want[q]) : at;
+			if (!f) {
+				vk_fail(k, c, 0, "does not name %s \"%s\" (in %s) where it should",
+				        q == 0 ? "the title" : q == 1 ? "the district" : "the ballot",
+				        want[q], k->langs[l]);
+				break;
+			}
+			at = f + strlen(want[q]);
+		}
+	}
+	free(data);
+}
+
+/* ---- one kit ---- */
+
+static void free_kit(vkit *k)
+{
+	json_decref(k->manifest);
+	for (size_t l = 0; l < 2; l++)
+		json_decref(k->script[l]);
+	for (size_t i = 0; i < k->nleaflets; i++) {
+		free(k->leaflets[i].base);
+		free(k->leaflets[i].kind);
+		free(k->leaflets[i].id);
+		free(k->leaflets[i].lang);
+	}
+	free(k->leaflets);
+}
+
+static bool known_lang(const char *s)
+{
+	return s && (!strcmp(s, "kk") || !strcmp(s, "ru"));
+}
+
+/* Checks one kit; returns the number of errors found. */
+static size_t verify_kit(bk_verifier *v, const char *dir, const char *name,
+                         bk_diags *diags)
+{
+	vkit k = {.v = v, .diags = diags, .dir = dir, .name = name};
+	size_t c = vk_check(&k, BK_KIT_MANIFEST, "manifest");
+	char *data = NULL;
+	size_t n = 0;
+	if (!vk_read(&k, c, BK_KIT_MANIFEST, &data, &n))
+		goto done;
+	json_error_t err;
+	k.manifest = json_loadb(data, n, JSON_REJECT_DUPLICATES, &err);
+	free(data);
+	if (!json_is_object(k.manifest)) {
+		vk_fail(&k, c, 0, "cannot be read: %s",
+		        k.manifest ? "not a JSON object" : err.text);
+		goto done;
+	}
+	if (strcmp(vk_str(k.manifest, "format"), BK_KIT_FORMAT)) {
+		vk_fail(&k, c, 0, "is in the format \"%s\"; this verifier reads "
+		        "\"%s\" (rebuild the kit with this ballotkit)",
+		        vk_str(k.manifest, "format"), BK_KIT_FORMAT);
+		goto done;
+	}
+	k.ballot = vk_str(k.manifest, "ballot");
+	if (!*k.ballot || strchr(k.ballot, '/') || !safe_path(k.ballot)) {
+		vk_fail(&k, c, 0, "names no ballot");
+		goto done;
+	}
+	if (v->e && bk_election_ballot_find(v->e, k.ballot) == (size_t)-1) {
+		size_t d = vk_check(&k, BK_KIT_MANIFEST, "definition");
+		vk_fail(&k, d, 0, "the definition has no ballot \"%s\"", k.ballot);
+		goto done;
+	}
+	/* languages: the manifest's; with a definition, they must be its */
+	json_t *langs = json_object_get(json_object_get(k.manifest, "options"),
+	                                "languages");
+	size_t i;
+	json_t *lv;
+	json_array_foreach(langs, i, lv) {
+		const char *s = json_string_value(lv);
+		if (!known_lang(s) || k.nlangs == 2) {
+			vk_fail(&k, c, 0, "names a language \"%s\" ballotkit does not "
+			        "make kits in", s ? s : "");
+			continue;
+		}
+		k.langs[k.nlangs++] = s;
+	}
+	if (!k.nlangs) {
+		vk_fail(&k, c, 0, "names no language");
+		goto done;
+	}
+	if (v->e) {
+		size_t d = vk_check(&k, BK_KIT_MANIFEST, "definition");
+		bool same = k.nlangs == bk_election_language_count(v->e);
+		for (size_t l = 0; same && l < k.nlangs; l++)
+			same = !strcmp(k.langs[l], bk_election_language(v->e, l));
+		bool subset = true;
+		for (size_t l = 0; subset && l < k.nlangs; l++) {
+			bool in = false;
+			for (size_t q = 0; q < bk_election_language_count(v->e); q++)
+				in |= !strcmp(k.langs[l], bk_election_language(v->e, q));
+			subset = in;
+		}
+		if (!same && subset && v->partial)
+			vk_not_run(&k, BK_KIT_MANIFEST, "languages", "the kit is in %s%s%s "
+			           "only (--partial)", k.langs[0], k.nlangs > 1 ? ", " : "",
+			           k.nlangs > 1 ? k.langs[1] : "");
+		else if (!same)
+			vk_fail(&k, d, 0, "the kit is in %s%s%s; the definition's "
+			        "languages are %s%s%s", k.langs[0], k.nlangs > 1 ? ", " : "",
+			        k.nlangs > 1 ? k.langs[1] : "", bk_election_language(v->e, 0),
+			        bk_election_language_count(v->e) > 1 ? ", " : "",
+			        bk_election_language_count(v->e) > 1 ?
+			        bk_election_language(v->e, 1) : "");
+	}
+	size_t o = vk_check(&k, BK_KIT_MANIFEST, "outputs");
+	k.outputs = manifest_outputs(&k, o);
+	if (!load_scripts(&k))
+		goto done;
+	strs listed = {0}, expected = {0};
+	json_t *f;
+	json_array_foreach(json_object_get(k.manifest, "files"), i, f)
+		strs_add(&listed, bk_xstrdup(vk_str(f, "path")));
+	qsort(listed.v, listed.n, sizeof *listed.v, cmp_str);
+	find_leaflets(&k, &listed);
+	expected_files(&k, &expected);
+	check_files(&k, &expected);
+	strs_free(&listed);
+	strs_free(&expected);
+	/* every file decoded */
+	check_readme(&k);
+	vk_check_braille(&k);
+	if (v->level != BK_VERIFY_BUILD) {
+		vk_check_print(&k);
+		vk_check_stencil(&k);
+	}
+	vk_check_audio(&k);
+done:
+	free_kit(&k);
+	return k.errors;
+}
+
+bk_status bk_verify_kit(bk_verifier *v, const char *kit_dir, const char *kit,
+                        bk_diags *diags)
+{
+	if (!v || !kit_dir || !kit)
+		return BK_ERR_USAGE;
+	clear_record(v);
+	struct stat st;
+	if (stat(kit_dir, &st) || !S_ISDIR(st.st_mode)) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", kit_dir, 0, 0, "",
+		             "not a folder that can be read: %s",
+		             errno ? strerror(errno) : "not a folder");
+		return BK_ERR_IO;
+	}
+	bk_c_numeric num = bk_c_numeric_enter();
+	size_t errors = verify_kit(v, kit_dir, kit, diags);
+	bk_c_numeric_leave(&num);
+	return errors ? BK_ERR_INVALID : BK_OK;
+}
+
+bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
+{
+	if (!v || !dir)
+		return BK_ERR_USAGE;
+	clear_record(v);
+	struct stat st;
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
+		             "not a folder that can be read: %s",
+		             errno ? strerror(errno) : "not a folder");
+		return BK_ERR_IO;
+	}
+	bk_buf p = {0};
+	bk_buf_printf(&p, "%s/index.json", dir);
+	json_error_t err;
+	errno = 0;
+	json_t *index = json_load_file(bk_buf_str(&p), JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_object(index)) {
+		int e = errno;
+		bk_diags_add(diags, BK_ERROR, "index", bk_buf_str(&p), 0, 0, "",
+		             "cannot be read: %s", index ? "not a JSON object" : err.text);
+		json_decref(index);
+		bk_buf_free(&p);
+		return e == ENOENT || e == EACCES ? BK_ERR_IO : BK_ERR_INVALID;
+	}
+	bk_buf_free(&p);
+	bk_c_numeric num = bk_c_numeric_enter();
+	vkit top = {.v = v, .diags = diags, .dir = dir, .name = ""};
+	size_t ic = vk_check(&top, "index.json", "index");
+	size_t nb = v->e ? bk_election_ballot_count(v->e) : 0;
+	bool *seen = bk_xcalloc(nb + 1, sizeof *seen);
+	size_t errors = 0;
+	json_t *kits = json_object_get(index, "kits");
+	strs names = {0};
+	size_t i;
+	json_t *kv;
+	json_array_foreach(kits, i, kv) {
+		const char *name = vk_str(kv, "kit");
+		if (!safe_path(name) || strchr(name, '/')) {
+			vk_fail(&top, ic, 0, "\"%s\" is not a kit folder", name);
+			continue;
+		}
+		strs_add(&names, bk_xstrdup(name));
+		bk_buf kd = {0}, m = {0};
+		bk_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s", dir, name);
+		bk_buf_printf(&m, "%s/" BK_KIT_MANIFEST, name);
+		char *data = NULL;
+		size_t n = 0;
+		bk_buf_printf(&kd, "/" BK_KIT_MANIFEST);
+		if (read_regular(bk_buf_str(&kd), &data, &n)) {
+			int e = errno;
+			size_t c = vk_check(&top, bk_buf_str(&m), "missing");
+			vk_fail(&top, c, 0, "the index lists the kit %s, whose manifest is %s",
+			        name, read_error(e));
+		} else {
+			unsigned char d[BK_SHA256_SIZE];
+			char hex[65];
+			bk_sha256(data, n, d);
+			bk_hex(d, sizeof d, hex);
+			if (strcmp(hex, vk_str(kv, "manifest_sha256"))) {
+				size_t c = vk_check(&top, bk_buf_str(&m), "checksum");
+				vk_fail(&top, c, 0, "SHA-256 %s, the index says %s", hex,
+				        vk_str(kv, "manifest_sha256"));
+			}
+			if (v->e) {
+				/* which ballot the kit is for: its manifest says */
+				json_t *mj = json_loadb(data, n, 0, NULL);
+				size_t bi = bk_election_ballot_find(v->e, vk_str(mj, "ballot"));
+				if (bi != (size_t)-1)
+					seen[bi] = true;
+				json_decref(mj);
+			}
+			free(data);
+			bk_buf_truncate(&kd, 0);
+			bk_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s", dir, name);
+			errors += verify_kit(v, bk_buf_str(&kd), name, diags);
+		}
+		bk_buf_free(&kd);
+		bk_buf_free(&m);
+	}
+	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	/* a kit folder the index does not list */
+	bk_buf kits_dir = {0};
+	bk_buf_printf(&kits_dir, "%s/" BK_KITS_FOLDER, dir);
+	DIR *dd = opendir(bk_buf_str(&kits_dir));
+	struct dirent *de;
+	while (dd && (de = readdir(dd))) {
+		if (de->d_name[0] == '.' || strs_has(&names, de->d_name))
+			continue;
+		bk_buf m = {0};
+		bk_buf_printf(&m, "%s/%s/" BK_KIT_MANIFEST, bk_buf_str(&kits_dir), de->d_name);
+		struct stat ms;
+		if (!lstat(bk_buf_str(&m), &ms)) {
+			size_t c = vk_check(&top, de->d_name, "unlisted");
+			vk_fail(&top, c, 0, "a kit the index does not list");
+		}
+		bk_buf_free(&m);
+	}
+	if (dd)
+		closedir(dd);
+	bk_buf_free(&kits_dir);
+	if (v->e) {
+		size_t dc = vk_check(&top, "index.json", "definition");
+		char sha[65];
+		bk_election_sha256(v->e, sha);
+		const char *built = vk_str(json_object_get(index, "election"),
+		                           "definition_sha256");
+		if (strcmp(sha, built))
+			vk_fail(&top, dc, 0, "the kits were built from a definition with "
+			        "SHA-256 %s; this one's is %s", built, sha);
+		for (size_t b = 0; b < nb; b++)
+			if (!seen[b]) {
+				size_t c = vk_check(&top, bk_election_ballot_id(v->e, b), "missing");
+				vk_fail(&top, c, 0, "the ballot %s has no kit",
+				        bk_election_ballot_id(v->e, b));
+			}
+	}
+	bk_c_numeric_leave(&num);
+	strs_free(&names);
+	free(seen);
+	json_decref(index);
+	return errors || top.errors ? BK_ERR_INVALID : BK_OK;
+}
