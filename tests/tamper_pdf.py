@@ -24,6 +24,8 @@ import re
 
 import pikepdf
 
+from tamper import _apply, _mul  # the same matrix arithmetic
+
 PT_MM = 25.4 / 72
 
 
@@ -102,17 +104,6 @@ def replace_text(pdf_in, pdf_out, old, new, page=None):
             pdf.save(pdf_out)
             return
     raise ValueError("%r is not in %s" % (old, pdf_in))
-
-
-def _mul(m, n):
-    a, b, c, d, e, f = n
-    A, B, C, D, E, F = m
-    return [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
-            e * A + f * C + E, e * B + f * D + F]
-
-
-def _apply(m, x, y):
-    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 
 
 class Sub:

@@ -84,32 +84,12 @@ static void add_problem(admit *a, const char *kind, const char *fmt, ...)
 	a->nproblems++;
 }
 
-/* The letters and digits of s in lower case: what a braille reader gets
- * back from cells, and what verify compares (punctuation is read back by
- * shape and compared by no check). "№" counts as "н": Kazakh and Russian
- * braille write it as н and the number sign (braille.h). */
+/* The letters and digits of s (bk_utf8_letters), into out. */
 static void letters(const char *s, bk_buf *out)
 {
 	bk_buf_truncate(out, 0);
 	bk_buf_add(out, "");
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k = bk_utf8_decode(s + i, n - i, &cp);
-		if (!k) {
-			i++;
-			continue;
-		}
-		if (cp == 0x2116)
-			cp = 0x043D;
-		cp = bk_cp_lower(cp);
-		if ((cp >= '0' && cp <= '9') || bk_cp_is_latin_letter(cp) ||
-		    bk_cp_is_cyrillic_letter(cp)) {
-			char u[4];
-			bk_buf_addn(out, u, bk_utf8_encode(cp, u));
-		}
-		i += k;
-	}
+	bk_utf8_letters(s, out);
 }
 
 /* A character as a message shows it: a combining mark on a dotted

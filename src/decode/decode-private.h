@@ -19,4 +19,14 @@ void bk_cell_pages_add_line(bk_cell_pages *p, const unsigned char *cells,
 xmlDocPtr bk_decode_xml(const char *data, size_t size, const char *name,
                         bool html, bk_diags *diags);
 
+/* The PDF in data (poppler), or NULL with a "bad-pdf" diagnostic naming
+ * name. Free with g_object_unref. */
+typedef struct _PopplerDocument PopplerDocument;
+PopplerDocument *bk_decode_open_pdf(const char *data, size_t size,
+                                    const char *name, bk_diags *diags);
+
+/* Where one coordinate of a cubic Bézier has its extremes, as parameters
+ * in (0, 1) into t; returns how many (0-2). */
+int bk_cubic_extremes(double p0, double p1, double p2, double p3, double t[2]);
+
 #endif

@@ -156,9 +156,8 @@ static cairo_surface_t *render_page(PopplerPage *page, double dpi,
 	return img;
 }
 
-/* The PDF in data, or NULL with a diagnostic. */
-static PopplerDocument *open_pdf(const char *data, size_t size,
-                                 const char *name, bk_diags *diags)
+PopplerDocument *bk_decode_open_pdf(const char *data, size_t size,
+                                    const char *name, bk_diags *diags)
 {
 	GBytes *bytes = g_bytes_new(data, size);
 	GError *err = NULL;
@@ -349,7 +348,7 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 	*out = NULL;
 	if (m)
 		memset(m, 0, sizeof *m);
-	PopplerDocument *doc = open_pdf(data, size, name, diags);
+	PopplerDocument *doc = bk_decode_open_pdf(data, size, name, diags);
 	if (!doc)
 		return BK_ERR_INVALID;
 	bk_status st = BK_OK;
@@ -505,7 +504,7 @@ bk_status bk_decode_pdf_dots(const char *data, size_t size, const char *name,
 	*n = 0;
 	if (m)
 		memset(m, 0, sizeof *m);
-	PopplerDocument *doc = open_pdf(data, size, name, diags);
+	PopplerDocument *doc = bk_decode_open_pdf(data, size, name, diags);
 	if (!doc)
 		return BK_ERR_INVALID;
 	vec blobs = {0};

@@ -5,6 +5,7 @@
 #include <poppler.h>
 #include <string.h>
 
+#include "decode/decode-private.h"
 #include "diag/diag-private.h"
 #include "util/util.h"
 
@@ -16,18 +17,9 @@ bk_status bk_decode_pdf_text(const char *data, size_t size, const char *name,
 	*text = NULL;
 	if (!name)
 		name = "";
-	GBytes *bytes = g_bytes_new(data, size);
-	GError *err = NULL;
-	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
-	g_bytes_unref(bytes); /* the document keeps its own reference */
-	if (!doc) {
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
-		             "poppler cannot read the PDF: %s",
-		             err ? err->message : "unknown error");
-		if (err)
-			g_error_free(err);
+	PopplerDocument *doc = bk_decode_open_pdf(data, size, name, diags);
+	if (!doc)
 		return BK_ERR_INVALID;
-	}
 	bk_buf out = {0};
 	int n = poppler_document_get_n_pages(doc);
 	for (int i = 0; i < n; i++) {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode/decode-private.h"
 #include "diag/diag-private.h"
 #include "util/util.h"
 
@@ -134,31 +135,6 @@ static void move_to(interp *p, double x, double y)
 	p->cy = p->sy = y;
 }
 
-/* The extremes of a cubic along one axis: where its derivative is 0. */
-static int cubic_extremes(double p0, double p1, double p2, double p3, double t[2])
-{
-	double a = -p0 + 3 * p1 - 3 * p2 + p3, b = 2 * (p0 - 2 * p1 + p2), c = p1 - p0;
-	int n = 0;
-	if (fabs(a) < 1e-12) {
-		if (fabs(b) > 1e-12) {
-			double r = -c / b;
-			if (r > 0 && r < 1)
-				t[n++] = r;
-		}
-		return n;
-	}
-	double disc = b * b - 4 * a * c;
-	if (disc < 0)
-		return 0;
-	double s = sqrt(disc);
-	double r1 = (-b + s) / (2 * a), r2 = (-b - s) / (2 * a);
-	if (r1 > 0 && r1 < 1)
-		t[n++] = r1;
-	if (r2 > 0 && r2 < 1)
-		t[n++] = r2;
-	return n;
-}
-
 static void curve_to(interp *p, double x1, double y1, double x2, double y2,
                      double x3, double y3)
 {
@@ -173,7 +149,7 @@ static void curve_to(interp *p, double x1, double y1, double x2, double y2,
 	box_add(s, P[3][0], P[3][1]);
 	for (int axis = 0; axis < 2; axis++) {
 		double t[2];
-		int n = cubic_extremes(P[0][axis], P[1][axis], P[2][axis], P[3][axis], t);
+		int n = bk_cubic_extremes(P[0][axis], P[1][axis], P[2][axis], P[3][axis], t);
 		for (int k = 0; k < n; k++) {
 			double u = 1 - t[k], v = t[k];
 			double x = u * u * u * P[0][0] + 3 * u * u * v * P[1][0] +

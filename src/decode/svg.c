@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode/decode-private.h"
 #include "diag/diag-private.h"
 #include "util/util.h"
 
@@ -222,9 +223,7 @@ static void pb_line(pb *b, double x, double y)
 		vertex_add(&b->cur, b->last);
 }
 
-/* The extremes of one coordinate of a cubic, in (0, 1). */
-static int cubic_extremes(double p0, double p1, double p2, double p3,
-                          double t[2])
+int bk_cubic_extremes(double p0, double p1, double p2, double p3, double t[2])
 {
 	double a = -p0 + 3 * p1 - 3 * p2 + p3;
 	double bq = 2 * (p0 - 2 * p1 + p2);
@@ -276,8 +275,8 @@ static void pb_cubic(pb *b, double x1, double y1, double x2, double y2,
 	/* an affine map keeps a Bézier a Bézier: the extremes of the curve
 	 * on the page, not of its control points */
 	double t[4];
-	int k = cubic_extremes(p0.x, p1.x, p2.x, p3.x, t);
-	k += cubic_extremes(p0.y, p1.y, p2.y, p3.y, t + k);
+	int k = bk_cubic_extremes(p0.x, p1.x, p2.x, p3.x, t);
+	k += bk_cubic_extremes(p0.y, p1.y, p2.y, p3.y, t + k);
 	for (int i = 0; i < k; i++)
 		box_add(&b->cur, cubic_at(p0, p1, p2, p3, t[i]));
 	vertex_add(&b->cur, p3);

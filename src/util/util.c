@@ -774,3 +774,25 @@ int bk_mkdirs(const char *path)
 	}
 	return rc;
 }
+
+void bk_utf8_letters(const char *s, bk_buf *out)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		if (!k) {
+			i++;
+			continue;
+		}
+		if (cp == 0x2116)
+			cp = 0x043D;
+		cp = bk_cp_lower(cp);
+		if ((cp >= '0' && cp <= '9') || bk_cp_is_latin_letter(cp) ||
+		    bk_cp_is_cyrillic_letter(cp)) {
+			char u[4];
+			bk_buf_addn(out, u, bk_utf8_encode(cp, u));
+		}
+		i += k;
+	}
+}

@@ -78,6 +78,12 @@ uint32_t bk_cp_lower(uint32_t cp);
 /* Finds a word (maximal run of letters) in s that mixes Latin and Cyrillic
  * letters; returns true and sets *word, *len to it. */
 bool bk_utf8_mixed_word(const char *s, const char **word, size_t *len);
+/* Appends the letters and digits of s in lower case: what a braille reader
+ * gets back from cells, and what the checks of admission and verify
+ * compare (punctuation is read back by shape and compared by no check).
+ * "№" counts as "н": Kazakh and Russian braille write it as н and the
+ * number sign. */
+void bk_utf8_letters(const char *s, bk_buf *out);
 
 /* True when s is empty or only white space (Unicode spaces included). */
 bool bk_str_blank(const char *s);

@@ -137,8 +137,8 @@ static void check_list(vkit *k, size_t l, const char *file)
 			back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
 			json_t *pos = json_array_get(positions, got - 1);
 			bk_buf x = {0}, y = {0};
-			vk_letters(bk_buf_str(&text), &x);
-			vk_letters(vk_str(pos, "list"), &y);
+			bk_utf8_letters(bk_buf_str(&text), &x);
+			bk_utf8_letters(vk_str(pos, "list"), &y);
 			if (strcmp(bk_buf_str(&x), bk_buf_str(&y))) {
 				vk_fail(k, c, current, "reads \"%s\", the script says \"%s\"",
 				        bk_buf_str(&text), vk_str(pos, "list"));
@@ -203,7 +203,7 @@ static void read_all(vkit *k, const bk_cell_pages *pages, const char *lang,
 		bk_buf_addc(&text, ' ');
 		back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
 	}
-	vk_letters(bk_buf_str(&text), letters);
+	bk_utf8_letters(bk_buf_str(&text), letters);
 	bk_buf_free(&text);
 	bk_buf_free(&cells);
 }
@@ -237,7 +237,7 @@ static bool leaflet_reference(vkit *k, const vleaflet *f, bk_buf *letters)
 	if (ok) {
 		bk_buf_addc(&heading, ' ');
 		bk_buf_add(&heading, bk_buf_str(&text));
-		vk_letters(bk_buf_str(&heading), letters);
+		bk_utf8_letters(bk_buf_str(&heading), letters);
 	}
 	bk_buf_free(&heading);
 	bk_buf_free(&text);

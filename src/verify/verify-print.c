@@ -116,7 +116,7 @@ static void check_leaflet(vkit *k, const vleaflet *f)
 	} else {
 		/* without a definition: it must say what the braille says */
 		bk_buf letters = {0};
-		vk_letters(bk_buf_str(&text), &letters);
+		bk_utf8_letters(bk_buf_str(&text), &letters);
 		if (!letters.len)
 			vk_fail(k, c, f->number, "holds no text");
 		bk_buf_free(&letters);

@@ -116,9 +116,6 @@ const char *vk_str(const json_t *o, const char *key);
 /* The reference positions and segments of language l. */
 json_t *vk_positions(const vkit *k, size_t l);
 unsigned vk_position_number(const vkit *k, size_t l, size_t i);
-/* Letters and digits of s, lower case: what a comparison of read-back
- * text keeps. */
-void vk_letters(const char *s, bk_buf *out);
 /* s without white space, for print text that may wrap anywhere. */
 void vk_no_space(const char *s, bk_buf *out);
 /* The first message of d, or "". */

@@ -162,23 +162,6 @@ unsigned vk_position_number(const vkit *k, size_t l, size_t i)
 		json_object_get(json_array_get(vk_positions(k, l), i), "number"));
 }
 
-void vk_letters(const char *s, bk_buf *out)
-{
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k = bk_utf8_decode(s + i, n - i, &cp);
-		if (!k)
-			k = 1;
-		cp = bk_cp_lower(cp);
-		if ((cp >= '0' && cp <= '9') || bk_cp_is_latin_letter(cp) ||
-		    bk_cp_is_cyrillic_letter(cp)) {
-			char u[4];
-			bk_buf_addn(out, u, bk_utf8_encode(cp, u));
-		}
-		i += k;
-	}
-}
 
 void vk_no_space(const char *s, bk_buf *out)
 {
