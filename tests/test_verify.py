@@ -184,6 +184,24 @@ t.ok(r.returncode == 0 and b"without --definition" in r.stdout,
      "without --definition the closing line says nothing was compared with it",
      r.stdout + r.stderr)
 
+# a withdrawn candidate nominated by a party written in Latin letters: the
+# list line ends «…: AMANAT, кандидат выбыл», a Cyrillic word of cells that
+# Latin letters share, which the read-back cannot place in either alphabet
+d = bk.load(bk.EXAMPLE)
+gone = [c for c in d["candidates"] if c.get("status") == "withdrawn"][0]
+gone.pop("self_nominated", None)
+gone["party"] = "amanat"
+latin_def = os.path.join(tmp, "withdrawn-latin.json")
+with open(latin_def, "w", encoding="utf-8") as fh:
+    json.dump(d, fh, ensure_ascii=False, indent=1)
+ballot = [b["id"] for b in d["ballots"] if gone["id"] in b["options"]][0]
+wl = os.path.join(tmp, "withdrawn-latin")
+r = bk.run("build", latin_def, "-o", wl, "--ballot", ballot, "--cache", os.path.join(tmp, "cache"))
+t.ok(r.returncode == 0, "a withdrawn candidate of AMANAT: the kit builds (its self-check passes)",
+     r.stderr.decode(errors="replace")[-1500:])
+r = bk.run("verify", os.path.join(wl, "kits", ballot), "--definition", latin_def, "--quick")
+t.ok(r.returncode == 0, "... and verifies", (r.stdout + r.stderr).decode(errors="replace")[-1500:])
+
 # ---- the corpus ----
 cases = 0
 

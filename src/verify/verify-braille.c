@@ -36,6 +36,35 @@ static unsigned line_number(const unsigned char *c, size_t n)
 	return i > 1 ? v : 0;
 }
 
+/* The letters and digits of s (bk_utf8_letters), each Latin letter
+ * written as the Cyrillic letter of the same cell in lang's braille (a
+ * as а, q as ч, w as в; v as һ and y as і in Kazakh). Braille writes the
+ * two alike, and where a Latin passage is followed by a Cyrillic word made
+ * only of such cells («AMANAT, кандидат выбыл») the cells cannot say which
+ * alphabet the word is in: both sides of a comparison are folded so, and
+ * a changed cell still shows. */
+static void letters(const char *lang, const char *s, bk_buf *out)
+{
+	static const char *const cyr[26] = {
+		"а", "б", "ц", "д", "е", "ф", "г", "х", "и", "ж", "к", "л", "м",
+		"н", "о", "п", "ч", "р", "с", "т", "у", NULL, "в", "щ", NULL, "з"};
+	bool kk = !strcmp(lang, "kk");
+	bk_buf raw = {0};
+	bk_utf8_letters(s, &raw);
+	for (const char *p = bk_buf_str(&raw); *p; p++) {
+		const char *c = *p >= 'a' && *p <= 'z' ? cyr[*p - 'a'] : NULL;
+		if (!c && kk && *p == 'v')
+			c = "һ";
+		else if (!c && kk && *p == 'y')
+			c = "і";
+		if (c)
+			bk_buf_add(out, c);
+		else
+			bk_buf_addc(out, *p);
+	}
+	bk_buf_free(&raw);
+}
+
 /* Decodes a braille file of the kit by its kind; NULL with the reason
  * reported under c. */
 static bk_cell_pages *decode(vkit *k, size_t c, const char *file)
@@ -137,8 +166,8 @@ static void check_list(vkit *k, size_t l, const char *file)
 			back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
 			json_t *pos = json_array_get(positions, got - 1);
 			bk_buf x = {0}, y = {0};
-			bk_utf8_letters(bk_buf_str(&text), &x);
-			bk_utf8_letters(vk_str(pos, "list"), &y);
+			letters(lang, bk_buf_str(&text), &x);
+			letters(lang, vk_str(pos, "list"), &y);
 			if (strcmp(bk_buf_str(&x), bk_buf_str(&y))) {
 				vk_fail(k, c, current, "reads \"%s\", the script says \"%s\"",
 				        bk_buf_str(&text), vk_str(pos, "list"));
@@ -181,7 +210,7 @@ static void check_list(vkit *k, size_t l, const char *file)
  * blank cells of a continuation, or follows a blank line, starts a new
  * one (so a Latin passage of the heading does not run into the text). */
 static void read_all(vkit *k, const bk_cell_pages *pages, const char *lang,
-                     bk_buf *letters)
+                     bk_buf *out)
 {
 	lines it = {pages, 0, 1};
 	bk_buf text = {0}, cells = {0};
@@ -203,7 +232,7 @@ static void read_all(vkit *k, const bk_cell_pages *pages, const char *lang,
 		bk_buf_addc(&text, ' ');
 		back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
 	}
-	bk_utf8_letters(bk_buf_str(&text), letters);
+	letters(lang, bk_buf_str(&text), out);
 	bk_buf_free(&text);
 	bk_buf_free(&cells);
 }
@@ -226,7 +255,7 @@ static void difference(const char *a, const char *b, bk_buf *out)
 
 /* A leaflet's reference text as letters: with a definition, the heading
  * and text of its party or candidate; NULL without one. */
-static bool leaflet_reference(vkit *k, const vleaflet *f, bk_buf *letters)
+static bool leaflet_reference(vkit *k, const vleaflet *f, bk_buf *out)
 {
 	if (!k->v->e)
 		return false;
@@ -237,7 +266,7 @@ static bool leaflet_reference(vkit *k, const vleaflet *f, bk_buf *letters)
 	if (ok) {
 		bk_buf_addc(&heading, ' ');
 		bk_buf_add(&heading, bk_buf_str(&text));
-		bk_utf8_letters(bk_buf_str(&heading), letters);
+		letters(f->lang, bk_buf_str(&heading), out);
 	}
 	bk_buf_free(&heading);
 	bk_buf_free(&text);
