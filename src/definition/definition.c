@@ -1353,16 +1353,19 @@ static void read_candidate(ctx *c, size_t ci, option_reading *r)
 		 * spoken (its full name or pronunciation) */
 		const char *nom_p = "s", *nom_s = "s";
 		if (k->party >= 0) {
+			/* a name missing in l (an error reported) reads "" */
 			const bk_party *p = &e->parties[k->party];
+			const char *np = read_key(c, p->short_name.v[l]
+			                                     ? p->short_name.v[l]
+			                                     : p->name.v[l]);
+			const char *ns = read_key(c, p->pronunciation.v[l]
+			                                     ? p->pronunciation.v[l]
+			                                     : p->name.v[l]);
 			bk_buf_truncate(&b, 0);
-			bk_buf_printf(&b, "p%s", read_key(c, p->short_name.v[l]
-			                                        ? p->short_name.v[l]
-			                                        : p->name.v[l]));
+			bk_buf_printf(&b, "p%s", np ? np : "");
 			nom_p = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
 			bk_buf_truncate(&b, 0);
-			bk_buf_printf(&b, "p%s", read_key(c, p->pronunciation.v[l]
-			                                        ? p->pronunciation.v[l]
-			                                        : p->name.v[l]));
+			bk_buf_printf(&b, "p%s", ns ? ns : "");
 			nom_s = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
 		}
 		const char *details = k->details.v[l] ? read_key(c, k->details.v[l])
@@ -1545,11 +1548,11 @@ static void check_party_names(ctx *c)
 			size_t m = 0;
 			for (size_t i = 0; i < n; i++) {
 				const bk_party *p = &e->parties[i];
+				if (!p->name.v[l])
+					continue; /* an error reported */
 				const char *t = w == 1 && p->pronunciation.v[l]
 				                        ? p->pronunciation.v[l]
 				                        : p->name.v[l];
-				if (!t)
-					continue;
 				list[m].key = read_key(c, t);
 				list[m].at = i;
 				m++;

@@ -415,7 +415,8 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 		                   : p->kind == BK_POSITION_PARTY ? "list_party"
 		                   : p->status == BK_STATUS_WITHDRAWN ? "list_withdrawn"
 		                   : "list_candidate";
-		var lv[] = {{"number", num}, {"name", list_name ? list_name : p->text},
+		var lv[] = {{"number", num},
+		            {"name", list_name ? list_name : p->text},
 		            {"nominator", p->nominator},
 		            {"withdrawn", s->withdrawn_label}};
 		p->list = expand(s, tpl, lang,
