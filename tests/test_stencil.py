@@ -118,8 +118,9 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # a ballot longer than its template: each sheet has its SVG
     import json
+    # one name for all: told apart by the birth year
     cands = [{"id": "c%03d" % i, "surname": {"kk": "Ахметов"}, "given_name": {"kk": "Әлі"},
-              "birth_year": 1970, "self_nominated": True} for i in range(70)]
+              "birth_year": 1900 + i, "self_nominated": True} for i in range(70)]
     big = {"format": "ballotkit/1",
            "election": {"id": "e", "date": "2023-03-19", "name": {"kk": "С", "ru": "В"},
                         "languages": ["kk", "ru"]},

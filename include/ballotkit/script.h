@@ -88,9 +88,12 @@ BK_API const char *bk_script_position_text(const bk_script *s, size_t i);
 /* Printed nominator line ("" for parties and against all). */
 BK_API const char *bk_script_position_nominator(const bk_script *s, size_t i);
 /* The position's line in the braille and large-print list: number, name,
- * nominator and, when withdrawn, the withdrawn label. */
+ * the birth year where another option of the ballot reads the same, the
+ * candidate's details when given, nominator and, when withdrawn, the
+ * withdrawn label (docs/ballot-script.md). */
 BK_API const char *bk_script_position_list_text(const bk_script *s, size_t i);
-/* Text spoken for this position (pronunciations applied). */
+/* Text spoken for this position (pronunciations applied; the birth year
+ * and details as in the list line). */
 BK_API const char *bk_script_position_spoken(const bk_script *s, size_t i);
 /* Where its box is: sheet (0-based) and box on that sheet (0-based). */
 BK_API unsigned bk_script_position_sheet(const bk_script *s, size_t i);

@@ -62,6 +62,7 @@ typedef struct bk_candidate {
 	const char *id;
 	bk_digest digest;
 	bk_text surname, given_name, patronymic, pronunciation, leaflet;
+	bk_text details; /* as printed on the paper ballot (occupation, ...) */
 	long birth_year;
 	long party; /* index into parties, -1 when self-nominated */
 	bool withdrawn;
@@ -78,6 +79,10 @@ typedef struct bk_ballot {
 	bk_text name, short_name;
 	long *options; /* indexes into parties or candidates */
 	size_t noptions;
+	/* per option: its birth year is shown, because another option of the
+	 * ballot reads the same (docs/ballot-format.md, "Candidates a voter
+	 * can tell apart"); NULL when no option's is */
+	bool *show_birth_year;
 	bool against_all;
 	const bk_stencil_tpl *tpl;
 	bool tpl_bad; /* paper.template named something unusable (reported) */

@@ -683,7 +683,7 @@ static void parse_candidate(ctx *c, json_t *o, size_t i)
 	                             {"party", false}, {"self_nominated", false},
 	                             {"pronunciation", false},
 	                             {"leaflet", false}, {"status", false},
-	                             {NULL, false}};
+	                             {"details", false}, {NULL, false}};
 	bk_candidate *k = &c->e->candidates[i];
 	jc_fields(c->d, o, f, "a candidate");
 	k->id = get_id(c, o, "a candidate id");
@@ -727,6 +727,8 @@ static void parse_candidate(ctx *c, json_t *o, size_t i)
 	get_text(c, o, "pronunciation", &k->pronunciation, TEXT_PARTIAL,
 	         "the pronunciation");
 	get_text(c, o, "leaflet", &k->leaflet, TEXT_FULL, "the leaflet text");
+	get_text(c, o, "details", &k->details, TEXT_FULL,
+	         "the details text");
 	k->withdrawn = get_enum(c, o, "status", statuses) == 1;
 }
 
@@ -1273,6 +1275,352 @@ static void warn_latin(ctx *c, const char *coll, size_t i, const char *field,
 	}
 }
 
+/* ---- options a voter can tell apart (docs/ballot-format.md, "Names
+ * that read the same") ---- */
+
+/* A text as a voter meets it, for comparison: NFC, case folded (utf8proc),
+ * only its letters, combining marks and digits, every run of anything else
+ * (blanks, punctuation, quotes, hyphens) one blank. Braille (Russian
+ * braille marks no capitals) and the voice make no more of the rest. In
+ * the scratch arena; NULL for NULL. */
+static const char *read_key(ctx *c, const char *s)
+{
+	if (!s)
+		return NULL;
+	utf8proc_uint8_t *m = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s,
+	                                  (utf8proc_ssize_t)strlen(s), &m,
+	                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+	                                  UTF8PROC_CASEFOLD);
+	bk_buf b = {0};
+	bool gap = false;
+	for (utf8proc_ssize_t i = 0; i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t l = utf8proc_iterate(m + i, n - i, &cp);
+		if (l <= 0)
+			break;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) {
+			if (gap && b.len)
+				bk_buf_addc(&b, ' ');
+			bk_buf_addn(&b, (const char *)m + i, (size_t)l);
+			gap = false;
+		} else {
+			gap = true;
+		}
+		i += l;
+	}
+	free(m);
+	const char *r = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
+	bk_buf_free(&b);
+	return r;
+}
+
+/* How an option reads in one language: its name as printed (and
+ * brailled) and as spoken, and the whole position with the birth year,
+ * details, nominator and status, each way. */
+typedef struct option_reading {
+	bool done;
+	const char *shown[BK_LANG_COUNT]; /* the name as printed, for messages */
+	const char *key[4][BK_LANG_COUNT]; /* enum reading_way */
+} option_reading;
+
+enum reading_way { WAY_NAME_PRINTED, WAY_NAME_SPOKEN, WAY_WHOLE_PRINTED,
+                   WAY_WHOLE_SPOKEN, WAY_COUNT };
+
+static void read_candidate(ctx *c, size_t ci, option_reading *r)
+{
+	const bk_election *e = c->e;
+	const bk_candidate *k = &e->candidates[ci];
+	r->done = true;
+	bk_buf b = {0};
+	for (size_t q = 0; q < e->nlangs; q++) {
+		int l = e->langs[q];
+		if (!k->surname.v[l] || !k->given_name.v[l])
+			continue;
+		bk_buf_truncate(&b, 0);
+		bk_buf_printf(&b, "%s %s", k->surname.v[l], k->given_name.v[l]);
+		if (k->patronymic.v[l])
+			bk_buf_printf(&b, " %s", k->patronymic.v[l]);
+		r->shown[l] = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
+		const char *printed = read_key(c, r->shown[l]);
+		const char *spoken = k->pronunciation.v[l]
+		                             ? read_key(c, k->pronunciation.v[l])
+		                             : printed;
+		r->key[WAY_NAME_PRINTED][l] = printed;
+		r->key[WAY_NAME_SPOKEN][l] = spoken;
+		/* the nominator as printed (the party's short name) and as
+		 * spoken (its full name or pronunciation) */
+		const char *nom_p = "s", *nom_s = "s";
+		if (k->party >= 0) {
+			/* a name missing in l (an error reported) reads "" */
+			const bk_party *p = &e->parties[k->party];
+			const char *np = read_key(c, p->short_name.v[l]
+			                                     ? p->short_name.v[l]
+			                                     : p->name.v[l]);
+			const char *ns = read_key(c, p->pronunciation.v[l]
+			                                     ? p->pronunciation.v[l]
+			                                     : p->name.v[l]);
+			bk_buf_truncate(&b, 0);
+			bk_buf_printf(&b, "p%s", np ? np : "");
+			nom_p = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
+			bk_buf_truncate(&b, 0);
+			bk_buf_printf(&b, "p%s", ns ? ns : "");
+			nom_s = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
+		}
+		const char *details = k->details.v[l] ? read_key(c, k->details.v[l])
+		                                      : "";
+		for (int way = WAY_WHOLE_PRINTED; way <= WAY_WHOLE_SPOKEN; way++) {
+			bk_buf_truncate(&b, 0);
+			bk_buf_printf(&b, "%s\x1f%ld\x1f%s\x1f%s\x1f%c",
+			              way == WAY_WHOLE_PRINTED ? printed : spoken,
+			              k->birth_year, details,
+			              way == WAY_WHOLE_PRINTED ? nom_p : nom_s,
+			              k->withdrawn ? 'w' : 's');
+			r->key[way][l] = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
+		}
+	}
+	bk_buf_free(&b);
+}
+
+typedef struct keyed {
+	const char *key;
+	size_t at;
+} keyed;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	if (c)
+		return c;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* For each item of list (n items, keys in list[].key, NULL ones left out
+ * by the caller), the first earlier item with the same key, in
+ * partner[item] when it is earlier than the one there (-1: none). */
+static void first_same(keyed *list, size_t m, long *partner, int *lang,
+                       int *way, int l, int w, bool *show)
+{
+	qsort(list, m, sizeof *list, cmp_keyed);
+	for (size_t j = 1, g = 0; j < m; j++) {
+		if (strcmp(list[j].key, list[g].key)) {
+			g = j;
+			continue;
+		}
+		size_t k = list[j].at, first = list[g].at;
+		if (show)
+			show[k] = show[first] = true;
+		if (partner[k] < 0 || (long)first < partner[k]) {
+			partner[k] = (long)first;
+			lang[k] = l;
+			way[k] = w;
+		}
+	}
+}
+
+/* Candidates of one ballot that a voter could not tell apart by their
+ * names, in some language of the election, in print and braille or in
+ * speech: a warning, and every output shows their birth years; the same
+ * with the birth year, details, nominator and status: an error. */
+static void check_same_names(ctx *c, size_t bi, const bool *dup,
+                             option_reading *readings)
+{
+	bk_election *e = c->e;
+	bk_ballot *bl = &e->ballots[bi];
+	size_t n = bl->noptions;
+	if (n < 2)
+		return;
+	long *same = bk_xmalloc(n * sizeof *same);
+	long *ident = bk_xmalloc(n * sizeof *ident);
+	int *same_lang = bk_xcalloc(n, sizeof *same_lang);
+	int *same_way = bk_xcalloc(n, sizeof *same_way);
+	int *ident_lang = bk_xcalloc(n, sizeof *ident_lang);
+	int *ident_way = bk_xcalloc(n, sizeof *ident_way);
+	bool *show = bk_xcalloc(n, sizeof *show);
+	keyed *list = bk_xmalloc(n * sizeof *list);
+	for (size_t k = 0; k < n; k++)
+		same[k] = ident[k] = -1;
+	for (size_t q = 0; q < e->nlangs; q++) {
+		int l = e->langs[q];
+		for (int w = 0; w < WAY_COUNT; w++) {
+			size_t m = 0;
+			for (size_t k = 0; k < n; k++) {
+				long ci = bl->options[k];
+				if (ci < 0 || dup[k])
+					continue;
+				option_reading *r = &readings[ci];
+				if (!r->done)
+					read_candidate(c, (size_t)ci, r);
+				if (!r->key[w][l])
+					continue;
+				list[m].key = r->key[w][l];
+				list[m].at = k;
+				m++;
+			}
+			if (w <= WAY_NAME_SPOKEN)
+				first_same(list, m, same, same_lang, same_way, l, w,
+				           show);
+			else
+				first_same(list, m, ident, ident_lang, ident_way, l,
+				           w, NULL);
+		}
+	}
+	bk_buf p = {0};
+	bool any = false;
+	for (size_t k = 0; k < n; k++) {
+		any |= show[k];
+		long q = ident[k] >= 0 ? ident[k] : same[k];
+		if (q < 0)
+			continue;
+		const bk_candidate *a = &e->candidates[bl->options[q]];
+		const bk_candidate *b = &e->candidates[bl->options[k]];
+		int l = ident[k] >= 0 ? ident_lang[k] : same_lang[k];
+		int w = ident[k] >= 0 ? ident_way[k] : same_way[k];
+		const option_reading *ra = &readings[bl->options[q]];
+		const option_reading *rb = &readings[bl->options[k]];
+		bk_buf_truncate(&p, 0);
+		bk_buf_printf(&p, "$.ballots[%zu].options[%zu]", bi, k);
+		if (ident[k] >= 0)
+			jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR,
+			               "indistinguishable", false,
+			               "positions %ld and %zu cannot be told apart "
+			               "in %s %s: \"%s\" (%s) and \"%s\" (%s) have "
+			               "the same name and birth year (%ld), and "
+			               "neither details nor nominator tell them "
+			               "apart; give each candidate's \"details\" as "
+			               "the paper ballot prints them (occupation, "
+			               "place of work, residence)", q + 1, k + 1,
+			               lang_names[l],
+			               w == WAY_WHOLE_PRINTED ? "in print and braille"
+			                                      : "as the voice says them",
+			               ra->shown[l], a->id, rb->shown[l], b->id,
+			               b->birth_year);
+		else
+			jdoc_report_at(c->d, bk_buf_str(&p), BK_WARNING,
+			               "same-name", false,
+			               "positions %ld and %zu read the same in %s "
+			               "%s: \"%s\" (%s) and \"%s\" (%s); every "
+			               "output adds their birth years (%ld, %ld) so "
+			               "that voters can tell them apart: check that "
+			               "the paper ballot does too", q + 1, k + 1,
+			               lang_names[l],
+			               w == WAY_NAME_PRINTED ? "in print and braille"
+			                                     : "as the voice says them",
+			               ra->shown[l], a->id, rb->shown[l], b->id,
+			               a->birth_year, b->birth_year);
+	}
+	if (any) {
+		bl->show_birth_year = bk_arena_alloc(&e->arena,
+		                                     n * sizeof *bl->show_birth_year);
+		memcpy(bl->show_birth_year, show, n * sizeof *show);
+	}
+	bk_buf_free(&p);
+	free(list);
+	free(show);
+	free(ident_way);
+	free(ident_lang);
+	free(same_way);
+	free(same_lang);
+	free(ident);
+	free(same);
+}
+
+/* Two parties whose names read the same (read_key: NFC, case and
+ * punctuation left aside), as printed or as spoken, in a language of the
+ * election: an error at the later one. */
+static void check_party_names(ctx *c)
+{
+	bk_election *e = c->e;
+	size_t n = e->nparties;
+	if (n < 2)
+		return;
+	keyed *list = bk_xmalloc(n * sizeof *list);
+	long *partner = bk_xmalloc(n * sizeof *partner);
+	int *lang = bk_xcalloc(n, sizeof *lang), *way = bk_xcalloc(n, sizeof *way);
+	bk_buf path = {0};
+	for (size_t q = 0; q < e->nlangs; q++) {
+		int l = e->langs[q];
+		for (size_t i = 0; i < n; i++)
+			partner[i] = -1;
+		for (int w = 0; w < 2; w++) {
+			size_t m = 0;
+			for (size_t i = 0; i < n; i++) {
+				const bk_party *p = &e->parties[i];
+				if (!p->name.v[l])
+					continue; /* an error reported */
+				const char *t = w == 1 && p->pronunciation.v[l]
+				                        ? p->pronunciation.v[l]
+				                        : p->name.v[l];
+				list[m].key = read_key(c, t);
+				list[m].at = i;
+				m++;
+			}
+			first_same(list, m, partner, lang, way, l, w, NULL);
+		}
+		for (size_t j = 0; j < n; j++) {
+			if (partner[j] < 0)
+				continue;
+			const bk_party *a = &e->parties[partner[j]];
+			const bk_party *b = &e->parties[j];
+			bool pron = way[j] == 1 && b->pronunciation.v[l];
+			bk_buf_truncate(&path, 0);
+			bk_buf_printf(&path, "$.parties[%zu].%s.%s", j,
+			              pron ? "pronunciation" : "name",
+			              bk_lang_codes[l]);
+			if (way[j] == 0)
+				jdoc_report_at(c->d, bk_buf_str(&path), BK_ERROR,
+				               "duplicate-name", false,
+				               "the party name \"%s\" reads the same as "
+				               "the %s name of parties[%ld] (%s), \"%s\": "
+				               "they differ only in case, spacing or "
+				               "punctuation, which braille and speech do "
+				               "not tell apart", b->name.v[l],
+				               lang_names[l], partner[j], a->id,
+				               a->name.v[l]);
+			else
+				jdoc_report_at(c->d, bk_buf_str(&path), BK_ERROR,
+				               "duplicate-name", false,
+				               "the %s voice would say the party \"%s\" "
+				               "as \"%s\", the same as parties[%ld] (%s), "
+				               "\"%s\"; give pronunciations that tell the "
+				               "two apart", lang_names[l], b->name.v[l],
+				               b->pronunciation.v[l]
+				                       ? b->pronunciation.v[l]
+				                       : b->name.v[l],
+				               partner[j], a->id,
+				               a->pronunciation.v[l]
+				                       ? a->pronunciation.v[l]
+				                       : a->name.v[l]);
+		}
+	}
+	bk_buf_free(&path);
+	free(way);
+	free(lang);
+	free(partner);
+	free(list);
+}
+
+/* Details are spoken as written: they have no pronunciation. */
+static void warn_latin_details(ctx *c, size_t i, const bk_text *t)
+{
+	for (size_t q = 0; q < c->e->nlangs; q++) {
+		int l = c->e->langs[q];
+		if (!t->v[l] || !has_latin_word(t->v[l]))
+			continue;
+		bk_buf p = {0};
+		bk_buf_printf(&p, "$.candidates[%zu].details.%s", i,
+		              bk_lang_codes[l]);
+		jdoc_report_at(c->d, bk_buf_str(&p), BK_WARNING,
+		               "no-pronunciation", false, "the details \"%s\" have a word in Latin "
+		               "letters; the %s voice would read it with English "
+		               "rules (details are spoken as written)", t->v[l],
+		               lang_names[l]);
+		bk_buf_free(&p);
+	}
+}
+
 static const char *const ballot_kind_names[] = {"", "party-list",
                                                  "single-mandate"};
 
@@ -1280,8 +1628,11 @@ static void check_ballots(ctx *c)
 {
 	bk_election *e = c->e;
 	bk_buf a = {0}, b = {0}, p = {0};
+	option_reading *readings = bk_xcalloc(e->ncandidates + 1,
+	                                      sizeof *readings);
 	for (size_t i = 0; i < e->nballots; i++) {
 		bk_ballot *bl = &e->ballots[i];
+		bool *dup = bk_xcalloc(bl->noptions + 1, sizeof *dup);
 		/* body and kind against the district */
 		if (bl->district >= 0 && bl->kind) {
 			const bk_district *d = &e->districts[bl->district];
@@ -1318,6 +1669,7 @@ static void check_ballots(ctx *c)
 				continue;
 			for (size_t q = 0; q < k; q++) {
 				if (bl->options[q] == bl->options[k]) {
+					dup[k] = true;
 					bk_buf_truncate(&p, 0);
 					bk_buf_printf(&p, "$.ballots[%zu].options[%zu]",
 					              i, k);
@@ -1409,8 +1761,11 @@ static void check_ballots(ctx *c)
 					               bk_buf_str(&a));
 				}
 			}
+			check_same_names(c, i, dup, readings);
 		}
+		free(dup);
 	}
+	free(readings);
 	bk_buf_free(&a);
 	bk_buf_free(&b);
 	bk_buf_free(&p);
@@ -1507,6 +1862,7 @@ static void validate(ctx *c)
 		           &k->pronunciation);
 		warn_latin(c, "candidates", i, "patronymic", &k->patronymic,
 		           &k->pronunciation);
+		warn_latin_details(c, i, &k->details);
 	}
 	for (size_t i = 0; i < e->nparties; i++) {
 		bk_party *p = &e->parties[i];
@@ -1514,6 +1870,7 @@ static void validate(ctx *c)
 		warn_latin(c, "parties", i, "short_name", &p->short_name,
 		           &p->pronunciation);
 	}
+	check_party_names(c);
 	check_ballots(c);
 }
 
@@ -1713,6 +2070,8 @@ static void walk_texts(const bk_election *e, const bk_checker *chk,
 		          "pronunciation");
 		walk_text(&w, &k->leaflet, B | BK_USE_LINES, NULL,
 		          "candidates", i, "leaflet");
+		walk_text(&w, &k->details, B | S, NULL, "candidates", i,
+		          "details");
 	}
 	for (size_t i = 0; i < e->nballots; i++) {
 		walk_text(&w, &e->ballots[i].name, B | S, NULL, "ballots",

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "definition/definition-private.h"
 #include "diag/diag-private.h"
@@ -14,6 +15,8 @@ typedef struct position {
 	bk_position_kind kind;
 	bk_position_status status;
 	const char *ref, *text, *nominator, *spoken, *list, *source;
+	long birth_year;         /* shown, or 0 */
+	const char *details;     /* "" when none */
 	unsigned sheet, box;
 } position;
 
@@ -100,9 +103,30 @@ static size_t sentence_len(const char *text)
 	return strlen(text);
 }
 
+/* Whether a sentence says anything: a letter or a digit. A sentence of a
+ * template whose placeholders are all empty ("{details}." without
+ * details) is left out. */
+static bool says_something(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		                                      (utf8proc_ssize_t)(n - i), &cp);
+		if (l <= 0)
+			return true; /* not ours to judge */
+		utf8proc_category_t c = utf8proc_category(cp);
+		if (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO)
+			return true;
+		i += (size_t)l;
+	}
+	return false;
+}
+
 /* Adds a segment from a wording template: each sentence of the template is
  * expanded on its own (a name with a full stop inside stays one sentence),
- * empty ones are dropped, and the segment's text is the sentences joined. */
+ * those left without a letter or digit are dropped, and the segment's text
+ * is the sentences joined. */
 static const char *add_segment(bk_script *s, const bk_templates *tpl,
                                int lang, bk_segment_kind kind,
                                const char *wording, const var *vars,
@@ -130,7 +154,7 @@ static const char *add_segment(bk_script *s, const bk_templates *tpl,
 		char *piece = bk_xstrndup(p, n);
 		const char *e = expand(s, tpl, lang, piece, vars, nvars, count);
 		free(piece);
-		if (*e) {
+		if (says_something(e)) {
 			g->sentences[g->nsentences++] = e;
 			if (joined.len)
 				bk_buf_addc(&joined, ' ');
@@ -271,11 +295,13 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 
 	for (size_t i = 0; i < s->npositions; i++) {
 		position *p = &s->positions[i];
+		const char *list_name = NULL; /* the name in the list line */
 		char num[32];
 		snprintf(num, sizeof num, "%zu", i + 1);
 		p->sheet = (unsigned)(i / b->tpl->per_sheet);
 		p->box = (unsigned)(i % b->tpl->per_sheet);
 		p->nominator = "";
+		p->details = "";
 		char src[64];
 		snprintf(src, sizeof src, "$.%s[%ld]",
 		         b->kind == BK_KIND_PARTY_LIST ? "parties" : "candidates",
@@ -341,19 +367,56 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 				                            "self_nominated");
 			}
 			p->nominator = nom_print;
+			/* the birth year where another option reads the same
+			 * (the definition decides), the details where given:
+			 * after the name, printed and spoken */
+			char year[32] = "";
+			const char *year_said = "";
+			list_name = p->text;
+			if (b->show_birth_year && b->show_birth_year[i]) {
+				p->birth_year = k->birth_year;
+				snprintf(year, sizeof year, "%ld", k->birth_year);
+				var yv[] = {{"year", year}};
+				year_said = expand(s, tpl, lang,
+				                   bk_wording_get(tpl, lang, "speech",
+				                                  "birth_year"),
+				                   yv, 1, count);
+				var nv[] = {{"name", list_name},
+				            {"birth_year",
+				             expand(s, tpl, lang,
+				                    bk_wording_get(tpl, lang, "print",
+				                                   "birth_year"),
+				                    yv, 1, count)}};
+				list_name = expand(s, tpl, lang,
+				                   bk_wording_get(tpl, lang, "print",
+				                                  "name_with_birth_year"),
+				                   nv, 2, count);
+			}
+			if (k->details.v[lang]) {
+				p->details = k->details.v[lang];
+				var dv[] = {{"name", list_name},
+				            {"details", p->details}};
+				list_name = expand(s, tpl, lang,
+				                   bk_wording_get(tpl, lang, "print",
+				                                  "name_with_details"),
+				                   dv, 2, count);
+			}
 			var cv[] = {{"number", num}, {"name", say},
+			            {"birth_year", year_said},
+			            {"details", p->details},
 			            {"nominator", nom_spoken}};
 			p->spoken = add_segment(
 				s, tpl, lang, BK_SEGMENT_POSITION,
 				bk_wording_get(tpl, lang, "speech",
 				               k->withdrawn ? "withdrawn" : "candidate"),
-				cv, 3, count, i);
+				cv, 5, count, i);
 		}
 		const char *lkey = p->kind == BK_POSITION_AGAINST_ALL ? "list_against_all"
 		                   : p->kind == BK_POSITION_PARTY ? "list_party"
 		                   : p->status == BK_STATUS_WITHDRAWN ? "list_withdrawn"
 		                   : "list_candidate";
-		var lv[] = {{"number", num}, {"name", p->text},
+		var lv[] = {{"number", num},
+		            {"name", list_name ? list_name : p->text},
 		            {"nominator", p->nominator},
 		            {"withdrawn", s->withdrawn_label}};
 		p->list = expand(s, tpl, lang,
@@ -494,6 +557,12 @@ bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 			bk_buf_add_json_string(&b, p->text);
 			bk_buf_add(&b, ", \"nominator\": ");
 			bk_buf_add_json_string(&b, p->nominator);
+			if (p->birth_year)
+				bk_buf_printf(&b, ", \"birth_year\": %ld", p->birth_year);
+			else
+				bk_buf_add(&b, ", \"birth_year\": null");
+			bk_buf_add(&b, ", \"details\": ");
+			bk_buf_add_json_string(&b, p->details);
 			bk_buf_add(&b, ", \"list\": ");
 			bk_buf_add_json_string(&b, p->list);
 			bk_buf_add(&b, ", \"spoken\": ");
@@ -529,6 +598,10 @@ bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 		for (size_t i = 0; i < s->npositions; i++) {
 			const position *p = &s->positions[i];
 			bk_buf_printf(&b, "  %2zu. %s", i + 1, p->text);
+			if (p->birth_year)
+				bk_buf_printf(&b, ", %ld", p->birth_year);
+			if (*p->details)
+				bk_buf_printf(&b, ", %s", p->details);
 			if (*p->nominator)
 				bk_buf_printf(&b, " — %s", p->nominator);
 			if (p->status == BK_STATUS_WITHDRAWN)

@@ -10,7 +10,8 @@
 
 static bk_templates *tpl;
 
-/* A definition with one single-mandate ballot of n candidates. */
+/* A definition with one single-mandate ballot of n candidates, all of
+ * the same name (born in different years: told apart by them). */
 static char *definition(int n, int against_all, int withdrawn)
 {
 	size_t cap = 4096 + (size_t)n * 400;
@@ -28,8 +29,9 @@ static char *definition(int n, int against_all, int withdrawn)
 	for (int i = 0; i < n; i++)
 		len += (size_t)snprintf(s + len, cap - len,
 			"%s{\"id\": \"c%03d\", \"surname\": {\"kk\": \"Ахметов\"},"
-			" \"given_name\": {\"kk\": \"Әлі\"}, \"birth_year\": 1970,"
-			" %s%s}", i ? "," : "", i, i % 2 ? "\"self_nominated\": true" : "\"party\": \"p\"",
+			" \"given_name\": {\"kk\": \"Әлі\"}, \"birth_year\": %d,"
+			" %s%s}", i ? "," : "", i, 1900 + i,
+			i % 2 ? "\"self_nominated\": true" : "\"party\": \"p\"",
 			i == withdrawn ? ", \"status\": \"withdrawn\"" : "");
 	len += (size_t)snprintf(s + len, cap - len,
 		"], \"ballots\": [{\"id\": \"b\", \"body\": \"mazhilis\","

@@ -114,7 +114,8 @@ static char *definition(int n, const char *tmpl)
 	for (int i = 0; i < n; i++)
 		len += (size_t)snprintf(s + len, cap - len,
 			"%s{\"id\": \"c%03d\", \"surname\": {\"kk\": \"Ахметов\"}, \"given_name\": {\"kk\": \"Әлі\"},"
-			" \"birth_year\": 1970, \"self_nominated\": true}", i ? "," : "", i);
+			" \"birth_year\": %d, \"self_nominated\": true}", i ? "," : "", i,
+			1900 + i); /* one name: told apart by the year */
 	len += (size_t)snprintf(s + len, cap - len,
 		"], \"ballots\": [{\"id\": \"b\", \"body\": \"mazhilis\", \"kind\": \"single-mandate\","
 		" \"district\": \"d\", \"paper\": {\"template\": \"%s\"}, \"options\": [", tmpl);
