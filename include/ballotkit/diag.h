@@ -74,6 +74,15 @@ BK_API unsigned long bk_diag_line(const bk_diag *d);
 BK_API unsigned long bk_diag_column(const bk_diag *d);
 BK_API const char *bk_diag_path(const bk_diag *d);
 
+/* One diagnostic as one line of text, the way every ballotkit tool shows
+ * it: "FILE:LINE:COLUMN: SEVERITY: MESSAGE [KIND] at PATH". The position
+ * is left out when unknown (and the file too when that is unknown), and
+ * " at PATH" when the path is "" or "$". No newline. Writes at most size
+ * bytes into buf, always NUL-terminated when size > 0 (buf may be NULL
+ * when size is 0), and returns the length of the whole line, as snprintf
+ * does: a return >= size means the line was cut. d may be NULL (""). */
+BK_API size_t bk_diag_format(const bk_diag *d, char *buf, size_t size);
+
 /* Frees memory the library handed to the caller ("free with bk_free").
  * Accepts NULL. */
 BK_API void bk_free(void *p);

@@ -330,16 +330,13 @@ static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 		if (diag_limit && printed == diag_limit)
 			break;
 		printed++;
-		if (bk_diag_line(d))
-			fprintf(out, "%s:%lu:%lu: ", shown(bk_diag_file(d)),
-			        bk_diag_line(d), bk_diag_column(d));
-		else if (*bk_diag_file(d))
-			fprintf(out, "%s: ", shown(bk_diag_file(d)));
-		fprintf(out, "%s: %s [%s]", bk_severity_string(bk_diag_severity(d)),
-		        shown(bk_diag_message(d)), shown(bk_diag_kind(d)));
-		if (*bk_diag_path(d) && strcmp(bk_diag_path(d), "$"))
-			fprintf(out, " at %s", shown(bk_diag_path(d)));
-		fputc('\n', out);
+		size_t n = bk_diag_format(d, NULL, 0);
+		char *line = malloc(n + 1);
+		if (line) {
+			bk_diag_format(d, line, n + 1);
+			fprintf(out, "%s\n", shown(line));
+			free(line);
+		}
 	}
 	size_t left[3];
 	size_t more = not_shown(diags, min, left);

@@ -1,6 +1,9 @@
 #include "diag/diag-private.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "util/util.h"
@@ -50,6 +53,25 @@ const char *bk_severity_string(bk_severity sev)
 	case BK_ERROR: return "error";
 	}
 	return "error";
+}
+
+size_t bk_diag_format(const bk_diag *d, char *buf, size_t size)
+{
+	if (size && buf)
+		buf[0] = '\0';
+	if (!d)
+		return 0;
+	char pos[64] = "";
+	const char *file = bk_diag_file(d);
+	if (bk_diag_line(d))
+		snprintf(pos, sizeof pos, ":%lu:%lu", bk_diag_line(d), bk_diag_column(d));
+	const char *path = bk_diag_path(d);
+	bool at = *path && strcmp(path, "$") != 0;
+	int n = snprintf(buf, buf ? size : 0, "%s%s%s%s: %s [%s]%s%s", file, pos,
+	                 *file || *pos ? ": " : "",
+	                 bk_severity_string(bk_diag_severity(d)), bk_diag_message(d),
+	                 bk_diag_kind(d), at ? " at " : "", at ? path : "");
+	return n < 0 ? 0 : (size_t)n;
 }
 
 void bk_free(void *p)

@@ -962,18 +962,10 @@ static void diags_text(const bk_diags *d, bk_buf *out)
 		const bk_diag *x = bk_diags_get(d, i);
 		if (bk_diag_severity(x) < BK_WARNING)
 			continue;
-		const char *f = bk_diag_file(x);
-		if (f && *f) {
-			bk_buf_add(out, f);
-			if (bk_diag_line(x))
-				bk_buf_printf(out, ":%lu:%lu", bk_diag_line(x), bk_diag_column(x));
-			bk_buf_add(out, ": ");
-		}
-		bk_buf_printf(out, "%s: %s", bk_severity_string(bk_diag_severity(x)),
-		              bk_diag_message(x));
-		const char *path = bk_diag_path(x);
-		if (path && *path)
-			bk_buf_printf(out, " at %s", path);
+		size_t n = bk_diag_format(x, NULL, 0);
+		bk_buf_reserve(out, n + 1);
+		bk_diag_format(x, out->data + out->len, n + 1);
+		out->len += n;
 		bk_buf_addc(out, '\n');
 	}
 }
