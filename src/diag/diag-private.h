@@ -2,6 +2,8 @@
 #ifndef BK_DIAG_PRIVATE_H
 #define BK_DIAG_PRIVATE_H
 
+#include <stdbool.h>
+
 #include "ballotkit/diag.h"
 
 /* Appends a diagnostic; diags may be NULL (then nothing happens). Strings
@@ -17,5 +19,14 @@ size_t bk_diags_limit(const bk_diags *diags);
  * (one who holds diagnostics before adding them, as a JSON document does,
  * applies the limit itself and passes on the count). */
 void bk_diags_add_omitted(bk_diags *diags, bk_severity sev, size_t n);
+
+/* The version check of a public option struct, the way libgit2 does it:
+ * a caller built against an older header (1 .. current) is accepted, and
+ * the fields that version lacks take their defaults (the caller of this
+ * function copies the struct into one of the current version). Version 0
+ * and anything newer than the library are refused with a "usage" error
+ * naming the struct (e.g. "bk_kit_options"), and false is returned. */
+bool bk_struct_version_ok(unsigned version, unsigned current,
+                          const char *name, bk_diags *diags);
 
 #endif

@@ -74,6 +74,18 @@ size_t bk_diag_format(const bk_diag *d, char *buf, size_t size)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+bool bk_struct_version_ok(unsigned version, unsigned current,
+                          const char *name, bk_diags *diags)
+{
+	if (version >= 1 && version <= current)
+		return true;
+	bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+	             "%s has version %u; this library knows versions 1 to %u "
+	             "(initialise it with its _INIT macro)",
+	             name, version, current);
+	return false;
+}
+
 void bk_free(void *p)
 {
 	free(p);
