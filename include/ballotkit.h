@@ -23,6 +23,29 @@
  *                           resume, index, packing lists
  *   ballotkit/admission.h   the one check before build: everything the kits
  *                           need, located in the definition
+ *
+ * Threads and process effects (what a host program must know):
+ *   - Objects made once and only read afterwards (bk_templates,
+ *     bk_election, bk_script) may be read from several threads at once.
+ *     Every other object (bk_diags, bk_speech, bk_audio, bk_verifier, a
+ *     braille table handle, ...) belongs to one thread at a time.
+ *   - liblouis is not thread-safe: the library calls it under one lock of
+ *     its own, so braille work of several threads runs one at a time.
+ *     libxml2 is initialised once (pthread_once) before its first use.
+ *   - bk_set_max_input_size is process-wide: call it before anything else.
+ *   - The library never calls setlocale, never changes the umask or the
+ *     working directory, and formats numbers in the C locale whatever the
+ *     host's locale is.
+ *   - Processes: speech (bk_speech_create) starts one helper process per
+ *     voice, a fresh copy of the program (see bk_speech_helper_entry in
+ *     speech.h) that forks a child per clip; admission
+ *     (bk_election_admit) forks one short-lived child to try the voices;
+ *     bk_kit_build forks its worker processes (kit.h). Each calls
+ *     fflush(NULL) first. The children change their own signal
+ *     dispositions, never the caller's, except as kit.h says.
+ *   - A fork from a program with several threads copies only the calling
+ *     thread: call the functions that fork when no other thread of the
+ *     host is inside ballotkit, Pango, fontconfig, liblouis or eSpeak NG.
  */
 #ifndef BALLOTKIT_H
 #define BALLOTKIT_H

@@ -77,7 +77,16 @@ BK_API bk_status bk_kit_formats_parse(const char *list, bk_kit_options *opt,
  * another process holds it, with an "unwritable" one naming the folder and
  * the system's reason when dir cannot be written. Returns BK_OK when every
  * kit was built or skipped, else the first failure's status; failures are
- * also reported through opt->progress. */
+ * also reported through opt->progress.
+ *
+ * Process effects: forks opt->jobs worker processes (plain forks, no exec:
+ * each worker continues in this program's code and starts its own speech
+ * helpers), after fflush(NULL). While it runs, SIGPIPE is ignored in the
+ * calling process (the old disposition is restored before it returns) so
+ * that a worker that dies cannot kill the build; the workers ignore it
+ * too. Children are waited for before it returns; no other signal
+ * disposition, the umask or the working directory is changed. Call it
+ * from one thread (see ballotkit.h, "Threads and process effects"). */
 BK_API bk_status bk_kit_build(const bk_election *election,
                               const char *definition_path,
                               const bk_templates *tpl, const char *dir,
