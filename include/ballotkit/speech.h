@@ -12,14 +12,15 @@
  * temporary name and renamed). Each entry keeps that key and a checksum,
  * and is used only when both match (docs/audio.md).
  *
- * Forking a child per clip copies the helper's page tables. Programs
- * should call bk_speech_helper_entry first in main: the helpers then start
- * as fresh copies of the program and stay small however much memory the
- * caller holds. Without it they are forked copies of the caller (the same
- * clips, slower per clip when the caller is large), so call
- * bk_speech_create early then, from a single-threaded process. An object
- * belongs to the process that made it: a worker process forked later makes
- * its own. A voice that cannot be used is reported when it is first used.
+ * A helper is never a forked copy of the caller: the library forks and at
+ * once executes a program, the caller's own file when it called
+ * bk_speech_helper_entry first in main, else the small
+ * ballotkit-speech-helper installed in libexec ($BALLOTKIT_SPEECH_HELPER
+ * overrides its path); the clips are the same either way
+ * (docs/architecture.md, "Speech processes"). An object belongs to the
+ * process that made it: a worker process forked later makes its own. A
+ * voice that cannot be used (or a helper program that cannot be found) is
+ * reported when it is first used.
  */
 #ifndef BALLOTKIT_SPEECH_H
 #define BALLOTKIT_SPEECH_H
@@ -57,7 +58,8 @@ typedef struct bk_speech_options {
  * arguments. When this process was started as a speech helper (argv[1] is
  * "--bk-speech-helper" and a helper socket is open), serves as one and
  * never returns; otherwise opens the program's own file so that later
- * helpers can start as fresh copies of it, and returns. */
+ * helpers start as fresh copies of it (instead of ballotkit-speech-helper),
+ * and returns. Optional. */
 BK_API void bk_speech_helper_entry(int argc, char **argv);
 
 /* Checks the options and the voices the templates name (problems go to

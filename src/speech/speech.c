@@ -8,14 +8,17 @@
  * zygote sends the samples back. The library itself never calls eSpeak NG,
  * so its state cannot leak into a clip.
  *
- * Forking a child copies the zygote's page tables, so a zygote forked
- * from a large caller (a kit worker holds a national definition, 90 MB)
- * pays for that memory on every clip: 6 to 8 ms a fork, against under 1 ms
- * from a small process. A program that calls bk_speech_helper_entry first
- * in main lets the zygote start as a fresh copy of the program instead
- * (the forked copy executes the same file, opened at entry so a replaced
- * binary cannot answer). It reads its voice and parameters from the
- * socket either way, so the two ways run the same zygote code. */
+ * The zygote is never a forked copy of the caller: the library forks and
+ * at once executes a program, so the caller's memory, threads and state
+ * stay out of it (forking a child per clip copies the zygote's page
+ * tables, 6 to 8 ms from a 90 MB kit worker against under 1 ms from a
+ * small process). The program is the caller's own file when it called
+ * bk_speech_helper_entry first in main (opened at entry, so a replaced
+ * binary cannot answer), else the small ballotkit-speech-helper
+ * (src/speech/helper-main.c): $BALLOTKIT_SPEECH_HELPER, else the installed
+ * one in libexecdir, else the one in the build folder (both paths from
+ * meson). It reads its voice and parameters from the socket either way,
+ * so every way runs the same zygote code. */
 #define _GNU_SOURCE /* close_range */
 #include "ballotkit/speech.h"
 
@@ -179,6 +182,14 @@ typedef struct zconfig {
 /* This program's file, when the program called bk_speech_helper_entry. */
 static int helper_exe = -1;
 
+/* Where ballotkit-speech-helper is (meson.build sets both). */
+#ifndef BK_SPEECH_HELPER_INSTALLED
+#define BK_SPEECH_HELPER_INSTALLED "/usr/local/libexec/ballotkit-speech-helper"
+#endif
+#ifndef BK_SPEECH_HELPER_BUILD
+#define BK_SPEECH_HELPER_BUILD ""
+#endif
+
 typedef struct ready {
 	int32_t status; /* 0, or what failed */
 	unsigned char identity[BK_SHA256_SIZE];
@@ -316,6 +327,79 @@ static const char *zygote_failure(int32_t status)
 	}
 }
 
+/* Opens ballotkit-speech-helper, the program a helper executes when the
+ * caller did not call bk_speech_helper_entry: $BALLOTKIT_SPEECH_HELPER
+ * when set, else the installed one, else the build folder's. Returns the
+ * file (close-on-exec), or -1 after a diagnostic naming what was tried. */
+static int open_helper_program(bk_diags *diags)
+{
+	const char *env = getenv("BALLOTKIT_SPEECH_HELPER");
+	const char *paths[] = {env, BK_SPEECH_HELPER_INSTALLED,
+	                       BK_SPEECH_HELPER_BUILD};
+	size_t n = env && *env ? 1 : sizeof paths / sizeof *paths;
+	bk_buf tried = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (!paths[i] || !*paths[i])
+			continue;
+		int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			bk_buf_free(&tried);
+			return fd;
+		}
+		bk_buf_printf(&tried, "%s%s (%s)", tried.len ? ", " : "",
+		              paths[i], strerror(errno));
+	}
+	bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+	             "cannot start the speech helper: no ballotkit-speech-helper "
+	             "program (tried %s); install ballotkit, set "
+	             "BALLOTKIT_SPEECH_HELPER, or call bk_speech_helper_entry "
+	             "first in main", tried.len ? bk_buf_str(&tried) : "nothing");
+	bk_buf_free(&tried);
+	return -1;
+}
+
+/* In the forked child: keeps only the socket (as HELPER_FD), the program
+ * to execute (as HELPER_EXE_FD) and the standard streams, resets the
+ * signal state, and executes the program with HELPER_ARG. Only when the
+ * program is the caller's own (own_file) and cannot be executed does
+ * this copy serve as the zygote itself; a separate helper program that
+ * cannot be executed is a helper that did not start. Never returns. */
+static void exec_helper(int sock, int exe_file, bool own_file)
+{
+	/* the caller's other files and pipes must not stay open in the helper */
+	int exe = fcntl(exe_file, F_DUPFD_CLOEXEC, 10);
+	if (sock != HELPER_FD && dup2(sock, HELPER_FD) < 0)
+		_exit(1);
+	if (exe >= 0 && (dup2(exe, HELPER_EXE_FD) < 0 ||
+	                 fcntl(HELPER_EXE_FD, F_SETFD, FD_CLOEXEC) < 0))
+		exe = -1;
+	int keep = exe >= 0 ? HELPER_EXE_FD + 1 : HELPER_FD + 1;
+	if (close_range((unsigned)keep, ~0u, 0) != 0) {
+		long max = sysconf(_SC_OPEN_MAX);
+		for (long k = keep; k < (max > 0 && max < 65536 ? max : 65536); k++)
+			close((int)k);
+	}
+	/* the caller's signal state must not stop the helper reaping its
+	 * children or timing them out */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	if (exe >= 0) {
+		char arg0[] = "ballotkit", arg0_helper[] = "ballotkit-speech-helper";
+		char arg1[] = HELPER_ARG;
+		char *args[] = {own_file ? arg0 : arg0_helper, arg1, NULL};
+		fexecve(HELPER_EXE_FD, args, environ);
+		close(HELPER_EXE_FD);
+	}
+	if (!own_file)
+		_exit(1);
+	/* could not: this copy is the zygote, as before the entry existed */
+	zygote_main(HELPER_FD);
+}
+
 static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 {
 	zygote *z = &sp->z[lang];
@@ -346,8 +430,18 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 		             "cannot start the speech helper: %s", strerror(errno));
 		return BK_ERR_IO;
 	}
+	int exe = helper_exe;
+	if (exe < 0 && (exe = open_helper_program(diags)) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return BK_ERR_NOTFOUND;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
+	if (pid == 0)
+		exec_helper(sv[1], exe, exe == helper_exe);
+	if (exe != helper_exe)
+		close(exe);
 	if (pid < 0) {
 		int e = errno;
 		close(sv[0]);
@@ -355,39 +449,6 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
 		             "cannot start the speech helper: %s", strerror(e));
 		return BK_ERR_IO;
-	}
-	if (pid == 0) {
-		/* keep only the socket (and the program's file, to execute) and
-		 * the standard streams: the caller's other files and pipes must
-		 * not stay open in the helper */
-		int exe = helper_exe >= 0 ? fcntl(helper_exe, F_DUPFD_CLOEXEC, 10) : -1;
-		if (sv[1] != HELPER_FD && dup2(sv[1], HELPER_FD) < 0)
-			_exit(1);
-		if (exe >= 0 && (dup2(exe, HELPER_EXE_FD) < 0 ||
-		                 fcntl(HELPER_EXE_FD, F_SETFD, FD_CLOEXEC) < 0))
-			exe = -1;
-		int keep = exe >= 0 ? HELPER_EXE_FD + 1 : HELPER_FD + 1;
-		if (close_range((unsigned)keep, ~0u, 0) != 0) {
-			long max = sysconf(_SC_OPEN_MAX);
-			for (long k = keep; k < (max > 0 && max < 65536 ? max : 65536); k++)
-				close((int)k);
-		}
-		/* the caller's signal state must not stop the helper reaping its
-		 * children or timing them out */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGCHLD, SIG_DFL);
-		signal(SIGALRM, SIG_DFL);
-		signal(SIGPIPE, SIG_IGN);
-		if (exe >= 0) {
-			char arg0[] = "ballotkit", arg1[] = HELPER_ARG;
-			char *args[] = {arg0, arg1, NULL};
-			fexecve(HELPER_EXE_FD, args, environ);
-			/* could not: this copy is the zygote, as without the entry */
-			close(HELPER_EXE_FD);
-		}
-		zygote_main(HELPER_FD);
 	}
 	close(sv[1]);
 	ready r = {-1, {0}, {0}};
