@@ -29,6 +29,9 @@ BK_BEGIN_DECLS
 typedef struct bk_audio bk_audio; /* makes tracks; caches encoded sentences */
 typedef struct bk_track bk_track; /* the audio ballot of one script */
 
+/* Options of bk_audio_create. Initialise with BK_AUDIO_OPTIONS_INIT; a
+ * caller built against an older version (1 .. BK_AUDIO_OPTIONS_VERSION) is
+ * accepted, version 0 or a newer one is refused naming the struct. */
 typedef struct bk_audio_options {
 	unsigned version;     /* BK_AUDIO_OPTIONS_VERSION */
 	double loudness;      /* integrated loudness, LUFS, -40 to -10

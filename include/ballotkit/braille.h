@@ -60,7 +60,9 @@ BK_API char *bk_braille_unicode(const unsigned char *cells, size_t ncells);
 /* ---- pages of braille: lists and leaflets for embossers ---- */
 
 /* How braille is laid out on a page. Initialise with
- * BK_BRAILLE_LAYOUT_INIT; the version lets the struct grow. */
+ * BK_BRAILLE_LAYOUT_INIT; the version lets the struct grow: an older one
+ * (1 .. BK_BRAILLE_LAYOUT_VERSION) is accepted, version 0 or a newer one
+ * is refused naming the struct. */
 typedef struct bk_braille_layout {
 	unsigned int version;  /* BK_BRAILLE_LAYOUT_VERSION */
 	unsigned int cells;    /* cells per line, 12–100 (40) */

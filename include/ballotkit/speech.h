@@ -39,6 +39,9 @@ typedef struct bk_speech bk_speech;
 /* Sample rate of every clip (eSpeak NG's own). */
 #define BK_SPEECH_RATE 22050
 
+/* Options of bk_speech_create. Initialise with BK_SPEECH_OPTIONS_INIT; a
+ * caller built against an older version (1 .. BK_SPEECH_OPTIONS_VERSION) is
+ * accepted, version 0 or a newer one is refused naming the struct. */
 typedef struct bk_speech_options {
 	unsigned version;      /* BK_SPEECH_OPTIONS_VERSION */
 	int rate;              /* words per minute, 80-450 (default

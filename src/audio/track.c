@@ -72,13 +72,12 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 	*out = NULL;
 	bk_audio_options o = BK_AUDIO_OPTIONS_INIT;
 	if (opt) {
-		if (opt->version != BK_AUDIO_OPTIONS_VERSION) {
-			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
-			             "audio options of version %u are not known",
-			             opt->version);
+		if (!bk_struct_version_ok(opt->version, BK_AUDIO_OPTIONS_VERSION,
+		                          "bk_audio_options", diags))
 			return BK_ERR_USAGE;
-		}
+		/* version 1 is the only one: every field is the caller's */
 		o = *opt;
+		o.version = BK_AUDIO_OPTIONS_VERSION;
 	}
 	const char *bad = NULL;
 	bool rate_ok = false;
@@ -360,12 +359,9 @@ static long pause_samples(const bk_audio *a, int lang, int which)
 	                     (BK_SPEECH_RATE / 1000.0) / a->opt.speed);
 }
 
-/* Encodes one processed sentence, or takes it from the cache. The key
- * covers everything its frames depend on. Each fresh encoding is decoded
- * and its true peak measured; over the ceiling, the sentence is limited
- * harder and encoded again. */
-static bk_status encode_clip(bk_audio *a, clip *c, double gain,
-                             bk_diags *diags)
+/* The cache key of a clip's frames, into c->part: everything they depend
+ * on. */
+static void part_key(const bk_audio *a, clip *c, double gain)
 {
 	bk_buf *key = &c->part;
 	bk_buf_truncate(key, 0);
@@ -384,37 +380,49 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 	bk_cache_key_int(key, "true-peak-centi-db", llround(a->opt.true_peak * 100));
 	bk_cache_key_int(key, "bitrate", a->opt.bitrate);
 	bk_cache_key_int(key, "quality", a->opt.quality);
+}
 
-	/* cached: "BKMP3PT2", the encoder's delay, the input samples and the
-	 * limiter's ceiling (centi-dB + 10000, 8 bytes each), the frames */
+/* The clip's frames from the cache, where they are and are sound.
+ * Cached: "BKMP3PT2", the encoder's delay, the input samples and the
+ * limiter's ceiling (centi-dB + 10000, 8 bytes each), the frames. */
+static bool cached_part(bk_audio *a, clip *c)
+{
 	bk_buf got = {0};
-	if (bk_cache_get(a->parts, key, &got) && got.len > 32 &&
-	    !memcmp(got.data, "BKMP3PT2", 8)) {
-		uint64_t v[3] = {0, 0, 0};
-		for (int f = 0; f < 3; f++)
-			for (int i = 0; i < 8; i++)
-				v[f] |= (uint64_t)(unsigned char)got.data[8 + 8 * f + i]
-				        << (8 * i);
-		c->mp3.len = got.len - 32;
-		c->mp3.data = bk_xmalloc(c->mp3.len);
-		memcpy(c->mp3.data, got.data + 32, c->mp3.len);
-		c->mp3.delay = (size_t)v[0];
-		c->mp3.input = (size_t)v[1];
+	if (!bk_cache_get(a->parts, &c->part, &got) || got.len <= 32 ||
+	    memcmp(got.data, "BKMP3PT2", 8)) {
 		bk_buf_free(&got);
-		if (bk_mp3_scan(&c->mp3) && c->mp3.input == c->n) {
-			/* the samples the frames were made from are made again only
-			 * if a format needs them (clip_done) */
-			c->ceiling = ((double)v[2] - 10000) / 100;
-			return BK_OK;
-		}
-		bk_mp3_part_free(&c->mp3);
+		return false;
 	}
+	uint64_t v[3] = {0, 0, 0};
+	for (int f = 0; f < 3; f++)
+		for (int i = 0; i < 8; i++)
+			v[f] |= (uint64_t)(unsigned char)got.data[8 + 8 * f + i]
+			        << (8 * i);
+	c->mp3.len = got.len - 32;
+	c->mp3.data = bk_xmalloc(c->mp3.len);
+	memcpy(c->mp3.data, got.data + 32, c->mp3.len);
+	c->mp3.delay = (size_t)v[0];
+	c->mp3.input = (size_t)v[1];
 	bk_buf_free(&got);
+	if (bk_mp3_scan(&c->mp3) && c->mp3.input == c->n) {
+		/* the samples the frames were made from are made again only if
+		 * a format needs them (clip_done) */
+		c->ceiling = ((double)v[2] - 10000) / 100;
+		return true;
+	}
+	bk_mp3_part_free(&c->mp3);
+	return false;
+}
 
-	long centi = llround((a->opt.true_peak - LIMIT_MARGIN) * 100);
+/* Encodes the clip: each encoding is decoded and its true peak measured;
+ * over the ceiling, the clip is limited harder and encoded again. *centi
+ * is the limiter's ceiling in centi-dB, lowered as needed. */
+static bk_status encode_limited(bk_audio *a, clip *c, double gain,
+                                long *centi, bk_diags *diags)
+{
 	c->done = bk_xmalloc((c->n ? c->n : 1) * sizeof *c->done);
 	for (int attempt = 0;; attempt++) {
-		bk_dsp_gain_limit(c->raw, c->n, gain, centi / 100.0, c->done);
+		bk_dsp_gain_limit(c->raw, c->n, gain, *centi / 100.0, c->done);
 		if (!bk_mp3_encode(c->done, c->n, a->opt.bitrate, a->opt.quality,
 		                   &c->mp3)) {
 			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, c->where,
@@ -433,11 +441,17 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 		/* under the ceiling with slack; the joins decode as silence */
 		double over = tp - (a->opt.true_peak - BK_TRUE_PEAK_SLACK);
 		if (over <= 0 || attempt == 8)
-			break;
-		centi -= llround(over * 100) + 10;
+			return BK_OK;
+		*centi -= llround(over * 100) + 10;
 		bk_mp3_part_free(&c->mp3);
 	}
-	c->ceiling = centi / 100.0;
+}
+
+/* Keeps the clip's fresh frames in the cache (as cached_part reads
+ * them); a cache that cannot be written is warned of once. */
+static void store_part(bk_audio *a, const clip *c, long centi,
+                       bk_diags *diags)
+{
 	bk_buf v = {0};
 	bk_buf_addn(&v, "BKMP3PT2", 8);
 	uint64_t f[3] = {c->mp3.delay, c->mp3.input, (uint64_t)(centi + 10000)};
@@ -445,7 +459,8 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 		for (int i = 0; i < 8; i++)
 			bk_buf_addc(&v, (char)(f[k] >> (8 * i)));
 	bk_buf_addn(&v, (const char *)c->mp3.data, c->mp3.len);
-	if (bk_cache_put(a->parts, key, v.data, v.len) != 0 && !a->warned_cache) {
+	if (bk_cache_put(a->parts, &c->part, v.data, v.len) != 0 &&
+	    !a->warned_cache) {
 		a->warned_cache = true;
 		bk_diags_add(diags, BK_WARNING, "cache", "", 0, 0, "",
 		             "an encoded sentence could not be written to the "
@@ -453,6 +468,22 @@ static bk_status encode_clip(bk_audio *a, clip *c, double gain,
 		             strerror(errno));
 	}
 	bk_buf_free(&v);
+}
+
+/* Encodes one processed sentence, or takes it from the cache. The key
+ * covers everything its frames depend on. */
+static bk_status encode_clip(bk_audio *a, clip *c, double gain,
+                             bk_diags *diags)
+{
+	part_key(a, c, gain);
+	if (cached_part(a, c))
+		return BK_OK;
+	long centi = llround((a->opt.true_peak - LIMIT_MARGIN) * 100);
+	bk_status st = encode_limited(a, c, gain, &centi, diags);
+	if (st != BK_OK)
+		return st;
+	c->ceiling = centi / 100.0;
+	store_part(a, c, centi, diags);
 	return BK_OK;
 }
 
@@ -522,19 +553,47 @@ static void clip_blocks(bk_audio *a, clip *k)
 /* Sentences asked of the voice ahead of the one being processed. */
 #define SPEAK_AHEAD 4
 
-/* 1. Every sentence of the script, normalised (all first: a wording
- * problem stops the track before anything is spoken), spoken, trimmed and
- * brought to the track's speed, with the pause that follows it. */
-static bk_status speak_all(bk_audio *a, const bk_script *s, int li,
-                           clip **out, size_t *nout, bk_diags *diags)
+/* Clip k, sentence j of segment i: where it comes from (for messages),
+ * its text normalised, its cache key and the pause after it. */
+static bk_status prepare_clip(bk_audio *a, const bk_script *s, int li,
+                              size_t i, size_t j, clip *k, bk_diags *diags)
 {
 	const char *lang = bk_script_language(s);
-	double speed = a->opt.speed;
-	size_t ncl = 0, capcl = 64;
-	clip *c = bk_xcalloc(capcl, sizeof *c);
-	bk_status st = BK_OK;
+	size_t ns = bk_script_segment_sentence_count(s, i);
 	size_t nseg = bk_script_segment_count(s);
-	for (size_t i = 0; i < nseg && st == BK_OK; i++) {
+	size_t pos = bk_script_segment_position(s, i);
+	k->segment = i;
+	k->sentence = j;
+	k->text = bk_script_segment_sentence(s, i, j);
+	bk_buf where = {0};
+	if (pos != (size_t)-1 && *bk_script_position_source(s, pos))
+		bk_buf_add(&where, bk_script_position_source(s, pos));
+	else
+		bk_buf_printf(&where, "ballot %s (%s), %s, sentence %zu",
+		              bk_script_ballot_id(s), lang,
+		              segment_kind_names[bk_script_segment_kind(s, i)], j + 1);
+	k->where = bk_buf_steal(&where);
+	bk_status st = bk_speech_normalise(a->speech, lang, k->text, k->where,
+	                                   &k->said, diags);
+	if (st == BK_OK)
+		st = bk_speech_clip_key(a->speech, lang, k->said, k->key, diags);
+	int which = j + 1 < ns ? BK_PAUSE_SENTENCE
+	            : i + 1 < nseg ? (int)bk_script_segment_kind(s, i)
+	            : -1;
+	k->pause_after = which < 0 ? 0 : pause_samples(a, li, which);
+	return st;
+}
+
+/* Every sentence of the script as a clip in (*c)[0 .. *ncl), normalised:
+ * all first, so that a wording problem stops the track before anything
+ * is spoken. */
+static bk_status prepare_clips(bk_audio *a, const bk_script *s, int li,
+                               clip **c, size_t *ncl, bk_diags *diags)
+{
+	size_t capcl = 64;
+	*c = bk_xcalloc(capcl, sizeof **c);
+	size_t nseg = bk_script_segment_count(s);
+	for (size_t i = 0; i < nseg; i++) {
 		size_t ns = bk_script_segment_sentence_count(s, i);
 		size_t pos = bk_script_segment_position(s, i);
 		if (ns == 0 && pos != (size_t)-1) {
@@ -543,64 +602,76 @@ static bk_status speak_all(bk_audio *a, const bk_script *s, int li,
 			             bk_script_position_source(s, pos),
 			             "position %zu of ballot %s (%s) has nothing to speak: "
 			             "check the speech wording", pos + 1,
-			             bk_script_ballot_id(s), lang);
-			st = BK_ERR_INVALID;
+			             bk_script_ballot_id(s), bk_script_language(s));
+			return BK_ERR_INVALID;
 		}
-		for (size_t j = 0; j < ns && st == BK_OK; j++) {
-			if (ncl == capcl) {
+		for (size_t j = 0; j < ns; j++) {
+			if (*ncl == capcl) {
 				capcl *= 2;
-				c = bk_xrealloc(c, capcl * sizeof *c);
-				memset(c + ncl, 0, (capcl - ncl) * sizeof *c);
+				*c = bk_xrealloc(*c, capcl * sizeof **c);
+				memset(*c + *ncl, 0, (capcl - *ncl) * sizeof **c);
 			}
-			clip *k = &c[ncl++];
-			k->segment = i;
-			k->sentence = j;
-			k->text = bk_script_segment_sentence(s, i, j);
-			bk_buf where = {0};
-			if (pos != (size_t)-1 && *bk_script_position_source(s, pos))
-				bk_buf_add(&where, bk_script_position_source(s, pos));
-			else
-				bk_buf_printf(&where, "ballot %s (%s), %s, sentence %zu",
-				              bk_script_ballot_id(s), lang,
-				              segment_kind_names[bk_script_segment_kind(s, i)],
-				              j + 1);
-			k->where = bk_buf_steal(&where);
-			st = bk_speech_normalise(a->speech, lang, k->text, k->where,
-			                         &k->said, diags);
-			if (st == BK_OK)
-				st = bk_speech_clip_key(a->speech, lang, k->said, k->key,
-				                        diags);
-			int which = j + 1 < ns ? BK_PAUSE_SENTENCE
-			            : i + 1 < nseg ? (int)bk_script_segment_kind(s, i)
-			            : -1;
-			k->pause_after = which < 0 ? 0 : pause_samples(a, li, which);
+			bk_status st = prepare_clip(a, s, li, i, j, &(*c)[(*ncl)++], diags);
+			if (st != BK_OK)
+				return st;
 		}
 	}
-	/* then spoken, the next few asked ahead so that the voice speaks them
-	 * while this one is trimmed and measured */
-	for (size_t i = 0; i < ncl && st == BK_OK; i++) {
-		clip *k = &c[i];
-		for (size_t d = 1; d <= SPEAK_AHEAD && i + d < ncl; d++)
-			bk_speech_prefetch(a->speech, lang, c[i + d].said);
-		int16_t *raw = NULL;
-		size_t nraw = 0, from, to;
-		st = bk_speech_clip(a->speech, lang, k->said, k->where, &raw, &nraw,
-		                    diags);
-		if (st == BK_OK && !bk_dsp_trim(raw, nraw, &from, &to)) {
-			bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, k->where,
-			             "the voice said nothing for \"%s\"", k->said);
-			st = BK_ERR_INVALID;
-		}
-		if (st == BK_OK) {
-			bk_dsp_speed(raw + from, to - from, speed, BK_SPEECH_RATE,
-			             &k->raw, &k->n);
-			quiet_ends(k);
-			clip_blocks(a, k);
-		}
-		bk_free(raw);
-	}
-	if (st == BK_OK && ncl == 0)
+	return BK_OK;
+}
+
+/* Clip i spoken (the next few asked ahead, so that the voice speaks them
+ * while this one is trimmed and measured), trimmed, brought to the
+ * track's speed and cut into blocks. */
+static bk_status speak_clip(bk_audio *a, const char *lang, clip *c,
+                            size_t i, size_t ncl, bk_diags *diags)
+{
+	clip *k = &c[i];
+	for (size_t d = 1; d <= SPEAK_AHEAD && i + d < ncl; d++)
+		bk_speech_prefetch(a->speech, lang, c[i + d].said);
+	int16_t *raw = NULL;
+	size_t nraw = 0, from, to;
+	bk_status st = bk_speech_clip(a->speech, lang, k->said, k->where, &raw,
+	                              &nraw, diags);
+	if (st != BK_OK)
+		goto out;
+	if (!bk_dsp_trim(raw, nraw, &from, &to)) {
+		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, k->where,
+		             "the voice said nothing for \"%s\"", k->said);
 		st = BK_ERR_INVALID;
+		goto out;
+	}
+	bk_dsp_speed(raw + from, to - from, a->opt.speed, BK_SPEECH_RATE, &k->raw,
+	             &k->n);
+	quiet_ends(k);
+	clip_blocks(a, k);
+out:
+	bk_free(raw);
+	return st;
+}
+
+/* 1. Every sentence of the script, normalised, spoken, trimmed and
+ * brought to the track's speed, with the pause that follows it. */
+static bk_status speak_all(bk_audio *a, const bk_script *s, int li,
+                           clip **out, size_t *nout, bk_diags *diags)
+{
+	clip *c = NULL;
+	size_t ncl = 0;
+	bk_status st = prepare_clips(a, s, li, &c, &ncl, diags);
+	if (st != BK_OK)
+		goto out;
+	if (ncl == 0) {
+		bk_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0, "",
+		             "ballot %s (%s) has no sentence to speak",
+		             bk_script_ballot_id(s), bk_script_language(s));
+		st = BK_ERR_INVALID;
+		goto out;
+	}
+	for (size_t i = 0; i < ncl; i++) {
+		st = speak_clip(a, bk_script_language(s), c, i, ncl, diags);
+		if (st != BK_OK)
+			goto out;
+	}
+out:
 	*out = c;
 	*nout = ncl;
 	return st;
@@ -712,6 +783,22 @@ static void make_sections(bk_track *t)
 	}
 }
 
+/* The track's file names start with BALLOT-LANG, and -SPEEDx where the
+ * speed is not 1 (written in the C locale). */
+static char *base_name(const bk_script *s, double speed)
+{
+	bk_buf b = {0};
+	bk_buf_printf(&b, "%s-%s", bk_script_ballot_id(s), bk_script_language(s));
+	if (speed != 1.0) {
+		bk_c_numeric numeric = bk_c_numeric_enter();
+		char num[32];
+		snprintf(num, sizeof num, "%g", speed);
+		bk_c_numeric_leave(&numeric);
+		bk_buf_printf(&b, "-%sx", num);
+	}
+	return bk_buf_steal(&b);
+}
+
 bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
                           bk_diags *diags)
 {
@@ -719,61 +806,58 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 		return BK_ERR_USAGE;
 	*out = NULL;
 	int li = bk_lang_index(bk_script_language(s));
-	if (li < 0)
+	if (li < 0) {
+		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		             "ballot %s: no voice for the language \"%s\"",
+		             bk_script_ballot_id(s), bk_script_language(s));
 		return BK_ERR_NOTFOUND;
+	}
+	/* 1. the sentences spoken, 2. the gain that reaches the target */
 	clip *c = NULL;
 	size_t ncl = 0;
+	bk_track *t = NULL;
 	bk_status st = speak_all(a, s, li, &c, &ncl, diags);
-	if (st != BK_OK) {
-		clips_free(c, ncl);
-		return st;
-	}
+	if (st != BK_OK)
+		goto fail;
 	long sp = pause_samples(a, li, BK_PAUSE_START);
 	long ep = pause_samples(a, li, BK_PAUSE_END);
 	double predicted = predict(c, ncl, lame_loss(a->opt.quality));
 	double gain = step_of(a->opt.loudness - predicted);
 
 	/* 3. each sentence's frames, 4. the timeline */
-	bk_track *t = bk_xcalloc(1, sizeof *t);
+	t = bk_xcalloc(1, sizeof *t);
 	t->audio = a;
 	t->script = s;
 	t->speed = a->opt.speed;
-	for (size_t i = 0; i < ncl && st == BK_OK; i++)
+	for (size_t i = 0; i < ncl; i++) {
 		st = encode_clip(a, &c[i], gain, diags);
-	if (st == BK_OK) {
-		assemble(t, a, c, ncl, sp, ep);
-		t->gain = gain;
-		t->loudness = isfinite(predicted)
-		                  ? reached(a, c, ncl, gain,
-		                            lame_loss_after_limiter(a->opt.quality))
-		                  : predicted;
-		if (isfinite(t->loudness) && a->opt.loudness - t->loudness > HELD_BACK)
-			bk_diags_add(diags, BK_WARNING, "loudness", "", 0, 0, "",
-			             "ballot %s (%s): loudness %.1f LUFS, not %g: the "
-			             "true-peak ceiling of %g dBTP held it back",
-			             bk_script_ballot_id(s), bk_script_language(s),
-			             t->loudness, a->opt.loudness, a->opt.true_peak);
-		clips_keep_samples(c, ncl);
-		t->clips = c;
-		t->nclips = ncl;
-	} else {
-		clips_free(c, ncl);
-		bk_track_free(t);
-		return st;
+		if (st != BK_OK)
+			goto fail;
 	}
+	assemble(t, a, c, ncl, sp, ep);
+	t->gain = gain;
+	t->loudness = isfinite(predicted)
+	                  ? reached(a, c, ncl, gain,
+	                            lame_loss_after_limiter(a->opt.quality))
+	                  : predicted;
+	if (isfinite(t->loudness) && a->opt.loudness - t->loudness > HELD_BACK)
+		bk_diags_add(diags, BK_WARNING, "loudness", "", 0, 0, "",
+		             "ballot %s (%s): loudness %.1f LUFS, not %g: the "
+		             "true-peak ceiling of %g dBTP held it back",
+		             bk_script_ballot_id(s), bk_script_language(s),
+		             t->loudness, a->opt.loudness, a->opt.true_peak);
+	clips_keep_samples(c, ncl);
+	t->clips = c;
+	t->nclips = ncl;
+	/* 5. chapters and sections */
 	make_sections(t);
-	bk_buf b = {0};
-	bk_buf_printf(&b, "%s-%s", bk_script_ballot_id(s), bk_script_language(s));
-	if (t->speed != 1.0) {
-		bk_c_numeric numeric = bk_c_numeric_enter();
-		char num[32];
-		snprintf(num, sizeof num, "%g", t->speed);
-		bk_c_numeric_leave(&numeric);
-		bk_buf_printf(&b, "-%sx", num);
-	}
-	t->base = bk_buf_steal(&b);
+	t->base = base_name(s, t->speed);
 	*out = t;
 	return BK_OK;
+fail:
+	clips_free(c, ncl);
+	bk_track_free(t);
+	return st;
 }
 
 /* The timeline's samples, made the first time a format asks: an MP3-only

@@ -177,7 +177,7 @@ static bk_status write_positions(const bk_track *t, const char *dir,
 	bk_buf_add(&list, bk_buf_str(&title));
 	bk_buf_addc(&list, '\n');
 	bk_status st = BK_OK;
-	for (size_t i = 0; i < t->nsections && st == BK_OK; i++) {
+	for (size_t i = 0; i < t->nsections; i++) {
 		const bk_section *sec = &t->sections[i];
 		bk_buf name = {0}, body = {0}, out = {0};
 		section_name(t, i, &name);
@@ -197,12 +197,13 @@ static bk_status write_positions(const bk_track *t, const char *dir,
 		bk_buf_free(&name);
 		bk_buf_free(&body);
 		bk_buf_free(&out);
+		if (st != BK_OK)
+			goto out;
 	}
-	if (st == BK_OK) {
-		char *path = join(folder, "playlist.m3u8", "");
-		st = save(path, list.data, list.len, diags);
-		free(path);
-	}
+	char *path = join(folder, "playlist.m3u8", "");
+	st = save(path, list.data, list.len, diags);
+	free(path);
+out:
 	bk_buf_free(&list);
 	bk_buf_free(&title);
 	free(folder);
@@ -222,31 +223,30 @@ static void hms(bk_buf *b, size_t samples)
 	bk_buf_printf(b, "%02lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
 }
 
-static bk_status write_daisy(const bk_track *t, const char *dir,
-                             const char *mp3_name, bk_diags *diags)
+/* The head of the NCC (ncc.html): its title and the metadata DAISY 2.02
+ * asks for. */
+static void ncc_head(const bk_track *t, const char *title, bk_buf *ncc)
 {
 	const char *lang = bk_script_language(t->script);
 	const bk_audio *a = t->audio;
-	bk_buf title = {0}, ncc = {0};
-	bk_track_title(t, &title);
-	bk_buf_add(&ncc,
+	bk_buf_add(ncc,
 	           "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	           "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" "
 	           "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n");
-	bk_buf_printf(&ncc, "<html xmlns=\"http://www.w3.org/1999/xhtml\" "
-	                    "lang=\"%s\" xml:lang=\"%s\">\n<head>\n", lang, lang);
-	bk_buf_add(&ncc, "<meta http-equiv=\"Content-type\" "
-	                 "content=\"text/html; charset=utf-8\" />\n<title>");
-	bk_buf_add_xml(&ncc, bk_buf_str(&title));
-	bk_buf_add(&ncc, "</title>\n");
+	bk_buf_printf(ncc, "<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+	                   "lang=\"%s\" xml:lang=\"%s\">\n<head>\n", lang, lang);
+	bk_buf_add(ncc, "<meta http-equiv=\"Content-type\" "
+	                "content=\"text/html; charset=utf-8\" />\n<title>");
+	bk_buf_add_xml(ncc, title);
+	bk_buf_add(ncc, "</title>\n");
 #define META(name, value)                                                     \
 	do {                                                                  \
-		bk_buf_add(&ncc, "<meta name=\"" name "\" content=\"");        \
-		bk_buf_add_xml(&ncc, (value));                                 \
-		bk_buf_add(&ncc, "\" />\n");                                  \
+		bk_buf_add(ncc, "<meta name=\"" name "\" content=\"");         \
+		bk_buf_add_xml(ncc, (value));                                  \
+		bk_buf_add(ncc, "\" />\n");                                   \
 	} while (0)
 	bk_buf v = {0};
-	META("dc:title", bk_buf_str(&title));
+	META("dc:title", title);
 	META("dc:creator", bk_script_election_id(t->script));
 	META("dc:date", bk_script_election_date(t->script));
 	META("dc:format", "Daisy 2.02");
@@ -279,10 +279,61 @@ static bk_status write_daisy(const bk_track *t, const char *dir,
 	META("ncc:pageSpecial", "0");
 	META("ncc:maxPageNormal", "0");
 #undef META
+	bk_buf_free(&v);
+}
+
+/* The SMIL of section i, which starts elapsed samples into the track:
+ * one audio clip per sentence, the clips tiling the section. */
+static void section_smil(const bk_track *t, size_t i, const char *title,
+                         size_t elapsed, const char *mp3_name, bk_buf *sm)
+{
+	const bk_section *sec = &t->sections[i];
+	bk_buf_add(sm, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	               "<!DOCTYPE smil PUBLIC \"-//W3C//DTD SMIL 1.0//EN\" "
+	               "\"http://www.w3.org/TR/REC-smil/SMIL10.dtd\">\n"
+	               "<smil>\n<head>\n"
+	               "<meta name=\"dc:format\" content=\"Daisy 2.02\" />\n"
+	               "<meta name=\"dc:title\" content=\"");
+	bk_buf_add_xml(sm, title);
+	bk_buf_printf(sm, "\" />\n<meta name=\"ncc:generator\" "
+	                  "content=\"ballotkit %s\" />\n", bk_version());
+	bk_buf_add(sm, "<meta name=\"ncc:totalElapsedTime\" content=\"");
+	bk_track_clock(sm, elapsed);
+	bk_buf_add(sm, "\" />\n<meta name=\"ncc:timeInThisSmil\" content=\"");
+	bk_track_clock(sm, sec->stop - sec->start);
+	bk_buf_add(sm, "\" />\n<layout>\n<region id=\"txtView\" />\n"
+	               "</layout>\n</head>\n<body>\n<seq dur=\"");
+	npt(sm, sec->stop - sec->start);
+	bk_buf_add(sm, "s\">\n<par endsync=\"last\">\n");
+	bk_buf_printf(sm, "<text src=\"ncc.html#h%04zu\" id=\"t%04zu\" />\n"
+	                  "<seq>\n", i + 1, i + 1);
+	size_t k = next_clip(t, sec->first, sec->end), n = 0;
+	while (k < sec->end) {
+		size_t nx = next_clip(t, k + 1, sec->end);
+		size_t from = n == 0 ? sec->start : t->parts[k].start;
+		size_t to = nx < sec->end ? t->parts[nx].start : sec->stop;
+		bk_buf_printf(sm, "<audio src=\"%s\" clip-begin=\"npt=", mp3_name);
+		npt(sm, from);
+		bk_buf_add(sm, "s\" clip-end=\"npt=");
+		npt(sm, to);
+		bk_buf_printf(sm, "s\" id=\"a%04zu_%zu\" />\n", i + 1, ++n);
+		k = nx;
+	}
+	bk_buf_add(sm, "</seq>\n</par>\n</seq>\n</body>\n</smil>\n");
+}
+
+/* The DAISY 2.02 book: ncc.html, a heading per section, and one SMIL per
+ * section (sNNNN.smil) pointing into the MP3. */
+static bk_status write_daisy(const bk_track *t, const char *dir,
+                             const char *mp3_name, bk_diags *diags)
+{
+	bk_buf title = {0}, ncc = {0};
+	bk_track_title(t, &title);
+	ncc_head(t, bk_buf_str(&title), &ncc);
 	bk_buf_add(&ncc, "</head>\n<body>\n");
 	bk_status st = BK_OK;
 	size_t elapsed = 0;
-	for (size_t i = 0; i < t->nsections && st == BK_OK; i++) {
+	for (size_t i = 0; i < t->nsections; i++) {
 		const bk_section *sec = &t->sections[i];
 		char smil_name[32];
 		snprintf(smil_name, sizeof smil_name, "s%04zu.smil", i + 1);
@@ -290,54 +341,21 @@ static bk_status write_daisy(const bk_track *t, const char *dir,
 		              i == 0 ? " class=\"title\"" : "", i + 1, smil_name, i + 1);
 		bk_buf_add_xml(&ncc, sec->label);
 		bk_buf_add(&ncc, "</a></h1>\n");
-
 		bk_buf sm = {0};
-		bk_buf_add(&sm, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-		                "<!DOCTYPE smil PUBLIC \"-//W3C//DTD SMIL 1.0//EN\" "
-		                "\"http://www.w3.org/TR/REC-smil/SMIL10.dtd\">\n"
-		                "<smil>\n<head>\n"
-		                "<meta name=\"dc:format\" content=\"Daisy 2.02\" />\n"
-		                "<meta name=\"dc:title\" content=\"");
-		bk_buf_add_xml(&sm, bk_buf_str(&title));
-		bk_buf_printf(&sm, "\" />\n<meta name=\"ncc:generator\" "
-		                   "content=\"ballotkit %s\" />\n", bk_version());
-		bk_buf_add(&sm, "<meta name=\"ncc:totalElapsedTime\" content=\"");
-		bk_track_clock(&sm, elapsed);
-		bk_buf_add(&sm, "\" />\n<meta name=\"ncc:timeInThisSmil\" content=\"");
-		bk_track_clock(&sm, sec->stop - sec->start);
-		bk_buf_add(&sm, "\" />\n<layout>\n<region id=\"txtView\" />\n"
-		                "</layout>\n</head>\n<body>\n<seq dur=\"");
-		npt(&sm, sec->stop - sec->start);
-		bk_buf_add(&sm, "s\">\n<par endsync=\"last\">\n");
-		bk_buf_printf(&sm, "<text src=\"ncc.html#h%04zu\" id=\"t%04zu\" />\n"
-		                   "<seq>\n", i + 1, i + 1);
-		/* one audio clip per sentence; the clips tile the section */
-		size_t k = next_clip(t, sec->first, sec->end), n = 0;
-		while (k < sec->end) {
-			size_t nx = next_clip(t, k + 1, sec->end);
-			size_t from = n == 0 ? sec->start : t->parts[k].start;
-			size_t to = nx < sec->end ? t->parts[nx].start : sec->stop;
-			bk_buf_printf(&sm, "<audio src=\"%s\" clip-begin=\"npt=", mp3_name);
-			npt(&sm, from);
-			bk_buf_add(&sm, "s\" clip-end=\"npt=");
-			npt(&sm, to);
-			bk_buf_printf(&sm, "s\" id=\"a%04zu_%zu\" />\n", i + 1, ++n);
-			k = nx;
-		}
-		bk_buf_add(&sm, "</seq>\n</par>\n</seq>\n</body>\n</smil>\n");
+		section_smil(t, i, bk_buf_str(&title), elapsed, mp3_name, &sm);
 		char *path = join(dir, smil_name, "");
 		st = save(path, sm.data, sm.len, diags);
 		free(path);
 		bk_buf_free(&sm);
+		if (st != BK_OK)
+			goto out;
 		elapsed += sec->stop - sec->start;
 	}
 	bk_buf_add(&ncc, "</body>\n</html>\n");
-	if (st == BK_OK) {
-		char *path = join(dir, "ncc.html", "");
-		st = save(path, ncc.data, ncc.len, diags);
-		free(path);
-	}
-	bk_buf_free(&v);
+	char *path = join(dir, "ncc.html", "");
+	st = save(path, ncc.data, ncc.len, diags);
+	free(path);
+out:
 	bk_buf_free(&ncc);
 	bk_buf_free(&title);
 	return st;
@@ -384,12 +402,15 @@ static bk_status write_transcript(const bk_track *t, const char *dir,
 		char *path = join(dir, t->base, ".txt");
 		st = save(path, txt.data, txt.len, diags);
 		free(path);
+		if (st != BK_OK)
+			goto out;
 	}
-	if (st == BK_OK && (formats & BK_AUDIO_CAPTIONS)) {
+	if (formats & BK_AUDIO_CAPTIONS) {
 		char *path = join(dir, t->base, ".vtt");
 		st = save(path, vtt.data, vtt.len, diags);
 		free(path);
 	}
+out:
 	bk_buf_free(&txt);
 	bk_buf_free(&vtt);
 	return st;
@@ -565,6 +586,52 @@ static bk_status write_sndfile(const bk_track *t, const char *path, int format,
 	return commit(&a, path, diags);
 }
 
+/* The lossless files, as formats asks: they carry the track's samples at
+ * the target loudness exactly (the MP3's gain moves in steps). */
+static bk_status write_pcm_files(const bk_track *t, const char *dir,
+                                 unsigned formats, bk_diags *diags)
+{
+	static const struct {
+		unsigned format;
+		const char *ext;
+		int sf, rate;
+		bool markers;
+	} pcm_files[] = {
+		{BK_AUDIO_WAV, ".wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, BK_SPEECH_RATE, true},
+		{BK_AUDIO_FLAC, ".flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, BK_SPEECH_RATE, false},
+		{BK_AUDIO_PHONE, "-8k.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, true}};
+	for (size_t i = 0; i < 3; i++) {
+		if (!(formats & pcm_files[i].format))
+			continue;
+		int16_t *pcm;
+		size_t n;
+		bk_track_resampled(t, pcm_files[i].rate, &pcm, &n);
+		bk_track_master(t, pcm, n, pcm_files[i].rate, 0, 0, pcm);
+		char *path = join(dir, t->base, pcm_files[i].ext);
+		bk_status st = write_sndfile(t, path, pcm_files[i].sf, pcm, n,
+		                             pcm_files[i].rate, pcm_files[i].markers,
+		                             diags);
+		free(path);
+		free(pcm);
+		if (st != BK_OK)
+			return st;
+	}
+	return BK_OK;
+}
+
+/* One file BASE.ext written by write(t, path, diags). */
+static bk_status write_one(const bk_track *t, const char *dir,
+                           const char *ext,
+                           bk_status (*write)(const bk_track *, const char *,
+                                              bk_diags *),
+                           bk_diags *diags)
+{
+	char *path = join(dir, t->base, ext);
+	bk_status st = write(t, path, diags);
+	free(path);
+	return st;
+}
+
 bk_status bk_track_write_files(const bk_track *t, const char *dir,
                                unsigned formats, bk_diags *diags)
 {
@@ -579,52 +646,41 @@ bk_status bk_track_write_files(const bk_track *t, const char *dir,
 	const char *mp3_name = bk_buf_str(&name);
 	bk_status st = BK_OK;
 	if (formats & (BK_AUDIO_MP3 | BK_AUDIO_DAISY | BK_AUDIO_REVIEW)) {
-		char *path = join(dir, t->base, ".mp3");
-		st = write_mp3(t, path, diags);
-		free(path);
+		st = write_one(t, dir, ".mp3", write_mp3, diags);
+		if (st != BK_OK)
+			goto out;
 	}
-	if (st == BK_OK && (formats & BK_AUDIO_POSITIONS))
+	if (formats & BK_AUDIO_POSITIONS) {
 		st = write_positions(t, dir, diags);
-	if (st == BK_OK && (formats & BK_AUDIO_DAISY))
+		if (st != BK_OK)
+			goto out;
+	}
+	if (formats & BK_AUDIO_DAISY) {
 		st = write_daisy(t, dir, mp3_name, diags);
-	if (st == BK_OK && (formats & (BK_AUDIO_TRANSCRIPT | BK_AUDIO_CAPTIONS)))
+		if (st != BK_OK)
+			goto out;
+	}
+	if (formats & (BK_AUDIO_TRANSCRIPT | BK_AUDIO_CAPTIONS)) {
 		st = write_transcript(t, dir, formats, diags);
-	if (st == BK_OK && (formats & BK_AUDIO_REVIEW))
+		if (st != BK_OK)
+			goto out;
+	}
+	if (formats & BK_AUDIO_REVIEW) {
 		st = write_review(t, dir, mp3_name, diags);
-	/* the lossless files carry the track's samples at the target
-	 * loudness exactly (the MP3's gain moves in steps) */
-	static const struct {
-		unsigned format;
-		const char *ext;
-		int sf, rate;
-		bool markers;
-	} pcm_files[] = {
-		{BK_AUDIO_WAV, ".wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, BK_SPEECH_RATE, true},
-		{BK_AUDIO_FLAC, ".flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, BK_SPEECH_RATE, false},
-		{BK_AUDIO_PHONE, "-8k.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, true}};
-	for (size_t i = 0; i < 3 && st == BK_OK; i++) {
-		if (!(formats & pcm_files[i].format))
-			continue;
-		int16_t *pcm;
-		size_t n;
-		bk_track_resampled(t, pcm_files[i].rate, &pcm, &n);
-		bk_track_master(t, pcm, n, pcm_files[i].rate, 0, 0, pcm);
-		char *path = join(dir, t->base, pcm_files[i].ext);
-		st = write_sndfile(t, path, pcm_files[i].sf, pcm, n, pcm_files[i].rate,
-		                   pcm_files[i].markers, diags);
-		free(path);
-		free(pcm);
+		if (st != BK_OK)
+			goto out;
 	}
-	if (st == BK_OK && (formats & BK_AUDIO_VORBIS)) {
-		char *path = join(dir, t->base, ".ogg");
-		st = bk_ogg_write_vorbis(t, path, diags);
-		free(path);
+	st = write_pcm_files(t, dir, formats, diags);
+	if (st != BK_OK)
+		goto out;
+	if (formats & BK_AUDIO_VORBIS) {
+		st = write_one(t, dir, ".ogg", bk_ogg_write_vorbis, diags);
+		if (st != BK_OK)
+			goto out;
 	}
-	if (st == BK_OK && (formats & BK_AUDIO_OPUS)) {
-		char *path = join(dir, t->base, ".opus");
-		st = bk_ogg_write_opus(t, path, diags);
-		free(path);
-	}
+	if (formats & BK_AUDIO_OPUS)
+		st = write_one(t, dir, ".opus", bk_ogg_write_opus, diags);
+out:
 	bk_buf_free(&name);
 	bk_c_numeric_leave(&numeric);
 	return st;

@@ -110,6 +110,67 @@ static bool check_table(const char *list, char **why)
 	return ok;
 }
 
+/* The hyphenation dictionary of language l, where the templates name one. */
+static bk_status open_hyphenation(bk_braille *b, int l, bk_diags *diags)
+{
+	const char *dict = bk_templates_braille_hyphenation(b->tpl, l);
+	if (!dict)
+		return BK_OK;
+	char *missing = NULL, *why = NULL;
+	bk_buf list = {0};
+	bk_buf_printf(&list, "%s,%s", b->name[l], dict);
+	b->hyph[l] = resolve(b->tpl, bk_buf_str(&list), &missing);
+	bk_buf_free(&list);
+	if (b->hyph[l] && check_table(b->hyph[l], &why))
+		return BK_OK;
+	bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0, "",
+	             "the hyphenation dictionary \"%s\" cannot be used: %s", dict,
+	             why ? why : "it is not found");
+	free(missing);
+	free(why);
+	return BK_ERR_INVALID;
+}
+
+/* The tables of language l: forward and back, found and compiled, then
+ * its hyphenation dictionary. */
+static bk_status open_language(bk_braille *b, const bk_election *e, int l,
+                               bk_diags *diags)
+{
+	const bk_templates *tpl = b->tpl;
+	b->name[l] = e ? e->braille_table[l] : default_table[l];
+	const char *back = bk_templates_braille_back(tpl, b->name[l]);
+	char *missing = NULL, *why = NULL;
+	bk_buf field = {0};
+	bk_buf_printf(&field, "$.production.braille.tables.%s", bk_lang_codes[l]);
+	bk_status st = BK_OK;
+	b->fwd[l] = resolve(tpl, b->name[l], &missing);
+	if (b->fwd[l])
+		b->back[l] = resolve(tpl, back, &missing);
+	if (!b->fwd[l] || !b->back[l]) {
+		bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
+		             bk_buf_str(&field),
+		             "the braille table \"%s\" is neither in %s/braille nor "
+		             "in %s", missing, bk_templates_dir(tpl),
+		             BK_LOUIS_TABLES_DIR);
+		free(missing);
+		st = BK_ERR_NOTFOUND;
+		goto out;
+	}
+	if (!check_table(b->fwd[l], &why) || !check_table(b->back[l], &why)) {
+		bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
+		             bk_buf_str(&field),
+		             "the braille table \"%s\" cannot be used: %s",
+		             b->name[l], why);
+		free(why);
+		st = BK_ERR_INVALID;
+		goto out;
+	}
+	st = open_hyphenation(b, l, diags);
+out:
+	bk_buf_free(&field);
+	return st;
+}
+
 bk_status bk_braille_open(bk_braille **out, const bk_election *e,
                           const bk_templates *tpl, bk_diags *diags)
 {
@@ -125,55 +186,12 @@ bk_status bk_braille_open(bk_braille **out, const bk_election *e,
 
 	bk_braille *b = bk_xcalloc(1, sizeof *b);
 	b->tpl = tpl;
-	bk_status st = BK_OK;
-	for (int l = 0; l < BK_LANG_COUNT && st == BK_OK; l++) {
-		b->name[l] = e ? e->braille_table[l] : default_table[l];
-		const char *back = bk_templates_braille_back(tpl, b->name[l]);
-		char *missing = NULL, *why = NULL;
-		bk_buf field = {0};
-		bk_buf_printf(&field, "$.production.braille.tables.%s",
-		              bk_lang_codes[l]);
-		b->fwd[l] = resolve(tpl, b->name[l], &missing);
-		if (b->fwd[l])
-			b->back[l] = resolve(tpl, back, &missing);
-		if (!b->fwd[l] || !b->back[l]) {
-			bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
-			             bk_buf_str(&field),
-			             "the braille table \"%s\" is neither in %s/braille "
-			             "nor in %s", missing, bk_templates_dir(tpl),
-			             BK_LOUIS_TABLES_DIR);
-			free(missing);
-			st = BK_ERR_NOTFOUND;
-		} else if (!check_table(b->fwd[l], &why) ||
-		           !check_table(b->back[l], &why)) {
-			bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
-			             bk_buf_str(&field),
-			             "the braille table \"%s\" cannot be used: %s",
-			             b->name[l], why);
-			free(why);
-			st = BK_ERR_INVALID;
+	for (int l = 0; l < BK_LANG_COUNT; l++) {
+		bk_status st = open_language(b, e, l, diags);
+		if (st != BK_OK) {
+			bk_braille_free(b);
+			return st;
 		}
-		const char *dict = bk_templates_braille_hyphenation(tpl, l);
-		if (st == BK_OK && dict) {
-			bk_buf list = {0};
-			bk_buf_printf(&list, "%s,%s", b->name[l], dict);
-			b->hyph[l] = resolve(tpl, bk_buf_str(&list), &missing);
-			if (!b->hyph[l] || !check_table(b->hyph[l], &why)) {
-				bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
-				             "", "the hyphenation dictionary \"%s\" "
-				             "cannot be used: %s", dict,
-				             why ? why : "it is not found");
-				free(missing);
-				free(why);
-				st = BK_ERR_INVALID;
-			}
-			bk_buf_free(&list);
-		}
-		bk_buf_free(&field);
-	}
-	if (st != BK_OK) {
-		bk_braille_free(b);
-		return st;
 	}
 	*out = b;
 	return BK_OK;
@@ -221,14 +239,11 @@ static void refuse(bk_diags *diags, const char *field, const char *text,
 	             text, hint);
 }
 
-bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
-                                     const char *text, const char *field,
-                                     bk_cells *out, bk_diags *diags)
+/* Text a table must never get: invalid UTF-8, or a word mixing Latin and
+ * Cyrillic letters. */
+static bk_status check_text(const char *text, const char *field,
+                            bk_diags *diags)
 {
-	memset(out, 0, sizeof *out);
-	int l = lang ? bk_lang_index(lang) : -1;
-	if (!b || l < 0 || !text)
-		return BK_ERR_USAGE;
 	size_t len = strlen(text);
 	if (bk_utf8_valid_prefix(text, len) != len) {
 		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
@@ -245,9 +260,18 @@ bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
 		             text);
 		return BK_ERR_INVALID;
 	}
-	/* Code points, checked for what the language's table must not get. */
-	size_t n = 0;
-	widechar *in = bk_xmalloc((len + 1) * sizeof *in);
+	return BK_OK;
+}
+
+/* The text's code points for liblouis, into *in (n of them), checked for
+ * what the language's table must not get. */
+static bk_status table_input(const bk_braille *b, int l, const char *text,
+                             const char *field, widechar **in, size_t *n,
+                             bk_diags *diags)
+{
+	size_t len = strlen(text);
+	*n = 0;
+	*in = bk_xmalloc((len + 1) * sizeof **in);
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
 		size_t k = bk_utf8_decode(text + i, len - i, &cp);
@@ -255,74 +279,116 @@ bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
 			refuse(diags, field, text, "the Kazakh letter", cp,
 			       "the Russian braille table cannot write it: give "
 			       "the Russian spelling");
-			free(in);
 			return BK_ERR_INVALID;
 		}
 		if (cp > 0xFFFF && sizeof(widechar) < 4) {
 			refuse(diags, field, text, "the character", cp,
 			       "it cannot be written in braille");
-			free(in);
 			return BK_ERR_INVALID;
 		}
-		in[n++] = (widechar)cp;
+		(*in)[(*n)++] = (widechar)cp;
 		i += k;
 	}
+	return BK_OK;
+}
+
+/* What liblouis made of n code points: cells[0 .. outlen) in Unicode
+ * braille, inpos[] the input index of each, inlen the input it read,
+ * cap the room it had. */
+typedef struct louis_out {
+	widechar *cells;
+	int *inpos;
+	int inlen, outlen;
+	size_t cap;
+} louis_out;
+
+/* The forward translation; a full buffer may hide a truncated result, so
+ * it is tried again with a larger one. Returns liblouis's success. */
+static bool louis_forward(const bk_braille *b, int l, const widechar *in,
+                          size_t n, louis_out *o)
+{
 	pthread_mutex_lock(&lou_lock);
 	size_t cap = buf_factor * n + buf_extra, retries = buf_retries;
 	pthread_mutex_unlock(&lou_lock);
 	if (cap < 1)
 		cap = 1;
-	widechar *cells = NULL;
-	int *inpos = NULL;
-	int inlen, outlen, ok;
+	int ok;
 	for (;;) {
-		cells = bk_xrealloc(cells, cap * sizeof *cells);
-		inpos = bk_xrealloc(inpos, cap * sizeof *inpos);
-		inlen = (int)n;
-		outlen = (int)cap;
+		o->cells = bk_xrealloc(o->cells, cap * sizeof *o->cells);
+		o->inpos = bk_xrealloc(o->inpos, cap * sizeof *o->inpos);
+		o->inlen = (int)n;
+		o->outlen = (int)cap;
 		pthread_mutex_lock(&lou_lock);
 		bk_buf_truncate(&lou_log, 0);
-		ok = lou_translate(b->fwd[l], in, &inlen, cells, &outlen, NULL,
-		                   NULL, NULL, inpos, NULL, dotsIO | ucBrl);
+		ok = lou_translate(b->fwd[l], in, &o->inlen, o->cells, &o->outlen,
+		                   NULL, NULL, NULL, o->inpos, NULL, dotsIO | ucBrl);
 		pthread_mutex_unlock(&lou_lock);
-		/* A full buffer may hide a truncated result: try a larger one. */
-		if (!ok || (size_t)outlen < cap || retries-- == 0)
+		if (!ok || (size_t)o->outlen < cap || retries-- == 0)
 			break;
 		cap *= 4;
 	}
-	bk_status st = BK_OK;
-	if (!ok || (size_t)inlen != n || (size_t)outlen >= cap) {
+	o->cap = cap;
+	return ok;
+}
+
+/* liblouis's cells as 6-dot cells with the character each came from;
+ * an 8-dot cell or a character left in print is refused. */
+static bk_status six_dot_cells(const louis_out *o, const widechar *in,
+                               size_t n, const char *text, const char *field,
+                               bk_cells *out, bk_diags *diags)
+{
+	out->dots = bk_xmalloc((size_t)o->outlen + 1);
+	out->src = bk_xmalloc(((size_t)o->outlen + 1) * sizeof *out->src);
+	out->n = (size_t)o->outlen;
+	for (size_t i = 0; i < out->n; i++) {
+		widechar c = o->cells[i];
+		size_t from = o->inpos[i] >= 0 && (size_t)o->inpos[i] < n
+		                      ? (size_t)o->inpos[i] : 0;
+		if (c < 0x2800 || c > 0x28FF || (c & 0xC0)) {
+			refuse(diags, field, text, "braille has no 6-dot cell for",
+			       in[from], "remove or replace the character");
+			return BK_ERR_INVALID;
+		}
+		out->dots[i] = (unsigned char)(c & 0x3F);
+		out->src[i] = from;
+	}
+	return BK_OK;
+}
+
+bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
+                                     const char *text, const char *field,
+                                     bk_cells *out, bk_diags *diags)
+{
+	memset(out, 0, sizeof *out);
+	int l = lang ? bk_lang_index(lang) : -1;
+	if (!b || l < 0 || !text)
+		return BK_ERR_USAGE;
+	bk_status st = check_text(text, field, diags);
+	if (st != BK_OK)
+		return st;
+	widechar *in = NULL;
+	size_t n;
+	louis_out o = {0};
+	st = table_input(b, l, text, field, &in, &n, diags);
+	if (st != BK_OK)
+		goto out;
+	bool ok = louis_forward(b, l, in, n, &o);
+	if (!ok || (size_t)o.inlen != n || (size_t)o.outlen >= o.cap) {
 		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
 		             field ? field : "",
 		             "liblouis translated only part of \"%s\" (%d of %zu "
 		             "characters into at most %zu cells); nothing was "
-		             "written", text, inlen, n, cap);
+		             "written", text, o.inlen, n, o.cap);
 		st = BK_ERR_INVALID;
+		goto out;
 	}
-	if (st == BK_OK) {
-		out->dots = bk_xmalloc((size_t)outlen + 1);
-		out->src = bk_xmalloc(((size_t)outlen + 1) * sizeof *out->src);
-		out->n = (size_t)outlen;
-		for (size_t i = 0; i < out->n; i++) {
-			widechar c = cells[i];
-			size_t from = inpos[i] >= 0 && (size_t)inpos[i] < n
-			                      ? (size_t)inpos[i] : 0;
-			if (c < 0x2800 || c > 0x28FF || (c & 0xC0)) {
-				refuse(diags, field, text,
-				       "braille has no 6-dot cell for", in[from],
-				       "remove or replace the character");
-				st = BK_ERR_INVALID;
-				break;
-			}
-			out->dots[i] = (unsigned char)(c & 0x3F);
-			out->src[i] = from;
-		}
-	}
+	st = six_dot_cells(&o, in, n, text, field, out, diags);
+out:
 	if (st != BK_OK)
 		bk_cells_free(out);
 	free(in);
-	free(cells);
-	free(inpos);
+	free(o.cells);
+	free(o.inpos);
 	return st;
 }
 

@@ -135,53 +135,66 @@ static unsigned char *kept_blanks(const uint32_t *cp, size_t ncp)
 	return keep;
 }
 
-/* Room for one more line in lines[] (n used, *cap allocated): the array
- * doubles, so a long text is not copied once a line. */
-static void grow_lines(line **lines, size_t n, size_t *cap)
+/* Lines being made: n used of cap allocated. */
+typedef struct line_list {
+	line *v;
+	size_t n, cap;
+} line_list;
+
+/* Appends a line of n cells carrying print (taken over; may be NULL). The
+ * array doubles, so a long text is not copied once a line. */
+static void push_line(line_list *l, const unsigned char *cells, size_t n,
+                      char *print)
 {
-	if (n < *cap)
-		return;
-	*cap = *cap ? 2 * *cap : 64;
-	*lines = bk_xrealloc(*lines, *cap * sizeof **lines);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = bk_xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	line *x = &l->v[l->n++];
+	x->cells = bk_xmalloc(n + 1);
+	if (n)
+		memcpy(x->cells, cells, n);
+	x->n = n;
+	x->print = print;
 }
 
-/* Lays one paragraph into lines of width cells; continuation lines are
- * indented by indent cells. Appends the lines to lines[]. */
-static bk_status wrap(bk_braille *br, int lang, const char *text,
-                      const char *field, size_t width, size_t indent,
-                      line **lines, size_t *nlines, size_t *caplines,
-                      bk_diags *diags)
+static void free_lines(line_list *l)
 {
-	bk_cells c;
-	bk_status st = bk_braille_translate_cells(br, bk_lang_codes[lang], text,
-	                                          field, &c, diags);
-	if (st != BK_OK)
-		return st;
-	/* the input as code points, for the rules */
-	size_t len = strlen(text), ncp = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].cells);
+		free(l->v[i].print);
+	}
+	free(l->v);
+}
+
+/* The text as code points, for the rules; *ncp is their count. */
+static uint32_t *code_points(const char *text, size_t *ncp)
+{
+	size_t len = strlen(text), n = 0;
 	uint32_t *cp = bk_xmalloc((len + 1) * sizeof *cp);
 	for (size_t i = 0; i < len;) {
-		size_t k = bk_utf8_decode(text + i, len - i, &cp[ncp]);
+		size_t k = bk_utf8_decode(text + i, len - i, &cp[n]);
 		i += k ? k : 1;
-		ncp++;
+		n++;
 	}
-	/* breaks[i]: 1 = may break at blank cell i (dropping it),
-	 * 2 = may break before cell i with a hyphen */
-	unsigned char *breaks = bk_xcalloc(c.n + 1, 1);
-	unsigned char *keep = kept_blanks(cp, ncp);
-	for (size_t i = 0; i < c.n; i++)
-		if (c.dots[i] == 0)
-			breaks[i] = keep[c.src[i]] ? 0 : 1;
-	free(keep);
+	*ncp = n;
+	return cp;
+}
+
+/* Marks in breaks[] the hyphenation points inside words of letters: by
+ * the language's dictionary, else by the syllable rule. */
+static void hyphenation_points(bk_braille *br, int lang, const bk_cells *c,
+                               const uint32_t *cp, size_t ncp,
+                               unsigned char *breaks)
+{
 	/* head[j]: the first cell (after cell 0) that begins the cells made
 	 * from character j, where a hyphen before j stands; 0: none. One pass
 	 * over the cells, not a search of every cell for every hyphenation
 	 * point (which made a long paragraph quadratic) */
 	size_t *head = bk_xcalloc(ncp + 1, sizeof *head);
-	for (size_t i = 1; i < c.n; i++)
-		if (c.src[i] < ncp && c.src[i] != c.src[i - 1] && !head[c.src[i]])
-			head[c.src[i]] = i;
-	/* hyphenation points inside words of letters */
+	for (size_t i = 1; i < c->n; i++)
+		if (c->src[i] < ncp && c->src[i] != c->src[i - 1] && !head[c->src[i]])
+			head[c->src[i]] = i;
 	bool *allowed = bk_xmalloc((ncp + 1) * sizeof *allowed);
 	for (size_t a = 0; a < ncp;) {
 		if (!is_letter(cp[a])) {
@@ -200,76 +213,114 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
 	}
 	free(allowed);
 	free(head);
+}
 
+/* Where a line may end: breaks[i] is 1 where the line may break at blank
+ * cell i (dropping it), 2 where it may break before cell i with a hyphen,
+ * 0 elsewhere. */
+static unsigned char *break_points(bk_braille *br, int lang,
+                                   const bk_cells *c, const uint32_t *cp,
+                                   size_t ncp)
+{
+	unsigned char *breaks = bk_xcalloc(c->n + 1, 1);
+	unsigned char *keep = kept_blanks(cp, ncp);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->dots[i] == 0)
+			breaks[i] = keep[c->src[i]] ? 0 : 1;
+	free(keep);
+	hyphenation_points(br, lang, c, cp, ncp, breaks);
+	return breaks;
+}
+
+/* Where the line that starts at cell start and has room cells ends: *end
+ * is the first cell not on it, *next the first cell of the next line.
+ * Returns whether the line ends in a hyphen. */
+static bool line_end(const bk_cells *c, const unsigned char *breaks,
+                     size_t start, size_t room, size_t *end, size_t *next)
+{
+	if (c->n - start <= room) {
+		*end = *next = c->n;
+		return false;
+	}
+	size_t blank = 0, hy = 0, held = 0;
+	for (size_t i = start + 1; i <= start + room && i < c->n; i++) {
+		if (breaks[i] == 1)
+			blank = i;
+		else if (breaks[i] == 2 && i - start + 1 <= room)
+			hy = i;
+		else if (c->dots[i] == 0)
+			held = i; /* a blank the rules keep: a last resort */
+	}
+	if (blank) {
+		*end = blank;
+		*next = blank + 1;
+	} else if (hy) {
+		*end = *next = hy;
+		return true;
+	} else if (held) {
+		/* a run of held words longer than a line (initials, a number
+		 * and its unit): better split there than inside a word */
+		*end = held;
+		*next = held + 1;
+	} else {
+		/* one word longer than a line: cut it, but never right after a
+		 * number sign or a capital/Latin sign */
+		size_t e = start + room;
+		while (e > start + 1 && (c->dots[e - 1] == NUMBER_SIGN ||
+		                         c->dots[e - 1] == 0x28 ||
+		                         c->dots[e - 1] == 0x20))
+			e--;
+		*end = *next = e;
+	}
+	return false;
+}
+
+/* The print a line carries: the characters from its first cell's up to
+ * the next line's, without trailing blanks, and a hyphen where the braille
+ * has one. */
+static char *line_print(const bk_cells *c, const uint32_t *cp, size_t ncp,
+                        size_t start, size_t end, bool hyphen)
+{
+	size_t pa = c->src[start], pb = end < c->n ? c->src[end] : ncp;
+	bk_buf pr = {0};
+	for (size_t k = pa; k < pb && k < ncp; k++) {
+		char enc[4];
+		bk_buf_addn(&pr, enc, bk_utf8_encode(cp[k], enc));
+	}
+	while (pr.len && pr.data[pr.len - 1] == ' ')
+		bk_buf_truncate(&pr, pr.len - 1);
+	if (hyphen)
+		bk_buf_addc(&pr, '-');
+	return bk_buf_steal(&pr);
+}
+
+/* Lays one paragraph into lines of width cells; continuation lines are
+ * indented by indent cells. Appends the lines to out. */
+static bk_status wrap(bk_braille *br, int lang, const char *text,
+                      const char *field, size_t width, size_t indent,
+                      line_list *out, bk_diags *diags)
+{
+	bk_cells c;
+	bk_status st = bk_braille_translate_cells(br, bk_lang_codes[lang], text,
+	                                          field, &c, diags);
+	if (st != BK_OK)
+		return st;
+	size_t ncp;
+	uint32_t *cp = code_points(text, &ncp);
+	unsigned char *breaks = break_points(br, lang, &c, cp, ncp);
 	unsigned char *buf = bk_xmalloc(width + 1);
-	size_t start = 0;
-	bool first = true;
-	while (start < c.n) {
-		size_t pad = first ? 0 : indent;
-		size_t room = width - pad;
+	for (size_t start = 0, pad = 0; start < c.n; pad = indent) {
 		size_t end, next;
-		bool hyphen = false;
-		if (c.n - start <= room) {
-			end = next = c.n;
-		} else {
-			size_t blank = 0, hy = 0, held = 0;
-			for (size_t i = start + 1; i <= start + room && i < c.n; i++) {
-				if (breaks[i] == 1)
-					blank = i;
-				else if (breaks[i] == 2 && i - start + 1 <= room)
-					hy = i;
-				else if (c.dots[i] == 0)
-					held = i; /* a blank the rules keep: a last resort */
-			}
-			if (blank) {
-				end = blank;
-				next = blank + 1;
-			} else if (hy) {
-				end = next = hy;
-				hyphen = true;
-			} else if (held) {
-				/* a run of held words longer than a line (initials, a
-				 * number and its unit): better split there than inside
-				 * a word */
-				end = held;
-				next = held + 1;
-			} else {
-				/* one word longer than a line: cut it, but never right
-				 * after a number sign or a capital/Latin sign */
-				end = next = start + room;
-				while (end > start + 1 &&
-				       (c.dots[end - 1] == NUMBER_SIGN ||
-				        c.dots[end - 1] == 0x28 || c.dots[end - 1] == 0x20))
-					end = next = end - 1;
-			}
-		}
+		bool hyphen = line_end(&c, breaks, start, width - pad, &end, &next);
 		memset(buf, 0, pad);
 		memcpy(buf + pad, c.dots + start, end - start);
 		size_t n = pad + (end - start);
 		if (hyphen)
 			buf[n++] = HYPHEN;
-		/* the print this line carries: characters from the first cell's
-		 * up to the next line's */
-		size_t pa = c.src[start], pb = end < c.n ? c.src[end] : ncp;
-		bk_buf pr = {0};
-		for (size_t k = pa; k < pb && k < ncp; k++) {
-			char enc[4];
-			bk_buf_addn(&pr, enc, bk_utf8_encode(cp[k], enc));
-		}
-		while (pr.len && pr.data[pr.len - 1] == ' ')
-			bk_buf_truncate(&pr, pr.len - 1);
-		if (hyphen)
-			bk_buf_addc(&pr, '-');
-		grow_lines(lines, *nlines, caplines);
-		(*lines)[*nlines].cells = bk_xmalloc(n + 1);
-		memcpy((*lines)[*nlines].cells, buf, n);
-		(*lines)[*nlines].n = n;
-		(*lines)[*nlines].print = bk_buf_steal(&pr);
-		(*nlines)++;
+		push_line(out, buf, n, line_print(&c, cp, ncp, start, end, hyphen));
 		start = next;
 		while (start < c.n && c.dots[start] == 0)
 			start++;
-		first = false;
 	}
 	free(buf);
 	free(breaks);
@@ -325,10 +376,21 @@ static void paginate(bk_braille_doc *d, const line *body, size_t nbody)
 	free(buf);
 }
 
-static bool layout_ok(const bk_braille_layout *L, bk_diags *diags)
+/* Copies the caller's layout (NULL: the defaults) into *L, a layout of
+ * the current version, and checks its values. */
+static bool layout_ok(const bk_braille_layout *caller, bk_braille_layout *L,
+                      bk_diags *diags)
 {
-	if (L->version != BK_BRAILLE_LAYOUT_VERSION || L->cells < 12 ||
-	    L->cells > 100 || L->lines < 5 || L->lines > 100 ||
+	static const bk_braille_layout def = BK_BRAILLE_LAYOUT_INIT;
+	if (!caller)
+		caller = &def;
+	if (!bk_struct_version_ok(caller->version, BK_BRAILLE_LAYOUT_VERSION,
+	                          "bk_braille_layout", diags))
+		return false;
+	/* version 1 is the only one: every field is the caller's */
+	*L = *caller;
+	L->version = BK_BRAILLE_LAYOUT_VERSION;
+	if (L->cells < 12 || L->cells > 100 || L->lines < 5 || L->lines > 100 ||
 	    L->binding > L->cells / 4) {
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
 		             "a braille page has 12–100 cells per line, 5–100 "
@@ -348,51 +410,45 @@ bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *br,
                                 const bk_braille_layout *layout,
                                 bk_diags *diags)
 {
-	static const bk_braille_layout def = BK_BRAILLE_LAYOUT_INIT;
 	if (!out || !br || (!paras && count) || !lang_code)
 		return BK_ERR_USAGE;
 	*out = NULL;
 	int lang = bk_lang_index(lang_code);
-	if (lang < 0)
+	if (lang < 0) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "braille pages in \"%s\", a language ballotkit does "
+		             "not know", lang_code);
 		return BK_ERR_USAGE;
-	if (!layout)
-		layout = &def;
-	if (!layout_ok(layout, diags))
+	}
+	bk_braille_layout L;
+	if (!layout_ok(layout, &L, diags))
 		return BK_ERR_USAGE;
-	size_t width = layout->cells - layout->binding;
-	line *body = NULL;
-	size_t nbody = 0, capbody = 0;
+	size_t width = L.cells - L.binding;
+	line_list body = {0};
 	bk_status st = BK_OK;
-	for (size_t i = 0; st == BK_OK && i < count; i++) {
+	for (size_t i = 0; i < count; i++) {
 		if (!paras[i] || !*paras[i]) {
-			grow_lines(&body, nbody, &capbody);
-			body[nbody].cells = bk_xmalloc(1);
-			body[nbody].print = NULL;
-			body[nbody++].n = 0;
+			push_line(&body, NULL, 0, NULL);
 			continue;
 		}
 		char field[64];
 		snprintf(field, sizeof field, "paragraph %zu", i + 1);
 		st = wrap(br, lang, paras[i],
 		          fields && fields[i] && *fields[i] ? fields[i] : field,
-		          width, 2, &body, &nbody, &capbody, diags);
+		          width, 2, &body, diags);
+		if (st != BK_OK)
+			goto out;
 	}
-	bk_braille_doc *d = NULL;
-	if (st == BK_OK) {
-		d = bk_xcalloc(1, sizeof *d);
-		d->layout = *layout;
-		paginate(d, body, nbody);
-		d->title = bk_xstrdup(title ? title : "");
-		d->identifier = bk_xstrdup(identifier ? identifier : "ballotkit");
-		d->language = bk_xstrdup(lang_code);
-		d->date = bk_xstrdup(date ? date : "");
-	}
-	for (size_t i = 0; i < nbody; i++) {
-		free(body[i].cells);
-		free(body[i].print);
-	}
-	free(body);
+	bk_braille_doc *d = bk_xcalloc(1, sizeof *d);
+	d->layout = L;
+	paginate(d, body.v, body.n);
+	d->title = bk_xstrdup(title ? title : "");
+	d->identifier = bk_xstrdup(identifier ? identifier : "ballotkit");
+	d->language = bk_xstrdup(lang_code);
+	d->date = bk_xstrdup(date ? date : "");
 	*out = d;
+out:
+	free_lines(&body);
 	return st;
 }
 

@@ -220,6 +220,244 @@ static void ballot_texts(bk_script *s, const bk_election *e,
 	                                         "short_titles", type_key(b));
 }
 
+/* What every step of making a script reads: the ballot, its language and
+ * the number of positions, which plural wordings count. */
+typedef struct maker {
+	bk_script *s;
+	const bk_election *e;
+	const bk_ballot *b;
+	const bk_templates *tpl;
+	int lang;
+	unsigned long count;
+	char countstr[32];
+} maker;
+
+static const char *print_wording(const maker *m, const char *key)
+{
+	return bk_wording_get(m->tpl, m->lang, "print", key);
+}
+
+static const char *speech_wording(const maker *m, const char *key)
+{
+	return bk_wording_get(m->tpl, m->lang, "speech", key);
+}
+
+/* The ballot's braille title, for the stencil: the stencil is one object
+ * for all languages, so its title is in the election's stencil title
+ * language (docs/ballot-script.md). */
+static void braille_title(maker *m)
+{
+	bk_script *s = m->s;
+	const bk_election *e = m->e;
+	const bk_ballot *b = m->b;
+	int bl = e->stencil_title_lang;
+	const char *t2, *d2, *st2, *n2;
+	ballot_texts(s, e, b, bl, &t2, &d2, &st2, &n2);
+	var bv[] = {{"short_title", st2}, {"district_number", n2},
+	            {"district_name", e->districts[b->district].name.v[bl]}};
+	const char *bt = NULL;
+	if (!e->districts[b->district].number)
+		bt = bk_wording_get(m->tpl, bl, "print", "braille_title_unnumbered");
+	if (!bt)
+		bt = bk_wording_get(m->tpl, bl, "print", "braille_title");
+	s->braille_title = expand(s, m->tpl, bl, bt, bv, 3, 0);
+	s->braille_lang = bk_lang_codes[bl];
+}
+
+/* The printed texts of the whole ballot: title, district, braille title,
+ * instructions and the label of a withdrawn candidate. */
+static void ballot_header(maker *m)
+{
+	bk_script *s = m->s;
+	const char *short_title, *number;
+	ballot_texts(s, m->e, m->b, m->lang, &s->title, &s->district,
+	             &short_title, &number);
+	s->election_id = m->e->id;
+	s->election_date = m->e->date;
+	braille_title(m);
+	s->instructions = print_wording(m, "instructions");
+	s->withdrawn_label = print_wording(m, "withdrawn");
+}
+
+/* A segment of the whole ballot (title, intro, closing, repeat): its
+ * wording may name the title, the district and the count. */
+static void ballot_segment(maker *m, bk_segment_kind kind, const char *key)
+{
+	var tv[] = {{"title", m->s->title}, {"district", m->s->district},
+	            {"count", m->countstr}};
+	add_segment(m->s, m->tpl, m->lang, kind, speech_wording(m, key), tv, 3,
+	            m->count, (size_t)-1);
+}
+
+/* The spoken opening: title, introduction and how to use the stencil. */
+static void opening_segments(maker *m)
+{
+	ballot_segment(m, BK_SEGMENT_TITLE, "title");
+	ballot_segment(m, BK_SEGMENT_INTRO,
+	               m->b->against_all ? "intro" : "intro_without_against_all");
+	const char *corner = bk_wording_get2(m->tpl, m->lang, "speech", "corners",
+	                                     m->b->tpl->corner);
+	var iv[] = {{"corner", corner}, {"count", m->countstr}};
+	add_segment(m->s, m->tpl, m->lang, BK_SEGMENT_INSTRUCTIONS,
+	            speech_wording(m, "instructions"), iv, 2, m->count,
+	            (size_t)-1);
+}
+
+/* The "against all" line at position i. */
+static void against_all(maker *m, position *p, size_t i, const char *num)
+{
+	p->kind = BK_POSITION_AGAINST_ALL;
+	p->ref = "";
+	p->text = print_wording(m, "against_all");
+	var av[] = {{"number", num}};
+	p->spoken = add_segment(m->s, m->tpl, m->lang, BK_SEGMENT_POSITION,
+	                        speech_wording(m, "against_all"), av, 1,
+	                        m->count, i);
+}
+
+/* A party of a party-list ballot at position i. */
+static void party(maker *m, position *p, size_t i, const char *num)
+{
+	const bk_party *pt = &m->e->parties[m->b->options[i]];
+	int lang = m->lang;
+	p->kind = BK_POSITION_PARTY;
+	p->ref = pt->id;
+	p->text = pt->name.v[lang];
+	const char *say = pt->pronunciation.v[lang] ? pt->pronunciation.v[lang]
+	                                            : pt->name.v[lang];
+	var pv[] = {{"number", num}, {"name", say}};
+	p->spoken = add_segment(m->s, m->tpl, lang, BK_SEGMENT_POSITION,
+	                        speech_wording(m, "party"), pv, 2, m->count, i);
+}
+
+/* Who nominated a candidate, printed (the party's short name where it has
+ * one) and spoken (the full name, docs/decisions.md, "A party's
+ * pronunciation", never an abbreviation). */
+static void nominator(maker *m, const bk_candidate *k, const char **print,
+                      const char **spoken)
+{
+	int lang = m->lang;
+	if (k->party < 0) {
+		*print = print_wording(m, "self_nominated");
+		*spoken = speech_wording(m, "self_nominated");
+		return;
+	}
+	const bk_party *pt = &m->e->parties[k->party];
+	const char *pname = pt->short_name.v[lang] ? pt->short_name.v[lang]
+	                                           : pt->name.v[lang];
+	const char *psay = pt->pronunciation.v[lang] ? pt->pronunciation.v[lang]
+	                                             : pt->name.v[lang];
+	var nv[] = {{"party", pname}};
+	*print = expand(m->s, m->tpl, lang, print_wording(m, "nominated_by"), nv,
+	                1, m->count);
+	var sv[] = {{"party", psay}};
+	*spoken = expand(m->s, m->tpl, lang, speech_wording(m, "nominated_by"),
+	                 sv, 1, m->count);
+}
+
+/* The birth year where another option reads the same (the definition
+ * decides) and the details where given, after the name, printed and
+ * spoken. Returns the name as the list line shows it; *year_said is the
+ * spoken birth year ("" when not shown). */
+static const char *name_and_details(maker *m, position *p,
+                                    const bk_candidate *k, size_t i,
+                                    const char **year_said)
+{
+	bk_script *s = m->s;
+	const char *list_name = p->text;
+	*year_said = "";
+	if (m->b->show_birth_year && m->b->show_birth_year[i]) {
+		char year[32];
+		p->birth_year = k->birth_year;
+		snprintf(year, sizeof year, "%ld", k->birth_year);
+		var yv[] = {{"year", year}};
+		*year_said = expand(s, m->tpl, m->lang,
+		                    speech_wording(m, "birth_year"), yv, 1, m->count);
+		var nv[] = {{"name", list_name},
+		            {"birth_year",
+		             expand(s, m->tpl, m->lang, print_wording(m, "birth_year"),
+		                    yv, 1, m->count)}};
+		list_name = expand(s, m->tpl, m->lang,
+		                   print_wording(m, "name_with_birth_year"), nv, 2,
+		                   m->count);
+	}
+	if (k->details.v[m->lang]) {
+		p->details = k->details.v[m->lang];
+		var dv[] = {{"name", list_name}, {"details", p->details}};
+		list_name = expand(s, m->tpl, m->lang,
+		                   print_wording(m, "name_with_details"), dv, 2,
+		                   m->count);
+	}
+	return list_name;
+}
+
+/* A candidate at position i. Returns the name as the list line shows it. */
+static const char *candidate(maker *m, position *p, size_t i, const char *num)
+{
+	const bk_candidate *k = &m->e->candidates[m->b->options[i]];
+	int lang = m->lang;
+	p->kind = BK_POSITION_CANDIDATE;
+	p->ref = k->id;
+	p->text = full_name(m->s, k, lang);
+	p->status = k->withdrawn ? BK_STATUS_WITHDRAWN : BK_STATUS_STANDING;
+	const char *say = k->pronunciation.v[lang] ? k->pronunciation.v[lang]
+	                                           : p->text;
+	const char *nom_spoken;
+	nominator(m, k, &p->nominator, &nom_spoken);
+	const char *year_said;
+	const char *list_name = name_and_details(m, p, k, i, &year_said);
+	var cv[] = {{"number", num}, {"name", say}, {"birth_year", year_said},
+	            {"details", p->details}, {"nominator", nom_spoken}};
+	p->spoken = add_segment(m->s, m->tpl, lang, BK_SEGMENT_POSITION,
+	                        speech_wording(m, k->withdrawn ? "withdrawn"
+	                                                       : "candidate"),
+	                        cv, 5, m->count, i);
+	return list_name;
+}
+
+/* The line of position i in the braille and large-print lists. */
+static void list_line(maker *m, position *p, const char *num,
+                      const char *list_name)
+{
+	const char *lkey = p->kind == BK_POSITION_AGAINST_ALL ? "list_against_all"
+	                   : p->kind == BK_POSITION_PARTY ? "list_party"
+	                   : p->status == BK_STATUS_WITHDRAWN ? "list_withdrawn"
+	                   : "list_candidate";
+	var lv[] = {{"number", num},
+	            {"name", list_name ? list_name : p->text},
+	            {"nominator", p->nominator},
+	            {"withdrawn", m->s->withdrawn_label}};
+	p->list = expand(m->s, m->tpl, m->lang, print_wording(m, lkey), lv, 4,
+	                 m->count);
+}
+
+/* Position i: where it sits on the stencil, what it prints and says, and
+ * its line in the lists. */
+static void add_position(maker *m, size_t i)
+{
+	const bk_ballot *b = m->b;
+	position *p = &m->s->positions[i];
+	char num[32];
+	snprintf(num, sizeof num, "%zu", i + 1);
+	p->sheet = (unsigned)(i / b->tpl->per_sheet);
+	p->box = (unsigned)(i % b->tpl->per_sheet);
+	p->nominator = "";
+	p->details = "";
+	char src[64];
+	snprintf(src, sizeof src, "$.%s[%ld]",
+	         b->kind == BK_KIND_PARTY_LIST ? "parties" : "candidates",
+	         i < b->noptions ? b->options[i] : 0L);
+	p->source = i < b->noptions ? bk_arena_strdup(&m->s->arena, src) : "";
+	const char *list_name = NULL; /* the name in the list line */
+	if (i == b->noptions)
+		against_all(m, p, i, num);
+	else if (b->kind == BK_KIND_PARTY_LIST)
+		party(m, p, i, num);
+	else
+		list_name = candidate(m, p, i, num);
+	list_line(m, p, num, list_name);
+}
+
 bk_status bk_script_create(bk_script **out, const bk_election *e,
                            const char *ballot_id, const char *lang_code,
                            const bk_templates *tpl, bk_diags *diags)
@@ -245,190 +483,17 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 	s->ballot_id = b->id;
 	s->lang = bk_lang_codes[lang];
 	s->template_id = b->tpl->id;
-
-	const char *title, *district, *short_title, *number;
-	ballot_texts(s, e, b, lang, &title, &district, &short_title, &number);
-	s->title = title;
-	s->district = district;
-	s->election_id = e->id;
-	s->election_date = e->date;
-
-	/* The stencil is one object for all languages: its braille title is
-	 * in the election's stencil title language (docs/ballot-script.md). */
-	int bl = e->stencil_title_lang;
-	const char *t2, *d2, *st2, *n2;
-	ballot_texts(s, e, b, bl, &t2, &d2, &st2, &n2);
-	var bv[] = {{"short_title", st2}, {"district_number", n2},
-	            {"district_name", e->districts[b->district].name.v[bl]}};
-	const char *bt = NULL;
-	if (!e->districts[b->district].number)
-		bt = bk_wording_get(tpl, bl, "print", "braille_title_unnumbered");
-	if (!bt)
-		bt = bk_wording_get(tpl, bl, "print", "braille_title");
-	s->braille_title = expand(s, tpl, bl, bt, bv, 3, 0);
-	s->braille_lang = bk_lang_codes[bl];
-	s->instructions = bk_wording_get(tpl, lang, "print", "instructions");
-	s->withdrawn_label = bk_wording_get(tpl, lang, "print", "withdrawn");
-
 	s->npositions = b->noptions + (b->against_all ? 1 : 0);
 	s->positions = bk_xcalloc(s->npositions, sizeof *s->positions);
-	unsigned long count = (unsigned long)s->npositions;
-	char countstr[32];
-	snprintf(countstr, sizeof countstr, "%lu", count);
 
-	var tv[] = {{"title", title}, {"district", district},
-	            {"count", countstr}};
-	add_segment(s, tpl, lang, BK_SEGMENT_TITLE,
-	            bk_wording_get(tpl, lang, "speech", "title"), tv, 3, count,
-	            (size_t)-1);
-	add_segment(s, tpl, lang, BK_SEGMENT_INTRO,
-	            bk_wording_get(tpl, lang, "speech",
-	                           b->against_all ? "intro"
-	                                          : "intro_without_against_all"),
-	            tv, 3, count, (size_t)-1);
-	const char *corner = bk_wording_get2(tpl, lang, "speech", "corners",
-	                                     b->tpl->corner);
-	var iv[] = {{"corner", corner}, {"count", countstr}};
-	add_segment(s, tpl, lang, BK_SEGMENT_INSTRUCTIONS,
-	            bk_wording_get(tpl, lang, "speech", "instructions"), iv, 2,
-	            count, (size_t)-1);
-
-	for (size_t i = 0; i < s->npositions; i++) {
-		position *p = &s->positions[i];
-		const char *list_name = NULL; /* the name in the list line */
-		char num[32];
-		snprintf(num, sizeof num, "%zu", i + 1);
-		p->sheet = (unsigned)(i / b->tpl->per_sheet);
-		p->box = (unsigned)(i % b->tpl->per_sheet);
-		p->nominator = "";
-		p->details = "";
-		char src[64];
-		snprintf(src, sizeof src, "$.%s[%ld]",
-		         b->kind == BK_KIND_PARTY_LIST ? "parties" : "candidates",
-		         i < b->noptions ? b->options[i] : 0L);
-		p->source = i < b->noptions ? bk_arena_strdup(&s->arena, src) : "";
-		if (i == b->noptions) {
-			p->kind = BK_POSITION_AGAINST_ALL;
-			p->ref = "";
-			p->text = bk_wording_get(tpl, lang, "print", "against_all");
-			var av[] = {{"number", num}};
-			p->spoken = add_segment(
-				s, tpl, lang, BK_SEGMENT_POSITION,
-				bk_wording_get(tpl, lang, "speech", "against_all"), av, 1,
-				count, i);
-		} else if (b->kind == BK_KIND_PARTY_LIST) {
-			const bk_party *pt = &e->parties[b->options[i]];
-			p->kind = BK_POSITION_PARTY;
-			p->ref = pt->id;
-			p->text = pt->name.v[lang];
-			const char *say = pt->pronunciation.v[lang]
-			                          ? pt->pronunciation.v[lang]
-			                          : pt->name.v[lang];
-			var pv[] = {{"number", num}, {"name", say}};
-			p->spoken = add_segment(
-				s, tpl, lang, BK_SEGMENT_POSITION,
-				bk_wording_get(tpl, lang, "speech", "party"), pv, 2, count,
-				i);
-		} else {
-			const bk_candidate *k = &e->candidates[b->options[i]];
-			p->kind = BK_POSITION_CANDIDATE;
-			p->ref = k->id;
-			p->text = full_name(s, k, lang);
-			p->status = k->withdrawn ? BK_STATUS_WITHDRAWN
-			                         : BK_STATUS_STANDING;
-			const char *say = k->pronunciation.v[lang]
-			                          ? k->pronunciation.v[lang]
-			                          : p->text;
-			const char *nom_print, *nom_spoken;
-			if (k->party >= 0) {
-				const bk_party *pt = &e->parties[k->party];
-				const char *pname = pt->short_name.v[lang]
-				                            ? pt->short_name.v[lang]
-				                            : pt->name.v[lang];
-				/* spoken: the full name (docs/decisions.md, "A
-				 * party's pronunciation"), never an abbreviation */
-				const char *psay = pt->pronunciation.v[lang]
-				                           ? pt->pronunciation.v[lang]
-				                           : pt->name.v[lang];
-				var nv[] = {{"party", pname}};
-				nom_print = expand(s, tpl, lang,
-				                   bk_wording_get(tpl, lang, "print",
-				                                  "nominated_by"),
-				                   nv, 1, count);
-				var sv[] = {{"party", psay}};
-				nom_spoken = expand(s, tpl, lang,
-				                    bk_wording_get(tpl, lang, "speech",
-				                                   "nominated_by"),
-				                    sv, 1, count);
-			} else {
-				nom_print = bk_wording_get(tpl, lang, "print",
-				                           "self_nominated");
-				nom_spoken = bk_wording_get(tpl, lang, "speech",
-				                            "self_nominated");
-			}
-			p->nominator = nom_print;
-			/* the birth year where another option reads the same
-			 * (the definition decides), the details where given:
-			 * after the name, printed and spoken */
-			char year[32] = "";
-			const char *year_said = "";
-			list_name = p->text;
-			if (b->show_birth_year && b->show_birth_year[i]) {
-				p->birth_year = k->birth_year;
-				snprintf(year, sizeof year, "%ld", k->birth_year);
-				var yv[] = {{"year", year}};
-				year_said = expand(s, tpl, lang,
-				                   bk_wording_get(tpl, lang, "speech",
-				                                  "birth_year"),
-				                   yv, 1, count);
-				var nv[] = {{"name", list_name},
-				            {"birth_year",
-				             expand(s, tpl, lang,
-				                    bk_wording_get(tpl, lang, "print",
-				                                   "birth_year"),
-				                    yv, 1, count)}};
-				list_name = expand(s, tpl, lang,
-				                   bk_wording_get(tpl, lang, "print",
-				                                  "name_with_birth_year"),
-				                   nv, 2, count);
-			}
-			if (k->details.v[lang]) {
-				p->details = k->details.v[lang];
-				var dv[] = {{"name", list_name},
-				            {"details", p->details}};
-				list_name = expand(s, tpl, lang,
-				                   bk_wording_get(tpl, lang, "print",
-				                                  "name_with_details"),
-				                   dv, 2, count);
-			}
-			var cv[] = {{"number", num}, {"name", say},
-			            {"birth_year", year_said},
-			            {"details", p->details},
-			            {"nominator", nom_spoken}};
-			p->spoken = add_segment(
-				s, tpl, lang, BK_SEGMENT_POSITION,
-				bk_wording_get(tpl, lang, "speech",
-				               k->withdrawn ? "withdrawn" : "candidate"),
-				cv, 5, count, i);
-		}
-		const char *lkey = p->kind == BK_POSITION_AGAINST_ALL ? "list_against_all"
-		                   : p->kind == BK_POSITION_PARTY ? "list_party"
-		                   : p->status == BK_STATUS_WITHDRAWN ? "list_withdrawn"
-		                   : "list_candidate";
-		var lv[] = {{"number", num},
-		            {"name", list_name ? list_name : p->text},
-		            {"nominator", p->nominator},
-		            {"withdrawn", s->withdrawn_label}};
-		p->list = expand(s, tpl, lang,
-		                 bk_wording_get(tpl, lang, "print", lkey), lv, 4,
-		                 count);
-	}
-	add_segment(s, tpl, lang, BK_SEGMENT_CLOSING,
-	            bk_wording_get(tpl, lang, "speech", "closing"), tv, 3, count,
-	            (size_t)-1);
-	add_segment(s, tpl, lang, BK_SEGMENT_REPEAT,
-	            bk_wording_get(tpl, lang, "speech", "repeat"), tv, 3, count,
-	            (size_t)-1);
+	maker m = {s, e, b, tpl, lang, (unsigned long)s->npositions, ""};
+	snprintf(m.countstr, sizeof m.countstr, "%lu", m.count);
+	ballot_header(&m);
+	opening_segments(&m);
+	for (size_t i = 0; i < s->npositions; i++)
+		add_position(&m, i);
+	ballot_segment(&m, BK_SEGMENT_CLOSING, "closing");
+	ballot_segment(&m, BK_SEGMENT_REPEAT, "repeat");
 	*out = s;
 	return BK_OK;
 }
@@ -522,99 +587,111 @@ static const char *const segment_names[] = {
 	"title", "intro", "instructions", "position", "closing", "repeat"};
 static const char *const kind_names[] = {"party", "candidate", "against-all"};
 
+static void json_position(bk_buf *b, const position *p, size_t i)
+{
+	bk_buf_printf(b, "%s\n  {\"number\": %zu, \"kind\": \"%s\", \"ref\": ",
+	              i ? "," : "", i + 1, kind_names[p->kind]);
+	bk_buf_add_json_string(b, p->ref);
+	bk_buf_printf(b, ", \"status\": \"%s\", \"sheet\": %u, \"box\": %u, "
+	              "\"text\": ",
+	              p->status == BK_STATUS_WITHDRAWN ? "withdrawn" : "standing",
+	              p->sheet + 1, p->box + 1);
+	bk_buf_add_json_string(b, p->text);
+	bk_buf_add(b, ", \"nominator\": ");
+	bk_buf_add_json_string(b, p->nominator);
+	if (p->birth_year)
+		bk_buf_printf(b, ", \"birth_year\": %ld", p->birth_year);
+	else
+		bk_buf_add(b, ", \"birth_year\": null");
+	bk_buf_add(b, ", \"details\": ");
+	bk_buf_add_json_string(b, p->details);
+	bk_buf_add(b, ", \"list\": ");
+	bk_buf_add_json_string(b, p->list);
+	bk_buf_add(b, ", \"spoken\": ");
+	bk_buf_add_json_string(b, p->spoken);
+	bk_buf_add(b, "}");
+}
+
+static void json_segment(bk_buf *b, const segment *g, size_t i)
+{
+	bk_buf_printf(b, "%s\n  {\"kind\": \"%s\", ", i ? "," : "",
+	              segment_names[g->kind]);
+	if (g->kind == BK_SEGMENT_POSITION)
+		bk_buf_printf(b, "\"number\": %zu, ", g->position + 1);
+	bk_buf_add(b, "\"text\": ");
+	bk_buf_add_json_string(b, g->text);
+	bk_buf_add(b, ", \"sentences\": [");
+	for (size_t j = 0; j < g->nsentences; j++) {
+		if (j)
+			bk_buf_add(b, ", ");
+		bk_buf_add_json_string(b, g->sentences[j]);
+	}
+	bk_buf_add(b, "]}");
+}
+
+static void write_json(bk_buf *b, const bk_script *s)
+{
+	bk_buf_add(b, "{\"ballot\": ");
+	bk_buf_add_json_string(b, s->ballot_id);
+	bk_buf_add(b, ", \"language\": ");
+	bk_buf_add_json_string(b, s->lang);
+	bk_buf_add(b, ", \"template\": ");
+	bk_buf_add_json_string(b, s->template_id);
+	bk_buf_add(b, ",\n \"title\": ");
+	bk_buf_add_json_string(b, s->title);
+	bk_buf_add(b, ",\n \"district\": ");
+	bk_buf_add_json_string(b, s->district);
+	bk_buf_add(b, ",\n \"braille_title\": ");
+	bk_buf_add_json_string(b, s->braille_title);
+	bk_buf_add(b, ", \"braille_title_language\": ");
+	bk_buf_add_json_string(b, s->braille_lang);
+	bk_buf_add(b, ",\n \"positions\": [");
+	for (size_t i = 0; i < s->npositions; i++)
+		json_position(b, &s->positions[i], i);
+	bk_buf_add(b, "],\n \"segments\": [");
+	for (size_t i = 0; i < s->nsegments; i++)
+		json_segment(b, &s->segments[i], i);
+	bk_buf_add(b, "]}\n");
+}
+
+static void write_text(bk_buf *b, const bk_script *s)
+{
+	bk_buf_printf(b, "ballot %s (%s), template %s\n", s->ballot_id, s->lang,
+	              s->template_id);
+	bk_buf_printf(b, "title: %s\n", s->title);
+	bk_buf_printf(b, "district: %s\n", s->district);
+	bk_buf_printf(b, "braille title (%s): %s\n", s->braille_lang,
+	              s->braille_title);
+	bk_buf_add(b, "positions:\n");
+	for (size_t i = 0; i < s->npositions; i++) {
+		const position *p = &s->positions[i];
+		bk_buf_printf(b, "  %2zu. %s", i + 1, p->text);
+		if (p->birth_year)
+			bk_buf_printf(b, ", %ld", p->birth_year);
+		if (*p->details)
+			bk_buf_printf(b, ", %s", p->details);
+		if (*p->nominator)
+			bk_buf_printf(b, " — %s", p->nominator);
+		if (p->status == BK_STATUS_WITHDRAWN)
+			bk_buf_printf(b, " [%s]", s->withdrawn_label);
+		bk_buf_printf(b, "   (sheet %u, box %u)\n", p->sheet + 1,
+		              p->box + 1);
+	}
+	bk_buf_add(b, "spoken:\n");
+	for (size_t i = 0; i < s->nsegments; i++)
+		bk_buf_printf(b, "  [%s] %s\n", segment_names[s->segments[i].kind],
+		              s->segments[i].text);
+}
+
 bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 {
 	if (!s || !out || !format || (strcmp(format, "json") && strcmp(format, "text")))
 		return BK_ERR_USAGE;
 	bk_buf b = {0};
-	if (!strcmp(format, "json")) {
-		bk_buf_add(&b, "{\"ballot\": ");
-		bk_buf_add_json_string(&b, s->ballot_id);
-		bk_buf_add(&b, ", \"language\": ");
-		bk_buf_add_json_string(&b, s->lang);
-		bk_buf_add(&b, ", \"template\": ");
-		bk_buf_add_json_string(&b, s->template_id);
-		bk_buf_add(&b, ",\n \"title\": ");
-		bk_buf_add_json_string(&b, s->title);
-		bk_buf_add(&b, ",\n \"district\": ");
-		bk_buf_add_json_string(&b, s->district);
-		bk_buf_add(&b, ",\n \"braille_title\": ");
-		bk_buf_add_json_string(&b, s->braille_title);
-		bk_buf_add(&b, ", \"braille_title_language\": ");
-		bk_buf_add_json_string(&b, s->braille_lang);
-		bk_buf_add(&b, ",\n \"positions\": [");
-		for (size_t i = 0; i < s->npositions; i++) {
-			const position *p = &s->positions[i];
-			bk_buf_printf(&b, "%s\n  {\"number\": %zu, \"kind\": \"%s\", "
-			              "\"ref\": ", i ? "," : "", i + 1,
-			              kind_names[p->kind]);
-			bk_buf_add_json_string(&b, p->ref);
-			bk_buf_printf(&b, ", \"status\": \"%s\", \"sheet\": %u, "
-			              "\"box\": %u, \"text\": ",
-			              p->status == BK_STATUS_WITHDRAWN ? "withdrawn"
-			                                               : "standing",
-			              p->sheet + 1, p->box + 1);
-			bk_buf_add_json_string(&b, p->text);
-			bk_buf_add(&b, ", \"nominator\": ");
-			bk_buf_add_json_string(&b, p->nominator);
-			if (p->birth_year)
-				bk_buf_printf(&b, ", \"birth_year\": %ld", p->birth_year);
-			else
-				bk_buf_add(&b, ", \"birth_year\": null");
-			bk_buf_add(&b, ", \"details\": ");
-			bk_buf_add_json_string(&b, p->details);
-			bk_buf_add(&b, ", \"list\": ");
-			bk_buf_add_json_string(&b, p->list);
-			bk_buf_add(&b, ", \"spoken\": ");
-			bk_buf_add_json_string(&b, p->spoken);
-			bk_buf_add(&b, "}");
-		}
-		bk_buf_add(&b, "],\n \"segments\": [");
-		for (size_t i = 0; i < s->nsegments; i++) {
-			bk_buf_printf(&b, "%s\n  {\"kind\": \"%s\", ", i ? "," : "",
-			              segment_names[s->segments[i].kind]);
-			if (s->segments[i].kind == BK_SEGMENT_POSITION)
-				bk_buf_printf(&b, "\"number\": %zu, ",
-				              s->segments[i].position + 1);
-			bk_buf_add(&b, "\"text\": ");
-			bk_buf_add_json_string(&b, s->segments[i].text);
-			bk_buf_add(&b, ", \"sentences\": [");
-			for (size_t j = 0; j < s->segments[i].nsentences; j++) {
-				if (j)
-					bk_buf_add(&b, ", ");
-				bk_buf_add_json_string(&b, s->segments[i].sentences[j]);
-			}
-			bk_buf_add(&b, "]}");
-		}
-		bk_buf_add(&b, "]}\n");
-	} else {
-		bk_buf_printf(&b, "ballot %s (%s), template %s\n", s->ballot_id,
-		              s->lang, s->template_id);
-		bk_buf_printf(&b, "title: %s\n", s->title);
-		bk_buf_printf(&b, "district: %s\n", s->district);
-		bk_buf_printf(&b, "braille title (%s): %s\n", s->braille_lang,
-		              s->braille_title);
-		bk_buf_add(&b, "positions:\n");
-		for (size_t i = 0; i < s->npositions; i++) {
-			const position *p = &s->positions[i];
-			bk_buf_printf(&b, "  %2zu. %s", i + 1, p->text);
-			if (p->birth_year)
-				bk_buf_printf(&b, ", %ld", p->birth_year);
-			if (*p->details)
-				bk_buf_printf(&b, ", %s", p->details);
-			if (*p->nominator)
-				bk_buf_printf(&b, " — %s", p->nominator);
-			if (p->status == BK_STATUS_WITHDRAWN)
-				bk_buf_printf(&b, " [%s]", s->withdrawn_label);
-			bk_buf_printf(&b, "   (sheet %u, box %u)\n", p->sheet + 1,
-			              p->box + 1);
-		}
-		bk_buf_add(&b, "spoken:\n");
-		for (size_t i = 0; i < s->nsegments; i++)
-			bk_buf_printf(&b, "  [%s] %s\n",
-			              segment_names[s->segments[i].kind],
-			              s->segments[i].text);
-	}
+	if (!strcmp(format, "json"))
+		write_json(&b, s);
+	else
+		write_text(&b, s);
 	size_t len = b.len;
 	size_t w = fwrite(b.data, 1, len, out);
 	bk_buf_free(&b);

@@ -520,13 +520,12 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 	*out = NULL;
 	bk_speech_options o = BK_SPEECH_OPTIONS_INIT;
 	if (opt) {
-		if (opt->version != BK_SPEECH_OPTIONS_VERSION) {
-			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
-			             "speech options of version %u are not known",
-			             opt->version);
+		if (!bk_struct_version_ok(opt->version, BK_SPEECH_OPTIONS_VERSION,
+		                          "bk_speech_options", diags))
 			return BK_ERR_USAGE;
-		}
+		/* version 1 is the only one: every field is the caller's */
 		o = *opt;
+		o.version = BK_SPEECH_OPTIONS_VERSION;
 	}
 	struct {
 		const char *name;
@@ -625,27 +624,9 @@ static bool is_dropped(uint32_t cp)
 static bool is_stop(char c) { return c == '.' || c == '!' || c == '?'; }
 static bool is_mark(char c) { return is_stop(c) || c == ',' || c == ':' || c == ';'; }
 
-bk_status bk_speech_normalise(const bk_speech *sp, const char *lang_code,
-                              const char *text, const char *where,
-                              char **out, bk_diags *diags)
+/* Step 1: the templates' replacements, in order. Returns a new string. */
+static char *replace_all(const bk_speech *sp, int lang, const char *text)
 {
-	if (!sp || !lang_code || !text || !out)
-		return BK_ERR_USAGE;
-	*out = NULL;
-	int lang = bk_lang_index(lang_code);
-	if (lang < 0) {
-		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0,
-		             where ? where : "", "no voice for the language \"%s\"",
-		             lang_code);
-		return BK_ERR_NOTFOUND;
-	}
-	size_t n = strlen(text);
-	if (bk_utf8_valid_prefix(text, n) != n) {
-		bk_diags_add(diags, BK_ERROR, "utf8", "", 0, 0, where ? where : "",
-		             "the text to speak is not valid UTF-8");
-		return BK_ERR_INVALID;
-	}
-	/* 1. the templates' replacements, in order */
 	char *cur = bk_xstrdup(text);
 	for (size_t i = 0; i < bk_speech_replacement_count(sp->tpl, lang); i++) {
 		const char *to;
@@ -667,9 +648,14 @@ bk_status bk_speech_normalise(const bk_speech *sp, const char *lang_code,
 		free(cur);
 		cur = bk_buf_steal(&b);
 	}
-	/* 2. characters: blanks to spaces, dashes between words to commas,
-	 * dropped characters to spaces; Latin words noted */
-	bk_buf b = {0}, latin = {0};
+	return cur;
+}
+
+/* Step 2: characters: blanks to spaces, dashes between words to commas,
+ * dropped characters to spaces, into b; the words with Latin letters are
+ * noted in latin, separated by ", ". */
+static void map_characters(const char *cur, bk_buf *b, bk_buf *latin)
+{
 	size_t len = strlen(cur);
 	bool in_word = false, word_latin = false;
 	size_t word_start = 0;
@@ -681,96 +667,133 @@ bk_status bk_speech_normalise(const bk_speech *sp, const char *lang_code,
 		if (letter && !in_word) {
 			in_word = true;
 			word_latin = false;
-			word_start = b.len;
+			word_start = b->len;
 		}
 		if (letter && bk_cp_is_latin_letter(cp))
 			word_latin = true;
-		if (!letter && in_word) {
-			in_word = false;
-			if (word_latin) {
-				if (latin.len)
-					bk_buf_add(&latin, ", ");
-				bk_buf_addn(&latin, b.data + word_start, b.len - word_start);
-			}
+		if (!letter && in_word && word_latin) {
+			if (latin->len)
+				bk_buf_add(latin, ", ");
+			bk_buf_addn(latin, b->data + word_start, b->len - word_start);
 		}
+		if (!letter)
+			in_word = false;
 		if (i >= len)
 			break;
 		if (is_blank(cp) || is_dropped(cp))
-			bk_buf_addc(&b, ' ');
+			bk_buf_addc(b, ' ');
 		else if (cp == 0x2013 || cp == 0x2014 || cp == 0x2015 || cp == 0x2212)
-			bk_buf_add(&b, ", ");
+			bk_buf_add(b, ", ");
 		else if (cp == 0x2026)
-			bk_buf_addc(&b, '.');
+			bk_buf_addc(b, '.');
 		else
-			bk_buf_addn(&b, cur + i, k);
+			bk_buf_addn(b, cur + i, k);
 		i += k;
 	}
-	free(cur);
-	/* 3. blanks collapsed, no blank before a mark, one mark where several
-	 * stand together ("..", ". ,": text ending in ".." can make eSpeak NG
-	 * read stray memory), none at the start */
-	bk_buf c = {0};
-	for (size_t i = 0; i < b.len; i++) {
-		char ch = b.data[i];
+}
+
+/* Step 3: blanks collapsed, no blank before a mark, one mark where several
+ * stand together ("..", ". ,": text ending in ".." can make eSpeak NG read
+ * stray memory), none at the start, none at the end. Appends to c. */
+static void tidy_marks(const bk_buf *b, bk_buf *c)
+{
+	for (size_t i = 0; i < b->len; i++) {
+		char ch = b->data[i];
 		if (ch == ' ') {
-			if (c.len && c.data[c.len - 1] != ' ')
-				bk_buf_addc(&c, ' ');
+			if (c->len && c->data[c->len - 1] != ' ')
+				bk_buf_addc(c, ' ');
 			continue;
 		}
 		if (is_mark(ch)) {
-			while (c.len && c.data[c.len - 1] == ' ')
-				bk_buf_truncate(&c, c.len - 1);
-			if (!c.len)
+			while (c->len && c->data[c->len - 1] == ' ')
+				bk_buf_truncate(c, c->len - 1);
+			if (!c->len)
 				continue;
-			char prev = c.data[c.len - 1];
-			if (is_mark(prev)) {
-				/* keep the stronger: a full stop over a comma */
-				if (is_stop(ch) && !is_stop(prev))
-					c.data[c.len - 1] = ch;
+			char prev = c->data[c->len - 1];
+			/* of several marks, keep the stronger: a full stop over a
+			 * comma */
+			if (is_mark(prev) && is_stop(ch) && !is_stop(prev))
+				c->data[c->len - 1] = ch;
+			if (is_mark(prev))
 				continue;
-			}
 		}
-		bk_buf_addc(&c, ch);
+		bk_buf_addc(c, ch);
 	}
-	bk_buf_free(&b);
-	while (c.len && c.data[c.len - 1] == ' ')
-		bk_buf_truncate(&c, c.len - 1);
-	/* 4. a sentence ends with a stop */
-	if (c.len && is_mark(c.data[c.len - 1]) && !is_stop(c.data[c.len - 1]))
-		c.data[c.len - 1] = '.';
-	else if (c.len && !is_stop(c.data[c.len - 1]))
-		bk_buf_addc(&c, '.');
-	bool empty = true;
-	for (size_t i = 0; i < c.len && empty; i++)
-		empty = is_mark(c.data[i]) || c.data[i] == ' ' ||
-		        c.data[i] == '-' || c.data[i] == '\'' || c.data[i] == '(' ||
-		        c.data[i] == ')';
-	if (empty) {
-		bk_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0,
-		             where ? where : "",
-		             "the text \"%s\" has nothing the voice can read", text);
-		bk_buf_free(&c);
-		bk_buf_free(&latin);
+	while (c->len && c->data[c->len - 1] == ' ')
+		bk_buf_truncate(c, c->len - 1);
+}
+
+/* Step 4: a sentence ends with a stop. */
+static void end_with_stop(bk_buf *c)
+{
+	if (c->len && is_mark(c->data[c->len - 1]) && !is_stop(c->data[c->len - 1]))
+		c->data[c->len - 1] = '.';
+	else if (c->len && !is_stop(c->data[c->len - 1]))
+		bk_buf_addc(c, '.');
+}
+
+/* Whether the text has anything the voice reads: not only marks, blanks,
+ * hyphens, apostrophes and brackets. */
+static bool readable(const bk_buf *c)
+{
+	for (size_t i = 0; i < c->len; i++)
+		if (!(is_mark(c->data[i]) || c->data[i] == ' ' ||
+		      c->data[i] == '-' || c->data[i] == '\'' ||
+		      c->data[i] == '(' || c->data[i] == ')'))
+			return true;
+	return false;
+}
+
+bk_status bk_speech_normalise(const bk_speech *sp, const char *lang_code,
+                              const char *text, const char *where,
+                              char **out, bk_diags *diags)
+{
+	if (!sp || !lang_code || !text || !out)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	const char *at = where ? where : "";
+	int lang = bk_lang_index(lang_code);
+	if (lang < 0) {
+		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, at,
+		             "no voice for the language \"%s\"", lang_code);
+		return BK_ERR_NOTFOUND;
+	}
+	size_t n = strlen(text);
+	if (bk_utf8_valid_prefix(text, n) != n) {
+		bk_diags_add(diags, BK_ERROR, "utf8", "", 0, 0, at,
+		             "the text to speak is not valid UTF-8");
 		return BK_ERR_INVALID;
+	}
+	char *replaced = replace_all(sp, lang, text);
+	bk_buf mapped = {0}, latin = {0}, c = {0};
+	map_characters(replaced, &mapped, &latin);
+	free(replaced);
+	tidy_marks(&mapped, &c);
+	bk_buf_free(&mapped);
+	end_with_stop(&c);
+	bk_status st = BK_ERR_INVALID;
+	if (!readable(&c)) {
+		bk_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0, at,
+		             "the text \"%s\" has nothing the voice can read", text);
+		goto out;
 	}
 	if (c.len > MAX_TEXT) {
-		bk_diags_add(diags, BK_ERROR, "too-long", "", 0, 0,
-		             where ? where : "",
+		bk_diags_add(diags, BK_ERROR, "too-long", "", 0, 0, at,
 		             "a sentence to speak is %zu bytes long; at most %d "
 		             "fit in one clip", c.len, MAX_TEXT);
-		bk_buf_free(&c);
-		bk_buf_free(&latin);
-		return BK_ERR_INVALID;
+		goto out;
 	}
 	if (latin.len)
-		bk_diags_add(diags, BK_WARNING, "latin-in-speech", "", 0, 0,
-		             where ? where : "",
+		bk_diags_add(diags, BK_WARNING, "latin-in-speech", "", 0, 0, at,
 		             "the %s voice will read \"%s\" with English rules: "
 		             "give the name a pronunciation in %s",
 		             lang_code, bk_buf_str(&latin), lang_code);
-	bk_buf_free(&latin);
 	*out = bk_buf_steal(&c);
-	return BK_OK;
+	st = BK_OK;
+out:
+	bk_buf_free(&c);
+	bk_buf_free(&latin);
+	return st;
 }
 
 /* ---- clips ------------------------------------------------------------- */

@@ -114,10 +114,49 @@ static void test_mp3(void)
 	free(s);
 }
 
+/* Audio options of version 0 or newer than the library are refused with a
+ * message naming the struct; the current version is taken. */
+static void test_versions(void)
+{
+	bk_templates *tpl = NULL;
+	bk_speech *sp = NULL;
+	if (bk_templates_open(&tpl, NULL, NULL) != BK_OK ||
+	    bk_speech_create(&sp, tpl, NULL, NULL) != BK_OK) {
+		TAP_OK(0, "templates and a voice for the version checks");
+		bk_templates_free(tpl);
+		return;
+	}
+	unsigned versions[] = {0, BK_AUDIO_OPTIONS_VERSION + 1,
+	                       BK_AUDIO_OPTIONS_VERSION};
+	for (size_t i = 0; i < 3; i++) {
+		bk_audio_options o = BK_AUDIO_OPTIONS_INIT;
+		o.version = versions[i];
+		bk_audio *a = NULL;
+		bk_diags *d = bk_diags_create();
+		bk_status st = bk_audio_create(&a, sp, tpl, &o, d);
+		const char *msg = bk_diags_count(d)
+		                          ? bk_diag_message(bk_diags_get(d, 0))
+		                          : "";
+		if (versions[i] == BK_AUDIO_OPTIONS_VERSION)
+			TAP_OK(st == BK_OK && a, "audio options of the current "
+			       "version %u are taken", versions[i]);
+		else
+			TAP_OK(st == BK_ERR_USAGE && !a &&
+			       strstr(msg, "bk_audio_options has version"),
+			       "audio options of version %u are refused, naming the "
+			       "struct (%s)", versions[i], msg);
+		bk_audio_free(a);
+		bk_diags_free(d);
+	}
+	bk_speech_free(sp);
+	bk_templates_free(tpl);
+}
+
 int main(void)
 {
 	test_trim();
 	test_limiter();
 	test_mp3();
+	test_versions();
 	return tap_done();
 }

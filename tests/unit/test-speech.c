@@ -100,6 +100,23 @@ static const char *const texts[][2] = {
 	{"kk", "Нөмірі үш."},
 };
 
+/* Options of version 0 or newer than the library are refused with a
+ * message naming the struct, before any helper starts. */
+static void options_version(const bk_templates *tpl, unsigned version)
+{
+	bk_speech_options o = BK_SPEECH_OPTIONS_INIT;
+	o.version = version;
+	bk_speech *sp = NULL;
+	bk_diags *d = bk_diags_create();
+	bk_status st = bk_speech_create(&sp, tpl, &o, d);
+	const char *msg = bk_diags_count(d) ? bk_diag_message(bk_diags_get(d, 0)) : "";
+	TAP_OK(st == BK_ERR_USAGE && !sp && strstr(msg, "bk_speech_options has version"),
+	       "speech options of version %u are refused, naming the struct (%s)",
+	       version, msg);
+	bk_diags_free(d);
+	bk_speech_free(sp);
+}
+
 int main(int argc, char **argv)
 {
 	/* a helper started from this program serves here (the entry is
@@ -113,6 +130,8 @@ int main(int argc, char **argv)
 		printf("Bail out! templates not found\n");
 		return 1;
 	}
+	options_version(tpl, 0);
+	options_version(tpl, BK_SPEECH_OPTIONS_VERSION + 1);
 	/* a large caller: 64 MB of its own memory, touched */
 	size_t big_n = 64u << 20;
 	unsigned char *big = malloc(big_n);

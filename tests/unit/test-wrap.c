@@ -143,6 +143,25 @@ static void hyphenated(const char *lang, const char *word, unsigned cells,
 	bk_braille_doc_free(doc);
 }
 
+/* A layout of version 0 or newer than the library is refused with a
+ * message naming the struct; a bad value is reported as such. */
+static void layout_version(unsigned version, unsigned cells, const char *want,
+                           const char *what)
+{
+	bk_braille_layout L = BK_BRAILLE_LAYOUT_INIT;
+	L.version = version;
+	L.cells = cells;
+	const char *paras[] = {"Окно"};
+	bk_braille_doc *doc = NULL;
+	bk_diags *d = bk_diags_create();
+	bk_status st = bk_braille_paragraphs(&doc, br, "ru", paras, NULL, 1, "t",
+	                                     "t", "", &L, d);
+	const char *msg = bk_diags_count(d) ? bk_diag_message(bk_diags_get(d, 0)) : "";
+	TAP_OK(st == BK_ERR_USAGE && !doc && strstr(msg, want), "%s (%s)", what, msg);
+	bk_diags_free(d);
+	bk_braille_doc_free(doc);
+}
+
 int main(void)
 {
 	bk_templates *tpl = NULL;
@@ -183,6 +202,14 @@ int main(void)
 	hyphenated("kk", "сайлау жалпыұлттық", 12, "сайлау|жалпыұлт|тық",
 	           "kk \"жалпыұлттық\" after an indent: before the consonant "
 	           "that starts the last syllable");
+	layout_version(0, 40, "bk_braille_layout has version 0",
+	               "a layout of version 0 is refused, naming the struct");
+	layout_version(BK_BRAILLE_LAYOUT_VERSION + 1, 40,
+	               "bk_braille_layout has version",
+	               "a layout newer than the library is refused, naming the struct");
+	layout_version(BK_BRAILLE_LAYOUT_VERSION, 5, "12–100 cells per line",
+	               "a layout of the current version with 5 cells a line is "
+	               "refused for its width");
 	bk_braille_free(br);
 	bk_templates_free(tpl);
 	return tap_done();
