@@ -44,7 +44,10 @@ static bk_status geometry_for(geometry *g, const bk_templates *tpl,
 		             profile ? profile : "(none)", bk_templates_dir(tpl));
 		return BK_ERR_NOTFOUND;
 	}
-	if (opt->version != BK_SWELL_OPTIONS_VERSION || opt->margin < 10 ||
+	if (!bk_struct_version_ok(opt->version, BK_SWELL_OPTIONS_VERSION,
+	                          "bk_swell_options", diags))
+		return BK_ERR_USAGE;
+	if (opt->margin < 10 ||
 	    opt->margin > 40 || opt->paper_width < 100 || opt->paper_width > 500 ||
 	    opt->paper_height < 100 || opt->paper_height > 500) {
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
