@@ -1042,16 +1042,29 @@ bk_status bk_stencil_write_swell_pdf(const bk_stencil *s, const char *path,
 bk_status bk_stencil_write_svg(const bk_stencil *s, size_t sh,
                                const char *path, bk_diags *diags)
 {
-	if (!s || !path || sh >= s->nsheets)
+	if (!s || !path)
 		return BK_ERR_USAGE;
+	if (sh >= s->nsheets) {
+		bk_diags_add(diags, BK_ERROR, "usage", path, 0, 0, "",
+		             "the stencil has %zu sheets; there is no sheet %zu",
+		             s->nsheets, sh + 1);
+		return BK_ERR_USAGE;
+	}
 	return render(s, SVG, 0, sh, path, diags);
 }
 
 bk_status bk_stencil_write_png(const bk_stencil *s, size_t sh, double dpi,
                                const char *path, bk_diags *diags)
 {
-	if (!s || !path || dpi < 30 || dpi > 1200 || sh >= s->nsheets)
+	if (!s || !path)
 		return BK_ERR_USAGE;
+	if (dpi < 30 || dpi > 1200 || sh >= s->nsheets) {
+		bk_diags_add(diags, BK_ERROR, "usage", path, 0, 0, "",
+		             "a stencil preview is 30–1200 dpi of one of its %zu "
+		             "sheets (asked: %g dpi, sheet %zu)", s->nsheets, dpi,
+		             sh + 1);
+		return BK_ERR_USAGE;
+	}
 	return render(s, PNG, dpi, sh, path, diags);
 }
 
