@@ -32,14 +32,8 @@ typedef enum bk_position_status {
 	BK_STATUS_WITHDRAWN
 } bk_position_status;
 
-typedef enum bk_segment_kind {
-	BK_SEGMENT_TITLE,
-	BK_SEGMENT_INTRO,
-	BK_SEGMENT_INSTRUCTIONS,
-	BK_SEGMENT_POSITION,
-	BK_SEGMENT_CLOSING,
-	BK_SEGMENT_REPEAT
-} bk_segment_kind;
+/* bk_segment_kind, the kinds of spoken segment, is in ballotkit/templates.h:
+ * the speech wording gives a pause after each kind. */
 
 /* Builds the script of ballot ballot_id in language lang ("kk" or "ru").
  * election and tpl are borrowed and must outlive the script. Returns

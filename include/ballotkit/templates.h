@@ -16,9 +16,24 @@ BK_BEGIN_DECLS
 
 typedef struct bk_templates bk_templates;
 
+/* The kinds of segment a ballot script speaks (bk_script_segment_kind),
+ * in the order they come. The speech wording gives the pause after each
+ * (speech/<lang>.json "audio"."pause_ms", keyed "title", "intro", …).
+ * BK_SEGMENT_REPEAT stays the last kind: the library counts from it. */
+typedef enum bk_segment_kind {
+	BK_SEGMENT_TITLE,
+	BK_SEGMENT_INTRO,
+	BK_SEGMENT_INSTRUCTIONS,
+	BK_SEGMENT_POSITION,
+	BK_SEGMENT_CLOSING,
+	BK_SEGMENT_REPEAT
+} bk_segment_kind;
+
 /* Folder the installed library looks in when no folder is named:
- * $BALLOTKIT_TEMPLATES if set, else the installed data folder. Static or
- * environment string; do not free. */
+ * $BALLOTKIT_TEMPLATES if set, else the installed data folder; when that
+ * does not exist (a build that was not installed), the templates folder of
+ * the source tree the build was configured from. Static or environment
+ * string; do not free. */
 BK_API const char *bk_templates_default_dir(void);
 
 /* Loads and checks every template under dir (NULL: the default folder).

@@ -22,9 +22,11 @@ typedef struct para {
 static bk_status check_options(const bk_large_print_options *o,
                                bk_diags *diags)
 {
-	if (o->version != BK_LARGE_PRINT_OPTIONS_VERSION || o->size_pt < 18 ||
-	    o->size_pt > 72 || o->margin < 10 || o->margin > 50 ||
-	    o->paper_width < 100 || o->paper_width > 500 ||
+	if (!bk_struct_version_ok(o->version, BK_LARGE_PRINT_OPTIONS_VERSION,
+	                          "bk_large_print_options", diags))
+		return BK_ERR_USAGE;
+	if (o->size_pt < 18 || o->size_pt > 72 || o->margin < 10 ||
+	    o->margin > 50 || o->paper_width < 100 || o->paper_width > 500 ||
 	    o->paper_height < 100 || o->paper_height > 500) {
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
 		             "large print is 18–72 pt on paper of 100–500 mm with "
@@ -32,6 +34,97 @@ static bk_status check_options(const bk_large_print_options *o,
 		return BK_ERR_USAGE;
 	}
 	return BK_OK;
+}
+
+/* A paragraph laid out at the print size (a level-1 heading larger,
+ * headings bold), wrapped to width (pt). Unreference with g_object_unref. */
+static PangoLayout *para_layout(PangoContext *pc, const para *pa,
+                                const bk_large_print_options *o, double width)
+{
+	PangoLayout *lay = pango_layout_new(pc);
+	PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans");
+	double size = o->size_pt * (!strcmp(pa->tag, "H1") ? 1.25 : 1.0);
+	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+	if (strcmp(pa->tag, "P"))
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+	pango_layout_set_font_description(lay, fd);
+	pango_layout_set_width(lay, (int)(width * PANGO_SCALE));
+	pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_text(lay, pa->text, -1);
+	pango_font_description_free(fd);
+	return lay;
+}
+
+/* Shows a paragraph's layout, tagged, from *y (pt) down, and leaves *y
+ * where the next paragraph starts: a paragraph that fits a page is kept
+ * together; a longer one runs on line by line (nothing may fall off the
+ * page). */
+static void show_para(cairo_t *cr, PangoLayout *lay, const char *tag,
+                      const bk_large_print_options *o, double *y)
+{
+	double bottom = (o->paper_height - o->margin) * MM_TO_PT;
+	double top = o->margin * MM_TO_PT;
+	int lw, lh;
+	pango_layout_get_size(lay, &lw, &lh);
+	if (*y + (double)lh / PANGO_SCALE > bottom && *y > top) {
+		cairo_show_page(cr);
+		*y = top;
+	}
+	cairo_tag_begin(cr, tag, NULL);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	PangoLayoutIter *it = pango_layout_get_iter(lay);
+	double base = *y; /* where the layout's top stands on this page */
+	double end = *y;
+	do {
+		PangoRectangle ext;
+		pango_layout_iter_get_line_extents(it, NULL, &ext);
+		double ly = (double)ext.y / PANGO_SCALE;
+		double lh2 = (double)ext.height / PANGO_SCALE;
+		if (base + ly + lh2 > bottom && base + ly > top) {
+			cairo_tag_end(cr, tag);
+			cairo_show_page(cr);
+			cairo_tag_begin(cr, tag, NULL);
+			base = top - ly;
+		}
+		cairo_move_to(cr, o->margin * MM_TO_PT,
+		              base + (double)pango_layout_iter_get_baseline(it) /
+		                             PANGO_SCALE);
+		pango_cairo_show_layout_line(cr,
+		                             pango_layout_iter_get_line_readonly(it));
+		end = base + ly + lh2;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	cairo_tag_end(cr, tag);
+	*y = end + o->size_pt * 0.6;
+}
+
+/* Every paragraph on the surface: BK_ERR_INVALID when the font lacks a
+ * character of one (the paragraphs up to it are drawn). */
+static bk_status draw_paras(cairo_surface_t *surf, PangoFontMap *fm,
+                            const para *paras, size_t n, const char *lang,
+                            const bk_large_print_options *o, bk_diags *diags)
+{
+	cairo_t *cr = cairo_create(surf);
+	PangoContext *pc = pango_font_map_create_context(fm);
+	pango_cairo_update_context(cr, pc);
+	pango_context_set_language(pc, pango_language_from_string(lang));
+	double width = (o->paper_width - 2 * o->margin) * MM_TO_PT;
+	double y = o->margin * MM_TO_PT;
+	bk_status st = BK_OK;
+	for (size_t i = 0; st == BK_OK && i < n; i++) {
+		PangoLayout *lay = para_layout(pc, &paras[i], o, width);
+		if (pango_layout_get_unknown_glyphs_count(lay) > 0) {
+			bk_diags_add(diags, BK_ERROR, "missing-glyph", "", 0, 0, "",
+			             "the font has no glyph for a character of \"%s\"",
+			             paras[i].text);
+			st = BK_ERR_INVALID;
+		}
+		show_para(cr, lay, paras[i].tag, o, &y);
+		g_object_unref(lay);
+	}
+	g_object_unref(pc);
+	cairo_destroy(cr);
+	return st;
 }
 
 static bk_status render(const para *paras, size_t n, const char *title,
@@ -53,73 +146,7 @@ static bk_status render(const para *paras, size_t n, const char *title,
 	cairo_surface_t *surf = bk_render_pdf_surface(
 		bk_render_write_file, out.f, o->paper_width, o->paper_height, title,
 		date);
-	cairo_t *cr = cairo_create(surf);
-	PangoContext *pc = pango_font_map_create_context(fm);
-	pango_cairo_update_context(cr, pc);
-	PangoLanguage *pl = pango_language_from_string(lang);
-	pango_context_set_language(pc, pl);
-	double width = (o->paper_width - 2 * o->margin) * MM_TO_PT;
-	double bottom = (o->paper_height - o->margin) * MM_TO_PT;
-	double y = o->margin * MM_TO_PT;
-	double gap = o->size_pt * 0.6;
-	for (size_t i = 0; st == BK_OK && i < n; i++) {
-		PangoLayout *lay = pango_layout_new(pc);
-		PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans");
-		double size = o->size_pt * (!strcmp(paras[i].tag, "H1") ? 1.25 : 1.0);
-		pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-		if (strcmp(paras[i].tag, "P"))
-			pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-		pango_layout_set_font_description(lay, fd);
-		pango_layout_set_width(lay, (int)(width * PANGO_SCALE));
-		pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
-		pango_layout_set_text(lay, paras[i].text, -1);
-		if (pango_layout_get_unknown_glyphs_count(lay) > 0) {
-			bk_diags_add(diags, BK_ERROR, "missing-glyph", "", 0, 0, "",
-			             "the font has no glyph for a character of \"%s\"",
-			             paras[i].text);
-			st = BK_ERR_INVALID;
-		}
-		int lw, lh;
-		pango_layout_get_size(lay, &lw, &lh);
-		double h = (double)lh / PANGO_SCALE;
-		double top = o->margin * MM_TO_PT;
-		/* a paragraph that fits a page is kept together; a longer one
-		 * runs on line by line (nothing may fall off the page) */
-		if (y + h > bottom && y > top) {
-			cairo_show_page(cr);
-			y = top;
-		}
-		cairo_tag_begin(cr, paras[i].tag, NULL);
-		cairo_set_source_rgb(cr, 0, 0, 0);
-		PangoLayoutIter *it = pango_layout_get_iter(lay);
-		double base = y; /* where the layout's top stands on this page */
-		double end = y;
-		do {
-			PangoRectangle ext;
-			pango_layout_iter_get_line_extents(it, NULL, &ext);
-			double ly = (double)ext.y / PANGO_SCALE;
-			double lh2 = (double)ext.height / PANGO_SCALE;
-			if (base + ly + lh2 > bottom && base + ly > top) {
-				cairo_tag_end(cr, paras[i].tag);
-				cairo_show_page(cr);
-				cairo_tag_begin(cr, paras[i].tag, NULL);
-				base = top - ly;
-			}
-			cairo_move_to(cr, o->margin * MM_TO_PT,
-			              base + (double)pango_layout_iter_get_baseline(it) /
-			                             PANGO_SCALE);
-			pango_cairo_show_layout_line(
-				cr, pango_layout_iter_get_line_readonly(it));
-			end = base + ly + lh2;
-		} while (pango_layout_iter_next_line(it));
-		pango_layout_iter_free(it);
-		cairo_tag_end(cr, paras[i].tag);
-		y = end + gap;
-		pango_font_description_free(fd);
-		g_object_unref(lay);
-	}
-	g_object_unref(pc);
-	cairo_destroy(cr);
+	st = draw_paras(surf, fm, paras, n, lang, o, diags);
 	cairo_surface_finish(surf);
 	if (st == BK_OK && cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
 		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
@@ -128,14 +155,12 @@ static bk_status render(const para *paras, size_t n, const char *title,
 		st = BK_ERR_IO;
 	}
 	cairo_surface_destroy(surf);
-	if (st == BK_OK) {
-		if (bk_atomic_commit(&out)) {
-			bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-			             "cannot write: %s", strerror(errno));
-			st = BK_ERR_IO;
-		}
-	} else {
+	if (st != BK_OK) {
 		bk_atomic_abort(&out);
+	} else if (bk_atomic_commit(&out)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+		st = BK_ERR_IO;
 	}
 done:
 	bk_c_numeric_leave(&numeric);

@@ -44,7 +44,10 @@ static bk_status geometry_for(geometry *g, const bk_templates *tpl,
 		             profile ? profile : "(none)", bk_templates_dir(tpl));
 		return BK_ERR_NOTFOUND;
 	}
-	if (opt->version != BK_SWELL_OPTIONS_VERSION || opt->margin < 10 ||
+	if (!bk_struct_version_ok(opt->version, BK_SWELL_OPTIONS_VERSION,
+	                          "bk_swell_options", diags))
+		return BK_ERR_USAGE;
+	if (opt->margin < 10 ||
 	    opt->margin > 40 || opt->paper_width < 100 || opt->paper_width > 500 ||
 	    opt->paper_height < 100 || opt->paper_height > 500) {
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
@@ -61,8 +64,12 @@ static bk_status geometry_for(geometry *g, const bk_templates *tpl,
 	double cell_h = 2 * g->p->dot_pitch + g->p->dot_diameter;
 	double avail_w = g->w - 2 * g->margin - cell_w;
 	double avail_h = g->h - 2 * g->margin - g->band - cell_h;
-	if (avail_w < 0 || avail_h < 0)
+	if (avail_w < 0 || avail_h < 0) {
+		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
+		             "a %g × %g mm swell page with %g mm margins has no "
+		             "room for one braille cell", g->w, g->h, g->margin);
 		return BK_ERR_USAGE;
+	}
 	g->cells = (unsigned)floor(avail_w / g->p->cell_pitch + 1e-9) + 1;
 	g->lines = (unsigned)floor(avail_h / g->advance + 1e-9) + 1;
 	if (g->cells < 12 || g->lines < 5) {
@@ -222,17 +229,14 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
 		st = BK_ERR_IO;
 	cairo_surface_destroy(surf);
-	if (st == BK_OK && bk_atomic_commit(&out) == 0) {
-		st = BK_OK;
-	} else {
-		if (st == BK_OK) { /* the commit failed */
-			bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-			             "cannot write: %s", strerror(errno));
-		} else {
-			bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-			             "cairo could not write the PDF");
-			bk_atomic_abort(&out);
-		}
+	if (st != BK_OK) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cairo could not write the PDF");
+		bk_atomic_abort(&out);
+		st = BK_ERR_IO;
+	} else if (bk_atomic_commit(&out) != 0) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
 		st = BK_ERR_IO;
 	}
 done:

@@ -176,20 +176,29 @@ static bk_status wrap_title(sheet *sh, const unsigned char *c, size_t n,
 	return BK_OK;
 }
 
-bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
-                            const bk_script *script, bk_braille *br,
-                            const bk_templates *tpl,
-                            const bk_stencil_options *opt, bk_diags *diags)
+/* What the layout steps of bk_stencil_create share. */
+typedef struct layout {
+	bk_stencil *s;
+	const bk_election *e;
+	const bk_ballot *b;
+	const bk_script *script;
+	bk_braille *br;
+	bk_diags *diags;
+	size_t npos;          /* positions of the ballot */
+	double *wleft;        /* each position's print number: its left edge */
+	double numbers_left;  /* left edge of all numbers and counting dots */
+} layout;
+
+/* The caller's options: a known version, and every value within its
+ * bounds (docs/stencil.md). */
+static bk_status check_options(const bk_stencil_options *opt, bk_diags *diags)
 {
-	static const bk_stencil_options def = BK_STENCIL_OPTIONS_INIT;
-	if (!out || !e || !script || !br || !tpl)
+	if (!bk_struct_version_ok(opt->version, BK_STENCIL_OPTIONS_VERSION,
+	                          "bk_stencil_options", diags))
 		return BK_ERR_USAGE;
-	*out = NULL;
-	if (!opt)
-		opt = &def;
-	if (opt->version != BK_STENCIL_OPTIONS_VERSION || opt->clearance < 0 ||
-	    opt->clearance > 3 || opt->corner_radius < 0 || opt->corner_radius > 3 ||
-	    opt->window_gap < WINDOW_GAP_FLOOR || opt->edge_gap < EDGE_GAP_FLOOR ||
+	if (opt->clearance < 0 || opt->clearance > 3 || opt->corner_radius < 0 ||
+	    opt->corner_radius > 3 || opt->window_gap < WINDOW_GAP_FLOOR ||
+	    opt->edge_gap < EDGE_GAP_FLOOR ||
 	    (opt->tab_depth != 0 && (opt->tab_depth < 5 || opt->tab_depth > 30)) ||
 	    opt->tab_width < 15 || opt->tab_width > 80) {
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
@@ -199,54 +208,38 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 		             WINDOW_GAP_FLOOR, EDGE_GAP_FLOOR);
 		return BK_ERR_USAGE;
 	}
-	size_t bi = bk_election_ballot_find(e, bk_script_ballot_id(script));
-	if (bi == (size_t)-1) {
-		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
-		             "the election has no ballot \"%s\"",
-		             bk_script_ballot_id(script));
-		return BK_ERR_NOTFOUND;
-	}
-	const bk_ballot *b = &e->ballots[bi];
-	int lang = bk_lang_index(bk_script_language(script));
-	bk_stencil *s = bk_xcalloc(1, sizeof *s);
-	s->tpl = tpl;
-	s->t = b->tpl;
-	s->p = bk_templates_profile_find(tpl, e->braille_profile);
-	s->opt = *opt;
-	s->w = s->t->paper_w;
-	s->h = s->t->paper_h;
-	s->title = bk_xstrdup(bk_script_title(script));
-	s->date = bk_xstrdup(e->date ? e->date : "");
-	size_t npos = bk_script_position_count(script);
-	s->nsheets = (npos + s->t->per_sheet - 1) / s->t->per_sheet;
-	s->sheets = bk_xcalloc(s->nsheets, sizeof *s->sheets);
-	const bk_braille_profile *p = s->p;
-	bk_status st = BK_OK;
+	return BK_OK;
+}
 
-	/* the clearance around each box, reduced where boxes stand so close
-	 * that windows would leave less than BRIDGE of material between them */
+/* Box k of the ballot's template, with the ballot's paper overrides. */
+static rect ballot_box(const layout *L, size_t k)
+{
+	rect r;
+	bk_stencil_box(L->s->t, L->b->has_over ? &L->b->over : NULL, k, &r.x,
+	               &r.y, &r.w, &r.h);
+	return r;
+}
+
+/* 1. The clearance around each box, reduced where boxes stand so close
+ * that windows would leave less than BRIDGE of material between them; and
+ * the corner radius that keeps a rounded window corner off its box. */
+static bk_status fit_clearance(layout *L)
+{
+	bk_stencil *s = L->s;
 	double min_gap = 1e9;
-	size_t used = npos < s->t->per_sheet ? npos : s->t->per_sheet;
+	size_t used = L->npos < s->t->per_sheet ? L->npos : s->t->per_sheet;
 	for (size_t a = 0; a < used; a++)
-		for (size_t c = a + 1; c < used; c++) {
-			rect ra, rc;
-			bk_stencil_box(s->t, b->has_over ? &b->over : NULL, a, &ra.x,
-			               &ra.y, &ra.w, &ra.h);
-			bk_stencil_box(s->t, b->has_over ? &b->over : NULL, c, &rc.x,
-			               &rc.y, &rc.w, &rc.h);
-			double g = rect_gap(ra, rc);
-			if (g < min_gap)
-				min_gap = g;
-		}
-	double clearance = opt->clearance;
+		for (size_t c = a + 1; c < used; c++)
+			min_gap = fmin(min_gap, rect_gap(ballot_box(L, a),
+			                                 ballot_box(L, c)));
+	double clearance = s->opt.clearance;
 	if (used > 1 && (min_gap - BRIDGE) / 2 < clearance)
 		clearance = (min_gap - BRIDGE) / 2;
 	if (clearance < 0) {
-		bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+		bk_diags_add(L->diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 		             "the marking boxes of template %s stand %.1f mm apart; "
 		             "windows need at least %.1f mm of material between "
 		             "them", s->t->id, min_gap, BRIDGE);
-		bk_stencil_free(s);
 		return BK_ERR_INVALID;
 	}
 	s->opt.clearance = clearance;
@@ -254,96 +247,104 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 	 * is at most clearance × (2 + √2) */
 	if (s->opt.corner_radius > clearance * (2 + sqrt(2.0)))
 		s->opt.corner_radius = clearance * (2 + sqrt(2.0));
+	return BK_OK;
+}
 
-	/* windows, braille numbers and print numbers */
-	double numbers_left = s->w;
-	double *wleft = bk_xcalloc(npos + 1, sizeof *wleft); /* print number's left */
-	for (size_t i = 0; i < npos && st == BK_OK; i++) {
+/* 2. Position i's window, its number in braille left of it and in print
+ * left of the braille. */
+static bk_status place_window(layout *L, size_t i)
+{
+	bk_stencil *s = L->s;
+	const bk_braille_profile *p = s->p;
+	double clearance = s->opt.clearance;
+	sheet *sh = &s->sheets[bk_script_position_sheet(L->script, i)];
+	window wd;
+	wd.box = ballot_box(L, bk_script_position_box(L->script, i));
+	wd.win.x = wd.box.x - clearance;
+	wd.win.y = wd.box.y - clearance;
+	wd.win.w = wd.box.w + 2 * clearance;
+	wd.win.h = wd.box.h + 2 * clearance;
+	wd.number = bk_script_position_number(L->script, i);
+	sh->win = bk_xrealloc(sh->win, (sh->nwin + 1) * sizeof *sh->win);
+	sh->win[sh->nwin++] = wd;
+
+	char num[16];
+	snprintf(num, sizeof num, "%u", wd.number);
+	unsigned char *cells = NULL;
+	size_t n = 0;
+	bk_status st = bk_braille_translate(
+		L->br, bk_script_language(L->script), num,
+		bk_script_position_source(L->script, i), &cells, &n, L->diags);
+	if (st != BK_OK)
+		return st;
+	double bx = wd.win.x - s->opt.window_gap - cell_w(p, n);
+	double by = wd.win.y + wd.win.h / 2 - cell_h(p) / 2;
+	add_block(sh, bx, by, cells, n);
+	double tx = bx - 2.0;
+	add_text(sh, tx, wd.win.y + wd.win.h / 2 - NUMBER_SIZE / 2, NUMBER_SIZE,
+	         true, true, false, num);
+	/* room for up to 3 digits of print at 0.62 em each */
+	L->wleft[i] = tx - 3 * 0.62 * NUMBER_SIZE;
+	L->numbers_left = fmin(L->numbers_left, L->wleft[i]);
+	return BK_OK;
+}
+
+/* 3. Counting dots: one raised dot level with each window, left of the
+ * numbers, in one column per column of windows. */
+static void place_counting_dots(layout *L)
+{
+	bk_stencil *s = L->s;
+	const bk_script *script = L->script;
+	for (size_t i = 0; i < L->npos; i++) {
 		sheet *sh = &s->sheets[bk_script_position_sheet(script, i)];
-		size_t k = bk_script_position_box(script, i);
-		window wd;
-		bk_stencil_box(s->t, b->has_over ? &b->over : NULL, k, &wd.box.x,
-		               &wd.box.y, &wd.box.w, &wd.box.h);
-		wd.win.x = wd.box.x - clearance;
-		wd.win.y = wd.box.y - clearance;
-		wd.win.w = wd.box.w + 2 * clearance;
-		wd.win.h = wd.box.h + 2 * clearance;
-		wd.number = bk_script_position_number(script, i);
-		sh->win = bk_xrealloc(sh->win, (sh->nwin + 1) * sizeof *sh->win);
-		sh->win[sh->nwin++] = wd;
-
-		char num[16];
-		snprintf(num, sizeof num, "%u", wd.number);
-		unsigned char *cells = NULL;
-		size_t n = 0;
-		st = bk_braille_translate(br, bk_script_language(script), num,
-		                          bk_script_position_source(script, i),
-		                          &cells, &n, diags);
-		if (st != BK_OK)
-			break;
-		double bw = cell_w(p, n);
-		double bx = wd.win.x - opt->window_gap - bw;
-		double by = wd.win.y + wd.win.h / 2 - cell_h(p) / 2;
-		add_block(sh, bx, by, cells, n);
-		double tx = bx - 2.0;
-		add_text(sh, tx, wd.win.y + wd.win.h / 2 - NUMBER_SIZE / 2,
-		         NUMBER_SIZE, true, true, false, num);
-		/* room for up to 3 digits of print at 0.62 em each */
-		double left = tx - 3 * 0.62 * NUMBER_SIZE;
-		wleft[i] = left;
-		if (left < numbers_left)
-			numbers_left = left;
-	}
-
-	/* counting dots: one raised dot level with each window, left of the
-	 * numbers, in one column per column of windows */
-	if (opt->counting_dots && st == BK_OK) {
-		for (size_t i = 0; i < npos; i++) {
-			sheet *sh = &s->sheets[bk_script_position_sheet(script, i)];
-			const window *wd = &sh->win[bk_script_position_box(script, i)];
-			double col = wleft[i];
-			for (size_t j = 0; j < npos; j++) {
-				const sheet *sj = &s->sheets[bk_script_position_sheet(script, j)];
-				const window *wj = &sj->win[bk_script_position_box(script, j)];
-				if (fabs(wj->win.x - wd->win.x) < 0.1 && wleft[j] < col)
-					col = wleft[j];
-			}
-			double x = col - 3.0 - p->dot_diameter;
-			unsigned char *dot = bk_xmalloc(1);
-			dot[0] = 0x01;
-			add_block(sh, x, wd->win.y + wd->win.h / 2 - p->dot_diameter / 2,
-			          dot, 1);
-			if (x < numbers_left)
-				numbers_left = x;
+		const window *wd = &sh->win[bk_script_position_box(script, i)];
+		double col = L->wleft[i];
+		for (size_t j = 0; j < L->npos; j++) {
+			const sheet *sj = &s->sheets[bk_script_position_sheet(script, j)];
+			const window *wj = &sj->win[bk_script_position_box(script, j)];
+			if (fabs(wj->win.x - wd->win.x) < 0.1 && L->wleft[j] < col)
+				col = L->wleft[j];
 		}
+		double x = col - 3.0 - s->p->dot_diameter;
+		unsigned char *dot = bk_xmalloc(1);
+		dot[0] = 0x01;
+		add_block(sh, x, wd->win.y + wd->win.h / 2 - s->p->dot_diameter / 2,
+		          dot, 1);
+		L->numbers_left = fmin(L->numbers_left, x);
 	}
-	free(wleft);
+}
 
-	/* braille title (the stencil title language), top left, wrapped to
-	 * the room left of the numbers */
-	int tl = e->stencil_title_lang;
-	double tx = opt->edge_gap, ty = opt->edge_gap;
+/* 4. The braille title (in the stencil title language) of each sheet, top
+ * left, wrapped to the room left of the numbers; "n/N" after it when the
+ * stencil has several sheets. */
+static bk_status place_titles(layout *L)
+{
+	bk_stencil *s = L->s;
+	const bk_braille_profile *p = s->p;
+	double tx = s->opt.edge_gap, ty = s->opt.edge_gap;
 	if (!strcmp(s->t->corner, "top-left"))
 		tx += s->t->corner_size;
 	size_t max_cells = 0;
-	double room = numbers_left - opt->window_gap - tx;
+	double room = L->numbers_left - s->opt.window_gap - tx;
 	if (room >= cell_w(p, 1))
 		max_cells = (size_t)floor((room - p->dot_pitch - p->dot_diameter) /
 		                          p->cell_pitch) + 1;
+	bk_status st = BK_OK;
 	for (size_t sh = 0; st == BK_OK && sh < s->nsheets; sh++) {
 		bk_buf title = {0};
-		bk_buf_add(&title, bk_script_braille_title(script));
+		bk_buf_add(&title, bk_script_braille_title(L->script));
 		if (s->nsheets > 1)
 			bk_buf_printf(&title, " %zu/%zu", sh + 1, s->nsheets);
 		unsigned char *cells = NULL;
 		size_t n = 0, lines = 0;
-		st = bk_braille_translate(br, bk_lang_codes[tl], bk_buf_str(&title),
+		st = bk_braille_translate(L->br, bk_lang_codes[L->e->stencil_title_lang],
+		                          bk_buf_str(&title),
 		                          "the stencil's braille title", &cells, &n,
-		                          diags);
+		                          L->diags);
 		if (st == BK_OK && (max_cells < 4 ||
 		                    wrap_title(&s->sheets[sh], cells, n, max_cells,
 		                               tx, ty, p, &lines) != BK_OK)) {
-			bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+			bk_diags_add(L->diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "the braille title \"%s\" does not fit the %.0f mm "
 			             "left of the numbers on template %s",
 			             bk_buf_str(&title), room, s->t->id);
@@ -352,126 +353,195 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 		bk_free(cells);
 		bk_buf_free(&title);
 	}
+	return st;
+}
 
-	/* labels for poll workers, bottom left, in the script's language */
-	for (size_t sh = 0; st == BK_OK && sh < s->nsheets; sh++) {
-		sheet *x = &s->sheets[sh];
-		bk_buf l1 = {0}, l2 = {0};
-		char side[24], a[24], bsh[24];
-		snprintf(side, sizeof side, "%d", s->t->face);
+static void add_label(sheet *x, const char *text, bool bold)
+{
+	x->labels[x->nlabels] = bk_xstrdup(text);
+	x->label_bold[x->nlabels++] = bold;
+}
+
+/* 5. Labels for poll workers on each sheet, bottom left, in the script's
+ * language: ballot, district, side and which way up; sheet n of N; and a
+ * warning when the template's geometry is assumed, not measured. */
+static void place_labels(layout *L)
+{
+	const bk_stencil *s = L->s;
+	int lang = bk_lang_index(bk_script_language(L->script));
+	const char *side_w = bk_wording_get(s->tpl, lang, "print", "stencil_side");
+	const char *up = bk_wording_get(s->tpl, lang, "print", "stencil_up");
+	const char *sheet_w = bk_wording_get(s->tpl, lang, "print", "stencil_sheet");
+	char side[24], a[24], n[24];
+	snprintf(side, sizeof side, "%d", s->t->face);
+	snprintf(n, sizeof n, "%zu", s->nsheets);
+	for (size_t sh = 0; sh < s->nsheets; sh++) {
 		snprintf(a, sizeof a, "%zu", sh + 1);
-		snprintf(bsh, sizeof bsh, "%zu", s->nsheets);
-		const char *dist = bk_script_district(script);
-		const char *side_w = bk_wording_get(tpl, lang, "print", "stencil_side");
-		const char *up = bk_wording_get(tpl, lang, "print", "stencil_up");
-		bk_buf_printf(&l1, "%s · %s · ", bk_script_ballot_id(script), dist);
-		for (const char *q = side_w; *q; q++) {
-			if (!strncmp(q, "{side}", 6)) {
-				bk_buf_add(&l1, side);
-				q += 5;
-			} else {
-				bk_buf_addc(&l1, *q);
-			}
-		}
+		const bk_wording_var vars[] = {
+			{"side", side}, {"sheet", a}, {"sheets", n}};
+		const bk_wording_fill fill = {.vars = vars, .nvars = 3,
+		                              .keep_unknown = true};
+		bk_buf l1 = {0}, l2 = {0};
+		bk_buf_printf(&l1, "%s · %s · ", bk_script_ballot_id(L->script),
+		              bk_script_district(L->script));
+		bk_wording_expand(&l1, side_w, &fill);
 		bk_buf_printf(&l1, " · %s ↑", up);
-		const char *sheet_w = bk_wording_get(tpl, lang, "print", "stencil_sheet");
-		for (const char *q = sheet_w; *q; q++) {
-			if (!strncmp(q, "{sheets}", 8)) {
-				bk_buf_add(&l2, bsh);
-				q += 7;
-			} else if (!strncmp(q, "{sheet}", 7)) {
-				bk_buf_add(&l2, a);
-				q += 6;
-			} else {
-				bk_buf_addc(&l2, *q);
-			}
-		}
-		x->labels[x->nlabels] = bk_xstrdup(bk_buf_str(&l1));
-		x->label_bold[x->nlabels++] = false;
-		x->labels[x->nlabels] = bk_xstrdup(bk_buf_str(&l2));
-		x->label_bold[x->nlabels++] = false;
-		if (strcmp(s->t->source, "measured")) {
-			x->labels[x->nlabels] = bk_xstrdup(
-				bk_wording_get(tpl, lang, "print", "stencil_assumed"));
-			x->label_bold[x->nlabels++] = true;
-		}
+		bk_wording_expand(&l2, sheet_w, &fill);
+		add_label(&s->sheets[sh], bk_buf_str(&l1), false);
+		add_label(&s->sheets[sh], bk_buf_str(&l2), false);
+		if (strcmp(s->t->source, "measured"))
+			add_label(&s->sheets[sh],
+			          bk_wording_get(s->tpl, lang, "print", "stencil_assumed"),
+			          true);
 		bk_buf_free(&l1);
 		bk_buf_free(&l2);
 	}
+}
 
-	s->labels_w = numbers_left - 2.0 - 4.0;
-
-	/* calibration: a 100 mm bar down the left edge and one full cell */
+/* 6. Calibration: a 100 mm bar down the left edge and one full cell. */
+static void place_calibration(bk_stencil *s)
+{
 	s->bar_x = 2.0;
 	s->bar_y = (s->h - 100.0) / 2;
-	s->ref.x = opt->edge_gap + (!strcmp(s->t->corner, "bottom-left") ? s->t->corner_size : 0);
-	s->ref.y = s->bar_y + 100.0 - cell_h(p);
+	s->ref.x = s->opt.edge_gap +
+	           (!strcmp(s->t->corner, "bottom-left") ? s->t->corner_size : 0);
+	s->ref.y = s->bar_y + 100.0 - cell_h(s->p);
 	s->ref.cells = bk_xmalloc(1);
 	s->ref.cells[0] = 0x3F;
 	s->ref.n = 1;
+}
 
-	/* the clearance rules, checked on the result */
-	for (size_t sh = 0; st == BK_OK && sh < s->nsheets; sh++) {
-		sheet *x = &s->sheets[sh];
-		for (size_t w = 0; st == BK_OK && w < x->nwin; w++) {
-			double g = edge_gap(s, x->win[w].win);
-			if (g < BRIDGE - 1e-9) {
-				bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
-				             "the window of number %u comes within %.1f mm "
-				             "of the sheet's edge on template %s; at least "
-				             "%.1f mm of material must stay (check the "
-				             "ballot's paper.overrides)", x->win[w].number,
-				             g, s->t->id, BRIDGE);
-				st = BK_ERR_INVALID;
-			}
-		}
-		for (size_t k = 0; st == BK_OK && k <= x->nbr; k++) {
-			const bblock *bb = k < x->nbr ? &x->br[k] : &s->ref;
-			rect r = block_rect(s, bb);
-			double eg = edge_gap(s, r);
-			if (eg < opt->edge_gap - 1e-9) {
-				bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
-				             "braille at %.1f, %.1f mm is %.1f mm from the "
-				             "sheet's edge on template %s; at least %.1f mm "
-				             "is needed", r.x, r.y, eg, s->t->id,
-				             opt->edge_gap);
-				st = BK_ERR_INVALID;
-			}
-			for (size_t w = 0; st == BK_OK && w < x->nwin; w++) {
-				double g = rect_gap(r, x->win[w].win);
-				if (g < opt->window_gap - 1e-9) {
-					bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0,
-					             0, "", "braille at %.1f, %.1f mm is %.1f "
-					             "mm from the window of number %u on "
-					             "template %s; at least %.1f mm is needed",
-					             r.x, r.y, g, x->win[w].number, s->t->id,
-					             opt->window_gap);
-					st = BK_ERR_INVALID;
-				}
-			}
-			/* braille blocks keep at least the gap between two cells of
-			 * a line from each other (numbers of neighbouring rows stand
-			 * closer than the profile's line pitch: docs/stencil.md) */
-			for (size_t o = k + 1; st == BK_OK && k < x->nbr && o < x->nbr; o++)
-				if (rect_gap(r, block_rect(s, &x->br[o])) < p->cell_pitch -
-				                                            p->dot_pitch -
-				                                            p->dot_diameter -
-				                                            1e-9) {
-					bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0,
-					             0, "", "two braille blocks at %.1f, %.1f "
-					             "and %.1f, %.1f mm touch on template %s",
-					             r.x, r.y, x->br[o].x, x->br[o].y,
-					             s->t->id);
-					st = BK_ERR_INVALID;
-				}
+/* Block k of a sheet (the reference cell for k == nbr) against the
+ * clearance rules: off the edge, off every window, off the other blocks. */
+static bk_status check_block(const bk_stencil *s, const sheet *x, size_t k,
+                             bk_diags *diags)
+{
+	const bk_braille_profile *p = s->p;
+	rect r = block_rect(s, k < x->nbr ? &x->br[k] : &s->ref);
+	double eg = edge_gap(s, r);
+	if (eg < s->opt.edge_gap - 1e-9) {
+		bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+		             "braille at %.1f, %.1f mm is %.1f mm from the sheet's "
+		             "edge on template %s; at least %.1f mm is needed", r.x,
+		             r.y, eg, s->t->id, s->opt.edge_gap);
+		return BK_ERR_INVALID;
+	}
+	for (size_t w = 0; w < x->nwin; w++) {
+		double g = rect_gap(r, x->win[w].win);
+		if (g < s->opt.window_gap - 1e-9) {
+			bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+			             "braille at %.1f, %.1f mm is %.1f mm from the window "
+			             "of number %u on template %s; at least %.1f mm is "
+			             "needed", r.x, r.y, g, x->win[w].number, s->t->id,
+			             s->opt.window_gap);
+			return BK_ERR_INVALID;
 		}
 	}
-	if (st != BK_OK) {
-		bk_stencil_free(s);
-		return st == BK_ERR_INVALID ? BK_ERR_INVALID : st;
-	}
-	*out = s;
+	/* braille blocks keep at least the gap between two cells of a line
+	 * from each other (numbers of neighbouring rows stand closer than the
+	 * profile's line pitch: docs/stencil.md) */
+	double least = p->cell_pitch - p->dot_pitch - p->dot_diameter - 1e-9;
+	for (size_t o = k + 1; k < x->nbr && o < x->nbr; o++)
+		if (rect_gap(r, block_rect(s, &x->br[o])) < least) {
+			bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+			             "two braille blocks at %.1f, %.1f and %.1f, %.1f mm "
+			             "touch on template %s", r.x, r.y, x->br[o].x,
+			             x->br[o].y, s->t->id);
+			return BK_ERR_INVALID;
+		}
 	return BK_OK;
+}
+
+/* 7. The clearance rules, checked on the result: the first broken one is
+ * reported. */
+static bk_status check_clearances(const bk_stencil *s, bk_diags *diags)
+{
+	for (size_t sh = 0; sh < s->nsheets; sh++) {
+		const sheet *x = &s->sheets[sh];
+		for (size_t w = 0; w < x->nwin; w++) {
+			double g = edge_gap(s, x->win[w].win);
+			if (g >= BRIDGE - 1e-9)
+				continue;
+			bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+			             "the window of number %u comes within %.1f mm of "
+			             "the sheet's edge on template %s; at least %.1f mm "
+			             "of material must stay (check the ballot's "
+			             "paper.overrides)", x->win[w].number, g, s->t->id,
+			             BRIDGE);
+			return BK_ERR_INVALID;
+		}
+		for (size_t k = 0; k <= x->nbr; k++) {
+			bk_status st = check_block(s, x, k, diags);
+			if (st != BK_OK)
+				return st;
+		}
+	}
+	return BK_OK;
+}
+
+/* A stencil of the ballot's template and sheets, nothing placed yet. */
+static bk_stencil *new_stencil(const layout *L, const bk_templates *tpl,
+                               const bk_stencil_options *opt)
+{
+	bk_stencil *s = bk_xcalloc(1, sizeof *s);
+	s->tpl = tpl;
+	s->t = L->b->tpl;
+	s->p = bk_templates_profile_find(tpl, L->e->braille_profile);
+	s->opt = *opt;
+	s->w = s->t->paper_w;
+	s->h = s->t->paper_h;
+	s->title = bk_xstrdup(bk_script_title(L->script));
+	s->date = bk_xstrdup(L->e->date ? L->e->date : "");
+	s->nsheets = (L->npos + s->t->per_sheet - 1) / s->t->per_sheet;
+	s->sheets = bk_xcalloc(s->nsheets, sizeof *s->sheets);
+	return s;
+}
+
+bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
+                            const bk_script *script, bk_braille *br,
+                            const bk_templates *tpl,
+                            const bk_stencil_options *opt, bk_diags *diags)
+{
+	static const bk_stencil_options def = BK_STENCIL_OPTIONS_INIT;
+	if (!out || !e || !script || !br || !tpl)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	bk_status st = check_options(opt ? opt : &def, diags);
+	if (st != BK_OK)
+		return st;
+	size_t bi = bk_election_ballot_find(e, bk_script_ballot_id(script));
+	if (bi == (size_t)-1) {
+		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		             "the election has no ballot \"%s\"",
+		             bk_script_ballot_id(script));
+		return BK_ERR_NOTFOUND;
+	}
+	layout L = {.e = e, .b = &e->ballots[bi], .script = script, .br = br,
+	            .diags = diags, .npos = bk_script_position_count(script)};
+	L.s = new_stencil(&L, tpl, opt ? opt : &def);
+	L.numbers_left = L.s->w;
+	L.wleft = bk_xcalloc(L.npos + 1, sizeof *L.wleft);
+
+	if ((st = fit_clearance(&L)) != BK_OK)
+		goto out;
+	for (size_t i = 0; i < L.npos; i++)
+		if ((st = place_window(&L, i)) != BK_OK)
+			goto out;
+	if (L.s->opt.counting_dots)
+		place_counting_dots(&L);
+	if ((st = place_titles(&L)) != BK_OK)
+		goto out;
+	place_labels(&L);
+	L.s->labels_w = L.numbers_left - 2.0 - 4.0;
+	place_calibration(L.s);
+	st = check_clearances(L.s, diags);
+out:
+	free(L.wleft);
+	if (st != BK_OK)
+		bk_stencil_free(L.s);
+	else
+		*out = L.s;
+	return st;
 }
 
 void bk_stencil_free(bk_stencil *s)
@@ -623,49 +693,46 @@ static void draw_text(cairo_t *cr, PangoContext *pc, const ptext *t)
 	g_object_unref(lay);
 }
 
-static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
-                       const sheet *sh, enum mode m)
+/* The proof: the paper ballot's face, outline and boxes in black. */
+static void draw_proof(cairo_t *cr, const bk_stencil *s, const sheet *sh)
 {
-	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
-	if (m == PNG) {
-		cairo_set_source_rgb(cr, 1, 1, 1);
-		cairo_paint(cr);
-	}
-	if (m == PROOF) {
-		/* the paper ballot's face: outline and boxes in black */
-		cairo_set_source_rgb(cr, 0, 0, 0);
-		cairo_set_line_width(cr, 0.3);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, 0.3);
+	cairo_new_path(cr);
+	outline_path(cr, s);
+	cairo_stroke(cr);
+	for (size_t i = 0; i < sh->nwin; i++) {
 		cairo_new_path(cr);
-		outline_path(cr, s);
+		cairo_rectangle(cr, sh->win[i].box.x, sh->win[i].box.y,
+		                sh->win[i].box.w, sh->win[i].box.h);
+		cairo_set_line_width(cr, 0.4);
 		cairo_stroke(cr);
-		for (size_t i = 0; i < sh->nwin; i++) {
+	}
+}
+
+/* Crop marks in the slug, at the trim's corners (print). */
+static void draw_crop_marks(cairo_t *cr, const bk_stencil *s)
+{
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, 0.1);
+	double xs[2] = {0, s->w}, ys[2] = {-s->opt.tab_depth, s->h};
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++) {
+			double out_x = i ? 1 : -1, out_y = j ? 1 : -1;
 			cairo_new_path(cr);
-			cairo_rectangle(cr, sh->win[i].box.x, sh->win[i].box.y,
-			                sh->win[i].box.w, sh->win[i].box.h);
-			cairo_set_line_width(cr, 0.4);
+			cairo_move_to(cr, xs[i] + out_x * (BLEED + 1), ys[j]);
+			cairo_line_to(cr, xs[i] + out_x * (BLEED + SLUG - 1), ys[j]);
+			cairo_move_to(cr, xs[i], ys[j] + out_y * (BLEED + 1));
+			cairo_line_to(cr, xs[i], ys[j] + out_y * (BLEED + SLUG - 1));
 			cairo_stroke(cr);
 		}
-		return;
-	}
-	if (m == PRINT) {
-		/* crop marks in the slug, at the trim's corners */
-		cairo_set_source_rgb(cr, 0, 0, 0);
-		cairo_set_line_width(cr, 0.1);
-		double xs[2] = {0, s->w}, ys[2] = {-s->opt.tab_depth, s->h};
-		for (int i = 0; i < 2; i++)
-			for (int j = 0; j < 2; j++) {
-				double out_x = i ? 1 : -1, out_y = j ? 1 : -1;
-				cairo_new_path(cr);
-				cairo_move_to(cr, xs[i] + out_x * (BLEED + 1), ys[j]);
-				cairo_line_to(cr, xs[i] + out_x * (BLEED + SLUG - 1), ys[j]);
-				cairo_move_to(cr, xs[i], ys[j] + out_y * (BLEED + 1));
-				cairo_line_to(cr, xs[i], ys[j] + out_y * (BLEED + SLUG - 1));
-				cairo_stroke(cr);
-			}
-	}
-	/* cut: outline, corner cut, windows (red for the laser, blue guides
-	 * on swell paper and in the preview, the CutContour separation in
-	 * print) */
+}
+
+/* The cut: outline, corner cut, windows (red for the laser, blue guides on
+ * swell paper and in the preview, the CutContour separation in print). */
+static void draw_cut(cairo_t *cr, const bk_stencil *s, const sheet *sh,
+                     enum mode m)
+{
 	if (m == SVG)
 		cairo_set_source_rgb(cr, 1, 0, 0);
 	else if (m == PRINT)
@@ -681,62 +748,74 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 		window_path(cr, sh->win[i].win, s->opt.corner_radius);
 		cairo_stroke(cr);
 	}
-	if (m == SVG) {
-		/* score: where each braille label goes (a laser cannot raise
-		 * dots; docs/stencil.md) */
-		cairo_set_source_rgb(cr, 0, 0, 1);
-		for (size_t i = 0; i < sh->nbr; i++) {
-			rect r = block_rect(s, &sh->br[i]);
-			cairo_new_path(cr);
-			cairo_rectangle(cr, r.x - 0.5, r.y - 0.5, r.w + 1, r.h + 1);
-			cairo_stroke(cr);
-		}
-	} else {
-		/* alignment crosses at the box centres, calibration bar */
-		if (m == PRINT)
-			cairo_set_source_rgb(cr, 0, 0, 0);
-		cairo_set_line_width(cr, 0.2);
-		for (size_t i = 0; i < sh->nwin; i++) {
-			double cx = sh->win[i].box.x + sh->win[i].box.w / 2;
-			double cy = sh->win[i].box.y + sh->win[i].box.h / 2;
-			cairo_new_path(cr);
-			cairo_move_to(cr, cx - 1.5, cy);
-			cairo_line_to(cr, cx + 1.5, cy);
-			cairo_move_to(cr, cx, cy - 1.5);
-			cairo_line_to(cr, cx, cy + 1.5);
-			cairo_stroke(cr);
-		}
+}
+
+/* The score lines of the laser SVG: where each braille label goes (a
+ * laser cannot raise dots; docs/stencil.md). */
+static void draw_score(cairo_t *cr, const bk_stencil *s, const sheet *sh)
+{
+	cairo_set_source_rgb(cr, 0, 0, 1);
+	for (size_t i = 0; i < sh->nbr; i++) {
+		rect r = block_rect(s, &sh->br[i]);
 		cairo_new_path(cr);
-		cairo_move_to(cr, s->bar_x, s->bar_y);
-		cairo_line_to(cr, s->bar_x, s->bar_y + 100);
-		for (int k = 0; k <= 10; k++) {
-			cairo_move_to(cr, s->bar_x, s->bar_y + 10 * k);
-			cairo_line_to(cr, s->bar_x + (k % 5 ? 1.0 : 2.0), s->bar_y + 10 * k);
-		}
+		cairo_rectangle(cr, r.x - 0.5, r.y - 0.5, r.w + 1, r.h + 1);
 		cairo_stroke(cr);
-		/* braille dots: black on swell paper (they swell), their own
-		 * separation in print (raised varnish) */
-		if (m == PRINT)
-			cairo_set_source_rgb(cr, BRAILLE_RGB[0], BRAILLE_RGB[1],
-			                     BRAILLE_RGB[2]);
-		else
-			cairo_set_source_rgb(cr, 0, 0, 0);
-		cairo_new_path(cr);
-		for (size_t i = 0; i < sh->nbr; i++)
-			dots_path(cr, s, &sh->br[i]);
-		dots_path(cr, s, &s->ref);
-		cairo_fill(cr);
 	}
-	/* print: numbers black (engraved on the laser, raised on swell) */
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	for (size_t i = 0; pc && i < sh->ntxt; i++)
-		draw_text(cr, pc, &sh->txt[i]);
-	/* labels: blue on swell paper (flat), engraved on the laser; wrapped
-	 * to the room left of the numbers, stacked up from the bottom */
-	if (m != SVG && m != PRINT)
-		cairo_set_source_rgb(cr, BLUE[0], BLUE[1], BLUE[2]);
+}
+
+/* Alignment crosses at the box centres and the calibration bar (in the
+ * cut's colour, black in print). */
+static void draw_guides(cairo_t *cr, const bk_stencil *s, const sheet *sh,
+                        enum mode m)
+{
+	if (m == PRINT)
+		cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, 0.2);
+	for (size_t i = 0; i < sh->nwin; i++) {
+		double cx = sh->win[i].box.x + sh->win[i].box.w / 2;
+		double cy = sh->win[i].box.y + sh->win[i].box.h / 2;
+		cairo_new_path(cr);
+		cairo_move_to(cr, cx - 1.5, cy);
+		cairo_line_to(cr, cx + 1.5, cy);
+		cairo_move_to(cr, cx, cy - 1.5);
+		cairo_line_to(cr, cx, cy + 1.5);
+		cairo_stroke(cr);
+	}
+	cairo_new_path(cr);
+	cairo_move_to(cr, s->bar_x, s->bar_y);
+	cairo_line_to(cr, s->bar_x, s->bar_y + 100);
+	for (int k = 0; k <= 10; k++) {
+		cairo_move_to(cr, s->bar_x, s->bar_y + 10 * k);
+		cairo_line_to(cr, s->bar_x + (k % 5 ? 1.0 : 2.0), s->bar_y + 10 * k);
+	}
+	cairo_stroke(cr);
+}
+
+/* The braille dots: black on swell paper (they swell), their own
+ * separation in print (raised varnish). */
+static void draw_dots(cairo_t *cr, const bk_stencil *s, const sheet *sh,
+                      enum mode m)
+{
+	if (m == PRINT)
+		cairo_set_source_rgb(cr, BRAILLE_RGB[0], BRAILLE_RGB[1],
+		                     BRAILLE_RGB[2]);
+	else
+		cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_new_path(cr);
+	for (size_t i = 0; i < sh->nbr; i++)
+		dots_path(cr, s, &sh->br[i]);
+	dots_path(cr, s, &s->ref);
+	cairo_fill(cr);
+}
+
+/* The labels, in the current colour: wrapped to the room left of the
+ * numbers, stacked up from the bottom, clear of a bottom-left corner
+ * cut. */
+static void draw_labels(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
+                        const sheet *sh)
+{
 	double y = s->h - 3.0;
-	for (size_t i = 0; pc && i < sh->nlabels; i++) {
+	for (size_t i = 0; i < sh->nlabels; i++) {
 		PangoLayout *lay = pango_layout_new(pc);
 		PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans");
 		pango_font_description_set_absolute_size(fd, LABEL_SIZE * PANGO_SCALE);
@@ -749,13 +828,45 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 		int w, h;
 		pango_layout_get_size(lay, &w, &h);
 		y -= (double)h / PANGO_SCALE;
-		/* clear of a bottom-left corner cut */
 		cairo_move_to(cr, 4.0 + (!strcmp(s->t->corner, "bottom-left")
 		                                 ? s->t->corner_size : 0), y);
 		pango_cairo_show_layout(cr, lay);
 		pango_font_description_free(fd);
 		g_object_unref(lay);
 	}
+}
+
+/* One sheet in mode m; pc is NULL where no text is drawn (the proof). */
+static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
+                       const sheet *sh, enum mode m)
+{
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+	if (m == PNG) {
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_paint(cr);
+	}
+	if (m == PROOF) {
+		draw_proof(cr, s, sh);
+		return;
+	}
+	if (m == PRINT)
+		draw_crop_marks(cr, s);
+	draw_cut(cr, s, sh, m);
+	if (m == SVG) {
+		draw_score(cr, s, sh);
+	} else {
+		draw_guides(cr, s, sh, m);
+		draw_dots(cr, s, sh, m);
+	}
+	/* print: numbers black (engraved on the laser, raised on swell) */
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	for (size_t i = 0; pc && i < sh->ntxt; i++)
+		draw_text(cr, pc, &sh->txt[i]);
+	/* labels: blue on swell paper (flat), engraved on the laser */
+	if (m != SVG && m != PRINT)
+		cairo_set_source_rgb(cr, BLUE[0], BLUE[1], BLUE[2]);
+	if (pc)
+		draw_labels(cr, pc, s, sh);
 }
 
 /* Draws the stencil to path: every sheet as a page of a PDF, or one sheet
@@ -796,49 +907,56 @@ static bk_status write_svg_ids(const bk_buf *svg, FILE *out)
 	return st;
 }
 
-static bk_status render(const bk_stencil *s, enum mode m, double dpi,
-                        size_t first, const char *path, bk_diags *diags)
-{
-	PangoFontMap *fm = NULL;
-	if (m != PROOF && !(fm = bk_render_font_map(s->tpl, diags)))
-		return BK_ERR_IO;
-	bk_c_numeric numeric = bk_c_numeric_enter();
-	bk_atomic out;
-	bk_status st = bk_render_open(&out, path, diags);
-	if (st != BK_OK)
-		goto done;
+/* The surface a stencil is drawn on, and how. */
+typedef struct target {
 	cairo_surface_t *surf;
-	double scale;
-	size_t sheets = s->nsheets;
-	double tab = m == PROOF ? 0 : s->opt.tab_depth; /* the sheet above y = 0 */
-	bk_buf pdfbuf = {0}; /* the print PDF before post-processing */
+	double scale;   /* to the surface's unit from mm */
+	size_t sheets;  /* sheets drawn */
+	double tab;     /* the sheet above y = 0 */
+	bk_buf buf;     /* SVG, or the print PDF before post-processing */
+} target;
+
+/* PNG at dpi, SVG in mm (one sheet each), or a PDF page per sheet (the
+ * print PDF with bleed and slug around it, into t->buf). */
+static void open_target(target *t, const bk_stencil *s, enum mode m,
+                        double dpi, FILE *f)
+{
+	t->sheets = s->nsheets;
+	t->tab = m == PROOF ? 0 : s->opt.tab_depth;
 	if (m == PNG) {
-		surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-		                                  (int)ceil(s->w / 25.4 * dpi),
-		                                  (int)ceil((s->h + tab) / 25.4 * dpi));
-		scale = dpi / 25.4;
-		sheets = 1;
+		t->surf = cairo_image_surface_create(
+			CAIRO_FORMAT_RGB24, (int)ceil(s->w / 25.4 * dpi),
+			(int)ceil((s->h + t->tab) / 25.4 * dpi));
+		t->scale = dpi / 25.4;
+		t->sheets = 1;
 	} else if (m == SVG) {
-		surf = cairo_svg_surface_create_for_stream(bk_render_write_buf,
-		                                           &pdfbuf, s->w, s->h + tab);
-		cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_MM);
-		scale = 1.0;
-		sheets = 1;
+		t->surf = cairo_svg_surface_create_for_stream(
+			bk_render_write_buf, &t->buf, s->w, s->h + t->tab);
+		cairo_svg_surface_set_document_unit(t->surf, CAIRO_SVG_UNIT_MM);
+		t->scale = 1.0;
+		t->sheets = 1;
 	} else {
 		double margin = m == PRINT ? BLEED + SLUG : 0;
-		surf = bk_render_pdf_surface(
+		t->surf = bk_render_pdf_surface(
 			m == PRINT ? bk_render_write_buf : bk_render_write_file,
-			m == PRINT ? (void *)&pdfbuf : (void *)out.f,
-			s->w + 2 * margin, s->h + tab + 2 * margin, s->title, s->date);
-		scale = MM_TO_PT;
+			m == PRINT ? (void *)&t->buf : (void *)f,
+			s->w + 2 * margin, s->h + t->tab + 2 * margin, s->title,
+			s->date);
+		t->scale = MM_TO_PT;
 	}
-	cairo_t *cr = cairo_create(surf);
-	for (size_t k = first; k < first + sheets; k++) {
+}
+
+/* The sheets from first on, each on its own page where pages are. */
+static void draw_sheets(const target *t, const bk_stencil *s, enum mode m,
+                        PangoFontMap *fm, size_t first)
+{
+	cairo_t *cr = cairo_create(t->surf);
+	for (size_t k = first; k < first + t->sheets; k++) {
 		cairo_save(cr);
-		cairo_scale(cr, scale, scale);
+		cairo_scale(cr, t->scale, t->scale);
 		if (m == PRINT)
 			cairo_translate(cr, BLEED + SLUG, BLEED + SLUG);
-		cairo_translate(cr, 0, tab);
+		cairo_translate(cr, 0, t->tab);
 		cairo_set_tolerance(cr, 0.01);
 		PangoContext *pc = fm ? pango_font_map_create_context(fm) : NULL;
 		if (pc)
@@ -851,36 +969,62 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 			cairo_show_page(cr);
 	}
 	cairo_destroy(cr);
+}
+
+/* Finishes the surface and writes its bytes to f: the PNG, the SVG with
+ * stable ids, or the print PDF post-processed (src/render/pdfpost.c).
+ * Frees the target. */
+static bk_status write_target(target *t, const bk_stencil *s, enum mode m,
+                              FILE *f, bk_diags *diags)
+{
+	bk_status st = BK_OK;
 	if (m == PNG)
-		st = cairo_surface_write_to_png_stream(surf, bk_render_write_file, out.f) ==
-		             CAIRO_STATUS_SUCCESS ? BK_OK : BK_ERR_IO;
-	cairo_surface_finish(surf);
-	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_write_to_png_stream(t->surf, bk_render_write_file,
+		                                       f) == CAIRO_STATUS_SUCCESS
+		             ? BK_OK : BK_ERR_IO;
+	cairo_surface_finish(t->surf);
+	if (cairo_surface_status(t->surf) != CAIRO_STATUS_SUCCESS)
 		st = BK_ERR_IO;
-	cairo_surface_destroy(surf);
+	cairo_surface_destroy(t->surf);
 	if (st == BK_OK && m == SVG)
-		st = write_svg_ids(&pdfbuf, out.f);
+		st = write_svg_ids(&t->buf, f);
 	if (st == BK_OK && m == PRINT) {
 		bk_pdf_print_setup ps = {
-			.trim = {BLEED + SLUG, BLEED + SLUG, s->w, s->h + tab},
+			.trim = {BLEED + SLUG, BLEED + SLUG, s->w, s->h + t->tab},
 			.bleed = BLEED,
 			.cut_rgb = CUT_RGB, .cut_name = "CutContour",
 			.spot_rgb = BRAILLE_RGB, .spot_name = "Braille",
 		};
-		st = bk_pdf_for_print(pdfbuf.data, pdfbuf.len, &ps, out.f, diags);
+		st = bk_pdf_for_print(t->buf.data, t->buf.len, &ps, f, diags);
 	}
-	bk_buf_free(&pdfbuf);
-	if (st == BK_OK) {
-		if (bk_atomic_commit(&out) != 0) {
-			bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-			             "cannot write the stencil: %s", strerror(errno));
-			st = BK_ERR_IO;
-		}
-	} else {
+	bk_buf_free(&t->buf);
+	return st;
+}
+
+static bk_status render(const bk_stencil *s, enum mode m, double dpi,
+                        size_t first, const char *path, bk_diags *diags)
+{
+	PangoFontMap *fm = NULL;
+	if (m != PROOF && !(fm = bk_render_font_map(s->tpl, diags)))
+		return BK_ERR_IO;
+	bk_c_numeric numeric = bk_c_numeric_enter();
+	bk_atomic out;
+	bk_status st = bk_render_open(&out, path, diags);
+	if (st != BK_OK)
+		goto done;
+	target t = {0};
+	open_target(&t, s, m, dpi, out.f);
+	draw_sheets(&t, s, m, fm, first);
+	st = write_target(&t, s, m, out.f, diags);
+	if (st != BK_OK) {
 		bk_atomic_abort(&out);
 		if (st == BK_ERR_IO)
 			bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 			             "cairo could not draw the stencil");
+	} else if (bk_atomic_commit(&out) != 0) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write the stencil: %s", strerror(errno));
+		st = BK_ERR_IO;
 	}
 done:
 	bk_c_numeric_leave(&numeric);
@@ -898,16 +1042,29 @@ bk_status bk_stencil_write_swell_pdf(const bk_stencil *s, const char *path,
 bk_status bk_stencil_write_svg(const bk_stencil *s, size_t sh,
                                const char *path, bk_diags *diags)
 {
-	if (!s || !path || sh >= s->nsheets)
+	if (!s || !path)
 		return BK_ERR_USAGE;
+	if (sh >= s->nsheets) {
+		bk_diags_add(diags, BK_ERROR, "usage", path, 0, 0, "",
+		             "the stencil has %zu sheets; there is no sheet %zu",
+		             s->nsheets, sh + 1);
+		return BK_ERR_USAGE;
+	}
 	return render(s, SVG, 0, sh, path, diags);
 }
 
 bk_status bk_stencil_write_png(const bk_stencil *s, size_t sh, double dpi,
                                const char *path, bk_diags *diags)
 {
-	if (!s || !path || dpi < 30 || dpi > 1200 || sh >= s->nsheets)
+	if (!s || !path)
 		return BK_ERR_USAGE;
+	if (dpi < 30 || dpi > 1200 || sh >= s->nsheets) {
+		bk_diags_add(diags, BK_ERROR, "usage", path, 0, 0, "",
+		             "a stencil preview is 30–1200 dpi of one of its %zu "
+		             "sheets (asked: %g dpi, sheet %zu)", s->nsheets, dpi,
+		             sh + 1);
+		return BK_ERR_USAGE;
+	}
 	return render(s, PNG, dpi, sh, path, diags);
 }
 

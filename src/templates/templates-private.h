@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "ballotkit/templates.h"
+#include "util/util.h"
 
 enum bk_lang { BK_LANG_KK = 0, BK_LANG_RU = 1, BK_LANG_COUNT = 2 };
 extern const char *const bk_lang_codes[BK_LANG_COUNT];
@@ -37,15 +38,22 @@ typedef struct bk_braille_profile {
 	double dot_diameter, dot_height, dot_pitch, cell_pitch, line_pitch;
 } bk_braille_profile;
 
+/* The number of segment kinds (bk_segment_kind, ballotkit/templates.h,
+ * whose last kind is BK_SEGMENT_REPEAT), and each kind's name: the key of
+ * its pause in the speech wording and its name in scripts and messages
+ * ("title", "intro", …). NULL for a value that is not a kind. */
+enum { BK_SEGMENT_KIND_COUNT = BK_SEGMENT_REPEAT + 1 };
+const char *bk_segment_kind_name(int kind);
+
 /* Pauses of the audio ballot (speech "audio"."pause_ms"): after a segment
  * of each kind (indexed by bk_segment_kind), between the sentences of a
  * segment, before the first and after the last sentence. */
 enum {
-	BK_PAUSE_SEGMENTS = 6, /* title … repeat, as bk_segment_kind */
-	BK_PAUSE_SENTENCE = 6,
-	BK_PAUSE_START = 7,
-	BK_PAUSE_END = 8,
-	BK_PAUSE_COUNT = 9
+	BK_PAUSE_SEGMENTS = BK_SEGMENT_KIND_COUNT,
+	BK_PAUSE_SENTENCE = BK_SEGMENT_KIND_COUNT,
+	BK_PAUSE_START = BK_SEGMENT_KIND_COUNT + 1,
+	BK_PAUSE_END = BK_SEGMENT_KIND_COUNT + 2,
+	BK_PAUSE_COUNT = BK_SEGMENT_KIND_COUNT + 3
 };
 extern const char *const bk_pause_names[BK_PAUSE_COUNT];
 
@@ -94,6 +102,35 @@ void bk_stencil_box(const bk_stencil_tpl *t, const bk_paper_overrides *o,
 /* A wording string, or NULL. which is "print" or "speech". */
 const char *bk_wording_get(const bk_templates *tpl, int lang,
                            const char *which, const char *key);
+/* The one expander of {placeholder}s in wording and kit texts
+ * (docs/ballot-script.md). A {name} takes the value of the var of that
+ * name (a NULL value is empty). */
+typedef struct bk_wording_var {
+	const char *name;
+	const char *value;
+} bk_wording_var;
+
+typedef struct bk_wording_fill {
+	const bk_wording_var *vars;
+	size_t nvars;
+	/* with tpl set, {count:WORD} is the plural form of WORD (speech
+	 * "words" of lang) for count */
+	const bk_templates *tpl;
+	int lang;
+	unsigned long count;
+	/* a {name} with no var stays as written when set (texts nobody
+	 * checked, as the kit's README); otherwise it is left out */
+	bool keep_unknown;
+	/* blanks doubled, leading or trailing once the values are in are
+	 * dropped (empty values leave them) */
+	bool tidy_spaces;
+} bk_wording_fill;
+
+/* Appends text (NULL: empty) to out with its placeholders filled in by f.
+ * A '{' without a closing '}' is kept as written, with the rest. */
+void bk_wording_expand(bk_buf *out, const char *text,
+                       const bk_wording_fill *f);
+
 /* A sub-object of wording (e.g. "titles"), or NULL. */
 const char *bk_wording_get2(const bk_templates *tpl, int lang,
                             const char *which, const char *key,

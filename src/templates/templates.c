@@ -26,10 +26,22 @@ int bk_lang_index(const char *code)
 	return -1;
 }
 
+/* $BALLOTKIT_TEMPLATES, else the installed folder; a build that was not
+ * installed (no installed folder) uses the templates of the source tree it
+ * was configured in (BK_SOURCE_TEMPLATES_DIR, from meson.build), so that
+ * build/ballotkit works from a checkout as it is (docs/templates.md). */
 const char *bk_templates_default_dir(void)
 {
 	const char *env = getenv("BALLOTKIT_TEMPLATES");
-	return env && *env ? env : BK_TEMPLATES_DIR;
+	if (env && *env)
+		return env;
+#ifdef BK_SOURCE_TEMPLATES_DIR
+	struct stat sb;
+	if (stat(BK_TEMPLATES_DIR, &sb) != 0 && errno == ENOENT &&
+	    stat(BK_SOURCE_TEMPLATES_DIR, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return BK_SOURCE_TEMPLATES_DIR;
+#endif
+	return BK_TEMPLATES_DIR;
 }
 
 /* Loads one JSON template file into a jdoc; 0 on success. */
@@ -128,6 +140,216 @@ static void run_of_boxes(jdoc *d, bk_stencil_tpl *t, json_t *o,
 	}
 }
 
+/* Reports a bad value at key (under the current path). */
+static void bad_value_at(jdoc *d, const char *key, const char *message)
+{
+	size_t old = jdoc_push_key(d, key);
+	jdoc_report(d, BK_ERROR, "bad-value", false, "%s", message);
+	jdoc_pop(d, old);
+}
+
+/* "format", "id" (the file name), "name" and "source". */
+static void stencil_names(jdoc *d, bk_stencil_tpl *t, json_t *r,
+                          const char *id)
+{
+	const char *fmt = str(d, r, "format");
+	if (fmt && strcmp(fmt, "ballotkit-stencil/1"))
+		bad_value_at(d, "format", "format must be \"ballotkit-stencil/1\"");
+	const char *tid = str(d, r, "id");
+	if (tid && strcmp(tid, id)) {
+		size_t old = jdoc_push_key(d, "id");
+		jdoc_report(d, BK_ERROR, "bad-value", false,
+		            "the id \"%s\" must equal the file name \"%s\"", tid,
+		            id);
+		jdoc_pop(d, old);
+	}
+	const char *name = str(d, r, "name");
+	t->name = bk_xstrdup(name ? name : id);
+	const char *src = str(d, r, "source");
+	if (src && strcmp(src, "measured") && strcmp(src, "assumed"))
+		bad_value_at(d, "source",
+		             "source must be \"measured\" or \"assumed\"");
+	t->source = bk_xstrdup(src ? src : "assumed");
+	str(d, r, "source_note");
+}
+
+/* "kinds": the ballot kinds the template is for. */
+static void stencil_kinds(jdoc *d, bk_stencil_tpl *t, json_t *r)
+{
+	json_t *kinds = json_object_get(r, "kinds");
+	if (!kinds)
+		return;
+	size_t old = jdoc_push_key(d, "kinds");
+	size_t i;
+	json_t *k;
+	if (jc_type(d, kinds, JSON_ARRAY, "kinds"))
+		json_array_foreach(kinds, i, k) {
+			size_t o2 = jdoc_push_index(d, i);
+			const char *s = json_is_string(k) ? json_string_value(k) : "";
+			if (!strcmp(s, "party-list"))
+				t->kinds |= BK_KIND_PARTY_LIST;
+			else if (!strcmp(s, "single-mandate"))
+				t->kinds |= BK_KIND_SINGLE_MANDATE;
+			else
+				jdoc_report(d, BK_ERROR, "bad-value", false,
+				            "a kind is \"party-list\" or "
+				            "\"single-mandate\"");
+			jdoc_pop(d, o2);
+		}
+	jdoc_pop(d, old);
+}
+
+/* An object of two sizes in mm (paper, box): *a and *b from its keys ka
+ * and kb, each between lo and hi. */
+static void two_sizes(jdoc *d, json_t *r, const char *key, const char *ka,
+                      const char *kb, double lo, double hi, double *a,
+                      double *b)
+{
+	json_t *o = json_object_get(r, key);
+	if (!o)
+		return;
+	size_t old = jdoc_push_key(d, key);
+	const jc_field f[] = {{ka, true}, {kb, true}, {NULL, false}};
+	if (jc_type(d, o, JSON_OBJECT, key)) {
+		jc_fields(d, o, f, key);
+		*a = num(d, o, ka, lo, hi);
+		*b = num(d, o, kb, lo, hi);
+	}
+	jdoc_pop(d, old);
+}
+
+/* "corner_cut": which corner is cut, and how far (top-right when the
+ * template names none). */
+static void stencil_corner_cut(jdoc *d, bk_stencil_tpl *t, json_t *r)
+{
+	static const jc_field cf[] = {{"corner", true}, {"size", true},
+	                              {NULL, false}};
+	json_t *cc = json_object_get(r, "corner_cut");
+	size_t old = jdoc_push_key(d, "corner_cut");
+	if (cc && jc_type(d, cc, JSON_OBJECT, "corner_cut")) {
+		jc_fields(d, cc, cf, "corner_cut");
+		const char *c = str(d, cc, "corner");
+		if (c && strcmp(c, "top-left") && strcmp(c, "top-right") &&
+		    strcmp(c, "bottom-left") && strcmp(c, "bottom-right"))
+			bad_value_at(d, "corner",
+			             "corner must be top-left, top-right, "
+			             "bottom-left or bottom-right");
+		t->corner = bk_xstrdup(c ? c : "top-right");
+		t->corner_size = num(d, cc, "size", 1, 50);
+	}
+	jdoc_pop(d, old);
+	if (!t->corner)
+		t->corner = bk_xstrdup("top-right");
+}
+
+/* "boxes" of layout "columns": a run of boxes per column. */
+static void boxes_in_columns(jdoc *d, bk_stencil_tpl *t, json_t *boxes)
+{
+	static const jc_field rf[] = {{"layout", true}, {"columns", true},
+	                              {NULL, false}};
+	jc_fields(d, boxes, rf, "boxes");
+	json_t *cols = json_object_get(boxes, "columns");
+	size_t old = jdoc_push_key(d, "columns");
+	size_t i;
+	json_t *c;
+	if (cols && jc_type(d, cols, JSON_ARRAY, "columns"))
+		json_array_foreach(cols, i, c) {
+			size_t o2 = jdoc_push_index(d, i);
+			/* each column: {"first","pitch","count"} */
+			run_of_boxes(d, t, c, true);
+			jdoc_pop(d, o2);
+		}
+	jdoc_pop(d, old);
+}
+
+/* "boxes" of layout "explicit": every box's top-left corner. */
+static void boxes_explicit(jdoc *d, bk_stencil_tpl *t, json_t *boxes)
+{
+	static const jc_field rf[] = {{"layout", true}, {"at", true},
+	                              {NULL, false}};
+	static const jc_field pf[] = {{"x", true}, {"y", true}, {NULL, false}};
+	jc_fields(d, boxes, rf, "boxes");
+	json_t *at = json_object_get(boxes, "at");
+	size_t old = jdoc_push_key(d, "at");
+	size_t i;
+	json_t *p;
+	if (at && jc_type(d, at, JSON_ARRAY, "at"))
+		json_array_foreach(at, i, p) {
+			size_t o2 = jdoc_push_index(d, i);
+			if (jc_type(d, p, JSON_OBJECT, "a box")) {
+				jc_fields(d, p, pf, "a box");
+				add_box(t, num(d, p, "x", 0, 2000),
+				        num(d, p, "y", 0, 2000), 0);
+			}
+			jdoc_pop(d, o2);
+		}
+	jdoc_pop(d, old);
+}
+
+/* "boxes": where the marking boxes stand, in rows, columns or explicitly. */
+static void stencil_boxes(jdoc *d, bk_stencil_tpl *t, json_t *r)
+{
+	static const jc_field rows[] = {{"layout", true}, {"first", true},
+	                                {"pitch", true}, {"count", true},
+	                                {NULL, false}};
+	json_t *boxes = json_object_get(r, "boxes");
+	if (!boxes)
+		return;
+	size_t old = jdoc_push_key(d, "boxes");
+	if (jc_type(d, boxes, JSON_OBJECT, "boxes")) {
+		const char *layout = str(d, boxes, "layout");
+		if (layout && !strcmp(layout, "rows")) {
+			jc_fields(d, boxes, rows, "boxes");
+			run_of_boxes(d, t, boxes, false);
+		} else if (layout && !strcmp(layout, "columns")) {
+			boxes_in_columns(d, t, boxes);
+		} else if (layout && !strcmp(layout, "explicit")) {
+			boxes_explicit(d, t, boxes);
+		} else {
+			bad_value_at(d, "layout",
+			             "layout must be \"rows\", \"columns\" or "
+			             "\"explicit\"");
+		}
+	}
+	jdoc_pop(d, old);
+}
+
+/* "sheets": how many sheets the boxes continue on. */
+static void stencil_sheets(jdoc *d, bk_stencil_tpl *t, json_t *r)
+{
+	json_t *sheets = json_object_get(r, "sheets");
+	if (!sheets)
+		return;
+	size_t old = jdoc_push_key(d, "sheets");
+	if (jc_type(d, sheets, JSON_INTEGER, "sheets")) {
+		json_int_t n = json_integer_value(sheets);
+		if (n < 1 || n > 50)
+			jdoc_report(d, BK_ERROR, "bad-value", false,
+			            "sheets must be between 1 and 50");
+		else
+			t->sheets = (unsigned)n;
+	}
+	jdoc_pop(d, old);
+}
+
+/* Every box must lie on the paper: the first that does not is named. */
+static void check_boxes_on_paper(jdoc *d, const bk_stencil_tpl *t)
+{
+	for (size_t k = 0; k < t->per_sheet; k++) {
+		if (t->box_x[k] + t->box_w <= t->paper_w &&
+		    t->box_y[k] + t->box_h <= t->paper_h)
+			continue;
+		size_t old = jdoc_push_key(d, "boxes");
+		jdoc_report(d, BK_ERROR, "bad-value", false,
+		            "box %zu (at %g, %g mm) does not fit on the "
+		            "%g × %g mm paper", k + 1, t->box_x[k],
+		            t->box_y[k], t->paper_w, t->paper_h);
+		jdoc_pop(d, old);
+		return;
+	}
+}
+
+/* A stencil template (templates/stencil/ID.json, docs/stencil.md). */
 static void load_stencil(jdoc *d, bk_stencil_tpl *t, const char *id)
 {
 	static const jc_field f[] = {
@@ -143,193 +365,16 @@ static void load_stencil(jdoc *d, bk_stencil_tpl *t, const char *id)
 	if (!jc_type(d, r, JSON_OBJECT, "a stencil template"))
 		return;
 	jc_fields(d, r, f, "a stencil template");
-	const char *fmt = str(d, r, "format");
-	if (fmt && strcmp(fmt, "ballotkit-stencil/1")) {
-		size_t old = jdoc_push_key(d, "format");
-		jdoc_report(d, BK_ERROR, "bad-value", false,
-		            "format must be \"ballotkit-stencil/1\"");
-		jdoc_pop(d, old);
-	}
-	const char *tid = str(d, r, "id");
-	if (tid && strcmp(tid, id)) {
-		size_t old = jdoc_push_key(d, "id");
-		jdoc_report(d, BK_ERROR, "bad-value", false,
-		            "the id \"%s\" must equal the file name \"%s\"", tid,
-		            id);
-		jdoc_pop(d, old);
-	}
-	const char *name = str(d, r, "name");
-	t->name = bk_xstrdup(name ? name : id);
-	const char *src = str(d, r, "source");
-	if (src && strcmp(src, "measured") && strcmp(src, "assumed")) {
-		size_t old = jdoc_push_key(d, "source");
-		jdoc_report(d, BK_ERROR, "bad-value", false,
-		            "source must be \"measured\" or \"assumed\"");
-		jdoc_pop(d, old);
-	}
-	t->source = bk_xstrdup(src ? src : "assumed");
-	str(d, r, "source_note");
-
-	json_t *kinds = json_object_get(r, "kinds");
-	if (kinds) {
-		size_t old = jdoc_push_key(d, "kinds");
-		if (jc_type(d, kinds, JSON_ARRAY, "kinds")) {
-			size_t i;
-			json_t *k;
-			json_array_foreach(kinds, i, k) {
-				size_t o2 = jdoc_push_index(d, i);
-				const char *s = json_is_string(k) ? json_string_value(k) : "";
-				if (!strcmp(s, "party-list"))
-					t->kinds |= BK_KIND_PARTY_LIST;
-				else if (!strcmp(s, "single-mandate"))
-					t->kinds |= BK_KIND_SINGLE_MANDATE;
-				else
-					jdoc_report(d, BK_ERROR, "bad-value", false,
-					            "a kind is \"party-list\" or "
-					            "\"single-mandate\"");
-				jdoc_pop(d, o2);
-			}
-		}
-		jdoc_pop(d, old);
-	}
-	json_t *paper = json_object_get(r, "paper");
-	if (paper) {
-		size_t old = jdoc_push_key(d, "paper");
-		static const jc_field pf[] = {{"width", true}, {"height", true},
-		                              {NULL, false}};
-		if (jc_type(d, paper, JSON_OBJECT, "paper")) {
-			jc_fields(d, paper, pf, "paper");
-			t->paper_w = num(d, paper, "width", 50, 1000);
-			t->paper_h = num(d, paper, "height", 50, 1000);
-		}
-		jdoc_pop(d, old);
-	}
+	stencil_names(d, t, r, id);
+	stencil_kinds(d, t, r);
+	two_sizes(d, r, "paper", "width", "height", 50, 1000, &t->paper_w,
+	          &t->paper_h);
 	t->face = (int)num(d, r, "face", 1, 2);
-	json_t *cc = json_object_get(r, "corner_cut");
-	if (cc) {
-		size_t old = jdoc_push_key(d, "corner_cut");
-		static const jc_field cf[] = {{"corner", true}, {"size", true},
-		                              {NULL, false}};
-		if (jc_type(d, cc, JSON_OBJECT, "corner_cut")) {
-			jc_fields(d, cc, cf, "corner_cut");
-			const char *c = str(d, cc, "corner");
-			if (c && strcmp(c, "top-left") && strcmp(c, "top-right") &&
-			    strcmp(c, "bottom-left") && strcmp(c, "bottom-right")) {
-				size_t o2 = jdoc_push_key(d, "corner");
-				jdoc_report(d, BK_ERROR, "bad-value", false,
-				            "corner must be top-left, top-right, "
-				            "bottom-left or bottom-right");
-				jdoc_pop(d, o2);
-			}
-			t->corner = bk_xstrdup(c ? c : "top-right");
-			t->corner_size = num(d, cc, "size", 1, 50);
-		}
-		jdoc_pop(d, old);
-	}
-	if (!t->corner)
-		t->corner = bk_xstrdup("top-right");
-	json_t *box = json_object_get(r, "box");
-	if (box) {
-		size_t old = jdoc_push_key(d, "box");
-		static const jc_field bf[] = {{"width", true}, {"height", true},
-		                              {NULL, false}};
-		if (jc_type(d, box, JSON_OBJECT, "box")) {
-			jc_fields(d, box, bf, "box");
-			t->box_w = num(d, box, "width", 3, 50);
-			t->box_h = num(d, box, "height", 3, 50);
-		}
-		jdoc_pop(d, old);
-	}
-	json_t *boxes = json_object_get(r, "boxes");
-	if (boxes) {
-		size_t old = jdoc_push_key(d, "boxes");
-		if (jc_type(d, boxes, JSON_OBJECT, "boxes")) {
-			const char *layout = str(d, boxes, "layout");
-			if (layout && !strcmp(layout, "rows")) {
-				static const jc_field rf[] = {
-					{"layout", true}, {"first", true},
-					{"pitch", true}, {"count", true},
-					{NULL, false}};
-				jc_fields(d, boxes, rf, "boxes");
-				run_of_boxes(d, t, boxes, false);
-			} else if (layout && !strcmp(layout, "columns")) {
-				static const jc_field rf[] = {
-					{"layout", true}, {"columns", true},
-					{NULL, false}};
-				jc_fields(d, boxes, rf, "boxes");
-				json_t *cols = json_object_get(boxes, "columns");
-				size_t o2 = jdoc_push_key(d, "columns");
-				if (cols && jc_type(d, cols, JSON_ARRAY, "columns")) {
-					size_t i;
-					json_t *c;
-					json_array_foreach(cols, i, c) {
-						size_t o3 = jdoc_push_index(d, i);
-						/* each column: {"first","pitch","count"} */
-						run_of_boxes(d, t, c, true);
-						jdoc_pop(d, o3);
-					}
-				}
-				jdoc_pop(d, o2);
-			} else if (layout && !strcmp(layout, "explicit")) {
-				static const jc_field rf[] = {
-					{"layout", true}, {"at", true},
-					{NULL, false}};
-				jc_fields(d, boxes, rf, "boxes");
-				json_t *at = json_object_get(boxes, "at");
-				size_t o2 = jdoc_push_key(d, "at");
-				if (at && jc_type(d, at, JSON_ARRAY, "at")) {
-					size_t i;
-					json_t *p;
-					json_array_foreach(at, i, p) {
-						size_t o3 = jdoc_push_index(d, i);
-						static const jc_field pf[] = {
-							{"x", true}, {"y", true},
-							{NULL, false}};
-						if (jc_type(d, p, JSON_OBJECT, "a box")) {
-							jc_fields(d, p, pf, "a box");
-							add_box(t, num(d, p, "x", 0, 2000),
-							        num(d, p, "y", 0, 2000), 0);
-						}
-						jdoc_pop(d, o3);
-					}
-				}
-				jdoc_pop(d, o2);
-			} else {
-				size_t o2 = jdoc_push_key(d, "layout");
-				jdoc_report(d, BK_ERROR, "bad-value", false,
-				            "layout must be \"rows\", \"columns\" "
-				            "or \"explicit\"");
-				jdoc_pop(d, o2);
-			}
-		}
-		jdoc_pop(d, old);
-	}
-	json_t *sheets = json_object_get(r, "sheets");
-	if (sheets) {
-		size_t old = jdoc_push_key(d, "sheets");
-		if (jc_type(d, sheets, JSON_INTEGER, "sheets")) {
-			json_int_t n = json_integer_value(sheets);
-			if (n < 1 || n > 50)
-				jdoc_report(d, BK_ERROR, "bad-value", false,
-				            "sheets must be between 1 and 50");
-			else
-				t->sheets = (unsigned)n;
-		}
-		jdoc_pop(d, old);
-	}
-	/* Every box must lie on the paper. */
-	for (size_t k = 0; k < t->per_sheet; k++) {
-		if (t->box_x[k] + t->box_w > t->paper_w ||
-		    t->box_y[k] + t->box_h > t->paper_h) {
-			size_t old = jdoc_push_key(d, "boxes");
-			jdoc_report(d, BK_ERROR, "bad-value", false,
-			            "box %zu (at %g, %g mm) does not fit on the "
-			            "%g × %g mm paper", k + 1, t->box_x[k],
-			            t->box_y[k], t->paper_w, t->paper_h);
-			jdoc_pop(d, old);
-			break;
-		}
-	}
+	stencil_corner_cut(d, t, r);
+	two_sizes(d, r, "box", "width", "height", 3, 50, &t->box_w, &t->box_h);
+	stencil_boxes(d, t, r);
+	stencil_sheets(d, t, r);
+	check_boxes_on_paper(d, t);
 	t->capacity = t->per_sheet * t->sheets;
 }
 
@@ -640,13 +685,30 @@ static void check_words(jdoc *d, json_t *words, bool ru)
 	jdoc_pop(d, old);
 }
 
-const char *const bk_pause_names[BK_PAUSE_COUNT] = {
-	"title", "intro", "instructions", "position", "closing", "repeat",
-	"sentence", "start", "end"};
+/* The segment kinds' names, in the order of bk_segment_kind: the keys of
+ * their pauses first among the pauses. */
+#define SEGMENT_KIND_NAMES \
+	"title", "intro", "instructions", "position", "closing", "repeat"
 
-/* The audio settings of a speech wording: "voice", "audio" (pauses) and
- * "replacements". */
-static void load_audio_settings(jdoc *d, json_t *r, bk_wording *w)
+static const char *const segment_kind_names[] = {SEGMENT_KIND_NAMES};
+_Static_assert(sizeof segment_kind_names / sizeof *segment_kind_names ==
+                       BK_SEGMENT_KIND_COUNT,
+               "a name for every bk_segment_kind");
+
+const char *bk_segment_kind_name(int kind)
+{
+	return kind >= 0 && kind < BK_SEGMENT_KIND_COUNT ? segment_kind_names[kind]
+	                                                 : NULL;
+}
+
+const char *const bk_pause_names[BK_PAUSE_COUNT] = {
+	SEGMENT_KIND_NAMES, "sentence", "start", "end"};
+_Static_assert((int)BK_PAUSE_SENTENCE == (int)BK_SEGMENT_KIND_COUNT &&
+                       BK_PAUSE_END + 1 == BK_PAUSE_COUNT,
+               "the pauses: one per segment kind, then sentence, start, end");
+
+/* "voice": the eSpeak NG voice that speaks the wording. */
+static void load_voice(jdoc *d, json_t *r, bk_wording *w)
 {
 	const char *voice = str(d, r, "voice");
 	if (!json_object_get(r, "voice"))
@@ -655,105 +717,124 @@ static void load_audio_settings(jdoc *d, json_t *r, bk_wording *w)
 		            "that speaks it");
 	else if (voice && (!*voice || strspn(voice, "abcdefghijklmnopqrstuvwxyz"
 	                                      "0123456789-+_/") != strlen(voice))) {
-		size_t old = jdoc_push_key(d, "voice");
-		jdoc_report(d, BK_ERROR, "bad-value", false,
-		            "a voice name is letters, digits and -+_/");
-		jdoc_pop(d, old);
+		bad_value_at(d, "voice", "a voice name is letters, digits and -+_/");
 		voice = NULL;
 	}
 	w->voice = voice;
+}
 
-	json_t *audio = json_object_get(r, "audio");
-	size_t old = jdoc_push_key(d, "audio");
-	if (!audio) {
+/* "pause_ms" of "audio": every pause, 0 to 10000 ms. */
+static void load_pause_ms(jdoc *d, json_t *p, bk_wording *w)
+{
+	jc_field pf[BK_PAUSE_COUNT + 1];
+	for (int k = 0; k < BK_PAUSE_COUNT; k++)
+		pf[k] = (jc_field){bk_pause_names[k], true};
+	pf[BK_PAUSE_COUNT] = (jc_field){NULL, false};
+	jc_fields(d, p, pf, "pause_ms");
+	for (int k = 0; k < BK_PAUSE_COUNT; k++) {
+		json_t *v = json_object_get(p, bk_pause_names[k]);
+		if (!v)
+			continue;
+		size_t old = jdoc_push_key(d, bk_pause_names[k]);
+		if (jc_type(d, v, JSON_INTEGER, "a pause in milliseconds")) {
+			json_int_t ms = json_integer_value(v);
+			if (ms < 0 || ms > 10000)
+				jdoc_report(d, BK_ERROR, "bad-value", false,
+				            "a pause is 0 to 10000 ms");
+			else
+				w->pause_ms[k] = (int)ms;
+		}
 		jdoc_pop(d, old);
+	}
+}
+
+/* "audio": the pauses. */
+static void load_audio(jdoc *d, json_t *r, bk_wording *w)
+{
+	static const jc_field af[] = {{"pause_ms", true}, {"note", false},
+	                              {NULL, false}};
+	json_t *audio = json_object_get(r, "audio");
+	if (!audio) {
 		jdoc_report(d, BK_ERROR, "missing-field", false,
 		            "the wording needs \"audio\" with \"pause_ms\"");
-	} else if (jc_type(d, audio, JSON_OBJECT, "audio")) {
-		static const jc_field af[] = {{"pause_ms", true}, {"note", false},
-		                              {NULL, false}};
+		return;
+	}
+	size_t old = jdoc_push_key(d, "audio");
+	if (jc_type(d, audio, JSON_OBJECT, "audio")) {
 		jc_fields(d, audio, af, "audio");
 		json_t *p = json_object_get(audio, "pause_ms");
 		size_t o2 = jdoc_push_key(d, "pause_ms");
-		if (p && jc_type(d, p, JSON_OBJECT, "pause_ms")) {
-			jc_field pf[BK_PAUSE_COUNT + 1];
-			for (int k = 0; k < BK_PAUSE_COUNT; k++)
-				pf[k] = (jc_field){bk_pause_names[k], true};
-			pf[BK_PAUSE_COUNT] = (jc_field){NULL, false};
-			jc_fields(d, p, pf, "pause_ms");
-			for (int k = 0; k < BK_PAUSE_COUNT; k++) {
-				json_t *v = json_object_get(p, bk_pause_names[k]);
-				if (!v)
-					continue;
-				size_t o3 = jdoc_push_key(d, bk_pause_names[k]);
-				if (jc_type(d, v, JSON_INTEGER, "a pause in milliseconds")) {
-					json_int_t ms = json_integer_value(v);
-					if (ms < 0 || ms > 10000)
-						jdoc_report(d, BK_ERROR, "bad-value", false,
-						            "a pause is 0 to 10000 ms");
-					else
-						w->pause_ms[k] = (int)ms;
-				}
-				jdoc_pop(d, o3);
-			}
-		}
+		if (p && jc_type(d, p, JSON_OBJECT, "pause_ms"))
+			load_pause_ms(d, p, w);
 		jdoc_pop(d, o2);
-		jdoc_pop(d, old);
-	} else {
-		jdoc_pop(d, old);
 	}
+	jdoc_pop(d, old);
+}
 
-	/* what the voice says as itself (docs/validation-rules.md,
-	 * "unspeakable") */
+/* "speakable": what the voice says as itself (docs/validation-rules.md,
+ * "unspeakable"). */
+static void load_speakable(jdoc *d, json_t *r, bk_wording *w)
+{
+	static const jc_field sf[] = {{"characters", true}, {"note", false},
+	                              {NULL, false}};
 	json_t *sp = json_object_get(r, "speakable");
 	w->speakable = NULL;
-	old = jdoc_push_key(d, "speakable");
 	if (!sp) {
-		jdoc_pop(d, old);
 		jdoc_report(d, BK_ERROR, "missing-field", false,
 		            "the wording needs \"speakable\" with \"characters\", "
 		            "the characters the voice reads");
-	} else {
-		static const jc_field sf[] = {{"characters", true},
-		                              {"note", false}, {NULL, false}};
-		if (jc_type(d, sp, JSON_OBJECT, "speakable")) {
-			jc_fields(d, sp, sf, "speakable");
-			json_t *ch = json_object_get(sp, "characters");
-			size_t o2 = jdoc_push_key(d, "characters");
-			if (ch && jc_type(d, ch, JSON_STRING, "characters"))
-				w->speakable = json_string_value(ch);
-			jdoc_pop(d, o2);
-		}
-		jdoc_pop(d, old);
+		return;
 	}
+	size_t old = jdoc_push_key(d, "speakable");
+	if (jc_type(d, sp, JSON_OBJECT, "speakable")) {
+		jc_fields(d, sp, sf, "speakable");
+		json_t *ch = json_object_get(sp, "characters");
+		size_t o2 = jdoc_push_key(d, "characters");
+		if (ch && jc_type(d, ch, JSON_STRING, "characters"))
+			w->speakable = json_string_value(ch);
+		jdoc_pop(d, o2);
+	}
+	jdoc_pop(d, old);
+}
 
+/* "replacements": [from, to] pairs, kept only when all are well formed. */
+static void load_replacements(jdoc *d, json_t *r, bk_wording *w)
+{
 	json_t *rep = json_object_get(r, "replacements");
 	w->replacements = NULL;
 	if (!rep)
 		return;
-	old = jdoc_push_key(d, "replacements");
-	if (jc_type(d, rep, JSON_ARRAY, "replacements")) {
-		bool ok = true;
-		for (size_t i = 0; i < json_array_size(rep); i++) {
-			json_t *e = json_array_get(rep, i);
-			size_t o2 = jdoc_push_index(d, i);
-			if (!json_is_array(e) || json_array_size(e) != 2 ||
-			    !json_is_string(json_array_get(e, 0)) ||
-			    !json_is_string(json_array_get(e, 1))) {
-				jdoc_report(d, BK_ERROR, "wrong-type", false,
-				            "a replacement is [\"text\", \"spoken as\"]");
-				ok = false;
-			} else if (!*json_string_value(json_array_get(e, 0))) {
-				jdoc_report(d, BK_ERROR, "bad-value", false,
-				            "a replacement needs a text to replace");
-				ok = false;
-			}
-			jdoc_pop(d, o2);
+	size_t old = jdoc_push_key(d, "replacements");
+	bool array = jc_type(d, rep, JSON_ARRAY, "replacements"), ok = array;
+	for (size_t i = 0; array && i < json_array_size(rep); i++) {
+		json_t *e = json_array_get(rep, i);
+		size_t o2 = jdoc_push_index(d, i);
+		if (!json_is_array(e) || json_array_size(e) != 2 ||
+		    !json_is_string(json_array_get(e, 0)) ||
+		    !json_is_string(json_array_get(e, 1))) {
+			jdoc_report(d, BK_ERROR, "wrong-type", false,
+			            "a replacement is [\"text\", \"spoken as\"]");
+			ok = false;
+		} else if (!*json_string_value(json_array_get(e, 0))) {
+			jdoc_report(d, BK_ERROR, "bad-value", false,
+			            "a replacement needs a text to replace");
+			ok = false;
 		}
-		if (ok)
-			w->replacements = rep;
+		jdoc_pop(d, o2);
 	}
+	if (ok)
+		w->replacements = rep;
 	jdoc_pop(d, old);
+}
+
+/* The audio settings of a speech wording: "voice", "audio" (pauses),
+ * "speakable" and "replacements". */
+static void load_audio_settings(jdoc *d, json_t *r, bk_wording *w)
+{
+	load_voice(d, r, w);
+	load_audio(d, r, w);
+	load_speakable(d, r, w);
+	load_replacements(d, r, w);
 }
 
 static json_t *load_wording(const char *dir, const char *which, int lang,
@@ -922,7 +1003,7 @@ static bk_status load_braille_tables(bk_templates *t, bk_diags *diags)
 	return st;
 }
 
-static bk_status open_templates(bk_templates **out, const char *dir,
+static bk_status load_templates_from(bk_templates **out, const char *dir,
                                 bk_diags *diags);
 
 bk_status bk_templates_open(bk_templates **out, const char *dir,
@@ -932,7 +1013,7 @@ bk_status bk_templates_open(bk_templates **out, const char *dir,
 		return BK_ERR_USAGE;
 	/* numbers in messages keep a decimal point whatever the locale */
 	bk_c_numeric numeric = bk_c_numeric_enter();
-	bk_status st = open_templates(out, dir, diags);
+	bk_status st = load_templates_from(out, dir, diags);
 	bk_c_numeric_leave(&numeric);
 	return st;
 }
@@ -984,7 +1065,7 @@ static bk_status check_files(const char *dir, int depth, bk_diags *diags)
 	return st;
 }
 
-static bk_status open_templates(bk_templates **out, const char *dir,
+static bk_status load_templates_from(bk_templates **out, const char *dir,
                                 bk_diags *diags)
 {
 	*out = NULL;
@@ -1225,4 +1306,60 @@ void bk_stencil_box(const bk_stencil_tpl *t, const bk_paper_overrides *o,
 	*y = by + (o ? o->offset_y : 0);
 	*w = bw;
 	*h = bh;
+}
+
+/* The var named by the n bytes at name, or NULL. */
+static const bk_wording_var *find_var(const bk_wording_fill *f,
+                                      const char *name, size_t n)
+{
+	for (size_t k = 0; k < f->nvars; k++)
+		if (strlen(f->vars[k].name) == n && !strncmp(f->vars[k].name, name, n))
+			return &f->vars[k];
+	return NULL;
+}
+
+/* Drops the blanks of out from start on that are doubled, leading or
+ * trailing. */
+static void tidy_spaces(bk_buf *out, size_t start)
+{
+	size_t w = start;
+	for (size_t i = start; i < out->len; i++)
+		if (!(out->data[i] == ' ' && (w == start || out->data[w - 1] == ' ')))
+			out->data[w++] = out->data[i];
+	while (w > start && out->data[w - 1] == ' ')
+		w--;
+	bk_buf_truncate(out, w);
+}
+
+void bk_wording_expand(bk_buf *out, const char *text,
+                       const bk_wording_fill *f)
+{
+	size_t start = out->len;
+	const char *p = text ? text : "";
+	for (;;) {
+		const char *open = strchr(p, '{');
+		const char *close = open ? strchr(open, '}') : NULL;
+		if (!close) {
+			bk_buf_add(out, p);
+			break;
+		}
+		bk_buf_addn(out, p, (size_t)(open - p));
+		const char *name = open + 1;
+		size_t n = (size_t)(close - name);
+		const bk_wording_var *v = find_var(f, name, n);
+		if (f->tpl && n > 6 && !strncmp(name, "count:", 6)) {
+			bk_buf_add(out, bk_wording_plural(f->tpl, f->lang, name + 6,
+			                                  n - 6, f->count));
+		} else if (v) {
+			bk_buf_add(out, v->value ? v->value : "");
+		} else if (f->keep_unknown) {
+			/* the '{' as written; the text after it is read again */
+			bk_buf_addc(out, '{');
+			p = name;
+			continue;
+		}
+		p = close + 1;
+	}
+	if (f->tidy_spaces)
+		tidy_spaces(out, start);
 }

@@ -10,6 +10,7 @@
 #include FT_FREETYPE_H
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tap.h"
 
@@ -41,6 +42,31 @@ int main(void)
 	    bk_election_load(&e, getenv("BALLOTKIT_EXAMPLE"), tpl, NULL) != BK_OK) {
 		printf("Bail out! templates or example not found\n");
 		return 1;
+	}
+	/* large print: an option struct of version 0 or newer than the
+	 * library is refused, the struct named, and nothing written */
+	{
+		bk_script *s = NULL;
+		bk_script_create(&s, e, bk_election_ballot_id(e, 0),
+		                 bk_election_language(e, 0), tpl, NULL);
+		char path[] = "/tmp/bk-glyphs-XXXXXX";
+		int fd = mkstemp(path);
+		if (fd >= 0)
+			close(fd);
+		remove(path);
+		const unsigned bad[] = {0, BK_LARGE_PRINT_OPTIONS_VERSION + 1};
+		for (int i = 0; i < 2; i++) {
+			bk_large_print_options o = BK_LARGE_PRINT_OPTIONS_INIT;
+			o.version = bad[i];
+			bk_diags *d = bk_diags_create();
+			bk_status rc = bk_large_print_list(s, tpl, &o, path, d);
+			const char *msg = bk_diags_count(d) ? bk_diag_message(bk_diags_get(d, 0)) : "";
+			TAP_OK(rc == BK_ERR_USAGE && strstr(msg, "bk_large_print_options") &&
+			       access(path, F_OK) != 0,
+			       "bk_large_print_options version %u refused: %s", bad[i], msg);
+			bk_diags_free(d);
+		}
+		bk_script_free(s);
 	}
 	char conf[4096];
 	snprintf(conf, sizeof conf, "%s/../fonts/fonts.conf", bk_templates_dir(tpl));

@@ -13,6 +13,9 @@
 
 #include "tap.h"
 #include "files.h"
+/* the wording expander and the segment kinds' names are private to the
+ * library; the stencil is the expander's first user */
+#include "templates/templates-private.h"
 
 static const unsigned char digit[10] = {0x1A, 0x01, 0x03, 0x09, 0x19,
                                         0x11, 0x0B, 0x1B, 0x13, 0x0A};
@@ -125,6 +128,88 @@ static char *definition(int n, const char *tmpl)
 	return s;
 }
 
+/* Expands text with f and compares with want. */
+static void expands(const char *prefix, const char *text,
+                    const bk_wording_fill *f, const char *want,
+                    const char *what)
+{
+	bk_buf b = {0};
+	bk_buf_add(&b, prefix);
+	bk_wording_expand(&b, text, f);
+	TAP_STREQ(bk_buf_str(&b), want, "expander: %s", what);
+	bk_buf_free(&b);
+}
+
+/* The one {placeholder} expander, in the three ways the script, the
+ * stencil and the kit's README use it. */
+static void check_expander(void)
+{
+	const bk_wording_var v[] = {{"title", "Т"}, {"side", "2"},
+	                            {"empty", NULL}, {"sheet", "1"},
+	                            {"sheets", "3"}};
+	const bk_wording_fill keep = {.vars = v, .nvars = 5,
+	                              .keep_unknown = true};
+	expands("", "{sheet} / {sheets}, side {side}", &keep, "1 / 3, side 2",
+	        "names that begin alike ({sheet}, {sheets})");
+	expands("", "{a {title} {nope} {count:option} x{", &keep,
+	        "{a Т {nope} {count:option} x{",
+	        "unknown names and a lone '{' stay as written when kept");
+	expands("", "[{empty}]", &keep, "[]", "a NULL value is empty");
+	expands("", NULL, &keep, "", "a NULL text is empty");
+	const int ru = bk_lang_index("ru");
+	const bk_wording_fill script = {.vars = v, .nvars = 5, .tpl = tpl,
+	                                .lang = ru, .count = 22,
+	                                .tidy_spaces = true};
+	expands("", " {title}  {count:option} {nope}{empty} . ", &script,
+	        "Т варианта .",
+	        "{count:WORD} in its plural form, unknown names left out, "
+	        "blanks tidied");
+	const bk_wording_fill many = {.vars = v, .nvars = 5, .tpl = tpl,
+	                              .lang = ru, .count = 11,
+	                              .tidy_spaces = true};
+	expands("", "{count:option}", &many, "вариантов", "11: the many form");
+	expands("a  ", " {empty} b", &script, "a  b",
+	        "tidying leaves what the buffer held before alone");
+	expands("", "x {title", &script, "x {title",
+	        "a '{' without '}' is kept with the rest");
+}
+
+/* The kinds' names come from one table (templates), in enum order. */
+static void check_segment_kinds(void)
+{
+	static const char *const want[] = {"title", "intro", "instructions",
+	                                   "position", "closing", "repeat"};
+	int ok = BK_SEGMENT_KIND_COUNT == 6 && !bk_segment_kind_name(-1) &&
+	         !bk_segment_kind_name(BK_SEGMENT_KIND_COUNT);
+	for (int k = 0; ok && k < BK_SEGMENT_KIND_COUNT; k++)
+		ok = !strcmp(bk_segment_kind_name(k), want[k]) &&
+		     !strcmp(bk_pause_names[k], want[k]);
+	TAP_OK(ok && !strcmp(bk_segment_kind_name(BK_SEGMENT_REPEAT), "repeat"),
+	       "segment kinds: one name each, the pauses keyed by them");
+}
+
+/* An option struct of version 0 or one newer than the library is refused
+ * with the struct named. */
+static void check_versions(const bk_election *e)
+{
+	bk_script *s = NULL;
+	bk_script_create(&s, e, "mazhilis-03", "kk", tpl, NULL);
+	const unsigned bad[] = {0, BK_STENCIL_OPTIONS_VERSION + 1};
+	for (int i = 0; i < 2; i++) {
+		bk_stencil_options o = BK_STENCIL_OPTIONS_INIT;
+		o.version = bad[i];
+		bk_stencil *st = NULL;
+		bk_diags *d = bk_diags_create();
+		bk_status rc = bk_stencil_create(&st, e, s, br, tpl, &o, d);
+		const char *msg = bk_diags_count(d) ? bk_diag_message(bk_diags_get(d, 0)) : "";
+		TAP_OK(rc == BK_ERR_USAGE && !st && strstr(msg, "bk_stencil_options"),
+		       "bk_stencil_options version %u refused: %s", bad[i], msg);
+		bk_diags_free(d);
+		bk_stencil_free(st);
+	}
+	bk_script_free(s);
+}
+
 int main(void)
 {
 	bk_election *e = NULL;
@@ -134,6 +219,9 @@ int main(void)
 		printf("Bail out! templates, tables or example not found\n");
 		return 1;
 	}
+	check_expander();
+	check_segment_kinds();
+	check_versions(e);
 	const char *ballots[] = {"mazhilis-list", "mazhilis-03", "mazhilis-07"};
 	for (int i = 0; i < 3; i++) {
 		bk_script *s = NULL;

@@ -106,6 +106,21 @@ int main(void)
 	}
 	char path[256];
 
+	/* 0. an option struct of version 0 or newer than the library is
+	 * refused, the struct named */
+	const unsigned bad[] = {0, BK_SWELL_OPTIONS_VERSION + 1};
+	for (int i = 0; i < 2; i++) {
+		bk_swell_options o = BK_SWELL_OPTIONS_INIT;
+		o.version = bad[i];
+		bk_braille_layout L;
+		bk_diags *d = bk_diags_create();
+		bk_status rc = bk_swell_layout(&L, tpl, "marburg-medium", &o, d);
+		const char *msg = bk_diags_count(d) ? bk_diag_message(bk_diags_get(d, 0)) : "";
+		TAP_OK(rc == BK_ERR_USAGE && strstr(msg, "bk_swell_options"),
+		       "bk_swell_options version %u refused: %s", bad[i], msg);
+		bk_diags_free(d);
+	}
+
 	/* 1. the decoder on a page drawn by hand: ⠁⠃⠉ / ⠼⠙⠿ at an odd
 	 * geometry, with blue print to ignore */
 	static const unsigned char cells[] = {0x01, 0x03, 0x09, 0x3C, 0x19, 0x3F};
