@@ -515,9 +515,6 @@ static void clips_free(clip *c, size_t n)
 	free(c);
 }
 
-static const char *const segment_kind_names[] = {
-	"title", "intro", "instructions", "position", "closing", "repeat"};
-
 /* Quiet samples at either end of a clip (under the trimming threshold). */
 static void quiet_ends(clip *k)
 {
@@ -571,7 +568,7 @@ static bk_status prepare_clip(bk_audio *a, const bk_script *s, int li,
 	else
 		bk_buf_printf(&where, "ballot %s (%s), %s, sentence %zu",
 		              bk_script_ballot_id(s), lang,
-		              segment_kind_names[bk_script_segment_kind(s, i)], j + 1);
+		              bk_segment_kind_name(bk_script_segment_kind(s, i)), j + 1);
 	k->where = bk_buf_steal(&where);
 	bk_status st = bk_speech_normalise(a->speech, lang, k->text, k->where,
 	                                   &k->said, diags);

@@ -9,6 +9,7 @@
 
 #include "definition/definition-private.h"
 #include "diag/diag-private.h"
+#include "templates/templates-private.h"
 #include "util/util.h"
 
 typedef struct position {
@@ -39,49 +40,22 @@ struct bk_script {
 	size_t nsegments, capsegments;
 };
 
-typedef struct var {
-	const char *name;
-	const char *value;
-} var;
+typedef bk_wording_var var;
 
-/* Expands {name} and {count:word} placeholders. */
+/* Expands {name} and {count:word} placeholders (the one expander of
+ * templates/, with doubled and outer blanks left by empty values
+ * removed). */
 static const char *expand(bk_script *s, const bk_templates *tpl, int lang,
                           const char *text, const var *vars, size_t nvars,
                           unsigned long count)
 {
+	const bk_wording_fill f = {.vars = vars, .nvars = nvars, .tpl = tpl,
+	                           .lang = lang, .count = count,
+	                           .tidy_spaces = true};
 	bk_buf out = {0};
-	const char *p = text ? text : "";
-	while (*p) {
-		const char *open = strchr(p, '{');
-		const char *close = open ? strchr(open, '}') : NULL;
-		if (!open || !close) {
-			bk_buf_add(&out, p);
-			break;
-		}
-		bk_buf_addn(&out, p, (size_t)(open - p));
-		size_t n = (size_t)(close - open - 1);
-		if (n > 6 && !strncmp(open + 1, "count:", 6)) {
-			bk_buf_add(&out, bk_wording_plural(tpl, lang, open + 7, n - 6,
-			                                   count));
-		} else {
-			for (size_t k = 0; k < nvars; k++)
-				if (strlen(vars[k].name) == n &&
-				    !strncmp(vars[k].name, open + 1, n))
-					bk_buf_add(&out, vars[k].value ? vars[k].value : "");
-		}
-		p = close + 1;
-	}
-	/* collapse doubled spaces left by empty values */
-	bk_buf clean = {0};
-	for (size_t i = 0; i < out.len; i++)
-		if (!(out.data[i] == ' ' &&
-		      (clean.len == 0 || clean.data[clean.len - 1] == ' ')))
-			bk_buf_addc(&clean, out.data[i]);
-	while (clean.len && clean.data[clean.len - 1] == ' ')
-		bk_buf_truncate(&clean, clean.len - 1);
-	const char *r = bk_arena_strdup(&s->arena, bk_buf_str(&clean));
+	bk_wording_expand(&out, text, &f);
+	const char *r = bk_arena_strdup(&s->arena, bk_buf_str(&out));
 	bk_buf_free(&out);
-	bk_buf_free(&clean);
 	return r;
 }
 
@@ -583,8 +557,6 @@ const char *bk_script_segment_sentence(const bk_script *s, size_t i, size_t j)
 	               : NULL;
 }
 
-static const char *const segment_names[] = {
-	"title", "intro", "instructions", "position", "closing", "repeat"};
 static const char *const kind_names[] = {"party", "candidate", "against-all"};
 
 static void json_position(bk_buf *b, const position *p, size_t i)
@@ -615,7 +587,7 @@ static void json_position(bk_buf *b, const position *p, size_t i)
 static void json_segment(bk_buf *b, const segment *g, size_t i)
 {
 	bk_buf_printf(b, "%s\n  {\"kind\": \"%s\", ", i ? "," : "",
-	              segment_names[g->kind]);
+	              bk_segment_kind_name(g->kind));
 	if (g->kind == BK_SEGMENT_POSITION)
 		bk_buf_printf(b, "\"number\": %zu, ", g->position + 1);
 	bk_buf_add(b, "\"text\": ");
@@ -679,7 +651,7 @@ static void write_text(bk_buf *b, const bk_script *s)
 	}
 	bk_buf_add(b, "spoken:\n");
 	for (size_t i = 0; i < s->nsegments; i++)
-		bk_buf_printf(b, "  [%s] %s\n", segment_names[s->segments[i].kind],
+		bk_buf_printf(b, "  [%s] %s\n", bk_segment_kind_name(s->segments[i].kind),
 		              s->segments[i].text);
 }
 
