@@ -439,7 +439,7 @@ static void load_speakable(admit *a)
 	}
 }
 
-static bk_status begin(void *arg, const bk_election *e, bk_check_sink *sink,
+static bk_status admit_begin(void *arg, const bk_election *e, bk_check_sink *sink,
                        bk_diags *diags)
 {
 	admit *a = arg;
@@ -633,7 +633,8 @@ static void check_speech(admit *a, int lang, const char *text)
 	bk_buf_free(&more);
 }
 
-static entry *lookup(admit *a, const char *text, unsigned key)
+/* The entry of a text in a language and use, checked when first met. */
+static entry *checked_text(admit *a, const char *text, unsigned key)
 {
 	if (2 * (a->used + 1) > a->nslots) {
 		size_t cap = a->nslots ? 2 * a->nslots : 1024;
@@ -674,10 +675,11 @@ static entry *lookup(admit *a, const char *text, unsigned key)
 	return x;
 }
 
-static void text(void *arg, const bk_text_use *t, bk_check_sink *sink)
+static void admit_text(void *arg, const bk_text_use *t,
+                       bk_check_sink *sink)
 {
 	admit *a = arg;
-	entry *x = lookup(a, t->text, (unsigned)t->lang << 8 | t->uses);
+	entry *x = checked_text(a, t->text, (unsigned)t->lang << 8 | t->uses);
 	for (size_t i = 0; i < x->n; i++) {
 		const problem *p = &a->problems[x->first + i];
 		if (t->derived)
@@ -693,7 +695,8 @@ static void text(void *arg, const bk_text_use *t, bk_check_sink *sink)
 
 /* ---- whole ballots: the stencil layout ---- */
 
-static void election(void *arg, const bk_election *e, bk_check_sink *sink)
+static void admit_election(void *arg, const bk_election *e,
+                           bk_check_sink *sink)
 {
 	admit *a = arg;
 	if (!a->br || !e->nlangs)
@@ -730,14 +733,28 @@ static void election(void *arg, const bk_election *e, bk_check_sink *sink)
 
 /* ---- entry points ---- */
 
-static bk_status run(bk_election **out, const char *path, const char *data,
-                     size_t size, const char *name, const bk_templates *tpl,
-                     const bk_stencil_options *stencil, bk_diags *diags)
+/* A caller's mistake: BK_ERR_USAGE, said in diags. */
+static bk_status usage(bk_election **out, bk_diags *diags, const char *what)
+{
+	if (out)
+		*out = NULL;
+	bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+	             "admitting a definition: %s", what);
+	return BK_ERR_USAGE;
+}
+
+/* Loads a definition with the admission checker. */
+static bk_status load_admitted(bk_election **out, const char *path,
+                               const char *data, size_t size,
+                               const char *name, const bk_templates *tpl,
+                               const bk_stencil_options *stencil,
+                               bk_diags *diags)
 {
 	if (!out || !tpl)
-		return BK_ERR_USAGE;
+		return usage(out, diags, !out ? "out is NULL"
+		                              : "the templates are NULL");
 	admit a = {.tpl = tpl, .stencil = stencil};
-	bk_checker chk = {&a, begin, text, election};
+	bk_checker chk = {&a, admit_begin, admit_text, admit_election};
 	bk_status st = bk_election_load_checked(out, path, data, size, name, tpl,
 	                                        &chk, diags);
 	bk_braille_free(a.br);
@@ -759,12 +776,9 @@ bk_status bk_election_admit(bk_election **out, const char *path,
                             const bk_stencil_options *stencil,
                             bk_diags *diags)
 {
-	if (!path) {
-		if (out)
-			*out = NULL;
-		return BK_ERR_USAGE;
-	}
-	return run(out, path, NULL, 0, NULL, tpl, stencil, diags);
+	if (!path)
+		return usage(out, diags, "the path is NULL");
+	return load_admitted(out, path, NULL, 0, NULL, tpl, stencil, diags);
 }
 
 bk_status bk_election_admit_buffer(bk_election **out, const char *data,
@@ -773,10 +787,8 @@ bk_status bk_election_admit_buffer(bk_election **out, const char *data,
                                    const bk_stencil_options *stencil,
                                    bk_diags *diags)
 {
-	if (!data && size) {
-		if (out)
-			*out = NULL;
-		return BK_ERR_USAGE;
-	}
-	return run(out, NULL, data ? data : "", size, name, tpl, stencil, diags);
+	if (!data && size)
+		return usage(out, diags, "data is NULL but size is not 0");
+	return load_admitted(out, NULL, data ? data : "", size, name, tpl,
+	                     stencil, diags);
 }

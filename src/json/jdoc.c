@@ -316,45 +316,59 @@ static void sc_mark(scanner *s, bool at_key, unsigned long line,
 	}
 }
 
-/* Decodes the JSON string at s->i (at its opening quote) into out. */
+/* The code point of a \u escape at s->i (past "\u"), joining a
+ * surrogate pair written as two escapes; s->i is moved past it. */
+static uint32_t sc_unicode_escape(scanner *s)
+{
+	const char *t = s->d->text;
+	char hex[5] = {0};
+	memcpy(hex, t + s->i, 4);
+	uint32_t cp = (uint32_t)strtoul(hex, NULL, 16);
+	s->i += 4;
+	if (cp < 0xD800 || cp > 0xDBFF || s->i + 6 > s->d->len ||
+	    t[s->i] != '\\' || t[s->i + 1] != 'u')
+		return cp;
+	memcpy(hex, t + s->i + 2, 4);
+	uint32_t lo = (uint32_t)strtoul(hex, NULL, 16);
+	if (lo < 0xDC00 || lo > 0xDFFF)
+		return cp;
+	s->i += 6;
+	return 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+}
+
+/* Decodes the escape at s->i (at its backslash) into out (NULL: skips
+ * it). */
+static void sc_escape(scanner *s, bk_buf *out)
+{
+	char e = s->d->text[s->i + 1];
+	s->i += 2;
+	if (!out)
+		return;
+	switch (e) {
+	case 'n': bk_buf_addc(out, '\n'); break;
+	case 't': bk_buf_addc(out, '\t'); break;
+	case 'r': bk_buf_addc(out, '\r'); break;
+	case 'b': bk_buf_addc(out, '\b'); break;
+	case 'f': bk_buf_addc(out, '\f'); break;
+	case 'u': {
+		char enc[4];
+		uint32_t cp = sc_unicode_escape(s);
+		bk_buf_addn(out, enc, bk_utf8_encode(cp, enc));
+		break;
+	}
+	default: bk_buf_addc(out, e); break;
+	}
+}
+
+/* Decodes the JSON string at s->i (at its opening quote) into out (NULL:
+ * skips it). */
 static void sc_string(scanner *s, bk_buf *out)
 {
 	const char *t = s->d->text;
 	s->i++; /* opening quote */
 	while (s->i < s->d->len && t[s->i] != '"') {
 		if (t[s->i] == '\\' && s->i + 1 < s->d->len) {
-			char e = t[s->i + 1];
-			s->i += 2;
-			if (!out)
-				continue;
-			switch (e) {
-			case 'n': bk_buf_addc(out, '\n'); break;
-			case 't': bk_buf_addc(out, '\t'); break;
-			case 'r': bk_buf_addc(out, '\r'); break;
-			case 'b': bk_buf_addc(out, '\b'); break;
-			case 'f': bk_buf_addc(out, '\f'); break;
-			case 'u': {
-				char hex[5] = {0};
-				memcpy(hex, t + s->i, 4);
-				uint32_t cp = (uint32_t)strtoul(hex, NULL, 16);
-				s->i += 4;
-				if (cp >= 0xD800 && cp <= 0xDBFF &&
-				    s->i + 6 <= s->d->len && t[s->i] == '\\' &&
-				    t[s->i + 1] == 'u') {
-					memcpy(hex, t + s->i + 2, 4);
-					uint32_t lo = (uint32_t)strtoul(hex, NULL, 16);
-					if (lo >= 0xDC00 && lo <= 0xDFFF) {
-						cp = 0x10000 + ((cp - 0xD800) << 10) +
-						     (lo - 0xDC00);
-						s->i += 6;
-					}
-				}
-				char enc[4];
-				bk_buf_addn(out, enc, bk_utf8_encode(cp, enc));
-				break;
-			}
-			default: bk_buf_addc(out, e); break;
-			}
+			sc_escape(s, out);
 			continue;
 		}
 		if (out)
@@ -381,10 +395,71 @@ static int cmp_key_seen(const void *a, const void *b)
 
 static void sc_value(scanner *s, unsigned depth);
 
+/* The keys of one object, in the order met. */
+typedef struct key_list {
+	key_seen *v;
+	size_t n, cap;
+} key_list;
+
+static void remember_key(key_list *keys, const char *key,
+                         unsigned long line, unsigned long column)
+{
+	if (keys->n == keys->cap) {
+		keys->cap = keys->cap ? keys->cap * 2 : 8;
+		keys->v = bk_xrealloc(keys->v, keys->cap * sizeof *keys->v);
+	}
+	key_seen *k = &keys->v[keys->n];
+	k->key = bk_xstrdup(key);
+	k->order = keys->n;
+	k->line = line;
+	k->column = column;
+	keys->n++;
+}
+
+/* A "duplicate-key" error at the later of two same keys of the object at
+ * s->path, kept in s->dups. */
+static void add_duplicate_key(scanner *s, const key_seen *k)
+{
+	bk_buf p = {0};
+	bk_buf_add(&p, bk_buf_str(&s->path));
+	jdoc_path_append_key(&p, k->key);
+	if (s->ndups == s->capdups) {
+		s->capdups = s->capdups ? s->capdups * 2 : 8;
+		s->dups = bk_xrealloc(s->dups, s->capdups * sizeof *s->dups);
+	}
+	jdoc_pending *pd = &s->dups[s->ndups++];
+	pd->sev = BK_ERROR;
+	pd->at_key = true;
+	pd->kind = bk_xstrdup("duplicate-key");
+	pd->path = bk_buf_steal(&p);
+	bk_buf msg = {0};
+	bk_buf_printf(&msg, "the field \"%s\" appears more than once in this "
+	              "object; keep only one", k->key);
+	pd->msg = bk_buf_steal(&msg);
+	pd->line = k->line;
+	pd->column = k->column;
+	bk_buf_free(&p);
+}
+
+/* Reports each key of the object met before (jansson keeps the last),
+ * then frees the list. */
+static void check_keys(scanner *s, key_list *keys)
+{
+	if (keys->n > 1) {
+		qsort(keys->v, keys->n, sizeof *keys->v, cmp_key_seen);
+		for (size_t k = 1; k < keys->n; k++)
+			if (!strcmp(keys->v[k].key, keys->v[k - 1].key) &&
+			    !over_limit(s->d, BK_ERROR))
+				add_duplicate_key(s, &keys->v[k]);
+	}
+	for (size_t k = 0; k < keys->n; k++)
+		free(keys->v[k].key);
+	free(keys->v);
+}
+
 static void sc_object(scanner *s, unsigned depth)
 {
-	key_seen *keys = NULL;
-	size_t nkeys = 0, capkeys = 0;
+	key_list keys = {0};
 	bk_buf key = {0};
 	s->i++; /* { */
 	sc_ws(s);
@@ -396,15 +471,7 @@ static void sc_object(scanner *s, unsigned depth)
 		size_t old = s->path.len;
 		jdoc_path_append_key(&s->path, bk_buf_str(&key));
 		sc_mark(s, true, kline, kcol);
-		if (nkeys == capkeys) {
-			capkeys = capkeys ? capkeys * 2 : 8;
-			keys = bk_xrealloc(keys, capkeys * sizeof *keys);
-		}
-		keys[nkeys].key = bk_xstrdup(bk_buf_str(&key));
-		keys[nkeys].order = nkeys;
-		keys[nkeys].line = kline;
-		keys[nkeys].column = kcol;
-		nkeys++;
+		remember_key(&keys, bk_buf_str(&key), kline, kcol);
 		sc_ws(s);
 		s->i++; /* : */
 		sc_ws(s);
@@ -417,40 +484,7 @@ static void sc_object(scanner *s, unsigned depth)
 		}
 	}
 	s->i++; /* } */
-
-	if (nkeys > 1) {
-		qsort(keys, nkeys, sizeof *keys, cmp_key_seen);
-		for (size_t k = 1; k < nkeys; k++) {
-			if (strcmp(keys[k].key, keys[k - 1].key) ||
-			    over_limit(s->d, BK_ERROR))
-				continue;
-			bk_buf p = {0};
-			bk_buf_add(&p, bk_buf_str(&s->path));
-			jdoc_path_append_key(&p, keys[k].key);
-			if (s->ndups == s->capdups) {
-				s->capdups = s->capdups ? s->capdups * 2 : 8;
-				s->dups = bk_xrealloc(s->dups,
-				                      s->capdups * sizeof *s->dups);
-			}
-			jdoc_pending *pd = &s->dups[s->ndups++];
-			pd->sev = BK_ERROR;
-			pd->at_key = true;
-			pd->kind = bk_xstrdup("duplicate-key");
-			pd->path = bk_buf_steal(&p);
-			bk_buf msg = {0};
-			bk_buf_printf(&msg,
-			              "the field \"%s\" appears more than once "
-			              "in this object; keep only one",
-			              keys[k].key);
-			pd->msg = bk_buf_steal(&msg);
-			pd->line = keys[k].line;
-			pd->column = keys[k].column;
-			bk_buf_free(&p);
-		}
-	}
-	for (size_t k = 0; k < nkeys; k++)
-		free(keys[k].key);
-	free(keys);
+	check_keys(s, &keys);
 	bk_buf_free(&key);
 }
 

@@ -81,6 +81,28 @@ int main(void)
 	bk_diags_free(d);
 	TAP_OK(bk_election_load_buffer(&e, "", 0, "empty", tpl, NULL) == BK_ERR_INVALID,
 	       "an empty file is invalid, diagnostics may be NULL");
+	/* a caller's mistake is BK_ERR_USAGE with a "usage" diagnostic that
+	 * says which argument */
+	d = bk_diags_create();
+	e = (bk_election *)d; /* not NULL: the call must reset it */
+	TAP_OK(bk_election_load(&e, NULL, tpl, d) == BK_ERR_USAGE && !e &&
+	       bk_diags_count(d) == 1 &&
+	       !strcmp(bk_diag_kind(bk_diags_get(d, 0)), "usage") &&
+	       strstr(bk_diag_message(bk_diags_get(d, 0)), "path"),
+	       "no path: BK_ERR_USAGE, said in a usage diagnostic");
+	bk_diags_free(d);
+	d = bk_diags_create();
+	TAP_OK(bk_election_load_buffer(&e, NULL, 3, "x", tpl, d) == BK_ERR_USAGE &&
+	       bk_diags_count(d) == 1 &&
+	       strstr(bk_diag_message(bk_diags_get(d, 0)), "data is NULL"),
+	       "no data but a size: BK_ERR_USAGE, said in a usage diagnostic");
+	bk_diags_free(d);
+	d = bk_diags_create();
+	TAP_OK(bk_election_admit(&e, NULL, tpl, NULL, d) == BK_ERR_USAGE &&
+	       bk_diags_count(d) == 1 &&
+	       strstr(bk_diag_message(bk_diags_get(d, 0)), "path"),
+	       "admission without a path: BK_ERR_USAGE, said in a usage diagnostic");
+	bk_diags_free(d);
 	/* A program that runs under ru_RU.UTF-8 (decimal comma) still gets
 	 * numbers in messages with a decimal point. */
 	int switched = setlocale(LC_ALL, "ru_RU.UTF-8") != NULL &&
