@@ -1099,12 +1099,79 @@ static void remove_stale(int at)
 	bk_kit_paths_free(&top);
 }
 
+/* bk_kit_options as version 1 of the header laid it out: parts and
+ * audio_formats where version 2 has outputs. The nested speech, audio and
+ * stencil options have kept their layout since. */
+typedef struct kit_options_v1 {
+	unsigned int version;
+	const char *const *ballots;
+	size_t nballots;
+	const char *langs;
+	unsigned parts;
+	unsigned audio_formats;
+	int jobs;
+	unsigned shard, shards;
+	bk_speech_options speech;
+	bk_audio_options audio;
+	bk_stencil_options stencil;
+	bk_kit_progress_fn progress;
+	void *progress_arg;
+} kit_options_v1;
+
+/* The caller's options as a current struct: version 1's fields copied,
+ * and its parts and audio_formats, which name no output of today's table,
+ * replaced by the default of outputs (0: the definition's). */
+static void options_from_v1(const kit_options_v1 *v1, bk_kit_options *o)
+{
+	bk_kit_options_init(o);
+	o->ballots = v1->ballots;
+	o->nballots = v1->nballots;
+	o->langs = v1->langs;
+	o->jobs = v1->jobs;
+	o->shard = v1->shard;
+	o->shards = v1->shards;
+	o->speech = v1->speech;
+	o->audio = v1->audio;
+	o->stencil = v1->stencil;
+	o->progress = v1->progress;
+	o->progress_arg = v1->progress_arg;
+}
+
+/* Checks bk_kit_build's arguments and copies the caller's options, of
+ * any version this library knows, into *o. */
+static bk_status take_options(const bk_election *e, const bk_templates *tpl,
+                              const char *dir, const bk_kit_options *opt,
+                              bk_kit_options *o, bk_diags *diags)
+{
+	if (!e || !tpl || !dir || !opt) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "bk_kit_build needs an election, templates, an output "
+		             "folder and options");
+		return BK_ERR_USAGE;
+	}
+	if (!bk_struct_version_ok(opt->version, BK_KIT_OPTIONS_VERSION,
+	                          "bk_kit_options", diags))
+		return BK_ERR_USAGE;
+	if (opt->version == 1)
+		options_from_v1((const kit_options_v1 *)(const void *)opt, o);
+	else
+		*o = *opt;
+	if (o->shards && (o->shard < 1 || o->shard > o->shards)) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--shard",
+		             "shard %u of %u: a shard is 1 to the number of shards",
+		             o->shard, o->shards);
+		return BK_ERR_USAGE;
+	}
+	return BK_OK;
+}
+
 bk_status bk_kit_build(const bk_election *e, const char *definition_path,
                        const bk_templates *tpl, const char *dir,
-                       const bk_kit_options *opt, bk_diags *diags)
+                       const bk_kit_options *caller_opt, bk_diags *diags)
 {
-	if (!e || !tpl || !dir || !opt || opt->version != BK_KIT_OPTIONS_VERSION ||
-	    (opt->shards && (opt->shard < 1 || opt->shard > opt->shards)))
+	bk_kit_options opts;
+	const bk_kit_options *opt = &opts;
+	if (take_options(e, tpl, dir, caller_opt, &opts, diags) != BK_OK)
 		return BK_ERR_USAGE;
 	build b = {.e = e, .tpl = tpl, .opt = opt, .dir = dir,
 	           .definition_name = definition_path ? definition_path : "election.json"};
