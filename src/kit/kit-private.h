@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "ballotkit/kit.h"
+#include "ballotkit/script.h"
 #include "ballotkit/verify.h"
 #include "util/cache.h"
 #include "util/util.h"
@@ -72,6 +73,16 @@ bk_status bk_kit_no_kits_folder(const char *dir, bk_diags *diags);
  * the manifests of its kits: index.json, packing/STATION.txt and
  * print-quantities.csv. The caller holds the lock (bk_kit_lock). */
 bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags);
+
+/* Writes dir/README.txt for whoever receives the kit: in each of the
+ * nlangs languages langs, templates/kit/README.LANG.txt with {title},
+ * {district}, {election}, {date} and {ballot} filled in from that
+ * language's script. BK_ERR_IO naming the template or the README when one
+ * cannot be read or written. (readme.c) */
+bk_status bk_kit_write_readme(const bk_templates *tpl,
+                              const char *const *langs, size_t nlangs,
+                              bk_script *const *scripts, const char *dir,
+                              bk_diags *diags);
 
 /* A JSON object's string member, or "" when it is not one. */
 const char *bk_kit_str(const json_t *o, const char *key);

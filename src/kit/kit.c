@@ -539,64 +539,6 @@ static int write_manifest(json_t *m, const char *dir)
 
 /* ---- one kit ---- */
 
-/* The README for whoever receives the kit, in each language, from
- * templates/kit/README.LANG.txt with {title}, {district}, {election},
- * {date} and {ballot} filled in. */
-static bk_status write_readme(const build *b, bk_script *const *scripts,
-                              const char *dir, bk_diags *diags)
-{
-	bk_buf out = {0};
-	for (size_t l = 0; l < b->nlangs; l++) {
-		bk_buf p = {0};
-		bk_buf_printf(&p, "%s/kit/README.%s.txt", bk_templates_dir(b->tpl),
-		              b->lang_codes[l]);
-		char *text;
-		size_t n;
-		if (bk_read_file(bk_buf_str(&p), &text, &n)) {
-			bk_diags_add(diags, BK_ERROR, "template", bk_buf_str(&p), 0, 0, "",
-			             "cannot read the kit README template: %s",
-			             strerror(errno));
-			bk_buf_free(&p);
-			bk_buf_free(&out);
-			return BK_ERR_IO;
-		}
-		bk_buf_free(&p);
-		if (l)
-			bk_buf_add(&out, "\n----------------------------------------\n\n");
-		const bk_script *s = scripts[l];
-		for (const char *c = text; *c;) {
-			static const char *const keys[] = {"{title}", "{district}",
-			                                   "{election}", "{date}",
-			                                   "{ballot}"};
-			const char *vals[] = {bk_script_title(s), bk_script_district(s),
-			                      bk_script_election_id(s),
-			                      bk_script_election_date(s),
-			                      bk_script_ballot_id(s)};
-			bool done = false;
-			for (size_t k = 0; k < 5 && !done; k++)
-				if (!strncmp(c, keys[k], strlen(keys[k]))) {
-					bk_buf_add(&out, vals[k] ? vals[k] : "");
-					c += strlen(keys[k]);
-					done = true;
-				}
-			if (!done)
-				bk_buf_addc(&out, *c++);
-		}
-		free(text);
-	}
-	bk_buf p = {0};
-	bk_buf_printf(&p, "%s/README.txt", dir);
-	bk_atomic a;
-	int rc = bk_atomic_open(&a, bk_buf_str(&p));
-	if (!rc) {
-		fputs(bk_buf_str(&out), a.f);
-		rc = bk_atomic_commit(&a);
-	}
-	bk_buf_free(&p);
-	bk_buf_free(&out);
-	return rc ? BK_ERR_IO : BK_OK;
-}
-
 static bk_status write_script(const bk_script *s, const char *path,
                               bk_diags *diags)
 {
@@ -607,13 +549,16 @@ static bk_status write_script(const bk_script *s, const char *path,
 		return BK_ERR_IO;
 	}
 	bk_status st = bk_script_write(s, "json", a.f);
-	if (st != BK_OK || bk_atomic_commit(&a)) {
-		if (st == BK_OK)
-			st = BK_ERR_IO;
-		else
-			bk_atomic_abort(&a);
+	if (st != BK_OK) {
+		bk_atomic_abort(&a);
+		return st;
 	}
-	return st;
+	if (bk_atomic_commit(&a)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+		return BK_ERR_IO;
+	}
+	return BK_OK;
 }
 
 static const char *path_in(bk_buf *b, const char *dir, const char *fmt, ...)
@@ -629,212 +574,352 @@ static const char *path_in(bk_buf *b, const char *dir, const char *fmt, ...)
 	return bk_buf_str(b);
 }
 
-/* The BRF, PEF and swell PDF of a braille list or leaflet, those of the
- * three outputs brf, pef, swell that the build asks for (doc is needed
- * for the first two, swell_doc for the third). */
-static bk_status braille_files(build *b, bk_braille_doc *doc,
-                               bk_braille_doc *swell_doc, const char *dir,
-                               const char *base, const char *profile,
-                               const bk_swell_options *sw, bk_output_set brf,
-                               bk_output_set pef, bk_output_set swell,
-                               bk_diags *diags)
+/* One kit while it is made in its temporary folder. */
+typedef struct kit_job {
+	build *b;
+	size_t ballot;
+	const char *id;        /* the ballot's id */
+	const char *tmp;       /* the temporary folder */
+	bk_script *scripts[2]; /* per language of the build */
+	bk_stencil *stencil;   /* when the stencil outputs are made */
+	const char *profile;   /* the braille profile */
+	bk_swell_options sw;
+	bk_braille_layout swl; /* the swell paper's layout */
+	bk_buf p, sub;         /* a file's path, its folder's */
+} kit_job;
+
+/* When st is a failure, says which part of the kit was not made: file is
+ * the file or folder it was making, path the position where one is
+ * known. Returns st. */
+static bk_status part_failed(const kit_job *k, bk_status st, const char *file,
+                             const char *path, const char *what,
+                             bk_diags *diags)
 {
-	bk_buf p = {0};
-	bk_status st = BK_OK;
-	if (b->outputs & brf)
-		st = bk_braille_doc_save(doc, "brf", BK_BRF_FF,
-		                         path_in(&p, dir, "%s.brf", base), diags);
-	if (st == BK_OK && (b->outputs & pef))
-		st = bk_braille_doc_save(doc, "pef", BK_BRF_FF,
-		                         path_in(&p, dir, "%s.pef", base), diags);
-	if (st == BK_OK && (b->outputs & swell))
-		st = bk_swell_write_pdf(swell_doc, b->tpl, profile, sw,
-		                        path_in(&p, dir, "%s-swell.pdf", base), diags);
-	bk_buf_free(&p);
+	if (st != BK_OK)
+		bk_diags_add(diags, BK_ERROR, "kit", file, 0, 0, path ? path : "",
+		             "%s of the kit %s could not be made", what, k->id);
 	return st;
 }
 
+/* Makes the folder name of the kit (its path into k->sub). */
+static bk_status make_folder(kit_job *k, const char *name, bk_diags *diags)
+{
+	if (!bk_mkdirs(path_in(&k->sub, k->tmp, "%s", name)))
+		return BK_OK;
+	bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&k->sub), 0, 0, "",
+	             "cannot make the folder %s of the kit %s: %s", name, k->id,
+	             strerror(errno));
+	return BK_ERR_IO;
+}
+
+/* The ballot's script in each language, written to script/. */
+static bk_status make_scripts(kit_job *k, bk_diags *diags)
+{
+	build *b = k->b;
+	bk_status st = BK_OK;
+	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
+		st = bk_script_create(&k->scripts[l], b->e, k->id, b->lang_codes[l],
+		                      b->tpl, diags);
+	if (st == BK_OK)
+		st = make_folder(k, "script", diags);
+	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
+		st = write_script(k->scripts[l],
+		                  path_in(&k->p, k->tmp, "script/%s-%s.json", k->id,
+		                          b->lang_codes[l]),
+		                  diags);
+	return part_failed(k, st, k->tmp, NULL, "the scripts", diags);
+}
+
+/* What every braille output needs: the tables (opened once per worker)
+ * and, for swell paper, its layout. */
+static bk_status open_braille(kit_job *k, bk_diags *diags)
+{
+	build *b = k->b;
+	bk_status st = BK_OK;
+	if ((b->outputs & ~BK_OUTPUTS_AUDIO) && !b->braille)
+		st = bk_braille_open(&b->braille, b->e, b->tpl, diags);
+	if (st == BK_OK && (b->outputs & SWELL_OUTPUTS))
+		st = bk_swell_layout(&k->swl, b->tpl, k->profile, &k->sw, diags);
+	return part_failed(k, st, bk_templates_dir(b->tpl), NULL,
+	                   "the braille", diags);
+}
+
+/* The audio of each language, audio/ID-LANG*; its length is added to
+ * *seconds. The speech and audio engines are made once per worker. */
+static bk_status make_audio(kit_job *k, double *seconds, bk_diags *diags)
+{
+	build *b = k->b;
+	bk_status st = BK_OK;
+	path_in(&k->p, k->tmp, "audio");
+	if (!b->speech) {
+		bk_speech_options so = b->speech_opt;
+		st = bk_speech_create(&b->speech, b->tpl, &so, diags);
+		if (st == BK_OK)
+			st = bk_audio_create(&b->audio, b->speech, b->tpl, &b->audio_opt,
+			                     diags);
+	}
+	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++) {
+		bk_track *t = NULL;
+		path_in(&k->p, k->tmp, "audio/%s-%s", k->id, b->lang_codes[l]);
+		st = bk_track_create(&t, b->audio, k->scripts[l], diags);
+		if (st == BK_OK)
+			st = bk_track_write(t, bk_buf_str(&k->p),
+			                    (unsigned)(b->outputs & BK_OUTPUTS_AUDIO), diags);
+		if (st == BK_OK)
+			*seconds += bk_track_duration(t);
+		bk_track_free(t);
+	}
+	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the audio", diags);
+}
+
+/* The stencil, labelled in the first language: print and swell PDFs, one
+ * cutting SVG per sheet, the ballot proof. */
+static bk_status make_stencil(kit_job *k, bk_diags *diags)
+{
+	build *b = k->b;
+	const bk_output_set out = b->outputs;
+	const char *dir;
+	bk_status st = make_folder(k, "stencil", diags);
+	dir = bk_buf_str(&k->sub);
+	path_in(&k->p, k->tmp, "stencil");
+	if (st != BK_OK)
+		goto out;
+	st = bk_stencil_create(&k->stencil, b->e, k->scripts[0], b->braille, b->tpl,
+	                       &b->opt->stencil, diags);
+	if (st == BK_OK && (out & OUT(STENCIL_PRINT_PDF)))
+		st = bk_stencil_write_print_pdf(k->stencil,
+		        path_in(&k->p, dir, "%s-stencil-print.pdf", k->id), diags);
+	if (st == BK_OK && (out & OUT(STENCIL_SWELL_PDF)))
+		st = bk_stencil_write_swell_pdf(k->stencil,
+		        path_in(&k->p, dir, "%s-stencil-swell.pdf", k->id), diags);
+	for (size_t s = 0; st == BK_OK && (out & OUT(STENCIL_SVG)) &&
+	                   s < bk_stencil_sheet_count(k->stencil); s++)
+		st = bk_stencil_write_svg(k->stencil, s,
+		        path_in(&k->p, dir, "%s-stencil-cut-%zu.svg", k->id, s + 1),
+		        diags);
+	if (st == BK_OK && (out & OUT(STENCIL_PROOF_PDF)))
+		st = bk_stencil_write_proof_pdf(k->stencil,
+		        path_in(&k->p, dir, "%s-ballot-proof.pdf", k->id), diags);
+out:
+	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the stencil", diags);
+}
+
+/* The BRF, PEF and swell PDF of a braille list or leaflet, those of the
+ * three outputs brf, pef, swell that the build asks for (doc is needed
+ * for the first two, swell_doc for the third), as DIR/BASE.brf,
+ * DIR/BASE.pef and DIR/BASE-swell.pdf; the path of the last one tried is
+ * left in k->p. */
+static bk_status braille_files(kit_job *k, bk_braille_doc *doc,
+                               bk_braille_doc *swell_doc, const char *dir,
+                               const char *base, bk_output_set brf,
+                               bk_output_set pef, bk_output_set swell,
+                               bk_diags *diags)
+{
+	build *b = k->b;
+	bk_status st = BK_OK;
+	if (b->outputs & brf)
+		st = bk_braille_doc_save(doc, "brf", BK_BRF_FF,
+		                         path_in(&k->p, dir, "%s.brf", base), diags);
+	if (st == BK_OK && (b->outputs & pef))
+		st = bk_braille_doc_save(doc, "pef", BK_BRF_FF,
+		                         path_in(&k->p, dir, "%s.pef", base), diags);
+	if (st == BK_OK && (b->outputs & swell))
+		st = bk_swell_write_pdf(swell_doc, b->tpl, k->profile, &k->sw,
+		                        path_in(&k->p, dir, "%s-swell.pdf", base),
+		                        diags);
+	return st;
+}
+
+/* The braille list of language l: braille/ID-LANG.brf, .pef and
+ * -swell.pdf. */
+static bk_status make_list(kit_job *k, size_t l, bk_diags *diags)
+{
+	build *b = k->b;
+	const bk_output_set out = b->outputs;
+	bk_braille_doc *doc = NULL, *swell = NULL;
+	bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
+	bk_buf base = {0};
+	bk_buf_printf(&base, "%s-%s", k->id, b->lang_codes[l]);
+	bk_status st = make_folder(k, "braille", diags);
+	path_in(&k->p, bk_buf_str(&k->sub), "%s", bk_buf_str(&base));
+	if (st != BK_OK)
+		goto out;
+	if (out & (OUT(BRAILLE_LIST_BRF) | OUT(BRAILLE_LIST_PEF)))
+		st = bk_braille_list(&doc, b->braille, k->scripts[l], &lay, diags);
+	if (st == BK_OK && (out & OUT(BRAILLE_LIST_SWELL_PDF)))
+		st = bk_braille_list(&swell, b->braille, k->scripts[l], &k->swl, diags);
+	if (st == BK_OK)
+		st = braille_files(k, doc, swell, bk_buf_str(&k->sub),
+		                   bk_buf_str(&base), OUT(BRAILLE_LIST_BRF),
+		                   OUT(BRAILLE_LIST_PEF), OUT(BRAILLE_LIST_SWELL_PDF),
+		                   diags);
+out:
+	bk_buf_free(&base);
+	bk_braille_doc_free(doc);
+	bk_braille_doc_free(swell);
+	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the braille list",
+	                   diags);
+}
+
+/* The large-print list of language l: large-print/ID-LANG-large-print.pdf. */
+static bk_status make_large_print(kit_job *k, size_t l, bk_diags *diags)
+{
+	build *b = k->b;
+	bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
+	bk_status st = make_folder(k, "large-print", diags);
+	path_in(&k->p, bk_buf_str(&k->sub), "%s-%s-large-print.pdf", k->id,
+	        b->lang_codes[l]);
+	if (st == BK_OK)
+		st = bk_large_print_list(k->scripts[l], b->tpl, &lp, bk_buf_str(&k->p),
+		                         diags);
+	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the large-print list",
+	                   diags);
+}
+
+/* Whether the election has a leaflet of the party or candidate ref
+ * (kind "party" or "candidate"). */
+static bool has_leaflet(const bk_election *e, const char *kind, const char *ref)
+{
+	for (size_t j = 0; j < bk_election_leaflet_count(e); j++) {
+		const char *lk, *lid;
+		bk_election_leaflet(e, j, &lk, &lid);
+		if (!strcmp(lk, kind) && !strcmp(lid, ref))
+			return true;
+	}
+	return false;
+}
+
+/* The leaflet of position i of language l's script, when the election has
+ * one: leaflets/NN-KIND-REF-LANG.brf, .pef, -swell.pdf and
+ * -large-print.pdf. */
+static bk_status make_leaflet(kit_job *k, size_t l, size_t i, bk_diags *diags)
+{
+	build *b = k->b;
+	const bk_output_set out = b->outputs;
+	const bk_script *s = k->scripts[l];
+	const char *lang = b->lang_codes[l];
+	bk_position_kind pk = bk_script_position_kind(s, i);
+	const char *kind = pk == BK_POSITION_PARTY ? "party" : "candidate";
+	const char *ref = bk_script_position_ref(s, i);
+	if (pk == BK_POSITION_AGAINST_ALL || !has_leaflet(b->e, kind, ref))
+		return BK_OK;
+	bk_braille_doc *doc = NULL, *swell = NULL;
+	bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
+	bk_buf base = {0}, pos = {0};
+	bk_buf_printf(&base, "%02u-%s-%s-%s", bk_script_position_number(s, i),
+	              kind, ref, lang);
+	bk_buf_printf(&pos, "position %u", bk_script_position_number(s, i));
+	bk_status st = make_folder(k, "leaflets", diags);
+	const char *dir = bk_buf_str(&k->sub);
+	path_in(&k->p, dir, "%s", bk_buf_str(&base));
+	if (st != BK_OK)
+		goto out;
+	if (out & (OUT(LEAFLET_BRF) | OUT(LEAFLET_PEF)))
+		st = bk_braille_leaflet(&doc, b->braille, b->e, kind, ref, lang, &lay,
+		                        diags);
+	if (st == BK_OK && (out & OUT(LEAFLET_SWELL_PDF)))
+		st = bk_braille_leaflet(&swell, b->braille, b->e, kind, ref, lang,
+		                        &k->swl, diags);
+	if (st == BK_OK)
+		st = braille_files(k, doc, swell, dir, bk_buf_str(&base),
+		                   OUT(LEAFLET_BRF), OUT(LEAFLET_PEF),
+		                   OUT(LEAFLET_SWELL_PDF), diags);
+	if (st == BK_OK && (out & OUT(LEAFLET_LARGE_PRINT_PDF))) {
+		bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
+		st = bk_large_print_leaflet(b->e, kind, ref, lang, b->tpl, &lp,
+		        path_in(&k->p, dir, "%s-large-print.pdf", bk_buf_str(&base)),
+		        diags);
+	}
+out:
+	part_failed(k, st, bk_buf_str(&k->p), bk_buf_str(&pos), "the leaflet",
+	            diags);
+	bk_buf_free(&base);
+	bk_buf_free(&pos);
+	bk_braille_doc_free(doc);
+	bk_braille_doc_free(swell);
+	return st;
+}
+
+/* The braille list, large print and leaflets of language l. */
+static bk_status make_language(kit_job *k, size_t l, bk_diags *diags)
+{
+	const bk_output_set out = k->b->outputs;
+	bk_status st = BK_OK;
+	if (out & LIST_OUTPUTS)
+		st = make_list(k, l, diags);
+	if (st == BK_OK && (out & OUT(LARGE_PRINT_PDF)))
+		st = make_large_print(k, l, diags);
+	for (size_t i = 0; st == BK_OK && (out & LEAFLET_OUTPUTS) &&
+	                   i < bk_script_position_count(k->scripts[l]); i++)
+		st = make_leaflet(k, l, i, diags);
+	return st;
+}
+
+/* The kit's manifest and SHA256SUMS, last: they list every file. */
+static bk_status make_manifest(kit_job *k, bk_diags *diags)
+{
+	build *b = k->b;
+	json_t *titles = json_object();
+	for (size_t l = 0; l < b->nlangs; l++)
+		json_object_set_new(titles, b->lang_codes[l],
+		                    json_string(bk_script_title(k->scripts[l])));
+	char key[65];
+	kit_key(b, k->ballot, bk_script_template(k->scripts[0]), key);
+	json_t *m = manifest_head(b, k->ballot, key, titles);
+	json_decref(titles);
+	if (k->stencil) {
+		/* what verify needs to check the windows against the boxes */
+		json_t *so = json_object();
+		json_object_set_new(so, "template",
+		                    json_string(bk_script_template(k->scripts[0])));
+		json_object_set_new(so, "sheets",
+		        json_integer((json_int_t)bk_stencil_sheet_count(k->stencil)));
+		json_object_set_new(so, "clearance",
+		        json_real(round(bk_stencil_clearance(k->stencil) * 1e4) / 1e4));
+		json_object_set_new(m, "stencil", so);
+	}
+	bk_status st = BK_OK;
+	if (write_manifest(m, k->tmp)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", k->tmp, 0, 0, "",
+		             "cannot write the manifest of the kit %s: %s", k->id,
+		             strerror(errno));
+		st = BK_ERR_IO;
+	}
+	json_decref(m);
+	return st;
+}
+
+/* Makes the kit of a ballot in the folder tmp, one output family after
+ * another, the manifest last. */
 static bk_status build_kit(build *b, size_t ballot, const char *tmp,
                            double *audio_seconds, bk_diags *diags)
 {
-	const bk_election *e = b->e;
-	const bk_kit_options *o = b->opt;
-	const char *id = bk_election_ballot_id(e, ballot);
-	bk_script *scripts[2] = {NULL, NULL};
-	bk_status st = BK_OK;
-	bk_buf p = {0}, sub = {0};
-	bk_stencil *stencil = NULL;
-	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
-		st = bk_script_create(&scripts[l], e, id, b->lang_codes[l], b->tpl, diags);
-	if (st == BK_OK && bk_mkdirs(path_in(&p, tmp, "script")))
-		st = BK_ERR_IO;
-	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
-		st = write_script(scripts[l],
-		                  path_in(&p, tmp, "script/%s-%s.json", id, b->lang_codes[l]),
-		                  diags);
-	if (st == BK_OK)
-		st = write_readme(b, scripts, tmp, diags);
+	kit_job k = {.b = b, .ballot = ballot, .tmp = tmp,
+	             .id = bk_election_ballot_id(b->e, ballot),
+	             .profile = bk_election_braille_profile(b->e),
+	             .sw = BK_SWELL_OPTIONS_INIT};
 	const bk_output_set out = b->outputs;
-	if (st == BK_OK && (out & ~BK_OUTPUTS_AUDIO) && !b->braille)
-		st = bk_braille_open(&b->braille, e, b->tpl, diags);
-	const char *profile = bk_election_braille_profile(e);
-	bk_swell_options sw = BK_SWELL_OPTIONS_INIT;
-	bk_braille_layout swl;
-	if (st == BK_OK && (out & SWELL_OUTPUTS))
-		st = bk_swell_layout(&swl, b->tpl, profile, &sw, diags);
-	/* the audio */
-	if (st == BK_OK && (out & BK_OUTPUTS_AUDIO)) {
-		if (!b->speech) {
-			bk_speech_options so = b->speech_opt;
-			st = bk_speech_create(&b->speech, b->tpl, &so, diags);
-			if (st == BK_OK)
-				st = bk_audio_create(&b->audio, b->speech, b->tpl, &b->audio_opt,
-				                     diags);
-		}
-		for (size_t l = 0; l < b->nlangs && st == BK_OK; l++) {
-			bk_track *t = NULL;
-			st = bk_track_create(&t, b->audio, scripts[l], diags);
-			if (st == BK_OK)
-				st = bk_track_write(t, path_in(&p, tmp, "audio/%s-%s", id,
-				                               b->lang_codes[l]),
-				                    (unsigned)(out & BK_OUTPUTS_AUDIO), diags);
-			if (st == BK_OK)
-				*audio_seconds += bk_track_duration(t);
-			bk_track_free(t);
-		}
-	}
-	/* the stencil, labelled in the first language */
-	if (st == BK_OK && (out & STENCIL_OUTPUTS)) {
-		st = bk_stencil_create(&stencil, e, scripts[0], b->braille, b->tpl,
-		                       &o->stencil, diags);
-		if (st == BK_OK && bk_mkdirs(path_in(&sub, tmp, "stencil")))
-			st = BK_ERR_IO;
-		if (st == BK_OK && (out & OUT(STENCIL_PRINT_PDF)))
-			st = bk_stencil_write_print_pdf(stencil,
-			        path_in(&p, bk_buf_str(&sub), "%s-stencil-print.pdf", id), diags);
-		if (st == BK_OK && (out & OUT(STENCIL_SWELL_PDF)))
-			st = bk_stencil_write_swell_pdf(stencil,
-			        path_in(&p, bk_buf_str(&sub), "%s-stencil-swell.pdf", id), diags);
-		for (size_t s = 0; st == BK_OK && (out & OUT(STENCIL_SVG)) &&
-		                   s < bk_stencil_sheet_count(stencil); s++)
-			st = bk_stencil_write_svg(stencil, s,
-			        path_in(&p, bk_buf_str(&sub), "%s-stencil-cut-%zu.svg", id, s + 1),
-			        diags);
-		if (st == BK_OK && (out & OUT(STENCIL_PROOF_PDF)))
-			st = bk_stencil_write_proof_pdf(stencil,
-			        path_in(&p, bk_buf_str(&sub), "%s-ballot-proof.pdf", id), diags);
-	}
-	/* braille lists and large print */
-	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++) {
-		const char *lang = b->lang_codes[l];
-		if (out & LIST_OUTPUTS) {
-			bk_braille_doc *doc = NULL, *swell = NULL;
-			bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
-			if (bk_mkdirs(path_in(&sub, tmp, "braille")))
-				st = BK_ERR_IO;
-			if (st == BK_OK &&
-			    (out & (OUT(BRAILLE_LIST_BRF) | OUT(BRAILLE_LIST_PEF))))
-				st = bk_braille_list(&doc, b->braille, scripts[l], &lay, diags);
-			if (st == BK_OK && (out & OUT(BRAILLE_LIST_SWELL_PDF)))
-				st = bk_braille_list(&swell, b->braille, scripts[l], &swl, diags);
-			bk_buf base = {0};
-			bk_buf_printf(&base, "%s-%s", id, lang);
-			if (st == BK_OK)
-				st = braille_files(b, doc, swell, bk_buf_str(&sub),
-				                   bk_buf_str(&base), profile, &sw,
-				                   OUT(BRAILLE_LIST_BRF), OUT(BRAILLE_LIST_PEF),
-				                   OUT(BRAILLE_LIST_SWELL_PDF), diags);
-			bk_buf_free(&base);
-			bk_braille_doc_free(doc);
-			bk_braille_doc_free(swell);
-		}
-		if (st == BK_OK && (out & OUT(LARGE_PRINT_PDF))) {
-			bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
-			if (bk_mkdirs(path_in(&sub, tmp, "large-print")))
-				st = BK_ERR_IO;
-			if (st == BK_OK)
-				st = bk_large_print_list(scripts[l], b->tpl, &lp,
-				        path_in(&p, bk_buf_str(&sub), "%s-%s-large-print.pdf",
-				                id, lang), diags);
-		}
-		/* the leaflets of the ballot's parties and candidates */
-		const bk_script *s = scripts[l];
-		for (size_t i = 0; st == BK_OK && (out & LEAFLET_OUTPUTS) &&
-		                   i < bk_script_position_count(s); i++) {
-			bk_position_kind k = bk_script_position_kind(s, i);
-			if (k == BK_POSITION_AGAINST_ALL)
-				continue;
-			const char *kind = k == BK_POSITION_PARTY ? "party" : "candidate";
-			const char *ref = bk_script_position_ref(s, i);
-			bool has = false;
-			for (size_t j = 0; j < bk_election_leaflet_count(e) && !has; j++) {
-				const char *lk, *lid;
-				bk_election_leaflet(e, j, &lk, &lid);
-				has = !strcmp(lk, kind) && !strcmp(lid, ref);
-			}
-			if (!has)
-				continue;
-			bk_braille_doc *doc = NULL, *swell = NULL;
-			bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
-			if (bk_mkdirs(path_in(&sub, tmp, "leaflets")))
-				st = BK_ERR_IO;
-			if (st == BK_OK && (out & (OUT(LEAFLET_BRF) | OUT(LEAFLET_PEF))))
-				st = bk_braille_leaflet(&doc, b->braille, e, kind, ref, lang,
-				                        &lay, diags);
-			if (st == BK_OK && (out & OUT(LEAFLET_SWELL_PDF)))
-				st = bk_braille_leaflet(&swell, b->braille, e, kind, ref, lang,
-				                        &swl, diags);
-			bk_buf base = {0};
-			bk_buf_printf(&base, "%02u-%s-%s-%s", bk_script_position_number(s, i),
-			              kind, ref, lang);
-			if (st == BK_OK)
-				st = braille_files(b, doc, swell, bk_buf_str(&sub),
-				                   bk_buf_str(&base), profile, &sw,
-				                   OUT(LEAFLET_BRF), OUT(LEAFLET_PEF),
-				                   OUT(LEAFLET_SWELL_PDF), diags);
-			if (st == BK_OK && (out & OUT(LEAFLET_LARGE_PRINT_PDF))) {
-				bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
-				st = bk_large_print_leaflet(e, kind, ref, lang, b->tpl, &lp,
-				        path_in(&p, bk_buf_str(&sub), "%s-large-print.pdf",
-				                bk_buf_str(&base)), diags);
-			}
-			bk_buf_free(&base);
-			bk_braille_doc_free(doc);
-			bk_braille_doc_free(swell);
-		}
-	}
-	if (st == BK_OK) {
-		json_t *titles = json_object();
-		for (size_t l = 0; l < b->nlangs; l++)
-			json_object_set_new(titles, b->lang_codes[l],
-			                    json_string(bk_script_title(scripts[l])));
-		char key[65];
-		kit_key(b, ballot, bk_script_template(scripts[0]), key);
-		json_t *m = manifest_head(b, ballot, key, titles);
-		json_decref(titles);
-		if (stencil) {
-			/* what verify needs to check the windows against the boxes */
-			json_t *so = json_object();
-			json_object_set_new(so, "template",
-			                    json_string(bk_script_template(scripts[0])));
-			json_object_set_new(so, "sheets",
-			                    json_integer((json_int_t)bk_stencil_sheet_count(stencil)));
-			json_object_set_new(so, "clearance",
-			                    json_real(round(bk_stencil_clearance(stencil) * 1e4) / 1e4));
-			json_object_set_new(m, "stencil", so);
-		}
-		if (write_manifest(m, tmp)) {
-			bk_diags_add(diags, BK_ERROR, "unwritable", tmp, 0, 0, "",
-			             "cannot write the manifest: %s", strerror(errno));
-			st = BK_ERR_IO;
-		}
-		json_decref(m);
-	}
-	bk_stencil_free(stencil);
+	bk_status st = make_scripts(&k, diags);
+	if (st != BK_OK)
+		goto out;
+	st = bk_kit_write_readme(b->tpl, b->lang_codes, b->nlangs, k.scripts, tmp,
+	                         diags);
+	if (st == BK_OK)
+		st = open_braille(&k, diags);
+	if (st == BK_OK && (out & BK_OUTPUTS_AUDIO))
+		st = make_audio(&k, audio_seconds, diags);
+	if (st == BK_OK && (out & STENCIL_OUTPUTS))
+		st = make_stencil(&k, diags);
+	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
+		st = make_language(&k, l, diags);
+	if (st == BK_OK)
+		st = make_manifest(&k, diags);
+out:
+	bk_stencil_free(k.stencil);
 	for (size_t l = 0; l < 2; l++)
-		bk_script_free(scripts[l]);
-	bk_buf_free(&p);
-	bk_buf_free(&sub);
+		bk_script_free(k.scripts[l]);
+	bk_buf_free(&k.p);
+	bk_buf_free(&k.sub);
 	return st;
 }
 
