@@ -11,15 +11,12 @@
 #include <fcntl.h>
 #include <lame/lame.h>
 #include <liblouis.h>
-#include <poll.h>
-#include <signal.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -225,35 +222,38 @@ static json_t *options_json(const bk_kit_options *o, const build *b)
 	return v;
 }
 
-static bk_status prepare(build *b, bk_diags *diags)
+/* The languages of the build: the election's, in its order, those of
+ * opt->langs when given (two at most). */
+static bk_status choose_languages(build *b, bk_diags *diags)
 {
 	const bk_election *e = b->e;
-	const bk_kit_options *o = b->opt;
-	/* languages: the election's, in its order, filtered by opt->langs */
+	const char *langs = b->opt->langs;
 	for (size_t i = 0; i < bk_election_language_count(e); i++) {
 		const char *l = bk_election_language(e, i);
-		bool want = !o->langs;
-		if (o->langs) {
-			size_t n = strlen(l);
-			for (const char *p = o->langs; *p;) {
-				const char *c = strchr(p, ',');
-				size_t len = c ? (size_t)(c - p) : strlen(p);
-				if (len == n && !strncmp(p, l, n))
-					want = true;
-				p += len + (c ? 1 : 0);
-			}
+		size_t n = strlen(l);
+		bool want = !langs;
+		for (const char *p = langs; p && *p;) {
+			const char *c = strchr(p, ',');
+			size_t len = c ? (size_t)(c - p) : strlen(p);
+			if (len == n && !strncmp(p, l, n))
+				want = true;
+			p += len + (c ? 1 : 0);
 		}
 		if (want && b->nlangs < 2)
 			b->lang_codes[b->nlangs++] = l;
 	}
-	if (!b->nlangs) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--lang",
-		             "none of \"%s\" is a language of the election", o->langs);
-		return BK_ERR_USAGE;
-	}
-	bk_election_sha256(e, b->definition_sha);
+	if (b->nlangs)
+		return BK_OK;
+	bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--lang",
+	             "none of \"%s\" is a language of the election", langs);
+	return BK_ERR_USAGE;
+}
 
-	/* the production settings used: the options', else the definition's */
+/* The production settings used: the options', else the definition's. */
+static bk_status choose_settings(build *b, bk_diags *diags)
+{
+	const bk_election *e = b->e;
+	const bk_kit_options *o = b->opt;
 	b->outputs = o->outputs ? o->outputs : bk_election_outputs(e);
 	b->speech_opt = o->speech;
 	if (!b->speech_opt.rate)
@@ -274,22 +274,28 @@ static bk_status prepare(build *b, bk_diags *diags)
 		if (b->outputs & BK_OUTPUT_BIT(k))
 			json_array_append_new(b->outputs_json,
 			                      json_string(bk_output_name((bk_output)k)));
+	return BK_OK;
+}
 
-	/* engine identities: the speech key of each language (eSpeak NG's
-	 * version and data files, voice and parameters) */
+/* The engines' versions for the manifests; the braille tables' names
+ * are added by hash_braille. */
+static void engine_versions(build *b)
+{
 	b->versions = json_object();
 	json_object_set_new(b->versions, "ballotkit", json_string(bk_version()));
 	json_object_set_new(b->versions, "espeak-ng",
 	                    json_string(bk_speech_engine_version()));
 	json_object_set_new(b->versions, "liblouis", json_string(lou_version()));
-	json_t *tables = json_object();
-	json_object_set_new(b->versions, "liblouis_tables", tables);
+	json_object_set_new(b->versions, "liblouis_tables", json_object());
 	json_object_set_new(b->versions, "cairo", json_string(cairo_version_string()));
 	json_object_set_new(b->versions, "libsndfile", json_string(sf_version_string()));
 	json_object_set_new(b->versions, "lame", json_string(get_lame_version()));
-	b->options = options_json(o, b);
+}
 
-	bk_hasher *h = bk_hasher_new();
+/* Starts the common key with the engines' versions, the options and the
+ * outputs. */
+static void hash_settings(const build *b, bk_hasher *h)
+{
 	bk_hasher_add_str(h, "ballotkit-kit-1");
 	bk_hasher_add_str(h, bk_version());
 	bk_hasher_add_str(h, lou_version());
@@ -303,63 +309,98 @@ static bk_status prepare(build *b, bk_diags *diags)
 	opts = json_dumps(b->outputs_json, JSON_COMPACT);
 	bk_hasher_add_str(h, opts);
 	free(opts);
-	bk_status st = BK_OK;
-	if (b->outputs & BK_OUTPUTS_AUDIO) {
-		bk_speech *sp = NULL;
-		bk_speech_options so = b->speech_opt;
-		so.cache_dir = NULL;
-		st = bk_speech_create(&sp, b->tpl, &so, diags);
-		for (size_t i = 0; i < b->nlangs && st == BK_OK; i++) {
-			char key[65];
-			st = bk_speech_clip_key(sp, b->lang_codes[i], "", key, diags);
-			if (st == BK_OK) {
-				bk_hasher_add_str(h, key);
-				json_t *sk = json_object_get(b->versions, "speech_keys");
-				if (!sk) {
-					sk = json_object();
-					json_object_set_new(b->versions, "speech_keys", sk);
-				}
-				json_object_set_new(sk, b->lang_codes[i], json_string(key));
-			}
+}
+
+/* The speech key of each language (eSpeak NG's version and data files,
+ * voice and parameters), into the key and versions.speech_keys. */
+static bk_status hash_speech(build *b, bk_hasher *h, bk_diags *diags)
+{
+	bk_speech *sp = NULL;
+	bk_speech_options so = b->speech_opt;
+	so.cache_dir = NULL;
+	bk_status st = bk_speech_create(&sp, b->tpl, &so, diags);
+	for (size_t i = 0; i < b->nlangs && st == BK_OK; i++) {
+		char key[65];
+		st = bk_speech_clip_key(sp, b->lang_codes[i], "", key, diags);
+		if (st != BK_OK)
+			break;
+		bk_hasher_add_str(h, key);
+		json_t *sk = json_object_get(b->versions, "speech_keys");
+		if (!sk) {
+			sk = json_object();
+			json_object_set_new(b->versions, "speech_keys", sk);
 		}
-		bk_speech_free(sp);
+		json_object_set_new(sk, b->lang_codes[i], json_string(key));
 	}
+	bk_speech_free(sp);
+	return st;
+}
+
+/* The braille tables of each language (and those they include) and the
+ * fonts, into the key; the tables' names into versions. */
+static bk_status hash_braille(build *b, bk_hasher *h, bk_diags *diags)
+{
 	const char *tdir = bk_templates_dir(b->tpl);
-	if (st == BK_OK && (b->outputs & ~BK_OUTPUTS_AUDIO)) {
-		bk_braille *br = NULL;
-		st = bk_braille_open(&br, e, b->tpl, diags);
-		for (int l = 0; l < 2 && st == BK_OK; l++) {
-			const char *code = l ? "ru" : "kk";
-			const char *t = bk_braille_table(br, code);
-			if (!t)
-				continue;
-			json_object_set_new(tables, code, json_string(t));
-			hash_table(h, tdir, t, 0);
-		}
-		bk_braille_free(br);
-		hash_fonts(h, tdir);
+	json_t *tables = json_object_get(b->versions, "liblouis_tables");
+	bk_braille *br = NULL;
+	bk_status st = bk_braille_open(&br, b->e, b->tpl, diags);
+	for (int l = 0; l < 2 && st == BK_OK; l++) {
+		const char *code = l ? "ru" : "kk";
+		const char *t = bk_braille_table(br, code);
+		if (!t)
+			continue;
+		json_object_set_new(tables, code, json_string(t));
+		hash_table(h, tdir, t, 0);
 	}
-	if (st == BK_OK && bk_kit_list_files(tdir, true, &b->tfiles)) {
+	bk_braille_free(br);
+	hash_fonts(h, tdir);
+	return st;
+}
+
+/* Every template file's digest (b->tfiles, b->tdigest); those every kit
+ * uses go into the key. */
+static bk_status hash_templates(build *b, bk_hasher *h, bk_diags *diags)
+{
+	const char *tdir = bk_templates_dir(b->tpl);
+	if (bk_kit_list_files(tdir, true, &b->tfiles)) {
 		bk_diags_add(diags, BK_ERROR, "unreadable", tdir, 0, 0, "",
 		             "cannot list the templates: %s", strerror(errno));
-		st = BK_ERR_IO;
+		return BK_ERR_IO;
 	}
-	if (st == BK_OK) {
-		b->tdigest = bk_xcalloc(b->tfiles.n + 1, sizeof *b->tdigest);
-		for (size_t i = 0; i < b->tfiles.n; i++) {
-			bk_buf p = {0};
-			bk_buf_printf(&p, "%s/%s", tdir, b->tfiles.v[i]);
-			bk_kit_hash_file(bk_buf_str(&p), b->tdigest[i], NULL);
-			bk_buf_free(&p);
-			if (!specific_template(b->tfiles.v[i])) {
-				bk_hasher_add_str(h, b->tfiles.v[i]);
-				bk_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
-			}
+	b->tdigest = bk_xcalloc(b->tfiles.n + 1, sizeof *b->tdigest);
+	for (size_t i = 0; i < b->tfiles.n; i++) {
+		bk_buf p = {0};
+		bk_buf_printf(&p, "%s/%s", tdir, b->tfiles.v[i]);
+		bk_kit_hash_file(bk_buf_str(&p), b->tdigest[i], NULL);
+		bk_buf_free(&p);
+		if (!specific_template(b->tfiles.v[i])) {
+			bk_hasher_add_str(h, b->tfiles.v[i]);
+			bk_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
 		}
 	}
-	bk_hasher_done(h, b->common);
+	return BK_OK;
+}
 
-	/* the stations of each ballot */
+/* The key of what every kit uses (b->common). */
+static bk_status hash_common(build *b, bk_diags *diags)
+{
+	bk_hasher *h = bk_hasher_new();
+	hash_settings(b, h);
+	bk_status st = BK_OK;
+	if (b->outputs & BK_OUTPUTS_AUDIO)
+		st = hash_speech(b, h, diags);
+	if (st == BK_OK && (b->outputs & ~BK_OUTPUTS_AUDIO))
+		st = hash_braille(b, h, diags);
+	if (st == BK_OK)
+		st = hash_templates(b, h, diags);
+	bk_hasher_done(h, b->common);
+	return st;
+}
+
+/* The stations of each ballot (b->stations, b->nstations). */
+static void ballot_stations(build *b)
+{
+	const bk_election *e = b->e;
 	size_t nb = bk_election_ballot_count(e);
 	b->stations = bk_xcalloc(nb + 1, sizeof *b->stations);
 	b->nstations = bk_xcalloc(nb + 1, sizeof *b->nstations);
@@ -370,6 +411,23 @@ static bk_status prepare(build *b, bk_diags *diags)
 			                              (b->nstations[bi] + 1) * sizeof(size_t));
 			b->stations[bi][b->nstations[bi]++] = s;
 		}
+}
+
+/* What every kit of the build shares: languages, settings, engine
+ * versions, the common key and each ballot's stations. */
+static bk_status prepare(build *b, bk_diags *diags)
+{
+	bk_status st = choose_languages(b, diags);
+	if (st != BK_OK)
+		return st;
+	bk_election_sha256(b->e, b->definition_sha);
+	st = choose_settings(b, diags);
+	if (st != BK_OK)
+		return st;
+	engine_versions(b);
+	b->options = options_json(b->opt, b);
+	st = hash_common(b, diags);
+	ballot_stations(b);
 	return st;
 }
 
@@ -996,44 +1054,6 @@ static bool up_to_date(const build *b, size_t ballot, const char *name,
 
 /* ---- workers ---- */
 
-typedef struct result {
-	size_t ballot;
-	int status;
-	double audio_seconds;
-	size_t cache_discarded; /* cache entries discarded while it was built */
-	size_t msglen;
-} result;
-
-static int write_all(int fd, const void *data, size_t n)
-{
-	const char *p = data;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int read_all(int fd, void *data, size_t n)
-{
-	char *p = data;
-	while (n) {
-		ssize_t r = read(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* The name of a kit's temporary folder in the kits folder. */
 static void tmp_name(bk_buf *p, const char *name, pid_t pid)
 {
@@ -1084,55 +1104,63 @@ static size_t cache_discarded(const build *b)
 	       bk_audio_cache_discarded(b->audio);
 }
 
+/* Builds the kit of ballot in a fresh temporary folder of the kits
+ * folder, checks it and puts it in place; *r says how it went. */
+static void one_kit(build *b, size_t ballot, bk_kit_reply *r, bk_diags *diags)
+{
+	char *name = kit_name(bk_election_ballot_id(b->e, ballot));
+	bk_buf tmp = {0}, tname = {0};
+	/* made fresh in the kits folder through its handle (a link left at
+	 * the name goes first, unfollowed); the writers then write by path
+	 * into this folder and the ones they make in it */
+	tmp_name(&tname, name, getpid());
+	bk_buf_printf(&tmp, "%s/%s", b->kits, bk_buf_str(&tname));
+	bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
+	size_t discarded = cache_discarded(b);
+	if (mkdirat(b->kits_fd, bk_buf_str(&tname), 0777)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&tmp), 0, 0,
+		             "", "cannot make the folder: %s", strerror(errno));
+		r->status = BK_ERR_IO;
+		goto out;
+	}
+	r->status = build_kit(b, ballot, bk_buf_str(&tmp), &r->audio_seconds,
+	                      diags);
+	r->cache_discarded = cache_discarded(b) - discarded;
+	if (r->status == BK_OK)
+		r->status = self_check(b, bk_buf_str(&tmp), name, diags);
+	if (r->status == BK_OK &&
+	    bk_kit_install_at(b->kits_fd, bk_buf_str(&tname), name)) {
+		char *dst = bk_kit_folder(b->dir, name);
+		bk_diags_add(diags, BK_ERROR, "unwritable", dst, 0, 0,
+		             "", "cannot put the kit in place and on the disk: %s",
+		             strerror(errno));
+		free(dst);
+		r->status = BK_ERR_IO;
+	}
+out:
+	if (r->status != BK_OK)
+		bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
+	bk_buf_free(&tmp);
+	bk_buf_free(&tname);
+	free(name);
+}
+
+/* A worker process: builds the kits it is handed, one at a time. */
 static void worker(build *b, int in, int out)
 {
 	/* a kit's files are synced together when it is put in place */
 	bk_atomic_defer_sync(true);
 	size_t ballot;
-	while (!read_all(in, &ballot, sizeof ballot)) {
-		const char *id = bk_election_ballot_id(b->e, ballot);
-		char *name = kit_name(id);
-		bk_buf tmp = {0}, tname = {0}, msg = {0};
-		/* made fresh in the kits folder through its handle (a link left
-		 * at the name goes first, unfollowed); the writers then write by
-		 * path into this folder and the ones they make in it */
-		tmp_name(&tname, name, getpid());
-		bk_buf_printf(&tmp, "%s/%s", b->kits, bk_buf_str(&tname));
-		bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
+	while (!bk_kit_pool_next(in, &ballot)) {
 		bk_diags *diags = bk_diags_create();
-		result r = {ballot, BK_OK, 0, 0, 0};
-		size_t discarded = cache_discarded(b);
-		if (mkdirat(b->kits_fd, bk_buf_str(&tname), 0777)) {
-			bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&tmp), 0, 0,
-			             "", "cannot make the folder: %s", strerror(errno));
-			r.status = BK_ERR_IO;
-		}
-		if (r.status == BK_OK)
-			r.status = build_kit(b, ballot, bk_buf_str(&tmp), &r.audio_seconds,
-			                     diags);
-		r.cache_discarded = cache_discarded(b) - discarded;
-		if (r.status == BK_OK)
-			r.status = self_check(b, bk_buf_str(&tmp), name, diags);
-		if (r.status == BK_OK &&
-		    bk_kit_install_at(b->kits_fd, bk_buf_str(&tname), name)) {
-			char *dst = bk_kit_folder(b->dir, name);
-			bk_diags_add(diags, BK_ERROR, "unwritable", dst, 0, 0,
-			             "", "cannot put the kit in place and on the disk: %s",
-			             strerror(errno));
-			free(dst);
-			r.status = BK_ERR_IO;
-		}
-		if (r.status != BK_OK)
-			bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
+		bk_kit_reply r = {ballot, BK_OK, 0, 0, 0};
+		one_kit(b, ballot, &r, diags);
+		bk_buf msg = {0};
 		diags_text(diags, &msg);
 		r.msglen = msg.len;
-		int failed = write_all(out, &r, sizeof r) ||
-		             write_all(out, bk_buf_str(&msg), msg.len);
+		int failed = bk_kit_pool_reply(out, &r, bk_buf_str(&msg));
 		bk_diags_free(diags);
-		bk_buf_free(&tmp);
-		bk_buf_free(&tname);
 		bk_buf_free(&msg);
-		free(name);
 		if (failed)
 			break;
 	}
@@ -1140,19 +1168,6 @@ static void worker(build *b, int in, int out)
 	bk_audio_free(b->audio);
 	bk_speech_free(b->speech);
 	bk_braille_free(b->braille);
-}
-
-typedef struct slot {
-	pid_t pid;
-	int to, from;
-	size_t ballot; /* (size_t)-1 when idle */
-	bool alive;
-} slot;
-
-static int cores(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (int)n : 1;
 }
 
 /* Removes the temporary folders of a build that was killed from the
@@ -1250,19 +1265,12 @@ static bk_status take_options(const bk_election *e, const bk_templates *tpl,
 	return BK_OK;
 }
 
-bk_status bk_kit_build(const bk_election *e, const char *definition_path,
-                       const bk_templates *tpl, const char *dir,
-                       const bk_kit_options *caller_opt, bk_diags *diags)
+/* The ballots asked for, in definition order: want[i] for each ballot i
+ * of opt's list (all when it is empty) in opt's shard. BK_ERR_NOTFOUND
+ * naming each id the election lacks. */
+static bk_status choose_ballots(const bk_election *e, const bk_kit_options *opt,
+                                bool *want, bk_diags *diags)
 {
-	bk_kit_options opts;
-	const bk_kit_options *opt = &opts;
-	if (take_options(e, tpl, dir, caller_opt, &opts, diags) != BK_OK)
-		return BK_ERR_USAGE;
-	build b = {.e = e, .tpl = tpl, .opt = opt, .dir = dir,
-	           .definition_name = definition_path ? definition_path : "election.json"};
-	size_t nb = bk_election_ballot_count(e);
-	/* the ballots asked for, in definition order */
-	bool *want = bk_xcalloc(nb + 1, sizeof *want);
 	bk_status st = BK_OK;
 	for (size_t i = 0; i < opt->nballots; i++) {
 		size_t k = bk_election_ballot_find(e, opt->ballots[i]);
@@ -1273,232 +1281,187 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 		} else
 			want[k] = true;
 	}
-	for (size_t i = 0; i < nb; i++) {
+	for (size_t i = 0; i < bk_election_ballot_count(e); i++) {
 		if (!opt->nballots)
 			want[i] = true;
 		if (opt->shards && i % opt->shards != opt->shard - 1)
 			want[i] = false;
 	}
-	if (st == BK_OK)
-		st = prepare(&b, diags);
-	/* the output folder is opened once, by the path the user gave;
-	 * everything in it is reached from that handle without following a
-	 * link (docs/kits.md, "What build writes, and where") */
-	int lock = -1;
-	b.root = b.kits_fd = -1;
-	if (st == BK_OK && (b.root = bk_fs_open_root(dir, true)) < 0) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
-		             "cannot make the folder %s: %s", dir, strerror(errno));
-		st = BK_ERR_IO;
-	}
-	if (st == BK_OK && (lock = bk_kit_lock(b.root, dir, diags)) < 0)
-		st = BK_ERR_IO;
-	if (st == BK_OK &&
-	    (b.kits_fd = bk_fs_dir_at(b.root, BK_KIT_KITS,
-	                              BK_FS_CREATE | BK_FS_REPLACE)) < 0)
-		st = bk_kit_no_kits_folder(dir, diags);
-	b.kits = bk_kit_folder(dir, NULL);
-	if (st == BK_OK) {
-		remove_stale(b.kits_fd);
-		remove_stale(b.root);
-	}
+	return st;
+}
 
-	/* what is already done */
-	size_t *todo = bk_xcalloc(nb + 1, sizeof *todo);
-	size_t ntodo = 0, total = 0;
-	bk_kit_progress pr = {0};
-	for (size_t i = 0; i < nb && st == BK_OK; i++) {
-		if (!want[i])
+/* Opens the output folder, once, by the path the user gave, takes its
+ * lock (*lock) and opens its kits folder; everything in it is reached
+ * from these handles without following a link (docs/kits.md, "What build
+ * writes, and where"). Temporary folders a killed build left go. */
+static bk_status open_output(build *b, int *lock, bk_diags *diags)
+{
+	if ((b->root = bk_fs_open_root(b->dir, true)) < 0) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", b->dir, 0, 0, "",
+		             "cannot make the folder %s: %s", b->dir, strerror(errno));
+		return BK_ERR_IO;
+	}
+	if ((*lock = bk_kit_lock(b->root, b->dir, diags)) < 0)
+		return BK_ERR_IO;
+	b->kits_fd = bk_fs_dir_at(b->root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE);
+	if (b->kits_fd < 0)
+		return bk_kit_no_kits_folder(b->dir, diags);
+	remove_stale(b->kits_fd);
+	remove_stale(b->root);
+	return BK_OK;
+}
+
+/* A build while its workers run. */
+typedef struct run {
+	build *b;
+	bool *want;
+	size_t *todo, ntodo;
+	int lock;
+	bk_kit_progress pr;
+	bk_status first_fail;
+	bk_diags *diags;
+} run;
+
+/* What is already done: the wanted kits whose resume key and files are
+ * in place are counted as skipped, the others go into todo. */
+static void find_todo(run *r)
+{
+	build *b = r->b;
+	for (size_t i = 0; i < bk_election_ballot_count(b->e); i++) {
+		if (!r->want[i])
 			continue;
-		total++;
-		const char *id = bk_election_ballot_id(e, i);
+		r->pr.total++;
+		const char *id = bk_election_ballot_id(b->e, i);
 		bk_script *s = NULL;
 		bk_diags *quiet = bk_diags_create();
-		bk_status s1 = bk_script_create(&s, e, id, b.lang_codes[0], tpl, quiet);
+		bk_status s1 = bk_script_create(&s, b->e, id, b->lang_codes[0], b->tpl,
+		                                quiet);
 		char key[65];
-		kit_key(&b, i, s1 == BK_OK ? bk_script_template(s) : "", key);
+		kit_key(b, i, s1 == BK_OK ? bk_script_template(s) : "", key);
 		bk_script_free(s);
 		bk_diags_free(quiet);
 		char *name = kit_name(id);
-		if (s1 == BK_OK && up_to_date(&b, i, name, key))
-			pr.skipped++;
+		if (s1 == BK_OK && up_to_date(b, i, name, key))
+			r->pr.skipped++;
 		else
-			todo[ntodo++] = i;
+			r->todo[r->ntodo++] = i;
 		free(name);
 	}
-	pr.total = total;
-	pr.done = pr.skipped;
-	if (st == BK_OK && opt->progress)
-		opt->progress(&pr, opt->progress_arg);
+	r->pr.done = r->pr.skipped;
+}
 
-	int jobs = opt->jobs > 0 ? opt->jobs : cores();
-	if ((size_t)jobs > ntodo)
-		jobs = (int)ntodo;
-	slot *w = bk_xcalloc((size_t)jobs + 1, sizeof *w);
-	bk_status first_fail = BK_OK;
-	size_t next = 0;
-	int alive = 0;
-	fflush(NULL);
-	for (int k = 0; k < jobs && st == BK_OK; k++) {
-		int a[2], r[2];
-		if (pipe2(a, O_CLOEXEC) || pipe2(r, O_CLOEXEC)) {
-			st = BK_ERR_IO;
-			break;
-		}
-		pid_t pid = fork();
-		if (pid == 0) {
-			close(a[1]);
-			close(r[0]);
-			for (int j = 0; j < k; j++) {
-				close(w[j].to);
-				close(w[j].from);
-			}
-			if (lock >= 0)
-				close(lock);
-			signal(SIGPIPE, SIG_IGN);
-			/* the parent's lists: the worker's own helpers must not
-			 * inherit them */
-			free(todo);
-			free(want);
-			free(w);
-			worker(&b, a[0], r[1]);
-			finish(&b);
-			_exit(0);
-		}
-		close(a[0]);
-		close(r[1]);
-		if (pid < 0) {
-			close(a[1]);
-			close(r[0]);
-			st = BK_ERR_IO;
-			break;
-		}
-		w[k] = (slot){pid, a[1], r[0], (size_t)-1, true};
-		alive++;
+static void run_worker(void *arg, int in, int out)
+{
+	run *r = arg;
+	if (r->lock >= 0)
+		close(r->lock);
+	/* the parent's lists: the worker's own helpers must not inherit them */
+	free(r->todo);
+	free(r->want);
+	worker(r->b, in, out);
+	finish(r->b);
+}
+
+/* A worker died building the kit of ballot: its temporary folder goes. */
+static void run_lost(void *arg, size_t ballot, pid_t pid)
+{
+	run *r = arg;
+	char *name = kit_name(bk_election_ballot_id(r->b->e, ballot));
+	bk_buf t = {0};
+	tmp_name(&t, name, pid);
+	bk_fs_remove_at(r->b->kits_fd, bk_buf_str(&t));
+	bk_buf_free(&t);
+	free(name);
+}
+
+/* Reports a kit done, built or failed, through the progress callback. */
+static void report(run *r, const char *id, int status, const char *msg)
+{
+	const bk_kit_options *opt = r->b->opt;
+	r->pr.done++;
+	r->pr.kit = id;
+	r->pr.status = status;
+	r->pr.messages = msg && *msg ? msg : NULL;
+	if (status != BK_OK) {
+		r->pr.failed++;
+		if (r->first_fail == BK_OK)
+			r->first_fail = status;
 	}
-	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
-	/* hand out kits one at a time, in definition order */
-	for (int k = 0; k < jobs && st == BK_OK; k++)
-		if (next < ntodo && !write_all(w[k].to, &todo[next], sizeof(size_t)))
-			w[k].ballot = todo[next++];
-	struct pollfd *pf = bk_xcalloc((size_t)jobs + 1, sizeof *pf);
-	int *map = bk_xcalloc((size_t)jobs + 1, sizeof *map);
-	while (alive > 0) {
-		int np = 0;
-		for (int k = 0; k < jobs; k++)
-			if (w[k].alive && w[k].ballot != (size_t)-1) {
-				pf[np] = (struct pollfd){w[k].from, POLLIN, 0};
-				map[np++] = k;
-			}
-		if (!np)
-			break;
-		if (poll(pf, (nfds_t)np, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int q = 0; q < np; q++) {
-			if (!pf[q].revents)
-				continue;
-			slot *s = &w[map[q]];
-			result r;
-			char *msg = NULL;
-			bool got = !read_all(s->from, &r, sizeof r);
-			if (got) {
-				msg = bk_xmalloc(r.msglen + 1);
-				got = !read_all(s->from, msg, r.msglen);
-				msg[got ? r.msglen : 0] = '\0';
-			}
-			const char *id = bk_election_ballot_id(e, s->ballot);
-			if (!got) {
-				/* the worker died: its temporary folder goes */
-				char *name = kit_name(id);
-				bk_buf t = {0};
-				tmp_name(&t, name, s->pid);
-				bk_fs_remove_at(b.kits_fd, bk_buf_str(&t));
-				bk_buf_free(&t);
-				free(name);
-				int wst = 0;
-				waitpid(s->pid, &wst, 0);
-				s->alive = false;
-				alive--;
-				free(msg);
-				bk_buf m = {0};
-				if (WIFSIGNALED(wst))
-					bk_buf_printf(&m, "error: the worker building it was "
-					                  "killed by signal %d\n", WTERMSIG(wst));
-				else
-					bk_buf_printf(&m, "error: the worker building it "
-					                  "stopped (exit %d)\n", WEXITSTATUS(wst));
-				msg = bk_buf_steal(&m);
-				r.status = BK_ERR_IO;
-				r.audio_seconds = 0;
-				r.cache_discarded = 0;
-			}
-			/* counted whether the kit was built or not: the entries
-			 * are gone either way */
-			pr.cache_discarded += r.cache_discarded;
-			pr.done++;
-			pr.kit = id;
-			pr.status = r.status;
-			pr.messages = msg && *msg ? msg : NULL;
-			if (r.status == BK_OK) {
-				pr.built++;
-				pr.audio_seconds += r.audio_seconds;
-			} else {
-				pr.failed++;
-				if (first_fail == BK_OK)
-					first_fail = r.status;
-				bk_diags_add(diags, BK_ERROR, "kit", id, 0, 0, "",
-				             "the kit was not built");
-			}
-			if (opt->progress)
-				opt->progress(&pr, opt->progress_arg);
-			pr.kit = NULL;
-			pr.messages = NULL;
-			free(msg);
-			s->ballot = (size_t)-1;
-			if (s->alive && next < ntodo) {
-				if (!write_all(s->to, &todo[next], sizeof(size_t)))
-					s->ballot = todo[next++];
-			}
-		}
-	}
-	free(pf);
-	free(map);
-	/* kits no worker was left to build */
-	while (next < ntodo) {
-		pr.done++;
-		pr.failed++;
-		pr.kit = bk_election_ballot_id(e, todo[next++]);
-		pr.status = BK_ERR_IO;
-		pr.messages = "error: no worker was left to build it\n";
-		if (first_fail == BK_OK)
-			first_fail = BK_ERR_IO;
-		if (opt->progress)
-			opt->progress(&pr, opt->progress_arg);
-	}
-	for (int k = 0; k < jobs; k++) {
-		if (w[k].pid <= 0)
-			continue;
-		close(w[k].to);
-		close(w[k].from);
-		if (w[k].alive)
-			waitpid(w[k].pid, NULL, 0);
-	}
-	signal(SIGPIPE, old_pipe);
-	free(w);
-	free(todo);
-	free(want);
+	if (opt->progress)
+		opt->progress(&r->pr, opt->progress_arg);
+	r->pr.kit = NULL;
+	r->pr.messages = NULL;
+}
+
+static void run_done(void *arg, const bk_kit_reply *rep, const char *msg)
+{
+	run *r = arg;
+	const char *id = bk_election_ballot_id(r->b->e, rep->job);
+	/* counted whether the kit was built or not: the entries are gone
+	 * either way */
+	r->pr.cache_discarded += rep->cache_discarded;
+	if (rep->status == BK_OK) {
+		r->pr.built++;
+		r->pr.audio_seconds += rep->audio_seconds;
+	} else
+		bk_diags_add(r->diags, BK_ERROR, "kit", id, 0, 0, "",
+		             "the kit was not built");
+	report(r, id, rep->status, msg);
+}
+
+/* Builds the kits of todo with the worker pool; those no worker was left
+ * to build are reported failed. */
+static bk_status run_workers(run *r)
+{
+	const bk_kit_options *opt = r->b->opt;
+	bk_kit_pool_ops ops = {run_worker, run_lost, run_done, r};
+	size_t handed = 0;
+	bk_status st = bk_kit_pool_run(opt->jobs > 0 ? opt->jobs : bk_kit_pool_cores(),
+	                               r->todo, r->ntodo, &ops, &handed, r->diags);
+	for (size_t i = handed; i < r->ntodo; i++)
+		report(r, bk_election_ballot_id(r->b->e, r->todo[i]), BK_ERR_IO,
+		       "error: no worker was left to build it\n");
+	return st;
+}
+
+bk_status bk_kit_build(const bk_election *e, const char *definition_path,
+                       const bk_templates *tpl, const char *dir,
+                       const bk_kit_options *caller_opt, bk_diags *diags)
+{
+	bk_kit_options opt;
+	if (take_options(e, tpl, dir, caller_opt, &opt, diags) != BK_OK)
+		return BK_ERR_USAGE;
+	build b = {.e = e, .tpl = tpl, .opt = &opt, .dir = dir,
+	           .definition_name = definition_path ? definition_path : "election.json",
+	           .root = -1, .kits_fd = -1};
+	size_t nb = bk_election_ballot_count(e);
+	run r = {.b = &b, .lock = -1, .diags = diags,
+	         .want = bk_xcalloc(nb + 1, sizeof *r.want),
+	         .todo = bk_xcalloc(nb + 1, sizeof *r.todo)};
+	b.kits = bk_kit_folder(dir, NULL);
+	bk_status st = choose_ballots(e, &opt, r.want, diags);
+	if (st == BK_OK)
+		st = prepare(&b, diags);
+	if (st == BK_OK)
+		st = open_output(&b, &r.lock, diags);
+	if (st != BK_OK)
+		goto out;
+	find_todo(&r);
+	if (opt.progress)
+		opt.progress(&r.pr, opt.progress_arg);
+	st = run_workers(&r);
 	if (st == BK_OK)
 		st = bk_kit_index_locked(b.root, dir, diags);
+out:
+	free(r.todo);
+	free(r.want);
 	if (b.kits_fd >= 0)
 		close(b.kits_fd);
 	if (b.root >= 0)
 		close(b.root);
-	if (lock >= 0)
-		close(lock);
+	if (r.lock >= 0)
+		close(r.lock);
 	free(b.kits);
 	finish(&b);
-	return st != BK_OK ? st : first_fail;
+	return st != BK_OK ? st : r.first_fail;
 }
