@@ -311,240 +311,345 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 	return st;
 }
 
-bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags)
-{
-	bk_status st = BK_OK;
-	int kfd = bk_fs_dir_at(root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE);
-	bk_kit_paths kits = {0};
-	if (kfd < 0)
-		return bk_kit_no_kits_folder(dir, diags);
-	if (list_kits(kfd, &kits)) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
-		             "cannot read the folder %s/" BK_KIT_KITS ": %s", dir,
-		             strerror(errno));
-		close(kfd);
-		return BK_ERR_IO;
-	}
-	json_t *index = json_object();
-	json_t *list = json_array();
-	json_t *election = NULL;
-	station *stations = NULL;
-	size_t nstations = 0, capstations = 0;
-	json_t *station_at = json_object(); /* id -> index into stations */
+/* An index while it is made from the manifests of the kits. */
+typedef struct index_run {
+	int root, kfd;      /* the output folder, its kits folder */
+	const char *dir;
+	bk_kit_paths kits;  /* the kits' names, in byte order */
+	json_t *list;       /* index.json's "kits" */
+	json_t *election;   /* the election of the first manifest */
+	station *stations;
+	size_t nstations, capstations;
+	json_t *station_at; /* id -> index into stations */
 	/* what is kept of each manifest: its titles, copies and printed files
 	 * ("path,size,sha256" lines), so memory does not grow with the kits'
 	 * file lists */
-	json_t **titles = bk_xcalloc(kits.n + 1, sizeof *titles);
-	json_int_t *copies = bk_xcalloc(kits.n + 1, sizeof *copies);
-	bk_buf *rows = bk_xcalloc(kits.n + 1, sizeof *rows);
-	for (size_t k = 0; k < kits.n && st == BK_OK; k++) {
-		/* the manifest read once through the kits folder's handle: its
-		 * checksum is of the bytes parsed */
-		bk_buf p = {0}, rel = {0};
-		bk_buf_printf(&rel, "%s/" BK_KIT_MANIFEST, kits.v[k]);
-		char *kd = bk_kit_folder(dir, kits.v[k]);
+	json_t **titles;
+	json_int_t *copies;
+	bk_buf *rows;
+} index_run;
+
+/* Reads and parses the manifest of kit k, once, through the kits
+ * folder's handle: its checksum (hex) is of the bytes parsed. path: the
+ * manifest's path, for messages. NULL with an error in diags (*st) when
+ * it cannot be read or parsed. */
+static json_t *read_manifest(index_run *ix, size_t k, const char *path,
+                             char hex[65], bk_status *st, bk_diags *diags)
+{
+	bk_buf rel = {0};
+	bk_buf_printf(&rel, "%s/" BK_KIT_MANIFEST, ix->kits.v[k]);
+	char *data = NULL;
+	size_t size = 0;
+	json_t *m = NULL;
+	json_error_t jerr;
+	if (bk_fs_read_at(ix->kfd, bk_buf_str(&rel), &data, &size)) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+		             "cannot read: %s", strerror(errno));
+		*st = BK_ERR_IO;
+	} else if (!(m = json_loadb(data, size, JSON_REJECT_DUPLICATES, &jerr))) {
+		bk_diags_add(diags, BK_ERROR, "manifest", path,
+		             (unsigned long)(jerr.line > 0 ? jerr.line : 0),
+		             (unsigned long)(jerr.column > 0 ? jerr.column : 0), "",
+		             "cannot read: %s", jerr.text);
+		*st = BK_ERR_INVALID;
+	} else {
+		unsigned char d[BK_SHA256_SIZE];
+		bk_sha256(data, size, d);
+		bk_hex(d, sizeof d, hex);
+	}
+	free(data);
+	bk_buf_free(&rel);
+	return m;
+}
+
+/* Keeps the election of the first manifest; a kit of another
+ * definition is an error (mixed-kits). */
+static bk_status check_election(index_run *ix, const json_t *m,
+                                const char *path, bk_diags *diags)
+{
+	json_t *el = json_object_get(m, "election");
+	json_t *head = json_pack("{s:s?, s:s?, s:s?, s:s?, s:O?}",
+	                         "id", json_string_value(json_object_get(el, "id")),
+	                         "date", json_string_value(json_object_get(el, "date")),
+	                         "definition", json_string_value(json_object_get(el, "definition")),
+	                         "definition_sha256",
+	                         json_string_value(json_object_get(el, "definition_sha256")),
+	                         "ballots", json_object_get(el, "ballots"));
+	if (!ix->election) {
+		ix->election = head;
+		return BK_OK;
+	}
+	bk_status st = BK_OK;
+	if (!json_equal(ix->election, head)) {
+		bk_diags_add(diags, BK_ERROR, "mixed-kits", path, 0, 0,
+		             "election", "this kit was built from another "
+		             "definition than %s/%s (%s, not %s)", ix->kits.v[0],
+		             BK_KIT_MANIFEST, jstr(el, "definition_sha256"),
+		             jstr(ix->election, "definition_sha256"));
+		st = BK_ERR_INVALID;
+	}
+	json_decref(head);
+	return st;
+}
+
+/* The kit k's entry of the index, and its printed files into rows[k]. */
+static void add_entry(index_run *ix, size_t k, const json_t *m,
+                      const char *hex)
+{
+	json_t *files = json_object_get(m, "files");
+	json_int_t bytes = 0;
+	size_t i;
+	json_t *f;
+	json_array_foreach(files, i, f) {
+		bytes += json_integer_value(json_object_get(f, "size"));
+		if (printed(jstr(f, "path")))
+			bk_buf_printf(&ix->rows[k], "%s,%lld,%s\n", jstr(f, "path"),
+			              (long long)json_integer_value(json_object_get(f, "size")),
+			              jstr(f, "sha256"));
+	}
+	json_t *entry = json_object();
+	json_object_set_new(entry, "kit", json_string(ix->kits.v[k]));
+	json_object_set_new(entry, "ballot", json_string(jstr(m, "ballot")));
+	json_object_set(entry, "titles", json_object_get(m, "titles"));
+	json_object_set_new(entry, "files", json_integer((json_int_t)json_array_size(files)));
+	json_object_set_new(entry, "bytes", json_integer(bytes));
+	json_object_set_new(entry, "manifest_sha256", json_string(hex));
+	json_array_append_new(ix->list, entry);
+}
+
+/* The stations the kit k goes to, each station with its kits, and the
+ * kit's copies. */
+static void add_stations(index_run *ix, size_t k, const json_t *m)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(m, "stations"), i, f) {
+		json_t *at = json_object_get(ix->station_at, jstr(f, "id"));
+		size_t s = at ? (size_t)json_integer_value(at) : ix->nstations;
+		if (s == ix->nstations) {
+			if (ix->nstations == ix->capstations) {
+				ix->capstations = ix->capstations ? 2 * ix->capstations : 64;
+				ix->stations = bk_xrealloc(ix->stations,
+				        ix->capstations * sizeof *ix->stations);
+			}
+			ix->stations[ix->nstations++] = (station){json_incref(f), json_array()};
+			json_object_set_new(ix->station_at, jstr(f, "id"),
+			                    json_integer((json_int_t)s));
+		}
+		json_array_append_new(ix->stations[s].kits, json_integer((json_int_t)k));
+		ix->copies[k] += json_integer_value(json_object_get(f, "copies"));
+	}
+}
+
+/* Reads the manifest of every kit into ix. */
+static bk_status read_kits(index_run *ix, bk_diags *diags)
+{
+	bk_status st = BK_OK;
+	for (size_t k = 0; k < ix->kits.n && st == BK_OK; k++) {
+		bk_buf p = {0};
+		char *kd = bk_kit_folder(ix->dir, ix->kits.v[k]);
 		bk_buf_printf(&p, "%s/" BK_KIT_MANIFEST, kd);
 		free(kd);
-		char *data = NULL;
-		size_t size = 0;
-		json_t *m = NULL;
-		json_error_t jerr;
-		if (bk_fs_read_at(kfd, bk_buf_str(&rel), &data, &size)) {
-			bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&p), 0, 0, "",
-			             "cannot read: %s", strerror(errno));
-			st = BK_ERR_IO;
-		} else if (!(m = json_loadb(data, size, JSON_REJECT_DUPLICATES, &jerr))) {
-			bk_diags_add(diags, BK_ERROR, "manifest", bk_buf_str(&p),
-			             (unsigned long)(jerr.line > 0 ? jerr.line : 0),
-			             (unsigned long)(jerr.column > 0 ? jerr.column : 0), "",
-			             "cannot read: %s", jerr.text);
-			st = BK_ERR_INVALID;
-		}
-		unsigned char d[BK_SHA256_SIZE];
 		char hex[65];
-		if (m)
-			bk_sha256(data, size, d);
-		free(data);
-		bk_buf_free(&rel);
-		if (!m) {
-			bk_buf_free(&p);
-			break;
-		}
-		titles[k] = json_incref(json_object_get(m, "titles"));
-		bk_hex(d, sizeof d, hex);
-		json_t *el = json_object_get(m, "election");
-		json_t *head = json_pack("{s:s?, s:s?, s:s?, s:s?, s:O?}",
-		                         "id", json_string_value(json_object_get(el, "id")),
-		                         "date", json_string_value(json_object_get(el, "date")),
-		                         "definition", json_string_value(json_object_get(el, "definition")),
-		                         "definition_sha256",
-		                         json_string_value(json_object_get(el, "definition_sha256")),
-		                         "ballots", json_object_get(el, "ballots"));
-		if (!election)
-			election = head;
-		else {
-			if (!json_equal(election, head)) {
-				bk_diags_add(diags, BK_ERROR, "mixed-kits", bk_buf_str(&p), 0, 0,
-				             "election", "this kit was built from another "
-				             "definition than %s/%s (%s, not %s)", kits.v[0],
-				             BK_KIT_MANIFEST, jstr(el, "definition_sha256"),
-				             jstr(election, "definition_sha256"));
-				st = BK_ERR_INVALID;
-			}
-			json_decref(head);
-		}
-		json_t *files = json_object_get(m, "files");
-		json_int_t bytes = 0;
-		size_t i;
-		json_t *f;
-		json_array_foreach(files, i, f) {
-			bytes += json_integer_value(json_object_get(f, "size"));
-			if (printed(jstr(f, "path")))
-				bk_buf_printf(&rows[k], "%s,%lld,%s\n", jstr(f, "path"),
-				              (long long)json_integer_value(json_object_get(f, "size")),
-				              jstr(f, "sha256"));
-		}
-		json_t *entry = json_object();
-		json_object_set_new(entry, "kit", json_string(kits.v[k]));
-		json_object_set_new(entry, "ballot", json_string(jstr(m, "ballot")));
-		json_object_set(entry, "titles", json_object_get(m, "titles"));
-		json_object_set_new(entry, "files", json_integer((json_int_t)json_array_size(files)));
-		json_object_set_new(entry, "bytes", json_integer(bytes));
-		json_object_set_new(entry, "manifest_sha256", json_string(hex));
-		json_array_append_new(list, entry);
-		json_t *sts = json_object_get(m, "stations");
-		json_array_foreach(sts, i, f) {
-			json_t *at = json_object_get(station_at, jstr(f, "id"));
-			size_t s = at ? (size_t)json_integer_value(at) : nstations;
-			if (s == nstations) {
-				if (nstations == capstations) {
-					capstations = capstations ? 2 * capstations : 64;
-					stations = bk_xrealloc(stations, capstations * sizeof *stations);
-				}
-				stations[nstations++] = (station){json_incref(f), json_array()};
-				json_object_set_new(station_at, jstr(f, "id"),
-				                    json_integer((json_int_t)s));
-			}
-			json_array_append_new(stations[s].kits, json_integer((json_int_t)k));
-			copies[k] += json_integer_value(json_object_get(f, "copies"));
+		json_t *m = read_manifest(ix, k, bk_buf_str(&p), hex, &st, diags);
+		if (m) {
+			ix->titles[k] = json_incref(json_object_get(m, "titles"));
+			st = check_election(ix, m, bk_buf_str(&p), diags);
+			add_entry(ix, k, m, hex);
+			add_stations(ix, k, m);
 		}
 		json_decref(m);
 		bk_buf_free(&p);
 	}
+	return st;
+}
+
+/* The packing list of station s (into t) and its entry of the index. */
+static json_t *station_list(const index_run *ix, size_t s, bk_buf *t)
+{
+	const json_t *info = ix->stations[s].info;
+	json_int_t n = json_integer_value(json_object_get(info, "copies"));
+	const json_t *names = json_object_get(info, "name");
+	bk_buf_printf(t, "Station %lld (%s)\n", (long long)json_integer_value(
+	                  json_object_get(info, "number")), jstr(info, "id"));
+	const char *key;
+	json_t *nm;
+	json_object_foreach((json_t *)names, key, nm)
+		bk_buf_printf(t, "  %s: %s\n", key, json_string_value(nm));
+	bk_buf_printf(t, "Copies of each kit / Әр жинақтың данасы / "
+	                 "Экземпляров каждого комплекта: %lld\n\n", (long long)n);
+	json_t *entry = json_object();
+	json_object_set(entry, "station", (json_t *)info);
+	json_t *names_of = json_array();
+	size_t i;
+	json_t *kv;
+	json_array_foreach(ix->stations[s].kits, i, kv) {
+		size_t k = (size_t)json_integer_value(kv);
+		json_array_append_new(names_of, json_string(ix->kits.v[k]));
+		bk_buf_printf(t, "[ ] %s\n", ix->kits.v[k]);
+		const char *lk;
+		json_t *title;
+		json_object_foreach(ix->titles[k], lk, title)
+			bk_buf_printf(t, "      %s: %s\n", lk, json_string_value(title));
+	}
+	json_object_set_new(entry, "kits", names_of);
+	return entry;
+}
+
+/* Writes the packing list text of the station info as packing/ID.txt
+ * (pfd: the packing folder). */
+static bk_status write_station(const index_run *ix, int pfd,
+                               const json_t *info, const char *text,
+                               bk_diags *diags)
+{
+	bk_status st = BK_OK;
+	bk_buf f = {0};
+	bk_buf_printf(&f, "%s.txt", jstr(info, "id"));
+	if (strchr(bk_buf_str(&f), '/') || f.data[0] == '.') {
+		/* station ids are names of files (the definition format keeps
+		 * them so); a manifest edited by hand must not name another
+		 * place */
+		bk_diags_add(diags, BK_ERROR, "manifest", ix->dir, 0, 0, "",
+		             "the station id \"%s\" cannot be a file name",
+		             jstr(info, "id"));
+		st = BK_ERR_INVALID;
+	} else if (write_text(pfd, bk_buf_str(&f), text)) {
+		bk_buf_truncate(&f, 0);
+		bk_buf_printf(&f, "packing/%s.txt", jstr(info, "id"));
+		write_error(&st, diags, ix->dir, bk_buf_str(&f));
+	}
+	bk_buf_free(&f);
+	return st;
+}
+
+/* packing/STATION.txt for each station, in order of number (stale lists
+ * removed), and their entries of the index (*packing). */
+static bk_status write_packing(index_run *ix, json_t *packing,
+                               bk_diags *diags)
+{
+	bk_status st = BK_OK;
+	if (ix->nstations) /* qsort of NULL, even of nothing, is undefined */
+		qsort(ix->stations, ix->nstations, sizeof *ix->stations, by_station);
+	/* packing/ is build's own: a link there is removed and the folder
+	 * made in its place, never followed */
+	int pfd = bk_fs_dir_at(ix->root, "packing",
+	                       ix->nstations ? BK_FS_CREATE | BK_FS_REPLACE : 0);
+	if (ix->nstations && pfd < 0)
+		write_error(&st, diags, ix->dir, "packing");
+	if (pfd >= 0)
+		remove_stale_packing(pfd, ix->station_at);
+	for (size_t s = 0; s < ix->nstations && st == BK_OK; s++) {
+		bk_buf t = {0};
+		json_array_append_new(packing, station_list(ix, s, &t));
+		st = write_station(ix, pfd, ix->stations[s].info, bk_buf_str(&t),
+		                   diags);
+		bk_buf_free(&t);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	return st;
+}
+
+/* print-quantities.csv: each printed file of each kit with its copies,
+ * the sum over the stations that receive the kit (one when the
+ * definition lists no stations). */
+static bk_status write_quantities(const index_run *ix, bk_diags *diags)
+{
+	bk_buf csv = {0};
+	bk_buf_add(&csv, "kit,file,copies,size,sha256\n");
+	for (size_t k = 0; k < ix->kits.n; k++)
+		for (const char *r = bk_buf_str(&ix->rows[k]); *r;) {
+			const char *comma = strchr(r, ','), *nl = strchr(r, '\n');
+			bk_buf_printf(&csv, "%s,%.*s,%lld,%.*s\n", ix->kits.v[k],
+			              (int)(comma - r), r,
+			              (long long)(ix->nstations ? ix->copies[k] : 1),
+			              (int)(nl - comma - 1), comma + 1);
+			r = nl + 1;
+		}
+	bk_status st = BK_OK;
+	if (write_text(ix->root, "print-quantities.csv", bk_buf_str(&csv)))
+		write_error(&st, diags, ix->dir, "print-quantities.csv");
+	bk_buf_free(&csv);
+	return st;
+}
+
+/* index.json, last: "complete" is only said of what is in place. */
+static bk_status write_index(index_run *ix, json_t *packing, bk_status st,
+                             bk_diags *diags)
+{
+	json_t *index = json_object();
+	json_t *el = ix->election;
+	json_int_t want = el ? json_integer_value(json_object_get(el, "ballots")) : 0;
+	json_object_set_new(index, "format", json_string("ballotkit-index/1"));
+	json_object_set(index, "election", el ? el : json_null());
+	json_object_set_new(index, "complete",
+	                    json_boolean(el && want == (json_int_t)ix->kits.n));
+	json_object_set_new(index, "kits", ix->list);
+	ix->list = NULL;
+	json_object_set_new(index, "stations", packing);
+	char *text = json_dumps(index, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (st == BK_OK) {
-		json_int_t want = election ? json_integer_value(json_object_get(election, "ballots")) : 0;
-		json_object_set_new(index, "format", json_string("ballotkit-index/1"));
-		json_object_set(index, "election", election ? election : json_null());
-		json_object_set_new(index, "complete",
-		                    json_boolean(election && want == (json_int_t)kits.n));
-		json_object_set_new(index, "kits", list);
-		list = NULL;
-		if (nstations) /* qsort of NULL, even of nothing, is undefined */
-			qsort(stations, nstations, sizeof *stations, by_station);
-		json_t *packing = json_array();
-		/* packing/ is build's own: a link there is removed and the
-		 * folder made in its place, never followed */
-		int pfd = bk_fs_dir_at(root, "packing",
-		                       nstations ? BK_FS_CREATE | BK_FS_REPLACE : 0);
-		if (nstations && pfd < 0)
-			write_error(&st, diags, dir, "packing");
-		if (pfd >= 0)
-			remove_stale_packing(pfd, station_at);
-		for (size_t s = 0; s < nstations && st == BK_OK; s++) {
-			const json_t *info = stations[s].info;
-			json_int_t n = json_integer_value(json_object_get(info, "copies"));
-			bk_buf t = {0};
-			const json_t *names = json_object_get(info, "name");
-			bk_buf_printf(&t, "Station %lld (%s)\n", (long long)json_integer_value(
-			                  json_object_get(info, "number")), jstr(info, "id"));
-			const char *key;
-			json_t *nm;
-			json_object_foreach((json_t *)names, key, nm)
-				bk_buf_printf(&t, "  %s: %s\n", key, json_string_value(nm));
-			bk_buf_printf(&t, "Copies of each kit / Әр жинақтың данасы / "
-			                  "Экземпляров каждого комплекта: %lld\n\n",
-			              (long long)n);
-			json_t *entry = json_object();
-			json_object_set(entry, "station", (json_t *)info);
-			json_t *names_of = json_array();
-			size_t i;
-			json_t *kv;
-			json_array_foreach(stations[s].kits, i, kv) {
-				size_t k = (size_t)json_integer_value(kv);
-				json_array_append_new(names_of, json_string(kits.v[k]));
-				bk_buf_printf(&t, "[ ] %s\n", kits.v[k]);
-				const char *lk;
-				json_t *title;
-				json_object_foreach(titles[k], lk, title)
-					bk_buf_printf(&t, "      %s: %s\n", lk, json_string_value(title));
-			}
-			json_object_set_new(entry, "kits", names_of);
-			json_array_append_new(packing, entry);
-			bk_buf f = {0};
-			bk_buf_printf(&f, "%s.txt", jstr(info, "id"));
-			if (strchr(bk_buf_str(&f), '/') || f.data[0] == '.') {
-				/* station ids are names of files (the definition
-				 * format keeps them so); a manifest edited by hand
-				 * must not name another place */
-				bk_diags_add(diags, BK_ERROR, "manifest", dir, 0, 0, "",
-				             "the station id \"%s\" cannot be a file name",
-				             jstr(info, "id"));
-				st = BK_ERR_INVALID;
-			} else if (write_text(pfd, bk_buf_str(&f), bk_buf_str(&t))) {
-				bk_buf_truncate(&f, 0);
-				bk_buf_printf(&f, "packing/%s.txt", jstr(info, "id"));
-				write_error(&st, diags, dir, bk_buf_str(&f));
-			}
-			bk_buf_free(&f);
-			bk_buf_free(&t);
-		}
-		json_object_set_new(index, "stations", packing);
-		bk_buf csv = {0};
-		bk_buf_add(&csv, "kit,file,copies,size,sha256\n");
-		/* copies of each kit: the sum over the stations that receive it
-		 * (one when the definition lists no stations) */
-		for (size_t k = 0; k < kits.n; k++)
-			for (const char *r = bk_buf_str(&rows[k]); *r;) {
-				const char *comma = strchr(r, ','), *nl = strchr(r, '\n');
-				bk_buf_printf(&csv, "%s,%.*s,%lld,%.*s\n", kits.v[k], (int)(comma - r), r,
-				              (long long)(nstations ? copies[k] : 1),
-				              (int)(nl - comma - 1), comma + 1);
-				r = nl + 1;
-			}
-		if (pfd >= 0)
-			close(pfd);
-		if (st == BK_OK && write_text(root, "print-quantities.csv", bk_buf_str(&csv)))
-			write_error(&st, diags, dir, "print-quantities.csv");
-		/* the index last: "complete" is only said of what is in place */
-		char *text = json_dumps(index, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (st == BK_OK) {
-			bk_buf t = {0};
-			bk_buf_add(&t, text ? text : "null");
-			bk_buf_addc(&t, '\n');
-			if (write_text(root, "index.json", bk_buf_str(&t)))
-				write_error(&st, diags, dir, "index.json");
-			bk_buf_free(&t);
-		}
-		free(text);
-		bk_buf_free(&csv);
+		bk_buf t = {0};
+		bk_buf_add(&t, text ? text : "null");
+		bk_buf_addc(&t, '\n');
+		if (write_text(ix->root, "index.json", bk_buf_str(&t)))
+			write_error(&st, diags, ix->dir, "index.json");
+		bk_buf_free(&t);
 	}
-	for (size_t s = 0; s < nstations; s++) {
-		json_decref(stations[s].kits);
-		json_decref((json_t *)stations[s].info);
-	}
-	free(stations);
-	for (size_t k = 0; k < kits.n; k++) {
-		json_decref(titles[k]);
-		bk_buf_free(&rows[k]);
-	}
-	free(titles);
-	free(rows);
-	free(copies);
-	json_decref(station_at);
-	json_decref(list);
-	json_decref(election);
+	free(text);
 	json_decref(index);
-	bk_kit_paths_free(&kits);
-	close(kfd);
+	return st;
+}
+
+static void index_run_free(index_run *ix)
+{
+	for (size_t s = 0; s < ix->nstations; s++) {
+		json_decref(ix->stations[s].kits);
+		json_decref((json_t *)ix->stations[s].info);
+	}
+	free(ix->stations);
+	for (size_t k = 0; k < ix->kits.n; k++) {
+		json_decref(ix->titles[k]);
+		bk_buf_free(&ix->rows[k]);
+	}
+	free(ix->titles);
+	free(ix->rows);
+	free(ix->copies);
+	json_decref(ix->station_at);
+	json_decref(ix->list);
+	json_decref(ix->election);
+	bk_kit_paths_free(&ix->kits);
+	close(ix->kfd);
+}
+
+bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags)
+{
+	index_run ix = {.root = root, .dir = dir};
+	ix.kfd = bk_fs_dir_at(root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE);
+	if (ix.kfd < 0)
+		return bk_kit_no_kits_folder(dir, diags);
+	if (list_kits(ix.kfd, &ix.kits)) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
+		             "cannot read the folder %s/" BK_KIT_KITS ": %s", dir,
+		             strerror(errno));
+		close(ix.kfd);
+		return BK_ERR_IO;
+	}
+	ix.list = json_array();
+	ix.station_at = json_object();
+	ix.titles = bk_xcalloc(ix.kits.n + 1, sizeof *ix.titles);
+	ix.copies = bk_xcalloc(ix.kits.n + 1, sizeof *ix.copies);
+	ix.rows = bk_xcalloc(ix.kits.n + 1, sizeof *ix.rows);
+	json_t *packing = NULL;
+	bk_status st = read_kits(&ix, diags);
+	if (st != BK_OK)
+		goto out;
+	packing = json_array();
+	st = write_packing(&ix, packing, diags);
+	if (st == BK_OK)
+		st = write_quantities(&ix, diags);
+	st = write_index(&ix, packing, st, diags);
+out:
+	index_run_free(&ix);
 	return st;
 }

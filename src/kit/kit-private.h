@@ -4,8 +4,10 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "ballotkit/kit.h"
+#include "ballotkit/script.h"
 #include "ballotkit/verify.h"
 #include "util/cache.h"
 #include "util/util.h"
@@ -72,6 +74,58 @@ bk_status bk_kit_no_kits_folder(const char *dir, bk_diags *diags);
  * the manifests of its kits: index.json, packing/STATION.txt and
  * print-quantities.csv. The caller holds the lock (bk_kit_lock). */
 bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags);
+
+/* Writes dir/README.txt for whoever receives the kit: in each of the
+ * nlangs languages langs, templates/kit/README.LANG.txt with {title},
+ * {district}, {election}, {date} and {ballot} filled in from that
+ * language's script. BK_ERR_IO naming the template or the README when one
+ * cannot be read or written. (readme.c) */
+bk_status bk_kit_write_readme(const bk_templates *tpl,
+                              const char *const *langs, size_t nlangs,
+                              bk_script *const *scripts, const char *dir,
+                              bk_diags *diags);
+
+/* ---- the worker pool (pool.c) ---- */
+
+/* A worker's reply for one job, followed on its pipe by msglen bytes of
+ * messages. */
+typedef struct bk_kit_reply {
+	size_t job;             /* the ballot's index */
+	int status;             /* bk_status */
+	double audio_seconds;
+	size_t cache_discarded; /* cache entries discarded while it was built */
+	size_t msglen;
+} bk_kit_reply;
+
+/* What the pool's caller does. */
+typedef struct bk_kit_pool_ops {
+	/* In each worker process, which exits when it returns: takes jobs
+	 * with bk_kit_pool_next(in) and answers each with
+	 * bk_kit_pool_reply(out). */
+	void (*work)(void *arg, int in, int out);
+	/* In the caller: the worker pid stopped while it had job. */
+	void (*lost)(void *arg, size_t job, pid_t pid);
+	/* In the caller: the reply for a job, with its messages ("" when none;
+	 * the pool's own when the worker was lost). */
+	void (*done)(void *arg, const bk_kit_reply *r, const char *msg);
+	void *arg;
+} bk_kit_pool_ops;
+
+/* Runs the ntodo jobs todo with jobs worker processes (no more than there
+ * are jobs), handing them out one at a time in order, and returns when
+ * every job handed out has its reply. *handed: how many of todo were
+ * handed out (the rest had no worker left to take them). BK_ERR_IO, with
+ * the system's reason in diags, when a worker could not be started. */
+bk_status bk_kit_pool_run(int jobs, const size_t *todo, size_t ntodo,
+                          const bk_kit_pool_ops *ops, size_t *handed,
+                          bk_diags *diags);
+/* In a worker: the next job; -1 when there is none. */
+int bk_kit_pool_next(int in, size_t *job);
+/* In a worker: answers a job (msg: r->msglen bytes). 0, or -1 when the
+ * caller is gone. */
+int bk_kit_pool_reply(int out, const bk_kit_reply *r, const char *msg);
+/* The processors online, at least 1. */
+int bk_kit_pool_cores(void);
 
 /* A JSON object's string member, or "" when it is not one. */
 const char *bk_kit_str(const json_t *o, const char *key);

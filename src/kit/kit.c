@@ -11,15 +11,12 @@
 #include <fcntl.h>
 #include <lame/lame.h>
 #include <liblouis.h>
-#include <poll.h>
-#include <signal.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -225,35 +222,38 @@ static json_t *options_json(const bk_kit_options *o, const build *b)
 	return v;
 }
 
-static bk_status prepare(build *b, bk_diags *diags)
+/* The languages of the build: the election's, in its order, those of
+ * opt->langs when given (two at most). */
+static bk_status choose_languages(build *b, bk_diags *diags)
 {
 	const bk_election *e = b->e;
-	const bk_kit_options *o = b->opt;
-	/* languages: the election's, in its order, filtered by opt->langs */
+	const char *langs = b->opt->langs;
 	for (size_t i = 0; i < bk_election_language_count(e); i++) {
 		const char *l = bk_election_language(e, i);
-		bool want = !o->langs;
-		if (o->langs) {
-			size_t n = strlen(l);
-			for (const char *p = o->langs; *p;) {
-				const char *c = strchr(p, ',');
-				size_t len = c ? (size_t)(c - p) : strlen(p);
-				if (len == n && !strncmp(p, l, n))
-					want = true;
-				p += len + (c ? 1 : 0);
-			}
+		size_t n = strlen(l);
+		bool want = !langs;
+		for (const char *p = langs; p && *p;) {
+			const char *c = strchr(p, ',');
+			size_t len = c ? (size_t)(c - p) : strlen(p);
+			if (len == n && !strncmp(p, l, n))
+				want = true;
+			p += len + (c ? 1 : 0);
 		}
 		if (want && b->nlangs < 2)
 			b->lang_codes[b->nlangs++] = l;
 	}
-	if (!b->nlangs) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--lang",
-		             "none of \"%s\" is a language of the election", o->langs);
-		return BK_ERR_USAGE;
-	}
-	bk_election_sha256(e, b->definition_sha);
+	if (b->nlangs)
+		return BK_OK;
+	bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--lang",
+	             "none of \"%s\" is a language of the election", langs);
+	return BK_ERR_USAGE;
+}
 
-	/* the production settings used: the options', else the definition's */
+/* The production settings used: the options', else the definition's. */
+static bk_status choose_settings(build *b, bk_diags *diags)
+{
+	const bk_election *e = b->e;
+	const bk_kit_options *o = b->opt;
 	b->outputs = o->outputs ? o->outputs : bk_election_outputs(e);
 	b->speech_opt = o->speech;
 	if (!b->speech_opt.rate)
@@ -274,22 +274,28 @@ static bk_status prepare(build *b, bk_diags *diags)
 		if (b->outputs & BK_OUTPUT_BIT(k))
 			json_array_append_new(b->outputs_json,
 			                      json_string(bk_output_name((bk_output)k)));
+	return BK_OK;
+}
 
-	/* engine identities: the speech key of each language (eSpeak NG's
-	 * version and data files, voice and parameters) */
+/* The engines' versions for the manifests; the braille tables' names
+ * are added by hash_braille. */
+static void engine_versions(build *b)
+{
 	b->versions = json_object();
 	json_object_set_new(b->versions, "ballotkit", json_string(bk_version()));
 	json_object_set_new(b->versions, "espeak-ng",
 	                    json_string(bk_speech_engine_version()));
 	json_object_set_new(b->versions, "liblouis", json_string(lou_version()));
-	json_t *tables = json_object();
-	json_object_set_new(b->versions, "liblouis_tables", tables);
+	json_object_set_new(b->versions, "liblouis_tables", json_object());
 	json_object_set_new(b->versions, "cairo", json_string(cairo_version_string()));
 	json_object_set_new(b->versions, "libsndfile", json_string(sf_version_string()));
 	json_object_set_new(b->versions, "lame", json_string(get_lame_version()));
-	b->options = options_json(o, b);
+}
 
-	bk_hasher *h = bk_hasher_new();
+/* Starts the common key with the engines' versions, the options and the
+ * outputs. */
+static void hash_settings(const build *b, bk_hasher *h)
+{
 	bk_hasher_add_str(h, "ballotkit-kit-1");
 	bk_hasher_add_str(h, bk_version());
 	bk_hasher_add_str(h, lou_version());
@@ -303,63 +309,98 @@ static bk_status prepare(build *b, bk_diags *diags)
 	opts = json_dumps(b->outputs_json, JSON_COMPACT);
 	bk_hasher_add_str(h, opts);
 	free(opts);
-	bk_status st = BK_OK;
-	if (b->outputs & BK_OUTPUTS_AUDIO) {
-		bk_speech *sp = NULL;
-		bk_speech_options so = b->speech_opt;
-		so.cache_dir = NULL;
-		st = bk_speech_create(&sp, b->tpl, &so, diags);
-		for (size_t i = 0; i < b->nlangs && st == BK_OK; i++) {
-			char key[65];
-			st = bk_speech_clip_key(sp, b->lang_codes[i], "", key, diags);
-			if (st == BK_OK) {
-				bk_hasher_add_str(h, key);
-				json_t *sk = json_object_get(b->versions, "speech_keys");
-				if (!sk) {
-					sk = json_object();
-					json_object_set_new(b->versions, "speech_keys", sk);
-				}
-				json_object_set_new(sk, b->lang_codes[i], json_string(key));
-			}
+}
+
+/* The speech key of each language (eSpeak NG's version and data files,
+ * voice and parameters), into the key and versions.speech_keys. */
+static bk_status hash_speech(build *b, bk_hasher *h, bk_diags *diags)
+{
+	bk_speech *sp = NULL;
+	bk_speech_options so = b->speech_opt;
+	so.cache_dir = NULL;
+	bk_status st = bk_speech_create(&sp, b->tpl, &so, diags);
+	for (size_t i = 0; i < b->nlangs && st == BK_OK; i++) {
+		char key[65];
+		st = bk_speech_clip_key(sp, b->lang_codes[i], "", key, diags);
+		if (st != BK_OK)
+			break;
+		bk_hasher_add_str(h, key);
+		json_t *sk = json_object_get(b->versions, "speech_keys");
+		if (!sk) {
+			sk = json_object();
+			json_object_set_new(b->versions, "speech_keys", sk);
 		}
-		bk_speech_free(sp);
+		json_object_set_new(sk, b->lang_codes[i], json_string(key));
 	}
+	bk_speech_free(sp);
+	return st;
+}
+
+/* The braille tables of each language (and those they include) and the
+ * fonts, into the key; the tables' names into versions. */
+static bk_status hash_braille(build *b, bk_hasher *h, bk_diags *diags)
+{
 	const char *tdir = bk_templates_dir(b->tpl);
-	if (st == BK_OK && (b->outputs & ~BK_OUTPUTS_AUDIO)) {
-		bk_braille *br = NULL;
-		st = bk_braille_open(&br, e, b->tpl, diags);
-		for (int l = 0; l < 2 && st == BK_OK; l++) {
-			const char *code = l ? "ru" : "kk";
-			const char *t = bk_braille_table(br, code);
-			if (!t)
-				continue;
-			json_object_set_new(tables, code, json_string(t));
-			hash_table(h, tdir, t, 0);
-		}
-		bk_braille_free(br);
-		hash_fonts(h, tdir);
+	json_t *tables = json_object_get(b->versions, "liblouis_tables");
+	bk_braille *br = NULL;
+	bk_status st = bk_braille_open(&br, b->e, b->tpl, diags);
+	for (int l = 0; l < 2 && st == BK_OK; l++) {
+		const char *code = l ? "ru" : "kk";
+		const char *t = bk_braille_table(br, code);
+		if (!t)
+			continue;
+		json_object_set_new(tables, code, json_string(t));
+		hash_table(h, tdir, t, 0);
 	}
-	if (st == BK_OK && bk_kit_list_files(tdir, true, &b->tfiles)) {
+	bk_braille_free(br);
+	hash_fonts(h, tdir);
+	return st;
+}
+
+/* Every template file's digest (b->tfiles, b->tdigest); those every kit
+ * uses go into the key. */
+static bk_status hash_templates(build *b, bk_hasher *h, bk_diags *diags)
+{
+	const char *tdir = bk_templates_dir(b->tpl);
+	if (bk_kit_list_files(tdir, true, &b->tfiles)) {
 		bk_diags_add(diags, BK_ERROR, "unreadable", tdir, 0, 0, "",
 		             "cannot list the templates: %s", strerror(errno));
-		st = BK_ERR_IO;
+		return BK_ERR_IO;
 	}
-	if (st == BK_OK) {
-		b->tdigest = bk_xcalloc(b->tfiles.n + 1, sizeof *b->tdigest);
-		for (size_t i = 0; i < b->tfiles.n; i++) {
-			bk_buf p = {0};
-			bk_buf_printf(&p, "%s/%s", tdir, b->tfiles.v[i]);
-			bk_kit_hash_file(bk_buf_str(&p), b->tdigest[i], NULL);
-			bk_buf_free(&p);
-			if (!specific_template(b->tfiles.v[i])) {
-				bk_hasher_add_str(h, b->tfiles.v[i]);
-				bk_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
-			}
+	b->tdigest = bk_xcalloc(b->tfiles.n + 1, sizeof *b->tdigest);
+	for (size_t i = 0; i < b->tfiles.n; i++) {
+		bk_buf p = {0};
+		bk_buf_printf(&p, "%s/%s", tdir, b->tfiles.v[i]);
+		bk_kit_hash_file(bk_buf_str(&p), b->tdigest[i], NULL);
+		bk_buf_free(&p);
+		if (!specific_template(b->tfiles.v[i])) {
+			bk_hasher_add_str(h, b->tfiles.v[i]);
+			bk_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
 		}
 	}
-	bk_hasher_done(h, b->common);
+	return BK_OK;
+}
 
-	/* the stations of each ballot */
+/* The key of what every kit uses (b->common). */
+static bk_status hash_common(build *b, bk_diags *diags)
+{
+	bk_hasher *h = bk_hasher_new();
+	hash_settings(b, h);
+	bk_status st = BK_OK;
+	if (b->outputs & BK_OUTPUTS_AUDIO)
+		st = hash_speech(b, h, diags);
+	if (st == BK_OK && (b->outputs & ~BK_OUTPUTS_AUDIO))
+		st = hash_braille(b, h, diags);
+	if (st == BK_OK)
+		st = hash_templates(b, h, diags);
+	bk_hasher_done(h, b->common);
+	return st;
+}
+
+/* The stations of each ballot (b->stations, b->nstations). */
+static void ballot_stations(build *b)
+{
+	const bk_election *e = b->e;
 	size_t nb = bk_election_ballot_count(e);
 	b->stations = bk_xcalloc(nb + 1, sizeof *b->stations);
 	b->nstations = bk_xcalloc(nb + 1, sizeof *b->nstations);
@@ -370,6 +411,23 @@ static bk_status prepare(build *b, bk_diags *diags)
 			                              (b->nstations[bi] + 1) * sizeof(size_t));
 			b->stations[bi][b->nstations[bi]++] = s;
 		}
+}
+
+/* What every kit of the build shares: languages, settings, engine
+ * versions, the common key and each ballot's stations. */
+static bk_status prepare(build *b, bk_diags *diags)
+{
+	bk_status st = choose_languages(b, diags);
+	if (st != BK_OK)
+		return st;
+	bk_election_sha256(b->e, b->definition_sha);
+	st = choose_settings(b, diags);
+	if (st != BK_OK)
+		return st;
+	engine_versions(b);
+	b->options = options_json(b->opt, b);
+	st = hash_common(b, diags);
+	ballot_stations(b);
 	return st;
 }
 
@@ -539,64 +597,6 @@ static int write_manifest(json_t *m, const char *dir)
 
 /* ---- one kit ---- */
 
-/* The README for whoever receives the kit, in each language, from
- * templates/kit/README.LANG.txt with {title}, {district}, {election},
- * {date} and {ballot} filled in. */
-static bk_status write_readme(const build *b, bk_script *const *scripts,
-                              const char *dir, bk_diags *diags)
-{
-	bk_buf out = {0};
-	for (size_t l = 0; l < b->nlangs; l++) {
-		bk_buf p = {0};
-		bk_buf_printf(&p, "%s/kit/README.%s.txt", bk_templates_dir(b->tpl),
-		              b->lang_codes[l]);
-		char *text;
-		size_t n;
-		if (bk_read_file(bk_buf_str(&p), &text, &n)) {
-			bk_diags_add(diags, BK_ERROR, "template", bk_buf_str(&p), 0, 0, "",
-			             "cannot read the kit README template: %s",
-			             strerror(errno));
-			bk_buf_free(&p);
-			bk_buf_free(&out);
-			return BK_ERR_IO;
-		}
-		bk_buf_free(&p);
-		if (l)
-			bk_buf_add(&out, "\n----------------------------------------\n\n");
-		const bk_script *s = scripts[l];
-		for (const char *c = text; *c;) {
-			static const char *const keys[] = {"{title}", "{district}",
-			                                   "{election}", "{date}",
-			                                   "{ballot}"};
-			const char *vals[] = {bk_script_title(s), bk_script_district(s),
-			                      bk_script_election_id(s),
-			                      bk_script_election_date(s),
-			                      bk_script_ballot_id(s)};
-			bool done = false;
-			for (size_t k = 0; k < 5 && !done; k++)
-				if (!strncmp(c, keys[k], strlen(keys[k]))) {
-					bk_buf_add(&out, vals[k] ? vals[k] : "");
-					c += strlen(keys[k]);
-					done = true;
-				}
-			if (!done)
-				bk_buf_addc(&out, *c++);
-		}
-		free(text);
-	}
-	bk_buf p = {0};
-	bk_buf_printf(&p, "%s/README.txt", dir);
-	bk_atomic a;
-	int rc = bk_atomic_open(&a, bk_buf_str(&p));
-	if (!rc) {
-		fputs(bk_buf_str(&out), a.f);
-		rc = bk_atomic_commit(&a);
-	}
-	bk_buf_free(&p);
-	bk_buf_free(&out);
-	return rc ? BK_ERR_IO : BK_OK;
-}
-
 static bk_status write_script(const bk_script *s, const char *path,
                               bk_diags *diags)
 {
@@ -607,13 +607,16 @@ static bk_status write_script(const bk_script *s, const char *path,
 		return BK_ERR_IO;
 	}
 	bk_status st = bk_script_write(s, "json", a.f);
-	if (st != BK_OK || bk_atomic_commit(&a)) {
-		if (st == BK_OK)
-			st = BK_ERR_IO;
-		else
-			bk_atomic_abort(&a);
+	if (st != BK_OK) {
+		bk_atomic_abort(&a);
+		return st;
 	}
-	return st;
+	if (bk_atomic_commit(&a)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+		             "cannot write: %s", strerror(errno));
+		return BK_ERR_IO;
+	}
+	return BK_OK;
 }
 
 static const char *path_in(bk_buf *b, const char *dir, const char *fmt, ...)
@@ -629,212 +632,352 @@ static const char *path_in(bk_buf *b, const char *dir, const char *fmt, ...)
 	return bk_buf_str(b);
 }
 
-/* The BRF, PEF and swell PDF of a braille list or leaflet, those of the
- * three outputs brf, pef, swell that the build asks for (doc is needed
- * for the first two, swell_doc for the third). */
-static bk_status braille_files(build *b, bk_braille_doc *doc,
-                               bk_braille_doc *swell_doc, const char *dir,
-                               const char *base, const char *profile,
-                               const bk_swell_options *sw, bk_output_set brf,
-                               bk_output_set pef, bk_output_set swell,
-                               bk_diags *diags)
+/* One kit while it is made in its temporary folder. */
+typedef struct kit_job {
+	build *b;
+	size_t ballot;
+	const char *id;        /* the ballot's id */
+	const char *tmp;       /* the temporary folder */
+	bk_script *scripts[2]; /* per language of the build */
+	bk_stencil *stencil;   /* when the stencil outputs are made */
+	const char *profile;   /* the braille profile */
+	bk_swell_options sw;
+	bk_braille_layout swl; /* the swell paper's layout */
+	bk_buf p, sub;         /* a file's path, its folder's */
+} kit_job;
+
+/* When st is a failure, says which part of the kit was not made: file is
+ * the file or folder it was making, path the position where one is
+ * known. Returns st. */
+static bk_status part_failed(const kit_job *k, bk_status st, const char *file,
+                             const char *path, const char *what,
+                             bk_diags *diags)
 {
-	bk_buf p = {0};
-	bk_status st = BK_OK;
-	if (b->outputs & brf)
-		st = bk_braille_doc_save(doc, "brf", BK_BRF_FF,
-		                         path_in(&p, dir, "%s.brf", base), diags);
-	if (st == BK_OK && (b->outputs & pef))
-		st = bk_braille_doc_save(doc, "pef", BK_BRF_FF,
-		                         path_in(&p, dir, "%s.pef", base), diags);
-	if (st == BK_OK && (b->outputs & swell))
-		st = bk_swell_write_pdf(swell_doc, b->tpl, profile, sw,
-		                        path_in(&p, dir, "%s-swell.pdf", base), diags);
-	bk_buf_free(&p);
+	if (st != BK_OK)
+		bk_diags_add(diags, BK_ERROR, "kit", file, 0, 0, path ? path : "",
+		             "%s of the kit %s could not be made", what, k->id);
 	return st;
 }
 
+/* Makes the folder name of the kit (its path into k->sub). */
+static bk_status make_folder(kit_job *k, const char *name, bk_diags *diags)
+{
+	if (!bk_mkdirs(path_in(&k->sub, k->tmp, "%s", name)))
+		return BK_OK;
+	bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&k->sub), 0, 0, "",
+	             "cannot make the folder %s of the kit %s: %s", name, k->id,
+	             strerror(errno));
+	return BK_ERR_IO;
+}
+
+/* The ballot's script in each language, written to script/. */
+static bk_status make_scripts(kit_job *k, bk_diags *diags)
+{
+	build *b = k->b;
+	bk_status st = BK_OK;
+	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
+		st = bk_script_create(&k->scripts[l], b->e, k->id, b->lang_codes[l],
+		                      b->tpl, diags);
+	if (st == BK_OK)
+		st = make_folder(k, "script", diags);
+	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
+		st = write_script(k->scripts[l],
+		                  path_in(&k->p, k->tmp, "script/%s-%s.json", k->id,
+		                          b->lang_codes[l]),
+		                  diags);
+	return part_failed(k, st, k->tmp, NULL, "the scripts", diags);
+}
+
+/* What every braille output needs: the tables (opened once per worker)
+ * and, for swell paper, its layout. */
+static bk_status open_braille(kit_job *k, bk_diags *diags)
+{
+	build *b = k->b;
+	bk_status st = BK_OK;
+	if ((b->outputs & ~BK_OUTPUTS_AUDIO) && !b->braille)
+		st = bk_braille_open(&b->braille, b->e, b->tpl, diags);
+	if (st == BK_OK && (b->outputs & SWELL_OUTPUTS))
+		st = bk_swell_layout(&k->swl, b->tpl, k->profile, &k->sw, diags);
+	return part_failed(k, st, bk_templates_dir(b->tpl), NULL,
+	                   "the braille", diags);
+}
+
+/* The audio of each language, audio/ID-LANG*; its length is added to
+ * *seconds. The speech and audio engines are made once per worker. */
+static bk_status make_audio(kit_job *k, double *seconds, bk_diags *diags)
+{
+	build *b = k->b;
+	bk_status st = BK_OK;
+	path_in(&k->p, k->tmp, "audio");
+	if (!b->speech) {
+		bk_speech_options so = b->speech_opt;
+		st = bk_speech_create(&b->speech, b->tpl, &so, diags);
+		if (st == BK_OK)
+			st = bk_audio_create(&b->audio, b->speech, b->tpl, &b->audio_opt,
+			                     diags);
+	}
+	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++) {
+		bk_track *t = NULL;
+		path_in(&k->p, k->tmp, "audio/%s-%s", k->id, b->lang_codes[l]);
+		st = bk_track_create(&t, b->audio, k->scripts[l], diags);
+		if (st == BK_OK)
+			st = bk_track_write(t, bk_buf_str(&k->p),
+			                    (unsigned)(b->outputs & BK_OUTPUTS_AUDIO), diags);
+		if (st == BK_OK)
+			*seconds += bk_track_duration(t);
+		bk_track_free(t);
+	}
+	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the audio", diags);
+}
+
+/* The stencil, labelled in the first language: print and swell PDFs, one
+ * cutting SVG per sheet, the ballot proof. */
+static bk_status make_stencil(kit_job *k, bk_diags *diags)
+{
+	build *b = k->b;
+	const bk_output_set out = b->outputs;
+	const char *dir;
+	bk_status st = make_folder(k, "stencil", diags);
+	dir = bk_buf_str(&k->sub);
+	path_in(&k->p, k->tmp, "stencil");
+	if (st != BK_OK)
+		goto out;
+	st = bk_stencil_create(&k->stencil, b->e, k->scripts[0], b->braille, b->tpl,
+	                       &b->opt->stencil, diags);
+	if (st == BK_OK && (out & OUT(STENCIL_PRINT_PDF)))
+		st = bk_stencil_write_print_pdf(k->stencil,
+		        path_in(&k->p, dir, "%s-stencil-print.pdf", k->id), diags);
+	if (st == BK_OK && (out & OUT(STENCIL_SWELL_PDF)))
+		st = bk_stencil_write_swell_pdf(k->stencil,
+		        path_in(&k->p, dir, "%s-stencil-swell.pdf", k->id), diags);
+	for (size_t s = 0; st == BK_OK && (out & OUT(STENCIL_SVG)) &&
+	                   s < bk_stencil_sheet_count(k->stencil); s++)
+		st = bk_stencil_write_svg(k->stencil, s,
+		        path_in(&k->p, dir, "%s-stencil-cut-%zu.svg", k->id, s + 1),
+		        diags);
+	if (st == BK_OK && (out & OUT(STENCIL_PROOF_PDF)))
+		st = bk_stencil_write_proof_pdf(k->stencil,
+		        path_in(&k->p, dir, "%s-ballot-proof.pdf", k->id), diags);
+out:
+	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the stencil", diags);
+}
+
+/* The BRF, PEF and swell PDF of a braille list or leaflet, those of the
+ * three outputs brf, pef, swell that the build asks for (doc is needed
+ * for the first two, swell_doc for the third), as DIR/BASE.brf,
+ * DIR/BASE.pef and DIR/BASE-swell.pdf; the path of the last one tried is
+ * left in k->p. */
+static bk_status braille_files(kit_job *k, bk_braille_doc *doc,
+                               bk_braille_doc *swell_doc, const char *dir,
+                               const char *base, bk_output_set brf,
+                               bk_output_set pef, bk_output_set swell,
+                               bk_diags *diags)
+{
+	build *b = k->b;
+	bk_status st = BK_OK;
+	if (b->outputs & brf)
+		st = bk_braille_doc_save(doc, "brf", BK_BRF_FF,
+		                         path_in(&k->p, dir, "%s.brf", base), diags);
+	if (st == BK_OK && (b->outputs & pef))
+		st = bk_braille_doc_save(doc, "pef", BK_BRF_FF,
+		                         path_in(&k->p, dir, "%s.pef", base), diags);
+	if (st == BK_OK && (b->outputs & swell))
+		st = bk_swell_write_pdf(swell_doc, b->tpl, k->profile, &k->sw,
+		                        path_in(&k->p, dir, "%s-swell.pdf", base),
+		                        diags);
+	return st;
+}
+
+/* The braille list of language l: braille/ID-LANG.brf, .pef and
+ * -swell.pdf. */
+static bk_status make_list(kit_job *k, size_t l, bk_diags *diags)
+{
+	build *b = k->b;
+	const bk_output_set out = b->outputs;
+	bk_braille_doc *doc = NULL, *swell = NULL;
+	bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
+	bk_buf base = {0};
+	bk_buf_printf(&base, "%s-%s", k->id, b->lang_codes[l]);
+	bk_status st = make_folder(k, "braille", diags);
+	path_in(&k->p, bk_buf_str(&k->sub), "%s", bk_buf_str(&base));
+	if (st != BK_OK)
+		goto out;
+	if (out & (OUT(BRAILLE_LIST_BRF) | OUT(BRAILLE_LIST_PEF)))
+		st = bk_braille_list(&doc, b->braille, k->scripts[l], &lay, diags);
+	if (st == BK_OK && (out & OUT(BRAILLE_LIST_SWELL_PDF)))
+		st = bk_braille_list(&swell, b->braille, k->scripts[l], &k->swl, diags);
+	if (st == BK_OK)
+		st = braille_files(k, doc, swell, bk_buf_str(&k->sub),
+		                   bk_buf_str(&base), OUT(BRAILLE_LIST_BRF),
+		                   OUT(BRAILLE_LIST_PEF), OUT(BRAILLE_LIST_SWELL_PDF),
+		                   diags);
+out:
+	bk_buf_free(&base);
+	bk_braille_doc_free(doc);
+	bk_braille_doc_free(swell);
+	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the braille list",
+	                   diags);
+}
+
+/* The large-print list of language l: large-print/ID-LANG-large-print.pdf. */
+static bk_status make_large_print(kit_job *k, size_t l, bk_diags *diags)
+{
+	build *b = k->b;
+	bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
+	bk_status st = make_folder(k, "large-print", diags);
+	path_in(&k->p, bk_buf_str(&k->sub), "%s-%s-large-print.pdf", k->id,
+	        b->lang_codes[l]);
+	if (st == BK_OK)
+		st = bk_large_print_list(k->scripts[l], b->tpl, &lp, bk_buf_str(&k->p),
+		                         diags);
+	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the large-print list",
+	                   diags);
+}
+
+/* Whether the election has a leaflet of the party or candidate ref
+ * (kind "party" or "candidate"). */
+static bool has_leaflet(const bk_election *e, const char *kind, const char *ref)
+{
+	for (size_t j = 0; j < bk_election_leaflet_count(e); j++) {
+		const char *lk, *lid;
+		bk_election_leaflet(e, j, &lk, &lid);
+		if (!strcmp(lk, kind) && !strcmp(lid, ref))
+			return true;
+	}
+	return false;
+}
+
+/* The leaflet of position i of language l's script, when the election has
+ * one: leaflets/NN-KIND-REF-LANG.brf, .pef, -swell.pdf and
+ * -large-print.pdf. */
+static bk_status make_leaflet(kit_job *k, size_t l, size_t i, bk_diags *diags)
+{
+	build *b = k->b;
+	const bk_output_set out = b->outputs;
+	const bk_script *s = k->scripts[l];
+	const char *lang = b->lang_codes[l];
+	bk_position_kind pk = bk_script_position_kind(s, i);
+	const char *kind = pk == BK_POSITION_PARTY ? "party" : "candidate";
+	const char *ref = bk_script_position_ref(s, i);
+	if (pk == BK_POSITION_AGAINST_ALL || !has_leaflet(b->e, kind, ref))
+		return BK_OK;
+	bk_braille_doc *doc = NULL, *swell = NULL;
+	bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
+	bk_buf base = {0}, pos = {0};
+	bk_buf_printf(&base, "%02u-%s-%s-%s", bk_script_position_number(s, i),
+	              kind, ref, lang);
+	bk_buf_printf(&pos, "position %u", bk_script_position_number(s, i));
+	bk_status st = make_folder(k, "leaflets", diags);
+	const char *dir = bk_buf_str(&k->sub);
+	path_in(&k->p, dir, "%s", bk_buf_str(&base));
+	if (st != BK_OK)
+		goto out;
+	if (out & (OUT(LEAFLET_BRF) | OUT(LEAFLET_PEF)))
+		st = bk_braille_leaflet(&doc, b->braille, b->e, kind, ref, lang, &lay,
+		                        diags);
+	if (st == BK_OK && (out & OUT(LEAFLET_SWELL_PDF)))
+		st = bk_braille_leaflet(&swell, b->braille, b->e, kind, ref, lang,
+		                        &k->swl, diags);
+	if (st == BK_OK)
+		st = braille_files(k, doc, swell, dir, bk_buf_str(&base),
+		                   OUT(LEAFLET_BRF), OUT(LEAFLET_PEF),
+		                   OUT(LEAFLET_SWELL_PDF), diags);
+	if (st == BK_OK && (out & OUT(LEAFLET_LARGE_PRINT_PDF))) {
+		bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
+		st = bk_large_print_leaflet(b->e, kind, ref, lang, b->tpl, &lp,
+		        path_in(&k->p, dir, "%s-large-print.pdf", bk_buf_str(&base)),
+		        diags);
+	}
+out:
+	part_failed(k, st, bk_buf_str(&k->p), bk_buf_str(&pos), "the leaflet",
+	            diags);
+	bk_buf_free(&base);
+	bk_buf_free(&pos);
+	bk_braille_doc_free(doc);
+	bk_braille_doc_free(swell);
+	return st;
+}
+
+/* The braille list, large print and leaflets of language l. */
+static bk_status make_language(kit_job *k, size_t l, bk_diags *diags)
+{
+	const bk_output_set out = k->b->outputs;
+	bk_status st = BK_OK;
+	if (out & LIST_OUTPUTS)
+		st = make_list(k, l, diags);
+	if (st == BK_OK && (out & OUT(LARGE_PRINT_PDF)))
+		st = make_large_print(k, l, diags);
+	for (size_t i = 0; st == BK_OK && (out & LEAFLET_OUTPUTS) &&
+	                   i < bk_script_position_count(k->scripts[l]); i++)
+		st = make_leaflet(k, l, i, diags);
+	return st;
+}
+
+/* The kit's manifest and SHA256SUMS, last: they list every file. */
+static bk_status make_manifest(kit_job *k, bk_diags *diags)
+{
+	build *b = k->b;
+	json_t *titles = json_object();
+	for (size_t l = 0; l < b->nlangs; l++)
+		json_object_set_new(titles, b->lang_codes[l],
+		                    json_string(bk_script_title(k->scripts[l])));
+	char key[65];
+	kit_key(b, k->ballot, bk_script_template(k->scripts[0]), key);
+	json_t *m = manifest_head(b, k->ballot, key, titles);
+	json_decref(titles);
+	if (k->stencil) {
+		/* what verify needs to check the windows against the boxes */
+		json_t *so = json_object();
+		json_object_set_new(so, "template",
+		                    json_string(bk_script_template(k->scripts[0])));
+		json_object_set_new(so, "sheets",
+		        json_integer((json_int_t)bk_stencil_sheet_count(k->stencil)));
+		json_object_set_new(so, "clearance",
+		        json_real(round(bk_stencil_clearance(k->stencil) * 1e4) / 1e4));
+		json_object_set_new(m, "stencil", so);
+	}
+	bk_status st = BK_OK;
+	if (write_manifest(m, k->tmp)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", k->tmp, 0, 0, "",
+		             "cannot write the manifest of the kit %s: %s", k->id,
+		             strerror(errno));
+		st = BK_ERR_IO;
+	}
+	json_decref(m);
+	return st;
+}
+
+/* Makes the kit of a ballot in the folder tmp, one output family after
+ * another, the manifest last. */
 static bk_status build_kit(build *b, size_t ballot, const char *tmp,
                            double *audio_seconds, bk_diags *diags)
 {
-	const bk_election *e = b->e;
-	const bk_kit_options *o = b->opt;
-	const char *id = bk_election_ballot_id(e, ballot);
-	bk_script *scripts[2] = {NULL, NULL};
-	bk_status st = BK_OK;
-	bk_buf p = {0}, sub = {0};
-	bk_stencil *stencil = NULL;
-	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
-		st = bk_script_create(&scripts[l], e, id, b->lang_codes[l], b->tpl, diags);
-	if (st == BK_OK && bk_mkdirs(path_in(&p, tmp, "script")))
-		st = BK_ERR_IO;
-	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
-		st = write_script(scripts[l],
-		                  path_in(&p, tmp, "script/%s-%s.json", id, b->lang_codes[l]),
-		                  diags);
-	if (st == BK_OK)
-		st = write_readme(b, scripts, tmp, diags);
+	kit_job k = {.b = b, .ballot = ballot, .tmp = tmp,
+	             .id = bk_election_ballot_id(b->e, ballot),
+	             .profile = bk_election_braille_profile(b->e),
+	             .sw = BK_SWELL_OPTIONS_INIT};
 	const bk_output_set out = b->outputs;
-	if (st == BK_OK && (out & ~BK_OUTPUTS_AUDIO) && !b->braille)
-		st = bk_braille_open(&b->braille, e, b->tpl, diags);
-	const char *profile = bk_election_braille_profile(e);
-	bk_swell_options sw = BK_SWELL_OPTIONS_INIT;
-	bk_braille_layout swl;
-	if (st == BK_OK && (out & SWELL_OUTPUTS))
-		st = bk_swell_layout(&swl, b->tpl, profile, &sw, diags);
-	/* the audio */
-	if (st == BK_OK && (out & BK_OUTPUTS_AUDIO)) {
-		if (!b->speech) {
-			bk_speech_options so = b->speech_opt;
-			st = bk_speech_create(&b->speech, b->tpl, &so, diags);
-			if (st == BK_OK)
-				st = bk_audio_create(&b->audio, b->speech, b->tpl, &b->audio_opt,
-				                     diags);
-		}
-		for (size_t l = 0; l < b->nlangs && st == BK_OK; l++) {
-			bk_track *t = NULL;
-			st = bk_track_create(&t, b->audio, scripts[l], diags);
-			if (st == BK_OK)
-				st = bk_track_write(t, path_in(&p, tmp, "audio/%s-%s", id,
-				                               b->lang_codes[l]),
-				                    (unsigned)(out & BK_OUTPUTS_AUDIO), diags);
-			if (st == BK_OK)
-				*audio_seconds += bk_track_duration(t);
-			bk_track_free(t);
-		}
-	}
-	/* the stencil, labelled in the first language */
-	if (st == BK_OK && (out & STENCIL_OUTPUTS)) {
-		st = bk_stencil_create(&stencil, e, scripts[0], b->braille, b->tpl,
-		                       &o->stencil, diags);
-		if (st == BK_OK && bk_mkdirs(path_in(&sub, tmp, "stencil")))
-			st = BK_ERR_IO;
-		if (st == BK_OK && (out & OUT(STENCIL_PRINT_PDF)))
-			st = bk_stencil_write_print_pdf(stencil,
-			        path_in(&p, bk_buf_str(&sub), "%s-stencil-print.pdf", id), diags);
-		if (st == BK_OK && (out & OUT(STENCIL_SWELL_PDF)))
-			st = bk_stencil_write_swell_pdf(stencil,
-			        path_in(&p, bk_buf_str(&sub), "%s-stencil-swell.pdf", id), diags);
-		for (size_t s = 0; st == BK_OK && (out & OUT(STENCIL_SVG)) &&
-		                   s < bk_stencil_sheet_count(stencil); s++)
-			st = bk_stencil_write_svg(stencil, s,
-			        path_in(&p, bk_buf_str(&sub), "%s-stencil-cut-%zu.svg", id, s + 1),
-			        diags);
-		if (st == BK_OK && (out & OUT(STENCIL_PROOF_PDF)))
-			st = bk_stencil_write_proof_pdf(stencil,
-			        path_in(&p, bk_buf_str(&sub), "%s-ballot-proof.pdf", id), diags);
-	}
-	/* braille lists and large print */
-	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++) {
-		const char *lang = b->lang_codes[l];
-		if (out & LIST_OUTPUTS) {
-			bk_braille_doc *doc = NULL, *swell = NULL;
-			bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
-			if (bk_mkdirs(path_in(&sub, tmp, "braille")))
-				st = BK_ERR_IO;
-			if (st == BK_OK &&
-			    (out & (OUT(BRAILLE_LIST_BRF) | OUT(BRAILLE_LIST_PEF))))
-				st = bk_braille_list(&doc, b->braille, scripts[l], &lay, diags);
-			if (st == BK_OK && (out & OUT(BRAILLE_LIST_SWELL_PDF)))
-				st = bk_braille_list(&swell, b->braille, scripts[l], &swl, diags);
-			bk_buf base = {0};
-			bk_buf_printf(&base, "%s-%s", id, lang);
-			if (st == BK_OK)
-				st = braille_files(b, doc, swell, bk_buf_str(&sub),
-				                   bk_buf_str(&base), profile, &sw,
-				                   OUT(BRAILLE_LIST_BRF), OUT(BRAILLE_LIST_PEF),
-				                   OUT(BRAILLE_LIST_SWELL_PDF), diags);
-			bk_buf_free(&base);
-			bk_braille_doc_free(doc);
-			bk_braille_doc_free(swell);
-		}
-		if (st == BK_OK && (out & OUT(LARGE_PRINT_PDF))) {
-			bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
-			if (bk_mkdirs(path_in(&sub, tmp, "large-print")))
-				st = BK_ERR_IO;
-			if (st == BK_OK)
-				st = bk_large_print_list(scripts[l], b->tpl, &lp,
-				        path_in(&p, bk_buf_str(&sub), "%s-%s-large-print.pdf",
-				                id, lang), diags);
-		}
-		/* the leaflets of the ballot's parties and candidates */
-		const bk_script *s = scripts[l];
-		for (size_t i = 0; st == BK_OK && (out & LEAFLET_OUTPUTS) &&
-		                   i < bk_script_position_count(s); i++) {
-			bk_position_kind k = bk_script_position_kind(s, i);
-			if (k == BK_POSITION_AGAINST_ALL)
-				continue;
-			const char *kind = k == BK_POSITION_PARTY ? "party" : "candidate";
-			const char *ref = bk_script_position_ref(s, i);
-			bool has = false;
-			for (size_t j = 0; j < bk_election_leaflet_count(e) && !has; j++) {
-				const char *lk, *lid;
-				bk_election_leaflet(e, j, &lk, &lid);
-				has = !strcmp(lk, kind) && !strcmp(lid, ref);
-			}
-			if (!has)
-				continue;
-			bk_braille_doc *doc = NULL, *swell = NULL;
-			bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
-			if (bk_mkdirs(path_in(&sub, tmp, "leaflets")))
-				st = BK_ERR_IO;
-			if (st == BK_OK && (out & (OUT(LEAFLET_BRF) | OUT(LEAFLET_PEF))))
-				st = bk_braille_leaflet(&doc, b->braille, e, kind, ref, lang,
-				                        &lay, diags);
-			if (st == BK_OK && (out & OUT(LEAFLET_SWELL_PDF)))
-				st = bk_braille_leaflet(&swell, b->braille, e, kind, ref, lang,
-				                        &swl, diags);
-			bk_buf base = {0};
-			bk_buf_printf(&base, "%02u-%s-%s-%s", bk_script_position_number(s, i),
-			              kind, ref, lang);
-			if (st == BK_OK)
-				st = braille_files(b, doc, swell, bk_buf_str(&sub),
-				                   bk_buf_str(&base), profile, &sw,
-				                   OUT(LEAFLET_BRF), OUT(LEAFLET_PEF),
-				                   OUT(LEAFLET_SWELL_PDF), diags);
-			if (st == BK_OK && (out & OUT(LEAFLET_LARGE_PRINT_PDF))) {
-				bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
-				st = bk_large_print_leaflet(e, kind, ref, lang, b->tpl, &lp,
-				        path_in(&p, bk_buf_str(&sub), "%s-large-print.pdf",
-				                bk_buf_str(&base)), diags);
-			}
-			bk_buf_free(&base);
-			bk_braille_doc_free(doc);
-			bk_braille_doc_free(swell);
-		}
-	}
-	if (st == BK_OK) {
-		json_t *titles = json_object();
-		for (size_t l = 0; l < b->nlangs; l++)
-			json_object_set_new(titles, b->lang_codes[l],
-			                    json_string(bk_script_title(scripts[l])));
-		char key[65];
-		kit_key(b, ballot, bk_script_template(scripts[0]), key);
-		json_t *m = manifest_head(b, ballot, key, titles);
-		json_decref(titles);
-		if (stencil) {
-			/* what verify needs to check the windows against the boxes */
-			json_t *so = json_object();
-			json_object_set_new(so, "template",
-			                    json_string(bk_script_template(scripts[0])));
-			json_object_set_new(so, "sheets",
-			                    json_integer((json_int_t)bk_stencil_sheet_count(stencil)));
-			json_object_set_new(so, "clearance",
-			                    json_real(round(bk_stencil_clearance(stencil) * 1e4) / 1e4));
-			json_object_set_new(m, "stencil", so);
-		}
-		if (write_manifest(m, tmp)) {
-			bk_diags_add(diags, BK_ERROR, "unwritable", tmp, 0, 0, "",
-			             "cannot write the manifest: %s", strerror(errno));
-			st = BK_ERR_IO;
-		}
-		json_decref(m);
-	}
-	bk_stencil_free(stencil);
+	bk_status st = make_scripts(&k, diags);
+	if (st != BK_OK)
+		goto out;
+	st = bk_kit_write_readme(b->tpl, b->lang_codes, b->nlangs, k.scripts, tmp,
+	                         diags);
+	if (st == BK_OK)
+		st = open_braille(&k, diags);
+	if (st == BK_OK && (out & BK_OUTPUTS_AUDIO))
+		st = make_audio(&k, audio_seconds, diags);
+	if (st == BK_OK && (out & STENCIL_OUTPUTS))
+		st = make_stencil(&k, diags);
+	for (size_t l = 0; l < b->nlangs && st == BK_OK; l++)
+		st = make_language(&k, l, diags);
+	if (st == BK_OK)
+		st = make_manifest(&k, diags);
+out:
+	bk_stencil_free(k.stencil);
 	for (size_t l = 0; l < 2; l++)
-		bk_script_free(scripts[l]);
-	bk_buf_free(&p);
-	bk_buf_free(&sub);
+		bk_script_free(k.scripts[l]);
+	bk_buf_free(&k.p);
+	bk_buf_free(&k.sub);
 	return st;
 }
 
@@ -911,44 +1054,6 @@ static bool up_to_date(const build *b, size_t ballot, const char *name,
 
 /* ---- workers ---- */
 
-typedef struct result {
-	size_t ballot;
-	int status;
-	double audio_seconds;
-	size_t cache_discarded; /* cache entries discarded while it was built */
-	size_t msglen;
-} result;
-
-static int write_all(int fd, const void *data, size_t n)
-{
-	const char *p = data;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int read_all(int fd, void *data, size_t n)
-{
-	char *p = data;
-	while (n) {
-		ssize_t r = read(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* The name of a kit's temporary folder in the kits folder. */
 static void tmp_name(bk_buf *p, const char *name, pid_t pid)
 {
@@ -999,55 +1104,63 @@ static size_t cache_discarded(const build *b)
 	       bk_audio_cache_discarded(b->audio);
 }
 
+/* Builds the kit of ballot in a fresh temporary folder of the kits
+ * folder, checks it and puts it in place; *r says how it went. */
+static void one_kit(build *b, size_t ballot, bk_kit_reply *r, bk_diags *diags)
+{
+	char *name = kit_name(bk_election_ballot_id(b->e, ballot));
+	bk_buf tmp = {0}, tname = {0};
+	/* made fresh in the kits folder through its handle (a link left at
+	 * the name goes first, unfollowed); the writers then write by path
+	 * into this folder and the ones they make in it */
+	tmp_name(&tname, name, getpid());
+	bk_buf_printf(&tmp, "%s/%s", b->kits, bk_buf_str(&tname));
+	bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
+	size_t discarded = cache_discarded(b);
+	if (mkdirat(b->kits_fd, bk_buf_str(&tname), 0777)) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&tmp), 0, 0,
+		             "", "cannot make the folder: %s", strerror(errno));
+		r->status = BK_ERR_IO;
+		goto out;
+	}
+	r->status = build_kit(b, ballot, bk_buf_str(&tmp), &r->audio_seconds,
+	                      diags);
+	r->cache_discarded = cache_discarded(b) - discarded;
+	if (r->status == BK_OK)
+		r->status = self_check(b, bk_buf_str(&tmp), name, diags);
+	if (r->status == BK_OK &&
+	    bk_kit_install_at(b->kits_fd, bk_buf_str(&tname), name)) {
+		char *dst = bk_kit_folder(b->dir, name);
+		bk_diags_add(diags, BK_ERROR, "unwritable", dst, 0, 0,
+		             "", "cannot put the kit in place and on the disk: %s",
+		             strerror(errno));
+		free(dst);
+		r->status = BK_ERR_IO;
+	}
+out:
+	if (r->status != BK_OK)
+		bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
+	bk_buf_free(&tmp);
+	bk_buf_free(&tname);
+	free(name);
+}
+
+/* A worker process: builds the kits it is handed, one at a time. */
 static void worker(build *b, int in, int out)
 {
 	/* a kit's files are synced together when it is put in place */
 	bk_atomic_defer_sync(true);
 	size_t ballot;
-	while (!read_all(in, &ballot, sizeof ballot)) {
-		const char *id = bk_election_ballot_id(b->e, ballot);
-		char *name = kit_name(id);
-		bk_buf tmp = {0}, tname = {0}, msg = {0};
-		/* made fresh in the kits folder through its handle (a link left
-		 * at the name goes first, unfollowed); the writers then write by
-		 * path into this folder and the ones they make in it */
-		tmp_name(&tname, name, getpid());
-		bk_buf_printf(&tmp, "%s/%s", b->kits, bk_buf_str(&tname));
-		bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
+	while (!bk_kit_pool_next(in, &ballot)) {
 		bk_diags *diags = bk_diags_create();
-		result r = {ballot, BK_OK, 0, 0, 0};
-		size_t discarded = cache_discarded(b);
-		if (mkdirat(b->kits_fd, bk_buf_str(&tname), 0777)) {
-			bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&tmp), 0, 0,
-			             "", "cannot make the folder: %s", strerror(errno));
-			r.status = BK_ERR_IO;
-		}
-		if (r.status == BK_OK)
-			r.status = build_kit(b, ballot, bk_buf_str(&tmp), &r.audio_seconds,
-			                     diags);
-		r.cache_discarded = cache_discarded(b) - discarded;
-		if (r.status == BK_OK)
-			r.status = self_check(b, bk_buf_str(&tmp), name, diags);
-		if (r.status == BK_OK &&
-		    bk_kit_install_at(b->kits_fd, bk_buf_str(&tname), name)) {
-			char *dst = bk_kit_folder(b->dir, name);
-			bk_diags_add(diags, BK_ERROR, "unwritable", dst, 0, 0,
-			             "", "cannot put the kit in place and on the disk: %s",
-			             strerror(errno));
-			free(dst);
-			r.status = BK_ERR_IO;
-		}
-		if (r.status != BK_OK)
-			bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
+		bk_kit_reply r = {ballot, BK_OK, 0, 0, 0};
+		one_kit(b, ballot, &r, diags);
+		bk_buf msg = {0};
 		diags_text(diags, &msg);
 		r.msglen = msg.len;
-		int failed = write_all(out, &r, sizeof r) ||
-		             write_all(out, bk_buf_str(&msg), msg.len);
+		int failed = bk_kit_pool_reply(out, &r, bk_buf_str(&msg));
 		bk_diags_free(diags);
-		bk_buf_free(&tmp);
-		bk_buf_free(&tname);
 		bk_buf_free(&msg);
-		free(name);
 		if (failed)
 			break;
 	}
@@ -1055,19 +1168,6 @@ static void worker(build *b, int in, int out)
 	bk_audio_free(b->audio);
 	bk_speech_free(b->speech);
 	bk_braille_free(b->braille);
-}
-
-typedef struct slot {
-	pid_t pid;
-	int to, from;
-	size_t ballot; /* (size_t)-1 when idle */
-	bool alive;
-} slot;
-
-static int cores(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (int)n : 1;
 }
 
 /* Removes the temporary folders of a build that was killed from the
@@ -1099,18 +1199,78 @@ static void remove_stale(int at)
 	bk_kit_paths_free(&top);
 }
 
-bk_status bk_kit_build(const bk_election *e, const char *definition_path,
-                       const bk_templates *tpl, const char *dir,
-                       const bk_kit_options *opt, bk_diags *diags)
+/* bk_kit_options as version 1 of the header laid it out: parts and
+ * audio_formats where version 2 has outputs. The nested speech, audio and
+ * stencil options have kept their layout since. */
+typedef struct kit_options_v1 {
+	unsigned int version;
+	const char *const *ballots;
+	size_t nballots;
+	const char *langs;
+	unsigned parts;
+	unsigned audio_formats;
+	int jobs;
+	unsigned shard, shards;
+	bk_speech_options speech;
+	bk_audio_options audio;
+	bk_stencil_options stencil;
+	bk_kit_progress_fn progress;
+	void *progress_arg;
+} kit_options_v1;
+
+/* The caller's options as a current struct: version 1's fields copied,
+ * and its parts and audio_formats, which name no output of today's table,
+ * replaced by the default of outputs (0: the definition's). */
+static void options_from_v1(const kit_options_v1 *v1, bk_kit_options *o)
 {
-	if (!e || !tpl || !dir || !opt || opt->version != BK_KIT_OPTIONS_VERSION ||
-	    (opt->shards && (opt->shard < 1 || opt->shard > opt->shards)))
+	bk_kit_options_init(o);
+	o->ballots = v1->ballots;
+	o->nballots = v1->nballots;
+	o->langs = v1->langs;
+	o->jobs = v1->jobs;
+	o->shard = v1->shard;
+	o->shards = v1->shards;
+	o->speech = v1->speech;
+	o->audio = v1->audio;
+	o->stencil = v1->stencil;
+	o->progress = v1->progress;
+	o->progress_arg = v1->progress_arg;
+}
+
+/* Checks bk_kit_build's arguments and copies the caller's options, of
+ * any version this library knows, into *o. */
+static bk_status take_options(const bk_election *e, const bk_templates *tpl,
+                              const char *dir, const bk_kit_options *opt,
+                              bk_kit_options *o, bk_diags *diags)
+{
+	if (!e || !tpl || !dir || !opt) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "bk_kit_build needs an election, templates, an output "
+		             "folder and options");
 		return BK_ERR_USAGE;
-	build b = {.e = e, .tpl = tpl, .opt = opt, .dir = dir,
-	           .definition_name = definition_path ? definition_path : "election.json"};
-	size_t nb = bk_election_ballot_count(e);
-	/* the ballots asked for, in definition order */
-	bool *want = bk_xcalloc(nb + 1, sizeof *want);
+	}
+	if (!bk_struct_version_ok(opt->version, BK_KIT_OPTIONS_VERSION,
+	                          "bk_kit_options", diags))
+		return BK_ERR_USAGE;
+	if (opt->version == 1)
+		options_from_v1((const kit_options_v1 *)(const void *)opt, o);
+	else
+		*o = *opt;
+	if (o->shards && (o->shard < 1 || o->shard > o->shards)) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--shard",
+		             "shard %u of %u: a shard is 1 to the number of shards",
+		             o->shard, o->shards);
+		return BK_ERR_USAGE;
+	}
+	return BK_OK;
+}
+
+/* The ballots asked for, in definition order: want[i] for each ballot i
+ * of opt's list (all when it is empty) in opt's shard. BK_ERR_NOTFOUND
+ * naming each id the election lacks. */
+static bk_status choose_ballots(const bk_election *e, const bk_kit_options *opt,
+                                bool *want, bk_diags *diags)
+{
 	bk_status st = BK_OK;
 	for (size_t i = 0; i < opt->nballots; i++) {
 		size_t k = bk_election_ballot_find(e, opt->ballots[i]);
@@ -1121,232 +1281,187 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 		} else
 			want[k] = true;
 	}
-	for (size_t i = 0; i < nb; i++) {
+	for (size_t i = 0; i < bk_election_ballot_count(e); i++) {
 		if (!opt->nballots)
 			want[i] = true;
 		if (opt->shards && i % opt->shards != opt->shard - 1)
 			want[i] = false;
 	}
-	if (st == BK_OK)
-		st = prepare(&b, diags);
-	/* the output folder is opened once, by the path the user gave;
-	 * everything in it is reached from that handle without following a
-	 * link (docs/kits.md, "What build writes, and where") */
-	int lock = -1;
-	b.root = b.kits_fd = -1;
-	if (st == BK_OK && (b.root = bk_fs_open_root(dir, true)) < 0) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
-		             "cannot make the folder %s: %s", dir, strerror(errno));
-		st = BK_ERR_IO;
-	}
-	if (st == BK_OK && (lock = bk_kit_lock(b.root, dir, diags)) < 0)
-		st = BK_ERR_IO;
-	if (st == BK_OK &&
-	    (b.kits_fd = bk_fs_dir_at(b.root, BK_KIT_KITS,
-	                              BK_FS_CREATE | BK_FS_REPLACE)) < 0)
-		st = bk_kit_no_kits_folder(dir, diags);
-	b.kits = bk_kit_folder(dir, NULL);
-	if (st == BK_OK) {
-		remove_stale(b.kits_fd);
-		remove_stale(b.root);
-	}
+	return st;
+}
 
-	/* what is already done */
-	size_t *todo = bk_xcalloc(nb + 1, sizeof *todo);
-	size_t ntodo = 0, total = 0;
-	bk_kit_progress pr = {0};
-	for (size_t i = 0; i < nb && st == BK_OK; i++) {
-		if (!want[i])
+/* Opens the output folder, once, by the path the user gave, takes its
+ * lock (*lock) and opens its kits folder; everything in it is reached
+ * from these handles without following a link (docs/kits.md, "What build
+ * writes, and where"). Temporary folders a killed build left go. */
+static bk_status open_output(build *b, int *lock, bk_diags *diags)
+{
+	if ((b->root = bk_fs_open_root(b->dir, true)) < 0) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", b->dir, 0, 0, "",
+		             "cannot make the folder %s: %s", b->dir, strerror(errno));
+		return BK_ERR_IO;
+	}
+	if ((*lock = bk_kit_lock(b->root, b->dir, diags)) < 0)
+		return BK_ERR_IO;
+	b->kits_fd = bk_fs_dir_at(b->root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE);
+	if (b->kits_fd < 0)
+		return bk_kit_no_kits_folder(b->dir, diags);
+	remove_stale(b->kits_fd);
+	remove_stale(b->root);
+	return BK_OK;
+}
+
+/* A build while its workers run. */
+typedef struct run {
+	build *b;
+	bool *want;
+	size_t *todo, ntodo;
+	int lock;
+	bk_kit_progress pr;
+	bk_status first_fail;
+	bk_diags *diags;
+} run;
+
+/* What is already done: the wanted kits whose resume key and files are
+ * in place are counted as skipped, the others go into todo. */
+static void find_todo(run *r)
+{
+	build *b = r->b;
+	for (size_t i = 0; i < bk_election_ballot_count(b->e); i++) {
+		if (!r->want[i])
 			continue;
-		total++;
-		const char *id = bk_election_ballot_id(e, i);
+		r->pr.total++;
+		const char *id = bk_election_ballot_id(b->e, i);
 		bk_script *s = NULL;
 		bk_diags *quiet = bk_diags_create();
-		bk_status s1 = bk_script_create(&s, e, id, b.lang_codes[0], tpl, quiet);
+		bk_status s1 = bk_script_create(&s, b->e, id, b->lang_codes[0], b->tpl,
+		                                quiet);
 		char key[65];
-		kit_key(&b, i, s1 == BK_OK ? bk_script_template(s) : "", key);
+		kit_key(b, i, s1 == BK_OK ? bk_script_template(s) : "", key);
 		bk_script_free(s);
 		bk_diags_free(quiet);
 		char *name = kit_name(id);
-		if (s1 == BK_OK && up_to_date(&b, i, name, key))
-			pr.skipped++;
+		if (s1 == BK_OK && up_to_date(b, i, name, key))
+			r->pr.skipped++;
 		else
-			todo[ntodo++] = i;
+			r->todo[r->ntodo++] = i;
 		free(name);
 	}
-	pr.total = total;
-	pr.done = pr.skipped;
-	if (st == BK_OK && opt->progress)
-		opt->progress(&pr, opt->progress_arg);
+	r->pr.done = r->pr.skipped;
+}
 
-	int jobs = opt->jobs > 0 ? opt->jobs : cores();
-	if ((size_t)jobs > ntodo)
-		jobs = (int)ntodo;
-	slot *w = bk_xcalloc((size_t)jobs + 1, sizeof *w);
-	bk_status first_fail = BK_OK;
-	size_t next = 0;
-	int alive = 0;
-	fflush(NULL);
-	for (int k = 0; k < jobs && st == BK_OK; k++) {
-		int a[2], r[2];
-		if (pipe2(a, O_CLOEXEC) || pipe2(r, O_CLOEXEC)) {
-			st = BK_ERR_IO;
-			break;
-		}
-		pid_t pid = fork();
-		if (pid == 0) {
-			close(a[1]);
-			close(r[0]);
-			for (int j = 0; j < k; j++) {
-				close(w[j].to);
-				close(w[j].from);
-			}
-			if (lock >= 0)
-				close(lock);
-			signal(SIGPIPE, SIG_IGN);
-			/* the parent's lists: the worker's own helpers must not
-			 * inherit them */
-			free(todo);
-			free(want);
-			free(w);
-			worker(&b, a[0], r[1]);
-			finish(&b);
-			_exit(0);
-		}
-		close(a[0]);
-		close(r[1]);
-		if (pid < 0) {
-			close(a[1]);
-			close(r[0]);
-			st = BK_ERR_IO;
-			break;
-		}
-		w[k] = (slot){pid, a[1], r[0], (size_t)-1, true};
-		alive++;
+static void run_worker(void *arg, int in, int out)
+{
+	run *r = arg;
+	if (r->lock >= 0)
+		close(r->lock);
+	/* the parent's lists: the worker's own helpers must not inherit them */
+	free(r->todo);
+	free(r->want);
+	worker(r->b, in, out);
+	finish(r->b);
+}
+
+/* A worker died building the kit of ballot: its temporary folder goes. */
+static void run_lost(void *arg, size_t ballot, pid_t pid)
+{
+	run *r = arg;
+	char *name = kit_name(bk_election_ballot_id(r->b->e, ballot));
+	bk_buf t = {0};
+	tmp_name(&t, name, pid);
+	bk_fs_remove_at(r->b->kits_fd, bk_buf_str(&t));
+	bk_buf_free(&t);
+	free(name);
+}
+
+/* Reports a kit done, built or failed, through the progress callback. */
+static void report(run *r, const char *id, int status, const char *msg)
+{
+	const bk_kit_options *opt = r->b->opt;
+	r->pr.done++;
+	r->pr.kit = id;
+	r->pr.status = status;
+	r->pr.messages = msg && *msg ? msg : NULL;
+	if (status != BK_OK) {
+		r->pr.failed++;
+		if (r->first_fail == BK_OK)
+			r->first_fail = status;
 	}
-	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
-	/* hand out kits one at a time, in definition order */
-	for (int k = 0; k < jobs && st == BK_OK; k++)
-		if (next < ntodo && !write_all(w[k].to, &todo[next], sizeof(size_t)))
-			w[k].ballot = todo[next++];
-	struct pollfd *pf = bk_xcalloc((size_t)jobs + 1, sizeof *pf);
-	int *map = bk_xcalloc((size_t)jobs + 1, sizeof *map);
-	while (alive > 0) {
-		int np = 0;
-		for (int k = 0; k < jobs; k++)
-			if (w[k].alive && w[k].ballot != (size_t)-1) {
-				pf[np] = (struct pollfd){w[k].from, POLLIN, 0};
-				map[np++] = k;
-			}
-		if (!np)
-			break;
-		if (poll(pf, (nfds_t)np, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int q = 0; q < np; q++) {
-			if (!pf[q].revents)
-				continue;
-			slot *s = &w[map[q]];
-			result r;
-			char *msg = NULL;
-			bool got = !read_all(s->from, &r, sizeof r);
-			if (got) {
-				msg = bk_xmalloc(r.msglen + 1);
-				got = !read_all(s->from, msg, r.msglen);
-				msg[got ? r.msglen : 0] = '\0';
-			}
-			const char *id = bk_election_ballot_id(e, s->ballot);
-			if (!got) {
-				/* the worker died: its temporary folder goes */
-				char *name = kit_name(id);
-				bk_buf t = {0};
-				tmp_name(&t, name, s->pid);
-				bk_fs_remove_at(b.kits_fd, bk_buf_str(&t));
-				bk_buf_free(&t);
-				free(name);
-				int wst = 0;
-				waitpid(s->pid, &wst, 0);
-				s->alive = false;
-				alive--;
-				free(msg);
-				bk_buf m = {0};
-				if (WIFSIGNALED(wst))
-					bk_buf_printf(&m, "error: the worker building it was "
-					                  "killed by signal %d\n", WTERMSIG(wst));
-				else
-					bk_buf_printf(&m, "error: the worker building it "
-					                  "stopped (exit %d)\n", WEXITSTATUS(wst));
-				msg = bk_buf_steal(&m);
-				r.status = BK_ERR_IO;
-				r.audio_seconds = 0;
-				r.cache_discarded = 0;
-			}
-			/* counted whether the kit was built or not: the entries
-			 * are gone either way */
-			pr.cache_discarded += r.cache_discarded;
-			pr.done++;
-			pr.kit = id;
-			pr.status = r.status;
-			pr.messages = msg && *msg ? msg : NULL;
-			if (r.status == BK_OK) {
-				pr.built++;
-				pr.audio_seconds += r.audio_seconds;
-			} else {
-				pr.failed++;
-				if (first_fail == BK_OK)
-					first_fail = r.status;
-				bk_diags_add(diags, BK_ERROR, "kit", id, 0, 0, "",
-				             "the kit was not built");
-			}
-			if (opt->progress)
-				opt->progress(&pr, opt->progress_arg);
-			pr.kit = NULL;
-			pr.messages = NULL;
-			free(msg);
-			s->ballot = (size_t)-1;
-			if (s->alive && next < ntodo) {
-				if (!write_all(s->to, &todo[next], sizeof(size_t)))
-					s->ballot = todo[next++];
-			}
-		}
-	}
-	free(pf);
-	free(map);
-	/* kits no worker was left to build */
-	while (next < ntodo) {
-		pr.done++;
-		pr.failed++;
-		pr.kit = bk_election_ballot_id(e, todo[next++]);
-		pr.status = BK_ERR_IO;
-		pr.messages = "error: no worker was left to build it\n";
-		if (first_fail == BK_OK)
-			first_fail = BK_ERR_IO;
-		if (opt->progress)
-			opt->progress(&pr, opt->progress_arg);
-	}
-	for (int k = 0; k < jobs; k++) {
-		if (w[k].pid <= 0)
-			continue;
-		close(w[k].to);
-		close(w[k].from);
-		if (w[k].alive)
-			waitpid(w[k].pid, NULL, 0);
-	}
-	signal(SIGPIPE, old_pipe);
-	free(w);
-	free(todo);
-	free(want);
+	if (opt->progress)
+		opt->progress(&r->pr, opt->progress_arg);
+	r->pr.kit = NULL;
+	r->pr.messages = NULL;
+}
+
+static void run_done(void *arg, const bk_kit_reply *rep, const char *msg)
+{
+	run *r = arg;
+	const char *id = bk_election_ballot_id(r->b->e, rep->job);
+	/* counted whether the kit was built or not: the entries are gone
+	 * either way */
+	r->pr.cache_discarded += rep->cache_discarded;
+	if (rep->status == BK_OK) {
+		r->pr.built++;
+		r->pr.audio_seconds += rep->audio_seconds;
+	} else
+		bk_diags_add(r->diags, BK_ERROR, "kit", id, 0, 0, "",
+		             "the kit was not built");
+	report(r, id, rep->status, msg);
+}
+
+/* Builds the kits of todo with the worker pool; those no worker was left
+ * to build are reported failed. */
+static bk_status run_workers(run *r)
+{
+	const bk_kit_options *opt = r->b->opt;
+	bk_kit_pool_ops ops = {run_worker, run_lost, run_done, r};
+	size_t handed = 0;
+	bk_status st = bk_kit_pool_run(opt->jobs > 0 ? opt->jobs : bk_kit_pool_cores(),
+	                               r->todo, r->ntodo, &ops, &handed, r->diags);
+	for (size_t i = handed; i < r->ntodo; i++)
+		report(r, bk_election_ballot_id(r->b->e, r->todo[i]), BK_ERR_IO,
+		       "error: no worker was left to build it\n");
+	return st;
+}
+
+bk_status bk_kit_build(const bk_election *e, const char *definition_path,
+                       const bk_templates *tpl, const char *dir,
+                       const bk_kit_options *caller_opt, bk_diags *diags)
+{
+	bk_kit_options opt;
+	if (take_options(e, tpl, dir, caller_opt, &opt, diags) != BK_OK)
+		return BK_ERR_USAGE;
+	build b = {.e = e, .tpl = tpl, .opt = &opt, .dir = dir,
+	           .definition_name = definition_path ? definition_path : "election.json",
+	           .root = -1, .kits_fd = -1};
+	size_t nb = bk_election_ballot_count(e);
+	run r = {.b = &b, .lock = -1, .diags = diags,
+	         .want = bk_xcalloc(nb + 1, sizeof *r.want),
+	         .todo = bk_xcalloc(nb + 1, sizeof *r.todo)};
+	b.kits = bk_kit_folder(dir, NULL);
+	bk_status st = choose_ballots(e, &opt, r.want, diags);
+	if (st == BK_OK)
+		st = prepare(&b, diags);
+	if (st == BK_OK)
+		st = open_output(&b, &r.lock, diags);
+	if (st != BK_OK)
+		goto out;
+	find_todo(&r);
+	if (opt.progress)
+		opt.progress(&r.pr, opt.progress_arg);
+	st = run_workers(&r);
 	if (st == BK_OK)
 		st = bk_kit_index_locked(b.root, dir, diags);
+out:
+	free(r.todo);
+	free(r.want);
 	if (b.kits_fd >= 0)
 		close(b.kits_fd);
 	if (b.root >= 0)
 		close(b.root);
-	if (lock >= 0)
-		close(lock);
+	if (r.lock >= 0)
+		close(r.lock);
 	free(b.kits);
 	finish(&b);
-	return st != BK_OK ? st : first_fail;
+	return st != BK_OK ? st : r.first_fail;
 }

@@ -1,0 +1,79 @@
+/* The README of a kit: templates/kit/README.LANG.txt filled in, one
+ * language after another. docs/kits.md. */
+#include "kit/kit-private.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag/diag-private.h"
+#include "templates/templates-private.h"
+
+/* Appends text to out with {title}, {district}, {election}, {date} and
+ * {ballot} replaced by the script's. */
+static void fill(bk_buf *out, const char *text, const bk_script *s)
+{
+	const bk_wording_var vars[] = {
+		{"title", bk_script_title(s)},
+		{"district", bk_script_district(s)},
+		{"election", bk_script_election_id(s)},
+		{"date", bk_script_election_date(s)},
+		{"ballot", bk_script_ballot_id(s)}};
+	const bk_wording_fill f = {.vars = vars, .nvars = 5, .keep_unknown = true};
+	bk_wording_expand(out, text, &f);
+}
+
+/* Appends the README template of lang filled in from s. */
+static bk_status fill_language(bk_buf *out, const bk_templates *tpl,
+                               const char *lang, const bk_script *s,
+                               bk_diags *diags)
+{
+	bk_buf p = {0};
+	bk_buf_printf(&p, "%s/kit/README.%s.txt", bk_templates_dir(tpl), lang);
+	char *text;
+	size_t n;
+	if (bk_read_file(bk_buf_str(&p), &text, &n)) {
+		bk_diags_add(diags, BK_ERROR, "template", bk_buf_str(&p), 0, 0, "",
+		             "cannot read the kit README template: %s",
+		             strerror(errno));
+		bk_buf_free(&p);
+		return BK_ERR_IO;
+	}
+	bk_buf_free(&p);
+	fill(out, text, s);
+	free(text);
+	return BK_OK;
+}
+
+bk_status bk_kit_write_readme(const bk_templates *tpl,
+                              const char *const *langs, size_t nlangs,
+                              bk_script *const *scripts, const char *dir,
+                              bk_diags *diags)
+{
+	bk_buf out = {0}, p = {0};
+	bk_status st = BK_OK;
+	for (size_t l = 0; l < nlangs; l++) {
+		if (l)
+			bk_buf_add(&out, "\n----------------------------------------\n\n");
+		st = fill_language(&out, tpl, langs[l], scripts[l], diags);
+		if (st != BK_OK)
+			goto out;
+	}
+	bk_buf_printf(&p, "%s/README.txt", dir);
+	bk_atomic a;
+	if (bk_atomic_open(&a, bk_buf_str(&p)))
+		goto unwritable;
+	fputs(bk_buf_str(&out), a.f);
+	if (bk_atomic_commit(&a))
+		goto unwritable;
+	goto out;
+unwritable:
+	bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&p), 0, 0, "",
+	             "cannot write the kit's README: %s", strerror(errno));
+	st = BK_ERR_IO;
+out:
+	bk_buf_free(&p);
+	bk_buf_free(&out);
+	return st;
+}
