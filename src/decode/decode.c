@@ -5,7 +5,6 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
-#include <pthread.h>
 #include <libxml/tree.h>
 #include <string.h>
 
@@ -217,16 +216,10 @@ static bool has_dc(xmlNodePtr meta, const char *name)
 	return false;
 }
 
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-static void xml_init(void)
-{
-	xmlInitParser(); /* its first use is not thread-safe */
-}
-
 xmlDocPtr bk_decode_xml(const char *data, size_t size, const char *name,
                         bool html, bk_diags *diags)
 {
-	pthread_once(&xml_once, xml_init);
+	bk_decode_xml_once();
 	if ((!data && size) || size > 0x7fffffff)
 		return NULL;
 	/* no network, no entity expansion, no DTD loading */
@@ -253,7 +246,7 @@ xmlDocPtr bk_decode_xml(const char *data, size_t size, const char *name,
 bk_status bk_decode_pef(bk_cell_pages **out, const char *data, size_t size,
                         const char *name, bk_diags *diags)
 {
-	pthread_once(&xml_once, xml_init);
+	bk_decode_xml_once();
 	if (!out || (!data && size) || size > 0x7fffffff)
 		return BK_ERR_USAGE;
 	*out = NULL;

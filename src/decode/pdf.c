@@ -190,20 +190,6 @@ static bk_status page_blobs(PopplerDocument *doc, int pg, double dpi,
 	return BK_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static int cmp_blob_y(const void *a, const void *b)
 {
 	const blob *x = a, *y = b;
@@ -305,7 +291,7 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 	for (size_t i = 1; i < nr; i++)
 		if (rows[i] - rows[i - 1] >= 1.8 && rows[i] - rows[i - 1] <= 3.0)
 			gaps[ng++] = rows[i] - rows[i - 1];
-	f->pv = median(gaps, ng);
+	f->pv = bk_decode_median(gaps, ng);
 	/* horizontal gaps between neighbours in a row */
 	ng = 0;
 	for (size_t i = 1; i < n; i++) {
@@ -313,7 +299,7 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 		if (fabs(dots[i].y - dots[i - 1].y) < 0.3 && dx >= 1.8 && dx <= 3.0)
 			gaps[ng++] = dx;
 	}
-	f->ph = median(gaps, ng);
+	f->ph = bk_decode_median(gaps, ng);
 	free(gaps);
 	if (f->pv <= 0 || f->ph <= 0) {
 		free(rows);
@@ -481,10 +467,10 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 		m->dot_diameter = ndots ? dsum / (double)ndots : 0;
 		m->dot_diameter_min = ndots ? dmin : 0;
 		m->dot_diameter_max = dmax;
-		m->dot_pitch_y = median(pvs, nfit);
-		m->dot_pitch_x = median(phs, nfit);
-		m->cell_pitch = median(cells, nfit);
-		m->line_pitch = median(lines, nfit);
+		m->dot_pitch_y = bk_decode_median(pvs, nfit);
+		m->dot_pitch_x = bk_decode_median(phs, nfit);
+		m->cell_pitch = bk_decode_median(cells, nfit);
+		m->line_pitch = bk_decode_median(lines, nfit);
 	}
 	free(pvs);
 	free(phs);

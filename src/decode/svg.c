@@ -1,15 +1,13 @@
-/* Reading a stencil back from the files written: the windows from the
- * laser-cutter SVG (its red cut paths), and the braille number beside
- * each window from the swell PDF (its dots). Shares no code with the
- * writers (src/stencil/stencil.c, src/render/): the SVG is parsed with
- * libxml2 and its geometry interpreted here, the dots found by the PDF
- * dot decoder (src/decode/pdf.c) and read with its line decoder. */
+/* Reading a stencil's windows back from the laser-cutter SVG (its red cut
+ * paths); the braille numbers beside them are read from the swell PDF by
+ * src/decode/stencil-numbers.c. Shares no code with the writers
+ * (src/stencil/stencil.c, src/render/): the SVG is parsed with libxml2
+ * and its geometry interpreted here. */
 #include "ballotkit/decode.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1244,12 +1242,6 @@ static void on_xml_error(void *user, xmlErrorPtr err)
 		fe->msg[--l] = 0;
 }
 
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-static void xml_init(void)
-{
-	xmlInitParser(); /* its first use is not thread-safe */
-}
-
 bk_status bk_decode_svg_windows(const char *data, size_t size,
                                 const char *name, double **rects, size_t *n,
                                 bk_svg_cuts *cuts, bk_diags *diags)
@@ -1264,7 +1256,7 @@ bk_status bk_decode_svg_windows(const char *data, size_t size,
 	}
 	if (!name)
 		name = "";
-	pthread_once(&xml_once, xml_init);
+	bk_decode_xml_once();
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return BK_ERR_NOMEM;
@@ -1471,194 +1463,4 @@ bk_status bk_decode_svg_windows(const char *data, size_t size,
 	free(p.ids);
 	xmlFreeDoc(doc);
 	return status;
-}
-
-/* ---- the braille numbers beside the windows ---- */
-
-/* The digits 1–9, 0 by their dots (a–j). */
-static const char *const digit_dots[10] = {
-	"245", "1", "12", "14", "145", "15", "124", "1245", "125", "24",
-};
-
-static int cell_digit(unsigned char cell)
-{
-	for (int d = 0; d < 10; d++) {
-		int c = 0;
-		for (const char *s = digit_dots[d]; *s; s++)
-			c |= 1 << (*s - '1');
-		if (c == cell)
-			return d;
-	}
-	return -1;
-}
-
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median_of(double *v, size_t n)
-{
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof *v, cmp_dbl);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static int cmp_pt_x_desc(const void *a, const void *b)
-{
-	const pt *p = a, *q = b;
-	if (p->x != q->x)
-		return p->x > q->x ? -1 : 1;
-	return p->y < q->y ? -1 : p->y > q->y;
-}
-
-/* One run of dots beside a window, right to left: x, y pairs. */
-typedef struct run {
-	double *xy;
-	size_t n;
-} run;
-
-/* Tolerances of the runs, mm. */
-static const double LEVEL = 4.0;    /* dots level with a window's centre */
-static const double REACH = 30.0;   /* the run's first dot from the window */
-static const double RUN_GAP = 10.0; /* between columns of one run */
-static const double SAME_COL = 0.5; /* dots in one column */
-
-bk_status bk_decode_stencil_numbers(const char *data, size_t size,
-                                    const char *name, double dpi, size_t page,
-                                    const double *rects, size_t n,
-                                    const bk_svg_cuts *cuts, unsigned *numbers,
-                                    bk_dot_measure *measure, bk_diags *diags)
-{
-	if (!data || (n && (!rects || !numbers)) || !(dpi >= 150 && dpi <= 1200))
-		return BK_ERR_USAGE;
-	for (size_t i = 0; i < n; i++)
-		numbers[i] = 0;
-	if (measure)
-		memset(measure, 0, sizeof *measure);
-	double *xy = NULL;
-	size_t nd = 0;
-	bk_dot_measure m;
-	bk_status st = bk_decode_pdf_dots(data, size, name ? name : "", dpi, page,
-	                                  &xy, &nd, &m, diags);
-	if (st != BK_OK)
-		return st;
-	/* the windows on the page */
-	double ox = cuts ? cuts->sheet_x : 0, oy = cuts ? cuts->sheet_y : 0;
-	double *r = bk_xmalloc((4 * n + 1) * sizeof *r);
-	for (size_t w = 0; w < n; w++) {
-		r[4 * w] = rects[4 * w] + ox;
-		r[4 * w + 1] = rects[4 * w + 1] + oy;
-		r[4 * w + 2] = rects[4 * w + 2];
-		r[4 * w + 3] = rects[4 * w + 3];
-	}
-	bk_decode_numbers_beside(xy, nd, r, n, numbers, measure);
-	if (measure) {
-		measure->dots = m.dots;
-		measure->other_black = m.other_black;
-		measure->dot_diameter = m.dot_diameter;
-		measure->dot_diameter_min = m.dot_diameter_min;
-		measure->dot_diameter_max = m.dot_diameter_max;
-	}
-	free(r);
-	bk_free(xy);
-	return BK_OK;
-}
-
-void bk_decode_numbers_beside(const double *xy, size_t nd, const double *rects,
-                              size_t n, unsigned *numbers,
-                              bk_dot_measure *measure)
-{
-	for (size_t i = 0; i < n; i++)
-		numbers[i] = 0;
-	if (measure)
-		memset(measure, 0, sizeof *measure);
-	const double ox = 0, oy = 0;
-	/* the dots by x, right to left */
-	pt *dots = bk_xmalloc((nd + 1) * sizeof *dots);
-	for (size_t i = 0; i < nd; i++) {
-		dots[i].x = xy[2 * i];
-		dots[i].y = xy[2 * i + 1];
-	}
-	qsort(dots, nd, sizeof *dots, cmp_pt_x_desc);
-	run *runs = bk_xcalloc(n + 1, sizeof *runs);
-	double *dpx = bk_xmalloc((n + 1) * sizeof *dpx);
-	double *dpy = bk_xmalloc((n + 1) * sizeof *dpy);
-	double *cps = bk_xmalloc((n + 1) * sizeof *cps);
-	size_t ndx = 0, ndy = 0, ncp = 0;
-	double *cols = bk_xmalloc((nd + 1) * sizeof *cols);
-	for (size_t w = 0; w < n; w++) {
-		double left = rects[4 * w] + ox;
-		double cy = rects[4 * w + 1] + oy + rects[4 * w + 3] / 2;
-		run *r = &runs[w];
-		r->xy = bk_xmalloc((2 * nd + 1) * sizeof *r->xy);
-		double last = 0;
-		for (size_t k = 0; k < nd; k++) {
-			double x = dots[k].x, y = dots[k].y;
-			if (x >= left || fabs(y - cy) > LEVEL)
-				continue;
-			if (r->n == 0 ? x < left - REACH : last - x > RUN_GAP)
-				break;
-			r->xy[2 * r->n] = x;
-			r->xy[2 * r->n + 1] = y;
-			r->n++;
-			last = x;
-		}
-		if (!r->n)
-			continue;
-		/* its columns, left to right (the run is right to left) */
-		size_t nc = 0;
-		double ymin = INFINITY, ymax = -INFINITY;
-		for (size_t k = r->n; k-- > 0;) {
-			double x = r->xy[2 * k], y = r->xy[2 * k + 1];
-			if (!nc || x - cols[nc - 1] > SAME_COL)
-				cols[nc++] = x;
-			if (y < ymin) ymin = y;
-			if (y > ymax) ymax = y;
-		}
-		if (nc >= 2 && cols[1] - cols[0] >= 1.5 && cols[1] - cols[0] <= 4.0)
-			dpx[ndx++] = cols[1] - cols[0];
-		if (ymax - ymin >= 3.0 && ymax - ymin <= 8.0)
-			dpy[ndy++] = (ymax - ymin) / 2;
-		if (nc >= 3 && cols[2] - cols[0] >= 4.0 && cols[2] - cols[0] <= 12.0)
-			cps[ncp++] = cols[2] - cols[0];
-	}
-	double px = median_of(dpx, ndx), py = median_of(dpy, ndy);
-	double cell = median_of(cps, ncp);
-	double pitch = px > 0 && py > 0 ? (px + py) / 2 : px;
-	for (size_t w = 0; w < n; w++) {
-		run *r = &runs[w];
-		unsigned char *cells = NULL;
-		size_t nc = 0;
-		if (r->n && pitch > 0 && cell > pitch &&
-		    bk_decode_dots_line(r->xy, r->n, pitch, cell, &cells, &nc) == BK_OK &&
-		    nc >= 2 && nc <= 10 && cells[0] == 0x3C) {
-			unsigned v = 0;
-			bool ok = true;
-			for (size_t k = 1; ok && k < nc; k++) {
-				int d = cell_digit(cells[k]);
-				ok = d >= 0 && !(k == 1 && d == 0 && nc > 2);
-				v = v * 10 + (unsigned)(d >= 0 ? d : 0);
-			}
-			if (ok)
-				numbers[w] = v;
-		}
-		bk_free(cells);
-		free(r->xy);
-	}
-	if (measure) {
-		measure->dots = nd;
-		measure->dot_pitch_x = px;
-		measure->dot_pitch_y = py;
-		measure->cell_pitch = cell;
-		measure->line_pitch = 0;
-	}
-	free(cols);
-	free(runs);
-	free(dpx);
-	free(dpy);
-	free(cps);
-	free(dots);
 }

@@ -224,9 +224,18 @@ bk_speech *vk_voice(vkit *k, size_t c)
 bk_status bk_verifier_create(bk_verifier **out, const bk_templates *tpl,
                              const bk_verify_options *opt, bk_diags *diags)
 {
-	if (!out || !tpl || !opt || opt->version != BK_VERIFY_OPTIONS_VERSION ||
-	    opt->level < BK_VERIFY_FULL || opt->level > BK_VERIFY_BUILD)
+	if (!out || !tpl || !opt)
 		return BK_ERR_USAGE;
+	*out = NULL;
+	if (!bk_struct_version_ok(opt->version, BK_VERIFY_OPTIONS_VERSION,
+	                          "bk_verify_options", diags))
+		return BK_ERR_USAGE;
+	if (opt->level < BK_VERIFY_FULL || opt->level > BK_VERIFY_BUILD) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "bk_verify_options.level is %d; it is one of %d to %d",
+		             (int)opt->level, (int)BK_VERIFY_FULL, (int)BK_VERIFY_BUILD);
+		return BK_ERR_USAGE;
+	}
 	bk_verifier *v = bk_xcalloc(1, sizeof *v);
 	v->tpl = tpl;
 	v->e = opt->election;
