@@ -40,7 +40,7 @@ typedef struct chapter {
 	size_t offset; /* of its frame in the file */
 } chapter;
 
-struct bk_audio_chapters {
+struct bk_decoded_chapters {
 	chapter *ch;
 	size_t n;
 };
@@ -430,7 +430,7 @@ static bk_status read_ctoc(id3 *c, const span *s, size_t off)
 }
 
 static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
-                           bk_audio_chapters *out)
+                           bk_decoded_chapters *out)
 {
 	if (size < 10 || memcmp(d, "ID3", 3))
 		return bad(c, 0, "no ID3v2 tag");
@@ -555,7 +555,7 @@ static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
 	return BK_OK;
 }
 
-void bk_audio_chapters_free(bk_audio_chapters *c)
+void bk_decoded_chapters_free(bk_decoded_chapters *c)
 {
 	if (!c)
 		return;
@@ -568,7 +568,7 @@ void bk_audio_chapters_free(bk_audio_chapters *c)
 }
 
 bk_status bk_decode_id3_chapters(const char *data, size_t size,
-                                 const char *name, bk_audio_chapters **out,
+                                 const char *name, bk_decoded_chapters **out,
                                  bk_diags *diags)
 {
 	if (!out || (!data && size))
@@ -578,7 +578,7 @@ bk_status bk_decode_id3_chapters(const char *data, size_t size,
 	memset(&c, 0, sizeof c);
 	c.name = name ? name : "";
 	c.diags = diags;
-	bk_audio_chapters *r = bk_xcalloc(1, sizeof *r);
+	bk_decoded_chapters *r = bk_xcalloc(1, sizeof *r);
 	bk_status st = parse_tag(&c, (const unsigned char *)(data ? data : ""),
 	                         data ? size : 0, r);
 	for (size_t i = 0; i < c.nowned; i++)
@@ -587,34 +587,34 @@ bk_status bk_decode_id3_chapters(const char *data, size_t size,
 	free(c.chaps);
 	free(c.tocs);
 	if (st != BK_OK) {
-		bk_audio_chapters_free(r);
+		bk_decoded_chapters_free(r);
 		return st;
 	}
 	*out = r;
 	return BK_OK;
 }
 
-size_t bk_audio_chapters_count(const bk_audio_chapters *c)
+size_t bk_decoded_chapters_count(const bk_decoded_chapters *c)
 {
 	return c ? c->n : 0;
 }
 
-double bk_audio_chapters_start(const bk_audio_chapters *c, size_t i)
+double bk_decoded_chapters_start(const bk_decoded_chapters *c, size_t i)
 {
 	return c && i < c->n ? c->ch[i].start_ms / 1000.0 : 0;
 }
 
-double bk_audio_chapters_end(const bk_audio_chapters *c, size_t i)
+double bk_decoded_chapters_end(const bk_decoded_chapters *c, size_t i)
 {
 	return c && i < c->n ? c->ch[i].end_ms / 1000.0 : 0;
 }
 
-const char *bk_audio_chapters_id(const bk_audio_chapters *c, size_t i)
+const char *bk_decoded_chapters_id(const bk_decoded_chapters *c, size_t i)
 {
 	return c && i < c->n ? c->ch[i].id : NULL;
 }
 
-const char *bk_audio_chapters_title(const bk_audio_chapters *c, size_t i)
+const char *bk_decoded_chapters_title(const bk_decoded_chapters *c, size_t i)
 {
 	return c && i < c->n ? c->ch[i].title : NULL;
 }

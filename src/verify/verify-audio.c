@@ -138,7 +138,7 @@ typedef struct track {
 	bk_buf folder;           /* audio/B-L */
 	section *sec;
 	size_t nsec;
-	bk_audio_chapters *ch;   /* NULL without a readable MP3 */
+	bk_decoded_chapters *ch;   /* NULL without a readable MP3 */
 	float *audio;            /* the MP3 decoded, or NULL */
 	size_t n;
 	int rate;
@@ -379,21 +379,21 @@ static void check_mp3(track *t)
 	free(data);
 	if (!t->ch)
 		goto done;
-	size_t npos = t->nsec - 2, nch = bk_audio_chapters_count(t->ch);
+	size_t npos = t->nsec - 2, nch = bk_decoded_chapters_count(t->ch);
 	if (nch != npos) {
 		vk_fail(k, c, 0, "%zu chapters, the script has %zu positions", nch, npos);
-		bk_audio_chapters_free(t->ch);
+		bk_decoded_chapters_free(t->ch);
 		t->ch = NULL;
 		goto done;
 	}
 	for (size_t q = 0; q < nch; q++) {
 		const section *s = &t->sec[q + 1];
-		double a = bk_audio_chapters_start(t->ch, q), b = bk_audio_chapters_end(t->ch, q);
-		if (strcmp(bk_audio_chapters_title(t->ch, q), s->label))
+		double a = bk_decoded_chapters_start(t->ch, q), b = bk_decoded_chapters_end(t->ch, q);
+		if (strcmp(bk_decoded_chapters_title(t->ch, q), s->label))
 			vk_fail(k, c, s->number, "chapter %zu is titled \"%s\", the script's "
-			        "position %u is \"%s\"", q + 1, bk_audio_chapters_title(t->ch, q),
+			        "position %u is \"%s\"", q + 1, bk_decoded_chapters_title(t->ch, q),
 			        s->number, s->label);
-		if (!(b > a) || (q && fabs(a - bk_audio_chapters_end(t->ch, q - 1)) > 0.0015))
+		if (!(b > a) || (q && fabs(a - bk_decoded_chapters_end(t->ch, q - 1)) > 0.0015))
 			vk_fail(k, c, s->number, "chapter %zu (%.3f-%.3f s) does not follow "
 			        "the chapter before it", q + 1, a, b);
 	}
@@ -413,12 +413,12 @@ static void check_mp3(track *t)
 	t->end = bk_xcalloc(t->nsec, sizeof *t->end);
 	double total = (double)t->n / t->rate;
 	t->start[0] = 0;
-	t->end[0] = bk_audio_chapters_start(t->ch, 0);
+	t->end[0] = bk_decoded_chapters_start(t->ch, 0);
 	for (size_t q = 0; q < nch; q++) {
-		t->start[q + 1] = bk_audio_chapters_start(t->ch, q);
-		t->end[q + 1] = bk_audio_chapters_end(t->ch, q);
+		t->start[q + 1] = bk_decoded_chapters_start(t->ch, q);
+		t->end[q + 1] = bk_decoded_chapters_end(t->ch, q);
 	}
-	t->start[t->nsec - 1] = bk_audio_chapters_end(t->ch, nch - 1);
+	t->start[t->nsec - 1] = bk_decoded_chapters_end(t->ch, nch - 1);
 	t->end[t->nsec - 1] = total;
 	bk_speech *sp = vk_voice(k, c);
 	if (!sp)
@@ -1116,7 +1116,7 @@ void vk_check_audio(vkit *k)
 			if (k->other_audio)
 				check_other_audio(&t);
 		}
-		bk_audio_chapters_free(t.ch);
+		bk_decoded_chapters_free(t.ch);
 		bk_free(t.audio);
 		free(t.start);
 		free(t.end);
