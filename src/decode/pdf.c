@@ -53,76 +53,112 @@ static double blackness(uint32_t px)
 	return dark / 255.0;
 }
 
+/* A page image being searched for blobs: the pixels, those already
+ * taken into a region, and the flood fill's stack of x, y pairs. */
+typedef struct image_scan {
+	const unsigned char *data;
+	int w, h, stride;
+	unsigned char *seen;
+	int *stack;
+	size_t cap, top;
+} image_scan;
+
+/* One region's blackness-weighted area and centre sums, and its box. */
+typedef struct region {
+	double area, sx, sy;
+	int minx, maxx, miny, maxy;
+} region;
+
+static double pixel_blackness(const image_scan *im, int x, int y)
+{
+	uint32_t p = *(const uint32_t *)(im->data + (size_t)y * (size_t)im->stride +
+	                                 (size_t)x * 4);
+	return blackness(p);
+}
+
+static void scan_push(image_scan *im, int x, int y)
+{
+	if (im->top == im->cap) {
+		im->cap *= 2;
+		im->stack = bk_xrealloc(im->stack, im->cap * 2 * sizeof *im->stack);
+	}
+	im->stack[im->top * 2] = x;
+	im->stack[im->top * 2 + 1] = y;
+	im->top++;
+}
+
+/* Pushes the unseen dark neighbours of (x, y) (4-connected). */
+static void push_neighbours(image_scan *im, int x, int y)
+{
+	static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+	for (int q = 0; q < 4; q++) {
+		int nx = x + dx[q], ny = y + dy[q];
+		if (nx < 0 || ny < 0 || nx >= im->w || ny >= im->h)
+			continue;
+		size_t ni = (size_t)ny * (size_t)im->w + (size_t)nx;
+		if (im->seen[ni] || pixel_blackness(im, nx, ny) < 0.05)
+			continue;
+		im->seen[ni] = 1;
+		scan_push(im, nx, ny);
+	}
+}
+
+/* The region of dark pixels connected to the seed (x0, y0). */
+static region flood_region(image_scan *im, int x0, int y0)
+{
+	region r = {0, 0, 0, x0, x0, y0, y0};
+	im->top = 0;
+	scan_push(im, x0, y0);
+	im->seen[(size_t)y0 * (size_t)im->w + (size_t)x0] = 1;
+	while (im->top) {
+		im->top--;
+		int x = im->stack[im->top * 2], y = im->stack[im->top * 2 + 1];
+		double k = pixel_blackness(im, x, y);
+		r.area += k;
+		r.sx += k * x;
+		r.sy += k * y;
+		if (x < r.minx) r.minx = x;
+		if (x > r.maxx) r.maxx = x;
+		if (y < r.miny) r.miny = y;
+		if (y > r.maxy) r.maxy = y;
+		push_neighbours(im, x, y);
+	}
+	return r;
+}
+
+/* A region as a blob in mm, and whether it has a dot's shape. */
+static blob region_blob(const region *r, double px_mm)
+{
+	blob b;
+	b.x = (r->sx / r->area + 0.5) * px_mm;
+	b.y = (r->sy / r->area + 0.5) * px_mm;
+	b.d = 2 * sqrt(r->area / M_PI) * px_mm;
+	double bw = (r->maxx - r->minx + 1) * px_mm, bh = (r->maxy - r->miny + 1) * px_mm;
+	/* a dot: round, 1–2 mm across */
+	b.dot = b.d >= 1.0 && b.d <= 2.0 && bw < b.d * 1.3 &&
+	        bh < b.d * 1.3 && bw > b.d * 0.8 && bh > b.d * 0.8;
+	return b;
+}
+
 /* Connected dark grey regions of one page image, as blobs in mm. */
 static void find_blobs(const unsigned char *data, int w, int h, int stride,
                        double px_mm, vec *out)
 {
-	unsigned char *seen = bk_xcalloc((size_t)w * (size_t)h, 1);
-	size_t cap = 1024, top;
-	int *stack = bk_xmalloc(cap * 2 * sizeof *stack);
+	image_scan im = {data, w, h, stride, bk_xcalloc((size_t)w * (size_t)h, 1),
+	                 NULL, 1024, 0};
+	im.stack = bk_xmalloc(im.cap * 2 * sizeof *im.stack);
 	for (int y0 = 0; y0 < h; y0++) {
 		for (int x0 = 0; x0 < w; x0++) {
-			size_t i0 = (size_t)y0 * (size_t)w + (size_t)x0;
-			if (seen[i0])
+			if (im.seen[(size_t)y0 * (size_t)w + (size_t)x0] ||
+			    pixel_blackness(&im, x0, y0) < 0.1)
 				continue;
-			uint32_t p0 = *(const uint32_t *)(data + (size_t)y0 * (size_t)stride + (size_t)x0 * 4);
-			if (blackness(p0) < 0.1)
-				continue;
-			double area = 0, sx = 0, sy = 0;
-			int minx = x0, maxx = x0, miny = y0, maxy = y0;
-			top = 0;
-			stack[top * 2] = x0;
-			stack[top * 2 + 1] = y0;
-			top++;
-			seen[i0] = 1;
-			while (top) {
-				top--;
-				int x = stack[top * 2], y = stack[top * 2 + 1];
-				uint32_t p = *(const uint32_t *)(data + (size_t)y * (size_t)stride + (size_t)x * 4);
-				double k = blackness(p);
-				area += k;
-				sx += k * x;
-				sy += k * y;
-				if (x < minx) minx = x;
-				if (x > maxx) maxx = x;
-				if (y < miny) miny = y;
-				if (y > maxy) maxy = y;
-				static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
-				for (int q = 0; q < 4; q++) {
-					int nx = x + dx[q], ny = y + dy[q];
-					if (nx < 0 || ny < 0 || nx >= w || ny >= h)
-						continue;
-					size_t ni = (size_t)ny * (size_t)w + (size_t)nx;
-					if (seen[ni])
-						continue;
-					uint32_t np = *(const uint32_t *)(data + (size_t)ny * (size_t)stride + (size_t)nx * 4);
-					if (blackness(np) < 0.05)
-						continue;
-					seen[ni] = 1;
-					if (top == cap) {
-						cap *= 2;
-						stack = bk_xrealloc(stack, cap * 2 * sizeof *stack);
-					}
-					stack[top * 2] = nx;
-					stack[top * 2 + 1] = ny;
-					top++;
-				}
-			}
-			if (area < 1)
-				continue;
-			blob b;
-			b.x = (sx / area + 0.5) * px_mm;
-			b.y = (sy / area + 0.5) * px_mm;
-			b.d = 2 * sqrt(area / M_PI) * px_mm;
-			double bw = (maxx - minx + 1) * px_mm, bh = (maxy - miny + 1) * px_mm;
-			/* a dot: round, 1–2 mm across */
-			b.dot = b.d >= 1.0 && b.d <= 2.0 && bw < b.d * 1.3 &&
-			        bh < b.d * 1.3 && bw > b.d * 0.8 && bh > b.d * 0.8;
-			push(out, b);
+			region r = flood_region(&im, x0, y0);
+			if (r.area >= 1)
+				push(out, region_blob(&r, px_mm));
 		}
 	}
-	free(stack);
-	free(seen);
+	free(im.stack);
+	free(im.seen);
 }
 
 /* A page rendered at dpi into a white image, or NULL (with a diagnostic)

@@ -517,137 +517,187 @@ static int path_args(char c)
 	}
 }
 
+/* Where a path's reading stands between segments. */
+typedef struct path_pen {
+	char prev;               /* the previous command, upper case */
+	double lcx, lcy;         /* its last control point (for S and T) */
+} path_pen;
+
+/* The k arguments of command c at *sp into a (arc flags as 0 or 1);
+ * false after a located failure. d is the whole path data. */
+static bool path_numbers(pb *b, const char **sp, const char *d, char c, int k,
+                         double a[7])
+{
+	const char *s = *sp;
+	skip_wsp(&s);
+	for (int i = 0; i < k; i++) {
+		if (i)
+			skip_sep(&s);
+		if ((c == 'A' || c == 'a') && (i == 3 || i == 4)) {
+			if (*s != '0' && *s != '1') {
+				fail(b->p, b->line, "path data: an arc flag at "
+				     "offset %zu is not 0 or 1", (size_t)(s - d));
+				return false;
+			}
+			a[i] = *s++ - '0';
+		} else if (!parse_number(&s, &a[i])) {
+			fail(b->p, b->line, "path data: command '%c' lacks a "
+			     "number at offset %zu", c, (size_t)(s - d));
+			return false;
+		}
+	}
+	*sp = s;
+	return true;
+}
+
+/* A quadratic (Q, or T reflecting the last control point) drawn as the
+ * cubic it equals. */
+static void path_quadratic(pb *b, path_pen *pen, char u, double ox, double oy,
+                           const double a[7])
+{
+	double qx, qy, x, y;
+	if (u == 'Q') {
+		qx = ox + a[0];
+		qy = oy + a[1];
+		x = ox + a[2];
+		y = oy + a[3];
+	} else {
+		qx = b->cx;
+		qy = b->cy;
+		if (pen->prev == 'Q' || pen->prev == 'T') {
+			qx = 2 * b->cx - pen->lcx;
+			qy = 2 * b->cy - pen->lcy;
+		}
+		x = ox + a[0];
+		y = oy + a[1];
+	}
+	double x0 = b->cx, y0 = b->cy;
+	pb_cubic(b, x0 + 2.0 / 3 * (qx - x0), y0 + 2.0 / 3 * (qy - y0),
+	         x + 2.0 / 3 * (qx - x), y + 2.0 / 3 * (qy - y), x, y);
+	pen->lcx = qx;
+	pen->lcy = qy;
+}
+
+/* One segment of command c (not Z) with its arguments a. */
+static void path_segment(pb *b, path_pen *pen, char c, const double a[7])
+{
+	bool rel = c >= 'a';
+	double ox = rel ? b->cx : 0, oy = rel ? b->cy : 0;
+	char u = (char)(rel ? c - 32 : c);
+	switch (u) {
+	case 'M':
+		pb_move(b, ox + a[0], oy + a[1]);
+		break;
+	case 'L':
+		pb_line(b, ox + a[0], oy + a[1]);
+		break;
+	case 'H':
+		pb_line(b, ox + a[0], b->cy);
+		break;
+	case 'V':
+		pb_line(b, b->cx, oy + a[0]);
+		break;
+	case 'C':
+		pb_cubic(b, ox + a[0], oy + a[1], ox + a[2], oy + a[3],
+		         ox + a[4], oy + a[5]);
+		pen->lcx = ox + a[2];
+		pen->lcy = oy + a[3];
+		break;
+	case 'S': {
+		double x1 = b->cx, y1 = b->cy;
+		if (pen->prev == 'C' || pen->prev == 'S') {
+			x1 = 2 * b->cx - pen->lcx;
+			y1 = 2 * b->cy - pen->lcy;
+		}
+		pb_cubic(b, x1, y1, ox + a[0], oy + a[1], ox + a[2], oy + a[3]);
+		pen->lcx = ox + a[0];
+		pen->lcy = oy + a[1];
+		break;
+	}
+	case 'Q':
+	case 'T':
+		path_quadratic(b, pen, u, ox, oy, a);
+		break;
+	case 'A':
+		pb_arc(b, a[0], a[1], a[2], a[3] != 0, a[4] != 0,
+		       ox + a[5], oy + a[6]);
+		break;
+	default:
+		break;
+	}
+	pen->prev = u;
+}
+
+/* Skips the separator after a segment's arguments; false (after a located
+ * failure) when a comma is not followed by a number. */
+static bool path_separator(pb *b, const char **sp, const char *d)
+{
+	skip_wsp(sp);
+	if (**sp != ',')
+		return true;
+	(*sp)++;
+	skip_wsp(sp);
+	if (starts_number(**sp))
+		return true;
+	fail(b->p, b->line, "path data: a comma at offset %zu "
+	     "is not followed by a number", (size_t)(*sp - d));
+	return false;
+}
+
+/* The command at *sp and its argument count; false (after a located
+ * failure) when it is not one, or when the first is not a moveto. */
+static bool path_command(pb *b, const char **sp, const char *d, bool first,
+                         char *c, int *k)
+{
+	*c = **sp;
+	*k = path_args(*c);
+	if (*k < 0) {
+		fail(b->p, b->line, "path data: '%c' at offset %zu is not a "
+		     "path command", (unsigned char)*c >= 0x20 &&
+		     (unsigned char)*c < 0x7f ? *c : '?', (size_t)(*sp - d));
+		return false;
+	}
+	(*sp)++;
+	if (first && *c != 'M' && *c != 'm') {
+		fail(b->p, b->line, "path data does not begin with a moveto");
+		return false;
+	}
+	return true;
+}
+
+/* A path's d attribute: each command, then its argument groups (a
+ * command repeats while numbers follow). */
 static void path_data(pb *b, const char *d)
 {
-	svgp *p = b->p;
 	const char *s = d;
-	char prev = 0;        /* the previous command, upper case */
-	double lcx = 0, lcy = 0; /* its last control point (for S and T) */
+	path_pen pen = {0, 0, 0};
 	bool any = false;
 	for (;;) {
 		skip_wsp(&s);
 		if (!*s)
 			break;
-		char c = *s;
-		int k = path_args(c);
-		if (k < 0) {
-			fail(p, b->line, "path data: '%c' at offset %zu is not a "
-			     "path command", (unsigned char)c >= 0x20 &&
-			     (unsigned char)c < 0x7f ? c : '?', (size_t)(s - d));
+		char c;
+		int k;
+		if (!path_command(b, &s, d, !any, &c, &k))
 			return;
-		}
-		s++;
-		if (!any && c != 'M' && c != 'm') {
-			fail(p, b->line, "path data does not begin with a moveto");
-			return;
-		}
 		any = true;
 		if (k == 0) {
 			pb_close(b);
-			prev = 'Z';
+			pen.prev = 'Z';
 			continue;
 		}
 		do {
 			double a[7];
-			skip_wsp(&s);
-			for (int i = 0; i < k; i++) {
-				if (i)
-					skip_sep(&s);
-				if ((c == 'A' || c == 'a') && (i == 3 || i == 4)) {
-					if (*s != '0' && *s != '1') {
-						fail(p, b->line, "path data: an arc flag at "
-						     "offset %zu is not 0 or 1", (size_t)(s - d));
-						return;
-					}
-					a[i] = *s++ - '0';
-				} else if (!parse_number(&s, &a[i])) {
-					fail(p, b->line, "path data: command '%c' lacks a "
-					     "number at offset %zu", c, (size_t)(s - d));
-					return;
-				}
-			}
-			bool rel = c >= 'a';
-			double ox = rel ? b->cx : 0, oy = rel ? b->cy : 0;
-			char u = (char)(rel ? c - 32 : c);
-			switch (u) {
-			case 'M':
-				pb_move(b, ox + a[0], oy + a[1]);
-				break;
-			case 'L':
-				pb_line(b, ox + a[0], oy + a[1]);
-				break;
-			case 'H':
-				pb_line(b, ox + a[0], b->cy);
-				break;
-			case 'V':
-				pb_line(b, b->cx, oy + a[0]);
-				break;
-			case 'C':
-				pb_cubic(b, ox + a[0], oy + a[1], ox + a[2], oy + a[3],
-				         ox + a[4], oy + a[5]);
-				lcx = ox + a[2];
-				lcy = oy + a[3];
-				break;
-			case 'S': {
-				double x1 = b->cx, y1 = b->cy;
-				if (prev == 'C' || prev == 'S') {
-					x1 = 2 * b->cx - lcx;
-					y1 = 2 * b->cy - lcy;
-				}
-				pb_cubic(b, x1, y1, ox + a[0], oy + a[1], ox + a[2],
-				         oy + a[3]);
-				lcx = ox + a[0];
-				lcy = oy + a[1];
-				break;
-			}
-			case 'Q':
-			case 'T': {
-				double qx, qy, x, y;
-				if (u == 'Q') {
-					qx = ox + a[0];
-					qy = oy + a[1];
-					x = ox + a[2];
-					y = oy + a[3];
-				} else {
-					qx = b->cx;
-					qy = b->cy;
-					if (prev == 'Q' || prev == 'T') {
-						qx = 2 * b->cx - lcx;
-						qy = 2 * b->cy - lcy;
-					}
-					x = ox + a[0];
-					y = oy + a[1];
-				}
-				double x0 = b->cx, y0 = b->cy;
-				pb_cubic(b, x0 + 2.0 / 3 * (qx - x0), y0 + 2.0 / 3 * (qy - y0),
-				         x + 2.0 / 3 * (qx - x), y + 2.0 / 3 * (qy - y), x, y);
-				lcx = qx;
-				lcy = qy;
-				break;
-			}
-			case 'A':
-				pb_arc(b, a[0], a[1], a[2], a[3] != 0, a[4] != 0,
-				       ox + a[5], oy + a[6]);
-				break;
-			default:
-				break;
-			}
-			prev = u;
+			if (!path_numbers(b, &s, d, c, k, a))
+				return;
+			path_segment(b, &pen, c, a);
 			/* after a moveto, further pairs are linetos */
 			if (c == 'M')
 				c = 'L';
 			else if (c == 'm')
 				c = 'l';
-			skip_wsp(&s);
-			if (*s == ',') {
-				s++;
-				skip_wsp(&s);
-				if (!starts_number(*s)) {
-					fail(p, b->line, "path data: a comma at offset %zu "
-					     "is not followed by a number", (size_t)(s - d));
-					return;
-				}
-			}
+			if (!path_separator(b, &s, d))
+				return;
 		} while (starts_number(*s));
 	}
 	pb_finish(b);
