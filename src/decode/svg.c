@@ -1292,6 +1292,250 @@ static void on_xml_error(void *user, xmlErrorPtr err)
 		fe->msg[--l] = 0;
 }
 
+/* The SVG in data parsed with no network, entity expansion or DTD
+ * loading, or NULL with a located "bad-svg" diagnostic (*st says why). */
+static xmlDocPtr parse_svg(const char *data, size_t size, const char *name,
+                           bk_status *st, bk_diags *diags)
+{
+	bk_decode_xml_once();
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		bk_diags_add(diags, BK_ERROR, "bad-svg", name, 0, 0, "",
+		             "no memory to parse the SVG");
+		*st = BK_ERR_NOMEM;
+		return NULL;
+	}
+	first_error fe;
+	memset(&fe, 0, sizeof fe);
+	ctxt->_private = &fe;
+	if (ctxt->sax)
+		ctxt->sax->serror = on_xml_error; /* this context's own handler */
+	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)size, name, NULL,
+	                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
+	                                  XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
+	if (!doc) {
+		const xmlError *err = &ctxt->lastError;
+		if (!fe.set) {
+			on_xml_error(ctxt, (xmlErrorPtr)err);
+			fe.set = true;
+		}
+		bk_diags_add(diags, BK_ERROR, "bad-svg", name, fe.line, fe.col, "",
+		             "not well-formed XML: %s", fe.msg[0] ? fe.msg : "parse error");
+		*st = BK_ERR_INVALID;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+/* The page from the root's viewBox, taken in millimetres; false (after a
+ * located failure) when there is none. */
+static bool page_from_viewbox(svgp *p, xmlNodePtr root, const xmlChar *vb,
+                              double *page_w, double *page_h, mat *vp)
+{
+	double v[4] = {0, 0, 0, 0};
+	const char *s = vb ? (const char *)vb : "";
+	bool ok = vb != NULL;
+	skip_wsp(&s);
+	for (int i = 0; ok && i < 4; i++) {
+		if (i)
+			skip_sep(&s);
+		ok = parse_number(&s, &v[i]);
+	}
+	if (!ok || v[2] <= 0 || v[3] <= 0) {
+		fail(p, node_line(root), "<svg>: no width and height "
+		     "in absolute units, nor a viewBox");
+		return false;
+	}
+	*page_w = v[2];
+	*page_h = v[3];
+	*vp = mat_translate(-v[0], -v[1]);
+	return true;
+}
+
+/* The page's size in mm and the transform from the root's user units to
+ * mm: width and height in absolute units give millimetres; without them
+ * (absent or percentages) the viewBox's units are taken as millimetres.
+ * False after a located failure. */
+static bool page_of(svgp *p, xmlNodePtr root, double *page_w, double *page_h,
+                    mat *vp)
+{
+	double w = 0, h = 0;
+	bool has_w = !relative_attr(root, "width");
+	bool has_h = !relative_attr(root, "height");
+	if ((has_w && !length_attr(root, "width", 0, &w)) ||
+	    (has_h && !length_attr(root, "height", 0, &h)) || w < 0 || h < 0) {
+		fail(p, node_line(root), "<svg>: width or height is not an "
+		     "absolute length");
+		return false;
+	}
+	const double PX_MM = 25.4 / 96;
+	*vp = IDENTITY;
+	xmlChar *vb = xmlGetProp(root, (const xmlChar *)"viewBox");
+	if (!has_w || !has_h || w == 0 || h == 0) {
+		/* the viewBox in mm, or nothing to measure by */
+		page_from_viewbox(p, root, vb, page_w, page_h, vp);
+	} else if (viewport(p, root, w * PX_MM, h * PX_MM, vp)) {
+		*page_w = w * PX_MM;
+		*page_h = h * PX_MM;
+		if (!vb)
+			*vp = mat_scale(PX_MM, PX_MM);
+	}
+	xmlFree(vb);
+	return !p->failed;
+}
+
+/* Every subpath of the document's shapes into p, in mm on the page. */
+static void collect_cuts(svgp *p, xmlDocPtr doc, double *page_w,
+                         double *page_h)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!root || !svg_element(root) || !named(root, "svg")) {
+		fail(p, node_line(root), "the root is not an SVG <svg> element");
+		return;
+	}
+	mat vp;
+	if (!page_of(p, root, page_w, page_h, &vp))
+		return;
+	index_ids(p, root);
+	style st0 = {PAINT_NONE, false, false};
+	/* the root's own transform (SVG 2) is applied by walk */
+	walk(p, root, vp, st0, 0, false);
+}
+
+/* The sheet's outline: the closed red cut with the largest box. */
+static sub *find_outline(svgp *p)
+{
+	sub *outline = NULL;
+	for (size_t i = 0; i < p->n; i++) {
+		sub *s = &p->subs[i];
+		if (!s->closed)
+			continue;
+		if (!outline || (s->x1 - s->x0) * (s->y1 - s->y0) >
+		                (outline->x1 - outline->x0) * (outline->y1 - outline->y0))
+			outline = s;
+	}
+	if (!outline)
+		fail(p, 0, "no closed red cut: the file has no sheet outline");
+	return outline;
+}
+
+static const char *const corner_names[4] = {"top-left", "top-right",
+                                            "bottom-left", "bottom-right"};
+
+/* A corner the outline does not pass through is cut off: c's corner and
+ * its leg (the nearest vertex along the top or bottom edge). */
+static void corner_of_outline(const sub *outline, bk_svg_cuts *c)
+{
+	double X0 = outline->x0, X1 = outline->x1;
+	double top = c->sheet_y, Y1 = outline->y1;
+	double cx[4] = {X0, X1, X0, X1}, cy[4] = {top, top, Y1, Y1};
+	int missing = -1, nmissing = 0;
+	for (int k = 0; k < 4; k++) {
+		bool found = false;
+		for (size_t v = 0; !found && v < outline->nv; v++)
+			found = near(outline->v[v].x, cx[k], AT_CORNER) &&
+			        near(outline->v[v].y, cy[k], AT_CORNER);
+		if (!found) {
+			missing = k;
+			nmissing++;
+		}
+	}
+	if (nmissing != 1)
+		return;
+	double leg = INFINITY;
+	for (size_t v = 0; v < outline->nv; v++)
+		if (near(outline->v[v].y, cy[missing], ON_EDGE) &&
+		    fabs(outline->v[v].x - cx[missing]) < leg)
+			leg = fabs(outline->v[v].x - cx[missing]);
+	c->corner = corner_names[missing];
+	c->corner_size = isfinite(leg) ? leg : 0;
+}
+
+/* The sheet from its outline: its box, its top edge being the highest
+ * vertex on either side, and its cut corner. */
+static void sheet_of_outline(const sub *outline, bk_svg_cuts *c)
+{
+	double X0 = outline->x0, X1 = outline->x1, Y1 = outline->y1;
+	double top = INFINITY;
+	for (size_t k = 0; k < outline->nv; k++) {
+		pt v = outline->v[k];
+		if ((near(v.x, X0, ON_EDGE) || near(v.x, X1, ON_EDGE)) && v.y < top)
+			top = v.y;
+	}
+	if (!isfinite(top))
+		top = outline->y0;
+	c->sheet_x = X0;
+	c->sheet_y = top;
+	c->sheet_w = X1 - X0;
+	c->sheet_h = Y1 - top;
+	corner_of_outline(outline, c);
+}
+
+/* The cuts other than the outline: closed ones inside the sheet are
+ * windows (into w, relative to the sheet), a separate cut touching two
+ * sides at one corner is the corner cut, the rest are counted. */
+static size_t sort_cuts(const svgp *p, const sub *outline, bk_svg_cuts *c,
+                        wrect *w)
+{
+	double X0 = outline->x0, X1 = outline->x1, Y1 = outline->y1;
+	double top = c->sheet_y;
+	size_t nw = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const sub *s = &p->subs[i];
+		if (s == outline)
+			continue;
+		bool inside = s->x0 > X0 + TOUCH && s->x1 < X1 - TOUCH &&
+		              s->y0 > top + TOUCH && s->y1 < Y1 - TOUCH;
+		if (inside && s->closed) {
+			w[nw].x = s->x0 - X0;
+			w[nw].y = s->y0 - top;
+			w[nw].w = s->x1 - s->x0;
+			w[nw].h = s->y1 - s->y0;
+			nw++;
+			continue;
+		}
+		bool l = s->x0 <= X0 + TOUCH, r = s->x1 >= X1 - TOUCH;
+		bool t = s->y0 <= top + TOUCH, b = s->y1 >= Y1 - TOUCH;
+		bool in_sheet = s->x0 >= X0 - TOUCH && s->x1 <= X1 + TOUCH &&
+		                s->y0 >= top - TOUCH && s->y1 <= Y1 + TOUCH;
+		int k = -1;
+		if (in_sheet && (l != r) && (t != b))
+			k = (b ? 2 : 0) + (r ? 1 : 0);
+		if (k >= 0 && !c->corner[0]) {
+			c->corner = corner_names[k];
+			c->corner_size = fmax(s->x1 - s->x0, s->y1 - s->y0);
+		} else {
+			c->other_cuts++;
+		}
+	}
+	return nw;
+}
+
+/* The windows in reading order, as x, y, w, h quadruples: rows (top
+ * edges within ROW of the row's first), then by x. */
+static double *windows_in_order(wrect *w, size_t nw)
+{
+	qsort(w, nw, sizeof *w, cmp_wrect_y);
+	size_t row = 0;
+	double row_y = nw ? w[0].y : 0;
+	for (size_t i = 0; i < nw; i++) {
+		if (w[i].y - row_y > ROW) {
+			row++;
+			row_y = w[i].y;
+		}
+		w[i].row = row;
+	}
+	qsort(w, nw, sizeof *w, cmp_wrect_row);
+	double *out = bk_xmalloc((4 * nw + 1) * sizeof *out);
+	for (size_t i = 0; i < nw; i++) {
+		out[4 * i] = w[i].x;
+		out[4 * i + 1] = w[i].y;
+		out[4 * i + 2] = w[i].w;
+		out[4 * i + 3] = w[i].h;
+	}
+	return out;
+}
+
 bk_status bk_decode_svg_windows(const char *data, size_t size,
                                 const char *name, double **rects, size_t *n,
                                 bk_svg_cuts *cuts, bk_diags *diags)
@@ -1306,206 +1550,33 @@ bk_status bk_decode_svg_windows(const char *data, size_t size,
 	}
 	if (!name)
 		name = "";
-	bk_decode_xml_once();
-	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-	if (!ctxt)
-		return BK_ERR_NOMEM;
-	first_error fe;
-	memset(&fe, 0, sizeof fe);
-	ctxt->_private = &fe;
-	if (ctxt->sax)
-		ctxt->sax->serror = on_xml_error; /* this context's own handler */
-	/* no network, no entity expansion, no DTD loading */
-	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)size, name, NULL,
-	                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
-	                                  XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
-	if (!doc) {
-		const xmlError *err = &ctxt->lastError;
-		if (!fe.set) {
-			on_xml_error(ctxt, (xmlErrorPtr)err);
-			fe.set = true;
-		}
-		bk_diags_add(diags, BK_ERROR, "bad-svg", name, fe.line, fe.col, "",
-		             "not well-formed XML: %s", fe.msg[0] ? fe.msg : "parse error");
-		xmlFreeParserCtxt(ctxt);
-		return BK_ERR_INVALID;
-	}
-	xmlFreeParserCtxt(ctxt);
+	bk_status status = BK_OK;
+	xmlDocPtr doc = parse_svg(data, size, name, &status, diags);
+	if (!doc)
+		return status;
 
 	svgp p;
 	memset(&p, 0, sizeof p);
 	p.name = name;
 	p.diags = diags;
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	double page_w = 0, page_h = 0;
-	if (!root || !svg_element(root) || !named(root, "svg")) {
-		fail(&p, node_line(root), "the root is not an SVG <svg> element");
-	} else {
-		/* the page: width and height in absolute units give millimetres;
-		 * without them (absent or percentages) the viewBox's units are
-		 * taken as millimetres */
-		double w = 0, h = 0;
-		bool has_w = !relative_attr(root, "width");
-		bool has_h = !relative_attr(root, "height");
-		if ((has_w && !length_attr(root, "width", 0, &w)) ||
-		    (has_h && !length_attr(root, "height", 0, &h)) || w < 0 || h < 0) {
-			fail(&p, node_line(root), "<svg>: width or height is not an "
-			     "absolute length");
-		} else {
-			const double PX_MM = 25.4 / 96;
-			mat vp = IDENTITY;
-			xmlChar *vb = xmlGetProp(root, (const xmlChar *)"viewBox");
-			if (!has_w || !has_h || w == 0 || h == 0) {
-				/* the viewBox in mm, or nothing to measure by */
-				double v[4] = {0, 0, 0, 0};
-				const char *s = vb ? (const char *)vb : "";
-				bool ok = vb != NULL;
-				skip_wsp(&s);
-				for (int i = 0; ok && i < 4; i++) {
-					if (i)
-						skip_sep(&s);
-					ok = parse_number(&s, &v[i]);
-				}
-				if (!ok || v[2] <= 0 || v[3] <= 0) {
-					fail(&p, node_line(root), "<svg>: no width and height "
-					     "in absolute units, nor a viewBox");
-				} else {
-					page_w = v[2];
-					page_h = v[3];
-					vp = mat_translate(-v[0], -v[1]);
-				}
-			} else if (viewport(&p, root, w * PX_MM, h * PX_MM, &vp)) {
-				page_w = w * PX_MM;
-				page_h = h * PX_MM;
-				if (!vb)
-					vp = mat_scale(PX_MM, PX_MM);
-			}
-			xmlFree(vb);
-			if (!p.failed) {
-				index_ids(&p, root);
-				style st0 = {PAINT_NONE, false, false};
-				/* the root's own transform (SVG 2) is applied by walk */
-				walk(&p, root, vp, st0, 0, false);
-			}
-		}
-	}
-
-	bk_status status = BK_OK;
-	sub *outline = NULL;
-	for (size_t i = 0; !p.failed && i < p.n; i++) {
-		sub *s = &p.subs[i];
-		if (!s->closed)
-			continue;
-		if (!outline || (s->x1 - s->x0) * (s->y1 - s->y0) >
-		                (outline->x1 - outline->x0) * (outline->y1 - outline->y0))
-			outline = s;
-	}
-	if (!p.failed && !outline)
-		fail(&p, 0, "no closed red cut: the file has no sheet outline");
-	if (p.failed)
-		status = BK_ERR_INVALID;
-
 	wrect *w = NULL;
-	size_t nw = 0;
 	bk_svg_cuts c;
 	memset(&c, 0, sizeof c);
 	c.corner = "";
-	if (status == BK_OK) {
-		double X0 = outline->x0, X1 = outline->x1, Y1 = outline->y1;
-		/* the sheet's top edge: the highest vertex on either side */
-		double top = INFINITY;
-		for (size_t k = 0; k < outline->nv; k++) {
-			pt v = outline->v[k];
-			if ((near(v.x, X0, ON_EDGE) || near(v.x, X1, ON_EDGE)) && v.y < top)
-				top = v.y;
-		}
-		if (!isfinite(top))
-			top = outline->y0;
-		c.page_w = page_w;
-		c.page_h = page_h;
-		c.sheet_x = X0;
-		c.sheet_y = top;
-		c.sheet_w = X1 - X0;
-		c.sheet_h = Y1 - top;
-		/* a corner the outline does not pass through is cut off */
-		static const char *const names[4] = {"top-left", "top-right",
-		                                     "bottom-left", "bottom-right"};
-		double cx[4] = {X0, X1, X0, X1}, cy[4] = {top, top, Y1, Y1};
-		int missing = -1, nmissing = 0;
-		for (int k = 0; k < 4; k++) {
-			bool found = false;
-			for (size_t v = 0; !found && v < outline->nv; v++)
-				found = near(outline->v[v].x, cx[k], AT_CORNER) &&
-				        near(outline->v[v].y, cy[k], AT_CORNER);
-			if (!found) {
-				missing = k;
-				nmissing++;
-			}
-		}
-		if (nmissing == 1) {
-			/* the leg: the nearest vertex along the top or bottom edge */
-			double leg = INFINITY;
-			for (size_t v = 0; v < outline->nv; v++)
-				if (near(outline->v[v].y, cy[missing], ON_EDGE) &&
-				    fabs(outline->v[v].x - cx[missing]) < leg)
-					leg = fabs(outline->v[v].x - cx[missing]);
-			c.corner = names[missing];
-			c.corner_size = isfinite(leg) ? leg : 0;
-		}
-		w = bk_xmalloc((p.n + 1) * sizeof *w);
-		for (size_t i = 0; i < p.n; i++) {
-			sub *s = &p.subs[i];
-			if (s == outline)
-				continue;
-			bool inside = s->x0 > X0 + TOUCH && s->x1 < X1 - TOUCH &&
-			              s->y0 > top + TOUCH && s->y1 < Y1 - TOUCH;
-			if (inside && s->closed) {
-				w[nw].x = s->x0 - X0;
-				w[nw].y = s->y0 - top;
-				w[nw].w = s->x1 - s->x0;
-				w[nw].h = s->y1 - s->y0;
-				nw++;
-				continue;
-			}
-			/* a separate corner cut touches two sides at one corner */
-			bool l = s->x0 <= X0 + TOUCH, r = s->x1 >= X1 - TOUCH;
-			bool t = s->y0 <= top + TOUCH, b = s->y1 >= Y1 - TOUCH;
-			bool in_sheet = s->x0 >= X0 - TOUCH && s->x1 <= X1 + TOUCH &&
-			                s->y0 >= top - TOUCH && s->y1 <= Y1 + TOUCH;
-			int k = -1;
-			if (in_sheet && (l != r) && (t != b))
-				k = (b ? 2 : 0) + (r ? 1 : 0);
-			if (k >= 0 && !c.corner[0]) {
-				c.corner = names[k];
-				c.corner_size = fmax(s->x1 - s->x0, s->y1 - s->y0);
-			} else {
-				c.other_cuts++;
-			}
-		}
-		/* rows: top edges within ROW of the row's first; then by x */
-		qsort(w, nw, sizeof *w, cmp_wrect_y);
-		size_t row = 0;
-		double row_y = nw ? w[0].y : 0;
-		for (size_t i = 0; i < nw; i++) {
-			if (w[i].y - row_y > ROW) {
-				row++;
-				row_y = w[i].y;
-			}
-			w[i].row = row;
-		}
-		qsort(w, nw, sizeof *w, cmp_wrect_row);
-		double *out = bk_xmalloc((4 * nw + 1) * sizeof *out);
-		for (size_t i = 0; i < nw; i++) {
-			out[4 * i] = w[i].x;
-			out[4 * i + 1] = w[i].y;
-			out[4 * i + 2] = w[i].w;
-			out[4 * i + 3] = w[i].h;
-		}
-		*rects = out;
-		*n = nw;
-		if (cuts)
-			*cuts = c;
+	collect_cuts(&p, doc, &c.page_w, &c.page_h);
+	sub *outline = p.failed ? NULL : find_outline(&p);
+	if (p.failed) {
+		status = BK_ERR_INVALID;
+		goto out;
 	}
+	sheet_of_outline(outline, &c);
+	w = bk_xmalloc((p.n + 1) * sizeof *w);
+	size_t nw = sort_cuts(&p, outline, &c, w);
+	*rects = windows_in_order(w, nw);
+	*n = nw;
+	if (cuts)
+		*cuts = c;
+out:
 	free(w);
 	for (size_t i = 0; i < p.n; i++)
 		free(p.subs[i].v);
