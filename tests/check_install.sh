@@ -14,7 +14,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 test -x "$p/bin/ballotkit" && ok "command installed"
 test -f "$p/include/ballotkit.h" && test -f "$p/include/ballotkit/script.h" && ok "headers installed"
 test -f "$p/lib/pkgconfig/ballotkit.pc" && ok "pkg-config file installed"
-ls "$p"/lib/libballotkit.so.0* >/dev/null && ls "$p"/lib/libballotkit.a >/dev/null && ok "shared and static library installed"
+ls "$p"/lib/libballotkit.so.1* >/dev/null && ls "$p"/lib/libballotkit.a >/dev/null && ok "shared and static library installed"
 test -f "$p/share/ballotkit/templates/stencil/a5-party-list.json" && ok "templates installed"
 test -f "$p/share/ballotkit/schema/ballotkit-1.schema.json" && ok "schema installed"
 test -x "$p/libexec/ballotkit-speech-helper" && ok "speech helper program installed in libexec"

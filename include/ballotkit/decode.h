@@ -193,7 +193,7 @@ BK_API size_t bk_pdf_separation_other(const bk_pdf_separation *s);
 /* ---- audio: ID3 chapters, decoding, matching (src/decode/audio.c) ---- */
 
 /* The chapters of an MP3's ID3v2 tag, in table-of-contents order. Opaque. */
-typedef struct bk_audio_chapters bk_audio_chapters;
+typedef struct bk_decoded_chapters bk_decoded_chapters;
 
 /* Reads the ID3v2.3 or v2.4 tag at the start of an MP3 (name is used in
  * messages): the top-level ordered CTOC frame and, for each of its
@@ -201,25 +201,25 @@ typedef struct bk_audio_chapters bk_audio_chapters;
  * Unsynchronisation and the extended header are handled; compressed or
  * encrypted chapter frames are refused. No tag, or a malformed or cut
  * one, is BK_ERR_INVALID naming the byte offset in the file. *out is
- * owned by the caller; free with bk_audio_chapters_free. */
+ * owned by the caller; free with bk_decoded_chapters_free. */
 BK_API bk_status bk_decode_id3_chapters(const char *data, size_t size,
                                         const char *name,
-                                        bk_audio_chapters **out,
+                                        bk_decoded_chapters **out,
                                         bk_diags *diags);
 /* Accepts NULL. */
-BK_API void bk_audio_chapters_free(bk_audio_chapters *chapters);
-BK_API size_t bk_audio_chapters_count(const bk_audio_chapters *chapters);
+BK_API void bk_decoded_chapters_free(bk_decoded_chapters *chapters);
+BK_API size_t bk_decoded_chapters_count(const bk_decoded_chapters *chapters);
 /* Chapter i's start and end, in seconds (the CHAP frame's milliseconds);
  * 0 when i is out of range. */
-BK_API double bk_audio_chapters_start(const bk_audio_chapters *chapters,
+BK_API double bk_decoded_chapters_start(const bk_decoded_chapters *chapters,
                                       size_t i);
-BK_API double bk_audio_chapters_end(const bk_audio_chapters *chapters,
+BK_API double bk_decoded_chapters_end(const bk_decoded_chapters *chapters,
                                     size_t i);
 /* Its element id and title (UTF-8, "" when it has no TIT2). Borrowed;
  * NULL when i is out of range. */
-BK_API const char *bk_audio_chapters_id(const bk_audio_chapters *chapters,
+BK_API const char *bk_decoded_chapters_id(const bk_decoded_chapters *chapters,
                                         size_t i);
-BK_API const char *bk_audio_chapters_title(const bk_audio_chapters *chapters,
+BK_API const char *bk_decoded_chapters_title(const bk_decoded_chapters *chapters,
                                            size_t i);
 
 /* Decodes a file libsndfile reads (WAV, FLAC, Ogg Vorbis and Opus, MP3

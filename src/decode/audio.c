@@ -40,7 +40,7 @@ typedef struct chapter {
 	size_t offset; /* of its frame in the file */
 } chapter;
 
-struct bk_audio_chapters {
+struct bk_decoded_chapters {
 	chapter *ch;
 	size_t n;
 };
@@ -429,8 +429,10 @@ static bk_status read_ctoc(id3 *c, const span *s, size_t off)
 	return BK_OK;
 }
 
-static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
-                           bk_audio_chapters *out)
+/* The tag header: its version, flags and size; *s is the tag's body
+ * (unsynchronised for a v2.3 tag that says so). */
+static bk_status tag_header(id3 *c, const unsigned char *d, size_t size,
+                            unsigned *flags, span *s)
 {
 	if (size < 10 || memcmp(d, "ID3", 3))
 		return bad(c, 0, "no ID3v2 tag");
@@ -441,53 +443,64 @@ static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
 		return bad(c, 3, "ID3v2.%d: only v2.3 and v2.4 are read", c->major);
 	if (d[4] == 0xFF)
 		return bad(c, 4, "the tag's revision is 255");
-	unsigned flags = d[5];
-	if (flags & (c->major == 4 ? 0x0F : 0x1F))
-		return bad(c, 5, "the tag header has unknown flags (0x%02x)", flags);
+	*flags = d[5];
+	if (*flags & (c->major == 4 ? 0x0F : 0x1F))
+		return bad(c, 5, "the tag header has unknown flags (0x%02x)", *flags);
 	uint32_t tsize;
 	if (!syncsafe(d + 6, &tsize))
 		return bad(c, 6, "the tag's size is not a syncsafe integer");
-	size_t need = 10 + (size_t)tsize + (flags & 0x10 ? 10 : 0);
+	size_t need = 10 + (size_t)tsize + (*flags & 0x10 ? 10 : 0);
 	if (need > size)
 		return bad(c, size, "the tag is cut short: it says %zu bytes, the "
 		           "file ends after %zu", need, size);
-	span s = {d + 10, tsize, NULL, 10};
+	span body = {d + 10, tsize, NULL, 10};
+	*s = body;
 	/* v2.3 unsynchronises the whole tag; v2.4 each frame (its flag) */
-	if ((flags & 0x80) && c->major == 3)
-		s = unsync(c, &s);
-	if (flags & 0x40) {
-		if (s.n < 4)
-			return bad(c, span_off(&s, 0), "the extended header is cut "
-			           "short");
-		uint32_t ext;
-		size_t skip;
-		if (c->major == 4) {
-			if (!syncsafe(s.p, &ext))
-				return bad(c, span_off(&s, 0), "the extended header's "
-				           "size is not a syncsafe integer");
-			skip = ext;
-			if (skip < 6)
-				return bad(c, span_off(&s, 0), "the extended header says "
-				           "it has %zu bytes, less than 6", skip);
-		} else {
-			ext = be32(s.p);
-			if (ext != 6 && ext != 10)
-				return bad(c, span_off(&s, 0), "the extended header's "
-				           "size is %lu, not 6 or 10", (unsigned long)ext);
-			skip = 4 + (size_t)ext;
-		}
-		if (skip > s.n)
-			return bad(c, span_off(&s, 0), "the extended header is longer "
-			           "than the tag");
-		s = span_sub(&s, skip, s.n - skip);
+	if ((*flags & 0x80) && c->major == 3)
+		*s = unsync(c, &body);
+	return BK_OK;
+}
+
+/* Skips the extended header at the start of *s. */
+static bk_status skip_extended_header(id3 *c, span *s)
+{
+	if (s->n < 4)
+		return bad(c, span_off(s, 0), "the extended header is cut short");
+	uint32_t ext;
+	size_t skip;
+	if (c->major == 4) {
+		if (!syncsafe(s->p, &ext))
+			return bad(c, span_off(s, 0), "the extended header's "
+			           "size is not a syncsafe integer");
+		skip = ext;
+		if (skip < 6)
+			return bad(c, span_off(s, 0), "the extended header says "
+			           "it has %zu bytes, less than 6", skip);
+	} else {
+		ext = be32(s->p);
+		if (ext != 6 && ext != 10)
+			return bad(c, span_off(s, 0), "the extended header's "
+			           "size is %lu, not 6 or 10", (unsigned long)ext);
+		skip = 4 + (size_t)ext;
 	}
+	if (skip > s->n)
+		return bad(c, span_off(s, 0), "the extended header is longer "
+		           "than the tag");
+	*s = span_sub(s, skip, s->n - skip);
+	return BK_OK;
+}
+
+/* The frames of the tag's body (CHAP and CTOC read into c, the rest
+ * skipped), then its padding. */
+static bk_status read_frames(id3 *c, const span *s)
+{
 	size_t pos = 0;
 	for (;;) {
 		char id[5];
 		span body;
 		bool plain, end;
 		size_t foff;
-		bk_status st = next_frame(c, &s, &pos, id, &body, &plain, &foff, &end);
+		bk_status st = next_frame(c, s, &pos, id, &body, &plain, &foff, &end);
 		if (st != BK_OK)
 			return st;
 		if (end)
@@ -507,11 +520,16 @@ static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
 			return st;
 	}
 	/* padding: zeros to the end of the tag */
-	for (; pos < s.n; pos++)
-		if (s.p[pos])
-			return bad(c, span_off(&s, pos), "a byte that is neither a frame "
+	for (; pos < s->n; pos++)
+		if (s->p[pos])
+			return bad(c, span_off(s, pos), "a byte that is neither a frame "
 			           "nor padding");
+	return BK_OK;
+}
 
+/* The one top-level, ordered table of contents. */
+static bk_status top_toc(id3 *c, const toc **out)
+{
 	const toc *top = NULL;
 	for (size_t i = 0; i < c->ntocs; i++) {
 		if (!(c->tocs[i].flags & 0x02))
@@ -526,27 +544,56 @@ static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
 	if (!(top->flags & 0x01))
 		return bad(c, top->offset, "the table of contents \"%s\" is not "
 		           "ordered", top->id);
+	*out = top;
+	return BK_OK;
+}
+
+/* The chapter entry k of the table names, once, and only once. */
+static bk_status toc_entry(id3 *c, const toc *top, size_t k,
+                           const chapter **found)
+{
+	const char *want = top->children[k];
+	*found = NULL;
+	for (size_t i = 0; i < c->nchaps && !*found; i++)
+		if (!strcmp(c->chaps[i].id, want))
+			*found = &c->chaps[i];
+	if (!*found) {
+		bool is_toc = false;
+		for (size_t i = 0; i < c->ntocs; i++)
+			is_toc |= !strcmp(c->tocs[i].id, want);
+		return bad(c, top->child_off[k], is_toc
+		           ? "entry %zu of the table of contents is the table "
+		             "\"%s\": nested tables are not read"
+		           : "entry %zu of the table of contents names a chapter "
+		             "\"%s\" the tag does not have", k + 1, want);
+	}
+	for (size_t j = 0; j < k; j++)
+		if (!strcmp(top->children[j], want))
+			return bad(c, top->child_off[k], "entry %zu of the table of "
+			           "contents repeats chapter \"%s\"", k + 1, want);
+	return BK_OK;
+}
+
+static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
+                           bk_decoded_chapters *out)
+{
+	unsigned flags = 0;
+	span s;
+	const toc *top = NULL;
+	bk_status st = tag_header(c, d, size, &flags, &s);
+	if (st != BK_OK)
+		return st;
+	if ((flags & 0x40) && (st = skip_extended_header(c, &s)) != BK_OK)
+		return st;
+	if ((st = read_frames(c, &s)) != BK_OK || (st = top_toc(c, &top)) != BK_OK)
+		return st;
+	/* the chapters in the table's order */
 	out->ch = bk_xcalloc(top->n + 1, sizeof *out->ch);
 	for (size_t k = 0; k < top->n; k++) {
-		const char *want = top->children[k];
-		const chapter *found = NULL;
-		for (size_t i = 0; i < c->nchaps && !found; i++)
-			if (!strcmp(c->chaps[i].id, want))
-				found = &c->chaps[i];
-		if (!found) {
-			bool is_toc = false;
-			for (size_t i = 0; i < c->ntocs; i++)
-				is_toc |= !strcmp(c->tocs[i].id, want);
-			return bad(c, top->child_off[k], is_toc
-			           ? "entry %zu of the table of contents is the table "
-			             "\"%s\": nested tables are not read"
-			           : "entry %zu of the table of contents names a chapter "
-			             "\"%s\" the tag does not have", k + 1, want);
-		}
-		for (size_t j = 0; j < k; j++)
-			if (!strcmp(top->children[j], want))
-				return bad(c, top->child_off[k], "entry %zu of the table of "
-				           "contents repeats chapter \"%s\"", k + 1, want);
+		const chapter *found;
+		st = toc_entry(c, top, k, &found);
+		if (st != BK_OK)
+			return st;
 		chapter *ch = &out->ch[out->n++];
 		*ch = *found;
 		ch->id = bk_xstrdup(found->id);
@@ -555,7 +602,7 @@ static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
 	return BK_OK;
 }
 
-void bk_audio_chapters_free(bk_audio_chapters *c)
+void bk_decoded_chapters_free(bk_decoded_chapters *c)
 {
 	if (!c)
 		return;
@@ -568,7 +615,7 @@ void bk_audio_chapters_free(bk_audio_chapters *c)
 }
 
 bk_status bk_decode_id3_chapters(const char *data, size_t size,
-                                 const char *name, bk_audio_chapters **out,
+                                 const char *name, bk_decoded_chapters **out,
                                  bk_diags *diags)
 {
 	if (!out || (!data && size))
@@ -578,7 +625,7 @@ bk_status bk_decode_id3_chapters(const char *data, size_t size,
 	memset(&c, 0, sizeof c);
 	c.name = name ? name : "";
 	c.diags = diags;
-	bk_audio_chapters *r = bk_xcalloc(1, sizeof *r);
+	bk_decoded_chapters *r = bk_xcalloc(1, sizeof *r);
 	bk_status st = parse_tag(&c, (const unsigned char *)(data ? data : ""),
 	                         data ? size : 0, r);
 	for (size_t i = 0; i < c.nowned; i++)
@@ -587,34 +634,34 @@ bk_status bk_decode_id3_chapters(const char *data, size_t size,
 	free(c.chaps);
 	free(c.tocs);
 	if (st != BK_OK) {
-		bk_audio_chapters_free(r);
+		bk_decoded_chapters_free(r);
 		return st;
 	}
 	*out = r;
 	return BK_OK;
 }
 
-size_t bk_audio_chapters_count(const bk_audio_chapters *c)
+size_t bk_decoded_chapters_count(const bk_decoded_chapters *c)
 {
 	return c ? c->n : 0;
 }
 
-double bk_audio_chapters_start(const bk_audio_chapters *c, size_t i)
+double bk_decoded_chapters_start(const bk_decoded_chapters *c, size_t i)
 {
 	return c && i < c->n ? c->ch[i].start_ms / 1000.0 : 0;
 }
 
-double bk_audio_chapters_end(const bk_audio_chapters *c, size_t i)
+double bk_decoded_chapters_end(const bk_decoded_chapters *c, size_t i)
 {
 	return c && i < c->n ? c->ch[i].end_ms / 1000.0 : 0;
 }
 
-const char *bk_audio_chapters_id(const bk_audio_chapters *c, size_t i)
+const char *bk_decoded_chapters_id(const bk_decoded_chapters *c, size_t i)
 {
 	return c && i < c->n ? c->ch[i].id : NULL;
 }
 
-const char *bk_audio_chapters_title(const bk_audio_chapters *c, size_t i)
+const char *bk_decoded_chapters_title(const bk_decoded_chapters *c, size_t i)
 {
 	return c && i < c->n ? c->ch[i].title : NULL;
 }

@@ -25,6 +25,13 @@ typedef struct _PopplerDocument PopplerDocument;
 PopplerDocument *bk_decode_open_pdf(const char *data, size_t size,
                                     const char *name, bk_diags *diags);
 
+/* The median of v's n values (0 when n is 0); sorts v. */
+double bk_decode_median(double *v, size_t n);
+
+/* Initialises libxml2 once per process (its first use is not
+ * thread-safe); every decoder calls it before parsing. */
+void bk_decode_xml_once(void);
+
 /* Where one coordinate of a cubic Bézier has its extremes, as parameters
  * in (0, 1) into t; returns how many (0-2). */
 int bk_cubic_extremes(double p0, double p1, double p2, double p3, double t[2]);

@@ -5,7 +5,6 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
-#include <pthread.h>
 #include <libxml/tree.h>
 #include <string.h>
 
@@ -217,16 +216,10 @@ static bool has_dc(xmlNodePtr meta, const char *name)
 	return false;
 }
 
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-static void xml_init(void)
-{
-	xmlInitParser(); /* its first use is not thread-safe */
-}
-
 xmlDocPtr bk_decode_xml(const char *data, size_t size, const char *name,
                         bool html, bk_diags *diags)
 {
-	pthread_once(&xml_once, xml_init);
+	bk_decode_xml_once();
 	if ((!data && size) || size > 0x7fffffff)
 		return NULL;
 	/* no network, no entity expansion, no DTD loading */
@@ -250,10 +243,96 @@ xmlDocPtr bk_decode_xml(const char *data, size_t size, const char *name,
 	return doc;
 }
 
+/* One <row>: its 6-dot braille characters as cells, added to pg. */
+static bk_status read_row(cpage *pg, xmlNodePtr row, const char *name,
+                          bk_diags *diags)
+{
+	bk_status st = BK_OK;
+	xmlChar *t = xmlNodeGetContent(row);
+	const char *s = (const char *)t;
+	size_t len = strlen(s), k = 0, n = 0;
+	unsigned char *cells = bk_xmalloc(len + 1);
+	while (k < len) {
+		uint32_t cp;
+		size_t l = bk_utf8_decode(s + k, len - k, &cp);
+		if (!l || cp < 0x2800 || cp > 0x283F) {
+			bk_diags_add(diags, BK_ERROR, "bad-pef", name,
+			             (unsigned long)xmlGetLineNo(row), 0, "",
+			             "a row holds a character that is not 6-dot braille");
+			st = BK_ERR_INVALID;
+			break;
+		}
+		cells[n++] = (unsigned char)(cp - 0x2800);
+		k += l;
+	}
+	add_cline(pg, cells, n);
+	free(cells);
+	xmlFree(t);
+	return st;
+}
+
+/* One <page>: a new page of p with its rows. */
+static bk_status read_page(bk_cell_pages *p, xmlNodePtr page, const char *name,
+                           bk_diags *diags)
+{
+	cpage *pg = new_page(p);
+	for (xmlNodePtr row = page->children; row; row = row->next) {
+		if (!is_pef(row, "row"))
+			continue;
+		bk_status st = read_row(pg, row, name, diags);
+		if (st != BK_OK)
+			return st;
+	}
+	return BK_OK;
+}
+
+/* The pages of every volume and section of <body>, in order. */
+static bk_status read_body(bk_cell_pages *p, xmlNodePtr body, const char *name,
+                           bk_diags *diags)
+{
+	for (xmlNodePtr vol = body ? body->children : NULL; vol; vol = vol->next) {
+		if (!is_pef(vol, "volume"))
+			continue;
+		for (xmlNodePtr sec = vol->children; sec; sec = sec->next) {
+			if (!is_pef(sec, "section"))
+				continue;
+			for (xmlNodePtr pgn = sec->children; pgn; pgn = pgn->next) {
+				if (!is_pef(pgn, "page"))
+					continue;
+				bk_status st = read_page(p, pgn, name, diags);
+				if (st != BK_OK)
+					return st;
+			}
+		}
+	}
+	return BK_OK;
+}
+
+/* Whether root is a PEF 2008-1 <pef> with the metadata PEF requires. */
+static bk_status check_pef_head(xmlNodePtr root, const char *name,
+                                bk_diags *diags)
+{
+	bk_status st = BK_OK;
+	xmlChar *version = root ? xmlGetProp(root, (const xmlChar *)"version") : NULL;
+	xmlNodePtr head = child(root, "head"), meta = child(head, "meta");
+	if (!is_pef(root, "pef") || !version ||
+	    strcmp((const char *)version, "2008-1")) {
+		bk_diags_add(diags, BK_ERROR, "bad-pef", name, 0, 0, "",
+		             "the root is not a PEF 2008-1 <pef> element");
+		st = BK_ERR_INVALID;
+	} else if (!has_dc(meta, "format") || !has_dc(meta, "identifier")) {
+		bk_diags_add(diags, BK_ERROR, "bad-pef", name, 0, 0, "",
+		             "head/meta lacks dc:format or dc:identifier");
+		st = BK_ERR_INVALID;
+	}
+	xmlFree(version);
+	return st;
+}
+
 bk_status bk_decode_pef(bk_cell_pages **out, const char *data, size_t size,
                         const char *name, bk_diags *diags)
 {
-	pthread_once(&xml_once, xml_init);
+	bk_decode_xml_once();
 	if (!out || (!data && size) || size > 0x7fffffff)
 		return BK_ERR_USAGE;
 	*out = NULL;
@@ -270,70 +349,19 @@ bk_status bk_decode_pef(bk_cell_pages **out, const char *data, size_t size,
 		             err && err->message ? err->message : "parse error");
 		return BK_ERR_INVALID;
 	}
-	bk_status st = BK_OK;
+	bk_cell_pages *p = NULL;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
-	xmlChar *version = root ? xmlGetProp(root, (const xmlChar *)"version") : NULL;
-	xmlNodePtr head = child(root, "head"), meta = child(head, "meta");
-	if (!is_pef(root, "pef") || !version ||
-	    strcmp((const char *)version, "2008-1")) {
-		bk_diags_add(diags, BK_ERROR, "bad-pef", name, 0, 0, "",
-		             "the root is not a PEF 2008-1 <pef> element");
-		st = BK_ERR_INVALID;
-	} else if (!has_dc(meta, "format") || !has_dc(meta, "identifier")) {
-		bk_diags_add(diags, BK_ERROR, "bad-pef", name, 0, 0, "",
-		             "head/meta lacks dc:format or dc:identifier");
-		st = BK_ERR_INVALID;
-	}
-	xmlFree(version);
-	bk_cell_pages *p = bk_xcalloc(1, sizeof *p);
-	xmlNodePtr body = child(root, "body");
-	for (xmlNodePtr vol = body ? body->children : NULL; st == BK_OK && vol;
-	     vol = vol->next) {
-		if (!is_pef(vol, "volume"))
-			continue;
-		for (xmlNodePtr sec = vol->children; st == BK_OK && sec; sec = sec->next) {
-			if (!is_pef(sec, "section"))
-				continue;
-			for (xmlNodePtr pgn = sec->children; st == BK_OK && pgn;
-			     pgn = pgn->next) {
-				if (!is_pef(pgn, "page"))
-					continue;
-				cpage *pg = new_page(p);
-				for (xmlNodePtr row = pgn->children; row; row = row->next) {
-					if (!is_pef(row, "row"))
-						continue;
-					xmlChar *t = xmlNodeGetContent(row);
-					const char *s = (const char *)t;
-					size_t len = strlen(s), k = 0, n = 0;
-					unsigned char *cells = bk_xmalloc(len + 1);
-					while (k < len) {
-						uint32_t cp;
-						size_t l = bk_utf8_decode(s + k, len - k, &cp);
-						if (!l || cp < 0x2800 || cp > 0x283F) {
-							bk_diags_add(diags, BK_ERROR, "bad-pef", name,
-							             (unsigned long)xmlGetLineNo(row),
-							             0, "", "a row holds a character "
-							             "that is not 6-dot braille");
-							st = BK_ERR_INVALID;
-							break;
-						}
-						cells[n++] = (unsigned char)(cp - 0x2800);
-						k += l;
-					}
-					add_cline(pg, cells, n);
-					free(cells);
-					xmlFree(t);
-					if (st != BK_OK)
-						break;
-				}
-			}
-		}
-	}
-	xmlFreeDoc(doc);
-	if (st != BK_OK) {
-		bk_cell_pages_free(p);
-		return st;
-	}
+	bk_status st = check_pef_head(root, name, diags);
+	if (st != BK_OK)
+		goto out;
+	p = bk_xcalloc(1, sizeof *p);
+	st = read_body(p, child(root, "body"), name, diags);
+	if (st != BK_OK)
+		goto out;
 	*out = p;
-	return BK_OK;
+	p = NULL;
+out:
+	bk_cell_pages_free(p);
+	xmlFreeDoc(doc);
+	return st;
 }

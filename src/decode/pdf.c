@@ -53,76 +53,112 @@ static double blackness(uint32_t px)
 	return dark / 255.0;
 }
 
+/* A page image being searched for blobs: the pixels, those already
+ * taken into a region, and the flood fill's stack of x, y pairs. */
+typedef struct image_scan {
+	const unsigned char *data;
+	int w, h, stride;
+	unsigned char *seen;
+	int *stack;
+	size_t cap, top;
+} image_scan;
+
+/* One region's blackness-weighted area and centre sums, and its box. */
+typedef struct region {
+	double area, sx, sy;
+	int minx, maxx, miny, maxy;
+} region;
+
+static double pixel_blackness(const image_scan *im, int x, int y)
+{
+	uint32_t p = *(const uint32_t *)(im->data + (size_t)y * (size_t)im->stride +
+	                                 (size_t)x * 4);
+	return blackness(p);
+}
+
+static void scan_push(image_scan *im, int x, int y)
+{
+	if (im->top == im->cap) {
+		im->cap *= 2;
+		im->stack = bk_xrealloc(im->stack, im->cap * 2 * sizeof *im->stack);
+	}
+	im->stack[im->top * 2] = x;
+	im->stack[im->top * 2 + 1] = y;
+	im->top++;
+}
+
+/* Pushes the unseen dark neighbours of (x, y) (4-connected). */
+static void push_neighbours(image_scan *im, int x, int y)
+{
+	static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+	for (int q = 0; q < 4; q++) {
+		int nx = x + dx[q], ny = y + dy[q];
+		if (nx < 0 || ny < 0 || nx >= im->w || ny >= im->h)
+			continue;
+		size_t ni = (size_t)ny * (size_t)im->w + (size_t)nx;
+		if (im->seen[ni] || pixel_blackness(im, nx, ny) < 0.05)
+			continue;
+		im->seen[ni] = 1;
+		scan_push(im, nx, ny);
+	}
+}
+
+/* The region of dark pixels connected to the seed (x0, y0). */
+static region flood_region(image_scan *im, int x0, int y0)
+{
+	region r = {0, 0, 0, x0, x0, y0, y0};
+	im->top = 0;
+	scan_push(im, x0, y0);
+	im->seen[(size_t)y0 * (size_t)im->w + (size_t)x0] = 1;
+	while (im->top) {
+		im->top--;
+		int x = im->stack[im->top * 2], y = im->stack[im->top * 2 + 1];
+		double k = pixel_blackness(im, x, y);
+		r.area += k;
+		r.sx += k * x;
+		r.sy += k * y;
+		if (x < r.minx) r.minx = x;
+		if (x > r.maxx) r.maxx = x;
+		if (y < r.miny) r.miny = y;
+		if (y > r.maxy) r.maxy = y;
+		push_neighbours(im, x, y);
+	}
+	return r;
+}
+
+/* A region as a blob in mm, and whether it has a dot's shape. */
+static blob region_blob(const region *r, double px_mm)
+{
+	blob b;
+	b.x = (r->sx / r->area + 0.5) * px_mm;
+	b.y = (r->sy / r->area + 0.5) * px_mm;
+	b.d = 2 * sqrt(r->area / M_PI) * px_mm;
+	double bw = (r->maxx - r->minx + 1) * px_mm, bh = (r->maxy - r->miny + 1) * px_mm;
+	/* a dot: round, 1–2 mm across */
+	b.dot = b.d >= 1.0 && b.d <= 2.0 && bw < b.d * 1.3 &&
+	        bh < b.d * 1.3 && bw > b.d * 0.8 && bh > b.d * 0.8;
+	return b;
+}
+
 /* Connected dark grey regions of one page image, as blobs in mm. */
 static void find_blobs(const unsigned char *data, int w, int h, int stride,
                        double px_mm, vec *out)
 {
-	unsigned char *seen = bk_xcalloc((size_t)w * (size_t)h, 1);
-	size_t cap = 1024, top;
-	int *stack = bk_xmalloc(cap * 2 * sizeof *stack);
+	image_scan im = {data, w, h, stride, bk_xcalloc((size_t)w * (size_t)h, 1),
+	                 NULL, 1024, 0};
+	im.stack = bk_xmalloc(im.cap * 2 * sizeof *im.stack);
 	for (int y0 = 0; y0 < h; y0++) {
 		for (int x0 = 0; x0 < w; x0++) {
-			size_t i0 = (size_t)y0 * (size_t)w + (size_t)x0;
-			if (seen[i0])
+			if (im.seen[(size_t)y0 * (size_t)w + (size_t)x0] ||
+			    pixel_blackness(&im, x0, y0) < 0.1)
 				continue;
-			uint32_t p0 = *(const uint32_t *)(data + (size_t)y0 * (size_t)stride + (size_t)x0 * 4);
-			if (blackness(p0) < 0.1)
-				continue;
-			double area = 0, sx = 0, sy = 0;
-			int minx = x0, maxx = x0, miny = y0, maxy = y0;
-			top = 0;
-			stack[top * 2] = x0;
-			stack[top * 2 + 1] = y0;
-			top++;
-			seen[i0] = 1;
-			while (top) {
-				top--;
-				int x = stack[top * 2], y = stack[top * 2 + 1];
-				uint32_t p = *(const uint32_t *)(data + (size_t)y * (size_t)stride + (size_t)x * 4);
-				double k = blackness(p);
-				area += k;
-				sx += k * x;
-				sy += k * y;
-				if (x < minx) minx = x;
-				if (x > maxx) maxx = x;
-				if (y < miny) miny = y;
-				if (y > maxy) maxy = y;
-				static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
-				for (int q = 0; q < 4; q++) {
-					int nx = x + dx[q], ny = y + dy[q];
-					if (nx < 0 || ny < 0 || nx >= w || ny >= h)
-						continue;
-					size_t ni = (size_t)ny * (size_t)w + (size_t)nx;
-					if (seen[ni])
-						continue;
-					uint32_t np = *(const uint32_t *)(data + (size_t)ny * (size_t)stride + (size_t)nx * 4);
-					if (blackness(np) < 0.05)
-						continue;
-					seen[ni] = 1;
-					if (top == cap) {
-						cap *= 2;
-						stack = bk_xrealloc(stack, cap * 2 * sizeof *stack);
-					}
-					stack[top * 2] = nx;
-					stack[top * 2 + 1] = ny;
-					top++;
-				}
-			}
-			if (area < 1)
-				continue;
-			blob b;
-			b.x = (sx / area + 0.5) * px_mm;
-			b.y = (sy / area + 0.5) * px_mm;
-			b.d = 2 * sqrt(area / M_PI) * px_mm;
-			double bw = (maxx - minx + 1) * px_mm, bh = (maxy - miny + 1) * px_mm;
-			/* a dot: round, 1–2 mm across */
-			b.dot = b.d >= 1.0 && b.d <= 2.0 && bw < b.d * 1.3 &&
-			        bh < b.d * 1.3 && bw > b.d * 0.8 && bh > b.d * 0.8;
-			push(out, b);
+			region r = flood_region(&im, x0, y0);
+			if (r.area >= 1)
+				push(out, region_blob(&r, px_mm));
 		}
 	}
-	free(stack);
-	free(seen);
+	free(im.stack);
+	free(im.seen);
 }
 
 /* A page rendered at dpi into a white image, or NULL (with a diagnostic)
@@ -188,20 +224,6 @@ static bk_status page_blobs(PopplerDocument *doc, int pg, double dpi,
 	           cairo_image_surface_get_stride(img), 25.4 / dpi, blobs);
 	cairo_surface_destroy(img);
 	return BK_OK;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static int cmp_blob_y(const void *a, const void *b)
@@ -305,7 +327,7 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 	for (size_t i = 1; i < nr; i++)
 		if (rows[i] - rows[i - 1] >= 1.8 && rows[i] - rows[i - 1] <= 3.0)
 			gaps[ng++] = rows[i] - rows[i - 1];
-	f->pv = median(gaps, ng);
+	f->pv = bk_decode_median(gaps, ng);
 	/* horizontal gaps between neighbours in a row */
 	ng = 0;
 	for (size_t i = 1; i < n; i++) {
@@ -313,7 +335,7 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 		if (fabs(dots[i].y - dots[i - 1].y) < 0.3 && dx >= 1.8 && dx <= 3.0)
 			gaps[ng++] = dx;
 	}
-	f->ph = median(gaps, ng);
+	f->ph = bk_decode_median(gaps, ng);
 	free(gaps);
 	if (f->pv <= 0 || f->ph <= 0) {
 		free(rows);
@@ -339,6 +361,219 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 	return f->line > 0 && f->cell > 0 ? BK_OK : BK_ERR_INVALID;
 }
 
+/* One line of cells as read from a page's grid. */
+typedef struct dline {
+	unsigned char *c;
+	size_t n;
+} dline;
+
+/* A braille PDF being read: every page's dots, the pitches fitted to each
+ * page with dots, the lines read and how many each page holds, and the
+ * dots' measures. */
+typedef struct braille_reading {
+	int npages;
+	blob **pdots;
+	size_t *pn;
+	double *pvs, *phs, *cells, *lines;
+	size_t nfit;
+	dline *all;
+	size_t nall;
+	size_t *page_lines;
+	double dsum, dmin, dmax;
+	size_t ndots, nother;
+} braille_reading;
+
+static void reading_init(braille_reading *r, int npages)
+{
+	memset(r, 0, sizeof *r);
+	size_t np = (size_t)npages + 1;
+	r->npages = npages;
+	r->pvs = bk_xcalloc(np, sizeof *r->pvs);
+	r->phs = bk_xcalloc(np, sizeof *r->phs);
+	r->cells = bk_xcalloc(np, sizeof *r->cells);
+	r->lines = bk_xcalloc(np, sizeof *r->lines);
+	r->page_lines = bk_xcalloc(np, sizeof *r->page_lines);
+	r->pdots = bk_xcalloc(np, sizeof *r->pdots);
+	r->pn = bk_xcalloc(np, sizeof *r->pn);
+	r->dmin = 1e9;
+}
+
+static void reading_free(braille_reading *r)
+{
+	for (size_t i = 0; i < r->nall; i++)
+		free(r->all[i].c);
+	free(r->all);
+	free(r->page_lines);
+	for (int pg = 0; pg < r->npages; pg++)
+		free(r->pdots[pg]);
+	free(r->pdots);
+	free(r->pn);
+	free(r->pvs);
+	free(r->phs);
+	free(r->cells);
+	free(r->lines);
+}
+
+/* Every page's dots into r (other black blobs counted). */
+static bk_status collect_dots(PopplerDocument *doc, double dpi,
+                              const char *name, braille_reading *r,
+                              bk_diags *diags)
+{
+	for (int pg = 0; pg < r->npages; pg++) {
+		vec blobs = {0};
+		bk_status st = page_blobs(doc, pg, dpi, name, &blobs, diags);
+		if (st != BK_OK)
+			return st;
+		r->pdots[pg] = bk_xmalloc((blobs.n + 1) * sizeof **r->pdots);
+		for (size_t i = 0; i < blobs.n; i++) {
+			if (!blobs.v[i].dot) {
+				r->nother++;
+				continue;
+			}
+			r->pdots[pg][r->pn[pg]++] = blobs.v[i];
+			r->dsum += blobs.v[i].d;
+			if (blobs.v[i].d < r->dmin) r->dmin = blobs.v[i].d;
+			if (blobs.v[i].d > r->dmax) r->dmax = blobs.v[i].d;
+		}
+		r->ndots += r->pn[pg];
+		free(blobs.v);
+	}
+	return BK_OK;
+}
+
+/* One line pitch for the document, the least any page fits: a page whose
+ * lines all stand two apart (blank lines between) fits twice the pitch as
+ * well as the pitch itself. */
+static double document_line_pitch(const braille_reading *r)
+{
+	double line_pitch = 0;
+	for (int pg = 0; pg < r->npages; pg++) {
+		page_fit f;
+		if (r->pn[pg] > 1 && fit_page(r->pdots[pg], r->pn[pg], &f, 0) == BK_OK &&
+		    (line_pitch == 0 || f.line < line_pitch))
+			line_pitch = f.line;
+	}
+	return line_pitch;
+}
+
+/* Where each dot of page pg stands on the grid f: line li, cell ci and
+ * its dot bit; the last line and cell into *maxline, *maxcell. A dot off
+ * the grid is a located error. */
+static bk_status place_dots(const braille_reading *r, int pg, const page_fit *f,
+                            size_t *li, size_t *ci, int *bit, size_t *maxline,
+                            size_t *maxcell, const char *name, bk_diags *diags)
+{
+	const blob *dots = r->pdots[pg];
+	for (size_t i = 0; i < r->pn[pg]; i++) {
+		double u = dots[i].y - f->y0, v = dots[i].x - f->x0;
+		double ln = floor((u + 0.5 * f->pv) / f->line);
+		double row = round((u - ln * f->line) / f->pv);
+		double cl = floor((v + 0.5 * f->ph) / f->cell);
+		double col = round((v - cl * f->cell) / f->ph);
+		double ey = fabs(u - ln * f->line - row * f->pv);
+		double ex = fabs(v - cl * f->cell - col * f->ph);
+		if (row < 0 || row > 2 || col < 0 || col > 1 || ey > 0.35 ||
+		    ex > 0.35 || ln < 0 || cl < 0) {
+			bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+			             "page %d: a dot at %.2f, %.2f mm is off "
+			             "the braille grid", pg + 1, dots[i].x, dots[i].y);
+			return BK_ERR_INVALID;
+		}
+		li[i] = (size_t)ln;
+		ci[i] = (size_t)cl;
+		bit[i] = 1 << ((int)col * 3 + (int)row);
+		if (li[i] > *maxline) *maxline = li[i];
+		if (ci[i] > *maxcell) *maxcell = ci[i];
+	}
+	return BK_OK;
+}
+
+/* Page pg (with dots) read on the grid f into lines of cells. */
+static bk_status read_grid(braille_reading *r, int pg, const page_fit *f,
+                           const char *name, bk_diags *diags)
+{
+	size_t n = r->pn[pg], maxline = 0, maxcell = 0;
+	size_t *li = bk_xmalloc(n * sizeof *li), *ci = bk_xmalloc(n * sizeof *ci);
+	int *bit = bk_xmalloc(n * sizeof *bit);
+	bk_status st = place_dots(r, pg, f, li, ci, bit, &maxline, &maxcell,
+	                          name, diags);
+	if (st != BK_OK)
+		goto out;
+	size_t width = maxcell + 1;
+	unsigned char *grid = bk_xcalloc((maxline + 1) * width, 1);
+	for (size_t i = 0; i < n; i++)
+		grid[li[i] * width + ci[i]] |= (unsigned char)bit[i];
+	for (size_t l = 0; l <= maxline; l++) {
+		r->all = bk_xrealloc(r->all, (r->nall + 1) * sizeof *r->all);
+		r->all[r->nall].c = bk_xmalloc(width);
+		memcpy(r->all[r->nall].c, grid + l * width, width);
+		r->all[r->nall].n = width;
+		r->nall++;
+	}
+	r->page_lines[pg] = maxline + 1;
+	free(grid);
+out:
+	free(li);
+	free(ci);
+	free(bit);
+	return st;
+}
+
+/* Every page with dots fitted to a braille grid (with the document's line
+ * pitch) and read. */
+static bk_status read_pages(braille_reading *r, const char *name,
+                            bk_diags *diags)
+{
+	double line_pitch = document_line_pitch(r);
+	for (int pg = 0; pg < r->npages; pg++) {
+		size_t n = r->pn[pg];
+		page_fit f;
+		if (!n)
+			continue;
+		if (fit_page(r->pdots[pg], n, &f, line_pitch) != BK_OK) {
+			bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+			             "page %d: the dots do not form a braille grid",
+			             pg + 1);
+			return BK_ERR_INVALID;
+		}
+		r->pvs[r->nfit] = f.pv;
+		r->phs[r->nfit] = f.ph;
+		r->cells[r->nfit] = f.cell;
+		r->lines[r->nfit] = f.line;
+		r->nfit++;
+		bk_status st = read_grid(r, pg, &f, name, diags);
+		if (st != BK_OK)
+			return st;
+	}
+	return BK_OK;
+}
+
+/* The lines read, page by page (a page without dots is empty). */
+static bk_cell_pages *pages_of(const braille_reading *r)
+{
+	bk_cell_pages *p = bk_cell_pages_new();
+	size_t k = 0;
+	for (int pg = 0; pg < r->npages; pg++) {
+		bk_cell_pages_add_page(p);
+		for (size_t l = 0; l < r->page_lines[pg]; l++, k++)
+			bk_cell_pages_add_line(p, r->all[k].c, r->all[k].n);
+	}
+	return p;
+}
+
+static void measure_of(braille_reading *r, bk_dot_measure *m)
+{
+	m->dots = r->ndots;
+	m->other_black = r->nother;
+	m->dot_diameter = r->ndots ? r->dsum / (double)r->ndots : 0;
+	m->dot_diameter_min = r->ndots ? r->dmin : 0;
+	m->dot_diameter_max = r->dmax;
+	m->dot_pitch_y = bk_decode_median(r->pvs, r->nfit);
+	m->dot_pitch_x = bk_decode_median(r->phs, r->nfit);
+	m->cell_pitch = bk_decode_median(r->cells, r->nfit);
+	m->line_pitch = bk_decode_median(r->lines, r->nfit);
+}
+
 bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
                                 size_t size, const char *name, double dpi,
                                 bk_dot_measure *m, bk_diags *diags)
@@ -351,145 +586,19 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 	PopplerDocument *doc = bk_decode_open_pdf(data, size, name, diags);
 	if (!doc)
 		return BK_ERR_INVALID;
-	bk_status st = BK_OK;
-	double dsum = 0, dmin = 1e9, dmax = 0;
-	size_t ndots = 0, nother = 0;
-	double *pvs = NULL, *phs = NULL, *cells = NULL, *lines = NULL;
-	int npages = poppler_document_get_n_pages(doc);
-	pvs = bk_xcalloc((size_t)npages + 1, sizeof *pvs);
-	phs = bk_xcalloc((size_t)npages + 1, sizeof *phs);
-	cells = bk_xcalloc((size_t)npages + 1, sizeof *cells);
-	lines = bk_xcalloc((size_t)npages + 1, sizeof *lines);
-	size_t nfit = 0;
-	size_t *page_lines = bk_xcalloc((size_t)npages + 1, sizeof *page_lines);
-	typedef struct { unsigned char *c; size_t n; } dline;
-	dline *all = NULL;
-	size_t nall = 0;
-	/* first every page's dots, then one line pitch for the document: a
-	 * page whose lines all stand two apart (blank lines between) fits
-	 * twice the pitch as well as the pitch itself */
-	blob **pdots = bk_xcalloc((size_t)npages + 1, sizeof *pdots);
-	size_t *pn = bk_xcalloc((size_t)npages + 1, sizeof *pn);
-	for (int pg = 0; st == BK_OK && pg < npages; pg++) {
-		vec blobs = {0};
-		if ((st = page_blobs(doc, pg, dpi, name, &blobs, diags)) != BK_OK)
-			break;
-		pdots[pg] = bk_xmalloc((blobs.n + 1) * sizeof **pdots);
-		for (size_t i = 0; i < blobs.n; i++) {
-			if (blobs.v[i].dot) {
-				pdots[pg][pn[pg]++] = blobs.v[i];
-				dsum += blobs.v[i].d;
-				if (blobs.v[i].d < dmin) dmin = blobs.v[i].d;
-				if (blobs.v[i].d > dmax) dmax = blobs.v[i].d;
-			} else {
-				nother++;
-			}
-		}
-		ndots += pn[pg];
-		free(blobs.v);
-	}
-	double line_pitch = 0;
-	for (int pg = 0; st == BK_OK && pg < npages; pg++) {
-		page_fit f;
-		if (pn[pg] > 1 && fit_page(pdots[pg], pn[pg], &f, 0) == BK_OK &&
-		    (line_pitch == 0 || f.line < line_pitch))
-			line_pitch = f.line;
-	}
-	for (int pg = 0; st == BK_OK && pg < npages; pg++) {
-		blob *dots = pdots[pg];
-		size_t n = pn[pg];
-		page_fit f;
-		if (n && fit_page(dots, n, &f, line_pitch) != BK_OK) {
-			bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
-			             "page %d: the dots do not form a braille grid",
-			             pg + 1);
-			st = BK_ERR_INVALID;
-		}
-		if (st == BK_OK && n) {
-			pvs[nfit] = f.pv;
-			phs[nfit] = f.ph;
-			cells[nfit] = f.cell;
-			lines[nfit] = f.line;
-			nfit++;
-			size_t maxline = 0, maxcell = 0;
-			size_t *li = bk_xmalloc(n * sizeof *li), *ci = bk_xmalloc(n * sizeof *ci);
-			int *bit = bk_xmalloc(n * sizeof *bit);
-			for (size_t i = 0; st == BK_OK && i < n; i++) {
-				double u = dots[i].y - f.y0, v = dots[i].x - f.x0;
-				double ln = floor((u + 0.5 * f.pv) / f.line);
-				double row = round((u - ln * f.line) / f.pv);
-				double cl = floor((v + 0.5 * f.ph) / f.cell);
-				double col = round((v - cl * f.cell) / f.ph);
-				double ey = fabs(u - ln * f.line - row * f.pv);
-				double ex = fabs(v - cl * f.cell - col * f.ph);
-				if (row < 0 || row > 2 || col < 0 || col > 1 || ey > 0.35 ||
-				    ex > 0.35 || ln < 0 || cl < 0) {
-					bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
-					             "page %d: a dot at %.2f, %.2f mm is off "
-					             "the braille grid", pg + 1, dots[i].x,
-					             dots[i].y);
-					st = BK_ERR_INVALID;
-					break;
-				}
-				li[i] = (size_t)ln;
-				ci[i] = (size_t)cl;
-				bit[i] = 1 << ((int)col * 3 + (int)row);
-				if (li[i] > maxline) maxline = li[i];
-				if (ci[i] > maxcell) maxcell = ci[i];
-			}
-			if (st == BK_OK) {
-				size_t width = maxcell + 1;
-				unsigned char *grid = bk_xcalloc((maxline + 1) * width, 1);
-				for (size_t i = 0; i < n; i++)
-					grid[li[i] * width + ci[i]] |= (unsigned char)bit[i];
-				for (size_t l = 0; l <= maxline; l++) {
-					all = bk_xrealloc(all, (nall + 1) * sizeof *all);
-					all[nall].c = bk_xmalloc(width);
-					memcpy(all[nall].c, grid + l * width, width);
-					all[nall].n = width;
-					nall++;
-				}
-				page_lines[pg] = maxline + 1;
-				free(grid);
-			}
-			free(li);
-			free(ci);
-			free(bit);
-		}
-	}
-	if (st == BK_OK) {
-		bk_cell_pages *p = bk_cell_pages_new();
-		size_t k = 0;
-		for (int pg = 0; pg < npages; pg++) {
-			bk_cell_pages_add_page(p);
-			for (size_t l = 0; l < page_lines[pg]; l++, k++)
-				bk_cell_pages_add_line(p, all[k].c, all[k].n);
-		}
-		*out = p;
-	}
-	for (size_t i = 0; i < nall; i++)
-		free(all[i].c);
-	free(all);
-	free(page_lines);
-	for (int pg = 0; pg < npages; pg++)
-		free(pdots[pg]);
-	free(pdots);
-	free(pn);
-	if (m) {
-		m->dots = ndots;
-		m->other_black = nother;
-		m->dot_diameter = ndots ? dsum / (double)ndots : 0;
-		m->dot_diameter_min = ndots ? dmin : 0;
-		m->dot_diameter_max = dmax;
-		m->dot_pitch_y = median(pvs, nfit);
-		m->dot_pitch_x = median(phs, nfit);
-		m->cell_pitch = median(cells, nfit);
-		m->line_pitch = median(lines, nfit);
-	}
-	free(pvs);
-	free(phs);
-	free(cells);
-	free(lines);
+	braille_reading r;
+	reading_init(&r, poppler_document_get_n_pages(doc));
+	bk_status st = collect_dots(doc, dpi, name, &r, diags);
+	if (st != BK_OK)
+		goto out;
+	st = read_pages(&r, name, diags);
+	if (st != BK_OK)
+		goto out;
+	*out = pages_of(&r);
+out:
+	if (m)
+		measure_of(&r, m);
+	reading_free(&r);
 	g_object_unref(doc);
 	return st;
 }

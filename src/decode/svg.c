@@ -1,15 +1,13 @@
-/* Reading a stencil back from the files written: the windows from the
- * laser-cutter SVG (its red cut paths), and the braille number beside
- * each window from the swell PDF (its dots). Shares no code with the
- * writers (src/stencil/stencil.c, src/render/): the SVG is parsed with
- * libxml2 and its geometry interpreted here, the dots found by the PDF
- * dot decoder (src/decode/pdf.c) and read with its line decoder. */
+/* Reading a stencil's windows back from the laser-cutter SVG (its red cut
+ * paths); the braille numbers beside them are read from the swell PDF by
+ * src/decode/stencil-numbers.c. Shares no code with the writers
+ * (src/stencil/stencil.c, src/render/): the SVG is parsed with libxml2
+ * and its geometry interpreted here. */
 #include "ballotkit/decode.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -519,137 +517,187 @@ static int path_args(char c)
 	}
 }
 
+/* Where a path's reading stands between segments. */
+typedef struct path_pen {
+	char prev;               /* the previous command, upper case */
+	double lcx, lcy;         /* its last control point (for S and T) */
+} path_pen;
+
+/* The k arguments of command c at *sp into a (arc flags as 0 or 1);
+ * false after a located failure. d is the whole path data. */
+static bool path_numbers(pb *b, const char **sp, const char *d, char c, int k,
+                         double a[7])
+{
+	const char *s = *sp;
+	skip_wsp(&s);
+	for (int i = 0; i < k; i++) {
+		if (i)
+			skip_sep(&s);
+		if ((c == 'A' || c == 'a') && (i == 3 || i == 4)) {
+			if (*s != '0' && *s != '1') {
+				fail(b->p, b->line, "path data: an arc flag at "
+				     "offset %zu is not 0 or 1", (size_t)(s - d));
+				return false;
+			}
+			a[i] = *s++ - '0';
+		} else if (!parse_number(&s, &a[i])) {
+			fail(b->p, b->line, "path data: command '%c' lacks a "
+			     "number at offset %zu", c, (size_t)(s - d));
+			return false;
+		}
+	}
+	*sp = s;
+	return true;
+}
+
+/* A quadratic (Q, or T reflecting the last control point) drawn as the
+ * cubic it equals. */
+static void path_quadratic(pb *b, path_pen *pen, char u, double ox, double oy,
+                           const double a[7])
+{
+	double qx, qy, x, y;
+	if (u == 'Q') {
+		qx = ox + a[0];
+		qy = oy + a[1];
+		x = ox + a[2];
+		y = oy + a[3];
+	} else {
+		qx = b->cx;
+		qy = b->cy;
+		if (pen->prev == 'Q' || pen->prev == 'T') {
+			qx = 2 * b->cx - pen->lcx;
+			qy = 2 * b->cy - pen->lcy;
+		}
+		x = ox + a[0];
+		y = oy + a[1];
+	}
+	double x0 = b->cx, y0 = b->cy;
+	pb_cubic(b, x0 + 2.0 / 3 * (qx - x0), y0 + 2.0 / 3 * (qy - y0),
+	         x + 2.0 / 3 * (qx - x), y + 2.0 / 3 * (qy - y), x, y);
+	pen->lcx = qx;
+	pen->lcy = qy;
+}
+
+/* One segment of command c (not Z) with its arguments a. */
+static void path_segment(pb *b, path_pen *pen, char c, const double a[7])
+{
+	bool rel = c >= 'a';
+	double ox = rel ? b->cx : 0, oy = rel ? b->cy : 0;
+	char u = (char)(rel ? c - 32 : c);
+	switch (u) {
+	case 'M':
+		pb_move(b, ox + a[0], oy + a[1]);
+		break;
+	case 'L':
+		pb_line(b, ox + a[0], oy + a[1]);
+		break;
+	case 'H':
+		pb_line(b, ox + a[0], b->cy);
+		break;
+	case 'V':
+		pb_line(b, b->cx, oy + a[0]);
+		break;
+	case 'C':
+		pb_cubic(b, ox + a[0], oy + a[1], ox + a[2], oy + a[3],
+		         ox + a[4], oy + a[5]);
+		pen->lcx = ox + a[2];
+		pen->lcy = oy + a[3];
+		break;
+	case 'S': {
+		double x1 = b->cx, y1 = b->cy;
+		if (pen->prev == 'C' || pen->prev == 'S') {
+			x1 = 2 * b->cx - pen->lcx;
+			y1 = 2 * b->cy - pen->lcy;
+		}
+		pb_cubic(b, x1, y1, ox + a[0], oy + a[1], ox + a[2], oy + a[3]);
+		pen->lcx = ox + a[0];
+		pen->lcy = oy + a[1];
+		break;
+	}
+	case 'Q':
+	case 'T':
+		path_quadratic(b, pen, u, ox, oy, a);
+		break;
+	case 'A':
+		pb_arc(b, a[0], a[1], a[2], a[3] != 0, a[4] != 0,
+		       ox + a[5], oy + a[6]);
+		break;
+	default:
+		break;
+	}
+	pen->prev = u;
+}
+
+/* Skips the separator after a segment's arguments; false (after a located
+ * failure) when a comma is not followed by a number. */
+static bool path_separator(pb *b, const char **sp, const char *d)
+{
+	skip_wsp(sp);
+	if (**sp != ',')
+		return true;
+	(*sp)++;
+	skip_wsp(sp);
+	if (starts_number(**sp))
+		return true;
+	fail(b->p, b->line, "path data: a comma at offset %zu "
+	     "is not followed by a number", (size_t)(*sp - d));
+	return false;
+}
+
+/* The command at *sp and its argument count; false (after a located
+ * failure) when it is not one, or when the first is not a moveto. */
+static bool path_command(pb *b, const char **sp, const char *d, bool first,
+                         char *c, int *k)
+{
+	*c = **sp;
+	*k = path_args(*c);
+	if (*k < 0) {
+		fail(b->p, b->line, "path data: '%c' at offset %zu is not a "
+		     "path command", (unsigned char)*c >= 0x20 &&
+		     (unsigned char)*c < 0x7f ? *c : '?', (size_t)(*sp - d));
+		return false;
+	}
+	(*sp)++;
+	if (first && *c != 'M' && *c != 'm') {
+		fail(b->p, b->line, "path data does not begin with a moveto");
+		return false;
+	}
+	return true;
+}
+
+/* A path's d attribute: each command, then its argument groups (a
+ * command repeats while numbers follow). */
 static void path_data(pb *b, const char *d)
 {
-	svgp *p = b->p;
 	const char *s = d;
-	char prev = 0;        /* the previous command, upper case */
-	double lcx = 0, lcy = 0; /* its last control point (for S and T) */
+	path_pen pen = {0, 0, 0};
 	bool any = false;
 	for (;;) {
 		skip_wsp(&s);
 		if (!*s)
 			break;
-		char c = *s;
-		int k = path_args(c);
-		if (k < 0) {
-			fail(p, b->line, "path data: '%c' at offset %zu is not a "
-			     "path command", (unsigned char)c >= 0x20 &&
-			     (unsigned char)c < 0x7f ? c : '?', (size_t)(s - d));
+		char c;
+		int k;
+		if (!path_command(b, &s, d, !any, &c, &k))
 			return;
-		}
-		s++;
-		if (!any && c != 'M' && c != 'm') {
-			fail(p, b->line, "path data does not begin with a moveto");
-			return;
-		}
 		any = true;
 		if (k == 0) {
 			pb_close(b);
-			prev = 'Z';
+			pen.prev = 'Z';
 			continue;
 		}
 		do {
 			double a[7];
-			skip_wsp(&s);
-			for (int i = 0; i < k; i++) {
-				if (i)
-					skip_sep(&s);
-				if ((c == 'A' || c == 'a') && (i == 3 || i == 4)) {
-					if (*s != '0' && *s != '1') {
-						fail(p, b->line, "path data: an arc flag at "
-						     "offset %zu is not 0 or 1", (size_t)(s - d));
-						return;
-					}
-					a[i] = *s++ - '0';
-				} else if (!parse_number(&s, &a[i])) {
-					fail(p, b->line, "path data: command '%c' lacks a "
-					     "number at offset %zu", c, (size_t)(s - d));
-					return;
-				}
-			}
-			bool rel = c >= 'a';
-			double ox = rel ? b->cx : 0, oy = rel ? b->cy : 0;
-			char u = (char)(rel ? c - 32 : c);
-			switch (u) {
-			case 'M':
-				pb_move(b, ox + a[0], oy + a[1]);
-				break;
-			case 'L':
-				pb_line(b, ox + a[0], oy + a[1]);
-				break;
-			case 'H':
-				pb_line(b, ox + a[0], b->cy);
-				break;
-			case 'V':
-				pb_line(b, b->cx, oy + a[0]);
-				break;
-			case 'C':
-				pb_cubic(b, ox + a[0], oy + a[1], ox + a[2], oy + a[3],
-				         ox + a[4], oy + a[5]);
-				lcx = ox + a[2];
-				lcy = oy + a[3];
-				break;
-			case 'S': {
-				double x1 = b->cx, y1 = b->cy;
-				if (prev == 'C' || prev == 'S') {
-					x1 = 2 * b->cx - lcx;
-					y1 = 2 * b->cy - lcy;
-				}
-				pb_cubic(b, x1, y1, ox + a[0], oy + a[1], ox + a[2],
-				         oy + a[3]);
-				lcx = ox + a[0];
-				lcy = oy + a[1];
-				break;
-			}
-			case 'Q':
-			case 'T': {
-				double qx, qy, x, y;
-				if (u == 'Q') {
-					qx = ox + a[0];
-					qy = oy + a[1];
-					x = ox + a[2];
-					y = oy + a[3];
-				} else {
-					qx = b->cx;
-					qy = b->cy;
-					if (prev == 'Q' || prev == 'T') {
-						qx = 2 * b->cx - lcx;
-						qy = 2 * b->cy - lcy;
-					}
-					x = ox + a[0];
-					y = oy + a[1];
-				}
-				double x0 = b->cx, y0 = b->cy;
-				pb_cubic(b, x0 + 2.0 / 3 * (qx - x0), y0 + 2.0 / 3 * (qy - y0),
-				         x + 2.0 / 3 * (qx - x), y + 2.0 / 3 * (qy - y), x, y);
-				lcx = qx;
-				lcy = qy;
-				break;
-			}
-			case 'A':
-				pb_arc(b, a[0], a[1], a[2], a[3] != 0, a[4] != 0,
-				       ox + a[5], oy + a[6]);
-				break;
-			default:
-				break;
-			}
-			prev = u;
+			if (!path_numbers(b, &s, d, c, k, a))
+				return;
+			path_segment(b, &pen, c, a);
 			/* after a moveto, further pairs are linetos */
 			if (c == 'M')
 				c = 'L';
 			else if (c == 'm')
 				c = 'l';
-			skip_wsp(&s);
-			if (*s == ',') {
-				s++;
-				skip_wsp(&s);
-				if (!starts_number(*s)) {
-					fail(p, b->line, "path data: a comma at offset %zu "
-					     "is not followed by a number", (size_t)(s - d));
-					return;
-				}
-			}
+			if (!path_separator(b, &s, d))
+				return;
 		} while (starts_number(*s));
 	}
 	pb_finish(b);
@@ -1244,10 +1292,248 @@ static void on_xml_error(void *user, xmlErrorPtr err)
 		fe->msg[--l] = 0;
 }
 
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-static void xml_init(void)
+/* The SVG in data parsed with no network, entity expansion or DTD
+ * loading, or NULL with a located "bad-svg" diagnostic (*st says why). */
+static xmlDocPtr parse_svg(const char *data, size_t size, const char *name,
+                           bk_status *st, bk_diags *diags)
 {
-	xmlInitParser(); /* its first use is not thread-safe */
+	bk_decode_xml_once();
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		bk_diags_add(diags, BK_ERROR, "bad-svg", name, 0, 0, "",
+		             "no memory to parse the SVG");
+		*st = BK_ERR_NOMEM;
+		return NULL;
+	}
+	first_error fe;
+	memset(&fe, 0, sizeof fe);
+	ctxt->_private = &fe;
+	if (ctxt->sax)
+		ctxt->sax->serror = on_xml_error; /* this context's own handler */
+	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)size, name, NULL,
+	                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
+	                                  XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
+	if (!doc) {
+		const xmlError *err = &ctxt->lastError;
+		if (!fe.set) {
+			on_xml_error(ctxt, (xmlErrorPtr)err);
+			fe.set = true;
+		}
+		bk_diags_add(diags, BK_ERROR, "bad-svg", name, fe.line, fe.col, "",
+		             "not well-formed XML: %s", fe.msg[0] ? fe.msg : "parse error");
+		*st = BK_ERR_INVALID;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+/* The page from the root's viewBox, taken in millimetres; false (after a
+ * located failure) when there is none. */
+static bool page_from_viewbox(svgp *p, xmlNodePtr root, const xmlChar *vb,
+                              double *page_w, double *page_h, mat *vp)
+{
+	double v[4] = {0, 0, 0, 0};
+	const char *s = vb ? (const char *)vb : "";
+	bool ok = vb != NULL;
+	skip_wsp(&s);
+	for (int i = 0; ok && i < 4; i++) {
+		if (i)
+			skip_sep(&s);
+		ok = parse_number(&s, &v[i]);
+	}
+	if (!ok || v[2] <= 0 || v[3] <= 0) {
+		fail(p, node_line(root), "<svg>: no width and height "
+		     "in absolute units, nor a viewBox");
+		return false;
+	}
+	*page_w = v[2];
+	*page_h = v[3];
+	*vp = mat_translate(-v[0], -v[1]);
+	return true;
+}
+
+/* The page's size in mm and the transform from the root's user units to
+ * mm: width and height in absolute units give millimetres; without them
+ * (absent or percentages) the viewBox's units are taken as millimetres.
+ * False after a located failure. */
+static bool page_of(svgp *p, xmlNodePtr root, double *page_w, double *page_h,
+                    mat *vp)
+{
+	double w = 0, h = 0;
+	bool has_w = !relative_attr(root, "width");
+	bool has_h = !relative_attr(root, "height");
+	if ((has_w && !length_attr(root, "width", 0, &w)) ||
+	    (has_h && !length_attr(root, "height", 0, &h)) || w < 0 || h < 0) {
+		fail(p, node_line(root), "<svg>: width or height is not an "
+		     "absolute length");
+		return false;
+	}
+	const double PX_MM = 25.4 / 96;
+	*vp = IDENTITY;
+	xmlChar *vb = xmlGetProp(root, (const xmlChar *)"viewBox");
+	if (!has_w || !has_h || w == 0 || h == 0) {
+		/* the viewBox in mm, or nothing to measure by */
+		page_from_viewbox(p, root, vb, page_w, page_h, vp);
+	} else if (viewport(p, root, w * PX_MM, h * PX_MM, vp)) {
+		*page_w = w * PX_MM;
+		*page_h = h * PX_MM;
+		if (!vb)
+			*vp = mat_scale(PX_MM, PX_MM);
+	}
+	xmlFree(vb);
+	return !p->failed;
+}
+
+/* Every subpath of the document's shapes into p, in mm on the page. */
+static void collect_cuts(svgp *p, xmlDocPtr doc, double *page_w,
+                         double *page_h)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!root || !svg_element(root) || !named(root, "svg")) {
+		fail(p, node_line(root), "the root is not an SVG <svg> element");
+		return;
+	}
+	mat vp;
+	if (!page_of(p, root, page_w, page_h, &vp))
+		return;
+	index_ids(p, root);
+	style st0 = {PAINT_NONE, false, false};
+	/* the root's own transform (SVG 2) is applied by walk */
+	walk(p, root, vp, st0, 0, false);
+}
+
+/* The sheet's outline: the closed red cut with the largest box. */
+static sub *find_outline(svgp *p)
+{
+	sub *outline = NULL;
+	for (size_t i = 0; i < p->n; i++) {
+		sub *s = &p->subs[i];
+		if (!s->closed)
+			continue;
+		if (!outline || (s->x1 - s->x0) * (s->y1 - s->y0) >
+		                (outline->x1 - outline->x0) * (outline->y1 - outline->y0))
+			outline = s;
+	}
+	if (!outline)
+		fail(p, 0, "no closed red cut: the file has no sheet outline");
+	return outline;
+}
+
+static const char *const corner_names[4] = {"top-left", "top-right",
+                                            "bottom-left", "bottom-right"};
+
+/* A corner the outline does not pass through is cut off: c's corner and
+ * its leg (the nearest vertex along the top or bottom edge). */
+static void corner_of_outline(const sub *outline, bk_svg_cuts *c)
+{
+	double X0 = outline->x0, X1 = outline->x1;
+	double top = c->sheet_y, Y1 = outline->y1;
+	double cx[4] = {X0, X1, X0, X1}, cy[4] = {top, top, Y1, Y1};
+	int missing = -1, nmissing = 0;
+	for (int k = 0; k < 4; k++) {
+		bool found = false;
+		for (size_t v = 0; !found && v < outline->nv; v++)
+			found = near(outline->v[v].x, cx[k], AT_CORNER) &&
+			        near(outline->v[v].y, cy[k], AT_CORNER);
+		if (!found) {
+			missing = k;
+			nmissing++;
+		}
+	}
+	if (nmissing != 1)
+		return;
+	double leg = INFINITY;
+	for (size_t v = 0; v < outline->nv; v++)
+		if (near(outline->v[v].y, cy[missing], ON_EDGE) &&
+		    fabs(outline->v[v].x - cx[missing]) < leg)
+			leg = fabs(outline->v[v].x - cx[missing]);
+	c->corner = corner_names[missing];
+	c->corner_size = isfinite(leg) ? leg : 0;
+}
+
+/* The sheet from its outline: its box, its top edge being the highest
+ * vertex on either side, and its cut corner. */
+static void sheet_of_outline(const sub *outline, bk_svg_cuts *c)
+{
+	double X0 = outline->x0, X1 = outline->x1, Y1 = outline->y1;
+	double top = INFINITY;
+	for (size_t k = 0; k < outline->nv; k++) {
+		pt v = outline->v[k];
+		if ((near(v.x, X0, ON_EDGE) || near(v.x, X1, ON_EDGE)) && v.y < top)
+			top = v.y;
+	}
+	if (!isfinite(top))
+		top = outline->y0;
+	c->sheet_x = X0;
+	c->sheet_y = top;
+	c->sheet_w = X1 - X0;
+	c->sheet_h = Y1 - top;
+	corner_of_outline(outline, c);
+}
+
+/* The cuts other than the outline: closed ones inside the sheet are
+ * windows (into w, relative to the sheet), a separate cut touching two
+ * sides at one corner is the corner cut, the rest are counted. */
+static size_t sort_cuts(const svgp *p, const sub *outline, bk_svg_cuts *c,
+                        wrect *w)
+{
+	double X0 = outline->x0, X1 = outline->x1, Y1 = outline->y1;
+	double top = c->sheet_y;
+	size_t nw = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const sub *s = &p->subs[i];
+		if (s == outline)
+			continue;
+		bool inside = s->x0 > X0 + TOUCH && s->x1 < X1 - TOUCH &&
+		              s->y0 > top + TOUCH && s->y1 < Y1 - TOUCH;
+		if (inside && s->closed) {
+			w[nw].x = s->x0 - X0;
+			w[nw].y = s->y0 - top;
+			w[nw].w = s->x1 - s->x0;
+			w[nw].h = s->y1 - s->y0;
+			nw++;
+			continue;
+		}
+		bool l = s->x0 <= X0 + TOUCH, r = s->x1 >= X1 - TOUCH;
+		bool t = s->y0 <= top + TOUCH, b = s->y1 >= Y1 - TOUCH;
+		bool in_sheet = s->x0 >= X0 - TOUCH && s->x1 <= X1 + TOUCH &&
+		                s->y0 >= top - TOUCH && s->y1 <= Y1 + TOUCH;
+		int k = -1;
+		if (in_sheet && (l != r) && (t != b))
+			k = (b ? 2 : 0) + (r ? 1 : 0);
+		if (k >= 0 && !c->corner[0]) {
+			c->corner = corner_names[k];
+			c->corner_size = fmax(s->x1 - s->x0, s->y1 - s->y0);
+		} else {
+			c->other_cuts++;
+		}
+	}
+	return nw;
+}
+
+/* The windows in reading order, as x, y, w, h quadruples: rows (top
+ * edges within ROW of the row's first), then by x. */
+static double *windows_in_order(wrect *w, size_t nw)
+{
+	qsort(w, nw, sizeof *w, cmp_wrect_y);
+	size_t row = 0;
+	double row_y = nw ? w[0].y : 0;
+	for (size_t i = 0; i < nw; i++) {
+		if (w[i].y - row_y > ROW) {
+			row++;
+			row_y = w[i].y;
+		}
+		w[i].row = row;
+	}
+	qsort(w, nw, sizeof *w, cmp_wrect_row);
+	double *out = bk_xmalloc((4 * nw + 1) * sizeof *out);
+	for (size_t i = 0; i < nw; i++) {
+		out[4 * i] = w[i].x;
+		out[4 * i + 1] = w[i].y;
+		out[4 * i + 2] = w[i].w;
+		out[4 * i + 3] = w[i].h;
+	}
+	return out;
 }
 
 bk_status bk_decode_svg_windows(const char *data, size_t size,
@@ -1264,206 +1550,33 @@ bk_status bk_decode_svg_windows(const char *data, size_t size,
 	}
 	if (!name)
 		name = "";
-	pthread_once(&xml_once, xml_init);
-	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-	if (!ctxt)
-		return BK_ERR_NOMEM;
-	first_error fe;
-	memset(&fe, 0, sizeof fe);
-	ctxt->_private = &fe;
-	if (ctxt->sax)
-		ctxt->sax->serror = on_xml_error; /* this context's own handler */
-	/* no network, no entity expansion, no DTD loading */
-	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)size, name, NULL,
-	                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
-	                                  XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
-	if (!doc) {
-		const xmlError *err = &ctxt->lastError;
-		if (!fe.set) {
-			on_xml_error(ctxt, (xmlErrorPtr)err);
-			fe.set = true;
-		}
-		bk_diags_add(diags, BK_ERROR, "bad-svg", name, fe.line, fe.col, "",
-		             "not well-formed XML: %s", fe.msg[0] ? fe.msg : "parse error");
-		xmlFreeParserCtxt(ctxt);
-		return BK_ERR_INVALID;
-	}
-	xmlFreeParserCtxt(ctxt);
+	bk_status status = BK_OK;
+	xmlDocPtr doc = parse_svg(data, size, name, &status, diags);
+	if (!doc)
+		return status;
 
 	svgp p;
 	memset(&p, 0, sizeof p);
 	p.name = name;
 	p.diags = diags;
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	double page_w = 0, page_h = 0;
-	if (!root || !svg_element(root) || !named(root, "svg")) {
-		fail(&p, node_line(root), "the root is not an SVG <svg> element");
-	} else {
-		/* the page: width and height in absolute units give millimetres;
-		 * without them (absent or percentages) the viewBox's units are
-		 * taken as millimetres */
-		double w = 0, h = 0;
-		bool has_w = !relative_attr(root, "width");
-		bool has_h = !relative_attr(root, "height");
-		if ((has_w && !length_attr(root, "width", 0, &w)) ||
-		    (has_h && !length_attr(root, "height", 0, &h)) || w < 0 || h < 0) {
-			fail(&p, node_line(root), "<svg>: width or height is not an "
-			     "absolute length");
-		} else {
-			const double PX_MM = 25.4 / 96;
-			mat vp = IDENTITY;
-			xmlChar *vb = xmlGetProp(root, (const xmlChar *)"viewBox");
-			if (!has_w || !has_h || w == 0 || h == 0) {
-				/* the viewBox in mm, or nothing to measure by */
-				double v[4] = {0, 0, 0, 0};
-				const char *s = vb ? (const char *)vb : "";
-				bool ok = vb != NULL;
-				skip_wsp(&s);
-				for (int i = 0; ok && i < 4; i++) {
-					if (i)
-						skip_sep(&s);
-					ok = parse_number(&s, &v[i]);
-				}
-				if (!ok || v[2] <= 0 || v[3] <= 0) {
-					fail(&p, node_line(root), "<svg>: no width and height "
-					     "in absolute units, nor a viewBox");
-				} else {
-					page_w = v[2];
-					page_h = v[3];
-					vp = mat_translate(-v[0], -v[1]);
-				}
-			} else if (viewport(&p, root, w * PX_MM, h * PX_MM, &vp)) {
-				page_w = w * PX_MM;
-				page_h = h * PX_MM;
-				if (!vb)
-					vp = mat_scale(PX_MM, PX_MM);
-			}
-			xmlFree(vb);
-			if (!p.failed) {
-				index_ids(&p, root);
-				style st0 = {PAINT_NONE, false, false};
-				/* the root's own transform (SVG 2) is applied by walk */
-				walk(&p, root, vp, st0, 0, false);
-			}
-		}
-	}
-
-	bk_status status = BK_OK;
-	sub *outline = NULL;
-	for (size_t i = 0; !p.failed && i < p.n; i++) {
-		sub *s = &p.subs[i];
-		if (!s->closed)
-			continue;
-		if (!outline || (s->x1 - s->x0) * (s->y1 - s->y0) >
-		                (outline->x1 - outline->x0) * (outline->y1 - outline->y0))
-			outline = s;
-	}
-	if (!p.failed && !outline)
-		fail(&p, 0, "no closed red cut: the file has no sheet outline");
-	if (p.failed)
-		status = BK_ERR_INVALID;
-
 	wrect *w = NULL;
-	size_t nw = 0;
 	bk_svg_cuts c;
 	memset(&c, 0, sizeof c);
 	c.corner = "";
-	if (status == BK_OK) {
-		double X0 = outline->x0, X1 = outline->x1, Y1 = outline->y1;
-		/* the sheet's top edge: the highest vertex on either side */
-		double top = INFINITY;
-		for (size_t k = 0; k < outline->nv; k++) {
-			pt v = outline->v[k];
-			if ((near(v.x, X0, ON_EDGE) || near(v.x, X1, ON_EDGE)) && v.y < top)
-				top = v.y;
-		}
-		if (!isfinite(top))
-			top = outline->y0;
-		c.page_w = page_w;
-		c.page_h = page_h;
-		c.sheet_x = X0;
-		c.sheet_y = top;
-		c.sheet_w = X1 - X0;
-		c.sheet_h = Y1 - top;
-		/* a corner the outline does not pass through is cut off */
-		static const char *const names[4] = {"top-left", "top-right",
-		                                     "bottom-left", "bottom-right"};
-		double cx[4] = {X0, X1, X0, X1}, cy[4] = {top, top, Y1, Y1};
-		int missing = -1, nmissing = 0;
-		for (int k = 0; k < 4; k++) {
-			bool found = false;
-			for (size_t v = 0; !found && v < outline->nv; v++)
-				found = near(outline->v[v].x, cx[k], AT_CORNER) &&
-				        near(outline->v[v].y, cy[k], AT_CORNER);
-			if (!found) {
-				missing = k;
-				nmissing++;
-			}
-		}
-		if (nmissing == 1) {
-			/* the leg: the nearest vertex along the top or bottom edge */
-			double leg = INFINITY;
-			for (size_t v = 0; v < outline->nv; v++)
-				if (near(outline->v[v].y, cy[missing], ON_EDGE) &&
-				    fabs(outline->v[v].x - cx[missing]) < leg)
-					leg = fabs(outline->v[v].x - cx[missing]);
-			c.corner = names[missing];
-			c.corner_size = isfinite(leg) ? leg : 0;
-		}
-		w = bk_xmalloc((p.n + 1) * sizeof *w);
-		for (size_t i = 0; i < p.n; i++) {
-			sub *s = &p.subs[i];
-			if (s == outline)
-				continue;
-			bool inside = s->x0 > X0 + TOUCH && s->x1 < X1 - TOUCH &&
-			              s->y0 > top + TOUCH && s->y1 < Y1 - TOUCH;
-			if (inside && s->closed) {
-				w[nw].x = s->x0 - X0;
-				w[nw].y = s->y0 - top;
-				w[nw].w = s->x1 - s->x0;
-				w[nw].h = s->y1 - s->y0;
-				nw++;
-				continue;
-			}
-			/* a separate corner cut touches two sides at one corner */
-			bool l = s->x0 <= X0 + TOUCH, r = s->x1 >= X1 - TOUCH;
-			bool t = s->y0 <= top + TOUCH, b = s->y1 >= Y1 - TOUCH;
-			bool in_sheet = s->x0 >= X0 - TOUCH && s->x1 <= X1 + TOUCH &&
-			                s->y0 >= top - TOUCH && s->y1 <= Y1 + TOUCH;
-			int k = -1;
-			if (in_sheet && (l != r) && (t != b))
-				k = (b ? 2 : 0) + (r ? 1 : 0);
-			if (k >= 0 && !c.corner[0]) {
-				c.corner = names[k];
-				c.corner_size = fmax(s->x1 - s->x0, s->y1 - s->y0);
-			} else {
-				c.other_cuts++;
-			}
-		}
-		/* rows: top edges within ROW of the row's first; then by x */
-		qsort(w, nw, sizeof *w, cmp_wrect_y);
-		size_t row = 0;
-		double row_y = nw ? w[0].y : 0;
-		for (size_t i = 0; i < nw; i++) {
-			if (w[i].y - row_y > ROW) {
-				row++;
-				row_y = w[i].y;
-			}
-			w[i].row = row;
-		}
-		qsort(w, nw, sizeof *w, cmp_wrect_row);
-		double *out = bk_xmalloc((4 * nw + 1) * sizeof *out);
-		for (size_t i = 0; i < nw; i++) {
-			out[4 * i] = w[i].x;
-			out[4 * i + 1] = w[i].y;
-			out[4 * i + 2] = w[i].w;
-			out[4 * i + 3] = w[i].h;
-		}
-		*rects = out;
-		*n = nw;
-		if (cuts)
-			*cuts = c;
+	collect_cuts(&p, doc, &c.page_w, &c.page_h);
+	sub *outline = p.failed ? NULL : find_outline(&p);
+	if (p.failed) {
+		status = BK_ERR_INVALID;
+		goto out;
 	}
+	sheet_of_outline(outline, &c);
+	w = bk_xmalloc((p.n + 1) * sizeof *w);
+	size_t nw = sort_cuts(&p, outline, &c, w);
+	*rects = windows_in_order(w, nw);
+	*n = nw;
+	if (cuts)
+		*cuts = c;
+out:
 	free(w);
 	for (size_t i = 0; i < p.n; i++)
 		free(p.subs[i].v);
@@ -1471,194 +1584,4 @@ bk_status bk_decode_svg_windows(const char *data, size_t size,
 	free(p.ids);
 	xmlFreeDoc(doc);
 	return status;
-}
-
-/* ---- the braille numbers beside the windows ---- */
-
-/* The digits 1–9, 0 by their dots (a–j). */
-static const char *const digit_dots[10] = {
-	"245", "1", "12", "14", "145", "15", "124", "1245", "125", "24",
-};
-
-static int cell_digit(unsigned char cell)
-{
-	for (int d = 0; d < 10; d++) {
-		int c = 0;
-		for (const char *s = digit_dots[d]; *s; s++)
-			c |= 1 << (*s - '1');
-		if (c == cell)
-			return d;
-	}
-	return -1;
-}
-
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median_of(double *v, size_t n)
-{
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof *v, cmp_dbl);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static int cmp_pt_x_desc(const void *a, const void *b)
-{
-	const pt *p = a, *q = b;
-	if (p->x != q->x)
-		return p->x > q->x ? -1 : 1;
-	return p->y < q->y ? -1 : p->y > q->y;
-}
-
-/* One run of dots beside a window, right to left: x, y pairs. */
-typedef struct run {
-	double *xy;
-	size_t n;
-} run;
-
-/* Tolerances of the runs, mm. */
-static const double LEVEL = 4.0;    /* dots level with a window's centre */
-static const double REACH = 30.0;   /* the run's first dot from the window */
-static const double RUN_GAP = 10.0; /* between columns of one run */
-static const double SAME_COL = 0.5; /* dots in one column */
-
-bk_status bk_decode_stencil_numbers(const char *data, size_t size,
-                                    const char *name, double dpi, size_t page,
-                                    const double *rects, size_t n,
-                                    const bk_svg_cuts *cuts, unsigned *numbers,
-                                    bk_dot_measure *measure, bk_diags *diags)
-{
-	if (!data || (n && (!rects || !numbers)) || !(dpi >= 150 && dpi <= 1200))
-		return BK_ERR_USAGE;
-	for (size_t i = 0; i < n; i++)
-		numbers[i] = 0;
-	if (measure)
-		memset(measure, 0, sizeof *measure);
-	double *xy = NULL;
-	size_t nd = 0;
-	bk_dot_measure m;
-	bk_status st = bk_decode_pdf_dots(data, size, name ? name : "", dpi, page,
-	                                  &xy, &nd, &m, diags);
-	if (st != BK_OK)
-		return st;
-	/* the windows on the page */
-	double ox = cuts ? cuts->sheet_x : 0, oy = cuts ? cuts->sheet_y : 0;
-	double *r = bk_xmalloc((4 * n + 1) * sizeof *r);
-	for (size_t w = 0; w < n; w++) {
-		r[4 * w] = rects[4 * w] + ox;
-		r[4 * w + 1] = rects[4 * w + 1] + oy;
-		r[4 * w + 2] = rects[4 * w + 2];
-		r[4 * w + 3] = rects[4 * w + 3];
-	}
-	bk_decode_numbers_beside(xy, nd, r, n, numbers, measure);
-	if (measure) {
-		measure->dots = m.dots;
-		measure->other_black = m.other_black;
-		measure->dot_diameter = m.dot_diameter;
-		measure->dot_diameter_min = m.dot_diameter_min;
-		measure->dot_diameter_max = m.dot_diameter_max;
-	}
-	free(r);
-	bk_free(xy);
-	return BK_OK;
-}
-
-void bk_decode_numbers_beside(const double *xy, size_t nd, const double *rects,
-                              size_t n, unsigned *numbers,
-                              bk_dot_measure *measure)
-{
-	for (size_t i = 0; i < n; i++)
-		numbers[i] = 0;
-	if (measure)
-		memset(measure, 0, sizeof *measure);
-	const double ox = 0, oy = 0;
-	/* the dots by x, right to left */
-	pt *dots = bk_xmalloc((nd + 1) * sizeof *dots);
-	for (size_t i = 0; i < nd; i++) {
-		dots[i].x = xy[2 * i];
-		dots[i].y = xy[2 * i + 1];
-	}
-	qsort(dots, nd, sizeof *dots, cmp_pt_x_desc);
-	run *runs = bk_xcalloc(n + 1, sizeof *runs);
-	double *dpx = bk_xmalloc((n + 1) * sizeof *dpx);
-	double *dpy = bk_xmalloc((n + 1) * sizeof *dpy);
-	double *cps = bk_xmalloc((n + 1) * sizeof *cps);
-	size_t ndx = 0, ndy = 0, ncp = 0;
-	double *cols = bk_xmalloc((nd + 1) * sizeof *cols);
-	for (size_t w = 0; w < n; w++) {
-		double left = rects[4 * w] + ox;
-		double cy = rects[4 * w + 1] + oy + rects[4 * w + 3] / 2;
-		run *r = &runs[w];
-		r->xy = bk_xmalloc((2 * nd + 1) * sizeof *r->xy);
-		double last = 0;
-		for (size_t k = 0; k < nd; k++) {
-			double x = dots[k].x, y = dots[k].y;
-			if (x >= left || fabs(y - cy) > LEVEL)
-				continue;
-			if (r->n == 0 ? x < left - REACH : last - x > RUN_GAP)
-				break;
-			r->xy[2 * r->n] = x;
-			r->xy[2 * r->n + 1] = y;
-			r->n++;
-			last = x;
-		}
-		if (!r->n)
-			continue;
-		/* its columns, left to right (the run is right to left) */
-		size_t nc = 0;
-		double ymin = INFINITY, ymax = -INFINITY;
-		for (size_t k = r->n; k-- > 0;) {
-			double x = r->xy[2 * k], y = r->xy[2 * k + 1];
-			if (!nc || x - cols[nc - 1] > SAME_COL)
-				cols[nc++] = x;
-			if (y < ymin) ymin = y;
-			if (y > ymax) ymax = y;
-		}
-		if (nc >= 2 && cols[1] - cols[0] >= 1.5 && cols[1] - cols[0] <= 4.0)
-			dpx[ndx++] = cols[1] - cols[0];
-		if (ymax - ymin >= 3.0 && ymax - ymin <= 8.0)
-			dpy[ndy++] = (ymax - ymin) / 2;
-		if (nc >= 3 && cols[2] - cols[0] >= 4.0 && cols[2] - cols[0] <= 12.0)
-			cps[ncp++] = cols[2] - cols[0];
-	}
-	double px = median_of(dpx, ndx), py = median_of(dpy, ndy);
-	double cell = median_of(cps, ncp);
-	double pitch = px > 0 && py > 0 ? (px + py) / 2 : px;
-	for (size_t w = 0; w < n; w++) {
-		run *r = &runs[w];
-		unsigned char *cells = NULL;
-		size_t nc = 0;
-		if (r->n && pitch > 0 && cell > pitch &&
-		    bk_decode_dots_line(r->xy, r->n, pitch, cell, &cells, &nc) == BK_OK &&
-		    nc >= 2 && nc <= 10 && cells[0] == 0x3C) {
-			unsigned v = 0;
-			bool ok = true;
-			for (size_t k = 1; ok && k < nc; k++) {
-				int d = cell_digit(cells[k]);
-				ok = d >= 0 && !(k == 1 && d == 0 && nc > 2);
-				v = v * 10 + (unsigned)(d >= 0 ? d : 0);
-			}
-			if (ok)
-				numbers[w] = v;
-		}
-		bk_free(cells);
-		free(r->xy);
-	}
-	if (measure) {
-		measure->dots = nd;
-		measure->dot_pitch_x = px;
-		measure->dot_pitch_y = py;
-		measure->cell_pitch = cell;
-		measure->line_pitch = 0;
-	}
-	free(cols);
-	free(runs);
-	free(dpx);
-	free(dpy);
-	free(cps);
-	free(dots);
 }

@@ -138,7 +138,7 @@ typedef struct track {
 	bk_buf folder;           /* audio/B-L */
 	section *sec;
 	size_t nsec;
-	bk_audio_chapters *ch;   /* NULL without a readable MP3 */
+	bk_decoded_chapters *ch;   /* NULL without a readable MP3 */
 	float *audio;            /* the MP3 decoded, or NULL */
 	size_t n;
 	int rate;
@@ -379,21 +379,21 @@ static void check_mp3(track *t)
 	free(data);
 	if (!t->ch)
 		goto done;
-	size_t npos = t->nsec - 2, nch = bk_audio_chapters_count(t->ch);
+	size_t npos = t->nsec - 2, nch = bk_decoded_chapters_count(t->ch);
 	if (nch != npos) {
 		vk_fail(k, c, 0, "%zu chapters, the script has %zu positions", nch, npos);
-		bk_audio_chapters_free(t->ch);
+		bk_decoded_chapters_free(t->ch);
 		t->ch = NULL;
 		goto done;
 	}
 	for (size_t q = 0; q < nch; q++) {
 		const section *s = &t->sec[q + 1];
-		double a = bk_audio_chapters_start(t->ch, q), b = bk_audio_chapters_end(t->ch, q);
-		if (strcmp(bk_audio_chapters_title(t->ch, q), s->label))
+		double a = bk_decoded_chapters_start(t->ch, q), b = bk_decoded_chapters_end(t->ch, q);
+		if (strcmp(bk_decoded_chapters_title(t->ch, q), s->label))
 			vk_fail(k, c, s->number, "chapter %zu is titled \"%s\", the script's "
-			        "position %u is \"%s\"", q + 1, bk_audio_chapters_title(t->ch, q),
+			        "position %u is \"%s\"", q + 1, bk_decoded_chapters_title(t->ch, q),
 			        s->number, s->label);
-		if (!(b > a) || (q && fabs(a - bk_audio_chapters_end(t->ch, q - 1)) > 0.0015))
+		if (!(b > a) || (q && fabs(a - bk_decoded_chapters_end(t->ch, q - 1)) > 0.0015))
 			vk_fail(k, c, s->number, "chapter %zu (%.3f-%.3f s) does not follow "
 			        "the chapter before it", q + 1, a, b);
 	}
@@ -413,12 +413,12 @@ static void check_mp3(track *t)
 	t->end = bk_xcalloc(t->nsec, sizeof *t->end);
 	double total = (double)t->n / t->rate;
 	t->start[0] = 0;
-	t->end[0] = bk_audio_chapters_start(t->ch, 0);
+	t->end[0] = bk_decoded_chapters_start(t->ch, 0);
 	for (size_t q = 0; q < nch; q++) {
-		t->start[q + 1] = bk_audio_chapters_start(t->ch, q);
-		t->end[q + 1] = bk_audio_chapters_end(t->ch, q);
+		t->start[q + 1] = bk_decoded_chapters_start(t->ch, q);
+		t->end[q + 1] = bk_decoded_chapters_end(t->ch, q);
 	}
-	t->start[t->nsec - 1] = bk_audio_chapters_end(t->ch, nch - 1);
+	t->start[t->nsec - 1] = bk_decoded_chapters_end(t->ch, nch - 1);
 	t->end[t->nsec - 1] = total;
 	bk_speech *sp = vk_voice(k, c);
 	if (!sp)
@@ -488,134 +488,170 @@ static double same_frames(const float *a, size_t na, const float *b, size_t nb,
 	return best;
 }
 
-static void check_positions(track *t)
+/* A position file against its section of the MP3: its first frame is
+ * the section's first, so decoded, its sample q is the MP3's at the
+ * section's start plus q; another encoding of the same sound is looked
+ * for around there. */
+static void position_sounds_like_mp3(track *t, size_t c, size_t i,
+                                     const float *a, size_t n, int rate)
+{
+	vkit *k = t->k;
+	unsigned pos = t->sec[i].number;
+	double len = (double)n / rate, want = t->end[i] - t->start[i];
+	int16_t *pcm = bk_xmalloc((n + 1) * sizeof *pcm);
+	for (size_t q = 0; q < n; q++) {
+		float v = a[q] * 32767.0f;
+		pcm[q] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+	}
+	size_t s0, s1;
+	bk_decode_clip_span(pcm, n, rate, &s0, &s1);
+	double score = same_frames(a, n, t->audio, t->n,
+	                           lround(t->start[i] * rate)), off = 0;
+	if (s1 > s0 && score < SECTION_MATCH)
+		bk_decode_audio_match(t->audio, t->n, t->rate,
+		                      t->start[i] + (double)s0 / rate, pcm, n, rate,
+		                      TIME_TOL + FRAME_S, &score, &off);
+	free(pcm);
+	if (s1 <= s0)
+		vk_fail(k, c, pos, "is silent");
+	else if (score < SECTION_MATCH || fabs(off) > TIME_TOL)
+		vk_fail(k, c, pos, "does not sound like its part of the MP3 "
+		        "(%.3f-%.3f s): correlation %.2f%s, at least %.2f needed",
+		        t->start[i], t->end[i], score,
+		        fabs(off) > TIME_TOL ? " and shifted" : "",
+		        SECTION_MATCH);
+	else if (fabs(len - (double)MP3_DELAY_SAMPLES / rate - want) > 2 * FRAME_S &&
+	         fabs(len - want) > 2 * FRAME_S)
+		vk_fail(k, c, pos, "lasts %.3f s, its part of the MP3 %.3f s",
+		        len, want);
+}
+
+/* The position file of section i: there, decodable, and the same sound
+ * as its part of the MP3 (or, without one, what the script says). *sp is
+ * the voice, made on first need. */
+static void check_position_file(track *t, size_t i, bk_speech **sp)
 {
 	vkit *k = t->k;
 	bk_buf name = {0}, file = {0}, p = {0};
-	bk_speech *sp = NULL;
-	for (size_t i = 0; i < t->nsec; i++) {
-		section_file(t, i, &name);
-		bk_buf_truncate(&file, 0);
-		bk_buf_printf(&file, "%s/positions/%s", bk_buf_str(&t->folder), bk_buf_str(&name));
-		size_t c = vk_check(k, bk_buf_str(&file), "positions");
-		unsigned pos = t->sec[i].number;
-		float *a = NULL;
-		size_t n = 0;
-		int rate = 0;
-		bk_diags *d = bk_diags_create();
-		if (!vk_exists(k, bk_buf_str(&file))) {
-			vk_fail(k, c, pos, "missing");
-		} else if (bk_decode_audio_file(vk_path(k, &p, "%s", bk_buf_str(&file)), &a, &n,
-		                                &rate, d) != BK_OK) {
-			vk_fail(k, c, pos, "cannot be decoded: %s", vk_first(d));
-			a = NULL;
-		} else if (t->audio && rate == t->rate) {
-			/* the same sound as its section of the MP3: its first frame
-			 * is the section's first, so decoded, its sample q is the
-			 * MP3's at the section's start plus q; another encoding of
-			 * the same sound is looked for around there */
-			double len = (double)n / rate, want = t->end[i] - t->start[i];
-			int16_t *pcm = bk_xmalloc((n + 1) * sizeof *pcm);
-			for (size_t q = 0; q < n; q++) {
-				float v = a[q] * 32767.0f;
-				pcm[q] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
-			}
-			size_t s0, s1;
-			bk_decode_clip_span(pcm, n, rate, &s0, &s1);
-			double score = same_frames(a, n, t->audio, t->n,
-			                           lround(t->start[i] * rate)), off = 0;
-			if (s1 > s0 && score < SECTION_MATCH)
-				bk_decode_audio_match(t->audio, t->n, t->rate,
-				                      t->start[i] + (double)s0 / rate, pcm, n, rate,
-				                      TIME_TOL + FRAME_S, &score, &off);
-			free(pcm);
-			if (s1 <= s0)
-				vk_fail(k, c, pos, "is silent");
-			else if (score < SECTION_MATCH || fabs(off) > TIME_TOL)
-				vk_fail(k, c, pos, "does not sound like its part of the MP3 "
-				        "(%.3f-%.3f s): correlation %.2f%s, at least %.2f needed",
-				        t->start[i], t->end[i], score,
-				        fabs(off) > TIME_TOL ? " and shifted" : "",
-				        SECTION_MATCH);
-			else if (fabs(len - (double)MP3_DELAY_SAMPLES / rate - want) > 2 * FRAME_S &&
-			         fabs(len - want) > 2 * FRAME_S)
-				vk_fail(k, c, pos, "lasts %.3f s, its part of the MP3 %.3f s",
-				        len, want);
-		} else if (k->v->level == BK_VERIFY_FULL) {
-			/* no MP3 to compare with: what the file says */
-			if (!sp)
-				sp = vk_voice(k, c);
-			if (sp && voice_matches(t, c, sp))
-				check_content(t, c, sp, i, a, n, rate, 0, (double)n / rate,
-				              bk_buf_str(&name));
-		} else {
-			vk_not_run(k, bk_buf_str(&file), "audio-content", "--quick, and the "
-			           "kit holds no MP3 to compare the file with");
-		}
-		bk_free(a);
-		bk_diags_free(d);
+	section_file(t, i, &name);
+	bk_buf_printf(&file, "%s/positions/%s", bk_buf_str(&t->folder), bk_buf_str(&name));
+	size_t c = vk_check(k, bk_buf_str(&file), "positions");
+	unsigned pos = t->sec[i].number;
+	float *a = NULL;
+	size_t n = 0;
+	int rate = 0;
+	bk_diags *d = bk_diags_create();
+	if (!vk_exists(k, bk_buf_str(&file))) {
+		vk_fail(k, c, pos, "missing");
+	} else if (bk_decode_audio_file(vk_path(k, &p, "%s", bk_buf_str(&file)), &a, &n,
+	                                &rate, d) != BK_OK) {
+		vk_fail(k, c, pos, "cannot be decoded: %s", vk_first(d));
+		a = NULL;
+	} else if (t->audio && rate == t->rate) {
+		position_sounds_like_mp3(t, c, i, a, n, rate);
+	} else if (k->v->level == BK_VERIFY_FULL) {
+		/* no MP3 to compare with: what the file says */
+		if (!*sp)
+			*sp = vk_voice(k, c);
+		if (*sp && voice_matches(t, c, *sp))
+			check_content(t, c, *sp, i, a, n, rate, 0, (double)n / rate,
+			              bk_buf_str(&name));
+	} else {
+		vk_not_run(k, bk_buf_str(&file), "audio-content", "--quick, and the "
+		           "kit holds no MP3 to compare the file with");
 	}
-	/* the playlist: the files in order, each with its line */
-	bk_buf_truncate(&file, 0);
+	bk_free(a);
+	bk_diags_free(d);
+	bk_buf_free(&name);
+	bk_buf_free(&file);
+	bk_buf_free(&p);
+}
+
+/* Playlist entry i (a file, with the title and seconds of the #EXTINF
+ * before it) against section i; false after a failure. */
+static bool playlist_entry(track *t, size_t c, size_t i, const char *line,
+                           const char *label, long secs)
+{
+	vkit *k = t->k;
+	if (i >= t->nsec) {
+		vk_fail(k, c, 0, "lists %s after the last section", line);
+		return false;
+	}
+	bk_buf name = {0};
+	section_file(t, i, &name);
+	unsigned pos = t->sec[i].number;
+	bool ok = false;
+	if (strcmp(line, bk_buf_str(&name)))
+		vk_fail(k, c, pos, "entry %zu is %s, the script's is %s", i + 1,
+		        line, bk_buf_str(&name));
+	else if (pos && (!label || strcmp(label, t->sec[i].label)))
+		vk_fail(k, c, pos, "entry %zu is titled \"%s\", the script's "
+		        "position is \"%s\"", i + 1, label ? label : "",
+		        t->sec[i].label);
+	else if (t->start && secs >= 0 &&
+	         fabs((double)secs - (t->end[i] - t->start[i])) > 1.0)
+		vk_fail(k, c, pos, "entry %zu says %ld s, its part of the MP3 "
+		        "lasts %.1f s", i + 1, secs, t->end[i] - t->start[i]);
+	else
+		ok = true;
+	bk_buf_free(&name);
+	return ok;
+}
+
+/* The playlist: the files in order, each with its line. */
+static void check_playlist(track *t)
+{
+	vkit *k = t->k;
+	bk_buf file = {0};
 	bk_buf_printf(&file, "%s/positions/playlist.m3u8", bk_buf_str(&t->folder));
 	size_t c = vk_check(k, bk_buf_str(&file), "playlist");
 	char *data = NULL;
 	size_t size = 0;
-	if (vk_read(k, c, bk_buf_str(&file), &data, &size)) {
-		char *line = data, *next;
-		size_t i = 0;
-		bool head = false, bad = false;
-		const char *label = NULL;
-		long secs = -1;
-		for (; line && !bad; line = next) {
-			next = memchr(line, '\n', size - (size_t)(line - data));
-			if (next)
-				*next++ = '\0';
-			if (!*line)
-				continue;
-			if (!strcmp(line, "#EXTM3U")) {
-				head = true;
-			} else if (!strncmp(line, "#EXTINF:", 8)) {
-				char *comma = strchr(line, ',');
-				secs = strtol(line + 8, NULL, 10);
-				label = comma ? comma + 1 : "";
-			} else if (line[0] != '#') {
-				if (i >= t->nsec) {
-					vk_fail(k, c, 0, "lists %s after the last section", line);
-					bad = true;
+	if (!vk_read(k, c, bk_buf_str(&file), &data, &size))
+		goto out;
+	char *line = data, *next;
+	size_t i = 0;
+	bool head = false, bad = false;
+	const char *label = NULL;
+	long secs = -1;
+	for (; line && !bad; line = next) {
+		next = memchr(line, '\n', size - (size_t)(line - data));
+		if (next)
+			*next++ = '\0';
+		if (!*line)
+			continue;
+		if (!strcmp(line, "#EXTM3U")) {
+			head = true;
+		} else if (!strncmp(line, "#EXTINF:", 8)) {
+			char *comma = strchr(line, ',');
+			secs = strtol(line + 8, NULL, 10);
+			label = comma ? comma + 1 : "";
+		} else if (line[0] != '#') {
+			if (!playlist_entry(t, c, i, line, label, secs)) {
+				bad = true;
+				if (i >= t->nsec)
 					break;
-				}
-				section_file(t, i, &name);
-				unsigned pos = t->sec[i].number;
-				if (strcmp(line, bk_buf_str(&name))) {
-					vk_fail(k, c, pos, "entry %zu is %s, the script's is %s", i + 1,
-					        line, bk_buf_str(&name));
-					bad = true;
-				} else if (pos && (!label || strcmp(label, t->sec[i].label))) {
-					vk_fail(k, c, pos, "entry %zu is titled \"%s\", the script's "
-					        "position is \"%s\"", i + 1, label ? label : "",
-					        t->sec[i].label);
-					bad = true;
-				} else if (t->start && secs >= 0 &&
-				           fabs((double)secs - (t->end[i] - t->start[i])) > 1.0) {
-					vk_fail(k, c, pos, "entry %zu says %ld s, its part of the MP3 "
-					        "lasts %.1f s", i + 1, secs, t->end[i] - t->start[i]);
-					bad = true;
-				}
-				label = NULL;
-				secs = -1;
-				i++;
 			}
+			label = NULL;
+			secs = -1;
+			i++;
 		}
-		if (!head)
-			vk_fail(k, c, 0, "is not an extended M3U playlist (no #EXTM3U)");
-		else if (!bad && i != t->nsec)
-			vk_fail(k, c, 0, "lists %zu files, the track has %zu sections", i, t->nsec);
 	}
+	if (!head)
+		vk_fail(k, c, 0, "is not an extended M3U playlist (no #EXTM3U)");
+	else if (!bad && i != t->nsec)
+		vk_fail(k, c, 0, "lists %zu files, the track has %zu sections", i, t->nsec);
+out:
 	free(data);
-	bk_buf_free(&name);
 	bk_buf_free(&file);
-	bk_buf_free(&p);
+}
+
+static void check_positions(track *t)
+{
+	bk_speech *sp = NULL;
+	for (size_t i = 0; i < t->nsec; i++)
+		check_position_file(t, i, &sp);
+	check_playlist(t);
 }
 
 /* ---- the DAISY book ---- */
@@ -1116,7 +1152,7 @@ void vk_check_audio(vkit *k)
 			if (k->other_audio)
 				check_other_audio(&t);
 		}
-		bk_audio_chapters_free(t.ch);
+		bk_decoded_chapters_free(t.ch);
 		bk_free(t.audio);
 		free(t.start);
 		free(t.end);

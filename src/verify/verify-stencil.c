@@ -308,11 +308,151 @@ static bool pdf_numbers(vkit *k, size_t c, const char *data, size_t size,
 	return true;
 }
 
-void vk_check_stencil(vkit *k)
+/* The stencil's PDFs as read for the sheets' checks. */
+typedef struct stencil_files {
+	bk_buf swell, print;            /* their names in the kit */
+	char *swell_data, *print_data;  /* their bytes, NULL when not read */
+	size_t swell_n, print_n;
+	size_t cs, cp;                  /* their checks */
+	double paper_w, paper_h;        /* the paper, mm */
+} stencil_files;
+
+/* The windows of sheet s from its laser SVG (into *rects, *n, *cuts,
+ * matched to the sheet's boxes in match); false when it cannot be read. */
+static bool check_sheet_svg(vkit *k, const stencil_files *f, sheet *sh,
+                            unsigned s, double **rects, size_t *n,
+                            bk_svg_cuts *cuts, long *match)
 {
-	unsigned bits = VO_STENCIL_PRINT | VO_STENCIL_SWELL | VO_STENCIL_SVG;
-	if (!(k->outputs & (bits | VO_STENCIL_PROOF)))
+	bk_buf svg = {0};
+	bk_buf_printf(&svg, "stencil/%s-stencil-cut-%u.svg", k->ballot, s);
+	size_t cw = vk_check(k, bk_buf_str(&svg), "stencil-windows");
+	bool have_svg = svg_windows(k, cw, bk_buf_str(&svg), rects, n, cuts);
+	bk_buf_free(&svg);
+	if (!have_svg)
+		return false;
+	if (fabs(cuts->sheet_w - f->paper_w) > SHEET_TOL ||
+	    fabs(cuts->sheet_h - f->paper_h) > SHEET_TOL)
+		vk_fail(k, cw, 0, "the sheet is %.1f × %.1f mm, the paper "
+		        "%.0f × %.0f mm", cuts->sheet_w, cuts->sheet_h,
+		        f->paper_w, f->paper_h);
+	if (cuts->other_cuts)
+		vk_fail(k, cw, 0, "%zu cuts are neither the outline, the "
+		        "corner nor a window", cuts->other_cuts);
+	compare_windows(k, cw, sh, s, *rects, *n, match);
+	return true;
+}
+
+/* The swell PDF's braille beside the SVG's windows of sheet s. */
+static void check_sheet_swell(vkit *k, const stencil_files *f, sheet *sh,
+                              unsigned s, const double *rects, size_t n,
+                              const bk_svg_cuts *cuts, long *match)
+{
+	unsigned *nums = bk_xcalloc(n + 1, sizeof *nums);
+	bk_diags *d = bk_diags_create();
+	if (bk_decode_stencil_numbers(f->swell_data, f->swell_n, bk_buf_str(&f->swell),
+	                              SWELL_DPI, s - 1, rects, n, cuts, nums,
+	                              NULL, d) != BK_OK)
+		vk_fail(k, f->cs, 0, "its braille cannot be read on sheet %u: %s", s,
+		        vk_first(d));
+	else
+		compare_numbers(k, f->cs, sh, s, match, nums);
+	bk_diags_free(d);
+	free(nums);
+}
+
+/* Without boxes to compare with, the print PDF's windows must be where
+ * the laser SVG has them. */
+static void print_agrees_with_svg(vkit *k, size_t cp, const sheet *sh,
+                                  unsigned s, const double *rects,
+                                  const long *match, const double *prects,
+                                  const long *pm)
+{
+	for (size_t q = 0; q < sh->n; q++) {
+		if (match[q] < 0 || pm[q] < 0)
+			continue;
+		const double *a = &rects[4 * match[q]], *b = &prects[4 * pm[q]];
+		if (fabs(a[0] + a[2] / 2 - b[0] - b[2] / 2) > WINDOW_TOL ||
+		    fabs(a[1] + a[3] / 2 - b[1] - b[3] / 2) > WINDOW_TOL ||
+		    fabs(a[2] - b[2]) > WINDOW_TOL || fabs(a[3] - b[3]) > WINDOW_TOL)
+			vk_fail(k, cp, sh->want[q].number, "its window on sheet "
+			        "%u is not where the laser SVG has it", s);
+	}
+}
+
+/* The print PDF's sheet s: its own windows and its Braille separation. */
+static void check_sheet_print(vkit *k, const stencil_files *f, sheet *sh,
+                              unsigned s, bool have_svg, const double *rects,
+                              const long *match)
+{
+	double *prects = NULL;
+	size_t pn = 0;
+	if (!pdf_windows(k, f->cp, f->print_data, f->print_n, bk_buf_str(&f->print),
+	                 s - 1, &prects, &pn, f->paper_w, f->paper_h)) {
+		free(prects);
 		return;
+	}
+	long *pm = bk_xcalloc(sh->n + 1, sizeof *pm);
+	compare_windows(k, f->cp, sh, s, prects, pn, pm);
+	if (!sh->known && have_svg)
+		print_agrees_with_svg(k, f->cp, sh, s, rects, match, prects, pm);
+	unsigned *nums = bk_xcalloc(pn + 1, sizeof *nums);
+	if (pdf_numbers(k, f->cp, f->print_data, f->print_n, bk_buf_str(&f->print),
+	                s - 1, prects, pn, nums))
+		compare_numbers(k, f->cp, sh, s, pm, nums);
+	free(nums);
+	free(pm);
+	free(prects);
+}
+
+/* One sheet: its laser SVG, then the swell and print PDFs beside it. */
+static void check_sheet(vkit *k, const stencil_files *f, sheet *sh, unsigned s)
+{
+	long *match = bk_xcalloc(sh->n + 1, sizeof *match);
+	double *rects = NULL;
+	size_t n = 0;
+	bk_svg_cuts cuts;
+	bool have_svg = (k->outputs & VO_STENCIL_SVG) &&
+	                check_sheet_svg(k, f, sh, s, &rects, &n, &cuts, match);
+	if (f->swell_data && have_svg)
+		check_sheet_swell(k, f, sh, s, rects, n, &cuts, match);
+	else if (f->swell_data)
+		vk_not_run(k, bk_buf_str(&f->swell), "stencil", "the windows its numbers "
+		           "stand beside are read from the laser SVG, which is not there");
+	if (f->print_data)
+		check_sheet_print(k, f, sh, s, have_svg, rects, match);
+	free(rects);
+	free(match);
+}
+
+/* The proof PDF has one page per sheet. */
+static void check_proof(vkit *k, unsigned nsheets)
+{
+	bk_buf proof = {0};
+	bk_buf_printf(&proof, "stencil/%s-ballot-proof.pdf", k->ballot);
+	size_t c = vk_check(k, bk_buf_str(&proof), "stencil-proof");
+	char *data = NULL, *text = NULL;
+	size_t n = 0;
+	if (vk_read(k, c, bk_buf_str(&proof), &data, &n)) {
+		bk_diags *d = bk_diags_create();
+		if (bk_decode_pdf_text(data, n, bk_buf_str(&proof), &text, d) != BK_OK) {
+			vk_fail(k, c, 0, "cannot be read: %s", vk_first(d));
+		} else {
+			size_t pages = 0;
+			for (const char *q = text; *q; q++)
+				pages += *q == '\f';
+			if (pages != nsheets)
+				vk_fail(k, c, 0, "%zu pages, the stencil has %u sheets",
+				        pages, nsheets);
+		}
+		bk_diags_free(d);
+	}
+	bk_free(text);
+	free(data);
+	bk_buf_free(&proof);
+}
+
+static unsigned sheet_count(vkit *k)
+{
 	unsigned nsheets = 0;
 	size_t i;
 	json_t *p;
@@ -321,137 +461,49 @@ void vk_check_stencil(vkit *k)
 		if (s > nsheets)
 			nsheets = s;
 	}
-	bk_buf svg = {0}, swell = {0}, print = {0};
-	bk_buf_printf(&swell, "stencil/%s-stencil-swell.pdf", k->ballot);
-	bk_buf_printf(&print, "stencil/%s-stencil-print.pdf", k->ballot);
+	return nsheets;
+}
+
+void vk_check_stencil(vkit *k)
+{
+	unsigned bits = VO_STENCIL_PRINT | VO_STENCIL_SWELL | VO_STENCIL_SVG;
+	if (!(k->outputs & (bits | VO_STENCIL_PROOF)))
+		return;
+	unsigned nsheets = sheet_count(k);
+	stencil_files f;
+	memset(&f, 0, sizeof f);
+	bk_buf_printf(&f.swell, "stencil/%s-stencil-swell.pdf", k->ballot);
+	bk_buf_printf(&f.print, "stencil/%s-stencil-print.pdf", k->ballot);
 	sheet *sheets = bk_xcalloc(nsheets + 1, sizeof *sheets);
-	double paper_w = 0, paper_h = 0;
-	size_t rc = vk_check(k, bk_buf_str(&print), "stencil-boxes");
-	bool known = reference_boxes(k, rc, sheets, nsheets, &paper_w, &paper_h);
-	char *swell_data = NULL, *print_data = NULL;
-	size_t swell_n = 0, print_n = 0;
-	size_t cw = 0, cp = 0, cs = 0;
+	size_t rc = vk_check(k, bk_buf_str(&f.print), "stencil-boxes");
+	bool known = reference_boxes(k, rc, sheets, nsheets, &f.paper_w, &f.paper_h);
 	if (k->outputs & VO_STENCIL_SWELL) {
-		cs = vk_check(k, bk_buf_str(&swell), "stencil");
-		vk_read(k, cs, bk_buf_str(&swell), &swell_data, &swell_n);
+		f.cs = vk_check(k, bk_buf_str(&f.swell), "stencil");
+		vk_read(k, f.cs, bk_buf_str(&f.swell), &f.swell_data, &f.swell_n);
 	}
 	if (k->outputs & VO_STENCIL_PRINT) {
-		cp = vk_check(k, bk_buf_str(&print), "stencil-print");
-		vk_read(k, cp, bk_buf_str(&print), &print_data, &print_n);
+		f.cp = vk_check(k, bk_buf_str(&f.print), "stencil-print");
+		vk_read(k, f.cp, bk_buf_str(&f.print), &f.print_data, &f.print_n);
 	}
-	for (unsigned s = 1; known && s <= nsheets; s++) {
-		sheet *sh = &sheets[s - 1];
-		long *match = bk_xcalloc(sh->n + 1, sizeof *match);
-		unsigned *nums = NULL;
-		double *rects = NULL, *prects = NULL;
-		size_t n = 0, pn = 0;
-		bk_svg_cuts cuts;
-		bool have_svg = false;
-		if (k->outputs & VO_STENCIL_SVG) {
-			bk_buf_truncate(&svg, 0);
-			bk_buf_printf(&svg, "stencil/%s-stencil-cut-%u.svg", k->ballot, s);
-			cw = vk_check(k, bk_buf_str(&svg), "stencil-windows");
-			have_svg = svg_windows(k, cw, bk_buf_str(&svg), &rects, &n, &cuts);
-			if (have_svg) {
-				if (fabs(cuts.sheet_w - paper_w) > SHEET_TOL ||
-				    fabs(cuts.sheet_h - paper_h) > SHEET_TOL)
-					vk_fail(k, cw, 0, "the sheet is %.1f × %.1f mm, the paper "
-					        "%.0f × %.0f mm", cuts.sheet_w, cuts.sheet_h,
-					        paper_w, paper_h);
-				if (cuts.other_cuts)
-					vk_fail(k, cw, 0, "%zu cuts are neither the outline, the "
-					        "corner nor a window", cuts.other_cuts);
-				compare_windows(k, cw, sh, s, rects, n, match);
-			}
-		}
-		/* the swell PDF's braille beside the SVG's windows */
-		if (swell_data && have_svg) {
-			nums = bk_xcalloc(n + 1, sizeof *nums);
-			bk_diags *d = bk_diags_create();
-			if (bk_decode_stencil_numbers(swell_data, swell_n, bk_buf_str(&swell),
-			                              SWELL_DPI, s - 1, rects, n, &cuts, nums,
-			                              NULL, d) != BK_OK)
-				vk_fail(k, cs, 0, "its braille cannot be read on sheet %u: %s", s,
-				        vk_first(d));
-			else
-				compare_numbers(k, cs, sh, s, match, nums);
-			bk_diags_free(d);
-			free(nums);
-			nums = NULL;
-		} else if (swell_data) {
-			vk_not_run(k, bk_buf_str(&swell), "stencil", "the windows its numbers "
-			           "stand beside are read from the laser SVG, which is not there");
-		}
-		/* the print PDF: its own windows and its Braille separation */
-		if (print_data && pdf_windows(k, cp, print_data, print_n, bk_buf_str(&print),
-		                              s - 1, &prects, &pn, paper_w, paper_h)) {
-			long *pm = bk_xcalloc(sh->n + 1, sizeof *pm);
-			compare_windows(k, cp, sh, s, prects, pn, pm);
-			if (!sh->known && have_svg) {
-				/* no boxes to compare with: the two files must agree */
-				for (size_t q = 0; q < sh->n; q++) {
-					if (match[q] < 0 || pm[q] < 0)
-						continue;
-					const double *a = &rects[4 * match[q]], *b = &prects[4 * pm[q]];
-					if (fabs(a[0] + a[2] / 2 - b[0] - b[2] / 2) > WINDOW_TOL ||
-					    fabs(a[1] + a[3] / 2 - b[1] - b[3] / 2) > WINDOW_TOL ||
-					    fabs(a[2] - b[2]) > WINDOW_TOL || fabs(a[3] - b[3]) > WINDOW_TOL)
-						vk_fail(k, cp, sh->want[q].number, "its window on sheet "
-						        "%u is not where the laser SVG has it", s);
-				}
-			}
-			nums = bk_xcalloc(pn + 1, sizeof *nums);
-			if (pdf_numbers(k, cp, print_data, print_n, bk_buf_str(&print), s - 1,
-			                prects, pn, nums))
-				compare_numbers(k, cp, sh, s, pm, nums);
-			free(nums);
-			free(pm);
-		}
-		free(rects);
-		free(prects);
-		free(match);
-	}
-	if (!known) {
-		/* the reason is reported; the checks of the files did not run */
-		if (k->outputs & VO_STENCIL_SVG)
-			vk_not_run(k, "stencil", "stencil-windows", "the boxes are not known");
-	}
+	for (unsigned s = 1; known && s <= nsheets; s++)
+		check_sheet(k, &f, &sheets[s - 1], s);
+	/* without the boxes, the reason is reported and the files' checks did
+	 * not run */
+	if (!known && (k->outputs & VO_STENCIL_SVG))
+		vk_not_run(k, "stencil", "stencil-windows", "the boxes are not known");
 	if (known && !k->v->e) {
-		vk_not_run(k, bk_buf_str(&print), "stencil-boxes", "without the "
+		vk_not_run(k, bk_buf_str(&f.print), "stencil-boxes", "without the "
 		           "definition the boxes' places (template plus paper.overrides) are "
 		           "not known: the windows were compared between the laser SVG and "
 		           "the print PDF only");
 	}
-	if (k->outputs & VO_STENCIL_PROOF) {
-		bk_buf proof = {0};
-		bk_buf_printf(&proof, "stencil/%s-ballot-proof.pdf", k->ballot);
-		size_t c = vk_check(k, bk_buf_str(&proof), "stencil-proof");
-		char *data = NULL, *text = NULL;
-		size_t n = 0;
-		if (vk_read(k, c, bk_buf_str(&proof), &data, &n)) {
-			bk_diags *d = bk_diags_create();
-			if (bk_decode_pdf_text(data, n, bk_buf_str(&proof), &text, d) != BK_OK)
-				vk_fail(k, c, 0, "cannot be read: %s", vk_first(d));
-			else {
-				size_t pages = 0;
-				for (const char *q = text; *q; q++)
-					pages += *q == '\f';
-				if (pages != nsheets)
-					vk_fail(k, c, 0, "%zu pages, the stencil has %u sheets",
-					        pages, nsheets);
-			}
-			bk_diags_free(d);
-		}
-		bk_free(text);
-		free(data);
-		bk_buf_free(&proof);
-	}
+	if (k->outputs & VO_STENCIL_PROOF)
+		check_proof(k, nsheets);
 	for (unsigned s = 0; s < nsheets; s++)
 		free(sheets[s].want);
 	free(sheets);
-	free(swell_data);
-	free(print_data);
-	bk_buf_free(&svg);
-	bk_buf_free(&swell);
-	bk_buf_free(&print);
+	free(f.swell_data);
+	free(f.print_data);
+	bk_buf_free(&f.swell);
+	bk_buf_free(&f.print);
 }

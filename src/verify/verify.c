@@ -224,9 +224,18 @@ bk_speech *vk_voice(vkit *k, size_t c)
 bk_status bk_verifier_create(bk_verifier **out, const bk_templates *tpl,
                              const bk_verify_options *opt, bk_diags *diags)
 {
-	if (!out || !tpl || !opt || opt->version != BK_VERIFY_OPTIONS_VERSION ||
-	    opt->level < BK_VERIFY_FULL || opt->level > BK_VERIFY_BUILD)
+	if (!out || !tpl || !opt)
 		return BK_ERR_USAGE;
+	*out = NULL;
+	if (!bk_struct_version_ok(opt->version, BK_VERIFY_OPTIONS_VERSION,
+	                          "bk_verify_options", diags))
+		return BK_ERR_USAGE;
+	if (opt->level < BK_VERIFY_FULL || opt->level > BK_VERIFY_BUILD) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "bk_verify_options.level is %d; it is one of %d to %d",
+		             (int)opt->level, (int)BK_VERIFY_FULL, (int)BK_VERIFY_BUILD);
+		return BK_ERR_USAGE;
+	}
 	bk_verifier *v = bk_xcalloc(1, sizeof *v);
 	v->tpl = tpl;
 	v->e = opt->election;
@@ -1022,17 +1031,17 @@ bk_status bk_verify_kit(bk_verifier *v, const char *kit_dir, const char *kit,
 	return errors ? BK_ERR_INVALID : BK_OK;
 }
 
-bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
+/* The folder's index.json, a JSON object; NULL with a diagnostic and
+ * *st set when dir is not a folder or the index cannot be read. */
+static json_t *load_index(const char *dir, bk_status *st, bk_diags *diags)
 {
-	if (!v || !dir)
-		return BK_ERR_USAGE;
-	clear_record(v);
-	struct stat st;
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+	struct stat sb;
+	if (stat(dir, &sb) || !S_ISDIR(sb.st_mode)) {
 		bk_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
 		             "not a folder that can be read: %s",
 		             errno ? strerror(errno) : "not a folder");
-		return BK_ERR_IO;
+		*st = BK_ERR_IO;
+		return NULL;
 	}
 	bk_buf p = {0};
 	bk_buf_printf(&p, "%s/index.json", dir);
@@ -1044,101 +1053,136 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 		bk_diags_add(diags, BK_ERROR, "index", bk_buf_str(&p), 0, 0, "",
 		             "cannot be read: %s", index ? "not a JSON object" : err.text);
 		json_decref(index);
-		bk_buf_free(&p);
-		return e == ENOENT || e == EACCES ? BK_ERR_IO : BK_ERR_INVALID;
+		index = NULL;
+		*st = e == ENOENT || e == EACCES ? BK_ERR_IO : BK_ERR_INVALID;
 	}
 	bk_buf_free(&p);
-	bk_c_numeric num = bk_c_numeric_enter();
-	vkit top = {.v = v, .diags = diags, .dir = dir, .name = ""};
-	size_t ic = vk_check(&top, "index.json", "index");
-	size_t nb = v->e ? bk_election_ballot_count(v->e) : 0;
-	bool *seen = bk_xcalloc(nb + 1, sizeof *seen);
+	return index;
+}
+
+/* A kit the index lists: its manifest there with the index's checksum
+ * (the ballot it is for marked in seen), then the kit itself. Returns the
+ * kit's errors. */
+static size_t verify_listed_kit(bk_verifier *v, vkit *top, const char *dir,
+                                const char *name, json_t *kv, bool *seen,
+                                bk_diags *diags)
+{
 	size_t errors = 0;
-	json_t *kits = json_object_get(index, "kits");
-	strs names = {0};
-	size_t i;
-	json_t *kv;
-	json_array_foreach(kits, i, kv) {
-		const char *name = vk_str(kv, "kit");
-		if (!safe_path(name) || strchr(name, '/')) {
-			vk_fail(&top, ic, 0, "\"%s\" is not a kit folder", name);
-			continue;
-		}
-		strs_add(&names, bk_xstrdup(name));
-		bk_buf kd = {0}, m = {0};
-		bk_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s", dir, name);
-		bk_buf_printf(&m, "%s/" BK_KIT_MANIFEST, name);
-		char *data = NULL;
-		size_t n = 0;
-		bk_buf_printf(&kd, "/" BK_KIT_MANIFEST);
-		if (read_regular(bk_buf_str(&kd), &data, &n)) {
-			int e = errno;
-			size_t c = vk_check(&top, bk_buf_str(&m), "missing");
-			vk_fail(&top, c, 0, "the index lists the kit %s, whose manifest is %s",
-			        name, read_error(e));
-		} else {
-			unsigned char d[BK_SHA256_SIZE];
-			char hex[65];
-			bk_sha256(data, n, d);
-			bk_hex(d, sizeof d, hex);
-			if (strcmp(hex, vk_str(kv, "manifest_sha256"))) {
-				size_t c = vk_check(&top, bk_buf_str(&m), "checksum");
-				vk_fail(&top, c, 0, "SHA-256 %s, the index says %s", hex,
-				        vk_str(kv, "manifest_sha256"));
-			}
-			if (v->e) {
-				/* which ballot the kit is for: its manifest says */
-				json_t *mj = json_loadb(data, n, 0, NULL);
-				size_t bi = bk_election_ballot_find(v->e, vk_str(mj, "ballot"));
-				if (bi != (size_t)-1)
-					seen[bi] = true;
-				json_decref(mj);
-			}
-			free(data);
-			bk_buf_truncate(&kd, 0);
-			bk_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s", dir, name);
-			errors += verify_kit(v, bk_buf_str(&kd), name, diags);
-		}
-		bk_buf_free(&kd);
-		bk_buf_free(&m);
+	bk_buf kd = {0}, m = {0};
+	bk_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s/" BK_KIT_MANIFEST, dir, name);
+	bk_buf_printf(&m, "%s/" BK_KIT_MANIFEST, name);
+	char *data = NULL;
+	size_t n = 0;
+	if (read_regular(bk_buf_str(&kd), &data, &n)) {
+		int e = errno;
+		size_t c = vk_check(top, bk_buf_str(&m), "missing");
+		vk_fail(top, c, 0, "the index lists the kit %s, whose manifest is %s",
+		        name, read_error(e));
+		goto out;
 	}
-	qsort(names.v, names.n, sizeof *names.v, cmp_str);
-	/* a kit folder the index does not list */
+	unsigned char d[BK_SHA256_SIZE];
+	char hex[65];
+	bk_sha256(data, n, d);
+	bk_hex(d, sizeof d, hex);
+	if (strcmp(hex, vk_str(kv, "manifest_sha256"))) {
+		size_t c = vk_check(top, bk_buf_str(&m), "checksum");
+		vk_fail(top, c, 0, "SHA-256 %s, the index says %s", hex,
+		        vk_str(kv, "manifest_sha256"));
+	}
+	if (v->e) {
+		/* which ballot the kit is for: its manifest says */
+		json_t *mj = json_loadb(data, n, 0, NULL);
+		size_t bi = bk_election_ballot_find(v->e, vk_str(mj, "ballot"));
+		if (bi != (size_t)-1)
+			seen[bi] = true;
+		json_decref(mj);
+	}
+	bk_buf_truncate(&kd, 0);
+	bk_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s", dir, name);
+	errors = verify_kit(v, bk_buf_str(&kd), name, diags);
+out:
+	free(data);
+	bk_buf_free(&kd);
+	bk_buf_free(&m);
+	return errors;
+}
+
+/* A kit folder with a manifest that the index does not list. */
+static void find_unlisted_kits(vkit *top, const char *dir, const strs *names)
+{
 	bk_buf kits_dir = {0};
 	bk_buf_printf(&kits_dir, "%s/" BK_KITS_FOLDER, dir);
 	DIR *dd = opendir(bk_buf_str(&kits_dir));
 	struct dirent *de;
 	while (dd && (de = readdir(dd))) {
-		if (de->d_name[0] == '.' || strs_has(&names, de->d_name))
+		if (de->d_name[0] == '.' || strs_has(names, de->d_name))
 			continue;
 		bk_buf m = {0};
 		bk_buf_printf(&m, "%s/%s/" BK_KIT_MANIFEST, bk_buf_str(&kits_dir), de->d_name);
 		struct stat ms;
 		if (!lstat(bk_buf_str(&m), &ms)) {
-			size_t c = vk_check(&top, de->d_name, "unlisted");
-			vk_fail(&top, c, 0, "a kit the index does not list");
+			size_t c = vk_check(top, de->d_name, "unlisted");
+			vk_fail(top, c, 0, "a kit the index does not list");
 		}
 		bk_buf_free(&m);
 	}
 	if (dd)
 		closedir(dd);
 	bk_buf_free(&kits_dir);
-	if (v->e) {
-		size_t dc = vk_check(&top, "index.json", "definition");
-		char sha[65];
-		bk_election_sha256(v->e, sha);
-		const char *built = vk_str(json_object_get(index, "election"),
-		                           "definition_sha256");
-		if (strcmp(sha, built))
-			vk_fail(&top, dc, 0, "the kits were built from a definition with "
-			        "SHA-256 %s; this one's is %s", built, sha);
-		for (size_t b = 0; b < nb; b++)
-			if (!seen[b]) {
-				size_t c = vk_check(&top, bk_election_ballot_id(v->e, b), "missing");
-				vk_fail(&top, c, 0, "the ballot %s has no kit",
-				        bk_election_ballot_id(v->e, b));
-			}
+}
+
+/* The kits were built from this definition, and every ballot has one. */
+static void check_against_definition(bk_verifier *v, vkit *top, json_t *index,
+                                     const bool *seen)
+{
+	size_t dc = vk_check(top, "index.json", "definition");
+	char sha[65];
+	bk_election_sha256(v->e, sha);
+	const char *built = vk_str(json_object_get(index, "election"),
+	                           "definition_sha256");
+	if (strcmp(sha, built))
+		vk_fail(top, dc, 0, "the kits were built from a definition with "
+		        "SHA-256 %s; this one's is %s", built, sha);
+	for (size_t b = 0; b < bk_election_ballot_count(v->e); b++) {
+		if (seen[b])
+			continue;
+		size_t c = vk_check(top, bk_election_ballot_id(v->e, b), "missing");
+		vk_fail(top, c, 0, "the ballot %s has no kit",
+		        bk_election_ballot_id(v->e, b));
 	}
+}
+
+bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
+{
+	if (!v || !dir)
+		return BK_ERR_USAGE;
+	clear_record(v);
+	bk_status st = BK_OK;
+	json_t *index = load_index(dir, &st, diags);
+	if (!index)
+		return st;
+	bk_c_numeric num = bk_c_numeric_enter();
+	vkit top = {.v = v, .diags = diags, .dir = dir, .name = ""};
+	size_t ic = vk_check(&top, "index.json", "index");
+	size_t nb = v->e ? bk_election_ballot_count(v->e) : 0;
+	bool *seen = bk_xcalloc(nb + 1, sizeof *seen);
+	size_t errors = 0;
+	strs names = {0};
+	size_t i;
+	json_t *kv;
+	json_array_foreach(json_object_get(index, "kits"), i, kv) {
+		const char *name = vk_str(kv, "kit");
+		if (!safe_path(name) || strchr(name, '/')) {
+			vk_fail(&top, ic, 0, "\"%s\" is not a kit folder", name);
+			continue;
+		}
+		strs_add(&names, bk_xstrdup(name));
+		errors += verify_listed_kit(v, &top, dir, name, kv, seen, diags);
+	}
+	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	find_unlisted_kits(&top, dir, &names);
+	if (v->e)
+		check_against_definition(v, &top, index, seen);
 	bk_c_numeric_leave(&num);
 	strs_free(&names);
 	free(seen);

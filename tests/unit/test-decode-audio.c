@@ -230,7 +230,7 @@ static int diag_names(const bk_diags *d, const char *file, const char *part)
 static void refused(const buf *t, const char *part, const char *what)
 {
 	bk_diags *d = bk_diags_create();
-	bk_audio_chapters *c = (bk_audio_chapters *)&c; /* must be reset */
+	bk_decoded_chapters *c = (bk_decoded_chapters *)&c; /* must be reset */
 	bk_status st = bk_decode_id3_chapters((const char *)t->p, t->n, "x.mp3",
 	                                      &c, d);
 	TAP_OK(st == BK_ERR_INVALID && c == NULL && diag_names(d, "x.mp3", part),
@@ -248,27 +248,27 @@ static void test_built(void)
 			if (enc == 4)
 				continue;
 			buf f = three(ver, enc), t = tag(ver, 0, &f);
-			bk_audio_chapters *c = NULL;
+			bk_decoded_chapters *c = NULL;
 			bk_status st = bk_decode_id3_chapters((const char *)t.p, t.n,
 			                                      "t.mp3", &c, NULL);
-			TAP_OK(st == BK_OK && bk_audio_chapters_count(c) == 3,
+			TAP_OK(st == BK_OK && bk_decoded_chapters_count(c) == 3,
 			       "v2.%d, %s: three chapters", ver, encs[enc]);
-			TAP_STREQ(bk_audio_chapters_id(c, 0), "a", "in the table's order");
-			TAP_STREQ(bk_audio_chapters_id(c, 2), "c", "the last is c");
-			TAP_STREQ(bk_audio_chapters_title(c, 0),
+			TAP_STREQ(bk_decoded_chapters_id(c, 0), "a", "in the table's order");
+			TAP_STREQ(bk_decoded_chapters_id(c, 2), "c", "the last is c");
+			TAP_STREQ(bk_decoded_chapters_title(c, 0),
 			          "\xD0\x9D\xD3\xA9\xD0\xBC\xD1\x96\xD1\x80 1",
 			          "a Cyrillic title");
-			TAP_STREQ(bk_audio_chapters_title(c, 1), "B \xF0\x9D\x9F\x99",
+			TAP_STREQ(bk_decoded_chapters_title(c, 1), "B \xF0\x9D\x9F\x99",
 			          "a title outside the BMP (a surrogate pair)");
-			TAP_OK(bk_audio_chapters_start(c, 1) == 1.5 &&
-			       bk_audio_chapters_end(c, 1) == 3.0 &&
-			       bk_audio_chapters_end(c, 2) == 4.0,
+			TAP_OK(bk_decoded_chapters_start(c, 1) == 1.5 &&
+			       bk_decoded_chapters_end(c, 1) == 3.0 &&
+			       bk_decoded_chapters_end(c, 2) == 4.0,
 			       "times in seconds from the milliseconds");
-			TAP_OK(bk_audio_chapters_id(c, 3) == NULL &&
-			       bk_audio_chapters_title(c, 3) == NULL &&
-			       bk_audio_chapters_start(c, 3) == 0,
+			TAP_OK(bk_decoded_chapters_id(c, 3) == NULL &&
+			       bk_decoded_chapters_title(c, 3) == NULL &&
+			       bk_decoded_chapters_start(c, 3) == 0,
 			       "out of range: NULL and 0");
-			bk_audio_chapters_free(c);
+			bk_decoded_chapters_free(c);
 			free(f.p);
 			free(t.p);
 		}
@@ -282,13 +282,13 @@ static void test_built(void)
 		chap(&f, 3, "y", 10, 20, 0, NULL, 0);
 		buf t = tag(3, 0, &f);
 		put(&t, "\0\0\0\0\0\0\0", 7); /* not part of the tag */
-		bk_audio_chapters *c = NULL;
+		bk_decoded_chapters *c = NULL;
 		TAP_OK(bk_decode_id3_chapters((const char *)t.p, t.n, "t", &c, NULL)
 		       == BK_OK, "Latin-1 and an untitled chapter");
-		TAP_STREQ(bk_audio_chapters_title(c, 0), "Caf\xC3\xA9",
+		TAP_STREQ(bk_decoded_chapters_title(c, 0), "Caf\xC3\xA9",
 		          "Latin-1 becomes UTF-8");
-		TAP_STREQ(bk_audio_chapters_title(c, 1), "", "no TIT2: \"\"");
-		bk_audio_chapters_free(c);
+		TAP_STREQ(bk_decoded_chapters_title(c, 1), "", "no TIT2: \"\"");
+		bk_decoded_chapters_free(c);
 		free(f.p);
 		free(t.p);
 	}
@@ -296,15 +296,15 @@ static void test_built(void)
 	/* unsynchronisation: v2.3 the whole tag, v2.4 each frame */
 	{
 		buf f = three(3, 1), t = tag(3, 0x80, &f);
-		bk_audio_chapters *c = NULL;
+		bk_decoded_chapters *c = NULL;
 		TAP_OK(t.n > f.n + 10 + 8 &&
 		       bk_decode_id3_chapters((const char *)t.p, t.n, "t", &c, NULL)
-		       == BK_OK && bk_audio_chapters_count(c) == 3 &&
-		       !strcmp(bk_audio_chapters_title(c, 1), "B \xF0\x9D\x9F\x99") &&
-		       bk_audio_chapters_end(c, 2) == 4.0,
+		       == BK_OK && bk_decoded_chapters_count(c) == 3 &&
+		       !strcmp(bk_decoded_chapters_title(c, 1), "B \xF0\x9D\x9F\x99") &&
+		       bk_decoded_chapters_end(c, 2) == 4.0,
 		       "v2.3 unsynchronised tag (%zu bytes for %zu): the same chapters",
 		       t.n - 10, f.n);
-		bk_audio_chapters_free(c);
+		bk_decoded_chapters_free(c);
 		/* cut inside: the offset named is a byte of the file */
 		bk_diags *d = bk_diags_create();
 		buf cut = {0};
@@ -339,14 +339,14 @@ static void test_built(void)
 		put(&withdli, body.p, body.n);
 		frame(&f, 4, "CHAP", 0x03, &withdli);
 		buf t = tag(4, 0x80, &f);
-		bk_audio_chapters *c = NULL;
+		bk_decoded_chapters *c = NULL;
 		TAP_OK(bk_decode_id3_chapters((const char *)t.p, t.n, "t", &c, NULL)
-		       == BK_OK && bk_audio_chapters_count(c) == 1 &&
-		       bk_audio_chapters_start(c, 0) == 0xFF00 / 1000.0 &&
-		       bk_audio_chapters_end(c, 0) == 0xFFFF / 1000.0 &&
-		       !strcmp(bk_audio_chapters_title(c, 0), "\xC3\xBF\xC3\xBF"),
+		       == BK_OK && bk_decoded_chapters_count(c) == 1 &&
+		       bk_decoded_chapters_start(c, 0) == 0xFF00 / 1000.0 &&
+		       bk_decoded_chapters_end(c, 0) == 0xFFFF / 1000.0 &&
+		       !strcmp(bk_decoded_chapters_title(c, 0), "\xC3\xBF\xC3\xBF"),
 		       "v2.4 frame unsynchronised, with a data length indicator");
-		bk_audio_chapters_free(c);
+		bk_decoded_chapters_free(c);
 		free(f.p);
 		free(inner.p);
 		free(body.p);
@@ -367,11 +367,11 @@ static void test_built(void)
 		put(&ext, f.p, f.n);
 		put(&ext, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 20);
 		buf t = tag(ver, 0x40, &ext);
-		bk_audio_chapters *c = NULL;
+		bk_decoded_chapters *c = NULL;
 		TAP_OK(bk_decode_id3_chapters((const char *)t.p, t.n, "t", &c, NULL)
-		       == BK_OK && bk_audio_chapters_count(c) == 3,
+		       == BK_OK && bk_decoded_chapters_count(c) == 3,
 		       "v2.%d: an extended header and padding", ver);
-		bk_audio_chapters_free(c);
+		bk_decoded_chapters_free(c);
 		t.p[t.n - 5] = 1;
 		refused(&t, "neither a frame nor padding", "a byte in the padding");
 		free(f.p);
@@ -390,13 +390,13 @@ static void test_built(void)
 			chap(&f, 3, id, 0, 1, 0, "x", 0);
 		}
 		buf t = tag(3, 0, &f);
-		bk_audio_chapters *c = NULL;
+		bk_decoded_chapters *c = NULL;
 		double t0 = (double)clock() / CLOCKS_PER_SEC;
 		TAP_OK(bk_decode_id3_chapters((const char *)t.p, t.n, "t", &c, NULL)
-		       == BK_OK && bk_audio_chapters_count(c) == 1,
+		       == BK_OK && bk_decoded_chapters_count(c) == 1,
 		       "4095 CHAP frames and a CTOC are read (%.0f ms)",
 		       ((double)clock() / CLOCKS_PER_SEC - t0) * 1000);
-		bk_audio_chapters_free(c);
+		bk_decoded_chapters_free(c);
 		free(t.p);
 		chap(&f, 3, "one-more", 0, 1, 0, "x", 0);
 		t = tag(3, 0, &f);
@@ -585,7 +585,7 @@ static void test_damage(const unsigned char *tagp, size_t tagn)
 		bk_diags *d = bk_diags_create();
 		unsigned char *p = malloc(len + 1);
 		memcpy(p, tagp, len);
-		bk_audio_chapters *c = NULL;
+		bk_decoded_chapters *c = NULL;
 		all &= bk_decode_id3_chapters((const char *)p, len, "cut.mp3", &c, d)
 		       == BK_ERR_INVALID && !c && bk_diags_count(d) == 1;
 		long off = named_offset(d);
@@ -607,7 +607,7 @@ static void test_damage(const unsigned char *tagp, size_t tagn)
 		p[7] = (unsigned char)(body >> 14 & 0x7F);
 		p[8] = (unsigned char)(body >> 7 & 0x7F);
 		p[9] = (unsigned char)(body & 0x7F);
-		bk_audio_chapters *c = NULL;
+		bk_decoded_chapters *c = NULL;
 		bk_status st = bk_decode_id3_chapters((const char *)p, len, "cut.mp3",
 		                                      &c, d);
 		if (st != BK_ERR_INVALID && all) {
@@ -616,7 +616,7 @@ static void test_damage(const unsigned char *tagp, size_t tagn)
 		}
 		long off = named_offset(d);
 		offs &= off >= 0 && (size_t)off <= len;
-		bk_audio_chapters_free(c);
+		bk_decoded_chapters_free(c);
 		free(p);
 		bk_diags_free(d);
 	}
@@ -656,7 +656,7 @@ static void test_damage(const unsigned char *tagp, size_t tagn)
 				p[rnd() % n] = (unsigned char)rnd();
 		}
 		bk_diags *d = bk_diags_create();
-		bk_audio_chapters *c = NULL;
+		bk_decoded_chapters *c = NULL;
 		bk_status st = bk_decode_id3_chapters((const char *)p, n, "r.mp3", &c, d);
 		if (kind == 0)
 			random_refused &= st == BK_ERR_INVALID;
@@ -668,16 +668,16 @@ static void test_damage(const unsigned char *tagp, size_t tagn)
 			         !strcmp(bk_diag_file(bk_diags_get(d, 0)), "r.mp3");
 		} else if (st == BK_OK) {
 			changed_ok++;
-			for (size_t i = 0; i < bk_audio_chapters_count(c); i++)
-				sane &= bk_audio_chapters_id(c, i) &&
-				        bk_audio_chapters_title(c, i) &&
-				        bk_audio_chapters_end(c, i) >=
-				        bk_audio_chapters_start(c, i);
-			sane &= bk_audio_chapters_count(c) <= 255;
+			for (size_t i = 0; i < bk_decoded_chapters_count(c); i++)
+				sane &= bk_decoded_chapters_id(c, i) &&
+				        bk_decoded_chapters_title(c, i) &&
+				        bk_decoded_chapters_end(c, i) >=
+				        bk_decoded_chapters_start(c, i);
+			sane &= bk_decoded_chapters_count(c) <= 255;
 		} else {
 			sane = 0;
 		}
-		bk_audio_chapters_free(c);
+		bk_decoded_chapters_free(c);
 		bk_diags_free(d);
 		free(p);
 	}
@@ -743,7 +743,7 @@ static void remove_dir(const char *dir)
 
 /* Scores of every number clip at every chapter; score[k * n + j]. */
 static double *matrix(const float *a, size_t n, int rate,
-                      const bk_audio_chapters *ch, int16_t **clips,
+                      const bk_decoded_chapters *ch, int16_t **clips,
                       const size_t *nclips, size_t np, double *offsets,
                       double *ms_per_call)
 {
@@ -753,7 +753,7 @@ static double *matrix(const float *a, size_t n, int rate,
 		for (size_t j = 0; j < np; j++) {
 			double sc = -1, off = 0;
 			bk_status st = bk_decode_audio_match(
-				a, n, rate, bk_audio_chapters_start(ch, k), clips[j],
+				a, n, rate, bk_decoded_chapters_start(ch, k), clips[j],
 				nclips[j], BK_SPEECH_RATE, 0.25, &sc, &off);
 			m[k * np + j] = st == BK_OK ? sc : -1;
 			if (j == k && offsets)
@@ -801,23 +801,23 @@ static void test_track(bk_speech *sp, const bk_templates *tpl,
 	/* chapters: the script's positions, in order */
 	size_t size = 0;
 	char *data = slurp(mp3, &size);
-	bk_audio_chapters *ch = NULL;
+	bk_decoded_chapters *ch = NULL;
 	TAP_OK(data && bk_decode_id3_chapters(data, size, mp3, &ch, d) == BK_OK,
 	       "%s: the MP3's chapters are read", lang);
-	TAP_OK(bk_audio_chapters_count(ch) == np && np >= 5,
-	       "%s: a chapter per position (%zu)", lang, bk_audio_chapters_count(ch));
+	TAP_OK(bk_decoded_chapters_count(ch) == np && np >= 5,
+	       "%s: a chapter per position (%zu)", lang, bk_decoded_chapters_count(ch));
 	int titles = 1, times = 1, ids = 1;
-	for (size_t i = 0; i < np && i < bk_audio_chapters_count(ch); i++) {
-		titles &= !strcmp(bk_audio_chapters_title(ch, i),
+	for (size_t i = 0; i < np && i < bk_decoded_chapters_count(ch); i++) {
+		titles &= !strcmp(bk_decoded_chapters_title(ch, i),
 		                  bk_script_position_list_text(s, i));
-		times &= fabs(bk_audio_chapters_start(ch, i) -
+		times &= fabs(bk_decoded_chapters_start(ch, i) -
 		              bk_track_chapter_start(t, i)) <= 0.0005;
 		if (i + 1 < np)
-			times &= bk_audio_chapters_end(ch, i) ==
-			         bk_audio_chapters_start(ch, i + 1);
+			times &= bk_decoded_chapters_end(ch, i) ==
+			         bk_decoded_chapters_start(ch, i + 1);
 		for (size_t j = 0; j < i; j++)
-			ids &= strcmp(bk_audio_chapters_id(ch, i),
-			              bk_audio_chapters_id(ch, j)) != 0;
+			ids &= strcmp(bk_decoded_chapters_id(ch, i),
+			              bk_decoded_chapters_id(ch, j)) != 0;
 	}
 	TAP_OK(titles, "%s: each chapter's title is its position's list line", lang);
 	TAP_OK(times, "%s: each starts where the track says (within 0.5 ms) and "
@@ -885,11 +885,11 @@ static void test_track(bk_speech *sp, const bk_templates *tpl,
 	/* two chapters' times swapped in the tag: both chapters fail */
 	char *bad = malloc(size);
 	memcpy(bad, data, size);
-	bk_audio_chapters *sw = NULL;
-	TAP_OK(swap_times((unsigned char *)bad, size, bk_audio_chapters_id(ch, 2),
-	                  bk_audio_chapters_id(ch, 3)) &&
+	bk_decoded_chapters *sw = NULL;
+	TAP_OK(swap_times((unsigned char *)bad, size, bk_decoded_chapters_id(ch, 2),
+	                  bk_decoded_chapters_id(ch, 3)) &&
 	       bk_decode_id3_chapters(bad, size, "swapped.mp3", &sw, d) == BK_OK &&
-	       bk_audio_chapters_start(sw, 2) == bk_audio_chapters_start(ch, 3),
+	       bk_decoded_chapters_start(sw, 2) == bk_decoded_chapters_start(ch, 3),
 	       "%s: a tag with chapters 3 and 4's times swapped reads", lang);
 	m = matrix(a, n, rate, sw, clips, nclips, np, NULL, NULL);
 	int caught = !passes(m, np, 2) && !passes(m, np, 3) &&
@@ -902,7 +902,7 @@ static void test_track(bk_speech *sp, const bk_templates *tpl,
 	       "%.3f, clip 3 %.3f", lang, m[2 * np + 3], m[2 * np + 2]);
 	TAP_OK(others, "%s: the other chapters still pass", lang);
 	free(m);
-	bk_audio_chapters_free(sw);
+	bk_decoded_chapters_free(sw);
 	free(bad);
 
 	/* the lossless files carry the same samples at the same places */
@@ -919,7 +919,7 @@ static void test_track(bk_speech *sp, const bk_templates *tpl,
 			TAP_OK(bk_decode_audio_file(path, &w, &nw, &wr, d) == BK_OK &&
 			       nw == n && wr == rate, "%s: %s decodes to the MP3's length",
 			       lang, ext[x]);
-			TAP_OK(bk_decode_audio_match(w, nw, wr, bk_audio_chapters_start(ch, 4),
+			TAP_OK(bk_decode_audio_match(w, nw, wr, bk_decoded_chapters_start(ch, 4),
 			                             clips[4], nclips[4], BK_SPEECH_RATE,
 			                             0.25, &sc, &off) == BK_OK &&
 			       sc >= THRESHOLD && fabs(off - MP3_OFFSET) < 0.001,
@@ -935,7 +935,7 @@ static void test_track(bk_speech *sp, const bk_templates *tpl,
 	free(nclips);
 	free(offs);
 	bk_free(a);
-	bk_audio_chapters_free(ch);
+	bk_decoded_chapters_free(ch);
 	free(data);
 done:
 	remove_dir(dir);

@@ -130,6 +130,36 @@ int main(void)
 	       "malformed XML is refused");
 	bk_diags_free(d);
 
+	/* the verifier's option struct: versions 1 .. current are accepted,
+	 * 0 and anything newer refused with the struct named */
+	unsigned versions[] = {0, BK_VERIFY_OPTIONS_VERSION, BK_VERIFY_OPTIONS_VERSION + 1};
+	for (int i = 0; i < 3; i++) {
+		bk_verify_options vo = BK_VERIFY_OPTIONS_INIT;
+		vo.version = versions[i];
+		bk_verifier *v = NULL;
+		d = bk_diags_create();
+		bk_status vs = bk_verifier_create(&v, tpl, &vo, d);
+		if (versions[i] == BK_VERIFY_OPTIONS_VERSION)
+			TAP_OK(vs == BK_OK && v && bk_diags_count(d) == 0,
+			       "bk_verify_options version %u is accepted", versions[i]);
+		else
+			TAP_OK(vs == BK_ERR_USAGE && !v && bk_diags_count(d) == 1 &&
+			       strstr(bk_diag_message(bk_diags_get(d, 0)), "bk_verify_options"),
+			       "bk_verify_options version %u is refused naming the struct",
+			       versions[i]);
+		bk_verifier_free(v);
+		bk_diags_free(d);
+	}
+	bk_verify_options bad_level = BK_VERIFY_OPTIONS_INIT;
+	bad_level.level = (bk_verify_level)7;
+	bk_verifier *bv = NULL;
+	d = bk_diags_create();
+	TAP_OK(bk_verifier_create(&bv, tpl, &bad_level, d) == BK_ERR_USAGE && !bv &&
+	       bk_diags_count(d) == 1 &&
+	       strstr(bk_diag_message(bk_diags_get(d, 0)), "bk_verify_options.level"),
+	       "an unknown level is refused naming the field");
+	bk_diags_free(d);
+
 	bk_election_free(e);
 	bk_braille_free(br);
 	bk_templates_free(tpl);
