@@ -67,41 +67,41 @@ enum {
 	OPT_VERIFY = 1 << 30 /* --quick, --partial */
 };
 
-int usage_error(const char *what, const char *arg);
+int cli_usage_error(const char *what, const char *arg);
 /* s as it is shown on a terminal: C0 controls (ESC among them) and DEL as
  * \xNN, C1 controls and the bidirectional embeddings, overrides and
  * isolates as \uNNNN, bytes that are not UTF-8 as \xNN; the rest as it
  * is. So a file or kit name cannot move the cursor, recolour or retitle
- * the terminal, or reorder the line. shown_lines keeps line breaks (for
+ * the terminal, or reorder the line. cli_shown_lines keeps line breaks (for
  * text of several lines). The result is valid until eight more calls.
  * Only what is printed for people is shown so: --json output is JSON. */
 typedef struct shown_buf {
 	char *data;
 	size_t len, cap;
 } shown_buf;
-const char *shown(const char *s);
-const char *shown_lines(const char *s);
+const char *cli_shown(const char *s);
+const char *cli_shown_lines(const char *s);
 /* Prints diagnostics of at least a warning. */
-void print_diags(const bk_diags *diags, FILE *out);
-int open_templates(const options *o, bk_templates **tpl);
-int load(const options *o, const bk_templates *tpl, bk_election **e,
+void cli_print_diags(const bk_diags *diags, FILE *out);
+int cli_open_templates(const options *o, bk_templates **tpl);
+int cli_load_definition(const options *o, const bk_templates *tpl, bk_election **e,
          bk_diags *diags);
 /* The same through admission (validate, build): 78 when a resource of the
  * installation is missing. */
-int admit(const options *o, const bk_templates *tpl,
+int cli_admit(const options *o, const bk_templates *tpl,
           const bk_stencil_options *stencil, bk_election **e,
           bk_diags *diags);
-int exit_for(bk_status st);
-bool lang_wanted(const char *langs, const char *lang);
+int cli_exit_for(bk_status st);
+bool cli_lang_wanted(const char *langs, const char *lang);
 
 /* audio.c */
-int cmd_speak(const options *o);
-int cmd_audio(const options *o);
+int cli_cmd_speak(const options *o);
+int cli_cmd_audio(const options *o);
 
 /* kit.c */
-int cmd_build(const options *o);
-int cmd_index(const options *o);
-int cmd_verify(const options *o);
-int cmd_defaults(const options *o);
+int cli_cmd_build(const options *o);
+int cli_cmd_index(const options *o);
+int cli_cmd_verify(const options *o);
+int cli_cmd_defaults(const options *o);
 
 #endif

@@ -44,9 +44,9 @@ static void on_progress(const bk_kit_progress *p, void *arg)
 			fputs("\r\033[K", stderr);
 		fprintf(stderr, p->status == BK_OK ? _("ballotkit: %s:\n")
 		                                   : _("ballotkit: %s failed:\n"),
-		        shown(p->kit));
+		        cli_shown(p->kit));
 		if (p->messages)
-			fputs(shown_lines(p->messages), stderr);
+			fputs(cli_shown_lines(p->messages), stderr);
 	}
 	double t = since(&pg->start);
 	size_t made = p->done - pg->skipped_at_start;
@@ -77,17 +77,17 @@ static int io_exit(const bk_diags *diags)
 	return EXIT_CANTCREAT;
 }
 
-int cmd_build(const options *o)
+int cli_cmd_build(const options *o)
 {
 	if (!o->output)
-		return usage_error(_("build writes into a folder: give"), "-o DIR");
+		return cli_usage_error(_("build writes into a folder: give"), "-o DIR");
 	/* 0 would read as "not given": the definition's */
 	if ((o->given & OPT_RATE) && o->speech.rate == 0)
-		return usage_error(_("--rate takes 80-450 words a minute, not"), "0");
+		return cli_usage_error(_("--rate takes 80-450 words a minute, not"), "0");
 	if ((o->given & OPT_LOUDNESS) && o->audio.loudness == 0)
-		return usage_error(_("--loudness takes -40 to -10 LUFS, not"), "0");
+		return cli_usage_error(_("--loudness takes -40 to -10 LUFS, not"), "0");
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
@@ -97,9 +97,9 @@ int cmd_build(const options *o)
 	so.counting_dots = o->counting_dots;
 	so.tab_depth = o->tab ? 12.0 : 0.0;
 	/* what validate refuses, build refuses before writing anything */
-	rc = admit(o, tpl, &so, &e, diags);
+	rc = cli_admit(o, tpl, &so, &e, diags);
 	if (rc) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		bk_diags_free(diags);
 		bk_templates_free(tpl);
 		return rc;
@@ -124,7 +124,7 @@ int cmd_build(const options *o)
 	ko.shards = o->shards;
 	ko.stencil = so;
 	if (o->formats && bk_kit_formats_parse(o->formats, &ko, diags) != BK_OK) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		rc = EXIT_USAGE;
 		goto done;
 	}
@@ -135,7 +135,7 @@ int cmd_build(const options *o)
 	bk_status st = bk_kit_build(e, o->file, tpl, o->output, &ko, diags);
 	/* the kits' own messages were printed as they came; the rest (and a
 	 * line per kit that failed) now */
-	print_diags(diags, stderr);
+	cli_print_diags(diags, stderr);
 	if (o->json) {
 		json_t *j = json_object();
 		size_t failed = 0;
@@ -165,7 +165,7 @@ int cmd_build(const options *o)
 	}
 	json_decref(pg.built);
 	rc = st == BK_OK ? 0 : st == BK_ERR_USAGE || st == BK_ERR_NOTFOUND ? EXIT_USAGE
-	                  : st == BK_ERR_IO ? io_exit(diags) : exit_for(st);
+	                  : st == BK_ERR_IO ? io_exit(diags) : cli_exit_for(st);
 done:
 	bk_election_free(e);
 	bk_diags_free(diags);
@@ -173,23 +173,23 @@ done:
 	return rc;
 }
 
-int cmd_index(const options *o)
+int cli_cmd_index(const options *o)
 {
 	bk_diags *diags = bk_diags_create();
 	bk_status st = bk_kit_index(o->file, o->texts, o->ntexts, diags);
 	if (st != BK_OK)
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 	else
-		fprintf(stderr, _("ballotkit: wrote the index of %s\n"), shown(o->file));
-	int rc = st == BK_OK ? 0 : st == BK_ERR_IO ? io_exit(diags) : exit_for(st);
+		fprintf(stderr, _("ballotkit: wrote the index of %s\n"), cli_shown(o->file));
+	int rc = st == BK_OK ? 0 : st == BK_ERR_IO ? io_exit(diags) : cli_exit_for(st);
 	bk_diags_free(diags);
 	return rc;
 }
 
-int cmd_verify(const options *o)
+int cli_cmd_verify(const options *o)
 {
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
@@ -197,9 +197,9 @@ int cmd_verify(const options *o)
 	if (o->definition) {
 		options d = *o;
 		d.file = o->definition;
-		rc = load(&d, tpl, &e, diags);
+		rc = cli_load_definition(&d, tpl, &e, diags);
 		if (rc) {
-			print_diags(diags, stderr);
+			cli_print_diags(diags, stderr);
 			bk_diags_free(diags);
 			bk_templates_free(tpl);
 			return rc;
@@ -295,9 +295,9 @@ int cmd_verify(const options *o)
 			const bk_diag *d = bk_diags_get(diags, i);
 			if (bk_diag_severity(d) < BK_ERROR)
 				continue;
-			fprintf(stderr, "%s: %s: %s%s%s\n", shown(bk_diag_kind(d)),
-			        shown(bk_diag_file(d)), shown(bk_diag_path(d)),
-			        *bk_diag_path(d) ? ": " : "", shown(bk_diag_message(d)));
+			fprintf(stderr, "%s: %s: %s%s%s\n", cli_shown(bk_diag_kind(d)),
+			        cli_shown(bk_diag_file(d)), cli_shown(bk_diag_path(d)),
+			        *bk_diag_path(d) ? ": " : "", cli_shown(bk_diag_message(d)));
 		}
 		for (size_t i = 0; i < nc; i++) {
 			const bk_verify_check *c = bk_verifier_check(v, i);
@@ -311,13 +311,13 @@ int cmd_verify(const options *o)
 			         : _("verify: %s: every kit is complete and consistent with "
 			             "its own ballot scripts (%zu checks passed%s); without "
 			             "--definition nothing was compared with the definition\n"),
-			       shown(o->file), passed, not_run ? _(", some not run: see above") : "");
+			       cli_shown(o->file), passed, not_run ? _(", some not run: see above") : "");
 		else if (st == BK_ERR_INVALID)
 			fprintf(stderr, _("verify: %s: %zu problem(s) in %zu of %zu checks "
-			                  "(against the %s)\n"), shown(o->file), n, failed, nc,
+			                  "(against the %s)\n"), cli_shown(o->file), n, failed, nc,
 			        reference);
 		else
-			print_diags(diags, stderr);
+			cli_print_diags(diags, stderr);
 	}
 	bk_verifier_free(v);
 	bk_election_free(e);
@@ -328,7 +328,7 @@ int cmd_verify(const options *o)
 
 /* The format's defaults and the outputs (include/ballotkit/production.h):
  * the table as JSON, or as lines for a reader. */
-int cmd_defaults(const options *o)
+int cli_cmd_defaults(const options *o)
 {
 	char *text = bk_production_json();
 	json_t *j = text ? json_loads(text, 0, NULL) : NULL;

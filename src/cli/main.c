@@ -271,19 +271,19 @@ static const char *shown_ring(const char *s, bool keep_newlines)
 	return b->data ? b->data : "";
 }
 
-const char *shown(const char *s)
+const char *cli_shown(const char *s)
 {
 	return shown_ring(s, false);
 }
 
-const char *shown_lines(const char *s)
+const char *cli_shown_lines(const char *s)
 {
 	return shown_ring(s, true);
 }
 
-int usage_error(const char *what, const char *arg)
+int cli_usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "ballotkit: %s %s\n%s", what, shown(arg),
+	fprintf(stderr, "ballotkit: %s %s\n%s", what, cli_shown(arg),
 	        _("Try 'ballotkit --help'.\n"));
 	return EXIT_USAGE;
 }
@@ -334,7 +334,7 @@ static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 		char *line = malloc(n + 1);
 		if (line) {
 			bk_diag_format(d, line, n + 1);
-			fprintf(out, "%s\n", shown(line));
+			fprintf(out, "%s\n", cli_shown(line));
 			free(line);
 		}
 	}
@@ -350,7 +350,7 @@ static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 }
 
 /* Commands other than validate leave notes (derived spellings) out. */
-void print_diags(const bk_diags *diags, FILE *out)
+void cli_print_diags(const bk_diags *diags, FILE *out)
 {
 	print_diags_min(diags, out, BK_WARNING);
 }
@@ -417,25 +417,25 @@ static json_t *diags_json(const bk_diags *diags)
 	return arr;
 }
 
-int open_templates(const options *o, bk_templates **tpl)
+int cli_open_templates(const options *o, bk_templates **tpl)
 {
 	bk_diags *diags = bk_diags_create();
 	bk_diags_set_limit(diags, diag_limit);
 	bk_status st = bk_templates_open(tpl, o->templates, diags);
 	if (st != BK_OK) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		fprintf(stderr, _("ballotkit: the templates in %s cannot be "
 		                  "used (%s); set --templates or "
 		                  "BALLOTKIT_TEMPLATES to a complete templates "
 		                  "folder\n"),
-		        shown(o->templates ? o->templates : bk_templates_default_dir()),
+		        cli_shown(o->templates ? o->templates : bk_templates_default_dir()),
 		        bk_status_string(st));
 	}
 	bk_diags_free(diags);
 	return st == BK_OK ? 0 : EXIT_CONFIG;
 }
 
-int load(const options *o, const bk_templates *tpl,
+int cli_load_definition(const options *o, const bk_templates *tpl,
                 bk_election **e, bk_diags *diags)
 {
 	/* The definition's diagnostics: the list keeps as many of each
@@ -455,7 +455,7 @@ int load(const options *o, const bk_templates *tpl,
 
 /* Loads the definition through admission (bk_election_admit): validate
  * and build refuse alike what build would fail on. */
-int admit(const options *o, const bk_templates *tpl,
+int cli_admit(const options *o, const bk_templates *tpl,
           const bk_stencil_options *stencil, bk_election **e,
           bk_diags *diags)
 {
@@ -517,12 +517,12 @@ static void print_summary(const bk_election *e)
 static int cmd_validate(const options *o)
 {
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_election *e = NULL;
-	rc = admit(o, tpl, NULL, &e, diags);
+	rc = cli_admit(o, tpl, NULL, &e, diags);
 	size_t errors = bk_diags_count_severity(diags, BK_ERROR);
 	size_t warnings = bk_diags_count_severity(diags, BK_WARNING);
 	size_t notes = bk_diags_count_severity(diags, BK_NOTE);
@@ -553,17 +553,17 @@ static int cmd_validate(const options *o)
 	} else {
 		print_diags_min(diags, rc ? stderr : stdout, BK_NOTE);
 		if (rc == 0) {
-			printf(_("%s: valid, warnings: %zu, notes: %zu\n"), shown(o->file),
+			printf(_("%s: valid, warnings: %zu, notes: %zu\n"), cli_shown(o->file),
 			       warnings, notes);
 			print_summary(e);
 		} else if (rc == EXIT_DATAERR) {
 			fprintf(stderr, _("%s: invalid, errors: %zu, warnings: %zu\n"),
-			        shown(o->file), errors, warnings);
+			        cli_shown(o->file), errors, warnings);
 		} else if (rc == EXIT_CONFIG) {
 			fprintf(stderr, _("%s: cannot be admitted: the installation "
 			                  "lacks what the errors above name "
 			                  "(errors: %zu, warnings: %zu)\n"),
-			        shown(o->file), errors, warnings);
+			        cli_shown(o->file), errors, warnings);
 		}
 	}
 	bk_election_free(e);
@@ -572,7 +572,7 @@ static int cmd_validate(const options *o)
 	return rc;
 }
 
-bool lang_wanted(const char *langs, const char *lang)
+bool cli_lang_wanted(const char *langs, const char *lang)
 {
 	if (!langs)
 		return true;
@@ -590,25 +590,25 @@ bool lang_wanted(const char *langs, const char *lang)
 static int cmd_script(const options *o)
 {
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_election *e = NULL;
-	rc = load(o, tpl, &e, diags);
+	rc = cli_load_definition(o, tpl, &e, diags);
 	if (rc) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		goto done;
 	}
 	for (size_t k = 0; k < o->nballots; k++)
 		if (bk_election_ballot_find(e, o->ballots[k]) == (size_t)-1) {
 			fprintf(stderr, _("ballotkit: %s has no ballot \"%s\"\n"),
-			        shown(o->file), shown(o->ballots[k]));
+			        cli_shown(o->file), cli_shown(o->ballots[k]));
 			rc = EXIT_USAGE;
 			goto done;
 		}
 	if (o->langs && !*o->langs) {
-		rc = usage_error(_("--lang needs a language:"), "kk, ru");
+		rc = cli_usage_error(_("--lang needs a language:"), "kk, ru");
 		goto done;
 	}
 	if (o->langs) {
@@ -623,7 +623,7 @@ static int cmd_script(const options *o)
 			if (!known) {
 				char *w = strndup(p, len);
 				fprintf(stderr, _("ballotkit: the election is not "
-				                  "held in \"%s\"\n"), shown(w ? w : ""));
+				                  "held in \"%s\"\n"), cli_shown(w ? w : ""));
 				free(w);
 				rc = EXIT_USAGE;
 				goto done;
@@ -644,11 +644,11 @@ static int cmd_script(const options *o)
 			continue;
 		for (size_t l = 0; l < bk_election_language_count(e); l++) {
 			const char *lang = bk_election_language(e, l);
-			if (!lang_wanted(o->langs, lang))
+			if (!cli_lang_wanted(o->langs, lang))
 				continue;
 			bk_script *s;
 			if (bk_script_create(&s, e, id, lang, tpl, diags) != BK_OK) {
-				print_diags(diags, stderr);
+				cli_print_diags(diags, stderr);
 				rc = EXIT_SOFTWARE;
 				goto done;
 			}
@@ -672,7 +672,7 @@ done:
 }
 
 /* The exit code for a library status. */
-int exit_for(bk_status st)
+int cli_exit_for(bk_status st)
 {
 	switch (st) {
 	case BK_OK: return 0;
@@ -691,7 +691,7 @@ static int open_ballot(const options *o, const bk_templates *tpl,
                        const char *lang, bool want_script, bk_election **e,
                        bk_script **s, bk_braille **br, bk_diags *diags)
 {
-	int rc = load(o, tpl, e, diags);
+	int rc = cli_load_definition(o, tpl, e, diags);
 	if (rc)
 		return rc;
 	if (want_script) {
@@ -699,7 +699,7 @@ static int open_ballot(const options *o, const bk_templates *tpl,
 			s, *e, o->ballots[0], lang ? lang : bk_election_language(*e, 0),
 			tpl, diags);
 		if (st != BK_OK)
-			return exit_for(st);
+			return cli_exit_for(st);
 	}
 	if (bk_braille_open(br, *e, tpl, diags) != BK_OK)
 		return EXIT_CONFIG; /* a braille table cannot be used */
@@ -710,10 +710,10 @@ static int cmd_list(const options *o, bool leaflet)
 {
 	if (leaflet && (!o->party == !o->candidate || o->nballots ||
 	                !o->langs || strchr(o->langs, ',')))
-		return usage_error(_("leaflet needs --party or --candidate and one "
+		return cli_usage_error(_("leaflet needs --party or --candidate and one "
 		                     "--lang, for"), o->file);
 	if (!leaflet && (o->nballots != 1 || !o->langs || strchr(o->langs, ',')))
-		return usage_error(_("list needs one --ballot and one --lang, for"),
+		return cli_usage_error(_("list needs one --ballot and one --lang, for"),
 		                   o->file);
 	const char *fmt = o->format ? o->format : "txt";
 	bk_brf_break brk = BK_BRF_FF;
@@ -721,10 +721,10 @@ static int cmd_list(const options *o, bool leaflet)
 	bool large = !strcmp(fmt, "large-print-pdf");
 	if (strcmp(fmt, "txt") && strcmp(fmt, "brf") && strcmp(fmt, "pef") &&
 	    !swell && !large)
-		return usage_error(_("--format is txt, brf, pef, swell-pdf or "
+		return cli_usage_error(_("--format is txt, brf, pef, swell-pdf or "
 		                     "large-print-pdf, not"), fmt);
 	if ((swell || large) && !o->output)
-		return usage_error(_("a PDF is written to a file: give"), "-o FILE");
+		return cli_usage_error(_("a PDF is written to a file: give"), "-o FILE");
 	if (o->brf_break) {
 		if (!strcmp(o->brf_break, "ff"))
 			brk = BK_BRF_FF;
@@ -733,11 +733,11 @@ static int cmd_list(const options *o, bool leaflet)
 		else if (!strcmp(o->brf_break, "none"))
 			brk = BK_BRF_NONE;
 		else
-			return usage_error(_("--brf-break is ff, crlf-ff or none, not"),
+			return cli_usage_error(_("--brf-break is ff, crlf-ff or none, not"),
 			                   o->brf_break);
 	}
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
@@ -761,7 +761,7 @@ static int cmd_list(const options *o, bool leaflet)
 		                                      o->party ? o->party : o->candidate,
 		                                      o->langs, tpl, &lp, o->output, diags)
 		             : bk_large_print_list(s, tpl, &lp, o->output, diags);
-		rc = exit_for(st);
+		rc = cli_exit_for(st);
 		goto done;
 	}
 	if (st == BK_OK && swell) {
@@ -794,10 +794,10 @@ static int cmd_list(const options *o, bool leaflet)
 		else
 			st = bk_braille_doc_write_text(doc, stdout);
 	}
-	rc = exit_for(st);
+	rc = cli_exit_for(st);
 done:
 	if (rc)
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 	bk_braille_doc_free(doc);
 	bk_braille_free(br);
 	bk_script_free(s);
@@ -813,11 +813,11 @@ static int cmd_stencil(const options *o)
 	if (o->nballots != 1 || !o->output ||
 	    (strcmp(fmt, "swell-pdf") && strcmp(fmt, "svg") && strcmp(fmt, "png") &&
 	     strcmp(fmt, "proof-pdf") && strcmp(fmt, "print-pdf")))
-		return usage_error(_("stencil needs one --ballot, -o FILE and --format "
+		return cli_usage_error(_("stencil needs one --ballot, -o FILE and --format "
 		                     "print-pdf, swell-pdf, svg, png or proof-pdf, for"),
 		                   o->file);
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
@@ -854,10 +854,10 @@ static int cmd_stencil(const options *o)
 		else
 			r = bk_stencil_write_proof_pdf(st, o->output, diags);
 	}
-	rc = exit_for(r);
+	rc = cli_exit_for(r);
 done:
 	if (rc)
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 	bk_stencil_free(st);
 	bk_braille_free(br);
 	bk_script_free(s);
@@ -870,10 +870,10 @@ done:
 static int cmd_templates(const options *o)
 {
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
-	printf(_("stencil templates in %s:\n"), shown(bk_templates_dir(tpl)));
+	printf(_("stencil templates in %s:\n"), cli_shown(bk_templates_dir(tpl)));
 	for (size_t i = 0; i < bk_templates_stencil_count(tpl); i++)
 		printf(_("  %-28s holds %zu positions\n"),
 		       bk_templates_stencil_id(tpl, i),
@@ -891,7 +891,7 @@ static int braille_line(bk_braille *br, const char *lang, const char *text,
 	printf(_("print:   %s\n"), text);
 	if (bk_braille_translate(br, lang, text, NULL, &cells, &n, diags) != BK_OK ||
 	    bk_braille_back(br, lang, cells, n, &back, diags) != BK_OK) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		bk_free(cells);
 		return EXIT_DATAERR;
 	}
@@ -907,15 +907,15 @@ static int cmd_braille(const options *o)
 {
 	const char *lang = o->langs ? o->langs : "kk";
 	if (strcmp(lang, "kk") && strcmp(lang, "ru"))
-		return usage_error(_("--lang for braille is kk or ru, not"), lang);
+		return cli_usage_error(_("--lang for braille is kk or ru, not"), lang);
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_braille *br = NULL;
 	if (bk_braille_open(&br, NULL, tpl, diags) != BK_OK) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		rc = EXIT_CONFIG;
 		goto done;
 	}
@@ -1022,7 +1022,7 @@ int main(int argc, char **argv)
 			char *end = NULL;
 			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
 			if (i + 1 >= argc || !end || *end || v < 1 || v > 1000) {
-				rc = usage_error(_("--sheet needs a sheet number, not"),
+				rc = cli_usage_error(_("--sheet needs a sheet number, not"),
 				                 i + 1 < argc ? argv[i + 1] : "nothing");
 				goto out;
 			}
@@ -1039,7 +1039,7 @@ int main(int argc, char **argv)
 			char *end = NULL;
 			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : -1;
 			if (i + 1 >= argc || !end || *end || v < 30 || v > 1200) {
-				rc = usage_error(_("--dpi needs a resolution of 30–1200, not"),
+				rc = cli_usage_error(_("--dpi needs a resolution of 30–1200, not"),
 				                 i + 1 < argc ? argv[i + 1] : "nothing");
 				goto out;
 			}
@@ -1050,7 +1050,7 @@ int main(int argc, char **argv)
 			char *end = NULL;
 			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : -1;
 			if (i + 1 >= argc || !end || *end || v < 1 || v > 1000) {
-				rc = usage_error(_("this option needs a size in points:"), a);
+				rc = cli_usage_error(_("this option needs a size in points:"), a);
 				goto out;
 			}
 			o.size_pt = v;
@@ -1061,7 +1061,7 @@ int main(int argc, char **argv)
 			char *end = NULL;
 			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
 			if (i + 1 >= argc || !end || *end || v < 0 || v > 1000) {
-				rc = usage_error(_("this option needs a whole number:"), a);
+				rc = cli_usage_error(_("this option needs a whole number:"), a);
 				goto out;
 			}
 			i++;
@@ -1079,7 +1079,7 @@ int main(int argc, char **argv)
 			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
 			if (i + 1 >= argc || !end || *end || end == argv[i + 1] ||
 			    v < 0 || v > 1000) {
-				rc = usage_error(_("this option needs a whole number:"), a);
+				rc = cli_usage_error(_("this option needs a whole number:"), a);
 				goto out;
 			}
 			i++;
@@ -1101,7 +1101,7 @@ int main(int argc, char **argv)
 			char *end = NULL;
 			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : 0;
 			if (i + 1 >= argc || !end || *end || end == argv[i + 1]) {
-				rc = usage_error(_("this option needs a number:"), a);
+				rc = cli_usage_error(_("this option needs a number:"), a);
 				goto out;
 			}
 			i++;
@@ -1113,7 +1113,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--speed") || !strcmp(a, "--formats") ||
 		           !strcmp(a, "--cache")) {
 			if (i + 1 >= argc) {
-				rc = usage_error(_("this option needs a value:"), a);
+				rc = cli_usage_error(_("this option needs a value:"), a);
 				goto out;
 			}
 			if (!strcmp(a, "--speed"))
@@ -1127,7 +1127,7 @@ int main(int argc, char **argv)
 		           !strcmp(a, "--party") || !strcmp(a, "--candidate") ||
 		           !strcmp(a, "-o") || !strcmp(a, "--profile")) {
 			if (i + 1 >= argc) {
-				rc = usage_error(_("this option needs a value:"), a);
+				rc = cli_usage_error(_("this option needs a value:"), a);
 				goto out;
 			}
 			if (!strcmp(a, "--format")) {
@@ -1154,7 +1154,7 @@ int main(int argc, char **argv)
 			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
 			if (i + 1 >= argc || !end || *end || end == argv[i + 1] ||
 			    v < 1 || v > 256) {
-				rc = usage_error(_("--jobs needs a number of workers, 1-256, not"),
+				rc = cli_usage_error(_("--jobs needs a number of workers, 1-256, not"),
 				                 i + 1 < argc ? argv[i + 1] : "nothing");
 				goto out;
 			}
@@ -1167,7 +1167,7 @@ int main(int argc, char **argv)
 			if (i + 1 >= argc ||
 			    sscanf(argv[i + 1], "%u/%u%c", &k, &n, &tail) != 2 || k < 1 ||
 			    n < 1 || k > n || n > 100000) {
-				rc = usage_error(_("--shard needs K/N with 1 <= K <= N, not"),
+				rc = cli_usage_error(_("--shard needs K/N with 1 <= K <= N, not"),
 				                 i + 1 < argc ? argv[i + 1] : "nothing");
 				goto out;
 			}
@@ -1184,7 +1184,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--max-input-size")) {
 			unsigned long long v = 0;
 			if (i + 1 >= argc || !parse_size(argv[i + 1], &v)) {
-				rc = usage_error(_("--max-input-size needs a size such as "
+				rc = cli_usage_error(_("--max-input-size needs a size such as "
 				                   "256M or 1G, not"),
 				                 i + 1 < argc ? argv[i + 1] : "nothing");
 				goto out;
@@ -1197,7 +1197,7 @@ int main(int argc, char **argv)
 			                       argv[i + 1][0] <= '9'
 			                               ? strtoull(argv[i + 1], &end, 10) : 0;
 			if (i + 1 >= argc || !end || *end || v > 1000000000) {
-				rc = usage_error(_("--max-diagnostics needs a number "
+				rc = cli_usage_error(_("--max-diagnostics needs a number "
 				                   "(0: all), not"),
 				                 i + 1 < argc ? argv[i + 1] : "nothing");
 				goto out;
@@ -1206,7 +1206,7 @@ int main(int argc, char **argv)
 			i++;
 		} else if (!strcmp(a, "--definition")) {
 			if (i + 1 >= argc) {
-				rc = usage_error(_("this option needs a value:"), a);
+				rc = cli_usage_error(_("this option needs a value:"), a);
 				goto out;
 			}
 			o.definition = argv[++i];
@@ -1214,7 +1214,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--templates") || !strcmp(a, "--ballot") ||
 		           !strcmp(a, "--lang")) {
 			if (i + 1 >= argc) {
-				rc = usage_error(_("this option needs a value:"), a);
+				rc = cli_usage_error(_("this option needs a value:"), a);
 				goto out;
 			}
 			const char *v = argv[++i];
@@ -1228,7 +1228,7 @@ int main(int argc, char **argv)
 				o.given |= OPT_LANG;
 			}
 		} else if (a[0] == '-' && a[1]) {
-			rc = usage_error(_("unknown option"), a);
+			rc = cli_usage_error(_("unknown option"), a);
 			goto out;
 		} else if (!cmd) {
 			cmd = a;
@@ -1238,7 +1238,7 @@ int main(int argc, char **argv)
 		                   !strcmp(cmd, "index"))) {
 			texts[o.ntexts++] = a;
 		} else {
-			rc = usage_error(_("unexpected argument"), a);
+			rc = cli_usage_error(_("unexpected argument"), a);
 			goto out;
 		}
 	}
@@ -1248,53 +1248,53 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else if (bad && strcmp(cmd, "version") && strcmp(cmd, "templates")) {
 		fprintf(stderr, _("ballotkit: %s does not apply to %s%s%s\n%s"), bad,
-		        shown(cmd), o.format ? " --format " : "", shown(o.format ? o.format : ""),
+		        cli_shown(cmd), o.format ? " --format " : "", cli_shown(o.format ? o.format : ""),
 		        _("Try 'ballotkit --help'.\n"));
 		rc = EXIT_USAGE;
 	} else if (!strcmp(cmd, "version")) {
 		printf("ballotkit %s\n", bk_version());
 	} else if (!strcmp(cmd, "stencil")) {
-		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
+		rc = !o.file ? cli_usage_error(_("this command needs a definition file:"), cmd)
 		             : cmd_stencil(&o);
 	} else if (!strcmp(cmd, "list") || !strcmp(cmd, "leaflet")) {
-		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
+		rc = !o.file ? cli_usage_error(_("this command needs a definition file:"), cmd)
 		             : cmd_list(&o, !strcmp(cmd, "leaflet"));
 	} else if (!strcmp(cmd, "speak")) {
-		rc = !o.file ? usage_error(_("speak needs a text, or a definition "
+		rc = !o.file ? cli_usage_error(_("speak needs a text, or a definition "
 		                             "and --ballot:"), cmd)
-		             : cmd_speak(&o);
+		             : cli_cmd_speak(&o);
 	} else if (!strcmp(cmd, "audio")) {
-		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
-		             : cmd_audio(&o);
+		rc = !o.file ? cli_usage_error(_("this command needs a definition file:"), cmd)
+		             : cli_cmd_audio(&o);
 	} else if (!strcmp(cmd, "build") || !strcmp(cmd, "index") ||
 	           !strcmp(cmd, "verify")) {
-		rc = !o.file ? usage_error(!strcmp(cmd, "build")
+		rc = !o.file ? cli_usage_error(!strcmp(cmd, "build")
 		                               ? _("build needs a definition file:")
 		                               : _("this command needs a kit folder:"),
 		                           cmd)
-		     : !strcmp(cmd, "build") ? cmd_build(&o)
-		     : !strcmp(cmd, "index") ? cmd_index(&o)
-		                             : cmd_verify(&o);
+		     : !strcmp(cmd, "build") ? cli_cmd_build(&o)
+		     : !strcmp(cmd, "index") ? cli_cmd_index(&o)
+		                             : cli_cmd_verify(&o);
 	} else if (!strcmp(cmd, "braille")) {
 		rc = o.nballots || o.json
-		             ? usage_error(_("braille takes"), "--lang and texts")
+		             ? cli_usage_error(_("braille takes"), "--lang and texts")
 		             : cmd_braille(&o);
 	} else if (!strcmp(cmd, "defaults")) {
-		rc = o.file ? usage_error(_("unexpected argument"), o.file)
-		            : cmd_defaults(&o);
+		rc = o.file ? cli_usage_error(_("unexpected argument"), o.file)
+		            : cli_cmd_defaults(&o);
 	} else if (!strcmp(cmd, "templates")) {
-		rc = o.file ? usage_error(_("unexpected argument"), o.file)
+		rc = o.file ? cli_usage_error(_("unexpected argument"), o.file)
 		            : cmd_templates(&o);
 	} else if (!strcmp(cmd, "validate") || !strcmp(cmd, "script")) {
 		if (!o.file)
-			rc = usage_error(_("this command needs a definition file:"), cmd);
+			rc = cli_usage_error(_("this command needs a definition file:"), cmd);
 		else if (!strcmp(cmd, "validate") && (o.nballots || o.langs))
-			rc = usage_error(_("--ballot and --lang are not options of"), cmd);
+			rc = cli_usage_error(_("--ballot and --lang are not options of"), cmd);
 		else
 			rc = !strcmp(cmd, "validate") ? cmd_validate(&o)
 			                              : cmd_script(&o);
 	} else {
-		rc = usage_error(_("unknown command"), cmd);
+		rc = cli_usage_error(_("unknown command"), cmd);
 	}
 out:
 	free(ballots);
