@@ -153,7 +153,8 @@ static int parse_formats(const options *o, const bk_election *e,
 static int check_given(const options *o)
 {
 	if ((o->given & OPT_RATE) && o->speech.rate == 0)
-		return cli_usage_error(_("--rate takes 80-450 words a minute, not"), "0");
+		return cli_usage_error(_("--rate takes " CLI_STR(BK_SPEECH_RATE_MIN) "-" CLI_STR(BK_SPEECH_RATE_MAX)
+		                         " words a minute, not"), "0");
 	if ((o->given & OPT_LOUDNESS) && o->audio.loudness == 0)
 		return cli_usage_error(_("--loudness takes -40 to -10 LUFS, not"), "0");
 	return 0;

@@ -10,6 +10,9 @@
 /* Messages are marked for translation (gettext catalogues for kk and ru
  * are planned, docs/decisions.md). */
 #define _(s) (s)
+/* A bound (a constant of the public headers) in a message. */
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
 
 enum {
 	EXIT_USAGE = 64,
