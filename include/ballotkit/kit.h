@@ -21,6 +21,11 @@ BK_BEGIN_DECLS
 
 /* What bk_kit_build reports as it goes (done includes skipped and
  * failed). */
+/* The bounds the ballotkit command puts on bk_kit_options' jobs and
+ * shards (--jobs, --shard). */
+#define BK_KIT_JOBS_MAX 256
+#define BK_KIT_SHARDS_MAX 100000
+
 typedef struct bk_kit_progress {
 	size_t total, done, built, skipped, failed;
 	const char *kit;          /* the kit just finished, or NULL */
@@ -40,8 +45,10 @@ typedef struct bk_kit_options {
 	const char *langs;            /* "kk,ru", or NULL for the election's */
 	bk_output_set outputs;        /* the outputs to build (production.h);
 	                               * 0: the definition's production.outputs */
-	int jobs;                     /* worker processes; 0: one per core */
-	unsigned shard, shards;       /* build shard K of N (1-based); 0, 0: all */
+	int jobs;                     /* worker processes, at most
+	                               * BK_KIT_JOBS_MAX; 0: one per core */
+	unsigned shard, shards;       /* build shard K of N (1-based), N at
+	                               * most BK_KIT_SHARDS_MAX; 0, 0: all */
 	bk_speech_options speech;     /* rate 0: the definition's
 	                               * production.speech.rate */
 	bk_audio_options audio;       /* loudness 0: the definition's

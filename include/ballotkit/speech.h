@@ -39,12 +39,18 @@ typedef struct bk_speech bk_speech;
 /* Sample rate of every clip (eSpeak NG's own). */
 #define BK_SPEECH_RATE 22050
 
+/* The bounds of a speech rate, words a minute (production.speech.rate,
+ * --rate). */
+#define BK_SPEECH_RATE_MIN 80
+#define BK_SPEECH_RATE_MAX 450
+
 /* Options of bk_speech_create. Initialise with BK_SPEECH_OPTIONS_INIT; a
  * caller built against an older version (1 .. BK_SPEECH_OPTIONS_VERSION) is
  * accepted, version 0 or a newer one is refused naming the struct. */
 typedef struct bk_speech_options {
 	unsigned version;      /* BK_SPEECH_OPTIONS_VERSION */
-	int rate;              /* words per minute, 80-450 (default
+	int rate;              /* words per minute, BK_SPEECH_RATE_MIN to
+	                        * BK_SPEECH_RATE_MAX, 80-450 (default
 	                        * BK_DEFAULT_SPEECH_RATE, 125) */
 	int pitch;             /* base pitch 0-100 (default 50) */
 	int volume;            /* amplitude 0-200 (default 100) */

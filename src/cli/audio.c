@@ -8,7 +8,7 @@
  * is a broken configuration (78), not wrong usage. */
 static int audio_exit(bk_status st)
 {
-	return st == BK_ERR_NOTFOUND ? EXIT_CONFIG : exit_for(st);
+	return st == BK_ERR_NOTFOUND ? EXIT_CONFIG : cli_exit_for(st);
 }
 
 /* The speech rate and the loudness: the command line's, else the
@@ -42,7 +42,7 @@ static int make_engines(const options *o, const bk_election *e,
 	}
 	if (st == BK_ERR_NOTFOUND)
 		return EXIT_CONFIG;
-	return st == BK_OK ? 0 : exit_for(st);
+	return st == BK_OK ? 0 : cli_exit_for(st);
 }
 
 /* With --cache, how many of its entries were discarded (damaged, or
@@ -70,7 +70,7 @@ static int parse_speeds(const char *list, double *speeds, size_t *n)
 		double v = strtod(p, &end);
 		if (end == p || (*end && *end != ',') || !(v >= 0.5 && v <= 2.0) ||
 		    *n == 8)
-			return usage_error(_("--speed takes up to 8 speeds of 0.5-2.0, "
+			return cli_usage_error(_("--speed takes up to 8 speeds of 0.5-2.0, "
 			                     "e.g. 0.75,1.5, not"), list);
 		if (v != 1.0)
 			speeds[(*n)++] = v;
@@ -116,7 +116,7 @@ static int write_tracks(const options *o, const bk_election *e,
 			st = bk_track_write(t, dir, f, diags);
 		if (!rc && st != BK_OK)
 			rc = audio_exit(st);
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		if (!rc)
 			describe(t, bk_script_ballot_id(s), bk_script_language(s), k,
 			         total, speed);
@@ -144,7 +144,7 @@ static int parse_formats(const options *o, const bk_election *e,
 	bk_diags *diags = bk_diags_create();
 	bk_status st = bk_audio_formats_parse(o->formats, formats, diags);
 	if (st != BK_OK)
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 	bk_diags_free(diags);
 	return st == BK_OK ? 0 : EXIT_USAGE;
 }
@@ -153,16 +153,17 @@ static int parse_formats(const options *o, const bk_election *e,
 static int check_given(const options *o)
 {
 	if ((o->given & OPT_RATE) && o->speech.rate == 0)
-		return usage_error(_("--rate takes 80-450 words a minute, not"), "0");
+		return cli_usage_error(_("--rate takes " CLI_STR(BK_SPEECH_RATE_MIN) "-" CLI_STR(BK_SPEECH_RATE_MAX)
+		                         " words a minute, not"), "0");
 	if ((o->given & OPT_LOUDNESS) && o->audio.loudness == 0)
-		return usage_error(_("--loudness takes -40 to -10 LUFS, not"), "0");
+		return cli_usage_error(_("--loudness takes -40 to -10 LUFS, not"), "0");
 	return 0;
 }
 
 static int speak_ballot(const options *o)
 {
 	if (o->nballots != 1 || !o->langs || strchr(o->langs, ',') || !o->output)
-		return usage_error(_("speak writes one --ballot in one --lang to "
+		return cli_usage_error(_("speak writes one --ballot in one --lang to "
 		                     "-o DIR, for"), o->file);
 	double speeds[8];
 	size_t nspeeds;
@@ -173,7 +174,7 @@ static int speak_ballot(const options *o)
 	if (rc)
 		return rc;
 	bk_templates *tpl;
-	rc = open_templates(o, &tpl);
+	rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
@@ -184,15 +185,15 @@ static int speak_ballot(const options *o)
 	/* the definition first: its rate is the voice's (the speech helpers
 	 * start as fresh copies of the program, bk_speech_helper_entry, so
 	 * they stay small however large the definition) */
-	rc = load(o, tpl, &e, diags);
+	rc = cli_load_definition(o, tpl, &e, diags);
 	if (!rc)
 		rc = parse_formats(o, e, &formats);
 	if (!rc)
 		rc = make_engines(o, e, tpl, 1.0, &sp, NULL, diags);
 	if (!rc)
-		rc = exit_for(bk_script_create(&s, e, o->ballots[0], o->langs, tpl,
+		rc = cli_exit_for(bk_script_create(&s, e, o->ballots[0], o->langs, tpl,
 		                               diags));
-	print_diags(diags, stderr);
+	cli_print_diags(diags, stderr);
 	if (!rc)
 		rc = write_tracks(o, e, tpl, s, sp, au, speeds, nspeeds, formats,
 		                  o->output, 1, 1);
@@ -207,15 +208,15 @@ static int speak_ballot(const options *o)
 	return rc;
 }
 
-int cmd_speak(const options *o)
+int cli_cmd_speak(const options *o)
 {
 	if (o->nballots)
 		return speak_ballot(o);
 	const char *lang = o->langs ? o->langs : "kk";
 	if (strcmp(lang, "kk") && strcmp(lang, "ru"))
-		return usage_error(_("--lang for speak is kk or ru, not"), lang);
+		return cli_usage_error(_("--lang for speak is kk or ru, not"), lang);
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
@@ -255,8 +256,8 @@ int cmd_speak(const options *o)
 		bk_free(clip);
 	}
 	if (!rc && o->output)
-		rc = exit_for(bk_speech_write_wav(all, nall, o->output, diags));
-	print_diags(diags, stderr);
+		rc = cli_exit_for(bk_speech_write_wav(all, nall, o->output, diags));
+	cli_print_diags(diags, stderr);
 	report_cache(o, sp, NULL, 0);
 	free(all);
 	bk_speech_free(sp);
@@ -265,12 +266,12 @@ int cmd_speak(const options *o)
 	return rc;
 }
 
-int cmd_audio(const options *o)
+int cli_cmd_audio(const options *o)
 {
 	if (!o->output)
-		return usage_error(_("audio writes into a folder: give"), "-o DIR");
+		return cli_usage_error(_("audio writes into a folder: give"), "-o DIR");
 	if (o->langs && !*o->langs)
-		return usage_error(_("--lang needs a language:"), "kk, ru");
+		return cli_usage_error(_("--lang needs a language:"), "kk, ru");
 	double speeds[8];
 	size_t nspeeds;
 	unsigned formats = 0;
@@ -280,7 +281,7 @@ int cmd_audio(const options *o)
 	if (rc)
 		return rc;
 	bk_templates *tpl;
-	rc = open_templates(o, &tpl);
+	rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
@@ -290,12 +291,12 @@ int cmd_audio(const options *o)
 	/* the definition first: its production settings set the voice's rate
 	 * and the outputs (the speech helpers start as fresh copies of the
 	 * program, bk_speech_helper_entry, so they stay small) */
-	rc = load(o, tpl, &e, diags);
+	rc = cli_load_definition(o, tpl, &e, diags);
 	if (!rc)
 		rc = parse_formats(o, e, &formats);
 	if (!rc)
 		rc = make_engines(o, e, tpl, 1.0, &sp, NULL, diags);
-	print_diags(diags, stderr);
+	cli_print_diags(diags, stderr);
 	for (size_t k = 0; !rc && k < o->nballots; k++)
 		if (bk_election_ballot_find(e, o->ballots[k]) == (size_t)-1) {
 			fprintf(stderr, _("ballotkit: %s has no ballot \"%s\"\n"),
@@ -325,7 +326,7 @@ int cmd_audio(const options *o)
 				wanted |= !strcmp(o->ballots[k], id);
 			for (size_t l = 0; wanted && !rc && l < bk_election_language_count(e); l++) {
 				const char *lang = bk_election_language(e, l);
-				if (!lang_wanted(o->langs, lang))
+				if (!cli_lang_wanted(o->langs, lang))
 					continue;
 				if (pass == 0) {
 					total++;
@@ -333,8 +334,8 @@ int cmd_audio(const options *o)
 				}
 				bk_script *s = NULL;
 				bk_diags *sd = bk_diags_create();
-				rc = exit_for(bk_script_create(&s, e, id, lang, tpl, sd));
-				print_diags(sd, stderr);
+				rc = cli_exit_for(bk_script_create(&s, e, id, lang, tpl, sd));
+				cli_print_diags(sd, stderr);
 				bk_diags_free(sd);
 				char *dir = NULL;
 				if (!rc) {

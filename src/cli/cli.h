@@ -10,6 +10,9 @@
 /* Messages are marked for translation (gettext catalogues for kk and ru
  * are planned, docs/decisions.md). */
 #define _(s) (s)
+/* A bound (a constant of the public headers) in a message. */
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
 
 enum {
 	EXIT_USAGE = 64,
@@ -50,6 +53,10 @@ typedef struct options {
 	bool quick, partial;
 	unsigned given; /* OPT_* bits of the options on the command line */
 	bk_braille_layout layout;
+	/* options of every command */
+	size_t diag_limit;              /* --max-diagnostics (200; 0: all) */
+	unsigned long long max_input;   /* --max-input-size, when given */
+	bool max_input_given;
 } options;
 
 enum {
@@ -67,41 +74,120 @@ enum {
 	OPT_VERIFY = 1 << 30 /* --quick, --partial */
 };
 
-int usage_error(const char *what, const char *arg);
+/* The table of options (args.c): what an option sets, its bounds and the
+ * message when its value is refused. */
+typedef enum {
+	CLI_FLAG,   /* no value: sets a bool (C_BOOL) or int (C_INT) to 1 */
+	CLI_INT,    /* a whole number of min..max */
+	CLI_DOUBLE, /* a number of min..max */
+	CLI_STRING, /* any value */
+	CLI_BALLOT, /* a ballot id, added to ballots */
+	CLI_SHARD,  /* K/N with min <= K <= N <= max */
+	CLI_SIZE    /* a size in bytes with K, M or G */
+} cli_kind;
+typedef enum { C_BOOL, C_INT, C_UINT, C_LONG, C_SIZE, C_DOUBLE, C_STR, C_ULL } cli_ctype;
+enum {
+	CLI_SHOW_VALUE = 1 << 0,  /* the refusal names the value, not the option */
+	CLI_STRICT = 1 << 1,      /* an empty value is refused */
+	CLI_DIGIT_FIRST = 1 << 2, /* the value begins with a digit */
+	CLI_BOUNDS = 1 << 3       /* the help prints the bounds */
+};
+typedef struct cli_option {
+	const char *name; /* "--jobs" */
+	const char *arg;  /* the value's name in help ("N"); NULL for a flag */
+	cli_kind kind;
+	cli_ctype ctype;  /* the type of the field */
+	unsigned group;   /* OPT_* checked against the command; 0: any command */
+	unsigned given;   /* further OPT_* bits set when it is given */
+	double min, max;  /* bounds of CLI_INT, CLI_DOUBLE, CLI_SHARD */
+	unsigned flags;   /* CLI_SHOW_VALUE... */
+	size_t field;     /* offsetof(options, ...) */
+	const char *error; /* the message when the value is missing or refused */
+	const char *help;
+} cli_option;
+const cli_option *cli_options(size_t *n);
+const cli_option *cli_option_find(const char *name);
+const char *cli_group_name(unsigned group);
+/* Parses the option at argv[*i] and its value into o, moving *i past
+ * them; returns 0 or an exit code after a message. */
+int cli_parse_option(int argc, char **argv, int *i, options *o);
+
+/* The table of commands (commands.c). */
+typedef struct cli_format_opts {
+	const char *format; /* "" when --format is not given */
+	unsigned opts;      /* the further OPT_* groups it allows */
+} cli_format_opts;
+typedef enum {
+	CLI_ARGS_ANY,     /* no check of the arguments */
+	CLI_ARGS_FILE,    /* a FILE or DIR: missing is refused with needs */
+	CLI_ARGS_NONE     /* no argument */
+} cli_args;
+typedef struct cli_command {
+	const char *name;
+	int (*run)(const options *o);
+	unsigned opts;        /* the OPT_* groups it allows */
+	unsigned with_ballot; /* further groups when --ballot is given */
+	const cli_format_opts *formats; /* further groups by --format */
+	bool lenient;         /* takes (and ignores) any option */
+	bool more_args;       /* takes arguments after the first */
+	cli_args args;
+	const char *needs;    /* the refusal when the argument is missing */
+	const char *summary;  /* one line for the list of commands */
+	const char *usage;    /* its synopsis lines, without "ballotkit " */
+	const char *help;     /* what it does */
+} cli_command;
+const cli_command *cli_command_find(const char *name);
+/* The name of the first option group given that cmd does not take with
+ * o's format; NULL if all apply. */
+const char *cli_inapplicable(const cli_command *cmd, const options *o);
+void cli_print_help(FILE *out);
+int cli_print_command_help(const char *name);
+int cli_run(const char *name, options *o);
+
+int cli_usage_error(const char *what, const char *arg);
 /* s as it is shown on a terminal: C0 controls (ESC among them) and DEL as
  * \xNN, C1 controls and the bidirectional embeddings, overrides and
  * isolates as \uNNNN, bytes that are not UTF-8 as \xNN; the rest as it
  * is. So a file or kit name cannot move the cursor, recolour or retitle
- * the terminal, or reorder the line. shown_lines keeps line breaks (for
+ * the terminal, or reorder the line. cli_shown_lines keeps line breaks (for
  * text of several lines). The result is valid until eight more calls.
  * Only what is printed for people is shown so: --json output is JSON. */
 typedef struct shown_buf {
 	char *data;
 	size_t len, cap;
 } shown_buf;
-const char *shown(const char *s);
-const char *shown_lines(const char *s);
+const char *cli_shown(const char *s);
+const char *cli_shown_lines(const char *s);
 /* Prints diagnostics of at least a warning. */
-void print_diags(const bk_diags *diags, FILE *out);
-int open_templates(const options *o, bk_templates **tpl);
-int load(const options *o, const bk_templates *tpl, bk_election **e,
+void cli_print_diags(const bk_diags *diags, FILE *out);
+int cli_open_templates(const options *o, bk_templates **tpl);
+int cli_load_definition(const options *o, const bk_templates *tpl, bk_election **e,
          bk_diags *diags);
 /* The same through admission (validate, build): 78 when a resource of the
  * installation is missing. */
-int admit(const options *o, const bk_templates *tpl,
+int cli_admit(const options *o, const bk_templates *tpl,
           const bk_stencil_options *stencil, bk_election **e,
           bk_diags *diags);
-int exit_for(bk_status st);
-bool lang_wanted(const char *langs, const char *lang);
+int cli_exit_for(bk_status st);
+bool cli_lang_wanted(const char *langs, const char *lang);
+
+/* main.c */
+int cli_cmd_validate(const options *o);
+int cli_cmd_script(const options *o);
+int cli_cmd_braille(const options *o);
+int cli_cmd_list(const options *o);
+int cli_cmd_leaflet(const options *o);
+int cli_cmd_stencil(const options *o);
+int cli_cmd_templates(const options *o);
 
 /* audio.c */
-int cmd_speak(const options *o);
-int cmd_audio(const options *o);
+int cli_cmd_speak(const options *o);
+int cli_cmd_audio(const options *o);
 
 /* kit.c */
-int cmd_build(const options *o);
-int cmd_index(const options *o);
-int cmd_verify(const options *o);
-int cmd_defaults(const options *o);
+int cli_cmd_build(const options *o);
+int cli_cmd_index(const options *o);
+int cli_cmd_verify(const options *o);
+int cli_cmd_defaults(const options *o);
 
 #endif

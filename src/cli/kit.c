@@ -44,9 +44,9 @@ static void on_progress(const bk_kit_progress *p, void *arg)
 			fputs("\r\033[K", stderr);
 		fprintf(stderr, p->status == BK_OK ? _("ballotkit: %s:\n")
 		                                   : _("ballotkit: %s failed:\n"),
-		        shown(p->kit));
+		        cli_shown(p->kit));
 		if (p->messages)
-			fputs(shown_lines(p->messages), stderr);
+			fputs(cli_shown_lines(p->messages), stderr);
 	}
 	double t = since(&pg->start);
 	size_t made = p->done - pg->skipped_at_start;
@@ -77,17 +77,18 @@ static int io_exit(const bk_diags *diags)
 	return EXIT_CANTCREAT;
 }
 
-int cmd_build(const options *o)
+int cli_cmd_build(const options *o)
 {
 	if (!o->output)
-		return usage_error(_("build writes into a folder: give"), "-o DIR");
+		return cli_usage_error(_("build writes into a folder: give"), "-o DIR");
 	/* 0 would read as "not given": the definition's */
 	if ((o->given & OPT_RATE) && o->speech.rate == 0)
-		return usage_error(_("--rate takes 80-450 words a minute, not"), "0");
+		return cli_usage_error(_("--rate takes " CLI_STR(BK_SPEECH_RATE_MIN) "-" CLI_STR(BK_SPEECH_RATE_MAX)
+		                         " words a minute, not"), "0");
 	if ((o->given & OPT_LOUDNESS) && o->audio.loudness == 0)
-		return usage_error(_("--loudness takes -40 to -10 LUFS, not"), "0");
+		return cli_usage_error(_("--loudness takes -40 to -10 LUFS, not"), "0");
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
@@ -97,9 +98,9 @@ int cmd_build(const options *o)
 	so.counting_dots = o->counting_dots;
 	so.tab_depth = o->tab ? 12.0 : 0.0;
 	/* what validate refuses, build refuses before writing anything */
-	rc = admit(o, tpl, &so, &e, diags);
+	rc = cli_admit(o, tpl, &so, &e, diags);
 	if (rc) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		bk_diags_free(diags);
 		bk_templates_free(tpl);
 		return rc;
@@ -124,7 +125,7 @@ int cmd_build(const options *o)
 	ko.shards = o->shards;
 	ko.stencil = so;
 	if (o->formats && bk_kit_formats_parse(o->formats, &ko, diags) != BK_OK) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		rc = EXIT_USAGE;
 		goto done;
 	}
@@ -135,7 +136,7 @@ int cmd_build(const options *o)
 	bk_status st = bk_kit_build(e, o->file, tpl, o->output, &ko, diags);
 	/* the kits' own messages were printed as they came; the rest (and a
 	 * line per kit that failed) now */
-	print_diags(diags, stderr);
+	cli_print_diags(diags, stderr);
 	if (o->json) {
 		json_t *j = json_object();
 		size_t failed = 0;
@@ -165,7 +166,7 @@ int cmd_build(const options *o)
 	}
 	json_decref(pg.built);
 	rc = st == BK_OK ? 0 : st == BK_ERR_USAGE || st == BK_ERR_NOTFOUND ? EXIT_USAGE
-	                  : st == BK_ERR_IO ? io_exit(diags) : exit_for(st);
+	                  : st == BK_ERR_IO ? io_exit(diags) : cli_exit_for(st);
 done:
 	bk_election_free(e);
 	bk_diags_free(diags);
@@ -173,36 +174,151 @@ done:
 	return rc;
 }
 
-int cmd_index(const options *o)
+int cli_cmd_index(const options *o)
 {
 	bk_diags *diags = bk_diags_create();
 	bk_status st = bk_kit_index(o->file, o->texts, o->ntexts, diags);
 	if (st != BK_OK)
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 	else
-		fprintf(stderr, _("ballotkit: wrote the index of %s\n"), shown(o->file));
-	int rc = st == BK_OK ? 0 : st == BK_ERR_IO ? io_exit(diags) : exit_for(st);
+		fprintf(stderr, _("ballotkit: wrote the index of %s\n"), cli_shown(o->file));
+	int rc = st == BK_OK ? 0 : st == BK_ERR_IO ? io_exit(diags) : cli_exit_for(st);
 	bk_diags_free(diags);
 	return rc;
 }
 
-int cmd_verify(const options *o)
+/* Verifies o->file: a kits folder (with its index), or one kit's folder.
+ * *oom when the paths cannot be made. */
+static bk_status verify_run(bk_verifier *v, const options *o, bk_diags *diags,
+                            bool *oom)
+{
+	size_t len = strlen(o->file);
+	char *m = malloc(len + 32), *x = malloc(len + 32);
+	bk_status st = BK_ERR_NOMEM;
+	*oom = !m || !x;
+	if (*oom)
+		goto out;
+	snprintf(m, len + 32, "%s/manifest.json", o->file);
+	snprintf(x, len + 32, "%s/index.json", o->file);
+	if (!access(m, F_OK) && access(x, F_OK)) {
+		while (len > 1 && o->file[len - 1] == '/')
+			len--;
+		size_t from = len;
+		while (from > 0 && o->file[from - 1] != '/')
+			from--;
+		char *name = strndup(o->file + from, len - from);
+		st = name ? bk_verify_kit(v, o->file, name, diags) : BK_ERR_NOMEM;
+		free(name);
+	} else {
+		st = bk_verify_folder(v, o->file, diags);
+	}
+out:
+	free(m);
+	free(x);
+	return st;
+}
+
+/* verify --json: the problems and every check with its outcome. */
+static void verify_report_json(const options *o, const bk_verifier *v,
+                               const bk_diags *diags, bk_status st,
+                               const char *reference)
+{
+	json_t *j = json_object();
+	json_t *a = json_array();
+	for (size_t i = 0; i < bk_diags_count(diags); i++) {
+		const bk_diag *d = bk_diags_get(diags, i);
+		json_t *x = json_object();
+		json_object_set_new(x, "check", json_string(bk_diag_kind(d)));
+		json_object_set_new(x, "file", json_string(bk_diag_file(d)));
+		if (*bk_diag_path(d))
+			json_object_set_new(x, "where", json_string(bk_diag_path(d)));
+		json_object_set_new(x, "message", json_string(bk_diag_message(d)));
+		json_array_append_new(a, x);
+	}
+	json_t *checks = json_array();
+	for (size_t i = 0; i < bk_verifier_check_count(v); i++) {
+		const bk_verify_check *c = bk_verifier_check(v, i);
+		json_t *x = json_object();
+		json_object_set_new(x, "kit", json_string(c->kit));
+		json_object_set_new(x, "file", json_string(c->file));
+		json_object_set_new(x, "check", json_string(c->check));
+		json_object_set_new(x, "outcome",
+		                    json_string(bk_check_outcome_string(c->outcome)));
+		if (*c->note)
+			json_object_set_new(x, "note", json_string(c->note));
+		json_array_append_new(checks, x);
+	}
+	json_object_set_new(j, "folder", json_string(o->file));
+	json_object_set_new(j, "ok", json_boolean(st == BK_OK));
+	json_object_set_new(j, "reference", json_string(reference));
+	json_object_set_new(j, "level", json_string(o->quick ? "quick" : "full"));
+	json_object_set_new(j, "problems", a);
+	json_object_set_new(j, "checks", checks);
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	json_decref(j);
+}
+
+/* verify's report for people: the problems, the checks not run, and a
+ * line of outcome. */
+static void verify_report_text(const options *o, const bk_verifier *v,
+                               const bk_diags *diags, bk_status st, bool definition)
+{
+	size_t n = bk_diags_count_severity(diags, BK_ERROR);
+	size_t passed = 0, failed = 0, not_run = 0, nc = bk_verifier_check_count(v);
+	for (size_t i = 0; i < nc; i++) {
+		bk_check_outcome out = bk_verifier_check(v, i)->outcome;
+		passed += out == BK_CHECK_PASSED;
+		failed += out == BK_CHECK_FAILED;
+		not_run += out == BK_CHECK_NOT_RUN;
+	}
+	for (size_t i = 0; i < bk_diags_count(diags); i++) {
+		const bk_diag *d = bk_diags_get(diags, i);
+		if (bk_diag_severity(d) < BK_ERROR)
+			continue;
+		fprintf(stderr, "%s: %s: %s%s%s\n", cli_shown(bk_diag_kind(d)),
+		        cli_shown(bk_diag_file(d)), cli_shown(bk_diag_path(d)),
+		        *bk_diag_path(d) ? ": " : "", cli_shown(bk_diag_message(d)));
+	}
+	for (size_t i = 0; i < nc; i++) {
+		const bk_verify_check *c = bk_verifier_check(v, i);
+		if (c->outcome == BK_CHECK_NOT_RUN)
+			fprintf(stderr, _("not run: %s: %s: %s\n"), c->check, c->file,
+			        c->note);
+	}
+	if (st == BK_OK)
+		printf(definition ? _("verify: %s: every kit is complete and every file "
+		                      "matches the definition (%zu checks passed%s)\n")
+		       : _("verify: %s: every kit is complete and consistent with "
+		           "its own ballot scripts (%zu checks passed%s); without "
+		           "--definition nothing was compared with the definition\n"),
+		       cli_shown(o->file), passed, not_run ? _(", some not run: see above") : "");
+	else if (st == BK_ERR_INVALID)
+		fprintf(stderr, _("verify: %s: %zu problem(s) in %zu of %zu checks "
+		                  "(against the %s)\n"), cli_shown(o->file), n, failed, nc,
+		        definition ? "definition" : "kit scripts");
+	else
+		cli_print_diags(diags, stderr);
+}
+
+int cli_cmd_verify(const options *o)
 {
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_election *e = NULL;
+	bk_verifier *v = NULL;
 	if (o->definition) {
 		options d = *o;
 		d.file = o->definition;
-		rc = load(&d, tpl, &e, diags);
+		rc = cli_load_definition(&d, tpl, &e, diags);
 		if (rc) {
-			print_diags(diags, stderr);
-			bk_diags_free(diags);
-			bk_templates_free(tpl);
-			return rc;
+			cli_print_diags(diags, stderr);
+			goto out;
 		}
 		bk_diags_free(diags);
 		diags = bk_diags_create();
@@ -211,124 +327,32 @@ int cmd_verify(const options *o)
 	vo.election = e;
 	vo.level = o->quick ? BK_VERIFY_QUICK : BK_VERIFY_FULL;
 	vo.partial = o->partial;
-	bk_verifier *v = NULL;
+	bool oom = false;
 	bk_status st = bk_verifier_create(&v, tpl, &vo, diags);
-	if (st == BK_OK) {
-		/* a kits folder (with its index), or one kit's folder */
-		size_t len = strlen(o->file);
-		char *m = malloc(len + 32), *x = malloc(len + 32);
-		if (!m || !x) {
-			free(m);
-			free(x);
-			bk_verifier_free(v);
-			bk_election_free(e);
-			bk_diags_free(diags);
-			bk_templates_free(tpl);
-			return EXIT_SOFTWARE;
-		}
-		snprintf(m, len + 32, "%s/manifest.json", o->file);
-		snprintf(x, len + 32, "%s/index.json", o->file);
-		if (!access(m, F_OK) && access(x, F_OK)) {
-			while (len > 1 && o->file[len - 1] == '/')
-				len--;
-			size_t from = len;
-			while (from > 0 && o->file[from - 1] != '/')
-				from--;
-			char *name = strndup(o->file + from, len - from);
-			st = name ? bk_verify_kit(v, o->file, name, diags) : BK_ERR_NOMEM;
-			free(name);
-		} else {
-			st = bk_verify_folder(v, o->file, diags);
-		}
-		free(m);
-		free(x);
+	if (st == BK_OK)
+		st = verify_run(v, o, diags, &oom);
+	if (oom) {
+		fprintf(stderr, _("ballotkit: out of memory verifying %s\n"),
+		        cli_shown(o->file));
+		rc = EXIT_SOFTWARE;
+		goto out;
 	}
-	size_t n = bk_diags_count_severity(diags, BK_ERROR);
-	/* the checks that ran, and those that did not */
-	size_t passed = 0, failed = 0, not_run = 0, nc = bk_verifier_check_count(v);
-	for (size_t i = 0; i < nc; i++) {
-		bk_check_outcome out = bk_verifier_check(v, i)->outcome;
-		passed += out == BK_CHECK_PASSED;
-		failed += out == BK_CHECK_FAILED;
-		not_run += out == BK_CHECK_NOT_RUN;
-	}
-	const char *reference = e ? "definition" : "kit scripts";
-	if (o->json) {
-		json_t *j = json_object();
-		json_t *a = json_array();
-		for (size_t i = 0; i < bk_diags_count(diags); i++) {
-			const bk_diag *d = bk_diags_get(diags, i);
-			json_t *x = json_object();
-			json_object_set_new(x, "check", json_string(bk_diag_kind(d)));
-			json_object_set_new(x, "file", json_string(bk_diag_file(d)));
-			if (*bk_diag_path(d))
-				json_object_set_new(x, "where", json_string(bk_diag_path(d)));
-			json_object_set_new(x, "message", json_string(bk_diag_message(d)));
-			json_array_append_new(a, x);
-		}
-		json_t *checks = json_array();
-		for (size_t i = 0; i < nc; i++) {
-			const bk_verify_check *c = bk_verifier_check(v, i);
-			json_t *x = json_object();
-			json_object_set_new(x, "kit", json_string(c->kit));
-			json_object_set_new(x, "file", json_string(c->file));
-			json_object_set_new(x, "check", json_string(c->check));
-			json_object_set_new(x, "outcome",
-			                    json_string(bk_check_outcome_string(c->outcome)));
-			if (*c->note)
-				json_object_set_new(x, "note", json_string(c->note));
-			json_array_append_new(checks, x);
-		}
-		json_object_set_new(j, "folder", json_string(o->file));
-		json_object_set_new(j, "ok", json_boolean(st == BK_OK));
-		json_object_set_new(j, "reference", json_string(reference));
-		json_object_set_new(j, "level", json_string(o->quick ? "quick" : "full"));
-		json_object_set_new(j, "problems", a);
-		json_object_set_new(j, "checks", checks);
-		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(j);
-	} else {
-		for (size_t i = 0; i < bk_diags_count(diags); i++) {
-			const bk_diag *d = bk_diags_get(diags, i);
-			if (bk_diag_severity(d) < BK_ERROR)
-				continue;
-			fprintf(stderr, "%s: %s: %s%s%s\n", shown(bk_diag_kind(d)),
-			        shown(bk_diag_file(d)), shown(bk_diag_path(d)),
-			        *bk_diag_path(d) ? ": " : "", shown(bk_diag_message(d)));
-		}
-		for (size_t i = 0; i < nc; i++) {
-			const bk_verify_check *c = bk_verifier_check(v, i);
-			if (c->outcome == BK_CHECK_NOT_RUN)
-				fprintf(stderr, _("not run: %s: %s: %s\n"), c->check, c->file,
-				        c->note);
-		}
-		if (st == BK_OK)
-			printf(e ? _("verify: %s: every kit is complete and every file "
-			             "matches the definition (%zu checks passed%s)\n")
-			         : _("verify: %s: every kit is complete and consistent with "
-			             "its own ballot scripts (%zu checks passed%s); without "
-			             "--definition nothing was compared with the definition\n"),
-			       shown(o->file), passed, not_run ? _(", some not run: see above") : "");
-		else if (st == BK_ERR_INVALID)
-			fprintf(stderr, _("verify: %s: %zu problem(s) in %zu of %zu checks "
-			                  "(against the %s)\n"), shown(o->file), n, failed, nc,
-			        reference);
-		else
-			print_diags(diags, stderr);
-	}
+	if (o->json)
+		verify_report_json(o, v, diags, st, e ? "definition" : "kit scripts");
+	else
+		verify_report_text(o, v, diags, st, e != NULL);
+	rc = st == BK_OK ? 0 : st == BK_ERR_IO ? EXIT_NOINPUT : EXIT_DATAERR;
+out:
 	bk_verifier_free(v);
 	bk_election_free(e);
 	bk_diags_free(diags);
 	bk_templates_free(tpl);
-	return st == BK_OK ? 0 : st == BK_ERR_IO ? EXIT_NOINPUT : EXIT_DATAERR;
+	return rc;
 }
 
 /* The format's defaults and the outputs (include/ballotkit/production.h):
  * the table as JSON, or as lines for a reader. */
-int cmd_defaults(const options *o)
+int cli_cmd_defaults(const options *o)
 {
 	char *text = bk_production_json();
 	json_t *j = text ? json_loads(text, 0, NULL) : NULL;

@@ -13,181 +13,6 @@
 #include <string.h>
 #include <sys/types.h>
 
-static const char *const usage_text[] = {_(
-	"Usage: ballotkit COMMAND [OPTIONS]\n"
-	"\n"
-	"Accessibility kits for elections: audio ballots, braille stencils and\n"
-	"tactile leaflets from one ballot definition.\n"
-	"\n"
-	"Commands:\n"
-	"  validate FILE [--json]         check a definition; list every problem\n"
-	"                                 with its line, column and field, or\n"
-	"                                 summarise the election when it is valid\n"
-	"  script FILE [--ballot ID]... [--lang kk,ru] [--json]\n"
-	"                                 print the ballot script (what the audio\n"
-	"                                 says and the stencil numbers) of each\n"
-	"                                 ballot in each language\n"
-	"  braille [--lang kk|ru] [TEXT]...\n"
-	"                                 show each text (or each line of standard\n"
-	"                                 input) as print, Unicode braille and the\n"
-	"                                 braille read back, for a reviewer\n"
-	"  list FILE --ballot ID --lang kk|ru [--format txt|brf|pef|swell-pdf]\n"
-	"       [-o OUT] [--cells N] [--lines N] [--binding N] [--interpoint]\n"
-	"       [--brf-break ff|crlf-ff|none] [--profile ID] [--interline]\n"
-	"                                 write the braille list of one ballot in\n"
-	"                                 one language to OUT or standard output\n"
-	"                                 (swell-pdf needs -o; its page follows the\n"
-	"                                 braille profile, the election's by default)\n"
-	"                                 --format large-print-pdf [--size PT] -o OUT:\n"
-	"                                 the same list in large print (18 pt and up)\n"
-	"  leaflet FILE (--party ID | --candidate ID) --lang kk|ru [list's options]\n"
-	"                                 write a tactile leaflet to standard output\n"
-	"  stencil FILE --ballot ID --format print-pdf|swell-pdf|svg|png|proof-pdf\n"
-	"       -o OUT [--tab] [--counting-dots] [--sheet N (svg, png)]\n"
-	"       [--lang kk|ru] [--dpi N]\n"
-	"                                 write the braille stencil of a ballot (labels\n"
-	"                                 in --lang, the election's first by default),\n"
-	"                                 or the ballot proof to lay it over\n"
-	), _( /* a second string: C11 guarantees strings of 4095 bytes only */
-	"  speak [--lang kk|ru] TEXT... [-o CLIPS.wav]\n"
-	"                                 show what the voice is given for each text\n"
-	"                                 and write the clips one after another, as\n"
-	"                                 eSpeak NG gives them\n"
-	"  speak FILE --ballot ID --lang kk|ru -o DIR [audio's options]\n"
-	"                                 write the audio ballot of one ballot in\n"
-	"                                 one language into DIR, for a reviewer\n"
-	"  audio FILE -o DIR [--ballot ID]... [--lang kk,ru] [--formats LIST]\n"
-	"       [--speed 0.75,1.5] [--loudness LUFS] [--true-peak DBTP]\n"
-	"       [--bitrate KBPS] [--quality 0-9] [--cache DIR]\n"
-	"                                 write the audio ballot of each ballot in\n"
-	"                                 each language into DIR/BALLOT-LANG/: the\n"
-	"                                 audio outputs of the definition's\n"
-	"                                 production.outputs (by default MP3 with\n"
-	"                                 chapters, one MP3 per position and a\n"
-	"                                 playlist, DAISY 2.02, transcript, captions\n"
-	"                                 and a review page), or those --formats\n"
-	"                                 names (audio-wav, audio-flac, audio-vorbis,\n"
-	"                                 audio-opus, audio-phone...; see defaults);\n"
-	"                                 and speed variants (pitch kept)\n"
-	"                                 Speech options of speak and audio:\n"
-	"                                 --rate WPM --pitch 0-100 (50)\n"
-	"                                 --volume 0-200 (100) --word-gap N (0);\n"
-	"                                 --rate and --loudness override the\n"
-	"                                 definition's production.speech (125, -20)\n"
-	"  build FILE -o DIR [--ballot ID]... [--lang kk,ru] [--formats LIST]\n"
-	"       [--jobs N] [--shard K/N] [--json] [--cache DIR] [audio's options]\n"
-	"                                 write the kit of each ballot into\n"
-	"                                 DIR/kits/BALLOT/\n"
-	"                                 (the outputs of production.outputs or\n"
-	"                                 --formats, scripts, README, manifest.json\n"
-	"                                 with SHA-256) with N worker processes;\n"
-	"                                 unchanged kits are skipped; then DIR's\n"
-	"                                 index, packing lists and print quantities\n"
-	"  index DIR [SHARD_DIR]...       copy the kits of shard folders into DIR\n"
-	"                                 and write DIR's index\n"
-	), _( /* C11 guarantees strings of 4095 bytes only */
-	"  verify DIR [--definition FILE] [--partial] [--quick] [--json]\n"
-	"                                 check every kit's checksums, then decode\n"
-	"                                 every file (stencil, braille, large print,\n"
-	"                                 leaflets, audio and what it says) and\n"
-	"                                 compare it with the ballot scripts made\n"
-	"                                 from the definition (without it: with the\n"
-	"                                 kit's own); --quick compares only each\n"
-	"                                 chapter's number with fresh speech;\n"
-	"                                 --partial accepts kits built with fewer\n"
-	"                                 outputs or languages than the definition's\n"
-	"  templates                      list the stencil templates and how many\n"
-	"                                 positions each holds\n"
-	"  defaults [--json]              list the defaults of the definition format\n"
-	"                                 and the output names with their files\n"
-	"  version                        print the version\n"
-	"\n"
-	"Options for every command:\n"
-	"  --templates DIR                use the templates in DIR (default:\n"
-	"                                 $BALLOTKIT_TEMPLATES or the installed ones)\n"
-	"  --max-input-size SIZE          refuse a definition or template file\n"
-	"                                 larger than SIZE bytes; K, M or G for\n"
-	"                                 KiB, MiB, GiB (default 256M)\n"
-	"  --max-diagnostics N            show the first N problems, then how many\n"
-	"                                 more there are (default 200; 0: all)\n"
-	"  -h, --help                     show this help\n"
-	"  -V, --version                  show the version\n"
-	"\n"
-	"Exit codes: 0 done, 64 wrong usage, 65 invalid definition or text\n"
-	"braille cannot write, 66 file not readable, 70 internal error (or\n"
-	"standard output not writable), 73 output file not writable, 78\n"
-	"templates broken.\n")};
-
-static void print_usage(FILE *out)
-{
-	for (size_t i = 0; i < sizeof usage_text / sizeof *usage_text; i++)
-		fputs(usage_text[i], out);
-}
-
-static const char *const opt_names[] = {
-	"--cells/--lines/--binding/--interpoint", "--brf-break", "--profile",
-	"--interline", "--size", "--tab", "--counting-dots", "--sheet", "--dpi",
-	"--format", "-o", "--party/--candidate", "--ballot", "--lang", "--json",
-	"--rate/--pitch/--volume/--word-gap",
-	"--loudness/--true-peak/--bitrate/--quality/--speed/--formats", "--cache",
-	"--jobs", "--shard", "--definition"};
-
-/* The options a command takes with a format; NULL if all given apply,
- * else the name of the first that does not. */
-static const char *inapplicable(const char *cmd, const char *fmt, unsigned given)
-{
-	unsigned ok = 0;
-	fmt = fmt ? fmt : "";
-	if (!strcmp(cmd, "validate") || !strcmp(cmd, "defaults"))
-		ok = OPT_JSON;
-	else if (!strcmp(cmd, "script"))
-		ok = OPT_JSON | OPT_BALLOT | OPT_LANG;
-	else if (!strcmp(cmd, "braille"))
-		ok = OPT_LANG;
-	else if (!strcmp(cmd, "list") || !strcmp(cmd, "leaflet")) {
-		ok = OPT_FORMAT | OPT_OUTPUT | OPT_LANG |
-		     (!strcmp(cmd, "list") ? OPT_BALLOT : OPT_WHO);
-		if (!*fmt || !strcmp(fmt, "txt") || !strcmp(fmt, "pef"))
-			ok |= OPT_PAGE;
-		else if (!strcmp(fmt, "brf"))
-			ok |= OPT_PAGE | OPT_BRFBREAK;
-		else if (!strcmp(fmt, "swell-pdf"))
-			ok |= OPT_PROFILE | OPT_INTERLINE;
-		else if (!strcmp(fmt, "large-print-pdf"))
-			ok |= OPT_SIZE;
-	} else if (!strcmp(cmd, "speak")) {
-		/* one text, or one ballot (--ballot) written as audio */
-		ok = OPT_LANG | OPT_SPEECH | OPT_OUTPUT | OPT_CACHE |
-		     ((given & OPT_BALLOT) ? OPT_BALLOT | OPT_AUDIO : 0);
-	} else if (!strcmp(cmd, "audio")) {
-		ok = OPT_BALLOT | OPT_LANG | OPT_OUTPUT | OPT_SPEECH | OPT_AUDIO |
-		     OPT_CACHE;
-	} else if (!strcmp(cmd, "build")) {
-		ok = OPT_BALLOT | OPT_LANG | OPT_OUTPUT | OPT_SPEECH | OPT_AUDIO |
-		     OPT_CACHE | OPT_JSON | OPT_JOBS | OPT_SHARD | OPT_TAB |
-		     OPT_COUNTING;
-	} else if (!strcmp(cmd, "verify")) {
-		ok = OPT_DEFINITION | OPT_JSON | OPT_VERIFY;
-	} else if (!strcmp(cmd, "index")) {
-		ok = 0;
-	} else if (!strcmp(cmd, "stencil")) {
-		ok = OPT_FORMAT | OPT_OUTPUT | OPT_BALLOT | OPT_LANG | OPT_TAB |
-		     OPT_COUNTING;
-		if (!strcmp(fmt, "svg"))
-			ok |= OPT_SHEET;
-		else if (!strcmp(fmt, "png"))
-			ok |= OPT_SHEET | OPT_DPI;
-	}
-	for (size_t b = 0; b < sizeof opt_names / sizeof *opt_names; b++)
-		if ((given & (1u << b)) && !(ok & (1u << b)))
-			return opt_names[b];
-	/* (the bits after --definition are named here: OPT_RATE and the
-	 * others given with OPT_SPEECH or OPT_AUDIO are never checked alone) */
-	if ((given & OPT_VERIFY) && !(ok & OPT_VERIFY))
-		return "--quick/--partial";
-	return NULL;
-}
-
 /* Appends s as it is shown on a terminal (cli.h, shown). */
 static void add_shown(shown_buf *b, const char *s, bool keep_newlines)
 {
@@ -271,19 +96,19 @@ static const char *shown_ring(const char *s, bool keep_newlines)
 	return b->data ? b->data : "";
 }
 
-const char *shown(const char *s)
+const char *cli_shown(const char *s)
 {
 	return shown_ring(s, false);
 }
 
-const char *shown_lines(const char *s)
+const char *cli_shown_lines(const char *s)
 {
 	return shown_ring(s, true);
 }
 
-int usage_error(const char *what, const char *arg)
+int cli_usage_error(const char *what, const char *arg)
 {
-	fprintf(stderr, "ballotkit: %s %s\n%s", what, shown(arg),
+	fprintf(stderr, "ballotkit: %s %s\n%s", what, cli_shown(arg),
 	        _("Try 'ballotkit --help'.\n"));
 	return EXIT_USAGE;
 }
@@ -334,7 +159,7 @@ static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 		char *line = malloc(n + 1);
 		if (line) {
 			bk_diag_format(d, line, n + 1);
-			fprintf(out, "%s\n", shown(line));
+			fprintf(out, "%s\n", cli_shown(line));
 			free(line);
 		}
 	}
@@ -350,7 +175,7 @@ static void print_diags_min(const bk_diags *diags, FILE *out, bk_severity min)
 }
 
 /* Commands other than validate leave notes (derived spellings) out. */
-void print_diags(const bk_diags *diags, FILE *out)
+void cli_print_diags(const bk_diags *diags, FILE *out)
 {
 	print_diags_min(diags, out, BK_WARNING);
 }
@@ -417,25 +242,25 @@ static json_t *diags_json(const bk_diags *diags)
 	return arr;
 }
 
-int open_templates(const options *o, bk_templates **tpl)
+int cli_open_templates(const options *o, bk_templates **tpl)
 {
 	bk_diags *diags = bk_diags_create();
 	bk_diags_set_limit(diags, diag_limit);
 	bk_status st = bk_templates_open(tpl, o->templates, diags);
 	if (st != BK_OK) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		fprintf(stderr, _("ballotkit: the templates in %s cannot be "
 		                  "used (%s); set --templates or "
 		                  "BALLOTKIT_TEMPLATES to a complete templates "
 		                  "folder\n"),
-		        shown(o->templates ? o->templates : bk_templates_default_dir()),
+		        cli_shown(o->templates ? o->templates : bk_templates_default_dir()),
 		        bk_status_string(st));
 	}
 	bk_diags_free(diags);
 	return st == BK_OK ? 0 : EXIT_CONFIG;
 }
 
-int load(const options *o, const bk_templates *tpl,
+int cli_load_definition(const options *o, const bk_templates *tpl,
                 bk_election **e, bk_diags *diags)
 {
 	/* The definition's diagnostics: the list keeps as many of each
@@ -455,7 +280,7 @@ int load(const options *o, const bk_templates *tpl,
 
 /* Loads the definition through admission (bk_election_admit): validate
  * and build refuse alike what build would fail on. */
-int admit(const options *o, const bk_templates *tpl,
+int cli_admit(const options *o, const bk_templates *tpl,
           const bk_stencil_options *stencil, bk_election **e,
           bk_diags *diags)
 {
@@ -514,15 +339,15 @@ static void print_summary(const bk_election *e)
 #undef C
 }
 
-static int cmd_validate(const options *o)
+int cli_cmd_validate(const options *o)
 {
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_election *e = NULL;
-	rc = admit(o, tpl, NULL, &e, diags);
+	rc = cli_admit(o, tpl, NULL, &e, diags);
 	size_t errors = bk_diags_count_severity(diags, BK_ERROR);
 	size_t warnings = bk_diags_count_severity(diags, BK_WARNING);
 	size_t notes = bk_diags_count_severity(diags, BK_NOTE);
@@ -553,17 +378,17 @@ static int cmd_validate(const options *o)
 	} else {
 		print_diags_min(diags, rc ? stderr : stdout, BK_NOTE);
 		if (rc == 0) {
-			printf(_("%s: valid, warnings: %zu, notes: %zu\n"), shown(o->file),
+			printf(_("%s: valid, warnings: %zu, notes: %zu\n"), cli_shown(o->file),
 			       warnings, notes);
 			print_summary(e);
 		} else if (rc == EXIT_DATAERR) {
 			fprintf(stderr, _("%s: invalid, errors: %zu, warnings: %zu\n"),
-			        shown(o->file), errors, warnings);
+			        cli_shown(o->file), errors, warnings);
 		} else if (rc == EXIT_CONFIG) {
 			fprintf(stderr, _("%s: cannot be admitted: the installation "
 			                  "lacks what the errors above name "
 			                  "(errors: %zu, warnings: %zu)\n"),
-			        shown(o->file), errors, warnings);
+			        cli_shown(o->file), errors, warnings);
 		}
 	}
 	bk_election_free(e);
@@ -572,7 +397,7 @@ static int cmd_validate(const options *o)
 	return rc;
 }
 
-bool lang_wanted(const char *langs, const char *lang)
+bool cli_lang_wanted(const char *langs, const char *lang)
 {
 	if (!langs)
 		return true;
@@ -587,28 +412,28 @@ bool lang_wanted(const char *langs, const char *lang)
 	return false;
 }
 
-static int cmd_script(const options *o)
+int cli_cmd_script(const options *o)
 {
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_election *e = NULL;
-	rc = load(o, tpl, &e, diags);
+	rc = cli_load_definition(o, tpl, &e, diags);
 	if (rc) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		goto done;
 	}
 	for (size_t k = 0; k < o->nballots; k++)
 		if (bk_election_ballot_find(e, o->ballots[k]) == (size_t)-1) {
 			fprintf(stderr, _("ballotkit: %s has no ballot \"%s\"\n"),
-			        shown(o->file), shown(o->ballots[k]));
+			        cli_shown(o->file), cli_shown(o->ballots[k]));
 			rc = EXIT_USAGE;
 			goto done;
 		}
 	if (o->langs && !*o->langs) {
-		rc = usage_error(_("--lang needs a language:"), "kk, ru");
+		rc = cli_usage_error(_("--lang needs a language:"), "kk, ru");
 		goto done;
 	}
 	if (o->langs) {
@@ -623,7 +448,7 @@ static int cmd_script(const options *o)
 			if (!known) {
 				char *w = strndup(p, len);
 				fprintf(stderr, _("ballotkit: the election is not "
-				                  "held in \"%s\"\n"), shown(w ? w : ""));
+				                  "held in \"%s\"\n"), cli_shown(w ? w : ""));
 				free(w);
 				rc = EXIT_USAGE;
 				goto done;
@@ -644,11 +469,11 @@ static int cmd_script(const options *o)
 			continue;
 		for (size_t l = 0; l < bk_election_language_count(e); l++) {
 			const char *lang = bk_election_language(e, l);
-			if (!lang_wanted(o->langs, lang))
+			if (!cli_lang_wanted(o->langs, lang))
 				continue;
 			bk_script *s;
 			if (bk_script_create(&s, e, id, lang, tpl, diags) != BK_OK) {
-				print_diags(diags, stderr);
+				cli_print_diags(diags, stderr);
 				rc = EXIT_SOFTWARE;
 				goto done;
 			}
@@ -672,7 +497,7 @@ done:
 }
 
 /* The exit code for a library status. */
-int exit_for(bk_status st)
+int cli_exit_for(bk_status st)
 {
 	switch (st) {
 	case BK_OK: return 0;
@@ -691,7 +516,7 @@ static int open_ballot(const options *o, const bk_templates *tpl,
                        const char *lang, bool want_script, bk_election **e,
                        bk_script **s, bk_braille **br, bk_diags *diags)
 {
-	int rc = load(o, tpl, e, diags);
+	int rc = cli_load_definition(o, tpl, e, diags);
 	if (rc)
 		return rc;
 	if (want_script) {
@@ -699,7 +524,7 @@ static int open_ballot(const options *o, const bk_templates *tpl,
 			s, *e, o->ballots[0], lang ? lang : bk_election_language(*e, 0),
 			tpl, diags);
 		if (st != BK_OK)
-			return exit_for(st);
+			return cli_exit_for(st);
 	}
 	if (bk_braille_open(br, *e, tpl, diags) != BK_OK)
 		return EXIT_CONFIG; /* a braille table cannot be used */
@@ -710,10 +535,10 @@ static int cmd_list(const options *o, bool leaflet)
 {
 	if (leaflet && (!o->party == !o->candidate || o->nballots ||
 	                !o->langs || strchr(o->langs, ',')))
-		return usage_error(_("leaflet needs --party or --candidate and one "
+		return cli_usage_error(_("leaflet needs --party or --candidate and one "
 		                     "--lang, for"), o->file);
 	if (!leaflet && (o->nballots != 1 || !o->langs || strchr(o->langs, ',')))
-		return usage_error(_("list needs one --ballot and one --lang, for"),
+		return cli_usage_error(_("list needs one --ballot and one --lang, for"),
 		                   o->file);
 	const char *fmt = o->format ? o->format : "txt";
 	bk_brf_break brk = BK_BRF_FF;
@@ -721,10 +546,10 @@ static int cmd_list(const options *o, bool leaflet)
 	bool large = !strcmp(fmt, "large-print-pdf");
 	if (strcmp(fmt, "txt") && strcmp(fmt, "brf") && strcmp(fmt, "pef") &&
 	    !swell && !large)
-		return usage_error(_("--format is txt, brf, pef, swell-pdf or "
+		return cli_usage_error(_("--format is txt, brf, pef, swell-pdf or "
 		                     "large-print-pdf, not"), fmt);
 	if ((swell || large) && !o->output)
-		return usage_error(_("a PDF is written to a file: give"), "-o FILE");
+		return cli_usage_error(_("a PDF is written to a file: give"), "-o FILE");
 	if (o->brf_break) {
 		if (!strcmp(o->brf_break, "ff"))
 			brk = BK_BRF_FF;
@@ -733,11 +558,11 @@ static int cmd_list(const options *o, bool leaflet)
 		else if (!strcmp(o->brf_break, "none"))
 			brk = BK_BRF_NONE;
 		else
-			return usage_error(_("--brf-break is ff, crlf-ff or none, not"),
+			return cli_usage_error(_("--brf-break is ff, crlf-ff or none, not"),
 			                   o->brf_break);
 	}
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
@@ -761,7 +586,7 @@ static int cmd_list(const options *o, bool leaflet)
 		                                      o->party ? o->party : o->candidate,
 		                                      o->langs, tpl, &lp, o->output, diags)
 		             : bk_large_print_list(s, tpl, &lp, o->output, diags);
-		rc = exit_for(st);
+		rc = cli_exit_for(st);
 		goto done;
 	}
 	if (st == BK_OK && swell) {
@@ -794,10 +619,10 @@ static int cmd_list(const options *o, bool leaflet)
 		else
 			st = bk_braille_doc_write_text(doc, stdout);
 	}
-	rc = exit_for(st);
+	rc = cli_exit_for(st);
 done:
 	if (rc)
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 	bk_braille_doc_free(doc);
 	bk_braille_free(br);
 	bk_script_free(s);
@@ -807,17 +632,27 @@ done:
 	return rc;
 }
 
-static int cmd_stencil(const options *o)
+int cli_cmd_list(const options *o)
+{
+	return cmd_list(o, false);
+}
+
+int cli_cmd_leaflet(const options *o)
+{
+	return cmd_list(o, true);
+}
+
+int cli_cmd_stencil(const options *o)
 {
 	const char *fmt = o->format ? o->format : "";
 	if (o->nballots != 1 || !o->output ||
 	    (strcmp(fmt, "swell-pdf") && strcmp(fmt, "svg") && strcmp(fmt, "png") &&
 	     strcmp(fmt, "proof-pdf") && strcmp(fmt, "print-pdf")))
-		return usage_error(_("stencil needs one --ballot, -o FILE and --format "
+		return cli_usage_error(_("stencil needs one --ballot, -o FILE and --format "
 		                     "print-pdf, swell-pdf, svg, png or proof-pdf, for"),
 		                   o->file);
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
@@ -854,10 +689,10 @@ static int cmd_stencil(const options *o)
 		else
 			r = bk_stencil_write_proof_pdf(st, o->output, diags);
 	}
-	rc = exit_for(r);
+	rc = cli_exit_for(r);
 done:
 	if (rc)
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 	bk_stencil_free(st);
 	bk_braille_free(br);
 	bk_script_free(s);
@@ -867,13 +702,13 @@ done:
 	return rc;
 }
 
-static int cmd_templates(const options *o)
+int cli_cmd_templates(const options *o)
 {
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
-	printf(_("stencil templates in %s:\n"), shown(bk_templates_dir(tpl)));
+	printf(_("stencil templates in %s:\n"), cli_shown(bk_templates_dir(tpl)));
 	for (size_t i = 0; i < bk_templates_stencil_count(tpl); i++)
 		printf(_("  %-28s holds %zu positions\n"),
 		       bk_templates_stencil_id(tpl, i),
@@ -891,7 +726,7 @@ static int braille_line(bk_braille *br, const char *lang, const char *text,
 	printf(_("print:   %s\n"), text);
 	if (bk_braille_translate(br, lang, text, NULL, &cells, &n, diags) != BK_OK ||
 	    bk_braille_back(br, lang, cells, n, &back, diags) != BK_OK) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		bk_free(cells);
 		return EXIT_DATAERR;
 	}
@@ -903,19 +738,19 @@ static int braille_line(bk_braille *br, const char *lang, const char *text,
 	return 0;
 }
 
-static int cmd_braille(const options *o)
+int cli_cmd_braille(const options *o)
 {
 	const char *lang = o->langs ? o->langs : "kk";
 	if (strcmp(lang, "kk") && strcmp(lang, "ru"))
-		return usage_error(_("--lang for braille is kk or ru, not"), lang);
+		return cli_usage_error(_("--lang for braille is kk or ru, not"), lang);
 	bk_templates *tpl;
-	int rc = open_templates(o, &tpl);
+	int rc = cli_open_templates(o, &tpl);
 	if (rc)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_braille *br = NULL;
 	if (bk_braille_open(&br, NULL, tpl, diags) != BK_OK) {
-		print_diags(diags, stderr);
+		cli_print_diags(diags, stderr);
 		rc = EXIT_CONFIG;
 		goto done;
 	}
@@ -947,28 +782,50 @@ done:
 	return rc;
 }
 
-/* A size: a whole number of bytes, or with K, M or G for KiB, MiB and
- * GiB ("256M"); at least 1 byte, at most 2^62. */
-static bool parse_size(const char *s, unsigned long long *bytes)
+enum { DONE = -1 }; /* parse_args: help or version printed */
+
+/* The arguments after the command: the first is o->file, the rest are
+ * texts for the commands that take more. */
+static int positional(const char *cmd, const char *a, options *o)
 {
-	const unsigned long long max = 1ull << 62;
-	unsigned long long v = 0;
-	if (*s < '0' || *s > '9')
-		return false;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		v = v * 10 + (unsigned long long)(*s - '0');
-		if (v > max)
-			return false;
+	const cli_command *c = cli_command_find(cmd);
+	if (!o->file)
+		o->file = a;
+	else if (c && c->more_args)
+		o->texts[o->ntexts++] = a;
+	else
+		return cli_usage_error(_("unexpected argument"), a);
+	return 0;
+}
+
+/* Reads argv into o and *cmd. Returns 0, an exit code after a message,
+ * or DONE when --help or --version was answered. */
+static int parse_args(int argc, char **argv, options *o, const char **cmd)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int rc = 0;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			if (!*cmd || !strcmp(*cmd, "help")) {
+				cli_print_help(stdout);
+				return DONE;
+			}
+			rc = cli_print_command_help(*cmd);
+			return rc ? rc : DONE;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("ballotkit %s\n", bk_version());
+			return DONE;
+		} else if (a[0] == '-' && a[1]) {
+			rc = cli_parse_option(argc, argv, &i, o);
+		} else if (!*cmd) {
+			*cmd = a;
+		} else {
+			rc = positional(*cmd, a, o);
+		}
+		if (rc)
+			return rc;
 	}
-	unsigned shift = *s == 'K' || *s == 'k' ? 10
-	               : *s == 'M' || *s == 'm' ? 20
-	               : *s == 'G' || *s == 'g' ? 30 : 0;
-	if (shift)
-		s++;
-	if (*s || v == 0 || v > max >> shift)
-		return false;
-	*bytes = v << shift;
-	return true;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -990,7 +847,7 @@ int main(int argc, char **argv)
 	const bk_audio_options def_audio = BK_AUDIO_OPTIONS_INIT;
 	o.audio = def_audio;
 	o.sheet = 1;
-	const char *cmd = NULL;
+	o.diag_limit = diag_limit;
 	const char **ballots = calloc((size_t)argc + 1, sizeof *ballots);
 	const char **texts = calloc((size_t)argc + 1, sizeof *texts);
 	if (!ballots || !texts) {
@@ -1000,303 +857,19 @@ int main(int argc, char **argv)
 	}
 	o.ballots = ballots;
 	o.texts = texts;
-	int rc = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			print_usage(stdout);
-			goto out;
-		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-			printf("ballotkit %s\n", bk_version());
-			goto out;
-		} else if (!strcmp(a, "--json")) {
-			o.json = true;
-			o.given |= OPT_JSON;
-		} else if (!strcmp(a, "--interpoint")) {
-			o.layout.interpoint = 1;
-			o.given |= OPT_PAGE;
-		} else if (!strcmp(a, "--interline")) {
-			o.interline = 1;
-			o.given |= OPT_INTERLINE;
-		} else if (!strcmp(a, "--sheet")) {
-			char *end = NULL;
-			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
-			if (i + 1 >= argc || !end || *end || v < 1 || v > 1000) {
-				rc = usage_error(_("--sheet needs a sheet number, not"),
-				                 i + 1 < argc ? argv[i + 1] : "nothing");
-				goto out;
-			}
-			o.sheet = v;
-			o.given |= OPT_SHEET;
-			i++;
-		} else if (!strcmp(a, "--counting-dots")) {
-			o.counting_dots = 1;
-			o.given |= OPT_COUNTING;
-		} else if (!strcmp(a, "--tab")) {
-			o.tab = 1;
-			o.given |= OPT_TAB;
-		} else if (!strcmp(a, "--dpi")) {
-			char *end = NULL;
-			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : -1;
-			if (i + 1 >= argc || !end || *end || v < 30 || v > 1200) {
-				rc = usage_error(_("--dpi needs a resolution of 30–1200, not"),
-				                 i + 1 < argc ? argv[i + 1] : "nothing");
-				goto out;
-			}
-			o.dpi = v;
-			o.given |= OPT_DPI;
-			i++;
-		} else if (!strcmp(a, "--size")) {
-			char *end = NULL;
-			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : -1;
-			if (i + 1 >= argc || !end || *end || v < 1 || v > 1000) {
-				rc = usage_error(_("this option needs a size in points:"), a);
-				goto out;
-			}
-			o.size_pt = v;
-			o.given |= OPT_SIZE;
-			i++;
-		} else if (!strcmp(a, "--cells") || !strcmp(a, "--lines") ||
-		           !strcmp(a, "--binding")) {
-			char *end = NULL;
-			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
-			if (i + 1 >= argc || !end || *end || v < 0 || v > 1000) {
-				rc = usage_error(_("this option needs a whole number:"), a);
-				goto out;
-			}
-			i++;
-			o.given |= OPT_PAGE;
-			if (!strcmp(a, "--cells"))
-				o.layout.cells = (unsigned)v;
-			else if (!strcmp(a, "--lines"))
-				o.layout.lines = (unsigned)v;
-			else
-				o.layout.binding = (unsigned)v;
-		} else if (!strcmp(a, "--rate") || !strcmp(a, "--pitch") ||
-		           !strcmp(a, "--volume") || !strcmp(a, "--word-gap") ||
-		           !strcmp(a, "--bitrate") || !strcmp(a, "--quality")) {
-			char *end = NULL;
-			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
-			if (i + 1 >= argc || !end || *end || end == argv[i + 1] ||
-			    v < 0 || v > 1000) {
-				rc = usage_error(_("this option needs a whole number:"), a);
-				goto out;
-			}
-			i++;
-			if (!strcmp(a, "--rate"))
-				o.speech.rate = (int)v, o.given |= OPT_RATE;
-			else if (!strcmp(a, "--pitch"))
-				o.speech.pitch = (int)v, o.given |= OPT_PITCH;
-			else if (!strcmp(a, "--volume"))
-				o.speech.volume = (int)v, o.given |= OPT_VOLUME;
-			else if (!strcmp(a, "--word-gap"))
-				o.speech.word_gap = (int)v, o.given |= OPT_WORD_GAP;
-			else if (!strcmp(a, "--bitrate"))
-				o.audio.bitrate = (int)v, o.given |= OPT_BITRATE;
-			else
-				o.audio.quality = (int)v, o.given |= OPT_QUALITY;
-			o.given |= !strcmp(a, "--bitrate") || !strcmp(a, "--quality")
-			                   ? OPT_AUDIO : OPT_SPEECH;
-		} else if (!strcmp(a, "--loudness") || !strcmp(a, "--true-peak")) {
-			char *end = NULL;
-			double v = i + 1 < argc ? strtod(argv[i + 1], &end) : 0;
-			if (i + 1 >= argc || !end || *end || end == argv[i + 1]) {
-				rc = usage_error(_("this option needs a number:"), a);
-				goto out;
-			}
-			i++;
-			if (!strcmp(a, "--loudness"))
-				o.audio.loudness = v, o.given |= OPT_LOUDNESS;
-			else
-				o.audio.true_peak = v, o.given |= OPT_TRUE_PEAK;
-			o.given |= OPT_AUDIO;
-		} else if (!strcmp(a, "--speed") || !strcmp(a, "--formats") ||
-		           !strcmp(a, "--cache")) {
-			if (i + 1 >= argc) {
-				rc = usage_error(_("this option needs a value:"), a);
-				goto out;
-			}
-			if (!strcmp(a, "--speed"))
-				o.speeds = argv[++i];
-			else if (!strcmp(a, "--formats"))
-				o.formats = argv[++i], o.given |= OPT_FORMATS;
-			else
-				o.cache = argv[++i];
-			o.given |= !strcmp(a, "--cache") ? OPT_CACHE : OPT_AUDIO;
-		} else if (!strcmp(a, "--format") || !strcmp(a, "--brf-break") ||
-		           !strcmp(a, "--party") || !strcmp(a, "--candidate") ||
-		           !strcmp(a, "-o") || !strcmp(a, "--profile")) {
-			if (i + 1 >= argc) {
-				rc = usage_error(_("this option needs a value:"), a);
-				goto out;
-			}
-			if (!strcmp(a, "--format")) {
-				o.format = argv[++i];
-				o.given |= OPT_FORMAT;
-			} else if (!strcmp(a, "--brf-break")) {
-				o.brf_break = argv[++i];
-				o.given |= OPT_BRFBREAK;
-			} else if (!strcmp(a, "--party")) {
-				o.party = argv[++i];
-				o.given |= OPT_WHO;
-			} else if (!strcmp(a, "-o")) {
-				o.output = argv[++i];
-				o.given |= OPT_OUTPUT;
-			} else if (!strcmp(a, "--profile")) {
-				o.profile = argv[++i];
-				o.given |= OPT_PROFILE;
-			} else {
-				o.candidate = argv[++i];
-				o.given |= OPT_WHO;
-			}
-		} else if (!strcmp(a, "--jobs")) {
-			char *end = NULL;
-			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
-			if (i + 1 >= argc || !end || *end || end == argv[i + 1] ||
-			    v < 1 || v > 256) {
-				rc = usage_error(_("--jobs needs a number of workers, 1-256, not"),
-				                 i + 1 < argc ? argv[i + 1] : "nothing");
-				goto out;
-			}
-			o.jobs = (int)v;
-			o.given |= OPT_JOBS;
-			i++;
-		} else if (!strcmp(a, "--shard")) {
-			unsigned k = 0, n = 0;
-			char tail = 0;
-			if (i + 1 >= argc ||
-			    sscanf(argv[i + 1], "%u/%u%c", &k, &n, &tail) != 2 || k < 1 ||
-			    n < 1 || k > n || n > 100000) {
-				rc = usage_error(_("--shard needs K/N with 1 <= K <= N, not"),
-				                 i + 1 < argc ? argv[i + 1] : "nothing");
-				goto out;
-			}
-			o.shard = k;
-			o.shards = n;
-			o.given |= OPT_SHARD;
-			i++;
-		} else if (!strcmp(a, "--quick")) {
-			o.quick = true;
-			o.given |= OPT_VERIFY;
-		} else if (!strcmp(a, "--partial")) {
-			o.partial = true;
-			o.given |= OPT_VERIFY;
-		} else if (!strcmp(a, "--max-input-size")) {
-			unsigned long long v = 0;
-			if (i + 1 >= argc || !parse_size(argv[i + 1], &v)) {
-				rc = usage_error(_("--max-input-size needs a size such as "
-				                   "256M or 1G, not"),
-				                 i + 1 < argc ? argv[i + 1] : "nothing");
-				goto out;
-			}
-			bk_set_max_input_size(v);
-			i++;
-		} else if (!strcmp(a, "--max-diagnostics")) {
-			char *end = NULL;
-			unsigned long long v = i + 1 < argc && argv[i + 1][0] >= '0' &&
-			                       argv[i + 1][0] <= '9'
-			                               ? strtoull(argv[i + 1], &end, 10) : 0;
-			if (i + 1 >= argc || !end || *end || v > 1000000000) {
-				rc = usage_error(_("--max-diagnostics needs a number "
-				                   "(0: all), not"),
-				                 i + 1 < argc ? argv[i + 1] : "nothing");
-				goto out;
-			}
-			diag_limit = (size_t)v;
-			i++;
-		} else if (!strcmp(a, "--definition")) {
-			if (i + 1 >= argc) {
-				rc = usage_error(_("this option needs a value:"), a);
-				goto out;
-			}
-			o.definition = argv[++i];
-			o.given |= OPT_DEFINITION;
-		} else if (!strcmp(a, "--templates") || !strcmp(a, "--ballot") ||
-		           !strcmp(a, "--lang")) {
-			if (i + 1 >= argc) {
-				rc = usage_error(_("this option needs a value:"), a);
-				goto out;
-			}
-			const char *v = argv[++i];
-			if (!strcmp(a, "--templates")) {
-				o.templates = v;
-			} else if (!strcmp(a, "--ballot")) {
-				ballots[o.nballots++] = v;
-				o.given |= OPT_BALLOT;
-			} else {
-				o.langs = v;
-				o.given |= OPT_LANG;
-			}
-		} else if (a[0] == '-' && a[1]) {
-			rc = usage_error(_("unknown option"), a);
-			goto out;
-		} else if (!cmd) {
-			cmd = a;
-		} else if (!o.file) {
-			o.file = a;
-		} else if (cmd && (!strcmp(cmd, "braille") || !strcmp(cmd, "speak") ||
-		                   !strcmp(cmd, "index"))) {
-			texts[o.ntexts++] = a;
-		} else {
-			rc = usage_error(_("unexpected argument"), a);
-			goto out;
-		}
-	}
-	const char *bad = cmd ? inapplicable(cmd, o.format, o.given) : NULL;
-	if (!cmd) {
-		print_usage(stderr);
+	const char *cmd = NULL;
+	int rc = parse_args(argc, argv, &o, &cmd);
+	if (rc == DONE) {
+		rc = 0;
+	} else if (!rc && !cmd) {
+		cli_print_help(stderr);
 		rc = EXIT_USAGE;
-	} else if (bad && strcmp(cmd, "version") && strcmp(cmd, "templates")) {
-		fprintf(stderr, _("ballotkit: %s does not apply to %s%s%s\n%s"), bad,
-		        shown(cmd), o.format ? " --format " : "", shown(o.format ? o.format : ""),
-		        _("Try 'ballotkit --help'.\n"));
-		rc = EXIT_USAGE;
-	} else if (!strcmp(cmd, "version")) {
-		printf("ballotkit %s\n", bk_version());
-	} else if (!strcmp(cmd, "stencil")) {
-		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
-		             : cmd_stencil(&o);
-	} else if (!strcmp(cmd, "list") || !strcmp(cmd, "leaflet")) {
-		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
-		             : cmd_list(&o, !strcmp(cmd, "leaflet"));
-	} else if (!strcmp(cmd, "speak")) {
-		rc = !o.file ? usage_error(_("speak needs a text, or a definition "
-		                             "and --ballot:"), cmd)
-		             : cmd_speak(&o);
-	} else if (!strcmp(cmd, "audio")) {
-		rc = !o.file ? usage_error(_("this command needs a definition file:"), cmd)
-		             : cmd_audio(&o);
-	} else if (!strcmp(cmd, "build") || !strcmp(cmd, "index") ||
-	           !strcmp(cmd, "verify")) {
-		rc = !o.file ? usage_error(!strcmp(cmd, "build")
-		                               ? _("build needs a definition file:")
-		                               : _("this command needs a kit folder:"),
-		                           cmd)
-		     : !strcmp(cmd, "build") ? cmd_build(&o)
-		     : !strcmp(cmd, "index") ? cmd_index(&o)
-		                             : cmd_verify(&o);
-	} else if (!strcmp(cmd, "braille")) {
-		rc = o.nballots || o.json
-		             ? usage_error(_("braille takes"), "--lang and texts")
-		             : cmd_braille(&o);
-	} else if (!strcmp(cmd, "defaults")) {
-		rc = o.file ? usage_error(_("unexpected argument"), o.file)
-		            : cmd_defaults(&o);
-	} else if (!strcmp(cmd, "templates")) {
-		rc = o.file ? usage_error(_("unexpected argument"), o.file)
-		            : cmd_templates(&o);
-	} else if (!strcmp(cmd, "validate") || !strcmp(cmd, "script")) {
-		if (!o.file)
-			rc = usage_error(_("this command needs a definition file:"), cmd);
-		else if (!strcmp(cmd, "validate") && (o.nballots || o.langs))
-			rc = usage_error(_("--ballot and --lang are not options of"), cmd);
-		else
-			rc = !strcmp(cmd, "validate") ? cmd_validate(&o)
-			                              : cmd_script(&o);
-	} else {
-		rc = usage_error(_("unknown command"), cmd);
+	} else if (!rc) {
+		diag_limit = o.diag_limit;
+		if (o.max_input_given)
+			bk_set_max_input_size(o.max_input);
+		rc = cli_run(cmd, &o);
 	}
-out:
 	free(ballots);
 	free(texts);
 	if ((fflush(stdout) != 0 || ferror(stdout)) && (rc == 0 || rc == EXIT_SOFTWARE)) {
