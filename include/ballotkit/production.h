@@ -21,6 +21,10 @@ BK_BEGIN_DECLS
 
 /* Defaults of the definition format (docs/ballot-format.md). */
 #define BK_DEFAULT_SPEECH_RATE 125          /* production.speech.rate, wpm */
+/* The bounds of a speech rate, words a minute (production.speech.rate,
+ * build and audio --rate, bk_speech_options.rate). */
+#define BK_SPEECH_RATE_MIN 80
+#define BK_SPEECH_RATE_MAX 450
 #define BK_DEFAULT_LOUDNESS_LUFS (-20.0)    /* production.speech.loudness_lufs */
 #define BK_DEFAULT_BRAILLE_TABLE_KK "kk.utb"
 #define BK_DEFAULT_BRAILLE_TABLE_RU "ru-litbrl.ctb"

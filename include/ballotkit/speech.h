@@ -39,11 +39,6 @@ typedef struct bk_speech bk_speech;
 /* Sample rate of every clip (eSpeak NG's own). */
 #define BK_SPEECH_RATE 22050
 
-/* The bounds of a speech rate, words a minute (production.speech.rate,
- * --rate). */
-#define BK_SPEECH_RATE_MIN 80
-#define BK_SPEECH_RATE_MAX 450
-
 /* Options of bk_speech_create. Initialise with BK_SPEECH_OPTIONS_INIT; a
  * caller built against an older version (1 .. BK_SPEECH_OPTIONS_VERSION) is
  * accepted, version 0 or a newer one is refused naming the struct. */

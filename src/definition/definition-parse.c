@@ -763,7 +763,8 @@ static void parse_speech(def_ctx *c, json_t *sp)
 	if (!jc_type(c->d, sp, JSON_OBJECT, "speech"))
 		return;
 	jc_fields(c->d, sp, sf, "speech");
-	get_int(c, sp, "rate", 80, 450, &c->e->speech_rate);
+	get_int(c, sp, "rate", BK_SPEECH_RATE_MIN, BK_SPEECH_RATE_MAX,
+	        &c->e->speech_rate);
 	with_member(c, sp, "loudness_lufs", parse_loudness);
 }
 
