@@ -35,45 +35,15 @@ typedef struct pool {
 	int jobs, alive;
 } pool;
 
-static int write_all(int fd, const void *data, size_t n)
-{
-	const char *p = data;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int read_all(int fd, void *data, size_t n)
-{
-	char *p = data;
-	while (n) {
-		ssize_t r = read(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 int bk_kit_pool_next(int in, size_t *job)
 {
-	return read_all(in, job, sizeof *job);
+	return bk_fd_read_all(in, job, sizeof *job) ? 0 : -1;
 }
 
 int bk_kit_pool_reply(int out, const bk_kit_reply *r, const char *msg)
 {
-	return write_all(out, r, sizeof *r) || write_all(out, msg, r->msglen)
-	       ? -1 : 0;
+	return bk_fd_write_all(out, r, sizeof *r) &&
+	       bk_fd_write_all(out, msg, r->msglen) ? 0 : -1;
 }
 
 int bk_kit_pool_cores(void)
@@ -139,7 +109,7 @@ static void hand_out(pool *p, slot *s)
 {
 	s->job = IDLE;
 	if (s->alive && p->next < p->ntodo &&
-	    !write_all(s->to, &p->todo[p->next], sizeof(size_t)))
+	    bk_fd_write_all(s->to, &p->todo[p->next], sizeof(size_t)))
 		s->job = p->todo[p->next++];
 }
 
@@ -169,10 +139,10 @@ static void take_reply(pool *p, slot *s)
 {
 	bk_kit_reply r;
 	char *msg = NULL;
-	bool got = !read_all(s->from, &r, sizeof r);
+	bool got = bk_fd_read_all(s->from, &r, sizeof r);
 	if (got) {
 		msg = bk_xmalloc(r.msglen + 1);
-		got = !read_all(s->from, msg, r.msglen);
+		got = bk_fd_read_all(s->from, msg, r.msglen);
 		msg[got ? r.msglen : 0] = '\0';
 	}
 	if (!got) {

@@ -325,35 +325,6 @@ static int open_folder(const bk_cache *c, const char *hex, bool make)
 	return fd;
 }
 
-static bool read_all_fd(int fd, char *p, size_t n)
-{
-	while (n) {
-		ssize_t r = read(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return false;
-		p += r;
-		n -= (size_t)r;
-	}
-	return true;
-}
-
-static bool write_all_fd(int fd, const void *data, size_t n)
-{
-	const char *p = data;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 static uint64_t get_u64(const char *p)
 {
 	uint64_t v = 0;
@@ -403,7 +374,7 @@ static bool disk_get(bk_cache *c, const unsigned char *digest,
 	uint64_t size = ok ? (uint64_t)st.st_size : 0;
 	ok = ok && size >= HEAD + BK_SHA256_SIZE && size <= MAX_ENTRY;
 	char *data = ok ? bk_xmalloc((size_t)size) : NULL;
-	ok = ok && read_all_fd(fd, data, (size_t)size);
+	ok = ok && bk_fd_read_all(fd, data, (size_t)size);
 	/* the format, the lengths, the digest, the key */
 	uint64_t klen = 0, n = 0;
 	if (ok) {
@@ -478,9 +449,9 @@ static int disk_put(bk_cache *c, const unsigned char *digest, const bk_buf *key,
 	bk_hasher_done(h, d);
 	/* no fsync: an entry lost in a crash is a miss, a torn one fails its
 	 * digest */
-	bool ok = write_all_fd(fd, head, HEAD) &&
-	          write_all_fd(fd, key->data, key->len) &&
-	          write_all_fd(fd, data, n) && write_all_fd(fd, d, sizeof d);
+	bool ok = bk_fd_write_all(fd, head, HEAD) &&
+	          bk_fd_write_all(fd, key->data, key->len) &&
+	          bk_fd_write_all(fd, data, n) && bk_fd_write_all(fd, d, sizeof d);
 	int e = errno;
 	if (close(fd) != 0 && ok) {
 		ok = false;

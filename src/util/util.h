@@ -87,6 +87,12 @@ void bk_utf8_letters(const char *s, bk_buf *out);
 
 /* True when s is empty or only white space (Unicode spaces included). */
 bool bk_str_blank(const char *s);
+
+/* Writes or reads all n bytes of a file descriptor, again after EINTR.
+ * False on an error or, for reading, an early end of file (errno says
+ * which error; it is unchanged at an end of file). */
+bool bk_fd_write_all(int fd, const void *data, size_t n);
+bool bk_fd_read_all(int fd, void *data, size_t n);
 /* True when s has a control character (tab and line breaks included). */
 bool bk_str_has_control(const char *s);
 
