@@ -107,12 +107,12 @@ def tap(rows):
                           n, path, start, name, value, what, limit,
                           'over-long' if mark == 'long' else 'deep'))
     n += 1
-    print("ok %d - %d functions in %d files measured" % (n, len(rows), len({r[0] for r in rows})))
-    n += 1
+    print("%s %d - %d functions in %d files measured" % (
+        "ok" if rows else "not ok", n, len(rows), len({r[0] for r in rows})))
     excused = [r for r in rows if (r[4] > MAX_LINES and 'long' in r[7]) or
                (r[5] > MAX_NESTING and 'deep' in r[7])]
-    print("ok %d - over the limits with a comment saying why: %s" % (
-        n, ", ".join("%s:%d %s" % (r[0], r[2], r[1]) for r in excused) or "none"))
+    print("# over the limits with a comment saying why: %s" % (
+        ", ".join("%s:%d %s" % (r[0], r[2], r[1]) for r in excused) or "none"))
     print("1..%d" % n)
     return 1 if failed or not rows else 0
 
