@@ -13,6 +13,15 @@ void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
                   const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
 
+/* A diagnostic the list has no memory for is counted as omitted
+ * (bk_diags_count_severity still sees it). */
+
+/* Reports that memory ran out ("out of memory while WHAT", kind
+ * "out-of-memory"; file and path as for bk_diags_add, may be NULL) and
+ * returns BK_ERR_NOMEM. */
+bk_status bk_diags_nomem(bk_diags *diags, const char *file, const char *path,
+                         const char *what);
+
 /* The list's limit per severity (0: none; 0 for a NULL list). */
 size_t bk_diags_limit(const bk_diags *diags);
 /* Counts n diagnostics of severity sev that were reported but not kept

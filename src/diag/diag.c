@@ -93,7 +93,7 @@ void bk_free(void *p)
 
 bk_diags *bk_diags_create(void)
 {
-	return calloc(1, sizeof(bk_diags));
+	return bk_calloc(1, sizeof(bk_diags));
 }
 
 void bk_diags_free(bk_diags *diags)
@@ -122,25 +122,44 @@ void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
 		diags->omitted[k]++;
 		return;
 	}
-	diags->kept[k]++;
 	if (diags->count == diags->cap) {
-		diags->cap = diags->cap ? diags->cap * 2 : 16;
-		diags->items = bk_xrealloc(diags->items,
-		                           diags->cap * sizeof(bk_diag));
+		size_t cap = diags->cap ? diags->cap * 2 : 16;
+		bk_diag *items = bk_reallocarray(diags->items, cap,
+		                                 sizeof(bk_diag));
+		if (!items) {
+			diags->omitted[k]++;
+			return;
+		}
+		diags->items = items;
+		diags->cap = cap;
 	}
 	bk_buf msg = {0};
 	va_list ap;
 	va_start(ap, fmt);
 	bk_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	bk_diag *d = &diags->items[diags->count++];
-	d->severity = sev;
-	d->kind = bk_xstrdup(kind ? kind : "");
-	d->message = bk_buf_steal(&msg);
-	d->file = bk_xstrdup(file ? file : "");
-	d->path = bk_xstrdup(path ? path : "");
-	d->line = line;
-	d->column = column;
+	bk_diag d = {sev, bk_strdup(kind ? kind : ""), bk_buf_steal(&msg),
+	             bk_strdup(file ? file : ""), bk_strdup(path ? path : ""),
+	             line, column};
+	if (!d.kind || !d.message || !d.file || !d.path) {
+		/* out of memory: counted, as one beyond the limit is */
+		free(d.kind);
+		free(d.message);
+		free(d.file);
+		free(d.path);
+		diags->omitted[k]++;
+		return;
+	}
+	diags->kept[k]++;
+	diags->items[diags->count++] = d;
+}
+
+bk_status bk_diags_nomem(bk_diags *diags, const char *file, const char *path,
+                         const char *what)
+{
+	bk_diags_add(diags, BK_ERROR, "out-of-memory", file, 0, 0, path,
+	             "out of memory while %s", what);
+	return BK_ERR_NOMEM;
 }
 
 size_t bk_diags_count(const bk_diags *diags)

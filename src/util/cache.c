@@ -15,14 +15,16 @@ struct bk_hasher {
 
 bk_hasher *bk_hasher_new(void)
 {
-	bk_hasher *h = bk_xmalloc(sizeof *h);
-	sha256_init(&h->ctx);
+	bk_hasher *h = bk_malloc(sizeof *h);
+	if (h)
+		sha256_init(&h->ctx);
 	return h;
 }
 
 void bk_hasher_add(bk_hasher *h, const void *data, size_t n)
 {
-	sha256_update(&h->ctx, n, data);
+	if (h)
+		sha256_update(&h->ctx, n, data);
 }
 
 void bk_hasher_add_str(bk_hasher *h, const char *s)
@@ -38,10 +40,13 @@ void bk_hasher_add_u64(bk_hasher *h, unsigned long long v)
 	bk_hasher_add(h, b, 8);
 }
 
-void bk_hasher_done(bk_hasher *h, unsigned char out[BK_SHA256_SIZE])
+bool bk_hasher_done(bk_hasher *h, unsigned char out[BK_SHA256_SIZE])
 {
+	if (!h)
+		return false;
 	sha256_digest(&h->ctx, BK_SHA256_SIZE, out);
 	free(h);
+	return true;
 }
 
 void bk_sha256(const void *data, size_t n, unsigned char out[BK_SHA256_SIZE])
@@ -89,7 +94,11 @@ void bk_cache_key_int(bk_buf *key, const char *name, long long value)
 void bk_cache_key_hex(bk_buf *key, const char *name, const unsigned char *data,
                       size_t n)
 {
-	char *hex = bk_xmalloc(2 * n + 1);
+	char *hex = bk_malloc(2 * n + 1);
+	if (!hex) {
+		key->failed = true;
+		return;
+	}
 	bk_hex(data, n, hex);
 	bk_buf_printf(key, "%s=%s\n", name, hex);
 	free(hex);
@@ -130,14 +139,20 @@ struct bk_cache {
 
 bk_cache *bk_cache_new(const char *dir, const char *kind, size_t budget)
 {
-	bk_cache *c = bk_xcalloc(1, sizeof *c);
+	bk_cache *c = bk_calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
 	if (dir) {
-		c->dir = bk_xstrdup(dir);
-		c->kind = bk_xstrdup(kind);
+		c->dir = bk_strdup(dir);
+		c->kind = bk_strdup(kind);
 	}
 	c->budget = budget;
 	c->nslots = 64;
-	c->slots = bk_xcalloc(c->nslots, sizeof *c->slots);
+	c->slots = bk_calloc(c->nslots, sizeof *c->slots);
+	if (!c->slots || (dir && (!c->dir || !c->kind))) {
+		bk_cache_free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -145,7 +160,7 @@ void bk_cache_free(bk_cache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->nslots; i++)
+	for (size_t i = 0; c->slots && i < c->nslots; i++)
 		if (c->slots[i].used) {
 			free(c->slots[i].data);
 			free(c->slots[i].key);
@@ -218,19 +233,26 @@ static void drop(bk_cache *c, entry *e)
 	c->ngone++;
 }
 
-/* Rebuilds the table at a size that keeps it under half full. */
-static void rehash(bk_cache *c)
+/* Rebuilds the table at a size that keeps it under half full; false,
+ * the table as it was, when memory runs out. */
+static bool rehash(bk_cache *c)
 {
 	size_t n = 64;
 	while (n < 4 * (c->nused + 1))
 		n *= 2;
 	entry *old = c->slots;
 	/* the LRU order, oldest last, to rebuild the list */
-	entry **order = bk_xmalloc((c->nused + 1) * sizeof *order);
+	entry **order = bk_calloc(c->nused + 1, sizeof *order);
+	entry *slots = bk_calloc(n, sizeof *c->slots);
+	if (!order || !slots) {
+		free(order);
+		free(slots);
+		return false;
+	}
 	size_t k = 0;
 	for (entry *e = c->head; e; e = e->next)
 		order[k++] = e;
-	c->slots = bk_xcalloc(n, sizeof *c->slots);
+	c->slots = slots;
 	c->nslots = n;
 	c->ngone = 0;
 	c->head = c->tail = NULL;
@@ -244,8 +266,11 @@ static void rehash(bk_cache *c)
 	}
 	free(order);
 	free(old);
+	return true;
 }
 
+/* Keeps the value in memory; without the memory for it, it is not kept
+ * (a cache may forget). */
 static void remember(bk_cache *c, const unsigned char *digest, const bk_buf *key,
                      const void *data, size_t n)
 {
@@ -256,8 +281,15 @@ static void remember(bk_cache *c, const unsigned char *digest, const bk_buf *key
 		return;
 	while (c->bytes + n + key->len > c->budget && c->tail)
 		drop(c, c->tail);
-	if (2 * (c->nused + c->ngone + 1) > c->nslots)
-		rehash(c);
+	if (2 * (c->nused + c->ngone + 1) > c->nslots && !rehash(c))
+		return;
+	char *kcopy = bk_malloc(key->len ? key->len : 1);
+	char *dcopy = bk_malloc(n ? n : 1);
+	if (!kcopy || !dcopy) {
+		free(kcopy);
+		free(dcopy);
+		return;
+	}
 	size_t i = slot_of(c, digest);
 	while (c->slots[i].used)
 		i = (i + 1) & (c->nslots - 1);
@@ -267,10 +299,10 @@ static void remember(bk_cache *c, const unsigned char *digest, const bk_buf *key
 	memset(e, 0, sizeof *e);
 	memcpy(e->digest, digest, BK_SHA256_SIZE);
 	e->klen = key->len;
-	e->key = bk_xmalloc(key->len ? key->len : 1);
+	e->key = kcopy;
 	if (key->len)
 		memcpy(e->key, key->data, key->len);
-	e->data = bk_xmalloc(n ? n : 1);
+	e->data = dcopy;
 	if (n)
 		memcpy(e->data, data, n);
 	e->n = n;
@@ -373,8 +405,8 @@ static bool disk_get(bk_cache *c, const unsigned char *digest,
 	ok = S_ISREG(st.st_mode); /* a pipe, say: not an entry */
 	uint64_t size = ok ? (uint64_t)st.st_size : 0;
 	ok = ok && size >= HEAD + BK_SHA256_SIZE && size <= MAX_ENTRY;
-	char *data = ok ? bk_xmalloc((size_t)size) : NULL;
-	ok = ok && bk_fd_read_all(fd, data, (size_t)size);
+	char *data = ok ? bk_malloc((size_t)size) : NULL;
+	ok = ok && data && bk_fd_read_all(fd, data, (size_t)size);
 	/* the format, the lengths, the digest, the key */
 	uint64_t klen = 0, n = 0;
 	if (ok) {
@@ -393,7 +425,8 @@ static bool disk_get(bk_cache *c, const unsigned char *digest,
 		const char *v = data + HEAD + klen;
 		bk_buf_addn(out, v, (size_t)n);
 		remember(c, digest, key, v, (size_t)n);
-	} else {
+		ok = !bk_buf_failed(out); /* out of memory: a miss */
+	} else if (data || size < HEAD + BK_SHA256_SIZE || size > MAX_ENTRY) {
 		/* discarded: removed, unless another process has put a new entry
 		 * in its place since it was read */
 		struct stat now;
@@ -426,6 +459,10 @@ static int disk_put(bk_cache *c, const unsigned char *digest, const bk_buf *key,
 		bk_buf_truncate(&tmp, 0);
 		unsigned long k = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
 		bk_buf_printf(&tmp, "%s.tmp-%ld-%lu", name, (long)getpid(), k);
+		if (bk_buf_failed(&tmp)) {
+			errno = ENOMEM;
+			break;
+		}
 		fd = openat(dir, bk_buf_str(&tmp),
 		            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (fd < 0 && errno != EEXIST)
@@ -473,6 +510,8 @@ static int disk_put(bk_cache *c, const unsigned char *digest, const bk_buf *key,
 
 bool bk_cache_get(bk_cache *c, const bk_buf *key, bk_buf *out)
 {
+	if (bk_buf_failed(key))
+		return false;
 	unsigned char digest[BK_SHA256_SIZE];
 	bk_cache_key_digest(key, digest);
 	entry *e = find(c, digest);
@@ -486,13 +525,17 @@ bool bk_cache_get(bk_cache *c, const bk_buf *key, bk_buf *out)
 		unlink_lru(c, e);
 		push_front(c, e);
 		bk_buf_addn(out, e->data, e->n);
-		return true;
+		return !bk_buf_failed(out);
 	}
 	return c->dir && disk_get(c, digest, key, out);
 }
 
 int bk_cache_put(bk_cache *c, const bk_buf *key, const void *data, size_t n)
 {
+	if (bk_buf_failed(key)) {
+		errno = ENOMEM;
+		return -1;
+	}
 	unsigned char digest[BK_SHA256_SIZE];
 	bk_cache_key_digest(key, digest);
 	remember(c, digest, key, data, n);

@@ -22,7 +22,8 @@
 
 #define BK_SHA256_SIZE 32
 
-/* Incremental SHA-256. */
+/* Incremental SHA-256. bk_hasher_new returns NULL when memory runs out;
+ * adding to NULL does nothing, and bk_hasher_done(NULL) returns false. */
 typedef struct bk_hasher bk_hasher;
 bk_hasher *bk_hasher_new(void);
 void bk_hasher_add(bk_hasher *h, const void *data, size_t n);
@@ -30,8 +31,8 @@ void bk_hasher_add(bk_hasher *h, const void *data, size_t n);
 void bk_hasher_add_str(bk_hasher *h, const char *s);
 /* Adds a number as 8 little-endian bytes. */
 void bk_hasher_add_u64(bk_hasher *h, unsigned long long v);
-/* Writes the digest and frees h. */
-void bk_hasher_done(bk_hasher *h, unsigned char out[BK_SHA256_SIZE]);
+/* Writes the digest and frees h; false (nothing written) for h NULL. */
+bool bk_hasher_done(bk_hasher *h, unsigned char out[BK_SHA256_SIZE]);
 void bk_sha256(const void *data, size_t n, unsigned char out[BK_SHA256_SIZE]);
 /* Lower-case hex of n bytes into out[2n + 1]. */
 void bk_hex(const unsigned char *data, size_t n, char *out);
@@ -42,7 +43,8 @@ void bk_hex(const unsigned char *data, size_t n, char *out);
  * is a plain word chosen by the caller. */
 void bk_cache_key_str(bk_buf *key, const char *name, const char *value);
 void bk_cache_key_int(bk_buf *key, const char *name, long long value);
-/* Lower-case hex of n bytes. */
+/* Lower-case hex of n bytes. Appending to key fails as bk_buf's appending
+ * does: a failed key is neither found nor stored. */
 void bk_cache_key_hex(bk_buf *key, const char *name, const unsigned char *data,
                       size_t n);
 /* The digest an entry is named by: SHA-256 of the key material. */
@@ -54,16 +56,18 @@ typedef struct bk_cache bk_cache;
  * where entries lie at KIND/XX/REST, XXREST the hex of the key's digest.
  * No symbolic link below dir is followed: a link where a subfolder or an
  * entry should be is not an entry. budget: bytes of keys and values kept
- * in memory. */
+ * in memory. NULL when memory runs out. */
 bk_cache *bk_cache_new(const char *dir, const char *kind, size_t budget);
 void bk_cache_free(bk_cache *c);
 
 /* Appends the value stored under exactly this key material to out and
- * returns true, or returns false (nothing stored, or an entry discarded). */
+ * returns true, or returns false (nothing stored, or an entry discarded,
+ * or out of memory: out failed). */
 bool bk_cache_get(bk_cache *c, const bk_buf *key, bk_buf *out);
 /* Stores a value under its key material in memory and, with a folder, on
  * disk. Returns 0, or -1 with errno when the disk copy could not be
- * written (the memory copy is kept). */
+ * written (the memory copy is kept unless memory ran out; ENOMEM for a
+ * failed key). */
 int bk_cache_put(bk_cache *c, const bk_buf *key, const void *data, size_t n);
 /* Entries discarded since the cache was made: on disk, those whose key
  * material was not the one asked for or whose bytes were damaged; in

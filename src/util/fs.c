@@ -126,7 +126,9 @@ int bk_fs_open_read_at(int at, const char *rel)
 	int parent = at;
 	const char *base = rel;
 	if (slash) {
-		char *folder = bk_xstrndup(rel, (size_t)(slash - rel));
+		char *folder = bk_strndup(rel, (size_t)(slash - rel));
+		if (!folder)
+			return -1;
 		parent = bk_fs_dir_at(at, folder, 0);
 		free(folder);
 		if (parent < 0)
@@ -185,6 +187,10 @@ int bk_fs_read_at(int at, const char *rel, char **data, size_t *size)
 	close(fd);
 	*size = b.len;
 	*data = bk_buf_steal(&b);
+	if (!*data) {
+		errno = ENOMEM;
+		return -1;
+	}
 	return 0;
 }
 
@@ -219,20 +225,30 @@ int bk_fs_remove_at(int at, const char *name)
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
-	while ((de = readdir(d))) {
+	int rc = 0, err = 0;
+	while (!err && (de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (n == cap) {
+			char **more = bk_reallocarray(names, cap ? 2 * cap : 16,
+			                              sizeof *names);
+			if (!more)
+				break;
+			names = more;
 			cap = cap ? 2 * cap : 16;
-			names = bk_xrealloc(names, cap * sizeof *names);
 		}
-		names[n++] = bk_xstrdup(de->d_name);
+		if (!(names[n] = bk_strdup(de->d_name)))
+			break;
+		n++;
 	}
-	if (n)
+	if (de) { /* out of memory: nothing is removed */
+		err = ENOMEM;
+		rc = -1;
+	}
+	if (n && !err)
 		qsort(names, n, sizeof *names, by_name);
-	int rc = 0, err = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (bk_fs_remove_at(dirfd(d), names[i]) && !err) {
+		if (!err && bk_fs_remove_at(dirfd(d), names[i])) {
 			err = errno;
 			rc = -1;
 		}
@@ -240,7 +256,7 @@ int bk_fs_remove_at(int at, const char *name)
 	}
 	free(names);
 	closedir(d);
-	if (unlinkat(at, name, AT_REMOVEDIR) && errno != ENOENT && !err) {
+	if (!err && unlinkat(at, name, AT_REMOVEDIR) && errno != ENOENT) {
 		err = errno;
 		rc = -1;
 	}

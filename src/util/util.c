@@ -8,44 +8,77 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void oom(void)
+/* The test hook: after fail_after more allocations, every allocation
+ * fails (-1: never). Atomic, as the kit's threads allocate too. */
+static long fail_after = -1;
+static long alloc_count;
+
+void bk_alloc_fail_after(long n)
 {
-	fputs("ballotkit: out of memory\n", stderr);
-	abort();
+	__atomic_store_n(&alloc_count, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&fail_after, n, __ATOMIC_RELAXED);
 }
 
-void *bk_xmalloc(size_t n)
+long bk_alloc_count(void)
 {
-	void *p = malloc(n ? n : 1);
+	return __atomic_load_n(&alloc_count, __ATOMIC_RELAXED);
+}
+
+static bool alloc_fails(void)
+{
+	long limit = __atomic_load_n(&fail_after, __ATOMIC_RELAXED);
+	long n = __atomic_fetch_add(&alloc_count, 1, __ATOMIC_RELAXED);
+	if (limit >= 0 && n >= limit) {
+		errno = ENOMEM;
+		return true;
+	}
+	return false;
+}
+
+void *bk_malloc(size_t n)
+{
+	if (alloc_fails())
+		return NULL;
+	return malloc(n ? n : 1);
+}
+
+void *bk_calloc(size_t n, size_t size)
+{
+	if (alloc_fails())
+		return NULL;
+	return calloc(n ? n : 1, size ? size : 1);
+}
+
+void *bk_realloc(void *p, size_t n)
+{
+	if (alloc_fails())
+		return NULL;
+	return realloc(p, n ? n : 1);
+}
+
+void *bk_reallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return bk_realloc(p, n * size);
+}
+
+char *bk_strdup(const char *s)
+{
+	return bk_strndup(s, strlen(s));
+}
+
+char *bk_strndup(const char *s, size_t n)
+{
+	if (n == SIZE_MAX) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	char *p = bk_malloc(n + 1);
 	if (!p)
-		oom();
-	return p;
-}
-
-void *bk_xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (!p)
-		oom();
-	return p;
-}
-
-void *bk_xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q)
-		oom();
-	return q;
-}
-
-char *bk_xstrdup(const char *s)
-{
-	return bk_xstrndup(s, strlen(s));
-}
-
-char *bk_xstrndup(const char *s, size_t n)
-{
-	char *p = bk_xmalloc(n + 1);
+		return NULL;
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -56,24 +89,43 @@ void bk_buf_free(bk_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->failed = false;
 }
 
-void bk_buf_reserve(bk_buf *b, size_t extra)
+bool bk_buf_reserve(bk_buf *b, size_t extra)
 {
-	if (b->len + extra + 1 <= b->cap)
-		return;
+	if (b->failed)
+		return false;
+	if (extra < b->cap && b->len + 1 <= b->cap - extra)
+		return true;
+	if (extra > SIZE_MAX - 1 - b->len) {
+		b->failed = true;
+		return false;
+	}
 	size_t need = b->len + extra + 1;
 	size_t cap = b->cap ? b->cap * 2 : 64;
-	if (cap < need)
+	if (cap < need || cap < b->cap)
 		cap = need;
-	b->data = bk_xrealloc(b->data, cap);
+	char *data = bk_realloc(b->data, cap);
+	if (!data) {
+		b->failed = true;
+		return false;
+	}
+	b->data = data;
 	b->data[b->len] = '\0'; /* a reserved, still empty buffer is "" */
 	b->cap = cap;
+	return true;
+}
+
+bool bk_buf_failed(const bk_buf *b)
+{
+	return b->failed;
 }
 
 void bk_buf_addn(bk_buf *b, const char *s, size_t n)
 {
-	bk_buf_reserve(b, n);
+	if (!bk_buf_reserve(b, n))
+		return;
 	if (n)
 		memcpy(b->data + b->len, s, n);
 	b->len += n;
@@ -96,9 +148,8 @@ void bk_buf_vprintf(bk_buf *b, const char *fmt, va_list ap)
 	va_copy(ap2, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n < 0 || !bk_buf_reserve(b, (size_t)n))
 		return;
-	bk_buf_reserve(b, (size_t)n);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }
@@ -113,7 +164,7 @@ void bk_buf_printf(bk_buf *b, const char *fmt, ...)
 
 void bk_buf_truncate(bk_buf *b, size_t len)
 {
-	if (len < b->len) {
+	if (len < b->len && !b->failed) {
 		b->len = len;
 		b->data[len] = '\0';
 	}
@@ -121,9 +172,14 @@ void bk_buf_truncate(bk_buf *b, size_t len)
 
 char *bk_buf_steal(bk_buf *b)
 {
-	char *s = b->data ? b->data : bk_xstrdup("");
+	char *s = NULL;
+	if (b->failed)
+		free(b->data);
+	else
+		s = b->data ? b->data : bk_strdup("");
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->failed = false;
 	return s;
 }
 
@@ -193,7 +249,11 @@ void *bk_arena_alloc(bk_arena *a, size_t n)
 	if (!a->head || a->head->used > a->head->cap ||
 	    a->head->cap - a->head->used < n) {
 		size_t cap = n > 16384 ? n : 16384;
-		bk_arena_block *blk = bk_xmalloc(sizeof(*blk) + cap);
+		if (cap > SIZE_MAX - sizeof(bk_arena_block))
+			return NULL;
+		bk_arena_block *blk = bk_malloc(sizeof(*blk) + cap);
+		if (!blk)
+			return NULL;
 		blk->next = a->head;
 		blk->used = 0;
 		blk->cap = cap;
@@ -216,7 +276,11 @@ static char *arena_bytes(bk_arena *a, size_t n)
 
 char *bk_arena_strndup(bk_arena *a, const char *s, size_t n)
 {
+	if (n == SIZE_MAX)
+		return NULL;
 	char *p = arena_bytes(a, n + 1);
+	if (!p)
+		return NULL;
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -562,17 +626,21 @@ static int read_capped(const char *path, unsigned long long cap, bool input,
 	bk_buf b = {0};
 	/* a regular file's size reserved up front, so a large definition is
 	 * held once, not in a doubling buffer; one byte more to see the end */
-	bk_buf_reserve(&b, (size_t)(st.st_size > 0 ? st.st_size : 0) + 1);
 	int err = 0;
-	for (;;) {
+	if (!bk_buf_reserve(&b, (size_t)(st.st_size > 0 ? st.st_size : 0) + 1))
+		err = ENOMEM;
+	while (!err) {
 		if (b.len > cap) {
 			/* it grew, or told no size (a file in /proc) */
 			bk_buf_free(&b);
 			close(fd);
 			return too_big(0, cap, input);
 		}
-		if (b.cap - b.len < 2)
-			bk_buf_reserve(&b, b.len < 65536 ? 65536 : b.len);
+		if (b.cap - b.len < 2 &&
+		    !bk_buf_reserve(&b, b.len < 65536 ? 65536 : b.len)) {
+			err = ENOMEM;
+			break;
+		}
 		size_t room = b.cap - b.len - 1;
 		if (room > cap + 1 - b.len)
 			room = cap + 1 - b.len;
@@ -596,6 +664,10 @@ static int read_capped(const char *path, unsigned long long cap, bool input,
 	}
 	*size = b.len;
 	*data = bk_buf_steal(&b);
+	if (!*data) {
+		read_failed(ENOMEM);
+		return -1;
+	}
 	return 0;
 }
 
@@ -623,11 +695,15 @@ static int atomic_create(bk_atomic *a, int at, const char *name)
 		bk_buf t = {0};
 		unsigned long n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
 		bk_buf_printf(&t, "%s.tmp-%ld-%lu", name, (long)getpid(), n);
+		if (bk_buf_failed(&t)) {
+			errno = ENOMEM;
+			return -1;
+		}
 		fd = openat(at, bk_buf_str(&t), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 		            0666);
-		if (fd >= 0)
-			a->tmp = bk_buf_steal(&t);
-		else
+		if (fd >= 0) {
+			a->tmp = bk_buf_steal(&t); /* not NULL: t holds a name */
+		} else
 			bk_buf_free(&t);
 		if (fd < 0 && errno != EEXIST)
 			return -1;
@@ -644,7 +720,16 @@ static int atomic_create(bk_atomic *a, int at, const char *name)
 		errno = e;
 		return -1;
 	}
-	a->path = bk_xstrdup(name);
+	a->path = bk_strdup(name);
+	if (!a->path) {
+		fclose(a->f);
+		a->f = NULL;
+		unlinkat(at, a->tmp, 0);
+		free(a->tmp);
+		a->tmp = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
 	return 0;
 }
 
@@ -749,7 +834,9 @@ void bk_c_numeric_leave(bk_c_numeric *l)
 
 int bk_mkdirs(const char *path)
 {
-	char *p = bk_xstrdup(path);
+	char *p = bk_strdup(path);
+	if (!p)
+		return -1;
 	int rc = 0;
 	for (char *s = p + 1;; s++) {
 		if (*s == '/' || !*s) {
@@ -826,3 +913,18 @@ bool bk_fd_read_all(int fd, void *data, size_t n)
 	}
 	return true;
 }
+
+/* TRANSITION: the aborting allocators, until every caller checks. */
+static void *oom_check(void *p)
+{
+	if (!p) {
+		fputs("ballotkit: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+void *bk_xmalloc(size_t n) { return oom_check(bk_malloc(n)); }
+void *bk_xcalloc(size_t n, size_t size) { return oom_check(bk_calloc(n, size)); }
+void *bk_xrealloc(void *p, size_t n) { return oom_check(bk_realloc(p, n)); }
+char *bk_xstrdup(const char *s) { return oom_check(bk_strdup(s)); }
+char *bk_xstrndup(const char *s, size_t n) { return oom_check(bk_strndup(s, n)); }

@@ -10,23 +10,47 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-/* Allocation that never returns NULL: on exhaustion the process prints a
- * message and aborts (see docs/decisions.md, "Out of memory"). */
+/* The library's own allocation: NULL (errno ENOMEM) when memory runs
+ * out, never an abort; the caller returns BK_ERR_NOMEM (docs/decisions.md,
+ * "Out of memory"). A size of 0 allocates 1 byte. bk_calloc and
+ * bk_reallocarray check n * size for overflow; a failed bk_realloc leaves
+ * p as it was. Free with free(). */
+void *bk_malloc(size_t n);
+void *bk_calloc(size_t n, size_t size);
+void *bk_realloc(void *p, size_t n);
+void *bk_reallocarray(void *p, size_t n, size_t size);
+char *bk_strdup(const char *s);
+char *bk_strndup(const char *s, size_t n);
+
+/* Test hook (hidden, not exported): after n more allocations by the
+ * functions above, every one fails until the next call; -1 restores
+ * normal allocation. bk_alloc_count is the number of allocations since
+ * the last call. Process-wide. */
+void bk_alloc_fail_after(long n);
+long bk_alloc_count(void);
+
+/* TRANSITION */
 void *bk_xmalloc(size_t n);
 void *bk_xcalloc(size_t n, size_t size);
 void *bk_xrealloc(void *p, size_t n);
 char *bk_xstrdup(const char *s);
 char *bk_xstrndup(const char *s, size_t n);
 
-/* Growable NUL-terminated byte buffer. Zero-initialise, free with buf_free. */
+/* Growable NUL-terminated byte buffer. Zero-initialise, free with buf_free.
+ * When memory runs out the buffer fails for good (until bk_buf_free):
+ * appending does nothing more, bk_buf_failed is true and bk_buf_steal
+ * returns NULL. Whoever uses the text checks bk_buf_failed first. */
 typedef struct bk_buf {
 	char *data;
 	size_t len;
 	size_t cap;
+	bool failed;
 } bk_buf;
 
 void bk_buf_free(bk_buf *b);
-void bk_buf_reserve(bk_buf *b, size_t extra);
+/* Room for extra more bytes; false (and the buffer failed) without. */
+bool bk_buf_reserve(bk_buf *b, size_t extra);
+bool bk_buf_failed(const bk_buf *b);
 void bk_buf_addn(bk_buf *b, const char *s, size_t n);
 void bk_buf_add(bk_buf *b, const char *s);
 void bk_buf_addc(bk_buf *b, char c);
@@ -35,7 +59,8 @@ void bk_buf_printf(bk_buf *b, const char *fmt, ...)
 void bk_buf_vprintf(bk_buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 void bk_buf_truncate(bk_buf *b, size_t len);
-/* Hands the string over to the caller (never NULL) and resets the buffer. */
+/* Hands the string over to the caller and resets the buffer; NULL when
+ * the buffer failed (its memory is freed) or memory runs out. */
 char *bk_buf_steal(bk_buf *b);
 const char *bk_buf_str(const bk_buf *b);
 
@@ -48,7 +73,8 @@ void bk_buf_add_xml(bk_buf *b, const char *s);
 /* Appends s as a JSON string literal (with quotes). */
 void bk_buf_add_json_string(bk_buf *b, const char *s);
 
-/* Arena: many small allocations freed at once. */
+/* Arena: many small allocations freed at once. The allocators return NULL
+ * when memory runs out. */
 typedef struct bk_arena_block bk_arena_block;
 typedef struct bk_arena {
 	bk_arena_block *head;
