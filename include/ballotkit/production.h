@@ -108,7 +108,7 @@ BK_API bk_status bk_outputs_parse(const char *list, bk_output_set allowed,
  * "ballots[].against_all"), files as patterns relative to the kit folder
  * ({ballot} and {lang} stand for the ballot id and each language of the
  * kit; '*' and [0-9] as in fnmatch). Owned by the caller: free with
- * bk_free. */
+ * bk_free. NULL when out of memory. */
 BK_API char *bk_production_json(void);
 
 BK_END_DECLS

@@ -116,10 +116,13 @@ static const char *read_key(def_ctx *c, const char *s)
 		i += l;
 	}
 	free(m);
-	const char *r = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
+	const char *r = n == UTF8PROC_ERROR_NOMEM || bk_buf_failed(&b)
+	                ? NULL : bk_arena_strdup(&c->scratch, bk_buf_str(&b));
 	bk_buf_free(&b);
-	return r;
+	return def_got(c, (void *)r);
 }
+
+/* (NULL: memory ran out, and the document is marked so.) */
 
 /* How an option reads in one language: its name as printed (and
  * brailled) and as spoken, and the whole position with the birth year,
@@ -147,7 +150,8 @@ static void read_candidate(def_ctx *c, size_t ci, option_reading *r)
 		bk_buf_printf(&b, "%s %s", k->surname.v[l], k->given_name.v[l]);
 		if (k->patronymic.v[l])
 			bk_buf_printf(&b, " %s", k->patronymic.v[l]);
-		r->shown[l] = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
+		r->shown[l] = def_got(c, bk_arena_strdup(&c->scratch,
+		                                         bk_buf_str(&b)));
 		const char *printed = read_key(c, r->shown[l]);
 		const char *spoken = k->pronunciation.v[l]
 		                             ? read_key(c, k->pronunciation.v[l])
@@ -168,11 +172,15 @@ static void read_candidate(def_ctx *c, size_t ci, option_reading *r)
 			                                     : p->name.v[l]);
 			bk_buf_truncate(&b, 0);
 			bk_buf_printf(&b, "p%s", np ? np : "");
-			nom_p = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
+			nom_p = def_got(c, bk_arena_strdup(&c->scratch,
+			                                   bk_buf_str(&b)));
 			bk_buf_truncate(&b, 0);
 			bk_buf_printf(&b, "p%s", ns ? ns : "");
-			nom_s = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
+			nom_s = def_got(c, bk_arena_strdup(&c->scratch,
+			                                   bk_buf_str(&b)));
 		}
+		if (jdoc_nomem(c->d) || bk_buf_failed(&b))
+			break; /* the keys left NULL are skipped */
 		const char *details = k->details.v[l] ? read_key(c, k->details.v[l])
 		                                      : "";
 		for (int way = WAY_WHOLE_PRINTED; way <= WAY_WHOLE_SPOKEN; way++) {
@@ -182,7 +190,8 @@ static void read_candidate(def_ctx *c, size_t ci, option_reading *r)
 			              k->birth_year, details,
 			              way == WAY_WHOLE_PRINTED ? nom_p : nom_s,
 			              k->withdrawn ? 'w' : 's');
-			r->key[way][l] = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
+			r->key[way][l] = def_got(c, bk_arena_strdup(&c->scratch,
+			                                            bk_buf_str(&b)));
 		}
 	}
 	bk_buf_free(&b);
@@ -236,13 +245,17 @@ typedef struct partners {
 	int *lang, *way;
 } partners;
 
-static void partners_init(partners *p, size_t n)
+/* false when memory runs out (then partners_free). */
+static bool partners_init(partners *p, size_t n)
 {
-	p->at = bk_xmalloc(n * sizeof *p->at);
-	p->lang = bk_xcalloc(n, sizeof *p->lang);
-	p->way = bk_xcalloc(n, sizeof *p->way);
+	p->at = bk_calloc(n, sizeof *p->at);
+	p->lang = bk_calloc(n, sizeof *p->lang);
+	p->way = bk_calloc(n, sizeof *p->way);
+	if (!p->at || !p->lang || !p->way)
+		return false;
 	for (size_t k = 0; k < n; k++)
 		p->at[k] = -1;
+	return true;
 }
 
 static void partners_free(partners *p)
@@ -283,7 +296,9 @@ static void find_same(def_ctx *c, const bk_ballot *bl, const bool *dup,
                       partners *ident, bool *show)
 {
 	const bk_election *e = c->e;
-	keyed *list = bk_xmalloc(bl->noptions * sizeof *list);
+	keyed *list = def_got(c, bk_calloc(bl->noptions, sizeof *list));
+	if (!list)
+		return;
 	for (size_t q = 0; q < e->nlangs; q++) {
 		int l = e->langs[q];
 		for (int w = 0; w < WAY_COUNT; w++) {
@@ -374,10 +389,14 @@ static void check_same_names(def_ctx *c, size_t bi, const bool *dup,
 	if (n < 2)
 		return;
 	partners same, ident;
-	partners_init(&same, n);
-	partners_init(&ident, n);
-	bool *show = bk_xcalloc(n, sizeof *show);
+	bool *show = bk_calloc(n, sizeof *show);
+	bool ok = partners_init(&same, n);
+	ok = partners_init(&ident, n) && ok;
+	if (!def_got(c, ok ? show : NULL))
+		goto out;
 	find_same(c, bl, dup, readings, &same, &ident, show);
+	if (jdoc_nomem(c->d))
+		goto out;
 	bool any = false;
 	for (size_t k = 0; k < n; k++) {
 		any |= show[k];
@@ -387,10 +406,12 @@ static void check_same_names(def_ctx *c, size_t bi, const bool *dup,
 			report_same_name(c, bi, k, &same, readings);
 	}
 	if (any) {
-		bl->show_birth_year = bk_arena_alloc(&e->arena,
-		                                     n * sizeof *bl->show_birth_year);
-		memcpy(bl->show_birth_year, show, n * sizeof *show);
+		bl->show_birth_year = def_got(c, bk_arena_alloc(&e->arena,
+		                                     n * sizeof *bl->show_birth_year));
+		if (bl->show_birth_year)
+			memcpy(bl->show_birth_year, show, n * sizeof *show);
 	}
+out:
 	free(show);
 	partners_free(&ident);
 	partners_free(&same);
@@ -405,10 +426,12 @@ static void check_party_names(def_ctx *c)
 	size_t n = e->nparties;
 	if (n < 2)
 		return;
-	keyed *list = bk_xmalloc(n * sizeof *list);
-	long *partner = bk_xmalloc(n * sizeof *partner);
-	int *lang = bk_xcalloc(n, sizeof *lang), *way = bk_xcalloc(n, sizeof *way);
+	keyed *list = bk_calloc(n, sizeof *list);
+	long *partner = bk_calloc(n, sizeof *partner);
+	int *lang = bk_calloc(n, sizeof *lang), *way = bk_calloc(n, sizeof *way);
 	bk_buf path = {0};
+	if (!def_got(c, list && partner && lang && way ? list : NULL))
+		goto out;
 	for (size_t q = 0; q < e->nlangs; q++) {
 		int l = e->langs[q];
 		for (size_t i = 0; i < n; i++)
@@ -424,7 +447,7 @@ static void check_party_names(def_ctx *c)
 				                        : p->name.v[l];
 				list[m].key = read_key(c, t);
 				list[m].at = i;
-				m++;
+				m += list[m].key != NULL; /* NULL: no memory */
 			}
 			first_same(list, m, partner, lang, way, l, w, NULL);
 		}
@@ -464,6 +487,7 @@ static void check_party_names(def_ctx *c)
 				                       : a->name.v[l]);
 		}
 	}
+out:
 	bk_buf_free(&path);
 	free(way);
 	free(lang);
@@ -649,7 +673,9 @@ static void check_alphabetical(def_ctx *c, size_t i)
 static void check_ballot(def_ctx *c, size_t i, option_reading *readings)
 {
 	const bk_ballot *bl = &c->e->ballots[i];
-	bool *dup = bk_xcalloc(bl->noptions + 1, sizeof *dup);
+	bool *dup = def_got(c, bk_calloc(bl->noptions + 1, sizeof *dup));
+	if (!dup)
+		return;
 	check_district(c, i);
 	check_duplicate_options(c, i, dup);
 	check_capacity(c, i);
@@ -663,9 +689,10 @@ static void check_ballot(def_ctx *c, size_t i, option_reading *readings)
 
 static void check_ballots(def_ctx *c)
 {
-	option_reading *readings = bk_xcalloc(c->e->ncandidates + 1,
-	                                      sizeof *readings);
-	for (size_t i = 0; i < c->e->nballots; i++)
+	option_reading *readings = def_got(c, bk_calloc(c->e->ncandidates + 1,
+	                                                sizeof *readings));
+	for (size_t i = 0; readings && !jdoc_nomem(c->d) &&
+	                   i < c->e->nballots; i++)
 		check_ballot(c, i, readings);
 	free(readings);
 }

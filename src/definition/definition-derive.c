@@ -25,7 +25,8 @@ static const char *transliterate(def_ctx *c, const char *kk)
 			bk_buf_addn(&out, kk + i, l);
 		i += l;
 	}
-	const char *s = bk_arena_strdup(&c->e->arena, bk_buf_str(&out));
+	const char *s = bk_buf_failed(&out) ? NULL
+	                : bk_arena_strdup(&c->e->arena, bk_buf_str(&out));
 	bk_buf_free(&out);
 	return s;
 }
@@ -39,7 +40,9 @@ static void derive_name(def_ctx *c, size_t ci, const char *field, bk_text *t)
 	bk_buf p = {0};
 	bk_buf_printf(&p, "$.candidates[%zu].%s", ci, field);
 	if (bk_election_has_lang(e, BK_LANG_RU) && !t->v[BK_LANG_RU]) {
-		t->v[BK_LANG_RU] = transliterate(c, t->v[BK_LANG_KK]);
+		t->v[BK_LANG_RU] = def_got(c, (void *)transliterate(c, t->v[BK_LANG_KK]));
+		if (!t->v[BK_LANG_RU])
+			goto out;
 		t->derived[BK_LANG_RU] = true;
 		e->derived_spellings++;
 		jdoc_report_at(c->d, bk_buf_str(&p), BK_NOTE, "derived-spelling",
@@ -56,6 +59,7 @@ static void derive_name(def_ctx *c, size_t ci, const char *field, bk_text *t)
 		               "\"%s\"; give \"kk\" if it differs",
 		               t->v[BK_LANG_RU]);
 	}
+out:
 	bk_buf_free(&p);
 }
 

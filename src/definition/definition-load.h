@@ -72,6 +72,16 @@ typedef struct def_ctx {
 	size_t nindex[C_COUNT];
 } def_ctx;
 
+/* p, and when it is NULL (memory ran out) the document is marked so
+ * (jdoc_nomem): the loader stops after the step and returns
+ * BK_ERR_NOMEM. */
+static inline void *def_got(def_ctx *c, void *p)
+{
+	if (!p)
+		c->d->nomem = true;
+	return p;
+}
+
 /* "Kazakh (kk)", "Russian (ru)": languages as messages name them. */
 extern const char *const def_lang_names[BK_LANG_COUNT];
 
@@ -110,8 +120,8 @@ const bk_stencil_tpl *def_choose_template(def_ctx *c, const bk_ballot *bl,
                                           size_t positions,
                                           const char *path);
 /* Each polling station learns the ballots of its districts (the election
- * is valid). */
-void def_station_ballots(bk_election *e);
+ * is valid). false when memory runs out. */
+bool def_station_ballots(bk_election *e);
 
 /* definition-derive.c: spellings a candidate's name lacks in a language
  * of the election, derived from the other (a note each). */
@@ -124,10 +134,10 @@ void def_check(def_ctx *c);
 /* definition-model.c */
 /* An object's content, whatever its layout: jansson with sorted keys,
  * compact (its numbers are written the same under any locale). */
-void def_digest_json(const json_t *v, bk_digest out);
+bool def_digest_json(const json_t *v, bk_digest out); /* false: no memory */
 /* Each ballot's digest then covers everything its outputs are made from
  * (the definition's head, the ballot, its district, its options and
  * their nominating parties). The election is valid. */
-void def_ballot_digests(bk_election *e);
+bool def_ballot_digests(bk_election *e); /* false: no memory */
 
 #endif

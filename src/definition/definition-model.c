@@ -21,16 +21,19 @@ bool bk_election_has_lang(const bk_election *e, int lang)
 
 /* ---- digests ---- */
 
-void def_digest_json(const json_t *v, bk_digest out)
+bool def_digest_json(const json_t *v, bk_digest out)
 {
 	char *text = v ? json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT |
 	                                   JSON_ENCODE_ANY)
 	               : NULL;
+	if (v && !text)
+		return false; /* jansson ran out of memory */
 	bk_sha256(text ? text : "null", text ? strlen(text) : 4, out);
 	free(text);
+	return true;
 }
 
-void def_ballot_digests(bk_election *e)
+bool def_ballot_digests(bk_election *e)
 {
 	for (size_t i = 0; i < e->nballots; i++) {
 		bk_ballot *b = &e->ballots[i];
@@ -51,8 +54,10 @@ void def_ballot_digests(bk_election *e)
 				bk_hasher_add(h, e->parties[cd->party].digest,
 				              sizeof(bk_digest));
 		}
-		bk_hasher_done(h, b->digest);
+		if (!bk_hasher_done(h, b->digest))
+			return false;
 	}
+	return true;
 }
 
 /* ---- the public model ---- */

@@ -111,7 +111,7 @@ static const char *get_id(def_ctx *c, json_t *obj, const char *what)
 	if (!s && json_is_string(v))
 		s = json_string_value(v);
 	jdoc_pop(c->d, old);
-	return s ? bk_arena_strdup(&c->e->arena, s) : NULL;
+	return s ? def_got(c, bk_arena_strdup(&c->e->arena, s)) : NULL;
 }
 
 /* Records a reference at $.<list>[item].field[j] (the current path). */
@@ -177,7 +177,8 @@ static void parse_date(def_ctx *c, json_t *v)
 		            "between 1991 and 2100 written YYYY-MM-DD",
 		            json_string_value(v));
 	else
-		e->date = bk_arena_strdup(&e->arena, json_string_value(v));
+		e->date = def_got(c, bk_arena_strdup(&e->arena,
+		                                     json_string_value(v)));
 }
 
 /* One item of "languages" (at its path); false when it is not one. */
@@ -333,7 +334,8 @@ static void parse_district(def_ctx *c, json_t *o, size_t i)
 	                     "district");
 	get_int(c, o, "number", 1, 99999, &d->number);
 	get_text(c, o, "name", &d->name, TEXT_FULL, "the district name");
-	def_digest_json(o, d->digest);
+	if (!def_digest_json(o, d->digest))
+		def_got(c, NULL);
 	get_ref(c, o, F_AREA, C_AREAS, &c->sink);
 }
 
@@ -364,10 +366,14 @@ static void parse_station(def_ctx *c, json_t *o, size_t i)
 			size_t k;
 			json_t *x;
 			s->ndistricts = json_array_size(v);
-			s->districts = bk_arena_alloc(&c->e->arena,
+			s->districts = def_got(c, bk_arena_alloc(&c->e->arena,
 			                              (s->ndistricts + 1) *
-			                              sizeof *s->districts);
+			                              sizeof *s->districts));
+			if (!s->districts)
+				s->ndistricts = 0;
 			json_array_foreach(v, k, x) {
+				if (!s->districts)
+					break;
 				size_t o2 = jdoc_push_index(c->d, k);
 				def_add_ref(c, x, C_DISTRICTS, &s->districts[k],
 				            "a district", F_DISTRICTS, (long)k);
@@ -387,7 +393,8 @@ static void parse_party(def_ctx *c, json_t *o, size_t i)
 	bk_party *p = &c->e->parties[i];
 	jc_fields(c->d, o, f, "a party");
 	p->id = get_id(c, o, "a party id");
-	def_digest_json(o, p->digest);
+	if (!def_digest_json(o, p->digest))
+		def_got(c, NULL);
 	get_text(c, o, "name", &p->name, TEXT_FULL, "the party name");
 	get_text(c, o, "short_name", &p->short_name, TEXT_FULL,
 	         "the party's short name");
@@ -409,7 +416,8 @@ static void parse_candidate(def_ctx *c, json_t *o, size_t i)
 	bk_candidate *k = &c->e->candidates[i];
 	jc_fields(c->d, o, f, "a candidate");
 	k->id = get_id(c, o, "a candidate id");
-	def_digest_json(o, k->digest);
+	if (!def_digest_json(o, k->digest))
+		def_got(c, NULL);
 	get_text(c, o, "surname", &k->surname, TEXT_NAME, "the surname");
 	get_text(c, o, "given_name", &k->given_name, TEXT_NAME,
 	         "the given name");
@@ -501,7 +509,7 @@ static void parse_colour(def_ctx *c, json_t *v, bk_ballot *b)
 		            "colour \"%s\" must be a lower-case "
 		            "colour name (\"blue\") or #RRGGBB", s);
 	else
-		b->colour = bk_arena_strdup(&c->e->arena, s);
+		b->colour = def_got(c, bk_arena_strdup(&c->e->arena, s));
 }
 
 /* paper.template: a stencil template of the ballot's kind (kind: the
@@ -580,8 +588,11 @@ static void parse_options(def_ctx *c, json_t *v, bk_ballot *b, int kind)
 	if (!n)
 		jdoc_report(c->d, BK_ERROR, "bad-value", false,
 		            "a ballot needs at least one option");
+	b->options = def_got(c, bk_arena_alloc(&c->e->arena,
+	                                       (n + 1) * sizeof(long)));
+	if (!b->options)
+		return;
 	b->noptions = n;
-	b->options = bk_arena_alloc(&c->e->arena, (n + 1) * sizeof(long));
 	size_t k;
 	json_t *x;
 	json_array_foreach(v, k, x) {
@@ -609,7 +620,8 @@ static void parse_ballot(def_ctx *c, json_t *o, size_t i)
 	bk_ballot *b = &c->e->ballots[i];
 	jc_fields(c->d, o, f, "a ballot");
 	b->id = get_id(c, o, "a ballot id");
-	def_digest_json(o, b->digest);
+	if (!def_digest_json(o, b->digest))
+		def_got(c, NULL);
 	int body = get_enum(c, o, "body", bodies);
 	b->body = body < 0 ? BK_BODY_MAZHILIS : (bk_body)body;
 	b->level = get_level(c, o, body == BK_BODY_MASLIKHAT, body >= 0,
@@ -679,8 +691,8 @@ static void parse_tables(def_ctx *c, json_t *t)
 			            "a braille table list is file names "
 			            "separated by commas");
 		else if (json_is_string(x))
-			e->braille_table[l] = bk_arena_strdup(
-				&e->arena, json_string_value(x));
+			e->braille_table[l] = def_got(c, bk_arena_strdup(
+				&e->arena, json_string_value(x)));
 		jdoc_pop(c->d, old);
 	}
 }
@@ -693,7 +705,7 @@ static void parse_profile(def_ctx *c, json_t *p)
 	if (!s)
 		return;
 	if (bk_templates_profile_find(c->tpl, s)) {
-		e->braille_profile = bk_arena_strdup(&e->arena, s);
+		e->braille_profile = def_got(c, bk_arena_strdup(&e->arena, s));
 		return;
 	}
 	bk_buf list = {0};
@@ -845,17 +857,19 @@ static void parse_production(def_ctx *c, json_t *o)
 
 /* The digest of the definition's head: "format", "election" and
  * "production". */
-static void digest_head(bk_election *e, json_t *root)
+static void digest_head(def_ctx *c, bk_election *e, json_t *root)
 {
 	bk_hasher *h = bk_hasher_new();
 	static const char *const head[] = {"format", "election",
 	                                   "production"};
 	for (size_t k = 0; k < 3; k++) {
 		bk_digest d;
-		def_digest_json(json_object_get(root, head[k]), d);
+		if (!def_digest_json(json_object_get(root, head[k]), d))
+			def_got(c, NULL);
 		bk_hasher_add(h, d, sizeof d);
 	}
-	bk_hasher_done(h, e->head_digest);
+	if (!bk_hasher_done(h, e->head_digest))
+		def_got(c, NULL);
 }
 
 static void parse_format(def_ctx *c, json_t *v)
@@ -869,15 +883,18 @@ static void parse_format(def_ctx *c, json_t *v)
 }
 
 /* Room for every item of each list (and one more, so that no
- * allocation is empty), zeroed. */
-static void alloc_collections(bk_election *e, json_t *root)
+ * allocation is empty), zeroed. false when memory runs out. */
+static bool alloc_collections(bk_election *e, json_t *root)
 {
 #define ALLOC_COLL(key, field, nfield)                                        \
 	do {                                                                  \
 		json_t *a_ = json_object_get(root, key);                      \
-		e->nfield = json_is_array(a_) ? json_array_size(a_) : 0;      \
+		size_t n_ = json_is_array(a_) ? json_array_size(a_) : 0;      \
 		e->field = bk_arena_alloc(&e->arena,                          \
-		                          (e->nfield + 1) * sizeof *e->field); \
+		                          (n_ + 1) * sizeof *e->field);       \
+		if (!e->field)                                                \
+			return false;                                         \
+		e->nfield = n_;                                               \
 		memset(e->field, 0, (e->nfield + 1) * sizeof *e->field);      \
 	} while (0)
 	ALLOC_COLL("areas", areas, nareas);
@@ -887,6 +904,7 @@ static void alloc_collections(bk_election *e, json_t *root)
 	ALLOC_COLL("candidates", candidates, ncandidates);
 	ALLOC_COLL("ballots", ballots, nballots);
 #undef ALLOC_COLL
+	return true;
 }
 
 bool def_parse(def_ctx *c)
@@ -900,10 +918,11 @@ bool def_parse(def_ctx *c)
 	if (!jc_type(c->d, root, JSON_OBJECT, "the definition"))
 		return false;
 	jc_fields(c->d, root, top, "the definition");
-	digest_head(c->e, root);
+	digest_head(c, c->e, root);
 	with_member(c, root, "format", parse_format);
 	with_member(c, root, "election", parse_election);
-	alloc_collections(c->e, root);
+	if (!def_got(c, alloc_collections(c->e, root) ? c : NULL))
+		return false;
 	parse_array(c, root, L_AREAS, parse_area, "an area");
 	parse_array(c, root, L_DISTRICTS, parse_district, "a district");
 	parse_array(c, root, L_STATIONS, parse_station, "a polling station");

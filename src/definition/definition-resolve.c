@@ -30,12 +30,21 @@ void def_add_ref(def_ctx *c, json_t *v, enum def_coll coll, long *out,
 	if (!jc_type(c->d, v, JSON_STRING, what))
 		return;
 	if (c->nrefs == c->caprefs) {
-		c->caprefs = c->caprefs ? c->caprefs * 2 : 64;
-		c->refs = bk_xrealloc(c->refs, c->caprefs * sizeof *c->refs);
+		size_t cap = c->caprefs ? c->caprefs * 2 : 64;
+		def_ref *more = def_got(c, bk_reallocarray(c->refs, cap,
+		                                           sizeof *c->refs));
+		if (!more)
+			return;
+		c->refs = more;
+		c->caprefs = cap;
 	}
-	def_ref *r = &c->refs[c->nrefs++];
 	/* copied: each list's part of the tree is freed once it is read */
-	r->id = bk_arena_strdup(&c->scratch, json_string_value(v));
+	const char *id = def_got(c, bk_arena_strdup(&c->scratch,
+	                                            json_string_value(v)));
+	if (!id)
+		return;
+	def_ref *r = &c->refs[c->nrefs++];
+	r->id = id;
 	r->out = out;
 	r->i = (uint32_t)c->item;
 	r->j = (int32_t)j;
@@ -67,7 +76,9 @@ static int cmp_idx(const void *a, const void *b)
 static void index_ids(def_ctx *c, int coll, const char *key, const char *what,
                       size_t n, const char *(*get)(const bk_election *, size_t))
 {
-	def_id_entry *ix = bk_xmalloc((n ? n : 1) * sizeof *ix);
+	def_id_entry *ix = def_got(c, bk_calloc(n, sizeof *ix));
+	if (!ix)
+		return;
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *id = get(c->e, i);
@@ -163,7 +174,8 @@ void def_resolve(def_ctx *c)
 	index_ids(c, C_CANDIDATES, "candidates", "candidate", e->ncandidates,
 	          get_candidate_id);
 	index_ids(c, -1, "ballots", "ballot", e->nballots, get_ballot_id);
-	resolve_refs(c);
+	if (!jdoc_nomem(c->d))
+		resolve_refs(c);
 }
 
 /* ---- stencil templates ---- */
@@ -191,21 +203,24 @@ const bk_stencil_tpl *def_choose_template(def_ctx *c, const bk_ballot *bl,
 
 /* ---- the ballots of each polling station ---- */
 
-void def_station_ballots(bk_election *e)
+bool def_station_ballots(bk_election *e)
 {
 	/* the ballots of each district, then of each station */
-	size_t *first = bk_xcalloc(e->ndistricts + 1, sizeof *first);
-	size_t *order = bk_xcalloc(e->nballots + 1, sizeof *order);
+	bool ok = false;
+	size_t *first = bk_calloc(e->ndistricts + 1, sizeof *first);
+	size_t *order = bk_calloc(e->nballots + 1, sizeof *order);
+	size_t *fill = bk_calloc(e->ndistricts + 1, sizeof *fill);
+	bool *seen = bk_calloc(e->nballots + 1, sizeof *seen);
+	if (!first || !order || !fill || !seen)
+		goto out;
 	for (size_t i = 0; i < e->nballots; i++)
 		first[e->ballots[i].district + 1]++;
 	for (size_t d = 0; d < e->ndistricts; d++)
 		first[d + 1] += first[d];
-	size_t *fill = bk_xcalloc(e->ndistricts + 1, sizeof *fill);
 	for (size_t i = 0; i < e->nballots; i++) {
 		size_t d = (size_t)e->ballots[i].district;
 		order[first[d] + fill[d]++] = i;
 	}
-	bool *seen = bk_xcalloc(e->nballots + 1, sizeof *seen);
 	for (size_t s = 0; s < e->nstations; s++) {
 		bk_station *st = &e->stations[s];
 		size_t n = 0;
@@ -219,14 +234,19 @@ void def_station_ballots(bk_election *e)
 		}
 		st->ballots = bk_arena_alloc(&e->arena, (n + 1) * sizeof *st->ballots);
 		st->nballots = 0;
+		if (!st->ballots)
+			goto out;
 		for (size_t i = 0; i < e->nballots; i++)
 			if (seen[i]) {
 				st->ballots[st->nballots++] = i;
 				seen[i] = false;
 			}
 	}
+	ok = true;
+out:
 	free(seen);
 	free(fill);
 	free(order);
 	free(first);
+	return ok;
 }

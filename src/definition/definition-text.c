@@ -161,8 +161,8 @@ void def_parse_text(def_ctx *c, json_t *v, bk_text *out,
 			            "\"kk\" or \"ru\"", key);
 		} else if (check_string(c, x, what, cap) &&
 		           (l != BK_LANG_RU || russian_ok(c, json_string_value(x), what))) {
-			out->v[l] = bk_arena_strdup(&c->e->arena,
-			                            json_string_value(x));
+			out->v[l] = def_got(c, bk_arena_strdup(&c->e->arena,
+			                            json_string_value(x)));
 		} else {
 			out->bad = true;
 		}

@@ -4,6 +4,7 @@
  * its kind and location documented there. */
 #include "definition/definition-load.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -183,10 +184,13 @@ static void validate(jdoc *d, bk_election *e, const bk_templates *tpl)
 {
 	nfc_tree(d->root);
 	def_ctx c = {.d = d, .e = e, .tpl = tpl};
-	if (def_parse(&c)) {
+	/* each step stops at memory running out (jdoc_nomem) */
+	if (def_parse(&c) && !jdoc_nomem(d)) {
 		def_resolve(&c);
-		def_derive_spellings(&c);
-		def_check(&c);
+		if (!jdoc_nomem(d))
+			def_derive_spellings(&c);
+		if (!jdoc_nomem(d))
+			def_check(&c);
 	}
 	free(c.refs);
 	bk_arena_free(&c.scratch);
@@ -196,11 +200,11 @@ static void validate(jdoc *d, bk_election *e, const bk_templates *tpl)
 	d->root = NULL;
 }
 
-/* Once the election is valid: ballot digests and station ballots. */
-static void finish_ballots(bk_election *e)
+/* Once the election is valid: ballot digests and station ballots.
+ * false when memory runs out. */
+static bool finish_ballots(bk_election *e)
 {
-	def_ballot_digests(e);
-	def_station_ballots(e);
+	return def_ballot_digests(e) && def_station_ballots(e);
 }
 
 /* The checker's steps, while the document is open so that its
@@ -218,7 +222,8 @@ static bk_status run_checker(jdoc *d, bk_election *e, const bk_checker *chk,
 	if (chk->text)
 		walk_texts(e, chk, &sink);
 	if (chk->election && !d->errors) {
-		finish_ballots(e);
+		if (!finish_ballots(e))
+			return BK_ERR_NOMEM; /* reported by jdoc_finish */
 		*finished = true;
 		chk->election(chk->arg, e, &sink);
 	}
@@ -233,7 +238,11 @@ static bk_status election_from_text(bk_election **out, char *text,
                                     const bk_checker *chk, bk_diags *diags)
 {
 	jdoc d;
-	bk_election *e = bk_xcalloc(1, sizeof *e);
+	bk_election *e = bk_calloc(1, sizeof *e);
+	if (!e) {
+		free(text);
+		return bk_diags_nomem(diags, name, "$", "loading the definition");
+	}
 	e->tpl = tpl;
 	e->stencil_title_lang = -1;
 	bk_sha256(text, size, e->file_digest);
@@ -243,19 +252,23 @@ static bk_status election_from_text(bk_election **out, char *text,
 		goto out; /* the located syntax or UTF-8 error is in diags */
 	validate(&d, e, tpl);
 	fill_defaults(e);
-	if (chk)
+	if (chk && !jdoc_nomem(&d))
 		st = run_checker(&d, e, chk, &finished, diags);
 out:
+	if (st == BK_ERR_NOMEM)
+		d.nomem = true;
 	jdoc_finish(&d, diags);
-	if (st == BK_OK && d.errors)
+	if (jdoc_nomem(&d))
+		st = BK_ERR_NOMEM; /* said by jdoc_finish */
+	else if (st == BK_OK && d.errors)
 		st = BK_ERR_INVALID; /* the errors are in diags */
 	jdoc_free(&d);
+	if (st == BK_OK && !finished && !finish_ballots(e))
+		st = bk_diags_nomem(diags, name, "$", "loading the definition");
 	if (st != BK_OK) {
 		bk_election_free(e);
 		return st;
 	}
-	if (!finished)
-		finish_ballots(e);
 	*out = e;
 	return BK_OK;
 }
@@ -283,13 +296,19 @@ bk_status bk_election_load_checked(bk_election **out, const char *path,
 	char *text;
 	if (path) {
 		if (bk_read_input(path, &text, &size)) {
+			if (errno == ENOMEM)
+				return bk_diags_nomem(diags, path, "",
+				                      "reading the definition");
 			bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
 			             "cannot read the definition: %s", bk_read_error());
 			return BK_ERR_IO;
 		}
 		name = path;
 	} else {
-		text = bk_xstrndup(data ? data : "", size);
+		text = bk_strndup(data ? data : "", size);
+		if (!text)
+			return bk_diags_nomem(diags, name, "$",
+			                      "loading the definition");
 	}
 	/* numbers in messages keep a decimal point whatever the caller's
 	 * locale */

@@ -33,7 +33,7 @@ static void line_col(const jdoc *d, size_t off, unsigned long *line,
 int jdoc_parse(jdoc *d, const char *data, size_t size, const char *name,
                bk_diags *diags)
 {
-	return jdoc_parse_owned(d, bk_xstrndup(data, size), size, name, diags);
+	return jdoc_parse_owned(d, bk_strndup(data, size), size, name, diags);
 }
 
 int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
@@ -41,9 +41,15 @@ int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
 {
 	memset(d, 0, sizeof *d);
 	d->limit = bk_diags_limit(diags);
-	d->name = bk_xstrdup(name ? name : "");
+	d->name = bk_strdup(name ? name : "");
 	d->text = data;
 	d->len = size;
+	if (!d->name || !data) {
+		d->nomem = true;
+		d->errors++;
+		bk_diags_nomem(diags, name, "$", "reading the document");
+		return -1;
+	}
 	if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		d->start = 3;
 
@@ -80,12 +86,17 @@ int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
 			off = size;
 		unsigned long line, col;
 		line_col(d, off, &line, &col);
+		d->errors++;
+		if (json_error_code(&err) == json_error_out_of_memory) {
+			d->nomem = true;
+			bk_diags_nomem(diags, d->name, "$", "parsing the JSON");
+			return -1;
+		}
 		bk_diags_add(diags, BK_ERROR, "syntax", d->name, line, col, "$",
 		             "invalid JSON: %s",
 		             strstr(err.text, "JSON_ALLOW_NUL")
 		                     ? "a text contains \\u0000 (a NUL character)"
 		                     : err.text);
-		d->errors++;
 		return -1;
 	}
 	d->parsed = true;
@@ -155,25 +166,44 @@ const char *jdoc_path(const jdoc *d)
 	return bk_buf_str(&d->path);
 }
 
-static jdoc_pending *add_pending(jdoc *d, const char *path, bk_severity sev,
-                                 const char *kind, bool at_key)
+bool jdoc_nomem(const jdoc *d)
 {
+	return d->nomem || bk_buf_failed(&d->path);
+}
+
+/* Queues a diagnostic, taking over msg. NULL when memory runs out (the
+ * document is then out of memory, and msg freed). */
+static jdoc_pending *add_pending(jdoc *d, const char *path, bk_severity sev,
+                                 const char *kind, bool at_key, char *msg)
+{
+	if (sev == BK_ERROR)
+		d->errors++;
 	if (d->npending == d->cappending) {
-		d->cappending = d->cappending ? d->cappending * 2 : 16;
-		d->pending = bk_xrealloc(d->pending,
-		                         d->cappending * sizeof *d->pending);
+		size_t cap = d->cappending ? d->cappending * 2 : 16;
+		jdoc_pending *more = bk_reallocarray(d->pending, cap,
+		                                     sizeof *d->pending);
+		if (more) {
+			d->pending = more;
+			d->cappending = cap;
+		}
+	}
+	char *k = bk_strdup(kind), *pa = bk_strdup(path);
+	if (!msg || !k || !pa || d->npending == d->cappending) {
+		free(k);
+		free(pa);
+		free(msg);
+		d->nomem = true;
+		return NULL;
 	}
 	jdoc_pending *p = &d->pending[d->npending];
 	p->sev = sev;
 	p->at_key = at_key;
-	p->kind = bk_xstrdup(kind);
-	p->path = bk_xstrdup(path);
-	p->msg = NULL;
+	p->kind = k;
+	p->path = pa;
+	p->msg = msg;
 	p->seq = d->npending;
 	p->line = p->column = 0;
 	d->npending++;
-	if (sev == BK_ERROR)
-		d->errors++;
 	return p;
 }
 
@@ -198,10 +228,9 @@ void jdoc_vreport_at(jdoc *d, const char *path, bk_severity sev,
 {
 	if (over_limit(d, sev))
 		return;
-	jdoc_pending *p = add_pending(d, path, sev, kind, at_key);
 	bk_buf msg = {0};
 	bk_buf_vprintf(&msg, fmt, ap);
-	p->msg = bk_buf_steal(&msg);
+	add_pending(d, path, sev, kind, at_key, bk_buf_steal(&msg));
 }
 
 void jdoc_report(jdoc *d, bk_severity sev, const char *kind, bool at_key,
@@ -238,6 +267,7 @@ typedef struct scanner {
 	 * to d->pending would move what sorted points into */
 	jdoc_pending *dups;
 	size_t ndups, capdups;
+	bool nomem; /* memory ran out while scanning */
 	/* the last column worked out, so that columns on one long line (a
 	 * minified file) are counted once, not from the line start each time */
 	size_t col_line, col_off;
@@ -401,19 +431,26 @@ typedef struct key_list {
 	size_t n, cap;
 } key_list;
 
-static void remember_key(key_list *keys, const char *key,
+static bool remember_key(key_list *keys, const char *key,
                          unsigned long line, unsigned long column)
 {
 	if (keys->n == keys->cap) {
-		keys->cap = keys->cap ? keys->cap * 2 : 8;
-		keys->v = bk_xrealloc(keys->v, keys->cap * sizeof *keys->v);
+		size_t cap = keys->cap ? keys->cap * 2 : 8;
+		key_seen *more = bk_reallocarray(keys->v, cap, sizeof *keys->v);
+		if (!more)
+			return false;
+		keys->v = more;
+		keys->cap = cap;
 	}
 	key_seen *k = &keys->v[keys->n];
-	k->key = bk_xstrdup(key);
+	k->key = bk_strdup(key);
+	if (!k->key)
+		return false;
 	k->order = keys->n;
 	k->line = line;
 	k->column = column;
 	keys->n++;
+	return true;
 }
 
 /* A "duplicate-key" error at the later of two same keys of the object at
@@ -424,21 +461,27 @@ static void add_duplicate_key(scanner *s, const key_seen *k)
 	bk_buf_add(&p, bk_buf_str(&s->path));
 	jdoc_path_append_key(&p, k->key);
 	if (s->ndups == s->capdups) {
-		s->capdups = s->capdups ? s->capdups * 2 : 8;
-		s->dups = bk_xrealloc(s->dups, s->capdups * sizeof *s->dups);
+		size_t cap = s->capdups ? s->capdups * 2 : 8;
+		jdoc_pending *more = bk_reallocarray(s->dups, cap, sizeof *s->dups);
+		if (more) {
+			s->dups = more;
+			s->capdups = cap;
+		}
 	}
-	jdoc_pending *pd = &s->dups[s->ndups++];
-	pd->sev = BK_ERROR;
-	pd->at_key = true;
-	pd->kind = bk_xstrdup("duplicate-key");
-	pd->path = bk_buf_steal(&p);
 	bk_buf msg = {0};
 	bk_buf_printf(&msg, "the field \"%s\" appears more than once in this "
 	              "object; keep only one", k->key);
-	pd->msg = bk_buf_steal(&msg);
-	pd->line = k->line;
-	pd->column = k->column;
-	bk_buf_free(&p);
+	jdoc_pending pd = {BK_ERROR, true, bk_strdup("duplicate-key"),
+	                   bk_buf_steal(&p), bk_buf_steal(&msg), 0, k->line,
+	                   k->column};
+	if (!pd.kind || !pd.path || !pd.msg || s->ndups == s->capdups) {
+		free(pd.kind);
+		free(pd.path);
+		free(pd.msg);
+		s->nomem = true;
+		return;
+	}
+	s->dups[s->ndups++] = pd;
 }
 
 /* Reports each key of the object met before (jansson keeps the last),
@@ -471,7 +514,8 @@ static void sc_object(scanner *s, unsigned depth)
 		size_t old = s->path.len;
 		jdoc_path_append_key(&s->path, bk_buf_str(&key));
 		sc_mark(s, true, kline, kcol);
-		remember_key(&keys, bk_buf_str(&key), kline, kcol);
+		if (!remember_key(&keys, bk_buf_str(&key), kline, kcol))
+			s->nomem = true;
 		sc_ws(s);
 		s->i++; /* : */
 		sc_ws(s);
@@ -484,6 +528,8 @@ static void sc_object(scanner *s, unsigned depth)
 		}
 	}
 	s->i++; /* } */
+	if (bk_buf_failed(&key))
+		s->nomem = true;
 	check_keys(s, &keys);
 	bk_buf_free(&key);
 }
@@ -536,32 +582,43 @@ static int cmp_position(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-void jdoc_finish(jdoc *d, bk_diags *diags)
+/* The scanner's pass: positions for the pending diagnostics, and the
+ * duplicate keys added to them. */
+static void locate(jdoc *d)
 {
-	if (d->parsed) {
-		scanner s = {.d = d, .i = d->start, .line = 1,
-		             .line_start = d->start};
-		s.nsorted = d->npending;
-		s.sorted = bk_xmalloc((s.nsorted ? s.nsorted : 1) *
-		                      sizeof *s.sorted);
-		for (size_t k = 0; k < s.nsorted; k++)
-			s.sorted[k] = &d->pending[k];
-		qsort(s.sorted, s.nsorted, sizeof *s.sorted, cmp_pending);
-		bk_buf_add(&s.path, "$");
-		sc_value(&s, 0);
-		free(s.sorted);
-		bk_buf_free(&s.path);
-		for (size_t k = 0; k < s.ndups; k++) {
-			jdoc_pending *p = add_pending(d, s.dups[k].path, BK_ERROR,
-			                              s.dups[k].kind, true);
-			p->msg = s.dups[k].msg;
+	scanner s = {.d = d, .i = d->start, .line = 1, .line_start = d->start};
+	s.nsorted = d->npending;
+	s.sorted = bk_calloc(s.nsorted, sizeof *s.sorted);
+	if (!s.sorted) {
+		d->nomem = true;
+		return;
+	}
+	for (size_t k = 0; k < s.nsorted; k++)
+		s.sorted[k] = &d->pending[k];
+	qsort(s.sorted, s.nsorted, sizeof *s.sorted, cmp_pending);
+	bk_buf_add(&s.path, "$");
+	sc_value(&s, 0);
+	if (s.nomem || bk_buf_failed(&s.path))
+		d->nomem = true;
+	free(s.sorted);
+	bk_buf_free(&s.path);
+	for (size_t k = 0; k < s.ndups; k++) {
+		jdoc_pending *p = add_pending(d, s.dups[k].path, BK_ERROR,
+		                              s.dups[k].kind, true, s.dups[k].msg);
+		if (p) {
 			p->line = s.dups[k].line;
 			p->column = s.dups[k].column;
-			free(s.dups[k].path);
-			free(s.dups[k].kind);
 		}
-		free(s.dups);
+		free(s.dups[k].path);
+		free(s.dups[k].kind);
 	}
+	free(s.dups);
+}
+
+void jdoc_finish(jdoc *d, bk_diags *diags)
+{
+	if (d->parsed)
+		locate(d);
 	for (size_t k = 0; k < d->npending; k++)
 		d->pending[k].seq = k;
 	if (d->npending)
@@ -582,4 +639,6 @@ void jdoc_finish(jdoc *d, bk_diags *diags)
 		free(d->pending[k].msg);
 	}
 	d->npending = 0;
+	if (jdoc_nomem(d))
+		bk_diags_nomem(diags, d->name, "$", "checking the document");
 }

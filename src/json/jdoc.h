@@ -30,17 +30,20 @@ typedef struct jdoc {
 	jdoc_pending *pending;
 	size_t npending, cappending;
 	size_t errors;       /* errors reported so far */
+	bool nomem;          /* memory ran out (see jdoc_nomem) */
 	/* the diagnostics list's limit per severity (bk_diags_set_limit):
 	 * what is reported beyond it is counted, not held */
 	size_t limit, held[3], omitted[3];
 } jdoc;
 
 /* Parses data (copied). Returns 0 on success; on invalid UTF-8 or invalid
- * JSON it appends one located "utf8"/"syntax" error to diags and returns -1.
+ * JSON it appends one located "utf8"/"syntax" error to diags and returns -1;
+ * when memory runs out, an "out-of-memory" error (then jdoc_nomem).
  * Either way call jdoc_free. */
 int jdoc_parse(jdoc *d, const char *data, size_t size, const char *name,
                bk_diags *diags);
-/* The same, taking over data (malloc'd, NUL-terminated at data[size]). */
+/* The same, taking over data (malloc'd, NUL-terminated at data[size];
+ * NULL: memory ran out making it). */
 int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
                      bk_diags *diags);
 void jdoc_free(jdoc *d);
@@ -50,6 +53,16 @@ size_t jdoc_push_key(jdoc *d, const char *key);
 size_t jdoc_push_index(jdoc *d, size_t i);
 void jdoc_pop(jdoc *d, size_t len);
 const char *jdoc_path(const jdoc *d);
+/* True when memory ran out: a diagnostic or the path could not be kept
+ * (it counts as an error). The caller returns BK_ERR_NOMEM. */
+bool jdoc_nomem(const jdoc *d);
+/* p, marking the document out of memory when p is NULL. */
+static inline void *jdoc_got(jdoc *d, void *p)
+{
+	if (!p)
+		d->nomem = true;
+	return p;
+}
 /* Appends to b the path of key under parent (the same spelling as push). */
 void jdoc_path_append_key(bk_buf *b, const char *key);
 
@@ -68,7 +81,8 @@ void jdoc_vreport_at(jdoc *d, const char *path, bk_severity sev,
                      va_list ap) __attribute__((format(printf, 6, 0)));
 
 /* Locates every queued diagnostic, adds duplicate-key errors, and appends
- * all of them to diags in file order. */
+ * all of them to diags in file order (and "out-of-memory" when
+ * jdoc_nomem). */
 void jdoc_finish(jdoc *d, bk_diags *diags);
 
 #endif

@@ -193,8 +193,13 @@ bk_status bk_outputs_parse(const char *list, bk_output_set allowed,
 	bool named = false;
 	for (const char *p = list; *p && st == BK_OK;) {
 		size_t n = strcspn(p, ",");
-		char *w = bk_xstrndup(p, n);
+		char *w = bk_strndup(p, n);
 		p += n + (p[n] == ',');
+		if (!w) {
+			st = bk_diags_nomem(diags, "", "--formats",
+			                    "reading the list of outputs");
+			break;
+		}
 		if (!*w) {
 			free(w);
 			continue;
@@ -337,7 +342,7 @@ char *bk_production_json(void)
 	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 	                               JSON_REAL_PRECISION(10));
 	json_decref(root);
-	char *copy = s ? bk_xstrdup(s) : NULL;
+	char *copy = s ? bk_strdup(s) : NULL;
 	free(s);
 	return copy;
 }

@@ -51,6 +51,11 @@ static int load_doc(jdoc *d, const char *path, bk_diags *diags)
 	size_t size;
 	if (bk_read_input(path, &data, &size)) {
 		memset(d, 0, sizeof *d);
+		if (errno == ENOMEM) {
+			d->nomem = true;
+			bk_diags_nomem(diags, path, "", "reading a template file");
+			return -1;
+		}
 		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
 		             "cannot read the template file: %s",
 		             bk_read_error());
@@ -59,6 +64,12 @@ static int load_doc(jdoc *d, const char *path, bk_diags *diags)
 	int rc = jdoc_parse(d, data, size, path, diags);
 	free(data);
 	return rc;
+}
+
+/* The worse of two statuses: out of memory above all. */
+static bk_status worse(bk_status a, bk_status b)
+{
+	return a == BK_ERR_NOMEM || b == BK_OK ? a : b;
 }
 
 static double num(jdoc *d, json_t *obj, const char *key, double lo, double hi)
@@ -90,11 +101,21 @@ static const char *str(jdoc *d, json_t *obj, const char *key)
 	return s;
 }
 
-static void add_box(bk_stencil_tpl *t, double x, double y, size_t step)
+static void add_box(jdoc *d, bk_stencil_tpl *t, double x, double y,
+                    size_t step)
 {
-	t->box_x = bk_xrealloc(t->box_x, (t->per_sheet + 1) * sizeof(double));
-	t->box_y = bk_xrealloc(t->box_y, (t->per_sheet + 1) * sizeof(double));
-	t->box_step = bk_xrealloc(t->box_step, (t->per_sheet + 1) * sizeof(size_t));
+	double *bx = bk_reallocarray(t->box_x, t->per_sheet + 1, sizeof(double));
+	if (bx)
+		t->box_x = bx;
+	double *by = bk_reallocarray(t->box_y, t->per_sheet + 1, sizeof(double));
+	if (by)
+		t->box_y = by;
+	size_t *bs = bk_reallocarray(t->box_step, t->per_sheet + 1,
+	                             sizeof(size_t));
+	if (bs)
+		t->box_step = bs;
+	if (!jdoc_got(d, bx && by && bs ? bx : NULL))
+		return;
 	t->box_x[t->per_sheet] = x;
 	t->box_y[t->per_sheet] = y;
 	t->box_step[t->per_sheet] = step;
@@ -134,7 +155,7 @@ static void run_of_boxes(jdoc *d, bk_stencil_tpl *t, json_t *o,
 				            "count must be between 1 and 500");
 			else
 				for (json_int_t k = 0; k < n; k++)
-					add_box(t, x, y + (double)k * pitch, (size_t)k);
+					add_box(d, t, x, y + (double)k * pitch, (size_t)k);
 		}
 		jdoc_pop(d, old);
 	}
@@ -164,12 +185,12 @@ static void stencil_names(jdoc *d, bk_stencil_tpl *t, json_t *r,
 		jdoc_pop(d, old);
 	}
 	const char *name = str(d, r, "name");
-	t->name = bk_xstrdup(name ? name : id);
+	t->name = jdoc_got(d, bk_strdup(name ? name : id));
 	const char *src = str(d, r, "source");
 	if (src && strcmp(src, "measured") && strcmp(src, "assumed"))
 		bad_value_at(d, "source",
 		             "source must be \"measured\" or \"assumed\"");
-	t->source = bk_xstrdup(src ? src : "assumed");
+	t->source = jdoc_got(d, bk_strdup(src ? src : "assumed"));
 	str(d, r, "source_note");
 }
 
@@ -234,12 +255,12 @@ static void stencil_corner_cut(jdoc *d, bk_stencil_tpl *t, json_t *r)
 			bad_value_at(d, "corner",
 			             "corner must be top-left, top-right, "
 			             "bottom-left or bottom-right");
-		t->corner = bk_xstrdup(c ? c : "top-right");
+		t->corner = jdoc_got(d, bk_strdup(c ? c : "top-right"));
 		t->corner_size = num(d, cc, "size", 1, 50);
 	}
 	jdoc_pop(d, old);
-	if (!t->corner)
-		t->corner = bk_xstrdup("top-right");
+	if (!t->corner && !jdoc_nomem(d))
+		t->corner = jdoc_got(d, bk_strdup("top-right"));
 }
 
 /* "boxes" of layout "columns": a run of boxes per column. */
@@ -278,7 +299,7 @@ static void boxes_explicit(jdoc *d, bk_stencil_tpl *t, json_t *boxes)
 			size_t o2 = jdoc_push_index(d, i);
 			if (jc_type(d, p, JSON_OBJECT, "a box")) {
 				jc_fields(d, p, pf, "a box");
-				add_box(t, num(d, p, "x", 0, 2000),
+				add_box(d, t, num(d, p, "x", 0, 2000),
 				        num(d, p, "y", 0, 2000), 0);
 			}
 			jdoc_pop(d, o2);
@@ -360,9 +381,9 @@ static void load_stencil(jdoc *d, bk_stencil_tpl *t, const char *id)
 		{NULL, false}};
 	json_t *r = d->root;
 	memset(t, 0, sizeof *t);
-	t->id = bk_xstrdup(id);
+	t->id = jdoc_got(d, bk_strdup(id));
 	t->sheets = 1;
-	if (!jc_type(d, r, JSON_OBJECT, "a stencil template"))
+	if (!t->id || !jc_type(d, r, JSON_OBJECT, "a stencil template"))
 		return;
 	jc_fields(d, r, f, "a stencil template");
 	stencil_names(d, t, r, id);
@@ -383,6 +404,13 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 /* The names (without .json) of the JSON files in a folder, sorted:
  * readdir's order is not stable. Returns -1 when the folder cannot be
  * read. */
@@ -396,12 +424,22 @@ static int list_json(const char *dir, char ***out, size_t *count)
 	struct dirent *de;
 	while ((de = readdir(dp))) {
 		size_t l = strlen(de->d_name);
-		if (l > 5 && !strcmp(de->d_name + l - 5, ".json")) {
-			names = bk_xrealloc(names, (n + 1) * sizeof *names);
-			names[n++] = bk_xstrndup(de->d_name, l - 5);
-		}
+		if (l <= 5 || strcmp(de->d_name + l - 5, ".json"))
+			continue;
+		char **more = bk_reallocarray(names, n + 1, sizeof *names);
+		if (!more)
+			break;
+		names = more;
+		if (!(names[n] = bk_strndup(de->d_name, l - 5)))
+			break;
+		n++;
 	}
 	closedir(dp);
+	if (de) { /* out of memory */
+		free_names(names, n);
+		errno = ENOMEM;
+		return -1;
+	}
 	if (n)
 		qsort(names, n, sizeof *names, cmp_str);
 	*out = names;
@@ -424,7 +462,11 @@ static bk_status load_folder(const bk_templates *t, const char *subdir,
 	bk_buf_printf(&dir, "%s/%s", t->dir, subdir);
 	char **names = NULL;
 	size_t n = 0;
-	if (list_json(bk_buf_str(&dir), &names, &n)) {
+	if (bk_buf_failed(&dir) || list_json(bk_buf_str(&dir), &names, &n)) {
+		if (bk_buf_failed(&dir) || errno == ENOMEM) {
+			bk_buf_free(&dir);
+			return bk_diags_nomem(diags, t->dir, "", "listing the templates");
+		}
 		bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&dir), 0, 0,
 		             "", "cannot open the folder of %s: %s", what,
 		             strerror(errno));
@@ -437,22 +479,29 @@ static bk_status load_folder(const bk_templates *t, const char *subdir,
 		             0, "", "the folder has no %s (*.json)", what);
 		st = BK_ERR_INVALID;
 	}
-	*items = bk_xcalloc(n, elem);
+	*items = bk_calloc(n, elem);
 	*count = 0;
-	for (size_t i = 0; i < n; i++) {
+	if (!*items)
+		st = bk_diags_nomem(diags, t->dir, "", "loading the templates");
+	for (size_t i = 0; i < n && st != BK_ERR_NOMEM; i++) {
 		bk_buf path = {0};
 		bk_buf_printf(&path, "%s/%s.json", bk_buf_str(&dir), names[i]);
 		jdoc d;
-		if (load_doc(&d, bk_buf_str(&path), diags) == 0)
+		if (bk_buf_failed(&path)) {
+			memset(&d, 0, sizeof d);
+			d.nomem = true;
+		} else if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
 			load_one(&d, (char *)*items + elem * (*count)++, names[i]);
+		}
 		if (d.errors || !d.parsed)
 			st = BK_ERR_INVALID;
 		jdoc_finish(&d, diags);
+		if (jdoc_nomem(&d))
+			st = BK_ERR_NOMEM;
 		jdoc_free(&d);
 		bk_buf_free(&path);
-		free(names[i]);
 	}
-	free(names);
+	free_names(names, n);
 	bk_buf_free(&dir);
 	return st;
 }
@@ -478,9 +527,9 @@ static void load_profile(jdoc *d, void *item, const char *id)
 		{"cell_pitch", true}, {"line_pitch", true}, {"note", false},
 		{NULL, false}};
 	bk_braille_profile *p = item;
-	p->id = bk_xstrdup(id);
-	if (!jc_type(d, d->root, JSON_OBJECT, "a braille profile")) {
-		p->name = bk_xstrdup(id);
+	p->id = jdoc_got(d, bk_strdup(id));
+	if (!p->id || !jc_type(d, d->root, JSON_OBJECT, "a braille profile")) {
+		p->name = jdoc_got(d, bk_strdup(id));
 		return;
 	}
 	jc_fields(d, d->root, f, "a braille profile");
@@ -492,7 +541,7 @@ static void load_profile(jdoc *d, void *item, const char *id)
 		jdoc_pop(d, old);
 	}
 	const char *name = str(d, d->root, "name");
-	p->name = bk_xstrdup(name ? name : id);
+	p->name = jdoc_got(d, bk_strdup(name ? name : id));
 	double *dst[] = {&p->dot_diameter, &p->dot_height, &p->dot_pitch,
 	                 &p->cell_pitch, &p->line_pitch};
 	for (size_t k = 0; k < 5; k++)
@@ -880,12 +929,17 @@ static json_t *load_wording(const char *dir, const char *which, int lang,
 				load_audio_settings(&d, r, w);
 		}
 		if (d.errors)
-			*st = BK_ERR_INVALID;
+			*st = worse(*st, BK_ERR_INVALID);
 		else
 			out = json_incref(d.root);
 		jdoc_finish(&d, diags);
 	} else {
-		*st = BK_ERR_INVALID;
+		*st = worse(*st, BK_ERR_INVALID);
+	}
+	if (jdoc_nomem(&d) || bk_buf_failed(&path)) {
+		*st = BK_ERR_NOMEM;
+		json_decref(out);
+		out = NULL;
 	}
 	jdoc_free(&d);
 	bk_buf_free(&path);
@@ -907,8 +961,9 @@ static bk_status load_language(bk_templates *t, bk_diags *diags)
 			const char *a = str(&d, d.root, "alphabet");
 			if (a) {
 				size_t n = strlen(a), i = 0;
-				t->alphabet = bk_xcalloc(n + 1, sizeof(uint32_t));
-				while (i < n) {
+				t->alphabet = jdoc_got(&d, bk_calloc(n + 1,
+				                                     sizeof(uint32_t)));
+				while (t->alphabet && i < n) {
 					uint32_t cp;
 					size_t l = bk_utf8_decode(a + i, n - i, &cp);
 					if (!l)
@@ -944,6 +999,8 @@ static bk_status load_language(bk_templates *t, bk_diags *diags)
 	} else {
 		st = BK_ERR_INVALID;
 	}
+	if (jdoc_nomem(&d) || bk_buf_failed(&path))
+		st = BK_ERR_NOMEM;
 	jdoc_free(&d);
 	bk_buf_free(&path);
 	return st;
@@ -998,6 +1055,8 @@ static bk_status load_braille_tables(bk_templates *t, bk_diags *diags)
 	} else {
 		st = BK_ERR_INVALID;
 	}
+	if (jdoc_nomem(&d) || bk_buf_failed(&path))
+		st = BK_ERR_NOMEM;
 	jdoc_free(&d);
 	bk_buf_free(&path);
 	return st;
@@ -1036,21 +1095,34 @@ static bk_status check_files(const char *dir, int depth, bk_diags *diags)
 	while ((de = readdir(dp))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		names = bk_xrealloc(names, (n + 1) * sizeof *names);
-		names[n++] = bk_xstrdup(de->d_name);
+		char **more = bk_reallocarray(names, n + 1, sizeof *names);
+		if (!more)
+			break;
+		names = more;
+		if (!(names[n] = bk_strdup(de->d_name)))
+			break;
+		n++;
 	}
 	closedir(dp);
+	bk_status st = BK_OK;
+	if (de) {
+		free_names(names, n);
+		return bk_diags_nomem(diags, dir, "", "checking the templates");
+	}
 	if (n)
 		qsort(names, n, sizeof *names, cmp_str);
-	bk_status st = BK_OK;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && st != BK_ERR_NOMEM; i++) {
 		bk_buf path = {0};
 		bk_buf_printf(&path, "%s/%s", dir, names[i]);
 		struct stat sb;
-		if (stat(bk_buf_str(&path), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			if (depth < 4 &&
-			    check_files(bk_buf_str(&path), depth + 1, diags) != BK_OK)
-				st = BK_ERR_IO;
+		if (bk_buf_failed(&path)) {
+			st = bk_diags_nomem(diags, dir, "", "checking the templates");
+		} else if (stat(bk_buf_str(&path), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			bk_status sub = depth < 4 ? check_files(bk_buf_str(&path),
+			                                        depth + 1, diags)
+			                          : BK_OK;
+			if (sub != BK_OK)
+				st = sub == BK_ERR_NOMEM ? sub : BK_ERR_IO;
 		} else if (bk_check_input(bk_buf_str(&path)) != 0 &&
 		           errno != ENOENT) {
 			bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&path),
@@ -1059,9 +1131,8 @@ static bk_status check_files(const char *dir, int depth, bk_diags *diags)
 			st = BK_ERR_IO;
 		}
 		bk_buf_free(&path);
-		free(names[i]);
 	}
-	free(names);
+	free_names(names, n);
 	return st;
 }
 
@@ -1069,7 +1140,9 @@ static bk_status load_templates_from(bk_templates **out, const char *dir,
                                 bk_diags *diags)
 {
 	*out = NULL;
-	bk_templates *t = bk_xcalloc(1, sizeof *t);
+	bk_templates *t = bk_calloc(1, sizeof *t);
+	if (!t)
+		return bk_diags_nomem(diags, dir, "", "opening the templates");
 	/* absolute: fontconfig reads a relative file name against its own
 	 * folder, not ours (fonts/fonts.conf beside the templates) */
 	const char *given = dir ? dir : bk_templates_default_dir();
@@ -1083,16 +1156,18 @@ static bk_status load_templates_from(bk_templates **out, const char *dir,
 	while (abs.len > 1 && abs.data[abs.len - 1] == '/')
 		bk_buf_truncate(&abs, abs.len - 1);
 	t->dir = bk_buf_steal(&abs);
-	if (check_files(t->dir, 0, diags) != BK_OK) {
+	bk_status st = t->dir ? check_files(t->dir, 0, diags)
+	               : bk_diags_nomem(diags, given, "", "opening the templates");
+	if (st != BK_OK) {
 		bk_templates_free(t);
-		return BK_ERR_IO;
+		return st;
 	}
 	void *items = NULL;
-	bk_status st = load_folder(t, "stencil", "stencil templates",
+	st = load_folder(t, "stencil", "stencil templates",
 	                           sizeof *t->stencils, &items, &t->nstencils,
 	                           load_stencil_item, diags);
 	t->stencils = items;
-	if (st == BK_ERR_IO) {
+	if (st == BK_ERR_IO || st == BK_ERR_NOMEM) {
 		bk_templates_free(t);
 		return st;
 	}
@@ -1103,18 +1178,13 @@ static bk_status load_templates_from(bk_templates **out, const char *dir,
 		t->wording[l].speech = load_wording(t->dir, "speech", l,
 		                                    &t->wording[l], diags, &st);
 	}
-	bk_status st2 = load_language(t, diags);
-	if (st2 != BK_OK)
-		st = st2;
-	st2 = load_braille_tables(t, diags);
-	if (st2 != BK_OK)
-		st = st2;
-	st2 = load_folder(t, "braille/profiles", "braille profiles",
-	                  sizeof *t->profiles, &items, &t->nprofiles,
-	                  load_profile, diags);
+	st = worse(st, load_language(t, diags));
+	st = worse(st, load_braille_tables(t, diags));
+	bk_status st2 = load_folder(t, "braille/profiles", "braille profiles",
+	                            sizeof *t->profiles, &items, &t->nprofiles,
+	                            load_profile, diags);
 	t->profiles = items;
-	if (st2 != BK_OK)
-		st = st2;
+	st = worse(st, st2);
 	if (st != BK_OK) {
 		bk_templates_free(t);
 		return st;
