@@ -109,7 +109,7 @@ BK_API const char *bk_script_segment_sentence(const bk_script *s, size_t i,
 
 /* Writes the script as readable text (format "text") or as JSON ("json")
  * to out. Returns BK_ERR_USAGE for another format, BK_ERR_IO on a write
- * error. */
+ * error, BK_ERR_NOMEM when out of memory. */
 BK_API bk_status bk_script_write(const bk_script *s, const char *format,
                                  FILE *out);
 

@@ -51,7 +51,24 @@ typedef struct admit {
 	size_t nslots, used;
 	problem *problems;
 	size_t nproblems, capproblems;
+	bool nomem; /* memory ran out: the load returns BK_ERR_NOMEM */
 } admit;
+
+/* p, and a's memory running out when it is NULL. */
+static void *held(admit *a, void *p)
+{
+	if (!p)
+		a->nomem = true;
+	return p;
+}
+
+/* st, and a's memory running out when it says so. */
+static bk_status status(admit *a, bk_status st)
+{
+	if (st == BK_ERR_NOMEM)
+		a->nomem = true;
+	return st;
+}
 
 /* ---- small helpers ---- */
 
@@ -70,18 +87,26 @@ static void add_problem(admit *a, const char *kind, const char *fmt, ...)
 static void add_problem(admit *a, const char *kind, const char *fmt, ...)
 {
 	if (a->nproblems == a->capproblems) {
-		a->capproblems = a->capproblems ? 2 * a->capproblems : 16;
-		a->problems = bk_xrealloc(a->problems,
-		                          a->capproblems * sizeof *a->problems);
+		size_t cap = a->capproblems ? 2 * a->capproblems : 16;
+		problem *more = held(a, bk_reallocarray(a->problems, cap,
+		                                       sizeof *a->problems));
+		if (!more)
+			return;
+		a->problems = more;
+		a->capproblems = cap;
 	}
 	bk_buf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
 	bk_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	a->problems[a->nproblems].kind = bk_xstrdup(kind);
-	a->problems[a->nproblems].msg = bk_buf_steal(&b);
-	a->nproblems++;
+	problem p = {bk_strdup(kind), bk_buf_steal(&b)};
+	if (!held(a, p.kind && p.msg ? p.kind : NULL)) {
+		free(p.kind);
+		free(p.msg);
+		return;
+	}
+	a->problems[a->nproblems++] = p;
 }
 
 /* The letters and digits of s (bk_utf8_letters), into out. */
@@ -311,11 +336,14 @@ static uint32_t table_letters_ok(admit *a, int lang)
 		unsigned char *cells = NULL;
 		size_t n = 0;
 		char *back = NULL;
-		if (bk_braille_translate(a->br, bk_lang_codes[lang],
+		if (bk_buf_failed(&word)) {
+			a->nomem = true;
+		} else if (status(a, bk_braille_translate(a->br,
+		                         bk_lang_codes[lang],
 		                         bk_buf_str(&word), NULL, &cells, &n,
-		                         NULL) != BK_OK ||
-		    bk_braille_back(a->br, bk_lang_codes[lang], cells, n, &back,
-		                    NULL) != BK_OK) {
+		                         NULL)) != BK_OK ||
+		    status(a, bk_braille_back(a->br, bk_lang_codes[lang], cells,
+		                              n, &back, NULL)) != BK_OK) {
 			bad = cp;
 		} else {
 			letters(bk_buf_str(&word), &want);
@@ -325,11 +353,15 @@ static uint32_t table_letters_ok(admit *a, int lang)
 		}
 		bk_free(cells);
 		bk_free(back);
+		if (bk_buf_failed(&want) || bk_buf_failed(&got))
+			a->nomem = true;
+		if (a->nomem)
+			break;
 	}
 	bk_buf_free(&word);
 	bk_buf_free(&want);
 	bk_buf_free(&got);
-	return bad;
+	return a->nomem ? 0 : bad;
 }
 
 /* Opens braille with the tables the election names. Tables of the
@@ -341,7 +373,12 @@ static bk_status open_braille(admit *a, const bk_election *e,
 {
 	bk_diags *d = bk_diags_create();
 	bk_braille *def = NULL;
-	bk_status st = bk_braille_open(&def, NULL, a->tpl, d);
+	bk_status st = d ? bk_braille_open(&def, NULL, a->tpl, d) : BK_ERR_NOMEM;
+	if (st == BK_ERR_NOMEM) {
+		bk_diags_free(d);
+		return bk_diags_nomem(diags, bk_templates_dir(a->tpl), "",
+		                      "opening braille");
+	}
 	if (st != BK_OK) {
 		bk_buf dir = {0};
 		bk_buf_printf(&dir, "%s/braille", bk_templates_dir(a->tpl));
@@ -362,7 +399,13 @@ static bk_status open_braille(admit *a, const bk_election *e,
 		return BK_OK;
 	}
 	bk_braille_free(def);
-	if (bk_braille_open(&a->br, e, a->tpl, d) != BK_OK) {
+	st = bk_braille_open(&a->br, e, a->tpl, d);
+	if (st == BK_ERR_NOMEM) {
+		bk_diags_free(d);
+		return bk_diags_nomem(diags, bk_templates_dir(a->tpl), "",
+		                      "opening braille");
+	}
+	if (st != BK_OK) {
 		for (size_t i = 0; i < bk_diags_count(d); i++) {
 			const bk_diag *x = bk_diags_get(d, i);
 			if (bk_diag_severity(x) == BK_ERROR)
@@ -425,7 +468,9 @@ static void load_speakable(admit *a)
 	for (int l = 0; l < BK_LANG_COUNT; l++) {
 		const char *s = bk_speech_speakable(a->tpl, l);
 		size_t n = s ? strlen(s) : 0;
-		a->speakable[l] = bk_xcalloc(n + 1, sizeof(uint32_t));
+		a->speakable[l] = held(a, bk_calloc(n + 1, sizeof(uint32_t)));
+		if (!a->speakable[l])
+			return;
 		for (size_t i = 0; i < n;) {
 			uint32_t cp;
 			size_t k = bk_utf8_decode(s + i, n - i, &cp);
@@ -448,9 +493,12 @@ static bk_status admit_begin(void *arg, const bk_election *e, bk_check_sink *sin
 		st = BK_ERR_CONFIG;
 	if (check_voices(a, e, diags) != BK_OK)
 		st = BK_ERR_CONFIG;
-	if (open_braille(a, e, sink, diags) != BK_OK)
-		st = BK_ERR_CONFIG;
+	bk_status ob = open_braille(a, e, sink, diags);
+	if (ob != BK_OK)
+		st = ob == BK_ERR_NOMEM ? ob : BK_ERR_CONFIG;
 	load_speakable(a);
+	if (a->nomem)
+		st = bk_diags_nomem(diags, "", "", "admitting the definition");
 	return st;
 }
 
@@ -467,22 +515,33 @@ static bool round_trip(admit *a, const char *lang, const char *text,
 	char *back = NULL;
 	*why = NULL;
 	bool ok = false;
-	if (bk_braille_translate(a->br, lang, text, NULL, &cells, &n, NULL) !=
-	    BK_OK) {
+	bk_status st = status(a, bk_braille_translate(a->br, lang, text, NULL,
+	                                              &cells, &n, NULL));
+	if (st == BK_ERR_NOMEM) {
+		/* a->nomem: no message */
+	} else if (st != BK_OK) {
 		/* again, for the braille module's message */
-		bk_diags *d = bk_diags_create();
-		bk_braille_translate(a->br, lang, text, NULL, &cells, &n, d);
-		const bk_diag *x = bk_diags_get(d, 0);
-		*why = bk_xstrdup(x ? bk_diag_message(x) : "it cannot be brailled");
+		bk_diags *d = held(a, bk_diags_create());
+		if (d && status(a, bk_braille_translate(a->br, lang, text, NULL,
+		                                        &cells, &n, d)) !=
+		                 BK_ERR_NOMEM) {
+			const bk_diag *x = bk_diags_get(d, 0);
+			*why = held(a, bk_strdup(x ? bk_diag_message(x)
+			                          : "it cannot be brailled"));
+		}
 		bk_diags_free(d);
-	} else if (bk_braille_back(a->br, lang, cells, n, &back, NULL) !=
-	           BK_OK) {
-		*why = bk_xstrdup("its braille cannot be read back");
+	} else if (status(a, bk_braille_back(a->br, lang, cells, n, &back,
+	                                     NULL)) != BK_OK) {
+		if (!a->nomem)
+			*why = held(a, bk_strdup("its braille cannot be read "
+			                        "back"));
 	} else {
 		bk_buf x = {0}, y = {0};
 		letters(text, &x);
 		letters(back, &y);
 		ok = !strcmp(bk_buf_str(&x), bk_buf_str(&y));
+		if (bk_buf_failed(&x) || bk_buf_failed(&y))
+			a->nomem = true;
 		bk_buf_free(&x);
 		bk_buf_free(&y);
 	}
@@ -555,9 +614,9 @@ static void check_braille(admit *a, int lang, const char *text, bool lines)
 {
 	const char *code = bk_lang_codes[lang];
 	const char *table = bk_braille_table(a->br, code);
-	char *copy = bk_xstrdup(text);
+	char *copy = held(a, bk_strdup(text));
 	size_t ln = 0;
-	for (char *p = copy, *nl; p; p = nl) {
+	for (char *p = copy, *nl; p && !a->nomem; p = nl) {
 		nl = lines ? strchr(p, '\n') : NULL;
 		if (nl)
 			*nl++ = '\0';
@@ -638,7 +697,9 @@ static entry *checked_text(admit *a, const char *text, unsigned key)
 {
 	if (2 * (a->used + 1) > a->nslots) {
 		size_t cap = a->nslots ? 2 * a->nslots : 1024;
-		entry *s = bk_xcalloc(cap, sizeof *s);
+		entry *s = held(a, bk_calloc(cap, sizeof *s));
+		if (!s)
+			return NULL;
 		for (size_t i = 0; i < a->nslots; i++) {
 			if (!a->slots[i].text)
 				continue;
@@ -660,7 +721,9 @@ static entry *checked_text(admit *a, const char *text, unsigned key)
 		j = (j + 1) & (a->nslots - 1);
 	}
 	entry *x = &a->slots[j];
-	x->text = bk_xstrdup(text);
+	x->text = held(a, bk_strdup(text));
+	if (!x->text)
+		return NULL;
 	x->hash = h;
 	x->key = key;
 	x->first = a->nproblems;
@@ -680,7 +743,7 @@ static void admit_text(void *arg, const bk_text_use *t,
 {
 	admit *a = arg;
 	entry *x = checked_text(a, t->text, (unsigned)t->lang << 8 | t->uses);
-	for (size_t i = 0; i < x->n; i++) {
+	for (size_t i = 0; x && !a->nomem && i < x->n; i++) {
 		const problem *p = &a->problems[x->first + i];
 		if (t->derived)
 			bk_check_report_text(sink, t, BK_ERROR, p->kind,
@@ -702,16 +765,18 @@ static void admit_election(void *arg, const bk_election *e,
 	if (!a->br || !e->nlangs)
 		return;
 	bk_buf path = {0};
-	for (size_t i = 0; i < e->nballots; i++) {
+	for (size_t i = 0; i < e->nballots && !a->nomem; i++) {
 		const bk_ballot *b = &e->ballots[i];
-		bk_diags *d = bk_diags_create();
+		bk_diags *d = held(a, bk_diags_create());
 		bk_script *s = NULL;
 		bk_stencil *st = NULL;
-		bk_status r = bk_script_create(&s, e, b->id,
-		                               bk_lang_codes[e->langs[0]], a->tpl, d);
+		bk_status r = d ? bk_script_create(&s, e, b->id,
+		                                   bk_lang_codes[e->langs[0]],
+		                                   a->tpl, d)
+		                : BK_ERR_NOMEM;
 		if (r == BK_OK)
 			r = bk_stencil_create(&st, e, s, a->br, a->tpl, a->stencil, d);
-		if (r != BK_OK) {
+		if (status(a, r) != BK_OK && !a->nomem) {
 			bk_buf_truncate(&path, 0);
 			bk_buf_printf(&path, "$.ballots[%zu]%s", i,
 			              b->has_over ? ".paper.overrides" : "");
@@ -757,6 +822,13 @@ static bk_status load_admitted(bk_election **out, const char *path,
 	bk_checker chk = {&a, admit_begin, admit_text, admit_election};
 	bk_status st = bk_election_load_checked(out, path, data, size, name, tpl,
 	                                        &chk, diags);
+	if (a.nomem && st != BK_ERR_NOMEM) {
+		/* a check that ran out of memory: its answer is unknown */
+		bk_election_free(*out);
+		*out = NULL;
+		st = bk_diags_nomem(diags, path ? path : name, "",
+		                    "admitting the definition");
+	}
 	bk_braille_free(a.br);
 	for (int l = 0; l < BK_LANG_COUNT; l++)
 		free(a.speakable[l]);

@@ -21,11 +21,11 @@ bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
 void bk_cells_free(bk_cells *c);
 
 /* Where a word (code points, letters only) may take a hyphen: allowed[i]
- * true means before word[i]. Returns false, with nothing allowed, when
+ * true means before word[i]. Returns 1; 0, with nothing allowed, when
  * the language has no hyphenation dictionary (the caller applies the
- * syllable rule instead). */
-bool bk_braille_hyphenate(bk_braille *b, int lang, const uint32_t *word,
-                          size_t n, bool *allowed);
+ * syllable rule instead); -1 when memory runs out. */
+int bk_braille_hyphenate(bk_braille *b, int lang, const uint32_t *word,
+                         size_t n, bool *allowed);
 
 /* Fault injection for the tests: the output buffer starts at
  * factor * characters + extra cells and grows 4 times at most retries

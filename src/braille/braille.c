@@ -59,7 +59,8 @@ static const char *const default_table[BK_LANG_COUNT] = {"kk.utb",
                                                          "ru-litbrl.ctb"};
 
 /* Turns "a.utb,b.ctb" into absolute paths: <templates>/braille/ first,
- * then liblouis' folder. Returns NULL and sets *missing on failure. */
+ * then liblouis' folder. Returns NULL and sets *missing on failure;
+ * NULL with *missing NULL when memory runs out. */
 static char *resolve(const bk_templates *tpl, const char *list,
                      char **missing)
 {
@@ -68,7 +69,11 @@ static char *resolve(const bk_templates *tpl, const char *list,
 	while (*p) {
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		char *name = bk_xstrndup(p, n);
+		char *name = bk_strndup(p, n);
+		if (!name) {
+			bk_buf_free(&out);
+			return NULL;
+		}
 		bk_buf path = {0};
 		bool ok = n > 0 && !strchr(name, '/');
 		if (ok) {
@@ -90,6 +95,8 @@ static char *resolve(const bk_templates *tpl, const char *list,
 		if (out.len)
 			bk_buf_addc(&out, ',');
 		bk_buf_add(&out, bk_buf_str(&path));
+		if (bk_buf_failed(&path))
+			out.failed = true;
 		bk_buf_free(&path);
 		free(name);
 		p += n + (comma ? 1 : 0);
@@ -97,15 +104,19 @@ static char *resolve(const bk_templates *tpl, const char *list,
 	return bk_buf_steal(&out);
 }
 
-/* Compiles a table list now, so a broken table is reported at open. */
+/* Compiles a table list now, so a broken table is reported at open.
+ * false with *why, or with *why NULL when memory runs out. */
 static bool check_table(const char *list, char **why)
 {
 	pthread_mutex_lock(&lou_lock);
+	if (bk_buf_failed(&lou_log))
+		bk_buf_free(&lou_log); /* a fresh start after memory ran out */
 	bk_buf_truncate(&lou_log, 0);
 	bool ok = lou_getTable(list) != NULL;
 	if (!ok)
-		*why = bk_xstrdup(lou_log.len ? bk_buf_str(&lou_log)
-		                              : "liblouis cannot compile it");
+		*why = bk_strdup(lou_log.len && !bk_buf_failed(&lou_log)
+		                 ? bk_buf_str(&lou_log)
+		                 : "liblouis cannot compile it");
 	pthread_mutex_unlock(&lou_lock);
 	return ok;
 }
@@ -119,10 +130,13 @@ static bk_status open_hyphenation(bk_braille *b, int l, bk_diags *diags)
 	char *missing = NULL, *why = NULL;
 	bk_buf list = {0};
 	bk_buf_printf(&list, "%s,%s", b->name[l], dict);
-	b->hyph[l] = resolve(b->tpl, bk_buf_str(&list), &missing);
+	b->hyph[l] = bk_buf_failed(&list) ? NULL
+	             : resolve(b->tpl, bk_buf_str(&list), &missing);
 	bk_buf_free(&list);
 	if (b->hyph[l] && check_table(b->hyph[l], &why))
 		return BK_OK;
+	if (!why && !missing)
+		return bk_diags_nomem(diags, "", "", "opening braille");
 	bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0, "",
 	             "the hyphenation dictionary \"%s\" cannot be used: %s", dict,
 	             why ? why : "it is not found");
@@ -146,6 +160,11 @@ static bk_status open_language(bk_braille *b, const bk_election *e, int l,
 	b->fwd[l] = resolve(tpl, b->name[l], &missing);
 	if (b->fwd[l])
 		b->back[l] = resolve(tpl, back, &missing);
+	if ((!b->fwd[l] || !b->back[l]) && !missing) {
+		st = bk_diags_nomem(diags, "", bk_buf_str(&field),
+		                    "opening braille");
+		goto out;
+	}
 	if (!b->fwd[l] || !b->back[l]) {
 		bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
 		             bk_buf_str(&field),
@@ -157,6 +176,11 @@ static bk_status open_language(bk_braille *b, const bk_election *e, int l,
 		goto out;
 	}
 	if (!check_table(b->fwd[l], &why) || !check_table(b->back[l], &why)) {
+		if (!why) {
+			st = bk_diags_nomem(diags, "", bk_buf_str(&field),
+			                    "opening braille");
+			goto out;
+		}
 		bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
 		             bk_buf_str(&field),
 		             "the braille table \"%s\" cannot be used: %s",
@@ -184,7 +208,16 @@ bk_status bk_braille_open(bk_braille **out, const bk_election *e,
 	}
 	pthread_mutex_unlock(&lou_lock);
 
-	bk_braille *b = bk_xcalloc(1, sizeof *b);
+	bk_braille *b = bk_calloc(1, sizeof *b);
+	if (!b) {
+		pthread_mutex_lock(&lou_lock);
+		if (--lou_users == 0) {
+			lou_free();
+			bk_buf_free(&lou_log);
+		}
+		pthread_mutex_unlock(&lou_lock);
+		return bk_diags_nomem(diags, "", "", "opening braille");
+	}
 	b->tpl = tpl;
 	for (int l = 0; l < BK_LANG_COUNT; l++) {
 		bk_status st = open_language(b, e, l, diags);
@@ -271,7 +304,9 @@ static bk_status table_input(const bk_braille *b, int l, const char *text,
 {
 	size_t len = strlen(text);
 	*n = 0;
-	*in = bk_xmalloc((len + 1) * sizeof **in);
+	*in = bk_calloc(len + 1, sizeof **in);
+	if (!*in)
+		return bk_diags_nomem(diags, "", field, "brailling a text");
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
 		size_t k = bk_utf8_decode(text + i, len - i, &cp);
@@ -303,9 +338,10 @@ typedef struct louis_out {
 } louis_out;
 
 /* The forward translation; a full buffer may hide a truncated result, so
- * it is tried again with a larger one. Returns liblouis's success. */
-static bool louis_forward(const bk_braille *b, int l, const widechar *in,
-                          size_t n, louis_out *o)
+ * it is tried again with a larger one. Returns liblouis's success, -1
+ * when memory runs out. */
+static int louis_forward(const bk_braille *b, int l, const widechar *in,
+                         size_t n, louis_out *o)
 {
 	pthread_mutex_lock(&lou_lock);
 	size_t cap = buf_factor * n + buf_extra, retries = buf_retries;
@@ -314,8 +350,14 @@ static bool louis_forward(const bk_braille *b, int l, const widechar *in,
 		cap = 1;
 	int ok;
 	for (;;) {
-		o->cells = bk_xrealloc(o->cells, cap * sizeof *o->cells);
-		o->inpos = bk_xrealloc(o->inpos, cap * sizeof *o->inpos);
+		widechar *cells = bk_reallocarray(o->cells, cap, sizeof *o->cells);
+		if (cells)
+			o->cells = cells;
+		int *inpos = bk_reallocarray(o->inpos, cap, sizeof *o->inpos);
+		if (inpos)
+			o->inpos = inpos;
+		if (!cells || !inpos)
+			return -1;
 		o->inlen = (int)n;
 		o->outlen = (int)cap;
 		pthread_mutex_lock(&lou_lock);
@@ -337,8 +379,10 @@ static bk_status six_dot_cells(const louis_out *o, const widechar *in,
                                size_t n, const char *text, const char *field,
                                bk_cells *out, bk_diags *diags)
 {
-	out->dots = bk_xmalloc((size_t)o->outlen + 1);
-	out->src = bk_xmalloc(((size_t)o->outlen + 1) * sizeof *out->src);
+	out->dots = bk_malloc((size_t)o->outlen + 1);
+	out->src = bk_calloc((size_t)o->outlen + 1, sizeof *out->src);
+	if (!out->dots || !out->src)
+		return bk_diags_nomem(diags, "", field, "brailling a text");
 	out->n = (size_t)o->outlen;
 	for (size_t i = 0; i < out->n; i++) {
 		widechar c = o->cells[i];
@@ -372,7 +416,11 @@ bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
 	st = table_input(b, l, text, field, &in, &n, diags);
 	if (st != BK_OK)
 		goto out;
-	bool ok = louis_forward(b, l, in, n, &o);
+	int ok = louis_forward(b, l, in, n, &o);
+	if (ok < 0) {
+		st = bk_diags_nomem(diags, "", field, "brailling a text");
+		goto out;
+	}
 	if (!ok || (size_t)o.inlen != n || (size_t)o.outlen >= o.cap) {
 		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
 		             field ? field : "",
@@ -421,7 +469,9 @@ bk_status bk_braille_back(bk_braille *b, const char *lang,
 	if (!b || l < 0 || !text || (!cells && ncells))
 		return BK_ERR_USAGE;
 	*text = NULL;
-	widechar *in = bk_xmalloc((ncells + 1) * sizeof *in);
+	widechar *in = bk_calloc(ncells + 1, sizeof *in);
+	if (!in)
+		return bk_diags_nomem(diags, "", "", "reading braille back");
 	for (size_t i = 0; i < ncells; i++) {
 		if (cells[i] & 0xC0) {
 			free(in);
@@ -435,7 +485,13 @@ bk_status bk_braille_back(bk_braille *b, const char *lang,
 	widechar *out = NULL;
 	int inlen, outlen, ok;
 	for (;;) {
-		out = bk_xrealloc(out, cap * sizeof *out);
+		widechar *more = bk_reallocarray(out, cap, sizeof *out);
+		if (!more) {
+			free(in);
+			free(out);
+			return bk_diags_nomem(diags, "", "", "reading braille back");
+		}
+		out = more;
 		inlen = (int)ncells;
 		outlen = (int)cap;
 		pthread_mutex_lock(&lou_lock);
@@ -458,6 +514,8 @@ bk_status bk_braille_back(bk_braille *b, const char *lang,
 			bk_buf_addn(&s, enc, bk_utf8_encode(out[i], enc));
 		}
 		*text = bk_buf_steal(&s);
+		if (!*text)
+			st = bk_diags_nomem(diags, "", "", "reading braille back");
 	}
 	free(in);
 	free(out);
@@ -475,14 +533,19 @@ char *bk_braille_unicode(const unsigned char *cells, size_t ncells)
 	return bk_buf_steal(&s);
 }
 
-bool bk_braille_hyphenate(bk_braille *b, int lang, const uint32_t *word,
-                          size_t n, bool *allowed)
+int bk_braille_hyphenate(bk_braille *b, int lang, const uint32_t *word,
+                         size_t n, bool *allowed)
 {
 	memset(allowed, 0, n * sizeof *allowed);
 	if (!b->hyph[lang] || n < 4 || n > 1000)
 		return b->hyph[lang] != NULL;
-	widechar *in = bk_xmalloc(n * sizeof *in);
-	char *hy = bk_xcalloc(n + 1, 1);
+	widechar *in = bk_calloc(n, sizeof *in);
+	char *hy = bk_calloc(n + 1, 1);
+	if (!in || !hy) {
+		free(in);
+		free(hy);
+		return -1;
+	}
 	for (size_t i = 0; i < n; i++)
 		in[i] = (widechar)word[i];
 	pthread_mutex_lock(&lou_lock);
@@ -493,5 +556,5 @@ bool bk_braille_hyphenate(bk_braille *b, int lang, const uint32_t *word,
 		allowed[i] = hy[i] & 1;
 	free(in);
 	free(hy);
-	return true;
+	return 1;
 }

@@ -23,21 +23,32 @@ struct bk_braille_doc {
 	line *lines;        /* all lines, pages of layout.lines each */
 	size_t nlines, cap;
 	char *title, *identifier, *language, *date;
+	bool nomem; /* memory ran out while it was laid out */
 };
 
 static void add_line(bk_braille_doc *d, const unsigned char *cells, size_t n,
                      const char *print)
 {
 	if (d->nlines == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 64;
-		d->lines = bk_xrealloc(d->lines, d->cap * sizeof *d->lines);
+		size_t cap = d->cap ? d->cap * 2 : 64;
+		line *more = bk_reallocarray(d->lines, cap, sizeof *d->lines);
+		if (!more) {
+			d->nomem = true;
+			return;
+		}
+		d->lines = more;
+		d->cap = cap;
 	}
-	line *l = &d->lines[d->nlines++];
-	l->cells = bk_xmalloc(n + 1);
+	line l = {bk_malloc(n + 1), n, print ? bk_strdup(print) : NULL};
+	if (!l.cells || (print && !l.print)) {
+		free(l.cells);
+		free(l.print);
+		d->nomem = true;
+		return;
+	}
 	if (n)
-		memcpy(l->cells, cells, n);
-	l->n = n;
-	l->print = print ? bk_xstrdup(print) : NULL;
+		memcpy(l.cells, cells, n);
+	d->lines[d->nlines++] = l;
 }
 
 static bool is_vowel(uint32_t cp)
@@ -90,7 +101,9 @@ static void syllable_rule(const uint32_t *w, size_t n, bool *allowed)
  * quadratic in a run of spaces). */
 static unsigned char *kept_blanks(const uint32_t *cp, size_t ncp)
 {
-	unsigned char *keep = bk_xcalloc(ncp + 2, 1);
+	unsigned char *keep = bk_calloc(ncp + 2, 1);
+	if (!keep)
+		return NULL;
 	/* forward: in, a run began at rs (with so many digits and letters);
 	 * last, the flag of the last run before the spaces */
 	bool in = false, last = false;
@@ -139,6 +152,7 @@ static unsigned char *kept_blanks(const uint32_t *cp, size_t ncp)
 typedef struct line_list {
 	line *v;
 	size_t n, cap;
+	bool nomem; /* a line could not be kept */
 } line_list;
 
 /* Appends a line of n cells carrying print (taken over; may be NULL). The
@@ -147,11 +161,24 @@ static void push_line(line_list *l, const unsigned char *cells, size_t n,
                       char *print)
 {
 	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		l->v = bk_xrealloc(l->v, l->cap * sizeof *l->v);
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		line *more = bk_reallocarray(l->v, cap, sizeof *l->v);
+		if (!more) {
+			free(print);
+			l->nomem = true;
+			return;
+		}
+		l->v = more;
+		l->cap = cap;
+	}
+	unsigned char *copy = bk_malloc(n + 1);
+	if (!copy) {
+		free(print);
+		l->nomem = true;
+		return;
 	}
 	line *x = &l->v[l->n++];
-	x->cells = bk_xmalloc(n + 1);
+	x->cells = copy;
 	if (n)
 		memcpy(x->cells, cells, n);
 	x->n = n;
@@ -167,11 +194,14 @@ static void free_lines(line_list *l)
 	free(l->v);
 }
 
-/* The text as code points, for the rules; *ncp is their count. */
+/* The text as code points, for the rules; *ncp is their count. NULL when
+ * memory runs out. */
 static uint32_t *code_points(const char *text, size_t *ncp)
 {
 	size_t len = strlen(text), n = 0;
-	uint32_t *cp = bk_xmalloc((len + 1) * sizeof *cp);
+	uint32_t *cp = bk_calloc(len + 1, sizeof *cp);
+	if (!cp)
+		return NULL;
 	for (size_t i = 0; i < len;) {
 		size_t k = bk_utf8_decode(text + i, len - i, &cp[n]);
 		i += k ? k : 1;
@@ -182,8 +212,9 @@ static uint32_t *code_points(const char *text, size_t *ncp)
 }
 
 /* Marks in breaks[] the hyphenation points inside words of letters: by
- * the language's dictionary, else by the syllable rule. */
-static void hyphenation_points(bk_braille *br, int lang, const bk_cells *c,
+ * the language's dictionary, else by the syllable rule. false when memory
+ * runs out. */
+static bool hyphenation_points(bk_braille *br, int lang, const bk_cells *c,
                                const uint32_t *cp, size_t ncp,
                                unsigned char *breaks)
 {
@@ -191,11 +222,14 @@ static void hyphenation_points(bk_braille *br, int lang, const bk_cells *c,
 	 * from character j, where a hyphen before j stands; 0: none. One pass
 	 * over the cells, not a search of every cell for every hyphenation
 	 * point (which made a long paragraph quadratic) */
-	size_t *head = bk_xcalloc(ncp + 1, sizeof *head);
+	bool ok = false;
+	size_t *head = bk_calloc(ncp + 1, sizeof *head);
+	bool *allowed = bk_calloc(ncp + 1, sizeof *allowed);
+	if (!head || !allowed)
+		goto out;
 	for (size_t i = 1; i < c->n; i++)
 		if (c->src[i] < ncp && c->src[i] != c->src[i - 1] && !head[c->src[i]])
 			head[c->src[i]] = i;
-	bool *allowed = bk_xmalloc((ncp + 1) * sizeof *allowed);
 	for (size_t a = 0; a < ncp;) {
 		if (!is_letter(cp[a])) {
 			a++;
@@ -204,31 +238,45 @@ static void hyphenation_points(bk_braille *br, int lang, const bk_cells *c,
 		size_t b = a;
 		while (b < ncp && is_letter(cp[b]))
 			b++;
-		if (!bk_braille_hyphenate(br, lang, cp + a, b - a, allowed))
+		int dict = bk_braille_hyphenate(br, lang, cp + a, b - a, allowed);
+		if (dict < 0)
+			goto out;
+		if (!dict)
 			syllable_rule(cp + a, b - a, allowed);
 		for (size_t k = 1; k < b - a; k++)
 			if (allowed[k] && head[a + k])
 				breaks[head[a + k]] = 2;
 		a = b;
 	}
+	ok = true;
+out:
 	free(allowed);
 	free(head);
+	return ok;
 }
 
 /* Where a line may end: breaks[i] is 1 where the line may break at blank
  * cell i (dropping it), 2 where it may break before cell i with a hyphen,
- * 0 elsewhere. */
+ * 0 elsewhere. NULL when memory runs out. */
 static unsigned char *break_points(bk_braille *br, int lang,
                                    const bk_cells *c, const uint32_t *cp,
                                    size_t ncp)
 {
-	unsigned char *breaks = bk_xcalloc(c->n + 1, 1);
+	unsigned char *breaks = bk_calloc(c->n + 1, 1);
 	unsigned char *keep = kept_blanks(cp, ncp);
+	if (!breaks || !keep) {
+		free(breaks);
+		free(keep);
+		return NULL;
+	}
 	for (size_t i = 0; i < c->n; i++)
 		if (c->dots[i] == 0)
 			breaks[i] = keep[c->src[i]] ? 0 : 1;
 	free(keep);
-	hyphenation_points(br, lang, c, cp, ncp, breaks);
+	if (!hyphenation_points(br, lang, c, cp, ncp, breaks)) {
+		free(breaks);
+		return NULL;
+	}
 	return breaks;
 }
 
@@ -277,7 +325,7 @@ static bool line_end(const bk_cells *c, const unsigned char *breaks,
 
 /* The print a line carries: the characters from its first cell's up to
  * the next line's, without trailing blanks, and a hyphen where the braille
- * has one. */
+ * has one. NULL when memory runs out. */
 static char *line_print(const bk_cells *c, const uint32_t *cp, size_t ncp,
                         size_t start, size_t end, bool hyphen)
 {
@@ -305,11 +353,14 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
 	                                          field, &c, diags);
 	if (st != BK_OK)
 		return st;
-	size_t ncp;
+	size_t ncp = 0;
 	uint32_t *cp = code_points(text, &ncp);
-	unsigned char *breaks = break_points(br, lang, &c, cp, ncp);
-	unsigned char *buf = bk_xmalloc(width + 1);
-	for (size_t start = 0, pad = 0; start < c.n; pad = indent) {
+	unsigned char *breaks = cp ? break_points(br, lang, &c, cp, ncp) : NULL;
+	unsigned char *buf = bk_malloc(width + 1);
+	if (!cp || !breaks || !buf)
+		out->nomem = true;
+	for (size_t start = 0, pad = 0; !out->nomem && start < c.n;
+	     pad = indent) {
 		size_t end, next;
 		bool hyphen = line_end(&c, breaks, start, width - pad, &end, &next);
 		memset(buf, 0, pad);
@@ -317,7 +368,11 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
 		size_t n = pad + (end - start);
 		if (hyphen)
 			buf[n++] = HYPHEN;
-		push_line(out, buf, n, line_print(&c, cp, ncp, start, end, hyphen));
+		char *print = line_print(&c, cp, ncp, start, end, hyphen);
+		if (!print)
+			out->nomem = true;
+		else
+			push_line(out, buf, n, print);
 		start = next;
 		while (start < c.n && c.dots[start] == 0)
 			start++;
@@ -326,6 +381,8 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
 	free(breaks);
 	free(cp);
 	bk_cells_free(&c);
+	if (out->nomem)
+		return bk_diags_nomem(diags, "", field, "laying out braille");
 	return BK_OK;
 }
 
@@ -347,8 +404,12 @@ static void paginate(bk_braille_doc *d, const line *body, size_t nbody)
 {
 	const bk_braille_layout *L = &d->layout;
 	size_t per_page = L->lines - 1, page = 0;
-	unsigned char *buf = bk_xmalloc(L->cells + 1);
-	for (size_t k = 0; k < nbody || k == 0; k += per_page) {
+	unsigned char *buf = bk_malloc(L->cells + 1);
+	if (!buf) {
+		d->nomem = true;
+		return;
+	}
+	for (size_t k = 0; !d->nomem && (k < nbody || k == 0); k += per_page) {
 		page++;
 		bool recto = !L->interpoint || page % 2 == 1;
 		size_t left = recto ? L->binding : 0;
@@ -429,6 +490,10 @@ bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *br,
 	for (size_t i = 0; i < count; i++) {
 		if (!paras[i] || !*paras[i]) {
 			push_line(&body, NULL, 0, NULL);
+			if (body.nomem) {
+				st = bk_diags_nomem(diags, "", "", "laying out braille");
+				goto out;
+			}
 			continue;
 		}
 		char field[64];
@@ -439,13 +504,23 @@ bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *br,
 		if (st != BK_OK)
 			goto out;
 	}
-	bk_braille_doc *d = bk_xcalloc(1, sizeof *d);
+	bk_braille_doc *d = bk_calloc(1, sizeof *d);
+	if (!d) {
+		st = bk_diags_nomem(diags, "", "", "laying out braille");
+		goto out;
+	}
 	d->layout = L;
 	paginate(d, body.v, body.n);
-	d->title = bk_xstrdup(title ? title : "");
-	d->identifier = bk_xstrdup(identifier ? identifier : "ballotkit");
-	d->language = bk_xstrdup(lang_code);
-	d->date = bk_xstrdup(date ? date : "");
+	d->title = bk_strdup(title ? title : "");
+	d->identifier = bk_strdup(identifier ? identifier : "ballotkit");
+	d->language = bk_strdup(lang_code);
+	d->date = bk_strdup(date ? date : "");
+	if (d->nomem || !d->title || !d->identifier || !d->language ||
+	    !d->date) {
+		bk_braille_doc_free(d);
+		st = bk_diags_nomem(diags, "", "", "laying out braille");
+		goto out;
+	}
 	*out = d;
 out:
 	free_lines(&body);
@@ -459,8 +534,15 @@ bk_status bk_braille_list(bk_braille_doc **out, bk_braille *br,
 	if (!out || !br || !s)
 		return BK_ERR_USAGE;
 	size_t n = bk_script_position_count(s);
-	const char **paras = bk_xmalloc((n + 3) * sizeof *paras);
-	const char **fields = bk_xmalloc((n + 3) * sizeof *fields);
+	const char **paras = bk_calloc(n + 3, sizeof *paras);
+	const char **fields = bk_calloc(n + 3, sizeof *fields);
+	bk_buf id = {0};
+	bk_status st;
+	if (!paras || !fields) {
+		*out = NULL;
+		st = bk_diags_nomem(diags, "", "", "laying out the braille list");
+		goto out;
+	}
 	paras[0] = bk_script_title(s);
 	paras[1] = bk_script_district(s);
 	paras[2] = ""; /* a blank line before the positions */
@@ -471,15 +553,20 @@ bk_status bk_braille_list(bk_braille_doc **out, bk_braille *br,
 		paras[3 + i] = bk_script_position_list_text(s, i);
 		fields[3 + i] = bk_script_position_source(s, i);
 	}
-	bk_buf id = {0};
 	bk_buf_printf(&id, "ballotkit:%s:%s:list:%s", bk_script_election_id(s),
 	              bk_script_ballot_id(s), bk_script_language(s));
-	bk_status st = bk_braille_paragraphs(out, br, bk_script_language(s),
-	                                     paras, fields, n + 3,
-	                                     bk_script_title(s),
-	                                     bk_buf_str(&id),
-	                                     bk_script_election_date(s), layout,
-	                                     diags);
+	if (bk_buf_failed(&id)) {
+		*out = NULL;
+		st = bk_diags_nomem(diags, "", "", "laying out the braille list");
+		goto out;
+	}
+	st = bk_braille_paragraphs(out, br, bk_script_language(s),
+	                           paras, fields, n + 3,
+	                           bk_script_title(s),
+	                           bk_buf_str(&id),
+	                           bk_script_election_date(s), layout,
+	                           diags);
+out:
 	bk_buf_free(&id);
 	free(paras);
 	free(fields);
@@ -508,12 +595,19 @@ bk_status bk_braille_leaflet(bk_braille_doc **out, bk_braille *br,
 	}
 	const char *heading = bk_buf_str(&name);
 	/* one paragraph per line of the leaflet text */
+	bool failed = bk_buf_failed(&src) || bk_buf_failed(&name);
 	char *body = bk_buf_steal(&txt);
 	size_t n = 2;
-	for (const char *p = body; *p; p++)
+	for (const char *p = body; p && *p; p++)
 		n += *p == '\n';
-	const char **paras = bk_xmalloc((n + 1) * sizeof *paras);
-	const char **fields = bk_xmalloc((n + 1) * sizeof *fields);
+	const char **paras = bk_calloc(n + 1, sizeof *paras);
+	const char **fields = bk_calloc(n + 1, sizeof *fields);
+	bk_buf ident = {0};
+	bk_status st;
+	if (failed || !body || !paras || !fields) {
+		st = bk_diags_nomem(diags, "", "", "laying out a leaflet");
+		goto out;
+	}
 	size_t count = 0;
 	paras[count] = heading;
 	fields[count++] = bk_buf_str(&src);
@@ -526,12 +620,16 @@ bk_status bk_braille_leaflet(bk_braille_doc **out, bk_braille *br,
 		paras[count] = p;
 		fields[count++] = bk_buf_str(&src);
 	}
-	bk_buf ident = {0};
 	bk_buf_printf(&ident, "ballotkit:%s:leaflet:%s:%s:%s", e->id, kind, id,
 	              lang_code);
-	bk_status st = bk_braille_paragraphs(out, br, lang_code, paras, fields,
-	                                     count, heading, bk_buf_str(&ident),
-	                                     e->date, layout, diags);
+	if (bk_buf_failed(&ident)) {
+		st = bk_diags_nomem(diags, "", "", "laying out a leaflet");
+		goto out;
+	}
+	st = bk_braille_paragraphs(out, br, lang_code, paras, fields,
+	                           count, heading, bk_buf_str(&ident),
+	                           e->date, layout, diags);
+out:
 	bk_buf_free(&ident);
 	free(paras);
 	free(fields);
@@ -610,6 +708,10 @@ static size_t trimmed(const line *l)
 
 static bk_status finish(bk_buf *b, FILE *out)
 {
+	if (bk_buf_failed(b)) {
+		bk_buf_free(b);
+		return BK_ERR_NOMEM;
+	}
 	size_t w = fwrite(b->data ? b->data : "", 1, b->len, out);
 	size_t len = b->len;
 	bk_buf_free(b);
@@ -720,6 +822,8 @@ bk_status bk_braille_doc_save(const bk_braille_doc *d, const char *format,
 		return BK_ERR_USAGE;
 	bk_atomic a;
 	if (bk_atomic_open(&a, path)) {
+		if (errno == ENOMEM)
+			return bk_diags_nomem(diags, path, "", "writing braille");
 		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 		             "cannot write: %s", strerror(errno));
 		return BK_ERR_IO;
@@ -732,7 +836,9 @@ bk_status bk_braille_doc_save(const bk_braille_doc *d, const char *format,
 	} else if (bk_atomic_commit(&a)) {
 		st = BK_ERR_IO;
 	}
-	if (st != BK_OK)
+	if (st == BK_ERR_NOMEM)
+		bk_diags_nomem(diags, path, "", "writing braille");
+	else if (st != BK_OK)
 		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 		             "cannot write: %s", strerror(errno));
 	return st;

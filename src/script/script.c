@@ -38,7 +38,18 @@ struct bk_script {
 	size_t npositions;
 	segment *segments;
 	size_t nsegments, capsegments;
+	bool nomem; /* memory ran out while making it */
 };
+
+/* A string of the script's arena: r, or "" when r is NULL (memory ran
+ * out, and the script is marked so: bk_script_create then fails). */
+static const char *kept(bk_script *s, const char *r)
+{
+	if (r)
+		return r;
+	s->nomem = true;
+	return "";
+}
 
 typedef bk_wording_var var;
 
@@ -54,9 +65,10 @@ static const char *expand(bk_script *s, const bk_templates *tpl, int lang,
 	                           .tidy_spaces = true};
 	bk_buf out = {0};
 	bk_wording_expand(&out, text, &f);
-	const char *r = bk_arena_strdup(&s->arena, bk_buf_str(&out));
+	const char *r = bk_buf_failed(&out)
+	                ? NULL : bk_arena_strdup(&s->arena, bk_buf_str(&out));
 	bk_buf_free(&out);
-	return r;
+	return kept(s, r);
 }
 
 /* Sentence ends written in a wording template: '.', '!' or '?' followed
@@ -107,26 +119,36 @@ static const char *add_segment(bk_script *s, const bk_templates *tpl,
                                size_t nvars, unsigned long count, size_t pos)
 {
 	if (s->nsegments == s->capsegments) {
-		s->capsegments = s->capsegments ? s->capsegments * 2 : 32;
-		s->segments = bk_xrealloc(s->segments,
-		                          s->capsegments * sizeof *s->segments);
+		size_t cap = s->capsegments ? s->capsegments * 2 : 32;
+		segment *more = bk_reallocarray(s->segments, cap,
+		                                sizeof *s->segments);
+		if (!more)
+			return kept(s, NULL);
+		s->segments = more;
+		s->capsegments = cap;
 	}
-	segment *g = &s->segments[s->nsegments++];
-	g->kind = kind;
-	g->position = pos;
-	g->nsentences = 0;
 	const char *p = wording ? wording : "";
 	size_t cap = 1;
 	for (const char *q = p; *q; q++)
 		cap += *q == ' ';
-	g->sentences = bk_arena_alloc(&s->arena, cap * sizeof *g->sentences);
+	const char **sentences = bk_arena_alloc(&s->arena,
+	                                        cap * sizeof *sentences);
+	if (!sentences)
+		return kept(s, NULL);
+	segment *g = &s->segments[s->nsegments++];
+	g->kind = kind;
+	g->position = pos;
+	g->nsentences = 0;
+	g->sentences = sentences;
 	bk_buf joined = {0};
 	while (*p) {
 		while (*p == ' ')
 			p++;
 		size_t n = sentence_len(p);
-		char *piece = bk_xstrndup(p, n);
-		const char *e = expand(s, tpl, lang, piece, vars, nvars, count);
+		char *piece = bk_strndup(p, n);
+		const char *e = kept(s, piece ? expand(s, tpl, lang, piece, vars,
+		                                       nvars, count)
+		                              : NULL);
 		free(piece);
 		if (says_something(e)) {
 			g->sentences[g->nsentences++] = e;
@@ -136,7 +158,9 @@ static const char *add_segment(bk_script *s, const bk_templates *tpl,
 		}
 		p += n;
 	}
-	g->text = bk_arena_strdup(&s->arena, bk_buf_str(&joined));
+	g->text = kept(s, bk_buf_failed(&joined)
+	                  ? NULL : bk_arena_strdup(&s->arena,
+	                                           bk_buf_str(&joined)));
 	bk_buf_free(&joined);
 	return g->text;
 }
@@ -151,9 +175,10 @@ static const char *full_name(bk_script *s, const bk_candidate *k, int lang)
 		bk_buf_addc(&b, ' ');
 		bk_buf_add(&b, k->patronymic.v[lang]);
 	}
-	const char *r = bk_arena_strdup(&s->arena, bk_buf_str(&b));
+	const char *r = bk_buf_failed(&b)
+	                ? NULL : bk_arena_strdup(&s->arena, bk_buf_str(&b));
 	bk_buf_free(&b);
-	return r;
+	return kept(s, r);
 }
 
 static const char *type_key(const bk_ballot *b)
@@ -176,7 +201,7 @@ static void ballot_texts(bk_script *s, const bk_election *e,
 	char num[32] = "";
 	if (d->number)
 		snprintf(num, sizeof num, "%ld", d->number);
-	*number = bk_arena_strdup(&s->arena, num);
+	*number = kept(s, bk_arena_strdup(&s->arena, num));
 	var v[] = {{"district_name", d->name.v[lang]},
 	           {"district_number", num}};
 	*district = expand(s, tpl, lang,
@@ -421,7 +446,9 @@ static void add_position(maker *m, size_t i)
 	snprintf(src, sizeof src, "$.%s[%ld]",
 	         b->kind == BK_KIND_PARTY_LIST ? "parties" : "candidates",
 	         i < b->noptions ? b->options[i] : 0L);
-	p->source = i < b->noptions ? bk_arena_strdup(&m->s->arena, src) : "";
+	p->source = i < b->noptions ? kept(m->s, bk_arena_strdup(&m->s->arena,
+	                                                         src))
+	                            : "";
 	const char *list_name = NULL; /* the name in the list line */
 	if (i == b->noptions)
 		against_all(m, p, i, num);
@@ -453,12 +480,18 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 		return BK_ERR_NOTFOUND;
 	}
 	const bk_ballot *b = &e->ballots[bi];
-	bk_script *s = bk_xcalloc(1, sizeof *s);
+	bk_script *s = bk_calloc(1, sizeof *s);
+	if (!s)
+		return bk_diags_nomem(diags, "", "", "making the script");
 	s->ballot_id = b->id;
 	s->lang = bk_lang_codes[lang];
 	s->template_id = b->tpl->id;
 	s->npositions = b->noptions + (b->against_all ? 1 : 0);
-	s->positions = bk_xcalloc(s->npositions, sizeof *s->positions);
+	s->positions = bk_calloc(s->npositions, sizeof *s->positions);
+	if (!s->positions) {
+		bk_script_free(s);
+		return bk_diags_nomem(diags, "", "", "making the script");
+	}
 
 	maker m = {s, e, b, tpl, lang, (unsigned long)s->npositions, ""};
 	snprintf(m.countstr, sizeof m.countstr, "%lu", m.count);
@@ -468,6 +501,10 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 		add_position(&m, i);
 	ballot_segment(&m, BK_SEGMENT_CLOSING, "closing");
 	ballot_segment(&m, BK_SEGMENT_REPEAT, "repeat");
+	if (s->nomem) {
+		bk_script_free(s);
+		return bk_diags_nomem(diags, "", "", "making the script");
+	}
 	*out = s;
 	return BK_OK;
 }
@@ -664,6 +701,10 @@ bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 		write_json(&b, s);
 	else
 		write_text(&b, s);
+	if (bk_buf_failed(&b)) {
+		bk_buf_free(&b);
+		return BK_ERR_NOMEM;
+	}
 	size_t len = b.len;
 	size_t w = fwrite(b.data, 1, len, out);
 	bk_buf_free(&b);
