@@ -104,6 +104,8 @@ bk_status bk_render_open(bk_atomic *out, const char *path, bk_diags *diags)
 {
 	if (bk_atomic_open(out, path) == 0)
 		return BK_OK;
+	if (errno == ENOMEM)
+		return bk_diags_nomem(diags, path, "", "opening the file");
 	bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 	             "cannot write: %s", strerror(errno));
 	return BK_ERR_IO;

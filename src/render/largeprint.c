@@ -176,7 +176,9 @@ bk_status bk_large_print_list(const bk_script *s, const bk_templates *tpl,
 	if (!s || !tpl || !path)
 		return BK_ERR_USAGE;
 	size_t n = bk_script_position_count(s);
-	para *p = bk_xmalloc((n + 2) * sizeof *p);
+	para *p = bk_calloc(n + 2, sizeof *p);
+	if (!p)
+		return bk_diags_nomem(diags, path, "", "laying out large print");
 	p[0].text = bk_script_title(s);
 	p[0].tag = "H1";
 	p[1].text = bk_script_district(s);
@@ -212,13 +214,19 @@ bk_status bk_large_print_leaflet(const bk_election *e, const char *kind,
 		bk_buf_free(&src);
 		return BK_ERR_NOTFOUND;
 	}
+	bool failed = bk_buf_failed(&src) || bk_buf_failed(&name);
 	bk_buf_free(&src);
 	const char *heading = bk_buf_str(&name);
 	char *body = bk_buf_steal(&txt);
 	size_t n = 1;
-	for (const char *q = body; *q; q++)
+	for (const char *q = body; q && *q; q++)
 		n += *q == '\n';
-	para *p = bk_xmalloc((n + 1) * sizeof *p);
+	para *p = bk_calloc(n + 1, sizeof *p);
+	bk_status st;
+	if (failed || !body || !p) {
+		st = bk_diags_nomem(diags, path, "", "laying out large print");
+		goto out;
+	}
 	size_t count = 0;
 	p[count].text = heading;
 	p[count++].tag = "H1";
@@ -231,8 +239,9 @@ bk_status bk_large_print_leaflet(const bk_election *e, const char *kind,
 		p[count].text = q;
 		p[count++].tag = "P";
 	}
-	bk_status st = render(p, count, heading, lang_code, e->date, tpl,
-	                      opt ? opt : &def, path, diags);
+	st = render(p, count, heading, lang_code, e->date, tpl,
+	            opt ? opt : &def, path, diags);
+out:
 	free(p);
 	free(body);
 	bk_buf_free(&name);

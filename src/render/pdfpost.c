@@ -201,6 +201,8 @@ bk_status bk_pdf_for_print(const char *data, size_t size,
 		bk_buf nc = {0};
 		st = rewrite((const char *)content, clen, ps, &nc, diags);
 		free(content);
+		if (st == BK_OK && bk_buf_failed(&nc))
+			st = bk_diags_nomem(diags, "", "", "preparing the PDF for print");
 		if (st != BK_OK) {
 			bk_buf_free(&nc);
 			break;

@@ -60,6 +60,7 @@ typedef struct sheet {
 	char *labels[3];   /* poll workers' labels, stacked up from the bottom */
 	size_t nlabels;
 	bool label_bold[3];
+	bool nomem;        /* something could not be placed: no memory */
 } sheet;
 
 struct bk_stencil {
@@ -125,7 +126,14 @@ static double edge_gap(const bk_stencil *s, rect r)
 static void add_text(sheet *sh, double x, double y, double size, bool right,
                      bool bold, bool label, const char *text)
 {
-	sh->txt = bk_xrealloc(sh->txt, (sh->ntxt + 1) * sizeof *sh->txt);
+	ptext *more = bk_reallocarray(sh->txt, sh->ntxt + 1, sizeof *sh->txt);
+	char *copy = more ? bk_strdup(text) : NULL;
+	if (more)
+		sh->txt = more;
+	if (!copy) {
+		sh->nomem = true;
+		return;
+	}
 	ptext *t = &sh->txt[sh->ntxt++];
 	t->x = x;
 	t->y = y;
@@ -133,13 +141,22 @@ static void add_text(sheet *sh, double x, double y, double size, bool right,
 	t->right = right;
 	t->bold = bold;
 	t->label = label;
-	t->text = bk_xstrdup(text);
+	t->text = copy;
 }
 
+/* Takes over cells (NULL: memory ran out). */
 static void add_block(sheet *sh, double x, double y, unsigned char *cells,
                       size_t n)
 {
-	sh->br = bk_xrealloc(sh->br, (sh->nbr + 1) * sizeof *sh->br);
+	bblock *more = cells ? bk_reallocarray(sh->br, sh->nbr + 1,
+	                                       sizeof *sh->br)
+	                     : NULL;
+	if (!more) {
+		free(cells);
+		sh->nomem = true;
+		return;
+	}
+	sh->br = more;
 	sh->br[sh->nbr].x = x;
 	sh->br[sh->nbr].y = y;
 	sh->br[sh->nbr].cells = cells;
@@ -165,7 +182,9 @@ static bk_status wrap_title(sheet *sh, const unsigned char *c, size_t n,
 			if (!end)
 				return BK_ERR_INVALID; /* a word longer than a line */
 		}
-		unsigned char *cells = bk_xmalloc(end - start + 1);
+		unsigned char *cells = bk_malloc(end - start + 1);
+		if (!cells)
+			return BK_ERR_NOMEM;
 		memcpy(cells, c + start, end - start);
 		add_block(sh, x, y + (double)*lines * p->line_pitch, cells, end - start);
 		(*lines)++;
@@ -265,7 +284,10 @@ static bk_status place_window(layout *L, size_t i)
 	wd.win.w = wd.box.w + 2 * clearance;
 	wd.win.h = wd.box.h + 2 * clearance;
 	wd.number = bk_script_position_number(L->script, i);
-	sh->win = bk_xrealloc(sh->win, (sh->nwin + 1) * sizeof *sh->win);
+	window *more = bk_reallocarray(sh->win, sh->nwin + 1, sizeof *sh->win);
+	if (!more)
+		return bk_diags_nomem(L->diags, "", "", "laying out the stencil");
+	sh->win = more;
 	sh->win[sh->nwin++] = wd;
 
 	char num[16];
@@ -306,8 +328,9 @@ static void place_counting_dots(layout *L)
 				col = L->wleft[j];
 		}
 		double x = col - 3.0 - s->p->dot_diameter;
-		unsigned char *dot = bk_xmalloc(1);
-		dot[0] = 0x01;
+		unsigned char *dot = bk_malloc(1);
+		if (dot)
+			dot[0] = 0x01;
 		add_block(sh, x, wd->win.y + wd->win.h / 2 - s->p->dot_diameter / 2,
 		          dot, 1);
 		L->numbers_left = fmin(L->numbers_left, x);
@@ -337,13 +360,20 @@ static bk_status place_titles(layout *L)
 			bk_buf_printf(&title, " %zu/%zu", sh + 1, s->nsheets);
 		unsigned char *cells = NULL;
 		size_t n = 0, lines = 0;
-		st = bk_braille_translate(L->br, bk_lang_codes[L->e->stencil_title_lang],
-		                          bk_buf_str(&title),
-		                          "the stencil's braille title", &cells, &n,
-		                          L->diags);
-		if (st == BK_OK && (max_cells < 4 ||
-		                    wrap_title(&s->sheets[sh], cells, n, max_cells,
-		                               tx, ty, p, &lines) != BK_OK)) {
+		st = bk_buf_failed(&title) ? BK_ERR_NOMEM
+		     : bk_braille_translate(L->br,
+		                            bk_lang_codes[L->e->stencil_title_lang],
+		                            bk_buf_str(&title),
+		                            "the stencil's braille title", &cells,
+		                            &n, L->diags);
+		bk_status wt = st != BK_OK || max_cells < 4 ? BK_ERR_INVALID
+		               : wrap_title(&s->sheets[sh], cells, n, max_cells,
+		                            tx, ty, p, &lines);
+		if (wt == BK_ERR_NOMEM || (st == BK_ERR_NOMEM &&
+		                           bk_buf_failed(&title))) {
+			st = bk_diags_nomem(L->diags, "", "",
+			                    "laying out the stencil");
+		} else if (st == BK_OK && wt != BK_OK) {
 			bk_diags_add(L->diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "the braille title \"%s\" does not fit the %.0f mm "
 			             "left of the numbers on template %s",
@@ -358,7 +388,11 @@ static bk_status place_titles(layout *L)
 
 static void add_label(sheet *x, const char *text, bool bold)
 {
-	x->labels[x->nlabels] = bk_xstrdup(text);
+	x->labels[x->nlabels] = bk_strdup(text);
+	if (!x->labels[x->nlabels]) {
+		x->nomem = true;
+		return;
+	}
 	x->label_bold[x->nlabels++] = bold;
 }
 
@@ -387,6 +421,8 @@ static void place_labels(layout *L)
 		bk_wording_expand(&l1, side_w, &fill);
 		bk_buf_printf(&l1, " · %s ↑", up);
 		bk_wording_expand(&l2, sheet_w, &fill);
+		if (bk_buf_failed(&l1) || bk_buf_failed(&l2))
+			s->sheets[sh].nomem = true;
 		add_label(&s->sheets[sh], bk_buf_str(&l1), false);
 		add_label(&s->sheets[sh], bk_buf_str(&l2), false);
 		if (strcmp(s->t->source, "measured"))
@@ -398,17 +434,21 @@ static void place_labels(layout *L)
 	}
 }
 
-/* 6. Calibration: a 100 mm bar down the left edge and one full cell. */
-static void place_calibration(bk_stencil *s)
+/* 6. Calibration: a 100 mm bar down the left edge and one full cell.
+ * false when memory runs out. */
+static bool place_calibration(bk_stencil *s)
 {
 	s->bar_x = 2.0;
 	s->bar_y = (s->h - 100.0) / 2;
 	s->ref.x = s->opt.edge_gap +
 	           (!strcmp(s->t->corner, "bottom-left") ? s->t->corner_size : 0);
 	s->ref.y = s->bar_y + 100.0 - cell_h(s->p);
-	s->ref.cells = bk_xmalloc(1);
+	s->ref.cells = bk_malloc(1);
+	if (!s->ref.cells)
+		return false;
 	s->ref.cells[0] = 0x3F;
 	s->ref.n = 1;
+	return true;
 }
 
 /* Block k of a sheet (the reference cell for k == nbr) against the
@@ -479,21 +519,29 @@ static bk_status check_clearances(const bk_stencil *s, bk_diags *diags)
 	return BK_OK;
 }
 
-/* A stencil of the ballot's template and sheets, nothing placed yet. */
+/* A stencil of the ballot's template and sheets, nothing placed yet;
+ * NULL when memory runs out. */
 static bk_stencil *new_stencil(const layout *L, const bk_templates *tpl,
                                const bk_stencil_options *opt)
 {
-	bk_stencil *s = bk_xcalloc(1, sizeof *s);
+	bk_stencil *s = bk_calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
 	s->tpl = tpl;
 	s->t = L->b->tpl;
 	s->p = bk_templates_profile_find(tpl, L->e->braille_profile);
 	s->opt = *opt;
 	s->w = s->t->paper_w;
 	s->h = s->t->paper_h;
-	s->title = bk_xstrdup(bk_script_title(L->script));
-	s->date = bk_xstrdup(L->e->date ? L->e->date : "");
-	s->nsheets = (L->npos + s->t->per_sheet - 1) / s->t->per_sheet;
-	s->sheets = bk_xcalloc(s->nsheets, sizeof *s->sheets);
+	s->title = bk_strdup(bk_script_title(L->script));
+	s->date = bk_strdup(L->e->date ? L->e->date : "");
+	size_t nsheets = (L->npos + s->t->per_sheet - 1) / s->t->per_sheet;
+	s->sheets = bk_calloc(nsheets, sizeof *s->sheets);
+	if (!s->title || !s->date || !s->sheets) {
+		bk_stencil_free(s);
+		return NULL;
+	}
+	s->nsheets = nsheets;
 	return s;
 }
 
@@ -519,8 +567,12 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 	layout L = {.e = e, .b = &e->ballots[bi], .script = script, .br = br,
 	            .diags = diags, .npos = bk_script_position_count(script)};
 	L.s = new_stencil(&L, tpl, opt ? opt : &def);
+	L.wleft = bk_calloc(L.npos + 1, sizeof *L.wleft);
+	if (!L.s || !L.wleft) {
+		st = bk_diags_nomem(diags, "", "", "laying out the stencil");
+		goto out;
+	}
 	L.numbers_left = L.s->w;
-	L.wleft = bk_xcalloc(L.npos + 1, sizeof *L.wleft);
 
 	if ((st = fit_clearance(&L)) != BK_OK)
 		goto out;
@@ -533,7 +585,13 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 		goto out;
 	place_labels(&L);
 	L.s->labels_w = L.numbers_left - 2.0 - 4.0;
-	place_calibration(L.s);
+	bool placed = place_calibration(L.s);
+	for (size_t k = 0; k < L.s->nsheets; k++)
+		placed = placed && !L.s->sheets[k].nomem;
+	if (!placed) {
+		st = bk_diags_nomem(diags, "", "", "laying out the stencil");
+		goto out;
+	}
 	st = check_clearances(L.s, diags);
 out:
 	free(L.wleft);
@@ -902,7 +960,9 @@ static bk_status write_svg_ids(const bk_buf *svg, FILE *out)
 		}
 		p = q;
 	}
-	bk_status st = fwrite(bk_buf_str(&b), 1, b.len, out) == b.len ? BK_OK : BK_ERR_IO;
+	bk_status st = bk_buf_failed(&b) ? BK_ERR_NOMEM
+	               : fwrite(bk_buf_str(&b), 1, b.len, out) == b.len ? BK_OK
+	               : BK_ERR_IO;
 	bk_buf_free(&b);
 	return st;
 }
@@ -984,8 +1044,11 @@ static bk_status write_target(target *t, const bk_stencil *s, enum mode m,
 		             ? BK_OK : BK_ERR_IO;
 	cairo_surface_finish(t->surf);
 	if (cairo_surface_status(t->surf) != CAIRO_STATUS_SUCCESS)
-		st = BK_ERR_IO;
+		st = cairo_surface_status(t->surf) == CAIRO_STATUS_NO_MEMORY
+		     ? BK_ERR_NOMEM : BK_ERR_IO;
 	cairo_surface_destroy(t->surf);
+	if (bk_buf_failed(&t->buf))
+		st = BK_ERR_NOMEM;
 	if (st == BK_OK && m == SVG)
 		st = write_svg_ids(&t->buf, f);
 	if (st == BK_OK && m == PRINT) {
@@ -1021,6 +1084,8 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 		if (st == BK_ERR_IO)
 			bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 			             "cairo could not draw the stencil");
+		else if (st == BK_ERR_NOMEM)
+			bk_diags_nomem(diags, path, "", "drawing the stencil");
 	} else if (bk_atomic_commit(&out) != 0) {
 		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 		             "cannot write the stencil: %s", strerror(errno));
