@@ -145,11 +145,12 @@ BK_API bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 
 /* The braille numbers beside windows, from dot centres already found:
  * as bk_decode_stencil_numbers does after rendering, with xy the dots'
- * centres (x, y pairs in mm, in the frame the windows' rects are in). */
-BK_API void bk_decode_numbers_beside(const double *xy, size_t ndots,
-                                     const double *rects, size_t n,
-                                     unsigned *numbers,
-                                     bk_dot_measure *measure);
+ * centres (x, y pairs in mm, in the frame the windows' rects are in).
+ * BK_OK, or BK_ERR_NOMEM (every number 0) when out of memory. */
+BK_API bk_status bk_decode_numbers_beside(const double *xy, size_t ndots,
+                                          const double *rects, size_t n,
+                                          unsigned *numbers,
+                                          bk_dot_measure *measure);
 
 /* ---- end of SVG ---- */
 

@@ -91,13 +91,26 @@ typedef struct id3 {
  * frames than this are refused (ids are compared pairwise). */
 #define MAX_ELEMENTS 4096
 
-/* p (n items of size bytes, room for *cap) with room for one more. */
-static void *grow(void *p, size_t *cap, size_t n, size_t size)
+/* p (n items of size bytes, room for *cap) with room for one more; p as
+ * it was, and *failed set, when memory runs out. */
+static void *grow(void *p, size_t *cap, size_t n, size_t size, bool *failed)
 {
 	if (n < *cap)
 		return p;
-	*cap = *cap ? *cap * 2 : 16;
-	return bk_xrealloc(p, *cap * size);
+	size_t want = *cap ? *cap * 2 : 16;
+	void *q = bk_reallocarray(p, want, size);
+	if (!q) {
+		*failed = true;
+		return p;
+	}
+	*cap = want;
+	return q;
+}
+
+/* Memory ran out: BK_ERR_NOMEM, said. */
+static bk_status no_memory(const id3 *c)
+{
+	return bk_diags_nomem(c->diags, c->name, "", "reading the ID3 tag");
 }
 
 static bk_status bad(id3 *c, size_t off, const char *fmt, ...)
@@ -116,9 +129,18 @@ static bk_status bad(id3 *c, size_t off, const char *fmt, ...)
 	return BK_ERR_INVALID;
 }
 
+/* p, freed with the tag; NULL (p freed) when p is NULL or memory runs
+ * out. */
 static void *own(id3 *c, void *p)
 {
-	c->owned = grow(c->owned, &c->capowned, c->nowned, sizeof *c->owned);
+	bool failed = false;
+	if (p)
+		c->owned = grow(c->owned, &c->capowned, c->nowned,
+		                sizeof *c->owned, &failed);
+	if (!p || failed) {
+		free(p);
+		return NULL;
+	}
 	c->owned[c->nowned++] = p;
 	return p;
 }
@@ -139,11 +161,16 @@ static bool syncsafe(const unsigned char *p, uint32_t *v)
 	return true;
 }
 
-/* Undoes unsynchronisation (every FF 00 back to FF) into a new span. */
+/* Undoes unsynchronisation (every FF 00 back to FF) into a new span
+ * (its p NULL when memory runs out). */
 static span unsync(id3 *c, const span *s)
 {
-	unsigned char *out = own(c, bk_xmalloc(s->n + 1));
-	size_t *map = own(c, bk_xmalloc((s->n + 1) * sizeof *map));
+	unsigned char *out = own(c, bk_malloc(s->n + 1));
+	size_t *map = own(c, bk_calloc(s->n + 1, sizeof *map));
+	if (!out || !map) {
+		span none = {NULL, 0, NULL, 0};
+		return none;
+	}
 	size_t j = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		out[j] = s->p[i];
@@ -156,7 +183,7 @@ static span unsync(id3 *c, const span *s)
 	return r;
 }
 
-/* ISO-8859-1 bytes to UTF-8. */
+/* ISO-8859-1 bytes to UTF-8; NULL when memory runs out. */
 static char *latin1(const unsigned char *p, size_t n)
 {
 	bk_buf b = {0};
@@ -181,7 +208,7 @@ static bk_status element_id(id3 *c, const span *s, const char *what,
 		           what);
 	*used = (size_t)(z - s->p) + 1;
 	*out = own(c, latin1(s->p, *used - 1));
-	return BK_OK;
+	return *out ? BK_OK : no_memory(c);
 }
 
 /* The first string of a text frame (TIT2), decoded to UTF-8. */
@@ -196,7 +223,7 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 	if (enc == 0) {
 		const unsigned char *z = memchr(p, 0, n);
 		*out = own(c, latin1(p, z ? (size_t)(z - p) : n));
-		return BK_OK;
+		return *out ? BK_OK : no_memory(c);
 	}
 	if (enc == 3) {
 		const unsigned char *z = memchr(p, 0, n);
@@ -205,8 +232,8 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 		if (ok != len)
 			return bad(c, span_off(s, 1 + ok), "the TIT2 frame is not "
 			           "valid UTF-8");
-		*out = own(c, bk_xstrndup((const char *)p, len));
-		return BK_OK;
+		*out = own(c, bk_strndup((const char *)p, len));
+		return *out ? BK_OK : no_memory(c);
 	}
 	if (enc != 1 && enc != 2)
 		return bad(c, span_off(s, 0), "the TIT2 frame has an unknown text "
@@ -215,8 +242,8 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 	size_t i = 0;
 	if (enc == 1) {
 		if (n == 0 || (n >= 2 && p[0] == 0 && p[1] == 0)) {
-			*out = own(c, bk_xstrdup("")); /* an empty title, no BOM */
-			return BK_OK;
+			*out = own(c, bk_strdup("")); /* an empty title, no BOM */
+			return *out ? BK_OK : no_memory(c);
 		}
 		if (n < 2 || !((p[0] == 0xFF && p[1] == 0xFE) ||
 		               (p[0] == 0xFE && p[1] == 0xFF)))
@@ -256,7 +283,7 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 		bk_buf_addn(&b, u8, bk_utf8_encode(cp, u8));
 	}
 	*out = own(c, bk_buf_steal(&b));
-	return BK_OK;
+	return *out ? BK_OK : no_memory(c);
 }
 
 /* One frame of s at *pos. Sets *end at the padding or the end of s;
@@ -314,8 +341,8 @@ static bk_status next_frame(id3 *c, const span *s, size_t *pos, char id[5],
 			           "flags' extra bytes", id);
 		b = span_sub(&b, extra, b.n - extra);
 		*plain = !comp && !enc;
-		if (uns && *plain)
-			b = unsync(c, &b);
+		if (uns && *plain && !(b = unsync(c, &b)).p)
+			return no_memory(c);
 	} else {
 		bool comp = fmt & 0x80, enc = fmt & 0x40, group = fmt & 0x20;
 		if (fmt & 0x1F)
@@ -388,9 +415,13 @@ static bk_status read_chap(id3 *c, const span *s, size_t off)
 		if (sub.p[pos])
 			return bad(c, span_off(&sub, pos), "stray bytes after the "
 			           "subframes of chapter \"%s\"", eid);
-	if (!ch.title)
-		ch.title = own(c, bk_xstrdup(""));
-	c->chaps = grow(c->chaps, &c->capchaps, c->nchaps, sizeof *c->chaps);
+	if (!ch.title && !(ch.title = own(c, bk_strdup(""))))
+		return no_memory(c);
+	bool failed = false;
+	c->chaps = grow(c->chaps, &c->capchaps, c->nchaps, sizeof *c->chaps,
+	                &failed);
+	if (failed)
+		return no_memory(c);
 	c->chaps[c->nchaps++] = ch;
 	return BK_OK;
 }
@@ -408,8 +439,10 @@ static bk_status read_ctoc(id3 *c, const span *s, size_t off)
 	if (id_taken(c, eid))
 		return bad(c, off, "a second element with the id \"%s\"", eid);
 	toc t = {eid, s->p[used], NULL, NULL, s->p[used + 1], off};
-	t.children = own(c, bk_xcalloc(t.n + 1, sizeof *t.children));
-	t.child_off = own(c, bk_xcalloc(t.n + 1, sizeof *t.child_off));
+	t.children = own(c, bk_calloc(t.n + 1, sizeof *t.children));
+	t.child_off = own(c, bk_calloc(t.n + 1, sizeof *t.child_off));
+	if (!t.children || !t.child_off)
+		return no_memory(c);
 	size_t at = used + 2;
 	for (size_t k = 0; k < t.n; k++) {
 		span rest = span_sub(s, at, s->n - at);
@@ -424,7 +457,10 @@ static bk_status read_ctoc(id3 *c, const span *s, size_t off)
 		at += u;
 	}
 	/* its own subframes (a title) are not needed; they are not read */
-	c->tocs = grow(c->tocs, &c->captocs, c->ntocs, sizeof *c->tocs);
+	bool failed = false;
+	c->tocs = grow(c->tocs, &c->captocs, c->ntocs, sizeof *c->tocs, &failed);
+	if (failed)
+		return no_memory(c);
 	c->tocs[c->ntocs++] = t;
 	return BK_OK;
 }
@@ -456,8 +492,8 @@ static bk_status tag_header(id3 *c, const unsigned char *d, size_t size,
 	span body = {d + 10, tsize, NULL, 10};
 	*s = body;
 	/* v2.3 unsynchronises the whole tag; v2.4 each frame (its flag) */
-	if ((*flags & 0x80) && c->major == 3)
-		*s = unsync(c, &body);
+	if ((*flags & 0x80) && c->major == 3 && !(*s = unsync(c, &body)).p)
+		return no_memory(c);
 	return BK_OK;
 }
 
@@ -588,7 +624,9 @@ static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
 	if ((st = read_frames(c, &s)) != BK_OK || (st = top_toc(c, &top)) != BK_OK)
 		return st;
 	/* the chapters in the table's order */
-	out->ch = bk_xcalloc(top->n + 1, sizeof *out->ch);
+	out->ch = bk_calloc(top->n + 1, sizeof *out->ch);
+	if (!out->ch)
+		return no_memory(c);
 	for (size_t k = 0; k < top->n; k++) {
 		const chapter *found;
 		st = toc_entry(c, top, k, &found);
@@ -596,8 +634,10 @@ static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
 			return st;
 		chapter *ch = &out->ch[out->n++];
 		*ch = *found;
-		ch->id = bk_xstrdup(found->id);
-		ch->title = bk_xstrdup(found->title);
+		ch->id = bk_strdup(found->id);
+		ch->title = bk_strdup(found->title);
+		if (!ch->id || !ch->title)
+			return no_memory(c);
 	}
 	return BK_OK;
 }
@@ -625,9 +665,10 @@ bk_status bk_decode_id3_chapters(const char *data, size_t size,
 	memset(&c, 0, sizeof c);
 	c.name = name ? name : "";
 	c.diags = diags;
-	bk_decoded_chapters *r = bk_xcalloc(1, sizeof *r);
-	bk_status st = parse_tag(&c, (const unsigned char *)(data ? data : ""),
-	                         data ? size : 0, r);
+	bk_decoded_chapters *r = bk_calloc(1, sizeof *r);
+	bk_status st = r ? parse_tag(&c, (const unsigned char *)(data ? data : ""),
+	                             data ? size : 0, r)
+	                 : no_memory(&c);
 	for (size_t i = 0; i < c.nowned; i++)
 		free(c.owned[i]);
 	free(c.owned);
@@ -697,14 +738,22 @@ bk_status bk_decode_audio_file(const char *path, float **samples, size_t *n,
 		return BK_ERR_INVALID;
 	}
 	size_t ch = (size_t)info.channels, cap = 1 << 16, len = 0;
-	float *out = bk_xmalloc(cap * sizeof *out);
-	float *chunk = bk_xmalloc(4096 * ch * sizeof *chunk);
-	sf_count_t got;
-	while ((got = sf_readf_float(f, chunk, 4096)) > 0) {
+	float *out = bk_calloc(cap, sizeof *out);
+	float *chunk = bk_calloc(4096 * ch, sizeof *chunk);
+	sf_count_t got = 0;
+	bool nomem = !out || !chunk;
+	while (!nomem && (got = sf_readf_float(f, chunk, 4096)) > 0) {
 		if (len + (size_t)got > cap) {
-			while (len + (size_t)got > cap)
-				cap *= 2;
-			out = bk_xrealloc(out, cap * sizeof *out);
+			size_t want = cap;
+			while (len + (size_t)got > want)
+				want *= 2;
+			float *more = bk_reallocarray(out, want, sizeof *out);
+			if (!more) {
+				nomem = true;
+				break;
+			}
+			out = more;
+			cap = want;
 		}
 		for (sf_count_t i = 0; i < got; i++) {
 			float sum = 0;
@@ -715,7 +764,9 @@ bk_status bk_decode_audio_file(const char *path, float **samples, size_t *n,
 	}
 	int err = sf_error(f);
 	bk_status st = BK_OK;
-	if (err != SF_ERR_NO_ERROR) {
+	if (nomem) {
+		st = bk_diags_nomem(diags, path, "", "decoding the audio");
+	} else if (err != SF_ERR_NO_ERROR) {
 		bk_diags_add(diags, BK_ERROR, "bad-audio", path, 0, 0, "",
 		             "decoding stopped after %zu samples: %s", len,
 		             sf_error_number(err));
@@ -833,7 +884,8 @@ static double sum(const float *a, size_t n)
 
 /* Low-pass (Blackman-windowed sinc, cut-off at 90 % of the new Nyquist
  * frequency) and keep every 4th sample: out[j] is centred on in[4 j], so
- * lags keep their meaning. *nout = ceil(n / 4). */
+ * lags keep their meaning. *nout = ceil(n / 4). NULL when memory runs
+ * out. */
 static float *decimate4(const float *in, size_t n, size_t *nout)
 {
 	enum { D = 4, HALF = 4 * D };
@@ -849,7 +901,9 @@ static float *decimate4(const float *in, size_t n, size_t *nout)
 	for (int k = 0; k <= 2 * HALF; k++)
 		h[k] = (float)(x[k] / total);
 	size_t m = (n + D - 1) / D;
-	float *out = bk_xmalloc((m ? m : 1) * sizeof *out);
+	float *out = bk_calloc(m, sizeof *out);
+	if (!out)
+		return NULL;
 	for (size_t j = 0; j < m; j++) {
 		size_t c = j * D;
 		double acc = 0;
@@ -894,26 +948,58 @@ static double score_at(const level *L, size_t l)
 	               L->s2[e] - L->s2[l], L->m);
 }
 
-static void prepare(level *L)
+/* false when memory runs out. */
+static bool prepare(level *L)
 {
 	double mean = L->m ? sum(L->c, L->m) / (double)L->m : 0;
 	for (size_t i = 0; i < L->m; i++)
 		L->c[i] = (float)(L->c[i] - mean);
 	L->cc = dot(L->c, L->c, L->m);
-	L->s1 = bk_xmalloc((L->nw + 1) * sizeof *L->s1);
-	L->s2 = bk_xmalloc((L->nw + 1) * sizeof *L->s2);
+	L->s1 = bk_calloc(L->nw + 1, sizeof *L->s1);
+	L->s2 = bk_calloc(L->nw + 1, sizeof *L->s2);
+	if (!L->s1 || !L->s2)
+		return false;
 	L->s1[0] = L->s2[0] = 0;
 	for (size_t i = 0; i < L->nw; i++) {
 		L->s1[i + 1] = L->s1[i] + L->w[i];
 		L->s2[i + 1] = L->s2[i] + (double)L->w[i] * L->w[i];
 	}
+	return true;
+}
+
+/* The coarser levels under L[0] (its clip and window set), each
+ * prepared, *nl of them in all; false when memory runs out (the levels
+ * made are counted in *nl, to be freed). */
+static bool pyramid(level L[MAX_LEVELS], size_t *nl, long lrate)
+{
+	*nl = 1;
+	while (*nl < MAX_LEVELS && lrate / 4 >= MIN_RATE &&
+	       L[*nl - 1].m / 4 >= MIN_CLIP && L[*nl - 1].nlags > 16) {
+		level *up = &L[*nl - 1], *dn = &L[*nl];
+		memset(dn, 0, sizeof *dn);
+		(*nl)++;
+		dn->c = decimate4(up->c, up->m, &dn->m);
+		dn->w = decimate4(up->w, up->nw, &dn->nw);
+		if (!dn->c || !dn->w)
+			return false;
+		dn->nlags = (up->nlags - 1) / 4 + 1;
+		if (dn->nlags + dn->m - 1 > dn->nw) /* cannot happen; kept safe */
+			dn->nlags = dn->nw - dn->m + 1;
+		lrate /= 4;
+	}
+	for (size_t k = 0; k < *nl; k++)
+		if (!prepare(&L[k]))
+			return false;
+	return true;
 }
 
 /* Every lag of a level; the best local maxima (best first) into cand,
- * their count returned. */
+ * their count returned; (size_t)-1 when memory runs out. */
 static size_t scan(const level *L, size_t cand[CANDIDATES])
 {
-	double *sc = bk_xmalloc(L->nlags * sizeof *sc);
+	double *sc = bk_calloc(L->nlags, sizeof *sc);
+	if (!sc)
+		return (size_t)-1;
 	for (size_t j = 0; j < L->nlags; j++)
 		sc[j] = score_at(L, j);
 	size_t n = 0;
@@ -958,10 +1044,11 @@ void bk_decode_clip_span(const int16_t *clip, size_t n, int rate,
 }
 
 /* A clip trimmed as the writer trims it, as floats at rate; NULL when it
- * is silent or cannot be resampled. */
+ * is silent or cannot be resampled, or (*nomem set) memory runs out. */
 static float *trimmed_clip(const int16_t *clip, size_t nclip, int clip_rate,
-                           int rate, size_t *out_m)
+                           int rate, size_t *out_m, bool *nomem)
 {
+	*nomem = false;
 	size_t a = 0, b = nclip;
 	while (a < nclip && abs(clip[a]) < TRIM_LEVEL)
 		a++;
@@ -974,13 +1061,22 @@ static float *trimmed_clip(const int16_t *clip, size_t nclip, int clip_rate,
 	a = a > before ? a - before : 0;
 	b = nclip - b > after ? b + after : nclip;
 	size_t m = b - a;
-	float *c = bk_xmalloc(m * sizeof *c);
+	float *c = bk_calloc(m, sizeof *c);
+	if (!c) {
+		*nomem = true;
+		return NULL;
+	}
 	for (size_t i = 0; i < m; i++)
 		c[i] = clip[a + i] / 32768.0f;
 	if (clip_rate != rate) {
 		double ratio = (double)rate / clip_rate;
 		size_t cap = (size_t)ceil((double)m * ratio) + 16;
-		float *r = bk_xmalloc(cap * sizeof *r);
+		float *r = bk_calloc(cap, sizeof *r);
+		if (!r) {
+			free(c);
+			*nomem = true;
+			return NULL;
+		}
 		SRC_DATA sd;
 		memset(&sd, 0, sizeof sd);
 		sd.data_in = c;
@@ -1043,9 +1139,10 @@ bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
 
 	/* the clip, trimmed as the writer trims, at the audio's rate */
 	size_t m = 0;
-	float *c = trimmed_clip(clip, nclip, clip_rate, rate, &m);
-	if (!c)
-		return BK_ERR_INVALID; /* silent, or it cannot be resampled */
+	bool nomem;
+	float *c = trimmed_clip(clip, nclip, clip_rate, rate, &m, &nomem);
+	if (!c) /* silent, or it cannot be resampled */
+		return nomem ? BK_ERR_NOMEM : BK_ERR_INVALID;
 
 	/* lags l (the clip's first sample at audio[l]) in [lo, hi], the audio
 	 * around them with silence beyond its ends */
@@ -1061,37 +1158,26 @@ bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
 		return BK_OK; /* the clip would lie wholly outside the audio */
 	}
 	level L[MAX_LEVELS];
+	memset(L, 0, sizeof L);
 	size_t nl = 1;
 	L[0].c = c;
 	L[0].m = m;
 	L[0].nlags = (size_t)(hi - lo) + 1;
 	L[0].nw = L[0].nlags + m - 1;
-	L[0].w = bk_xcalloc(L[0].nw, sizeof *L[0].w);
-	for (size_t i = 0; i < L[0].nw; i++) {
+	L[0].w = bk_calloc(L[0].nw, sizeof *L[0].w);
+	for (size_t i = 0; L[0].w && i < L[0].nw; i++) {
 		long k = lo + (long)i;
 		if (k >= 0 && (size_t)k < n)
 			L[0].w[i] = audio[k];
 	}
-	long lrate = rate;
-	while (nl < MAX_LEVELS && lrate / 4 >= MIN_RATE &&
-	       L[nl - 1].m / 4 >= MIN_CLIP && L[nl - 1].nlags > 16) {
-		level *up = &L[nl - 1], *dn = &L[nl];
-		dn->c = decimate4(up->c, up->m, &dn->m);
-		dn->w = decimate4(up->w, up->nw, &dn->nw);
-		dn->nlags = (up->nlags - 1) / 4 + 1;
-		if (dn->nlags + dn->m - 1 > dn->nw) /* cannot happen; kept safe */
-			dn->nlags = dn->nw - dn->m + 1;
-		lrate /= 4;
-		nl++;
-	}
-	for (size_t k = 0; k < nl; k++)
-		prepare(&L[k]);
-
 	/* candidates (lags of the current level) and their scores, best
 	 * first; each finer level keeps half of them */
 	size_t cand[CANDIDATES];
 	double sc[CANDIDATES];
-	size_t ncand = scan(&L[nl - 1], cand);
+	size_t ncand = !L[0].w || !pyramid(L, &nl, rate) ? (size_t)-1
+	               : scan(&L[nl - 1], cand);
+	if (ncand == (size_t)-1)
+		goto out;
 	for (size_t i = 0; i < ncand; i++)
 		sc[i] = score_at(&L[nl - 1], cand[i]);
 	for (size_t k = nl - 1; k-- > 0;) {
@@ -1134,16 +1220,17 @@ bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
 				best = 1;
 		}
 	}
+	*score = best > 0 ? best : 0;
+	if (offset && ncand)
+		*offset = ((double)(lo + (long)cand[0]) + frac) / rate - at;
+out:
 	for (size_t k = 0; k < nl; k++) {
 		free(L[k].c);
 		free(L[k].w);
 		free(L[k].s1);
 		free(L[k].s2);
 	}
-	*score = best > 0 ? best : 0;
-	if (offset && ncand)
-		*offset = ((double)(lo + (long)cand[0]) + frac) / rate - at;
-	return BK_OK;
+	return ncand == (size_t)-1 ? BK_ERR_NOMEM : BK_OK;
 }
 
 bk_status bk_decode_audio_compare(const float *audio, size_t n, int rate,
@@ -1162,12 +1249,17 @@ bk_status bk_decode_audio_compare(const float *audio, size_t n, int rate,
 	if (st != BK_OK)
 		return st;
 	size_t m = 0;
-	float *c = trimmed_clip(clip, nclip, clip_rate, rate, &m);
+	bool nomem;
+	float *c = trimmed_clip(clip, nclip, clip_rate, rate, &m, &nomem);
 	if (!c)
-		return BK_ERR_INVALID;
+		return nomem ? BK_ERR_NOMEM : BK_ERR_INVALID;
 	/* the audio where the clip was found, silence beyond its ends */
 	long from = lround((at + off) * rate);
-	float *x = bk_xcalloc(m, sizeof *x);
+	float *x = bk_calloc(m, sizeof *x);
+	if (!x) {
+		free(c);
+		return BK_ERR_NOMEM;
+	}
 	for (size_t i = 0; i < m; i++) {
 		long k = from + (long)i;
 		if (k >= 0 && (size_t)k < n)

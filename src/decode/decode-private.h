@@ -7,11 +7,13 @@
 
 #include "ballotkit/decode.h"
 
-bk_cell_pages *bk_cell_pages_new(void);
+bk_cell_pages *bk_cell_pages_new(void); /* NULL: no memory */
 void bk_cell_pages_add_page(bk_cell_pages *p);
 /* Adds a line to the last page (trailing blank cells dropped). */
 void bk_cell_pages_add_line(bk_cell_pages *p, const unsigned char *cells,
                             size_t n);
+/* True when a page or line could not be added: memory ran out. */
+bool bk_cell_pages_nomem(const bk_cell_pages *p);
 
 /* Parses XML (or, with html, HTML) with no network, entity expansion or
  * DTD loading; NULL with a located diagnostic when it is not well-formed.

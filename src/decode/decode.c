@@ -25,32 +25,46 @@ typedef struct cpage {
 struct bk_cell_pages {
 	cpage *pages;
 	size_t n;
+	bool nomem; /* a page or line could not be kept */
 };
 
+/* NULL (and p out of memory) when memory runs out. */
 static cpage *new_page(bk_cell_pages *p)
 {
-	p->pages = bk_xrealloc(p->pages, (p->n + 1) * sizeof *p->pages);
+	cpage *more = bk_reallocarray(p->pages, p->n + 1, sizeof *p->pages);
+	if (!more) {
+		p->nomem = true;
+		return NULL;
+	}
+	p->pages = more;
 	cpage *pg = &p->pages[p->n++];
 	pg->lines = NULL;
 	pg->n = 0;
 	return pg;
 }
 
-static void add_cline(cpage *pg, const unsigned char *cells, size_t n)
+/* false when memory runs out. */
+static bool add_cline(cpage *pg, const unsigned char *cells, size_t n)
 {
 	while (n && cells[n - 1] == 0)
 		n--;
-	pg->lines = bk_xrealloc(pg->lines, (pg->n + 1) * sizeof *pg->lines);
-	pg->lines[pg->n].cells = bk_xmalloc(n + 1);
+	cline *more = bk_reallocarray(pg->lines, pg->n + 1, sizeof *pg->lines);
+	if (!more)
+		return false;
+	pg->lines = more;
+	pg->lines[pg->n].cells = bk_malloc(n + 1);
+	if (!pg->lines[pg->n].cells)
+		return false;
 	if (n)
 		memcpy(pg->lines[pg->n].cells, cells, n);
 	pg->lines[pg->n].n = n;
 	pg->n++;
+	return true;
 }
 
 bk_cell_pages *bk_cell_pages_new(void)
 {
-	return bk_xcalloc(1, sizeof(bk_cell_pages));
+	return bk_calloc(1, sizeof(bk_cell_pages));
 }
 
 void bk_cell_pages_add_page(bk_cell_pages *p)
@@ -61,9 +75,15 @@ void bk_cell_pages_add_page(bk_cell_pages *p)
 void bk_cell_pages_add_line(bk_cell_pages *p, const unsigned char *cells,
                             size_t n)
 {
-	if (!p->n)
-		new_page(p);
-	add_cline(&p->pages[p->n - 1], cells, n);
+	if (!p->n && !new_page(p))
+		return;
+	if (!add_cline(&p->pages[p->n - 1], cells, n))
+		p->nomem = true;
+}
+
+bool bk_cell_pages_nomem(const bk_cell_pages *p)
+{
+	return p->nomem;
 }
 
 void bk_cell_pages_free(bk_cell_pages *p)
@@ -143,10 +163,15 @@ bk_status bk_decode_brf(bk_cell_pages **out, const char *data, size_t size,
 	if (!out || (!data && size))
 		return BK_ERR_USAGE;
 	*out = NULL;
-	bk_cell_pages *p = bk_xcalloc(1, sizeof *p);
+	bk_cell_pages *p = bk_calloc(1, sizeof *p);
 	bool has_ff = size && memchr(data, '\f', size) != NULL;
 	cpage *pg = NULL;
-	unsigned char *buf = bk_xmalloc(size + 1);
+	unsigned char *buf = bk_malloc(size + 1);
+	if (!p || !buf) {
+		free(buf);
+		bk_cell_pages_free(p);
+		return bk_diags_nomem(diags, name, "", "reading BRF");
+	}
 	size_t n = 0, line = 1, col = 1;
 	bool line_open = false;
 	for (size_t i = 0; i <= size; i++) {
@@ -160,7 +185,12 @@ bk_status bk_decode_brf(bk_cell_pages **out, const char *data, size_t size,
 				if (!pg || (!has_ff && lines_per_page &&
 				            pg->n == lines_per_page))
 					pg = new_page(p);
-				add_cline(pg, buf, n);
+				if (!pg || !add_cline(pg, buf, n)) {
+					free(buf);
+					bk_cell_pages_free(p);
+					return bk_diags_nomem(diags, name, "",
+					                      "reading BRF");
+				}
 			}
 			n = 0;
 			line_open = false;
@@ -251,7 +281,11 @@ static bk_status read_row(cpage *pg, xmlNodePtr row, const char *name,
 	xmlChar *t = xmlNodeGetContent(row);
 	const char *s = (const char *)t;
 	size_t len = strlen(s), k = 0, n = 0;
-	unsigned char *cells = bk_xmalloc(len + 1);
+	unsigned char *cells = bk_malloc(len + 1);
+	if (!cells) {
+		xmlFree(t);
+		return bk_diags_nomem(diags, name, "", "reading PEF");
+	}
 	while (k < len) {
 		uint32_t cp;
 		size_t l = bk_utf8_decode(s + k, len - k, &cp);
@@ -265,7 +299,8 @@ static bk_status read_row(cpage *pg, xmlNodePtr row, const char *name,
 		cells[n++] = (unsigned char)(cp - 0x2800);
 		k += l;
 	}
-	add_cline(pg, cells, n);
+	if (!add_cline(pg, cells, n))
+		st = bk_diags_nomem(diags, name, "", "reading PEF");
 	free(cells);
 	xmlFree(t);
 	return st;
@@ -276,6 +311,8 @@ static bk_status read_page(bk_cell_pages *p, xmlNodePtr page, const char *name,
                            bk_diags *diags)
 {
 	cpage *pg = new_page(p);
+	if (!pg)
+		return bk_diags_nomem(diags, name, "", "reading PEF");
 	for (xmlNodePtr row = page->children; row; row = row->next) {
 		if (!is_pef(row, "row"))
 			continue;
@@ -354,7 +391,11 @@ bk_status bk_decode_pef(bk_cell_pages **out, const char *data, size_t size,
 	bk_status st = check_pef_head(root, name, diags);
 	if (st != BK_OK)
 		goto out;
-	p = bk_xcalloc(1, sizeof *p);
+	p = bk_calloc(1, sizeof *p);
+	if (!p) {
+		st = bk_diags_nomem(diags, name, "", "reading PEF");
+		goto out;
+	}
 	st = read_body(p, child(root, "body"), name, diags);
 	if (st != BK_OK)
 		goto out;

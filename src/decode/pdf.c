@@ -27,13 +27,20 @@ typedef struct blob {
 typedef struct vec {
 	blob *v;
 	size_t n, cap;
+	bool nomem; /* a blob could not be kept */
 } vec;
 
 static void push(vec *a, blob b)
 {
 	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 256;
-		a->v = bk_xrealloc(a->v, a->cap * sizeof *a->v);
+		size_t cap = a->cap ? a->cap * 2 : 256;
+		blob *more = bk_reallocarray(a->v, cap, sizeof *a->v);
+		if (!more) {
+			a->nomem = true;
+			return;
+		}
+		a->v = more;
+		a->cap = cap;
 	}
 	a->v[a->n++] = b;
 }
@@ -61,6 +68,7 @@ typedef struct image_scan {
 	unsigned char *seen;
 	int *stack;
 	size_t cap, top;
+	bool nomem; /* the stack could not grow */
 } image_scan;
 
 /* One region's blackness-weighted area and centre sums, and its box. */
@@ -79,8 +87,14 @@ static double pixel_blackness(const image_scan *im, int x, int y)
 static void scan_push(image_scan *im, int x, int y)
 {
 	if (im->top == im->cap) {
+		int *more = bk_reallocarray(im->stack, im->cap * 2,
+		                            2 * sizeof *im->stack);
+		if (!more) {
+			im->nomem = true;
+			return;
+		}
+		im->stack = more;
 		im->cap *= 2;
-		im->stack = bk_xrealloc(im->stack, im->cap * 2 * sizeof *im->stack);
 	}
 	im->stack[im->top * 2] = x;
 	im->stack[im->top * 2 + 1] = y;
@@ -140,15 +154,18 @@ static blob region_blob(const region *r, double px_mm)
 	return b;
 }
 
-/* Connected dark grey regions of one page image, as blobs in mm. */
+/* Connected dark grey regions of one page image, as blobs in mm (out
+ * out of memory when they cannot all be kept). */
 static void find_blobs(const unsigned char *data, int w, int h, int stride,
                        double px_mm, vec *out)
 {
-	image_scan im = {data, w, h, stride, bk_xcalloc((size_t)w * (size_t)h, 1),
-	                 NULL, 1024, 0};
-	im.stack = bk_xmalloc(im.cap * 2 * sizeof *im.stack);
-	for (int y0 = 0; y0 < h; y0++) {
-		for (int x0 = 0; x0 < w; x0++) {
+	image_scan im = {data, w, h, stride, bk_calloc((size_t)w * (size_t)h, 1),
+	                 NULL, 1024, 0, false};
+	im.stack = bk_calloc(im.cap * 2, sizeof *im.stack);
+	if (!im.seen || !im.stack)
+		out->nomem = true;
+	for (int y0 = 0; !out->nomem && y0 < h; y0++) {
+		for (int x0 = 0; x0 < w && !im.nomem; x0++) {
 			if (im.seen[(size_t)y0 * (size_t)w + (size_t)x0] ||
 			    pixel_blackness(&im, x0, y0) < 0.1)
 				continue;
@@ -156,6 +173,8 @@ static void find_blobs(const unsigned char *data, int w, int h, int stride,
 			if (r.area >= 1)
 				push(out, region_blob(&r, px_mm));
 		}
+		if (im.nomem)
+			out->nomem = true;
 	}
 	free(im.stack);
 	free(im.seen);
@@ -223,6 +242,8 @@ static bk_status page_blobs(PopplerDocument *doc, int pg, double dpi,
 	           cairo_image_surface_get_height(img),
 	           cairo_image_surface_get_stride(img), 25.4 / dpi, blobs);
 	cairo_surface_destroy(img);
+	if (blobs->nomem)
+		return bk_diags_nomem(diags, name, "", "reading the PDF's dots");
 	return BK_OK;
 }
 
@@ -316,10 +337,17 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 	if (n < 2)
 		return BK_ERR_INVALID;
 	qsort(dots, n, sizeof *dots, cmp_blob_y);
-	double *gaps = bk_xmalloc(n * sizeof *gaps);
+	double *gaps = bk_calloc(n, sizeof *gaps);
 	size_t ng = 0;
 	/* row clusters, then vertical gaps within cells (1.8–3.0 mm) */
-	double *rows = bk_xmalloc(n * sizeof *rows);
+	double *rows = bk_calloc(n, sizeof *rows);
+	double *xs = bk_calloc(n, sizeof *xs);
+	if (!gaps || !rows || !xs) {
+		free(gaps);
+		free(rows);
+		free(xs);
+		return BK_ERR_NOMEM;
+	}
 	size_t nr = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!nr || dots[i].y - rows[nr - 1] > 0.3)
@@ -339,12 +367,12 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 	free(gaps);
 	if (f->pv <= 0 || f->ph <= 0) {
 		free(rows);
+		free(xs);
 		return BK_ERR_INVALID;
 	}
 	/* origins: the highest row and the leftmost dot */
 	f->y0 = rows[0];
 	f->x0 = 1e9;
-	double *xs = bk_xmalloc(n * sizeof *xs);
 	for (size_t i = 0; i < n; i++) {
 		xs[i] = dots[i].x;
 		if (dots[i].x < f->x0)
@@ -383,19 +411,24 @@ typedef struct braille_reading {
 	size_t ndots, nother;
 } braille_reading;
 
-static void reading_init(braille_reading *r, int npages)
+/* false when memory runs out (then reading_free). */
+static bool reading_init(braille_reading *r, int npages)
 {
 	memset(r, 0, sizeof *r);
 	size_t np = (size_t)npages + 1;
-	r->npages = npages;
-	r->pvs = bk_xcalloc(np, sizeof *r->pvs);
-	r->phs = bk_xcalloc(np, sizeof *r->phs);
-	r->cells = bk_xcalloc(np, sizeof *r->cells);
-	r->lines = bk_xcalloc(np, sizeof *r->lines);
-	r->page_lines = bk_xcalloc(np, sizeof *r->page_lines);
-	r->pdots = bk_xcalloc(np, sizeof *r->pdots);
-	r->pn = bk_xcalloc(np, sizeof *r->pn);
+	r->pvs = bk_calloc(np, sizeof *r->pvs);
+	r->phs = bk_calloc(np, sizeof *r->phs);
+	r->cells = bk_calloc(np, sizeof *r->cells);
+	r->lines = bk_calloc(np, sizeof *r->lines);
+	r->page_lines = bk_calloc(np, sizeof *r->page_lines);
+	r->pdots = bk_calloc(np, sizeof *r->pdots);
+	r->pn = bk_calloc(np, sizeof *r->pn);
 	r->dmin = 1e9;
+	if (!r->pvs || !r->phs || !r->cells || !r->lines || !r->page_lines ||
+	    !r->pdots || !r->pn)
+		return false;
+	r->npages = npages;
+	return true;
 }
 
 static void reading_free(braille_reading *r)
@@ -422,9 +455,13 @@ static bk_status collect_dots(PopplerDocument *doc, double dpi,
 	for (int pg = 0; pg < r->npages; pg++) {
 		vec blobs = {0};
 		bk_status st = page_blobs(doc, pg, dpi, name, &blobs, diags);
-		if (st != BK_OK)
+		if (st == BK_OK && !(r->pdots[pg] = bk_calloc(blobs.n + 1,
+		                                              sizeof **r->pdots)))
+			st = bk_diags_nomem(diags, name, "", "reading the PDF's dots");
+		if (st != BK_OK) {
+			free(blobs.v);
 			return st;
-		r->pdots[pg] = bk_xmalloc((blobs.n + 1) * sizeof **r->pdots);
+		}
 		for (size_t i = 0; i < blobs.n; i++) {
 			if (!blobs.v[i].dot) {
 				r->nother++;
@@ -443,14 +480,18 @@ static bk_status collect_dots(PopplerDocument *doc, double dpi,
 
 /* One line pitch for the document, the least any page fits: a page whose
  * lines all stand two apart (blank lines between) fits twice the pitch as
- * well as the pitch itself. */
+ * well as the pitch itself. -1 when memory runs out. */
 static double document_line_pitch(const braille_reading *r)
 {
 	double line_pitch = 0;
 	for (int pg = 0; pg < r->npages; pg++) {
 		page_fit f;
-		if (r->pn[pg] > 1 && fit_page(r->pdots[pg], r->pn[pg], &f, 0) == BK_OK &&
-		    (line_pitch == 0 || f.line < line_pitch))
+		bk_status st = r->pn[pg] > 1 ? fit_page(r->pdots[pg], r->pn[pg],
+		                                        &f, 0)
+		                             : BK_ERR_INVALID;
+		if (st == BK_ERR_NOMEM)
+			return -1;
+		if (st == BK_OK && (line_pitch == 0 || f.line < line_pitch))
 			line_pitch = f.line;
 	}
 	return line_pitch;
@@ -493,26 +534,39 @@ static bk_status read_grid(braille_reading *r, int pg, const page_fit *f,
                            const char *name, bk_diags *diags)
 {
 	size_t n = r->pn[pg], maxline = 0, maxcell = 0;
-	size_t *li = bk_xmalloc(n * sizeof *li), *ci = bk_xmalloc(n * sizeof *ci);
-	int *bit = bk_xmalloc(n * sizeof *bit);
-	bk_status st = place_dots(r, pg, f, li, ci, bit, &maxline, &maxcell,
-	                          name, diags);
+	size_t *li = bk_calloc(n, sizeof *li), *ci = bk_calloc(n, sizeof *ci);
+	int *bit = bk_calloc(n, sizeof *bit);
+	unsigned char *grid = NULL;
+	bk_status st = !li || !ci || !bit ? BK_ERR_NOMEM
+	               : place_dots(r, pg, f, li, ci, bit, &maxline, &maxcell,
+	                            name, diags);
 	if (st != BK_OK)
 		goto out;
 	size_t width = maxcell + 1;
-	unsigned char *grid = bk_xcalloc((maxline + 1) * width, 1);
+	grid = bk_calloc(maxline + 1, width);
+	if (!grid) {
+		st = BK_ERR_NOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		grid[li[i] * width + ci[i]] |= (unsigned char)bit[i];
 	for (size_t l = 0; l <= maxline; l++) {
-		r->all = bk_xrealloc(r->all, (r->nall + 1) * sizeof *r->all);
-		r->all[r->nall].c = bk_xmalloc(width);
+		dline *more = bk_reallocarray(r->all, r->nall + 1, sizeof *r->all);
+		if (more)
+			r->all = more;
+		if (!more || !(r->all[r->nall].c = bk_malloc(width))) {
+			st = BK_ERR_NOMEM;
+			goto out;
+		}
 		memcpy(r->all[r->nall].c, grid + l * width, width);
 		r->all[r->nall].n = width;
 		r->nall++;
 	}
 	r->page_lines[pg] = maxline + 1;
-	free(grid);
 out:
+	if (st == BK_ERR_NOMEM)
+		bk_diags_nomem(diags, name, "", "reading braille from the PDF");
+	free(grid);
 	free(li);
 	free(ci);
 	free(bit);
@@ -525,12 +579,18 @@ static bk_status read_pages(braille_reading *r, const char *name,
                             bk_diags *diags)
 {
 	double line_pitch = document_line_pitch(r);
+	if (line_pitch < 0)
+		return bk_diags_nomem(diags, name, "", "reading braille from the PDF");
 	for (int pg = 0; pg < r->npages; pg++) {
 		size_t n = r->pn[pg];
 		page_fit f;
 		if (!n)
 			continue;
-		if (fit_page(r->pdots[pg], n, &f, line_pitch) != BK_OK) {
+		bk_status fit = fit_page(r->pdots[pg], n, &f, line_pitch);
+		if (fit == BK_ERR_NOMEM)
+			return bk_diags_nomem(diags, name, "",
+			                      "reading braille from the PDF");
+		if (fit != BK_OK) {
 			bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 			             "page %d: the dots do not form a braille grid",
 			             pg + 1);
@@ -548,15 +608,20 @@ static bk_status read_pages(braille_reading *r, const char *name,
 	return BK_OK;
 }
 
-/* The lines read, page by page (a page without dots is empty). */
+/* The lines read, page by page (a page without dots is empty); NULL
+ * when memory runs out. */
 static bk_cell_pages *pages_of(const braille_reading *r)
 {
 	bk_cell_pages *p = bk_cell_pages_new();
 	size_t k = 0;
-	for (int pg = 0; pg < r->npages; pg++) {
+	for (int pg = 0; p && pg < r->npages; pg++) {
 		bk_cell_pages_add_page(p);
 		for (size_t l = 0; l < r->page_lines[pg]; l++, k++)
 			bk_cell_pages_add_line(p, r->all[k].c, r->all[k].n);
+	}
+	if (p && bk_cell_pages_nomem(p)) {
+		bk_cell_pages_free(p);
+		return NULL;
 	}
 	return p;
 }
@@ -587,14 +652,20 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 	if (!doc)
 		return BK_ERR_INVALID;
 	braille_reading r;
-	reading_init(&r, poppler_document_get_n_pages(doc));
-	bk_status st = collect_dots(doc, dpi, name, &r, diags);
+	bk_status st = BK_ERR_NOMEM;
+	if (!reading_init(&r, poppler_document_get_n_pages(doc))) {
+		bk_diags_nomem(diags, name, "", "reading braille from the PDF");
+		goto out;
+	}
+	st = collect_dots(doc, dpi, name, &r, diags);
 	if (st != BK_OK)
 		goto out;
 	st = read_pages(&r, name, diags);
 	if (st != BK_OK)
 		goto out;
 	*out = pages_of(&r);
+	if (!*out)
+		st = bk_diags_nomem(diags, name, "", "reading braille from the PDF");
 out:
 	if (m)
 		measure_of(&r, m);
@@ -624,9 +695,13 @@ bk_status bk_decode_pdf_dots(const char *data, size_t size, const char *name,
 		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "the PDF has no page %zu", pageno + 1);
 	g_object_unref(doc);
-	if (st != BK_OK)
+	double *out = st == BK_OK ? bk_calloc(2 * blobs.n + 1, sizeof *out) : NULL;
+	if (st == BK_OK && !out)
+		st = bk_diags_nomem(diags, name, "", "reading the PDF's dots");
+	if (st != BK_OK) {
+		free(blobs.v);
 		return st;
-	double *out = bk_xmalloc((2 * blobs.n + 1) * sizeof *out);
+	}
 	size_t k = 0, other = 0;
 	double dsum = 0, dmin = 1e9, dmax = 0;
 	for (size_t i = 0; i < blobs.n; i++) {
@@ -669,8 +744,13 @@ bk_status bk_decode_dots_line(const double *xy, size_t n, double dot_pitch,
 		if (xy[2 * i + 1] < y0) y0 = xy[2 * i + 1];
 	}
 	size_t maxcell = 0;
-	size_t *ci = bk_xmalloc(n * sizeof *ci);
-	int *bit = bk_xmalloc(n * sizeof *bit);
+	size_t *ci = bk_calloc(n, sizeof *ci);
+	int *bit = bk_calloc(n, sizeof *bit);
+	if (!ci || !bit) {
+		free(ci);
+		free(bit);
+		return BK_ERR_NOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		double u = xy[2 * i] - x0, v = xy[2 * i + 1] - y0;
 		double cl = floor((u + 0.5 * dot_pitch) / cell_pitch);
@@ -688,11 +768,13 @@ bk_status bk_decode_dots_line(const double *xy, size_t n, double dot_pitch,
 		if (ci[i] > maxcell)
 			maxcell = ci[i];
 	}
-	unsigned char *c = bk_xcalloc(maxcell + 2, 1);
-	for (size_t i = 0; i < n; i++)
+	unsigned char *c = bk_calloc(maxcell + 2, 1);
+	for (size_t i = 0; c && i < n; i++)
 		c[ci[i]] |= (unsigned char)bit[i];
 	free(ci);
 	free(bit);
+	if (!c)
+		return BK_ERR_NOMEM;
 	*cells = c;
 	*ncells = maxcell + 1;
 	return BK_OK;

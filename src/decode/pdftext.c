@@ -40,5 +40,7 @@ bk_status bk_decode_pdf_text(const char *data, size_t size, const char *name,
 		return BK_ERR_INVALID;
 	}
 	*text = bk_buf_steal(&out);
+	if (!*text)
+		return bk_diags_nomem(diags, name, "", "reading the PDF's text");
 	return BK_OK;
 }

@@ -73,7 +73,25 @@ typedef struct interp {
 	double cx, cy, sx, sy; /* current point and subpath start, user space */
 	bool bad;
 	char why[160];
+	bool nomem;  /* memory ran out: what follows is drawn into spare */
+	sub spare;
 } interp;
+
+/* Room for one more subpath; false (and p out of memory) without. */
+static bool more_subs(interp *p)
+{
+	if (p->nsubs < p->capsubs)
+		return true;
+	size_t cap = p->capsubs ? 2 * p->capsubs : 16;
+	sub *more = bk_reallocarray(p->subs, cap, sizeof *p->subs);
+	if (!more) {
+		p->nomem = true;
+		return false;
+	}
+	p->subs = more;
+	p->capsubs = cap;
+	return true;
+}
 
 static void box_add(sub *s, double x, double y)
 {
@@ -99,10 +117,8 @@ static void dev(const interp *p, double x, double y, double *ox, double *oy)
 static sub *current(interp *p)
 {
 	if (!p->nsubs) {
-		if (p->nsubs == p->capsubs) {
-			p->capsubs = p->capsubs ? 2 * p->capsubs : 16;
-			p->subs = bk_xrealloc(p->subs, p->capsubs * sizeof *p->subs);
-		}
+		if (!more_subs(p))
+			return &p->spare;
 		p->subs[p->nsubs++] = (sub){0};
 	}
 	return &p->subs[p->nsubs - 1];
@@ -125,11 +141,8 @@ static void line_to(interp *p, double x, double y)
 
 static void move_to(interp *p, double x, double y)
 {
-	if (p->nsubs == p->capsubs) {
-		p->capsubs = p->capsubs ? 2 * p->capsubs : 16;
-		p->subs = bk_xrealloc(p->subs, p->capsubs * sizeof *p->subs);
-	}
-	p->subs[p->nsubs++] = (sub){0};
+	if (more_subs(p))
+		p->subs[p->nsubs++] = (sub){0};
 	add_point(p, x, y);
 	p->cx = p->sx = x;
 	p->cy = p->sy = y;
@@ -174,8 +187,14 @@ static void paint(interp *p, bool fill, bool stroke)
 			continue;
 		bk_pdf_separation *o = p->out;
 		if (o->n == o->cap) {
-			o->cap = o->cap ? 2 * o->cap : 64;
-			o->v = bk_xrealloc(o->v, o->cap * sizeof *o->v);
+			size_t cap = o->cap ? 2 * o->cap : 64;
+			shape *more = bk_reallocarray(o->v, cap, sizeof *o->v);
+			if (!more) {
+				p->nomem = true;
+				break;
+			}
+			o->v = more;
+			o->cap = cap;
 		}
 		/* a subpath both filled and stroked counts once, as filled */
 		o->v[o->n++] = (shape){x->x0, x->y0, x->x1, x->y1, x->closed || f, f};
@@ -508,10 +527,14 @@ bk_status bk_decode_pdf_separation(const char *data, size_t size,
 	qpdf_silence_errors(q);
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
 	bk_status st = BK_OK;
-	bk_pdf_separation *sep = bk_xcalloc(1, sizeof *sep);
+	bk_pdf_separation *sep = bk_calloc(1, sizeof *sep);
 	char ink[104];
 	snprintf(ink, sizeof ink, "/%s", separation);
 	bk_c_numeric numeric = bk_c_numeric_enter();
+	if (!sep) {
+		st = bk_diags_nomem(diags, name, "", "reading a separation");
+		goto done;
+	}
 	if (qpdf_read_memory(q, name, data, (unsigned long long)size, NULL) & QPDF_ERRORS) {
 		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "qpdf cannot read the PDF: %s",
@@ -554,7 +577,9 @@ bk_status bk_decode_pdf_separation(const char *data, size_t size,
 	           qpdf_oh_get_key(q, pg, "/Resources"), 0);
 	free(content);
 	free(p.subs);
-	if (p.bad) {
+	if (p.nomem) {
+		st = bk_diags_nomem(diags, name, "", "reading a separation");
+	} else if (p.bad) {
 		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "page %zu cannot be read: %s", page + 1, p.why);
 		st = BK_ERR_INVALID;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "decode/decode-private.h"
+#include "diag/diag-private.h"
 #include "util/util.h"
 
 /* Tolerances of the runs, mm. */
@@ -62,12 +63,14 @@ typedef struct pitch_samples {
 
 /* The dots (sorted right to left) level with the window's centre, from
  * the first within REACH of its left edge leftwards until a gap wider
- * than RUN_GAP. */
-static void gather_run(const pt *dots, size_t nd, const double *rect, run *r)
+ * than RUN_GAP. false when memory runs out. */
+static bool gather_run(const pt *dots, size_t nd, const double *rect, run *r)
 {
 	double left = rect[0];
 	double cy = rect[1] + rect[3] / 2;
-	r->xy = bk_xmalloc((2 * nd + 1) * sizeof *r->xy);
+	r->xy = bk_calloc(2 * nd + 1, sizeof *r->xy);
+	if (!r->xy)
+		return false;
 	double last = 0;
 	for (size_t k = 0; k < nd; k++) {
 		double x = dots[k].x, y = dots[k].y;
@@ -80,6 +83,7 @@ static void gather_run(const pt *dots, size_t nd, const double *rect, run *r)
 		r->n++;
 		last = x;
 	}
+	return true;
 }
 
 /* Adds the run's dot pitches (across, down) and cell pitch to s, where
@@ -144,14 +148,20 @@ bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 		return st;
 	/* the windows on the page */
 	double ox = cuts ? cuts->sheet_x : 0, oy = cuts ? cuts->sheet_y : 0;
-	double *r = bk_xmalloc((4 * n + 1) * sizeof *r);
+	double *r = bk_calloc(4 * n + 1, sizeof *r);
+	if (!r) {
+		bk_free(xy);
+		return bk_diags_nomem(diags, name, "", "reading stencil numbers");
+	}
 	for (size_t w = 0; w < n; w++) {
 		r[4 * w] = rects[4 * w] + ox;
 		r[4 * w + 1] = rects[4 * w + 1] + oy;
 		r[4 * w + 2] = rects[4 * w + 2];
 		r[4 * w + 3] = rects[4 * w + 3];
 	}
-	bk_decode_numbers_beside(xy, nd, r, n, numbers, measure);
+	st = bk_decode_numbers_beside(xy, nd, r, n, numbers, measure);
+	if (st != BK_OK)
+		bk_diags_nomem(diags, name, "", "reading stencil numbers");
 	if (measure) {
 		measure->dots = m.dots;
 		measure->other_black = m.other_black;
@@ -161,34 +171,38 @@ bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 	}
 	free(r);
 	bk_free(xy);
-	return BK_OK;
+	return st;
 }
 
-void bk_decode_numbers_beside(const double *xy, size_t nd, const double *rects,
-                              size_t n, unsigned *numbers,
-                              bk_dot_measure *measure)
+bk_status bk_decode_numbers_beside(const double *xy, size_t nd,
+                                   const double *rects, size_t n,
+                                   unsigned *numbers, bk_dot_measure *measure)
 {
 	for (size_t i = 0; i < n; i++)
 		numbers[i] = 0;
 	if (measure)
 		memset(measure, 0, sizeof *measure);
 	/* the dots by x, right to left */
-	pt *dots = bk_xmalloc((nd + 1) * sizeof *dots);
+	bk_status st = BK_ERR_NOMEM;
+	pt *dots = bk_calloc(nd + 1, sizeof *dots);
+	run *runs = bk_calloc(n + 1, sizeof *runs);
+	pitch_samples s = {
+		.dx = bk_calloc(n + 1, sizeof *s.dx),
+		.dy = bk_calloc(n + 1, sizeof *s.dy),
+		.cell = bk_calloc(n + 1, sizeof *s.cell),
+	};
+	double *cols = bk_calloc(nd + 1, sizeof *cols);
+	if (!dots || !runs || !s.dx || !s.dy || !s.cell || !cols)
+		goto out;
 	for (size_t i = 0; i < nd; i++) {
 		dots[i].x = xy[2 * i];
 		dots[i].y = xy[2 * i + 1];
 	}
 	qsort(dots, nd, sizeof *dots, cmp_pt_x_desc);
 	/* one run beside each window, and the pitches the runs show */
-	run *runs = bk_xcalloc(n + 1, sizeof *runs);
-	pitch_samples s = {
-		.dx = bk_xmalloc((n + 1) * sizeof *s.dx),
-		.dy = bk_xmalloc((n + 1) * sizeof *s.dy),
-		.cell = bk_xmalloc((n + 1) * sizeof *s.cell),
-	};
-	double *cols = bk_xmalloc((nd + 1) * sizeof *cols);
 	for (size_t w = 0; w < n; w++) {
-		gather_run(dots, nd, rects + 4 * w, &runs[w]);
+		if (!gather_run(dots, nd, rects + 4 * w, &runs[w]))
+			goto out;
 		if (runs[w].n)
 			sample_pitches(&runs[w], cols, &s);
 	}
@@ -196,10 +210,8 @@ void bk_decode_numbers_beside(const double *xy, size_t nd, const double *rects,
 	double cell = bk_decode_median(s.cell, s.ncell);
 	double pitch = px > 0 && py > 0 ? (px + py) / 2 : px;
 	/* each run read as a number with those pitches */
-	for (size_t w = 0; w < n; w++) {
+	for (size_t w = 0; w < n; w++)
 		numbers[w] = read_number(&runs[w], pitch, cell);
-		free(runs[w].xy);
-	}
 	if (measure) {
 		measure->dots = nd;
 		measure->dot_pitch_x = px;
@@ -207,10 +219,15 @@ void bk_decode_numbers_beside(const double *xy, size_t nd, const double *rects,
 		measure->cell_pitch = cell;
 		measure->line_pitch = 0;
 	}
+	st = BK_OK;
+out:
+	for (size_t w = 0; runs && w < n; w++)
+		free(runs[w].xy);
 	free(cols);
 	free(runs);
 	free(s.dx);
 	free(s.dy);
 	free(s.cell);
 	free(dots);
+	return st;
 }

@@ -107,7 +107,15 @@ typedef struct svgp {
 	size_t nids;
 	size_t visits;
 	bool failed;
+	bool nomem;  /* memory ran out (failed too, without a message) */
 } svgp;
+
+/* Memory ran out: the walk stops, and the decoder says BK_ERR_NOMEM. */
+static void out_of_memory(svgp *p)
+{
+	p->failed = true;
+	p->nomem = true;
+}
 
 static void fail(svgp *p, unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -154,11 +162,17 @@ static void box_add(sub *s, pt q)
 	if (q.y > s->y1) s->y1 = q.y;
 }
 
-static void vertex_add(sub *s, pt q)
+static void vertex_add(svgp *p, sub *s, pt q)
 {
 	if (s->nv == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 16;
-		s->v = bk_xrealloc(s->v, s->cap * sizeof *s->v);
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		pt *more = bk_reallocarray(s->v, cap, sizeof *s->v);
+		if (!more) {
+			out_of_memory(p);
+			return;
+		}
+		s->v = more;
+		s->cap = cap;
 	}
 	s->v[s->nv++] = q;
 	box_add(s, q);
@@ -181,8 +195,16 @@ static void pb_finish(pb *b)
 		s->closed = true;
 	svgp *p = b->p;
 	if (p->n == p->cap) {
-		p->cap = p->cap ? 2 * p->cap : 64;
-		p->subs = bk_xrealloc(p->subs, p->cap * sizeof *p->subs);
+		size_t cap = p->cap ? 2 * p->cap : 64;
+		sub *more = bk_reallocarray(p->subs, cap, sizeof *p->subs);
+		if (!more) {
+			out_of_memory(p);
+			free(s->v);
+			s->v = NULL;
+			return;
+		}
+		p->subs = more;
+		p->cap = cap;
 	}
 	p->subs[p->n++] = *s;
 	s->v = NULL;
@@ -200,7 +222,7 @@ static void pb_move(pb *b, double x, double y)
 	b->sy = b->cy = y;
 	b->last = apply(b->m, x, y);
 	if (b->keep)
-		vertex_add(&b->cur, b->last);
+		vertex_add(b->p, &b->cur, b->last);
 }
 
 /* A drawing command after a closepath starts a new subpath there. */
@@ -218,7 +240,7 @@ static void pb_line(pb *b, double x, double y)
 	b->last = apply(b->m, x, y);
 	b->cur.nseg++;
 	if (b->keep)
-		vertex_add(&b->cur, b->last);
+		vertex_add(b->p, &b->cur, b->last);
 }
 
 int bk_cubic_extremes(double p0, double p1, double p2, double p3, double t[2])
@@ -277,7 +299,7 @@ static void pb_cubic(pb *b, double x1, double y1, double x2, double y2,
 	k += bk_cubic_extremes(p0.y, p1.y, p2.y, p3.y, t + k);
 	for (int i = 0; i < k; i++)
 		box_add(&b->cur, cubic_at(p0, p1, p2, p3, t[i]));
-	vertex_add(&b->cur, p3);
+	vertex_add(b->p, &b->cur, p3);
 }
 
 static void pb_close(pb *b)
@@ -820,9 +842,9 @@ typedef struct style {
 } style;
 
 /* The value of property prop, trimmed: from the style attribute (its last
- * declaration), else the presentation attribute, else NULL. Free with
- * free. */
-static char *prop_value(xmlNodePtr n, const char *prop)
+ * declaration), else the presentation attribute, else NULL (and p out of
+ * memory when that is why). Free with free. */
+static char *prop_value(svgp *p, xmlNodePtr n, const char *prop)
 {
 	char *found = NULL;
 	xmlChar *st = xmlGetProp(n, (const xmlChar *)"style");
@@ -848,7 +870,9 @@ static char *prop_value(xmlNodePtr n, const char *prop)
 					while (ve > v && is_wsp(ve[-1]))
 						ve--;
 					free(found);
-					found = bk_xstrndup(v, (size_t)(ve - v));
+					found = bk_strndup(v, (size_t)(ve - v));
+					if (!found)
+						out_of_memory(p);
 				}
 			}
 			s = *end ? end + 1 : end;
@@ -860,8 +884,12 @@ static char *prop_value(xmlNodePtr n, const char *prop)
 	xmlChar *a = xmlGetProp(n, (const xmlChar *)prop);
 	if (!a)
 		return NULL;
-	found = bk_xstrdup((const char *)a);
+	found = bk_strdup((const char *)a);
 	xmlFree(a);
+	if (!found) {
+		out_of_memory(p);
+		return NULL;
+	}
 	/* trim */
 	char *b = found;
 	while (is_wsp(*b))
@@ -941,28 +969,29 @@ static int colour_red(const char *v)
 	return rgb[0] >= 0.99 && rgb[1] <= 0.01 && rgb[2] <= 0.01;
 }
 
-static style element_style(xmlNodePtr n, style parent, bool *display_none)
+static style element_style(svgp *p, xmlNodePtr n, style parent,
+                           bool *display_none)
 {
 	style s = parent;
 	*display_none = false;
-	char *v = prop_value(n, "display");
+	char *v = prop_value(p, n, "display");
 	if (v && ieq(v, "none"))
 		*display_none = true;
 	free(v);
-	if ((v = prop_value(n, "visibility"))) {
+	if ((v = prop_value(p, n, "visibility"))) {
 		if (ieq(v, "hidden") || ieq(v, "collapse"))
 			s.hidden = true;
 		else if (ieq(v, "visible"))
 			s.hidden = false;
 		free(v);
 	}
-	if ((v = prop_value(n, "color"))) {
+	if ((v = prop_value(p, n, "color"))) {
 		int r = colour_red(v);
 		if (r >= 0)
 			s.color_red = r == 1;
 		free(v);
 	}
-	if ((v = prop_value(n, "stroke"))) {
+	if ((v = prop_value(p, n, "stroke"))) {
 		if (ieq(v, "none"))
 			s.stroke = PAINT_NONE;
 		else if (ieq(v, "currentColor"))
@@ -1005,6 +1034,23 @@ static int cmp_idref(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Room for one more id (cap: the room there is); false when memory
+ * runs out. */
+static bool more_ids(svgp *p, size_t *cap)
+{
+	if (p->nids < *cap)
+		return true;
+	idref *more = bk_reallocarray(p->ids, *cap ? 2 * *cap : 64,
+	                              sizeof *p->ids);
+	if (!more) {
+		out_of_memory(p);
+		return false;
+	}
+	p->ids = more;
+	*cap = *cap ? 2 * *cap : 64;
+	return true;
+}
+
 /* Every element with an id, for <use>. */
 static void index_ids(svgp *p, xmlNodePtr root)
 {
@@ -1014,10 +1060,8 @@ static void index_ids(svgp *p, xmlNodePtr root)
 		if (n->type == XML_ELEMENT_NODE) {
 			xmlAttrPtr a = xmlHasProp(n, (const xmlChar *)"id");
 			if (a && a->children && a->children->content) {
-				if (p->nids == cap) {
-					cap = cap ? 2 * cap : 64;
-					p->ids = bk_xrealloc(p->ids, cap * sizeof *p->ids);
-				}
+				if (!more_ids(p, &cap))
+					return;
 				p->ids[p->nids].id = (const char *)a->children->content;
 				p->ids[p->nids].node = n;
 				p->ids[p->nids].order = order++;
@@ -1180,8 +1224,8 @@ static void walk(svgp *p, xmlNodePtr n, mat m, style parent, int use_depth,
 	if (named(n, "symbol") && !via_use)
 		return;
 	bool none;
-	style st = element_style(n, parent, &none);
-	if (none)
+	style st = element_style(p, n, parent, &none);
+	if (none || p->failed)
 		return;
 	xmlChar *tr = xmlGetProp(n, (const xmlChar *)"transform");
 	if (tr) {
@@ -1526,7 +1570,9 @@ static double *windows_in_order(wrect *w, size_t nw)
 		w[i].row = row;
 	}
 	qsort(w, nw, sizeof *w, cmp_wrect_row);
-	double *out = bk_xmalloc((4 * nw + 1) * sizeof *out);
+	double *out = bk_calloc(4 * nw + 1, sizeof *out);
+	if (!out)
+		return NULL;
 	for (size_t i = 0; i < nw; i++) {
 		out[4 * i] = w[i].x;
 		out[4 * i + 1] = w[i].y;
@@ -1565,14 +1611,22 @@ bk_status bk_decode_svg_windows(const char *data, size_t size,
 	c.corner = "";
 	collect_cuts(&p, doc, &c.page_w, &c.page_h);
 	sub *outline = p.failed ? NULL : find_outline(&p);
+	if (p.nomem) {
+		status = bk_diags_nomem(diags, name, "", "reading the SVG");
+		goto out;
+	}
 	if (p.failed) {
 		status = BK_ERR_INVALID;
 		goto out;
 	}
 	sheet_of_outline(outline, &c);
-	w = bk_xmalloc((p.n + 1) * sizeof *w);
-	size_t nw = sort_cuts(&p, outline, &c, w);
-	*rects = windows_in_order(w, nw);
+	w = bk_calloc(p.n + 1, sizeof *w);
+	size_t nw = w ? sort_cuts(&p, outline, &c, w) : 0;
+	*rects = w ? windows_in_order(w, nw) : NULL;
+	if (!*rects) {
+		status = bk_diags_nomem(diags, name, "", "reading the SVG");
+		goto out;
+	}
 	*n = nw;
 	if (cuts)
 		*cuts = c;
