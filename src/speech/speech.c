@@ -85,6 +85,7 @@ struct bk_speech {
 	bk_cache *cache;
 	size_t synthesised, hits;
 	bool warned_cache;
+	bool nomem; /* an answer could not be received: no memory */
 	pid_t owner; /* the process that made it and owns the helpers */
 };
 
@@ -550,7 +551,9 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 			return BK_ERR_IO;
 		}
 	}
-	bk_speech *sp = bk_xcalloc(1, sizeof *sp);
+	bk_speech *sp = bk_calloc(1, sizeof *sp);
+	if (!sp)
+		return bk_diags_nomem(diags, "", "", "starting speech");
 	sp->tpl = tpl;
 	sp->opt = o;
 	sp->owner = getpid();
@@ -559,6 +562,10 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 		sp->z[l].fd = -1;
 	sp->cache = bk_cache_new(o.cache_dir, "clips",
 	                         o.memory_cache ? o.memory_cache : 16u << 20);
+	if (!sp->cache) {
+		bk_speech_free(sp);
+		return bk_diags_nomem(diags, "", "", "starting speech");
+	}
 	/* the helpers start now, while the caller is small: every clip's fork
 	 * copies the helper's page tables, and a helper forked after a
 	 * national definition was loaded would carry it */
@@ -624,11 +631,13 @@ static bool is_dropped(uint32_t cp)
 static bool is_stop(char c) { return c == '.' || c == '!' || c == '?'; }
 static bool is_mark(char c) { return is_stop(c) || c == ',' || c == ':' || c == ';'; }
 
-/* Step 1: the templates' replacements, in order. Returns a new string. */
+/* Step 1: the templates' replacements, in order. Returns a new string,
+ * NULL when memory runs out. */
 static char *replace_all(const bk_speech *sp, int lang, const char *text)
 {
-	char *cur = bk_xstrdup(text);
-	for (size_t i = 0; i < bk_speech_replacement_count(sp->tpl, lang); i++) {
+	char *cur = bk_strdup(text);
+	for (size_t i = 0; cur && i < bk_speech_replacement_count(sp->tpl, lang);
+	     i++) {
 		const char *to;
 		const char *from = bk_speech_replacement(sp->tpl, lang, i, &to);
 		if (!strstr(cur, from))
@@ -766,12 +775,18 @@ bk_status bk_speech_normalise(const bk_speech *sp, const char *lang_code,
 	}
 	char *replaced = replace_all(sp, lang, text);
 	bk_buf mapped = {0}, latin = {0}, c = {0};
-	map_characters(replaced, &mapped, &latin);
+	if (replaced)
+		map_characters(replaced, &mapped, &latin);
 	free(replaced);
 	tidy_marks(&mapped, &c);
+	bool failed = !replaced || bk_buf_failed(&mapped);
 	bk_buf_free(&mapped);
 	end_with_stop(&c);
 	bk_status st = BK_ERR_INVALID;
+	if (failed || bk_buf_failed(&c) || bk_buf_failed(&latin)) {
+		st = bk_diags_nomem(diags, "", at, "preparing a text to speak");
+		goto out;
+	}
 	if (!readable(&c)) {
 		bk_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0, at,
 		             "the text \"%s\" has nothing the voice can read", text);
@@ -789,7 +804,8 @@ bk_status bk_speech_normalise(const bk_speech *sp, const char *lang_code,
 		             "give the name a pronunciation in %s",
 		             lang_code, bk_buf_str(&latin), lang_code);
 	*out = bk_buf_steal(&c);
-	st = BK_OK;
+	st = *out ? BK_OK
+	          : bk_diags_nomem(diags, "", at, "preparing a text to speak");
 out:
 	bk_buf_free(&c);
 	bk_buf_free(&latin);
@@ -838,6 +854,8 @@ static bk_status clip_key(bk_speech *sp, int lang, const char *text,
 	bk_cache_key_int(material, "volume", sp->opt.volume);
 	bk_cache_key_int(material, "word-gap", sp->opt.word_gap);
 	bk_cache_key_str(material, "text", text);
+	if (bk_buf_failed(material))
+		return bk_diags_nomem(diags, "", "", "making a clip's key");
 	bk_cache_key_digest(material, key);
 	return BK_OK;
 }
@@ -862,11 +880,14 @@ bk_status bk_speech_clip_key(bk_speech *sp, const char *lang_code,
 
 /* ---- clips: asked, answered, cached ------------------------------------ */
 
-/* Samples stored little-endian, whatever the machine. */
+/* Samples stored little-endian, whatever the machine; NULL when memory
+ * runs out. */
 static int16_t *from_le(const bk_buf *b, size_t *count)
 {
 	size_t n = b->len / 2;
-	int16_t *s = bk_xmalloc((n ? n : 1) * sizeof *s);
+	int16_t *s = bk_calloc(n, sizeof *s);
+	if (!s)
+		return NULL;
 	for (size_t i = 0; i < n; i++)
 		s[i] = (int16_t)((unsigned char)b->data[2 * i] |
 		                 (unsigned char)b->data[2 * i + 1] << 8);
@@ -904,7 +925,7 @@ static bool ask(zygote *z, const unsigned char *key, const bk_buf *material,
 	memset(a, 0, sizeof *a);
 	memcpy(a->key, key, BK_SHA256_SIZE);
 	bk_buf_addn(&a->material, material->data, material->len);
-	return true;
+	return true; /* (a failed material is neither found nor stored) */
 }
 
 /* Reads the zygote's next answer into the first text still waiting for
@@ -926,8 +947,10 @@ static bool answer_next(bk_speech *sp, int lang, bk_diags *diags)
 	          recv_all(z->fd, &n, sizeof n, 10000) && n <= MAX_SAMPLES;
 	int16_t *s = NULL;
 	if (ok && n) {
-		s = bk_xmalloc((size_t)n * sizeof *s);
-		ok = recv_all(z->fd, s, (size_t)n * sizeof *s, 10000);
+		s = bk_calloc(n, sizeof *s);
+		if (!s)
+			sp->nomem = true;
+		ok = s && recv_all(z->fd, s, (size_t)n * sizeof *s, 10000);
 	}
 	if (!ok) {
 		free(s);
@@ -940,7 +963,9 @@ static bool answer_next(bk_speech *sp, int lang, bk_diags *diags)
 	if (code != 0 || n == 0)
 		return true;
 	sp->synthesised++;
-	unsigned char *le = bk_xmalloc((size_t)n * 2);
+	unsigned char *le = bk_malloc((size_t)n * 2);
+	if (!le)
+		return true; /* not cached: a cache may forget */
 	for (size_t i = 0; i < n; i++) {
 		le[2 * i] = (unsigned char)((uint16_t)s[i] & 0xFF);
 		le[2 * i + 1] = (unsigned char)((uint16_t)s[i] >> 8);
@@ -965,6 +990,11 @@ static bk_status helper_gone(bk_speech *sp, int lang, const char *lang_code,
 	stop_zygote(z, true);
 	z->failed = true;
 	z->failure = Z_GONE;
+	if (sp->nomem) {
+		/* its answer could not be received: the helper is stopped */
+		sp->nomem = false;
+		return bk_diags_nomem(diags, "", where, "receiving a clip");
+	}
 	bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, where,
 	             "the speech helper for %s stopped answering while it "
 	             "spoke \"%s\"", lang_code, text);
@@ -1005,6 +1035,8 @@ bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
 		*samples = from_le(&got, count);
 		bk_buf_free(&got);
 		bk_buf_free(&material);
+		if (!*samples)
+			return bk_diags_nomem(diags, "", where, "reading a clip");
 		sp->hits++;
 		return BK_OK;
 	}
@@ -1070,6 +1102,8 @@ void bk_speech_prefetch(bk_speech *sp, const char *lang_code, const char *text)
 		memcpy(a->key, key, sizeof key);
 		a->ready = a->from_cache = true;
 		a->s = from_le(&got, &a->n);
+		if (!a->s)
+			z->nq--; /* no memory: the clip will ask again */
 	} else if (!ask(z, key, &material, text, strlen(text))) {
 		/* clip reports it */
 		queue_clear(z);
