@@ -22,48 +22,67 @@ static int by_bytes(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Appends s (taken over); false (errno ENOMEM, s freed) when s is NULL
+ * or memory runs out. */
+bool bk_kit_paths_add(bk_kit_paths *p, char *s)
+{
+	if (s && p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 64;
+		char **more = bk_reallocarray(p->v, cap, sizeof *p->v);
+		if (more) {
+			p->v = more;
+			p->cap = cap;
+		}
+	}
+	if (!s || p->n == p->cap) {
+		free(s);
+		errno = ENOMEM;
+		return false;
+	}
+	p->v[p->n++] = s;
+	return true;
+}
+
 static int walk(const char *root, const char *rel, bool skip_hidden,
                 bk_kit_paths *out)
 {
 	bk_buf path = {0};
 	bk_buf_printf(&path, "%s%s%s", root, *rel ? "/" : "", rel);
-	DIR *d = opendir(bk_buf_str(&path));
+	DIR *d = bk_buf_failed(&path) ? NULL : opendir(bk_buf_str(&path));
 	if (!d) {
+		if (bk_buf_failed(&path))
+			errno = ENOMEM;
 		bk_buf_free(&path);
 		return -1;
 	}
 	bk_kit_paths here = {0};
 	struct dirent *de;
-	while ((de = readdir(d))) {
+	int rc = 0;
+	while (!rc && (de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (skip_hidden && de->d_name[0] == '.')
 			continue;
-		if (here.n == here.cap) {
-			here.cap = here.cap ? 2 * here.cap : 16;
-			here.v = bk_xrealloc(here.v, here.cap * sizeof *here.v);
-		}
-		here.v[here.n++] = bk_xstrdup(de->d_name);
+		if (!bk_kit_paths_add(&here, bk_strdup(de->d_name)))
+			rc = -1;
 	}
 	closedir(d);
 	if (here.n)
 		qsort(here.v, here.n, sizeof *here.v, by_bytes);
-	int rc = 0;
 	for (size_t i = 0; i < here.n && !rc; i++) {
 		bk_buf sub = {0}, full = {0};
 		bk_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", here.v[i]);
 		bk_buf_printf(&full, "%s/%s", bk_buf_str(&path), here.v[i]);
 		struct stat st;
-		if (lstat(bk_buf_str(&full), &st))
+		if (bk_buf_failed(&sub) || bk_buf_failed(&full)) {
+			errno = ENOMEM;
 			rc = -1;
-		else if (S_ISDIR(st.st_mode))
+		} else if (lstat(bk_buf_str(&full), &st)) {
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode)) {
 			rc = walk(root, bk_buf_str(&sub), skip_hidden, out);
-		else {
-			if (out->n == out->cap) {
-				out->cap = out->cap ? 2 * out->cap : 64;
-				out->v = bk_xrealloc(out->v, out->cap * sizeof *out->v);
-			}
-			out->v[out->n++] = bk_buf_steal(&sub);
+		} else if (!bk_kit_paths_add(out, bk_buf_steal(&sub))) {
+			rc = -1;
 		}
 		bk_buf_free(&sub);
 		bk_buf_free(&full);
@@ -99,6 +118,11 @@ int bk_kit_hash_file(const char *path, unsigned char out[BK_SHA256_SIZE],
 	if (fd < 0)
 		return -1;
 	bk_hasher *h = bk_hasher_new();
+	if (!h) {
+		close(fd);
+		errno = ENOMEM;
+		return -1;
+	}
 	static __thread char buf[1 << 16];
 	unsigned long long total = 0;
 	ssize_t got;
@@ -108,7 +132,7 @@ int bk_kit_hash_file(const char *path, unsigned char out[BK_SHA256_SIZE],
 	}
 	int err = got < 0 ? errno : 0;
 	close(fd);
-	bk_hasher_done(h, out);
+	bk_hasher_done(h, out); /* h is not NULL */
 	if (size)
 		*size = total;
 	if (err) {

@@ -42,12 +42,10 @@ static int list_kits(int kits, bk_kit_paths *out)
 		           S_ISREG(st.st_mode);
 		if (k >= 0)
 			close(k);
-		if (kit) {
-			if (out->n == out->cap) {
-				out->cap = out->cap ? 2 * out->cap : 32;
-				out->v = bk_xrealloc(out->v, out->cap * sizeof *out->v);
-			}
-			out->v[out->n++] = bk_xstrdup(de->d_name);
+		if (kit && !bk_kit_paths_add(out, bk_strdup(de->d_name))) {
+			closedir(d);
+			errno = ENOMEM;
+			return -1;
 		}
 	}
 	closedir(d);
@@ -113,8 +111,8 @@ static int copy_kit(const char *src, int from, const char *name, int to)
 		const char *slash = strrchr(rel, '/');
 		int sd = sfd, td = tfd;
 		if (slash) {
-			char *folder = bk_xstrndup(rel, (size_t)(slash - rel));
-			sd = bk_fs_dir_at(sfd, folder, 0);
+			char *folder = bk_strndup(rel, (size_t)(slash - rel));
+			sd = folder ? bk_fs_dir_at(sfd, folder, 0) : -1;
 			td = sd < 0 ? -1 : bk_fs_dir_at(tfd, folder, BK_FS_CREATE);
 			free(folder);
 		}
@@ -208,22 +206,18 @@ static void remove_stale_packing(int pfd, const json_t *station_at)
 	}
 	struct dirent *de;
 	bk_kit_paths gone = {0};
+	/* (what there is no memory for stays until the next index) */
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 		if (de->d_name[0] == '.')
 			continue;
-		char *id = bk_xstrndup(de->d_name, n > 4 ? n - 4 : n);
+		char *id = bk_strndup(de->d_name, n > 4 ? n - 4 : n);
 		struct stat st;
-		if (n <= 4 || strcmp(de->d_name + n - 4, ".txt") ||
-		    !json_object_get(station_at, id) ||
-		    fstatat(pfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
-		    !S_ISREG(st.st_mode)) {
-			if (gone.n == gone.cap) {
-				gone.cap = gone.cap ? 2 * gone.cap : 8;
-				gone.v = bk_xrealloc(gone.v, gone.cap * sizeof *gone.v);
-			}
-			gone.v[gone.n++] = bk_xstrdup(de->d_name);
-		}
+		if (id && (n <= 4 || strcmp(de->d_name + n - 4, ".txt") ||
+		           !json_object_get(station_at, id) ||
+		           fstatat(pfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		           !S_ISREG(st.st_mode)))
+			bk_kit_paths_add(&gone, bk_strdup(de->d_name));
 		free(id);
 	}
 	closedir(d);
@@ -418,8 +412,8 @@ static void add_entry(index_run *ix, size_t k, const json_t *m,
 }
 
 /* The stations the kit k goes to, each station with its kits, and the
- * kit's copies. */
-static void add_stations(index_run *ix, size_t k, const json_t *m)
+ * kit's copies. false when memory runs out. */
+static bool add_stations(index_run *ix, size_t k, const json_t *m)
 {
 	size_t i;
 	json_t *f;
@@ -428,9 +422,13 @@ static void add_stations(index_run *ix, size_t k, const json_t *m)
 		size_t s = at ? (size_t)json_integer_value(at) : ix->nstations;
 		if (s == ix->nstations) {
 			if (ix->nstations == ix->capstations) {
-				ix->capstations = ix->capstations ? 2 * ix->capstations : 64;
-				ix->stations = bk_xrealloc(ix->stations,
-				        ix->capstations * sizeof *ix->stations);
+				size_t cap = ix->capstations ? 2 * ix->capstations : 64;
+				station *more = bk_reallocarray(ix->stations, cap,
+				                                sizeof *ix->stations);
+				if (!more)
+					return false;
+				ix->stations = more;
+				ix->capstations = cap;
 			}
 			ix->stations[ix->nstations++] = (station){json_incref(f), json_array()};
 			json_object_set_new(ix->station_at, jstr(f, "id"),
@@ -439,6 +437,7 @@ static void add_stations(index_run *ix, size_t k, const json_t *m)
 		json_array_append_new(ix->stations[s].kits, json_integer((json_int_t)k));
 		ix->copies[k] += json_integer_value(json_object_get(f, "copies"));
 	}
+	return true;
 }
 
 /* Reads the manifest of every kit into ix. */
@@ -448,15 +447,21 @@ static bk_status read_kits(index_run *ix, bk_diags *diags)
 	for (size_t k = 0; k < ix->kits.n && st == BK_OK; k++) {
 		bk_buf p = {0};
 		char *kd = bk_kit_folder(ix->dir, ix->kits.v[k]);
-		bk_buf_printf(&p, "%s/" BK_KIT_MANIFEST, kd);
+		bk_buf_printf(&p, "%s/" BK_KIT_MANIFEST, kd ? kd : "");
 		free(kd);
+		if (!kd || bk_buf_failed(&p)) {
+			bk_buf_free(&p);
+			return bk_diags_nomem(diags, ix->dir, "", "indexing the kits");
+		}
 		char hex[65];
 		json_t *m = read_manifest(ix, k, bk_buf_str(&p), hex, &st, diags);
 		if (m) {
 			ix->titles[k] = json_incref(json_object_get(m, "titles"));
 			st = check_election(ix, m, bk_buf_str(&p), diags);
 			add_entry(ix, k, m, hex);
-			add_stations(ix, k, m);
+			if (!add_stations(ix, k, m) && st == BK_OK)
+				st = bk_diags_nomem(diags, ix->dir, "",
+				                    "indexing the kits");
 		}
 		json_decref(m);
 		bk_buf_free(&p);
@@ -541,8 +546,10 @@ static bk_status write_packing(index_run *ix, json_t *packing,
 	for (size_t s = 0; s < ix->nstations && st == BK_OK; s++) {
 		bk_buf t = {0};
 		json_array_append_new(packing, station_list(ix, s, &t));
-		st = write_station(ix, pfd, ix->stations[s].info, bk_buf_str(&t),
-		                   diags);
+		st = bk_buf_failed(&t)
+		     ? bk_diags_nomem(diags, ix->dir, "", "writing the packing lists")
+		     : write_station(ix, pfd, ix->stations[s].info, bk_buf_str(&t),
+		                     diags);
 		bk_buf_free(&t);
 	}
 	if (pfd >= 0)
@@ -567,7 +574,12 @@ static bk_status write_quantities(const index_run *ix, bk_diags *diags)
 			r = nl + 1;
 		}
 	bk_status st = BK_OK;
-	if (write_text(ix->root, "print-quantities.csv", bk_buf_str(&csv)))
+	bool failed = bk_buf_failed(&csv);
+	for (size_t k = 0; k < ix->kits.n; k++)
+		failed |= bk_buf_failed(&ix->rows[k]);
+	if (failed)
+		st = bk_diags_nomem(diags, ix->dir, "", "writing the quantities");
+	else if (write_text(ix->root, "print-quantities.csv", bk_buf_str(&csv)))
 		write_error(&st, diags, ix->dir, "print-quantities.csv");
 	bk_buf_free(&csv);
 	return st;
@@ -592,7 +604,9 @@ static bk_status write_index(index_run *ix, json_t *packing, bk_status st,
 		bk_buf t = {0};
 		bk_buf_add(&t, text ? text : "null");
 		bk_buf_addc(&t, '\n');
-		if (write_text(ix->root, "index.json", bk_buf_str(&t)))
+		if (!text || bk_buf_failed(&t))
+			st = bk_diags_nomem(diags, ix->dir, "", "writing index.json");
+		else if (write_text(ix->root, "index.json", bk_buf_str(&t)))
 			write_error(&st, diags, ix->dir, "index.json");
 		bk_buf_free(&t);
 	}
@@ -609,8 +623,10 @@ static void index_run_free(index_run *ix)
 	}
 	free(ix->stations);
 	for (size_t k = 0; k < ix->kits.n; k++) {
-		json_decref(ix->titles[k]);
-		bk_buf_free(&ix->rows[k]);
+		if (ix->titles)
+			json_decref(ix->titles[k]);
+		if (ix->rows)
+			bk_buf_free(&ix->rows[k]);
 	}
 	free(ix->titles);
 	free(ix->rows);
@@ -629,6 +645,11 @@ bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags)
 	if (ix.kfd < 0)
 		return bk_kit_no_kits_folder(dir, diags);
 	if (list_kits(ix.kfd, &ix.kits)) {
+		if (errno == ENOMEM) {
+			close(ix.kfd);
+			bk_kit_paths_free(&ix.kits);
+			return bk_diags_nomem(diags, dir, "", "listing the kits");
+		}
 		bk_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
 		             "cannot read the folder %s/" BK_KIT_KITS ": %s", dir,
 		             strerror(errno));
@@ -637,11 +658,14 @@ bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags)
 	}
 	ix.list = json_array();
 	ix.station_at = json_object();
-	ix.titles = bk_xcalloc(ix.kits.n + 1, sizeof *ix.titles);
-	ix.copies = bk_xcalloc(ix.kits.n + 1, sizeof *ix.copies);
-	ix.rows = bk_xcalloc(ix.kits.n + 1, sizeof *ix.rows);
+	ix.titles = bk_calloc(ix.kits.n + 1, sizeof *ix.titles);
+	ix.copies = bk_calloc(ix.kits.n + 1, sizeof *ix.copies);
+	ix.rows = bk_calloc(ix.kits.n + 1, sizeof *ix.rows);
 	json_t *packing = NULL;
-	bk_status st = read_kits(&ix, diags);
+	bk_status st = !ix.titles || !ix.copies || !ix.rows || !ix.list ||
+	               !ix.station_at
+	               ? bk_diags_nomem(diags, dir, "", "indexing the kits")
+	               : read_kits(&ix, diags);
 	if (st != BK_OK)
 		goto out;
 	packing = json_array();

@@ -32,6 +32,9 @@ typedef struct bk_kit_paths {
 	size_t n, cap;
 } bk_kit_paths;
 int bk_kit_list_files(const char *dir, bool skip_hidden, bk_kit_paths *out);
+/* Appends s (taken over) to p; false (errno ENOMEM, s freed) when s is
+ * NULL or memory runs out. */
+bool bk_kit_paths_add(bk_kit_paths *p, char *s);
 void bk_kit_paths_free(bk_kit_paths *p);
 
 /* SHA-256 of a file's bytes and its size; -1 with errno when unreadable. */

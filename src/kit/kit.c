@@ -101,9 +101,11 @@ static void hash_named_file(bk_hasher *h, const char *label, const char *path)
 {
 	unsigned char d[BK_SHA256_SIZE];
 	bk_hasher_add_str(h, label);
-	if (bk_kit_hash_file(path, d, NULL))
+	if (!path || bk_kit_hash_file(path, d, NULL)) {
+		if (!path || errno == ENOMEM)
+			bk_hasher_fail(h);
 		bk_hasher_add_str(h, "missing");
-	else
+	} else
 		bk_hasher_add(h, d, sizeof d);
 }
 
@@ -122,7 +124,9 @@ static void hash_table(bk_hasher *h, const char *tpl_dir, const char *name,
 	char *text;
 	size_t n;
 	bk_hasher_add_str(h, name);
-	if (bk_read_file(bk_buf_str(&p), &text, &n)) {
+	if (bk_buf_failed(&p) || bk_read_file(bk_buf_str(&p), &text, &n)) {
+		if (bk_buf_failed(&p) || errno == ENOMEM)
+			bk_hasher_fail(h);
 		bk_hasher_add_str(h, "missing");
 		bk_buf_free(&p);
 		return;
@@ -157,7 +161,9 @@ static void hash_fonts(bk_hasher *h, const char *tpl_dir)
 	bk_buf_printf(&conf, "%s/../fonts/fonts.conf", tpl_dir);
 	char *text;
 	size_t n;
-	if (bk_read_file(bk_buf_str(&conf), &text, &n)) {
+	if (bk_buf_failed(&conf) || bk_read_file(bk_buf_str(&conf), &text, &n)) {
+		if (bk_buf_failed(&conf) || errno == ENOMEM)
+			bk_hasher_fail(h);
 		bk_hasher_add_str(h, "no fonts.conf");
 		bk_buf_free(&conf);
 		return;
@@ -170,11 +176,13 @@ static void hash_fonts(bk_hasher *h, const char *tpl_dir)
 			break;
 		*end = '\0';
 		bk_kit_paths files;
-		bk_kit_list_files(p, true, &files);
+		if (bk_kit_list_files(p, true, &files) && errno == ENOMEM)
+			bk_hasher_fail(h);
 		for (size_t i = 0; i < files.n; i++) {
 			bk_buf f = {0};
 			bk_buf_printf(&f, "%s/%s", p, files.v[i]);
-			hash_named_file(h, files.v[i], bk_buf_str(&f));
+			hash_named_file(h, files.v[i],
+			                bk_buf_failed(&f) ? NULL : bk_buf_str(&f));
 			bk_buf_free(&f);
 		}
 		bk_kit_paths_free(&files);
@@ -363,15 +371,24 @@ static bk_status hash_templates(build *b, bk_hasher *h, bk_diags *diags)
 {
 	const char *tdir = bk_templates_dir(b->tpl);
 	if (bk_kit_list_files(tdir, true, &b->tfiles)) {
+		if (errno == ENOMEM)
+			return bk_diags_nomem(diags, tdir, "", "listing the templates");
 		bk_diags_add(diags, BK_ERROR, "unreadable", tdir, 0, 0, "",
 		             "cannot list the templates: %s", strerror(errno));
 		return BK_ERR_IO;
 	}
-	b->tdigest = bk_xcalloc(b->tfiles.n + 1, sizeof *b->tdigest);
+	b->tdigest = bk_calloc(b->tfiles.n + 1, sizeof *b->tdigest);
+	if (!b->tdigest)
+		return bk_diags_nomem(diags, tdir, "", "hashing the templates");
 	for (size_t i = 0; i < b->tfiles.n; i++) {
 		bk_buf p = {0};
 		bk_buf_printf(&p, "%s/%s", tdir, b->tfiles.v[i]);
-		bk_kit_hash_file(bk_buf_str(&p), b->tdigest[i], NULL);
+		if (bk_buf_failed(&p) ||
+		    (bk_kit_hash_file(bk_buf_str(&p), b->tdigest[i], NULL) &&
+		     errno == ENOMEM)) {
+			bk_buf_free(&p);
+			return bk_diags_nomem(diags, tdir, "", "hashing the templates");
+		}
 		bk_buf_free(&p);
 		if (!specific_template(b->tfiles.v[i])) {
 			bk_hasher_add_str(h, b->tfiles.v[i]);
@@ -393,24 +410,33 @@ static bk_status hash_common(build *b, bk_diags *diags)
 		st = hash_braille(b, h, diags);
 	if (st == BK_OK)
 		st = hash_templates(b, h, diags);
-	bk_hasher_done(h, b->common);
+	if (!bk_hasher_done(h, b->common) && st == BK_OK)
+		st = bk_diags_nomem(diags, "", "", "making the kits' key");
 	return st;
 }
 
-/* The stations of each ballot (b->stations, b->nstations). */
-static void ballot_stations(build *b)
+/* The stations of each ballot (b->stations, b->nstations); false when
+ * memory runs out. */
+static bool ballot_stations(build *b)
 {
 	const bk_election *e = b->e;
 	size_t nb = bk_election_ballot_count(e);
-	b->stations = bk_xcalloc(nb + 1, sizeof *b->stations);
-	b->nstations = bk_xcalloc(nb + 1, sizeof *b->nstations);
+	b->stations = bk_calloc(nb + 1, sizeof *b->stations);
+	b->nstations = bk_calloc(nb + 1, sizeof *b->nstations);
+	if (!b->stations || !b->nstations)
+		return false;
 	for (size_t s = 0; s < bk_election_station_count(e); s++)
 		for (size_t k = 0; k < bk_election_station_ballot_count(e, s); k++) {
 			size_t bi = bk_election_station_ballot(e, s, k);
-			b->stations[bi] = bk_xrealloc(b->stations[bi],
-			                              (b->nstations[bi] + 1) * sizeof(size_t));
+			size_t *more = bk_reallocarray(b->stations[bi],
+			                               b->nstations[bi] + 1,
+			                               sizeof(size_t));
+			if (!more)
+				return false;
+			b->stations[bi] = more;
 			b->stations[bi][b->nstations[bi]++] = s;
 		}
+	return true;
 }
 
 /* What every kit of the build shares: languages, settings, engine
@@ -427,7 +453,8 @@ static bk_status prepare(build *b, bk_diags *diags)
 	engine_versions(b);
 	b->options = options_json(b->opt, b);
 	st = hash_common(b, diags);
-	ballot_stations(b);
+	if (!ballot_stations(b) && st == BK_OK)
+		st = bk_diags_nomem(diags, "", "", "preparing the build");
 	return st;
 }
 
@@ -446,8 +473,9 @@ static void finish(build *b)
 }
 
 /* A kit's resume key: what every kit uses, the ballot's content, and the
- * stencil geometry and braille profile it uses. */
-static void kit_key(const build *b, size_t ballot, const char *stencil_tpl,
+ * stencil geometry and braille profile it uses. false when memory runs
+ * out. */
+static bool kit_key(const build *b, size_t ballot, const char *stencil_tpl,
                     char hex[65])
 {
 	bk_hasher *h = bk_hasher_new();
@@ -460,6 +488,8 @@ static void kit_key(const build *b, size_t ballot, const char *stencil_tpl,
 	bk_buf_printf(&want1, "stencil/%s.json", stencil_tpl ? stencil_tpl : "");
 	bk_buf_printf(&want2, "braille/profiles/%s.json",
 	              bk_election_braille_profile(b->e));
+	if (bk_buf_failed(&want1) || bk_buf_failed(&want2))
+		bk_hasher_fail(h);
 	for (size_t i = 0; i < b->tfiles.n; i++)
 		if (!strcmp(b->tfiles.v[i], bk_buf_str(&want1)) ||
 		    !strcmp(b->tfiles.v[i], bk_buf_str(&want2))) {
@@ -469,16 +499,19 @@ static void kit_key(const build *b, size_t ballot, const char *stencil_tpl,
 	bk_buf_free(&want1);
 	bk_buf_free(&want2);
 	unsigned char d[BK_SHA256_SIZE];
-	bk_hasher_done(h, d);
+	if (!bk_hasher_done(h, d))
+		return false;
 	bk_hex(d, sizeof d, hex);
+	return true;
 }
 
 /* The kit folder's name: the ballot id, which the definition keeps to
- * letters, digits, '-', '_' and '.'; anything else becomes '_'. */
+ * letters, digits, '-', '_' and '.'; anything else becomes '_'. NULL
+ * when memory runs out. */
 static char *kit_name(const char *id)
 {
-	char *s = bk_xstrdup(id);
-	for (char *p = s; *p; p++)
+	char *s = bk_strdup(id);
+	for (char *p = s; p && *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
 		      (*p == '.' && p != s)))
@@ -922,7 +955,10 @@ static bk_status make_manifest(kit_job *k, bk_diags *diags)
 		json_object_set_new(titles, b->lang_codes[l],
 		                    json_string(bk_script_title(k->scripts[l])));
 	char key[65];
-	kit_key(b, k->ballot, bk_script_template(k->scripts[0]), key);
+	if (!kit_key(b, k->ballot, bk_script_template(k->scripts[0]), key)) {
+		json_decref(titles);
+		return bk_diags_nomem(diags, k->tmp, "", "making the manifest");
+	}
 	json_t *m = manifest_head(b, k->ballot, key, titles);
 	json_decref(titles);
 	if (k->stencil) {
@@ -937,11 +973,17 @@ static bk_status make_manifest(kit_job *k, bk_diags *diags)
 		json_object_set_new(m, "stencil", so);
 	}
 	bk_status st = BK_OK;
-	if (write_manifest(m, k->tmp)) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", k->tmp, 0, 0, "",
+	if (!m) {
+		st = bk_diags_nomem(diags, k->tmp, "", "making the manifest");
+	} else if (write_manifest(m, k->tmp)) {
+		if (errno == ENOMEM)
+			st = bk_diags_nomem(diags, k->tmp, "", "writing the manifest");
+		else
+			bk_diags_add(diags, BK_ERROR, "unwritable", k->tmp, 0, 0, "",
 		             "cannot write the manifest of the kit %s: %s", k->id,
 		             strerror(errno));
-		st = BK_ERR_IO;
+		if (st == BK_OK)
+			st = BK_ERR_IO;
 	}
 	json_decref(m);
 	return st;
@@ -1068,7 +1110,8 @@ static void diags_text(const bk_diags *d, bk_buf *out)
 		if (bk_diag_severity(x) < BK_WARNING)
 			continue;
 		size_t n = bk_diag_format(x, NULL, 0);
-		bk_buf_reserve(out, n + 1);
+		if (!bk_buf_reserve(out, n + 1))
+			return; /* the messages there is no memory for are lost */
 		bk_diag_format(x, out->data + out->len, n + 1);
 		out->len += n;
 		bk_buf_addc(out, '\n');
@@ -1113,8 +1156,12 @@ static void one_kit(build *b, size_t ballot, bk_kit_reply *r, bk_diags *diags)
 	/* made fresh in the kits folder through its handle (a link left at
 	 * the name goes first, unfollowed); the writers then write by path
 	 * into this folder and the ones they make in it */
-	tmp_name(&tname, name, getpid());
+	tmp_name(&tname, name ? name : "", getpid());
 	bk_buf_printf(&tmp, "%s/%s", b->kits, bk_buf_str(&tname));
+	if (!name || bk_buf_failed(&tmp) || bk_buf_failed(&tname)) {
+		r->status = bk_diags_nomem(diags, b->kits, "", "starting a kit");
+		goto out;
+	}
 	bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
 	size_t discarded = cache_discarded(b);
 	if (mkdirat(b->kits_fd, bk_buf_str(&tname), 0777)) {
@@ -1138,7 +1185,7 @@ static void one_kit(build *b, size_t ballot, bk_kit_reply *r, bk_diags *diags)
 		r->status = BK_ERR_IO;
 	}
 out:
-	if (r->status != BK_OK)
+	if (r->status != BK_OK && name && !bk_buf_failed(&tname))
 		bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
 	bk_buf_free(&tmp);
 	bk_buf_free(&tname);
@@ -1185,14 +1232,10 @@ static void remove_stale(int at)
 	}
 	bk_kit_paths top = {0};
 	struct dirent *de;
+	/* (a name there is no memory for is left for the next build) */
 	while ((de = readdir(d)))
-		if (!strncmp(de->d_name, BK_KIT_TMP_PREFIX, strlen(BK_KIT_TMP_PREFIX))) {
-			if (top.n == top.cap) {
-				top.cap = top.cap ? 2 * top.cap : 8;
-				top.v = bk_xrealloc(top.v, top.cap * sizeof *top.v);
-			}
-			top.v[top.n++] = bk_xstrdup(de->d_name);
-		}
+		if (!strncmp(de->d_name, BK_KIT_TMP_PREFIX, strlen(BK_KIT_TMP_PREFIX)))
+			bk_kit_paths_add(&top, bk_strdup(de->d_name));
 	closedir(d);
 	for (size_t i = 0; i < top.n; i++)
 		bk_fs_remove_at(at, top.v[i]);
@@ -1337,11 +1380,13 @@ static void find_todo(run *r)
 		bk_status s1 = bk_script_create(&s, b->e, id, b->lang_codes[0], b->tpl,
 		                                quiet);
 		char key[65];
-		kit_key(b, i, s1 == BK_OK ? bk_script_template(s) : "", key);
+		bool keyed = kit_key(b, i, s1 == BK_OK ? bk_script_template(s) : "",
+		                     key);
 		bk_script_free(s);
 		bk_diags_free(quiet);
 		char *name = kit_name(id);
-		if (s1 == BK_OK && up_to_date(b, i, name, key))
+		/* a kit whose key or name there was no memory for is built */
+		if (s1 == BK_OK && keyed && name && up_to_date(b, i, name, key))
 			r->pr.skipped++;
 		else
 			r->todo[r->ntodo++] = i;
@@ -1368,8 +1413,9 @@ static void run_lost(void *arg, size_t ballot, pid_t pid)
 	run *r = arg;
 	char *name = kit_name(bk_election_ballot_id(r->b->e, ballot));
 	bk_buf t = {0};
-	tmp_name(&t, name, pid);
-	bk_fs_remove_at(r->b->kits_fd, bk_buf_str(&t));
+	tmp_name(&t, name ? name : "", pid);
+	if (name && !bk_buf_failed(&t)) /* else left for the next build */
+		bk_fs_remove_at(r->b->kits_fd, bk_buf_str(&t));
 	bk_buf_free(&t);
 	free(name);
 }
@@ -1436,10 +1482,12 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 	           .root = -1, .kits_fd = -1};
 	size_t nb = bk_election_ballot_count(e);
 	run r = {.b = &b, .lock = -1, .diags = diags,
-	         .want = bk_xcalloc(nb + 1, sizeof *r.want),
-	         .todo = bk_xcalloc(nb + 1, sizeof *r.todo)};
+	         .want = bk_calloc(nb + 1, sizeof *r.want),
+	         .todo = bk_calloc(nb + 1, sizeof *r.todo)};
 	b.kits = bk_kit_folder(dir, NULL);
-	bk_status st = choose_ballots(e, &opt, r.want, diags);
+	bk_status st = !r.want || !r.todo || !b.kits
+	               ? bk_diags_nomem(diags, dir, "", "starting the build")
+	               : choose_ballots(e, &opt, r.want, diags);
 	if (st == BK_OK)
 		st = prepare(&b, diags);
 	if (st == BK_OK)

@@ -33,6 +33,8 @@ typedef struct pool {
 	size_t ntodo, next; /* next: the first job not handed out */
 	slot *w;
 	int jobs, alive;
+	struct pollfd *pf; /* collect's, made before any worker starts */
+	int *map;
 } pool;
 
 int bk_kit_pool_next(int in, size_t *job)
@@ -140,8 +142,16 @@ static void take_reply(pool *p, slot *s)
 	bk_kit_reply r;
 	char *msg = NULL;
 	bool got = bk_fd_read_all(s->from, &r, sizeof r);
-	if (got) {
-		msg = bk_xmalloc(r.msglen + 1);
+	if (got && !(msg = bk_malloc(r.msglen + 1))) {
+		/* no memory for the messages: read past them, the kit's
+		 * status stands without them */
+		char skip[4096];
+		for (size_t left = r.msglen; got && left;) {
+			size_t n = left < sizeof skip ? left : sizeof skip;
+			got = bk_fd_read_all(s->from, skip, n);
+			left -= n;
+		}
+	} else if (got) {
 		got = bk_fd_read_all(s->from, msg, r.msglen);
 		msg[got ? r.msglen : 0] = '\0';
 	}
@@ -159,8 +169,8 @@ static void take_reply(pool *p, slot *s)
  * one. */
 static void collect(pool *p)
 {
-	struct pollfd *pf = bk_xcalloc((size_t)p->jobs + 1, sizeof *pf);
-	int *map = bk_xcalloc((size_t)p->jobs + 1, sizeof *map);
+	struct pollfd *pf = p->pf;
+	int *map = p->map;
 	while (p->alive > 0) {
 		int np = 0;
 		for (int k = 0; k < p->jobs; k++)
@@ -179,8 +189,6 @@ static void collect(pool *p)
 			if (pf[q].revents)
 				take_reply(p, &p->w[map[q]]);
 	}
-	free(pf);
-	free(map);
 }
 
 /* Closes the pipes of every worker started, which ends their loop, and
@@ -204,7 +212,16 @@ bk_status bk_kit_pool_run(int jobs, const size_t *todo, size_t ntodo,
 	if ((size_t)jobs > ntodo)
 		jobs = (int)ntodo;
 	pool p = {.ops = ops, .todo = todo, .ntodo = ntodo, .jobs = jobs};
-	p.w = bk_xcalloc((size_t)jobs + 1, sizeof *p.w);
+	p.w = bk_calloc((size_t)jobs + 1, sizeof *p.w);
+	p.pf = bk_calloc((size_t)jobs + 1, sizeof *p.pf);
+	p.map = bk_calloc((size_t)jobs + 1, sizeof *p.map);
+	if (!p.w || !p.pf || !p.map) {
+		free(p.w);
+		free(p.pf);
+		free(p.map);
+		*handed = 0;
+		return bk_diags_nomem(diags, "", "", "starting the workers");
+	}
 	bk_status st = BK_OK;
 	fflush(NULL);
 	for (int k = 0; k < jobs && st == BK_OK; k++)
@@ -217,6 +234,8 @@ bk_status bk_kit_pool_run(int jobs, const size_t *todo, size_t ntodo,
 	stop_workers(&p);
 	signal(SIGPIPE, old_pipe);
 	free(p.w);
+	free(p.pf);
+	free(p.map);
 	*handed = p.next;
 	return st;
 }

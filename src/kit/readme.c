@@ -33,7 +33,12 @@ static bk_status fill_language(bk_buf *out, const bk_templates *tpl,
 	bk_buf_printf(&p, "%s/kit/README.%s.txt", bk_templates_dir(tpl), lang);
 	char *text;
 	size_t n;
-	if (bk_read_file(bk_buf_str(&p), &text, &n)) {
+	if (bk_buf_failed(&p) || bk_read_file(bk_buf_str(&p), &text, &n)) {
+		if (bk_buf_failed(&p) || errno == ENOMEM) {
+			bk_buf_free(&p);
+			return bk_diags_nomem(diags, lang, "", "reading the kit README "
+			                      "template");
+		}
 		bk_diags_add(diags, BK_ERROR, "template", bk_buf_str(&p), 0, 0, "",
 		             "cannot read the kit README template: %s",
 		             strerror(errno));
@@ -61,6 +66,10 @@ bk_status bk_kit_write_readme(const bk_templates *tpl,
 			goto out;
 	}
 	bk_buf_printf(&p, "%s/README.txt", dir);
+	if (bk_buf_failed(&out) || bk_buf_failed(&p)) {
+		st = bk_diags_nomem(diags, dir, "", "writing the kit's README");
+		goto out;
+	}
 	bk_atomic a;
 	if (bk_atomic_open(&a, bk_buf_str(&p)))
 		goto unwritable;

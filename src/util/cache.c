@@ -11,13 +11,16 @@
 
 struct bk_hasher {
 	struct sha256_ctx ctx;
+	bool failed;
 };
 
 bk_hasher *bk_hasher_new(void)
 {
 	bk_hasher *h = bk_malloc(sizeof *h);
-	if (h)
+	if (h) {
 		sha256_init(&h->ctx);
+		h->failed = false;
+	}
 	return h;
 }
 
@@ -40,13 +43,20 @@ void bk_hasher_add_u64(bk_hasher *h, unsigned long long v)
 	bk_hasher_add(h, b, 8);
 }
 
+void bk_hasher_fail(bk_hasher *h)
+{
+	if (h)
+		h->failed = true;
+}
+
 bool bk_hasher_done(bk_hasher *h, unsigned char out[BK_SHA256_SIZE])
 {
 	if (!h)
 		return false;
 	sha256_digest(&h->ctx, BK_SHA256_SIZE, out);
+	bool ok = !h->failed;
 	free(h);
-	return true;
+	return ok;
 }
 
 void bk_sha256(const void *data, size_t n, unsigned char out[BK_SHA256_SIZE])

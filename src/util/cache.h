@@ -31,7 +31,10 @@ void bk_hasher_add(bk_hasher *h, const void *data, size_t n);
 void bk_hasher_add_str(bk_hasher *h, const char *s);
 /* Adds a number as 8 little-endian bytes. */
 void bk_hasher_add_u64(bk_hasher *h, unsigned long long v);
-/* Writes the digest and frees h; false (nothing written) for h NULL. */
+/* Marks h untrustworthy: memory ran out while its input was gathered. */
+void bk_hasher_fail(bk_hasher *h);
+/* Writes the digest and frees h; false for h NULL (nothing written) or
+ * failed. */
 bool bk_hasher_done(bk_hasher *h, unsigned char out[BK_SHA256_SIZE]);
 void bk_sha256(const void *data, size_t n, unsigned char out[BK_SHA256_SIZE]);
 /* Lower-case hex of n bytes into out[2n + 1]. */
