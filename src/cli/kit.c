@@ -341,7 +341,8 @@ int cli_cmd_verify(const options *o)
 		verify_report_json(o, v, diags, st, e ? "definition" : "kit scripts");
 	else
 		verify_report_text(o, v, diags, st, e != NULL);
-	rc = st == BK_OK ? 0 : st == BK_ERR_IO ? EXIT_NOINPUT : EXIT_DATAERR;
+	rc = st == BK_OK || st == BK_ERR_NOMEM ? cli_exit_for(st)
+	     : st == BK_ERR_IO ? EXIT_NOINPUT : EXIT_DATAERR;
 out:
 	bk_verifier_free(v);
 	bk_election_free(e);

@@ -257,7 +257,7 @@ int cli_open_templates(const options *o, bk_templates **tpl)
 		        bk_status_string(st));
 	}
 	bk_diags_free(diags);
-	return st == BK_OK ? 0 : EXIT_CONFIG;
+	return st == BK_OK || st == BK_ERR_NOMEM ? cli_exit_for(st) : EXIT_CONFIG;
 }
 
 int cli_load_definition(const options *o, const bk_templates *tpl,
@@ -273,9 +273,9 @@ int cli_load_definition(const options *o, const bk_templates *tpl,
 	bk_diags_set_limit(diags, 0);
 	if (st == BK_ERR_IO)
 		return EXIT_NOINPUT;
-	if (st != BK_OK)
+	if (st != BK_OK && st != BK_ERR_NOMEM)
 		return EXIT_DATAERR;
-	return 0;
+	return cli_exit_for(st);
 }
 
 /* Loads the definition through admission (bk_election_admit): validate
@@ -285,7 +285,8 @@ int cli_admit(const options *o, const bk_templates *tpl,
           bk_diags *diags)
 {
 	bk_status st = bk_election_admit(e, o->file, tpl, stencil, diags);
-	return st == BK_OK ? 0 : st == BK_ERR_IO ? EXIT_NOINPUT
+	return st == BK_OK || st == BK_ERR_NOMEM ? cli_exit_for(st)
+	       : st == BK_ERR_IO ? EXIT_NOINPUT
 	       : st == BK_ERR_CONFIG ? EXIT_CONFIG : EXIT_DATAERR;
 }
 
@@ -496,11 +497,16 @@ done:
 	return rc;
 }
 
-/* The exit code for a library status. */
+/* The exit code for a library status. Out of memory is an internal
+ * error (EX_SOFTWARE), said on standard error here, since the
+ * diagnostic that says it may itself have found no memory. */
 int cli_exit_for(bk_status st)
 {
 	switch (st) {
 	case BK_OK: return 0;
+	case BK_ERR_NOMEM:
+		fprintf(stderr, _("ballotkit: out of memory\n"));
+		return EXIT_SOFTWARE;
 	case BK_ERR_USAGE:
 	case BK_ERR_NOTFOUND: return EXIT_USAGE;
 	case BK_ERR_IO: return EXIT_CANTCREAT;
@@ -526,7 +532,10 @@ static int open_ballot(const options *o, const bk_templates *tpl,
 		if (st != BK_OK)
 			return cli_exit_for(st);
 	}
-	if (bk_braille_open(br, *e, tpl, diags) != BK_OK)
+	bk_status st = bk_braille_open(br, *e, tpl, diags);
+	if (st == BK_ERR_NOMEM)
+		return cli_exit_for(st);
+	if (st != BK_OK)
 		return EXIT_CONFIG; /* a braille table cannot be used */
 	return 0;
 }
@@ -724,13 +733,19 @@ static int braille_line(bk_braille *br, const char *lang, const char *text,
 	size_t n = 0;
 	char *back = NULL;
 	printf(_("print:   %s\n"), text);
-	if (bk_braille_translate(br, lang, text, NULL, &cells, &n, diags) != BK_OK ||
-	    bk_braille_back(br, lang, cells, n, &back, diags) != BK_OK) {
+	bk_status st = bk_braille_translate(br, lang, text, NULL, &cells, &n,
+	                                    diags);
+	if (st == BK_OK)
+		st = bk_braille_back(br, lang, cells, n, &back, diags);
+	char *uni = st == BK_OK ? bk_braille_unicode(cells, n) : NULL;
+	if (st == BK_OK && !uni)
+		st = BK_ERR_NOMEM;
+	if (st != BK_OK) {
 		cli_print_diags(diags, stderr);
 		bk_free(cells);
-		return EXIT_DATAERR;
+		bk_free(back);
+		return st == BK_ERR_NOMEM ? cli_exit_for(st) : EXIT_DATAERR;
 	}
-	char *uni = bk_braille_unicode(cells, n);
 	printf(_("braille: %s\nback:    %s\n"), uni, back);
 	bk_free(uni);
 	bk_free(back);
@@ -749,9 +764,10 @@ int cli_cmd_braille(const options *o)
 		return rc;
 	bk_diags *diags = bk_diags_create();
 	bk_braille *br = NULL;
-	if (bk_braille_open(&br, NULL, tpl, diags) != BK_OK) {
+	bk_status st = bk_braille_open(&br, NULL, tpl, diags);
+	if (st != BK_OK) {
 		cli_print_diags(diags, stderr);
-		rc = EXIT_CONFIG;
+		rc = st == BK_ERR_NOMEM ? cli_exit_for(st) : EXIT_CONFIG;
 		goto done;
 	}
 	if (o->file) {
