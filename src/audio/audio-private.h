@@ -40,20 +40,23 @@
  * when the clip is silent. */
 bool bk_dsp_trim(const int16_t *s, size_t n, size_t *from, size_t *to);
 /* Speed change with the pitch kept (libsonic); speed 1 copies. *out is
- * malloc'd. */
-void bk_dsp_speed(const int16_t *in, size_t n, double speed, int rate,
+ * malloc'd. false (*out NULL) when memory runs out: every bk_dsp_
+ * function reports it, none aborts. */
+bool bk_dsp_speed(const int16_t *in, size_t n, double speed, int rate,
                   int16_t **out, size_t *nout);
 /* in × gain_db, then limited so that its true peak (4× oversampled) stays
- * under ceiling_db dBTP, rounded to 16 bits. out has n samples. */
-void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
+ * under ceiling_db dBTP, rounded to 16 bits. out has n samples. false
+ * when memory runs out. */
+bool bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
                        double ceiling_db, int16_t *out);
 /* Integrated loudness (LUFS, BS.1770 with gating) of 16-bit mono samples,
- * or -HUGE_VAL for silence. */
+ * or -HUGE_VAL for silence; NAN when memory runs out. */
 double bk_dsp_loudness(const int16_t *s, size_t n, int rate);
 double bk_dsp_loudness_float(const float *s, size_t n, int rate);
 /* The loudness (LUFS) of every 400 ms block of a clip, 100 ms apart, the
  * clip between 400 ms of silence either side (libebur128's momentary
- * loudness). *out is malloc'd; returns the count. */
+ * loudness). *out is malloc'd; returns the count, (size_t)-1 when
+ * memory runs out. */
 size_t bk_dsp_blocks(const int16_t *s, size_t n, int rate, float **out);
 /* The integrated loudness of the blocks of several clips together, gated
  * as BS.1770 gates a programme's blocks. */
@@ -61,8 +64,9 @@ double bk_dsp_gated(const float *const *blocks, const size_t *counts, size_t n);
 /* True peak (dBTP) of float samples in [-1, 1]. */
 double bk_dsp_true_peak(const float *s, size_t n, int rate);
 /* Resamples 16-bit mono (libsamplerate's fastest sinc: 97 dB of signal
- * to noise, what 16 bits hold). *out is malloc'd. */
-void bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
+ * to noise, what 16 bits hold). *out is malloc'd. false when memory runs
+ * out. */
+bool bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
                      int16_t **out, size_t *nout);
 
 /* ---- mp3.c ---- */
@@ -180,12 +184,13 @@ const char *bk_track_chapter_title(const bk_track *t, size_t i);
 void bk_track_title(const bk_track *t, bk_buf *b);
 void bk_track_clock(bk_buf *b, size_t samples);
 /* The track's samples at rate (resampled when not 22.05 kHz). *out is
- * malloc'd. */
-void bk_track_resampled(const bk_track *t, int rate, int16_t **out, size_t *n);
+ * malloc'd. false when memory runs out. */
+bool bk_track_resampled(const bk_track *t, int rate, int16_t **out, size_t *n);
 /* in (the track at rate) brought to the loudness target exactly, plus
  * extra_gain_db, and limited to the ceiling less extra_headroom_db: what
- * the PCM and Ogg outputs carry. out has n samples. */
-void bk_track_master(const bk_track *t, const int16_t *in, size_t n, int rate,
+ * the PCM and Ogg outputs carry. out has n samples. false when memory
+ * runs out. */
+bool bk_track_master(const bk_track *t, const int16_t *in, size_t n, int rate,
                      double extra_gain_db, double extra_headroom_db,
                      int16_t *out);
 

@@ -34,18 +34,22 @@ bool bk_dsp_trim(const int16_t *s, size_t n, size_t *from, size_t *to)
 	return true;
 }
 
-void bk_dsp_speed(const int16_t *in, size_t n, double speed, int rate,
+bool bk_dsp_speed(const int16_t *in, size_t n, double speed, int rate,
                   int16_t **out, size_t *nout)
 {
+	*out = NULL;
+	*nout = 0;
 	if (speed == 1.0 || n == 0) {
-		*out = bk_xmalloc((n ? n : 1) * sizeof **out);
+		*out = bk_calloc(n, sizeof **out);
+		if (!*out)
+			return false;
 		memcpy(*out, in, n * sizeof *in);
 		*nout = n;
-		return;
+		return true;
 	}
 	sonicStream st = sonicCreateStream(rate, 1);
 	if (!st)
-		bk_xmalloc((size_t)-1); /* out of memory: aborts */
+		return false; /* libsonic ran out of memory */
 	sonicSetSpeed(st, (float)speed);
 	sonicSetPitch(st, 1.0f);
 	sonicSetRate(st, 1.0f);
@@ -65,8 +69,12 @@ void bk_dsp_speed(const int16_t *in, size_t n, double speed, int rate,
 	while ((got = sonicReadShortFromStream(st, chunk, 4096)) > 0)
 		bk_buf_addn(&b, (const char *)chunk, (size_t)got * sizeof *chunk);
 	sonicDestroyStream(st);
-	*nout = b.len / sizeof **out;
+	size_t len = b.len;
 	*out = (int16_t *)(void *)bk_buf_steal(&b);
+	if (!*out)
+		return false;
+	*nout = len / sizeof **out;
+	return true;
 }
 
 /* 4× oversampling for the true peak: a windowed sinc of 12 taps a phase
@@ -126,15 +134,21 @@ static double peak_near(const double *x, size_t n, size_t i, double limit)
  * are req (NULL entries outside [0, n) count as 1): mn = the minimum of req
  * over [k-W, k+W] (a monotonic queue), then each sample's gain is the mean
  * of mn over the 2W+1 values around it. Every mn within W of a peak is at
- * most that peak's req, so the gain at the peak is too. */
-static void limit_range(double *x, const double *req, size_t n, size_t lo,
+ * most that peak's req, so the gain at the peak is too. false when memory
+ * runs out. */
+static bool limit_range(double *x, const double *req, size_t n, size_t lo,
                         size_t hi)
 {
 	const long W = LIMIT_W;
 	long a = (long)lo - 2 * W, m = (long)(hi - lo) + 4 * W;
 #define REQ(k) ((k) >= 0 && (size_t)(k) < n ? req[k] : 1.0)
-	double *mn = bk_xmalloc((size_t)m * sizeof *mn);
-	long *q = bk_xmalloc((size_t)m * sizeof *q);
+	double *mn = bk_calloc((size_t)m, sizeof *mn);
+	long *q = bk_calloc((size_t)m, sizeof *q);
+	if (!mn || !q) {
+		free(mn);
+		free(q);
+		return false;
+	}
 	long head = 0, tail = 0, next = 0;
 	for (long k = 0; k < m; k++) {
 		long top = k + W < m ? k + W : m - 1;
@@ -163,15 +177,19 @@ static void limit_range(double *x, const double *req, size_t n, size_t lo,
 #undef REQ
 	free(q);
 	free(mn);
+	return true;
 }
 
-void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
+bool bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
                        double ceiling_db, int16_t *out)
 {
 	os_init();
 	double g = pow(10.0, gain_db / 20.0);
 	double c = pow(10.0, ceiling_db / 20.0);
-	double *x = bk_xmalloc((n ? n : 1) * sizeof *x);
+	double *x = bk_calloc(n, sizeof *x);
+	if (!x)
+		return false;
+	bool ok = true;
 	for (size_t i = 0; i < n; i++)
 		x[i] = g * in[i] / 32768.0;
 	/* the gains each sample needs: only where a sample comes within 6 dB
@@ -182,7 +200,11 @@ void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
 		if (pk <= c)
 			continue;
 		if (!req) {
-			req = bk_xmalloc(n * sizeof *req);
+			req = bk_calloc(n, sizeof *req);
+			if (!req) {
+				free(x);
+				return false;
+			}
 			for (size_t k = 0; k < n; k++)
 				req[k] = 1.0;
 		}
@@ -200,7 +222,10 @@ void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
 			if (req[k] < 1.0)
 				last = k;
 		size_t hi = last + 2 * LIMIT_W + 1 < n ? last + 2 * LIMIT_W + 1 : n;
-		limit_range(x, req, n, lo, hi);
+		if (!limit_range(x, req, n, lo, hi)) {
+			ok = false;
+			break;
+		}
 		i = hi;
 	}
 	free(req);
@@ -211,13 +236,14 @@ void bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
 		out[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
 	}
 	free(x);
+	return ok;
 }
 
 double bk_dsp_loudness(const int16_t *s, size_t n, int rate)
 {
 	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
 	if (!st)
-		bk_xmalloc((size_t)-1);
+		return NAN; /* libebur128 ran out of memory */
 	ebur128_add_frames_short(st, s, n);
 	double l = -HUGE_VAL;
 	if (ebur128_loudness_global(st, &l) != EBUR128_SUCCESS)
@@ -228,13 +254,19 @@ double bk_dsp_loudness(const int16_t *s, size_t n, int rate)
 
 size_t bk_dsp_blocks(const int16_t *s, size_t n, int rate, float **out)
 {
+	*out = NULL;
 	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_M);
-	if (!st)
-		bk_xmalloc((size_t)-1);
 	size_t hop = (size_t)rate / 10, pad = 4 * hop;
 	size_t total = pad + n + pad, nb = 0;
-	float *b = bk_xmalloc((total / hop + 1) * sizeof *b);
-	int16_t *chunk = bk_xcalloc(hop, sizeof *chunk);
+	float *b = bk_calloc(total / hop + 1, sizeof *b);
+	int16_t *chunk = bk_calloc(hop, sizeof *chunk);
+	if (!st || !b || !chunk) {
+		if (st)
+			ebur128_destroy(&st);
+		free(b);
+		free(chunk);
+		return (size_t)-1;
+	}
 	/* the clip between 400 ms of silence either side, 100 ms at a time:
 	 * after each hop the momentary loudness is the 400 ms block ending
 	 * there */
@@ -284,7 +316,7 @@ double bk_dsp_loudness_float(const float *s, size_t n, int rate)
 {
 	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
 	if (!st)
-		bk_xmalloc((size_t)-1);
+		return NAN; /* libebur128 ran out of memory */
 	ebur128_add_frames_float(st, s, n);
 	double l = -HUGE_VAL;
 	if (ebur128_loudness_global(st, &l) != EBUR128_SUCCESS)
@@ -358,13 +390,18 @@ double bk_dsp_true_peak(const float *s, size_t n, int rate)
 	return best > 0 ? 20 * log10(best) : -HUGE_VAL;
 }
 
-void bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
+bool bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
                      int16_t **out, size_t *nout)
 {
 	double ratio = (double)to / from;
 	size_t cap = (size_t)ceil(n * ratio) + 64;
-	float *fi = bk_xmalloc((n ? n : 1) * sizeof *fi);
-	float *fo = bk_xmalloc(cap * sizeof *fo);
+	*out = NULL;
+	*nout = 0;
+	float *fi = bk_calloc(n, sizeof *fi);
+	float *fo = bk_calloc(cap, sizeof *fo);
+	bool ok = false;
+	if (!fi || !fo)
+		goto out;
 	src_short_to_float_array(in, fi, (int)n);
 	SRC_DATA d = {0};
 	d.data_in = fi;
@@ -373,13 +410,19 @@ void bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
 	d.output_frames = (long)cap;
 	d.src_ratio = ratio;
 	d.end_of_input = 1;
-	/* libsamplerate fails only on bad arguments or no memory: never here */
+	/* libsamplerate fails only on bad arguments (never here) or no
+	 * memory */
 	if (src_simple(&d, SRC_SINC_FASTEST, 1) != 0)
-		abort();
+		goto out;
 	size_t got = (size_t)d.output_frames_gen;
-	*out = bk_xmalloc((got ? got : 1) * sizeof **out);
+	*out = bk_calloc(got, sizeof **out);
+	if (!*out)
+		goto out;
 	src_float_to_short_array(fo, *out, (int)got);
 	*nout = got;
+	ok = true;
+out:
 	free(fi);
 	free(fo);
+	return ok;
 }

@@ -186,16 +186,21 @@ static bk_status write_checked(const bk_track *t, const char *path, int rate,
 	/* lossy encoders overshoot peaks: start with some headroom */
 	double gain = 0, headroom = 0.5;
 	bk_buf out = {0};
-	int16_t *in, *pcm;
+	int16_t *in, *pcm = NULL;
 	size_t n;
-	bk_track_resampled(t, rate, &in, &n);
-	pcm = bk_xmalloc((n ? n : 1) * sizeof *pcm);
+	bool ok = bk_track_resampled(t, rate, &in, &n) &&
+	          (pcm = bk_calloc(n, sizeof *pcm));
 	double last_l = 0, last_tp = 0;
 	bool met = false;
-	for (int attempt = 0; attempt < 4 && !met; attempt++) {
-		bk_track_master(t, in, n, rate, gain, headroom, pcm);
+	for (int attempt = 0; attempt < 4 && !met && ok; attempt++) {
+		if (!bk_track_master(t, in, n, rate, gain, headroom, pcm)) {
+			ok = false;
+			break;
+		}
 		bk_buf_truncate(&out, 0);
-		bool ok = encode(t, pcm, n, &out);
+		ok = encode(t, pcm, n, &out);
+		if (bk_buf_failed(&out))
+			break; /* ok is false */
 
 		float *dec = NULL;
 		size_t nd = 0;
@@ -212,6 +217,10 @@ static bk_status write_checked(const bk_track *t, const char *path, int rate,
 		double l = bk_dsp_loudness_float(dec, nd, drate);
 		double tp = bk_dsp_true_peak(dec, nd, drate);
 		free(dec);
+		if (isnan(l)) {
+			ok = false;
+			break;
+		}
 		double over = tp - (o->true_peak - BK_TRUE_PEAK_SLACK);
 		double off = isfinite(l) ? o->loudness - l : 0;
 		last_l = l;
@@ -220,6 +229,12 @@ static bk_status write_checked(const bk_track *t, const char *path, int rate,
 		if (over > 0)
 			headroom += over + 0.1;
 		gain += off;
+	}
+	if (!ok) { /* out of memory */
+		bk_buf_free(&out);
+		free(in);
+		free(pcm);
+		return bk_diags_nomem(diags, path, "", "encoding the track");
 	}
 	if (!met)
 		bk_diags_add(diags, BK_WARNING, "level", path, 0, 0, "",

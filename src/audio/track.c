@@ -205,33 +205,44 @@ static size_t layout(const clip *c, size_t n, long start_pause, long end_pause,
 /* A clip's samples with the track's gain and its limiter: the samples its
  * frames were encoded from (already there when it was encoded just now).
  * Kept in memory for the sentences many tracks share; only a track whose
- * timeline is asked for comes here, so an MP3-only build keeps none. */
-static void clip_done(bk_audio *a, clip *c, double gain)
+ * timeline is asked for comes here, so an MP3-only build keeps none.
+ * false when memory runs out. */
+static bool clip_done(bk_audio *a, clip *c, double gain)
 {
 	size_t bytes = c->n * sizeof *c->done;
 	if (!c->done) {
-		c->done = bk_xmalloc(bytes ? bytes : 1);
+		c->done = bk_malloc(bytes ? bytes : 1);
+		if (!c->done)
+			return false;
 		bk_buf d = {0};
 		bool kept = bk_cache_get(a->done, &c->part, &d) && d.len == bytes;
 		if (kept)
 			memcpy(c->done, d.data, bytes);
 		bk_buf_free(&d);
 		if (kept)
-			return;
-		bk_dsp_gain_limit(c->raw, c->n, gain, c->ceiling, c->done);
+			return true;
+		if (!bk_dsp_gain_limit(c->raw, c->n, gain, c->ceiling, c->done)) {
+			free(c->done);
+			c->done = NULL;
+			return false;
+		}
 	}
 	bk_cache_put(a->done, &c->part, c->done, bytes);
+	return true;
 }
 
 /* The timeline's samples: every clip's processed samples where it is
- * decoded. */
+ * decoded; NULL when memory runs out. */
 static int16_t *render(bk_audio *a, clip *c, size_t n, size_t frames,
                        double gain)
 {
 	size_t total = frames * BK_MP3_FRAME;
-	int16_t *pcm = bk_xcalloc(total + 1, sizeof *pcm);
-	for (size_t i = 0; i < n; i++) {
-		clip_done(a, &c[i], gain);
+	int16_t *pcm = bk_calloc(total + 1, sizeof *pcm);
+	for (size_t i = 0; pcm && i < n; i++) {
+		if (!clip_done(a, &c[i], gain)) {
+			free(pcm);
+			return NULL;
+		}
 		size_t at = c[i].at;
 		size_t len = c[i].n;
 		if (at + len > total)
@@ -299,13 +310,16 @@ static void levels_put(bk_audio *a, const clip *c, const float *blocks,
  * encoder) in memory and the cache folder, as its frames are: a sentence
  * many tracks share is measured once, and a rerun measures nothing.
  * Where the true-peak ceiling squeezed the peaks, this is under the
- * target. */
+ * target. NAN when memory runs out. */
 static double reached(bk_audio *a, clip *c, size_t n, double gain,
                       double loss)
 {
-	const float **b = bk_xmalloc((n + 1) * sizeof *b);
-	float **own = bk_xcalloc(n + 1, sizeof *own);
-	size_t *k = bk_xmalloc((n + 1) * sizeof *k);
+	const float **b = bk_calloc(n + 1, sizeof *b);
+	float **own = bk_calloc(n + 1, sizeof *own);
+	size_t *k = bk_calloc(n + 1, sizeof *k);
+	double l = NAN;
+	if (!b || !own || !k)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		int peak = 0;
 		for (size_t j = 0; j < c[i].n; j++)
@@ -316,25 +330,31 @@ static double reached(bk_audio *a, clip *c, size_t n, double gain,
 			bk_buf got = {0};
 			if (levels_get(a, &c[i], &got) && got.len % sizeof(float) == 0) {
 				k[i] = got.len / sizeof(float);
-				own[i] = bk_xmalloc(got.len ? got.len : 1);
-				memcpy(own[i], got.data, got.len);
-			} else {
-				clip_done(a, &c[i], gain);
+				own[i] = bk_malloc(got.len ? got.len : 1);
+				if (own[i])
+					memcpy(own[i], got.data, got.len);
+			} else if (clip_done(a, &c[i], gain)) {
 				k[i] = bk_dsp_blocks(c[i].done, c[i].n, BK_SPEECH_RATE,
 				                     &own[i]);
-				levels_put(a, &c[i], own[i], k[i] * sizeof(float));
+				if (k[i] == (size_t)-1)
+					k[i] = 0; /* own[i] NULL */
+				else
+					levels_put(a, &c[i], own[i], k[i] * sizeof(float));
 			}
 			bk_buf_free(&got);
 		} else {
-			own[i] = bk_xmalloc((c[i].nblocks + 1) * sizeof **own);
-			for (size_t j = 0; j < c[i].nblocks; j++)
+			own[i] = bk_calloc(c[i].nblocks + 1, sizeof **own);
+			for (size_t j = 0; own[i] && j < c[i].nblocks; j++)
 				own[i][j] = c[i].blocks[j] + (float)gain;
 			k[i] = c[i].nblocks;
 		}
 		b[i] = own[i];
+		if (!own[i])
+			goto out;
 	}
-	double l = bk_dsp_gated(b, k, n) - loss;
-	for (size_t i = 0; i < n; i++)
+	l = bk_dsp_gated(b, k, n) - loss;
+out:
+	for (size_t i = 0; own && i < n; i++)
 		free(own[i]);
 	free(own);
 	free(b);
@@ -420,9 +440,14 @@ static bool cached_part(bk_audio *a, clip *c)
 static bk_status encode_limited(bk_audio *a, clip *c, double gain,
                                 long *centi, bk_diags *diags)
 {
-	c->done = bk_xmalloc((c->n ? c->n : 1) * sizeof *c->done);
+	c->done = bk_calloc(c->n, sizeof *c->done);
+	if (!c->done)
+		return bk_diags_nomem(diags, "", c->where, "encoding a clip");
 	for (int attempt = 0;; attempt++) {
-		bk_dsp_gain_limit(c->raw, c->n, gain, *centi / 100.0, c->done);
+		if (!bk_dsp_gain_limit(c->raw, c->n, gain, *centi / 100.0,
+		                       c->done))
+			return bk_diags_nomem(diags, "", c->where,
+			                      "encoding a clip");
 		if (!bk_mp3_encode(c->done, c->n, a->opt.bitrate, a->opt.quality,
 		                   &c->mp3)) {
 			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, c->where,
@@ -527,24 +552,36 @@ static void quiet_ends(clip *k)
 	k->quiet_tail = k->n - b;
 }
 
-/* A clip's block loudness, from memory or measured. */
-static void clip_blocks(bk_audio *a, clip *k)
+/* A clip's block loudness, from memory or measured; false when memory
+ * runs out. */
+static bool clip_blocks(bk_audio *a, clip *k)
 {
 	bk_buf key = {0};
 	bk_cache_key_str(&key, "cache", "ballotkit blocks 2");
 	bk_cache_key_str(&key, "clip", k->key);
 	bk_cache_key_int(&key, "speed-milli", llround(a->opt.speed * 1000));
 	bk_buf got = {0};
+	bool ok = true;
 	if (bk_cache_get(a->blocks, &key, &got) && got.len % sizeof(float) == 0) {
 		k->nblocks = got.len / sizeof(float);
-		k->blocks = bk_xmalloc(got.len ? got.len : 1);
-		memcpy(k->blocks, got.data, got.len);
+		k->blocks = bk_malloc(got.len ? got.len : 1);
+		if (k->blocks)
+			memcpy(k->blocks, got.data, got.len);
+		else
+			ok = false;
 	} else {
 		k->nblocks = bk_dsp_blocks(k->raw, k->n, BK_SPEECH_RATE, &k->blocks);
-		bk_cache_put(a->blocks, &key, k->blocks, k->nblocks * sizeof(float));
+		if (k->nblocks == (size_t)-1) {
+			k->nblocks = 0;
+			ok = false;
+		} else {
+			bk_cache_put(a->blocks, &key, k->blocks,
+			             k->nblocks * sizeof(float));
+		}
 	}
 	bk_buf_free(&got);
 	bk_buf_free(&key);
+	return ok;
 }
 
 /* Sentences asked of the voice ahead of the one being processed. */
@@ -637,10 +674,14 @@ static bk_status speak_clip(bk_audio *a, const char *lang, clip *c,
 		st = BK_ERR_INVALID;
 		goto out;
 	}
-	bk_dsp_speed(raw + from, to - from, a->opt.speed, BK_SPEECH_RATE, &k->raw,
-	             &k->n);
+	if (!bk_dsp_speed(raw + from, to - from, a->opt.speed, BK_SPEECH_RATE,
+	                  &k->raw, &k->n)) {
+		st = bk_diags_nomem(diags, "", k->where, "speaking a sentence");
+		goto out;
+	}
 	quiet_ends(k);
-	clip_blocks(a, k);
+	if (!clip_blocks(a, k))
+		st = bk_diags_nomem(diags, "", k->where, "measuring a sentence");
 out:
 	bk_free(raw);
 	return st;
@@ -837,6 +878,10 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 	                  ? reached(a, c, ncl, gain,
 	                            lame_loss_after_limiter(a->opt.quality))
 	                  : predicted;
+	if (isnan(t->loudness)) {
+		st = bk_diags_nomem(diags, "", "", "measuring a track");
+		goto fail;
+	}
 	if (isfinite(t->loudness) && a->opt.loudness - t->loudness > HELD_BACK)
 		bk_diags_add(diags, BK_WARNING, "loudness", "", 0, 0, "",
 		             "ballot %s (%s): loudness %.1f LUFS, not %g: the "
@@ -859,11 +904,14 @@ fail:
 
 /* The timeline's samples, made the first time a format asks: an MP3-only
  * build never needs them (its frames come whole from the cache). */
+/* (NULL when memory runs out) */
 static const int16_t *track_pcm(bk_track *t)
 {
 	if (!t->pcm) {
 		t->pcm = render(t->audio, t->clips, t->nclips,
 		                t->samples / BK_MP3_FRAME, t->gain);
+		if (!t->pcm)
+			return NULL; /* the clips are kept for another try */
 		clips_free(t->clips, t->nclips);
 		t->clips = NULL;
 		t->nclips = 0;
@@ -871,29 +919,36 @@ static const int16_t *track_pcm(bk_track *t)
 	return t->pcm;
 }
 
-void bk_track_resampled(const bk_track *t, int rate, int16_t **out, size_t *n)
+bool bk_track_resampled(const bk_track *t, int rate, int16_t **out, size_t *n)
 {
+	*out = NULL;
+	*n = 0;
 	/* the samples are a cache of what the track already is: making them
 	 * changes nothing a caller of a const track can see */
-	track_pcm((bk_track *)t);
-	if (rate == BK_SPEECH_RATE) {
-		*out = bk_xmalloc((t->samples ? t->samples : 1) * sizeof **out);
-		memcpy(*out, t->pcm, t->samples * sizeof **out);
-		*n = t->samples;
-	} else {
-		bk_dsp_resample(t->pcm, t->samples, BK_SPEECH_RATE, rate, out, n);
-	}
+	if (!track_pcm((bk_track *)t))
+		return false;
+	if (rate != BK_SPEECH_RATE)
+		return bk_dsp_resample(t->pcm, t->samples, BK_SPEECH_RATE, rate,
+		                       out, n);
+	*out = bk_calloc(t->samples, sizeof **out);
+	if (!*out)
+		return false;
+	memcpy(*out, t->pcm, t->samples * sizeof **out);
+	*n = t->samples;
+	return true;
 }
 
-void bk_track_master(const bk_track *t, const int16_t *in, size_t n, int rate,
+bool bk_track_master(const bk_track *t, const int16_t *in, size_t n, int rate,
                      double extra_gain_db, double extra_headroom_db,
                      int16_t *out)
 {
 	double l = bk_dsp_loudness(in, n, rate);
+	if (isnan(l))
+		return false;
 	double gain = (isfinite(l) ? t->audio->opt.loudness - l : 0) + extra_gain_db;
-	bk_dsp_gain_limit(in, n, gain,
-	                  t->audio->opt.true_peak - LIMIT_MARGIN - extra_headroom_db,
-	                  out);
+	return bk_dsp_gain_limit(in, n, gain,
+	                         t->audio->opt.true_peak - LIMIT_MARGIN -
+	                         extra_headroom_db, out);
 }
 
 void bk_track_free(bk_track *t)

@@ -605,9 +605,15 @@ static bk_status write_pcm_files(const bk_track *t, const char *dir,
 			continue;
 		int16_t *pcm;
 		size_t n;
-		bk_track_resampled(t, pcm_files[i].rate, &pcm, &n);
-		bk_track_master(t, pcm, n, pcm_files[i].rate, 0, 0, pcm);
 		char *path = join(dir, t->base, pcm_files[i].ext);
+		if (!path ||
+		    !bk_track_resampled(t, pcm_files[i].rate, &pcm, &n) ||
+		    !bk_track_master(t, pcm, n, pcm_files[i].rate, 0, 0, pcm)) {
+			if (path)
+				free(pcm);
+			free(path);
+			return bk_diags_nomem(diags, dir, "", "writing the audio");
+		}
 		bk_status st = write_sndfile(t, path, pcm_files[i].sf, pcm, n,
 		                             pcm_files[i].rate, pcm_files[i].markers,
 		                             diags);
