@@ -83,7 +83,8 @@ typedef struct bk_mp3_part {
 } bk_mp3_part;
 
 /* Encodes 16-bit mono at 22.05 kHz into a part. Returns false when LAME
- * fails. */
+ * fails, or with errno ENOMEM when memory runs out (as bk_mp3_scan and
+ * bk_audio_decode do). */
 bool bk_mp3_encode(const int16_t *s, size_t n, int bitrate, int quality,
                    bk_mp3_part *out);
 /* Fills frames and offsets from data; false when data is not whole MP3

@@ -10,6 +10,7 @@
 
 #include <lame/lame.h>
 #include <sndfile.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +29,9 @@ bool bk_mp3_scan(bk_mp3_part *p)
 	p->offsets = NULL;
 	p->frames = 0;
 	size_t cap = 16;
-	size_t *off = bk_xmalloc(cap * sizeof *off);
+	size_t *off = bk_calloc(cap, sizeof *off);
+	if (!off)
+		return false; /* errno ENOMEM */
 	size_t i = 0;
 	while (i < p->len) {
 		const unsigned char *h = p->data + i;
@@ -42,8 +45,14 @@ bool bk_mp3_scan(bk_mp3_part *p)
 		size_t len = (size_t)(72000 * mpeg2_l3_kbps[h[2] >> 4] / 22050) +
 		             ((h[2] >> 1) & 1);
 		if (p->frames + 2 > cap) {
+			size_t *more = bk_reallocarray(off, cap * 2, sizeof *off);
+			if (!more) {
+				free(off);
+				p->frames = 0;
+				return false; /* errno ENOMEM */
+			}
+			off = more;
 			cap *= 2;
-			off = bk_xrealloc(off, cap * sizeof *off);
 		}
 		off[p->frames++] = i;
 		i += len;
@@ -77,7 +86,12 @@ bool bk_mp3_encode(const int16_t *s, size_t n, int bitrate, int quality,
 	bool ok = lame_init_params(g) >= 0;
 	/* LAME's documented worst case: 1.25 × samples + 7200 */
 	size_t cap = n + n / 4 + 7200 + 8192;
-	unsigned char *buf = bk_xmalloc(cap);
+	unsigned char *buf = bk_malloc(cap);
+	if (!buf) {
+		lame_close(g);
+		errno = ENOMEM;
+		return false;
+	}
 	size_t len = 0;
 	for (size_t i = 0; ok && i < n;) {
 		size_t k = n - i < 65536 ? n - i : 65536;
@@ -169,12 +183,17 @@ bool bk_audio_decode(const unsigned char *data, size_t len, float **out,
 	while (ok && (got = sf_readf_float(f, chunk, 4096)) > 0)
 		bk_buf_addn(&b, (const char *)chunk, (size_t)got * sizeof(float));
 	sf_close(f);
-	if (!ok) {
+	if (bk_buf_failed(&b))
+		errno = ENOMEM;
+	if (!ok || bk_buf_failed(&b)) {
 		bk_buf_free(&b);
 		return false;
 	}
-	*n = b.len / sizeof(float);
+	size_t bytes = b.len;
 	*out = (float *)(void *)bk_buf_steal(&b);
+	if (!*out)
+		return false; /* errno ENOMEM */
+	*n = bytes / sizeof(float);
 	return true;
 }
 

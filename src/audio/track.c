@@ -98,7 +98,9 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "", "%s", bad);
 		return BK_ERR_USAGE;
 	}
-	bk_audio *a = bk_xcalloc(1, sizeof *a);
+	bk_audio *a = bk_calloc(1, sizeof *a);
+	if (!a)
+		return bk_diags_nomem(diags, "", "", "starting audio");
 	a->speech = speech;
 	a->tpl = tpl;
 	a->opt = o;
@@ -109,9 +111,16 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 	a->blocks = bk_cache_new(NULL, "", 4u << 20);
 	a->levels = bk_cache_new(o.cache_dir, "levels", 2u << 20);
 	size_t n = (size_t)SILENCE_SECONDS * BK_SPEECH_RATE;
-	int16_t *zero = bk_xcalloc(n, sizeof *zero);
-	bool ok = bk_mp3_encode(zero, n, o.bitrate, o.quality, &a->silence);
+	int16_t *zero = bk_calloc(n, sizeof *zero);
+	errno = 0;
+	bool ok = zero && bk_mp3_encode(zero, n, o.bitrate, o.quality,
+	                                &a->silence);
 	free(zero);
+	if (!zero || !a->parts || !a->done || !a->blocks || !a->levels ||
+	    (!ok && errno == ENOMEM)) {
+		bk_audio_free(a);
+		return bk_diags_nomem(diags, "", "", "starting audio");
+	}
 	if (!ok) {
 		bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, "",
 		             "LAME cannot encode MP3 at %d kbit/s", o.bitrate);
@@ -256,11 +265,16 @@ static int16_t *render(bk_audio *a, clip *c, size_t n, size_t frames,
  * clip gated together as one programme (the pauses' silent blocks are
  * gated out anyway), less what LAME loses (lame_loss). Each clip's
  * blocks are measured once and kept, so a sentence shared by many tracks
- * costs nothing after its first. */
+ * costs nothing after its first. NAN when memory runs out. */
 static double predict(const clip *c, size_t n, double loss)
 {
-	const float **b = bk_xmalloc((n + 1) * sizeof *b);
-	size_t *k = bk_xmalloc((n + 1) * sizeof *k);
+	const float **b = bk_calloc(n + 1, sizeof *b);
+	size_t *k = bk_calloc(n + 1, sizeof *k);
+	if (!b || !k) {
+		free(b);
+		free(k);
+		return NAN;
+	}
 	for (size_t i = 0; i < n; i++) {
 		b[i] = c[i].blocks;
 		k[i] = c[i].nblocks;
@@ -279,6 +293,8 @@ static void levels_key(const clip *c, bk_buf *key)
 	bk_cache_key_str(key, "cache", "ballotkit limited blocks 1");
 	bk_cache_key_int(key, "float-byte-order", *(const unsigned char *)&order);
 	bk_buf_addn(key, c->part.data, c->part.len);
+	if (bk_buf_failed(&c->part))
+		key->failed = true; /* neither found nor stored */
 }
 
 static bool levels_get(bk_audio *a, const clip *c, bk_buf *out)
@@ -419,7 +435,11 @@ static bool cached_part(bk_audio *a, clip *c)
 			v[f] |= (uint64_t)(unsigned char)got.data[8 + 8 * f + i]
 			        << (8 * i);
 	c->mp3.len = got.len - 32;
-	c->mp3.data = bk_xmalloc(c->mp3.len);
+	c->mp3.data = bk_malloc(c->mp3.len);
+	if (!c->mp3.data) { /* a miss: encoded again */
+		bk_buf_free(&got);
+		return false;
+	}
 	memcpy(c->mp3.data, got.data + 32, c->mp3.len);
 	c->mp3.delay = (size_t)v[0];
 	c->mp3.input = (size_t)v[1];
@@ -448,15 +468,23 @@ static bk_status encode_limited(bk_audio *a, clip *c, double gain,
 		                       c->done))
 			return bk_diags_nomem(diags, "", c->where,
 			                      "encoding a clip");
+		errno = 0;
 		if (!bk_mp3_encode(c->done, c->n, a->opt.bitrate, a->opt.quality,
 		                   &c->mp3)) {
+			if (errno == ENOMEM)
+				return bk_diags_nomem(diags, "", c->where,
+				                      "encoding a clip");
 			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, c->where,
 			             "LAME could not encode \"%s\"", c->text);
 			return BK_ERR_INVALID;
 		}
 		float *dec = NULL;
 		size_t nd = 0;
+		errno = 0;
 		if (!bk_audio_decode(c->mp3.data, c->mp3.len, &dec, &nd, NULL)) {
+			if (errno == ENOMEM)
+				return bk_diags_nomem(diags, "", c->where,
+				                      "encoding a clip");
 			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, c->where,
 			             "the MP3 of \"%s\" cannot be decoded", c->text);
 			return BK_ERR_INVALID;
@@ -607,6 +635,8 @@ static bk_status prepare_clip(bk_audio *a, const bk_script *s, int li,
 		              bk_script_ballot_id(s), lang,
 		              bk_segment_kind_name(bk_script_segment_kind(s, i)), j + 1);
 	k->where = bk_buf_steal(&where);
+	if (!k->where)
+		return bk_diags_nomem(diags, "", "", "preparing a sentence");
 	bk_status st = bk_speech_normalise(a->speech, lang, k->text, k->where,
 	                                   &k->said, diags);
 	if (st == BK_OK)
@@ -625,7 +655,9 @@ static bk_status prepare_clips(bk_audio *a, const bk_script *s, int li,
                                clip **c, size_t *ncl, bk_diags *diags)
 {
 	size_t capcl = 64;
-	*c = bk_xcalloc(capcl, sizeof **c);
+	*c = bk_calloc(capcl, sizeof **c);
+	if (!*c)
+		return bk_diags_nomem(diags, "", "", "preparing the sentences");
 	size_t nseg = bk_script_segment_count(s);
 	for (size_t i = 0; i < nseg; i++) {
 		size_t ns = bk_script_segment_sentence_count(s, i);
@@ -641,8 +673,12 @@ static bk_status prepare_clips(bk_audio *a, const bk_script *s, int li,
 		}
 		for (size_t j = 0; j < ns; j++) {
 			if (*ncl == capcl) {
+				clip *more = bk_reallocarray(*c, capcl * 2, sizeof **c);
+				if (!more)
+					return bk_diags_nomem(diags, "", "",
+					                      "preparing the sentences");
+				*c = more;
 				capcl *= 2;
-				*c = bk_xrealloc(*c, capcl * sizeof **c);
 				memset(*c + *ncl, 0, (capcl - *ncl) * sizeof **c);
 			}
 			bk_status st = prepare_clip(a, s, li, i, j, &(*c)[(*ncl)++], diags);
@@ -716,12 +752,16 @@ out:
 }
 
 /* 4. The timeline: silence runs and sentences as parts, their frames
- * joined, their samples laid out. */
-static void assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
+ * joined, their samples laid out. false when memory runs out. */
+static bool assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
                      long sp, long ep)
 {
-	size_t *first = bk_xmalloc((ncl + 1) * sizeof *first);
-	size_t *before = bk_xmalloc((ncl + 1) * sizeof *before);
+	size_t *first = bk_calloc(ncl + 1, sizeof *first);
+	size_t *before = bk_calloc(ncl + 1, sizeof *before);
+	bk_buf mp3 = {0};
+	bool ok = false;
+	if (!first || !before)
+		goto out;
 	size_t end_silence;
 	size_t frames = layout(c, ncl, sp, ep, first, before, &end_silence);
 	t->samples = frames * BK_MP3_FRAME;
@@ -731,8 +771,9 @@ static void assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
 		size_t k = i < ncl ? before[i] : end_silence;
 		nparts += (k + sil_max - 1) / sil_max;
 	}
-	t->parts = bk_xcalloc(nparts, sizeof *t->parts);
-	bk_buf mp3 = {0};
+	t->parts = bk_calloc(nparts, sizeof *t->parts);
+	if (!t->parts)
+		goto out;
 	size_t at = 0;
 	for (size_t i = 0; i <= ncl; i++) {
 		/* the silence before clip i (after the last, the end), in runs
@@ -756,7 +797,9 @@ static void assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
 		p->segment = c[i].segment;
 		p->sentence = c[i].sentence;
 		p->text = c[i].text;
-		p->said = bk_xstrdup(c[i].said);
+		p->said = bk_strdup(c[i].said);
+		if (!p->said)
+			goto out;
 		p->start = at * BK_MP3_FRAME;
 		p->frames = c[i].mp3.frames;
 		p->audio = p->start + c[i].mp3.delay + BK_MP3_DECODER_DELAY;
@@ -769,19 +812,25 @@ static void assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
 	}
 	t->mp3_len = mp3.len;
 	t->mp3 = (unsigned char *)bk_buf_steal(&mp3);
+	ok = t->mp3 != NULL;
+out:
+	bk_buf_free(&mp3);
 	free(first);
 	free(before);
+	return ok;
 }
 
 /* 5. Chapters (one per position) and sections (title, positions,
- * closing), which tile the timeline. */
-static void make_sections(bk_track *t)
+ * closing), which tile the timeline. false when memory runs out. */
+static bool make_sections(bk_track *t)
 {
 	const bk_script *s = t->script;
 	size_t npos = bk_script_position_count(s), nseg = bk_script_segment_count(s);
+	t->chapter_part = bk_calloc(npos + 1, sizeof *t->chapter_part);
+	t->sections = bk_calloc(npos + 2, sizeof *t->sections);
+	if (!t->chapter_part || !t->sections)
+		return false;
 	t->nchapters = npos;
-	t->chapter_part = bk_xcalloc(npos + 1, sizeof *t->chapter_part);
-	t->sections = bk_xcalloc(npos + 2, sizeof *t->sections);
 	size_t closing_part = t->nparts;
 	for (size_t i = 0; i < t->nparts; i++) {
 		bk_part *p = &t->parts[i];
@@ -819,6 +868,7 @@ static void make_sections(bk_track *t)
 		sec->stop = sec->end < t->nparts ? t->parts[sec->end].start
 		                                 : t->samples;
 	}
+	return true;
 }
 
 /* The track's file names start with BALLOT-LANG, and -SPEEDx where the
@@ -860,10 +910,18 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 	long sp = pause_samples(a, li, BK_PAUSE_START);
 	long ep = pause_samples(a, li, BK_PAUSE_END);
 	double predicted = predict(c, ncl, lame_loss(a->opt.quality));
+	if (isnan(predicted)) {
+		st = bk_diags_nomem(diags, "", "", "measuring a track");
+		goto fail;
+	}
 	double gain = step_of(a->opt.loudness - predicted);
 
 	/* 3. each sentence's frames, 4. the timeline */
-	t = bk_xcalloc(1, sizeof *t);
+	t = bk_calloc(1, sizeof *t);
+	if (!t) {
+		st = bk_diags_nomem(diags, "", "", "making a track");
+		goto fail;
+	}
 	t->audio = a;
 	t->script = s;
 	t->speed = a->opt.speed;
@@ -872,7 +930,10 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 		if (st != BK_OK)
 			goto fail;
 	}
-	assemble(t, a, c, ncl, sp, ep);
+	if (!assemble(t, a, c, ncl, sp, ep)) {
+		st = bk_diags_nomem(diags, "", "", "making a track");
+		goto fail;
+	}
 	t->gain = gain;
 	t->loudness = isfinite(predicted)
 	                  ? reached(a, c, ncl, gain,
@@ -892,8 +953,10 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 	t->clips = c;
 	t->nclips = ncl;
 	/* 5. chapters and sections */
-	make_sections(t);
-	t->base = base_name(s, t->speed);
+	if (!make_sections(t) || !(t->base = base_name(s, t->speed))) {
+		bk_track_free(t); /* it holds the clips now */
+		return bk_diags_nomem(diags, "", "", "making a track");
+	}
 	*out = t;
 	return BK_OK;
 fail:

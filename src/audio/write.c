@@ -120,14 +120,18 @@ static bk_status write_mp3(const bk_track *t, const char *path,
 	bk_buf body = {0}, title = {0};
 	bk_track_title(t, &title);
 	common_tags(t, &body, bk_buf_str(&title));
-	char (*ids)[24] = bk_xcalloc(t->nchapters + 1, sizeof *ids);
-	const char **children = bk_xcalloc(t->nchapters + 1, sizeof *children);
-	for (size_t i = 0; i < t->nchapters; i++) {
+	char (*ids)[24] = bk_calloc(t->nchapters + 1, sizeof *ids);
+	const char **children = bk_calloc(t->nchapters + 1, sizeof *children);
+	for (size_t i = 0; ids && children && i < t->nchapters; i++) {
 		snprintf(ids[i], sizeof ids[i], "chp%zu", i + 1);
 		children[i] = ids[i];
 	}
-	bk_id3_toc(&body, "toc", children, t->nchapters, bk_buf_str(&title));
-	for (size_t i = 0; i < t->nchapters; i++) {
+	if (!ids || !children)
+		body.failed = true;
+	else
+		bk_id3_toc(&body, "toc", children, t->nchapters,
+		           bk_buf_str(&title));
+	for (size_t i = 0; ids && i < t->nchapters; i++) {
 		const bk_section *sec = &t->sections[i + 1];
 		bk_id3_chapter(&body, ids[i], ms(sec->start), ms(sec->stop),
 		               bk_track_chapter_title(t, i));
@@ -135,7 +139,10 @@ static bk_status write_mp3(const bk_track *t, const char *path,
 	bk_buf out = {0};
 	bk_id3_finish(&out, &body);
 	bk_buf_addn(&out, (const char *)t->mp3, t->mp3_len);
-	bk_status st = save(path, out.data, out.len, diags);
+	bk_status st = bk_buf_failed(&out) || bk_buf_failed(&body) ||
+	               bk_buf_failed(&title)
+	               ? bk_diags_nomem(diags, path, "", "writing the MP3")
+	               : save(path, out.data, out.len, diags);
 	bk_buf_free(&out);
 	bk_buf_free(&body);
 	bk_buf_free(&title);
@@ -541,7 +548,12 @@ static bk_status write_sndfile(const bk_track *t, const char *path, int format,
 		/* cue points at the chapters (libsndfile keeps positions only;
 		 * the labels go in the LIST/adtl chunk added below) */
 		size_t sz = sizeof(uint32_t) + t->nchapters * sizeof(SF_CUE_POINT);
-		uint32_t *cues = bk_xcalloc(1, sz + sizeof(SF_CUE_POINT));
+		uint32_t *cues = bk_calloc(1, sz + sizeof(SF_CUE_POINT));
+		if (!cues) {
+			sf_close(f);
+			bk_atomic_abort(&a);
+			return bk_diags_nomem(diags, path, "", "writing the audio");
+		}
 		SF_CUE_POINT *pt = (SF_CUE_POINT *)(void *)(cues + 1);
 		*cues = (uint32_t)t->nchapters;
 		for (size_t i = 0; i < t->nchapters; i++) {
@@ -565,22 +577,26 @@ static bk_status write_sndfile(const bk_track *t, const char *path, int format,
 	}
 	bool ok = sf_write_short(f, pcm, (sf_count_t)n) == (sf_count_t)n;
 	ok &= sf_close(f) == 0;
+	bool nomem = false;
 	if (ok && markers) {
 		/* the labels, then the RIFF size that covers them */
 		bk_buf list = {0};
 		adtl_chunk(t, &list);
+		nomem = bk_buf_failed(&list);
 		off_t end = lseek(fileno(a.f), 0, SEEK_END);
 		unsigned char sz[4];
-		ok = end > 8 &&
+		ok = !nomem && end > 8 &&
 		     pwrite(fileno(a.f), list.data, list.len, end) == (ssize_t)list.len;
 		le32(sz, (uint32_t)(end + (off_t)list.len - 8));
 		ok = ok && pwrite(fileno(a.f), sz, 4, 4) == 4;
 		bk_buf_free(&list);
 	}
 	if (!ok) {
+		bk_atomic_abort(&a);
+		if (nomem)
+			return bk_diags_nomem(diags, path, "", "writing the audio");
 		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 		             "cannot write the audio");
-		bk_atomic_abort(&a);
 		return BK_ERR_IO;
 	}
 	return commit(&a, path, diags);
