@@ -913,18 +913,3 @@ bool bk_fd_read_all(int fd, void *data, size_t n)
 	}
 	return true;
 }
-
-/* TRANSITION: the aborting allocators, until every caller checks. */
-static void *oom_check(void *p)
-{
-	if (!p) {
-		fputs("ballotkit: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-void *bk_xmalloc(size_t n) { return oom_check(bk_malloc(n)); }
-void *bk_xcalloc(size_t n, size_t size) { return oom_check(bk_calloc(n, size)); }
-void *bk_xrealloc(void *p, size_t n) { return oom_check(bk_realloc(p, n)); }
-char *bk_xstrdup(const char *s) { return oom_check(bk_strdup(s)); }
-char *bk_xstrndup(const char *s, size_t n) { return oom_check(bk_strndup(s, n)); }

@@ -29,13 +29,6 @@ char *bk_strndup(const char *s, size_t n);
 void bk_alloc_fail_after(long n);
 long bk_alloc_count(void);
 
-/* TRANSITION */
-void *bk_xmalloc(size_t n);
-void *bk_xcalloc(size_t n, size_t size);
-void *bk_xrealloc(void *p, size_t n);
-char *bk_xstrdup(const char *s);
-char *bk_xstrndup(const char *s, size_t n);
-
 /* Growable NUL-terminated byte buffer. Zero-initialise, free with buf_free.
  * When memory runs out the buffer fails for good (until bk_buf_free):
  * appending does nothing more, bk_buf_failed is true and bk_buf_steal

@@ -82,12 +82,25 @@ static int pause_index(const char *kind)
 	return -1;
 }
 
+static void free_sections(section *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		free(s[i].s);
+	free(s);
+}
+
+/* (NULL and 0 when memory runs out: k's check is then out of memory) */
 static size_t sections_of(const vkit *k, size_t l, section **out)
 {
 	const bk_wording *w = &k->v->tpl->wording[bk_lang_index(k->langs[l])];
 	json_t *segs = json_object_get(k->script[l], "segments");
 	size_t npos = json_array_size(vk_positions(k, l));
-	section *sec = bk_xcalloc(npos + 2, sizeof *sec);
+	section *sec = bk_calloc(npos + 2, sizeof *sec);
+	*out = NULL;
+	if (!sec) {
+		k->v->nomem = true;
+		return 0;
+	}
 	size_t cur = 0;
 	sec[0].pause_before_ms = w->pause_ms[BK_PAUSE_START];
 	size_t i;
@@ -107,7 +120,13 @@ static size_t sections_of(const vkit *k, size_t l, section **out)
 		json_t *ss = json_object_get(seg, "sentences");
 		for (size_t j = 0; j < json_array_size(ss); j++) {
 			section *s = &sec[cur];
-			s->s = bk_xrealloc(s->s, (s->n + 1) * sizeof *s->s);
+			sentence *more = bk_reallocarray(s->s, s->n + 1, sizeof *s->s);
+			if (!more) {
+				k->v->nomem = true;
+				free_sections(sec, npos + 2);
+				return 0;
+			}
+			s->s = more;
 			last = &s->s[s->n++];
 			last->text = json_string_value(json_array_get(ss, j));
 			if (!last->text)
@@ -121,12 +140,6 @@ static size_t sections_of(const vkit *k, size_t l, section **out)
 	return npos + 2;
 }
 
-static void free_sections(section *s, size_t n)
-{
-	for (size_t i = 0; s && i < n; i++)
-		free(s[i].s);
-	free(s);
-}
 
 /* ---- one track ---- */
 
@@ -316,8 +329,10 @@ static void check_content(track *t, size_t c, bk_speech *sp, size_t i,
 static void check_numbers(track *t, size_t c, bk_speech *sp)
 {
 	size_t npos = t->nsec - 2;
-	int16_t **clips = bk_xcalloc(npos + 1, sizeof *clips);
-	size_t *nclips = bk_xcalloc(npos + 1, sizeof *nclips);
+	int16_t **clips = vk_got(t->k, bk_calloc(npos + 1, sizeof *clips));
+	size_t *nclips = vk_got(t->k, bk_calloc(npos + 1, sizeof *nclips));
+	if (!clips || !nclips)
+		npos = 0; /* nothing checked: out of memory */
 	for (size_t q = 0; q < npos; q++)
 		if (t->sec[q + 1].n &&
 		    !(clips[q] = clip_of(t, c, sp, t->sec[q + 1].s[0].text,
@@ -409,8 +424,14 @@ static void check_mp3(track *t)
 	if (!t->audio)
 		goto done;
 	/* the sections' times: before the first chapter, the chapters, after */
-	t->start = bk_xcalloc(t->nsec, sizeof *t->start);
-	t->end = bk_xcalloc(t->nsec, sizeof *t->end);
+	t->start = vk_got(k, bk_calloc(t->nsec, sizeof *t->start));
+	t->end = vk_got(k, bk_calloc(t->nsec, sizeof *t->end));
+	if (!t->start || !t->end) {
+		free(t->start);
+		free(t->end);
+		t->start = t->end = NULL;
+		goto done;
+	}
 	double total = (double)t->n / t->rate;
 	t->start[0] = 0;
 	t->end[0] = bk_decoded_chapters_start(t->ch, 0);
@@ -498,7 +519,9 @@ static void position_sounds_like_mp3(track *t, size_t c, size_t i,
 	vkit *k = t->k;
 	unsigned pos = t->sec[i].number;
 	double len = (double)n / rate, want = t->end[i] - t->start[i];
-	int16_t *pcm = bk_xmalloc((n + 1) * sizeof *pcm);
+	int16_t *pcm = vk_got(k, bk_calloc(n + 1, sizeof *pcm));
+	if (!pcm)
+		return;
 	for (size_t q = 0; q < n; q++) {
 		float v = a[q] * 32767.0f;
 		pcm[q] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
@@ -669,11 +692,15 @@ static xmlNodePtr find_all(xmlNodePtr n, const char *name, xmlNodePtr *out,
 	return NULL;
 }
 
-static char *prop(xmlNodePtr n, const char *name)
+/* The attribute's value ("" when absent), malloc'd; NULL (k's check out
+ * of memory) when memory runs out. n NULL: "". */
+static char *prop(const vkit *k, xmlNodePtr n, const char *name)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	char *s = bk_xstrdup(v ? (const char *)v : "");
+	xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
+	char *s = bk_strdup(v ? (const char *)v : "");
 	xmlFree(v);
+	if (!s)
+		k->v->nomem = true;
 	return s;
 }
 
@@ -685,6 +712,77 @@ static double npt(const char *s)
 	if (sscanf(s, "npt=%lf%c", &v, &unit) < 1 || (unit && unit != 's') || v < 0)
 		return -1;
 	return v;
+}
+
+/* Section i's SMIL: clips of mp3 that tile its section, one per
+ * sentence. */
+static void check_smil(track *t, size_t i, const char *mp3)
+{
+	vkit *k = t->k;
+	char *data = NULL, *tsrc = NULL;
+	size_t size = 0;
+	const section *s = &t->sec[i];
+	bk_buf sf = {0};
+	bk_buf_printf(&sf, "%s/s%04zu.smil", bk_buf_str(&t->folder), i + 1);
+	size_t sc = vk_check(k, bk_buf_str(&sf), "daisy");
+	xmlDocPtr sm = NULL;
+	xmlNodePtr *au = NULL, tx[2];
+	if (vk_read(k, sc, bk_buf_str(&sf), &data, &size)) {
+		bk_diags *d2 = bk_diags_create();
+		sm = bk_decode_xml(data, size, bk_buf_str(&sf), false, d2);
+		if (!sm)
+			vk_fail(k, sc, s->number, "cannot be read: %s", vk_first(d2));
+		bk_diags_free(d2);
+	}
+	free(data);
+	size_t acap = s->n + 16, na = 0, nt = 0;
+	if (!sm || !(au = vk_got(k, bk_calloc(acap, sizeof *au))))
+		goto out;
+	find_all(xmlDocGetRootElement(sm), "audio", au, &na, acap);
+	find_all(xmlDocGetRootElement(sm), "text", tx, &nt, 2);
+	char want[48];
+	snprintf(want, sizeof want, "ncc.html#h%04zu", i + 1);
+	if (!(tsrc = prop(k, nt ? tx[0] : NULL, "src")))
+		goto out;
+	if (strcmp(tsrc, want))
+		vk_fail(k, sc, s->number, "its text is \"%s\", not %s", tsrc, want);
+	if (na != s->n)
+		vk_fail(k, sc, s->number, "%zu clips, the script has %zu sentences "
+		        "here", na, s->n);
+	double last = -1;
+	for (size_t q = 0; q < na && !vk_failed(k, sc); q++) {
+		char *src = prop(k, au[q], "src"), *b = prop(k, au[q], "clip-begin"),
+		     *e = prop(k, au[q], "clip-end");
+		double tb = b ? npt(b) : -1, te = e ? npt(e) : -1;
+		if (!src || !b || !e) /* out of memory: the check says so */
+			q = na;
+		else if (strcmp(src, mp3))
+			vk_fail(k, sc, s->number, "clip %zu plays %s, not %s", q + 1,
+			        src, mp3);
+		else if (tb < 0 || te <= tb)
+			vk_fail(k, sc, s->number, "clip %zu's times are not a span",
+			        q + 1);
+		else if (last >= 0 && fabs(tb - last) > 0.0015)
+			vk_fail(k, sc, s->number, "clip %zu starts at %.3f s, the "
+			        "clip before it ends at %.3f s", q + 1, tb, last);
+		else if (t->start && q == 0 && fabs(tb - t->start[i]) > FRAME_S)
+			vk_fail(k, sc, s->number, "starts at %.3f s, its part of the "
+			        "MP3 at %.3f s", tb, t->start[i]);
+		else if (t->start && q + 1 == na &&
+		         fabs(te - t->end[i]) > (i + 1 < t->nsec ? FRAME_S : TIME_TOL))
+			/* (the last section ends where the decoded audio does) */
+			vk_fail(k, sc, s->number, "ends at %.3f s, its part of the MP3 "
+			        "at %.3f s", te, t->end[i]);
+		last = te;
+		free(src);
+		free(b);
+		free(e);
+	}
+out:
+	free(tsrc);
+	free(au);
+	xmlFreeDoc(sm);
+	bk_buf_free(&sf);
 }
 
 static void check_daisy(track *t)
@@ -708,7 +806,9 @@ static void check_daisy(track *t)
 		goto done;
 	}
 	size_t cap = t->nsec + 16, nh = 0;
-	xmlNodePtr *h = bk_xcalloc(cap, sizeof *h);
+	xmlNodePtr *h = vk_got(k, bk_calloc(cap, sizeof *h));
+	if (!h)
+		goto done;
 	find_all(xmlDocGetRootElement(ncc), "h1", h, &nh, cap);
 	if (nh != t->nsec)
 		vk_fail(k, c, 0, "%zu headings, the track has %zu sections", nh, t->nsec);
@@ -718,9 +818,13 @@ static void check_daisy(track *t)
 		size_t na = 0;
 		xmlNodePtr a[2];
 		find_all(h[i]->children, "a", a, &na, 2);
-		char *href = na ? prop(a[0], "href") : bk_xstrdup("");
+		char *href = prop(k, na ? a[0] : NULL, "href");
 		char want[64];
 		snprintf(want, sizeof want, "s%04zu.smil#t%04zu", i + 1, i + 1);
+		if (!href) {
+			xmlFree(text);
+			break;
+		}
 		if (strcmp(href, want))
 			vk_fail(k, c, s->number, "heading %zu links to \"%s\", not %s", i + 1,
 			        href, want);
@@ -733,67 +837,8 @@ static void check_daisy(track *t)
 	free(h);
 	/* each SMIL: clips of the right file that tile its section, one per
 	 * sentence */
-	for (size_t i = 0; i < t->nsec; i++) {
-		const section *s = &t->sec[i];
-		bk_buf sf = {0};
-		bk_buf_printf(&sf, "%s/s%04zu.smil", bk_buf_str(&t->folder), i + 1);
-		size_t sc = vk_check(k, bk_buf_str(&sf), "daisy");
-		xmlDocPtr sm = NULL;
-		if (vk_read(k, sc, bk_buf_str(&sf), &data, &size)) {
-			bk_diags *d2 = bk_diags_create();
-			sm = bk_decode_xml(data, size, bk_buf_str(&sf), false, d2);
-			if (!sm)
-				vk_fail(k, sc, s->number, "cannot be read: %s", vk_first(d2));
-			bk_diags_free(d2);
-		}
-		free(data);
-		data = NULL;
-		if (sm) {
-			size_t acap = s->n + 16, na = 0, nt = 0;
-			xmlNodePtr *au = bk_xcalloc(acap, sizeof *au), tx[2];
-			find_all(xmlDocGetRootElement(sm), "audio", au, &na, acap);
-			find_all(xmlDocGetRootElement(sm), "text", tx, &nt, 2);
-			char want[48];
-			snprintf(want, sizeof want, "ncc.html#h%04zu", i + 1);
-			char *tsrc = nt ? prop(tx[0], "src") : bk_xstrdup("");
-			if (strcmp(tsrc, want))
-				vk_fail(k, sc, s->number, "its text is \"%s\", not %s", tsrc, want);
-			free(tsrc);
-			if (na != s->n)
-				vk_fail(k, sc, s->number, "%zu clips, the script has %zu sentences "
-				        "here", na, s->n);
-			double last = -1;
-			for (size_t q = 0; q < na && !vk_failed(k, sc); q++) {
-				char *src = prop(au[q], "src"), *b = prop(au[q], "clip-begin"),
-				     *e = prop(au[q], "clip-end");
-				double tb = npt(b), te = npt(e);
-				if (strcmp(src, bk_buf_str(&mp3)))
-					vk_fail(k, sc, s->number, "clip %zu plays %s, not %s", q + 1,
-					        src, bk_buf_str(&mp3));
-				else if (tb < 0 || te <= tb)
-					vk_fail(k, sc, s->number, "clip %zu's times are not a span",
-					        q + 1);
-				else if (last >= 0 && fabs(tb - last) > 0.0015)
-					vk_fail(k, sc, s->number, "clip %zu starts at %.3f s, the "
-					        "clip before it ends at %.3f s", q + 1, tb, last);
-				else if (t->start && q == 0 && fabs(tb - t->start[i]) > FRAME_S)
-					vk_fail(k, sc, s->number, "starts at %.3f s, its part of the "
-					        "MP3 at %.3f s", tb, t->start[i]);
-				else if (t->start && q + 1 == na &&
-				         fabs(te - t->end[i]) > (i + 1 < t->nsec ? FRAME_S : TIME_TOL))
-					/* (the last section ends where the decoded audio does) */
-					vk_fail(k, sc, s->number, "ends at %.3f s, its part of the MP3 "
-					        "at %.3f s", te, t->end[i]);
-				last = te;
-				free(src);
-				free(b);
-				free(e);
-			}
-			free(au);
-			xmlFreeDoc(sm);
-		}
-		bk_buf_free(&sf);
-	}
+	for (size_t i = 0; i < t->nsec && !k->v->nomem; i++)
+		check_smil(t, i, bk_buf_str(&mp3));
 done:
 	xmlFreeDoc(ncc);
 	free(data);
@@ -859,7 +904,9 @@ static void check_transcript(track *t)
 	size_t size = 0, total = sentence_count(t);
 	if (!vk_read(k, c, bk_buf_str(&file), &data, &size))
 		goto done;
-	t->transcript = bk_xcalloc(total + 1, sizeof *t->transcript);
+	t->transcript = vk_got(k, bk_calloc(total + 1, sizeof *t->transcript));
+	if (!t->transcript)
+		goto done;
 	size_t q = 0;
 	double last = -1;
 	for (char *line = data, *next; line && *line; line = next) {
@@ -993,8 +1040,9 @@ static void check_review(track *t)
 		goto done;
 	}
 	size_t cap = total + 16, nr = 0, q = 0;
-	xmlNodePtr *rows = bk_xcalloc(cap, sizeof *rows);
-	find_all(xmlDocGetRootElement(doc), "tr", rows, &nr, cap);
+	xmlNodePtr *rows = vk_got(k, bk_calloc(cap, sizeof *rows));
+	if (rows)
+		find_all(xmlDocGetRootElement(doc), "tr", rows, &nr, cap);
 	for (size_t r = 0; r < nr; r++) {
 		xmlNodePtr td[4];
 		size_t ntd = 0, na = 0;
@@ -1003,7 +1051,9 @@ static void check_review(track *t)
 			continue; /* the heading row */
 		xmlNodePtr a[1];
 		find_all(td[0]->children, "a", a, &na, 1);
-		char *href = na ? prop(a[0], "href") : bk_xstrdup("");
+		char *href = prop(k, na ? a[0] : NULL, "href");
+		if (!href)
+			break;
 		xmlChar *text = xmlNodeGetContent(td[1]);
 		unsigned pos;
 		const sentence *s = nth_sentence(t, q, &pos);
@@ -1092,7 +1142,9 @@ static void check_other_audio(track *t)
 					break;
 				if (from + m > n)
 					m = n - from;
-				int16_t *pcm = bk_xmalloc((m + 1) * sizeof *pcm);
+				int16_t *pcm = vk_got(k, bk_calloc(m + 1, sizeof *pcm));
+				if (!pcm)
+					break;
 				for (size_t q = 0; q < m; q++) {
 					float v = a[from + q] * 32767.0f;
 					pcm[q] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
@@ -1120,6 +1172,28 @@ static void check_other_audio(track *t)
 
 /* ---- the track of each language ---- */
 
+/* The files of one language's track that the kit holds. */
+static void check_track(track *t, bool build)
+{
+	const vkit *k = t->k;
+	if (k->outputs & VO_AUDIO_MP3)
+		check_mp3(t);
+	if (k->outputs & VO_AUDIO_TRANSCRIPT)
+		check_transcript(t);
+	if (build)
+		return;
+	if (k->outputs & VO_AUDIO_CAPTIONS)
+		check_captions(t);
+	if (k->outputs & VO_AUDIO_POSITIONS)
+		check_positions(t);
+	if (k->outputs & VO_AUDIO_DAISY)
+		check_daisy(t);
+	if (k->outputs & VO_AUDIO_REVIEW)
+		check_review(t);
+	if (k->other_audio)
+		check_other_audio(t);
+}
+
 void vk_check_audio(vkit *k)
 {
 	unsigned any = VO_AUDIO_MP3 | VO_AUDIO_POSITIONS | VO_AUDIO_DAISY |
@@ -1133,25 +1207,12 @@ void vk_check_audio(vkit *k)
 		bk_buf_printf(&t.base, "%s/%s-%s", bk_buf_str(&t.folder), k->ballot, t.lang);
 		t.nsec = sections_of(k, l, &t.sec);
 		t.nsaid = sentence_count(&t);
-		t.said = bk_xmalloc((t.nsaid + 1) * sizeof *t.said);
-		for (size_t q = 0; q < t.nsaid; q++)
+		t.said = t.sec ? vk_got(k, bk_calloc(t.nsaid + 1, sizeof *t.said))
+		               : NULL;
+		for (size_t q = 0; t.said && q < t.nsaid; q++)
 			t.said[q] = NAN;
-		if (k->outputs & VO_AUDIO_MP3)
-			check_mp3(&t);
-		if (k->outputs & VO_AUDIO_TRANSCRIPT)
-			check_transcript(&t);
-		if (!build) {
-			if (k->outputs & VO_AUDIO_CAPTIONS)
-				check_captions(&t);
-			if (k->outputs & VO_AUDIO_POSITIONS)
-				check_positions(&t);
-			if (k->outputs & VO_AUDIO_DAISY)
-				check_daisy(&t);
-			if (k->outputs & VO_AUDIO_REVIEW)
-				check_review(&t);
-			if (k->other_audio)
-				check_other_audio(&t);
-		}
+		if (t.said) /* else out of memory: nothing of it is checked */
+			check_track(&t, build);
 		bk_decoded_chapters_free(t.ch);
 		bk_free(t.audio);
 		free(t.start);

@@ -58,6 +58,8 @@ struct bk_verifier {
 	vcheck *checks;
 	size_t nchecks, cap;
 	bk_verify_check view;       /* what bk_verifier_check hands out */
+	bool nomem;                 /* memory ran out while checking: the
+	                             * check says BK_ERR_NOMEM */
 };
 
 /* A leaflet a kit holds or must hold: its files' common name
@@ -92,6 +94,14 @@ typedef struct vkit {
 
 /* Starts a check of file (relative to the kit) and returns its index; it
  * passes unless vk_fail is called for it. */
+/* p, and k's check out of memory (BK_ERR_NOMEM) when p is NULL. */
+static inline void *vk_got(vkit *k, void *p)
+{
+	if (!p)
+		k->v->nomem = true;
+	return p;
+}
+
 size_t vk_check(vkit *k, const char *file, const char *check);
 /* Records a check that did not run, and why (it does not fail the kit). */
 void vk_not_run(vkit *k, const char *file, const char *check,

@@ -65,8 +65,10 @@ static long nearest(const win *w, const double *rects, size_t n)
 static void compare_windows(vkit *k, size_t c, const sheet *sh, unsigned s,
                             const double *rects, size_t n, long *match)
 {
-	bool *used = bk_xcalloc(n + 1, sizeof *used);
-	for (size_t i = 0; i < sh->n; i++) {
+	bool *used = vk_got(k, bk_calloc(n + 1, sizeof *used));
+	for (size_t i = 0; !used && i < sh->n; i++)
+		match[i] = -1;
+	for (size_t i = 0; used && i < sh->n; i++) {
 		const win *w = &sh->want[i];
 		long j = nearest(w, rects, n);
 		match[i] = j;
@@ -173,7 +175,11 @@ static bool reference_boxes(vkit *k, size_t c, sheet *sheets, unsigned nsheets,
 		w.y -= clearance;
 		w.w += 2 * clearance;
 		w.h += 2 * clearance;
-		sh->want = bk_xrealloc(sh->want, (sh->n + 1) * sizeof *sh->want);
+		win *more = vk_got(k, bk_reallocarray(sh->want, sh->n + 1,
+		                                      sizeof *sh->want));
+		if (!more)
+			return false;
+		sh->want = more;
 		sh->want[sh->n++] = w;
 		sh->known = e != NULL;
 	}
@@ -233,8 +239,12 @@ static bool pdf_windows(vkit *k, size_t c, const char *data, size_t size,
 			outline = i;
 		}
 	}
-	*rects = bk_xmalloc((4 * m + 4) * sizeof **rects);
+	*rects = vk_got(k, bk_calloc(4 * m + 4, sizeof **rects));
 	*n = 0;
+	if (!*rects) {
+		bk_pdf_separation_free(sep);
+		return false;
+	}
 	if (outline == m) {
 		vk_fail(k, c, 0, "page %zu's CutContour separation cuts nothing", pg + 1);
 	} else {
@@ -290,7 +300,11 @@ static bool pdf_numbers(vkit *k, size_t c, const char *data, size_t size,
 	}
 	bk_diags_free(d);
 	size_t m = bk_pdf_separation_count(sep), nd = 0;
-	double *xy = bk_xmalloc((2 * m + 2) * sizeof *xy);
+	double *xy = vk_got(k, bk_calloc(2 * m + 2, sizeof *xy));
+	if (!xy) {
+		bk_pdf_separation_free(sep);
+		return false;
+	}
 	for (size_t i = 0; i < m; i++) {
 		double x, y, w, h;
 		int filled;
@@ -302,10 +316,12 @@ static bool pdf_numbers(vkit *k, size_t c, const char *data, size_t size,
 			nd++;
 		}
 	}
-	bk_decode_numbers_beside(xy, nd, rects, n, numbers, NULL);
+	bool ok = bk_decode_numbers_beside(xy, nd, rects, n, numbers, NULL) ==
+	          BK_OK;
+	vk_got(k, ok ? xy : NULL);
 	free(xy);
 	bk_pdf_separation_free(sep);
-	return true;
+	return ok;
 }
 
 /* The stencil's PDFs as read for the sheets' checks. */
@@ -347,15 +363,18 @@ static void check_sheet_swell(vkit *k, const stencil_files *f, sheet *sh,
                               unsigned s, const double *rects, size_t n,
                               const bk_svg_cuts *cuts, long *match)
 {
-	unsigned *nums = bk_xcalloc(n + 1, sizeof *nums);
-	bk_diags *d = bk_diags_create();
-	if (bk_decode_stencil_numbers(f->swell_data, f->swell_n, bk_buf_str(&f->swell),
+	unsigned *nums = vk_got(k, bk_calloc(n + 1, sizeof *nums));
+	bk_diags *d = vk_got(k, bk_diags_create());
+	bk_status st = BK_ERR_NOMEM;
+	if (nums && d && (st = bk_decode_stencil_numbers(f->swell_data, f->swell_n, bk_buf_str(&f->swell),
 	                              SWELL_DPI, s - 1, rects, n, cuts, nums,
-	                              NULL, d) != BK_OK)
+	                              NULL, d)) != BK_OK && st != BK_ERR_NOMEM)
 		vk_fail(k, f->cs, 0, "its braille cannot be read on sheet %u: %s", s,
 		        vk_first(d));
-	else
+	else if (st == BK_OK)
 		compare_numbers(k, f->cs, sh, s, match, nums);
+	if (st == BK_ERR_NOMEM)
+		k->v->nomem = true;
 	bk_diags_free(d);
 	free(nums);
 }
@@ -391,11 +410,17 @@ static void check_sheet_print(vkit *k, const stencil_files *f, sheet *sh,
 		free(prects);
 		return;
 	}
-	long *pm = bk_xcalloc(sh->n + 1, sizeof *pm);
+	long *pm = vk_got(k, bk_calloc(sh->n + 1, sizeof *pm));
+	unsigned *nums = vk_got(k, bk_calloc(pn + 1, sizeof *nums));
+	if (!pm || !nums) {
+		free(pm);
+		free(nums);
+		free(prects);
+		return;
+	}
 	compare_windows(k, f->cp, sh, s, prects, pn, pm);
 	if (!sh->known && have_svg)
 		print_agrees_with_svg(k, f->cp, sh, s, rects, match, prects, pm);
-	unsigned *nums = bk_xcalloc(pn + 1, sizeof *nums);
 	if (pdf_numbers(k, f->cp, f->print_data, f->print_n, bk_buf_str(&f->print),
 	                s - 1, prects, pn, nums))
 		compare_numbers(k, f->cp, sh, s, pm, nums);
@@ -407,7 +432,9 @@ static void check_sheet_print(vkit *k, const stencil_files *f, sheet *sh,
 /* One sheet: its laser SVG, then the swell and print PDFs beside it. */
 static void check_sheet(vkit *k, const stencil_files *f, sheet *sh, unsigned s)
 {
-	long *match = bk_xcalloc(sh->n + 1, sizeof *match);
+	long *match = vk_got(k, bk_calloc(sh->n + 1, sizeof *match));
+	if (!match)
+		return;
 	double *rects = NULL;
 	size_t n = 0;
 	bk_svg_cuts cuts;
@@ -474,7 +501,12 @@ void vk_check_stencil(vkit *k)
 	memset(&f, 0, sizeof f);
 	bk_buf_printf(&f.swell, "stencil/%s-stencil-swell.pdf", k->ballot);
 	bk_buf_printf(&f.print, "stencil/%s-stencil-print.pdf", k->ballot);
-	sheet *sheets = bk_xcalloc(nsheets + 1, sizeof *sheets);
+	sheet *sheets = vk_got(k, bk_calloc(nsheets + 1, sizeof *sheets));
+	if (!sheets) {
+		bk_buf_free(&f.swell);
+		bk_buf_free(&f.print);
+		return;
+	}
 	size_t rc = vk_check(k, bk_buf_str(&f.print), "stencil-boxes");
 	bool known = reference_boxes(k, rc, sheets, nsheets, &f.paper_w, &f.paper_h);
 	if (k->outputs & VO_STENCIL_SWELL) {

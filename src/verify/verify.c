@@ -25,11 +25,26 @@ static void record(bk_verifier *v, const char *kit, const char *file,
                    const char *check, bk_check_outcome o, const char *note)
 {
 	if (v->nchecks == v->cap) {
-		v->cap = v->cap ? 2 * v->cap : 64;
-		v->checks = bk_xrealloc(v->checks, v->cap * sizeof *v->checks);
+		size_t cap = v->cap ? 2 * v->cap : 64;
+		vcheck *more = bk_reallocarray(v->checks, cap, sizeof *v->checks);
+		if (!more) {
+			v->nomem = true;
+			return;
+		}
+		v->checks = more;
+		v->cap = cap;
 	}
-	v->checks[v->nchecks++] = (vcheck){bk_xstrdup(kit), bk_xstrdup(file),
-	                                   bk_xstrdup(check), bk_xstrdup(note), o};
+	vcheck c = {bk_strdup(kit), bk_strdup(file), bk_strdup(check),
+	            note ? bk_strdup(note) : NULL, o};
+	if (!c.kit || !c.file || !c.check || (note && !c.note)) {
+		free(c.kit);
+		free(c.file);
+		free(c.check);
+		free(c.note);
+		v->nomem = true;
+		return;
+	}
+	v->checks[v->nchecks++] = c;
 }
 
 static void rel_name(const vkit *k, const char *file, bk_buf *b)
@@ -126,6 +141,8 @@ bool vk_read(vkit *k, size_t c, const char *file, char **data, size_t *n)
 	bk_buf p = {0};
 	int r = read_regular(vk_path(k, &p, "%s", file), data, n);
 	int err = errno;
+	if (bk_buf_failed(&p) || (r && err == ENOMEM))
+		k->v->nomem = true;
 	bk_buf_free(&p);
 	if (r) {
 		vk_fail(k, c, 0, "cannot be read: %s", read_error(err));
@@ -236,15 +253,23 @@ bk_status bk_verifier_create(bk_verifier **out, const bk_templates *tpl,
 		             (int)opt->level, (int)BK_VERIFY_FULL, (int)BK_VERIFY_BUILD);
 		return BK_ERR_USAGE;
 	}
-	bk_verifier *v = bk_xcalloc(1, sizeof *v);
+	bk_verifier *v = bk_calloc(1, sizeof *v);
+	if (!v)
+		return bk_diags_nomem(diags, "", "", "making a verifier");
 	v->tpl = tpl;
 	v->e = opt->election;
 	v->level = opt->level;
 	v->partial = opt->partial || opt->level == BK_VERIFY_BUILD;
 	bk_diags *d = bk_diags_create();
-	if (bk_braille_open(&v->braille, v->e, tpl, d) != BK_OK)
-		v->braille = NULL; /* every braille check then says why it fails */
+	bk_status st = d ? bk_braille_open(&v->braille, v->e, tpl, d)
+	                 : BK_ERR_NOMEM;
 	bk_diags_free(d);
+	if (st == BK_ERR_NOMEM) {
+		bk_verifier_free(v);
+		return bk_diags_nomem(diags, "", "", "making a verifier");
+	}
+	if (st != BK_OK)
+		v->braille = NULL; /* every braille check then says why it fails */
 	(void)diags;
 	*out = v;
 	return BK_OK;
@@ -259,6 +284,7 @@ static void clear_record(bk_verifier *v)
 		free(v->checks[i].note);
 	}
 	v->nchecks = 0;
+	v->nomem = false;
 }
 
 void bk_verifier_free(bk_verifier *v)
@@ -316,15 +342,36 @@ static bool safe_path(const char *p)
 typedef struct strs {
 	char **v;
 	size_t n, cap;
+	bool nomem; /* a string could not be kept (see strs_done) */
 } strs;
 
+/* Adds x (taken over; NULL: memory ran out making it). */
 static void strs_add(strs *s, char *x)
 {
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 32;
-		s->v = bk_xrealloc(s->v, s->cap * sizeof *s->v);
+	if (x && s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 32;
+		char **more = bk_reallocarray(s->v, cap, sizeof *s->v);
+		if (more) {
+			s->v = more;
+			s->cap = cap;
+		}
+	}
+	if (!x || s->n == s->cap) {
+		free(x);
+		s->nomem = true;
+		return;
 	}
 	s->v[s->n++] = x;
+}
+
+static void strs_free(strs *s);
+
+/* Frees s; a string it could not keep makes v's check out of memory. */
+static void strs_done(bk_verifier *v, strs *s)
+{
+	if (s->nomem)
+		v->nomem = true;
+	strs_free(s);
 }
 
 static void strs_free(strs *s)
@@ -523,7 +570,7 @@ static void expected_files(vkit *k, strs *out)
 			for (size_t i = 0; i < pf.n; i++)
 				ADD("%s/%s-%s/positions/%s", a, b, g, pf.v[i]);
 			ADD("%s/%s-%s/positions/playlist.m3u8", a, b, g);
-			strs_free(&pf);
+			strs_done(k->v, &pf);
 		}
 		if (k->outputs & VO_AUDIO_DAISY) {
 			ADD("%s/%s-%s/ncc.html", a, b, g);
@@ -586,12 +633,26 @@ static void expected_files(vkit *k, strs *out)
 static void add_leaflet(vkit *k, unsigned number, const char *kind,
                         const char *id, const char *lang)
 {
-	k->leaflets = bk_xrealloc(k->leaflets, (k->nleaflets + 1) * sizeof *k->leaflets);
-	vleaflet *f = &k->leaflets[k->nleaflets++];
+	vleaflet *more = bk_reallocarray(k->leaflets, k->nleaflets + 1,
+	                                 sizeof *k->leaflets);
+	if (!more) {
+		k->v->nomem = true;
+		return;
+	}
+	k->leaflets = more;
 	bk_buf b = {0};
 	bk_buf_printf(&b, "%02u-%s-%s-%s", number, kind, id, lang);
-	*f = (vleaflet){bk_buf_steal(&b), bk_xstrdup(kind), bk_xstrdup(id),
-	                bk_xstrdup(lang), number};
+	vleaflet f = {bk_buf_steal(&b), bk_strdup(kind), bk_strdup(id),
+	              bk_strdup(lang), number};
+	if (!f.base || !f.kind || !f.id || !f.lang) {
+		free(f.base);
+		free(f.kind);
+		free(f.id);
+		free(f.lang);
+		k->v->nomem = true;
+		return;
+	}
+	k->leaflets[k->nleaflets++] = f;
 }
 
 /* The leaflets the kit must hold: with a definition, those of the
@@ -649,8 +710,14 @@ static void find_leaflets(vkit *k, const strs *listed)
 			vk_fail(k, c, 0, "leaflets/%s is not a leaflet's name", name);
 			continue;
 		}
-		char *id = bk_xstrndup(name + used, base - 3 - (size_t)used);
-		char *lang = bk_xstrndup(name + base - 2, 2);
+		char *id = bk_strndup(name + used, base - 3 - (size_t)used);
+		char *lang = bk_strndup(name + base - 2, 2);
+		if (!id || !lang) {
+			free(id);
+			free(lang);
+			k->v->nomem = true;
+			continue;
+		}
 		size_t li = k->nlangs;
 		for (size_t l = 0; l < k->nlangs; l++)
 			if (!strcmp(k->langs[l], lang))
@@ -692,7 +759,7 @@ static void check_files(vkit *k, const strs *expected)
 			vk_fail(k, c, 0, "the manifest lists \"%s\", not a file of the kit", path);
 			continue;
 		}
-		strs_add(&listed, bk_xstrdup(path));
+		strs_add(&listed, bk_strdup(path));
 		char *data = NULL;
 		size_t n = 0;
 		if (read_regular(vk_path(k, &p, "%s", path), &data, &n)) {
@@ -753,8 +820,10 @@ static void check_files(vkit *k, const strs *expected)
 	    (n != sums.len || memcmp(text, bk_buf_str(&sums), n)))
 		vk_fail(k, s, 0, "differs from the manifest");
 	free(text);
-	strs_free(&all);
-	strs_free(&listed);
+	if (bk_buf_failed(&sums))
+		k->v->nomem = true;
+	strs_done(k->v, &all);
+	strs_done(k->v, &listed);
 	bk_buf_free(&sums);
 	bk_buf_free(&p);
 }
@@ -992,13 +1061,13 @@ static size_t verify_kit(bk_verifier *v, const char *dir, const char *name,
 	strs listed = {0}, expected = {0};
 	json_t *f;
 	json_array_foreach(json_object_get(k.manifest, "files"), i, f)
-		strs_add(&listed, bk_xstrdup(vk_str(f, "path")));
+		strs_add(&listed, bk_strdup(vk_str(f, "path")));
 	qsort(listed.v, listed.n, sizeof *listed.v, cmp_str);
 	find_leaflets(&k, &listed);
 	expected_files(&k, &expected);
 	check_files(&k, &expected);
-	strs_free(&listed);
-	strs_free(&expected);
+	strs_done(v, &listed);
+	strs_done(v, &expected);
 	/* every file decoded */
 	check_readme(&k);
 	vk_check_braille(&k);
@@ -1028,6 +1097,8 @@ bk_status bk_verify_kit(bk_verifier *v, const char *kit_dir, const char *kit,
 	bk_c_numeric num = bk_c_numeric_enter();
 	size_t errors = verify_kit(v, kit_dir, kit, diags);
 	bk_c_numeric_leave(&num);
+	if (v->nomem)
+		return bk_diags_nomem(diags, kit_dir, "", "verifying the kit");
 	return errors ? BK_ERR_INVALID : BK_OK;
 }
 
@@ -1165,9 +1236,14 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 	vkit top = {.v = v, .diags = diags, .dir = dir, .name = ""};
 	size_t ic = vk_check(&top, "index.json", "index");
 	size_t nb = v->e ? bk_election_ballot_count(v->e) : 0;
-	bool *seen = bk_xcalloc(nb + 1, sizeof *seen);
+	bool *seen = bk_calloc(nb + 1, sizeof *seen);
 	size_t errors = 0;
 	strs names = {0};
+	if (!seen) {
+		json_decref(index);
+		bk_c_numeric_leave(&num);
+		return bk_diags_nomem(diags, dir, "", "verifying the kits");
+	}
 	size_t i;
 	json_t *kv;
 	json_array_foreach(json_object_get(index, "kits"), i, kv) {
@@ -1176,7 +1252,7 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 			vk_fail(&top, ic, 0, "\"%s\" is not a kit folder", name);
 			continue;
 		}
-		strs_add(&names, bk_xstrdup(name));
+		strs_add(&names, bk_strdup(name));
 		errors += verify_listed_kit(v, &top, dir, name, kv, seen, diags);
 	}
 	qsort(names.v, names.n, sizeof *names.v, cmp_str);
@@ -1184,8 +1260,10 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 	if (v->e)
 		check_against_definition(v, &top, index, seen);
 	bk_c_numeric_leave(&num);
-	strs_free(&names);
+	strs_done(v, &names);
 	free(seen);
 	json_decref(index);
+	if (v->nomem)
+		return bk_diags_nomem(diags, dir, "", "verifying the kits");
 	return errors || top.errors ? BK_ERR_INVALID : BK_OK;
 }
