@@ -46,6 +46,16 @@
  *   - A fork from a program with several threads copies only the calling
  *     thread: call the functions that fork when no other thread of the
  *     host is inside ballotkit, Pango, fontconfig, liblouis or eSpeak NG.
+ *   - Memory: when one of ballotkit's own allocations fails, the call
+ *     returns BK_ERR_NOMEM (with an "out-of-memory" diagnostic when the
+ *     list has room for it) and frees what it made; it never aborts. A
+ *     function that returns a pointer returns NULL instead. Libraries it
+ *     uses are not all so: Pango and poppler-glib allocate through GLib's
+ *     g_malloc, which aborts the process when memory runs out, and
+ *     liblouis exits the process (status 3) when some of its allocations
+ *     fail; ballotkit cannot prevent either (docs/decisions.md, "Out of
+ *     memory is a status"). eSpeak NG runs only in the speech helpers: a
+ *     helper that dies is reported as one that stopped answering.
  */
 #ifndef BALLOTKIT_H
 #define BALLOTKIT_H
