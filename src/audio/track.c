@@ -512,6 +512,10 @@ static void store_part(bk_audio *a, const clip *c, long centi,
 		for (int i = 0; i < 8; i++)
 			bk_buf_addc(&v, (char)(f[k] >> (8 * i)));
 	bk_buf_addn(&v, (const char *)c->mp3.data, c->mp3.len);
+	if (bk_buf_failed(&v)) { /* not cached: a cache may forget */
+		bk_buf_free(&v);
+		return;
+	}
 	if (bk_cache_put(a->parts, &c->part, v.data, v.len) != 0 &&
 	    !a->warned_cache) {
 		a->warned_cache = true;

@@ -33,10 +33,14 @@ static bk_status commit(bk_atomic *a, const char *path, bk_diags *diags)
 	return BK_ERR_IO;
 }
 
-/* Writes b to path atomically. */
-static bk_status save(const char *path, const void *data, size_t n,
-                      bk_diags *diags)
+/* Writes b to path atomically; BK_ERR_NOMEM, nothing written, when b
+ * failed or path is NULL (join ran out of memory). */
+static bk_status save(const char *path, const bk_buf *b, bk_diags *diags)
 {
+	if (!path || bk_buf_failed(b))
+		return bk_diags_nomem(diags, path, "", "writing the audio");
+	const void *data = b->data ? b->data : "";
+	size_t n = b->len;
 	bk_atomic a;
 	bk_status st = open_out(&a, path, diags);
 	if (st != BK_OK)
@@ -142,7 +146,7 @@ static bk_status write_mp3(const bk_track *t, const char *path,
 	bk_status st = bk_buf_failed(&out) || bk_buf_failed(&body) ||
 	               bk_buf_failed(&title)
 	               ? bk_diags_nomem(diags, path, "", "writing the MP3")
-	               : save(path, out.data, out.len, diags);
+	               : save(path, &out, diags);
 	bk_buf_free(&out);
 	bk_buf_free(&body);
 	bk_buf_free(&title);
@@ -196,7 +200,7 @@ static bk_status write_positions(const bk_track *t, const char *dir,
 		                                 : t->mp3_len;
 		bk_buf_addn(&out, (const char *)t->mp3 + from, to - from);
 		char *path = join(folder, bk_buf_str(&name), "");
-		st = save(path, out.data, out.len, diags);
+		st = save(path, &out, diags);
 		free(path);
 		bk_buf_printf(&list, "#EXTINF:%ld,%s\n%s\n",
 		              lround(secs(sec->stop - sec->start)), sec->label,
@@ -208,7 +212,7 @@ static bk_status write_positions(const bk_track *t, const char *dir,
 			goto out;
 	}
 	char *path = join(folder, "playlist.m3u8", "");
-	st = save(path, list.data, list.len, diags);
+	st = save(path, &list, diags);
 	free(path);
 out:
 	bk_buf_free(&list);
@@ -351,7 +355,7 @@ static bk_status write_daisy(const bk_track *t, const char *dir,
 		bk_buf sm = {0};
 		section_smil(t, i, bk_buf_str(&title), elapsed, mp3_name, &sm);
 		char *path = join(dir, smil_name, "");
-		st = save(path, sm.data, sm.len, diags);
+		st = save(path, &sm, diags);
 		free(path);
 		bk_buf_free(&sm);
 		if (st != BK_OK)
@@ -360,7 +364,7 @@ static bk_status write_daisy(const bk_track *t, const char *dir,
 	}
 	bk_buf_add(&ncc, "</body>\n</html>\n");
 	char *path = join(dir, "ncc.html", "");
-	st = save(path, ncc.data, ncc.len, diags);
+	st = save(path, &ncc, diags);
 	free(path);
 out:
 	bk_buf_free(&ncc);
@@ -407,14 +411,14 @@ static bk_status write_transcript(const bk_track *t, const char *dir,
 	bk_status st = BK_OK;
 	if (formats & BK_AUDIO_TRANSCRIPT) {
 		char *path = join(dir, t->base, ".txt");
-		st = save(path, txt.data, txt.len, diags);
+		st = save(path, &txt, diags);
 		free(path);
 		if (st != BK_OK)
 			goto out;
 	}
 	if (formats & BK_AUDIO_CAPTIONS) {
 		char *path = join(dir, t->base, ".vtt");
-		st = save(path, vtt.data, vtt.len, diags);
+		st = save(path, &vtt, diags);
 		free(path);
 	}
 out:
@@ -478,7 +482,7 @@ static bk_status write_review(const bk_track *t, const char *dir,
 	}
 	bk_buf_add(&h, "</table>\n</body>\n</html>\n");
 	char *path = join(dir, t->base, "-review.html");
-	bk_status st = save(path, h.data, h.len, diags);
+	bk_status st = save(path, &h, diags);
 	free(path);
 	bk_buf_free(&h);
 	bk_buf_free(&title);

@@ -609,8 +609,12 @@ static int write_manifest(json_t *m, const char *dir)
 	bk_kit_paths_free(&files);
 	json_object_set_new(m, "files", list);
 	bk_buf p = {0};
+	bk_buf_printf(&p, "%s/%s", dir, BK_KIT_SUMS);
+	if (!rc && (bk_buf_failed(&sums) || bk_buf_failed(&p))) {
+		errno = ENOMEM; /* nothing written of what failed */
+		rc = -1;
+	}
 	if (!rc) {
-		bk_buf_printf(&p, "%s/%s", dir, BK_KIT_SUMS);
 		bk_atomic a;
 		rc = bk_atomic_open(&a, bk_buf_str(&p));
 		if (!rc) {
@@ -621,7 +625,12 @@ static int write_manifest(json_t *m, const char *dir)
 	if (!rc) {
 		bk_buf_truncate(&p, 0);
 		bk_buf_printf(&p, "%s/%s", dir, BK_KIT_MANIFEST);
-		rc = bk_kit_write_json(m, bk_buf_str(&p));
+		if (bk_buf_failed(&p)) {
+			errno = ENOMEM;
+			rc = -1;
+		} else {
+			rc = bk_kit_write_json(m, bk_buf_str(&p));
+		}
 	}
 	bk_buf_free(&p);
 	bk_buf_free(&sums);
