@@ -55,6 +55,7 @@
 #include "ballotkit/diag.h"
 #include "ballotkit/production.h"
 #include "ballotkit/templates.h"
+#include "ballotkit/import.h"
 #include "ballotkit/definition.h"
 #include "ballotkit/script.h"
 #include "ballotkit/braille.h"

@@ -51,6 +51,10 @@ typedef struct options {
 	unsigned shard, shards;
 	const char *definition;
 	bool quick, partial;
+	/* import */
+	const char *encoding, *separator;
+	const char **ignore_columns; /* NULL-terminated */
+	size_t nignore;
 	unsigned given; /* OPT_* bits of the options on the command line */
 	bk_braille_layout layout;
 	/* options of every command */
@@ -73,6 +77,8 @@ enum {
 	OPT_TRUE_PEAK = 1 << 27, OPT_BITRATE = 1 << 28, OPT_QUALITY = 1 << 29,
 	OPT_VERIFY = 1 << 30 /* --quick, --partial */
 };
+/* the last bit, beyond an enum's int */
+#define OPT_IMPORT (1u << 31) /* --encoding, --separator, --ignore-column */
 
 /* The table of options (args.c): what an option sets, its bounds and the
  * message when its value is refused. */
@@ -82,6 +88,7 @@ typedef enum {
 	CLI_DOUBLE, /* a number of min..max */
 	CLI_STRING, /* any value */
 	CLI_BALLOT, /* a ballot id, added to ballots */
+	CLI_COLUMN, /* a column's header, added to ignore_columns */
 	CLI_SHARD,  /* K/N with min <= K <= N <= max */
 	CLI_SIZE    /* a size in bytes with K, M or G */
 } cli_kind;
@@ -189,5 +196,8 @@ int cli_cmd_build(const options *o);
 int cli_cmd_index(const options *o);
 int cli_cmd_verify(const options *o);
 int cli_cmd_defaults(const options *o);
+
+/* import.c */
+int cli_cmd_import(const options *o);
 
 #endif

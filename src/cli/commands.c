@@ -35,6 +35,15 @@ static const cli_command commands[] = {
 	 "validate FILE [--json]",
 	 _("Check a definition; list every problem with its line, column and\n"
 	   "field, or summarise the election when it is valid.\n")},
+	{"import", cli_cmd_import, OPT_OUTPUT | OPT_IMPORT, 0, NULL, false, true,
+	 CLI_ARGS_FILE, _("import needs the tables (CSV files):"),
+	 _("make a definition from the commission's tables"),
+	 "import TABLE.csv... -o election.json [--encoding NAME]\n"
+	 "  [--separator SEP] [--ignore-column HEADER]...",
+	 _("Read the tables (election, areas, districts, polling stations,\n"
+	   "parties, candidates, ballots, draws, pronunciations, leaflets,\n"
+	   "production; docs/import.md) and write the definition they describe,\n"
+	   "validated: nothing is written unless it is valid.\n")},
 	{"script", cli_cmd_script, OPT_JSON | OPT_BALLOT | OPT_LANG, 0, NULL,
 	 false, false, CLI_ARGS_FILE, NEEDS_FILE,
 	 _("print the ballot scripts"),

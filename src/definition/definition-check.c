@@ -34,11 +34,7 @@ static int kk_compare(const bk_templates *tpl, const char *a, const char *b)
 		size_t lb = bk_utf8_decode(b + j, nb - j, &cb);
 		if (!la || !lb)
 			return strcmp(a + i, b + j);
-		ca = bk_cp_lower(ca);
-		cb = bk_cp_lower(cb);
-		size_t ra = bk_kk_rank(tpl, ca), rb = bk_kk_rank(tpl, cb);
-		unsigned long ka = ra ? 10 + ra : (ca == ' ' || ca == '-') ? 1 : 1000 + ca;
-		unsigned long kb = rb ? 10 + rb : (cb == ' ' || cb == '-') ? 1 : 1000 + cb;
+		unsigned long ka = bk_kk_weight(tpl, ca), kb = bk_kk_weight(tpl, cb);
 		if (ka != kb)
 			return ka < kb ? -1 : 1;
 		i += la;

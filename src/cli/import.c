@@ -1,0 +1,125 @@
+/* ballotkit import: the commission's tables to a definition, validated
+ * before it is written (docs/import.md). */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Writes text to a new temporary file beside out; its name in tmp. */
+static int write_temp(const char *out, const char *text, char *tmp, size_t size)
+{
+	snprintf(tmp, size, "%s.tmp-%ld", out, (long)getpid());
+	FILE *f = fopen(tmp, "wx");
+	if (!f) {
+		fprintf(stderr, _("ballotkit: cannot write %s: %s\n"),
+		        cli_shown(tmp), strerror(errno));
+		return EXIT_CANTCREAT;
+	}
+	size_t n = strlen(text);
+	bool ok = fwrite(text, 1, n, f) == n;
+	ok = fflush(f) == 0 && ok;
+	ok = fsync(fileno(f)) == 0 && ok;
+	ok = fclose(f) == 0 && ok;
+	if (!ok) {
+		fprintf(stderr, _("ballotkit: cannot write %s: %s\n"),
+		        cli_shown(tmp), strerror(errno));
+		unlink(tmp);
+		return EXIT_CANTCREAT;
+	}
+	return 0;
+}
+
+static int import_options(const options *o, bk_import_options *io)
+{
+	const bk_import_options def = BK_IMPORT_OPTIONS_INIT;
+	*io = def;
+	io->encoding = o->encoding;
+	io->ignore_columns = o->ignore_columns;
+	if (!o->separator)
+		return 0;
+	if (!strcmp(o->separator, ",") || !strcmp(o->separator, ";"))
+		io->separator = o->separator[0];
+	else if (!strcmp(o->separator, "tab") || !strcmp(o->separator, "\t"))
+		io->separator = '\t';
+	else
+		return cli_usage_error(_("--separator takes \",\", \";\" or tab, not"),
+		                       o->separator);
+	return 0;
+}
+
+/* Validates the definition written at tmp, as validate would, and
+ * reports its diagnostics at the tables' cells. */
+static int validate_import(const options *o, const bk_templates *tpl,
+                           const bk_import *imp, const char *tmp)
+{
+	bk_diags *raw = bk_diags_create(), *shown = bk_diags_create();
+	options vo = *o;
+	vo.file = tmp;
+	bk_election *e = NULL;
+	int rc = EXIT_SOFTWARE;
+	if (raw && shown) {
+		bk_diags_set_limit(raw, o->diag_limit);
+		rc = cli_admit(&vo, tpl, NULL, &e, raw);
+		bk_import_relocate(imp, raw, tmp, _("the tables"), shown);
+		cli_print_diags(shown, stderr);
+	}
+	bk_election_free(e);
+	bk_diags_free(raw);
+	bk_diags_free(shown);
+	return rc;
+}
+
+int cli_cmd_import(const options *o)
+{
+	if (!o->output)
+		return cli_usage_error(_("import needs the definition to write:"),
+		                       "-o FILE");
+	bk_import_options io;
+	int rc = import_options(o, &io);
+	if (rc)
+		return rc;
+	bk_templates *tpl = NULL;
+	rc = cli_open_templates(o, &tpl);
+	if (rc)
+		return rc;
+	const char **paths = calloc(o->ntexts + 1, sizeof *paths);
+	bk_diags *diags = bk_diags_create();
+	bk_import *imp = NULL;
+	char tmp[4096];
+	if (!paths || !diags) {
+		rc = EXIT_SOFTWARE;
+		goto out;
+	}
+	bk_diags_set_limit(diags, o->diag_limit);
+	paths[0] = o->file;
+	for (size_t i = 0; i < o->ntexts; i++)
+		paths[i + 1] = o->texts[i];
+	bk_status st = bk_import_create(&imp, paths, o->ntexts + 1, tpl, &io, diags);
+	cli_print_diags(diags, stderr);
+	if (st != BK_OK) {
+		rc = st == BK_ERR_IO ? EXIT_NOINPUT : cli_exit_for(st);
+		goto out;
+	}
+	rc = write_temp(o->output, bk_import_json(imp), tmp, sizeof tmp);
+	if (rc)
+		goto out;
+	rc = validate_import(o, tpl, imp, tmp);
+	if (rc == 0 && rename(tmp, o->output) != 0) {
+		fprintf(stderr, _("ballotkit: cannot write %s: %s\n"),
+		        cli_shown(o->output), strerror(errno));
+		rc = EXIT_CANTCREAT;
+	}
+	if (rc)
+		unlink(tmp);
+	else
+		fprintf(stderr, _("ballotkit: wrote %s\n"), cli_shown(o->output));
+out:
+	bk_import_free(imp);
+	bk_diags_free(diags);
+	free(paths);
+	bk_templates_free(tpl);
+	return rc;
+}

@@ -1,0 +1,274 @@
+"""ballotkit import: the commission's tables to a definition (docs/import.md).
+
+The shipped example tables (English, Kazakh and Russian headers) give the
+example definition, equal field by field and with equal ballot scripts;
+the same tables in every encoding staff meet give the same bytes, whatever
+the order of rows and columns; broken tables give their exact located
+message, and nothing is written.
+"""
+import csv
+import glob
+import io
+import json
+import os
+import random
+import shutil
+import tempfile
+
+import bk
+
+t = bk.Tap()
+TPL = os.path.join(bk.ROOT, "templates", "import")
+example = bk.load(bk.EXAMPLE)
+
+
+def records(d):
+    """A definition with its lists of records keyed by id (the import sorts
+    them by id; a ballot's options keep their order)."""
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, list) and v and isinstance(v[0], dict) and "id" in v[0]:
+            out[k] = {r["id"]: r for r in v}
+        else:
+            out[k] = v
+    return out
+
+
+def scripts(path):
+    r = bk.run("script", path, "--json", check_rc=0)
+    text = r.stdout.decode()
+    dec = json.JSONDecoder()
+    i, out = 0, {}
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            return out
+        o, i = dec.raw_decode(text, i)
+        for s in o if isinstance(o, list) else [o]:
+            out[(s["ballot"], s["language"])] = s
+
+
+def run_import(tables, out, *opts):
+    return bk.run("import", *tables, "-o", out, *opts)
+
+
+def first_diffs(a, b):
+    ra, rb = records(a), records(b)
+    diffs = []
+    for k in sorted(set(ra) | set(rb)):
+        if ra.get(k) == rb.get(k):
+            continue
+        if isinstance(ra.get(k), dict) and isinstance(rb.get(k), dict):
+            diffs += [f"{k}.{i}" for i in sorted(set(ra[k]) | set(rb[k]))
+                      if ra[k].get(i) != rb[k].get(i)]
+        else:
+            diffs.append(k)
+    return diffs[:5]
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    ref_scripts = scripts(bk.EXAMPLE)
+    made = {}
+    for lang in ("en", "kk", "ru"):
+        tables = sorted(glob.glob(os.path.join(TPL, "example-" + lang, "*.csv")))
+        out = os.path.join(tmp, lang + ".json")
+        r = run_import(tables, out)
+        t.ok(r.returncode == 0, f"the example tables with {lang} headers import", r.stderr.decode())
+        if r.returncode:
+            continue
+        with open(out, "rb") as f:
+            made[lang] = f.read()
+        d = json.loads(made[lang])
+        t.ok(records(d) == records(example),
+             f"{lang} headers: the definition equals the example field by field",
+             "differs at " + ", ".join(first_diffs(d, example)))
+        t.ok(scripts(out) == ref_scripts,
+             f"{lang} headers: every ballot script equals the example's")
+    t.ok(len(set(made.values())) == 1 and len(made) == 3,
+         "the three header languages give the same bytes")
+    ref = made.get("en", b"")
+
+    # the same tables in each encoding Excel and Kazakh systems write
+    src = sorted(glob.glob(os.path.join(TPL, "example-ru", "*.csv")))
+    for enc, opt in (("utf-8-sig", None), ("utf-16", None), ("kz1048", None),
+                     ("ptcp154", None), ("kz1048", "RK1048")):
+        d = os.path.join(tmp, "enc-" + enc + (opt or ""))
+        os.makedirs(d)
+        for p in src:
+            with open(p, encoding="utf-8") as f:
+                text = f.read()
+            with open(os.path.join(d, os.path.basename(p)), "wb") as f:
+                f.write(text.encode(enc))
+        out = os.path.join(tmp, "enc.json")
+        args = ["--encoding", opt] if opt else []
+        r = run_import(sorted(glob.glob(d + "/*.csv")), out, *args)
+        same = r.returncode == 0 and open(out, "rb").read() == ref
+        t.ok(same, f"tables in {enc}" + (f" (--encoding {opt})" if opt else " (detected)") +
+             " give the same bytes", r.stderr.decode())
+
+    # rows and columns in another order, blank rows: the same bytes
+    d = os.path.join(tmp, "shuffled")
+    os.makedirs(d)
+    rnd = random.Random(7)
+    for p in sorted(glob.glob(os.path.join(TPL, "example-en", "*.csv"))):
+        with open(p, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        order = list(range(len(rows[0])))
+        rnd.shuffle(order)
+        body = rows[1:]
+        rnd.shuffle(body)
+        body.append([""] * len(order))
+        with open(os.path.join(d, os.path.basename(p)), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, delimiter="\t")
+            for row in [rows[0]] + body:
+                w.writerow([row[i] for i in order])
+    out = os.path.join(tmp, "shuffled.json")
+    r = run_import(sorted(glob.glob(d + "/*.csv")), out)
+    t.ok(r.returncode == 0 and open(out, "rb").read() == ref,
+         "shuffled rows and columns, tab separators and a blank row give the same bytes",
+         r.stderr.decode())
+
+    # broken tables: (what, table, change, exit code, the exact first line)
+    def table(name):
+        with open(os.path.join(TPL, "example-en", name + ".csv"), encoding="utf-8", newline="") as f:
+            return list(csv.reader(f))
+
+    def col(rows, header):
+        return rows[0].index(header)
+
+    def set_cell(name, row, header, value):
+        def change(files):
+            rows = files[name]
+            rows[row - 1][col(rows, header)] = value
+        return change
+
+    def add_column(name, header, value):
+        def change(files):
+            files[name][0].append(header)
+            for r in files[name][1:]:
+                r.append(value)
+        return change
+
+    def rename_column(name, old, new):
+        def change(files):
+            files[name][0][col(files[name], old)] = new
+        return change
+
+    def raw(name, data):
+        def change(files):
+            files[name] = data
+        return change
+
+    cases = [
+        ("a personal-data column", add_column("candidates", "ИИН", "850101300123"), 65,
+         "candidates.csv:1:13: error: the candidates table has no column \"ИИН\": see "
+         "docs/import.md for its columns, or leave it unread with --ignore-column \"ИИН\" "
+         "(column M, \"ИИН\") [unknown-column]"),
+        ("a column twice", add_column("candidates", "Тегі (қаз)", "x"), 65,
+         "candidates.csv:1:13: error: the column is there twice: column C, \"surname_kk\", "
+         "is the same (column M, \"Тегі (қаз)\") [duplicate-column]"),
+        ("a year typed as a date", set_cell("candidates", 3, "birth_year", "01.02.1983"), 65,
+         "candidates.csv:3:9: error: \"01.02.1983\" is a date, not a year: type the year "
+         "alone (1971), and format the column as text or a plain number (column I, "
+         "\"birth_year\") [bad-value]"),
+        ("«?» for a Kazakh letter", set_cell("candidates", 2, "surname_kk", "?бдіров"), 65,
+         "candidates.csv:2:3: error: \"?бдіров\": the «?» stands where a letter was lost: "
+         "the table was saved in an encoding without the Kazakh letters (Windows-1251 "
+         "writes «?» for ә ғ қ ң ө ұ ү һ і); save it as \"CSV UTF-8\" or as an XLSX "
+         "workbook (column C, \"surname_kk\") [lost-letter]"),
+        ("an unknown party", set_cell("candidates", 2, "party", "no-such-party"), 65,
+         "candidates.csv:2:10: error: there is no party with the id \"no-such-party\" in "
+         "\"parties\" (column J, \"party\") [dangling-reference] at $.candidates[0].party"),
+        ("a candidate's district that does not exist", set_cell("candidates", 2, "district", "mz-99"), 65,
+         "candidates.csv:2:2: error: there is no district with the id \"mz-99\" in the "
+         "districts table (column B, \"district\") [dangling-reference]"),
+        ("a yes/no cell that says neither", set_cell("ballots", 2, "two_sided", "maybe"), 65,
+         "ballots.csv:2:9: error: \"maybe\" is neither yes nor no (иә / жоқ, да / нет, "
+         "yes / no, 1 / 0) (column I, \"two_sided\") [bad-value]"),
+        ("an unknown kind", set_cell("areas", 2, "kind", "planet"), 65,
+         "areas.csv:2:2: error: \"planet\" is not one of: country, region, city, district "
+         "(or their Kazakh and Russian names, docs/import.md) (column B, \"kind\") [bad-value]"),
+        ("two parties with one draw number", set_cell("draws", 3, "draw_number", "1"), 65,
+         "draws.csv:3:0: error: parties \"amanat\" and \"auyl\" have the same draw number (1) "
+         "on ballot \"mazhilis-list\" [duplicate]"),
+        ("a draw for a ballot that does not exist", set_cell("draws", 2, "ballot", "nope"), 65,
+         "draws.csv:2:0: error: there is no ballot with the id \"nope\" in the ballots "
+         "table [dangling-reference]"),
+        ("a stray quote", raw("areas", 'id,kind,name_kk,name_ru\nkz,country,Қазақ"стан,Казахстан\n'), 65,
+         "areas.csv:2:0: error: a stray quote (line 2 of the file): a field that holds \" must "
+         "be quoted as a whole, with each \" in it doubled (\"\"), as Excel writes it [csv]"),
+        ("a quote never closed", raw("areas", 'id,kind,name_kk,name_ru\nkz,country,"Қазақстан,Казахстан\n'), 65,
+         "areas.csv:2:0: error: a quoted field is never closed: a field that starts with \" "
+         "runs on to the end of the file [csv]"),
+        ("mixed separators", raw("areas", "id;kind,name_kk;name_ru\n"), 65,
+         "areas.csv:1:0: error: the header row holds both \",\" and \";\" between its columns: "
+         "name the separator with --separator [separator]"),
+        ("an empty table", raw("areas", ""), 65,
+         "areas.csv: error: the table is empty: its first row must name the columns "
+         "(docs/import.md) [empty]"),
+        ("a workbook saved as .csv", raw("areas", b"PK\x03\x04\x14\x00"), 65,
+         "areas.csv: error: the file is a zip archive (an XLSX workbook?), not a CSV table: "
+         "this version reads CSV files only; save each sheet as \"CSV UTF-8\" [unreadable]"),
+        ("a second election row", lambda f: f["election"].append(list(f["election"][1])), 65,
+         "election.csv:3:0: error: the election table has one row: this is a second [bad-value]"),
+        ("a header with a lost letter", rename_column("candidates", "surname_kk", "т?гі (қаз)"), 65,
+         "candidates.csv:1:3: error: the header \"т?гі (қаз)\" has a «?» where a letter was "
+         "lost: the table was saved in an encoding without the Kazakh letters; save it as "
+         "\"CSV UTF-8\" or as an XLSX workbook (column C, \"т?гі (қаз)\") [lost-letter]"),
+        ("a pronunciation for both a party and a candidate",
+         lambda f: (add_column("pronunciations", "candidate", "c-101")(f)), 65,
+         "pronunciations.csv:2:0: error: give either a party or a candidate, not both [bad-value]"),
+    ]
+    for what, change, rc, line in cases:
+        d = os.path.join(tmp, "broken")
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        files = {os.path.basename(p)[:-4]: table(os.path.basename(p)[:-4])
+                 for p in glob.glob(os.path.join(TPL, "example-en", "*.csv"))}
+        change(files)
+        for name, rows in files.items():
+            path = os.path.join(d, name + ".csv")
+            if isinstance(rows, (str, bytes)):
+                with open(path, "wb") as f:
+                    f.write(rows.encode() if isinstance(rows, str) else rows)
+                continue
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                csv.writer(f).writerows(rows)
+        out = os.path.join(tmp, "broken.json")
+        r = bk.run("import", *sorted(glob.glob(d + "/*.csv")), "-o", out)
+        lines = [l for l in r.stderr.decode().splitlines() if ": error: " in l]
+        first = lines[0].replace(d + "/", "") if lines else ""
+        t.ok(r.returncode == rc and first == line and not os.path.exists(out) and
+             not glob.glob(out + ".tmp-*"),
+             f"{what}: exit {rc}, the located message, nothing written",
+             f"exit {r.returncode}\n got: {first}\nwant: {line}")
+
+    # an ignored column is read by nobody and copied nowhere
+    d = os.path.join(tmp, "ignored")
+    shutil.copytree(os.path.join(TPL, "example-en"), d)
+    files = {"candidates": table("candidates")}
+    add_column("candidates", "ИИН", "850101300123")(files)
+    with open(os.path.join(d, "candidates.csv"), "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(files["candidates"])
+    out = os.path.join(tmp, "ignored.json")
+    r = run_import(sorted(glob.glob(d + "/*.csv")), out, "--ignore-column", "иин")
+    t.ok(r.returncode == 0 and open(out, "rb").read() == ref,
+         "--ignore-column (any case) leaves the column unread: the same bytes, no ИИН",
+         r.stderr.decode())
+    r = run_import([os.path.join(tmp, "nonexistent.csv")], out)
+    t.eq(r.returncode, 66, "a table that cannot be read: exit 66")
+    r = bk.run("import", *glob.glob(os.path.join(TPL, "example-en", "*.csv")))
+    t.eq(r.returncode, 64, "import without -o: exit 64")
+
+# docs/import.md lists every table, column and header tables.json has
+import subprocess
+gen = subprocess.run(["/usr/bin/python3", os.path.join(bk.ROOT, "scripts", "import_columns.py"),
+                      os.path.join(bk.ROOT, "templates")], capture_output=True, text=True).stdout
+with open(os.path.join(bk.ROOT, "docs", "import.md"), encoding="utf-8") as f:
+    doc = f.read()
+section = doc.split("<!-- columns -->\n", 1)[-1].split("<!-- end columns -->", 1)[0]
+t.ok(gen and section == gen, "docs/import.md lists the tables and headers of tables.json",
+     "run scripts/import_columns.py and paste its output between the markers")
+
+t.done()
