@@ -5,6 +5,10 @@ example tables (templates/import/example-*/) and the national bench tables.
 
 Usage: tables_from_definition.py DEFINITION OUTDIR [--headers en|kk|ru]
                                  [--separator ,|;|tab] [--encoding NAME]
+       tables_from_definition.py DEFINITION BOOK.xlsx [--headers en|kk|ru]
+
+With a name ending in .xlsx, one workbook with a sheet per table (numbers as
+numbers, texts as shared strings), written with python3-openpyxl.
 
 Headers are taken from templates/import/tables.json (the name in the chosen
 language: the first name is English, the second Kazakh, the third Russian),
@@ -52,7 +56,7 @@ def cell(kind, v):
     return str(v)
 
 
-def write_table(outdir, spec, rows, suffixes, hl, sep, encoding, skip=()):
+def write_table(outdir, spec, rows, suffixes, hl, sep, encoding, skip=(), book=None):
     """rows: dicts of field -> value (text fields: {lang: text})."""
     cols = []
     for col in spec["columns"]:
@@ -66,6 +70,21 @@ def write_table(outdir, spec, rows, suffixes, hl, sep, encoding, skip=()):
         elif any(r.get(f) is not None for r in rows):
             cols.append((col, None))
     name = spec["names"][LANG_INDEX[hl]] if hl != "en" else spec["table"]
+    if book is not None:
+        ws = book.create_sheet(name)
+        ws.append([header(c, suffixes, hl, lang) for c, lang in cols])
+        for r in rows:
+            out = []
+            for c, lang in cols:
+                v = r.get(c["field"])
+                if lang:
+                    out.append((v or {}).get(lang))
+                elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                    out.append(v)
+                else:
+                    out.append(cell(c["kind"], v) or None)
+            ws.append(out)
+        return
     path = os.path.join(outdir, name + ".csv")
     with open(path, "w", newline="", encoding=encoding) as fh:
         w = csv.writer(fh, delimiter=sep, lineterminator="\r\n")
@@ -106,7 +125,13 @@ def main():
             i += 1
     d = json.load(open(pos[0], encoding="utf-8"))
     outdir = pos[1]
-    os.makedirs(outdir, exist_ok=True)
+    book = None
+    if outdir.endswith(".xlsx"):
+        import openpyxl
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+    else:
+        os.makedirs(outdir, exist_ok=True)
     hl = opts["--headers"]
     sep = "\t" if opts["--separator"] == "tab" else opts["--separator"]
     enc = opts["--encoding"]
@@ -118,7 +143,7 @@ def main():
 
     def put(name, rows, skip=()):
         if rows:
-            write_table(outdir, tables[name], rows, suffixes, hl, sep, enc, skip)
+            write_table(outdir, tables[name], rows, suffixes, hl, sep, enc, skip, book)
 
     put("election", [flatten(d["election"], tables["election"])])
     for name in ("areas", "districts", "polling_stations"):
@@ -177,6 +202,8 @@ def main():
     prod = flatten(d.get("production", {}), tables["production"])
     if any(v is not None for v in prod.values()):
         put("production", [prod])
+    if book is not None:
+        book.save(outdir)
 
 
 if __name__ == "__main__":

@@ -207,9 +207,8 @@ with tempfile.TemporaryDirectory() as tmp:
         ("an empty table", raw("areas", ""), 65,
          "areas.csv: error: the table is empty: its first row must name the columns "
          "(docs/import.md) [empty]"),
-        ("a workbook saved as .csv", raw("areas", b"PK\x03\x04\x14\x00"), 65,
-         "areas.csv: error: the file is a zip archive (an XLSX workbook?), not a CSV table: "
-         "this version reads CSV files only; save each sheet as \"CSV UTF-8\" [unreadable]"),
+        ("a truncated workbook", raw("areas", b"PK\x03\x04\x14\x00"), 65,
+         "areas.csv: error: not a readable XLSX workbook (zip: Not a zip archive) [unreadable]"),
         ("a second election row", lambda f: f["election"].append(list(f["election"][1])), 65,
          "election.csv:3:0: error: the election table has one row: this is a second [bad-value]"),
         ("a header with a lost letter", rename_column("candidates", "surname_kk", "т?гі (қаз)"), 65,
@@ -260,6 +259,129 @@ with tempfile.TemporaryDirectory() as tmp:
     t.eq(r.returncode, 66, "a table that cannot be read: exit 66")
     r = bk.run("import", *glob.glob(os.path.join(TPL, "example-en", "*.csv")))
     t.eq(r.returncode, 64, "import without -o: exit 64")
+
+
+# XLSX workbooks (python3-openpyxl writes them; zipfile edits their XML
+# where openpyxl cannot: a formula's cached value, an inline string)
+import datetime
+import re
+import zipfile
+
+import openpyxl
+
+BOOK = os.path.join(TPL, "example.xlsx")
+
+
+def edit_zip(src, dst, fn):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, fn(info.filename, zin.read(info.filename)))
+
+
+def header_col(ws, header):
+    for c in ws[1]:
+        if c.value == header:
+            return c.column_letter
+    raise KeyError(header)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "book.json")
+    r = run_import([BOOK], out)
+    t.ok(r.returncode == 0 and open(out, "rb").read() == ref,
+         "the example workbook (Kazakh sheet names and headers) gives the same bytes as the CSV tables",
+         r.stderr.decode())
+
+    def book(name, change):
+        wb = openpyxl.load_workbook(BOOK)
+        change(wb)
+        path = os.path.join(tmp, name + ".xlsx")
+        wb.save(path)
+        return path
+
+    def cands(wb):
+        return wb["кандидаттар"]
+
+    merged = book("merged", lambda wb: cands(wb).merge_cells("C2:D2"))
+    formula = book("formula", lambda wb: cands(wb).__setitem__(
+        header_col(cands(wb), "туған жылы") + "3", "=1980+3"))
+
+    def as_date(wb):
+        ws = cands(wb)
+        c = ws[header_col(ws, "туған жылы") + "3"]
+        c.value = datetime.date(1983, 1, 1)
+        c.number_format = "DD.MM.YYYY"
+    dated = book("dated", as_date)
+    extra = book("extra", lambda wb: wb.create_sheet("Нұсқаулық").append(["Толтыру тәртібі"]))
+    cached = os.path.join(tmp, "cached.xlsx")
+    edit_zip(formula, cached, lambda n, d: re.sub(rb"<f>1980\+3</f>(<v\s*/>|<v></v>)?",
+                                                  b"<f>1980+3</f><v>1983</v>", d)
+             if n.startswith("xl/worksheets/") else d)
+
+    # one shared string of the candidates sheet written inline instead
+    def inline(n, d):
+        if n != "xl/worksheets/sheet6.xml":
+            return d
+        return re.sub(rb'<c r="C2"([^>]*) t="s"><v>\d+</v></c>',
+                      '<c r="C2"\\1 t="inlineStr"><is><t>Әбдіров</t></is></c>'.encode(), d, count=1)
+    inlined = os.path.join(tmp, "inline.xlsx")
+    edit_zip(BOOK, inlined, inline)
+    with zipfile.ZipFile(inlined) as z:
+        has_inline = b"inlineStr" in z.read("xl/worksheets/sheet6.xml")
+    r = run_import([inlined], out)
+    t.ok(has_inline and r.returncode == 0 and open(out, "rb").read() == ref,
+         "an inline string reads as the shared one it replaces", r.stderr.decode())
+    r = run_import([cached], out)
+    t.ok(r.returncode == 0 and open(out, "rb").read() == ref and
+         "cached.xlsx[кандидаттар]:3:9: note: cell I3 holds a formula: its value as last "
+         "saved, \"1983\", is read [formula]" in r.stderr.decode(),
+         "a formula is read through its cached value, with a note naming the cell",
+         r.stderr.decode())
+    r = run_import([extra], out)
+    t.ok(r.returncode == 0 and open(out, "rb").read() == ref and
+         "extra.xlsx[Нұсқаулық]: warning: no table is called \"Нұсқаулық\"; the sheet is not read"
+         in r.stderr.decode(),
+         "a sheet that is no table is left unread, with a warning", r.stderr.decode())
+
+    notzip = os.path.join(tmp, "candidates.xlsx")
+    with open(notzip, "w", encoding="utf-8") as f:
+        f.write("id,surname_kk\n")
+    bomb = os.path.join(tmp, "bomb.xlsx")
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", b"<workbook>" + b" " * (4 << 20) + b"</workbook>")
+    damaged = os.path.join(tmp, "damaged.xlsx")
+    edit_zip(BOOK, damaged, lambda n, d: d.replace(b"worksheets/sheet6.xml", b"worksheets/sheet66.xml")
+             if n == "xl/_rels/workbook.xml.rels" else d)
+    xcases = [
+        ("merged cells", [merged], (),
+         "merged.xlsx[кандидаттар]:2:3: error: cells C2:D2 are merged: a table has one value a "
+         "cell; unmerge them and fill in every row [merged-cells]"),
+        ("a formula without a cached value", [formula], (),
+         "formula.xlsx[кандидаттар]:3:9: error: cell I3 holds a formula with no value saved: "
+         "open the workbook in Excel or LibreOffice and save it again, or type the value [formula]"),
+        ("a year formatted as a date", [dated], (),
+         "dated.xlsx[кандидаттар]:3:9: error: \"01.01.1983\" is a date, not a year: type the "
+         "year alone (1971), and format the column as text or a plain number (column I, "
+         "\"туған жылы\") [bad-value]"),
+        ("an .xlsx that is not a zip", [notzip], (),
+         "candidates.xlsx: error: the name says XLSX, but the file is not a zip archive, as every "
+         "XLSX workbook is: save it again as an Excel workbook (.xlsx), or as \"CSV UTF-8\" with "
+         "a .csv name [unreadable]"),
+        ("a zip bomb", [bomb], ("--max-input-size", "1M"),
+         "bomb.xlsx: error: the workbook unpacks to more than the input cap of 1048576 bytes (at "
+         "its part xl/workbook.xml): a zip bomb, or a workbook too large; --max-input-size "
+         "raises the cap [unreadable]"),
+        ("a sheet whose part is missing", [damaged], (),
+         "damaged.xlsx: error: the workbook names the sheet \"кандидаттар\" but has no part "
+         "xl/worksheets/sheet66.xml: it is damaged [unreadable]"),
+    ]
+    for what, files, opts, line in xcases:
+        r = run_import(files, out + ".x", *opts)
+        lines = [l for l in r.stderr.decode().splitlines() if ": error: " in l]
+        first = lines[0].replace(tmp + "/", "") if lines else ""
+        t.ok(r.returncode == 65 and first == line and not os.path.exists(out + ".x"),
+             f"{what}: exit 65, the located message, nothing written",
+             f"exit {r.returncode}\n got: {first}\nwant: {line}")
 
 # docs/import.md lists every table, column and header tables.json has
 import subprocess

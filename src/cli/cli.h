@@ -167,6 +167,8 @@ const char *cli_shown(const char *s);
 const char *cli_shown_lines(const char *s);
 /* Prints diagnostics of at least a warning. */
 void cli_print_diags(const bk_diags *diags, FILE *out);
+/* The same with the notes. */
+void cli_print_diags_notes(const bk_diags *diags, FILE *out);
 int cli_open_templates(const options *o, bk_templates **tpl);
 int cli_load_definition(const options *o, const bk_templates *tpl, bk_election **e,
          bk_diags *diags);

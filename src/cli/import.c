@@ -64,7 +64,7 @@ static int validate_import(const options *o, const bk_templates *tpl,
 		bk_diags_set_limit(raw, o->diag_limit);
 		rc = cli_admit(&vo, tpl, NULL, &e, raw);
 		bk_import_relocate(imp, raw, tmp, _("the tables"), shown);
-		cli_print_diags(shown, stderr);
+		cli_print_diags_notes(shown, stderr);
 	}
 	bk_election_free(e);
 	bk_diags_free(raw);
@@ -98,7 +98,7 @@ int cli_cmd_import(const options *o)
 	for (size_t i = 0; i < o->ntexts; i++)
 		paths[i + 1] = o->texts[i];
 	bk_status st = bk_import_create(&imp, paths, o->ntexts + 1, tpl, &io, diags);
-	cli_print_diags(diags, stderr);
+	cli_print_diags_notes(diags, stderr);
 	if (st != BK_OK) {
 		rc = st == BK_ERR_IO ? EXIT_NOINPUT : cli_exit_for(st);
 		goto out;

@@ -180,6 +180,11 @@ void cli_print_diags(const bk_diags *diags, FILE *out)
 	print_diags_min(diags, out, BK_WARNING);
 }
 
+void cli_print_diags_notes(const bk_diags *diags, FILE *out)
+{
+	print_diags_min(diags, out, BK_NOTE);
+}
+
 /* A JSON string from bytes that may not be UTF-8 (a file name, a system
  * message): invalid bytes become U+FFFD. */
 static json_t *jstr(const char *s)

@@ -175,13 +175,6 @@ static char *decode(bk_table *t, const char *in, size_t n, const char *want,
 	const unsigned char *u = (const unsigned char *)in;
 	size_t bad = 0;
 	char *out;
-	if (n >= 4 && !memcmp(in, "PK\3\4", 4)) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", t->file, 0, 0, "",
-		             "the file is a zip archive (an XLSX workbook?), not a "
-		             "CSV table: this version reads CSV files only; save "
-		             "each sheet as \"CSV UTF-8\"");
-		return NULL;
-	}
 	bool bom8 = n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
 	bool bom16 = n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
 	                        (u[0] == 0xFE && u[1] == 0xFF));
@@ -385,12 +378,12 @@ static char *stem(const char *path)
 	return bk_xstrndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
 }
 
-bk_status bk_csv_read(bk_table **out, const char *path,
-                      const bk_import_options *opt, bk_diags *diags)
+static bk_status csv_read(bk_table **out, const char *path, const char *raw,
+                          size_t n, const bk_import_options *opt, bk_diags *diags)
 {
 	*out = NULL;
-	char *raw = NULL, *text = NULL;
-	size_t n = 0, len = 0;
+	char *text = NULL;
+	size_t len = 0;
 	bk_status st = BK_ERR_INVALID;
 	const char *want = NULL;
 	bk_table *t = bk_xcalloc(1, sizeof *t);
@@ -401,12 +394,6 @@ bk_status bk_csv_read(bk_table **out, const char *path,
 		             "unknown encoding \"%s\": UTF-8, UTF-16, CP1251, "
 		             "RK1048 or PT154", opt->encoding);
 		st = BK_ERR_USAGE;
-		goto out;
-	}
-	if (bk_read_input(path, &raw, &n) != 0) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
-		             "cannot read the table: %s", bk_read_error());
-		st = BK_ERR_IO;
 		goto out;
 	}
 	text = decode(t, raw, n, want, &len, diags);
@@ -428,11 +415,51 @@ bk_status bk_csv_read(bk_table **out, const char *path,
 		st = BK_ERR_INVALID;
 	}
 out:
-	free(raw);
 	free(text);
 	if (st == BK_OK)
 		*out = t;
 	else
 		bk_table_free(t);
+	return st;
+}
+
+static bool xlsx_name(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 5 && !strcasecmp(path + n - 5, ".xlsx");
+}
+
+bk_status bk_tables_read(bk_table ***out, size_t *n, const char *path,
+                         const bk_import_options *opt, bk_diags *diags)
+{
+	*out = NULL;
+	*n = 0;
+	char *raw = NULL;
+	size_t size = 0;
+	if (bk_read_input(path, &raw, &size) != 0) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+		             "cannot read the table: %s", bk_read_error());
+		return BK_ERR_IO;
+	}
+	bool zip = size >= 4 && !memcmp(raw, "PK\3\4", 4);
+	bk_status st;
+	if (zip) {
+		st = bk_xlsx_read(out, n, path, raw, size, diags);
+	} else if (xlsx_name(path)) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+		             "the name says XLSX, but the file is not a zip archive, "
+		             "as every XLSX workbook is: save it again as an Excel "
+		             "workbook (.xlsx), or as \"CSV UTF-8\" with a .csv name");
+		st = BK_ERR_INVALID;
+	} else {
+		bk_table *t = NULL;
+		st = csv_read(&t, path, raw, size, opt, diags);
+		if (t) {
+			*out = bk_xcalloc(1, sizeof **out);
+			(*out)[0] = t;
+			*n = 1;
+		}
+	}
+	free(raw);
 	return st;
 }

@@ -19,8 +19,9 @@ typedef struct bk_table_row {
 
 /* A table read from one CSV file (or one sheet of a workbook). */
 typedef struct bk_table {
-	char *file;        /* the path as given */
-	char *name;        /* the file's name without folder and extension */
+	char *file;        /* the path as given; "book.xlsx[sheet]" for a sheet */
+	char *name;        /* the file's name without folder and extension, or
+	                    * the sheet's name */
 	char encoding[16]; /* what it was read as: "UTF-8", "CP1251", … */
 	char separator;
 	size_t ncols;
@@ -29,12 +30,17 @@ typedef struct bk_table {
 	bk_table_row *rows;
 } bk_table;
 
-/* Reads the CSV file at path (encoding and separator from opt, or
- * detected: docs/import.md, "CSV files"). On failure *out is NULL and
- * diags has the reason, located at the file and line. Free with
- * bk_table_free. */
-bk_status bk_csv_read(bk_table **out, const char *path,
-                      const bk_import_options *opt, bk_diags *diags);
+/* Reads the table file at path: a CSV file (encoding and separator from
+ * opt, or detected: docs/import.md, "CSV files") is one table, an XLSX
+ * workbook (a zip archive, or a name ending in .xlsx) one table per
+ * sheet. *out is an array of *n tables (free each with bk_table_free and
+ * the array with free), empty on failure, when diags has the reason
+ * located at the file, sheet and row. */
+bk_status bk_tables_read(bk_table ***out, size_t *n, const char *path,
+                         const bk_import_options *opt, bk_diags *diags);
+/* The sheets of the XLSX workbook held in data (xlsx.c). */
+bk_status bk_xlsx_read(bk_table ***out, size_t *n, const char *path,
+                       const char *data, size_t size, bk_diags *diags);
 void bk_table_free(bk_table *t);
 
 /* "A", "B", … "Z", "AA": the spreadsheet letter of column i (0-based),

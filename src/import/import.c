@@ -934,34 +934,30 @@ static void assemble(bk_import *imp)
 
 /* ---- reading the files ---- */
 
-static void open_source(bk_import *imp, const char *path,
-                        const bk_import_options *opt)
+/* Takes t: a table of the file (or workbook) path. */
+static void add_source(bk_import *imp, bk_table *t, bool sheet,
+                       const bk_import_options *opt)
 {
-	bk_table *t = NULL;
-	bk_status st = bk_csv_read(&t, path, opt, imp->diags);
-	if (st != BK_OK) {
-		imp->failed = true;
-		if (st != BK_ERR_INVALID && imp->status == BK_OK)
-			imp->status = st;
-		return;
-	}
 	const bk_table_spec *spec = bk_import_spec_table(imp->spec, t->name);
 	if (!spec) {
 		bk_buf names = {0};
 		for (size_t i = 0; i < imp->spec->ntables; i++)
 			bk_buf_printf(&names, "%s%s", i ? ", " : "", imp->spec->tables[i].table);
-		bk_diags_add(imp->diags, BK_ERROR, "unknown-table", path, 0, 0, "",
-		             "no table is called \"%s\": name the file after its table "
-		             "(%s, or their Kazakh or Russian names: docs/import.md)",
-		             t->name, bk_buf_str(&names));
+		/* a workbook may hold other sheets (notes, instructions) */
+		bk_diags_add(imp->diags, sheet ? BK_WARNING : BK_ERROR,
+		             "unknown-table", t->file, 0, 0, "",
+		             "no table is called \"%s\"%s: name the %s after its "
+		             "table (%s, or their Kazakh or Russian names: "
+		             "docs/import.md)", t->name, sheet ? "; the sheet is not "
+		             "read" : "", sheet ? "sheet" : "file", bk_buf_str(&names));
 		bk_buf_free(&names);
 		bk_table_free(t);
-		imp->failed = true;
+		imp->failed = imp->failed || !sheet;
 		return;
 	}
 	for (size_t i = 0; i < imp->nsrc; i++)
 		if (imp->src[i].spec == spec) {
-			bk_diags_add(imp->diags, BK_ERROR, "duplicate", path, 0, 0, "",
+			bk_diags_add(imp->diags, BK_ERROR, "duplicate", t->file, 0, 0, "",
 			             "a second %s table: %s is one already", spec->table,
 			             imp->src[i].t->file);
 			bk_table_free(t);
@@ -972,6 +968,23 @@ static void open_source(bk_import *imp, const char *path,
 	source *s = &imp->src[imp->nsrc++];
 	*s = (source){t, spec, NULL};
 	bind_headers(imp, s, opt);
+}
+
+static void open_source(bk_import *imp, const char *path,
+                        const bk_import_options *opt)
+{
+	bk_table **tables = NULL;
+	size_t n = 0;
+	bk_status st = bk_tables_read(&tables, &n, path, opt, imp->diags);
+	if (st != BK_OK) {
+		imp->failed = true;
+		if (st != BK_ERR_INVALID && imp->status == BK_OK)
+			imp->status = st;
+	}
+	bool sheets = n > 1 || (n == 1 && strcmp(tables[0]->file, path));
+	for (size_t i = 0; i < n; i++)
+		add_source(imp, tables[i], sheets, opt);
+	free(tables);
 }
 
 /* Tables read in the order records need: every party and candidate
