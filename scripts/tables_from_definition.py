@@ -8,7 +8,8 @@ Usage: tables_from_definition.py DEFINITION OUTDIR [--headers en|kk|ru]
        tables_from_definition.py DEFINITION BOOK.xlsx [--headers en|kk|ru]
 
 With a name ending in .xlsx, one workbook with a sheet per table (numbers as
-numbers, texts as shared strings), written with python3-openpyxl.
+numbers, texts as shared strings, as Excel writes them), written with
+python3-openpyxl.
 
 Headers are taken from templates/import/tables.json (the name in the chosen
 language: the first name is English, the second Kazakh, the third Russian),
@@ -111,6 +112,47 @@ def kk_key(alphabet, s):
     return out
 
 
+def share_strings(path):
+    """openpyxl writes every string inline; Excel writes them into
+    xl/sharedStrings.xml. Rewrites the workbook the way Excel does, so
+    that the import's shared-string reader is what the example exercises."""
+    import re
+    import zipfile
+    strings, index = [], {}
+
+    def share(m):
+        text = m.group(2)
+        if text not in index:
+            index[text] = len(strings)
+            strings.append(text)
+        return '<c%s t="s"><v>%d</v></c>' % (m.group(1), index[text])
+    with zipfile.ZipFile(path) as z:
+        parts = [(i, z.read(i.filename)) for i in z.infolist()]
+    out = []
+    for info, data in parts:
+        if info.filename.startswith("xl/worksheets/"):
+            data = re.sub(r'<c([^>]*?) t="inlineStr"><is><t(?: [^>]*)?>(.*?)</t></is></c>',
+                          share, data.decode("utf-8")).encode("utf-8")
+        out.append((info, data))
+    sst = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+           'count="%d" uniqueCount="%d">' % (len(strings), len(strings)) +
+           "".join('<si><t xml:space="preserve">%s</t></si>' % t for t in strings) + "</sst>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in out:
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                    b'ContentType="application/vnd.openxmlformats-officedocument.'
+                                    b'spreadsheetml.sharedStrings+xml"/></Types>')
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdShared" '
+                                    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                                    b'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    b"</Relationships>")
+            z.writestr(info, data)
+        z.writestr("xl/sharedStrings.xml", sst.encode("utf-8"))
+
+
 def main():
     args = sys.argv[1:]
     opts = {"--headers": "en", "--separator": ",", "--encoding": "utf-8"}
@@ -204,6 +246,7 @@ def main():
         put("production", [prod])
     if book is not None:
         book.save(outdir)
+        share_strings(outdir)
 
 
 if __name__ == "__main__":

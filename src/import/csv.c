@@ -301,8 +301,7 @@ static void on_record(int term, void *arg)
 			free(cells[i]);
 		free(cells);
 	} else {
-		t->rows = bk_xrealloc(t->rows, (t->nrows + 1) * sizeof *t->rows);
-		t->rows[t->nrows++] = (bk_table_row){c->record, n, cells};
+		bk_table_add_row(t, (bk_table_row){c->record, n, cells});
 	}
 	*c->cells = (bk_buf){0};
 	c->ncells = 0;
@@ -350,6 +349,15 @@ out:
 	bk_buf_free(&cells);
 	csv_free(&p);
 	return st;
+}
+
+void bk_table_add_row(bk_table *t, bk_table_row row)
+{
+	if (t->nrows == t->caprows) {
+		t->caprows = t->caprows ? 2 * t->caprows : 64;
+		t->rows = bk_xrealloc(t->rows, t->caprows * sizeof *t->rows);
+	}
+	t->rows[t->nrows++] = row;
 }
 
 void bk_table_free(bk_table *t)

@@ -27,6 +27,7 @@ typedef struct bk_table {
 	size_t ncols;
 	char **header;     /* row 1 */
 	size_t nrows;      /* the rows after the header that are not blank */
+	size_t caprows;
 	bk_table_row *rows;
 } bk_table;
 
@@ -42,6 +43,8 @@ bk_status bk_tables_read(bk_table ***out, size_t *n, const char *path,
 bk_status bk_xlsx_read(bk_table ***out, size_t *n, const char *path,
                        const char *data, size_t size, bk_diags *diags);
 void bk_table_free(bk_table *t);
+/* Appends a row (taking its cells). */
+void bk_table_add_row(bk_table *t, bk_table_row row);
 
 /* "A", "B", … "Z", "AA": the spreadsheet letter of column i (0-based),
  * into buf of at least 8 bytes. */

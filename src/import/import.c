@@ -37,6 +37,9 @@ typedef struct origin {
 /* A record of the definition (an area, a ballot, …) and its rows. */
 typedef struct rec {
 	json_t *obj;            /* what goes into the definition */
+	const char *id;         /* its id and (a candidate's) district, once
+	                         * known: borrowed from obj and hidden */
+	const char *district;
 	json_t *hidden;         /* the "@" columns: district, order, … */
 	origin at;              /* its row (for a derived ballot: the district's) */
 	origin *extra;          /* rows of attached tables (pronunciations) */
@@ -49,7 +52,7 @@ typedef struct section {
 	const char *name;       /* "candidates" */
 	const bk_table_spec *spec;
 	rec *recs;
-	size_t n;
+	size_t n, cap;
 } section;
 
 enum { S_AREAS, S_DISTRICTS, S_STATIONS, S_PARTIES, S_CANDIDATES, S_BALLOTS,
@@ -57,11 +60,6 @@ enum { S_AREAS, S_DISTRICTS, S_STATIONS, S_PARTIES, S_CANDIDATES, S_BALLOTS,
 static const char *const section_names[S_COUNT] = {
 	"areas", "districts", "polling_stations", "parties", "candidates",
 	"ballots"};
-
-typedef struct prov {
-	char *path;
-	origin at;
-} prov;
 
 struct bk_import {
 	bk_import_spec *spec;
@@ -77,8 +75,6 @@ struct bk_import {
 	struct draw_key *drawv; /* the draws table, by ballot, number, party */
 	size_t ndraws;
 	char *json;
-	prov *prov;
-	size_t nprov;
 	bool failed;
 	bk_status status;       /* the first failure that is not bad data */
 };
@@ -434,9 +430,12 @@ static json_t *canonical(json_t *obj, const bk_table_spec *spec)
 
 static rec *add_rec(section *sec)
 {
-	sec->recs = bk_xrealloc(sec->recs, (sec->n + 1) * sizeof *sec->recs);
+	if (sec->n == sec->cap) {
+		sec->cap = sec->cap ? 2 * sec->cap : 64;
+		sec->recs = bk_xrealloc(sec->recs, sec->cap * sizeof *sec->recs);
+	}
 	rec *r = &sec->recs[sec->n++];
-	*r = (rec){json_object(), json_object(), {0}, NULL, 0, NULL, 0};
+	*r = (rec){.obj = json_object(), .hidden = json_object()};
 	return r;
 }
 
@@ -455,8 +454,21 @@ static const char *hidden_str(const rec *r, const char *key)
 
 static const char *rec_id(const rec *r)
 {
+	if (r->id)
+		return r->id;
 	const char *id = json_string_value(json_object_get(r->obj, "id"));
 	return id ? id : "";
+}
+
+/* Caches each record's id and district, once ids are made. */
+static void cache_keys(bk_import *imp)
+{
+	for (int s = 0; s < S_COUNT; s++)
+		for (size_t i = 0; i < imp->sec[s].n; i++) {
+			rec *r = &imp->sec[s].recs[i];
+			r->id = rec_id(r);
+			r->district = hidden_str(r, "district");
+		}
 }
 
 static int rec_cmp(const void *a, const void *b)
@@ -479,7 +491,7 @@ static rec *find_rec(section *sec, const char *id)
  * party or candidate. */
 static void attach_row(bk_import *imp, const source *s, const bk_table_row *row)
 {
-	rec tmp = {json_object(), json_object(), {s, row, SIZE_MAX}, NULL, 0, NULL, 0};
+	rec tmp = {.obj = json_object(), .hidden = json_object(), .at = {s, row, SIZE_MAX}};
 	read_row(imp, s, row, &tmp);
 	const char *party = hidden_str(&tmp, "party");
 	const char *cand = hidden_str(&tmp, "candidate");
@@ -520,7 +532,8 @@ static void read_source(bk_import *imp, source *s)
 		       "the %s table has one row: this is a second", spec->table);
 	if (spec->one_row) {
 		rec *r = !strcmp(spec->table, "election") ? &imp->election : &imp->production;
-		*r = (rec){json_object(), json_object(), {s, s->t->nrows ? &s->t->rows[0] : NULL, SIZE_MAX}, NULL, 0, NULL, 0};
+		*r = (rec){.obj = json_object(), .hidden = json_object(),
+		           .at = {s, s->t->nrows ? &s->t->rows[0] : NULL, SIZE_MAX}};
 		if (s->t->nrows)
 			read_row(imp, s, &s->t->rows[0], r);
 		if (r == &imp->election)
@@ -613,7 +626,7 @@ static void read_draws(bk_import *imp, const source *s)
 	imp->drawv = bk_xcalloc(s->t->nrows ? s->t->nrows : 1, sizeof *imp->drawv);
 	for (size_t i = 0; i < s->t->nrows; i++) {
 		const bk_table_row *row = &s->t->rows[i];
-		rec tmp = {json_object(), json_object(), {0}, NULL, 0, NULL, 0};
+		rec tmp = {.obj = json_object(), .hidden = json_object()};
 		read_row(imp, s, row, &tmp);
 		json_t *num = json_object_get(tmp.hidden, "number");
 		const char *b = cell_of(s, row, "@ballot"), *p = cell_of(s, row, "@party");
@@ -661,7 +674,7 @@ static void draw_options(bk_import *imp, rec *ballot)
 static int by_district_cmp(const void *a, const void *b)
 {
 	const rec *x = *(rec *const *)a, *y = *(rec *const *)b;
-	int c = strcmp(hidden_str(x, "district"), hidden_str(y, "district"));
+	int c = strcmp(x->district, y->district);
 	return c ? c : strcmp(rec_id(x), rec_id(y));
 }
 
@@ -670,7 +683,7 @@ static void index_candidates(bk_import *imp)
 	section *cs = &imp->sec[S_CANDIDATES];
 	imp->by_district = bk_xcalloc(cs->n ? cs->n : 1, sizeof *imp->by_district);
 	for (size_t i = 0; i < cs->n; i++)
-		if (hidden_str(&cs->recs[i], "district"))
+		if (cs->recs[i].district)
 			imp->by_district[imp->nby_district++] = &cs->recs[i];
 	qsort(imp->by_district, imp->nby_district, sizeof *imp->by_district,
 	      by_district_cmp);
@@ -686,14 +699,14 @@ static size_t district_range(const bk_import *imp, const char *district,
 		return 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(hidden_str(imp->by_district[mid], "district"), district) < 0)
+		if (strcmp(imp->by_district[mid]->district, district) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	size_t n = 0;
 	while (lo + n < imp->nby_district &&
-	       !strcmp(hidden_str(imp->by_district[lo + n], "district"), district))
+	       !strcmp(imp->by_district[lo + n]->district, district))
 		n++;
 	*first = lo;
 	return n;
@@ -782,34 +795,45 @@ static void candidate_options(bk_import *imp, rec *ballot)
 	set_options(ballot, ids, from, n);
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* A single-mandate ballot for every district whose candidates no ballot
  * of the ballots table lists. */
 static void derive_ballots(bk_import *imp)
 {
 	section *ds = &imp->sec[S_DISTRICTS], *bs = &imp->sec[S_BALLOTS];
+	/* the districts that have a single-mandate ballot, sorted */
+	const char **have = bk_xcalloc(bs->n ? bs->n : 1, sizeof *have);
+	size_t nhave = 0;
+	for (size_t b = 0; b < bs->n; b++) {
+		const char *bd = json_string_value(json_object_get(bs->recs[b].obj, "district"));
+		const char *bk = json_string_value(json_object_get(bs->recs[b].obj, "kind"));
+		if (bd && bk && !strcmp(bk, "single-mandate"))
+			have[nhave++] = bd;
+	}
+	qsort(have, nhave, sizeof *have, str_cmp);
 	for (size_t i = 0; i < ds->n; i++) {
 		rec *d = &ds->recs[i];
 		const char *kind = json_string_value(json_object_get(d->obj, "kind"));
+		const char *id = rec_id(d);
 		size_t first;
-		bool has_cands = district_range(imp, rec_id(d), &first) > 0;
-		bool has_ballot = false;
-		for (size_t b = 0; b < bs->n && !has_ballot; b++) {
-			const char *bd = json_string_value(json_object_get(bs->recs[b].obj, "district"));
-			const char *bk = json_string_value(json_object_get(bs->recs[b].obj, "kind"));
-			has_ballot = bd && !strcmp(bd, rec_id(d)) && bk &&
-			             !strcmp(bk, "single-mandate");
-		}
-		if (!has_cands || has_ballot || !kind || !strcmp(kind, "nationwide"))
+		if (!district_range(imp, id, &first) || !kind ||
+		    !strcmp(kind, "nationwide") ||
+		    bsearch(&id, have, nhave, sizeof *have, str_cmp))
 			continue;
 		rec *r = add_rec(bs);
 		r->at = d->at;
-		json_object_set_new(r->obj, "id", json_string(rec_id(d)));
+		json_object_set_new(r->obj, "id", json_string(id));
 		json_object_set_new(r->obj, "body", json_string(kind));
 		if (json_object_get(d->obj, "level"))
 			json_object_set(r->obj, "level", json_object_get(d->obj, "level"));
 		json_object_set_new(r->obj, "kind", json_string("single-mandate"));
-		json_object_set_new(r->obj, "district", json_string(rec_id(d)));
+		json_object_set_new(r->obj, "district", json_string(id));
 	}
+	free(have);
 }
 
 static void check_candidate_districts(bk_import *imp)
@@ -846,41 +870,6 @@ static void fill_options(bk_import *imp)
 
 /* ---- the definition and where each of its values came from ---- */
 
-static void add_prov(bk_import *imp, const char *path, origin at)
-{
-	if (!at.src || !at.row)
-		return;
-	imp->prov = bk_xrealloc(imp->prov, (imp->nprov + 1) * sizeof *imp->prov);
-	imp->prov[imp->nprov++] = (prov){bk_xstrdup(path), at};
-}
-
-/* The paths of the values one row gave: "$.candidates[3].surname.kk". */
-static void row_prov(bk_import *imp, const char *base, origin at)
-{
-	add_prov(imp, base, at);
-	const source *s = at.src;
-	for (size_t c = 0; s && at.row && c < s->t->ncols; c++) {
-		const bk_col_spec *col = s->b[c].col;
-		if (!col || col->field[0] == '@' || c >= at.row->ncells ||
-		    !at.row->cells[c][0])
-			continue;
-		bk_buf p = {0};
-		bk_buf_printf(&p, "%s.%s", base, col->field);
-		if (col->kind == BK_COL_TEXT) {
-			/* the text as a whole is where its first language stands */
-			add_prov(imp, bk_buf_str(&p), (origin){s, at.row, c});
-			bk_buf_printf(&p, ".%s", bk_lang_codes[s->b[c].lang]);
-		}
-		add_prov(imp, bk_buf_str(&p), (origin){s, at.row, c});
-		bk_buf_free(&p);
-	}
-}
-
-static int prov_cmp(const void *a, const void *b)
-{
-	return strcmp(((const prov *)a)->path, ((const prov *)b)->path);
-}
-
 static void assemble(bk_import *imp)
 {
 	json_t *def = json_object();
@@ -888,7 +877,6 @@ static void assemble(bk_import *imp)
 	if (imp->have_election) {
 		json_object_set_new(def, "election", canonical(imp->election.obj,
 		                                               imp->election.at.src->spec));
-		row_prov(imp, "$.election", imp->election.at);
 	}
 	for (int s = 0; s < S_COUNT; s++) {
 		section *sec = &imp->sec[s];
@@ -898,19 +886,7 @@ static void assemble(bk_import *imp)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < sec->n; i++) {
 			rec *r = &sec->recs[i];
-			bk_buf base = {0};
-			bk_buf_printf(&base, "$.%s[%zu]", sec->name, i);
 			json_array_append_new(arr, canonical(r->obj, sec->spec));
-			row_prov(imp, bk_buf_str(&base), r->at);
-			for (size_t e = 0; e < r->nextra; e++)
-				row_prov(imp, bk_buf_str(&base), r->extra[e]);
-			for (size_t o = 0; o < r->noptions; o++) {
-				bk_buf p = {0};
-				bk_buf_printf(&p, "%s.options[%zu]", bk_buf_str(&base), o);
-				add_prov(imp, bk_buf_str(&p), r->options[o]);
-				bk_buf_free(&p);
-			}
-			bk_buf_free(&base);
 		}
 		json_object_set_new(def, sec->name, arr);
 	}
@@ -918,9 +894,7 @@ static void assemble(bk_import *imp)
 		json_object_set_new(def, "production",
 		                    canonical(imp->production.obj,
 		                              imp->production.at.src->spec));
-		row_prov(imp, "$.production", imp->production.at);
 	}
-	qsort(imp->prov, imp->nprov, sizeof *imp->prov, prov_cmp);
 	bk_c_numeric l = bk_c_numeric_enter();
 	char *text = json_dumps(def, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	bk_c_numeric_leave(&l);
@@ -994,6 +968,7 @@ static void read_all(bk_import *imp)
 	for (size_t i = 0; i < imp->nsrc; i++)
 		read_source(imp, &imp->src[i]);
 	derive_ids(imp);
+	cache_keys(imp);
 	for (int s = 0; s < S_COUNT; s++)
 		qsort(imp->sec[s].recs, imp->sec[s].n, sizeof *imp->sec[s].recs, rec_cmp);
 	for (size_t i = 0; i < imp->nsrc; i++) {
@@ -1078,9 +1053,6 @@ void bk_import_free(bk_import *imp)
 		free(imp->src[i].b);
 	}
 	free(imp->src);
-	for (size_t i = 0; i < imp->nprov; i++)
-		free(imp->prov[i].path);
-	free(imp->prov);
 	free(imp->by_district);
 	free(imp->drawv);
 	free(imp->json);
@@ -1093,25 +1065,75 @@ const char *bk_import_json(const bk_import *imp)
 	return imp && imp->json ? imp->json : "";
 }
 
-/* The origin of the longest known prefix of path that ends at a member
- * or an index ("$.candidates[3].surname" for "…surname.kk"). */
-static const prov *locate(const bk_import *imp, const char *path)
+/* The cell of row at's table that gave field (the rest of a JSON path:
+ * "surname", "surname.kk", "paper.overrides.pitch", "districts[2]"), or
+ * false. */
+static bool field_cell(const origin *at, const char *field, origin *found)
 {
-	char *p = bk_xstrdup(path);
-	const prov *found = NULL;
-	for (;;) {
-		prov key = {p, {0}};
-		found = bsearch(&key, imp->prov, imp->nprov, sizeof *imp->prov, prov_cmp);
-		char *cut = strrchr(p, '.');
-		char *br = strrchr(p, '[');
-		if (br > cut)
-			cut = br;
-		if (found || !cut)
-			break;
-		*cut = '\0';
+	const source *s = at->src;
+	for (size_t c = 0; s && at->row && c < s->t->ncols; c++) {
+		const bk_col_spec *col = s->b[c].col;
+		size_t fl = col ? strlen(col->field) : 0;
+		if (!col || col->field[0] == '@' || strncmp(field, col->field, fl) ||
+		    (field[fl] && field[fl] != '.' && field[fl] != '['))
+			continue;
+		if (c >= at->row->ncells || !at->row->cells[c][0])
+			continue;
+		if (col->kind == BK_COL_TEXT && field[fl] == '.' &&
+		    strcmp(field + fl + 1, bk_lang_codes[s->b[c].lang]))
+			continue;
+		*found = (origin){s, at->row, c};
+		return true;
 	}
-	free(p);
-	return found;
+	return false;
+}
+
+/* Where the value a JSON path of the definition names came from: its
+ * cell, or its record's row; NULL when the import cannot tell (a table
+ * missing as a whole). Read from the path: the lists are in the order
+ * the definition has them. */
+static bool locate(const bk_import *imp, const char *path, origin *out)
+{
+	if (strncmp(path, "$.", 2))
+		return false;
+	const char *p = path + 2;
+	size_t len = strcspn(p, ".[");
+	const rec *r = NULL;
+	if (len == 8 && !strncmp(p, "election", 8) && imp->have_election)
+		r = &imp->election;
+	else if (len == 10 && !strncmp(p, "production", 10) && imp->have_production)
+		r = &imp->production;
+	for (int sidx = 0; !r && sidx < S_COUNT; sidx++) {
+		const section *sec = &imp->sec[sidx];
+		if (strlen(sec->name) != len || strncmp(p, sec->name, len) || p[len] != '[')
+			continue;
+		char *end;
+		unsigned long i = strtoul(p + len + 1, &end, 10);
+		if (*end != ']' || i >= sec->n)
+			return false;
+		r = &sec->recs[i];
+		len = (size_t)(end + 1 - p);
+	}
+	if (!r || !r->at.src || !r->at.row)
+		return false;
+	const char *rest = p + len;
+	*out = r->at;
+	out->col = SIZE_MAX;
+	if (*rest != '.')
+		return true;
+	rest++;
+	if (!strncmp(rest, "options[", 8) && r->noptions) {
+		unsigned long k = strtoul(rest + 8, NULL, 10);
+		if (k < r->noptions)
+			*out = r->options[k];
+		return true;
+	}
+	if (field_cell(&r->at, rest, out))
+		return true;
+	for (size_t e = 0; e < r->nextra; e++)
+		if (field_cell(&r->extra[e], rest, out))
+			return true;
+	return true;
 }
 
 void bk_import_relocate(const bk_import *imp, const bk_diags *in,
@@ -1120,9 +1142,10 @@ void bk_import_relocate(const bk_import *imp, const bk_diags *in,
 {
 	for (size_t i = 0; i < bk_diags_count(in); i++) {
 		const bk_diag *d = bk_diags_get(in, i);
-		const prov *p = imp ? locate(imp, bk_diag_path(d)) : NULL;
+		origin at;
+		bool found = imp && locate(imp, bk_diag_path(d), &at);
 		bool ours = json_file && !strcmp(bk_diag_file(d), json_file);
-		if (!p) {
+		if (!found) {
 			bk_diags_add(out, bk_diag_severity(d), bk_diag_kind(d),
 			             ours ? (tables ? tables : "") : bk_diag_file(d),
 			             ours ? 0 : bk_diag_line(d), ours ? 0 : bk_diag_column(d),
@@ -1132,15 +1155,15 @@ void bk_import_relocate(const bk_import *imp, const bk_diags *in,
 		bk_buf msg = {0};
 		bk_buf_add(&msg, bk_diag_message(d));
 		unsigned long col = 0;
-		if (p->at.col != SIZE_MAX) {
+		if (at.col != SIZE_MAX) {
 			char letter[8];
-			bk_column_letter(p->at.col, letter);
+			bk_column_letter(at.col, letter);
 			bk_buf_printf(&msg, " (column %s, \"%s\")", letter,
-			              p->at.src->t->header[p->at.col]);
-			col = (unsigned long)p->at.col + 1;
+			              at.src->t->header[at.col]);
+			col = (unsigned long)at.col + 1;
 		}
 		bk_diags_add(out, bk_diag_severity(d), bk_diag_kind(d),
-		             p->at.src->t->file, p->at.row->number, col,
+		             at.src->t->file, at.row->number, col,
 		             bk_diag_path(d), "%s", bk_buf_str(&msg));
 		bk_buf_free(&msg);
 	}

@@ -111,6 +111,27 @@ static char *attr(const xmlNode *n, const char *name)
 	return s;
 }
 
+/* An attribute's value without a copy (a cell's r, t and s, read for
+ * every cell of a sheet), or NULL. Borrowed from the document. */
+static const char *attr_ref(const xmlNode *n, const char *name)
+{
+	xmlAttr *a = xmlHasProp(n, (const xmlChar *)name);
+	if (!a || !a->children || a->children->type != XML_TEXT_NODE ||
+	    a->children->next)
+		return NULL;
+	return (const char *)a->children->content;
+}
+
+/* The text of an element that holds one text node, without a copy; else
+ * NULL (then xmlNodeGetContent). */
+static const char *text_ref(const xmlNode *n)
+{
+	if (n && n->children && n->children->type == XML_TEXT_NODE &&
+	    !n->children->next)
+		return (const char *)n->children->content;
+	return NULL;
+}
+
 /* The text of every <t> below n, but not of phonetic runs (<rPh>). */
 static void text_of(const xmlNode *n, bk_buf *out)
 {
@@ -257,11 +278,15 @@ static void sheet_report(sheet_ctx *s, bk_severity sev, const char *kind,
  * as DD.MM.YYYY), boolean; a formula through its cached value. */
 static char *cell_text(sheet_ctx *s, const xmlNode *c, unsigned long row, size_t col)
 {
-	char *type = attr(c, "t"), *style = attr(c, "s");
+	const char *type = attr_ref(c, "t"), *style = attr_ref(c, "s");
 	xmlNode *v = child(c, "v"), *f = child(c, "f"), *is = child(c, "is");
-	xmlChar *raw = v ? xmlNodeGetContent(v) : NULL;
+	xmlChar *raw = NULL;
+	const char *val = text_ref(v);
+	if (v && !val)
+		val = (const char *)(raw = xmlNodeGetContent(v));
 	/* an empty <v/> is no value (openpyxl writes one for a formula) */
-	const char *val = raw && raw[0] ? (const char *)raw : NULL;
+	if (val && !val[0])
+		val = NULL;
 	char letter[8], *out = NULL;
 	bk_column_letter(col, letter);
 	if (f && !val)
@@ -296,18 +321,17 @@ static char *cell_text(sheet_ctx *s, const xmlNode *c, unsigned long row, size_t
 		out = bk_xstrdup(val); /* a number as saved, or a formula's string */
 	}
 	xmlFree(raw);
-	free(type);
-	free(style);
 	return out;
 }
 
-static void put_cell(bk_table_row *r, size_t col, char *text)
+static void put_cell(bk_table_row *r, size_t col, char *text, size_t hint)
 {
 	if (col >= r->ncells) {
-		r->cells = bk_xrealloc(r->cells, (col + 1) * sizeof *r->cells);
-		for (size_t i = r->ncells; i <= col; i++)
+		size_t n = col + 1 > hint ? col + 1 : hint;
+		r->cells = bk_xrealloc(r->cells, n * sizeof *r->cells);
+		for (size_t i = r->ncells; i < n; i++)
 			r->cells[i] = NULL;
-		r->ncells = col + 1;
+		r->ncells = n;
 	}
 	free(r->cells[col]);
 	r->cells[col] = text;
@@ -316,7 +340,7 @@ static void put_cell(bk_table_row *r, size_t col, char *text)
 static void fill_blanks(bk_table_row *r, size_t ncols)
 {
 	if (r->ncells < ncols)
-		put_cell(r, ncols - 1, NULL);
+		put_cell(r, ncols - 1, NULL, ncols);
 	for (size_t i = 0; i < r->ncells; i++)
 		if (!r->cells[i])
 			r->cells[i] = bk_xstrdup("");
@@ -337,21 +361,20 @@ static char *trim_copy(char *s)
 
 static void read_row(sheet_ctx *s, const xmlNode *row)
 {
-	char *rs = attr(row, "r");
+	const char *rs = attr_ref(row, "r");
 	unsigned long rn = rs ? strtoul(rs, NULL, 10) : 0;
-	free(rs);
 	bk_table_row r = {rn, 0, NULL};
 	for (xmlNode *c = row->children; c; c = c->next) {
 		if (!named(c, "c"))
 			continue;
-		char *ref = attr(c, "r");
+		const char *ref = attr_ref(c, "r");
 		size_t col;
 		unsigned long cr;
 		if (ref && cell_ref(ref, &col, &cr) && (!rn || cr == rn)) {
 			r.number = cr;
-			put_cell(&r, col, trim_copy(cell_text(s, c, cr, col)));
+			put_cell(&r, col, trim_copy(cell_text(s, c, cr, col)),
+			         s->t->header ? s->t->ncols : 0);
 		}
-		free(ref);
 	}
 	bk_table *t = s->t;
 	if (!t->header) {
@@ -372,8 +395,7 @@ static void read_row(sheet_ctx *s, const xmlNode *row)
 		free(r.cells);
 		return;
 	}
-	t->rows = bk_xrealloc(t->rows, (t->nrows + 1) * sizeof *t->rows);
-	t->rows[t->nrows++] = r;
+	bk_table_add_row(t, r);
 }
 
 static void read_merges(sheet_ctx *s, const xmlNode *root)
