@@ -783,9 +783,10 @@ static void parse_loudness(def_ctx *c, json_t *x)
 	if (!jc_type(c->d, x, JSON_REAL, "loudness_lufs"))
 		return;
 	double v = json_number_value(x);
-	if (!(v >= -40 && v <= -10)) {
+	if (!(v >= BK_LOUDNESS_LUFS_MIN && v <= BK_LOUDNESS_LUFS_MAX)) {
 		jdoc_report(c->d, BK_ERROR, "bad-value", false,
-		            "loudness_lufs must be between -40 and -10");
+		            "loudness_lufs must be between %d and %d",
+		            BK_LOUDNESS_LUFS_MIN, BK_LOUDNESS_LUFS_MAX);
 		return;
 	}
 	c->e->loudness_lufs = v;
