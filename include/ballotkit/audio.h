@@ -29,19 +29,31 @@ BK_BEGIN_DECLS
 typedef struct bk_audio bk_audio; /* makes tracks; caches encoded sentences */
 typedef struct bk_track bk_track; /* the audio ballot of one script */
 
+/* The bounds of bk_audio_options (the loudness's are in production.h):
+ * the true-peak ceiling, dBTP, LAME's quality and the speed. */
+#define BK_AUDIO_TRUE_PEAK_MIN (-12)
+#define BK_AUDIO_TRUE_PEAK_MAX 0
+#define BK_AUDIO_QUALITY_MAX 9
+#define BK_AUDIO_SPEED_MIN 0.5
+#define BK_AUDIO_SPEED_MAX 2.0
+
 /* Options of bk_audio_create. Initialise with BK_AUDIO_OPTIONS_INIT; a
  * caller built against an older version (1 .. BK_AUDIO_OPTIONS_VERSION) is
  * accepted, version 0 or a newer one is refused naming the struct. */
 typedef struct bk_audio_options {
 	unsigned version;     /* BK_AUDIO_OPTIONS_VERSION */
-	double loudness;      /* integrated loudness, LUFS, -40 to -10
+	double loudness;      /* integrated loudness, LUFS,
+	                       * BK_LOUDNESS_LUFS_MIN to _MAX, -40 to -10
 	                       * (default BK_DEFAULT_LOUDNESS_LUFS, -20);
 	                       * where the true-peak ceiling holds a track
 	                       * below it, bk_track_create warns */
-	double true_peak;     /* ceiling, dBTP, on the decoded files (-1.5) */
+	double true_peak;     /* ceiling, dBTP, on the decoded files (-1.5),
+	                       * BK_AUDIO_TRUE_PEAK_MIN to _MAX, -12 to 0 */
 	int bitrate;          /* MP3 bit rate, kbit/s, constant (default 32) */
-	int quality;          /* LAME's quality, 0 best to 9 fastest (7) */
-	double speed;         /* speaking speed, pitch kept: 0.5-2.0 (1.0) */
+	int quality;          /* LAME's quality, 0 best to
+	                       * BK_AUDIO_QUALITY_MAX, 9, fastest (7) */
+	double speed;         /* speaking speed, pitch kept: BK_AUDIO_SPEED_MIN
+	                       * to _MAX, 0.5-2.0 (1.0) */
 	const char *cache_dir; /* encoded sentences on disk, or NULL */
 	size_t memory_cache;  /* bytes of encoded sentences, and of their
 	                         samples, kept in memory (16 MB, 8 MB) */

@@ -18,11 +18,22 @@
 
 BK_BEGIN_DECLS
 
+/* The bounds of the options below, mm and points: the paper's sides (swell
+ * and large print alike), the margins and the large print's type size. */
+#define BK_PAPER_SIDE_MIN 100
+#define BK_PAPER_SIDE_MAX 500
+#define BK_SWELL_MARGIN_MIN 10
+#define BK_SWELL_MARGIN_MAX 40
+#define BK_LARGE_PRINT_MARGIN_MIN 10
+#define BK_LARGE_PRINT_MARGIN_MAX 50
+#define BK_LARGE_PRINT_SIZE_MIN 18
+#define BK_LARGE_PRINT_SIZE_MAX 72
+
 typedef struct bk_swell_options {
 	unsigned int version; /* BK_SWELL_OPTIONS_VERSION */
-	double paper_width;   /* mm (210) */
-	double paper_height;  /* mm (297) */
-	double margin;        /* mm (15), 10–40 */
+	double paper_width;   /* mm (210), BK_PAPER_SIDE_MIN to _MAX, 100–500 */
+	double paper_height;  /* mm (297), the same */
+	double margin;        /* mm (15), BK_SWELL_MARGIN_MIN to _MAX, 10–40 */
 	int interline;        /* print text above each braille line */
 } bk_swell_options;
 #define BK_SWELL_OPTIONS_VERSION 1
@@ -50,10 +61,12 @@ BK_API bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
  * Kazakh letter covered), laid out by Pango, headings tagged H1/H2. */
 typedef struct bk_large_print_options {
 	unsigned int version; /* BK_LARGE_PRINT_OPTIONS_VERSION */
-	double paper_width;   /* mm (210) */
-	double paper_height;  /* mm (297) */
-	double margin;        /* mm (20), 10–50 */
-	double size_pt;       /* body text size in points (18), 18–72 */
+	double paper_width;   /* mm (210), BK_PAPER_SIDE_MIN to _MAX, 100–500 */
+	double paper_height;  /* mm (297), the same */
+	double margin;        /* mm (20), BK_LARGE_PRINT_MARGIN_MIN to _MAX,
+	                       * 10–50 */
+	double size_pt;       /* body text size in points (18),
+	                       * BK_LARGE_PRINT_SIZE_MIN to _MAX, 18–72 */
 } bk_large_print_options;
 #define BK_LARGE_PRINT_OPTIONS_VERSION 1
 #define BK_LARGE_PRINT_OPTIONS_INIT \

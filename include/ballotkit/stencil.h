@@ -21,17 +21,31 @@ BK_BEGIN_DECLS
 
 typedef struct bk_stencil bk_stencil;
 
+/* The bounds of bk_stencil_options, mm, and of a PNG preview's dpi. */
+#define BK_STENCIL_CLEARANCE_MAX 3
+#define BK_STENCIL_CORNER_RADIUS_MAX 3
+#define BK_STENCIL_TAB_DEPTH_MIN 5
+#define BK_STENCIL_TAB_DEPTH_MAX 30
+#define BK_STENCIL_TAB_WIDTH_MIN 15
+#define BK_STENCIL_TAB_WIDTH_MAX 80
+#define BK_STENCIL_DPI_MIN 30
+#define BK_STENCIL_DPI_MAX 1200
+
 typedef struct bk_stencil_options {
 	unsigned int version;   /* BK_STENCIL_OPTIONS_VERSION */
-	double clearance;       /* window = box + this on every side, mm (1.0), 0–3 */
-	double corner_radius;   /* of the windows, mm (1.0), 0–3 */
+	double clearance;       /* window = box + this on every side, mm (1.0),
+	                         * 0 to BK_STENCIL_CLEARANCE_MAX, 0–3 */
+	double corner_radius;   /* of the windows, mm (1.0), 0 to
+	                         * BK_STENCIL_CORNER_RADIUS_MAX, 0–3 */
 	double window_gap;      /* braille to any window, mm (3.0), at least 3 */
 	double edge_gap;        /* braille to the sheet's edge, mm (8.0), at least 5 */
 	int counting_dots;      /* a raised dot level with every window, in a
 	                         * column left of the numbers, to count rows (0) */
 	double tab_depth;       /* a tab above the top edge to hold the
-	                         * stencil by, mm (0 = none, else 5–30) */
-	double tab_width;       /* its width, mm (30), 15–80 */
+	                         * stencil by, mm (0 = none, else
+	                         * BK_STENCIL_TAB_DEPTH_MIN to _MAX, 5–30) */
+	double tab_width;       /* its width, mm (30), BK_STENCIL_TAB_WIDTH_MIN
+	                         * to _MAX, 15–80 */
 } bk_stencil_options;
 #define BK_STENCIL_OPTIONS_VERSION 1
 #define BK_STENCIL_OPTIONS_INIT \

@@ -58,6 +58,17 @@ static char *join(const char *dir, const char *name, const char *ext)
 	return bk_buf_steal(&b);
 }
 
+/* Writes b to dir/name+ext atomically: one home for the files of a
+ * track's folder. */
+static bk_status save_in(const char *dir, const char *name, const char *ext,
+                         const bk_buf *b, bk_diags *diags)
+{
+	char *path = join(dir, name, ext);
+	bk_status st = save(path, b->data, b->len, diags);
+	free(path);
+	return st;
+}
+
 static double secs(size_t samples)
 {
 	return (double)samples / BK_SPEECH_RATE;
@@ -188,9 +199,7 @@ static bk_status write_positions(const bk_track *t, const char *dir,
 		size_t to = sec->end < t->nparts ? t->parts[sec->end].byte
 		                                 : t->mp3_len;
 		bk_buf_addn(&out, (const char *)t->mp3 + from, to - from);
-		char *path = join(folder, bk_buf_str(&name), "");
-		st = save(path, out.data, out.len, diags);
-		free(path);
+		st = save_in(folder, bk_buf_str(&name), "", &out, diags);
 		bk_buf_printf(&list, "#EXTINF:%ld,%s\n%s\n",
 		              lround(secs(sec->stop - sec->start)), sec->label,
 		              bk_buf_str(&name));
@@ -200,9 +209,7 @@ static bk_status write_positions(const bk_track *t, const char *dir,
 		if (st != BK_OK)
 			goto out;
 	}
-	char *path = join(folder, "playlist.m3u8", "");
-	st = save(path, list.data, list.len, diags);
-	free(path);
+	st = save_in(folder, "playlist.m3u8", "", &list, diags);
 out:
 	bk_buf_free(&list);
 	bk_buf_free(&title);
@@ -343,18 +350,14 @@ static bk_status write_daisy(const bk_track *t, const char *dir,
 		bk_buf_add(&ncc, "</a></h1>\n");
 		bk_buf sm = {0};
 		section_smil(t, i, bk_buf_str(&title), elapsed, mp3_name, &sm);
-		char *path = join(dir, smil_name, "");
-		st = save(path, sm.data, sm.len, diags);
-		free(path);
+		st = save_in(dir, smil_name, "", &sm, diags);
 		bk_buf_free(&sm);
 		if (st != BK_OK)
 			goto out;
 		elapsed += sec->stop - sec->start;
 	}
 	bk_buf_add(&ncc, "</body>\n</html>\n");
-	char *path = join(dir, "ncc.html", "");
-	st = save(path, ncc.data, ncc.len, diags);
-	free(path);
+	st = save_in(dir, "ncc.html", "", &ncc, diags);
 out:
 	bk_buf_free(&ncc);
 	bk_buf_free(&title);
@@ -399,16 +402,12 @@ static bk_status write_transcript(const bk_track *t, const char *dir,
 	}
 	bk_status st = BK_OK;
 	if (formats & BK_AUDIO_TRANSCRIPT) {
-		char *path = join(dir, t->base, ".txt");
-		st = save(path, txt.data, txt.len, diags);
-		free(path);
+		st = save_in(dir, t->base, ".txt", &txt, diags);
 		if (st != BK_OK)
 			goto out;
 	}
 	if (formats & BK_AUDIO_CAPTIONS) {
-		char *path = join(dir, t->base, ".vtt");
-		st = save(path, vtt.data, vtt.len, diags);
-		free(path);
+		st = save_in(dir, t->base, ".vtt", &vtt, diags);
 	}
 out:
 	bk_buf_free(&txt);
@@ -470,9 +469,7 @@ static bk_status write_review(const bk_track *t, const char *dir,
 		bk_buf_add(&h, "</td><td class=\"note\"></td></tr>\n");
 	}
 	bk_buf_add(&h, "</table>\n</body>\n</html>\n");
-	char *path = join(dir, t->base, "-review.html");
-	bk_status st = save(path, h.data, h.len, diags);
-	free(path);
+	bk_status st = save_in(dir, t->base, "-review.html", &h, diags);
 	bk_buf_free(&h);
 	bk_buf_free(&title);
 	return st;

@@ -390,12 +390,14 @@ static bool layout_ok(const bk_braille_layout *caller, bk_braille_layout *L,
 	/* version 1 is the only one: every field is the caller's */
 	*L = *caller;
 	L->version = BK_BRAILLE_LAYOUT_VERSION;
-	if (L->cells < 12 || L->cells > 100 || L->lines < 5 || L->lines > 100 ||
+	if (L->cells < BK_BRAILLE_CELLS_MIN || L->cells > BK_BRAILLE_CELLS_MAX ||
+	    L->lines < BK_BRAILLE_LINES_MIN || L->lines > BK_BRAILLE_LINES_MAX ||
 	    L->binding > L->cells / 4) {
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
-		             "a braille page has 12–100 cells per line, 5–100 "
+		             "a braille page has %d–%d cells per line, %d–%d "
 		             "lines and a binding margin of at most a quarter of "
-		             "the line");
+		             "the line", BK_BRAILLE_CELLS_MIN, BK_BRAILLE_CELLS_MAX,
+		             BK_BRAILLE_LINES_MIN, BK_BRAILLE_LINES_MAX);
 		return false;
 	}
 	return true;

@@ -180,6 +180,33 @@ int cli_admit(const options *o, const bk_templates *tpl,
 int cli_exit_for(bk_status st);
 bool cli_lang_wanted(const char *langs, const char *lang);
 
+/* What a command opens, freed together: the templates, a list of
+ * diagnostics and, as the command needs them, the definition, one
+ * ballot's script and braille. */
+typedef struct cli_ctx {
+	bk_templates *tpl;
+	bk_diags *diags;
+	bk_election *e;
+	bk_script *s;
+	bk_braille *br;
+} cli_ctx;
+/* Opens the templates and creates the list, the rest NULL; an exit code
+ * (EXIT_CONFIG, reported, when the templates cannot be used: then r holds
+ * nothing). */
+int cli_ctx_open(cli_ctx *r, const options *o);
+/* cli_ctx_open, then the definition o->file loaded into r->e (an exit
+ * code). */
+int cli_ctx_load(cli_ctx *r, const options *o);
+/* Prints the diagnostics to stderr when print and rc is not 0, frees what
+ * r holds and returns rc. */
+int cli_ctx_close(cli_ctx *r, int rc, bool print);
+/* A rate or loudness of 0 on the command line would read as "not given":
+ * refused (an exit code). */
+int cli_check_given(const options *o);
+/* The one language of braille and speak (cmd): --lang, kk or ru (default
+ * kk), in *lang; an exit code. */
+int cli_lang_one(const options *o, const char *cmd, const char **lang);
+
 /* main.c */
 int cli_cmd_validate(const options *o);
 int cli_cmd_script(const options *o);

@@ -55,6 +55,8 @@ static const cli_command commands[] = {
 	 "braille [--lang kk|ru] [TEXT]...",
 	 _("Show each text (or each line of standard input) as print, Unicode\n"
 	   "braille and the braille read back, for a reviewer.\n")},
+	/* Rows of one table share their shape (here and at "audio"): data,
+	 * not logic repeated. */
 	{"list", cli_cmd_list, OPT_FORMAT | OPT_OUTPUT | OPT_LANG | OPT_BALLOT,
 	 0, list_formats, false, false, CLI_ARGS_FILE, NEEDS_FILE,
 	 _("write the braille or large-print list of one ballot"),
@@ -66,7 +68,8 @@ static const cli_command commands[] = {
 	 _("Write the braille list of one ballot in one language to OUT or\n"
 	   "standard output (swell-pdf needs -o; its page follows the braille\n"
 	   "profile, the election's by default); --format large-print-pdf: the\n"
-	   "same list in large print (18 pt and up).\n")},
+	   "same list in large print (" CLI_STR(BK_LARGE_PRINT_SIZE_MIN)
+	   " pt and up).\n")},
 	{"leaflet", cli_cmd_leaflet, OPT_FORMAT | OPT_OUTPUT | OPT_LANG | OPT_WHO,
 	 0, list_formats, false, false, CLI_ARGS_FILE, NEEDS_FILE,
 	 _("write a tactile leaflet of a party or candidate"),
@@ -90,12 +93,14 @@ static const cli_command commands[] = {
 	 _("Show what the voice is given for each text and write the clips one\n"
 	   "after another, as eSpeak NG gives them; or write the audio ballot of\n"
 	   "one ballot in one language into DIR, for a reviewer.\n")},
+	/* (the same shape as the rows above: data, not logic repeated) */
 	{"audio", cli_cmd_audio, OPT_BALLOT | OPT_LANG | OPT_OUTPUT | AUDIO_OPTS,
 	 0, NULL, false, false, CLI_ARGS_FILE, NEEDS_FILE,
 	 _("write the audio ballots"),
 	 "audio FILE -o DIR [--ballot ID]... [--lang kk,ru] [--formats LIST]\n"
 	 "  [--speed 0.75,1.5] [--loudness LUFS] [--true-peak DBTP]\n"
-	 "  [--bitrate KBPS] [--quality 0-9] [--cache DIR]",
+	 "  [--bitrate KBPS] [--quality 0-" CLI_STR(BK_AUDIO_QUALITY_MAX)
+	 "] [--cache DIR]",
 	 _("Write the audio ballot of each ballot in each language into\n"
 	   "DIR/BALLOT-LANG/: the audio outputs of the definition's\n"
 	   "production.outputs (by default MP3 with chapters, one MP3 per\n"

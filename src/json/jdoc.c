@@ -457,6 +457,20 @@ static void check_keys(scanner *s, key_list *keys)
 	free(keys->v);
 }
 
+/* A member's value (of an object or a list), whose path was appended
+ * after the first old bytes, and the comma after it: the one home of the
+ * step sc_object and sc_array share. */
+static void sc_member(scanner *s, unsigned depth, size_t old)
+{
+	sc_value(s, depth + 1);
+	bk_buf_truncate(&s->path, old);
+	sc_ws(s);
+	if (s->i < s->d->len && s->d->text[s->i] == ',') {
+		s->i++;
+		sc_ws(s);
+	}
+}
+
 static void sc_object(scanner *s, unsigned depth)
 {
 	key_list keys = {0};
@@ -474,14 +488,7 @@ static void sc_object(scanner *s, unsigned depth)
 		remember_key(&keys, bk_buf_str(&key), kline, kcol);
 		sc_ws(s);
 		s->i++; /* : */
-		sc_ws(s);
-		sc_value(s, depth + 1);
-		bk_buf_truncate(&s->path, old);
-		sc_ws(s);
-		if (s->i < s->d->len && s->d->text[s->i] == ',') {
-			s->i++;
-			sc_ws(s);
-		}
+		sc_member(s, depth, old);
 	}
 	s->i++; /* } */
 	check_keys(s, &keys);
@@ -496,13 +503,7 @@ static void sc_array(scanner *s, unsigned depth)
 	while (s->i < s->d->len && s->d->text[s->i] != ']') {
 		size_t old = s->path.len;
 		bk_buf_add_index(&s->path, idx++);
-		sc_value(s, depth + 1);
-		bk_buf_truncate(&s->path, old);
-		sc_ws(s);
-		if (s->i < s->d->len && s->d->text[s->i] == ',') {
-			s->i++;
-			sc_ws(s);
-		}
+		sc_member(s, depth, old);
 	}
 	s->i++; /* ] */
 }

@@ -198,27 +198,30 @@ static json_t *options_json(const bk_kit_options *o, const build *b)
 	for (size_t i = 0; i < b->nlangs; i++)
 		json_array_append_new(langs, json_string(b->lang_codes[i]));
 	json_object_set_new(v, "languages", langs);
-	json_t *sp = json_object();
-	json_object_set_new(sp, "rate", json_integer(b->speech_opt.rate));
-	json_object_set_new(sp, "pitch", json_integer(b->speech_opt.pitch));
-	json_object_set_new(sp, "volume", json_integer(b->speech_opt.volume));
-	json_object_set_new(sp, "word_gap", json_integer(b->speech_opt.word_gap));
-	json_object_set_new(v, "speech", sp);
-	json_t *au = json_object();
-	json_object_set_new(au, "loudness", json_real(b->audio_opt.loudness));
-	json_object_set_new(au, "true_peak", json_real(b->audio_opt.true_peak));
-	json_object_set_new(au, "bitrate", json_integer(b->audio_opt.bitrate));
-	json_object_set_new(au, "quality", json_integer(b->audio_opt.quality));
-	json_object_set_new(v, "audio", au);
-	json_t *st = json_object();
-	json_object_set_new(st, "clearance", json_real(o->stencil.clearance));
-	json_object_set_new(st, "corner_radius", json_real(o->stencil.corner_radius));
-	json_object_set_new(st, "window_gap", json_real(o->stencil.window_gap));
-	json_object_set_new(st, "edge_gap", json_real(o->stencil.edge_gap));
-	json_object_set_new(st, "counting_dots", json_boolean(o->stencil.counting_dots));
-	json_object_set_new(st, "tab_depth", json_real(o->stencil.tab_depth));
-	json_object_set_new(st, "tab_width", json_real(o->stencil.tab_width));
-	json_object_set_new(v, "stencil", st);
+	/* each group in one json_pack: the keys in the order written. The
+	 * groups' lists of members look alike (the speech's, the audio's):
+	 * they stay, a list of fields, not logic repeated. */
+	json_object_set_new(v, "speech", json_pack(
+		"{s:I, s:I, s:I, s:I}",
+		"rate", (json_int_t)b->speech_opt.rate,
+		"pitch", (json_int_t)b->speech_opt.pitch,
+		"volume", (json_int_t)b->speech_opt.volume,
+		"word_gap", (json_int_t)b->speech_opt.word_gap));
+	json_object_set_new(v, "audio", json_pack(
+		"{s:f, s:f, s:I, s:I}",
+		"loudness", b->audio_opt.loudness,
+		"true_peak", b->audio_opt.true_peak,
+		"bitrate", (json_int_t)b->audio_opt.bitrate,
+		"quality", (json_int_t)b->audio_opt.quality));
+	json_object_set_new(v, "stencil", json_pack(
+		"{s:f, s:f, s:f, s:f, s:b, s:f, s:f}",
+		"clearance", o->stencil.clearance,
+		"corner_radius", o->stencil.corner_radius,
+		"window_gap", o->stencil.window_gap,
+		"edge_gap", o->stencil.edge_gap,
+		"counting_dots", (int)o->stencil.counting_dots,
+		"tab_depth", o->stencil.tab_depth,
+		"tab_width", o->stencil.tab_width));
 	return v;
 }
 

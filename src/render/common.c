@@ -108,3 +108,11 @@ bk_status bk_render_open(bk_atomic *out, const char *path, bk_diags *diags)
 	             "cannot write: %s", strerror(errno));
 	return BK_ERR_IO;
 }
+
+bool bk_render_paper_ok(double w, double h, double m, double margin_min,
+                        double margin_max)
+{
+	return m >= margin_min && m <= margin_max && w >= BK_PAPER_SIDE_MIN &&
+	       w <= BK_PAPER_SIDE_MAX && h >= BK_PAPER_SIDE_MIN &&
+	       h <= BK_PAPER_SIDE_MAX;
+}

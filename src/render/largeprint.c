@@ -25,12 +25,17 @@ static bk_status check_options(const bk_large_print_options *o,
 	if (!bk_struct_version_ok(o->version, BK_LARGE_PRINT_OPTIONS_VERSION,
 	                          "bk_large_print_options", diags))
 		return BK_ERR_USAGE;
-	if (o->size_pt < 18 || o->size_pt > 72 || o->margin < 10 ||
-	    o->margin > 50 || o->paper_width < 100 || o->paper_width > 500 ||
-	    o->paper_height < 100 || o->paper_height > 500) {
+	if (!(o->size_pt >= BK_LARGE_PRINT_SIZE_MIN &&
+	      o->size_pt <= BK_LARGE_PRINT_SIZE_MAX) ||
+	    !bk_render_paper_ok(o->paper_width, o->paper_height, o->margin,
+	                        BK_LARGE_PRINT_MARGIN_MIN,
+	                        BK_LARGE_PRINT_MARGIN_MAX)) {
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
-		             "large print is 18–72 pt on paper of 100–500 mm with "
-		             "a margin of 10–50 mm");
+		             "large print is %d–%d pt on paper of %d–%d mm with "
+		             "a margin of %d–%d mm", BK_LARGE_PRINT_SIZE_MIN,
+		             BK_LARGE_PRINT_SIZE_MAX, BK_PAPER_SIDE_MIN,
+		             BK_PAPER_SIDE_MAX, BK_LARGE_PRINT_MARGIN_MIN,
+		             BK_LARGE_PRINT_MARGIN_MAX);
 		return BK_ERR_USAGE;
 	}
 	return BK_OK;
@@ -136,6 +141,9 @@ static bk_status render(const para *paras, size_t n, const char *title,
 	bk_status st = check_options(o, diags);
 	if (st != BK_OK)
 		return st;
+	/* The opening below stays like swell.c's bk_swell_write_pdf: each
+	 * renderer owns its order of steps, and the write callbacks (issue
+	 * 21, item 5) rework both. */
 	PangoFontMap *fm = bk_render_font_map(tpl, diags);
 	if (!fm)
 		return BK_ERR_IO;

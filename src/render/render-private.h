@@ -25,6 +25,12 @@ cairo_surface_t *bk_render_pdf_surface(cairo_write_func_t write,
                                        double h_mm, const char *title,
                                        const char *date);
 
+/* Whether paper of w × h mm with a margin of m mm is within the bounds
+ * of render.h: each side BK_PAPER_SIDE_MIN to BK_PAPER_SIDE_MAX, the
+ * margin margin_min to margin_max (swell's or large print's). */
+bool bk_render_paper_ok(double w, double h, double m, double margin_min,
+                        double margin_max);
+
 /* bk_atomic_open with the diagnostic every writer gives: BK_ERR_IO when
  * path cannot be written. */
 bk_status bk_render_open(bk_atomic *out, const char *path, bk_diags *diags);

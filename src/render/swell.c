@@ -47,12 +47,12 @@ static bk_status geometry_for(geometry *g, const bk_templates *tpl,
 	if (!bk_struct_version_ok(opt->version, BK_SWELL_OPTIONS_VERSION,
 	                          "bk_swell_options", diags))
 		return BK_ERR_USAGE;
-	if (opt->margin < 10 ||
-	    opt->margin > 40 || opt->paper_width < 100 || opt->paper_width > 500 ||
-	    opt->paper_height < 100 || opt->paper_height > 500) {
+	if (!bk_render_paper_ok(opt->paper_width, opt->paper_height, opt->margin,
+	                        BK_SWELL_MARGIN_MIN, BK_SWELL_MARGIN_MAX)) {
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
-		             "swell paper is 100–500 mm on each side with a margin "
-		             "of 10–40 mm");
+		             "swell paper is %d–%d mm on each side with a margin "
+		             "of %d–%d mm", BK_PAPER_SIDE_MIN, BK_PAPER_SIDE_MAX,
+		             BK_SWELL_MARGIN_MIN, BK_SWELL_MARGIN_MAX);
 		return BK_ERR_USAGE;
 	}
 	g->w = opt->paper_width;
@@ -208,6 +208,9 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 		             L->cells, L->lines, g.cells, g.lines);
 		return BK_ERR_USAGE;
 	}
+	/* The opening below (fonts, the C locale, the file, the surface)
+	 * stays like largeprint.c's: each renderer owns its order of steps,
+	 * and the write callbacks (issue 21, item 5) rework both. */
 	PangoFontMap *fm = NULL;
 	if (opt->interline && !(fm = bk_render_font_map(tpl, diags)))
 		return BK_ERR_IO;
@@ -229,6 +232,10 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
 		st = BK_ERR_IO;
 	cairo_surface_destroy(surf);
+	/* Stays like stencil.c's render(): the two commit alike but say
+	 * their failures in their own words and decide differently which
+	 * status to keep; the renderers' write callbacks (issue 21, item 5)
+	 * rework both, and one helper belongs to that change. */
 	if (st != BK_OK) {
 		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 		             "cairo could not write the PDF");

@@ -603,20 +603,23 @@ static void json_segment(bk_buf *b, const segment *g, size_t i)
 
 static void write_json(bk_buf *b, const bk_script *s)
 {
-	bk_buf_add(b, "{\"ballot\": ");
-	bk_buf_add_json_string(b, s->ballot_id);
-	bk_buf_add(b, ", \"language\": ");
-	bk_buf_add_json_string(b, s->lang);
-	bk_buf_add(b, ", \"template\": ");
-	bk_buf_add_json_string(b, s->template_id);
-	bk_buf_add(b, ",\n \"title\": ");
-	bk_buf_add_json_string(b, s->title);
-	bk_buf_add(b, ",\n \"district\": ");
-	bk_buf_add_json_string(b, s->district);
-	bk_buf_add(b, ",\n \"braille_title\": ");
-	bk_buf_add_json_string(b, s->braille_title);
-	bk_buf_add(b, ", \"braille_title_language\": ");
-	bk_buf_add_json_string(b, s->braille_lang);
+	/* the head: each text after the key and punctuation before it */
+	const struct {
+		const char *before;
+		const char *text;
+	} head[] = {
+		{"{\"ballot\": ", s->ballot_id},
+		{", \"language\": ", s->lang},
+		{", \"template\": ", s->template_id},
+		{",\n \"title\": ", s->title},
+		{",\n \"district\": ", s->district},
+		{",\n \"braille_title\": ", s->braille_title},
+		{", \"braille_title_language\": ", s->braille_lang},
+	};
+	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) {
+		bk_buf_add(b, head[i].before);
+		bk_buf_add_json_string(b, head[i].text);
+	}
 	bk_buf_add(b, ",\n \"positions\": [");
 	for (size_t i = 0; i < s->npositions; i++)
 		json_position(b, &s->positions[i], i);

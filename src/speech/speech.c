@@ -530,11 +530,12 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 	struct {
 		const char *name;
 		int v, lo, hi;
-	} r[] = {{"rate (words per minute)", o.rate, espeakRATE_MINIMUM,
-	          espeakRATE_MAXIMUM},
-	         {"pitch", o.pitch, 0, 100},
-	         {"volume", o.volume, 0, 200},
-	         {"word gap (10 ms units)", o.word_gap, 0, 100}};
+	} r[] = {{"rate (words per minute)", o.rate, BK_SPEECH_RATE_MIN,
+	          BK_SPEECH_RATE_MAX},
+	         {"pitch", o.pitch, 0, BK_SPEECH_PITCH_MAX},
+	         {"volume", o.volume, 0, BK_SPEECH_VOLUME_MAX},
+	         {"word gap (10 ms units)", o.word_gap, 0,
+	          BK_SPEECH_WORD_GAP_MAX}};
 	for (size_t i = 0; i < sizeof r / sizeof *r; i++)
 		if (r[i].v < r[i].lo || r[i].v > r[i].hi) {
 			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",

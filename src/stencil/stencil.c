@@ -196,16 +196,26 @@ static bk_status check_options(const bk_stencil_options *opt, bk_diags *diags)
 	if (!bk_struct_version_ok(opt->version, BK_STENCIL_OPTIONS_VERSION,
 	                          "bk_stencil_options", diags))
 		return BK_ERR_USAGE;
-	if (opt->clearance < 0 || opt->clearance > 3 || opt->corner_radius < 0 ||
-	    opt->corner_radius > 3 || opt->window_gap < WINDOW_GAP_FLOOR ||
+	if (opt->clearance < 0 || opt->clearance > BK_STENCIL_CLEARANCE_MAX ||
+	    opt->corner_radius < 0 ||
+	    opt->corner_radius > BK_STENCIL_CORNER_RADIUS_MAX ||
+	    opt->window_gap < WINDOW_GAP_FLOOR ||
 	    opt->edge_gap < EDGE_GAP_FLOOR ||
-	    (opt->tab_depth != 0 && (opt->tab_depth < 5 || opt->tab_depth > 30)) ||
-	    opt->tab_width < 15 || opt->tab_width > 80) {
+	    (opt->tab_depth != 0 && (opt->tab_depth < BK_STENCIL_TAB_DEPTH_MIN ||
+	                             opt->tab_depth > BK_STENCIL_TAB_DEPTH_MAX)) ||
+	    opt->tab_width < BK_STENCIL_TAB_WIDTH_MIN ||
+	    opt->tab_width > BK_STENCIL_TAB_WIDTH_MAX) {
+		_Static_assert(BK_STENCIL_CLEARANCE_MAX ==
+		               BK_STENCIL_CORNER_RADIUS_MAX,
+		               "the message gives one bound for both");
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
-		             "stencil options: clearance and corner radius 0–3 mm, "
+		             "stencil options: clearance and corner radius 0–%d mm, "
 		             "braille at least %g mm from windows and %g mm from "
-		             "the edge, a tab 5–30 mm deep and 15–80 mm wide",
-		             WINDOW_GAP_FLOOR, EDGE_GAP_FLOOR);
+		             "the edge, a tab %d–%d mm deep and %d–%d mm wide",
+		             BK_STENCIL_CLEARANCE_MAX, WINDOW_GAP_FLOOR,
+		             EDGE_GAP_FLOOR, BK_STENCIL_TAB_DEPTH_MIN,
+		             BK_STENCIL_TAB_DEPTH_MAX, BK_STENCIL_TAB_WIDTH_MIN,
+		             BK_STENCIL_TAB_WIDTH_MAX);
 		return BK_ERR_USAGE;
 	}
 	return BK_OK;
@@ -1016,6 +1026,9 @@ static bk_status render(const bk_stencil *s, enum mode m, double dpi,
 	open_target(&t, s, m, dpi, out.f);
 	draw_sheets(&t, s, m, fm, first);
 	st = write_target(&t, s, m, out.f, diags);
+	/* Stays like swell.c's bk_swell_write_pdf: the two commit alike but
+	 * say their failures in their own words; the renderers' write
+	 * callbacks (issue 21, item 5) rework both. */
 	if (st != BK_OK) {
 		bk_atomic_abort(&out);
 		if (st == BK_ERR_IO)
@@ -1058,11 +1071,12 @@ bk_status bk_stencil_write_png(const bk_stencil *s, size_t sh, double dpi,
 {
 	if (!s || !path)
 		return BK_ERR_USAGE;
-	if (dpi < 30 || dpi > 1200 || sh >= s->nsheets) {
+	if (!(dpi >= BK_STENCIL_DPI_MIN && dpi <= BK_STENCIL_DPI_MAX) ||
+	    sh >= s->nsheets) {
 		bk_diags_add(diags, BK_ERROR, "usage", path, 0, 0, "",
-		             "a stencil preview is 30–1200 dpi of one of its %zu "
-		             "sheets (asked: %g dpi, sheet %zu)", s->nsheets, dpi,
-		             sh + 1);
+		             "a stencil preview is %d–%d dpi of one of its %zu "
+		             "sheets (asked: %g dpi, sheet %zu)", BK_STENCIL_DPI_MIN,
+		             BK_STENCIL_DPI_MAX, s->nsheets, dpi, sh + 1);
 		return BK_ERR_USAGE;
 	}
 	return render(s, PNG, dpi, sh, path, diags);

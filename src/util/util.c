@@ -385,6 +385,8 @@ bool bk_utf8_mixed_word(const char *s, const char **w, size_t *wn)
 
 bool bk_str_blank(const char *s)
 {
+	/* The walk stays like definition-text.c's russian_ok: the idiom of
+	 * bk_utf8_decode, with a body of its own in each. */
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
