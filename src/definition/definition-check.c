@@ -88,30 +88,8 @@ static const char *read_key(def_ctx *c, const char *s)
 {
 	if (!s)
 		return NULL;
-	utf8proc_uint8_t *m = NULL;
-	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s,
-	                                  (utf8proc_ssize_t)strlen(s), &m,
-	                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-	                                  UTF8PROC_CASEFOLD);
 	bk_buf b = {0};
-	bool gap = false;
-	for (utf8proc_ssize_t i = 0; i < n;) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t l = utf8proc_iterate(m + i, n - i, &cp);
-		if (l <= 0)
-			break;
-		utf8proc_category_t cat = utf8proc_category(cp);
-		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) {
-			if (gap && b.len)
-				bk_buf_addc(&b, ' ');
-			bk_buf_addn(&b, (const char *)m + i, (size_t)l);
-			gap = false;
-		} else {
-			gap = true;
-		}
-		i += l;
-	}
-	free(m);
+	bk_fold_words(s, &b);
 	const char *r = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
 	bk_buf_free(&b);
 	return r;

@@ -3,7 +3,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #include "diag/diag-private.h"
 #include "import/spec.h"
@@ -11,36 +10,8 @@
 
 char *bk_import_norm(const char *s)
 {
-	utf8proc_uint8_t *folded = NULL;
-	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &folded,
-	                                  UTF8PROC_NULLTERM | UTF8PROC_STABLE |
-	                                  UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
-	if (n < 0)
-		return bk_xstrdup("");
 	bk_buf b = {0};
-	bool gap = false;
-	for (utf8proc_ssize_t i = 0; i < n;) {
-		utf8proc_int32_t c;
-		utf8proc_ssize_t l = utf8proc_iterate(folded + i, n - i, &c);
-		if (l <= 0)
-			break;
-		utf8proc_category_t cat = utf8proc_category(c);
-		bool word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-		            cat == UTF8PROC_CATEGORY_ND ||
-		            (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
-		if (!word) {
-			gap = true;
-		} else {
-			if (gap && b.len)
-				bk_buf_addc(&b, ' ');
-			gap = false;
-			bk_buf_addn(&b, (const char *)folded + i, (size_t)l);
-		}
-		i += l;
-	}
-	free(folded);
-	if (!b.data)
-		return bk_xstrdup("");
+	bk_fold_words(s, &b);
 	return bk_buf_steal(&b);
 }
 
