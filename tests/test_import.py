@@ -155,6 +155,30 @@ with tempfile.TemporaryDirectory() as tmp:
             files[name][0][col(files[name], old)] = new
         return change
 
+    def drop_cols(name, *headers):
+        def change(files):
+            rows = files[name]
+            idx = [col(rows, h) for h in headers]
+            files[name] = [[c for i, c in enumerate(r) if i not in idx] for r in rows]
+        return change
+
+    def copy_row(name, row, header, value):
+        def change(files):
+            r = list(files[name][row - 1])
+            r[col(files[name], header)] = value
+            files[name].append(r)
+        return change
+
+    def remove(name):
+        def change(files):
+            del files[name]
+        return change
+
+    def also(name, data):
+        def change(files):
+            files[name] = data
+        return change
+
     def raw(name, data):
         def change(files):
             files[name] = data
@@ -218,7 +242,64 @@ with tempfile.TemporaryDirectory() as tmp:
         ("a pronunciation for both a party and a candidate",
          lambda f: (add_column("pronunciations", "candidate", "c-101")(f)), 65,
          "pronunciations.csv:2:0: error: give either a party or a candidate, not both [bad-value]"),
+        ("no surname columns", drop_cols("candidates", "surname_kk", "surname_ru"), 65,
+         "candidates.csv:2:0: error: a candidate needs the field \"surname\" [missing-field] "
+         "at $.candidates[0]"),
+        ("a candidate in two districts", copy_row("candidates", 2, "district", "mz-07"), 65,
+         "candidates.csv:44:0: error: the id \"c-101\" is also on row 2 of candidates.csv: "
+         "ids must be unique (a candidate stands in one district) [duplicate-id]"),
+        ("no election table", remove("election"), 65,
+         "the tables: error: the definition needs the field \"election\" [missing-field]"),
+        ("a date that never was", set_cell("election", 2, "date", "2023-02-30"), 65,
+         "election.csv:2:2: error: the date \"2023-02-30\" is not a real date between 1991 and "
+         "2100 written YYYY-MM-DD (column B, \"date\") [bad-value] at $.election.date"),
+        ("no kits for a station", set_cell("polling_stations", 2, "kits", "0"), 65,
+         "polling_stations.csv:2:7: error: kits must be between 1 and 1000, not 0 (column G, "
+         "\"kits\") [bad-value] at $.polling_stations[0].kits"),
+        ("a station in a district that does not exist",
+         set_cell("polling_stations", 2, "districts", "nationwide, mz-99"), 65,
+         "polling_stations.csv:2:6: error: there is no district with the id \"mz-99\" in "
+         "\"districts\" (column F, \"districts\") [dangling-reference] at "
+         "$.polling_stations[0].districts[1]"),
+        ("a draw number that is no number", set_cell("draws", 2, "draw_number", "first"), 65,
+         "draws.csv:2:3: error: \"first\" is not a whole number (column C, \"draw_number\") "
+         "[bad-value]"),
+        ("a level for a Mazhilis district", set_cell("districts", 3, "level", "regional"), 65,
+         "districts.csv:3:3: error: only a maslikhat district has a level; remove \"level\" "
+         "(column C, \"level\") [unexpected-field] at $.districts[2].level"),
+        ("a party and self-nomination", set_cell("candidates", 2, "self_nominated", "yes"), 65,
+         "candidates.csv:2:11: error: a candidate is nominated by a party or self-nominated, "
+         "not both; remove one (column K, \"self_nominated\") [unexpected-field] at "
+         "$.candidates[0].self_nominated"),
+        ("a number with letters", set_cell("districts", 3, "number", "3a"), 65,
+         "districts.csv:3:4: error: \"3a\" is not a whole number (column D, \"number\") "
+         "[bad-value]"),
+        ("a file that is no table", also("notes", "a,b\n"), 65,
+         "notes.csv: error: no table is called \"notes\": name the file after its table "
+         "(election, areas, districts, polling_stations, parties, candidates, ballots, draws, "
+         "pronunciations, leaflets, production, or their Kazakh or Russian names: "
+         "docs/import.md) [unknown-table]"),
+        ("a second candidates table", also("кандидаты", "id\nc-999\n"), 65,
+         "кандидаты.csv: error: a second candidates table: candidates.csv is one already "
+         "[duplicate]"),
+        ("one line in another encoding",
+         also("areas", "id,kind,name_kk,name_ru\nkz,country,Қазақстан,".encode() +
+              "Казахстан\n".encode("cp1251")), 65,
+         "areas.csv:2:0: error: the file is not UTF-8 (byte 0xCA on this line is not), and "
+         "read as Windows-1251, RK1048 or PT154 it holds characters that are neither Kazakh "
+         "nor Russian: save it as \"CSV UTF-8\" or as an XLSX workbook, or name its encoding "
+         "with --encoding [encoding]"),
+        ("UTF-16 without a byte-order mark",
+         also("areas", "id,kind,name_kk,name_ru\n".encode("utf-16-le")), 65,
+         "areas.csv: error: the file holds NUL bytes: UTF-16 without a byte-order mark, or not "
+         "a text file; save it as \"CSV UTF-8\" [encoding]"),
+        ("a column without a header", add_column("areas", "", "x"), 65,
+         "areas.csv:1:6: error: the column has no header: give it one, or delete the column "
+         "(column F, \"\") [unknown-column]"),
+        ("an unknown encoding", lambda f: None, 64,
+         "error: unknown encoding \"KOI8-R\": UTF-8, UTF-16, CP1251, RK1048 or PT154 [usage]"),
     ]
+    extra_opts = {"an unknown encoding": ("--encoding", "KOI8-R")}
     for what, change, rc, line in cases:
         d = os.path.join(tmp, "broken")
         shutil.rmtree(d, ignore_errors=True)
@@ -235,8 +316,9 @@ with tempfile.TemporaryDirectory() as tmp:
             with open(path, "w", encoding="utf-8", newline="") as f:
                 csv.writer(f).writerows(rows)
         out = os.path.join(tmp, "broken.json")
-        r = bk.run("import", *sorted(glob.glob(d + "/*.csv")), "-o", out)
-        lines = [l for l in r.stderr.decode().splitlines() if ": error: " in l]
+        r = bk.run("import", *sorted(glob.glob(d + "/*.csv")), "-o", out,
+                   *extra_opts.get(what, ()))
+        lines = [l for l in r.stderr.decode().splitlines() if "error: " in l]
         first = lines[0].replace(d + "/", "") if lines else ""
         t.ok(r.returncode == rc and first == line and not os.path.exists(out) and
              not glob.glob(out + ".tmp-*"),

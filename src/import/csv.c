@@ -130,15 +130,18 @@ static char *detect_single_byte(bk_table *t, const char *in, size_t n,
 			differ = true;
 	}
 	char *out = NULL;
+	size_t bad = bk_utf8_valid_prefix(in, n);
 	if (first < 0)
-		bk_diags_add(diags, BK_ERROR, "encoding", t->file, 0, 0, "",
-		             "the file is not UTF-8, and read as Windows-1251, "
+		bk_diags_add(diags, BK_ERROR, "encoding", t->file, line_of(in, bad),
+		             0, "", "the file is not UTF-8 (byte 0x%02X on this line "
+		             "is not), and read as Windows-1251, "
 		             "RK1048 or PT154 it holds characters that are neither "
 		             "Kazakh nor Russian: save it as \"CSV UTF-8\" or as an "
-		             "XLSX workbook, or name its encoding with --encoding");
+		             "XLSX workbook, or name its encoding with --encoding",
+		             (unsigned)(unsigned char)in[bad]);
 	else if (differ)
-		bk_diags_add(diags, BK_ERROR, "encoding", t->file, 0, 0, "",
-		             "the file is not UTF-8, and it reads as Kazakh or "
+		bk_diags_add(diags, BK_ERROR, "encoding", t->file, line_of(in, bad),
+		             0, "", "the file is not UTF-8, and it reads as Kazakh or "
 		             "Russian text in more than one encoding (%s), which "
 		             "show different letters: name it with --encoding, or "
 		             "save it as \"CSV UTF-8\"", bk_buf_str(&names));

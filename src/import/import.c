@@ -158,13 +158,13 @@ static void bind_headers(bk_import *imp, source *s, const bk_import_options *opt
 	bk_table *t = s->t;
 	s->b = bk_xcalloc(t->ncols ? t->ncols : 1, sizeof *s->b);
 	for (size_t i = 0; i < t->ncols; i++) {
-		origin at = {s, NULL, i};
 		char *norm = bk_import_norm(t->header[i]);
 		int lang;
 		const bk_col_spec *c = NULL;
 		if (!norm[0])
-			report(imp, &at, "unknown-column", "%s:1: column %zu has no "
-			       "header: give it one, or delete the column", t->file, i + 1);
+			report(imp, &(origin){s, &(bk_table_row){1, 0, NULL}, i},
+			       "unknown-column", "the column has no header: give it "
+			       "one, or delete the column");
 		else if (ignored(norm, opt) ||
 		         (c = bk_import_spec_column(imp->spec, s->spec, norm, &lang)))
 			;
@@ -458,6 +458,24 @@ static const char *rec_id(const rec *r)
 		return r->id;
 	const char *id = json_string_value(json_object_get(r->obj, "id"));
 	return id ? id : "";
+}
+
+/* Two rows with one id: reported at the later row, naming the earlier
+ * (the validator would name JSON indexes, which a table does not show). */
+static void check_unique(bk_import *imp, const section *sec)
+{
+	for (size_t i = 1; i < sec->n; i++) {
+		const rec *a = &sec->recs[i - 1], *b = &sec->recs[i];
+		if (!a->id || !b->id || strcmp(a->id, b->id) || !a->at.row || !b->at.row)
+			continue;
+		const rec *first = a->at.row->number <= b->at.row->number ? a : b;
+		const rec *later = first == a ? b : a;
+		report(imp, &later->at, "duplicate-id", "the id \"%s\" is also on row "
+		       "%lu of %s: ids must be unique%s", later->id,
+		       first->at.row->number, first->at.src->t->file,
+		       !strcmp(sec->name, "candidates") ? " (a candidate stands "
+		       "in one district)" : "");
+	}
 }
 
 /* Caches each record's id and district, once ids are made. */
@@ -969,8 +987,10 @@ static void read_all(bk_import *imp)
 		read_source(imp, &imp->src[i]);
 	derive_ids(imp);
 	cache_keys(imp);
-	for (int s = 0; s < S_COUNT; s++)
+	for (int s = 0; s < S_COUNT; s++) {
 		qsort(imp->sec[s].recs, imp->sec[s].n, sizeof *imp->sec[s].recs, rec_cmp);
+		check_unique(imp, &imp->sec[s]);
+	}
 	for (size_t i = 0; i < imp->nsrc; i++) {
 		source *s = &imp->src[i];
 		if (!strcmp(s->spec->table, "draws"))
