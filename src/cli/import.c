@@ -8,28 +8,25 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Writes text to a new temporary file beside out; its name in tmp. */
-static int write_temp(const char *out, const char *text, char *tmp, size_t size)
+/* Writes text to out under a temporary name, renamed into place. */
+static int write_atomic(const char *out, const char *text)
 {
-	snprintf(tmp, size, "%s.tmp-%ld", out, (long)getpid());
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out, (long)getpid());
 	FILE *f = fopen(tmp, "wx");
-	if (!f) {
-		fprintf(stderr, _("ballotkit: cannot write %s: %s\n"),
-		        cli_shown(tmp), strerror(errno));
-		return EXIT_CANTCREAT;
-	}
 	size_t n = strlen(text);
-	bool ok = fwrite(text, 1, n, f) == n;
-	ok = fflush(f) == 0 && ok;
-	ok = fsync(fileno(f)) == 0 && ok;
-	ok = fclose(f) == 0 && ok;
-	if (!ok) {
-		fprintf(stderr, _("ballotkit: cannot write %s: %s\n"),
-		        cli_shown(tmp), strerror(errno));
+	bool ok = f && fwrite(text, 1, n, f) == n;
+	ok = f && fflush(f) == 0 && ok;
+	ok = f && fsync(fileno(f)) == 0 && ok;
+	ok = f && fclose(f) == 0 && ok;
+	ok = ok && rename(tmp, out) == 0;
+	if (ok)
+		return 0;
+	fprintf(stderr, _("ballotkit: cannot write %s: %s\n"), cli_shown(out),
+	        strerror(errno));
+	if (f)
 		unlink(tmp);
-		return EXIT_CANTCREAT;
-	}
-	return 0;
+	return EXIT_CANTCREAT;
 }
 
 static int import_options(const options *o, bk_import_options *io)
@@ -50,20 +47,25 @@ static int import_options(const options *o, bk_import_options *io)
 	return 0;
 }
 
-/* Validates the definition written at tmp, as validate would, and
- * reports its diagnostics at the tables' cells. */
+/* The name diagnostics of the made definition go by, where the import
+ * cannot trace them to a cell. */
+#define MADE _("(the definition made of the tables)")
+
+/* Validates the definition text as validate would, and reports its
+ * diagnostics at the tables' cells. */
 static int validate_import(const options *o, const bk_templates *tpl,
-                           const bk_import *imp, const char *tmp)
+                           const bk_import *imp)
 {
 	bk_diags *raw = bk_diags_create(), *shown = bk_diags_create();
-	options vo = *o;
-	vo.file = tmp;
 	bk_election *e = NULL;
 	int rc = EXIT_SOFTWARE;
 	if (raw && shown) {
 		bk_diags_set_limit(raw, o->diag_limit);
-		rc = cli_admit(&vo, tpl, NULL, &e, raw);
-		bk_import_relocate(imp, raw, tmp, _("the tables"), shown);
+		const char *json = bk_import_json(imp);
+		bk_status st = bk_election_admit_buffer(&e, json, strlen(json), MADE,
+		                                        tpl, NULL, raw);
+		rc = st == BK_OK ? 0 : st == BK_ERR_CONFIG ? EXIT_CONFIG : EXIT_DATAERR;
+		bk_import_relocate(imp, raw, MADE, _("the tables"), shown);
 		cli_print_diags_notes(shown, stderr);
 	}
 	bk_election_free(e);
@@ -88,7 +90,6 @@ int cli_cmd_import(const options *o)
 	const char **paths = calloc(o->ntexts + 1, sizeof *paths);
 	bk_diags *diags = bk_diags_create();
 	bk_import *imp = NULL;
-	char tmp[4096];
 	if (!paths || !diags) {
 		rc = EXIT_SOFTWARE;
 		goto out;
@@ -103,18 +104,10 @@ int cli_cmd_import(const options *o)
 		rc = st == BK_ERR_IO ? EXIT_NOINPUT : cli_exit_for(st);
 		goto out;
 	}
-	rc = write_temp(o->output, bk_import_json(imp), tmp, sizeof tmp);
-	if (rc)
-		goto out;
-	rc = validate_import(o, tpl, imp, tmp);
-	if (rc == 0 && rename(tmp, o->output) != 0) {
-		fprintf(stderr, _("ballotkit: cannot write %s: %s\n"),
-		        cli_shown(o->output), strerror(errno));
-		rc = EXIT_CANTCREAT;
-	}
-	if (rc)
-		unlink(tmp);
-	else
+	rc = validate_import(o, tpl, imp);
+	if (!rc)
+		rc = write_atomic(o->output, bk_import_json(imp));
+	if (!rc)
 		fprintf(stderr, _("ballotkit: wrote %s\n"), cli_shown(o->output));
 out:
 	bk_import_free(imp);
