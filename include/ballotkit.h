@@ -57,6 +57,7 @@
 #include "ballotkit/templates.h"
 #include "ballotkit/import.h"
 #include "ballotkit/definition.h"
+#include "ballotkit/exchange.h"
 #include "ballotkit/script.h"
 #include "ballotkit/braille.h"
 #include "ballotkit/decode.h"

@@ -111,6 +111,13 @@ static const cli_option options_table[] = {
 	 F(separator), NEEDS_VALUE,
 	 _("the CSV tables' separator: \",\", \";\" or tab (default: "
 	   "detected)")},
+	{"--from", "FORMAT", CLI_STRING, C_STR, OPT_IMPORT, 0, 0, 0, 0, F(from),
+	 NEEDS_VALUE,
+	 _("import a definition of another system: nist-1500-20 (default: "
+	   "tables)")},
+	{"--language-map", "MAP", CLI_STRING, C_STR, OPT_IMPORT, 0, 0, 0, 0,
+	 F(language_map), NEEDS_VALUE,
+	 _("which of a NIST file's languages stand for kk and ru (en=ru)")},
 	{"--ignore-column", "HEADER", CLI_COLUMN, C_STR, OPT_IMPORT, 0, 0, 0, 0,
 	 0, NEEDS_VALUE,
 	 _("leave the column with this header unread, in every table "

@@ -52,7 +52,7 @@ typedef struct options {
 	const char *definition;
 	bool quick, partial;
 	/* import */
-	const char *encoding, *separator;
+	const char *encoding, *separator, *from, *language_map;
 	const char **ignore_columns; /* NULL-terminated */
 	size_t nignore;
 	unsigned given; /* OPT_* bits of the options on the command line */
@@ -228,5 +228,14 @@ int cli_cmd_defaults(const options *o);
 
 /* import.c */
 int cli_cmd_import(const options *o);
+/* Writes text to out under a temporary name, renamed into place; 0 or an
+ * exit code after a message. */
+int cli_write_atomic(const char *out, const char *text);
+/* Reads a whole file (malloc'd into *data, not NUL-terminated); 0 or an
+ * exit code after a message. */
+int cli_read_file(const char *path, char **data, size_t *size);
+
+/* export.c */
+int cli_cmd_export(const options *o);
 
 #endif

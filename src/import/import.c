@@ -9,6 +9,7 @@
 
 #include "ballotkit/import.h"
 #include "diag/diag-private.h"
+#include "json/jdoc.h"
 #include "import/import-private.h"
 #include "import/spec.h"
 #include "templates/templates-private.h"
@@ -913,15 +914,8 @@ static void assemble(bk_import *imp)
 		                    canonical(imp->production.obj,
 		                              imp->production.at.src->spec));
 	}
-	bk_c_numeric l = bk_c_numeric_enter();
-	char *text = json_dumps(def, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-	bk_c_numeric_leave(&l);
-	bk_buf out = {0};
-	bk_buf_add(&out, text ? text : "{}");
-	bk_buf_addc(&out, '\n');
-	free(text);
+	imp->json = bk_json_text(def);
 	json_decref(def);
-	imp->json = bk_buf_steal(&out);
 }
 
 /* ---- reading the files ---- */
