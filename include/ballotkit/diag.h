@@ -48,9 +48,12 @@ BK_API void bk_diags_free(bk_diags *diags);
  * list, in the order the list has them, in the thread that reports it
  * (the thread that called the library; ballotkit adds to a list from one
  * thread at a time, so the callback is never called concurrently for one
- * list). Diagnostics beyond the limit of bk_diags_set_limit are passed
- * too, though the list does not keep them. d is valid only during the
- * call. The callback must not add to or free the list. */
+ * list). Diagnostics added beyond the limit of bk_diags_set_limit are
+ * passed too, though the list does not keep them; but the definition
+ * loader holds its diagnostics until the document is read (they arrive
+ * then, sorted by position) and only counts those past the limit
+ * (bk_diags_omitted), so these never reach the callback. d is valid only
+ * during the call. The callback must not add to or free the list. */
 typedef void (*bk_diag_fn)(const bk_diag *d, void *arg);
 
 /* Sets the list's log callback (NULL: none, a new list's setting); arg

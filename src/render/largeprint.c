@@ -146,6 +146,7 @@ static bk_status render(const para *paras, size_t n, const char *title,
 		date);
 	st = draw_paras(surf, fm, paras, n, lang, o, diags);
 	cairo_surface_finish(surf);
+	/* Cairo's PDF surface does not always report a failed write */
 	if (st == BK_OK && out.status != BK_OK) {
 		st = bk_sink_failed(&out, name, "the PDF", BK_ERR_IO, diags);
 	} else if (st == BK_OK &&

@@ -232,7 +232,8 @@ static bk_status swell_render(void *ctx, bk_write_fn write, void *arg,
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
 		st = BK_ERR_IO;
 	cairo_surface_destroy(surf);
-	if (st != BK_OK && out.status != BK_OK) {
+	/* Cairo's PDF surface does not always report a failed write */
+	if (out.status != BK_OK) {
 		st = bk_sink_failed(&out, name, "the PDF", st, diags);
 	} else if (st != BK_OK) {
 		bk_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",

@@ -1024,7 +1024,8 @@ static bk_status render(void *ctx, bk_write_fn write, void *arg,
 	open_target(&t, s, j->m, j->dpi, &out);
 	draw_sheets(&t, s, j->m, fm, j->first);
 	bk_status st = write_target(&t, s, j->m, &out, diags);
-	if (st != BK_OK && out.status != BK_OK)
+	/* Cairo's PDF surface does not always report a failed write */
+	if (out.status != BK_OK)
 		st = bk_sink_failed(&out, name, "the stencil", st, diags);
 	else if (st == BK_ERR_IO)
 		bk_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
