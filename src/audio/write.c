@@ -108,7 +108,7 @@ static void common_tags(const bk_track *t, bk_buf *tag, const char *title)
 	bk_buf_free(&album);
 }
 
-/* The MP3 with its chapters, into *out (name names it in messages). */
+/* The MP3 with its chapters, into *out (path names it in messages). */
 static bk_status mp3_bytes(const bk_track *t, const char *path, bk_buf *out,
                            bk_diags *diags)
 {
@@ -361,8 +361,8 @@ out:
 
 /* ---- transcript and captions ---- */
 
-/* The transcript (BASE.txt) into *txt and the captions (BASE.vtt) into
- * *vtt. */
+/* The transcript (BASE.txt) into *txt_out and the captions (BASE.vtt) into
+ * *vtt_out. */
 static void transcript_bytes(const bk_track *t, bk_buf *txt_out,
                              bk_buf *vtt_out)
 {
