@@ -128,6 +128,19 @@ BK_API void bk_track_free(bk_track *t);
 BK_API bk_status bk_track_write(const bk_track *t, const char *dir,
                                 unsigned formats, bk_diags *diags);
 
+/* Writes one format that is one file (one bit of bk_audio_format:
+ * BK_AUDIO_MP3, _TRANSCRIPT, _CAPTIONS, _REVIEW, _WAV, _FLAC, _VORBIS,
+ * _OPUS or _PHONE) through write(arg) (diag.h): the bytes bk_track_write
+ * writes into BASE.ext. Every format is made in memory first and handed
+ * over whole (WAV and FLAC headers are finished by seeking back, and
+ * Vorbis and Opus are encoded again until they meet the level). Positions
+ * and DAISY, which are several files, are BK_ERR_USAGE, as is the review
+ * page of a speed variant; a failure of the callback is returned with an
+ * "unwritable" diagnostic. */
+BK_API bk_status bk_track_write_to(const bk_track *t, unsigned format,
+                                   bk_write_fn write, void *arg,
+                                   bk_diags *diags);
+
 /* The timeline every output shares, in seconds from the start. */
 BK_API double bk_track_duration(const bk_track *t);
 /* Chapters: one per position of the script, in order (chapter i is

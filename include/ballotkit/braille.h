@@ -167,6 +167,14 @@ BK_API bk_status bk_braille_doc_save(const bk_braille_doc *doc,
                                      const char *format,
                                      bk_brf_break page_break,
                                      const char *path, bk_diags *diags);
+/* The same bytes written through write(arg) (diag.h): a failure of the
+ * callback is returned with an "unwritable" diagnostic. BK_ERR_USAGE for
+ * another format. The three FILE * writers above make the same bytes. */
+BK_API bk_status bk_braille_doc_write_to(const bk_braille_doc *doc,
+                                         const char *format,
+                                         bk_brf_break page_break,
+                                         bk_write_fn write, void *arg,
+                                         bk_diags *diags);
 
 BK_END_DECLS
 

@@ -4,7 +4,10 @@
  * a filled black circle at the true size of a braille profile from
  * templates/braille/profiles; only carbon black swells, so anything that
  * must stay flat (interline print for sighted helpers) is drawn in blue.
- * Files are written under a temporary name and renamed into place.
+ * Files are written under a temporary name and renamed into place. Each
+ * writer has a _to twin that hands the same bytes to a bk_write_fn
+ * (diag.h) instead: a callback's failure is returned, with an
+ * "unwritable" diagnostic.
  */
 #ifndef BALLOTKIT_RENDER_H
 #define BALLOTKIT_RENDER_H
@@ -56,6 +59,13 @@ BK_API bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
                                     const char *profile,
                                     const bk_swell_options *opt,
                                     const char *path, bk_diags *diags);
+/* The same PDF, byte for byte, written through write(arg). */
+BK_API bk_status bk_swell_write_pdf_to(const bk_braille_doc *doc,
+                                       const bk_templates *tpl,
+                                       const char *profile,
+                                       const bk_swell_options *opt,
+                                       bk_write_fn write, void *arg,
+                                       bk_diags *diags);
 
 /* Large print for low-vision voters: black on white, DejaVu Sans (every
  * Kazakh letter covered), laid out by Pango, headings tagged H1/H2. */
@@ -78,6 +88,12 @@ BK_API bk_status bk_large_print_list(const bk_script *script,
                                      const bk_templates *tpl,
                                      const bk_large_print_options *opt,
                                      const char *path, bk_diags *diags);
+/* The same PDF, byte for byte, written through write(arg). */
+BK_API bk_status bk_large_print_list_to(const bk_script *script,
+                                        const bk_templates *tpl,
+                                        const bk_large_print_options *opt,
+                                        bk_write_fn write, void *arg,
+                                        bk_diags *diags);
 
 /* The large-print leaflet of a party or candidate (kind "party" or
  * "candidate"): its name, then the leaflet text. */
@@ -87,6 +103,14 @@ BK_API bk_status bk_large_print_leaflet(const bk_election *election,
                                         const bk_templates *tpl,
                                         const bk_large_print_options *opt,
                                         const char *path, bk_diags *diags);
+/* The same PDF, byte for byte, written through write(arg). */
+BK_API bk_status bk_large_print_leaflet_to(const bk_election *election,
+                                           const char *kind, const char *id,
+                                           const char *lang,
+                                           const bk_templates *tpl,
+                                           const bk_large_print_options *opt,
+                                           bk_write_fn write, void *arg,
+                                           bk_diags *diags);
 
 BK_END_DECLS
 

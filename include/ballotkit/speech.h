@@ -132,6 +132,13 @@ BK_API void bk_speech_prefetch(bk_speech *sp, const char *lang,
  * temporary name renamed into place. Returns BK_ERR_IO when it cannot. */
 BK_API bk_status bk_speech_write_wav(const int16_t *samples, size_t count,
                                      const char *path, bk_diags *diags);
+/* The same bytes written through write(arg) (diag.h). The WAV is made in
+ * memory first (its header is finished by seeking back) and handed over
+ * whole; a failure of the callback is returned with an "unwritable"
+ * diagnostic. */
+BK_API bk_status bk_speech_write_wav_to(const int16_t *samples, size_t count,
+                                        bk_write_fn write, void *arg,
+                                        bk_diags *diags);
 
 /* Clips synthesised and clips found in the cache (memory or disk) since
  * the object was made. */

@@ -106,6 +106,27 @@ BK_API bk_status bk_stencil_write_proof_pdf(const bk_stencil *stencil,
 BK_API bk_status bk_stencil_write_print_pdf(const bk_stencil *stencil,
                                             const char *path, bk_diags *diags);
 
+/* Each output above, the same bytes, written through write(arg)
+ * (diag.h) instead of to a file: a failure of the callback is returned
+ * with an "unwritable" diagnostic. The print PDF is made in memory first
+ * (qpdf rewrites the whole file) and then handed over. */
+BK_API bk_status bk_stencil_write_swell_pdf_to(const bk_stencil *stencil,
+                                               bk_write_fn write, void *arg,
+                                               bk_diags *diags);
+BK_API bk_status bk_stencil_write_svg_to(const bk_stencil *stencil,
+                                         size_t sheet, bk_write_fn write,
+                                         void *arg, bk_diags *diags);
+BK_API bk_status bk_stencil_write_png_to(const bk_stencil *stencil,
+                                         size_t sheet, double dpi,
+                                         bk_write_fn write, void *arg,
+                                         bk_diags *diags);
+BK_API bk_status bk_stencil_write_proof_pdf_to(const bk_stencil *stencil,
+                                               bk_write_fn write, void *arg,
+                                               bk_diags *diags);
+BK_API bk_status bk_stencil_write_print_pdf_to(const bk_stencil *stencil,
+                                               bk_write_fn write, void *arg,
+                                               bk_diags *diags);
+
 BK_END_DECLS
 
 #endif

@@ -983,3 +983,17 @@ bk_status bk_track_write(const bk_track *t, const char *dir, unsigned formats,
 	}
 	return bk_track_write_files(t, dir, formats, diags);
 }
+
+bk_status bk_track_write_to(const bk_track *t, unsigned format,
+                            bk_write_fn write, void *arg, bk_diags *diags)
+{
+	if (!t || !write)
+		return BK_ERR_USAGE;
+	if (t->speed != 1.0 && format == BK_AUDIO_REVIEW) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "a speed variant is written as single files: the "
+		             "review page is made at speed 1");
+		return BK_ERR_USAGE;
+	}
+	return bk_track_write_file_to(t, format, write, arg, diags);
+}

@@ -27,7 +27,8 @@ static const cli_format_opts stencil_formats[] = {
 
 /* The commands, in the order the help lists them. usage holds one
  * synopsis a line; a line that begins with two spaces continues the one
- * before. */
+ * before. Rows look alike (a duplicate-code finder pairs two of them):
+ * they are data, not logic, and stay. */
 static const cli_command commands[] = {
 	{"validate", cli_cmd_validate, OPT_JSON, 0, NULL, false, false,
 	 CLI_ARGS_FILE, NEEDS_FILE,

@@ -600,26 +600,18 @@ static int write_manifest(json_t *m, const char *dir)
 
 /* ---- one kit ---- */
 
+static bk_status render_script(void *ctx, bk_write_fn write, void *arg,
+                               const char *name, bk_diags *diags)
+{
+	return bk_script_write_to(ctx, "json", write, arg, diags);
+}
+
+/* The script as JSON, written under a temporary name and renamed into
+ * place like every other output. */
 static bk_status write_script(const bk_script *s, const char *path,
                               bk_diags *diags)
 {
-	bk_atomic a;
-	if (bk_atomic_open(&a, path)) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		return BK_ERR_IO;
-	}
-	bk_status st = bk_script_write(s, "json", a.f);
-	if (st != BK_OK) {
-		bk_atomic_abort(&a);
-		return st;
-	}
-	if (bk_atomic_commit(&a)) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		return BK_ERR_IO;
-	}
-	return BK_OK;
+	return bk_write_atomic(path, render_script, (void *)s, diags);
 }
 
 static const char *path_in(bk_buf *b, const char *dir, const char *fmt, ...)
@@ -1148,6 +1140,17 @@ out:
 	free(name);
 }
 
+/* In a worker: sends a diagnostic of its kit to the calling process as
+ * it is made, for opt->log. */
+static void send_log(const bk_diag *d, void *arg)
+{
+	bk_buf packed = {0};
+	bk_diag_pack(d, &packed);
+	/* a caller gone is found by the reply */
+	(void)bk_kit_pool_log(*(const int *)arg, packed.data, packed.len);
+	bk_buf_free(&packed);
+}
+
 /* A worker process: builds the kits it is handed, one at a time. */
 static void worker(build *b, int in, int out)
 {
@@ -1156,7 +1159,9 @@ static void worker(build *b, int in, int out)
 	size_t ballot;
 	while (!bk_kit_pool_next(in, &ballot)) {
 		bk_diags *diags = bk_diags_create();
-		bk_kit_reply r = {ballot, BK_OK, 0, 0, 0};
+		if (b->opt->log)
+			bk_diags_set_callback(diags, send_log, &out);
+		bk_kit_reply r = {ballot, BK_OK, 0, 0, 0, false};
 		one_kit(b, ballot, &r, diags);
 		bk_buf msg = {0};
 		diags_text(diags, &msg);
@@ -1240,6 +1245,15 @@ static void options_from_v1(const kit_options_v1 *v1, bk_kit_options *o)
 	o->progress_arg = v1->progress_arg;
 }
 
+/* The caller's options of version 2, which end before log: those
+ * fields copied, log none. */
+static void options_from_v2(const bk_kit_options *v2, bk_kit_options *o)
+{
+	bk_kit_options_init(o);
+	memcpy(o, v2, offsetof(bk_kit_options, log));
+	o->version = BK_KIT_OPTIONS_VERSION;
+}
+
 /* Checks bk_kit_build's arguments and copies the caller's options, of
  * any version this library knows, into *o. */
 static bk_status take_options(const bk_election *e, const bk_templates *tpl,
@@ -1257,6 +1271,8 @@ static bk_status take_options(const bk_election *e, const bk_templates *tpl,
 		return BK_ERR_USAGE;
 	if (opt->version == 1)
 		options_from_v1((const kit_options_v1 *)(const void *)opt, o);
+	else if (opt->version == 2)
+		options_from_v2(opt, o);
 	else
 		*o = *opt;
 	if (o->shards && (o->shard < 1 || o->shard > o->shards)) {
@@ -1412,12 +1428,20 @@ static void run_done(void *arg, const bk_kit_reply *rep, const char *msg)
 	report(r, id, rep->status, msg);
 }
 
+/* A diagnostic a worker sent as it was made: to opt->log. */
+static void run_log(void *arg, const char *packed, size_t len)
+{
+	const bk_kit_options *opt = ((run *)arg)->b->opt;
+	if (opt->log)
+		bk_diag_unpack(packed, len, opt->log, opt->log_arg);
+}
+
 /* Builds the kits of todo with the worker pool; those no worker was left
  * to build are reported failed. */
 static bk_status run_workers(run *r)
 {
 	const bk_kit_options *opt = r->b->opt;
-	bk_kit_pool_ops ops = {run_worker, run_lost, run_done, r};
+	bk_kit_pool_ops ops = {run_worker, run_lost, run_done, run_log, r};
 	size_t handed = 0;
 	bk_status st = bk_kit_pool_run(opt->jobs > 0 ? opt->jobs : bk_kit_pool_cores(),
 	                               r->todo, r->ntodo, &ops, &handed, r->diags);
@@ -1427,6 +1451,25 @@ static bk_status run_workers(run *r)
 	return st;
 }
 
+/* The calling process's diagnostics of a build, passed to opt->log and to
+ * the log callback the caller's list had. */
+typedef struct log_tee {
+	bk_diag_fn log, old;
+	void *log_arg, *old_arg;
+} log_tee;
+
+static void tee_diag(const bk_diag *d, void *arg)
+{
+	const log_tee *t = arg;
+	t->log(d, t->log_arg);
+	if (t->old)
+		t->old(d, t->old_arg);
+}
+
+static bk_status build_kits(const bk_election *e, const char *definition_path,
+                            const bk_templates *tpl, const char *dir,
+                            bk_kit_options opt, bk_diags *diags);
+
 bk_status bk_kit_build(const bk_election *e, const char *definition_path,
                        const bk_templates *tpl, const char *dir,
                        const bk_kit_options *caller_opt, bk_diags *diags)
@@ -1434,6 +1477,27 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 	bk_kit_options opt;
 	if (take_options(e, tpl, dir, caller_opt, &opt, diags) != BK_OK)
 		return BK_ERR_USAGE;
+	if (!opt.log)
+		return build_kits(e, definition_path, tpl, dir, opt, diags);
+	/* opt.log sees the calling process's diagnostics too: put it in
+	 * front of the list's own callback (a list of our own when the
+	 * caller gave none) while the build runs */
+	bk_diags *own = diags ? NULL : bk_diags_create();
+	bk_diags *list = diags ? diags : own;
+	log_tee t = {opt.log, NULL, opt.log_arg, NULL};
+	bk_diags_get_callback(list, &t.old, &t.old_arg);
+	bk_diags_set_callback(list, tee_diag, &t);
+	bk_status st = build_kits(e, definition_path, tpl, dir, opt, list);
+	bk_diags_set_callback(list, t.old, t.old_arg);
+	bk_diags_free(own);
+	return st;
+}
+
+/* bk_kit_build once its options are taken. */
+static bk_status build_kits(const bk_election *e, const char *definition_path,
+                            const bk_templates *tpl, const char *dir,
+                            bk_kit_options opt, bk_diags *diags)
+{
 	build b = {.e = e, .tpl = tpl, .opt = &opt, .dir = dir,
 	           .definition_name = definition_path ? definition_path : "election.json",
 	           .root = -1, .kits_fd = -1};

@@ -658,17 +658,38 @@ static void write_text(bk_buf *b, const bk_script *s)
 		              s->segments[i].text);
 }
 
+/* The script in format ("json" or "text") into *b; false for another. */
+static bool script_bytes(const bk_script *s, const char *format, bk_buf *b)
+{
+	if (!format || (strcmp(format, "json") && strcmp(format, "text")))
+		return false;
+	if (!strcmp(format, "json"))
+		write_json(b, s);
+	else
+		write_text(b, s);
+	return true;
+}
+
 bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 {
-	if (!s || !out || !format || (strcmp(format, "json") && strcmp(format, "text")))
-		return BK_ERR_USAGE;
 	bk_buf b = {0};
-	if (!strcmp(format, "json"))
-		write_json(&b, s);
-	else
-		write_text(&b, s);
+	if (!s || !out || !script_bytes(s, format, &b))
+		return BK_ERR_USAGE;
 	size_t len = b.len;
 	size_t w = fwrite(b.data, 1, len, out);
 	bk_buf_free(&b);
 	return w == len ? BK_OK : BK_ERR_IO;
+}
+
+bk_status bk_script_write_to(const bk_script *s, const char *format,
+                             bk_write_fn write, void *arg, bk_diags *diags)
+{
+	bk_buf b = {0};
+	if (!s || !write || !script_bytes(s, format, &b))
+		return BK_ERR_USAGE;
+	bk_sink out = {write, arg, BK_OK};
+	bool ok = bk_sink_write(&out, b.data, b.len);
+	bk_buf_free(&b);
+	return ok ? BK_OK : bk_sink_failed(&out, "", "the script", BK_ERR_IO,
+	                                   diags);
 }
