@@ -103,6 +103,25 @@ static const cli_option options_table[] = {
 	{"--definition", "FILE", CLI_STRING, C_STR, OPT_DEFINITION, 0, 0, 0, 0,
 	 F(definition), NEEDS_VALUE,
 	 _("compare with this definition (default: the kit's own)")},
+	{"--encoding", "NAME", CLI_STRING, C_STR, OPT_IMPORT, 0, 0, 0, 0,
+	 F(encoding), NEEDS_VALUE,
+	 _("the CSV tables' encoding: UTF-8, UTF-16, CP1251, RK1048 or PT154 "
+	   "(default: detected)")},
+	{"--separator", "SEP", CLI_STRING, C_STR, OPT_IMPORT, 0, 0, 0, 0,
+	 F(separator), NEEDS_VALUE,
+	 _("the CSV tables' separator: \",\", \";\" or tab (default: "
+	   "detected)")},
+	{"--from", "FORMAT", CLI_STRING, C_STR, OPT_IMPORT, 0, 0, 0, 0, F(from),
+	 NEEDS_VALUE,
+	 _("import a definition of another system: nist-1500-20 (default: "
+	   "tables)")},
+	{"--language-map", "MAP", CLI_STRING, C_STR, OPT_IMPORT, 0, 0, 0, 0,
+	 F(language_map), NEEDS_VALUE,
+	 _("which of a NIST file's languages stand for kk and ru (en=ru)")},
+	{"--ignore-column", "HEADER", CLI_COLUMN, C_STR, OPT_IMPORT, 0, 0, 0, 0,
+	 0, NEEDS_VALUE,
+	 _("leave the column with this header unread, in every table "
+	   "(repeatable)")},
 	{"--quick", NULL, CLI_FLAG, C_BOOL, OPT_VERIFY, 0, 0, 0, 0, F(quick),
 	 NULL, _("compare only each chapter's number with fresh speech")},
 	{"--partial", NULL, CLI_FLAG, C_BOOL, OPT_VERIFY, 0, 0, 0, 0, F(partial),
@@ -220,6 +239,9 @@ static bool parse_value(const cli_option *op, const char *arg, options *o)
 		return true;
 	case CLI_BALLOT:
 		o->ballots[o->nballots++] = arg;
+		return true;
+	case CLI_COLUMN:
+		o->ignore_columns[o->nignore++] = arg;
 		return true;
 	case CLI_SHARD:
 		return parse_shard(op, arg, o);

@@ -36,6 +36,27 @@ static const cli_command commands[] = {
 	 "validate FILE [--json]",
 	 _("Check a definition; list every problem with its line, column and\n"
 	   "field, or summarise the election when it is valid.\n")},
+	{"import", cli_cmd_import, OPT_OUTPUT | OPT_IMPORT, 0, NULL, false, true,
+	 CLI_ARGS_FILE, _("import needs the tables (CSV files):"),
+	 _("make a definition from the commission's tables"),
+	 "import TABLE.csv|BOOK.xlsx... -o election.json [--encoding NAME]\n"
+	 "  [--separator SEP] [--ignore-column HEADER]...\n"
+	 "import --from nist-1500-20 BD.json -o election.json\n"
+	 "  [--language-map en=ru]",
+	 _("Read the tables (election, areas, districts, polling stations,\n"
+	   "parties, candidates, ballots, draws, pronunciations, leaflets,\n"
+	   "production; docs/import.md) and write the definition they describe,\n"
+	   "validated: nothing is written unless it is valid. --from\n"
+	   "nist-1500-20: read a NIST SP 1500-20 BallotDefinition instead\n"
+	   "(docs/nist-1500-20.md).\n")},
+	{"export", cli_cmd_export, OPT_FORMAT | OPT_OUTPUT, 0, NULL, false,
+	 false, CLI_ARGS_FILE, NEEDS_FILE,
+	 _("write a definition for another election system"),
+	 "export FILE --format nist-1500-20 -o OUT.json",
+	 _("Validate a definition and write it as a NIST SP 1500-20\n"
+	   "BallotDefinition (JSON) for other election systems; what NIST has\n"
+	   "no place for is kept in ExternalIdentifier entries\n"
+	   "(docs/nist-1500-20.md).\n")},
 	{"script", cli_cmd_script, OPT_JSON | OPT_BALLOT | OPT_LANG, 0, NULL,
 	 false, false, CLI_ARGS_FILE, NEEDS_FILE,
 	 _("print the ballot scripts"),

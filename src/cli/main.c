@@ -180,6 +180,11 @@ void cli_print_diags(const bk_diags *diags, FILE *out)
 	print_diags_min(diags, out, BK_WARNING);
 }
 
+void cli_print_diags_notes(const bk_diags *diags, FILE *out)
+{
+	print_diags_min(diags, out, BK_NOTE);
+}
+
 /* A JSON string from bytes that may not be UTF-8 (a file name, a system
  * message): invalid bytes become U+FFFD. */
 static json_t *jstr(const char *s)
@@ -851,13 +856,16 @@ int main(int argc, char **argv)
 	o.diag_limit = diag_limit;
 	const char **ballots = calloc((size_t)argc + 1, sizeof *ballots);
 	const char **texts = calloc((size_t)argc + 1, sizeof *texts);
-	if (!ballots || !texts) {
+	const char **columns = calloc((size_t)argc + 1, sizeof *columns);
+	if (!ballots || !texts || !columns) {
 		free(ballots);
 		free(texts);
+		free(columns);
 		return EXIT_SOFTWARE;
 	}
 	o.ballots = ballots;
 	o.texts = texts;
+	o.ignore_columns = columns;
 	const char *cmd = NULL;
 	int rc = parse_args(argc, argv, &o, &cmd);
 	if (rc == DONE) {
@@ -873,6 +881,7 @@ int main(int argc, char **argv)
 	}
 	free(ballots);
 	free(texts);
+	free(columns);
 	if ((fflush(stdout) != 0 || ferror(stdout)) && (rc == 0 || rc == EXIT_SOFTWARE)) {
 		fprintf(stderr, _("ballotkit: cannot write to standard output\n"));
 		rc = EXIT_SOFTWARE;

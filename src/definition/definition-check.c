@@ -34,11 +34,7 @@ static int kk_compare(const bk_templates *tpl, const char *a, const char *b)
 		size_t lb = bk_utf8_decode(b + j, nb - j, &cb);
 		if (!la || !lb)
 			return strcmp(a + i, b + j);
-		ca = bk_cp_lower(ca);
-		cb = bk_cp_lower(cb);
-		size_t ra = bk_kk_rank(tpl, ca), rb = bk_kk_rank(tpl, cb);
-		unsigned long ka = ra ? 10 + ra : (ca == ' ' || ca == '-') ? 1 : 1000 + ca;
-		unsigned long kb = rb ? 10 + rb : (cb == ' ' || cb == '-') ? 1 : 1000 + cb;
+		unsigned long ka = bk_kk_weight(tpl, ca), kb = bk_kk_weight(tpl, cb);
 		if (ka != kb)
 			return ka < kb ? -1 : 1;
 		i += la;
@@ -92,30 +88,8 @@ static const char *read_key(def_ctx *c, const char *s)
 {
 	if (!s)
 		return NULL;
-	utf8proc_uint8_t *m = NULL;
-	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s,
-	                                  (utf8proc_ssize_t)strlen(s), &m,
-	                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-	                                  UTF8PROC_CASEFOLD);
 	bk_buf b = {0};
-	bool gap = false;
-	for (utf8proc_ssize_t i = 0; i < n;) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t l = utf8proc_iterate(m + i, n - i, &cp);
-		if (l <= 0)
-			break;
-		utf8proc_category_t cat = utf8proc_category(cp);
-		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) {
-			if (gap && b.len)
-				bk_buf_addc(&b, ' ');
-			bk_buf_addn(&b, (const char *)m + i, (size_t)l);
-			gap = false;
-		} else {
-			gap = true;
-		}
-		i += l;
-	}
-	free(m);
+	bk_fold_words(s, &b);
 	const char *r = bk_arena_strdup(&c->scratch, bk_buf_str(&b));
 	bk_buf_free(&b);
 	return r;

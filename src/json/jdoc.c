@@ -584,3 +584,21 @@ void jdoc_finish(jdoc *d, bk_diags *diags)
 	}
 	d->npending = 0;
 }
+
+char *bk_json_text(json_t *doc)
+{
+	bk_c_numeric l = bk_c_numeric_enter();
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	bk_c_numeric_leave(&l);
+	if (!text)
+		return NULL;
+	size_t n = strlen(text);
+	char *out = realloc(text, n + 2);
+	if (!out) {
+		free(text);
+		return NULL;
+	}
+	out[n] = '\n';
+	out[n + 1] = '\0';
+	return out;
+}

@@ -1273,6 +1273,13 @@ size_t bk_kk_rank(const bk_templates *t, uint32_t cp)
 	return 0;
 }
 
+unsigned long bk_kk_weight(const bk_templates *t, uint32_t cp)
+{
+	cp = bk_cp_lower(cp);
+	size_t r = bk_kk_rank(t, cp);
+	return r ? 10 + r : (cp == ' ' || cp == '-') ? 1 : 1000 + (unsigned long)cp;
+}
+
 const char *bk_templates_braille_back(const bk_templates *t,
                                       const char *forward)
 {
