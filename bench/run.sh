@@ -48,6 +48,11 @@ echo "validate: best of $runs runs ${best} s, peak memory $((rss / 1024)) MB  (t
 ./build-bench/bench/bench-import "$runs" bench/out/national-$scale.xlsx
 /usr/bin/time -f "ballotkit import (with validation): %e s, peak memory %M KB" \
 	$bk import bench/out/national-$scale-tables/*.csv -o bench/out/imported.json 2>&1 | tail -1
+# NIST SP 1500-20: the national definition out and back (both validate)
+/usr/bin/time -f "ballotkit export --format nist-1500-20: %e s, peak memory %M KB" \
+	$bk export "$def" --format nist-1500-20 -o bench/out/national-bd.json 2>&1 | tail -1
+/usr/bin/time -f "ballotkit import --from nist-1500-20: %e s, peak memory %M KB" \
+	$bk import --from nist-1500-20 bench/out/national-bd.json -o bench/out/national-back.json 2>&1 | tail -1
 
 # scripts for every ballot in both languages (reference for later stages)
 /usr/bin/time -f "%e %M" -o bench/out/time.txt $bk script "$def" >/dev/null
