@@ -191,6 +191,14 @@ static bool specific_template(const char *rel)
 	return !strncmp(rel, "stencil/", 8) || !strncmp(rel, "braille/profiles/", 17);
 }
 
+/* Template files no kit is made from: what `ballotkit import` reads
+ * (templates/import/), so that a new column alias or example table does
+ * not rebuild every kit. */
+static bool kit_input(const char *rel)
+{
+	return strncmp(rel, "import/", 7) != 0;
+}
+
 static json_t *options_json(const bk_kit_options *o, const build *b)
 {
 	json_t *v = json_object();
@@ -376,7 +384,7 @@ static bk_status hash_templates(build *b, bk_hasher *h, bk_diags *diags)
 		bk_buf_printf(&p, "%s/%s", tdir, b->tfiles.v[i]);
 		bk_kit_hash_file(bk_buf_str(&p), b->tdigest[i], NULL);
 		bk_buf_free(&p);
-		if (!specific_template(b->tfiles.v[i])) {
+		if (kit_input(b->tfiles.v[i]) && !specific_template(b->tfiles.v[i])) {
 			bk_hasher_add_str(h, b->tfiles.v[i]);
 			bk_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
 		}
