@@ -22,6 +22,7 @@ typedef struct nist_ctx {
 	json_t *def;            /* what is made */
 	json_t *origin;         /* "$.candidates[3]" -> "$.Election[0].Candidate[7]" */
 	json_t *ignored_langs;  /* NIST languages with no place, noted once */
+	json_t *by_id;          /* list name -> (@id -> element) */
 	bk_diags *diags;
 	bool failed;
 } nist_ctx;
@@ -342,14 +343,22 @@ static void read_parties(nist_ctx *c)
 	}
 }
 
-static json_t *find_by_id(json_t *arr, const char *id)
+/* The element of the list named list (an index kept in c->by_id, made
+ * on first use) whose @id is id, or NULL. */
+static json_t *find_by_id(nist_ctx *c, const char *list, json_t *arr,
+                          const char *id)
 {
-	size_t i;
-	json_t *o;
-	json_array_foreach(arr, i, o)
-		if (sget(o, "@id") && !strcmp(sget(o, "@id"), id))
-			return o;
-	return NULL;
+	json_t *index = json_object_get(c->by_id, list);
+	if (!index) {
+		index = json_object();
+		size_t i;
+		json_t *o;
+		json_array_foreach(arr, i, o)
+			if (sget(o, "@id") && !json_object_get(index, sget(o, "@id")))
+				json_object_set(index, sget(o, "@id"), o);
+		json_object_set_new(c->by_id, list, index);
+	}
+	return id ? json_object_get(index, id) : NULL;
 }
 
 /* A name of another system: the Person's parts, else the BallotName's
@@ -358,7 +367,7 @@ static json_t *find_by_id(json_t *arr, const char *id)
 static void foreign_name(nist_ctx *c, json_t *cand, json_t *r, const char *lang)
 {
 	json_t *person = sget(cand, "PersonId") ?
-	                 find_by_id(json_object_get(c->bd, "Person"), sget(cand, "PersonId")) : NULL;
+	                 find_by_id(c, "Person", json_object_get(c->bd, "Person"), sget(cand, "PersonId")) : NULL;
 	const char *last = sget(person, "LastName"), *first = sget(person, "FirstName");
 	const char *middle = sget(person, "MiddleName");
 	char *given = NULL, *sur = NULL;
@@ -410,7 +419,7 @@ static void read_candidates(nist_ctx *c, json_t *election, const char *lang)
 			foreign_name(c, k, r, lang);
 		set(r, "birth_year", ext_json(k, "ballotkit-birth-year"));
 		const char *party = sget(k, "PartyId");
-		json_t *pu = party ? find_by_id(json_object_get(c->bd, "Party"), party) : NULL;
+		json_t *pu = party ? find_by_id(c, "Party", json_object_get(c->bd, "Party"), party) : NULL;
 		if (pu) {
 			char *pid = make_id(pu, "party");
 			set(r, "party", json_string(pid));
@@ -461,9 +470,9 @@ static json_t *options_of(nist_ctx *c, json_t *contest, json_t *ordered,
 		json_t *parties = json_object_get(o, "PartyIds");
 		const char *ref = json_string_value(json_array_get(cands ? cands : parties, 0));
 		json_t *target = !ref ? NULL : cands
-		                 ? find_by_id(json_object_get(json_array_get(
+		                 ? find_by_id(c, "Candidate", json_object_get(json_array_get(
 		                       json_object_get(c->bd, "Election"), 0), "Candidate"), ref)
-		                 : find_by_id(json_object_get(c->bd, "Party"), ref);
+		                 : find_by_id(c, "Party", json_object_get(c->bd, "Party"), ref);
 		if (ext(o, "ballotkit-against-all")) {
 			*against = true;
 		} else if (json_is_true(json_object_get(o, "IsWriteIn"))) {
@@ -687,6 +696,7 @@ bk_status bk_nist_import(char **out, char **origins, const char *data,
 	c.langs_seen = json_object();
 	c.ignored_langs = json_object();
 	c.origin = json_object();
+	c.by_id = json_object();
 	c.def = json_object();
 	json_object_set_new(c.def, "format", json_string("ballotkit/1"));
 	json_object_set_new(c.def, "election", json_object()); /* keeps its place */
@@ -715,6 +725,7 @@ done:
 	json_decref(c.langs_seen);
 	json_decref(c.ignored_langs);
 	json_decref(c.origin);
+	json_decref(c.by_id);
 	json_decref(c.def);
 	free(map);
 	return st;
