@@ -11,6 +11,11 @@ Candidate names are invented.
 The output is deterministic: the same arguments give the same bytes.
 
 Usage: /usr/bin/python3 bench/gen_national.py [--seed N] [--scale F] -o OUT.json
+                                             [--tables DIR] [--xlsx BOOK.xlsx]
+
+--tables and --xlsx also write the election as the tables `ballotkit import`
+reads (scripts/tables_from_definition.py): CSV files in DIR, and a workbook
+(with python3-openpyxl), for the import bench.
 
 --scale multiplies the number of maslikhat single-mandate districts (and so
 the number of their candidates); polling stations grow only as far as needed
@@ -721,6 +726,10 @@ def main(argv=None):
                          "(default 1.0)")
     ap.add_argument("-o", "--output", required=True, metavar="OUT.json",
                     help="output file")
+    ap.add_argument("--tables", metavar="DIR",
+                    help="also write the CSV tables of the election into DIR")
+    ap.add_argument("--xlsx", metavar="BOOK.xlsx",
+                    help="also write the tables as one workbook")
     args = ap.parse_args(argv)
     if not args.scale > 0:
         ap.error("--scale must be positive")
@@ -729,6 +738,12 @@ def main(argv=None):
     doc = generate(args.seed, args.scale)
     data = render(doc).encode("utf-8")
     write_atomic(args.output, data)
+    tables = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "scripts", "tables_from_definition.py")
+    for target in (args.tables, args.xlsx):
+        if target:
+            import subprocess
+            subprocess.run(["/usr/bin/python3", tables, args.output, target], check=True)
     t1 = time.monotonic()
 
     cands = doc["candidates"]

@@ -20,7 +20,8 @@ sh scripts/build.sh build-bench -Dbuildtype=release
 export BALLOTKIT_TEMPLATES="$PWD/templates"
 mkdir -p bench/out
 def=bench/out/national-$scale.json
-/usr/bin/python3 bench/gen_national.py --scale "$scale" -o "$def"
+/usr/bin/python3 bench/gen_national.py --scale "$scale" -o "$def" \
+	--tables bench/out/national-$scale-tables --xlsx bench/out/national-$scale.xlsx
 bk=./build-bench/ballotkit
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(uname -m)"
@@ -38,6 +39,20 @@ while [ $i -lt "$runs" ]; do
 	i=$((i + 1))
 done
 echo "validate: best of $runs runs ${best} s, peak memory $((rss / 1024)) MB  (target: well under 1 s, under 100 MB)"
+
+# import: the national tables, as CSV files and as a workbook, into a
+# definition (bench-import: the import alone, median of $runs runs and peak
+# memory), then `ballotkit import` as a user runs it, validation included
+# (issue 16: under 2 s and 200 MB)
+./build-bench/bench/bench-import "$runs" bench/out/national-$scale-tables/*.csv
+./build-bench/bench/bench-import "$runs" bench/out/national-$scale.xlsx
+/usr/bin/time -f "ballotkit import (with validation): %e s, peak memory %M KB" \
+	$bk import bench/out/national-$scale-tables/*.csv -o bench/out/imported.json 2>&1 | tail -1
+# NIST SP 1500-20: the national definition out and back (both validate)
+/usr/bin/time -f "ballotkit export --format nist-1500-20: %e s, peak memory %M KB" \
+	$bk export "$def" --format nist-1500-20 -o bench/out/national-bd.json 2>&1 | tail -1
+/usr/bin/time -f "ballotkit import --from nist-1500-20: %e s, peak memory %M KB" \
+	$bk import --from nist-1500-20 bench/out/national-bd.json -o bench/out/national-back.json 2>&1 | tail -1
 
 # scripts for every ballot in both languages (reference for later stages)
 /usr/bin/time -f "%e %M" -o bench/out/time.txt $bk script "$def" >/dev/null

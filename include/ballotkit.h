@@ -32,6 +32,12 @@
  *   - liblouis is not thread-safe: the library calls it under one lock of
  *     its own, so braille work of several threads runs one at a time.
  *     libxml2 is initialised once (pthread_once) before its first use.
+ *   - Callbacks (the bk_write_fn of a renderer's _to function, a
+ *     bk_diags log set with bk_diags_set_callback, bk_kit_options'
+ *     progress and log) are called in the thread that called the library,
+ *     never from another thread or a child process: bk_kit_build's
+ *     workers send their diagnostics to the calling process, which passes
+ *     them on.
  *   - bk_set_max_input_size is process-wide: call it before anything else.
  *   - The library never calls setlocale, never changes the umask or the
  *     working directory, and formats numbers in the C locale whatever the
@@ -65,7 +71,9 @@
 #include "ballotkit/diag.h"
 #include "ballotkit/production.h"
 #include "ballotkit/templates.h"
+#include "ballotkit/import.h"
 #include "ballotkit/definition.h"
+#include "ballotkit/exchange.h"
 #include "ballotkit/script.h"
 #include "ballotkit/braille.h"
 #include "ballotkit/decode.h"

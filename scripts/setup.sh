@@ -14,7 +14,7 @@ PACKAGES="
   espeak-ng espeak-ng-data libespeak-ng-dev libsndfile1-dev libsamplerate0-dev
   libebur128-dev libmp3lame-dev libogg-dev libvorbis-dev libopusenc-dev
   libopus-dev libsonic-dev nettle-dev lame
-  libutf8proc-dev
+  libutf8proc-dev libcsv-dev libzip-dev python3-openpyxl
   python3 python3-jsonschema python3-numpy python3-scipy python3-soundfile
   python3-mutagen python3-pikepdf
   locales

@@ -3,9 +3,13 @@ files are read, and refused at once otherwise (a FIFO must not block); a
 file over the input cap is refused before it is read; the diagnostics a
 command shows stop after --max-diagnostics (200), followed by how many more
 there are, in text and JSON alike; a long leaflet paragraph is laid out
-right (its layout is linear in its length: bench/layout.c measures that)."""
+right (its layout is linear in its length: bench/layout.c measures that);
+and each bounded option and definition field takes its bounds (the
+BK_..._MIN/_MAX constants of the public headers) and refuses a value just
+outside them, naming them."""
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -265,6 +269,125 @@ try:
             bad.append(a + "-" + b)
     t.ok(hyph > 0 and not bad, "words longer than a line are hyphenated by the syllable rule "
          "(%d hyphens)" % hyph, repr(bad[:5]))
+
+    # ---- option bounds: the constants of the public headers -------------
+    # Each bounded CLI option and definition field: the value at a bound is
+    # accepted, one just outside refused with a message naming the bounds.
+    # The bounds are read from include/ballotkit/*.h, where the checks, the
+    # messages and the help take them from.
+    consts = {}
+    hdir = os.path.join(bk.ROOT, "include", "ballotkit")
+    for name in sorted(os.listdir(hdir)):
+        with open(os.path.join(hdir, name), encoding="utf-8") as f:
+            for m in re.finditer(r"^#define (BK_\w+_(?:MIN|MAX)) \(?(-?[0-9.]+)\)?$",
+                                 f.read(), re.M):
+                consts[m.group(1)] = float(m.group(2))
+
+    def num(v):
+        """A value as the command line takes it and most messages write
+        it: a whole number without a point."""
+        return "%d" % v if v == int(v) else "%g" % v
+
+    def bound(name):
+        return consts[name]
+
+    E, ballot = bk.EXAMPLE, "mazhilis-03"
+    cache = os.path.join(tmp, "clips")
+
+    def speak_ballot(*opts):
+        out = os.path.join(tmp, "speak-%d" % len(os.listdir(tmp)))
+        return run("speak", E, "--ballot", ballot, "--lang", "kk", "-o", out,
+                   "--formats", "audio-mp3", "--cache", cache, *opts)
+
+    def speak_text(*opts):
+        return run("speak", "--lang", "kk", "сәлем", *opts)
+
+    def braille_list(*opts):
+        return run("list", E, "--ballot", ballot, "--lang", "kk", *opts)
+
+    def large_print(*opts):
+        return run("list", E, "--ballot", ballot, "--lang", "kk", "--format",
+                   "large-print-pdf", "-o", os.path.join(tmp, "lp.pdf"), *opts)
+
+    def png(*opts):
+        return run("stencil", E, "--ballot", ballot, "--format", "png", "-o",
+                   os.path.join(tmp, "st.png"), *opts)
+
+    lufs = "%s to %s LUFS" % (num(bound("BK_LOUDNESS_LUFS_MIN")), num(bound("BK_LOUDNESS_LUFS_MAX")))
+    peak = "%s to %s dBTP" % (num(bound("BK_AUDIO_TRUE_PEAK_MIN")), num(bound("BK_AUDIO_TRUE_PEAK_MAX")))
+    speed = "%.1f-%.1f" % (bound("BK_AUDIO_SPEED_MIN"), bound("BK_AUDIO_SPEED_MAX"))
+    rate = "%s to %s" % (num(bound("BK_SPEECH_RATE_MIN")), num(bound("BK_SPEECH_RATE_MAX")))
+    page = "%s–%s cells per line, %s–%s lines" % tuple(num(bound(n)) for n in (
+        "BK_BRAILLE_CELLS_MIN", "BK_BRAILLE_CELLS_MAX", "BK_BRAILLE_LINES_MIN", "BK_BRAILLE_LINES_MAX"))
+    size = "%s–%s pt" % (num(bound("BK_LARGE_PRINT_SIZE_MIN")), num(bound("BK_LARGE_PRINT_SIZE_MAX")))
+    dpi = "%s–%s" % (num(bound("BK_STENCIL_DPI_MIN")), num(bound("BK_STENCIL_DPI_MAX")))
+    # (option, command, lower bound or None, upper bound, step outside,
+    # the bounds as the refusal names them)
+    cases = [
+        ("--loudness", speak_ballot, "BK_LOUDNESS_LUFS_MIN", "BK_LOUDNESS_LUFS_MAX", 0.5, lufs),
+        ("--true-peak", speak_ballot, "BK_AUDIO_TRUE_PEAK_MIN", "BK_AUDIO_TRUE_PEAK_MAX", 0.5, peak),
+        ("--quality", speak_ballot, None, "BK_AUDIO_QUALITY_MAX", 1,
+         "0 (best) to %s (fastest)" % num(bound("BK_AUDIO_QUALITY_MAX"))),
+        ("--speed", speak_ballot, "BK_AUDIO_SPEED_MIN", "BK_AUDIO_SPEED_MAX", 0.1, speed),
+        ("--rate", speak_text, "BK_SPEECH_RATE_MIN", "BK_SPEECH_RATE_MAX", 1, rate),
+        ("--pitch", speak_text, None, "BK_SPEECH_PITCH_MAX", 1,
+         "0 to %s" % num(bound("BK_SPEECH_PITCH_MAX"))),
+        ("--volume", speak_text, None, "BK_SPEECH_VOLUME_MAX", 1,
+         "0 to %s" % num(bound("BK_SPEECH_VOLUME_MAX"))),
+        ("--word-gap", speak_text, None, "BK_SPEECH_WORD_GAP_MAX", 1,
+         "0 to %s" % num(bound("BK_SPEECH_WORD_GAP_MAX"))),
+        ("--cells", braille_list, "BK_BRAILLE_CELLS_MIN", "BK_BRAILLE_CELLS_MAX", 1, page),
+        ("--lines", braille_list, "BK_BRAILLE_LINES_MIN", "BK_BRAILLE_LINES_MAX", 1, page),
+        ("--size", large_print, "BK_LARGE_PRINT_SIZE_MIN", "BK_LARGE_PRINT_SIZE_MAX", 0.5, size),
+        ("--dpi", png, "BK_STENCIL_DPI_MIN", None, 1, dpi),
+        ("--jobs", None, None, "BK_KIT_JOBS_MAX", 1, "1-%s" % num(bound("BK_KIT_JOBS_MAX"))),
+    ]
+    for opt, cmd, lo, hi, step, named in cases:
+        for which, name, sign in (("lower", lo, -1), ("upper", hi, 1)):
+            if name is None:
+                continue
+            at = bound(name)
+            if cmd is None:  # --jobs: what a build with nothing to build says
+                cmd = lambda *o: run("build", E, "-o", os.path.join(tmp, "jobs"),
+                                     "--formats", "braille", "--ballot", ballot, *o)
+            rc, out, err, _ = cmd(opt, num(at))
+            t.ok(rc == 0, "%s %s (the %s bound, %s): accepted" % (opt, num(at), which, name),
+                 "exit %s\n%s" % (rc, err[-1500:]))
+            rc, out, err, _ = cmd(opt, num(at + sign * step))
+            t.ok(rc == 64 and named in err,
+                 "%s %s (just outside %s): refused, the bounds named (%s)"
+                 % (opt, num(at + sign * step), name, named),
+                 "exit %s\n%s" % (rc, err[-1500:]))
+    # --dpi's upper bound: accepted by the option (the sheet is what is
+    # refused; rendering a sheet at 1200 dpi would take a gigabyte)
+    rc, out, err, _ = png("--dpi", num(bound("BK_STENCIL_DPI_MAX")), "--sheet", "99")
+    t.ok(rc == 64 and "--dpi" not in err and "--sheet 99" in err,
+         "--dpi %s (the upper bound): accepted" % num(bound("BK_STENCIL_DPI_MAX")), err[-800:])
+    rc, out, err, _ = png("--dpi", num(bound("BK_STENCIL_DPI_MAX") + 1))
+    t.ok(rc == 64 and dpi in err, "--dpi just over the upper bound: refused, the bounds named", err[-800:])
+
+    # the definition's bounded fields (production.speech)
+    def validate_with(key, value):
+        d = bk.load(E)
+        d.setdefault("production", {}).setdefault("speech", {})[key] = value
+        path = os.path.join(tmp, "speech-%s.json" % key)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(d, f, ensure_ascii=False)
+        return run("validate", path)
+
+    fields = [("rate", "BK_SPEECH_RATE_MIN", "BK_SPEECH_RATE_MAX", 1),
+              ("loudness_lufs", "BK_LOUDNESS_LUFS_MIN", "BK_LOUDNESS_LUFS_MAX", 0.5)]
+    for key, lo, hi, step in fields:
+        named = "between %s and %s" % (num(bound(lo)), num(bound(hi)))
+        for name, sign in ((lo, -1), (hi, 1)):
+            at = bound(name)
+            value = int(at) if step == 1 else at
+            rc, out, err, _ = validate_with(key, value)
+            t.ok(rc == 0, "production.speech.%s %s (%s): valid" % (key, num(at), name), err[-800:])
+            rc, out, err, _ = validate_with(key, value + sign * step)
+            t.ok(rc == 65 and named in err and "production.speech.%s" % key in err,
+                 "production.speech.%s %s (just outside %s): refused, the bounds named"
+                 % (key, num(value + sign * step), name), err[-800:])
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 t.done()

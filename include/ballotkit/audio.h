@@ -29,19 +29,31 @@ BK_BEGIN_DECLS
 typedef struct bk_audio bk_audio; /* makes tracks; caches encoded sentences */
 typedef struct bk_track bk_track; /* the audio ballot of one script */
 
+/* The bounds of bk_audio_options (the loudness's are in production.h):
+ * the true-peak ceiling, dBTP, LAME's quality and the speed. */
+#define BK_AUDIO_TRUE_PEAK_MIN (-12)
+#define BK_AUDIO_TRUE_PEAK_MAX 0
+#define BK_AUDIO_QUALITY_MAX 9
+#define BK_AUDIO_SPEED_MIN 0.5
+#define BK_AUDIO_SPEED_MAX 2.0
+
 /* Options of bk_audio_create. Initialise with BK_AUDIO_OPTIONS_INIT; a
  * caller built against an older version (1 .. BK_AUDIO_OPTIONS_VERSION) is
  * accepted, version 0 or a newer one is refused naming the struct. */
 typedef struct bk_audio_options {
 	unsigned version;     /* BK_AUDIO_OPTIONS_VERSION */
-	double loudness;      /* integrated loudness, LUFS, -40 to -10
+	double loudness;      /* integrated loudness, LUFS,
+	                       * BK_LOUDNESS_LUFS_MIN to _MAX, -40 to -10
 	                       * (default BK_DEFAULT_LOUDNESS_LUFS, -20);
 	                       * where the true-peak ceiling holds a track
 	                       * below it, bk_track_create warns */
-	double true_peak;     /* ceiling, dBTP, on the decoded files (-1.5) */
+	double true_peak;     /* ceiling, dBTP, on the decoded files (-1.5),
+	                       * BK_AUDIO_TRUE_PEAK_MIN to _MAX, -12 to 0 */
 	int bitrate;          /* MP3 bit rate, kbit/s, constant (default 32) */
-	int quality;          /* LAME's quality, 0 best to 9 fastest (7) */
-	double speed;         /* speaking speed, pitch kept: 0.5-2.0 (1.0) */
+	int quality;          /* LAME's quality, 0 best to
+	                       * BK_AUDIO_QUALITY_MAX, 9, fastest (7) */
+	double speed;         /* speaking speed, pitch kept: BK_AUDIO_SPEED_MIN
+	                       * to _MAX, 0.5-2.0 (1.0) */
 	const char *cache_dir; /* encoded sentences on disk, or NULL */
 	size_t memory_cache;  /* bytes of encoded sentences, and of their
 	                         samples, kept in memory (16 MB, 8 MB) */
@@ -115,6 +127,19 @@ BK_API void bk_track_free(bk_track *t);
  * (BK_ERR_USAGE otherwise). */
 BK_API bk_status bk_track_write(const bk_track *t, const char *dir,
                                 unsigned formats, bk_diags *diags);
+
+/* Writes one format that is one file (one bit of bk_audio_format:
+ * BK_AUDIO_MP3, _TRANSCRIPT, _CAPTIONS, _REVIEW, _WAV, _FLAC, _VORBIS,
+ * _OPUS or _PHONE) through write(arg) (diag.h): the bytes bk_track_write
+ * writes into BASE.ext. Every format is made in memory first and handed
+ * over whole (WAV and FLAC headers are finished by seeking back, and
+ * Vorbis and Opus are encoded again until they meet the level). Positions
+ * and DAISY, which are several files, are BK_ERR_USAGE, as is the review
+ * page of a speed variant; a failure of the callback is returned with an
+ * "unwritable" diagnostic. */
+BK_API bk_status bk_track_write_to(const bk_track *t, unsigned format,
+                                   bk_write_fn write, void *arg,
+                                   bk_diags *diags);
 
 /* The timeline every output shares, in seconds from the start. */
 BK_API double bk_track_duration(const bk_track *t);

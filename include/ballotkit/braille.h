@@ -63,11 +63,18 @@ BK_API char *bk_braille_unicode(const unsigned char *cells, size_t ncells);
  * BK_BRAILLE_LAYOUT_INIT; the version lets the struct grow: an older one
  * (1 .. BK_BRAILLE_LAYOUT_VERSION) is accepted, version 0 or a newer one
  * is refused naming the struct. */
+/* The bounds of a braille page. */
+#define BK_BRAILLE_CELLS_MIN 12
+#define BK_BRAILLE_CELLS_MAX 100
+#define BK_BRAILLE_LINES_MIN 5
+#define BK_BRAILLE_LINES_MAX 100
 typedef struct bk_braille_layout {
 	unsigned int version;  /* BK_BRAILLE_LAYOUT_VERSION */
-	unsigned int cells;    /* cells per line, 12–100 (40) */
-	unsigned int lines;    /* lines per page, 5–100 (25); line 1 carries
-	                        * the braille page number */
+	unsigned int cells;    /* cells per line, BK_BRAILLE_CELLS_MIN to
+	                        * _MAX, 12–100 (40) */
+	unsigned int lines;    /* lines per page, BK_BRAILLE_LINES_MIN to
+	                        * _MAX, 5–100 (25); line 1 carries the
+	                        * braille page number */
 	unsigned int binding;  /* blank cells kept at the binding edge (0) */
 	int interpoint;        /* both sides: the binding margin is on the
 	                        * left of odd pages, the right of even ones */
@@ -160,6 +167,14 @@ BK_API bk_status bk_braille_doc_save(const bk_braille_doc *doc,
                                      const char *format,
                                      bk_brf_break page_break,
                                      const char *path, bk_diags *diags);
+/* The same bytes written through write(arg) (diag.h): a failure of the
+ * callback is returned with an "unwritable" diagnostic. BK_ERR_USAGE for
+ * another format. The three FILE * writers above make the same bytes. */
+BK_API bk_status bk_braille_doc_write_to(const bk_braille_doc *doc,
+                                         const char *format,
+                                         bk_brf_break page_break,
+                                         bk_write_fn write, void *arg,
+                                         bk_diags *diags);
 
 BK_END_DECLS
 

@@ -45,11 +45,15 @@ typedef struct bk_dot_measure {
 	double line_pitch;       /* from line to line */
 } bk_dot_measure;
 
-/* Renders every page of a PDF with poppler at dpi (150–1200), finds the
- * black round dots (coloured print is ignored), infers the braille grid
- * from them and reads the cells: line 0 is the topmost line with dots,
- * cell 0 the leftmost column. measure (may be NULL) receives the geometry
- * measured over all pages. */
+/* The bounds of the dpi a PDF is rendered at to read its dots. */
+#define BK_DECODE_DPI_MIN 150
+#define BK_DECODE_DPI_MAX 1200
+
+/* Renders every page of a PDF with poppler at dpi (BK_DECODE_DPI_MIN to
+ * BK_DECODE_DPI_MAX), finds the black round dots (coloured print is
+ * ignored), infers the braille grid from them and reads the cells: line
+ * 0 is the topmost line with dots, cell 0 the leftmost column. measure
+ * (may be NULL) receives the geometry measured over all pages. */
 BK_API bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
                                        size_t size, const char *name,
                                        double dpi, bk_dot_measure *measure,
@@ -122,7 +126,8 @@ BK_API bk_status bk_decode_svg_windows(const char *data, size_t size,
                                        bk_diags *diags);
 
 /* Reads the braille number beside each window on page (0-based) of a
- * stencil's swell PDF rendered at dpi (150–1200), with the dots of
+ * stencil's swell PDF rendered at dpi (BK_DECODE_DPI_MIN to
+ * BK_DECODE_DPI_MAX), with the dots of
  * bk_decode_pdf_dots. rects: n windows as x, y, w, h in mm, from the
  * sheet's top-left corner when cuts (from bk_decode_svg_windows; may be
  * NULL) places the sheet on the page, else from the page's. A window's

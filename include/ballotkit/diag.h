@@ -44,6 +44,30 @@ BK_API bk_diags *bk_diags_create(void);
 /* Frees the list and its diagnostics. Accepts NULL. */
 BK_API void bk_diags_free(bk_diags *diags);
 
+/* A host's log: called with each diagnostic as it is reported to the
+ * list, in the order the list has them, in the thread that reports it
+ * (the thread that called the library; ballotkit adds to a list from one
+ * thread at a time, so the callback is never called concurrently for one
+ * list). Diagnostics added beyond the limit of bk_diags_set_limit are
+ * passed too, though the list does not keep them; but the definition
+ * loader holds its diagnostics until the document is read (they arrive
+ * then, sorted by position) and only counts those past the limit
+ * (bk_diags_omitted), so these never reach the callback. d is valid only
+ * during the call. The callback must not add to or free the list. */
+typedef void (*bk_diag_fn)(const bk_diag *d, void *arg);
+
+/* Sets the list's log callback (NULL: none, a new list's setting); arg
+ * is passed to it. Accepts a NULL list. */
+BK_API void bk_diags_set_callback(bk_diags *diags, bk_diag_fn fn, void *arg);
+
+/* Where a renderer's *_to function writes its bytes, instead of a path:
+ * called with the output's bytes in order, in pieces of any size (len >
+ * 0), in the thread that called the renderer. Returns BK_OK, or a failure
+ * status: the renderer then stops writing, adds an "unwritable"
+ * diagnostic and returns that status. What was written before a failure
+ * is the host's to discard. */
+typedef bk_status (*bk_write_fn)(void *arg, const void *data, size_t len);
+
 /* Keeps at most limit diagnostics of each severity in the list; later
  * ones are counted, not kept, so a file with a million errors costs no
  * more memory than one with limit errors. 0, a new list's setting, keeps

@@ -56,8 +56,19 @@ typedef struct bk_kit_options {
 	bk_stencil_options stencil;
 	bk_kit_progress_fn progress;  /* called in the calling process, or NULL */
 	void *progress_arg;
+	/* since version 3: the build's log, or NULL. Receives every
+	 * diagnostic of the build as it happens, notes and warnings
+	 * included: those of the calling process as they are added to the
+	 * diags list of bk_kit_build (its own callback, if any, is called
+	 * too), and those of each kit as its worker adds them, sent through
+	 * the worker's pipe like its progress and delivered in the calling
+	 * process, in the thread that called bk_kit_build, each kit's in the
+	 * order they were made and before the kit's progress report (kits
+	 * built at once interleave). The bk_diag is valid during the call. */
+	bk_diag_fn log;
+	void *log_arg;
 } bk_kit_options;
-#define BK_KIT_OPTIONS_VERSION 2
+#define BK_KIT_OPTIONS_VERSION 3
 
 /* Fills *opt with the defaults: everything the definition's production
  * settings say (outputs, speech.rate and audio.loudness 0), the rest as

@@ -26,6 +26,10 @@ BK_BEGIN_DECLS
 #define BK_SPEECH_RATE_MIN 80
 #define BK_SPEECH_RATE_MAX 450
 #define BK_DEFAULT_LOUDNESS_LUFS (-20.0)    /* production.speech.loudness_lufs */
+/* The bounds of an integrated loudness, LUFS (production.speech.
+ * loudness_lufs, build and audio --loudness, bk_audio_options.loudness). */
+#define BK_LOUDNESS_LUFS_MIN (-40)
+#define BK_LOUDNESS_LUFS_MAX (-10)
 #define BK_DEFAULT_BRAILLE_TABLE_KK "kk.utb"
 #define BK_DEFAULT_BRAILLE_TABLE_RU "ru-litbrl.ctb"
 #define BK_DEFAULT_BRAILLE_PROFILE "marburg-medium"

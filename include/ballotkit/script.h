@@ -112,6 +112,11 @@ BK_API const char *bk_script_segment_sentence(const bk_script *s, size_t i,
  * error, BK_ERR_NOMEM when out of memory. */
 BK_API bk_status bk_script_write(const bk_script *s, const char *format,
                                  FILE *out);
+/* The same bytes written through write(arg) (diag.h): a failure of the
+ * callback is returned with an "unwritable" diagnostic. */
+BK_API bk_status bk_script_write_to(const bk_script *s, const char *format,
+                                    bk_write_fn write, void *arg,
+                                    bk_diags *diags);
 
 BK_END_DECLS
 

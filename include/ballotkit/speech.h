@@ -39,6 +39,11 @@ typedef struct bk_speech bk_speech;
 /* Sample rate of every clip (eSpeak NG's own). */
 #define BK_SPEECH_RATE 22050
 
+/* The bounds of bk_speech_options (the rate's are in production.h). */
+#define BK_SPEECH_PITCH_MAX 100
+#define BK_SPEECH_VOLUME_MAX 200
+#define BK_SPEECH_WORD_GAP_MAX 100
+
 /* Options of bk_speech_create. Initialise with BK_SPEECH_OPTIONS_INIT; a
  * caller built against an older version (1 .. BK_SPEECH_OPTIONS_VERSION) is
  * accepted, version 0 or a newer one is refused naming the struct. */
@@ -47,9 +52,12 @@ typedef struct bk_speech_options {
 	int rate;              /* words per minute, BK_SPEECH_RATE_MIN to
 	                        * BK_SPEECH_RATE_MAX, 80-450 (default
 	                        * BK_DEFAULT_SPEECH_RATE, 125) */
-	int pitch;             /* base pitch 0-100 (default 50) */
-	int volume;            /* amplitude 0-200 (default 100) */
-	int word_gap;          /* extra pause between words, 10 ms units (0) */
+	int pitch;             /* base pitch 0 to BK_SPEECH_PITCH_MAX, 0-100
+	                        * (default 50) */
+	int volume;            /* amplitude 0 to BK_SPEECH_VOLUME_MAX, 0-200
+	                        * (default 100) */
+	int word_gap;          /* extra pause between words, 10 ms units, 0 to
+	                        * BK_SPEECH_WORD_GAP_MAX, 0-100 (0) */
 	const char *cache_dir; /* clip cache on disk, or NULL for memory only */
 	size_t memory_cache;   /* bytes of clips kept in memory (default 16 MB) */
 } bk_speech_options;
@@ -124,6 +132,13 @@ BK_API void bk_speech_prefetch(bk_speech *sp, const char *lang,
  * temporary name renamed into place. Returns BK_ERR_IO when it cannot. */
 BK_API bk_status bk_speech_write_wav(const int16_t *samples, size_t count,
                                      const char *path, bk_diags *diags);
+/* The same bytes written through write(arg) (diag.h). The WAV is made in
+ * memory first (its header is finished by seeking back) and handed over
+ * whole; a failure of the callback is returned with an "unwritable"
+ * diagnostic. */
+BK_API bk_status bk_speech_write_wav_to(const int16_t *samples, size_t count,
+                                        bk_write_fn write, void *arg,
+                                        bk_diags *diags);
 
 /* Clips synthesised and clips found in the cache (memory or disk) since
  * the object was made. */

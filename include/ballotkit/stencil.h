@@ -21,17 +21,31 @@ BK_BEGIN_DECLS
 
 typedef struct bk_stencil bk_stencil;
 
+/* The bounds of bk_stencil_options, mm, and of a PNG preview's dpi. */
+#define BK_STENCIL_CLEARANCE_MAX 3
+#define BK_STENCIL_CORNER_RADIUS_MAX 3
+#define BK_STENCIL_TAB_DEPTH_MIN 5
+#define BK_STENCIL_TAB_DEPTH_MAX 30
+#define BK_STENCIL_TAB_WIDTH_MIN 15
+#define BK_STENCIL_TAB_WIDTH_MAX 80
+#define BK_STENCIL_DPI_MIN 30
+#define BK_STENCIL_DPI_MAX 1200
+
 typedef struct bk_stencil_options {
 	unsigned int version;   /* BK_STENCIL_OPTIONS_VERSION */
-	double clearance;       /* window = box + this on every side, mm (1.0), 0–3 */
-	double corner_radius;   /* of the windows, mm (1.0), 0–3 */
+	double clearance;       /* window = box + this on every side, mm (1.0),
+	                         * 0 to BK_STENCIL_CLEARANCE_MAX, 0–3 */
+	double corner_radius;   /* of the windows, mm (1.0), 0 to
+	                         * BK_STENCIL_CORNER_RADIUS_MAX, 0–3 */
 	double window_gap;      /* braille to any window, mm (3.0), at least 3 */
 	double edge_gap;        /* braille to the sheet's edge, mm (8.0), at least 5 */
 	int counting_dots;      /* a raised dot level with every window, in a
 	                         * column left of the numbers, to count rows (0) */
 	double tab_depth;       /* a tab above the top edge to hold the
-	                         * stencil by, mm (0 = none, else 5–30) */
-	double tab_width;       /* its width, mm (30), 15–80 */
+	                         * stencil by, mm (0 = none, else
+	                         * BK_STENCIL_TAB_DEPTH_MIN to _MAX, 5–30) */
+	double tab_width;       /* its width, mm (30), BK_STENCIL_TAB_WIDTH_MIN
+	                         * to _MAX, 15–80 */
 } bk_stencil_options;
 #define BK_STENCIL_OPTIONS_VERSION 1
 #define BK_STENCIL_OPTIONS_INIT \
@@ -91,6 +105,27 @@ BK_API bk_status bk_stencil_write_proof_pdf(const bk_stencil *stencil,
  * UV ink); everything else DeviceGray black; no RGB left. */
 BK_API bk_status bk_stencil_write_print_pdf(const bk_stencil *stencil,
                                             const char *path, bk_diags *diags);
+
+/* Each output above, the same bytes, written through write(arg)
+ * (diag.h) instead of to a file: a failure of the callback is returned
+ * with an "unwritable" diagnostic. The print PDF is made in memory first
+ * (qpdf rewrites the whole file) and then handed over. */
+BK_API bk_status bk_stencil_write_swell_pdf_to(const bk_stencil *stencil,
+                                               bk_write_fn write, void *arg,
+                                               bk_diags *diags);
+BK_API bk_status bk_stencil_write_svg_to(const bk_stencil *stencil,
+                                         size_t sheet, bk_write_fn write,
+                                         void *arg, bk_diags *diags);
+BK_API bk_status bk_stencil_write_png_to(const bk_stencil *stencil,
+                                         size_t sheet, double dpi,
+                                         bk_write_fn write, void *arg,
+                                         bk_diags *diags);
+BK_API bk_status bk_stencil_write_proof_pdf_to(const bk_stencil *stencil,
+                                               bk_write_fn write, void *arg,
+                                               bk_diags *diags);
+BK_API bk_status bk_stencil_write_print_pdf_to(const bk_stencil *stencil,
+                                               bk_write_fn write, void *arg,
+                                               bk_diags *diags);
 
 BK_END_DECLS
 

@@ -171,11 +171,18 @@ struct bk_audio {
 /* ---- write.c ---- */
 bk_status bk_track_write_files(const bk_track *t, const char *dir,
                                unsigned formats, bk_diags *diags);
+/* One file of a one-file format (BK_AUDIO_MP3, _TRANSCRIPT...: not
+ * positions or DAISY) through write(arg): BK_ERR_USAGE for another. */
+bk_status bk_track_write_file_to(const bk_track *t, unsigned format,
+                                 bk_write_fn write, void *arg,
+                                 bk_diags *diags);
 
 /* ---- ogg.c ---- */
-bk_status bk_ogg_write_vorbis(const bk_track *t, const char *path,
-                              bk_diags *diags);
-bk_status bk_ogg_write_opus(const bk_track *t, const char *path,
+/* The Ogg Vorbis and Opus files into *out (empty on entry); path names
+ * the file in messages. */
+bk_status bk_ogg_vorbis_bytes(const bk_track *t, const char *path,
+                              bk_buf *out, bk_diags *diags);
+bk_status bk_ogg_opus_bytes(const bk_track *t, const char *path, bk_buf *out,
                             bk_diags *diags);
 
 /* What every writer names the same way: a chapter's title (the position's

@@ -176,11 +176,13 @@ static bool encode_opus(const bk_track *t, const int16_t *pcm, size_t n,
 /* Encodes the track's master, decodes what was written and measures it;
  * corrects the gain and the headroom until the file meets the loudness
  * target (±0.35 LU) and the true-peak ceiling, as lossy encoders change
- * both. Writes the last encoding. */
-static bk_status write_checked(const bk_track *t, const char *path, int rate,
-                               bool (*encode)(const bk_track *, const int16_t *,
-                                              size_t, bk_buf *),
-                               const char *codec, bk_diags *diags)
+ * both. The last encoding goes into *result. */
+static bk_status encode_checked(const bk_track *t, const char *path, int rate,
+                                bool (*encode)(const bk_track *,
+                                               const int16_t *, size_t,
+                                               bk_buf *),
+                                const char *codec, bk_buf *result,
+                                bk_diags *diags)
 {
 	const bk_audio_options *o = &t->audio->opt;
 	/* lossy encoders overshoot peaks: start with some headroom */
@@ -243,34 +245,20 @@ static bk_status write_checked(const bk_track *t, const char *path, int rate,
 		             last_tp);
 	free(in);
 	free(pcm);
-	bk_atomic a;
-	bk_status st = BK_OK;
-	if (bk_atomic_open(&a, path) != 0 ||
-	    fwrite(out.data, 1, out.len, a.f) != out.len) {
-		int e = errno;
-		if (a.f)
-			bk_atomic_abort(&a);
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(e));
-		st = BK_ERR_IO;
-	} else if (bk_atomic_commit(&a) != 0) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		st = BK_ERR_IO;
-	}
-	bk_buf_free(&out);
-	return st;
+	*result = out;
+	return BK_OK;
 }
 
-bk_status bk_ogg_write_vorbis(const bk_track *t, const char *path,
-                              bk_diags *diags)
+bk_status bk_ogg_vorbis_bytes(const bk_track *t, const char *path,
+                              bk_buf *out, bk_diags *diags)
 {
-	return write_checked(t, path, BK_SPEECH_RATE, encode_vorbis, "libvorbis",
-	                     diags);
+	return encode_checked(t, path, BK_SPEECH_RATE, encode_vorbis,
+	                      "libvorbis", out, diags);
 }
 
-bk_status bk_ogg_write_opus(const bk_track *t, const char *path,
+bk_status bk_ogg_opus_bytes(const bk_track *t, const char *path, bk_buf *out,
                             bk_diags *diags)
 {
-	return write_checked(t, path, OPUS_RATE, encode_opus, "libopusenc", diags);
+	return encode_checked(t, path, OPUS_RATE, encode_opus, "libopusenc", out,
+	                      diags);
 }

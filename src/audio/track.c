@@ -63,6 +63,41 @@ bk_status bk_audio_formats_parse(const char *list, unsigned *formats,
 	return st;
 }
 
+/* Every value of o within its bounds (audio.h, production.h); if not,
+ * BK_ERR_USAGE and a message naming the bounds. */
+static bk_status check_options(const bk_audio_options *o, bk_diags *diags)
+{
+	bool rate_ok = false;
+	for (const int *r = mp3_rates; *r; r++)
+		rate_ok |= *r == o->bitrate;
+	if (!(o->loudness >= BK_LOUDNESS_LUFS_MIN &&
+	      o->loudness <= BK_LOUDNESS_LUFS_MAX))
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "the loudness must be %d to %d LUFS",
+		             BK_LOUDNESS_LUFS_MIN, BK_LOUDNESS_LUFS_MAX);
+	else if (!(o->true_peak >= BK_AUDIO_TRUE_PEAK_MIN &&
+	           o->true_peak <= BK_AUDIO_TRUE_PEAK_MAX))
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "the true-peak ceiling must be %d to %d dBTP",
+		             BK_AUDIO_TRUE_PEAK_MIN, BK_AUDIO_TRUE_PEAK_MAX);
+	else if (!rate_ok)
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "the MP3 bit rate must be one of 8, 16, 24, 32, 40, "
+		             "48, 56, 64, 80, 96, 112, 128, 144 or 160 kbit/s");
+	else if (o->quality < 0 || o->quality > BK_AUDIO_QUALITY_MAX)
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "the MP3 quality must be 0 (best) to %d (fastest)",
+		             BK_AUDIO_QUALITY_MAX);
+	else if (!(o->speed >= BK_AUDIO_SPEED_MIN &&
+	           o->speed <= BK_AUDIO_SPEED_MAX))
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "the speed must be %.1f to %.1f", BK_AUDIO_SPEED_MIN,
+		             BK_AUDIO_SPEED_MAX);
+	else
+		return BK_OK;
+	return BK_ERR_USAGE;
+}
+
 bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
                           const bk_templates *tpl, const bk_audio_options *opt,
                           bk_diags *diags)
@@ -79,25 +114,8 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 		o = *opt;
 		o.version = BK_AUDIO_OPTIONS_VERSION;
 	}
-	const char *bad = NULL;
-	bool rate_ok = false;
-	for (const int *r = mp3_rates; *r; r++)
-		rate_ok |= *r == o.bitrate;
-	if (!(o.loudness >= -40 && o.loudness <= -10))
-		bad = "the loudness must be -40 to -10 LUFS";
-	else if (!(o.true_peak >= -12 && o.true_peak <= 0))
-		bad = "the true-peak ceiling must be -12 to 0 dBTP";
-	else if (!rate_ok)
-		bad = "the MP3 bit rate must be one of 8, 16, 24, 32, 40, 48, 56, "
-		      "64, 80, 96, 112, 128, 144 or 160 kbit/s";
-	else if (o.quality < 0 || o.quality > 9)
-		bad = "the MP3 quality must be 0 (best) to 9 (fastest)";
-	else if (!(o.speed >= 0.5 && o.speed <= 2.0))
-		bad = "the speed must be 0.5 to 2.0";
-	if (bad) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "", "%s", bad);
+	if (check_options(&o, diags) != BK_OK)
 		return BK_ERR_USAGE;
-	}
 	bk_audio *a = bk_calloc(1, sizeof *a);
 	if (!a)
 		return bk_diags_nomem(diags, "", "", "starting audio");
@@ -1086,4 +1104,18 @@ bk_status bk_track_write(const bk_track *t, const char *dir, unsigned formats,
 		return BK_ERR_USAGE;
 	}
 	return bk_track_write_files(t, dir, formats, diags);
+}
+
+bk_status bk_track_write_to(const bk_track *t, unsigned format,
+                            bk_write_fn write, void *arg, bk_diags *diags)
+{
+	if (!t || !write)
+		return BK_ERR_USAGE;
+	if (t->speed != 1.0 && format == BK_AUDIO_REVIEW) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "a speed variant is written as single files: the "
+		             "review page is made at speed 1");
+		return BK_ERR_USAGE;
+	}
+	return bk_track_write_file_to(t, format, write, arg, diags);
 }

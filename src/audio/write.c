@@ -9,10 +9,10 @@
 #include <sndfile.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ballotkit/version.h"
 #include "diag/diag-private.h"
+#include "speech/speech-private.h"
 #include "templates/templates-private.h"
 
 static bk_status open_out(bk_atomic *a, const char *path, bk_diags *diags)
@@ -33,14 +33,10 @@ static bk_status commit(bk_atomic *a, const char *path, bk_diags *diags)
 	return BK_ERR_IO;
 }
 
-/* Writes b to path atomically; BK_ERR_NOMEM, nothing written, when b
- * failed or path is NULL (join ran out of memory). */
-static bk_status save(const char *path, const bk_buf *b, bk_diags *diags)
+/* Writes b to path atomically. */
+static bk_status save(const char *path, const void *data, size_t n,
+                      bk_diags *diags)
 {
-	if (!path || bk_buf_failed(b))
-		return bk_diags_nomem(diags, path, "", "writing the audio");
-	const void *data = b->data ? b->data : "";
-	size_t n = b->len;
 	bk_atomic a;
 	bk_status st = open_out(&a, path, diags);
 	if (st != BK_OK)
@@ -60,6 +56,20 @@ static char *join(const char *dir, const char *name, const char *ext)
 	bk_buf b = {0};
 	bk_buf_printf(&b, "%s/%s%s", dir, name, ext);
 	return bk_buf_steal(&b);
+}
+
+/* Writes b to dir/name+ext atomically: one home for the files of a
+ * track's folder. */
+static bk_status save_in(const char *dir, const char *name, const char *ext,
+                         const bk_buf *b, bk_diags *diags)
+{
+	char *path = join(dir, name, ext);
+	/* no file is written from a buffer that ran out of memory */
+	bk_status st = !path || bk_buf_failed(b)
+	               ? bk_diags_nomem(diags, dir, "", "writing the audio")
+	               : save(path, b->data, b->len, diags);
+	free(path);
+	return st;
 }
 
 static double secs(size_t samples)
@@ -112,7 +122,8 @@ static void common_tags(const bk_track *t, bk_buf *tag, const char *title)
 	bk_buf_free(&album);
 }
 
-static bk_status write_mp3(const bk_track *t, const char *path,
+/* The MP3 with its chapters, into *out (path names it in messages). */
+static bk_status mp3_bytes(const bk_track *t, const char *path, bk_buf *out,
                            bk_diags *diags)
 {
 	if (t->nchapters > 255) {
@@ -126,33 +137,32 @@ static bk_status write_mp3(const bk_track *t, const char *path,
 	common_tags(t, &body, bk_buf_str(&title));
 	char (*ids)[24] = bk_calloc(t->nchapters + 1, sizeof *ids);
 	const char **children = bk_calloc(t->nchapters + 1, sizeof *children);
-	for (size_t i = 0; ids && children && i < t->nchapters; i++) {
+	if (!ids || !children) {
+		free(ids);
+		free(children);
+		bk_buf_free(&body);
+		bk_buf_free(&title);
+		return bk_diags_nomem(diags, path, "", "writing the MP3");
+	}
+	for (size_t i = 0; i < t->nchapters; i++) {
 		snprintf(ids[i], sizeof ids[i], "chp%zu", i + 1);
 		children[i] = ids[i];
 	}
-	if (!ids || !children)
-		body.failed = true;
-	else
-		bk_id3_toc(&body, "toc", children, t->nchapters,
-		           bk_buf_str(&title));
-	for (size_t i = 0; ids && i < t->nchapters; i++) {
+	bk_id3_toc(&body, "toc", children, t->nchapters, bk_buf_str(&title));
+	for (size_t i = 0; i < t->nchapters; i++) {
 		const bk_section *sec = &t->sections[i + 1];
 		bk_id3_chapter(&body, ids[i], ms(sec->start), ms(sec->stop),
 		               bk_track_chapter_title(t, i));
 	}
-	bk_buf out = {0};
-	bk_id3_finish(&out, &body);
-	bk_buf_addn(&out, (const char *)t->mp3, t->mp3_len);
-	bk_status st = bk_buf_failed(&out) || bk_buf_failed(&body) ||
-	               bk_buf_failed(&title)
-	               ? bk_diags_nomem(diags, path, "", "writing the MP3")
-	               : save(path, &out, diags);
-	bk_buf_free(&out);
+	bk_id3_finish(out, &body);
+	bk_buf_addn(out, (const char *)t->mp3, t->mp3_len);
+	bool failed = bk_buf_failed(out) || bk_buf_failed(&body) ||
+	              bk_buf_failed(&title);
 	bk_buf_free(&body);
 	bk_buf_free(&title);
 	free(ids);
 	free(children);
-	return st;
+	return failed ? bk_diags_nomem(diags, path, "", "writing the MP3") : BK_OK;
 }
 
 /* ---- one MP3 per position, and a playlist ---- */
@@ -176,6 +186,8 @@ static bk_status write_positions(const bk_track *t, const char *dir,
                                  bk_diags *diags)
 {
 	char *folder = join(dir, "positions", "");
+	if (!folder)
+		return bk_diags_nomem(diags, dir, "", "writing the audio");
 	if (bk_mkdirs(folder) != 0) {
 		bk_diags_add(diags, BK_ERROR, "unwritable", folder, 0, 0, "",
 		             "cannot make the folder: %s", strerror(errno));
@@ -199,9 +211,7 @@ static bk_status write_positions(const bk_track *t, const char *dir,
 		size_t to = sec->end < t->nparts ? t->parts[sec->end].byte
 		                                 : t->mp3_len;
 		bk_buf_addn(&out, (const char *)t->mp3 + from, to - from);
-		char *path = join(folder, bk_buf_str(&name), "");
-		st = save(path, &out, diags);
-		free(path);
+		st = save_in(folder, bk_buf_str(&name), "", &out, diags);
 		bk_buf_printf(&list, "#EXTINF:%ld,%s\n%s\n",
 		              lround(secs(sec->stop - sec->start)), sec->label,
 		              bk_buf_str(&name));
@@ -211,9 +221,7 @@ static bk_status write_positions(const bk_track *t, const char *dir,
 		if (st != BK_OK)
 			goto out;
 	}
-	char *path = join(folder, "playlist.m3u8", "");
-	st = save(path, &list, diags);
-	free(path);
+	st = save_in(folder, "playlist.m3u8", "", &list, diags);
 out:
 	bk_buf_free(&list);
 	bk_buf_free(&title);
@@ -354,18 +362,14 @@ static bk_status write_daisy(const bk_track *t, const char *dir,
 		bk_buf_add(&ncc, "</a></h1>\n");
 		bk_buf sm = {0};
 		section_smil(t, i, bk_buf_str(&title), elapsed, mp3_name, &sm);
-		char *path = join(dir, smil_name, "");
-		st = save(path, &sm, diags);
-		free(path);
+		st = save_in(dir, smil_name, "", &sm, diags);
 		bk_buf_free(&sm);
 		if (st != BK_OK)
 			goto out;
 		elapsed += sec->stop - sec->start;
 	}
 	bk_buf_add(&ncc, "</body>\n</html>\n");
-	char *path = join(dir, "ncc.html", "");
-	st = save(path, &ncc, diags);
-	free(path);
+	st = save_in(dir, "ncc.html", "", &ncc, diags);
 out:
 	bk_buf_free(&ncc);
 	bk_buf_free(&title);
@@ -374,9 +378,10 @@ out:
 
 /* ---- transcript and captions ---- */
 
-/* The transcript (BASE.txt) and the captions (BASE.vtt), as formats asks. */
-static bk_status write_transcript(const bk_track *t, const char *dir,
-                                  unsigned formats, bk_diags *diags)
+/* The transcript (BASE.txt) into *txt_out and the captions (BASE.vtt) into
+ * *vtt_out. */
+static void transcript_bytes(const bk_track *t, bk_buf *txt_out,
+                             bk_buf *vtt_out)
 {
 	bk_buf txt = {0}, vtt = {0};
 	const bk_audio *a = t->audio;
@@ -408,29 +413,14 @@ static bk_status write_transcript(const bk_track *t, const char *dir,
 		bk_track_clock(&vtt, p->audio + p->naudio);
 		bk_buf_printf(&vtt, "\n%s\n", p->text);
 	}
-	bk_status st = BK_OK;
-	if (formats & BK_AUDIO_TRANSCRIPT) {
-		char *path = join(dir, t->base, ".txt");
-		st = save(path, &txt, diags);
-		free(path);
-		if (st != BK_OK)
-			goto out;
-	}
-	if (formats & BK_AUDIO_CAPTIONS) {
-		char *path = join(dir, t->base, ".vtt");
-		st = save(path, &vtt, diags);
-		free(path);
-	}
-out:
-	bk_buf_free(&txt);
-	bk_buf_free(&vtt);
-	return st;
+	*txt_out = txt;
+	*vtt_out = vtt;
 }
 
 /* ---- the review page ---- */
 
-static bk_status write_review(const bk_track *t, const char *dir,
-                              const char *mp3_name, bk_diags *diags)
+/* The review page, playing mp3_name, into *out. */
+static void review_bytes(const bk_track *t, const char *mp3_name, bk_buf *out)
 {
 	int li = lang_of(t);
 	const bk_templates *tpl = t->audio->tpl;
@@ -481,12 +471,8 @@ static bk_status write_review(const bk_track *t, const char *dir,
 		bk_buf_add(&h, "</td><td class=\"note\"></td></tr>\n");
 	}
 	bk_buf_add(&h, "</table>\n</body>\n</html>\n");
-	char *path = join(dir, t->base, "-review.html");
-	bk_status st = save(path, &h, diags);
-	free(path);
-	bk_buf_free(&h);
 	bk_buf_free(&title);
-	return st;
+	*out = h;
 }
 
 /* ---- WAV (with labelled markers) and FLAC, through libsndfile ---- */
@@ -522,23 +508,21 @@ static void adtl_chunk(const bk_track *t, bk_buf *b)
 	bk_buf_free(&body);
 }
 
-static bk_status write_sndfile(const bk_track *t, const char *path, int format,
+/* The WAV or FLAC of pcm into *out, made in memory: libsndfile finishes
+ * its header by seeking back. */
+static bk_status sndfile_bytes(const bk_track *t, const char *path, int format,
                                const int16_t *pcm, size_t n, int rate,
-                               bool markers, bk_diags *diags)
+                               bool markers, bk_buf *out, bk_diags *diags)
 {
-	bk_atomic a;
-	bk_status st = open_out(&a, path, diags);
-	if (st != BK_OK)
-		return st;
 	SF_INFO info = {0};
 	info.samplerate = rate;
 	info.channels = 1;
 	info.format = format;
-	SNDFILE *f = sf_open_fd(fileno(a.f), SFM_WRITE, &info, 0);
+	bk_sf_memory m;
+	SNDFILE *f = bk_sf_open_memory(&m, out, &info);
 	if (!f) {
 		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 		             "libsndfile cannot write it: %s", sf_strerror(NULL));
-		bk_atomic_abort(&a);
 		return BK_ERR_IO;
 	}
 	bk_buf title = {0};
@@ -555,7 +539,6 @@ static bk_status write_sndfile(const bk_track *t, const char *path, int format,
 		uint32_t *cues = bk_calloc(1, sz + sizeof(SF_CUE_POINT));
 		if (!cues) {
 			sf_close(f);
-			bk_atomic_abort(&a);
 			return bk_diags_nomem(diags, path, "", "writing the audio");
 		}
 		SF_CUE_POINT *pt = (SF_CUE_POINT *)(void *)(cues + 1);
@@ -573,7 +556,6 @@ static bk_status write_sndfile(const bk_track *t, const char *path, int format,
 		if (!set) {
 			/* without the cue points the labels would name nothing */
 			sf_close(f);
-			bk_atomic_abort(&a);
 			bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 			             "libsndfile would not write the WAV's cue points");
 			return BK_ERR_IO;
@@ -581,80 +563,159 @@ static bk_status write_sndfile(const bk_track *t, const char *path, int format,
 	}
 	bool ok = sf_write_short(f, pcm, (sf_count_t)n) == (sf_count_t)n;
 	ok &= sf_close(f) == 0;
-	bool nomem = false;
 	if (ok && markers) {
 		/* the labels, then the RIFF size that covers them */
-		bk_buf list = {0};
-		adtl_chunk(t, &list);
-		nomem = bk_buf_failed(&list);
-		off_t end = lseek(fileno(a.f), 0, SEEK_END);
-		unsigned char sz[4];
-		ok = !nomem && end > 8 &&
-		     pwrite(fileno(a.f), list.data, list.len, end) == (ssize_t)list.len;
-		le32(sz, (uint32_t)(end + (off_t)list.len - 8));
-		ok = ok && pwrite(fileno(a.f), sz, 4, 4) == 4;
-		bk_buf_free(&list);
+		size_t end = out->len;
+		ok = end > 8;
+		adtl_chunk(t, out);
+		if (ok)
+			le32((unsigned char *)out->data + 4, (uint32_t)(out->len - 8));
 	}
+	if (bk_buf_failed(out))
+		return bk_diags_nomem(diags, path, "", "writing the audio");
 	if (!ok) {
-		bk_atomic_abort(&a);
-		if (nomem)
-			return bk_diags_nomem(diags, path, "", "writing the audio");
 		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 		             "cannot write the audio");
 		return BK_ERR_IO;
 	}
-	return commit(&a, path, diags);
-}
-
-/* The lossless files, as formats asks: they carry the track's samples at
- * the target loudness exactly (the MP3's gain moves in steps). */
-static bk_status write_pcm_files(const bk_track *t, const char *dir,
-                                 unsigned formats, bk_diags *diags)
-{
-	static const struct {
-		unsigned format;
-		const char *ext;
-		int sf, rate;
-		bool markers;
-	} pcm_files[] = {
-		{BK_AUDIO_WAV, ".wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, BK_SPEECH_RATE, true},
-		{BK_AUDIO_FLAC, ".flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, BK_SPEECH_RATE, false},
-		{BK_AUDIO_PHONE, "-8k.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, true}};
-	for (size_t i = 0; i < 3; i++) {
-		if (!(formats & pcm_files[i].format))
-			continue;
-		int16_t *pcm;
-		size_t n;
-		char *path = join(dir, t->base, pcm_files[i].ext);
-		if (!path ||
-		    !bk_track_resampled(t, pcm_files[i].rate, &pcm, &n) ||
-		    !bk_track_master(t, pcm, n, pcm_files[i].rate, 0, 0, pcm)) {
-			if (path)
-				free(pcm);
-			free(path);
-			return bk_diags_nomem(diags, dir, "", "writing the audio");
-		}
-		bk_status st = write_sndfile(t, path, pcm_files[i].sf, pcm, n,
-		                             pcm_files[i].rate, pcm_files[i].markers,
-		                             diags);
-		free(path);
-		free(pcm);
-		if (st != BK_OK)
-			return st;
-	}
 	return BK_OK;
 }
 
-/* One file BASE.ext written by write(t, path, diags). */
-static bk_status write_one(const bk_track *t, const char *dir,
-                           const char *ext,
-                           bk_status (*write)(const bk_track *, const char *,
-                                              bk_diags *),
-                           bk_diags *diags)
+/* The lossless files: they carry the track's samples at the target
+ * loudness exactly (the MP3's gain moves in steps). */
+static const struct {
+	unsigned format;
+	const char *ext;
+	int sf, rate;
+	bool markers;
+} pcm_files[] = {
+	{BK_AUDIO_WAV, ".wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, BK_SPEECH_RATE, true},
+	{BK_AUDIO_FLAC, ".flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, BK_SPEECH_RATE, false},
+	{BK_AUDIO_PHONE, "-8k.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 8000, true}};
+
+/* The lossless file pcm_files[i] into *out. */
+static bk_status pcm_bytes(const bk_track *t, size_t i, const char *path,
+                           bk_buf *out, bk_diags *diags)
 {
-	char *path = join(dir, t->base, ext);
-	bk_status st = write(t, path, diags);
+	int16_t *pcm = NULL;
+	size_t n;
+	if (!bk_track_resampled(t, pcm_files[i].rate, &pcm, &n))
+		return bk_diags_nomem(diags, path, "", "writing the audio");
+	if (!bk_track_master(t, pcm, n, pcm_files[i].rate, 0, 0, pcm)) {
+		free(pcm);
+		return bk_diags_nomem(diags, path, "", "writing the audio");
+	}
+	bk_status st = sndfile_bytes(t, path, pcm_files[i].sf, pcm, n,
+	                             pcm_files[i].rate, pcm_files[i].markers, out,
+	                             diags);
+	free(pcm);
+	return st;
+}
+
+/* ---- one file of a track ---- */
+
+/* The files that are one file each, and their names' ends. */
+static const struct {
+	unsigned format;
+	const char *ext;
+} single_files[] = {
+	{BK_AUDIO_MP3, ".mp3"}, {BK_AUDIO_TRANSCRIPT, ".txt"},
+	{BK_AUDIO_CAPTIONS, ".vtt"}, {BK_AUDIO_REVIEW, "-review.html"},
+	{BK_AUDIO_WAV, ".wav"}, {BK_AUDIO_FLAC, ".flac"},
+	{BK_AUDIO_PHONE, "-8k.wav"}, {BK_AUDIO_VORBIS, ".ogg"},
+	{BK_AUDIO_OPUS, ".opus"}};
+
+/* The end of the name of the one-file format, or NULL for another. */
+static const char *single_ext(unsigned format)
+{
+	for (size_t i = 0; i < sizeof single_files / sizeof *single_files; i++)
+		if (single_files[i].format == format)
+			return single_files[i].ext;
+	return NULL;
+}
+
+/* The bytes of the one-file format into *out (empty on entry); path
+ * names the file in messages. */
+static bk_status file_bytes(const bk_track *t, unsigned format,
+                            const char *path, bk_buf *out, bk_diags *diags)
+{
+	bk_buf other = {0}, mp3_name = {0};
+	bk_status st = BK_OK;
+	switch (format) {
+	case BK_AUDIO_MP3:
+		return mp3_bytes(t, path, out, diags);
+	case BK_AUDIO_TRANSCRIPT:
+		transcript_bytes(t, out, &other);
+		break;
+	case BK_AUDIO_CAPTIONS:
+		transcript_bytes(t, &other, out);
+		break;
+	case BK_AUDIO_REVIEW:
+		bk_buf_printf(&mp3_name, "%s.mp3", t->base);
+		review_bytes(t, bk_buf_str(&mp3_name), out);
+		break;
+	case BK_AUDIO_VORBIS:
+		return bk_ogg_vorbis_bytes(t, path, out, diags);
+	case BK_AUDIO_OPUS:
+		return bk_ogg_opus_bytes(t, path, out, diags);
+	default:
+		for (size_t i = 0; i < 3; i++)
+			if (pcm_files[i].format == format)
+				return pcm_bytes(t, i, path, out, diags);
+		st = BK_ERR_USAGE;
+	}
+	if (st == BK_OK && (bk_buf_failed(out) || bk_buf_failed(&other) ||
+	                    bk_buf_failed(&mp3_name)))
+		st = bk_diags_nomem(diags, path, "", "writing the audio");
+	bk_buf_free(&other);
+	bk_buf_free(&mp3_name);
+	return st;
+}
+
+/* The one-file format as dir/BASE.ext, under a temporary name renamed
+ * into place. */
+static bk_status write_one(const bk_track *t, const char *dir,
+                           unsigned format, bk_diags *diags)
+{
+	char *path = join(dir, t->base, single_ext(format));
+	if (!path)
+		return bk_diags_nomem(diags, dir, "", "writing the audio");
+	bk_buf b = {0};
+	bk_status st = file_bytes(t, format, path, &b, diags);
+	if (st == BK_OK && bk_buf_failed(&b))
+		st = bk_diags_nomem(diags, path, "", "writing the audio");
+	if (st == BK_OK)
+		st = save(path, b.data, b.len, diags);
+	bk_buf_free(&b);
 	free(path);
+	return st;
+}
+
+bk_status bk_track_write_file_to(const bk_track *t, unsigned format,
+                                 bk_write_fn write, void *arg,
+                                 bk_diags *diags)
+{
+	const char *ext = single_ext(format);
+	if (!ext) {
+		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		             "bk_track_write_to writes one file: one of the audio "
+		             "outputs that is a single file (not positions or "
+		             "DAISY, which are several)");
+		return BK_ERR_USAGE;
+	}
+	bk_c_numeric numeric = bk_c_numeric_enter();
+	bk_buf name = {0}, b = {0};
+	bk_buf_printf(&name, "%s%s", t->base, ext);
+	bk_status st = file_bytes(t, format, bk_buf_str(&name), &b, diags);
+	if (st == BK_OK && (bk_buf_failed(&b) || bk_buf_failed(&name)))
+		st = bk_diags_nomem(diags, "", "", "writing the audio");
+	bk_sink out = {write, arg, BK_OK};
+	if (st == BK_OK && !bk_sink_write(&out, b.data, b.len))
+		st = bk_sink_failed(&out, bk_buf_str(&name), "the audio", BK_ERR_IO,
+		                    diags);
+	bk_buf_free(&b);
+	bk_buf_free(&name);
+	bk_c_numeric_leave(&numeric);
 	return st;
 }
 
@@ -670,9 +731,12 @@ bk_status bk_track_write_files(const bk_track *t, const char *dir,
 	bk_buf name = {0};
 	bk_buf_printf(&name, "%s.mp3", t->base);
 	const char *mp3_name = bk_buf_str(&name);
-	bk_status st = BK_OK;
+	bk_status st = bk_buf_failed(&name)
+	               ? bk_diags_nomem(diags, dir, "", "writing the audio") : BK_OK;
+	if (st != BK_OK)
+		goto out;
 	if (formats & (BK_AUDIO_MP3 | BK_AUDIO_DAISY | BK_AUDIO_REVIEW)) {
-		st = write_one(t, dir, ".mp3", write_mp3, diags);
+		st = write_one(t, dir, BK_AUDIO_MP3, diags);
 		if (st != BK_OK)
 			goto out;
 	}
@@ -686,26 +750,14 @@ bk_status bk_track_write_files(const bk_track *t, const char *dir,
 		if (st != BK_OK)
 			goto out;
 	}
-	if (formats & (BK_AUDIO_TRANSCRIPT | BK_AUDIO_CAPTIONS)) {
-		st = write_transcript(t, dir, formats, diags);
+	/* then the one-file formats, in the order of single_files */
+	for (size_t i = 1; i < sizeof single_files / sizeof *single_files; i++) {
+		if (!(formats & single_files[i].format))
+			continue;
+		st = write_one(t, dir, single_files[i].format, diags);
 		if (st != BK_OK)
 			goto out;
 	}
-	if (formats & BK_AUDIO_REVIEW) {
-		st = write_review(t, dir, mp3_name, diags);
-		if (st != BK_OK)
-			goto out;
-	}
-	st = write_pcm_files(t, dir, formats, diags);
-	if (st != BK_OK)
-		goto out;
-	if (formats & BK_AUDIO_VORBIS) {
-		st = write_one(t, dir, ".ogg", bk_ogg_write_vorbis, diags);
-		if (st != BK_OK)
-			goto out;
-	}
-	if (formats & BK_AUDIO_OPUS)
-		st = write_one(t, dir, ".opus", bk_ogg_write_opus, diags);
 out:
 	bk_buf_free(&name);
 	bk_c_numeric_leave(&numeric);

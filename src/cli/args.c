@@ -48,7 +48,8 @@ static const cli_option options_table[] = {
 	 F(interline), NULL, _("print each line's text under its braille")},
 	{"--size", "PT", CLI_DOUBLE, C_DOUBLE, OPT_SIZE, 0, 1, 1000, 0,
 	 F(size_pt), _("this option needs a size in points:"),
-	 _("the large print's type size in points (18 and up)")},
+	 _("the large print's type size in points ("
+	   CLI_STR(BK_LARGE_PRINT_SIZE_MIN) " and up)")},
 	{"--tab", NULL, CLI_FLAG, C_INT, OPT_TAB, 0, 0, 0, 0, F(tab), NULL,
 	 _("a tab on the stencil's edge")},
 	{"--counting-dots", NULL, CLI_FLAG, C_INT, OPT_COUNTING, 0, 0, 0, 0,
@@ -56,17 +57,20 @@ static const cli_option options_table[] = {
 	{"--sheet", "N", CLI_INT, C_LONG, OPT_SHEET, 0, 1, 1000, CLI_SHOW_VALUE | CLI_BOUNDS,
 	 F(sheet), _("--sheet needs a sheet number, not"),
 	 _("the sheet of the stencil to write (svg, png)")},
-	{"--dpi", "N", CLI_DOUBLE, C_DOUBLE, OPT_DPI, 0, 30, 1200, CLI_SHOW_VALUE | CLI_BOUNDS,
-	 F(dpi), _("--dpi needs a resolution of 30–1200, not"),
+	{"--dpi", "N", CLI_DOUBLE, C_DOUBLE, OPT_DPI, 0, BK_STENCIL_DPI_MIN,
+	 BK_STENCIL_DPI_MAX, CLI_SHOW_VALUE | CLI_BOUNDS, F(dpi),
+	 _("--dpi needs a resolution of " CLI_STR(BK_STENCIL_DPI_MIN) "–"
+	   CLI_STR(BK_STENCIL_DPI_MAX) ", not"),
 	 _("the resolution of png (150)")},
 	{"--rate", "WPM", CLI_INT, C_INT, OPT_SPEECH, OPT_RATE, 0, 1000,
 	 CLI_STRICT, F(speech.rate), NEEDS_WHOLE,
 	 _("words a minute (overrides production.speech)")},
 	{"--pitch", "N", CLI_INT, C_INT, OPT_SPEECH, OPT_PITCH, 0, 1000,
-	 CLI_STRICT, F(speech.pitch), NEEDS_WHOLE, _("the voice's pitch, 0-100 (50)")},
+	 CLI_STRICT, F(speech.pitch), NEEDS_WHOLE,
+	 _("the voice's pitch, 0-" CLI_STR(BK_SPEECH_PITCH_MAX) " (50)")},
 	{"--volume", "N", CLI_INT, C_INT, OPT_SPEECH, OPT_VOLUME, 0, 1000,
 	 CLI_STRICT, F(speech.volume), NEEDS_WHOLE,
-	 _("the voice's amplitude, 0-200 (100)")},
+	 _("the voice's amplitude, 0-" CLI_STR(BK_SPEECH_VOLUME_MAX) " (100)")},
 	{"--word-gap", "N", CLI_INT, C_INT, OPT_SPEECH, OPT_WORD_GAP, 0, 1000,
 	 CLI_STRICT, F(speech.word_gap), NEEDS_WHOLE,
 	 _("extra pause between words, 10 ms units (0)")},
@@ -81,7 +85,7 @@ static const cli_option options_table[] = {
 	 CLI_STRICT, F(audio.bitrate), NEEDS_WHOLE, _("MP3 bit rate")},
 	{"--quality", "N", CLI_INT, C_INT, OPT_AUDIO, OPT_QUALITY, 0, 1000,
 	 CLI_STRICT, F(audio.quality), NEEDS_WHOLE,
-	 _("LAME's quality, 0 best to 9 fastest")},
+	 _("LAME's quality, 0 best to " CLI_STR(BK_AUDIO_QUALITY_MAX) " fastest")},
 	{"--speed", "S,...", CLI_STRING, C_STR, OPT_AUDIO, 0, 0, 0, 0, F(speeds),
 	 NEEDS_VALUE, _("speed variants, pitch kept (0.75,1.5)")},
 	{"--formats", "LIST", CLI_STRING, C_STR, OPT_AUDIO, OPT_FORMATS, 0, 0, 0,
@@ -99,6 +103,25 @@ static const cli_option options_table[] = {
 	{"--definition", "FILE", CLI_STRING, C_STR, OPT_DEFINITION, 0, 0, 0, 0,
 	 F(definition), NEEDS_VALUE,
 	 _("compare with this definition (default: the kit's own)")},
+	{"--encoding", "NAME", CLI_STRING, C_STR, OPT_IMPORT, 0, 0, 0, 0,
+	 F(encoding), NEEDS_VALUE,
+	 _("the CSV tables' encoding: UTF-8, UTF-16, CP1251, RK1048 or PT154 "
+	   "(default: detected)")},
+	{"--separator", "SEP", CLI_STRING, C_STR, OPT_IMPORT, 0, 0, 0, 0,
+	 F(separator), NEEDS_VALUE,
+	 _("the CSV tables' separator: \",\", \";\" or tab (default: "
+	   "detected)")},
+	{"--from", "FORMAT", CLI_STRING, C_STR, OPT_IMPORT, 0, 0, 0, 0, F(from),
+	 NEEDS_VALUE,
+	 _("import a definition of another system: nist-1500-20 (default: "
+	   "tables)")},
+	{"--language-map", "MAP", CLI_STRING, C_STR, OPT_IMPORT, 0, 0, 0, 0,
+	 F(language_map), NEEDS_VALUE,
+	 _("which of a NIST file's languages stand for kk and ru (en=ru)")},
+	{"--ignore-column", "HEADER", CLI_COLUMN, C_STR, OPT_IMPORT, 0, 0, 0, 0,
+	 0, NEEDS_VALUE,
+	 _("leave the column with this header unread, in every table "
+	   "(repeatable)")},
 	{"--quick", NULL, CLI_FLAG, C_BOOL, OPT_VERIFY, 0, 0, 0, 0, F(quick),
 	 NULL, _("compare only each chapter's number with fresh speech")},
 	{"--partial", NULL, CLI_FLAG, C_BOOL, OPT_VERIFY, 0, 0, 0, 0, F(partial),
@@ -216,6 +239,9 @@ static bool parse_value(const cli_option *op, const char *arg, options *o)
 		return true;
 	case CLI_BALLOT:
 		o->ballots[o->nballots++] = arg;
+		return true;
+	case CLI_COLUMN:
+		o->ignore_columns[o->nignore++] = arg;
 		return true;
 	case CLI_SHARD:
 		return parse_shard(op, arg, o);

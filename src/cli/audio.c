@@ -68,10 +68,12 @@ static int parse_speeds(const char *list, double *speeds, size_t *n)
 	for (const char *p = list; *p;) {
 		char *end = NULL;
 		double v = strtod(p, &end);
-		if (end == p || (*end && *end != ',') || !(v >= 0.5 && v <= 2.0) ||
-		    *n == 8)
-			return cli_usage_error(_("--speed takes up to 8 speeds of 0.5-2.0, "
-			                     "e.g. 0.75,1.5, not"), list);
+		if (end == p || (*end && *end != ',') ||
+		    !(v >= BK_AUDIO_SPEED_MIN && v <= BK_AUDIO_SPEED_MAX) || *n == 8)
+			return cli_usage_error(_("--speed takes up to 8 speeds of "
+			                         CLI_STR(BK_AUDIO_SPEED_MIN) "-"
+			                         CLI_STR(BK_AUDIO_SPEED_MAX)
+			                         ", e.g. 0.75,1.5, not"), list);
 		if (v != 1.0)
 			speeds[(*n)++] = v;
 		p = *end ? end + 1 : end;
@@ -149,15 +151,62 @@ static int parse_formats(const options *o, const bk_election *e,
 	return st == BK_OK ? 0 : EXIT_USAGE;
 }
 
-/* A rate or loudness of 0 on the command line would read as "not given". */
-static int check_given(const options *o)
+int cli_check_given(const options *o)
 {
 	if ((o->given & OPT_RATE) && o->speech.rate == 0)
 		return cli_usage_error(_("--rate takes " CLI_STR(BK_SPEECH_RATE_MIN) "-" CLI_STR(BK_SPEECH_RATE_MAX)
 		                         " words a minute, not"), "0");
-	if ((o->given & OPT_LOUDNESS) && o->audio.loudness == 0)
-		return cli_usage_error(_("--loudness takes -40 to -10 LUFS, not"), "0");
+	if ((o->given & OPT_LOUDNESS) && o->audio.loudness == 0) {
+		char what[64];
+		snprintf(what, sizeof what, _("--loudness takes %d to %d LUFS, not"),
+		         BK_LOUDNESS_LUFS_MIN, BK_LOUDNESS_LUFS_MAX);
+		return cli_usage_error(what, "0");
+	}
 	return 0;
+}
+
+/* What speak (of a ballot) and audio share: the speeds, the outputs, the
+ * definition, the voice and the encoders (one per speed). */
+typedef struct audio_run {
+	cli_ctx c;
+	double speeds[8];
+	size_t nspeeds;
+	unsigned formats;
+	bk_speech *sp;
+	bk_audio *au[9];
+} audio_run;
+
+/* Checks the speeds and what was given, opens the templates and loads the
+ * definition first: its production settings set the voice's rate and the
+ * outputs (the speech helpers start as fresh copies of the program,
+ * bk_speech_helper_entry, so they stay small however large the
+ * definition). An exit code; audio_close frees a in any case. */
+static int audio_open(audio_run *a, const options *o)
+{
+	memset(a, 0, sizeof *a);
+	int rc = parse_speeds(o->speeds, a->speeds, &a->nspeeds);
+	if (!rc)
+		rc = cli_check_given(o);
+	if (!rc)
+		rc = cli_ctx_load(&a->c, o);
+	if (!rc)
+		rc = parse_formats(o, a->c.e, &a->formats);
+	if (!rc)
+		rc = make_engines(o, a->c.e, a->c.tpl, 1.0, &a->sp, NULL,
+		                  a->c.diags);
+	return rc;
+}
+
+/* Reports the cache, frees what a holds and returns rc. */
+static int audio_close(audio_run *a, const options *o, int rc)
+{
+	if (!a->c.tpl)
+		return rc;
+	report_cache(o, a->sp, a->au, 9);
+	for (size_t i = 0; i < 9; i++)
+		bk_audio_free(a->au[i]);
+	bk_speech_free(a->sp);
+	return cli_ctx_close(&a->c, rc, false);
 }
 
 static int speak_ballot(const options *o)
@@ -165,65 +214,35 @@ static int speak_ballot(const options *o)
 	if (o->nballots != 1 || !o->langs || strchr(o->langs, ',') || !o->output)
 		return cli_usage_error(_("speak writes one --ballot in one --lang to "
 		                     "-o DIR, for"), o->file);
-	double speeds[8];
-	size_t nspeeds;
-	unsigned formats = 0;
-	int rc = parse_speeds(o->speeds, speeds, &nspeeds);
+	audio_run a;
+	int rc = audio_open(&a, o);
 	if (!rc)
-		rc = check_given(o);
-	if (rc)
-		return rc;
-	bk_templates *tpl;
-	rc = cli_open_templates(o, &tpl);
-	if (rc)
-		return rc;
-	bk_diags *diags = bk_diags_create();
-	bk_speech *sp = NULL;
-	bk_audio *au[9] = {0};
-	bk_election *e = NULL;
-	bk_script *s = NULL;
-	/* the definition first: its rate is the voice's (the speech helpers
-	 * start as fresh copies of the program, bk_speech_helper_entry, so
-	 * they stay small however large the definition) */
-	rc = cli_load_definition(o, tpl, &e, diags);
+		rc = cli_exit_for(bk_script_create(&a.c.s, a.c.e, o->ballots[0],
+		                                   o->langs, a.c.tpl, a.c.diags));
+	if (a.c.tpl)
+		cli_print_diags(a.c.diags, stderr);
 	if (!rc)
-		rc = parse_formats(o, e, &formats);
-	if (!rc)
-		rc = make_engines(o, e, tpl, 1.0, &sp, NULL, diags);
-	if (!rc)
-		rc = cli_exit_for(bk_script_create(&s, e, o->ballots[0], o->langs, tpl,
-		                               diags));
-	cli_print_diags(diags, stderr);
-	if (!rc)
-		rc = write_tracks(o, e, tpl, s, sp, au, speeds, nspeeds, formats,
-		                  o->output, 1, 1);
-	report_cache(o, sp, au, 9);
-	for (size_t i = 0; i < 9; i++)
-		bk_audio_free(au[i]);
-	bk_script_free(s);
-	bk_election_free(e);
-	bk_speech_free(sp);
-	bk_diags_free(diags);
-	bk_templates_free(tpl);
-	return rc;
+		rc = write_tracks(o, a.c.e, a.c.tpl, a.c.s, a.sp, a.au, a.speeds,
+		                  a.nspeeds, a.formats, o->output, 1, 1);
+	return audio_close(&a, o, rc);
 }
 
 int cli_cmd_speak(const options *o)
 {
 	if (o->nballots)
 		return speak_ballot(o);
-	const char *lang = o->langs ? o->langs : "kk";
-	if (strcmp(lang, "kk") && strcmp(lang, "ru"))
-		return cli_usage_error(_("--lang for speak is kk or ru, not"), lang);
-	bk_templates *tpl;
-	int rc = cli_open_templates(o, &tpl);
+	const char *lang;
+	cli_ctx c;
+	int rc = cli_lang_one(o, "speak", &lang);
+	if (!rc)
+		rc = cli_ctx_open(&c, o);
 	if (rc)
 		return rc;
-	bk_diags *diags = bk_diags_create();
+	bk_diags *diags = c.diags;
 	bk_speech *sp = NULL;
-	rc = check_given(o);
+	rc = cli_check_given(o);
 	if (!rc)
-		rc = make_engines(o, NULL, tpl, 1.0, &sp, NULL, diags);
+		rc = make_engines(o, NULL, c.tpl, 1.0, &sp, NULL, diags);
 	int16_t *all = NULL;
 	size_t nall = 0;
 	for (size_t i = 0; !rc && i <= o->ntexts; i++) {
@@ -261,9 +280,7 @@ int cli_cmd_speak(const options *o)
 	report_cache(o, sp, NULL, 0);
 	free(all);
 	bk_speech_free(sp);
-	bk_diags_free(diags);
-	bk_templates_free(tpl);
-	return rc;
+	return cli_ctx_close(&c, rc, false);
 }
 
 int cli_cmd_audio(const options *o)
@@ -272,31 +289,11 @@ int cli_cmd_audio(const options *o)
 		return cli_usage_error(_("audio writes into a folder: give"), "-o DIR");
 	if (o->langs && !*o->langs)
 		return cli_usage_error(_("--lang needs a language:"), "kk, ru");
-	double speeds[8];
-	size_t nspeeds;
-	unsigned formats = 0;
-	int rc = parse_speeds(o->speeds, speeds, &nspeeds);
-	if (!rc)
-		rc = check_given(o);
-	if (rc)
-		return rc;
-	bk_templates *tpl;
-	rc = cli_open_templates(o, &tpl);
-	if (rc)
-		return rc;
-	bk_diags *diags = bk_diags_create();
-	bk_speech *sp = NULL;
-	bk_audio *au[9] = {0};
-	bk_election *e = NULL;
-	/* the definition first: its production settings set the voice's rate
-	 * and the outputs (the speech helpers start as fresh copies of the
-	 * program, bk_speech_helper_entry, so they stay small) */
-	rc = cli_load_definition(o, tpl, &e, diags);
-	if (!rc)
-		rc = parse_formats(o, e, &formats);
-	if (!rc)
-		rc = make_engines(o, e, tpl, 1.0, &sp, NULL, diags);
-	cli_print_diags(diags, stderr);
+	audio_run a;
+	int rc = audio_open(&a, o);
+	if (a.c.tpl)
+		cli_print_diags(a.c.diags, stderr);
+	const bk_election *e = a.c.e;
 	for (size_t k = 0; !rc && k < o->nballots; k++)
 		if (bk_election_ballot_find(e, o->ballots[k]) == (size_t)-1) {
 			fprintf(stderr, _("ballotkit: %s has no ballot \"%s\"\n"),
@@ -334,7 +331,7 @@ int cli_cmd_audio(const options *o)
 				}
 				bk_script *s = NULL;
 				bk_diags *sd = bk_diags_create();
-				rc = cli_exit_for(bk_script_create(&s, e, id, lang, tpl, sd));
+				rc = cli_exit_for(bk_script_create(&s, e, id, lang, a.c.tpl, sd));
 				cli_print_diags(sd, stderr);
 				bk_diags_free(sd);
 				char *dir = NULL;
@@ -347,19 +344,13 @@ int cli_cmd_audio(const options *o)
 						snprintf(dir, n, "%s/%s-%s", o->output, id, lang);
 				}
 				if (!rc)
-					rc = write_tracks(o, e, tpl, s, sp, au, speeds, nspeeds,
-					                  formats, dir, ++done, total);
+					rc = write_tracks(o, e, a.c.tpl, s, a.sp, a.au, a.speeds,
+					                  a.nspeeds, a.formats, dir, ++done,
+					                  total);
 				free(dir);
 				bk_script_free(s);
 			}
 		}
 	}
-	report_cache(o, sp, au, 9);
-	for (size_t i = 0; i < 9; i++)
-		bk_audio_free(au[i]);
-	bk_election_free(e);
-	bk_speech_free(sp);
-	bk_diags_free(diags);
-	bk_templates_free(tpl);
-	return rc;
+	return audio_close(&a, o, rc);
 }

@@ -51,6 +51,10 @@ typedef struct options {
 	unsigned shard, shards;
 	const char *definition;
 	bool quick, partial;
+	/* import */
+	const char *encoding, *separator, *from, *language_map;
+	const char **ignore_columns; /* NULL-terminated */
+	size_t nignore;
 	unsigned given; /* OPT_* bits of the options on the command line */
 	bk_braille_layout layout;
 	/* options of every command */
@@ -73,6 +77,8 @@ enum {
 	OPT_TRUE_PEAK = 1 << 27, OPT_BITRATE = 1 << 28, OPT_QUALITY = 1 << 29,
 	OPT_VERIFY = 1 << 30 /* --quick, --partial */
 };
+/* the last bit, beyond an enum's int */
+#define OPT_IMPORT (1u << 31) /* --encoding, --separator, --ignore-column */
 
 /* The table of options (args.c): what an option sets, its bounds and the
  * message when its value is refused. */
@@ -82,6 +88,7 @@ typedef enum {
 	CLI_DOUBLE, /* a number of min..max */
 	CLI_STRING, /* any value */
 	CLI_BALLOT, /* a ballot id, added to ballots */
+	CLI_COLUMN, /* a column's header, added to ignore_columns */
 	CLI_SHARD,  /* K/N with min <= K <= N <= max */
 	CLI_SIZE    /* a size in bytes with K, M or G */
 } cli_kind;
@@ -160,6 +167,8 @@ const char *cli_shown(const char *s);
 const char *cli_shown_lines(const char *s);
 /* Prints diagnostics of at least a warning. */
 void cli_print_diags(const bk_diags *diags, FILE *out);
+/* The same with the notes. */
+void cli_print_diags_notes(const bk_diags *diags, FILE *out);
 int cli_open_templates(const options *o, bk_templates **tpl);
 int cli_load_definition(const options *o, const bk_templates *tpl, bk_election **e,
          bk_diags *diags);
@@ -170,6 +179,33 @@ int cli_admit(const options *o, const bk_templates *tpl,
           bk_diags *diags);
 int cli_exit_for(bk_status st);
 bool cli_lang_wanted(const char *langs, const char *lang);
+
+/* What a command opens, freed together: the templates, a list of
+ * diagnostics and, as the command needs them, the definition, one
+ * ballot's script and braille. */
+typedef struct cli_ctx {
+	bk_templates *tpl;
+	bk_diags *diags;
+	bk_election *e;
+	bk_script *s;
+	bk_braille *br;
+} cli_ctx;
+/* Opens the templates and creates the list, the rest NULL; an exit code
+ * (EXIT_CONFIG, reported, when the templates cannot be used: then r holds
+ * nothing). */
+int cli_ctx_open(cli_ctx *r, const options *o);
+/* cli_ctx_open, then the definition o->file loaded into r->e (an exit
+ * code). */
+int cli_ctx_load(cli_ctx *r, const options *o);
+/* Prints the diagnostics to stderr when print and rc is not 0, frees what
+ * r holds and returns rc. */
+int cli_ctx_close(cli_ctx *r, int rc, bool print);
+/* A rate or loudness of 0 on the command line would read as "not given":
+ * refused (an exit code). */
+int cli_check_given(const options *o);
+/* The one language of braille and speak (cmd): --lang, kk or ru (default
+ * kk), in *lang; an exit code. */
+int cli_lang_one(const options *o, const char *cmd, const char **lang);
 
 /* main.c */
 int cli_cmd_validate(const options *o);
@@ -189,5 +225,17 @@ int cli_cmd_build(const options *o);
 int cli_cmd_index(const options *o);
 int cli_cmd_verify(const options *o);
 int cli_cmd_defaults(const options *o);
+
+/* import.c */
+int cli_cmd_import(const options *o);
+/* Writes text to out under a temporary name, renamed into place; 0 or an
+ * exit code after a message. */
+int cli_write_atomic(const char *out, const char *text);
+/* Reads a whole file (malloc'd into *data, not NUL-terminated); 0 or an
+ * exit code after a message. */
+int cli_read_file(const char *path, char **data, size_t *size);
+
+/* export.c */
+int cli_cmd_export(const options *o);
 
 #endif

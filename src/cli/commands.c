@@ -27,7 +27,8 @@ static const cli_format_opts stencil_formats[] = {
 
 /* The commands, in the order the help lists them. usage holds one
  * synopsis a line; a line that begins with two spaces continues the one
- * before. */
+ * before. Rows look alike (a duplicate-code finder pairs two of them):
+ * they are data, not logic, and stay. */
 static const cli_command commands[] = {
 	{"validate", cli_cmd_validate, OPT_JSON, 0, NULL, false, false,
 	 CLI_ARGS_FILE, NEEDS_FILE,
@@ -35,6 +36,27 @@ static const cli_command commands[] = {
 	 "validate FILE [--json]",
 	 _("Check a definition; list every problem with its line, column and\n"
 	   "field, or summarise the election when it is valid.\n")},
+	{"import", cli_cmd_import, OPT_OUTPUT | OPT_IMPORT, 0, NULL, false, true,
+	 CLI_ARGS_FILE, _("import needs the tables (CSV files):"),
+	 _("make a definition from the commission's tables"),
+	 "import TABLE.csv|BOOK.xlsx... -o election.json [--encoding NAME]\n"
+	 "  [--separator SEP] [--ignore-column HEADER]...\n"
+	 "import --from nist-1500-20 BD.json -o election.json\n"
+	 "  [--language-map en=ru]",
+	 _("Read the tables (election, areas, districts, polling stations,\n"
+	   "parties, candidates, ballots, draws, pronunciations, leaflets,\n"
+	   "production; docs/import.md) and write the definition they describe,\n"
+	   "validated: nothing is written unless it is valid. --from\n"
+	   "nist-1500-20: read a NIST SP 1500-20 BallotDefinition instead\n"
+	   "(docs/nist-1500-20.md).\n")},
+	{"export", cli_cmd_export, OPT_FORMAT | OPT_OUTPUT, 0, NULL, false,
+	 false, CLI_ARGS_FILE, NEEDS_FILE,
+	 _("write a definition for another election system"),
+	 "export FILE --format nist-1500-20 -o OUT.json",
+	 _("Validate a definition and write it as a NIST SP 1500-20\n"
+	   "BallotDefinition (JSON) for other election systems; what NIST has\n"
+	   "no place for is kept in ExternalIdentifier entries\n"
+	   "(docs/nist-1500-20.md).\n")},
 	{"script", cli_cmd_script, OPT_JSON | OPT_BALLOT | OPT_LANG, 0, NULL,
 	 false, false, CLI_ARGS_FILE, NEEDS_FILE,
 	 _("print the ballot scripts"),
@@ -46,6 +68,8 @@ static const cli_command commands[] = {
 	 "braille [--lang kk|ru] [TEXT]...",
 	 _("Show each text (or each line of standard input) as print, Unicode\n"
 	   "braille and the braille read back, for a reviewer.\n")},
+	/* Rows of one table share their shape (here and at "audio"): data,
+	 * not logic repeated. */
 	{"list", cli_cmd_list, OPT_FORMAT | OPT_OUTPUT | OPT_LANG | OPT_BALLOT,
 	 0, list_formats, false, false, CLI_ARGS_FILE, NEEDS_FILE,
 	 _("write the braille or large-print list of one ballot"),
@@ -57,7 +81,8 @@ static const cli_command commands[] = {
 	 _("Write the braille list of one ballot in one language to OUT or\n"
 	   "standard output (swell-pdf needs -o; its page follows the braille\n"
 	   "profile, the election's by default); --format large-print-pdf: the\n"
-	   "same list in large print (18 pt and up).\n")},
+	   "same list in large print (" CLI_STR(BK_LARGE_PRINT_SIZE_MIN)
+	   " pt and up).\n")},
 	{"leaflet", cli_cmd_leaflet, OPT_FORMAT | OPT_OUTPUT | OPT_LANG | OPT_WHO,
 	 0, list_formats, false, false, CLI_ARGS_FILE, NEEDS_FILE,
 	 _("write a tactile leaflet of a party or candidate"),
@@ -81,12 +106,14 @@ static const cli_command commands[] = {
 	 _("Show what the voice is given for each text and write the clips one\n"
 	   "after another, as eSpeak NG gives them; or write the audio ballot of\n"
 	   "one ballot in one language into DIR, for a reviewer.\n")},
+	/* (the same shape as the rows above: data, not logic repeated) */
 	{"audio", cli_cmd_audio, OPT_BALLOT | OPT_LANG | OPT_OUTPUT | AUDIO_OPTS,
 	 0, NULL, false, false, CLI_ARGS_FILE, NEEDS_FILE,
 	 _("write the audio ballots"),
 	 "audio FILE -o DIR [--ballot ID]... [--lang kk,ru] [--formats LIST]\n"
 	 "  [--speed 0.75,1.5] [--loudness LUFS] [--true-peak DBTP]\n"
-	 "  [--bitrate KBPS] [--quality 0-9] [--cache DIR]",
+	 "  [--bitrate KBPS] [--quality 0-" CLI_STR(BK_AUDIO_QUALITY_MAX)
+	 "] [--cache DIR]",
 	 _("Write the audio ballot of each ballot in each language into\n"
 	   "DIR/BALLOT-LANG/: the audio outputs of the definition's\n"
 	   "production.outputs (by default MP3 with chapters, one MP3 per\n"

@@ -77,34 +77,38 @@ static int io_exit(const bk_diags *diags)
 	return EXIT_CANTCREAT;
 }
 
+/* Prints the report j, its keys in order, and frees it: build's and
+ * verify's. */
+static void print_json(json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	json_decref(j);
+}
+
 int cli_cmd_build(const options *o)
 {
 	if (!o->output)
 		return cli_usage_error(_("build writes into a folder: give"), "-o DIR");
 	/* 0 would read as "not given": the definition's */
-	if ((o->given & OPT_RATE) && o->speech.rate == 0)
-		return cli_usage_error(_("--rate takes " CLI_STR(BK_SPEECH_RATE_MIN) "-" CLI_STR(BK_SPEECH_RATE_MAX)
-		                         " words a minute, not"), "0");
-	if ((o->given & OPT_LOUDNESS) && o->audio.loudness == 0)
-		return cli_usage_error(_("--loudness takes -40 to -10 LUFS, not"), "0");
-	bk_templates *tpl;
-	int rc = cli_open_templates(o, &tpl);
+	int rc = cli_check_given(o);
 	if (rc)
 		return rc;
-	bk_diags *diags = bk_diags_create();
-	bk_election *e = NULL;
+	cli_ctx c;
+	rc = cli_ctx_open(&c, o);
+	if (rc)
+		return rc;
+	bk_diags *diags = c.diags;
 	/* the stencil options the kits are laid out with (below) */
 	bk_stencil_options so = BK_STENCIL_OPTIONS_INIT;
 	so.counting_dots = o->counting_dots;
 	so.tab_depth = o->tab ? 12.0 : 0.0;
 	/* what validate refuses, build refuses before writing anything */
-	rc = cli_admit(o, tpl, &so, &e, diags);
-	if (rc) {
-		cli_print_diags(diags, stderr);
-		bk_diags_free(diags);
-		bk_templates_free(tpl);
-		return rc;
-	}
+	rc = cli_admit(o, c.tpl, &so, &c.e, diags);
+	if (rc)
+		return cli_ctx_close(&c, rc, true);
 	bk_kit_options ko;
 	bk_kit_options_init(&ko);
 	/* the command line's options; the rate, the loudness and the outputs
@@ -133,7 +137,7 @@ int cli_cmd_build(const options *o)
 	               .last_tenth = -1, .built = json_array()};
 	ko.progress = on_progress;
 	ko.progress_arg = &pg;
-	bk_status st = bk_kit_build(e, o->file, tpl, o->output, &ko, diags);
+	bk_status st = bk_kit_build(c.e, o->file, c.tpl, o->output, &ko, diags);
 	/* the kits' own messages were printed as they came; the rest (and a
 	 * line per kit that failed) now */
 	cli_print_diags(diags, stderr);
@@ -158,20 +162,13 @@ int cli_cmd_build(const options *o)
 		                    json_integer((json_int_t)pg.last.cache_discarded));
 		json_object_set_new(j, "seconds", json_real(pg.started ? since(&pg.start) : 0));
 		json_object_set_new(j, "failed", fl);
-		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(j);
+		print_json(j);
 	}
 	json_decref(pg.built);
 	rc = st == BK_OK ? 0 : st == BK_ERR_USAGE || st == BK_ERR_NOTFOUND ? EXIT_USAGE
 	                  : st == BK_ERR_IO ? io_exit(diags) : cli_exit_for(st);
 done:
-	bk_election_free(e);
-	bk_diags_free(diags);
-	bk_templates_free(tpl);
-	return rc;
+	return cli_ctx_close(&c, rc, false);
 }
 
 int cli_cmd_index(const options *o)
@@ -254,11 +251,7 @@ static void verify_report_json(const options *o, const bk_verifier *v,
 	json_object_set_new(j, "level", json_string(o->quick ? "quick" : "full"));
 	json_object_set_new(j, "problems", a);
 	json_object_set_new(j, "checks", checks);
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (s)
-		printf("%s\n", s);
-	free(s);
-	json_decref(j);
+	print_json(j);
 }
 
 /* verify's report for people: the problems, the checks not run, and a
@@ -305,30 +298,30 @@ static void verify_report_text(const options *o, const bk_verifier *v,
 
 int cli_cmd_verify(const options *o)
 {
-	bk_templates *tpl;
-	int rc = cli_open_templates(o, &tpl);
+	cli_ctx c;
+	int rc = cli_ctx_open(&c, o);
 	if (rc)
 		return rc;
-	bk_diags *diags = bk_diags_create();
-	bk_election *e = NULL;
 	bk_verifier *v = NULL;
 	if (o->definition) {
 		options d = *o;
 		d.file = o->definition;
-		rc = cli_load_definition(&d, tpl, &e, diags);
+		rc = cli_load_definition(&d, c.tpl, &c.e, c.diags);
 		if (rc) {
-			cli_print_diags(diags, stderr);
+			cli_print_diags(c.diags, stderr);
 			goto out;
 		}
-		bk_diags_free(diags);
-		diags = bk_diags_create();
+		bk_diags_free(c.diags);
+		c.diags = bk_diags_create();
 	}
+	bk_diags *diags = c.diags;
+	const bk_election *e = c.e;
 	bk_verify_options vo = BK_VERIFY_OPTIONS_INIT;
 	vo.election = e;
 	vo.level = o->quick ? BK_VERIFY_QUICK : BK_VERIFY_FULL;
 	vo.partial = o->partial;
 	bool oom = false;
-	bk_status st = bk_verifier_create(&v, tpl, &vo, diags);
+	bk_status st = bk_verifier_create(&v, c.tpl, &vo, diags);
 	if (st == BK_OK)
 		st = verify_run(v, o, diags, &oom);
 	if (oom) {
@@ -345,10 +338,7 @@ int cli_cmd_verify(const options *o)
 	     : st == BK_ERR_IO ? EXIT_NOINPUT : EXIT_DATAERR;
 out:
 	bk_verifier_free(v);
-	bk_election_free(e);
-	bk_diags_free(diags);
-	bk_templates_free(tpl);
-	return rc;
+	return cli_ctx_close(&c, rc, false);
 }
 
 /* The format's defaults and the outputs (include/ballotkit/production.h):

@@ -180,6 +180,11 @@ void cli_print_diags(const bk_diags *diags, FILE *out)
 	print_diags_min(diags, out, BK_WARNING);
 }
 
+void cli_print_diags_notes(const bk_diags *diags, FILE *out)
+{
+	print_diags_min(diags, out, BK_NOTE);
+}
+
 /* A JSON string from bytes that may not be UTF-8 (a file name, a system
  * message): invalid bytes become U+FFFD. */
 static json_t *jstr(const char *s)
@@ -258,6 +263,36 @@ int cli_open_templates(const options *o, bk_templates **tpl)
 	}
 	bk_diags_free(diags);
 	return st == BK_OK || st == BK_ERR_NOMEM ? cli_exit_for(st) : EXIT_CONFIG;
+}
+
+int cli_ctx_open(cli_ctx *r, const options *o)
+{
+	*r = (cli_ctx){0};
+	int rc = cli_open_templates(o, &r->tpl);
+	if (!rc)
+		r->diags = bk_diags_create();
+	return rc;
+}
+
+int cli_ctx_load(cli_ctx *r, const options *o)
+{
+	int rc = cli_ctx_open(r, o);
+	if (!rc)
+		rc = cli_load_definition(o, r->tpl, &r->e, r->diags);
+	return rc;
+}
+
+int cli_ctx_close(cli_ctx *r, int rc, bool print)
+{
+	if (rc && print && r->diags)
+		cli_print_diags(r->diags, stderr);
+	bk_braille_free(r->br);
+	bk_script_free(r->s);
+	bk_election_free(r->e);
+	bk_diags_free(r->diags);
+	bk_templates_free(r->tpl);
+	*r = (cli_ctx){0};
+	return rc;
 }
 
 int cli_load_definition(const options *o, const bk_templates *tpl,
@@ -342,13 +377,13 @@ static void print_summary(const bk_election *e)
 
 int cli_cmd_validate(const options *o)
 {
-	bk_templates *tpl;
-	int rc = cli_open_templates(o, &tpl);
+	cli_ctx r;
+	int rc = cli_ctx_open(&r, o);
 	if (rc)
 		return rc;
-	bk_diags *diags = bk_diags_create();
-	bk_election *e = NULL;
-	rc = cli_admit(o, tpl, NULL, &e, diags);
+	bk_diags *diags = r.diags;
+	rc = cli_admit(o, r.tpl, NULL, &r.e, diags);
+	const bk_election *e = r.e;
 	size_t errors = bk_diags_count_severity(diags, BK_ERROR);
 	size_t warnings = bk_diags_count_severity(diags, BK_WARNING);
 	size_t notes = bk_diags_count_severity(diags, BK_NOTE);
@@ -392,10 +427,17 @@ int cli_cmd_validate(const options *o)
 			        cli_shown(o->file), errors, warnings);
 		}
 	}
-	bk_election_free(e);
-	bk_diags_free(diags);
-	bk_templates_free(tpl);
-	return rc;
+	return cli_ctx_close(&r, rc, false);
+}
+
+int cli_lang_one(const options *o, const char *cmd, const char **lang)
+{
+	*lang = o->langs ? o->langs : "kk";
+	if (!strcmp(*lang, "kk") || !strcmp(*lang, "ru"))
+		return 0;
+	char what[64];
+	snprintf(what, sizeof what, _("--lang for %s is kk or ru, not"), cmd);
+	return cli_usage_error(what, *lang);
 }
 
 bool cli_lang_wanted(const char *langs, const char *lang)
@@ -415,17 +457,12 @@ bool cli_lang_wanted(const char *langs, const char *lang)
 
 int cli_cmd_script(const options *o)
 {
-	bk_templates *tpl;
-	int rc = cli_open_templates(o, &tpl);
+	cli_ctx r;
+	int rc = cli_ctx_load(&r, o);
 	if (rc)
-		return rc;
-	bk_diags *diags = bk_diags_create();
-	bk_election *e = NULL;
-	rc = cli_load_definition(o, tpl, &e, diags);
-	if (rc) {
-		cli_print_diags(diags, stderr);
-		goto done;
-	}
+		return cli_ctx_close(&r, rc, true);
+	bk_diags *diags = r.diags;
+	const bk_election *e = r.e;
 	for (size_t k = 0; k < o->nballots; k++)
 		if (bk_election_ballot_find(e, o->ballots[k]) == (size_t)-1) {
 			fprintf(stderr, _("ballotkit: %s has no ballot \"%s\"\n"),
@@ -473,7 +510,7 @@ int cli_cmd_script(const options *o)
 			if (!cli_lang_wanted(o->langs, lang))
 				continue;
 			bk_script *s;
-			if (bk_script_create(&s, e, id, lang, tpl, diags) != BK_OK) {
+			if (bk_script_create(&s, e, id, lang, r.tpl, diags) != BK_OK) {
 				cli_print_diags(diags, stderr);
 				rc = EXIT_SOFTWARE;
 				goto done;
@@ -491,10 +528,7 @@ int cli_cmd_script(const options *o)
 	if (o->json)
 		printf("]\n");
 done:
-	bk_election_free(e);
-	bk_diags_free(diags);
-	bk_templates_free(tpl);
-	return rc;
+	return cli_ctx_close(&r, rc, false);
 }
 
 /* The exit code for a library status. Out of memory is an internal
@@ -515,24 +549,24 @@ int cli_exit_for(bk_status st)
 	}
 }
 
-/* Loads the election and opens braille; with want_script, also the script
- * of o's one ballot in lang (NULL: the election's first language).
- * Returns an exit code; the objects are freed by the caller. */
-static int open_ballot(const options *o, const bk_templates *tpl,
-                       const char *lang, bool want_script, bk_election **e,
-                       bk_script **s, bk_braille **br, bk_diags *diags)
+/* Opens r, loads the election and opens braille; with want_script, also the
+ * script of o's one ballot in lang (NULL: the election's first language).
+ * Returns an exit code; cli_ctx_close frees the objects. */
+static int open_ballot(const options *o, cli_ctx *r, const char *lang,
+                       bool want_script)
 {
-	int rc = cli_load_definition(o, tpl, e, diags);
+	int rc = cli_ctx_load(r, o);
 	if (rc)
 		return rc;
 	if (want_script) {
 		bk_status st = bk_script_create(
-			s, *e, o->ballots[0], lang ? lang : bk_election_language(*e, 0),
-			tpl, diags);
+			&r->s, r->e, o->ballots[0],
+			lang ? lang : bk_election_language(r->e, 0), r->tpl,
+			r->diags);
 		if (st != BK_OK)
 			return cli_exit_for(st);
 	}
-	bk_status st = bk_braille_open(br, *e, tpl, diags);
+	bk_status st = bk_braille_open(&r->br, r->e, r->tpl, r->diags);
 	if (st == BK_ERR_NOMEM)
 		return cli_exit_for(st);
 	if (st != BK_OK)
@@ -570,18 +604,14 @@ static int cmd_list(const options *o, bool leaflet)
 			return cli_usage_error(_("--brf-break is ff, crlf-ff or none, not"),
 			                   o->brf_break);
 	}
-	bk_templates *tpl;
-	int rc = cli_open_templates(o, &tpl);
-	if (rc)
-		return rc;
-	bk_diags *diags = bk_diags_create();
-	bk_election *e = NULL;
-	bk_script *s = NULL;
-	bk_braille *br = NULL;
+	cli_ctx r;
 	bk_braille_doc *doc = NULL;
-	rc = open_ballot(o, tpl, o->langs, !leaflet, &e, &s, &br, diags);
+	int rc = open_ballot(o, &r, o->langs, !leaflet);
 	if (rc)
 		goto done;
+	const bk_templates *tpl = r.tpl;
+	bk_diags *diags = r.diags;
+	const bk_election *e = r.e;
 	bk_status st = BK_OK;
 	const char *profile = o->profile ? o->profile : bk_election_braille_profile(e);
 	bk_swell_options sw = BK_SWELL_OPTIONS_INIT;
@@ -594,7 +624,7 @@ static int cmd_list(const options *o, bool leaflet)
 		st = leaflet ? bk_large_print_leaflet(e, o->party ? "party" : "candidate",
 		                                      o->party ? o->party : o->candidate,
 		                                      o->langs, tpl, &lp, o->output, diags)
-		             : bk_large_print_list(s, tpl, &lp, o->output, diags);
+		             : bk_large_print_list(r.s, tpl, &lp, o->output, diags);
 		rc = cli_exit_for(st);
 		goto done;
 	}
@@ -606,7 +636,7 @@ static int cmd_list(const options *o, bool leaflet)
 		}
 	}
 	if (st == BK_OK && leaflet) {
-		st = bk_braille_leaflet(&doc, br, e, o->party ? "party" : "candidate",
+		st = bk_braille_leaflet(&doc, r.br, e, o->party ? "party" : "candidate",
 		                        o->party ? o->party : o->candidate, o->langs,
 		                        &layout, diags);
 		if (st == BK_ERR_NOTFOUND) {
@@ -614,7 +644,7 @@ static int cmd_list(const options *o, bool leaflet)
 			goto done;
 		}
 	} else if (st == BK_OK) {
-		st = bk_braille_list(&doc, br, s, &layout, diags);
+		st = bk_braille_list(&doc, r.br, r.s, &layout, diags);
 	}
 	if (st == BK_OK && swell) {
 		st = bk_swell_write_pdf(doc, tpl, profile, &sw, o->output, diags);
@@ -630,15 +660,8 @@ static int cmd_list(const options *o, bool leaflet)
 	}
 	rc = cli_exit_for(st);
 done:
-	if (rc)
-		cli_print_diags(diags, stderr);
 	bk_braille_doc_free(doc);
-	bk_braille_free(br);
-	bk_script_free(s);
-	bk_election_free(e);
-	bk_diags_free(diags);
-	bk_templates_free(tpl);
-	return rc;
+	return cli_ctx_close(&r, rc, true);
 }
 
 int cli_cmd_list(const options *o)
@@ -660,24 +683,18 @@ int cli_cmd_stencil(const options *o)
 		return cli_usage_error(_("stencil needs one --ballot, -o FILE and --format "
 		                     "print-pdf, swell-pdf, svg, png or proof-pdf, for"),
 		                   o->file);
-	bk_templates *tpl;
-	int rc = cli_open_templates(o, &tpl);
-	if (rc)
-		return rc;
-	bk_diags *diags = bk_diags_create();
-	bk_election *e = NULL;
-	bk_script *s = NULL;
-	bk_braille *br = NULL;
+	cli_ctx c;
 	bk_stencil *st = NULL;
-	rc = open_ballot(o, tpl, o->langs, true, &e, &s, &br, diags);
+	int rc = open_ballot(o, &c, o->langs, true);
 	if (rc)
 		goto done;
+	bk_diags *diags = c.diags;
 	bk_status r = BK_OK;
 	bk_stencil_options so = BK_STENCIL_OPTIONS_INIT;
 	so.counting_dots = o->counting_dots;
 	so.tab_depth = o->tab ? 12.0 : 0.0;
 	if (r == BK_OK)
-		r = bk_stencil_create(&st, e, s, br, tpl, &so, diags);
+		r = bk_stencil_create(&st, c.e, c.s, c.br, c.tpl, &so, diags);
 	if (r == BK_OK) {
 		if (!strcmp(fmt, "swell-pdf"))
 			r = bk_stencil_write_swell_pdf(st, o->output, diags);
@@ -700,15 +717,8 @@ int cli_cmd_stencil(const options *o)
 	}
 	rc = cli_exit_for(r);
 done:
-	if (rc)
-		cli_print_diags(diags, stderr);
 	bk_stencil_free(st);
-	bk_braille_free(br);
-	bk_script_free(s);
-	bk_election_free(e);
-	bk_diags_free(diags);
-	bk_templates_free(tpl);
-	return rc;
+	return cli_ctx_close(&c, rc, true);
 }
 
 int cli_cmd_templates(const options *o)
@@ -755,26 +765,25 @@ static int braille_line(bk_braille *br, const char *lang, const char *text,
 
 int cli_cmd_braille(const options *o)
 {
-	const char *lang = o->langs ? o->langs : "kk";
-	if (strcmp(lang, "kk") && strcmp(lang, "ru"))
-		return cli_usage_error(_("--lang for braille is kk or ru, not"), lang);
-	bk_templates *tpl;
-	int rc = cli_open_templates(o, &tpl);
+	const char *lang;
+	cli_ctx r;
+	int rc = cli_lang_one(o, "braille", &lang);
+	if (!rc)
+		rc = cli_ctx_open(&r, o);
 	if (rc)
 		return rc;
-	bk_diags *diags = bk_diags_create();
-	bk_braille *br = NULL;
-	bk_status st = bk_braille_open(&br, NULL, tpl, diags);
+	bk_diags *diags = r.diags;
+	bk_status st = bk_braille_open(&r.br, NULL, r.tpl, diags);
 	if (st != BK_OK) {
 		cli_print_diags(diags, stderr);
 		rc = st == BK_ERR_NOMEM ? cli_exit_for(st) : EXIT_CONFIG;
 		goto done;
 	}
 	if (o->file) {
-		rc = braille_line(br, lang, o->file, diags);
+		rc = braille_line(r.br, lang, o->file, diags);
 		for (size_t i = 0; i < o->ntexts && !rc; i++) {
 			printf("\n");
-			rc = braille_line(br, lang, o->texts[i], diags);
+			rc = braille_line(r.br, lang, o->texts[i], diags);
 		}
 	} else {
 		char *line = NULL;
@@ -787,15 +796,12 @@ int cli_cmd_braille(const options *o)
 			if (!first)
 				printf("\n");
 			first = false;
-			rc = braille_line(br, lang, line, diags);
+			rc = braille_line(r.br, lang, line, diags);
 		}
 		free(line);
 	}
 done:
-	bk_braille_free(br);
-	bk_diags_free(diags);
-	bk_templates_free(tpl);
-	return rc;
+	return cli_ctx_close(&r, rc, false);
 }
 
 enum { DONE = -1 }; /* parse_args: help or version printed */
@@ -866,13 +872,16 @@ int main(int argc, char **argv)
 	o.diag_limit = diag_limit;
 	const char **ballots = calloc((size_t)argc + 1, sizeof *ballots);
 	const char **texts = calloc((size_t)argc + 1, sizeof *texts);
-	if (!ballots || !texts) {
+	const char **columns = calloc((size_t)argc + 1, sizeof *columns);
+	if (!ballots || !texts || !columns) {
 		free(ballots);
 		free(texts);
+		free(columns);
 		return EXIT_SOFTWARE;
 	}
 	o.ballots = ballots;
 	o.texts = texts;
+	o.ignore_columns = columns;
 	const char *cmd = NULL;
 	int rc = parse_args(argc, argv, &o, &cmd);
 	if (rc == DONE) {
@@ -888,6 +897,7 @@ int main(int argc, char **argv)
 	}
 	free(ballots);
 	free(texts);
+	free(columns);
 	if ((fflush(stdout) != 0 || ferror(stdout)) && (rc == 0 || rc == EXIT_SOFTWARE)) {
 		fprintf(stderr, _("ballotkit: cannot write to standard output\n"));
 		rc = EXIT_SOFTWARE;

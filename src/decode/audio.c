@@ -286,76 +286,84 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 	return *out ? BK_OK : no_memory(c);
 }
 
-/* One frame of s at *pos. Sets *end at the padding or the end of s;
- * otherwise id, the body (unsynchronised and with the extra header bytes
- * removed) and *plain (false when the body is compressed or encrypted,
- * so it cannot be read). *pos moves past the frame. */
-static bk_status next_frame(id3 *c, const span *s, size_t *pos, char id[5],
-                            span *body, bool *plain, size_t *frame_off,
-                            bool *end)
+/* A frame of a tag (or of a CHAP frame's subframes), as next_frame
+ * reads it. */
+typedef struct frame {
+	char id[5];
+	span body;
+	bool plain;
+	size_t off; /* of its header in the file */
+	bool end;   /* the padding or the end was reached: no frame */
+} frame;
+
+/* One frame of s at *pos into f. Sets f->end at the padding or the end of
+ * s; otherwise its id, the body (unsynchronised and with the extra header
+ * bytes removed) and plain (false when the body is compressed or
+ * encrypted, so it cannot be read). *pos moves past the frame. */
+static bk_status next_frame(id3 *c, const span *s, size_t *pos, frame *f)
 {
-	*end = false;
+	f->end = false;
 	size_t i = *pos;
 	if (i >= s->n || s->p[i] == 0) {
-		*end = true; /* padding */
+		f->end = true; /* padding */
 		return BK_OK;
 	}
-	*frame_off = span_off(s, i);
+	f->off = span_off(s, i);
 	if (s->n - i < 10)
-		return bad(c, *frame_off, "a frame header is cut short (%zu of 10 "
+		return bad(c, f->off, "a frame header is cut short (%zu of 10 "
 		           "bytes before the end of the tag)", s->n - i);
 	const unsigned char *h = s->p + i;
 	for (int k = 0; k < 4; k++) {
 		if (!((h[k] >= 'A' && h[k] <= 'Z') || (h[k] >= '0' && h[k] <= '9')))
-			return bad(c, *frame_off, "not a frame: the id is not four "
+			return bad(c, f->off, "not a frame: the id is not four "
 			           "capital letters or digits");
-		id[k] = (char)h[k];
+		f->id[k] = (char)h[k];
 	}
-	id[4] = 0;
+	f->id[4] = 0;
 	uint32_t size;
 	if (c->major == 4) {
 		if (!syncsafe(h + 4, &size))
-			return bad(c, *frame_off, "the %s frame's size is not a "
-			           "syncsafe integer", id);
+			return bad(c, f->off, "the %s frame's size is not a "
+			           "syncsafe integer", f->id);
 	} else {
 		size = be32(h + 4);
 	}
 	if (size > s->n - i - 10)
-		return bad(c, *frame_off, "the %s frame says it has %lu bytes, "
-		           "the tag has %zu left", id, (unsigned long)size,
+		return bad(c, f->off, "the %s frame says it has %lu bytes, "
+		           "the tag has %zu left", f->id, (unsigned long)size,
 		           s->n - i - 10);
 	unsigned fmt = h[9];
 	span b = span_sub(s, i + 10, size);
 	*pos = i + 10 + size;
-	*plain = true;
+	f->plain = true;
 	size_t extra = 0;
 	if (c->major == 4) {
 		bool group = fmt & 0x40, comp = fmt & 0x08, enc = fmt & 0x04;
 		bool uns = fmt & 0x02, dli = fmt & 0x01;
 		if (fmt & 0xB0)
-			return bad(c, *frame_off, "the %s frame has unknown format "
-			           "flags", id);
+			return bad(c, f->off, "the %s frame has unknown format "
+			           "flags", f->id);
 		extra = (size_t)group + (size_t)enc + (dli ? 4u : 0u);
 		if (extra > b.n)
-			return bad(c, *frame_off, "the %s frame is shorter than its "
-			           "flags' extra bytes", id);
+			return bad(c, f->off, "the %s frame is shorter than its "
+			           "flags' extra bytes", f->id);
 		b = span_sub(&b, extra, b.n - extra);
-		*plain = !comp && !enc;
-		if (uns && *plain && !(b = unsync(c, &b)).p)
+		f->plain = !comp && !enc;
+		if (uns && f->plain && !(b = unsync(c, &b)).p)
 			return no_memory(c);
 	} else {
 		bool comp = fmt & 0x80, enc = fmt & 0x40, group = fmt & 0x20;
 		if (fmt & 0x1F)
-			return bad(c, *frame_off, "the %s frame has unknown format "
-			           "flags", id);
+			return bad(c, f->off, "the %s frame has unknown format "
+			           "flags", f->id);
 		extra = (comp ? 4u : 0u) + (size_t)enc + (size_t)group;
 		if (extra > b.n)
-			return bad(c, *frame_off, "the %s frame is shorter than its "
-			           "flags' extra bytes", id);
+			return bad(c, f->off, "the %s frame is shorter than its "
+			           "flags' extra bytes", f->id);
 		b = span_sub(&b, extra, b.n - extra);
-		*plain = !comp && !enc;
+		f->plain = !comp && !enc;
 	}
-	*body = b;
+	f->body = b;
 	return BK_OK;
 }
 
@@ -370,18 +378,32 @@ static bool id_taken(const id3 *c, const char *id)
 	return false;
 }
 
-static bk_status read_chap(id3 *c, const span *s, size_t off)
+/* What a CHAP or CTOC frame (kind) opens with: its element id, then
+ * need bytes at least (a chapter's times, a table's flags and count), and
+ * an id no element took before. *used: the id's bytes. */
+static bk_status element_head(id3 *c, const span *s, size_t off,
+                              const char *kind, size_t need, char **eid,
+                              size_t *used)
 {
-	char *eid;
-	size_t used;
-	bk_status st = element_id(c, s, "CHAP", &eid, &used);
+	bk_status st = element_id(c, s, kind, eid, used);
 	if (st != BK_OK)
 		return st;
-	if (s->n - used < 16)
+	if (s->n - *used < need && !strcmp(kind, "CHAP"))
 		return bad(c, off, "the CHAP frame \"%s\" is cut short: its times "
-		           "need 16 bytes, it has %zu", eid, s->n - used);
-	if (id_taken(c, eid))
-		return bad(c, off, "a second element with the id \"%s\"", eid);
+		           "need %zu bytes, it has %zu", *eid, need, s->n - *used);
+	if (s->n - *used < need)
+		return bad(c, off, "the %s frame \"%s\" is cut short before its "
+		           "entry count", kind, *eid);
+	if (id_taken(c, *eid))
+		return bad(c, off, "a second element with the id \"%s\"", *eid);
+	return BK_OK;
+}
+
+/* A CHAP frame after its element id eid (used bytes). */
+static bk_status read_chap(id3 *c, const span *s, size_t off, char *eid,
+                           size_t used)
+{
+	bk_status st;
 	const unsigned char *t = s->p + used;
 	chapter ch = {eid, NULL, be32(t), be32(t + 4), off};
 	if (ch.end_ms < ch.start_ms)
@@ -390,23 +412,20 @@ static bk_status read_chap(id3 *c, const span *s, size_t off)
 	span sub = span_sub(s, used + 16, s->n - used - 16);
 	size_t pos = 0;
 	for (;;) {
-		char id[5];
-		span body;
-		bool plain, end;
-		size_t foff;
-		st = next_frame(c, &sub, &pos, id, &body, &plain, &foff, &end);
+		frame f;
+		st = next_frame(c, &sub, &pos, &f);
 		if (st != BK_OK)
 			return st;
-		if (end)
+		if (f.end)
 			break;
-		if (strcmp(id, "TIT2"))
+		if (strcmp(f.id, "TIT2"))
 			continue;
-		if (!plain)
-			return bad(c, foff, "chapter \"%s\"'s title is compressed or "
+		if (!f.plain)
+			return bad(c, f.off, "chapter \"%s\"'s title is compressed or "
 			           "encrypted: not supported", eid);
 		if (ch.title)
-			return bad(c, foff, "chapter \"%s\" has a second title", eid);
-		st = text_frame(c, &body, &ch.title);
+			return bad(c, f.off, "chapter \"%s\" has a second title", eid);
+		st = text_frame(c, &f.body, &ch.title);
 		if (st != BK_OK)
 			return st;
 	}
@@ -426,18 +445,11 @@ static bk_status read_chap(id3 *c, const span *s, size_t off)
 	return BK_OK;
 }
 
-static bk_status read_ctoc(id3 *c, const span *s, size_t off)
+/* A CTOC frame after its element id eid (used bytes). */
+static bk_status read_ctoc(id3 *c, const span *s, size_t off, char *eid,
+                           size_t used)
 {
-	char *eid;
-	size_t used;
-	bk_status st = element_id(c, s, "CTOC", &eid, &used);
-	if (st != BK_OK)
-		return st;
-	if (s->n - used < 2)
-		return bad(c, off, "the CTOC frame \"%s\" is cut short before its "
-		           "entry count", eid);
-	if (id_taken(c, eid))
-		return bad(c, off, "a second element with the id \"%s\"", eid);
+	bk_status st;
 	toc t = {eid, s->p[used], NULL, NULL, s->p[used + 1], off};
 	t.children = own(c, bk_calloc(t.n + 1, sizeof *t.children));
 	t.child_off = own(c, bk_calloc(t.n + 1, sizeof *t.child_off));
@@ -532,26 +544,28 @@ static bk_status read_frames(id3 *c, const span *s)
 {
 	size_t pos = 0;
 	for (;;) {
-		char id[5];
-		span body;
-		bool plain, end;
-		size_t foff;
-		bk_status st = next_frame(c, s, &pos, id, &body, &plain, &foff, &end);
+		frame f;
+		bk_status st = next_frame(c, s, &pos, &f);
 		if (st != BK_OK)
 			return st;
-		if (end)
+		if (f.end)
 			break;
-		bool chap = !strcmp(id, "CHAP"), ctoc = !strcmp(id, "CTOC");
-		if ((chap || ctoc) && !plain)
-			return bad(c, foff, "the %s frame is compressed or encrypted: "
-			           "not supported", id);
+		bool chap = !strcmp(f.id, "CHAP"), ctoc = !strcmp(f.id, "CTOC");
+		if ((chap || ctoc) && !f.plain)
+			return bad(c, f.off, "the %s frame is compressed or encrypted: "
+			           "not supported", f.id);
 		if ((chap || ctoc) && c->nchaps + c->ntocs >= MAX_ELEMENTS)
-			return bad(c, foff, "more than %d CHAP and CTOC frames",
+			return bad(c, f.off, "more than %d CHAP and CTOC frames",
 			           MAX_ELEMENTS);
-		if (chap)
-			st = read_chap(c, &body, foff);
-		else if (ctoc)
-			st = read_ctoc(c, &body, foff);
+		char *eid = NULL;
+		size_t used = 0;
+		if (chap || ctoc)
+			st = element_head(c, &f.body, f.off, f.id, chap ? 16 : 2, &eid,
+			                  &used);
+		if (st == BK_OK && chap)
+			st = read_chap(c, &f.body, f.off, eid, used);
+		else if (st == BK_OK && ctoc)
+			st = read_ctoc(c, &f.body, f.off, eid, used);
 		if (st != BK_OK)
 			return st;
 	}

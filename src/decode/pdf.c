@@ -639,20 +639,42 @@ static void measure_of(braille_reading *r, bk_dot_measure *m)
 	m->line_pitch = bk_decode_median(r->lines, r->nfit);
 }
 
+/* What both readers of dots begin with: dpi checked against
+ * BK_DECODE_DPI_MIN and BK_DECODE_DPI_MAX (BK_ERR_USAGE), m (may be NULL)
+ * cleared and the PDF opened (BK_ERR_INVALID when poppler cannot read
+ * it). NULL, with *st, on failure; the caller unrefs the document. */
+static PopplerDocument *open_at(const char *data, size_t size,
+                                const char *name, double dpi,
+                                bk_dot_measure *m, bk_status *st,
+                                bk_diags *diags)
+{
+	if (!(dpi >= BK_DECODE_DPI_MIN && dpi <= BK_DECODE_DPI_MAX)) {
+		bk_diags_add(diags, BK_ERROR, "bad-value", name ? name : "", 0,
+		             0, "", "a PDF is read at %d–%d dpi, not %g",
+		             BK_DECODE_DPI_MIN, BK_DECODE_DPI_MAX, dpi);
+		*st = BK_ERR_USAGE;
+		return NULL;
+	}
+	if (m)
+		memset(m, 0, sizeof *m);
+	PopplerDocument *doc = bk_decode_open_pdf(data, size, name, diags);
+	*st = doc ? BK_OK : BK_ERR_INVALID;
+	return doc;
+}
+
 bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
                                 size_t size, const char *name, double dpi,
                                 bk_dot_measure *m, bk_diags *diags)
 {
-	if (!out || !data || dpi < 150 || dpi > 1200)
+	if (!out || !data)
 		return BK_ERR_USAGE;
 	*out = NULL;
-	if (m)
-		memset(m, 0, sizeof *m);
-	PopplerDocument *doc = bk_decode_open_pdf(data, size, name, diags);
+	bk_status st;
+	PopplerDocument *doc = open_at(data, size, name, dpi, m, &st, diags);
 	if (!doc)
-		return BK_ERR_INVALID;
+		return st;
 	braille_reading r;
-	bk_status st = BK_ERR_NOMEM;
+	st = BK_ERR_NOMEM;
 	if (!reading_init(&r, poppler_document_get_n_pages(doc))) {
 		bk_diags_nomem(diags, name, "", "reading braille from the PDF");
 		goto out;
@@ -678,17 +700,16 @@ bk_status bk_decode_pdf_dots(const char *data, size_t size, const char *name,
                              double dpi, size_t pageno, double **xy, size_t *n,
                              bk_dot_measure *m, bk_diags *diags)
 {
-	if (!data || !xy || !n || dpi < 150 || dpi > 1200)
+	if (!data || !xy || !n)
 		return BK_ERR_USAGE;
 	*xy = NULL;
 	*n = 0;
-	if (m)
-		memset(m, 0, sizeof *m);
-	PopplerDocument *doc = bk_decode_open_pdf(data, size, name, diags);
+	bk_status st;
+	PopplerDocument *doc = open_at(data, size, name, dpi, m, &st, diags);
 	if (!doc)
-		return BK_ERR_INVALID;
+		return st;
 	vec blobs = {0};
-	bk_status st = BK_ERR_INVALID;
+	st = BK_ERR_INVALID;
 	if (pageno < (size_t)poppler_document_get_n_pages(doc))
 		st = page_blobs(doc, (int)pageno, dpi, name, &blobs, diags);
 	else

@@ -133,7 +133,8 @@ bk_status bk_decode_stencil_numbers(const char *data, size_t size,
                                     const bk_svg_cuts *cuts, unsigned *numbers,
                                     bk_dot_measure *measure, bk_diags *diags)
 {
-	if (!data || (n && (!rects || !numbers)) || !(dpi >= 150 && dpi <= 1200))
+	if (!data || (n && (!rects || !numbers)) ||
+	    !(dpi >= BK_DECODE_DPI_MIN && dpi <= BK_DECODE_DPI_MAX))
 		return BK_ERR_USAGE;
 	for (size_t i = 0; i < n; i++)
 		numbers[i] = 0;

@@ -34,11 +34,7 @@ static int kk_compare(const bk_templates *tpl, const char *a, const char *b)
 		size_t lb = bk_utf8_decode(b + j, nb - j, &cb);
 		if (!la || !lb)
 			return strcmp(a + i, b + j);
-		ca = bk_cp_lower(ca);
-		cb = bk_cp_lower(cb);
-		size_t ra = bk_kk_rank(tpl, ca), rb = bk_kk_rank(tpl, cb);
-		unsigned long ka = ra ? 10 + ra : (ca == ' ' || ca == '-') ? 1 : 1000 + ca;
-		unsigned long kb = rb ? 10 + rb : (cb == ' ' || cb == '-') ? 1 : 1000 + cb;
+		unsigned long ka = bk_kk_weight(tpl, ca), kb = bk_kk_weight(tpl, cb);
 		if (ka != kb)
 			return ka < kb ? -1 : 1;
 		i += la;
@@ -92,31 +88,9 @@ static const char *read_key(def_ctx *c, const char *s)
 {
 	if (!s)
 		return NULL;
-	utf8proc_uint8_t *m = NULL;
-	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s,
-	                                  (utf8proc_ssize_t)strlen(s), &m,
-	                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-	                                  UTF8PROC_CASEFOLD);
 	bk_buf b = {0};
-	bool gap = false;
-	for (utf8proc_ssize_t i = 0; i < n;) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t l = utf8proc_iterate(m + i, n - i, &cp);
-		if (l <= 0)
-			break;
-		utf8proc_category_t cat = utf8proc_category(cp);
-		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) {
-			if (gap && b.len)
-				bk_buf_addc(&b, ' ');
-			bk_buf_addn(&b, (const char *)m + i, (size_t)l);
-			gap = false;
-		} else {
-			gap = true;
-		}
-		i += l;
-	}
-	free(m);
-	const char *r = n == UTF8PROC_ERROR_NOMEM || bk_buf_failed(&b)
+	bk_fold_words(s, &b);
+	const char *r = bk_buf_failed(&b)
 	                ? NULL : bk_arena_strdup(&c->scratch, bk_buf_str(&b));
 	bk_buf_free(&b);
 	return def_got(c, (void *)r);
@@ -314,10 +288,12 @@ static void find_same(def_ctx *c, const bk_ballot *bl, const bool *dup,
 	free(list);
 }
 
-/* Option k of ballot bi cannot be told from option p->at[k]: an error. */
-static void report_indistinguishable(def_ctx *c, size_t bi, size_t k,
-                                     const partners *p,
-                                     const option_reading *readings)
+/* Option k of ballot bi against option p->at[k]: with same_name, it
+ * reads the same (a warning); without, it cannot be told apart (an error).
+ * One home for both, which look the pair up and name it alike. */
+static void report_partner(def_ctx *c, size_t bi, size_t k,
+                           const partners *p,
+                           const option_reading *readings, bool same_name)
 {
 	const bk_election *e = c->e;
 	const bk_ballot *bl = &e->ballots[bi];
@@ -327,52 +303,32 @@ static void report_indistinguishable(def_ctx *c, size_t bi, size_t k,
 	const bk_candidate *b = &e->candidates[bl->options[k]];
 	const option_reading *ra = &readings[bl->options[q]];
 	const option_reading *rb = &readings[bl->options[k]];
-	bk_buf path = {0};
+	const char *way = w == (same_name ? WAY_NAME_PRINTED : WAY_WHOLE_PRINTED)
+	                  ? "in print and braille" : "as the voice says them";
+	bk_buf path = {0}, head = {0}, tail = {0};
 	bk_buf_printf(&path, "$.ballots[%zu].options[%zu]", bi, k);
-	jdoc_report_at(c->d, bk_buf_str(&path), BK_ERROR,
-	               "indistinguishable", false,
-	               "positions %ld and %zu cannot be told apart "
-	               "in %s %s: \"%s\" (%s) and \"%s\" (%s) have "
-	               "the same name and birth year (%ld), and "
-	               "neither details nor nominator tell them "
-	               "apart; give each candidate's \"details\" as "
-	               "the paper ballot prints them (occupation, "
-	               "place of work, residence)", q + 1, k + 1,
-	               def_lang_names[l],
-	               w == WAY_WHOLE_PRINTED ? "in print and braille"
-	                                      : "as the voice says them",
-	               ra->shown[l], a->id, rb->shown[l], b->id,
-	               b->birth_year);
-	bk_buf_free(&path);
-}
-
-/* Option k of ballot bi reads as option p->at[k] does: a warning. */
-static void report_same_name(def_ctx *c, size_t bi, size_t k,
-                             const partners *p,
-                             const option_reading *readings)
-{
-	const bk_election *e = c->e;
-	const bk_ballot *bl = &e->ballots[bi];
-	long q = p->at[k];
-	int l = p->lang[k], w = p->way[k];
-	const bk_candidate *a = &e->candidates[bl->options[q]];
-	const bk_candidate *b = &e->candidates[bl->options[k]];
-	const option_reading *ra = &readings[bl->options[q]];
-	const option_reading *rb = &readings[bl->options[k]];
-	bk_buf path = {0};
-	bk_buf_printf(&path, "$.ballots[%zu].options[%zu]", bi, k);
-	jdoc_report_at(c->d, bk_buf_str(&path), BK_WARNING,
-	               "same-name", false,
-	               "positions %ld and %zu read the same in %s "
-	               "%s: \"%s\" (%s) and \"%s\" (%s); every "
-	               "output adds their birth years (%ld, %ld) so "
-	               "that voters can tell them apart: check that "
-	               "the paper ballot does too", q + 1, k + 1,
-	               def_lang_names[l],
-	               w == WAY_NAME_PRINTED ? "in print and braille"
-	                                     : "as the voice says them",
-	               ra->shown[l], a->id, rb->shown[l], b->id,
-	               a->birth_year, b->birth_year);
+	bk_buf_printf(&head, "positions %ld and %zu %s in %s %s: \"%s\" (%s) "
+	              "and \"%s\" (%s)", q + 1, k + 1,
+	              same_name ? "read the same" : "cannot be told apart",
+	              def_lang_names[l], way, ra->shown[l], a->id, rb->shown[l],
+	              b->id);
+	if (same_name)
+		bk_buf_printf(&tail, "; every output adds their birth years (%ld, "
+		              "%ld) so that voters can tell them apart: check "
+		              "that the paper ballot does too", a->birth_year,
+		              b->birth_year);
+	else
+		bk_buf_printf(&tail, " have the same name and birth year (%ld), "
+		              "and neither details nor nominator tell them "
+		              "apart; give each candidate's \"details\" as the "
+		              "paper ballot prints them (occupation, place of "
+		              "work, residence)", b->birth_year);
+	jdoc_report_at(c->d, bk_buf_str(&path),
+	               same_name ? BK_WARNING : BK_ERROR,
+	               same_name ? "same-name" : "indistinguishable", false,
+	               "%s%s", bk_buf_str(&head), bk_buf_str(&tail));
+	bk_buf_free(&head);
+	bk_buf_free(&tail);
 	bk_buf_free(&path);
 }
 
@@ -401,9 +357,9 @@ static void check_same_names(def_ctx *c, size_t bi, const bool *dup,
 	for (size_t k = 0; k < n; k++) {
 		any |= show[k];
 		if (ident.at[k] >= 0)
-			report_indistinguishable(c, bi, k, &ident, readings);
+			report_partner(c, bi, k, &ident, readings, false);
 		else if (same.at[k] >= 0)
-			report_same_name(c, bi, k, &same, readings);
+			report_partner(c, bi, k, &same, readings, true);
 	}
 	if (any) {
 		bl->show_birth_year = def_got(c, bk_arena_alloc(&e->arena,

@@ -5,6 +5,7 @@
  * docs/ballot-format.md and docs/validation-rules.md. */
 #include "definition/definition-load.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -384,23 +385,59 @@ static void parse_station(def_ctx *c, json_t *o, size_t i)
 	}
 }
 
+/* A text member of a party or a candidate: its key, the offset of its
+ * bk_text in the record, how it is read and what messages call it. */
+typedef struct text_member {
+	const char *key;
+	size_t off;
+	enum def_text_mode mode;
+	const char *what;
+} text_member;
+
+/* Reads the text members t (up to one with no key) into the record rec. */
+static void get_texts(def_ctx *c, json_t *o, void *rec, const text_member *t)
+{
+	for (; t->key; t++)
+		get_text(c, o, t->key, (bk_text *)((char *)rec + t->off),
+		         t->mode, t->what);
+}
+
+/* What every party and candidate begins with: its fields f checked, its
+ * id, its digest and its first texts t, in that order (what names it in
+ * messages, id_what its id). Returns the id. */
+static const char *parse_record(def_ctx *c, json_t *o, const jc_field *f,
+                                const char *what, const char *id_what,
+                                bk_digest digest, void *rec,
+                                const text_member *t)
+{
+	jc_fields(c->d, o, f, what);
+	const char *id = get_id(c, o, id_what);
+	if (!def_digest_json(o, digest))
+		def_got(c, NULL);
+	get_texts(c, o, rec, t);
+	return id;
+}
+
+#define TEXT_OF(type, field, mode, what) \
+	{#field, offsetof(type, field), mode, what}
+#define PARTY_TEXT(field, mode, what) TEXT_OF(bk_party, field, mode, what)
+#define CANDIDATE_TEXT(field, mode, what) \
+	TEXT_OF(bk_candidate, field, mode, what)
+
 static void parse_party(def_ctx *c, json_t *o, size_t i)
 {
 	static const jc_field f[] = {{"id", true}, {"name", true},
 	                             {"short_name", false},
 	                             {"pronunciation", false},
 	                             {"leaflet", false}, {NULL, false}};
+	static const text_member t[] = {
+		PARTY_TEXT(name, TEXT_FULL, "the party name"),
+		PARTY_TEXT(short_name, TEXT_FULL, "the party's short name"),
+		PARTY_TEXT(pronunciation, TEXT_PARTIAL, "the pronunciation"),
+		PARTY_TEXT(leaflet, TEXT_FULL, "the leaflet text"),
+		{NULL, 0, TEXT_FULL, NULL}};
 	bk_party *p = &c->e->parties[i];
-	jc_fields(c->d, o, f, "a party");
-	p->id = get_id(c, o, "a party id");
-	if (!def_digest_json(o, p->digest))
-		def_got(c, NULL);
-	get_text(c, o, "name", &p->name, TEXT_FULL, "the party name");
-	get_text(c, o, "short_name", &p->short_name, TEXT_FULL,
-	         "the party's short name");
-	get_text(c, o, "pronunciation", &p->pronunciation, TEXT_PARTIAL,
-	         "the pronunciation");
-	get_text(c, o, "leaflet", &p->leaflet, TEXT_FULL, "the leaflet text");
+	p->id = parse_record(c, o, f, "a party", "a party id", p->digest, p, t);
 }
 
 static const char *const statuses[] = {"standing", "withdrawn", NULL};
@@ -413,16 +450,19 @@ static void parse_candidate(def_ctx *c, json_t *o, size_t i)
 	                             {"pronunciation", false},
 	                             {"leaflet", false}, {"status", false},
 	                             {"details", false}, {NULL, false}};
+	static const text_member names[] = {
+		CANDIDATE_TEXT(surname, TEXT_NAME, "the surname"),
+		CANDIDATE_TEXT(given_name, TEXT_NAME, "the given name"),
+		CANDIDATE_TEXT(patronymic, TEXT_NAME, "the patronymic"),
+		{NULL, 0, TEXT_FULL, NULL}};
+	static const text_member texts[] = {
+		CANDIDATE_TEXT(pronunciation, TEXT_PARTIAL, "the pronunciation"),
+		CANDIDATE_TEXT(leaflet, TEXT_FULL, "the leaflet text"),
+		CANDIDATE_TEXT(details, TEXT_FULL, "the details text"),
+		{NULL, 0, TEXT_FULL, NULL}};
 	bk_candidate *k = &c->e->candidates[i];
-	jc_fields(c->d, o, f, "a candidate");
-	k->id = get_id(c, o, "a candidate id");
-	if (!def_digest_json(o, k->digest))
-		def_got(c, NULL);
-	get_text(c, o, "surname", &k->surname, TEXT_NAME, "the surname");
-	get_text(c, o, "given_name", &k->given_name, TEXT_NAME,
-	         "the given name");
-	get_text(c, o, "patronymic", &k->patronymic, TEXT_NAME,
-	         "the patronymic");
+	k->id = parse_record(c, o, f, "a candidate", "a candidate id",
+	                     k->digest, k, names);
 	k->birth_year = 0;
 	if (get_int(c, o, "birth_year", 1900, 2100, &k->birth_year) &&
 	    c->e->year && k->birth_year > c->e->year) {
@@ -454,11 +494,7 @@ static void parse_candidate(def_ctx *c, json_t *o, size_t i)
 		jdoc_report(c->d, BK_ERROR, "missing-field", false,
 		            "a candidate needs \"party\" (the nominating "
 		            "party's id) or \"self_nominated\": true");
-	get_text(c, o, "pronunciation", &k->pronunciation, TEXT_PARTIAL,
-	         "the pronunciation");
-	get_text(c, o, "leaflet", &k->leaflet, TEXT_FULL, "the leaflet text");
-	get_text(c, o, "details", &k->details, TEXT_FULL,
-	         "the details text");
+	get_texts(c, o, k, texts);
 	k->withdrawn = get_enum(c, o, "status", statuses) == 1;
 }
 
@@ -758,9 +794,10 @@ static void parse_loudness(def_ctx *c, json_t *x)
 	if (!jc_type(c->d, x, JSON_REAL, "loudness_lufs"))
 		return;
 	double v = json_number_value(x);
-	if (!(v >= -40 && v <= -10)) {
+	if (!(v >= BK_LOUDNESS_LUFS_MIN && v <= BK_LOUDNESS_LUFS_MAX)) {
 		jdoc_report(c->d, BK_ERROR, "bad-value", false,
-		            "loudness_lufs must be between -40 and -10");
+		            "loudness_lufs must be between %d and %d",
+		            BK_LOUDNESS_LUFS_MIN, BK_LOUDNESS_LUFS_MAX);
 		return;
 	}
 	c->e->loudness_lufs = v;

@@ -122,6 +122,9 @@ static bool check_string(def_ctx *c, json_t *v, const char *what, size_t cap)
  * braille table cannot write them and the Russian voice spells them. */
 static bool russian_ok(def_ctx *c, const char *s, const char *what)
 {
+	/* The walk over the characters stays like util.c's bk_str_blank:
+	 * three lines of bk_utf8_decode's idiom, with a body and an answer
+	 * to a bad byte of its own in each. */
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;

@@ -3,8 +3,11 @@
 #define BK_DIAG_PRIVATE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "ballotkit/diag.h"
+
+struct bk_buf;
 
 /* Appends a diagnostic; diags may be NULL (then nothing happens). Strings
  * are copied. */
@@ -21,6 +24,58 @@ void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
  * returns BK_ERR_NOMEM. */
 bk_status bk_diags_nomem(bk_diags *diags, const char *file, const char *path,
                          const char *what);
+
+/* The list's log callback and its argument (NULL, NULL when none or for
+ * a NULL list), for one who puts another in front of it for a while. */
+void bk_diags_get_callback(const bk_diags *diags, bk_diag_fn *fn, void **arg);
+
+/* A diagnostic as bytes and back, for a worker process that sends its
+ * diagnostics to its parent through a pipe: bk_diag_pack appends d to
+ * out; bk_diag_unpack passes the diagnostic packed in data (len bytes,
+ * as one bk_diag_pack gave them) to fn, and returns false, calling
+ * nothing, when they are not one. (src/diag/sink.c) */
+void bk_diag_pack(const bk_diag *d, struct bk_buf *out);
+bool bk_diag_unpack(const char *data, size_t len, bk_diag_fn fn, void *arg);
+
+/* ---- where renderers write (src/diag/sink.c) ---- */
+
+/* The host's write callback behind a renderer, and its first failure:
+ * once it has failed nothing more is passed to it. */
+typedef struct bk_sink {
+	bk_write_fn write;
+	void *arg;
+	bk_status status; /* BK_OK until the callback fails */
+} bk_sink;
+
+/* Passes len bytes to the callback (nothing for len 0); false when it
+ * failed, now or before. */
+bool bk_sink_write(bk_sink *s, const void *data, size_t len);
+
+/* After a renderer's output failed: when the sink's callback failed,
+ * adds the "unwritable" diagnostic naming name ("cannot write WHAT: the
+ * write callback returned STATUS", or the system's reason from errno for
+ * bk_write_stdio) and returns the callback's status; otherwise returns
+ * fallback and adds nothing. */
+bk_status bk_sink_failed(const bk_sink *s, const char *name, const char *what,
+                         bk_status fallback, bk_diags *diags);
+
+/* A bk_write_fn writing to the FILE * arg; BK_ERR_IO on a short write
+ * (errno says why). */
+bk_status bk_write_stdio(void *arg, const void *data, size_t len);
+
+/* A renderer that writes through write(arg), naming its output name in
+ * messages: what the *_to functions and the path functions share. */
+typedef bk_status (*bk_render_fn)(void *ctx, bk_write_fn write, void *arg,
+                                  const char *name, bk_diags *diags);
+
+/* The path variant of a renderer: opens a temporary file beside path
+ * (bk_atomic_open), renders into it through bk_write_stdio, and renames it
+ * into place; when the renderer fails, the temporary file is removed and
+ * its status returned, so no half-written file is ever at path.
+ * BK_ERR_IO with an "unwritable" diagnostic naming path when the file
+ * cannot be made or committed. */
+bk_status bk_write_atomic(const char *path, bk_render_fn render, void *ctx,
+                          bk_diags *diags);
 
 /* The list's limit per severity (0: none; 0 for a NULL list). */
 size_t bk_diags_limit(const bk_diags *diags);

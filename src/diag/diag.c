@@ -23,6 +23,8 @@ struct bk_diags {
 	size_t limit;      /* per severity; 0: keep all */
 	size_t kept[3];    /* per severity */
 	size_t omitted[3]; /* per severity: counted, not kept */
+	bk_diag_fn log;    /* the host's log, or NULL */
+	void *log_arg;
 };
 
 /* The index of a severity in kept[] and omitted[]. */
@@ -111,6 +113,22 @@ void bk_diags_free(bk_diags *diags)
 	free(diags);
 }
 
+/* Passes a diagnostic beyond the limit, which the list does not keep, to
+ * the log callback. */
+static void log_omitted(bk_diags *diags, bk_severity sev, const char *kind,
+                        const char *file, unsigned long line,
+                        unsigned long column, const char *path,
+                        const char *fmt, va_list ap)
+{
+	bk_buf msg = {0};
+	bk_buf_vprintf(&msg, fmt, ap);
+	bk_diag d = {sev, (char *)(kind ? kind : ""), (char *)bk_buf_str(&msg),
+	             (char *)(file ? file : ""), (char *)(path ? path : ""),
+	             line, column};
+	diags->log(&d, diags->log_arg);
+	bk_buf_free(&msg);
+}
+
 void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
                   const char *file, unsigned long line, unsigned long column,
                   const char *path, const char *fmt, ...)
@@ -118,8 +136,13 @@ void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
 	if (!diags)
 		return;
 	size_t k = sev_index(sev);
+	va_list ap;
+	va_start(ap, fmt);
 	if (diags->limit && diags->kept[k] >= diags->limit) {
 		diags->omitted[k]++;
+		if (diags->log)
+			log_omitted(diags, sev, kind, file, line, column, path, fmt, ap);
+		va_end(ap);
 		return;
 	}
 	if (diags->count == diags->cap) {
@@ -128,14 +151,13 @@ void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
 		                                 sizeof(bk_diag));
 		if (!items) {
 			diags->omitted[k]++;
+			va_end(ap);
 			return;
 		}
 		diags->items = items;
 		diags->cap = cap;
 	}
 	bk_buf msg = {0};
-	va_list ap;
-	va_start(ap, fmt);
 	bk_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 	bk_diag d = {sev, bk_strdup(kind ? kind : ""), bk_buf_steal(&msg),
@@ -152,6 +174,8 @@ void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
 	}
 	diags->kept[k]++;
 	diags->items[diags->count++] = d;
+	if (diags->log)
+		diags->log(&diags->items[diags->count - 1], diags->log_arg);
 }
 
 bk_status bk_diags_nomem(bk_diags *diags, const char *file, const char *path,
@@ -160,6 +184,20 @@ bk_status bk_diags_nomem(bk_diags *diags, const char *file, const char *path,
 	bk_diags_add(diags, BK_ERROR, "out-of-memory", file, 0, 0, path,
 	             "out of memory while %s", what);
 	return BK_ERR_NOMEM;
+}
+
+void bk_diags_set_callback(bk_diags *diags, bk_diag_fn fn, void *arg)
+{
+	if (!diags)
+		return;
+	diags->log = fn;
+	diags->log_arg = arg;
+}
+
+void bk_diags_get_callback(const bk_diags *diags, bk_diag_fn *fn, void **arg)
+{
+	*fn = diags ? diags->log : NULL;
+	*arg = diags ? diags->log_arg : NULL;
 }
 
 size_t bk_diags_count(const bk_diags *diags)

@@ -2,9 +2,9 @@
 
 #include <string.h>
 
-const char *jc_type_name(json_t *v)
+static const char *type_name(json_type t)
 {
-	switch (json_typeof(v)) {
+	switch (t) {
 	case JSON_OBJECT: return "an object";
 	case JSON_ARRAY: return "a list";
 	case JSON_STRING: return "a text";
@@ -17,19 +17,21 @@ const char *jc_type_name(json_t *v)
 	return "a value";
 }
 
+const char *jc_type_name(json_t *v)
+{
+	return type_name(json_typeof(v));
+}
+
+/* What a value of type t is, as a message asks for it: the wording of
+ * jc_type_name, with the brackets and quotes shown. */
 static const char *type_word(json_type t)
 {
 	switch (t) {
 	case JSON_OBJECT: return "an object { … }";
 	case JSON_ARRAY: return "a list [ … ]";
 	case JSON_STRING: return "a text in quotes";
-	case JSON_INTEGER: return "a whole number";
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "true or false";
-	case JSON_NULL: return "null";
+	default: return type_name(t);
 	}
-	return "a value";
 }
 
 bool jc_type(jdoc *d, json_t *v, json_type t, const char *what)

@@ -500,6 +500,20 @@ static void check_keys(scanner *s, key_list *keys)
 	free(keys->v);
 }
 
+/* A member's value (of an object or a list), whose path was appended
+ * after the first old bytes, and the comma after it: the one home of the
+ * step sc_object and sc_array share. */
+static void sc_member(scanner *s, unsigned depth, size_t old)
+{
+	sc_value(s, depth + 1);
+	bk_buf_truncate(&s->path, old);
+	sc_ws(s);
+	if (s->i < s->d->len && s->d->text[s->i] == ',') {
+		s->i++;
+		sc_ws(s);
+	}
+}
+
 static void sc_object(scanner *s, unsigned depth)
 {
 	key_list keys = {0};
@@ -518,14 +532,7 @@ static void sc_object(scanner *s, unsigned depth)
 			s->nomem = true;
 		sc_ws(s);
 		s->i++; /* : */
-		sc_ws(s);
-		sc_value(s, depth + 1);
-		bk_buf_truncate(&s->path, old);
-		sc_ws(s);
-		if (s->i < s->d->len && s->d->text[s->i] == ',') {
-			s->i++;
-			sc_ws(s);
-		}
+		sc_member(s, depth, old);
 	}
 	s->i++; /* } */
 	if (bk_buf_failed(&key))
@@ -542,13 +549,7 @@ static void sc_array(scanner *s, unsigned depth)
 	while (s->i < s->d->len && s->d->text[s->i] != ']') {
 		size_t old = s->path.len;
 		bk_buf_add_index(&s->path, idx++);
-		sc_value(s, depth + 1);
-		bk_buf_truncate(&s->path, old);
-		sc_ws(s);
-		if (s->i < s->d->len && s->d->text[s->i] == ',') {
-			s->i++;
-			sc_ws(s);
-		}
+		sc_member(s, depth, old);
 	}
 	s->i++; /* ] */
 }
@@ -641,4 +642,22 @@ void jdoc_finish(jdoc *d, bk_diags *diags)
 	d->npending = 0;
 	if (jdoc_nomem(d))
 		bk_diags_nomem(diags, d->name, "$", "checking the document");
+}
+
+char *bk_json_text(json_t *doc)
+{
+	bk_c_numeric l = bk_c_numeric_enter();
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	bk_c_numeric_leave(&l);
+	if (!text)
+		return NULL;
+	size_t n = strlen(text);
+	char *out = realloc(text, n + 2);
+	if (!out) {
+		free(text);
+		return NULL;
+	}
+	out[n] = '\n';
+	out[n + 1] = '\0';
+	return out;
 }

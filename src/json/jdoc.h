@@ -48,6 +48,11 @@ int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
                      bk_diags *diags);
 void jdoc_free(jdoc *d);
 
+/* A document as the files ballotkit writes for people and tools: two-space
+ * indent, numbers with a decimal point whatever the locale (15 significant
+ * digits), a final line break. malloc'd; NULL when memory runs out. */
+char *bk_json_text(json_t *doc);
+
 /* Path stack. push returns the previous length to pass to pop. */
 size_t jdoc_push_key(jdoc *d, const char *key);
 size_t jdoc_push_index(jdoc *d, size_t i);

@@ -98,6 +98,8 @@ typedef struct bk_kit_reply {
 	double audio_seconds;
 	size_t cache_discarded; /* cache entries discarded while it was built */
 	size_t msglen;
+	bool log;               /* not the reply: one diagnostic of the job as
+	                         * it happened, packed (bk_diag_pack) */
 } bk_kit_reply;
 
 /* What the pool's caller does. */
@@ -111,6 +113,9 @@ typedef struct bk_kit_pool_ops {
 	/* In the caller: the reply for a job, with its messages ("" when none;
 	 * the pool's own when the worker was lost). */
 	void (*done)(void *arg, const bk_kit_reply *r, const char *msg);
+	/* In the caller: a diagnostic a worker sent with bk_kit_pool_log,
+	 * packed in len bytes, before the reply of its job. */
+	void (*log)(void *arg, const char *packed, size_t len);
 	void *arg;
 } bk_kit_pool_ops;
 
@@ -127,6 +132,9 @@ int bk_kit_pool_next(int in, size_t *job);
 /* In a worker: answers a job (msg: r->msglen bytes). 0, or -1 when the
  * caller is gone. */
 int bk_kit_pool_reply(int out, const bk_kit_reply *r, const char *msg);
+/* In a worker: sends one diagnostic of the job, packed in len bytes
+ * (bk_diag_pack), ahead of the reply. 0, or -1 when the caller is gone. */
+int bk_kit_pool_log(int out, const char *packed, size_t len);
 /* The processors online, at least 1. */
 int bk_kit_pool_cores(void);
 

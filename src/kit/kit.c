@@ -199,6 +199,14 @@ static bool specific_template(const char *rel)
 	return !strncmp(rel, "stencil/", 8) || !strncmp(rel, "braille/profiles/", 17);
 }
 
+/* Template files no kit is made from: what `ballotkit import` reads
+ * (templates/import/), so that a new column alias or example table does
+ * not rebuild every kit. */
+static bool kit_input(const char *rel)
+{
+	return strncmp(rel, "import/", 7) != 0;
+}
+
 static json_t *options_json(const bk_kit_options *o, const build *b)
 {
 	json_t *v = json_object();
@@ -206,27 +214,30 @@ static json_t *options_json(const bk_kit_options *o, const build *b)
 	for (size_t i = 0; i < b->nlangs; i++)
 		json_array_append_new(langs, json_string(b->lang_codes[i]));
 	json_object_set_new(v, "languages", langs);
-	json_t *sp = json_object();
-	json_object_set_new(sp, "rate", json_integer(b->speech_opt.rate));
-	json_object_set_new(sp, "pitch", json_integer(b->speech_opt.pitch));
-	json_object_set_new(sp, "volume", json_integer(b->speech_opt.volume));
-	json_object_set_new(sp, "word_gap", json_integer(b->speech_opt.word_gap));
-	json_object_set_new(v, "speech", sp);
-	json_t *au = json_object();
-	json_object_set_new(au, "loudness", json_real(b->audio_opt.loudness));
-	json_object_set_new(au, "true_peak", json_real(b->audio_opt.true_peak));
-	json_object_set_new(au, "bitrate", json_integer(b->audio_opt.bitrate));
-	json_object_set_new(au, "quality", json_integer(b->audio_opt.quality));
-	json_object_set_new(v, "audio", au);
-	json_t *st = json_object();
-	json_object_set_new(st, "clearance", json_real(o->stencil.clearance));
-	json_object_set_new(st, "corner_radius", json_real(o->stencil.corner_radius));
-	json_object_set_new(st, "window_gap", json_real(o->stencil.window_gap));
-	json_object_set_new(st, "edge_gap", json_real(o->stencil.edge_gap));
-	json_object_set_new(st, "counting_dots", json_boolean(o->stencil.counting_dots));
-	json_object_set_new(st, "tab_depth", json_real(o->stencil.tab_depth));
-	json_object_set_new(st, "tab_width", json_real(o->stencil.tab_width));
-	json_object_set_new(v, "stencil", st);
+	/* each group in one json_pack: the keys in the order written. The
+	 * groups' lists of members look alike (the speech's, the audio's):
+	 * they stay, a list of fields, not logic repeated. */
+	json_object_set_new(v, "speech", json_pack(
+		"{s:I, s:I, s:I, s:I}",
+		"rate", (json_int_t)b->speech_opt.rate,
+		"pitch", (json_int_t)b->speech_opt.pitch,
+		"volume", (json_int_t)b->speech_opt.volume,
+		"word_gap", (json_int_t)b->speech_opt.word_gap));
+	json_object_set_new(v, "audio", json_pack(
+		"{s:f, s:f, s:I, s:I}",
+		"loudness", b->audio_opt.loudness,
+		"true_peak", b->audio_opt.true_peak,
+		"bitrate", (json_int_t)b->audio_opt.bitrate,
+		"quality", (json_int_t)b->audio_opt.quality));
+	json_object_set_new(v, "stencil", json_pack(
+		"{s:f, s:f, s:f, s:f, s:b, s:f, s:f}",
+		"clearance", o->stencil.clearance,
+		"corner_radius", o->stencil.corner_radius,
+		"window_gap", o->stencil.window_gap,
+		"edge_gap", o->stencil.edge_gap,
+		"counting_dots", (int)o->stencil.counting_dots,
+		"tab_depth", o->stencil.tab_depth,
+		"tab_width", o->stencil.tab_width));
 	return v;
 }
 
@@ -390,7 +401,7 @@ static bk_status hash_templates(build *b, bk_hasher *h, bk_diags *diags)
 			return bk_diags_nomem(diags, tdir, "", "hashing the templates");
 		}
 		bk_buf_free(&p);
-		if (!specific_template(b->tfiles.v[i])) {
+		if (kit_input(b->tfiles.v[i]) && !specific_template(b->tfiles.v[i])) {
 			bk_hasher_add_str(h, b->tfiles.v[i]);
 			bk_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
 		}
@@ -639,26 +650,18 @@ static int write_manifest(json_t *m, const char *dir)
 
 /* ---- one kit ---- */
 
+static bk_status render_script(void *ctx, bk_write_fn write, void *arg,
+                               const char *name, bk_diags *diags)
+{
+	return bk_script_write_to(ctx, "json", write, arg, diags);
+}
+
+/* The script as JSON, written under a temporary name and renamed into
+ * place like every other output. */
 static bk_status write_script(const bk_script *s, const char *path,
                               bk_diags *diags)
 {
-	bk_atomic a;
-	if (bk_atomic_open(&a, path)) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		return BK_ERR_IO;
-	}
-	bk_status st = bk_script_write(s, "json", a.f);
-	if (st != BK_OK) {
-		bk_atomic_abort(&a);
-		return st;
-	}
-	if (bk_atomic_commit(&a)) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		return BK_ERR_IO;
-	}
-	return BK_OK;
+	return bk_write_atomic(path, render_script, (void *)s, diags);
 }
 
 static const char *path_in(bk_buf *b, const char *dir, const char *fmt, ...)
@@ -1201,6 +1204,20 @@ out:
 	free(name);
 }
 
+/* In a worker: sends a diagnostic of its kit to the calling process as
+ * it is made, for opt->log. */
+static void send_log(const bk_diag *d, void *arg)
+{
+	bk_buf packed = {0};
+	bk_diag_pack(d, &packed);
+	/* a caller gone is found by the reply; a diagnostic memory could
+	 * not pack is not sent (the log is a courtesy: the kit's reply
+	 * carries its status) */
+	if (!bk_buf_failed(&packed))
+		(void)bk_kit_pool_log(*(const int *)arg, packed.data, packed.len);
+	bk_buf_free(&packed);
+}
+
 /* A worker process: builds the kits it is handed, one at a time. */
 static void worker(build *b, int in, int out)
 {
@@ -1209,7 +1226,9 @@ static void worker(build *b, int in, int out)
 	size_t ballot;
 	while (!bk_kit_pool_next(in, &ballot)) {
 		bk_diags *diags = bk_diags_create();
-		bk_kit_reply r = {ballot, BK_OK, 0, 0, 0};
+		if (b->opt->log)
+			bk_diags_set_callback(diags, send_log, &out);
+		bk_kit_reply r = {ballot, BK_OK, 0, 0, 0, false};
 		one_kit(b, ballot, &r, diags);
 		bk_buf msg = {0};
 		diags_text(diags, &msg);
@@ -1289,6 +1308,15 @@ static void options_from_v1(const kit_options_v1 *v1, bk_kit_options *o)
 	o->progress_arg = v1->progress_arg;
 }
 
+/* The caller's options of version 2, which end before log: those
+ * fields copied, log none. */
+static void options_from_v2(const bk_kit_options *v2, bk_kit_options *o)
+{
+	bk_kit_options_init(o);
+	memcpy(o, v2, offsetof(bk_kit_options, log));
+	o->version = BK_KIT_OPTIONS_VERSION;
+}
+
 /* Checks bk_kit_build's arguments and copies the caller's options, of
  * any version this library knows, into *o. */
 static bk_status take_options(const bk_election *e, const bk_templates *tpl,
@@ -1306,6 +1334,8 @@ static bk_status take_options(const bk_election *e, const bk_templates *tpl,
 		return BK_ERR_USAGE;
 	if (opt->version == 1)
 		options_from_v1((const kit_options_v1 *)(const void *)opt, o);
+	else if (opt->version == 2)
+		options_from_v2(opt, o);
 	else
 		*o = *opt;
 	if (o->shards && (o->shard < 1 || o->shard > o->shards)) {
@@ -1464,12 +1494,20 @@ static void run_done(void *arg, const bk_kit_reply *rep, const char *msg)
 	report(r, id, rep->status, msg);
 }
 
+/* A diagnostic a worker sent as it was made: to opt->log. */
+static void run_log(void *arg, const char *packed, size_t len)
+{
+	const bk_kit_options *opt = ((run *)arg)->b->opt;
+	if (opt->log)
+		bk_diag_unpack(packed, len, opt->log, opt->log_arg);
+}
+
 /* Builds the kits of todo with the worker pool; those no worker was left
  * to build are reported failed. */
 static bk_status run_workers(run *r)
 {
 	const bk_kit_options *opt = r->b->opt;
-	bk_kit_pool_ops ops = {run_worker, run_lost, run_done, r};
+	bk_kit_pool_ops ops = {run_worker, run_lost, run_done, run_log, r};
 	size_t handed = 0;
 	bk_status st = bk_kit_pool_run(opt->jobs > 0 ? opt->jobs : bk_kit_pool_cores(),
 	                               r->todo, r->ntodo, &ops, &handed, r->diags);
@@ -1479,6 +1517,25 @@ static bk_status run_workers(run *r)
 	return st;
 }
 
+/* The calling process's diagnostics of a build, passed to opt->log and to
+ * the log callback the caller's list had. */
+typedef struct log_tee {
+	bk_diag_fn log, old;
+	void *log_arg, *old_arg;
+} log_tee;
+
+static void tee_diag(const bk_diag *d, void *arg)
+{
+	const log_tee *t = arg;
+	t->log(d, t->log_arg);
+	if (t->old)
+		t->old(d, t->old_arg);
+}
+
+static bk_status build_kits(const bk_election *e, const char *definition_path,
+                            const bk_templates *tpl, const char *dir,
+                            bk_kit_options opt, bk_diags *diags);
+
 bk_status bk_kit_build(const bk_election *e, const char *definition_path,
                        const bk_templates *tpl, const char *dir,
                        const bk_kit_options *caller_opt, bk_diags *diags)
@@ -1486,6 +1543,27 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 	bk_kit_options opt;
 	if (take_options(e, tpl, dir, caller_opt, &opt, diags) != BK_OK)
 		return BK_ERR_USAGE;
+	if (!opt.log)
+		return build_kits(e, definition_path, tpl, dir, opt, diags);
+	/* opt.log sees the calling process's diagnostics too: put it in
+	 * front of the list's own callback (a list of our own when the
+	 * caller gave none) while the build runs */
+	bk_diags *own = diags ? NULL : bk_diags_create();
+	bk_diags *list = diags ? diags : own;
+	log_tee t = {opt.log, NULL, opt.log_arg, NULL};
+	bk_diags_get_callback(list, &t.old, &t.old_arg);
+	bk_diags_set_callback(list, tee_diag, &t);
+	bk_status st = build_kits(e, definition_path, tpl, dir, opt, list);
+	bk_diags_set_callback(list, t.old, t.old_arg);
+	bk_diags_free(own);
+	return st;
+}
+
+/* bk_kit_build once its options are taken. */
+static bk_status build_kits(const bk_election *e, const char *definition_path,
+                            const bk_templates *tpl, const char *dir,
+                            bk_kit_options opt, bk_diags *diags)
+{
 	build b = {.e = e, .tpl = tpl, .opt = &opt, .dir = dir,
 	           .definition_name = definition_path ? definition_path : "election.json",
 	           .root = -1, .kits_fd = -1};

@@ -48,6 +48,12 @@ int bk_kit_pool_reply(int out, const bk_kit_reply *r, const char *msg)
 	       bk_fd_write_all(out, msg, r->msglen) ? 0 : -1;
 }
 
+int bk_kit_pool_log(int out, const char *packed, size_t len)
+{
+	bk_kit_reply r = {0, BK_OK, 0, 0, len, true};
+	return bk_kit_pool_reply(out, &r, packed);
+}
+
 int bk_kit_pool_cores(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -131,12 +137,12 @@ static char *worker_lost(pool *p, slot *s, bk_kit_reply *r)
 	else
 		bk_buf_printf(&m, "error: the worker building it "
 		                  "stopped (exit %d)\n", WEXITSTATUS(wst));
-	*r = (bk_kit_reply){s->job, BK_ERR_IO, 0, 0, 0};
+	*r = (bk_kit_reply){s->job, BK_ERR_IO, 0, 0, 0, false};
 	return bk_buf_steal(&m);
 }
 
 /* Reads the reply of the worker s, passes it on and hands s the next
- * job. */
+ * job; or a diagnostic it sent ahead of its reply, passed on alone. */
 static void take_reply(pool *p, slot *s)
 {
 	bk_kit_reply r;
@@ -154,6 +160,11 @@ static void take_reply(pool *p, slot *s)
 	} else if (got) {
 		got = bk_fd_read_all(s->from, msg, r.msglen);
 		msg[got ? r.msglen : 0] = '\0';
+	}
+	if (got && r.log) {
+		p->ops->log(p->ops->arg, msg, r.msglen);
+		free(msg);
+		return;
 	}
 	if (!got) {
 		free(msg);

@@ -69,10 +69,10 @@ void bk_render_pdf_date(const char *date, char out[32])
 		snprintf(out, 32, "2000-01-01T00:00:00Z");
 }
 
-cairo_status_t bk_render_write_file(void *closure, const unsigned char *data,
+cairo_status_t bk_render_write_sink(void *closure, const unsigned char *data,
                                     unsigned int length)
 {
-	return fwrite(data, 1, length, (FILE *)closure) == length
+	return bk_sink_write((bk_sink *)closure, data, length)
 	               ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
@@ -100,13 +100,10 @@ cairo_surface_t *bk_render_pdf_surface(cairo_write_func_t write,
 	return surf;
 }
 
-bk_status bk_render_open(bk_atomic *out, const char *path, bk_diags *diags)
+bool bk_render_paper_ok(double w, double h, double m, double margin_min,
+                        double margin_max)
 {
-	if (bk_atomic_open(out, path) == 0)
-		return BK_OK;
-	if (errno == ENOMEM)
-		return bk_diags_nomem(diags, path, "", "opening the file");
-	bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-	             "cannot write: %s", strerror(errno));
-	return BK_ERR_IO;
+	return m >= margin_min && m <= margin_max && w >= BK_PAPER_SIDE_MIN &&
+	       w <= BK_PAPER_SIDE_MAX && h >= BK_PAPER_SIDE_MIN &&
+	       h <= BK_PAPER_SIDE_MAX;
 }

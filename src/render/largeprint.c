@@ -25,12 +25,17 @@ static bk_status check_options(const bk_large_print_options *o,
 	if (!bk_struct_version_ok(o->version, BK_LARGE_PRINT_OPTIONS_VERSION,
 	                          "bk_large_print_options", diags))
 		return BK_ERR_USAGE;
-	if (o->size_pt < 18 || o->size_pt > 72 || o->margin < 10 ||
-	    o->margin > 50 || o->paper_width < 100 || o->paper_width > 500 ||
-	    o->paper_height < 100 || o->paper_height > 500) {
+	if (!(o->size_pt >= BK_LARGE_PRINT_SIZE_MIN &&
+	      o->size_pt <= BK_LARGE_PRINT_SIZE_MAX) ||
+	    !bk_render_paper_ok(o->paper_width, o->paper_height, o->margin,
+	                        BK_LARGE_PRINT_MARGIN_MIN,
+	                        BK_LARGE_PRINT_MARGIN_MAX)) {
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
-		             "large print is 18–72 pt on paper of 100–500 mm with "
-		             "a margin of 10–50 mm");
+		             "large print is %d–%d pt on paper of %d–%d mm with "
+		             "a margin of %d–%d mm", BK_LARGE_PRINT_SIZE_MIN,
+		             BK_LARGE_PRINT_SIZE_MAX, BK_PAPER_SIDE_MIN,
+		             BK_PAPER_SIDE_MAX, BK_LARGE_PRINT_MARGIN_MIN,
+		             BK_LARGE_PRINT_MARGIN_MAX);
 		return BK_ERR_USAGE;
 	}
 	return BK_OK;
@@ -130,8 +135,8 @@ static bk_status draw_paras(cairo_surface_t *surf, PangoFontMap *fm,
 static bk_status render(const para *paras, size_t n, const char *title,
                         const char *lang, const char *date,
                         const bk_templates *tpl,
-                        const bk_large_print_options *o, const char *path,
-                        bk_diags *diags)
+                        const bk_large_print_options *o, bk_write_fn write,
+                        void *arg, const char *name, bk_diags *diags)
 {
 	bk_status st = check_options(o, diags);
 	if (st != BK_OK)
@@ -140,45 +145,38 @@ static bk_status render(const para *paras, size_t n, const char *title,
 	if (!fm)
 		return BK_ERR_IO;
 	bk_c_numeric numeric = bk_c_numeric_enter();
-	bk_atomic out;
-	if ((st = bk_render_open(&out, path, diags)) != BK_OK)
-		goto done;
+	bk_sink out = {write, arg, BK_OK};
 	cairo_surface_t *surf = bk_render_pdf_surface(
-		bk_render_write_file, out.f, o->paper_width, o->paper_height, title,
+		bk_render_write_sink, &out, o->paper_width, o->paper_height, title,
 		date);
 	st = draw_paras(surf, fm, paras, n, lang, o, diags);
 	cairo_surface_finish(surf);
-	if (st == BK_OK && cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+	/* Cairo's PDF surface does not always report a failed write */
+	if (st == BK_OK && out.status != BK_OK) {
+		st = bk_sink_failed(&out, name, "the PDF", BK_ERR_IO, diags);
+	} else if (st == BK_OK &&
+	           cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
 		             "cairo could not write the PDF: %s",
 		             cairo_status_to_string(cairo_surface_status(surf)));
 		st = BK_ERR_IO;
 	}
 	cairo_surface_destroy(surf);
-	if (st != BK_OK) {
-		bk_atomic_abort(&out);
-	} else if (bk_atomic_commit(&out)) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
-		st = BK_ERR_IO;
-	}
-done:
 	bk_c_numeric_leave(&numeric);
 	g_object_unref(fm);
 	return st;
 }
 
-bk_status bk_large_print_list(const bk_script *s, const bk_templates *tpl,
-                              const bk_large_print_options *opt,
-                              const char *path, bk_diags *diags)
+static bk_status list_render(const bk_script *s, const bk_templates *tpl,
+                             const bk_large_print_options *opt,
+                             bk_write_fn write, void *arg, const char *name,
+                             bk_diags *diags)
 {
 	static const bk_large_print_options def = BK_LARGE_PRINT_OPTIONS_INIT;
-	if (!s || !tpl || !path)
-		return BK_ERR_USAGE;
 	size_t n = bk_script_position_count(s);
 	para *p = bk_calloc(n + 2, sizeof *p);
 	if (!p)
-		return bk_diags_nomem(diags, path, "", "laying out large print");
+		return bk_diags_nomem(diags, name, "", "laying out large print");
 	p[0].text = bk_script_title(s);
 	p[0].tag = "H1";
 	p[1].text = bk_script_district(s);
@@ -189,20 +187,54 @@ bk_status bk_large_print_list(const bk_script *s, const bk_templates *tpl,
 	}
 	bk_status st = render(p, n + 2, bk_script_title(s), bk_script_language(s),
 	                      bk_script_election_date(s), tpl, opt ? opt : &def,
-	                      path, diags);
+	                      write, arg, name, diags);
 	free(p);
 	return st;
 }
 
-bk_status bk_large_print_leaflet(const bk_election *e, const char *kind,
-                                 const char *id, const char *lang_code,
-                                 const bk_templates *tpl,
+/* The arguments of the path functions, for bk_write_atomic. */
+typedef struct lp_job {
+	const bk_script *s;
+	const bk_election *e;
+	const char *kind, *id, *lang;
+	const bk_templates *tpl;
+	const bk_large_print_options *opt;
+} lp_job;
+
+static bk_status list_job(void *ctx, bk_write_fn write, void *arg,
+                          const char *name, bk_diags *diags)
+{
+	const lp_job *j = ctx;
+	return list_render(j->s, j->tpl, j->opt, write, arg, name, diags);
+}
+
+bk_status bk_large_print_list(const bk_script *s, const bk_templates *tpl,
+                              const bk_large_print_options *opt,
+                              const char *path, bk_diags *diags)
+{
+	if (!s || !tpl || !path)
+		return BK_ERR_USAGE;
+	lp_job j = {.s = s, .tpl = tpl, .opt = opt};
+	return bk_write_atomic(path, list_job, &j, diags);
+}
+
+bk_status bk_large_print_list_to(const bk_script *s, const bk_templates *tpl,
                                  const bk_large_print_options *opt,
-                                 const char *path, bk_diags *diags)
+                                 bk_write_fn write, void *arg, bk_diags *diags)
+{
+	if (!s || !tpl || !write)
+		return BK_ERR_USAGE;
+	return list_render(s, tpl, opt, write, arg, "", diags);
+}
+
+static bk_status leaflet_render(const bk_election *e, const char *kind,
+                                const char *id, const char *lang_code,
+                                const bk_templates *tpl,
+                                const bk_large_print_options *opt,
+                                bk_write_fn write, void *arg,
+                                const char *file, bk_diags *diags)
 {
 	static const bk_large_print_options def = BK_LARGE_PRINT_OPTIONS_INIT;
-	if (!e || !kind || !id || !lang_code || !tpl || !path)
-		return BK_ERR_USAGE;
 	bk_buf name = {0}, txt = {0}, src = {0};
 	if (!bk_election_leaflet_text(e, kind, id, bk_lang_index(lang_code), &name,
 	                              &txt, &src)) {
@@ -224,7 +256,7 @@ bk_status bk_large_print_leaflet(const bk_election *e, const char *kind,
 	para *p = bk_calloc(n + 1, sizeof *p);
 	bk_status st;
 	if (failed || !body || !p) {
-		st = bk_diags_nomem(diags, path, "", "laying out large print");
+		st = bk_diags_nomem(diags, file, "", "laying out large print");
 		goto out;
 	}
 	size_t count = 0;
@@ -240,10 +272,44 @@ bk_status bk_large_print_leaflet(const bk_election *e, const char *kind,
 		p[count++].tag = "P";
 	}
 	st = render(p, count, heading, lang_code, e->date, tpl,
-	            opt ? opt : &def, path, diags);
+	            opt ? opt : &def, write, arg, file, diags);
 out:
 	free(p);
 	free(body);
 	bk_buf_free(&name);
 	return st;
+}
+
+static bk_status leaflet_job(void *ctx, bk_write_fn write, void *arg,
+                             const char *name, bk_diags *diags)
+{
+	const lp_job *j = ctx;
+	return leaflet_render(j->e, j->kind, j->id, j->lang, j->tpl, j->opt,
+	                      write, arg, name, diags);
+}
+
+bk_status bk_large_print_leaflet(const bk_election *e, const char *kind,
+                                 const char *id, const char *lang_code,
+                                 const bk_templates *tpl,
+                                 const bk_large_print_options *opt,
+                                 const char *path, bk_diags *diags)
+{
+	if (!e || !kind || !id || !lang_code || !tpl || !path)
+		return BK_ERR_USAGE;
+	lp_job j = {.e = e, .kind = kind, .id = id, .lang = lang_code,
+	            .tpl = tpl, .opt = opt};
+	return bk_write_atomic(path, leaflet_job, &j, diags);
+}
+
+bk_status bk_large_print_leaflet_to(const bk_election *e, const char *kind,
+                                    const char *id, const char *lang_code,
+                                    const bk_templates *tpl,
+                                    const bk_large_print_options *opt,
+                                    bk_write_fn write, void *arg,
+                                    bk_diags *diags)
+{
+	if (!e || !kind || !id || !lang_code || !tpl || !write)
+		return BK_ERR_USAGE;
+	return leaflet_render(e, kind, id, lang_code, tpl, opt, write, arg, "",
+	                      diags);
 }

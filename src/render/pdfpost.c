@@ -177,7 +177,7 @@ static void merge(qpdf_data q, qpdf_oh dict, const char *name,
 }
 
 bk_status bk_pdf_for_print(const char *data, size_t size,
-                           const bk_pdf_print_setup *ps, FILE *out,
+                           const bk_pdf_print_setup *ps, bk_sink *out,
                            bk_diags *diags)
 {
 	qpdf_data q = qpdf_init();
@@ -254,16 +254,16 @@ bk_status bk_pdf_for_print(const char *data, size_t size,
 		if (qpdf_write(q) & QPDF_ERRORS) {
 			st = BK_ERR_IO;
 		} else {
-			size_t n = qpdf_get_buffer_length(q);
-			if (fwrite(qpdf_get_buffer(q), 1, n, out) != n)
-				st = BK_ERR_IO;
+			if (!bk_sink_write(out, qpdf_get_buffer(q),
+			                   qpdf_get_buffer_length(q)))
+				st = out->status;
 		}
 	}
 done:
 	if (st != BK_OK && qpdf_has_error(q))
 		bk_diags_add(diags, BK_ERROR, "print-pdf", "", 0, 0, "",
 		             "qpdf: %s", qpdf_get_error_full_text(q, qpdf_get_error(q)));
-	else if (st != BK_OK && !bk_diags_count(diags))
+	else if (st != BK_OK && out->status == BK_OK && !bk_diags_count(diags))
 		bk_diags_add(diags, BK_ERROR, "print-pdf", "", 0, 0, "",
 		             "the print PDF could not be made");
 	qpdf_cleanup(&q);

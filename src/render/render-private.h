@@ -6,6 +6,7 @@
 #include <pango/pangocairo.h>
 
 #include "ballotkit/render.h"
+#include "diag/diag-private.h"
 #include "util/util.h"
 
 /* A Pango font map that sees only the fonts in fonts/fonts.conf (beside
@@ -25,12 +26,14 @@ cairo_surface_t *bk_render_pdf_surface(cairo_write_func_t write,
                                        double h_mm, const char *title,
                                        const char *date);
 
-/* bk_atomic_open with the diagnostic every writer gives: BK_ERR_IO when
- * path cannot be written. */
-bk_status bk_render_open(bk_atomic *out, const char *path, bk_diags *diags);
+/* Whether paper of w × h mm with a margin of m mm is within the bounds
+ * of render.h: each side BK_PAPER_SIDE_MIN to BK_PAPER_SIDE_MAX, the
+ * margin margin_min to margin_max (swell's or large print's). */
+bool bk_render_paper_ok(double w, double h, double m, double margin_min,
+                        double margin_max);
 
-/* A cairo write function writing to a FILE *. */
-cairo_status_t bk_render_write_file(void *closure, const unsigned char *data,
+/* A cairo write function writing through a bk_sink * (diag-private.h). */
+cairo_status_t bk_render_write_sink(void *closure, const unsigned char *data,
                                     unsigned int length);
 
 /* A cairo write function appending to a bk_buf. */
@@ -50,9 +53,10 @@ typedef struct bk_pdf_print_setup {
 /* Rewrites every page of the PDF in data: page boxes, colours (black to
  * DeviceGray, the reserved colours to their separations, overprint on),
  * the RGB transparency group replaced by a CMYK one. Any other colour is
- * an error. Writes the result to out. */
+ * an error. Writes the result through out (its callback's failure is
+ * returned, reported by the caller). */
 bk_status bk_pdf_for_print(const char *data, size_t size,
-                           const bk_pdf_print_setup *setup, FILE *out,
+                           const bk_pdf_print_setup *setup, bk_sink *out,
                            bk_diags *diags);
 
 #endif

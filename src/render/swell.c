@@ -47,12 +47,12 @@ static bk_status geometry_for(geometry *g, const bk_templates *tpl,
 	if (!bk_struct_version_ok(opt->version, BK_SWELL_OPTIONS_VERSION,
 	                          "bk_swell_options", diags))
 		return BK_ERR_USAGE;
-	if (opt->margin < 10 ||
-	    opt->margin > 40 || opt->paper_width < 100 || opt->paper_width > 500 ||
-	    opt->paper_height < 100 || opt->paper_height > 500) {
+	if (!bk_render_paper_ok(opt->paper_width, opt->paper_height, opt->margin,
+	                        BK_SWELL_MARGIN_MIN, BK_SWELL_MARGIN_MAX)) {
 		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
-		             "swell paper is 100–500 mm on each side with a margin "
-		             "of 10–40 mm");
+		             "swell paper is %d–%d mm on each side with a margin "
+		             "of %d–%d mm", BK_PAPER_SIDE_MIN, BK_PAPER_SIDE_MAX,
+		             BK_SWELL_MARGIN_MIN, BK_SWELL_MARGIN_MAX);
 		return BK_ERR_USAGE;
 	}
 	g->w = opt->paper_width;
@@ -186,18 +186,23 @@ static bk_status draw(cairo_t *cr, const bk_braille_doc *doc,
 	return cairo_status(cr) == CAIRO_STATUS_SUCCESS ? BK_OK : BK_ERR_IO;
 }
 
-bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
-                             const bk_templates *tpl, const char *profile,
-                             const bk_swell_options *opt, const char *path,
-                             bk_diags *diags)
+/* What bk_swell_write_pdf and _to render. */
+typedef struct swell_job {
+	const bk_braille_doc *doc;
+	const bk_templates *tpl;
+	const char *profile;
+	const bk_swell_options *opt;
+} swell_job;
+
+static bk_status swell_render(void *ctx, bk_write_fn write, void *arg,
+                              const char *name, bk_diags *diags)
 {
 	static const bk_swell_options def = BK_SWELL_OPTIONS_INIT;
-	if (!doc || !tpl || !path)
-		return BK_ERR_USAGE;
-	if (!opt)
-		opt = &def;
+	const swell_job *j = ctx;
+	const bk_braille_doc *doc = j->doc;
+	const bk_swell_options *opt = j->opt ? j->opt : &def;
 	geometry g;
-	bk_status st = geometry_for(&g, tpl, profile, opt, diags);
+	bk_status st = geometry_for(&g, j->tpl, j->profile, opt, diags);
 	if (st != BK_OK)
 		return st;
 	const bk_braille_layout *L = bk_braille_doc_layout(doc);
@@ -209,17 +214,15 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 		return BK_ERR_USAGE;
 	}
 	PangoFontMap *fm = NULL;
-	if (opt->interline && !(fm = bk_render_font_map(tpl, diags)))
+	if (opt->interline && !(fm = bk_render_font_map(j->tpl, diags)))
 		return BK_ERR_IO;
 
 	/* Numbers in the PDF must not follow the caller's locale. */
 	bk_c_numeric numeric = bk_c_numeric_enter();
 
-	bk_atomic out;
-	if ((st = bk_render_open(&out, path, diags)) != BK_OK)
-		goto done;
+	bk_sink out = {write, arg, BK_OK};
 	cairo_surface_t *surf = bk_render_pdf_surface(
-		bk_render_write_file, out.f, g.w, g.h, bk_braille_doc_title(doc),
+		bk_render_write_sink, &out, g.w, g.h, bk_braille_doc_title(doc),
 		bk_braille_doc_date(doc));
 	cairo_t *cr = cairo_create(surf);
 	cairo_set_tolerance(cr, 0.05);
@@ -229,19 +232,38 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS)
 		st = BK_ERR_IO;
 	cairo_surface_destroy(surf);
-	if (st != BK_OK) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+	/* Cairo's PDF surface does not always report a failed write */
+	if (out.status != BK_OK) {
+		st = bk_sink_failed(&out, name, "the PDF", st, diags);
+	} else if (st != BK_OK) {
+		bk_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
 		             "cairo could not write the PDF");
-		bk_atomic_abort(&out);
-		st = BK_ERR_IO;
-	} else if (bk_atomic_commit(&out) != 0) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
-		             "cannot write: %s", strerror(errno));
 		st = BK_ERR_IO;
 	}
-done:
 	bk_c_numeric_leave(&numeric);
 	if (fm)
 		g_object_unref(fm);
 	return st;
+}
+
+bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
+                             const bk_templates *tpl, const char *profile,
+                             const bk_swell_options *opt, const char *path,
+                             bk_diags *diags)
+{
+	if (!doc || !tpl || !path)
+		return BK_ERR_USAGE;
+	swell_job j = {doc, tpl, profile, opt};
+	return bk_write_atomic(path, swell_render, &j, diags);
+}
+
+bk_status bk_swell_write_pdf_to(const bk_braille_doc *doc,
+                                const bk_templates *tpl, const char *profile,
+                                const bk_swell_options *opt,
+                                bk_write_fn write, void *arg, bk_diags *diags)
+{
+	if (!doc || !tpl || !write)
+		return BK_ERR_USAGE;
+	swell_job j = {doc, tpl, profile, opt};
+	return swell_render(&j, write, arg, "", diags);
 }

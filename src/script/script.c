@@ -640,20 +640,23 @@ static void json_segment(bk_buf *b, const segment *g, size_t i)
 
 static void write_json(bk_buf *b, const bk_script *s)
 {
-	bk_buf_add(b, "{\"ballot\": ");
-	bk_buf_add_json_string(b, s->ballot_id);
-	bk_buf_add(b, ", \"language\": ");
-	bk_buf_add_json_string(b, s->lang);
-	bk_buf_add(b, ", \"template\": ");
-	bk_buf_add_json_string(b, s->template_id);
-	bk_buf_add(b, ",\n \"title\": ");
-	bk_buf_add_json_string(b, s->title);
-	bk_buf_add(b, ",\n \"district\": ");
-	bk_buf_add_json_string(b, s->district);
-	bk_buf_add(b, ",\n \"braille_title\": ");
-	bk_buf_add_json_string(b, s->braille_title);
-	bk_buf_add(b, ", \"braille_title_language\": ");
-	bk_buf_add_json_string(b, s->braille_lang);
+	/* the head: each text after the key and punctuation before it */
+	const struct {
+		const char *before;
+		const char *text;
+	} head[] = {
+		{"{\"ballot\": ", s->ballot_id},
+		{", \"language\": ", s->lang},
+		{", \"template\": ", s->template_id},
+		{",\n \"title\": ", s->title},
+		{",\n \"district\": ", s->district},
+		{",\n \"braille_title\": ", s->braille_title},
+		{", \"braille_title_language\": ", s->braille_lang},
+	};
+	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) {
+		bk_buf_add(b, head[i].before);
+		bk_buf_add_json_string(b, head[i].text);
+	}
 	bk_buf_add(b, ",\n \"positions\": [");
 	for (size_t i = 0; i < s->npositions; i++)
 		json_position(b, &s->positions[i], i);
@@ -692,15 +695,23 @@ static void write_text(bk_buf *b, const bk_script *s)
 		              s->segments[i].text);
 }
 
+/* The script in format ("json" or "text") into *b; false for another. */
+static bool script_bytes(const bk_script *s, const char *format, bk_buf *b)
+{
+	if (!format || (strcmp(format, "json") && strcmp(format, "text")))
+		return false;
+	if (!strcmp(format, "json"))
+		write_json(b, s);
+	else
+		write_text(b, s);
+	return true;
+}
+
 bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 {
-	if (!s || !out || !format || (strcmp(format, "json") && strcmp(format, "text")))
-		return BK_ERR_USAGE;
 	bk_buf b = {0};
-	if (!strcmp(format, "json"))
-		write_json(&b, s);
-	else
-		write_text(&b, s);
+	if (!s || !out || !script_bytes(s, format, &b))
+		return BK_ERR_USAGE;
 	if (bk_buf_failed(&b)) {
 		bk_buf_free(&b);
 		return BK_ERR_NOMEM;
@@ -709,4 +720,21 @@ bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 	size_t w = fwrite(b.data, 1, len, out);
 	bk_buf_free(&b);
 	return w == len ? BK_OK : BK_ERR_IO;
+}
+
+bk_status bk_script_write_to(const bk_script *s, const char *format,
+                             bk_write_fn write, void *arg, bk_diags *diags)
+{
+	bk_buf b = {0};
+	if (!s || !write || !script_bytes(s, format, &b))
+		return BK_ERR_USAGE;
+	if (bk_buf_failed(&b)) {
+		bk_buf_free(&b);
+		return bk_diags_nomem(diags, "", "", "writing the script");
+	}
+	bk_sink out = {write, arg, BK_OK};
+	bool ok = bk_sink_write(&out, b.data, b.len);
+	bk_buf_free(&b);
+	return ok ? BK_OK : bk_sink_failed(&out, "", "the script", BK_ERR_IO,
+	                                   diags);
 }

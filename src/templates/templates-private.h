@@ -163,5 +163,11 @@ bool bk_templates_kk_specific(const bk_templates *tpl, uint32_t cp);
 /* Rank of a letter in the Kazakh alphabet (1-based), 0 if not a letter of
  * it. */
 size_t bk_kk_rank(const bk_templates *tpl, uint32_t lower_cp);
+/* The weight of a character (any case) in the order of the Kazakh
+ * alphabet, the one order of single-mandate candidates (the validator's
+ * not-alphabetical warning, the import's sort): a letter of the alphabet
+ * by its rank, a space or hyphen before every letter, any other
+ * character after them all, by code point. Never 0. */
+unsigned long bk_kk_weight(const bk_templates *tpl, uint32_t cp);
 
 #endif

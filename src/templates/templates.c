@@ -797,27 +797,45 @@ static void load_pause_ms(jdoc *d, json_t *p, bk_wording *w)
 	}
 }
 
+/* The wording's object outer (the fields f; when missing, the message
+ * missing) and its member inner of type t, given to use under its path:
+ * the one home of "audio" and "speakable". */
+static void load_nested(jdoc *d, json_t *r, bk_wording *w, const char *outer,
+                        const jc_field *f, const char *missing,
+                        const char *inner, json_type t,
+                        void (*use)(jdoc *d, json_t *v, bk_wording *w))
+{
+	json_t *o = json_object_get(r, outer);
+	if (!o) {
+		jdoc_report(d, BK_ERROR, "missing-field", false, "%s", missing);
+		return;
+	}
+	size_t old = jdoc_push_key(d, outer);
+	if (jc_type(d, o, JSON_OBJECT, outer)) {
+		jc_fields(d, o, f, outer);
+		json_t *v = json_object_get(o, inner);
+		size_t o2 = jdoc_push_key(d, inner);
+		if (v && jc_type(d, v, t, inner))
+			use(d, v, w);
+		jdoc_pop(d, o2);
+	}
+	jdoc_pop(d, old);
+}
+
 /* "audio": the pauses. */
 static void load_audio(jdoc *d, json_t *r, bk_wording *w)
 {
 	static const jc_field af[] = {{"pause_ms", true}, {"note", false},
 	                              {NULL, false}};
-	json_t *audio = json_object_get(r, "audio");
-	if (!audio) {
-		jdoc_report(d, BK_ERROR, "missing-field", false,
-		            "the wording needs \"audio\" with \"pause_ms\"");
-		return;
-	}
-	size_t old = jdoc_push_key(d, "audio");
-	if (jc_type(d, audio, JSON_OBJECT, "audio")) {
-		jc_fields(d, audio, af, "audio");
-		json_t *p = json_object_get(audio, "pause_ms");
-		size_t o2 = jdoc_push_key(d, "pause_ms");
-		if (p && jc_type(d, p, JSON_OBJECT, "pause_ms"))
-			load_pause_ms(d, p, w);
-		jdoc_pop(d, o2);
-	}
-	jdoc_pop(d, old);
+	load_nested(d, r, w, "audio", af,
+	            "the wording needs \"audio\" with \"pause_ms\"",
+	            "pause_ms", JSON_OBJECT, load_pause_ms);
+}
+
+static void set_speakable(jdoc *d, json_t *v, bk_wording *w)
+{
+	(void)d;
+	w->speakable = json_string_value(v);
 }
 
 /* "speakable": what the voice says as itself (docs/validation-rules.md,
@@ -826,24 +844,11 @@ static void load_speakable(jdoc *d, json_t *r, bk_wording *w)
 {
 	static const jc_field sf[] = {{"characters", true}, {"note", false},
 	                              {NULL, false}};
-	json_t *sp = json_object_get(r, "speakable");
 	w->speakable = NULL;
-	if (!sp) {
-		jdoc_report(d, BK_ERROR, "missing-field", false,
-		            "the wording needs \"speakable\" with \"characters\", "
-		            "the characters the voice reads");
-		return;
-	}
-	size_t old = jdoc_push_key(d, "speakable");
-	if (jc_type(d, sp, JSON_OBJECT, "speakable")) {
-		jc_fields(d, sp, sf, "speakable");
-		json_t *ch = json_object_get(sp, "characters");
-		size_t o2 = jdoc_push_key(d, "characters");
-		if (ch && jc_type(d, ch, JSON_STRING, "characters"))
-			w->speakable = json_string_value(ch);
-		jdoc_pop(d, o2);
-	}
-	jdoc_pop(d, old);
+	load_nested(d, r, w, "speakable", sf,
+	            "the wording needs \"speakable\" with \"characters\", "
+	            "the characters the voice reads",
+	            "characters", JSON_STRING, set_speakable);
 }
 
 /* "replacements": [from, to] pairs, kept only when all are well formed. */
@@ -946,52 +951,46 @@ static json_t *load_wording(const char *dir, const char *which, int lang,
 	return out;
 }
 
-static bk_status load_language(bk_templates *t, bk_diags *diags)
+/* The object at key in obj, each member checked with check under its
+ * path, with a new reference; NULL when it is absent or not an object
+ * (reported). */
+static json_t *member_map(jdoc *d, json_t *obj, const char *key,
+                          void (*check)(jdoc *d, const char *k, json_t *v))
+{
+	json_t *m = json_object_get(obj, key);
+	size_t old = jdoc_push_key(d, key);
+	if (m && jc_type(d, m, JSON_OBJECT, key)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(m, k, v) {
+			size_t o2 = jdoc_push_key(d, k);
+			check(d, k, v);
+			jdoc_pop(d, o2);
+		}
+		json_incref(m);
+	} else {
+		m = NULL;
+	}
+	jdoc_pop(d, old);
+	return m;
+}
+
+/* Reads the template file rel of t's folder, an object with the fields f
+ * (what names it in messages), and fills t from it with fill: the one
+ * home of the language and braille tables files' loading. */
+static bk_status load_file(bk_templates *t, const char *rel,
+                           const jc_field *f, const char *what,
+                           void (*fill)(jdoc *d, bk_templates *t),
+                           bk_diags *diags)
 {
 	bk_buf path = {0};
-	bk_buf_printf(&path, "%s/language/kk.json", t->dir);
+	bk_buf_printf(&path, "%s/%s", t->dir, rel);
 	jdoc d;
 	bk_status st = BK_OK;
 	if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
-		static const jc_field f[] = {{"format", true}, {"alphabet", true},
-		                             {"to_russian", true}, {"note", false},
-		                             {NULL, false}};
-		if (jc_type(&d, d.root, JSON_OBJECT, "a language file")) {
-			jc_fields(&d, d.root, f, "a language file");
-			const char *a = str(&d, d.root, "alphabet");
-			if (a) {
-				size_t n = strlen(a), i = 0;
-				t->alphabet = jdoc_got(&d, bk_calloc(n + 1,
-				                                     sizeof(uint32_t)));
-				while (t->alphabet && i < n) {
-					uint32_t cp;
-					size_t l = bk_utf8_decode(a + i, n - i, &cp);
-					if (!l)
-						break;
-					if (cp != ' ')
-						t->alphabet[t->nalphabet++] = bk_cp_lower(cp);
-					i += l;
-				}
-			}
-			json_t *tr = json_object_get(d.root, "to_russian");
-			size_t old = jdoc_push_key(&d, "to_russian");
-			if (tr && jc_type(&d, tr, JSON_OBJECT, "to_russian")) {
-				const char *k;
-				json_t *v;
-				json_object_foreach(tr, k, v) {
-					size_t o2 = jdoc_push_key(&d, k);
-					uint32_t cp;
-					if (bk_utf8_decode(k, strlen(k), &cp) != strlen(k))
-						jdoc_report(&d, BK_ERROR, "bad-value", true,
-						            "each key must be one letter");
-					if (!json_is_string(v))
-						jdoc_report(&d, BK_ERROR, "wrong-type", false,
-						            "a spelling must be a text");
-					jdoc_pop(&d, o2);
-				}
-				t->kk_to_ru = json_incref(tr);
-			}
-			jdoc_pop(&d, old);
+		if (jc_type(&d, d.root, JSON_OBJECT, what)) {
+			jc_fields(&d, d.root, f, what);
+			fill(&d, t);
 		}
 		if (d.errors)
 			st = BK_ERR_INVALID;
@@ -1006,60 +1005,73 @@ static bk_status load_language(bk_templates *t, bk_diags *diags)
 	return st;
 }
 
+static void check_spelling(jdoc *d, const char *k, json_t *v)
+{
+	uint32_t cp;
+	if (bk_utf8_decode(k, strlen(k), &cp) != strlen(k))
+		jdoc_report(d, BK_ERROR, "bad-value", true,
+		            "each key must be one letter");
+	if (!json_is_string(v))
+		jdoc_report(d, BK_ERROR, "wrong-type", false,
+		            "a spelling must be a text");
+}
+
+static void fill_language(jdoc *d, bk_templates *t)
+{
+	const char *a = str(d, d->root, "alphabet");
+	if (a) {
+		size_t n = strlen(a), i = 0;
+		t->alphabet = jdoc_got(d, bk_calloc(n + 1, sizeof(uint32_t)));
+		while (t->alphabet && i < n) {
+			uint32_t cp;
+			size_t l = bk_utf8_decode(a + i, n - i, &cp);
+			if (!l)
+				break;
+			if (cp != ' ')
+				t->alphabet[t->nalphabet++] = bk_cp_lower(cp);
+			i += l;
+		}
+	}
+	t->kk_to_ru = member_map(d, d->root, "to_russian", check_spelling);
+}
+
+static bk_status load_language(bk_templates *t, bk_diags *diags)
+{
+	static const jc_field f[] = {{"format", true}, {"alphabet", true},
+	                             {"to_russian", true}, {"note", false},
+	                             {NULL, false}};
+	return load_file(t, "language/kk.json", f, "a language file",
+	                 fill_language, diags);
+}
+
+static void check_table_name(jdoc *d, const char *k, json_t *v)
+{
+	(void)k;
+	jc_type(d, v, JSON_STRING, "a table name");
+}
+
+static void check_dictionary(jdoc *d, const char *k, json_t *v)
+{
+	if (bk_lang_index(k) < 0)
+		jdoc_report(d, BK_ERROR, "unknown-field", true,
+		            "\"%s\" is not a language of ballotkit", k);
+	jc_type(d, v, JSON_STRING, "a dictionary name");
+}
+
+static void fill_braille_tables(jdoc *d, bk_templates *t)
+{
+	t->braille_back = member_map(d, d->root, "back", check_table_name);
+	t->braille_hyph = member_map(d, d->root, "hyphenation",
+	                             check_dictionary);
+}
+
 static bk_status load_braille_tables(bk_templates *t, bk_diags *diags)
 {
-	bk_buf path = {0};
-	bk_buf_printf(&path, "%s/braille/tables.json", t->dir);
-	jdoc d;
-	bk_status st = BK_OK;
-	if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
-		static const jc_field f[] = {{"format", true}, {"back", true},
-		                             {"hyphenation", false},
-		                             {"note", false}, {NULL, false}};
-		if (jc_type(&d, d.root, JSON_OBJECT, "a braille tables file")) {
-			jc_fields(&d, d.root, f, "a braille tables file");
-			json_t *back = json_object_get(d.root, "back");
-			size_t old = jdoc_push_key(&d, "back");
-			if (back && jc_type(&d, back, JSON_OBJECT, "back")) {
-				const char *k;
-				json_t *v;
-				json_object_foreach(back, k, v) {
-					size_t o2 = jdoc_push_key(&d, k);
-					jc_type(&d, v, JSON_STRING, "a table name");
-					jdoc_pop(&d, o2);
-				}
-				t->braille_back = json_incref(back);
-			}
-			jdoc_pop(&d, old);
-			json_t *hy = json_object_get(d.root, "hyphenation");
-			old = jdoc_push_key(&d, "hyphenation");
-			if (hy && jc_type(&d, hy, JSON_OBJECT, "hyphenation")) {
-				const char *k;
-				json_t *v;
-				json_object_foreach(hy, k, v) {
-					size_t o2 = jdoc_push_key(&d, k);
-					if (bk_lang_index(k) < 0)
-						jdoc_report(&d, BK_ERROR, "unknown-field", true,
-						            "\"%s\" is not a language of "
-						            "ballotkit", k);
-					jc_type(&d, v, JSON_STRING, "a dictionary name");
-					jdoc_pop(&d, o2);
-				}
-				t->braille_hyph = json_incref(hy);
-			}
-			jdoc_pop(&d, old);
-		}
-		if (d.errors)
-			st = BK_ERR_INVALID;
-		jdoc_finish(&d, diags);
-	} else {
-		st = BK_ERR_INVALID;
-	}
-	if (jdoc_nomem(&d) || bk_buf_failed(&path))
-		st = BK_ERR_NOMEM;
-	jdoc_free(&d);
-	bk_buf_free(&path);
-	return st;
+	static const jc_field f[] = {{"format", true}, {"back", true},
+	                             {"hyphenation", false},
+	                             {"note", false}, {NULL, false}};
+	return load_file(t, "braille/tables.json", f, "a braille tables file",
+	                 fill_braille_tables, diags);
 }
 
 static bk_status load_templates_from(bk_templates **out, const char *dir,
@@ -1326,6 +1338,13 @@ size_t bk_kk_rank(const bk_templates *t, uint32_t cp)
 		if (t->alphabet[i] == cp)
 			return i + 1;
 	return 0;
+}
+
+unsigned long bk_kk_weight(const bk_templates *t, uint32_t cp)
+{
+	cp = bk_cp_lower(cp);
+	size_t r = bk_kk_rank(t, cp);
+	return r ? 10 + r : (cp == ' ' || cp == '-') ? 1 : 1000 + (unsigned long)cp;
 }
 
 const char *bk_templates_braille_back(const bk_templates *t,

@@ -1,5 +1,7 @@
 #include "util/util.h"
 
+#include <utf8proc.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -449,6 +451,8 @@ bool bk_utf8_mixed_word(const char *s, const char **w, size_t *wn)
 
 bool bk_str_blank(const char *s)
 {
+	/* The walk stays like definition-text.c's russian_ok: the idiom of
+	 * bk_utf8_decode, with a body of its own in each. */
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
@@ -912,4 +916,34 @@ bool bk_fd_read_all(int fd, void *data, size_t n)
 		n -= (size_t)r;
 	}
 	return true;
+}
+
+void bk_fold_words(const char *s, bk_buf *out)
+{
+	utf8proc_uint8_t *m = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s,
+	                                  (utf8proc_ssize_t)strlen(s), &m,
+	                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+	                                  UTF8PROC_CASEFOLD);
+	if (n == UTF8PROC_ERROR_NOMEM)
+		out->failed = true;
+	size_t start = out->len;
+	bool gap = false;
+	for (utf8proc_ssize_t i = 0; i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t l = utf8proc_iterate(m + i, n - i, &cp);
+		if (l <= 0)
+			break;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) {
+			if (gap && out->len > start)
+				bk_buf_addc(out, ' ');
+			bk_buf_addn(out, (const char *)m + i, (size_t)l);
+			gap = false;
+		} else {
+			gap = true;
+		}
+		i += l;
+	}
+	free(m);
 }

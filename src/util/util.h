@@ -106,6 +106,11 @@ void bk_utf8_letters(const char *s, bk_buf *out);
 
 /* True when s is empty or only white space (Unicode spaces included). */
 bool bk_str_blank(const char *s);
+/* s as words to compare: NFC, case folded (utf8proc), only letters, marks
+ * and numbers kept, every run of anything else one space, none at either
+ * end; appended to out. «Қасым-Ұлы» and «ҚАСЫМ ҰЛЫ» give the same. For
+ * the validator's names that read the same and the import's headers. */
+void bk_fold_words(const char *s, bk_buf *out);
 
 /* Writes or reads all n bytes of a file descriptor, again after EINTR.
  * False on an error or, for reading, an early end of file (errno says

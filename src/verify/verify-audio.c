@@ -627,10 +627,9 @@ static void check_playlist(track *t)
 	vkit *k = t->k;
 	bk_buf file = {0};
 	bk_buf_printf(&file, "%s/positions/playlist.m3u8", bk_buf_str(&t->folder));
-	size_t c = vk_check(k, bk_buf_str(&file), "playlist");
+	size_t c, size;
 	char *data = NULL;
-	size_t size = 0;
-	if (!vk_read(k, c, bk_buf_str(&file), &data, &size))
+	if (!vk_check_read(k, bk_buf_str(&file), "playlist", &c, &data, &size))
 		goto out;
 	char *line = data, *next;
 	size_t i = 0;
@@ -791,12 +790,11 @@ static void check_daisy(track *t)
 	bk_buf file = {0}, mp3 = {0};
 	bk_buf_printf(&file, "%s/ncc.html", bk_buf_str(&t->folder));
 	bk_buf_printf(&mp3, "%s-%s.mp3", k->ballot, t->lang);
-	size_t c = vk_check(k, bk_buf_str(&file), "daisy");
+	size_t c, size;
 	char *data = NULL;
-	size_t size = 0;
 	xmlDocPtr ncc = NULL;
 	bk_diags *d = bk_diags_create();
-	if (!vk_read(k, c, bk_buf_str(&file), &data, &size))
+	if (!vk_check_read(k, bk_buf_str(&file), "daisy", &c, &data, &size))
 		goto done;
 	ncc = bk_decode_xml(data, size, bk_buf_str(&file), false, d);
 	free(data);
@@ -894,15 +892,40 @@ static bool time_ok(const track *t, size_t q, double v, size_t *in_section)
 	return true;
 }
 
+/* The q-th sentence of the script, which text, the q-th of the transcript
+ * (or with cue, of the captions), must say; NULL, reported under check c,
+ * when the script has fewer sentences or says another. *pos: its
+ * position. */
+static const sentence *said_as_script(track *t, size_t c, size_t q,
+                                      const char *text, bool cue,
+                                      unsigned *pos)
+{
+	const sentence *s = nth_sentence(t, q, pos);
+	if (!s) {
+		vk_fail(t->k, c, 0, "\"%s\" is more than the script says", text);
+		return NULL;
+	}
+	if (strcmp(text, s->text) && cue) {
+		vk_fail(t->k, c, *pos, "cue %zu says \"%s\", the script says \"%s\"",
+		        q + 1, text, s->text);
+		return NULL;
+	}
+	if (strcmp(text, s->text)) {
+		vk_fail(t->k, c, *pos, "says \"%s\", the script says \"%s\"", text,
+		        s->text);
+		return NULL;
+	}
+	return s;
+}
+
 static void check_transcript(track *t)
 {
 	vkit *k = t->k;
 	bk_buf file = {0};
 	bk_buf_printf(&file, "%s.txt", bk_buf_str(&t->base));
-	size_t c = vk_check(k, bk_buf_str(&file), "transcript");
+	size_t c, size, total = sentence_count(t);
 	char *data = NULL;
-	size_t size = 0, total = sentence_count(t);
-	if (!vk_read(k, c, bk_buf_str(&file), &data, &size))
+	if (!vk_check_read(k, bk_buf_str(&file), "transcript", &c, &data, &size))
 		goto done;
 	t->transcript = vk_got(k, bk_calloc(total + 1, sizeof *t->transcript));
 	if (!t->transcript)
@@ -921,16 +944,10 @@ static void check_transcript(track *t)
 		while (*text == ' ')
 			text++;
 		unsigned pos;
-		const sentence *s = nth_sentence(t, q, &pos);
+		const sentence *s = said_as_script(t, c, q, text, false, &pos);
 		size_t sec;
-		if (!s) {
-			vk_fail(k, c, 0, "\"%s\" is more than the script says", text);
+		if (!s)
 			goto done;
-		}
-		if (strcmp(text, s->text)) {
-			vk_fail(k, c, pos, "says \"%s\", the script says \"%s\"", text, s->text);
-			goto done;
-		}
 		if (v < last) {
 			vk_fail(k, c, pos, "\"%s\" starts before the sentence above it", text);
 			goto done;
@@ -965,10 +982,9 @@ static void check_captions(track *t)
 	vkit *k = t->k;
 	bk_buf file = {0};
 	bk_buf_printf(&file, "%s.vtt", bk_buf_str(&t->base));
-	size_t c = vk_check(k, bk_buf_str(&file), "captions");
+	size_t c, size, total = sentence_count(t), q = 0;
 	char *data = NULL;
-	size_t size = 0, total = sentence_count(t), q = 0;
-	if (!vk_read(k, c, bk_buf_str(&file), &data, &size))
+	if (!vk_check_read(k, bk_buf_str(&file), "captions", &c, &data, &size))
 		goto done;
 	if (strncmp(data, "WEBVTT", 6)) {
 		vk_fail(k, c, 0, "is not WebVTT (no WEBVTT header)");
@@ -992,17 +1008,10 @@ static void check_captions(track *t)
 			next = nl ? nl + 1 : NULL;
 		}
 		unsigned pos;
-		const sentence *s = nth_sentence(t, q, &pos);
+		const sentence *s = said_as_script(t, c, q, text, true, &pos);
 		size_t sec;
-		if (!s) {
-			vk_fail(k, c, 0, "\"%s\" is more than the script says", text);
+		if (!s)
 			goto done;
-		}
-		if (strcmp(text, s->text)) {
-			vk_fail(k, c, pos, "cue %zu says \"%s\", the script says \"%s\"", q + 1,
-			        text, s->text);
-			goto done;
-		}
 		if (!(b > a) || !time_ok(t, q, a, &sec) ||
 		    (q < t->ntranscript && fabs(a - t->transcript[q]) > 0.0015)) {
 			vk_fail(k, c, pos, "cue %zu's time %.3f s is not where \"%s\" is said",
@@ -1027,12 +1036,11 @@ static void check_review(track *t)
 	bk_buf file = {0}, mp3 = {0};
 	bk_buf_printf(&file, "%s-review.html", bk_buf_str(&t->base));
 	bk_buf_printf(&mp3, "%s-%s.mp3", k->ballot, t->lang);
-	size_t c = vk_check(k, bk_buf_str(&file), "review");
+	size_t c, size, total = sentence_count(t);
 	char *data = NULL;
-	size_t size = 0, total = sentence_count(t);
 	xmlDocPtr doc = NULL;
 	bk_diags *d = bk_diags_create();
-	if (!vk_read(k, c, bk_buf_str(&file), &data, &size))
+	if (!vk_check_read(k, bk_buf_str(&file), "review", &c, &data, &size))
 		goto done;
 	doc = bk_decode_xml(data, size, bk_buf_str(&file), true, d);
 	if (!doc) {

@@ -67,28 +67,23 @@ static void letters(const char *lang, const char *s, bk_buf *out)
 
 /* Decodes a braille file of the kit by its kind; NULL with the reason
  * reported under c. */
+static bk_status decode_cells(const char *data, size_t n, const char *file,
+                              void *out, bk_diags *d)
+{
+	bk_cell_pages **pages = out;
+	size_t len = strlen(file);
+	if (len > 4 && !strcmp(file + len - 4, ".pef"))
+		return bk_decode_pef(pages, data, n, file, d);
+	if (len > 4 && !strcmp(file + len - 4, ".brf"))
+		return bk_decode_brf(pages, data, n, file, 0, d);
+	return bk_decode_pdf_braille(pages, data, n, file, SWELL_DPI, NULL, d);
+}
+
 static bk_cell_pages *decode(vkit *k, size_t c, const char *file)
 {
-	char *data = NULL;
-	size_t n = 0;
-	if (!vk_read(k, c, file, &data, &n))
-		return NULL;
 	bk_cell_pages *pages = NULL;
-	bk_diags *d = bk_diags_create();
-	size_t len = strlen(file);
-	bk_status st;
-	if (len > 4 && !strcmp(file + len - 4, ".pef"))
-		st = bk_decode_pef(&pages, data, n, file, d);
-	else if (len > 4 && !strcmp(file + len - 4, ".brf"))
-		st = bk_decode_brf(&pages, data, n, file, 0, d);
-	else
-		st = bk_decode_pdf_braille(&pages, data, n, file, SWELL_DPI, NULL, d);
-	free(data);
-	if (st != BK_OK) {
-		vk_fail(k, c, 0, "cannot be read: %s", vk_first(d));
-		pages = NULL;
-	}
-	bk_diags_free(d);
+	if (!vk_decode(k, c, file, decode_cells, &pages))
+		return NULL;
 	return pages;
 }
 

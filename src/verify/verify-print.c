@@ -12,23 +12,20 @@
 #include "definition/definition-private.h"
 
 /* The PDF's text with white space removed, or false with the reason. */
+static bk_status decode_text(const char *data, size_t n, const char *file,
+                             void *out, bk_diags *d)
+{
+	return bk_decode_pdf_text(data, n, file, out, d);
+}
+
 static bool pdf_text(vkit *k, size_t c, const char *file, bk_buf *out)
 {
-	char *data = NULL;
-	size_t n = 0;
-	if (!vk_read(k, c, file, &data, &n))
-		return false;
 	char *text = NULL;
-	bk_diags *d = bk_diags_create();
-	bk_status st = bk_decode_pdf_text(data, n, file, &text, d);
-	free(data);
-	if (st != BK_OK)
-		vk_fail(k, c, 0, "cannot be read: %s", vk_first(d));
-	else
+	bool ok = vk_decode(k, c, file, decode_text, &text);
+	if (ok)
 		vk_no_space(text, out);
 	bk_free(text);
-	bk_diags_free(d);
-	return st == BK_OK;
+	return ok;
 }
 
 /* At most 60 bytes of s, cut at a character boundary, for a message. */

@@ -120,11 +120,26 @@ const char *vk_path(const vkit *k, bk_buf *b, const char *fmt, ...)
 /* Reads a file of the kit (relative path); on failure reports it under
  * check c as missing or unreadable and returns false. */
 bool vk_read(vkit *k, size_t c, const char *file, char **data, size_t *n);
+/* Starts the check of file (vk_check, its index in *c) and reads the file
+ * (vk_read): the opening every checker of one file shares. */
+bool vk_check_read(vkit *k, const char *file, const char *check,
+                   size_t *c, char **data, size_t *n);
+/* A decoder of src/decode for vk_decode: data (n bytes, named file) into
+ * out. */
+typedef bk_status (*vk_decoder)(const char *data, size_t n, const char *file,
+                                void *out, bk_diags *d);
+/* Reads file of the kit (vk_read) and decodes it with decode into out;
+ * false, reported under check c ("cannot be read: " and the decoder's
+ * first message), when either fails. */
+bool vk_decode(vkit *k, size_t c, const char *file, vk_decoder decode,
+               void *out);
 bool vk_exists(const vkit *k, const char *file);
 /* A JSON object's string member, or "". */
 const char *vk_str(const json_t *o, const char *key);
 /* The reference positions and segments of language l. */
 json_t *vk_positions(const vkit *k, size_t l);
+/* How many stencil sheets the script's positions fill. */
+unsigned vk_sheet_count(const vkit *k);
 unsigned vk_position_number(const vkit *k, size_t l, size_t i);
 /* s without white space, for print text that may wrap anywhere. */
 void vk_no_space(const char *s, bk_buf *out);

@@ -478,25 +478,12 @@ static void check_proof(vkit *k, unsigned nsheets)
 	bk_buf_free(&proof);
 }
 
-static unsigned sheet_count(vkit *k)
-{
-	unsigned nsheets = 0;
-	size_t i;
-	json_t *p;
-	json_array_foreach(vk_positions(k, 0), i, p) {
-		unsigned s = (unsigned)json_integer_value(json_object_get(p, "sheet"));
-		if (s > nsheets)
-			nsheets = s;
-	}
-	return nsheets;
-}
-
 void vk_check_stencil(vkit *k)
 {
 	unsigned bits = VO_STENCIL_PRINT | VO_STENCIL_SWELL | VO_STENCIL_SVG;
 	if (!(k->outputs & (bits | VO_STENCIL_PROOF)))
 		return;
-	unsigned nsheets = sheet_count(k);
+	unsigned nsheets = vk_sheet_count(k);
 	stencil_files f;
 	memset(&f, 0, sizeof f);
 	bk_buf_printf(&f.swell, "stencil/%s-stencil-swell.pdf", k->ballot);

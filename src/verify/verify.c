@@ -153,6 +153,31 @@ bool vk_read(vkit *k, size_t c, const char *file, char **data, size_t *n)
 	return true;
 }
 
+bool vk_check_read(vkit *k, const char *file, const char *check,
+                   size_t *c, char **data, size_t *n)
+{
+	*c = vk_check(k, file, check);
+	*data = NULL;
+	*n = 0;
+	return vk_read(k, *c, file, data, n);
+}
+
+bool vk_decode(vkit *k, size_t c, const char *file, vk_decoder decode,
+               void *out)
+{
+	char *data = NULL;
+	size_t n = 0;
+	if (!vk_read(k, c, file, &data, &n))
+		return false;
+	bk_diags *d = bk_diags_create();
+	bk_status st = decode(data, n, file, out, d);
+	free(data);
+	if (st != BK_OK)
+		vk_fail(k, c, 0, "cannot be read: %s", vk_first(d));
+	bk_diags_free(d);
+	return st == BK_OK;
+}
+
 bool vk_exists(const vkit *k, const char *file)
 {
 	bk_buf p = {0};
@@ -517,7 +542,7 @@ static void position_files(const vkit *k, size_t l, strs *out)
 }
 
 /* How many stencil sheets the script's positions fill. */
-static unsigned sheets_of(const vkit *k)
+unsigned vk_sheet_count(const vkit *k)
 {
 	unsigned s = 0;
 	size_t i;
@@ -607,7 +632,7 @@ static void expected_files(vkit *k, strs *out)
 	if (k->outputs & VO_STENCIL_SWELL)
 		ADD("stencil/%s-stencil-swell.pdf", b);
 	if (k->outputs & VO_STENCIL_SVG)
-		for (unsigned s = 1; s <= sheets_of(k); s++)
+		for (unsigned s = 1; s <= vk_sheet_count(k); s++)
 			ADD("stencil/%s-stencil-cut-%u.svg", b, s);
 	if (k->outputs & VO_STENCIL_PROOF)
 		ADD("stencil/%s-ballot-proof.pdf", b);
@@ -1081,19 +1106,27 @@ done:
 	return k.errors;
 }
 
+/* Whether dir is a folder that can be read; if not, says so. */
+static bool is_folder(const char *dir, bk_diags *diags)
+{
+	struct stat sb;
+	if (stat(dir, &sb) || !S_ISDIR(sb.st_mode)) {
+		bk_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
+		             "not a folder that can be read: %s",
+		             errno ? strerror(errno) : "not a folder");
+		return false;
+	}
+	return true;
+}
+
 bk_status bk_verify_kit(bk_verifier *v, const char *kit_dir, const char *kit,
                         bk_diags *diags)
 {
 	if (!v || !kit_dir || !kit)
 		return BK_ERR_USAGE;
 	clear_record(v);
-	struct stat st;
-	if (stat(kit_dir, &st) || !S_ISDIR(st.st_mode)) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", kit_dir, 0, 0, "",
-		             "not a folder that can be read: %s",
-		             errno ? strerror(errno) : "not a folder");
+	if (!is_folder(kit_dir, diags))
 		return BK_ERR_IO;
-	}
 	bk_c_numeric num = bk_c_numeric_enter();
 	size_t errors = verify_kit(v, kit_dir, kit, diags);
 	bk_c_numeric_leave(&num);
@@ -1106,11 +1139,7 @@ bk_status bk_verify_kit(bk_verifier *v, const char *kit_dir, const char *kit,
  * *st set when dir is not a folder or the index cannot be read. */
 static json_t *load_index(const char *dir, bk_status *st, bk_diags *diags)
 {
-	struct stat sb;
-	if (stat(dir, &sb) || !S_ISDIR(sb.st_mode)) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
-		             "not a folder that can be read: %s",
-		             errno ? strerror(errno) : "not a folder");
+	if (!is_folder(dir, diags)) {
 		*st = BK_ERR_IO;
 		return NULL;
 	}

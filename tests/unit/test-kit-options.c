@@ -1,6 +1,7 @@
-/* bk_kit_build's version check of bk_kit_options: versions 1 and 2 are
+/* bk_kit_build's version check of bk_kit_options: versions 1 to 3 are
  * accepted (version 1 read by its own layout, with parts and audio_formats
- * where version 2 has outputs), 0 and 3 refused naming the struct. Every
+ * where version 2 has outputs; version 2 ends before log), 0 and 4
+ * refused naming the struct. Every
  * call here stops before anything is written: at the version, at a
  * shard out of range or at a ballot the election lacks. */
 #include <ballotkit.h>
@@ -80,6 +81,20 @@ int main(void)
 	TAP_OK(bk_kit_build(e, NULL, tpl, dir, &o, d) == BK_ERR_NOTFOUND &&
 	       says(d, "no-such-ballot", NULL) && !says(d, "bk_kit_options", NULL),
 	       "version %u is accepted", BK_KIT_OPTIONS_VERSION);
+	show(d);
+	bk_diags_free(d);
+
+	/* version 2: the current layout without log, which is not read */
+	bk_kit_options v2;
+	bk_kit_options_init(&v2);
+	v2.version = 2;
+	v2.ballots = none;
+	v2.nballots = 1;
+	v2.log = (bk_diag_fn)(void (*)(void))1; /* not version 2's: never called */
+	d = bk_diags_create();
+	TAP_OK(bk_kit_build(e, NULL, tpl, dir, &v2, d) == BK_ERR_NOTFOUND &&
+	       says(d, "no-such-ballot", NULL) && !says(d, "bk_kit_options", NULL),
+	       "version 2 is accepted, and what lies where log is is not read");
 	show(d);
 	bk_diags_free(d);
 

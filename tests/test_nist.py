@@ -1,0 +1,148 @@
+"""NIST SP 1500-20: ballotkit export --format nist-1500-20 and
+ballotkit import --from nist-1500-20 (docs/nist-1500-20.md).
+
+The export validates against NIST's JSON Schema (shared/reference, beside
+the checkout or a folder above it; $BALLOTKIT_NIST_DIR names another place), gives the same
+bytes twice, and imports back to a definition equal in content; NIST's own
+example files are read, with a note for each element format 1 has no place
+for.
+"""
+import json
+import os
+import tempfile
+
+import bk
+
+t = bk.Tap()
+
+
+def find_nist():
+    """shared/reference/nist-1500-20 beside the checkout or beside one of
+    its parent folders (a worktree), or $BALLOTKIT_NIST_DIR."""
+    if os.environ.get("BALLOTKIT_NIST_DIR"):
+        return os.environ["BALLOTKIT_NIST_DIR"]
+    d = bk.ROOT
+    while True:
+        cand = os.path.join(os.path.dirname(d), "shared", "reference", "nist-1500-20")
+        if os.path.isdir(cand) or os.path.dirname(d) == d:
+            return cand
+        d = os.path.dirname(d)
+
+
+NIST = find_nist()
+SCHEMA = os.path.join(NIST, "NIST_V1_ballot_definition.json")
+
+
+def records(d):
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, list) and v and isinstance(v[0], dict) and "id" in v[0]:
+            out[k] = {r["id"]: r for r in v}
+        else:
+            out[k] = v
+    return out
+
+
+def schema_errors(doc):
+    import jsonschema
+    with open(SCHEMA, encoding="utf-8") as f:
+        schema = json.load(f)
+    v = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+    return ["%s: %s" % ("/".join(map(str, e.path)), e.message[:200])
+            for e in v.iter_errors(doc)]
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    bd = os.path.join(tmp, "bd.json")
+    bk.run("export", bk.EXAMPLE, "--format", "nist-1500-20", "-o", bd, check_rc=0)
+    with open(bd, "rb") as f:
+        first = f.read()
+    bk.run("export", bk.EXAMPLE, "--format", "nist-1500-20", "-o", bd, check_rc=0)
+    t.ok(open(bd, "rb").read() == first, "the export gives the same bytes twice")
+    doc = json.loads(first)
+    if os.path.exists(SCHEMA):
+        errs = schema_errors(doc)
+        t.ok(not errs, "the export validates against NIST's JSON Schema", "\n".join(errs[:10]))
+    else:
+        t.ok(True, "# SKIP NIST's schema is not at " + SCHEMA)
+
+    # what a reader of another system finds: every ballot a contest with its
+    # options in printed order, against all last; names in kk and ru
+    ex = bk.load(bk.EXAMPLE)
+    contests = {c["Name"]: c for c in doc["Election"][0]["Contest"]}
+    styles = doc["Election"][0]["BallotStyle"]
+    ok = len(contests) == len(ex["ballots"]) == len(styles)
+    for b in ex["ballots"]:
+        c = contests.get(b["id"], {})
+        opts = c.get("ContestOption", [])
+        ids = [(o.get("CandidateIds") or o.get("PartyIds") or [None])[0] for o in opts]
+        want = [("party-" if b["kind"] == "party-list" else "candidate-") + o for o in b["options"]]
+        if b.get("against_all", True):
+            want.append(None)
+        ok = ok and ids == want
+    t.ok(ok, "a contest per ballot, its options in printed order and against all last")
+    names = {c["@id"]: {ls["Language"]: ls["Content"] for ls in c["BallotName"]["Text"]}
+             for c in doc["Election"][0]["Candidate"]}
+    t.ok(names.get("candidate-c-101") == {"kk": "Әбдіров Ғалымжан Серікұлы",
+                                           "ru": "Абдиров Галымжан Серикулы"},
+         "a candidate's BallotName in kk and ru")
+    t.ok(all(len(n) == 2 for n in names.values()),
+         "every BallotName in both languages (derived Russian spellings included)")
+
+    out = os.path.join(tmp, "back.json")
+    r = bk.run("import", "--from", "nist-1500-20", bd, "-o", out)
+    t.ok(r.returncode == 0 and records(bk.load(out)) == records(ex),
+         "export then import gives the example back, equal in content", r.stderr.decode()[-2000:])
+
+    # another system's files: read, with notes for what has no place
+    ex3 = os.path.join(NIST, "physical_ballot_def_3.json")
+    if os.path.exists(ex3):
+        r = bk.run("import", "--from", "nist-1500-20", ex3, "--language-map", "en=ru",
+                   "-o", os.path.join(tmp, "x.json"))
+        err = r.stderr.decode().replace(NIST + "/", "")
+        t.ok("physical_ballot_def_3.json: note: a BallotDefinition.BallotMeasureContest has no "
+             "place in format 1: left out [no-place] at $.Election[0].Contest[22]" in err and
+             "physical_ballot_def_3.json: note: voting \"n-of-m\" with 3 votes has no place in "
+             "format 1 (one mark, plurality): read as one mark [no-place] at "
+             "$.Election[0].Contest[7]" in err,
+             "NIST's example: ballot measures and n-of-m voting are noted at their elements", err[:3000])
+        t.ok(r.returncode == 65 and "a candidate needs the field \"birth_year\"" in err and
+             not os.path.exists(os.path.join(tmp, "x.json")),
+             "NIST's example lacks what format 1 needs (birth years): exit 65, located, nothing written")
+        r = bk.run("import", "--from", "nist-1500-20", ex3, "-o", os.path.join(tmp, "x.json"))
+        t.ok("note: texts in \"en\" have no place in a definition (kk and ru): they are left out; "
+             "--language-map en=ru (or en=kk) reads them as Russian (or Kazakh)" in r.stderr.decode(),
+             "English texts without --language-map are named, with the way to read them")
+        # with birth years and names in Russian, another system's file builds
+        d = json.load(open(ex3, encoding="utf-8"))
+        for c in d["Election"][0]["Candidate"]:
+            c.setdefault("ExternalIdentifier", []).append(
+                {"@type": "BallotDefinition.ExternalIdentifier", "Type": "other",
+                 "OtherType": "ballotkit-birth-year", "Value": "1970"})
+        fixed = os.path.join(tmp, "fixed.json")
+        json.dump(d, open(fixed, "w", encoding="utf-8"))
+        r = bk.run("import", "--from", "nist-1500-20", fixed, "--language-map", "en=ru",
+                   "-o", os.path.join(tmp, "y.json"))
+        errs = [l for l in r.stderr.decode().splitlines() if ": error: " in l]
+        t.ok(errs and all(" at $." in l for l in errs),
+             "what is still missing is reported at the element of the NIST file",
+             "\n".join(errs[:5]))
+    else:
+        t.ok(True, "# SKIP NIST's examples are not at " + NIST)
+
+    r = bk.run("import", "--from", "nist-1500-20", bd, "--language-map", "en", "-o", out + "2")
+    t.ok(r.returncode == 64 and b"--language-map takes FROM=kk or FROM=ru" in r.stderr,
+         "a bad --language-map: exit 64")
+    notbd = os.path.join(tmp, "not.json")
+    open(notbd, "w").write('{"@type": "BallotDefinition.Election"}')
+    r = bk.run("import", "--from", "nist-1500-20", notbd, "-o", out + "2")
+    t.ok(r.returncode == 65 and b"not a NIST SP 1500-20 BallotDefinition" in r.stderr and
+         not os.path.exists(out + "2"), "a JSON file that is no BallotDefinition: exit 65")
+    r = bk.run("export", os.path.join(bk.BROKEN, "08-unknown-field-nmae.json"),
+               "--format", "nist-1500-20", "-o", out + "3")
+    t.ok(r.returncode == 65 and not os.path.exists(out + "3"),
+         "an invalid definition is not exported: exit 65")
+    r = bk.run("export", bk.EXAMPLE, "--format", "xml", "-o", out + "3")
+    t.eq(r.returncode, 64, "an unknown export format: exit 64")
+
+t.done()
