@@ -964,7 +964,12 @@ static void assemble(bk_import *imp)
 static void add_source(bk_import *imp, bk_table *t, bool sheet,
                        const bk_import_options *opt)
 {
-	const bk_table_spec *spec = bk_import_spec_table(imp->spec, t->name);
+	const bk_table_spec *spec = bk_import_spec_table(imp->spec, t->name,
+	                                                 &imp->nomem);
+	if (imp->nomem) {
+		bk_table_free(t);
+		return;
+	}
 	if (!spec) {
 		bk_buf names = {0};
 		for (size_t i = 0; i < imp->spec->ntables; i++)
@@ -1068,8 +1073,12 @@ bk_status bk_import_create(bk_import **out, const char *const *paths,
 	bk_status st = bk_import_spec_load(&imp->spec, bk_templates_dir(tpl), diags);
 	for (int s = 0; s < S_COUNT && st == BK_OK; s++) {
 		imp->sec[s].name = section_names[s];
-		imp->sec[s].spec = bk_import_spec_table(imp->spec, section_names[s]);
-		if (!imp->sec[s].spec) {
+		bool nomem = false;
+		imp->sec[s].spec = bk_import_spec_table(imp->spec, section_names[s],
+		                                        &nomem);
+		if (nomem) {
+			st = bk_diags_nomem(diags, "", "", "importing the tables");
+		} else if (!imp->sec[s].spec) {
 			bk_diags_add(diags, BK_ERROR, "templates", bk_templates_dir(tpl), 0, 0,
 			             "", "import/tables.json has no table \"%s\"",
 			             section_names[s]);

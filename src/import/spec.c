@@ -1,5 +1,6 @@
 /* templates/import/tables.json: the tables, their columns and the headers
  * and values each is known by, compared in one normal form. */
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,10 @@ bk_status bk_import_spec_load(bk_import_spec **out, const char *dir,
 	if (nomem)
 		goto out;
 	if (bk_read_input(bk_buf_str(&path), &data, &n) != 0) {
+		if (errno == ENOMEM) {
+			nomem = true;
+			goto out;
+		}
 		bk_diags_add(diags, BK_ERROR, "templates", bk_buf_str(&path), 0, 0, "",
 		             "cannot read the import tables: %s", bk_read_error());
 		goto out;
@@ -176,9 +181,11 @@ static bool in_list(char *const *l, size_t n, const char *s)
 }
 
 const bk_table_spec *bk_import_spec_table(const bk_import_spec *s,
-                                          const char *name)
+                                          const char *name, bool *nomem)
 {
 	char *n = bk_import_norm(name);
+	if (!n)
+		*nomem = true;
 	const bk_table_spec *found = NULL;
 	for (size_t i = 0; n && i < s->ntables && !found; i++)
 		if (in_list(s->tables[i].names, s->tables[i].nnames, n))

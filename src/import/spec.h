@@ -60,9 +60,10 @@ void bk_import_spec_free(bk_import_spec *s);
  * space, none at either end. Free with free(). */
 char *bk_import_norm(const char *s);
 
-/* The table a file or sheet name (not normalised) names, or NULL. */
+/* The table a file or sheet name (not normalised) names, or NULL (and
+ * *nomem set when memory ran out). */
 const bk_table_spec *bk_import_spec_table(const bk_import_spec *s,
-                                          const char *name);
+                                          const char *name, bool *nomem);
 /* The column a normalised header names in table t, or NULL; *lang is the
  * language (0 kk, 1 ru) of a text column, else -1. */
 const bk_col_spec *bk_import_spec_column(const bk_import_spec *s,

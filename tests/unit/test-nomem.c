@@ -15,7 +15,11 @@
  * DENSE allocations and each of the last DENSE (where the outputs are
  * written), and geometrically (about 3 % apart) between, some 300 runs,
  * so the test stays well under a minute (longer under the sanitizers). Speech is not
- * on the path: it forks helper processes. */
+ * on the path: it forks helper processes.
+ *
+ * A second path, swept the same way, exchanges definitions: the import of
+ * the shipped example tables (CSV files and the workbook), the definition
+ * loaded, exported as NIST SP 1500-20 and imported back. */
 #include <ballotkit.h>
 
 #include <stdlib.h>
@@ -178,6 +182,100 @@ out:
 			r->files[i] = slurp(out_path(i), &r->sizes[i]);
 }
 
+/* ---- the second path: tables and NIST SP 1500-20 ---- */
+
+typedef struct xresult {
+	bk_status st;
+	char *text; /* the tables' definition, the export, the import back */
+} xresult;
+
+static char *tables[16];
+static size_t ntables;
+
+static char *join3(const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+	char *s = malloc(n);
+	if (!s)
+		abort();
+	snprintf(s, n, "%s%s%s", a, b, c);
+	return s;
+}
+
+static void xrun(long n, xresult *r, long *count)
+{
+	memset(r, 0, sizeof *r);
+	bk_alloc_fail_after(n);
+	bk_import *imp = NULL;
+	bk_election *e = NULL;
+	char *bd = NULL, *back = NULL;
+	bk_diags *d = bk_diags_create();
+	bk_status st = d ? bk_import_create(&imp, (const char *const *)tables,
+	                                    ntables, tpl, NULL, d) : BK_ERR_NOMEM;
+	const char *json = st == BK_OK ? bk_import_json(imp) : "";
+	if (st == BK_OK)
+		st = bk_election_load_buffer(&e, json, strlen(json), "made.json", tpl, d);
+	if (st == BK_OK)
+		st = bk_nist_export(&bd, json, strlen(json), e, d);
+	if (st == BK_OK)
+		st = bk_nist_import(&back, NULL, bd, strlen(bd), "bd.json", NULL, d);
+	if (st == BK_OK)
+		r->text = join3(json, bd, back);
+	bk_free(back);
+	bk_free(bd);
+	bk_election_free(e);
+	bk_import_free(imp);
+	bk_diags_free(d);
+	*count = bk_alloc_count();
+	bk_alloc_fail_after(-1);
+	r->st = st;
+}
+
+/* Sweeps the second path like the first; the TAP lines say how it went. */
+static void xsweep(void)
+{
+	const char *root = getenv("BALLOTKIT_TEMPLATES");
+	static const char *const files[] = {
+		"areas.csv", "ballots.csv", "candidates.csv", "districts.csv",
+		"draws.csv", "election.csv", "leaflets.csv", "parties.csv",
+		"polling_stations.csv", "production.csv", "pronunciations.csv"};
+	for (size_t i = 0; root && i < sizeof files / sizeof *files; i++)
+		tables[ntables++] = join3(root, "/import/example-en/", files[i]);
+	xresult ref;
+	long total = 0;
+	xrun(-1, &ref, &total);
+	TAP_OK(ref.st == BK_OK && ref.text, "tables and NIST: the path succeeds "
+	       "without the hook (%ld allocations)", total);
+	size_t runs = 0, nomem = 0, other = 0, differ = 0;
+	for (long n = 0, next = 0; ref.st == BK_OK; n = next) {
+		xresult r;
+		long count;
+		xrun(n, &r, &count);
+		runs++;
+		if (r.st == BK_ERR_NOMEM)
+			nomem++;
+		else if (r.st == BK_OK)
+			differ += !r.text || strcmp(r.text, ref.text);
+		else if (other++ < 5)
+			printf("# tables and NIST, N = %ld: %s\n", n,
+			       bk_status_string(r.st));
+		bk_status st = r.st;
+		free(r.text);
+		if (st == BK_OK && n >= total)
+			break;
+		next = n < DENSE || n >= total - DENSE ? n + 1 : n + n / 32;
+		if (n < total - DENSE && next > total - DENSE)
+			next = total - DENSE;
+	}
+	TAP_OK(runs > 0 && other == 0 && nomem > 0 && differ == 0,
+	       "tables and NIST: %zu runs, each BK_ERR_NOMEM (%zu) or the same "
+	       "bytes as without the hook (%zu another status, %zu differ)",
+	       runs, nomem, other, differ);
+	free(ref.text);
+	for (size_t i = 0; i < ntables; i++)
+		free(tables[i]);
+}
+
 static bool same(const result *a, const result *b)
 {
 	for (int i = 0; i < 4; i++)
@@ -250,6 +348,7 @@ int main(void)
 	for (int i = 0; i < 4; i++)
 		unlink(out_path(i));
 	rmdir(dir);
+	xsweep();
 	bk_templates_free(t);
 	return tap_done();
 }
