@@ -325,6 +325,19 @@ with tempfile.TemporaryDirectory() as tmp:
              f"{what}: exit {rc}, the located message, nothing written",
              f"exit {r.returncode}\n got: {first}\nwant: {line}")
 
+    # RFC 4180: a quoted field holds the separator, a line break and a
+    # doubled quote; the record is still one row
+    d = os.path.join(tmp, "quoted")
+    shutil.copytree(os.path.join(TPL, "example-en"), d)
+    with open(os.path.join(d, "leaflets.csv"), "a", encoding="utf-8", newline="") as f:
+        f.write('zhsdp,"Бірінші жол, үтірмен\nекінші ""жол""","Первая строка, с запятой\nвторая ""строка"""\r\n')
+    out = os.path.join(tmp, "quoted.json")
+    r = run_import(sorted(glob.glob(d + "/*.csv")), out)
+    got = {p["id"]: p for p in bk.load(out)["parties"]}.get("zhsdp", {}) if r.returncode == 0 else {}
+    t.ok(got.get("leaflet") == {"kk": 'Бірінші жол, үтірмен\nекінші "жол"',
+                                "ru": 'Первая строка, с запятой\nвторая "строка"'},
+         "a quoted field keeps its comma, line break and doubled quotes", r.stderr.decode())
+
     # an ignored column is read by nobody and copied nowhere
     d = os.path.join(tmp, "ignored")
     shutil.copytree(os.path.join(TPL, "example-en"), d)
