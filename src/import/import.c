@@ -522,7 +522,8 @@ static int id_rec_cmp(const void *key, const void *r)
 /* The record with that id; the section is sorted by id. */
 static rec *find_rec(section *sec, const char *id)
 {
-	return id ? bsearch(id, sec->recs, sec->n, sizeof *sec->recs, id_rec_cmp) : NULL;
+	return id && sec->n ? bsearch(id, sec->recs, sec->n, sizeof *sec->recs,
+	                              id_rec_cmp) : NULL;
 }
 
 /* A row of pronunciations or leaflets: the field it gives, added to its
@@ -688,7 +689,8 @@ static void read_draws(bk_import *imp, const source *s)
 		json_decref(tmp.obj);
 		json_decref(tmp.hidden);
 	}
-	qsort(imp->drawv, imp->ndraws, sizeof *imp->drawv, draw_cmp);
+	if (imp->ndraws) /* qsort and bsearch want a real array, even empty */
+		qsort(imp->drawv, imp->ndraws, sizeof *imp->drawv, draw_cmp);
 }
 
 /* A party-list ballot's options: the parties of the draws table for it,
@@ -733,8 +735,9 @@ static void index_candidates(bk_import *imp)
 	for (size_t i = 0; imp->by_district && i < cs->n; i++)
 		if (cs->recs[i].district)
 			imp->by_district[imp->nby_district++] = &cs->recs[i];
-	qsort(imp->by_district, imp->nby_district, sizeof *imp->by_district,
-	      by_district_cmp);
+	if (imp->nby_district)
+		qsort(imp->by_district, imp->nby_district, sizeof *imp->by_district,
+		      by_district_cmp);
 }
 
 /* The candidates of a district: by_district[*first .. *first + n). */
@@ -941,7 +944,8 @@ static void assemble(bk_import *imp)
 		section *sec = &imp->sec[s];
 		if (!sec->n && s != S_DISTRICTS && s != S_BALLOTS)
 			continue;
-		qsort(sec->recs, sec->n, sizeof *sec->recs, rec_cmp);
+		if (sec->n)
+			qsort(sec->recs, sec->n, sizeof *sec->recs, rec_cmp);
 		json_t *arr = json_array();
 		for (size_t i = 0; i < sec->n; i++) {
 			rec *r = &sec->recs[i];
@@ -1033,7 +1037,9 @@ static void read_all(bk_import *imp)
 	derive_ids(imp);
 	cache_keys(imp);
 	for (int s = 0; s < S_COUNT; s++) {
-		qsort(imp->sec[s].recs, imp->sec[s].n, sizeof *imp->sec[s].recs, rec_cmp);
+		if (imp->sec[s].n)
+			qsort(imp->sec[s].recs, imp->sec[s].n, sizeof *imp->sec[s].recs,
+			      rec_cmp);
 		check_unique(imp, &imp->sec[s]);
 	}
 	for (size_t i = 0; i < imp->nsrc; i++) {
