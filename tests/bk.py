@@ -40,6 +40,19 @@ def validate_json(path, **kw):
     return r.returncode, json.loads(r.stdout)
 
 
+def records(d):
+    """A definition with its lists of records keyed by id, to compare two
+    definitions in content (an import sorts records by id; a ballot's
+    options keep their order)."""
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, list) and v and isinstance(v[0], dict) and "id" in v[0]:
+            out[k] = {r["id"]: r for r in v}
+        else:
+            out[k] = v
+    return out
+
+
 def load(path):
     with open(path, encoding="utf-8-sig") as f:
         return json.load(f)

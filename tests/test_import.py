@@ -22,18 +22,6 @@ TPL = os.path.join(bk.ROOT, "templates", "import")
 example = bk.load(bk.EXAMPLE)
 
 
-def records(d):
-    """A definition with its lists of records keyed by id (the import sorts
-    them by id; a ballot's options keep their order)."""
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, list) and v and isinstance(v[0], dict) and "id" in v[0]:
-            out[k] = {r["id"]: r for r in v}
-        else:
-            out[k] = v
-    return out
-
-
 def scripts(path):
     r = bk.run("script", path, "--json", check_rc=0)
     text = r.stdout.decode()
@@ -54,7 +42,7 @@ def run_import(tables, out, *opts):
 
 
 def first_diffs(a, b):
-    ra, rb = records(a), records(b)
+    ra, rb = bk.records(a), bk.records(b)
     diffs = []
     for k in sorted(set(ra) | set(rb)):
         if ra.get(k) == rb.get(k):
@@ -80,7 +68,7 @@ with tempfile.TemporaryDirectory() as tmp:
         with open(out, "rb") as f:
             made[lang] = f.read()
         d = json.loads(made[lang])
-        t.ok(records(d) == records(example),
+        t.ok(bk.records(d) == bk.records(example),
              f"{lang} headers: the definition equals the example field by field",
              "differs at " + ", ".join(first_diffs(d, example)))
         t.ok(scripts(out) == ref_scripts,

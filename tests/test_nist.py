@@ -33,16 +33,6 @@ NIST = find_nist()
 SCHEMA = os.path.join(NIST, "NIST_V1_ballot_definition.json")
 
 
-def records(d):
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, list) and v and isinstance(v[0], dict) and "id" in v[0]:
-            out[k] = {r["id"]: r for r in v}
-        else:
-            out[k] = v
-    return out
-
-
 def schema_errors(doc):
     import jsonschema
     with open(SCHEMA, encoding="utf-8") as f:
@@ -91,7 +81,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
     out = os.path.join(tmp, "back.json")
     r = bk.run("import", "--from", "nist-1500-20", bd, "-o", out)
-    t.ok(r.returncode == 0 and records(bk.load(out)) == records(ex),
+    t.ok(r.returncode == 0 and bk.records(bk.load(out)) == bk.records(ex),
          "export then import gives the example back, equal in content", r.stderr.decode()[-2000:])
 
     # another system's files: read, with notes for what has no place

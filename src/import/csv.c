@@ -390,16 +390,12 @@ out:
 
 bool bk_table_add_row(bk_table *t, bk_table_row row)
 {
-	if (t->nrows == t->caprows) {
-		size_t cap = t->caprows ? 2 * t->caprows : 64;
-		bk_table_row *rows = bk_reallocarray(t->rows, cap, sizeof *rows);
-		if (!rows)
-			return false;
-		t->rows = rows;
-		t->caprows = cap;
-	}
-	t->rows[t->nrows++] = row;
-	return true;
+	void *rows = t->rows;
+	bool room = bk_array_room(&rows, &t->caprows, t->nrows, sizeof row);
+	t->rows = rows;
+	if (room)
+		t->rows[t->nrows++] = row;
+	return room;
 }
 
 void bk_table_free(bk_table *t)

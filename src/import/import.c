@@ -446,14 +446,11 @@ static json_t *canonical(json_t *obj, const bk_table_spec *spec)
 /* A new record at the end of sec, or NULL when memory runs out. */
 static rec *add_rec(section *sec)
 {
-	if (sec->n == sec->cap) {
-		size_t cap = sec->cap ? 2 * sec->cap : 64;
-		rec *recs = bk_reallocarray(sec->recs, cap, sizeof *recs);
-		if (!recs)
-			return NULL;
-		sec->recs = recs;
-		sec->cap = cap;
-	}
+	void *recs = sec->recs;
+	bool room = bk_array_room(&recs, &sec->cap, sec->n, sizeof *sec->recs);
+	sec->recs = recs;
+	if (!room)
+		return NULL;
 	rec *r = &sec->recs[sec->n++];
 	*r = (rec){.obj = json_object(), .hidden = json_object()};
 	return r;

@@ -947,3 +947,16 @@ void bk_fold_words(const char *s, bk_buf *out)
 	}
 	free(m);
 }
+
+bool bk_array_room(void **arr, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return true;
+	size_t more = *cap ? 2 * *cap : 64;
+	void *p = bk_reallocarray(*arr, more, size);
+	if (!p)
+		return false;
+	*arr = p;
+	*cap = more;
+	return true;
+}

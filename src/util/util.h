@@ -19,6 +19,10 @@ void *bk_malloc(size_t n);
 void *bk_calloc(size_t n, size_t size);
 void *bk_realloc(void *p, size_t n);
 void *bk_reallocarray(void *p, size_t n, size_t size);
+/* Room for one more element in the array *arr of which n of *cap are
+ * used (each size bytes): it doubles (from 64) when full. false when
+ * memory runs out, *arr and *cap then as they were. */
+bool bk_array_room(void **arr, size_t *cap, size_t n, size_t size);
 char *bk_strdup(const char *s);
 char *bk_strndup(const char *s, size_t n);
 
