@@ -239,17 +239,26 @@ bool bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
 	return ok;
 }
 
+/* The integrated loudness of what st was given; st is destroyed. */
+static double loudness_of(ebur128_state *st)
+{
+	double l = -HUGE_VAL;
+	if (ebur128_loudness_global(st, &l) != EBUR128_SUCCESS)
+		l = -HUGE_VAL;
+	ebur128_destroy(&st);
+	return l;
+}
+
+/* bk_dsp_loudness and bk_dsp_loudness_float differ only in the type of
+ * the frames libebur128 is given (a duplicate-code finder pairs them);
+ * one function would convert every sample first. */
 double bk_dsp_loudness(const int16_t *s, size_t n, int rate)
 {
 	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
 	if (!st)
 		return NAN; /* libebur128 ran out of memory */
 	ebur128_add_frames_short(st, s, n);
-	double l = -HUGE_VAL;
-	if (ebur128_loudness_global(st, &l) != EBUR128_SUCCESS)
-		l = -HUGE_VAL;
-	ebur128_destroy(&st);
-	return l;
+	return loudness_of(st);
 }
 
 size_t bk_dsp_blocks(const int16_t *s, size_t n, int rate, float **out)
@@ -318,11 +327,7 @@ double bk_dsp_loudness_float(const float *s, size_t n, int rate)
 	if (!st)
 		return NAN; /* libebur128 ran out of memory */
 	ebur128_add_frames_float(st, s, n);
-	double l = -HUGE_VAL;
-	if (ebur128_loudness_global(st, &l) != EBUR128_SUCCESS)
-		l = -HUGE_VAL;
-	ebur128_destroy(&st);
-	return l;
+	return loudness_of(st);
 }
 
 /* The true peak: the largest magnitude of the signal between its samples,

@@ -98,6 +98,9 @@ static bk_status check_options(const bk_audio_options *o, bk_diags *diags)
 	return BK_ERR_USAGE;
 }
 
+/* The option check and allocation below have the shape of every create
+ * function's (bk_speech_create, bk_import_create): bk_struct_version_ok
+ * is their one home; a duplicate-code finder pairs the rest. */
 bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
                           const bk_templates *tpl, const bk_audio_options *opt,
                           bk_diags *diags)
@@ -475,6 +478,18 @@ static bool cached_part(bk_audio *a, clip *c)
 /* Encodes the clip: each encoding is decoded and its true peak measured;
  * over the ceiling, the clip is limited harder and encoded again. *centi
  * is the limiter's ceiling in centi-dB, lowered as needed. */
+/* LAME or the decoder failed on c's MP3: out of memory (errno), or the
+ * clip ("BEFORE \"TEXT\"AFTER"). */
+static bk_status clip_failed(const clip *c, const char *before,
+                             const char *after, bk_diags *diags)
+{
+	if (errno == ENOMEM)
+		return bk_diags_nomem(diags, "", c->where, "encoding a clip");
+	bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, c->where,
+	             "%s \"%s\"%s", before, c->text, after);
+	return BK_ERR_INVALID;
+}
+
 static bk_status encode_limited(bk_audio *a, clip *c, double gain,
                                 long *centi, bk_diags *diags)
 {
@@ -488,25 +503,13 @@ static bk_status encode_limited(bk_audio *a, clip *c, double gain,
 			                      "encoding a clip");
 		errno = 0;
 		if (!bk_mp3_encode(c->done, c->n, a->opt.bitrate, a->opt.quality,
-		                   &c->mp3)) {
-			if (errno == ENOMEM)
-				return bk_diags_nomem(diags, "", c->where,
-				                      "encoding a clip");
-			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, c->where,
-			             "LAME could not encode \"%s\"", c->text);
-			return BK_ERR_INVALID;
-		}
+		                   &c->mp3))
+			return clip_failed(c, "LAME could not encode", "", diags);
 		float *dec = NULL;
 		size_t nd = 0;
 		errno = 0;
-		if (!bk_audio_decode(c->mp3.data, c->mp3.len, &dec, &nd, NULL)) {
-			if (errno == ENOMEM)
-				return bk_diags_nomem(diags, "", c->where,
-				                      "encoding a clip");
-			bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, c->where,
-			             "the MP3 of \"%s\" cannot be decoded", c->text);
-			return BK_ERR_INVALID;
-		}
+		if (!bk_audio_decode(c->mp3.data, c->mp3.len, &dec, &nd, NULL))
+			return clip_failed(c, "the MP3 of", " cannot be decoded", diags);
 		double tp = bk_dsp_true_peak(dec, nd, BK_SPEECH_RATE);
 		free(dec);
 		/* under the ceiling with slack; the joins decode as silence */

@@ -1055,6 +1055,10 @@ bk_status bk_import_create(bk_import **out, const char *const *paths,
                            const bk_import_options *opt_in, bk_diags *diags)
 {
 	*out = NULL;
+	/* the option struct's check and the object's allocation have the
+	 * shape of every create function's (bk_audio_create,
+	 * bk_speech_create): bk_struct_version_ok is their one home, the rest
+	 * is each struct's own copy, and a duplicate-code finder pairs it */
 	bk_import_options opt = BK_IMPORT_OPTIONS_INIT;
 	if (opt_in) {
 		if (!bk_struct_version_ok(opt_in->version, BK_IMPORT_OPTIONS_VERSION,

@@ -514,6 +514,9 @@ static void stop_zygote(zygote *z, bool kill_it)
 		;
 }
 
+/* The option check and allocation have the shape of every create
+ * function's (bk_audio_create, bk_import_create), which a duplicate-code
+ * finder pairs; bk_struct_version_ok is their one home. */
 bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
                            const bk_speech_options *opt, bk_diags *diags)
 {
