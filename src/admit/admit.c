@@ -1,7 +1,7 @@
 /* Admission: what building a definition's kits needs, checked while the
  * definition is loaded (include/ballotkit/admission.h). The definition
  * module walks its texts and calls this checker (definition-private.h,
- * bk_checker); the checker asks the braille module, the speech templates
+ * bki_checker); the checker asks the braille module, the speech templates
  * and the stencil layout, through their own interfaces, what build will
  * ask them. Data flows down only: nothing below includes this. See
  * docs/architecture.md, "Admission", and docs/validation-rules.md. */
@@ -88,19 +88,19 @@ static void add_problem(admit *a, const char *kind, const char *fmt, ...)
 {
 	if (a->nproblems == a->capproblems) {
 		size_t cap = a->capproblems ? 2 * a->capproblems : 16;
-		problem *more = held(a, bk_reallocarray(a->problems, cap,
+		problem *more = held(a, bki_reallocarray(a->problems, cap,
 		                                       sizeof *a->problems));
 		if (!more)
 			return;
 		a->problems = more;
 		a->capproblems = cap;
 	}
-	bk_buf b = {0};
+	bki_buf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(&b, fmt, ap);
+	bki_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	problem p = {bk_strdup(kind), bk_buf_steal(&b)};
+	problem p = {bki_strdup(kind), bki_buf_steal(&b)};
 	if (!held(a, p.kind && p.msg ? p.kind : NULL)) {
 		free(p.kind);
 		free(p.msg);
@@ -109,12 +109,12 @@ static void add_problem(admit *a, const char *kind, const char *fmt, ...)
 	a->problems[a->nproblems++] = p;
 }
 
-/* The letters and digits of s (bk_utf8_letters), into out. */
-static void letters(const char *s, bk_buf *out)
+/* The letters and digits of s (bki_utf8_letters), into out. */
+static void letters(const char *s, bki_buf *out)
 {
-	bk_buf_truncate(out, 0);
-	bk_buf_add(out, "");
-	bk_utf8_letters(s, out);
+	bki_buf_truncate(out, 0);
+	bki_buf_add(out, "");
+	bki_utf8_letters(s, out);
 }
 
 /* A character as a message shows it: a combining mark on a dotted
@@ -125,8 +125,8 @@ static const char *shown(uint32_t cp, char out[9])
 	utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
 	if (c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC ||
 	    c == UTF8PROC_CATEGORY_ME)
-		n = bk_utf8_encode(0x25CC, out);
-	n += bk_utf8_encode(cp, out + n);
+		n = bki_utf8_encode(0x25CC, out);
+	n += bki_utf8_encode(cp, out + n);
 	out[n] = '\0';
 	return out;
 }
@@ -150,14 +150,14 @@ static void unavailable(bk_diags *diags, const char *file, const char *fmt,
 static void unavailable(bk_diags *diags, const char *file, const char *fmt,
                         ...)
 {
-	bk_buf b = {0};
+	bki_buf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(&b, fmt, ap);
+	bki_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	bk_diags_add(diags, BK_ERROR, "unavailable", file, 0, 0, "", "%s",
-	             bk_buf_str(&b));
-	bk_buf_free(&b);
+	bki_diags_add(diags, BK_ERROR, "unavailable", file, 0, 0, "", "%s",
+	             bki_buf_str(&b));
+	bki_buf_free(&b);
 }
 
 /* The fonts the renderer uses: fonts/fonts.conf beside the templates (as
@@ -167,15 +167,15 @@ static bk_status check_fonts(admit *a, bk_diags *diags)
 {
 	/* <templates>/../fonts/fonts.conf, named without the ".." (the
 	 * templates' folder is absolute, templates.c) */
-	bk_buf conf = {0};
+	bki_buf conf = {0};
 	const char *tdir = bk_templates_dir(a->tpl);
 	const char *slash = strrchr(tdir, '/');
 	if (slash && slash != tdir && strcmp(slash, "/.") && strcmp(slash, "/.."))
-		bk_buf_printf(&conf, "%.*s/fonts/fonts.conf", (int)(slash - tdir),
+		bki_buf_printf(&conf, "%.*s/fonts/fonts.conf", (int)(slash - tdir),
 		              tdir);
 	else
-		bk_buf_printf(&conf, "%s/../fonts/fonts.conf", tdir);
-	const char *path = bk_buf_str(&conf);
+		bki_buf_printf(&conf, "%s/../fonts/fonts.conf", tdir);
+	const char *path = bki_buf_str(&conf);
 	bk_status st = BK_OK;
 	FcConfig *fc = NULL;
 	if (access(path, R_OK) != 0) {
@@ -206,33 +206,33 @@ static bk_status check_fonts(admit *a, bk_diags *diags)
 					covered = false, missing = d;
 		}
 		if (!covered) {
-			bk_buf dirs = {0};
+			bki_buf dirs = {0};
 			FcStrList *l = FcConfigGetFontDirs(fc);
 			FcChar8 *dir;
 			while (l && (dir = FcStrListNext(l)))
-				bk_buf_printf(&dirs, "%s%s", dirs.len ? ", " : "",
+				bki_buf_printf(&dirs, "%s%s", dirs.len ? ", " : "",
 				              (const char *)dir);
 			if (l)
 				FcStrListDone(l);
 			if (!fs || !fs->nfont) {
 				unavailable(diags, path, "the font configuration finds "
 				            "no font (folders: %s)",
-				            dirs.len ? bk_buf_str(&dirs) : "none");
+				            dirs.len ? bki_buf_str(&dirs) : "none");
 			} else {
 				char ch[5] = {0};
-				bk_utf8_encode(missing, ch);
+				bki_utf8_encode(missing, ch);
 				unavailable(diags, path, "no font of the font "
 				            "configuration has \"%s\" (U+%04X) (folders: "
 				            "%s)", ch, (unsigned)missing,
-				            bk_buf_str(&dirs));
+				            bki_buf_str(&dirs));
 			}
-			bk_buf_free(&dirs);
+			bki_buf_free(&dirs);
 			st = BK_ERR_CONFIG;
 		}
 	}
 	if (fc)
 		FcConfigDestroy(fc);
-	bk_buf_free(&conf);
+	bki_buf_free(&conf);
 	return st;
 }
 
@@ -258,7 +258,7 @@ static bk_status check_voices(admit *a, const bk_election *e, bk_diags *diags)
 		return BK_OK;
 	const char *voice[BK_LANG_COUNT] = {NULL, NULL};
 	for (size_t q = 0; q < e->nlangs; q++)
-		voice[e->langs[q]] = bk_speech_voice(a->tpl, e->langs[q]);
+		voice[e->langs[q]] = bki_templates_voice(a->tpl, e->langs[q]);
 	int fd[2];
 	if (pipe(fd) != 0)
 		return BK_OK; /* cannot check here: speech will say */
@@ -311,7 +311,7 @@ static bk_status check_voices(admit *a, const bk_election *e, bk_diags *diags)
 		unavailable(diags, espeak_data_dir(), "eSpeak NG has no voice "
 		            "\"%s\" for %s (templates/speech/%s.json names it)",
 		            voice[l] ? voice[l] : "", lang_names[l],
-		            bk_lang_codes[l]);
+		            bki_lang_codes[l]);
 		return BK_ERR_CONFIG;
 	}
 	return BK_OK;
@@ -321,46 +321,46 @@ static bk_status check_voices(admit *a, const bk_election *e, bk_diags *diags)
  * the first letter it does not, or 0. */
 static uint32_t table_letters_ok(admit *a, int lang)
 {
-	bk_buf word = {0}, want = {0}, got = {0};
+	bki_buf word = {0}, want = {0}, got = {0};
 	uint32_t bad = 0;
 	for (size_t k = 0; k < a->tpl->nalphabet && !bad; k++) {
 		uint32_t cp = a->tpl->alphabet[k];
-		if (lang == BK_LANG_RU && bk_templates_kk_specific(a->tpl, cp))
+		if (lang == BK_LANG_RU && bki_templates_kk_specific(a->tpl, cp))
 			continue;
 		/* each letter after а, so no letter stands alone (a lone
 		 * letter may be written with a letter sign) */
 		char u[4];
-		bk_buf_truncate(&word, 0);
-		bk_buf_add(&word, "а");
-		bk_buf_addn(&word, u, bk_utf8_encode(cp, u));
+		bki_buf_truncate(&word, 0);
+		bki_buf_add(&word, "а");
+		bki_buf_addn(&word, u, bki_utf8_encode(cp, u));
 		unsigned char *cells = NULL;
 		size_t n = 0;
 		char *back = NULL;
-		if (bk_buf_failed(&word)) {
+		if (bki_buf_failed(&word)) {
 			a->nomem = true;
 		} else if (status(a, bk_braille_translate(a->br,
-		                         bk_lang_codes[lang],
-		                         bk_buf_str(&word), NULL, &cells, &n,
+		                         bki_lang_codes[lang],
+		                         bki_buf_str(&word), NULL, &cells, &n,
 		                         NULL)) != BK_OK ||
-		    status(a, bk_braille_back(a->br, bk_lang_codes[lang], cells,
+		    status(a, bk_braille_back(a->br, bki_lang_codes[lang], cells,
 		                              n, &back, NULL)) != BK_OK) {
 			bad = cp;
 		} else {
-			letters(bk_buf_str(&word), &want);
+			letters(bki_buf_str(&word), &want);
 			letters(back, &got);
-			if (strcmp(bk_buf_str(&want), bk_buf_str(&got)))
+			if (strcmp(bki_buf_str(&want), bki_buf_str(&got)))
 				bad = cp;
 		}
 		bk_free(cells);
 		bk_free(back);
-		if (bk_buf_failed(&want) || bk_buf_failed(&got))
+		if (bki_buf_failed(&want) || bki_buf_failed(&got))
 			a->nomem = true;
 		if (a->nomem)
 			break;
 	}
-	bk_buf_free(&word);
-	bk_buf_free(&want);
-	bk_buf_free(&got);
+	bki_buf_free(&word);
+	bki_buf_free(&want);
+	bki_buf_free(&got);
 	return a->nomem ? 0 : bad;
 }
 
@@ -369,24 +369,24 @@ static uint32_t table_letters_ok(admit *a, int lang)
  * that are missing are BK_ERR_CONFIG; tables the definition names are
  * checked as part of it, at $.production.braille.tables.<lang>. */
 static bk_status open_braille(admit *a, const bk_election *e,
-                              bk_check_sink *sink, bk_diags *diags)
+                              bki_check_sink *sink, bk_diags *diags)
 {
 	bk_diags *d = bk_diags_create();
 	bk_braille *def = NULL;
 	bk_status st = d ? bk_braille_open(&def, NULL, a->tpl, d) : BK_ERR_NOMEM;
 	if (st == BK_ERR_NOMEM) {
 		bk_diags_free(d);
-		return bk_diags_nomem(diags, bk_templates_dir(a->tpl), "",
+		return bki_diags_nomem(diags, bk_templates_dir(a->tpl), "",
 		                      "opening braille");
 	}
 	if (st != BK_OK) {
-		bk_buf dir = {0};
-		bk_buf_printf(&dir, "%s/braille", bk_templates_dir(a->tpl));
+		bki_buf dir = {0};
+		bki_buf_printf(&dir, "%s/braille", bk_templates_dir(a->tpl));
 		for (size_t i = 0; i < bk_diags_count(d); i++)
 			if (bk_diag_severity(bk_diags_get(d, i)) == BK_ERROR)
-				unavailable(diags, bk_buf_str(&dir), "%s",
+				unavailable(diags, bki_buf_str(&dir), "%s",
 				            bk_diag_message(bk_diags_get(d, i)));
-		bk_buf_free(&dir);
+		bki_buf_free(&dir);
 		bk_diags_free(d);
 		return BK_ERR_CONFIG;
 	}
@@ -402,14 +402,14 @@ static bk_status open_braille(admit *a, const bk_election *e,
 	st = bk_braille_open(&a->br, e, a->tpl, d);
 	if (st == BK_ERR_NOMEM) {
 		bk_diags_free(d);
-		return bk_diags_nomem(diags, bk_templates_dir(a->tpl), "",
+		return bki_diags_nomem(diags, bk_templates_dir(a->tpl), "",
 		                      "opening braille");
 	}
 	if (st != BK_OK) {
 		for (size_t i = 0; i < bk_diags_count(d); i++) {
 			const bk_diag *x = bk_diags_get(d, i);
 			if (bk_diag_severity(x) == BK_ERROR)
-				bk_check_report(sink, *bk_diag_path(x)
+				bki_check_report(sink, *bk_diag_path(x)
 				                              ? bk_diag_path(x)
 				                              : "$.production.braille.tables",
 				                BK_ERROR, "braille-table", "%s",
@@ -420,21 +420,21 @@ static bk_status open_braille(admit *a, const bk_election *e,
 	}
 	bk_diags_free(d);
 	bool bad = false;
-	bk_buf path = {0};
+	bki_buf path = {0};
 	for (size_t q = 0; q < e->nlangs; q++) {
 		int l = e->langs[q], other = l == BK_LANG_KK ? BK_LANG_RU : BK_LANG_KK;
 		if (!e->braille_table_given[l])
 			continue;
-		bk_buf_truncate(&path, 0);
-		bk_buf_printf(&path, "$.production.braille.tables.%s",
-		              bk_lang_codes[l]);
+		bki_buf_truncate(&path, 0);
+		bki_buf_printf(&path, "$.production.braille.tables.%s",
+		              bki_lang_codes[l]);
 		const char *name = e->braille_table[l];
 		uint32_t cp = 0;
 		/* the list's first table is the main one */
 		size_t len = strcspn(name, ",");
 		if (len == strlen(default_table[other]) &&
 		    !strncmp(name, default_table[other], len)) {
-			bk_check_report(sink, bk_buf_str(&path), BK_ERROR,
+			bki_check_report(sink, bki_buf_str(&path), BK_ERROR,
 			                "braille-table", "\"%.*s\" is the %s braille "
 			                "table; %s text needs a %s table (\"%s\")",
 			                (int)len, name, lang_names[other],
@@ -444,8 +444,8 @@ static bk_status open_braille(admit *a, const bk_election *e,
 		}
 		if ((cp = table_letters_ok(a, l))) {
 			char u[5] = {0};
-			bk_utf8_encode(cp, u);
-			bk_check_report(sink, bk_buf_str(&path), BK_ERROR,
+			bki_utf8_encode(cp, u);
+			bki_check_report(sink, bki_buf_str(&path), BK_ERROR,
 			                "braille-table", "the braille table \"%s\" "
 			                "cannot write the %s letter \"%s\" (U+%04X) so "
 			                "that it reads back: it is not a %s table; use "
@@ -454,7 +454,7 @@ static bk_status open_braille(admit *a, const bk_election *e,
 			bad = true;
 		}
 	}
-	bk_buf_free(&path);
+	bki_buf_free(&path);
 	if (bad) {
 		/* every text would fail with it: the table is the problem */
 		bk_braille_free(a->br);
@@ -466,14 +466,14 @@ static bk_status open_braille(admit *a, const bk_election *e,
 static void load_speakable(admit *a)
 {
 	for (int l = 0; l < BK_LANG_COUNT; l++) {
-		const char *s = bk_speech_speakable(a->tpl, l);
+		const char *s = bki_templates_speakable(a->tpl, l);
 		size_t n = s ? strlen(s) : 0;
-		a->speakable[l] = held(a, bk_calloc(n + 1, sizeof(uint32_t)));
+		a->speakable[l] = held(a, bki_calloc(n + 1, sizeof(uint32_t)));
 		if (!a->speakable[l])
 			return;
 		for (size_t i = 0; i < n;) {
 			uint32_t cp;
-			size_t k = bk_utf8_decode(s + i, n - i, &cp);
+			size_t k = bki_utf8_decode(s + i, n - i, &cp);
 			if (!k)
 				break;
 			a->speakable[l][a->nspeakable[l]++] = cp;
@@ -484,7 +484,7 @@ static void load_speakable(admit *a)
 	}
 }
 
-static bk_status admit_begin(void *arg, const bk_election *e, bk_check_sink *sink,
+static bk_status admit_begin(void *arg, const bk_election *e, bki_check_sink *sink,
                        bk_diags *diags)
 {
 	admit *a = arg;
@@ -498,7 +498,7 @@ static bk_status admit_begin(void *arg, const bk_election *e, bk_check_sink *sin
 		st = ob == BK_ERR_NOMEM ? ob : BK_ERR_CONFIG;
 	load_speakable(a);
 	if (a->nomem)
-		st = bk_diags_nomem(diags, "", "", "admitting the definition");
+		st = bki_diags_nomem(diags, "", "", "admitting the definition");
 	return st;
 }
 
@@ -526,24 +526,24 @@ static bool round_trip(admit *a, const char *lang, const char *text,
 		                                        &cells, &n, d)) !=
 		                 BK_ERR_NOMEM) {
 			const bk_diag *x = bk_diags_get(d, 0);
-			*why = held(a, bk_strdup(x ? bk_diag_message(x)
+			*why = held(a, bki_strdup(x ? bk_diag_message(x)
 			                          : "it cannot be brailled"));
 		}
 		bk_diags_free(d);
 	} else if (status(a, bk_braille_back(a->br, lang, cells, n, &back,
 	                                     NULL)) != BK_OK) {
 		if (!a->nomem)
-			*why = held(a, bk_strdup("its braille cannot be read "
+			*why = held(a, bki_strdup("its braille cannot be read "
 			                        "back"));
 	} else {
-		bk_buf x = {0}, y = {0};
+		bki_buf x = {0}, y = {0};
 		letters(text, &x);
 		letters(back, &y);
-		ok = !strcmp(bk_buf_str(&x), bk_buf_str(&y));
-		if (bk_buf_failed(&x) || bk_buf_failed(&y))
+		ok = !strcmp(bki_buf_str(&x), bki_buf_str(&y));
+		if (bki_buf_failed(&x) || bki_buf_failed(&y))
 			a->nomem = true;
-		bk_buf_free(&x);
-		bk_buf_free(&y);
+		bki_buf_free(&x);
+		bki_buf_free(&y);
 	}
 	if (back_out)
 		*back_out = back;
@@ -555,26 +555,26 @@ static bool round_trip(admit *a, const char *lang, const char *text,
 
 static bool letter_digit_blank(uint32_t cp)
 {
-	return bk_cp_is_latin_letter(cp) || bk_cp_is_cyrillic_letter(cp) ||
+	return bki_cp_is_latin_letter(cp) || bki_cp_is_cyrillic_letter(cp) ||
 	       (cp >= '0' && cp <= '9') || is_blank(cp);
 }
 
 /* line with every character that is not a letter, a digit or a blank
  * made a blank (words stay apart), except keep. */
-static void strip(const char *line, uint32_t keep, bk_buf *out)
+static void strip(const char *line, uint32_t keep, bki_buf *out)
 {
-	bk_buf_truncate(out, 0);
-	bk_buf_add(out, "");
+	bki_buf_truncate(out, 0);
+	bki_buf_add(out, "");
 	size_t n = strlen(line);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t k = bk_utf8_decode(line + i, n - i, &cp);
+		size_t k = bki_utf8_decode(line + i, n - i, &cp);
 		if (!k)
 			break;
 		if (letter_digit_blank(cp) || cp == keep)
-			bk_buf_addn(out, line + i, k);
+			bki_buf_addn(out, line + i, k);
 		else
-			bk_buf_addc(out, ' ');
+			bki_buf_addc(out, ' ');
 		i += k;
 	}
 }
@@ -585,16 +585,16 @@ static void strip(const char *line, uint32_t keep, bk_buf *out)
  * letters themselves do not read back (e.g. a Latin passage). */
 static uint32_t find_culprit(admit *a, const char *lang, const char *line)
 {
-	bk_buf t = {0};
+	bki_buf t = {0};
 	char *why = NULL;
 	strip(line, 0, &t);
-	bool base = round_trip(a, lang, bk_buf_str(&t), &why, NULL);
+	bool base = round_trip(a, lang, bki_buf_str(&t), &why, NULL);
 	free(why);
 	uint32_t culprit = 0;
 	size_t n = strlen(line);
 	for (size_t i = 0; base && i < n && !culprit;) {
 		uint32_t cp;
-		size_t k = bk_utf8_decode(line + i, n - i, &cp);
+		size_t k = bki_utf8_decode(line + i, n - i, &cp);
 		if (!k)
 			break;
 		i += k;
@@ -602,35 +602,35 @@ static uint32_t find_culprit(admit *a, const char *lang, const char *line)
 			continue;
 		strip(line, cp, &t);
 		why = NULL;
-		if (!round_trip(a, lang, bk_buf_str(&t), &why, NULL))
+		if (!round_trip(a, lang, bki_buf_str(&t), &why, NULL))
 			culprit = cp;
 		free(why);
 	}
-	bk_buf_free(&t);
+	bki_buf_free(&t);
 	return culprit;
 }
 
 static void check_braille(admit *a, int lang, const char *text, bool lines)
 {
-	const char *code = bk_lang_codes[lang];
+	const char *code = bki_lang_codes[lang];
 	const char *table = bk_braille_table(a->br, code);
-	char *copy = held(a, bk_strdup(text));
+	char *copy = held(a, bki_strdup(text));
 	size_t ln = 0;
 	for (char *p = copy, *nl; p && !a->nomem; p = nl) {
 		nl = lines ? strchr(p, '\n') : NULL;
 		if (nl)
 			*nl++ = '\0';
 		ln++;
-		if (bk_str_blank(p))
+		if (bki_str_blank(p))
 			continue;
-		bk_buf where = {0};
+		bki_buf where = {0};
 		if (lines)
-			bk_buf_printf(&where, "line %zu: ", ln);
+			bki_buf_printf(&where, "line %zu: ", ln);
 		char *why = NULL, *back = NULL;
 		bool ok = round_trip(a, code, p, &why, &back);
 		if (why) {
 			add_problem(a, "unbrailleable", "%s%s (braille table %s)",
-			            bk_buf_str(&where), why, table);
+			            bki_buf_str(&where), why, table);
 		} else if (!ok) {
 			uint32_t cp = find_culprit(a, code, p);
 			if (cp) {
@@ -639,18 +639,18 @@ static void check_braille(admit *a, int lang, const char *text, bool lines)
 				add_problem(a, "braille-read-back", "%s\"%s\" (U+%04X) "
 				            "has no braille of its own with the table %s: "
 				            "\"%s\" reads back as \"%s\"; remove or "
-				            "replace it", bk_buf_str(&where), u,
+				            "replace it", bki_buf_str(&where), u,
 				            (unsigned)cp, table, p, back ? back : "");
 			} else {
 				add_problem(a, "braille-read-back", "%s\"%s\" reads "
 				            "back from its braille as \"%s\" with the "
-				            "table %s", bk_buf_str(&where), p,
+				            "table %s", bki_buf_str(&where), p,
 				            back ? back : "", table);
 			}
 		}
 		free(why);
 		bk_free(back);
-		bk_buf_free(&where);
+		bki_buf_free(&where);
 		if (!ok)
 			break; /* one braille problem per text */
 	}
@@ -659,7 +659,7 @@ static void check_braille(admit *a, int lang, const char *text, bool lines)
 
 static bool speakable(const admit *a, int lang, uint32_t cp)
 {
-	if (is_blank(cp) || (cp < 0x80 && bk_cp_is_latin_letter(cp)))
+	if (is_blank(cp) || (cp < 0x80 && bki_cp_is_latin_letter(cp)))
 		return true; /* Latin: warned as no-pronunciation */
 	return bsearch(&cp, a->speakable[lang], a->nspeakable[lang],
 	               sizeof(uint32_t), cmp_u32) != NULL;
@@ -671,7 +671,7 @@ static void check_speech(admit *a, int lang, const char *text)
 	uint32_t first = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t k = bk_utf8_decode(text + i, n - i, &cp);
+		size_t k = bki_utf8_decode(text + i, n - i, &cp);
 		if (!k)
 			break;
 		if (!speakable(a, lang, cp) && !bad++)
@@ -682,14 +682,14 @@ static void check_speech(admit *a, int lang, const char *text)
 		return;
 	char u[9];
 	shown(first, u);
-	bk_buf more = {0};
+	bki_buf more = {0};
 	if (bad > 1)
-		bk_buf_printf(&more, " (and %zu more such characters)", bad - 1);
+		bki_buf_printf(&more, " (and %zu more such characters)", bad - 1);
 	add_problem(a, "unspeakable", "the %s voice cannot say \"%s\" (U+%04X)%s: "
 	            "eSpeak NG would drop it or spell it out; write it in "
 	            "words, remove it, or give a pronunciation",
-	            lang_names[lang], u, (unsigned)first, bk_buf_str(&more));
-	bk_buf_free(&more);
+	            lang_names[lang], u, (unsigned)first, bki_buf_str(&more));
+	bki_buf_free(&more);
 }
 
 /* The entry of a text in a language and use, checked when first met. */
@@ -697,7 +697,7 @@ static entry *checked_text(admit *a, const char *text, unsigned key)
 {
 	if (2 * (a->used + 1) > a->nslots) {
 		size_t cap = a->nslots ? 2 * a->nslots : 1024;
-		entry *s = held(a, bk_calloc(cap, sizeof *s));
+		entry *s = held(a, bki_calloc(cap, sizeof *s));
 		if (!s)
 			return NULL;
 		for (size_t i = 0; i < a->nslots; i++) {
@@ -721,7 +721,7 @@ static entry *checked_text(admit *a, const char *text, unsigned key)
 		j = (j + 1) & (a->nslots - 1);
 	}
 	entry *x = &a->slots[j];
-	x->text = held(a, bk_strdup(text));
+	x->text = held(a, bki_strdup(text));
 	if (!x->text)
 		return NULL;
 	x->hash = h;
@@ -738,20 +738,20 @@ static entry *checked_text(admit *a, const char *text, unsigned key)
 	return x;
 }
 
-static void admit_text(void *arg, const bk_text_use *t,
-                       bk_check_sink *sink)
+static void admit_text(void *arg, const bki_text_use *t,
+                       bki_check_sink *sink)
 {
 	admit *a = arg;
 	entry *x = checked_text(a, t->text, (unsigned)t->lang << 8 | t->uses);
 	for (size_t i = 0; x && !a->nomem && i < x->n; i++) {
 		const problem *p = &a->problems[x->first + i];
 		if (t->derived)
-			bk_check_report_text(sink, t, BK_ERROR, p->kind,
+			bki_check_report_text(sink, t, BK_ERROR, p->kind,
 			                     "the %s spelling \"%s\" derived from "
 			                     "this name: %s", lang_names[t->lang],
 			                     t->text, p->msg);
 		else
-			bk_check_report_text(sink, t, BK_ERROR, p->kind, "%s",
+			bki_check_report_text(sink, t, BK_ERROR, p->kind, "%s",
 			                     p->msg);
 	}
 }
@@ -759,31 +759,31 @@ static void admit_text(void *arg, const bk_text_use *t,
 /* ---- whole ballots: the stencil layout ---- */
 
 static void admit_election(void *arg, const bk_election *e,
-                           bk_check_sink *sink)
+                           bki_check_sink *sink)
 {
 	admit *a = arg;
 	if (!a->br || !e->nlangs)
 		return;
-	bk_buf path = {0};
+	bki_buf path = {0};
 	for (size_t i = 0; i < e->nballots && !a->nomem; i++) {
-		const bk_ballot *b = &e->ballots[i];
+		const bki_ballot *b = &e->ballots[i];
 		bk_diags *d = held(a, bk_diags_create());
 		bk_script *s = NULL;
 		bk_stencil *st = NULL;
 		bk_status r = d ? bk_script_create(&s, e, b->id,
-		                                   bk_lang_codes[e->langs[0]],
+		                                   bki_lang_codes[e->langs[0]],
 		                                   a->tpl, d)
 		                : BK_ERR_NOMEM;
 		if (r == BK_OK)
 			r = bk_stencil_create(&st, e, s, a->br, a->tpl, a->stencil, d);
 		if (status(a, r) != BK_OK && !a->nomem) {
-			bk_buf_truncate(&path, 0);
-			bk_buf_printf(&path, "$.ballots[%zu]%s", i,
+			bki_buf_truncate(&path, 0);
+			bki_buf_printf(&path, "$.ballots[%zu]%s", i,
 			              b->has_over ? ".paper.overrides" : "");
 			for (size_t k = 0; k < bk_diags_count(d); k++) {
 				const bk_diag *x = bk_diags_get(d, k);
 				if (bk_diag_severity(x) == BK_ERROR)
-					bk_check_report(sink, bk_buf_str(&path), BK_ERROR,
+					bki_check_report(sink, bki_buf_str(&path), BK_ERROR,
 					                "stencil-layout", "the stencil "
 					                "cannot be laid out: %s",
 					                bk_diag_message(x));
@@ -793,7 +793,7 @@ static void admit_election(void *arg, const bk_election *e,
 		bk_script_free(s);
 		bk_diags_free(d);
 	}
-	bk_buf_free(&path);
+	bki_buf_free(&path);
 }
 
 /* ---- entry points ---- */
@@ -803,7 +803,7 @@ static bk_status usage(bk_election **out, bk_diags *diags, const char *what)
 {
 	if (out)
 		*out = NULL;
-	bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+	bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 	             "admitting a definition: %s", what);
 	return BK_ERR_USAGE;
 }
@@ -819,14 +819,14 @@ static bk_status load_admitted(bk_election **out, const char *path,
 		return usage(out, diags, !out ? "out is NULL"
 		                              : "the templates are NULL");
 	admit a = {.tpl = tpl, .stencil = stencil};
-	bk_checker chk = {&a, admit_begin, admit_text, admit_election};
-	bk_status st = bk_election_load_checked(out, path, data, size, name, tpl,
+	bki_checker chk = {&a, admit_begin, admit_text, admit_election};
+	bk_status st = bki_election_load_checked(out, path, data, size, name, tpl,
 	                                        &chk, diags);
 	if (a.nomem && st != BK_ERR_NOMEM) {
 		/* a check that ran out of memory: its answer is unknown */
 		bk_election_free(*out);
 		*out = NULL;
-		st = bk_diags_nomem(diags, path ? path : name, "",
+		st = bki_diags_nomem(diags, path ? path : name, "",
 		                    "admitting the definition");
 	}
 	bk_braille_free(a.br);

@@ -20,7 +20,7 @@
 #define TRIM_BEFORE 110 /* 5 ms */
 #define TRIM_AFTER 441  /* 20 ms */
 
-bool bk_dsp_trim(const int16_t *s, size_t n, size_t *from, size_t *to)
+bool bki_dsp_trim(const int16_t *s, size_t n, size_t *from, size_t *to)
 {
 	size_t a = 0, b = n;
 	while (a < n && abs(s[a]) < TRIM_THRESHOLD)
@@ -34,13 +34,13 @@ bool bk_dsp_trim(const int16_t *s, size_t n, size_t *from, size_t *to)
 	return true;
 }
 
-bool bk_dsp_speed(const int16_t *in, size_t n, double speed, int rate,
+bool bki_dsp_speed(const int16_t *in, size_t n, double speed, int rate,
                   int16_t **out, size_t *nout)
 {
 	*out = NULL;
 	*nout = 0;
 	if (speed == 1.0 || n == 0) {
-		*out = bk_calloc(n, sizeof **out);
+		*out = bki_calloc(n, sizeof **out);
 		if (!*out)
 			return false;
 		memcpy(*out, in, n * sizeof *in);
@@ -54,7 +54,7 @@ bool bk_dsp_speed(const int16_t *in, size_t n, double speed, int rate,
 	sonicSetPitch(st, 1.0f);
 	sonicSetRate(st, 1.0f);
 	sonicSetQuality(st, 1);
-	bk_buf b = {0};
+	bki_buf b = {0};
 	int16_t chunk[4096];
 	for (size_t i = 0; i < n;) {
 		size_t k = n - i < 4096 ? n - i : 4096;
@@ -62,15 +62,15 @@ bool bk_dsp_speed(const int16_t *in, size_t n, double speed, int rate,
 		i += k;
 		int got;
 		while ((got = sonicReadShortFromStream(st, chunk, 4096)) > 0)
-			bk_buf_addn(&b, (const char *)chunk, (size_t)got * sizeof *chunk);
+			bki_buf_addn(&b, (const char *)chunk, (size_t)got * sizeof *chunk);
 	}
 	sonicFlushStream(st);
 	int got;
 	while ((got = sonicReadShortFromStream(st, chunk, 4096)) > 0)
-		bk_buf_addn(&b, (const char *)chunk, (size_t)got * sizeof *chunk);
+		bki_buf_addn(&b, (const char *)chunk, (size_t)got * sizeof *chunk);
 	sonicDestroyStream(st);
 	size_t len = b.len;
-	*out = (int16_t *)(void *)bk_buf_steal(&b);
+	*out = (int16_t *)(void *)bki_buf_steal(&b);
 	if (!*out)
 		return false;
 	*nout = len / sizeof **out;
@@ -142,8 +142,8 @@ static bool limit_range(double *x, const double *req, size_t n, size_t lo,
 	const long W = LIMIT_W;
 	long a = (long)lo - 2 * W, m = (long)(hi - lo) + 4 * W;
 #define REQ(k) ((k) >= 0 && (size_t)(k) < n ? req[k] : 1.0)
-	double *mn = bk_calloc((size_t)m, sizeof *mn);
-	long *q = bk_calloc((size_t)m, sizeof *q);
+	double *mn = bki_calloc((size_t)m, sizeof *mn);
+	long *q = bki_calloc((size_t)m, sizeof *q);
 	if (!mn || !q) {
 		free(mn);
 		free(q);
@@ -180,13 +180,13 @@ static bool limit_range(double *x, const double *req, size_t n, size_t lo,
 	return true;
 }
 
-bool bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
+bool bki_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
                        double ceiling_db, int16_t *out)
 {
 	os_init();
 	double g = pow(10.0, gain_db / 20.0);
 	double c = pow(10.0, ceiling_db / 20.0);
-	double *x = bk_calloc(n, sizeof *x);
+	double *x = bki_calloc(n, sizeof *x);
 	if (!x)
 		return false;
 	bool ok = true;
@@ -200,7 +200,7 @@ bool bk_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
 		if (pk <= c)
 			continue;
 		if (!req) {
-			req = bk_calloc(n, sizeof *req);
+			req = bki_calloc(n, sizeof *req);
 			if (!req) {
 				free(x);
 				return false;
@@ -249,10 +249,10 @@ static double loudness_of(ebur128_state *st)
 	return l;
 }
 
-/* bk_dsp_loudness and bk_dsp_loudness_float differ only in the type of
+/* bki_dsp_loudness and bki_dsp_loudness_float differ only in the type of
  * the frames libebur128 is given (a duplicate-code finder pairs them);
  * one function would convert every sample first. */
-double bk_dsp_loudness(const int16_t *s, size_t n, int rate)
+double bki_dsp_loudness(const int16_t *s, size_t n, int rate)
 {
 	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
 	if (!st)
@@ -261,14 +261,14 @@ double bk_dsp_loudness(const int16_t *s, size_t n, int rate)
 	return loudness_of(st);
 }
 
-size_t bk_dsp_blocks(const int16_t *s, size_t n, int rate, float **out)
+size_t bki_dsp_blocks(const int16_t *s, size_t n, int rate, float **out)
 {
 	*out = NULL;
 	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_M);
 	size_t hop = (size_t)rate / 10, pad = 4 * hop;
 	size_t total = pad + n + pad, nb = 0;
-	float *b = bk_calloc(total / hop + 1, sizeof *b);
-	int16_t *chunk = bk_calloc(hop, sizeof *chunk);
+	float *b = bki_calloc(total / hop + 1, sizeof *b);
+	int16_t *chunk = bki_calloc(hop, sizeof *chunk);
 	if (!st || !b || !chunk) {
 		if (st)
 			ebur128_destroy(&st);
@@ -295,7 +295,7 @@ size_t bk_dsp_blocks(const int16_t *s, size_t n, int rate, float **out)
 	return nb;
 }
 
-double bk_dsp_gated(const float *const *blocks, const size_t *counts, size_t n)
+double bki_dsp_gated(const float *const *blocks, const size_t *counts, size_t n)
 {
 	/* BS.1770's gating: blocks above -70 LUFS, then those within 10 LU of
 	 * their mean */
@@ -321,7 +321,7 @@ double bk_dsp_gated(const float *const *blocks, const size_t *counts, size_t n)
 	return k ? -0.691 + 10 * log10(sum / (double)k) : -HUGE_VAL;
 }
 
-double bk_dsp_loudness_float(const float *s, size_t n, int rate)
+double bki_dsp_loudness_float(const float *s, size_t n, int rate)
 {
 	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
 	if (!st)
@@ -369,7 +369,7 @@ static void tp_init(void)
 	tp_ready = true;
 }
 
-double bk_dsp_true_peak(const float *s, size_t n, int rate)
+double bki_dsp_true_peak(const float *s, size_t n, int rate)
 {
 	(void)rate;
 	tp_init();
@@ -395,15 +395,15 @@ double bk_dsp_true_peak(const float *s, size_t n, int rate)
 	return best > 0 ? 20 * log10(best) : -HUGE_VAL;
 }
 
-bool bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
+bool bki_dsp_resample(const int16_t *in, size_t n, int from, int to,
                      int16_t **out, size_t *nout)
 {
 	double ratio = (double)to / from;
 	size_t cap = (size_t)ceil(n * ratio) + 64;
 	*out = NULL;
 	*nout = 0;
-	float *fi = bk_calloc(n, sizeof *fi);
-	float *fo = bk_calloc(cap, sizeof *fo);
+	float *fi = bki_calloc(n, sizeof *fi);
+	float *fo = bki_calloc(cap, sizeof *fo);
 	bool ok = false;
 	if (!fi || !fo)
 		goto out;
@@ -420,7 +420,7 @@ bool bk_dsp_resample(const int16_t *in, size_t n, int from, int to,
 	if (src_simple(&d, SRC_SINC_FASTEST, 1) != 0)
 		goto out;
 	size_t got = (size_t)d.output_frames_gen;
-	*out = bk_calloc(got, sizeof **out);
+	*out = bki_calloc(got, sizeof **out);
 	if (!*out)
 		goto out;
 	src_float_to_short_array(fo, *out, (int)got);

@@ -18,18 +18,18 @@
 static const int mpeg2_l3_kbps[16] = {0,  8,  16, 24,  32,  40,  48,  56,
                                       64, 80, 96, 112, 128, 144, 160, 0};
 
-const char *bk_mp3_encoder_version(void)
+const char *bki_mp3_encoder_version(void)
 {
 	return get_lame_version();
 }
 
-bool bk_mp3_scan(bk_mp3_part *p)
+bool bki_mp3_scan(bki_mp3_part *p)
 {
 	free(p->offsets);
 	p->offsets = NULL;
 	p->frames = 0;
 	size_t cap = 16;
-	size_t *off = bk_calloc(cap, sizeof *off);
+	size_t *off = bki_calloc(cap, sizeof *off);
 	if (!off)
 		return false; /* errno ENOMEM */
 	size_t i = 0;
@@ -45,7 +45,7 @@ bool bk_mp3_scan(bk_mp3_part *p)
 		size_t len = (size_t)(72000 * mpeg2_l3_kbps[h[2] >> 4] / 22050) +
 		             ((h[2] >> 1) & 1);
 		if (p->frames + 2 > cap) {
-			size_t *more = bk_reallocarray(off, cap * 2, sizeof *off);
+			size_t *more = bki_reallocarray(off, cap * 2, sizeof *off);
 			if (!more) {
 				free(off);
 				p->frames = 0;
@@ -67,8 +67,8 @@ bool bk_mp3_scan(bk_mp3_part *p)
 	return true;
 }
 
-bool bk_mp3_encode(const int16_t *s, size_t n, int bitrate, int quality,
-                   bk_mp3_part *out)
+bool bki_mp3_encode(const int16_t *s, size_t n, int bitrate, int quality,
+                   bki_mp3_part *out)
 {
 	memset(out, 0, sizeof *out);
 	lame_global_flags *g = lame_init();
@@ -86,7 +86,7 @@ bool bk_mp3_encode(const int16_t *s, size_t n, int bitrate, int quality,
 	bool ok = lame_init_params(g) >= 0;
 	/* LAME's documented worst case: 1.25 × samples + 7200 */
 	size_t cap = n + n / 4 + 7200 + 8192;
-	unsigned char *buf = bk_malloc(cap);
+	unsigned char *buf = bki_malloc(cap);
 	if (!buf) {
 		lame_close(g);
 		errno = ENOMEM;
@@ -111,18 +111,18 @@ bool bk_mp3_encode(const int16_t *s, size_t n, int bitrate, int quality,
 		out->len = len;
 		out->delay = (size_t)lame_get_encoder_delay(g);
 		out->input = n;
-		ok = bk_mp3_scan(out) &&
+		ok = bki_mp3_scan(out) &&
 		     out->frames * BK_MP3_FRAME >= out->delay + n;
 	}
 	lame_close(g);
 	if (!ok) {
 		free(out->data == buf ? NULL : buf);
-		bk_mp3_part_free(out);
+		bki_mp3_part_free(out);
 	}
 	return ok;
 }
 
-void bk_mp3_part_free(bk_mp3_part *p)
+void bki_mp3_part_free(bki_mp3_part *p)
 {
 	free(p->data);
 	free(p->offsets);
@@ -163,7 +163,7 @@ static sf_count_t vwrite(const void *ptr, sf_count_t n, void *u)
 	return 0;
 }
 
-bool bk_audio_decode(const unsigned char *data, size_t len, float **out,
+bool bki_audio_decode(const unsigned char *data, size_t len, float **out,
                      size_t *n, int *rate)
 {
 	membuf m = {data, (sf_count_t)len, 0};
@@ -174,23 +174,23 @@ bool bk_audio_decode(const unsigned char *data, size_t len, float **out,
 	*n = 0;
 	if (!f)
 		return false;
-	bk_buf b = {0};
+	bki_buf b = {0};
 	float chunk[4096];
 	sf_count_t got;
 	bool ok = info.channels == 1;
 	if (rate)
 		*rate = info.samplerate;
 	while (ok && (got = sf_readf_float(f, chunk, 4096)) > 0)
-		bk_buf_addn(&b, (const char *)chunk, (size_t)got * sizeof(float));
+		bki_buf_addn(&b, (const char *)chunk, (size_t)got * sizeof(float));
 	sf_close(f);
-	if (bk_buf_failed(&b))
+	if (bki_buf_failed(&b))
 		errno = ENOMEM;
-	if (!ok || bk_buf_failed(&b)) {
-		bk_buf_free(&b);
+	if (!ok || bki_buf_failed(&b)) {
+		bki_buf_free(&b);
 		return false;
 	}
 	size_t bytes = b.len;
-	*out = (float *)(void *)bk_buf_steal(&b);
+	*out = (float *)(void *)bki_buf_steal(&b);
 	if (!*out)
 		return false; /* errno ENOMEM */
 	*n = bytes / sizeof(float);
@@ -199,29 +199,29 @@ bool bk_audio_decode(const unsigned char *data, size_t len, float **out,
 
 /* ---- ID3v2.3 ---- */
 
-static void be32(bk_buf *b, size_t v)
+static void be32(bki_buf *b, size_t v)
 {
 	char c[4] = {(char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v};
-	bk_buf_addn(b, c, 4);
+	bki_buf_addn(b, c, 4);
 }
 
 /* A frame header followed by its body. */
-static void frame(bk_buf *tag, const char *id, const bk_buf *body)
+static void frame(bki_buf *tag, const char *id, const bki_buf *body)
 {
-	bk_buf_addn(tag, id, 4);
+	bki_buf_addn(tag, id, 4);
 	be32(tag, body->len);
-	bk_buf_addn(tag, "\0\0", 2);
-	bk_buf_addn(tag, body->data ? body->data : "", body->len);
+	bki_buf_addn(tag, "\0\0", 2);
+	bki_buf_addn(tag, body->data ? body->data : "", body->len);
 }
 
 /* UTF-16 with a byte order mark (ID3v2.3 has no UTF-8). */
-static void utf16(bk_buf *b, const char *s)
+static void utf16(bki_buf *b, const char *s)
 {
-	bk_buf_addn(b, "\xFF\xFE", 2);
+	bki_buf_addn(b, "\xFF\xFE", 2);
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		size_t k = bki_utf8_decode(s + i, n - i, &cp);
 		if (!k) {
 			cp = 0xFFFD;
 			k = 1;
@@ -239,63 +239,63 @@ static void utf16(bk_buf *b, const char *s)
 		}
 		for (int j = 0; j < m; j++) {
 			char c[2] = {(char)(u[j] & 0xFF), (char)(u[j] >> 8)};
-			bk_buf_addn(b, c, 2);
+			bki_buf_addn(b, c, 2);
 		}
 	}
 }
 
-void bk_id3_text(bk_buf *tag, const char *id, const char *text)
+void bki_id3_text(bki_buf *tag, const char *id, const char *text)
 {
-	bk_buf body = {0};
+	bki_buf body = {0};
 	bool ascii = true;
 	for (const char *p = text; *p; p++)
 		ascii &= (unsigned char)*p < 0x80;
 	if (ascii) {
-		bk_buf_addc(&body, 0); /* ISO-8859-1 */
-		bk_buf_add(&body, text);
+		bki_buf_addc(&body, 0); /* ISO-8859-1 */
+		bki_buf_add(&body, text);
 	} else {
-		bk_buf_addc(&body, 1);
+		bki_buf_addc(&body, 1);
 		utf16(&body, text);
 	}
 	frame(tag, id, &body);
-	bk_buf_free(&body);
+	bki_buf_free(&body);
 }
 
-void bk_id3_chapter(bk_buf *tag, const char *element, unsigned start_ms,
+void bki_id3_chapter(bki_buf *tag, const char *element, unsigned start_ms,
                     unsigned end_ms, const char *title)
 {
-	bk_buf body = {0};
-	bk_buf_addn(&body, element, strlen(element) + 1);
+	bki_buf body = {0};
+	bki_buf_addn(&body, element, strlen(element) + 1);
 	be32(&body, start_ms);
 	be32(&body, end_ms);
 	/* no byte offsets: players use the times */
 	be32(&body, 0xFFFFFFFFu);
 	be32(&body, 0xFFFFFFFFu);
-	bk_id3_text(&body, "TIT2", title);
+	bki_id3_text(&body, "TIT2", title);
 	frame(tag, "CHAP", &body);
-	bk_buf_free(&body);
+	bki_buf_free(&body);
 }
 
-void bk_id3_toc(bk_buf *tag, const char *element, const char *const *children,
+void bki_id3_toc(bki_buf *tag, const char *element, const char *const *children,
                 size_t n, const char *title)
 {
-	bk_buf body = {0};
-	bk_buf_addn(&body, element, strlen(element) + 1);
-	bk_buf_addc(&body, 0x03); /* top level, ordered */
-	bk_buf_addc(&body, (char)(unsigned char)n);
+	bki_buf body = {0};
+	bki_buf_addn(&body, element, strlen(element) + 1);
+	bki_buf_addc(&body, 0x03); /* top level, ordered */
+	bki_buf_addc(&body, (char)(unsigned char)n);
 	for (size_t i = 0; i < n; i++)
-		bk_buf_addn(&body, children[i], strlen(children[i]) + 1);
-	bk_id3_text(&body, "TIT2", title);
+		bki_buf_addn(&body, children[i], strlen(children[i]) + 1);
+	bki_id3_text(&body, "TIT2", title);
 	frame(tag, "CTOC", &body);
-	bk_buf_free(&body);
+	bki_buf_free(&body);
 }
 
-void bk_id3_finish(bk_buf *out, const bk_buf *body)
+void bki_id3_finish(bki_buf *out, const bki_buf *body)
 {
 	size_t n = body->len;
 	char h[10] = {'I', 'D', '3', 3, 0, 0,
 	              (char)((n >> 21) & 0x7F), (char)((n >> 14) & 0x7F),
 	              (char)((n >> 7) & 0x7F), (char)(n & 0x7F)};
-	bk_buf_addn(out, h, 10);
-	bk_buf_addn(out, body->data ? body->data : "", n);
+	bki_buf_addn(out, h, 10);
+	bki_buf_addn(out, body->data ? body->data : "", n);
 }

@@ -20,7 +20,7 @@
 static int serial_of(const bk_track *t)
 {
 	unsigned char d[BK_SHA256_SIZE];
-	bk_sha256(t->base, strlen(t->base), d);
+	bki_sha256(t->base, strlen(t->base), d);
 	return (int)(((uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 |
 	              (uint32_t)d[2] << 8 | d[3]) & 0x7FFFFFFF);
 }
@@ -32,13 +32,13 @@ static void chapters(const bk_track *t,
 {
 	for (size_t i = 0; i < t->nchapters; i++) {
 		char tag[32];
-		bk_buf when = {0};
-		bk_track_clock(&when, t->sections[i + 1].start);
+		bki_buf when = {0};
+		bki_track_clock(&when, t->sections[i + 1].start);
 		snprintf(tag, sizeof tag, "CHAPTER%03zu", i + 1);
-		add(ctx, tag, bk_buf_str(&when));
-		bk_buf_free(&when);
+		add(ctx, tag, bki_buf_str(&when));
+		bki_buf_free(&when);
 		snprintf(tag, sizeof tag, "CHAPTER%03zuNAME", i + 1);
-		add(ctx, tag, bk_track_chapter_title(t, i));
+		add(ctx, tag, bki_track_chapter_title(t, i));
 	}
 }
 
@@ -46,15 +46,15 @@ static void common(const bk_track *t,
                    void (*add)(void *ctx, const char *tag, const char *v),
                    void *ctx)
 {
-	bk_buf title = {0};
-	bk_track_title(t, &title);
-	add(ctx, "TITLE", bk_buf_str(&title));
+	bki_buf title = {0};
+	bki_track_title(t, &title);
+	add(ctx, "TITLE", bki_buf_str(&title));
 	add(ctx, "ALBUM", bk_script_election_id(t->script));
 	add(ctx, "LANGUAGE", bk_script_language(t->script));
 	add(ctx, "DATE", bk_script_election_date(t->script));
 	add(ctx, "GENRE", "Speech");
 	chapters(t, add, ctx);
-	bk_buf_free(&title);
+	bki_buf_free(&title);
 }
 
 static void vorbis_add(void *ctx, const char *tag, const char *v)
@@ -62,17 +62,17 @@ static void vorbis_add(void *ctx, const char *tag, const char *v)
 	vorbis_comment_add_tag(ctx, tag, v);
 }
 
-static void write_pages(bk_buf *out, ogg_stream_state *os, bool flush)
+static void write_pages(bki_buf *out, ogg_stream_state *os, bool flush)
 {
 	ogg_page pg;
 	while (flush ? ogg_stream_flush(os, &pg) : ogg_stream_pageout(os, &pg)) {
-		bk_buf_addn(out, (const char *)pg.header, (size_t)pg.header_len);
-		bk_buf_addn(out, (const char *)pg.body, (size_t)pg.body_len);
+		bki_buf_addn(out, (const char *)pg.header, (size_t)pg.header_len);
+		bki_buf_addn(out, (const char *)pg.body, (size_t)pg.body_len);
 	}
 }
 
 static bool encode_vorbis(const bk_track *t, const int16_t *pcm, size_t n,
-                          bk_buf *out)
+                          bki_buf *out)
 {
 	vorbis_info vi;
 	vorbis_comment vc;
@@ -132,7 +132,7 @@ static void opus_add(void *ctx, const char *tag, const char *v)
 
 static int opus_write(void *user, const unsigned char *p, opus_int32 n)
 {
-	bk_buf_addn(user, (const char *)p, (size_t)n);
+	bki_buf_addn(user, (const char *)p, (size_t)n);
 	return 0;
 }
 
@@ -147,7 +147,7 @@ static int opus_close(void *user)
 #define OPUS_RATE 24000
 
 static bool encode_opus(const bk_track *t, const int16_t *pcm, size_t n,
-                        bk_buf *out)
+                        bki_buf *out)
 {
 	OggOpusComments *com = ope_comments_create();
 	if (!com)
@@ -180,44 +180,44 @@ static bool encode_opus(const bk_track *t, const int16_t *pcm, size_t n,
 static bk_status encode_checked(const bk_track *t, const char *path, int rate,
                                 bool (*encode)(const bk_track *,
                                                const int16_t *, size_t,
-                                               bk_buf *),
-                                const char *codec, bk_buf *result,
+                                               bki_buf *),
+                                const char *codec, bki_buf *result,
                                 bk_diags *diags)
 {
 	const bk_audio_options *o = &t->audio->opt;
 	/* lossy encoders overshoot peaks: start with some headroom */
 	double gain = 0, headroom = 0.5;
-	bk_buf out = {0};
+	bki_buf out = {0};
 	int16_t *in, *pcm = NULL;
 	size_t n;
-	bool ok = bk_track_resampled(t, rate, &in, &n) &&
-	          (pcm = bk_calloc(n, sizeof *pcm));
+	bool ok = bki_track_resampled(t, rate, &in, &n) &&
+	          (pcm = bki_calloc(n, sizeof *pcm));
 	double last_l = 0, last_tp = 0;
 	bool met = false;
 	for (int attempt = 0; attempt < 4 && !met && ok; attempt++) {
-		if (!bk_track_master(t, in, n, rate, gain, headroom, pcm)) {
+		if (!bki_track_master(t, in, n, rate, gain, headroom, pcm)) {
 			ok = false;
 			break;
 		}
-		bk_buf_truncate(&out, 0);
+		bki_buf_truncate(&out, 0);
 		ok = encode(t, pcm, n, &out);
-		if (bk_buf_failed(&out))
+		if (bki_buf_failed(&out))
 			break; /* ok is false */
 
 		float *dec = NULL;
 		size_t nd = 0;
 		int drate = 0;
-		if (!ok || !bk_audio_decode((const unsigned char *)out.data, out.len,
+		if (!ok || !bki_audio_decode((const unsigned char *)out.data, out.len,
 		                            &dec, &nd, &drate)) {
-			bk_buf_free(&out);
+			bki_buf_free(&out);
 			free(in);
 			free(pcm);
-			bk_diags_add(diags, BK_ERROR, "encoder", path, 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "encoder", path, 0, 0, "",
 			             "%s cannot encode the track", codec);
 			return BK_ERR_INVALID;
 		}
-		double l = bk_dsp_loudness_float(dec, nd, drate);
-		double tp = bk_dsp_true_peak(dec, nd, drate);
+		double l = bki_dsp_loudness_float(dec, nd, drate);
+		double tp = bki_dsp_true_peak(dec, nd, drate);
 		free(dec);
 		if (isnan(l)) {
 			ok = false;
@@ -233,13 +233,13 @@ static bk_status encode_checked(const bk_track *t, const char *path, int rate,
 		gain += off;
 	}
 	if (!ok) { /* out of memory */
-		bk_buf_free(&out);
+		bki_buf_free(&out);
 		free(in);
 		free(pcm);
-		return bk_diags_nomem(diags, path, "", "encoding the track");
+		return bki_diags_nomem(diags, path, "", "encoding the track");
 	}
 	if (!met)
-		bk_diags_add(diags, BK_WARNING, "level", path, 0, 0, "",
+		bki_diags_add(diags, BK_WARNING, "level", path, 0, 0, "",
 		             "%s could not bring the file to the target: %.1f LUFS, "
 		             "true peak %.1f dBTP after 4 attempts", codec, last_l,
 		             last_tp);
@@ -249,14 +249,14 @@ static bk_status encode_checked(const bk_track *t, const char *path, int rate,
 	return BK_OK;
 }
 
-bk_status bk_ogg_vorbis_bytes(const bk_track *t, const char *path,
-                              bk_buf *out, bk_diags *diags)
+bk_status bki_ogg_vorbis_bytes(const bk_track *t, const char *path,
+                              bki_buf *out, bk_diags *diags)
 {
 	return encode_checked(t, path, BK_SPEECH_RATE, encode_vorbis,
 	                      "libvorbis", out, diags);
 }
 
-bk_status bk_ogg_opus_bytes(const bk_track *t, const char *path, bk_buf *out,
+bk_status bki_ogg_opus_bytes(const bk_track *t, const char *path, bki_buf *out,
                             bk_diags *diags)
 {
 	return encode_checked(t, path, OPUS_RATE, encode_opus, "libopusenc", out,

@@ -72,25 +72,25 @@ static bk_status check_options(const bk_audio_options *o, bk_diags *diags)
 		rate_ok |= *r == o->bitrate;
 	if (!(o->loudness >= BK_LOUDNESS_LUFS_MIN &&
 	      o->loudness <= BK_LOUDNESS_LUFS_MAX))
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "the loudness must be %d to %d LUFS",
 		             BK_LOUDNESS_LUFS_MIN, BK_LOUDNESS_LUFS_MAX);
 	else if (!(o->true_peak >= BK_AUDIO_TRUE_PEAK_MIN &&
 	           o->true_peak <= BK_AUDIO_TRUE_PEAK_MAX))
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "the true-peak ceiling must be %d to %d dBTP",
 		             BK_AUDIO_TRUE_PEAK_MIN, BK_AUDIO_TRUE_PEAK_MAX);
 	else if (!rate_ok)
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "the MP3 bit rate must be one of 8, 16, 24, 32, 40, "
 		             "48, 56, 64, 80, 96, 112, 128, 144 or 160 kbit/s");
 	else if (o->quality < 0 || o->quality > BK_AUDIO_QUALITY_MAX)
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "the MP3 quality must be 0 (best) to %d (fastest)",
 		             BK_AUDIO_QUALITY_MAX);
 	else if (!(o->speed >= BK_AUDIO_SPEED_MIN &&
 	           o->speed <= BK_AUDIO_SPEED_MAX))
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "the speed must be %.1f to %.1f", BK_AUDIO_SPEED_MIN,
 		             BK_AUDIO_SPEED_MAX);
 	else
@@ -99,7 +99,7 @@ static bk_status check_options(const bk_audio_options *o, bk_diags *diags)
 }
 
 /* The option check and allocation below have the shape of every create
- * function's (bk_speech_create, bk_import_create): bk_struct_version_ok
+ * function's (bk_speech_create, bk_import_create): bki_struct_version_ok
  * is their one home; a duplicate-code finder pairs the rest. */
 bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
                           const bk_templates *tpl, const bk_audio_options *opt,
@@ -110,7 +110,7 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 	*out = NULL;
 	bk_audio_options o = BK_AUDIO_OPTIONS_INIT;
 	if (opt) {
-		if (!bk_struct_version_ok(opt->version, BK_AUDIO_OPTIONS_VERSION,
+		if (!bki_struct_version_ok(opt->version, BK_AUDIO_OPTIONS_VERSION,
 		                          "bk_audio_options", diags))
 			return BK_ERR_USAGE;
 		/* version 1 is the only one: every field is the caller's */
@@ -119,31 +119,31 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 	}
 	if (check_options(&o, diags) != BK_OK)
 		return BK_ERR_USAGE;
-	bk_audio *a = bk_calloc(1, sizeof *a);
+	bk_audio *a = bki_calloc(1, sizeof *a);
 	if (!a)
-		return bk_diags_nomem(diags, "", "", "starting audio");
+		return bki_diags_nomem(diags, "", "", "starting audio");
 	a->speech = speech;
 	a->tpl = tpl;
 	a->opt = o;
 	a->opt.cache_dir = NULL;
-	a->parts = bk_cache_new(o.cache_dir, "mp3",
+	a->parts = bki_cache_new(o.cache_dir, "mp3",
 	                        o.memory_cache ? o.memory_cache : 16u << 20);
-	a->done = bk_cache_new(NULL, "", (o.memory_cache ? o.memory_cache : 16u << 20) / 2);
-	a->blocks = bk_cache_new(NULL, "", 4u << 20);
-	a->levels = bk_cache_new(o.cache_dir, "levels", 2u << 20);
+	a->done = bki_cache_new(NULL, "", (o.memory_cache ? o.memory_cache : 16u << 20) / 2);
+	a->blocks = bki_cache_new(NULL, "", 4u << 20);
+	a->levels = bki_cache_new(o.cache_dir, "levels", 2u << 20);
 	size_t n = (size_t)SILENCE_SECONDS * BK_SPEECH_RATE;
-	int16_t *zero = bk_calloc(n, sizeof *zero);
+	int16_t *zero = bki_calloc(n, sizeof *zero);
 	errno = 0;
-	bool ok = zero && bk_mp3_encode(zero, n, o.bitrate, o.quality,
+	bool ok = zero && bki_mp3_encode(zero, n, o.bitrate, o.quality,
 	                                &a->silence);
 	free(zero);
 	if (!zero || !a->parts || !a->done || !a->blocks || !a->levels ||
 	    (!ok && errno == ENOMEM)) {
 		bk_audio_free(a);
-		return bk_diags_nomem(diags, "", "", "starting audio");
+		return bki_diags_nomem(diags, "", "", "starting audio");
 	}
 	if (!ok) {
-		bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, "",
 		             "LAME cannot encode MP3 at %d kbit/s", o.bitrate);
 		bk_audio_free(a);
 		return BK_ERR_USAGE;
@@ -156,18 +156,18 @@ void bk_audio_free(bk_audio *a)
 {
 	if (!a)
 		return;
-	bk_cache_free(a->parts);
-	bk_cache_free(a->done);
-	bk_cache_free(a->blocks);
-	bk_cache_free(a->levels);
-	bk_mp3_part_free(&a->silence);
+	bki_cache_free(a->parts);
+	bki_cache_free(a->done);
+	bki_cache_free(a->blocks);
+	bki_cache_free(a->levels);
+	bki_mp3_part_free(&a->silence);
 	free(a);
 }
 
 size_t bk_audio_cache_discarded(const bk_audio *a)
 {
-	return a ? bk_cache_discarded(a->parts) + bk_cache_discarded(a->done) +
-	               bk_cache_discarded(a->blocks) + bk_cache_discarded(a->levels)
+	return a ? bki_cache_discarded(a->parts) + bki_cache_discarded(a->done) +
+	               bki_cache_discarded(a->blocks) + bki_cache_discarded(a->levels)
 	         : 0;
 }
 
@@ -185,9 +185,9 @@ typedef struct clip {
 	size_t nblocks;
 	int16_t *done;       /* gain and limiter applied: made when needed */
 	double ceiling;      /* the limiter's ceiling its frames were made with */
-	bk_buf part;         /* its frames' cache key */
+	bki_buf part;         /* its frames' cache key */
 	size_t at;           /* where its samples decode in the track */
-	bk_mp3_part mp3;
+	bki_mp3_part mp3;
 	long pause_after;    /* samples of silence wanted after it */
 } clip;
 
@@ -241,23 +241,23 @@ static bool clip_done(bk_audio *a, clip *c, double gain)
 {
 	size_t bytes = c->n * sizeof *c->done;
 	if (!c->done) {
-		c->done = bk_malloc(bytes ? bytes : 1);
+		c->done = bki_malloc(bytes ? bytes : 1);
 		if (!c->done)
 			return false;
-		bk_buf d = {0};
-		bool kept = bk_cache_get(a->done, &c->part, &d) && d.len == bytes;
+		bki_buf d = {0};
+		bool kept = bki_cache_get(a->done, &c->part, &d) && d.len == bytes;
 		if (kept)
 			memcpy(c->done, d.data, bytes);
-		bk_buf_free(&d);
+		bki_buf_free(&d);
 		if (kept)
 			return true;
-		if (!bk_dsp_gain_limit(c->raw, c->n, gain, c->ceiling, c->done)) {
+		if (!bki_dsp_gain_limit(c->raw, c->n, gain, c->ceiling, c->done)) {
 			free(c->done);
 			c->done = NULL;
 			return false;
 		}
 	}
-	bk_cache_put(a->done, &c->part, c->done, bytes);
+	bki_cache_put(a->done, &c->part, c->done, bytes);
 	return true;
 }
 
@@ -267,7 +267,7 @@ static int16_t *render(bk_audio *a, clip *c, size_t n, size_t frames,
                        double gain)
 {
 	size_t total = frames * BK_MP3_FRAME;
-	int16_t *pcm = bk_calloc(total + 1, sizeof *pcm);
+	int16_t *pcm = bki_calloc(total + 1, sizeof *pcm);
 	for (size_t i = 0; pcm && i < n; i++) {
 		if (!clip_done(a, &c[i], gain)) {
 			free(pcm);
@@ -289,8 +289,8 @@ static int16_t *render(bk_audio *a, clip *c, size_t n, size_t frames,
  * costs nothing after its first. NAN when memory runs out. */
 static double predict(const clip *c, size_t n, double loss)
 {
-	const float **b = bk_calloc(n + 1, sizeof *b);
-	size_t *k = bk_calloc(n + 1, sizeof *k);
+	const float **b = bki_calloc(n + 1, sizeof *b);
+	size_t *k = bki_calloc(n + 1, sizeof *k);
 	if (!b || !k) {
 		free(b);
 		free(k);
@@ -300,7 +300,7 @@ static double predict(const clip *c, size_t n, double loss)
 		b[i] = c[i].blocks;
 		k[i] = c[i].nblocks;
 	}
-	double l = bk_dsp_gated(b, k, n) - loss;
+	double l = bki_dsp_gated(b, k, n) - loss;
 	free(b);
 	free(k);
 	return l;
@@ -308,39 +308,39 @@ static double predict(const clip *c, size_t n, double loss)
 
 /* The key of a clip's levels (below): its frames' key material, and the
  * byte order of the floats stored. */
-static void levels_key(const clip *c, bk_buf *key)
+static void levels_key(const clip *c, bki_buf *key)
 {
 	const uint16_t order = 1;
-	bk_cache_key_str(key, "cache", "ballotkit limited blocks 1");
-	bk_cache_key_int(key, "float-byte-order", *(const unsigned char *)&order);
-	bk_buf_addn(key, c->part.data, c->part.len);
-	if (bk_buf_failed(&c->part))
+	bki_cache_key_str(key, "cache", "ballotkit limited blocks 1");
+	bki_cache_key_int(key, "float-byte-order", *(const unsigned char *)&order);
+	bki_buf_addn(key, c->part.data, c->part.len);
+	if (bki_buf_failed(&c->part))
 		key->failed = true; /* neither found nor stored */
 }
 
-static bool levels_get(bk_audio *a, const clip *c, bk_buf *out)
+static bool levels_get(bk_audio *a, const clip *c, bki_buf *out)
 {
-	bk_buf key = {0};
+	bki_buf key = {0};
 	levels_key(c, &key);
-	bool got = bk_cache_get(a->levels, &key, out);
-	bk_buf_free(&key);
+	bool got = bki_cache_get(a->levels, &key, out);
+	bki_buf_free(&key);
 	return got;
 }
 
 static void levels_put(bk_audio *a, const clip *c, const float *blocks,
                        size_t bytes)
 {
-	bk_buf key = {0};
+	bki_buf key = {0};
 	levels_key(c, &key);
 	/* a copy not written to disk only costs the next run */
-	(void)bk_cache_put(a->levels, &key, blocks, bytes);
-	bk_buf_free(&key);
+	(void)bki_cache_put(a->levels, &key, blocks, bytes);
+	bki_buf_free(&key);
 }
 
 /* The loudness the MP3 of these clips reaches with this gain: each clip's
  * blocks as its frames were made, gated together as in predict, less
  * LAME's loss. The limiter acts only where a sample comes within 6 dB of
- * its ceiling (bk_dsp_gain_limit): a clip whose peak stays under that is
+ * its ceiling (bki_dsp_gain_limit): a clip whose peak stays under that is
  * its blocks raised by the gain; any other is measured after the limiter
  * (its samples are kept, as the PCM formats would make them), and those
  * blocks are kept under its frames' key (the same gain step, ceiling and
@@ -351,9 +351,9 @@ static void levels_put(bk_audio *a, const clip *c, const float *blocks,
 static double reached(bk_audio *a, clip *c, size_t n, double gain,
                       double loss)
 {
-	const float **b = bk_calloc(n + 1, sizeof *b);
-	float **own = bk_calloc(n + 1, sizeof *own);
-	size_t *k = bk_calloc(n + 1, sizeof *k);
+	const float **b = bki_calloc(n + 1, sizeof *b);
+	float **own = bki_calloc(n + 1, sizeof *own);
+	size_t *k = bki_calloc(n + 1, sizeof *k);
 	double l = NAN;
 	if (!b || !own || !k)
 		goto out;
@@ -364,23 +364,23 @@ static double reached(bk_audio *a, clip *c, size_t n, double gain,
 				peak = abs(c[i].raw[j]);
 		double peak_db = peak ? 20 * log10(peak / 32768.0) : -HUGE_VAL;
 		if (peak_db + gain >= c[i].ceiling - 6.03) {
-			bk_buf got = {0};
+			bki_buf got = {0};
 			if (levels_get(a, &c[i], &got) && got.len % sizeof(float) == 0) {
 				k[i] = got.len / sizeof(float);
-				own[i] = bk_malloc(got.len ? got.len : 1);
+				own[i] = bki_malloc(got.len ? got.len : 1);
 				if (own[i])
 					memcpy(own[i], got.data, got.len);
 			} else if (clip_done(a, &c[i], gain)) {
-				k[i] = bk_dsp_blocks(c[i].done, c[i].n, BK_SPEECH_RATE,
+				k[i] = bki_dsp_blocks(c[i].done, c[i].n, BK_SPEECH_RATE,
 				                     &own[i]);
 				if (k[i] == (size_t)-1)
 					k[i] = 0; /* own[i] NULL */
 				else
 					levels_put(a, &c[i], own[i], k[i] * sizeof(float));
 			}
-			bk_buf_free(&got);
+			bki_buf_free(&got);
 		} else {
-			own[i] = bk_calloc(c[i].nblocks + 1, sizeof **own);
+			own[i] = bki_calloc(c[i].nblocks + 1, sizeof **own);
 			for (size_t j = 0; own[i] && j < c[i].nblocks; j++)
 				own[i][j] = c[i].blocks[j] + (float)gain;
 			k[i] = c[i].nblocks;
@@ -389,7 +389,7 @@ static double reached(bk_audio *a, clip *c, size_t n, double gain,
 		if (!own[i])
 			goto out;
 	}
-	l = bk_dsp_gated(b, k, n) - loss;
+	l = bki_dsp_gated(b, k, n) - loss;
 out:
 	for (size_t i = 0; own && i < n; i++)
 		free(own[i]);
@@ -412,7 +412,7 @@ static double step_of(double db)
 /* A pause of the templates in samples, at the track's speed. */
 static long pause_samples(const bk_audio *a, int lang, int which)
 {
-	return (long)llround(bk_speech_pause_ms(a->tpl, lang, which) *
+	return (long)llround(bki_templates_pause_ms(a->tpl, lang, which) *
 	                     (BK_SPEECH_RATE / 1000.0) / a->opt.speed);
 }
 
@@ -420,23 +420,23 @@ static long pause_samples(const bk_audio *a, int lang, int which)
  * on. */
 static void part_key(const bk_audio *a, clip *c, double gain)
 {
-	bk_buf *key = &c->part;
-	bk_buf_truncate(key, 0);
-	bk_cache_key_str(key, "cache", "ballotkit mp3 part 2");
+	bki_buf *key = &c->part;
+	bki_buf_truncate(key, 0);
+	bki_cache_key_str(key, "cache", "ballotkit mp3 part 2");
 	/* the clip: its key covers the engine, voice, parameters and text;
 	 * the text again, for a reader of the cache */
-	bk_cache_key_str(key, "clip", c->key);
-	bk_cache_key_str(key, "text", c->said);
+	bki_cache_key_str(key, "clip", c->key);
+	bki_cache_key_str(key, "text", c->said);
 	/* the processing's own version: bump when trimming, speed, gain or the
 	 * limiter change what a clip's samples are */
-	bk_cache_key_str(key, "dsp", "dsp-2");
-	bk_cache_key_str(key, "ballotkit", bk_version());
-	bk_cache_key_str(key, "lame", bk_mp3_encoder_version());
-	bk_cache_key_int(key, "speed-milli", llround(a->opt.speed * 1000));
-	bk_cache_key_int(key, "gain-steps", llround(gain / GAIN_STEP));
-	bk_cache_key_int(key, "true-peak-centi-db", llround(a->opt.true_peak * 100));
-	bk_cache_key_int(key, "bitrate", a->opt.bitrate);
-	bk_cache_key_int(key, "quality", a->opt.quality);
+	bki_cache_key_str(key, "dsp", "dsp-2");
+	bki_cache_key_str(key, "ballotkit", bk_version());
+	bki_cache_key_str(key, "lame", bki_mp3_encoder_version());
+	bki_cache_key_int(key, "speed-milli", llround(a->opt.speed * 1000));
+	bki_cache_key_int(key, "gain-steps", llround(gain / GAIN_STEP));
+	bki_cache_key_int(key, "true-peak-centi-db", llround(a->opt.true_peak * 100));
+	bki_cache_key_int(key, "bitrate", a->opt.bitrate);
+	bki_cache_key_int(key, "quality", a->opt.quality);
 }
 
 /* The clip's frames from the cache, where they are and are sound.
@@ -444,10 +444,10 @@ static void part_key(const bk_audio *a, clip *c, double gain)
  * limiter's ceiling (centi-dB + 10000, 8 bytes each), the frames. */
 static bool cached_part(bk_audio *a, clip *c)
 {
-	bk_buf got = {0};
-	if (!bk_cache_get(a->parts, &c->part, &got) || got.len <= 32 ||
+	bki_buf got = {0};
+	if (!bki_cache_get(a->parts, &c->part, &got) || got.len <= 32 ||
 	    memcmp(got.data, "BKMP3PT2", 8)) {
-		bk_buf_free(&got);
+		bki_buf_free(&got);
 		return false;
 	}
 	uint64_t v[3] = {0, 0, 0};
@@ -456,22 +456,22 @@ static bool cached_part(bk_audio *a, clip *c)
 			v[f] |= (uint64_t)(unsigned char)got.data[8 + 8 * f + i]
 			        << (8 * i);
 	c->mp3.len = got.len - 32;
-	c->mp3.data = bk_malloc(c->mp3.len);
+	c->mp3.data = bki_malloc(c->mp3.len);
 	if (!c->mp3.data) { /* a miss: encoded again */
-		bk_buf_free(&got);
+		bki_buf_free(&got);
 		return false;
 	}
 	memcpy(c->mp3.data, got.data + 32, c->mp3.len);
 	c->mp3.delay = (size_t)v[0];
 	c->mp3.input = (size_t)v[1];
-	bk_buf_free(&got);
-	if (bk_mp3_scan(&c->mp3) && c->mp3.input == c->n) {
+	bki_buf_free(&got);
+	if (bki_mp3_scan(&c->mp3) && c->mp3.input == c->n) {
 		/* the samples the frames were made from are made again only if
 		 * a format needs them (clip_done) */
 		c->ceiling = ((double)v[2] - 10000) / 100;
 		return true;
 	}
-	bk_mp3_part_free(&c->mp3);
+	bki_mp3_part_free(&c->mp3);
 	return false;
 }
 
@@ -484,8 +484,8 @@ static bk_status clip_failed(const clip *c, const char *before,
                              const char *after, bk_diags *diags)
 {
 	if (errno == ENOMEM)
-		return bk_diags_nomem(diags, "", c->where, "encoding a clip");
-	bk_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, c->where,
+		return bki_diags_nomem(diags, "", c->where, "encoding a clip");
+	bki_diags_add(diags, BK_ERROR, "encoder", "", 0, 0, c->where,
 	             "%s \"%s\"%s", before, c->text, after);
 	return BK_ERR_INVALID;
 }
@@ -493,31 +493,31 @@ static bk_status clip_failed(const clip *c, const char *before,
 static bk_status encode_limited(bk_audio *a, clip *c, double gain,
                                 long *centi, bk_diags *diags)
 {
-	c->done = bk_calloc(c->n, sizeof *c->done);
+	c->done = bki_calloc(c->n, sizeof *c->done);
 	if (!c->done)
-		return bk_diags_nomem(diags, "", c->where, "encoding a clip");
+		return bki_diags_nomem(diags, "", c->where, "encoding a clip");
 	for (int attempt = 0;; attempt++) {
-		if (!bk_dsp_gain_limit(c->raw, c->n, gain, *centi / 100.0,
+		if (!bki_dsp_gain_limit(c->raw, c->n, gain, *centi / 100.0,
 		                       c->done))
-			return bk_diags_nomem(diags, "", c->where,
+			return bki_diags_nomem(diags, "", c->where,
 			                      "encoding a clip");
 		errno = 0;
-		if (!bk_mp3_encode(c->done, c->n, a->opt.bitrate, a->opt.quality,
+		if (!bki_mp3_encode(c->done, c->n, a->opt.bitrate, a->opt.quality,
 		                   &c->mp3))
 			return clip_failed(c, "LAME could not encode", "", diags);
 		float *dec = NULL;
 		size_t nd = 0;
 		errno = 0;
-		if (!bk_audio_decode(c->mp3.data, c->mp3.len, &dec, &nd, NULL))
+		if (!bki_audio_decode(c->mp3.data, c->mp3.len, &dec, &nd, NULL))
 			return clip_failed(c, "the MP3 of", " cannot be decoded", diags);
-		double tp = bk_dsp_true_peak(dec, nd, BK_SPEECH_RATE);
+		double tp = bki_dsp_true_peak(dec, nd, BK_SPEECH_RATE);
 		free(dec);
 		/* under the ceiling with slack; the joins decode as silence */
 		double over = tp - (a->opt.true_peak - BK_TRUE_PEAK_SLACK);
 		if (over <= 0 || attempt == 8)
 			return BK_OK;
 		*centi -= llround(over * 100) + 10;
-		bk_mp3_part_free(&c->mp3);
+		bki_mp3_part_free(&c->mp3);
 	}
 }
 
@@ -526,26 +526,26 @@ static bk_status encode_limited(bk_audio *a, clip *c, double gain,
 static void store_part(bk_audio *a, const clip *c, long centi,
                        bk_diags *diags)
 {
-	bk_buf v = {0};
-	bk_buf_addn(&v, "BKMP3PT2", 8);
+	bki_buf v = {0};
+	bki_buf_addn(&v, "BKMP3PT2", 8);
 	uint64_t f[3] = {c->mp3.delay, c->mp3.input, (uint64_t)(centi + 10000)};
 	for (int k = 0; k < 3; k++)
 		for (int i = 0; i < 8; i++)
-			bk_buf_addc(&v, (char)(f[k] >> (8 * i)));
-	bk_buf_addn(&v, (const char *)c->mp3.data, c->mp3.len);
-	if (bk_buf_failed(&v)) { /* not cached: a cache may forget */
-		bk_buf_free(&v);
+			bki_buf_addc(&v, (char)(f[k] >> (8 * i)));
+	bki_buf_addn(&v, (const char *)c->mp3.data, c->mp3.len);
+	if (bki_buf_failed(&v)) { /* not cached: a cache may forget */
+		bki_buf_free(&v);
 		return;
 	}
-	if (bk_cache_put(a->parts, &c->part, v.data, v.len) != 0 &&
+	if (bki_cache_put(a->parts, &c->part, v.data, v.len) != 0 &&
 	    !a->warned_cache) {
 		a->warned_cache = true;
-		bk_diags_add(diags, BK_WARNING, "cache", "", 0, 0, "",
+		bki_diags_add(diags, BK_WARNING, "cache", "", 0, 0, "",
 		             "an encoded sentence could not be written to the "
 		             "cache on disk: %s (the build goes on without it)",
 		             strerror(errno));
 	}
-	bk_buf_free(&v);
+	bki_buf_free(&v);
 }
 
 /* Encodes one processed sentence, or takes it from the cache. The key
@@ -575,7 +575,7 @@ static void clips_keep_samples(clip *c, size_t n)
 		free(c[i].said);
 		c[i].blocks = NULL;
 		c[i].where = c[i].said = NULL;
-		bk_mp3_part_free(&c[i].mp3);
+		bki_mp3_part_free(&c[i].mp3);
 	}
 }
 
@@ -587,8 +587,8 @@ static void clips_free(clip *c, size_t n)
 		free(c[i].said);
 		free(c[i].raw);
 		free(c[i].done);
-		bk_buf_free(&c[i].part);
-		bk_mp3_part_free(&c[i].mp3);
+		bki_buf_free(&c[i].part);
+		bki_mp3_part_free(&c[i].mp3);
 	}
 	free(c);
 }
@@ -609,31 +609,31 @@ static void quiet_ends(clip *k)
  * runs out. */
 static bool clip_blocks(bk_audio *a, clip *k)
 {
-	bk_buf key = {0};
-	bk_cache_key_str(&key, "cache", "ballotkit blocks 2");
-	bk_cache_key_str(&key, "clip", k->key);
-	bk_cache_key_int(&key, "speed-milli", llround(a->opt.speed * 1000));
-	bk_buf got = {0};
+	bki_buf key = {0};
+	bki_cache_key_str(&key, "cache", "ballotkit blocks 2");
+	bki_cache_key_str(&key, "clip", k->key);
+	bki_cache_key_int(&key, "speed-milli", llround(a->opt.speed * 1000));
+	bki_buf got = {0};
 	bool ok = true;
-	if (bk_cache_get(a->blocks, &key, &got) && got.len % sizeof(float) == 0) {
+	if (bki_cache_get(a->blocks, &key, &got) && got.len % sizeof(float) == 0) {
 		k->nblocks = got.len / sizeof(float);
-		k->blocks = bk_malloc(got.len ? got.len : 1);
+		k->blocks = bki_malloc(got.len ? got.len : 1);
 		if (k->blocks)
 			memcpy(k->blocks, got.data, got.len);
 		else
 			ok = false;
 	} else {
-		k->nblocks = bk_dsp_blocks(k->raw, k->n, BK_SPEECH_RATE, &k->blocks);
+		k->nblocks = bki_dsp_blocks(k->raw, k->n, BK_SPEECH_RATE, &k->blocks);
 		if (k->nblocks == (size_t)-1) {
 			k->nblocks = 0;
 			ok = false;
 		} else {
-			bk_cache_put(a->blocks, &key, k->blocks,
+			bki_cache_put(a->blocks, &key, k->blocks,
 			             k->nblocks * sizeof(float));
 		}
 	}
-	bk_buf_free(&got);
-	bk_buf_free(&key);
+	bki_buf_free(&got);
+	bki_buf_free(&key);
 	return ok;
 }
 
@@ -652,16 +652,16 @@ static bk_status prepare_clip(bk_audio *a, const bk_script *s, int li,
 	k->segment = i;
 	k->sentence = j;
 	k->text = bk_script_segment_sentence(s, i, j);
-	bk_buf where = {0};
+	bki_buf where = {0};
 	if (pos != (size_t)-1 && *bk_script_position_source(s, pos))
-		bk_buf_add(&where, bk_script_position_source(s, pos));
+		bki_buf_add(&where, bk_script_position_source(s, pos));
 	else
-		bk_buf_printf(&where, "ballot %s (%s), %s, sentence %zu",
+		bki_buf_printf(&where, "ballot %s (%s), %s, sentence %zu",
 		              bk_script_ballot_id(s), lang,
-		              bk_segment_kind_name(bk_script_segment_kind(s, i)), j + 1);
-	k->where = bk_buf_steal(&where);
+		              bki_segment_kind_name(bk_script_segment_kind(s, i)), j + 1);
+	k->where = bki_buf_steal(&where);
 	if (!k->where)
-		return bk_diags_nomem(diags, "", "", "preparing a sentence");
+		return bki_diags_nomem(diags, "", "", "preparing a sentence");
 	bk_status st = bk_speech_normalise(a->speech, lang, k->text, k->where,
 	                                   &k->said, diags);
 	if (st == BK_OK)
@@ -680,16 +680,16 @@ static bk_status prepare_clips(bk_audio *a, const bk_script *s, int li,
                                clip **c, size_t *ncl, bk_diags *diags)
 {
 	size_t capcl = 64;
-	*c = bk_calloc(capcl, sizeof **c);
+	*c = bki_calloc(capcl, sizeof **c);
 	if (!*c)
-		return bk_diags_nomem(diags, "", "", "preparing the sentences");
+		return bki_diags_nomem(diags, "", "", "preparing the sentences");
 	size_t nseg = bk_script_segment_count(s);
 	for (size_t i = 0; i < nseg; i++) {
 		size_t ns = bk_script_segment_sentence_count(s, i);
 		size_t pos = bk_script_segment_position(s, i);
 		if (ns == 0 && pos != (size_t)-1) {
 			/* its chapter would have nowhere to start */
-			bk_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0,
+			bki_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0,
 			             bk_script_position_source(s, pos),
 			             "position %zu of ballot %s (%s) has nothing to speak: "
 			             "check the speech wording", pos + 1,
@@ -698,9 +698,9 @@ static bk_status prepare_clips(bk_audio *a, const bk_script *s, int li,
 		}
 		for (size_t j = 0; j < ns; j++) {
 			if (*ncl == capcl) {
-				clip *more = bk_reallocarray(*c, capcl * 2, sizeof **c);
+				clip *more = bki_reallocarray(*c, capcl * 2, sizeof **c);
 				if (!more)
-					return bk_diags_nomem(diags, "", "",
+					return bki_diags_nomem(diags, "", "",
 					                      "preparing the sentences");
 				*c = more;
 				capcl *= 2;
@@ -729,20 +729,20 @@ static bk_status speak_clip(bk_audio *a, const char *lang, clip *c,
 	                              &nraw, diags);
 	if (st != BK_OK)
 		goto out;
-	if (!bk_dsp_trim(raw, nraw, &from, &to)) {
-		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, k->where,
+	if (!bki_dsp_trim(raw, nraw, &from, &to)) {
+		bki_diags_add(diags, BK_ERROR, "speech", "", 0, 0, k->where,
 		             "the voice said nothing for \"%s\"", k->said);
 		st = BK_ERR_INVALID;
 		goto out;
 	}
-	if (!bk_dsp_speed(raw + from, to - from, a->opt.speed, BK_SPEECH_RATE,
+	if (!bki_dsp_speed(raw + from, to - from, a->opt.speed, BK_SPEECH_RATE,
 	                  &k->raw, &k->n)) {
-		st = bk_diags_nomem(diags, "", k->where, "speaking a sentence");
+		st = bki_diags_nomem(diags, "", k->where, "speaking a sentence");
 		goto out;
 	}
 	quiet_ends(k);
 	if (!clip_blocks(a, k))
-		st = bk_diags_nomem(diags, "", k->where, "measuring a sentence");
+		st = bki_diags_nomem(diags, "", k->where, "measuring a sentence");
 out:
 	bk_free(raw);
 	return st;
@@ -759,7 +759,7 @@ static bk_status speak_all(bk_audio *a, const bk_script *s, int li,
 	if (st != BK_OK)
 		goto out;
 	if (ncl == 0) {
-		bk_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0, "",
 		             "ballot %s (%s) has no sentence to speak",
 		             bk_script_ballot_id(s), bk_script_language(s));
 		st = BK_ERR_INVALID;
@@ -781,22 +781,22 @@ out:
 static bool assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
                      long sp, long ep)
 {
-	size_t *first = bk_calloc(ncl + 1, sizeof *first);
-	size_t *before = bk_calloc(ncl + 1, sizeof *before);
-	bk_buf mp3 = {0};
+	size_t *first = bki_calloc(ncl + 1, sizeof *first);
+	size_t *before = bki_calloc(ncl + 1, sizeof *before);
+	bki_buf mp3 = {0};
 	bool ok = false;
 	if (!first || !before)
 		goto out;
 	size_t end_silence;
 	size_t frames = layout(c, ncl, sp, ep, first, before, &end_silence);
 	t->samples = frames * BK_MP3_FRAME;
-	const bk_mp3_part *sil = &a->silence;
+	const bki_mp3_part *sil = &a->silence;
 	size_t sil_max = sil->frames, nparts = ncl;
 	for (size_t i = 0; i <= ncl; i++) {
 		size_t k = i < ncl ? before[i] : end_silence;
 		nparts += (k + sil_max - 1) / sil_max;
 	}
-	t->parts = bk_calloc(nparts, sizeof *t->parts);
+	t->parts = bki_calloc(nparts, sizeof *t->parts);
 	if (!t->parts)
 		goto out;
 	size_t at = 0;
@@ -805,24 +805,24 @@ static bool assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
 		 * no longer than the encoded silence */
 		for (size_t k = i < ncl ? before[i] : end_silence; k;) {
 			size_t take = k < sil_max ? k : sil_max;
-			bk_part *p = &t->parts[t->nparts++];
+			bki_part *p = &t->parts[t->nparts++];
 			p->kind = PART_SILENCE;
 			p->start = at * BK_MP3_FRAME;
 			p->frames = take;
 			p->byte = mp3.len;
 			p->bytes = sil->offsets[take];
-			bk_buf_addn(&mp3, (const char *)sil->data, sil->offsets[take]);
+			bki_buf_addn(&mp3, (const char *)sil->data, sil->offsets[take]);
 			at += take;
 			k -= take;
 		}
 		if (i == ncl)
 			break;
-		bk_part *p = &t->parts[t->nparts++];
+		bki_part *p = &t->parts[t->nparts++];
 		p->kind = PART_CLIP;
 		p->segment = c[i].segment;
 		p->sentence = c[i].sentence;
 		p->text = c[i].text;
-		p->said = bk_strdup(c[i].said);
+		p->said = bki_strdup(c[i].said);
 		if (!p->said)
 			goto out;
 		p->start = at * BK_MP3_FRAME;
@@ -832,14 +832,14 @@ static bool assemble(bk_track *t, const bk_audio *a, clip *c, size_t ncl,
 		p->naudio = c[i].n;
 		p->byte = mp3.len;
 		p->bytes = c[i].mp3.len;
-		bk_buf_addn(&mp3, (const char *)c[i].mp3.data, c[i].mp3.len);
+		bki_buf_addn(&mp3, (const char *)c[i].mp3.data, c[i].mp3.len);
 		at += p->frames;
 	}
 	t->mp3_len = mp3.len;
-	t->mp3 = (unsigned char *)bk_buf_steal(&mp3);
+	t->mp3 = (unsigned char *)bki_buf_steal(&mp3);
 	ok = t->mp3 != NULL;
 out:
-	bk_buf_free(&mp3);
+	bki_buf_free(&mp3);
 	free(first);
 	free(before);
 	return ok;
@@ -851,14 +851,14 @@ static bool make_sections(bk_track *t)
 {
 	const bk_script *s = t->script;
 	size_t npos = bk_script_position_count(s), nseg = bk_script_segment_count(s);
-	t->chapter_part = bk_calloc(npos + 1, sizeof *t->chapter_part);
-	t->sections = bk_calloc(npos + 2, sizeof *t->sections);
+	t->chapter_part = bki_calloc(npos + 1, sizeof *t->chapter_part);
+	t->sections = bki_calloc(npos + 2, sizeof *t->sections);
 	if (!t->chapter_part || !t->sections)
 		return false;
 	t->nchapters = npos;
 	size_t closing_part = t->nparts;
 	for (size_t i = 0; i < t->nparts; i++) {
-		bk_part *p = &t->parts[i];
+		bki_part *p = &t->parts[i];
 		if (p->kind != PART_CLIP || p->sentence != 0)
 			continue;
 		bk_segment_kind kind = bk_script_segment_kind(s, p->segment);
@@ -868,10 +868,10 @@ static bool make_sections(bk_track *t)
 			closing_part = i;
 	}
 	size_t ns = 0;
-	t->sections[ns++] = (bk_section){0, npos ? t->chapter_part[0] : closing_part,
+	t->sections[ns++] = (bki_section){0, npos ? t->chapter_part[0] : closing_part,
 	                                 0, 0, -1, bk_script_title(s)};
 	for (size_t i = 0; i < npos; i++)
-		t->sections[ns++] = (bk_section){
+		t->sections[ns++] = (bki_section){
 			t->chapter_part[i],
 			i + 1 < npos ? t->chapter_part[i + 1] : closing_part, 0, 0,
 			(long)i, bk_script_position_list_text(s, i)};
@@ -880,14 +880,14 @@ static bool make_sections(bk_track *t)
 		for (size_t g = 0; g < nseg && !label; g++)
 			if (bk_script_segment_kind(s, g) == BK_SEGMENT_CLOSING)
 				label = bk_script_segment_sentence(s, g, 0);
-		t->sections[ns++] = (bk_section){closing_part, t->nparts, 0, 0, -1,
+		t->sections[ns++] = (bki_section){closing_part, t->nparts, 0, 0, -1,
 		                                 label ? label : ""};
 	} else {
 		t->sections[ns - 1].end = t->nparts;
 	}
 	t->nsections = ns;
 	for (size_t i = 0; i < ns; i++) {
-		bk_section *sec = &t->sections[i];
+		bki_section *sec = &t->sections[i];
 		sec->start = sec->first < t->nparts ? t->parts[sec->first].start
 		                                    : t->samples;
 		sec->stop = sec->end < t->nparts ? t->parts[sec->end].start
@@ -900,16 +900,16 @@ static bool make_sections(bk_track *t)
  * speed is not 1 (written in the C locale). */
 static char *base_name(const bk_script *s, double speed)
 {
-	bk_buf b = {0};
-	bk_buf_printf(&b, "%s-%s", bk_script_ballot_id(s), bk_script_language(s));
+	bki_buf b = {0};
+	bki_buf_printf(&b, "%s-%s", bk_script_ballot_id(s), bk_script_language(s));
 	if (speed != 1.0) {
-		bk_c_numeric numeric = bk_c_numeric_enter();
+		bki_c_numeric numeric = bki_c_numeric_enter();
 		char num[32];
 		snprintf(num, sizeof num, "%g", speed);
-		bk_c_numeric_leave(&numeric);
-		bk_buf_printf(&b, "-%sx", num);
+		bki_c_numeric_leave(&numeric);
+		bki_buf_printf(&b, "-%sx", num);
 	}
-	return bk_buf_steal(&b);
+	return bki_buf_steal(&b);
 }
 
 bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
@@ -918,9 +918,9 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 	if (!out || !a || !s)
 		return BK_ERR_USAGE;
 	*out = NULL;
-	int li = bk_lang_index(bk_script_language(s));
+	int li = bki_lang_index(bk_script_language(s));
 	if (li < 0) {
-		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
 		             "ballot %s: no voice for the language \"%s\"",
 		             bk_script_ballot_id(s), bk_script_language(s));
 		return BK_ERR_NOTFOUND;
@@ -936,15 +936,15 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 	long ep = pause_samples(a, li, BK_PAUSE_END);
 	double predicted = predict(c, ncl, lame_loss(a->opt.quality));
 	if (isnan(predicted)) {
-		st = bk_diags_nomem(diags, "", "", "measuring a track");
+		st = bki_diags_nomem(diags, "", "", "measuring a track");
 		goto fail;
 	}
 	double gain = step_of(a->opt.loudness - predicted);
 
 	/* 3. each sentence's frames, 4. the timeline */
-	t = bk_calloc(1, sizeof *t);
+	t = bki_calloc(1, sizeof *t);
 	if (!t) {
-		st = bk_diags_nomem(diags, "", "", "making a track");
+		st = bki_diags_nomem(diags, "", "", "making a track");
 		goto fail;
 	}
 	t->audio = a;
@@ -956,7 +956,7 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 			goto fail;
 	}
 	if (!assemble(t, a, c, ncl, sp, ep)) {
-		st = bk_diags_nomem(diags, "", "", "making a track");
+		st = bki_diags_nomem(diags, "", "", "making a track");
 		goto fail;
 	}
 	t->gain = gain;
@@ -965,11 +965,11 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 	                            lame_loss_after_limiter(a->opt.quality))
 	                  : predicted;
 	if (isnan(t->loudness)) {
-		st = bk_diags_nomem(diags, "", "", "measuring a track");
+		st = bki_diags_nomem(diags, "", "", "measuring a track");
 		goto fail;
 	}
 	if (isfinite(t->loudness) && a->opt.loudness - t->loudness > HELD_BACK)
-		bk_diags_add(diags, BK_WARNING, "loudness", "", 0, 0, "",
+		bki_diags_add(diags, BK_WARNING, "loudness", "", 0, 0, "",
 		             "ballot %s (%s): loudness %.1f LUFS, not %g: the "
 		             "true-peak ceiling of %g dBTP held it back",
 		             bk_script_ballot_id(s), bk_script_language(s),
@@ -980,7 +980,7 @@ bk_status bk_track_create(bk_track **out, bk_audio *a, const bk_script *s,
 	/* 5. chapters and sections */
 	if (!make_sections(t) || !(t->base = base_name(s, t->speed))) {
 		bk_track_free(t); /* it holds the clips now */
-		return bk_diags_nomem(diags, "", "", "making a track");
+		return bki_diags_nomem(diags, "", "", "making a track");
 	}
 	*out = t;
 	return BK_OK;
@@ -1007,7 +1007,7 @@ static const int16_t *track_pcm(bk_track *t)
 	return t->pcm;
 }
 
-bool bk_track_resampled(const bk_track *t, int rate, int16_t **out, size_t *n)
+bool bki_track_resampled(const bk_track *t, int rate, int16_t **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -1016,9 +1016,9 @@ bool bk_track_resampled(const bk_track *t, int rate, int16_t **out, size_t *n)
 	if (!track_pcm((bk_track *)t))
 		return false;
 	if (rate != BK_SPEECH_RATE)
-		return bk_dsp_resample(t->pcm, t->samples, BK_SPEECH_RATE, rate,
+		return bki_dsp_resample(t->pcm, t->samples, BK_SPEECH_RATE, rate,
 		                       out, n);
-	*out = bk_calloc(t->samples, sizeof **out);
+	*out = bki_calloc(t->samples, sizeof **out);
 	if (!*out)
 		return false;
 	memcpy(*out, t->pcm, t->samples * sizeof **out);
@@ -1026,15 +1026,15 @@ bool bk_track_resampled(const bk_track *t, int rate, int16_t **out, size_t *n)
 	return true;
 }
 
-bool bk_track_master(const bk_track *t, const int16_t *in, size_t n, int rate,
+bool bki_track_master(const bk_track *t, const int16_t *in, size_t n, int rate,
                      double extra_gain_db, double extra_headroom_db,
                      int16_t *out)
 {
-	double l = bk_dsp_loudness(in, n, rate);
+	double l = bki_dsp_loudness(in, n, rate);
 	if (isnan(l))
 		return false;
 	double gain = (isfinite(l) ? t->audio->opt.loudness - l : 0) + extra_gain_db;
-	return bk_dsp_gain_limit(in, n, gain,
+	return bki_dsp_gain_limit(in, n, gain,
 	                         t->audio->opt.true_peak - LIMIT_MARGIN -
 	                         extra_headroom_db, out);
 }
@@ -1075,21 +1075,21 @@ double bk_track_chapter_start(const bk_track *t, size_t i)
 double bk_track_loudness(const bk_track *t) { return t ? t->loudness : 0; }
 double bk_track_gain(const bk_track *t) { return t ? t->gain : 0; }
 
-void bk_track_title(const bk_track *t, bk_buf *b)
+void bki_track_title(const bk_track *t, bki_buf *b)
 {
-	bk_buf_printf(b, "%s. %s", bk_script_title(t->script),
+	bki_buf_printf(b, "%s. %s", bk_script_title(t->script),
 	              bk_script_district(t->script));
 }
 
-void bk_track_clock(bk_buf *b, size_t samples)
+void bki_track_clock(bki_buf *b, size_t samples)
 {
 	unsigned long ms = (unsigned long)llround((double)samples / BK_SPEECH_RATE *
 	                                          1000);
-	bk_buf_printf(b, "%02lu:%02lu:%02lu.%03lu", ms / 3600000, ms / 60000 % 60,
+	bki_buf_printf(b, "%02lu:%02lu:%02lu.%03lu", ms / 3600000, ms / 60000 % 60,
 	              ms / 1000 % 60, ms % 1000);
 }
 
-const char *bk_track_chapter_title(const bk_track *t, size_t i)
+const char *bki_track_chapter_title(const bk_track *t, size_t i)
 {
 	return bk_script_position_list_text(t->script, i);
 }
@@ -1101,12 +1101,12 @@ bk_status bk_track_write(const bk_track *t, const char *dir, unsigned formats,
 		return BK_ERR_USAGE;
 	if (t->speed != 1.0 &&
 	    (formats & (BK_AUDIO_POSITIONS | BK_AUDIO_DAISY | BK_AUDIO_REVIEW))) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "a speed variant is written as single files: positions, "
 		             "DAISY and the review page are made at speed 1");
 		return BK_ERR_USAGE;
 	}
-	return bk_track_write_files(t, dir, formats, diags);
+	return bki_track_write_files(t, dir, formats, diags);
 }
 
 bk_status bk_track_write_to(const bk_track *t, unsigned format,
@@ -1115,10 +1115,10 @@ bk_status bk_track_write_to(const bk_track *t, unsigned format,
 	if (!t || !write)
 		return BK_ERR_USAGE;
 	if (t->speed != 1.0 && format == BK_AUDIO_REVIEW) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "a speed variant is written as single files: the "
 		             "review page is made at speed 1");
 		return BK_ERR_USAGE;
 	}
-	return bk_track_write_file_to(t, format, write, arg, diags);
+	return bki_track_write_file_to(t, format, write, arg, diags);
 }

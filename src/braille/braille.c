@@ -27,7 +27,7 @@ static pthread_mutex_t lou_lock = PTHREAD_MUTEX_INITIALIZER;
  * with a 4 times larger buffer): changed only by the tests' fault hook. */
 static size_t buf_factor = 4, buf_extra = 64, buf_retries = 4;
 
-void bk_braille_test_buffers(size_t factor, size_t extra, size_t retries)
+void bki_braille_test_buffers(size_t factor, size_t extra, size_t retries)
 {
 	pthread_mutex_lock(&lou_lock);
 	buf_factor = factor;
@@ -36,15 +36,15 @@ void bk_braille_test_buffers(size_t factor, size_t extra, size_t retries)
 	pthread_mutex_unlock(&lou_lock);
 }
 static unsigned lou_users;  /* open bk_braille objects; tables freed at 0 */
-static bk_buf lou_log;      /* liblouis' messages, under lou_lock */
+static bki_buf lou_log;      /* liblouis' messages, under lou_lock */
 
 static void EXPORT_CALL log_to_buffer(logLevels level, const char *message)
 {
 	if (level < LOU_LOG_ERROR)
 		return;
 	if (lou_log.len)
-		bk_buf_add(&lou_log, "; ");
-	bk_buf_add(&lou_log, message);
+		bki_buf_add(&lou_log, "; ");
+	bki_buf_add(&lou_log, message);
 }
 
 struct bk_braille {
@@ -64,44 +64,44 @@ static const char *const default_table[BK_LANG_COUNT] = {"kk.utb",
 static char *resolve(const bk_templates *tpl, const char *list,
                      char **missing)
 {
-	bk_buf out = {0};
+	bki_buf out = {0};
 	const char *p = list;
 	while (*p) {
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		char *name = bk_strndup(p, n);
+		char *name = bki_strndup(p, n);
 		if (!name) {
-			bk_buf_free(&out);
+			bki_buf_free(&out);
 			return NULL;
 		}
-		bk_buf path = {0};
+		bki_buf path = {0};
 		bool ok = n > 0 && !strchr(name, '/');
 		if (ok) {
-			bk_buf_printf(&path, "%s/braille/%s", bk_templates_dir(tpl),
+			bki_buf_printf(&path, "%s/braille/%s", bk_templates_dir(tpl),
 			              name);
-			if (access(bk_buf_str(&path), R_OK) != 0) {
-				bk_buf_truncate(&path, 0);
-				bk_buf_printf(&path, "%s/%s", BK_LOUIS_TABLES_DIR,
+			if (access(bki_buf_str(&path), R_OK) != 0) {
+				bki_buf_truncate(&path, 0);
+				bki_buf_printf(&path, "%s/%s", BK_LOUIS_TABLES_DIR,
 				              name);
-				ok = access(bk_buf_str(&path), R_OK) == 0;
+				ok = access(bki_buf_str(&path), R_OK) == 0;
 			}
 		}
 		if (!ok) {
 			*missing = name;
-			bk_buf_free(&path);
-			bk_buf_free(&out);
+			bki_buf_free(&path);
+			bki_buf_free(&out);
 			return NULL;
 		}
 		if (out.len)
-			bk_buf_addc(&out, ',');
-		bk_buf_add(&out, bk_buf_str(&path));
-		if (bk_buf_failed(&path))
+			bki_buf_addc(&out, ',');
+		bki_buf_add(&out, bki_buf_str(&path));
+		if (bki_buf_failed(&path))
 			out.failed = true;
-		bk_buf_free(&path);
+		bki_buf_free(&path);
 		free(name);
 		p += n + (comma ? 1 : 0);
 	}
-	return bk_buf_steal(&out);
+	return bki_buf_steal(&out);
 }
 
 /* Compiles a table list now, so a broken table is reported at open.
@@ -109,13 +109,13 @@ static char *resolve(const bk_templates *tpl, const char *list,
 static bool check_table(const char *list, char **why)
 {
 	pthread_mutex_lock(&lou_lock);
-	if (bk_buf_failed(&lou_log))
-		bk_buf_free(&lou_log); /* a fresh start after memory ran out */
-	bk_buf_truncate(&lou_log, 0);
+	if (bki_buf_failed(&lou_log))
+		bki_buf_free(&lou_log); /* a fresh start after memory ran out */
+	bki_buf_truncate(&lou_log, 0);
 	bool ok = lou_getTable(list) != NULL;
 	if (!ok)
-		*why = bk_strdup(lou_log.len && !bk_buf_failed(&lou_log)
-		                 ? bk_buf_str(&lou_log)
+		*why = bki_strdup(lou_log.len && !bki_buf_failed(&lou_log)
+		                 ? bki_buf_str(&lou_log)
 		                 : "liblouis cannot compile it");
 	pthread_mutex_unlock(&lou_lock);
 	return ok;
@@ -124,20 +124,20 @@ static bool check_table(const char *list, char **why)
 /* The hyphenation dictionary of language l, where the templates name one. */
 static bk_status open_hyphenation(bk_braille *b, int l, bk_diags *diags)
 {
-	const char *dict = bk_templates_braille_hyphenation(b->tpl, l);
+	const char *dict = bki_templates_braille_hyphenation(b->tpl, l);
 	if (!dict)
 		return BK_OK;
 	char *missing = NULL, *why = NULL;
-	bk_buf list = {0};
-	bk_buf_printf(&list, "%s,%s", b->name[l], dict);
-	b->hyph[l] = bk_buf_failed(&list) ? NULL
-	             : resolve(b->tpl, bk_buf_str(&list), &missing);
-	bk_buf_free(&list);
+	bki_buf list = {0};
+	bki_buf_printf(&list, "%s,%s", b->name[l], dict);
+	b->hyph[l] = bki_buf_failed(&list) ? NULL
+	             : resolve(b->tpl, bki_buf_str(&list), &missing);
+	bki_buf_free(&list);
 	if (b->hyph[l] && check_table(b->hyph[l], &why))
 		return BK_OK;
 	if (!why && !missing)
-		return bk_diags_nomem(diags, "", "", "opening braille");
-	bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0, "",
+		return bki_diags_nomem(diags, "", "", "opening braille");
+	bki_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0, "",
 	             "the hyphenation dictionary \"%s\" cannot be used: %s", dict,
 	             why ? why : "it is not found");
 	free(missing);
@@ -152,22 +152,22 @@ static bk_status open_language(bk_braille *b, const bk_election *e, int l,
 {
 	const bk_templates *tpl = b->tpl;
 	b->name[l] = e ? e->braille_table[l] : default_table[l];
-	const char *back = bk_templates_braille_back(tpl, b->name[l]);
+	const char *back = bki_templates_braille_back(tpl, b->name[l]);
 	char *missing = NULL, *why = NULL;
-	bk_buf field = {0};
-	bk_buf_printf(&field, "$.production.braille.tables.%s", bk_lang_codes[l]);
+	bki_buf field = {0};
+	bki_buf_printf(&field, "$.production.braille.tables.%s", bki_lang_codes[l]);
 	bk_status st = BK_OK;
 	b->fwd[l] = resolve(tpl, b->name[l], &missing);
 	if (b->fwd[l])
 		b->back[l] = resolve(tpl, back, &missing);
 	if ((!b->fwd[l] || !b->back[l]) && !missing) {
-		st = bk_diags_nomem(diags, "", bk_buf_str(&field),
+		st = bki_diags_nomem(diags, "", bki_buf_str(&field),
 		                    "opening braille");
 		goto out;
 	}
 	if (!b->fwd[l] || !b->back[l]) {
-		bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
-		             bk_buf_str(&field),
+		bki_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
+		             bki_buf_str(&field),
 		             "the braille table \"%s\" is neither in %s/braille nor "
 		             "in %s", missing, bk_templates_dir(tpl),
 		             BK_LOUIS_TABLES_DIR);
@@ -177,12 +177,12 @@ static bk_status open_language(bk_braille *b, const bk_election *e, int l,
 	}
 	if (!check_table(b->fwd[l], &why) || !check_table(b->back[l], &why)) {
 		if (!why) {
-			st = bk_diags_nomem(diags, "", bk_buf_str(&field),
+			st = bki_diags_nomem(diags, "", bki_buf_str(&field),
 			                    "opening braille");
 			goto out;
 		}
-		bk_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
-		             bk_buf_str(&field),
+		bki_diags_add(diags, BK_ERROR, "braille-table", "", 0, 0,
+		             bki_buf_str(&field),
 		             "the braille table \"%s\" cannot be used: %s",
 		             b->name[l], why);
 		free(why);
@@ -191,7 +191,7 @@ static bk_status open_language(bk_braille *b, const bk_election *e, int l,
 	}
 	st = open_hyphenation(b, l, diags);
 out:
-	bk_buf_free(&field);
+	bki_buf_free(&field);
 	return st;
 }
 
@@ -208,15 +208,15 @@ bk_status bk_braille_open(bk_braille **out, const bk_election *e,
 	}
 	pthread_mutex_unlock(&lou_lock);
 
-	bk_braille *b = bk_calloc(1, sizeof *b);
+	bk_braille *b = bki_calloc(1, sizeof *b);
 	if (!b) {
 		pthread_mutex_lock(&lou_lock);
 		if (--lou_users == 0) {
 			lou_free();
-			bk_buf_free(&lou_log);
+			bki_buf_free(&lou_log);
 		}
 		pthread_mutex_unlock(&lou_lock);
-		return bk_diags_nomem(diags, "", "", "opening braille");
+		return bki_diags_nomem(diags, "", "", "opening braille");
 	}
 	b->tpl = tpl;
 	for (int l = 0; l < BK_LANG_COUNT; l++) {
@@ -243,18 +243,18 @@ void bk_braille_free(bk_braille *b)
 	pthread_mutex_lock(&lou_lock);
 	if (--lou_users == 0) {
 		lou_free();
-		bk_buf_free(&lou_log);
+		bki_buf_free(&lou_log);
 	}
 	pthread_mutex_unlock(&lou_lock);
 }
 
 const char *bk_braille_table(const bk_braille *b, const char *lang)
 {
-	int l = bk_lang_index(lang);
+	int l = bki_lang_index(lang);
 	return l < 0 ? NULL : b->name[l];
 }
 
-void bk_cells_free(bk_cells *c)
+void bki_cells_free(bki_cells *c)
 {
 	free(c->dots);
 	free(c->src);
@@ -265,8 +265,8 @@ static void refuse(bk_diags *diags, const char *field, const char *text,
                    const char *what, uint32_t cp, const char *hint)
 {
 	char ch[5] = {0};
-	bk_utf8_encode(cp, ch);
-	bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
+	bki_utf8_encode(cp, ch);
+	bki_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
 	             field ? field : "",
 	             "%s \"%s\" (U+%04X) in \"%s\"; %s", what, ch, (unsigned)cp,
 	             text, hint);
@@ -278,15 +278,15 @@ static bk_status check_text(const char *text, const char *field,
                             bk_diags *diags)
 {
 	size_t len = strlen(text);
-	if (bk_utf8_valid_prefix(text, len) != len) {
-		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
+	if (bki_utf8_valid_prefix(text, len) != len) {
+		bki_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
 		             field ? field : "", "the text is not valid UTF-8");
 		return BK_ERR_INVALID;
 	}
 	const char *w;
 	size_t wn;
-	if (bk_utf8_mixed_word(text, &w, &wn)) {
-		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
+	if (bki_utf8_mixed_word(text, &w, &wn)) {
+		bki_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
 		             field ? field : "",
 		             "the word \"%.*s\" in \"%s\" mixes Latin and Cyrillic "
 		             "letters; its braille would be wrong", (int)wn, w,
@@ -304,13 +304,13 @@ static bk_status table_input(const bk_braille *b, int l, const char *text,
 {
 	size_t len = strlen(text);
 	*n = 0;
-	*in = bk_calloc(len + 1, sizeof **in);
+	*in = bki_calloc(len + 1, sizeof **in);
 	if (!*in)
-		return bk_diags_nomem(diags, "", field, "brailling a text");
+		return bki_diags_nomem(diags, "", field, "brailling a text");
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t k = bk_utf8_decode(text + i, len - i, &cp);
-		if (l == BK_LANG_RU && bk_templates_kk_specific(b->tpl, cp)) {
+		size_t k = bki_utf8_decode(text + i, len - i, &cp);
+		if (l == BK_LANG_RU && bki_templates_kk_specific(b->tpl, cp)) {
 			refuse(diags, field, text, "the Kazakh letter", cp,
 			       "the Russian braille table cannot write it: give "
 			       "the Russian spelling");
@@ -350,10 +350,10 @@ static int louis_forward(const bk_braille *b, int l, const widechar *in,
 		cap = 1;
 	int ok;
 	for (;;) {
-		widechar *cells = bk_reallocarray(o->cells, cap, sizeof *o->cells);
+		widechar *cells = bki_reallocarray(o->cells, cap, sizeof *o->cells);
 		if (cells)
 			o->cells = cells;
-		int *inpos = bk_reallocarray(o->inpos, cap, sizeof *o->inpos);
+		int *inpos = bki_reallocarray(o->inpos, cap, sizeof *o->inpos);
 		if (inpos)
 			o->inpos = inpos;
 		if (!cells || !inpos)
@@ -361,7 +361,7 @@ static int louis_forward(const bk_braille *b, int l, const widechar *in,
 		o->inlen = (int)n;
 		o->outlen = (int)cap;
 		pthread_mutex_lock(&lou_lock);
-		bk_buf_truncate(&lou_log, 0);
+		bki_buf_truncate(&lou_log, 0);
 		ok = lou_translate(b->fwd[l], in, &o->inlen, o->cells, &o->outlen,
 		                   NULL, NULL, NULL, o->inpos, NULL, dotsIO | ucBrl);
 		pthread_mutex_unlock(&lou_lock);
@@ -377,12 +377,12 @@ static int louis_forward(const bk_braille *b, int l, const widechar *in,
  * an 8-dot cell or a character left in print is refused. */
 static bk_status six_dot_cells(const louis_out *o, const widechar *in,
                                size_t n, const char *text, const char *field,
-                               bk_cells *out, bk_diags *diags)
+                               bki_cells *out, bk_diags *diags)
 {
-	out->dots = bk_malloc((size_t)o->outlen + 1);
-	out->src = bk_calloc((size_t)o->outlen + 1, sizeof *out->src);
+	out->dots = bki_malloc((size_t)o->outlen + 1);
+	out->src = bki_calloc((size_t)o->outlen + 1, sizeof *out->src);
 	if (!out->dots || !out->src)
-		return bk_diags_nomem(diags, "", field, "brailling a text");
+		return bki_diags_nomem(diags, "", field, "brailling a text");
 	out->n = (size_t)o->outlen;
 	for (size_t i = 0; i < out->n; i++) {
 		widechar c = o->cells[i];
@@ -399,12 +399,12 @@ static bk_status six_dot_cells(const louis_out *o, const widechar *in,
 	return BK_OK;
 }
 
-bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
+bk_status bki_braille_translate_cells(bk_braille *b, const char *lang,
                                      const char *text, const char *field,
-                                     bk_cells *out, bk_diags *diags)
+                                     bki_cells *out, bk_diags *diags)
 {
 	memset(out, 0, sizeof *out);
-	int l = lang ? bk_lang_index(lang) : -1;
+	int l = lang ? bki_lang_index(lang) : -1;
 	if (!b || l < 0 || !text)
 		return BK_ERR_USAGE;
 	bk_status st = check_text(text, field, diags);
@@ -418,11 +418,11 @@ bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
 		goto out;
 	int ok = louis_forward(b, l, in, n, &o);
 	if (ok < 0) {
-		st = bk_diags_nomem(diags, "", field, "brailling a text");
+		st = bki_diags_nomem(diags, "", field, "brailling a text");
 		goto out;
 	}
 	if (!ok || (size_t)o.inlen != n || (size_t)o.outlen >= o.cap) {
-		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
+		bki_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0,
 		             field ? field : "",
 		             "liblouis translated only part of \"%s\" (%d of %zu "
 		             "characters into at most %zu cells); nothing was "
@@ -433,7 +433,7 @@ bk_status bk_braille_translate_cells(bk_braille *b, const char *lang,
 	st = six_dot_cells(&o, in, n, text, field, out, diags);
 out:
 	if (st != BK_OK)
-		bk_cells_free(out);
+		bki_cells_free(out);
 	free(in);
 	free(o.cells);
 	free(o.inpos);
@@ -449,14 +449,14 @@ bk_status bk_braille_translate(bk_braille *b, const char *lang,
 		return BK_ERR_USAGE;
 	*cells = NULL;
 	*ncells = 0;
-	bk_cells c;
-	bk_status st = bk_braille_translate_cells(b, lang, text, field, &c,
+	bki_cells c;
+	bk_status st = bki_braille_translate_cells(b, lang, text, field, &c,
 	                                          diags);
 	if (st == BK_OK) {
 		*cells = c.dots;
 		*ncells = c.n;
 		c.dots = NULL;
-		bk_cells_free(&c);
+		bki_cells_free(&c);
 	}
 	return st;
 }
@@ -465,17 +465,17 @@ bk_status bk_braille_back(bk_braille *b, const char *lang,
                           const unsigned char *cells, size_t ncells,
                           char **text, bk_diags *diags)
 {
-	int l = lang ? bk_lang_index(lang) : -1;
+	int l = lang ? bki_lang_index(lang) : -1;
 	if (!b || l < 0 || !text || (!cells && ncells))
 		return BK_ERR_USAGE;
 	*text = NULL;
-	widechar *in = bk_calloc(ncells + 1, sizeof *in);
+	widechar *in = bki_calloc(ncells + 1, sizeof *in);
 	if (!in)
-		return bk_diags_nomem(diags, "", "", "reading braille back");
+		return bki_diags_nomem(diags, "", "", "reading braille back");
 	for (size_t i = 0; i < ncells; i++) {
 		if (cells[i] & 0xC0) {
 			free(in);
-			bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0, "",
 			             "cell %zu has dots 7 or 8", i + 1);
 			return BK_ERR_INVALID;
 		}
@@ -485,11 +485,11 @@ bk_status bk_braille_back(bk_braille *b, const char *lang,
 	widechar *out = NULL;
 	int inlen, outlen, ok;
 	for (;;) {
-		widechar *more = bk_reallocarray(out, cap, sizeof *out);
+		widechar *more = bki_reallocarray(out, cap, sizeof *out);
 		if (!more) {
 			free(in);
 			free(out);
-			return bk_diags_nomem(diags, "", "", "reading braille back");
+			return bki_diags_nomem(diags, "", "", "reading braille back");
 		}
 		out = more;
 		inlen = (int)ncells;
@@ -504,18 +504,18 @@ bk_status bk_braille_back(bk_braille *b, const char *lang,
 	}
 	bk_status st = BK_OK;
 	if (!ok || (size_t)inlen != ncells || (size_t)outlen >= cap) {
-		bk_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unbrailleable", "", 0, 0, "",
 		             "liblouis read back only part of the cells");
 		st = BK_ERR_INVALID;
 	} else {
-		bk_buf s = {0};
+		bki_buf s = {0};
 		for (int i = 0; i < outlen; i++) {
 			char enc[4];
-			bk_buf_addn(&s, enc, bk_utf8_encode(out[i], enc));
+			bki_buf_addn(&s, enc, bki_utf8_encode(out[i], enc));
 		}
-		*text = bk_buf_steal(&s);
+		*text = bki_buf_steal(&s);
 		if (!*text)
-			st = bk_diags_nomem(diags, "", "", "reading braille back");
+			st = bki_diags_nomem(diags, "", "", "reading braille back");
 	}
 	free(in);
 	free(out);
@@ -524,23 +524,23 @@ bk_status bk_braille_back(bk_braille *b, const char *lang,
 
 char *bk_braille_unicode(const unsigned char *cells, size_t ncells)
 {
-	bk_buf s = {0};
-	bk_buf_reserve(&s, 3 * ncells);
+	bki_buf s = {0};
+	bki_buf_reserve(&s, 3 * ncells);
 	for (size_t i = 0; i < ncells; i++) {
 		char enc[4];
-		bk_buf_addn(&s, enc, bk_utf8_encode(0x2800u + (cells[i] & 0xFF), enc));
+		bki_buf_addn(&s, enc, bki_utf8_encode(0x2800u + (cells[i] & 0xFF), enc));
 	}
-	return bk_buf_steal(&s);
+	return bki_buf_steal(&s);
 }
 
-int bk_braille_hyphenate(bk_braille *b, int lang, const uint32_t *word,
+int bki_braille_hyphenate(bk_braille *b, int lang, const uint32_t *word,
                          size_t n, bool *allowed)
 {
 	memset(allowed, 0, n * sizeof *allowed);
 	if (!b->hyph[lang] || n < 4 || n > 1000)
 		return b->hyph[lang] != NULL;
-	widechar *in = bk_calloc(n, sizeof *in);
-	char *hy = bk_calloc(n + 1, 1);
+	widechar *in = bki_calloc(n, sizeof *in);
+	char *hy = bki_calloc(n + 1, 1);
 	if (!in || !hy) {
 		free(in);
 		free(hy);

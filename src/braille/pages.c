@@ -31,7 +31,7 @@ static void add_line(bk_braille_doc *d, const unsigned char *cells, size_t n,
 {
 	if (d->nlines == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 64;
-		line *more = bk_reallocarray(d->lines, cap, sizeof *d->lines);
+		line *more = bki_reallocarray(d->lines, cap, sizeof *d->lines);
 		if (!more) {
 			d->nomem = true;
 			return;
@@ -39,7 +39,7 @@ static void add_line(bk_braille_doc *d, const unsigned char *cells, size_t n,
 		d->lines = more;
 		d->cap = cap;
 	}
-	line l = {bk_malloc(n + 1), n, print ? bk_strdup(print) : NULL};
+	line l = {bki_malloc(n + 1), n, print ? bki_strdup(print) : NULL};
 	if (!l.cells || (print && !l.print)) {
 		free(l.cells);
 		free(l.print);
@@ -56,7 +56,7 @@ static bool is_vowel(uint32_t cp)
 	static const uint32_t v[] = {0x430, 0x4D9, 0x435, 0x451, 0x438, 0x43E,
 	                             0x4E9, 0x443, 0x4B1, 0x4AF, 0x44B, 0x456,
 	                             0x44D, 0x44E, 0x44F};
-	cp = bk_cp_lower(cp);
+	cp = bki_cp_lower(cp);
 	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
 		if (v[i] == cp)
 			return true;
@@ -65,7 +65,7 @@ static bool is_vowel(uint32_t cp)
 
 static bool is_letter(uint32_t cp)
 {
-	return bk_cp_is_cyrillic_letter(cp) || bk_cp_is_latin_letter(cp);
+	return bki_cp_is_cyrillic_letter(cp) || bki_cp_is_latin_letter(cp);
 }
 
 /* The syllable rule for a language without a hyphenation dictionary
@@ -80,7 +80,7 @@ static void syllable_rule(const uint32_t *w, size_t n, bool *allowed)
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (i >= 2 && vowel_before && n - i >= 2 && !is_vowel(w[i]) &&
 		    is_vowel(w[i + 1])) {
-			uint32_t c = bk_cp_lower(w[i]);
+			uint32_t c = bki_cp_lower(w[i]);
 			if (c != 0x439 && c != 0x44C && c != 0x44A)
 				allowed[i] = true;
 		}
@@ -101,7 +101,7 @@ static void syllable_rule(const uint32_t *w, size_t n, bool *allowed)
  * quadratic in a run of spaces). */
 static unsigned char *kept_blanks(const uint32_t *cp, size_t ncp)
 {
-	unsigned char *keep = bk_calloc(ncp + 2, 1);
+	unsigned char *keep = bki_calloc(ncp + 2, 1);
 	if (!keep)
 		return NULL;
 	/* forward: in, a run began at rs (with so many digits and letters);
@@ -162,7 +162,7 @@ static void push_line(line_list *l, const unsigned char *cells, size_t n,
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 64;
-		line *more = bk_reallocarray(l->v, cap, sizeof *l->v);
+		line *more = bki_reallocarray(l->v, cap, sizeof *l->v);
 		if (!more) {
 			free(print);
 			l->nomem = true;
@@ -171,7 +171,7 @@ static void push_line(line_list *l, const unsigned char *cells, size_t n,
 		l->v = more;
 		l->cap = cap;
 	}
-	unsigned char *copy = bk_malloc(n + 1);
+	unsigned char *copy = bki_malloc(n + 1);
 	if (!copy) {
 		free(print);
 		l->nomem = true;
@@ -199,11 +199,11 @@ static void free_lines(line_list *l)
 static uint32_t *code_points(const char *text, size_t *ncp)
 {
 	size_t len = strlen(text), n = 0;
-	uint32_t *cp = bk_calloc(len + 1, sizeof *cp);
+	uint32_t *cp = bki_calloc(len + 1, sizeof *cp);
 	if (!cp)
 		return NULL;
 	for (size_t i = 0; i < len;) {
-		size_t k = bk_utf8_decode(text + i, len - i, &cp[n]);
+		size_t k = bki_utf8_decode(text + i, len - i, &cp[n]);
 		i += k ? k : 1;
 		n++;
 	}
@@ -214,7 +214,7 @@ static uint32_t *code_points(const char *text, size_t *ncp)
 /* Marks in breaks[] the hyphenation points inside words of letters: by
  * the language's dictionary, else by the syllable rule. false when memory
  * runs out. */
-static bool hyphenation_points(bk_braille *br, int lang, const bk_cells *c,
+static bool hyphenation_points(bk_braille *br, int lang, const bki_cells *c,
                                const uint32_t *cp, size_t ncp,
                                unsigned char *breaks)
 {
@@ -223,8 +223,8 @@ static bool hyphenation_points(bk_braille *br, int lang, const bk_cells *c,
 	 * over the cells, not a search of every cell for every hyphenation
 	 * point (which made a long paragraph quadratic) */
 	bool ok = false;
-	size_t *head = bk_calloc(ncp + 1, sizeof *head);
-	bool *allowed = bk_calloc(ncp + 1, sizeof *allowed);
+	size_t *head = bki_calloc(ncp + 1, sizeof *head);
+	bool *allowed = bki_calloc(ncp + 1, sizeof *allowed);
 	if (!head || !allowed)
 		goto out;
 	for (size_t i = 1; i < c->n; i++)
@@ -238,7 +238,7 @@ static bool hyphenation_points(bk_braille *br, int lang, const bk_cells *c,
 		size_t b = a;
 		while (b < ncp && is_letter(cp[b]))
 			b++;
-		int dict = bk_braille_hyphenate(br, lang, cp + a, b - a, allowed);
+		int dict = bki_braille_hyphenate(br, lang, cp + a, b - a, allowed);
 		if (dict < 0)
 			goto out;
 		if (!dict)
@@ -259,10 +259,10 @@ out:
  * cell i (dropping it), 2 where it may break before cell i with a hyphen,
  * 0 elsewhere. NULL when memory runs out. */
 static unsigned char *break_points(bk_braille *br, int lang,
-                                   const bk_cells *c, const uint32_t *cp,
+                                   const bki_cells *c, const uint32_t *cp,
                                    size_t ncp)
 {
-	unsigned char *breaks = bk_calloc(c->n + 1, 1);
+	unsigned char *breaks = bki_calloc(c->n + 1, 1);
 	unsigned char *keep = kept_blanks(cp, ncp);
 	if (!breaks || !keep) {
 		free(breaks);
@@ -283,7 +283,7 @@ static unsigned char *break_points(bk_braille *br, int lang,
 /* Where the line that starts at cell start and has room cells ends: *end
  * is the first cell not on it, *next the first cell of the next line.
  * Returns whether the line ends in a hyphen. */
-static bool line_end(const bk_cells *c, const unsigned char *breaks,
+static bool line_end(const bki_cells *c, const unsigned char *breaks,
                      size_t start, size_t room, size_t *end, size_t *next)
 {
 	if (c->n - start <= room) {
@@ -326,20 +326,20 @@ static bool line_end(const bk_cells *c, const unsigned char *breaks,
 /* The print a line carries: the characters from its first cell's up to
  * the next line's, without trailing blanks, and a hyphen where the braille
  * has one. NULL when memory runs out. */
-static char *line_print(const bk_cells *c, const uint32_t *cp, size_t ncp,
+static char *line_print(const bki_cells *c, const uint32_t *cp, size_t ncp,
                         size_t start, size_t end, bool hyphen)
 {
 	size_t pa = c->src[start], pb = end < c->n ? c->src[end] : ncp;
-	bk_buf pr = {0};
+	bki_buf pr = {0};
 	for (size_t k = pa; k < pb && k < ncp; k++) {
 		char enc[4];
-		bk_buf_addn(&pr, enc, bk_utf8_encode(cp[k], enc));
+		bki_buf_addn(&pr, enc, bki_utf8_encode(cp[k], enc));
 	}
 	while (pr.len && pr.data[pr.len - 1] == ' ')
-		bk_buf_truncate(&pr, pr.len - 1);
+		bki_buf_truncate(&pr, pr.len - 1);
 	if (hyphen)
-		bk_buf_addc(&pr, '-');
-	return bk_buf_steal(&pr);
+		bki_buf_addc(&pr, '-');
+	return bki_buf_steal(&pr);
 }
 
 /* Lays one paragraph into lines of width cells; continuation lines are
@@ -348,15 +348,15 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
                       const char *field, size_t width, size_t indent,
                       line_list *out, bk_diags *diags)
 {
-	bk_cells c;
-	bk_status st = bk_braille_translate_cells(br, bk_lang_codes[lang], text,
+	bki_cells c;
+	bk_status st = bki_braille_translate_cells(br, bki_lang_codes[lang], text,
 	                                          field, &c, diags);
 	if (st != BK_OK)
 		return st;
 	size_t ncp = 0;
 	uint32_t *cp = code_points(text, &ncp);
 	unsigned char *breaks = cp ? break_points(br, lang, &c, cp, ncp) : NULL;
-	unsigned char *buf = bk_malloc(width + 1);
+	unsigned char *buf = bki_malloc(width + 1);
 	if (!cp || !breaks || !buf)
 		out->nomem = true;
 	for (size_t start = 0, pad = 0; !out->nomem && start < c.n;
@@ -380,9 +380,9 @@ static bk_status wrap(bk_braille *br, int lang, const char *text,
 	free(buf);
 	free(breaks);
 	free(cp);
-	bk_cells_free(&c);
+	bki_cells_free(&c);
 	if (out->nomem)
-		return bk_diags_nomem(diags, "", field, "laying out braille");
+		return bki_diags_nomem(diags, "", field, "laying out braille");
 	return BK_OK;
 }
 
@@ -404,7 +404,7 @@ static void paginate(bk_braille_doc *d, const line *body, size_t nbody)
 {
 	const bk_braille_layout *L = &d->layout;
 	size_t per_page = L->lines - 1, page = 0;
-	unsigned char *buf = bk_malloc(L->cells + 1);
+	unsigned char *buf = bki_malloc(L->cells + 1);
 	if (!buf) {
 		d->nomem = true;
 		return;
@@ -445,7 +445,7 @@ static bool layout_ok(const bk_braille_layout *caller, bk_braille_layout *L,
 	static const bk_braille_layout def = BK_BRAILLE_LAYOUT_INIT;
 	if (!caller)
 		caller = &def;
-	if (!bk_struct_version_ok(caller->version, BK_BRAILLE_LAYOUT_VERSION,
+	if (!bki_struct_version_ok(caller->version, BK_BRAILLE_LAYOUT_VERSION,
 	                          "bk_braille_layout", diags))
 		return false;
 	/* version 1 is the only one: every field is the caller's */
@@ -454,7 +454,7 @@ static bool layout_ok(const bk_braille_layout *caller, bk_braille_layout *L,
 	if (L->cells < BK_BRAILLE_CELLS_MIN || L->cells > BK_BRAILLE_CELLS_MAX ||
 	    L->lines < BK_BRAILLE_LINES_MIN || L->lines > BK_BRAILLE_LINES_MAX ||
 	    L->binding > L->cells / 4) {
-		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
 		             "a braille page has %d–%d cells per line, %d–%d "
 		             "lines and a binding margin of at most a quarter of "
 		             "the line", BK_BRAILLE_CELLS_MIN, BK_BRAILLE_CELLS_MAX,
@@ -476,9 +476,9 @@ bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *br,
 	if (!out || !br || (!paras && count) || !lang_code)
 		return BK_ERR_USAGE;
 	*out = NULL;
-	int lang = bk_lang_index(lang_code);
+	int lang = bki_lang_index(lang_code);
 	if (lang < 0) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "braille pages in \"%s\", a language ballotkit does "
 		             "not know", lang_code);
 		return BK_ERR_USAGE;
@@ -493,7 +493,7 @@ bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *br,
 		if (!paras[i] || !*paras[i]) {
 			push_line(&body, NULL, 0, NULL);
 			if (body.nomem) {
-				st = bk_diags_nomem(diags, "", "", "laying out braille");
+				st = bki_diags_nomem(diags, "", "", "laying out braille");
 				goto out;
 			}
 			continue;
@@ -506,21 +506,21 @@ bk_status bk_braille_paragraphs(bk_braille_doc **out, bk_braille *br,
 		if (st != BK_OK)
 			goto out;
 	}
-	bk_braille_doc *d = bk_calloc(1, sizeof *d);
+	bk_braille_doc *d = bki_calloc(1, sizeof *d);
 	if (!d) {
-		st = bk_diags_nomem(diags, "", "", "laying out braille");
+		st = bki_diags_nomem(diags, "", "", "laying out braille");
 		goto out;
 	}
 	d->layout = L;
 	paginate(d, body.v, body.n);
-	d->title = bk_strdup(title ? title : "");
-	d->identifier = bk_strdup(identifier ? identifier : "ballotkit");
-	d->language = bk_strdup(lang_code);
-	d->date = bk_strdup(date ? date : "");
+	d->title = bki_strdup(title ? title : "");
+	d->identifier = bki_strdup(identifier ? identifier : "ballotkit");
+	d->language = bki_strdup(lang_code);
+	d->date = bki_strdup(date ? date : "");
 	if (d->nomem || !d->title || !d->identifier || !d->language ||
 	    !d->date) {
 		bk_braille_doc_free(d);
-		st = bk_diags_nomem(diags, "", "", "laying out braille");
+		st = bki_diags_nomem(diags, "", "", "laying out braille");
 		goto out;
 	}
 	*out = d;
@@ -536,13 +536,13 @@ bk_status bk_braille_list(bk_braille_doc **out, bk_braille *br,
 	if (!out || !br || !s)
 		return BK_ERR_USAGE;
 	size_t n = bk_script_position_count(s);
-	const char **paras = bk_calloc(n + 3, sizeof *paras);
-	const char **fields = bk_calloc(n + 3, sizeof *fields);
-	bk_buf id = {0};
+	const char **paras = bki_calloc(n + 3, sizeof *paras);
+	const char **fields = bki_calloc(n + 3, sizeof *fields);
+	bki_buf id = {0};
 	bk_status st;
 	if (!paras || !fields) {
 		*out = NULL;
-		st = bk_diags_nomem(diags, "", "", "laying out the braille list");
+		st = bki_diags_nomem(diags, "", "", "laying out the braille list");
 		goto out;
 	}
 	paras[0] = bk_script_title(s);
@@ -555,21 +555,21 @@ bk_status bk_braille_list(bk_braille_doc **out, bk_braille *br,
 		paras[3 + i] = bk_script_position_list_text(s, i);
 		fields[3 + i] = bk_script_position_source(s, i);
 	}
-	bk_buf_printf(&id, "ballotkit:%s:%s:list:%s", bk_script_election_id(s),
+	bki_buf_printf(&id, "ballotkit:%s:%s:list:%s", bk_script_election_id(s),
 	              bk_script_ballot_id(s), bk_script_language(s));
-	if (bk_buf_failed(&id)) {
+	if (bki_buf_failed(&id)) {
 		*out = NULL;
-		st = bk_diags_nomem(diags, "", "", "laying out the braille list");
+		st = bki_diags_nomem(diags, "", "", "laying out the braille list");
 		goto out;
 	}
 	st = bk_braille_paragraphs(out, br, bk_script_language(s),
 	                           paras, fields, n + 3,
 	                           bk_script_title(s),
-	                           bk_buf_str(&id),
+	                           bki_buf_str(&id),
 	                           bk_script_election_date(s), layout,
 	                           diags);
 out:
-	bk_buf_free(&id);
+	bki_buf_free(&id);
 	free(paras);
 	free(fields);
 	return st;
@@ -584,35 +584,35 @@ bk_status bk_braille_leaflet(bk_braille_doc **out, bk_braille *br,
 	if (!out || !br || !e || !kind || !id || !lang_code)
 		return BK_ERR_USAGE;
 	*out = NULL;
-	bk_buf src = {0}, name = {0}, txt = {0};
-	if (!bk_election_leaflet_text(e, kind, id, bk_lang_index(lang_code), &name,
+	bki_buf src = {0}, name = {0}, txt = {0};
+	if (!bki_election_leaflet_text(e, kind, id, bki_lang_index(lang_code), &name,
 	                              &txt, &src)) {
-		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
 		             "there is no %s \"%s\" with a leaflet in \"%s\"",
 		             kind, id, lang_code);
-		bk_buf_free(&src);
-		bk_buf_free(&name);
-		bk_buf_free(&txt);
+		bki_buf_free(&src);
+		bki_buf_free(&name);
+		bki_buf_free(&txt);
 		return BK_ERR_NOTFOUND;
 	}
-	const char *heading = bk_buf_str(&name);
+	const char *heading = bki_buf_str(&name);
 	/* one paragraph per line of the leaflet text */
-	bool failed = bk_buf_failed(&src) || bk_buf_failed(&name);
-	char *body = bk_buf_steal(&txt);
+	bool failed = bki_buf_failed(&src) || bki_buf_failed(&name);
+	char *body = bki_buf_steal(&txt);
 	size_t n = 2;
 	for (const char *p = body; p && *p; p++)
 		n += *p == '\n';
-	const char **paras = bk_calloc(n + 1, sizeof *paras);
-	const char **fields = bk_calloc(n + 1, sizeof *fields);
-	bk_buf ident = {0};
+	const char **paras = bki_calloc(n + 1, sizeof *paras);
+	const char **fields = bki_calloc(n + 1, sizeof *fields);
+	bki_buf ident = {0};
 	bk_status st;
 	if (failed || !body || !paras || !fields) {
-		st = bk_diags_nomem(diags, "", "", "laying out a leaflet");
+		st = bki_diags_nomem(diags, "", "", "laying out a leaflet");
 		goto out;
 	}
 	size_t count = 0;
 	paras[count] = heading;
-	fields[count++] = bk_buf_str(&src);
+	fields[count++] = bki_buf_str(&src);
 	paras[count] = "";
 	fields[count++] = NULL;
 	for (char *p = body, *nl; p; p = nl) {
@@ -620,24 +620,24 @@ bk_status bk_braille_leaflet(bk_braille_doc **out, bk_braille *br,
 		if (nl)
 			*nl++ = '\0';
 		paras[count] = p;
-		fields[count++] = bk_buf_str(&src);
+		fields[count++] = bki_buf_str(&src);
 	}
-	bk_buf_printf(&ident, "ballotkit:%s:leaflet:%s:%s:%s", e->id, kind, id,
+	bki_buf_printf(&ident, "ballotkit:%s:leaflet:%s:%s:%s", e->id, kind, id,
 	              lang_code);
-	if (bk_buf_failed(&ident)) {
-		st = bk_diags_nomem(diags, "", "", "laying out a leaflet");
+	if (bki_buf_failed(&ident)) {
+		st = bki_diags_nomem(diags, "", "", "laying out a leaflet");
 		goto out;
 	}
 	st = bk_braille_paragraphs(out, br, lang_code, paras, fields,
-	                           count, heading, bk_buf_str(&ident),
+	                           count, heading, bki_buf_str(&ident),
 	                           e->date, layout, diags);
 out:
-	bk_buf_free(&ident);
+	bki_buf_free(&ident);
 	free(paras);
 	free(fields);
 	free(body);
-	bk_buf_free(&src);
-	bk_buf_free(&name);
+	bki_buf_free(&src);
+	bki_buf_free(&name);
 	return st;
 }
 
@@ -708,23 +708,23 @@ static size_t trimmed(const line *l)
 	return n;
 }
 
-static bk_status finish(bk_buf *b, FILE *out)
+static bk_status finish(bki_buf *b, FILE *out)
 {
-	if (bk_buf_failed(b)) {
-		bk_buf_free(b);
+	if (bki_buf_failed(b)) {
+		bki_buf_free(b);
 		return BK_ERR_NOMEM;
 	}
 	size_t w = fwrite(b->data ? b->data : "", 1, b->len, out);
 	size_t len = b->len;
-	bk_buf_free(b);
+	bki_buf_free(b);
 	return w == len && !ferror(out) ? BK_OK : BK_ERR_IO;
 }
 
 /* The document as BRF, PEF or text, into *out. */
 static void brf_bytes(const bk_braille_doc *d, bk_brf_break page_break,
-                      bk_buf *out)
+                      bki_buf *out)
 {
-	bk_buf b = {0};
+	bki_buf b = {0};
 	size_t pages = bk_braille_doc_page_count(d);
 	for (size_t p = 0; p < pages; p++) {
 		size_t last = d->layout.lines;
@@ -736,80 +736,80 @@ static void brf_bytes(const bk_braille_doc *d, bk_brf_break page_break,
 			const line *l = &d->lines[p * d->layout.lines + r];
 			size_t n = trimmed(l);
 			for (size_t i = 0; i < n; i++)
-				bk_buf_addc(&b, brf_ascii[l->cells[i] & 0x3F]);
+				bki_buf_addc(&b, brf_ascii[l->cells[i] & 0x3F]);
 			if (r + 1 < last || page_break != BK_BRF_FF)
-				bk_buf_add(&b, "\r\n");
+				bki_buf_add(&b, "\r\n");
 		}
 		if (page_break != BK_BRF_NONE)
-			bk_buf_addc(&b, '\f');
+			bki_buf_addc(&b, '\f');
 	}
 	*out = b;
 }
 
-static void pef_bytes(const bk_braille_doc *d, bk_buf *out)
+static void pef_bytes(const bk_braille_doc *d, bki_buf *out)
 {
-	bk_buf b = {0};
-	bk_buf_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	bki_buf b = {0};
+	bki_buf_add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	               "<pef version=\"2008-1\" xmlns=\"http://www.daisy.org/ns/2008/pef\">\n"
 	               "  <head>\n"
 	               "    <meta xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
 	               "      <dc:format>application/x-pef+xml</dc:format>\n"
 	               "      <dc:identifier>");
-	bk_buf_add_xml(&b, d->identifier);
-	bk_buf_add(&b, "</dc:identifier>\n      <dc:title>");
-	bk_buf_add_xml(&b, d->title);
-	bk_buf_add(&b, "</dc:title>\n      <dc:language>");
-	bk_buf_add_xml(&b, d->language);
-	bk_buf_add(&b, "</dc:language>\n");
+	bki_buf_add_xml(&b, d->identifier);
+	bki_buf_add(&b, "</dc:identifier>\n      <dc:title>");
+	bki_buf_add_xml(&b, d->title);
+	bki_buf_add(&b, "</dc:title>\n      <dc:language>");
+	bki_buf_add_xml(&b, d->language);
+	bki_buf_add(&b, "</dc:language>\n");
 	if (*d->date) {
-		bk_buf_add(&b, "      <dc:date>");
-		bk_buf_add_xml(&b, d->date);
-		bk_buf_add(&b, "</dc:date>\n");
+		bki_buf_add(&b, "      <dc:date>");
+		bki_buf_add_xml(&b, d->date);
+		bki_buf_add(&b, "</dc:date>\n");
 	}
-	bk_buf_add(&b, "      <dc:creator>ballotkit</dc:creator>\n"
+	bki_buf_add(&b, "      <dc:creator>ballotkit</dc:creator>\n"
 	               "    </meta>\n  </head>\n  <body>\n");
-	bk_buf_printf(&b, "    <volume cols=\"%u\" rows=\"%u\" rowgap=\"0\" "
+	bki_buf_printf(&b, "    <volume cols=\"%u\" rows=\"%u\" rowgap=\"0\" "
 	              "duplex=\"%s\">\n      <section>\n",
 	              d->layout.cells, d->layout.lines,
 	              d->layout.interpoint ? "true" : "false");
 	size_t pages = bk_braille_doc_page_count(d);
 	for (size_t p = 0; p < pages; p++) {
-		bk_buf_add(&b, "        <page>\n");
+		bki_buf_add(&b, "        <page>\n");
 		for (size_t r = 0; r < d->layout.lines; r++) {
 			const line *l = &d->lines[p * d->layout.lines + r];
 			size_t n = trimmed(l);
 			if (!n) {
-				bk_buf_add(&b, "          <row/>\n");
+				bki_buf_add(&b, "          <row/>\n");
 				continue;
 			}
-			bk_buf_add(&b, "          <row>");
+			bki_buf_add(&b, "          <row>");
 			for (size_t i = 0; i < n; i++) {
 				char enc[4];
-				bk_buf_addn(&b, enc, bk_utf8_encode(0x2800u + l->cells[i], enc));
+				bki_buf_addn(&b, enc, bki_utf8_encode(0x2800u + l->cells[i], enc));
 			}
-			bk_buf_add(&b, "</row>\n");
+			bki_buf_add(&b, "</row>\n");
 		}
-		bk_buf_add(&b, "        </page>\n");
+		bki_buf_add(&b, "        </page>\n");
 	}
-	bk_buf_add(&b, "      </section>\n    </volume>\n  </body>\n</pef>\n");
+	bki_buf_add(&b, "      </section>\n    </volume>\n  </body>\n</pef>\n");
 	*out = b;
 }
 
-static void text_bytes(const bk_braille_doc *d, bk_buf *out)
+static void text_bytes(const bk_braille_doc *d, bki_buf *out)
 {
-	bk_buf b = {0};
+	bki_buf b = {0};
 	size_t pages = bk_braille_doc_page_count(d);
 	for (size_t p = 0; p < pages; p++) {
 		if (p)
-			bk_buf_add(&b, "\f\n");
+			bki_buf_add(&b, "\f\n");
 		for (size_t r = 0; r < d->layout.lines; r++) {
 			const line *l = &d->lines[p * d->layout.lines + r];
 			size_t n = trimmed(l);
 			for (size_t i = 0; i < n; i++) {
 				char enc[4];
-				bk_buf_addn(&b, enc, bk_utf8_encode(0x2800u + l->cells[i], enc));
+				bki_buf_addn(&b, enc, bki_utf8_encode(0x2800u + l->cells[i], enc));
 			}
-			bk_buf_addc(&b, '\n');
+			bki_buf_addc(&b, '\n');
 		}
 	}
 	*out = b;
@@ -818,21 +818,21 @@ static void text_bytes(const bk_braille_doc *d, bk_buf *out)
 bk_status bk_braille_doc_write_brf(const bk_braille_doc *d,
                                    bk_brf_break page_break, FILE *out)
 {
-	bk_buf b;
+	bki_buf b;
 	brf_bytes(d, page_break, &b);
 	return finish(&b, out);
 }
 
 bk_status bk_braille_doc_write_pef(const bk_braille_doc *d, FILE *out)
 {
-	bk_buf b;
+	bki_buf b;
 	pef_bytes(d, &b);
 	return finish(&b, out);
 }
 
 bk_status bk_braille_doc_write_text(const bk_braille_doc *d, FILE *out)
 {
-	bk_buf b;
+	bki_buf b;
 	text_bytes(d, &b);
 	return finish(&b, out);
 }
@@ -840,7 +840,7 @@ bk_status bk_braille_doc_write_text(const bk_braille_doc *d, FILE *out)
 /* The document in format ("brf", "pef" or "txt") into *out; false for
  * another format. */
 static bool doc_bytes(const bk_braille_doc *d, const char *format,
-                      bk_brf_break page_break, bk_buf *out)
+                      bk_brf_break page_break, bki_buf *out)
 {
 	if (!strcmp(format, "brf"))
 		brf_bytes(d, page_break, out);
@@ -855,7 +855,7 @@ static bool doc_bytes(const bk_braille_doc *d, const char *format,
 
 /* What bk_braille_doc_save writes. Its job struct and render function
  * have the shape of every renderer's (speech.c's wav_render, …), which a
- * duplicate-code finder pairs: the shape is bk_render_fn's, the bodies
+ * duplicate-code finder pairs: the shape is bki_render_fn's, the bodies
  * differ, and it stays. */
 typedef struct save_job {
 	const bk_braille_doc *d;
@@ -867,17 +867,17 @@ static bk_status save_render(void *ctx, bk_write_fn write, void *arg,
                              const char *name, bk_diags *diags)
 {
 	const save_job *j = ctx;
-	bk_buf b = {0};
+	bki_buf b = {0};
 	if (!doc_bytes(j->d, j->format, j->page_break, &b))
 		return BK_ERR_USAGE;
-	if (bk_buf_failed(&b)) {
-		bk_buf_free(&b);
-		return bk_diags_nomem(diags, name, "", "writing braille");
+	if (bki_buf_failed(&b)) {
+		bki_buf_free(&b);
+		return bki_diags_nomem(diags, name, "", "writing braille");
 	}
-	bk_sink out = {write, arg, BK_OK};
-	bool ok = bk_sink_write(&out, b.data, b.len);
-	bk_buf_free(&b);
-	return ok ? BK_OK : bk_sink_failed(&out, name, "the braille", BK_ERR_IO,
+	bki_sink out = {write, arg, BK_OK};
+	bool ok = bki_sink_write(&out, b.data, b.len);
+	bki_buf_free(&b);
+	return ok ? BK_OK : bki_sink_failed(&out, name, "the braille", BK_ERR_IO,
 	                                   diags);
 }
 
@@ -890,7 +890,7 @@ bk_status bk_braille_doc_save(const bk_braille_doc *d, const char *format,
 	if (strcmp(format, "brf") && strcmp(format, "pef") && strcmp(format, "txt"))
 		return BK_ERR_USAGE;
 	save_job j = {d, format, page_break};
-	return bk_write_atomic(path, save_render, &j, diags);
+	return bki_write_atomic(path, save_render, &j, diags);
 }
 
 bk_status bk_braille_doc_write_to(const bk_braille_doc *d, const char *format,

@@ -98,7 +98,7 @@ static void *grow(void *p, size_t *cap, size_t n, size_t size, bool *failed)
 	if (n < *cap)
 		return p;
 	size_t want = *cap ? *cap * 2 : 16;
-	void *q = bk_reallocarray(p, want, size);
+	void *q = bki_reallocarray(p, want, size);
 	if (!q) {
 		*failed = true;
 		return p;
@@ -110,7 +110,7 @@ static void *grow(void *p, size_t *cap, size_t n, size_t size, bool *failed)
 /* Memory ran out: BK_ERR_NOMEM, said. */
 static bk_status no_memory(const id3 *c)
 {
-	return bk_diags_nomem(c->diags, c->name, "", "reading the ID3 tag");
+	return bki_diags_nomem(c->diags, c->name, "", "reading the ID3 tag");
 }
 
 static bk_status bad(id3 *c, size_t off, const char *fmt, ...)
@@ -118,14 +118,14 @@ static bk_status bad(id3 *c, size_t off, const char *fmt, ...)
 
 static bk_status bad(id3 *c, size_t off, const char *fmt, ...)
 {
-	bk_buf b = {0};
+	bki_buf b = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(&b, fmt, ap);
+	bki_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	bk_diags_add(c->diags, BK_ERROR, "bad-id3", c->name, 0, 0, "",
-	             "byte %zu: %s", off, bk_buf_str(&b));
-	bk_buf_free(&b);
+	bki_diags_add(c->diags, BK_ERROR, "bad-id3", c->name, 0, 0, "",
+	             "byte %zu: %s", off, bki_buf_str(&b));
+	bki_buf_free(&b);
 	return BK_ERR_INVALID;
 }
 
@@ -165,8 +165,8 @@ static bool syncsafe(const unsigned char *p, uint32_t *v)
  * (its p NULL when memory runs out). */
 static span unsync(id3 *c, const span *s)
 {
-	unsigned char *out = own(c, bk_malloc(s->n + 1));
-	size_t *map = own(c, bk_calloc(s->n + 1, sizeof *map));
+	unsigned char *out = own(c, bki_malloc(s->n + 1));
+	size_t *map = own(c, bki_calloc(s->n + 1, sizeof *map));
 	if (!out || !map) {
 		span none = {NULL, 0, NULL, 0};
 		return none;
@@ -186,12 +186,12 @@ static span unsync(id3 *c, const span *s)
 /* ISO-8859-1 bytes to UTF-8; NULL when memory runs out. */
 static char *latin1(const unsigned char *p, size_t n)
 {
-	bk_buf b = {0};
+	bki_buf b = {0};
 	for (size_t i = 0; i < n; i++) {
 		char u[4];
-		bk_buf_addn(&b, u, bk_utf8_encode(p[i], u));
+		bki_buf_addn(&b, u, bki_utf8_encode(p[i], u));
 	}
-	return bk_buf_steal(&b);
+	return bki_buf_steal(&b);
 }
 
 /* A NUL-terminated ISO-8859-1 string at the start of s (an element id):
@@ -219,7 +219,7 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 	unsigned enc = s->p[0];
 	const unsigned char *p = s->p + 1;
 	size_t n = s->n - 1;
-	bk_buf b = {0};
+	bki_buf b = {0};
 	if (enc == 0) {
 		const unsigned char *z = memchr(p, 0, n);
 		*out = own(c, latin1(p, z ? (size_t)(z - p) : n));
@@ -228,11 +228,11 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 	if (enc == 3) {
 		const unsigned char *z = memchr(p, 0, n);
 		size_t len = z ? (size_t)(z - p) : n;
-		size_t ok = bk_utf8_valid_prefix((const char *)p, len);
+		size_t ok = bki_utf8_valid_prefix((const char *)p, len);
 		if (ok != len)
 			return bad(c, span_off(s, 1 + ok), "the TIT2 frame is not "
 			           "valid UTF-8");
-		*out = own(c, bk_strndup((const char *)p, len));
+		*out = own(c, bki_strndup((const char *)p, len));
 		return *out ? BK_OK : no_memory(c);
 	}
 	if (enc != 1 && enc != 2)
@@ -242,7 +242,7 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 	size_t i = 0;
 	if (enc == 1) {
 		if (n == 0 || (n >= 2 && p[0] == 0 && p[1] == 0)) {
-			*out = own(c, bk_strdup("")); /* an empty title, no BOM */
+			*out = own(c, bki_strdup("")); /* an empty title, no BOM */
 			return *out ? BK_OK : no_memory(c);
 		}
 		if (n < 2 || !((p[0] == 0xFF && p[1] == 0xFE) ||
@@ -254,7 +254,7 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 	}
 	for (; i < n; i += 2) {
 		if (n - i < 2) {
-			bk_buf_free(&b);
+			bki_buf_free(&b);
 			return bad(c, span_off(s, 1 + i), "the TIT2 frame's UTF-16 "
 			           "ends in half a code unit");
 		}
@@ -263,7 +263,7 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 			break;
 		uint32_t cp = u;
 		if (u >= 0xDC00 && u <= 0xDFFF) {
-			bk_buf_free(&b);
+			bki_buf_free(&b);
 			return bad(c, span_off(s, 1 + i), "the TIT2 frame's UTF-16 "
 			           "has a lone low surrogate");
 		}
@@ -272,7 +272,7 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 			if (n - i >= 4)
 				v = le ? p[i + 2] | p[i + 3] << 8 : p[i + 2] << 8 | p[i + 3];
 			if (v < 0xDC00 || v > 0xDFFF) {
-				bk_buf_free(&b);
+				bki_buf_free(&b);
 				return bad(c, span_off(s, 1 + i), "the TIT2 frame's "
 				           "UTF-16 has a lone high surrogate");
 			}
@@ -280,9 +280,9 @@ static bk_status text_frame(id3 *c, const span *s, char **out)
 			i += 2;
 		}
 		char u8[4];
-		bk_buf_addn(&b, u8, bk_utf8_encode(cp, u8));
+		bki_buf_addn(&b, u8, bki_utf8_encode(cp, u8));
 	}
-	*out = own(c, bk_buf_steal(&b));
+	*out = own(c, bki_buf_steal(&b));
 	return *out ? BK_OK : no_memory(c);
 }
 
@@ -434,7 +434,7 @@ static bk_status read_chap(id3 *c, const span *s, size_t off, char *eid,
 		if (sub.p[pos])
 			return bad(c, span_off(&sub, pos), "stray bytes after the "
 			           "subframes of chapter \"%s\"", eid);
-	if (!ch.title && !(ch.title = own(c, bk_strdup(""))))
+	if (!ch.title && !(ch.title = own(c, bki_strdup(""))))
 		return no_memory(c);
 	bool failed = false;
 	c->chaps = grow(c->chaps, &c->capchaps, c->nchaps, sizeof *c->chaps,
@@ -451,8 +451,8 @@ static bk_status read_ctoc(id3 *c, const span *s, size_t off, char *eid,
 {
 	bk_status st;
 	toc t = {eid, s->p[used], NULL, NULL, s->p[used + 1], off};
-	t.children = own(c, bk_calloc(t.n + 1, sizeof *t.children));
-	t.child_off = own(c, bk_calloc(t.n + 1, sizeof *t.child_off));
+	t.children = own(c, bki_calloc(t.n + 1, sizeof *t.children));
+	t.child_off = own(c, bki_calloc(t.n + 1, sizeof *t.child_off));
 	if (!t.children || !t.child_off)
 		return no_memory(c);
 	size_t at = used + 2;
@@ -638,7 +638,7 @@ static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
 	if ((st = read_frames(c, &s)) != BK_OK || (st = top_toc(c, &top)) != BK_OK)
 		return st;
 	/* the chapters in the table's order */
-	out->ch = bk_calloc(top->n + 1, sizeof *out->ch);
+	out->ch = bki_calloc(top->n + 1, sizeof *out->ch);
 	if (!out->ch)
 		return no_memory(c);
 	for (size_t k = 0; k < top->n; k++) {
@@ -648,8 +648,8 @@ static bk_status parse_tag(id3 *c, const unsigned char *d, size_t size,
 			return st;
 		chapter *ch = &out->ch[out->n++];
 		*ch = *found;
-		ch->id = bk_strdup(found->id);
-		ch->title = bk_strdup(found->title);
+		ch->id = bki_strdup(found->id);
+		ch->title = bki_strdup(found->title);
 		if (!ch->id || !ch->title)
 			return no_memory(c);
 	}
@@ -679,7 +679,7 @@ bk_status bk_decode_id3_chapters(const char *data, size_t size,
 	memset(&c, 0, sizeof c);
 	c.name = name ? name : "";
 	c.diags = diags;
-	bk_decoded_chapters *r = bk_calloc(1, sizeof *r);
+	bk_decoded_chapters *r = bki_calloc(1, sizeof *r);
 	bk_status st = r ? parse_tag(&c, (const unsigned char *)(data ? data : ""),
 	                             data ? size : 0, r)
 	                 : no_memory(&c);
@@ -732,7 +732,7 @@ bk_status bk_decode_audio_file(const char *path, float **samples, size_t *n,
 	*n = 0;
 	FILE *probe = fopen(path, "rb");
 	if (!probe) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
 		             "cannot read: %s", strerror(errno));
 		return BK_ERR_IO;
 	}
@@ -741,19 +741,19 @@ bk_status bk_decode_audio_file(const char *path, float **samples, size_t *n,
 	memset(&info, 0, sizeof info);
 	SNDFILE *f = sf_open(path, SFM_READ, &info);
 	if (!f) {
-		bk_diags_add(diags, BK_ERROR, "bad-audio", path, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-audio", path, 0, 0, "",
 		             "libsndfile cannot read it: %s", sf_strerror(NULL));
 		return BK_ERR_INVALID;
 	}
 	if (info.channels < 1 || info.channels > 64 || info.samplerate < 1) {
-		bk_diags_add(diags, BK_ERROR, "bad-audio", path, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-audio", path, 0, 0, "",
 		             "%d channels at %d Hz", info.channels, info.samplerate);
 		sf_close(f);
 		return BK_ERR_INVALID;
 	}
 	size_t ch = (size_t)info.channels, cap = 1 << 16, len = 0;
-	float *out = bk_calloc(cap, sizeof *out);
-	float *chunk = bk_calloc(4096 * ch, sizeof *chunk);
+	float *out = bki_calloc(cap, sizeof *out);
+	float *chunk = bki_calloc(4096 * ch, sizeof *chunk);
 	sf_count_t got = 0;
 	bool nomem = !out || !chunk;
 	while (!nomem && (got = sf_readf_float(f, chunk, 4096)) > 0) {
@@ -761,7 +761,7 @@ bk_status bk_decode_audio_file(const char *path, float **samples, size_t *n,
 			size_t want = cap;
 			while (len + (size_t)got > want)
 				want *= 2;
-			float *more = bk_reallocarray(out, want, sizeof *out);
+			float *more = bki_reallocarray(out, want, sizeof *out);
 			if (!more) {
 				nomem = true;
 				break;
@@ -779,9 +779,9 @@ bk_status bk_decode_audio_file(const char *path, float **samples, size_t *n,
 	int err = sf_error(f);
 	bk_status st = BK_OK;
 	if (nomem) {
-		st = bk_diags_nomem(diags, path, "", "decoding the audio");
+		st = bki_diags_nomem(diags, path, "", "decoding the audio");
 	} else if (err != SF_ERR_NO_ERROR) {
-		bk_diags_add(diags, BK_ERROR, "bad-audio", path, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-audio", path, 0, 0, "",
 		             "decoding stopped after %zu samples: %s", len,
 		             sf_error_number(err));
 		st = BK_ERR_INVALID;
@@ -915,7 +915,7 @@ static float *decimate4(const float *in, size_t n, size_t *nout)
 	for (int k = 0; k <= 2 * HALF; k++)
 		h[k] = (float)(x[k] / total);
 	size_t m = (n + D - 1) / D;
-	float *out = bk_calloc(m, sizeof *out);
+	float *out = bki_calloc(m, sizeof *out);
 	if (!out)
 		return NULL;
 	for (size_t j = 0; j < m; j++) {
@@ -969,8 +969,8 @@ static bool prepare(level *L)
 	for (size_t i = 0; i < L->m; i++)
 		L->c[i] = (float)(L->c[i] - mean);
 	L->cc = dot(L->c, L->c, L->m);
-	L->s1 = bk_calloc(L->nw + 1, sizeof *L->s1);
-	L->s2 = bk_calloc(L->nw + 1, sizeof *L->s2);
+	L->s1 = bki_calloc(L->nw + 1, sizeof *L->s1);
+	L->s2 = bki_calloc(L->nw + 1, sizeof *L->s2);
 	if (!L->s1 || !L->s2)
 		return false;
 	L->s1[0] = L->s2[0] = 0;
@@ -1011,7 +1011,7 @@ static bool pyramid(level L[MAX_LEVELS], size_t *nl, long lrate)
  * their count returned; (size_t)-1 when memory runs out. */
 static size_t scan(const level *L, size_t cand[CANDIDATES])
 {
-	double *sc = bk_calloc(L->nlags, sizeof *sc);
+	double *sc = bki_calloc(L->nlags, sizeof *sc);
 	if (!sc)
 		return (size_t)-1;
 	for (size_t j = 0; j < L->nlags; j++)
@@ -1075,7 +1075,7 @@ static float *trimmed_clip(const int16_t *clip, size_t nclip, int clip_rate,
 	a = a > before ? a - before : 0;
 	b = nclip - b > after ? b + after : nclip;
 	size_t m = b - a;
-	float *c = bk_calloc(m, sizeof *c);
+	float *c = bki_calloc(m, sizeof *c);
 	if (!c) {
 		*nomem = true;
 		return NULL;
@@ -1085,7 +1085,7 @@ static float *trimmed_clip(const int16_t *clip, size_t nclip, int clip_rate,
 	if (clip_rate != rate) {
 		double ratio = (double)rate / clip_rate;
 		size_t cap = (size_t)ceil((double)m * ratio) + 16;
-		float *r = bk_calloc(cap, sizeof *r);
+		float *r = bki_calloc(cap, sizeof *r);
 		if (!r) {
 			free(c);
 			*nomem = true;
@@ -1178,7 +1178,7 @@ bk_status bk_decode_audio_match(const float *audio, size_t n, int rate,
 	L[0].m = m;
 	L[0].nlags = (size_t)(hi - lo) + 1;
 	L[0].nw = L[0].nlags + m - 1;
-	L[0].w = bk_calloc(L[0].nw, sizeof *L[0].w);
+	L[0].w = bki_calloc(L[0].nw, sizeof *L[0].w);
 	for (size_t i = 0; L[0].w && i < L[0].nw; i++) {
 		long k = lo + (long)i;
 		if (k >= 0 && (size_t)k < n)
@@ -1269,7 +1269,7 @@ bk_status bk_decode_audio_compare(const float *audio, size_t n, int rate,
 		return nomem ? BK_ERR_NOMEM : BK_ERR_INVALID;
 	/* the audio where the clip was found, silence beyond its ends */
 	long from = lround((at + off) * rate);
-	float *x = bk_calloc(m, sizeof *x);
+	float *x = bki_calloc(m, sizeof *x);
 	if (!x) {
 		free(c);
 		return BK_ERR_NOMEM;

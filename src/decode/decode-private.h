@@ -7,35 +7,35 @@
 
 #include "ballotkit/decode.h"
 
-bk_cell_pages *bk_cell_pages_new(void); /* NULL: no memory */
-void bk_cell_pages_add_page(bk_cell_pages *p);
+bk_cell_pages *bki_cell_pages_new(void); /* NULL: no memory */
+void bki_cell_pages_add_page(bk_cell_pages *p);
 /* Adds a line to the last page (trailing blank cells dropped). */
-void bk_cell_pages_add_line(bk_cell_pages *p, const unsigned char *cells,
+void bki_cell_pages_add_line(bk_cell_pages *p, const unsigned char *cells,
                             size_t n);
 /* True when a page or line could not be added: memory ran out. */
-bool bk_cell_pages_nomem(const bk_cell_pages *p);
+bool bki_cell_pages_nomem(const bk_cell_pages *p);
 
 /* Parses XML (or, with html, HTML) with no network, entity expansion or
  * DTD loading; NULL with a located diagnostic when it is not well-formed.
  * Free with xmlFreeDoc. */
-xmlDocPtr bk_decode_xml(const char *data, size_t size, const char *name,
+xmlDocPtr bki_decode_xml(const char *data, size_t size, const char *name,
                         bool html, bk_diags *diags);
 
 /* The PDF in data (poppler), or NULL with a "bad-pdf" diagnostic naming
  * name. Free with g_object_unref. */
 typedef struct _PopplerDocument PopplerDocument;
-PopplerDocument *bk_decode_open_pdf(const char *data, size_t size,
+PopplerDocument *bki_decode_open_pdf(const char *data, size_t size,
                                     const char *name, bk_diags *diags);
 
 /* The median of v's n values (0 when n is 0); sorts v. */
-double bk_decode_median(double *v, size_t n);
+double bki_decode_median(double *v, size_t n);
 
 /* Initialises libxml2 once per process (its first use is not
  * thread-safe); every decoder calls it before parsing. */
-void bk_decode_xml_once(void);
+void bki_decode_xml_once(void);
 
 /* Where one coordinate of a cubic Bézier has its extremes, as parameters
  * in (0, 1) into t; returns how many (0-2). */
-int bk_cubic_extremes(double p0, double p1, double p2, double p3, double t[2]);
+int bki_cubic_extremes(double p0, double p1, double p2, double p3, double t[2]);
 
 #endif

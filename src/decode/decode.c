@@ -31,7 +31,7 @@ struct bk_cell_pages {
 /* NULL (and p out of memory) when memory runs out. */
 static cpage *new_page(bk_cell_pages *p)
 {
-	cpage *more = bk_reallocarray(p->pages, p->n + 1, sizeof *p->pages);
+	cpage *more = bki_reallocarray(p->pages, p->n + 1, sizeof *p->pages);
 	if (!more) {
 		p->nomem = true;
 		return NULL;
@@ -48,11 +48,11 @@ static bool add_cline(cpage *pg, const unsigned char *cells, size_t n)
 {
 	while (n && cells[n - 1] == 0)
 		n--;
-	cline *more = bk_reallocarray(pg->lines, pg->n + 1, sizeof *pg->lines);
+	cline *more = bki_reallocarray(pg->lines, pg->n + 1, sizeof *pg->lines);
 	if (!more)
 		return false;
 	pg->lines = more;
-	pg->lines[pg->n].cells = bk_malloc(n + 1);
+	pg->lines[pg->n].cells = bki_malloc(n + 1);
 	if (!pg->lines[pg->n].cells)
 		return false;
 	if (n)
@@ -62,17 +62,17 @@ static bool add_cline(cpage *pg, const unsigned char *cells, size_t n)
 	return true;
 }
 
-bk_cell_pages *bk_cell_pages_new(void)
+bk_cell_pages *bki_cell_pages_new(void)
 {
-	return bk_calloc(1, sizeof(bk_cell_pages));
+	return bki_calloc(1, sizeof(bk_cell_pages));
 }
 
-void bk_cell_pages_add_page(bk_cell_pages *p)
+void bki_cell_pages_add_page(bk_cell_pages *p)
 {
 	new_page(p);
 }
 
-void bk_cell_pages_add_line(bk_cell_pages *p, const unsigned char *cells,
+void bki_cell_pages_add_line(bk_cell_pages *p, const unsigned char *cells,
                             size_t n)
 {
 	if (!p->n && !new_page(p))
@@ -81,7 +81,7 @@ void bk_cell_pages_add_line(bk_cell_pages *p, const unsigned char *cells,
 		p->nomem = true;
 }
 
-bool bk_cell_pages_nomem(const bk_cell_pages *p)
+bool bki_cell_pages_nomem(const bk_cell_pages *p)
 {
 	return p->nomem;
 }
@@ -163,14 +163,14 @@ bk_status bk_decode_brf(bk_cell_pages **out, const char *data, size_t size,
 	if (!out || (!data && size))
 		return BK_ERR_USAGE;
 	*out = NULL;
-	bk_cell_pages *p = bk_calloc(1, sizeof *p);
+	bk_cell_pages *p = bki_calloc(1, sizeof *p);
 	bool has_ff = size && memchr(data, '\f', size) != NULL;
 	cpage *pg = NULL;
-	unsigned char *buf = bk_malloc(size + 1);
+	unsigned char *buf = bki_malloc(size + 1);
 	if (!p || !buf) {
 		free(buf);
 		bk_cell_pages_free(p);
-		return bk_diags_nomem(diags, name, "", "reading BRF");
+		return bki_diags_nomem(diags, name, "", "reading BRF");
 	}
 	size_t n = 0, line = 1, col = 1;
 	bool line_open = false;
@@ -188,7 +188,7 @@ bk_status bk_decode_brf(bk_cell_pages **out, const char *data, size_t size,
 				if (!pg || !add_cline(pg, buf, n)) {
 					free(buf);
 					bk_cell_pages_free(p);
-					return bk_diags_nomem(diags, name, "",
+					return bki_diags_nomem(diags, name, "",
 					                      "reading BRF");
 				}
 			}
@@ -204,7 +204,7 @@ bk_status bk_decode_brf(bk_cell_pages **out, const char *data, size_t size,
 		}
 		int cell = ascii_to_cell(c);
 		if (cell < 0) {
-			bk_diags_add(diags, BK_ERROR, "bad-brf", name, line, col, "",
+			bki_diags_add(diags, BK_ERROR, "bad-brf", name, line, col, "",
 			             "byte 0x%02X is not ASCII braille", c);
 			free(buf);
 			bk_cell_pages_free(p);
@@ -246,10 +246,10 @@ static bool has_dc(xmlNodePtr meta, const char *name)
 	return false;
 }
 
-xmlDocPtr bk_decode_xml(const char *data, size_t size, const char *name,
+xmlDocPtr bki_decode_xml(const char *data, size_t size, const char *name,
                         bool html, bk_diags *diags)
 {
-	bk_decode_xml_once();
+	bki_decode_xml_once();
 	if ((!data && size) || size > 0x7fffffff)
 		return NULL;
 	/* no network, no entity expansion, no DTD loading */
@@ -262,7 +262,7 @@ xmlDocPtr bk_decode_xml(const char *data, size_t size, const char *name,
 	                        XML_PARSE_NOWARNING);
 	if (!doc || !xmlDocGetRootElement(doc)) {
 		const xmlError *err = xmlGetLastError();
-		bk_diags_add(diags, BK_ERROR, "bad-xml", name,
+		bki_diags_add(diags, BK_ERROR, "bad-xml", name,
 		             err ? (unsigned long)err->line : 0,
 		             err ? (unsigned long)err->int2 : 0, "",
 		             "not well-formed %s: %s", html ? "HTML" : "XML",
@@ -281,16 +281,16 @@ static bk_status read_row(cpage *pg, xmlNodePtr row, const char *name,
 	xmlChar *t = xmlNodeGetContent(row);
 	const char *s = (const char *)t;
 	size_t len = strlen(s), k = 0, n = 0;
-	unsigned char *cells = bk_malloc(len + 1);
+	unsigned char *cells = bki_malloc(len + 1);
 	if (!cells) {
 		xmlFree(t);
-		return bk_diags_nomem(diags, name, "", "reading PEF");
+		return bki_diags_nomem(diags, name, "", "reading PEF");
 	}
 	while (k < len) {
 		uint32_t cp;
-		size_t l = bk_utf8_decode(s + k, len - k, &cp);
+		size_t l = bki_utf8_decode(s + k, len - k, &cp);
 		if (!l || cp < 0x2800 || cp > 0x283F) {
-			bk_diags_add(diags, BK_ERROR, "bad-pef", name,
+			bki_diags_add(diags, BK_ERROR, "bad-pef", name,
 			             (unsigned long)xmlGetLineNo(row), 0, "",
 			             "a row holds a character that is not 6-dot braille");
 			st = BK_ERR_INVALID;
@@ -300,7 +300,7 @@ static bk_status read_row(cpage *pg, xmlNodePtr row, const char *name,
 		k += l;
 	}
 	if (!add_cline(pg, cells, n))
-		st = bk_diags_nomem(diags, name, "", "reading PEF");
+		st = bki_diags_nomem(diags, name, "", "reading PEF");
 	free(cells);
 	xmlFree(t);
 	return st;
@@ -312,7 +312,7 @@ static bk_status read_page(bk_cell_pages *p, xmlNodePtr page, const char *name,
 {
 	cpage *pg = new_page(p);
 	if (!pg)
-		return bk_diags_nomem(diags, name, "", "reading PEF");
+		return bki_diags_nomem(diags, name, "", "reading PEF");
 	for (xmlNodePtr row = page->children; row; row = row->next) {
 		if (!is_pef(row, "row"))
 			continue;
@@ -354,11 +354,11 @@ static bk_status check_pef_head(xmlNodePtr root, const char *name,
 	xmlNodePtr head = child(root, "head"), meta = child(head, "meta");
 	if (!is_pef(root, "pef") || !version ||
 	    strcmp((const char *)version, "2008-1")) {
-		bk_diags_add(diags, BK_ERROR, "bad-pef", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-pef", name, 0, 0, "",
 		             "the root is not a PEF 2008-1 <pef> element");
 		st = BK_ERR_INVALID;
 	} else if (!has_dc(meta, "format") || !has_dc(meta, "identifier")) {
-		bk_diags_add(diags, BK_ERROR, "bad-pef", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-pef", name, 0, 0, "",
 		             "head/meta lacks dc:format or dc:identifier");
 		st = BK_ERR_INVALID;
 	}
@@ -369,7 +369,7 @@ static bk_status check_pef_head(xmlNodePtr root, const char *name,
 bk_status bk_decode_pef(bk_cell_pages **out, const char *data, size_t size,
                         const char *name, bk_diags *diags)
 {
-	bk_decode_xml_once();
+	bki_decode_xml_once();
 	if (!out || (!data && size) || size > 0x7fffffff)
 		return BK_ERR_USAGE;
 	*out = NULL;
@@ -379,7 +379,7 @@ bk_status bk_decode_pef(bk_cell_pages **out, const char *data, size_t size,
 	                              XML_PARSE_NOWARNING);
 	if (!doc) {
 		const xmlError *err = xmlGetLastError();
-		bk_diags_add(diags, BK_ERROR, "bad-pef", name,
+		bki_diags_add(diags, BK_ERROR, "bad-pef", name,
 		             err ? (unsigned long)err->line : 0,
 		             err ? (unsigned long)err->int2 : 0, "",
 		             "not well-formed XML: %s",
@@ -391,9 +391,9 @@ bk_status bk_decode_pef(bk_cell_pages **out, const char *data, size_t size,
 	bk_status st = check_pef_head(root, name, diags);
 	if (st != BK_OK)
 		goto out;
-	p = bk_calloc(1, sizeof *p);
+	p = bki_calloc(1, sizeof *p);
 	if (!p) {
-		st = bk_diags_nomem(diags, name, "", "reading PEF");
+		st = bki_diags_nomem(diags, name, "", "reading PEF");
 		goto out;
 	}
 	st = read_body(p, child(root, "body"), name, diags);

@@ -34,7 +34,7 @@ static void push(vec *a, blob b)
 {
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 256;
-		blob *more = bk_reallocarray(a->v, cap, sizeof *a->v);
+		blob *more = bki_reallocarray(a->v, cap, sizeof *a->v);
 		if (!more) {
 			a->nomem = true;
 			return;
@@ -87,7 +87,7 @@ static double pixel_blackness(const image_scan *im, int x, int y)
 static void scan_push(image_scan *im, int x, int y)
 {
 	if (im->top == im->cap) {
-		int *more = bk_reallocarray(im->stack, im->cap * 2,
+		int *more = bki_reallocarray(im->stack, im->cap * 2,
 		                            2 * sizeof *im->stack);
 		if (!more) {
 			im->nomem = true;
@@ -159,9 +159,9 @@ static blob region_blob(const region *r, double px_mm)
 static void find_blobs(const unsigned char *data, int w, int h, int stride,
                        double px_mm, vec *out)
 {
-	image_scan im = {data, w, h, stride, bk_calloc((size_t)w * (size_t)h, 1),
+	image_scan im = {data, w, h, stride, bki_calloc((size_t)w * (size_t)h, 1),
 	                 NULL, 1024, 0, false};
-	im.stack = bk_calloc(im.cap * 2, sizeof *im.stack);
+	im.stack = bki_calloc(im.cap * 2, sizeof *im.stack);
 	if (!im.seen || !im.stack)
 		out->nomem = true;
 	for (int y0 = 0; !out->nomem && y0 < h; y0++) {
@@ -189,7 +189,7 @@ static cairo_surface_t *render_page(PopplerPage *page, double dpi,
 	poppler_page_get_size(page, &wpt, &hpt);
 	double wf = ceil(wpt / 72.0 * dpi), hf = ceil(hpt / 72.0 * dpi);
 	if (!(wf >= 1 && hf >= 1 && wf <= 30000 && hf <= 30000 && wf * hf <= 2.0e8)) {
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "page %d is too large to read at %g dpi", pg + 1, dpi);
 		return NULL;
 	}
@@ -197,7 +197,7 @@ static cairo_surface_t *render_page(PopplerPage *page, double dpi,
 	                                                  (int)wf, (int)hf);
 	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(img);
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "no memory to render page %d", pg + 1);
 		return NULL;
 	}
@@ -211,7 +211,7 @@ static cairo_surface_t *render_page(PopplerPage *page, double dpi,
 	return img;
 }
 
-PopplerDocument *bk_decode_open_pdf(const char *data, size_t size,
+PopplerDocument *bki_decode_open_pdf(const char *data, size_t size,
                                     const char *name, bk_diags *diags)
 {
 	GBytes *bytes = g_bytes_new(data, size);
@@ -219,7 +219,7 @@ PopplerDocument *bk_decode_open_pdf(const char *data, size_t size,
 	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
 	g_bytes_unref(bytes); /* the document keeps its own reference */
 	if (!doc) {
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "poppler cannot read the PDF: %s",
 		             err ? err->message : "unknown error");
 		if (err)
@@ -243,7 +243,7 @@ static bk_status page_blobs(PopplerDocument *doc, int pg, double dpi,
 	           cairo_image_surface_get_stride(img), 25.4 / dpi, blobs);
 	cairo_surface_destroy(img);
 	if (blobs->nomem)
-		return bk_diags_nomem(diags, name, "", "reading the PDF's dots");
+		return bki_diags_nomem(diags, name, "", "reading the PDF's dots");
 	return BK_OK;
 }
 
@@ -337,11 +337,11 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 	if (n < 2)
 		return BK_ERR_INVALID;
 	qsort(dots, n, sizeof *dots, cmp_blob_y);
-	double *gaps = bk_calloc(n, sizeof *gaps);
+	double *gaps = bki_calloc(n, sizeof *gaps);
 	size_t ng = 0;
 	/* row clusters, then vertical gaps within cells (1.8–3.0 mm) */
-	double *rows = bk_calloc(n, sizeof *rows);
-	double *xs = bk_calloc(n, sizeof *xs);
+	double *rows = bki_calloc(n, sizeof *rows);
+	double *xs = bki_calloc(n, sizeof *xs);
 	if (!gaps || !rows || !xs) {
 		free(gaps);
 		free(rows);
@@ -355,7 +355,7 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 	for (size_t i = 1; i < nr; i++)
 		if (rows[i] - rows[i - 1] >= 1.8 && rows[i] - rows[i - 1] <= 3.0)
 			gaps[ng++] = rows[i] - rows[i - 1];
-	f->pv = bk_decode_median(gaps, ng);
+	f->pv = bki_decode_median(gaps, ng);
 	/* horizontal gaps between neighbours in a row */
 	ng = 0;
 	for (size_t i = 1; i < n; i++) {
@@ -363,7 +363,7 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 		if (fabs(dots[i].y - dots[i - 1].y) < 0.3 && dx >= 1.8 && dx <= 3.0)
 			gaps[ng++] = dx;
 	}
-	f->ph = bk_decode_median(gaps, ng);
+	f->ph = bki_decode_median(gaps, ng);
 	free(gaps);
 	if (f->pv <= 0 || f->ph <= 0) {
 		free(rows);
@@ -416,13 +416,13 @@ static bool reading_init(braille_reading *r, int npages)
 {
 	memset(r, 0, sizeof *r);
 	size_t np = (size_t)npages + 1;
-	r->pvs = bk_calloc(np, sizeof *r->pvs);
-	r->phs = bk_calloc(np, sizeof *r->phs);
-	r->cells = bk_calloc(np, sizeof *r->cells);
-	r->lines = bk_calloc(np, sizeof *r->lines);
-	r->page_lines = bk_calloc(np, sizeof *r->page_lines);
-	r->pdots = bk_calloc(np, sizeof *r->pdots);
-	r->pn = bk_calloc(np, sizeof *r->pn);
+	r->pvs = bki_calloc(np, sizeof *r->pvs);
+	r->phs = bki_calloc(np, sizeof *r->phs);
+	r->cells = bki_calloc(np, sizeof *r->cells);
+	r->lines = bki_calloc(np, sizeof *r->lines);
+	r->page_lines = bki_calloc(np, sizeof *r->page_lines);
+	r->pdots = bki_calloc(np, sizeof *r->pdots);
+	r->pn = bki_calloc(np, sizeof *r->pn);
 	r->dmin = 1e9;
 	if (!r->pvs || !r->phs || !r->cells || !r->lines || !r->page_lines ||
 	    !r->pdots || !r->pn)
@@ -455,9 +455,9 @@ static bk_status collect_dots(PopplerDocument *doc, double dpi,
 	for (int pg = 0; pg < r->npages; pg++) {
 		vec blobs = {0};
 		bk_status st = page_blobs(doc, pg, dpi, name, &blobs, diags);
-		if (st == BK_OK && !(r->pdots[pg] = bk_calloc(blobs.n + 1,
+		if (st == BK_OK && !(r->pdots[pg] = bki_calloc(blobs.n + 1,
 		                                              sizeof **r->pdots)))
-			st = bk_diags_nomem(diags, name, "", "reading the PDF's dots");
+			st = bki_diags_nomem(diags, name, "", "reading the PDF's dots");
 		if (st != BK_OK) {
 			free(blobs.v);
 			return st;
@@ -515,7 +515,7 @@ static bk_status place_dots(const braille_reading *r, int pg, const page_fit *f,
 		double ex = fabs(v - cl * f->cell - col * f->ph);
 		if (row < 0 || row > 2 || col < 0 || col > 1 || ey > 0.35 ||
 		    ex > 0.35 || ln < 0 || cl < 0) {
-			bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 			             "page %d: a dot at %.2f, %.2f mm is off "
 			             "the braille grid", pg + 1, dots[i].x, dots[i].y);
 			return BK_ERR_INVALID;
@@ -534,8 +534,8 @@ static bk_status read_grid(braille_reading *r, int pg, const page_fit *f,
                            const char *name, bk_diags *diags)
 {
 	size_t n = r->pn[pg], maxline = 0, maxcell = 0;
-	size_t *li = bk_calloc(n, sizeof *li), *ci = bk_calloc(n, sizeof *ci);
-	int *bit = bk_calloc(n, sizeof *bit);
+	size_t *li = bki_calloc(n, sizeof *li), *ci = bki_calloc(n, sizeof *ci);
+	int *bit = bki_calloc(n, sizeof *bit);
 	unsigned char *grid = NULL;
 	bk_status st = !li || !ci || !bit ? BK_ERR_NOMEM
 	               : place_dots(r, pg, f, li, ci, bit, &maxline, &maxcell,
@@ -543,7 +543,7 @@ static bk_status read_grid(braille_reading *r, int pg, const page_fit *f,
 	if (st != BK_OK)
 		goto out;
 	size_t width = maxcell + 1;
-	grid = bk_calloc(maxline + 1, width);
+	grid = bki_calloc(maxline + 1, width);
 	if (!grid) {
 		st = BK_ERR_NOMEM;
 		goto out;
@@ -551,10 +551,10 @@ static bk_status read_grid(braille_reading *r, int pg, const page_fit *f,
 	for (size_t i = 0; i < n; i++)
 		grid[li[i] * width + ci[i]] |= (unsigned char)bit[i];
 	for (size_t l = 0; l <= maxline; l++) {
-		dline *more = bk_reallocarray(r->all, r->nall + 1, sizeof *r->all);
+		dline *more = bki_reallocarray(r->all, r->nall + 1, sizeof *r->all);
 		if (more)
 			r->all = more;
-		if (!more || !(r->all[r->nall].c = bk_malloc(width))) {
+		if (!more || !(r->all[r->nall].c = bki_malloc(width))) {
 			st = BK_ERR_NOMEM;
 			goto out;
 		}
@@ -565,7 +565,7 @@ static bk_status read_grid(braille_reading *r, int pg, const page_fit *f,
 	r->page_lines[pg] = maxline + 1;
 out:
 	if (st == BK_ERR_NOMEM)
-		bk_diags_nomem(diags, name, "", "reading braille from the PDF");
+		bki_diags_nomem(diags, name, "", "reading braille from the PDF");
 	free(grid);
 	free(li);
 	free(ci);
@@ -580,7 +580,7 @@ static bk_status read_pages(braille_reading *r, const char *name,
 {
 	double line_pitch = document_line_pitch(r);
 	if (line_pitch < 0)
-		return bk_diags_nomem(diags, name, "", "reading braille from the PDF");
+		return bki_diags_nomem(diags, name, "", "reading braille from the PDF");
 	for (int pg = 0; pg < r->npages; pg++) {
 		size_t n = r->pn[pg];
 		page_fit f;
@@ -588,10 +588,10 @@ static bk_status read_pages(braille_reading *r, const char *name,
 			continue;
 		bk_status fit = fit_page(r->pdots[pg], n, &f, line_pitch);
 		if (fit == BK_ERR_NOMEM)
-			return bk_diags_nomem(diags, name, "",
+			return bki_diags_nomem(diags, name, "",
 			                      "reading braille from the PDF");
 		if (fit != BK_OK) {
-			bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 			             "page %d: the dots do not form a braille grid",
 			             pg + 1);
 			return BK_ERR_INVALID;
@@ -612,14 +612,14 @@ static bk_status read_pages(braille_reading *r, const char *name,
  * when memory runs out. */
 static bk_cell_pages *pages_of(const braille_reading *r)
 {
-	bk_cell_pages *p = bk_cell_pages_new();
+	bk_cell_pages *p = bki_cell_pages_new();
 	size_t k = 0;
 	for (int pg = 0; p && pg < r->npages; pg++) {
-		bk_cell_pages_add_page(p);
+		bki_cell_pages_add_page(p);
 		for (size_t l = 0; l < r->page_lines[pg]; l++, k++)
-			bk_cell_pages_add_line(p, r->all[k].c, r->all[k].n);
+			bki_cell_pages_add_line(p, r->all[k].c, r->all[k].n);
 	}
-	if (p && bk_cell_pages_nomem(p)) {
+	if (p && bki_cell_pages_nomem(p)) {
 		bk_cell_pages_free(p);
 		return NULL;
 	}
@@ -633,10 +633,10 @@ static void measure_of(braille_reading *r, bk_dot_measure *m)
 	m->dot_diameter = r->ndots ? r->dsum / (double)r->ndots : 0;
 	m->dot_diameter_min = r->ndots ? r->dmin : 0;
 	m->dot_diameter_max = r->dmax;
-	m->dot_pitch_y = bk_decode_median(r->pvs, r->nfit);
-	m->dot_pitch_x = bk_decode_median(r->phs, r->nfit);
-	m->cell_pitch = bk_decode_median(r->cells, r->nfit);
-	m->line_pitch = bk_decode_median(r->lines, r->nfit);
+	m->dot_pitch_y = bki_decode_median(r->pvs, r->nfit);
+	m->dot_pitch_x = bki_decode_median(r->phs, r->nfit);
+	m->cell_pitch = bki_decode_median(r->cells, r->nfit);
+	m->line_pitch = bki_decode_median(r->lines, r->nfit);
 }
 
 /* What both readers of dots begin with: dpi checked against
@@ -649,7 +649,7 @@ static PopplerDocument *open_at(const char *data, size_t size,
                                 bk_diags *diags)
 {
 	if (!(dpi >= BK_DECODE_DPI_MIN && dpi <= BK_DECODE_DPI_MAX)) {
-		bk_diags_add(diags, BK_ERROR, "bad-value", name ? name : "", 0,
+		bki_diags_add(diags, BK_ERROR, "bad-value", name ? name : "", 0,
 		             0, "", "a PDF is read at %d–%d dpi, not %g",
 		             BK_DECODE_DPI_MIN, BK_DECODE_DPI_MAX, dpi);
 		*st = BK_ERR_USAGE;
@@ -657,7 +657,7 @@ static PopplerDocument *open_at(const char *data, size_t size,
 	}
 	if (m)
 		memset(m, 0, sizeof *m);
-	PopplerDocument *doc = bk_decode_open_pdf(data, size, name, diags);
+	PopplerDocument *doc = bki_decode_open_pdf(data, size, name, diags);
 	*st = doc ? BK_OK : BK_ERR_INVALID;
 	return doc;
 }
@@ -676,7 +676,7 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 	braille_reading r;
 	st = BK_ERR_NOMEM;
 	if (!reading_init(&r, poppler_document_get_n_pages(doc))) {
-		bk_diags_nomem(diags, name, "", "reading braille from the PDF");
+		bki_diags_nomem(diags, name, "", "reading braille from the PDF");
 		goto out;
 	}
 	st = collect_dots(doc, dpi, name, &r, diags);
@@ -687,7 +687,7 @@ bk_status bk_decode_pdf_braille(bk_cell_pages **out, const char *data,
 		goto out;
 	*out = pages_of(&r);
 	if (!*out)
-		st = bk_diags_nomem(diags, name, "", "reading braille from the PDF");
+		st = bki_diags_nomem(diags, name, "", "reading braille from the PDF");
 out:
 	if (m)
 		measure_of(&r, m);
@@ -713,12 +713,12 @@ bk_status bk_decode_pdf_dots(const char *data, size_t size, const char *name,
 	if (pageno < (size_t)poppler_document_get_n_pages(doc))
 		st = page_blobs(doc, (int)pageno, dpi, name, &blobs, diags);
 	else
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "the PDF has no page %zu", pageno + 1);
 	g_object_unref(doc);
-	double *out = st == BK_OK ? bk_calloc(2 * blobs.n + 1, sizeof *out) : NULL;
+	double *out = st == BK_OK ? bki_calloc(2 * blobs.n + 1, sizeof *out) : NULL;
 	if (st == BK_OK && !out)
-		st = bk_diags_nomem(diags, name, "", "reading the PDF's dots");
+		st = bki_diags_nomem(diags, name, "", "reading the PDF's dots");
 	if (st != BK_OK) {
 		free(blobs.v);
 		return st;
@@ -765,8 +765,8 @@ bk_status bk_decode_dots_line(const double *xy, size_t n, double dot_pitch,
 		if (xy[2 * i + 1] < y0) y0 = xy[2 * i + 1];
 	}
 	size_t maxcell = 0;
-	size_t *ci = bk_calloc(n, sizeof *ci);
-	int *bit = bk_calloc(n, sizeof *bit);
+	size_t *ci = bki_calloc(n, sizeof *ci);
+	int *bit = bki_calloc(n, sizeof *bit);
 	if (!ci || !bit) {
 		free(ci);
 		free(bit);
@@ -789,7 +789,7 @@ bk_status bk_decode_dots_line(const double *xy, size_t n, double dot_pitch,
 		if (ci[i] > maxcell)
 			maxcell = ci[i];
 	}
-	unsigned char *c = bk_calloc(maxcell + 2, 1);
+	unsigned char *c = bki_calloc(maxcell + 2, 1);
 	for (size_t i = 0; c && i < n; i++)
 		c[ci[i]] |= (unsigned char)bit[i];
 	free(ci);

@@ -83,7 +83,7 @@ static bool more_subs(interp *p)
 	if (p->nsubs < p->capsubs)
 		return true;
 	size_t cap = p->capsubs ? 2 * p->capsubs : 16;
-	sub *more = bk_reallocarray(p->subs, cap, sizeof *p->subs);
+	sub *more = bki_reallocarray(p->subs, cap, sizeof *p->subs);
 	if (!more) {
 		p->nomem = true;
 		return false;
@@ -162,7 +162,7 @@ static void curve_to(interp *p, double x1, double y1, double x2, double y2,
 	box_add(s, P[3][0], P[3][1]);
 	for (int axis = 0; axis < 2; axis++) {
 		double t[2];
-		int n = bk_cubic_extremes(P[0][axis], P[1][axis], P[2][axis], P[3][axis], t);
+		int n = bki_cubic_extremes(P[0][axis], P[1][axis], P[2][axis], P[3][axis], t);
 		for (int k = 0; k < n; k++) {
 			double u = 1 - t[k], v = t[k];
 			double x = u * u * u * P[0][0] + 3 * u * u * v * P[1][0] +
@@ -188,7 +188,7 @@ static void paint(interp *p, bool fill, bool stroke)
 		bk_pdf_separation *o = p->out;
 		if (o->n == o->cap) {
 			size_t cap = o->cap ? 2 * o->cap : 64;
-			shape *more = bk_reallocarray(o->v, cap, sizeof *o->v);
+			shape *more = bki_reallocarray(o->v, cap, sizeof *o->v);
 			if (!more) {
 				p->nomem = true;
 				break;
@@ -290,7 +290,7 @@ static double num(const tok *t)
 	memcpy(b, t->s, n);
 	b[n] = '\0';
 	char *end;
-	/* the C numeric locale: the caller holds it (bk_c_numeric_enter) */
+	/* the C numeric locale: the caller holds it (bki_c_numeric_enter) */
 	double v = strtod(b, &end);
 	return isfinite(v) ? v : 0;
 }
@@ -527,16 +527,16 @@ bk_status bk_decode_pdf_separation(const char *data, size_t size,
 	qpdf_silence_errors(q);
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
 	bk_status st = BK_OK;
-	bk_pdf_separation *sep = bk_calloc(1, sizeof *sep);
+	bk_pdf_separation *sep = bki_calloc(1, sizeof *sep);
 	char ink[104];
 	snprintf(ink, sizeof ink, "/%s", separation);
-	bk_c_numeric numeric = bk_c_numeric_enter();
+	bki_c_numeric numeric = bki_c_numeric_enter();
 	if (!sep) {
-		st = bk_diags_nomem(diags, name, "", "reading a separation");
+		st = bki_diags_nomem(diags, name, "", "reading a separation");
 		goto done;
 	}
 	if (qpdf_read_memory(q, name, data, (unsigned long long)size, NULL) & QPDF_ERRORS) {
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "qpdf cannot read the PDF: %s",
 		             qpdf_get_error_full_text(q, qpdf_get_error(q)));
 		st = BK_ERR_INVALID;
@@ -544,7 +544,7 @@ bk_status bk_decode_pdf_separation(const char *data, size_t size,
 	}
 	int np = qpdf_get_num_pages(q);
 	if (np < 0 || page >= (size_t)np) {
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "the PDF has no page %zu", page + 1);
 		st = BK_ERR_INVALID;
 		goto done;
@@ -552,7 +552,7 @@ bk_status bk_decode_pdf_separation(const char *data, size_t size,
 	qpdf_push_inherited_attributes_to_page(q);
 	qpdf_oh pg = qpdf_get_page_n(q, page);
 	if (!read_box(q, pg, "/MediaBox", sep->media)) {
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "page %zu has no MediaBox", page + 1);
 		st = BK_ERR_INVALID;
 		goto done;
@@ -565,7 +565,7 @@ bk_status bk_decode_pdf_separation(const char *data, size_t size,
 	size_t clen = 0;
 	if (qpdf_oh_get_page_content_data(q, pg, &content, &clen) & QPDF_ERRORS) {
 		free(content);
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "the content of page %zu cannot be read: %s", page + 1,
 		             qpdf_get_error_full_text(q, qpdf_get_error(q)));
 		st = BK_ERR_INVALID;
@@ -578,14 +578,14 @@ bk_status bk_decode_pdf_separation(const char *data, size_t size,
 	free(content);
 	free(p.subs);
 	if (p.nomem) {
-		st = bk_diags_nomem(diags, name, "", "reading a separation");
+		st = bki_diags_nomem(diags, name, "", "reading a separation");
 	} else if (p.bad) {
-		bk_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "page %zu cannot be read: %s", page + 1, p.why);
 		st = BK_ERR_INVALID;
 	}
 done:
-	bk_c_numeric_leave(&numeric);
+	bki_c_numeric_leave(&numeric);
 	qpdf_cleanup(&q);
 	if (st != BK_OK)
 		bk_pdf_separation_free(sep);

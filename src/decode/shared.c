@@ -14,7 +14,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-double bk_decode_median(double *v, size_t n)
+double bki_decode_median(double *v, size_t n)
 {
 	if (!n)
 		return 0;
@@ -29,7 +29,7 @@ static void xml_init(void)
 	xmlInitParser(); /* its first use is not thread-safe */
 }
 
-void bk_decode_xml_once(void)
+void bki_decode_xml_once(void)
 {
 	pthread_once(&xml_once, xml_init);
 }

@@ -68,7 +68,7 @@ static bool gather_run(const pt *dots, size_t nd, const double *rect, run *r)
 {
 	double left = rect[0];
 	double cy = rect[1] + rect[3] / 2;
-	r->xy = bk_calloc(2 * nd + 1, sizeof *r->xy);
+	r->xy = bki_calloc(2 * nd + 1, sizeof *r->xy);
 	if (!r->xy)
 		return false;
 	double last = 0;
@@ -149,10 +149,10 @@ bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 		return st;
 	/* the windows on the page */
 	double ox = cuts ? cuts->sheet_x : 0, oy = cuts ? cuts->sheet_y : 0;
-	double *r = bk_calloc(4 * n + 1, sizeof *r);
+	double *r = bki_calloc(4 * n + 1, sizeof *r);
 	if (!r) {
 		bk_free(xy);
-		return bk_diags_nomem(diags, name, "", "reading stencil numbers");
+		return bki_diags_nomem(diags, name, "", "reading stencil numbers");
 	}
 	for (size_t w = 0; w < n; w++) {
 		r[4 * w] = rects[4 * w] + ox;
@@ -162,7 +162,7 @@ bk_status bk_decode_stencil_numbers(const char *data, size_t size,
 	}
 	st = bk_decode_numbers_beside(xy, nd, r, n, numbers, measure);
 	if (st != BK_OK)
-		bk_diags_nomem(diags, name, "", "reading stencil numbers");
+		bki_diags_nomem(diags, name, "", "reading stencil numbers");
 	if (measure) {
 		measure->dots = m.dots;
 		measure->other_black = m.other_black;
@@ -185,14 +185,14 @@ bk_status bk_decode_numbers_beside(const double *xy, size_t nd,
 		memset(measure, 0, sizeof *measure);
 	/* the dots by x, right to left */
 	bk_status st = BK_ERR_NOMEM;
-	pt *dots = bk_calloc(nd + 1, sizeof *dots);
-	run *runs = bk_calloc(n + 1, sizeof *runs);
+	pt *dots = bki_calloc(nd + 1, sizeof *dots);
+	run *runs = bki_calloc(n + 1, sizeof *runs);
 	pitch_samples s = {
-		.dx = bk_calloc(n + 1, sizeof *s.dx),
-		.dy = bk_calloc(n + 1, sizeof *s.dy),
-		.cell = bk_calloc(n + 1, sizeof *s.cell),
+		.dx = bki_calloc(n + 1, sizeof *s.dx),
+		.dy = bki_calloc(n + 1, sizeof *s.dy),
+		.cell = bki_calloc(n + 1, sizeof *s.cell),
 	};
-	double *cols = bk_calloc(nd + 1, sizeof *cols);
+	double *cols = bki_calloc(nd + 1, sizeof *cols);
 	if (!dots || !runs || !s.dx || !s.dy || !s.cell || !cols)
 		goto out;
 	for (size_t i = 0; i < nd; i++) {
@@ -207,8 +207,8 @@ bk_status bk_decode_numbers_beside(const double *xy, size_t nd,
 		if (runs[w].n)
 			sample_pitches(&runs[w], cols, &s);
 	}
-	double px = bk_decode_median(s.dx, s.ndx), py = bk_decode_median(s.dy, s.ndy);
-	double cell = bk_decode_median(s.cell, s.ncell);
+	double px = bki_decode_median(s.dx, s.ndx), py = bki_decode_median(s.dy, s.ndy);
+	double cell = bki_decode_median(s.cell, s.ncell);
 	double pitch = px > 0 && py > 0 ? (px + py) / 2 : px;
 	/* each run read as a number with those pitches */
 	for (size_t w = 0; w < n; w++)

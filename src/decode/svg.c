@@ -130,7 +130,7 @@ static void fail(svgp *p, unsigned long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	bk_diags_add(p->diags, BK_ERROR, "bad-svg", p->name, line, 0, "", "%s",
+	bki_diags_add(p->diags, BK_ERROR, "bad-svg", p->name, line, 0, "", "%s",
 	             msg);
 }
 
@@ -166,7 +166,7 @@ static void vertex_add(svgp *p, sub *s, pt q)
 {
 	if (s->nv == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 16;
-		pt *more = bk_reallocarray(s->v, cap, sizeof *s->v);
+		pt *more = bki_reallocarray(s->v, cap, sizeof *s->v);
 		if (!more) {
 			out_of_memory(p);
 			return;
@@ -196,7 +196,7 @@ static void pb_finish(pb *b)
 	svgp *p = b->p;
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? 2 * p->cap : 64;
-		sub *more = bk_reallocarray(p->subs, cap, sizeof *p->subs);
+		sub *more = bki_reallocarray(p->subs, cap, sizeof *p->subs);
 		if (!more) {
 			out_of_memory(p);
 			free(s->v);
@@ -243,7 +243,7 @@ static void pb_line(pb *b, double x, double y)
 		vertex_add(b->p, &b->cur, b->last);
 }
 
-int bk_cubic_extremes(double p0, double p1, double p2, double p3, double t[2])
+int bki_cubic_extremes(double p0, double p1, double p2, double p3, double t[2])
 {
 	double a = -p0 + 3 * p1 - 3 * p2 + p3;
 	double bq = 2 * (p0 - 2 * p1 + p2);
@@ -295,8 +295,8 @@ static void pb_cubic(pb *b, double x1, double y1, double x2, double y2,
 	/* an affine map keeps a Bézier a Bézier: the extremes of the curve
 	 * on the page, not of its control points */
 	double t[4];
-	int k = bk_cubic_extremes(p0.x, p1.x, p2.x, p3.x, t);
-	k += bk_cubic_extremes(p0.y, p1.y, p2.y, p3.y, t + k);
+	int k = bki_cubic_extremes(p0.x, p1.x, p2.x, p3.x, t);
+	k += bki_cubic_extremes(p0.y, p1.y, p2.y, p3.y, t + k);
 	for (int i = 0; i < k; i++)
 		box_add(&b->cur, cubic_at(p0, p1, p2, p3, t[i]));
 	vertex_add(b->p, &b->cur, p3);
@@ -870,7 +870,7 @@ static char *prop_value(svgp *p, xmlNodePtr n, const char *prop)
 					while (ve > v && is_wsp(ve[-1]))
 						ve--;
 					free(found);
-					found = bk_strndup(v, (size_t)(ve - v));
+					found = bki_strndup(v, (size_t)(ve - v));
 					if (!found)
 						out_of_memory(p);
 				}
@@ -884,7 +884,7 @@ static char *prop_value(svgp *p, xmlNodePtr n, const char *prop)
 	xmlChar *a = xmlGetProp(n, (const xmlChar *)prop);
 	if (!a)
 		return NULL;
-	found = bk_strdup((const char *)a);
+	found = bki_strdup((const char *)a);
 	xmlFree(a);
 	if (!found) {
 		out_of_memory(p);
@@ -1040,7 +1040,7 @@ static bool more_ids(svgp *p, size_t *cap)
 {
 	if (p->nids < *cap)
 		return true;
-	idref *more = bk_reallocarray(p->ids, *cap ? 2 * *cap : 64,
+	idref *more = bki_reallocarray(p->ids, *cap ? 2 * *cap : 64,
 	                              sizeof *p->ids);
 	if (!more) {
 		out_of_memory(p);
@@ -1341,10 +1341,10 @@ static void on_xml_error(void *user, xmlErrorPtr err)
 static xmlDocPtr parse_svg(const char *data, size_t size, const char *name,
                            bk_status *st, bk_diags *diags)
 {
-	bk_decode_xml_once();
+	bki_decode_xml_once();
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
-		bk_diags_add(diags, BK_ERROR, "bad-svg", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-svg", name, 0, 0, "",
 		             "no memory to parse the SVG");
 		*st = BK_ERR_NOMEM;
 		return NULL;
@@ -1363,7 +1363,7 @@ static xmlDocPtr parse_svg(const char *data, size_t size, const char *name,
 			on_xml_error(ctxt, (xmlErrorPtr)err);
 			fe.set = true;
 		}
-		bk_diags_add(diags, BK_ERROR, "bad-svg", name, fe.line, fe.col, "",
+		bki_diags_add(diags, BK_ERROR, "bad-svg", name, fe.line, fe.col, "",
 		             "not well-formed XML: %s", fe.msg[0] ? fe.msg : "parse error");
 		*st = BK_ERR_INVALID;
 	}
@@ -1570,7 +1570,7 @@ static double *windows_in_order(wrect *w, size_t nw)
 		w[i].row = row;
 	}
 	qsort(w, nw, sizeof *w, cmp_wrect_row);
-	double *out = bk_calloc(4 * nw + 1, sizeof *out);
+	double *out = bki_calloc(4 * nw + 1, sizeof *out);
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < nw; i++) {
@@ -1612,7 +1612,7 @@ bk_status bk_decode_svg_windows(const char *data, size_t size,
 	collect_cuts(&p, doc, &c.page_w, &c.page_h);
 	sub *outline = p.failed ? NULL : find_outline(&p);
 	if (p.nomem) {
-		status = bk_diags_nomem(diags, name, "", "reading the SVG");
+		status = bki_diags_nomem(diags, name, "", "reading the SVG");
 		goto out;
 	}
 	if (p.failed) {
@@ -1620,11 +1620,11 @@ bk_status bk_decode_svg_windows(const char *data, size_t size,
 		goto out;
 	}
 	sheet_of_outline(outline, &c);
-	w = bk_calloc(p.n + 1, sizeof *w);
+	w = bki_calloc(p.n + 1, sizeof *w);
 	size_t nw = w ? sort_cuts(&p, outline, &c, w) : 0;
 	*rects = w ? windows_in_order(w, nw) : NULL;
 	if (!*rects) {
-		status = bk_diags_nomem(diags, name, "", "reading the SVG");
+		status = bki_diags_nomem(diags, name, "", "reading the SVG");
 		goto out;
 	}
 	*n = nw;

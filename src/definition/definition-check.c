@@ -14,10 +14,10 @@ static bool has_latin_word(const char *s)
 	size_t n = strlen(s), i = 0;
 	while (i < n) {
 		uint32_t cp;
-		size_t l = bk_utf8_decode(s + i, n - i, &cp);
+		size_t l = bki_utf8_decode(s + i, n - i, &cp);
 		if (!l)
 			return false;
-		if (bk_cp_is_latin_letter(cp))
+		if (bki_cp_is_latin_letter(cp))
 			return true;
 		i += l;
 	}
@@ -30,11 +30,11 @@ static int kk_compare(const bk_templates *tpl, const char *a, const char *b)
 	size_t na = strlen(a), nb = strlen(b), i = 0, j = 0;
 	while (i < na && j < nb) {
 		uint32_t ca, cb;
-		size_t la = bk_utf8_decode(a + i, na - i, &ca);
-		size_t lb = bk_utf8_decode(b + j, nb - j, &cb);
+		size_t la = bki_utf8_decode(a + i, na - i, &ca);
+		size_t lb = bki_utf8_decode(b + j, nb - j, &cb);
 		if (!la || !lb)
 			return strcmp(a + i, b + j);
-		unsigned long ka = bk_kk_weight(tpl, ca), kb = bk_kk_weight(tpl, cb);
+		unsigned long ka = bki_kk_weight(tpl, ca), kb = bki_kk_weight(tpl, cb);
 		if (ka != kb)
 			return ka < kb ? -1 : 1;
 		i += la;
@@ -43,36 +43,36 @@ static int kk_compare(const bk_templates *tpl, const char *a, const char *b)
 	return (i < na) - (j < nb);
 }
 
-static void sort_key(const bk_candidate *k, bk_buf *b)
+static void sort_key(const bki_candidate *k, bki_buf *b)
 {
-	bk_buf_truncate(b, 0);
-	bk_buf_add(b, k->surname.v[BK_LANG_KK] ? k->surname.v[BK_LANG_KK] : "");
-	bk_buf_addc(b, ' ');
-	bk_buf_add(b, k->given_name.v[BK_LANG_KK] ? k->given_name.v[BK_LANG_KK] : "");
-	bk_buf_addc(b, ' ');
-	bk_buf_add(b, k->patronymic.v[BK_LANG_KK] ? k->patronymic.v[BK_LANG_KK] : "");
+	bki_buf_truncate(b, 0);
+	bki_buf_add(b, k->surname.v[BK_LANG_KK] ? k->surname.v[BK_LANG_KK] : "");
+	bki_buf_addc(b, ' ');
+	bki_buf_add(b, k->given_name.v[BK_LANG_KK] ? k->given_name.v[BK_LANG_KK] : "");
+	bki_buf_addc(b, ' ');
+	bki_buf_add(b, k->patronymic.v[BK_LANG_KK] ? k->patronymic.v[BK_LANG_KK] : "");
 }
 
 static void warn_latin(def_ctx *c, const char *coll, size_t i, const char *field,
-                       const bk_text *t, const bk_text *pron)
+                       const bki_text *t, const bki_text *pron)
 {
 	for (size_t q = 0; q < c->e->nlangs; q++) {
 		int l = c->e->langs[q];
 		if (!t->v[l] || pron->v[l] || !has_latin_word(t->v[l]))
 			continue;
-		bk_buf p = {0};
+		bki_buf p = {0};
 		/* a derived spelling is reported at the name it came from */
 		if (t->derived[l])
-			bk_buf_printf(&p, "$.%s[%zu].%s", coll, i, field);
+			bki_buf_printf(&p, "$.%s[%zu].%s", coll, i, field);
 		else
-			bk_buf_printf(&p, "$.%s[%zu].%s.%s", coll, i, field,
-			              bk_lang_codes[l]);
-		jdoc_report_at(c->d, bk_buf_str(&p), BK_WARNING,
+			bki_buf_printf(&p, "$.%s[%zu].%s.%s", coll, i, field,
+			              bki_lang_codes[l]);
+		jdoc_report_at(c->d, bki_buf_str(&p), BK_WARNING,
 		               "no-pronunciation", false,
 		               "\"%s\" is written in Latin letters but has no %s "
 		               "pronunciation; the voice would read it with "
 		               "English rules", t->v[l], def_lang_names[l]);
-		bk_buf_free(&p);
+		bki_buf_free(&p);
 	}
 }
 
@@ -88,11 +88,11 @@ static const char *read_key(def_ctx *c, const char *s)
 {
 	if (!s)
 		return NULL;
-	bk_buf b = {0};
-	bk_fold_words(s, &b);
-	const char *r = bk_buf_failed(&b)
-	                ? NULL : bk_arena_strdup(&c->scratch, bk_buf_str(&b));
-	bk_buf_free(&b);
+	bki_buf b = {0};
+	bki_fold_words(s, &b);
+	const char *r = bki_buf_failed(&b)
+	                ? NULL : bki_arena_strdup(&c->scratch, bki_buf_str(&b));
+	bki_buf_free(&b);
 	return def_got(c, (void *)r);
 }
 
@@ -113,19 +113,19 @@ enum reading_way { WAY_NAME_PRINTED, WAY_NAME_SPOKEN, WAY_WHOLE_PRINTED,
 static void read_candidate(def_ctx *c, size_t ci, option_reading *r)
 {
 	const bk_election *e = c->e;
-	const bk_candidate *k = &e->candidates[ci];
+	const bki_candidate *k = &e->candidates[ci];
 	r->done = true;
-	bk_buf b = {0};
+	bki_buf b = {0};
 	for (size_t q = 0; q < e->nlangs; q++) {
 		int l = e->langs[q];
 		if (!k->surname.v[l] || !k->given_name.v[l])
 			continue;
-		bk_buf_truncate(&b, 0);
-		bk_buf_printf(&b, "%s %s", k->surname.v[l], k->given_name.v[l]);
+		bki_buf_truncate(&b, 0);
+		bki_buf_printf(&b, "%s %s", k->surname.v[l], k->given_name.v[l]);
 		if (k->patronymic.v[l])
-			bk_buf_printf(&b, " %s", k->patronymic.v[l]);
-		r->shown[l] = def_got(c, bk_arena_strdup(&c->scratch,
-		                                         bk_buf_str(&b)));
+			bki_buf_printf(&b, " %s", k->patronymic.v[l]);
+		r->shown[l] = def_got(c, bki_arena_strdup(&c->scratch,
+		                                         bki_buf_str(&b)));
 		const char *printed = read_key(c, r->shown[l]);
 		const char *spoken = k->pronunciation.v[l]
 		                             ? read_key(c, k->pronunciation.v[l])
@@ -137,38 +137,38 @@ static void read_candidate(def_ctx *c, size_t ci, option_reading *r)
 		const char *nom_p = "s", *nom_s = "s";
 		if (k->party >= 0) {
 			/* a name missing in l (an error reported) reads "" */
-			const bk_party *p = &e->parties[k->party];
+			const bki_party *p = &e->parties[k->party];
 			const char *np = read_key(c, p->short_name.v[l]
 			                                     ? p->short_name.v[l]
 			                                     : p->name.v[l]);
 			const char *ns = read_key(c, p->pronunciation.v[l]
 			                                     ? p->pronunciation.v[l]
 			                                     : p->name.v[l]);
-			bk_buf_truncate(&b, 0);
-			bk_buf_printf(&b, "p%s", np ? np : "");
-			nom_p = def_got(c, bk_arena_strdup(&c->scratch,
-			                                   bk_buf_str(&b)));
-			bk_buf_truncate(&b, 0);
-			bk_buf_printf(&b, "p%s", ns ? ns : "");
-			nom_s = def_got(c, bk_arena_strdup(&c->scratch,
-			                                   bk_buf_str(&b)));
+			bki_buf_truncate(&b, 0);
+			bki_buf_printf(&b, "p%s", np ? np : "");
+			nom_p = def_got(c, bki_arena_strdup(&c->scratch,
+			                                   bki_buf_str(&b)));
+			bki_buf_truncate(&b, 0);
+			bki_buf_printf(&b, "p%s", ns ? ns : "");
+			nom_s = def_got(c, bki_arena_strdup(&c->scratch,
+			                                   bki_buf_str(&b)));
 		}
-		if (jdoc_nomem(c->d) || bk_buf_failed(&b))
+		if (jdoc_nomem(c->d) || bki_buf_failed(&b))
 			break; /* the keys left NULL are skipped */
 		const char *details = k->details.v[l] ? read_key(c, k->details.v[l])
 		                                      : "";
 		for (int way = WAY_WHOLE_PRINTED; way <= WAY_WHOLE_SPOKEN; way++) {
-			bk_buf_truncate(&b, 0);
-			bk_buf_printf(&b, "%s\x1f%ld\x1f%s\x1f%s\x1f%c",
+			bki_buf_truncate(&b, 0);
+			bki_buf_printf(&b, "%s\x1f%ld\x1f%s\x1f%s\x1f%c",
 			              way == WAY_WHOLE_PRINTED ? printed : spoken,
 			              k->birth_year, details,
 			              way == WAY_WHOLE_PRINTED ? nom_p : nom_s,
 			              k->withdrawn ? 'w' : 's');
-			r->key[way][l] = def_got(c, bk_arena_strdup(&c->scratch,
-			                                            bk_buf_str(&b)));
+			r->key[way][l] = def_got(c, bki_arena_strdup(&c->scratch,
+			                                            bki_buf_str(&b)));
 		}
 	}
-	bk_buf_free(&b);
+	bki_buf_free(&b);
 }
 
 typedef struct keyed {
@@ -222,9 +222,9 @@ typedef struct partners {
 /* false when memory runs out (then partners_free). */
 static bool partners_init(partners *p, size_t n)
 {
-	p->at = bk_calloc(n, sizeof *p->at);
-	p->lang = bk_calloc(n, sizeof *p->lang);
-	p->way = bk_calloc(n, sizeof *p->way);
+	p->at = bki_calloc(n, sizeof *p->at);
+	p->lang = bki_calloc(n, sizeof *p->lang);
+	p->way = bki_calloc(n, sizeof *p->way);
 	if (!p->at || !p->lang || !p->way)
 		return false;
 	for (size_t k = 0; k < n; k++)
@@ -242,7 +242,7 @@ static void partners_free(partners *p)
 /* The options of a ballot with their key in language l, way w, into
  * list; returns how many (repeated options and those without a key left
  * out). */
-static size_t keyed_options(def_ctx *c, const bk_ballot *bl,
+static size_t keyed_options(def_ctx *c, const bki_ballot *bl,
                             const bool *dup, option_reading *readings,
                             int l, int w, keyed *list)
 {
@@ -265,12 +265,12 @@ static size_t keyed_options(def_ctx *c, const bk_ballot *bl,
 
 /* Options whose names read the same (same, show: both show their birth
  * years) and whose whole positions do (ident), in any language and way. */
-static void find_same(def_ctx *c, const bk_ballot *bl, const bool *dup,
+static void find_same(def_ctx *c, const bki_ballot *bl, const bool *dup,
                       option_reading *readings, partners *same,
                       partners *ident, bool *show)
 {
 	const bk_election *e = c->e;
-	keyed *list = def_got(c, bk_calloc(bl->noptions, sizeof *list));
+	keyed *list = def_got(c, bki_calloc(bl->noptions, sizeof *list));
 	if (!list)
 		return;
 	for (size_t q = 0; q < e->nlangs; q++) {
@@ -296,40 +296,40 @@ static void report_partner(def_ctx *c, size_t bi, size_t k,
                            const option_reading *readings, bool same_name)
 {
 	const bk_election *e = c->e;
-	const bk_ballot *bl = &e->ballots[bi];
+	const bki_ballot *bl = &e->ballots[bi];
 	long q = p->at[k];
 	int l = p->lang[k], w = p->way[k];
-	const bk_candidate *a = &e->candidates[bl->options[q]];
-	const bk_candidate *b = &e->candidates[bl->options[k]];
+	const bki_candidate *a = &e->candidates[bl->options[q]];
+	const bki_candidate *b = &e->candidates[bl->options[k]];
 	const option_reading *ra = &readings[bl->options[q]];
 	const option_reading *rb = &readings[bl->options[k]];
 	const char *way = w == (same_name ? WAY_NAME_PRINTED : WAY_WHOLE_PRINTED)
 	                  ? "in print and braille" : "as the voice says them";
-	bk_buf path = {0}, head = {0}, tail = {0};
-	bk_buf_printf(&path, "$.ballots[%zu].options[%zu]", bi, k);
-	bk_buf_printf(&head, "positions %ld and %zu %s in %s %s: \"%s\" (%s) "
+	bki_buf path = {0}, head = {0}, tail = {0};
+	bki_buf_printf(&path, "$.ballots[%zu].options[%zu]", bi, k);
+	bki_buf_printf(&head, "positions %ld and %zu %s in %s %s: \"%s\" (%s) "
 	              "and \"%s\" (%s)", q + 1, k + 1,
 	              same_name ? "read the same" : "cannot be told apart",
 	              def_lang_names[l], way, ra->shown[l], a->id, rb->shown[l],
 	              b->id);
 	if (same_name)
-		bk_buf_printf(&tail, "; every output adds their birth years (%ld, "
+		bki_buf_printf(&tail, "; every output adds their birth years (%ld, "
 		              "%ld) so that voters can tell them apart: check "
 		              "that the paper ballot does too", a->birth_year,
 		              b->birth_year);
 	else
-		bk_buf_printf(&tail, " have the same name and birth year (%ld), "
+		bki_buf_printf(&tail, " have the same name and birth year (%ld), "
 		              "and neither details nor nominator tell them "
 		              "apart; give each candidate's \"details\" as the "
 		              "paper ballot prints them (occupation, place of "
 		              "work, residence)", b->birth_year);
-	jdoc_report_at(c->d, bk_buf_str(&path),
+	jdoc_report_at(c->d, bki_buf_str(&path),
 	               same_name ? BK_WARNING : BK_ERROR,
 	               same_name ? "same-name" : "indistinguishable", false,
-	               "%s%s", bk_buf_str(&head), bk_buf_str(&tail));
-	bk_buf_free(&head);
-	bk_buf_free(&tail);
-	bk_buf_free(&path);
+	               "%s%s", bki_buf_str(&head), bki_buf_str(&tail));
+	bki_buf_free(&head);
+	bki_buf_free(&tail);
+	bki_buf_free(&path);
 }
 
 /* Candidates of one ballot that a voter could not tell apart by their
@@ -340,12 +340,12 @@ static void check_same_names(def_ctx *c, size_t bi, const bool *dup,
                              option_reading *readings)
 {
 	bk_election *e = c->e;
-	bk_ballot *bl = &e->ballots[bi];
+	bki_ballot *bl = &e->ballots[bi];
 	size_t n = bl->noptions;
 	if (n < 2)
 		return;
 	partners same, ident;
-	bool *show = bk_calloc(n, sizeof *show);
+	bool *show = bki_calloc(n, sizeof *show);
 	bool ok = partners_init(&same, n);
 	ok = partners_init(&ident, n) && ok;
 	if (!def_got(c, ok ? show : NULL))
@@ -362,7 +362,7 @@ static void check_same_names(def_ctx *c, size_t bi, const bool *dup,
 			report_partner(c, bi, k, &same, readings, true);
 	}
 	if (any) {
-		bl->show_birth_year = def_got(c, bk_arena_alloc(&e->arena,
+		bl->show_birth_year = def_got(c, bki_arena_alloc(&e->arena,
 		                                     n * sizeof *bl->show_birth_year));
 		if (bl->show_birth_year)
 			memcpy(bl->show_birth_year, show, n * sizeof *show);
@@ -382,10 +382,10 @@ static void check_party_names(def_ctx *c)
 	size_t n = e->nparties;
 	if (n < 2)
 		return;
-	keyed *list = bk_calloc(n, sizeof *list);
-	long *partner = bk_calloc(n, sizeof *partner);
-	int *lang = bk_calloc(n, sizeof *lang), *way = bk_calloc(n, sizeof *way);
-	bk_buf path = {0};
+	keyed *list = bki_calloc(n, sizeof *list);
+	long *partner = bki_calloc(n, sizeof *partner);
+	int *lang = bki_calloc(n, sizeof *lang), *way = bki_calloc(n, sizeof *way);
+	bki_buf path = {0};
 	if (!def_got(c, list && partner && lang && way ? list : NULL))
 		goto out;
 	for (size_t q = 0; q < e->nlangs; q++) {
@@ -395,7 +395,7 @@ static void check_party_names(def_ctx *c)
 		for (int w = 0; w < 2; w++) {
 			size_t m = 0;
 			for (size_t i = 0; i < n; i++) {
-				const bk_party *p = &e->parties[i];
+				const bki_party *p = &e->parties[i];
 				if (!p->name.v[l])
 					continue; /* an error reported */
 				const char *t = w == 1 && p->pronunciation.v[l]
@@ -410,15 +410,15 @@ static void check_party_names(def_ctx *c)
 		for (size_t j = 0; j < n; j++) {
 			if (partner[j] < 0)
 				continue;
-			const bk_party *a = &e->parties[partner[j]];
-			const bk_party *b = &e->parties[j];
+			const bki_party *a = &e->parties[partner[j]];
+			const bki_party *b = &e->parties[j];
 			bool pron = way[j] == 1 && b->pronunciation.v[l];
-			bk_buf_truncate(&path, 0);
-			bk_buf_printf(&path, "$.parties[%zu].%s.%s", j,
+			bki_buf_truncate(&path, 0);
+			bki_buf_printf(&path, "$.parties[%zu].%s.%s", j,
 			              pron ? "pronunciation" : "name",
-			              bk_lang_codes[l]);
+			              bki_lang_codes[l]);
 			if (way[j] == 0)
-				jdoc_report_at(c->d, bk_buf_str(&path), BK_ERROR,
+				jdoc_report_at(c->d, bki_buf_str(&path), BK_ERROR,
 				               "duplicate-name", false,
 				               "the party name \"%s\" reads the same as "
 				               "the %s name of parties[%ld] (%s), \"%s\": "
@@ -428,7 +428,7 @@ static void check_party_names(def_ctx *c)
 				               def_lang_names[l], partner[j], a->id,
 				               a->name.v[l]);
 			else
-				jdoc_report_at(c->d, bk_buf_str(&path), BK_ERROR,
+				jdoc_report_at(c->d, bki_buf_str(&path), BK_ERROR,
 				               "duplicate-name", false,
 				               "the %s voice would say the party \"%s\" "
 				               "as \"%s\", the same as parties[%ld] (%s), "
@@ -444,7 +444,7 @@ static void check_party_names(def_ctx *c)
 		}
 	}
 out:
-	bk_buf_free(&path);
+	bki_buf_free(&path);
 	free(way);
 	free(lang);
 	free(partner);
@@ -452,27 +452,27 @@ out:
 }
 
 /* Details are spoken as written: they have no pronunciation. */
-static void warn_latin_details(def_ctx *c, size_t i, const bk_text *t)
+static void warn_latin_details(def_ctx *c, size_t i, const bki_text *t)
 {
 	for (size_t q = 0; q < c->e->nlangs; q++) {
 		int l = c->e->langs[q];
 		if (!t->v[l] || !has_latin_word(t->v[l]))
 			continue;
-		bk_buf p = {0};
-		bk_buf_printf(&p, "$.candidates[%zu].details.%s", i,
-		              bk_lang_codes[l]);
-		jdoc_report_at(c->d, bk_buf_str(&p), BK_WARNING,
+		bki_buf p = {0};
+		bki_buf_printf(&p, "$.candidates[%zu].details.%s", i,
+		              bki_lang_codes[l]);
+		jdoc_report_at(c->d, bki_buf_str(&p), BK_WARNING,
 		               "no-pronunciation", false, "the details \"%s\" have a word in Latin "
 		               "letters; the %s voice would read it with English "
 		               "rules (details are spoken as written)", t->v[l],
 		               def_lang_names[l]);
-		bk_buf_free(&p);
+		bki_buf_free(&p);
 	}
 }
 
 /* Why a ballot's body and kind do not match its district, or NULL. */
-static const char *district_mismatch(const bk_ballot *bl,
-                                     const bk_district *d)
+static const char *district_mismatch(const bki_ballot *bl,
+                                     const bki_district *d)
 {
 	if (d->kind == BK_DISTRICT_UNKNOWN)
 		return NULL;
@@ -496,25 +496,25 @@ static const char *district_mismatch(const bk_ballot *bl,
 /* body and kind against the district */
 static void check_district(def_ctx *c, size_t i)
 {
-	const bk_ballot *bl = &c->e->ballots[i];
+	const bki_ballot *bl = &c->e->ballots[i];
 	if (bl->district < 0 || !bl->kind)
 		return;
-	const bk_district *d = &c->e->districts[bl->district];
+	const bki_district *d = &c->e->districts[bl->district];
 	const char *why = district_mismatch(bl, d);
 	if (!why)
 		return;
-	bk_buf p = {0};
-	bk_buf_printf(&p, "$.ballots[%zu].district", i);
-	jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR, "inconsistent", false,
+	bki_buf p = {0};
+	bki_buf_printf(&p, "$.ballots[%zu].district", i);
+	jdoc_report_at(c->d, bki_buf_str(&p), BK_ERROR, "inconsistent", false,
 	               "%s; the district \"%s\" does not match", why, d->id);
-	bk_buf_free(&p);
+	bki_buf_free(&p);
 }
 
 /* An option listed twice: an error at the second, marked in dup. */
 static void check_duplicate_options(def_ctx *c, size_t i, bool *dup)
 {
-	const bk_ballot *bl = &c->e->ballots[i];
-	bk_buf p = {0};
+	const bki_ballot *bl = &c->e->ballots[i];
+	bki_buf p = {0};
 	for (size_t k = 0; k < bl->noptions; k++) {
 		if (bl->options[k] < 0)
 			continue;
@@ -522,20 +522,20 @@ static void check_duplicate_options(def_ctx *c, size_t i, bool *dup)
 			if (bl->options[q] != bl->options[k])
 				continue;
 			dup[k] = true;
-			bk_buf_truncate(&p, 0);
-			bk_buf_printf(&p, "$.ballots[%zu].options[%zu]", i, k);
-			jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR,
+			bki_buf_truncate(&p, 0);
+			bki_buf_printf(&p, "$.ballots[%zu].options[%zu]", i, k);
+			jdoc_report_at(c->d, bki_buf_str(&p), BK_ERROR,
 			               "duplicate-option", false,
 			               "this option is already listed as option "
 			               "%zu of the ballot", q + 1);
 			break;
 		}
 	}
-	bk_buf_free(&p);
+	bki_buf_free(&p);
 }
 
 /* The positions of a ballot (its options and against all). */
-static size_t positions_of(const bk_ballot *bl)
+static size_t positions_of(const bki_ballot *bl)
 {
 	return bl->noptions + (bl->against_all ? 1 : 0);
 }
@@ -543,29 +543,29 @@ static size_t positions_of(const bk_ballot *bl)
 /* capacity: choose a template when none is named */
 static void check_capacity(def_ctx *c, size_t i)
 {
-	bk_ballot *bl = &c->e->ballots[i];
+	bki_ballot *bl = &c->e->ballots[i];
 	size_t positions = positions_of(bl);
-	bk_buf p = {0};
-	bk_buf_printf(&p, "$.ballots[%zu].options", i);
+	bki_buf p = {0};
+	bki_buf_printf(&p, "$.ballots[%zu].options", i);
 	if (bl->tpl_bad) {
 		/* already reported at paper.template */
 	} else if (!bl->tpl && bl->kind && bl->noptions) {
-		bl->tpl = def_choose_template(c, bl, positions, bk_buf_str(&p));
+		bl->tpl = def_choose_template(c, bl, positions, bki_buf_str(&p));
 	} else if (bl->tpl && positions > bl->tpl->capacity) {
-		jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR,
+		jdoc_report_at(c->d, bki_buf_str(&p), BK_ERROR,
 		               "too-many-options", false,
 		               "%zu positions (with against all) do not fit "
 		               "the template \"%s\", which holds %zu; choose "
 		               "a larger template", positions, bl->tpl->id,
 		               bl->tpl->capacity);
 	}
-	bk_buf_free(&p);
+	bki_buf_free(&p);
 }
 
 /* overrides must keep every used box on the paper */
 static void check_overrides(def_ctx *c, size_t i)
 {
-	const bk_ballot *bl = &c->e->ballots[i];
+	const bki_ballot *bl = &c->e->ballots[i];
 	if (!bl->has_over || !bl->tpl || bl->tpl_bad)
 		return;
 	size_t positions = positions_of(bl);
@@ -573,18 +573,18 @@ static void check_overrides(def_ctx *c, size_t i)
 	                                             : bl->tpl->per_sheet;
 	for (size_t k = 0; k < used; k++) {
 		double x, y, w, h;
-		bk_stencil_box(bl->tpl, &bl->over, k, &x, &y, &w, &h);
+		bki_templates_stencil_box(bl->tpl, &bl->over, k, &x, &y, &w, &h);
 		if (!(x < 0 || y < 0 || x + w > bl->tpl->paper_w ||
 		      y + h > bl->tpl->paper_h))
 			continue;
-		bk_buf p = {0};
-		bk_buf_printf(&p, "$.ballots[%zu].paper.overrides", i);
-		jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR, "bad-value",
+		bki_buf p = {0};
+		bki_buf_printf(&p, "$.ballots[%zu].paper.overrides", i);
+		jdoc_report_at(c->d, bki_buf_str(&p), BK_ERROR, "bad-value",
 		               false, "with these overrides box %zu is at %.1f, "
 		               "%.1f mm (%.1f × %.1f mm), off the %g × %g mm "
 		               "paper", k + 1, x, y, w, h, bl->tpl->paper_w,
 		               bl->tpl->paper_h);
-		bk_buf_free(&p);
+		bki_buf_free(&p);
 		break;
 	}
 }
@@ -602,34 +602,34 @@ static bool sortable(const bk_election *e, long x, long y)
 static void check_alphabetical(def_ctx *c, size_t i)
 {
 	const bk_election *e = c->e;
-	const bk_ballot *bl = &e->ballots[i];
-	bk_buf a = {0}, b = {0}, p = {0};
+	const bki_ballot *bl = &e->ballots[i];
+	bki_buf a = {0}, b = {0}, p = {0};
 	for (size_t k = 1; k < bl->noptions; k++) {
 		long x = bl->options[k - 1], y = bl->options[k];
 		if (!sortable(e, x, y))
 			continue;
 		sort_key(&e->candidates[x], &a);
 		sort_key(&e->candidates[y], &b);
-		if (kk_compare(c->tpl, bk_buf_str(&a), bk_buf_str(&b)) <= 0)
+		if (kk_compare(c->tpl, bki_buf_str(&a), bki_buf_str(&b)) <= 0)
 			continue;
-		bk_buf_truncate(&p, 0);
-		bk_buf_printf(&p, "$.ballots[%zu].options[%zu]", i, k);
-		jdoc_report_at(c->d, bk_buf_str(&p), BK_WARNING,
+		bki_buf_truncate(&p, 0);
+		bki_buf_printf(&p, "$.ballots[%zu].options[%zu]", i, k);
+		jdoc_report_at(c->d, bki_buf_str(&p), BK_WARNING,
 		               "not-alphabetical", false,
 		               "\"%s\" comes before \"%s\" in the Kazakh "
 		               "alphabet; single-mandate ballots list "
 		               "candidates alphabetically (check the printed "
-		               "order)", bk_buf_str(&b), bk_buf_str(&a));
+		               "order)", bki_buf_str(&b), bki_buf_str(&a));
 	}
-	bk_buf_free(&a);
-	bk_buf_free(&b);
-	bk_buf_free(&p);
+	bki_buf_free(&a);
+	bki_buf_free(&b);
+	bki_buf_free(&p);
 }
 
 static void check_ballot(def_ctx *c, size_t i, option_reading *readings)
 {
-	const bk_ballot *bl = &c->e->ballots[i];
-	bool *dup = def_got(c, bk_calloc(bl->noptions + 1, sizeof *dup));
+	const bki_ballot *bl = &c->e->ballots[i];
+	bool *dup = def_got(c, bki_calloc(bl->noptions + 1, sizeof *dup));
 	if (!dup)
 		return;
 	check_district(c, i);
@@ -645,7 +645,7 @@ static void check_ballot(def_ctx *c, size_t i, option_reading *readings)
 
 static void check_ballots(def_ctx *c)
 {
-	option_reading *readings = def_got(c, bk_calloc(c->e->ncandidates + 1,
+	option_reading *readings = def_got(c, bki_calloc(c->e->ncandidates + 1,
 	                                                sizeof *readings));
 	for (size_t i = 0; readings && !jdoc_nomem(c->d) &&
 	                   i < c->e->nballots; i++)
@@ -659,7 +659,7 @@ static void warn_no_pronunciation(def_ctx *c)
 {
 	const bk_election *e = c->e;
 	for (size_t i = 0; i < e->ncandidates; i++) {
-		const bk_candidate *k = &e->candidates[i];
+		const bki_candidate *k = &e->candidates[i];
 		warn_latin(c, "candidates", i, "surname", &k->surname,
 		           &k->pronunciation);
 		warn_latin(c, "candidates", i, "given_name", &k->given_name,
@@ -669,7 +669,7 @@ static void warn_no_pronunciation(def_ctx *c)
 		warn_latin_details(c, i, &k->details);
 	}
 	for (size_t i = 0; i < e->nparties; i++) {
-		const bk_party *p = &e->parties[i];
+		const bki_party *p = &e->parties[i];
 		warn_latin(c, "parties", i, "name", &p->name, &p->pronunciation);
 		warn_latin(c, "parties", i, "short_name", &p->short_name,
 		           &p->pronunciation);

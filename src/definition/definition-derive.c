@@ -8,11 +8,11 @@
 
 static const char *transliterate(def_ctx *c, const char *kk)
 {
-	bk_buf out = {0};
+	bki_buf out = {0};
 	size_t n = strlen(kk), i = 0;
 	while (i < n) {
 		uint32_t cp;
-		size_t l = bk_utf8_decode(kk + i, n - i, &cp);
+		size_t l = bki_utf8_decode(kk + i, n - i, &cp);
 		if (!l)
 			l = 1;
 		char key[5] = {0};
@@ -20,53 +20,53 @@ static const char *transliterate(def_ctx *c, const char *kk)
 		const char *r = json_string_value(
 			json_object_get(c->tpl->kk_to_ru, key));
 		if (r)
-			bk_buf_add(&out, r);
+			bki_buf_add(&out, r);
 		else
-			bk_buf_addn(&out, kk + i, l);
+			bki_buf_addn(&out, kk + i, l);
 		i += l;
 	}
-	const char *s = bk_buf_failed(&out) ? NULL
-	                : bk_arena_strdup(&c->e->arena, bk_buf_str(&out));
-	bk_buf_free(&out);
+	const char *s = bki_buf_failed(&out) ? NULL
+	                : bki_arena_strdup(&c->e->arena, bki_buf_str(&out));
+	bki_buf_free(&out);
 	return s;
 }
 
-static void derive_name(def_ctx *c, size_t ci, const char *field, bk_text *t)
+static void derive_name(def_ctx *c, size_t ci, const char *field, bki_text *t)
 {
 	bk_election *e = c->e;
 	bool any = t->v[BK_LANG_KK] || t->v[BK_LANG_RU];
 	if (!any || t->bad)
 		return;
-	bk_buf p = {0};
-	bk_buf_printf(&p, "$.candidates[%zu].%s", ci, field);
-	if (bk_election_has_lang(e, BK_LANG_RU) && !t->v[BK_LANG_RU]) {
+	bki_buf p = {0};
+	bki_buf_printf(&p, "$.candidates[%zu].%s", ci, field);
+	if (bki_election_has_lang(e, BK_LANG_RU) && !t->v[BK_LANG_RU]) {
 		t->v[BK_LANG_RU] = def_got(c, (void *)transliterate(c, t->v[BK_LANG_KK]));
 		if (!t->v[BK_LANG_RU])
 			goto out;
 		t->derived[BK_LANG_RU] = true;
 		e->derived_spellings++;
-		jdoc_report_at(c->d, bk_buf_str(&p), BK_NOTE, "derived-spelling",
+		jdoc_report_at(c->d, bki_buf_str(&p), BK_NOTE, "derived-spelling",
 		               false, "Russian spelling \"%s\" derived from "
 		               "\"%s\" (templates/language/kk.json); give \"ru\" "
 		               "to choose it yourself", t->v[BK_LANG_RU],
 		               t->v[BK_LANG_KK]);
 	}
-	if (bk_election_has_lang(e, BK_LANG_KK) && !t->v[BK_LANG_KK]) {
+	if (bki_election_has_lang(e, BK_LANG_KK) && !t->v[BK_LANG_KK]) {
 		t->v[BK_LANG_KK] = t->v[BK_LANG_RU];
 		t->derived[BK_LANG_KK] = true;
-		jdoc_report_at(c->d, bk_buf_str(&p), BK_NOTE, "derived-spelling",
+		jdoc_report_at(c->d, bki_buf_str(&p), BK_NOTE, "derived-spelling",
 		               false, "Kazakh spelling taken from the Russian "
 		               "\"%s\"; give \"kk\" if it differs",
 		               t->v[BK_LANG_RU]);
 	}
 out:
-	bk_buf_free(&p);
+	bki_buf_free(&p);
 }
 
 void def_derive_spellings(def_ctx *c)
 {
 	for (size_t i = 0; i < c->e->ncandidates; i++) {
-		bk_candidate *k = &c->e->candidates[i];
+		bki_candidate *k = &c->e->candidates[i];
 		derive_name(c, i, "surname", &k->surname);
 		derive_name(c, i, "given_name", &k->given_name);
 		derive_name(c, i, "patronymic", &k->patronymic);

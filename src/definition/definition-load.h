@@ -62,7 +62,7 @@ typedef struct def_ctx {
 	enum def_list list;
 	size_t item;
 	long sink; /* results of references nothing keeps */
-	bk_arena scratch; /* freed when validation ends */
+	bki_arena scratch; /* freed when validation ends */
 	bk_election *e;
 	const bk_templates *tpl;
 	bool langs_known;
@@ -102,7 +102,7 @@ enum def_text_mode {
  * of the election are there as mode asks; what names it in messages
  * ("the surname"; "the leaflet text" allows a leaflet's length and line
  * breaks). */
-void def_parse_text(def_ctx *c, json_t *v, bk_text *out,
+void def_parse_text(def_ctx *c, json_t *v, bki_text *out,
                     enum def_text_mode mode, const char *what);
 
 /* definition-resolve.c */
@@ -116,7 +116,7 @@ void def_add_ref(def_ctx *c, json_t *v, enum def_coll coll, long *out,
 void def_resolve(def_ctx *c);
 /* A ballot names no template: the smallest one of its kind that holds
  * positions; NULL (reported at path) when none does. */
-const bk_stencil_tpl *def_choose_template(def_ctx *c, const bk_ballot *bl,
+const bki_stencil_tpl *def_choose_template(def_ctx *c, const bki_ballot *bl,
                                           size_t positions,
                                           const char *path);
 /* Each polling station learns the ballots of its districts (the election

@@ -11,7 +11,7 @@
 const char *const def_lang_names[BK_LANG_COUNT] = {"Kazakh (kk)",
                                                    "Russian (ru)"};
 
-bool bk_election_has_lang(const bk_election *e, int lang)
+bool bki_election_has_lang(const bk_election *e, int lang)
 {
 	for (size_t i = 0; i < e->nlangs; i++)
 		if (e->langs[i] == lang)
@@ -28,7 +28,7 @@ bool def_digest_json(const json_t *v, bk_digest out)
 	               : NULL;
 	if (v && !text)
 		return false; /* jansson ran out of memory */
-	bk_sha256(text ? text : "null", text ? strlen(text) : 4, out);
+	bki_sha256(text ? text : "null", text ? strlen(text) : 4, out);
 	free(text);
 	return true;
 }
@@ -36,25 +36,25 @@ bool def_digest_json(const json_t *v, bk_digest out)
 bool def_ballot_digests(bk_election *e)
 {
 	for (size_t i = 0; i < e->nballots; i++) {
-		bk_ballot *b = &e->ballots[i];
-		bk_hasher *h = bk_hasher_new();
-		bk_hasher_add(h, e->head_digest, sizeof e->head_digest);
-		bk_hasher_add(h, b->digest, sizeof b->digest);
-		bk_hasher_add(h, e->districts[b->district].digest,
+		bki_ballot *b = &e->ballots[i];
+		bki_hasher *h = bki_hasher_new();
+		bki_hasher_add(h, e->head_digest, sizeof e->head_digest);
+		bki_hasher_add(h, b->digest, sizeof b->digest);
+		bki_hasher_add(h, e->districts[b->district].digest,
 		              sizeof(bk_digest));
 		for (size_t k = 0; k < b->noptions; k++) {
 			if (b->kind == BK_KIND_PARTY_LIST) {
-				bk_hasher_add(h, e->parties[b->options[k]].digest,
+				bki_hasher_add(h, e->parties[b->options[k]].digest,
 				              sizeof(bk_digest));
 				continue;
 			}
-			const bk_candidate *cd = &e->candidates[b->options[k]];
-			bk_hasher_add(h, cd->digest, sizeof cd->digest);
+			const bki_candidate *cd = &e->candidates[b->options[k]];
+			bki_hasher_add(h, cd->digest, sizeof cd->digest);
 			if (cd->party >= 0)
-				bk_hasher_add(h, e->parties[cd->party].digest,
+				bki_hasher_add(h, e->parties[cd->party].digest,
 				              sizeof(bk_digest));
 		}
-		if (!bk_hasher_done(h, b->digest))
+		if (!bki_hasher_done(h, b->digest))
 			return false;
 	}
 	return true;
@@ -66,7 +66,7 @@ void bk_election_free(bk_election *e)
 {
 	if (!e)
 		return;
-	bk_arena_free(&e->arena);
+	bki_arena_free(&e->arena);
 	free(e);
 }
 
@@ -74,12 +74,12 @@ const char *bk_election_id(const bk_election *e) { return e->id; }
 
 void bk_election_sha256(const bk_election *e, char hex[65])
 {
-	bk_hex(e->file_digest, sizeof e->file_digest, hex);
+	bki_hex(e->file_digest, sizeof e->file_digest, hex);
 }
 
 void bk_election_ballot_sha256(const bk_election *e, size_t i, char hex[65])
 {
-	bk_hex(e->ballots[i].digest, sizeof e->ballots[i].digest, hex);
+	bki_hex(e->ballots[i].digest, sizeof e->ballots[i].digest, hex);
 }
 
 size_t bk_election_station_count(const bk_election *e) { return e->nstations; }
@@ -94,7 +94,7 @@ unsigned bk_election_station_number(const bk_election *e, size_t i)
 const char *bk_election_station_name(const bk_election *e, size_t i,
                                      const char *lang)
 {
-	int l = bk_lang_index(lang);
+	int l = bki_lang_index(lang);
 	return l < 0 ? NULL : e->stations[i].name.v[l];
 }
 unsigned bk_election_station_kits(const bk_election *e, size_t i)
@@ -114,7 +114,7 @@ size_t bk_election_language_count(const bk_election *e) { return e->nlangs; }
 
 const char *bk_election_language(const bk_election *e, size_t i)
 {
-	return i < e->nlangs ? bk_lang_codes[e->langs[i]] : NULL;
+	return i < e->nlangs ? bki_lang_codes[e->langs[i]] : NULL;
 }
 
 size_t bk_election_count(const bk_election *e, bk_count_what what)
@@ -166,7 +166,7 @@ size_t bk_election_ballot_find(const bk_election *e, const char *id)
 	return (size_t)-1;
 }
 
-static bool has_leaflet(const bk_text *t)
+static bool has_leaflet(const bki_text *t)
 {
 	return t->v[BK_LANG_KK] || t->v[BK_LANG_RU];
 }
@@ -219,35 +219,35 @@ bk_output_set bk_election_outputs(const bk_election *e)
 	return e ? e->outputs : bk_outputs_default();
 }
 
-bool bk_election_leaflet_text(const bk_election *e, const char *kind,
-                              const char *id, int lang, bk_buf *heading,
-                              bk_buf *text, bk_buf *source)
+bool bki_election_leaflet_text(const bk_election *e, const char *kind,
+                              const char *id, int lang, bki_buf *heading,
+                              bki_buf *text, bki_buf *source)
 {
-	if (lang < 0 || !bk_election_has_lang(e, lang))
+	if (lang < 0 || !bki_election_has_lang(e, lang))
 		return false;
 	if (!strcmp(kind, "party")) {
 		for (size_t i = 0; i < e->nparties; i++) {
-			const bk_party *p = &e->parties[i];
+			const bki_party *p = &e->parties[i];
 			if (strcmp(p->id, id) || !p->leaflet.v[lang])
 				continue;
-			bk_buf_add(heading, p->name.v[lang]);
-			bk_buf_add(text, p->leaflet.v[lang]);
-			bk_buf_printf(source, "$.parties[%zu].leaflet.%s", i,
-			              bk_lang_codes[lang]);
+			bki_buf_add(heading, p->name.v[lang]);
+			bki_buf_add(text, p->leaflet.v[lang]);
+			bki_buf_printf(source, "$.parties[%zu].leaflet.%s", i,
+			              bki_lang_codes[lang]);
 			return true;
 		}
 	} else if (!strcmp(kind, "candidate")) {
 		for (size_t i = 0; i < e->ncandidates; i++) {
-			const bk_candidate *k = &e->candidates[i];
+			const bki_candidate *k = &e->candidates[i];
 			if (strcmp(k->id, id) || !k->leaflet.v[lang])
 				continue;
-			bk_buf_printf(heading, "%s %s", k->surname.v[lang],
+			bki_buf_printf(heading, "%s %s", k->surname.v[lang],
 			              k->given_name.v[lang]);
 			if (k->patronymic.v[lang])
-				bk_buf_printf(heading, " %s", k->patronymic.v[lang]);
-			bk_buf_add(text, k->leaflet.v[lang]);
-			bk_buf_printf(source, "$.candidates[%zu].leaflet.%s", i,
-			              bk_lang_codes[lang]);
+				bki_buf_printf(heading, " %s", k->patronymic.v[lang]);
+			bki_buf_add(text, k->leaflet.v[lang]);
+			bki_buf_printf(source, "$.candidates[%zu].leaflet.%s", i,
+			              bki_lang_codes[lang]);
 			return true;
 		}
 	}

@@ -86,14 +86,14 @@ static int get_enum(def_ctx *c, json_t *obj, const char *key,
 			if (!strcmp(s, values[i]))
 				r = i;
 		if (r < 0) {
-			bk_buf list = {0};
+			bki_buf list = {0};
 			for (int i = 0; values[i]; i++)
-				bk_buf_printf(&list, "%s\"%s\"", i ? ", " : "",
+				bki_buf_printf(&list, "%s\"%s\"", i ? ", " : "",
 				              values[i]);
 			jdoc_report(c->d, BK_ERROR, "bad-value", false,
 			            "%s \"%s\" is not one of %s", key, s,
-			            bk_buf_str(&list));
-			bk_buf_free(&list);
+			            bki_buf_str(&list));
+			bki_buf_free(&list);
 		}
 	}
 	jdoc_pop(c->d, old);
@@ -112,7 +112,7 @@ static const char *get_id(def_ctx *c, json_t *obj, const char *what)
 	if (!s && json_is_string(v))
 		s = json_string_value(v);
 	jdoc_pop(c->d, old);
-	return s ? def_got(c, bk_arena_strdup(&c->e->arena, s)) : NULL;
+	return s ? def_got(c, bki_arena_strdup(&c->e->arena, s)) : NULL;
 }
 
 /* Records a reference at $.<list>[item].field[j] (the current path). */
@@ -131,7 +131,7 @@ static void get_ref(def_ctx *c, json_t *obj, enum def_ref_field field,
 	jdoc_pop(c->d, old);
 }
 
-static void get_text(def_ctx *c, json_t *obj, const char *key, bk_text *out,
+static void get_text(def_ctx *c, json_t *obj, const char *key, bki_text *out,
                      enum def_text_mode mode, const char *what)
 {
 	size_t old;
@@ -178,7 +178,7 @@ static void parse_date(def_ctx *c, json_t *v)
 		            "between 1991 and 2100 written YYYY-MM-DD",
 		            json_string_value(v));
 	else
-		e->date = def_got(c, bk_arena_strdup(&e->arena,
+		e->date = def_got(c, bki_arena_strdup(&e->arena,
 		                                     json_string_value(v)));
 }
 
@@ -188,14 +188,14 @@ static bool add_language(def_ctx *c, json_t *x)
 	bk_election *e = c->e;
 	if (!jc_type(c->d, x, JSON_STRING, "a language"))
 		return false;
-	int l = bk_lang_index(json_string_value(x));
+	int l = bki_lang_index(json_string_value(x));
 	if (l < 0) {
 		jdoc_report(c->d, BK_ERROR, "bad-value", false,
 		            "\"%s\" is not a language of ballotkit; use \"kk\" "
 		            "or \"ru\"", json_string_value(x));
 		return false;
 	}
-	if (bk_election_has_lang(e, l))
+	if (bki_election_has_lang(e, l))
 		jdoc_report(c->d, BK_ERROR, "bad-value", false,
 		            "the language \"%s\" is listed twice",
 		            json_string_value(x));
@@ -282,7 +282,7 @@ static void parse_area(def_ctx *c, json_t *o, size_t i)
 	static const jc_field f[] = {{"id", true}, {"kind", true},
 	                             {"name", true}, {"parent", false},
 	                             {NULL, false}};
-	bk_area *a = &c->e->areas[i];
+	bki_area *a = &c->e->areas[i];
 	jc_fields(c->d, o, f, "an area");
 	a->id = get_id(c, o, "an area id");
 	get_enum(c, o, "kind", area_kinds);
@@ -295,12 +295,12 @@ static const char *const district_kinds[] = {"nationwide", "mazhilis",
 static const char *const levels[] = {"regional", "city", "district", NULL};
 
 /* level: required when needed, refused otherwise. Returns BK_LEVEL_*. */
-static bk_level get_level(def_ctx *c, json_t *o, bool needed, bool known,
+static bki_level get_level(def_ctx *c, json_t *o, bool needed, bool known,
                           const char *what)
 {
 	json_t *v = json_object_get(o, "level");
 	if (!known)
-		return v ? (bk_level)(get_enum(c, o, "level", levels) + 1)
+		return v ? (bki_level)(get_enum(c, o, "level", levels) + 1)
 		         : BK_LEVEL_NONE;
 	if (needed && !v) {
 		jdoc_report(c->d, BK_ERROR, "missing-field", false,
@@ -316,7 +316,7 @@ static bk_level get_level(def_ctx *c, json_t *o, bool needed, bool known,
 		jdoc_pop(c->d, old);
 		return BK_LEVEL_NONE;
 	}
-	return v ? (bk_level)(get_enum(c, o, "level", levels) + 1)
+	return v ? (bki_level)(get_enum(c, o, "level", levels) + 1)
 	         : BK_LEVEL_NONE;
 }
 
@@ -326,11 +326,11 @@ static void parse_district(def_ctx *c, json_t *o, size_t i)
 	                             {"name", true}, {"level", false},
 	                             {"number", false}, {"area", false},
 	                             {NULL, false}};
-	bk_district *d = &c->e->districts[i];
+	bki_district *d = &c->e->districts[i];
 	jc_fields(c->d, o, f, "a district");
 	d->id = get_id(c, o, "a district id");
 	int k = get_enum(c, o, "kind", district_kinds);
-	d->kind = k < 0 ? BK_DISTRICT_UNKNOWN : (bk_district_kind)k;
+	d->kind = k < 0 ? BK_DISTRICT_UNKNOWN : (bki_district_kind)k;
 	d->level = get_level(c, o, k == BK_DISTRICT_MASLIKHAT, k >= 0,
 	                     "district");
 	get_int(c, o, "number", 1, 99999, &d->number);
@@ -346,7 +346,7 @@ static void parse_station(def_ctx *c, json_t *o, size_t i)
 	                             {"districts", true}, {"name", false},
 	                             {"area", false}, {"abroad", false},
 	                             {"kits", false}, {NULL, false}};
-	bk_station *s = &c->e->stations[i];
+	bki_station *s = &c->e->stations[i];
 	jc_fields(c->d, o, f, "a polling station");
 	s->id = get_id(c, o, "a polling station id");
 	get_int(c, o, "number", 1, 99999, &s->number);
@@ -367,7 +367,7 @@ static void parse_station(def_ctx *c, json_t *o, size_t i)
 			size_t k;
 			json_t *x;
 			s->ndistricts = json_array_size(v);
-			s->districts = def_got(c, bk_arena_alloc(&c->e->arena,
+			s->districts = def_got(c, bki_arena_alloc(&c->e->arena,
 			                              (s->ndistricts + 1) *
 			                              sizeof *s->districts));
 			if (!s->districts)
@@ -386,7 +386,7 @@ static void parse_station(def_ctx *c, json_t *o, size_t i)
 }
 
 /* A text member of a party or a candidate: its key, the offset of its
- * bk_text in the record, how it is read and what messages call it. */
+ * bki_text in the record, how it is read and what messages call it. */
 typedef struct text_member {
 	const char *key;
 	size_t off;
@@ -398,7 +398,7 @@ typedef struct text_member {
 static void get_texts(def_ctx *c, json_t *o, void *rec, const text_member *t)
 {
 	for (; t->key; t++)
-		get_text(c, o, t->key, (bk_text *)((char *)rec + t->off),
+		get_text(c, o, t->key, (bki_text *)((char *)rec + t->off),
 		         t->mode, t->what);
 }
 
@@ -420,9 +420,9 @@ static const char *parse_record(def_ctx *c, json_t *o, const jc_field *f,
 
 #define TEXT_OF(type, field, mode, what) \
 	{#field, offsetof(type, field), mode, what}
-#define PARTY_TEXT(field, mode, what) TEXT_OF(bk_party, field, mode, what)
+#define PARTY_TEXT(field, mode, what) TEXT_OF(bki_party, field, mode, what)
 #define CANDIDATE_TEXT(field, mode, what) \
-	TEXT_OF(bk_candidate, field, mode, what)
+	TEXT_OF(bki_candidate, field, mode, what)
 
 static void parse_party(def_ctx *c, json_t *o, size_t i)
 {
@@ -436,7 +436,7 @@ static void parse_party(def_ctx *c, json_t *o, size_t i)
 		PARTY_TEXT(pronunciation, TEXT_PARTIAL, "the pronunciation"),
 		PARTY_TEXT(leaflet, TEXT_FULL, "the leaflet text"),
 		{NULL, 0, TEXT_FULL, NULL}};
-	bk_party *p = &c->e->parties[i];
+	bki_party *p = &c->e->parties[i];
 	p->id = parse_record(c, o, f, "a party", "a party id", p->digest, p, t);
 }
 
@@ -460,7 +460,7 @@ static void parse_candidate(def_ctx *c, json_t *o, size_t i)
 		CANDIDATE_TEXT(leaflet, TEXT_FULL, "the leaflet text"),
 		CANDIDATE_TEXT(details, TEXT_FULL, "the details text"),
 		{NULL, 0, TEXT_FULL, NULL}};
-	bk_candidate *k = &c->e->candidates[i];
+	bki_candidate *k = &c->e->candidates[i];
 	k->id = parse_record(c, o, f, "a candidate", "a candidate id",
 	                     k->digest, k, names);
 	k->birth_year = 0;
@@ -535,7 +535,7 @@ static bool colour_ok(const char *s)
 	return ok;
 }
 
-static void parse_colour(def_ctx *c, json_t *v, bk_ballot *b)
+static void parse_colour(def_ctx *c, json_t *v, bki_ballot *b)
 {
 	if (!jc_type(c->d, v, JSON_STRING, "colour"))
 		return;
@@ -545,28 +545,28 @@ static void parse_colour(def_ctx *c, json_t *v, bk_ballot *b)
 		            "colour \"%s\" must be a lower-case "
 		            "colour name (\"blue\") or #RRGGBB", s);
 	else
-		b->colour = def_got(c, bk_arena_strdup(&c->e->arena, s));
+		b->colour = def_got(c, bki_arena_strdup(&c->e->arena, s));
 }
 
 /* paper.template: a stencil template of the ballot's kind (kind: the
  * index into ballot_kinds, -1 when unknown). */
-static void parse_paper_template(def_ctx *c, json_t *t, bk_ballot *b,
+static void parse_paper_template(def_ctx *c, json_t *t, bki_ballot *b,
                                  int kind)
 {
 	if (!jc_type(c->d, t, JSON_STRING, "template"))
 		return;
 	const char *tid = json_string_value(t);
-	b->tpl = bk_templates_stencil_find(c->tpl, tid);
+	b->tpl = bki_templates_stencil_find(c->tpl, tid);
 	b->tpl_bad = !b->tpl;
 	if (!b->tpl) {
-		bk_buf list = {0};
+		bki_buf list = {0};
 		for (size_t k = 0; k < c->tpl->nstencils; k++)
-			bk_buf_printf(&list, "%s%s", k ? ", " : "",
+			bki_buf_printf(&list, "%s%s", k ? ", " : "",
 			              c->tpl->stencils[k].id);
 		jdoc_report(c->d, BK_ERROR, "dangling-reference", false,
 		            "there is no stencil template \"%s\" (templates: %s)",
-		            tid, bk_buf_str(&list));
-		bk_buf_free(&list);
+		            tid, bki_buf_str(&list));
+		bki_buf_free(&list);
 	} else if (b->kind && !(b->tpl->kinds & b->kind)) {
 		b->tpl_bad = true;
 		jdoc_report(c->d, BK_ERROR, "inconsistent", false,
@@ -575,7 +575,7 @@ static void parse_paper_template(def_ctx *c, json_t *t, bk_ballot *b,
 	}
 }
 
-static void parse_overrides(def_ctx *c, json_t *ov, bk_ballot *b)
+static void parse_overrides(def_ctx *c, json_t *ov, bki_ballot *b)
 {
 	static const jc_field of[] = {
 		{"offset_x", false}, {"offset_y", false},
@@ -592,7 +592,7 @@ static void parse_overrides(def_ctx *c, json_t *ov, bk_ballot *b)
 	get_override(c, ov, "pitch", 5, 60, &b->over.pitch);
 }
 
-static void parse_paper(def_ctx *c, json_t *v, bk_ballot *b, int kind)
+static void parse_paper(def_ctx *c, json_t *v, bki_ballot *b, int kind)
 {
 	static const jc_field pf[] = {{"template", false},
 	                              {"overrides", false},
@@ -616,7 +616,7 @@ static void parse_paper(def_ctx *c, json_t *v, bk_ballot *b, int kind)
 /* options: references to parties (a party-list ballot, kind 0) or
  * candidates (kind 1); only their type is checked when the kind is
  * unknown (-1). */
-static void parse_options(def_ctx *c, json_t *v, bk_ballot *b, int kind)
+static void parse_options(def_ctx *c, json_t *v, bki_ballot *b, int kind)
 {
 	if (!jc_type(c->d, v, JSON_ARRAY, "options"))
 		return;
@@ -624,7 +624,7 @@ static void parse_options(def_ctx *c, json_t *v, bk_ballot *b, int kind)
 	if (!n)
 		jdoc_report(c->d, BK_ERROR, "bad-value", false,
 		            "a ballot needs at least one option");
-	b->options = def_got(c, bk_arena_alloc(&c->e->arena,
+	b->options = def_got(c, bki_arena_alloc(&c->e->arena,
 	                                       (n + 1) * sizeof(long)));
 	if (!b->options)
 		return;
@@ -653,13 +653,13 @@ static void parse_ballot(def_ctx *c, json_t *o, size_t i)
 	                             {"against_all", false}, {"paper", false},
 	                             {"colour", false}, {"two_sided", false},
 	                             {NULL, false}};
-	bk_ballot *b = &c->e->ballots[i];
+	bki_ballot *b = &c->e->ballots[i];
 	jc_fields(c->d, o, f, "a ballot");
 	b->id = get_id(c, o, "a ballot id");
 	if (!def_digest_json(o, b->digest))
 		def_got(c, NULL);
 	int body = get_enum(c, o, "body", bodies);
-	b->body = body < 0 ? BK_BODY_MAZHILIS : (bk_body)body;
+	b->body = body < 0 ? BK_BODY_MAZHILIS : (bki_body)body;
 	b->level = get_level(c, o, body == BK_BODY_MASLIKHAT, body >= 0,
 	                     "ballot");
 	int kind = get_enum(c, o, "kind", ballot_kinds);
@@ -718,7 +718,7 @@ static void parse_tables(def_ctx *c, json_t *t)
 	jc_fields(c->d, t, tf, "tables");
 	for (int l = 0; l < BK_LANG_COUNT; l++) {
 		size_t old;
-		json_t *x = member(c, t, bk_lang_codes[l], &old);
+		json_t *x = member(c, t, bki_lang_codes[l], &old);
 		if (!x)
 			continue;
 		if (jc_type(c->d, x, JSON_STRING, "a table") &&
@@ -727,7 +727,7 @@ static void parse_tables(def_ctx *c, json_t *t)
 			            "a braille table list is file names "
 			            "separated by commas");
 		else if (json_is_string(x))
-			e->braille_table[l] = def_got(c, bk_arena_strdup(
+			e->braille_table[l] = def_got(c, bki_arena_strdup(
 				&e->arena, json_string_value(x)));
 		jdoc_pop(c->d, old);
 	}
@@ -740,18 +740,18 @@ static void parse_profile(def_ctx *c, json_t *p)
 	const char *s = jc_id(c->d, p, "the braille profile");
 	if (!s)
 		return;
-	if (bk_templates_profile_find(c->tpl, s)) {
-		e->braille_profile = def_got(c, bk_arena_strdup(&e->arena, s));
+	if (bki_templates_profile_find(c->tpl, s)) {
+		e->braille_profile = def_got(c, bki_arena_strdup(&e->arena, s));
 		return;
 	}
-	bk_buf list = {0};
+	bki_buf list = {0};
 	for (size_t k = 0; k < c->tpl->nprofiles; k++)
-		bk_buf_printf(&list, "%s%s", k ? ", " : "",
+		bki_buf_printf(&list, "%s%s", k ? ", " : "",
 		              c->tpl->profiles[k].id);
 	jdoc_report(c->d, BK_ERROR, "dangling-reference", false,
 	            "there is no braille profile \"%s\" (profiles: %s)", s,
-	            bk_buf_str(&list));
-	bk_buf_free(&list);
+	            bki_buf_str(&list));
+	bki_buf_free(&list);
 }
 
 /* production.braille.stencil_title_language: a language of the
@@ -762,11 +762,11 @@ static void parse_title_language(def_ctx *c, json_t *br)
 	int l = get_enum(c, br, "stencil_title_language", lang_values);
 	if (l < 0)
 		return;
-	if (c->langs_known && !bk_election_has_lang(c->e, l)) {
+	if (c->langs_known && !bki_election_has_lang(c->e, l)) {
 		size_t old = jdoc_push_key(c->d, "stencil_title_language");
 		jdoc_report(c->d, BK_ERROR, "bad-value", false,
 		            "\"%s\" is not a language of this election",
-		            bk_lang_codes[l]);
+		            bki_lang_codes[l]);
 		jdoc_pop(c->d, old);
 	} else {
 		c->e->stencil_title_lang = l;
@@ -825,19 +825,19 @@ static bool add_output(def_ctx *c, json_t *x, bk_output_set *set)
 		return false;
 	const char *s = json_string_value(x);
 	int known = bk_output_find(s);
-	const char *now = bk_output_renamed(s);
+	const char *now = bki_output_renamed(s);
 	if (known < 0 && now) {
 		jdoc_report(c->d, BK_ERROR, "bad-value", false,
 		            "\"%s\" is an output name from before "
 		            "(docs/ballot-format.md): the output is now %s", s,
 		            now);
 	} else if (known < 0) {
-		bk_buf names = {0};
-		bk_outputs_names(BK_OUTPUTS_ALL, &names);
+		bki_buf names = {0};
+		bki_outputs_names(BK_OUTPUTS_ALL, &names);
 		jdoc_report(c->d, BK_ERROR, "bad-value", false,
 		            "\"%s\" is not an output of ballotkit (%s)", s,
-		            bk_buf_str(&names));
-		bk_buf_free(&names);
+		            bki_buf_str(&names));
+		bki_buf_free(&names);
 	} else if (*set & BK_OUTPUT_BIT(known)) {
 		jdoc_report(c->d, BK_ERROR, "bad-value", false,
 		            "\"%s\" is listed twice", s);
@@ -864,7 +864,7 @@ static void parse_outputs(def_ctx *c, json_t *out)
 	}
 	if (bad)
 		return; /* reported at the item */
-	int needed, lacks = bk_outputs_missing(set, &needed);
+	int needed, lacks = bki_outputs_missing(set, &needed);
 	if (!set)
 		jdoc_report(c->d, BK_ERROR, "bad-value", false,
 		            "outputs names nothing to build: leave it out "
@@ -896,16 +896,16 @@ static void parse_production(def_ctx *c, json_t *o)
  * "production". */
 static void digest_head(def_ctx *c, bk_election *e, json_t *root)
 {
-	bk_hasher *h = bk_hasher_new();
+	bki_hasher *h = bki_hasher_new();
 	static const char *const head[] = {"format", "election",
 	                                   "production"};
 	for (size_t k = 0; k < 3; k++) {
 		bk_digest d;
 		if (!def_digest_json(json_object_get(root, head[k]), d))
 			def_got(c, NULL);
-		bk_hasher_add(h, d, sizeof d);
+		bki_hasher_add(h, d, sizeof d);
 	}
-	if (!bk_hasher_done(h, e->head_digest))
+	if (!bki_hasher_done(h, e->head_digest))
 		def_got(c, NULL);
 }
 
@@ -927,7 +927,7 @@ static bool alloc_collections(bk_election *e, json_t *root)
 	do {                                                                  \
 		json_t *a_ = json_object_get(root, key);                      \
 		size_t n_ = json_is_array(a_) ? json_array_size(a_) : 0;      \
-		e->field = bk_arena_alloc(&e->arena,                          \
+		e->field = bki_arena_alloc(&e->arena,                          \
 		                          (n_ + 1) * sizeof *e->field);       \
 		if (!e->field)                                                \
 			return false;                                         \

@@ -31,7 +31,7 @@ void def_add_ref(def_ctx *c, json_t *v, enum def_coll coll, long *out,
 		return;
 	if (c->nrefs == c->caprefs) {
 		size_t cap = c->caprefs ? c->caprefs * 2 : 64;
-		def_ref *more = def_got(c, bk_reallocarray(c->refs, cap,
+		def_ref *more = def_got(c, bki_reallocarray(c->refs, cap,
 		                                           sizeof *c->refs));
 		if (!more)
 			return;
@@ -39,7 +39,7 @@ void def_add_ref(def_ctx *c, json_t *v, enum def_coll coll, long *out,
 		c->caprefs = cap;
 	}
 	/* copied: each list's part of the tree is freed once it is read */
-	const char *id = def_got(c, bk_arena_strdup(&c->scratch,
+	const char *id = def_got(c, bki_arena_strdup(&c->scratch,
 	                                            json_string_value(v)));
 	if (!id)
 		return;
@@ -53,13 +53,13 @@ void def_add_ref(def_ctx *c, json_t *v, enum def_coll coll, long *out,
 	r->field = (uint8_t)field;
 }
 
-static void ref_path(const def_ref *r, bk_buf *b)
+static void ref_path(const def_ref *r, bki_buf *b)
 {
-	bk_buf_truncate(b, 0);
-	bk_buf_printf(b, "$.%s[%lu].%s", def_list_key[r->list],
+	bki_buf_truncate(b, 0);
+	bki_buf_printf(b, "$.%s[%lu].%s", def_list_key[r->list],
 	              (unsigned long)r->i, def_ref_field_key[r->field]);
 	if (r->j >= 0)
-		bk_buf_printf(b, "[%ld]", (long)r->j);
+		bki_buf_printf(b, "[%ld]", (long)r->j);
 }
 
 /* ---- ids ---- */
@@ -76,7 +76,7 @@ static int cmp_idx(const void *a, const void *b)
 static void index_ids(def_ctx *c, int coll, const char *key, const char *what,
                       size_t n, const char *(*get)(const bk_election *, size_t))
 {
-	def_id_entry *ix = def_got(c, bk_calloc(n, sizeof *ix));
+	def_id_entry *ix = def_got(c, bki_calloc(n, sizeof *ix));
 	if (!ix)
 		return;
 	size_t m = 0;
@@ -95,13 +95,13 @@ static void index_ids(def_ctx *c, int coll, const char *key, const char *what,
 		size_t first = k - 1;
 		while (first > 0 && !strcmp(ix[first - 1].id, ix[k].id))
 			first--;
-		bk_buf p = {0};
-		bk_buf_printf(&p, "$.%s[%zu].id", key, ix[k].index);
-		jdoc_report_at(c->d, bk_buf_str(&p), BK_ERROR, "duplicate-id",
+		bki_buf p = {0};
+		bki_buf_printf(&p, "$.%s[%zu].id", key, ix[k].index);
+		jdoc_report_at(c->d, bki_buf_str(&p), BK_ERROR, "duplicate-id",
 		               false, "the %s id \"%s\" is already used by "
 		               "%s[%zu]; ids must be unique", what, ix[k].id, key,
 		               ix[first].index);
-		bk_buf_free(&p);
+		bki_buf_free(&p);
 	}
 	if (coll >= 0) {
 		c->index[coll] = ix;
@@ -135,7 +135,7 @@ static const char *get_ballot_id(const bk_election *e, size_t i) { return e->bal
 
 static void resolve_refs(def_ctx *c)
 {
-	bk_buf path = {0};
+	bki_buf path = {0};
 	for (size_t k = 0; k < c->nrefs; k++) {
 		def_ref *r = &c->refs[k];
 		long i = find_id(c, r->coll, r->id);
@@ -147,19 +147,19 @@ static void resolve_refs(def_ctx *c)
 				if (q != r->coll && find_id(c, q, r->id) >= 0)
 					other = coll_what[q];
 			if (other)
-				jdoc_report_at(c->d, bk_buf_str(&path), BK_ERROR,
+				jdoc_report_at(c->d, bki_buf_str(&path), BK_ERROR,
 				               "dangling-reference", false,
 				               "\"%s\" is a %s, but a %s is expected "
 				               "here", r->id, other, coll_what[r->coll]);
 			else
-				jdoc_report_at(c->d, bk_buf_str(&path), BK_ERROR,
+				jdoc_report_at(c->d, bki_buf_str(&path), BK_ERROR,
 				               "dangling-reference", false,
 				               "there is no %s with the id \"%s\" in "
 				               "\"%s\"", coll_what[r->coll], r->id,
 				               coll_key[r->coll]);
 		}
 	}
-	bk_buf_free(&path);
+	bki_buf_free(&path);
 }
 
 void def_resolve(def_ctx *c)
@@ -183,12 +183,12 @@ void def_resolve(def_ctx *c)
 static const char *const ballot_kind_names[] = {"", "party-list",
                                                  "single-mandate"};
 
-const bk_stencil_tpl *def_choose_template(def_ctx *c, const bk_ballot *bl,
+const bki_stencil_tpl *def_choose_template(def_ctx *c, const bki_ballot *bl,
                                           size_t positions, const char *path)
 {
-	const bk_stencil_tpl *best = NULL;
+	const bki_stencil_tpl *best = NULL;
 	for (size_t k = 0; k < c->tpl->nstencils; k++) {
-		const bk_stencil_tpl *t = &c->tpl->stencils[k];
+		const bki_stencil_tpl *t = &c->tpl->stencils[k];
 		if ((t->kinds & bl->kind) && t->capacity >= positions &&
 		    (!best || t->capacity < best->capacity))
 			best = t;
@@ -207,10 +207,10 @@ bool def_station_ballots(bk_election *e)
 {
 	/* the ballots of each district, then of each station */
 	bool ok = false;
-	size_t *first = bk_calloc(e->ndistricts + 1, sizeof *first);
-	size_t *order = bk_calloc(e->nballots + 1, sizeof *order);
-	size_t *fill = bk_calloc(e->ndistricts + 1, sizeof *fill);
-	bool *seen = bk_calloc(e->nballots + 1, sizeof *seen);
+	size_t *first = bki_calloc(e->ndistricts + 1, sizeof *first);
+	size_t *order = bki_calloc(e->nballots + 1, sizeof *order);
+	size_t *fill = bki_calloc(e->ndistricts + 1, sizeof *fill);
+	bool *seen = bki_calloc(e->nballots + 1, sizeof *seen);
 	if (!first || !order || !fill || !seen)
 		goto out;
 	for (size_t i = 0; i < e->nballots; i++)
@@ -222,7 +222,7 @@ bool def_station_ballots(bk_election *e)
 		order[first[d] + fill[d]++] = i;
 	}
 	for (size_t s = 0; s < e->nstations; s++) {
-		bk_station *st = &e->stations[s];
+		bki_station *st = &e->stations[s];
 		size_t n = 0;
 		for (size_t k = 0; k < st->ndistricts; k++) {
 			size_t d = (size_t)st->districts[k];
@@ -232,7 +232,7 @@ bool def_station_ballots(bk_election *e)
 					n++;
 				}
 		}
-		st->ballots = bk_arena_alloc(&e->arena, (n + 1) * sizeof *st->ballots);
+		st->ballots = bki_arena_alloc(&e->arena, (n + 1) * sizeof *st->ballots);
 		st->nballots = 0;
 		if (!st->ballots)
 			goto out;

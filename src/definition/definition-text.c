@@ -61,7 +61,7 @@ static bool check_chars(def_ctx *c, const char *s, bool leaflet, const char *wha
 	const char *why = NULL;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		size_t k = bki_utf8_decode(s + i, n - i, &cp);
 		if (!k)
 			break; /* the document is valid UTF-8 */
 		const char *w = bad_char(cp, leaflet);
@@ -73,14 +73,14 @@ static bool check_chars(def_ctx *c, const char *s, bool leaflet, const char *wha
 	}
 	if (!bad)
 		return true;
-	bk_buf more = {0};
+	bki_buf more = {0};
 	if (bad > 1)
-		bk_buf_printf(&more, " (and %zu more such characters)", bad - 1);
+		bki_buf_printf(&more, " (and %zu more such characters)", bad - 1);
 	jdoc_report(c->d, BK_ERROR, "bad-character", false,
 	            "%s has U+%04X, %s%s: print, braille and speech cannot "
 	            "show it alike; remove it", what, (unsigned)first, why,
-	            bk_buf_str(&more));
-	bk_buf_free(&more);
+	            bki_buf_str(&more));
+	bki_buf_free(&more);
 	return false;
 }
 
@@ -90,14 +90,14 @@ static bool check_string(def_ctx *c, json_t *v, const char *what, size_t cap)
 	if (!jc_type(c->d, v, JSON_STRING, what))
 		return false;
 	const char *s = json_string_value(v);
-	if (bk_str_blank(s)) {
+	if (bki_str_blank(s)) {
 		jdoc_report(c->d, BK_ERROR, "empty-text", false,
 		            "%s is empty; write the text", what);
 		return false;
 	}
 	if (!check_chars(c, s, cap == CAP_LEAFLET, what))
 		return false;
-	size_t len = bk_utf8_count(s, strlen(s));
+	size_t len = bki_utf8_count(s, strlen(s));
 	if (len > cap) {
 		jdoc_report(c->d, BK_ERROR, "too-long", false,
 		            "%s is %zu characters long; at most %zu are allowed "
@@ -107,7 +107,7 @@ static bool check_string(def_ctx *c, json_t *v, const char *what, size_t cap)
 	}
 	const char *w;
 	size_t wn;
-	if (bk_utf8_mixed_word(s, &w, &wn)) {
+	if (bki_utf8_mixed_word(s, &w, &wn)) {
 		jdoc_report(c->d, BK_ERROR, "mixed-script", false,
 		            "the word \"%.*s\" in %s mixes Latin and Cyrillic "
 		            "letters (a Latin letter typed for a Cyrillic one?); "
@@ -122,16 +122,16 @@ static bool check_string(def_ctx *c, json_t *v, const char *what, size_t cap)
  * braille table cannot write them and the Russian voice spells them. */
 static bool russian_ok(def_ctx *c, const char *s, const char *what)
 {
-	/* The walk over the characters stays like util.c's bk_str_blank:
-	 * three lines of bk_utf8_decode's idiom, with a body and an answer
+	/* The walk over the characters stays like util.c's bki_str_blank:
+	 * three lines of bki_utf8_decode's idiom, with a body and an answer
 	 * to a bad byte of its own in each. */
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		size_t k = bki_utf8_decode(s + i, n - i, &cp);
 		if (!k)
 			return true;
-		if (bk_templates_kk_specific(c->tpl, cp)) {
+		if (bki_templates_kk_specific(c->tpl, cp)) {
 			jdoc_report(c->d, BK_ERROR, "kazakh-letter-in-russian", false,
 			            "the Russian text of %s, \"%s\", has the Kazakh "
 			            "letter \"%.*s\"; Russian braille and the Russian "
@@ -145,7 +145,7 @@ static bool russian_ok(def_ctx *c, const char *s, const char *what)
 	return true;
 }
 
-void def_parse_text(def_ctx *c, json_t *v, bk_text *out,
+void def_parse_text(def_ctx *c, json_t *v, bki_text *out,
                     enum def_text_mode mode, const char *what)
 {
 	memset(out, 0, sizeof *out);
@@ -157,14 +157,14 @@ void def_parse_text(def_ctx *c, json_t *v, bk_text *out,
 	json_t *x;
 	json_object_foreach(v, key, x) {
 		size_t old = jdoc_push_key(c->d, key);
-		int l = bk_lang_index(key);
+		int l = bki_lang_index(key);
 		if (l < 0) {
 			jdoc_report(c->d, BK_ERROR, "unknown-field", true,
 			            "\"%s\" is not a language of ballotkit; use "
 			            "\"kk\" or \"ru\"", key);
 		} else if (check_string(c, x, what, cap) &&
 		           (l != BK_LANG_RU || russian_ok(c, json_string_value(x), what))) {
-			out->v[l] = def_got(c, bk_arena_strdup(&c->e->arena,
+			out->v[l] = def_got(c, bki_arena_strdup(&c->e->arena,
 			                            json_string_value(x)));
 		} else {
 			out->bad = true;
@@ -176,7 +176,7 @@ void def_parse_text(def_ctx *c, json_t *v, bk_text *out,
 	bool any = json_object_get(v, "kk") || json_object_get(v, "ru");
 	for (size_t i = 0; i < c->e->nlangs; i++) {
 		int l = c->e->langs[i];
-		if (json_object_get(v, bk_lang_codes[l]))
+		if (json_object_get(v, bki_lang_codes[l]))
 			continue;
 		if (mode == TEXT_NAME && any)
 			continue; /* derived later */

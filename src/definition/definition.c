@@ -52,11 +52,11 @@ static void nfc_tree(json_t *v)
 
 /* ---- admission checks (definition-private.h) ---- */
 
-struct bk_check_sink {
+struct bki_check_sink {
 	jdoc *d;
 };
 
-void bk_check_report(bk_check_sink *sink, const char *path, bk_severity sev,
+void bki_check_report(bki_check_sink *sink, const char *path, bk_severity sev,
                      const char *kind, const char *fmt, ...)
 {
 	va_list ap;
@@ -65,33 +65,33 @@ void bk_check_report(bk_check_sink *sink, const char *path, bk_severity sev,
 	va_end(ap);
 }
 
-void bk_check_report_text(bk_check_sink *sink, const bk_text_use *t,
+void bki_check_report_text(bki_check_sink *sink, const bki_text_use *t,
                           bk_severity sev, const char *kind,
                           const char *fmt, ...)
 {
 	/* a derived spelling is reported at the value it came from */
 	int at = !t->derived ? t->lang
 	         : t->lang == BK_LANG_RU ? BK_LANG_KK : BK_LANG_RU;
-	bk_buf path = {0};
-	bk_buf_printf(&path, "$.%s[%zu].%s.%s", t->list, t->index, t->field,
-	              bk_lang_codes[at]);
+	bki_buf path = {0};
+	bki_buf_printf(&path, "$.%s[%zu].%s.%s", t->list, t->index, t->field,
+	              bki_lang_codes[at]);
 	va_list ap;
 	va_start(ap, fmt);
-	jdoc_vreport_at(sink->d, bk_buf_str(&path), sev, kind, false, fmt, ap);
+	jdoc_vreport_at(sink->d, bki_buf_str(&path), sev, kind, false, fmt, ap);
 	va_end(ap);
-	bk_buf_free(&path);
+	bki_buf_free(&path);
 }
 
 typedef struct text_walk {
 	const bk_election *e;
-	const bk_checker *chk;
-	bk_check_sink *sink;
+	const bki_checker *chk;
+	bki_check_sink *sink;
 } text_walk;
 
 /* Hands each language of t to the checker; pron, when given in a
  * language, is spoken instead of t there. */
-static void walk_text(text_walk *w, const bk_text *t, unsigned uses,
-                      const bk_text *pron, const char *list, size_t i,
+static void walk_text(text_walk *w, const bki_text *t, unsigned uses,
+                      const bki_text *pron, const char *list, size_t i,
                       const char *field)
 {
 	for (size_t q = 0; q < w->e->nlangs; q++) {
@@ -103,7 +103,7 @@ static void walk_text(text_walk *w, const bk_text *t, unsigned uses,
 			u &= ~(unsigned)BK_USE_SPEECH;
 		if (!(u & (BK_USE_BRAILLE | BK_USE_SPEECH)))
 			continue;
-		bk_text_use use = {l, u, t->v[l], list, i, field,
+		bki_text_use use = {l, u, t->v[l], list, i, field,
 		                   t->derived[l]};
 		w->chk->text(w->chk->arg, &use, w->sink);
 	}
@@ -113,8 +113,8 @@ static void walk_text(text_walk *w, const bk_text *t, unsigned uses,
  * lists, leaflets and the stencil title are brailled, the audio speaks
  * titles, districts and names (or their pronunciations). Election, area
  * and polling station names are printed only (docs/validation-rules.md). */
-static void walk_texts(const bk_election *e, const bk_checker *chk,
-                       bk_check_sink *sink)
+static void walk_texts(const bk_election *e, const bki_checker *chk,
+                       bki_check_sink *sink)
 {
 	const unsigned B = BK_USE_BRAILLE, S = BK_USE_SPEECH;
 	text_walk w = {e, chk, sink};
@@ -122,7 +122,7 @@ static void walk_texts(const bk_election *e, const bk_checker *chk,
 		walk_text(&w, &e->districts[i].name, B | S, NULL,
 		          "districts", i, "name");
 	for (size_t i = 0; i < e->nparties; i++) {
-		const bk_party *p = &e->parties[i];
+		const bki_party *p = &e->parties[i];
 		walk_text(&w, &p->name, B | S, &p->pronunciation,
 		          "parties", i, "name");
 		walk_text(&w, &p->short_name, B, NULL, "parties", i,
@@ -133,7 +133,7 @@ static void walk_texts(const bk_election *e, const bk_checker *chk,
 		          "parties", i, "leaflet");
 	}
 	for (size_t i = 0; i < e->ncandidates; i++) {
-		const bk_candidate *k = &e->candidates[i];
+		const bki_candidate *k = &e->candidates[i];
 		walk_text(&w, &k->surname, B | S, &k->pronunciation,
 		          "candidates", i, "surname");
 		walk_text(&w, &k->given_name, B | S, &k->pronunciation,
@@ -193,7 +193,7 @@ static void validate(jdoc *d, bk_election *e, const bk_templates *tpl)
 			def_check(&c);
 	}
 	free(c.refs);
-	bk_arena_free(&c.scratch);
+	bki_arena_free(&c.scratch);
 	for (int q = 0; q < C_COUNT; q++)
 		free(c.index[q]);
 	json_decref(d->root);
@@ -210,10 +210,10 @@ static bool finish_ballots(bk_election *e)
 /* The checker's steps, while the document is open so that its
  * diagnostics are located too. *finished: the ballots were finished for
  * the checker's look at whole ballots. Returns what its begin did. */
-static bk_status run_checker(jdoc *d, bk_election *e, const bk_checker *chk,
+static bk_status run_checker(jdoc *d, bk_election *e, const bki_checker *chk,
                              bool *finished, bk_diags *diags)
 {
-	bk_check_sink sink = {d};
+	bki_check_sink sink = {d};
 	if (chk->begin) {
 		bk_status st = chk->begin(chk->arg, e, &sink, diags);
 		if (st != BK_OK)
@@ -235,17 +235,17 @@ static bk_status run_checker(jdoc *d, bk_election *e, const bk_checker *chk,
 static bk_status election_from_text(bk_election **out, char *text,
                                     size_t size, const char *name,
                                     const bk_templates *tpl,
-                                    const bk_checker *chk, bk_diags *diags)
+                                    const bki_checker *chk, bk_diags *diags)
 {
 	jdoc d;
-	bk_election *e = bk_calloc(1, sizeof *e);
+	bk_election *e = bki_calloc(1, sizeof *e);
 	if (!e) {
 		free(text);
-		return bk_diags_nomem(diags, name, "$", "loading the definition");
+		return bki_diags_nomem(diags, name, "$", "loading the definition");
 	}
 	e->tpl = tpl;
 	e->stencil_title_lang = -1;
-	bk_sha256(text, size, e->file_digest);
+	bki_sha256(text, size, e->file_digest);
 	bk_status st = BK_OK;
 	bool finished = false;
 	if (jdoc_parse_owned(&d, text, size, name, diags) != 0)
@@ -264,7 +264,7 @@ out:
 		st = BK_ERR_INVALID; /* the errors are in diags */
 	jdoc_free(&d);
 	if (st == BK_OK && !finished && !finish_ballots(e))
-		st = bk_diags_nomem(diags, name, "$", "loading the definition");
+		st = bki_diags_nomem(diags, name, "$", "loading the definition");
 	if (st != BK_OK) {
 		bk_election_free(e);
 		return st;
@@ -278,15 +278,15 @@ static bk_status usage(bk_election **out, bk_diags *diags, const char *what)
 {
 	if (out)
 		*out = NULL;
-	bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+	bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 	             "loading a definition: %s", what);
 	return BK_ERR_USAGE;
 }
 
-bk_status bk_election_load_checked(bk_election **out, const char *path,
+bk_status bki_election_load_checked(bk_election **out, const char *path,
                                    const char *data, size_t size,
                                    const char *name, const bk_templates *tpl,
-                                   const bk_checker *chk, bk_diags *diags)
+                                   const bki_checker *chk, bk_diags *diags)
 {
 	if (!out || !tpl || (!path && !data && size))
 		return usage(out, diags, !out ? "out is NULL"
@@ -295,26 +295,26 @@ bk_status bk_election_load_checked(bk_election **out, const char *path,
 	*out = NULL;
 	char *text;
 	if (path) {
-		if (bk_read_input(path, &text, &size)) {
+		if (bki_read_input(path, &text, &size)) {
 			if (errno == ENOMEM)
-				return bk_diags_nomem(diags, path, "",
+				return bki_diags_nomem(diags, path, "",
 				                      "reading the definition");
-			bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
-			             "cannot read the definition: %s", bk_read_error());
+			bki_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+			             "cannot read the definition: %s", bki_read_error());
 			return BK_ERR_IO;
 		}
 		name = path;
 	} else {
-		text = bk_strndup(data ? data : "", size);
+		text = bki_strndup(data ? data : "", size);
 		if (!text)
-			return bk_diags_nomem(diags, name, "$",
+			return bki_diags_nomem(diags, name, "$",
 			                      "loading the definition");
 	}
 	/* numbers in messages keep a decimal point whatever the caller's
 	 * locale */
-	bk_c_numeric numeric = bk_c_numeric_enter();
+	bki_c_numeric numeric = bki_c_numeric_enter();
 	bk_status st = election_from_text(out, text, size, name, tpl, chk, diags);
-	bk_c_numeric_leave(&numeric);
+	bki_c_numeric_leave(&numeric);
 	return st;
 }
 
@@ -324,7 +324,7 @@ bk_status bk_election_load_buffer(bk_election **out, const char *data,
 {
 	if (!data && size)
 		return usage(out, diags, "data is NULL but size is not 0");
-	return bk_election_load_checked(out, NULL, data ? data : "", size, name,
+	return bki_election_load_checked(out, NULL, data ? data : "", size, name,
 	                                tpl, NULL, diags);
 }
 
@@ -333,6 +333,6 @@ bk_status bk_election_load(bk_election **out, const char *path,
 {
 	if (!path)
 		return usage(out, diags, "the path is NULL");
-	return bk_election_load_checked(out, path, NULL, 0, NULL, tpl, NULL,
+	return bki_election_load_checked(out, path, NULL, 0, NULL, tpl, NULL,
 	                                diags);
 }

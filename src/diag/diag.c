@@ -76,12 +76,12 @@ size_t bk_diag_format(const bk_diag *d, char *buf, size_t size)
 	return n < 0 ? 0 : (size_t)n;
 }
 
-bool bk_struct_version_ok(unsigned version, unsigned current,
+bool bki_struct_version_ok(unsigned version, unsigned current,
                           const char *name, bk_diags *diags)
 {
 	if (version >= 1 && version <= current)
 		return true;
-	bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+	bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 	             "%s has version %u; this library knows versions 1 to %u "
 	             "(initialise it with its _INIT macro)",
 	             name, version, current);
@@ -95,7 +95,7 @@ void bk_free(void *p)
 
 bk_diags *bk_diags_create(void)
 {
-	return bk_calloc(1, sizeof(bk_diags));
+	return bki_calloc(1, sizeof(bk_diags));
 }
 
 void bk_diags_free(bk_diags *diags)
@@ -120,16 +120,16 @@ static void log_omitted(bk_diags *diags, bk_severity sev, const char *kind,
                         unsigned long column, const char *path,
                         const char *fmt, va_list ap)
 {
-	bk_buf msg = {0};
-	bk_buf_vprintf(&msg, fmt, ap);
-	bk_diag d = {sev, (char *)(kind ? kind : ""), (char *)bk_buf_str(&msg),
+	bki_buf msg = {0};
+	bki_buf_vprintf(&msg, fmt, ap);
+	bk_diag d = {sev, (char *)(kind ? kind : ""), (char *)bki_buf_str(&msg),
 	             (char *)(file ? file : ""), (char *)(path ? path : ""),
 	             line, column};
 	diags->log(&d, diags->log_arg);
-	bk_buf_free(&msg);
+	bki_buf_free(&msg);
 }
 
-void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
+void bki_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
                   const char *file, unsigned long line, unsigned long column,
                   const char *path, const char *fmt, ...)
 {
@@ -147,7 +147,7 @@ void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
 	}
 	if (diags->count == diags->cap) {
 		size_t cap = diags->cap ? diags->cap * 2 : 16;
-		bk_diag *items = bk_reallocarray(diags->items, cap,
+		bk_diag *items = bki_reallocarray(diags->items, cap,
 		                                 sizeof(bk_diag));
 		if (!items) {
 			diags->omitted[k]++;
@@ -157,11 +157,11 @@ void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
 		diags->items = items;
 		diags->cap = cap;
 	}
-	bk_buf msg = {0};
-	bk_buf_vprintf(&msg, fmt, ap);
+	bki_buf msg = {0};
+	bki_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	bk_diag d = {sev, bk_strdup(kind ? kind : ""), bk_buf_steal(&msg),
-	             bk_strdup(file ? file : ""), bk_strdup(path ? path : ""),
+	bk_diag d = {sev, bki_strdup(kind ? kind : ""), bki_buf_steal(&msg),
+	             bki_strdup(file ? file : ""), bki_strdup(path ? path : ""),
 	             line, column};
 	if (!d.kind || !d.message || !d.file || !d.path) {
 		/* out of memory: counted, as one beyond the limit is */
@@ -178,10 +178,10 @@ void bk_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
 		diags->log(&diags->items[diags->count - 1], diags->log_arg);
 }
 
-bk_status bk_diags_nomem(bk_diags *diags, const char *file, const char *path,
+bk_status bki_diags_nomem(bk_diags *diags, const char *file, const char *path,
                          const char *what)
 {
-	bk_diags_add(diags, BK_ERROR, "out-of-memory", file, 0, 0, path,
+	bki_diags_add(diags, BK_ERROR, "out-of-memory", file, 0, 0, path,
 	             "out of memory while %s", what);
 	return BK_ERR_NOMEM;
 }
@@ -194,7 +194,7 @@ void bk_diags_set_callback(bk_diags *diags, bk_diag_fn fn, void *arg)
 	diags->log_arg = arg;
 }
 
-void bk_diags_get_callback(const bk_diags *diags, bk_diag_fn *fn, void **arg)
+void bki_diags_get_callback(const bk_diags *diags, bk_diag_fn *fn, void **arg)
 {
 	*fn = diags ? diags->log : NULL;
 	*arg = diags ? diags->log_arg : NULL;
@@ -224,12 +224,12 @@ void bk_diags_set_limit(bk_diags *diags, size_t limit)
 		diags->limit = limit;
 }
 
-size_t bk_diags_limit(const bk_diags *diags)
+size_t bki_diags_limit(const bk_diags *diags)
 {
 	return diags ? diags->limit : 0;
 }
 
-void bk_diags_add_omitted(bk_diags *diags, bk_severity sev, size_t n)
+void bki_diags_add_omitted(bk_diags *diags, bk_severity sev, size_t n)
 {
 	if (diags)
 		diags->omitted[sev_index(sev)] += n;
@@ -239,13 +239,13 @@ bk_status bk_set_max_input_size(unsigned long long bytes)
 {
 	if (!bytes)
 		return BK_ERR_USAGE;
-	bk_input_cap_set(bytes);
+	bki_input_cap_set(bytes);
 	return BK_OK;
 }
 
 unsigned long long bk_max_input_size(void)
 {
-	return bk_input_cap();
+	return bki_input_cap();
 }
 
 const bk_diag *bk_diags_get(const bk_diags *diags, size_t i)

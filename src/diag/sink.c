@@ -9,7 +9,7 @@
 
 #include "util/util.h"
 
-bool bk_sink_write(bk_sink *s, const void *data, size_t len)
+bool bki_sink_write(bki_sink *s, const void *data, size_t len)
 {
 	if (s->status != BK_OK)
 		return false;
@@ -22,46 +22,46 @@ bool bk_sink_write(bk_sink *s, const void *data, size_t len)
 	return s->status == BK_OK;
 }
 
-bk_status bk_sink_failed(const bk_sink *s, const char *name, const char *what,
+bk_status bki_sink_failed(const bki_sink *s, const char *name, const char *what,
                          bk_status fallback, bk_diags *diags)
 {
 	if (s->status == BK_OK)
 		return fallback;
 	/* a file: the system's reason (what the path functions report) */
-	if (s->write == bk_write_stdio) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
+	if (s->write == bki_write_stdio) {
+		bki_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
 		             "cannot write %s: %s", what, strerror(errno));
 		return s->status;
 	}
-	bk_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
+	bki_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
 	             "cannot write %s: the write callback returned \"%s\"", what,
 	             bk_status_string(s->status));
 	return s->status;
 }
 
-bk_status bk_write_stdio(void *arg, const void *data, size_t len)
+bk_status bki_write_stdio(void *arg, const void *data, size_t len)
 {
 	return fwrite(data, 1, len, (FILE *)arg) == len ? BK_OK : BK_ERR_IO;
 }
 
-bk_status bk_write_atomic(const char *path, bk_render_fn render, void *ctx,
+bk_status bki_write_atomic(const char *path, bki_render_fn render, void *ctx,
                           bk_diags *diags)
 {
-	bk_atomic a;
-	if (bk_atomic_open(&a, path)) {
+	bki_atomic a;
+	if (bki_atomic_open(&a, path)) {
 		if (errno == ENOMEM)
-			return bk_diags_nomem(diags, path, "", "opening the file");
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+			return bki_diags_nomem(diags, path, "", "opening the file");
+		bki_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 		             "cannot write: %s", strerror(errno));
 		return BK_ERR_IO;
 	}
-	bk_status st = render(ctx, bk_write_stdio, a.f, path, diags);
+	bk_status st = render(ctx, bki_write_stdio, a.f, path, diags);
 	if (st != BK_OK) {
-		bk_atomic_abort(&a);
+		bki_atomic_abort(&a);
 		return st;
 	}
-	if (bk_atomic_commit(&a)) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
+	if (bki_atomic_commit(&a)) {
+		bki_diags_add(diags, BK_ERROR, "unwritable", path, 0, 0, "",
 		             "cannot write: %s", strerror(errno));
 		return BK_ERR_IO;
 	}
@@ -71,18 +71,18 @@ bk_status bk_write_atomic(const char *path, bk_render_fn render, void *ctx,
 /* Packed: severity, line and column as three uint64_t in the machine's
  * order (the pipe stays on one machine), then kind, message, file and
  * path, each ending in a NUL. */
-void bk_diag_pack(const bk_diag *d, bk_buf *out)
+void bki_diag_pack(const bk_diag *d, bki_buf *out)
 {
 	uint64_t head[3] = {(uint64_t)bk_diag_severity(d), bk_diag_line(d),
 	                    bk_diag_column(d)};
-	bk_buf_addn(out, (const char *)head, sizeof head);
+	bki_buf_addn(out, (const char *)head, sizeof head);
 	const char *s[4] = {bk_diag_kind(d), bk_diag_message(d), bk_diag_file(d),
 	                    bk_diag_path(d)};
 	for (size_t i = 0; i < 4; i++)
-		bk_buf_addn(out, s[i], strlen(s[i]) + 1);
+		bki_buf_addn(out, s[i], strlen(s[i]) + 1);
 }
 
-bool bk_diag_unpack(const char *data, size_t len, bk_diag_fn fn, void *arg)
+bool bki_diag_unpack(const char *data, size_t len, bk_diag_fn fn, void *arg)
 {
 	uint64_t head[3];
 	const char *s[4];
@@ -105,7 +105,7 @@ bool bk_diag_unpack(const char *data, size_t len, bk_diag_fn fn, void *arg)
 	if (!one)
 		return false;
 	bk_diags_set_callback(one, fn, arg);
-	bk_diags_add(one, (bk_severity)head[0], s[0], s[2],
+	bki_diags_add(one, (bk_severity)head[0], s[0], s[2],
 	             (unsigned long)head[1], (unsigned long)head[2], s[3], "%s",
 	             s[1]);
 	bk_diags_free(one);

@@ -184,7 +184,7 @@ static json_t *export_party(json_t *r)
 static json_t *ballot_name(const bk_election *e, size_t at, const char *id)
 {
 	/* the model keeps the definition's order */
-	const bk_candidate *k = at < e->ncandidates && !strcmp(e->candidates[at].id, id)
+	const bki_candidate *k = at < e->ncandidates && !strcmp(e->candidates[at].id, id)
 	                        ? &e->candidates[at] : NULL;
 	for (size_t i = 0; i < e->ncandidates && !k; i++)
 		if (!strcmp(e->candidates[i].id, id))
@@ -192,7 +192,7 @@ static json_t *ballot_name(const bk_election *e, size_t at, const char *id)
 	json_t *text = json_object();
 	for (size_t q = 0; k && q < e->nlangs; q++) {
 		int l = e->langs[q];
-		const bk_text *parts[] = {&k->surname, &k->given_name, &k->patronymic};
+		const bki_text *parts[] = {&k->surname, &k->given_name, &k->patronymic};
 		/* a name part is at most 200 characters (docs/ballot-format.md,
 		 * "Lengths"): three fit, in UTF-8, with room to spare */
 		char b[4096];
@@ -202,7 +202,7 @@ static json_t *ballot_name(const bk_election *e, size_t at, const char *id)
 			if (parts[i]->v[l] && len < sizeof b)
 				len += (size_t)snprintf(b + len, sizeof b - len, "%s%s",
 				                        len ? " " : "", parts[i]->v[l]);
-		json_object_set_new(text, bk_lang_codes[l], json_string(b));
+		json_object_set_new(text, bki_lang_codes[l], json_string(b));
 	}
 	return text;
 }
@@ -311,7 +311,7 @@ bk_status bk_nist_export(char **out, const char *data, size_t size,
 	json_error_t err;
 	json_t *def = json_loadb(data, size, JSON_REJECT_DUPLICATES, &err);
 	if (!def || !e) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "the definition to export must be a valid one");
 		json_decref(def);
 		return BK_ERR_USAGE;
@@ -364,7 +364,7 @@ bk_status bk_nist_export(char **out, const char *data, size_t size,
 		"GpUnit", units, "Party", parties, "Election", election);
 	add_ext_str(bd, "ballotkit-format", "ballotkit/1");
 	add_ext(bd, "ballotkit-production", json_object_get(def, "production"));
-	*out = bk_json_text(bd);
+	*out = bki_json_text(bd);
 	json_decref(bd);
 	json_decref(def);
 	return *out ? BK_OK : BK_ERR_NOMEM;

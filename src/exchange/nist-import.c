@@ -32,14 +32,14 @@ static void note(nist_ctx *c, const char *path, const char *fmt, ...)
 
 static void note(nist_ctx *c, const char *path, const char *fmt, ...)
 {
-	bk_buf msg = {0};
+	bki_buf msg = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(&msg, fmt, ap);
+	bki_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	bk_diags_add(c->diags, BK_NOTE, "no-place", c->file, 0, 0, path, "%s",
-	             bk_buf_str(&msg));
-	bk_buf_free(&msg);
+	bki_diags_add(c->diags, BK_NOTE, "no-place", c->file, 0, 0, path, "%s",
+	             bki_buf_str(&msg));
+	bki_buf_free(&msg);
 }
 
 static const char *sget(json_t *o, const char *k)
@@ -639,7 +639,7 @@ static bk_status parse_map(nist_ctx *c, char *map, bk_diags *diags)
 	for (char *tok = strtok(map, ","); tok; tok = strtok(NULL, ",")) {
 		char *eq = strchr(tok, '=');
 		if (!eq || c->nmap == 8 || (strcmp(eq + 1, "kk") && strcmp(eq + 1, "ru"))) {
-			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 			             "--language-map takes FROM=kk or FROM=ru, separated "
 			             "by commas (en=ru), not \"%s\"", tok);
 			return BK_ERR_USAGE;
@@ -659,12 +659,12 @@ bk_status bk_nist_import(char **out, char **origins, const char *data,
 	if (origins)
 		*origins = NULL;
 	nist_ctx c = {.file = name, .diags = diags};
-	char *map = bk_strdup(language_map ? language_map : "");
+	char *map = bki_strdup(language_map ? language_map : "");
 	bk_status st = map ? parse_map(&c, map, diags)
-	               : bk_diags_nomem(diags, name, "", "reading the NIST file");
+	               : bki_diags_nomem(diags, name, "", "reading the NIST file");
 	json_error_t err;
 	if (st == BK_OK && !(c.bd = json_loadb(data, size, JSON_REJECT_DUPLICATES, &err))) {
-		bk_diags_add(diags, BK_ERROR, "json", name, (unsigned long)err.line,
+		bki_diags_add(diags, BK_ERROR, "json", name, (unsigned long)err.line,
 		             (unsigned long)err.column, "", "invalid JSON: %s", err.text);
 		st = BK_ERR_INVALID;
 	}
@@ -672,7 +672,7 @@ bk_status bk_nist_import(char **out, char **origins, const char *data,
 	json_t *elections = json_object_get(c.bd, "Election");
 	if (st == BK_OK && (!type || strcmp(type, "BallotDefinition.BallotDefinition") ||
 	                    json_array_size(elections) != 1)) {
-		bk_diags_add(diags, BK_ERROR, "bad-value", name, 0, 0, "$",
+		bki_diags_add(diags, BK_ERROR, "bad-value", name, 0, 0, "$",
 		             "not a NIST SP 1500-20 BallotDefinition with one Election "
 		             "(@type \"BallotDefinition.BallotDefinition\", Election "
 		             "holding one election)");
@@ -703,7 +703,7 @@ bk_status bk_nist_import(char **out, char **origins, const char *data,
 	read_styles(&c, election);
 	read_election(&c, election);
 	set(c.def, "production", ext_json(c.bd, "ballotkit-production"));
-	*out = bk_json_text(c.def);
+	*out = bki_json_text(c.def);
 	if (!*out)
 		st = BK_ERR_NOMEM;
 	if (origins)
@@ -737,12 +737,12 @@ void bk_nist_relocate(const char *origins, const bk_diags *in,
 			         (int)(2 + strcspn(path + 2, ".[")), path);
 		const char *to = json_string_value(json_object_get(map, rec));
 		if (!to || !made || strcmp(bk_diag_file(d), made)) {
-			bk_diags_add(out, bk_diag_severity(d), bk_diag_kind(d),
+			bki_diags_add(out, bk_diag_severity(d), bk_diag_kind(d),
 			             bk_diag_file(d), bk_diag_line(d), bk_diag_column(d),
 			             path, "%s", bk_diag_message(d));
 			continue;
 		}
-		bk_diags_add(out, bk_diag_severity(d), bk_diag_kind(d), file, 0, 0,
+		bki_diags_add(out, bk_diag_severity(d), bk_diag_kind(d), file, 0, 0,
 		             to, "%s (the definition's %s)", bk_diag_message(d), path);
 	}
 	json_decref(map);

@@ -19,7 +19,7 @@
 static const char *const single_byte[] = {"CP1251", "RK1048", "PT154"};
 enum { NSINGLE = sizeof single_byte / sizeof single_byte[0] };
 
-void bk_column_letter(size_t i, char buf[8])
+void bki_column_letter(size_t i, char buf[8])
 {
 	char tmp[8];
 	size_t n = 0;
@@ -45,7 +45,7 @@ static char *to_utf8(const char *from, const char *in, size_t n,
 		return NULL;
 	}
 	size_t cap = n * 3 + 16, left_out = cap, left_in = n;
-	char *out = bk_malloc(cap + 1);
+	char *out = bki_malloc(cap + 1);
 	if (!out) {
 		iconv_close(cd);
 		*bad = SIZE_MAX;
@@ -93,7 +93,7 @@ static bool reads_clean(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n;) {
 		uint32_t c;
-		size_t l = bk_utf8_decode(s + i, n - i, &c);
+		size_t l = bki_utf8_decode(s + i, n - i, &c);
 		if (!l || (c >= 0x80 && !expected_char(c)))
 			return false;
 		i += l;
@@ -112,14 +112,14 @@ static unsigned long line_of(const char *s, size_t off)
 /* A file that is not UTF-8, read as each single-byte encoding: the one
  * whose reading holds only Kazakh and Russian letters and punctuation,
  * or the first of those that read it alike. */
-static char *detect_single_byte(bk_table *t, const char *in, size_t n,
+static char *detect_single_byte(bki_table *t, const char *in, size_t n,
                                 size_t *len, bk_diags *diags)
 {
 	char *text[NSINGLE] = {0};
 	size_t tlen[NSINGLE] = {0};
 	int first = -1;
 	bool differ = false, nomem = false;
-	bk_buf names = {0};
+	bki_buf names = {0};
 	for (int i = 0; i < NSINGLE; i++) {
 		size_t bad;
 		text[i] = to_utf8(single_byte[i], in, n, &tlen[i], &bad);
@@ -131,18 +131,18 @@ static char *detect_single_byte(bk_table *t, const char *in, size_t n,
 		}
 		if (!text[i])
 			continue;
-		bk_buf_printf(&names, "%s%s", names.len ? ", " : "", single_byte[i]);
+		bki_buf_printf(&names, "%s%s", names.len ? ", " : "", single_byte[i]);
 		if (first < 0)
 			first = i;
 		else if (tlen[i] != tlen[first] || memcmp(text[i], text[first], tlen[i]))
 			differ = true;
 	}
 	char *out = NULL;
-	size_t bad = bk_utf8_valid_prefix(in, n);
-	if (nomem || bk_buf_failed(&names))
+	size_t bad = bki_utf8_valid_prefix(in, n);
+	if (nomem || bki_buf_failed(&names))
 		t->nomem = true;
 	else if (first < 0)
-		bk_diags_add(diags, BK_ERROR, "encoding", t->file, line_of(in, bad),
+		bki_diags_add(diags, BK_ERROR, "encoding", t->file, line_of(in, bad),
 		             0, "", "the file is not UTF-8 (byte 0x%02X on this line "
 		             "is not), and read as Windows-1251, "
 		             "RK1048 or PT154 it holds characters that are neither "
@@ -150,11 +150,11 @@ static char *detect_single_byte(bk_table *t, const char *in, size_t n,
 		             "XLSX workbook, or name its encoding with --encoding",
 		             (unsigned)(unsigned char)in[bad]);
 	else if (differ)
-		bk_diags_add(diags, BK_ERROR, "encoding", t->file, line_of(in, bad),
+		bki_diags_add(diags, BK_ERROR, "encoding", t->file, line_of(in, bad),
 		             0, "", "the file is not UTF-8, and it reads as Kazakh or "
 		             "Russian text in more than one encoding (%s), which "
 		             "show different letters: name it with --encoding, or "
-		             "save it as \"CSV UTF-8\"", bk_buf_str(&names));
+		             "save it as \"CSV UTF-8\"", bki_buf_str(&names));
 	else {
 		out = text[first];
 		text[first] = NULL;
@@ -163,7 +163,7 @@ static char *detect_single_byte(bk_table *t, const char *in, size_t n,
 	}
 	for (int i = 0; i < NSINGLE; i++)
 		free(text[i]);
-	bk_buf_free(&names);
+	bki_buf_free(&names);
 	return out;
 }
 
@@ -182,7 +182,7 @@ static const char *known_encoding(const char *name)
 }
 
 /* The file's text as UTF-8, without a byte-order mark. */
-static char *decode(bk_table *t, const char *in, size_t n, const char *want,
+static char *decode(bki_table *t, const char *in, size_t n, const char *want,
                     size_t *len, bk_diags *diags)
 {
 	const unsigned char *u = (const unsigned char *)in;
@@ -194,10 +194,10 @@ static char *decode(bk_table *t, const char *in, size_t n, const char *want,
 	const char *enc = want;
 	if (!enc)
 		enc = bom16 ? "UTF-16" : "UTF-8";
-	if (!want && !bom16 && !bom8 && bk_utf8_valid_prefix(in, n) != n)
+	if (!want && !bom16 && !bom8 && bki_utf8_valid_prefix(in, n) != n)
 		return detect_single_byte(t, in, n, len, diags);
 	if (!want && !bom16 && memchr(in, '\0', n)) {
-		bk_diags_add(diags, BK_ERROR, "encoding", t->file, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "encoding", t->file, 0, 0, "",
 		             "the file holds NUL bytes: UTF-16 without a byte-order "
 		             "mark, or not a text file; save it as \"CSV UTF-8\"");
 		return NULL;
@@ -208,7 +208,7 @@ static char *decode(bk_table *t, const char *in, size_t n, const char *want,
 		return NULL;
 	}
 	if (!out) {
-		bk_diags_add(diags, BK_ERROR, "encoding", t->file,
+		bki_diags_add(diags, BK_ERROR, "encoding", t->file,
 		             line_of(in, bad), 0, "",
 		             "byte %zu (0x%02X) is not %s text: name the file's "
 		             "encoding with --encoding, or save it as \"CSV UTF-8\"",
@@ -226,7 +226,7 @@ static char *decode(bk_table *t, const char *in, size_t n, const char *want,
 /* The separator: the one of , ; and tab that the header row (up to its
  * first line break outside quotes) holds; a header with none is one
  * column, a header with two of them is refused. */
-static bool detect_separator(bk_table *t, const char *s, char want,
+static bool detect_separator(bki_table *t, const char *s, char want,
                              bk_diags *diags)
 {
 	if (want) {
@@ -247,7 +247,7 @@ static bool detect_separator(bk_table *t, const char *s, char want,
 		if (!count[k])
 			continue;
 		if (found >= 0) {
-			bk_diags_add(diags, BK_ERROR, "separator", t->file, 1, 0, "",
+			bki_diags_add(diags, BK_ERROR, "separator", t->file, 1, 0, "",
 			             "the header row holds both \"%s\" and \"%s\" between "
 			             "its columns: name the separator with --separator",
 			             seps[found] == '\t' ? "tab" : (char[2]){seps[found], 0},
@@ -261,8 +261,8 @@ static bool detect_separator(bk_table *t, const char *s, char want,
 }
 
 typedef struct parse_ctx {
-	bk_table *t;
-	bk_buf *cells;   /* the current record's cells, as char* */
+	bki_table *t;
+	bki_buf *cells;   /* the current record's cells, as char* */
 	size_t ncells;
 	bool nomem;      /* memory ran out: the parse goes on, keeping nothing */
 	unsigned long record; /* records finished so far */
@@ -285,7 +285,7 @@ static char *trimmed(const char *s, size_t n)
 	while (n >= 2 && (unsigned char)s[n - 2] == 0xC2 &&
 	       (unsigned char)s[n - 1] == 0xA0)
 		n -= 2;
-	return bk_strndup(s, n);
+	return bki_strndup(s, n);
 }
 
 /* libcsv's callbacks return nothing: a cell or row that memory cannot
@@ -295,8 +295,8 @@ static void on_field(void *data, size_t n, void *arg)
 	parse_ctx *c = arg;
 	char *cell = c->nomem ? NULL : trimmed(data ? data : "", data ? n : 0);
 	if (cell)
-		bk_buf_addn(c->cells, (const char *)&cell, sizeof cell);
-	if (!cell || bk_buf_failed(c->cells)) {
+		bki_buf_addn(c->cells, (const char *)&cell, sizeof cell);
+	if (!cell || bki_buf_failed(c->cells)) {
 		free(cell);
 		c->nomem = true;
 		return;
@@ -322,7 +322,7 @@ static bool row_blank(char **cells, size_t n)
 static void on_record(int term, void *arg)
 {
 	parse_ctx *c = arg;
-	bk_table *t = c->t;
+	bki_table *t = c->t;
 	char **cells = (char **)c->cells->data;
 	size_t n = c->ncells;
 	c->record++;
@@ -333,11 +333,11 @@ static void on_record(int term, void *arg)
 		t->ncols = n;
 	} else if (row_blank(cells, n)) {
 		free_cells(cells, n);
-	} else if (!bk_table_add_row(t, (bk_table_row){c->record, n, cells})) {
+	} else if (!bki_table_add_row(t, (bki_table_row){c->record, n, cells})) {
 		free_cells(cells, n);
 		c->nomem = true;
 	}
-	*c->cells = (bk_buf){0};
+	*c->cells = (bki_buf){0};
 	c->ncells = 0;
 }
 
@@ -346,11 +346,11 @@ static int is_space(unsigned char ch)
 	return ch == ' ';
 }
 
-static bk_status parse_records(bk_table *t, const char *s, size_t n,
+static bk_status parse_records(bki_table *t, const char *s, size_t n,
                                bk_diags *diags)
 {
 	struct csv_parser p;
-	bk_buf cells = {0};
+	bki_buf cells = {0};
 	parse_ctx c = {t, &cells, 0, 0, false};
 	bk_status st = BK_OK;
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
@@ -360,22 +360,22 @@ static bk_status parse_records(bk_table *t, const char *s, size_t n,
 	size_t done = csv_parse(&p, s, n, on_field, on_record, &c);
 	if (done == n && csv_fini(&p, on_field, on_record, &c) == 0) {
 		if (c.nomem)
-			st = bk_diags_nomem(diags, t->file, "", "reading the table");
+			st = bki_diags_nomem(diags, t->file, "", "reading the table");
 		goto out;
 	}
 	st = BK_ERR_INVALID;
 	if (csv_error(&p) == CSV_ENOMEM || c.nomem) {
-		st = bk_diags_nomem(diags, t->file, "", "reading the table");
+		st = bki_diags_nomem(diags, t->file, "", "reading the table");
 		goto out;
 	}
 	/* a quote inside an unquoted field, or text after a closing quote;
 	 * at the end, a quote never closed */
 	if (done == n)
-		bk_diags_add(diags, BK_ERROR, "csv", t->file, c.record + 1, 0, "",
+		bki_diags_add(diags, BK_ERROR, "csv", t->file, c.record + 1, 0, "",
 		             "a quoted field is never closed: a field that starts "
 		             "with \" runs on to the end of the file");
 	else
-		bk_diags_add(diags, BK_ERROR, "csv", t->file, c.record + 1, 0, "",
+		bki_diags_add(diags, BK_ERROR, "csv", t->file, c.record + 1, 0, "",
 		             "a stray quote (line %lu of the file): a field that holds "
 		             "\" must be quoted as a whole, with each \" in it "
 		             "doubled (\"\"), as Excel writes it",
@@ -383,22 +383,22 @@ static bk_status parse_records(bk_table *t, const char *s, size_t n,
 out:
 	for (size_t i = 0; i < c.ncells; i++)
 		free(((char **)cells.data)[i]);
-	bk_buf_free(&cells);
+	bki_buf_free(&cells);
 	csv_free(&p);
 	return st;
 }
 
-bool bk_table_add_row(bk_table *t, bk_table_row row)
+bool bki_table_add_row(bki_table *t, bki_table_row row)
 {
 	void *rows = t->rows;
-	bool room = bk_array_room(&rows, &t->caprows, t->nrows, sizeof row);
+	bool room = bki_array_room(&rows, &t->caprows, t->nrows, sizeof row);
 	t->rows = rows;
 	if (room)
 		t->rows[t->nrows++] = row;
 	return room;
 }
 
-void bk_table_free(bk_table *t)
+void bki_table_free(bki_table *t)
 {
 	if (!t)
 		return;
@@ -421,10 +421,10 @@ static char *stem(const char *path)
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	const char *dot = strrchr(base, '.');
-	return bk_strndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+	return bki_strndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
 }
 
-static bk_status csv_read(bk_table **out, const char *path, const char *raw,
+static bk_status csv_read(bki_table **out, const char *path, const char *raw,
                           size_t n, const bk_import_options *opt, bk_diags *diags)
 {
 	*out = NULL;
@@ -432,17 +432,17 @@ static bk_status csv_read(bk_table **out, const char *path, const char *raw,
 	size_t len = 0;
 	bk_status st = BK_ERR_INVALID;
 	const char *want = NULL;
-	bk_table *t = bk_calloc(1, sizeof *t);
+	bki_table *t = bki_calloc(1, sizeof *t);
 	if (t) {
-		t->file = bk_strdup(path);
+		t->file = bki_strdup(path);
 		t->name = stem(path);
 	}
 	if (!t || !t->file || !t->name) {
-		bk_table_free(t);
-		return bk_diags_nomem(diags, path, "", "reading the table");
+		bki_table_free(t);
+		return bki_diags_nomem(diags, path, "", "reading the table");
 	}
 	if (opt->encoding && !(want = known_encoding(opt->encoding))) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "unknown encoding \"%s\": UTF-8, UTF-16, CP1251, "
 		             "RK1048 or PT154", opt->encoding);
 		st = BK_ERR_USAGE;
@@ -450,11 +450,11 @@ static bk_status csv_read(bk_table **out, const char *path, const char *raw,
 	}
 	text = decode(t, raw, n, want, &len, diags);
 	if (!text && t->nomem)
-		st = bk_diags_nomem(diags, path, "", "reading the table");
+		st = bki_diags_nomem(diags, path, "", "reading the table");
 	if (!text)
 		goto out;
 	if (strlen(text) != len) {
-		bk_diags_add(diags, BK_ERROR, "encoding", path,
+		bki_diags_add(diags, BK_ERROR, "encoding", path,
 		             line_of(text, strlen(text)), 0, "",
 		             "the file holds a NUL character: not a text table");
 		goto out;
@@ -463,7 +463,7 @@ static bk_status csv_read(bk_table **out, const char *path, const char *raw,
 		goto out;
 	st = parse_records(t, text, len, diags);
 	if (st == BK_OK && !t->header) {
-		bk_diags_add(diags, BK_ERROR, "empty", path, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "empty", path, 0, 0, "",
 		             "the table is empty: its first row must name the "
 		             "columns (docs/import.md)");
 		st = BK_ERR_INVALID;
@@ -473,7 +473,7 @@ out:
 	if (st == BK_OK)
 		*out = t;
 	else
-		bk_table_free(t);
+		bki_table_free(t);
 	return st;
 }
 
@@ -483,34 +483,34 @@ static bool xlsx_name(const char *path)
 	return n > 5 && !strcasecmp(path + n - 5, ".xlsx");
 }
 
-bk_status bk_tables_read(bk_table ***out, size_t *n, const char *path,
+bk_status bki_tables_read(bki_table ***out, size_t *n, const char *path,
                          const bk_import_options *opt, bk_diags *diags)
 {
 	*out = NULL;
 	*n = 0;
 	char *raw = NULL;
 	size_t size = 0;
-	if (bk_read_input(path, &raw, &size) != 0) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
-		             "cannot read the table: %s", bk_read_error());
+	if (bki_read_input(path, &raw, &size) != 0) {
+		bki_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+		             "cannot read the table: %s", bki_read_error());
 		return BK_ERR_IO;
 	}
 	bool zip = size >= 4 && !memcmp(raw, "PK\3\4", 4);
 	bk_status st;
 	if (zip) {
-		st = bk_xlsx_read(out, n, path, raw, size, diags);
+		st = bki_xlsx_read(out, n, path, raw, size, diags);
 	} else if (xlsx_name(path)) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
 		             "the name says XLSX, but the file is not a zip archive, "
 		             "as every XLSX workbook is: save it again as an Excel "
 		             "workbook (.xlsx), or as \"CSV UTF-8\" with a .csv name");
 		st = BK_ERR_INVALID;
 	} else {
-		bk_table *t = NULL;
+		bki_table *t = NULL;
 		st = csv_read(&t, path, raw, size, opt, diags);
-		if (t && !(*out = bk_calloc(1, sizeof **out))) {
-			bk_table_free(t);
-			st = bk_diags_nomem(diags, path, "", "reading the table");
+		if (t && !(*out = bki_calloc(1, sizeof **out))) {
+			bki_table_free(t);
+			st = bki_diags_nomem(diags, path, "", "reading the table");
 		} else if (t) {
 			(*out)[0] = t;
 			*n = 1;

@@ -17,21 +17,21 @@
 
 /* What a column of one table file is read as. */
 typedef struct binding {
-	const bk_col_spec *col; /* NULL: not read (ignored, or an error) */
+	const bki_col_spec *col; /* NULL: not read (ignored, or an error) */
 	int lang;               /* text: 0 kk, 1 ru */
 } binding;
 
 /* One table file, read. */
 typedef struct source {
-	bk_table *t;
-	const bk_table_spec *spec;
+	bki_table *t;
+	const bki_table_spec *spec;
 	binding *b;             /* one per header cell */
 } source;
 
 /* Where a cell of the definition came from. */
 typedef struct origin {
 	const source *src;
-	const bk_table_row *row;
+	const bki_table_row *row;
 	size_t col;             /* SIZE_MAX: the row as a whole */
 } origin;
 
@@ -51,7 +51,7 @@ typedef struct rec {
 
 typedef struct section {
 	const char *name;       /* "candidates" */
-	const bk_table_spec *spec;
+	const bki_table_spec *spec;
 	rec *recs;
 	size_t n, cap;
 } section;
@@ -63,7 +63,7 @@ static const char *const section_names[S_COUNT] = {
 	"ballots"};
 
 struct bk_import {
-	bk_import_spec *spec;
+	bki_import_spec *spec;
 	const bk_templates *tpl;
 	bk_diags *diags;
 	source *src;
@@ -97,22 +97,22 @@ static void report(bk_import *imp, const origin *at, const char *kind,
 static void report(bk_import *imp, const origin *at, const char *kind,
                    const char *fmt, ...)
 {
-	bk_buf msg = {0};
+	bki_buf msg = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(&msg, fmt, ap);
+	bki_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 	unsigned long col = 0;
 	if (at->col != SIZE_MAX && at->src) {
 		char letter[8];
-		bk_column_letter(at->col, letter);
-		bk_buf_printf(&msg, " (column %s, \"%s\")", letter,
+		bki_column_letter(at->col, letter);
+		bki_buf_printf(&msg, " (column %s, \"%s\")", letter,
 		              at->col < at->src->t->ncols ? at->src->t->header[at->col] : "");
 		col = (unsigned long)at->col + 1;
 	}
-	bk_diags_add(imp->diags, BK_ERROR, kind, at->src ? at->src->t->file : "",
-	             at->row ? at->row->number : 0, col, "", "%s", bk_buf_str(&msg));
-	bk_buf_free(&msg);
+	bki_diags_add(imp->diags, BK_ERROR, kind, at->src ? at->src->t->file : "",
+	             at->row ? at->row->number : 0, col, "", "%s", bki_buf_str(&msg));
+	bki_buf_free(&msg);
 	imp->failed = true;
 }
 
@@ -125,7 +125,7 @@ static const char *cell(const origin *at)
 
 static bool is_letter(uint32_t c)
 {
-	return bk_cp_is_cyrillic_letter(c) || bk_cp_is_latin_letter(c);
+	return bki_cp_is_cyrillic_letter(c) || bki_cp_is_latin_letter(c);
 }
 
 /* A «?» beside a letter in a name (or between two letters anywhere): a
@@ -136,11 +136,11 @@ static bool lost_letter(const char *s, bool name_like)
 	uint32_t prev = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t c, next = 0;
-		size_t l = bk_utf8_decode(s + i, n - i, &c);
+		size_t l = bki_utf8_decode(s + i, n - i, &c);
 		if (!l)
 			return false;
 		if (c == '?' && i + 1 < n)
-			bk_utf8_decode(s + i + 1, n - i - 1, &next);
+			bki_utf8_decode(s + i + 1, n - i - 1, &next);
 		if (c == '?' && (name_like ? is_letter(prev) || is_letter(next)
 		                           : is_letter(prev) && is_letter(next)))
 			return true;
@@ -154,7 +154,7 @@ static bool lost_letter(const char *s, bool name_like)
 static bool ignored(const char *norm, const bk_import_options *opt)
 {
 	for (const char *const *p = opt->ignore_columns; p && *p; p++) {
-		char *n = bk_import_norm(*p);
+		char *n = bki_import_norm(*p);
 		bool hit = n && !strcmp(n, norm);
 		free(n);
 		if (hit)
@@ -165,29 +165,29 @@ static bool ignored(const char *norm, const bk_import_options *opt)
 
 static void bind_headers(bk_import *imp, source *s, const bk_import_options *opt)
 {
-	bk_table *t = s->t;
-	s->b = got(imp, bk_calloc(t->ncols ? t->ncols : 1, sizeof *s->b));
+	bki_table *t = s->t;
+	s->b = got(imp, bki_calloc(t->ncols ? t->ncols : 1, sizeof *s->b));
 	for (size_t i = 0; s->b && i < t->ncols; i++) {
-		char *norm = got(imp, bk_import_norm(t->header[i]));
+		char *norm = got(imp, bki_import_norm(t->header[i]));
 		int lang;
-		const bk_col_spec *c = NULL;
+		const bki_col_spec *c = NULL;
 		if (!norm)
 			continue;
 		if (!norm[0])
-			report(imp, &(origin){s, &(bk_table_row){1, 0, NULL}, i},
+			report(imp, &(origin){s, &(bki_table_row){1, 0, NULL}, i},
 			       "unknown-column", "the column has no header: give it "
 			       "one, or delete the column");
 		else if (ignored(norm, opt) ||
-		         (c = bk_import_spec_column(imp->spec, s->spec, norm, &lang)))
+		         (c = bki_import_spec_column(imp->spec, s->spec, norm, &lang)))
 			;
 		else if (lost_letter(t->header[i], true))
-			report(imp, &(origin){s, &(bk_table_row){1, 0, NULL}, i},
+			report(imp, &(origin){s, &(bki_table_row){1, 0, NULL}, i},
 			       "lost-letter", "the header \"%s\" has a «?» where a "
 			       "letter was lost: the table was saved in an encoding "
 			       "without the Kazakh letters; save it as \"CSV UTF-8\" "
 			       "or as an XLSX workbook", t->header[i]);
 		else
-			report(imp, &(origin){s, &(bk_table_row){1, 0, NULL}, i},
+			report(imp, &(origin){s, &(bki_table_row){1, 0, NULL}, i},
 			       "unknown-column", "the %s table has no column \"%s\": "
 			       "see docs/import.md for its columns, or leave it unread "
 			       "with --ignore-column \"%s\"", s->spec->table,
@@ -195,8 +195,8 @@ static void bind_headers(bk_import *imp, source *s, const bk_import_options *opt
 		for (size_t k = 0; c && k < i; k++)
 			if (s->b[k].col == c && s->b[k].lang == lang) {
 				char letter[8];
-				bk_column_letter(k, letter);
-				report(imp, &(origin){s, &(bk_table_row){1, 0, NULL}, i},
+				bki_column_letter(k, letter);
+				report(imp, &(origin){s, &(bki_table_row){1, 0, NULL}, i},
 				       "duplicate-column", "the column is there twice: "
 				       "column %s, \"%s\", is the same", letter, t->header[k]);
 				c = NULL;
@@ -245,11 +245,11 @@ static json_t *number_value(bk_import *imp, const origin *at, const char *v)
 	}
 	if (ok) {
 		buf[n] = '\0';
-		bk_c_numeric l = bk_c_numeric_enter();
+		bki_c_numeric l = bki_c_numeric_enter();
 		char *end;
 		errno = 0;
 		double d = strtod(buf, &end);
-		bk_c_numeric_leave(&l);
+		bki_c_numeric_leave(&l);
 		if (!*end && !errno)
 			return json_real(d);
 	}
@@ -287,29 +287,29 @@ static json_t *date_value(const char *v)
 }
 
 static json_t *enum_value(bk_import *imp, const origin *at,
-                          const bk_col_spec *c, const char *v)
+                          const bki_col_spec *c, const char *v)
 {
-	char *norm = got(imp, bk_import_norm(v));
+	char *norm = got(imp, bki_import_norm(v));
 	if (!norm)
 		return NULL;
-	const char *key = bk_import_spec_enum(c, norm);
+	const char *key = bki_import_spec_enum(c, norm);
 	free(norm);
 	if (key)
 		return json_string(key);
-	bk_buf allowed = {0};
+	bki_buf allowed = {0};
 	const char *k;
 	json_t *aliases;
 	json_object_foreach(c->values, k, aliases)
-		bk_buf_printf(&allowed, "%s%s", allowed.len ? ", " : "", k);
+		bki_buf_printf(&allowed, "%s%s", allowed.len ? ", " : "", k);
 	report(imp, at, "bad-value", "\"%s\" is not one of: %s (or their Kazakh "
-	       "and Russian names, docs/import.md)", v, bk_buf_str(&allowed));
-	bk_buf_free(&allowed);
+	       "and Russian names, docs/import.md)", v, bki_buf_str(&allowed));
+	bki_buf_free(&allowed);
 	return NULL;
 }
 
 /* The value of a cell that is not blank, or NULL after a report (or for
  * a "no" in a column that can only say yes). */
-static json_t *cell_value(bk_import *imp, const origin *at, const bk_col_spec *c)
+static json_t *cell_value(bk_import *imp, const origin *at, const bki_col_spec *c)
 {
 	const char *v = cell(at);
 	int yn;
@@ -341,9 +341,9 @@ static json_t *cell_value(bk_import *imp, const origin *at, const bk_col_spec *c
 	case BK_COL_ENUM:
 		return enum_value(imp, at, c, v);
 	default: /* BK_COL_BOOLEAN, BK_COL_TRUE */
-		if (!(norm = got(imp, bk_import_norm(v))))
+		if (!(norm = got(imp, bki_import_norm(v))))
 			return NULL;
-		yn = bk_import_spec_yes_no(imp->spec, norm);
+		yn = bki_import_spec_yes_no(imp->spec, norm);
 		free(norm);
 		if (yn < 0)
 			report(imp, at, "bad-value", "\"%s\" is neither yes nor no "
@@ -387,10 +387,10 @@ static json_t *get_path(json_t *obj, const char *path)
 
 /* Reads one row's cells into r (the definition's fields into r->obj, the
  * "@" columns into r->hidden). */
-static void read_cell(bk_import *imp, const source *s, const bk_table_row *row,
+static void read_cell(bk_import *imp, const source *s, const bki_table_row *row,
                       size_t i, rec *r)
 {
-	const bk_col_spec *c = s->b[i].col;
+	const bki_col_spec *c = s->b[i].col;
 	origin at = {s, row, i};
 	json_t *v = cell(&at)[0] ? cell_value(imp, &at, c) : NULL;
 	if (!v)
@@ -406,13 +406,13 @@ static void read_cell(bk_import *imp, const source *s, const bk_table_row *row,
 		text = json_object();
 		set_path(dst, field, text);
 	}
-	json_object_set_new(text, bk_lang_codes[s->b[i].lang], v);
+	json_object_set_new(text, bki_lang_codes[s->b[i].lang], v);
 }
 
 /* Reads one row's cells into r (the definition's fields into r->obj, the
  * "@" columns into r->hidden), in the order of the table's columns in
  * tables.json and kk before ru, whatever the file's order. */
-static void read_row(bk_import *imp, const source *s, const bk_table_row *row,
+static void read_row(bk_import *imp, const source *s, const bki_table_row *row,
                      rec *r)
 {
 	for (size_t k = 0; k < s->spec->ncols; k++)
@@ -424,7 +424,7 @@ static void read_row(bk_import *imp, const source *s, const bk_table_row *row,
 
 /* obj with its members in the order of spec's columns (the format's
  * order: id first), whatever order they were set in. A new reference. */
-static json_t *canonical(json_t *obj, const bk_table_spec *spec)
+static json_t *canonical(json_t *obj, const bki_table_spec *spec)
 {
 	json_t *out = json_object();
 	for (size_t k = 0; k < spec->ncols; k++) {
@@ -447,7 +447,7 @@ static json_t *canonical(json_t *obj, const bk_table_spec *spec)
 static rec *add_rec(section *sec)
 {
 	void *recs = sec->recs;
-	bool room = bk_array_room(&recs, &sec->cap, sec->n, sizeof *sec->recs);
+	bool room = bki_array_room(&recs, &sec->cap, sec->n, sizeof *sec->recs);
 	sec->recs = recs;
 	if (!room)
 		return NULL;
@@ -525,7 +525,7 @@ static rec *find_rec(section *sec, const char *id)
 
 /* A row of pronunciations or leaflets: the field it gives, added to its
  * party or candidate. */
-static void attach_row(bk_import *imp, const source *s, const bk_table_row *row)
+static void attach_row(bk_import *imp, const source *s, const bki_table_row *row)
 {
 	rec tmp = {.obj = json_object(), .hidden = json_object(), .at = {s, row, SIZE_MAX}};
 	read_row(imp, s, row, &tmp);
@@ -553,7 +553,7 @@ static void attach_row(bk_import *imp, const source *s, const bk_table_row *row)
 			continue;
 		}
 		json_object_set(to->obj, key, v);
-		origin *extra = got(imp, bk_reallocarray(to->extra, to->nextra + 1,
+		origin *extra = got(imp, bki_reallocarray(to->extra, to->nextra + 1,
 		                                          sizeof *extra));
 		if (!extra)
 			break;
@@ -566,7 +566,7 @@ static void attach_row(bk_import *imp, const source *s, const bk_table_row *row)
 
 static void read_source(bk_import *imp, source *s)
 {
-	const bk_table_spec *spec = s->spec;
+	const bki_table_spec *spec = s->spec;
 	if (spec->one_row && s->t->nrows > 1)
 		report(imp, &(origin){s, &s->t->rows[1], SIZE_MAX}, "bad-value",
 		       "the %s table has one row: this is a second", spec->table);
@@ -611,20 +611,20 @@ static void derive_ids(bk_import *imp)
 			       "number, from which the id is made");
 			continue;
 		}
-		bk_buf id = {0};
-		bk_buf_printf(&id, "%s-%lld", d, (long long)json_integer_value(reg));
-		json_object_set_new(r->obj, "id", json_string(bk_buf_str(&id)));
-		bk_buf_free(&id);
+		bki_buf id = {0};
+		bki_buf_printf(&id, "%s-%lld", d, (long long)json_integer_value(reg));
+		json_object_set_new(r->obj, "id", json_string(bki_buf_str(&id)));
+		bki_buf_free(&id);
 	}
 	for (size_t i = 0; i < ps->n; i++) {
 		rec *r = &ps->recs[i];
 		json_t *num = json_object_get(r->obj, "number");
 		if (json_object_get(r->obj, "id") || !json_is_integer(num))
 			continue;
-		bk_buf id = {0};
-		bk_buf_printf(&id, "ps-%lld", (long long)json_integer_value(num));
-		json_object_set_new(r->obj, "id", json_string(bk_buf_str(&id)));
-		bk_buf_free(&id);
+		bki_buf id = {0};
+		bki_buf_printf(&id, "ps-%lld", (long long)json_integer_value(num));
+		json_object_set_new(r->obj, "id", json_string(bki_buf_str(&id)));
+		bki_buf_free(&id);
 	}
 }
 
@@ -653,7 +653,7 @@ static int draw_cmp(const void *a, const void *b)
 	return strcmp(x->party, y->party);
 }
 
-static const char *cell_of(const source *s, const bk_table_row *row,
+static const char *cell_of(const source *s, const bki_table_row *row,
                            const char *field)
 {
 	for (size_t c = 0; c < s->t->ncols && c < row->ncells; c++)
@@ -665,10 +665,10 @@ static const char *cell_of(const source *s, const bk_table_row *row,
 /* The draws table, read once: its rows sorted by ballot and number. */
 static void read_draws(bk_import *imp, const source *s)
 {
-	imp->drawv = got(imp, bk_calloc(s->t->nrows ? s->t->nrows : 1,
+	imp->drawv = got(imp, bki_calloc(s->t->nrows ? s->t->nrows : 1,
 	                                 sizeof *imp->drawv));
 	for (size_t i = 0; imp->drawv && i < s->t->nrows; i++) {
-		const bk_table_row *row = &s->t->rows[i];
+		const bki_table_row *row = &s->t->rows[i];
 		rec tmp = {.obj = json_object(), .hidden = json_object()};
 		read_row(imp, s, row, &tmp);
 		json_t *num = json_object_get(tmp.hidden, "number");
@@ -702,7 +702,7 @@ static void draw_options(bk_import *imp, rec *ballot)
 	while (first + n < imp->ndraws && !strcmp(imp->drawv[first + n].ballot, id))
 		n++;
 	const draw_key *keys = imp->drawv + first;
-	origin *from = got(imp, bk_calloc(n ? n : 1, sizeof *from));
+	origin *from = got(imp, bki_calloc(n ? n : 1, sizeof *from));
 	if (!from)
 		return;
 	json_t *ids = json_array();
@@ -727,7 +727,7 @@ static int by_district_cmp(const void *a, const void *b)
 static void index_candidates(bk_import *imp)
 {
 	section *cs = &imp->sec[S_CANDIDATES];
-	imp->by_district = got(imp, bk_calloc(cs->n ? cs->n : 1,
+	imp->by_district = got(imp, bki_calloc(cs->n ? cs->n : 1,
 	                                      sizeof *imp->by_district));
 	for (size_t i = 0; imp->by_district && i < cs->n; i++)
 		if (cs->recs[i].district)
@@ -783,26 +783,26 @@ static int cand_cmp(const void *a, const void *b)
 static unsigned long *kk_name(const bk_templates *tpl, const rec *r)
 {
 	static const char *const parts[] = {"surname", "given_name", "patronymic"};
-	bk_buf b = {0};
+	bki_buf b = {0};
 	for (size_t i = 0; i < 3; i++) {
 		json_t *t = json_object_get(r->obj, parts[i]);
 		const char *v = json_string_value(json_object_get(t, "kk"));
 		if (!v)
 			v = json_string_value(json_object_get(t, "ru"));
-		bk_buf_printf(&b, "%s%s", i ? " " : "", v ? v : "");
+		bki_buf_printf(&b, "%s%s", i ? " " : "", v ? v : "");
 	}
 	size_t n = b.len;
-	unsigned long *w = bk_buf_failed(&b) ? NULL : bk_calloc(n + 1, sizeof *w);
+	unsigned long *w = bki_buf_failed(&b) ? NULL : bki_calloc(n + 1, sizeof *w);
 	size_t k = 0;
 	for (size_t i = 0; w && i < n;) {
 		uint32_t c;
-		size_t l = bk_utf8_decode(b.data + i, n - i, &c);
+		size_t l = bki_utf8_decode(b.data + i, n - i, &c);
 		if (!l)
 			break;
-		w[k++] = bk_kk_weight(tpl, c);
+		w[k++] = bki_kk_weight(tpl, c);
 		i += l;
 	}
-	bk_buf_free(&b);
+	bki_buf_free(&b);
 	return w;
 }
 
@@ -812,8 +812,8 @@ static void candidate_options(bk_import *imp, rec *ballot)
 {
 	const char *district = json_string_value(json_object_get(ballot->obj, "district"));
 	size_t first, count = district_range(imp, district, &first);
-	cand_key *keys = got(imp, bk_calloc(count ? count : 1, sizeof *keys));
-	origin *from = got(imp, bk_calloc(count ? count : 1, sizeof *from));
+	cand_key *keys = got(imp, bki_calloc(count ? count : 1, sizeof *keys));
+	origin *from = got(imp, bki_calloc(count ? count : 1, sizeof *from));
 	size_t n = 0, with_order = 0;
 	for (size_t i = first; keys && from && i < first + count; i++) {
 		rec *c = imp->by_district[i];
@@ -861,7 +861,7 @@ static void derive_ballots(bk_import *imp)
 {
 	section *ds = &imp->sec[S_DISTRICTS], *bs = &imp->sec[S_BALLOTS];
 	/* the districts that have a single-mandate ballot, sorted */
-	const char **have = got(imp, bk_calloc(bs->n ? bs->n : 1, sizeof *have));
+	const char **have = got(imp, bki_calloc(bs->n ? bs->n : 1, sizeof *have));
 	if (!have)
 		return;
 	size_t nhave = 0;
@@ -955,51 +955,51 @@ static void assemble(bk_import *imp)
 		                    canonical(imp->production.obj,
 		                              imp->production.at.src->spec));
 	}
-	imp->json = bk_json_text(def);
+	imp->json = bki_json_text(def);
 	json_decref(def);
 }
 
 /* ---- reading the files ---- */
 
 /* Takes t: a table of the file (or workbook) path. */
-static void add_source(bk_import *imp, bk_table *t, bool sheet,
+static void add_source(bk_import *imp, bki_table *t, bool sheet,
                        const bk_import_options *opt)
 {
-	const bk_table_spec *spec = bk_import_spec_table(imp->spec, t->name,
+	const bki_table_spec *spec = bki_import_spec_table(imp->spec, t->name,
 	                                                 &imp->nomem);
 	if (imp->nomem) {
-		bk_table_free(t);
+		bki_table_free(t);
 		return;
 	}
 	if (!spec) {
-		bk_buf names = {0};
+		bki_buf names = {0};
 		for (size_t i = 0; i < imp->spec->ntables; i++)
-			bk_buf_printf(&names, "%s%s", i ? ", " : "", imp->spec->tables[i].table);
+			bki_buf_printf(&names, "%s%s", i ? ", " : "", imp->spec->tables[i].table);
 		/* a workbook may hold other sheets (notes, instructions) */
-		bk_diags_add(imp->diags, sheet ? BK_WARNING : BK_ERROR,
+		bki_diags_add(imp->diags, sheet ? BK_WARNING : BK_ERROR,
 		             "unknown-table", t->file, 0, 0, "",
 		             "no table is called \"%s\"%s: name the %s after its "
 		             "table (%s, or their Kazakh or Russian names: "
 		             "docs/import.md)", t->name, sheet ? "; the sheet is not "
-		             "read" : "", sheet ? "sheet" : "file", bk_buf_str(&names));
-		bk_buf_free(&names);
-		bk_table_free(t);
+		             "read" : "", sheet ? "sheet" : "file", bki_buf_str(&names));
+		bki_buf_free(&names);
+		bki_table_free(t);
 		imp->failed = imp->failed || !sheet;
 		return;
 	}
 	for (size_t i = 0; i < imp->nsrc; i++)
 		if (imp->src[i].spec == spec) {
-			bk_diags_add(imp->diags, BK_ERROR, "duplicate", t->file, 0, 0, "",
+			bki_diags_add(imp->diags, BK_ERROR, "duplicate", t->file, 0, 0, "",
 			             "a second %s table: %s is one already", spec->table,
 			             imp->src[i].t->file);
-			bk_table_free(t);
+			bki_table_free(t);
 			imp->failed = true;
 			return;
 		}
-	source *src = got(imp, bk_reallocarray(imp->src, imp->nsrc + 1,
+	source *src = got(imp, bki_reallocarray(imp->src, imp->nsrc + 1,
 	                                       sizeof *src));
 	if (!src) {
-		bk_table_free(t);
+		bki_table_free(t);
 		return;
 	}
 	imp->src = src;
@@ -1011,9 +1011,9 @@ static void add_source(bk_import *imp, bk_table *t, bool sheet,
 static void open_source(bk_import *imp, const char *path,
                         const bk_import_options *opt)
 {
-	bk_table **tables = NULL;
+	bki_table **tables = NULL;
 	size_t n = 0;
-	bk_status st = bk_tables_read(&tables, &n, path, opt, imp->diags);
+	bk_status st = bki_tables_read(&tables, &n, path, opt, imp->diags);
 	if (st != BK_OK) {
 		imp->failed = true;
 		if (st != BK_ERR_INVALID && imp->status == BK_OK)
@@ -1057,36 +1057,36 @@ bk_status bk_import_create(bk_import **out, const char *const *paths,
 	*out = NULL;
 	/* the option struct's check and the object's allocation have the
 	 * shape of every create function's (bk_audio_create,
-	 * bk_speech_create): bk_struct_version_ok is their one home, the rest
+	 * bk_speech_create): bki_struct_version_ok is their one home, the rest
 	 * is each struct's own copy, and a duplicate-code finder pairs it */
 	bk_import_options opt = BK_IMPORT_OPTIONS_INIT;
 	if (opt_in) {
-		if (!bk_struct_version_ok(opt_in->version, BK_IMPORT_OPTIONS_VERSION,
+		if (!bki_struct_version_ok(opt_in->version, BK_IMPORT_OPTIONS_VERSION,
 		                          "bk_import_options", diags))
 			return BK_ERR_USAGE;
 		opt = *opt_in;
 	}
 	if (opt.separator && opt.separator != ',' && opt.separator != ';' &&
 	    opt.separator != '\t') {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "the separator must be \",\", \";\" or a tab");
 		return BK_ERR_USAGE;
 	}
-	bk_import *imp = bk_calloc(1, sizeof *imp);
+	bk_import *imp = bki_calloc(1, sizeof *imp);
 	if (!imp)
-		return bk_diags_nomem(diags, "", "", "importing the tables");
+		return bki_diags_nomem(diags, "", "", "importing the tables");
 	imp->tpl = tpl;
 	imp->diags = diags;
-	bk_status st = bk_import_spec_load(&imp->spec, bk_templates_dir(tpl), diags);
+	bk_status st = bki_import_spec_load(&imp->spec, bk_templates_dir(tpl), diags);
 	for (int s = 0; s < S_COUNT && st == BK_OK; s++) {
 		imp->sec[s].name = section_names[s];
 		bool nomem = false;
-		imp->sec[s].spec = bk_import_spec_table(imp->spec, section_names[s],
+		imp->sec[s].spec = bki_import_spec_table(imp->spec, section_names[s],
 		                                        &nomem);
 		if (nomem) {
-			st = bk_diags_nomem(diags, "", "", "importing the tables");
+			st = bki_diags_nomem(diags, "", "", "importing the tables");
 		} else if (!imp->sec[s].spec) {
-			bk_diags_add(diags, BK_ERROR, "templates", bk_templates_dir(tpl), 0, 0,
+			bki_diags_add(diags, BK_ERROR, "templates", bk_templates_dir(tpl), 0, 0,
 			             "", "import/tables.json has no table \"%s\"",
 			             section_names[s]);
 			st = BK_ERR_CONFIG;
@@ -1106,7 +1106,7 @@ bk_status bk_import_create(bk_import **out, const char *const *paths,
 	if (!imp->nomem)
 		assemble(imp);
 	if (imp->nomem || (!imp->json && imp->status == BK_OK && !imp->failed)) {
-		bk_diags_nomem(diags, "", "", "importing the tables");
+		bki_diags_nomem(diags, "", "", "importing the tables");
 		bk_import_free(imp);
 		return BK_ERR_NOMEM;
 	}
@@ -1136,14 +1136,14 @@ void bk_import_free(bk_import *imp)
 	free_rec(&imp->election);
 	free_rec(&imp->production);
 	for (size_t i = 0; i < imp->nsrc; i++) {
-		bk_table_free(imp->src[i].t);
+		bki_table_free(imp->src[i].t);
 		free(imp->src[i].b);
 	}
 	free(imp->src);
 	free(imp->by_district);
 	free(imp->drawv);
 	free(imp->json);
-	bk_import_spec_free(imp->spec);
+	bki_import_spec_free(imp->spec);
 	free(imp);
 }
 
@@ -1159,7 +1159,7 @@ static bool field_cell(const origin *at, const char *field, origin *found)
 {
 	const source *s = at->src;
 	for (size_t c = 0; s && at->row && c < s->t->ncols; c++) {
-		const bk_col_spec *col = s->b[c].col;
+		const bki_col_spec *col = s->b[c].col;
 		size_t fl = col ? strlen(col->field) : 0;
 		if (!col || col->field[0] == '@' || strncmp(field, col->field, fl) ||
 		    (field[fl] && field[fl] != '.' && field[fl] != '['))
@@ -1167,7 +1167,7 @@ static bool field_cell(const origin *at, const char *field, origin *found)
 		if (c >= at->row->ncells || !at->row->cells[c][0])
 			continue;
 		if (col->kind == BK_COL_TEXT && field[fl] == '.' &&
-		    strcmp(field + fl + 1, bk_lang_codes[s->b[c].lang]))
+		    strcmp(field + fl + 1, bki_lang_codes[s->b[c].lang]))
 			continue;
 		*found = (origin){s, at->row, c};
 		return true;
@@ -1233,25 +1233,25 @@ void bk_import_relocate(const bk_import *imp, const bk_diags *in,
 		bool found = imp && locate(imp, bk_diag_path(d), &at);
 		bool ours = json_file && !strcmp(bk_diag_file(d), json_file);
 		if (!found) {
-			bk_diags_add(out, bk_diag_severity(d), bk_diag_kind(d),
+			bki_diags_add(out, bk_diag_severity(d), bk_diag_kind(d),
 			             ours ? (tables ? tables : "") : bk_diag_file(d),
 			             ours ? 0 : bk_diag_line(d), ours ? 0 : bk_diag_column(d),
 			             bk_diag_path(d), "%s", bk_diag_message(d));
 			continue;
 		}
-		bk_buf msg = {0};
-		bk_buf_add(&msg, bk_diag_message(d));
+		bki_buf msg = {0};
+		bki_buf_add(&msg, bk_diag_message(d));
 		unsigned long col = 0;
 		if (at.col != SIZE_MAX) {
 			char letter[8];
-			bk_column_letter(at.col, letter);
-			bk_buf_printf(&msg, " (column %s, \"%s\")", letter,
+			bki_column_letter(at.col, letter);
+			bki_buf_printf(&msg, " (column %s, \"%s\")", letter,
 			              at.src->t->header[at.col]);
 			col = (unsigned long)at.col + 1;
 		}
-		bk_diags_add(out, bk_diag_severity(d), bk_diag_kind(d),
+		bki_diags_add(out, bk_diag_severity(d), bk_diag_kind(d),
 		             at.src->t->file, at.row->number, col,
-		             bk_diag_path(d), "%s", bk_buf_str(&msg));
-		bk_buf_free(&msg);
+		             bk_diag_path(d), "%s", bki_buf_str(&msg));
+		bki_buf_free(&msg);
 	}
 }

@@ -9,11 +9,11 @@
 #include "import/spec.h"
 #include "util/util.h"
 
-char *bk_import_norm(const char *s)
+char *bki_import_norm(const char *s)
 {
-	bk_buf b = {0};
-	bk_fold_words(s, &b);
-	return bk_buf_steal(&b);
+	bki_buf b = {0};
+	bki_fold_words(s, &b);
+	return bki_buf_steal(&b);
 }
 
 /* The names of arr, normalised; *nomem set when memory runs out (the
@@ -21,7 +21,7 @@ char *bk_import_norm(const char *s)
 static char **norm_list(json_t *arr, size_t *n, bool *nomem)
 {
 	*n = json_array_size(arr);
-	char **out = bk_calloc(*n ? *n : 1, sizeof *out);
+	char **out = bki_calloc(*n ? *n : 1, sizeof *out);
 	if (!out) {
 		*n = 0;
 		*nomem = true;
@@ -29,7 +29,7 @@ static char **norm_list(json_t *arr, size_t *n, bool *nomem)
 	}
 	for (size_t i = 0; i < *n; i++) {
 		const char *v = json_string_value(json_array_get(arr, i));
-		if (!(out[i] = bk_import_norm(v ? v : "")))
+		if (!(out[i] = bki_import_norm(v ? v : "")))
 			*nomem = true;
 	}
 	return out;
@@ -46,7 +46,7 @@ static const char *const kinds[] = {"id", "ids", "list", "string", "text",
                                     "integer", "year", "number", "boolean",
                                     "true", "enum", "date"};
 
-static bool load_column(bk_col_spec *c, json_t *j, bool *nomem)
+static bool load_column(bki_col_spec *c, json_t *j, bool *nomem)
 {
 	c->field = json_string_value(json_object_get(j, "field"));
 	const char *kind = json_string_value(json_object_get(j, "kind"));
@@ -62,7 +62,7 @@ static bool load_column(bk_col_spec *c, json_t *j, bool *nomem)
 	       (c->kind != BK_COL_ENUM || json_is_object(c->values));
 }
 
-static bool load_table(bk_table_spec *t, json_t *j, bool *nomem)
+static bool load_table(bki_table_spec *t, json_t *j, bool *nomem)
 {
 	t->table = json_string_value(json_object_get(j, "table"));
 	t->names = norm_list(json_object_get(j, "names"), &t->nnames, nomem);
@@ -71,7 +71,7 @@ static bool load_table(bk_table_spec *t, json_t *j, bool *nomem)
 	t->attach = json_is_true(json_object_get(j, "attach"));
 	json_t *cols = json_object_get(j, "columns");
 	t->ncols = json_array_size(cols);
-	t->cols = bk_calloc(t->ncols ? t->ncols : 1, sizeof *t->cols);
+	t->cols = bki_calloc(t->ncols ? t->ncols : 1, sizeof *t->cols);
 	if (!t->cols) {
 		t->ncols = 0;
 		*nomem = true;
@@ -82,12 +82,12 @@ static bool load_table(bk_table_spec *t, json_t *j, bool *nomem)
 	return ok;
 }
 
-void bk_import_spec_free(bk_import_spec *s)
+void bki_import_spec_free(bki_import_spec *s)
 {
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->ntables; i++) {
-		bk_table_spec *t = &s->tables[i];
+		bki_table_spec *t = &s->tables[i];
 		for (size_t c = 0; c < t->ncols; c++)
 			free_list(t->cols[c].names, t->cols[c].nnames);
 		free(t->cols);
@@ -102,32 +102,32 @@ void bk_import_spec_free(bk_import_spec *s)
 	free(s);
 }
 
-bk_status bk_import_spec_load(bk_import_spec **out, const char *dir,
+bk_status bki_import_spec_load(bki_import_spec **out, const char *dir,
                               bk_diags *diags)
 {
 	*out = NULL;
-	bk_buf path = {0};
-	bk_buf_printf(&path, "%s/import/tables.json", dir);
+	bki_buf path = {0};
+	bki_buf_printf(&path, "%s/import/tables.json", dir);
 	char *data = NULL;
 	size_t n = 0;
 	bk_status st = BK_ERR_CONFIG;
-	bk_import_spec *s = bk_calloc(1, sizeof *s);
+	bki_import_spec *s = bki_calloc(1, sizeof *s);
 	json_error_t err;
-	bool nomem = !s || bk_buf_failed(&path);
+	bool nomem = !s || bki_buf_failed(&path);
 	if (nomem)
 		goto out;
-	if (bk_read_input(bk_buf_str(&path), &data, &n) != 0) {
+	if (bki_read_input(bki_buf_str(&path), &data, &n) != 0) {
 		if (errno == ENOMEM) {
 			nomem = true;
 			goto out;
 		}
-		bk_diags_add(diags, BK_ERROR, "templates", bk_buf_str(&path), 0, 0, "",
-		             "cannot read the import tables: %s", bk_read_error());
+		bki_diags_add(diags, BK_ERROR, "templates", bki_buf_str(&path), 0, 0, "",
+		             "cannot read the import tables: %s", bki_read_error());
 		goto out;
 	}
 	s->root = json_loadb(data, n, JSON_REJECT_DUPLICATES, &err);
 	if (!s->root) {
-		bk_diags_add(diags, BK_ERROR, "templates", bk_buf_str(&path),
+		bki_diags_add(diags, BK_ERROR, "templates", bki_buf_str(&path),
 		             (unsigned long)err.line, (unsigned long)err.column, "",
 		             "invalid JSON: %s", err.text);
 		goto out;
@@ -140,7 +140,7 @@ bk_status bk_import_spec_load(bk_import_spec **out, const char *dir,
 	s->list_separators = json_string_value(json_object_get(s->root, "list_separators"));
 	json_t *tables = json_object_get(s->root, "tables");
 	s->ntables = json_array_size(tables);
-	s->tables = bk_calloc(s->ntables ? s->ntables : 1, sizeof *s->tables);
+	s->tables = bki_calloc(s->ntables ? s->ntables : 1, sizeof *s->tables);
 	if (!s->tables) {
 		s->ntables = 0;
 		nomem = true;
@@ -152,7 +152,7 @@ bk_status bk_import_spec_load(bk_import_spec **out, const char *dir,
 	if (nomem)
 		goto out;
 	if (!ok) {
-		bk_diags_add(diags, BK_ERROR, "templates", bk_buf_str(&path), 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "templates", bki_buf_str(&path), 0, 0, "",
 		             "the import tables are incomplete: every table needs "
 		             "\"table\", \"names\" and \"columns\", every column "
 		             "\"field\", a known \"kind\" and \"names\" "
@@ -162,13 +162,13 @@ bk_status bk_import_spec_load(bk_import_spec **out, const char *dir,
 	st = BK_OK;
 out:
 	if (nomem)
-		st = bk_diags_nomem(diags, bk_buf_str(&path), "", "loading the import tables");
+		st = bki_diags_nomem(diags, bki_buf_str(&path), "", "loading the import tables");
 	free(data);
-	bk_buf_free(&path);
+	bki_buf_free(&path);
 	if (st == BK_OK)
 		*out = s;
 	else
-		bk_import_spec_free(s);
+		bki_import_spec_free(s);
 	return st;
 }
 
@@ -180,13 +180,13 @@ static bool in_list(char *const *l, size_t n, const char *s)
 	return false;
 }
 
-const bk_table_spec *bk_import_spec_table(const bk_import_spec *s,
+const bki_table_spec *bki_import_spec_table(const bki_import_spec *s,
                                           const char *name, bool *nomem)
 {
-	char *n = bk_import_norm(name);
+	char *n = bki_import_norm(name);
 	if (!n)
 		*nomem = true;
-	const bk_table_spec *found = NULL;
+	const bki_table_spec *found = NULL;
 	for (size_t i = 0; n && i < s->ntables && !found; i++)
 		if (in_list(s->tables[i].names, s->tables[i].nnames, n))
 			found = &s->tables[i];
@@ -194,13 +194,13 @@ const bk_table_spec *bk_import_spec_table(const bk_import_spec *s,
 	return found;
 }
 
-const bk_col_spec *bk_import_spec_column(const bk_import_spec *s,
-                                         const bk_table_spec *t,
+const bki_col_spec *bki_import_spec_column(const bki_import_spec *s,
+                                         const bki_table_spec *t,
                                          const char *norm, int *lang)
 {
 	*lang = -1;
 	for (size_t i = 0; i < t->ncols; i++) {
-		const bk_col_spec *c = &t->cols[i];
+		const bki_col_spec *c = &t->cols[i];
 		if (c->kind != BK_COL_TEXT) {
 			if (in_list(c->names, c->nnames, norm))
 				return c;
@@ -222,7 +222,7 @@ const bk_col_spec *bk_import_spec_column(const bk_import_spec *s,
 	return NULL;
 }
 
-int bk_import_spec_yes_no(const bk_import_spec *s, const char *norm)
+int bki_import_spec_yes_no(const bki_import_spec *s, const char *norm)
 {
 	if (in_list(s->yes, s->nyes, norm))
 		return 1;
@@ -231,17 +231,17 @@ int bk_import_spec_yes_no(const bk_import_spec *s, const char *norm)
 	return -1;
 }
 
-const char *bk_import_spec_enum(const bk_col_spec *c, const char *norm)
+const char *bki_import_spec_enum(const bki_col_spec *c, const char *norm)
 {
 	const char *key;
 	json_t *aliases;
 	json_object_foreach(c->values, key, aliases) {
-		char *k = bk_import_norm(key);
+		char *k = bki_import_norm(key);
 		bool hit = k && !strcmp(k, norm);
 		free(k);
 		for (size_t i = 0; !hit && i < json_array_size(aliases); i++) {
 			const char *a = json_string_value(json_array_get(aliases, i));
-			char *na = bk_import_norm(a ? a : "");
+			char *na = bki_import_norm(a ? a : "");
 			hit = na && !strcmp(na, norm);
 			free(na);
 		}

@@ -31,14 +31,14 @@ static void book_error(book *b, const char *kind, const char *fmt, ...)
 
 static void book_error(book *b, const char *kind, const char *fmt, ...)
 {
-	bk_buf msg = {0};
+	bki_buf msg = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(&msg, fmt, ap);
+	bki_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	bk_diags_add(b->diags, BK_ERROR, kind, b->path, 0, 0, "", "%s",
-	             bk_buf_str(&msg));
-	bk_buf_free(&msg);
+	bki_diags_add(b->diags, BK_ERROR, kind, b->path, 0, 0, "", "%s",
+	             bki_buf_str(&msg));
+	bki_buf_free(&msg);
 }
 
 /* A part of the workbook, unpacked, or NULL (with a report when it is
@@ -58,8 +58,8 @@ static xmlDoc *read_part(book *b, const char *name, bool *missing)
 		           "unpacked: %s", name, zip_strerror(b->zip));
 		return NULL;
 	}
-	unsigned long long cap = bk_input_cap();
-	bk_buf data = {0};
+	unsigned long long cap = bki_input_cap();
+	bki_buf data = {0};
 	char chunk[65536];
 	zip_int64_t n;
 	bool over = false;
@@ -69,11 +69,11 @@ static xmlDoc *read_part(book *b, const char *name, bool *missing)
 			over = true;
 			break;
 		}
-		bk_buf_addn(&data, chunk, (size_t)n);
+		bki_buf_addn(&data, chunk, (size_t)n);
 	}
-	if (bk_buf_failed(&data)) {
+	if (bki_buf_failed(&data)) {
 		zip_fclose(f);
-		bk_buf_free(&data);
+		bki_buf_free(&data);
 		b->nomem = true;
 		return NULL;
 	}
@@ -93,7 +93,7 @@ static xmlDoc *read_part(book *b, const char *name, bool *missing)
 	                               name, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
 	                               XML_PARSE_NOWARNING)))
 		book_error(b, "unreadable", "the workbook's part %s is not XML", name);
-	bk_buf_free(&data);
+	bki_buf_free(&data);
 	return doc;
 }
 
@@ -113,7 +113,7 @@ static xmlNode *child(const xmlNode *n, const char *name)
 static char *attr(const xmlNode *n, const char *name)
 {
 	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	char *s = v ? bk_strdup((const char *)v) : NULL;
+	char *s = v ? bki_strdup((const char *)v) : NULL;
 	xmlFree(v);
 	return s;
 }
@@ -140,14 +140,14 @@ static const char *text_ref(const xmlNode *n)
 }
 
 /* The text of every <t> below n, but not of phonetic runs (<rPh>). */
-static void text_of(const xmlNode *n, bk_buf *out)
+static void text_of(const xmlNode *n, bki_buf *out)
 {
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (named(c, "rPh"))
 			continue;
 		if (named(c, "t")) {
 			xmlChar *s = xmlNodeGetContent(c);
-			bk_buf_add(out, s ? (const char *)s : "");
+			bki_buf_add(out, s ? (const char *)s : "");
 			xmlFree(s);
 		} else if (c->type == XML_ELEMENT_NODE) {
 			text_of(c, out);
@@ -165,14 +165,14 @@ static void read_shared(book *b)
 	for (xmlNode *si = root ? root->children : NULL; si; si = si->next) {
 		if (!named(si, "si"))
 			continue;
-		bk_buf s = {0};
+		bki_buf s = {0};
 		text_of(si, &s);
-		char **shared = bk_reallocarray(b->shared, b->nshared + 1, sizeof *shared);
-		char *text = shared ? (s.data ? bk_buf_steal(&s) : bk_strdup("")) : NULL;
+		char **shared = bki_reallocarray(b->shared, b->nshared + 1, sizeof *shared);
+		char *text = shared ? (s.data ? bki_buf_steal(&s) : bki_strdup("")) : NULL;
 		if (shared)
 			b->shared = shared;
 		if (!text) {
-			bk_buf_free(&s);
+			bki_buf_free(&s);
 			b->nomem = true;
 			break;
 		}
@@ -222,7 +222,7 @@ static void read_styles(book *b)
 			}
 			free(fid);
 		}
-		bool *ds = bk_reallocarray(b->date_style, b->nstyles + 1, sizeof *ds);
+		bool *ds = bki_reallocarray(b->date_style, b->nstyles + 1, sizeof *ds);
 		if (ds) {
 			b->date_style = ds;
 			b->date_style[b->nstyles++] = date_format(id, code);
@@ -255,7 +255,7 @@ static char *serial_date(const char *v)
 {
 	long days = strtol(v, NULL, 10);
 	if (days < 61 || days > 2958465)
-		return bk_strdup(v);
+		return bki_strdup(v);
 	/* days since 1899-12-30, by the civil-from-days algorithm */
 	long z = days - 25569 + 719468; /* from 1970-01-01, shifted to 0000-03-01 */
 	long era = z / 146097, doe = z - era * 146097;
@@ -265,12 +265,12 @@ static char *serial_date(const char *v)
 	long y = yoe + era * 400 + (m <= 2);
 	char buf[32];
 	snprintf(buf, sizeof buf, "%02ld.%02ld.%04ld", d, m, y);
-	return bk_strdup(buf);
+	return bki_strdup(buf);
 }
 
 typedef struct sheet_ctx {
 	book *b;
-	bk_table *t;
+	bki_table *t;
 	const char *sheet;
 	bool failed;
 } sheet_ctx;
@@ -282,14 +282,14 @@ static void sheet_report(sheet_ctx *s, bk_severity sev, const char *kind,
 static void sheet_report(sheet_ctx *s, bk_severity sev, const char *kind,
                          unsigned long row, size_t col, const char *fmt, ...)
 {
-	bk_buf msg = {0};
+	bki_buf msg = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(&msg, fmt, ap);
+	bki_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	bk_diags_add(s->b->diags, sev, kind, s->t->file, row, col + 1, "", "%s",
-	             bk_buf_str(&msg));
-	bk_buf_free(&msg);
+	bki_diags_add(s->b->diags, sev, kind, s->t->file, row, col + 1, "", "%s",
+	             bki_buf_str(&msg));
+	bki_buf_free(&msg);
 	if (sev == BK_ERROR)
 		s->failed = true;
 }
@@ -308,7 +308,7 @@ static char *cell_text(sheet_ctx *s, const xmlNode *c, unsigned long row, size_t
 	if (val && !val[0])
 		val = NULL;
 	char letter[8], *out = NULL;
-	bk_column_letter(col, letter);
+	bki_column_letter(col, letter);
 	if (f && !val)
 		sheet_report(s, BK_ERROR, "formula", row, col, "cell %s%lu holds a "
 		             "formula with no value saved: open the workbook in "
@@ -319,37 +319,37 @@ static char *cell_text(sheet_ctx *s, const xmlNode *c, unsigned long row, size_t
 		             "formula: its value as last saved, \"%s\", is read",
 		             letter, row, val);
 	if (type && !strcmp(type, "inlineStr") && is) {
-		bk_buf b = {0};
+		bki_buf b = {0};
 		text_of(is, &b);
-		out = b.data ? bk_buf_steal(&b) : bk_strdup("");
+		out = b.data ? bki_buf_steal(&b) : bki_strdup("");
 	} else if (!val) {
-		out = bk_strdup("");
+		out = bki_strdup("");
 	} else if (type && !strcmp(type, "s")) {
 		unsigned long k = strtoul(val, NULL, 10);
-		out = bk_strdup(k < s->b->nshared ? s->b->shared[k] : "");
+		out = bki_strdup(k < s->b->nshared ? s->b->shared[k] : "");
 	} else if (type && !strcmp(type, "b")) {
-		out = bk_strdup(!strcmp(val, "1") ? "yes" : "no");
+		out = bki_strdup(!strcmp(val, "1") ? "yes" : "no");
 	} else if (type && !strcmp(type, "e")) {
 		sheet_report(s, BK_ERROR, "formula", row, col, "cell %s%lu holds "
 		             "the error %s", letter, row, val);
-		out = bk_strdup("");
+		out = bki_strdup("");
 	} else if ((!type || !strcmp(type, "n")) && style &&
 	           strtoul(style, NULL, 10) < s->b->nstyles &&
 	           s->b->date_style[strtoul(style, NULL, 10)]) {
 		out = serial_date(val);
 	} else {
-		out = bk_strdup(val); /* a number as saved, or a formula's string */
+		out = bki_strdup(val); /* a number as saved, or a formula's string */
 	}
 	xmlFree(raw);
 	return out;
 }
 
 /* Takes text (NULL: memory ran out, false); false when memory runs out. */
-static bool put_cell(bk_table_row *r, size_t col, char *text, size_t hint)
+static bool put_cell(bki_table_row *r, size_t col, char *text, size_t hint)
 {
 	if (col >= r->ncells) {
 		size_t n = col + 1 > hint ? col + 1 : hint;
-		char **cells = bk_reallocarray(r->cells, n, sizeof *cells);
+		char **cells = bki_reallocarray(r->cells, n, sizeof *cells);
 		if (!cells) {
 			free(text);
 			return false;
@@ -364,12 +364,12 @@ static bool put_cell(bk_table_row *r, size_t col, char *text, size_t hint)
 	return text != NULL;
 }
 
-static bool fill_blanks(bk_table_row *r, size_t ncols)
+static bool fill_blanks(bki_table_row *r, size_t ncols)
 {
-	if (r->ncells < ncols && !put_cell(r, ncols - 1, bk_strdup(""), ncols))
+	if (r->ncells < ncols && !put_cell(r, ncols - 1, bki_strdup(""), ncols))
 		return false;
 	for (size_t i = 0; i < r->ncells; i++)
-		if (!r->cells[i] && !(r->cells[i] = bk_strdup("")))
+		if (!r->cells[i] && !(r->cells[i] = bki_strdup("")))
 			return false;
 	return true;
 }
@@ -384,7 +384,7 @@ static char *trim_copy(char *s)
 	while (n > a && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
 	                 s[n - 1] == '\r'))
 		n--;
-	char *t = bk_strndup(s + a, n - a);
+	char *t = bki_strndup(s + a, n - a);
 	free(s);
 	return t;
 }
@@ -393,7 +393,7 @@ static void read_row(sheet_ctx *s, const xmlNode *row)
 {
 	const char *rs = attr_ref(row, "r");
 	unsigned long rn = rs ? strtoul(rs, NULL, 10) : 0;
-	bk_table_row r = {rn, 0, NULL};
+	bki_table_row r = {rn, 0, NULL};
 	for (xmlNode *c = row->children; c; c = c->next) {
 		if (!named(c, "c"))
 			continue;
@@ -407,12 +407,12 @@ static void read_row(sheet_ctx *s, const xmlNode *row)
 				s->b->nomem = true;
 		}
 	}
-	bk_table *t = s->t;
+	bki_table *t = s->t;
 	if (!t->header && !s->b->nomem) {
 		t->header = r.cells;
 		t->ncols = r.ncells;
 		for (size_t i = 0; i < t->ncols; i++)
-			if (!t->header[i] && !(t->header[i] = bk_strdup("")))
+			if (!t->header[i] && !(t->header[i] = bki_strdup("")))
 				s->b->nomem = true;
 		return;
 	}
@@ -421,7 +421,7 @@ static void read_row(sheet_ctx *s, const xmlNode *row)
 		s->b->nomem = true;
 	for (size_t i = 0; i < r.ncells && blank && !s->b->nomem; i++)
 		blank = !r.cells[i][0];
-	if (blank || s->b->nomem || !bk_table_add_row(t, r)) {
+	if (blank || s->b->nomem || !bki_table_add_row(t, r)) {
 		if (!blank)
 			s->b->nomem = true;
 		for (size_t i = 0; i < r.ncells; i++)
@@ -448,7 +448,7 @@ static void read_merges(sheet_ctx *s, const xmlNode *root)
 	}
 }
 
-static bk_table *read_sheet(book *b, const char *name, const char *part,
+static bki_table *read_sheet(book *b, const char *name, const char *part,
                             bool *failed)
 {
 	bool missing;
@@ -460,16 +460,16 @@ static bk_table *read_sheet(book *b, const char *name, const char *part,
 		*failed = true;
 		return NULL;
 	}
-	bk_table *t = bk_calloc(1, sizeof *t);
-	bk_buf file = {0};
-	bk_buf_printf(&file, "%s[%s]", b->path, name);
+	bki_table *t = bki_calloc(1, sizeof *t);
+	bki_buf file = {0};
+	bki_buf_printf(&file, "%s[%s]", b->path, name);
 	if (t) {
-		t->file = bk_buf_steal(&file);
-		t->name = bk_strdup(name);
+		t->file = bki_buf_steal(&file);
+		t->name = bki_strdup(name);
 	}
-	bk_buf_free(&file);
+	bki_buf_free(&file);
 	if (!t || !t->file || !t->name) {
-		bk_table_free(t);
+		bki_table_free(t);
 		xmlFreeDoc(doc);
 		b->nomem = true;
 		return NULL;
@@ -484,7 +484,7 @@ static bk_table *read_sheet(book *b, const char *name, const char *part,
 	read_merges(&s, root);
 	xmlFreeDoc(doc);
 	if (b->nomem) {
-		bk_table_free(t);
+		bki_table_free(t);
 		return NULL;
 	}
 	if (!t->header && !s.failed)
@@ -506,13 +506,13 @@ static char *sheet_part(book *b, xmlDoc *rels, const char *rid)
 		if (!hit)
 			continue;
 		char *target = attr(r, "Target");
-		bk_buf p = {0};
+		bki_buf p = {0};
 		if (target && target[0] == '/')
-			bk_buf_add(&p, target + 1);
+			bki_buf_add(&p, target + 1);
 		else
-			bk_buf_printf(&p, "xl/%s", target ? target : "");
+			bki_buf_printf(&p, "xl/%s", target ? target : "");
 		free(target);
-		return bk_buf_steal(&p);
+		return bki_buf_steal(&p);
 	}
 	return NULL;
 }
@@ -524,7 +524,7 @@ static void xml_init(void)
 	xmlInitParser(); /* its first use is not thread-safe */
 }
 
-bk_status bk_xlsx_read(bk_table ***out, size_t *n, const char *path,
+bk_status bki_xlsx_read(bki_table ***out, size_t *n, const char *path,
                        const char *data, size_t size, bk_diags *diags)
 {
 	pthread_once(&xml_once, xml_init);
@@ -562,13 +562,13 @@ bk_status bk_xlsx_read(bk_table ***out, size_t *n, const char *path,
 		xmlChar *rid = xmlGetNsProp(sh, (const xmlChar *)"id",
 		    (const xmlChar *)"http://schemas.openxmlformats.org/officeDocument/2006/relationships");
 		char *part = rid ? sheet_part(&b, rels, (const char *)rid) : NULL;
-		bk_table *t = part && name ? read_sheet(&b, name, part, &failed) : NULL;
-		bk_table **tables = t ? bk_reallocarray(*out, *n + 1, sizeof **out) : NULL;
+		bki_table *t = part && name ? read_sheet(&b, name, part, &failed) : NULL;
+		bki_table **tables = t ? bki_reallocarray(*out, *n + 1, sizeof **out) : NULL;
 		if (t && tables) {
 			*out = tables;
 			(*out)[(*n)++] = t;
 		} else if (t) {
-			bk_table_free(t);
+			bki_table_free(t);
 			b.nomem = true;
 		} else if (!part && !b.nomem) {
 			book_error(&b, "unreadable", "the workbook's sheet \"%s\" has no "
@@ -590,6 +590,6 @@ out:
 	free(b.shared);
 	free(b.date_style);
 	if (b.nomem)
-		return bk_diags_nomem(diags, path, "", "reading the workbook");
+		return bki_diags_nomem(diags, path, "", "reading the workbook");
 	return failed ? BK_ERR_INVALID : BK_OK;
 }

@@ -27,38 +27,38 @@ static void line_col(const jdoc *d, size_t off, unsigned long *line,
 		}
 	}
 	*line = l;
-	*col = (unsigned long)bk_utf8_count(d->text + ls, off - ls) + 1;
+	*col = (unsigned long)bki_utf8_count(d->text + ls, off - ls) + 1;
 }
 
 int jdoc_parse(jdoc *d, const char *data, size_t size, const char *name,
                bk_diags *diags)
 {
-	return jdoc_parse_owned(d, bk_strndup(data, size), size, name, diags);
+	return jdoc_parse_owned(d, bki_strndup(data, size), size, name, diags);
 }
 
 int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
                      bk_diags *diags)
 {
 	memset(d, 0, sizeof *d);
-	d->limit = bk_diags_limit(diags);
-	d->name = bk_strdup(name ? name : "");
+	d->limit = bki_diags_limit(diags);
+	d->name = bki_strdup(name ? name : "");
 	d->text = data;
 	d->len = size;
 	if (!d->name || !data) {
 		d->nomem = true;
 		d->errors++;
-		bk_diags_nomem(diags, name, "$", "reading the document");
+		bki_diags_nomem(diags, name, "$", "reading the document");
 		return -1;
 	}
 	if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		d->start = 3;
 
-	size_t valid = d->start + bk_utf8_valid_prefix(d->text + d->start,
+	size_t valid = d->start + bki_utf8_valid_prefix(d->text + d->start,
 	                                               size - d->start);
 	if (valid < size) {
 		unsigned long line, col;
 		line_col(d, valid, &line, &col);
-		bk_diags_add(diags, BK_ERROR, "utf8", d->name, line, col, "$",
+		bki_diags_add(diags, BK_ERROR, "utf8", d->name, line, col, "$",
 		             "the file is not valid UTF-8 (byte 0x%02X); save it "
 		             "as UTF-8 text",
 		             (unsigned)(unsigned char)d->text[valid]);
@@ -70,7 +70,7 @@ int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
 		                                     size - d->start) - d->text);
 		unsigned long line, col;
 		line_col(d, off, &line, &col);
-		bk_diags_add(diags, BK_ERROR, "syntax", d->name, line, col, "$",
+		bki_diags_add(diags, BK_ERROR, "syntax", d->name, line, col, "$",
 		             "invalid JSON: the file contains a NUL byte");
 		d->errors++;
 		return -1;
@@ -89,10 +89,10 @@ int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
 		d->errors++;
 		if (json_error_code(&err) == json_error_out_of_memory) {
 			d->nomem = true;
-			bk_diags_nomem(diags, d->name, "$", "parsing the JSON");
+			bki_diags_nomem(diags, d->name, "$", "parsing the JSON");
 			return -1;
 		}
-		bk_diags_add(diags, BK_ERROR, "syntax", d->name, line, col, "$",
+		bki_diags_add(diags, BK_ERROR, "syntax", d->name, line, col, "$",
 		             "invalid JSON: %s",
 		             strstr(err.text, "JSON_ALLOW_NUL")
 		                     ? "a text contains \\u0000 (a NUL character)"
@@ -100,7 +100,7 @@ int jdoc_parse_owned(jdoc *d, char *data, size_t size, const char *name,
 		return -1;
 	}
 	d->parsed = true;
-	bk_buf_add(&d->path, "$");
+	bki_buf_add(&d->path, "$");
 	return 0;
 }
 
@@ -113,7 +113,7 @@ void jdoc_free(jdoc *d)
 	}
 	free(d->pending);
 	json_decref(d->root);
-	bk_buf_free(&d->path);
+	bki_buf_free(&d->path);
 	free(d->text);
 	free(d->name);
 	memset(d, 0, sizeof *d);
@@ -130,15 +130,15 @@ static bool plain_key(const char *k)
 	return true;
 }
 
-void jdoc_path_append_key(bk_buf *b, const char *key)
+void jdoc_path_append_key(bki_buf *b, const char *key)
 {
 	if (plain_key(key)) {
-		bk_buf_addc(b, '.');
-		bk_buf_add(b, key);
+		bki_buf_addc(b, '.');
+		bki_buf_add(b, key);
 	} else {
-		bk_buf_addc(b, '[');
-		bk_buf_add_json_string(b, key);
-		bk_buf_addc(b, ']');
+		bki_buf_addc(b, '[');
+		bki_buf_add_json_string(b, key);
+		bki_buf_addc(b, ']');
 	}
 }
 
@@ -152,23 +152,23 @@ size_t jdoc_push_key(jdoc *d, const char *key)
 size_t jdoc_push_index(jdoc *d, size_t i)
 {
 	size_t old = d->path.len;
-	bk_buf_add_index(&d->path, i);
+	bki_buf_add_index(&d->path, i);
 	return old;
 }
 
 void jdoc_pop(jdoc *d, size_t len)
 {
-	bk_buf_truncate(&d->path, len);
+	bki_buf_truncate(&d->path, len);
 }
 
 const char *jdoc_path(const jdoc *d)
 {
-	return bk_buf_str(&d->path);
+	return bki_buf_str(&d->path);
 }
 
 bool jdoc_nomem(const jdoc *d)
 {
-	return d->nomem || bk_buf_failed(&d->path);
+	return d->nomem || bki_buf_failed(&d->path);
 }
 
 /* Queues a diagnostic, taking over msg. NULL when memory runs out (the
@@ -180,14 +180,14 @@ static jdoc_pending *add_pending(jdoc *d, const char *path, bk_severity sev,
 		d->errors++;
 	if (d->npending == d->cappending) {
 		size_t cap = d->cappending ? d->cappending * 2 : 16;
-		jdoc_pending *more = bk_reallocarray(d->pending, cap,
+		jdoc_pending *more = bki_reallocarray(d->pending, cap,
 		                                     sizeof *d->pending);
 		if (more) {
 			d->pending = more;
 			d->cappending = cap;
 		}
 	}
-	char *k = bk_strdup(kind), *pa = bk_strdup(path);
+	char *k = bki_strdup(kind), *pa = bki_strdup(path);
 	if (!msg || !k || !pa || d->npending == d->cappending) {
 		free(k);
 		free(pa);
@@ -228,9 +228,9 @@ void jdoc_vreport_at(jdoc *d, const char *path, bk_severity sev,
 {
 	if (over_limit(d, sev))
 		return;
-	bk_buf msg = {0};
-	bk_buf_vprintf(&msg, fmt, ap);
-	add_pending(d, path, sev, kind, at_key, bk_buf_steal(&msg));
+	bki_buf msg = {0};
+	bki_buf_vprintf(&msg, fmt, ap);
+	add_pending(d, path, sev, kind, at_key, bki_buf_steal(&msg));
 }
 
 void jdoc_report(jdoc *d, bk_severity sev, const char *kind, bool at_key,
@@ -260,7 +260,7 @@ typedef struct scanner {
 	size_t i;              /* byte offset */
 	unsigned long line;
 	size_t line_start;     /* byte offset of the current line */
-	bk_buf path;
+	bki_buf path;
 	jdoc_pending **sorted; /* pending sorted by (path, at_key) */
 	size_t nsorted;
 	/* duplicate keys found while scanning: kept apart, because adding
@@ -281,7 +281,7 @@ static unsigned long sc_col(scanner *s)
 		s->col_off = s->line_start;
 		s->col = 1;
 	}
-	s->col += (unsigned long)bk_utf8_count(s->d->text + s->col_off,
+	s->col += (unsigned long)bki_utf8_count(s->d->text + s->col_off,
 	                                       s->i - s->col_off);
 	s->col_off = s->i;
 	return s->col;
@@ -320,7 +320,7 @@ static void sc_mark(scanner *s, bool at_key, unsigned long line,
 {
 	if (!s->nsorted)
 		return;
-	const char *path = bk_buf_str(&s->path);
+	const char *path = bki_buf_str(&s->path);
 	size_t lo = 0, hi = s->nsorted;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -368,31 +368,31 @@ static uint32_t sc_unicode_escape(scanner *s)
 
 /* Decodes the escape at s->i (at its backslash) into out (NULL: skips
  * it). */
-static void sc_escape(scanner *s, bk_buf *out)
+static void sc_escape(scanner *s, bki_buf *out)
 {
 	char e = s->d->text[s->i + 1];
 	s->i += 2;
 	if (!out)
 		return;
 	switch (e) {
-	case 'n': bk_buf_addc(out, '\n'); break;
-	case 't': bk_buf_addc(out, '\t'); break;
-	case 'r': bk_buf_addc(out, '\r'); break;
-	case 'b': bk_buf_addc(out, '\b'); break;
-	case 'f': bk_buf_addc(out, '\f'); break;
+	case 'n': bki_buf_addc(out, '\n'); break;
+	case 't': bki_buf_addc(out, '\t'); break;
+	case 'r': bki_buf_addc(out, '\r'); break;
+	case 'b': bki_buf_addc(out, '\b'); break;
+	case 'f': bki_buf_addc(out, '\f'); break;
 	case 'u': {
 		char enc[4];
 		uint32_t cp = sc_unicode_escape(s);
-		bk_buf_addn(out, enc, bk_utf8_encode(cp, enc));
+		bki_buf_addn(out, enc, bki_utf8_encode(cp, enc));
 		break;
 	}
-	default: bk_buf_addc(out, e); break;
+	default: bki_buf_addc(out, e); break;
 	}
 }
 
 /* Decodes the JSON string at s->i (at its opening quote) into out (NULL:
  * skips it). */
-static void sc_string(scanner *s, bk_buf *out)
+static void sc_string(scanner *s, bki_buf *out)
 {
 	const char *t = s->d->text;
 	s->i++; /* opening quote */
@@ -402,7 +402,7 @@ static void sc_string(scanner *s, bk_buf *out)
 			continue;
 		}
 		if (out)
-			bk_buf_addc(out, t[s->i]);
+			bki_buf_addc(out, t[s->i]);
 		s->i++;
 	}
 	s->i++; /* closing quote */
@@ -436,14 +436,14 @@ static bool remember_key(key_list *keys, const char *key,
 {
 	if (keys->n == keys->cap) {
 		size_t cap = keys->cap ? keys->cap * 2 : 8;
-		key_seen *more = bk_reallocarray(keys->v, cap, sizeof *keys->v);
+		key_seen *more = bki_reallocarray(keys->v, cap, sizeof *keys->v);
 		if (!more)
 			return false;
 		keys->v = more;
 		keys->cap = cap;
 	}
 	key_seen *k = &keys->v[keys->n];
-	k->key = bk_strdup(key);
+	k->key = bki_strdup(key);
 	if (!k->key)
 		return false;
 	k->order = keys->n;
@@ -457,22 +457,22 @@ static bool remember_key(key_list *keys, const char *key,
  * s->path, kept in s->dups. */
 static void add_duplicate_key(scanner *s, const key_seen *k)
 {
-	bk_buf p = {0};
-	bk_buf_add(&p, bk_buf_str(&s->path));
+	bki_buf p = {0};
+	bki_buf_add(&p, bki_buf_str(&s->path));
 	jdoc_path_append_key(&p, k->key);
 	if (s->ndups == s->capdups) {
 		size_t cap = s->capdups ? s->capdups * 2 : 8;
-		jdoc_pending *more = bk_reallocarray(s->dups, cap, sizeof *s->dups);
+		jdoc_pending *more = bki_reallocarray(s->dups, cap, sizeof *s->dups);
 		if (more) {
 			s->dups = more;
 			s->capdups = cap;
 		}
 	}
-	bk_buf msg = {0};
-	bk_buf_printf(&msg, "the field \"%s\" appears more than once in this "
+	bki_buf msg = {0};
+	bki_buf_printf(&msg, "the field \"%s\" appears more than once in this "
 	              "object; keep only one", k->key);
-	jdoc_pending pd = {BK_ERROR, true, bk_strdup("duplicate-key"),
-	                   bk_buf_steal(&p), bk_buf_steal(&msg), 0, k->line,
+	jdoc_pending pd = {BK_ERROR, true, bki_strdup("duplicate-key"),
+	                   bki_buf_steal(&p), bki_buf_steal(&msg), 0, k->line,
 	                   k->column};
 	if (!pd.kind || !pd.path || !pd.msg || s->ndups == s->capdups) {
 		free(pd.kind);
@@ -506,7 +506,7 @@ static void check_keys(scanner *s, key_list *keys)
 static void sc_member(scanner *s, unsigned depth, size_t old)
 {
 	sc_value(s, depth + 1);
-	bk_buf_truncate(&s->path, old);
+	bki_buf_truncate(&s->path, old);
 	sc_ws(s);
 	if (s->i < s->d->len && s->d->text[s->i] == ',') {
 		s->i++;
@@ -517,28 +517,28 @@ static void sc_member(scanner *s, unsigned depth, size_t old)
 static void sc_object(scanner *s, unsigned depth)
 {
 	key_list keys = {0};
-	bk_buf key = {0};
+	bki_buf key = {0};
 	s->i++; /* { */
 	sc_ws(s);
 	while (s->i < s->d->len && s->d->text[s->i] != '}') {
 		unsigned long kline = s->line, kcol = sc_col(s);
-		bk_buf_truncate(&key, 0);
-		bk_buf_add(&key, "");
+		bki_buf_truncate(&key, 0);
+		bki_buf_add(&key, "");
 		sc_string(s, &key);
 		size_t old = s->path.len;
-		jdoc_path_append_key(&s->path, bk_buf_str(&key));
+		jdoc_path_append_key(&s->path, bki_buf_str(&key));
 		sc_mark(s, true, kline, kcol);
-		if (!remember_key(&keys, bk_buf_str(&key), kline, kcol))
+		if (!remember_key(&keys, bki_buf_str(&key), kline, kcol))
 			s->nomem = true;
 		sc_ws(s);
 		s->i++; /* : */
 		sc_member(s, depth, old);
 	}
 	s->i++; /* } */
-	if (bk_buf_failed(&key))
+	if (bki_buf_failed(&key))
 		s->nomem = true;
 	check_keys(s, &keys);
-	bk_buf_free(&key);
+	bki_buf_free(&key);
 }
 
 static void sc_array(scanner *s, unsigned depth)
@@ -548,7 +548,7 @@ static void sc_array(scanner *s, unsigned depth)
 	size_t idx = 0;
 	while (s->i < s->d->len && s->d->text[s->i] != ']') {
 		size_t old = s->path.len;
-		bk_buf_add_index(&s->path, idx++);
+		bki_buf_add_index(&s->path, idx++);
 		sc_member(s, depth, old);
 	}
 	s->i++; /* ] */
@@ -589,7 +589,7 @@ static void locate(jdoc *d)
 {
 	scanner s = {.d = d, .i = d->start, .line = 1, .line_start = d->start};
 	s.nsorted = d->npending;
-	s.sorted = bk_calloc(s.nsorted, sizeof *s.sorted);
+	s.sorted = bki_calloc(s.nsorted, sizeof *s.sorted);
 	if (!s.sorted) {
 		d->nomem = true;
 		return;
@@ -597,12 +597,12 @@ static void locate(jdoc *d)
 	for (size_t k = 0; k < s.nsorted; k++)
 		s.sorted[k] = &d->pending[k];
 	qsort(s.sorted, s.nsorted, sizeof *s.sorted, cmp_pending);
-	bk_buf_add(&s.path, "$");
+	bki_buf_add(&s.path, "$");
 	sc_value(&s, 0);
-	if (s.nomem || bk_buf_failed(&s.path))
+	if (s.nomem || bki_buf_failed(&s.path))
 		d->nomem = true;
 	free(s.sorted);
-	bk_buf_free(&s.path);
+	bki_buf_free(&s.path);
 	for (size_t k = 0; k < s.ndups; k++) {
 		jdoc_pending *p = add_pending(d, s.dups[k].path, BK_ERROR,
 		                              s.dups[k].kind, true, s.dups[k].msg);
@@ -626,12 +626,12 @@ void jdoc_finish(jdoc *d, bk_diags *diags)
 		qsort(d->pending, d->npending, sizeof *d->pending, cmp_position);
 	for (size_t k = 0; k < d->npending; k++) {
 		jdoc_pending *p = &d->pending[k];
-		bk_diags_add(diags, p->sev, p->kind, d->name, p->line, p->column,
+		bki_diags_add(diags, p->sev, p->kind, d->name, p->line, p->column,
 		             p->path, "%s", p->msg);
 	}
 	static const bk_severity sevs[3] = {BK_NOTE, BK_WARNING, BK_ERROR};
 	for (int k = 0; k < 3; k++) {
-		bk_diags_add_omitted(diags, sevs[k], d->omitted[k]);
+		bki_diags_add_omitted(diags, sevs[k], d->omitted[k]);
 		d->omitted[k] = d->held[k] = 0;
 	}
 	for (size_t k = 0; k < d->npending; k++) {
@@ -641,14 +641,14 @@ void jdoc_finish(jdoc *d, bk_diags *diags)
 	}
 	d->npending = 0;
 	if (jdoc_nomem(d))
-		bk_diags_nomem(diags, d->name, "$", "checking the document");
+		bki_diags_nomem(diags, d->name, "$", "checking the document");
 }
 
-char *bk_json_text(json_t *doc)
+char *bki_json_text(json_t *doc)
 {
-	bk_c_numeric l = bk_c_numeric_enter();
+	bki_c_numeric l = bki_c_numeric_enter();
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-	bk_c_numeric_leave(&l);
+	bki_c_numeric_leave(&l);
 	if (!text)
 		return NULL;
 	size_t n = strlen(text);

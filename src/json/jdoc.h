@@ -26,7 +26,7 @@ typedef struct jdoc {
 	size_t start;        /* bytes skipped at the start (a UTF-8 BOM) */
 	json_t *root;        /* NULL when the text is not valid JSON */
 	bool parsed;         /* the text is valid JSON (root may be dropped) */
-	bk_buf path;         /* current path while checking */
+	bki_buf path;         /* current path while checking */
 	jdoc_pending *pending;
 	size_t npending, cappending;
 	size_t errors;       /* errors reported so far */
@@ -51,7 +51,7 @@ void jdoc_free(jdoc *d);
 /* A document as the files ballotkit writes for people and tools: two-space
  * indent, numbers with a decimal point whatever the locale (15 significant
  * digits), a final line break. malloc'd; NULL when memory runs out. */
-char *bk_json_text(json_t *doc);
+char *bki_json_text(json_t *doc);
 
 /* Path stack. push returns the previous length to pass to pop. */
 size_t jdoc_push_key(jdoc *d, const char *key);
@@ -69,7 +69,7 @@ static inline void *jdoc_got(jdoc *d, void *p)
 	return p;
 }
 /* Appends to b the path of key under parent (the same spelling as push). */
-void jdoc_path_append_key(bk_buf *b, const char *key);
+void jdoc_path_append_key(bki_buf *b, const char *key);
 
 /* Queues a diagnostic at the current path: at its value (at_key false) or at
  * its key (at_key true, for object members). */

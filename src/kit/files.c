@@ -24,11 +24,11 @@ static int by_bytes(const void *a, const void *b)
 
 /* Appends s (taken over); false (errno ENOMEM, s freed) when s is NULL
  * or memory runs out. */
-bool bk_kit_paths_add(bk_kit_paths *p, char *s)
+bool bki_kit_paths_add(bki_kit_paths *p, char *s)
 {
 	if (s && p->n == p->cap) {
 		size_t cap = p->cap ? 2 * p->cap : 64;
-		char **more = bk_reallocarray(p->v, cap, sizeof *p->v);
+		char **more = bki_reallocarray(p->v, cap, sizeof *p->v);
 		if (more) {
 			p->v = more;
 			p->cap = cap;
@@ -44,18 +44,18 @@ bool bk_kit_paths_add(bk_kit_paths *p, char *s)
 }
 
 static int walk(const char *root, const char *rel, bool skip_hidden,
-                bk_kit_paths *out)
+                bki_kit_paths *out)
 {
-	bk_buf path = {0};
-	bk_buf_printf(&path, "%s%s%s", root, *rel ? "/" : "", rel);
-	DIR *d = bk_buf_failed(&path) ? NULL : opendir(bk_buf_str(&path));
+	bki_buf path = {0};
+	bki_buf_printf(&path, "%s%s%s", root, *rel ? "/" : "", rel);
+	DIR *d = bki_buf_failed(&path) ? NULL : opendir(bki_buf_str(&path));
 	if (!d) {
-		if (bk_buf_failed(&path))
+		if (bki_buf_failed(&path))
 			errno = ENOMEM;
-		bk_buf_free(&path);
+		bki_buf_free(&path);
 		return -1;
 	}
-	bk_kit_paths here = {0};
+	bki_kit_paths here = {0};
 	struct dirent *de;
 	int rc = 0;
 	while (!rc && (de = readdir(d))) {
@@ -63,36 +63,36 @@ static int walk(const char *root, const char *rel, bool skip_hidden,
 			continue;
 		if (skip_hidden && de->d_name[0] == '.')
 			continue;
-		if (!bk_kit_paths_add(&here, bk_strdup(de->d_name)))
+		if (!bki_kit_paths_add(&here, bki_strdup(de->d_name)))
 			rc = -1;
 	}
 	closedir(d);
 	if (here.n)
 		qsort(here.v, here.n, sizeof *here.v, by_bytes);
 	for (size_t i = 0; i < here.n && !rc; i++) {
-		bk_buf sub = {0}, full = {0};
-		bk_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", here.v[i]);
-		bk_buf_printf(&full, "%s/%s", bk_buf_str(&path), here.v[i]);
+		bki_buf sub = {0}, full = {0};
+		bki_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", here.v[i]);
+		bki_buf_printf(&full, "%s/%s", bki_buf_str(&path), here.v[i]);
 		struct stat st;
-		if (bk_buf_failed(&sub) || bk_buf_failed(&full)) {
+		if (bki_buf_failed(&sub) || bki_buf_failed(&full)) {
 			errno = ENOMEM;
 			rc = -1;
-		} else if (lstat(bk_buf_str(&full), &st)) {
+		} else if (lstat(bki_buf_str(&full), &st)) {
 			rc = -1;
 		} else if (S_ISDIR(st.st_mode)) {
-			rc = walk(root, bk_buf_str(&sub), skip_hidden, out);
-		} else if (!bk_kit_paths_add(out, bk_buf_steal(&sub))) {
+			rc = walk(root, bki_buf_str(&sub), skip_hidden, out);
+		} else if (!bki_kit_paths_add(out, bki_buf_steal(&sub))) {
 			rc = -1;
 		}
-		bk_buf_free(&sub);
-		bk_buf_free(&full);
+		bki_buf_free(&sub);
+		bki_buf_free(&full);
 	}
-	bk_kit_paths_free(&here);
-	bk_buf_free(&path);
+	bki_kit_paths_free(&here);
+	bki_buf_free(&path);
 	return rc;
 }
 
-int bk_kit_list_files(const char *dir, bool skip_hidden, bk_kit_paths *out)
+int bki_kit_list_files(const char *dir, bool skip_hidden, bki_kit_paths *out)
 {
 	memset(out, 0, sizeof *out);
 	int rc = walk(dir, "", skip_hidden, out);
@@ -103,7 +103,7 @@ int bk_kit_list_files(const char *dir, bool skip_hidden, bk_kit_paths *out)
 	return rc;
 }
 
-void bk_kit_paths_free(bk_kit_paths *p)
+void bki_kit_paths_free(bki_kit_paths *p)
 {
 	for (size_t i = 0; i < p->n; i++)
 		free(p->v[i]);
@@ -111,13 +111,13 @@ void bk_kit_paths_free(bk_kit_paths *p)
 	memset(p, 0, sizeof *p);
 }
 
-int bk_kit_hash_file(const char *path, unsigned char out[BK_SHA256_SIZE],
+int bki_kit_hash_file(const char *path, unsigned char out[BK_SHA256_SIZE],
                      unsigned long long *size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	bk_hasher *h = bk_hasher_new();
+	bki_hasher *h = bki_hasher_new();
 	if (!h) {
 		close(fd);
 		errno = ENOMEM;
@@ -127,12 +127,12 @@ int bk_kit_hash_file(const char *path, unsigned char out[BK_SHA256_SIZE],
 	unsigned long long total = 0;
 	ssize_t got;
 	while ((got = read(fd, buf, sizeof buf)) > 0) {
-		bk_hasher_add(h, buf, (size_t)got);
+		bki_hasher_add(h, buf, (size_t)got);
 		total += (unsigned long long)got;
 	}
 	int err = got < 0 ? errno : 0;
 	close(fd);
-	bk_hasher_done(h, out); /* h is not NULL */
+	bki_hasher_done(h, out); /* h is not NULL */
 	if (size)
 		*size = total;
 	if (err) {
@@ -142,49 +142,49 @@ int bk_kit_hash_file(const char *path, unsigned char out[BK_SHA256_SIZE],
 	return 0;
 }
 
-static int write_json(const json_t *v, bk_atomic *a)
+static int write_json(const json_t *v, bki_atomic *a)
 {
 	if (json_dumpf(v, a->f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 	                            JSON_REAL_PRECISION(10)) ||
 	    fputc('\n', a->f) == EOF) {
 		int e = errno;
-		bk_atomic_abort(a);
+		bki_atomic_abort(a);
 		errno = e ? e : EIO;
 		return -1;
 	}
-	return bk_atomic_commit(a);
+	return bki_atomic_commit(a);
 }
 
-char *bk_kit_folder(const char *dir, const char *kit)
+char *bki_kit_folder(const char *dir, const char *kit)
 {
-	bk_buf b = {0};
+	bki_buf b = {0};
 	if (kit)
-		bk_buf_printf(&b, "%s/" BK_KIT_KITS "/%s", dir, kit);
+		bki_buf_printf(&b, "%s/" BK_KIT_KITS "/%s", dir, kit);
 	else
-		bk_buf_printf(&b, "%s/" BK_KIT_KITS, dir);
-	return bk_buf_steal(&b);
+		bki_buf_printf(&b, "%s/" BK_KIT_KITS, dir);
+	return bki_buf_steal(&b);
 }
 
-int bk_kit_write_json(const json_t *v, const char *path)
+int bki_kit_write_json(const json_t *v, const char *path)
 {
-	bk_atomic a;
-	if (bk_atomic_open(&a, path))
+	bki_atomic a;
+	if (bki_atomic_open(&a, path))
 		return -1;
 	return write_json(v, &a);
 }
 
-int bk_kit_write_json_at(const json_t *v, int at, const char *name)
+int bki_kit_write_json_at(const json_t *v, int at, const char *name)
 {
-	bk_atomic a;
-	if (bk_atomic_open_at(&a, at, name))
+	bki_atomic a;
+	if (bki_atomic_open_at(&a, at, name))
 		return -1;
 	return write_json(v, &a);
 }
 
-int bk_kit_install_at(int kits, const char *tmp, const char *name)
+int bki_kit_install_at(int kits, const char *tmp, const char *name)
 {
 	/* the kit's files were written without waiting for the disk one by
-	 * one (bk_atomic_defer_sync): one syncfs makes them all durable before
+	 * one (bki_atomic_defer_sync): one syncfs makes them all durable before
 	 * the kit is renamed into place, so a crash never leaves a kit in
 	 * place whose files did not reach the disk */
 	int fd = openat(kits, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -211,7 +211,7 @@ int bk_kit_install_at(int kits, const char *tmp, const char *name)
 	rc = fsync(kits);
 	e = errno;
 	/* tmp now holds the old kit */
-	if (swapped && bk_fs_remove_at(kits, tmp) && !rc) {
+	if (swapped && bki_fs_remove_at(kits, tmp) && !rc) {
 		e = errno;
 		rc = -1;
 	}
@@ -219,37 +219,37 @@ int bk_kit_install_at(int kits, const char *tmp, const char *name)
 	return rc;
 }
 
-bk_status bk_kit_no_kits_folder(const char *dir, bk_diags *diags)
+bk_status bki_kit_no_kits_folder(const char *dir, bk_diags *diags)
 {
 	int e = errno;
 	if (e == ENOTDIR || e == EEXIST || e == ELOOP || e == EINVAL)
 		/* the folder can be written; something else is in the way */
-		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
 		             "cannot make the folder %s/" BK_KIT_KITS ": %s", dir,
 		             strerror(e));
 	else
-		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
 		             "cannot write into %s: %s", dir, strerror(e));
 	return BK_ERR_IO;
 }
 
-int bk_kit_lock(int root, const char *dir, bk_diags *diags)
+int bki_kit_lock(int root, const char *dir, bk_diags *diags)
 {
-	int fd = bk_fs_lock_at(root, BK_KIT_LOCK);
+	int fd = bki_fs_lock_at(root, BK_KIT_LOCK);
 	if (fd >= 0)
 		return fd;
 	if (errno == EWOULDBLOCK)
-		bk_diags_add(diags, BK_ERROR, "busy", dir, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "busy", dir, 0, 0, "",
 		             "another ballotkit build or index is writing into this "
 		             "folder now (it holds %s/" BK_KIT_LOCK "); run again when "
 		             "it is done", dir);
 	else
-		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
 		             "cannot write into %s: %s", dir, strerror(errno));
 	return -1;
 }
 
-const char *bk_kit_str(const json_t *o, const char *key)
+const char *bki_kit_str(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 	return s ? s : "";

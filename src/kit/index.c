@@ -18,7 +18,7 @@
 
 /* The kits in the folder handle kits: entries that are folders (not
  * links) and hold a manifest that is a regular file, sorted by bytes. */
-static int list_kits(int kits, bk_kit_paths *out)
+static int list_kits(int kits, bki_kit_paths *out)
 {
 	memset(out, 0, sizeof *out);
 	/* a handle of its own: a DIR stream moves the offset it reads from */
@@ -42,7 +42,7 @@ static int list_kits(int kits, bk_kit_paths *out)
 		           S_ISREG(st.st_mode);
 		if (k >= 0)
 			close(k);
-		if (kit && !bk_kit_paths_add(out, bk_strdup(de->d_name))) {
+		if (kit && !bki_kit_paths_add(out, bki_strdup(de->d_name))) {
 			closedir(d);
 			errno = ENOMEM;
 			return -1;
@@ -75,13 +75,13 @@ static int copy_file(int from, const char *name, int to)
 		return 0;
 	char *data;
 	size_t n;
-	if (bk_fs_read_at(from, name, &data, &n))
+	if (bki_fs_read_at(from, name, &data, &n))
 		return -1;
-	bk_atomic a;
-	int rc = bk_atomic_open_at(&a, to, name);
+	bki_atomic a;
+	int rc = bki_atomic_open_at(&a, to, name);
 	if (!rc) {
 		rc = fwrite(data, 1, n, a.f) == n ? 0 : -1;
-		rc = rc ? (bk_atomic_abort(&a), -1) : bk_atomic_commit_sync(&a, false);
+		rc = rc ? (bki_atomic_abort(&a), -1) : bki_atomic_commit_sync(&a, false);
 	}
 	free(data);
 	return rc;
@@ -92,28 +92,28 @@ static int copy_file(int from, const char *name, int to)
  * folder made there. */
 static int copy_kit(const char *src, int from, const char *name, int to)
 {
-	bk_buf tmp = {0};
-	bk_buf_printf(&tmp, BK_KIT_TMP_PREFIX "%s-%ld", name, (long)getpid());
-	const char *tname = bk_buf_str(&tmp);
-	char *sdir = bk_kit_folder(src, name);
-	bk_kit_paths files;
-	int rc = bk_kit_list_files(sdir, false, &files);
-	int sfd = rc ? -1 : bk_fs_dir_at(from, name, 0);
+	bki_buf tmp = {0};
+	bki_buf_printf(&tmp, BK_KIT_TMP_PREFIX "%s-%ld", name, (long)getpid());
+	const char *tname = bki_buf_str(&tmp);
+	char *sdir = bki_kit_folder(src, name);
+	bki_kit_paths files;
+	int rc = bki_kit_list_files(sdir, false, &files);
+	int sfd = rc ? -1 : bki_fs_dir_at(from, name, 0);
 	int tfd = -1;
 	if (!rc && sfd < 0)
 		rc = -1;
-	if (!rc && (bk_fs_remove_at(to, tname) || mkdirat(to, tname, 0777)))
+	if (!rc && (bki_fs_remove_at(to, tname) || mkdirat(to, tname, 0777)))
 		rc = -1;
-	if (!rc && (tfd = bk_fs_dir_at(to, tname, 0)) < 0)
+	if (!rc && (tfd = bki_fs_dir_at(to, tname, 0)) < 0)
 		rc = -1;
 	for (size_t i = 0; i < files.n && !rc; i++) {
 		const char *rel = files.v[i];
 		const char *slash = strrchr(rel, '/');
 		int sd = sfd, td = tfd;
 		if (slash) {
-			char *folder = bk_strndup(rel, (size_t)(slash - rel));
-			sd = folder ? bk_fs_dir_at(sfd, folder, 0) : -1;
-			td = sd < 0 ? -1 : bk_fs_dir_at(tfd, folder, BK_FS_CREATE);
+			char *folder = bki_strndup(rel, (size_t)(slash - rel));
+			sd = folder ? bki_fs_dir_at(sfd, folder, 0) : -1;
+			td = sd < 0 ? -1 : bki_fs_dir_at(tfd, folder, BK_FS_CREATE);
 			free(folder);
 		}
 		if (sd < 0 || td < 0)
@@ -133,19 +133,19 @@ static int copy_kit(const char *src, int from, const char *name, int to)
 	if (tfd >= 0)
 		close(tfd);
 	if (!rc) {
-		rc = bk_kit_install_at(to, tname, name);
+		rc = bki_kit_install_at(to, tname, name);
 		e = errno;
 	}
 	if (rc)
-		bk_fs_remove_at(to, tname);
-	bk_kit_paths_free(&files);
+		bki_fs_remove_at(to, tname);
+	bki_kit_paths_free(&files);
 	free(sdir);
-	bk_buf_free(&tmp);
+	bki_buf_free(&tmp);
 	errno = e;
 	return rc;
 }
 
-#define jstr bk_kit_str
+#define jstr bki_kit_str
 
 /* Files a print shop makes: everything but the audio, the scripts and the
  * kit's own README, manifest and checksums. */
@@ -180,17 +180,17 @@ static int write_text(int at, const char *name, const char *text)
 {
 	char *old;
 	size_t n, len = strlen(text);
-	if (!bk_fs_read_at(at, name, &old, &n)) {
+	if (!bki_fs_read_at(at, name, &old, &n)) {
 		bool same = n == len && !memcmp(old, text, n);
 		free(old);
 		if (same)
 			return 0;
 	}
-	bk_atomic a;
-	if (bk_atomic_open_at(&a, at, name))
+	bki_atomic a;
+	if (bki_atomic_open_at(&a, at, name))
 		return -1;
 	fputs(text, a.f);
-	return bk_atomic_commit_sync(&a, false);
+	return bki_atomic_commit_sync(&a, false);
 }
 
 /* Removes what is in the packing folder (handle pfd) but the lists of the
@@ -205,25 +205,25 @@ static void remove_stale_packing(int pfd, const json_t *station_at)
 		return;
 	}
 	struct dirent *de;
-	bk_kit_paths gone = {0};
+	bki_kit_paths gone = {0};
 	/* (what there is no memory for stays until the next index) */
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 		if (de->d_name[0] == '.')
 			continue;
-		char *id = bk_strndup(de->d_name, n > 4 ? n - 4 : n);
+		char *id = bki_strndup(de->d_name, n > 4 ? n - 4 : n);
 		struct stat st;
 		if (id && (n <= 4 || strcmp(de->d_name + n - 4, ".txt") ||
 		           !json_object_get(station_at, id) ||
 		           fstatat(pfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
 		           !S_ISREG(st.st_mode)))
-			bk_kit_paths_add(&gone, bk_strdup(de->d_name));
+			bki_kit_paths_add(&gone, bki_strdup(de->d_name));
 		free(id);
 	}
 	closedir(d);
 	for (size_t i = 0; i < gone.n; i++)
-		bk_fs_remove_at(pfd, gone.v[i]);
-	bk_kit_paths_free(&gone);
+		bki_fs_remove_at(pfd, gone.v[i]);
+	bki_kit_paths_free(&gone);
 }
 
 /* The first write error: the file and the system's reason. */
@@ -232,7 +232,7 @@ static void write_error(bk_status *st, bk_diags *diags, const char *dir,
 {
 	if (*st != BK_OK)
 		return;
-	bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+	bki_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
 	             "cannot write %s/%s: %s", dir, rel, strerror(errno));
 	*st = BK_ERR_IO;
 }
@@ -242,55 +242,55 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 {
 	if (!dir || (nsrcs && !srcs))
 		return BK_ERR_USAGE;
-	int root = bk_fs_open_root(dir, true);
+	int root = bki_fs_open_root(dir, true);
 	if (root < 0) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unwritable", dir, 0, 0, "",
 		             "cannot make the folder %s: %s", dir, strerror(errno));
 		return BK_ERR_IO;
 	}
 	/* the lock of build: an index written while a build swaps kits in
 	 * would miss some of them */
-	int lock = bk_kit_lock(root, dir, diags);
+	int lock = bki_kit_lock(root, dir, diags);
 	if (lock < 0) {
 		close(root);
 		return BK_ERR_IO;
 	}
 	bk_status st = BK_OK;
 	int to = -1;
-	if (nsrcs && (to = bk_fs_dir_at(root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE)) < 0)
-		st = bk_kit_no_kits_folder(dir, diags);
+	if (nsrcs && (to = bki_fs_dir_at(root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE)) < 0)
+		st = bki_kit_no_kits_folder(dir, diags);
 	for (size_t s = 0; s < nsrcs && st == BK_OK; s++) {
-		bk_kit_paths kits = {0};
-		int sroot = bk_fs_open_root(srcs[s], false);
-		int from = sroot < 0 ? -1 : bk_fs_dir_at(sroot, BK_KIT_KITS, 0);
+		bki_kit_paths kits = {0};
+		int sroot = bki_fs_open_root(srcs[s], false);
+		int from = sroot < 0 ? -1 : bki_fs_dir_at(sroot, BK_KIT_KITS, 0);
 		if (from < 0 || list_kits(from, &kits)) {
-			bk_diags_add(diags, BK_ERROR, "unreadable", srcs[s], 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "unreadable", srcs[s], 0, 0, "",
 			             "cannot read the kits folder of %s: %s", srcs[s],
 			             strerror(errno));
 			st = BK_ERR_IO;
 		}
 		for (size_t k = 0; k < kits.n && st == BK_OK; k++) {
 			/* skip a kit that is already there, byte for byte */
-			bk_buf a = {0};
-			bk_buf_printf(&a, "%s/" BK_KIT_MANIFEST, kits.v[k]);
+			bki_buf a = {0};
+			bki_buf_printf(&a, "%s/" BK_KIT_MANIFEST, kits.v[k]);
 			char *da = NULL, *db = NULL;
 			size_t na = 0, nb = 0;
-			bool same = !bk_fs_read_at(from, bk_buf_str(&a), &da, &na) &&
-			            !bk_fs_read_at(to, bk_buf_str(&a), &db, &nb) &&
+			bool same = !bki_fs_read_at(from, bki_buf_str(&a), &da, &na) &&
+			            !bki_fs_read_at(to, bki_buf_str(&a), &db, &nb) &&
 			            na == nb && !memcmp(da, db, na);
 			free(da);
 			free(db);
 			if (!same && copy_kit(srcs[s], from, kits.v[k], to)) {
-				char *kd = bk_kit_folder(dir, kits.v[k]);
-				bk_diags_add(diags, BK_ERROR, "unwritable", kd, 0, 0,
+				char *kd = bki_kit_folder(dir, kits.v[k]);
+				bki_diags_add(diags, BK_ERROR, "unwritable", kd, 0, 0,
 				             "", "cannot copy the kit %s from %s: %s", kits.v[k],
 				             srcs[s], strerror(errno));
 				free(kd);
 				st = BK_ERR_IO;
 			}
-			bk_buf_free(&a);
+			bki_buf_free(&a);
 		}
-		bk_kit_paths_free(&kits);
+		bki_kit_paths_free(&kits);
 		if (from >= 0)
 			close(from);
 		if (sroot >= 0)
@@ -299,7 +299,7 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 	if (to >= 0)
 		close(to);
 	if (st == BK_OK)
-		st = bk_kit_index_locked(root, dir, diags);
+		st = bki_kit_index_locked(root, dir, diags);
 	close(lock);
 	close(root);
 	return st;
@@ -309,7 +309,7 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 typedef struct index_run {
 	int root, kfd;      /* the output folder, its kits folder */
 	const char *dir;
-	bk_kit_paths kits;  /* the kits' names, in byte order */
+	bki_kit_paths kits;  /* the kits' names, in byte order */
 	json_t *list;       /* index.json's "kits" */
 	json_t *election;   /* the election of the first manifest */
 	station *stations;
@@ -320,7 +320,7 @@ typedef struct index_run {
 	 * file lists */
 	json_t **titles;
 	json_int_t *copies;
-	bk_buf *rows;
+	bki_buf *rows;
 } index_run;
 
 /* Reads and parses the manifest of kit k, once, through the kits
@@ -330,29 +330,29 @@ typedef struct index_run {
 static json_t *read_manifest(index_run *ix, size_t k, const char *path,
                              char hex[65], bk_status *st, bk_diags *diags)
 {
-	bk_buf rel = {0};
-	bk_buf_printf(&rel, "%s/" BK_KIT_MANIFEST, ix->kits.v[k]);
+	bki_buf rel = {0};
+	bki_buf_printf(&rel, "%s/" BK_KIT_MANIFEST, ix->kits.v[k]);
 	char *data = NULL;
 	size_t size = 0;
 	json_t *m = NULL;
 	json_error_t jerr;
-	if (bk_fs_read_at(ix->kfd, bk_buf_str(&rel), &data, &size)) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+	if (bki_fs_read_at(ix->kfd, bki_buf_str(&rel), &data, &size)) {
+		bki_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
 		             "cannot read: %s", strerror(errno));
 		*st = BK_ERR_IO;
 	} else if (!(m = json_loadb(data, size, JSON_REJECT_DUPLICATES, &jerr))) {
-		bk_diags_add(diags, BK_ERROR, "manifest", path,
+		bki_diags_add(diags, BK_ERROR, "manifest", path,
 		             (unsigned long)(jerr.line > 0 ? jerr.line : 0),
 		             (unsigned long)(jerr.column > 0 ? jerr.column : 0), "",
 		             "cannot read: %s", jerr.text);
 		*st = BK_ERR_INVALID;
 	} else {
 		unsigned char d[BK_SHA256_SIZE];
-		bk_sha256(data, size, d);
-		bk_hex(d, sizeof d, hex);
+		bki_sha256(data, size, d);
+		bki_hex(d, sizeof d, hex);
 	}
 	free(data);
-	bk_buf_free(&rel);
+	bki_buf_free(&rel);
 	return m;
 }
 
@@ -375,7 +375,7 @@ static bk_status check_election(index_run *ix, const json_t *m,
 	}
 	bk_status st = BK_OK;
 	if (!json_equal(ix->election, head)) {
-		bk_diags_add(diags, BK_ERROR, "mixed-kits", path, 0, 0,
+		bki_diags_add(diags, BK_ERROR, "mixed-kits", path, 0, 0,
 		             "election", "this kit was built from another "
 		             "definition than %s/%s (%s, not %s)", ix->kits.v[0],
 		             BK_KIT_MANIFEST, jstr(el, "definition_sha256"),
@@ -397,7 +397,7 @@ static void add_entry(index_run *ix, size_t k, const json_t *m,
 	json_array_foreach(files, i, f) {
 		bytes += json_integer_value(json_object_get(f, "size"));
 		if (printed(jstr(f, "path")))
-			bk_buf_printf(&ix->rows[k], "%s,%lld,%s\n", jstr(f, "path"),
+			bki_buf_printf(&ix->rows[k], "%s,%lld,%s\n", jstr(f, "path"),
 			              (long long)json_integer_value(json_object_get(f, "size")),
 			              jstr(f, "sha256"));
 	}
@@ -423,7 +423,7 @@ static bool add_stations(index_run *ix, size_t k, const json_t *m)
 		if (s == ix->nstations) {
 			if (ix->nstations == ix->capstations) {
 				size_t cap = ix->capstations ? 2 * ix->capstations : 64;
-				station *more = bk_reallocarray(ix->stations, cap,
+				station *more = bki_reallocarray(ix->stations, cap,
 				                                sizeof *ix->stations);
 				if (!more)
 					return false;
@@ -445,43 +445,43 @@ static bk_status read_kits(index_run *ix, bk_diags *diags)
 {
 	bk_status st = BK_OK;
 	for (size_t k = 0; k < ix->kits.n && st == BK_OK; k++) {
-		bk_buf p = {0};
-		char *kd = bk_kit_folder(ix->dir, ix->kits.v[k]);
-		bk_buf_printf(&p, "%s/" BK_KIT_MANIFEST, kd ? kd : "");
+		bki_buf p = {0};
+		char *kd = bki_kit_folder(ix->dir, ix->kits.v[k]);
+		bki_buf_printf(&p, "%s/" BK_KIT_MANIFEST, kd ? kd : "");
 		free(kd);
-		if (!kd || bk_buf_failed(&p)) {
-			bk_buf_free(&p);
-			return bk_diags_nomem(diags, ix->dir, "", "indexing the kits");
+		if (!kd || bki_buf_failed(&p)) {
+			bki_buf_free(&p);
+			return bki_diags_nomem(diags, ix->dir, "", "indexing the kits");
 		}
 		char hex[65];
-		json_t *m = read_manifest(ix, k, bk_buf_str(&p), hex, &st, diags);
+		json_t *m = read_manifest(ix, k, bki_buf_str(&p), hex, &st, diags);
 		if (m) {
 			ix->titles[k] = json_incref(json_object_get(m, "titles"));
-			st = check_election(ix, m, bk_buf_str(&p), diags);
+			st = check_election(ix, m, bki_buf_str(&p), diags);
 			add_entry(ix, k, m, hex);
 			if (!add_stations(ix, k, m) && st == BK_OK)
-				st = bk_diags_nomem(diags, ix->dir, "",
+				st = bki_diags_nomem(diags, ix->dir, "",
 				                    "indexing the kits");
 		}
 		json_decref(m);
-		bk_buf_free(&p);
+		bki_buf_free(&p);
 	}
 	return st;
 }
 
 /* The packing list of station s (into t) and its entry of the index. */
-static json_t *station_list(const index_run *ix, size_t s, bk_buf *t)
+static json_t *station_list(const index_run *ix, size_t s, bki_buf *t)
 {
 	const json_t *info = ix->stations[s].info;
 	json_int_t n = json_integer_value(json_object_get(info, "copies"));
 	const json_t *names = json_object_get(info, "name");
-	bk_buf_printf(t, "Station %lld (%s)\n", (long long)json_integer_value(
+	bki_buf_printf(t, "Station %lld (%s)\n", (long long)json_integer_value(
 	                  json_object_get(info, "number")), jstr(info, "id"));
 	const char *key;
 	json_t *nm;
 	json_object_foreach((json_t *)names, key, nm)
-		bk_buf_printf(t, "  %s: %s\n", key, json_string_value(nm));
-	bk_buf_printf(t, "Copies of each kit / Әр жинақтың данасы / "
+		bki_buf_printf(t, "  %s: %s\n", key, json_string_value(nm));
+	bki_buf_printf(t, "Copies of each kit / Әр жинақтың данасы / "
 	                 "Экземпляров каждого комплекта: %lld\n\n", (long long)n);
 	json_t *entry = json_object();
 	json_object_set(entry, "station", (json_t *)info);
@@ -491,11 +491,11 @@ static json_t *station_list(const index_run *ix, size_t s, bk_buf *t)
 	json_array_foreach(ix->stations[s].kits, i, kv) {
 		size_t k = (size_t)json_integer_value(kv);
 		json_array_append_new(names_of, json_string(ix->kits.v[k]));
-		bk_buf_printf(t, "[ ] %s\n", ix->kits.v[k]);
+		bki_buf_printf(t, "[ ] %s\n", ix->kits.v[k]);
 		const char *lk;
 		json_t *title;
 		json_object_foreach(ix->titles[k], lk, title)
-			bk_buf_printf(t, "      %s: %s\n", lk, json_string_value(title));
+			bki_buf_printf(t, "      %s: %s\n", lk, json_string_value(title));
 	}
 	json_object_set_new(entry, "kits", names_of);
 	return entry;
@@ -508,22 +508,22 @@ static bk_status write_station(const index_run *ix, int pfd,
                                bk_diags *diags)
 {
 	bk_status st = BK_OK;
-	bk_buf f = {0};
-	bk_buf_printf(&f, "%s.txt", jstr(info, "id"));
-	if (strchr(bk_buf_str(&f), '/') || f.data[0] == '.') {
+	bki_buf f = {0};
+	bki_buf_printf(&f, "%s.txt", jstr(info, "id"));
+	if (strchr(bki_buf_str(&f), '/') || f.data[0] == '.') {
 		/* station ids are names of files (the definition format keeps
 		 * them so); a manifest edited by hand must not name another
 		 * place */
-		bk_diags_add(diags, BK_ERROR, "manifest", ix->dir, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "manifest", ix->dir, 0, 0, "",
 		             "the station id \"%s\" cannot be a file name",
 		             jstr(info, "id"));
 		st = BK_ERR_INVALID;
-	} else if (write_text(pfd, bk_buf_str(&f), text)) {
-		bk_buf_truncate(&f, 0);
-		bk_buf_printf(&f, "packing/%s.txt", jstr(info, "id"));
-		write_error(&st, diags, ix->dir, bk_buf_str(&f));
+	} else if (write_text(pfd, bki_buf_str(&f), text)) {
+		bki_buf_truncate(&f, 0);
+		bki_buf_printf(&f, "packing/%s.txt", jstr(info, "id"));
+		write_error(&st, diags, ix->dir, bki_buf_str(&f));
 	}
-	bk_buf_free(&f);
+	bki_buf_free(&f);
 	return st;
 }
 
@@ -537,20 +537,20 @@ static bk_status write_packing(index_run *ix, json_t *packing,
 		qsort(ix->stations, ix->nstations, sizeof *ix->stations, by_station);
 	/* packing/ is build's own: a link there is removed and the folder
 	 * made in its place, never followed */
-	int pfd = bk_fs_dir_at(ix->root, "packing",
+	int pfd = bki_fs_dir_at(ix->root, "packing",
 	                       ix->nstations ? BK_FS_CREATE | BK_FS_REPLACE : 0);
 	if (ix->nstations && pfd < 0)
 		write_error(&st, diags, ix->dir, "packing");
 	if (pfd >= 0)
 		remove_stale_packing(pfd, ix->station_at);
 	for (size_t s = 0; s < ix->nstations && st == BK_OK; s++) {
-		bk_buf t = {0};
+		bki_buf t = {0};
 		json_array_append_new(packing, station_list(ix, s, &t));
-		st = bk_buf_failed(&t)
-		     ? bk_diags_nomem(diags, ix->dir, "", "writing the packing lists")
-		     : write_station(ix, pfd, ix->stations[s].info, bk_buf_str(&t),
+		st = bki_buf_failed(&t)
+		     ? bki_diags_nomem(diags, ix->dir, "", "writing the packing lists")
+		     : write_station(ix, pfd, ix->stations[s].info, bki_buf_str(&t),
 		                     diags);
-		bk_buf_free(&t);
+		bki_buf_free(&t);
 	}
 	if (pfd >= 0)
 		close(pfd);
@@ -562,26 +562,26 @@ static bk_status write_packing(index_run *ix, json_t *packing,
  * definition lists no stations). */
 static bk_status write_quantities(const index_run *ix, bk_diags *diags)
 {
-	bk_buf csv = {0};
-	bk_buf_add(&csv, "kit,file,copies,size,sha256\n");
+	bki_buf csv = {0};
+	bki_buf_add(&csv, "kit,file,copies,size,sha256\n");
 	for (size_t k = 0; k < ix->kits.n; k++)
-		for (const char *r = bk_buf_str(&ix->rows[k]); *r;) {
+		for (const char *r = bki_buf_str(&ix->rows[k]); *r;) {
 			const char *comma = strchr(r, ','), *nl = strchr(r, '\n');
-			bk_buf_printf(&csv, "%s,%.*s,%lld,%.*s\n", ix->kits.v[k],
+			bki_buf_printf(&csv, "%s,%.*s,%lld,%.*s\n", ix->kits.v[k],
 			              (int)(comma - r), r,
 			              (long long)(ix->nstations ? ix->copies[k] : 1),
 			              (int)(nl - comma - 1), comma + 1);
 			r = nl + 1;
 		}
 	bk_status st = BK_OK;
-	bool failed = bk_buf_failed(&csv);
+	bool failed = bki_buf_failed(&csv);
 	for (size_t k = 0; k < ix->kits.n; k++)
-		failed |= bk_buf_failed(&ix->rows[k]);
+		failed |= bki_buf_failed(&ix->rows[k]);
 	if (failed)
-		st = bk_diags_nomem(diags, ix->dir, "", "writing the quantities");
-	else if (write_text(ix->root, "print-quantities.csv", bk_buf_str(&csv)))
+		st = bki_diags_nomem(diags, ix->dir, "", "writing the quantities");
+	else if (write_text(ix->root, "print-quantities.csv", bki_buf_str(&csv)))
 		write_error(&st, diags, ix->dir, "print-quantities.csv");
-	bk_buf_free(&csv);
+	bki_buf_free(&csv);
 	return st;
 }
 
@@ -601,14 +601,14 @@ static bk_status write_index(index_run *ix, json_t *packing, bk_status st,
 	json_object_set_new(index, "stations", packing);
 	char *text = json_dumps(index, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (st == BK_OK) {
-		bk_buf t = {0};
-		bk_buf_add(&t, text ? text : "null");
-		bk_buf_addc(&t, '\n');
-		if (!text || bk_buf_failed(&t))
-			st = bk_diags_nomem(diags, ix->dir, "", "writing index.json");
-		else if (write_text(ix->root, "index.json", bk_buf_str(&t)))
+		bki_buf t = {0};
+		bki_buf_add(&t, text ? text : "null");
+		bki_buf_addc(&t, '\n');
+		if (!text || bki_buf_failed(&t))
+			st = bki_diags_nomem(diags, ix->dir, "", "writing index.json");
+		else if (write_text(ix->root, "index.json", bki_buf_str(&t)))
 			write_error(&st, diags, ix->dir, "index.json");
-		bk_buf_free(&t);
+		bki_buf_free(&t);
 	}
 	free(text);
 	json_decref(index);
@@ -626,7 +626,7 @@ static void index_run_free(index_run *ix)
 		if (ix->titles)
 			json_decref(ix->titles[k]);
 		if (ix->rows)
-			bk_buf_free(&ix->rows[k]);
+			bki_buf_free(&ix->rows[k]);
 	}
 	free(ix->titles);
 	free(ix->rows);
@@ -634,23 +634,23 @@ static void index_run_free(index_run *ix)
 	json_decref(ix->station_at);
 	json_decref(ix->list);
 	json_decref(ix->election);
-	bk_kit_paths_free(&ix->kits);
+	bki_kit_paths_free(&ix->kits);
 	close(ix->kfd);
 }
 
-bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags)
+bk_status bki_kit_index_locked(int root, const char *dir, bk_diags *diags)
 {
 	index_run ix = {.root = root, .dir = dir};
-	ix.kfd = bk_fs_dir_at(root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE);
+	ix.kfd = bki_fs_dir_at(root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE);
 	if (ix.kfd < 0)
-		return bk_kit_no_kits_folder(dir, diags);
+		return bki_kit_no_kits_folder(dir, diags);
 	if (list_kits(ix.kfd, &ix.kits)) {
 		if (errno == ENOMEM) {
 			close(ix.kfd);
-			bk_kit_paths_free(&ix.kits);
-			return bk_diags_nomem(diags, dir, "", "listing the kits");
+			bki_kit_paths_free(&ix.kits);
+			return bki_diags_nomem(diags, dir, "", "listing the kits");
 		}
-		bk_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
 		             "cannot read the folder %s/" BK_KIT_KITS ": %s", dir,
 		             strerror(errno));
 		close(ix.kfd);
@@ -658,13 +658,13 @@ bk_status bk_kit_index_locked(int root, const char *dir, bk_diags *diags)
 	}
 	ix.list = json_array();
 	ix.station_at = json_object();
-	ix.titles = bk_calloc(ix.kits.n + 1, sizeof *ix.titles);
-	ix.copies = bk_calloc(ix.kits.n + 1, sizeof *ix.copies);
-	ix.rows = bk_calloc(ix.kits.n + 1, sizeof *ix.rows);
+	ix.titles = bki_calloc(ix.kits.n + 1, sizeof *ix.titles);
+	ix.copies = bki_calloc(ix.kits.n + 1, sizeof *ix.copies);
+	ix.rows = bki_calloc(ix.kits.n + 1, sizeof *ix.rows);
 	json_t *packing = NULL;
 	bk_status st = !ix.titles || !ix.copies || !ix.rows || !ix.list ||
 	               !ix.station_at
-	               ? bk_diags_nomem(diags, dir, "", "indexing the kits")
+	               ? bki_diags_nomem(diags, dir, "", "indexing the kits")
 	               : read_kits(&ix, diags);
 	if (st != BK_OK)
 		goto out;

@@ -86,7 +86,7 @@ typedef struct build {
 	unsigned char common[BK_SHA256_SIZE]; /* key of what every kit uses */
 	json_t *versions, *options;
 	json_t *outputs_json;                 /* the outputs' names, in order */
-	bk_kit_paths tfiles;                  /* template files */
+	bki_kit_paths tfiles;                  /* template files */
 	unsigned char (*tdigest)[BK_SHA256_SIZE];
 	size_t **stations;                    /* per ballot: station indexes */
 	size_t *nstations;
@@ -97,41 +97,41 @@ typedef struct build {
 	bk_verifier *verifier; /* the self-check before a kit is put in place */
 } build;
 
-static void hash_named_file(bk_hasher *h, const char *label, const char *path)
+static void hash_named_file(bki_hasher *h, const char *label, const char *path)
 {
 	unsigned char d[BK_SHA256_SIZE];
-	bk_hasher_add_str(h, label);
-	if (!path || bk_kit_hash_file(path, d, NULL)) {
+	bki_hasher_add_str(h, label);
+	if (!path || bki_kit_hash_file(path, d, NULL)) {
 		if (!path || errno == ENOMEM)
-			bk_hasher_fail(h);
-		bk_hasher_add_str(h, "missing");
+			bki_hasher_fail(h);
+		bki_hasher_add_str(h, "missing");
 	} else
-		bk_hasher_add(h, d, sizeof d);
+		bki_hasher_add(h, d, sizeof d);
 }
 
 /* A liblouis table and the tables it includes, by content. */
-static void hash_table(bk_hasher *h, const char *tpl_dir, const char *name,
+static void hash_table(bki_hasher *h, const char *tpl_dir, const char *name,
                        int depth)
 {
 	if (depth > 8)
 		return;
-	bk_buf p = {0};
-	bk_buf_printf(&p, "%s/braille/%s", tpl_dir, name);
-	if (access(bk_buf_str(&p), R_OK)) {
-		bk_buf_truncate(&p, 0);
-		bk_buf_printf(&p, "%s/%s", BK_LOUIS_TABLES_DIR, name);
+	bki_buf p = {0};
+	bki_buf_printf(&p, "%s/braille/%s", tpl_dir, name);
+	if (access(bki_buf_str(&p), R_OK)) {
+		bki_buf_truncate(&p, 0);
+		bki_buf_printf(&p, "%s/%s", BK_LOUIS_TABLES_DIR, name);
 	}
 	char *text;
 	size_t n;
-	bk_hasher_add_str(h, name);
-	if (bk_buf_failed(&p) || bk_read_file(bk_buf_str(&p), &text, &n)) {
-		if (bk_buf_failed(&p) || errno == ENOMEM)
-			bk_hasher_fail(h);
-		bk_hasher_add_str(h, "missing");
-		bk_buf_free(&p);
+	bki_hasher_add_str(h, name);
+	if (bki_buf_failed(&p) || bki_read_file(bki_buf_str(&p), &text, &n)) {
+		if (bki_buf_failed(&p) || errno == ENOMEM)
+			bki_hasher_fail(h);
+		bki_hasher_add_str(h, "missing");
+		bki_buf_free(&p);
 		return;
 	}
-	bk_hasher_add(h, text, n);
+	bki_hasher_add(h, text, n);
 	for (char *line = text; line && *line;) {
 		char *next = strchr(line, '\n');
 		if (next)
@@ -150,46 +150,46 @@ static void hash_table(bk_hasher *h, const char *tpl_dir, const char *name,
 		line = next;
 	}
 	free(text);
-	bk_buf_free(&p);
+	bki_buf_free(&p);
 }
 
 /* The fonts the renderer may use: fonts/fonts.conf beside the templates
  * and every file in the folders it names. */
-static void hash_fonts(bk_hasher *h, const char *tpl_dir)
+static void hash_fonts(bki_hasher *h, const char *tpl_dir)
 {
-	bk_buf conf = {0};
-	bk_buf_printf(&conf, "%s/../fonts/fonts.conf", tpl_dir);
+	bki_buf conf = {0};
+	bki_buf_printf(&conf, "%s/../fonts/fonts.conf", tpl_dir);
 	char *text;
 	size_t n;
-	if (bk_buf_failed(&conf) || bk_read_file(bk_buf_str(&conf), &text, &n)) {
-		if (bk_buf_failed(&conf) || errno == ENOMEM)
-			bk_hasher_fail(h);
-		bk_hasher_add_str(h, "no fonts.conf");
-		bk_buf_free(&conf);
+	if (bki_buf_failed(&conf) || bki_read_file(bki_buf_str(&conf), &text, &n)) {
+		if (bki_buf_failed(&conf) || errno == ENOMEM)
+			bki_hasher_fail(h);
+		bki_hasher_add_str(h, "no fonts.conf");
+		bki_buf_free(&conf);
 		return;
 	}
-	bk_hasher_add(h, text, n);
+	bki_hasher_add(h, text, n);
 	for (char *p = strstr(text, "<dir>"); p; p = strstr(p, "<dir>")) {
 		p += 5;
 		char *end = strstr(p, "</dir>");
 		if (!end)
 			break;
 		*end = '\0';
-		bk_kit_paths files;
-		if (bk_kit_list_files(p, true, &files) && errno == ENOMEM)
-			bk_hasher_fail(h);
+		bki_kit_paths files;
+		if (bki_kit_list_files(p, true, &files) && errno == ENOMEM)
+			bki_hasher_fail(h);
 		for (size_t i = 0; i < files.n; i++) {
-			bk_buf f = {0};
-			bk_buf_printf(&f, "%s/%s", p, files.v[i]);
+			bki_buf f = {0};
+			bki_buf_printf(&f, "%s/%s", p, files.v[i]);
 			hash_named_file(h, files.v[i],
-			                bk_buf_failed(&f) ? NULL : bk_buf_str(&f));
-			bk_buf_free(&f);
+			                bki_buf_failed(&f) ? NULL : bki_buf_str(&f));
+			bki_buf_free(&f);
 		}
-		bk_kit_paths_free(&files);
+		bki_kit_paths_free(&files);
 		p = end + 6;
 	}
 	free(text);
-	bk_buf_free(&conf);
+	bki_buf_free(&conf);
 }
 
 /* Template files a given kit may not use: the stencil geometries and
@@ -263,7 +263,7 @@ static bk_status choose_languages(build *b, bk_diags *diags)
 	}
 	if (b->nlangs)
 		return BK_OK;
-	bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--lang",
+	bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--lang",
 	             "none of \"%s\" is a language of the election", langs);
 	return BK_ERR_USAGE;
 }
@@ -280,9 +280,9 @@ static bk_status choose_settings(build *b, bk_diags *diags)
 	b->audio_opt = o->audio;
 	if (b->audio_opt.loudness == 0)
 		b->audio_opt.loudness = bk_election_loudness(e);
-	int needed, lacks = bk_outputs_missing(b->outputs, &needed);
+	int needed, lacks = bki_outputs_missing(b->outputs, &needed);
 	if ((b->outputs & ~BK_OUTPUTS_ALL) || lacks >= 0) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
 		             lacks >= 0 ? "%s needs %s" : "unknown outputs%s%s",
 		             lacks >= 0 ? bk_output_name((bk_output)lacks) : "",
 		             lacks >= 0 ? bk_output_name((bk_output)needed) : "");
@@ -313,26 +313,26 @@ static void engine_versions(build *b)
 
 /* Starts the common key with the engines' versions, the options and the
  * outputs. */
-static void hash_settings(const build *b, bk_hasher *h)
+static void hash_settings(const build *b, bki_hasher *h)
 {
-	bk_hasher_add_str(h, "ballotkit-kit-1");
-	bk_hasher_add_str(h, bk_version());
-	bk_hasher_add_str(h, lou_version());
-	bk_hasher_add_str(h, cairo_version_string());
-	bk_hasher_add_str(h, sf_version_string());
-	bk_hasher_add_str(h, get_lame_version());
+	bki_hasher_add_str(h, "ballotkit-kit-1");
+	bki_hasher_add_str(h, bk_version());
+	bki_hasher_add_str(h, lou_version());
+	bki_hasher_add_str(h, cairo_version_string());
+	bki_hasher_add_str(h, sf_version_string());
+	bki_hasher_add_str(h, get_lame_version());
 	char *opts = json_dumps(b->options, JSON_COMPACT | JSON_SORT_KEYS |
 	                                        JSON_REAL_PRECISION(10));
-	bk_hasher_add_str(h, opts);
+	bki_hasher_add_str(h, opts);
 	free(opts);
 	opts = json_dumps(b->outputs_json, JSON_COMPACT);
-	bk_hasher_add_str(h, opts);
+	bki_hasher_add_str(h, opts);
 	free(opts);
 }
 
 /* The speech key of each language (eSpeak NG's version and data files,
  * voice and parameters), into the key and versions.speech_keys. */
-static bk_status hash_speech(build *b, bk_hasher *h, bk_diags *diags)
+static bk_status hash_speech(build *b, bki_hasher *h, bk_diags *diags)
 {
 	bk_speech *sp = NULL;
 	bk_speech_options so = b->speech_opt;
@@ -343,7 +343,7 @@ static bk_status hash_speech(build *b, bk_hasher *h, bk_diags *diags)
 		st = bk_speech_clip_key(sp, b->lang_codes[i], "", key, diags);
 		if (st != BK_OK)
 			break;
-		bk_hasher_add_str(h, key);
+		bki_hasher_add_str(h, key);
 		json_t *sk = json_object_get(b->versions, "speech_keys");
 		if (!sk) {
 			sk = json_object();
@@ -357,7 +357,7 @@ static bk_status hash_speech(build *b, bk_hasher *h, bk_diags *diags)
 
 /* The braille tables of each language (and those they include) and the
  * fonts, into the key; the tables' names into versions. */
-static bk_status hash_braille(build *b, bk_hasher *h, bk_diags *diags)
+static bk_status hash_braille(build *b, bki_hasher *h, bk_diags *diags)
 {
 	const char *tdir = bk_templates_dir(b->tpl);
 	json_t *tables = json_object_get(b->versions, "liblouis_tables");
@@ -378,32 +378,32 @@ static bk_status hash_braille(build *b, bk_hasher *h, bk_diags *diags)
 
 /* Every template file's digest (b->tfiles, b->tdigest); those every kit
  * uses go into the key. */
-static bk_status hash_templates(build *b, bk_hasher *h, bk_diags *diags)
+static bk_status hash_templates(build *b, bki_hasher *h, bk_diags *diags)
 {
 	const char *tdir = bk_templates_dir(b->tpl);
-	if (bk_kit_list_files(tdir, true, &b->tfiles)) {
+	if (bki_kit_list_files(tdir, true, &b->tfiles)) {
 		if (errno == ENOMEM)
-			return bk_diags_nomem(diags, tdir, "", "listing the templates");
-		bk_diags_add(diags, BK_ERROR, "unreadable", tdir, 0, 0, "",
+			return bki_diags_nomem(diags, tdir, "", "listing the templates");
+		bki_diags_add(diags, BK_ERROR, "unreadable", tdir, 0, 0, "",
 		             "cannot list the templates: %s", strerror(errno));
 		return BK_ERR_IO;
 	}
-	b->tdigest = bk_calloc(b->tfiles.n + 1, sizeof *b->tdigest);
+	b->tdigest = bki_calloc(b->tfiles.n + 1, sizeof *b->tdigest);
 	if (!b->tdigest)
-		return bk_diags_nomem(diags, tdir, "", "hashing the templates");
+		return bki_diags_nomem(diags, tdir, "", "hashing the templates");
 	for (size_t i = 0; i < b->tfiles.n; i++) {
-		bk_buf p = {0};
-		bk_buf_printf(&p, "%s/%s", tdir, b->tfiles.v[i]);
-		if (bk_buf_failed(&p) ||
-		    (bk_kit_hash_file(bk_buf_str(&p), b->tdigest[i], NULL) &&
+		bki_buf p = {0};
+		bki_buf_printf(&p, "%s/%s", tdir, b->tfiles.v[i]);
+		if (bki_buf_failed(&p) ||
+		    (bki_kit_hash_file(bki_buf_str(&p), b->tdigest[i], NULL) &&
 		     errno == ENOMEM)) {
-			bk_buf_free(&p);
-			return bk_diags_nomem(diags, tdir, "", "hashing the templates");
+			bki_buf_free(&p);
+			return bki_diags_nomem(diags, tdir, "", "hashing the templates");
 		}
-		bk_buf_free(&p);
+		bki_buf_free(&p);
 		if (kit_input(b->tfiles.v[i]) && !specific_template(b->tfiles.v[i])) {
-			bk_hasher_add_str(h, b->tfiles.v[i]);
-			bk_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
+			bki_hasher_add_str(h, b->tfiles.v[i]);
+			bki_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
 		}
 	}
 	return BK_OK;
@@ -412,7 +412,7 @@ static bk_status hash_templates(build *b, bk_hasher *h, bk_diags *diags)
 /* The key of what every kit uses (b->common). */
 static bk_status hash_common(build *b, bk_diags *diags)
 {
-	bk_hasher *h = bk_hasher_new();
+	bki_hasher *h = bki_hasher_new();
 	hash_settings(b, h);
 	bk_status st = BK_OK;
 	if (b->outputs & BK_OUTPUTS_AUDIO)
@@ -421,8 +421,8 @@ static bk_status hash_common(build *b, bk_diags *diags)
 		st = hash_braille(b, h, diags);
 	if (st == BK_OK)
 		st = hash_templates(b, h, diags);
-	if (!bk_hasher_done(h, b->common) && st == BK_OK)
-		st = bk_diags_nomem(diags, "", "", "making the kits' key");
+	if (!bki_hasher_done(h, b->common) && st == BK_OK)
+		st = bki_diags_nomem(diags, "", "", "making the kits' key");
 	return st;
 }
 
@@ -432,14 +432,14 @@ static bool ballot_stations(build *b)
 {
 	const bk_election *e = b->e;
 	size_t nb = bk_election_ballot_count(e);
-	b->stations = bk_calloc(nb + 1, sizeof *b->stations);
-	b->nstations = bk_calloc(nb + 1, sizeof *b->nstations);
+	b->stations = bki_calloc(nb + 1, sizeof *b->stations);
+	b->nstations = bki_calloc(nb + 1, sizeof *b->nstations);
 	if (!b->stations || !b->nstations)
 		return false;
 	for (size_t s = 0; s < bk_election_station_count(e); s++)
 		for (size_t k = 0; k < bk_election_station_ballot_count(e, s); k++) {
 			size_t bi = bk_election_station_ballot(e, s, k);
-			size_t *more = bk_reallocarray(b->stations[bi],
+			size_t *more = bki_reallocarray(b->stations[bi],
 			                               b->nstations[bi] + 1,
 			                               sizeof(size_t));
 			if (!more)
@@ -465,7 +465,7 @@ static bk_status prepare(build *b, bk_diags *diags)
 	b->options = options_json(b->opt, b);
 	st = hash_common(b, diags);
 	if (!ballot_stations(b) && st == BK_OK)
-		st = bk_diags_nomem(diags, "", "", "preparing the build");
+		st = bki_diags_nomem(diags, "", "", "preparing the build");
 	return st;
 }
 
@@ -477,7 +477,7 @@ static void finish(build *b)
 	free(b->stations);
 	free(b->nstations);
 	free(b->tdigest);
-	bk_kit_paths_free(&b->tfiles);
+	bki_kit_paths_free(&b->tfiles);
 	json_decref(b->versions);
 	json_decref(b->options);
 	json_decref(b->outputs_json);
@@ -489,30 +489,30 @@ static void finish(build *b)
 static bool kit_key(const build *b, size_t ballot, const char *stencil_tpl,
                     char hex[65])
 {
-	bk_hasher *h = bk_hasher_new();
-	bk_hasher_add_str(h, BK_KIT_FORMAT); /* what a manifest holds */
-	bk_hasher_add(h, b->common, BK_SHA256_SIZE);
+	bki_hasher *h = bki_hasher_new();
+	bki_hasher_add_str(h, BK_KIT_FORMAT); /* what a manifest holds */
+	bki_hasher_add(h, b->common, BK_SHA256_SIZE);
 	char digest[65];
 	bk_election_ballot_sha256(b->e, ballot, digest);
-	bk_hasher_add_str(h, digest);
-	bk_buf want1 = {0}, want2 = {0};
-	bk_buf_printf(&want1, "stencil/%s.json", stencil_tpl ? stencil_tpl : "");
-	bk_buf_printf(&want2, "braille/profiles/%s.json",
+	bki_hasher_add_str(h, digest);
+	bki_buf want1 = {0}, want2 = {0};
+	bki_buf_printf(&want1, "stencil/%s.json", stencil_tpl ? stencil_tpl : "");
+	bki_buf_printf(&want2, "braille/profiles/%s.json",
 	              bk_election_braille_profile(b->e));
-	if (bk_buf_failed(&want1) || bk_buf_failed(&want2))
-		bk_hasher_fail(h);
+	if (bki_buf_failed(&want1) || bki_buf_failed(&want2))
+		bki_hasher_fail(h);
 	for (size_t i = 0; i < b->tfiles.n; i++)
-		if (!strcmp(b->tfiles.v[i], bk_buf_str(&want1)) ||
-		    !strcmp(b->tfiles.v[i], bk_buf_str(&want2))) {
-			bk_hasher_add_str(h, b->tfiles.v[i]);
-			bk_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
+		if (!strcmp(b->tfiles.v[i], bki_buf_str(&want1)) ||
+		    !strcmp(b->tfiles.v[i], bki_buf_str(&want2))) {
+			bki_hasher_add_str(h, b->tfiles.v[i]);
+			bki_hasher_add(h, b->tdigest[i], BK_SHA256_SIZE);
 		}
-	bk_buf_free(&want1);
-	bk_buf_free(&want2);
+	bki_buf_free(&want1);
+	bki_buf_free(&want2);
 	unsigned char d[BK_SHA256_SIZE];
-	if (!bk_hasher_done(h, d))
+	if (!bki_hasher_done(h, d))
 		return false;
-	bk_hex(d, sizeof d, hex);
+	bki_hex(d, sizeof d, hex);
 	return true;
 }
 
@@ -521,7 +521,7 @@ static bool kit_key(const build *b, size_t ballot, const char *stencil_tpl,
  * when memory runs out. */
 static char *kit_name(const char *id)
 {
-	char *s = bk_strdup(id);
+	char *s = bki_strdup(id);
 	for (char *p = s; p && *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
@@ -593,58 +593,58 @@ static json_t *manifest_head(const build *b, size_t ballot, const char *key,
  * manifest and SHA256SUMS (for sha256sum -c). */
 static int write_manifest(json_t *m, const char *dir)
 {
-	bk_kit_paths files;
-	if (bk_kit_list_files(dir, false, &files))
+	bki_kit_paths files;
+	if (bki_kit_list_files(dir, false, &files))
 		return -1;
 	json_t *list = json_array();
-	bk_buf sums = {0};
+	bki_buf sums = {0};
 	int rc = 0;
 	for (size_t i = 0; i < files.n && !rc; i++) {
 		if (!strcmp(files.v[i], BK_KIT_MANIFEST) || !strcmp(files.v[i], BK_KIT_SUMS))
 			continue;
-		bk_buf p = {0};
-		bk_buf_printf(&p, "%s/%s", dir, files.v[i]);
+		bki_buf p = {0};
+		bki_buf_printf(&p, "%s/%s", dir, files.v[i]);
 		unsigned char d[BK_SHA256_SIZE];
 		unsigned long long size;
 		char hex[65];
-		rc = bk_kit_hash_file(bk_buf_str(&p), d, &size);
-		bk_hex(d, sizeof d, hex);
+		rc = bki_kit_hash_file(bki_buf_str(&p), d, &size);
+		bki_hex(d, sizeof d, hex);
 		json_t *f = json_object();
 		json_object_set_new(f, "path", json_string(files.v[i]));
 		json_object_set_new(f, "size", json_integer((json_int_t)size));
 		json_object_set_new(f, "sha256", json_string(hex));
 		json_array_append_new(list, f);
-		bk_buf_printf(&sums, "%s  %s\n", hex, files.v[i]);
-		bk_buf_free(&p);
+		bki_buf_printf(&sums, "%s  %s\n", hex, files.v[i]);
+		bki_buf_free(&p);
 	}
-	bk_kit_paths_free(&files);
+	bki_kit_paths_free(&files);
 	json_object_set_new(m, "files", list);
-	bk_buf p = {0};
-	bk_buf_printf(&p, "%s/%s", dir, BK_KIT_SUMS);
-	if (!rc && (bk_buf_failed(&sums) || bk_buf_failed(&p))) {
+	bki_buf p = {0};
+	bki_buf_printf(&p, "%s/%s", dir, BK_KIT_SUMS);
+	if (!rc && (bki_buf_failed(&sums) || bki_buf_failed(&p))) {
 		errno = ENOMEM; /* nothing written of what failed */
 		rc = -1;
 	}
 	if (!rc) {
-		bk_atomic a;
-		rc = bk_atomic_open(&a, bk_buf_str(&p));
+		bki_atomic a;
+		rc = bki_atomic_open(&a, bki_buf_str(&p));
 		if (!rc) {
-			fputs(bk_buf_str(&sums), a.f);
-			rc = bk_atomic_commit(&a);
+			fputs(bki_buf_str(&sums), a.f);
+			rc = bki_atomic_commit(&a);
 		}
 	}
 	if (!rc) {
-		bk_buf_truncate(&p, 0);
-		bk_buf_printf(&p, "%s/%s", dir, BK_KIT_MANIFEST);
-		if (bk_buf_failed(&p)) {
+		bki_buf_truncate(&p, 0);
+		bki_buf_printf(&p, "%s/%s", dir, BK_KIT_MANIFEST);
+		if (bki_buf_failed(&p)) {
 			errno = ENOMEM;
 			rc = -1;
 		} else {
-			rc = bk_kit_write_json(m, bk_buf_str(&p));
+			rc = bki_kit_write_json(m, bki_buf_str(&p));
 		}
 	}
-	bk_buf_free(&p);
-	bk_buf_free(&sums);
+	bki_buf_free(&p);
+	bki_buf_free(&sums);
 	return rc;
 }
 
@@ -661,20 +661,20 @@ static bk_status render_script(void *ctx, bk_write_fn write, void *arg,
 static bk_status write_script(const bk_script *s, const char *path,
                               bk_diags *diags)
 {
-	return bk_write_atomic(path, render_script, (void *)s, diags);
+	return bki_write_atomic(path, render_script, (void *)s, diags);
 }
 
-static const char *path_in(bk_buf *b, const char *dir, const char *fmt, ...)
+static const char *path_in(bki_buf *b, const char *dir, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static const char *path_in(bk_buf *b, const char *dir, const char *fmt, ...)
+static const char *path_in(bki_buf *b, const char *dir, const char *fmt, ...)
 {
-	bk_buf_truncate(b, 0);
-	bk_buf_printf(b, "%s/", dir);
+	bki_buf_truncate(b, 0);
+	bki_buf_printf(b, "%s/", dir);
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(b, fmt, ap);
+	bki_buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	return bk_buf_str(b);
+	return bki_buf_str(b);
 }
 
 /* One kit while it is made in its temporary folder. */
@@ -688,7 +688,7 @@ typedef struct kit_job {
 	const char *profile;   /* the braille profile */
 	bk_swell_options sw;
 	bk_braille_layout swl; /* the swell paper's layout */
-	bk_buf p, sub;         /* a file's path, its folder's */
+	bki_buf p, sub;         /* a file's path, its folder's */
 } kit_job;
 
 /* When st is a failure, says which part of the kit was not made: file is
@@ -699,7 +699,7 @@ static bk_status part_failed(const kit_job *k, bk_status st, const char *file,
                              bk_diags *diags)
 {
 	if (st != BK_OK)
-		bk_diags_add(diags, BK_ERROR, "kit", file, 0, 0, path ? path : "",
+		bki_diags_add(diags, BK_ERROR, "kit", file, 0, 0, path ? path : "",
 		             "%s of the kit %s could not be made", what, k->id);
 	return st;
 }
@@ -707,9 +707,9 @@ static bk_status part_failed(const kit_job *k, bk_status st, const char *file,
 /* Makes the folder name of the kit (its path into k->sub). */
 static bk_status make_folder(kit_job *k, const char *name, bk_diags *diags)
 {
-	if (!bk_mkdirs(path_in(&k->sub, k->tmp, "%s", name)))
+	if (!bki_mkdirs(path_in(&k->sub, k->tmp, "%s", name)))
 		return BK_OK;
-	bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&k->sub), 0, 0, "",
+	bki_diags_add(diags, BK_ERROR, "unwritable", bki_buf_str(&k->sub), 0, 0, "",
 	             "cannot make the folder %s of the kit %s: %s", name, k->id,
 	             strerror(errno));
 	return BK_ERR_IO;
@@ -766,13 +766,13 @@ static bk_status make_audio(kit_job *k, double *seconds, bk_diags *diags)
 		path_in(&k->p, k->tmp, "audio/%s-%s", k->id, b->lang_codes[l]);
 		st = bk_track_create(&t, b->audio, k->scripts[l], diags);
 		if (st == BK_OK)
-			st = bk_track_write(t, bk_buf_str(&k->p),
+			st = bk_track_write(t, bki_buf_str(&k->p),
 			                    (unsigned)(b->outputs & BK_OUTPUTS_AUDIO), diags);
 		if (st == BK_OK)
 			*seconds += bk_track_duration(t);
 		bk_track_free(t);
 	}
-	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the audio", diags);
+	return part_failed(k, st, bki_buf_str(&k->p), NULL, "the audio", diags);
 }
 
 /* The stencil, labelled in the first language: print and swell PDFs, one
@@ -783,7 +783,7 @@ static bk_status make_stencil(kit_job *k, bk_diags *diags)
 	const bk_output_set out = b->outputs;
 	const char *dir;
 	bk_status st = make_folder(k, "stencil", diags);
-	dir = bk_buf_str(&k->sub);
+	dir = bki_buf_str(&k->sub);
 	path_in(&k->p, k->tmp, "stencil");
 	if (st != BK_OK)
 		goto out;
@@ -804,7 +804,7 @@ static bk_status make_stencil(kit_job *k, bk_diags *diags)
 		st = bk_stencil_write_proof_pdf(k->stencil,
 		        path_in(&k->p, dir, "%s-ballot-proof.pdf", k->id), diags);
 out:
-	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the stencil", diags);
+	return part_failed(k, st, bki_buf_str(&k->p), NULL, "the stencil", diags);
 }
 
 /* The BRF, PEF and swell PDF of a braille list or leaflet, those of the
@@ -841,10 +841,10 @@ static bk_status make_list(kit_job *k, size_t l, bk_diags *diags)
 	const bk_output_set out = b->outputs;
 	bk_braille_doc *doc = NULL, *swell = NULL;
 	bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
-	bk_buf base = {0};
-	bk_buf_printf(&base, "%s-%s", k->id, b->lang_codes[l]);
+	bki_buf base = {0};
+	bki_buf_printf(&base, "%s-%s", k->id, b->lang_codes[l]);
 	bk_status st = make_folder(k, "braille", diags);
-	path_in(&k->p, bk_buf_str(&k->sub), "%s", bk_buf_str(&base));
+	path_in(&k->p, bki_buf_str(&k->sub), "%s", bki_buf_str(&base));
 	if (st != BK_OK)
 		goto out;
 	if (out & (OUT(BRAILLE_LIST_BRF) | OUT(BRAILLE_LIST_PEF)))
@@ -852,15 +852,15 @@ static bk_status make_list(kit_job *k, size_t l, bk_diags *diags)
 	if (st == BK_OK && (out & OUT(BRAILLE_LIST_SWELL_PDF)))
 		st = bk_braille_list(&swell, b->braille, k->scripts[l], &k->swl, diags);
 	if (st == BK_OK)
-		st = braille_files(k, doc, swell, bk_buf_str(&k->sub),
-		                   bk_buf_str(&base), OUT(BRAILLE_LIST_BRF),
+		st = braille_files(k, doc, swell, bki_buf_str(&k->sub),
+		                   bki_buf_str(&base), OUT(BRAILLE_LIST_BRF),
 		                   OUT(BRAILLE_LIST_PEF), OUT(BRAILLE_LIST_SWELL_PDF),
 		                   diags);
 out:
-	bk_buf_free(&base);
+	bki_buf_free(&base);
 	bk_braille_doc_free(doc);
 	bk_braille_doc_free(swell);
-	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the braille list",
+	return part_failed(k, st, bki_buf_str(&k->p), NULL, "the braille list",
 	                   diags);
 }
 
@@ -870,12 +870,12 @@ static bk_status make_large_print(kit_job *k, size_t l, bk_diags *diags)
 	build *b = k->b;
 	bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
 	bk_status st = make_folder(k, "large-print", diags);
-	path_in(&k->p, bk_buf_str(&k->sub), "%s-%s-large-print.pdf", k->id,
+	path_in(&k->p, bki_buf_str(&k->sub), "%s-%s-large-print.pdf", k->id,
 	        b->lang_codes[l]);
 	if (st == BK_OK)
-		st = bk_large_print_list(k->scripts[l], b->tpl, &lp, bk_buf_str(&k->p),
+		st = bk_large_print_list(k->scripts[l], b->tpl, &lp, bki_buf_str(&k->p),
 		                         diags);
-	return part_failed(k, st, bk_buf_str(&k->p), NULL, "the large-print list",
+	return part_failed(k, st, bki_buf_str(&k->p), NULL, "the large-print list",
 	                   diags);
 }
 
@@ -908,13 +908,13 @@ static bk_status make_leaflet(kit_job *k, size_t l, size_t i, bk_diags *diags)
 		return BK_OK;
 	bk_braille_doc *doc = NULL, *swell = NULL;
 	bk_braille_layout lay = BK_BRAILLE_LAYOUT_INIT;
-	bk_buf base = {0}, pos = {0};
-	bk_buf_printf(&base, "%02u-%s-%s-%s", bk_script_position_number(s, i),
+	bki_buf base = {0}, pos = {0};
+	bki_buf_printf(&base, "%02u-%s-%s-%s", bk_script_position_number(s, i),
 	              kind, ref, lang);
-	bk_buf_printf(&pos, "position %u", bk_script_position_number(s, i));
+	bki_buf_printf(&pos, "position %u", bk_script_position_number(s, i));
 	bk_status st = make_folder(k, "leaflets", diags);
-	const char *dir = bk_buf_str(&k->sub);
-	path_in(&k->p, dir, "%s", bk_buf_str(&base));
+	const char *dir = bki_buf_str(&k->sub);
+	path_in(&k->p, dir, "%s", bki_buf_str(&base));
 	if (st != BK_OK)
 		goto out;
 	if (out & (OUT(LEAFLET_BRF) | OUT(LEAFLET_PEF)))
@@ -924,20 +924,20 @@ static bk_status make_leaflet(kit_job *k, size_t l, size_t i, bk_diags *diags)
 		st = bk_braille_leaflet(&swell, b->braille, b->e, kind, ref, lang,
 		                        &k->swl, diags);
 	if (st == BK_OK)
-		st = braille_files(k, doc, swell, dir, bk_buf_str(&base),
+		st = braille_files(k, doc, swell, dir, bki_buf_str(&base),
 		                   OUT(LEAFLET_BRF), OUT(LEAFLET_PEF),
 		                   OUT(LEAFLET_SWELL_PDF), diags);
 	if (st == BK_OK && (out & OUT(LEAFLET_LARGE_PRINT_PDF))) {
 		bk_large_print_options lp = BK_LARGE_PRINT_OPTIONS_INIT;
 		st = bk_large_print_leaflet(b->e, kind, ref, lang, b->tpl, &lp,
-		        path_in(&k->p, dir, "%s-large-print.pdf", bk_buf_str(&base)),
+		        path_in(&k->p, dir, "%s-large-print.pdf", bki_buf_str(&base)),
 		        diags);
 	}
 out:
-	part_failed(k, st, bk_buf_str(&k->p), bk_buf_str(&pos), "the leaflet",
+	part_failed(k, st, bki_buf_str(&k->p), bki_buf_str(&pos), "the leaflet",
 	            diags);
-	bk_buf_free(&base);
-	bk_buf_free(&pos);
+	bki_buf_free(&base);
+	bki_buf_free(&pos);
 	bk_braille_doc_free(doc);
 	bk_braille_doc_free(swell);
 	return st;
@@ -969,7 +969,7 @@ static bk_status make_manifest(kit_job *k, bk_diags *diags)
 	char key[65];
 	if (!kit_key(b, k->ballot, bk_script_template(k->scripts[0]), key)) {
 		json_decref(titles);
-		return bk_diags_nomem(diags, k->tmp, "", "making the manifest");
+		return bki_diags_nomem(diags, k->tmp, "", "making the manifest");
 	}
 	json_t *m = manifest_head(b, k->ballot, key, titles);
 	json_decref(titles);
@@ -986,12 +986,12 @@ static bk_status make_manifest(kit_job *k, bk_diags *diags)
 	}
 	bk_status st = BK_OK;
 	if (!m) {
-		st = bk_diags_nomem(diags, k->tmp, "", "making the manifest");
+		st = bki_diags_nomem(diags, k->tmp, "", "making the manifest");
 	} else if (write_manifest(m, k->tmp)) {
 		if (errno == ENOMEM)
-			st = bk_diags_nomem(diags, k->tmp, "", "writing the manifest");
+			st = bki_diags_nomem(diags, k->tmp, "", "writing the manifest");
 		else
-			bk_diags_add(diags, BK_ERROR, "unwritable", k->tmp, 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "unwritable", k->tmp, 0, 0, "",
 		             "cannot write the manifest of the kit %s: %s", k->id,
 		             strerror(errno));
 		if (st == BK_OK)
@@ -1014,7 +1014,7 @@ static bk_status build_kit(build *b, size_t ballot, const char *tmp,
 	bk_status st = make_scripts(&k, diags);
 	if (st != BK_OK)
 		goto out;
-	st = bk_kit_write_readme(b->tpl, b->lang_codes, b->nlangs, k.scripts, tmp,
+	st = bki_kit_write_readme(b->tpl, b->lang_codes, b->nlangs, k.scripts, tmp,
 	                         diags);
 	if (st == BK_OK)
 		st = open_braille(&k, diags);
@@ -1030,8 +1030,8 @@ out:
 	bk_stencil_free(k.stencil);
 	for (size_t l = 0; l < 2; l++)
 		bk_script_free(k.scripts[l]);
-	bk_buf_free(&k.p);
-	bk_buf_free(&k.sub);
+	bki_buf_free(&k.p);
+	bki_buf_free(&k.sub);
 	return st;
 }
 
@@ -1046,12 +1046,12 @@ out:
 static bool up_to_date(const build *b, size_t ballot, const char *name,
                        const char *key)
 {
-	int kfd = bk_fs_dir_at(b->kits_fd, name, 0);
+	int kfd = bki_fs_dir_at(b->kits_fd, name, 0);
 	if (kfd < 0)
 		return false;
 	char *data = NULL;
 	size_t size = 0;
-	json_t *m = bk_fs_read_at(kfd, BK_KIT_MANIFEST, &data, &size) ? NULL
+	json_t *m = bki_fs_read_at(kfd, BK_KIT_MANIFEST, &data, &size) ? NULL
 	            : json_loadb(data, size, 0, NULL);
 	free(data);
 	bool ok = m && json_is_string(json_object_get(m, "resume_key")) &&
@@ -1062,7 +1062,7 @@ static bool up_to_date(const build *b, size_t ballot, const char *name,
 	json_t *f;
 	/* the files are listed in byte order, so those of one folder come
 	 * together: each folder is opened once */
-	bk_buf folder = {0};
+	bki_buf folder = {0};
 	int ffd = -1;
 	json_array_foreach(ok ? files : NULL, i, f) {
 		const char *fp = json_string_value(json_object_get(f, "path"));
@@ -1072,12 +1072,12 @@ static bool up_to_date(const build *b, size_t ballot, const char *name,
 			ok = false;
 			break;
 		}
-		if (ffd < 0 || flen != folder.len || strncmp(fp, bk_buf_str(&folder), flen)) {
+		if (ffd < 0 || flen != folder.len || strncmp(fp, bki_buf_str(&folder), flen)) {
 			if (ffd >= 0 && ffd != kfd)
 				close(ffd);
-			bk_buf_truncate(&folder, 0);
-			bk_buf_addn(&folder, fp, flen);
-			ffd = flen ? bk_fs_dir_at(kfd, bk_buf_str(&folder), 0) : kfd;
+			bki_buf_truncate(&folder, 0);
+			bki_buf_addn(&folder, fp, flen);
+			ffd = flen ? bki_fs_dir_at(kfd, bki_buf_str(&folder), 0) : kfd;
 		}
 		struct stat st;
 		if (ffd < 0 ||
@@ -1090,7 +1090,7 @@ static bool up_to_date(const build *b, size_t ballot, const char *name,
 	}
 	if (ffd >= 0 && ffd != kfd)
 		close(ffd);
-	bk_buf_free(&folder);
+	bki_buf_free(&folder);
 	if (ok) {
 		json_t *head = manifest_head(b, ballot, key,
 		                             json_object_get(m, "titles"));
@@ -1098,7 +1098,7 @@ static bool up_to_date(const build *b, size_t ballot, const char *name,
 			json_object_set(head, "stencil", json_object_get(m, "stencil"));
 		json_object_set(head, "files", files);
 		if (!json_equal(head, m))
-			ok = !bk_kit_write_json_at(head, kfd, BK_KIT_MANIFEST);
+			ok = !bki_kit_write_json_at(head, kfd, BK_KIT_MANIFEST);
 		json_decref(head);
 	}
 	json_decref(m);
@@ -1109,24 +1109,24 @@ static bool up_to_date(const build *b, size_t ballot, const char *name,
 /* ---- workers ---- */
 
 /* The name of a kit's temporary folder in the kits folder. */
-static void tmp_name(bk_buf *p, const char *name, pid_t pid)
+static void tmp_name(bki_buf *p, const char *name, pid_t pid)
 {
-	bk_buf_truncate(p, 0);
-	bk_buf_printf(p, BK_KIT_TMP_PREFIX "%s-%ld", name, (long)pid);
+	bki_buf_truncate(p, 0);
+	bki_buf_printf(p, BK_KIT_TMP_PREFIX "%s-%ld", name, (long)pid);
 }
 
-static void diags_text(const bk_diags *d, bk_buf *out)
+static void diags_text(const bk_diags *d, bki_buf *out)
 {
 	for (size_t i = 0; i < bk_diags_count(d); i++) {
 		const bk_diag *x = bk_diags_get(d, i);
 		if (bk_diag_severity(x) < BK_WARNING)
 			continue;
 		size_t n = bk_diag_format(x, NULL, 0);
-		if (!bk_buf_reserve(out, n + 1))
+		if (!bki_buf_reserve(out, n + 1))
 			return; /* the messages there is no memory for are lost */
 		bk_diag_format(x, out->data + out->len, n + 1);
 		out->len += n;
-		bk_buf_addc(out, '\n');
+		bki_buf_addc(out, '\n');
 	}
 }
 
@@ -1146,7 +1146,7 @@ static bk_status self_check(build *b, const char *tmp, const char *name,
 	}
 	bk_status st = bk_verify_kit(b->verifier, tmp, name, diags);
 	if (st != BK_OK)
-		bk_diags_add(diags, BK_ERROR, "self-check", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "self-check", name, 0, 0, "",
 		             "the kit does not say what the definition says (above), "
 		             "so it was not put in place");
 	return st == BK_OK ? BK_OK : BK_ERR_INVALID;
@@ -1161,46 +1161,46 @@ static size_t cache_discarded(const build *b)
 
 /* Builds the kit of ballot in a fresh temporary folder of the kits
  * folder, checks it and puts it in place; *r says how it went. */
-static void one_kit(build *b, size_t ballot, bk_kit_reply *r, bk_diags *diags)
+static void one_kit(build *b, size_t ballot, bki_kit_reply *r, bk_diags *diags)
 {
 	char *name = kit_name(bk_election_ballot_id(b->e, ballot));
-	bk_buf tmp = {0}, tname = {0};
+	bki_buf tmp = {0}, tname = {0};
 	/* made fresh in the kits folder through its handle (a link left at
 	 * the name goes first, unfollowed); the writers then write by path
 	 * into this folder and the ones they make in it */
 	tmp_name(&tname, name ? name : "", getpid());
-	bk_buf_printf(&tmp, "%s/%s", b->kits, bk_buf_str(&tname));
-	if (!name || bk_buf_failed(&tmp) || bk_buf_failed(&tname)) {
-		r->status = bk_diags_nomem(diags, b->kits, "", "starting a kit");
+	bki_buf_printf(&tmp, "%s/%s", b->kits, bki_buf_str(&tname));
+	if (!name || bki_buf_failed(&tmp) || bki_buf_failed(&tname)) {
+		r->status = bki_diags_nomem(diags, b->kits, "", "starting a kit");
 		goto out;
 	}
-	bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
+	bki_fs_remove_at(b->kits_fd, bki_buf_str(&tname));
 	size_t discarded = cache_discarded(b);
-	if (mkdirat(b->kits_fd, bk_buf_str(&tname), 0777)) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&tmp), 0, 0,
+	if (mkdirat(b->kits_fd, bki_buf_str(&tname), 0777)) {
+		bki_diags_add(diags, BK_ERROR, "unwritable", bki_buf_str(&tmp), 0, 0,
 		             "", "cannot make the folder: %s", strerror(errno));
 		r->status = BK_ERR_IO;
 		goto out;
 	}
-	r->status = build_kit(b, ballot, bk_buf_str(&tmp), &r->audio_seconds,
+	r->status = build_kit(b, ballot, bki_buf_str(&tmp), &r->audio_seconds,
 	                      diags);
 	r->cache_discarded = cache_discarded(b) - discarded;
 	if (r->status == BK_OK)
-		r->status = self_check(b, bk_buf_str(&tmp), name, diags);
+		r->status = self_check(b, bki_buf_str(&tmp), name, diags);
 	if (r->status == BK_OK &&
-	    bk_kit_install_at(b->kits_fd, bk_buf_str(&tname), name)) {
-		char *dst = bk_kit_folder(b->dir, name);
-		bk_diags_add(diags, BK_ERROR, "unwritable", dst, 0, 0,
+	    bki_kit_install_at(b->kits_fd, bki_buf_str(&tname), name)) {
+		char *dst = bki_kit_folder(b->dir, name);
+		bki_diags_add(diags, BK_ERROR, "unwritable", dst, 0, 0,
 		             "", "cannot put the kit in place and on the disk: %s",
 		             strerror(errno));
 		free(dst);
 		r->status = BK_ERR_IO;
 	}
 out:
-	if (r->status != BK_OK && name && !bk_buf_failed(&tname))
-		bk_fs_remove_at(b->kits_fd, bk_buf_str(&tname));
-	bk_buf_free(&tmp);
-	bk_buf_free(&tname);
+	if (r->status != BK_OK && name && !bki_buf_failed(&tname))
+		bki_fs_remove_at(b->kits_fd, bki_buf_str(&tname));
+	bki_buf_free(&tmp);
+	bki_buf_free(&tname);
 	free(name);
 }
 
@@ -1208,34 +1208,34 @@ out:
  * it is made, for opt->log. */
 static void send_log(const bk_diag *d, void *arg)
 {
-	bk_buf packed = {0};
-	bk_diag_pack(d, &packed);
+	bki_buf packed = {0};
+	bki_diag_pack(d, &packed);
 	/* a caller gone is found by the reply; a diagnostic memory could
 	 * not pack is not sent (the log is a courtesy: the kit's reply
 	 * carries its status) */
-	if (!bk_buf_failed(&packed))
-		(void)bk_kit_pool_log(*(const int *)arg, packed.data, packed.len);
-	bk_buf_free(&packed);
+	if (!bki_buf_failed(&packed))
+		(void)bki_kit_pool_log(*(const int *)arg, packed.data, packed.len);
+	bki_buf_free(&packed);
 }
 
 /* A worker process: builds the kits it is handed, one at a time. */
 static void worker(build *b, int in, int out)
 {
 	/* a kit's files are synced together when it is put in place */
-	bk_atomic_defer_sync(true);
+	bki_atomic_defer_sync(true);
 	size_t ballot;
-	while (!bk_kit_pool_next(in, &ballot)) {
+	while (!bki_kit_pool_next(in, &ballot)) {
 		bk_diags *diags = bk_diags_create();
 		if (b->opt->log)
 			bk_diags_set_callback(diags, send_log, &out);
-		bk_kit_reply r = {ballot, BK_OK, 0, 0, 0, false};
+		bki_kit_reply r = {ballot, BK_OK, 0, 0, 0, false};
 		one_kit(b, ballot, &r, diags);
-		bk_buf msg = {0};
+		bki_buf msg = {0};
 		diags_text(diags, &msg);
 		r.msglen = msg.len;
-		int failed = bk_kit_pool_reply(out, &r, bk_buf_str(&msg));
+		int failed = bki_kit_pool_reply(out, &r, bki_buf_str(&msg));
 		bk_diags_free(diags);
-		bk_buf_free(&msg);
+		bki_buf_free(&msg);
 		if (failed)
 			break;
 	}
@@ -1258,16 +1258,16 @@ static void remove_stale(int at)
 			close(fd);
 		return;
 	}
-	bk_kit_paths top = {0};
+	bki_kit_paths top = {0};
 	struct dirent *de;
 	/* (a name there is no memory for is left for the next build) */
 	while ((de = readdir(d)))
 		if (!strncmp(de->d_name, BK_KIT_TMP_PREFIX, strlen(BK_KIT_TMP_PREFIX)))
-			bk_kit_paths_add(&top, bk_strdup(de->d_name));
+			bki_kit_paths_add(&top, bki_strdup(de->d_name));
 	closedir(d);
 	for (size_t i = 0; i < top.n; i++)
-		bk_fs_remove_at(at, top.v[i]);
-	bk_kit_paths_free(&top);
+		bki_fs_remove_at(at, top.v[i]);
+	bki_kit_paths_free(&top);
 }
 
 /* bk_kit_options as version 1 of the header laid it out: parts and
@@ -1324,12 +1324,12 @@ static bk_status take_options(const bk_election *e, const bk_templates *tpl,
                               bk_kit_options *o, bk_diags *diags)
 {
 	if (!e || !tpl || !dir || !opt) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "bk_kit_build needs an election, templates, an output "
 		             "folder and options");
 		return BK_ERR_USAGE;
 	}
-	if (!bk_struct_version_ok(opt->version, BK_KIT_OPTIONS_VERSION,
+	if (!bki_struct_version_ok(opt->version, BK_KIT_OPTIONS_VERSION,
 	                          "bk_kit_options", diags))
 		return BK_ERR_USAGE;
 	if (opt->version == 1)
@@ -1339,7 +1339,7 @@ static bk_status take_options(const bk_election *e, const bk_templates *tpl,
 	else
 		*o = *opt;
 	if (o->shards && (o->shard < 1 || o->shard > o->shards)) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--shard",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--shard",
 		             "shard %u of %u: a shard is 1 to the number of shards",
 		             o->shard, o->shards);
 		return BK_ERR_USAGE;
@@ -1357,7 +1357,7 @@ static bk_status choose_ballots(const bk_election *e, const bk_kit_options *opt,
 	for (size_t i = 0; i < opt->nballots; i++) {
 		size_t k = bk_election_ballot_find(e, opt->ballots[i]);
 		if (k == (size_t)-1) {
-			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--ballot",
+			bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--ballot",
 			             "the election has no ballot \"%s\"", opt->ballots[i]);
 			st = BK_ERR_NOTFOUND;
 		} else
@@ -1378,16 +1378,16 @@ static bk_status choose_ballots(const bk_election *e, const bk_kit_options *opt,
  * writes, and where"). Temporary folders a killed build left go. */
 static bk_status open_output(build *b, int *lock, bk_diags *diags)
 {
-	if ((b->root = bk_fs_open_root(b->dir, true)) < 0) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", b->dir, 0, 0, "",
+	if ((b->root = bki_fs_open_root(b->dir, true)) < 0) {
+		bki_diags_add(diags, BK_ERROR, "unwritable", b->dir, 0, 0, "",
 		             "cannot make the folder %s: %s", b->dir, strerror(errno));
 		return BK_ERR_IO;
 	}
-	if ((*lock = bk_kit_lock(b->root, b->dir, diags)) < 0)
+	if ((*lock = bki_kit_lock(b->root, b->dir, diags)) < 0)
 		return BK_ERR_IO;
-	b->kits_fd = bk_fs_dir_at(b->root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE);
+	b->kits_fd = bki_fs_dir_at(b->root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE);
 	if (b->kits_fd < 0)
-		return bk_kit_no_kits_folder(b->dir, diags);
+		return bki_kit_no_kits_folder(b->dir, diags);
 	remove_stale(b->kits_fd);
 	remove_stale(b->root);
 	return BK_OK;
@@ -1451,11 +1451,11 @@ static void run_lost(void *arg, size_t ballot, pid_t pid)
 {
 	run *r = arg;
 	char *name = kit_name(bk_election_ballot_id(r->b->e, ballot));
-	bk_buf t = {0};
+	bki_buf t = {0};
 	tmp_name(&t, name ? name : "", pid);
-	if (name && !bk_buf_failed(&t)) /* else left for the next build */
-		bk_fs_remove_at(r->b->kits_fd, bk_buf_str(&t));
-	bk_buf_free(&t);
+	if (name && !bki_buf_failed(&t)) /* else left for the next build */
+		bki_fs_remove_at(r->b->kits_fd, bki_buf_str(&t));
+	bki_buf_free(&t);
 	free(name);
 }
 
@@ -1478,7 +1478,7 @@ static void report(run *r, const char *id, int status, const char *msg)
 	r->pr.messages = NULL;
 }
 
-static void run_done(void *arg, const bk_kit_reply *rep, const char *msg)
+static void run_done(void *arg, const bki_kit_reply *rep, const char *msg)
 {
 	run *r = arg;
 	const char *id = bk_election_ballot_id(r->b->e, rep->job);
@@ -1489,7 +1489,7 @@ static void run_done(void *arg, const bk_kit_reply *rep, const char *msg)
 		r->pr.built++;
 		r->pr.audio_seconds += rep->audio_seconds;
 	} else
-		bk_diags_add(r->diags, BK_ERROR, "kit", id, 0, 0, "",
+		bki_diags_add(r->diags, BK_ERROR, "kit", id, 0, 0, "",
 		             "the kit was not built");
 	report(r, id, rep->status, msg);
 }
@@ -1499,7 +1499,7 @@ static void run_log(void *arg, const char *packed, size_t len)
 {
 	const bk_kit_options *opt = ((run *)arg)->b->opt;
 	if (opt->log)
-		bk_diag_unpack(packed, len, opt->log, opt->log_arg);
+		bki_diag_unpack(packed, len, opt->log, opt->log_arg);
 }
 
 /* Builds the kits of todo with the worker pool; those no worker was left
@@ -1507,9 +1507,9 @@ static void run_log(void *arg, const char *packed, size_t len)
 static bk_status run_workers(run *r)
 {
 	const bk_kit_options *opt = r->b->opt;
-	bk_kit_pool_ops ops = {run_worker, run_lost, run_done, run_log, r};
+	bki_kit_pool_ops ops = {run_worker, run_lost, run_done, run_log, r};
 	size_t handed = 0;
-	bk_status st = bk_kit_pool_run(opt->jobs > 0 ? opt->jobs : bk_kit_pool_cores(),
+	bk_status st = bki_kit_pool_run(opt->jobs > 0 ? opt->jobs : bki_kit_pool_cores(),
 	                               r->todo, r->ntodo, &ops, &handed, r->diags);
 	for (size_t i = handed; i < r->ntodo; i++)
 		report(r, bk_election_ballot_id(r->b->e, r->todo[i]), BK_ERR_IO,
@@ -1551,7 +1551,7 @@ bk_status bk_kit_build(const bk_election *e, const char *definition_path,
 	bk_diags *own = diags ? NULL : bk_diags_create();
 	bk_diags *list = diags ? diags : own;
 	log_tee t = {opt.log, NULL, opt.log_arg, NULL};
-	bk_diags_get_callback(list, &t.old, &t.old_arg);
+	bki_diags_get_callback(list, &t.old, &t.old_arg);
 	bk_diags_set_callback(list, tee_diag, &t);
 	bk_status st = build_kits(e, definition_path, tpl, dir, opt, list);
 	bk_diags_set_callback(list, t.old, t.old_arg);
@@ -1569,11 +1569,11 @@ static bk_status build_kits(const bk_election *e, const char *definition_path,
 	           .root = -1, .kits_fd = -1};
 	size_t nb = bk_election_ballot_count(e);
 	run r = {.b = &b, .lock = -1, .diags = diags,
-	         .want = bk_calloc(nb + 1, sizeof *r.want),
-	         .todo = bk_calloc(nb + 1, sizeof *r.todo)};
-	b.kits = bk_kit_folder(dir, NULL);
+	         .want = bki_calloc(nb + 1, sizeof *r.want),
+	         .todo = bki_calloc(nb + 1, sizeof *r.todo)};
+	b.kits = bki_kit_folder(dir, NULL);
 	bk_status st = !r.want || !r.todo || !b.kits
-	               ? bk_diags_nomem(diags, dir, "", "starting the build")
+	               ? bki_diags_nomem(diags, dir, "", "starting the build")
 	               : choose_ballots(e, &opt, r.want, diags);
 	if (st == BK_OK)
 		st = prepare(&b, diags);
@@ -1586,7 +1586,7 @@ static bk_status build_kits(const bk_election *e, const char *definition_path,
 		opt.progress(&r.pr, opt.progress_arg);
 	st = run_workers(&r);
 	if (st == BK_OK)
-		st = bk_kit_index_locked(b.root, dir, diags);
+		st = bki_kit_index_locked(b.root, dir, diags);
 out:
 	free(r.todo);
 	free(r.want);

@@ -28,7 +28,7 @@ typedef struct slot {
 } slot;
 
 typedef struct pool {
-	const bk_kit_pool_ops *ops;
+	const bki_kit_pool_ops *ops;
 	const size_t *todo;
 	size_t ntodo, next; /* next: the first job not handed out */
 	slot *w;
@@ -37,24 +37,24 @@ typedef struct pool {
 	int *map;
 } pool;
 
-int bk_kit_pool_next(int in, size_t *job)
+int bki_kit_pool_next(int in, size_t *job)
 {
-	return bk_fd_read_all(in, job, sizeof *job) ? 0 : -1;
+	return bki_fd_read_all(in, job, sizeof *job) ? 0 : -1;
 }
 
-int bk_kit_pool_reply(int out, const bk_kit_reply *r, const char *msg)
+int bki_kit_pool_reply(int out, const bki_kit_reply *r, const char *msg)
 {
-	return bk_fd_write_all(out, r, sizeof *r) &&
-	       bk_fd_write_all(out, msg, r->msglen) ? 0 : -1;
+	return bki_fd_write_all(out, r, sizeof *r) &&
+	       bki_fd_write_all(out, msg, r->msglen) ? 0 : -1;
 }
 
-int bk_kit_pool_log(int out, const char *packed, size_t len)
+int bki_kit_pool_log(int out, const char *packed, size_t len)
 {
-	bk_kit_reply r = {0, BK_OK, 0, 0, len, true};
-	return bk_kit_pool_reply(out, &r, packed);
+	bki_kit_reply r = {0, BK_OK, 0, 0, len, true};
+	return bki_kit_pool_reply(out, &r, packed);
 }
 
-int bk_kit_pool_cores(void)
+int bki_kit_pool_cores(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
@@ -80,12 +80,12 @@ static bk_status start_worker(pool *p, int k, bk_diags *diags)
 {
 	int a[2], r[2];
 	if (pipe2(a, O_CLOEXEC)) {
-		bk_diags_add(diags, BK_ERROR, "system", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "system", "", 0, 0, "",
 		             "cannot start a worker: %s", strerror(errno));
 		return BK_ERR_IO;
 	}
 	if (pipe2(r, O_CLOEXEC)) {
-		bk_diags_add(diags, BK_ERROR, "system", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "system", "", 0, 0, "",
 		             "cannot start a worker: %s", strerror(errno));
 		close(a[0]);
 		close(a[1]);
@@ -103,7 +103,7 @@ static bk_status start_worker(pool *p, int k, bk_diags *diags)
 	if (pid < 0) {
 		close(a[1]);
 		close(r[0]);
-		bk_diags_add(diags, BK_ERROR, "system", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "system", "", 0, 0, "",
 		             "cannot start a worker: %s", strerror(err));
 		return BK_ERR_IO;
 	}
@@ -117,48 +117,48 @@ static void hand_out(pool *p, slot *s)
 {
 	s->job = IDLE;
 	if (s->alive && p->next < p->ntodo &&
-	    bk_fd_write_all(s->to, &p->todo[p->next], sizeof(size_t)))
+	    bki_fd_write_all(s->to, &p->todo[p->next], sizeof(size_t)))
 		s->job = p->todo[p->next++];
 }
 
 /* The worker s stopped before it answered: its job fails with what
  * stopped it. Returns the message, malloc'd. */
-static char *worker_lost(pool *p, slot *s, bk_kit_reply *r)
+static char *worker_lost(pool *p, slot *s, bki_kit_reply *r)
 {
 	p->ops->lost(p->ops->arg, s->job, s->pid);
 	int wst = 0;
 	waitpid(s->pid, &wst, 0);
 	s->alive = false;
 	p->alive--;
-	bk_buf m = {0};
+	bki_buf m = {0};
 	if (WIFSIGNALED(wst))
-		bk_buf_printf(&m, "error: the worker building it was "
+		bki_buf_printf(&m, "error: the worker building it was "
 		                  "killed by signal %d\n", WTERMSIG(wst));
 	else
-		bk_buf_printf(&m, "error: the worker building it "
+		bki_buf_printf(&m, "error: the worker building it "
 		                  "stopped (exit %d)\n", WEXITSTATUS(wst));
-	*r = (bk_kit_reply){s->job, BK_ERR_IO, 0, 0, 0, false};
-	return bk_buf_steal(&m);
+	*r = (bki_kit_reply){s->job, BK_ERR_IO, 0, 0, 0, false};
+	return bki_buf_steal(&m);
 }
 
 /* Reads the reply of the worker s, passes it on and hands s the next
  * job; or a diagnostic it sent ahead of its reply, passed on alone. */
 static void take_reply(pool *p, slot *s)
 {
-	bk_kit_reply r;
+	bki_kit_reply r;
 	char *msg = NULL;
-	bool got = bk_fd_read_all(s->from, &r, sizeof r);
-	if (got && !(msg = bk_malloc(r.msglen + 1))) {
+	bool got = bki_fd_read_all(s->from, &r, sizeof r);
+	if (got && !(msg = bki_malloc(r.msglen + 1))) {
 		/* no memory for the messages: read past them, the kit's
 		 * status stands without them */
 		char skip[4096];
 		for (size_t left = r.msglen; got && left;) {
 			size_t n = left < sizeof skip ? left : sizeof skip;
-			got = bk_fd_read_all(s->from, skip, n);
+			got = bki_fd_read_all(s->from, skip, n);
 			left -= n;
 		}
 	} else if (got) {
-		got = bk_fd_read_all(s->from, msg, r.msglen);
+		got = bki_fd_read_all(s->from, msg, r.msglen);
 		msg[got ? r.msglen : 0] = '\0';
 	}
 	if (got && r.log) {
@@ -216,22 +216,22 @@ static void stop_workers(pool *p)
 	}
 }
 
-bk_status bk_kit_pool_run(int jobs, const size_t *todo, size_t ntodo,
-                          const bk_kit_pool_ops *ops, size_t *handed,
+bk_status bki_kit_pool_run(int jobs, const size_t *todo, size_t ntodo,
+                          const bki_kit_pool_ops *ops, size_t *handed,
                           bk_diags *diags)
 {
 	if ((size_t)jobs > ntodo)
 		jobs = (int)ntodo;
 	pool p = {.ops = ops, .todo = todo, .ntodo = ntodo, .jobs = jobs};
-	p.w = bk_calloc((size_t)jobs + 1, sizeof *p.w);
-	p.pf = bk_calloc((size_t)jobs + 1, sizeof *p.pf);
-	p.map = bk_calloc((size_t)jobs + 1, sizeof *p.map);
+	p.w = bki_calloc((size_t)jobs + 1, sizeof *p.w);
+	p.pf = bki_calloc((size_t)jobs + 1, sizeof *p.pf);
+	p.map = bki_calloc((size_t)jobs + 1, sizeof *p.map);
 	if (!p.w || !p.pf || !p.map) {
 		free(p.w);
 		free(p.pf);
 		free(p.map);
 		*handed = 0;
-		return bk_diags_nomem(diags, "", "", "starting the workers");
+		return bki_diags_nomem(diags, "", "", "starting the workers");
 	}
 	bk_status st = BK_OK;
 	fflush(NULL);

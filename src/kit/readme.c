@@ -12,77 +12,77 @@
 
 /* Appends text to out with {title}, {district}, {election}, {date} and
  * {ballot} replaced by the script's. */
-static void fill(bk_buf *out, const char *text, const bk_script *s)
+static void fill(bki_buf *out, const char *text, const bk_script *s)
 {
-	const bk_wording_var vars[] = {
+	const bki_wording_var vars[] = {
 		{"title", bk_script_title(s)},
 		{"district", bk_script_district(s)},
 		{"election", bk_script_election_id(s)},
 		{"date", bk_script_election_date(s)},
 		{"ballot", bk_script_ballot_id(s)}};
-	const bk_wording_fill f = {.vars = vars, .nvars = 5, .keep_unknown = true};
-	bk_wording_expand(out, text, &f);
+	const bki_wording_fill f = {.vars = vars, .nvars = 5, .keep_unknown = true};
+	bki_wording_expand(out, text, &f);
 }
 
 /* Appends the README template of lang filled in from s. */
-static bk_status fill_language(bk_buf *out, const bk_templates *tpl,
+static bk_status fill_language(bki_buf *out, const bk_templates *tpl,
                                const char *lang, const bk_script *s,
                                bk_diags *diags)
 {
-	bk_buf p = {0};
-	bk_buf_printf(&p, "%s/kit/README.%s.txt", bk_templates_dir(tpl), lang);
+	bki_buf p = {0};
+	bki_buf_printf(&p, "%s/kit/README.%s.txt", bk_templates_dir(tpl), lang);
 	char *text;
 	size_t n;
-	if (bk_buf_failed(&p) || bk_read_file(bk_buf_str(&p), &text, &n)) {
-		if (bk_buf_failed(&p) || errno == ENOMEM) {
-			bk_buf_free(&p);
-			return bk_diags_nomem(diags, lang, "", "reading the kit README "
+	if (bki_buf_failed(&p) || bki_read_file(bki_buf_str(&p), &text, &n)) {
+		if (bki_buf_failed(&p) || errno == ENOMEM) {
+			bki_buf_free(&p);
+			return bki_diags_nomem(diags, lang, "", "reading the kit README "
 			                      "template");
 		}
-		bk_diags_add(diags, BK_ERROR, "template", bk_buf_str(&p), 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "template", bki_buf_str(&p), 0, 0, "",
 		             "cannot read the kit README template: %s",
 		             strerror(errno));
-		bk_buf_free(&p);
+		bki_buf_free(&p);
 		return BK_ERR_IO;
 	}
-	bk_buf_free(&p);
+	bki_buf_free(&p);
 	fill(out, text, s);
 	free(text);
 	return BK_OK;
 }
 
-bk_status bk_kit_write_readme(const bk_templates *tpl,
+bk_status bki_kit_write_readme(const bk_templates *tpl,
                               const char *const *langs, size_t nlangs,
                               bk_script *const *scripts, const char *dir,
                               bk_diags *diags)
 {
-	bk_buf out = {0}, p = {0};
+	bki_buf out = {0}, p = {0};
 	bk_status st = BK_OK;
 	for (size_t l = 0; l < nlangs; l++) {
 		if (l)
-			bk_buf_add(&out, "\n----------------------------------------\n\n");
+			bki_buf_add(&out, "\n----------------------------------------\n\n");
 		st = fill_language(&out, tpl, langs[l], scripts[l], diags);
 		if (st != BK_OK)
 			goto out;
 	}
-	bk_buf_printf(&p, "%s/README.txt", dir);
-	if (bk_buf_failed(&out) || bk_buf_failed(&p)) {
-		st = bk_diags_nomem(diags, dir, "", "writing the kit's README");
+	bki_buf_printf(&p, "%s/README.txt", dir);
+	if (bki_buf_failed(&out) || bki_buf_failed(&p)) {
+		st = bki_diags_nomem(diags, dir, "", "writing the kit's README");
 		goto out;
 	}
-	bk_atomic a;
-	if (bk_atomic_open(&a, bk_buf_str(&p)))
+	bki_atomic a;
+	if (bki_atomic_open(&a, bki_buf_str(&p)))
 		goto unwritable;
-	fputs(bk_buf_str(&out), a.f);
-	if (bk_atomic_commit(&a))
+	fputs(bki_buf_str(&out), a.f);
+	if (bki_atomic_commit(&a))
 		goto unwritable;
 	goto out;
 unwritable:
-	bk_diags_add(diags, BK_ERROR, "unwritable", bk_buf_str(&p), 0, 0, "",
+	bki_diags_add(diags, BK_ERROR, "unwritable", bki_buf_str(&p), 0, 0, "",
 	             "cannot write the kit's README: %s", strerror(errno));
 	st = BK_ERR_IO;
 out:
-	bk_buf_free(&p);
-	bk_buf_free(&out);
+	bki_buf_free(&p);
+	bki_buf_free(&out);
 	return st;
 }

@@ -154,7 +154,7 @@ bk_output_set bk_output_needs(bk_output o)
 	return (unsigned)o < BK_OUTPUT_COUNT ? table[o].needs : 0;
 }
 
-const char *bk_output_renamed(const char *name)
+const char *bki_output_renamed(const char *name)
 {
 	for (size_t i = 0; name && i < sizeof renamed / sizeof *renamed; i++)
 		if (!strcmp(renamed[i].old, name))
@@ -162,7 +162,7 @@ const char *bk_output_renamed(const char *name)
 	return NULL;
 }
 
-int bk_outputs_missing(bk_output_set set, int *needed)
+int bki_outputs_missing(bk_output_set set, int *needed)
 {
 	for (int o = 0; o < BK_OUTPUT_COUNT; o++) {
 		if (!(set & BK_OUTPUT_BIT(o)) || !(table[o].needs & ~set))
@@ -176,11 +176,11 @@ int bk_outputs_missing(bk_output_set set, int *needed)
 	return -1;
 }
 
-void bk_outputs_names(bk_output_set set, bk_buf *out)
+void bki_outputs_names(bk_output_set set, bki_buf *out)
 {
 	for (int o = 0; o < BK_OUTPUT_COUNT; o++)
 		if (set & BK_OUTPUT_BIT(o))
-			bk_buf_printf(out, "%s%s", out->len ? ", " : "", table[o].name);
+			bki_buf_printf(out, "%s%s", out->len ? ", " : "", table[o].name);
 }
 
 bk_status bk_outputs_parse(const char *list, bk_output_set allowed,
@@ -193,10 +193,10 @@ bk_status bk_outputs_parse(const char *list, bk_output_set allowed,
 	bool named = false;
 	for (const char *p = list; *p && st == BK_OK;) {
 		size_t n = strcspn(p, ",");
-		char *w = bk_strndup(p, n);
+		char *w = bki_strndup(p, n);
 		p += n + (p[n] == ',');
 		if (!w) {
-			st = bk_diags_nomem(diags, "", "--formats",
+			st = bki_diags_nomem(diags, "", "--formats",
 			                    "reading the list of outputs");
 			break;
 		}
@@ -210,7 +210,7 @@ bk_status bk_outputs_parse(const char *list, bk_output_set allowed,
 		if (o >= 0) {
 			add = BK_OUTPUT_BIT(o);
 			if (!(allowed & add)) {
-				bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
+				bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
 				             "\"%s\" is not made by this command", w);
 				st = BK_ERR_USAGE;
 			}
@@ -229,23 +229,23 @@ bk_status bk_outputs_parse(const char *list, bk_output_set allowed,
 							add |= BK_OUTPUT_BIT(k) & allowed;
 				}
 			if (!group) {
-				const char *now = bk_output_renamed(w);
-				bk_buf names = {0};
-				bk_outputs_names(allowed, &names);
+				const char *now = bki_output_renamed(w);
+				bki_buf names = {0};
+				bki_outputs_names(allowed, &names);
 				if (now)
-					bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0,
+					bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0,
 					             "--formats", "\"%s\" is an old name: the "
 					             "output is now %s", w, now);
 				else
-					bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0,
+					bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0,
 					             "--formats", "\"%s\" is not an output "
 					             "(%s; or default, all, audio, stencil, "
 					             "braille, large-print, leaflets)", w,
-					             bk_buf_str(&names));
-				bk_buf_free(&names);
+					             bki_buf_str(&names));
+				bki_buf_free(&names);
 				st = BK_ERR_USAGE;
 			} else if (!add) {
-				bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
+				bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
 				             "\"%s\" names nothing this command makes", w);
 				st = BK_ERR_USAGE;
 			}
@@ -254,13 +254,13 @@ bk_status bk_outputs_parse(const char *list, bk_output_set allowed,
 		free(w);
 	}
 	if (st == BK_OK && !named) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
 		             "no output named");
 		st = BK_ERR_USAGE;
 	}
-	int needed, o = st == BK_OK ? bk_outputs_missing(set, &needed) : -1;
+	int needed, o = st == BK_OK ? bki_outputs_missing(set, &needed) : -1;
 	if (o >= 0) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "--formats",
 		             "%s needs %s: name it too", table[o].name,
 		             table[needed].name);
 		st = BK_ERR_USAGE;
@@ -342,7 +342,7 @@ char *bk_production_json(void)
 	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 	                               JSON_REAL_PRECISION(10));
 	json_decref(root);
-	char *copy = s ? bk_strdup(s) : NULL;
+	char *copy = s ? bki_strdup(s) : NULL;
 	free(s);
 	return copy;
 }

@@ -12,28 +12,28 @@
 #include "diag/diag-private.h"
 #include "util/util.h"
 
-PangoFontMap *bk_render_font_map(const bk_templates *tpl, bk_diags *diags)
+PangoFontMap *bki_render_font_map(const bk_templates *tpl, bk_diags *diags)
 {
 	/* fonts/ sits beside templates/, both in the source tree and where
 	 * they are installed (<datadir>/ballotkit/). */
-	bk_buf conf = {0};
-	bk_buf_printf(&conf, "%s/../fonts/fonts.conf", bk_templates_dir(tpl));
+	bki_buf conf = {0};
+	bki_buf_printf(&conf, "%s/../fonts/fonts.conf", bk_templates_dir(tpl));
 	FcConfig *fc = FcConfigCreate();
-	if (!fc || !FcConfigParseAndLoad(fc, (const FcChar8 *)bk_buf_str(&conf),
+	if (!fc || !FcConfigParseAndLoad(fc, (const FcChar8 *)bki_buf_str(&conf),
 	                                 FcTrue) ||
 	    !FcConfigBuildFonts(fc)) {
-		bk_diags_add(diags, BK_ERROR, "fonts", bk_buf_str(&conf), 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "fonts", bki_buf_str(&conf), 0, 0, "",
 		             "cannot load the font configuration");
 		if (fc)
 			FcConfigDestroy(fc);
-		bk_buf_free(&conf);
+		bki_buf_free(&conf);
 		return NULL;
 	}
-	bk_buf_free(&conf);
+	bki_buf_free(&conf);
 	PangoFontMap *fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
 	if (!fm) {
 		FcConfigDestroy(fc);
-		bk_diags_add(diags, BK_ERROR, "fonts", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "fonts", "", 0, 0, "",
 		             "Pango has no FreeType font map");
 		return NULL;
 	}
@@ -46,7 +46,7 @@ PangoFontMap *bk_render_font_map(const bk_templates *tpl, bk_diags *diags)
 	return fm;
 }
 
-void bk_render_pdf_date(const char *date, char out[32])
+void bki_render_pdf_date(const char *date, char out[32])
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	out[0] = '\0';
@@ -69,21 +69,21 @@ void bk_render_pdf_date(const char *date, char out[32])
 		snprintf(out, 32, "2000-01-01T00:00:00Z");
 }
 
-cairo_status_t bk_render_write_sink(void *closure, const unsigned char *data,
+cairo_status_t bki_render_write_sink(void *closure, const unsigned char *data,
                                     unsigned int length)
 {
-	return bk_sink_write((bk_sink *)closure, data, length)
+	return bki_sink_write((bki_sink *)closure, data, length)
 	               ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-cairo_status_t bk_render_write_buf(void *closure, const unsigned char *data,
+cairo_status_t bki_render_write_buf(void *closure, const unsigned char *data,
                                    unsigned int length)
 {
-	bk_buf_addn((bk_buf *)closure, (const char *)data, length);
+	bki_buf_addn((bki_buf *)closure, (const char *)data, length);
 	return CAIRO_STATUS_SUCCESS;
 }
 
-cairo_surface_t *bk_render_pdf_surface(cairo_write_func_t write,
+cairo_surface_t *bki_render_pdf_surface(cairo_write_func_t write,
                                        void *closure, double w_mm,
                                        double h_mm, const char *title,
                                        const char *date)
@@ -91,7 +91,7 @@ cairo_surface_t *bk_render_pdf_surface(cairo_write_func_t write,
 	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(
 		write, closure, w_mm * 72.0 / 25.4, h_mm * 72.0 / 25.4);
 	char cdate[32];
-	bk_render_pdf_date(date, cdate);
+	bki_render_pdf_date(date, cdate);
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, cdate);
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
 	                               title ? title : "");
@@ -100,7 +100,7 @@ cairo_surface_t *bk_render_pdf_surface(cairo_write_func_t write,
 	return surf;
 }
 
-bool bk_render_paper_ok(double w, double h, double m, double margin_min,
+bool bki_render_paper_ok(double w, double h, double m, double margin_min,
                         double margin_max)
 {
 	return m >= margin_min && m <= margin_max && w >= BK_PAPER_SIDE_MIN &&

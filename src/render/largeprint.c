@@ -22,15 +22,15 @@ typedef struct para {
 static bk_status check_options(const bk_large_print_options *o,
                                bk_diags *diags)
 {
-	if (!bk_struct_version_ok(o->version, BK_LARGE_PRINT_OPTIONS_VERSION,
+	if (!bki_struct_version_ok(o->version, BK_LARGE_PRINT_OPTIONS_VERSION,
 	                          "bk_large_print_options", diags))
 		return BK_ERR_USAGE;
 	if (!(o->size_pt >= BK_LARGE_PRINT_SIZE_MIN &&
 	      o->size_pt <= BK_LARGE_PRINT_SIZE_MAX) ||
-	    !bk_render_paper_ok(o->paper_width, o->paper_height, o->margin,
+	    !bki_render_paper_ok(o->paper_width, o->paper_height, o->margin,
 	                        BK_LARGE_PRINT_MARGIN_MIN,
 	                        BK_LARGE_PRINT_MARGIN_MAX)) {
-		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
 		             "large print is %d–%d pt on paper of %d–%d mm with "
 		             "a margin of %d–%d mm", BK_LARGE_PRINT_SIZE_MIN,
 		             BK_LARGE_PRINT_SIZE_MAX, BK_PAPER_SIDE_MIN,
@@ -119,7 +119,7 @@ static bk_status draw_paras(cairo_surface_t *surf, PangoFontMap *fm,
 	for (size_t i = 0; st == BK_OK && i < n; i++) {
 		PangoLayout *lay = para_layout(pc, &paras[i], o, width);
 		if (pango_layout_get_unknown_glyphs_count(lay) > 0) {
-			bk_diags_add(diags, BK_ERROR, "missing-glyph", "", 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "missing-glyph", "", 0, 0, "",
 			             "the font has no glyph for a character of \"%s\"",
 			             paras[i].text);
 			st = BK_ERR_INVALID;
@@ -141,28 +141,28 @@ static bk_status render(const para *paras, size_t n, const char *title,
 	bk_status st = check_options(o, diags);
 	if (st != BK_OK)
 		return st;
-	PangoFontMap *fm = bk_render_font_map(tpl, diags);
+	PangoFontMap *fm = bki_render_font_map(tpl, diags);
 	if (!fm)
 		return BK_ERR_IO;
-	bk_c_numeric numeric = bk_c_numeric_enter();
-	bk_sink out = {write, arg, BK_OK};
-	cairo_surface_t *surf = bk_render_pdf_surface(
-		bk_render_write_sink, &out, o->paper_width, o->paper_height, title,
+	bki_c_numeric numeric = bki_c_numeric_enter();
+	bki_sink out = {write, arg, BK_OK};
+	cairo_surface_t *surf = bki_render_pdf_surface(
+		bki_render_write_sink, &out, o->paper_width, o->paper_height, title,
 		date);
 	st = draw_paras(surf, fm, paras, n, lang, o, diags);
 	cairo_surface_finish(surf);
 	/* Cairo's PDF surface does not always report a failed write */
 	if (st == BK_OK && out.status != BK_OK) {
-		st = bk_sink_failed(&out, name, "the PDF", BK_ERR_IO, diags);
+		st = bki_sink_failed(&out, name, "the PDF", BK_ERR_IO, diags);
 	} else if (st == BK_OK &&
 	           cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
 		             "cairo could not write the PDF: %s",
 		             cairo_status_to_string(cairo_surface_status(surf)));
 		st = BK_ERR_IO;
 	}
 	cairo_surface_destroy(surf);
-	bk_c_numeric_leave(&numeric);
+	bki_c_numeric_leave(&numeric);
 	g_object_unref(fm);
 	return st;
 }
@@ -174,9 +174,9 @@ static bk_status list_render(const bk_script *s, const bk_templates *tpl,
 {
 	static const bk_large_print_options def = BK_LARGE_PRINT_OPTIONS_INIT;
 	size_t n = bk_script_position_count(s);
-	para *p = bk_calloc(n + 2, sizeof *p);
+	para *p = bki_calloc(n + 2, sizeof *p);
 	if (!p)
-		return bk_diags_nomem(diags, name, "", "laying out large print");
+		return bki_diags_nomem(diags, name, "", "laying out large print");
 	p[0].text = bk_script_title(s);
 	p[0].tag = "H1";
 	p[1].text = bk_script_district(s);
@@ -192,7 +192,7 @@ static bk_status list_render(const bk_script *s, const bk_templates *tpl,
 	return st;
 }
 
-/* The arguments of the path functions, for bk_write_atomic. */
+/* The arguments of the path functions, for bki_write_atomic. */
 typedef struct lp_job {
 	const bk_script *s;
 	const bk_election *e;
@@ -215,7 +215,7 @@ bk_status bk_large_print_list(const bk_script *s, const bk_templates *tpl,
 	if (!s || !tpl || !path)
 		return BK_ERR_USAGE;
 	lp_job j = {.s = s, .tpl = tpl, .opt = opt};
-	return bk_write_atomic(path, list_job, &j, diags);
+	return bki_write_atomic(path, list_job, &j, diags);
 }
 
 bk_status bk_large_print_list_to(const bk_script *s, const bk_templates *tpl,
@@ -235,28 +235,28 @@ static bk_status leaflet_render(const bk_election *e, const char *kind,
                                 const char *file, bk_diags *diags)
 {
 	static const bk_large_print_options def = BK_LARGE_PRINT_OPTIONS_INIT;
-	bk_buf name = {0}, txt = {0}, src = {0};
-	if (!bk_election_leaflet_text(e, kind, id, bk_lang_index(lang_code), &name,
+	bki_buf name = {0}, txt = {0}, src = {0};
+	if (!bki_election_leaflet_text(e, kind, id, bki_lang_index(lang_code), &name,
 	                              &txt, &src)) {
-		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
 		             "there is no %s \"%s\" with a leaflet in \"%s\"", kind,
 		             id, lang_code);
-		bk_buf_free(&name);
-		bk_buf_free(&txt);
-		bk_buf_free(&src);
+		bki_buf_free(&name);
+		bki_buf_free(&txt);
+		bki_buf_free(&src);
 		return BK_ERR_NOTFOUND;
 	}
-	bool failed = bk_buf_failed(&src) || bk_buf_failed(&name);
-	bk_buf_free(&src);
-	const char *heading = bk_buf_str(&name);
-	char *body = bk_buf_steal(&txt);
+	bool failed = bki_buf_failed(&src) || bki_buf_failed(&name);
+	bki_buf_free(&src);
+	const char *heading = bki_buf_str(&name);
+	char *body = bki_buf_steal(&txt);
 	size_t n = 1;
 	for (const char *q = body; q && *q; q++)
 		n += *q == '\n';
-	para *p = bk_calloc(n + 1, sizeof *p);
+	para *p = bki_calloc(n + 1, sizeof *p);
 	bk_status st;
 	if (failed || !body || !p) {
-		st = bk_diags_nomem(diags, file, "", "laying out large print");
+		st = bki_diags_nomem(diags, file, "", "laying out large print");
 		goto out;
 	}
 	size_t count = 0;
@@ -276,7 +276,7 @@ static bk_status leaflet_render(const bk_election *e, const char *kind,
 out:
 	free(p);
 	free(body);
-	bk_buf_free(&name);
+	bki_buf_free(&name);
 	return st;
 }
 
@@ -298,7 +298,7 @@ bk_status bk_large_print_leaflet(const bk_election *e, const char *kind,
 		return BK_ERR_USAGE;
 	lp_job j = {.e = e, .kind = kind, .id = id, .lang = lang_code,
 	            .tpl = tpl, .opt = opt};
-	return bk_write_atomic(path, leaflet_job, &j, diags);
+	return bki_write_atomic(path, leaflet_job, &j, diags);
 }
 
 bk_status bk_large_print_leaflet_to(const bk_election *e, const char *kind,

@@ -95,14 +95,14 @@ static bool same_rgb(const double *v, const double *rgb)
 }
 
 /* Rewrites the colour operators of one content stream into out. */
-static bk_status rewrite(const char *p, size_t len, const bk_pdf_print_setup *ps,
-                         bk_buf *out, bk_diags *diags)
+static bk_status rewrite(const char *p, size_t len, const bki_pdf_print_setup *ps,
+                         bki_buf *out, bk_diags *diags)
 {
 	tok win[3];
 	size_t nwin = 0;
 	size_t i = 0, flushed = 0;
 	tok t;
-	bk_buf_add(out, "/BKop gs\n");
+	bki_buf_add(out, "/BKop gs\n");
 	static const char *const refused[] = {"cs", "CS", "sc", "SC", "scn",
 	                                      "SCN", "k", "K", "BI", "sh",
 	                                      "Do", NULL};
@@ -112,7 +112,7 @@ static bk_status rewrite(const char *p, size_t len, const bk_pdf_print_setup *ps
 		 * could bring RGB to the press: refused */
 		for (size_t r = 0; refused[r]; r++)
 			if (t.n == strlen(refused[r]) && !memcmp(t.s, refused[r], t.n)) {
-				bk_diags_add(diags, BK_ERROR, "print-colour", "", 0, 0, "",
+				bki_diags_add(diags, BK_ERROR, "print-colour", "", 0, 0, "",
 				             "the drawing used the PDF operator %s, which "
 				             "the print post-processing cannot vouch for",
 				             refused[r]);
@@ -126,17 +126,17 @@ static bk_status rewrite(const char *p, size_t len, const bk_pdf_print_setup *ps
 			    !number(&win[2], &v[2]))
 				return BK_ERR_INVALID;
 			/* copy up to the first number, then the replacement */
-			bk_buf_addn(out, p + flushed, (size_t)(win[0].s - (p + flushed)));
+			bki_buf_addn(out, p + flushed, (size_t)(win[0].s - (p + flushed)));
 			if (same_rgb(v, (const double[3]){0, 0, 0}))
-				bk_buf_add(out, fill ? "0 g" : "0 G");
+				bki_buf_add(out, fill ? "0 g" : "0 G");
 			else if (same_rgb(v, (const double[3]){1, 1, 1}))
-				bk_buf_add(out, fill ? "1 g" : "1 G");
+				bki_buf_add(out, fill ? "1 g" : "1 G");
 			else if (same_rgb(v, ps->cut_rgb))
-				bk_buf_add(out, fill ? "/BKcut cs 1 scn" : "/BKcut CS 1 SCN");
+				bki_buf_add(out, fill ? "/BKcut cs 1 scn" : "/BKcut CS 1 SCN");
 			else if (same_rgb(v, ps->spot_rgb))
-				bk_buf_add(out, fill ? "/BKspot cs 1 scn" : "/BKspot CS 1 SCN");
+				bki_buf_add(out, fill ? "/BKspot cs 1 scn" : "/BKspot CS 1 SCN");
 			else {
-				bk_diags_add(diags, BK_ERROR, "print-colour", "", 0, 0, "",
+				bki_diags_add(diags, BK_ERROR, "print-colour", "", 0, 0, "",
 				             "the drawing used the colour %g %g %g, "
 				             "which has no ink in the print PDF", v[0],
 				             v[1], v[2]);
@@ -153,7 +153,7 @@ static bk_status rewrite(const char *p, size_t len, const bk_pdf_print_setup *ps
 		}
 		win[nwin++] = t;
 	}
-	bk_buf_addn(out, p + flushed, len - flushed);
+	bki_buf_addn(out, p + flushed, len - flushed);
 	return BK_OK;
 }
 
@@ -176,8 +176,8 @@ static void merge(qpdf_data q, qpdf_oh dict, const char *name,
 	qpdf_oh_replace_key(q, sub, key, qpdf_oh_parse(q, value));
 }
 
-bk_status bk_pdf_for_print(const char *data, size_t size,
-                           const bk_pdf_print_setup *ps, bk_sink *out,
+bk_status bki_pdf_for_print(const char *data, size_t size,
+                           const bki_pdf_print_setup *ps, bki_sink *out,
                            bk_diags *diags)
 {
 	qpdf_data q = qpdf_init();
@@ -198,20 +198,20 @@ bk_status bk_pdf_for_print(const char *data, size_t size,
 			st = BK_ERR_INVALID;
 			break;
 		}
-		bk_buf nc = {0};
+		bki_buf nc = {0};
 		st = rewrite((const char *)content, clen, ps, &nc, diags);
 		free(content);
-		if (st == BK_OK && bk_buf_failed(&nc))
-			st = bk_diags_nomem(diags, "", "", "preparing the PDF for print");
+		if (st == BK_OK && bki_buf_failed(&nc))
+			st = bki_diags_nomem(diags, "", "", "preparing the PDF for print");
 		if (st != BK_OK) {
-			bk_buf_free(&nc);
+			bki_buf_free(&nc);
 			break;
 		}
 		qpdf_oh stream = qpdf_oh_new_stream(q);
 		qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)nc.data,
 		                            nc.len, qpdf_oh_new_null(q),
 		                            qpdf_oh_new_null(q));
-		bk_buf_free(&nc);
+		bki_buf_free(&nc);
 		qpdf_oh_replace_key(q, page, "/Contents",
 		                    qpdf_make_indirect_object(q, stream));
 		/* separations, overprint, a CMYK page group */
@@ -254,17 +254,17 @@ bk_status bk_pdf_for_print(const char *data, size_t size,
 		if (qpdf_write(q) & QPDF_ERRORS) {
 			st = BK_ERR_IO;
 		} else {
-			if (!bk_sink_write(out, qpdf_get_buffer(q),
+			if (!bki_sink_write(out, qpdf_get_buffer(q),
 			                   qpdf_get_buffer_length(q)))
 				st = out->status;
 		}
 	}
 done:
 	if (st != BK_OK && qpdf_has_error(q))
-		bk_diags_add(diags, BK_ERROR, "print-pdf", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "print-pdf", "", 0, 0, "",
 		             "qpdf: %s", qpdf_get_error_full_text(q, qpdf_get_error(q)));
 	else if (st != BK_OK && out->status == BK_OK && !bk_diags_count(diags))
-		bk_diags_add(diags, BK_ERROR, "print-pdf", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "print-pdf", "", 0, 0, "",
 		             "the print PDF could not be made");
 	qpdf_cleanup(&q);
 	return st;

@@ -12,16 +12,16 @@
 /* A Pango font map that sees only the fonts in fonts/fonts.conf (beside
  * the templates folder). NULL with a diagnostic when it cannot be made.
  * Unreference with g_object_unref. */
-PangoFontMap *bk_render_font_map(const bk_templates *tpl, bk_diags *diags);
+PangoFontMap *bki_render_font_map(const bk_templates *tpl, bk_diags *diags);
 
 /* The PDF creation date: SOURCE_DATE_EPOCH when set, else date
  * ("YYYY-MM-DD") at midnight UTC, else 2000-01-01: never the clock. */
-void bk_render_pdf_date(const char *date, char out[32]);
+void bki_render_pdf_date(const char *date, char out[32]);
 
 /* A PDF surface of w × h mm writing through write(closure), with the
  * document's title, ballotkit as creator and the creation date of
- * bk_render_pdf_date(date): the same input, the same bytes. */
-cairo_surface_t *bk_render_pdf_surface(cairo_write_func_t write,
+ * bki_render_pdf_date(date): the same input, the same bytes. */
+cairo_surface_t *bki_render_pdf_surface(cairo_write_func_t write,
                                        void *closure, double w_mm,
                                        double h_mm, const char *title,
                                        const char *date);
@@ -29,34 +29,34 @@ cairo_surface_t *bk_render_pdf_surface(cairo_write_func_t write,
 /* Whether paper of w × h mm with a margin of m mm is within the bounds
  * of render.h: each side BK_PAPER_SIDE_MIN to BK_PAPER_SIDE_MAX, the
  * margin margin_min to margin_max (swell's or large print's). */
-bool bk_render_paper_ok(double w, double h, double m, double margin_min,
+bool bki_render_paper_ok(double w, double h, double m, double margin_min,
                         double margin_max);
 
-/* A cairo write function writing through a bk_sink * (diag-private.h). */
-cairo_status_t bk_render_write_sink(void *closure, const unsigned char *data,
+/* A cairo write function writing through a bki_sink * (diag-private.h). */
+cairo_status_t bki_render_write_sink(void *closure, const unsigned char *data,
                                     unsigned int length);
 
-/* A cairo write function appending to a bk_buf. */
-cairo_status_t bk_render_write_buf(void *closure, const unsigned char *data,
+/* A cairo write function appending to a bki_buf. */
+cairo_status_t bki_render_write_buf(void *closure, const unsigned char *data,
                                    unsigned int length);
 
 /* Turning a Cairo PDF into a print-shop PDF (src/render/pdfpost.c). */
-typedef struct bk_pdf_print_setup {
+typedef struct bki_pdf_print_setup {
 	double trim[4];          /* x, y (from the top left), width, height; mm */
 	double bleed;            /* mm */
 	const double *cut_rgb;   /* the reserved colour of the die line */
 	const char *cut_name;    /* its separation ("CutContour") */
 	const double *spot_rgb;  /* the reserved colour of the spot ink */
 	const char *spot_name;   /* its separation ("Braille") */
-} bk_pdf_print_setup;
+} bki_pdf_print_setup;
 
 /* Rewrites every page of the PDF in data: page boxes, colours (black to
  * DeviceGray, the reserved colours to their separations, overprint on),
  * the RGB transparency group replaced by a CMYK one. Any other colour is
  * an error. Writes the result through out (its callback's failure is
  * returned, reported by the caller). */
-bk_status bk_pdf_for_print(const char *data, size_t size,
-                           const bk_pdf_print_setup *setup, bk_sink *out,
+bk_status bki_pdf_for_print(const char *data, size_t size,
+                           const bki_pdf_print_setup *setup, bki_sink *out,
                            bk_diags *diags);
 
 #endif

@@ -24,7 +24,7 @@ static const double PRINT_SIZE = 3.2;    /* mm, about 9 pt */
 static const double PRINT_RGB[3] = {0.0, 0.35, 0.85};
 
 typedef struct geometry {
-	const bk_braille_profile *p;
+	const bki_braille_profile *p;
 	double w, h, margin, advance, band;
 	unsigned cells, lines;
 } geometry;
@@ -37,19 +37,19 @@ static bk_status geometry_for(geometry *g, const bk_templates *tpl,
 	if (!opt)
 		opt = &def;
 	memset(g, 0, sizeof *g);
-	g->p = profile ? bk_templates_profile_find(tpl, profile) : NULL;
+	g->p = profile ? bki_templates_profile_find(tpl, profile) : NULL;
 	if (!g->p) {
-		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
 		             "there is no braille profile \"%s\" in %s/braille/profiles",
 		             profile ? profile : "(none)", bk_templates_dir(tpl));
 		return BK_ERR_NOTFOUND;
 	}
-	if (!bk_struct_version_ok(opt->version, BK_SWELL_OPTIONS_VERSION,
+	if (!bki_struct_version_ok(opt->version, BK_SWELL_OPTIONS_VERSION,
 	                          "bk_swell_options", diags))
 		return BK_ERR_USAGE;
-	if (!bk_render_paper_ok(opt->paper_width, opt->paper_height, opt->margin,
+	if (!bki_render_paper_ok(opt->paper_width, opt->paper_height, opt->margin,
 	                        BK_SWELL_MARGIN_MIN, BK_SWELL_MARGIN_MAX)) {
-		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
 		             "swell paper is %d–%d mm on each side with a margin "
 		             "of %d–%d mm", BK_PAPER_SIDE_MIN, BK_PAPER_SIDE_MAX,
 		             BK_SWELL_MARGIN_MIN, BK_SWELL_MARGIN_MAX);
@@ -65,7 +65,7 @@ static bk_status geometry_for(geometry *g, const bk_templates *tpl,
 	double avail_w = g->w - 2 * g->margin - cell_w;
 	double avail_h = g->h - 2 * g->margin - g->band - cell_h;
 	if (avail_w < 0 || avail_h < 0) {
-		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
 		             "a %g × %g mm swell page with %g mm margins has no "
 		             "room for one braille cell", g->w, g->h, g->margin);
 		return BK_ERR_USAGE;
@@ -73,7 +73,7 @@ static bk_status geometry_for(geometry *g, const bk_templates *tpl,
 	g->cells = (unsigned)floor(avail_w / g->p->cell_pitch + 1e-9) + 1;
 	g->lines = (unsigned)floor(avail_h / g->advance + 1e-9) + 1;
 	if (g->cells < 12 || g->lines < 5) {
-		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
 		             "the swell page holds only %u cells × %u lines; a "
 		             "braille page needs at least 12 × 5", g->cells,
 		             g->lines);
@@ -109,7 +109,7 @@ bk_status bk_swell_layout(bk_braille_layout *out, const bk_templates *tpl,
 static void line_dots(cairo_t *cr, const geometry *g, const unsigned char *c,
                       size_t n, double top)
 {
-	const bk_braille_profile *p = g->p;
+	const bki_braille_profile *p = g->p;
 	double r = p->dot_diameter / 2;
 	for (size_t k = 0; k < n; k++) {
 		double x0 = g->margin + (double)k * p->cell_pitch + r;
@@ -207,22 +207,22 @@ static bk_status swell_render(void *ctx, bk_write_fn write, void *arg,
 		return st;
 	const bk_braille_layout *L = bk_braille_doc_layout(doc);
 	if (L->cells > g.cells || L->lines > g.lines || L->binding) {
-		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
 		             "the document's %u × %u page does not fit the swell "
 		             "page (%u × %u): lay it out with bk_swell_layout",
 		             L->cells, L->lines, g.cells, g.lines);
 		return BK_ERR_USAGE;
 	}
 	PangoFontMap *fm = NULL;
-	if (opt->interline && !(fm = bk_render_font_map(j->tpl, diags)))
+	if (opt->interline && !(fm = bki_render_font_map(j->tpl, diags)))
 		return BK_ERR_IO;
 
 	/* Numbers in the PDF must not follow the caller's locale. */
-	bk_c_numeric numeric = bk_c_numeric_enter();
+	bki_c_numeric numeric = bki_c_numeric_enter();
 
-	bk_sink out = {write, arg, BK_OK};
-	cairo_surface_t *surf = bk_render_pdf_surface(
-		bk_render_write_sink, &out, g.w, g.h, bk_braille_doc_title(doc),
+	bki_sink out = {write, arg, BK_OK};
+	cairo_surface_t *surf = bki_render_pdf_surface(
+		bki_render_write_sink, &out, g.w, g.h, bk_braille_doc_title(doc),
 		bk_braille_doc_date(doc));
 	cairo_t *cr = cairo_create(surf);
 	cairo_set_tolerance(cr, 0.05);
@@ -234,13 +234,13 @@ static bk_status swell_render(void *ctx, bk_write_fn write, void *arg,
 	cairo_surface_destroy(surf);
 	/* Cairo's PDF surface does not always report a failed write */
 	if (out.status != BK_OK) {
-		st = bk_sink_failed(&out, name, "the PDF", st, diags);
+		st = bki_sink_failed(&out, name, "the PDF", st, diags);
 	} else if (st != BK_OK) {
-		bk_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
 		             "cairo could not write the PDF");
 		st = BK_ERR_IO;
 	}
-	bk_c_numeric_leave(&numeric);
+	bki_c_numeric_leave(&numeric);
 	if (fm)
 		g_object_unref(fm);
 	return st;
@@ -254,7 +254,7 @@ bk_status bk_swell_write_pdf(const bk_braille_doc *doc,
 	if (!doc || !tpl || !path)
 		return BK_ERR_USAGE;
 	swell_job j = {doc, tpl, profile, opt};
-	return bk_write_atomic(path, swell_render, &j, diags);
+	return bki_write_atomic(path, swell_render, &j, diags);
 }
 
 bk_status bk_swell_write_pdf_to(const bk_braille_doc *doc,

@@ -30,7 +30,7 @@ typedef struct segment {
 } segment;
 
 struct bk_script {
-	bk_arena arena;
+	bki_arena arena;
 	const char *ballot_id, *lang, *title, *braille_title, *braille_lang;
 	const char *instructions, *withdrawn_label, *template_id;
 	const char *district, *election_id, *election_date;
@@ -51,7 +51,7 @@ static const char *kept(bk_script *s, const char *r)
 	return "";
 }
 
-typedef bk_wording_var var;
+typedef bki_wording_var var;
 
 /* Expands {name} and {count:word} placeholders (the one expander of
  * templates/, with doubled and outer blanks left by empty values
@@ -60,14 +60,14 @@ static const char *expand(bk_script *s, const bk_templates *tpl, int lang,
                           const char *text, const var *vars, size_t nvars,
                           unsigned long count)
 {
-	const bk_wording_fill f = {.vars = vars, .nvars = nvars, .tpl = tpl,
+	const bki_wording_fill f = {.vars = vars, .nvars = nvars, .tpl = tpl,
 	                           .lang = lang, .count = count,
 	                           .tidy_spaces = true};
-	bk_buf out = {0};
-	bk_wording_expand(&out, text, &f);
-	const char *r = bk_buf_failed(&out)
-	                ? NULL : bk_arena_strdup(&s->arena, bk_buf_str(&out));
-	bk_buf_free(&out);
+	bki_buf out = {0};
+	bki_wording_expand(&out, text, &f);
+	const char *r = bki_buf_failed(&out)
+	                ? NULL : bki_arena_strdup(&s->arena, bki_buf_str(&out));
+	bki_buf_free(&out);
 	return kept(s, r);
 }
 
@@ -120,7 +120,7 @@ static const char *add_segment(bk_script *s, const bk_templates *tpl,
 {
 	if (s->nsegments == s->capsegments) {
 		size_t cap = s->capsegments ? s->capsegments * 2 : 32;
-		segment *more = bk_reallocarray(s->segments, cap,
+		segment *more = bki_reallocarray(s->segments, cap,
 		                                sizeof *s->segments);
 		if (!more)
 			return kept(s, NULL);
@@ -131,7 +131,7 @@ static const char *add_segment(bk_script *s, const bk_templates *tpl,
 	size_t cap = 1;
 	for (const char *q = p; *q; q++)
 		cap += *q == ' ';
-	const char **sentences = bk_arena_alloc(&s->arena,
+	const char **sentences = bki_arena_alloc(&s->arena,
 	                                        cap * sizeof *sentences);
 	if (!sentences)
 		return kept(s, NULL);
@@ -140,12 +140,12 @@ static const char *add_segment(bk_script *s, const bk_templates *tpl,
 	g->position = pos;
 	g->nsentences = 0;
 	g->sentences = sentences;
-	bk_buf joined = {0};
+	bki_buf joined = {0};
 	while (*p) {
 		while (*p == ' ')
 			p++;
 		size_t n = sentence_len(p);
-		char *piece = bk_strndup(p, n);
+		char *piece = bki_strndup(p, n);
 		const char *e = kept(s, piece ? expand(s, tpl, lang, piece, vars,
 		                                       nvars, count)
 		                              : NULL);
@@ -153,35 +153,35 @@ static const char *add_segment(bk_script *s, const bk_templates *tpl,
 		if (says_something(e)) {
 			g->sentences[g->nsentences++] = e;
 			if (joined.len)
-				bk_buf_addc(&joined, ' ');
-			bk_buf_add(&joined, e);
+				bki_buf_addc(&joined, ' ');
+			bki_buf_add(&joined, e);
 		}
 		p += n;
 	}
-	g->text = kept(s, bk_buf_failed(&joined)
-	                  ? NULL : bk_arena_strdup(&s->arena,
-	                                           bk_buf_str(&joined)));
-	bk_buf_free(&joined);
+	g->text = kept(s, bki_buf_failed(&joined)
+	                  ? NULL : bki_arena_strdup(&s->arena,
+	                                           bki_buf_str(&joined)));
+	bki_buf_free(&joined);
 	return g->text;
 }
 
-static const char *full_name(bk_script *s, const bk_candidate *k, int lang)
+static const char *full_name(bk_script *s, const bki_candidate *k, int lang)
 {
-	bk_buf b = {0};
-	bk_buf_add(&b, k->surname.v[lang]);
-	bk_buf_addc(&b, ' ');
-	bk_buf_add(&b, k->given_name.v[lang]);
+	bki_buf b = {0};
+	bki_buf_add(&b, k->surname.v[lang]);
+	bki_buf_addc(&b, ' ');
+	bki_buf_add(&b, k->given_name.v[lang]);
 	if (k->patronymic.v[lang]) {
-		bk_buf_addc(&b, ' ');
-		bk_buf_add(&b, k->patronymic.v[lang]);
+		bki_buf_addc(&b, ' ');
+		bki_buf_add(&b, k->patronymic.v[lang]);
 	}
-	const char *r = bk_buf_failed(&b)
-	                ? NULL : bk_arena_strdup(&s->arena, bk_buf_str(&b));
-	bk_buf_free(&b);
+	const char *r = bki_buf_failed(&b)
+	                ? NULL : bki_arena_strdup(&s->arena, bki_buf_str(&b));
+	bki_buf_free(&b);
 	return kept(s, r);
 }
 
-static const char *type_key(const bk_ballot *b)
+static const char *type_key(const bki_ballot *b)
 {
 	if (b->body == BK_BODY_MAZHILIS)
 		return b->kind == BK_KIND_PARTY_LIST ? "mazhilis-party-list"
@@ -192,30 +192,30 @@ static const char *type_key(const bk_ballot *b)
 
 /* Title, district and short title of a ballot in one language. */
 static void ballot_texts(bk_script *s, const bk_election *e,
-                         const bk_ballot *b, int lang, const char **title,
+                         const bki_ballot *b, int lang, const char **title,
                          const char **district, const char **short_title,
                          const char **number)
 {
 	const bk_templates *tpl = e->tpl;
-	const bk_district *d = &e->districts[b->district];
+	const bki_district *d = &e->districts[b->district];
 	char num[32] = "";
 	if (d->number)
 		snprintf(num, sizeof num, "%ld", d->number);
-	*number = kept(s, bk_arena_strdup(&s->arena, num));
+	*number = kept(s, bki_arena_strdup(&s->arena, num));
 	var v[] = {{"district_name", d->name.v[lang]},
 	           {"district_number", num}};
 	*district = expand(s, tpl, lang,
-	                   bk_wording_get(tpl, lang, "print",
+	                   bki_wording_get(tpl, lang, "print",
 	                                  d->number ? "district_numbered"
 	                                            : "district"),
 	                   v, 2, 0);
 	*title = b->name.v[lang]
 	                 ? b->name.v[lang]
-	                 : bk_wording_get2(tpl, lang, "print", "titles",
+	                 : bki_wording_get2(tpl, lang, "print", "titles",
 	                                   type_key(b));
 	*short_title = b->short_name.v[lang]
 	                       ? b->short_name.v[lang]
-	                       : bk_wording_get2(tpl, lang, "print",
+	                       : bki_wording_get2(tpl, lang, "print",
 	                                         "short_titles", type_key(b));
 }
 
@@ -224,7 +224,7 @@ static void ballot_texts(bk_script *s, const bk_election *e,
 typedef struct maker {
 	bk_script *s;
 	const bk_election *e;
-	const bk_ballot *b;
+	const bki_ballot *b;
 	const bk_templates *tpl;
 	int lang;
 	unsigned long count;
@@ -233,12 +233,12 @@ typedef struct maker {
 
 static const char *print_wording(const maker *m, const char *key)
 {
-	return bk_wording_get(m->tpl, m->lang, "print", key);
+	return bki_wording_get(m->tpl, m->lang, "print", key);
 }
 
 static const char *speech_wording(const maker *m, const char *key)
 {
-	return bk_wording_get(m->tpl, m->lang, "speech", key);
+	return bki_wording_get(m->tpl, m->lang, "speech", key);
 }
 
 /* The ballot's braille title, for the stencil: the stencil is one object
@@ -248,7 +248,7 @@ static void braille_title(maker *m)
 {
 	bk_script *s = m->s;
 	const bk_election *e = m->e;
-	const bk_ballot *b = m->b;
+	const bki_ballot *b = m->b;
 	int bl = e->stencil_title_lang;
 	const char *t2, *d2, *st2, *n2;
 	ballot_texts(s, e, b, bl, &t2, &d2, &st2, &n2);
@@ -256,11 +256,11 @@ static void braille_title(maker *m)
 	            {"district_name", e->districts[b->district].name.v[bl]}};
 	const char *bt = NULL;
 	if (!e->districts[b->district].number)
-		bt = bk_wording_get(m->tpl, bl, "print", "braille_title_unnumbered");
+		bt = bki_wording_get(m->tpl, bl, "print", "braille_title_unnumbered");
 	if (!bt)
-		bt = bk_wording_get(m->tpl, bl, "print", "braille_title");
+		bt = bki_wording_get(m->tpl, bl, "print", "braille_title");
 	s->braille_title = expand(s, m->tpl, bl, bt, bv, 3, 0);
-	s->braille_lang = bk_lang_codes[bl];
+	s->braille_lang = bki_lang_codes[bl];
 }
 
 /* The printed texts of the whole ballot: title, district, braille title,
@@ -294,7 +294,7 @@ static void opening_segments(maker *m)
 	ballot_segment(m, BK_SEGMENT_TITLE, "title");
 	ballot_segment(m, BK_SEGMENT_INTRO,
 	               m->b->against_all ? "intro" : "intro_without_against_all");
-	const char *corner = bk_wording_get2(m->tpl, m->lang, "speech", "corners",
+	const char *corner = bki_wording_get2(m->tpl, m->lang, "speech", "corners",
 	                                     m->b->tpl->corner);
 	var iv[] = {{"corner", corner}, {"count", m->countstr}};
 	add_segment(m->s, m->tpl, m->lang, BK_SEGMENT_INSTRUCTIONS,
@@ -317,7 +317,7 @@ static void against_all(maker *m, position *p, size_t i, const char *num)
 /* A party of a party-list ballot at position i. */
 static void party(maker *m, position *p, size_t i, const char *num)
 {
-	const bk_party *pt = &m->e->parties[m->b->options[i]];
+	const bki_party *pt = &m->e->parties[m->b->options[i]];
 	int lang = m->lang;
 	p->kind = BK_POSITION_PARTY;
 	p->ref = pt->id;
@@ -332,7 +332,7 @@ static void party(maker *m, position *p, size_t i, const char *num)
 /* Who nominated a candidate, printed (the party's short name where it has
  * one) and spoken (the full name, docs/decisions.md, "A party's
  * pronunciation", never an abbreviation). */
-static void nominator(maker *m, const bk_candidate *k, const char **print,
+static void nominator(maker *m, const bki_candidate *k, const char **print,
                       const char **spoken)
 {
 	int lang = m->lang;
@@ -341,7 +341,7 @@ static void nominator(maker *m, const bk_candidate *k, const char **print,
 		*spoken = speech_wording(m, "self_nominated");
 		return;
 	}
-	const bk_party *pt = &m->e->parties[k->party];
+	const bki_party *pt = &m->e->parties[k->party];
 	const char *pname = pt->short_name.v[lang] ? pt->short_name.v[lang]
 	                                           : pt->name.v[lang];
 	const char *psay = pt->pronunciation.v[lang] ? pt->pronunciation.v[lang]
@@ -359,7 +359,7 @@ static void nominator(maker *m, const bk_candidate *k, const char **print,
  * spoken. Returns the name as the list line shows it; *year_said is the
  * spoken birth year ("" when not shown). */
 static const char *name_and_details(maker *m, position *p,
-                                    const bk_candidate *k, size_t i,
+                                    const bki_candidate *k, size_t i,
                                     const char **year_said)
 {
 	bk_script *s = m->s;
@@ -393,7 +393,7 @@ static const char *name_and_details(maker *m, position *p,
 /* A candidate at position i. Returns the name as the list line shows it. */
 static const char *candidate(maker *m, position *p, size_t i, const char *num)
 {
-	const bk_candidate *k = &m->e->candidates[m->b->options[i]];
+	const bki_candidate *k = &m->e->candidates[m->b->options[i]];
 	int lang = m->lang;
 	p->kind = BK_POSITION_CANDIDATE;
 	p->ref = k->id;
@@ -434,7 +434,7 @@ static void list_line(maker *m, position *p, const char *num,
  * its line in the lists. */
 static void add_position(maker *m, size_t i)
 {
-	const bk_ballot *b = m->b;
+	const bki_ballot *b = m->b;
 	position *p = &m->s->positions[i];
 	char num[32];
 	snprintf(num, sizeof num, "%zu", i + 1);
@@ -446,7 +446,7 @@ static void add_position(maker *m, size_t i)
 	snprintf(src, sizeof src, "$.%s[%ld]",
 	         b->kind == BK_KIND_PARTY_LIST ? "parties" : "candidates",
 	         i < b->noptions ? b->options[i] : 0L);
-	p->source = i < b->noptions ? kept(m->s, bk_arena_strdup(&m->s->arena,
+	p->source = i < b->noptions ? kept(m->s, bki_arena_strdup(&m->s->arena,
 	                                                         src))
 	                            : "";
 	const char *list_name = NULL; /* the name in the list line */
@@ -468,29 +468,29 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 	*out = NULL;
 	size_t bi = bk_election_ballot_find(e, ballot_id);
 	if (bi == (size_t)-1) {
-		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
 		             "the election has no ballot \"%s\"", ballot_id);
 		return BK_ERR_NOTFOUND;
 	}
-	int lang = bk_lang_index(lang_code);
-	if (lang < 0 || !bk_election_has_lang(e, lang)) {
-		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+	int lang = bki_lang_index(lang_code);
+	if (lang < 0 || !bki_election_has_lang(e, lang)) {
+		bki_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
 		             "the election is not held in the language \"%s\"",
 		             lang_code);
 		return BK_ERR_NOTFOUND;
 	}
-	const bk_ballot *b = &e->ballots[bi];
-	bk_script *s = bk_calloc(1, sizeof *s);
+	const bki_ballot *b = &e->ballots[bi];
+	bk_script *s = bki_calloc(1, sizeof *s);
 	if (!s)
-		return bk_diags_nomem(diags, "", "", "making the script");
+		return bki_diags_nomem(diags, "", "", "making the script");
 	s->ballot_id = b->id;
-	s->lang = bk_lang_codes[lang];
+	s->lang = bki_lang_codes[lang];
 	s->template_id = b->tpl->id;
 	s->npositions = b->noptions + (b->against_all ? 1 : 0);
-	s->positions = bk_calloc(s->npositions, sizeof *s->positions);
+	s->positions = bki_calloc(s->npositions, sizeof *s->positions);
 	if (!s->positions) {
 		bk_script_free(s);
-		return bk_diags_nomem(diags, "", "", "making the script");
+		return bki_diags_nomem(diags, "", "", "making the script");
 	}
 
 	maker m = {s, e, b, tpl, lang, (unsigned long)s->npositions, ""};
@@ -503,7 +503,7 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 	ballot_segment(&m, BK_SEGMENT_REPEAT, "repeat");
 	if (s->nomem) {
 		bk_script_free(s);
-		return bk_diags_nomem(diags, "", "", "making the script");
+		return bki_diags_nomem(diags, "", "", "making the script");
 	}
 	*out = s;
 	return BK_OK;
@@ -515,7 +515,7 @@ void bk_script_free(bk_script *s)
 		return;
 	free(s->positions);
 	free(s->segments);
-	bk_arena_free(&s->arena);
+	bki_arena_free(&s->arena);
 	free(s);
 }
 
@@ -596,49 +596,49 @@ const char *bk_script_segment_sentence(const bk_script *s, size_t i, size_t j)
 
 static const char *const kind_names[] = {"party", "candidate", "against-all"};
 
-static void json_position(bk_buf *b, const position *p, size_t i)
+static void json_position(bki_buf *b, const position *p, size_t i)
 {
-	bk_buf_printf(b, "%s\n  {\"number\": %zu, \"kind\": \"%s\", \"ref\": ",
+	bki_buf_printf(b, "%s\n  {\"number\": %zu, \"kind\": \"%s\", \"ref\": ",
 	              i ? "," : "", i + 1, kind_names[p->kind]);
-	bk_buf_add_json_string(b, p->ref);
-	bk_buf_printf(b, ", \"status\": \"%s\", \"sheet\": %u, \"box\": %u, "
+	bki_buf_add_json_string(b, p->ref);
+	bki_buf_printf(b, ", \"status\": \"%s\", \"sheet\": %u, \"box\": %u, "
 	              "\"text\": ",
 	              p->status == BK_STATUS_WITHDRAWN ? "withdrawn" : "standing",
 	              p->sheet + 1, p->box + 1);
-	bk_buf_add_json_string(b, p->text);
-	bk_buf_add(b, ", \"nominator\": ");
-	bk_buf_add_json_string(b, p->nominator);
+	bki_buf_add_json_string(b, p->text);
+	bki_buf_add(b, ", \"nominator\": ");
+	bki_buf_add_json_string(b, p->nominator);
 	if (p->birth_year)
-		bk_buf_printf(b, ", \"birth_year\": %ld", p->birth_year);
+		bki_buf_printf(b, ", \"birth_year\": %ld", p->birth_year);
 	else
-		bk_buf_add(b, ", \"birth_year\": null");
-	bk_buf_add(b, ", \"details\": ");
-	bk_buf_add_json_string(b, p->details);
-	bk_buf_add(b, ", \"list\": ");
-	bk_buf_add_json_string(b, p->list);
-	bk_buf_add(b, ", \"spoken\": ");
-	bk_buf_add_json_string(b, p->spoken);
-	bk_buf_add(b, "}");
+		bki_buf_add(b, ", \"birth_year\": null");
+	bki_buf_add(b, ", \"details\": ");
+	bki_buf_add_json_string(b, p->details);
+	bki_buf_add(b, ", \"list\": ");
+	bki_buf_add_json_string(b, p->list);
+	bki_buf_add(b, ", \"spoken\": ");
+	bki_buf_add_json_string(b, p->spoken);
+	bki_buf_add(b, "}");
 }
 
-static void json_segment(bk_buf *b, const segment *g, size_t i)
+static void json_segment(bki_buf *b, const segment *g, size_t i)
 {
-	bk_buf_printf(b, "%s\n  {\"kind\": \"%s\", ", i ? "," : "",
-	              bk_segment_kind_name(g->kind));
+	bki_buf_printf(b, "%s\n  {\"kind\": \"%s\", ", i ? "," : "",
+	              bki_segment_kind_name(g->kind));
 	if (g->kind == BK_SEGMENT_POSITION)
-		bk_buf_printf(b, "\"number\": %zu, ", g->position + 1);
-	bk_buf_add(b, "\"text\": ");
-	bk_buf_add_json_string(b, g->text);
-	bk_buf_add(b, ", \"sentences\": [");
+		bki_buf_printf(b, "\"number\": %zu, ", g->position + 1);
+	bki_buf_add(b, "\"text\": ");
+	bki_buf_add_json_string(b, g->text);
+	bki_buf_add(b, ", \"sentences\": [");
 	for (size_t j = 0; j < g->nsentences; j++) {
 		if (j)
-			bk_buf_add(b, ", ");
-		bk_buf_add_json_string(b, g->sentences[j]);
+			bki_buf_add(b, ", ");
+		bki_buf_add_json_string(b, g->sentences[j]);
 	}
-	bk_buf_add(b, "]}");
+	bki_buf_add(b, "]}");
 }
 
-static void write_json(bk_buf *b, const bk_script *s)
+static void write_json(bki_buf *b, const bk_script *s)
 {
 	/* the head: each text after the key and punctuation before it */
 	const struct {
@@ -654,49 +654,49 @@ static void write_json(bk_buf *b, const bk_script *s)
 		{", \"braille_title_language\": ", s->braille_lang},
 	};
 	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) {
-		bk_buf_add(b, head[i].before);
-		bk_buf_add_json_string(b, head[i].text);
+		bki_buf_add(b, head[i].before);
+		bki_buf_add_json_string(b, head[i].text);
 	}
-	bk_buf_add(b, ",\n \"positions\": [");
+	bki_buf_add(b, ",\n \"positions\": [");
 	for (size_t i = 0; i < s->npositions; i++)
 		json_position(b, &s->positions[i], i);
-	bk_buf_add(b, "],\n \"segments\": [");
+	bki_buf_add(b, "],\n \"segments\": [");
 	for (size_t i = 0; i < s->nsegments; i++)
 		json_segment(b, &s->segments[i], i);
-	bk_buf_add(b, "]}\n");
+	bki_buf_add(b, "]}\n");
 }
 
-static void write_text(bk_buf *b, const bk_script *s)
+static void write_text(bki_buf *b, const bk_script *s)
 {
-	bk_buf_printf(b, "ballot %s (%s), template %s\n", s->ballot_id, s->lang,
+	bki_buf_printf(b, "ballot %s (%s), template %s\n", s->ballot_id, s->lang,
 	              s->template_id);
-	bk_buf_printf(b, "title: %s\n", s->title);
-	bk_buf_printf(b, "district: %s\n", s->district);
-	bk_buf_printf(b, "braille title (%s): %s\n", s->braille_lang,
+	bki_buf_printf(b, "title: %s\n", s->title);
+	bki_buf_printf(b, "district: %s\n", s->district);
+	bki_buf_printf(b, "braille title (%s): %s\n", s->braille_lang,
 	              s->braille_title);
-	bk_buf_add(b, "positions:\n");
+	bki_buf_add(b, "positions:\n");
 	for (size_t i = 0; i < s->npositions; i++) {
 		const position *p = &s->positions[i];
-		bk_buf_printf(b, "  %2zu. %s", i + 1, p->text);
+		bki_buf_printf(b, "  %2zu. %s", i + 1, p->text);
 		if (p->birth_year)
-			bk_buf_printf(b, ", %ld", p->birth_year);
+			bki_buf_printf(b, ", %ld", p->birth_year);
 		if (*p->details)
-			bk_buf_printf(b, ", %s", p->details);
+			bki_buf_printf(b, ", %s", p->details);
 		if (*p->nominator)
-			bk_buf_printf(b, " — %s", p->nominator);
+			bki_buf_printf(b, " — %s", p->nominator);
 		if (p->status == BK_STATUS_WITHDRAWN)
-			bk_buf_printf(b, " [%s]", s->withdrawn_label);
-		bk_buf_printf(b, "   (sheet %u, box %u)\n", p->sheet + 1,
+			bki_buf_printf(b, " [%s]", s->withdrawn_label);
+		bki_buf_printf(b, "   (sheet %u, box %u)\n", p->sheet + 1,
 		              p->box + 1);
 	}
-	bk_buf_add(b, "spoken:\n");
+	bki_buf_add(b, "spoken:\n");
 	for (size_t i = 0; i < s->nsegments; i++)
-		bk_buf_printf(b, "  [%s] %s\n", bk_segment_kind_name(s->segments[i].kind),
+		bki_buf_printf(b, "  [%s] %s\n", bki_segment_kind_name(s->segments[i].kind),
 		              s->segments[i].text);
 }
 
 /* The script in format ("json" or "text") into *b; false for another. */
-static bool script_bytes(const bk_script *s, const char *format, bk_buf *b)
+static bool script_bytes(const bk_script *s, const char *format, bki_buf *b)
 {
 	if (!format || (strcmp(format, "json") && strcmp(format, "text")))
 		return false;
@@ -709,32 +709,32 @@ static bool script_bytes(const bk_script *s, const char *format, bk_buf *b)
 
 bk_status bk_script_write(const bk_script *s, const char *format, FILE *out)
 {
-	bk_buf b = {0};
+	bki_buf b = {0};
 	if (!s || !out || !script_bytes(s, format, &b))
 		return BK_ERR_USAGE;
-	if (bk_buf_failed(&b)) {
-		bk_buf_free(&b);
+	if (bki_buf_failed(&b)) {
+		bki_buf_free(&b);
 		return BK_ERR_NOMEM;
 	}
 	size_t len = b.len;
 	size_t w = fwrite(b.data, 1, len, out);
-	bk_buf_free(&b);
+	bki_buf_free(&b);
 	return w == len ? BK_OK : BK_ERR_IO;
 }
 
 bk_status bk_script_write_to(const bk_script *s, const char *format,
                              bk_write_fn write, void *arg, bk_diags *diags)
 {
-	bk_buf b = {0};
+	bki_buf b = {0};
 	if (!s || !write || !script_bytes(s, format, &b))
 		return BK_ERR_USAGE;
-	if (bk_buf_failed(&b)) {
-		bk_buf_free(&b);
-		return bk_diags_nomem(diags, "", "", "writing the script");
+	if (bki_buf_failed(&b)) {
+		bki_buf_free(&b);
+		return bki_diags_nomem(diags, "", "", "writing the script");
 	}
-	bk_sink out = {write, arg, BK_OK};
-	bool ok = bk_sink_write(&out, b.data, b.len);
-	bk_buf_free(&b);
-	return ok ? BK_OK : bk_sink_failed(&out, "", "the script", BK_ERR_IO,
+	bki_sink out = {write, arg, BK_OK};
+	bool ok = bki_sink_write(&out, b.data, b.len);
+	bki_buf_free(&b);
+	return ok ? BK_OK : bki_sink_failed(&out, "", "the script", BK_ERR_IO,
 	                                   diags);
 }

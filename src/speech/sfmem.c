@@ -6,17 +6,17 @@
 
 static sf_count_t m_len(void *u)
 {
-	return (sf_count_t)((bk_sf_memory *)u)->buf->len;
+	return (sf_count_t)((bki_sf_memory *)u)->buf->len;
 }
 
 static sf_count_t m_tell(void *u)
 {
-	return ((bk_sf_memory *)u)->pos;
+	return ((bki_sf_memory *)u)->pos;
 }
 
 static sf_count_t m_seek(sf_count_t off, int whence, void *u)
 {
-	bk_sf_memory *m = u;
+	bki_sf_memory *m = u;
 	sf_count_t len = (sf_count_t)m->buf->len;
 	sf_count_t p = whence == SEEK_SET ? off
 	             : whence == SEEK_CUR ? m->pos + off : len + off;
@@ -27,7 +27,7 @@ static sf_count_t m_seek(sf_count_t off, int whence, void *u)
 
 static sf_count_t m_read(void *ptr, sf_count_t n, void *u)
 {
-	bk_sf_memory *m = u;
+	bki_sf_memory *m = u;
 	sf_count_t len = (sf_count_t)m->buf->len;
 	if (m->pos >= len)
 		return 0;
@@ -42,13 +42,13 @@ static sf_count_t m_read(void *ptr, sf_count_t n, void *u)
  * left by a seek beyond the end reads as zeros, as in a file). */
 static sf_count_t m_write(const void *ptr, sf_count_t n, void *u)
 {
-	bk_sf_memory *m = u;
-	bk_buf *b = m->buf;
+	bki_sf_memory *m = u;
+	bki_buf *b = m->buf;
 	size_t at = (size_t)m->pos, end = at + (size_t)n;
 	if (end > b->len) {
 		/* out of memory: nothing written, which libsndfile reports; the
 		 * caller finds the buffer failed */
-		if (!bk_buf_reserve(b, end - b->len))
+		if (!bki_buf_reserve(b, end - b->len))
 			return 0;
 		memset(b->data + b->len, 0, end - b->len);
 		b->len = end;
@@ -59,10 +59,10 @@ static sf_count_t m_write(const void *ptr, sf_count_t n, void *u)
 	return n;
 }
 
-SNDFILE *bk_sf_open_memory(bk_sf_memory *m, bk_buf *out, SF_INFO *info)
+SNDFILE *bki_sf_open_memory(bki_sf_memory *m, bki_buf *out, SF_INFO *info)
 {
 	static SF_VIRTUAL_IO io = {m_len, m_seek, m_read, m_write, m_tell};
-	bk_buf_truncate(out, 0);
+	bki_buf_truncate(out, 0);
 	m->buf = out;
 	m->pos = 0;
 	return sf_open_virtual(&io, SFM_WRITE, info, m);

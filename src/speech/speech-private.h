@@ -8,15 +8,15 @@
 
 /* libsndfile writing into memory: a WAV's or FLAC's header is finished by
  * seeking back, which a write callback cannot do, so the file is made in
- * a bk_buf (SF_VIRTUAL_IO) and handed over whole. */
-typedef struct bk_sf_memory {
-	bk_buf *buf;
+ * a bki_buf (SF_VIRTUAL_IO) and handed over whole. */
+typedef struct bki_sf_memory {
+	bki_buf *buf;
 	sf_count_t pos;
-} bk_sf_memory;
+} bki_sf_memory;
 
 /* Opens a libsndfile writer of info's format whose bytes go into out
  * (emptied first); m must live until sf_close. NULL when libsndfile
  * refuses (sf_strerror(NULL) says why). (src/speech/sfmem.c) */
-SNDFILE *bk_sf_open_memory(bk_sf_memory *m, bk_buf *out, SF_INFO *info);
+SNDFILE *bki_sf_open_memory(bki_sf_memory *m, bki_buf *out, SF_INFO *info);
 
 #endif

@@ -60,7 +60,7 @@
  * zygote answers in the order it was asked. */
 typedef struct asked {
 	unsigned char key[BK_SHA256_SIZE]; /* the digest of material */
-	bk_buf material;                   /* the clip's cache key */
+	bki_buf material;                   /* the clip's cache key */
 	bool ready;      /* answered, or from the cache */
 	bool from_cache;
 	int32_t code;    /* the child's status, when answered */
@@ -83,7 +83,7 @@ struct bk_speech {
 	const bk_templates *tpl;
 	bk_speech_options opt;
 	zygote z[BK_LANG_COUNT];
-	bk_cache *cache;
+	bki_cache *cache;
 	size_t synthesised, hits;
 	bool warned_cache;
 	bool nomem; /* an answer could not be received: no memory */
@@ -151,21 +151,21 @@ static bool recv_all(int fd, void *p, size_t n, int timeout_ms)
 }
 
 /* Adds a data file of eSpeak NG to the identity (its name and bytes). */
-static void hash_file(bk_hasher *h, const char *dir, const char *name)
+static void hash_file(bki_hasher *h, const char *dir, const char *name)
 {
-	bk_buf path = {0};
-	bk_buf_printf(&path, "%s/%s", dir, name);
+	bki_buf path = {0};
+	bki_buf_printf(&path, "%s/%s", dir, name);
 	char *data = NULL;
 	size_t size = 0;
-	bk_hasher_add_str(h, name);
-	if (bk_read_file(bk_buf_str(&path), &data, &size) == 0) {
-		bk_hasher_add_u64(h, size);
-		bk_hasher_add(h, data, size);
+	bki_hasher_add_str(h, name);
+	if (bki_read_file(bki_buf_str(&path), &data, &size) == 0) {
+		bki_hasher_add_u64(h, size);
+		bki_hasher_add(h, data, size);
 		free(data);
 	} else {
-		bk_hasher_add_u64(h, ~0ull);
+		bki_hasher_add_u64(h, ~0ull);
 	}
-	bk_buf_free(&path);
+	bki_buf_free(&path);
 }
 
 /* What the zygote is told first: its voice and parameters. */
@@ -231,27 +231,27 @@ static void zygote_main(int fd)
 	const char *data_dir = NULL;
 	const char *version = espeak_Info(&data_dir);
 	espeak_VOICE *v = espeak_GetCurrentVoice();
-	bk_hasher *h = bk_hasher_new();
-	bk_hasher_add_str(h, "ballotkit-engine-1");
-	bk_hasher_add_str(h, version ? version : "");
-	bk_hasher_add_str(h, v && v->identifier ? v->identifier : voice);
+	bki_hasher *h = bki_hasher_new();
+	bki_hasher_add_str(h, "ballotkit-engine-1");
+	bki_hasher_add_str(h, version ? version : "");
+	bki_hasher_add_str(h, v && v->identifier ? v->identifier : voice);
 	static const char *const files[] = {"phontab", "phonindex", "phondata",
 	                                    "intonations", "en_dict"};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
 		hash_file(h, data_dir ? data_dir : "", files[i]);
-	bk_buf name = {0};
+	bki_buf name = {0};
 	if (v && v->languages) {
 		size_t n = strcspn(v->languages, "-");
-		bk_buf_printf(&name, "%.*s_dict", (int)n, v->languages);
-		hash_file(h, data_dir ? data_dir : "", bk_buf_str(&name));
-		bk_buf_truncate(&name, 0);
+		bki_buf_printf(&name, "%.*s_dict", (int)n, v->languages);
+		hash_file(h, data_dir ? data_dir : "", bki_buf_str(&name));
+		bki_buf_truncate(&name, 0);
 	}
 	if (v && v->identifier) {
-		bk_buf_printf(&name, "lang/%s", v->identifier);
-		hash_file(h, data_dir ? data_dir : "", bk_buf_str(&name));
+		bki_buf_printf(&name, "lang/%s", v->identifier);
+		hash_file(h, data_dir ? data_dir : "", bki_buf_str(&name));
 	}
-	bk_buf_free(&name);
-	bk_hasher_done(h, r.identity);
+	bki_buf_free(&name);
+	bki_hasher_done(h, r.identity);
 	snprintf(r.version, sizeof r.version, "%s", version ? version : "");
 
 	/* the children write their samples here; the zygote sends them on */
@@ -339,24 +339,24 @@ static int open_helper_program(bk_diags *diags)
 	const char *paths[] = {env, BK_SPEECH_HELPER_INSTALLED,
 	                       BK_SPEECH_HELPER_BUILD};
 	size_t n = env && *env ? 1 : sizeof paths / sizeof *paths;
-	bk_buf tried = {0};
+	bki_buf tried = {0};
 	for (size_t i = 0; i < n; i++) {
 		if (!paths[i] || !*paths[i])
 			continue;
 		int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
-			bk_buf_free(&tried);
+			bki_buf_free(&tried);
 			return fd;
 		}
-		bk_buf_printf(&tried, "%s%s (%s)", tried.len ? ", " : "",
+		bki_buf_printf(&tried, "%s%s (%s)", tried.len ? ", " : "",
 		              paths[i], strerror(errno));
 	}
-	bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+	bki_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
 	             "cannot start the speech helper: no ballotkit-speech-helper "
 	             "program (tried %s); install ballotkit, set "
 	             "BALLOTKIT_SPEECH_HELPER, or call bk_speech_helper_entry "
-	             "first in main", tried.len ? bk_buf_str(&tried) : "nothing");
-	bk_buf_free(&tried);
+	             "first in main", tried.len ? bki_buf_str(&tried) : "nothing");
+	bki_buf_free(&tried);
 	return -1;
 }
 
@@ -407,11 +407,11 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 	zygote *z = &sp->z[lang];
 	if (z->fd >= 0)
 		return BK_OK;
-	const char *voice = bk_speech_voice(sp->tpl, lang);
+	const char *voice = bki_templates_voice(sp->tpl, lang);
 	if (z->failed || !voice) {
-		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
 		             "the voice \"%s\" for %s cannot be used: %s",
-		             voice ? voice : "", bk_lang_codes[lang],
+		             voice ? voice : "", bki_lang_codes[lang],
 		             zygote_failure(z->failure));
 		return BK_ERR_NOTFOUND;
 	}
@@ -420,15 +420,15 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 	if (strlen(voice) >= sizeof cf.voice) {
 		z->failed = true;
 		z->failure = Z_VOICE;
-		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
 		             "the voice \"%s\" for %s cannot be used: %s", voice,
-		             bk_lang_codes[lang], zygote_failure(Z_VOICE));
+		             bki_lang_codes[lang], zygote_failure(Z_VOICE));
 		return BK_ERR_NOTFOUND;
 	}
 	memcpy(cf.voice, voice, strlen(voice));
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
 		             "cannot start the speech helper: %s", strerror(errno));
 		return BK_ERR_IO;
 	}
@@ -448,7 +448,7 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 		int e = errno;
 		close(sv[0]);
 		close(sv[1]);
-		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
 		             "cannot start the speech helper: %s", strerror(e));
 		return BK_ERR_IO;
 	}
@@ -456,9 +456,9 @@ static bk_status start_zygote(bk_speech *sp, int lang, bk_diags *diags)
 	ready r = {-1, {0}, {0}};
 	if (!send_all(sv[0], &cf, sizeof cf) ||
 	    !recv_all(sv[0], &r, sizeof r, 60000) || r.status != Z_OK) {
-		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "speech", "", 0, 0, "",
 		             "the voice \"%s\" for %s cannot be used: %s", voice,
-		             bk_lang_codes[lang],
+		             bki_lang_codes[lang],
 		             zygote_failure(r.status));
 		close(sv[0]);
 		kill(pid, SIGKILL);
@@ -495,7 +495,7 @@ static void queue_clear(zygote *z)
 {
 	for (size_t i = 0; i < z->nq; i++) {
 		free(z->q[i].s);
-		bk_buf_free(&z->q[i].material);
+		bki_buf_free(&z->q[i].material);
 	}
 	z->nq = 0;
 }
@@ -516,7 +516,7 @@ static void stop_zygote(zygote *z, bool kill_it)
 
 /* The option check and allocation have the shape of every create
  * function's (bk_audio_create, bk_import_create), which a duplicate-code
- * finder pairs; bk_struct_version_ok is their one home. */
+ * finder pairs; bki_struct_version_ok is their one home. */
 bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
                            const bk_speech_options *opt, bk_diags *diags)
 {
@@ -525,7 +525,7 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 	*out = NULL;
 	bk_speech_options o = BK_SPEECH_OPTIONS_INIT;
 	if (opt) {
-		if (!bk_struct_version_ok(opt->version, BK_SPEECH_OPTIONS_VERSION,
+		if (!bki_struct_version_ok(opt->version, BK_SPEECH_OPTIONS_VERSION,
 		                          "bk_speech_options", diags))
 			return BK_ERR_USAGE;
 		/* version 1 is the only one: every field is the caller's */
@@ -543,33 +543,33 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 	          BK_SPEECH_WORD_GAP_MAX}};
 	for (size_t i = 0; i < sizeof r / sizeof *r; i++)
 		if (r[i].v < r[i].lo || r[i].v > r[i].hi) {
-			bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 			             "the speech %s must be %d to %d, not %d",
 			             r[i].name, r[i].lo, r[i].hi, r[i].v);
 			return BK_ERR_USAGE;
 		}
 	if (o.cache_dir) {
-		if (bk_mkdirs(o.cache_dir) != 0) {
-			bk_diags_add(diags, BK_ERROR, "unwritable", o.cache_dir, 0, 0,
+		if (bki_mkdirs(o.cache_dir) != 0) {
+			bki_diags_add(diags, BK_ERROR, "unwritable", o.cache_dir, 0, 0,
 			             "", "cannot make the cache folder: %s",
 			             strerror(errno));
 			return BK_ERR_IO;
 		}
 	}
-	bk_speech *sp = bk_calloc(1, sizeof *sp);
+	bk_speech *sp = bki_calloc(1, sizeof *sp);
 	if (!sp)
-		return bk_diags_nomem(diags, "", "", "starting speech");
+		return bki_diags_nomem(diags, "", "", "starting speech");
 	sp->tpl = tpl;
 	sp->opt = o;
 	sp->owner = getpid();
 	sp->opt.cache_dir = NULL; /* not kept: the caller's string */
 	for (int l = 0; l < BK_LANG_COUNT; l++)
 		sp->z[l].fd = -1;
-	sp->cache = bk_cache_new(o.cache_dir, "clips",
+	sp->cache = bki_cache_new(o.cache_dir, "clips",
 	                         o.memory_cache ? o.memory_cache : 16u << 20);
 	if (!sp->cache) {
 		bk_speech_free(sp);
-		return bk_diags_nomem(diags, "", "", "starting speech");
+		return bki_diags_nomem(diags, "", "", "starting speech");
 	}
 	/* the helpers start now, while the caller is small: every clip's fork
 	 * copies the helper's page tables, and a helper forked after a
@@ -594,7 +594,7 @@ void bk_speech_free(bk_speech *sp)
 		else
 			stop_zygote(&sp->z[l], false);
 	}
-	bk_cache_free(sp->cache);
+	bki_cache_free(sp->cache);
 	free(sp);
 }
 
@@ -610,7 +610,7 @@ size_t bk_speech_synthesised(const bk_speech *sp) { return sp->synthesised; }
 size_t bk_speech_cache_hits(const bk_speech *sp) { return sp->hits; }
 size_t bk_speech_cache_discarded(const bk_speech *sp)
 {
-	return sp ? bk_cache_discarded(sp->cache) : 0;
+	return sp ? bki_cache_discarded(sp->cache) : 0;
 }
 
 /* ---- normalisation ----------------------------------------------------- */
@@ -640,27 +640,27 @@ static bool is_mark(char c) { return is_stop(c) || c == ',' || c == ':' || c == 
  * NULL when memory runs out. */
 static char *replace_all(const bk_speech *sp, int lang, const char *text)
 {
-	char *cur = bk_strdup(text);
-	for (size_t i = 0; cur && i < bk_speech_replacement_count(sp->tpl, lang);
+	char *cur = bki_strdup(text);
+	for (size_t i = 0; cur && i < bki_templates_replacement_count(sp->tpl, lang);
 	     i++) {
 		const char *to;
-		const char *from = bk_speech_replacement(sp->tpl, lang, i, &to);
+		const char *from = bki_templates_replacement(sp->tpl, lang, i, &to);
 		if (!strstr(cur, from))
 			continue;
-		bk_buf b = {0};
+		bki_buf b = {0};
 		size_t fl = strlen(from);
 		for (const char *p = cur;;) {
 			const char *hit = strstr(p, from);
 			if (!hit) {
-				bk_buf_add(&b, p);
+				bki_buf_add(&b, p);
 				break;
 			}
-			bk_buf_addn(&b, p, (size_t)(hit - p));
-			bk_buf_add(&b, to);
+			bki_buf_addn(&b, p, (size_t)(hit - p));
+			bki_buf_add(&b, to);
 			p = hit + fl;
 		}
 		free(cur);
-		cur = bk_buf_steal(&b);
+		cur = bki_buf_steal(&b);
 	}
 	return cur;
 }
@@ -668,40 +668,40 @@ static char *replace_all(const bk_speech *sp, int lang, const char *text)
 /* Step 2: characters: blanks to spaces, dashes between words to commas,
  * dropped characters to spaces, into b; the words with Latin letters are
  * noted in latin, separated by ", ". */
-static void map_characters(const char *cur, bk_buf *b, bk_buf *latin)
+static void map_characters(const char *cur, bki_buf *b, bki_buf *latin)
 {
 	size_t len = strlen(cur);
 	bool in_word = false, word_latin = false;
 	size_t word_start = 0;
 	for (size_t i = 0; i <= len;) {
 		uint32_t cp = 0;
-		size_t k = i < len ? bk_utf8_decode(cur + i, len - i, &cp) : 1;
-		bool letter = i < len && (bk_cp_is_latin_letter(cp) ||
-		                          bk_cp_is_cyrillic_letter(cp));
+		size_t k = i < len ? bki_utf8_decode(cur + i, len - i, &cp) : 1;
+		bool letter = i < len && (bki_cp_is_latin_letter(cp) ||
+		                          bki_cp_is_cyrillic_letter(cp));
 		if (letter && !in_word) {
 			in_word = true;
 			word_latin = false;
 			word_start = b->len;
 		}
-		if (letter && bk_cp_is_latin_letter(cp))
+		if (letter && bki_cp_is_latin_letter(cp))
 			word_latin = true;
 		if (!letter && in_word && word_latin) {
 			if (latin->len)
-				bk_buf_add(latin, ", ");
-			bk_buf_addn(latin, b->data + word_start, b->len - word_start);
+				bki_buf_add(latin, ", ");
+			bki_buf_addn(latin, b->data + word_start, b->len - word_start);
 		}
 		if (!letter)
 			in_word = false;
 		if (i >= len)
 			break;
 		if (is_blank(cp) || is_dropped(cp))
-			bk_buf_addc(b, ' ');
+			bki_buf_addc(b, ' ');
 		else if (cp == 0x2013 || cp == 0x2014 || cp == 0x2015 || cp == 0x2212)
-			bk_buf_add(b, ", ");
+			bki_buf_add(b, ", ");
 		else if (cp == 0x2026)
-			bk_buf_addc(b, '.');
+			bki_buf_addc(b, '.');
 		else
-			bk_buf_addn(b, cur + i, k);
+			bki_buf_addn(b, cur + i, k);
 		i += k;
 	}
 }
@@ -709,18 +709,18 @@ static void map_characters(const char *cur, bk_buf *b, bk_buf *latin)
 /* Step 3: blanks collapsed, no blank before a mark, one mark where several
  * stand together ("..", ". ,": text ending in ".." can make eSpeak NG read
  * stray memory), none at the start, none at the end. Appends to c. */
-static void tidy_marks(const bk_buf *b, bk_buf *c)
+static void tidy_marks(const bki_buf *b, bki_buf *c)
 {
 	for (size_t i = 0; i < b->len; i++) {
 		char ch = b->data[i];
 		if (ch == ' ') {
 			if (c->len && c->data[c->len - 1] != ' ')
-				bk_buf_addc(c, ' ');
+				bki_buf_addc(c, ' ');
 			continue;
 		}
 		if (is_mark(ch)) {
 			while (c->len && c->data[c->len - 1] == ' ')
-				bk_buf_truncate(c, c->len - 1);
+				bki_buf_truncate(c, c->len - 1);
 			if (!c->len)
 				continue;
 			char prev = c->data[c->len - 1];
@@ -731,24 +731,24 @@ static void tidy_marks(const bk_buf *b, bk_buf *c)
 			if (is_mark(prev))
 				continue;
 		}
-		bk_buf_addc(c, ch);
+		bki_buf_addc(c, ch);
 	}
 	while (c->len && c->data[c->len - 1] == ' ')
-		bk_buf_truncate(c, c->len - 1);
+		bki_buf_truncate(c, c->len - 1);
 }
 
 /* Step 4: a sentence ends with a stop. */
-static void end_with_stop(bk_buf *c)
+static void end_with_stop(bki_buf *c)
 {
 	if (c->len && is_mark(c->data[c->len - 1]) && !is_stop(c->data[c->len - 1]))
 		c->data[c->len - 1] = '.';
 	else if (c->len && !is_stop(c->data[c->len - 1]))
-		bk_buf_addc(c, '.');
+		bki_buf_addc(c, '.');
 }
 
 /* Whether the text has anything the voice reads: not only marks, blanks,
  * hyphens, apostrophes and brackets. */
-static bool readable(const bk_buf *c)
+static bool readable(const bki_buf *c)
 {
 	for (size_t i = 0; i < c->len; i++)
 		if (!(is_mark(c->data[i]) || c->data[i] == ' ' ||
@@ -766,54 +766,54 @@ bk_status bk_speech_normalise(const bk_speech *sp, const char *lang_code,
 		return BK_ERR_USAGE;
 	*out = NULL;
 	const char *at = where ? where : "";
-	int lang = bk_lang_index(lang_code);
+	int lang = bki_lang_index(lang_code);
 	if (lang < 0) {
-		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, at,
+		bki_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, at,
 		             "no voice for the language \"%s\"", lang_code);
 		return BK_ERR_NOTFOUND;
 	}
 	size_t n = strlen(text);
-	if (bk_utf8_valid_prefix(text, n) != n) {
-		bk_diags_add(diags, BK_ERROR, "utf8", "", 0, 0, at,
+	if (bki_utf8_valid_prefix(text, n) != n) {
+		bki_diags_add(diags, BK_ERROR, "utf8", "", 0, 0, at,
 		             "the text to speak is not valid UTF-8");
 		return BK_ERR_INVALID;
 	}
 	char *replaced = replace_all(sp, lang, text);
-	bk_buf mapped = {0}, latin = {0}, c = {0};
+	bki_buf mapped = {0}, latin = {0}, c = {0};
 	if (replaced)
 		map_characters(replaced, &mapped, &latin);
 	free(replaced);
 	tidy_marks(&mapped, &c);
-	bool failed = !replaced || bk_buf_failed(&mapped);
-	bk_buf_free(&mapped);
+	bool failed = !replaced || bki_buf_failed(&mapped);
+	bki_buf_free(&mapped);
 	end_with_stop(&c);
 	bk_status st = BK_ERR_INVALID;
-	if (failed || bk_buf_failed(&c) || bk_buf_failed(&latin)) {
-		st = bk_diags_nomem(diags, "", at, "preparing a text to speak");
+	if (failed || bki_buf_failed(&c) || bki_buf_failed(&latin)) {
+		st = bki_diags_nomem(diags, "", at, "preparing a text to speak");
 		goto out;
 	}
 	if (!readable(&c)) {
-		bk_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0, at,
+		bki_diags_add(diags, BK_ERROR, "nothing-to-speak", "", 0, 0, at,
 		             "the text \"%s\" has nothing the voice can read", text);
 		goto out;
 	}
 	if (c.len > MAX_TEXT) {
-		bk_diags_add(diags, BK_ERROR, "too-long", "", 0, 0, at,
+		bki_diags_add(diags, BK_ERROR, "too-long", "", 0, 0, at,
 		             "a sentence to speak is %zu bytes long; at most %d "
 		             "fit in one clip", c.len, MAX_TEXT);
 		goto out;
 	}
 	if (latin.len)
-		bk_diags_add(diags, BK_WARNING, "latin-in-speech", "", 0, 0, at,
+		bki_diags_add(diags, BK_WARNING, "latin-in-speech", "", 0, 0, at,
 		             "the %s voice will read \"%s\" with English rules: "
 		             "give the name a pronunciation in %s",
-		             lang_code, bk_buf_str(&latin), lang_code);
-	*out = bk_buf_steal(&c);
+		             lang_code, bki_buf_str(&latin), lang_code);
+	*out = bki_buf_steal(&c);
 	st = *out ? BK_OK
-	          : bk_diags_nomem(diags, "", at, "preparing a text to speak");
+	          : bki_diags_nomem(diags, "", at, "preparing a text to speak");
 out:
-	bk_buf_free(&c);
-	bk_buf_free(&latin);
+	bki_buf_free(&c);
+	bki_buf_free(&latin);
 	return st;
 }
 
@@ -822,9 +822,9 @@ out:
 static bk_status lang_of(const bk_speech *sp, const char *code, int *lang,
                          bk_diags *diags)
 {
-	*lang = code ? bk_lang_index(code) : -1;
-	if (*lang < 0 || !bk_speech_voice(sp->tpl, *lang)) {
-		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+	*lang = code ? bki_lang_index(code) : -1;
+	if (*lang < 0 || !bki_templates_voice(sp->tpl, *lang)) {
+		bki_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
 		             "no voice for the language \"%s\"", code ? code : "");
 		return BK_ERR_NOTFOUND;
 	}
@@ -834,13 +834,13 @@ static bk_status lang_of(const bk_speech *sp, const char *code, int *lang,
 /* A clip's cache key: everything its samples depend on (docs/audio.md,
  * "Identity and cache"), into material (emptied first), and its digest. */
 static bk_status clip_key(bk_speech *sp, int lang, const char *text,
-                          bk_buf *material, unsigned char key[BK_SHA256_SIZE],
+                          bki_buf *material, unsigned char key[BK_SHA256_SIZE],
                           bk_diags *diags)
 {
 	if (getpid() != sp->owner) {
 		/* its helpers' sockets are shared with the process it was made
 		 * in: requests from both would interleave */
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "a speech object was used in a process forked after it "
 		             "was made; make one in each worker process");
 		return BK_ERR_USAGE;
@@ -848,20 +848,20 @@ static bk_status clip_key(bk_speech *sp, int lang, const char *text,
 	bk_status st = start_zygote(sp, lang, diags);
 	if (st != BK_OK)
 		return st;
-	bk_buf_truncate(material, 0);
-	bk_cache_key_str(material, "cache", "ballotkit speech clip 2");
-	bk_cache_key_str(material, "espeak-ng", sp->z[lang].version);
-	bk_cache_key_hex(material, "engine", sp->z[lang].identity,
+	bki_buf_truncate(material, 0);
+	bki_cache_key_str(material, "cache", "ballotkit speech clip 2");
+	bki_cache_key_str(material, "espeak-ng", sp->z[lang].version);
+	bki_cache_key_hex(material, "engine", sp->z[lang].identity,
 	                 BK_SHA256_SIZE);
-	bk_cache_key_str(material, "voice", bk_speech_voice(sp->tpl, lang));
-	bk_cache_key_int(material, "rate", sp->opt.rate);
-	bk_cache_key_int(material, "pitch", sp->opt.pitch);
-	bk_cache_key_int(material, "volume", sp->opt.volume);
-	bk_cache_key_int(material, "word-gap", sp->opt.word_gap);
-	bk_cache_key_str(material, "text", text);
-	if (bk_buf_failed(material))
-		return bk_diags_nomem(diags, "", "", "making a clip's key");
-	bk_cache_key_digest(material, key);
+	bki_cache_key_str(material, "voice", bki_templates_voice(sp->tpl, lang));
+	bki_cache_key_int(material, "rate", sp->opt.rate);
+	bki_cache_key_int(material, "pitch", sp->opt.pitch);
+	bki_cache_key_int(material, "volume", sp->opt.volume);
+	bki_cache_key_int(material, "word-gap", sp->opt.word_gap);
+	bki_cache_key_str(material, "text", text);
+	if (bki_buf_failed(material))
+		return bki_diags_nomem(diags, "", "", "making a clip's key");
+	bki_cache_key_digest(material, key);
 	return BK_OK;
 }
 
@@ -873,13 +873,13 @@ bk_status bk_speech_clip_key(bk_speech *sp, const char *lang_code,
 	int lang;
 	bk_status st = lang_of(sp, lang_code, &lang, diags);
 	unsigned char key[BK_SHA256_SIZE];
-	bk_buf material = {0};
+	bki_buf material = {0};
 	if (st == BK_OK)
 		st = clip_key(sp, lang, text, &material, key, diags);
-	bk_buf_free(&material);
+	bki_buf_free(&material);
 	if (st != BK_OK)
 		return st;
-	bk_hex(key, BK_SHA256_SIZE, hex);
+	bki_hex(key, BK_SHA256_SIZE, hex);
 	return BK_OK;
 }
 
@@ -887,10 +887,10 @@ bk_status bk_speech_clip_key(bk_speech *sp, const char *lang_code,
 
 /* Samples stored little-endian, whatever the machine; NULL when memory
  * runs out. */
-static int16_t *from_le(const bk_buf *b, size_t *count)
+static int16_t *from_le(const bki_buf *b, size_t *count)
 {
 	size_t n = b->len / 2;
-	int16_t *s = bk_calloc(n, sizeof *s);
+	int16_t *s = bki_calloc(n, sizeof *s);
 	if (!s)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
@@ -918,7 +918,7 @@ static bool queue_waiting(const zygote *z)
 
 /* Sends a text to the zygote and queues it; false when the zygote cannot
  * be reached or the queue is full. */
-static bool ask(zygote *z, const unsigned char *key, const bk_buf *material,
+static bool ask(zygote *z, const unsigned char *key, const bki_buf *material,
                 const char *text, size_t len)
 {
 	if (z->fd < 0 || z->nq == QUEUE)
@@ -929,7 +929,7 @@ static bool ask(zygote *z, const unsigned char *key, const bk_buf *material,
 	asked *a = &z->q[z->nq++];
 	memset(a, 0, sizeof *a);
 	memcpy(a->key, key, BK_SHA256_SIZE);
-	bk_buf_addn(&a->material, material->data, material->len);
+	bki_buf_addn(&a->material, material->data, material->len);
 	return true; /* (a failed material is neither found nor stored) */
 }
 
@@ -952,7 +952,7 @@ static bool answer_next(bk_speech *sp, int lang, bk_diags *diags)
 	          recv_all(z->fd, &n, sizeof n, 10000) && n <= MAX_SAMPLES;
 	int16_t *s = NULL;
 	if (ok && n) {
-		s = bk_calloc(n, sizeof *s);
+		s = bki_calloc(n, sizeof *s);
 		if (!s)
 			sp->nomem = true;
 		ok = s && recv_all(z->fd, s, (size_t)n * sizeof *s, 10000);
@@ -968,17 +968,17 @@ static bool answer_next(bk_speech *sp, int lang, bk_diags *diags)
 	if (code != 0 || n == 0)
 		return true;
 	sp->synthesised++;
-	unsigned char *le = bk_malloc((size_t)n * 2);
+	unsigned char *le = bki_malloc((size_t)n * 2);
 	if (!le)
 		return true; /* not cached: a cache may forget */
 	for (size_t i = 0; i < n; i++) {
 		le[2 * i] = (unsigned char)((uint16_t)s[i] & 0xFF);
 		le[2 * i + 1] = (unsigned char)((uint16_t)s[i] >> 8);
 	}
-	if (bk_cache_put(sp->cache, &a->material, le, (size_t)n * 2) != 0 &&
+	if (bki_cache_put(sp->cache, &a->material, le, (size_t)n * 2) != 0 &&
 	    !sp->warned_cache) {
 		sp->warned_cache = true;
-		bk_diags_add(diags, BK_WARNING, "cache", "", 0, 0, "",
+		bki_diags_add(diags, BK_WARNING, "cache", "", 0, 0, "",
 		             "a clip could not be written to the cache on disk: %s "
 		             "(the build goes on without it)", strerror(errno));
 	}
@@ -998,9 +998,9 @@ static bk_status helper_gone(bk_speech *sp, int lang, const char *lang_code,
 	if (sp->nomem) {
 		/* its answer could not be received: the helper is stopped */
 		sp->nomem = false;
-		return bk_diags_nomem(diags, "", where, "receiving a clip");
+		return bki_diags_nomem(diags, "", where, "receiving a clip");
 	}
-	bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, where,
+	bki_diags_add(diags, BK_ERROR, "speech", "", 0, 0, where,
 	             "the speech helper for %s stopped answering while it "
 	             "spoke \"%s\"", lang_code, text);
 	return BK_ERR_IO;
@@ -1021,31 +1021,31 @@ bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
 		return st;
 	size_t len = strlen(text);
 	if (len > MAX_TEXT) {
-		bk_diags_add(diags, BK_ERROR, "too-long", "", 0, 0, where,
+		bki_diags_add(diags, BK_ERROR, "too-long", "", 0, 0, where,
 		             "a text to speak is at most %d bytes", MAX_TEXT);
 		return BK_ERR_INVALID;
 	}
 	unsigned char key[BK_SHA256_SIZE];
-	bk_buf material = {0};
+	bki_buf material = {0};
 	st = clip_key(sp, lang, text, &material, key, diags);
 	if (st != BK_OK) {
-		bk_buf_free(&material);
+		bki_buf_free(&material);
 		return st;
 	}
 	zygote *z = &sp->z[lang];
 	size_t at = queue_find(z, key);
-	bk_buf got = {0};
-	if (at == (size_t)-1 && bk_cache_get(sp->cache, &material, &got) &&
+	bki_buf got = {0};
+	if (at == (size_t)-1 && bki_cache_get(sp->cache, &material, &got) &&
 	    got.len % 2 == 0) {
 		*samples = from_le(&got, count);
-		bk_buf_free(&got);
-		bk_buf_free(&material);
+		bki_buf_free(&got);
+		bki_buf_free(&material);
 		if (!*samples)
-			return bk_diags_nomem(diags, "", where, "reading a clip");
+			return bki_diags_nomem(diags, "", where, "reading a clip");
 		sp->hits++;
 		return BK_OK;
 	}
-	bk_buf_free(&got);
+	bki_buf_free(&got);
 	if (at == (size_t)-1) {
 		/* answers to what was asked before come first; they stay in
 		 * the cache */
@@ -1057,24 +1057,24 @@ bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
 			ok = ask(z, key, &material, text, len);
 		}
 		if (!ok) {
-			bk_buf_free(&material);
+			bki_buf_free(&material);
 			return helper_gone(sp, lang, lang_code, text, where, diags);
 		}
 		at = 0;
 	}
-	bk_buf_free(&material);
+	bki_buf_free(&material);
 	while (!z->q[at].ready)
 		if (!answer_next(sp, lang, diags))
 			return helper_gone(sp, lang, lang_code, text, where, diags);
 	asked a = z->q[at];
-	bk_buf_free(&a.material);
+	bki_buf_free(&a.material);
 	memmove(z->q + at, z->q + at + 1, (z->nq - at - 1) * sizeof *z->q);
 	z->nq--;
 	if (a.from_cache) {
 		sp->hits++;
 	} else if (a.code != 0 || a.n == 0) {
 		free(a.s);
-		bk_diags_add(diags, BK_ERROR, "speech", "", 0, 0, where,
+		bki_diags_add(diags, BK_ERROR, "speech", "", 0, 0, where,
 		             "eSpeak NG could not speak \"%s\" (%s %d)", text,
 		             a.code >= 128 ? "signal" : "status",
 		             a.code >= 128 ? a.code - 128 : a.code);
@@ -1087,21 +1087,21 @@ bk_status bk_speech_clip(bk_speech *sp, const char *lang_code,
 
 void bk_speech_prefetch(bk_speech *sp, const char *lang_code, const char *text)
 {
-	int lang = lang_code ? bk_lang_index(lang_code) : -1;
-	if (!sp || !text || lang < 0 || !bk_speech_voice(sp->tpl, lang) ||
+	int lang = lang_code ? bki_lang_index(lang_code) : -1;
+	if (!sp || !text || lang < 0 || !bki_templates_voice(sp->tpl, lang) ||
 	    getpid() != sp->owner || strlen(text) > MAX_TEXT)
 		return;
 	zygote *z = &sp->z[lang];
 	unsigned char key[BK_SHA256_SIZE];
-	bk_buf material = {0};
+	bki_buf material = {0};
 	if (z->fd < 0 || z->nq == QUEUE ||
 	    clip_key(sp, lang, text, &material, key, NULL) ||
 	    queue_find(z, key) != (size_t)-1) {
-		bk_buf_free(&material);
+		bki_buf_free(&material);
 		return;
 	}
-	bk_buf got = {0};
-	if (bk_cache_get(sp->cache, &material, &got) && got.len % 2 == 0) {
+	bki_buf got = {0};
+	if (bki_cache_get(sp->cache, &material, &got) && got.len % 2 == 0) {
 		asked *a = &z->q[z->nq++];
 		memset(a, 0, sizeof *a);
 		memcpy(a->key, key, sizeof key);
@@ -1116,12 +1116,12 @@ void bk_speech_prefetch(bk_speech *sp, const char *lang_code, const char *text)
 		z->failed = true;
 		z->failure = Z_GONE;
 	}
-	bk_buf_free(&got);
-	bk_buf_free(&material);
+	bki_buf_free(&got);
+	bki_buf_free(&material);
 }
 
 /* The samples of bk_speech_write_wav. The job and render function have
- * bk_render_fn's shape, like pages.c's save_render: paired by a
+ * bki_render_fn's shape, like pages.c's save_render: paired by a
  * duplicate-code finder, different bodies; it stays. */
 typedef struct wav_job {
 	const int16_t *samples;
@@ -1138,27 +1138,27 @@ static bk_status wav_render(void *ctx, bk_write_fn write, void *arg,
 	info.samplerate = BK_SPEECH_RATE;
 	info.channels = 1;
 	info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-	bk_buf wav = {0};
-	bk_sf_memory m;
-	SNDFILE *f = bk_sf_open_memory(&m, &wav, &info);
+	bki_buf wav = {0};
+	bki_sf_memory m;
+	SNDFILE *f = bki_sf_open_memory(&m, &wav, &info);
 	bool ok = f && sf_write_short(f, j->samples, (sf_count_t)j->count) ==
 	                       (sf_count_t)j->count;
 	if (f)
 		ok &= sf_close(f) == 0;
-	if (bk_buf_failed(&wav)) {
-		bk_buf_free(&wav);
-		return bk_diags_nomem(diags, name, "", "writing the WAV");
+	if (bki_buf_failed(&wav)) {
+		bki_buf_free(&wav);
+		return bki_diags_nomem(diags, name, "", "writing the WAV");
 	}
 	if (!ok) {
-		bk_buf_free(&wav);
-		bk_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
+		bki_buf_free(&wav);
+		bki_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
 		             "cannot write: libsndfile failed");
 		return BK_ERR_IO;
 	}
-	bk_sink out = {write, arg, BK_OK};
-	ok = bk_sink_write(&out, wav.data, wav.len);
-	bk_buf_free(&wav);
-	return ok ? BK_OK : bk_sink_failed(&out, name, "the WAV", BK_ERR_IO, diags);
+	bki_sink out = {write, arg, BK_OK};
+	ok = bki_sink_write(&out, wav.data, wav.len);
+	bki_buf_free(&wav);
+	return ok ? BK_OK : bki_sink_failed(&out, name, "the WAV", BK_ERR_IO, diags);
 }
 
 bk_status bk_speech_write_wav(const int16_t *samples, size_t count,
@@ -1167,7 +1167,7 @@ bk_status bk_speech_write_wav(const int16_t *samples, size_t count,
 	if (!samples || !path)
 		return BK_ERR_USAGE;
 	wav_job j = {samples, count};
-	return bk_write_atomic(path, wav_render, &j, diags);
+	return bki_write_atomic(path, wav_render, &j, diags);
 }
 
 bk_status bk_speech_write_wav_to(const int16_t *samples, size_t count,

@@ -65,8 +65,8 @@ typedef struct sheet {
 
 struct bk_stencil {
 	const bk_templates *tpl;
-	const bk_braille_profile *p;
-	const bk_stencil_tpl *t;
+	const bki_braille_profile *p;
+	const bki_stencil_tpl *t;
 	bk_stencil_options opt;
 	double w, h;
 	sheet *sheets;
@@ -77,12 +77,12 @@ struct bk_stencil {
 	bblock ref;          /* the reference cell beside the bar */
 };
 
-static double cell_w(const bk_braille_profile *p, size_t n)
+static double cell_w(const bki_braille_profile *p, size_t n)
 {
 	return n ? (double)(n - 1) * p->cell_pitch + p->dot_pitch + p->dot_diameter : 0;
 }
 
-static double cell_h(const bk_braille_profile *p)
+static double cell_h(const bki_braille_profile *p)
 {
 	return 2 * p->dot_pitch + p->dot_diameter;
 }
@@ -126,8 +126,8 @@ static double edge_gap(const bk_stencil *s, rect r)
 static void add_text(sheet *sh, double x, double y, double size, bool right,
                      bool bold, bool label, const char *text)
 {
-	ptext *more = bk_reallocarray(sh->txt, sh->ntxt + 1, sizeof *sh->txt);
-	char *copy = more ? bk_strdup(text) : NULL;
+	ptext *more = bki_reallocarray(sh->txt, sh->ntxt + 1, sizeof *sh->txt);
+	char *copy = more ? bki_strdup(text) : NULL;
 	if (more)
 		sh->txt = more;
 	if (!copy) {
@@ -148,7 +148,7 @@ static void add_text(sheet *sh, double x, double y, double size, bool right,
 static void add_block(sheet *sh, double x, double y, unsigned char *cells,
                       size_t n)
 {
-	bblock *more = cells ? bk_reallocarray(sh->br, sh->nbr + 1,
+	bblock *more = cells ? bki_reallocarray(sh->br, sh->nbr + 1,
 	                                       sizeof *sh->br)
 	                     : NULL;
 	if (!more) {
@@ -168,7 +168,7 @@ static void add_block(sheet *sh, double x, double y, unsigned char *cells,
  * blank, or after a comma ⠂ (the tables drop the space after a comma). */
 static bk_status wrap_title(sheet *sh, const unsigned char *c, size_t n,
                             size_t max, double x, double y,
-                            const bk_braille_profile *p, size_t *lines)
+                            const bki_braille_profile *p, size_t *lines)
 {
 	size_t start = 0;
 	*lines = 0;
@@ -182,7 +182,7 @@ static bk_status wrap_title(sheet *sh, const unsigned char *c, size_t n,
 			if (!end)
 				return BK_ERR_INVALID; /* a word longer than a line */
 		}
-		unsigned char *cells = bk_malloc(end - start + 1);
+		unsigned char *cells = bki_malloc(end - start + 1);
 		if (!cells)
 			return BK_ERR_NOMEM;
 		memcpy(cells, c + start, end - start);
@@ -199,7 +199,7 @@ static bk_status wrap_title(sheet *sh, const unsigned char *c, size_t n,
 typedef struct layout {
 	bk_stencil *s;
 	const bk_election *e;
-	const bk_ballot *b;
+	const bki_ballot *b;
 	const bk_script *script;
 	bk_braille *br;
 	bk_diags *diags;
@@ -212,7 +212,7 @@ typedef struct layout {
  * bounds (docs/stencil.md). */
 static bk_status check_options(const bk_stencil_options *opt, bk_diags *diags)
 {
-	if (!bk_struct_version_ok(opt->version, BK_STENCIL_OPTIONS_VERSION,
+	if (!bki_struct_version_ok(opt->version, BK_STENCIL_OPTIONS_VERSION,
 	                          "bk_stencil_options", diags))
 		return BK_ERR_USAGE;
 	if (opt->clearance < 0 || opt->clearance > BK_STENCIL_CLEARANCE_MAX ||
@@ -227,7 +227,7 @@ static bk_status check_options(const bk_stencil_options *opt, bk_diags *diags)
 		_Static_assert(BK_STENCIL_CLEARANCE_MAX ==
 		               BK_STENCIL_CORNER_RADIUS_MAX,
 		               "the message gives one bound for both");
-		bk_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
 		             "stencil options: clearance and corner radius 0–%d mm, "
 		             "braille at least %g mm from windows and %g mm from "
 		             "the edge, a tab %d–%d mm deep and %d–%d mm wide",
@@ -244,7 +244,7 @@ static bk_status check_options(const bk_stencil_options *opt, bk_diags *diags)
 static rect ballot_box(const layout *L, size_t k)
 {
 	rect r;
-	bk_stencil_box(L->s->t, L->b->has_over ? &L->b->over : NULL, k, &r.x,
+	bki_templates_stencil_box(L->s->t, L->b->has_over ? &L->b->over : NULL, k, &r.x,
 	               &r.y, &r.w, &r.h);
 	return r;
 }
@@ -265,7 +265,7 @@ static bk_status fit_clearance(layout *L)
 	if (used > 1 && (min_gap - BRIDGE) / 2 < clearance)
 		clearance = (min_gap - BRIDGE) / 2;
 	if (clearance < 0) {
-		bk_diags_add(L->diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+		bki_diags_add(L->diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 		             "the marking boxes of template %s stand %.1f mm apart; "
 		             "windows need at least %.1f mm of material between "
 		             "them", s->t->id, min_gap, BRIDGE);
@@ -284,7 +284,7 @@ static bk_status fit_clearance(layout *L)
 static bk_status place_window(layout *L, size_t i)
 {
 	bk_stencil *s = L->s;
-	const bk_braille_profile *p = s->p;
+	const bki_braille_profile *p = s->p;
 	double clearance = s->opt.clearance;
 	sheet *sh = &s->sheets[bk_script_position_sheet(L->script, i)];
 	window wd;
@@ -294,9 +294,9 @@ static bk_status place_window(layout *L, size_t i)
 	wd.win.w = wd.box.w + 2 * clearance;
 	wd.win.h = wd.box.h + 2 * clearance;
 	wd.number = bk_script_position_number(L->script, i);
-	window *more = bk_reallocarray(sh->win, sh->nwin + 1, sizeof *sh->win);
+	window *more = bki_reallocarray(sh->win, sh->nwin + 1, sizeof *sh->win);
 	if (!more)
-		return bk_diags_nomem(L->diags, "", "", "laying out the stencil");
+		return bki_diags_nomem(L->diags, "", "", "laying out the stencil");
 	sh->win = more;
 	sh->win[sh->nwin++] = wd;
 
@@ -338,7 +338,7 @@ static void place_counting_dots(layout *L)
 				col = L->wleft[j];
 		}
 		double x = col - 3.0 - s->p->dot_diameter;
-		unsigned char *dot = bk_malloc(1);
+		unsigned char *dot = bki_malloc(1);
 		if (dot)
 			dot[0] = 0x01;
 		add_block(sh, x, wd->win.y + wd->win.h / 2 - s->p->dot_diameter / 2,
@@ -353,7 +353,7 @@ static void place_counting_dots(layout *L)
 static bk_status place_titles(layout *L)
 {
 	bk_stencil *s = L->s;
-	const bk_braille_profile *p = s->p;
+	const bki_braille_profile *p = s->p;
 	double tx = s->opt.edge_gap, ty = s->opt.edge_gap;
 	if (!strcmp(s->t->corner, "top-left"))
 		tx += s->t->corner_size;
@@ -364,41 +364,41 @@ static bk_status place_titles(layout *L)
 		                          p->cell_pitch) + 1;
 	bk_status st = BK_OK;
 	for (size_t sh = 0; st == BK_OK && sh < s->nsheets; sh++) {
-		bk_buf title = {0};
-		bk_buf_add(&title, bk_script_braille_title(L->script));
+		bki_buf title = {0};
+		bki_buf_add(&title, bk_script_braille_title(L->script));
 		if (s->nsheets > 1)
-			bk_buf_printf(&title, " %zu/%zu", sh + 1, s->nsheets);
+			bki_buf_printf(&title, " %zu/%zu", sh + 1, s->nsheets);
 		unsigned char *cells = NULL;
 		size_t n = 0, lines = 0;
-		st = bk_buf_failed(&title) ? BK_ERR_NOMEM
+		st = bki_buf_failed(&title) ? BK_ERR_NOMEM
 		     : bk_braille_translate(L->br,
-		                            bk_lang_codes[L->e->stencil_title_lang],
-		                            bk_buf_str(&title),
+		                            bki_lang_codes[L->e->stencil_title_lang],
+		                            bki_buf_str(&title),
 		                            "the stencil's braille title", &cells,
 		                            &n, L->diags);
 		bk_status wt = st != BK_OK || max_cells < 4 ? BK_ERR_INVALID
 		               : wrap_title(&s->sheets[sh], cells, n, max_cells,
 		                            tx, ty, p, &lines);
 		if (wt == BK_ERR_NOMEM || (st == BK_ERR_NOMEM &&
-		                           bk_buf_failed(&title))) {
-			st = bk_diags_nomem(L->diags, "", "",
+		                           bki_buf_failed(&title))) {
+			st = bki_diags_nomem(L->diags, "", "",
 			                    "laying out the stencil");
 		} else if (st == BK_OK && wt != BK_OK) {
-			bk_diags_add(L->diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+			bki_diags_add(L->diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "the braille title \"%s\" does not fit the %.0f mm "
 			             "left of the numbers on template %s",
-			             bk_buf_str(&title), room, s->t->id);
+			             bki_buf_str(&title), room, s->t->id);
 			st = BK_ERR_INVALID;
 		}
 		bk_free(cells);
-		bk_buf_free(&title);
+		bki_buf_free(&title);
 	}
 	return st;
 }
 
 static void add_label(sheet *x, const char *text, bool bold)
 {
-	x->labels[x->nlabels] = bk_strdup(text);
+	x->labels[x->nlabels] = bki_strdup(text);
 	if (!x->labels[x->nlabels]) {
 		x->nomem = true;
 		return;
@@ -412,35 +412,35 @@ static void add_label(sheet *x, const char *text, bool bold)
 static void place_labels(layout *L)
 {
 	const bk_stencil *s = L->s;
-	int lang = bk_lang_index(bk_script_language(L->script));
-	const char *side_w = bk_wording_get(s->tpl, lang, "print", "stencil_side");
-	const char *up = bk_wording_get(s->tpl, lang, "print", "stencil_up");
-	const char *sheet_w = bk_wording_get(s->tpl, lang, "print", "stencil_sheet");
+	int lang = bki_lang_index(bk_script_language(L->script));
+	const char *side_w = bki_wording_get(s->tpl, lang, "print", "stencil_side");
+	const char *up = bki_wording_get(s->tpl, lang, "print", "stencil_up");
+	const char *sheet_w = bki_wording_get(s->tpl, lang, "print", "stencil_sheet");
 	char side[24], a[24], n[24];
 	snprintf(side, sizeof side, "%d", s->t->face);
 	snprintf(n, sizeof n, "%zu", s->nsheets);
 	for (size_t sh = 0; sh < s->nsheets; sh++) {
 		snprintf(a, sizeof a, "%zu", sh + 1);
-		const bk_wording_var vars[] = {
+		const bki_wording_var vars[] = {
 			{"side", side}, {"sheet", a}, {"sheets", n}};
-		const bk_wording_fill fill = {.vars = vars, .nvars = 3,
+		const bki_wording_fill fill = {.vars = vars, .nvars = 3,
 		                              .keep_unknown = true};
-		bk_buf l1 = {0}, l2 = {0};
-		bk_buf_printf(&l1, "%s · %s · ", bk_script_ballot_id(L->script),
+		bki_buf l1 = {0}, l2 = {0};
+		bki_buf_printf(&l1, "%s · %s · ", bk_script_ballot_id(L->script),
 		              bk_script_district(L->script));
-		bk_wording_expand(&l1, side_w, &fill);
-		bk_buf_printf(&l1, " · %s ↑", up);
-		bk_wording_expand(&l2, sheet_w, &fill);
-		if (bk_buf_failed(&l1) || bk_buf_failed(&l2))
+		bki_wording_expand(&l1, side_w, &fill);
+		bki_buf_printf(&l1, " · %s ↑", up);
+		bki_wording_expand(&l2, sheet_w, &fill);
+		if (bki_buf_failed(&l1) || bki_buf_failed(&l2))
 			s->sheets[sh].nomem = true;
-		add_label(&s->sheets[sh], bk_buf_str(&l1), false);
-		add_label(&s->sheets[sh], bk_buf_str(&l2), false);
+		add_label(&s->sheets[sh], bki_buf_str(&l1), false);
+		add_label(&s->sheets[sh], bki_buf_str(&l2), false);
 		if (strcmp(s->t->source, "measured"))
 			add_label(&s->sheets[sh],
-			          bk_wording_get(s->tpl, lang, "print", "stencil_assumed"),
+			          bki_wording_get(s->tpl, lang, "print", "stencil_assumed"),
 			          true);
-		bk_buf_free(&l1);
-		bk_buf_free(&l2);
+		bki_buf_free(&l1);
+		bki_buf_free(&l2);
 	}
 }
 
@@ -453,7 +453,7 @@ static bool place_calibration(bk_stencil *s)
 	s->ref.x = s->opt.edge_gap +
 	           (!strcmp(s->t->corner, "bottom-left") ? s->t->corner_size : 0);
 	s->ref.y = s->bar_y + 100.0 - cell_h(s->p);
-	s->ref.cells = bk_malloc(1);
+	s->ref.cells = bki_malloc(1);
 	if (!s->ref.cells)
 		return false;
 	s->ref.cells[0] = 0x3F;
@@ -466,11 +466,11 @@ static bool place_calibration(bk_stencil *s)
 static bk_status check_block(const bk_stencil *s, const sheet *x, size_t k,
                              bk_diags *diags)
 {
-	const bk_braille_profile *p = s->p;
+	const bki_braille_profile *p = s->p;
 	rect r = block_rect(s, k < x->nbr ? &x->br[k] : &s->ref);
 	double eg = edge_gap(s, r);
 	if (eg < s->opt.edge_gap - 1e-9) {
-		bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 		             "braille at %.1f, %.1f mm is %.1f mm from the sheet's "
 		             "edge on template %s; at least %.1f mm is needed", r.x,
 		             r.y, eg, s->t->id, s->opt.edge_gap);
@@ -479,7 +479,7 @@ static bk_status check_block(const bk_stencil *s, const sheet *x, size_t k,
 	for (size_t w = 0; w < x->nwin; w++) {
 		double g = rect_gap(r, x->win[w].win);
 		if (g < s->opt.window_gap - 1e-9) {
-			bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "braille at %.1f, %.1f mm is %.1f mm from the window "
 			             "of number %u on template %s; at least %.1f mm is "
 			             "needed", r.x, r.y, g, x->win[w].number, s->t->id,
@@ -493,7 +493,7 @@ static bk_status check_block(const bk_stencil *s, const sheet *x, size_t k,
 	double least = p->cell_pitch - p->dot_pitch - p->dot_diameter - 1e-9;
 	for (size_t o = k + 1; k < x->nbr && o < x->nbr; o++)
 		if (rect_gap(r, block_rect(s, &x->br[o])) < least) {
-			bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "two braille blocks at %.1f, %.1f and %.1f, %.1f mm "
 			             "touch on template %s", r.x, r.y, x->br[o].x,
 			             x->br[o].y, s->t->id);
@@ -512,7 +512,7 @@ static bk_status check_clearances(const bk_stencil *s, bk_diags *diags)
 			double g = edge_gap(s, x->win[w].win);
 			if (g >= BRIDGE - 1e-9)
 				continue;
-			bk_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+			bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "the window of number %u comes within %.1f mm of "
 			             "the sheet's edge on template %s; at least %.1f mm "
 			             "of material must stay (check the ballot's "
@@ -534,19 +534,19 @@ static bk_status check_clearances(const bk_stencil *s, bk_diags *diags)
 static bk_stencil *new_stencil(const layout *L, const bk_templates *tpl,
                                const bk_stencil_options *opt)
 {
-	bk_stencil *s = bk_calloc(1, sizeof *s);
+	bk_stencil *s = bki_calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
 	s->tpl = tpl;
 	s->t = L->b->tpl;
-	s->p = bk_templates_profile_find(tpl, L->e->braille_profile);
+	s->p = bki_templates_profile_find(tpl, L->e->braille_profile);
 	s->opt = *opt;
 	s->w = s->t->paper_w;
 	s->h = s->t->paper_h;
-	s->title = bk_strdup(bk_script_title(L->script));
-	s->date = bk_strdup(L->e->date ? L->e->date : "");
+	s->title = bki_strdup(bk_script_title(L->script));
+	s->date = bki_strdup(L->e->date ? L->e->date : "");
 	size_t nsheets = (L->npos + s->t->per_sheet - 1) / s->t->per_sheet;
-	s->sheets = bk_calloc(nsheets, sizeof *s->sheets);
+	s->sheets = bki_calloc(nsheets, sizeof *s->sheets);
 	if (!s->title || !s->date || !s->sheets) {
 		bk_stencil_free(s);
 		return NULL;
@@ -569,7 +569,7 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 		return st;
 	size_t bi = bk_election_ballot_find(e, bk_script_ballot_id(script));
 	if (bi == (size_t)-1) {
-		bk_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "not-found", "", 0, 0, "",
 		             "the election has no ballot \"%s\"",
 		             bk_script_ballot_id(script));
 		return BK_ERR_NOTFOUND;
@@ -577,9 +577,9 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 	layout L = {.e = e, .b = &e->ballots[bi], .script = script, .br = br,
 	            .diags = diags, .npos = bk_script_position_count(script)};
 	L.s = new_stencil(&L, tpl, opt ? opt : &def);
-	L.wleft = bk_calloc(L.npos + 1, sizeof *L.wleft);
+	L.wleft = bki_calloc(L.npos + 1, sizeof *L.wleft);
 	if (!L.s || !L.wleft) {
-		st = bk_diags_nomem(diags, "", "", "laying out the stencil");
+		st = bki_diags_nomem(diags, "", "", "laying out the stencil");
 		goto out;
 	}
 	L.numbers_left = L.s->w;
@@ -599,7 +599,7 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 	for (size_t k = 0; k < L.s->nsheets; k++)
 		placed = placed && !L.s->sheets[k].nomem;
 	if (!placed) {
-		st = bk_diags_nomem(diags, "", "", "laying out the stencil");
+		st = bki_diags_nomem(diags, "", "", "laying out the stencil");
 		goto out;
 	}
 	st = check_clearances(L.s, diags);
@@ -728,7 +728,7 @@ static void window_path(cairo_t *cr, rect r, double radius)
 
 static void dots_path(cairo_t *cr, const bk_stencil *s, const bblock *b)
 {
-	const bk_braille_profile *p = s->p;
+	const bki_braille_profile *p = s->p;
 	double r = p->dot_diameter / 2;
 	for (size_t k = 0; k < b->n; k++)
 		for (int d = 0; d < 6; d++) {
@@ -943,20 +943,20 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 /* Cairo names an SVG's surface elements "surfaceN" after a counter of
  * every surface the process made before, so the same stencil would differ
  * by what was drawn earlier: they are renumbered by first appearance. */
-static bk_status write_svg_ids(const bk_buf *svg, bk_sink *out)
+static bk_status write_svg_ids(const bki_buf *svg, bki_sink *out)
 {
-	const char *p = bk_buf_str(svg), *end = p + svg->len;
+	const char *p = bki_buf_str(svg), *end = p + svg->len;
 	unsigned long seen[64];
 	size_t nseen = 0;
-	bk_buf b = {0};
+	bki_buf b = {0};
 	while (p < end) {
 		const char *q = strstr(p, "surface");
 		if (!q || q >= end) {
-			bk_buf_addn(&b, p, (size_t)(end - p));
+			bki_buf_addn(&b, p, (size_t)(end - p));
 			break;
 		}
 		q += 7;
-		bk_buf_addn(&b, p, (size_t)(q - p));
+		bki_buf_addn(&b, p, (size_t)(q - p));
 		if (*q >= '0' && *q <= '9') {
 			char *after;
 			unsigned long n = strtoul(q, &after, 10);
@@ -965,14 +965,14 @@ static bk_status write_svg_ids(const bk_buf *svg, bk_sink *out)
 				k++;
 			if (k == nseen && nseen < 64)
 				seen[nseen++] = n;
-			bk_buf_printf(&b, "%zu", k + 1);
+			bki_buf_printf(&b, "%zu", k + 1);
 			q = after;
 		}
 		p = q;
 	}
-	bk_status st = bk_buf_failed(&b) ? BK_ERR_NOMEM
-	               : bk_sink_write(out, bk_buf_str(&b), b.len) ? BK_OK : BK_ERR_IO;
-	bk_buf_free(&b);
+	bk_status st = bki_buf_failed(&b) ? BK_ERR_NOMEM
+	               : bki_sink_write(out, bki_buf_str(&b), b.len) ? BK_OK : BK_ERR_IO;
+	bki_buf_free(&b);
 	return st;
 }
 
@@ -982,13 +982,13 @@ typedef struct target {
 	double scale;   /* to the surface's unit from mm */
 	size_t sheets;  /* sheets drawn */
 	double tab;     /* the sheet above y = 0 */
-	bk_buf buf;     /* SVG, or the print PDF before post-processing */
+	bki_buf buf;     /* SVG, or the print PDF before post-processing */
 } target;
 
 /* PNG at dpi, SVG in mm (one sheet each), or a PDF page per sheet (the
  * print PDF with bleed and slug around it, into t->buf). */
 static void open_target(target *t, const bk_stencil *s, enum mode m,
-                        double dpi, bk_sink *out)
+                        double dpi, bki_sink *out)
 {
 	t->sheets = s->nsheets;
 	t->tab = m == PROOF ? 0 : s->opt.tab_depth;
@@ -1000,14 +1000,14 @@ static void open_target(target *t, const bk_stencil *s, enum mode m,
 		t->sheets = 1;
 	} else if (m == SVG) {
 		t->surf = cairo_svg_surface_create_for_stream(
-			bk_render_write_buf, &t->buf, s->w, s->h + t->tab);
+			bki_render_write_buf, &t->buf, s->w, s->h + t->tab);
 		cairo_svg_surface_set_document_unit(t->surf, CAIRO_SVG_UNIT_MM);
 		t->scale = 1.0;
 		t->sheets = 1;
 	} else {
 		double margin = m == PRINT ? BLEED + SLUG : 0;
-		t->surf = bk_render_pdf_surface(
-			m == PRINT ? bk_render_write_buf : bk_render_write_sink,
+		t->surf = bki_render_pdf_surface(
+			m == PRINT ? bki_render_write_buf : bki_render_write_sink,
 			m == PRINT ? (void *)&t->buf : (void *)out,
 			s->w + 2 * margin, s->h + t->tab + 2 * margin, s->title,
 			s->date);
@@ -1044,11 +1044,11 @@ static void draw_sheets(const target *t, const bk_stencil *s, enum mode m,
  * stable ids, or the print PDF post-processed (src/render/pdfpost.c).
  * Frees the target. */
 static bk_status write_target(target *t, const bk_stencil *s, enum mode m,
-                              bk_sink *out, bk_diags *diags)
+                              bki_sink *out, bk_diags *diags)
 {
 	bk_status st = BK_OK;
 	if (m == PNG)
-		st = cairo_surface_write_to_png_stream(t->surf, bk_render_write_sink,
+		st = cairo_surface_write_to_png_stream(t->surf, bki_render_write_sink,
 		                                       out) == CAIRO_STATUS_SUCCESS
 		             ? BK_OK : BK_ERR_IO;
 	cairo_surface_finish(t->surf);
@@ -1056,20 +1056,20 @@ static bk_status write_target(target *t, const bk_stencil *s, enum mode m,
 		st = cairo_surface_status(t->surf) == CAIRO_STATUS_NO_MEMORY
 		     ? BK_ERR_NOMEM : BK_ERR_IO;
 	cairo_surface_destroy(t->surf);
-	if (bk_buf_failed(&t->buf))
+	if (bki_buf_failed(&t->buf))
 		st = BK_ERR_NOMEM;
 	if (st == BK_OK && m == SVG)
 		st = write_svg_ids(&t->buf, out);
 	if (st == BK_OK && m == PRINT) {
-		bk_pdf_print_setup ps = {
+		bki_pdf_print_setup ps = {
 			.trim = {BLEED + SLUG, BLEED + SLUG, s->w, s->h + t->tab},
 			.bleed = BLEED,
 			.cut_rgb = CUT_RGB, .cut_name = "CutContour",
 			.spot_rgb = BRAILLE_RGB, .spot_name = "Braille",
 		};
-		st = bk_pdf_for_print(t->buf.data, t->buf.len, &ps, out, diags);
+		st = bki_pdf_for_print(t->buf.data, t->buf.len, &ps, out, diags);
 	}
-	bk_buf_free(&t->buf);
+	bki_buf_free(&t->buf);
 	return st;
 }
 
@@ -1088,23 +1088,23 @@ static bk_status render(void *ctx, bk_write_fn write, void *arg,
 	const stencil_job *j = ctx;
 	const bk_stencil *s = j->s;
 	PangoFontMap *fm = NULL;
-	if (j->m != PROOF && !(fm = bk_render_font_map(s->tpl, diags)))
+	if (j->m != PROOF && !(fm = bki_render_font_map(s->tpl, diags)))
 		return BK_ERR_IO;
-	bk_c_numeric numeric = bk_c_numeric_enter();
-	bk_sink out = {write, arg, BK_OK};
+	bki_c_numeric numeric = bki_c_numeric_enter();
+	bki_sink out = {write, arg, BK_OK};
 	target t = {0};
 	open_target(&t, s, j->m, j->dpi, &out);
 	draw_sheets(&t, s, j->m, fm, j->first);
 	bk_status st = write_target(&t, s, j->m, &out, diags);
 	/* Cairo's PDF surface does not always report a failed write */
 	if (out.status != BK_OK)
-		st = bk_sink_failed(&out, name, "the stencil", st, diags);
+		st = bki_sink_failed(&out, name, "the stencil", st, diags);
 	else if (st == BK_ERR_IO)
-		bk_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
 		             "cairo could not draw the stencil");
 	else if (st == BK_ERR_NOMEM)
-		bk_diags_nomem(diags, name, "", "drawing the stencil");
-	bk_c_numeric_leave(&numeric);
+		bki_diags_nomem(diags, name, "", "drawing the stencil");
+	bki_c_numeric_leave(&numeric);
 	if (fm)
 		g_object_unref(fm);
 	return st;
@@ -1117,7 +1117,7 @@ static bk_status output(const bk_stencil *s, enum mode m, double dpi,
 {
 	stencil_job j = {s, m, dpi, first};
 	if (path)
-		return bk_write_atomic(path, render, &j, diags);
+		return bki_write_atomic(path, render, &j, diags);
 	return render(&j, write, arg, "", diags);
 }
 
@@ -1127,7 +1127,7 @@ static bool sheet_ok(const bk_stencil *s, size_t sh, const char *name,
 {
 	if (sh < s->nsheets)
 		return true;
-	bk_diags_add(diags, BK_ERROR, "usage", name, 0, 0, "",
+	bki_diags_add(diags, BK_ERROR, "usage", name, 0, 0, "",
 	             "the stencil has %zu sheets; there is no sheet %zu",
 	             s->nsheets, sh + 1);
 	return false;
@@ -1139,7 +1139,7 @@ static bool preview_ok(const bk_stencil *s, size_t sh, double dpi,
 {
 	if (dpi >= BK_STENCIL_DPI_MIN && dpi <= BK_STENCIL_DPI_MAX && sh < s->nsheets)
 		return true;
-	bk_diags_add(diags, BK_ERROR, "usage", name, 0, 0, "",
+	bki_diags_add(diags, BK_ERROR, "usage", name, 0, 0, "",
 	             "a stencil preview is %d–%d dpi of one of its %zu "
 	             "sheets (asked: %g dpi, sheet %zu)", BK_STENCIL_DPI_MIN,
 	             BK_STENCIL_DPI_MAX, s->nsheets, dpi, sh + 1);

@@ -10,13 +10,13 @@
 #include "util/util.h"
 
 enum bk_lang { BK_LANG_KK = 0, BK_LANG_RU = 1, BK_LANG_COUNT = 2 };
-extern const char *const bk_lang_codes[BK_LANG_COUNT];
+extern const char *const bki_lang_codes[BK_LANG_COUNT];
 /* Index of a language code, or -1. */
-int bk_lang_index(const char *code);
+int bki_lang_index(const char *code);
 
 enum { BK_KIND_PARTY_LIST = 1, BK_KIND_SINGLE_MANDATE = 2 };
 
-typedef struct bk_stencil_tpl {
+typedef struct bki_stencil_tpl {
 	char *id;
 	char *name;
 	char *source;      /* "measured" or "assumed" */
@@ -31,19 +31,19 @@ typedef struct bk_stencil_tpl {
 	size_t *box_step;  /* a box's place in its run of boxes (0 = first) */
 	unsigned sheets;   /* sheets at most */
 	size_t capacity;   /* per_sheet * sheets */
-} bk_stencil_tpl;
+} bki_stencil_tpl;
 
-typedef struct bk_braille_profile {
+typedef struct bki_braille_profile {
 	char *id, *name;
 	double dot_diameter, dot_height, dot_pitch, cell_pitch, line_pitch;
-} bk_braille_profile;
+} bki_braille_profile;
 
 /* The number of segment kinds (bk_segment_kind, ballotkit/templates.h,
  * whose last kind is BK_SEGMENT_REPEAT), and each kind's name: the key of
  * its pause in the speech wording and its name in scripts and messages
  * ("title", "intro", …). NULL for a value that is not a kind. */
 enum { BK_SEGMENT_KIND_COUNT = BK_SEGMENT_REPEAT + 1 };
-const char *bk_segment_kind_name(int kind);
+const char *bki_segment_kind_name(int kind);
 
 /* Pauses of the audio ballot (speech "audio"."pause_ms"): after a segment
  * of each kind (indexed by bk_segment_kind), between the sentences of a
@@ -55,9 +55,9 @@ enum {
 	BK_PAUSE_END = BK_SEGMENT_KIND_COUNT + 2,
 	BK_PAUSE_COUNT = BK_SEGMENT_KIND_COUNT + 3
 };
-extern const char *const bk_pause_names[BK_PAUSE_COUNT];
+extern const char *const bki_pause_names[BK_PAUSE_COUNT];
 
-typedef struct bk_wording {
+typedef struct bki_wording {
 	json_t *print;   /* templates/print/<lang>.json */
 	json_t *speech;  /* templates/speech/<lang>.json */
 	int plural_ru;   /* Russian one/few/many forms */
@@ -66,52 +66,52 @@ typedef struct bk_wording {
 	json_t *replacements;     /* [[from, to], …], borrowed from speech */
 	const char *speakable;    /* the characters the voice reads as
 	                           * themselves (speech "speakable") */
-} bk_wording;
+} bki_wording;
 
 struct bk_templates {
 	char *dir;
-	bk_stencil_tpl *stencils; /* sorted by id */
+	bki_stencil_tpl *stencils; /* sorted by id */
 	size_t nstencils;
-	bk_wording wording[BK_LANG_COUNT];
+	bki_wording wording[BK_LANG_COUNT];
 	uint32_t *alphabet;  /* Kazakh alphabet, lower case, in order */
 	size_t nalphabet;
 	json_t *kk_to_ru;    /* letter -> Russian spelling */
 	json_t *braille_back; /* forward table -> back-translation table */
 	json_t *braille_hyph; /* language -> hyphenation dictionary */
-	bk_braille_profile *profiles; /* sorted by id */
+	bki_braille_profile *profiles; /* sorted by id */
 	size_t nprofiles;
 };
 
-const bk_braille_profile *bk_templates_profile_find(const bk_templates *tpl,
+const bki_braille_profile *bki_templates_profile_find(const bk_templates *tpl,
                                                     const char *id);
 
-const bk_stencil_tpl *bk_templates_stencil_find(const bk_templates *tpl,
+const bki_stencil_tpl *bki_templates_stencil_find(const bk_templates *tpl,
                                                 const char *id);
 
 /* A ballot's corrections to its template (0 = none), mm. */
-typedef struct bk_paper_overrides {
+typedef struct bki_paper_overrides {
 	double offset_x, offset_y; /* every box moved by this much */
 	double box_w, box_h;       /* box size, around the box's centre */
 	double pitch;              /* distance between boxes in a run */
-} bk_paper_overrides;
+} bki_paper_overrides;
 
 /* Box k (0-based, on every sheet the same) with the overrides applied:
  * top-left corner and size, mm. */
-void bk_stencil_box(const bk_stencil_tpl *t, const bk_paper_overrides *o,
+void bki_templates_stencil_box(const bki_stencil_tpl *t, const bki_paper_overrides *o,
                     size_t k, double *x, double *y, double *w, double *h);
 /* A wording string, or NULL. which is "print" or "speech". */
-const char *bk_wording_get(const bk_templates *tpl, int lang,
+const char *bki_wording_get(const bk_templates *tpl, int lang,
                            const char *which, const char *key);
 /* The one expander of {placeholder}s in wording and kit texts
  * (docs/ballot-script.md). A {name} takes the value of the var of that
  * name (a NULL value is empty). */
-typedef struct bk_wording_var {
+typedef struct bki_wording_var {
 	const char *name;
 	const char *value;
-} bk_wording_var;
+} bki_wording_var;
 
-typedef struct bk_wording_fill {
-	const bk_wording_var *vars;
+typedef struct bki_wording_fill {
+	const bki_wording_var *vars;
 	size_t nvars;
 	/* with tpl set, {count:WORD} is the plural form of WORD (speech
 	 * "words" of lang) for count */
@@ -124,50 +124,50 @@ typedef struct bk_wording_fill {
 	/* blanks doubled, leading or trailing once the values are in are
 	 * dropped (empty values leave them) */
 	bool tidy_spaces;
-} bk_wording_fill;
+} bki_wording_fill;
 
 /* Appends text (NULL: empty) to out with its placeholders filled in by f.
  * A '{' without a closing '}' is kept as written, with the rest. */
-void bk_wording_expand(bk_buf *out, const char *text,
-                       const bk_wording_fill *f);
+void bki_wording_expand(bki_buf *out, const char *text,
+                       const bki_wording_fill *f);
 
 /* A sub-object of wording (e.g. "titles"), or NULL. */
-const char *bk_wording_get2(const bk_templates *tpl, int lang,
+const char *bki_wording_get2(const bk_templates *tpl, int lang,
                             const char *which, const char *key,
                             const char *sub);
 /* The eSpeak NG voice of a language, its pauses (ms) and its spoken
  * replacements (from, to), applied in order before the voice reads a
  * text. */
-const char *bk_speech_voice(const bk_templates *tpl, int lang);
-int bk_speech_pause_ms(const bk_templates *tpl, int lang, int which);
+const char *bki_templates_voice(const bk_templates *tpl, int lang);
+int bki_templates_pause_ms(const bk_templates *tpl, int lang, int which);
 /* The characters the voice of a language reads (letters, digits, marks
  * it pauses at), UTF-8, borrowed: any other character in a spoken text
  * would be dropped or spelled out. */
-const char *bk_speech_speakable(const bk_templates *tpl, int lang);
-size_t bk_speech_replacement_count(const bk_templates *tpl, int lang);
-const char *bk_speech_replacement(const bk_templates *tpl, int lang,
+const char *bki_templates_speakable(const bk_templates *tpl, int lang);
+size_t bki_templates_replacement_count(const bk_templates *tpl, int lang);
+const char *bki_templates_replacement(const bk_templates *tpl, int lang,
                                   size_t i, const char **to);
 /* The plural form of word for n in lang (speech "words"). */
-const char *bk_wording_plural(const bk_templates *tpl, int lang,
+const char *bki_wording_plural(const bk_templates *tpl, int lang,
                               const char *word, size_t len, unsigned long n);
 /* The table that reads a forward table's output back (itself when the
  * templates name none). */
-const char *bk_templates_braille_back(const bk_templates *tpl,
+const char *bki_templates_braille_back(const bk_templates *tpl,
                                       const char *forward);
 /* The liblouis hyphenation dictionary of a language, or NULL. */
-const char *bk_templates_braille_hyphenation(const bk_templates *tpl,
+const char *bki_templates_braille_hyphenation(const bk_templates *tpl,
                                              int lang);
 /* True when cp is a Kazakh-specific letter (a key of to_russian). */
-bool bk_templates_kk_specific(const bk_templates *tpl, uint32_t cp);
+bool bki_templates_kk_specific(const bk_templates *tpl, uint32_t cp);
 
 /* Rank of a letter in the Kazakh alphabet (1-based), 0 if not a letter of
  * it. */
-size_t bk_kk_rank(const bk_templates *tpl, uint32_t lower_cp);
+size_t bki_kk_rank(const bk_templates *tpl, uint32_t lower_cp);
 /* The weight of a character (any case) in the order of the Kazakh
  * alphabet, the one order of single-mandate candidates (the validator's
  * not-alphabetical warning, the import's sort): a letter of the alphabet
  * by its rank, a space or hyphen before every letter, any other
  * character after them all, by code point. Never 0. */
-unsigned long bk_kk_weight(const bk_templates *tpl, uint32_t cp);
+unsigned long bki_kk_weight(const bk_templates *tpl, uint32_t cp);
 
 #endif

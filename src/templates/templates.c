@@ -16,12 +16,12 @@
 #define BK_TEMPLATES_DIR "/usr/local/share/ballotkit/templates"
 #endif
 
-const char *const bk_lang_codes[BK_LANG_COUNT] = {"kk", "ru"};
+const char *const bki_lang_codes[BK_LANG_COUNT] = {"kk", "ru"};
 
-int bk_lang_index(const char *code)
+int bki_lang_index(const char *code)
 {
 	for (int i = 0; i < BK_LANG_COUNT; i++)
-		if (!strcmp(code, bk_lang_codes[i]))
+		if (!strcmp(code, bki_lang_codes[i]))
 			return i;
 	return -1;
 }
@@ -49,16 +49,16 @@ static int load_doc(jdoc *d, const char *path, bk_diags *diags)
 {
 	char *data;
 	size_t size;
-	if (bk_read_input(path, &data, &size)) {
+	if (bki_read_input(path, &data, &size)) {
 		memset(d, 0, sizeof *d);
 		if (errno == ENOMEM) {
 			d->nomem = true;
-			bk_diags_nomem(diags, path, "", "reading a template file");
+			bki_diags_nomem(diags, path, "", "reading a template file");
 			return -1;
 		}
-		bk_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unreadable", path, 0, 0, "",
 		             "cannot read the template file: %s",
-		             bk_read_error());
+		             bki_read_error());
 		return -1;
 	}
 	int rc = jdoc_parse(d, data, size, path, diags);
@@ -101,16 +101,16 @@ static const char *str(jdoc *d, json_t *obj, const char *key)
 	return s;
 }
 
-static void add_box(jdoc *d, bk_stencil_tpl *t, double x, double y,
+static void add_box(jdoc *d, bki_stencil_tpl *t, double x, double y,
                     size_t step)
 {
-	double *bx = bk_reallocarray(t->box_x, t->per_sheet + 1, sizeof(double));
+	double *bx = bki_reallocarray(t->box_x, t->per_sheet + 1, sizeof(double));
 	if (bx)
 		t->box_x = bx;
-	double *by = bk_reallocarray(t->box_y, t->per_sheet + 1, sizeof(double));
+	double *by = bki_reallocarray(t->box_y, t->per_sheet + 1, sizeof(double));
 	if (by)
 		t->box_y = by;
-	size_t *bs = bk_reallocarray(t->box_step, t->per_sheet + 1,
+	size_t *bs = bki_reallocarray(t->box_step, t->per_sheet + 1,
 	                             sizeof(size_t));
 	if (bs)
 		t->box_step = bs;
@@ -122,7 +122,7 @@ static void add_box(jdoc *d, bk_stencil_tpl *t, double x, double y,
 	t->per_sheet++;
 }
 
-static void run_of_boxes(jdoc *d, bk_stencil_tpl *t, json_t *o,
+static void run_of_boxes(jdoc *d, bki_stencil_tpl *t, json_t *o,
                          bool check_fields)
 {
 	static const jc_field f[] = {{"first", true}, {"pitch", true},
@@ -170,7 +170,7 @@ static void bad_value_at(jdoc *d, const char *key, const char *message)
 }
 
 /* "format", "id" (the file name), "name" and "source". */
-static void stencil_names(jdoc *d, bk_stencil_tpl *t, json_t *r,
+static void stencil_names(jdoc *d, bki_stencil_tpl *t, json_t *r,
                           const char *id)
 {
 	const char *fmt = str(d, r, "format");
@@ -185,17 +185,17 @@ static void stencil_names(jdoc *d, bk_stencil_tpl *t, json_t *r,
 		jdoc_pop(d, old);
 	}
 	const char *name = str(d, r, "name");
-	t->name = jdoc_got(d, bk_strdup(name ? name : id));
+	t->name = jdoc_got(d, bki_strdup(name ? name : id));
 	const char *src = str(d, r, "source");
 	if (src && strcmp(src, "measured") && strcmp(src, "assumed"))
 		bad_value_at(d, "source",
 		             "source must be \"measured\" or \"assumed\"");
-	t->source = jdoc_got(d, bk_strdup(src ? src : "assumed"));
+	t->source = jdoc_got(d, bki_strdup(src ? src : "assumed"));
 	str(d, r, "source_note");
 }
 
 /* "kinds": the ballot kinds the template is for. */
-static void stencil_kinds(jdoc *d, bk_stencil_tpl *t, json_t *r)
+static void stencil_kinds(jdoc *d, bki_stencil_tpl *t, json_t *r)
 {
 	json_t *kinds = json_object_get(r, "kinds");
 	if (!kinds)
@@ -241,7 +241,7 @@ static void two_sizes(jdoc *d, json_t *r, const char *key, const char *ka,
 
 /* "corner_cut": which corner is cut, and how far (top-right when the
  * template names none). */
-static void stencil_corner_cut(jdoc *d, bk_stencil_tpl *t, json_t *r)
+static void stencil_corner_cut(jdoc *d, bki_stencil_tpl *t, json_t *r)
 {
 	static const jc_field cf[] = {{"corner", true}, {"size", true},
 	                              {NULL, false}};
@@ -255,16 +255,16 @@ static void stencil_corner_cut(jdoc *d, bk_stencil_tpl *t, json_t *r)
 			bad_value_at(d, "corner",
 			             "corner must be top-left, top-right, "
 			             "bottom-left or bottom-right");
-		t->corner = jdoc_got(d, bk_strdup(c ? c : "top-right"));
+		t->corner = jdoc_got(d, bki_strdup(c ? c : "top-right"));
 		t->corner_size = num(d, cc, "size", 1, 50);
 	}
 	jdoc_pop(d, old);
 	if (!t->corner && !jdoc_nomem(d))
-		t->corner = jdoc_got(d, bk_strdup("top-right"));
+		t->corner = jdoc_got(d, bki_strdup("top-right"));
 }
 
 /* "boxes" of layout "columns": a run of boxes per column. */
-static void boxes_in_columns(jdoc *d, bk_stencil_tpl *t, json_t *boxes)
+static void boxes_in_columns(jdoc *d, bki_stencil_tpl *t, json_t *boxes)
 {
 	static const jc_field rf[] = {{"layout", true}, {"columns", true},
 	                              {NULL, false}};
@@ -284,7 +284,7 @@ static void boxes_in_columns(jdoc *d, bk_stencil_tpl *t, json_t *boxes)
 }
 
 /* "boxes" of layout "explicit": every box's top-left corner. */
-static void boxes_explicit(jdoc *d, bk_stencil_tpl *t, json_t *boxes)
+static void boxes_explicit(jdoc *d, bki_stencil_tpl *t, json_t *boxes)
 {
 	static const jc_field rf[] = {{"layout", true}, {"at", true},
 	                              {NULL, false}};
@@ -308,7 +308,7 @@ static void boxes_explicit(jdoc *d, bk_stencil_tpl *t, json_t *boxes)
 }
 
 /* "boxes": where the marking boxes stand, in rows, columns or explicitly. */
-static void stencil_boxes(jdoc *d, bk_stencil_tpl *t, json_t *r)
+static void stencil_boxes(jdoc *d, bki_stencil_tpl *t, json_t *r)
 {
 	static const jc_field rows[] = {{"layout", true}, {"first", true},
 	                                {"pitch", true}, {"count", true},
@@ -336,7 +336,7 @@ static void stencil_boxes(jdoc *d, bk_stencil_tpl *t, json_t *r)
 }
 
 /* "sheets": how many sheets the boxes continue on. */
-static void stencil_sheets(jdoc *d, bk_stencil_tpl *t, json_t *r)
+static void stencil_sheets(jdoc *d, bki_stencil_tpl *t, json_t *r)
 {
 	json_t *sheets = json_object_get(r, "sheets");
 	if (!sheets)
@@ -354,7 +354,7 @@ static void stencil_sheets(jdoc *d, bk_stencil_tpl *t, json_t *r)
 }
 
 /* Every box must lie on the paper: the first that does not is named. */
-static void check_boxes_on_paper(jdoc *d, const bk_stencil_tpl *t)
+static void check_boxes_on_paper(jdoc *d, const bki_stencil_tpl *t)
 {
 	for (size_t k = 0; k < t->per_sheet; k++) {
 		if (t->box_x[k] + t->box_w <= t->paper_w &&
@@ -371,7 +371,7 @@ static void check_boxes_on_paper(jdoc *d, const bk_stencil_tpl *t)
 }
 
 /* A stencil template (templates/stencil/ID.json, docs/stencil.md). */
-static void load_stencil(jdoc *d, bk_stencil_tpl *t, const char *id)
+static void load_stencil(jdoc *d, bki_stencil_tpl *t, const char *id)
 {
 	static const jc_field f[] = {
 		{"format", true}, {"id", true}, {"name", true},
@@ -381,7 +381,7 @@ static void load_stencil(jdoc *d, bk_stencil_tpl *t, const char *id)
 		{NULL, false}};
 	json_t *r = d->root;
 	memset(t, 0, sizeof *t);
-	t->id = jdoc_got(d, bk_strdup(id));
+	t->id = jdoc_got(d, bki_strdup(id));
 	t->sheets = 1;
 	if (!t->id || !jc_type(d, r, JSON_OBJECT, "a stencil template"))
 		return;
@@ -426,11 +426,11 @@ static int list_json(const char *dir, char ***out, size_t *count)
 		size_t l = strlen(de->d_name);
 		if (l <= 5 || strcmp(de->d_name + l - 5, ".json"))
 			continue;
-		char **more = bk_reallocarray(names, n + 1, sizeof *names);
+		char **more = bki_reallocarray(names, n + 1, sizeof *names);
 		if (!more)
 			break;
 		names = more;
-		if (!(names[n] = bk_strndup(de->d_name, l - 5)))
+		if (!(names[n] = bki_strndup(de->d_name, l - 5)))
 			break;
 		n++;
 	}
@@ -458,39 +458,39 @@ static bk_status load_folder(const bk_templates *t, const char *subdir,
                                               const char *id),
                              bk_diags *diags)
 {
-	bk_buf dir = {0};
-	bk_buf_printf(&dir, "%s/%s", t->dir, subdir);
+	bki_buf dir = {0};
+	bki_buf_printf(&dir, "%s/%s", t->dir, subdir);
 	char **names = NULL;
 	size_t n = 0;
-	if (bk_buf_failed(&dir) || list_json(bk_buf_str(&dir), &names, &n)) {
-		if (bk_buf_failed(&dir) || errno == ENOMEM) {
-			bk_buf_free(&dir);
-			return bk_diags_nomem(diags, t->dir, "", "listing the templates");
+	if (bki_buf_failed(&dir) || list_json(bki_buf_str(&dir), &names, &n)) {
+		if (bki_buf_failed(&dir) || errno == ENOMEM) {
+			bki_buf_free(&dir);
+			return bki_diags_nomem(diags, t->dir, "", "listing the templates");
 		}
-		bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&dir), 0, 0,
+		bki_diags_add(diags, BK_ERROR, "unreadable", bki_buf_str(&dir), 0, 0,
 		             "", "cannot open the folder of %s: %s", what,
 		             strerror(errno));
-		bk_buf_free(&dir);
+		bki_buf_free(&dir);
 		return BK_ERR_IO;
 	}
 	bk_status st = BK_OK;
 	if (!n) {
-		bk_diags_add(diags, BK_ERROR, "missing-field", bk_buf_str(&dir), 0,
+		bki_diags_add(diags, BK_ERROR, "missing-field", bki_buf_str(&dir), 0,
 		             0, "", "the folder has no %s (*.json)", what);
 		st = BK_ERR_INVALID;
 	}
-	*items = bk_calloc(n, elem);
+	*items = bki_calloc(n, elem);
 	*count = 0;
 	if (!*items)
-		st = bk_diags_nomem(diags, t->dir, "", "loading the templates");
+		st = bki_diags_nomem(diags, t->dir, "", "loading the templates");
 	for (size_t i = 0; i < n && st != BK_ERR_NOMEM; i++) {
-		bk_buf path = {0};
-		bk_buf_printf(&path, "%s/%s.json", bk_buf_str(&dir), names[i]);
+		bki_buf path = {0};
+		bki_buf_printf(&path, "%s/%s.json", bki_buf_str(&dir), names[i]);
 		jdoc d;
-		if (bk_buf_failed(&path)) {
+		if (bki_buf_failed(&path)) {
 			memset(&d, 0, sizeof d);
 			d.nomem = true;
-		} else if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
+		} else if (load_doc(&d, bki_buf_str(&path), diags) == 0) {
 			load_one(&d, (char *)*items + elem * (*count)++, names[i]);
 		}
 		if (d.errors || !d.parsed)
@@ -499,10 +499,10 @@ static bk_status load_folder(const bk_templates *t, const char *subdir,
 		if (jdoc_nomem(&d))
 			st = BK_ERR_NOMEM;
 		jdoc_free(&d);
-		bk_buf_free(&path);
+		bki_buf_free(&path);
 	}
 	free_names(names, n);
-	bk_buf_free(&dir);
+	bki_buf_free(&dir);
 	return st;
 }
 
@@ -526,10 +526,10 @@ static void load_profile(jdoc *d, void *item, const char *id)
 		{"dot_diameter", true}, {"dot_height", true}, {"dot_pitch", true},
 		{"cell_pitch", true}, {"line_pitch", true}, {"note", false},
 		{NULL, false}};
-	bk_braille_profile *p = item;
-	p->id = jdoc_got(d, bk_strdup(id));
+	bki_braille_profile *p = item;
+	p->id = jdoc_got(d, bki_strdup(id));
 	if (!p->id || !jc_type(d, d->root, JSON_OBJECT, "a braille profile")) {
-		p->name = jdoc_got(d, bk_strdup(id));
+		p->name = jdoc_got(d, bki_strdup(id));
 		return;
 	}
 	jc_fields(d, d->root, f, "a braille profile");
@@ -541,7 +541,7 @@ static void load_profile(jdoc *d, void *item, const char *id)
 		jdoc_pop(d, old);
 	}
 	const char *name = str(d, d->root, "name");
-	p->name = jdoc_got(d, bk_strdup(name ? name : id));
+	p->name = jdoc_got(d, bki_strdup(name ? name : id));
 	double *dst[] = {&p->dot_diameter, &p->dot_height, &p->dot_pitch,
 	                 &p->cell_pitch, &p->line_pitch};
 	for (size_t k = 0; k < 5; k++)
@@ -744,20 +744,20 @@ _Static_assert(sizeof segment_kind_names / sizeof *segment_kind_names ==
                        BK_SEGMENT_KIND_COUNT,
                "a name for every bk_segment_kind");
 
-const char *bk_segment_kind_name(int kind)
+const char *bki_segment_kind_name(int kind)
 {
 	return kind >= 0 && kind < BK_SEGMENT_KIND_COUNT ? segment_kind_names[kind]
 	                                                 : NULL;
 }
 
-const char *const bk_pause_names[BK_PAUSE_COUNT] = {
+const char *const bki_pause_names[BK_PAUSE_COUNT] = {
 	SEGMENT_KIND_NAMES, "sentence", "start", "end"};
 _Static_assert((int)BK_PAUSE_SENTENCE == (int)BK_SEGMENT_KIND_COUNT &&
                        BK_PAUSE_END + 1 == BK_PAUSE_COUNT,
                "the pauses: one per segment kind, then sentence, start, end");
 
 /* "voice": the eSpeak NG voice that speaks the wording. */
-static void load_voice(jdoc *d, json_t *r, bk_wording *w)
+static void load_voice(jdoc *d, json_t *r, bki_wording *w)
 {
 	const char *voice = str(d, r, "voice");
 	if (!json_object_get(r, "voice"))
@@ -773,18 +773,18 @@ static void load_voice(jdoc *d, json_t *r, bk_wording *w)
 }
 
 /* "pause_ms" of "audio": every pause, 0 to 10000 ms. */
-static void load_pause_ms(jdoc *d, json_t *p, bk_wording *w)
+static void load_pause_ms(jdoc *d, json_t *p, bki_wording *w)
 {
 	jc_field pf[BK_PAUSE_COUNT + 1];
 	for (int k = 0; k < BK_PAUSE_COUNT; k++)
-		pf[k] = (jc_field){bk_pause_names[k], true};
+		pf[k] = (jc_field){bki_pause_names[k], true};
 	pf[BK_PAUSE_COUNT] = (jc_field){NULL, false};
 	jc_fields(d, p, pf, "pause_ms");
 	for (int k = 0; k < BK_PAUSE_COUNT; k++) {
-		json_t *v = json_object_get(p, bk_pause_names[k]);
+		json_t *v = json_object_get(p, bki_pause_names[k]);
 		if (!v)
 			continue;
-		size_t old = jdoc_push_key(d, bk_pause_names[k]);
+		size_t old = jdoc_push_key(d, bki_pause_names[k]);
 		if (jc_type(d, v, JSON_INTEGER, "a pause in milliseconds")) {
 			json_int_t ms = json_integer_value(v);
 			if (ms < 0 || ms > 10000)
@@ -800,10 +800,10 @@ static void load_pause_ms(jdoc *d, json_t *p, bk_wording *w)
 /* The wording's object outer (the fields f; when missing, the message
  * missing) and its member inner of type t, given to use under its path:
  * the one home of "audio" and "speakable". */
-static void load_nested(jdoc *d, json_t *r, bk_wording *w, const char *outer,
+static void load_nested(jdoc *d, json_t *r, bki_wording *w, const char *outer,
                         const jc_field *f, const char *missing,
                         const char *inner, json_type t,
-                        void (*use)(jdoc *d, json_t *v, bk_wording *w))
+                        void (*use)(jdoc *d, json_t *v, bki_wording *w))
 {
 	json_t *o = json_object_get(r, outer);
 	if (!o) {
@@ -823,7 +823,7 @@ static void load_nested(jdoc *d, json_t *r, bk_wording *w, const char *outer,
 }
 
 /* "audio": the pauses. */
-static void load_audio(jdoc *d, json_t *r, bk_wording *w)
+static void load_audio(jdoc *d, json_t *r, bki_wording *w)
 {
 	static const jc_field af[] = {{"pause_ms", true}, {"note", false},
 	                              {NULL, false}};
@@ -832,7 +832,7 @@ static void load_audio(jdoc *d, json_t *r, bk_wording *w)
 	            "pause_ms", JSON_OBJECT, load_pause_ms);
 }
 
-static void set_speakable(jdoc *d, json_t *v, bk_wording *w)
+static void set_speakable(jdoc *d, json_t *v, bki_wording *w)
 {
 	(void)d;
 	w->speakable = json_string_value(v);
@@ -840,7 +840,7 @@ static void set_speakable(jdoc *d, json_t *v, bk_wording *w)
 
 /* "speakable": what the voice says as itself (docs/validation-rules.md,
  * "unspeakable"). */
-static void load_speakable(jdoc *d, json_t *r, bk_wording *w)
+static void load_speakable(jdoc *d, json_t *r, bki_wording *w)
 {
 	static const jc_field sf[] = {{"characters", true}, {"note", false},
 	                              {NULL, false}};
@@ -852,7 +852,7 @@ static void load_speakable(jdoc *d, json_t *r, bk_wording *w)
 }
 
 /* "replacements": [from, to] pairs, kept only when all are well formed. */
-static void load_replacements(jdoc *d, json_t *r, bk_wording *w)
+static void load_replacements(jdoc *d, json_t *r, bki_wording *w)
 {
 	json_t *rep = json_object_get(r, "replacements");
 	w->replacements = NULL;
@@ -883,7 +883,7 @@ static void load_replacements(jdoc *d, json_t *r, bk_wording *w)
 
 /* The audio settings of a speech wording: "voice", "audio" (pauses),
  * "speakable" and "replacements". */
-static void load_audio_settings(jdoc *d, json_t *r, bk_wording *w)
+static void load_audio_settings(jdoc *d, json_t *r, bki_wording *w)
 {
 	load_voice(d, r, w);
 	load_audio(d, r, w);
@@ -892,14 +892,14 @@ static void load_audio_settings(jdoc *d, json_t *r, bk_wording *w)
 }
 
 static json_t *load_wording(const char *dir, const char *which, int lang,
-                            bk_wording *w, bk_diags *diags, bk_status *st)
+                            bki_wording *w, bk_diags *diags, bk_status *st)
 {
-	bk_buf path = {0};
-	bk_buf_printf(&path, "%s/%s/%s.json", dir, which, bk_lang_codes[lang]);
+	bki_buf path = {0};
+	bki_buf_printf(&path, "%s/%s/%s.json", dir, which, bki_lang_codes[lang]);
 	jdoc d;
 	json_t *out = NULL;
 	bool speech = !strcmp(which, "speech");
-	if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
+	if (load_doc(&d, bki_buf_str(&path), diags) == 0) {
 		json_t *r = d.root;
 		if (jc_type(&d, r, JSON_OBJECT, "a wording file")) {
 			json_t *fmt = json_object_get(r, "format");
@@ -941,13 +941,13 @@ static json_t *load_wording(const char *dir, const char *which, int lang,
 	} else {
 		*st = worse(*st, BK_ERR_INVALID);
 	}
-	if (jdoc_nomem(&d) || bk_buf_failed(&path)) {
+	if (jdoc_nomem(&d) || bki_buf_failed(&path)) {
 		*st = BK_ERR_NOMEM;
 		json_decref(out);
 		out = NULL;
 	}
 	jdoc_free(&d);
-	bk_buf_free(&path);
+	bki_buf_free(&path);
 	return out;
 }
 
@@ -983,11 +983,11 @@ static bk_status load_file(bk_templates *t, const char *rel,
                            void (*fill)(jdoc *d, bk_templates *t),
                            bk_diags *diags)
 {
-	bk_buf path = {0};
-	bk_buf_printf(&path, "%s/%s", t->dir, rel);
+	bki_buf path = {0};
+	bki_buf_printf(&path, "%s/%s", t->dir, rel);
 	jdoc d;
 	bk_status st = BK_OK;
-	if (load_doc(&d, bk_buf_str(&path), diags) == 0) {
+	if (load_doc(&d, bki_buf_str(&path), diags) == 0) {
 		if (jc_type(&d, d.root, JSON_OBJECT, what)) {
 			jc_fields(&d, d.root, f, what);
 			fill(&d, t);
@@ -998,17 +998,17 @@ static bk_status load_file(bk_templates *t, const char *rel,
 	} else {
 		st = BK_ERR_INVALID;
 	}
-	if (jdoc_nomem(&d) || bk_buf_failed(&path))
+	if (jdoc_nomem(&d) || bki_buf_failed(&path))
 		st = BK_ERR_NOMEM;
 	jdoc_free(&d);
-	bk_buf_free(&path);
+	bki_buf_free(&path);
 	return st;
 }
 
 static void check_spelling(jdoc *d, const char *k, json_t *v)
 {
 	uint32_t cp;
-	if (bk_utf8_decode(k, strlen(k), &cp) != strlen(k))
+	if (bki_utf8_decode(k, strlen(k), &cp) != strlen(k))
 		jdoc_report(d, BK_ERROR, "bad-value", true,
 		            "each key must be one letter");
 	if (!json_is_string(v))
@@ -1021,14 +1021,14 @@ static void fill_language(jdoc *d, bk_templates *t)
 	const char *a = str(d, d->root, "alphabet");
 	if (a) {
 		size_t n = strlen(a), i = 0;
-		t->alphabet = jdoc_got(d, bk_calloc(n + 1, sizeof(uint32_t)));
+		t->alphabet = jdoc_got(d, bki_calloc(n + 1, sizeof(uint32_t)));
 		while (t->alphabet && i < n) {
 			uint32_t cp;
-			size_t l = bk_utf8_decode(a + i, n - i, &cp);
+			size_t l = bki_utf8_decode(a + i, n - i, &cp);
 			if (!l)
 				break;
 			if (cp != ' ')
-				t->alphabet[t->nalphabet++] = bk_cp_lower(cp);
+				t->alphabet[t->nalphabet++] = bki_cp_lower(cp);
 			i += l;
 		}
 	}
@@ -1052,7 +1052,7 @@ static void check_table_name(jdoc *d, const char *k, json_t *v)
 
 static void check_dictionary(jdoc *d, const char *k, json_t *v)
 {
-	if (bk_lang_index(k) < 0)
+	if (bki_lang_index(k) < 0)
 		jdoc_report(d, BK_ERROR, "unknown-field", true,
 		            "\"%s\" is not a language of ballotkit", k);
 	jc_type(d, v, JSON_STRING, "a dictionary name");
@@ -1083,9 +1083,9 @@ bk_status bk_templates_open(bk_templates **out, const char *dir,
 	if (!out)
 		return BK_ERR_USAGE;
 	/* numbers in messages keep a decimal point whatever the locale */
-	bk_c_numeric numeric = bk_c_numeric_enter();
+	bki_c_numeric numeric = bki_c_numeric_enter();
 	bk_status st = load_templates_from(out, dir, diags);
-	bk_c_numeric_leave(&numeric);
+	bki_c_numeric_leave(&numeric);
 	return st;
 }
 
@@ -1107,11 +1107,11 @@ static bk_status check_files(const char *dir, int depth, bk_diags *diags)
 	while ((de = readdir(dp))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		char **more = bk_reallocarray(names, n + 1, sizeof *names);
+		char **more = bki_reallocarray(names, n + 1, sizeof *names);
 		if (!more)
 			break;
 		names = more;
-		if (!(names[n] = bk_strdup(de->d_name)))
+		if (!(names[n] = bki_strdup(de->d_name)))
 			break;
 		n++;
 	}
@@ -1119,30 +1119,30 @@ static bk_status check_files(const char *dir, int depth, bk_diags *diags)
 	bk_status st = BK_OK;
 	if (de) {
 		free_names(names, n);
-		return bk_diags_nomem(diags, dir, "", "checking the templates");
+		return bki_diags_nomem(diags, dir, "", "checking the templates");
 	}
 	if (n)
 		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n && st != BK_ERR_NOMEM; i++) {
-		bk_buf path = {0};
-		bk_buf_printf(&path, "%s/%s", dir, names[i]);
+		bki_buf path = {0};
+		bki_buf_printf(&path, "%s/%s", dir, names[i]);
 		struct stat sb;
-		if (bk_buf_failed(&path)) {
-			st = bk_diags_nomem(diags, dir, "", "checking the templates");
-		} else if (stat(bk_buf_str(&path), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			bk_status sub = depth < 4 ? check_files(bk_buf_str(&path),
+		if (bki_buf_failed(&path)) {
+			st = bki_diags_nomem(diags, dir, "", "checking the templates");
+		} else if (stat(bki_buf_str(&path), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			bk_status sub = depth < 4 ? check_files(bki_buf_str(&path),
 			                                        depth + 1, diags)
 			                          : BK_OK;
 			if (sub != BK_OK)
 				st = sub == BK_ERR_NOMEM ? sub : BK_ERR_IO;
-		} else if (bk_check_input(bk_buf_str(&path)) != 0 &&
+		} else if (bki_check_input(bki_buf_str(&path)) != 0 &&
 		           errno != ENOENT) {
-			bk_diags_add(diags, BK_ERROR, "unreadable", bk_buf_str(&path),
+			bki_diags_add(diags, BK_ERROR, "unreadable", bki_buf_str(&path),
 			             0, 0, "", "a file of the templates cannot be "
-			             "used: %s", bk_read_error());
+			             "used: %s", bki_read_error());
 			st = BK_ERR_IO;
 		}
-		bk_buf_free(&path);
+		bki_buf_free(&path);
 	}
 	free_names(names, n);
 	return st;
@@ -1152,24 +1152,24 @@ static bk_status load_templates_from(bk_templates **out, const char *dir,
                                 bk_diags *diags)
 {
 	*out = NULL;
-	bk_templates *t = bk_calloc(1, sizeof *t);
+	bk_templates *t = bki_calloc(1, sizeof *t);
 	if (!t)
-		return bk_diags_nomem(diags, dir, "", "opening the templates");
+		return bki_diags_nomem(diags, dir, "", "opening the templates");
 	/* absolute: fontconfig reads a relative file name against its own
 	 * folder, not ours (fonts/fonts.conf beside the templates) */
 	const char *given = dir ? dir : bk_templates_default_dir();
 	char *cwd = given[0] != '/' ? getcwd(NULL, 0) : NULL;
-	bk_buf abs = {0};
+	bki_buf abs = {0};
 	if (cwd)
-		bk_buf_printf(&abs, "%s/%s", cwd, given);
+		bki_buf_printf(&abs, "%s/%s", cwd, given);
 	else
-		bk_buf_add(&abs, given);
+		bki_buf_add(&abs, given);
 	free(cwd);
 	while (abs.len > 1 && abs.data[abs.len - 1] == '/')
-		bk_buf_truncate(&abs, abs.len - 1);
-	t->dir = bk_buf_steal(&abs);
+		bki_buf_truncate(&abs, abs.len - 1);
+	t->dir = bki_buf_steal(&abs);
 	bk_status st = t->dir ? check_files(t->dir, 0, diags)
-	               : bk_diags_nomem(diags, given, "", "opening the templates");
+	               : bki_diags_nomem(diags, given, "", "opening the templates");
 	if (st != BK_OK) {
 		bk_templates_free(t);
 		return st;
@@ -1184,7 +1184,7 @@ static bk_status load_templates_from(bk_templates **out, const char *dir,
 		return st;
 	}
 	for (int l = 0; l < BK_LANG_COUNT; l++) {
-		bk_wording dummy = {0};
+		bki_wording dummy = {0};
 		t->wording[l].print = load_wording(t->dir, "print", l, &dummy,
 		                                   diags, &st);
 		t->wording[l].speech = load_wording(t->dir, "speech", l,
@@ -1210,7 +1210,7 @@ void bk_templates_free(bk_templates *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->nstencils; i++) {
-		bk_stencil_tpl *s = &t->stencils[i];
+		bki_stencil_tpl *s = &t->stencils[i];
 		free(s->id);
 		free(s->name);
 		free(s->source);
@@ -1257,7 +1257,7 @@ size_t bk_templates_stencil_capacity(const bk_templates *t, size_t i)
 	return i < t->nstencils ? t->stencils[i].capacity : 0;
 }
 
-const bk_stencil_tpl *bk_templates_stencil_find(const bk_templates *t,
+const bki_stencil_tpl *bki_templates_stencil_find(const bk_templates *t,
                                                 const char *id)
 {
 	for (size_t i = 0; i < t->nstencils; i++)
@@ -1266,7 +1266,7 @@ const bk_stencil_tpl *bk_templates_stencil_find(const bk_templates *t,
 	return NULL;
 }
 
-const char *bk_wording_get(const bk_templates *t, int lang, const char *which,
+const char *bki_wording_get(const bk_templates *t, int lang, const char *which,
                            const char *key)
 {
 	json_t *w = !strcmp(which, "print") ? t->wording[lang].print
@@ -1274,7 +1274,7 @@ const char *bk_wording_get(const bk_templates *t, int lang, const char *which,
 	return json_string_value(json_object_get(w, key));
 }
 
-const char *bk_wording_get2(const bk_templates *t, int lang,
+const char *bki_wording_get2(const bk_templates *t, int lang,
                             const char *which, const char *key,
                             const char *sub)
 {
@@ -1283,28 +1283,28 @@ const char *bk_wording_get2(const bk_templates *t, int lang,
 	return json_string_value(json_object_get(json_object_get(w, key), sub));
 }
 
-const char *bk_speech_voice(const bk_templates *t, int lang)
+const char *bki_templates_voice(const bk_templates *t, int lang)
 {
 	return t->wording[lang].voice;
 }
 
-const char *bk_speech_speakable(const bk_templates *t, int lang)
+const char *bki_templates_speakable(const bk_templates *t, int lang)
 {
 	return t->wording[lang].speakable;
 }
 
-int bk_speech_pause_ms(const bk_templates *t, int lang, int which)
+int bki_templates_pause_ms(const bk_templates *t, int lang, int which)
 {
 	return which >= 0 && which < BK_PAUSE_COUNT ? t->wording[lang].pause_ms[which]
 	                                            : 0;
 }
 
-size_t bk_speech_replacement_count(const bk_templates *t, int lang)
+size_t bki_templates_replacement_count(const bk_templates *t, int lang)
 {
 	return json_array_size(t->wording[lang].replacements);
 }
 
-const char *bk_speech_replacement(const bk_templates *t, int lang, size_t i,
+const char *bki_templates_replacement(const bk_templates *t, int lang, size_t i,
                                   const char **to)
 {
 	json_t *e = json_array_get(t->wording[lang].replacements, i);
@@ -1312,7 +1312,7 @@ const char *bk_speech_replacement(const bk_templates *t, int lang, size_t i,
 	return json_string_value(json_array_get(e, 0));
 }
 
-const char *bk_wording_plural(const bk_templates *t, int lang,
+const char *bki_wording_plural(const bk_templates *t, int lang,
                               const char *word, size_t len, unsigned long n)
 {
 	json_t *forms = json_object_getn(
@@ -1332,7 +1332,7 @@ const char *bk_wording_plural(const bk_templates *t, int lang,
 	return s ? s : "";
 }
 
-size_t bk_kk_rank(const bk_templates *t, uint32_t cp)
+size_t bki_kk_rank(const bk_templates *t, uint32_t cp)
 {
 	for (size_t i = 0; i < t->nalphabet; i++)
 		if (t->alphabet[i] == cp)
@@ -1340,14 +1340,14 @@ size_t bk_kk_rank(const bk_templates *t, uint32_t cp)
 	return 0;
 }
 
-unsigned long bk_kk_weight(const bk_templates *t, uint32_t cp)
+unsigned long bki_kk_weight(const bk_templates *t, uint32_t cp)
 {
-	cp = bk_cp_lower(cp);
-	size_t r = bk_kk_rank(t, cp);
+	cp = bki_cp_lower(cp);
+	size_t r = bki_kk_rank(t, cp);
 	return r ? 10 + r : (cp == ' ' || cp == '-') ? 1 : 1000 + (unsigned long)cp;
 }
 
-const char *bk_templates_braille_back(const bk_templates *t,
+const char *bki_templates_braille_back(const bk_templates *t,
                                       const char *forward)
 {
 	const char *b = json_string_value(json_object_get(t->braille_back,
@@ -1355,20 +1355,20 @@ const char *bk_templates_braille_back(const bk_templates *t,
 	return b ? b : forward;
 }
 
-bool bk_templates_kk_specific(const bk_templates *t, uint32_t cp)
+bool bki_templates_kk_specific(const bk_templates *t, uint32_t cp)
 {
 	char key[5] = {0};
-	bk_utf8_encode(cp, key);
+	bki_utf8_encode(cp, key);
 	return json_object_get(t->kk_to_ru, key) != NULL;
 }
 
-const char *bk_templates_braille_hyphenation(const bk_templates *t, int lang)
+const char *bki_templates_braille_hyphenation(const bk_templates *t, int lang)
 {
 	return json_string_value(json_object_get(t->braille_hyph,
-	                                         bk_lang_codes[lang]));
+	                                         bki_lang_codes[lang]));
 }
 
-const bk_braille_profile *bk_templates_profile_find(const bk_templates *t,
+const bki_braille_profile *bki_templates_profile_find(const bk_templates *t,
                                                     const char *id)
 {
 	for (size_t i = 0; i < t->nprofiles; i++)
@@ -1377,7 +1377,7 @@ const bk_braille_profile *bk_templates_profile_find(const bk_templates *t,
 	return NULL;
 }
 
-void bk_stencil_box(const bk_stencil_tpl *t, const bk_paper_overrides *o,
+void bki_templates_stencil_box(const bki_stencil_tpl *t, const bki_paper_overrides *o,
                     size_t k, double *x, double *y, double *w, double *h)
 {
 	double bw = o && o->box_w ? o->box_w : t->box_w;
@@ -1398,7 +1398,7 @@ void bk_stencil_box(const bk_stencil_tpl *t, const bk_paper_overrides *o,
 }
 
 /* The var named by the n bytes at name, or NULL. */
-static const bk_wording_var *find_var(const bk_wording_fill *f,
+static const bki_wording_var *find_var(const bki_wording_fill *f,
                                       const char *name, size_t n)
 {
 	for (size_t k = 0; k < f->nvars; k++)
@@ -1409,7 +1409,7 @@ static const bk_wording_var *find_var(const bk_wording_fill *f,
 
 /* Drops the blanks of out from start on that are doubled, leading or
  * trailing. */
-static void tidy_spaces(bk_buf *out, size_t start)
+static void tidy_spaces(bki_buf *out, size_t start)
 {
 	size_t w = start;
 	for (size_t i = start; i < out->len; i++)
@@ -1417,11 +1417,11 @@ static void tidy_spaces(bk_buf *out, size_t start)
 			out->data[w++] = out->data[i];
 	while (w > start && out->data[w - 1] == ' ')
 		w--;
-	bk_buf_truncate(out, w);
+	bki_buf_truncate(out, w);
 }
 
-void bk_wording_expand(bk_buf *out, const char *text,
-                       const bk_wording_fill *f)
+void bki_wording_expand(bki_buf *out, const char *text,
+                       const bki_wording_fill *f)
 {
 	size_t start = out->len;
 	const char *p = text ? text : "";
@@ -1429,21 +1429,21 @@ void bk_wording_expand(bk_buf *out, const char *text,
 		const char *open = strchr(p, '{');
 		const char *close = open ? strchr(open, '}') : NULL;
 		if (!close) {
-			bk_buf_add(out, p);
+			bki_buf_add(out, p);
 			break;
 		}
-		bk_buf_addn(out, p, (size_t)(open - p));
+		bki_buf_addn(out, p, (size_t)(open - p));
 		const char *name = open + 1;
 		size_t n = (size_t)(close - name);
-		const bk_wording_var *v = find_var(f, name, n);
+		const bki_wording_var *v = find_var(f, name, n);
 		if (f->tpl && n > 6 && !strncmp(name, "count:", 6)) {
-			bk_buf_add(out, bk_wording_plural(f->tpl, f->lang, name + 6,
+			bki_buf_add(out, bki_wording_plural(f->tpl, f->lang, name + 6,
 			                                  n - 6, f->count));
 		} else if (v) {
-			bk_buf_add(out, v->value ? v->value : "");
+			bki_buf_add(out, v->value ? v->value : "");
 		} else if (f->keep_unknown) {
 			/* the '{' as written; the text after it is read again */
-			bk_buf_addc(out, '{');
+			bki_buf_addc(out, '{');
 			p = name;
 			continue;
 		}

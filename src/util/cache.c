@@ -9,14 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct bk_hasher {
+struct bki_hasher {
 	struct sha256_ctx ctx;
 	bool failed;
 };
 
-bk_hasher *bk_hasher_new(void)
+bki_hasher *bki_hasher_new(void)
 {
-	bk_hasher *h = bk_malloc(sizeof *h);
+	bki_hasher *h = bki_malloc(sizeof *h);
 	if (h) {
 		sha256_init(&h->ctx);
 		h->failed = false;
@@ -24,32 +24,32 @@ bk_hasher *bk_hasher_new(void)
 	return h;
 }
 
-void bk_hasher_add(bk_hasher *h, const void *data, size_t n)
+void bki_hasher_add(bki_hasher *h, const void *data, size_t n)
 {
 	if (h)
 		sha256_update(&h->ctx, n, data);
 }
 
-void bk_hasher_add_str(bk_hasher *h, const char *s)
+void bki_hasher_add_str(bki_hasher *h, const char *s)
 {
-	bk_hasher_add(h, s, strlen(s) + 1);
+	bki_hasher_add(h, s, strlen(s) + 1);
 }
 
-void bk_hasher_add_u64(bk_hasher *h, unsigned long long v)
+void bki_hasher_add_u64(bki_hasher *h, unsigned long long v)
 {
 	unsigned char b[8];
 	for (int i = 0; i < 8; i++)
 		b[i] = (unsigned char)(v >> (8 * i));
-	bk_hasher_add(h, b, 8);
+	bki_hasher_add(h, b, 8);
 }
 
-void bk_hasher_fail(bk_hasher *h)
+void bki_hasher_fail(bki_hasher *h)
 {
 	if (h)
 		h->failed = true;
 }
 
-bool bk_hasher_done(bk_hasher *h, unsigned char out[BK_SHA256_SIZE])
+bool bki_hasher_done(bki_hasher *h, unsigned char out[BK_SHA256_SIZE])
 {
 	if (!h)
 		return false;
@@ -59,7 +59,7 @@ bool bk_hasher_done(bk_hasher *h, unsigned char out[BK_SHA256_SIZE])
 	return ok;
 }
 
-void bk_sha256(const void *data, size_t n, unsigned char out[BK_SHA256_SIZE])
+void bki_sha256(const void *data, size_t n, unsigned char out[BK_SHA256_SIZE])
 {
 	struct sha256_ctx ctx;
 	sha256_init(&ctx);
@@ -67,7 +67,7 @@ void bk_sha256(const void *data, size_t n, unsigned char out[BK_SHA256_SIZE])
 	sha256_digest(&ctx, BK_SHA256_SIZE, out);
 }
 
-void bk_hex(const unsigned char *d, size_t n, char *out)
+void bki_hex(const unsigned char *d, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
 	for (size_t i = 0; i < n; i++) {
@@ -79,47 +79,47 @@ void bk_hex(const unsigned char *d, size_t n, char *out)
 
 /* ---- key material ------------------------------------------------------ */
 
-void bk_cache_key_str(bk_buf *key, const char *name, const char *value)
+void bki_cache_key_str(bki_buf *key, const char *name, const char *value)
 {
-	bk_buf_add(key, name);
-	bk_buf_addc(key, '=');
+	bki_buf_add(key, name);
+	bki_buf_addc(key, '=');
 	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
 		if (*p == '\\')
-			bk_buf_add(key, "\\\\");
+			bki_buf_add(key, "\\\\");
 		else if (*p == '\n')
-			bk_buf_add(key, "\\n");
+			bki_buf_add(key, "\\n");
 		else if (*p < 0x20 || *p == 0x7F)
-			bk_buf_printf(key, "\\x%02x", *p);
+			bki_buf_printf(key, "\\x%02x", *p);
 		else
-			bk_buf_addc(key, (char)*p);
+			bki_buf_addc(key, (char)*p);
 	}
-	bk_buf_addc(key, '\n');
+	bki_buf_addc(key, '\n');
 }
 
-void bk_cache_key_int(bk_buf *key, const char *name, long long value)
+void bki_cache_key_int(bki_buf *key, const char *name, long long value)
 {
-	bk_buf_printf(key, "%s=%lld\n", name, value);
+	bki_buf_printf(key, "%s=%lld\n", name, value);
 }
 
-void bk_cache_key_hex(bk_buf *key, const char *name, const unsigned char *data,
+void bki_cache_key_hex(bki_buf *key, const char *name, const unsigned char *data,
                       size_t n)
 {
-	char *hex = bk_malloc(2 * n + 1);
+	char *hex = bki_malloc(2 * n + 1);
 	if (!hex) {
 		key->failed = true;
 		return;
 	}
-	bk_hex(data, n, hex);
-	bk_buf_printf(key, "%s=%s\n", name, hex);
+	bki_hex(data, n, hex);
+	bki_buf_printf(key, "%s=%s\n", name, hex);
 	free(hex);
 }
 
-void bk_cache_key_digest(const bk_buf *key, unsigned char out[BK_SHA256_SIZE])
+void bki_cache_key_digest(const bki_buf *key, unsigned char out[BK_SHA256_SIZE])
 {
-	bk_sha256(key->len ? key->data : "", key->len, out);
+	bki_sha256(key->len ? key->data : "", key->len, out);
 }
 
-static bool same_key(const char *stored, size_t len, const bk_buf *key)
+static bool same_key(const char *stored, size_t len, const bki_buf *key)
 {
 	return len == key->len && (!len || !memcmp(stored, key->data, len));
 }
@@ -137,7 +137,7 @@ typedef struct entry {
 	bool gone;                 /* slot held one (a tombstone) */
 } entry;
 
-struct bk_cache {
+struct bki_cache {
 	char *dir;  /* the folder, or NULL */
 	char *kind; /* its subfolder */
 	size_t budget, bytes;
@@ -147,26 +147,26 @@ struct bk_cache {
 	size_t discarded;
 };
 
-bk_cache *bk_cache_new(const char *dir, const char *kind, size_t budget)
+bki_cache *bki_cache_new(const char *dir, const char *kind, size_t budget)
 {
-	bk_cache *c = bk_calloc(1, sizeof *c);
+	bki_cache *c = bki_calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
 	if (dir) {
-		c->dir = bk_strdup(dir);
-		c->kind = bk_strdup(kind);
+		c->dir = bki_strdup(dir);
+		c->kind = bki_strdup(kind);
 	}
 	c->budget = budget;
 	c->nslots = 64;
-	c->slots = bk_calloc(c->nslots, sizeof *c->slots);
+	c->slots = bki_calloc(c->nslots, sizeof *c->slots);
 	if (!c->slots || (dir && (!c->dir || !c->kind))) {
-		bk_cache_free(c);
+		bki_cache_free(c);
 		return NULL;
 	}
 	return c;
 }
 
-void bk_cache_free(bk_cache *c)
+void bki_cache_free(bki_cache *c)
 {
 	if (!c)
 		return;
@@ -181,19 +181,19 @@ void bk_cache_free(bk_cache *c)
 	free(c);
 }
 
-size_t bk_cache_discarded(const bk_cache *c)
+size_t bki_cache_discarded(const bki_cache *c)
 {
 	return c ? c->discarded : 0;
 }
 
-static size_t slot_of(const bk_cache *c, const unsigned char *digest)
+static size_t slot_of(const bki_cache *c, const unsigned char *digest)
 {
 	uint64_t h = 0;
 	memcpy(&h, digest, sizeof h); /* a digest: any bytes will do */
 	return (size_t)h & (c->nslots - 1);
 }
 
-static entry *find(bk_cache *c, const unsigned char *digest)
+static entry *find(bki_cache *c, const unsigned char *digest)
 {
 	for (size_t i = slot_of(c, digest), k = 0; k < c->nslots;
 	     i = (i + 1) & (c->nslots - 1), k++) {
@@ -206,7 +206,7 @@ static entry *find(bk_cache *c, const unsigned char *digest)
 	return NULL;
 }
 
-static void unlink_lru(bk_cache *c, entry *e)
+static void unlink_lru(bki_cache *c, entry *e)
 {
 	if (e->prev)
 		e->prev->next = e->next;
@@ -219,7 +219,7 @@ static void unlink_lru(bk_cache *c, entry *e)
 	e->prev = e->next = NULL;
 }
 
-static void push_front(bk_cache *c, entry *e)
+static void push_front(bki_cache *c, entry *e)
 {
 	e->prev = NULL;
 	e->next = c->head;
@@ -230,7 +230,7 @@ static void push_front(bk_cache *c, entry *e)
 		c->tail = e;
 }
 
-static void drop(bk_cache *c, entry *e)
+static void drop(bki_cache *c, entry *e)
 {
 	unlink_lru(c, e);
 	c->bytes -= e->n + e->klen;
@@ -245,15 +245,15 @@ static void drop(bk_cache *c, entry *e)
 
 /* Rebuilds the table at a size that keeps it under half full; false,
  * the table as it was, when memory runs out. */
-static bool rehash(bk_cache *c)
+static bool rehash(bki_cache *c)
 {
 	size_t n = 64;
 	while (n < 4 * (c->nused + 1))
 		n *= 2;
 	entry *old = c->slots;
 	/* the LRU order, oldest last, to rebuild the list */
-	entry **order = bk_calloc(c->nused + 1, sizeof *order);
-	entry *slots = bk_calloc(n, sizeof *c->slots);
+	entry **order = bki_calloc(c->nused + 1, sizeof *order);
+	entry *slots = bki_calloc(n, sizeof *c->slots);
 	if (!order || !slots) {
 		free(order);
 		free(slots);
@@ -281,7 +281,7 @@ static bool rehash(bk_cache *c)
 
 /* Keeps the value in memory; without the memory for it, it is not kept
  * (a cache may forget). */
-static void remember(bk_cache *c, const unsigned char *digest, const bk_buf *key,
+static void remember(bki_cache *c, const unsigned char *digest, const bki_buf *key,
                      const void *data, size_t n)
 {
 	entry *e = find(c, digest);
@@ -293,8 +293,8 @@ static void remember(bk_cache *c, const unsigned char *digest, const bk_buf *key
 		drop(c, c->tail);
 	if (2 * (c->nused + c->ngone + 1) > c->nslots && !rehash(c))
 		return;
-	char *kcopy = bk_malloc(key->len ? key->len : 1);
-	char *dcopy = bk_malloc(n ? n : 1);
+	char *kcopy = bki_malloc(key->len ? key->len : 1);
+	char *dcopy = bki_malloc(n ? n : 1);
 	if (!kcopy || !dcopy) {
 		free(kcopy);
 		free(dcopy);
@@ -339,11 +339,11 @@ static const char magic[8] = {'B', 'K', 'C', 'A', 'C', 'H', 'E', '2'};
 
 /* The entry's folder KIND/XX, opened without following a symbolic link
  * below the cache folder; with make, made where missing. -1 with errno. */
-static int open_folder(const bk_cache *c, const char *hex, bool make)
+static int open_folder(const bki_cache *c, const char *hex, bool make)
 {
 	/* the cache folder itself is the caller's: it may be a link */
 	int top = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (top < 0 && errno == ENOENT && make && bk_mkdirs(c->dir) == 0)
+	if (top < 0 && errno == ENOENT && make && bki_mkdirs(c->dir) == 0)
 		top = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top < 0)
 		return -1;
@@ -383,11 +383,11 @@ static void put_u64(unsigned char *p, uint64_t v)
 
 /* Reads the entry of key into out. false: no entry, or one discarded
  * (removed and counted) because it is damaged or holds another key. */
-static bool disk_get(bk_cache *c, const unsigned char *digest,
-                     const bk_buf *key, bk_buf *out)
+static bool disk_get(bki_cache *c, const unsigned char *digest,
+                     const bki_buf *key, bki_buf *out)
 {
 	char hex[2 * BK_SHA256_SIZE + 1];
-	bk_hex(digest, BK_SHA256_SIZE, hex);
+	bki_hex(digest, BK_SHA256_SIZE, hex);
 	int dir = open_folder(c, hex, false);
 	if (dir < 0)
 		return false;
@@ -415,8 +415,8 @@ static bool disk_get(bk_cache *c, const unsigned char *digest,
 	ok = S_ISREG(st.st_mode); /* a pipe, say: not an entry */
 	uint64_t size = ok ? (uint64_t)st.st_size : 0;
 	ok = ok && size >= HEAD + BK_SHA256_SIZE && size <= MAX_ENTRY;
-	char *data = ok ? bk_malloc((size_t)size) : NULL;
-	ok = ok && data && bk_fd_read_all(fd, data, (size_t)size);
+	char *data = ok ? bki_malloc((size_t)size) : NULL;
+	ok = ok && data && bki_fd_read_all(fd, data, (size_t)size);
 	/* the format, the lengths, the digest, the key */
 	uint64_t klen = 0, n = 0;
 	if (ok) {
@@ -427,15 +427,15 @@ static bool disk_get(bk_cache *c, const unsigned char *digest,
 	}
 	if (ok) {
 		unsigned char d[BK_SHA256_SIZE];
-		bk_sha256(data, (size_t)(size - BK_SHA256_SIZE), d);
+		bki_sha256(data, (size_t)(size - BK_SHA256_SIZE), d);
 		ok = !memcmp(d, data + size - BK_SHA256_SIZE, BK_SHA256_SIZE);
 	}
 	ok = ok && same_key(data + HEAD, (size_t)klen, key);
 	if (ok) {
 		const char *v = data + HEAD + klen;
-		bk_buf_addn(out, v, (size_t)n);
+		bki_buf_addn(out, v, (size_t)n);
 		remember(c, digest, key, v, (size_t)n);
-		ok = !bk_buf_failed(out); /* out of memory: a miss */
+		ok = !bki_buf_failed(out); /* out of memory: a miss */
 	} else if (data || size < HEAD + BK_SHA256_SIZE || size > MAX_ENTRY) {
 		/* discarded: removed, unless another process has put a new entry
 		 * in its place since it was read */
@@ -451,11 +451,11 @@ static bool disk_get(bk_cache *c, const unsigned char *digest,
 	return ok;
 }
 
-static int disk_put(bk_cache *c, const unsigned char *digest, const bk_buf *key,
+static int disk_put(bki_cache *c, const unsigned char *digest, const bki_buf *key,
                     const void *data, size_t n)
 {
 	char hex[2 * BK_SHA256_SIZE + 1];
-	bk_hex(digest, BK_SHA256_SIZE, hex);
+	bki_hex(digest, BK_SHA256_SIZE, hex);
 	int dir = open_folder(c, hex, true);
 	if (dir < 0)
 		return -1;
@@ -463,24 +463,24 @@ static int disk_put(bk_cache *c, const unsigned char *digest, const bk_buf *key,
 	/* NAME.tmp-<pid>-<n>, created exclusively (mode 0666 less the umask)
 	 * and renamed into place */
 	static unsigned long counter;
-	bk_buf tmp = {0};
+	bki_buf tmp = {0};
 	int fd = -1;
 	for (int tries = 0; tries < 100 && fd < 0; tries++) {
-		bk_buf_truncate(&tmp, 0);
+		bki_buf_truncate(&tmp, 0);
 		unsigned long k = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-		bk_buf_printf(&tmp, "%s.tmp-%ld-%lu", name, (long)getpid(), k);
-		if (bk_buf_failed(&tmp)) {
+		bki_buf_printf(&tmp, "%s.tmp-%ld-%lu", name, (long)getpid(), k);
+		if (bki_buf_failed(&tmp)) {
 			errno = ENOMEM;
 			break;
 		}
-		fd = openat(dir, bk_buf_str(&tmp),
+		fd = openat(dir, bki_buf_str(&tmp),
 		            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
 	if (fd < 0) {
 		int e = errno;
-		bk_buf_free(&tmp);
+		bki_buf_free(&tmp);
 		close(dir);
 		errno = e;
 		return -1;
@@ -489,28 +489,28 @@ static int disk_put(bk_cache *c, const unsigned char *digest, const bk_buf *key,
 	memcpy(head, magic, 8);
 	put_u64(head + 8, key->len);
 	put_u64(head + 16, n);
-	bk_hasher *h = bk_hasher_new();
-	bk_hasher_add(h, head, HEAD);
-	bk_hasher_add(h, key->len ? key->data : "", key->len);
-	bk_hasher_add(h, n ? data : "", n);
-	bk_hasher_done(h, d);
+	bki_hasher *h = bki_hasher_new();
+	bki_hasher_add(h, head, HEAD);
+	bki_hasher_add(h, key->len ? key->data : "", key->len);
+	bki_hasher_add(h, n ? data : "", n);
+	bki_hasher_done(h, d);
 	/* no fsync: an entry lost in a crash is a miss, a torn one fails its
 	 * digest */
-	bool ok = bk_fd_write_all(fd, head, HEAD) &&
-	          bk_fd_write_all(fd, key->data, key->len) &&
-	          bk_fd_write_all(fd, data, n) && bk_fd_write_all(fd, d, sizeof d);
+	bool ok = bki_fd_write_all(fd, head, HEAD) &&
+	          bki_fd_write_all(fd, key->data, key->len) &&
+	          bki_fd_write_all(fd, data, n) && bki_fd_write_all(fd, d, sizeof d);
 	int e = errno;
 	if (close(fd) != 0 && ok) {
 		ok = false;
 		e = errno;
 	}
-	if (ok && renameat(dir, bk_buf_str(&tmp), dir, name) != 0) {
+	if (ok && renameat(dir, bki_buf_str(&tmp), dir, name) != 0) {
 		ok = false;
 		e = errno;
 	}
 	if (!ok)
-		unlinkat(dir, bk_buf_str(&tmp), 0);
-	bk_buf_free(&tmp);
+		unlinkat(dir, bki_buf_str(&tmp), 0);
+	bki_buf_free(&tmp);
 	close(dir);
 	errno = e;
 	return ok ? 0 : -1;
@@ -518,12 +518,12 @@ static int disk_put(bk_cache *c, const unsigned char *digest, const bk_buf *key,
 
 /* ---- both -------------------------------------------------------------- */
 
-bool bk_cache_get(bk_cache *c, const bk_buf *key, bk_buf *out)
+bool bki_cache_get(bki_cache *c, const bki_buf *key, bki_buf *out)
 {
-	if (bk_buf_failed(key))
+	if (bki_buf_failed(key))
 		return false;
 	unsigned char digest[BK_SHA256_SIZE];
-	bk_cache_key_digest(key, digest);
+	bki_cache_key_digest(key, digest);
 	entry *e = find(c, digest);
 	if (e && !same_key(e->key, e->klen, key)) {
 		/* another key with the same digest */
@@ -534,20 +534,20 @@ bool bk_cache_get(bk_cache *c, const bk_buf *key, bk_buf *out)
 	if (e) {
 		unlink_lru(c, e);
 		push_front(c, e);
-		bk_buf_addn(out, e->data, e->n);
-		return !bk_buf_failed(out);
+		bki_buf_addn(out, e->data, e->n);
+		return !bki_buf_failed(out);
 	}
 	return c->dir && disk_get(c, digest, key, out);
 }
 
-int bk_cache_put(bk_cache *c, const bk_buf *key, const void *data, size_t n)
+int bki_cache_put(bki_cache *c, const bki_buf *key, const void *data, size_t n)
 {
-	if (bk_buf_failed(key)) {
+	if (bki_buf_failed(key)) {
 		errno = ENOMEM;
 		return -1;
 	}
 	unsigned char digest[BK_SHA256_SIZE];
-	bk_cache_key_digest(key, digest);
+	bki_cache_key_digest(key, digest);
 	remember(c, digest, key, data, n);
 	return c->dir ? disk_put(c, digest, key, data, n) : 0;
 }

@@ -18,13 +18,13 @@
 
 #include "util/util.h"
 
-int bk_fs_open_root(const char *path, bool create)
+int bki_fs_open_root(const char *path, bool create)
 {
 	if (!path || !*path) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (create && bk_mkdirs(path))
+	if (create && bki_mkdirs(path))
 		return -1;
 	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
@@ -82,7 +82,7 @@ static int dir_step(int at, const char *name, unsigned flags)
 	return -1;
 }
 
-int bk_fs_dir_at(int at, const char *rel, unsigned flags)
+int bki_fs_dir_at(int at, const char *rel, unsigned flags)
 {
 	if (!rel || !*rel || rel[0] == '/') {
 		errno = EINVAL;
@@ -116,7 +116,7 @@ int bk_fs_dir_at(int at, const char *rel, unsigned flags)
 	}
 }
 
-int bk_fs_open_read_at(int at, const char *rel)
+int bki_fs_open_read_at(int at, const char *rel)
 {
 	if (!rel || !*rel || rel[0] == '/') {
 		errno = EINVAL;
@@ -126,10 +126,10 @@ int bk_fs_open_read_at(int at, const char *rel)
 	int parent = at;
 	const char *base = rel;
 	if (slash) {
-		char *folder = bk_strndup(rel, (size_t)(slash - rel));
+		char *folder = bki_strndup(rel, (size_t)(slash - rel));
 		if (!folder)
 			return -1;
-		parent = bk_fs_dir_at(at, folder, 0);
+		parent = bki_fs_dir_at(at, folder, 0);
 		free(folder);
 		if (parent < 0)
 			return -1;
@@ -164,12 +164,12 @@ int bk_fs_open_read_at(int at, const char *rel)
 	return -1;
 }
 
-int bk_fs_read_at(int at, const char *rel, char **data, size_t *size)
+int bki_fs_read_at(int at, const char *rel, char **data, size_t *size)
 {
-	int fd = bk_fs_open_read_at(at, rel);
+	int fd = bki_fs_open_read_at(at, rel);
 	if (fd < 0)
 		return -1;
-	bk_buf b = {0};
+	bki_buf b = {0};
 	char chunk[65536];
 	ssize_t got;
 	while ((got = read(fd, chunk, sizeof chunk)) != 0) {
@@ -178,15 +178,15 @@ int bk_fs_read_at(int at, const char *rel, char **data, size_t *size)
 				continue;
 			int e = errno;
 			close(fd);
-			bk_buf_free(&b);
+			bki_buf_free(&b);
 			errno = e;
 			return -1;
 		}
-		bk_buf_addn(&b, chunk, (size_t)got);
+		bki_buf_addn(&b, chunk, (size_t)got);
 	}
 	close(fd);
 	*size = b.len;
-	*data = bk_buf_steal(&b);
+	*data = bki_buf_steal(&b);
 	if (!*data) {
 		errno = ENOMEM;
 		return -1;
@@ -199,7 +199,7 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int bk_fs_remove_at(int at, const char *name)
+int bki_fs_remove_at(int at, const char *name)
 {
 	if (!name || bad_component(name, strlen(name)) || strchr(name, '/')) {
 		errno = EINVAL;
@@ -230,14 +230,14 @@ int bk_fs_remove_at(int at, const char *name)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (n == cap) {
-			char **more = bk_reallocarray(names, cap ? 2 * cap : 16,
+			char **more = bki_reallocarray(names, cap ? 2 * cap : 16,
 			                              sizeof *names);
 			if (!more)
 				break;
 			names = more;
 			cap = cap ? 2 * cap : 16;
 		}
-		if (!(names[n] = bk_strdup(de->d_name)))
+		if (!(names[n] = bki_strdup(de->d_name)))
 			break;
 		n++;
 	}
@@ -248,7 +248,7 @@ int bk_fs_remove_at(int at, const char *name)
 	if (n && !err)
 		qsort(names, n, sizeof *names, by_name);
 	for (size_t i = 0; i < n; i++) {
-		if (!err && bk_fs_remove_at(dirfd(d), names[i])) {
+		if (!err && bki_fs_remove_at(dirfd(d), names[i])) {
 			err = errno;
 			rc = -1;
 		}
@@ -265,7 +265,7 @@ int bk_fs_remove_at(int at, const char *name)
 	return rc;
 }
 
-int bk_fs_lock_at(int at, const char *name)
+int bki_fs_lock_at(int at, const char *name)
 {
 	for (int round = 0; round < 8; round++) {
 		int fd = openat(at, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,

@@ -15,7 +15,7 @@
  * is the user's choice), read-only, close-on-exec, for the *_at functions
  * below. With create, makes it and its parents first. Returns a file
  * descriptor the caller closes, or -1 with errno. */
-int bk_fs_open_root(const char *path, bool create);
+int bki_fs_open_root(const char *path, bool create);
 
 enum {
 	BK_FS_CREATE = 1 << 0,  /* make a missing folder (mode 0777 less the umask) */
@@ -30,24 +30,24 @@ enum {
  * unless BK_FS_REPLACE, anything else that is not a folder is ENOTDIR.
  * Safe when several processes make the same folders at once. Returns a
  * file descriptor the caller closes, or -1 with errno. */
-int bk_fs_dir_at(int at, const char *rel, unsigned flags);
+int bki_fs_dir_at(int at, const char *rel, unsigned flags);
 
 /* Opens the regular file rel beneath at for reading, its folders as
- * bk_fs_dir_at without flags, the file itself with O_NOFOLLOW: a link is
+ * bki_fs_dir_at without flags, the file itself with O_NOFOLLOW: a link is
  * ELOOP, a folder EISDIR, anything else but a regular file EINVAL.
  * Returns a file descriptor the caller closes, or -1 with errno. */
-int bk_fs_open_read_at(int at, const char *rel);
+int bki_fs_open_read_at(int at, const char *rel);
 
-/* Reads the regular file rel beneath at (as bk_fs_open_read_at) into
+/* Reads the regular file rel beneath at (as bki_fs_open_read_at) into
  * *data (malloc'd, NUL-terminated) and *size; 0, or -1 with errno. */
-int bk_fs_read_at(int at, const char *rel, char **data, size_t *size);
+int bki_fs_read_at(int at, const char *rel, char **data, size_t *size);
 
 /* Removes the entry name (one component) of the folder at: a file or a
  * symbolic link is unlinked (a link itself, never what it points at); a
  * folder is emptied through handles opened with O_NOFOLLOW, depth first,
  * and removed. An entry that is not there is success. 0, or -1 with errno
  * (what could be removed is). */
-int bk_fs_remove_at(int at, const char *name);
+int bki_fs_remove_at(int at, const char *name);
 
 /* Opens (creating it, mode 0644 less the umask) the lock file name in
  * at without following a link (a link there is removed and the file
@@ -59,6 +59,6 @@ int bk_fs_remove_at(int at, const char *name);
  * errno: EWOULDBLOCK when another open file holds the lock (flock locks
  * end with the process that held them, so this means a live process),
  * anything else when the file cannot be made or opened. */
-int bk_fs_lock_at(int at, const char *name);
+int bki_fs_lock_at(int at, const char *name);
 
 #endif

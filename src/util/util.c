@@ -15,13 +15,13 @@
 static long fail_after = -1;
 static long alloc_count;
 
-void bk_alloc_fail_after(long n)
+void bki_alloc_fail_after(long n)
 {
 	__atomic_store_n(&alloc_count, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&fail_after, n, __ATOMIC_RELAXED);
 }
 
-long bk_alloc_count(void)
+long bki_alloc_count(void)
 {
 	return __atomic_load_n(&alloc_count, __ATOMIC_RELAXED);
 }
@@ -37,48 +37,48 @@ static bool alloc_fails(void)
 	return false;
 }
 
-void *bk_malloc(size_t n)
+void *bki_malloc(size_t n)
 {
 	if (alloc_fails())
 		return NULL;
 	return malloc(n ? n : 1);
 }
 
-void *bk_calloc(size_t n, size_t size)
+void *bki_calloc(size_t n, size_t size)
 {
 	if (alloc_fails())
 		return NULL;
 	return calloc(n ? n : 1, size ? size : 1);
 }
 
-void *bk_realloc(void *p, size_t n)
+void *bki_realloc(void *p, size_t n)
 {
 	if (alloc_fails())
 		return NULL;
 	return realloc(p, n ? n : 1);
 }
 
-void *bk_reallocarray(void *p, size_t n, size_t size)
+void *bki_reallocarray(void *p, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	return bk_realloc(p, n * size);
+	return bki_realloc(p, n * size);
 }
 
-char *bk_strdup(const char *s)
+char *bki_strdup(const char *s)
 {
-	return bk_strndup(s, strlen(s));
+	return bki_strndup(s, strlen(s));
 }
 
-char *bk_strndup(const char *s, size_t n)
+char *bki_strndup(const char *s, size_t n)
 {
 	if (n == SIZE_MAX) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	char *p = bk_malloc(n + 1);
+	char *p = bki_malloc(n + 1);
 	if (!p)
 		return NULL;
 	memcpy(p, s, n);
@@ -86,7 +86,7 @@ char *bk_strndup(const char *s, size_t n)
 	return p;
 }
 
-void bk_buf_free(bk_buf *b)
+void bki_buf_free(bki_buf *b)
 {
 	free(b->data);
 	b->data = NULL;
@@ -94,7 +94,7 @@ void bk_buf_free(bk_buf *b)
 	b->failed = false;
 }
 
-bool bk_buf_reserve(bk_buf *b, size_t extra)
+bool bki_buf_reserve(bki_buf *b, size_t extra)
 {
 	if (b->failed)
 		return false;
@@ -108,7 +108,7 @@ bool bk_buf_reserve(bk_buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap * 2 : 64;
 	if (cap < need || cap < b->cap)
 		cap = need;
-	char *data = bk_realloc(b->data, cap);
+	char *data = bki_realloc(b->data, cap);
 	if (!data) {
 		b->failed = true;
 		return false;
@@ -119,14 +119,14 @@ bool bk_buf_reserve(bk_buf *b, size_t extra)
 	return true;
 }
 
-bool bk_buf_failed(const bk_buf *b)
+bool bki_buf_failed(const bki_buf *b)
 {
 	return b->failed;
 }
 
-void bk_buf_addn(bk_buf *b, const char *s, size_t n)
+void bki_buf_addn(bki_buf *b, const char *s, size_t n)
 {
-	if (!bk_buf_reserve(b, n))
+	if (!bki_buf_reserve(b, n))
 		return;
 	if (n)
 		memcpy(b->data + b->len, s, n);
@@ -134,37 +134,37 @@ void bk_buf_addn(bk_buf *b, const char *s, size_t n)
 	b->data[b->len] = '\0';
 }
 
-void bk_buf_add(bk_buf *b, const char *s)
+void bki_buf_add(bki_buf *b, const char *s)
 {
-	bk_buf_addn(b, s, strlen(s));
+	bki_buf_addn(b, s, strlen(s));
 }
 
-void bk_buf_addc(bk_buf *b, char c)
+void bki_buf_addc(bki_buf *b, char c)
 {
-	bk_buf_addn(b, &c, 1);
+	bki_buf_addn(b, &c, 1);
 }
 
-void bk_buf_vprintf(bk_buf *b, const char *fmt, va_list ap)
+void bki_buf_vprintf(bki_buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
 	va_copy(ap2, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
-	if (n < 0 || !bk_buf_reserve(b, (size_t)n))
+	if (n < 0 || !bki_buf_reserve(b, (size_t)n))
 		return;
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }
 
-void bk_buf_printf(bk_buf *b, const char *fmt, ...)
+void bki_buf_printf(bki_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(b, fmt, ap);
+	bki_buf_vprintf(b, fmt, ap);
 	va_end(ap);
 }
 
-void bk_buf_truncate(bk_buf *b, size_t len)
+void bki_buf_truncate(bki_buf *b, size_t len)
 {
 	if (len < b->len && !b->failed) {
 		b->len = len;
@@ -172,38 +172,38 @@ void bk_buf_truncate(bk_buf *b, size_t len)
 	}
 }
 
-char *bk_buf_steal(bk_buf *b)
+char *bki_buf_steal(bki_buf *b)
 {
 	char *s = NULL;
 	if (b->failed)
 		free(b->data);
 	else
-		s = b->data ? b->data : bk_strdup("");
+		s = b->data ? b->data : bki_strdup("");
 	b->data = NULL;
 	b->len = b->cap = 0;
 	b->failed = false;
 	return s;
 }
 
-const char *bk_buf_str(const bk_buf *b)
+const char *bki_buf_str(const bki_buf *b)
 {
 	return b->data ? b->data : "";
 }
 
-void bk_buf_add_xml(bk_buf *b, const char *s)
+void bki_buf_add_xml(bki_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '<': bk_buf_add(b, "&lt;"); break;
-		case '>': bk_buf_add(b, "&gt;"); break;
-		case '&': bk_buf_add(b, "&amp;"); break;
-		case '"': bk_buf_add(b, "&quot;"); break;
-		default: bk_buf_addc(b, *s);
+		case '<': bki_buf_add(b, "&lt;"); break;
+		case '>': bki_buf_add(b, "&gt;"); break;
+		case '&': bki_buf_add(b, "&amp;"); break;
+		case '"': bki_buf_add(b, "&quot;"); break;
+		default: bki_buf_addc(b, *s);
 		}
 	}
 }
 
-void bk_buf_add_index(bk_buf *b, size_t i)
+void bki_buf_add_index(bki_buf *b, size_t i)
 {
 	char tmp[24];
 	size_t n = sizeof tmp;
@@ -213,36 +213,36 @@ void bk_buf_add_index(bk_buf *b, size_t i)
 		i /= 10;
 	} while (i);
 	tmp[--n] = '[';
-	bk_buf_addn(b, tmp + n, sizeof tmp - n);
+	bki_buf_addn(b, tmp + n, sizeof tmp - n);
 }
 
-void bk_buf_add_json_string(bk_buf *b, const char *s)
+void bki_buf_add_json_string(bki_buf *b, const char *s)
 {
-	bk_buf_addc(b, '"');
+	bki_buf_addc(b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
-		case '"': bk_buf_add(b, "\\\""); break;
-		case '\\': bk_buf_add(b, "\\\\"); break;
-		case '\n': bk_buf_add(b, "\\n"); break;
-		case '\r': bk_buf_add(b, "\\r"); break;
-		case '\t': bk_buf_add(b, "\\t"); break;
+		case '"': bki_buf_add(b, "\\\""); break;
+		case '\\': bki_buf_add(b, "\\\\"); break;
+		case '\n': bki_buf_add(b, "\\n"); break;
+		case '\r': bki_buf_add(b, "\\r"); break;
+		case '\t': bki_buf_add(b, "\\t"); break;
 		default:
 			if (*p < 0x20)
-				bk_buf_printf(b, "\\u%04x", *p);
+				bki_buf_printf(b, "\\u%04x", *p);
 			else
-				bk_buf_addc(b, (char)*p);
+				bki_buf_addc(b, (char)*p);
 		}
 	}
-	bk_buf_addc(b, '"');
+	bki_buf_addc(b, '"');
 }
 
-struct bk_arena_block {
-	bk_arena_block *next;
+struct bki_arena_block {
+	bki_arena_block *next;
 	size_t used, cap;
 	max_align_t data[];
 };
 
-void *bk_arena_alloc(bk_arena *a, size_t n)
+void *bki_arena_alloc(bki_arena *a, size_t n)
 {
 	const size_t align = sizeof(max_align_t);
 	n = (n + align - 1) / align * align;
@@ -251,9 +251,9 @@ void *bk_arena_alloc(bk_arena *a, size_t n)
 	if (!a->head || a->head->used > a->head->cap ||
 	    a->head->cap - a->head->used < n) {
 		size_t cap = n > 16384 ? n : 16384;
-		if (cap > SIZE_MAX - sizeof(bk_arena_block))
+		if (cap > SIZE_MAX - sizeof(bki_arena_block))
 			return NULL;
-		bk_arena_block *blk = bk_malloc(sizeof(*blk) + cap);
+		bki_arena_block *blk = bki_malloc(sizeof(*blk) + cap);
 		if (!blk)
 			return NULL;
 		blk->next = a->head;
@@ -267,16 +267,16 @@ void *bk_arena_alloc(bk_arena *a, size_t n)
 }
 
 /* Strings need no alignment: they are packed byte by byte. */
-static char *arena_bytes(bk_arena *a, size_t n)
+static char *arena_bytes(bki_arena *a, size_t n)
 {
 	if (!a->head || a->head->cap - a->head->used < n)
-		return bk_arena_alloc(a, n);
+		return bki_arena_alloc(a, n);
 	char *p = (char *)a->head->data + a->head->used;
 	a->head->used += n;
 	return p;
 }
 
-char *bk_arena_strndup(bk_arena *a, const char *s, size_t n)
+char *bki_arena_strndup(bki_arena *a, const char *s, size_t n)
 {
 	if (n == SIZE_MAX)
 		return NULL;
@@ -288,23 +288,23 @@ char *bk_arena_strndup(bk_arena *a, const char *s, size_t n)
 	return p;
 }
 
-char *bk_arena_strdup(bk_arena *a, const char *s)
+char *bki_arena_strdup(bki_arena *a, const char *s)
 {
-	return bk_arena_strndup(a, s, strlen(s));
+	return bki_arena_strndup(a, s, strlen(s));
 }
 
-void bk_arena_free(bk_arena *a)
+void bki_arena_free(bki_arena *a)
 {
-	bk_arena_block *b = a->head;
+	bki_arena_block *b = a->head;
 	while (b) {
-		bk_arena_block *next = b->next;
+		bki_arena_block *next = b->next;
 		free(b);
 		b = next;
 	}
 	a->head = NULL;
 }
 
-size_t bk_utf8_decode(const char *str, size_t n, uint32_t *cp)
+size_t bki_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	if (n == 0)
@@ -337,7 +337,7 @@ size_t bk_utf8_decode(const char *str, size_t n, uint32_t *cp)
 	return len;
 }
 
-size_t bk_utf8_valid_prefix(const char *s, size_t n)
+size_t bki_utf8_valid_prefix(const char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
@@ -346,7 +346,7 @@ size_t bk_utf8_valid_prefix(const char *s, size_t n)
 			i++;
 			continue;
 		}
-		size_t l = bk_utf8_decode(s + i, n - i, &cp);
+		size_t l = bki_utf8_decode(s + i, n - i, &cp);
 		if (!l)
 			break;
 		i += l;
@@ -354,7 +354,7 @@ size_t bk_utf8_valid_prefix(const char *s, size_t n)
 	return i;
 }
 
-size_t bk_utf8_encode(uint32_t cp, char out[4])
+size_t bki_utf8_encode(uint32_t cp, char out[4])
 {
 	if (cp < 0x80) {
 		out[0] = (char)cp;
@@ -376,7 +376,7 @@ size_t bk_utf8_encode(uint32_t cp, char out[4])
 	return 4;
 }
 
-size_t bk_utf8_count(const char *s, size_t n)
+size_t bki_utf8_count(const char *s, size_t n)
 {
 	size_t count = 0;
 	for (size_t i = 0; i < n; i++)
@@ -385,7 +385,7 @@ size_t bk_utf8_count(const char *s, size_t n)
 	return count;
 }
 
-bool bk_cp_is_latin_letter(uint32_t cp)
+bool bki_cp_is_latin_letter(uint32_t cp)
 {
 	/* Basic Latin, Latin-1, Extended-A/B, IPA (ə U+0259, a common
 	 * stand-in for Cyrillic ә), Latin Extended Additional */
@@ -394,12 +394,12 @@ bool bk_cp_is_latin_letter(uint32_t cp)
 	       (cp >= 0x1E00 && cp <= 0x1EFF);
 }
 
-bool bk_cp_is_cyrillic_letter(uint32_t cp)
+bool bki_cp_is_cyrillic_letter(uint32_t cp)
 {
 	return (cp >= 0x400 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x52F);
 }
 
-uint32_t bk_cp_lower(uint32_t cp)
+uint32_t bki_cp_lower(uint32_t cp)
 {
 	if (cp >= 'A' && cp <= 'Z')
 		return cp + 0x20;
@@ -417,17 +417,17 @@ uint32_t bk_cp_lower(uint32_t cp)
 	return cp;
 }
 
-bool bk_utf8_mixed_word(const char *s, const char **w, size_t *wn)
+bool bki_utf8_mixed_word(const char *s, const char **w, size_t *wn)
 {
 	size_t n = strlen(s), i = 0, start = 0;
 	bool lat = false, cyr = false, in = false;
 	while (i <= n) {
 		uint32_t cp = 0;
-		size_t l = i < n ? bk_utf8_decode(s + i, n - i, &cp) : 1;
+		size_t l = i < n ? bki_utf8_decode(s + i, n - i, &cp) : 1;
 		if (!l)
 			l = 1;
-		bool isl = i < n && bk_cp_is_latin_letter(cp);
-		bool isc = i < n && bk_cp_is_cyrillic_letter(cp);
+		bool isl = i < n && bki_cp_is_latin_letter(cp);
+		bool isc = i < n && bki_cp_is_cyrillic_letter(cp);
 		if (isl || isc) {
 			if (!in) {
 				in = true;
@@ -449,14 +449,14 @@ bool bk_utf8_mixed_word(const char *s, const char **w, size_t *wn)
 	return false;
 }
 
-bool bk_str_blank(const char *s)
+bool bki_str_blank(const char *s)
 {
 	/* The walk stays like definition-text.c's russian_ok: the idiom of
-	 * bk_utf8_decode, with a body of its own in each. */
+	 * bki_utf8_decode, with a body of its own in each. */
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		size_t k = bki_utf8_decode(s + i, n - i, &cp);
 		if (!k)
 			return false;
 		bool space = cp == ' ' || (cp >= 0x09 && cp <= 0x0D) ||
@@ -471,7 +471,7 @@ bool bk_str_blank(const char *s)
 	return true;
 }
 
-bool bk_str_has_control(const char *s)
+bool bki_str_has_control(const char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7F)
@@ -482,7 +482,7 @@ bool bk_str_has_control(const char *s)
 /* The reason of this thread's last refused or failed read. */
 static __thread char read_err[512];
 
-const char *bk_read_error(void)
+const char *bki_read_error(void)
 {
 	return read_err;
 }
@@ -518,12 +518,12 @@ static void size_text(char *out, size_t n, unsigned long long v)
 /* BK_MAX_INPUT_SIZE_DEFAULT (ballotkit/diag.h), which util does not include */
 static unsigned long long input_cap = 256ull << 20;
 
-unsigned long long bk_input_cap(void)
+unsigned long long bki_input_cap(void)
 {
 	return __atomic_load_n(&input_cap, __ATOMIC_RELAXED);
 }
 
-void bk_input_cap_set(unsigned long long bytes)
+void bki_input_cap_set(unsigned long long bytes)
 {
 	__atomic_store_n(&input_cap, bytes, __ATOMIC_RELAXED);
 }
@@ -543,7 +543,7 @@ static int not_regular(mode_t mode)
 	return -1;
 }
 
-int bk_open_regular(const char *path, struct stat *st)
+int bki_open_regular(const char *path, struct stat *st)
 {
 	/* stat first, following links: a link to a regular file is read,
 	 * anything else is refused without being opened, so no FIFO can
@@ -597,7 +597,7 @@ static int too_big(unsigned long long size, unsigned long long cap, bool input)
 	return -1;
 }
 
-int bk_check_input(const char *path)
+int bki_check_input(const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
@@ -606,7 +606,7 @@ int bk_check_input(const char *path)
 	}
 	if (!S_ISREG(st.st_mode))
 		return not_regular(st.st_mode);
-	unsigned long long cap = bk_input_cap();
+	unsigned long long cap = bki_input_cap();
 	if (st.st_size > 0 && (unsigned long long)st.st_size > cap)
 		return too_big((unsigned long long)st.st_size, cap, true);
 	read_err[0] = '\0';
@@ -617,7 +617,7 @@ static int read_capped(const char *path, unsigned long long cap, bool input,
                        char **data, size_t *size)
 {
 	struct stat st;
-	int fd = bk_open_regular(path, &st);
+	int fd = bki_open_regular(path, &st);
 	if (fd < 0)
 		return -1;
 	if (cap > SIZE_MAX - 2)
@@ -627,21 +627,21 @@ static int read_capped(const char *path, unsigned long long cap, bool input,
 		close(fd);
 		return too_big((unsigned long long)st.st_size, cap, input);
 	}
-	bk_buf b = {0};
+	bki_buf b = {0};
 	/* a regular file's size reserved up front, so a large definition is
 	 * held once, not in a doubling buffer; one byte more to see the end */
 	int err = 0;
-	if (!bk_buf_reserve(&b, (size_t)(st.st_size > 0 ? st.st_size : 0) + 1))
+	if (!bki_buf_reserve(&b, (size_t)(st.st_size > 0 ? st.st_size : 0) + 1))
 		err = ENOMEM;
 	while (!err) {
 		if (b.len > cap) {
 			/* it grew, or told no size (a file in /proc) */
-			bk_buf_free(&b);
+			bki_buf_free(&b);
 			close(fd);
 			return too_big(0, cap, input);
 		}
 		if (b.cap - b.len < 2 &&
-		    !bk_buf_reserve(&b, b.len < 65536 ? 65536 : b.len)) {
+		    !bki_buf_reserve(&b, b.len < 65536 ? 65536 : b.len)) {
 			err = ENOMEM;
 			break;
 		}
@@ -662,12 +662,12 @@ static int read_capped(const char *path, unsigned long long cap, bool input,
 	}
 	close(fd);
 	if (err) {
-		bk_buf_free(&b);
+		bki_buf_free(&b);
 		read_failed(err);
 		return -1;
 	}
 	*size = b.len;
-	*data = bk_buf_steal(&b);
+	*data = bki_buf_steal(&b);
 	if (!*data) {
 		read_failed(ENOMEM);
 		return -1;
@@ -675,19 +675,19 @@ static int read_capped(const char *path, unsigned long long cap, bool input,
 	return 0;
 }
 
-int bk_read_input(const char *path, char **data, size_t *size)
+int bki_read_input(const char *path, char **data, size_t *size)
 {
-	return read_capped(path, bk_input_cap(), true, data, size);
+	return read_capped(path, bki_input_cap(), true, data, size);
 }
 
-int bk_read_file(const char *path, char **data, size_t *size)
+int bki_read_file(const char *path, char **data, size_t *size)
 {
 	return read_capped(path, BK_READ_CEILING, false, data, size);
 }
 
 /* Creates the temporary file of *a beside name in the folder at
  * (AT_FDCWD: name is a path). */
-static int atomic_create(bk_atomic *a, int at, const char *name)
+static int atomic_create(bki_atomic *a, int at, const char *name)
 {
 	/* name.tmp-<pid>-<n>, created exclusively with mode 0666 less the
 	 * umask (as any output file): no randomness, no umask juggling.
@@ -696,19 +696,19 @@ static int atomic_create(bk_atomic *a, int at, const char *name)
 	static unsigned long counter;
 	int fd = -1;
 	for (int tries = 0; tries < 100 && fd < 0; tries++) {
-		bk_buf t = {0};
+		bki_buf t = {0};
 		unsigned long n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-		bk_buf_printf(&t, "%s.tmp-%ld-%lu", name, (long)getpid(), n);
-		if (bk_buf_failed(&t)) {
+		bki_buf_printf(&t, "%s.tmp-%ld-%lu", name, (long)getpid(), n);
+		if (bki_buf_failed(&t)) {
 			errno = ENOMEM;
 			return -1;
 		}
-		fd = openat(at, bk_buf_str(&t), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		fd = openat(at, bki_buf_str(&t), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 		            0666);
 		if (fd >= 0) {
-			a->tmp = bk_buf_steal(&t); /* not NULL: t holds a name */
+			a->tmp = bki_buf_steal(&t); /* not NULL: t holds a name */
 		} else
-			bk_buf_free(&t);
+			bki_buf_free(&t);
 		if (fd < 0 && errno != EEXIST)
 			return -1;
 	}
@@ -724,7 +724,7 @@ static int atomic_create(bk_atomic *a, int at, const char *name)
 		errno = e;
 		return -1;
 	}
-	a->path = bk_strdup(name);
+	a->path = bki_strdup(name);
 	if (!a->path) {
 		fclose(a->f);
 		a->f = NULL;
@@ -737,14 +737,14 @@ static int atomic_create(bk_atomic *a, int at, const char *name)
 	return 0;
 }
 
-int bk_atomic_open(bk_atomic *a, const char *path)
+int bki_atomic_open(bki_atomic *a, const char *path)
 {
 	memset(a, 0, sizeof *a);
 	a->at = AT_FDCWD;
 	return atomic_create(a, AT_FDCWD, path);
 }
 
-int bk_atomic_open_at(bk_atomic *a, int at, const char *name)
+int bki_atomic_open_at(bki_atomic *a, int at, const char *name)
 {
 	memset(a, 0, sizeof *a);
 	a->at = AT_FDCWD;
@@ -767,7 +767,7 @@ int bk_atomic_open_at(bk_atomic *a, int at, const char *name)
 }
 
 /* Closes the folder handle of an _at writer and clears *a. */
-static void atomic_done(bk_atomic *a)
+static void atomic_done(bki_atomic *a)
 {
 	if (a->own_at)
 		close(a->at);
@@ -779,17 +779,17 @@ static void atomic_done(bk_atomic *a)
 
 static bool sync_deferred;
 
-void bk_atomic_defer_sync(bool defer)
+void bki_atomic_defer_sync(bool defer)
 {
 	sync_deferred = defer;
 }
 
-int bk_atomic_commit(bk_atomic *a)
+int bki_atomic_commit(bki_atomic *a)
 {
-	return bk_atomic_commit_sync(a, !sync_deferred);
+	return bki_atomic_commit_sync(a, !sync_deferred);
 }
 
-int bk_atomic_commit_sync(bk_atomic *a, bool sync)
+int bki_atomic_commit_sync(bki_atomic *a, bool sync)
 {
 	int rc = 0;
 	if (fflush(a->f) != 0 || ferror(a->f) || (sync && fsync(fileno(a->f)) != 0))
@@ -810,7 +810,7 @@ int bk_atomic_commit_sync(bk_atomic *a, bool sync)
 	return rc;
 }
 
-void bk_atomic_abort(bk_atomic *a)
+void bki_atomic_abort(bki_atomic *a)
 {
 	if (a->f)
 		fclose(a->f);
@@ -819,15 +819,15 @@ void bk_atomic_abort(bk_atomic *a)
 	atomic_done(a);
 }
 
-bk_c_numeric bk_c_numeric_enter(void)
+bki_c_numeric bki_c_numeric_enter(void)
 {
-	bk_c_numeric l;
+	bki_c_numeric l;
 	l.c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
 	l.old = l.c ? uselocale(l.c) : (locale_t)0;
 	return l;
 }
 
-void bk_c_numeric_leave(bk_c_numeric *l)
+void bki_c_numeric_leave(bki_c_numeric *l)
 {
 	if (l->c) {
 		uselocale(l->old);
@@ -836,9 +836,9 @@ void bk_c_numeric_leave(bk_c_numeric *l)
 	}
 }
 
-int bk_mkdirs(const char *path)
+int bki_mkdirs(const char *path)
 {
-	char *p = bk_strdup(path);
+	char *p = bki_strdup(path);
 	if (!p)
 		return -1;
 	int rc = 0;
@@ -866,29 +866,29 @@ int bk_mkdirs(const char *path)
 	return rc;
 }
 
-void bk_utf8_letters(const char *s, bk_buf *out)
+void bki_utf8_letters(const char *s, bki_buf *out)
 {
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		size_t k = bki_utf8_decode(s + i, n - i, &cp);
 		if (!k) {
 			i++;
 			continue;
 		}
 		if (cp == 0x2116)
 			cp = 0x043D;
-		cp = bk_cp_lower(cp);
-		if ((cp >= '0' && cp <= '9') || bk_cp_is_latin_letter(cp) ||
-		    bk_cp_is_cyrillic_letter(cp)) {
+		cp = bki_cp_lower(cp);
+		if ((cp >= '0' && cp <= '9') || bki_cp_is_latin_letter(cp) ||
+		    bki_cp_is_cyrillic_letter(cp)) {
 			char u[4];
-			bk_buf_addn(out, u, bk_utf8_encode(cp, u));
+			bki_buf_addn(out, u, bki_utf8_encode(cp, u));
 		}
 		i += k;
 	}
 }
 
-bool bk_fd_write_all(int fd, const void *data, size_t n)
+bool bki_fd_write_all(int fd, const void *data, size_t n)
 {
 	const char *p = data;
 	while (n) {
@@ -903,7 +903,7 @@ bool bk_fd_write_all(int fd, const void *data, size_t n)
 	return true;
 }
 
-bool bk_fd_read_all(int fd, void *data, size_t n)
+bool bki_fd_read_all(int fd, void *data, size_t n)
 {
 	char *p = data;
 	while (n) {
@@ -918,7 +918,7 @@ bool bk_fd_read_all(int fd, void *data, size_t n)
 	return true;
 }
 
-void bk_fold_words(const char *s, bk_buf *out)
+void bki_fold_words(const char *s, bki_buf *out)
 {
 	utf8proc_uint8_t *m = NULL;
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s,
@@ -937,8 +937,8 @@ void bk_fold_words(const char *s, bk_buf *out)
 		utf8proc_category_t cat = utf8proc_category(cp);
 		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) {
 			if (gap && out->len > start)
-				bk_buf_addc(out, ' ');
-			bk_buf_addn(out, (const char *)m + i, (size_t)l);
+				bki_buf_addc(out, ' ');
+			bki_buf_addn(out, (const char *)m + i, (size_t)l);
 			gap = false;
 		} else {
 			gap = true;
@@ -948,12 +948,12 @@ void bk_fold_words(const char *s, bk_buf *out)
 	free(m);
 }
 
-bool bk_array_room(void **arr, size_t *cap, size_t n, size_t size)
+bool bki_array_room(void **arr, size_t *cap, size_t n, size_t size)
 {
 	if (n < *cap)
 		return true;
 	size_t more = *cap ? 2 * *cap : 64;
-	void *p = bk_reallocarray(*arr, more, size);
+	void *p = bki_reallocarray(*arr, more, size);
 	if (!p)
 		return false;
 	*arr = p;

@@ -12,117 +12,117 @@
 
 /* The library's own allocation: NULL (errno ENOMEM) when memory runs
  * out, never an abort; the caller returns BK_ERR_NOMEM (docs/decisions.md,
- * "Out of memory"). A size of 0 allocates 1 byte. bk_calloc and
- * bk_reallocarray check n * size for overflow; a failed bk_realloc leaves
+ * "Out of memory"). A size of 0 allocates 1 byte. bki_calloc and
+ * bki_reallocarray check n * size for overflow; a failed bki_realloc leaves
  * p as it was. Free with free(). */
-void *bk_malloc(size_t n);
-void *bk_calloc(size_t n, size_t size);
-void *bk_realloc(void *p, size_t n);
-void *bk_reallocarray(void *p, size_t n, size_t size);
+void *bki_malloc(size_t n);
+void *bki_calloc(size_t n, size_t size);
+void *bki_realloc(void *p, size_t n);
+void *bki_reallocarray(void *p, size_t n, size_t size);
 /* Room for one more element in the array *arr of which n of *cap are
  * used (each size bytes): it doubles (from 64) when full. false when
  * memory runs out, *arr and *cap then as they were. */
-bool bk_array_room(void **arr, size_t *cap, size_t n, size_t size);
-char *bk_strdup(const char *s);
-char *bk_strndup(const char *s, size_t n);
+bool bki_array_room(void **arr, size_t *cap, size_t n, size_t size);
+char *bki_strdup(const char *s);
+char *bki_strndup(const char *s, size_t n);
 
 /* Test hook (hidden, not exported): after n more allocations by the
  * functions above, every one fails until the next call; -1 restores
- * normal allocation. bk_alloc_count is the number of allocations since
+ * normal allocation. bki_alloc_count is the number of allocations since
  * the last call. Process-wide. */
-void bk_alloc_fail_after(long n);
-long bk_alloc_count(void);
+void bki_alloc_fail_after(long n);
+long bki_alloc_count(void);
 
 /* Growable NUL-terminated byte buffer. Zero-initialise, free with buf_free.
- * When memory runs out the buffer fails for good (until bk_buf_free):
- * appending does nothing more, bk_buf_failed is true and bk_buf_steal
- * returns NULL. Whoever uses the text checks bk_buf_failed first. */
-typedef struct bk_buf {
+ * When memory runs out the buffer fails for good (until bki_buf_free):
+ * appending does nothing more, bki_buf_failed is true and bki_buf_steal
+ * returns NULL. Whoever uses the text checks bki_buf_failed first. */
+typedef struct bki_buf {
 	char *data;
 	size_t len;
 	size_t cap;
 	bool failed;
-} bk_buf;
+} bki_buf;
 
-void bk_buf_free(bk_buf *b);
+void bki_buf_free(bki_buf *b);
 /* Room for extra more bytes; false (and the buffer failed) without. */
-bool bk_buf_reserve(bk_buf *b, size_t extra);
-bool bk_buf_failed(const bk_buf *b);
-void bk_buf_addn(bk_buf *b, const char *s, size_t n);
-void bk_buf_add(bk_buf *b, const char *s);
-void bk_buf_addc(bk_buf *b, char c);
-void bk_buf_printf(bk_buf *b, const char *fmt, ...)
+bool bki_buf_reserve(bki_buf *b, size_t extra);
+bool bki_buf_failed(const bki_buf *b);
+void bki_buf_addn(bki_buf *b, const char *s, size_t n);
+void bki_buf_add(bki_buf *b, const char *s);
+void bki_buf_addc(bki_buf *b, char c);
+void bki_buf_printf(bki_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void bk_buf_vprintf(bk_buf *b, const char *fmt, va_list ap)
+void bki_buf_vprintf(bki_buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
-void bk_buf_truncate(bk_buf *b, size_t len);
+void bki_buf_truncate(bki_buf *b, size_t len);
 /* Hands the string over to the caller and resets the buffer; NULL when
  * the buffer failed (its memory is freed) or memory runs out. */
-char *bk_buf_steal(bk_buf *b);
-const char *bk_buf_str(const bk_buf *b);
+char *bki_buf_steal(bki_buf *b);
+const char *bki_buf_str(const bki_buf *b);
 
 /* Appends "[i]" (a JSON path index) without going through printf. */
-void bk_buf_add_index(bk_buf *b, size_t i);
+void bki_buf_add_index(bki_buf *b, size_t i);
 
 /* Appends s as XML text or an attribute value (<, >, &, " escaped). */
-void bk_buf_add_xml(bk_buf *b, const char *s);
+void bki_buf_add_xml(bki_buf *b, const char *s);
 
 /* Appends s as a JSON string literal (with quotes). */
-void bk_buf_add_json_string(bk_buf *b, const char *s);
+void bki_buf_add_json_string(bki_buf *b, const char *s);
 
 /* Arena: many small allocations freed at once. The allocators return NULL
  * when memory runs out. */
-typedef struct bk_arena_block bk_arena_block;
-typedef struct bk_arena {
-	bk_arena_block *head;
-} bk_arena;
+typedef struct bki_arena_block bki_arena_block;
+typedef struct bki_arena {
+	bki_arena_block *head;
+} bki_arena;
 
-void *bk_arena_alloc(bk_arena *a, size_t n);
-char *bk_arena_strdup(bk_arena *a, const char *s);
-char *bk_arena_strndup(bk_arena *a, const char *s, size_t n);
-void bk_arena_free(bk_arena *a);
+void *bki_arena_alloc(bki_arena *a, size_t n);
+char *bki_arena_strdup(bki_arena *a, const char *s);
+char *bki_arena_strndup(bki_arena *a, const char *s, size_t n);
+void bki_arena_free(bki_arena *a);
 
 /* UTF-8. Decodes one code point at s (at most n bytes); returns its length
  * (1..4) and stores it in *cp, or returns 0 for an invalid sequence. */
-size_t bk_utf8_decode(const char *s, size_t n, uint32_t *cp);
+size_t bki_utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Length of the longest valid UTF-8 prefix of s. */
-size_t bk_utf8_valid_prefix(const char *s, size_t n);
+size_t bki_utf8_valid_prefix(const char *s, size_t n);
 /* Encodes cp; returns the number of bytes written (1..4) into out[4]. */
-size_t bk_utf8_encode(uint32_t cp, char out[4]);
+size_t bki_utf8_encode(uint32_t cp, char out[4]);
 /* Number of code points in s[0..n). s must be valid UTF-8. */
-size_t bk_utf8_count(const char *s, size_t n);
+size_t bki_utf8_count(const char *s, size_t n);
 
 /* Letter classes for script checks. */
-bool bk_cp_is_latin_letter(uint32_t cp);
-bool bk_cp_is_cyrillic_letter(uint32_t cp);
+bool bki_cp_is_latin_letter(uint32_t cp);
+bool bki_cp_is_cyrillic_letter(uint32_t cp);
 /* Lower-case of Basic/extended Cyrillic and Latin letters; others as is. */
-uint32_t bk_cp_lower(uint32_t cp);
+uint32_t bki_cp_lower(uint32_t cp);
 
 /* Finds a word (maximal run of letters) in s that mixes Latin and Cyrillic
  * letters; returns true and sets *word, *len to it. */
-bool bk_utf8_mixed_word(const char *s, const char **word, size_t *len);
+bool bki_utf8_mixed_word(const char *s, const char **word, size_t *len);
 /* Appends the letters and digits of s in lower case: what a braille reader
  * gets back from cells, and what the checks of admission and verify
  * compare (punctuation is read back by shape and compared by no check).
  * "№" counts as "н": Kazakh and Russian braille write it as н and the
  * number sign. */
-void bk_utf8_letters(const char *s, bk_buf *out);
+void bki_utf8_letters(const char *s, bki_buf *out);
 
 /* True when s is empty or only white space (Unicode spaces included). */
-bool bk_str_blank(const char *s);
+bool bki_str_blank(const char *s);
 /* s as words to compare: NFC, case folded (utf8proc), only letters, marks
  * and numbers kept, every run of anything else one space, none at either
  * end; appended to out. «Қасым-Ұлы» and «ҚАСЫМ ҰЛЫ» give the same. For
  * the validator's names that read the same and the import's headers. */
-void bk_fold_words(const char *s, bk_buf *out);
+void bki_fold_words(const char *s, bki_buf *out);
 
 /* Writes or reads all n bytes of a file descriptor, again after EINTR.
  * False on an error or, for reading, an early end of file (errno says
  * which error; it is unchanged at an end of file). */
-bool bk_fd_write_all(int fd, const void *data, size_t n);
-bool bk_fd_read_all(int fd, void *data, size_t n);
+bool bki_fd_write_all(int fd, const void *data, size_t n);
+bool bki_fd_read_all(int fd, void *data, size_t n);
 /* True when s has a control character (tab and line breaks included). */
-bool bk_str_has_control(const char *s);
+bool bki_str_has_control(const char *s);
 
 /* Reading files safely (docs/decisions.md, "Bounds on input").
  *
@@ -140,78 +140,78 @@ bool bk_str_has_control(const char *s);
 
 /* The input cap, process-wide: 256 MiB unless set (the public
  * bk_set_max_input_size). */
-unsigned long long bk_input_cap(void);
-void bk_input_cap_set(unsigned long long bytes);
+unsigned long long bki_input_cap(void);
+void bki_input_cap_set(unsigned long long bytes);
 #define BK_READ_CEILING (1ull << 30) /* 1 GiB */
 
 /* Opens path read-only (close-on-exec) when it is a regular file, and
  * stores its status in *st (st may be NULL). Returns the descriptor, or
- * -1 with errno set and the reason in bk_read_error(): EISDIR for a
+ * -1 with errno set and the reason in bki_read_error(): EISDIR for a
  * folder, EINVAL for any other file that is not regular. */
-int bk_open_regular(const char *path, struct stat *st);
+int bki_open_regular(const char *path, struct stat *st);
 
 /* Checks, without opening it, that path is a regular file (or a link to
  * one) of at most the input cap: for a file another library opens by name
  * (a liblouis table in the templates folder). 0, or -1 with errno set and
- * the reason in bk_read_error(), as bk_read_input. */
-int bk_check_input(const char *path);
+ * the reason in bki_read_error(), as bki_read_input. */
+int bki_check_input(const char *path);
 
 /* Reads a whole regular file of at most the input cap: the definition, a
  * template file. Returns 0 and sets *data (malloc'd, NUL-terminated) and
- * *size, or -1 with errno set (as bk_open_regular; EFBIG for a file over
- * the cap) and the reason in bk_read_error(). */
-int bk_read_input(const char *path, char **data, size_t *size);
+ * *size, or -1 with errno set (as bki_open_regular; EFBIG for a file over
+ * the cap) and the reason in bki_read_error(). */
+int bki_read_input(const char *path, char **data, size_t *size);
 
 /* The same for any other file, at most BK_READ_CEILING bytes. */
-int bk_read_file(const char *path, char **data, size_t *size);
+int bki_read_file(const char *path, char **data, size_t *size);
 
 /* Why this thread's last read, open or check above failed, as a phrase
  * for a message: the system's reason ("No such file or directory"), "it
  * is a FIFO (named pipe), not a regular file; ...", or "it is 300 MiB
  * (314572800 bytes), over the input cap of 256 MiB (268435456 bytes);
  * ...". Valid until the thread's next call of one of them. */
-const char *bk_read_error(void);
+const char *bki_read_error(void);
 
 /* Makes a folder and its parents (mode 0777 less the umask); 0 when path
  * is a folder afterwards, else -1 with errno. */
-int bk_mkdirs(const char *path);
+int bki_mkdirs(const char *path);
 
 /* Numbers formatted in C conventions (a decimal point) for the calling
  * thread, whatever the caller's locale, until leave. */
-typedef struct bk_c_numeric {
+typedef struct bki_c_numeric {
 	locale_t c, old;
-} bk_c_numeric;
-bk_c_numeric bk_c_numeric_enter(void);
-void bk_c_numeric_leave(bk_c_numeric *l);
+} bki_c_numeric;
+bki_c_numeric bki_c_numeric_enter(void);
+void bki_c_numeric_leave(bki_c_numeric *l);
 
-/* Writing a file safely: bk_atomic_open creates a temporary file beside
+/* Writing a file safely: bki_atomic_open creates a temporary file beside
  * path (path.tmp-<pid>-<n>, exclusively: never through a link);
- * bk_atomic_commit flushes, closes and renames it into place (0 on
- * success; a link at path is replaced, not followed); bk_atomic_abort
+ * bki_atomic_commit flushes, closes and renames it into place (0 on
+ * success; a link at path is replaced, not followed); bki_atomic_abort
  * closes and removes it. An interrupted or failed write never leaves a
- * half-written file at path. bk_atomic_open_at does the same for the
+ * half-written file at path. bki_atomic_open_at does the same for the
  * entry name (one component, no '/') of the folder handle at (a copy of
  * the handle is kept until commit or abort), so that nothing resolves a
  * path again between the folder and the file (util/fs.h). */
-typedef struct bk_atomic {
+typedef struct bki_atomic {
 	FILE *f;
 	char *tmp;
 	char *path;
 	int at;       /* the folder tmp and path are in, or AT_FDCWD */
 	bool own_at;
-} bk_atomic;
-int bk_atomic_open(bk_atomic *a, const char *path);
-int bk_atomic_open_at(bk_atomic *a, int at, const char *name);
-int bk_atomic_commit(bk_atomic *a);
+} bki_atomic;
+int bki_atomic_open(bki_atomic *a, const char *path);
+int bki_atomic_open_at(bki_atomic *a, int at, const char *name);
+int bki_atomic_commit(bki_atomic *a);
 /* The same without waiting for the disk (fsync): for a cache, whose
  * entries check themselves and may be lost. */
-int bk_atomic_commit_sync(bk_atomic *a, bool sync);
-/* Process-wide: while deferred, bk_atomic_commit does not wait for the
+int bki_atomic_commit_sync(bki_atomic *a, bool sync);
+/* Process-wide: while deferred, bki_atomic_commit does not wait for the
  * disk either; whoever defers makes the files durable itself, as the kit
  * builder does for a kit's temporary folder (one syncfs before the kit is
  * swapped into place, instead of one fsync per file). Affects no byte
  * written. */
-void bk_atomic_defer_sync(bool defer);
-void bk_atomic_abort(bk_atomic *a);
+void bki_atomic_defer_sync(bool defer);
+void bki_atomic_abort(bki_atomic *a);
 
 #endif

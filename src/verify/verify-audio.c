@@ -77,7 +77,7 @@ typedef struct section {
 static int pause_index(const char *kind)
 {
 	for (int i = 0; i < BK_PAUSE_SEGMENTS; i++)
-		if (!strcmp(bk_pause_names[i], kind))
+		if (!strcmp(bki_pause_names[i], kind))
 			return i;
 	return -1;
 }
@@ -92,10 +92,10 @@ static void free_sections(section *s, size_t n)
 /* (NULL and 0 when memory runs out: k's check is then out of memory) */
 static size_t sections_of(const vkit *k, size_t l, section **out)
 {
-	const bk_wording *w = &k->v->tpl->wording[bk_lang_index(k->langs[l])];
+	const bki_wording *w = &k->v->tpl->wording[bki_lang_index(k->langs[l])];
 	json_t *segs = json_object_get(k->script[l], "segments");
 	size_t npos = json_array_size(vk_positions(k, l));
-	section *sec = bk_calloc(npos + 2, sizeof *sec);
+	section *sec = bki_calloc(npos + 2, sizeof *sec);
 	*out = NULL;
 	if (!sec) {
 		k->v->nomem = true;
@@ -120,7 +120,7 @@ static size_t sections_of(const vkit *k, size_t l, section **out)
 		json_t *ss = json_object_get(seg, "sentences");
 		for (size_t j = 0; j < json_array_size(ss); j++) {
 			section *s = &sec[cur];
-			sentence *more = bk_reallocarray(s->s, s->n + 1, sizeof *s->s);
+			sentence *more = bki_reallocarray(s->s, s->n + 1, sizeof *s->s);
 			if (!more) {
 				k->v->nomem = true;
 				free_sections(sec, npos + 2);
@@ -147,8 +147,8 @@ typedef struct track {
 	vkit *k;
 	size_t l;
 	const char *lang;
-	bk_buf base;             /* audio/B-L/B-L */
-	bk_buf folder;           /* audio/B-L */
+	bki_buf base;             /* audio/B-L/B-L */
+	bki_buf folder;           /* audio/B-L */
 	section *sec;
 	size_t nsec;
 	bk_decoded_chapters *ch;   /* NULL without a readable MP3 */
@@ -329,8 +329,8 @@ static void check_content(track *t, size_t c, bk_speech *sp, size_t i,
 static void check_numbers(track *t, size_t c, bk_speech *sp)
 {
 	size_t npos = t->nsec - 2;
-	int16_t **clips = vk_got(t->k, bk_calloc(npos + 1, sizeof *clips));
-	size_t *nclips = vk_got(t->k, bk_calloc(npos + 1, sizeof *nclips));
+	int16_t **clips = vk_got(t->k, bki_calloc(npos + 1, sizeof *clips));
+	size_t *nclips = vk_got(t->k, bki_calloc(npos + 1, sizeof *nclips));
 	if (!clips || !nclips)
 		npos = 0; /* nothing checked: out of memory */
 	for (size_t q = 0; q < npos; q++)
@@ -378,15 +378,15 @@ done:
 static void check_mp3(track *t)
 {
 	vkit *k = t->k;
-	bk_buf file = {0}, p = {0};
-	bk_buf_printf(&file, "%s.mp3", bk_buf_str(&t->base));
-	size_t c = vk_check(k, bk_buf_str(&file), "audio");
+	bki_buf file = {0}, p = {0};
+	bki_buf_printf(&file, "%s.mp3", bki_buf_str(&t->base));
+	size_t c = vk_check(k, bki_buf_str(&file), "audio");
 	char *data = NULL;
 	size_t size = 0;
-	if (!vk_read(k, c, bk_buf_str(&file), &data, &size))
+	if (!vk_read(k, c, bki_buf_str(&file), &data, &size))
 		goto done;
 	bk_diags *d = bk_diags_create();
-	if (bk_decode_id3_chapters(data, size, bk_buf_str(&file), &t->ch, d) != BK_OK) {
+	if (bk_decode_id3_chapters(data, size, bki_buf_str(&file), &t->ch, d) != BK_OK) {
 		vk_fail(k, c, 0, "its chapters cannot be read: %s", vk_first(d));
 		t->ch = NULL;
 	}
@@ -415,7 +415,7 @@ static void check_mp3(track *t)
 	if (vk_failed(k, c) || k->v->level == BK_VERIFY_BUILD)
 		goto done;
 	d = bk_diags_create();
-	if (bk_decode_audio_file(vk_path(k, &p, "%s", bk_buf_str(&file)), &t->audio, &t->n,
+	if (bk_decode_audio_file(vk_path(k, &p, "%s", bki_buf_str(&file)), &t->audio, &t->n,
 	                         &t->rate, d) != BK_OK) {
 		vk_fail(k, c, 0, "cannot be decoded: %s", vk_first(d));
 		t->audio = NULL;
@@ -424,8 +424,8 @@ static void check_mp3(track *t)
 	if (!t->audio)
 		goto done;
 	/* the sections' times: before the first chapter, the chapters, after */
-	t->start = vk_got(k, bk_calloc(t->nsec, sizeof *t->start));
-	t->end = vk_got(k, bk_calloc(t->nsec, sizeof *t->end));
+	t->start = vk_got(k, bki_calloc(t->nsec, sizeof *t->start));
+	t->end = vk_got(k, bki_calloc(t->nsec, sizeof *t->end));
 	if (!t->start || !t->end) {
 		free(t->start);
 		free(t->end);
@@ -446,34 +446,34 @@ static void check_mp3(track *t)
 		goto done;
 	if (k->v->level == BK_VERIFY_QUICK) {
 		check_numbers(t, c, sp);
-		vk_not_run(k, bk_buf_str(&file), "audio-content", "--quick: only each "
+		vk_not_run(k, bki_buf_str(&file), "audio-content", "--quick: only each "
 		           "chapter's number was compared with a fresh synthesis");
 		goto done;
 	}
-	size_t cc = vk_check(k, bk_buf_str(&file), "audio-content");
+	size_t cc = vk_check(k, bki_buf_str(&file), "audio-content");
 	if (!voice_matches(t, cc, sp))
 		goto done;
 	for (size_t i = 0; i < t->nsec; i++)
 		check_content(t, cc, sp, i, t->audio, t->n, t->rate, t->start[i], t->end[i],
 		              "the MP3");
 done:
-	bk_buf_free(&file);
-	bk_buf_free(&p);
+	bki_buf_free(&file);
+	bki_buf_free(&p);
 }
 
 /* ---- files per position and the playlist ---- */
 
-static void section_file(const track *t, size_t i, bk_buf *b)
+static void section_file(const track *t, size_t i, bki_buf *b)
 {
 	int width = t->nsec > 100 ? 3 : 2;
-	bk_buf_truncate(b, 0);
+	bki_buf_truncate(b, 0);
 	if (i == 0)
-		bk_buf_printf(b, "%0*d-intro.mp3", width, 0);
+		bki_buf_printf(b, "%0*d-intro.mp3", width, 0);
 	else if (i + 1 < t->nsec) {
 		const char *ref = vk_str(json_array_get(vk_positions(t->k, t->l), i - 1), "ref");
-		bk_buf_printf(b, "%0*zu-%s.mp3", width, i, *ref ? ref : "against-all");
+		bki_buf_printf(b, "%0*zu-%s.mp3", width, i, *ref ? ref : "against-all");
 	} else
-		bk_buf_printf(b, "%0*zu-end.mp3", width, i);
+		bki_buf_printf(b, "%0*zu-end.mp3", width, i);
 }
 
 /* The Pearson correlation of a[q] with b[at + q] at the best of a few
@@ -519,7 +519,7 @@ static void position_sounds_like_mp3(track *t, size_t c, size_t i,
 	vkit *k = t->k;
 	unsigned pos = t->sec[i].number;
 	double len = (double)n / rate, want = t->end[i] - t->start[i];
-	int16_t *pcm = vk_got(k, bk_calloc(n + 1, sizeof *pcm));
+	int16_t *pcm = vk_got(k, bki_calloc(n + 1, sizeof *pcm));
 	if (!pcm)
 		return;
 	for (size_t q = 0; q < n; q++) {
@@ -555,18 +555,18 @@ static void position_sounds_like_mp3(track *t, size_t c, size_t i,
 static void check_position_file(track *t, size_t i, bk_speech **sp)
 {
 	vkit *k = t->k;
-	bk_buf name = {0}, file = {0}, p = {0};
+	bki_buf name = {0}, file = {0}, p = {0};
 	section_file(t, i, &name);
-	bk_buf_printf(&file, "%s/positions/%s", bk_buf_str(&t->folder), bk_buf_str(&name));
-	size_t c = vk_check(k, bk_buf_str(&file), "positions");
+	bki_buf_printf(&file, "%s/positions/%s", bki_buf_str(&t->folder), bki_buf_str(&name));
+	size_t c = vk_check(k, bki_buf_str(&file), "positions");
 	unsigned pos = t->sec[i].number;
 	float *a = NULL;
 	size_t n = 0;
 	int rate = 0;
 	bk_diags *d = bk_diags_create();
-	if (!vk_exists(k, bk_buf_str(&file))) {
+	if (!vk_exists(k, bki_buf_str(&file))) {
 		vk_fail(k, c, pos, "missing");
-	} else if (bk_decode_audio_file(vk_path(k, &p, "%s", bk_buf_str(&file)), &a, &n,
+	} else if (bk_decode_audio_file(vk_path(k, &p, "%s", bki_buf_str(&file)), &a, &n,
 	                                &rate, d) != BK_OK) {
 		vk_fail(k, c, pos, "cannot be decoded: %s", vk_first(d));
 		a = NULL;
@@ -578,16 +578,16 @@ static void check_position_file(track *t, size_t i, bk_speech **sp)
 			*sp = vk_voice(k, c);
 		if (*sp && voice_matches(t, c, *sp))
 			check_content(t, c, *sp, i, a, n, rate, 0, (double)n / rate,
-			              bk_buf_str(&name));
+			              bki_buf_str(&name));
 	} else {
-		vk_not_run(k, bk_buf_str(&file), "audio-content", "--quick, and the "
+		vk_not_run(k, bki_buf_str(&file), "audio-content", "--quick, and the "
 		           "kit holds no MP3 to compare the file with");
 	}
 	bk_free(a);
 	bk_diags_free(d);
-	bk_buf_free(&name);
-	bk_buf_free(&file);
-	bk_buf_free(&p);
+	bki_buf_free(&name);
+	bki_buf_free(&file);
+	bki_buf_free(&p);
 }
 
 /* Playlist entry i (a file, with the title and seconds of the #EXTINF
@@ -600,13 +600,13 @@ static bool playlist_entry(track *t, size_t c, size_t i, const char *line,
 		vk_fail(k, c, 0, "lists %s after the last section", line);
 		return false;
 	}
-	bk_buf name = {0};
+	bki_buf name = {0};
 	section_file(t, i, &name);
 	unsigned pos = t->sec[i].number;
 	bool ok = false;
-	if (strcmp(line, bk_buf_str(&name)))
+	if (strcmp(line, bki_buf_str(&name)))
 		vk_fail(k, c, pos, "entry %zu is %s, the script's is %s", i + 1,
-		        line, bk_buf_str(&name));
+		        line, bki_buf_str(&name));
 	else if (pos && (!label || strcmp(label, t->sec[i].label)))
 		vk_fail(k, c, pos, "entry %zu is titled \"%s\", the script's "
 		        "position is \"%s\"", i + 1, label ? label : "",
@@ -617,7 +617,7 @@ static bool playlist_entry(track *t, size_t c, size_t i, const char *line,
 		        "lasts %.1f s", i + 1, secs, t->end[i] - t->start[i]);
 	else
 		ok = true;
-	bk_buf_free(&name);
+	bki_buf_free(&name);
 	return ok;
 }
 
@@ -625,11 +625,11 @@ static bool playlist_entry(track *t, size_t c, size_t i, const char *line,
 static void check_playlist(track *t)
 {
 	vkit *k = t->k;
-	bk_buf file = {0};
-	bk_buf_printf(&file, "%s/positions/playlist.m3u8", bk_buf_str(&t->folder));
+	bki_buf file = {0};
+	bki_buf_printf(&file, "%s/positions/playlist.m3u8", bki_buf_str(&t->folder));
 	size_t c, size;
 	char *data = NULL;
-	if (!vk_check_read(k, bk_buf_str(&file), "playlist", &c, &data, &size))
+	if (!vk_check_read(k, bki_buf_str(&file), "playlist", &c, &data, &size))
 		goto out;
 	char *line = data, *next;
 	size_t i = 0;
@@ -665,7 +665,7 @@ static void check_playlist(track *t)
 		vk_fail(k, c, 0, "lists %zu files, the track has %zu sections", i, t->nsec);
 out:
 	free(data);
-	bk_buf_free(&file);
+	bki_buf_free(&file);
 }
 
 static void check_positions(track *t)
@@ -696,7 +696,7 @@ static xmlNodePtr find_all(xmlNodePtr n, const char *name, xmlNodePtr *out,
 static char *prop(const vkit *k, xmlNodePtr n, const char *name)
 {
 	xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
-	char *s = bk_strdup(v ? (const char *)v : "");
+	char *s = bki_strdup(v ? (const char *)v : "");
 	xmlFree(v);
 	if (!s)
 		k->v->nomem = true;
@@ -721,21 +721,21 @@ static void check_smil(track *t, size_t i, const char *mp3)
 	char *data = NULL, *tsrc = NULL;
 	size_t size = 0;
 	const section *s = &t->sec[i];
-	bk_buf sf = {0};
-	bk_buf_printf(&sf, "%s/s%04zu.smil", bk_buf_str(&t->folder), i + 1);
-	size_t sc = vk_check(k, bk_buf_str(&sf), "daisy");
+	bki_buf sf = {0};
+	bki_buf_printf(&sf, "%s/s%04zu.smil", bki_buf_str(&t->folder), i + 1);
+	size_t sc = vk_check(k, bki_buf_str(&sf), "daisy");
 	xmlDocPtr sm = NULL;
 	xmlNodePtr *au = NULL, tx[2];
-	if (vk_read(k, sc, bk_buf_str(&sf), &data, &size)) {
+	if (vk_read(k, sc, bki_buf_str(&sf), &data, &size)) {
 		bk_diags *d2 = bk_diags_create();
-		sm = bk_decode_xml(data, size, bk_buf_str(&sf), false, d2);
+		sm = bki_decode_xml(data, size, bki_buf_str(&sf), false, d2);
 		if (!sm)
 			vk_fail(k, sc, s->number, "cannot be read: %s", vk_first(d2));
 		bk_diags_free(d2);
 	}
 	free(data);
 	size_t acap = s->n + 16, na = 0, nt = 0;
-	if (!sm || !(au = vk_got(k, bk_calloc(acap, sizeof *au))))
+	if (!sm || !(au = vk_got(k, bki_calloc(acap, sizeof *au))))
 		goto out;
 	find_all(xmlDocGetRootElement(sm), "audio", au, &na, acap);
 	find_all(xmlDocGetRootElement(sm), "text", tx, &nt, 2);
@@ -781,22 +781,22 @@ out:
 	free(tsrc);
 	free(au);
 	xmlFreeDoc(sm);
-	bk_buf_free(&sf);
+	bki_buf_free(&sf);
 }
 
 static void check_daisy(track *t)
 {
 	vkit *k = t->k;
-	bk_buf file = {0}, mp3 = {0};
-	bk_buf_printf(&file, "%s/ncc.html", bk_buf_str(&t->folder));
-	bk_buf_printf(&mp3, "%s-%s.mp3", k->ballot, t->lang);
+	bki_buf file = {0}, mp3 = {0};
+	bki_buf_printf(&file, "%s/ncc.html", bki_buf_str(&t->folder));
+	bki_buf_printf(&mp3, "%s-%s.mp3", k->ballot, t->lang);
 	size_t c, size;
 	char *data = NULL;
 	xmlDocPtr ncc = NULL;
 	bk_diags *d = bk_diags_create();
-	if (!vk_check_read(k, bk_buf_str(&file), "daisy", &c, &data, &size))
+	if (!vk_check_read(k, bki_buf_str(&file), "daisy", &c, &data, &size))
 		goto done;
-	ncc = bk_decode_xml(data, size, bk_buf_str(&file), false, d);
+	ncc = bki_decode_xml(data, size, bki_buf_str(&file), false, d);
 	free(data);
 	data = NULL;
 	if (!ncc) {
@@ -804,7 +804,7 @@ static void check_daisy(track *t)
 		goto done;
 	}
 	size_t cap = t->nsec + 16, nh = 0;
-	xmlNodePtr *h = vk_got(k, bk_calloc(cap, sizeof *h));
+	xmlNodePtr *h = vk_got(k, bki_calloc(cap, sizeof *h));
 	if (!h)
 		goto done;
 	find_all(xmlDocGetRootElement(ncc), "h1", h, &nh, cap);
@@ -836,13 +836,13 @@ static void check_daisy(track *t)
 	/* each SMIL: clips of the right file that tile its section, one per
 	 * sentence */
 	for (size_t i = 0; i < t->nsec && !k->v->nomem; i++)
-		check_smil(t, i, bk_buf_str(&mp3));
+		check_smil(t, i, bki_buf_str(&mp3));
 done:
 	xmlFreeDoc(ncc);
 	free(data);
 	bk_diags_free(d);
-	bk_buf_free(&file);
-	bk_buf_free(&mp3);
+	bki_buf_free(&file);
+	bki_buf_free(&mp3);
 }
 
 /* ---- transcript, captions, review page ---- */
@@ -921,13 +921,13 @@ static const sentence *said_as_script(track *t, size_t c, size_t q,
 static void check_transcript(track *t)
 {
 	vkit *k = t->k;
-	bk_buf file = {0};
-	bk_buf_printf(&file, "%s.txt", bk_buf_str(&t->base));
+	bki_buf file = {0};
+	bki_buf_printf(&file, "%s.txt", bki_buf_str(&t->base));
 	size_t c, size, total = sentence_count(t);
 	char *data = NULL;
-	if (!vk_check_read(k, bk_buf_str(&file), "transcript", &c, &data, &size))
+	if (!vk_check_read(k, bki_buf_str(&file), "transcript", &c, &data, &size))
 		goto done;
-	t->transcript = vk_got(k, bk_calloc(total + 1, sizeof *t->transcript));
+	t->transcript = vk_got(k, bki_calloc(total + 1, sizeof *t->transcript));
 	if (!t->transcript)
 		goto done;
 	size_t q = 0;
@@ -974,17 +974,17 @@ done:
 	if (vk_failed(k, c))
 		t->ntranscript = 0;
 	free(data);
-	bk_buf_free(&file);
+	bki_buf_free(&file);
 }
 
 static void check_captions(track *t)
 {
 	vkit *k = t->k;
-	bk_buf file = {0};
-	bk_buf_printf(&file, "%s.vtt", bk_buf_str(&t->base));
+	bki_buf file = {0};
+	bki_buf_printf(&file, "%s.vtt", bki_buf_str(&t->base));
 	size_t c, size, total = sentence_count(t), q = 0;
 	char *data = NULL;
-	if (!vk_check_read(k, bk_buf_str(&file), "captions", &c, &data, &size))
+	if (!vk_check_read(k, bki_buf_str(&file), "captions", &c, &data, &size))
 		goto done;
 	if (strncmp(data, "WEBVTT", 6)) {
 		vk_fail(k, c, 0, "is not WebVTT (no WEBVTT header)");
@@ -1027,28 +1027,28 @@ static void check_captions(track *t)
 	}
 done:
 	free(data);
-	bk_buf_free(&file);
+	bki_buf_free(&file);
 }
 
 static void check_review(track *t)
 {
 	vkit *k = t->k;
-	bk_buf file = {0}, mp3 = {0};
-	bk_buf_printf(&file, "%s-review.html", bk_buf_str(&t->base));
-	bk_buf_printf(&mp3, "%s-%s.mp3", k->ballot, t->lang);
+	bki_buf file = {0}, mp3 = {0};
+	bki_buf_printf(&file, "%s-review.html", bki_buf_str(&t->base));
+	bki_buf_printf(&mp3, "%s-%s.mp3", k->ballot, t->lang);
 	size_t c, size, total = sentence_count(t);
 	char *data = NULL;
 	xmlDocPtr doc = NULL;
 	bk_diags *d = bk_diags_create();
-	if (!vk_check_read(k, bk_buf_str(&file), "review", &c, &data, &size))
+	if (!vk_check_read(k, bki_buf_str(&file), "review", &c, &data, &size))
 		goto done;
-	doc = bk_decode_xml(data, size, bk_buf_str(&file), true, d);
+	doc = bki_decode_xml(data, size, bki_buf_str(&file), true, d);
 	if (!doc) {
 		vk_fail(k, c, 0, "cannot be read: %s", vk_first(d));
 		goto done;
 	}
 	size_t cap = total + 16, nr = 0, q = 0;
-	xmlNodePtr *rows = vk_got(k, bk_calloc(cap, sizeof *rows));
+	xmlNodePtr *rows = vk_got(k, bki_calloc(cap, sizeof *rows));
 	if (rows)
 		find_all(xmlDocGetRootElement(doc), "tr", rows, &nr, cap);
 	for (size_t r = 0; r < nr; r++) {
@@ -1067,7 +1067,7 @@ static void check_review(track *t)
 		const sentence *s = nth_sentence(t, q, &pos);
 		size_t ml = mp3.len, sec;
 		double v = -1;
-		if (!strncmp(href, bk_buf_str(&mp3), ml) && !strncmp(href + ml, "#t=", 3))
+		if (!strncmp(href, bki_buf_str(&mp3), ml) && !strncmp(href + ml, "#t=", 3))
 			v = strtod(href + ml + 3, NULL);
 		if (!s)
 			vk_fail(k, c, 0, "row %zu is more than the script says", q + 1);
@@ -1076,7 +1076,7 @@ static void check_review(track *t)
 			        (const char *)text, s->text);
 		else if (v < 0)
 			vk_fail(k, c, pos, "row %zu's link \"%s\" does not play %s", q + 1,
-			        href, bk_buf_str(&mp3));
+			        href, bki_buf_str(&mp3));
 		else if (!time_ok(t, q, v, &sec) ||
 		         (q < t->ntranscript && fabs(v - t->transcript[q]) > 0.0015))
 			vk_fail(k, c, pos, "row %zu's link plays %.3f s, where \"%s\" is not "
@@ -1094,8 +1094,8 @@ done:
 	xmlFreeDoc(doc);
 	free(data);
 	bk_diags_free(d);
-	bk_buf_free(&file);
-	bk_buf_free(&mp3);
+	bki_buf_free(&file);
+	bki_buf_free(&mp3);
 }
 
 /* ---- the audio formats made on request ---- */
@@ -1107,36 +1107,36 @@ done:
 static void check_other_audio(track *t)
 {
 	vkit *k = t->k;
-	bk_buf file = {0}, p = {0};
+	bki_buf file = {0}, p = {0};
 	for (int o = 0; o < BK_OUTPUT_COUNT; o++) {
 		if (!(k->other_audio & BK_OUTPUT_BIT(o)))
 			continue;
 		const char *pat = bk_output_file_pattern((bk_output)o, 0);
-		bk_buf_truncate(&file, 0);
+		bki_buf_truncate(&file, 0);
 		for (const char *q = pat; q && *q;) {
 			if (!strncmp(q, "{ballot}", 8)) {
-				bk_buf_add(&file, k->ballot);
+				bki_buf_add(&file, k->ballot);
 				q += 8;
 			} else if (!strncmp(q, "{lang}", 6)) {
-				bk_buf_add(&file, t->lang);
+				bki_buf_add(&file, t->lang);
 				q += 6;
 			} else {
-				bk_buf_addc(&file, *q++);
+				bki_buf_addc(&file, *q++);
 			}
 		}
-		size_t c = vk_check(k, bk_buf_str(&file), "audio-format");
+		size_t c = vk_check(k, bki_buf_str(&file), "audio-format");
 		float *a = NULL;
 		size_t n = 0;
 		int rate = 0;
 		bk_diags *d = bk_diags_create();
-		if (!vk_exists(k, bk_buf_str(&file))) {
+		if (!vk_exists(k, bki_buf_str(&file))) {
 			vk_fail(k, c, 0, "missing");
-		} else if (bk_decode_audio_file(vk_path(k, &p, "%s", bk_buf_str(&file)), &a,
+		} else if (bk_decode_audio_file(vk_path(k, &p, "%s", bki_buf_str(&file)), &a,
 		                                &n, &rate, d) != BK_OK) {
 			vk_fail(k, c, 0, "cannot be decoded: %s", vk_first(d));
 			a = NULL;
 		} else if (!t->audio || !t->start) {
-			vk_not_run(k, bk_buf_str(&file), "audio-format", "the kit holds no "
+			vk_not_run(k, bki_buf_str(&file), "audio-format", "the kit holds no "
 			           "MP3 with chapters to compare it with");
 		} else {
 			double len = (double)n / rate, want = t->end[t->nsec - 1];
@@ -1150,7 +1150,7 @@ static void check_other_audio(track *t)
 					break;
 				if (from + m > n)
 					m = n - from;
-				int16_t *pcm = vk_got(k, bk_calloc(m + 1, sizeof *pcm));
+				int16_t *pcm = vk_got(k, bki_calloc(m + 1, sizeof *pcm));
 				if (!pcm)
 					break;
 				for (size_t q = 0; q < m; q++) {
@@ -1174,8 +1174,8 @@ static void check_other_audio(track *t)
 		bk_free(a);
 		bk_diags_free(d);
 	}
-	bk_buf_free(&file);
-	bk_buf_free(&p);
+	bki_buf_free(&file);
+	bki_buf_free(&p);
 }
 
 /* ---- the track of each language ---- */
@@ -1211,11 +1211,11 @@ void vk_check_audio(vkit *k)
 	bool build = k->v->level == BK_VERIFY_BUILD;
 	for (size_t l = 0; l < k->nlangs; l++) {
 		track t = {.k = k, .l = l, .lang = k->langs[l]};
-		bk_buf_printf(&t.folder, "audio/%s-%s", k->ballot, t.lang);
-		bk_buf_printf(&t.base, "%s/%s-%s", bk_buf_str(&t.folder), k->ballot, t.lang);
+		bki_buf_printf(&t.folder, "audio/%s-%s", k->ballot, t.lang);
+		bki_buf_printf(&t.base, "%s/%s-%s", bki_buf_str(&t.folder), k->ballot, t.lang);
 		t.nsec = sections_of(k, l, &t.sec);
 		t.nsaid = sentence_count(&t);
-		t.said = t.sec ? vk_got(k, bk_calloc(t.nsaid + 1, sizeof *t.said))
+		t.said = t.sec ? vk_got(k, bki_calloc(t.nsaid + 1, sizeof *t.said))
 		               : NULL;
 		for (size_t q = 0; t.said && q < t.nsaid; q++)
 			t.said[q] = NAN;
@@ -1228,7 +1228,7 @@ void vk_check_audio(vkit *k)
 		free(t.said);
 		free(t.transcript);
 		free_sections(t.sec, t.nsec);
-		bk_buf_free(&t.base);
-		bk_buf_free(&t.folder);
+		bki_buf_free(&t.base);
+		bki_buf_free(&t.folder);
 	}
 }

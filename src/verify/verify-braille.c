@@ -36,33 +36,33 @@ static unsigned line_number(const unsigned char *c, size_t n)
 	return i > 1 ? v : 0;
 }
 
-/* The letters and digits of s (bk_utf8_letters), each Latin letter
+/* The letters and digits of s (bki_utf8_letters), each Latin letter
  * written as the Cyrillic letter of the same cell in lang's braille (a
  * as а, q as ч, w as в; v as һ and y as і in Kazakh). Braille writes the
  * two alike, and where a Latin passage is followed by a Cyrillic word made
  * only of such cells («AMANAT, кандидат выбыл») the cells cannot say which
  * alphabet the word is in: both sides of a comparison are folded so, and
  * a changed cell still shows. */
-static void letters(const char *lang, const char *s, bk_buf *out)
+static void letters(const char *lang, const char *s, bki_buf *out)
 {
 	static const char *const cyr[26] = {
 		"а", "б", "ц", "д", "е", "ф", "г", "х", "и", "ж", "к", "л", "м",
 		"н", "о", "п", "ч", "р", "с", "т", "у", NULL, "в", "щ", NULL, "з"};
 	bool kk = !strcmp(lang, "kk");
-	bk_buf raw = {0};
-	bk_utf8_letters(s, &raw);
-	for (const char *p = bk_buf_str(&raw); *p; p++) {
+	bki_buf raw = {0};
+	bki_utf8_letters(s, &raw);
+	for (const char *p = bki_buf_str(&raw); *p; p++) {
 		const char *c = *p >= 'a' && *p <= 'z' ? cyr[*p - 'a'] : NULL;
 		if (!c && kk && *p == 'v')
 			c = "һ";
 		else if (!c && kk && *p == 'y')
 			c = "і";
 		if (c)
-			bk_buf_add(out, c);
+			bki_buf_add(out, c);
 		else
-			bk_buf_addc(out, *p);
+			bki_buf_addc(out, *p);
 	}
-	bk_buf_free(&raw);
+	bki_buf_free(&raw);
 }
 
 /* Decodes a braille file of the kit by its kind; NULL with the reason
@@ -110,21 +110,21 @@ static const unsigned char *next_line(lines *it, size_t *n)
  * between lines, none after a hyphen (⠤) that broke a word, so a Latin
  * passage (docs/braille.md) goes on across the line break as it was
  * written. */
-static void join_line(bk_buf *cells, const unsigned char *c, size_t n)
+static void join_line(bki_buf *cells, const unsigned char *c, size_t n)
 {
 	if (cells->len && (unsigned char)cells->data[cells->len - 1] == 0x24)
-		bk_buf_truncate(cells, cells->len - 1);
+		bki_buf_truncate(cells, cells->len - 1);
 	else if (cells->len)
-		bk_buf_addc(cells, 0);
-	bk_buf_addn(cells, (const char *)c, n);
+		bki_buf_addc(cells, 0);
+	bki_buf_addn(cells, (const char *)c, n);
 }
 
 static void back(vkit *k, const char *lang, const unsigned char *c, size_t n,
-                 bk_buf *out)
+                 bki_buf *out)
 {
 	char *text = NULL;
 	if (bk_braille_back(k->v->braille, lang, c, n, &text, NULL) == BK_OK)
-		bk_buf_add(out, text);
+		bki_buf_add(out, text);
 	bk_free(text);
 }
 
@@ -144,7 +144,7 @@ static void check_list(vkit *k, size_t l, const char *file)
 		return;
 	json_t *positions = vk_positions(k, l);
 	size_t want = json_array_size(positions), got = 0;
-	bk_buf text = {0}, cells = {0};
+	bki_buf text = {0}, cells = {0};
 	unsigned current = 0;
 	bool bad = false;
 	lines it = {pages, 0, 1};
@@ -157,19 +157,19 @@ static void check_list(vkit *k, size_t l, const char *file)
 			continue;
 		}
 		if (current) {
-			bk_buf_truncate(&text, 0);
+			bki_buf_truncate(&text, 0);
 			back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
 			json_t *pos = json_array_get(positions, got - 1);
-			bk_buf x = {0}, y = {0};
-			letters(lang, bk_buf_str(&text), &x);
+			bki_buf x = {0}, y = {0};
+			letters(lang, bki_buf_str(&text), &x);
 			letters(lang, vk_str(pos, "list"), &y);
-			if (strcmp(bk_buf_str(&x), bk_buf_str(&y))) {
+			if (strcmp(bki_buf_str(&x), bki_buf_str(&y))) {
 				vk_fail(k, c, current, "reads \"%s\", the script says \"%s\"",
-				        bk_buf_str(&text), vk_str(pos, "list"));
+				        bki_buf_str(&text), vk_str(pos, "list"));
 				bad = true;
 			}
-			bk_buf_free(&x);
-			bk_buf_free(&y);
+			bki_buf_free(&x);
+			bki_buf_free(&y);
 			current = 0;
 		}
 		if (!cl || bad)
@@ -189,13 +189,13 @@ static void check_list(vkit *k, size_t l, const char *file)
 			break;
 		}
 		current = num;
-		bk_buf_truncate(&cells, 0);
+		bki_buf_truncate(&cells, 0);
 		join_line(&cells, cl, nc);
 	}
 	if (!bad && got != want)
 		vk_fail(k, c, 0, "%zu numbered positions, the script has %zu", got, want);
-	bk_buf_free(&text);
-	bk_buf_free(&cells);
+	bki_buf_free(&text);
+	bki_buf_free(&cells);
 	bk_cell_pages_free(pages);
 }
 
@@ -205,18 +205,18 @@ static void check_list(vkit *k, size_t l, const char *file)
  * blank cells of a continuation, or follows a blank line, starts a new
  * one (so a Latin passage of the heading does not run into the text). */
 static void read_all(vkit *k, const bk_cell_pages *pages, const char *lang,
-                     bk_buf *out)
+                     bki_buf *out)
 {
 	lines it = {pages, 0, 1};
-	bk_buf text = {0}, cells = {0};
+	bki_buf text = {0}, cells = {0};
 	size_t nc;
 	const unsigned char *cl;
 	while ((cl = next_line(&it, &nc))) {
 		bool cont = nc > 2 && cl[0] == 0 && cl[1] == 0 && cl[2];
 		if ((!cont || !nc) && cells.len) {
-			bk_buf_addc(&text, ' ');
+			bki_buf_addc(&text, ' ');
 			back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
-			bk_buf_truncate(&cells, 0);
+			bki_buf_truncate(&cells, 0);
 		}
 		if (cont)
 			join_line(&cells, cl + 2, nc - 2);
@@ -224,17 +224,17 @@ static void read_all(vkit *k, const bk_cell_pages *pages, const char *lang,
 			join_line(&cells, cl, nc);
 	}
 	if (cells.len) {
-		bk_buf_addc(&text, ' ');
+		bki_buf_addc(&text, ' ');
 		back(k, lang, (const unsigned char *)cells.data, cells.len, &text);
 	}
-	letters(lang, bk_buf_str(&text), out);
-	bk_buf_free(&text);
-	bk_buf_free(&cells);
+	letters(lang, bki_buf_str(&text), out);
+	bki_buf_free(&text);
+	bki_buf_free(&cells);
 }
 
 /* Where two strings of letters first differ, for a message: a few
  * letters either side in each. */
-static void difference(const char *a, const char *b, bk_buf *out)
+static void difference(const char *a, const char *b, bki_buf *out)
 {
 	size_t i = 0;
 	while (a[i] && a[i] == b[i])
@@ -244,28 +244,28 @@ static void difference(const char *a, const char *b, bk_buf *out)
 	size_t from = i > 24 ? i - 24 : 0;
 	while (from > 0 && ((unsigned char)a[from] & 0xC0) == 0x80)
 		from--;
-	bk_buf_printf(out, "\"…%.60s…\" where the text has \"…%.60s…\"", a + from,
+	bki_buf_printf(out, "\"…%.60s…\" where the text has \"…%.60s…\"", a + from,
 	              strlen(b) > from ? b + from : "");
 }
 
 /* A leaflet's reference text as letters: with a definition, the heading
  * and text of its party or candidate; NULL without one. */
-static bool leaflet_reference(vkit *k, const vleaflet *f, bk_buf *out)
+static bool leaflet_reference(vkit *k, const vleaflet *f, bki_buf *out)
 {
 	if (!k->v->e)
 		return false;
-	bk_buf heading = {0}, text = {0}, source = {0};
-	bool ok = bk_election_leaflet_text(k->v->e, f->kind, f->id,
-	                                   bk_lang_index(f->lang), &heading, &text,
+	bki_buf heading = {0}, text = {0}, source = {0};
+	bool ok = bki_election_leaflet_text(k->v->e, f->kind, f->id,
+	                                   bki_lang_index(f->lang), &heading, &text,
 	                                   &source);
 	if (ok) {
-		bk_buf_addc(&heading, ' ');
-		bk_buf_add(&heading, bk_buf_str(&text));
-		letters(f->lang, bk_buf_str(&heading), out);
+		bki_buf_addc(&heading, ' ');
+		bki_buf_add(&heading, bki_buf_str(&text));
+		letters(f->lang, bki_buf_str(&heading), out);
 	}
-	bk_buf_free(&heading);
-	bk_buf_free(&text);
-	bk_buf_free(&source);
+	bki_buf_free(&heading);
+	bki_buf_free(&text);
+	bki_buf_free(&source);
 	return ok;
 }
 
@@ -277,54 +277,54 @@ static void check_leaflet(vkit *k, const vleaflet *f)
 	} files[] = {{VO_LEAFLET_BRF, ".brf"},
 	             {VO_LEAFLET_PEF, ".pef"},
 	             {VO_LEAFLET_SWELL, "-swell.pdf"}};
-	bk_buf ref = {0}, first = {0};
+	bki_buf ref = {0}, first = {0};
 	bool have_ref = leaflet_reference(k, f, &ref);
 	const char *first_file = NULL;
-	bk_buf file = {0};
+	bki_buf file = {0};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		if (!(k->outputs & files[i].bit) || (k->v->level == BK_VERIFY_BUILD &&
 		                                    files[i].bit == VO_LEAFLET_SWELL))
 			continue;
-		bk_buf_truncate(&file, 0);
-		bk_buf_printf(&file, "leaflets/%s%s", f->base, files[i].suffix);
-		size_t c = vk_check(k, bk_buf_str(&file), "leaflet");
+		bki_buf_truncate(&file, 0);
+		bki_buf_printf(&file, "leaflets/%s%s", f->base, files[i].suffix);
+		size_t c = vk_check(k, bki_buf_str(&file), "leaflet");
 		if (!k->v->braille) {
 			vk_fail(k, c, f->number, "no braille table can be loaded to read it back");
 			continue;
 		}
-		bk_cell_pages *pages = decode(k, c, bk_buf_str(&file));
+		bk_cell_pages *pages = decode(k, c, bki_buf_str(&file));
 		if (!pages)
 			continue;
-		bk_buf got = {0}, diff = {0};
+		bki_buf got = {0}, diff = {0};
 		read_all(k, pages, f->lang, &got);
 		bk_cell_pages_free(pages);
 		if (have_ref) {
-			if (strcmp(bk_buf_str(&got), bk_buf_str(&ref))) {
-				difference(bk_buf_str(&got), bk_buf_str(&ref), &diff);
+			if (strcmp(bki_buf_str(&got), bki_buf_str(&ref))) {
+				difference(bki_buf_str(&got), bki_buf_str(&ref), &diff);
 				vk_fail(k, c, f->number, "is not the leaflet of %s %s in %s: it "
-				        "reads %s", f->kind, f->id, f->lang, bk_buf_str(&diff));
+				        "reads %s", f->kind, f->id, f->lang, bki_buf_str(&diff));
 			}
 		} else if (!first_file) {
 			first_file = files[i].suffix;
-			bk_buf_add(&first, bk_buf_str(&got));
+			bki_buf_add(&first, bki_buf_str(&got));
 			if (!got.len)
 				vk_fail(k, c, f->number, "holds no text");
-		} else if (strcmp(bk_buf_str(&got), bk_buf_str(&first))) {
-			difference(bk_buf_str(&got), bk_buf_str(&first), &diff);
+		} else if (strcmp(bki_buf_str(&got), bki_buf_str(&first))) {
+			difference(bki_buf_str(&got), bki_buf_str(&first), &diff);
 			vk_fail(k, c, f->number, "says something else than leaflets/%s%s: "
-			        "%s", f->base, first_file, bk_buf_str(&diff));
+			        "%s", f->base, first_file, bki_buf_str(&diff));
 		}
-		bk_buf_free(&got);
-		bk_buf_free(&diff);
+		bki_buf_free(&got);
+		bki_buf_free(&diff);
 	}
-	bk_buf_free(&file);
-	bk_buf_free(&ref);
-	bk_buf_free(&first);
+	bki_buf_free(&file);
+	bki_buf_free(&ref);
+	bki_buf_free(&first);
 }
 
 void vk_check_braille(vkit *k)
 {
-	bk_buf file = {0};
+	bki_buf file = {0};
 	for (size_t l = 0; l < k->nlangs; l++) {
 		static const struct {
 			unsigned bit;
@@ -335,15 +335,15 @@ void vk_check_braille(vkit *k)
 		for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
 			if (!(k->outputs & lists[i].bit))
 				continue;
-			bk_buf_truncate(&file, 0);
-			bk_buf_printf(&file, "braille/%s-%s%s", k->ballot, k->langs[l],
+			bki_buf_truncate(&file, 0);
+			bki_buf_printf(&file, "braille/%s-%s%s", k->ballot, k->langs[l],
 			              lists[i].suffix);
 			if (k->v->level == BK_VERIFY_BUILD && lists[i].bit == VO_BRAILLE_SWELL)
 				continue; /* rendering a PDF is not a cheap check */
-			check_list(k, l, bk_buf_str(&file));
+			check_list(k, l, bki_buf_str(&file));
 		}
 	}
 	for (size_t i = 0; i < k->nleaflets; i++)
 		check_leaflet(k, &k->leaflets[i]);
-	bk_buf_free(&file);
+	bki_buf_free(&file);
 }

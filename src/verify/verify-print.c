@@ -18,7 +18,7 @@ static bk_status decode_text(const char *data, size_t n, const char *file,
 	return bk_decode_pdf_text(data, n, file, out, d);
 }
 
-static bool pdf_text(vkit *k, size_t c, const char *file, bk_buf *out)
+static bool pdf_text(vkit *k, size_t c, const char *file, bki_buf *out)
 {
 	char *text = NULL;
 	bool ok = vk_decode(k, c, file, decode_text, &text);
@@ -43,25 +43,25 @@ static int clip(const char *s)
 static void check_list(vkit *k, size_t l, const char *file)
 {
 	size_t c = vk_check(k, file, "large-print");
-	bk_buf text = {0};
+	bki_buf text = {0};
 	if (!pdf_text(k, c, file, &text)) {
-		bk_buf_free(&text);
+		bki_buf_free(&text);
 		return;
 	}
-	const char *at = bk_buf_str(&text);
+	const char *at = bki_buf_str(&text);
 	json_t *script = k->script[l];
 	json_t *positions = vk_positions(k, l);
 	size_t n = json_array_size(positions);
-	bk_buf want = {0};
+	bki_buf want = {0};
 	for (size_t i = 0; i < n + 2; i++) {
 		json_t *pos = i >= 2 ? json_array_get(positions, i - 2) : NULL;
 		const char *line = i == 0 ? vk_str(script, "title")
 		                   : i == 1 ? vk_str(script, "district")
 		                            : vk_str(pos, "list");
 		unsigned number = pos ? vk_position_number(k, l, i - 2) : 0;
-		bk_buf_truncate(&want, 0);
+		bki_buf_truncate(&want, 0);
 		vk_no_space(line, &want);
-		if (strncmp(at, bk_buf_str(&want), want.len)) {
+		if (strncmp(at, bki_buf_str(&want), want.len)) {
 			const char *what = i == 0 ? "the title" : i == 1 ? "the district" : NULL;
 			if (what)
 				vk_fail(k, c, 0, "%s reads \"%.*s\", the script says \"%s\"",
@@ -75,29 +75,29 @@ static void check_list(vkit *k, size_t l, const char *file)
 	}
 	if (!vk_failed(k, c) && *at)
 		vk_fail(k, c, 0, "has more than the script: \"%.*s\"", clip(at), at);
-	bk_buf_free(&want);
-	bk_buf_free(&text);
+	bki_buf_free(&want);
+	bki_buf_free(&text);
 }
 
 static void check_leaflet(vkit *k, const vleaflet *f)
 {
-	bk_buf file = {0};
-	bk_buf_printf(&file, "leaflets/%s-large-print.pdf", f->base);
-	size_t c = vk_check(k, bk_buf_str(&file), "leaflet");
-	bk_buf text = {0};
-	if (!pdf_text(k, c, bk_buf_str(&file), &text))
+	bki_buf file = {0};
+	bki_buf_printf(&file, "leaflets/%s-large-print.pdf", f->base);
+	size_t c = vk_check(k, bki_buf_str(&file), "leaflet");
+	bki_buf text = {0};
+	if (!pdf_text(k, c, bki_buf_str(&file), &text))
 		goto done;
 	if (k->v->e) {
-		bk_buf heading = {0}, body = {0}, source = {0}, want = {0};
-		if (bk_election_leaflet_text(k->v->e, f->kind, f->id,
-		                             bk_lang_index(f->lang), &heading, &body,
+		bki_buf heading = {0}, body = {0}, source = {0}, want = {0};
+		if (bki_election_leaflet_text(k->v->e, f->kind, f->id,
+		                             bki_lang_index(f->lang), &heading, &body,
 		                             &source)) {
-			vk_no_space(bk_buf_str(&heading), &want);
-			vk_no_space(bk_buf_str(&body), &want);
+			vk_no_space(bki_buf_str(&heading), &want);
+			vk_no_space(bki_buf_str(&body), &want);
 		}
-		if (strcmp(bk_buf_str(&text), bk_buf_str(&want))) {
+		if (strcmp(bki_buf_str(&text), bki_buf_str(&want))) {
 			size_t i = 0;
-			const char *a = bk_buf_str(&text), *b = bk_buf_str(&want);
+			const char *a = bki_buf_str(&text), *b = bki_buf_str(&want);
 			while (a[i] && a[i] == b[i])
 				i++;
 			while (i > 0 && ((unsigned char)a[i] & 0xC0) == 0x80)
@@ -106,35 +106,35 @@ static void check_leaflet(vkit *k, const vleaflet *f)
 			        "reads \"…%.*s\" where the text has \"…%.*s\"", f->kind, f->id,
 			        f->lang, clip(a + i), a + i, clip(b + i), b + i);
 		}
-		bk_buf_free(&heading);
-		bk_buf_free(&body);
-		bk_buf_free(&source);
-		bk_buf_free(&want);
+		bki_buf_free(&heading);
+		bki_buf_free(&body);
+		bki_buf_free(&source);
+		bki_buf_free(&want);
 	} else {
 		/* without a definition: it must say what the braille says */
-		bk_buf letters = {0};
-		bk_utf8_letters(bk_buf_str(&text), &letters);
+		bki_buf letters = {0};
+		bki_utf8_letters(bki_buf_str(&text), &letters);
 		if (!letters.len)
 			vk_fail(k, c, f->number, "holds no text");
-		bk_buf_free(&letters);
+		bki_buf_free(&letters);
 	}
 done:
-	bk_buf_free(&text);
-	bk_buf_free(&file);
+	bki_buf_free(&text);
+	bki_buf_free(&file);
 }
 
 void vk_check_print(vkit *k)
 {
-	bk_buf file = {0};
+	bki_buf file = {0};
 	if (k->outputs & VO_LARGE_PRINT)
 		for (size_t l = 0; l < k->nlangs; l++) {
-			bk_buf_truncate(&file, 0);
-			bk_buf_printf(&file, "large-print/%s-%s-large-print.pdf", k->ballot,
+			bki_buf_truncate(&file, 0);
+			bki_buf_printf(&file, "large-print/%s-%s-large-print.pdf", k->ballot,
 			              k->langs[l]);
-			check_list(k, l, bk_buf_str(&file));
+			check_list(k, l, bki_buf_str(&file));
 		}
 	if (k->outputs & VO_LEAFLET_LARGE_PRINT)
 		for (size_t i = 0; i < k->nleaflets; i++)
 			check_leaflet(k, &k->leaflets[i]);
-	bk_buf_free(&file);
+	bki_buf_free(&file);
 }

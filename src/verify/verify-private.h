@@ -114,8 +114,8 @@ bool vk_failed(const vkit *k, size_t c);
 
 /* ---- reading ---- */
 
-/* kit dir + file, in b; returns bk_buf_str(b). */
-const char *vk_path(const vkit *k, bk_buf *b, const char *fmt, ...)
+/* kit dir + file, in b; returns bki_buf_str(b). */
+const char *vk_path(const vkit *k, bki_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Reads a file of the kit (relative path); on failure reports it under
  * check c as missing or unreadable and returns false. */
@@ -142,7 +142,7 @@ json_t *vk_positions(const vkit *k, size_t l);
 unsigned vk_sheet_count(const vkit *k);
 unsigned vk_position_number(const vkit *k, size_t l, size_t i);
 /* s without white space, for print text that may wrap anywhere. */
-void vk_no_space(const char *s, bk_buf *out);
+void vk_no_space(const char *s, bki_buf *out);
 /* The first message of d, or "". */
 const char *vk_first(const bk_diags *d);
 

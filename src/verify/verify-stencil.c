@@ -65,7 +65,7 @@ static long nearest(const win *w, const double *rects, size_t n)
 static void compare_windows(vkit *k, size_t c, const sheet *sh, unsigned s,
                             const double *rects, size_t n, long *match)
 {
-	bool *used = vk_got(k, bk_calloc(n + 1, sizeof *used));
+	bool *used = vk_got(k, bki_calloc(n + 1, sizeof *used));
 	for (size_t i = 0; !used && i < sh->n; i++)
 		match[i] = -1;
 	for (size_t i = 0; used && i < sh->n; i++) {
@@ -133,15 +133,15 @@ static bool reference_boxes(vkit *k, size_t c, sheet *sheets, unsigned nsheets,
 	json_t *cl = json_object_get(json_object_get(k->manifest, "stencil"), "clearance");
 	double clearance = json_number_value(cl);
 	const bk_election *e = k->v->e;
-	const bk_ballot *b = NULL;
+	const bki_ballot *b = NULL;
 	if (e) {
 		size_t bi = bk_election_ballot_find(e, k->ballot);
 		b = bi == (size_t)-1 ? NULL : &e->ballots[bi];
 	}
-	const bk_stencil_tpl *t = b ? b->tpl : NULL;
+	const bki_stencil_tpl *t = b ? b->tpl : NULL;
 	const char *tname = vk_str(k->script[0], "template");
 	if (!t)
-		t = bk_templates_stencil_find(k->v->tpl, tname);
+		t = bki_templates_stencil_find(k->v->tpl, tname);
 	if (!t) {
 		vk_fail(k, c, 0, "the script names a stencil template \"%s\" the "
 		        "templates do not have", tname);
@@ -169,13 +169,13 @@ static bool reference_boxes(vkit *k, size_t c, sheet *sheets, unsigned nsheets,
 		}
 		sheet *sh = &sheets[s - 1];
 		win w = {0, 0, 0, 0, num};
-		bk_stencil_box(t, b && b->has_over ? &b->over : NULL, (size_t)box - 1,
+		bki_templates_stencil_box(t, b && b->has_over ? &b->over : NULL, (size_t)box - 1,
 		               &w.x, &w.y, &w.w, &w.h);
 		w.x -= clearance;
 		w.y -= clearance;
 		w.w += 2 * clearance;
 		w.h += 2 * clearance;
-		win *more = vk_got(k, bk_reallocarray(sh->want, sh->n + 1,
+		win *more = vk_got(k, bki_reallocarray(sh->want, sh->n + 1,
 		                                      sizeof *sh->want));
 		if (!more)
 			return false;
@@ -239,7 +239,7 @@ static bool pdf_windows(vkit *k, size_t c, const char *data, size_t size,
 			outline = i;
 		}
 	}
-	*rects = vk_got(k, bk_calloc(4 * m + 4, sizeof **rects));
+	*rects = vk_got(k, bki_calloc(4 * m + 4, sizeof **rects));
 	*n = 0;
 	if (!*rects) {
 		bk_pdf_separation_free(sep);
@@ -300,7 +300,7 @@ static bool pdf_numbers(vkit *k, size_t c, const char *data, size_t size,
 	}
 	bk_diags_free(d);
 	size_t m = bk_pdf_separation_count(sep), nd = 0;
-	double *xy = vk_got(k, bk_calloc(2 * m + 2, sizeof *xy));
+	double *xy = vk_got(k, bki_calloc(2 * m + 2, sizeof *xy));
 	if (!xy) {
 		bk_pdf_separation_free(sep);
 		return false;
@@ -326,7 +326,7 @@ static bool pdf_numbers(vkit *k, size_t c, const char *data, size_t size,
 
 /* The stencil's PDFs as read for the sheets' checks. */
 typedef struct stencil_files {
-	bk_buf swell, print;            /* their names in the kit */
+	bki_buf swell, print;            /* their names in the kit */
 	char *swell_data, *print_data;  /* their bytes, NULL when not read */
 	size_t swell_n, print_n;
 	size_t cs, cp;                  /* their checks */
@@ -339,11 +339,11 @@ static bool check_sheet_svg(vkit *k, const stencil_files *f, sheet *sh,
                             unsigned s, double **rects, size_t *n,
                             bk_svg_cuts *cuts, long *match)
 {
-	bk_buf svg = {0};
-	bk_buf_printf(&svg, "stencil/%s-stencil-cut-%u.svg", k->ballot, s);
-	size_t cw = vk_check(k, bk_buf_str(&svg), "stencil-windows");
-	bool have_svg = svg_windows(k, cw, bk_buf_str(&svg), rects, n, cuts);
-	bk_buf_free(&svg);
+	bki_buf svg = {0};
+	bki_buf_printf(&svg, "stencil/%s-stencil-cut-%u.svg", k->ballot, s);
+	size_t cw = vk_check(k, bki_buf_str(&svg), "stencil-windows");
+	bool have_svg = svg_windows(k, cw, bki_buf_str(&svg), rects, n, cuts);
+	bki_buf_free(&svg);
 	if (!have_svg)
 		return false;
 	if (fabs(cuts->sheet_w - f->paper_w) > SHEET_TOL ||
@@ -363,10 +363,10 @@ static void check_sheet_swell(vkit *k, const stencil_files *f, sheet *sh,
                               unsigned s, const double *rects, size_t n,
                               const bk_svg_cuts *cuts, long *match)
 {
-	unsigned *nums = vk_got(k, bk_calloc(n + 1, sizeof *nums));
+	unsigned *nums = vk_got(k, bki_calloc(n + 1, sizeof *nums));
 	bk_diags *d = vk_got(k, bk_diags_create());
 	bk_status st = BK_ERR_NOMEM;
-	if (nums && d && (st = bk_decode_stencil_numbers(f->swell_data, f->swell_n, bk_buf_str(&f->swell),
+	if (nums && d && (st = bk_decode_stencil_numbers(f->swell_data, f->swell_n, bki_buf_str(&f->swell),
 	                              SWELL_DPI, s - 1, rects, n, cuts, nums,
 	                              NULL, d)) != BK_OK && st != BK_ERR_NOMEM)
 		vk_fail(k, f->cs, 0, "its braille cannot be read on sheet %u: %s", s,
@@ -405,13 +405,13 @@ static void check_sheet_print(vkit *k, const stencil_files *f, sheet *sh,
 {
 	double *prects = NULL;
 	size_t pn = 0;
-	if (!pdf_windows(k, f->cp, f->print_data, f->print_n, bk_buf_str(&f->print),
+	if (!pdf_windows(k, f->cp, f->print_data, f->print_n, bki_buf_str(&f->print),
 	                 s - 1, &prects, &pn, f->paper_w, f->paper_h)) {
 		free(prects);
 		return;
 	}
-	long *pm = vk_got(k, bk_calloc(sh->n + 1, sizeof *pm));
-	unsigned *nums = vk_got(k, bk_calloc(pn + 1, sizeof *nums));
+	long *pm = vk_got(k, bki_calloc(sh->n + 1, sizeof *pm));
+	unsigned *nums = vk_got(k, bki_calloc(pn + 1, sizeof *nums));
 	if (!pm || !nums) {
 		free(pm);
 		free(nums);
@@ -421,7 +421,7 @@ static void check_sheet_print(vkit *k, const stencil_files *f, sheet *sh,
 	compare_windows(k, f->cp, sh, s, prects, pn, pm);
 	if (!sh->known && have_svg)
 		print_agrees_with_svg(k, f->cp, sh, s, rects, match, prects, pm);
-	if (pdf_numbers(k, f->cp, f->print_data, f->print_n, bk_buf_str(&f->print),
+	if (pdf_numbers(k, f->cp, f->print_data, f->print_n, bki_buf_str(&f->print),
 	                s - 1, prects, pn, nums))
 		compare_numbers(k, f->cp, sh, s, pm, nums);
 	free(nums);
@@ -432,7 +432,7 @@ static void check_sheet_print(vkit *k, const stencil_files *f, sheet *sh,
 /* One sheet: its laser SVG, then the swell and print PDFs beside it. */
 static void check_sheet(vkit *k, const stencil_files *f, sheet *sh, unsigned s)
 {
-	long *match = vk_got(k, bk_calloc(sh->n + 1, sizeof *match));
+	long *match = vk_got(k, bki_calloc(sh->n + 1, sizeof *match));
 	if (!match)
 		return;
 	double *rects = NULL;
@@ -443,7 +443,7 @@ static void check_sheet(vkit *k, const stencil_files *f, sheet *sh, unsigned s)
 	if (f->swell_data && have_svg)
 		check_sheet_swell(k, f, sh, s, rects, n, &cuts, match);
 	else if (f->swell_data)
-		vk_not_run(k, bk_buf_str(&f->swell), "stencil", "the windows its numbers "
+		vk_not_run(k, bki_buf_str(&f->swell), "stencil", "the windows its numbers "
 		           "stand beside are read from the laser SVG, which is not there");
 	if (f->print_data)
 		check_sheet_print(k, f, sh, s, have_svg, rects, match);
@@ -454,14 +454,14 @@ static void check_sheet(vkit *k, const stencil_files *f, sheet *sh, unsigned s)
 /* The proof PDF has one page per sheet. */
 static void check_proof(vkit *k, unsigned nsheets)
 {
-	bk_buf proof = {0};
-	bk_buf_printf(&proof, "stencil/%s-ballot-proof.pdf", k->ballot);
-	size_t c = vk_check(k, bk_buf_str(&proof), "stencil-proof");
+	bki_buf proof = {0};
+	bki_buf_printf(&proof, "stencil/%s-ballot-proof.pdf", k->ballot);
+	size_t c = vk_check(k, bki_buf_str(&proof), "stencil-proof");
 	char *data = NULL, *text = NULL;
 	size_t n = 0;
-	if (vk_read(k, c, bk_buf_str(&proof), &data, &n)) {
+	if (vk_read(k, c, bki_buf_str(&proof), &data, &n)) {
 		bk_diags *d = bk_diags_create();
-		if (bk_decode_pdf_text(data, n, bk_buf_str(&proof), &text, d) != BK_OK) {
+		if (bk_decode_pdf_text(data, n, bki_buf_str(&proof), &text, d) != BK_OK) {
 			vk_fail(k, c, 0, "cannot be read: %s", vk_first(d));
 		} else {
 			size_t pages = 0;
@@ -475,7 +475,7 @@ static void check_proof(vkit *k, unsigned nsheets)
 	}
 	bk_free(text);
 	free(data);
-	bk_buf_free(&proof);
+	bki_buf_free(&proof);
 }
 
 void vk_check_stencil(vkit *k)
@@ -486,23 +486,23 @@ void vk_check_stencil(vkit *k)
 	unsigned nsheets = vk_sheet_count(k);
 	stencil_files f;
 	memset(&f, 0, sizeof f);
-	bk_buf_printf(&f.swell, "stencil/%s-stencil-swell.pdf", k->ballot);
-	bk_buf_printf(&f.print, "stencil/%s-stencil-print.pdf", k->ballot);
-	sheet *sheets = vk_got(k, bk_calloc(nsheets + 1, sizeof *sheets));
+	bki_buf_printf(&f.swell, "stencil/%s-stencil-swell.pdf", k->ballot);
+	bki_buf_printf(&f.print, "stencil/%s-stencil-print.pdf", k->ballot);
+	sheet *sheets = vk_got(k, bki_calloc(nsheets + 1, sizeof *sheets));
 	if (!sheets) {
-		bk_buf_free(&f.swell);
-		bk_buf_free(&f.print);
+		bki_buf_free(&f.swell);
+		bki_buf_free(&f.print);
 		return;
 	}
-	size_t rc = vk_check(k, bk_buf_str(&f.print), "stencil-boxes");
+	size_t rc = vk_check(k, bki_buf_str(&f.print), "stencil-boxes");
 	bool known = reference_boxes(k, rc, sheets, nsheets, &f.paper_w, &f.paper_h);
 	if (k->outputs & VO_STENCIL_SWELL) {
-		f.cs = vk_check(k, bk_buf_str(&f.swell), "stencil");
-		vk_read(k, f.cs, bk_buf_str(&f.swell), &f.swell_data, &f.swell_n);
+		f.cs = vk_check(k, bki_buf_str(&f.swell), "stencil");
+		vk_read(k, f.cs, bki_buf_str(&f.swell), &f.swell_data, &f.swell_n);
 	}
 	if (k->outputs & VO_STENCIL_PRINT) {
-		f.cp = vk_check(k, bk_buf_str(&f.print), "stencil-print");
-		vk_read(k, f.cp, bk_buf_str(&f.print), &f.print_data, &f.print_n);
+		f.cp = vk_check(k, bki_buf_str(&f.print), "stencil-print");
+		vk_read(k, f.cp, bki_buf_str(&f.print), &f.print_data, &f.print_n);
 	}
 	for (unsigned s = 1; known && s <= nsheets; s++)
 		check_sheet(k, &f, &sheets[s - 1], s);
@@ -511,7 +511,7 @@ void vk_check_stencil(vkit *k)
 	if (!known && (k->outputs & VO_STENCIL_SVG))
 		vk_not_run(k, "stencil", "stencil-windows", "the boxes are not known");
 	if (known && !k->v->e) {
-		vk_not_run(k, bk_buf_str(&f.print), "stencil-boxes", "without the "
+		vk_not_run(k, bki_buf_str(&f.print), "stencil-boxes", "without the "
 		           "definition the boxes' places (template plus paper.overrides) are "
 		           "not known: the windows were compared between the laser SVG and "
 		           "the print PDF only");
@@ -523,6 +523,6 @@ void vk_check_stencil(vkit *k)
 	free(sheets);
 	free(f.swell_data);
 	free(f.print_data);
-	bk_buf_free(&f.swell);
-	bk_buf_free(&f.print);
+	bki_buf_free(&f.swell);
+	bki_buf_free(&f.print);
 }

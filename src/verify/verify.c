@@ -26,7 +26,7 @@ static void record(bk_verifier *v, const char *kit, const char *file,
 {
 	if (v->nchecks == v->cap) {
 		size_t cap = v->cap ? 2 * v->cap : 64;
-		vcheck *more = bk_reallocarray(v->checks, cap, sizeof *v->checks);
+		vcheck *more = bki_reallocarray(v->checks, cap, sizeof *v->checks);
 		if (!more) {
 			v->nomem = true;
 			return;
@@ -34,8 +34,8 @@ static void record(bk_verifier *v, const char *kit, const char *file,
 		v->checks = more;
 		v->cap = cap;
 	}
-	vcheck c = {bk_strdup(kit), bk_strdup(file), bk_strdup(check),
-	            note ? bk_strdup(note) : NULL, o};
+	vcheck c = {bki_strdup(kit), bki_strdup(file), bki_strdup(check),
+	            note ? bki_strdup(note) : NULL, o};
 	if (!c.kit || !c.file || !c.check || (note && !c.note)) {
 		free(c.kit);
 		free(c.file);
@@ -47,35 +47,35 @@ static void record(bk_verifier *v, const char *kit, const char *file,
 	v->checks[v->nchecks++] = c;
 }
 
-static void rel_name(const vkit *k, const char *file, bk_buf *b)
+static void rel_name(const vkit *k, const char *file, bki_buf *b)
 {
-	bk_buf_truncate(b, 0);
+	bki_buf_truncate(b, 0);
 	if (*k->name)
-		bk_buf_printf(b, "%s/", k->name);
-	bk_buf_add(b, file);
+		bki_buf_printf(b, "%s/", k->name);
+	bki_buf_add(b, file);
 }
 
 size_t vk_check(vkit *k, const char *file, const char *check)
 {
-	bk_buf r = {0};
+	bki_buf r = {0};
 	rel_name(k, file, &r);
-	record(k->v, k->name, bk_buf_str(&r), check, BK_CHECK_PASSED, "");
-	bk_buf_free(&r);
+	record(k->v, k->name, bki_buf_str(&r), check, BK_CHECK_PASSED, "");
+	bki_buf_free(&r);
 	return k->v->nchecks - 1;
 }
 
 void vk_not_run(vkit *k, const char *file, const char *check, const char *fmt, ...)
 {
-	bk_buf r = {0}, note = {0};
+	bki_buf r = {0}, note = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(&note, fmt, ap);
+	bki_buf_vprintf(&note, fmt, ap);
 	va_end(ap);
 	rel_name(k, file, &r);
-	record(k->v, k->name, bk_buf_str(&r), check, BK_CHECK_NOT_RUN,
-	       bk_buf_str(&note));
-	bk_buf_free(&r);
-	bk_buf_free(&note);
+	record(k->v, k->name, bki_buf_str(&r), check, BK_CHECK_NOT_RUN,
+	       bki_buf_str(&note));
+	bki_buf_free(&r);
+	bki_buf_free(&note);
 }
 
 void vk_fail(vkit *k, size_t c, unsigned position, const char *fmt, ...)
@@ -85,14 +85,14 @@ void vk_fail(vkit *k, size_t c, unsigned position, const char *fmt, ...)
 	char where[32] = "";
 	if (position)
 		snprintf(where, sizeof where, "position %u", position);
-	bk_buf msg = {0};
+	bki_buf msg = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(&msg, fmt, ap);
+	bki_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	bk_diags_add(k->diags, BK_ERROR, x->check, x->file, 0, 0, where, "%s",
-	             bk_buf_str(&msg));
-	bk_buf_free(&msg);
+	bki_diags_add(k->diags, BK_ERROR, x->check, x->file, 0, 0, where, "%s",
+	             bki_buf_str(&msg));
+	bki_buf_free(&msg);
 	k->errors++;
 }
 
@@ -103,15 +103,15 @@ bool vk_failed(const vkit *k, size_t c)
 
 /* ---- reading ---- */
 
-const char *vk_path(const vkit *k, bk_buf *b, const char *fmt, ...)
+const char *vk_path(const vkit *k, bki_buf *b, const char *fmt, ...)
 {
-	bk_buf_truncate(b, 0);
-	bk_buf_printf(b, "%s/", k->dir);
+	bki_buf_truncate(b, 0);
+	bki_buf_printf(b, "%s/", k->dir);
 	va_list ap;
 	va_start(ap, fmt);
-	bk_buf_vprintf(b, fmt, ap);
+	bki_buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	return bk_buf_str(b);
+	return bki_buf_str(b);
 }
 
 /* A regular file's bytes; -1 with errno otherwise (a link is EMLINK: a
@@ -125,7 +125,7 @@ static int read_regular(const char *path, char **data, size_t *n)
 		errno = S_ISLNK(st.st_mode) ? EMLINK : EISDIR;
 		return -1;
 	}
-	return bk_read_file(path, data, n);
+	return bki_read_file(path, data, n);
 }
 
 static const char *read_error(int err)
@@ -138,12 +138,12 @@ static const char *read_error(int err)
 
 bool vk_read(vkit *k, size_t c, const char *file, char **data, size_t *n)
 {
-	bk_buf p = {0};
+	bki_buf p = {0};
 	int r = read_regular(vk_path(k, &p, "%s", file), data, n);
 	int err = errno;
-	if (bk_buf_failed(&p) || (r && err == ENOMEM))
+	if (bki_buf_failed(&p) || (r && err == ENOMEM))
 		k->v->nomem = true;
-	bk_buf_free(&p);
+	bki_buf_free(&p);
 	if (r) {
 		vk_fail(k, c, 0, "cannot be read: %s", read_error(err));
 		*data = NULL;
@@ -180,10 +180,10 @@ bool vk_decode(vkit *k, size_t c, const char *file, vk_decoder decode,
 
 bool vk_exists(const vkit *k, const char *file)
 {
-	bk_buf p = {0};
+	bki_buf p = {0};
 	struct stat st;
 	bool ok = !lstat(vk_path(k, &p, "%s", file), &st);
-	bk_buf_free(&p);
+	bki_buf_free(&p);
 	return ok;
 }
 
@@ -205,18 +205,18 @@ unsigned vk_position_number(const vkit *k, size_t l, size_t i)
 }
 
 
-void vk_no_space(const char *s, bk_buf *out)
+void vk_no_space(const char *s, bki_buf *out)
 {
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t k = bk_utf8_decode(s + i, n - i, &cp);
+		size_t k = bki_utf8_decode(s + i, n - i, &cp);
 		if (!k)
 			k = 1;
 		/* ASCII blanks, NBSP, the form feed between pages, soft hyphens */
 		if (!(cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 ||
 		      cp == 0xAD || cp == 0x202F))
-			bk_buf_addn(out, s + i, k);
+			bki_buf_addn(out, s + i, k);
 		i += k;
 	}
 }
@@ -269,18 +269,18 @@ bk_status bk_verifier_create(bk_verifier **out, const bk_templates *tpl,
 	if (!out || !tpl || !opt)
 		return BK_ERR_USAGE;
 	*out = NULL;
-	if (!bk_struct_version_ok(opt->version, BK_VERIFY_OPTIONS_VERSION,
+	if (!bki_struct_version_ok(opt->version, BK_VERIFY_OPTIONS_VERSION,
 	                          "bk_verify_options", diags))
 		return BK_ERR_USAGE;
 	if (opt->level < BK_VERIFY_FULL || opt->level > BK_VERIFY_BUILD) {
-		bk_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "bk_verify_options.level is %d; it is one of %d to %d",
 		             (int)opt->level, (int)BK_VERIFY_FULL, (int)BK_VERIFY_BUILD);
 		return BK_ERR_USAGE;
 	}
-	bk_verifier *v = bk_calloc(1, sizeof *v);
+	bk_verifier *v = bki_calloc(1, sizeof *v);
 	if (!v)
-		return bk_diags_nomem(diags, "", "", "making a verifier");
+		return bki_diags_nomem(diags, "", "", "making a verifier");
 	v->tpl = tpl;
 	v->e = opt->election;
 	v->level = opt->level;
@@ -291,7 +291,7 @@ bk_status bk_verifier_create(bk_verifier **out, const bk_templates *tpl,
 	bk_diags_free(d);
 	if (st == BK_ERR_NOMEM) {
 		bk_verifier_free(v);
-		return bk_diags_nomem(diags, "", "", "making a verifier");
+		return bki_diags_nomem(diags, "", "", "making a verifier");
 	}
 	if (st != BK_OK)
 		v->braille = NULL; /* every braille check then says why it fails */
@@ -375,7 +375,7 @@ static void strs_add(strs *s, char *x)
 {
 	if (x && s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 32;
-		char **more = bk_reallocarray(s->v, cap, sizeof *s->v);
+		char **more = bki_reallocarray(s->v, cap, sizeof *s->v);
 		if (more) {
 			s->v = more;
 			s->cap = cap;
@@ -421,28 +421,28 @@ static bool strs_has(const strs *s, const char *x)
  * listed: files, links, FIFOs), relative to dir, sorted by bytes. */
 static void walk(const char *dir, const char *rel, strs *out, int depth)
 {
-	bk_buf p = {0};
-	bk_buf_printf(&p, "%s%s%s", dir, *rel ? "/" : "", rel);
-	DIR *d = depth < 16 ? opendir(bk_buf_str(&p)) : NULL;
+	bki_buf p = {0};
+	bki_buf_printf(&p, "%s%s%s", dir, *rel ? "/" : "", rel);
+	DIR *d = depth < 16 ? opendir(bki_buf_str(&p)) : NULL;
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		bk_buf r = {0}, f = {0};
-		bk_buf_printf(&r, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
-		bk_buf_printf(&f, "%s/%s", dir, bk_buf_str(&r));
+		bki_buf r = {0}, f = {0};
+		bki_buf_printf(&r, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+		bki_buf_printf(&f, "%s/%s", dir, bki_buf_str(&r));
 		struct stat st;
-		if (!lstat(bk_buf_str(&f), &st) && S_ISDIR(st.st_mode)) {
-			walk(dir, bk_buf_str(&r), out, depth + 1);
-			bk_buf_free(&r);
+		if (!lstat(bki_buf_str(&f), &st) && S_ISDIR(st.st_mode)) {
+			walk(dir, bki_buf_str(&r), out, depth + 1);
+			bki_buf_free(&r);
 		} else {
-			strs_add(out, bk_buf_steal(&r));
+			strs_add(out, bki_buf_steal(&r));
 		}
-		bk_buf_free(&f);
+		bki_buf_free(&f);
 	}
 	if (d)
 		closedir(d);
-	bk_buf_free(&p);
+	bki_buf_free(&p);
 	if (!*rel)
 		qsort(out->v, out->n, sizeof *out->v, cmp_str);
 }
@@ -504,21 +504,21 @@ static unsigned manifest_outputs(vkit *k, size_t c)
 	}
 	if (k->v->e) {
 		bk_output_set want = bk_election_outputs(k->v->e), lack = want & ~set;
-		bk_buf names = {0};
+		bki_buf names = {0};
 		for (int o = 0; o < BK_OUTPUT_COUNT; o++)
 			if (lack & BK_OUTPUT_BIT(o))
-				bk_buf_printf(&names, "%s%s", names.len ? ", " : "",
+				bki_buf_printf(&names, "%s%s", names.len ? ", " : "",
 				              bk_output_name((bk_output)o));
 		if (lack && k->v->partial)
 			vk_not_run(k, BK_KIT_MANIFEST, "outputs", "the kit was built without "
 			           "%s, which the definition's production.outputs call for "
-			           "(--partial)", bk_buf_str(&names));
+			           "(--partial)", bki_buf_str(&names));
 		else if (lack)
 			vk_fail(k, c, 0, "the definition's production.outputs call for %s, "
 			        "which the kit was built without (build --formats?; "
 			        "verify --partial accepts a kit built so)",
-			        bk_buf_str(&names));
-		bk_buf_free(&names);
+			        bki_buf_str(&names));
+		bki_buf_free(&names);
 	}
 	return bits;
 }
@@ -529,16 +529,16 @@ static void position_files(const vkit *k, size_t l, strs *out)
 	json_t *pos = vk_positions(k, l);
 	size_t n = json_array_size(pos);
 	int width = n + 2 > 100 ? 3 : 2;
-	bk_buf b = {0};
-	bk_buf_printf(&b, "%0*d-intro.mp3", width, 0);
-	strs_add(out, bk_buf_steal(&b));
+	bki_buf b = {0};
+	bki_buf_printf(&b, "%0*d-intro.mp3", width, 0);
+	strs_add(out, bki_buf_steal(&b));
 	for (size_t i = 0; i < n; i++) {
 		const char *ref = vk_str(json_array_get(pos, i), "ref");
-		bk_buf_printf(&b, "%0*zu-%s.mp3", width, i + 1, *ref ? ref : "against-all");
-		strs_add(out, bk_buf_steal(&b));
+		bki_buf_printf(&b, "%0*zu-%s.mp3", width, i + 1, *ref ? ref : "against-all");
+		strs_add(out, bki_buf_steal(&b));
 	}
-	bk_buf_printf(&b, "%0*zu-end.mp3", width, n + 1);
-	strs_add(out, bk_buf_steal(&b));
+	bki_buf_printf(&b, "%0*zu-end.mp3", width, n + 1);
+	strs_add(out, bki_buf_steal(&b));
 }
 
 /* How many stencil sheets the script's positions fill. */
@@ -557,18 +557,18 @@ unsigned vk_sheet_count(const vkit *k)
 
 /* A pattern of production.h with {ballot} and {lang} filled in (the
  * on-request audio outputs' patterns hold no wildcard). */
-static void expand(const char *pat, const char *ballot, const char *lang, bk_buf *out)
+static void expand(const char *pat, const char *ballot, const char *lang, bki_buf *out)
 {
-	bk_buf_truncate(out, 0);
+	bki_buf_truncate(out, 0);
 	while (*pat) {
 		if (!strncmp(pat, "{ballot}", 8)) {
-			bk_buf_add(out, ballot);
+			bki_buf_add(out, ballot);
 			pat += 8;
 		} else if (!strncmp(pat, "{lang}", 6)) {
-			bk_buf_add(out, lang);
+			bki_buf_add(out, lang);
 			pat += 6;
 		} else {
-			bk_buf_addc(out, *pat++);
+			bki_buf_addc(out, *pat++);
 		}
 	}
 }
@@ -576,11 +576,11 @@ static void expand(const char *pat, const char *ballot, const char *lang, bk_buf
 static void expected_files(vkit *k, strs *out)
 {
 	const char *b = k->ballot;
-	bk_buf p = {0};
+	bki_buf p = {0};
 #define ADD(...)                                           \
 	do {                                               \
-		bk_buf_printf(&p, __VA_ARGS__);            \
-		strs_add(out, bk_buf_steal(&p));           \
+		bki_buf_printf(&p, __VA_ARGS__);            \
+		strs_add(out, bki_buf_steal(&p));           \
 	} while (0)
 	ADD("README.txt");
 	for (size_t l = 0; l < k->nlangs; l++) {
@@ -615,7 +615,7 @@ static void expected_files(vkit *k, strs *out)
 			const char *pat;
 			for (size_t q = 0; (pat = bk_output_file_pattern((bk_output)o, q)); q++) {
 				expand(pat, b, g, &p);
-				strs_add(out, bk_buf_steal(&p));
+				strs_add(out, bki_buf_steal(&p));
 			}
 		}
 		if (k->outputs & VO_BRAILLE_BRF)
@@ -649,7 +649,7 @@ static void expected_files(vkit *k, strs *out)
 	}
 #undef ADD
 	qsort(out->v, out->n, sizeof *out->v, cmp_str);
-	bk_buf_free(&p);
+	bki_buf_free(&p);
 }
 
 
@@ -658,17 +658,17 @@ static void expected_files(vkit *k, strs *out)
 static void add_leaflet(vkit *k, unsigned number, const char *kind,
                         const char *id, const char *lang)
 {
-	vleaflet *more = bk_reallocarray(k->leaflets, k->nleaflets + 1,
+	vleaflet *more = bki_reallocarray(k->leaflets, k->nleaflets + 1,
 	                                 sizeof *k->leaflets);
 	if (!more) {
 		k->v->nomem = true;
 		return;
 	}
 	k->leaflets = more;
-	bk_buf b = {0};
-	bk_buf_printf(&b, "%02u-%s-%s-%s", number, kind, id, lang);
-	vleaflet f = {bk_buf_steal(&b), bk_strdup(kind), bk_strdup(id),
-	              bk_strdup(lang), number};
+	bki_buf b = {0};
+	bki_buf_printf(&b, "%02u-%s-%s-%s", number, kind, id, lang);
+	vleaflet f = {bki_buf_steal(&b), bki_strdup(kind), bki_strdup(id),
+	              bki_strdup(lang), number};
 	if (!f.base || !f.kind || !f.id || !f.lang) {
 		free(f.base);
 		free(f.kind);
@@ -735,8 +735,8 @@ static void find_leaflets(vkit *k, const strs *listed)
 			vk_fail(k, c, 0, "leaflets/%s is not a leaflet's name", name);
 			continue;
 		}
-		char *id = bk_strndup(name + used, base - 3 - (size_t)used);
-		char *lang = bk_strndup(name + base - 2, 2);
+		char *id = bki_strndup(name + used, base - 3 - (size_t)used);
+		char *lang = bki_strndup(name + base - 2, 2);
 		if (!id || !lang) {
 			free(id);
 			free(lang);
@@ -754,13 +754,13 @@ static void find_leaflets(vkit *k, const strs *listed)
 			        "position %u of the ballot", name, kind, id, lang, num);
 		else {
 			bool dup = false;
-			bk_buf b = {0};
-			bk_buf_addn(&b, name, base);
+			bki_buf b = {0};
+			bki_buf_addn(&b, name, base);
 			for (size_t j = 0; j < k->nleaflets; j++)
-				dup |= !strcmp(k->leaflets[j].base, bk_buf_str(&b));
+				dup |= !strcmp(k->leaflets[j].base, bki_buf_str(&b));
 			if (!dup)
 				add_leaflet(k, num, kind, id, lang);
-			bk_buf_free(&b);
+			bki_buf_free(&b);
 		}
 		free(id);
 		free(lang);
@@ -774,7 +774,7 @@ static void check_files(vkit *k, const strs *expected)
 	json_t *files = json_object_get(k->manifest, "files");
 	size_t c = vk_check(k, BK_KIT_MANIFEST, "files");
 	strs listed = {0};
-	bk_buf sums = {0}, p = {0};
+	bki_buf sums = {0}, p = {0};
 	size_t i;
 	json_t *f;
 	json_array_foreach(files, i, f) {
@@ -784,7 +784,7 @@ static void check_files(vkit *k, const strs *expected)
 			vk_fail(k, c, 0, "the manifest lists \"%s\", not a file of the kit", path);
 			continue;
 		}
-		strs_add(&listed, bk_strdup(path));
+		strs_add(&listed, bki_strdup(path));
 		char *data = NULL;
 		size_t n = 0;
 		if (read_regular(vk_path(k, &p, "%s", path), &data, &n)) {
@@ -795,9 +795,9 @@ static void check_files(vkit *k, const strs *expected)
 		}
 		unsigned char d[BK_SHA256_SIZE];
 		char hex[65];
-		bk_sha256(data, n, d);
+		bki_sha256(data, n, d);
 		free(data);
-		bk_hex(d, sizeof d, hex);
+		bki_hex(d, sizeof d, hex);
 		json_t *size = json_object_get(f, "size");
 		if (!json_is_integer(size) || (json_int_t)n != json_integer_value(size)) {
 			size_t m = vk_check(k, path, "size");
@@ -808,7 +808,7 @@ static void check_files(vkit *k, const strs *expected)
 			vk_fail(k, m, 0, "SHA-256 %s, the manifest says %s", hex,
 			        vk_str(f, "sha256"));
 		}
-		bk_buf_printf(&sums, "%s  %s\n", vk_str(f, "sha256"), path);
+		bki_buf_printf(&sums, "%s  %s\n", vk_str(f, "sha256"), path);
 	}
 	qsort(listed.v, listed.n, sizeof *listed.v, cmp_str);
 	for (size_t q = 1; q < listed.n; q++)
@@ -842,15 +842,15 @@ static void check_files(vkit *k, const strs *expected)
 	char *text = NULL;
 	size_t n = 0;
 	if (vk_read(k, s, BK_KIT_SUMS, &text, &n) &&
-	    (n != sums.len || memcmp(text, bk_buf_str(&sums), n)))
+	    (n != sums.len || memcmp(text, bki_buf_str(&sums), n)))
 		vk_fail(k, s, 0, "differs from the manifest");
 	free(text);
-	if (bk_buf_failed(&sums))
+	if (bki_buf_failed(&sums))
 		k->v->nomem = true;
 	strs_done(k->v, &all);
 	strs_done(k->v, &listed);
-	bk_buf_free(&sums);
-	bk_buf_free(&p);
+	bki_buf_free(&sums);
+	bki_buf_free(&p);
 }
 
 /* ---- the scripts ---- */
@@ -916,13 +916,13 @@ static bool load_scripts(vkit *k)
 {
 	bool ok = true;
 	for (size_t l = 0; l < k->nlangs; l++) {
-		bk_buf file = {0}, p = {0};
-		bk_buf_printf(&file, "script/%s-%s.json", k->ballot, k->langs[l]);
-		size_t c = vk_check(k, bk_buf_str(&file), k->v->e ? "definition" : "script");
+		bki_buf file = {0}, p = {0};
+		bki_buf_printf(&file, "script/%s-%s.json", k->ballot, k->langs[l]);
+		size_t c = vk_check(k, bki_buf_str(&file), k->v->e ? "definition" : "script");
 		char *data = NULL;
 		size_t n = 0;
 		json_t *own = NULL;
-		if (vk_read(k, c, bk_buf_str(&file), &data, &n)) {
+		if (vk_read(k, c, bki_buf_str(&file), &data, &n)) {
 			json_error_t err;
 			own = json_loadb(data, n, JSON_REJECT_DUPLICATES, &err);
 			if (!own || !json_is_array(json_object_get(own, "positions")))
@@ -946,8 +946,8 @@ static bool load_scripts(vkit *k)
 			json_decref(own);
 			ok = false;
 		}
-		bk_buf_free(&file);
-		bk_buf_free(&p);
+		bki_buf_free(&file);
+		bki_buf_free(&p);
 	}
 	return ok;
 }
@@ -1086,7 +1086,7 @@ static size_t verify_kit(bk_verifier *v, const char *dir, const char *name,
 	strs listed = {0}, expected = {0};
 	json_t *f;
 	json_array_foreach(json_object_get(k.manifest, "files"), i, f)
-		strs_add(&listed, bk_strdup(vk_str(f, "path")));
+		strs_add(&listed, bki_strdup(vk_str(f, "path")));
 	qsort(listed.v, listed.n, sizeof *listed.v, cmp_str);
 	find_leaflets(&k, &listed);
 	expected_files(&k, &expected);
@@ -1111,7 +1111,7 @@ static bool is_folder(const char *dir, bk_diags *diags)
 {
 	struct stat sb;
 	if (stat(dir, &sb) || !S_ISDIR(sb.st_mode)) {
-		bk_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "unreadable", dir, 0, 0, "",
 		             "not a folder that can be read: %s",
 		             errno ? strerror(errno) : "not a folder");
 		return false;
@@ -1127,11 +1127,11 @@ bk_status bk_verify_kit(bk_verifier *v, const char *kit_dir, const char *kit,
 	clear_record(v);
 	if (!is_folder(kit_dir, diags))
 		return BK_ERR_IO;
-	bk_c_numeric num = bk_c_numeric_enter();
+	bki_c_numeric num = bki_c_numeric_enter();
 	size_t errors = verify_kit(v, kit_dir, kit, diags);
-	bk_c_numeric_leave(&num);
+	bki_c_numeric_leave(&num);
 	if (v->nomem)
-		return bk_diags_nomem(diags, kit_dir, "", "verifying the kit");
+		return bki_diags_nomem(diags, kit_dir, "", "verifying the kit");
 	return errors ? BK_ERR_INVALID : BK_OK;
 }
 
@@ -1143,20 +1143,20 @@ static json_t *load_index(const char *dir, bk_status *st, bk_diags *diags)
 		*st = BK_ERR_IO;
 		return NULL;
 	}
-	bk_buf p = {0};
-	bk_buf_printf(&p, "%s/index.json", dir);
+	bki_buf p = {0};
+	bki_buf_printf(&p, "%s/index.json", dir);
 	json_error_t err;
 	errno = 0;
-	json_t *index = json_load_file(bk_buf_str(&p), JSON_REJECT_DUPLICATES, &err);
+	json_t *index = json_load_file(bki_buf_str(&p), JSON_REJECT_DUPLICATES, &err);
 	if (!json_is_object(index)) {
 		int e = errno;
-		bk_diags_add(diags, BK_ERROR, "index", bk_buf_str(&p), 0, 0, "",
+		bki_diags_add(diags, BK_ERROR, "index", bki_buf_str(&p), 0, 0, "",
 		             "cannot be read: %s", index ? "not a JSON object" : err.text);
 		json_decref(index);
 		index = NULL;
 		*st = e == ENOENT || e == EACCES ? BK_ERR_IO : BK_ERR_INVALID;
 	}
-	bk_buf_free(&p);
+	bki_buf_free(&p);
 	return index;
 }
 
@@ -1168,24 +1168,24 @@ static size_t verify_listed_kit(bk_verifier *v, vkit *top, const char *dir,
                                 bk_diags *diags)
 {
 	size_t errors = 0;
-	bk_buf kd = {0}, m = {0};
-	bk_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s/" BK_KIT_MANIFEST, dir, name);
-	bk_buf_printf(&m, "%s/" BK_KIT_MANIFEST, name);
+	bki_buf kd = {0}, m = {0};
+	bki_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s/" BK_KIT_MANIFEST, dir, name);
+	bki_buf_printf(&m, "%s/" BK_KIT_MANIFEST, name);
 	char *data = NULL;
 	size_t n = 0;
-	if (read_regular(bk_buf_str(&kd), &data, &n)) {
+	if (read_regular(bki_buf_str(&kd), &data, &n)) {
 		int e = errno;
-		size_t c = vk_check(top, bk_buf_str(&m), "missing");
+		size_t c = vk_check(top, bki_buf_str(&m), "missing");
 		vk_fail(top, c, 0, "the index lists the kit %s, whose manifest is %s",
 		        name, read_error(e));
 		goto out;
 	}
 	unsigned char d[BK_SHA256_SIZE];
 	char hex[65];
-	bk_sha256(data, n, d);
-	bk_hex(d, sizeof d, hex);
+	bki_sha256(data, n, d);
+	bki_hex(d, sizeof d, hex);
 	if (strcmp(hex, vk_str(kv, "manifest_sha256"))) {
-		size_t c = vk_check(top, bk_buf_str(&m), "checksum");
+		size_t c = vk_check(top, bki_buf_str(&m), "checksum");
 		vk_fail(top, c, 0, "SHA-256 %s, the index says %s", hex,
 		        vk_str(kv, "manifest_sha256"));
 	}
@@ -1197,38 +1197,38 @@ static size_t verify_listed_kit(bk_verifier *v, vkit *top, const char *dir,
 			seen[bi] = true;
 		json_decref(mj);
 	}
-	bk_buf_truncate(&kd, 0);
-	bk_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s", dir, name);
-	errors = verify_kit(v, bk_buf_str(&kd), name, diags);
+	bki_buf_truncate(&kd, 0);
+	bki_buf_printf(&kd, "%s/" BK_KITS_FOLDER "/%s", dir, name);
+	errors = verify_kit(v, bki_buf_str(&kd), name, diags);
 out:
 	free(data);
-	bk_buf_free(&kd);
-	bk_buf_free(&m);
+	bki_buf_free(&kd);
+	bki_buf_free(&m);
 	return errors;
 }
 
 /* A kit folder with a manifest that the index does not list. */
 static void find_unlisted_kits(vkit *top, const char *dir, const strs *names)
 {
-	bk_buf kits_dir = {0};
-	bk_buf_printf(&kits_dir, "%s/" BK_KITS_FOLDER, dir);
-	DIR *dd = opendir(bk_buf_str(&kits_dir));
+	bki_buf kits_dir = {0};
+	bki_buf_printf(&kits_dir, "%s/" BK_KITS_FOLDER, dir);
+	DIR *dd = opendir(bki_buf_str(&kits_dir));
 	struct dirent *de;
 	while (dd && (de = readdir(dd))) {
 		if (de->d_name[0] == '.' || strs_has(names, de->d_name))
 			continue;
-		bk_buf m = {0};
-		bk_buf_printf(&m, "%s/%s/" BK_KIT_MANIFEST, bk_buf_str(&kits_dir), de->d_name);
+		bki_buf m = {0};
+		bki_buf_printf(&m, "%s/%s/" BK_KIT_MANIFEST, bki_buf_str(&kits_dir), de->d_name);
 		struct stat ms;
-		if (!lstat(bk_buf_str(&m), &ms)) {
+		if (!lstat(bki_buf_str(&m), &ms)) {
 			size_t c = vk_check(top, de->d_name, "unlisted");
 			vk_fail(top, c, 0, "a kit the index does not list");
 		}
-		bk_buf_free(&m);
+		bki_buf_free(&m);
 	}
 	if (dd)
 		closedir(dd);
-	bk_buf_free(&kits_dir);
+	bki_buf_free(&kits_dir);
 }
 
 /* The kits were built from this definition, and every ballot has one. */
@@ -1261,17 +1261,17 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 	json_t *index = load_index(dir, &st, diags);
 	if (!index)
 		return st;
-	bk_c_numeric num = bk_c_numeric_enter();
+	bki_c_numeric num = bki_c_numeric_enter();
 	vkit top = {.v = v, .diags = diags, .dir = dir, .name = ""};
 	size_t ic = vk_check(&top, "index.json", "index");
 	size_t nb = v->e ? bk_election_ballot_count(v->e) : 0;
-	bool *seen = bk_calloc(nb + 1, sizeof *seen);
+	bool *seen = bki_calloc(nb + 1, sizeof *seen);
 	size_t errors = 0;
 	strs names = {0};
 	if (!seen) {
 		json_decref(index);
-		bk_c_numeric_leave(&num);
-		return bk_diags_nomem(diags, dir, "", "verifying the kits");
+		bki_c_numeric_leave(&num);
+		return bki_diags_nomem(diags, dir, "", "verifying the kits");
 	}
 	size_t i;
 	json_t *kv;
@@ -1281,18 +1281,18 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 			vk_fail(&top, ic, 0, "\"%s\" is not a kit folder", name);
 			continue;
 		}
-		strs_add(&names, bk_strdup(name));
+		strs_add(&names, bki_strdup(name));
 		errors += verify_listed_kit(v, &top, dir, name, kv, seen, diags);
 	}
 	qsort(names.v, names.n, sizeof *names.v, cmp_str);
 	find_unlisted_kits(&top, dir, &names);
 	if (v->e)
 		check_against_definition(v, &top, index, seen);
-	bk_c_numeric_leave(&num);
+	bki_c_numeric_leave(&num);
 	strs_done(v, &names);
 	free(seen);
 	json_decref(index);
 	if (v->nomem)
-		return bk_diags_nomem(diags, dir, "", "verifying the kits");
+		return bki_diags_nomem(diags, dir, "", "verifying the kits");
 	return errors || top.errors ? BK_ERR_INVALID : BK_OK;
 }

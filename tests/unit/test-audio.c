@@ -18,7 +18,7 @@ static void test_trim(void)
 	for (int i = 300; i < 700; i++)
 		s[i] = (int16_t)(1000 * sin(i * 0.3));
 	size_t a, b;
-	TAP_OK(bk_dsp_trim(s, 1000, &a, &b), "a clip with sound is trimmed");
+	TAP_OK(bki_dsp_trim(s, 1000, &a, &b), "a clip with sound is trimmed");
 	size_t first = 300, last = 699;
 	while (abs(s[first]) < BK_SILENCE_THRESHOLD)
 		first++;
@@ -27,7 +27,7 @@ static void test_trim(void)
 	TAP_OK(a == first - 110 && b == 1000, "5 ms kept before the first sound, 20 ms after the "
 	       "last (as far as the clip goes): [%zu, %zu)", a, b);
 	int16_t z[100] = {0};
-	TAP_OK(!bk_dsp_trim(z, 100, &a, &b), "a silent clip is refused");
+	TAP_OK(!bki_dsp_trim(z, 100, &a, &b), "a silent clip is refused");
 }
 
 static void test_limiter(void)
@@ -40,11 +40,11 @@ static void test_limiter(void)
 		in[i] = (int16_t)(30000 * burst * sin(2 * M_PI * 3000.0 * i / 22050.0 + 0.3));
 	}
 	double ceiling = -3.0;
-	bk_dsp_gain_limit(in, n, 0, ceiling, out);
+	bki_dsp_gain_limit(in, n, 0, ceiling, out);
 	float *f = malloc(n * sizeof *f);
 	for (size_t i = 0; i < n; i++)
 		f[i] = out[i] / 32768.0f;
-	double tp = bk_dsp_true_peak(f, n, 22050);
+	double tp = bki_dsp_true_peak(f, n, 22050);
 	TAP_OK(tp <= ceiling + 0.1, "after the limiter the true peak is %.2f dBTP, under %.1f", tp,
 	       ceiling);
 	/* far from the bursts the samples are untouched */
@@ -53,15 +53,15 @@ static void test_limiter(void)
 		untouched &= out[i] == in[i];
 	TAP_OK(untouched, "samples more than 10 ms from a peak are left as they were");
 	/* gain without limiting is exact */
-	bk_dsp_gain_limit(in, 1000, -6.0206, 0, out);
+	bki_dsp_gain_limit(in, 1000, -6.0206, 0, out);
 	int half = 1;
 	for (size_t i = 0; i < 1000; i++)
 		half &= abs(out[i] - in[i] / 2) <= 1;
 	TAP_OK(half, "-6.02 dB halves the samples");
 	/* the same input gives the same output */
 	int16_t *again = malloc(n * sizeof *again);
-	bk_dsp_gain_limit(in, n, 0, ceiling, out);
-	bk_dsp_gain_limit(in, n, 0, ceiling, again);
+	bki_dsp_gain_limit(in, n, 0, ceiling, out);
+	bki_dsp_gain_limit(in, n, 0, ceiling, again);
 	TAP_OK(!memcmp(out, again, n * sizeof *out), "the limiter is a pure function");
 	free(again);
 	free(f);
@@ -75,8 +75,8 @@ static void test_mp3(void)
 	int16_t *s = malloc(n * sizeof *s);
 	for (size_t i = 0; i < n; i++)
 		s[i] = (int16_t)(8000 * sin(i * 0.05));
-	bk_mp3_part a, b;
-	TAP_OK(bk_mp3_encode(s, n, 32, 7, &a) && bk_mp3_encode(s, 1000, 32, 7, &b),
+	bki_mp3_part a, b;
+	TAP_OK(bki_mp3_encode(s, n, 32, 7, &a) && bki_mp3_encode(s, 1000, 32, 7, &b),
 	       "LAME encodes parts");
 	TAP_OK(a.frames * BK_MP3_FRAME >= a.delay + n && a.offsets[a.frames] == a.len,
 	       "a part is whole frames holding its input after the encoder's delay (%zu frames)",
@@ -91,7 +91,7 @@ static void test_mp3(void)
 	float *dec;
 	size_t nd;
 	int rate;
-	TAP_OK(bk_audio_decode(j, len, &dec, &nd, &rate) && rate == 22050 &&
+	TAP_OK(bki_audio_decode(j, len, &dec, &nd, &rate) && rate == 22050 &&
 	       nd == (a.frames + b.frames) * BK_MP3_FRAME,
 	       "two parts joined decode to (%zu + %zu) x 576 samples", a.frames, b.frames);
 	/* and the second part's sound starts where the timeline says */
@@ -103,14 +103,14 @@ static void test_mp3(void)
 		after = fmax(after, fabs(dec[i]));
 	TAP_OK(before < 0.02 && after > 0.1, "the second part sounds from frame %zu + delay, "
 	       "not before (%.3f before, %.3f after)", a.frames, before, after);
-	bk_mp3_part bad = {0};
+	bki_mp3_part bad = {0};
 	bad.data = (unsigned char *)"not an mp3 stream";
 	bad.len = 17;
-	TAP_OK(!bk_mp3_scan(&bad), "bytes that are not MP3 frames are refused");
+	TAP_OK(!bki_mp3_scan(&bad), "bytes that are not MP3 frames are refused");
 	free(dec);
 	free(j);
-	bk_mp3_part_free(&a);
-	bk_mp3_part_free(&b);
+	bki_mp3_part_free(&a);
+	bki_mp3_part_free(&b);
 	free(s);
 }
 

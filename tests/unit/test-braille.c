@@ -112,7 +112,7 @@ int main(void)
 	/* The truncation guard: liblouis reports success with a cut result
 	 * when its output buffer is too small. With a buffer of half the
 	 * text and no retries, the call must fail, not return a prefix. */
-	bk_braille_test_buffers(0, 8, 0);
+	bki_braille_test_buffers(0, 8, 0);
 	unsigned char *cells = NULL;
 	size_t ncells = 0;
 	bk_diags *d = bk_diags_create();
@@ -123,9 +123,9 @@ int main(void)
 	       "a too small output buffer is an error, never a cut result");
 	bk_diags_free(d);
 	/* With retries the same small start gives the whole text. */
-	bk_braille_test_buffers(0, 8, 4);
+	bki_braille_test_buffers(0, 8, 4);
 	expect("ru", "Против всех кандидатов", "⠏⠗⠕⠞⠊⠺⠀⠺⠎⠑⠓⠀⠅⠁⠝⠙⠊⠙⠁⠞⠕⠺");
-	bk_braille_test_buffers(4, 64, 4);
+	bki_braille_test_buffers(4, 64, 4);
 
 	TAP_STREQ(bk_braille_table(br, "kk"), "kk.utb", "Kazakh table");
 	TAP_STREQ(bk_braille_table(br, "ru"), "ru-litbrl.ctb", "Russian table (no capital signs)");

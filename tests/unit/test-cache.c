@@ -14,101 +14,101 @@
 #include "tap.h"
 #include "util/cache.h"
 
-static void key_of(unsigned k, bk_buf *key)
+static void key_of(unsigned k, bki_buf *key)
 {
-	bk_buf_truncate(key, 0);
-	bk_cache_key_str(key, "cache", "test");
-	bk_cache_key_int(key, "n", k);
+	bki_buf_truncate(key, 0);
+	bki_cache_key_str(key, "cache", "test");
+	bki_cache_key_int(key, "n", k);
 }
 
 static void test_key(void)
 {
-	bk_buf a = {0}, b = {0};
-	bk_cache_key_str(&a, "text", "a\nb\\c\x01\x7f Ә");
-	TAP_STREQ(bk_buf_str(&a), "text=a\\nb\\\\c\\x01\\x7f Ә\n",
+	bki_buf a = {0}, b = {0};
+	bki_cache_key_str(&a, "text", "a\nb\\c\x01\x7f Ә");
+	TAP_STREQ(bki_buf_str(&a), "text=a\\nb\\\\c\\x01\\x7f Ә\n",
 	          "key material: one line per field, control characters and "
 	          "backslashes escaped, UTF-8 kept");
-	bk_buf_truncate(&a, 0);
-	bk_cache_key_str(&a, "text", "x\ny=1");
-	bk_cache_key_str(&b, "text", "x");
-	bk_cache_key_str(&b, "y", "1");
+	bki_buf_truncate(&a, 0);
+	bki_cache_key_str(&a, "text", "x\ny=1");
+	bki_cache_key_str(&b, "text", "x");
+	bki_cache_key_str(&b, "y", "1");
 	TAP_OK(a.len != b.len || memcmp(a.data, b.data, a.len),
 	       "a value cannot pass for two fields");
-	bk_buf_truncate(&a, 0);
-	bk_cache_key_int(&a, "rate", -125);
+	bki_buf_truncate(&a, 0);
+	bki_cache_key_int(&a, "rate", -125);
 	unsigned char d[BK_SHA256_SIZE];
-	bk_cache_key_hex(&a, "id", (const unsigned char *)"\x01\xab", 2);
-	TAP_STREQ(bk_buf_str(&a), "rate=-125\nid=01ab\n", "numbers and hex");
-	bk_cache_key_digest(&a, d);
+	bki_cache_key_hex(&a, "id", (const unsigned char *)"\x01\xab", 2);
+	TAP_STREQ(bki_buf_str(&a), "rate=-125\nid=01ab\n", "numbers and hex");
+	bki_cache_key_digest(&a, d);
 	unsigned char e[BK_SHA256_SIZE];
-	bk_sha256(a.data, a.len, e);
+	bki_sha256(a.data, a.len, e);
 	TAP_OK(!memcmp(d, e, sizeof d), "an entry is named by the SHA-256 of its key");
-	bk_buf_free(&a);
-	bk_buf_free(&b);
+	bki_buf_free(&a);
+	bki_buf_free(&b);
 }
 
 static void test_memory(void)
 {
-	bk_buf key = {0};
+	bki_buf key = {0};
 	key_of(0, &key);
 	size_t per = 100 + key.len; /* a value of 100 bytes and its key */
 	/* memory only: a budget of 10 entries */
-	bk_cache *c = bk_cache_new(NULL, "x", 10 * per + per / 2);
+	bki_cache *c = bki_cache_new(NULL, "x", 10 * per + per / 2);
 	char v[100];
 	for (unsigned k = 0; k < 500; k++) {
 		memset(v, (int)(k & 0xFF), sizeof v);
 		key_of(k + 1000, &key); /* keys of one length */
-		bk_cache_put(c, &key, v, sizeof v);
+		bki_cache_put(c, &key, v, sizeof v);
 	}
 	int newest = 1, oldest_gone = 1;
 	for (unsigned k = 0; k < 500; k++) {
-		bk_buf b = {0};
+		bki_buf b = {0};
 		key_of(k + 1000, &key);
-		bool hit = bk_cache_get(c, &key, &b);
+		bool hit = bki_cache_get(c, &key, &b);
 		if (k >= 490)
 			newest &= hit && b.len == 100 && (unsigned char)b.data[0] == (k & 0xFF);
 		else
 			oldest_gone &= !hit;
-		bk_buf_free(&b);
+		bki_buf_free(&b);
 	}
 	TAP_OK(newest, "the cache keeps the 10 newest entries within its budget "
 	       "(keys counted), intact");
 	TAP_OK(oldest_gone, "older entries were evicted");
 	/* a get makes an entry recent: it survives the next evictions */
 	key_of(1490, &key);
-	bk_buf b = {0};
-	bk_cache_get(c, &key, &b);
-	bk_buf_free(&b);
-	bk_buf k2 = {0};
+	bki_buf b = {0};
+	bki_cache_get(c, &key, &b);
+	bki_buf_free(&b);
+	bki_buf k2 = {0};
 	for (unsigned k = 2000; k < 2009; k++) {
 		key_of(k, &k2);
-		bk_cache_put(c, &k2, v, sizeof v);
+		bki_cache_put(c, &k2, v, sizeof v);
 	}
-	bk_buf_free(&k2);
-	TAP_OK(bk_cache_get(c, &key, &b), "an entry just read is kept as recent");
-	bk_buf_free(&b);
+	bki_buf_free(&k2);
+	TAP_OK(bki_cache_get(c, &key, &b), "an entry just read is kept as recent");
+	bki_buf_free(&b);
 	key_of(1491, &key);
-	TAP_OK(!bk_cache_get(c, &key, &b), "the least recently used one went instead");
-	bk_buf_free(&b);
+	TAP_OK(!bki_cache_get(c, &key, &b), "the least recently used one went instead");
+	bki_buf_free(&b);
 	/* a put replaces the value of its key */
 	key_of(7, &key);
-	bk_cache_put(c, &key, "old", 3);
-	bk_cache_put(c, &key, "new", 3);
-	TAP_OK(bk_cache_get(c, &key, &b) && b.len == 3 && !memcmp(b.data, "new", 3),
+	bki_cache_put(c, &key, "old", 3);
+	bki_cache_put(c, &key, "new", 3);
+	TAP_OK(bki_cache_get(c, &key, &b) && b.len == 3 && !memcmp(b.data, "new", 3),
 	       "a put replaces the value stored under its key");
-	bk_buf_free(&b);
-	TAP_OK(bk_cache_discarded(c) == 0, "nothing discarded in memory");
-	bk_cache_free(c);
-	bk_buf_free(&key);
+	bki_buf_free(&b);
+	TAP_OK(bki_cache_discarded(c) == 0, "nothing discarded in memory");
+	bki_cache_free(c);
+	bki_buf_free(&key);
 }
 
 /* The entry of key in dir/kind. */
-static void entry_path(const char *dir, const bk_buf *key, char *path, size_t n)
+static void entry_path(const char *dir, const bki_buf *key, char *path, size_t n)
 {
 	unsigned char d[BK_SHA256_SIZE];
 	char hex[65];
-	bk_cache_key_digest(key, d);
-	bk_hex(d, BK_SHA256_SIZE, hex);
+	bki_cache_key_digest(key, d);
+	bki_hex(d, BK_SHA256_SIZE, hex);
 	snprintf(path, n, "%s/kind/%.2s/%s", dir, hex, hex + 2);
 }
 
@@ -131,33 +131,33 @@ static unsigned long long u64_at(const char *p)
 
 /* A fresh cache object (another process) asks for key: true when it is a
  * miss, the entry was discarded and counted once, and its file is gone. */
-static bool discarded(const char *dir, const bk_buf *key, const char *path)
+static bool discarded(const char *dir, const bki_buf *key, const char *path)
 {
-	bk_cache *r = bk_cache_new(dir, "kind", 1 << 20);
-	bk_buf b = {0};
-	bool hit = bk_cache_get(r, key, &b);
-	bool ok = !hit && bk_cache_discarded(r) == 1 && access(path, F_OK) != 0;
-	bk_buf_free(&b);
-	bk_cache_free(r);
+	bki_cache *r = bki_cache_new(dir, "kind", 1 << 20);
+	bki_buf b = {0};
+	bool hit = bki_cache_get(r, key, &b);
+	bool ok = !hit && bki_cache_discarded(r) == 1 && access(path, F_OK) != 0;
+	bki_buf_free(&b);
+	bki_cache_free(r);
 	return ok;
 }
 
-static bool put(const char *dir, const bk_buf *key, const char *value)
+static bool put(const char *dir, const bki_buf *key, const char *value)
 {
-	bk_cache *w = bk_cache_new(dir, "kind", 0);
-	bool ok = bk_cache_put(w, key, value, strlen(value)) == 0;
-	bk_cache_free(w);
+	bki_cache *w = bki_cache_new(dir, "kind", 0);
+	bool ok = bki_cache_put(w, key, value, strlen(value)) == 0;
+	bki_cache_free(w);
 	return ok;
 }
 
-static bool get_is(const char *dir, const bk_buf *key, const char *value)
+static bool get_is(const char *dir, const bki_buf *key, const char *value)
 {
-	bk_cache *r = bk_cache_new(dir, "kind", 1 << 20);
-	bk_buf b = {0};
-	bool ok = bk_cache_get(r, key, &b) && b.len == strlen(value) &&
-	          !memcmp(b.data, value, b.len) && bk_cache_discarded(r) == 0;
-	bk_buf_free(&b);
-	bk_cache_free(r);
+	bki_cache *r = bki_cache_new(dir, "kind", 1 << 20);
+	bki_buf b = {0};
+	bool ok = bki_cache_get(r, key, &b) && b.len == strlen(value) &&
+	          !memcmp(b.data, value, b.len) && bki_cache_discarded(r) == 0;
+	bki_buf_free(&b);
+	bki_cache_free(r);
 	return ok;
 }
 
@@ -165,7 +165,7 @@ static void test_disk(void)
 {
 	char dir[] = "/tmp/bk-test-cache-XXXXXX";
 	TAP_OK(mkdtemp(dir) != NULL, "a cache folder");
-	bk_buf seven = {0}, eight = {0};
+	bki_buf seven = {0}, eight = {0};
 	key_of(7, &seven);
 	key_of(8, &eight);
 	char p7[256], p8[256];
@@ -187,7 +187,7 @@ static void test_disk(void)
 	           !memcmp(data + 24 + seven.len, "seven", 5);
 	unsigned char d[BK_SHA256_SIZE];
 	if (fmt) {
-		bk_sha256(data, n - 32, d);
+		bki_sha256(data, n - 32, d);
 		fmt = !memcmp(d, data + n - 32, 32);
 	}
 	TAP_OK(fmt, "the entry at kind/XX/REST holds its format, lengths, key "
@@ -212,7 +212,7 @@ static void test_disk(void)
 	/* (d) a byte of the stored key flipped, the digest made to agree: the
 	 * comparison of keys alone finds it */
 	data[24 + seven.len - 2] ^= 1;
-	bk_sha256(data, n - 32, d);
+	bki_sha256(data, n - 32, d);
 	memcpy(data + n - 32, d, 32);
 	TAP_OK(write_bytes(p7, data, n) && discarded(dir, &seven, p7),
 	       "an entry whose stored key differs by one bit (its digest "
@@ -254,13 +254,13 @@ static void test_disk(void)
 	snprintf(moved, sizeof moved, "%s/moved", dir);
 	TAP_OK(rename(folder, moved) == 0 && symlink(moved, folder) == 0,
 	       "the entry's folder replaced by a link to it");
-	bk_cache *r = bk_cache_new(dir, "kind", 1 << 20);
-	bk_buf b = {0};
-	TAP_OK(!bk_cache_get(r, &seven, &b), "an entry behind a linked folder "
+	bki_cache *r = bki_cache_new(dir, "kind", 1 << 20);
+	bki_buf b = {0};
+	TAP_OK(!bki_cache_get(r, &seven, &b), "an entry behind a linked folder "
 	       "is not read");
-	TAP_OK(bk_cache_put(r, &seven, "x", 1) != 0, "nor written");
-	bk_buf_free(&b);
-	bk_cache_free(r);
+	TAP_OK(bki_cache_put(r, &seven, "x", 1) != 0, "nor written");
+	bki_buf_free(&b);
+	bki_cache_free(r);
 	char inside[400];
 	snprintf(inside, sizeof inside, "%s/%s", moved, strrchr(p7, '/') + 1);
 	data = slurp(inside, &n);
@@ -269,8 +269,8 @@ static void test_disk(void)
 	       "the linked folder's entry is unchanged");
 	free(data);
 
-	bk_buf_free(&seven);
-	bk_buf_free(&eight);
+	bki_buf_free(&seven);
+	bki_buf_free(&eight);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	TAP_OK(system(cmd) == 0, "cleaned up");

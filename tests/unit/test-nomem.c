@@ -1,5 +1,5 @@
 /* Out of memory is a status: with the library's allocator made to fail
- * after N allocations (the hidden hook bk_alloc_fail_after, util/util.h),
+ * after N allocations (the hidden hook bki_alloc_fail_after, util/util.h),
  * a whole path — load and admit the example, the script of one ballot,
  * its braille list written as BRF and PEF, its stencil written as swell
  * PDF and SVG, and a diagnostics round trip — either returns BK_ERR_NOMEM
@@ -148,7 +148,7 @@ static void run(long n, result *r, long *count)
 	memset(r, 0, sizeof *r);
 	for (int i = 0; i < 4; i++)
 		unlink(out_path(i));
-	bk_alloc_fail_after(n);
+	bki_alloc_fail_after(n);
 	bk_diags *d = bk_diags_create();
 	bk_election *e = NULL;
 	bk_script *s = NULL;
@@ -174,8 +174,8 @@ out:
 	bk_script_free(s);
 	bk_election_free(e);
 	bk_diags_free(d);
-	*count = bk_alloc_count();
-	bk_alloc_fail_after(-1);
+	*count = bki_alloc_count();
+	bki_alloc_fail_after(-1);
 	r->st = st;
 	if (st == BK_OK)
 		for (int i = 0; i < 4; i++)
@@ -205,7 +205,7 @@ static char *join3(const char *a, const char *b, const char *c)
 static void xrun(long n, xresult *r, long *count)
 {
 	memset(r, 0, sizeof *r);
-	bk_alloc_fail_after(n);
+	bki_alloc_fail_after(n);
 	bk_import *imp = NULL;
 	bk_election *e = NULL;
 	char *bd = NULL, *back = NULL;
@@ -226,8 +226,8 @@ static void xrun(long n, xresult *r, long *count)
 	bk_election_free(e);
 	bk_import_free(imp);
 	bk_diags_free(d);
-	*count = bk_alloc_count();
-	bk_alloc_fail_after(-1);
+	*count = bki_alloc_count();
+	bki_alloc_fail_after(-1);
 	r->st = st;
 }
 

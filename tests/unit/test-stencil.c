@@ -130,24 +130,24 @@ static char *definition(int n, const char *tmpl)
 
 /* Expands text with f and compares with want. */
 static void expands(const char *prefix, const char *text,
-                    const bk_wording_fill *f, const char *want,
+                    const bki_wording_fill *f, const char *want,
                     const char *what)
 {
-	bk_buf b = {0};
-	bk_buf_add(&b, prefix);
-	bk_wording_expand(&b, text, f);
-	TAP_STREQ(bk_buf_str(&b), want, "expander: %s", what);
-	bk_buf_free(&b);
+	bki_buf b = {0};
+	bki_buf_add(&b, prefix);
+	bki_wording_expand(&b, text, f);
+	TAP_STREQ(bki_buf_str(&b), want, "expander: %s", what);
+	bki_buf_free(&b);
 }
 
 /* The one {placeholder} expander, in the three ways the script, the
  * stencil and the kit's README use it. */
 static void check_expander(void)
 {
-	const bk_wording_var v[] = {{"title", "Т"}, {"side", "2"},
+	const bki_wording_var v[] = {{"title", "Т"}, {"side", "2"},
 	                            {"empty", NULL}, {"sheet", "1"},
 	                            {"sheets", "3"}};
-	const bk_wording_fill keep = {.vars = v, .nvars = 5,
+	const bki_wording_fill keep = {.vars = v, .nvars = 5,
 	                              .keep_unknown = true};
 	expands("", "{sheet} / {sheets}, side {side}", &keep, "1 / 3, side 2",
 	        "names that begin alike ({sheet}, {sheets})");
@@ -156,15 +156,15 @@ static void check_expander(void)
 	        "unknown names and a lone '{' stay as written when kept");
 	expands("", "[{empty}]", &keep, "[]", "a NULL value is empty");
 	expands("", NULL, &keep, "", "a NULL text is empty");
-	const int ru = bk_lang_index("ru");
-	const bk_wording_fill script = {.vars = v, .nvars = 5, .tpl = tpl,
+	const int ru = bki_lang_index("ru");
+	const bki_wording_fill script = {.vars = v, .nvars = 5, .tpl = tpl,
 	                                .lang = ru, .count = 22,
 	                                .tidy_spaces = true};
 	expands("", " {title}  {count:option} {nope}{empty} . ", &script,
 	        "Т варианта .",
 	        "{count:WORD} in its plural form, unknown names left out, "
 	        "blanks tidied");
-	const bk_wording_fill many = {.vars = v, .nvars = 5, .tpl = tpl,
+	const bki_wording_fill many = {.vars = v, .nvars = 5, .tpl = tpl,
 	                              .lang = ru, .count = 11,
 	                              .tidy_spaces = true};
 	expands("", "{count:option}", &many, "вариантов", "11: the many form");
@@ -179,12 +179,12 @@ static void check_segment_kinds(void)
 {
 	static const char *const want[] = {"title", "intro", "instructions",
 	                                   "position", "closing", "repeat"};
-	int ok = BK_SEGMENT_KIND_COUNT == 6 && !bk_segment_kind_name(-1) &&
-	         !bk_segment_kind_name(BK_SEGMENT_KIND_COUNT);
+	int ok = BK_SEGMENT_KIND_COUNT == 6 && !bki_segment_kind_name(-1) &&
+	         !bki_segment_kind_name(BK_SEGMENT_KIND_COUNT);
 	for (int k = 0; ok && k < BK_SEGMENT_KIND_COUNT; k++)
-		ok = !strcmp(bk_segment_kind_name(k), want[k]) &&
-		     !strcmp(bk_pause_names[k], want[k]);
-	TAP_OK(ok && !strcmp(bk_segment_kind_name(BK_SEGMENT_REPEAT), "repeat"),
+		ok = !strcmp(bki_segment_kind_name(k), want[k]) &&
+		     !strcmp(bki_pause_names[k], want[k]);
+	TAP_OK(ok && !strcmp(bki_segment_kind_name(BK_SEGMENT_REPEAT), "repeat"),
 	       "segment kinds: one name each, the pauses keyed by them");
 }
 
