@@ -239,9 +239,18 @@ bool bki_dsp_gain_limit(const int16_t *in, size_t n, double gain_db,
 	return ok;
 }
 
-/* The integrated loudness of what st was given; st is destroyed. */
-static double loudness_of(ebur128_state *st)
+/* The integrated loudness of n mono frames at s, 16-bit (shorts) or
+ * float: the one home of both entry points below, which differ only in the
+ * libebur128 call that takes the frames. */
+static double loudness_of(const void *s, size_t n, int rate, bool shorts)
 {
+	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
+	if (!st)
+		return NAN; /* libebur128 ran out of memory */
+	if (shorts)
+		ebur128_add_frames_short(st, s, n);
+	else
+		ebur128_add_frames_float(st, s, n);
 	double l = -HUGE_VAL;
 	if (ebur128_loudness_global(st, &l) != EBUR128_SUCCESS)
 		l = -HUGE_VAL;
@@ -249,16 +258,9 @@ static double loudness_of(ebur128_state *st)
 	return l;
 }
 
-/* bki_dsp_loudness and bki_dsp_loudness_float differ only in the type of
- * the frames libebur128 is given (a duplicate-code finder pairs them);
- * one function would convert every sample first. */
 double bki_dsp_loudness(const int16_t *s, size_t n, int rate)
 {
-	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
-	if (!st)
-		return NAN; /* libebur128 ran out of memory */
-	ebur128_add_frames_short(st, s, n);
-	return loudness_of(st);
+	return loudness_of(s, n, rate, true);
 }
 
 size_t bki_dsp_blocks(const int16_t *s, size_t n, int rate, float **out)
@@ -323,11 +325,7 @@ double bki_dsp_gated(const float *const *blocks, const size_t *counts, size_t n)
 
 double bki_dsp_loudness_float(const float *s, size_t n, int rate)
 {
-	ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
-	if (!st)
-		return NAN; /* libebur128 ran out of memory */
-	ebur128_add_frames_float(st, s, n);
-	return loudness_of(st);
+	return loudness_of(s, n, rate, false);
 }
 
 /* The true peak: the largest magnitude of the signal between its samples,

@@ -9,8 +9,10 @@
  * places, so chapters, captions and markers agree in every format. */
 #include "audio/audio-private.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,9 +100,9 @@ static bk_status check_options(const bk_audio_options *o, bk_diags *diags)
 	return BK_ERR_USAGE;
 }
 
-/* The option check and allocation below have the shape of every create
- * function's (bk_speech_create, bk_import_create): bki_struct_version_ok
- * is their one home; a duplicate-code finder pairs the rest. */
+static_assert(offsetof(bk_audio_options, version) == 0,
+              "bki_options_take reads the version first");
+
 bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
                           const bk_templates *tpl, const bk_audio_options *opt,
                           bk_diags *diags)
@@ -109,16 +111,14 @@ bk_status bk_audio_create(bk_audio **out, bk_speech *speech,
 		return BK_ERR_USAGE;
 	*out = NULL;
 	bk_audio_options o = BK_AUDIO_OPTIONS_INIT;
-	if (opt) {
-		if (!bki_struct_version_ok(opt->version, BK_AUDIO_OPTIONS_VERSION,
-		                          "bk_audio_options", diags))
-			return BK_ERR_USAGE;
-		/* version 1 is the only one: every field is the caller's */
-		o = *opt;
-		o.version = BK_AUDIO_OPTIONS_VERSION;
-	}
-	if (check_options(&o, diags) != BK_OK)
+	if (!bki_options_take(&o, opt, sizeof o, BK_AUDIO_OPTIONS_VERSION,
+	                      "bk_audio_options", diags) ||
+	    check_options(&o, diags) != BK_OK)
 		return BK_ERR_USAGE;
+	/* the object's allocation and its out-of-memory answer, then its
+	 * fields: the shape of every create function (bk_audio_create,
+	 * bk_speech_create, bk_import_create), which a duplicate-code finder
+	 * pairs; there is nothing to share but the shape */
 	bk_audio *a = bki_calloc(1, sizeof *a);
 	if (!a)
 		return bki_diags_nomem(diags, "", "", "starting audio");

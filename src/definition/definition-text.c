@@ -122,25 +122,19 @@ static bool check_string(def_ctx *c, json_t *v, const char *what, size_t cap)
  * braille table cannot write them and the Russian voice spells them. */
 static bool russian_ok(def_ctx *c, const char *s, const char *what)
 {
-	/* The walk over the characters stays like util.c's bki_str_blank:
-	 * three lines of bki_utf8_decode's idiom, with a body and an answer
-	 * to a bad byte of its own in each. */
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k = bki_utf8_decode(s + i, n - i, &cp);
-		if (!k)
-			return true;
+	size_t n = strlen(s), i = 0, k;
+	uint32_t cp;
+	/* a byte that is not UTF-8 ends the walk: the encoding check reports it */
+	while ((k = bki_utf8_next(s, n, &i, &cp))) {
 		if (bki_templates_kk_specific(c->tpl, cp)) {
 			jdoc_report(c->d, BK_ERROR, "kazakh-letter-in-russian", false,
 			            "the Russian text of %s, \"%s\", has the Kazakh "
 			            "letter \"%.*s\"; Russian braille and the Russian "
 			            "voice cannot say it: write the Russian spelling "
 			            "(see templates/language/kk.json)", what, s,
-			            (int)k, s + i);
+			            (int)k, s + i - k);
 			return false;
 		}
-		i += k;
 	}
 	return true;
 }

@@ -93,4 +93,14 @@ void bki_diags_add_omitted(bk_diags *diags, bk_severity sev, size_t n);
 bool bki_struct_version_ok(unsigned version, unsigned current,
                           const char *name, bk_diags *diags);
 
+/* The caller's option struct *src of a struct that has one version only
+ * (its first member is `unsigned version`), checked as above and copied
+ * into *dst (size bytes), whose version is then current; with src NULL,
+ * *dst keeps its defaults. The one home of every single-version create
+ * function's option check (bk_audio_create, bk_speech_create,
+ * bk_import_create). A struct that has grown (bk_kit_options) copies by
+ * version itself: an older caller's struct is shorter than size. */
+bool bki_options_take(void *dst, const void *src, size_t size,
+                      unsigned current, const char *name, bk_diags *diags);
+
 #endif

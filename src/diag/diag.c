@@ -88,6 +88,20 @@ bool bki_struct_version_ok(unsigned version, unsigned current,
 	return false;
 }
 
+bool bki_options_take(void *dst, const void *src, size_t size,
+                      unsigned current, const char *name, bk_diags *diags)
+{
+	if (!src)
+		return true;
+	unsigned version;
+	memcpy(&version, src, sizeof version);
+	if (!bki_struct_version_ok(version, current, name, diags))
+		return false;
+	memcpy(dst, src, size);
+	memcpy(dst, &current, sizeof current);
+	return true;
+}
+
 void bk_free(void *p)
 {
 	free(p);

@@ -1,8 +1,10 @@
 /* ballotkit import: a definition (format ballotkit/1) made from the
  * commission's tables. docs/import.md is the reference for the tables,
  * their columns and the rules below. */
+#include <assert.h>
 #include <errno.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1050,28 +1052,28 @@ static void read_all(bk_import *imp)
 	index_candidates(imp);
 }
 
+static_assert(offsetof(bk_import_options, version) == 0,
+              "bki_options_take reads the version first");
+
 bk_status bk_import_create(bk_import **out, const char *const *paths,
                            size_t npaths, const bk_templates *tpl,
                            const bk_import_options *opt_in, bk_diags *diags)
 {
 	*out = NULL;
-	/* the option struct's check and the object's allocation have the
-	 * shape of every create function's (bk_audio_create,
-	 * bk_speech_create): bki_struct_version_ok is their one home, the rest
-	 * is each struct's own copy, and a duplicate-code finder pairs it */
 	bk_import_options opt = BK_IMPORT_OPTIONS_INIT;
-	if (opt_in) {
-		if (!bki_struct_version_ok(opt_in->version, BK_IMPORT_OPTIONS_VERSION,
-		                          "bk_import_options", diags))
-			return BK_ERR_USAGE;
-		opt = *opt_in;
-	}
+	if (!bki_options_take(&opt, opt_in, sizeof opt, BK_IMPORT_OPTIONS_VERSION,
+	                      "bk_import_options", diags))
+		return BK_ERR_USAGE;
 	if (opt.separator && opt.separator != ',' && opt.separator != ';' &&
 	    opt.separator != '\t') {
 		bki_diags_add(diags, BK_ERROR, "usage", "", 0, 0, "",
 		             "the separator must be \",\", \";\" or a tab");
 		return BK_ERR_USAGE;
 	}
+	/* the object's allocation and its out-of-memory answer, then its
+	 * fields: the shape of every create function (bk_audio_create,
+	 * bk_speech_create, bk_import_create), which a duplicate-code finder
+	 * pairs; there is nothing to share but the shape */
 	bk_import *imp = bki_calloc(1, sizeof *imp);
 	if (!imp)
 		return bki_diags_nomem(diags, "", "", "importing the tables");

@@ -22,6 +22,7 @@
 #define _GNU_SOURCE /* close_range */
 #include "ballotkit/speech.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <espeak-ng/espeak_ng.h>
@@ -30,6 +31,7 @@
 #include <signal.h>
 #include <sndfile.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -514,9 +516,9 @@ static void stop_zygote(zygote *z, bool kill_it)
 		;
 }
 
-/* The option check and allocation have the shape of every create
- * function's (bk_audio_create, bk_import_create), which a duplicate-code
- * finder pairs; bki_struct_version_ok is their one home. */
+static_assert(offsetof(bk_speech_options, version) == 0,
+              "bki_options_take reads the version first");
+
 bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
                            const bk_speech_options *opt, bk_diags *diags)
 {
@@ -524,14 +526,9 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 		return BK_ERR_USAGE;
 	*out = NULL;
 	bk_speech_options o = BK_SPEECH_OPTIONS_INIT;
-	if (opt) {
-		if (!bki_struct_version_ok(opt->version, BK_SPEECH_OPTIONS_VERSION,
-		                          "bk_speech_options", diags))
-			return BK_ERR_USAGE;
-		/* version 1 is the only one: every field is the caller's */
-		o = *opt;
-		o.version = BK_SPEECH_OPTIONS_VERSION;
-	}
+	if (!bki_options_take(&o, opt, sizeof o, BK_SPEECH_OPTIONS_VERSION,
+	                      "bk_speech_options", diags))
+		return BK_ERR_USAGE;
 	struct {
 		const char *name;
 		int v, lo, hi;
@@ -556,6 +553,10 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 			return BK_ERR_IO;
 		}
 	}
+	/* the object's allocation and its out-of-memory answer, then its
+	 * fields: the shape of every create function (bk_audio_create,
+	 * bk_speech_create, bk_import_create), which a duplicate-code finder
+	 * pairs; there is nothing to share but the shape */
 	bk_speech *sp = bki_calloc(1, sizeof *sp);
 	if (!sp)
 		return bki_diags_nomem(diags, "", "", "starting speech");

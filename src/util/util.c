@@ -449,16 +449,20 @@ bool bki_utf8_mixed_word(const char *s, const char **w, size_t *wn)
 	return false;
 }
 
+size_t bki_utf8_next(const char *s, size_t n, size_t *i, uint32_t *cp)
+{
+	if (*i >= n)
+		return 0;
+	size_t k = bki_utf8_decode(s + *i, n - *i, cp);
+	*i += k;
+	return k;
+}
+
 bool bki_str_blank(const char *s)
 {
-	/* The walk stays like definition-text.c's russian_ok: the idiom of
-	 * bki_utf8_decode, with a body of its own in each. */
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k = bki_utf8_decode(s + i, n - i, &cp);
-		if (!k)
-			return false;
+	size_t n = strlen(s), i = 0;
+	uint32_t cp;
+	while (bki_utf8_next(s, n, &i, &cp)) {
 		bool space = cp == ' ' || (cp >= 0x09 && cp <= 0x0D) ||
 		             cp == 0xA0 || cp == 0x1680 ||
 		             (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 ||
@@ -466,9 +470,8 @@ bool bki_str_blank(const char *s)
 		             cp == 0x3000 || cp == 0xFEFF;
 		if (!space)
 			return false;
-		i += k;
 	}
-	return true;
+	return i == n; /* not blank: a byte that is not UTF-8 */
 }
 
 bool bki_str_has_control(const char *s)

@@ -85,6 +85,12 @@ void bki_arena_free(bki_arena *a);
 /* UTF-8. Decodes one code point at s (at most n bytes); returns its length
  * (1..4) and stores it in *cp, or returns 0 for an invalid sequence. */
 size_t bki_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* The walk over s[0..n): decodes the character at *i into *cp, moves *i
+ * past it and returns its length; 0 (and *i unmoved) at the end or at a
+ * byte that does not begin valid UTF-8, which the caller tells apart by
+ * *i < n. The one home of every loop over a text's characters:
+ *     while ((k = bki_utf8_next(s, n, &i, &cp))) ... */
+size_t bki_utf8_next(const char *s, size_t n, size_t *i, uint32_t *cp);
 /* Length of the longest valid UTF-8 prefix of s. */
 size_t bki_utf8_valid_prefix(const char *s, size_t n);
 /* Encodes cp; returns the number of bytes written (1..4) into out[4]. */
