@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <espeak-ng/espeak_ng.h>
+#include <pthread.h>
 #include <fontconfig/fontconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,6 +253,37 @@ static const char *espeak_data_dir(void)
  * process's engine state stays untouched (docs/audio.md: every clip comes
  * from a fresh engine); a fork, not the speech module's helper programs,
  * because starting those for a check costs half a second a voice. */
+/* The voices a check found usable, remembered for the process: an
+ * admission repeated in one process (a host that imports and then
+ * validates, a test that admits hundreds of times) forks once per set of
+ * voices. Only a success is kept; nothing written depends on it. */
+static pthread_mutex_t voices_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool voices_checked;
+static char voices_ok[BK_LANG_COUNT][64];
+
+/* Whether voice[] is the set a check found usable (remember: false), or
+ * remembers it as such (remember: true). A name too long to keep is
+ * never remembered: that set is checked each time. */
+static bool voices_known(const char *const voice[BK_LANG_COUNT], bool remember)
+{
+	for (int l = 0; l < BK_LANG_COUNT; l++)
+		if (voice[l] && strlen(voice[l]) >= sizeof voices_ok[l])
+			return false;
+	bool known = true;
+	pthread_mutex_lock(&voices_lock);
+	for (int l = 0; l < BK_LANG_COUNT; l++) {
+		const char *v = voice[l] ? voice[l] : "";
+		if (remember)
+			strcpy(voices_ok[l], v);
+		else if (strcmp(voices_ok[l], v))
+			known = false;
+	}
+	voices_checked = voices_checked || remember;
+	known = known && voices_checked;
+	pthread_mutex_unlock(&voices_lock);
+	return known;
+}
+
 static bk_status check_voices(admit *a, const bk_election *e, bk_diags *diags)
 {
 	if (!e->nlangs)
@@ -259,6 +291,8 @@ static bk_status check_voices(admit *a, const bk_election *e, bk_diags *diags)
 	const char *voice[BK_LANG_COUNT] = {NULL, NULL};
 	for (size_t q = 0; q < e->nlangs; q++)
 		voice[e->langs[q]] = bki_templates_voice(a->tpl, e->langs[q]);
+	if (voices_known(voice, false))
+		return BK_OK;
 	int fd[2];
 	if (pipe(fd) != 0)
 		return BK_OK; /* cannot check here: speech will say */
@@ -314,6 +348,7 @@ static bk_status check_voices(admit *a, const bk_election *e, bk_diags *diags)
 		            bki_lang_codes[l]);
 		return BK_ERR_CONFIG;
 	}
+	voices_known(voice, true);
 	return BK_OK;
 }
 
