@@ -202,19 +202,19 @@ with tempfile.TemporaryDirectory() as tmp:
          "areas.csv:2:2: error: \"planet\" is not one of: country, region, city, district "
          "(or their Kazakh and Russian names, docs/import.md) (column B, \"kind\") [bad-value]"),
         ("two parties with one draw number", set_cell("draws", 3, "draw_number", "1"), 65,
-         "draws.csv:3:0: error: parties \"amanat\" and \"auyl\" have the same draw number (1) "
+         "draws.csv:3: error: parties \"amanat\" and \"auyl\" have the same draw number (1) "
          "on ballot \"mazhilis-list\" [duplicate]"),
         ("a draw for a ballot that does not exist", set_cell("draws", 2, "ballot", "nope"), 65,
-         "draws.csv:2:0: error: there is no ballot with the id \"nope\" in the ballots "
+         "draws.csv:2: error: there is no ballot with the id \"nope\" in the ballots "
          "table [dangling-reference]"),
         ("a stray quote", raw("areas", 'id,kind,name_kk,name_ru\nkz,country,Қазақ"стан,Казахстан\n'), 65,
-         "areas.csv:2:0: error: a stray quote (line 2 of the file): a field that holds \" must "
+         "areas.csv:2: error: a stray quote (line 2 of the file): a field that holds \" must "
          "be quoted as a whole, with each \" in it doubled (\"\"), as Excel writes it [csv]"),
         ("a quote never closed", raw("areas", 'id,kind,name_kk,name_ru\nkz,country,"Қазақстан,Казахстан\n'), 65,
-         "areas.csv:2:0: error: a quoted field is never closed: a field that starts with \" "
+         "areas.csv:2: error: a quoted field is never closed: a field that starts with \" "
          "runs on to the end of the file [csv]"),
         ("mixed separators", raw("areas", "id;kind,name_kk;name_ru\n"), 65,
-         "areas.csv:1:0: error: the header row holds both \",\" and \";\" between its columns: "
+         "areas.csv:1: error: the header row holds both \",\" and \";\" between its columns: "
          "name the separator with --separator [separator]"),
         ("an empty table", raw("areas", ""), 65,
          "areas.csv: error: the table is empty: its first row must name the columns "
@@ -222,19 +222,19 @@ with tempfile.TemporaryDirectory() as tmp:
         ("a truncated workbook", raw("areas", b"PK\x03\x04\x14\x00"), 65,
          "areas.csv: error: not a readable XLSX workbook (zip: Not a zip archive) [unreadable]"),
         ("a second election row", lambda f: f["election"].append(list(f["election"][1])), 65,
-         "election.csv:3:0: error: the election table has one row: this is a second [bad-value]"),
+         "election.csv:3: error: the election table has one row: this is a second [bad-value]"),
         ("a header with a lost letter", rename_column("candidates", "surname_kk", "т?гі (қаз)"), 65,
          "candidates.csv:1:3: error: the header \"т?гі (қаз)\" has a «?» where a letter was "
          "lost: the table was saved in an encoding without the Kazakh letters; save it as "
          "\"CSV UTF-8\" or as an XLSX workbook (column C, \"т?гі (қаз)\") [lost-letter]"),
         ("a pronunciation for both a party and a candidate",
          lambda f: (add_column("pronunciations", "candidate", "c-101")(f)), 65,
-         "pronunciations.csv:2:0: error: give either a party or a candidate, not both [bad-value]"),
+         "pronunciations.csv:2: error: give either a party or a candidate, not both [bad-value]"),
         ("no surname columns", drop_cols("candidates", "surname_kk", "surname_ru"), 65,
-         "candidates.csv:2:0: error: a candidate needs the field \"surname\" [missing-field] "
+         "candidates.csv:2: error: a candidate needs the field \"surname\" [missing-field] "
          "at $.candidates[0]"),
         ("a candidate in two districts", copy_row("candidates", 2, "district", "mz-07"), 65,
-         "candidates.csv:44:0: error: the id \"c-101\" is also on row 2 of candidates.csv: "
+         "candidates.csv:44: error: the id \"c-101\" is also on row 2 of candidates.csv: "
          "ids must be unique (a candidate stands in one district) [duplicate-id]"),
         ("no election table", remove("election"), 65,
          "the tables: error: the definition needs the field \"election\" [missing-field]"),
@@ -273,7 +273,7 @@ with tempfile.TemporaryDirectory() as tmp:
         ("one line in another encoding",
          also("areas", "id,kind,name_kk,name_ru\nkz,country,Қазақстан,".encode() +
               "Казахстан\n".encode("cp1251")), 65,
-         "areas.csv:2:0: error: the file is not UTF-8 (byte 0xCA on this line is not), and "
+         "areas.csv:2: error: the file is not UTF-8 (byte 0xCA on this line is not), and "
          "read as Windows-1251, RK1048 or PT154 it holds characters that are neither Kazakh "
          "nor Russian: save it as \"CSV UTF-8\" or as an XLSX workbook, or name its encoding "
          "with --encoding [encoding]"),

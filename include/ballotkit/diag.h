@@ -99,8 +99,9 @@ BK_API unsigned long bk_diag_column(const bk_diag *d);
 BK_API const char *bk_diag_path(const bk_diag *d);
 
 /* One diagnostic as one line of text, the way every ballotkit tool shows
- * it: "FILE:LINE:COLUMN: SEVERITY: MESSAGE [KIND] at PATH". The position
- * is left out when unknown (and the file too when that is unknown), and
+ * it: "FILE:LINE:COLUMN: SEVERITY: MESSAGE [KIND] at PATH". The column
+ * is left out when it is 0 (a table's row: "FILE:ROW: ..."), the position
+ * when it is unknown (and the file too when that is unknown), and
  * " at PATH" when the path is "" or "$". No newline. Writes at most size
  * bytes into buf, always NUL-terminated when size > 0 (buf may be NULL
  * when size is 0), and returns the length of the whole line, as snprintf

@@ -65,8 +65,10 @@ size_t bk_diag_format(const bk_diag *d, char *buf, size_t size)
 		return 0;
 	char pos[64] = "";
 	const char *file = bk_diag_file(d);
-	if (bk_diag_line(d))
+	if (bk_diag_line(d) && bk_diag_column(d))
 		snprintf(pos, sizeof pos, ":%lu:%lu", bk_diag_line(d), bk_diag_column(d));
+	else if (bk_diag_line(d)) /* a row of a table: no column */
+		snprintf(pos, sizeof pos, ":%lu", bk_diag_line(d));
 	const char *path = bk_diag_path(d);
 	bool at = *path && strcmp(path, "$") != 0;
 	int n = snprintf(buf, buf ? size : 0, "%s%s%s%s: %s [%s]%s%s", file, pos,
