@@ -8,13 +8,16 @@ Runs, alternately for the baseline checkout and this one, N times each:
   tests    `meson test` of the unit suite and the quick CLI tests
            (QUICK_TESTS below; the whole suite takes ~10 minutes a run, too
            long to repeat ten times in one sitting).
-and prints the median wall time of each, and the after/before ratio.
+and prints the median wall time of each, and the after/before ratio; and
+the median CPU time (user + system of the child processes), which a busy
+machine disturbs far less than the wall time.
 Alternating the two keeps a machine's slow minutes from favouring one side.
 
 Usage: /usr/bin/python3 bench/restructure.py BASELINE_CHECKOUT [N]
 Both checkouts must be configured in their build/ folder (scripts/build.sh).
 """
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,10 +28,20 @@ import time
 QUICK_TESTS = ["example", "cli", "stencil", "print", "large_print", "braille_list"]
 
 
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def timed(cmd, **kw):
-    t = time.monotonic()
+    """(wall, cpu) seconds of one command."""
+    t, c = time.monotonic(), cpu()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
-    return time.monotonic() - t
+    return time.monotonic() - t, cpu() - c
+
+
+def add(a, b):
+    return a[0] + b[0], a[1] + b[1]
 
 
 def one_round(root, tmp):
@@ -43,7 +56,7 @@ def one_round(root, tmp):
     shutil.rmtree(out)
     # two runs: meson intersects --suite with test names
     tests_s = timed(["meson", "test", "-C", b, "--suite", "unit"])
-    tests_s += timed(["meson", "test", "-C", b] + QUICK_TESTS)
+    tests_s = add(tests_s, timed(["meson", "test", "-C", b] + QUICK_TESTS))
     return compile_s, kits_s, tests_s
 
 
@@ -57,12 +70,13 @@ def main():
             for side in (before, after):
                 rows[side].append(one_round(side, tmp))
     names = ["compile", "kits (example)", "tests (unit + quick)"]
-    print("median of %d runs, wall seconds" % n)
-    print("%-22s %10s %10s %8s" % ("", "baseline", "this", "ratio"))
-    for i, name in enumerate(names):
-        a = statistics.median(r[i] for r in rows[before])
-        b = statistics.median(r[i] for r in rows[after])
-        print("%-22s %10.2f %10.2f %8.3f" % (name, a, b, b / a))
+    for k, what in enumerate(["wall", "CPU (user + system)"]):
+        print("median of %d runs, %s seconds" % (n, what))
+        print("%-22s %10s %10s %8s" % ("", "baseline", "this", "ratio"))
+        for i, name in enumerate(names):
+            a = statistics.median(r[i][k] for r in rows[before])
+            b = statistics.median(r[i][k] for r in rows[after])
+            print("%-22s %10.2f %10.2f %8.3f" % (name, a, b, b / a))
 
 
 if __name__ == "__main__":
