@@ -87,15 +87,12 @@ static void add_problem(admit *a, const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void add_problem(admit *a, const char *kind, const char *fmt, ...)
 {
-	if (a->nproblems == a->capproblems) {
-		size_t cap = a->capproblems ? 2 * a->capproblems : 16;
-		problem *more = held(a, bki_reallocarray(a->problems, cap,
-		                                       sizeof *a->problems));
-		if (!more)
-			return;
-		a->problems = more;
-		a->capproblems = cap;
-	}
+	void *v = a->problems;
+	bool room = bki_array_room(&v, &a->capproblems, a->nproblems,
+	                           sizeof *a->problems);
+	a->problems = v;
+	if (!held(a, room ? v : NULL))
+		return;
 	bki_buf b = {0};
 	va_list ap;
 	va_start(ap, fmt);

@@ -44,15 +44,14 @@ bool bki_mp3_scan(bki_mp3_part *p)
 		}
 		size_t len = (size_t)(72000 * mpeg2_l3_kbps[h[2] >> 4] / 22050) +
 		             ((h[2] >> 1) & 1);
-		if (p->frames + 2 > cap) {
-			size_t *more = bki_reallocarray(off, cap * 2, sizeof *off);
-			if (!more) {
-				free(off);
-				p->frames = 0;
-				return false; /* errno ENOMEM */
-			}
-			off = more;
-			cap *= 2;
+		/* this frame's offset, and room for the end's */
+		void *v = off;
+		bool room = bki_array_reserve(&v, &cap, p->frames + 2, sizeof *off);
+		off = v;
+		if (!room) {
+			free(off);
+			p->frames = 0;
+			return false; /* errno ENOMEM */
 		}
 		off[p->frames++] = i;
 		i += len;

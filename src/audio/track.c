@@ -679,10 +679,7 @@ static bk_status prepare_clip(bk_audio *a, const bk_script *s, int li,
 static bk_status prepare_clips(bk_audio *a, const bk_script *s, int li,
                                clip **c, size_t *ncl, bk_diags *diags)
 {
-	size_t capcl = 64;
-	*c = bki_calloc(capcl, sizeof **c);
-	if (!*c)
-		return bki_diags_nomem(diags, "", "", "preparing the sentences");
+	size_t capcl = 0;
 	size_t nseg = bk_script_segment_count(s);
 	for (size_t i = 0; i < nseg; i++) {
 		size_t ns = bk_script_segment_sentence_count(s, i);
@@ -697,15 +694,13 @@ static bk_status prepare_clips(bk_audio *a, const bk_script *s, int li,
 			return BK_ERR_INVALID;
 		}
 		for (size_t j = 0; j < ns; j++) {
-			if (*ncl == capcl) {
-				clip *more = bki_reallocarray(*c, capcl * 2, sizeof **c);
-				if (!more)
-					return bki_diags_nomem(diags, "", "",
-					                      "preparing the sentences");
-				*c = more;
-				capcl *= 2;
-				memset(*c + *ncl, 0, (capcl - *ncl) * sizeof **c);
-			}
+			void *v = *c;
+			bool room = bki_array_room(&v, &capcl, *ncl, sizeof **c);
+			*c = v;
+			if (!room)
+				return bki_diags_nomem(diags, "", "",
+				                      "preparing the sentences");
+			memset(*c + *ncl, 0, sizeof **c);
 			bk_status st = prepare_clip(a, s, li, i, j, &(*c)[(*ncl)++], diags);
 			if (st != BK_OK)
 				return st;

@@ -29,15 +29,12 @@ struct bk_braille_doc {
 static void add_line(bk_braille_doc *d, const unsigned char *cells, size_t n,
                      const char *print)
 {
-	if (d->nlines == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 64;
-		line *more = bki_reallocarray(d->lines, cap, sizeof *d->lines);
-		if (!more) {
-			d->nomem = true;
-			return;
-		}
-		d->lines = more;
-		d->cap = cap;
+	void *v = d->lines;
+	bool room = bki_array_room(&v, &d->cap, d->nlines, sizeof *d->lines);
+	d->lines = v;
+	if (!room) {
+		d->nomem = true;
+		return;
 	}
 	line l = {bki_malloc(n + 1), n, print ? bki_strdup(print) : NULL};
 	if (!l.cells || (print && !l.print)) {
@@ -160,16 +157,13 @@ typedef struct line_list {
 static void push_line(line_list *l, const unsigned char *cells, size_t n,
                       char *print)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		line *more = bki_reallocarray(l->v, cap, sizeof *l->v);
-		if (!more) {
-			free(print);
-			l->nomem = true;
-			return;
-		}
-		l->v = more;
-		l->cap = cap;
+	void *v = l->v;
+	bool room = bki_array_room(&v, &l->cap, l->n, sizeof *l->v);
+	l->v = v;
+	if (!room) {
+		free(print);
+		l->nomem = true;
+		return;
 	}
 	unsigned char *copy = bki_malloc(n + 1);
 	if (!copy) {

@@ -91,22 +91,6 @@ typedef struct id3 {
  * frames than this are refused (ids are compared pairwise). */
 #define MAX_ELEMENTS 4096
 
-/* p (n items of size bytes, room for *cap) with room for one more; p as
- * it was, and *failed set, when memory runs out. */
-static void *grow(void *p, size_t *cap, size_t n, size_t size, bool *failed)
-{
-	if (n < *cap)
-		return p;
-	size_t want = *cap ? *cap * 2 : 16;
-	void *q = bki_reallocarray(p, want, size);
-	if (!q) {
-		*failed = true;
-		return p;
-	}
-	*cap = want;
-	return q;
-}
-
 /* Memory ran out: BK_ERR_NOMEM, said. */
 static bk_status no_memory(const id3 *c)
 {
@@ -133,11 +117,11 @@ static bk_status bad(id3 *c, size_t off, const char *fmt, ...)
  * out. */
 static void *own(id3 *c, void *p)
 {
-	bool failed = false;
-	if (p)
-		c->owned = grow(c->owned, &c->capowned, c->nowned,
-		                sizeof *c->owned, &failed);
-	if (!p || failed) {
+	void *v = c->owned;
+	bool room = p && bki_array_room(&v, &c->capowned, c->nowned,
+	                                sizeof *c->owned);
+	c->owned = v;
+	if (!room) {
 		free(p);
 		return NULL;
 	}
@@ -436,10 +420,10 @@ static bk_status read_chap(id3 *c, const span *s, size_t off, char *eid,
 			           "subframes of chapter \"%s\"", eid);
 	if (!ch.title && !(ch.title = own(c, bki_strdup(""))))
 		return no_memory(c);
-	bool failed = false;
-	c->chaps = grow(c->chaps, &c->capchaps, c->nchaps, sizeof *c->chaps,
-	                &failed);
-	if (failed)
+	void *v = c->chaps;
+	bool room = bki_array_room(&v, &c->capchaps, c->nchaps, sizeof *c->chaps);
+	c->chaps = v;
+	if (!room)
 		return no_memory(c);
 	c->chaps[c->nchaps++] = ch;
 	return BK_OK;
@@ -469,9 +453,10 @@ static bk_status read_ctoc(id3 *c, const span *s, size_t off, char *eid,
 		at += u;
 	}
 	/* its own subframes (a title) are not needed; they are not read */
-	bool failed = false;
-	c->tocs = grow(c->tocs, &c->captocs, c->ntocs, sizeof *c->tocs, &failed);
-	if (failed)
+	void *v = c->tocs;
+	bool room = bki_array_room(&v, &c->captocs, c->ntocs, sizeof *c->tocs);
+	c->tocs = v;
+	if (!room)
 		return no_memory(c);
 	c->tocs[c->ntocs++] = t;
 	return BK_OK;
@@ -757,18 +742,12 @@ bk_status bk_decode_audio_file(const char *path, float **samples, size_t *n,
 	sf_count_t got = 0;
 	bool nomem = !out || !chunk;
 	while (!nomem && (got = sf_readf_float(f, chunk, 4096)) > 0) {
-		if (len + (size_t)got > cap) {
-			size_t want = cap;
-			while (len + (size_t)got > want)
-				want *= 2;
-			float *more = bki_reallocarray(out, want, sizeof *out);
-			if (!more) {
-				nomem = true;
-				break;
-			}
-			out = more;
-			cap = want;
-		}
+		void *v = out;
+		nomem = !bki_array_reserve(&v, &cap, len + (size_t)got,
+		                           sizeof *out);
+		out = v;
+		if (nomem)
+			break;
 		for (sf_count_t i = 0; i < got; i++) {
 			float sum = 0;
 			for (size_t k = 0; k < ch; k++)

@@ -32,15 +32,12 @@ typedef struct vec {
 
 static void push(vec *a, blob b)
 {
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 256;
-		blob *more = bki_reallocarray(a->v, cap, sizeof *a->v);
-		if (!more) {
-			a->nomem = true;
-			return;
-		}
-		a->v = more;
-		a->cap = cap;
+	void *v = a->v;
+	bool room = bki_array_room(&v, &a->cap, a->n, sizeof *a->v);
+	a->v = v;
+	if (!room) {
+		a->nomem = true;
+		return;
 	}
 	a->v[a->n++] = b;
 }
@@ -86,15 +83,13 @@ static double pixel_blackness(const image_scan *im, int x, int y)
 
 static void scan_push(image_scan *im, int x, int y)
 {
-	if (im->top == im->cap) {
-		int *more = bki_reallocarray(im->stack, im->cap * 2,
-		                            2 * sizeof *im->stack);
-		if (!more) {
-			im->nomem = true;
-			return;
-		}
-		im->stack = more;
-		im->cap *= 2;
+	/* an element is a pair; the stack starts at find_blobs's 1024 */
+	void *v = im->stack;
+	bool room = bki_array_room(&v, &im->cap, im->top, 2 * sizeof *im->stack);
+	im->stack = v;
+	if (!room) {
+		im->nomem = true;
+		return;
 	}
 	im->stack[im->top * 2] = x;
 	im->stack[im->top * 2 + 1] = y;

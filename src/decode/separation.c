@@ -80,17 +80,12 @@ typedef struct interp {
 /* Room for one more subpath; false (and p out of memory) without. */
 static bool more_subs(interp *p)
 {
-	if (p->nsubs < p->capsubs)
-		return true;
-	size_t cap = p->capsubs ? 2 * p->capsubs : 16;
-	sub *more = bki_reallocarray(p->subs, cap, sizeof *p->subs);
-	if (!more) {
+	void *v = p->subs;
+	bool room = bki_array_room(&v, &p->capsubs, p->nsubs, sizeof *p->subs);
+	p->subs = v;
+	if (!room)
 		p->nomem = true;
-		return false;
-	}
-	p->subs = more;
-	p->capsubs = cap;
-	return true;
+	return room;
 }
 
 static void box_add(sub *s, double x, double y)
@@ -186,15 +181,12 @@ static void paint(interp *p, bool fill, bool stroke)
 		if (!x->any || !x->segments)
 			continue;
 		bk_pdf_separation *o = p->out;
-		if (o->n == o->cap) {
-			size_t cap = o->cap ? 2 * o->cap : 64;
-			shape *more = bki_reallocarray(o->v, cap, sizeof *o->v);
-			if (!more) {
-				p->nomem = true;
-				break;
-			}
-			o->v = more;
-			o->cap = cap;
+		void *v = o->v;
+		bool room = bki_array_room(&v, &o->cap, o->n, sizeof *o->v);
+		o->v = v;
+		if (!room) {
+			p->nomem = true;
+			break;
 		}
 		/* a subpath both filled and stroked counts once, as filled */
 		o->v[o->n++] = (shape){x->x0, x->y0, x->x1, x->y1, x->closed || f, f};

@@ -29,15 +29,12 @@ void def_add_ref(def_ctx *c, json_t *v, enum def_coll coll, long *out,
 	*out = -1;
 	if (!jc_type(c->d, v, JSON_STRING, what))
 		return;
-	if (c->nrefs == c->caprefs) {
-		size_t cap = c->caprefs ? c->caprefs * 2 : 64;
-		def_ref *more = def_got(c, bki_reallocarray(c->refs, cap,
-		                                           sizeof *c->refs));
-		if (!more)
-			return;
-		c->refs = more;
-		c->caprefs = cap;
-	}
+	void *refs = c->refs;
+	bool room = bki_array_room(&refs, &c->caprefs, c->nrefs,
+	                           sizeof *c->refs);
+	c->refs = refs;
+	if (!def_got(c, room ? refs : NULL))
+		return;
 	/* copied: each list's part of the tree is freed once it is read */
 	const char *id = def_got(c, bki_arena_strdup(&c->scratch,
 	                                            json_string_value(v)));

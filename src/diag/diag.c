@@ -161,17 +161,14 @@ void bki_diags_add(bk_diags *diags, bk_severity sev, const char *kind,
 		va_end(ap);
 		return;
 	}
-	if (diags->count == diags->cap) {
-		size_t cap = diags->cap ? diags->cap * 2 : 16;
-		bk_diag *items = bki_reallocarray(diags->items, cap,
-		                                 sizeof(bk_diag));
-		if (!items) {
-			diags->omitted[k]++;
-			va_end(ap);
-			return;
-		}
-		diags->items = items;
-		diags->cap = cap;
+	void *v = diags->items;
+	bool room = bki_array_room(&v, &diags->cap, diags->count,
+	                           sizeof *diags->items);
+	diags->items = v;
+	if (!room) {
+		diags->omitted[k]++;
+		va_end(ap);
+		return;
 	}
 	bki_buf msg = {0};
 	bki_buf_vprintf(&msg, fmt, ap);

@@ -178,15 +178,9 @@ static jdoc_pending *add_pending(jdoc *d, const char *path, bk_severity sev,
 {
 	if (sev == BK_ERROR)
 		d->errors++;
-	if (d->npending == d->cappending) {
-		size_t cap = d->cappending ? d->cappending * 2 : 16;
-		jdoc_pending *more = bki_reallocarray(d->pending, cap,
-		                                     sizeof *d->pending);
-		if (more) {
-			d->pending = more;
-			d->cappending = cap;
-		}
-	}
+	void *v = d->pending;
+	bki_array_room(&v, &d->cappending, d->npending, sizeof *d->pending);
+	d->pending = v;
 	char *k = bki_strdup(kind), *pa = bki_strdup(path);
 	if (!msg || !k || !pa || d->npending == d->cappending) {
 		free(k);
@@ -434,14 +428,11 @@ typedef struct key_list {
 static bool remember_key(key_list *keys, const char *key,
                          unsigned long line, unsigned long column)
 {
-	if (keys->n == keys->cap) {
-		size_t cap = keys->cap ? keys->cap * 2 : 8;
-		key_seen *more = bki_reallocarray(keys->v, cap, sizeof *keys->v);
-		if (!more)
-			return false;
-		keys->v = more;
-		keys->cap = cap;
-	}
+	void *v = keys->v;
+	bool room = bki_array_room(&v, &keys->cap, keys->n, sizeof *keys->v);
+	keys->v = v;
+	if (!room)
+		return false;
 	key_seen *k = &keys->v[keys->n];
 	k->key = bki_strdup(key);
 	if (!k->key)
@@ -460,14 +451,9 @@ static void add_duplicate_key(scanner *s, const key_seen *k)
 	bki_buf p = {0};
 	bki_buf_add(&p, bki_buf_str(&s->path));
 	jdoc_path_append_key(&p, k->key);
-	if (s->ndups == s->capdups) {
-		size_t cap = s->capdups ? s->capdups * 2 : 8;
-		jdoc_pending *more = bki_reallocarray(s->dups, cap, sizeof *s->dups);
-		if (more) {
-			s->dups = more;
-			s->capdups = cap;
-		}
-	}
+	void *v = s->dups;
+	bki_array_room(&v, &s->capdups, s->ndups, sizeof *s->dups);
+	s->dups = v;
 	bki_buf msg = {0};
 	bki_buf_printf(&msg, "the field \"%s\" appears more than once in this "
 	              "object; keep only one", k->key);

@@ -26,15 +26,10 @@ static int by_bytes(const void *a, const void *b)
  * or memory runs out. */
 bool bki_kit_paths_add(bki_kit_paths *p, char *s)
 {
-	if (s && p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 64;
-		char **more = bki_reallocarray(p->v, cap, sizeof *p->v);
-		if (more) {
-			p->v = more;
-			p->cap = cap;
-		}
-	}
-	if (!s || p->n == p->cap) {
+	void *v = p->v;
+	bool room = s && bki_array_room(&v, &p->cap, p->n, sizeof *p->v);
+	p->v = v;
+	if (!room) {
 		free(s);
 		errno = ENOMEM;
 		return false;

@@ -421,15 +421,12 @@ static bool add_stations(index_run *ix, size_t k, const json_t *m)
 		json_t *at = json_object_get(ix->station_at, jstr(f, "id"));
 		size_t s = at ? (size_t)json_integer_value(at) : ix->nstations;
 		if (s == ix->nstations) {
-			if (ix->nstations == ix->capstations) {
-				size_t cap = ix->capstations ? 2 * ix->capstations : 64;
-				station *more = bki_reallocarray(ix->stations, cap,
-				                                sizeof *ix->stations);
-				if (!more)
-					return false;
-				ix->stations = more;
-				ix->capstations = cap;
-			}
+			void *v = ix->stations;
+			bool room = bki_array_room(&v, &ix->capstations,
+			                           ix->nstations, sizeof *ix->stations);
+			ix->stations = v;
+			if (!room)
+				return false;
 			ix->stations[ix->nstations++] = (station){json_incref(f), json_array()};
 			json_object_set_new(ix->station_at, jstr(f, "id"),
 			                    json_integer((json_int_t)s));

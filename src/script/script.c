@@ -118,15 +118,12 @@ static const char *add_segment(bk_script *s, const bk_templates *tpl,
                                const char *wording, const var *vars,
                                size_t nvars, unsigned long count, size_t pos)
 {
-	if (s->nsegments == s->capsegments) {
-		size_t cap = s->capsegments ? s->capsegments * 2 : 32;
-		segment *more = bki_reallocarray(s->segments, cap,
-		                                sizeof *s->segments);
-		if (!more)
-			return kept(s, NULL);
-		s->segments = more;
-		s->capsegments = cap;
-	}
+	void *v = s->segments;
+	bool room = bki_array_room(&v, &s->capsegments, s->nsegments,
+	                           sizeof *s->segments);
+	s->segments = v;
+	if (!room)
+		return kept(s, NULL);
 	const char *p = wording ? wording : "";
 	size_t cap = 1;
 	for (const char *q = p; *q; q++)

@@ -229,14 +229,11 @@ int bki_fs_remove_at(int at, const char *name)
 	while (!err && (de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (n == cap) {
-			char **more = bki_reallocarray(names, cap ? 2 * cap : 16,
-			                              sizeof *names);
-			if (!more)
-				break;
-			names = more;
-			cap = cap ? 2 * cap : 16;
-		}
+		void *v = names;
+		bool room = bki_array_room(&v, &cap, n, sizeof *names);
+		names = v;
+		if (!room)
+			break;
 		if (!(names[n] = bki_strdup(de->d_name)))
 			break;
 		n++;

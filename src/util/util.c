@@ -951,15 +951,26 @@ void bki_fold_words(const char *s, bki_buf *out)
 	free(m);
 }
 
-bool bki_array_room(void **arr, size_t *cap, size_t n, size_t size)
+bool bki_array_reserve(void **arr, size_t *cap, size_t need, size_t size)
 {
-	if (n < *cap)
+	if (need <= *cap)
 		return true;
-	size_t more = *cap ? 2 * *cap : 64;
+	size_t more = *cap ? *cap : 64;
+	while (more < need)
+		more = more > SIZE_MAX / 2 ? need : 2 * more;
 	void *p = bki_reallocarray(*arr, more, size);
 	if (!p)
 		return false;
 	*arr = p;
 	*cap = more;
 	return true;
+}
+
+bool bki_array_room(void **arr, size_t *cap, size_t n, size_t size)
+{
+	if (n == SIZE_MAX) {
+		errno = ENOMEM;
+		return false;
+	}
+	return bki_array_reserve(arr, cap, n + 1, size);
 }

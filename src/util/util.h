@@ -19,9 +19,18 @@ void *bki_malloc(size_t n);
 void *bki_calloc(size_t n, size_t size);
 void *bki_realloc(void *p, size_t n);
 void *bki_reallocarray(void *p, size_t n, size_t size);
-/* Room for one more element in the array *arr of which n of *cap are
- * used (each size bytes): it doubles (from 64) when full. false when
- * memory runs out, *arr and *cap then as they were. */
+/* The one way an array grows: room for need elements in the array *arr
+ * (each size bytes, room for *cap): *cap doubles (from 64, or from what
+ * the caller allocated first) until need fit, so appending stays linear.
+ * false when memory runs out (errno ENOMEM), *arr and *cap then as they
+ * were. The array is passed through a void * of the caller's, not cast:
+ *
+ *	void *v = l->lines;
+ *	bool room = bki_array_room(&v, &l->cap, l->n, sizeof *l->lines);
+ *	l->lines = v;
+ *
+ * bki_array_room: room for one more after n used (need n + 1). */
+bool bki_array_reserve(void **arr, size_t *cap, size_t need, size_t size);
 bool bki_array_room(void **arr, size_t *cap, size_t n, size_t size);
 char *bki_strdup(const char *s);
 char *bki_strndup(const char *s, size_t n);

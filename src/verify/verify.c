@@ -24,15 +24,12 @@
 static void record(bk_verifier *v, const char *kit, const char *file,
                    const char *check, bk_check_outcome o, const char *note)
 {
-	if (v->nchecks == v->cap) {
-		size_t cap = v->cap ? 2 * v->cap : 64;
-		vcheck *more = bki_reallocarray(v->checks, cap, sizeof *v->checks);
-		if (!more) {
-			v->nomem = true;
-			return;
-		}
-		v->checks = more;
-		v->cap = cap;
+	void *arr = v->checks;
+	bool room = bki_array_room(&arr, &v->cap, v->nchecks, sizeof *v->checks);
+	v->checks = arr;
+	if (!room) {
+		v->nomem = true;
+		return;
 	}
 	vcheck c = {bki_strdup(kit), bki_strdup(file), bki_strdup(check),
 	            note ? bki_strdup(note) : NULL, o};
@@ -373,15 +370,10 @@ typedef struct strs {
 /* Adds x (taken over; NULL: memory ran out making it). */
 static void strs_add(strs *s, char *x)
 {
-	if (x && s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 32;
-		char **more = bki_reallocarray(s->v, cap, sizeof *s->v);
-		if (more) {
-			s->v = more;
-			s->cap = cap;
-		}
-	}
-	if (!x || s->n == s->cap) {
+	void *v = s->v;
+	bool room = x && bki_array_room(&v, &s->cap, s->n, sizeof *s->v);
+	s->v = v;
+	if (!room) {
 		free(x);
 		s->nomem = true;
 		return;

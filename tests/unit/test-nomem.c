@@ -19,7 +19,11 @@
  *
  * A second path, swept the same way, exchanges definitions: the import of
  * the shipped example tables (CSV files and the workbook), the definition
- * loaded, exported as NIST SP 1500-20 and imported back. */
+ * loaded, exported as NIST SP 1500-20 and imported back.
+ *
+ * Before both, the one way an array grows (bki_array_reserve) is checked
+ * on its own: its doubling, its overflow check, and an array left as it
+ * was when memory runs out. */
 #include <ballotkit.h>
 
 #include <stdlib.h>
@@ -276,6 +280,36 @@ static void xsweep(void)
 		free(tables[i]);
 }
 
+/* The one way an array grows: it doubles (from 64, or from what was
+ * allocated first) until the need fits, refuses a size that overflows,
+ * and leaves the array and its capacity as they were when memory runs
+ * out. */
+static void array_growth(void)
+{
+	void *v = NULL;
+	size_t cap = 0;
+	bool ok = bki_array_room(&v, &cap, 0, sizeof(int));
+	TAP_OK(ok && v && cap == 64, "an empty array grows to 64 (%zu)", cap);
+	ok = bki_array_room(&v, &cap, 63, sizeof(int));
+	TAP_OK(ok && cap == 64, "room for the 64th needs no growth (%zu)", cap);
+	ok = bki_array_room(&v, &cap, 64, sizeof(int));
+	TAP_OK(ok && cap == 128, "a full array doubles (%zu)", cap);
+	((int *)v)[127] = 7;
+	ok = bki_array_reserve(&v, &cap, 1000, sizeof(int));
+	TAP_OK(ok && cap == 1024 && ((int *)v)[127] == 7,
+	       "room for 1000 doubles twice more, keeping the items (%zu)", cap);
+	void *was = v;
+	bki_alloc_fail_after(0);
+	ok = bki_array_reserve(&v, &cap, 1025, sizeof(int));
+	bki_alloc_fail_after(-1);
+	TAP_OK(!ok && v == was && cap == 1024,
+	       "out of memory: the array and its capacity as they were");
+	ok = bki_array_reserve(&v, &cap, SIZE_MAX / 2, sizeof(int));
+	TAP_OK(!ok && v == was && cap == 1024,
+	       "a size that overflows is refused, the array as it was");
+	free(v);
+}
+
 static bool same(const result *a, const result *b)
 {
 	for (int i = 0; i < 4; i++)
@@ -287,6 +321,7 @@ static bool same(const result *a, const result *b)
 
 int main(void)
 {
+	array_growth();
 	example = getenv("BALLOTKIT_EXAMPLE");
 	if (!example || !mkdtemp(dir)) {
 		TAP_OK(0, "BALLOTKIT_EXAMPLE is set and a folder is made");
