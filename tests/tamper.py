@@ -11,8 +11,10 @@ How the swell PDF is drawn (src/stencil/stencil.c, Cairo): the page's
 content stream starts with a y-down CTM (1 0 0 -1 0 H cm) in points; the
 cutting guides (outline and windows) are blue (0 0.35 0.85 RG) strokes, each
 window a closed subpath; the braille dots are black (0 0 0 rg) filled paths,
-each dot one subpath "m c c c c h". A number stands left of its window,
-level with its centre, its last cell's right edge window_gap (3 mm) from the
+each dot one subpath "m c c c c h". A number stands left of its window
+(where windows stand closer than a braille line, every other number in a
+second column a blank cell further left, or right of its window when
+another column of windows stands to the right), level with its centre, its last cell's right edge window_gap (3 mm) from the
 window: the writer aligns numbers by their right edge, so a number with
 more cells extends further left. The swap keeps that: the moved number's
 last cell takes the place of the other number's last cell (and its top row
@@ -28,9 +30,9 @@ number a Tj or TJ placed by a relative Td; moving one means changing that Td
 and the next one back.
 
 The numbers are found here without the library: windows from the blue
-strokes, dots from the black fills, a window's number the run of dots left
-of it as the C decoder takes it (src/decode/svg.c), read with the digit
-cells a-j after the number sign (dots 3456).
+strokes, dots from the black fills, a window's number the run of dots
+beside it as the C decoder takes it (src/decode/stencil-numbers.c), read
+with the digit cells a-j after the number sign (dots 3456).
 
 Run as a script: a self-check that builds a stencil of the example, swaps 2
 and 3 (and 9 and 10, of different lengths), renders the pages with pdftoppm
@@ -172,21 +174,35 @@ def _page_paths(pdf, page):
     return ins, dots, guides, texts
 
 
+def _side(by_x, x_edge, cy, direction):
+    """The run of dots level with cy on one side of a window edge
+    (direction -1: left, 1: right), from the first within 40 mm outwards
+    until a gap wider than 10 mm; (distance of its first dot, run)."""
+    run, last, first = [], None, float("inf")
+    for d in (by_x if direction < 0 else reversed(by_x)):
+        out = (d[0] - x_edge) * direction
+        if out <= 0 or abs(d[1] - cy) > 4.0:
+            continue
+        if (not run and out > 40) or (run and (d[0] - last) * direction > 10):
+            break
+        if not run:
+            first = out
+        run.append(d)
+        last = d[0]
+    return first, run
+
+
 def _runs(dots, windows):
-    """For each window, the run of dots beside it (as src/decode/svg.c)."""
+    """For each window, the run of dots beside it (as
+    src/decode/stencil-numbers.c): left of it, or right of it where that
+    run starts nearer."""
     by_x = sorted(dots, key=lambda d: -d[0])
     runs = []
     for (x, y, w, h) in windows:
         cy = y + h / 2
-        run, last = [], None
-        for d in by_x:
-            if d[0] >= x or abs(d[1] - cy) > 4.0:
-                continue
-            if (not run and d[0] < x - 30) or (run and last - d[0] > 10):
-                break
-            run.append(d)
-            last = d[0]
-        runs.append(run)
+        dl, left = _side(by_x, x, cy, -1)
+        dr, right = _side(by_x, x + w, cy, 1)
+        runs.append(right if dr < dl else left)
     return runs
 
 

@@ -416,6 +416,17 @@ expect("two braille numbers swapped on the swell stencil", kd, "stencil",
        LIST + "-stencil-swell.pdf", 2)
 cases += 1
 
+# 19b. the same on the A4 stencil, whose numbers alternate between two
+# columns (the windows stand closer than a braille line): 2 stands in the
+# second column, 3 in the first
+kd = copy("swell-stencil-a4", SINGLE)
+p = os.path.join(kd, "stencil", SINGLE + "-stencil-swell.pdf")
+tamper.swap_stencil_numbers(p, p + ".new", 2, 3)
+os.replace(p + ".new", p)
+expect("two braille numbers of the two columns swapped on the A4 swell stencil", kd, "stencil",
+       SINGLE + "-stencil-swell.pdf", 2)
+cases += 1
+
 # 20. two playlist entries swapped
 kd = copy("playlist", LIST)
 p = os.path.join(kd, "audio", LIST + "-kk", "positions", "playlist.m3u8")

@@ -34,7 +34,7 @@ typedef struct bk_stencil bk_stencil;
 typedef struct bk_stencil_options {
 	unsigned int version;   /* BK_STENCIL_OPTIONS_VERSION */
 	double clearance;       /* window = box + this on every side, mm (1.0),
-	                         * 0 to BK_STENCIL_CLEARANCE_MAX, 0–3 */
+	                         * 0.5 to BK_STENCIL_CLEARANCE_MAX, 0.5–3 */
 	double corner_radius;   /* of the windows, mm (1.0), 0 to
 	                         * BK_STENCIL_CORNER_RADIUS_MAX, 0–3 */
 	double window_gap;      /* braille to any window, mm (3.0), at least 3 */
@@ -72,7 +72,8 @@ BK_API double bk_stencil_width(const bk_stencil *stencil);
 BK_API double bk_stencil_height(const bk_stencil *stencil);
 /* The clearance around each box the windows were given, mm: the option's,
  * reduced where boxes stand so close that windows would leave less than
- * 1 mm of material between them (docs/stencil.md). */
+ * 1.5 mm of material between them, but never below 0.5 mm (then a
+ * warning gives the figures; docs/stencil.md). */
 BK_API double bk_stencil_clearance(const bk_stencil *stencil);
 BK_API size_t bk_stencil_window_count(const bk_stencil *stencil, size_t sheet);
 BK_API unsigned bk_stencil_window(const bk_stencil *stencil, size_t sheet,

@@ -808,18 +808,24 @@ static void admit_election(void *arg, const bk_election *e,
 		                : BK_ERR_NOMEM;
 		if (r == BK_OK)
 			r = bk_stencil_create(&st, e, s, a->br, a->tpl, a->stencil, d);
-		if (status(a, r) != BK_OK && !a->nomem) {
-			bki_buf_truncate(&path, 0);
-			bki_buf_printf(&path, "$.ballots[%zu]%s", i,
-			              b->has_over ? ".paper.overrides" : "");
-			for (size_t k = 0; k < bk_diags_count(d); k++) {
-				const bk_diag *x = bk_diags_get(d, k);
-				if (bk_diag_severity(x) == BK_ERROR)
-					bki_check_report(sink, bki_buf_str(&path), BK_ERROR,
-					                "stencil-layout", "the stencil "
-					                "cannot be laid out: %s",
-					                bk_diag_message(x));
-			}
+		bool failed = status(a, r) != BK_OK;
+		bki_buf_truncate(&path, 0);
+		bki_buf_printf(&path, "$.ballots[%zu]%s", i,
+		              b->has_over ? ".paper.overrides" : "");
+		/* the layout's errors, and its warnings (a bridge too narrow
+		 * to cut, with the figures) where it was laid out */
+		for (size_t k = 0; !a->nomem && d && k < bk_diags_count(d); k++) {
+			const bk_diag *x = bk_diags_get(d, k);
+			if (failed && bk_diag_severity(x) == BK_ERROR)
+				bki_check_report(sink, bki_buf_str(&path), BK_ERROR,
+				                "stencil-layout", "the stencil "
+				                "cannot be laid out: %s",
+				                bk_diag_message(x));
+			else if (!failed && bk_diag_severity(x) == BK_WARNING &&
+			         !strcmp(bk_diag_kind(x), "stencil-bridge"))
+				bki_check_report(sink, bki_buf_str(&path), BK_WARNING,
+				                "stencil-bridge", "%s",
+				                bk_diag_message(x));
 		}
 		bk_stencil_free(st);
 		bk_script_free(s);

@@ -16,7 +16,9 @@
 
 /* Tolerances of the runs, mm. */
 static const double LEVEL = 4.0;    /* dots level with a window's centre */
-static const double REACH = 30.0;   /* the run's first dot from the window */
+/* the run's first dot from the window: a number may stand in a second
+ * column, a blank cell beyond the first (docs/stencil.md) */
+static const double REACH = 40.0;
 static const double RUN_GAP = 10.0; /* between columns of one run */
 static const double SAME_COL = 0.5; /* dots in one column */
 
@@ -61,27 +63,60 @@ typedef struct pitch_samples {
 	size_t ndx, ndy, ncell;
 } pitch_samples;
 
-/* The dots (sorted right to left) level with the window's centre, from
- * the first within REACH of its left edge leftwards until a gap wider
- * than RUN_GAP. false when memory runs out. */
-static bool gather_run(const pt *dots, size_t nd, const double *rect, run *r)
+/* The dots (sorted right to left) level with the window's centre on one
+ * side of it (dir -1: left, 1: right), from the first within REACH of
+ * that edge outwards until a gap wider than RUN_GAP; into r->xy (room for
+ * every dot) right to left. Returns the first dot's distance from the
+ * edge (INFINITY: none). */
+static double gather_side(const pt *dots, size_t nd, const double *rect,
+                          int dir, run *r)
 {
-	double left = rect[0];
-	double cy = rect[1] + rect[3] / 2;
-	r->xy = bki_calloc(2 * nd + 1, sizeof *r->xy);
-	if (!r->xy)
-		return false;
-	double last = 0;
-	for (size_t k = 0; k < nd; k++) {
-		double x = dots[k].x, y = dots[k].y;
-		if (x >= left || fabs(y - cy) > LEVEL)
+	double edge = dir < 0 ? rect[0] : rect[0] + rect[2];
+	double cy = rect[1] + rect[3] / 2, last = 0, first = INFINITY;
+	r->n = 0;
+	for (size_t m = 0; m < nd; m++) {
+		size_t k = dir < 0 ? m : nd - 1 - m;
+		double x = dots[k].x, y = dots[k].y, out = (x - edge) * dir;
+		if (out <= 0 || fabs(y - cy) > LEVEL)
 			continue;
-		if (r->n == 0 ? x < left - REACH : last - x > RUN_GAP)
+		if (r->n == 0 ? out > REACH : (x - last) * dir > RUN_GAP)
 			break;
+		if (r->n == 0)
+			first = out;
 		r->xy[2 * r->n] = x;
 		r->xy[2 * r->n + 1] = y;
 		r->n++;
 		last = x;
+	}
+	for (size_t k = 0; dir > 0 && k < r->n / 2; k++) {
+		size_t o = r->n - 1 - k;
+		double tx = r->xy[2 * k], ty = r->xy[2 * k + 1];
+		r->xy[2 * k] = r->xy[2 * o];
+		r->xy[2 * k + 1] = r->xy[2 * o + 1];
+		r->xy[2 * o] = tx;
+		r->xy[2 * o + 1] = ty;
+	}
+	return first;
+}
+
+/* The run beside a window: the dots level with its centre left of it, or
+ * right of it where that run starts nearer the window. false when memory
+ * runs out. */
+static bool gather_run(const pt *dots, size_t nd, const double *rect, run *r)
+{
+	run right = {bki_calloc(2 * nd + 1, sizeof *right.xy), 0};
+	r->xy = bki_calloc(2 * nd + 1, sizeof *r->xy);
+	if (!r->xy || !right.xy) {
+		free(right.xy);
+		return false;
+	}
+	double dl = gather_side(dots, nd, rect, -1, r);
+	double dr = gather_side(dots, nd, rect, 1, &right);
+	if (dr < dl) {
+		free(r->xy);
+		*r = right;
+	} else {
+		free(right.xy);
 	}
 	return true;
 }

@@ -183,13 +183,28 @@ static const char *const ballot_kind_names[] = {"", "party-list",
 const bki_stencil_tpl *def_choose_template(def_ctx *c, const bki_ballot *bl,
                                           size_t positions, const char *path)
 {
-	const bki_stencil_tpl *best = NULL;
+	const bki_stencil_tpl *best = NULL, *least = NULL;
 	for (size_t k = 0; k < c->tpl->nstencils; k++) {
 		const bki_stencil_tpl *t = &c->tpl->stencils[k];
-		if ((t->kinds & bl->kind) && t->capacity >= positions &&
+		if (!(t->kinds & bl->kind))
+			continue;
+		if (!least || t->capacity < least->capacity)
+			least = t;
+		if (t->capacity >= positions &&
 		    (!best || t->capacity < best->capacity))
 			best = t;
 	}
+	/* the kind's smallest template is the default: a larger one is
+	 * said, with why */
+	if (best && best != least)
+		jdoc_report_at(c->d, path, BK_NOTE, "larger-template", false,
+		               "%zu positions (with against all) do not fit the "
+		               "template \"%s\" (%g × %g mm, holds %zu); the "
+		               "stencil uses the larger template \"%s\" (%g × %g "
+		               "mm, holds %zu)", positions, least->id,
+		               least->paper_w, least->paper_h, least->capacity,
+		               best->id, best->paper_w, best->paper_h,
+		               best->capacity);
 	if (!best)
 		jdoc_report_at(c->d, path, BK_ERROR, "too-many-options", false,
 		               "%zu positions (with against all) do not fit any "

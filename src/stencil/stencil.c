@@ -24,7 +24,11 @@
 
 /* Floors below which no option may go (docs/stencil.md). */
 static const double WINDOW_GAP_FLOOR = 3.0, EDGE_GAP_FLOOR = 5.0;
-static const double BRIDGE = 1.0;       /* material kept between windows */
+/* What a cutter needs (docs/stencil.md): every window shows its whole box
+ * with at least MARGIN_MIN to spare on each side, and at least BRIDGE_MIN
+ * of material stays between two windows and between a window and the die
+ * line. */
+static const double MARGIN_MIN = 0.5, BRIDGE_MIN = 1.5;
 static const double NUMBER_SIZE = 6.0;  /* large print number, mm */
 static const double LABEL_SIZE = 2.8;   /* poll workers' labels, mm */
 static const double BLUE[3] = {0.0, 0.35, 0.85}; /* does not swell */
@@ -38,10 +42,15 @@ typedef struct window {
 	unsigned number;
 } window;
 
+/* What a braille block is: the clearance rules differ (check_block). */
+enum block_kind { BLOCK_TITLE, BLOCK_NUMBER, BLOCK_DOT, BLOCK_REF };
+
 typedef struct bblock { /* one line of braille cells */
 	double x, y;        /* top-left of the first cell's dot 1 area */
 	unsigned char *cells;
 	size_t n;
+	enum block_kind kind;
+	size_t win;         /* a number's window on its sheet */
 } bblock;
 
 typedef struct ptext { /* print */
@@ -72,6 +81,7 @@ struct bk_stencil {
 	sheet *sheets;
 	size_t nsheets;
 	char *title, *date;
+	const char *calibration; /* the bar's label (the templates' wording) */
 	double labels_w;     /* labels wrap to the room left of the numbers */
 	double bar_x, bar_y; /* calibration bar: 100 mm down from here */
 	bblock ref;          /* the reference cell beside the bar */
@@ -85,6 +95,13 @@ static double cell_w(const bki_braille_profile *p, size_t n)
 static double cell_h(const bki_braille_profile *p)
 {
 	return 2 * p->dot_pitch + p->dot_diameter;
+}
+
+/* Between two braille blocks side by side on lines closer than the
+ * profile's line pitch: a blank cell, as between two words of a line. */
+static double word_space(const bki_braille_profile *p)
+{
+	return 2 * p->cell_pitch - cell_w(p, 1);
 }
 
 static rect block_rect(const bk_stencil *s, const bblock *b)
@@ -146,7 +163,7 @@ static void add_text(sheet *sh, double x, double y, double size, bool right,
 
 /* Takes over cells (NULL: memory ran out). */
 static void add_block(sheet *sh, double x, double y, unsigned char *cells,
-                      size_t n)
+                      size_t n, enum block_kind kind, size_t win)
 {
 	bblock *more = cells ? bki_reallocarray(sh->br, sh->nbr + 1,
 	                                       sizeof *sh->br)
@@ -161,6 +178,8 @@ static void add_block(sheet *sh, double x, double y, unsigned char *cells,
 	sh->br[sh->nbr].y = y;
 	sh->br[sh->nbr].cells = cells;
 	sh->br[sh->nbr].n = n;
+	sh->br[sh->nbr].kind = kind;
+	sh->br[sh->nbr].win = win;
 	sh->nbr++;
 }
 
@@ -186,7 +205,8 @@ static bk_status wrap_title(sheet *sh, const unsigned char *c, size_t n,
 		if (!cells)
 			return BK_ERR_NOMEM;
 		memcpy(cells, c + start, end - start);
-		add_block(sh, x, y + (double)*lines * p->line_pitch, cells, end - start);
+		add_block(sh, x, y + (double)*lines * p->line_pitch, cells,
+		          end - start, BLOCK_TITLE, 0);
 		(*lines)++;
 		start = end;
 		while (start < n && c[start] == 0)
@@ -194,6 +214,15 @@ static bk_status wrap_title(sheet *sh, const unsigned char *c, size_t n,
 	}
 	return BK_OK;
 }
+
+/* A position's braille number before it is placed: its cells, its window
+ * and which of two columns it takes (1: the one further left, where the
+ * windows stand closer than a braille line). */
+typedef struct number {
+	unsigned char *cells;
+	size_t n, sheet, win;
+	int col;
+} number;
 
 /* What the layout steps of bk_stencil_create share. */
 typedef struct layout {
@@ -204,6 +233,7 @@ typedef struct layout {
 	bk_braille *br;
 	bk_diags *diags;
 	size_t npos;          /* positions of the ballot */
+	number *num;          /* each position's braille number */
 	double *wleft;        /* each position's print number: its left edge */
 	double numbers_left;  /* left edge of all numbers and counting dots */
 } layout;
@@ -215,7 +245,8 @@ static bk_status check_options(const bk_stencil_options *opt, bk_diags *diags)
 	if (!bki_struct_version_ok(opt->version, BK_STENCIL_OPTIONS_VERSION,
 	                          "bk_stencil_options", diags))
 		return BK_ERR_USAGE;
-	if (opt->clearance < 0 || opt->clearance > BK_STENCIL_CLEARANCE_MAX ||
+	if (!(opt->clearance >= MARGIN_MIN) ||
+	    opt->clearance > BK_STENCIL_CLEARANCE_MAX ||
 	    opt->corner_radius < 0 ||
 	    opt->corner_radius > BK_STENCIL_CORNER_RADIUS_MAX ||
 	    opt->window_gap < WINDOW_GAP_FLOOR ||
@@ -228,10 +259,11 @@ static bk_status check_options(const bk_stencil_options *opt, bk_diags *diags)
 		               BK_STENCIL_CORNER_RADIUS_MAX,
 		               "the message gives one bound for both");
 		bki_diags_add(diags, BK_ERROR, "bad-value", "", 0, 0, "",
-		             "stencil options: clearance and corner radius 0–%d mm, "
-		             "braille at least %g mm from windows and %g mm from "
-		             "the edge, a tab %d–%d mm deep and %d–%d mm wide",
-		             BK_STENCIL_CLEARANCE_MAX, WINDOW_GAP_FLOOR,
+		             "stencil options: clearance %g–%d mm, corner radius "
+		             "0–%d mm, braille at least %g mm from windows and %g mm "
+		             "from the edge, a tab %d–%d mm deep and %d–%d mm wide",
+		             MARGIN_MIN, BK_STENCIL_CLEARANCE_MAX,
+		             BK_STENCIL_CORNER_RADIUS_MAX, WINDOW_GAP_FLOOR,
 		             EDGE_GAP_FLOOR, BK_STENCIL_TAB_DEPTH_MIN,
 		             BK_STENCIL_TAB_DEPTH_MAX, BK_STENCIL_TAB_WIDTH_MIN,
 		             BK_STENCIL_TAB_WIDTH_MAX);
@@ -249,28 +281,45 @@ static rect ballot_box(const layout *L, size_t k)
 	return r;
 }
 
-/* 1. The clearance around each box, reduced where boxes stand so close
- * that windows would leave less than BRIDGE of material between them; and
- * the corner radius that keeps a rounded window corner off its box. */
+/* 1. The clearance around each box (the window's margin): the option's,
+ * reduced where boxes stand so close that windows would leave less than
+ * BRIDGE_MIN of material between them, but never below MARGIN_MIN. Where
+ * even MARGIN_MIN leaves less than BRIDGE_MIN, a warning gives the
+ * figures; where the windows would touch, the layout is refused. And the
+ * corner radius that keeps a rounded window corner off its box. */
 static bk_status fit_clearance(layout *L)
 {
 	bk_stencil *s = L->s;
-	double min_gap = 1e9;
+	double min_gap = INFINITY;
+	size_t ga = 0, gb = 0;
 	size_t used = L->npos < s->t->per_sheet ? L->npos : s->t->per_sheet;
 	for (size_t a = 0; a < used; a++)
-		for (size_t c = a + 1; c < used; c++)
-			min_gap = fmin(min_gap, rect_gap(ballot_box(L, a),
-			                                 ballot_box(L, c)));
+		for (size_t c = a + 1; c < used; c++) {
+			double g = rect_gap(ballot_box(L, a), ballot_box(L, c));
+			if (g < min_gap) {
+				min_gap = g;
+				ga = a;
+				gb = c;
+			}
+		}
 	double clearance = s->opt.clearance;
-	if (used > 1 && (min_gap - BRIDGE) / 2 < clearance)
-		clearance = (min_gap - BRIDGE) / 2;
-	if (clearance < 0) {
-		bki_diags_add(L->diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
-		             "the marking boxes of template %s stand %.1f mm apart; "
-		             "windows need at least %.1f mm of material between "
-		             "them", s->t->id, min_gap, BRIDGE);
+	if (used > 1 && min_gap - 2 * clearance < BRIDGE_MIN)
+		clearance = fmax(MARGIN_MIN, (min_gap - BRIDGE_MIN) / 2);
+	double bridge = min_gap - 2 * clearance;
+	rect box = ballot_box(L, ga);
+	if (used > 1 && bridge < BRIDGE_MIN - 1e-9)
+		bki_diags_add(L->diags, bridge > 0 ? BK_WARNING : BK_ERROR,
+		             bridge > 0 ? "stencil-bridge" : "stencil-layout", "",
+		             0, 0, "", "boxes %zu and %zu of template %s (%.1f × "
+		             "%.1f mm) stand %.1f mm apart: windows showing each "
+		             "whole box with %.1f mm to spare leave %.1f mm of "
+		             "material between them; a cutter needs %.1f mm, which "
+		             "boxes %.1f mm apart would give", ga + 1, gb + 1,
+		             s->t->id, box.w, box.h, min_gap, clearance,
+		             fmax(bridge, 0), BRIDGE_MIN,
+		             BRIDGE_MIN + 2 * MARGIN_MIN);
+	if (used > 1 && bridge <= 0)
 		return BK_ERR_INVALID;
-	}
 	s->opt.clearance = clearance;
 	/* a rounded window corner stays off the box's corner while the radius
 	 * is at most clearance × (2 + √2) */
@@ -279,14 +328,22 @@ static bk_status fit_clearance(layout *L)
 	return BK_OK;
 }
 
-/* 2. Position i's window, its number in braille left of it and in print
- * left of the braille. */
+static const window *position_window(const layout *L, size_t i)
+{
+	return &L->s->sheets[L->num[i].sheet].win[L->num[i].win];
+}
+
+/* 2. Position i's window and its number in braille. The number takes
+ * the second column when the window above it in the same column of
+ * windows stands less than a braille line away and its number took the
+ * first (docs/stencil.md). */
 static bk_status place_window(layout *L, size_t i)
 {
 	bk_stencil *s = L->s;
-	const bki_braille_profile *p = s->p;
 	double clearance = s->opt.clearance;
-	sheet *sh = &s->sheets[bk_script_position_sheet(L->script, i)];
+	number *nu = &L->num[i];
+	nu->sheet = bk_script_position_sheet(L->script, i);
+	sheet *sh = &s->sheets[nu->sheet];
 	window wd;
 	wd.box = ballot_box(L, bk_script_position_box(L->script, i));
 	wd.win.x = wd.box.x - clearance;
@@ -298,30 +355,96 @@ static bk_status place_window(layout *L, size_t i)
 	if (!more)
 		return bki_diags_nomem(L->diags, "", "", "laying out the stencil");
 	sh->win = more;
+	nu->win = sh->nwin;
 	sh->win[sh->nwin++] = wd;
-
+	double near = s->p->line_pitch - 1e-9, cy = wd.win.y + wd.win.h / 2;
+	for (size_t j = 0; j < i; j++) {
+		const window *wj = position_window(L, j);
+		double dy = fabs(wj->win.y + wj->win.h / 2 - cy);
+		if (L->num[j].sheet == nu->sheet &&
+		    fabs(wj->win.x - wd.win.x) < 0.1 && dy < near) {
+			near = dy;
+			nu->col = !L->num[j].col;
+		}
+	}
 	char num[16];
 	snprintf(num, sizeof num, "%u", wd.number);
-	unsigned char *cells = NULL;
-	size_t n = 0;
-	bk_status st = bk_braille_translate(
-		L->br, bk_script_language(L->script), num,
-		bk_script_position_source(L->script, i), &cells, &n, L->diags);
-	if (st != BK_OK)
-		return st;
-	double bx = wd.win.x - s->opt.window_gap - cell_w(p, n);
-	double by = wd.win.y + wd.win.h / 2 - cell_h(p) / 2;
-	add_block(sh, bx, by, cells, n);
-	double tx = bx - 2.0;
-	add_text(sh, tx, wd.win.y + wd.win.h / 2 - NUMBER_SIZE / 2, NUMBER_SIZE,
-	         true, true, false, num);
-	/* room for up to 3 digits of print at 0.62 em each */
-	L->wleft[i] = tx - 3 * 0.62 * NUMBER_SIZE;
-	L->numbers_left = fmin(L->numbers_left, L->wleft[i]);
-	return BK_OK;
+	return bk_braille_translate(L->br, bk_script_language(L->script), num,
+	                            bk_script_position_source(L->script, i),
+	                            &nu->cells, &nu->n, L->diags);
 }
 
-/* 3. Counting dots: one raised dot level with each window, left of the
+/* Where a column of windows' numbers go (the windows on i's sheet at i's
+ * window's x): the left edge of the first column and of the second left
+ * of the windows, and whether the second is left of them (true) or right
+ * of them (false: the template has another column of boxes to the
+ * right, with room between, docs/stencil.md) or not used (false). */
+static bool number_columns(const layout *L, size_t i, double *first,
+                           double *second, bool *right)
+{
+	const bki_braille_profile *p = L->s->p;
+	const window *wi = position_window(L, i);
+	double gap = L->s->opt.window_gap;
+	double widest = 0;
+	bool two = false;
+	*first = wi->win.x - gap;
+	*right = false;
+	for (size_t k = 0; k < L->s->t->per_sheet; k++)
+		if (ballot_box(L, k).x > wi->box.x + wi->box.w)
+			*right = true;
+	for (size_t j = 0; j < L->npos; j++) {
+		const window *wj = position_window(L, j);
+		if (L->num[j].sheet != L->num[i].sheet ||
+		    fabs(wj->win.x - wi->win.x) >= 0.1)
+			continue;
+		if (L->num[j].col) {
+			two = true;
+			widest = fmax(widest, cell_w(p, L->num[j].n));
+		} else {
+			*first = fmin(*first, wi->win.x - gap - cell_w(p, L->num[j].n));
+		}
+	}
+	*second = *first - word_space(p) - widest;
+	return two && !*right;
+}
+
+/* 3. Each position's braille number level with its window, in its column:
+ * the first right-aligned window_gap left of the window; the second a
+ * blank cell left of the first, or window_gap right of the window where
+ * another column of windows stands to the right. Its print number beside
+ * the braille, away from the window; left of both columns where there
+ * are two on the left. */
+static void place_numbers(layout *L)
+{
+	const bk_stencil *s = L->s;
+	const bki_braille_profile *p = s->p;
+	for (size_t i = 0; i < L->npos; i++) {
+		number *nu = &L->num[i];
+		const window *wd = position_window(L, i);
+		sheet *sh = &s->sheets[nu->sheet];
+		double first, second;
+		bool right, two = number_columns(L, i, &first, &second, &right);
+		double w = cell_w(p, nu->n);
+		bool on_right = nu->col && right;
+		double bx = on_right ? wd->win.x + wd->win.w + s->opt.window_gap
+		            : nu->col ? first - word_space(p) - w
+		            : wd->win.x - s->opt.window_gap - w;
+		double by = wd->win.y + wd->win.h / 2 - cell_h(p) / 2;
+		add_block(sh, bx, by, nu->cells, nu->n, BLOCK_NUMBER, nu->win);
+		nu->cells = NULL;
+		double tx = on_right ? bx + w + 2.0 : (two ? second : bx) - 2.0;
+		char text[16];
+		snprintf(text, sizeof text, "%u", wd->number);
+		add_text(sh, tx, wd->win.y + wd->win.h / 2 - NUMBER_SIZE / 2,
+		         NUMBER_SIZE, !on_right, true, false, text);
+		/* room for up to 3 digits of print at 0.62 em each; a number
+		 * right of its window leaves the left alone */
+		L->wleft[i] = on_right ? wd->win.x : tx - 3 * 0.62 * NUMBER_SIZE;
+		L->numbers_left = fmin(L->numbers_left, L->wleft[i]);
+	}
+}
+
+/* 4. Counting dots: one raised dot level with each window, left of the
  * numbers, in one column per column of windows. */
 static void place_counting_dots(layout *L)
 {
@@ -342,12 +465,12 @@ static void place_counting_dots(layout *L)
 		if (dot)
 			dot[0] = 0x01;
 		add_block(sh, x, wd->win.y + wd->win.h / 2 - s->p->dot_diameter / 2,
-		          dot, 1);
+		          dot, 1, BLOCK_DOT, 0);
 		L->numbers_left = fmin(L->numbers_left, x);
 	}
 }
 
-/* 4. The braille title (in the stencil title language) of each sheet, top
+/* 5. The braille title (in the stencil title language) of each sheet, top
  * left, wrapped to the room left of the numbers; "n/N" after it when the
  * stencil has several sheets. */
 static bk_status place_titles(layout *L)
@@ -406,7 +529,7 @@ static void add_label(sheet *x, const char *text, bool bold)
 	x->label_bold[x->nlabels++] = bold;
 }
 
-/* 5. Labels for poll workers on each sheet, bottom left, in the script's
+/* 6. Labels for poll workers on each sheet, bottom left, in the script's
  * language: ballot, district, side and which way up; sheet n of N; and a
  * warning when the template's geometry is assumed, not measured. */
 static void place_labels(layout *L)
@@ -444,10 +567,12 @@ static void place_labels(layout *L)
 	}
 }
 
-/* 6. Calibration: a 100 mm bar down the left edge and one full cell.
+/* 7. Calibration: a 100 mm bar down the left edge, labelled, and one full
+ * cell.
  * false when memory runs out. */
-static bool place_calibration(bk_stencil *s)
+static bool place_calibration(const layout *L)
 {
+	bk_stencil *s = L->s;
 	s->bar_x = 2.0;
 	s->bar_y = (s->h - 100.0) / 2;
 	s->ref.x = s->opt.edge_gap +
@@ -457,8 +582,51 @@ static bool place_calibration(bk_stencil *s)
 	if (!s->ref.cells)
 		return false;
 	s->ref.cells[0] = 0x3F;
+	s->calibration = bki_wording_get(
+		s->tpl, bki_lang_index(bk_script_language(L->script)), "print",
+		"stencil_calibration");
 	s->ref.n = 1;
+	s->ref.kind = BLOCK_REF;
 	return true;
+}
+
+/* Two braille blocks keep the profile's spacing: on lines a line pitch
+ * apart, or a blank cell apart side by side (docs/stencil.md). Counting
+ * dots stand at the windows' pitch, in a column: they keep the gap
+ * between two cells of a line. */
+static bool blocks_apart(const bki_braille_profile *p, const bblock *a,
+                         rect ra, const bblock *b, rect rb)
+{
+	double cell_gap = p->cell_pitch - cell_w(p, 1) - 1e-9;
+	if (a->kind == BLOCK_DOT || b->kind == BLOCK_DOT)
+		return rect_gap(ra, rb) >= cell_gap;
+	if (fabs(ra.y - rb.y) >= p->line_pitch - 1e-9)
+		return true;
+	double side = fmax(rb.x - (ra.x + ra.w), ra.x - (rb.x + rb.w));
+	return side >= word_space(p) - 1e-9;
+}
+
+/* A braille number (b, at r) is nearer its own window than any other:
+ * centre to centre. */
+static bk_status check_nearest(const bk_stencil *s, const sheet *x,
+                               const bblock *b, rect r, bk_diags *diags)
+{
+	double cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+	const rect *own = &x->win[b->win].win;
+	double d = hypot(own->x + own->w / 2 - cx, own->y + own->h / 2 - cy);
+	for (size_t w = 0; w < x->nwin; w++) {
+		const rect *o = &x->win[w].win;
+		if (w == b->win ||
+		    hypot(o->x + o->w / 2 - cx, o->y + o->h / 2 - cy) > d)
+			continue;
+		bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
+		             "the braille number %u at %.1f, %.1f mm stands as "
+		             "near the window of number %u as its own on "
+		             "template %s", x->win[b->win].number, r.x, r.y,
+		             x->win[w].number, s->t->id);
+		return BK_ERR_INVALID;
+	}
+	return BK_OK;
 }
 
 /* Block k of a sheet (the reference cell for k == nbr) against the
@@ -487,22 +655,21 @@ static bk_status check_block(const bk_stencil *s, const sheet *x, size_t k,
 			return BK_ERR_INVALID;
 		}
 	}
-	/* braille blocks keep at least the gap between two cells of a line
-	 * from each other (numbers of neighbouring rows stand closer than the
-	 * profile's line pitch: docs/stencil.md) */
-	double least = p->cell_pitch - p->dot_pitch - p->dot_diameter - 1e-9;
 	for (size_t o = k + 1; k < x->nbr && o < x->nbr; o++)
-		if (rect_gap(r, block_rect(s, &x->br[o])) < least) {
+		if (!blocks_apart(p, &x->br[k], r, &x->br[o],
+		                  block_rect(s, &x->br[o]))) {
 			bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "two braille blocks at %.1f, %.1f and %.1f, %.1f mm "
-			             "touch on template %s", r.x, r.y, x->br[o].x,
+			             "stand closer than the braille profile's spacing "
+			             "on template %s", r.x, r.y, x->br[o].x,
 			             x->br[o].y, s->t->id);
 			return BK_ERR_INVALID;
 		}
-	return BK_OK;
+	return k < x->nbr && x->br[k].kind == BLOCK_NUMBER
+	       ? check_nearest(s, x, &x->br[k], r, diags) : BK_OK;
 }
 
-/* 7. The clearance rules, checked on the result: the first broken one is
+/* 8. The clearance rules, checked on the result: the first broken one is
  * reported. */
 static bk_status check_clearances(const bk_stencil *s, bk_diags *diags)
 {
@@ -510,14 +677,14 @@ static bk_status check_clearances(const bk_stencil *s, bk_diags *diags)
 		const sheet *x = &s->sheets[sh];
 		for (size_t w = 0; w < x->nwin; w++) {
 			double g = edge_gap(s, x->win[w].win);
-			if (g >= BRIDGE - 1e-9)
+			if (g >= BRIDGE_MIN - 1e-9)
 				continue;
 			bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "the window of number %u comes within %.1f mm of "
 			             "the sheet's edge on template %s; at least %.1f mm "
 			             "of material must stay (check the ballot's "
 			             "paper.overrides)", x->win[w].number, g, s->t->id,
-			             BRIDGE);
+			             BRIDGE_MIN);
 			return BK_ERR_INVALID;
 		}
 		for (size_t k = 0; k <= x->nbr; k++) {
@@ -578,7 +745,8 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 	            .diags = diags, .npos = bk_script_position_count(script)};
 	L.s = new_stencil(&L, tpl, opt ? opt : &def);
 	L.wleft = bki_calloc(L.npos + 1, sizeof *L.wleft);
-	if (!L.s || !L.wleft) {
+	L.num = bki_calloc(L.npos + 1, sizeof *L.num);
+	if (!L.s || !L.wleft || !L.num) {
 		st = bki_diags_nomem(diags, "", "", "laying out the stencil");
 		goto out;
 	}
@@ -589,13 +757,14 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 	for (size_t i = 0; i < L.npos; i++)
 		if ((st = place_window(&L, i)) != BK_OK)
 			goto out;
+	place_numbers(&L);
 	if (L.s->opt.counting_dots)
 		place_counting_dots(&L);
 	if ((st = place_titles(&L)) != BK_OK)
 		goto out;
 	place_labels(&L);
 	L.s->labels_w = L.numbers_left - 2.0 - 4.0;
-	bool placed = place_calibration(L.s);
+	bool placed = place_calibration(&L);
 	for (size_t k = 0; k < L.s->nsheets; k++)
 		placed = placed && !L.s->sheets[k].nomem;
 	if (!placed) {
@@ -604,6 +773,9 @@ bk_status bk_stencil_create(bk_stencil **out, const bk_election *e,
 	}
 	st = check_clearances(L.s, diags);
 out:
+	for (size_t i = 0; L.num && i < L.npos; i++)
+		free(L.num[i].cells);
+	free(L.num);
 	free(L.wleft);
 	if (st != BK_OK)
 		bk_stencil_free(L.s);
@@ -904,7 +1076,17 @@ static void draw_labels(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 	}
 }
 
-/* One sheet in mode m; pc is NULL where no text is drawn (the proof). */
+/* The calibration bar's label, right of the bar's middle, in the labels'
+ * size and the current colour. */
+static void draw_calibration_label(cairo_t *cr, PangoContext *pc,
+                                   const bk_stencil *s)
+{
+	ptext t = {s->bar_x + 3.0, s->bar_y + 50.0 - LABEL_SIZE / 2, LABEL_SIZE,
+	           false, false, true, (char *)s->calibration};
+	draw_text(cr, pc, &t);
+}
+
+/* One sheet in mode m. */
 static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
                        const sheet *sh, enum mode m)
 {
@@ -915,6 +1097,7 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 	}
 	if (m == PROOF) {
 		draw_proof(cr, s, sh);
+		draw_labels(cr, pc, s, sh);
 		return;
 	}
 	if (m == PRINT)
@@ -928,13 +1111,14 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 	}
 	/* print: numbers black (engraved on the laser, raised on swell) */
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	for (size_t i = 0; pc && i < sh->ntxt; i++)
+	for (size_t i = 0; i < sh->ntxt; i++)
 		draw_text(cr, pc, &sh->txt[i]);
 	/* labels: blue on swell paper (flat), engraved on the laser */
 	if (m != SVG && m != PRINT)
 		cairo_set_source_rgb(cr, BLUE[0], BLUE[1], BLUE[2]);
-	if (pc)
-		draw_labels(cr, pc, s, sh);
+	draw_labels(cr, pc, s, sh);
+	if (m != SVG)
+		draw_calibration_label(cr, pc, s);
 }
 
 /* Draws the stencil through a write callback: every sheet as a page of a
@@ -1015,6 +1199,21 @@ static void open_target(target *t, const bk_stencil *s, enum mode m,
 	}
 }
 
+/* Text set as the outlines lie: no hinting, no rounding of advances or
+ * glyph positions to whole units (a unit here is a millimetre), so the
+ * letters of the small labels keep their spacing in every renderer and a
+ * PDF's text reads back as whole words. */
+static void set_unhinted(cairo_t *cr, PangoContext *pc)
+{
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	pango_cairo_context_set_font_options(pc, fo);
+	cairo_font_options_destroy(fo);
+	pango_context_set_round_glyph_positions(pc, FALSE);
+	pango_cairo_update_context(cr, pc);
+}
+
 /* The sheets from first on, each on its own page where pages are. */
 static void draw_sheets(const target *t, const bk_stencil *s, enum mode m,
                         PangoFontMap *fm, size_t first)
@@ -1029,7 +1228,7 @@ static void draw_sheets(const target *t, const bk_stencil *s, enum mode m,
 		cairo_set_tolerance(cr, 0.01);
 		PangoContext *pc = fm ? pango_font_map_create_context(fm) : NULL;
 		if (pc)
-			pango_cairo_update_context(cr, pc);
+			set_unhinted(cr, pc);
 		draw_sheet(cr, pc, s, &s->sheets[k], m);
 		if (pc)
 			g_object_unref(pc);
@@ -1088,7 +1287,7 @@ static bk_status render(void *ctx, bk_write_fn write, void *arg,
 	const stencil_job *j = ctx;
 	const bk_stencil *s = j->s;
 	PangoFontMap *fm = NULL;
-	if (j->m != PROOF && !(fm = bki_render_font_map(s->tpl, diags)))
+	if (!(fm = bki_render_font_map(s->tpl, diags)))
 		return BK_ERR_IO;
 	bki_c_numeric numeric = bki_c_numeric_enter();
 	bki_sink out = {write, arg, BK_OK};

@@ -23,6 +23,51 @@ static const unsigned char digit[10] = {0x1A, 0x01, 0x03, 0x09, 0x19,
 static bk_templates *tpl;
 static bk_braille *br;
 
+/* The dots of the braille number beside a window (x, y, w, h): level with
+ * its centre (within 4 mm), on the side where a dot stands nearest
+ * (within 40 mm: a number in a second column stands a blank cell beyond
+ * the first, or right of its window, docs/stencil.md), outwards until a
+ * gap wider than 10 mm. Into mine (room for n); returns how many. */
+static size_t beside(const double *xy, size_t n, double x, double y, double w,
+                     double h, double *mine)
+{
+	double cy = y + h / 2, dl = 1e9, dr = 1e9;
+	for (size_t i = 0; i < n; i++) {
+		if (fabs(xy[2 * i + 1] - cy) >= 4.0)
+			continue;
+		if (xy[2 * i] < x)
+			dl = fmin(dl, x - xy[2 * i]);
+		else if (xy[2 * i] > x + w)
+			dr = fmin(dr, xy[2 * i] - (x + w));
+	}
+	int dir = dr < dl ? 1 : -1;
+	double edge = dir > 0 ? x + w : x, reach = fmin(dl, dr);
+	size_t k = 0;
+	if (reach > 40)
+		return 0;
+	/* outwards from the nearest dot: a dot within 10 mm of one taken */
+	for (int grew = 1; grew;) {
+		grew = 0;
+		for (size_t i = 0; i < n; i++) {
+			double out = (xy[2 * i] - edge) * dir;
+			if (fabs(xy[2 * i + 1] - cy) >= 4.0 || out <= 0)
+				continue;
+			int take = fabs(out - reach) < 1e-9, had = 0;
+			for (size_t j = 0; j < k; j++) {
+				had |= mine[2 * j] == xy[2 * i] && mine[2 * j + 1] == xy[2 * i + 1];
+				take |= fabs(mine[2 * j] - xy[2 * i]) <= 10.0;
+			}
+			if (take && !had) {
+				mine[2 * k] = xy[2 * i];
+				mine[2 * k + 1] = xy[2 * i + 1];
+				k++;
+				grew = 1;
+			}
+		}
+	}
+	return k;
+}
+
 /* Checks every sheet of a stencil's swell PDF. */
 static void check_swell(bk_stencil *st, const char *what, double dot_d,
                         double dot_pitch, double cell_pitch)
@@ -49,16 +94,8 @@ static void check_swell(bk_stencil *st, const char *what, double dot_d,
 		for (size_t w = 0; w < bk_stencil_window_count(st, sh); w++) {
 			double x, y, ww, wh;
 			unsigned num = bk_stencil_window(st, sh, w, &x, &y, &ww, &wh);
-			/* the dots left of this window, level with it */
-			double *mine = malloc(2 * n * sizeof *mine);
-			size_t k = 0;
-			for (size_t i = 0; i < n; i++)
-				if (xy[2 * i] < x && xy[2 * i] > x - 30 &&
-				    fabs(xy[2 * i + 1] - (y + wh / 2)) < 4.0) {
-					mine[2 * k] = xy[2 * i];
-					mine[2 * k + 1] = xy[2 * i + 1];
-					k++;
-				}
+			double *mine = malloc((2 * n + 1) * sizeof *mine);
+			size_t k = beside(xy, n, x, y, ww, wh, mine);
 			unsigned char *cells = NULL;
 			size_t nc = 0;
 			unsigned char want[8];
