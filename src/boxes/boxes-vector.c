@@ -189,6 +189,8 @@ static bool parse_d(walk *w, const char *d, mat m)
 		} else {
 			return false;
 		}
+		if (w->g->nomem)
+			return false;
 		/* the subpath lives in w->subs, which may move */
 		if (cur)
 			cur = &w->subs[w->nsubs - 1];
@@ -214,7 +216,7 @@ static void do_path(walk *w, xmlNode *n, mat m, bool parent_fill)
 	width *= sqrt(fabs(m.a * m.d - m.b * m.c)) * BKI_BOXES_MM;
 	w->npts = w->nsubs = 0;
 	if (d && (stroked || filled) && parse_d(w, (const char *)d, m) &&
-	    w->nsubs)
+	    w->nsubs && !w->g->nomem)
 		bki_boxes_add_path(w->g, w->pts, w->subs, w->nsubs, stroked,
 		                   width);
 	xmlFree(d);
