@@ -73,6 +73,10 @@ echo "script (all $(grep -o '"body"' "$def" | wc -l) ballots x 2 languages): ${s
 mkdir -p bench/out/stencils
 ./build-bench/bench/bench-stencil "$def" bench/out/stencils
 
+# boxes: the box finder on a one-page vector ballot (A4, 40 boxes) and a
+# 300 dpi scan of it (issue 17, item 6: under 50 ms and under 500 ms)
+./build-bench/bench/bench-boxes "$runs" bench/out
+
 # audio: the baseline (espeak-ng -w + lame) against ballotkit on the same
 # ballots and processes, the national set on two processes, and the decoded
 # loudness of a sample (issue: audio ballot)

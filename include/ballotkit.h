@@ -5,6 +5,7 @@
  *   ballotkit/version.h     version macros and bk_version()
  *   ballotkit/diag.h        status codes and diagnostics (the error type)
  *   ballotkit/production.h  the format's defaults and the output names
+ *   ballotkit/boxes.h       the marking boxes found in a ballot's PDF
  *   ballotkit/templates.h   wording, geometry and language data
  *   ballotkit/definition.h  loading and validating election definitions
  *   ballotkit/script.h      the ballot script every output renders
@@ -70,6 +71,7 @@
 #include "ballotkit/version.h"
 #include "ballotkit/diag.h"
 #include "ballotkit/production.h"
+#include "ballotkit/boxes.h"
 #include "ballotkit/templates.h"
 #include "ballotkit/import.h"
 #include "ballotkit/definition.h"

@@ -16,7 +16,7 @@ PACKAGES="
   libopus-dev libsonic-dev nettle-dev lame
   libutf8proc-dev libcsv-dev libzip-dev python3-openpyxl
   python3 python3-jsonschema python3-numpy python3-scipy python3-soundfile
-  python3-mutagen python3-pikepdf
+  python3-mutagen python3-pikepdf python3-cairo
   locales
   clang libclang-rt-14-dev valgrind
 "

@@ -7,7 +7,7 @@ import re
 import bk
 
 t = bk.Tap()
-COMMANDS = ["validate", "import", "export", "script", "braille", "list", "leaflet", "stencil", "speak",
+COMMANDS = ["validate", "import", "export", "boxes", "script", "braille", "list", "leaflet", "stencil", "speak",
             "audio", "build", "index", "verify", "templates", "defaults", "version"]
 
 general = bk.run("--help", check_rc=0).stdout.decode()

@@ -122,6 +122,19 @@ static const cli_option options_table[] = {
 	 0, NEEDS_VALUE,
 	 _("leave the column with this header unread, in every table "
 	   "(repeatable)")},
+	{"--page", "N", CLI_INT, C_UINT, OPT_BOXES, 0, 1, 100000,
+	 CLI_STRICT | CLI_SHOW_VALUE, F(box_page),
+	 _("--page needs a page number, not"),
+	 _("the page of the ballot PDF (1)")},
+	{"--expected", "N", CLI_INT, C_SIZE, OPT_BOXES, 0, 1,
+	 BK_BOXES_EXPECTED_MAX, CLI_STRICT | CLI_SHOW_VALUE | CLI_BOUNDS,
+	 F(box_expected),
+	 _("--expected needs a number of boxes, 1-"
+	   CLI_STR(BK_BOXES_EXPECTED_MAX) ", not"),
+	 _("the number of boxes the page must hold (default: any)")},
+	{"--proof", "OUT.pdf", CLI_STRING, C_STR, OPT_BOXES, 0, 0, 0, 0,
+	 F(proof), NEEDS_VALUE,
+	 _("write the page with the boxes found outlined and numbered")},
 	{"--quick", NULL, CLI_FLAG, C_BOOL, OPT_VERIFY, 0, 0, 0, 0, F(quick),
 	 NULL, _("compare only each chapter's number with fresh speech")},
 	{"--partial", NULL, CLI_FLAG, C_BOOL, OPT_VERIFY, 0, 0, 0, 0, F(partial),
@@ -157,7 +170,7 @@ const cli_option *cli_option_find(const char *name)
 }
 
 /* The names of the options of a group joined by '/'. */
-const char *cli_group_name(unsigned group)
+const char *cli_group_name(uint64_t group)
 {
 	static char buf[256];
 	buf[0] = '\0';

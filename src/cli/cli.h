@@ -5,6 +5,7 @@
 #include <ballotkit.h>
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Messages are marked for translation (gettext catalogues for kk and ru
@@ -55,8 +56,12 @@ typedef struct options {
 	const char *encoding, *separator, *from, *language_map;
 	const char **ignore_columns; /* NULL-terminated */
 	size_t nignore;
-	unsigned given; /* OPT_* bits of the options on the command line */
+	uint64_t given; /* OPT_* bits of the options on the command line */
 	bk_braille_layout layout;
+	/* boxes */
+	unsigned box_page;
+	size_t box_expected;
+	const char *proof;
 	/* options of every command */
 	size_t diag_limit;              /* --max-diagnostics (200; 0: all) */
 	unsigned long long max_input;   /* --max-input-size, when given */
@@ -77,8 +82,9 @@ enum {
 	OPT_TRUE_PEAK = 1 << 27, OPT_BITRATE = 1 << 28, OPT_QUALITY = 1 << 29,
 	OPT_VERIFY = 1 << 30 /* --quick, --partial */
 };
-/* the last bit, beyond an enum's int */
-#define OPT_IMPORT (1u << 31) /* --encoding, --separator, --ignore-column */
+/* the bits beyond an enum's int: the groups are 64 bits wide */
+#define OPT_IMPORT (1ull << 31) /* --encoding, --separator, --ignore-column */
+#define OPT_BOXES (1ull << 32)  /* --page, --expected, --proof */
 
 /* The table of options (args.c): what an option sets, its bounds and the
  * message when its value is refused. */
@@ -104,8 +110,8 @@ typedef struct cli_option {
 	const char *arg;  /* the value's name in help ("N"); NULL for a flag */
 	cli_kind kind;
 	cli_ctype ctype;  /* the type of the field */
-	unsigned group;   /* OPT_* checked against the command; 0: any command */
-	unsigned given;   /* further OPT_* bits set when it is given */
+	uint64_t group;   /* OPT_* checked against the command; 0: any command */
+	uint64_t given;   /* further OPT_* bits set when it is given */
 	double min, max;  /* bounds of CLI_INT, CLI_DOUBLE, CLI_SHARD */
 	unsigned flags;   /* CLI_SHOW_VALUE... */
 	size_t field;     /* offsetof(options, ...) */
@@ -114,7 +120,7 @@ typedef struct cli_option {
 } cli_option;
 const cli_option *cli_options(size_t *n);
 const cli_option *cli_option_find(const char *name);
-const char *cli_group_name(unsigned group);
+const char *cli_group_name(uint64_t group);
 /* Parses the option at argv[*i] and its value into o, moving *i past
  * them; returns 0 or an exit code after a message. */
 int cli_parse_option(int argc, char **argv, int *i, options *o);
@@ -122,7 +128,7 @@ int cli_parse_option(int argc, char **argv, int *i, options *o);
 /* The table of commands (commands.c). */
 typedef struct cli_format_opts {
 	const char *format; /* "" when --format is not given */
-	unsigned opts;      /* the further OPT_* groups it allows */
+	uint64_t opts;      /* the further OPT_* groups it allows */
 } cli_format_opts;
 typedef enum {
 	CLI_ARGS_ANY,     /* no check of the arguments */
@@ -132,8 +138,8 @@ typedef enum {
 typedef struct cli_command {
 	const char *name;
 	int (*run)(const options *o);
-	unsigned opts;        /* the OPT_* groups it allows */
-	unsigned with_ballot; /* further groups when --ballot is given */
+	uint64_t opts;        /* the OPT_* groups it allows */
+	uint64_t with_ballot; /* further groups when --ballot is given */
 	const cli_format_opts *formats; /* further groups by --format */
 	bool lenient;         /* takes (and ignores) any option */
 	bool more_args;       /* takes arguments after the first */
@@ -237,5 +243,7 @@ int cli_read_file(const char *path, char **data, size_t *size);
 
 /* export.c */
 int cli_cmd_export(const options *o);
+/* ballotkit boxes (boxes.c) */
+int cli_cmd_boxes(const options *o);
 
 #endif

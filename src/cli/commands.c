@@ -57,6 +57,16 @@ static const cli_command commands[] = {
 	   "BallotDefinition (JSON) for other election systems; what NIST has\n"
 	   "no place for is kept in ExternalIdentifier entries\n"
 	   "(docs/nist-1500-20.md).\n")},
+	{"boxes", cli_cmd_boxes, OPT_JSON | OPT_BOXES, 0, NULL, false, false,
+	 CLI_ARGS_FILE, _("this command needs a ballot PDF:"),
+	 _("find the marking boxes in a ballot's print PDF or scan"),
+	 "boxes BALLOT.pdf [--page N] [--expected N] [--json] [--proof OUT.pdf]",
+	 _("Find the marking boxes on a page of the PDF that goes to the ballot\n"
+	   "printer, or of a scan of a printed ballot, and list them in reading\n"
+	   "order in mm from the page's top-left corner, with the page size, the\n"
+	   "method (vector or raster) and the cut corner when one is printed\n"
+	   "(docs/stencil.md). --expected refuses a page with another number of\n"
+	   "boxes; --proof writes the page with the boxes outlined and numbered.\n")},
 	{"script", cli_cmd_script, OPT_JSON | OPT_BALLOT | OPT_LANG, 0, NULL,
 	 false, false, CLI_ARGS_FILE, NEEDS_FILE,
 	 _("print the ballot scripts"),
@@ -172,9 +182,10 @@ const cli_command *cli_command_find(const char *name)
 }
 
 /* The groups cmd allows with format fmt ("" when none is given). */
-static unsigned allowed(const cli_command *cmd, const char *fmt, unsigned given)
+static uint64_t allowed(const cli_command *cmd, const char *fmt,
+                        uint64_t given)
 {
-	unsigned ok = cmd->opts;
+	uint64_t ok = cmd->opts;
 	if (given & OPT_BALLOT)
 		ok |= cmd->with_ballot;
 	for (const cli_format_opts *f = cmd->formats; f && f->format; f++)
@@ -184,9 +195,9 @@ static unsigned allowed(const cli_command *cmd, const char *fmt, unsigned given)
 }
 
 /* Every group cmd may allow, with any format. */
-static unsigned allowed_any(const cli_command *cmd)
+static uint64_t allowed_any(const cli_command *cmd)
 {
-	unsigned ok = cmd->opts | cmd->with_ballot;
+	uint64_t ok = cmd->opts | cmd->with_ballot;
 	for (const cli_format_opts *f = cmd->formats; f && f->format; f++)
 		ok |= f->opts;
 	return ok;
@@ -198,12 +209,12 @@ const char *cli_inapplicable(const cli_command *cmd, const options *o)
 		return NULL;
 	size_t n;
 	const cli_option *opts = cli_options(&n);
-	unsigned groups = 0;
+	uint64_t groups = 0;
 	for (size_t i = 0; i < n; i++)
 		groups |= opts[i].group;
-	unsigned ok = allowed(cmd, o->format ? o->format : "", o->given);
-	for (unsigned b = 0; b < 32; b++) {
-		unsigned bit = 1u << b;
+	uint64_t ok = allowed(cmd, o->format ? o->format : "", o->given);
+	for (unsigned b = 0; b < 64; b++) {
+		uint64_t bit = 1ull << b;
 		if ((groups & bit) && (o->given & bit) && !(ok & bit))
 			return cli_group_name(bit);
 	}
@@ -297,7 +308,7 @@ static void print_usage_lines(FILE *out, const char *usage)
 }
 
 /* The formats of cmd that allow group, as a note for the help. */
-static void format_note(const cli_command *cmd, unsigned group, char *buf,
+static void format_note(const cli_command *cmd, uint64_t group, char *buf,
                         size_t cap)
 {
 	buf[0] = '\0';
@@ -323,7 +334,7 @@ int cli_print_command_help(const char *name)
 		return cli_usage_error(_("unknown command"), name);
 	print_usage_lines(stdout, cmd->usage);
 	printf("\n%s", cmd->help);
-	unsigned ok = allowed_any(cmd);
+	uint64_t ok = allowed_any(cmd);
 	size_t n;
 	const cli_option *opts = cli_options(&n);
 	if (ok)
