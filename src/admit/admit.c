@@ -511,7 +511,7 @@ static void load_speakable(admit *a)
 			a->speakable[l][a->nspeakable[l]++] = cp;
 			i += k;
 		}
-		qsort(a->speakable[l], a->nspeakable[l], sizeof(uint32_t),
+		bki_sort(a->speakable[l], a->nspeakable[l], sizeof(uint32_t),
 		      cmp_u32);
 	}
 }

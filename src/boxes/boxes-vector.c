@@ -367,7 +367,7 @@ bk_status bki_boxes_vector(PopplerPage *page, unsigned pageno,
 	}
 	collect_ids(&w, xmlDocGetRootElement(w.doc));
 	if (w.nids)
-		qsort(w.ids, w.nids, sizeof *w.ids, cmp_id);
+		bki_sort(w.ids, w.nids, sizeof *w.ids, cmp_id);
 	walk_node(&w, xmlDocGetRootElement(w.doc), (mat){1, 0, 0, 1, 0, 0},
 	          true, 0);
 	if (!g->nomem)

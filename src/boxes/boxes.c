@@ -131,8 +131,8 @@ static bool keep_like_sized(bki_boxes_geom *g, unsigned char *keep)
 		v[i] = g->cand[i].w;
 		v[g->ncand + i] = g->cand[i].h;
 	}
-	qsort(v, g->ncand, sizeof *v, cmp_double);
-	qsort(v + g->ncand, g->ncand, sizeof *v, cmp_double);
+	bki_sort(v, g->ncand, sizeof *v, cmp_double);
+	bki_sort(v + g->ncand, g->ncand, sizeof *v, cmp_double);
 	double mw = v[g->ncand / 2], mh = v[g->ncand + g->ncand / 2];
 	free(v);
 	for (size_t i = 0; i < g->ncand; i++)
@@ -177,13 +177,13 @@ static int cmp_x(const void *a, const void *b)
  * first box), each left to right. */
 static void reading_order(bk_box *b, size_t n)
 {
-	qsort(b, n, sizeof *b, cmp_centre_y);
+	bki_sort(b, n, sizeof *b, cmp_centre_y);
 	for (size_t i = 0; i < n;) {
 		double cy = b[i].y + b[i].h / 2, tol = b[i].h / 2;
 		size_t j = i + 1;
 		while (j < n && b[j].y + b[j].h / 2 - cy <= tol)
 			j++;
-		qsort(b + i, j - i, sizeof *b, cmp_x);
+		bki_sort(b + i, j - i, sizeof *b, cmp_x);
 		i = j;
 	}
 }

@@ -331,7 +331,7 @@ static bk_status fit_page(blob *dots, size_t n, page_fit *f, double line_hint)
 	memset(f, 0, sizeof *f);
 	if (n < 2)
 		return BK_ERR_INVALID;
-	qsort(dots, n, sizeof *dots, cmp_blob_y);
+	bki_sort(dots, n, sizeof *dots, cmp_blob_y);
 	double *gaps = bki_calloc(n, sizeof *gaps);
 	size_t ng = 0;
 	/* row clusters, then vertical gaps within cells (1.8–3.0 mm) */

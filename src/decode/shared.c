@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "decode/decode-private.h"
+#include "util/util.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -18,7 +19,7 @@ double bki_decode_median(double *v, size_t n)
 {
 	if (!n)
 		return 0;
-	qsort(v, n, sizeof *v, cmp_double);
+	bki_sort(v, n, sizeof *v, cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 

@@ -234,7 +234,7 @@ bk_status bk_decode_numbers_beside(const double *xy, size_t nd,
 		dots[i].x = xy[2 * i];
 		dots[i].y = xy[2 * i + 1];
 	}
-	qsort(dots, nd, sizeof *dots, cmp_pt_x_desc);
+	bki_sort(dots, nd, sizeof *dots, cmp_pt_x_desc);
 	/* one run beside each window, and the pitches the runs show */
 	for (size_t w = 0; w < n; w++) {
 		if (!gather_run(dots, nd, rects + 4 * w, &runs[w]))

@@ -1080,7 +1080,7 @@ static void index_ids(svgp *p, xmlNodePtr root)
 		n = n->next;
 	}
 	if (p->nids)
-		qsort(p->ids, p->nids, sizeof *p->ids, cmp_idref);
+		bki_sort(p->ids, p->nids, sizeof *p->ids, cmp_idref);
 }
 
 static xmlNodePtr find_id(const svgp *p, const char *id)
@@ -1559,7 +1559,7 @@ static size_t sort_cuts(const svgp *p, const sub *outline, bk_svg_cuts *c,
  * edges within ROW of the row's first), then by x. */
 static double *windows_in_order(wrect *w, size_t nw)
 {
-	qsort(w, nw, sizeof *w, cmp_wrect_y);
+	bki_sort(w, nw, sizeof *w, cmp_wrect_y);
 	size_t row = 0;
 	double row_y = nw ? w[0].y : 0;
 	for (size_t i = 0; i < nw; i++) {
@@ -1569,7 +1569,7 @@ static double *windows_in_order(wrect *w, size_t nw)
 		}
 		w[i].row = row;
 	}
-	qsort(w, nw, sizeof *w, cmp_wrect_row);
+	bki_sort(w, nw, sizeof *w, cmp_wrect_row);
 	double *out = bki_calloc(4 * nw + 1, sizeof *out);
 	if (!out)
 		return NULL;

@@ -191,7 +191,7 @@ static int cmp_keyed(const void *a, const void *b)
 static void first_same(keyed *list, size_t m, long *partner, int *lang,
                        int *way, int l, int w, bool *show)
 {
-	qsort(list, m, sizeof *list, cmp_keyed);
+	bki_sort(list, m, sizeof *list, cmp_keyed);
 	for (size_t j = 1, g = 0; j < m; j++) {
 		if (strcmp(list[j].key, list[g].key)) {
 			g = j;

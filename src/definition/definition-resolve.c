@@ -85,7 +85,7 @@ static void index_ids(def_ctx *c, int coll, const char *key, const char *what,
 			m++;
 		}
 	}
-	qsort(ix, m, sizeof *ix, cmp_idx);
+	bki_sort(ix, m, sizeof *ix, cmp_idx);
 	for (size_t k = 1; k < m; k++) {
 		if (strcmp(ix[k].id, ix[k - 1].id))
 			continue;

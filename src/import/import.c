@@ -688,8 +688,7 @@ static void read_draws(bk_import *imp, const source *s)
 		json_decref(tmp.obj);
 		json_decref(tmp.hidden);
 	}
-	if (imp->ndraws) /* qsort and bsearch want a real array, even empty */
-		qsort(imp->drawv, imp->ndraws, sizeof *imp->drawv, draw_cmp);
+	bki_sort(imp->drawv, imp->ndraws, sizeof *imp->drawv, draw_cmp);
 }
 
 /* A party-list ballot's options: the parties of the draws table for it,
@@ -735,7 +734,7 @@ static void index_candidates(bk_import *imp)
 		if (cs->recs[i].district)
 			imp->by_district[imp->nby_district++] = &cs->recs[i];
 	if (imp->nby_district)
-		qsort(imp->by_district, imp->nby_district, sizeof *imp->by_district,
+		bki_sort(imp->by_district, imp->nby_district, sizeof *imp->by_district,
 		      by_district_cmp);
 }
 
@@ -837,7 +836,7 @@ static void candidate_options(bk_import *imp, rec *ballot)
 			report(imp, &keys[i].r->at, "missing-field", "the candidate has "
 			       "no place in the ballot's order, while others of district "
 			       "\"%s\" have: give every one, or none", district);
-	qsort(keys, n, sizeof *keys, cand_cmp);
+	bki_sort(keys, n, sizeof *keys, cand_cmp);
 	json_t *ids = json_array();
 	for (size_t i = 0; i < n; i++) {
 		if (i && keys[i].order >= 0 && keys[i].order == keys[i - 1].order)
@@ -873,7 +872,7 @@ static void derive_ballots(bk_import *imp)
 		if (bd && bk && !strcmp(bk, "single-mandate"))
 			have[nhave++] = bd;
 	}
-	qsort(have, nhave, sizeof *have, str_cmp);
+	bki_sort(have, nhave, sizeof *have, str_cmp);
 	for (size_t i = 0; i < ds->n; i++) {
 		rec *d = &ds->recs[i];
 		const char *kind = json_string_value(json_object_get(d->obj, "kind"));
@@ -944,7 +943,7 @@ static void assemble(bk_import *imp)
 		if (!sec->n && s != S_DISTRICTS && s != S_BALLOTS)
 			continue;
 		if (sec->n)
-			qsort(sec->recs, sec->n, sizeof *sec->recs, rec_cmp);
+			bki_sort(sec->recs, sec->n, sizeof *sec->recs, rec_cmp);
 		json_t *arr = json_array();
 		for (size_t i = 0; i < sec->n; i++) {
 			rec *r = &sec->recs[i];
@@ -1037,7 +1036,7 @@ static void read_all(bk_import *imp)
 	cache_keys(imp);
 	for (int s = 0; s < S_COUNT; s++) {
 		if (imp->sec[s].n)
-			qsort(imp->sec[s].recs, imp->sec[s].n, sizeof *imp->sec[s].recs,
+			bki_sort(imp->sec[s].recs, imp->sec[s].n, sizeof *imp->sec[s].recs,
 			      rec_cmp);
 		check_unique(imp, &imp->sec[s]);
 	}

@@ -475,7 +475,7 @@ static void add_duplicate_key(scanner *s, const key_seen *k)
 static void check_keys(scanner *s, key_list *keys)
 {
 	if (keys->n > 1) {
-		qsort(keys->v, keys->n, sizeof *keys->v, cmp_key_seen);
+		bki_sort(keys->v, keys->n, sizeof *keys->v, cmp_key_seen);
 		for (size_t k = 1; k < keys->n; k++)
 			if (!strcmp(keys->v[k].key, keys->v[k - 1].key) &&
 			    !over_limit(s->d, BK_ERROR))
@@ -582,7 +582,7 @@ static void locate(jdoc *d)
 	}
 	for (size_t k = 0; k < s.nsorted; k++)
 		s.sorted[k] = &d->pending[k];
-	qsort(s.sorted, s.nsorted, sizeof *s.sorted, cmp_pending);
+	bki_sort(s.sorted, s.nsorted, sizeof *s.sorted, cmp_pending);
 	bki_buf_add(&s.path, "$");
 	sc_value(&s, 0);
 	if (s.nomem || bki_buf_failed(&s.path))
@@ -609,7 +609,7 @@ void jdoc_finish(jdoc *d, bk_diags *diags)
 	for (size_t k = 0; k < d->npending; k++)
 		d->pending[k].seq = k;
 	if (d->npending)
-		qsort(d->pending, d->npending, sizeof *d->pending, cmp_position);
+		bki_sort(d->pending, d->npending, sizeof *d->pending, cmp_position);
 	for (size_t k = 0; k < d->npending; k++) {
 		jdoc_pending *p = &d->pending[k];
 		bki_diags_add(diags, p->sev, p->kind, d->name, p->line, p->column,

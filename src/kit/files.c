@@ -63,7 +63,7 @@ static int walk(const char *root, const char *rel, bool skip_hidden,
 	}
 	closedir(d);
 	if (here.n)
-		qsort(here.v, here.n, sizeof *here.v, by_bytes);
+		bki_sort(here.v, here.n, sizeof *here.v, by_bytes);
 	for (size_t i = 0; i < here.n && !rc; i++) {
 		bki_buf sub = {0}, full = {0};
 		bki_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", here.v[i]);
@@ -94,7 +94,7 @@ int bki_kit_list_files(const char *dir, bool skip_hidden, bki_kit_paths *out)
 	/* "a/b" and "a.b": folders are walked in name order, so the whole
 	 * list is sorted again by bytes */
 	if (out->n)
-		qsort(out->v, out->n, sizeof *out->v, by_bytes);
+		bki_sort(out->v, out->n, sizeof *out->v, by_bytes);
 	return rc;
 }
 

@@ -530,8 +530,7 @@ static bk_status write_packing(index_run *ix, json_t *packing,
                                bk_diags *diags)
 {
 	bk_status st = BK_OK;
-	if (ix->nstations) /* qsort of NULL, even of nothing, is undefined */
-		qsort(ix->stations, ix->nstations, sizeof *ix->stations, by_station);
+	bki_sort(ix->stations, ix->nstations, sizeof *ix->stations, by_station);
 	/* packing/ is build's own: a link there is removed and the folder
 	 * made in its place, never followed */
 	int pfd = bki_fs_dir_at(ix->root, "packing",

@@ -441,7 +441,7 @@ static int list_json(const char *dir, char ***out, size_t *count)
 		return -1;
 	}
 	if (n)
-		qsort(names, n, sizeof *names, cmp_str);
+		bki_sort(names, n, sizeof *names, cmp_str);
 	*out = names;
 	*count = n;
 	return 0;
@@ -1122,7 +1122,7 @@ static bk_status check_files(const char *dir, int depth, bk_diags *diags)
 		return bki_diags_nomem(diags, dir, "", "checking the templates");
 	}
 	if (n)
-		qsort(names, n, sizeof *names, cmp_str);
+		bki_sort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n && st != BK_ERR_NOMEM; i++) {
 		bki_buf path = {0};
 		bki_buf_printf(&path, "%s/%s", dir, names[i]);

@@ -243,7 +243,7 @@ int bki_fs_remove_at(int at, const char *name)
 		rc = -1;
 	}
 	if (n && !err)
-		qsort(names, n, sizeof *names, by_name);
+		bki_sort(names, n, sizeof *names, by_name);
 	for (size_t i = 0; i < n; i++) {
 		if (!err && bki_fs_remove_at(dirfd(d), names[i])) {
 			err = errno;

@@ -449,6 +449,13 @@ bool bki_utf8_mixed_word(const char *s, const char **w, size_t *wn)
 	return false;
 }
 
+void bki_sort(void *base, size_t n, size_t size,
+              int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 size_t bki_utf8_next(const char *s, size_t n, size_t *i, uint32_t *cp)
 {
 	if (*i >= n)

@@ -91,6 +91,11 @@ char *bki_arena_strdup(bki_arena *a, const char *s);
 char *bki_arena_strndup(bki_arena *a, const char *s, size_t n);
 void bki_arena_free(bki_arena *a);
 
+/* qsort(3) that accepts an empty array whose base is NULL (qsort's base
+ * must never be NULL, even for no elements). The one way src/ sorts. */
+void bki_sort(void *base, size_t n, size_t size,
+              int (*cmp)(const void *, const void *));
+
 /* UTF-8. Decodes one code point at s (at most n bytes); returns its length
  * (1..4) and stores it in *cp, or returns 0 for an invalid sequence. */
 size_t bki_utf8_decode(const char *s, size_t n, uint32_t *cp);

@@ -436,7 +436,7 @@ static void walk(const char *dir, const char *rel, strs *out, int depth)
 		closedir(d);
 	bki_buf_free(&p);
 	if (!*rel)
-		qsort(out->v, out->n, sizeof *out->v, cmp_str);
+		bki_sort(out->v, out->n, sizeof *out->v, cmp_str);
 }
 
 /* ---- outputs: the files a kit must hold ---- */
@@ -640,7 +640,7 @@ static void expected_files(vkit *k, strs *out)
 			ADD("leaflets/%s-large-print.pdf", base);
 	}
 #undef ADD
-	qsort(out->v, out->n, sizeof *out->v, cmp_str);
+	bki_sort(out->v, out->n, sizeof *out->v, cmp_str);
 	bki_buf_free(&p);
 }
 
@@ -802,7 +802,7 @@ static void check_files(vkit *k, const strs *expected)
 		}
 		bki_buf_printf(&sums, "%s  %s\n", vk_str(f, "sha256"), path);
 	}
-	qsort(listed.v, listed.n, sizeof *listed.v, cmp_str);
+	bki_sort(listed.v, listed.n, sizeof *listed.v, cmp_str);
 	for (size_t q = 1; q < listed.n; q++)
 		if (!strcmp(listed.v[q], listed.v[q - 1]))
 			vk_fail(k, c, 0, "the manifest lists %s twice", listed.v[q]);
@@ -1079,7 +1079,7 @@ static size_t verify_kit(bk_verifier *v, const char *dir, const char *name,
 	json_t *f;
 	json_array_foreach(json_object_get(k.manifest, "files"), i, f)
 		strs_add(&listed, bki_strdup(vk_str(f, "path")));
-	qsort(listed.v, listed.n, sizeof *listed.v, cmp_str);
+	bki_sort(listed.v, listed.n, sizeof *listed.v, cmp_str);
 	find_leaflets(&k, &listed);
 	expected_files(&k, &expected);
 	check_files(&k, &expected);
@@ -1276,7 +1276,7 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 		strs_add(&names, bki_strdup(name));
 		errors += verify_listed_kit(v, &top, dir, name, kv, seen, diags);
 	}
-	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	bki_sort(names.v, names.n, sizeof *names.v, cmp_str);
 	find_unlisted_kits(&top, dir, &names);
 	if (v->e)
 		check_against_definition(v, &top, index, seen);
