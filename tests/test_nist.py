@@ -12,6 +12,7 @@ import os
 import tempfile
 
 import bk
+import stencil_read
 
 t = bk.Tap()
 
@@ -117,6 +118,54 @@ with tempfile.TemporaryDirectory() as tmp:
         t.ok(errs and all(" at $." in l for l in errs),
              "what is still missing is reported at the element of the NIST file",
              "\n".join(errs[:5]))
+    else:
+        t.ok(True, "# SKIP NIST's examples are not at " + NIST)
+
+    # physical layouts: OptionPositions become paper.boxes, top-left origin,
+    # Y down, in the BallotFormat's unit (docs/nist-1500-20.md)
+    ex1 = os.path.join(NIST, "physical_ballot_def_1.json")
+    if os.path.exists(ex1):
+        d = json.load(open(ex1, encoding="utf-8"))
+        for c in d["Election"][0]["Candidate"]:
+            c.setdefault("ExternalIdentifier", []).append(
+                {"@type": "BallotDefinition.ExternalIdentifier", "Type": "other",
+                 "OtherType": "ballotkit-birth-year", "Value": "1970"})
+        # the marks moved 300 pt right (Y kept): the stencil's braille title
+        # needs room left of the numbers, which X = 224 pt does not leave
+        phys = d["Election"][0]["BallotStyle"][0]["OrderedContent"][0]["Physical"][0]
+        for pco in phys["PhysicalContestOption"]:
+            for pos in pco["OptionPosition"]:
+                pos["X"] += 300
+        pt = 25.4 / 72
+        by_option = {pco["ContestOptionId"]: pco["OptionPosition"][0]
+                     for pco in phys["PhysicalContestOption"] if "ContestOptionId" in pco}
+        want = [by_option[o["@id"]] for o in d["Election"][0]["Contest"][0]["ContestOption"]]
+        want = [(p["X"] * pt, p["Y"] * pt, p["W"] * pt, p["H"] * pt) for p in want]
+        phys_in = os.path.join(tmp, "phys1.json")
+        json.dump(d, open(phys_in, "w", encoding="utf-8"))
+        phys_out = os.path.join(tmp, "phys1-def.json")
+        r = bk.run("import", "--from", "nist-1500-20", phys_in, "--language-map", "en=ru",
+                   "-o", phys_out)
+        t.eq(r.returncode, 0, "physical_ballot_def_1.json (birth years added) imports")
+        if r.returncode == 0:
+            b = bk.load(phys_out)["ballots"][0]
+            paper = b["paper"]
+            got = [(x["x"], x["y"], x["width"], x["height"]) for x in paper["boxes"]]
+            t.ok(len(got) == len(want) and all(abs(a - c) < 0.001 for g, w in zip(got, want)
+                                                for a, c in zip(g, w)),
+                 "its OptionPositions are the ballot's paper.boxes in mm, in option order", got)
+            t.eq((paper["width"], paper["height"]), (215.9, 355.6),
+                 "the BallotFormat (612 × 1008 pt, portrait) is the sheet")
+            t.ok(all(a[1] < c[1] for a, c in zip(got, got[1:])),
+                 "top-left origin, Y down: the options stand top to bottom in the order listed")
+            svg = os.path.join(tmp, "phys1.svg")
+            r = bk.run("stencil", phys_out, "--ballot", b["id"], "--format", "svg", "-o", svg)
+            wins = stencil_read.svg_windows(svg) if r.returncode == 0 else []
+            wins = sorted(wins, key=lambda w: w[1])
+            t.ok(len(wins) == len(want) and all(
+                abs((w[0] + w[2]) / 2 - (x + bw / 2)) <= 0.2 and abs((w[1] + w[3]) / 2 - (y + bh / 2)) <= 0.2
+                for w, (x, y, bw, bh) in zip(wins, want)),
+                "the stencil's windows stand over the NIST marks within 0.2 mm", wins)
     else:
         t.ok(True, "# SKIP NIST's examples are not at " + NIST)
 

@@ -84,6 +84,11 @@ BK_API void bk_boxes_page_size(const bk_boxes *boxes, double *w_mm,
 /* The 1-based page the boxes were found on. */
 BK_API unsigned bk_boxes_page(const bk_boxes *boxes);
 
+/* The SHA-256 of the PDF's bytes as the finder read them, as 64 lower-case
+ * hex digits and a NUL: what a kit's resume key takes of the ballot PDF,
+ * so that a changed PDF rebuilds its stencil. "" for NULL boxes. */
+BK_API void bk_boxes_sha256(const bk_boxes *boxes, char hex[65]);
+
 /* How they were found: "vector" (the page's drawing) or "raster" (the
  * page rendered at BK_BOXES_RASTER_DPI, for scans). Static string. */
 BK_API const char *bk_boxes_method(const bk_boxes *boxes);

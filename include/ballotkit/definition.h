@@ -33,6 +33,32 @@ BK_API bk_status bk_election_load_buffer(bk_election **out, const char *data,
                                          const bk_templates *tpl,
                                          bk_diags *diags);
 
+/* Options of bk_election_load_with. Initialise with BK_LOAD_OPTIONS_INIT;
+ * a caller built against an older version (1 .. BK_LOAD_OPTIONS_VERSION)
+ * is accepted, version 0 or a newer one is refused naming the struct. */
+typedef struct bk_load_options {
+	unsigned version;        /* BK_LOAD_OPTIONS_VERSION */
+	/* The ballot PDF of one ballot, in place of what the ballot's paper
+	 * says (`ballotkit stencil --ballot-pdf`): the ballot's id, the
+	 * PDF's path (as given: not resolved against the definition's
+	 * folder) and its page (0: 1). Both NULL: none. The boxes are found
+	 * and checked as for paper.source, and reported at
+	 * $.ballots[i].paper.source. */
+	const char *ballot;
+	const char *ballot_pdf;
+	unsigned ballot_pdf_page;
+} bk_load_options;
+#define BK_LOAD_OPTIONS_VERSION 1
+#define BK_LOAD_OPTIONS_INIT {BK_LOAD_OPTIONS_VERSION, NULL, NULL, 0}
+
+/* bk_election_load with options (NULL: BK_LOAD_OPTIONS_INIT). A ballot id
+ * the definition does not have is an error (BK_ERR_INVALID, said);
+ * bad options are BK_ERR_USAGE. */
+BK_API bk_status bk_election_load_with(bk_election **out, const char *path,
+                                       const bk_templates *tpl,
+                                       const bk_load_options *opt,
+                                       bk_diags *diags);
+
 /* Accepts NULL. */
 BK_API void bk_election_free(bk_election *election);
 

@@ -36,6 +36,7 @@ BK_BEGIN_DECLS
 #define BK_DEFAULT_STATION_KITS 1           /* polling_stations[].kits */
 #define BK_DEFAULT_AGAINST_ALL 1            /* ballots[].against_all */
 #define BK_DEFAULT_TWO_SIDED 1              /* ballots[].two_sided */
+#define BK_DEFAULT_PAPER_PAGE 1             /* ballots[].paper.page */
 
 /* The outputs, in the order of the table (docs/kits.md). Every file of a
  * kit but its scripts, README, manifest and SHA256SUMS belongs to exactly

@@ -811,7 +811,9 @@ static void admit_election(void *arg, const bk_election *e,
 		bool failed = status(a, r) != BK_OK;
 		bki_buf_truncate(&path, 0);
 		bki_buf_printf(&path, "$.ballots[%zu]%s", i,
-		              b->has_over ? ".paper.overrides" : "");
+		              b->has_over ? ".paper.overrides"
+		              : b->source ? ".paper.source"
+		              : b->boxes ? ".paper.boxes" : "");
 		/* the layout's errors, and its warnings (a bridge too narrow
 		 * to cut, with the figures) where it was laid out */
 		for (size_t k = 0; !a->nomem && d && k < bk_diags_count(d); k++) {
@@ -859,7 +861,7 @@ static bk_status load_admitted(bk_election **out, const char *path,
 	admit a = {.tpl = tpl, .stencil = stencil};
 	bki_checker chk = {&a, admit_begin, admit_text, admit_election};
 	bk_status st = bki_election_load_checked(out, path, data, size, name, tpl,
-	                                        &chk, diags);
+	                                        &chk, NULL, diags);
 	if (a.nomem && st != BK_ERR_NOMEM) {
 		/* a check that ran out of memory: its answer is unknown */
 		bk_election_free(*out);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "diag/diag-private.h"
+#include "util/cache.h"
 #include "util/util.h"
 
 /* an image covering this share of the page makes it a scan */
@@ -423,6 +424,16 @@ void bk_boxes_page_size(const bk_boxes *boxes, double *w_mm, double *h_mm)
 unsigned bk_boxes_page(const bk_boxes *boxes)
 {
 	return boxes ? boxes->page : 0;
+}
+
+void bk_boxes_sha256(const bk_boxes *boxes, char hex[65])
+{
+	hex[0] = '\0';
+	if (!boxes)
+		return;
+	unsigned char d[BK_SHA256_SIZE];
+	bki_sha256(boxes->pdf, boxes->pdf_size, d);
+	bki_hex(d, sizeof d, hex);
 }
 
 const char *bk_boxes_method(const bk_boxes *boxes)

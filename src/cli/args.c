@@ -135,6 +135,13 @@ static const cli_option options_table[] = {
 	{"--proof", "OUT.pdf", CLI_STRING, C_STR, OPT_BOXES, 0, 0, 0, 0,
 	 F(proof), NEEDS_VALUE,
 	 _("write the page with the boxes found outlined and numbered")},
+	{"--ballot-pdf", "BALLOT.pdf", CLI_STRING, C_STR, OPT_BALLOT_PDF, 0, 0, 0,
+	 0, F(ballot_pdf), NEEDS_VALUE,
+	 _("the ballot's print PDF: the windows stand over the boxes found on "
+	   "its --page")},
+	{"--show-boxes", "OUT.pdf", CLI_STRING, C_STR, OPT_BALLOT_PDF, 0, 0, 0,
+	 0, F(show_boxes), NEEDS_VALUE,
+	 _("write the ballot page with the boxes found outlined and numbered")},
 	{"--quick", NULL, CLI_FLAG, C_BOOL, OPT_VERIFY, 0, 0, 0, 0, F(quick),
 	 NULL, _("compare only each chapter's number with fresh speech")},
 	{"--partial", NULL, CLI_FLAG, C_BOOL, OPT_VERIFY, 0, 0, 0, 0, F(partial),

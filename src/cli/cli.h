@@ -62,6 +62,9 @@ typedef struct options {
 	unsigned box_page;
 	size_t box_expected;
 	const char *proof;
+	/* stencil: the ballot's boxes from a ballot PDF */
+	const char *ballot_pdf;
+	const char *show_boxes;
 	/* options of every command */
 	size_t diag_limit;              /* --max-diagnostics (200; 0: all) */
 	unsigned long long max_input;   /* --max-input-size, when given */
@@ -85,6 +88,7 @@ enum {
 /* the bits beyond an enum's int: the groups are 64 bits wide */
 #define OPT_IMPORT (1ull << 31) /* --encoding, --separator, --ignore-column */
 #define OPT_BOXES (1ull << 32)  /* --page, --expected, --proof */
+#define OPT_BALLOT_PDF (1ull << 33) /* --ballot-pdf, --show-boxes */
 
 /* The table of options (args.c): what an option sets, its bounds and the
  * message when its value is refused. */

@@ -101,12 +101,16 @@ static const cli_command commands[] = {
 	 _("Write the tactile leaflet of a party or a candidate, as list\n"
 	   "writes a list.\n")},
 	{"stencil", cli_cmd_stencil, OPT_FORMAT | OPT_OUTPUT | OPT_BALLOT |
-	 OPT_LANG | OPT_TAB | OPT_COUNTING, 0, stencil_formats, false, false,
+	 OPT_LANG | OPT_TAB | OPT_COUNTING | OPT_BALLOT_PDF | OPT_BOXES, 0,
+	 stencil_formats, false, false,
 	 CLI_ARGS_FILE, NEEDS_FILE, _("write the braille stencil of a ballot"),
 	 "stencil FILE --ballot ID --format print-pdf|swell-pdf|svg|png|proof-pdf\n"
-	 "  -o OUT [--tab] [--counting-dots] [--sheet N] [--lang kk|ru] [--dpi N]",
+	 "  -o OUT [--tab] [--counting-dots] [--sheet N] [--lang kk|ru] [--dpi N]\n"
+	 "  [--ballot-pdf BALLOT.pdf [--page N] [--show-boxes OUT.pdf]]",
 	 _("Write the braille stencil of a ballot (labels in --lang, the\n"
-	   "election's first by default), or the ballot proof to lay it over.\n")},
+	   "election's first by default), or the ballot proof to lay it over.\n"
+	   "With --ballot-pdf the windows stand over the marking boxes found on\n"
+	   "that page of the ballot's print PDF, as with paper.source.\n")},
 	{"speak", cli_cmd_speak, OPT_LANG | OPT_SPEECH | OPT_OUTPUT | OPT_CACHE,
 	 OPT_BALLOT | OPT_AUDIO, NULL, false, true, CLI_ARGS_FILE,
 	 _("speak needs a text, or a definition and --ballot:"),

@@ -304,7 +304,14 @@ int cli_load_definition(const options *o, const bk_templates *tpl,
 	 * What a command adds later is kept whole (build's line per failed
 	 * kit, at most one per ballot). */
 	bk_diags_set_limit(diags, diag_limit);
-	bk_status st = bk_election_load(e, o->file, tpl, diags);
+	/* stencil --ballot-pdf: the ballot's boxes from that PDF */
+	bk_load_options lo = BK_LOAD_OPTIONS_INIT;
+	if (o->ballot_pdf && o->nballots == 1) {
+		lo.ballot = o->ballots[0];
+		lo.ballot_pdf = o->ballot_pdf;
+		lo.ballot_pdf_page = o->box_page;
+	}
+	bk_status st = bk_election_load_with(e, o->file, tpl, &lo, diags);
 	bk_diags_set_limit(diags, 0);
 	if (st == BK_ERR_IO)
 		return EXIT_NOINPUT;
@@ -674,6 +681,22 @@ int cli_cmd_leaflet(const options *o)
 	return cmd_list(o, true);
 }
 
+/* stencil --show-boxes: the finder's proof of the ballot PDF, the boxes
+ * the stencil's windows stand over outlined and numbered on its page. */
+static bk_status show_boxes(const options *o, size_t positions,
+                            bk_diags *diags)
+{
+	bk_boxes_options bo = BK_BOXES_OPTIONS_INIT;
+	bo.page = o->box_page;
+	bo.expected = positions;
+	bk_boxes *boxes = NULL;
+	bk_status r = bk_boxes_find_pdf(&boxes, o->ballot_pdf, &bo, diags);
+	if (r == BK_OK)
+		r = bk_boxes_write_proof_pdf(boxes, o->show_boxes, diags);
+	bk_boxes_free(boxes);
+	return r;
+}
+
 int cli_cmd_stencil(const options *o)
 {
 	const char *fmt = o->format ? o->format : "";
@@ -683,6 +706,13 @@ int cli_cmd_stencil(const options *o)
 		return cli_usage_error(_("stencil needs one --ballot, -o FILE and --format "
 		                     "print-pdf, swell-pdf, svg, png or proof-pdf, for"),
 		                   o->file);
+	if (o->box_expected || o->proof)
+		return cli_usage_error(_("stencil takes one box per position and "
+		                     "writes the finder's proof with --show-boxes, "
+		                     "not"), o->proof ? "--proof" : "--expected");
+	if ((o->box_page || o->show_boxes) && !o->ballot_pdf)
+		return cli_usage_error(_("--page and --show-boxes go with"),
+		                       "--ballot-pdf BALLOT.pdf");
 	cli_ctx c;
 	bk_stencil *st = NULL;
 	int rc = open_ballot(o, &c, o->langs, true);
@@ -715,6 +745,8 @@ int cli_cmd_stencil(const options *o)
 		else
 			r = bk_stencil_write_proof_pdf(st, o->output, diags);
 	}
+	if (r == BK_OK && o->show_boxes)
+		r = show_boxes(o, bk_script_position_count(c.s), diags);
 	rc = cli_exit_for(r);
 done:
 	bk_stencil_free(st);

@@ -549,6 +549,9 @@ static void check_capacity(def_ctx *c, size_t i)
 	bki_buf_printf(&p, "$.ballots[%zu].options", i);
 	if (bl->tpl_bad) {
 		/* already reported at paper.template */
+	} else if ((bl->source || bl->boxes) && bl->kind && bl->noptions) {
+		/* the ballot's own boxes hold its positions, one each */
+		def_own_boxes(c, i, positions);
 	} else if (!bl->tpl && bl->kind && bl->noptions) {
 		bl->tpl = def_choose_template(c, bl, positions, bki_buf_str(&p));
 	} else if (bl->tpl && positions > bl->tpl->capacity) {

@@ -13,6 +13,8 @@
  *   definition-derive.c   Russian spellings derived from Kazakh names
  *   definition-check.c    checks across records: same names, parties,
  *                         ballots against districts and templates
+ *   definition-paper.c    a ballot's own boxes (paper.boxes, or found
+ *                         in the ballot PDF of paper.source)
  *   definition-model.c    the public accessors, digests, free
  *   definition.c          the pipeline: entry points, NFC, defaults,
  *                         admission checkers */
@@ -65,6 +67,12 @@ typedef struct def_ctx {
 	bki_arena scratch; /* freed when validation ends */
 	bk_election *e;
 	const bk_templates *tpl;
+	/* the definition's file, against whose folder paper.source is
+	 * resolved; NULL for a definition from a buffer (the current
+	 * folder) */
+	const char *path;
+	const bk_load_options *opt; /* NULL: none */
+	bool ballot_pdf_used; /* opt->ballot was found */
 	bool langs_known;
 	def_ref *refs;
 	size_t nrefs, caprefs;
@@ -119,6 +127,12 @@ void def_resolve(def_ctx *c);
 const bki_stencil_tpl *def_choose_template(def_ctx *c, const bki_ballot *bl,
                                           size_t positions,
                                           const char *path);
+/* definition-paper.c: ballot i gives its own boxes (paper.boxes, or
+ * paper.source: the finder runs on the ballot PDF, expecting positions
+ * boxes): they are checked (one per position, on the sheet, apart), said
+ * at their path when wrong, and the ballot's tpl becomes a copy of its
+ * template with them. */
+void def_own_boxes(def_ctx *c, size_t i, size_t positions);
 /* Each polling station learns the ballots of its districts (the election
  * is valid). false when memory runs out. */
 bool def_station_ballots(bk_election *e);

@@ -502,16 +502,20 @@ static const char *const bodies[] = {"mazhilis", "maslikhat", NULL};
 static const char *const ballot_kinds[] = {"party-list", "single-mandate",
                                            NULL};
 
-static void get_override(def_ctx *c, json_t *o, const char *key, double lo,
-                         double hi, double *out)
+/* A number of mm at key of o within [lo, hi], into *out; false when it is
+ * missing or wrong (said). */
+static bool get_mm(def_ctx *c, json_t *o, const char *key, double lo,
+                   double hi, double *out)
 {
 	size_t old;
 	json_t *v = member(c, o, key, &old);
 	if (!v)
-		return;
+		return false;
+	bool ok = false;
 	if (jc_type(c->d, v, JSON_REAL, key)) {
 		double x = json_number_value(v);
-		if (x < lo || x > hi)
+		ok = x >= lo && x <= hi;
+		if (!ok)
 			jdoc_report(c->d, BK_ERROR, "bad-value", false,
 			            "%s is %g mm; it must be between %g and %g mm",
 			            key, x, lo, hi);
@@ -519,6 +523,7 @@ static void get_override(def_ctx *c, json_t *o, const char *key, double lo,
 			*out = x;
 	}
 	jdoc_pop(c->d, old);
+	return ok;
 }
 
 static bool colour_ok(const char *s)
@@ -585,17 +590,126 @@ static void parse_overrides(def_ctx *c, json_t *ov, bki_ballot *b)
 		return;
 	jc_fields(c->d, ov, of, "overrides");
 	b->has_over = true;
-	get_override(c, ov, "offset_x", -20, 20, &b->over.offset_x);
-	get_override(c, ov, "offset_y", -20, 20, &b->over.offset_y);
-	get_override(c, ov, "box_width", 4, 40, &b->over.box_w);
-	get_override(c, ov, "box_height", 4, 40, &b->over.box_h);
-	get_override(c, ov, "pitch", 5, 60, &b->over.pitch);
+	get_mm(c, ov, "offset_x", -20, 20, &b->over.offset_x);
+	get_mm(c, ov, "offset_y", -20, 20, &b->over.offset_y);
+	get_mm(c, ov, "box_width", 4, 40, &b->over.box_w);
+	get_mm(c, ov, "box_height", 4, 40, &b->over.box_h);
+	get_mm(c, ov, "pitch", 5, 60, &b->over.pitch);
+}
+
+/* paper.source: a ballot PDF, resolved against the definition's folder
+ * (docs/ballot-format.md, "paper") */
+static void parse_source(def_ctx *c, json_t *v, bki_ballot *b)
+{
+	if (!jc_type(c->d, v, JSON_STRING, "source"))
+		return;
+	const char *s = json_string_value(v);
+	if (!*s) {
+		jdoc_report(c->d, BK_ERROR, "bad-value", false,
+		            "source is empty; name the ballot's PDF");
+		b->own_bad = true;
+		return;
+	}
+	bki_buf p = {0};
+	const char *slash = c->path ? strrchr(c->path, '/') : NULL;
+	if (s[0] != '/' && slash)
+		bki_buf_printf(&p, "%.*s/", (int)(slash - c->path), c->path);
+	bki_buf_printf(&p, "%s", s);
+	b->source = def_got(c, bki_arena_strdup(&c->e->arena, bki_buf_str(&p)));
+	bki_buf_free(&p);
+}
+
+static const char *const box_sides[] = {"front", "back", NULL};
+
+/* One of paper.boxes: x, y, width, height in mm from the top-left corner
+ * of the sheet, on sheet 1, front. */
+static bool parse_box(def_ctx *c, json_t *o, bk_box *out)
+{
+	static const jc_field f[] = {{"x", true}, {"y", true},
+	                             {"width", true}, {"height", true},
+	                             {"sheet", false}, {"side", false},
+	                             {NULL, false}};
+	if (!jc_type(c->d, o, JSON_OBJECT, "a box"))
+		return false;
+	jc_fields(c->d, o, f, "a box");
+	bool ok = get_mm(c, o, "x", 0, 1000, &out->x);
+	ok = get_mm(c, o, "y", 0, 1000, &out->y) && ok;
+	ok = get_mm(c, o, "width", BK_BOXES_SIDE_MIN, BK_BOXES_SIDE_MAX,
+	            &out->w) && ok;
+	ok = get_mm(c, o, "height", BK_BOXES_SIDE_MIN, BK_BOXES_SIDE_MAX,
+	            &out->h) && ok;
+	long sheet = 1;
+	size_t old;
+	if (get_int(c, o, "sheet", 1, 100, &sheet) && sheet != 1) {
+		old = jdoc_push_key(c->d, "sheet");
+		jdoc_report(c->d, BK_ERROR, "unsupported", false,
+		            "sheet %ld: a stencil is made for a ballot's first "
+		            "sheet only; a ballot of several sheets cannot have "
+		            "its own boxes yet (docs/stencil.md)", sheet);
+		jdoc_pop(c->d, old);
+		ok = false;
+	}
+	int side = get_enum(c, o, "side", box_sides);
+	if (side == 1) {
+		old = jdoc_push_key(c->d, "side");
+		jdoc_report(c->d, BK_ERROR, "unsupported", false,
+		            "side \"back\": the stencil lies on the front of the "
+		            "ballot, where the voter marks; a box on the back "
+		            "cannot be reached through it");
+		jdoc_pop(c->d, old);
+	}
+	if (side != 0 && json_object_get(o, "side"))
+		ok = false; /* said above or by get_enum */
+	return ok;
+}
+
+/* paper.boxes: the ballot's marking boxes, in the order of its
+ * positions */
+static void parse_boxes(def_ctx *c, json_t *v, bki_ballot *b)
+{
+	if (!jc_type(c->d, v, JSON_ARRAY, "boxes"))
+		return;
+	size_t n = json_array_size(v);
+	if (n == 0 || n > BK_BOXES_EXPECTED_MAX) {
+		jdoc_report(c->d, BK_ERROR, "bad-value", false,
+		            "boxes holds %zu boxes; a ballot has 1 to %d", n,
+		            BK_BOXES_EXPECTED_MAX);
+		b->own_bad = true;
+		return;
+	}
+	b->boxes = def_got(c, bki_arena_alloc(&c->e->arena, n * sizeof *b->boxes));
+	if (!b->boxes)
+		return;
+	b->nboxes = n;
+	for (size_t k = 0; k < n; k++) {
+		size_t old = jdoc_push_index(c->d, k);
+		if (!parse_box(c, json_array_get(v, k), &b->boxes[k]))
+			b->own_bad = true;
+		jdoc_pop(c->d, old);
+	}
+}
+
+/* A member of paper that only goes with another: said at key when the
+ * other is missing (other NULL) or present (other not NULL, with not
+ * true). */
+static void paper_pairing(def_ctx *c, json_t *v, const char *key,
+                          const char *other, bool with, const char *why)
+{
+	if (!json_object_get(v, key) || (json_object_get(v, other) != NULL) == with)
+		return;
+	size_t old = jdoc_push_key(c->d, key);
+	jdoc_report(c->d, BK_ERROR, "inconsistent", true, "%s %s paper.%s: %s",
+	            key, with ? "needs" : "cannot go with", other, why);
+	jdoc_pop(c->d, old);
 }
 
 static void parse_paper(def_ctx *c, json_t *v, bki_ballot *b, int kind)
 {
 	static const jc_field pf[] = {{"template", false},
 	                              {"overrides", false},
+	                              {"source", false}, {"page", false},
+	                              {"boxes", false}, {"width", false},
+	                              {"height", false},
 	                              {NULL, false}};
 	if (!jc_type(c->d, v, JSON_OBJECT, "paper"))
 		return;
@@ -611,6 +725,44 @@ static void parse_paper(def_ctx *c, json_t *v, bki_ballot *b, int kind)
 		parse_overrides(c, ov, b);
 		jdoc_pop(c->d, old);
 	}
+	json_t *x = member(c, v, "source", &old);
+	if (x) {
+		parse_source(c, x, b);
+		jdoc_pop(c->d, old);
+	}
+	long page = BK_DEFAULT_PAPER_PAGE;
+	get_int(c, v, "page", 1, 10000, &page);
+	b->source_page = (unsigned)page;
+	x = member(c, v, "boxes", &old);
+	if (x) {
+		parse_boxes(c, x, b);
+		jdoc_pop(c->d, old);
+	}
+	get_mm(c, v, "width", 50, 1000, &b->paper_w);
+	get_mm(c, v, "height", 50, 1000, &b->paper_h);
+	/* the ballot's own boxes stand where the ballot has them */
+	paper_pairing(c, v, "overrides", "boxes", false,
+	              "the boxes stand where the ballot has them; correct them "
+	              "in paper.boxes");
+	paper_pairing(c, v, "overrides", "source", false,
+	              "the boxes are found where the ballot PDF has them");
+	paper_pairing(c, v, "boxes", "source", false,
+	              "give the boxes or the PDF to find them in, not both");
+	paper_pairing(c, v, "page", "source", true,
+	              "the page is a page of the ballot PDF");
+	paper_pairing(c, v, "width", "boxes", true,
+	              "the sheet's size goes with boxes given in mm");
+	paper_pairing(c, v, "height", "boxes", true,
+	              "the sheet's size goes with boxes given in mm");
+	paper_pairing(c, v, "width", "height", true,
+	              "a sheet has both sides");
+	paper_pairing(c, v, "height", "width", true,
+	              "a sheet has both sides");
+	/* reported above */
+	if (b->has_over && (b->source || b->boxes))
+		b->has_over = false;
+	if (b->source && b->boxes)
+		b->own_bad = true;
 }
 
 /* options: references to parties (a party-list ballot, kind 0) or
@@ -642,6 +794,23 @@ static void parse_options(def_ctx *c, json_t *v, bki_ballot *b, int kind)
 			jc_type(c->d, x, JSON_STRING, "an option");
 		jdoc_pop(c->d, old);
 	}
+}
+
+/* The caller's ballot PDF (bk_load_options) in place of what the
+ * ballot's paper says about its boxes. */
+static void ballot_pdf_option(def_ctx *c, bki_ballot *b)
+{
+	const bk_load_options *lo = c->opt;
+	if (!lo || !lo->ballot || !b->id || strcmp(b->id, lo->ballot))
+		return;
+	c->ballot_pdf_used = true;
+	b->source = def_got(c, bki_arena_strdup(&c->e->arena, lo->ballot_pdf));
+	b->source_page = lo->ballot_pdf_page ? lo->ballot_pdf_page
+	                                     : BK_DEFAULT_PAPER_PAGE;
+	b->boxes = NULL;
+	b->nboxes = 0;
+	b->has_over = false;
+	b->paper_w = b->paper_h = 0;
 }
 
 static void parse_ballot(def_ctx *c, json_t *o, size_t i)
@@ -692,6 +861,7 @@ static void parse_ballot(def_ctx *c, json_t *o, size_t i)
 		parse_options(c, v, b, kind);
 		jdoc_pop(c->d, old);
 	}
+	ballot_pdf_option(c, b);
 }
 
 /* ---- production ---- */

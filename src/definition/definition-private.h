@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "ballotkit/boxes.h"
 #include "ballotkit/definition.h"
 #include "templates/templates-private.h"
 #include "util/util.h"
@@ -88,6 +89,20 @@ typedef struct bki_ballot {
 	bool tpl_bad; /* paper.template named something unusable (reported) */
 	bki_paper_overrides over; /* 0 = none */
 	bool has_over;
+	/* The ballot's own boxes, where the definition gives them: read from
+	 * paper.boxes (boxes, nboxes), or found in the ballot PDF paper.source
+	 * names (source: the path resolved against the definition's folder;
+	 * source_page 1-based). Once checked, tpl points at a copy of the
+	 * template with these boxes, on a sheet of the ballot's size
+	 * (paper.width × paper.height, or the PDF page's), so that every
+	 * stage downstream reads them where it read the template's
+	 * (docs/stencil.md, "The ballot's own boxes"). */
+	bk_box *boxes;
+	size_t nboxes;
+	const char *source;
+	unsigned source_page;
+	double paper_w, paper_h; /* paper.width, paper.height; 0 = none */
+	bool own_bad; /* paper.boxes or paper.source is unusable (reported) */
 	const char *colour;
 	bool two_sided;
 } bki_ballot;
@@ -198,11 +213,14 @@ typedef struct bki_checker {
 } bki_checker;
 
 /* bk_election_load (path, data NULL) or bk_election_load_buffer (data,
- * size, name) with a checker (NULL: none). Returns BK_ERR_CONFIG when the
+ * size, name) with a checker (NULL: none) and load options (NULL:
+ * none; checked by the caller). Returns BK_ERR_CONFIG when the
  * checker's begin did. */
 bk_status bki_election_load_checked(bk_election **out, const char *path,
                                    const char *data, size_t size,
                                    const char *name, const bk_templates *tpl,
-                                   const bki_checker *chk, bk_diags *diags);
+                                   const bki_checker *chk,
+                                   const bk_load_options *opt,
+                                   bk_diags *diags);
 
 #endif

@@ -180,12 +180,17 @@ static void fill_defaults(bk_election *e)
 /* Reads, resolves and checks the document into e; the tree is freed
  * before the diagnostics are located, so that the tree and the model are
  * never both whole in memory (docs/performance.md). */
-static void validate(jdoc *d, bk_election *e, const bk_templates *tpl)
+static void validate(jdoc *d, bk_election *e, const bk_templates *tpl,
+                     const char *path, const bk_load_options *opt)
 {
 	nfc_tree(d->root);
-	def_ctx c = {.d = d, .e = e, .tpl = tpl};
+	def_ctx c = {.d = d, .e = e, .tpl = tpl, .path = path, .opt = opt};
 	/* each step stops at memory running out (jdoc_nomem) */
 	if (def_parse(&c) && !jdoc_nomem(d)) {
+		if (opt && opt->ballot && !c.ballot_pdf_used)
+			jdoc_report_at(d, "$.ballots", BK_ERROR, "dangling-reference",
+			               false, "there is no ballot \"%s\" to take the "
+			               "ballot PDF %s", opt->ballot, opt->ballot_pdf);
 		def_resolve(&c);
 		if (!jdoc_nomem(d))
 			def_derive_spellings(&c);
@@ -231,11 +236,15 @@ static bk_status run_checker(jdoc *d, bk_election *e, const bki_checker *chk,
 }
 
 /* Makes the election of a definition's text (taken over): parse, NFC,
- * validate, defaults, the checker; then the diagnostics, located. */
+ * validate, defaults, the checker; then the diagnostics, located. path:
+ * the file it was read from, NULL for a buffer. */
 static bk_status election_from_text(bk_election **out, char *text,
                                     size_t size, const char *name,
+                                    const char *path,
                                     const bk_templates *tpl,
-                                    const bki_checker *chk, bk_diags *diags)
+                                    const bki_checker *chk,
+                                    const bk_load_options *opt,
+                                    bk_diags *diags)
 {
 	jdoc d;
 	bk_election *e = bki_calloc(1, sizeof *e);
@@ -250,7 +259,7 @@ static bk_status election_from_text(bk_election **out, char *text,
 	bool finished = false;
 	if (jdoc_parse_owned(&d, text, size, name, diags) != 0)
 		goto out; /* the located syntax or UTF-8 error is in diags */
-	validate(&d, e, tpl);
+	validate(&d, e, tpl, path, opt);
 	fill_defaults(e);
 	if (chk && !jdoc_nomem(&d))
 		st = run_checker(&d, e, chk, &finished, diags);
@@ -286,7 +295,9 @@ static bk_status usage(bk_election **out, bk_diags *diags, const char *what)
 bk_status bki_election_load_checked(bk_election **out, const char *path,
                                    const char *data, size_t size,
                                    const char *name, const bk_templates *tpl,
-                                   const bki_checker *chk, bk_diags *diags)
+                                   const bki_checker *chk,
+                                   const bk_load_options *opt,
+                                   bk_diags *diags)
 {
 	if (!out || !tpl || (!path && !data && size))
 		return usage(out, diags, !out ? "out is NULL"
@@ -313,7 +324,8 @@ bk_status bki_election_load_checked(bk_election **out, const char *path,
 	/* numbers in messages keep a decimal point whatever the caller's
 	 * locale */
 	bki_c_numeric numeric = bki_c_numeric_enter();
-	bk_status st = election_from_text(out, text, size, name, tpl, chk, diags);
+	bk_status st = election_from_text(out, text, size, name, path, tpl, chk,
+	                                  opt, diags);
 	bki_c_numeric_leave(&numeric);
 	return st;
 }
@@ -325,14 +337,34 @@ bk_status bk_election_load_buffer(bk_election **out, const char *data,
 	if (!data && size)
 		return usage(out, diags, "data is NULL but size is not 0");
 	return bki_election_load_checked(out, NULL, data ? data : "", size, name,
-	                                tpl, NULL, diags);
+	                                tpl, NULL, NULL, diags);
 }
 
 bk_status bk_election_load(bk_election **out, const char *path,
                            const bk_templates *tpl, bk_diags *diags)
 {
+	return bk_election_load_with(out, path, tpl, NULL, diags);
+}
+
+bk_status bk_election_load_with(bk_election **out, const char *path,
+                                const bk_templates *tpl,
+                                const bk_load_options *opt_in,
+                                bk_diags *diags)
+{
 	if (!path)
 		return usage(out, diags, "the path is NULL");
+	bk_load_options opt = BK_LOAD_OPTIONS_INIT;
+	if (!bki_options_take(&opt, opt_in, sizeof opt, BK_LOAD_OPTIONS_VERSION,
+	                      "bk_load_options", diags)) {
+		if (out)
+			*out = NULL;
+		return BK_ERR_USAGE;
+	}
+	if (!opt.ballot != !opt.ballot_pdf ||
+	    (opt.ballot_pdf && !*opt.ballot_pdf))
+		return usage(out, diags, "bk_load_options: ballot and ballot_pdf "
+		                         "go together, and the PDF's path is not "
+		                         "empty");
 	return bki_election_load_checked(out, path, NULL, 0, NULL, tpl, NULL,
-	                                diags);
+	                                &opt, diags);
 }

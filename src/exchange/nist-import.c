@@ -3,6 +3,7 @@
  * format 1 has a place for what they say (docs/nist-1500-20.md). */
 #include <ctype.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -445,10 +446,91 @@ static json_t *option_of(json_t *contest, const char *id, size_t *at)
 	return NULL;
 }
 
+/* ---- physical layouts: the marking boxes as paper.boxes
+ * (docs/nist-1500-20.md, "Physical layouts") ---- */
+
+/* mm in one MeasurementUnit; 0 for a unit the schema does not have. */
+static double unit_mm(const char *u)
+{
+	static const struct {
+		const char *name;
+		double mm;
+	} units[] = {{"mm", 1.0}, {"in", 25.4}, {"pt", 25.4 / 72}, {"pc", 25.4 / 6}};
+	for (size_t i = 0; u && i < sizeof units / sizeof *units; i++)
+		if (!strcmp(u, units[i].name))
+			return units[i].mm;
+	return 0;
+}
+
+/* v units in mm, to the micrometre. */
+static json_t *mm_of(json_t *v, double mm)
+{
+	return json_real(floor(json_number_value(v) * mm * 1000 + 0.5) / 1000);
+}
+
+/* The paper.boxes entry of the option with @id id in a contest's
+ * PhysicalContest ph: its first OptionPosition in mm, with its sheet and
+ * side where they are not the first sheet's front. NULL when it has
+ * none. */
+static json_t *option_box(json_t *ph, const char *id, double mm)
+{
+	size_t i;
+	json_t *pco;
+	json_array_foreach(json_object_get(ph, "PhysicalContestOption"), i, pco) {
+		const char *oid = sget(pco, "ContestOptionId");
+		if (!id || !oid || strcmp(oid, id))
+			continue;
+		json_t *pos = json_array_get(json_object_get(pco, "OptionPosition"), 0);
+		static const char *const key[4] = {"X", "Y", "W", "H"};
+		static const char *const to[4] = {"x", "y", "width", "height"};
+		json_t *b = json_object();
+		for (int k = 0; k < 4; k++) {
+			json_t *v = json_object_get(pos, key[k]);
+			if (!json_is_number(v)) {
+				json_decref(b);
+				return NULL;
+			}
+			json_object_set_new(b, to[k], mm_of(v, mm));
+		}
+		json_t *sheet = json_object_get(pos, "Sheet");
+		if (json_is_integer(sheet) && json_integer_value(sheet) != 1)
+			json_object_set(b, "sheet", sheet);
+		const char *side = sget(pos, "Side");
+		if (side && strcmp(side, "front"))
+			json_object_set_new(b, "side", json_string(side));
+		return b;
+	}
+	return NULL;
+}
+
+/* The contest's PhysicalContest in the style (its first), and the mm of
+ * its BallotFormat's unit with the sheet's size as displayed (portrait:
+ * the short edge across). NULL when there is none or its format is not
+ * known. */
+static json_t *physical_of(nist_ctx *c, json_t *ordered, double *mm,
+                           double *w, double *h)
+{
+	json_t *ph = json_array_get(json_object_get(ordered, "Physical"), 0);
+	json_t *bf = find_by_id(c, "BallotFormat", json_object_get(c->bd, "BallotFormat"),
+	                        sget(ph, "BallotFormatId"));
+	*mm = unit_mm(sget(bf, "MeasurementUnit"));
+	json_t *lo = json_object_get(bf, "LongEdge"), *sh = json_object_get(bf, "ShortEdge");
+	if (!ph || !*mm || !json_is_number(lo) || !json_is_number(sh))
+		return NULL;
+	const char *orient = sget(bf, "Orientation");
+	bool landscape = orient && !strcmp(orient, "landscape");
+	*w = json_number_value(landscape ? lo : sh) * *mm;
+	*h = json_number_value(landscape ? sh : lo) * *mm;
+	return ph;
+}
+
 /* The options of a contest in the order the style gives (or the
- * contest's own), as definition ids; "against all" sets *against. */
+ * contest's own), as definition ids; "against all" sets *against. Where
+ * the style lays the contest out (ph, in units of mm), each option's box
+ * goes into boxes, and *unplaced counts the options without one. */
 static json_t *options_of(nist_ctx *c, json_t *contest, json_t *ordered,
-                          const char *cpath, bool *against)
+                          const char *cpath, bool *against, json_t *ph,
+                          double mm, json_t *boxes, size_t *unplaced)
 {
 	json_t *ids = json_array();
 	json_t *order = json_object_get(ordered, "OrderedContestOptionIds");
@@ -479,6 +561,11 @@ static json_t *options_of(nist_ctx *c, json_t *contest, json_t *ordered,
 		} else {
 			char id[ID_ROOM];
 			json_array_append_new(ids, json_string(make_id(target, ref, id)));
+			json_t *b = ph ? option_box(ph, sget(o, "@id"), mm) : NULL;
+			if (b)
+				json_array_append_new(boxes, b);
+			else
+				++*unplaced;
 		}
 	}
 	return ids;
@@ -531,13 +618,28 @@ static void read_contest(nist_ctx *c, json_t *contest, size_t ci,
 	set(r, "name", text_of(c, json_object_get(contest, "BallotTitle"), cpath));
 	set(r, "short_name", ext_text(contest, "short-name"));
 	bool against = false;
-	set(r, "options", options_of(c, contest, ordered, cpath, &against));
+	double mm = 0, pw = 0, phh = 0;
+	json_t *ph = physical_of(c, ordered, &mm, &pw, &phh);
+	json_t *boxes = json_array();
+	size_t unplaced = 0;
+	set(r, "options", options_of(c, contest, ordered, cpath, &against, ph, mm,
+	                             boxes, &unplaced));
 	/* ballotkit's own: as the definition said it (or left it to its
 	 * default); another system's: whether an "against all" option is
 	 * there, which it never is */
 	json_t *aa = ext_json(contest, "ballotkit-against-all");
 	set(r, "against_all", aa ? aa : own ? NULL : json_boolean(against));
-	set(r, "paper", ext_json(contest, "ballotkit-paper"));
+	json_t *paper = ext_json(contest, "ballotkit-paper");
+	if (!paper && ph && unplaced)
+		note(c, bpath, "%zu option(s) of %s have no OptionPosition: the "
+		     "ballot's boxes are left out, the stencil uses a template",
+		     unplaced, sget(contest, "@id") ? sget(contest, "@id") : cpath);
+	else if (!paper && ph && json_array_size(boxes))
+		paper = json_pack("{s:O,s:f,s:f}", "boxes", boxes, "width",
+		                  floor(pw * 1000 + 0.5) / 1000, "height",
+		                  floor(phh * 1000 + 0.5) / 1000);
+	json_decref(boxes);
+	set(r, "paper", paper);
 	if (ext(contest, "ballotkit-colour"))
 		set(r, "colour", json_string(ext(contest, "ballotkit-colour")));
 	set(r, "two_sided", ext_json(contest, "ballotkit-two-sided"));

@@ -285,6 +285,7 @@ static const struct {
 	{"polling_stations[].kits", D_INT, BK_DEFAULT_STATION_KITS, 0, NULL},
 	{"candidates[].status", D_STRING, 0, 0, "standing"},
 	{"ballots[].against_all", D_BOOL, BK_DEFAULT_AGAINST_ALL, 0, NULL},
+	{"ballots[].paper.page", D_INT, BK_DEFAULT_PAPER_PAGE, 0, NULL},
 	{"ballots[].two_sided", D_BOOL, BK_DEFAULT_TWO_SIDED, 0, NULL},
 	{"production.braille.tables.kk", D_STRING, 0, 0, BK_DEFAULT_BRAILLE_TABLE_KK},
 	{"production.braille.tables.ru", D_STRING, 0, 0, BK_DEFAULT_BRAILLE_TABLE_RU},

@@ -281,6 +281,15 @@ static rect ballot_box(const layout *L, size_t k)
 	return r;
 }
 
+/* The window over box with clearance (bki_stencil_window). */
+static rect box_window(rect box, double clearance)
+{
+	double v[4];
+	bki_stencil_window(box.x, box.y, box.w, box.h, clearance, v);
+	rect r = {v[0], v[1], v[2], v[3]};
+	return r;
+}
+
 /* 1. The clearance around each box (the window's margin): the option's,
  * reduced where boxes stand so close that windows would leave less than
  * BRIDGE_MIN of material between them, but never below MARGIN_MIN. Where
@@ -305,17 +314,32 @@ static bk_status fit_clearance(layout *L)
 	double clearance = s->opt.clearance;
 	if (used > 1 && min_gap - 2 * clearance < BRIDGE_MIN)
 		clearance = fmax(MARGIN_MIN, (min_gap - BRIDGE_MIN) / 2);
-	double bridge = min_gap - 2 * clearance;
+	/* the material between the windows (which a small box's minimum
+	 * size may bring closer than its margin would) */
+	double bridge = INFINITY;
+	for (size_t a = 0; a < used; a++)
+		for (size_t c = a + 1; c < used; c++) {
+			double g = rect_gap(box_window(ballot_box(L, a), clearance),
+			                    box_window(ballot_box(L, c), clearance));
+			if (g < bridge) {
+				bridge = g;
+				ga = a;
+				gb = c;
+				min_gap = rect_gap(ballot_box(L, a), ballot_box(L, c));
+			}
+		}
 	rect box = ballot_box(L, ga);
 	if (used > 1 && bridge < BRIDGE_MIN - 1e-9)
 		bki_diags_add(L->diags, bridge > 0 ? BK_WARNING : BK_ERROR,
 		             bridge > 0 ? "stencil-bridge" : "stencil-layout", "",
-		             0, 0, "", "boxes %zu and %zu of template %s (%.1f × "
+		             0, 0, "", "boxes %zu and %zu of %s%s (%.1f × "
 		             "%.1f mm) stand %.1f mm apart: windows showing each "
 		             "whole box with %.1f mm to spare leave %.1f mm of "
 		             "material between them; a cutter needs %.1f mm, which "
 		             "boxes %.1f mm apart would give", ga + 1, gb + 1,
-		             s->t->id, box.w, box.h, min_gap, clearance,
+		             s->t->box_wv ? "the ballot" : "template ",
+		             s->t->box_wv ? "" : s->t->id, box.w, box.h, min_gap,
+		             clearance,
 		             fmax(bridge, 0), BRIDGE_MIN,
 		             BRIDGE_MIN + 2 * MARGIN_MIN);
 	if (used > 1 && bridge <= 0)
@@ -346,10 +370,7 @@ static bk_status place_window(layout *L, size_t i)
 	sheet *sh = &s->sheets[nu->sheet];
 	window wd;
 	wd.box = ballot_box(L, bk_script_position_box(L->script, i));
-	wd.win.x = wd.box.x - clearance;
-	wd.win.y = wd.box.y - clearance;
-	wd.win.w = wd.box.w + 2 * clearance;
-	wd.win.h = wd.box.h + 2 * clearance;
+	wd.win = box_window(wd.box, clearance);
 	wd.number = bk_script_position_number(L->script, i);
 	window *more = bki_reallocarray(sh->win, sh->nwin + 1, sizeof *sh->win);
 	if (!more)

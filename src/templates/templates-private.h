@@ -28,6 +28,10 @@ typedef struct bki_stencil_tpl {
 	double box_w, box_h;
 	size_t per_sheet;  /* boxes on one sheet */
 	double *box_x, *box_y; /* top-left corner of each box, mm */
+	double *box_wv, *box_hv; /* each box's own size, mm; NULL in the
+	                          * templates (every box is box_w × box_h),
+	                          * set where a ballot gives its own boxes
+	                          * (paper.boxes, paper.source) */
 	size_t *box_step;  /* a box's place in its run of boxes (0 = first) */
 	unsigned sheets;   /* sheets at most */
 	size_t capacity;   /* per_sheet * sheets */
@@ -99,6 +103,14 @@ typedef struct bki_paper_overrides {
  * top-left corner and size, mm. */
 void bki_templates_stencil_box(const bki_stencil_tpl *t, const bki_paper_overrides *o,
                     size_t k, double *x, double *y, double *w, double *h);
+/* The window a stencil opens over a box (x, y, w, h, mm): the box with
+ * clearance on every side, and at least BKI_WINDOW_MIN mm across each
+ * way around the box's centre, so that a pen reaches a small oval
+ * through it (docs/stencil.md, "The ballot's own boxes"). The stencil
+ * cuts it and verify expects it: one rule for both. */
+#define BKI_WINDOW_MIN 5.0
+void bki_stencil_window(double x, double y, double w, double h,
+                        double clearance, double win[4]);
 /* A wording string, or NULL. which is "print" or "speech". */
 const char *bki_wording_get(const bk_templates *tpl, int lang,
                            const char *which, const char *key);

@@ -1380,6 +1380,15 @@ const bki_braille_profile *bki_templates_profile_find(const bk_templates *t,
 void bki_templates_stencil_box(const bki_stencil_tpl *t, const bki_paper_overrides *o,
                     size_t k, double *x, double *y, double *w, double *h)
 {
+	if (t->box_wv) {
+		/* a ballot's own boxes stand where the ballot has them: a ballot
+		 * with them takes no overrides (definition-parse.c) */
+		*x = t->box_x[k];
+		*y = t->box_y[k];
+		*w = t->box_wv[k];
+		*h = t->box_hv[k];
+		return;
+	}
 	double bw = o && o->box_w ? o->box_w : t->box_w;
 	double bh = o && o->box_h ? o->box_h : t->box_h;
 	double bx = t->box_x[k], by = t->box_y[k];
@@ -1395,6 +1404,20 @@ void bki_templates_stencil_box(const bki_stencil_tpl *t, const bki_paper_overrid
 	*y = by + (o ? o->offset_y : 0);
 	*w = bw;
 	*h = bh;
+}
+
+void bki_stencil_window(double x, double y, double w, double h,
+                        double clearance, double win[4])
+{
+	double ww = w + 2 * clearance, wh = h + 2 * clearance;
+	if (ww < BKI_WINDOW_MIN)
+		ww = BKI_WINDOW_MIN;
+	if (wh < BKI_WINDOW_MIN)
+		wh = BKI_WINDOW_MIN;
+	win[0] = x + w / 2 - ww / 2;
+	win[1] = y + h / 2 - wh / 2;
+	win[2] = ww;
+	win[3] = wh;
 }
 
 /* The var named by the n bytes at name, or NULL. */

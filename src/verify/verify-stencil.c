@@ -1,8 +1,10 @@
 /* Verifying the stencil: every window, read from the laser SVG and from
  * the print PDF's CutContour separation, is over its marking box (centre
  * within 0.2 mm of the box's, size the box plus the clearance on every
- * side), where the box is the one the definition resolves (its template
- * plus paper.overrides); the braille beside each window, read from the
+ * side, at least BKI_WINDOW_MIN across), where the box is the one the
+ * definition resolves (its template plus paper.overrides, or the
+ * ballot's own boxes: paper.boxes, or those the finder finds afresh in
+ * the ballot PDF of paper.source); the braille beside each window, read from the
  * swell PDF's black dots and from the print PDF's Braille separation,
  * is its position's number; the sheets have the paper's size. Without a
  * definition the boxes are not known: the SVG's and the print PDF's
@@ -169,12 +171,14 @@ static bool reference_boxes(vkit *k, size_t c, sheet *sheets, unsigned nsheets,
 		}
 		sheet *sh = &sheets[s - 1];
 		win w = {0, 0, 0, 0, num};
+		double bx, by, bw, bh, v[4];
 		bki_templates_stencil_box(t, b && b->has_over ? &b->over : NULL, (size_t)box - 1,
-		               &w.x, &w.y, &w.w, &w.h);
-		w.x -= clearance;
-		w.y -= clearance;
-		w.w += 2 * clearance;
-		w.h += 2 * clearance;
+		               &bx, &by, &bw, &bh);
+		bki_stencil_window(bx, by, bw, bh, clearance, v);
+		w.x = v[0];
+		w.y = v[1];
+		w.w = v[2];
+		w.h = v[3];
 		win *more = vk_got(k, bki_reallocarray(sh->want, sh->n + 1,
 		                                      sizeof *sh->want));
 		if (!more)

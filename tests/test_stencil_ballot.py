@@ -1,0 +1,221 @@
+"""Stencils registered to the real ballot (issue 17): a ballot of the
+example gets its boxes from a ballot PDF (paper.source) drawn here in
+several independent ways (Cairo, PostScript through ps2pdf, PDF bytes by
+hand with a Form XObject in CMYK, a 300 dpi scan, a page with /Rotate),
+A5 and A4, shifted off the template by up to 5 mm and of other sizes,
+among decoys; or from boxes given in mm (paper.boxes). Each window of the
+cut SVG must stand over the box as drawn, centre within 0.2 mm, showing
+the whole box, and the braille number read from the swell PDF's pixels
+must be nearer its own window than any other. The true places come from
+what was drawn, never from ballotkit. Refusals (a wrong count,
+overlapping boxes) are reported by validate at paper.source; a built kit
+verifies against the PDF, and a changed PDF makes verify fail and the
+kit rebuild."""
+import copy
+import json
+import os
+import random
+import shutil
+import subprocess
+import tempfile
+
+import bk
+from ballot_pdf import A4, A5, cairo_pdf, hand_pdf, layout, ps_pdf, scan_pdf
+from stencil_read import MARGIN, check_numbers, svg_windows
+
+t = bk.Tap()
+TOL = 0.2
+WINDOW_MIN = 5.0  # the narrowest window (docs/stencil.md)
+EXAMPLE = bk.load(bk.EXAMPLE)
+
+
+def positions(ballot):
+    against = ballot.get("against_all", True)
+    return len(ballot["options"]) + (1 if against else 0)
+
+
+def definition(tmp, name, ballot_id, paper):
+    """The example with ballot_id's paper replaced, written beside its
+    ballot PDF (paper.source is resolved against the definition's
+    folder)."""
+    d = copy.deepcopy(EXAMPLE)
+    for b in d["ballots"]:
+        if b["id"] == ballot_id:
+            b["paper"] = paper
+    path = os.path.join(tmp, name + ".json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(d, f, ensure_ascii=False, indent=1)
+    return path
+
+
+def ballot(ballot_id):
+    return next(b for b in EXAMPLE["ballots"] if b["id"] == ballot_id)
+
+
+def check_windows(tag, svg, boxes):
+    """Each window over its box (in reading order = position order)."""
+    wins = sorted(svg_windows(svg), key=lambda w: (round(w[1]), w[0]))
+    want = sorted(boxes, key=lambda b: (round(b[1]), b[0]))
+    t.eq(len(wins), len(want), tag + ": one window per box (%d)" % len(want))
+    worst, spare, ok = 0.0, float("inf"), True
+    for w, (x, y, bw, bh) in zip(wins, want):
+        dc = max(abs((w[0] + w[2]) / 2 - (x + bw / 2)), abs((w[1] + w[3]) / 2 - (y + bh / 2)))
+        worst = max(worst, dc)
+        spare = min(spare, x - w[0], y - w[1], w[2] - x - bw, w[3] - y - bh)
+        ok &= w[2] - w[0] >= WINDOW_MIN - 0.01 and w[3] - w[1] >= WINDOW_MIN - 0.01
+    t.ok(worst <= TOL, tag + ": every window centred on its drawn box within %.1f mm (worst %.3f)"
+         % (TOL, worst))
+    t.ok(spare >= MARGIN - TOL, tag + ": every window shows its whole box (%.2f mm to spare)" % spare)
+    t.ok(ok, tag + ": every window at least %.0f mm across" % WINDOW_MIN)
+    return wins
+
+
+def stencil(tag, defn, ballot_id, boxes, tmp):
+    svg = os.path.join(tmp, tag + ".svg")
+    r = bk.run("stencil", defn, "--ballot", ballot_id, "--format", "svg", "-o", svg)
+    t.eq(r.returncode, 0, tag + ": stencil made" +
+         (" (%s)" % r.stderr.decode()[-300:] if r.returncode else ""))
+    if r.returncode:
+        return
+    wins = check_windows(tag, svg, boxes)
+    swell = os.path.join(tmp, tag + "-swell.pdf")
+    bk.run("stencil", defn, "--ballot", ballot_id, "--format", "swell-pdf", "-o", swell, check_rc=0)
+    # numbers follow the positions: reading order of the drawn boxes
+    order = sorted(range(len(boxes)), key=lambda k: (round(boxes[k][1]), boxes[k][0]))
+    check_numbers(t, tag, swell, wins, [order.index(k) + 1 for k in order], tmp)
+
+
+def from_pdf(tmp, rng):
+    small = "maslikhat-ayagoz-05"  # A5 single-mandate, 5 positions
+    big = "mazhilis-03"            # 17 positions
+    n_small, n_big = positions(ballot(small)), positions(ballot(big))
+    p = lambda n: os.path.join(tmp, n)
+    cases = []
+    boxes = layout(A5, n_small, (9, 7), (rng.uniform(0, 5), rng.uniform(0, 5)), rng)
+    cases.append(("cairo A5 rect", small, cairo_pdf(p("cairo.pdf"), A5, boxes, "rect"), "cairo.pdf"))
+    boxes = layout(A5, n_small, (8, 8), (rng.uniform(0, 5), rng.uniform(0, 5)), rng)
+    cases.append(("cairo A5 glyph", small, cairo_pdf(p("glyph.pdf"), A5, boxes, "glyph"), "glyph.pdf"))
+    boxes = layout(A4, n_big, (7, 7), (rng.uniform(0, 5), rng.uniform(0, 5)), rng)
+    ps_pdf(p("ps.pdf"), A4, boxes, tmp)
+    cases.append(("ps2pdf A4", big, boxes, "ps.pdf"))
+    boxes = layout(A5, n_small, (10, 8), (4.0, 1.5), rng)
+    hand_pdf(p("hand.pdf"), A5, boxes, form=True, cmyk=True)
+    cases.append(("hand-written form+cmyk A5", small, boxes, "hand.pdf"))
+    boxes = layout(A5, n_small, (8, 8), (rng.uniform(0, 5), rng.uniform(0, 5)), rng)
+    drawn = cairo_pdf(p("scan-src.pdf"), A5, boxes, "strokes")
+    scan_pdf(p("scan-src.pdf"), p("scan.pdf"), tmp)
+    cases.append(("scan 300 dpi A5", small, drawn, "scan.pdf"))
+    for tag, bid, boxes, pdf in cases:
+        name = tag.replace(" ", "-")
+        defn = definition(tmp, name, bid, {"source": pdf})
+        rc, out = bk.validate_json(defn)
+        t.eq(rc, 0, tag + ": validate accepts the ballot PDF")
+        stencil(name, defn, bid, boxes, tmp)
+
+
+def refusals(tmp, rng):
+    bid = "maslikhat-ayagoz-05"
+    n = positions(ballot(bid))
+    p = lambda n: os.path.join(tmp, n)
+    boxes = layout(A5, n - 1, (8, 8), (1, 1), rng)
+    cairo_pdf(p("short.pdf"), A5, boxes, "rect")
+    defn = definition(tmp, "short", bid, {"source": "short.pdf"})
+    rc, out = bk.validate_json(defn)
+    errs = [d for d in out["diagnostics"] if d["severity"] == "error"]
+    t.eq((rc, [(d["kind"], d["path"]) for d in errs]),
+         (65, [("box-count", "$.ballots[4].paper.source")]),
+         "a ballot PDF with a box too few is refused at paper.source")
+    msg = errs[0]["message"] if errs else ""
+    t.ok("short.pdf" in msg and "page 1" in msg and ("%d marking boxes found" % (n - 1)) in msg,
+         "the message names the file, the page and the boxes found: " + msg)
+    boxes = layout(A5, n, (8, 8), (1, 1), rng)
+    boxes[1] = (boxes[0][0] + 3, boxes[0][1] + 3, 8, 8)
+    cairo_pdf(p("overlap.pdf"), A5, boxes, "rect", decoys=False)
+    defn = definition(tmp, "overlap", bid, {"source": "overlap.pdf"})
+    rc, out = bk.validate_json(defn)
+    t.eq((rc, [d["kind"] for d in out["diagnostics"] if d["severity"] == "error"]),
+         (65, ["box-overlap"]), "a ballot PDF with overlapping boxes is refused")
+    r = bk.run("stencil", defn, "--ballot", bid, "--format", "svg", "-o", p("overlap.svg"))
+    t.ok(r.returncode != 0 and not os.path.exists(p("overlap.svg")),
+         "stencil refuses it too and writes nothing")
+
+
+def command_line(tmp, rng):
+    """stencil --ballot-pdf on the example as it is, with --show-boxes."""
+    bid = "maslikhat-ayagoz-05"
+    n = positions(ballot(bid))
+    boxes = layout(A5, n, (8, 9), (rng.uniform(0, 5), rng.uniform(0, 5)), rng)
+    pdf = os.path.join(tmp, "cli-ballot.pdf")
+    cairo_pdf(pdf, A5, boxes, "frame")
+    svg, show = os.path.join(tmp, "cli.svg"), os.path.join(tmp, "cli-show.pdf")
+    r = bk.run("stencil", bk.EXAMPLE, "--ballot", bid, "--format", "svg", "-o", svg,
+               "--ballot-pdf", pdf, "--page", "1", "--show-boxes", show)
+    t.eq(r.returncode, 0, "stencil --ballot-pdf --show-boxes")
+    if r.returncode == 0:
+        check_windows("--ballot-pdf", svg, boxes)
+        info = subprocess.run(["pdfinfo", show], capture_output=True, text=True).stdout
+        t.ok("419.528 x 595.276 pts" in info, "--show-boxes writes the ballot page (A5)")
+    r = bk.run("stencil", bk.EXAMPLE, "--ballot", "mazhilis-list", "--format", "svg",
+               "-o", os.path.join(tmp, "cli2.svg"), "--ballot-pdf", pdf)
+    err = r.stderr.decode()
+    t.ok(r.returncode == 65 and "box-count" in err and "$.ballots[0].paper.source" in err
+         and not os.path.exists(os.path.join(tmp, "cli2.svg")),
+         "a ballot PDF with too few boxes for the ballot: exit 65, nothing written")
+
+
+def small_ovals(tmp):
+    """NIST physical_ballot_def_2.json's marks: 8.75 × 6 pt ovals, given as
+    paper.boxes in mm."""
+    bid = "maslikhat-ayagoz-05"
+    n = positions(ballot(bid))
+    w, h = 8.75 * 25.4 / 72, 6 * 25.4 / 72
+    boxes = [(120.0, 40.0 + 20 * k, w, h) for k in range(n)]
+    paper = {"boxes": [{"x": x, "y": y, "width": bw, "height": bh} for x, y, bw, bh in boxes]}
+    defn = definition(tmp, "ovals", bid, paper)
+    rc, _ = bk.validate_json(defn)
+    t.eq(rc, 0, "small ovals as paper.boxes: valid")
+    stencil("small-ovals", defn, bid, boxes, tmp)
+
+
+def kit(tmp, rng):
+    """build, verify, then the ballot PDF changes under the kit."""
+    bid = "maslikhat-ayagoz-05"
+    n = positions(ballot(bid))
+    boxes = layout(A5, n, (8, 8), (2.0, 3.0), rng)
+    pdf = os.path.join(tmp, "kit-ballot.pdf")
+    cairo_pdf(pdf, A5, boxes, "rect")
+    defn = definition(tmp, "kit", bid, {"source": "kit-ballot.pdf"})
+    out = os.path.join(tmp, "kit")
+    r = bk.run("build", defn, "--ballot", bid, "-o", out)
+    t.eq(r.returncode, 0, "build with a ballot PDF")
+    r = bk.run("verify", out, "--definition", defn, "--json")
+    rep = json.loads(r.stdout)
+    # the other ballots were not built: only they may be missing
+    t.eq([c for c in rep["problems"] if c["check"] != "missing"], [],
+         "verify finds the windows over the boxes found in the PDF")
+    shutil.copy(pdf, pdf + ".orig")
+    moved = [(x + 0.6, y, w, h) for x, y, w, h in boxes]
+    cairo_pdf(pdf, A5, moved, "rect")
+    r = bk.run("verify", out, "--definition", defn)
+    text = (r.stdout + r.stderr).decode()
+    t.ok(r.returncode != 0 and "stencil-windows" in text and "0.60 mm left" in text,
+         "the ballot PDF moved 0.6 mm: verify says the windows stand off the boxes")
+    r = bk.run("build", defn, "--ballot", bid, "-o", out)
+    t.ok(r.returncode == 0 and b"1 skipped" not in r.stdout + r.stderr,
+         "a changed ballot PDF rebuilds the kit (its hash is in the resume key)")
+    r = bk.run("build", defn, "--ballot", bid, "-o", out)
+    t.ok(b"1 skipped" in r.stdout + r.stderr, "an unchanged one does not")
+
+
+def main():
+    rng = random.Random(1717)
+    with tempfile.TemporaryDirectory() as tmp:
+        from_pdf(tmp, rng)
+        refusals(tmp, rng)
+        command_line(tmp, rng)
+        small_ovals(tmp)
+        kit(tmp, rng)
+    t.done()
+
+
+main()
