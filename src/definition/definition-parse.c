@@ -689,9 +689,9 @@ static void parse_boxes(def_ctx *c, json_t *v, bki_ballot *b)
 	}
 }
 
-/* A member of paper that only goes with another: said at key when the
- * other is missing (other NULL) or present (other not NULL, with not
- * true). */
+/* A member of paper that goes only with another (with true) or never
+ * with it (with false): said at key when key is there and other is
+ * missing (with) or there too (!with). */
 static void paper_pairing(def_ctx *c, json_t *v, const char *key,
                           const char *other, bool with, const char *why)
 {

@@ -76,6 +76,7 @@ struct bk_stencil {
 	const bk_templates *tpl;
 	const bki_braille_profile *p;
 	const bki_stencil_tpl *t;
+	char geometry[96];   /* "template ID", for messages (geometry_name) */
 	bk_stencil_options opt;
 	double w, h;
 	sheet *sheets;
@@ -102,6 +103,13 @@ static double cell_h(const bki_braille_profile *p)
 static double word_space(const bki_braille_profile *p)
 {
 	return 2 * p->cell_pitch - cell_w(p, 1);
+}
+
+/* What the windows stand over, for messages: "template ID", or the
+ * ballot's own boxes (paper.boxes, paper.source). */
+static const char *geometry_name(const bk_stencil *s)
+{
+	return s->t->box_wv ? "the ballot's own boxes" : s->geometry;
 }
 
 static rect block_rect(const bk_stencil *s, const bblock *b)
@@ -530,8 +538,8 @@ static bk_status place_titles(layout *L)
 		} else if (st == BK_OK && wt != BK_OK) {
 			bki_diags_add(L->diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "the braille title \"%s\" does not fit the %.0f mm "
-			             "left of the numbers on template %s",
-			             bki_buf_str(&title), room, s->t->id);
+			             "left of the numbers on %s",
+			             bki_buf_str(&title), room, geometry_name(s));
 			st = BK_ERR_INVALID;
 		}
 		bk_free(cells);
@@ -643,8 +651,8 @@ static bk_status check_nearest(const bk_stencil *s, const sheet *x,
 		bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 		             "the braille number %u at %.1f, %.1f mm stands as "
 		             "near the window of number %u as its own on "
-		             "template %s", x->win[b->win].number, r.x, r.y,
-		             x->win[w].number, s->t->id);
+		             "%s", x->win[b->win].number, r.x, r.y,
+		             x->win[w].number, geometry_name(s));
 		return BK_ERR_INVALID;
 	}
 	return BK_OK;
@@ -661,8 +669,8 @@ static bk_status check_block(const bk_stencil *s, const sheet *x, size_t k,
 	if (eg < s->opt.edge_gap - 1e-9) {
 		bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 		             "braille at %.1f, %.1f mm is %.1f mm from the sheet's "
-		             "edge on template %s; at least %.1f mm is needed", r.x,
-		             r.y, eg, s->t->id, s->opt.edge_gap);
+		             "edge on %s; at least %.1f mm is needed", r.x,
+		             r.y, eg, geometry_name(s), s->opt.edge_gap);
 		return BK_ERR_INVALID;
 	}
 	for (size_t w = 0; w < x->nwin; w++) {
@@ -670,8 +678,8 @@ static bk_status check_block(const bk_stencil *s, const sheet *x, size_t k,
 		if (g < s->opt.window_gap - 1e-9) {
 			bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "braille at %.1f, %.1f mm is %.1f mm from the window "
-			             "of number %u on template %s; at least %.1f mm is "
-			             "needed", r.x, r.y, g, x->win[w].number, s->t->id,
+			             "of number %u on %s; at least %.1f mm is "
+			             "needed", r.x, r.y, g, x->win[w].number, geometry_name(s),
 			             s->opt.window_gap);
 			return BK_ERR_INVALID;
 		}
@@ -682,8 +690,8 @@ static bk_status check_block(const bk_stencil *s, const sheet *x, size_t k,
 			bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "two braille blocks at %.1f, %.1f and %.1f, %.1f mm "
 			             "stand closer than the braille profile's spacing "
-			             "on template %s", r.x, r.y, x->br[o].x,
-			             x->br[o].y, s->t->id);
+			             "on %s", r.x, r.y, x->br[o].x,
+			             x->br[o].y, geometry_name(s));
 			return BK_ERR_INVALID;
 		}
 	return k < x->nbr && x->br[k].kind == BLOCK_NUMBER
@@ -702,9 +710,9 @@ static bk_status check_clearances(const bk_stencil *s, bk_diags *diags)
 				continue;
 			bki_diags_add(diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "the window of number %u comes within %.1f mm of "
-			             "the sheet's edge on template %s; at least %.1f mm "
+			             "the sheet's edge on %s; at least %.1f mm "
 			             "of material must stay (check the ballot's "
-			             "paper.overrides)", x->win[w].number, g, s->t->id,
+			             "paper.overrides)", x->win[w].number, g, geometry_name(s),
 			             BRIDGE_MIN);
 			return BK_ERR_INVALID;
 		}
@@ -727,6 +735,7 @@ static bk_stencil *new_stencil(const layout *L, const bk_templates *tpl,
 		return NULL;
 	s->tpl = tpl;
 	s->t = L->b->tpl;
+	snprintf(s->geometry, sizeof s->geometry, "template %s", s->t->id);
 	s->p = bki_templates_profile_find(tpl, L->e->braille_profile);
 	s->opt = *opt;
 	s->w = s->t->paper_w;
