@@ -689,17 +689,39 @@ static void parse_boxes(def_ctx *c, json_t *v, bki_ballot *b)
 	}
 }
 
-/* A member of paper that goes only with another (with true) or never
- * with it (with false): said at key when key is there and other is
- * missing (with) or there too (!with). */
-static void paper_pairing(def_ctx *c, json_t *v, const char *key,
-                          const char *other, bool with, const char *why)
+/* A member of paper (key) that goes only with another (with true) or
+ * never with it (with false), and why. */
+typedef struct paper_pair {
+	const char *key, *other;
+	bool with;
+	const char *why;
+} paper_pair;
+
+static const paper_pair pairings[] = {
+	/* the ballot's own boxes stand where the ballot has them */
+	{"overrides", "boxes", false, "the boxes stand where the ballot has "
+	 "them; correct them in paper.boxes"},
+	{"overrides", "source", false, "the boxes are found where the ballot "
+	 "PDF has them"},
+	{"boxes", "source", false, "give the boxes or the PDF to find them in, "
+	 "not both"},
+	{"page", "source", true, "the page is a page of the ballot PDF"},
+	{"width", "boxes", true, "the sheet's size goes with boxes given in mm"},
+	{"height", "boxes", true, "the sheet's size goes with boxes given in mm"},
+	{"width", "height", true, "a sheet has both sides"},
+	{"height", "width", true, "a sheet has both sides"},
+};
+
+/* Said at the pair's key when it is in v and the pairing does not hold. */
+static void paper_pairing(def_ctx *c, json_t *v, const paper_pair *p)
 {
-	if (!json_object_get(v, key) || (json_object_get(v, other) != NULL) == with)
+	if (!json_object_get(v, p->key) ||
+	    (json_object_get(v, p->other) != NULL) == p->with)
 		return;
-	size_t old = jdoc_push_key(c->d, key);
+	size_t old = jdoc_push_key(c->d, p->key);
 	jdoc_report(c->d, BK_ERROR, "inconsistent", true, "%s %s paper.%s: %s",
-	            key, with ? "needs" : "cannot go with", other, why);
+	            p->key, p->with ? "needs" : "cannot go with", p->other,
+	            p->why);
 	jdoc_pop(c->d, old);
 }
 
@@ -740,24 +762,8 @@ static void parse_paper(def_ctx *c, json_t *v, bki_ballot *b, int kind)
 	}
 	get_mm(c, v, "width", 50, 1000, &b->paper_w);
 	get_mm(c, v, "height", 50, 1000, &b->paper_h);
-	/* the ballot's own boxes stand where the ballot has them */
-	paper_pairing(c, v, "overrides", "boxes", false,
-	              "the boxes stand where the ballot has them; correct them "
-	              "in paper.boxes");
-	paper_pairing(c, v, "overrides", "source", false,
-	              "the boxes are found where the ballot PDF has them");
-	paper_pairing(c, v, "boxes", "source", false,
-	              "give the boxes or the PDF to find them in, not both");
-	paper_pairing(c, v, "page", "source", true,
-	              "the page is a page of the ballot PDF");
-	paper_pairing(c, v, "width", "boxes", true,
-	              "the sheet's size goes with boxes given in mm");
-	paper_pairing(c, v, "height", "boxes", true,
-	              "the sheet's size goes with boxes given in mm");
-	paper_pairing(c, v, "width", "height", true,
-	              "a sheet has both sides");
-	paper_pairing(c, v, "height", "width", true,
-	              "a sheet has both sides");
+	for (size_t k = 0; k < sizeof pairings / sizeof *pairings; k++)
+		paper_pairing(c, v, &pairings[k]);
 	/* reported above */
 	if (b->has_over && (b->source || b->boxes))
 		b->has_over = false;
