@@ -16,5 +16,10 @@ echo "Kits of every ballot of the example election, in out/kits/:"
 echo
 ./build/ballotkit verify out --definition examples/kz-2023/election.json
 echo
+echo "The stencil of maslikhat-abai-list is made from its ballot's own PDF"
+echo "(examples/kz-2023/ballot-maslikhat-abai-list.pdf, paper.source): the ballot"
+echo "page with the stencil over it is"
+echo "out/kits/maslikhat-abai-list/stencil/maslikhat-abai-list-ballot-proof.pdf"
+echo
 echo "Packing list of polling station 101 (out/packing/ps-0101.txt):"
 cat out/packing/ps-0101.txt

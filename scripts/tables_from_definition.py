@@ -26,6 +26,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANG_INDEX = {"en": 0, "kk": 1, "ru": 2}
+# a workbook's entries carry this date, not the clock's (same bytes)
+STAMP = (1980, 1, 1, 0, 0, 0)
 
 
 def header(col, suffixes, hl, lang=None):
@@ -149,8 +151,10 @@ def share_strings(path):
                                     b'Type="http://schemas.openxmlformats.org/officeDocument/2006/'
                                     b'relationships/sharedStrings" Target="sharedStrings.xml"/>'
                                     b"</Relationships>")
+            info.date_time = STAMP
             z.writestr(info, data)
-        z.writestr("xl/sharedStrings.xml", sst.encode("utf-8"))
+        z.writestr(zipfile.ZipInfo("xl/sharedStrings.xml", STAMP), sst.encode("utf-8"),
+                   zipfile.ZIP_DEFLATED)
 
 
 def main():
@@ -172,6 +176,11 @@ def main():
         import openpyxl
         book = openpyxl.Workbook()
         book.remove(book.active)
+        # the workbook's dates from the election, not the clock, so that
+        # the same definition gives the same bytes
+        import datetime
+        day = datetime.datetime.strptime(d["election"]["date"], "%Y-%m-%d")
+        book.properties.created = book.properties.modified = day
     else:
         os.makedirs(outdir, exist_ok=True)
     hl = opts["--headers"]

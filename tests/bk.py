@@ -4,6 +4,7 @@ The tests call the built `ballotkit` command named by $BALLOTKIT and read
 the templates in $BALLOTKIT_TEMPLATES; meson sets both. $BALLOTKIT_WRAPPER
 (e.g. "valgrind -q --error-exitcode=99") is put in front of every run.
 """
+import importlib
 import json
 import os
 import shlex
@@ -15,6 +16,13 @@ ROOT = os.path.dirname(HERE)
 EXAMPLE = os.path.join(ROOT, "examples", "kz-2023", "election.json")
 BROKEN = os.path.join(HERE, "broken")
 SCHEMA = os.path.join(ROOT, "schema", "ballotkit-1.schema.json")
+# The example's ballot PDF and the script that drew it: its boxes() are
+# what was drawn, the ground truth for that ballot's stencil.
+EXAMPLE_BALLOT_ID = "maslikhat-abai-list"
+EXAMPLE_BALLOT_PDF = os.path.join(ROOT, "examples", "kz-2023",
+                                  "ballot-maslikhat-abai-list.pdf")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+example_ballot = importlib.import_module("example_ballot")
 
 
 def exe():
@@ -56,6 +64,18 @@ def records(d):
 def load(path):
     with open(path, encoding="utf-8-sig") as f:
         return json.load(f)
+
+
+def load_example():
+    """The example definition, its ballots' relative paper.source made
+    absolute (against the example's folder, as ballotkit reads them), so
+    that a test may write it, changed, anywhere."""
+    d = load(EXAMPLE)
+    for b in d["ballots"]:
+        src = b.get("paper", {}).get("source")
+        if src and not os.path.isabs(src):
+            b["paper"]["source"] = os.path.join(os.path.dirname(EXAMPLE), src)
+    return d
 
 
 class Tap:

@@ -34,11 +34,17 @@ strokes, dots from the black fills, a window's number the run of dots
 beside it as the C decoder takes it (src/decode/stencil-numbers.c), read
 with the digit cells a-j after the number sign (dots 3456).
 
+reseal(kd) rewrites a tampered kit's manifest.json and SHA256SUMS so
+that every checksum agrees again: verify must then find the tampering by
+decoding, not by the checksums.
+
 Run as a script: a self-check that builds a stencil of the example, swaps 2
 and 3 (and 9 and 10, of different lengths), renders the pages with pdftoppm
 and reads the dots back from the pixels.
 """
 import decimal
+import hashlib
+import json
 import math
 import os
 import subprocess
@@ -53,6 +59,45 @@ PT_MM = 25.4 / 72
 DIGIT_CELLS = {0x01: 1, 0x03: 2, 0x09: 3, 0x19: 4, 0x11: 5, 0x0B: 6,
                0x1B: 7, 0x13: 8, 0x0A: 9, 0x1A: 0}
 NUMBER_SIGN = 0x3C
+
+
+def sha(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def reseal(kd, drop=(), index=None):
+    """Rewrites the kit's manifest and SHA256SUMS to list every file the
+    kit folder holds with its size and SHA-256 (but those in drop, and
+    the files deleted); with index (the folder's index.json), the
+    manifest's hash there too."""
+    with open(os.path.join(kd, "manifest.json"), encoding="utf-8") as fh:
+        m = json.load(fh)
+    on_disk = []
+    for root, dirs, files in os.walk(kd):
+        dirs.sort()
+        for f in files:
+            rel = os.path.relpath(os.path.join(root, f), kd)
+            if rel not in ("manifest.json", "SHA256SUMS") and rel not in drop:
+                on_disk.append(rel)
+    m["files"] = [{"path": f} for f in sorted(on_disk, key=lambda x: x.encode())]
+    for f in m["files"]:
+        p = os.path.join(kd, f["path"])
+        f["size"] = os.path.getsize(p)
+        f["sha256"] = sha(p)
+    with open(os.path.join(kd, "manifest.json"), "w", encoding="utf-8") as fh:
+        json.dump(m, fh, ensure_ascii=False, indent=2)
+    with open(os.path.join(kd, "SHA256SUMS"), "w") as fh:
+        for f in m["files"]:
+            fh.write("%s  %s\n" % (f["sha256"], f["path"]))
+    if index:
+        with open(index, encoding="utf-8") as fh:
+            idx = json.load(fh)
+        for k in idx["kits"]:
+            if k["kit"] == os.path.basename(os.path.normpath(kd)):
+                k["manifest_sha256"] = sha(os.path.join(kd, "manifest.json"))
+        with open(index, "w", encoding="utf-8") as fh:
+            json.dump(idx, fh, ensure_ascii=False, indent=2)
 
 
 def _mul(m, n):

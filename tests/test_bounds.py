@@ -116,12 +116,28 @@ try:
     rc, out, err, kib = run("build", huge, "-o", kits)
     t.ok(rc == 66 and "over the input cap" in err and kib < 400 * 1024,
          "build refuses it too, before reading (peak %s KiB)" % kib, err[:1000])
-    size = os.path.getsize(bk.EXAMPLE)
-    rc, out, err, _ = run("validate", bk.EXAMPLE, "--max-input-size", "%d" % size)
+    # the example without its ballot PDF: the definition is the only input
+    plain = os.path.join(tmp, "plain.json")
+    d = bk.load(bk.EXAMPLE)
+    for b in d["ballots"]:
+        b["paper"].pop("source", None)
+    with open(plain, "w", encoding="utf-8") as f:
+        json.dump(d, f, ensure_ascii=False, indent=1)
+    size = os.path.getsize(plain)
+    rc, out, err, _ = run("validate", plain, "--max-input-size", "%d" % size)
     t.eq(rc, 0, "--max-input-size of exactly the file's size reads it")
-    rc, out, err, _ = run("validate", bk.EXAMPLE, "--max-input-size", "%d" % (size - 1))
-    t.ok(rc == 66 and bk.EXAMPLE in err and ("(%d bytes)" % size) in err and
+    rc, out, err, _ = run("validate", plain, "--max-input-size", "%d" % (size - 1))
+    t.ok(rc == 66 and plain in err and ("(%d bytes)" % size) in err and
          ("(%d bytes)" % (size - 1)) in err, "one byte less refuses it, exit 66", err[:1000])
+    # the cap holds for a ballot PDF too, reported where the definition names it
+    pdf = bk.EXAMPLE_BALLOT_PDF
+    psize = os.path.getsize(pdf)
+    rc, out, err, _ = run("validate", bk.EXAMPLE, "--max-input-size", "%d" % psize)
+    t.eq(rc, 0, "--max-input-size of exactly the ballot PDF's size (the largest input) reads it")
+    rc, out, err, _ = run("validate", bk.EXAMPLE, "--max-input-size", "%d" % (psize - 1))
+    t.ok(rc == 65 and "(%d bytes), over the input cap" % psize in err and
+         "[unreadable] at $.ballots[3].paper.source" in err,
+         "one byte less refuses the ballot PDF at its paper.source, exit 65", err[:1000])
     rc, out, err, _ = run("validate", huge, "--max-input-size", "2G", "--json")
     ok = False
     try:
@@ -142,7 +158,7 @@ try:
          % len(big_tpl), err[:1500])
 
     # ---- diagnostics stop after a cap ------------------------------------
-    d = bk.load(bk.EXAMPLE)
+    d = bk.load_example()
     N = 1000000
     for k in range(N):
         d["x%d" % k] = 0
@@ -186,7 +202,7 @@ try:
     os.unlink(many)
 
     # the same with 300 unknown fields, for the other commands and options
-    d = bk.load(bk.EXAMPLE)
+    d = bk.load_example()
     for k in range(300):
         d["x%d" % k] = 0
     some = os.path.join(tmp, "some.json")
@@ -227,7 +243,7 @@ try:
              "мемлекеттікқызметкерлердіңқұқықтарынқорғау"]
     # (2000 words: under the leaflet's cap of 20,000 characters)
     text = " ".join(words[i % len(words)] for i in range(2000))
-    d = bk.load(bk.EXAMPLE)
+    d = bk.load_example()
     party = next(p for p in d["parties"] if "leaflet" in p)
     party["leaflet"] = {"kk": text, "ru": "Листовка."}
     long_def = os.path.join(tmp, "long-leaflet.json")
@@ -368,7 +384,7 @@ try:
 
     # the definition's bounded fields (production.speech)
     def validate_with(key, value):
-        d = bk.load(E)
+        d = bk.load_example()
         d.setdefault("production", {}).setdefault("speech", {})[key] = value
         path = os.path.join(tmp, "speech-%s.json" % key)
         with open(path, "w", encoding="utf-8") as f:

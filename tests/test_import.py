@@ -56,6 +56,9 @@ def first_diffs(a, b):
 
 
 with tempfile.TemporaryDirectory() as tmp:
+    # the ballots table names the example's ballot PDF (ballot_pdf), a
+    # path beside the definition written: the commission keeps them there
+    shutil.copy(bk.EXAMPLE_BALLOT_PDF, tmp)
     ref_scripts = scripts(bk.EXAMPLE)
     made = {}
     for lang in ("en", "kk", "ru"):
@@ -196,8 +199,8 @@ with tempfile.TemporaryDirectory() as tmp:
          "candidates.csv:2:2: error: there is no district with the id \"mz-99\" in the "
          "districts table (column B, \"district\") [dangling-reference]"),
         ("a yes/no cell that says neither", set_cell("ballots", 2, "two_sided", "maybe"), 65,
-         "ballots.csv:2:9: error: \"maybe\" is neither yes nor no (иә / жоқ, да / нет, "
-         "yes / no, 1 / 0) (column I, \"two_sided\") [bad-value]"),
+         "ballots.csv:2:10: error: \"maybe\" is neither yes nor no (иә / жоқ, да / нет, "
+         "yes / no, 1 / 0) (column J, \"two_sided\") [bad-value]"),
         ("an unknown kind", set_cell("areas", 2, "kind", "planet"), 65,
          "areas.csv:2:2: error: \"planet\" is not one of: country, region, city, district "
          "(or their Kazakh and Russian names, docs/import.md) (column B, \"kind\") [bad-value]"),
@@ -369,6 +372,7 @@ def header_col(ws, header):
 
 
 with tempfile.TemporaryDirectory() as tmp:
+    shutil.copy(bk.EXAMPLE_BALLOT_PDF, tmp)
     out = os.path.join(tmp, "book.json")
     r = run_import([BOOK], out)
     t.ok(r.returncode == 0 and open(out, "rb").read() == ref,

@@ -19,12 +19,13 @@ import tempfile
 import time
 
 import bk
+import tamper
 
 sys.path.insert(0, bk.HERE)
 t = bk.Tap()
 tmp = tempfile.mkdtemp(prefix="bk-kit-")
 cache = os.path.join(tmp, "cache")
-definition = bk.load(bk.EXAMPLE)
+definition = bk.load_example()
 ballots = [b["id"] for b in definition["ballots"]]
 
 
@@ -74,24 +75,7 @@ def verify(d, *extra):
 def reseal(d, kit):
     """Rewrites a kit's manifest, SHA256SUMS and the index's manifest hash
     to match the files as they now are: only decoding can then tell."""
-    kd = os.path.join(d, "kits", kit)
-    m = bk.load(os.path.join(kd, "manifest.json"))
-    for f in m["files"]:
-        p = os.path.join(kd, f["path"])
-        f["size"] = os.path.getsize(p)
-        f["sha256"] = sha(p)
-    with open(os.path.join(kd, "manifest.json"), "w", encoding="utf-8") as fh:
-        json.dump(m, fh, ensure_ascii=False, indent=2)
-    with open(os.path.join(kd, "SHA256SUMS"), "w") as fh:
-        for f in m["files"]:
-            fh.write("%s  %s\n" % (f["sha256"], f["path"]))
-    ip = os.path.join(d, "index.json")
-    idx = bk.load(ip)
-    for k in idx["kits"]:
-        if k["kit"] == kit:
-            k["manifest_sha256"] = sha(os.path.join(kd, "manifest.json"))
-    with open(ip, "w", encoding="utf-8") as fh:
-        json.dump(idx, fh, ensure_ascii=False, indent=2)
+    tamper.reseal(os.path.join(d, "kits", kit), index=os.path.join(d, "index.json"))
 
 
 def problems(rep, check):
@@ -273,7 +257,6 @@ except ImportError as e:
     t.ok(False, "python3-mutagen is installed (scripts/setup.sh)", e)
 
 try:
-    import tamper
     d = tampered("stencil")
     p = os.path.join(d, "kits", K, "stencil", K + "-stencil-swell.pdf")
     tamper.swap_stencil_numbers(p, p + ".new", 2, 3)

@@ -36,7 +36,7 @@ def font_sizes(path):
     return [float(y2) - float(y1) for y1, y2 in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', out)]
 
 
-d = bk.load(bk.EXAMPLE)
+d = bk.load_example()
 scripts = json.loads(bk.run("script", "--json", bk.EXAMPLE, check_rc=0).stdout)
 with tempfile.TemporaryDirectory() as tmp:
     for s in scripts:
@@ -69,7 +69,7 @@ with tempfile.TemporaryDirectory() as tmp:
                  "leaflet %s/%s: pdftotext gives the name and the leaflet" % (p["id"], lang))
     # a leaflet paragraph longer than a page runs on: nothing is lost
     import json as _json
-    long_def = _json.loads(open(bk.EXAMPLE, encoding="utf-8").read())
+    long_def = bk.load_example()
     words_kk = " ".join("сайлау%d" % i for i in range(400))
     for p in long_def["parties"]:
         if p["id"] == "amanat":

@@ -29,7 +29,7 @@ TPL = os.path.join(bk.ROOT, "templates")
 PRINT = {l: bk.load(os.path.join(TPL, "print", l + ".json")) for l in ("kk", "ru")}
 SPEECH = {l: bk.load(os.path.join(TPL, "speech", l + ".json")) for l in ("kk", "ru")}
 LANGS = ("kk", "ru")
-EX = bk.load(bk.EXAMPLE)
+EX = bk.load_example()
 tmp = tempfile.mkdtemp(prefix="bk-names-")
 
 # ---- readers (the dots of BANA's Braille ASCII, written here by hand) ----

@@ -9,6 +9,7 @@ for.
 """
 import json
 import os
+import shutil
 import tempfile
 
 import bk
@@ -44,6 +45,9 @@ def schema_errors(doc):
 
 
 with tempfile.TemporaryDirectory() as tmp:
+    # the example's ballot PDF travels with the definition (paper.source,
+    # kept in the export's ballotkit-paper): beside the file imported back
+    shutil.copy(bk.EXAMPLE_BALLOT_PDF, tmp)
     bd = os.path.join(tmp, "bd.json")
     bk.run("export", bk.EXAMPLE, "--format", "nist-1500-20", "-o", bd, check_rc=0)
     with open(bd, "rb") as f:

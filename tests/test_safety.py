@@ -35,7 +35,7 @@ t = bk.Tap()
 tmp = tempfile.mkdtemp(prefix="bk-safety-")
 os.chmod(tmp, 0o755)  # the unwritable-folder case runs as another user
 E = bk.EXAMPLE
-definition = bk.load(E)
+definition = bk.load_example()
 ballots = [b["id"] for b in definition["ballots"]]
 stations = [s["id"] for s in definition["polling_stations"]]
 BRAILLE = ["--formats", "braille"]

@@ -12,6 +12,7 @@ overlapping boxes) are reported by validate at paper.source; a built kit
 verifies against the PDF, and a changed PDF makes verify fail and the
 kit rebuild."""
 import copy
+import hashlib
 import json
 import os
 import random
@@ -20,13 +21,14 @@ import subprocess
 import tempfile
 
 import bk
+import tamper
 from ballot_pdf import A4, A5, cairo_pdf, hand_pdf, layout, ps_pdf, scan_pdf
 from stencil_read import MARGIN, check_numbers, svg_windows
 
 t = bk.Tap()
 TOL = 0.2
 WINDOW_MIN = 5.0  # the narrowest window (docs/stencil.md)
-EXAMPLE = bk.load(bk.EXAMPLE)
+EXAMPLE = bk.load_example()
 
 
 def positions(ballot):
@@ -197,6 +199,45 @@ def kit(tmp, rng):
     # the other ballots were not built: only they may be missing
     t.eq([c for c in rep["problems"] if c["check"] != "missing"], [],
          "verify finds the windows over the boxes found in the PDF")
+    # the kit says what it was built for: its scripts record the boxes
+    # and the PDF's hash, so verify can check the windows from the kit alone
+    kd = os.path.join(out, "kits", bid)
+    sc = bk.load(os.path.join(kd, "script", bid + "-kk.json"))
+    with open(pdf, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    t.ok(sc.get("paper", {}).get("ballot_pdf") == {"file": "kit-ballot.pdf", "page": 1,
+                                                   "sha256": digest} and
+         all(abs(a - b) <= TOL for got, drawn in zip(sc["paper"]["boxes"], boxes)
+             for a, b in zip(got, drawn)) and len(sc["paper"]["boxes"]) == n,
+         "the kit's script records the PDF (name, page, SHA-256) and its boxes as drawn")
+    r = bk.run("verify", out, "--json")
+    rep = json.loads(r.stdout)
+    notes = [c.get("note", "") for c in rep["checks"] if c["check"] == "stencil-boxes"]
+    t.ok(r.returncode == 0 and not rep["problems"] and
+         any("kit-ballot.pdf" in x and digest[:16] in x for x in notes) and
+         any(c["check"] == "stencil-windows" and c["outcome"] == "passed" for c in rep["checks"]),
+         "without the definition, verify compares the windows with the boxes the kit "
+         "records, and says so", json.dumps(rep)[:1500])
+    # tampered: the scripts' boxes moved 2 mm down, checksums resealed
+    bad = os.path.join(tmp, "kit-tampered")
+    shutil.copytree(out, bad)
+    bkd = os.path.join(bad, "kits", bid)
+    for lang in ("kk", "ru"):
+        p = os.path.join(bkd, "script", "%s-%s.json" % (bid, lang))
+        s = bk.load(p)
+        s["paper"]["boxes"][0][1] += 2.0
+        with open(p, "w", encoding="utf-8") as f:
+            json.dump(s, f, ensure_ascii=False)
+    tamper.reseal(bkd, index=os.path.join(bad, "index.json"))
+    rep = json.loads(bk.run("verify", bad, "--json").stdout)
+    t.ok(any(c["check"] == "stencil-windows" for c in rep["problems"]),
+         "the kit's recorded box moved 2 mm: verify without the definition says the "
+         "window stands off it", json.dumps(rep["problems"])[:800])
+    rep = json.loads(bk.run("verify", bad, "--definition", defn, "--json").stdout)
+    t.ok(any(c["check"] == "definition" and "box 1: the kit was built for" in c["message"]
+             for c in rep["problems"]),
+         "... and with the definition, that the kit was built for other boxes than the PDF's",
+         json.dumps(rep["problems"])[:800])
     shutil.copy(pdf, pdf + ".orig")
     moved = [(x + 0.6, y, w, h) for x, y, w, h in boxes]
     cairo_pdf(pdf, A5, moved, "rect")
@@ -204,6 +245,8 @@ def kit(tmp, rng):
     text = (r.stdout + r.stderr).decode()
     t.ok(r.returncode != 0 and "stencil-windows" in text and "0.60 mm left" in text,
          "the ballot PDF moved 0.6 mm: verify says the windows stand off the boxes")
+    t.ok("kit-ballot.pdf has changed since the kit was built" in text,
+         "... and that the ballot PDF changed since the build", text[-1500:])
     r = bk.run("build", defn, "--ballot", bid, "-o", out)
     t.ok(r.returncode == 0 and b"1 skipped" not in r.stdout + r.stderr,
          "a changed ballot PDF rebuilds the kit (its hash is in the resume key)")

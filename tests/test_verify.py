@@ -13,7 +13,6 @@ the full verify; the others --quick, which is recorded as such.
 Tampering uses only pikepdf, mutagen, soundfile, lame and plain text edits
 (tests/tamper.py, tests/tamper_pdf.py), never the library.
 """
-import hashlib
 import json
 import os
 import re
@@ -39,33 +38,8 @@ if r.returncode != 0:
 t.eq(r.returncode, 0, "two kits of the example are built")
 
 
-def sha(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def reseal(kd, drop=()):
-    """Rewrites the kit's manifest and SHA256SUMS to list every file the
-    kit folder holds with its size and SHA-256 (but those in drop, and
-    the files deleted)."""
-    m = bk.load(os.path.join(kd, "manifest.json"))
-    on_disk = []
-    for root, dirs, files in os.walk(kd):
-        dirs.sort()
-        for f in files:
-            rel = os.path.relpath(os.path.join(root, f), kd)
-            if rel not in ("manifest.json", "SHA256SUMS") and rel not in drop:
-                on_disk.append(rel)
-    m["files"] = [{"path": f} for f in sorted(on_disk, key=lambda x: x.encode())]
-    for f in m["files"]:
-        p = os.path.join(kd, f["path"])
-        f["size"] = os.path.getsize(p)
-        f["sha256"] = sha(p)
-    with open(os.path.join(kd, "manifest.json"), "w", encoding="utf-8") as fh:
-        json.dump(m, fh, ensure_ascii=False, indent=2)
-    with open(os.path.join(kd, "SHA256SUMS"), "w") as fh:
-        for f in m["files"]:
-            fh.write("%s  %s\n" % (f["sha256"], f["path"]))
+sha = tamper.sha
+reseal = tamper.reseal
 
 
 def copy(name, kit):
@@ -187,7 +161,7 @@ t.ok(r.returncode == 0 and b"without --definition" in r.stdout,
 # a withdrawn candidate nominated by a party written in Latin letters: the
 # list line ends «…: AMANAT, кандидат выбыл», a Cyrillic word of cells that
 # Latin letters share, which the read-back cannot place in either alphabet
-d = bk.load(bk.EXAMPLE)
+d = bk.load_example()
 gone = [c for c in d["candidates"] if c.get("status") == "withdrawn"][0]
 gone.pop("self_nominated", None)
 gone["party"] = "amanat"

@@ -27,7 +27,9 @@ BK_API bk_status bk_election_load(bk_election **out, const char *path,
                                   const bk_templates *tpl, bk_diags *diags);
 
 /* The same for a definition already in memory; name is used as the file in
- * diagnostics. data need not be NUL-terminated; it is not kept. */
+ * diagnostics. data need not be NUL-terminated; it is not kept. Having no
+ * folder, it resolves a relative paper.source against the current
+ * folder. */
 BK_API bk_status bk_election_load_buffer(bk_election **out, const char *data,
                                          size_t size, const char *name,
                                          const bk_templates *tpl,

@@ -2,6 +2,7 @@
  * outlined in red and numbered in reading order, for a print shop to
  * check by eye (`--show-boxes`). */
 #include "boxes-private.h"
+#include "boxes-draw.h"
 
 #include <stdio.h>
 
@@ -43,6 +44,28 @@ static void draw_boxes(cairo_t *cr, const bk_boxes *b)
 		cairo_move_to(cr, x->x + x->w + 0.8, x->y + NUMBER_MM * 0.75);
 		cairo_show_text(cr, num);
 	}
+}
+
+bool bki_boxes_draw_page(const bk_boxes *b, cairo_t *cr)
+{
+	bk_status st = BK_OK;
+	bk_diags *d = bk_diags_create();
+	PopplerDocument *doc = d ? bki_boxes_open(b->pdf, b->pdf_size, b->name,
+	                                          d, &st) : NULL;
+	PopplerPage *page = doc ? bki_boxes_page(doc, b->page, b->name, d)
+	                        : NULL;
+	bool drawn = page != NULL;
+	if (page) {
+		cairo_save(cr);
+		cairo_scale(cr, BKI_BOXES_MM, BKI_BOXES_MM);
+		poppler_page_render_for_printing(page, cr);
+		cairo_restore(cr);
+		g_object_unref(page);
+	}
+	if (doc)
+		g_object_unref(doc);
+	bk_diags_free(d);
+	return drawn;
 }
 
 static bk_status render_proof(void *ctx, bk_write_fn write, void *arg,

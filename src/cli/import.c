@@ -8,17 +8,18 @@
 #include <string.h>
 #include <unistd.h>
 
-int cli_write_atomic(const char *out, const char *text)
+/* Writes text under a temporary name beside out (tmp, of size tmpsize,
+ * gets the name); 0, or the exit code with the reason said. */
+static int write_temp(const char *out, const char *text, char *tmp,
+                      size_t tmpsize)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out, (long)getpid());
+	snprintf(tmp, tmpsize, "%s.tmp-%ld", out, (long)getpid());
 	FILE *f = fopen(tmp, "wx");
 	size_t n = strlen(text);
 	bool ok = f && fwrite(text, 1, n, f) == n;
 	ok = f && fflush(f) == 0 && ok;
 	ok = f && fsync(fileno(f)) == 0 && ok;
 	ok = f && fclose(f) == 0 && ok;
-	ok = ok && rename(tmp, out) == 0;
 	if (ok)
 		return 0;
 	fprintf(stderr, _("ballotkit: cannot write %s: %s\n"), cli_shown(out),
@@ -26,6 +27,24 @@ int cli_write_atomic(const char *out, const char *text)
 	if (f)
 		unlink(tmp);
 	return EXIT_CANTCREAT;
+}
+
+/* The temporary file tmp renamed to out; 0, or the exit code. */
+static int commit_temp(const char *tmp, const char *out)
+{
+	if (rename(tmp, out) == 0)
+		return 0;
+	fprintf(stderr, _("ballotkit: cannot write %s: %s\n"), cli_shown(out),
+	        strerror(errno));
+	unlink(tmp);
+	return EXIT_CANTCREAT;
+}
+
+int cli_write_atomic(const char *out, const char *text)
+{
+	char tmp[4096];
+	int rc = write_temp(out, text, tmp, sizeof tmp);
+	return rc ? rc : commit_temp(tmp, out);
 }
 
 static int import_options(const options *o, bk_import_options *io)
@@ -46,25 +65,22 @@ static int import_options(const options *o, bk_import_options *io)
 	return 0;
 }
 
-/* The name diagnostics of the made definition go by, where the import
- * cannot trace them to a cell. */
-#define MADE _("(the definition made of the tables)")
-
-/* Validates the definition text as validate would, and reports its
- * diagnostics at the tables' cells. */
+/* Validates the definition written at tmp as validate would, and
+ * reports its diagnostics at the tables' cells. It is validated where it
+ * will stand (beside -o), so that a relative paper.source (the ballots
+ * table's ballot_pdf) is found as it will be when the definition is
+ * used. */
 static int validate_import(const options *o, const bk_templates *tpl,
-                           const bk_import *imp)
+                           const bk_import *imp, const char *tmp)
 {
 	bk_diags *raw = bk_diags_create(), *shown = bk_diags_create();
 	bk_election *e = NULL;
 	int rc = EXIT_SOFTWARE;
 	if (raw && shown) {
 		bk_diags_set_limit(raw, o->diag_limit);
-		const char *json = bk_import_json(imp);
-		bk_status st = bk_election_admit_buffer(&e, json, strlen(json), MADE,
-		                                        tpl, NULL, raw);
+		bk_status st = bk_election_admit(&e, tmp, tpl, NULL, raw);
 		rc = st == BK_OK ? 0 : st == BK_ERR_CONFIG ? EXIT_CONFIG : EXIT_DATAERR;
-		bk_import_relocate(imp, raw, MADE, _("the tables"), shown);
+		bk_import_relocate(imp, raw, tmp, _("the tables"), shown);
 		cli_print_diags_notes(shown, stderr);
 	}
 	bk_election_free(e);
@@ -129,17 +145,20 @@ static int import_nist(const options *o, const bk_templates *tpl)
 	bk_status st = bk_nist_import(&json, &origins, data, size, o->file,
 	                              o->language_map, diags);
 	cli_print_diags_notes(diags, stderr);
+	/* validated where it will stand, as the tables' import is */
+	char tmp[4096];
+	if (st == BK_OK && (rc = write_temp(o->output, json, tmp, sizeof tmp)))
+		goto out;
 	if (st == BK_OK) {
-		char name[4200];
-		snprintf(name, sizeof name, _("(the definition made of %s)"), o->file);
-		st = bk_election_admit_buffer(&e, json, strlen(json), name, tpl, NULL,
-		                              raw);
+		st = bk_election_admit(&e, tmp, tpl, NULL, raw);
 		bk_diags *shown = bk_diags_create();
-		bk_nist_relocate(origins, raw, name, o->file, shown);
+		bk_nist_relocate(origins, raw, tmp, o->file, shown);
 		cli_print_diags_notes(shown, stderr);
 		bk_diags_free(shown);
+		if (st != BK_OK)
+			unlink(tmp);
 	}
-	rc = st == BK_OK ? cli_write_atomic(o->output, json)
+	rc = st == BK_OK ? commit_temp(tmp, o->output)
 	     : st == BK_ERR_CONFIG ? EXIT_CONFIG : cli_exit_for(st);
 	if (!rc)
 		fprintf(stderr, _("ballotkit: wrote %s\n"), cli_shown(o->output));
@@ -190,9 +209,15 @@ int cli_cmd_import(const options *o)
 		rc = st == BK_ERR_IO ? EXIT_NOINPUT : cli_exit_for(st);
 		goto out;
 	}
-	rc = validate_import(o, tpl, imp);
-	if (!rc)
-		rc = cli_write_atomic(o->output, bk_import_json(imp));
+	char tmp[4096];
+	rc = write_temp(o->output, bk_import_json(imp), tmp, sizeof tmp);
+	if (!rc) {
+		rc = validate_import(o, tpl, imp, tmp);
+		if (rc)
+			unlink(tmp);
+		else
+			rc = commit_temp(tmp, o->output);
+	}
 	if (!rc)
 		fprintf(stderr, _("ballotkit: wrote %s\n"), cli_shown(o->output));
 out:

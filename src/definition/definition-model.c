@@ -66,6 +66,8 @@ void bk_election_free(bk_election *e)
 {
 	if (!e)
 		return;
+	for (size_t i = 0; e->ballots && i < e->nballots; i++)
+		bk_boxes_free(e->ballots[i].found);
 	bki_arena_free(&e->arena);
 	free(e);
 }

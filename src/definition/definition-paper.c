@@ -66,6 +66,9 @@ static bool take_found(def_ctx *c, bki_ballot *bl, const bk_boxes *boxes)
 	bk_boxes_page_size(boxes, &bl->paper_w, &bl->paper_h);
 	char hex[65];
 	bk_boxes_sha256(boxes, hex);
+	bl->source_sha256 = def_got(c, bki_arena_strdup(&c->e->arena, hex));
+	if (!bl->source_sha256)
+		return false;
 	bki_hasher *h = bki_hasher_new();
 	bki_hasher_add(h, bl->digest, sizeof bl->digest);
 	bki_hasher_add_str(h, hex);
@@ -189,8 +192,11 @@ void def_own_boxes(def_ctx *c, size_t i, size_t positions)
 	}
 	if (ok && boxes_fit(c, i, bl->paper_w, bl->paper_h)) {
 		bki_stencil_tpl *t = own_template(c, bl, base, found);
-		if (t)
+		if (t) {
 			bl->tpl = t;
+			bl->found = found;
+			found = NULL;
+		}
 	} else {
 		bl->own_bad = true;
 	}

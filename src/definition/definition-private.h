@@ -103,6 +103,11 @@ typedef struct bki_ballot {
 	unsigned source_page;
 	double paper_w, paper_h; /* paper.width, paper.height; 0 = none */
 	bool own_bad; /* paper.boxes or paper.source is unusable (reported) */
+	/* what the finder found in paper.source, kept with the PDF's bytes
+	 * for the stencil's proof to draw the page; owned, freed with the
+	 * election */
+	bk_boxes *found;
+	const char *source_sha256; /* the PDF's, 64 hex digits; NULL: none */
 	const char *colour;
 	bool two_sided;
 } bki_ballot;

@@ -34,6 +34,10 @@ struct bk_script {
 	const char *ballot_id, *lang, *title, *braille_title, *braille_lang;
 	const char *instructions, *withdrawn_label, *template_id;
 	const char *district, *election_id, *election_date;
+	/* the ballot's own boxes (paper.boxes or paper.source), written
+	 * into the script so that a kit says where its stencil's windows
+	 * stand; NULL for a template's. Borrowed from the election. */
+	const bki_ballot *own;
 	position *positions;
 	size_t npositions;
 	segment *segments;
@@ -483,6 +487,7 @@ bk_status bk_script_create(bk_script **out, const bk_election *e,
 	s->ballot_id = b->id;
 	s->lang = bki_lang_codes[lang];
 	s->template_id = b->tpl->id;
+	s->own = b->tpl->box_wv ? b : NULL;
 	s->npositions = b->noptions + (b->against_all ? 1 : 0);
 	s->positions = bki_calloc(s->npositions, sizeof *s->positions);
 	if (!s->positions) {
@@ -635,6 +640,38 @@ static void json_segment(bki_buf *b, const segment *g, size_t i)
 	bki_buf_add(b, "]}");
 }
 
+/* The file name of a path: the script names the ballot PDF without the
+ * folder it was read from, so that the same PDF gives the same bytes
+ * wherever the definition stands. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* "paper": the ballot's own boxes in mm, the sheet's size, and the PDF
+ * they were found in (docs/ballot-script.md). */
+static void json_paper(bki_buf *b, const bki_ballot *own)
+{
+	bki_c_numeric num = bki_c_numeric_enter();
+	bki_buf_printf(b, ",\n \"paper\": {\"width\": %.3f, \"height\": %.3f, "
+	               "\"boxes\": [", own->paper_w, own->paper_h);
+	for (size_t k = 0; k < own->nboxes; k++)
+		bki_buf_printf(b, "%s[%.3f, %.3f, %.3f, %.3f]", k ? ", " : "",
+		               own->boxes[k].x, own->boxes[k].y, own->boxes[k].w,
+		               own->boxes[k].h);
+	bki_buf_add(b, "]");
+	if (own->source && own->source_sha256) {
+		bki_buf_add(b, ", \"ballot_pdf\": {\"file\": ");
+		bki_buf_add_json_string(b, base_name(own->source));
+		bki_buf_printf(b, ", \"page\": %u, \"sha256\": \"%s\"}",
+		               own->source_page ? own->source_page : 1,
+		               own->source_sha256);
+	}
+	bki_buf_add(b, "}");
+	bki_c_numeric_leave(&num);
+}
+
 static void write_json(bki_buf *b, const bk_script *s)
 {
 	/* the head: each text after the key and punctuation before it */
@@ -654,6 +691,8 @@ static void write_json(bki_buf *b, const bk_script *s)
 		bki_buf_add(b, head[i].before);
 		bki_buf_add_json_string(b, head[i].text);
 	}
+	if (s->own)
+		json_paper(b, s->own);
 	bki_buf_add(b, ",\n \"positions\": [");
 	for (size_t i = 0; i < s->npositions; i++)
 		json_position(b, &s->positions[i], i);
@@ -671,6 +710,17 @@ static void write_text(bki_buf *b, const bk_script *s)
 	bki_buf_printf(b, "district: %s\n", s->district);
 	bki_buf_printf(b, "braille title (%s): %s\n", s->braille_lang,
 	              s->braille_title);
+	if (s->own) {
+		bki_c_numeric num = bki_c_numeric_enter();
+		bki_buf_printf(b, "paper: %.1f × %.1f mm, the ballot's own boxes",
+		               s->own->paper_w, s->own->paper_h);
+		if (s->own->source)
+			bki_buf_printf(b, " from %s page %u",
+			               base_name(s->own->source),
+			               s->own->source_page ? s->own->source_page : 1);
+		bki_buf_add(b, "\n");
+		bki_c_numeric_leave(&num);
+	}
 	bki_buf_add(b, "positions:\n");
 	for (size_t i = 0; i < s->npositions; i++) {
 		const position *p = &s->positions[i];
@@ -683,8 +733,14 @@ static void write_text(bki_buf *b, const bk_script *s)
 			bki_buf_printf(b, " — %s", p->nominator);
 		if (p->status == BK_STATUS_WITHDRAWN)
 			bki_buf_printf(b, " [%s]", s->withdrawn_label);
-		bki_buf_printf(b, "   (sheet %u, box %u)\n", p->sheet + 1,
-		              p->box + 1);
+		bki_buf_printf(b, "   (sheet %u, box %u", p->sheet + 1, p->box + 1);
+		if (s->own && p->box < s->own->nboxes) {
+			bki_c_numeric num = bki_c_numeric_enter();
+			const bk_box *x = &s->own->boxes[p->box];
+			bki_buf_printf(b, " at %.1f, %.1f mm", x->x, x->y);
+			bki_c_numeric_leave(&num);
+		}
+		bki_buf_add(b, ")\n");
 	}
 	bki_buf_add(b, "spoken:\n");
 	for (size_t i = 0; i < s->nsegments; i++)

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "boxes/boxes-draw.h"
 #include "definition/definition-private.h"
 #include "diag/diag-private.h"
 #include "render/render-private.h"
@@ -86,6 +87,9 @@ struct bk_stencil {
 	double labels_w;     /* labels wrap to the room left of the numbers */
 	double bar_x, bar_y; /* calibration bar: 100 mm down from here */
 	bblock ref;          /* the reference cell beside the bar */
+	/* the ballot PDF's page the boxes were found on (paper.source), for
+	 * the proof; NULL for a template's boxes. Borrowed from the election */
+	const bk_boxes *page;
 };
 
 static double cell_w(const bki_braille_profile *p, size_t n)
@@ -735,6 +739,7 @@ static bk_stencil *new_stencil(const layout *L, const bk_templates *tpl,
 		return NULL;
 	s->tpl = tpl;
 	s->t = L->b->tpl;
+	s->page = L->b->found;
 	snprintf(s->geometry, sizeof s->geometry, "template %s", s->t->id);
 	s->p = bki_templates_profile_find(tpl, L->e->braille_profile);
 	s->opt = *opt;
@@ -963,21 +968,57 @@ static void draw_text(cairo_t *cr, PangoContext *pc, const ptext *t)
 	g_object_unref(lay);
 }
 
-/* The proof: the paper ballot's face, outline and boxes in black. */
-static void draw_proof(cairo_t *cr, const bk_stencil *s, const sheet *sh)
+/* The sheet's outline, then each window's marking box (the proof of a
+ * template's boxes) or each window (over the ballot's own page), stroked
+ * in the current colour. */
+static void stroke_frames(cairo_t *cr, const bk_stencil *s, const sheet *sh,
+                          bool windows)
 {
-	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_set_line_width(cr, 0.3);
 	cairo_new_path(cr);
 	outline_path(cr, s);
 	cairo_stroke(cr);
-	for (size_t i = 0; i < sh->nwin; i++) {
-		cairo_new_path(cr);
-		cairo_rectangle(cr, sh->win[i].box.x, sh->win[i].box.y,
-		                sh->win[i].box.w, sh->win[i].box.h);
+	if (!windows)
 		cairo_set_line_width(cr, 0.4);
+	for (size_t i = 0; i < sh->nwin; i++) {
+		const rect *b = &sh->win[i].box;
+		cairo_new_path(cr);
+		if (windows)
+			window_path(cr, sh->win[i].win, s->opt.corner_radius);
+		else
+			cairo_rectangle(cr, b->x, b->y, b->w, b->h);
 		cairo_stroke(cr);
 	}
+}
+
+/* The proof: the paper ballot's face, outline and boxes in black. */
+static void draw_proof(cairo_t *cr, const bk_stencil *s, const sheet *sh)
+{
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	stroke_frames(cr, s, sh, false);
+}
+
+/* The proof over the ballot's own page (paper.source): the page as the
+ * PDF draws it, and over it the stencil as it will lie there: its edge,
+ * corner cut and windows in red, its braille and numbers in blue, so that
+ * every box can be seen inside its window and its number beside it.
+ * false when the page could not be drawn (memory ran out). */
+static bool draw_proof_over_page(cairo_t *cr, PangoContext *pc,
+                                 const bk_stencil *s, const sheet *sh)
+{
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	bool drawn = bki_boxes_draw_page(s->page, cr);
+	cairo_set_source_rgb(cr, 0.85, 0, 0);
+	stroke_frames(cr, s, sh, true);
+	cairo_set_source_rgb(cr, BLUE[0], BLUE[1], BLUE[2]);
+	cairo_new_path(cr);
+	for (size_t i = 0; i < sh->nbr; i++)
+		dots_path(cr, s, &sh->br[i]);
+	cairo_fill(cr);
+	for (size_t i = 0; i < sh->ntxt; i++)
+		draw_text(cr, pc, &sh->txt[i]);
+	return drawn;
 }
 
 /* Crop marks in the slug, at the trim's corners (print). */
@@ -1116,8 +1157,9 @@ static void draw_calibration_label(cairo_t *cr, PangoContext *pc,
 	draw_text(cr, pc, &t);
 }
 
-/* One sheet in mode m. */
-static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
+/* One sheet in mode m; false when the proof's ballot page could not be
+ * drawn. */
+static bool draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
                        const sheet *sh, enum mode m)
 {
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
@@ -1126,9 +1168,13 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 		cairo_paint(cr);
 	}
 	if (m == PROOF) {
-		draw_proof(cr, s, sh);
+		bool drawn = true;
+		if (s->page)
+			drawn = draw_proof_over_page(cr, pc, s, sh);
+		else
+			draw_proof(cr, s, sh);
 		draw_labels(cr, pc, s, sh);
-		return;
+		return drawn;
 	}
 	if (m == PRINT)
 		draw_crop_marks(cr, s);
@@ -1149,6 +1195,7 @@ static void draw_sheet(cairo_t *cr, PangoContext *pc, const bk_stencil *s,
 	draw_labels(cr, pc, s, sh);
 	if (m != SVG)
 		draw_calibration_label(cr, pc, s);
+	return true;
 }
 
 /* Draws the stencil through a write callback: every sheet as a page of a
@@ -1244,10 +1291,12 @@ static void set_unhinted(cairo_t *cr, PangoContext *pc)
 	pango_cairo_update_context(cr, pc);
 }
 
-/* The sheets from first on, each on its own page where pages are. */
-static void draw_sheets(const target *t, const bk_stencil *s, enum mode m,
+/* The sheets from first on, each on its own page where pages are; false
+ * when one could not be drawn whole (draw_sheet). */
+static bool draw_sheets(const target *t, const bk_stencil *s, enum mode m,
                         PangoFontMap *fm, size_t first)
 {
+	bool whole = true;
 	cairo_t *cr = cairo_create(t->surf);
 	for (size_t k = first; k < first + t->sheets; k++) {
 		cairo_save(cr);
@@ -1259,7 +1308,7 @@ static void draw_sheets(const target *t, const bk_stencil *s, enum mode m,
 		PangoContext *pc = fm ? pango_font_map_create_context(fm) : NULL;
 		if (pc)
 			set_unhinted(cr, pc);
-		draw_sheet(cr, pc, s, &s->sheets[k], m);
+		whole = draw_sheet(cr, pc, s, &s->sheets[k], m) && whole;
 		if (pc)
 			g_object_unref(pc);
 		cairo_restore(cr);
@@ -1267,6 +1316,7 @@ static void draw_sheets(const target *t, const bk_stencil *s, enum mode m,
 			cairo_show_page(cr);
 	}
 	cairo_destroy(cr);
+	return whole;
 }
 
 /* Finishes the surface and writes its bytes to out: the PNG, the SVG with
@@ -1323,8 +1373,10 @@ static bk_status render(void *ctx, bk_write_fn write, void *arg,
 	bki_sink out = {write, arg, BK_OK};
 	target t = {0};
 	open_target(&t, s, j->m, j->dpi, &out);
-	draw_sheets(&t, s, j->m, fm, j->first);
+	bool whole = draw_sheets(&t, s, j->m, fm, j->first);
 	bk_status st = write_target(&t, s, j->m, &out, diags);
+	if (st == BK_OK && !whole)
+		st = BK_ERR_NOMEM; /* the ballot page under the proof */
 	/* Cairo's PDF surface does not always report a failed write */
 	if (out.status != BK_OK)
 		st = bki_sink_failed(&out, name, "the stencil", st, diags);

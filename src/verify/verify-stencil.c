@@ -129,6 +129,21 @@ static void compare_numbers(vkit *k, size_t c, const sheet *sh, unsigned s,
 
 /* The boxes of the ballot as the definition resolves them, plus the
  * clearance the kit was built with. */
+/* The ballot's own boxes as the kit's script records them ("paper",
+ * docs/ballot-script.md): box i (0-based) into v (x, y, w, h, mm); false
+ * when the script has no such box. */
+static bool script_box(const json_t *paper, size_t i, double v[4])
+{
+	json_t *b = json_array_get(json_object_get(paper, "boxes"), i);
+	for (size_t j = 0; j < 4; j++) {
+		json_t *x = json_array_get(b, j);
+		if (!json_is_number(x))
+			return false;
+		v[j] = json_number_value(x);
+	}
+	return json_array_size(b) == 4;
+}
+
 static bool reference_boxes(vkit *k, size_t c, sheet *sheets, unsigned nsheets,
                             double *paper_w, double *paper_h)
 {
@@ -155,8 +170,17 @@ static bool reference_boxes(vkit *k, size_t c, sheet *sheets, unsigned nsheets,
 	if (!json_is_number(cl) || clearance < 0 || clearance > 3)
 		vk_fail(k, c, 0, "the manifest does not say the clearance the windows "
 		        "were given (stencil.clearance)");
-	*paper_w = t->paper_w;
-	*paper_h = t->paper_h;
+	/* the ballot's own boxes: with the definition, its (the kit's script
+	 * was compared with it, load_scripts); without, those the kit's
+	 * script records */
+	json_t *paper = json_object_get(k->script[0], "paper");
+	bool from_script = !b && paper;
+	*paper_w = from_script ? json_number_value(json_object_get(paper, "width"))
+	                       : t->paper_w;
+	*paper_h = from_script ? json_number_value(json_object_get(paper, "height"))
+	                       : t->paper_h;
+	size_t per_sheet = from_script ? json_array_size(json_object_get(paper, "boxes"))
+	                               : t->per_sheet;
 	size_t i;
 	json_t *p;
 	json_array_foreach(vk_positions(k, 0), i, p) {
@@ -164,16 +188,25 @@ static bool reference_boxes(vkit *k, size_t c, sheet *sheets, unsigned nsheets,
 		long box = (long)json_integer_value(json_object_get(p, "box"));
 		unsigned num = vk_position_number(k, 0, i);
 		if (s < 1 || (unsigned long)s > nsheets || box < 1 ||
-		    (size_t)box > t->per_sheet) {
+		    (size_t)box > per_sheet) {
 			vk_fail(k, c, num, "the script puts it on sheet %ld, box %ld, which "
-			        "the template %s does not have", s, box, t->id);
+			        "%s does not have", s, box, from_script ? "its paper"
+			        : t->box_wv ? "the ballot's own boxes" : "the template");
 			return false;
 		}
 		sheet *sh = &sheets[s - 1];
 		win w = {0, 0, 0, 0, num};
 		double bx, by, bw, bh, v[4];
-		bki_templates_stencil_box(t, b && b->has_over ? &b->over : NULL, (size_t)box - 1,
-		               &bx, &by, &bw, &bh);
+		if (from_script && script_box(paper, (size_t)box - 1, v)) {
+			bx = v[0], by = v[1], bw = v[2], bh = v[3];
+		} else if (from_script) {
+			vk_fail(k, c, num, "the script's paper.boxes[%ld] is not four "
+			        "numbers", box - 1);
+			return false;
+		} else {
+			bki_templates_stencil_box(t, b && b->has_over ? &b->over : NULL,
+			                          (size_t)box - 1, &bx, &by, &bw, &bh);
+		}
 		bki_stencil_window(bx, by, bw, bh, clearance, v);
 		w.x = v[0];
 		w.y = v[1];
@@ -185,7 +218,7 @@ static bool reference_boxes(vkit *k, size_t c, sheet *sheets, unsigned nsheets,
 			return false;
 		sh->want = more;
 		sh->want[sh->n++] = w;
-		sh->known = e != NULL;
+		sh->known = e != NULL || from_script;
 	}
 	return !vk_failed(k, c);
 }
@@ -514,7 +547,16 @@ void vk_check_stencil(vkit *k)
 	 * not run */
 	if (!known && (k->outputs & VO_STENCIL_SVG))
 		vk_not_run(k, "stencil", "stencil-windows", "the boxes are not known");
-	if (known && !k->v->e) {
+	json_t *pdf = json_object_get(json_object_get(k->script[0], "paper"),
+	                              "ballot_pdf");
+	if (known && !k->v->e && pdf) {
+		vk_not_run(k, bki_buf_str(&f.print), "stencil-boxes", "without the "
+		           "definition the ballot PDF (%s) is not read: the windows "
+		           "were compared with the boxes the kit's script records "
+		           "from it (SHA-256 %.16s…)", vk_str(pdf, "file"),
+		           vk_str(pdf, "sha256"));
+	} else if (known && !k->v->e &&
+	           !json_object_get(k->script[0], "paper")) {
 		vk_not_run(k, bki_buf_str(&f.print), "stencil-boxes", "without the "
 		           "definition the boxes' places (template plus paper.overrides) are "
 		           "not known: the windows were compared between the laser SVG and "

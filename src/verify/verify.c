@@ -866,9 +866,48 @@ static json_t *script_of_definition(const bk_verifier *v, const char *ballot,
 	return j;
 }
 
+/* The ballot's own boxes the kit was built for (the script's "paper")
+ * against the definition's now; false when they differ (said). */
+static bool compare_paper(vkit *k, size_t c, const json_t *kit, const json_t *def)
+{
+	json_t *kp = json_object_get(kit, "paper"), *dp = json_object_get(def, "paper");
+	if ((!kp && !dp) || json_equal(kp, dp))
+		return true;
+	if (!kp || !dp) {
+		vk_fail(k, c, 0, "%s", dp ? "the definition gives the ballot its own "
+		        "boxes, the kit was built on its template"
+		        : "the kit was built on the ballot's own boxes, the "
+		        "definition puts it on its template");
+		return false;
+	}
+	const char *was = vk_str(json_object_get(kp, "ballot_pdf"), "sha256");
+	const char *now = vk_str(json_object_get(dp, "ballot_pdf"), "sha256");
+	if (strcmp(was, now)) {
+		vk_fail(k, c, 0, "the ballot PDF %s has changed since the kit was "
+		        "built (SHA-256 now %.16s…, the kit's %.16s…)",
+		        vk_str(json_object_get(dp, "ballot_pdf"), "file"), now, was);
+		return false;
+	}
+	json_t *kb = json_object_get(kp, "boxes"), *db = json_object_get(dp, "boxes");
+	for (size_t i = 0; i < json_array_size(db); i++)
+		if (!json_equal(json_array_get(kb, i), json_array_get(db, i))) {
+			char *a = json_dumps(json_array_get(kb, i), JSON_ENCODE_ANY);
+			char *b = json_dumps(json_array_get(db, i), JSON_ENCODE_ANY);
+			vk_fail(k, c, 0, "box %zu: the kit was built for %s (x, y, width, "
+			        "height, mm), the definition has %s", i + 1,
+			        a ? a : "none", b ? b : "null");
+			free(a);
+			free(b);
+			return false;
+		}
+	vk_fail(k, c, 0, "the ballot's paper (%s) differs from the definition's",
+	        "its size or its number of boxes");
+	return false;
+}
+
 static void compare_scripts(vkit *k, size_t c, const json_t *kit, const json_t *def)
 {
-	if (json_equal(kit, def))
+	if (json_equal(kit, def) || !compare_paper(k, c, kit, def))
 		return;
 	json_t *kp = json_object_get(kit, "positions");
 	json_t *dp = json_object_get(def, "positions");

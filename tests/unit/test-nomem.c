@@ -391,6 +391,14 @@ int main(void)
 	for (int i = 0; i < 4; i++)
 		unlink(out_path(i));
 	rmdir(dir);
+	/* the tables name the example's ballot PDF (ballot_pdf), and a
+	 * definition in memory reads it against the current folder: the
+	 * example's, where the PDF is */
+	char *folder = strdup(example), *slash = folder ? strrchr(folder, '/') : NULL;
+	if (slash)
+		*slash = '\0';
+	TAP_OK(slash && chdir(folder) == 0, "into the example's folder");
+	free(folder);
 	xsweep();
 	bk_templates_free(t);
 	return tap_done();
