@@ -95,6 +95,13 @@ bk_status bki_boxes_raster(PopplerPage *page, unsigned pageno,
 PopplerDocument *bki_boxes_open(const char *data, size_t size,
                                 const char *name, bk_diags *diags,
                                 bk_status *st);
+/* The page rendered onto the surface s (its unit a PDF point), then
+ * over(cr, boxes) drawn on top when over is not NULL; s is finished and
+ * destroyed. Cairo's first error status, or CAIRO_STATUS_SUCCESS. The
+ * one place the finder's SVG reading and the proof render a page. */
+cairo_status_t bki_boxes_render(PopplerPage *page, cairo_surface_t *s,
+                                void (*over)(cairo_t *, const bk_boxes *),
+                                const bk_boxes *boxes);
 /* Its page pageno (1-based); NULL with a "no-page" error naming the
  * number of pages when there is none. Unref with g_object_unref. */
 PopplerPage *bki_boxes_page(PopplerDocument *doc, unsigned pageno,

@@ -92,15 +92,7 @@ static bk_status render_proof(void *ctx, bk_write_fn write, void *arg,
 	                               "2000-01-01T00:00:00Z");
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
 	                               "ballotkit boxes");
-	cairo_t *cr = cairo_create(s);
-	poppler_page_render_for_printing(page, cr);
-	draw_boxes(cr, b);
-	cairo_status_t cs = cairo_status(cr);
-	cairo_destroy(cr);
-	cairo_surface_finish(s);
-	if (cs == CAIRO_STATUS_SUCCESS)
-		cs = cairo_surface_status(s);
-	cairo_surface_destroy(s);
+	cairo_status_t cs = bki_boxes_render(page, s, draw_boxes, b);
 	if (cs != CAIRO_STATUS_SUCCESS)
 		st = bki_sink_failed(&p->sink, name, "the boxes' proof",
 		                     cs == CAIRO_STATUS_NO_MEMORY ? BK_ERR_NOMEM

@@ -322,14 +322,7 @@ static bk_status page_svg(PopplerPage *page, unsigned pageno, bki_buf *out,
 	cairo_surface_t *s = cairo_svg_surface_create_for_stream(to_buf, out,
 	                                                         w, h);
 	cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
-	cairo_t *cr = cairo_create(s);
-	poppler_page_render_for_printing(page, cr);
-	cairo_status_t cs = cairo_status(cr);
-	cairo_destroy(cr);
-	cairo_surface_finish(s);
-	if (cs == CAIRO_STATUS_SUCCESS)
-		cs = cairo_surface_status(s);
-	cairo_surface_destroy(s);
+	cairo_status_t cs = bki_boxes_render(page, s, NULL, NULL);
 	if (bki_buf_failed(out) || cs == CAIRO_STATUS_NO_MEMORY)
 		return bki_diags_nomem(diags, name, "", "reading the page");
 	if (cs != CAIRO_STATUS_SUCCESS) {

@@ -393,6 +393,23 @@ out:
 	return st;
 }
 
+cairo_status_t bki_boxes_render(PopplerPage *page, cairo_surface_t *s,
+                                void (*over)(cairo_t *, const bk_boxes *),
+                                const bk_boxes *boxes)
+{
+	cairo_t *cr = cairo_create(s);
+	poppler_page_render_for_printing(page, cr);
+	if (over)
+		over(cr, boxes);
+	cairo_status_t cs = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (cs == CAIRO_STATUS_SUCCESS)
+		cs = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	return cs;
+}
+
 void bk_boxes_free(bk_boxes *boxes)
 {
 	if (!boxes)

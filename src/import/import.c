@@ -1069,10 +1069,7 @@ bk_status bk_import_create(bk_import **out, const char *const *paths,
 		             "the separator must be \",\", \";\" or a tab");
 		return BK_ERR_USAGE;
 	}
-	/* the object's allocation and its out-of-memory answer, then its
-	 * fields: the shape of every create function (bk_audio_create,
-	 * bk_speech_create, bk_import_create), which a duplicate-code finder
-	 * pairs; there is nothing to share but the shape */
+	/* the shape of every create function (see bk_audio_create) */
 	bk_import *imp = bki_calloc(1, sizeof *imp);
 	if (!imp)
 		return bki_diags_nomem(diags, "", "", "importing the tables");

@@ -553,10 +553,7 @@ bk_status bk_speech_create(bk_speech **out, const bk_templates *tpl,
 			return BK_ERR_IO;
 		}
 	}
-	/* the object's allocation and its out-of-memory answer, then its
-	 * fields: the shape of every create function (bk_audio_create,
-	 * bk_speech_create, bk_import_create), which a duplicate-code finder
-	 * pairs; there is nothing to share but the shape */
+	/* the shape of every create function (see bk_audio_create) */
 	bk_speech *sp = bki_calloc(1, sizeof *sp);
 	if (!sp)
 		return bki_diags_nomem(diags, "", "", "starting speech");
