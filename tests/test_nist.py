@@ -134,12 +134,10 @@ with tempfile.TemporaryDirectory() as tmp:
             c.setdefault("ExternalIdentifier", []).append(
                 {"@type": "BallotDefinition.ExternalIdentifier", "Type": "other",
                  "OtherType": "ballotkit-birth-year", "Value": "1970"})
-        # the marks moved 300 pt right (Y kept): the stencil's braille title
-        # needs room left of the numbers, which X = 224 pt does not leave
+        # the marks at X = 224 pt (79 mm), before the names: too little room
+        # left of the numbers for the braille title, which goes right of
+        # the windows
         phys = d["Election"][0]["BallotStyle"][0]["OrderedContent"][0]["Physical"][0]
-        for pco in phys["PhysicalContestOption"]:
-            for pos in pco["OptionPosition"]:
-                pos["X"] += 300
         pt = 25.4 / 72
         by_option = {pco["ContestOptionId"]: pco["OptionPosition"][0]
                      for pco in phys["PhysicalContestOption"] if "ContestOptionId" in pco}

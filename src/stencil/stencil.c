@@ -201,6 +201,8 @@ static bk_status wrap_title(sheet *sh, const unsigned char *c, size_t n,
                             size_t max, double x, double y,
                             const bki_braille_profile *p, size_t *lines)
 {
+	if (max < 4)
+		return BK_ERR_INVALID;
 	size_t start = 0;
 	*lines = 0;
 	while (start < n) {
@@ -213,12 +215,14 @@ static bk_status wrap_title(sheet *sh, const unsigned char *c, size_t n,
 			if (!end)
 				return BK_ERR_INVALID; /* a word longer than a line */
 		}
-		unsigned char *cells = bki_malloc(end - start + 1);
-		if (!cells)
-			return BK_ERR_NOMEM;
-		memcpy(cells, c + start, end - start);
-		add_block(sh, x, y + (double)*lines * p->line_pitch, cells,
-		          end - start, BLOCK_TITLE, 0);
+		if (sh) {
+			unsigned char *cells = bki_malloc(end - start + 1);
+			if (!cells)
+				return BK_ERR_NOMEM;
+			memcpy(cells, c + start, end - start);
+			add_block(sh, x, y + (double)*lines * p->line_pitch, cells,
+			          end - start, BLOCK_TITLE, 0);
+		}
 		(*lines)++;
 		start = end;
 		while (start < n && c[start] == 0)
@@ -503,21 +507,54 @@ static void place_counting_dots(layout *L)
 	}
 }
 
-/* 5. The braille title (in the stencil title language) of each sheet, top
- * left, wrapped to the room left of the numbers; "n/N" after it when the
- * stencil has several sheets. */
+/* The cells of a line of width room mm: 0 when not even one fits. */
+static size_t cells_in(const bki_braille_profile *p, double room)
+{
+	if (room < cell_w(p, 1))
+		return 0;
+	return (size_t)floor((room - p->dot_pitch - p->dot_diameter) /
+	                     p->cell_pitch) + 1;
+}
+
+/* Where a braille title goes: top left, in the room left of the numbers;
+ * or, where its words do not fit there (the boxes stand near the left
+ * edge, as on ballots that put the marks before the names), top right,
+ * in the room right of the windows. */
+typedef struct title_room {
+	double x, y, mm;
+	size_t cells;
+} title_room;
+
+static void title_rooms(const layout *L, title_room room[2])
+{
+	const bk_stencil *s = L->s;
+	double edge = s->opt.edge_gap;
+	room[0].x = edge + (!strcmp(s->t->corner, "top-left") ? s->t->corner_size : 0);
+	room[0].mm = L->numbers_left - s->opt.window_gap - room[0].x;
+	double right = 0;
+	for (size_t sh = 0; sh < s->nsheets; sh++)
+		for (size_t w = 0; w < s->sheets[sh].nwin; w++) {
+			const rect *r = &s->sheets[sh].win[w].win;
+			right = fmax(right, r->x + r->w);
+		}
+	room[1].x = right + s->opt.window_gap;
+	room[1].mm = s->w - edge - room[1].x -
+	             (!strcmp(s->t->corner, "top-right") ? s->t->corner_size : 0);
+	for (int k = 0; k < 2; k++) {
+		room[k].y = edge;
+		room[k].cells = cells_in(s->p, room[k].mm);
+	}
+}
+
+/* 5. The braille title (in the stencil title language) of each sheet,
+ * wrapped into the first room of title_rooms its words fit; "n/N" after
+ * it when the stencil has several sheets. */
 static bk_status place_titles(layout *L)
 {
 	bk_stencil *s = L->s;
 	const bki_braille_profile *p = s->p;
-	double tx = s->opt.edge_gap, ty = s->opt.edge_gap;
-	if (!strcmp(s->t->corner, "top-left"))
-		tx += s->t->corner_size;
-	size_t max_cells = 0;
-	double room = L->numbers_left - s->opt.window_gap - tx;
-	if (room >= cell_w(p, 1))
-		max_cells = (size_t)floor((room - p->dot_pitch - p->dot_diameter) /
-		                          p->cell_pitch) + 1;
+	title_room room[2];
+	title_rooms(L, room);
 	bk_status st = BK_OK;
 	for (size_t sh = 0; st == BK_OK && sh < s->nsheets; sh++) {
 		bki_buf title = {0};
@@ -532,9 +569,14 @@ static bk_status place_titles(layout *L)
 		                            bki_buf_str(&title),
 		                            "the stencil's braille title", &cells,
 		                            &n, L->diags);
-		bk_status wt = st != BK_OK || max_cells < 4 ? BK_ERR_INVALID
-		               : wrap_title(&s->sheets[sh], cells, n, max_cells,
-		                            tx, ty, p, &lines);
+		/* the first room its words fit, tried without placing */
+		int k = 0;
+		while (st == BK_OK && k < 2 &&
+		       wrap_title(NULL, cells, n, room[k].cells, 0, 0, p, &lines) != BK_OK)
+			k++;
+		bk_status wt = st != BK_OK || k == 2 ? BK_ERR_INVALID
+		               : wrap_title(&s->sheets[sh], cells, n, room[k].cells,
+		                            room[k].x, room[k].y, p, &lines);
 		if (wt == BK_ERR_NOMEM || (st == BK_ERR_NOMEM &&
 		                           bki_buf_failed(&title))) {
 			st = bki_diags_nomem(L->diags, "", "",
@@ -542,8 +584,10 @@ static bk_status place_titles(layout *L)
 		} else if (st == BK_OK && wt != BK_OK) {
 			bki_diags_add(L->diags, BK_ERROR, "stencil-layout", "", 0, 0, "",
 			             "the braille title \"%s\" does not fit the %.0f mm "
-			             "left of the numbers on %s",
-			             bki_buf_str(&title), room, geometry_name(s));
+			             "left of the numbers, nor the %.0f mm right of the "
+			             "windows, on %s", bki_buf_str(&title),
+			             fmax(room[0].mm, 0), fmax(room[1].mm, 0),
+			             geometry_name(s));
 			st = BK_ERR_INVALID;
 		}
 		bk_free(cells);
