@@ -20,6 +20,8 @@ import shutil
 import subprocess
 import tempfile
 
+from PIL import Image
+
 import bk
 import tamper
 from ballot_pdf import A4, A5, cairo_pdf, hand_pdf, layout, ps_pdf, scan_pdf
@@ -161,6 +163,19 @@ def command_line(tmp, rng):
         check_windows("--ballot-pdf", svg, boxes)
         info = subprocess.run(["pdfinfo", show], capture_output=True, text=True).stdout
         t.ok("419.528 x 595.276 pts" in info, "--show-boxes writes the ballot page (A5)")
+        # each box found outlined in red on the page: red along every drawn
+        # box's left and right edges, none in the page's middle column
+        png = os.path.join(tmp, "cli-show")
+        subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", show, png], check=True)
+        img = Image.open(png + ".png").convert("RGB")
+        px = img.load()
+
+        def red(x_mm, y_mm):
+            cx, cy = round(x_mm / 25.4 * 100), round(y_mm / 25.4 * 100)
+            return any(px[x, y][0] > 150 and px[x, y][1] < 90 and px[x, y][2] < 90
+                       for x in range(cx - 2, cx + 3) for y in range(cy - 2, cy + 3))
+        t.ok(all(red(x, y + h / 2) and red(x + w, y + h / 2) for x, y, w, h in boxes) and
+             not red(20, 100), "--show-boxes outlines every box of the PDF in red, and nothing else")
     r = bk.run("stencil", bk.EXAMPLE, "--ballot", "mazhilis-list", "--format", "svg",
                "-o", os.path.join(tmp, "cli2.svg"), "--ballot-pdf", pdf)
     err = r.stderr.decode()

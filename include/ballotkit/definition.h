@@ -9,6 +9,7 @@
 #define BALLOTKIT_DEFINITION_H
 
 #include <stddef.h>
+#include "ballotkit/boxes.h"
 #include "ballotkit/common.h"
 #include "ballotkit/diag.h"
 #include "ballotkit/production.h"
@@ -103,6 +104,14 @@ BK_API size_t bk_election_ballot_find(const bk_election *election,
 BK_API void bk_election_sha256(const bk_election *election, char hex[65]);
 BK_API void bk_election_ballot_sha256(const bk_election *election, size_t i,
                                       char hex[65]);
+
+/* The marking boxes found in ballot i's print PDF (paper.source, or
+ * bk_load_options.ballot_pdf) when the definition was loaded, with the
+ * PDF's bytes (bk_boxes_write_proof_pdf draws them); NULL when the ballot
+ * takes its boxes from a template or from paper.boxes. Borrowed: valid
+ * while the election lives. */
+BK_API const bk_boxes *bk_election_ballot_found_boxes(const bk_election *election,
+                                                      size_t i);
 
 /* Polling stations in definition order: their number, name in a language
  * (NULL if not given), how many kits they need, and the ballots their

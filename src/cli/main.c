@@ -683,18 +683,15 @@ int cli_cmd_leaflet(const options *o)
 
 /* stencil --show-boxes: the finder's proof of the ballot PDF, the boxes
  * the stencil's windows stand over outlined and numbered on its page. */
-static bk_status show_boxes(const options *o, size_t positions,
+/* --show-boxes: the finder's proof of what it found in --ballot-pdf when
+ * the definition was loaded (it is not run again). */
+static bk_status show_boxes(const options *o, const bk_election *e,
                             bk_diags *diags)
 {
-	bk_boxes_options bo = BK_BOXES_OPTIONS_INIT;
-	bo.page = o->box_page;
-	bo.expected = positions;
-	bk_boxes *boxes = NULL;
-	bk_status r = bk_boxes_find_pdf(&boxes, o->ballot_pdf, &bo, diags);
-	if (r == BK_OK)
-		r = bk_boxes_write_proof_pdf(boxes, o->show_boxes, diags);
-	bk_boxes_free(boxes);
-	return r;
+	const bk_boxes *boxes = bk_election_ballot_found_boxes(
+		e, bk_election_ballot_find(e, o->ballots[0]));
+	return boxes ? bk_boxes_write_proof_pdf(boxes, o->show_boxes, diags)
+	             : BK_ERR_NOTFOUND;
 }
 
 int cli_cmd_stencil(const options *o)
@@ -746,7 +743,7 @@ int cli_cmd_stencil(const options *o)
 			r = bk_stencil_write_proof_pdf(st, o->output, diags);
 	}
 	if (r == BK_OK && o->show_boxes)
-		r = show_boxes(o, bk_script_position_count(c.s), diags);
+		r = show_boxes(o, c.e, diags);
 	rc = cli_exit_for(r);
 done:
 	bk_stencil_free(st);

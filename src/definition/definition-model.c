@@ -84,6 +84,11 @@ void bk_election_ballot_sha256(const bk_election *e, size_t i, char hex[65])
 	bki_hex(e->ballots[i].digest, sizeof e->ballots[i].digest, hex);
 }
 
+const bk_boxes *bk_election_ballot_found_boxes(const bk_election *e, size_t i)
+{
+	return e && i < e->nballots ? e->ballots[i].found : NULL;
+}
+
 size_t bk_election_station_count(const bk_election *e) { return e->nstations; }
 const char *bk_election_station_id(const bk_election *e, size_t i)
 {
