@@ -10,7 +10,7 @@ PACKAGES="
   liblouis-dev liblouis-data libxml2-dev
   libcairo2-dev libpango1.0-dev libfontconfig-dev libfreetype-dev libpoppler-glib-dev
   fonts-dejavu-core poppler-utils
-  libqpdf-dev qpdf ghostscript python3-pil
+  libqpdf-dev qpdf ghostscript libgs-common python3-pil
   espeak-ng espeak-ng-data libespeak-ng-dev libsndfile1-dev libsamplerate0-dev
   libebur128-dev libmp3lame-dev libogg-dev libvorbis-dev libopusenc-dev
   libopus-dev libsonic-dev nettle-dev lame

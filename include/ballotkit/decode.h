@@ -196,6 +196,22 @@ BK_API int bk_pdf_separation_mark(const bk_pdf_separation *s, size_t i,
 /* Text shown and images painted in the separation (none is expected). */
 BK_API size_t bk_pdf_separation_other(const bk_pdf_separation *s);
 
+/* ---- PDF/X-4, as a prepress preflight checks it (src/decode/pdfx.c) ---- */
+
+/* Reads a PDF with qpdf and checks what PDF/X-4 asks of a print file:
+ * PDF 1.6 or later, not encrypted, a document ID; the Info's
+ * GTS_PDFXVersion "PDF/X-4", Trapped, and CreationDate and ModDate of the
+ * form D:; an OutputIntent of subtype GTS_PDFX with an
+ * OutputConditionIdentifier and an embedded CMYK ICC profile (N 4); XMP
+ * metadata saying pdfxid:GTS_PDFXVersion PDF/X-4 with the Info's dates
+ * and xmpMM DocumentID, VersionID and RenditionClass; every page with a
+ * TrimBox and a BleedBox and its fonts embedded; no open action,
+ * additional actions or JavaScript. BK_OK with *problems NULL when all
+ * hold, or a sentence naming each that does not (owned; free with
+ * bk_free); BK_ERR_INVALID (said, naming name) when qpdf cannot read it. */
+BK_API bk_status bk_decode_pdfx(const char *data, size_t size, const char *name,
+                                char **problems, bk_diags *diags);
+
 /* ---- audio: ID3 chapters, decoding, matching (src/decode/audio.c) ---- */
 
 /* The chapters of an MP3's ID3v2 tag, in table-of-contents order. Opaque. */

@@ -22,6 +22,7 @@
 #include "ballotkit/script.h"
 #include "definition/definition-private.h"
 #include "diag/diag-private.h"
+#include "render/render-private.h"
 #include "templates/templates-private.h"
 #include "util/util.h"
 
@@ -516,12 +517,38 @@ static void load_speakable(admit *a)
 	}
 }
 
+/* The output profile the print PDFs embed (PDF/X-4 output intent), when
+ * the election's outputs hold the print shop's stencil. */
+static bk_status check_output_profile(const bk_election *e, bk_diags *diags)
+{
+	if (!(bk_election_outputs(e) & BK_OUTPUT_BIT(BK_OUTPUT_STENCIL_PRINT_PDF)))
+		return BK_OK;
+	char *data = NULL;
+	size_t n = 0;
+	int err = bki_output_intent_read(&data, &n);
+	free(data);
+	if (err == ENOMEM)
+		return bki_diags_nomem(diags, bki_output_intent_icc(), "",
+		                      "reading the output profile");
+	if (!err)
+		return BK_OK;
+	unavailable(diags, bki_output_intent_icc(), "the print PDFs' output "
+	            "profile (their PDF/X-4 output intent) cannot be used: %s "
+	            "(Debian: libgs-common, or $BALLOTKIT_OUTPUT_INTENT; or leave "
+	            "stencil-print-pdf out of production.outputs)",
+	            err == EINVAL ? "it is not a CMYK output (printer) ICC profile"
+	                          : bki_read_error());
+	return BK_ERR_CONFIG;
+}
+
 static bk_status admit_begin(void *arg, const bk_election *e, bki_check_sink *sink,
                        bk_diags *diags)
 {
 	admit *a = arg;
 	bk_status st = BK_OK;
 	if (check_fonts(a, diags) != BK_OK)
+		st = BK_ERR_CONFIG;
+	if (check_output_profile(e, diags) != BK_OK)
 		st = BK_ERR_CONFIG;
 	if (check_voices(a, e, diags) != BK_OK)
 		st = BK_ERR_CONFIG;

@@ -6,13 +6,16 @@
  * DeviceGray, the reserved colours become Separation colour spaces, and
  * anything else is refused, so no RGB reaches the press. Why qpdf and not
  * an incremental update of our own: docs/decisions.md. */
+#include <errno.h>
 #include <math.h>
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag/diag-private.h"
 #include "render/render-private.h"
+#include "util/cache.h"
 #include "util/util.h"
 
 #define MM_TO_PT (72.0 / 25.4)
@@ -176,6 +179,168 @@ static void merge(qpdf_data q, qpdf_oh dict, const char *name,
 	qpdf_oh_replace_key(q, sub, key, qpdf_oh_parse(q, value));
 }
 
+const char *bki_output_intent_icc(void)
+{
+	const char *env = getenv("BALLOTKIT_OUTPUT_INTENT");
+	return env && *env ? env : BK_OUTPUT_INTENT_ICC;
+}
+
+int bki_output_intent_read(char **data, size_t *size)
+{
+	*data = NULL;
+	if (bki_read_input(bki_output_intent_icc(), data, size))
+		return errno ? errno : EIO;
+	/* ICC.1 header: size, ..., device class at 12, colour space at 16,
+	 * the signature "acsp" at 36 */
+	const unsigned char *h = (const unsigned char *)*data;
+	if (*size < 128 || memcmp(h + 36, "acsp", 4) || memcmp(h + 12, "prtr", 4) ||
+	    memcmp(h + 16, "CMYK", 4)) {
+		free(*data);
+		*data = NULL;
+		return EINVAL;
+	}
+	return 0;
+}
+
+/* ---- PDF/X-4 (docs/stencil.md, "PDF/X-4") ---- */
+
+/* What the output intent says of the profile: Ghostscript's default CMYK
+ * profile is SWOP-like, not a registered characterisation, so the
+ * condition is "Custom" with a description (the issue's choice, and
+ * docs/decisions.md's). */
+#define PDFX_CONDITION "Custom"
+#define PDFX_CONDITION_TEXT "CMYK, Ghostscript default_cmyk.icc (SWOP-like " \
+	"coated offset, not a registered characterisation); replace it with " \
+	"the press's own output profile"
+
+/* The dates of the PDF: the PDF form (D:YYYYMMDDHHmmSS+00'00') and the
+ * XMP form, from SOURCE_DATE_EPOCH or the election's date. */
+static void pdfx_dates(const char *date, char pdf[40], char xmp[40])
+{
+	char iso[32]; /* YYYY-MM-DDTHH:MM:SSZ */
+	bki_render_pdf_date(date, iso);
+	if (strlen(iso) < 19)
+		snprintf(iso, sizeof iso, "2000-01-01T00:00:00Z");
+	snprintf(pdf, 40, "D:%.4s%.2s%.2s%.2s%.2s%.2s+00'00'", iso, iso + 5,
+	         iso + 8, iso + 11, iso + 14, iso + 17);
+	snprintf(xmp, 40, "%.19s+00:00", iso);
+}
+
+/* The XMP packet: what the Info dictionary says, and the identifiers
+ * PDF/X-4 asks for, the document's made from a digest of its drawing so
+ * the same stencil gives the same bytes. */
+static void pdfx_xmp(bki_buf *b, const char *title, const char *when,
+                     const unsigned char id[BK_SHA256_SIZE])
+{
+	char uuid[40];
+	snprintf(uuid, sizeof uuid, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	         "%02x%02x%02x%02x%02x%02x", id[0], id[1], id[2], id[3], id[4],
+	         id[5], id[6], id[7], id[8], id[9], id[10], id[11], id[12], id[13],
+	         id[14], id[15]);
+	bki_buf_add(b, "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+	            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+	            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+	            "<rdf:Description rdf:about=\"\"\n"
+	            " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+	            " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+	            " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+	            " xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\"\n"
+	            " xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\">\n"
+	            "<dc:format>application/pdf</dc:format>\n"
+	            "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+	bki_buf_add_xml(b, title);
+	bki_buf_printf(b, "</rdf:li></rdf:Alt></dc:title>\n"
+	               "<xmp:CreateDate>%s</xmp:CreateDate>\n"
+	               "<xmp:ModifyDate>%s</xmp:ModifyDate>\n"
+	               "<xmp:MetadataDate>%s</xmp:MetadataDate>\n"
+	               "<xmp:CreatorTool>ballotkit</xmp:CreatorTool>\n"
+	               "<pdf:Producer>ballotkit</pdf:Producer>\n"
+	               "<pdf:Trapped>False</pdf:Trapped>\n"
+	               "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>\n"
+	               "<xmpMM:DocumentID>uuid:%s</xmpMM:DocumentID>\n"
+	               "<xmpMM:InstanceID>uuid:%s</xmpMM:InstanceID>\n"
+	               "<xmpMM:VersionID>1</xmpMM:VersionID>\n"
+	               "<xmpMM:RenditionClass>default</xmpMM:RenditionClass>\n"
+	               "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+	               "<?xpacket end=\"w\"?>", when, when, when, uuid, uuid);
+}
+
+/* A stream object of q holding data, with the dictionary entries dict
+ * (PDF syntax, without the brackets) added. */
+static qpdf_oh new_stream(qpdf_data q, const char *data, size_t n,
+                          const char *dict)
+{
+	qpdf_oh st = qpdf_oh_new_stream(q);
+	qpdf_oh_replace_stream_data(q, st, (const unsigned char *)data, n,
+	                            qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+	qpdf_oh d = qpdf_oh_get_dict(q, st);
+	qpdf_oh add = qpdf_oh_parse(q, dict);
+	qpdf_oh_begin_dict_key_iter(q, add);
+	while (qpdf_oh_dict_more_keys(q)) {
+		const char *k = qpdf_oh_dict_next_key(q);
+		qpdf_oh_replace_key(q, d, k, qpdf_oh_get_key(q, add, k));
+	}
+	return qpdf_make_indirect_object(q, st);
+}
+
+/* The document made PDF/X-4 (see bki_pdf_for_print); id digests the
+ * drawing. */
+static bk_status pdfx(qpdf_data q, const bki_pdf_print_setup *ps,
+                      const unsigned char id[BK_SHA256_SIZE], bk_diags *diags)
+{
+	const char *icc_path = bki_output_intent_icc();
+	char *icc = NULL;
+	size_t icc_n = 0;
+	int err = bki_output_intent_read(&icc, &icc_n);
+	if (err == ENOMEM)
+		return bki_diags_nomem(diags, icc_path, "", "reading the output profile");
+	if (err) {
+		bki_diags_add(diags, BK_ERROR, "unavailable", icc_path, 0, 0, "",
+		             "cannot use the print PDF's output profile (PDF/X "
+		             "output intent): %s", err == EINVAL ? "it is not a "
+		             "CMYK output (printer) ICC profile" : bki_read_error());
+		return BK_ERR_CONFIG;
+	}
+	char pdf_date[40], xmp_date[40];
+	pdfx_dates(ps->date, pdf_date, xmp_date);
+	qpdf_oh root = qpdf_get_root(q);
+	qpdf_oh trailer = qpdf_get_trailer(q);
+	qpdf_oh info = qpdf_oh_get_key(q, trailer, "/Info");
+	if (!qpdf_oh_is_dictionary(q, info)) {
+		info = qpdf_make_indirect_object(q, qpdf_oh_new_dictionary(q));
+		qpdf_oh_replace_key(q, trailer, "/Info", info);
+	}
+	const char *title = qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, info, "/Title"));
+	qpdf_oh_replace_key(q, info, "/CreationDate", qpdf_oh_new_string(q, pdf_date));
+	qpdf_oh_replace_key(q, info, "/ModDate", qpdf_oh_new_string(q, pdf_date));
+	qpdf_oh_replace_key(q, info, "/Producer", qpdf_oh_new_string(q, "ballotkit"));
+	qpdf_oh_replace_key(q, info, "/Creator", qpdf_oh_new_string(q, "ballotkit"));
+	qpdf_oh_replace_key(q, info, "/GTS_PDFXVersion", qpdf_oh_new_string(q, "PDF/X-4"));
+	qpdf_oh_replace_key(q, info, "/Trapped", qpdf_oh_new_name(q, "/False"));
+	qpdf_oh profile = new_stream(q, icc, icc_n, "<< /N 4 >>");
+	free(icc);
+	qpdf_oh intent = qpdf_oh_parse(q, "<< /Type /OutputIntent /S /GTS_PDFX"
+	                               " /OutputConditionIdentifier (" PDFX_CONDITION ")"
+	                               " /OutputCondition (" PDFX_CONDITION_TEXT ")"
+	                               " /Info (" PDFX_CONDITION_TEXT ")"
+	                               " /RegistryName (http://www.color.org) >>");
+	qpdf_oh_replace_key(q, intent, "/DestOutputProfile", profile);
+	qpdf_oh intents = qpdf_oh_new_array(q);
+	qpdf_oh_append_item(q, intents, intent);
+	qpdf_oh_replace_key(q, root, "/OutputIntents", intents);
+	bki_buf xmp = {0};
+	pdfx_xmp(&xmp, title ? title : "", xmp_date, id);
+	if (bki_buf_failed(&xmp)) {
+		bki_buf_free(&xmp);
+		return bki_diags_nomem(diags, "", "", "writing the PDF's metadata");
+	}
+	qpdf_oh_replace_key(q, root, "/Metadata",
+	                    new_stream(q, xmp.data, xmp.len,
+	                               "<< /Type /Metadata /Subtype /XML >>"));
+	bki_buf_free(&xmp);
+	return BK_OK;
+}
+
 bk_status bki_pdf_for_print(const char *data, size_t size,
                            const bki_pdf_print_setup *ps, bki_sink *out,
                            bk_diags *diags)
@@ -245,10 +410,20 @@ bk_status bki_pdf_for_print(const char *data, size_t size,
 		qpdf_oh_replace_key(q, page, "/BleedBox",
 		                    box(q, tx0 - b, ty0 - b, tx1 + b, ty1 + b));
 	}
+	unsigned char id[BK_SHA256_SIZE];
+	if (st == BK_OK) {
+		bki_hasher *h = bki_hasher_new();
+		bki_hasher_add(h, data, size);
+		if (!bki_hasher_done(h, id))
+			st = bki_diags_nomem(diags, "", "", "preparing the PDF for print");
+	}
+	if (st == BK_OK)
+		st = pdfx(q, ps, id, diags);
 	if (st == BK_OK && qpdf_has_error(q))
 		st = BK_ERR_INVALID;
 	if (st == BK_OK) {
 		qpdf_init_write_memory(q);
+		qpdf_set_minimum_pdf_version(q, "1.6");
 		qpdf_set_deterministic_ID(q, QPDF_TRUE);
 		qpdf_set_compress_streams(q, QPDF_TRUE);
 		if (qpdf_write(q) & QPDF_ERRORS) {

@@ -48,12 +48,26 @@ typedef struct bki_pdf_print_setup {
 	const char *cut_name;    /* its separation ("CutContour") */
 	const double *spot_rgb;  /* the reserved colour of the spot ink */
 	const char *spot_name;   /* its separation ("Braille") */
+	const char *date;        /* the election's, YYYY-MM-DD: the PDF's dates
+	                          * (SOURCE_DATE_EPOCH wins, as for every PDF) */
 } bki_pdf_print_setup;
+
+/* The CMYK output profile the print PDFs declare as their PDF/X output
+ * intent (docs/stencil.md, "PDF/X-4"): $BALLOTKIT_OUTPUT_INTENT when it is
+ * set, else the build's (meson option output_intent_icc). */
+const char *bki_output_intent_icc(void);
+/* Reads it into *data (owned); 0, or an errno value with the reason in
+ * bki_read_error(), or EINVAL when it is no CMYK output profile (an ICC
+ * header with device class prtr and colour space CMYK). */
+int bki_output_intent_read(char **data, size_t *size);
 
 /* Rewrites every page of the PDF in data: page boxes, colours (black to
  * DeviceGray, the reserved colours to their separations, overprint on),
- * the RGB transparency group replaced by a CMYK one. Any other colour is
- * an error. Writes the result through out (its callback's failure is
+ * the RGB transparency group replaced by a CMYK one; and makes the file
+ * PDF/X-4: PDF 1.6, the output intent with the profile embedded, the
+ * Info's GTS_PDFXVersion, Trapped and dates, XMP metadata agreeing with
+ * them, a document ID. Any other colour is an error, and so is an output
+ * profile that cannot be read (BK_ERR_CONFIG, its path named). Writes the result through out (its callback's failure is
  * returned, reported by the caller). */
 bk_status bki_pdf_for_print(const char *data, size_t size,
                            const bki_pdf_print_setup *setup, bki_sink *out,

@@ -1389,6 +1389,7 @@ static bk_status write_target(target *t, const bk_stencil *s, enum mode m,
 			.bleed = BLEED,
 			.cut_rgb = CUT_RGB, .cut_name = "CutContour",
 			.spot_rgb = BRAILLE_RGB, .spot_name = "Braille",
+			.date = s->date,
 		};
 		st = bki_pdf_for_print(t->buf.data, t->buf.len, &ps, out, diags);
 	}

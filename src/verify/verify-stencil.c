@@ -515,6 +515,22 @@ static void check_proof(vkit *k, unsigned nsheets)
 	bki_buf_free(&proof);
 }
 
+/* The print PDF is what a prepress preflight accepts: PDF/X-4. */
+static void check_pdfx(vkit *k, size_t c, const char *file, const char *data,
+                       size_t n)
+{
+	char *problems = NULL;
+	bk_diags *d = vk_got(k, bk_diags_create());
+	if (!d)
+		return;
+	if (bk_decode_pdfx(data, n, file, &problems, d) != BK_OK)
+		vk_fail(k, c, 0, "cannot be read: %s", vk_first(d));
+	else if (problems)
+		vk_fail(k, c, 0, "is not PDF/X-4: %s", problems);
+	bk_free(problems);
+	bk_diags_free(d);
+}
+
 void vk_check_stencil(vkit *k)
 {
 	unsigned bits = VO_STENCIL_PRINT | VO_STENCIL_SWELL | VO_STENCIL_SVG;
@@ -540,6 +556,8 @@ void vk_check_stencil(vkit *k)
 	if (k->outputs & VO_STENCIL_PRINT) {
 		f.cp = vk_check(k, bki_buf_str(&f.print), "stencil-print");
 		vk_read(k, f.cp, bki_buf_str(&f.print), &f.print_data, &f.print_n);
+		if (f.print_data)
+			check_pdfx(k, f.cp, bki_buf_str(&f.print), f.print_data, f.print_n);
 	}
 	for (unsigned s = 1; known && s <= nsheets; s++)
 		check_sheet(k, &f, &sheets[s - 1], s);

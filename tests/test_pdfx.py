@@ -1,0 +1,221 @@
+"""PDF/X-4 preflight of the print shop's stencil PDFs (issue 19, item 1).
+
+preflight() below checks, by parsing the PDF with pikepdf (never by
+searching its bytes), what a prepress department's preflight asks of a
+PDF/X-4 file: version 1.6 or later; no encryption; a document ID; the
+Info's GTS_PDFXVersion "PDF/X-4", Trapped False, CreationDate and ModDate
+(D:...) equal to the XMP's dates; an OutputIntent /GTS_PDFX with an
+OutputConditionIdentifier and an embedded CMYK ICC profile; XMP metadata
+saying PDF/X-4 with xmpMM DocumentID, VersionID and RenditionClass; on
+every page a TrimBox inside a BleedBox inside the MediaBox; every font
+embedded; no actions or JavaScript; the spot colours as Separations
+named CutContour and Braille with DeviceCMYK alternates.
+
+It runs on the print PDF of every example ballot (the stencil command),
+and must fail on a PDF that lacks any one requirement: one such PDF is
+written per requirement, from a good one, with pikepdf. Each of them is
+also put into a built kit (checksums resealed): ballotkit verify's own
+decoder (src/decode/pdfx.c, written apart from this) must refuse it,
+naming what is missing. Ghostscript still renders every page, and two
+builds give the same bytes. The output profile can be swapped
+($BALLOTKIT_OUTPUT_INTENT), and a missing or RGB one is refused."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+import pikepdf
+
+import bk
+import tamper
+
+t = bk.Tap()
+
+
+def pdf_date_to_xmp(d):
+    d = str(d)[2:]
+    return "%s-%s-%sT%s:%s:%s" % (d[0:4], d[4:6], d[6:8], d[8:10], d[10:12], d[12:14])
+
+
+def preflight(path):
+    """The requirements that fail, as short names ([] when it passes)."""
+    bad = []
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        return ["encrypted"]
+    if pdf.is_encrypted:
+        bad.append("encrypted")
+    if tuple(int(x) for x in pdf.pdf_version.split(".")) < (1, 6):
+        bad.append("version")
+    if "/ID" not in pdf.trailer or len(pdf.trailer.ID) != 2:
+        bad.append("id")
+    info = pdf.trailer.get("/Info", pikepdf.Dictionary())
+    if str(info.get("/GTS_PDFXVersion", "")) != "PDF/X-4":
+        bad.append("gts-version")
+    if info.get("/Trapped") not in (pikepdf.Name.False_, pikepdf.Name("/False")):
+        bad.append("trapped")
+    dates = [info.get(k) for k in ("/CreationDate", "/ModDate")]
+    if not all(d is not None and str(d).startswith("D:") for d in dates):
+        bad.append("dates")
+    intents = [oi for oi in pdf.Root.get("/OutputIntents", []) if oi.get("/S") == "/GTS_PDFX"]
+    if not intents:
+        bad.append("output-intent")
+    else:
+        oi = intents[0]
+        prof = oi.get("/DestOutputProfile")
+        data = prof.read_bytes() if isinstance(prof, pikepdf.Stream) else b""
+        if "/OutputConditionIdentifier" not in oi or prof is None or prof.get("/N") != 4 or \
+                data[36:40] != b"acsp" or data[16:20] != b"CMYK":
+            bad.append("output-intent")
+    if "/Metadata" not in pdf.Root:
+        bad.append("xmp")
+    else:
+        with pdf.open_metadata() as m:
+            if m.get("pdfxid:GTS_PDFXVersion") != "PDF/X-4":
+                bad.append("xmp")
+            elif not all(m.get("xmpMM:" + k) for k in ("DocumentID", "VersionID", "RenditionClass")):
+                bad.append("xmp")
+            elif "dates" not in bad and (
+                    not str(m.get("xmp:CreateDate", "")).startswith(pdf_date_to_xmp(dates[0])) or
+                    not str(m.get("xmp:ModifyDate", "")).startswith(pdf_date_to_xmp(dates[1]))):
+                bad.append("xmp")
+    if "/OpenAction" in pdf.Root or "/AA" in pdf.Root or \
+            "/JavaScript" in pdf.Root.get("/Names", pikepdf.Dictionary()):
+        bad.append("actions")
+    seps = set()
+    for page in pdf.pages:
+        mb = [float(x) for x in page.MediaBox]
+        tb = [float(x) for x in page.obj.get("/TrimBox", [])]
+        bb = [float(x) for x in page.obj.get("/BleedBox", [])]
+        if len(tb) != 4 or len(bb) != 4 or not (
+                mb[0] <= bb[0] <= tb[0] and mb[1] <= bb[1] <= tb[1] and
+                tb[2] <= bb[2] <= mb[2] and tb[3] <= bb[3] <= mb[3]):
+            bad.append("boxes")
+        res = page.obj.get("/Resources", pikepdf.Dictionary())
+        fonts = res.get("/Font", pikepdf.Dictionary())
+        for f in (fonts[k] for k in fonts.keys()):
+            if f.get("/Subtype") == "/Type3":
+                continue
+            desc = f.get("/FontDescriptor")
+            if "/DescendantFonts" in f:
+                desc = f.DescendantFonts[0].get("/FontDescriptor")
+            if desc is None or not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                bad.append("fonts")
+        spaces = res.get("/ColorSpace", pikepdf.Dictionary())
+        for cs in (spaces[k] for k in spaces.keys()):
+            if isinstance(cs, pikepdf.Array) and cs[0] == "/Separation":
+                seps.add((str(cs[1])[1:], str(cs[2])))
+    if seps != {("CutContour", "/DeviceCMYK"), ("Braille", "/DeviceCMYK")}:
+        bad.append("separations")
+    return sorted(set(bad))
+
+
+# one broken PDF per requirement, from a good one: (name, how)
+def drop_key(d, k):
+    del d[k]
+
+
+BREAK = [
+    ("version", lambda p: None, {"min_version": "1.5", "force_version": "1.5"}),
+    ("encrypted", lambda p: None, {"encryption": pikepdf.Encryption(owner="o", user="")}),
+    ("gts-version", lambda p: drop_key(p.trailer.Info, "/GTS_PDFXVersion"), {}),
+    ("trapped", lambda p: drop_key(p.trailer.Info, "/Trapped"), {}),
+    ("dates", lambda p: drop_key(p.trailer.Info, "/ModDate"), {}),
+    ("output-intent", lambda p: drop_key(p.Root, "/OutputIntents"), {}),
+    ("xmp", lambda p: drop_key(p.Root, "/Metadata"), {}),
+    ("boxes", lambda p: drop_key(p.pages[0].obj, "/TrimBox"), {}),
+    ("actions", lambda p: p.Root.__setitem__("/OpenAction", pikepdf.Dictionary(
+        S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))), {}),
+    ("fonts", lambda p: [drop_key(f.FontDescriptor, k) for f in
+                         (p.pages[0].Resources.Font[n] for n in p.pages[0].Resources.Font.keys())
+                         if "/FontDescriptor" in f
+                         for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in f.FontDescriptor], {}),
+]
+# what verify's decoder says for each
+SAYS = {"version": "version is below 1.6", "encrypted": "encrypted",
+        "gts-version": "GTS_PDFXVersion", "trapped": "Trapped", "dates": "ModDate",
+        "output-intent": "OutputIntent", "xmp": "XMP", "boxes": "TrimBox or BleedBox",
+        "actions": "action or JavaScript", "fonts": "font not embedded"}
+
+with tempfile.TemporaryDirectory() as tmp:
+    d = bk.load(bk.EXAMPLE)
+    good = None
+    for b in d["ballots"]:
+        out = os.path.join(tmp, b["id"] + ".pdf")
+        bk.run("stencil", bk.EXAMPLE, "--ballot", b["id"], "--format", "print-pdf", "-o", out,
+               check_rc=0)
+        t.eq(preflight(out), [], "%s: the print PDF passes the PDF/X-4 preflight" % b["id"])
+        r = subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=nullpage", out],
+                           capture_output=True)
+        t.ok(r.returncode == 0 and not r.stderr, "%s: Ghostscript renders it without a word" % b["id"],
+             r.stderr.decode()[:500])
+        if b["id"] == "mazhilis-list":
+            good = out
+    again = os.path.join(tmp, "again.pdf")
+    bk.run("stencil", bk.EXAMPLE, "--ballot", "mazhilis-list", "--format", "print-pdf", "-o", again,
+           check_rc=0)
+    t.ok(open(again, "rb").read() == open(good, "rb").read(), "the same stencil, the same bytes")
+    with pikepdf.open(good) as p:
+        with p.open_metadata() as m:
+            t.eq((str(p.trailer.Info.CreationDate), m.get("xmp:CreateDate")),
+                 ("D:20230319000000+00'00'", "2023-03-19T00:00:00+00:00"),
+                 "the dates are the election's (no clock)")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    sde = os.path.join(tmp, "sde.pdf")
+    bk.run("stencil", bk.EXAMPLE, "--ballot", "mazhilis-list", "--format", "print-pdf", "-o", sde,
+           env=env, check_rc=0)
+    with pikepdf.open(sde) as p:
+        with p.open_metadata() as m:
+            t.ok(str(p.trailer.Info.ModDate) == "D:20231114221320+00'00'" and
+                 m.get("xmp:ModifyDate") == "2023-11-14T22:13:20+00:00" and preflight(sde) == [],
+                 "SOURCE_DATE_EPOCH sets both dates, in the Info and the XMP")
+
+    # the output profile: another CMYK one is embedded as it is; a missing
+    # or an RGB one is refused by validate, naming it, before anything is made
+    icc_dir = "/usr/share/color/icc/ghostscript"
+    other = os.path.join(tmp, "other.pdf")
+    env = dict(os.environ, BALLOTKIT_OUTPUT_INTENT=os.path.join(icc_dir, "ps_cmyk.icc"))
+    bk.run("stencil", bk.EXAMPLE, "--ballot", "mazhilis-list", "--format", "print-pdf", "-o", other,
+           env=env, check_rc=0)
+    with pikepdf.open(other) as p:
+        embedded = p.Root.OutputIntents[0].DestOutputProfile.read_bytes()
+    t.ok(embedded == open(os.path.join(icc_dir, "ps_cmyk.icc"), "rb").read() and preflight(other) == [],
+         "$BALLOTKIT_OUTPUT_INTENT: a shop's CMYK profile is embedded byte for byte")
+    for name, path, why in (("missing", os.path.join(tmp, "no-such.icc"), "No such file"),
+                            ("RGB", os.path.join(icc_dir, "default_rgb.icc"), "not a CMYK output")):
+        env = dict(os.environ, BALLOTKIT_OUTPUT_INTENT=path)
+        r = bk.run("validate", bk.EXAMPLE, env=env)
+        err = r.stderr.decode()
+        t.ok(r.returncode == 78 and path in err and why in err and "[unavailable]" in err,
+             "a %s output profile: validate exits 78 naming it" % name, err[-400:])
+        out = os.path.join(tmp, "none-%s.pdf" % name)
+        r = bk.run("stencil", bk.EXAMPLE, "--ballot", "mazhilis-list", "--format", "print-pdf",
+                   "-o", out, env=env)
+        t.ok(r.returncode != 0 and not os.path.exists(out) and why in r.stderr.decode(),
+             "... and the stencil command writes no print PDF", r.stderr.decode()[-300:])
+
+    # a kit to put the broken PDFs into
+    kits = os.path.join(tmp, "kits")
+    bk.run("build", bk.EXAMPLE, "--ballot", "mazhilis-list", "-o", kits, "--formats", "stencil",
+           check_rc=0)
+    for name, how, save in BREAK:
+        broken = os.path.join(tmp, "broken-%s.pdf" % name)
+        with pikepdf.open(good) as p:
+            how(p)
+            p.save(broken, **save)
+        t.ok(name in preflight(broken), "the preflight refuses a PDF that breaks %s: %s"
+             % (name, preflight(broken)))
+        kd = os.path.join(tmp, "k-" + name)
+        shutil.copytree(kits, kd)
+        kit = os.path.join(kd, "kits", "mazhilis-list")
+        shutil.copy(broken, os.path.join(kit, "stencil", "mazhilis-list-stencil-print.pdf"))
+        tamper.reseal(kit, index=os.path.join(kd, "index.json"))
+        r = bk.run("verify", kd, "--definition", bk.EXAMPLE, "--quick", "--json")
+        rep = json.loads(r.stdout)
+        hits = [p for p in rep["problems"] if p["check"] == "stencil-print" and
+                SAYS[name] in p["message"]]
+        t.ok(r.returncode == 65 and hits, "verify refuses a kit whose print PDF breaks %s" % name,
+             json.dumps([p for p in rep["problems"] if p["check"] != "missing"])[:600])
+t.done()
