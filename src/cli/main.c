@@ -682,9 +682,8 @@ int cli_cmd_leaflet(const options *o)
 }
 
 /* stencil --show-boxes: the finder's proof of the ballot PDF, the boxes
- * the stencil's windows stand over outlined and numbered on its page. */
-/* --show-boxes: the finder's proof of what it found in --ballot-pdf when
- * the definition was loaded (it is not run again). */
+ * the stencil's windows stand over outlined and numbered on its page, as
+ * the finder found them when the definition was loaded (not run again). */
 static bk_status show_boxes(const options *o, const bk_election *e,
                             bk_diags *diags)
 {

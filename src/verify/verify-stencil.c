@@ -127,8 +127,6 @@ static void compare_numbers(vkit *k, size_t c, const sheet *sh, unsigned s,
 	}
 }
 
-/* The boxes of the ballot as the definition resolves them, plus the
- * clearance the kit was built with. */
 /* The ballot's own boxes as the kit's script records them ("paper",
  * docs/ballot-script.md): box i (0-based) into v (x, y, w, h, mm); false
  * when the script has no such box. */
@@ -144,6 +142,9 @@ static bool script_box(const json_t *paper, size_t i, double v[4])
 	return json_array_size(b) == 4;
 }
 
+/* The boxes of the ballot as the definition resolves them (or, without
+ * it, as the kit's script records the ballot's own), plus the clearance
+ * the kit was built with. */
 static bool reference_boxes(vkit *k, size_t c, sheet *sheets, unsigned nsheets,
                             double *paper_w, double *paper_h)
 {
@@ -565,16 +566,17 @@ void vk_check_stencil(vkit *k)
 	 * not run */
 	if (!known && (k->outputs & VO_STENCIL_SVG))
 		vk_not_run(k, "stencil", "stencil-windows", "the boxes are not known");
-	json_t *pdf = json_object_get(json_object_get(k->script[0], "paper"),
-	                              "ballot_pdf");
-	if (known && !k->v->e && pdf) {
+	json_t *paper = json_object_get(k->script[0], "paper");
+	json_t *pdf = json_object_get(paper, "ballot_pdf");
+	if (known && !k->v->e && paper) {
 		vk_not_run(k, bki_buf_str(&f.print), "stencil-boxes", "without the "
-		           "definition the ballot PDF (%s) is not read: the windows "
-		           "were compared with the boxes the kit's script records "
-		           "from it (SHA-256 %.16s…)", vk_str(pdf, "file"),
-		           vk_str(pdf, "sha256"));
-	} else if (known && !k->v->e &&
-	           !json_object_get(k->script[0], "paper")) {
+		           "definition %s%s%s%s%s: the windows were compared with the "
+		           "ballot's own boxes as the kit's script records them",
+		           pdf ? "the ballot PDF (" : "its paper.boxes are",
+		           pdf ? vk_str(pdf, "file") : " not read",
+		           pdf ? ", SHA-256 " : "", pdf ? vk_str(pdf, "sha256") : "",
+		           pdf ? ") is not read" : "");
+	} else if (known && !k->v->e) {
 		vk_not_run(k, bki_buf_str(&f.print), "stencil-boxes", "without the "
 		           "definition the boxes' places (template plus paper.overrides) are "
 		           "not known: the windows were compared between the laser SVG and "
