@@ -19,6 +19,7 @@ decoder (src/decode/pdfx.c, written apart from this) must refuse it,
 naming what is missing. Ghostscript still renders every page, and two
 builds give the same bytes. The output profile can be swapped
 ($BALLOTKIT_OUTPUT_INTENT), and a missing or RGB one is refused."""
+import hashlib
 import json
 import os
 import shutil
@@ -195,6 +196,33 @@ with tempfile.TemporaryDirectory() as tmp:
                    "-o", out, env=env)
         t.ok(r.returncode != 0 and not os.path.exists(out) and why in r.stderr.decode(),
              "... and the stencil command writes no print PDF", r.stderr.decode()[-300:])
+
+    # --output-intent does what the variable does, for validate, stencil and
+    # build; a build with another profile rebuilds its kits (the profile's
+    # SHA-256 is in the resume key and the manifest's versions)
+    ps_cmyk = os.path.join(icc_dir, "ps_cmyk.icc")
+    flag = os.path.join(tmp, "flag.pdf")
+    bk.run("stencil", bk.EXAMPLE, "--ballot", "mazhilis-list", "--format", "print-pdf", "-o", flag,
+           "--output-intent", ps_cmyk, check_rc=0)
+    t.ok(open(flag, "rb").read() == open(other, "rb").read(),
+         "stencil --output-intent gives the bytes $BALLOTKIT_OUTPUT_INTENT gives")
+    r = bk.run("validate", bk.EXAMPLE, "--output-intent", os.path.join(icc_dir, "default_rgb.icc"))
+    t.ok(r.returncode == 78 and b"not a CMYK output" in r.stderr,
+         "validate --output-intent with an RGB profile: exit 78")
+    rebuilt = os.path.join(tmp, "rebuilt")
+    args = ("build", bk.EXAMPLE, "--ballot", "mazhilis-list", "-o", rebuilt, "--formats", "stencil",
+            "--json")
+    bk.run(*args, check_rc=0)
+    man = os.path.join(rebuilt, "kits", "mazhilis-list", "manifest.json")
+    first = bk.load(man)["versions"].get("output_intent_sha256")
+    again = json.loads(bk.run(*args, check_rc=0).stdout)
+    swapped = json.loads(bk.run(*args, "--output-intent", ps_cmyk, check_rc=0).stdout)
+    with open(ps_cmyk, "rb") as f:
+        want = hashlib.sha256(f.read()).hexdigest()
+    t.ok(again.get("skipped") == 1 and swapped.get("built") == ["mazhilis-list"] and
+         bk.load(man)["versions"].get("output_intent_sha256") == want != first,
+         "build: the same profile skips the kit, another rebuilds it and the manifest names it",
+         "%s %s" % (again, swapped))
 
     # a kit to put the broken PDFs into
     kits = os.path.join(tmp, "kits")

@@ -142,6 +142,11 @@ static const cli_option options_table[] = {
 	{"--show-boxes", "OUT.pdf", CLI_STRING, C_STR, OPT_BALLOT_PDF, 0, 0, 0,
 	 0, F(show_boxes), NEEDS_VALUE,
 	 _("write the ballot page with the boxes found outlined and numbered")},
+	{"--output-intent", "FILE.icc", CLI_STRING, C_STR, OPT_PRINT, 0, 0, 0, 0,
+	 F(output_intent), NEEDS_VALUE,
+	 _("the CMYK output profile the print PDFs embed as their PDF/X-4 "
+	   "output intent (default: $BALLOTKIT_OUTPUT_INTENT or Ghostscript's "
+	   "default_cmyk.icc)")},
 	{"--quick", NULL, CLI_FLAG, C_BOOL, OPT_VERIFY, 0, 0, 0, 0, F(quick),
 	 NULL, _("compare only each chapter's number with fresh speech")},
 	{"--partial", NULL, CLI_FLAG, C_BOOL, OPT_VERIFY, 0, 0, 0, 0, F(partial),

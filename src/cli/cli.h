@@ -65,6 +65,8 @@ typedef struct options {
 	/* stencil: the ballot's boxes from a ballot PDF */
 	const char *ballot_pdf;
 	const char *show_boxes;
+	/* the print PDFs' output profile (PDF/X-4 output intent) */
+	const char *output_intent;
 	/* options of every command */
 	size_t diag_limit;              /* --max-diagnostics (200; 0: all) */
 	unsigned long long max_input;   /* --max-input-size, when given */
@@ -89,6 +91,7 @@ enum {
 #define OPT_IMPORT (1ull << 31) /* --encoding, --separator, --ignore-column */
 #define OPT_BOXES (1ull << 32)  /* --page, --expected, --proof */
 #define OPT_BALLOT_PDF (1ull << 33) /* --ballot-pdf, --show-boxes */
+#define OPT_PRINT (1ull << 34)      /* --output-intent */
 
 /* The table of options (args.c): what an option sets, its bounds and the
  * message when its value is refused. */

@@ -30,10 +30,10 @@ static const cli_format_opts stencil_formats[] = {
  * before. Rows look alike (a duplicate-code finder pairs two of them):
  * they are data, not logic, and stay. */
 static const cli_command commands[] = {
-	{"validate", cli_cmd_validate, OPT_JSON, 0, NULL, false, false,
+	{"validate", cli_cmd_validate, OPT_JSON | OPT_PRINT, 0, NULL, false, false,
 	 CLI_ARGS_FILE, NEEDS_FILE,
 	 _("check a definition; list every problem or summarise the election"),
-	 "validate FILE [--json]",
+	 "validate FILE [--json] [--output-intent FILE.icc]",
 	 _("Check a definition; list every problem with its line, column and\n"
 	   "field, or summarise the election when it is valid.\n")},
 	{"import", cli_cmd_import, OPT_OUTPUT | OPT_IMPORT, 0, NULL, false, true,
@@ -101,12 +101,14 @@ static const cli_command commands[] = {
 	 _("Write the tactile leaflet of a party or a candidate, as list\n"
 	   "writes a list.\n")},
 	{"stencil", cli_cmd_stencil, OPT_FORMAT | OPT_OUTPUT | OPT_BALLOT |
-	 OPT_LANG | OPT_TAB | OPT_COUNTING | OPT_BALLOT_PDF | OPT_BOXES, 0,
+	 OPT_LANG | OPT_TAB | OPT_COUNTING | OPT_BALLOT_PDF | OPT_BOXES |
+	 OPT_PRINT, 0,
 	 stencil_formats, false, false,
 	 CLI_ARGS_FILE, NEEDS_FILE, _("write the braille stencil of a ballot"),
 	 "stencil FILE --ballot ID --format print-pdf|swell-pdf|svg|png|proof-pdf\n"
 	 "  -o OUT [--tab] [--counting-dots] [--sheet N] [--lang kk|ru] [--dpi N]\n"
-	 "  [--ballot-pdf BALLOT.pdf [--page N] [--show-boxes OUT.pdf]]",
+	 "  [--ballot-pdf BALLOT.pdf [--page N] [--show-boxes OUT.pdf]]\n"
+	 "  [--output-intent FILE.icc]",
 	 _("Write the braille stencil of a ballot (labels in --lang, the\n"
 	   "election's first by default), or the ballot proof to lay it over.\n"
 	   "With --ballot-pdf the windows stand over the marking boxes found on\n"
@@ -136,11 +138,12 @@ static const cli_command commands[] = {
 	   "audio-vorbis, audio-opus, audio-phone...; see defaults); and speed\n"
 	   "variants (pitch kept).\n")},
 	{"build", cli_cmd_build, OPT_BALLOT | OPT_LANG | OPT_OUTPUT | AUDIO_OPTS |
-	 OPT_JSON | OPT_JOBS | OPT_SHARD | OPT_TAB | OPT_COUNTING, 0, NULL,
-	 false, false, CLI_ARGS_FILE, _("build needs a definition file:"),
+	 OPT_JSON | OPT_JOBS | OPT_SHARD | OPT_TAB | OPT_COUNTING | OPT_PRINT,
+	 0, NULL, false, false, CLI_ARGS_FILE, _("build needs a definition file:"),
 	 _("write the kit of each ballot, then the index"),
 	 "build FILE -o DIR [--ballot ID]... [--lang kk,ru] [--formats LIST]\n"
-	 "  [--jobs N] [--shard K/N] [--json] [--cache DIR] [audio's options]",
+	 "  [--jobs N] [--shard K/N] [--json] [--cache DIR] [audio's options]\n"
+	 "  [--output-intent FILE.icc]",
 	 _("Write the kit of each ballot into DIR/kits/BALLOT/ (the outputs of\n"
 	   "production.outputs or --formats, scripts, README, manifest.json with\n"
 	   "SHA-256) with N worker processes; unchanged kits are skipped; then\n"

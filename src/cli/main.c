@@ -921,7 +921,13 @@ int main(int argc, char **argv)
 		diag_limit = o.diag_limit;
 		if (o.max_input_given)
 			bk_set_max_input_size(o.max_input);
-		rc = cli_run(cmd, &o);
+		/* the library reads the profile's path from the environment (so
+		 * build's workers, forked, see it too) */
+		if (o.output_intent && setenv("BALLOTKIT_OUTPUT_INTENT",
+		                              o.output_intent, 1))
+			rc = EXIT_SOFTWARE;
+		if (!rc)
+			rc = cli_run(cmd, &o);
 	}
 	free(ballots);
 	free(texts);

@@ -26,6 +26,7 @@
 #include "ballotkit/version.h"
 #include "diag/diag-private.h"
 #include "production/production-private.h"
+#include "render/render-private.h"
 #include "util/fs.h"
 
 void bk_kit_options_init(bk_kit_options *o)
@@ -409,6 +410,36 @@ static bk_status hash_templates(build *b, bki_hasher *h, bk_diags *diags)
 	return BK_OK;
 }
 
+/* The print PDFs' output profile (their PDF/X-4 output intent), when the
+ * outputs hold them: its SHA-256 goes into the key and the manifest's
+ * versions, so that another profile rebuilds the kits. */
+static bk_status hash_output_intent(build *b, bki_hasher *h, bk_diags *diags)
+{
+	if (!(b->outputs & BK_OUTPUT_BIT(BK_OUTPUT_STENCIL_PRINT_PDF)))
+		return BK_OK;
+	char *icc = NULL;
+	size_t n = 0;
+	int err = bki_output_intent_read(&icc, &n);
+	if (err == ENOMEM)
+		return bki_diags_nomem(diags, bki_output_intent_icc(), "",
+		                      "reading the output profile");
+	if (err) {
+		bki_diags_add(diags, BK_ERROR, "unavailable", bki_output_intent_icc(),
+		             0, 0, "", "cannot use the print PDFs' output profile: %s",
+		             err == EINVAL ? "it is not a CMYK output (printer) ICC "
+		                             "profile" : bki_read_error());
+		return BK_ERR_CONFIG;
+	}
+	unsigned char d[BK_SHA256_SIZE];
+	char hex[2 * BK_SHA256_SIZE + 1];
+	bki_sha256(icc, n, d);
+	free(icc);
+	bki_hasher_add(h, d, sizeof d);
+	bki_hex(d, sizeof d, hex);
+	json_object_set_new(b->versions, "output_intent_sha256", json_string(hex));
+	return BK_OK;
+}
+
 /* The key of what every kit uses (b->common). */
 static bk_status hash_common(build *b, bk_diags *diags)
 {
@@ -421,6 +452,8 @@ static bk_status hash_common(build *b, bk_diags *diags)
 		st = hash_braille(b, h, diags);
 	if (st == BK_OK)
 		st = hash_templates(b, h, diags);
+	if (st == BK_OK)
+		st = hash_output_intent(b, h, diags);
 	if (!bki_hasher_done(h, b->common) && st == BK_OK)
 		st = bki_diags_nomem(diags, "", "", "making the kits' key");
 	return st;
