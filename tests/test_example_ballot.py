@@ -5,7 +5,7 @@ walkthrough in the README and docs/stencil.md).
   byte for byte, so the shipped file is the project's own drawing.
 - The example definition names it (paper.source): `ballotkit boxes`
   finds in it exactly the squares the script says it drew, which are
-  not the template's.
+  not the template's, and validate's summary says so.
 - The stencil of that ballot in a built kit: its laser SVG's windows
   stand over those squares (centres within 0.2 mm, the whole square
   shown), and verify accepts the kit.
@@ -77,6 +77,10 @@ with tempfile.TemporaryDirectory() as tmp:
     got = [(b["x"], b["y"], b["w"], b["h"]) for b in found["boxes"]]
     t.ok(len(got) == N and all(abs(a - b) <= TOL for g, d in zip(got, DRAWN) for a, b in zip(g, d)),
          "the finder gives the %d squares drawn: %s" % (N, got))
+    r = bk.run("validate", bk.EXAMPLE, check_rc=0)
+    t.ok(("  %s: its stencil stands over the %d boxes found on page 1 of its print PDF (vector)"
+          % (BID, N)) in r.stdout.decode().splitlines(),
+         "validate's summary says the ballot's stencil follows its print PDF", r.stdout.decode()[-400:])
     tx, ty, tw, th, tpitch = 126.0, 40.0, 10.0, 10.0, 18.0  # the a5-party-list template
     t.ok(all(abs(d[1] - (ty + k * tpitch)) > 2 for k, d in enumerate(DRAWN[1:], 1)),
          "the drawn squares are not where the template puts its boxes")

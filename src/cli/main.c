@@ -380,6 +380,15 @@ static void print_summary(const bk_election *e)
 	       C(BK_COUNT_BALLOTS), C(BK_COUNT_BALLOTS_PARTY_LIST),
 	       C(BK_COUNT_BALLOTS_SINGLE_MANDATE), C(BK_COUNT_POSITIONS));
 #undef C
+	/* the stencils that stand over a ballot's own print PDF */
+	for (size_t i = 0; i < bk_election_ballot_count(e); i++) {
+		const bk_boxes *b = bk_election_ballot_found_boxes(e, i);
+		if (b)
+			printf(_("  %s: its stencil stands over the %zu boxes found "
+			         "on page %u of its print PDF (%s)\n"),
+			       bk_election_ballot_id(e, i), bk_boxes_count(b),
+			       bk_boxes_page(b), bk_boxes_method(b));
+	}
 }
 
 int cli_cmd_validate(const options *o)
