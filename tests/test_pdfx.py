@@ -4,7 +4,7 @@ preflight() below checks, by parsing the PDF with pikepdf (never by
 searching its bytes), what a prepress department's preflight asks of a
 PDF/X-4 file: version 1.6 or later; no encryption; a document ID; the
 Info's GTS_PDFXVersion "PDF/X-4", Trapped False, CreationDate and ModDate
-(D:...) equal to the XMP's dates; an OutputIntent /GTS_PDFX with an
+(D:...) equal to the XMP's dates, and its Title the XMP's dc:title; an OutputIntent /GTS_PDFX with an
 OutputConditionIdentifier and an embedded CMYK ICC profile; XMP metadata
 saying PDF/X-4 with xmpMM DocumentID, VersionID and RenditionClass; on
 every page a TrimBox inside a BleedBox inside the MediaBox; every font
@@ -77,6 +77,8 @@ def preflight(path):
             if m.get("pdfxid:GTS_PDFXVersion") != "PDF/X-4":
                 bad.append("xmp")
             elif not all(m.get("xmpMM:" + k) for k in ("DocumentID", "VersionID", "RenditionClass")):
+                bad.append("xmp")
+            elif str(m.get("dc:title", "")) != str(info.get("/Title", "")):
                 bad.append("xmp")
             elif "dates" not in bad and (
                     not str(m.get("xmp:CreateDate", "")).startswith(pdf_date_to_xmp(dates[0])) or

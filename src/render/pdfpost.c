@@ -310,7 +310,14 @@ static bk_status pdfx(qpdf_data q, const bki_pdf_print_setup *ps,
 		info = qpdf_make_indirect_object(q, qpdf_oh_new_dictionary(q));
 		qpdf_oh_replace_key(q, trailer, "/Info", info);
 	}
-	const char *title = qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, info, "/Title"));
+	/* copied: qpdf's C API keeps one buffer for the strings it returns,
+	 * and the calls below (a dictionary's keys) overwrite it */
+	const char *t = qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, info, "/Title"));
+	char *title = bki_strdup(t ? t : "");
+	if (!title) {
+		free(icc);
+		return bki_diags_nomem(diags, "", "", "writing the PDF's metadata");
+	}
 	qpdf_oh_replace_key(q, info, "/CreationDate", qpdf_oh_new_string(q, pdf_date));
 	qpdf_oh_replace_key(q, info, "/ModDate", qpdf_oh_new_string(q, pdf_date));
 	qpdf_oh_replace_key(q, info, "/Producer", qpdf_oh_new_string(q, "ballotkit"));
@@ -329,7 +336,8 @@ static bk_status pdfx(qpdf_data q, const bki_pdf_print_setup *ps,
 	qpdf_oh_append_item(q, intents, intent);
 	qpdf_oh_replace_key(q, root, "/OutputIntents", intents);
 	bki_buf xmp = {0};
-	pdfx_xmp(&xmp, title ? title : "", xmp_date, id);
+	pdfx_xmp(&xmp, title, xmp_date, id);
+	free(title);
 	if (bki_buf_failed(&xmp)) {
 		bki_buf_free(&xmp);
 		return bki_diags_nomem(diags, "", "", "writing the PDF's metadata");
