@@ -89,6 +89,36 @@ with tempfile.TemporaryDirectory() as tmp:
     t.ok(r.returncode == 0 and bk.records(bk.load(out)) == bk.records(ex),
          "export then import gives the example back, equal in content", r.stderr.decode()[-2000:])
 
+    # the ballot with its own PDF: its boxes are exported as NIST's physical
+    # layout (mm, top-left origin), which another system reads without
+    # ballotkit's extension; imported back, they are paper.boxes
+    d = json.load(open(bd, encoding="utf-8"))
+    bid = bk.EXAMPLE_BALLOT_ID
+    drawn = bk.example_ballot.boxes(6)
+    style = [s_ for s_ in d["Election"][0]["BallotStyle"]
+             if any(x.get("Value") == bid for x in s_.get("ExternalIdentifier", []))][0]
+    phys = style["OrderedContent"][0].get("Physical", [{}])[0]
+    fmt = {f["@id"]: f for f in d.get("BallotFormat", [])}.get(phys.get("BallotFormatId"), {})
+    got = [(p_["OptionPosition"][0]["X"], p_["OptionPosition"][0]["Y"], p_["OptionPosition"][0]["W"],
+            p_["OptionPosition"][0]["H"]) for p_ in phys.get("PhysicalContestOption", [])]
+    t.ok(fmt.get("MeasurementUnit") == "mm" and (fmt.get("ShortEdge"), fmt.get("LongEdge")) == (148.0, 210.0)
+         and len(got) == 6 and all(abs(a - b) <= 0.2 for g, w in zip(got, drawn) for a, b in zip(g, w)),
+         "the example's ballot PDF boxes are exported as OptionPositions in mm", got)
+    for c in d["Election"][0]["Contest"]:
+        c["ExternalIdentifier"] = [x for x in c.get("ExternalIdentifier", [])
+                                   if x.get("OtherType") != "ballotkit-paper"]
+    other = os.path.join(tmp, "other-system.json")
+    json.dump(d, open(other, "w", encoding="utf-8"), ensure_ascii=False)
+    back2 = os.path.join(tmp, "back2.json")
+    r = bk.run("import", "--from", "nist-1500-20", other, "-o", back2)
+    paper = [b for b in bk.load(back2)["ballots"] if b["id"] == bid][0]["paper"] \
+        if r.returncode == 0 else {}
+    boxes2 = [(x["x"], x["y"], x["width"], x["height"]) for x in paper.get("boxes", [])]
+    t.ok(r.returncode == 0 and (paper.get("width"), paper.get("height")) == (148.0, 210.0) and
+         len(boxes2) == 6 and all(abs(a - b) <= 0.2 for g, w in zip(boxes2, drawn) for a, b in zip(g, w)),
+         "read by another system (no ballotkit extension) and imported: paper.boxes as drawn",
+         r.stderr.decode()[-600:])
+
     # another system's files: read, with notes for what has no place
     ex3 = os.path.join(NIST, "physical_ballot_def_3.json")
     if os.path.exists(ex3):

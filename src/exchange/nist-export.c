@@ -3,6 +3,7 @@
  * kept in ExternalIdentifier entries of Type "other" whose OtherType
  * begins with "ballotkit-". */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,9 +241,66 @@ static json_t *export_candidate(const bk_election *e, size_t at, json_t *r)
 	return c;
 }
 
+/* mm to the micrometre, as the import reads them back. */
+static json_t *mm(double v)
+{
+	return json_real(floor(v * 1000 + 0.5) / 1000);
+}
+
+/* A ballot's own boxes (paper.boxes, or found in its print PDF) as NIST's
+ * physical layout: the BallotFormat of its sheet (in mm, added to formats
+ * once) and the PhysicalContest of its style, an OptionPosition per
+ * option in the order given (top-left origin, y down, sheet 1, front:
+ * docs/nist-1500-20.md, "Physical layouts"). NULL for a ballot on a
+ * template. */
+static json_t *export_physical(const bk_election *e, const char *id,
+                               json_t *order, json_t *formats)
+{
+	size_t bi = bk_election_ballot_find(e, id);
+	const bki_ballot *b = bi == (size_t)-1 ? NULL : &e->ballots[bi];
+	if (!b || !b->tpl || !b->tpl->box_wv || b->nboxes != json_array_size(order))
+		return NULL;
+	char fid[96];
+	snprintf(fid, sizeof fid, "format-%ldx%ld-um",
+	         (long)floor(b->paper_w * 1000 + 0.5), (long)floor(b->paper_h * 1000 + 0.5));
+	bool known = false;
+	size_t i;
+	json_t *f;
+	json_array_foreach(formats, i, f)
+		known = known || !strcmp(sget(f, "@id"), fid);
+	if (!known) {
+		bool landscape = b->paper_w > b->paper_h;
+		json_array_append_new(formats, json_pack(
+			"{s:o, s:s, s:[{s:o, s:s, s:s, s:s}], s:o, s:o, s:s, s:s, s:s}",
+			"@type", T("BallotFormat"), "@id", fid, "ExternalIdentifier",
+			"@type", T("ExternalIdentifier"), "Type", "other", "OtherType",
+			"ballotkit-sheet", "Value", fid,
+			"LongEdge", mm(landscape ? b->paper_w : b->paper_h),
+			"ShortEdge", mm(landscape ? b->paper_h : b->paper_w),
+			"MeasurementUnit", "mm",
+			"Orientation", landscape ? "landscape" : "portrait",
+			"SelectionCaptureMethod", "omr"));
+	}
+	json_t *pcos = json_array();
+	for (size_t k = 0; k < b->nboxes; k++) {
+		const bk_box *x = &b->boxes[k];
+		json_array_append_new(pcos, json_pack(
+			"{s:o, s:O, s:[{s:o, s:o, s:o, s:o, s:o, s:i, s:s, s:i}]}",
+			"@type", T("PhysicalContestOption"),
+			"ContestOptionId", json_array_get(order, k),
+			"OptionPosition", "@type", T("OptionPosition"),
+			"X", mm(x->x), "Y", mm(x->y), "W", mm(x->w), "H", mm(x->h),
+			"Sheet", 1, "Side", "front", "NumberVotes", 1));
+	}
+	return json_pack("{s:o, s:s, s:o}", "@type", T("PhysicalContest"),
+	                 "BallotFormatId", fid, "PhysicalContestOption", pcos);
+}
+
 /* A contest for a ballot, its options in printed order ("against all"
- * last, as a CandidateOption with no candidate), and its BallotStyle. */
-static void export_ballot(json_t *r, json_t *contests, json_t *styles)
+ * last, as a CandidateOption with no candidate), and its BallotStyle (with
+ * the ballot's own boxes as its physical layout, into formats). */
+static void export_ballot(const bk_election *e, json_t *r, json_t *contests,
+                          json_t *styles, json_t *formats)
 {
 	const char *id = sget(r, "id");
 	bool party = !strcmp(sget(r, "kind"), "party-list");
@@ -295,11 +353,15 @@ static void export_ballot(json_t *r, json_t *contests, json_t *styles)
 	add_ext(c, "ballotkit-colour", json_object_get(r, "colour"));
 	add_ext(c, "ballotkit-two-sided", json_object_get(r, "two_sided"));
 	json_array_append_new(contests, c);
+	json_t *phys = export_physical(e, id, order, formats);
 	json_t *s = json_pack("{s:o, s:[s], s:[{s:o, s:s, s:o}]}", "@type",
 	                      T("BallotStyle"), "GpUnitIds", did,
 	                      "OrderedContent", "@type", T("OrderedContest"),
 	                      "ContestId", cid,
 	                      "OrderedContestOptionIds", order);
+	if (phys)
+		json_object_set_new(json_array_get(json_object_get(s, "OrderedContent"), 0),
+		                    "Physical", json_pack("[o]", phys));
 	add_ext_str(s, "ballotkit-ballot", id);
 	json_array_append_new(styles, s);
 }
@@ -319,6 +381,7 @@ bk_status bk_nist_export(char **out, const char *data, size_t size,
 	json_t *el = json_object_get(def, "election");
 	json_t *units = json_array(), *parties = json_array(), *cands = json_array();
 	json_t *contests = json_array(), *styles = json_array();
+	json_t *formats = json_array();
 	export_units(def, units);
 	size_t i;
 	json_t *r;
@@ -327,7 +390,7 @@ bk_status bk_nist_export(char **out, const char *data, size_t size,
 	json_array_foreach(json_object_get(def, "candidates"), i, r)
 		json_array_append_new(cands, export_candidate(e, i, r));
 	json_array_foreach(json_object_get(def, "ballots"), i, r)
-		export_ballot(r, contests, styles);
+		export_ballot(e, r, contests, styles, formats);
 	/* the election's scope: its country, else a unit standing for it */
 	const char *scope = NULL;
 	json_array_foreach(json_object_get(def, "areas"), i, r)
@@ -362,6 +425,9 @@ bk_status bk_nist_export(char **out, const char *data, size_t size,
 		"SequenceStart", 1, "SequenceEnd", 1,
 		"VendorApplicationId", vendor, "Version", "1.0.0",
 		"GpUnit", units, "Party", parties, "Election", election);
+	if (json_array_size(formats))
+		json_object_set(bd, "BallotFormat", formats);
+	json_decref(formats);
 	add_ext_str(bd, "ballotkit-format", "ballotkit/1");
 	add_ext(bd, "ballotkit-production", json_object_get(def, "production"));
 	*out = bki_json_text(bd);

@@ -550,7 +550,14 @@ static json_t *options_of(nist_ctx *c, json_t *contest, json_t *ordered,
 		                       json_object_get(c->bd, "Election"), 0), "Candidate"), ref)
 		                 : find_by_id(c, "Party", json_object_get(c->bd, "Party"), ref);
 		if (ext(o, "ballotkit-against-all")) {
+			/* ballotkit's own "against all", the last position: its
+			 * box too */
 			*against = true;
+			json_t *b = ph ? option_box(ph, sget(o, "@id"), mm) : NULL;
+			if (b)
+				json_array_append_new(boxes, b);
+			else
+				++*unplaced;
 		} else if (json_is_true(json_object_get(o, "IsWriteIn"))) {
 			note(c, path, "a write-in has no place on a ballot "
 			     "of format 1: left out");
