@@ -3,6 +3,7 @@
 #define BK_DECODE_PRIVATE_H
 
 #include <libxml/tree.h>
+#include <qpdf/qpdf-c.h>
 #include <stdbool.h>
 
 #include "ballotkit/decode.h"
@@ -37,5 +38,11 @@ void bki_decode_xml_once(void);
 /* Where one coordinate of a cubic Bézier has its extremes, as parameters
  * in (0, 1) into t; returns how many (0-2). */
 int bki_cubic_extremes(double p0, double p1, double p2, double p3, double t[2]);
+
+/* Reads a PDF's bytes into q (qpdf_silence_errors already called);
+ * false, with a "bad-pdf" error naming name and qpdf's reason, when qpdf
+ * cannot. The one place the decoders that use qpdf read a PDF. */
+bool bki_decode_qpdf_read(qpdf_data q, const char *data, size_t size,
+                          const char *name, bk_diags *diags);
 
 #endif

@@ -220,10 +220,7 @@ bk_status bk_decode_pdfx(const char *data, size_t size, const char *name,
 	qpdf_silence_errors(q);
 	bk_status st = BK_OK;
 	bki_buf out = {0};
-	if (qpdf_read_memory(q, name, data, (unsigned long long)size, NULL) & QPDF_ERRORS) {
-		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
-		             "qpdf cannot read the PDF: %s",
-		             qpdf_get_error_full_text(q, qpdf_get_error(q)));
+	if (!bki_decode_qpdf_read(q, data, size, name, diags)) {
 		st = BK_ERR_INVALID;
 		goto done;
 	}

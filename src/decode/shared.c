@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "decode/decode-private.h"
+#include "diag/diag-private.h"
 #include "util/util.h"
 
 static int cmp_double(const void *a, const void *b)
@@ -33,4 +34,16 @@ static void xml_init(void)
 void bki_decode_xml_once(void)
 {
 	pthread_once(&xml_once, xml_init);
+}
+
+bool bki_decode_qpdf_read(qpdf_data q, const char *data, size_t size,
+                          const char *name, bk_diags *diags)
+{
+	if (!(qpdf_read_memory(q, name, data, (unsigned long long)size, NULL) &
+	      QPDF_ERRORS))
+		return true;
+	bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
+	             "qpdf cannot read the PDF: %s",
+	             qpdf_get_error_full_text(q, qpdf_get_error(q)));
+	return false;
 }
