@@ -536,8 +536,7 @@ static bk_status check_output_profile(const bk_election *e, bk_diags *diags)
 	            "profile (their PDF/X-4 output intent) cannot be used: %s "
 	            "(Debian: libgs-common, or $BALLOTKIT_OUTPUT_INTENT; or leave "
 	            "stencil-print-pdf out of production.outputs)",
-	            err == EINVAL ? "it is not a CMYK output (printer) ICC profile"
-	                          : bki_read_error());
+	            bki_output_intent_reason(err));
 	return BK_ERR_CONFIG;
 }
 

@@ -426,8 +426,7 @@ static bk_status hash_output_intent(build *b, bki_hasher *h, bk_diags *diags)
 	if (err) {
 		bki_diags_add(diags, BK_ERROR, "unavailable", bki_output_intent_icc(),
 		             0, 0, "", "cannot use the print PDFs' output profile: %s",
-		             err == EINVAL ? "it is not a CMYK output (printer) ICC "
-		                             "profile" : bki_read_error());
+		             bki_output_intent_reason(err));
 		return BK_ERR_CONFIG;
 	}
 	unsigned char d[BK_SHA256_SIZE];

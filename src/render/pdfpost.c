@@ -188,7 +188,7 @@ const char *bki_output_intent_icc(void)
 int bki_output_intent_read(char **data, size_t *size)
 {
 	*data = NULL;
-	if (bki_read_input(bki_output_intent_icc(), data, size))
+	if (bki_read_file(bki_output_intent_icc(), data, size))
 		return errno ? errno : EIO;
 	/* ICC.1 header: size, ..., device class at 12, colour space at 16,
 	 * the signature "acsp" at 36 */
@@ -200,6 +200,12 @@ int bki_output_intent_read(char **data, size_t *size)
 		return EINVAL;
 	}
 	return 0;
+}
+
+const char *bki_output_intent_reason(int err)
+{
+	return err == EINVAL ? "it is not a CMYK output (printer) ICC profile"
+	                     : bki_read_error();
 }
 
 /* ---- PDF/X-4 (docs/stencil.md, "PDF/X-4") ---- */
@@ -297,8 +303,7 @@ static bk_status pdfx(qpdf_data q, const bki_pdf_print_setup *ps,
 	if (err) {
 		bki_diags_add(diags, BK_ERROR, "unavailable", icc_path, 0, 0, "",
 		             "cannot use the print PDF's output profile (PDF/X "
-		             "output intent): %s", err == EINVAL ? "it is not a "
-		             "CMYK output (printer) ICC profile" : bki_read_error());
+		             "output intent): %s", bki_output_intent_reason(err));
 		return BK_ERR_CONFIG;
 	}
 	char pdf_date[40], xmp_date[40];

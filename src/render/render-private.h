@@ -56,10 +56,14 @@ typedef struct bki_pdf_print_setup {
  * intent (docs/stencil.md, "PDF/X-4"): $BALLOTKIT_OUTPUT_INTENT when it is
  * set, else the build's (meson option output_intent_icc). */
 const char *bki_output_intent_icc(void);
-/* Reads it into *data (owned); 0, or an errno value with the reason in
+/* Reads it into *data (owned), as an installation resource (not under
+ * --max-input-size, which is for definitions and templates); 0, or an
+ * errno value with the reason in
  * bki_read_error(), or EINVAL when it is no CMYK output profile (an ICC
  * header with device class prtr and colour space CMYK). */
 int bki_output_intent_read(char **data, size_t *size);
+/* Why bki_output_intent_read failed with err, for a message. */
+const char *bki_output_intent_reason(int err);
 
 /* Rewrites every page of the PDF in data: page boxes, colours (black to
  * DeviceGray, the reserved colours to their separations, overprint on),
