@@ -184,8 +184,13 @@ with tempfile.TemporaryDirectory() as tmp:
            env=env, check_rc=0)
     with pikepdf.open(other) as p:
         embedded = p.Root.OutputIntents[0].DestOutputProfile.read_bytes()
+        said = str(p.Root.OutputIntents[0].OutputCondition)
+    with pikepdf.open(good) as p:
+        said_default = str(p.Root.OutputIntents[0].OutputCondition)
     t.ok(embedded == open(os.path.join(icc_dir, "ps_cmyk.icc"), "rb").read() and preflight(other) == [],
          "$BALLOTKIT_OUTPUT_INTENT: a shop's CMYK profile is embedded byte for byte")
+    t.ok("ps_cmyk.icc" in said and "default_cmyk" not in said and "default_cmyk.icc" in said_default,
+         "the output intent names the profile it embeds: %r / %r" % (said, said_default))
     for name, path, why in (("missing", os.path.join(tmp, "no-such.icc"), "No such file"),
                             ("RGB", os.path.join(icc_dir, "default_rgb.icc"), "not a CMYK output")):
         env = dict(os.environ, BALLOTKIT_OUTPUT_INTENT=path)

@@ -213,11 +213,23 @@ const char *bki_output_intent_reason(int err)
 /* What the output intent says of the profile: Ghostscript's default CMYK
  * profile is SWOP-like, not a registered characterisation, so the
  * condition is "Custom" with a description (the issue's choice, and
- * docs/decisions.md's). */
+ * docs/decisions.md's); a profile given in its place is named by its
+ * file. */
 #define PDFX_CONDITION "Custom"
-#define PDFX_CONDITION_TEXT "CMYK, Ghostscript default_cmyk.icc (SWOP-like " \
+#define PDFX_DEFAULT_TEXT "CMYK, Ghostscript default_cmyk.icc (SWOP-like " \
 	"coated offset, not a registered characterisation); replace it with " \
 	"the press's own output profile"
+
+static void pdfx_condition(char *out, size_t n)
+{
+	const char *path = bki_output_intent_icc();
+	const char *slash = strrchr(path, '/');
+	if (!strcmp(path, BK_OUTPUT_INTENT_ICC))
+		snprintf(out, n, "%s", PDFX_DEFAULT_TEXT);
+	else
+		snprintf(out, n, "CMYK, the output profile %s given for this press",
+		         slash ? slash + 1 : path);
+}
 
 /* The dates of the PDF: the PDF form (D:YYYYMMDDHHmmSS+00'00') and the
  * XMP form, from SOURCE_DATE_EPOCH or the election's date. */
@@ -331,11 +343,13 @@ static bk_status pdfx(qpdf_data q, const bki_pdf_print_setup *ps,
 	qpdf_oh_replace_key(q, info, "/Trapped", qpdf_oh_new_name(q, "/False"));
 	qpdf_oh profile = new_stream(q, icc, icc_n, "<< /N 4 >>");
 	free(icc);
+	char cond[512];
+	pdfx_condition(cond, sizeof cond);
 	qpdf_oh intent = qpdf_oh_parse(q, "<< /Type /OutputIntent /S /GTS_PDFX"
 	                               " /OutputConditionIdentifier (" PDFX_CONDITION ")"
-	                               " /OutputCondition (" PDFX_CONDITION_TEXT ")"
-	                               " /Info (" PDFX_CONDITION_TEXT ")"
 	                               " /RegistryName (http://www.color.org) >>");
+	qpdf_oh_replace_key(q, intent, "/OutputCondition", qpdf_oh_new_unicode_string(q, cond));
+	qpdf_oh_replace_key(q, intent, "/Info", qpdf_oh_new_unicode_string(q, cond));
 	qpdf_oh_replace_key(q, intent, "/DestOutputProfile", profile);
 	qpdf_oh intents = qpdf_oh_new_array(q);
 	qpdf_oh_append_item(q, intents, intent);
@@ -424,12 +438,7 @@ bk_status bki_pdf_for_print(const char *data, size_t size,
 		                    box(q, tx0 - b, ty0 - b, tx1 + b, ty1 + b));
 	}
 	unsigned char id[BK_SHA256_SIZE];
-	if (st == BK_OK) {
-		bki_hasher *h = bki_hasher_new();
-		bki_hasher_add(h, data, size);
-		if (!bki_hasher_done(h, id))
-			st = bki_diags_nomem(diags, "", "", "preparing the PDF for print");
-	}
+	bki_sha256(data, size, id);
 	if (st == BK_OK)
 		st = pdfx(q, ps, id, diags);
 	if (st == BK_OK && qpdf_has_error(q))
