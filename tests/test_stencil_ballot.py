@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 
+import pikepdf
 from PIL import Image
 
 import bk
@@ -253,6 +254,19 @@ def kit(tmp, rng):
              for c in rep["problems"]),
          "... and with the definition, that the kit was built for other boxes than the PDF's",
          json.dumps(rep["problems"])[:800])
+    # tampered: the proof's page is not the ballot's sheet (A4 for A5)
+    bad = os.path.join(tmp, "kit-proof")
+    shutil.copytree(out, bad)
+    bkd = os.path.join(bad, "kits", bid)
+    proof = os.path.join(bkd, "stencil", bid + "-ballot-proof.pdf")
+    with pikepdf.open(proof, allow_overwriting_input=True) as p:
+        p.pages[0].MediaBox = [0, 0, 595.276, 841.89]
+        p.save(proof)
+    tamper.reseal(bkd, index=os.path.join(bad, "index.json"))
+    rep = json.loads(bk.run("verify", bad, "--definition", defn, "--json").stdout)
+    t.ok(any(c["check"] == "stencil-proof" and "210.0 × 297.0 mm, the ballot's sheet 148.0 × 210.0"
+             in c["message"] for c in rep["problems"]),
+         "a proof whose page is not the ballot's sheet: verify says so", json.dumps(rep["problems"])[:600])
     shutil.copy(pdf, pdf + ".orig")
     moved = [(x + 0.6, y, w, h) for x, y, w, h in boxes]
     cairo_pdf(pdf, A5, moved, "rect")

@@ -489,8 +489,30 @@ static void check_sheet(vkit *k, const stencil_files *f, sheet *sh, unsigned s)
 	free(match);
 }
 
-/* The proof PDF has one page per sheet. */
-static void check_proof(vkit *k, unsigned nsheets)
+/* Page i of the proof is the ballot's sheet, w × h mm (within 0.2 mm). */
+static void check_proof_page(vkit *k, size_t c, const char *file,
+                             const char *data, size_t n, size_t i, double w,
+                             double h)
+{
+	bk_diags *d = vk_got(k, bk_diags_create());
+	bk_pdf_separation *sep = NULL;
+	if (d && bk_decode_pdf_separation(data, n, file, i, "CutContour", &sep,
+	                                  d) == BK_OK) {
+		double pw, ph;
+		bk_pdf_separation_trim(sep, &pw, &ph);
+		if (fabs(pw - w) > 0.2 || fabs(ph - h) > 0.2)
+			vk_fail(k, c, 0, "page %zu is %.1f × %.1f mm, the ballot's "
+			        "sheet %.1f × %.1f mm", i + 1, pw, ph, w, h);
+	} else if (d) {
+		vk_fail(k, c, 0, "cannot be read: %s", vk_first(d));
+	}
+	bk_pdf_separation_free(sep);
+	bk_diags_free(d);
+}
+
+/* The proof PDF has one page per sheet, each the ballot's sheet's size
+ * (when the paper is known: w, h > 0). */
+static void check_proof(vkit *k, unsigned nsheets, double w, double h)
 {
 	bki_buf proof = {0};
 	bki_buf_printf(&proof, "stencil/%s-ballot-proof.pdf", k->ballot);
@@ -508,6 +530,10 @@ static void check_proof(vkit *k, unsigned nsheets)
 			if (pages != nsheets)
 				vk_fail(k, c, 0, "%zu pages, the stencil has %u sheets",
 				        pages, nsheets);
+			for (size_t i = 0; w > 0 && h > 0 && i < pages &&
+			                   !vk_failed(k, c); i++)
+				check_proof_page(k, c, bki_buf_str(&proof), data, n, i,
+				                 w, h);
 		}
 		bk_diags_free(d);
 	}
@@ -583,7 +609,7 @@ void vk_check_stencil(vkit *k)
 		           "the print PDF only");
 	}
 	if (k->outputs & VO_STENCIL_PROOF)
-		check_proof(k, nsheets);
+		check_proof(k, nsheets, known ? f.paper_w : 0, known ? f.paper_h : 0);
 	for (unsigned s = 0; s < nsheets; s++)
 		free(sheets[s].want);
 	free(sheets);
