@@ -85,6 +85,7 @@
 #include "ballotkit/audio.h"
 #include "ballotkit/verify.h"
 #include "ballotkit/kit.h"
+#include "ballotkit/press.h"
 #include "ballotkit/admission.h"
 
 #endif

@@ -16,6 +16,11 @@ echo "Kits of every ballot of the example election, in out/kits/:"
 echo
 ./build/ballotkit verify out --definition examples/kz-2023/election.json
 echo
+echo "The stencils imposed on SRA3 press sheets for the print shop, with a job"
+echo "ticket (out/print-job/job-ticket.json and .csv; docs/print-shop.md):"
+./build/ballotkit print-job out -o out/print-job
+./build/ballotkit verify out/print-job
+echo
 echo "The stencil of maslikhat-abai-list is made from its ballot's own PDF"
 echo "(examples/kz-2023/ballot-maslikhat-abai-list.pdf, paper.source): the ballot"
 echo "page with the stencil over it is"

@@ -29,13 +29,13 @@ def exe():
     return os.environ.get("BALLOTKIT", os.path.join(ROOT, "build", "ballotkit"))
 
 
-def run(*args, env=None, check_rc=None):
+def run(*args, env=None, check_rc=None, cwd=None):
     cmd = shlex.split(os.environ.get("BALLOTKIT_WRAPPER", "")) + [exe()] + list(args)
     e = dict(os.environ)
     e.setdefault("BALLOTKIT_TEMPLATES", os.path.join(ROOT, "templates"))
     if env:
         e.update(env)
-    r = subprocess.run(cmd, capture_output=True, env=e)
+    r = subprocess.run(cmd, capture_output=True, env=e, cwd=cwd)
     if check_rc is not None and r.returncode != check_rc:
         raise AssertionError("%s exited %d, expected %d\nstdout: %s\nstderr: %s" % (
             " ".join(args), r.returncode, check_rc, r.stdout.decode(errors="replace")[:2000],

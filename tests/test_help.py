@@ -8,7 +8,7 @@ import bk
 
 t = bk.Tap()
 COMMANDS = ["validate", "import", "export", "boxes", "script", "braille", "list", "leaflet", "stencil", "speak",
-            "audio", "build", "index", "verify", "templates", "defaults", "version"]
+            "audio", "build", "index", "verify", "print-job", "templates", "defaults", "version"]
 
 general = bk.run("--help", check_rc=0).stdout.decode()
 listed = re.findall(r"^  ([a-z-]+) ", general.split("Commands:\n")[1].split("\n\n")[0], re.M)
@@ -45,9 +45,12 @@ build = options_of("build")
 t.ok("--jobs" in build and "--shard" in build and "--sheet" not in build and "--quick" not in build,
      "build --help lists --jobs and --shard, not --sheet or --quick", str(sorted(build)))
 verify = options_of("verify")
-t.ok(set(verify) == {"--definition", "--json", "--quick", "--partial"},
+t.ok(set(verify) == {"--definition", "--json", "--quick", "--partial", "--kits"},
      "verify --help lists exactly its options", str(sorted(verify)))
 t.eq(options_of("index"), {}, "index --help lists no options of its own")
+press = options_of("print-job")
+t.ok(set(press) == {"-o", "--sheet", "--gap", "--marks", "--sheets-per-file", "--output-intent"} and
+     "SRA3" in press["--sheet"], "print-job --help lists exactly its options", str(press))
 stencil = options_of("stencil")
 t.ok("--sheet" in stencil and "svg" in stencil["--sheet"] and "--format png" in stencil["--dpi"],
      "stencil --help names the formats --sheet and --dpi belong to", str(stencil))

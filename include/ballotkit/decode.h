@@ -179,6 +179,21 @@ BK_API bk_status bk_decode_pdf_separation(const char *data, size_t size,
                                           bk_diags *diags);
 /* Accepts NULL. */
 BK_API void bk_pdf_separation_free(bk_pdf_separation *s);
+/* A PDF read once for many pages and separations (a press sheet file of
+ * hundreds of pages): bk_decode_pdf_open reads it as
+ * bk_decode_pdf_separation does (data need not outlive the call); *out is
+ * owned by the caller, free with bk_pdf_pages_free (accepts NULL). */
+typedef struct bk_pdf_pages bk_pdf_pages;
+BK_API bk_status bk_decode_pdf_open(const char *data, size_t size,
+                                    const char *name, bk_pdf_pages **out,
+                                    bk_diags *diags);
+BK_API void bk_pdf_pages_free(bk_pdf_pages *d);
+BK_API size_t bk_pdf_pages_count(const bk_pdf_pages *d);
+/* As bk_decode_pdf_separation, for page (0-based) of d. */
+BK_API bk_status bk_pdf_pages_separation(bk_pdf_pages *d, size_t page,
+                                         const char *separation,
+                                         bk_pdf_separation **out,
+                                         bk_diags *diags);
 /* The page's TrimBox (the MediaBox when it has none), in mm; and how far
  * the BleedBox reaches beyond it on each side. */
 BK_API void bk_pdf_separation_trim(const bk_pdf_separation *s, double *w,

@@ -24,6 +24,12 @@ BK_BEGIN_DECLS
 /* The folder of a kits folder DIR that holds the kits: DIR/kits/<kit>/. */
 #define BK_KITS_FOLDER "kits"
 
+/* A print job's ticket (ballotkit/press.h makes jobs): its format and
+ * the files of a job folder that name what it holds. */
+#define BK_PRINT_JOB_FORMAT "ballotkit-print-job/1"
+#define BK_PRINT_JOB_TICKET "job-ticket.json"
+#define BK_PRINT_JOB_TICKET_CSV "job-ticket.csv"
+
 typedef struct bk_verifier bk_verifier;
 
 /* How much is checked. */
@@ -74,6 +80,18 @@ BK_API bk_status bk_verify_folder(bk_verifier *v, const char *dir,
  * folder's name in a kits folder). Returns as bk_verify_folder. */
 BK_API bk_status bk_verify_kit(bk_verifier *v, const char *kit_dir,
                                const char *kit, bk_diags *diags);
+
+/* Checks the print job in job_dir against the kits folder it was made
+ * from (kits_dir): the ticket's stencils are the stencil rows of
+ * print-quantities.csv with their SHA-256 and copies, each stencil page
+ * is placed copies times, no two slots overlap with their bleeds and all
+ * lie on the sheet; every file's SHA-256, PDF/X-4 and sheet size; and each
+ * sheet decoded: its CutContour and Braille separations are, slot by
+ * slot, the stencil page's own moved to the slot, with nothing outside
+ * the slots. Returns as bk_verify_folder (kind = the check, file = the
+ * job folder's file). */
+BK_API bk_status bk_verify_print_job(bk_verifier *v, const char *job_dir,
+                                     const char *kits_dir, bk_diags *diags);
 
 /* The checks run so far, in the order they ran: one per kit, file and
  * check. */

@@ -54,9 +54,31 @@ static const cli_option options_table[] = {
 	 _("a tab on the stencil's edge")},
 	{"--counting-dots", NULL, CLI_FLAG, C_INT, OPT_COUNTING, 0, 0, 0, 0,
 	 F(counting_dots), NULL, _("counting dots beside the windows")},
-	{"--sheet", "N", CLI_INT, C_LONG, OPT_SHEET, 0, 1, 1000, CLI_SHOW_VALUE | CLI_BOUNDS,
-	 F(sheet), _("--sheet needs a sheet number, not"),
-	 _("the sheet of the stencil to write (svg, png)")},
+	{"--sheet", "N|SHEET", CLI_SHEET, C_LONG, OPT_SHEET, 0, 1, 1000,
+	 CLI_SHOW_VALUE | CLI_BOUNDS, F(sheet),
+	 _("--sheet needs a stencil's sheet number (1-1000) or a press sheet "
+	   "(SRA3, A3, A4, WxH), not"),
+	 _("print-job: the press sheet, SRA3, A3, A4 or WxH in mm (SRA3); "
+	   "stencil: the sheet to write (svg, png)")},
+	{"--gap", "MM", CLI_DOUBLE, C_DOUBLE, OPT_PRESS, 0, 0,
+	 BK_PRINT_JOB_GAP_MAX, CLI_SHOW_VALUE | CLI_BOUNDS, F(gap),
+	 _("--gap needs a distance in mm, 0-" CLI_STR(BK_PRINT_JOB_GAP_MAX) ", not"),
+	 _("print-job: mm between two stencils' bleeds (10; the crop marks "
+	   "need it)")},
+	{"--marks", "SET", CLI_STRING, C_STR, OPT_PRESS, 0, 0, 0, CLI_STRICT,
+	 F(marks), NEEDS_VALUE,
+	 _("print-job: the registration mark set, a name in templates/print/"
+	   "marks/ or a file (default)")},
+	{"--sheets-per-file", "N", CLI_INT, C_UINT, OPT_PRESS, 0, 1,
+	 BK_PRINT_JOB_SHEETS_PER_FILE_MAX, CLI_STRICT | CLI_SHOW_VALUE | CLI_BOUNDS,
+	 F(sheets_per_file),
+	 _("--sheets-per-file needs a number of sheets, 1-"
+	   CLI_STR(BK_PRINT_JOB_SHEETS_PER_FILE_MAX) ", not"),
+	 _("print-job: sheets in one PDF (100)")},
+	{"--kits", "DIR", CLI_STRING, C_STR, OPT_KITS, 0, 0, 0, CLI_STRICT,
+	 F(kits), NEEDS_VALUE,
+	 _("the kits folder a print job was made from (default: the job "
+	   "folder's parent)")},
 	{"--dpi", "N", CLI_DOUBLE, C_DOUBLE, OPT_DPI, 0, BK_STENCIL_DPI_MIN,
 	 BK_STENCIL_DPI_MAX, CLI_SHOW_VALUE | CLI_BOUNDS, F(dpi),
 	 _("--dpi needs a resolution of " CLI_STR(BK_STENCIL_DPI_MIN) "–"
@@ -272,6 +294,18 @@ static bool parse_value(const cli_option *op, const char *arg, options *o)
 		return parse_shard(op, arg, o);
 	case CLI_SIZE:
 		return parse_size(arg, (unsigned long long *)field);
+	case CLI_SHEET:
+		/* a number is a stencil's sheet, in bounds; anything else a
+		 * press sheet's name or size, which print-job reads */
+		o->sheet_text = arg;
+		if (!*arg)
+			return false;
+		if (strspn(arg, "0123456789+-") != strlen(arg))
+			return true;
+		if (!parse_long(op, arg, &l))
+			return false;
+		*(long *)field = l;
+		return true;
 	case CLI_DOUBLE:
 		d = strtod(arg, &end);
 		if (*end || end == arg || d < op->min || d > op->max)

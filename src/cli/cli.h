@@ -43,6 +43,11 @@ typedef struct options {
 	double dpi;
 	int counting_dots, tab;
 	long sheet;
+	const char *sheet_text; /* --sheet as given */
+	/* print-job */
+	double gap;
+	const char *marks, *kits;
+	unsigned sheets_per_file;
 	/* speech and audio */
 	bk_speech_options speech;
 	bk_audio_options audio;
@@ -92,6 +97,8 @@ enum {
 #define OPT_BOXES (1ull << 32)  /* --page, --expected, --proof */
 #define OPT_BALLOT_PDF (1ull << 33) /* --ballot-pdf, --show-boxes */
 #define OPT_PRINT (1ull << 34)      /* --output-intent */
+#define OPT_PRESS (1ull << 35)      /* --gap, --marks, --sheets-per-file */
+#define OPT_KITS (1ull << 36)       /* --kits */
 
 /* The table of options (args.c): what an option sets, its bounds and the
  * message when its value is refused. */
@@ -103,7 +110,9 @@ typedef enum {
 	CLI_BALLOT, /* a ballot id, added to ballots */
 	CLI_COLUMN, /* a column's header, added to ignore_columns */
 	CLI_SHARD,  /* K/N with min <= K <= N <= max */
-	CLI_SIZE    /* a size in bytes with K, M or G */
+	CLI_SIZE,   /* a size in bytes with K, M or G */
+	CLI_SHEET   /* a whole number of min..max (into the field), or a name
+	             * (sheet_text holds the value either way) */
 } cli_kind;
 typedef enum { C_BOOL, C_INT, C_UINT, C_LONG, C_SIZE, C_DOUBLE, C_STR, C_ULL } cli_ctype;
 enum {
@@ -237,6 +246,8 @@ int cli_cmd_audio(const options *o);
 int cli_cmd_build(const options *o);
 int cli_cmd_index(const options *o);
 int cli_cmd_verify(const options *o);
+/* press.c */
+int cli_cmd_print_job(const options *o);
 int cli_cmd_defaults(const options *o);
 
 /* import.c */

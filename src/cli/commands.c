@@ -152,14 +152,27 @@ static const cli_command commands[] = {
 	 NEEDS_DIR, _("gather the kits of shard folders and write the index"),
 	 "index DIR [SHARD_DIR]...",
 	 _("Copy the kits of shard folders into DIR and write DIR's index.\n")},
-	{"verify", cli_cmd_verify, OPT_DEFINITION | OPT_JSON | OPT_VERIFY, 0,
-	 NULL, false, false, CLI_ARGS_FILE, NEEDS_DIR,
+	{"verify", cli_cmd_verify, OPT_DEFINITION | OPT_JSON | OPT_VERIFY |
+	 OPT_KITS, 0, NULL, false, false, CLI_ARGS_FILE, NEEDS_DIR,
 	 _("decode every kit and compare it with the definition"),
-	 "verify DIR [--definition FILE] [--partial] [--quick] [--json]",
+	 "verify DIR [--definition FILE] [--partial] [--quick] [--json]\n"
+	 "verify JOB [--kits DIR] [--json]",
 	 _("Check every kit's checksums, then decode every file (stencil,\n"
 	   "braille, large print, leaflets, audio and what it says) and compare\n"
 	   "it with the ballot scripts made from the definition (without it:\n"
-	   "with the kit's own).\n")},
+	   "with the kit's own). A print job's folder (print-job) is checked\n"
+	   "against its ticket and the kits folder: every sheet decoded, slot\n"
+	   "by slot.\n")},
+	{"print-job", cli_cmd_print_job, OPT_OUTPUT | OPT_SHEET | OPT_PRESS |
+	 OPT_PRINT, 0, NULL, false, false, CLI_ARGS_FILE, NEEDS_DIR,
+	 _("impose a kits folder's stencils on press sheets, with a job ticket"),
+	 "print-job DIR -o JOB [--sheet SRA3|A3|A4|WxH] [--gap MM]\n"
+	 "  [--marks SET] [--sheets-per-file N] [--output-intent FILE.icc]",
+	 _("Impose the stencil print PDFs of a built kits folder on press\n"
+	   "sheets (PDF/X-4), each as often as the packing lists ask, with crop\n"
+	   "marks, the cutter's registration marks and a slug line; write the\n"
+	   "job ticket (job-ticket.json, job-ticket.csv) and check the job as\n"
+	   "verify does (docs/print-shop.md).\n")},
 	{"templates", cli_cmd_templates, 0, 0, NULL, true, false, CLI_ARGS_NONE,
 	 NULL, _("list the stencil templates and their positions"), "templates",
 	 _("List the stencil templates and how many positions each holds.\n")},

@@ -186,9 +186,39 @@ int cli_cmd_index(const options *o)
 
 /* Verifies o->file: a kits folder (with its index), or one kit's folder.
  * *oom when the paths cannot be made. */
-static bk_status verify_run(bk_verifier *v, const options *o, bk_diags *diags,
-                            bool *oom)
+/* A print job's folder (its ticket): checked against the kits folder
+ * --kits names, else the job folder's parent. */
+static bool verify_job(bk_verifier *v, const options *o, bk_diags *diags,
+                       bk_status *st)
 {
+	size_t len = strlen(o->file) + sizeof BK_PRINT_JOB_TICKET + 8;
+	char *t = malloc(len), *parent = malloc(len);
+	bool job = false;
+	if (t && parent) {
+		snprintf(t, len, "%s/%s", o->file, BK_PRINT_JOB_TICKET);
+		snprintf(parent, len, "%s/..", o->file);
+		job = !access(t, F_OK);
+		if (job)
+			*st = bk_verify_print_job(v, o->file, o->kits ? o->kits : parent,
+			                          diags);
+	} else {
+		job = true;
+		*st = BK_ERR_NOMEM;
+	}
+	free(t);
+	free(parent);
+	return job;
+}
+
+static bk_status verify_run(bk_verifier *v, const options *o, bk_diags *diags,
+                            bool *oom, bool *job)
+{
+	bk_status jst = BK_OK;
+	*job = verify_job(v, o, diags, &jst);
+	if (*job) {
+		*oom = jst == BK_ERR_NOMEM;
+		return jst;
+	}
 	size_t len = strlen(o->file);
 	char *m = malloc(len + 32), *x = malloc(len + 32);
 	bk_status st = BK_ERR_NOMEM;
@@ -257,7 +287,8 @@ static void verify_report_json(const options *o, const bk_verifier *v,
 /* verify's report for people: the problems, the checks not run, and a
  * line of outcome. */
 static void verify_report_text(const options *o, const bk_verifier *v,
-                               const bk_diags *diags, bk_status st, bool definition)
+                               const bk_diags *diags, bk_status st,
+                               bool definition, bool job)
 {
 	size_t n = bk_diags_count_severity(diags, BK_ERROR);
 	size_t passed = 0, failed = 0, not_run = 0, nc = bk_verifier_check_count(v);
@@ -281,7 +312,12 @@ static void verify_report_text(const options *o, const bk_verifier *v,
 			fprintf(stderr, _("not run: %s: %s: %s\n"), c->check, c->file,
 			        c->note);
 	}
-	if (st == BK_OK)
+	if (st == BK_OK && job)
+		printf(_("verify: %s: the print job's sheets hold every stencil as "
+		         "often as the packing lists ask, each where its ticket says, "
+		         "and every file is the ticket's (%zu checks passed)\n"),
+		       cli_shown(o->file), passed);
+	else if (st == BK_OK)
 		printf(definition ? _("verify: %s: every kit is complete and every file "
 		                      "matches the definition (%zu checks passed%s)\n")
 		       : _("verify: %s: every kit is complete and consistent with "
@@ -291,7 +327,8 @@ static void verify_report_text(const options *o, const bk_verifier *v,
 	else if (st == BK_ERR_INVALID)
 		fprintf(stderr, _("verify: %s: %zu problem(s) in %zu of %zu checks "
 		                  "(against the %s)\n"), cli_shown(o->file), n, failed, nc,
-		        definition ? "definition" : "kit scripts");
+		        job ? "print job's ticket and kits"
+		        : definition ? "definition" : "kit scripts");
 	else
 		cli_print_diags(diags, stderr);
 }
@@ -320,10 +357,10 @@ int cli_cmd_verify(const options *o)
 	vo.election = e;
 	vo.level = o->quick ? BK_VERIFY_QUICK : BK_VERIFY_FULL;
 	vo.partial = o->partial;
-	bool oom = false;
+	bool oom = false, job = false;
 	bk_status st = bk_verifier_create(&v, c.tpl, &vo, diags);
 	if (st == BK_OK)
-		st = verify_run(v, o, diags, &oom);
+		st = verify_run(v, o, diags, &oom, &job);
 	if (oom) {
 		fprintf(stderr, _("ballotkit: out of memory verifying %s\n"),
 		        cli_shown(o->file));
@@ -333,7 +370,7 @@ int cli_cmd_verify(const options *o)
 	if (o->json)
 		verify_report_json(o, v, diags, st, e ? "definition" : "kit scripts");
 	else
-		verify_report_text(o, v, diags, st, e != NULL);
+		verify_report_text(o, v, diags, st, e != NULL, job);
 	rc = st == BK_OK || st == BK_ERR_NOMEM ? cli_exit_for(st)
 	     : st == BK_ERR_IO ? EXIT_NOINPUT : EXIT_DATAERR;
 out:

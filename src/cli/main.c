@@ -718,6 +718,10 @@ int cli_cmd_stencil(const options *o)
 	if ((o->box_page || o->show_boxes) && !o->ballot_pdf)
 		return cli_usage_error(_("--page and --show-boxes go with"),
 		                       "--ballot-pdf BALLOT.pdf");
+	long sheet = o->sheet;
+	if (o->sheet_text && strspn(o->sheet_text, "0123456789") != strlen(o->sheet_text))
+		return cli_usage_error(_("stencil's --sheet is a sheet number, not"),
+		                       o->sheet_text);
 	cli_ctx c;
 	bk_stencil *st = NULL;
 	int rc = open_ballot(o, &c, o->langs, true);
@@ -734,16 +738,16 @@ int cli_cmd_stencil(const options *o)
 		if (!strcmp(fmt, "swell-pdf"))
 			r = bk_stencil_write_swell_pdf(st, o->output, diags);
 		else if ((!strcmp(fmt, "svg") || !strcmp(fmt, "png")) &&
-		         (o->sheet < 1 || (size_t)o->sheet > bk_stencil_sheet_count(st))) {
+		         (size_t)sheet > bk_stencil_sheet_count(st)) {
 			fprintf(stderr, _("ballotkit: the stencil of %s has %zu sheet(s); "
 			                  "--sheet %ld is not one of them\n"),
-			        o->ballots[0], bk_stencil_sheet_count(st), o->sheet);
+			        o->ballots[0], bk_stencil_sheet_count(st), sheet);
 			rc = EXIT_USAGE;
 			goto done;
 		} else if (!strcmp(fmt, "svg"))
-			r = bk_stencil_write_svg(st, (size_t)o->sheet - 1, o->output, diags);
+			r = bk_stencil_write_svg(st, (size_t)sheet - 1, o->output, diags);
 		else if (!strcmp(fmt, "png"))
-			r = bk_stencil_write_png(st, (size_t)o->sheet - 1, o->dpi ? o->dpi : 150,
+			r = bk_stencil_write_png(st, (size_t)sheet - 1, o->dpi ? o->dpi : 150,
 			                         o->output, diags);
 		else if (!strcmp(fmt, "print-pdf"))
 			r = bk_stencil_write_print_pdf(st, o->output, diags);
@@ -906,6 +910,7 @@ int main(int argc, char **argv)
 	const bk_audio_options def_audio = BK_AUDIO_OPTIONS_INIT;
 	o.audio = def_audio;
 	o.sheet = 1;
+	o.gap = -1;
 	o.diag_limit = diag_limit;
 	const char **ballots = calloc((size_t)argc + 1, sizeof *ballots);
 	const char **texts = calloc((size_t)argc + 1, sizeof *texts);

@@ -505,46 +505,22 @@ static bool read_box(qpdf_data q, qpdf_oh page, const char *key, double out[4])
 	return true;
 }
 
-bk_status bk_decode_pdf_separation(const char *data, size_t size,
-                                   const char *name, size_t page,
-                                   const char *separation,
-                                   bk_pdf_separation **out, bk_diags *diags)
+/* Page page of q, read for the separation ink ("/Name") into sep. */
+static bk_status read_separation(qpdf_data q, const char *name, size_t page,
+                                 const char *ink, bk_pdf_separation *sep,
+                                 bk_diags *diags)
 {
-	if (!data || !separation || !*separation || !out || strlen(separation) > 100)
-		return BK_ERR_USAGE;
-	*out = NULL;
-	if (!name)
-		name = "";
-	qpdf_data q = qpdf_init();
-	qpdf_silence_errors(q);
-	qpdf_set_suppress_warnings(q, QPDF_TRUE);
-	bk_status st = BK_OK;
-	bk_pdf_separation *sep = bki_calloc(1, sizeof *sep);
-	char ink[104];
-	snprintf(ink, sizeof ink, "/%s", separation);
-	bki_c_numeric numeric = bki_c_numeric_enter();
-	if (!sep) {
-		st = bki_diags_nomem(diags, name, "", "reading a separation");
-		goto done;
-	}
-	if (!bki_decode_qpdf_read(q, data, size, name, diags)) {
-		st = BK_ERR_INVALID;
-		goto done;
-	}
 	int np = qpdf_get_num_pages(q);
 	if (np < 0 || page >= (size_t)np) {
 		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "the PDF has no page %zu", page + 1);
-		st = BK_ERR_INVALID;
-		goto done;
+		return BK_ERR_INVALID;
 	}
-	qpdf_push_inherited_attributes_to_page(q);
 	qpdf_oh pg = qpdf_get_page_n(q, page);
 	if (!read_box(q, pg, "/MediaBox", sep->media)) {
 		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "page %zu has no MediaBox", page + 1);
-		st = BK_ERR_INVALID;
-		goto done;
+		return BK_ERR_INVALID;
 	}
 	if (!read_box(q, pg, "/TrimBox", sep->trim))
 		memcpy(sep->trim, sep->media, sizeof sep->trim);
@@ -557,8 +533,7 @@ bk_status bk_decode_pdf_separation(const char *data, size_t size,
 		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "the content of page %zu cannot be read: %s", page + 1,
 		             qpdf_get_error_full_text(q, qpdf_get_error(q)));
-		st = BK_ERR_INVALID;
-		goto done;
+		return BK_ERR_INVALID;
 	}
 	interp p = {.q = q, .ink = ink, .out = sep};
 	p.gs[0].ctm = (mat){1, 0, 0, 1, 0, 0};
@@ -566,20 +541,101 @@ bk_status bk_decode_pdf_separation(const char *data, size_t size,
 	           qpdf_oh_get_key(q, pg, "/Resources"), 0);
 	free(content);
 	free(p.subs);
-	if (p.nomem) {
-		st = bki_diags_nomem(diags, name, "", "reading a separation");
-	} else if (p.bad) {
+	if (p.nomem)
+		return bki_diags_nomem(diags, name, "", "reading a separation");
+	if (p.bad) {
 		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "page %zu cannot be read: %s", page + 1, p.why);
-		st = BK_ERR_INVALID;
+		return BK_ERR_INVALID;
 	}
-done:
+	return BK_OK;
+}
+
+struct bk_pdf_pages {
+	qpdf_data q;
+	char *name;
+	char *data;    /* a copy: qpdf reads from it until it is cleaned up */
+	size_t pages;
+};
+
+bk_status bk_decode_pdf_open(const char *data, size_t size, const char *name,
+                             bk_pdf_pages **out, bk_diags *diags)
+{
+	if (!data || !out)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	bk_pdf_pages *d = bki_calloc(1, sizeof *d);
+	if (d) {
+		d->name = bki_strdup(name ? name : "");
+		d->data = bki_malloc(size ? size : 1);
+	}
+	if (!d || !d->name || !d->data) {
+		bk_pdf_pages_free(d);
+		return bki_diags_nomem(diags, name, "", "reading a PDF");
+	}
+	d->q = qpdf_init();
+	qpdf_silence_errors(d->q);
+	qpdf_set_suppress_warnings(d->q, QPDF_TRUE);
+	memcpy(d->data, data, size);
+	if (!bki_decode_qpdf_read(d->q, d->data, size, d->name, diags)) {
+		bk_pdf_pages_free(d);
+		return BK_ERR_INVALID;
+	}
+	int np = qpdf_get_num_pages(d->q);
+	d->pages = np > 0 ? (size_t)np : 0;
+	qpdf_push_inherited_attributes_to_page(d->q);
+	*out = d;
+	return BK_OK;
+}
+
+void bk_pdf_pages_free(bk_pdf_pages *d)
+{
+	if (!d)
+		return;
+	if (d->q)
+		qpdf_cleanup(&d->q);
+	free(d->data);
+	free(d->name);
+	free(d);
+}
+
+size_t bk_pdf_pages_count(const bk_pdf_pages *d) { return d ? d->pages : 0; }
+
+bk_status bk_pdf_pages_separation(bk_pdf_pages *d, size_t page,
+                                  const char *separation,
+                                  bk_pdf_separation **out, bk_diags *diags)
+{
+	if (!d || !separation || !*separation || !out || strlen(separation) > 100)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	bk_pdf_separation *sep = bki_calloc(1, sizeof *sep);
+	if (!sep)
+		return bki_diags_nomem(diags, d->name, "", "reading a separation");
+	char ink[104];
+	snprintf(ink, sizeof ink, "/%s", separation);
+	bki_c_numeric numeric = bki_c_numeric_enter();
+	bk_status st = read_separation(d->q, d->name, page, ink, sep, diags);
 	bki_c_numeric_leave(&numeric);
-	qpdf_cleanup(&q);
 	if (st != BK_OK)
 		bk_pdf_separation_free(sep);
 	else
 		*out = sep;
+	return st;
+}
+
+bk_status bk_decode_pdf_separation(const char *data, size_t size,
+                                   const char *name, size_t page,
+                                   const char *separation,
+                                   bk_pdf_separation **out, bk_diags *diags)
+{
+	if (!data || !separation || !*separation || !out || strlen(separation) > 100)
+		return BK_ERR_USAGE;
+	*out = NULL;
+	bk_pdf_pages *d = NULL;
+	bk_status st = bk_decode_pdf_open(data, size, name, &d, diags);
+	if (st == BK_OK)
+		st = bk_pdf_pages_separation(d, page, separation, out, diags);
+	bk_pdf_pages_free(d);
 	return st;
 }
 

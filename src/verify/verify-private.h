@@ -92,6 +92,9 @@ typedef struct vkit {
 
 /* ---- the record ---- */
 
+/* Forgets the checks recorded so far (a new folder is being checked). */
+void vk_clear_record(bk_verifier *v);
+
 /* Starts a check of file (relative to the kit) and returns its index; it
  * passes unless vk_fail is called for it. */
 /* p, and k's check out of memory (BK_ERR_NOMEM) when p is NULL. */
@@ -152,6 +155,7 @@ void vk_check_braille(vkit *k);     /* verify-braille.c: lists, leaflets */
 void vk_check_print(vkit *k);       /* verify-print.c: large print */
 void vk_check_stencil(vkit *k);     /* verify-stencil.c */
 void vk_check_audio(vkit *k);       /* verify-audio.c */
+/* verify-job.c: bk_verify_print_job */
 
 /* The voice of the kit (as its manifest says it was set), or NULL with
  * the reason reported under check c. */

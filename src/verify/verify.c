@@ -297,7 +297,7 @@ bk_status bk_verifier_create(bk_verifier **out, const bk_templates *tpl,
 	return BK_OK;
 }
 
-static void clear_record(bk_verifier *v)
+void vk_clear_record(bk_verifier *v)
 {
 	for (size_t i = 0; i < v->nchecks; i++) {
 		free(v->checks[i].kit);
@@ -313,7 +313,7 @@ void bk_verifier_free(bk_verifier *v)
 {
 	if (!v)
 		return;
-	clear_record(v);
+	vk_clear_record(v);
 	free(v->checks);
 	bk_speech_free(v->speech);
 	bk_braille_free(v->braille);
@@ -1155,7 +1155,7 @@ bk_status bk_verify_kit(bk_verifier *v, const char *kit_dir, const char *kit,
 {
 	if (!v || !kit_dir || !kit)
 		return BK_ERR_USAGE;
-	clear_record(v);
+	vk_clear_record(v);
 	if (!is_folder(kit_dir, diags))
 		return BK_ERR_IO;
 	bki_c_numeric num = bki_c_numeric_enter();
@@ -1287,7 +1287,7 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 {
 	if (!v || !dir)
 		return BK_ERR_USAGE;
-	clear_record(v);
+	vk_clear_record(v);
 	bk_status st = BK_OK;
 	json_t *index = load_index(dir, &st, diags);
 	if (!index)

@@ -1,0 +1,367 @@
+"""ballotkit print-job (issue 19, item 2): the example's stencils imposed
+on press sheets, read back as a print shop's tools would, apart from
+ballotkit's own code.
+
+- Counts: every stencil row of print-quantities.csv has copies x pages
+  slots in the ticket, and no more; the slots lie on the sheet and no two
+  overlap with their bleeds.
+- Each sheet split into its plates by Ghostscript (tiffsep): slot by slot,
+  the CutContour plate holds the stencil's outline on the slot's trim and
+  the same windows as the kit's own print PDF, and the Braille plate the
+  same dots, whose numbers read the same; nothing is cut or raised outside
+  the slots; the registration marks are black squares where the mark set
+  puts them.
+- Every sheet file passes the PDF/X-4 preflight (tests/preflight.py) and
+  its SHA-256 is the ticket's; the CSV ticket agrees with the JSON one.
+- A second run, under another locale and zone, gives the same bytes.
+- Refusals name what is wrong, and write nothing: an unknown sheet, a gap
+  the crop marks do not fit in, a sheet the stencils do not fit on, a mark
+  set with a mark off its corner, a stencil changed after the build.
+- verify passes the job, and fails each tampered one: slots swapped,
+  moved or dropped in the ticket, a sheet changed (ticket resealed), a
+  sheet changed (not resealed), the kits' quantities changed."""
+import csv
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import numpy
+import pikepdf
+from PIL import Image
+from scipy import ndimage
+
+import bk
+import tamper
+from preflight import preflight
+
+t = bk.Tap()
+DPI = 100
+PX = 25.4 / DPI
+
+
+def sha(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def plates(pdf, tmp, page):
+    """The page's plates (tiffsep) as boolean arrays: True where inked."""
+    d = tempfile.mkdtemp(dir=tmp)
+    subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiffsep",
+                    "-r%d" % DPI, "-dFirstPage=%d" % (page + 1), "-dLastPage=%d" % (page + 1),
+                    "-sOutputFile=" + os.path.join(d, "p.tif"), pdf], check=True)
+    out = {}
+    for f in glob.glob(os.path.join(d, "p(*).tif")):
+        name = re.search(r"\((.*)\)", os.path.basename(f)).group(1)
+        out[name] = numpy.asarray(Image.open(f).convert("L")) < 128
+    shutil.rmtree(d)
+    return out
+
+
+def blobs(mask, grow=0):
+    """Connected inked regions: bounding boxes in mm (x0, y0, x1, y1). A
+    hairline cut renders broken at this resolution: grow joins its pieces
+    (pixels added round every inked one, taken off the boxes again)."""
+    if grow:
+        mask = ndimage.binary_dilation(mask, iterations=grow)
+    lab, n = ndimage.label(mask)
+    out = []
+    for sl in ndimage.find_objects(lab):
+        out.append(((sl[1].start + grow) * PX, (sl[0].start + grow) * PX,
+                    (sl[1].stop - grow) * PX, (sl[0].stop - grow) * PX))
+    return out
+
+
+def trim_of(pdf, page):
+    """The page's TrimBox top-left corner, mm from the MediaBox's top left."""
+    with pikepdf.open(pdf) as p:
+        pg = p.pages[page]
+        mb = [float(v) for v in pg.MediaBox]
+        tb = [float(v) for v in pg.obj.get("/TrimBox", pg.MediaBox)]
+        return (min(tb[0], tb[2]) - mb[0]) / (72 / 25.4), (mb[3] - max(tb[1], tb[3])) / (72 / 25.4)
+
+
+def shifted(boxes, dx, dy):
+    return sorted((round(b[0] - dx, 1), round(b[1] - dy, 1), round(b[2] - dx, 1),
+                   round(b[3] - dy, 1)) for b in boxes)
+
+
+def same_boxes(a, b):
+    return len(a) == len(b) and all(max(abs(x - y) for x, y in zip(p, q)) <= 3 * PX
+                                    for p, q in zip(a, b))
+
+
+def numbers(mask, ox, oy):
+    """The numbers read from a Braille plate's dots (tamper.py's reader)."""
+    img = numpy.where(mask, 0, 255).astype(numpy.uint8)
+    dots = [(x - ox, y - oy) for x, y in tamper.pixel_dots(img, DPI)]
+    return sorted(n for n in (tamper.cells_number(b[0]) for b in tamper.pixel_blocks(dots))
+                  if n)
+
+
+def verify(job, *extra):
+    r = bk.run("verify", job, *extra)
+    return r.returncode, r.stdout.decode() + r.stderr.decode()
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    kits = os.path.join(tmp, "out")
+    bk.run("build", bk.EXAMPLE, "-o", kits, check_rc=0)
+    job = os.path.join(kits, "job")
+    r = bk.run("print-job", kits, "-o", job)
+    t.ok(r.returncode == 0 and b"stencil-print-001.pdf (file 1 of" in r.stderr,
+         "print-job on the example writes its sheets with progress", r.stderr.decode()[-800:])
+    ticket = json.load(open(os.path.join(job, "job-ticket.json")))
+
+    # ---- counts against print-quantities.csv
+    rows = [r for r in csv.DictReader(open(os.path.join(kits, "print-quantities.csv")))
+            if r["file"].endswith("-stencil-print.pdf")]
+    slots = [(f, s) for f in ticket["files"] for s in f["slots"]]
+    pages = {}
+    for row in rows:
+        src = os.path.join(kits, "kits", row["kit"], row["file"])
+        with pikepdf.open(src) as p:
+            pages[(row["kit"], row["file"])] = len(p.pages)
+    for row in rows:
+        key = (row["kit"], row["file"])
+        n = sum(1 for _, s in slots if (s["kit"], s["file"]) == key)
+        t.eq(n, int(row["copies"]) * pages[key],
+             "%s: copies x pages slots, as print-quantities.csv asks" % row["kit"])
+        copies = sorted((s["page"], s["copy"]) for _, s in slots if (s["kit"], s["file"]) == key)
+        t.eq(copies, sorted((p, c) for p in range(1, pages[key] + 1)
+                            for c in range(1, int(row["copies"]) + 1)),
+             "%s: each copy of each page once" % row["kit"])
+    t.eq(len(slots), sum(int(r["copies"]) * pages[(r["kit"], r["file"])] for r in rows),
+         "no slot beyond the stations' copies")
+    ok, why = True, ""
+    for f in ticket["files"]:
+        W, H = f["sheet"]["width_mm"], f["sheet"]["height_mm"]
+        rects = {}
+        for s in f["slots"]:
+            x, y, w, h = s["trim_mm"]
+            bl, bt, br, bb = s["bleed_mm"]
+            rect = (x - bl, y - bt, x + w + br, y + h + bb)
+            if rect[0] < 0 or rect[1] < 0 or rect[2] > W or rect[3] > H:
+                ok, why = False, "off the sheet: %s" % (s,)
+            for o in rects.get(s["sheet"], []):
+                if rect[0] < o[2] and o[0] < rect[2] and rect[1] < o[3] and o[1] < rect[3]:
+                    ok, why = False, "overlap: %s %s" % (rect, o)
+            rects.setdefault(s["sheet"], []).append(rect)
+    t.ok(ok, "every slot on its sheet, none overlapping another with the bleeds", why)
+
+    # ---- the files: checksums, preflight, the CSV ticket
+    for f in ticket["files"]:
+        path = os.path.join(job, f["file"])
+        t.ok(sha(path) == f["sha256"] and os.path.getsize(path) == f["bytes"],
+             f["file"] + ": SHA-256 and size are the ticket's")
+        t.eq(preflight(path), [], f["file"] + ": passes the PDF/X-4 preflight")
+        with pikepdf.open(path) as p:
+            t.eq(len(p.pages), f["sheets"], f["file"] + ": one page per sheet")
+    rows_csv = list(csv.DictReader(open(os.path.join(job, "job-ticket.csv"))))
+    t.eq(sorted((r["file"], r["kit"], int(r["slots"]), r["sha256"]) for r in rows_csv),
+         sorted((f["file"], st["kit"], st["slots"], f["sha256"]) for f in ticket["files"]
+                for st in f["stencils"]),
+         "the CSV ticket lists each file's stencils and slots as the JSON one")
+    t.ok(all(r["stock"] and "die cut" in r["processes"] and "Braille" in r["processes"]
+             for r in rows_csv), "the CSV ticket names the stock and the processes")
+
+    # ---- each sheet decoded, slot by slot
+    source = {}
+    for key in pages:
+        src = os.path.join(kits, "kits", key[0], key[1])
+        for pg in range(pages[key]):
+            pl = plates(src, tmp, pg)
+            ox, oy = trim_of(src, pg)
+            source[key + (pg + 1,)] = (shifted(blobs(pl["CutContour"], 2), ox, oy),
+                                       shifted(blobs(pl["Braille"]), ox, oy),
+                                       numbers(pl["Braille"], ox, oy))
+    marks = json.load(open(os.path.join(bk.ROOT, "templates", "print", "marks", "default.json")))
+    decoded = 0
+    for f in ticket["files"]:
+        path = os.path.join(job, f["file"])
+        W, H = f["sheet"]["width_mm"], f["sheet"]["height_mm"]
+        for sheet in range(1, f["sheets"] + 1):
+            pl = plates(path, tmp, sheet - 1)
+            t.ok(not any(pl[c].any() for c in ("Cyan", "Magenta", "Yellow")),
+                 "%s sheet %d: no process colour but black" % (f["file"], sheet))
+            cut, dots = blobs(pl["CutContour"], 2), blobs(pl["Braille"])
+            claimed_cut, claimed_dots = 0, 0
+            for s in f["slots"]:
+                if s["sheet"] != sheet:
+                    continue
+                x, y, w, h = s["trim_mm"]
+                bl, bt, br, bb = s["bleed_mm"]
+
+                def inside(b):
+                    return b[0] >= x - bl - 0.5 and b[1] >= y - bt - 0.5 and \
+                        b[2] <= x + w + br + 0.5 and b[3] <= y + h + bb + 0.5
+                want_cut, want_dots, want_numbers = source[(s["kit"], s["file"], s["page"])]
+                got_cut = shifted([b for b in cut if inside(b)], x, y)
+                got_dots = shifted([b for b in dots if inside(b)], x, y)
+                claimed_cut += len(got_cut)
+                claimed_dots += len(got_dots)
+                outline = max(got_cut, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]), default=None)
+                t.ok(outline and abs(outline[0]) <= 2 * PX and abs(outline[1]) <= 2 * PX and
+                     abs(outline[2] - w) <= 2 * PX and abs(outline[3] - h) <= 2 * PX,
+                     "%s sheet %d: %s's outline is cut on the slot's trim" % (f["file"], sheet, s["kit"]),
+                     "%s vs %s" % (outline, (0, 0, w, h)))
+                t.ok(same_boxes(got_cut, want_cut) and same_boxes(got_dots, want_dots),
+                     "%s sheet %d: the slot at %.0f, %.0f mm holds %s's stencil (%d cuts, %d "
+                     "braille dots, as its own print PDF)" % (f["file"], sheet, x, y, s["kit"],
+                                                             len(want_cut), len(want_dots)))
+                x0, y0 = int((x - bl) / PX), int((y - bt) / PX)
+                sub = pl["Braille"][y0:int((y + h + bb) / PX) + 1, x0:int((x + w + br) / PX) + 1]
+                got_numbers = numbers(sub, x - x0 * PX, y - y0 * PX)
+                t.ok(got_numbers and got_numbers == want_numbers,
+                     "%s sheet %d: the braille read in %s's slot gives the numbers of its own "
+                     "print PDF" % (f["file"], sheet, s["kit"]),
+                     "%s vs %s" % (got_numbers, want_numbers))
+                decoded += 1
+            t.ok(claimed_cut == len(cut) and claimed_dots == len(dots),
+                 "%s sheet %d: nothing cut or raised outside the slots" % (f["file"], sheet),
+                 "%d/%d cuts, %d/%d dots" % (claimed_cut, len(cut), claimed_dots, len(dots)))
+            black = pl["Black"]
+            ok = True
+            for m in marks["registration"]:
+                cx = m["x"] + m["size"] / 2
+                cy = m["y"] + m["size"] / 2
+                if "right" in m["corner"]:
+                    cx = W - cx
+                if "bottom" in m["corner"]:
+                    cy = H - cy
+                ok &= bool(black[int(cy / PX), int(cx / PX)])
+            t.ok(ok, "%s sheet %d: the registration marks are black where the mark set puts "
+                 "them" % (f["file"], sheet))
+    t.eq(decoded, len(slots), "every slot of every sheet was decoded")
+
+    # ---- the same bytes again, under another locale, zone and folder
+    again = os.path.join(tmp, "again")
+    r = bk.run("print-job", os.path.relpath(kits, tmp), "-o", "again",
+               env={"LC_ALL": "ru_RU.UTF-8", "TZ": "Asia/Almaty"}, cwd=tmp)
+    t.ok(r.returncode == 0 and sorted(os.listdir(again)) == sorted(os.listdir(job)) and
+         all(sha(os.path.join(again, n)) == sha(os.path.join(job, n)) for n in os.listdir(job)),
+         "a second run gives the same bytes (ru_RU, another zone and folder)", r.stderr.decode()[-500:])
+
+    # ---- a shop's own mark set: circles, another margin
+    own = os.path.join(tmp, "circles.json")
+    m2 = dict(marks, name="circles", margin=20,
+              registration=[dict(r, shape="circle", size=6, x=4, y=4) for r in marks["registration"]])
+    json.dump(m2, open(own, "w"))
+    r = bk.run("print-job", kits, "-o", os.path.join(tmp, "own"), "--marks", own, "--sheet", "330x488")
+    ok = r.returncode == 0
+    if ok:
+        tk = json.load(open(os.path.join(tmp, "own", "job-ticket.json")))
+        f0 = tk["files"][0]
+        W, H = f0["sheet"]["width_mm"], f0["sheet"]["height_mm"]
+        pl = plates(os.path.join(tmp, "own", f0["file"]), tmp, 0)
+        ok = tk["marks"]["name"] == "circles" and {W, H} == {330, 488} and \
+            pl["Black"][int(7 / PX), int((W - 7) / PX)] and \
+            not pl["Black"][int(4.3 / PX), int((W - 4.3) / PX)]
+        ok = ok and all(s["trim_mm"][0] - s["bleed_mm"][0] >= 20 for s in f0["slots"])
+    t.ok(ok, "--marks FILE and --sheet WxH: the shop's circles stand where its file says, "
+         "its margin is kept", r.stderr.decode()[-500:])
+
+    # ---- refusals: a message naming what is wrong, and nothing written
+    def refused(args, rc, says, what):
+        out = os.path.join(tmp, "refused")
+        r = bk.run("print-job", kits, "-o", out, *args)
+        err = r.stderr.decode()
+        t.ok(r.returncode == rc and all(w in err for w in says) and not os.path.exists(out),
+             "refused: %s (exit %d, nothing written)" % (what, rc), "rc %d: %s" % (r.returncode, err[-600:]))
+    refused(["--sheet", "A5"], 64, ["--sheet", "A5", "SRA3"], "a sheet that is no size")
+    refused(["--gap", "4"], 64, ["--gap", "10"], "a gap too narrow for the crop marks")
+    refused(["--sheet", "A4"], 64, ["does-not-fit", "stencil-print.pdf", "--sheet"],
+            "a sheet the stencils do not fit on")
+    bad = os.path.join(tmp, "bad-marks.json")
+    m3 = json.loads(json.dumps(marks))
+    m3["registration"][2]["x"] = 14
+    json.dump(m3, open(bad, "w"), indent=2)
+    refused(["--marks", bad], 78, ["bad-marks.json", "registration[2]", "corner"],
+            "a mark set with a mark off its corner (file and field named)")
+    refused(["--marks", "nosuch"], 78, ["nosuch.json"], "a mark set that does not exist")
+    changed = os.path.join(tmp, "changed")
+    shutil.copytree(kits, changed, ignore=shutil.ignore_patterns("job"))
+    victim = os.path.join(changed, "kits", "mazhilis-03", "stencil", "mazhilis-03-stencil-print.pdf")
+    with open(victim, "ab") as fh:
+        fh.write(b"% changed\n")
+    r = bk.run("print-job", changed, "-o", os.path.join(tmp, "refused"))
+    err = r.stderr.decode()
+    t.ok(r.returncode == 65 and "mazhilis-03-stencil-print.pdf" in err and "SHA-256" in err and
+         not os.path.exists(os.path.join(tmp, "refused")),
+         "refused: a stencil changed after the build (file named, nothing written)", err[-500:])
+
+    # ---- verify: the job passes, each tampered one fails
+    rc, out = verify(job)
+    t.ok(rc == 0 and "print job" in out, "verify passes the job (kits: the job folder's parent)", out[-500:])
+
+    def tampered(what, change, says, reseal=True):
+        d = os.path.join(tmp, "tampered")
+        shutil.rmtree(d, ignore_errors=True)
+        shutil.copytree(job, d)
+        tk = json.load(open(os.path.join(d, "job-ticket.json")))
+        change(d, tk)
+        if reseal:
+            for f in tk["files"]:
+                p = os.path.join(d, f["file"])
+                f["sha256"], f["bytes"] = sha(p), os.path.getsize(p)
+        json.dump(tk, open(os.path.join(d, "job-ticket.json"), "w"), indent=2)
+        rc, out = verify(d, "--kits", kits)
+        t.ok(rc == 65 and all(w in out for w in says), "verify refuses a job with " + what,
+             "rc %d: %s" % (rc, out[-700:]))
+
+    def swap(d, tk):
+        sl = tk["files"][0]["slots"]
+        a = next(i for i, s in enumerate(sl) if s["kit"] != sl[0]["kit"])
+        for k in ("kit", "file"):
+            sl[0][k], sl[a][k] = sl[a][k], sl[0][k]
+    tampered("two slots' stencils swapped in the ticket", swap, ["does not hold that stencil"])
+
+    def move(d, tk):
+        tk["files"][0]["slots"][1]["trim_mm"][0] += 5
+    tampered("a slot moved 5 mm in the ticket", move, ["does not hold that stencil"])
+
+    def drop(d, tk):
+        del tk["files"][0]["slots"][-1]
+    tampered("a slot dropped from the ticket", drop, ["slots, where", "belongs to no stencil"])
+
+    def copies(d, tk):
+        tk["stencils"][0]["copies"] += 1
+    tampered("more copies than the packing lists ask", copies, ["print-quantities.csv"])
+
+    def shift_sheet(d, tk):
+        p = os.path.join(d, tk["files"][0]["file"])
+        with pikepdf.open(p, allow_overwriting_input=True) as pdf:
+            pg = pdf.pages[0]
+            ops = pikepdf.parse_content_stream(pg)
+            out = []
+            for operands, op in ops:
+                if str(op) == "cm" and len(out) and str(out[-1][1]) == "q" and \
+                        float(operands[0]) == 1 and float(operands[3]) == 1 and float(operands[4]) > 100:
+                    operands = list(operands)
+                    operands[5] = float(operands[5]) + 2 / 25.4 * 72
+                out.append((operands, op))
+            pg.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+            pdf.save(p)
+    tampered("a stencil moved 2 mm on a sheet (ticket resealed)", shift_sheet,
+             ["does not hold that stencil"])
+
+    def touch(d, tk):
+        with open(os.path.join(d, tk["files"][-1]["file"]), "ab") as fh:
+            fh.write(b"%")
+    tampered("a sheet file changed after the job", touch, ["SHA-256"], reseal=False)
+
+    stale = os.path.join(tmp, "stale")
+    shutil.copytree(kits, stale, ignore=shutil.ignore_patterns("job"))
+    q = os.path.join(stale, "print-quantities.csv")
+    text = open(q).read().replace("-stencil-print.pdf,2,", "-stencil-print.pdf,3,", 1)
+    open(q, "w").write(text)
+    rc, out = verify(job, "--kits", stale)
+    t.ok(rc == 65 and "print-quantities.csv" in out and "make the print job again" in out,
+         "verify refuses a job whose kits' quantities changed since", out[-600:])
+    rc, out = verify(again)
+    t.ok(rc == 65 and "--kits" in out, "verify of a job away from its kits asks for --kits", out[-400:])
+t.done()
