@@ -245,12 +245,12 @@ with tempfile.TemporaryDirectory() as tmp:
          "election.csv:2:2: error: the date \"2023-02-30\" is not a real date between 1991 and "
          "2100 written YYYY-MM-DD (column B, \"date\") [bad-value] at $.election.date"),
         ("no kits for a station", set_cell("polling_stations", 2, "kits", "0"), 65,
-         "polling_stations.csv:2:7: error: kits must be between 1 and 1000, not 0 (column G, "
+         "polling_stations.csv:2:9: error: kits must be between 1 and 1000, not 0 (column I, "
          "\"kits\") [bad-value] at $.polling_stations[0].kits"),
         ("a station in a district that does not exist",
          set_cell("polling_stations", 2, "districts", "nationwide, mz-99"), 65,
-         "polling_stations.csv:2:6: error: there is no district with the id \"mz-99\" in "
-         "\"districts\" (column F, \"districts\") [dangling-reference] at "
+         "polling_stations.csv:2:8: error: there is no district with the id \"mz-99\" in "
+         "\"districts\" (column H, \"districts\") [dangling-reference] at "
          "$.polling_stations[0].districts[1]"),
         ("a draw number that is no number", set_cell("draws", 2, "draw_number", "first"), 65,
          "draws.csv:2:3: error: \"first\" is not a whole number (column C, \"draw_number\") "

@@ -191,7 +191,7 @@ t.ok(all(real(os.path.join(b, KITS, k), "dir") for k in ballots) and
      all(real(os.path.join(b, "packing", s + ".txt"), "file") for s in stations) and
      real(os.path.join(b, ".bk-lock"), "file") and
      not [n for n in os.listdir(os.path.join(b, KITS)) if n.startswith(".")] and
-     sorted(os.listdir(os.path.join(b, "packing"))) == sorted(s + ".txt" for s in stations),
+     sorted(os.listdir(os.path.join(b, "packing"))) == sorted(s + e for s in stations for e in (".txt", ".pdf")),
      "... the links were replaced, the stale ones removed",
      "%s\n%s" % (sorted(os.listdir(os.path.join(b, KITS))),
                  sorted(os.listdir(os.path.join(b, "packing")))))

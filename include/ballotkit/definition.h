@@ -122,6 +122,10 @@ BK_API const char *bk_election_station_id(const bk_election *election, size_t i)
 BK_API unsigned bk_election_station_number(const bk_election *election, size_t i);
 BK_API const char *bk_election_station_name(const bk_election *election,
                                             size_t i, const char *lang);
+/* Its address in a language (borrowed), NULL when the definition gives
+ * none. */
+BK_API const char *bk_election_station_address(const bk_election *election,
+                                               size_t i, const char *lang);
 BK_API unsigned bk_election_station_kits(const bk_election *election, size_t i);
 BK_API size_t bk_election_station_ballot_count(const bk_election *election,
                                                size_t i);

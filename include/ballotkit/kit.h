@@ -112,7 +112,8 @@ BK_API bk_status bk_kit_build(const bk_election *election,
 
 /* Copies the kits of the folders srcs (their kits/ folders; hard links
  * where it can) into dir/kits/ (made if missing), then writes dir's
- * index.json, packing lists (packing/STATION.txt) and
+ * index.json, packing lists (packing/STATION.txt and a printable
+ * packing/STATION.pdf) and
  * print-quantities.csv from the manifests of all kits in dir/kits/. nsrcs
  * may be 0: then dir's index is rewritten. The index depends only on the
  * kits, so shards merged give the same index as one build. Takes the lock
@@ -122,6 +123,12 @@ BK_API bk_status bk_kit_build(const bk_election *election,
  * manifest is unreadable or two kits conflict. */
 BK_API bk_status bk_kit_index(const char *dir, const char *const *srcs,
                               size_t nsrcs, bk_diags *diags);
+/* The same with the templates the printable packing lists
+ * (packing/STATION.pdf) take their wording and fonts from (tpl borrowed;
+ * bk_kit_index opens the default folder's). */
+BK_API bk_status bk_kit_index_with(const char *dir, const char *const *srcs,
+                                   size_t nsrcs, const bk_templates *tpl,
+                                   bk_diags *diags);
 
 BK_END_DECLS
 

@@ -173,15 +173,17 @@ done:
 
 int cli_cmd_index(const options *o)
 {
-	bk_diags *diags = bk_diags_create();
-	bk_status st = bk_kit_index(o->file, o->texts, o->ntexts, diags);
+	cli_ctx c;
+	int rc = cli_ctx_open(&c, o);
+	if (rc)
+		return rc;
+	bk_status st = bk_kit_index_with(o->file, o->texts, o->ntexts, c.tpl, c.diags);
 	if (st != BK_OK)
-		cli_print_diags(diags, stderr);
+		cli_print_diags(c.diags, stderr);
 	else
 		fprintf(stderr, _("ballotkit: wrote the index of %s\n"), cli_shown(o->file));
-	int rc = st == BK_OK ? 0 : st == BK_ERR_IO ? io_exit(diags) : cli_exit_for(st);
-	bk_diags_free(diags);
-	return rc;
+	rc = st == BK_OK ? 0 : st == BK_ERR_IO ? io_exit(c.diags) : cli_exit_for(st);
+	return cli_ctx_close(&c, rc, false);
 }
 
 /* Verifies o->file: a kits folder (with its index), or one kit's folder.

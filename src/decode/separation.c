@@ -210,7 +210,13 @@ static bool is_white(char c)
 
 static bool is_delim(char c)
 {
-	return strchr("()<>[]{}/%", c) != NULL;
+	switch (c) {
+	case '(': case ')': case '<': case '>': case '[': case ']': case '{':
+	case '}': case '/': case '%':
+		return true;
+	default:
+		return false;
+	}
 }
 
 static bool next_tok(const char *s, size_t len, size_t *i, tok *t)
@@ -277,6 +283,33 @@ static bool next_tok(const char *s, size_t len, size_t *i, tok *t)
 
 static double num(const tok *t)
 {
+	/* a PDF number is [sign] digits [. digits], no exponent: read as a
+	 * whole number of up to 15 digits and a power of ten, exactly as
+	 * strtod rounds it (one division of exact values); anything longer
+	 * goes to strtod */
+	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+	                             1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+	size_t i = 0, digits = 0, frac = 0;
+	bool neg = false, point = false, fast = t->n > 0;
+	if (i < t->n && (t->s[i] == '-' || t->s[i] == '+'))
+		neg = t->s[i++] == '-';
+	unsigned long long m = 0;
+	for (; fast && i < t->n; i++) {
+		char c = t->s[i];
+		if (c == '.' && !point) {
+			point = true;
+		} else if (c >= '0' && c <= '9' && digits < 15) {
+			m = m * 10 + (unsigned long long)(c - '0');
+			digits++;
+			frac += point;
+		} else {
+			fast = false;
+		}
+	}
+	if (fast && digits) {
+		double v = (double)m / p10[frac];
+		return neg ? -v : v;
+	}
 	char b[64];
 	size_t n = t->n < sizeof b - 1 ? t->n : sizeof b - 1;
 	memcpy(b, t->s, n);

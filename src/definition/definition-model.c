@@ -104,6 +104,12 @@ const char *bk_election_station_name(const bk_election *e, size_t i,
 	int l = bki_lang_index(lang);
 	return l < 0 ? NULL : e->stations[i].name.v[l];
 }
+const char *bk_election_station_address(const bk_election *e, size_t i,
+                                        const char *lang)
+{
+	int l = bki_lang_index(lang);
+	return l < 0 ? NULL : e->stations[i].address.v[l];
+}
 unsigned bk_election_station_kits(const bk_election *e, size_t i)
 {
 	return (unsigned)e->stations[i].kits;

@@ -344,6 +344,7 @@ static void parse_station(def_ctx *c, json_t *o, size_t i)
 {
 	static const jc_field f[] = {{"id", true}, {"number", true},
 	                             {"districts", true}, {"name", false},
+	                             {"address", false},
 	                             {"area", false}, {"abroad", false},
 	                             {"kits", false}, {NULL, false}};
 	bki_station *s = &c->e->stations[i];
@@ -351,6 +352,8 @@ static void parse_station(def_ctx *c, json_t *o, size_t i)
 	s->id = get_id(c, o, "a polling station id");
 	get_int(c, o, "number", 1, 99999, &s->number);
 	get_text(c, o, "name", &s->name, TEXT_FULL, "the polling station name");
+	get_text(c, o, "address", &s->address, TEXT_FULL,
+	         "the polling station address");
 	get_ref(c, o, F_AREA, C_AREAS, &c->sink);
 	bool abroad;
 	get_bool(c, o, "abroad", &abroad);

@@ -47,6 +47,7 @@ typedef struct bki_station {
 	long kits;
 	long number;
 	bki_text name;
+	bki_text address;
 	long *districts; /* indexes into districts */
 	size_t ndistricts;
 	size_t *ballots; /* the ballots of those districts, in ballot order */

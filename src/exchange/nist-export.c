@@ -149,6 +149,25 @@ static void export_units(json_t *def, json_t *units)
 		snprintf(n, sizeof n, "%lld",
 		         (long long)json_integer_value(json_object_get(r, "number")));
 		json_object_set_new(u, "Number", json_string(n));
+		json_t *addr = json_object_get(r, "address");
+		if (addr) {
+			/* for another system's reader the lines, for ours the
+			 * text with its languages */
+			json_t *lines = json_array();
+			const char *l;
+			json_t *v;
+			if (json_is_string(addr))
+				json_array_append(lines, addr);
+			json_object_foreach(addr, l, v)
+				json_array_append(lines, v);
+			json_object_set_new(u, "ContactInformation", json_pack(
+				"{s:o, s:o}", "@type", T("ContactInformation"),
+				"AddressLine", lines));
+			char *d = json_dumps(addr, JSON_COMPACT | JSON_ENCODE_ANY |
+			                           JSON_SORT_KEYS);
+			add_ext_str(u, "ballotkit-address", d ? d : "");
+			free(d);
+		}
 		add_ext(u, "ballotkit-kits", json_object_get(r, "kits"));
 		add_ext(u, "ballotkit-abroad", json_object_get(r, "abroad"));
 		add_ext(u, "ballotkit-area", json_object_get(r, "area"));

@@ -302,6 +302,7 @@ static void read_station(nist_ctx *c, json_t *u, json_t *r, const char *path,
 	set(r, "abroad", ext_json(u, "ballotkit-abroad"));
 	set(r, "districts", station_districts(c, nid, district_ids));
 	set(r, "kits", ext_json(u, "ballotkit-kits"));
+	set(r, "address", ext_json(u, "ballotkit-address"));
 	add_record(c, "polling_stations", r, path);
 }
 

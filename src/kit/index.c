@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "diag/diag-private.h"
+#include "render/render-private.h"
 #include "util/fs.h"
 
 /* The kits in the folder handle kits: entries that are folders (not
@@ -176,10 +177,10 @@ static int by_station(const void *a, const void *b)
  * followed. Not synced to the disk one by one: the packing lists of a
  * national election are ten thousand files, and all of them are made
  * again from the manifests by `ballotkit index DIR`. */
-static int write_text(int at, const char *name, const char *text)
+static int write_bytes(int at, const char *name, const char *text, size_t len)
 {
 	char *old;
-	size_t n, len = strlen(text);
+	size_t n;
 	if (!bki_fs_read_at(at, name, &old, &n)) {
 		bool same = n == len && !memcmp(old, text, n);
 		free(old);
@@ -189,8 +190,18 @@ static int write_text(int at, const char *name, const char *text)
 	bki_atomic a;
 	if (bki_atomic_open_at(&a, at, name))
 		return -1;
-	fputs(text, a.f);
+	if (fwrite(text, 1, len, a.f) != len) {
+		int e = errno;
+		bki_atomic_abort(&a);
+		errno = e;
+		return -1;
+	}
 	return bki_atomic_commit_sync(&a, false);
+}
+
+static int write_text(int at, const char *name, const char *text)
+{
+	return write_bytes(at, name, text, strlen(text));
 }
 
 /* Removes what is in the packing folder (handle pfd) but the lists of the
@@ -213,7 +224,8 @@ static void remove_stale_packing(int pfd, const json_t *station_at)
 			continue;
 		char *id = bki_strndup(de->d_name, n > 4 ? n - 4 : n);
 		struct stat st;
-		if (id && (n <= 4 || strcmp(de->d_name + n - 4, ".txt") ||
+		if (id && (n <= 4 || (strcmp(de->d_name + n - 4, ".txt") &&
+		                      strcmp(de->d_name + n - 4, ".pdf")) ||
 		           !json_object_get(station_at, id) ||
 		           fstatat(pfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
 		           !S_ISREG(st.st_mode)))
@@ -241,6 +253,20 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
                        bk_diags *diags)
 {
 	if (!dir || (nsrcs && !srcs))
+		return BK_ERR_USAGE;
+	bk_templates *tpl = NULL;
+	bk_status st = bk_templates_open(&tpl, NULL, diags);
+	if (st == BK_OK)
+		st = bk_kit_index_with(dir, srcs, nsrcs, tpl, diags);
+	bk_templates_free(tpl);
+	return st;
+}
+
+bk_status bk_kit_index_with(const char *dir, const char *const *srcs,
+                            size_t nsrcs, const bk_templates *tpl,
+                            bk_diags *diags)
+{
+	if (!dir || (nsrcs && !srcs) || !tpl)
 		return BK_ERR_USAGE;
 	int root = bki_fs_open_root(dir, true);
 	if (root < 0) {
@@ -299,7 +325,7 @@ bk_status bk_kit_index(const char *dir, const char *const *srcs, size_t nsrcs,
 	if (to >= 0)
 		close(to);
 	if (st == BK_OK)
-		st = bki_kit_index_locked(root, dir, diags);
+		st = bki_kit_index_locked(root, dir, tpl, diags);
 	close(lock);
 	close(root);
 	return st;
@@ -321,6 +347,7 @@ typedef struct index_run {
 	json_t **titles;
 	json_int_t *copies;
 	bki_buf *rows;
+	const bk_templates *tpl; /* the packing PDFs' wording and fonts */
 } index_run;
 
 /* Reads and parses the manifest of kit k, once, through the kits
@@ -524,8 +551,62 @@ static bk_status write_station(const index_run *ix, int pfd,
 	return st;
 }
 
-/* packing/STATION.txt for each station, in order of number (stale lists
- * removed), and their entries of the index (*packing). */
+static bk_status write_buf_fn(void *arg, const void *data, size_t len)
+{
+	bki_buf_addn(arg, data, len);
+	return bki_buf_failed(arg) ? BK_ERR_NOMEM : BK_OK;
+}
+
+/* The printable packing list of station s as packing/ID.pdf. */
+static bk_status write_station_pdf(const index_run *ix, int pfd,
+                                   const bki_packing_words *pw, size_t s,
+                                   bk_diags *diags)
+{
+	static const char *const langs[2] = {"kk", "ru"};
+	const json_t *info = ix->stations[s].info;
+	const json_t *kits = ix->stations[s].kits;
+	bki_packing p = {
+		.number = (long)json_integer_value(json_object_get(info, "number")),
+		.copies = (long)json_integer_value(json_object_get(info, "copies")),
+		.nkits = json_array_size(kits),
+		.date = json_string_value(json_object_get(ix->election, "date")),
+	};
+	for (int l = 0; l < 2; l++) {
+		p.name[l] = json_string_value(json_object_get(
+			json_object_get(info, "name"), langs[l]));
+		p.address[l] = json_string_value(json_object_get(
+			json_object_get(info, "address"), langs[l]));
+	}
+	bki_packing_kit *pk = bki_calloc(p.nkits + 1, sizeof *pk);
+	if (!pk)
+		return bki_diags_nomem(diags, ix->dir, "", "writing the packing lists");
+	size_t i;
+	json_t *kv;
+	json_array_foreach(kits, i, kv) {
+		size_t k = (size_t)json_integer_value(kv);
+		pk[i].id = ix->kits.v[k];
+		for (int l = 0; l < 2; l++)
+			pk[i].title[l] = json_string_value(json_object_get(ix->titles[k],
+			                                                   langs[l]));
+	}
+	p.kits = pk;
+	bki_buf pdf = {0}, name = {0};
+	bk_status st = bki_render_packing_pdf(pw, &p, write_buf_fn, &pdf, diags);
+	free(pk);
+	bki_buf_printf(&name, "%s.pdf", jstr(info, "id"));
+	if (st == BK_OK && (bki_buf_failed(&name) ||
+	                    write_bytes(pfd, bki_buf_str(&name), pdf.data, pdf.len))) {
+		bki_buf_truncate(&name, 0);
+		bki_buf_printf(&name, "packing/%s.pdf", jstr(info, "id"));
+		write_error(&st, diags, ix->dir, bki_buf_str(&name));
+	}
+	bki_buf_free(&pdf);
+	bki_buf_free(&name);
+	return st;
+}
+
+/* packing/STATION.txt and .pdf for each station, in order of number
+ * (stale lists removed), and their entries of the index (*packing). */
 static bk_status write_packing(index_run *ix, json_t *packing,
                                bk_diags *diags)
 {
@@ -539,6 +620,12 @@ static bk_status write_packing(index_run *ix, json_t *packing,
 		write_error(&st, diags, ix->dir, "packing");
 	if (pfd >= 0)
 		remove_stale_packing(pfd, ix->station_at);
+	bki_packing_words *pw = NULL;
+	if (st == BK_OK && ix->nstations) {
+		pw = bki_packing_words_load(ix->tpl, diags);
+		if (!pw)
+			st = BK_ERR_CONFIG;
+	}
 	for (size_t s = 0; s < ix->nstations && st == BK_OK; s++) {
 		bki_buf t = {0};
 		json_array_append_new(packing, station_list(ix, s, &t));
@@ -547,7 +634,10 @@ static bk_status write_packing(index_run *ix, json_t *packing,
 		     : write_station(ix, pfd, ix->stations[s].info, bki_buf_str(&t),
 		                     diags);
 		bki_buf_free(&t);
+		if (st == BK_OK)
+			st = write_station_pdf(ix, pfd, pw, s, diags);
 	}
+	bki_packing_words_free(pw);
 	if (pfd >= 0)
 		close(pfd);
 	return st;
@@ -634,9 +724,10 @@ static void index_run_free(index_run *ix)
 	close(ix->kfd);
 }
 
-bk_status bki_kit_index_locked(int root, const char *dir, bk_diags *diags)
+bk_status bki_kit_index_locked(int root, const char *dir,
+                               const bk_templates *tpl, bk_diags *diags)
 {
-	index_run ix = {.root = root, .dir = dir};
+	index_run ix = {.root = root, .dir = dir, .tpl = tpl};
 	ix.kfd = bki_fs_dir_at(root, BK_KIT_KITS, BK_FS_CREATE | BK_FS_REPLACE);
 	if (ix.kfd < 0)
 		return bki_kit_no_kits_folder(dir, diags);

@@ -76,7 +76,8 @@ bk_status bki_kit_no_kits_folder(const char *dir, bk_diags *diags);
 /* Writes the index of the output folder dir, whose handle is root, from
  * the manifests of its kits: index.json, packing/STATION.txt and
  * print-quantities.csv. The caller holds the lock (bki_kit_lock). */
-bk_status bki_kit_index_locked(int root, const char *dir, bk_diags *diags);
+bk_status bki_kit_index_locked(int root, const char *dir,
+                               const bk_templates *tpl, bk_diags *diags);
 
 /* Writes dir/README.txt for whoever receives the kit: in each of the
  * nlangs languages langs, templates/kit/README.LANG.txt with {title},

@@ -581,6 +581,17 @@ static json_t *stations_json(const build *b, size_t ballot)
 				json_object_set_new(names, code, json_string(n));
 		}
 		json_object_set_new(o, "name", names);
+		json_t *addr = json_object();
+		for (size_t l = 0; l < bk_election_language_count(b->e); l++) {
+			const char *code = bk_election_language(b->e, l);
+			const char *ad = bk_election_station_address(b->e, s, code);
+			if (ad)
+				json_object_set_new(addr, code, json_string(ad));
+		}
+		if (json_object_size(addr))
+			json_object_set_new(o, "address", addr);
+		else
+			json_decref(addr);
 		json_object_set_new(o, "copies",
 		                    json_integer(bk_election_station_kits(b->e, s)));
 		json_array_append_new(a, o);
@@ -1618,7 +1629,7 @@ static bk_status build_kits(const bk_election *e, const char *definition_path,
 		opt.progress(&r.pr, opt.progress_arg);
 	st = run_workers(&r);
 	if (st == BK_OK)
-		st = bki_kit_index_locked(b.root, dir, diags);
+		st = bki_kit_index_locked(b.root, dir, b.tpl, diags);
 out:
 	free(r.todo);
 	free(r.want);

@@ -77,4 +77,32 @@ bk_status bki_pdf_for_print(const char *data, size_t size,
                            const bki_pdf_print_setup *setup, bki_sink *out,
                            bk_diags *diags);
 
+/* The printable packing list of a polling station (src/render/packing.c):
+ * its wording from templates/kit/packing.json (kk and ru) and the fonts,
+ * loaded once for every list. */
+typedef struct bki_packing_words bki_packing_words;
+/* NULL with the reason in diags (the file named). */
+bki_packing_words *bki_packing_words_load(const bk_templates *tpl,
+                                          bk_diags *diags);
+void bki_packing_words_free(bki_packing_words *pw);
+
+typedef struct bki_packing_kit {
+	const char *id;
+	const char *title[2];    /* kk, ru; NULL when the kit has none */
+} bki_packing_kit;
+typedef struct bki_packing {
+	long number;
+	const char *name[2];     /* kk, ru; NULL when not given */
+	const char *address[2];
+	long copies;             /* of each kit */
+	const bki_packing_kit *kits;
+	size_t nkits;
+	const char *date;        /* the election's (the PDF's date) */
+} bki_packing;
+/* An A4 PDF through write(arg): the list with a check box per kit, the
+ * total, lines to sign, and a page of two box labels. */
+bk_status bki_render_packing_pdf(const bki_packing_words *pw,
+                                 const bki_packing *p, bk_write_fn write,
+                                 void *arg, bk_diags *diags);
+
 #endif

@@ -195,26 +195,47 @@ static void decode_stencil(jctx *c, jstencil *s)
 
 /* ---- the sheets ---- */
 
-/* Marks the sheet's marks that the slot's stencil page explains; reports
- * those of the page the sheet lacks. */
-static void match_slot(jctx *c, size_t fc, size_t sheet,
-                       const json_t *slot, jstencil *s, size_t page,
-                       marks *sheet_marks, bool **used)
+static int by_x(const void *a, const void *b)
+{
+	const mk *p = a, *q = b;
+	return (p->x > q->x) - (p->x < q->x);
+}
+
+/* The first of the n marks (sorted by x) at x or beyond. */
+static size_t lower(const mk *v, size_t n, double x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].x < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Marks the sheet's marks (sorted by x) that the slot's stencil page
+ * explains; reports those of the page the sheet lacks. */
+static void match_slot(jctx *c, size_t fc, size_t sheet, const json_t *slot,
+                       jstencil *s, size_t page, marks *sheet_marks, bool **used)
 {
 	json_t *t = json_object_get(slot, "trim_mm");
 	double ox = json_number_value(json_array_get(t, 0));
 	double oy = json_number_value(json_array_get(t, 1));
 	for (size_t k = 0; k < NINKS; k++) {
 		const marks *want = &s->page_marks[page * NINKS + k];
+		const marks *have = &sheet_marks[k];
 		size_t missing = 0;
 		for (size_t i = 0; i < want->n; i++) {
 			const mk *m = &want->v[i];
+			double x = m->x + ox, y = m->y + oy;
 			bool found = false;
-			for (size_t q = 0; q < sheet_marks[k].n && !found; q++) {
-				const mk *h = &sheet_marks[k].v[q];
-				if (!used[k][q] && fabs(h->x - (m->x + ox)) < TOL &&
-				    fabs(h->y - (m->y + oy)) < TOL && fabs(h->w - m->w) < TOL &&
-				    fabs(h->h - m->h) < TOL)
+			for (size_t q = lower(have->v, have->n, x - TOL);
+			     q < have->n && have->v[q].x < x + TOL && !found; q++) {
+				const mk *h = &have->v[q];
+				if (!used[k][q] && fabs(h->y - y) < TOL &&
+				    fabs(h->w - m->w) < TOL && fabs(h->h - m->h) < TOL)
 					found = used[k][q] = true;
 			}
 			missing += !found;
@@ -260,6 +281,7 @@ static void check_sheet(jctx *c, size_t fc, const char *file, bk_pdf_pages *doc,
 			        d ? vk_first(d) : "");
 			goto out;
 		}
+		bki_sort(sm[k].v, sm[k].n, sizeof *sm[k].v, by_x);
 		used[k] = bki_calloc(sm[k].n + 1, sizeof *used[k]);
 		if (!vk_got(&c->job, used[k]))
 			goto out;
@@ -411,11 +433,13 @@ static bool read_ticket(jctx *c, json_t **ticket)
 	char *idx = NULL;
 	size_t in = 0;
 	size_t ic = vk_check(&c->kits, "index.json", "job-index");
-	if (!vk_read(&c->kits, ic, "index.json", &idx, &in)) {
-		vk_fail(&c->kits, ic, 0, "%s is not a kits folder: name the one the "
-		        "job was made from with --kits DIR", c->kits.dir);
+	if (!vk_exists(&c->kits, "index.json")) {
+		vk_fail(&c->kits, ic, 0, "is not there: %s is not a kits folder; name "
+		        "the one the job was made from with --kits DIR", c->kits.dir);
 		return false;
 	}
+	if (!vk_read(&c->kits, ic, "index.json", &idx, &in))
+		return false;
 	if (!sha_of(idx, in, vk_str(kits, "index_sha256")))
 		vk_fail(&c->kits, ic, 0, "is not the index the job was made from: the "
 		        "kits changed since; make the print job again");

@@ -156,6 +156,9 @@ void vk_check_print(vkit *k);       /* verify-print.c: large print */
 void vk_check_stencil(vkit *k);     /* verify-stencil.c */
 void vk_check_audio(vkit *k);       /* verify-audio.c */
 /* verify-job.c: bk_verify_print_job */
+/* verify-packing.c: the packing lists (text and PDF) of a kits folder's
+ * stations, against its index, reported under top */
+void vk_check_packing(vkit *top, const json_t *index);
 
 /* The voice of the kit (as its manifest says it was set), or NULL with
  * the reason reported under check c. */

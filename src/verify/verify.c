@@ -1319,6 +1319,7 @@ bk_status bk_verify_folder(bk_verifier *v, const char *dir, bk_diags *diags)
 	find_unlisted_kits(&top, dir, &names);
 	if (v->e)
 		check_against_definition(v, &top, index, seen);
+	vk_check_packing(&top, index);
 	bki_c_numeric_leave(&num);
 	strs_done(v, &names);
 	free(seen);
