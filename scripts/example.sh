@@ -28,3 +28,6 @@ echo "out/kits/maslikhat-abai-list/stencil/maslikhat-abai-list-ballot-proof.pdf"
 echo
 echo "Packing list of polling station 101 (out/packing/ps-0101.txt):"
 cat out/packing/ps-0101.txt
+echo
+echo "The same list to print and put in the box, with its labels:"
+echo "out/packing/ps-0101.pdf"

@@ -81,6 +81,13 @@ BK_API bk_status bk_verify_folder(bk_verifier *v, const char *dir,
 BK_API bk_status bk_verify_kit(bk_verifier *v, const char *kit_dir,
                                const char *kit, bk_diags *diags);
 
+/* Checks the packing lists of the kits folder dir (packing/STATION.txt
+ * and .pdf) against its index.json, as bk_verify_folder does among its
+ * checks: build and index run it on what they wrote. Returns as
+ * bk_verify_folder. */
+BK_API bk_status bk_verify_packing(bk_verifier *v, const char *dir,
+                                   bk_diags *diags);
+
 /* Checks the print job in job_dir against the kits folder it was made
  * from (kits_dir): the ticket's stencils are the stencil rows of
  * print-quantities.csv with their SHA-256 and copies, each stencil page

@@ -724,6 +724,24 @@ static void index_run_free(index_run *ix)
 	close(ix->kfd);
 }
 
+/* The packing lists just written, read back as verify reads them: a list
+ * verify would refuse fails the index (build must not hand it over). */
+static bk_status check_packing(const char *dir, const bk_templates *tpl,
+                               bk_diags *diags)
+{
+	bk_verify_options vo = BK_VERIFY_OPTIONS_INIT;
+	vo.level = BK_VERIFY_BUILD;
+	bk_verifier *v = NULL;
+	bk_status st = bk_verifier_create(&v, tpl, &vo, diags);
+	if (st == BK_OK)
+		st = bk_verify_packing(v, dir, diags);
+	if (st != BK_OK && st != BK_ERR_NOMEM)
+		bki_diags_add(diags, BK_ERROR, "self-check", dir, 0, 0, "",
+		             "the packing lists written fail verify's check");
+	bk_verifier_free(v);
+	return st;
+}
+
 bk_status bki_kit_index_locked(int root, const char *dir,
                                const bk_templates *tpl, bk_diags *diags)
 {
@@ -760,6 +778,8 @@ bk_status bki_kit_index_locked(int root, const char *dir,
 	if (st == BK_OK)
 		st = write_quantities(&ix, diags);
 	st = write_index(&ix, packing, st, diags);
+	if (st == BK_OK && ix.nstations)
+		st = check_packing(dir, tpl, diags);
 out:
 	index_run_free(&ix);
 	return st;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ballotkit/decode.h"
+#include "diag/diag-private.h"
 
 /* Finds want (white space taken out) in text from *at on; moves *at past
  * it. */
@@ -28,7 +29,7 @@ static bool next_in(const char *text, size_t *at, const char *want)
 }
 
 static void check_pdf(vkit *top, const json_t *entry, const json_t *kits_of,
-                      const json_t *all_kits)
+                      const json_t *titles)
 {
 	const json_t *info = json_object_get(entry, "station");
 	bki_buf file = {0}, flat = {0}, want = {0};
@@ -87,37 +88,39 @@ static void check_pdf(vkit *top, const json_t *entry, const json_t *kits_of,
 			continue;
 		}
 		/* its titles, from the index */
-		size_t j;
-		json_t *e;
-		json_array_foreach(all_kits, j, e) {
-			if (strcmp(vk_str(e, "kit"), kit))
-				continue;
-			for (int l = 0; l < 2; l++) {
-				const char *title = vk_str(json_object_get(e, "titles"), langs[l]);
-				if (*title && !next_in(t, &at, title))
-					vk_fail(top, c, 0, "does not give the title (%s) of %s",
-					        langs[l], kit);
-			}
+		const json_t *kt = json_object_get(titles, kit);
+		for (int l = 0; l < 2; l++) {
+			const char *title = vk_str(kt, langs[l]);
+			if (*title && !next_in(t, &at, title))
+				vk_fail(top, c, 0, "does not give the title (%s) of %s",
+				        langs[l], kit);
 		}
 	}
-	/* no kit the station does not receive */
-	json_array_foreach(all_kits, i, kv) {
-		const char *kit = vk_str(kv, "kit");
+	/* no kit the station does not receive: every "ID ×" of the list is
+	 * one of its kits (read from the text, so the cost does not grow
+	 * with the election's kits) */
+	static const char idch[] = "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	for (const char *h = strstr(t, "×"); h; h = strstr(h + 1, "×")) {
+		const char *s0 = h;
+		while (s0 > t && s0[-1] && strchr(idch, s0[-1]))
+			s0--;
+		if (s0 == h)
+			continue;
+		/* one of its kits ends there (what stands before the id, the
+		 * copies of the line above for one, may be id characters too) */
 		bool ours = false;
 		size_t j;
 		json_t *x;
-		json_array_foreach(kits_of, j, x)
-			ours |= !strcmp(kit, json_string_value(x) ? json_string_value(x) : "");
-		bki_buf_truncate(&want, 0);
-		bki_buf_printf(&want, "%s×", kit);
-		/* the whole id: not the end of a longer one */
-		for (const char *h = *kit && !ours ? strstr(t, bki_buf_str(&want)) : NULL;
-		     h; h = strstr(h + 1, bki_buf_str(&want)))
-			if (h == t || !strchr("abcdefghijklmnopqrstuvwxyz0123456789-_", h[-1])) {
-				vk_fail(top, c, 0, "lists the kit %s, which the station does "
-				        "not receive", kit);
-				break;
-			}
+		json_array_foreach(kits_of, j, x) {
+			const char *k = json_string_value(x);
+			size_t kl = k ? strlen(k) : 0;
+			ours |= kl && kl <= (size_t)(h - s0) && !strncmp(h - kl, k, kl);
+		}
+		if (!ours) {
+			vk_fail(top, c, 0, "lists the kit %.*s, which the station does not "
+			        "receive", (int)(h - s0), s0);
+			break;
+		}
 	}
 	/* the labels: a page of their own, the station's number on each of
 	 * the two, no kit's row */
@@ -178,15 +181,46 @@ static void check_txt(vkit *top, const json_t *entry, const json_t *kits_of)
 
 void vk_check_packing(vkit *top, const json_t *index)
 {
-	const json_t *all = json_object_get(index, "kits");
+	/* each kit's titles by its name */
+	json_t *titles = json_object();
 	size_t i;
 	json_t *entry;
+	json_array_foreach(json_object_get(index, "kits"), i, entry)
+		json_object_set(titles, vk_str(entry, "kit"), json_object_get(entry, "titles"));
 	json_array_foreach(json_object_get(index, "stations"), i, entry) {
 		const char *id = vk_str(json_object_get(entry, "station"), "id");
 		if (!*id || strchr(id, '/') || *id == '.')
 			continue; /* not a file name: the index's check says so */
 		const json_t *kits_of = json_object_get(entry, "kits");
 		check_txt(top, entry, kits_of);
-		check_pdf(top, entry, kits_of, all);
+		check_pdf(top, entry, kits_of, titles);
 	}
+	json_decref(titles);
+}
+
+bk_status bk_verify_packing(bk_verifier *v, const char *dir, bk_diags *diags)
+{
+	if (!v || !dir)
+		return BK_ERR_USAGE;
+	vk_clear_record(v);
+	vkit top = {.v = v, .diags = diags, .dir = dir, .name = ""};
+	char *data = NULL;
+	size_t n = 0;
+	size_t c = vk_check(&top, "index.json", "index");
+	if (!vk_read(&top, c, "index.json", &data, &n))
+		return v->nomem ? bki_diags_nomem(diags, dir, "", "verifying the packing lists")
+		                : BK_ERR_IO;
+	json_t *index = json_loadb(data, n, 0, NULL);
+	free(data);
+	if (!index) {
+		vk_fail(&top, c, 0, "is not JSON");
+		return BK_ERR_INVALID;
+	}
+	bki_c_numeric num = bki_c_numeric_enter();
+	vk_check_packing(&top, index);
+	bki_c_numeric_leave(&num);
+	json_decref(index);
+	if (v->nomem)
+		return bki_diags_nomem(diags, dir, "", "verifying the packing lists");
+	return top.errors ? BK_ERR_INVALID : BK_OK;
 }
