@@ -2,7 +2,7 @@
 beside each station's text list, read back as a user's tools would.
 
 - pdftotext of the list's pages is, word for word, the station's list as
-  the index and the wording of templates/kit/packing.json give it: title,
+  the index and the print wording's packing_* texts (templates/print/LANG.json) give it: title,
   station, name, address, copies, each kit with its copies and titles in
   order, the total, the lines to sign; the last page holds the two box
   labels, word for word.
@@ -40,7 +40,10 @@ def pages_text(pdf):
     return [p for p in out.split("\f") if p.strip()]
 
 
-words = json.load(open(os.path.join(bk.ROOT, "templates", "kit", "packing.json"), encoding="utf-8"))
+words = {}
+for _lg in LANGS:
+    _w = json.load(open(os.path.join(bk.ROOT, "templates", "print", _lg + ".json"), encoding="utf-8"))
+    words[_lg] = {k[len("packing_"):]: v for k, v in _w.items() if k.startswith("packing_")}
 
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "out")

@@ -189,6 +189,11 @@ BK_API bk_status bk_decode_pdf_open(const char *data, size_t size,
                                     bk_diags *diags);
 BK_API void bk_pdf_pages_free(bk_pdf_pages *d);
 BK_API size_t bk_pdf_pages_count(const bk_pdf_pages *d);
+/* Page's TrimBox and BleedBox (x0, y0, x1, y1 in PDF points; the
+ * MediaBox for a TrimBox it lacks, the TrimBox for a BleedBox). 0 when
+ * the page does not exist or has no MediaBox. */
+BK_API int bk_pdf_pages_boxes(const bk_pdf_pages *d, size_t page,
+                              double trim[4], double bleed[4]);
 /* As bk_decode_pdf_separation, for page (0-based) of d. */
 BK_API bk_status bk_pdf_pages_separation(bk_pdf_pages *d, size_t page,
                                          const char *separation,

@@ -634,6 +634,22 @@ void bk_pdf_pages_free(bk_pdf_pages *d)
 
 size_t bk_pdf_pages_count(const bk_pdf_pages *d) { return d ? d->pages : 0; }
 
+int bk_pdf_pages_boxes(const bk_pdf_pages *d, size_t page, double trim[4],
+                       double bleed[4])
+{
+	if (!d || page >= d->pages)
+		return 0;
+	qpdf_oh pg = qpdf_get_page_n(d->q, page);
+	double media[4];
+	if (!read_box(d->q, pg, "/MediaBox", media))
+		return 0;
+	if (!read_box(d->q, pg, "/TrimBox", trim))
+		memcpy(trim, media, sizeof media);
+	if (!read_box(d->q, pg, "/BleedBox", bleed))
+		memcpy(bleed, trim, sizeof media);
+	return 1;
+}
+
 bk_status bk_pdf_pages_separation(bk_pdf_pages *d, size_t page,
                                   const char *separation,
                                   bk_pdf_separation **out, bk_diags *diags)

@@ -107,3 +107,21 @@ const char *jc_id(jdoc *d, json_t *v, const char *what)
 	}
 	return s;
 }
+
+double jc_number(jdoc *d, json_t *obj, const char *key, double lo, double hi,
+                 const char *unit)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v)
+		return 0;
+	size_t old = jdoc_push_key(d, key);
+	double x = 0;
+	if (jc_type(d, v, JSON_REAL, key)) {
+		x = json_number_value(v);
+		if (!(x >= lo && x <= hi))
+			jdoc_report(d, BK_ERROR, "bad-value", false,
+			            "%s must be between %g and %g%s", key, lo, hi, unit);
+	}
+	jdoc_pop(d, old);
+	return x;
+}

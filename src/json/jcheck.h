@@ -19,6 +19,12 @@ void jc_fields(jdoc *d, json_t *obj, const jc_field *fields, const char *what);
 /* Reports wrong-type at the current path unless v is of type t. */
 bool jc_type(jdoc *d, json_t *v, json_type t, const char *what);
 
+/* The number at obj's key (0 when absent), reporting wrong-type, or
+ * bad-value when it is outside lo..hi ("KEY must be between LO and
+ * HI<unit>"), at its path. */
+double jc_number(jdoc *d, json_t *obj, const char *key, double lo, double hi,
+                 const char *unit);
+
 /* Name of a JSON type for messages ("a string", "an object"). */
 const char *jc_type_name(json_t *v);
 

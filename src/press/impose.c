@@ -23,16 +23,7 @@
 static void text_at(cairo_t *cr, PangoContext *pc, const char *s, double pt,
                     double x, double y, double width, bool centre)
 {
-	PangoLayout *lay = pango_layout_new(pc);
-	PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans");
-	/* the drawing is in mm: the font's size too */
-	pango_font_description_set_absolute_size(fd, pt * 25.4 / 72.0 * PANGO_SCALE);
-	pango_layout_set_font_description(lay, fd);
-	pango_font_description_free(fd);
-	pango_layout_set_width(lay, (int)(width * PANGO_SCALE));
-	pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_END);
-	pango_layout_set_alignment(lay, centre ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
-	pango_layout_set_text(lay, s, -1);
+	PangoLayout *lay = bki_render_mm_layout(pc, s, pt, false, width, centre, true);
 	cairo_move_to(cr, x, y);
 	pango_cairo_show_layout(cr, lay);
 	g_object_unref(lay);

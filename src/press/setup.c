@@ -7,11 +7,11 @@
 
 #include <errno.h>
 #include <math.h>
-#include <qpdf/qpdf-c.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ballotkit/decode.h"
 #include "diag/diag-private.h"
 #include "json/jcheck.h"
 #include "json/jdoc.h"
@@ -23,24 +23,6 @@ void pj_hex(const unsigned char d[BK_SHA256_SIZE], char out[BK_SHA256_SIZE * 2 +
 }
 
 /* ---- the job table and the mark set ---- */
-
-static double num(jdoc *d, json_t *obj, const char *key, double lo, double hi,
-                  const char *unit)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!v)
-		return 0;
-	size_t old = jdoc_push_key(d, key);
-	double x = 0;
-	if (jc_type(d, v, JSON_REAL, key)) {
-		x = json_number_value(v);
-		if (!(x >= lo && x <= hi))
-			jdoc_report(d, BK_ERROR, "bad-value", false,
-			            "%s must be between %g and %g%s", key, lo, hi, unit);
-	}
-	jdoc_pop(d, old);
-	return x;
-}
 
 static char *str(jdoc *d, json_t *obj, const char *key)
 {
@@ -157,12 +139,12 @@ static bk_status read_table(pj_job *j, const bk_print_job_options *opt,
 	                             {"slug_size_pt", true}, {"kinds", true},
 	                             {NULL, false}};
 	jc_fields(d, r, f, "the job table");
-	j->gap = opt->gap >= 0 ? opt->gap : num(d, r, "gap", 0, BK_PRINT_JOB_GAP_MAX, " mm");
+	j->gap = opt->gap >= 0 ? opt->gap : jc_number(d, r, "gap", 0, BK_PRINT_JOB_GAP_MAX, " mm");
 	j->per_file = opt->sheets_per_file
 	              ? opt->sheets_per_file
-	              : (unsigned)num(d, r, "sheets_per_file", 1,
+	              : (unsigned)jc_number(d, r, "sheets_per_file", 1,
 	                              BK_PRINT_JOB_SHEETS_PER_FILE_MAX, "");
-	j->slug_pt = num(d, r, "slug_size_pt", 4, 12, " pt");
+	j->slug_pt = jc_number(d, r, "slug_size_pt", 4, 12, " pt");
 	json_t *sheets = json_object_get(r, "sheets");
 	size_t old = jdoc_push_key(d, "sheets");
 	if (sheets && jc_type(d, sheets, JSON_OBJECT, "sheets")) {
@@ -239,9 +221,9 @@ static void read_mark(jdoc *d, json_t *o, pj_mark *m)
 		            "shape is square or circle (filled, black)");
 		jdoc_pop(d, old);
 	}
-	m->x = num(d, o, "x", 0, 100, " mm");
-	m->y = num(d, o, "y", 0, 100, " mm");
-	m->size = num(d, o, "size", 1, 30, " mm");
+	m->x = jc_number(d, o, "x", 0, 100, " mm");
+	m->y = jc_number(d, o, "y", 0, 100, " mm");
+	m->size = jc_number(d, o, "size", 1, 30, " mm");
 }
 
 static bk_status read_marks(pj_job *j, const char *name)
@@ -279,16 +261,16 @@ static bk_status read_marks(pj_job *j, const char *name)
 	                             {NULL, false}};
 	jc_fields(&d, r, f, "a mark set");
 	ms->name = str(&d, r, "name");
-	ms->margin = num(&d, r, "margin", 0, 100, " mm");
+	ms->margin = jc_number(&d, r, "margin", 0, 100, " mm");
 	json_t *crop = json_object_get(r, "crop");
 	size_t old = jdoc_push_key(&d, "crop");
 	if (crop && jc_type(&d, crop, JSON_OBJECT, "crop")) {
 		static const jc_field cf[] = {{"distance", true}, {"length", true},
 		                              {"width", true}, {NULL, false}};
 		jc_fields(&d, crop, cf, "crop");
-		ms->crop_distance = num(&d, crop, "distance", 0, 20, " mm");
-		ms->crop_length = num(&d, crop, "length", 1, 20, " mm");
-		ms->crop_width = num(&d, crop, "width", 0.05, 1, " mm");
+		ms->crop_distance = jc_number(&d, crop, "distance", 0, 20, " mm");
+		ms->crop_length = jc_number(&d, crop, "length", 1, 20, " mm");
+		ms->crop_width = jc_number(&d, crop, "width", 0.05, 1, " mm");
 	}
 	jdoc_pop(&d, old);
 	json_t *reg = json_object_get(r, "registration");
@@ -507,26 +489,7 @@ bool pj_read_stencil(const pj_job *j, const pj_stencil *s, char **data,
 	return true;
 }
 
-static bool read_box(qpdf_data q, qpdf_oh page, const char *key, double out[4])
-{
-	qpdf_oh b = qpdf_oh_get_key(q, page, key);
-	if (!qpdf_oh_is_array(q, b) || qpdf_oh_get_array_n_items(q, b) != 4)
-		return false;
-	double v[4];
-	for (int k = 0; k < 4; k++) {
-		qpdf_oh x = qpdf_oh_get_array_item(q, b, k);
-		if (!qpdf_oh_is_number(q, x))
-			return false;
-		v[k] = qpdf_oh_get_numeric_value(q, x);
-	}
-	out[0] = fmin(v[0], v[2]);
-	out[1] = fmin(v[1], v[3]);
-	out[2] = fmax(v[0], v[2]);
-	out[3] = fmax(v[1], v[3]);
-	return true;
-}
-
-/* The pages and boxes of a stencil's PDF. */
+/* The pages and boxes of a stencil's PDF (decode's reader). */
 static bool read_pages(pj_job *j, pj_stencil *s)
 {
 	char *data = NULL;
@@ -535,40 +498,28 @@ static bool read_pages(pj_job *j, pj_stencil *s)
 		return false;
 	bki_buf p = {0};
 	pj_stencil_path(j, s, &p);
-	qpdf_data q = qpdf_init();
-	qpdf_silence_errors(q);
-	qpdf_set_suppress_warnings(q, QPDF_TRUE);
-	bool ok = !(qpdf_read_memory(q, bki_buf_str(&p), data, size, NULL) & QPDF_ERRORS);
-	int n = ok ? qpdf_get_num_pages(q) : -1;
-	ok = n > 0;
-	if (ok) {
-		qpdf_push_inherited_attributes_to_page(q);
-		s->pages = bki_calloc((size_t)n, sizeof *s->pages);
+	bk_pdf_pages *doc = NULL;
+	bool ok = bk_decode_pdf_open(data, size, bki_buf_str(&p), &doc, j->diags) == BK_OK;
+	size_t n = ok ? bk_pdf_pages_count(doc) : 0;
+	if (ok && n) {
+		s->pages = bki_calloc(n, sizeof *s->pages);
 		if (!s->pages) {
 			bki_diags_nomem(j->diags, bki_buf_str(&p), "", "reading a stencil");
 			ok = false;
 		}
 	}
-	for (int i = 0; ok && i < n; i++) {
-		qpdf_oh pg = qpdf_get_page_n(q, (size_t)i);
-		pj_page *pp = &s->pages[i];
-		double media[4];
-		if (!read_box(q, pg, "/MediaBox", media)) {
-			ok = false;
+	for (size_t i = 0; ok && i < n; i++) {
+		if (!bk_pdf_pages_boxes(doc, i, s->pages[i].trim, s->pages[i].bleed))
 			break;
-		}
-		if (!read_box(q, pg, "/TrimBox", pp->trim))
-			memcpy(pp->trim, media, sizeof pp->trim);
-		if (!read_box(q, pg, "/BleedBox", pp->bleed))
-			memcpy(pp->bleed, pp->trim, sizeof pp->bleed);
 		s->npages++;
 	}
-	if (!ok && !bk_diags_count(j->diags))
+	if (ok && (!n || s->npages != n)) {
 		bki_diags_add(j->diags, BK_ERROR, "bad-pdf", bki_buf_str(&p), 0, 0, "",
-		             "the stencil's PDF cannot be read%s%s",
-		             qpdf_has_error(q) ? ": " : "",
-		             qpdf_has_error(q) ? qpdf_get_error_full_text(q, qpdf_get_error(q)) : "");
-	qpdf_cleanup(&q);
+		             "the stencil's PDF has %s", n ? "a page without a MediaBox"
+		                                            : "no page");
+		ok = false;
+	}
+	bk_pdf_pages_free(doc);
 	free(data);
 	bki_buf_free(&p);
 	return ok;

@@ -107,3 +107,25 @@ bool bki_render_paper_ok(double w, double h, double m, double margin_min,
 	       w <= BK_PAPER_SIDE_MAX && h >= BK_PAPER_SIDE_MIN &&
 	       h <= BK_PAPER_SIDE_MAX;
 }
+
+PangoLayout *bki_render_mm_layout(PangoContext *pc, const char *text, double pt,
+                                  bool bold, double width, bool centre,
+                                  bool ellipsize)
+{
+	PangoLayout *lay = pango_layout_new(pc);
+	PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans");
+	/* the drawing is in mm: the font's size too */
+	pango_font_description_set_absolute_size(fd, pt * 25.4 / 72.0 * PANGO_SCALE);
+	if (bold)
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+	pango_layout_set_font_description(lay, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_width(lay, (int)(width * PANGO_SCALE));
+	if (ellipsize)
+		pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_END);
+	else
+		pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(lay, centre ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
+	pango_layout_set_text(lay, text, -1);
+	return lay;
+}

@@ -1,10 +1,10 @@
 /* The printable packing list of a polling station (packing/STATION.pdf):
- * A4, every line in Kazakh then Russian from templates/kit/packing.json,
+ * A4, every line in Kazakh then Russian from the print wording
+ * (templates/print/LANG.json, its packing_* texts),
  * 18 pt and up, black on white, laid out by Pango: the station's number,
  * name and address, a check box per kit with its copies and titles, the
  * total, lines to sign, and a page of two box labels to cut apart. */
 #include <cairo.h>
-#include <jansson.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 
 #include "diag/diag-private.h"
 #include "render/render-private.h"
+#include "templates/templates-private.h"
 #include "util/util.h"
 
 #define MM_TO_PT (72.0 / 25.4)
@@ -30,72 +31,40 @@ enum { W_TITLE, W_STATION, W_ADDRESS, W_COPIES, W_TOTAL, W_PACKED,
        W_RECEIVED, W_LABEL, W_LABEL_KITS, W_COUNT };
 
 struct bki_packing_words {
-	json_t *doc;
 	PangoFontMap *fm;          /* made once for every list */
-	const char *w[2][W_COUNT]; /* kk, ru */
+	const char *w[2][W_COUNT]; /* kk, ru: the print wording's packing_* */
 };
 
 bki_packing_words *bki_packing_words_load(const bk_templates *tpl,
                                           bk_diags *diags)
 {
-	bki_buf path = {0};
-	bki_buf_printf(&path, "%s/kit/packing.json", bk_templates_dir(tpl));
-	char *data = NULL;
-	size_t size = 0;
 	bki_packing_words *pw = bki_calloc(1, sizeof *pw);
-	if (!pw || bki_buf_failed(&path)) {
+	if (!pw) {
 		bki_diags_nomem(diags, "", "", "reading the packing list's wording");
-		goto fail;
+		return NULL;
 	}
-	if (bki_read_input(bki_buf_str(&path), &data, &size)) {
-		bki_diags_add(diags, BK_ERROR, "templates", bki_buf_str(&path), 0, 0, "",
-		             "cannot read the packing list's wording: %s",
-		             bki_read_error());
-		goto fail;
-	}
-	json_error_t err;
-	pw->doc = json_loadb(data, size, 0, &err);
-	free(data);
-	const char *fmt = json_string_value(json_object_get(pw->doc, "format"));
-	if (!pw->doc || !fmt || strcmp(fmt, "ballotkit-packing/1")) {
-		bki_diags_add(diags, BK_ERROR, "templates", bki_buf_str(&path),
-		             pw->doc ? 0 : (unsigned long)err.line,
-		             pw->doc ? 0 : (unsigned long)err.column, "",
-		             "not the packing list's wording (ballotkit-packing/1)%s%s",
-		             pw->doc ? "" : ": ", pw->doc ? "" : err.text);
-		goto fail;
-	}
-	static const char *const langs[] = {"kk", "ru"};
+	/* checked when the templates were opened (print_keys) */
 	for (int l = 0; l < 2; l++)
 		for (int k = 0; k < W_COUNT; k++) {
-			const char *s = json_string_value(json_object_get(
-				json_object_get(pw->doc, langs[l]), words_keys[k]));
-			if (!s || !*s || bki_str_has_control(s)) {
-				bki_diags_add(diags, BK_ERROR, "templates", bki_buf_str(&path),
-				             0, 0, "", "%s.%s must be a line of text",
-				             langs[l], words_keys[k]);
-				goto fail;
-			}
-			pw->w[l][k] = s;
+			char key[64];
+			snprintf(key, sizeof key, "packing_%s", words_keys[k]);
+			pw->w[l][k] = bki_wording_get(tpl, l, "print", key);
+			if (!pw->w[l][k])
+				pw->w[l][k] = "";
 		}
 	pw->fm = bki_render_font_map(tpl, diags);
-	if (!pw->fm)
-		goto fail;
-	bki_buf_free(&path);
+	if (!pw->fm) {
+		free(pw);
+		return NULL;
+	}
 	return pw;
-fail:
-	bki_buf_free(&path);
-	bki_packing_words_free(pw);
-	return NULL;
 }
 
 void bki_packing_words_free(bki_packing_words *pw)
 {
 	if (!pw)
 		return;
-	json_decref(pw->doc);
-	if (pw->fm)
-		g_object_unref(pw->fm);
+	g_object_unref(pw->fm);
 	free(pw);
 }
 
@@ -133,17 +102,7 @@ typedef struct doc {
 static double para(doc *d, const char *text, double pt, bool bold, double x,
                    double y, double w, bool centre, bool draw)
 {
-	PangoLayout *lay = pango_layout_new(d->pc);
-	PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans");
-	pango_font_description_set_absolute_size(fd, pt * 25.4 / 72.0 * PANGO_SCALE);
-	if (bold)
-		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-	pango_layout_set_font_description(lay, fd);
-	pango_font_description_free(fd);
-	pango_layout_set_width(lay, (int)(w * PANGO_SCALE));
-	pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_alignment(lay, centre ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
-	pango_layout_set_text(lay, text, -1);
+	PangoLayout *lay = bki_render_mm_layout(d->pc, text, pt, bold, w, centre, false);
 	int lw, lh;
 	pango_layout_get_size(lay, &lw, &lh);
 	if (draw) {

@@ -36,6 +36,14 @@ bool bki_render_paper_ok(double w, double h, double m, double margin_min,
 cairo_status_t bki_render_write_sink(void *closure, const unsigned char *data,
                                     unsigned int length);
 
+/* A layout of text in DejaVu Sans at pt points, for a drawing whose unit
+ * is the mm (cairo scaled by 72/25.4), width mm wide: wrapped at words
+ * (or anywhere in a word too long), or on one line cut short with an
+ * ellipsis. Unreference with g_object_unref. */
+PangoLayout *bki_render_mm_layout(PangoContext *pc, const char *text, double pt,
+                                  bool bold, double width, bool centre,
+                                  bool ellipsize);
+
 /* A cairo write function appending to a bki_buf. */
 cairo_status_t bki_render_write_buf(void *closure, const unsigned char *data,
                                    unsigned int length);
@@ -78,8 +86,8 @@ bk_status bki_pdf_for_print(const char *data, size_t size,
                            bk_diags *diags);
 
 /* The printable packing list of a polling station (src/render/packing.c):
- * its wording from templates/kit/packing.json (kk and ru) and the fonts,
- * loaded once for every list. */
+ * its wording (the print wording's packing_* texts, kk and ru) and the
+ * fonts, taken once for every list. */
 typedef struct bki_packing_words bki_packing_words;
 /* NULL with the reason in diags (the file named). */
 bki_packing_words *bki_packing_words_load(const bk_templates *tpl,

@@ -74,19 +74,7 @@ static bk_status worse(bk_status a, bk_status b)
 
 static double num(jdoc *d, json_t *obj, const char *key, double lo, double hi)
 {
-	json_t *v = json_object_get(obj, key);
-	if (!v)
-		return 0;
-	size_t old = jdoc_push_key(d, key);
-	double x = 0;
-	if (jc_type(d, v, JSON_REAL, key)) {
-		x = json_number_value(v);
-		if (x < lo || x > hi)
-			jdoc_report(d, BK_ERROR, "bad-value", false,
-			            "%s must be between %g and %g mm", key, lo, hi);
-	}
-	jdoc_pop(d, old);
-	return x;
+	return jc_number(d, obj, key, lo, hi, " mm");
 }
 
 static const char *str(jdoc *d, json_t *obj, const char *key)
@@ -591,6 +579,16 @@ static const wkey print_keys[] = {
 	{"stencil_assumed", "", true, NULL},
 	{"stencil_sheet", "sheet sheets", true, NULL},
 	{"stencil_calibration", "", true, NULL},
+	/* the printable packing list and box labels (src/render/packing.c) */
+	{"packing_title", "", true, NULL},
+	{"packing_station", "number", true, NULL},
+	{"packing_address", "address", true, NULL},
+	{"packing_copies", "copies", true, NULL},
+	{"packing_total", "kits copies", true, NULL},
+	{"packing_packed", "", true, NULL},
+	{"packing_received", "", true, NULL},
+	{"packing_label", "", true, NULL},
+	{"packing_label_kits", "kits copies", true, NULL},
 	{NULL, NULL, false, NULL}};
 
 static const wkey speech_keys[] = {

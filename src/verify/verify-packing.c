@@ -4,7 +4,7 @@
  * number, names and address, then each of its kits with its copies and
  * titles in the index's order and no other kit, and ends with its box
  * labels (the station's number and the count of kits). Wording is
- * templates' business (templates/kit/packing.json); what is checked here
+ * templates' business (the print wording's packing_* texts); what is checked here
  * is what the station must receive. docs/kits.md. */
 #include "verify/verify-private.h"
 
