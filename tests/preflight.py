@@ -11,8 +11,9 @@ CMYK ICC profile; XMP metadata saying PDF/X-4 with xmpMM DocumentID,
 VersionID and RenditionClass; on every page a TrimBox inside a BleedBox
 inside the MediaBox; every font embedded, in the page's resources and in
 those of the form XObjects it draws (an imposed sheet's stencils); no
-actions or JavaScript; the spot colours as Separations named CutContour
-and Braille with DeviceCMYK alternates."""
+actions or JavaScript; the separations named as the file's kind asks
+(CutContour and Braille for the print stencils, the process plates Black
+and Cyan for the swell stencils), each with a DeviceCMYK alternate."""
 import pikepdf
 
 
@@ -35,7 +36,11 @@ def pdf_date_to_xmp(d):
     return "%s-%s-%sT%s:%s:%s" % (d[0:4], d[4:6], d[6:8], d[8:10], d[10:12], d[12:14])
 
 
-def preflight(path):
+PRINT = ("CutContour", "Braille")
+SWELL = ("Black", "Cyan")
+
+
+def preflight(path, separations=PRINT):
     """The requirements that fail, as short names ([] when it passes)."""
     bad = []
     try:
@@ -106,7 +111,7 @@ def preflight(path):
             for cs in (spaces[k] for k in spaces.keys()):
                 if isinstance(cs, pikepdf.Array) and cs[0] == "/Separation":
                     seps.add((str(cs[1])[1:], str(cs[2])))
-    if seps != {("CutContour", "/DeviceCMYK"), ("Braille", "/DeviceCMYK")}:
+    if seps != {(n, "/DeviceCMYK") for n in separations}:
         bad.append("separations")
     return sorted(set(bad))
 

@@ -7,11 +7,14 @@ swap_stencil_numbers(pdf_in, pdf_out, a, b, page=0)
     nothing else changes: the dots of each number are moved, in the content
     stream, to where the other number stood.
 
-How the swell PDF is drawn (src/stencil/stencil.c, Cairo): the page's
-content stream starts with a y-down CTM (1 0 0 -1 0 H cm) in points; the
-cutting guides (outline and windows) are blue (0 0.35 0.85 RG) strokes, each
-window a closed subpath; the braille dots are black (0 0 0 rg) filled paths,
-each dot one subpath "m c c c c h". A number stands left of its window
+How the swell PDF is drawn (src/stencil/stencil.c, Cairo, then made
+PDF/X-4 by src/render/pdfpost.c): the page's content stream starts with a
+y-down CTM (1 0 0 -1 0 H cm) in points; the cutting guides (outline and
+windows) are strokes in the Separation Cyan (a colour space whose CMYK
+alternate is 1 0 0 0), each window a closed subpath; the braille dots are
+filled paths in the Separation Black (alternate 0 0 0 1), each dot one
+subpath "m c c c c h". A Separation's colour is taken at full tint (the
+writer's "1 scn"). A number stands left of its window
 (where windows stand closer than a braille line, every other number in a
 second column a blank cell further left, or right of its window when
 another column of windows stands to the right), level with its centre, its last cell's right edge window_gap (3 mm) from the
@@ -138,6 +141,18 @@ def _page_paths(pdf, page):
     def to_mm(p):
         return ((p[0] - box[0]) * PT_MM, (box[3] - p[1]) * PT_MM)
 
+    spaces = pg.obj.get("/Resources", pikepdf.Dictionary()).get("/ColorSpace", pikepdf.Dictionary())
+
+    def separation_rgb(name):
+        """A Separation colour space's full tint as RGB, from its CMYK
+        alternate (the stencil PDFs are PDF/X-4: black and the cutting
+        guides are the process plates Black and Cyan)."""
+        cs = spaces.get(str(name))
+        if not isinstance(cs, pikepdf.Array) or cs[0] != "/Separation":
+            return None
+        c, m, y, k = (float(v) for v in cs[3].C1)
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+
     ctm = [1, 0, 0, 1, 0, 0]
     stack = []
     fill = stroke = None
@@ -174,6 +189,10 @@ def _page_paths(pdf, page):
             fill = (_num(ops[0]),) * 3
         elif op == "RG":
             stroke = tuple(_num(v) for v in ops)
+        elif op == "cs":
+            fill = separation_rgb(ops[0])
+        elif op == "CS":
+            stroke = separation_rgb(ops[0])
         elif op == "G":
             stroke = (_num(ops[0]),) * 3
         elif op in ("m", "l", "c", "v", "y", "re"):

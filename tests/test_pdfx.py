@@ -11,14 +11,17 @@ every page a TrimBox inside a BleedBox inside the MediaBox; every font
 embedded; no actions or JavaScript; the spot colours as Separations
 named CutContour and Braille with DeviceCMYK alternates.
 
-It runs on the print PDF of every example ballot (the stencil command),
-and must fail on a PDF that lacks any one requirement: one such PDF is
+It runs on the print PDF and the swell PDF of every example ballot (the
+stencil command; the swell PDF's separations are the process plates Black,
+which swells, and Cyan, which stays flat: Ghostscript's tiffsep gives
+those two plates and no other ink), and must fail on a PDF that lacks any one requirement: one such PDF is
 written per requirement, from a good one, with pikepdf. Each of them is
 also put into a built kit (checksums resealed): ballotkit verify's own
 decoder (src/decode/pdfx.c, written apart from this) must refuse it,
-naming what is missing. Ghostscript still renders every page, and two
+naming what is missing (a swell PDF without its XMP too). Ghostscript still renders every page, and two
 builds give the same bytes. The output profile can be swapped
 ($BALLOTKIT_OUTPUT_INTENT), and a missing or RGB one is refused."""
+import glob
 import hashlib
 import json
 import os
@@ -26,11 +29,13 @@ import shutil
 import subprocess
 import tempfile
 
+import numpy
 import pikepdf
+from PIL import Image
 
 import bk
 import tamper
-from preflight import preflight
+from preflight import SWELL, preflight
 
 t = bk.Tap()
 
@@ -76,6 +81,21 @@ with tempfile.TemporaryDirectory() as tmp:
              r.stderr.decode()[:500])
         if b["id"] == "mazhilis-list":
             good = out
+        swell = os.path.join(tmp, b["id"] + "-swell.pdf")
+        bk.run("stencil", bk.EXAMPLE, "--ballot", b["id"], "--format", "swell-pdf", "-o", swell,
+               check_rc=0)
+        t.eq(preflight(swell, SWELL), [], "%s: the swell PDF passes the PDF/X-4 preflight" % b["id"])
+        sep = os.path.join(tmp, "sep-" + b["id"])
+        os.mkdir(sep)
+        subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiffsep", "-r50",
+                        "-sOutputFile=" + os.path.join(sep, "p%d.tif"), swell], check=True)
+        inked = {}
+        for f in glob.glob(os.path.join(sep, "p*(*).tif")):
+            name = f.rsplit("(", 1)[1][:-5]
+            inked[name] = inked.get(name, 0) + int((numpy.asarray(Image.open(f).convert("L")) < 128).sum())
+        t.ok(sorted(inked) == ["Black", "Cyan", "Magenta", "Yellow"] and inked["Black"] and
+             inked["Cyan"] and not inked["Magenta"] and not inked["Yellow"],
+             "%s: the swell PDF separates into Black and Cyan only" % b["id"], str(inked))
     again = os.path.join(tmp, "again.pdf")
     bk.run("stencil", bk.EXAMPLE, "--ballot", "mazhilis-list", "--format", "print-pdf", "-o", again,
            check_rc=0)
@@ -111,6 +131,23 @@ with tempfile.TemporaryDirectory() as tmp:
          "$BALLOTKIT_OUTPUT_INTENT: a shop's CMYK profile is embedded byte for byte")
     t.ok("ps_cmyk.icc" in said and "default_cmyk" not in said and "default_cmyk.icc" in said_default,
          "the output intent names the profile it embeds: %r / %r" % (said, said_default))
+    # the swell PDF embeds the profile too: a definition that asks for it
+    # alone is refused without one, and one without either stencil PDF is not
+    for outputs, rc in ((["stencil-swell-pdf"], 78), (["braille-list-brf"], 0)):
+        only = bk.load(bk.EXAMPLE)
+        only["production"]["outputs"] = outputs
+        # beside a copy of the example's ballot PDF, which it names
+        where = os.path.join(tmp, "only-" + outputs[0])
+        os.mkdir(where)
+        shutil.copy(os.path.join(os.path.dirname(bk.EXAMPLE), "ballot-maslikhat-abai-list.pdf"), where)
+        only_path = os.path.join(where, "election.json")
+        with open(only_path, "w", encoding="utf-8") as fh:
+            json.dump(only, fh, ensure_ascii=False)
+        env = dict(os.environ, BALLOTKIT_OUTPUT_INTENT=os.path.join(tmp, "no-such.icc"))
+        r = bk.run("validate", only_path, env=env)
+        t.ok(r.returncode == rc and (rc == 0 or b"no-such.icc" in r.stderr),
+             "outputs %s without a readable output profile: validate exits %d" % (outputs, rc),
+             r.stderr.decode()[-400:])
     for name, path, why in (("missing", os.path.join(tmp, "no-such.icc"), "No such file"),
                             ("RGB", os.path.join(icc_dir, "default_rgb.icc"), "not a CMYK output")):
         env = dict(os.environ, BALLOTKIT_OUTPUT_INTENT=path)
@@ -173,4 +210,18 @@ with tempfile.TemporaryDirectory() as tmp:
                 SAYS[name] in p["message"]]
         t.ok(r.returncode == 65 and hits, "verify refuses a kit whose print PDF breaks %s" % name,
              json.dumps([p for p in rep["problems"] if p["check"] != "missing"])[:600])
+    # the swell PDF is a print-shop file too (print-job imposes it)
+    kd = os.path.join(tmp, "k-swell")
+    shutil.copytree(kits, kd)
+    kit = os.path.join(kd, "kits", "mazhilis-list")
+    sw = os.path.join(kit, "stencil", "mazhilis-list-stencil-swell.pdf")
+    with pikepdf.open(sw, allow_overwriting_input=True) as p:
+        del p.Root["/Metadata"]
+        p.save(sw)
+    tamper.reseal(kit, index=os.path.join(kd, "index.json"))
+    r = bk.run("verify", kd, "--definition", bk.EXAMPLE, "--quick", "--json")
+    hits = [p for p in json.loads(r.stdout)["problems"]
+            if p["file"].endswith("-stencil-swell.pdf") and "XMP" in p["message"]]
+    t.ok(r.returncode == 65 and hits, "verify refuses a kit whose swell PDF has no XMP metadata",
+         r.stdout.decode()[-600:])
 t.done()

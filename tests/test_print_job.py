@@ -1,24 +1,28 @@
 """ballotkit print-job (issue 19, item 2): the example's stencils imposed
 on press sheets, read back as a print shop's tools would, apart from
-ballotkit's own code.
+ballotkit's own code. Both kinds: the print stencils (plates CutContour
+and Braille) and the swell stencils (plates Black, which swells, and
+Cyan, which stays flat).
 
 - Counts: every stencil row of print-quantities.csv has copies x pages
   slots in the ticket, and no more; the slots lie on the sheet and no two
   overlap with their bleeds.
 - Each sheet split into its plates by Ghostscript (tiffsep): slot by slot,
-  the CutContour plate holds the stencil's outline on the slot's trim and
-  the same windows as the kit's own print PDF, and the Braille plate the
-  same dots, whose numbers read the same; nothing is cut or raised outside
-  the slots; the registration marks are black squares where the mark set
-  puts them.
+  the cut plate (CutContour; Cyan on swell sheets) holds the stencil's
+  outline on the slot's trim and the same windows as the kit's own PDF,
+  and the dot plate (Braille; Black on swell sheets) the same dots, whose
+  numbers read the same; nothing is cut or raised outside the slots (on
+  swell sheets, nothing but the job's own black marks); the registration
+  marks are black squares where the mark set puts them.
 - Every sheet file passes the PDF/X-4 preflight (tests/preflight.py) and
   its SHA-256 is the ticket's; the CSV ticket agrees with the JSON one.
 - A second run, under another locale and zone, gives the same bytes.
 - Refusals name what is wrong, and write nothing: an unknown sheet, a gap
   the crop marks do not fit in, a sheet the stencils do not fit on, a mark
   set with a mark off its corner, a stencil changed after the build.
-- verify passes the job, and fails each tampered one: slots swapped,
-  moved or dropped in the ticket, a sheet changed (ticket resealed), a
+- verify passes the job, and fails each tampered one: slots swapped
+  (print and swell sheets), moved or dropped in the ticket, the dots of a
+  swell slot taken off its sheet, a sheet changed (ticket resealed), a
   sheet changed (not resealed), the kits' quantities changed."""
 import csv
 import glob
@@ -37,11 +41,21 @@ from scipy import ndimage
 
 import bk
 import tamper
-from preflight import preflight
+from preflight import PRINT, SWELL, preflight
 
 t = bk.Tap()
 DPI = 100
 PX = 25.4 / DPI
+
+
+# the kinds of stencil a job imposes, by the kit file's name: the kind, the
+# plate that is cut (or cut along) and the plate that holds the dots
+KINDS = {"-stencil-print.pdf": ("print", "CutContour", "Braille"),
+         "-stencil-swell.pdf": ("swell", "Cyan", "Black")}
+
+
+def kind_of(name):
+    return next((v for k, v in KINDS.items() if name.endswith(k)), None)
 
 
 def sha(path):
@@ -91,8 +105,31 @@ def shifted(boxes, dx, dy):
 
 
 def same_boxes(a, b):
-    return len(a) == len(b) and all(max(abs(x - y) for x, y in zip(p, q)) <= 3 * PX
-                                    for p, q in zip(a, b))
+    """Each box of a matches its own box of b within 3 pixels (matched one
+    by one, not by sorted order: boxes a pixel apart can sort either way
+    at another pixel phase)."""
+    if len(a) != len(b):
+        return False
+    left = list(b)
+    for p in a:
+        q = next((q for q in left if max(abs(x - y) for x, y in zip(p, q)) <= 3 * PX), None)
+        if q is None:
+            return False
+        left.remove(q)
+    return True
+
+
+def same_ink(a, b):
+    """Two plates' pixels agree within 3 pixels each way inside the trim
+    (the text of a
+    swell stencil's labels breaks into blobs differently at another pixel
+    phase, so it is compared as pixels)."""
+    h, w = min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1])
+    # 3 pixels in from the trim, where the page's own edge clips the
+    # outline (its place is checked apart)
+    a, b = a[3:h - 3, 3:w - 3], b[3:h - 3, 3:w - 3]
+    return a.any() and not (a & ~ndimage.binary_dilation(b, iterations=3)).any() and \
+        not (b & ~ndimage.binary_dilation(a, iterations=3)).any()
 
 
 def numbers(mask, ox, oy):
@@ -113,14 +150,25 @@ with tempfile.TemporaryDirectory() as tmp:
     bk.run("build", bk.EXAMPLE, "-o", kits, check_rc=0)
     job = os.path.join(kits, "job")
     r = bk.run("print-job", kits, "-o", job)
-    t.ok(r.returncode == 0 and b"stencil-print-001.pdf (file 1 of" in r.stderr,
-         "print-job on the example writes its sheets with progress", r.stderr.decode()[-800:])
     ticket = json.load(open(os.path.join(job, "job-ticket.json")))
+    # files are made a few at a time: the progress counts them as they end
+    said = re.findall(r"print-job: (\S+) \(file (\d+) of (\d+),", r.stderr.decode())
+    n = len(ticket["files"])
+    t.ok(r.returncode == 0 and sorted(f for f, _, _ in said) == sorted(f["file"] for f in ticket["files"]) and
+         [int(k) for _, k, _ in said] == list(range(1, n + 1)) and all(int(m) == n for _, _, m in said),
+         "print-job on the example writes its sheets with progress, each file once", r.stderr.decode()[-800:])
 
     # ---- counts against print-quantities.csv
     rows = [r for r in csv.DictReader(open(os.path.join(kits, "print-quantities.csv")))
-            if r["file"].endswith("-stencil-print.pdf")]
+            if kind_of(r["file"])]
     slots = [(f, s) for f in ticket["files"] for s in f["slots"]]
+    t.eq(sorted({kind_of(r["file"])[0] for r in rows}), ["print", "swell"],
+         "print-quantities.csv lists print and swell stencils")
+    t.ok(all(kind_of(s["file"])[0] == f["kind"] for f, s in slots) and
+         {f["kind"] for f in ticket["files"]} == {"print", "swell"} and
+         all(f["file"].startswith("stencil-%s-" % f["kind"]) for f in ticket["files"]),
+         "both kinds are imposed, each on files of its own",
+         str([(f["file"], f["kind"]) for f in ticket["files"]]))
     pages = {}
     for row in rows:
         src = os.path.join(kits, "kits", row["kit"], row["file"])
@@ -158,7 +206,8 @@ with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(job, f["file"])
         t.ok(sha(path) == f["sha256"] and os.path.getsize(path) == f["bytes"],
              f["file"] + ": SHA-256 and size are the ticket's")
-        t.eq(preflight(path), [], f["file"] + ": passes the PDF/X-4 preflight")
+        t.eq(preflight(path, SWELL if f["kind"] == "swell" else PRINT), [],
+             f["file"] + ": passes the PDF/X-4 preflight")
         with pikepdf.open(path) as p:
             t.eq(len(p.pages), f["sheets"], f["file"] + ": one page per sheet")
     rows_csv = list(csv.DictReader(open(os.path.join(job, "job-ticket.csv"))))
@@ -167,7 +216,10 @@ with tempfile.TemporaryDirectory() as tmp:
                 for st in f["stencils"]),
          "the CSV ticket lists each file's stencils and slots as the JSON one")
     t.ok(all(r["stock"] and "die cut" in r["processes"] and "Braille" in r["processes"]
-             for r in rows_csv), "the CSV ticket names the stock and the processes")
+             for r in rows_csv if r["kind"] == "print") and
+         all("swell" in r["stock"] and "heat" in r["processes"] and "Black plate only" in r["processes"]
+             for r in rows_csv if r["kind"] == "swell"),
+         "the CSV ticket names the stock and the processes of each kind")
 
     # ---- each sheet decoded, slot by slot
     source = {}
@@ -176,9 +228,11 @@ with tempfile.TemporaryDirectory() as tmp:
         for pg in range(pages[key]):
             pl = plates(src, tmp, pg)
             ox, oy = trim_of(src, pg)
-            source[key + (pg + 1,)] = (shifted(blobs(pl["CutContour"], 2), ox, oy),
-                                       shifted(blobs(pl["Braille"]), ox, oy),
-                                       numbers(pl["Braille"], ox, oy))
+            _, cut_ink, dot_ink = kind_of(key[1])
+            source[key + (pg + 1,)] = (shifted(blobs(pl[cut_ink], 2), ox, oy),
+                                       shifted(blobs(pl[dot_ink]), ox, oy),
+                                       numbers(pl[dot_ink], ox, oy),
+                                       pl[cut_ink][round(oy / PX):, round(ox / PX):])
     marks = json.load(open(os.path.join(bk.ROOT, "templates", "print", "marks", "default.json")))
     decoded = 0
     for f in ticket["files"]:
@@ -186,9 +240,17 @@ with tempfile.TemporaryDirectory() as tmp:
         W, H = f["sheet"]["width_mm"], f["sheet"]["height_mm"]
         for sheet in range(1, f["sheets"] + 1):
             pl = plates(path, tmp, sheet - 1)
-            t.ok(not any(pl[c].any() for c in ("Cyan", "Magenta", "Yellow")),
-                 "%s sheet %d: no process colour but black" % (f["file"], sheet))
-            cut, dots = blobs(pl["CutContour"], 2), blobs(pl["Braille"])
+            swell = f["kind"] == "swell"
+            _, cut_ink, dot_ink = KINDS["-stencil-%s.pdf" % f["kind"]]
+            if swell:
+                t.ok(sorted(pl) == ["Black", "Cyan", "Magenta", "Yellow"] and
+                     not pl["Magenta"].any() and not pl["Yellow"].any(),
+                     "%s sheet %d: black and cyan only, no spot colour" % (f["file"], sheet),
+                     str(sorted(pl)))
+            else:
+                t.ok(not any(pl[c].any() for c in ("Cyan", "Magenta", "Yellow")),
+                     "%s sheet %d: no process colour but black" % (f["file"], sheet))
+            cut, dots = blobs(pl[cut_ink], 2), blobs(pl[dot_ink])
             claimed_cut, claimed_dots = 0, 0
             for s in f["slots"]:
                 if s["sheet"] != sheet:
@@ -199,7 +261,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 def inside(b):
                     return b[0] >= x - bl - 0.5 and b[1] >= y - bt - 0.5 and \
                         b[2] <= x + w + br + 0.5 and b[3] <= y + h + bb + 0.5
-                want_cut, want_dots, want_numbers = source[(s["kit"], s["file"], s["page"])]
+                want_cut, want_dots, want_numbers, want_plate = source[(s["kit"], s["file"], s["page"])]
                 got_cut = shifted([b for b in cut if inside(b)], x, y)
                 got_dots = shifted([b for b in dots if inside(b)], x, y)
                 claimed_cut += len(got_cut)
@@ -207,21 +269,30 @@ with tempfile.TemporaryDirectory() as tmp:
                 outline = max(got_cut, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]), default=None)
                 t.ok(outline and abs(outline[0]) <= 2 * PX and abs(outline[1]) <= 2 * PX and
                      abs(outline[2] - w) <= 2 * PX and abs(outline[3] - h) <= 2 * PX,
-                     "%s sheet %d: %s's outline is cut on the slot's trim" % (f["file"], sheet, s["kit"]),
+                     "%s sheet %d: %s's outline is on the slot's trim (%s)" % (f["file"], sheet, s["kit"], cut_ink),
                      "%s vs %s" % (outline, (0, 0, w, h)))
-                t.ok(same_boxes(got_cut, want_cut) and same_boxes(got_dots, want_dots),
-                     "%s sheet %d: the slot at %.0f, %.0f mm holds %s's stencil (%d cuts, %d "
-                     "braille dots, as its own print PDF)" % (f["file"], sheet, x, y, s["kit"],
-                                                             len(want_cut), len(want_dots)))
+                if swell:
+                    # the cut plate from the slot's trim corner, as pixels
+                    same_cut = same_ink(pl[cut_ink][round(y / PX):round((y + h) / PX),
+                                                    round(x / PX):round((x + w) / PX)], want_plate)
+                else:
+                    same_cut = same_boxes(got_cut, want_cut)
+                t.ok(same_cut and same_boxes(got_dots, want_dots),
+                     "%s sheet %d: the slot at %.0f, %.0f mm holds %s's stencil (%d %s, %d "
+                     "%s marks, as its own %s PDF)" % (f["file"], sheet, x, y, s["kit"],
+                                                      len(want_cut), cut_ink, len(want_dots),
+                                                      dot_ink, f["kind"]))
                 x0, y0 = int((x - bl) / PX), int((y - bt) / PX)
-                sub = pl["Braille"][y0:int((y + h + bb) / PX) + 1, x0:int((x + w + br) / PX) + 1]
+                sub = pl[dot_ink][y0:int((y + h + bb) / PX) + 1, x0:int((x + w + br) / PX) + 1]
                 got_numbers = numbers(sub, x - x0 * PX, y - y0 * PX)
                 t.ok(got_numbers and got_numbers == want_numbers,
                      "%s sheet %d: the braille read in %s's slot gives the numbers of its own "
-                     "print PDF" % (f["file"], sheet, s["kit"]),
+                     "%s PDF" % (f["file"], sheet, s["kit"], f["kind"]),
                      "%s vs %s" % (got_numbers, want_numbers))
                 decoded += 1
-            t.ok(claimed_cut == len(cut) and claimed_dots == len(dots),
+            # on swell sheets the job's own marks (crop marks, slugs,
+            # registration) are black too, outside every slot
+            t.ok(claimed_cut == len(cut) and (swell or claimed_dots == len(dots)),
                  "%s sheet %d: nothing cut or raised outside the slots" % (f["file"], sheet),
                  "%d/%d cuts, %d/%d dots" % (claimed_cut, len(cut), claimed_dots, len(dots)))
             black = pl["Black"]
@@ -313,12 +384,38 @@ with tempfile.TemporaryDirectory() as tmp:
         t.ok(rc == 65 and all(w in out for w in says), "verify refuses a job with " + what,
              "rc %d: %s" % (rc, out[-700:]))
 
-    def swap(d, tk):
-        sl = tk["files"][0]["slots"]
-        a = next(i for i, s in enumerate(sl) if s["kit"] != sl[0]["kit"])
-        for k in ("kit", "file"):
-            sl[0][k], sl[a][k] = sl[a][k], sl[0][k]
-    tampered("two slots' stencils swapped in the ticket", swap, ["does not hold that stencil"])
+    def swapper(kind):
+        def swap(d, tk):
+            sl = next(f for f in tk["files"] if f["kind"] == kind)["slots"]
+            a = next(i for i, s in enumerate(sl) if s["kit"] != sl[0]["kit"])
+            for k in ("kit", "file"):
+                sl[0][k], sl[a][k] = sl[a][k], sl[0][k]
+        return swap
+    tampered("two slots' stencils swapped in the ticket", swapper("print"),
+             ["does not hold that stencil"])
+    tampered("two swell slots' stencils swapped in the ticket", swapper("swell"),
+             ["does not hold that stencil", "Black marks"])
+
+    def undot(d, tk):
+        # the swell sheet's first stencil drawn without its black fills:
+        # the form XObject's "/BKblack cs 1 scn" fills become white paint
+        f = next(f for f in tk["files"] if f["kind"] == "swell")
+        p = os.path.join(d, f["file"])
+        with pikepdf.open(p, allow_overwriting_input=True) as pdf:
+            xo = pdf.pages[0].Resources.XObject
+            form = xo[sorted(xo.keys())[0]]
+            ops, white = [], False
+            for operands, op in pikepdf.parse_content_stream(form):
+                if str(op) == "cs" and str(operands[0]) == "/BKblack":
+                    operands, op, white = [1], pikepdf.Operator("g"), True
+                elif str(op) == "scn" and white:
+                    white = False
+                    continue  # its tint: g has set the colour
+                ops.append((operands, op))
+            form.write(pikepdf.unparse_content_stream(ops))
+            pdf.save(p)
+    tampered("a swell slot's braille dots taken off the sheet (ticket resealed)", undot,
+             ["does not hold that stencil", "Black marks"])
 
     def move(d, tk):
         tk["files"][0]["slots"][1]["trim_mm"][0] += 5

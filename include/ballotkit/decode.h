@@ -199,6 +199,14 @@ BK_API bk_status bk_pdf_pages_separation(bk_pdf_pages *d, size_t page,
                                          const char *separation,
                                          bk_pdf_separation **out,
                                          bk_diags *diags);
+/* The same for n separations at once (1 to BK_PDF_SEPARATIONS_MAX), the
+ * page's content read once: out[k] (an array of n, each owned by the
+ * caller) for separations[k]; all NULL on failure. */
+#define BK_PDF_SEPARATIONS_MAX 8
+BK_API bk_status bk_pdf_pages_separations(bk_pdf_pages *d, size_t page,
+                                          const char *const *separations,
+                                          size_t n, bk_pdf_separation **out,
+                                          bk_diags *diags);
 /* The page's TrimBox (the MediaBox when it has none), in mm; and how far
  * the BleedBox reaches beyond it on each side. */
 BK_API void bk_pdf_separation_trim(const bk_pdf_separation *s, double *w,

@@ -1,5 +1,6 @@
-/* ballotkit: print jobs for a print shop. The stencil print PDFs of a
- * built kits folder, imposed on press sheets as often as the polling
+/* ballotkit: print jobs for a print shop. The stencil print and swell
+ * PDFs of a built kits folder, each kind on its own press sheets (the
+ * kinds of templates/print/job.json), as often as the polling
  * stations need them, with crop marks per stencil, the cutter's
  * registration marks, a slug line, and a job ticket (JSON and CSV) that
  * names every sheet's stencils, the stock, the processes and every

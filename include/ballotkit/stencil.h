@@ -81,8 +81,9 @@ BK_API unsigned bk_stencil_window(const bk_stencil *stencil, size_t sheet,
                                   double *h);
 
 /* Outputs, each written under a temporary name and renamed into place:
- * - swell-paper PDF: dots and print numbers black; cutting guides, labels,
- *   crosses and the calibration bar in blue, which does not swell;
+ * - swell-paper PDF (PDF/X-4): dots and print numbers on the process
+ *   plate Black; cutting guides, labels, crosses and the calibration bar
+ *   on the process plate Cyan, which does not swell;
  * - SVG for a laser cutter, in mm, one sheet (0-based) per file: red
  *   hairlines cut (outline, corner cut, windows), blue scores mark where
  *   the braille labels go, black is engraved (print numbers, labels);

@@ -518,10 +518,11 @@ static void load_speakable(admit *a)
 }
 
 /* The output profile the print PDFs embed (PDF/X-4 output intent), when
- * the election's outputs hold the print shop's stencil. */
+ * the election's outputs hold the print shop's stencils (print or swell). */
 static bk_status check_output_profile(const bk_election *e, bk_diags *diags)
 {
-	if (!(bk_election_outputs(e) & BK_OUTPUT_BIT(BK_OUTPUT_STENCIL_PRINT_PDF)))
+	if (!(bk_election_outputs(e) & (BK_OUTPUT_BIT(BK_OUTPUT_STENCIL_PRINT_PDF) |
+	                                BK_OUTPUT_BIT(BK_OUTPUT_STENCIL_SWELL_PDF))))
 		return BK_OK;
 	char *data = NULL;
 	size_t n = 0;
@@ -535,7 +536,8 @@ static bk_status check_output_profile(const bk_election *e, bk_diags *diags)
 	unavailable(diags, bki_output_intent_icc(), "the print PDFs' output "
 	            "profile (their PDF/X-4 output intent) cannot be used: %s "
 	            "(Debian: libgs-common, or $BALLOTKIT_OUTPUT_INTENT; or leave "
-	            "stencil-print-pdf out of production.outputs)",
+	            "stencil-print-pdf and stencil-swell-pdf out of "
+	            "production.outputs)",
 	            bki_output_intent_reason(err));
 	return BK_ERR_CONFIG;
 }

@@ -168,11 +168,12 @@ static const cli_command commands[] = {
 	 _("impose a kits folder's stencils on press sheets, with a job ticket"),
 	 "print-job DIR -o JOB [--sheet SRA3|A3|A4|WxH] [--gap MM]\n"
 	 "  [--marks SET] [--sheets-per-file N] [--output-intent FILE.icc]",
-	 _("Impose the stencil print PDFs of a built kits folder on press\n"
-	   "sheets (PDF/X-4), each as often as the packing lists ask, with crop\n"
-	   "marks, the cutter's registration marks and a slug line; write the\n"
-	   "job ticket (job-ticket.json, job-ticket.csv) and check the job as\n"
-	   "verify does (docs/print-shop.md).\n")},
+	 _("Impose the stencil print and swell PDFs of a built kits folder on\n"
+	   "press sheets (PDF/X-4), each kind on sheets of its own and each\n"
+	   "stencil as often as the packing lists ask, with crop marks, the\n"
+	   "cutter's registration marks and a slug line; write the job ticket\n"
+	   "(job-ticket.json, job-ticket.csv) and check the job as verify does\n"
+	   "(docs/print-shop.md).\n")},
 	{"templates", cli_cmd_templates, 0, 0, NULL, true, false, CLI_ARGS_NONE,
 	 NULL, _("list the stencil templates and their positions"), "templates",
 	 _("List the stencil templates and how many positions each holds.\n")},

@@ -68,9 +68,10 @@ typedef struct image_scan {
 	bool nomem; /* the stack could not grow */
 } image_scan;
 
-/* One region's blackness-weighted area and centre sums, and its box. */
+/* One region's blackness-weighted area and centre sums, its darkest
+ * pixel, and its box. */
 typedef struct region {
-	double area, sx, sy;
+	double area, sx, sy, peak;
 	int minx, maxx, miny, maxy;
 } region;
 
@@ -115,7 +116,7 @@ static void push_neighbours(image_scan *im, int x, int y)
 /* The region of dark pixels connected to the seed (x0, y0). */
 static region flood_region(image_scan *im, int x0, int y0)
 {
-	region r = {0, 0, 0, x0, x0, y0, y0};
+	region r = {0, 0, 0, 0, x0, x0, y0, y0};
 	im->top = 0;
 	scan_push(im, x0, y0);
 	im->seen[(size_t)y0 * (size_t)im->w + (size_t)x0] = 1;
@@ -124,6 +125,8 @@ static region flood_region(image_scan *im, int x0, int y0)
 		int x = im->stack[im->top * 2], y = im->stack[im->top * 2 + 1];
 		double k = pixel_blackness(im, x, y);
 		r.area += k;
+		if (k > r.peak)
+			r.peak = k;
 		r.sx += k * x;
 		r.sy += k * y;
 		if (x < r.minx) r.minx = x;
@@ -135,13 +138,16 @@ static region flood_region(image_scan *im, int x0, int y0)
 	return r;
 }
 
-/* A region as a blob in mm, and whether it has a dot's shape. */
+/* A region as a blob in mm, and whether it has a dot's shape. Its area is
+ * counted in its own ink's density (the darkest pixel as full cover): a
+ * black separation rendered through its CMYK alternate is a little
+ * lighter than RGB black, and its dots are no smaller for it. */
 static blob region_blob(const region *r, double px_mm)
 {
 	blob b;
 	b.x = (r->sx / r->area + 0.5) * px_mm;
 	b.y = (r->sy / r->area + 0.5) * px_mm;
-	b.d = 2 * sqrt(r->area / M_PI) * px_mm;
+	b.d = 2 * sqrt(r->area / r->peak / M_PI) * px_mm;
 	double bw = (r->maxx - r->minx + 1) * px_mm, bh = (r->maxy - r->miny + 1) * px_mm;
 	/* a dot: round, 1–2 mm across */
 	b.dot = b.d >= 1.0 && b.d <= 2.0 && bw < b.d * 1.3 &&

@@ -51,7 +51,7 @@ struct bk_pdf_separation {
 
 typedef struct gstate {
 	mat ctm;
-	bool fill_ink, stroke_ink;    /* the colour is the separation */
+	int fill_ink, stroke_ink;     /* the separation the colour is, -1 none */
 	double fill_tint, stroke_tint;
 } gstate;
 
@@ -64,8 +64,9 @@ typedef struct sub {
 
 typedef struct interp {
 	qpdf_data q;
-	const char *ink;     /* the separation's name, "/CutContour" */
-	bk_pdf_separation *out;
+	const char *const *inks; /* the separations' names, "/CutContour" */
+	size_t ninks;
+	bk_pdf_separation **out; /* one per ink */
 	gstate gs[MAX_STACK];
 	int top;
 	sub *subs;
@@ -171,25 +172,35 @@ static void curve_to(interp *p, double x1, double y1, double x2, double y2,
 	p->cy = y3;
 }
 
+static bool add_shape(interp *p, int ink, const sub *x, bool closed, bool filled)
+{
+	bk_pdf_separation *o = p->out[ink];
+	void *v = o->v;
+	bool room = bki_array_room(&v, &o->cap, o->n, sizeof *o->v);
+	o->v = v;
+	if (!room) {
+		p->nomem = true;
+		return false;
+	}
+	o->v[o->n++] = (shape){x->x0, x->y0, x->x1, x->y1, closed, filled};
+	return true;
+}
+
 static void paint(interp *p, bool fill, bool stroke)
 {
 	gstate *g = &p->gs[p->top];
-	bool f = fill && g->fill_ink && g->fill_tint > 0;
-	bool s = stroke && g->stroke_ink && g->stroke_tint > 0;
-	for (size_t i = 0; (f || s) && i < p->nsubs; i++) {
+	int f = fill && g->fill_ink >= 0 && g->fill_tint > 0 ? g->fill_ink : -1;
+	int s = stroke && g->stroke_ink >= 0 && g->stroke_tint > 0 ? g->stroke_ink : -1;
+	for (size_t i = 0; (f >= 0 || s >= 0) && i < p->nsubs; i++) {
 		sub *x = &p->subs[i];
 		if (!x->any || !x->segments)
 			continue;
-		bk_pdf_separation *o = p->out;
-		void *v = o->v;
-		bool room = bki_array_room(&v, &o->cap, o->n, sizeof *o->v);
-		o->v = v;
-		if (!room) {
-			p->nomem = true;
+		/* a subpath both filled and stroked in one ink counts once, as
+		 * filled */
+		if (f >= 0 && !add_shape(p, f, x, true, true))
 			break;
-		}
-		/* a subpath both filled and stroked counts once, as filled */
-		o->v[o->n++] = (shape){x->x0, x->y0, x->x1, x->y1, x->closed || f, f};
+		if (s >= 0 && s != f && !add_shape(p, s, x, x->closed, false))
+			break;
 	}
 	p->nsubs = 0;
 }
@@ -325,22 +336,25 @@ static bool op_is(const tok *t, const char *name)
 	return t->kind == 'o' && t->n == strlen(name) && !memcmp(t->s, name, t->n);
 }
 
-/* Whether the resource name (with its slash) in the given resources'
- * /ColorSpace names a Separation of the ink's name. */
-static bool ink_space(interp *p, qpdf_oh res, const tok *name)
+/* Which of the inks the resource name (with its slash) in the given
+ * resources' /ColorSpace names a Separation of; -1 none. */
+static int ink_space(interp *p, qpdf_oh res, const tok *name)
 {
 	char key[128];
 	if (name->kind != '/' || name->n >= sizeof key)
-		return false;
+		return -1;
 	memcpy(key, name->s, name->n);
 	key[name->n] = '\0';
 	qpdf_oh cs = qpdf_oh_get_key(p->q, qpdf_oh_get_key(p->q, res, "/ColorSpace"), key);
-	if (!qpdf_oh_is_array(p->q, cs) || qpdf_oh_get_array_n_items(p->q, cs) < 2)
-		return false;
-	return qpdf_oh_is_name_and_equals(p->q, qpdf_oh_get_array_item(p->q, cs, 0),
-	                                  "/Separation") &&
-	       qpdf_oh_is_name_and_equals(p->q, qpdf_oh_get_array_item(p->q, cs, 1),
-	                                  p->ink);
+	if (!qpdf_oh_is_array(p->q, cs) || qpdf_oh_get_array_n_items(p->q, cs) < 2 ||
+	    !qpdf_oh_is_name_and_equals(p->q, qpdf_oh_get_array_item(p->q, cs, 0),
+	                                "/Separation"))
+		return -1;
+	qpdf_oh n = qpdf_oh_get_array_item(p->q, cs, 1);
+	for (size_t k = 0; k < p->ninks; k++)
+		if (qpdf_oh_is_name_and_equals(p->q, n, p->inks[k]))
+			return (int)k;
+	return -1;
 }
 
 static void run_stream(interp *p, const char *s, size_t len, qpdf_oh res, int depth);
@@ -360,8 +374,8 @@ static void do_xobject(interp *p, qpdf_oh res, const tok *name, int depth)
 	if (qpdf_oh_is_name_and_equals(p->q, subtype, "/Image")) {
 		gstate *g = &p->gs[p->top];
 		/* an image mask is painted in the fill colour */
-		if (g->fill_ink && g->fill_tint > 0)
-			p->out->other++;
+		if (g->fill_ink >= 0 && g->fill_tint > 0)
+			p->out[g->fill_ink]->other++;
 		return;
 	}
 	if (!qpdf_oh_is_name_and_equals(p->q, subtype, "/Form"))
@@ -434,8 +448,8 @@ static void run_stream(interp *p, const char *s, size_t len, qpdf_oh res, int de
 			                        s[i + 2] == 'I' && (i + 3 >= len || is_white(s[i + 3]))))
 				i++;
 			i += 3;
-			if (g->fill_ink && g->fill_tint > 0)
-				p->out->other++;
+			if (g->fill_ink >= 0 && g->fill_tint > 0)
+				p->out[g->fill_ink]->other++;
 		} else if (op_is(&t, "q")) {
 			if (p->top + 1 >= MAX_STACK) {
 				p->bad = true;
@@ -501,13 +515,13 @@ static void run_stream(interp *p, const char *s, size_t len, qpdf_oh res, int de
 		} else if ((op_is(&t, "SC") || op_is(&t, "SCN")) && nops >= 1) {
 			g->stroke_tint = N(0);
 		} else if (op_is(&t, "g") || op_is(&t, "rg") || op_is(&t, "k")) {
-			g->fill_ink = false;
+			g->fill_ink = -1;
 		} else if (op_is(&t, "G") || op_is(&t, "RG") || op_is(&t, "K")) {
-			g->stroke_ink = false;
+			g->stroke_ink = -1;
 		} else if (op_is(&t, "Tj") || op_is(&t, "TJ") || op_is(&t, "'") ||
 		           op_is(&t, "\"")) {
-			if (g->fill_ink && g->fill_tint > 0)
-				p->out->other++;
+			if (g->fill_ink >= 0 && g->fill_tint > 0)
+				p->out[g->fill_ink]->other++;
 		} else if (op_is(&t, "Do") && nops >= 1) {
 			do_xobject(p, res, &ops[nops - 1], depth);
 		}
@@ -538,10 +552,11 @@ static bool read_box(qpdf_data q, qpdf_oh page, const char *key, double out[4])
 	return true;
 }
 
-/* Page page of q, read for the separation ink ("/Name") into sep. */
-static bk_status read_separation(qpdf_data q, const char *name, size_t page,
-                                 const char *ink, bk_pdf_separation *sep,
-                                 bk_diags *diags)
+/* Page page of q, read for the separations inks ("/Name") into sep[k],
+ * the content read once. */
+static bk_status read_separations(qpdf_data q, const char *name, size_t page,
+                                  const char *const *inks, size_t ninks,
+                                  bk_pdf_separation **sep, bk_diags *diags)
 {
 	int np = qpdf_get_num_pages(q);
 	if (np < 0 || page >= (size_t)np) {
@@ -550,15 +565,21 @@ static bk_status read_separation(qpdf_data q, const char *name, size_t page,
 		return BK_ERR_INVALID;
 	}
 	qpdf_oh pg = qpdf_get_page_n(q, page);
-	if (!read_box(q, pg, "/MediaBox", sep->media)) {
+	bk_pdf_separation *s0 = sep[0];
+	if (!read_box(q, pg, "/MediaBox", s0->media)) {
 		bki_diags_add(diags, BK_ERROR, "bad-pdf", name, 0, 0, "",
 		             "page %zu has no MediaBox", page + 1);
 		return BK_ERR_INVALID;
 	}
-	if (!read_box(q, pg, "/TrimBox", sep->trim))
-		memcpy(sep->trim, sep->media, sizeof sep->trim);
-	if (!read_box(q, pg, "/BleedBox", sep->bleed))
-		memcpy(sep->bleed, sep->trim, sizeof sep->bleed);
+	if (!read_box(q, pg, "/TrimBox", s0->trim))
+		memcpy(s0->trim, s0->media, sizeof s0->trim);
+	if (!read_box(q, pg, "/BleedBox", s0->bleed))
+		memcpy(s0->bleed, s0->trim, sizeof s0->bleed);
+	for (size_t k = 1; k < ninks; k++) {
+		memcpy(sep[k]->media, s0->media, sizeof s0->media);
+		memcpy(sep[k]->trim, s0->trim, sizeof s0->trim);
+		memcpy(sep[k]->bleed, s0->bleed, sizeof s0->bleed);
+	}
 	unsigned char *content = NULL;
 	size_t clen = 0;
 	if (qpdf_oh_get_page_content_data(q, pg, &content, &clen) & QPDF_ERRORS) {
@@ -568,8 +589,9 @@ static bk_status read_separation(qpdf_data q, const char *name, size_t page,
 		             qpdf_get_error_full_text(q, qpdf_get_error(q)));
 		return BK_ERR_INVALID;
 	}
-	interp p = {.q = q, .ink = ink, .out = sep};
+	interp p = {.q = q, .inks = inks, .ninks = ninks, .out = sep};
 	p.gs[0].ctm = (mat){1, 0, 0, 1, 0, 0};
+	p.gs[0].fill_ink = p.gs[0].stroke_ink = -1;
 	run_stream(&p, (const char *)content, clen,
 	           qpdf_oh_get_key(q, pg, "/Resources"), 0);
 	free(content);
@@ -650,26 +672,48 @@ int bk_pdf_pages_boxes(const bk_pdf_pages *d, size_t page, double trim[4],
 	return 1;
 }
 
+bk_status bk_pdf_pages_separations(bk_pdf_pages *d, size_t page,
+                                   const char *const *separations, size_t n,
+                                   bk_pdf_separation **out, bk_diags *diags)
+{
+	if (!d || !separations || !out || !n || n > BK_PDF_SEPARATIONS_MAX)
+		return BK_ERR_USAGE;
+	for (size_t k = 0; k < n; k++)
+		if (!separations[k] || !*separations[k] || strlen(separations[k]) > 100)
+			return BK_ERR_USAGE;
+	char inks[BK_PDF_SEPARATIONS_MAX][104];
+	const char *names[BK_PDF_SEPARATIONS_MAX];
+	bk_status st = BK_OK;
+	for (size_t k = 0; k < n; k++) {
+		out[k] = bki_calloc(1, sizeof *out[k]);
+		if (!out[k])
+			st = BK_ERR_NOMEM;
+		snprintf(inks[k], sizeof inks[k], "/%s", separations[k]);
+		names[k] = inks[k];
+	}
+	if (st == BK_OK) {
+		bki_c_numeric numeric = bki_c_numeric_enter();
+		st = read_separations(d->q, d->name, page, names, n, out, diags);
+		bki_c_numeric_leave(&numeric);
+	} else {
+		bki_diags_nomem(diags, d->name, "", "reading a separation");
+	}
+	if (st != BK_OK)
+		for (size_t k = 0; k < n; k++) {
+			bk_pdf_separation_free(out[k]);
+			out[k] = NULL;
+		}
+	return st;
+}
+
 bk_status bk_pdf_pages_separation(bk_pdf_pages *d, size_t page,
                                   const char *separation,
                                   bk_pdf_separation **out, bk_diags *diags)
 {
-	if (!d || !separation || !*separation || !out || strlen(separation) > 100)
+	if (!d || !separation || !out)
 		return BK_ERR_USAGE;
 	*out = NULL;
-	bk_pdf_separation *sep = bki_calloc(1, sizeof *sep);
-	if (!sep)
-		return bki_diags_nomem(diags, d->name, "", "reading a separation");
-	char ink[104];
-	snprintf(ink, sizeof ink, "/%s", separation);
-	bki_c_numeric numeric = bki_c_numeric_enter();
-	bk_status st = read_separation(d->q, d->name, page, ink, sep, diags);
-	bki_c_numeric_leave(&numeric);
-	if (st != BK_OK)
-		bk_pdf_separation_free(sep);
-	else
-		*out = sep;
-	return st;
+	return bk_pdf_pages_separations(d, page, &separation, 1, out, diags);
 }
 
 bk_status bk_decode_pdf_separation(const char *data, size_t size,

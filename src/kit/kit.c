@@ -411,11 +411,13 @@ static bk_status hash_templates(build *b, bki_hasher *h, bk_diags *diags)
 }
 
 /* The print PDFs' output profile (their PDF/X-4 output intent), when the
- * outputs hold them: its SHA-256 goes into the key and the manifest's
- * versions, so that another profile rebuilds the kits. */
+ * outputs hold them (the stencil's print and swell PDFs): its SHA-256 goes
+ * into the key and the manifest's versions, so that another profile
+ * rebuilds the kits. */
 static bk_status hash_output_intent(build *b, bki_hasher *h, bk_diags *diags)
 {
-	if (!(b->outputs & BK_OUTPUT_BIT(BK_OUTPUT_STENCIL_PRINT_PDF)))
+	if (!(b->outputs & (BK_OUTPUT_BIT(BK_OUTPUT_STENCIL_PRINT_PDF) |
+	                    BK_OUTPUT_BIT(BK_OUTPUT_STENCIL_SWELL_PDF))))
 		return BK_OK;
 	char *icc = NULL;
 	size_t n = 0;

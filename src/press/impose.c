@@ -10,6 +10,7 @@
 #include <cairo.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <pthread.h>
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 
 #include "diag/diag-private.h"
 #include "render/render-private.h"
+#include "render/qpdf-write.h"
 
 /* ---- the marks, drawn in mm ---- */
 
@@ -103,9 +105,18 @@ static bk_status write_buf(void *arg, const void *data, size_t len)
 	return bki_buf_failed(arg) ? BK_ERR_NOMEM : BK_OK;
 }
 
+/* Files are made on several threads (press.c), but Cairo and Pango draw
+ * one file's marks at a time: Pango and HarfBuzz are thread-safe for
+ * objects of their own per thread by their documents, and helgrind cannot
+ * tell their atomics from races, so the drawing, a small part of a file's
+ * time, is kept to one thread rather than trusted; qpdf, the large part,
+ * runs on every thread, each with its own objects. */
+static pthread_mutex_t draw_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* The file's sheets with the job's marks only, as a PDF/X-4 file. */
 static bk_status draw_marks(const pj_job *j, const pj_file *f, bki_buf *out)
 {
+	pthread_mutex_lock(&draw_lock);
 	bki_buf raw = {0};
 	char title[256];
 	snprintf(title, sizeof title, "ballotkit print job %s: %s", j->election_id,
@@ -119,6 +130,7 @@ static bk_status draw_marks(const pj_job *j, const pj_file *f, bki_buf *out)
 		cairo_destroy(cr);
 		cairo_surface_destroy(sf);
 		bki_buf_free(&raw);
+		pthread_mutex_unlock(&draw_lock);
 		return BK_ERR_CONFIG;
 	}
 	PangoContext *pc = pango_font_map_create_context(fm);
@@ -147,13 +159,12 @@ static bk_status draw_marks(const pj_job *j, const pj_file *f, bki_buf *out)
 	               && !bki_buf_failed(&raw) ? BK_OK
 	               : bki_diags_nomem(j->diags, f->name, "", "drawing the marks");
 	cairo_surface_destroy(sf);
+	pthread_mutex_unlock(&draw_lock);
 	if (st == BK_OK) {
-		/* no drawing of the job's is in either reserved colour */
-		static const double unused[3] = {0.5, 0.25, 0.125};
+		/* the job's marks are black (DeviceGray) only: no separation of
+		 * a stencil's holds them */
 		bki_pdf_print_setup ps = {
 			.trim = {0, 0, f->w, f->h}, .bleed = 0,
-			.cut_rgb = unused, .cut_name = "CutContour",
-			.spot_rgb = unused, .spot_name = "Braille",
 			.date = j->election_date,
 		};
 		bki_sink sink = {write_buf, out, BK_OK};
@@ -341,11 +352,7 @@ bk_status pj_impose(const pj_job *j, const pj_file *f, bki_buf *out)
 	if (st == BK_OK)
 		st = place(j, f, q, srcs);
 	if (st == BK_OK) {
-		qpdf_init_write_memory(q);
-		qpdf_set_minimum_pdf_version(q, "1.6");
-		qpdf_set_deterministic_ID(q, QPDF_TRUE);
-		qpdf_set_compress_streams(q, QPDF_TRUE);
-		if (qpdf_write(q) & QPDF_ERRORS) {
+		if (!bki_qpdf_write(q)) {
 			bki_diags_add(j->diags, BK_ERROR, "bad-pdf", f->name, 0, 0, "",
 			             "qpdf: %s", qpdf_get_error_full_text(q, qpdf_get_error(q)));
 			st = BK_ERR_INVALID;

@@ -1,5 +1,6 @@
 /* bk_print_job_make: read and lay out everything (setup.c), then write
- * each file of sheets (impose.c), the CSV ticket and the JSON ticket,
+ * each file of sheets (impose.c; a few files at once, on threads), the CSV
+ * ticket and the JSON ticket,
  * each under a temporary name renamed into place; then check the job as
  * `ballotkit verify` does and take the ticket back if it fails, so that
  * a job folder with a ticket is one that passed. */
@@ -7,6 +8,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,33 +230,111 @@ static void ticket_csv(const pj_job *j, bki_buf *b)
 
 /* ---- making it ---- */
 
+/* The files of sheets are made by a few threads at once, each file whole
+ * by one thread (its bytes do not depend on which, nor on how many):
+ * what they share is guarded by lock. */
+#define PJ_THREADS_MAX 4
+
+typedef struct sheet_work {
+	pj_job *j;                /* read only, but for each file's checksum */
+	const char *job_dir;
+	pthread_mutex_t lock;
+	size_t next;              /* the next file to make */
+	bk_status st;             /* the first failure */
+	bk_print_job_progress pr;
+	bk_print_job_progress_fn progress;
+	void *arg;
+} sheet_work;
+
+typedef struct sheet_worker {
+	sheet_work *w;
+	bk_diags *diags;          /* its own, moved to the job's at the end */
+} sheet_worker;
+
+static bk_status make_file(const pj_job *j, pj_file *f, const char *job_dir)
+{
+	bki_buf pdf = {0};
+	bk_status st = pj_impose(j, f, &pdf);
+	if (st == BK_OK) {
+		unsigned char d[BK_SHA256_SIZE];
+		bki_sha256(pdf.data, pdf.len, d);
+		pj_hex(d, f->sha256);
+		f->bytes = pdf.len;
+		st = write_file(j, job_dir, f->name, pdf.data, pdf.len);
+	}
+	bki_buf_free(&pdf);
+	return st;
+}
+
+static void *sheet_thread(void *arg)
+{
+	sheet_worker *me = arg;
+	sheet_work *w = me->w;
+	pj_job mine = *w->j;
+	mine.diags = me->diags;
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		size_t i = w->next++;
+		bool go = w->st == BK_OK && i < w->j->nfiles;
+		pthread_mutex_unlock(&w->lock);
+		if (!go)
+			break;
+		pj_file *f = &w->j->files[i];
+		bk_status st = make_file(&mine, f, w->job_dir);
+		pthread_mutex_lock(&w->lock);
+		if (st != BK_OK && w->st == BK_OK)
+			w->st = st;
+		if (st == BK_OK) {
+			w->pr.files_done++;
+			w->pr.sheets_done += f->nsheets;
+			w->pr.file = f->name;
+			if (w->progress)
+				w->progress(&w->pr, w->arg);
+		}
+		pthread_mutex_unlock(&w->lock);
+	}
+	return NULL;
+}
+
 static bk_status write_sheets(pj_job *j, const char *job_dir,
                               bk_print_job_progress_fn progress, void *arg)
 {
-	bk_print_job_progress pr = {0, j->nfiles, 0, 0, NULL};
+	sheet_work w = {j, job_dir, PTHREAD_MUTEX_INITIALIZER, 0, BK_OK,
+	                {0, j->nfiles, 0, 0, NULL}, progress, arg};
 	for (size_t k = 0; k < j->nkinds; k++)
-		pr.sheets_total += j->kind_sheets[k];
-	for (size_t i = 0; i < j->nfiles; i++) {
-		pj_file *f = &j->files[i];
-		bki_buf pdf = {0};
-		bk_status st = pj_impose(j, f, &pdf);
-		if (st == BK_OK) {
-			unsigned char d[BK_SHA256_SIZE];
-			bki_sha256(pdf.data, pdf.len, d);
-			pj_hex(d, f->sha256);
-			f->bytes = pdf.len;
-			st = write_file(j, job_dir, f->name, pdf.data, pdf.len);
-		}
-		bki_buf_free(&pdf);
-		if (st != BK_OK)
-			return st;
-		pr.files_done++;
-		pr.sheets_done += f->nsheets;
-		pr.file = f->name;
-		if (progress)
-			progress(&pr, arg);
+		w.pr.sheets_total += j->kind_sheets[k];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus < 1 ? 1 : cpus > PJ_THREADS_MAX ? PJ_THREADS_MAX : (size_t)cpus;
+	if (n > j->nfiles)
+		n = j->nfiles ? j->nfiles : 1;
+	sheet_worker me[PJ_THREADS_MAX];
+	pthread_t th[PJ_THREADS_MAX];
+	bool started[PJ_THREADS_MAX] = {false};
+	for (size_t t = 0; t < n; t++) {
+		me[t] = (sheet_worker){&w, bk_diags_create()};
+		/* the first runs here when no thread can be started */
+		started[t] = me[t].diags && (t == 0 ||
+		             !pthread_create(&th[t], NULL, sheet_thread, &me[t]));
 	}
-	return BK_OK;
+	if (started[0])
+		sheet_thread(&me[0]);
+	for (size_t t = 1; t < n; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+	/* each thread's diagnostics, in thread order */
+	for (size_t t = 0; t < n; t++) {
+		for (size_t i = 0; i < bk_diags_count(me[t].diags); i++) {
+			const bk_diag *d = bk_diags_get(me[t].diags, i);
+			bki_diags_add(j->diags, bk_diag_severity(d), bk_diag_kind(d),
+			             bk_diag_file(d), bk_diag_line(d), bk_diag_column(d),
+			             bk_diag_path(d), "%s", bk_diag_message(d));
+		}
+		bk_diags_free(me[t].diags);
+	}
+	/* no thread could start (their diagnostics could not be made) */
+	if (w.st == BK_OK && w.pr.files_done != j->nfiles)
+		w.st = bki_diags_nomem(j->diags, job_dir, "", "making the sheets");
+	return w.st;
 }
 
 static bk_status write_tickets(pj_job *j, const char *job_dir)

@@ -77,6 +77,29 @@ static bk_status close_doc(jdoc *d, bk_diags *diags)
 	return st;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* The last kind read has its own name, stencils and files. */
+static void kind_unique(jdoc *d, const pj_job *j)
+{
+	const pj_kind *k = &j->kinds[j->nkinds - 1];
+	for (size_t e = 0; e + 1 < j->nkinds; e++) {
+		const pj_kind *o = &j->kinds[e];
+		const char *same = same_str(k->kind, o->kind) ? "kind"
+		                   : same_str(k->source, o->source) ? "source"
+		                   : same_str(k->file, o->file) ? "file" : NULL;
+		if (!same)
+			continue;
+		size_t old = jdoc_push_key(d, same);
+		jdoc_report(d, BK_ERROR, "bad-value", false,
+		            "kinds %zu and %zu have the same %s", e + 1, j->nkinds, same);
+		jdoc_pop(d, old);
+	}
+}
+
 static void read_kind(jdoc *d, json_t *o, pj_kind *k)
 {
 	static const jc_field f[] = {{"kind", true}, {"source", true},
@@ -181,8 +204,10 @@ static bk_status read_table(pj_job *j, const bk_print_job_options *opt,
 		json_t *v;
 		json_array_foreach(kinds, i, v) {
 			size_t o2 = jdoc_push_index(d, i);
-			if (j->kinds && jc_type(d, v, JSON_OBJECT, "a kind"))
+			if (j->kinds && jc_type(d, v, JSON_OBJECT, "a kind")) {
 				read_kind(d, v, &j->kinds[j->nkinds++]);
+				kind_unique(d, j);
+			}
 			jdoc_pop(d, o2);
 		}
 		if (!json_array_size(kinds))
@@ -723,8 +748,11 @@ static bool add_file(pj_job *j, size_t *cap, size_t kind, double W, double H,
 	j->files = arr;
 	pj_file *f = &j->files[j->nfiles];
 	memset(f, 0, sizeof *f);
+	size_t of_kind = 1; /* files are numbered per kind */
+	for (size_t i = 0; i < j->nfiles; i++)
+		of_kind += j->files[i].kind == kind;
 	char n[16];
-	snprintf(n, sizeof n, "%03zu", j->nfiles + 1);
+	snprintf(n, sizeof n, "%03zu", of_kind);
 	f->name = expand(j->kinds[kind].file, "{n}", n);
 	f->kind = kind;
 	f->w = W;

@@ -3,7 +3,8 @@
  * separations, overprint nor page boxes (../shared/reference/cairo-pdf.md).
  * The drawing uses reserved RGB colours for the die line and the spot ink;
  * here every page's content is rewritten colour by colour: black becomes
- * DeviceGray, the reserved colours become Separation colour spaces, and
+ * DeviceGray (or, for the swell stencil, the process plate Black as a
+ * Separation), the reserved colours become Separation colour spaces, and
  * anything else is refused, so no RGB reaches the press. Why qpdf and not
  * an incremental update of our own: docs/decisions.md. */
 #include <errno.h>
@@ -15,6 +16,7 @@
 
 #include "diag/diag-private.h"
 #include "render/render-private.h"
+#include "render/qpdf-write.h"
 #include "util/cache.h"
 #include "util/util.h"
 
@@ -130,13 +132,15 @@ static bk_status rewrite(const char *p, size_t len, const bki_pdf_print_setup *p
 				return BK_ERR_INVALID;
 			/* copy up to the first number, then the replacement */
 			bki_buf_addn(out, p + flushed, (size_t)(win[0].s - (p + flushed)));
-			if (same_rgb(v, (const double[3]){0, 0, 0}))
+			if (ps->black.rgb && same_rgb(v, ps->black.rgb))
+				bki_buf_add(out, fill ? "/BKblack cs 1 scn" : "/BKblack CS 1 SCN");
+			else if (same_rgb(v, (const double[3]){0, 0, 0}))
 				bki_buf_add(out, fill ? "0 g" : "0 G");
 			else if (same_rgb(v, (const double[3]){1, 1, 1}))
 				bki_buf_add(out, fill ? "1 g" : "1 G");
-			else if (same_rgb(v, ps->cut_rgb))
+			else if (ps->cut.rgb && same_rgb(v, ps->cut.rgb))
 				bki_buf_add(out, fill ? "/BKcut cs 1 scn" : "/BKcut CS 1 SCN");
-			else if (same_rgb(v, ps->spot_rgb))
+			else if (ps->spot.rgb && same_rgb(v, ps->spot.rgb))
 				bki_buf_add(out, fill ? "/BKspot cs 1 scn" : "/BKspot CS 1 SCN");
 			else {
 				bki_diags_add(diags, BK_ERROR, "print-colour", "", 0, 0, "",
@@ -160,10 +164,15 @@ static bk_status rewrite(const char *p, size_t len, const bki_pdf_print_setup *p
 	return BK_OK;
 }
 
+/* A page box written to 4 decimals, rounded inwards: a box as large as
+ * the MediaBox (a swell page is all trim) must not poke out of it by a
+ * rounding. */
 static qpdf_oh box(qpdf_data q, double x0, double y0, double x1, double y1)
 {
 	char s[160];
-	snprintf(s, sizeof s, "[%.4f %.4f %.4f %.4f]", x0, y0, x1, y1);
+	snprintf(s, sizeof s, "[%.4f %.4f %.4f %.4f]", ceil(x0 * 1e4 - 1e-6) / 1e4,
+	         ceil(y0 * 1e4 - 1e-6) / 1e4, floor(x1 * 1e4 + 1e-6) / 1e4,
+	         floor(y1 * 1e4 + 1e-6) / 1e4);
 	return qpdf_oh_parse(q, s);
 }
 
@@ -368,10 +377,20 @@ static bk_status pdfx(qpdf_data q, const bki_pdf_print_setup *ps,
 	return BK_OK;
 }
 
+bool bki_qpdf_write(qpdf_data q)
+{
+	qpdf_init_write_memory(q);
+	qpdf_set_minimum_pdf_version(q, "1.6");
+	qpdf_set_deterministic_ID(q, QPDF_TRUE);
+	qpdf_set_compress_streams(q, QPDF_TRUE);
+	return !(qpdf_write(q) & QPDF_ERRORS);
+}
+
 bk_status bki_pdf_for_print(const char *data, size_t size,
                            const bki_pdf_print_setup *ps, bki_sink *out,
                            bk_diags *diags)
 {
+	bki_c_numeric num = bki_c_numeric_enter(); /* the alternates' %g */
 	qpdf_data q = qpdf_init();
 	qpdf_silence_errors(q);
 	bk_status st = BK_OK;
@@ -412,14 +431,21 @@ bk_status bki_pdf_for_print(const char *data, size_t size,
 			res = qpdf_oh_new_dictionary(q);
 			qpdf_oh_replace_key(q, page, "/Resources", res);
 		}
-		snprintf(sep, sizeof sep,
-		         "[/Separation /%s /DeviceCMYK << /FunctionType 2 /Domain [0 1]"
-		         " /C0 [0 0 0 0] /C1 [0 1 0 0] /N 1 >>]", ps->cut_name);
-		merge(q, res, "/ColorSpace", "/BKcut", sep);
-		snprintf(sep, sizeof sep,
-		         "[/Separation /%s /DeviceCMYK << /FunctionType 2 /Domain [0 1]"
-		         " /C0 [0 0 0 0] /C1 [0 0 0 0.3] /N 1 >>]", ps->spot_name);
-		merge(q, res, "/ColorSpace", "/BKspot", sep);
+		const struct {
+			const char *res;
+			const bki_pdf_ink *ink;
+		} inks[] = {{"/BKblack", &ps->black}, {"/BKcut", &ps->cut},
+		            {"/BKspot", &ps->spot}};
+		for (size_t k = 0; k < sizeof inks / sizeof *inks; k++) {
+			const bki_pdf_ink *ink = inks[k].ink;
+			if (!ink->rgb)
+				continue;
+			snprintf(sep, sizeof sep,
+			         "[/Separation /%s /DeviceCMYK << /FunctionType 2 /Domain [0 1]"
+			         " /C0 [0 0 0 0] /C1 [%g %g %g %g] /N 1 >>]", ink->name,
+			         ink->cmyk[0], ink->cmyk[1], ink->cmyk[2], ink->cmyk[3]);
+			merge(q, res, "/ColorSpace", inks[k].res, sep);
+		}
 		merge(q, res, "/ExtGState", "/BKop",
 		      "<< /Type /ExtGState /OP true /op true /OPM 1 >>");
 		qpdf_oh_replace_key(q, page, "/Group",
@@ -444,17 +470,11 @@ bk_status bki_pdf_for_print(const char *data, size_t size,
 	if (st == BK_OK && qpdf_has_error(q))
 		st = BK_ERR_INVALID;
 	if (st == BK_OK) {
-		qpdf_init_write_memory(q);
-		qpdf_set_minimum_pdf_version(q, "1.6");
-		qpdf_set_deterministic_ID(q, QPDF_TRUE);
-		qpdf_set_compress_streams(q, QPDF_TRUE);
-		if (qpdf_write(q) & QPDF_ERRORS) {
+		if (!bki_qpdf_write(q))
 			st = BK_ERR_IO;
-		} else {
-			if (!bki_sink_write(out, qpdf_get_buffer(q),
-			                   qpdf_get_buffer_length(q)))
-				st = out->status;
-		}
+		else if (!bki_sink_write(out, qpdf_get_buffer(q),
+		                         qpdf_get_buffer_length(q)))
+			st = out->status;
 	}
 done:
 	if (st != BK_OK && qpdf_has_error(q))
@@ -464,5 +484,6 @@ done:
 		bki_diags_add(diags, BK_ERROR, "print-pdf", "", 0, 0, "",
 		             "the print PDF could not be made");
 	qpdf_cleanup(&q);
+	bki_c_numeric_leave(&num);
 	return st;
 }

@@ -49,13 +49,22 @@ cairo_status_t bki_render_write_buf(void *closure, const unsigned char *data,
                                    unsigned int length);
 
 /* Turning a Cairo PDF into a print-shop PDF (src/render/pdfpost.c). */
+/* A colour of the drawing that goes to the press as a Separation: the
+ * reserved RGB colour Cairo drew it in, the colorant's name, and the CMYK
+ * alternate of its full tint (what a device without that colorant prints).
+ * A process colorant's name ("Black", "Cyan") puts it on that plate. */
+typedef struct bki_pdf_ink {
+	const double *rgb;       /* NULL: the drawing has no such colour */
+	const char *name;
+	double cmyk[4];
+} bki_pdf_ink;
+
 typedef struct bki_pdf_print_setup {
 	double trim[4];          /* x, y (from the top left), width, height; mm */
 	double bleed;            /* mm */
-	const double *cut_rgb;   /* the reserved colour of the die line */
-	const char *cut_name;    /* its separation ("CutContour") */
-	const double *spot_rgb;  /* the reserved colour of the spot ink */
-	const char *spot_name;   /* its separation ("Braille") */
+	bki_pdf_ink black;       /* black (0 0 0); rgb NULL: DeviceGray (K) */
+	bki_pdf_ink cut;         /* the die line ("CutContour") */
+	bki_pdf_ink spot;        /* the spot ink ("Braille") */
 	const char *date;        /* the election's, YYYY-MM-DD: the PDF's dates
 	                          * (SOURCE_DATE_EPOCH wins, as for every PDF) */
 } bki_pdf_print_setup;
@@ -74,7 +83,8 @@ int bki_output_intent_read(char **data, size_t *size);
 const char *bki_output_intent_reason(int err);
 
 /* Rewrites every page of the PDF in data: page boxes, colours (black to
- * DeviceGray, the reserved colours to their separations, overprint on),
+ * DeviceGray or its separation, white to DeviceGray, the reserved colours
+ * to their separations, overprint on),
  * the RGB transparency group replaced by a CMYK one; and makes the file
  * PDF/X-4: PDF 1.6, the output intent with the profile embedded, the
  * Info's GTS_PDFXVersion, Trapped and dates, XMP metadata agreeing with

@@ -33,6 +33,7 @@ static const double MARGIN_MIN = 0.5, BRIDGE_MIN = 1.5;
 static const double NUMBER_SIZE = 6.0;  /* large print number, mm */
 static const double LABEL_SIZE = 2.8;   /* poll workers' labels, mm */
 static const double BLUE[3] = {0.0, 0.35, 0.85}; /* does not swell */
+static const double BLACK[3] = {0.0, 0.0, 0.0};  /* swells */
 
 typedef struct rect {
 	double x, y, w, h;
@@ -1311,9 +1312,10 @@ static void open_target(target *t, const bk_stencil *s, enum mode m,
 		t->sheets = 1;
 	} else {
 		double margin = m == PRINT ? BLEED + SLUG : 0;
+		bool post = m == PRINT || m == SWELL; /* made PDF/X-4 after */
 		t->surf = bki_render_pdf_surface(
-			m == PRINT ? bki_render_write_buf : bki_render_write_sink,
-			m == PRINT ? (void *)&t->buf : (void *)out,
+			post ? bki_render_write_buf : bki_render_write_sink,
+			post ? (void *)&t->buf : (void *)out,
 			s->w + 2 * margin, s->h + t->tab + 2 * margin, s->title,
 			s->date);
 		t->scale = MM_TO_PT;
@@ -1387,8 +1389,18 @@ static bk_status write_target(target *t, const bk_stencil *s, enum mode m,
 		bki_pdf_print_setup ps = {
 			.trim = {BLEED + SLUG, BLEED + SLUG, s->w, s->h + t->tab},
 			.bleed = BLEED,
-			.cut_rgb = CUT_RGB, .cut_name = "CutContour",
-			.spot_rgb = BRAILLE_RGB, .spot_name = "Braille",
+			.cut = {CUT_RGB, "CutContour", {0, 1, 0, 0}},
+			.spot = {BRAILLE_RGB, "Braille", {0, 0, 0, 0.3}},
+			.date = s->date,
+		};
+		st = bki_pdf_for_print(t->buf.data, t->buf.len, &ps, out, diags);
+	} else if (st == BK_OK && m == SWELL) {
+		/* only the Black plate swells: the dots and numbers; the guides
+		 * and labels are process cyan, which has no carbon */
+		bki_pdf_print_setup ps = {
+			.trim = {0, 0, s->w, s->h + t->tab},
+			.black = {BLACK, "Black", {0, 0, 0, 1}},
+			.cut = {BLUE, "Cyan", {1, 0, 0, 0}},
 			.date = s->date,
 		};
 		st = bki_pdf_for_print(t->buf.data, t->buf.len, &ps, out, diags);

@@ -1,10 +1,11 @@
 /* Verifying a print job (ballotkit/press.h): the ticket against the kits
  * folder's print-quantities.csv, the slots' geometry, every file's
  * checksum and PDF/X-4, and each sheet decoded slot by slot: the
- * CutContour and Braille separations of the sheet within a slot are the
- * stencil page's own (decoded from the kit's print PDF, which verify
- * checks against the ballot) moved to the slot, and nothing is cut or
- * raised outside the slots. docs/print-shop.md. */
+ * separations of the sheet within a slot (CutContour and Braille for print
+ * stencils, Black and Cyan for swell stencils) are the stencil page's own
+ * (decoded from the kit's PDF, which verify checks against the ballot)
+ * moved to the slot, and nothing is cut, raised or swelled outside the
+ * slots. docs/print-shop.md. */
 #include "verify/verify-private.h"
 
 #include <math.h>
@@ -17,8 +18,31 @@
 #include "util/cache.h"
 
 #define TOL 0.02 /* mm: a mark is where it should be */
-static const char *const inks[] = {"CutContour", "Braille"};
 #define NINKS 2
+
+/* The separations a slot is decoded in, by the kit file it holds (verify's
+ * own knowledge of the kit, not the ticket's): the print stencil's die
+ * line and raised ink, the swell stencil's black (it swells: dots and
+ * numbers) and cyan (flat: guides and labels). */
+typedef struct inkset {
+	const char *suffix;
+	const char *ink[NINKS];
+} inkset;
+static const inkset inksets[] = {
+	{"-stencil-print.pdf", {"CutContour", "Braille"}},
+	{"-stencil-swell.pdf", {"Black", "Cyan"}},
+};
+
+static const inkset *inkset_of(const char *file)
+{
+	size_t n = strlen(file);
+	for (size_t i = 0; i < sizeof inksets / sizeof *inksets; i++) {
+		size_t m = strlen(inksets[i].suffix);
+		if (n > m && !strcmp(file + n - m, inksets[i].suffix))
+			return &inksets[i];
+	}
+	return NULL;
+}
 
 typedef struct mk {
 	double x, y, w, h;
@@ -33,9 +57,11 @@ typedef struct marks {
 typedef struct jstencil {
 	const char *kit, *file, *sha256;
 	json_int_t copies, pages;
+	const inkset *inks;
 	size_t placed;            /* slots found in the files */
 	bool decoded;
 	marks *page_marks;        /* pages × NINKS, relative to the TrimBox */
+	size_t *page_text;        /* pages × NINKS: text shown in the ink */
 	unsigned char *seen;      /* pages × copies: each placed once */
 } jstencil;
 
@@ -67,33 +93,49 @@ static double num(const json_t *o, const char *key)
 	return json_number_value(json_object_get(o, key));
 }
 
-/* The marks of one separation of a page. */
-static bool read_marks(bk_pdf_pages *doc, size_t page, const char *ink,
-                       marks *out, double *tw, double *th, bk_diags *d)
+/* The marks of n separations of a page (inks), read in one pass, and how
+ * many texts are shown in each (text[k]); the page's TrimBox size when tw
+ * is not NULL. */
+static bool read_marks(bk_pdf_pages *doc, size_t page, const char *const *inks,
+                       size_t n, marks *out, size_t *text, double *tw,
+                       double *th, bk_diags *d)
 {
-	bk_pdf_separation *sep = NULL;
-	if (bk_pdf_pages_separation(doc, page, ink, &sep, d) != BK_OK)
+	bk_pdf_separation *sep[BK_PDF_SEPARATIONS_MAX] = {NULL};
+	if (bk_pdf_pages_separations(doc, page, inks, n, sep, d) != BK_OK)
 		return false;
-	size_t n = bk_pdf_separation_count(sep);
-	out->v = bki_calloc(n + 1, sizeof *out->v);
-	out->n = 0;
-	for (size_t i = 0; out->v && i < n; i++) {
-		mk *m = &out->v[out->n++];
-		bk_pdf_separation_mark(sep, i, &m->x, &m->y, &m->w, &m->h, NULL, NULL);
+	bool ok = true;
+	for (size_t k = 0; k < n; k++) {
+		size_t m = bk_pdf_separation_count(sep[k]);
+		out[k].v = bki_calloc(m + 1, sizeof *out[k].v);
+		out[k].n = 0;
+		for (size_t i = 0; out[k].v && i < m; i++) {
+			mk *x = &out[k].v[out[k].n++];
+			bk_pdf_separation_mark(sep[k], i, &x->x, &x->y, &x->w, &x->h,
+			                       NULL, NULL);
+		}
+		ok &= out[k].v != NULL;
+		text[k] = bk_pdf_separation_other(sep[k]);
 	}
 	if (tw)
-		bk_pdf_separation_trim(sep, tw, th);
-	bool other = bk_pdf_separation_other(sep) != 0;
-	bk_pdf_separation_free(sep);
-	return out->v && !other;
+		bk_pdf_separation_trim(sep[0], tw, th);
+	for (size_t k = 0; k < n; k++)
+		bk_pdf_separation_free(sep[k]);
+	return ok;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	const jstencil *p = a, *q = b;
+	int k = strcmp(p->kit, q->kit);
+	return k ? k : strcmp(p->file, q->file);
+}
+
+/* The ticket's stencil of that kit and file (c->st sorted by by_name: a
+ * national job's 100,000 slots each look one up, often). */
 static jstencil *find(jctx *c, const char *kit, const char *file)
 {
-	for (size_t i = 0; i < c->nst; i++)
-		if (!strcmp(c->st[i].kit, kit) && !strcmp(c->st[i].file, file))
-			return &c->st[i];
-	return NULL;
+	jstencil key = {.kit = kit, .file = file};
+	return c->nst ? bsearch(&key, c->st, c->nst, sizeof *c->st, by_name) : NULL;
 }
 
 /* ---- the ticket against print-quantities.csv ---- */
@@ -177,12 +219,18 @@ static void decode_stencil(jctx *c, jstencil *s)
 	if (d && bk_decode_pdf_open(data, n, bki_buf_str(&rel), &doc, d) == BK_OK &&
 	    (json_int_t)bk_pdf_pages_count(doc) == s->pages) {
 		s->page_marks = bki_calloc((size_t)s->pages * NINKS + 1, sizeof *s->page_marks);
+		s->page_text = bki_calloc((size_t)s->pages * NINKS + 1, sizeof *s->page_text);
+		if (!s->page_text) {
+			free(s->page_marks);
+			s->page_marks = NULL;
+		}
 		for (size_t p = 0; s->page_marks && p < (size_t)s->pages; p++)
-			for (size_t k = 0; k < NINKS; k++)
-				if (!read_marks(doc, p, inks[k], &s->page_marks[p * NINKS + k],
-				                NULL, NULL, d))
-					vk_fail(&c->kits, sc, 0, "its %s separation cannot be read "
-					        "on page %zu: %s", inks[k], p + 1, vk_first(d));
+			if (!read_marks(doc, p, s->inks->ink, NINKS,
+			                &s->page_marks[p * NINKS], &s->page_text[p * NINKS],
+			                NULL, NULL, d))
+				vk_fail(&c->kits, sc, 0, "its %s and %s separations cannot be "
+				        "read on page %zu: %s", s->inks->ink[0],
+				        s->inks->ink[1], p + 1, vk_first(d));
 	} else {
 		vk_fail(&c->kits, sc, 0, "cannot be read as a PDF of %lld pages: %s",
 		        (long long)s->pages, d ? vk_first(d) : "out of memory");
@@ -244,7 +292,7 @@ static void match_slot(jctx *c, size_t fc, size_t sheet, const json_t *slot,
 			vk_fail(&c->job, fc, 0, "sheet %zu: the slot of %s's %s page %zu "
 			        "at %.1f, %.1f mm lacks %zu of the stencil's %zu %s marks "
 			        "there: it does not hold that stencil", sheet, s->kit,
-			        s->file, page + 1, ox, oy, missing, want->n, inks[k]);
+			        s->file, page + 1, ox, oy, missing, want->n, s->inks->ink[k]);
 	}
 }
 
@@ -266,21 +314,76 @@ static void slot_rect(const json_t *slot, double r[4])
 	r[3] = y + json_number_value(json_array_get(t, 3)) + json_number_value(json_array_get(b, 3));
 }
 
+/* The inks of the sheet's slots: one set, that of every stencil placed
+ * on it (NULL when no slot is known; NULL and *kinds false, reported, when
+ * they differ). */
+static const inkset *sheet_inks(jctx *c, size_t fc, size_t sheet, json_t *slots,
+                                bool *kinds)
+{
+	const inkset *set = NULL;
+	size_t i;
+	json_t *slot;
+	json_array_foreach(slots, i, slot) {
+		jstencil *s = find(c, vk_str(slot, "kit"), vk_str(slot, "file"));
+		if ((size_t)json_integer_value(json_object_get(slot, "sheet")) != sheet || !s)
+			continue;
+		if (set && s->inks != set) {
+			vk_fail(&c->job, fc, 0, "sheet %zu holds stencils of two kinds "
+			        "(%s and %s)", sheet, set->suffix, s->inks->suffix);
+			*kinds = false;
+			return NULL;
+		}
+		set = s->inks;
+	}
+	return set;
+}
+
+/* A sheet where the ticket places no stencil: nothing in any ink a
+ * stencil is decoded in. */
+static void check_empty_sheet(jctx *c, size_t fc, bk_pdf_pages *doc,
+                              size_t sheet, bk_diags *d)
+{
+	for (size_t i = 0; d && i < sizeof inksets / sizeof *inksets; i++) {
+		marks m[NINKS] = {{0}};
+		size_t text[NINKS] = {0};
+		if (!read_marks(doc, sheet - 1, inksets[i].ink, NINKS, m, text, NULL,
+		                NULL, d))
+			vk_fail(&c->job, fc, 0, "sheet %zu: its %s and %s separations "
+			        "cannot be read: %s", sheet, inksets[i].ink[0],
+			        inksets[i].ink[1], vk_first(d));
+		for (size_t k = 0; k < NINKS; k++) {
+			if (m[k].n || text[k])
+				vk_fail(&c->job, fc, 0, "sheet %zu: what it shows in %s (%zu "
+				        "marks and texts) belongs to no stencil: the ticket "
+				        "places none there", sheet, inksets[i].ink[k],
+				        m[k].n + text[k]);
+			free(m[k].v);
+		}
+	}
+}
+
 static void check_sheet(jctx *c, size_t fc, const char *file, bk_pdf_pages *doc,
                         size_t sheet, json_t *slots, double W, double H)
 {
 	marks sm[NINKS] = {{0}};
+	size_t text[NINKS] = {0}, want_text[NINKS] = {0};
 	bool *used[NINKS] = {NULL};
+	bool kinds = true;
+	const inkset *set = sheet_inks(c, fc, sheet, slots, &kinds);
 	bk_diags *d = bk_diags_create();
 	double tw = 0, th = 0;
+	if (!set) {
+		if (kinds)
+			check_empty_sheet(c, fc, doc, sheet, d);
+		goto out;
+	}
+	if (!d || !read_marks(doc, sheet - 1, set->ink, NINKS, sm, text, &tw, &th, d)) {
+		vk_fail(&c->job, fc, 0, "sheet %zu: its %s and %s separations cannot "
+		        "be read%s%s", sheet, set->ink[0], set->ink[1],
+		        d && bk_diags_count(d) ? ": " : "", d ? vk_first(d) : "");
+		goto out;
+	}
 	for (size_t k = 0; k < NINKS; k++) {
-		if (!d || !read_marks(doc, sheet - 1, inks[k], &sm[k], k ? NULL : &tw,
-		                      k ? NULL : &th, d)) {
-			vk_fail(&c->job, fc, 0, "sheet %zu: its %s separation cannot be "
-			        "read%s%s", sheet, inks[k], d && bk_diags_count(d) ? ": " : "",
-			        d ? vk_first(d) : "");
-			goto out;
-		}
 		bki_sort(sm[k].v, sm[k].n, sizeof *sm[k].v, by_x);
 		used[k] = bki_calloc(sm[k].n + 1, sizeof *used[k]);
 		if (!vk_got(&c->job, used[k]))
@@ -299,15 +402,24 @@ static void check_sheet(jctx *c, size_t fc, const char *file, bk_pdf_pages *doc,
 		if (!s || page < 1 || page > s->pages || !s->page_marks)
 			continue; /* reported with the slots */
 		match_slot(c, fc, sheet, slot, s, (size_t)page - 1, sm, used);
+		for (size_t k = 0; k < NINKS; k++)
+			want_text[k] += s->page_text[(size_t)(page - 1) * NINKS + k];
 	}
-	for (size_t k = 0; k < NINKS; k++)
+	for (size_t k = 0; k < NINKS; k++) {
 		for (size_t q = 0; q < sm[k].n; q++)
 			if (!used[k][q]) {
 				vk_fail(&c->job, fc, 0, "sheet %zu: a %s mark at %.1f, %.1f mm "
 				        "belongs to no stencil the ticket places there", sheet,
-				        inks[k], sm[k].v[q].x, sm[k].v[q].y);
+				        set->ink[k], sm[k].v[q].x, sm[k].v[q].y);
 				break;
 			}
+		/* text is not placed (a shown string has no box here): its count
+		 * is the sum of the slots' pages' own */
+		if (text[k] != want_text[k])
+			vk_fail(&c->job, fc, 0, "sheet %zu shows %zu texts in %s, where "
+			        "the stencils the ticket places there show %zu", sheet,
+			        text[k], set->ink[k], want_text[k]);
+	}
 out:
 	for (size_t k = 0; k < NINKS; k++) {
 		free(sm[k].v);
@@ -454,8 +566,8 @@ static bool read_ticket(jctx *c, json_t **ticket)
 		jstencil *j = &c->st[c->nst];
 		*j = (jstencil){vk_str(s, "kit"), vk_str(s, "file"), vk_str(s, "sha256"),
 		                json_integer_value(json_object_get(s, "copies")),
-		                json_integer_value(json_object_get(s, "pages")), 0, false,
-		                NULL, NULL};
+		                json_integer_value(json_object_get(s, "pages")),
+		                inkset_of(vk_str(s, "file")), 0, false, NULL, NULL, NULL};
 		if (!*j->kit || strchr(j->kit, '/') || *j->kit == '.' || !*j->file ||
 		    strstr(j->file, "..") || *j->file == '/' || j->copies < 1 ||
 		    j->copies > 100000 || j->pages < 1 || j->pages > 1000) {
@@ -463,11 +575,22 @@ static bool read_ticket(jctx *c, json_t **ticket)
 			        "kit's stencil with pages and copies", i + 1);
 			continue;
 		}
+		if (!j->inks) {
+			vk_fail(&c->job, c->tc, 0, "stencil %zu of the ticket, %s's %s, is "
+			        "no stencil PDF verify can decode (a print or swell "
+			        "stencil)", i + 1, j->kit, j->file);
+			continue;
+		}
 		j->seen = bki_calloc((size_t)(j->pages * j->copies), 1);
 		if (!vk_got(&c->job, j->seen))
 			return false;
 		c->nst++;
 	}
+	bki_sort(c->st, c->nst, sizeof *c->st, by_name);
+	for (size_t k = 1; k < c->nst; k++)
+		if (!by_name(&c->st[k - 1], &c->st[k]))
+			vk_fail(&c->job, c->tc, 0, "the ticket lists %s's %s twice",
+			        c->st[k].kit, c->st[k].file);
 	return true;
 }
 
@@ -501,6 +624,7 @@ bk_status bk_verify_print_job(bk_verifier *v, const char *job_dir,
 		for (size_t p = 0; c.st[k].page_marks && p < (size_t)c.st[k].pages * NINKS; p++)
 			free(c.st[k].page_marks[p].v);
 		free(c.st[k].page_marks);
+		free(c.st[k].page_text);
 		free(c.st[k].seen);
 	}
 	free(c.st);

@@ -542,7 +542,7 @@ static void check_proof(vkit *k, unsigned nsheets, double w, double h)
 	bki_buf_free(&proof);
 }
 
-/* The print PDF is what a prepress preflight accepts: PDF/X-4. */
+/* The print and swell PDFs are what a prepress preflight accepts: PDF/X-4. */
 static void check_pdfx(vkit *k, size_t c, const char *file, const char *data,
                        size_t n)
 {
@@ -579,6 +579,8 @@ void vk_check_stencil(vkit *k)
 	if (k->outputs & VO_STENCIL_SWELL) {
 		f.cs = vk_check(k, bki_buf_str(&f.swell), "stencil");
 		vk_read(k, f.cs, bki_buf_str(&f.swell), &f.swell_data, &f.swell_n);
+		if (f.swell_data)
+			check_pdfx(k, f.cs, bki_buf_str(&f.swell), f.swell_data, f.swell_n);
 	}
 	if (k->outputs & VO_STENCIL_PRINT) {
 		f.cp = vk_check(k, bki_buf_str(&f.print), "stencil-print");
