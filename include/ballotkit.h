@@ -39,6 +39,10 @@
  *     never from another thread or a child process: bk_kit_build's
  *     workers send their diagnostics to the calling process, which passes
  *     them on.
+ *   - bk_print_job_make (press.h) makes its files on threads of its own
+ *     (as many as the machine has cores, at most 4), which it ends before
+ *     it returns; they call no callback (its progress is called in the
+ *     calling thread) and draw with Cairo and Pango one at a time.
  *   - bk_set_max_input_size is process-wide: call it before anything else.
  *   - The library never calls setlocale, never changes the umask or the
  *     working directory, and formats numbers in the C locale whatever the

@@ -57,7 +57,9 @@ typedef void (*bk_print_job_progress_fn)(const bk_print_job_progress *p,
  * SHA-256 against print-quantities.csv, its copies against the packing
  * lists (index.json's stations), and that each stencil fits the sheet.
  * Every file is written under a temporary name and renamed into place;
- * the ticket comes last. progress may be NULL. Returns BK_OK,
+ * the ticket comes last. The files are made on threads of the library's
+ * own (ballotkit.h, "Threads and process effects"); progress, which may
+ * be NULL, is called in the calling thread as each file is done. Returns BK_OK,
  * BK_ERR_USAGE (an option), BK_ERR_CONFIG (the mark set or job table),
  * BK_ERR_INVALID (the kits folder), BK_ERR_IO or BK_ERR_NOMEM, with the
  * reasons in diags. */

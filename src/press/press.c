@@ -231,19 +231,22 @@ static void ticket_csv(const pj_job *j, bki_buf *b)
 /* ---- making it ---- */
 
 /* The files of sheets are made by a few threads at once, each file whole
- * by one thread (its bytes do not depend on which, nor on how many):
- * what they share is guarded by lock. */
+ * by one thread (its bytes do not depend on which, nor on how many); the
+ * calling thread waits and reports progress, so that the callback is
+ * called in the caller's thread only (ballotkit.h). What they share is
+ * guarded by lock. */
 #define PJ_THREADS_MAX 4
 
 typedef struct sheet_work {
 	pj_job *j;                /* read only, but for each file's checksum */
 	const char *job_dir;
 	pthread_mutex_t lock;
+	pthread_cond_t changed;   /* a file done, or a thread ended */
 	size_t next;              /* the next file to make */
+	size_t *done;             /* the files done, in the order they ended */
+	size_t ndone;
+	size_t running;           /* threads not yet ended */
 	bk_status st;             /* the first failure */
-	bk_print_job_progress pr;
-	bk_print_job_progress_fn progress;
-	void *arg;
 } sheet_work;
 
 typedef struct sheet_worker {
@@ -279,30 +282,56 @@ static void *sheet_thread(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (!go)
 			break;
-		pj_file *f = &w->j->files[i];
-		bk_status st = make_file(&mine, f, w->job_dir);
+		bk_status st = make_file(&mine, &w->j->files[i], w->job_dir);
 		pthread_mutex_lock(&w->lock);
 		if (st != BK_OK && w->st == BK_OK)
 			w->st = st;
-		if (st == BK_OK) {
-			w->pr.files_done++;
-			w->pr.sheets_done += f->nsheets;
-			w->pr.file = f->name;
-			if (w->progress)
-				w->progress(&w->pr, w->arg);
-		}
+		if (st == BK_OK)
+			w->done[w->ndone++] = i;
+		pthread_cond_signal(&w->changed);
 		pthread_mutex_unlock(&w->lock);
 	}
+	pthread_mutex_lock(&w->lock);
+	w->running--;
+	pthread_cond_signal(&w->changed);
+	pthread_mutex_unlock(&w->lock);
 	return NULL;
+}
+
+/* Waits for the threads, reporting each file as it is done. */
+static void follow(sheet_work *w, bk_print_job_progress_fn progress, void *arg)
+{
+	bk_print_job_progress pr = {0, w->j->nfiles, 0, 0, NULL};
+	for (size_t k = 0; k < w->j->nkinds; k++)
+		pr.sheets_total += w->j->kind_sheets[k];
+	size_t told = 0;
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (told < w->ndone) {
+			const pj_file *f = &w->j->files[w->done[told++]];
+			pr.files_done++;
+			pr.sheets_done += f->nsheets;
+			pr.file = f->name;
+			pthread_mutex_unlock(&w->lock);
+			if (progress)
+				progress(&pr, arg);
+			pthread_mutex_lock(&w->lock);
+		}
+		if (!w->running)
+			break;
+		pthread_cond_wait(&w->changed, &w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
 }
 
 static bk_status write_sheets(pj_job *j, const char *job_dir,
                               bk_print_job_progress_fn progress, void *arg)
 {
-	sheet_work w = {j, job_dir, PTHREAD_MUTEX_INITIALIZER, 0, BK_OK,
-	                {0, j->nfiles, 0, 0, NULL}, progress, arg};
-	for (size_t k = 0; k < j->nkinds; k++)
-		w.pr.sheets_total += j->kind_sheets[k];
+	sheet_work w = {j, job_dir, PTHREAD_MUTEX_INITIALIZER,
+	                PTHREAD_COND_INITIALIZER, 0,
+	                bki_calloc(j->nfiles + 1, sizeof *w.done), 0, 0, BK_OK};
+	if (!w.done)
+		return bki_diags_nomem(j->diags, job_dir, "", "making the sheets");
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t n = cpus < 1 ? 1 : cpus > PJ_THREADS_MAX ? PJ_THREADS_MAX : (size_t)cpus;
 	if (n > j->nfiles)
@@ -312,13 +341,19 @@ static bk_status write_sheets(pj_job *j, const char *job_dir,
 	bool started[PJ_THREADS_MAX] = {false};
 	for (size_t t = 0; t < n; t++) {
 		me[t] = (sheet_worker){&w, bk_diags_create()};
-		/* the first runs here when no thread can be started */
-		started[t] = me[t].diags && (t == 0 ||
-		             !pthread_create(&th[t], NULL, sheet_thread, &me[t]));
+		pthread_mutex_lock(&w.lock);
+		started[t] = me[t].diags &&
+		             !pthread_create(&th[t], NULL, sheet_thread, &me[t]);
+		w.running += started[t];
+		pthread_mutex_unlock(&w.lock);
 	}
-	if (started[0])
+	if (!w.running && me[0].diags) {
+		/* no thread could be started: the calling thread makes them */
+		w.running = 1;
 		sheet_thread(&me[0]);
-	for (size_t t = 1; t < n; t++)
+	}
+	follow(&w, progress, arg);
+	for (size_t t = 0; t < n; t++)
 		if (started[t])
 			pthread_join(th[t], NULL);
 	/* each thread's diagnostics, in thread order */
@@ -331,8 +366,9 @@ static bk_status write_sheets(pj_job *j, const char *job_dir,
 		}
 		bk_diags_free(me[t].diags);
 	}
-	/* no thread could start (their diagnostics could not be made) */
-	if (w.st == BK_OK && w.pr.files_done != j->nfiles)
+	free(w.done);
+	/* not even the calling thread's diagnostics could be made */
+	if (w.st == BK_OK && w.ndone != j->nfiles)
 		w.st = bki_diags_nomem(j->diags, job_dir, "", "making the sheets");
 	return w.st;
 }

@@ -6,12 +6,15 @@
  * (RLIMIT_FSIZE) fails and leaves nothing, no temporary file either.
  * Then the log callbacks: bk_diags_set_callback sees what the list holds,
  * in its order, and bk_kit_options.log receives a build's diagnostics
- * from its workers. */
+ * from its workers. Last, bk_print_job_make, which makes its files on
+ * threads of its own, calls its progress in the calling thread, once per
+ * file. */
 #define _DEFAULT_SOURCE
 #include <ballotkit.h>
 
 #include <dirent.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,6 +526,51 @@ static void check_kit_log(const bk_templates *tpl)
 	bk_election_free(e);
 }
 
+typedef struct job_seen {
+	pthread_t caller;
+	size_t calls, elsewhere, last_done, total;
+} job_seen;
+
+static void on_job_progress(const bk_print_job_progress *p, void *arg)
+{
+	job_seen *s = arg;
+	s->calls++;
+	s->elsewhere += !pthread_equal(pthread_self(), s->caller);
+	s->last_done = p->files_done;
+	s->total = p->files_total;
+}
+
+/* The example's stencils built, then imposed: the progress of the print
+ * job comes in the calling thread (ballotkit.h, "Threads and process
+ * effects"), though the files are made on the library's threads. */
+static void check_print_job_progress(const bk_templates *tpl)
+{
+	bk_election *e = NULL;
+	bk_diags *d = bk_diags_create();
+	bk_kit_options o;
+	bk_kit_options_init(&o);
+	o.jobs = 1;
+	char kits[512], job[512];
+	snprintf(kits, sizeof kits, "%s/job-kits", dir);
+	snprintf(job, sizeof job, "%s/job", dir);
+	bk_status st = bk_election_load(&e, getenv("BALLOTKIT_EXAMPLE"), tpl, d);
+	if (st == BK_OK)
+		st = bk_kit_formats_parse("stencil-print-pdf,stencil-swell-pdf", &o, d);
+	if (st == BK_OK)
+		st = bk_kit_build(e, NULL, tpl, kits, &o, d);
+	job_seen s = {pthread_self(), 0, 0, 0, 0};
+	bk_print_job_options po = BK_PRINT_JOB_OPTIONS_INIT;
+	if (st == BK_OK)
+		st = bk_print_job_make(tpl, kits, job, &po, on_job_progress, &s, d);
+	show(d);
+	TAP_OK(st == BK_OK && s.calls >= 2 && s.calls == s.total &&
+	       s.last_done == s.total && !s.elsewhere,
+	       "print-job: progress once per file (%zu of %zu), every call in "
+	       "the calling thread (%zu elsewhere)", s.calls, s.total, s.elsewhere);
+	bk_election_free(e);
+	bk_diags_free(d);
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/bk-write-to-XXXXXX";
@@ -555,6 +603,7 @@ int main(void)
 	check_renderers(&t);
 	check_diags_callback(t.tpl, t.stencil);
 	check_kit_log(t.tpl);
+	check_print_job_progress(t.tpl);
 
 	free(t.samples);
 	bk_stencil_free(t.stencil);
