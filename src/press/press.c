@@ -7,6 +7,9 @@
 #include "press/press-private.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -367,6 +370,11 @@ static bk_status write_sheets(pj_job *j, const char *job_dir,
 		bk_diags_free(me[t].diags);
 	}
 	free(w.done);
+#ifdef __GLIBC__
+	/* the threads' malloc arenas keep what they freed; the check that
+	 * follows runs in this thread and could not use it (docs/performance.md) */
+	malloc_trim(0);
+#endif
 	/* not even the calling thread's diagnostics could be made */
 	if (w.st == BK_OK && w.ndone != j->nfiles)
 		w.st = bki_diags_nomem(j->diags, job_dir, "", "making the sheets");
