@@ -1,14 +1,25 @@
 """Large print of every ballot's list and every leaflet: the text extracted
 with pdftotext equals the ballot script (or the definition's leaflet), the
 only fonts are embedded DejaVu Sans faces, headings are tagged, the body is
-at least 18 pt, and the same input gives the same bytes."""
+at least 18 pt, and the same input gives the same bytes.
+
+For assistive technology (issue 20, item 4), read with pikepdf: the
+catalogue says Marked true, /Lang is the script's language, the viewer
+shows the title (DisplayDocTitle), and the XMP's dc:title and dc:language
+are the Info's title and that language; pdfinfo says "Tagged: yes". A kit
+whose large print lacks /MarkInfo (checksums resealed) is refused by
+verify, naming what is missing."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
+import pikepdf
+
 import bk
+import tamper
 
 t = bk.Tap()
 
@@ -27,6 +38,32 @@ def pdf_text(path):
 def fonts(path):
     out = subprocess.run(["pdffonts", path], capture_output=True, check=True).stdout.decode()
     return [l.split()[0] for l in out.splitlines()[2:] if l.strip()], out
+
+
+def access(path, lang):
+    """What the PDF lacks for assistive technology ([] when nothing)."""
+    bad = []
+    with pikepdf.open(path) as p:
+        root = p.Root
+        if not (root.get("/MarkInfo") and root.MarkInfo.get("/Marked") is True):
+            bad.append("marked")
+        if "/StructTreeRoot" not in root:
+            bad.append("structure")
+        if str(root.get("/Lang", "")) != lang:
+            bad.append("lang")
+        vp = root.get("/ViewerPreferences")
+        if not (vp and vp.get("/DisplayDocTitle") is True):
+            bad.append("display-title")
+        title = str(p.trailer.Info.get("/Title", ""))
+        with p.open_metadata() as m:
+            if not title or str(m.get("dc:title", "")) != title:
+                bad.append("xmp-title")
+            if m.get("dc:language") != {lang}:  # an rdf:Bag, read as a set
+                bad.append("xmp-language")
+    info = subprocess.run(["pdfinfo", path], capture_output=True).stdout.decode()
+    if "Tagged:          yes" not in info:
+        bad.append("pdfinfo-tagged")
+    return bad
 
 
 def font_sizes(path):
@@ -53,10 +90,20 @@ with tempfile.TemporaryDirectory() as tmp:
         # a word box's height is the font's line height: DejaVu Sans's is
         # 1.164 em, so 18 pt text gives boxes of about 21 pt
         t.ok(sizes and min(sizes) >= 18 * 1.1, tag + ": every word on page 1 is at least 18 pt")
-        with open(path, "rb") as f:
-            pdf = f.read()
-        t.ok(b"/StructTreeRoot" in pdf and b"/S /H1" in pdf and b"/S /H2" in pdf,
-             tag + ": headings are tagged H1 and H2")
+        with pikepdf.open(path) as pdf:
+            kinds = set()
+            todo = [pdf.Root.StructTreeRoot]
+            while todo:
+                e = todo.pop()
+                if "/S" in e:
+                    kinds.add(str(e.S))
+                k = e.get("/K")
+                todo.extend(x for x in (k if isinstance(k, pikepdf.Array) else [k])
+                            if isinstance(x, pikepdf.Dictionary))
+        t.ok({"/H1", "/H2", "/P"} <= kinds, tag + ": headings are tagged H1 and H2, the lines P",
+             str(kinds))
+        t.eq(access(path, s["language"]), [], tag + ": tagged, its language, its title shown, "
+             "the XMP agreeing")
     # leaflets
     for p in d["parties"]:
         if "leaflet" not in p:
@@ -67,6 +114,8 @@ with tempfile.TemporaryDirectory() as tmp:
                    "--format", "large-print-pdf", "--size", "24", "-o", path, check_rc=0)
             t.eq(words(pdf_text(path)), words(p["name"][lang] + " " + p["leaflet"][lang]),
                  "leaflet %s/%s: pdftotext gives the name and the leaflet" % (p["id"], lang))
+            t.eq(access(path, lang), [], "leaflet %s/%s: readable by assistive technology"
+                 % (p["id"], lang))
     # a leaflet paragraph longer than a page runs on: nothing is lost
     import json as _json
     long_def = bk.load_example()
@@ -82,6 +131,26 @@ with tempfile.TemporaryDirectory() as tmp:
            "--size", "36", "-o", path, check_rc=0)
     t.eq(words(pdf_text(path)), words(long_def["parties"][0]["name"]["kk"] + " " + words_kk),
          "a leaflet paragraph longer than a page: every word is printed")
+
+    # verify refuses a kit whose large print is not marked as tagged
+    kits = os.path.join(tmp, "kits")
+    bk.run("build", bk.EXAMPLE, "--ballot", "mazhilis-07", "-o", kits, "--formats",
+           "large-print-pdf", check_rc=0)
+    kit = os.path.join(kits, "kits", "mazhilis-07")
+    lp = os.path.join(kit, "large-print", "mazhilis-07-kk-large-print.pdf")
+    r = bk.run("verify", kits)
+    t.ok(r.returncode == 0, "verify passes the kit's large print", r.stdout.decode()[-300:])
+    with pikepdf.open(lp, allow_overwriting_input=True) as pdf:
+        del pdf.Root["/MarkInfo"]
+        del pdf.Root["/Lang"]
+        pdf.save(lp)
+    tamper.reseal(kit, index=os.path.join(kits, "index.json"))
+    r = bk.run("verify", kits)
+    out = r.stdout.decode() + r.stderr.decode()
+    t.ok(r.returncode == 65 and "mazhilis-07-kk-large-print.pdf" in out and "MarkInfo" in out and
+         "/Lang" in out, "verify refuses large print without /MarkInfo and /Lang, naming both",
+         out[-600:])
+    shutil.rmtree(kits)
 
     # below 18 pt is refused, and nothing is left behind
     bad = os.path.join(tmp, "small.pdf")

@@ -240,6 +240,16 @@ BK_API size_t bk_pdf_separation_other(const bk_pdf_separation *s);
 BK_API bk_status bk_decode_pdfx(const char *data, size_t size, const char *name,
                                 char **problems, bk_diags *diags);
 
+/* Reads a large-print PDF with qpdf and checks what assistive technology
+ * needs of it: the catalogue's /MarkInfo with Marked true and a structure
+ * tree, /Lang equal to lang ("kk", "ru"), ViewerPreferences with
+ * DisplayDocTitle true, a title in the Info, and XMP metadata whose
+ * dc:title is that title and dc:language lang. *problems as for
+ * bk_decode_pdfx. */
+BK_API bk_status bk_decode_pdf_access(const char *data, size_t size,
+                                      const char *name, const char *lang,
+                                      char **problems, bk_diags *diags);
+
 /* ---- audio: ID3 chapters, decoding, matching (src/decode/audio.c) ---- */
 
 /* The chapters of an MP3's ID3v2 tag, in table-of-contents order. Opaque. */

@@ -1,6 +1,7 @@
 /* What a prepress preflight asks of a PDF/X-4 file, read back with qpdf's
  * object model and libxml2 (never by searching the bytes): the checks of
- * bk_decode_pdfx (include/ballotkit/decode.h). Written apart from the
+ * bk_decode_pdfx (include/ballotkit/decode.h); and what assistive
+ * technology needs of a large-print PDF (bk_decode_pdf_access). Written apart from the
  * writer (src/render/pdfpost.c), sharing no code with it. */
 #include "ballotkit/decode.h"
 
@@ -68,8 +69,22 @@ static bool same_date(const char *pdf, const char *xmp)
 	return true;
 }
 
-/* The XMP metadata: PDF/X-4, the Info's dates, the identifiers. */
-static void check_xmp(qpdf_data q, qpdf_oh root, qpdf_oh info, bki_buf *out)
+/* The problems found, as the caller's *problems (NULL when none); out of
+ * memory when they or an earlier step (lost) could not be kept. */
+static bk_status give_problems(const bki_buf *out, bool lost, char **problems,
+                               const char *name, const char *doing,
+                               bk_diags *diags)
+{
+	if (lost || bki_buf_failed(out))
+		return bki_diags_nomem(diags, name, "", doing);
+	if (out->len && !(*problems = bki_strdup(bki_buf_str(out))))
+		return bki_diags_nomem(diags, name, "", doing);
+	return BK_OK;
+}
+
+/* The catalogue's XMP metadata parsed (free with xmlFreeDoc); NULL, with
+ * the problem said, when there is none or it is not XML. */
+static xmlDoc *read_xmp(qpdf_data q, qpdf_oh root, bki_buf *out)
 {
 	qpdf_oh md = qpdf_oh_get_key(q, root, "/Metadata");
 	unsigned char *data = NULL;
@@ -77,17 +92,25 @@ static void check_xmp(qpdf_data q, qpdf_oh root, qpdf_oh info, bki_buf *out)
 	if (!qpdf_oh_is_stream(q, md) ||
 	    (qpdf_oh_get_stream_data(q, md, qpdf_dl_generalized, NULL, &data, &n) &
 	     QPDF_ERRORS)) {
+		free(data);
 		problem(out, "no XMP metadata stream in the catalogue");
-		return;
+		return NULL;
 	}
 	xmlDoc *doc = xmlReadMemory((const char *)data, (int)n, "xmp", NULL,
 	                            XML_PARSE_NONET | XML_PARSE_NOERROR |
 	                            XML_PARSE_NOWARNING);
 	free(data);
-	if (!doc) {
+	if (!doc)
 		problem(out, "the XMP metadata is not XML");
+	return doc;
+}
+
+/* The XMP metadata: PDF/X-4, the Info's dates, the identifiers. */
+static void check_xmp(qpdf_data q, qpdf_oh root, qpdf_oh info, bki_buf *out)
+{
+	xmlDoc *doc = read_xmp(q, root, out);
+	if (!doc)
 		return;
-	}
 	xmlNode *top = xmlDocGetRootElement(doc);
 	xmlChar *v = xmp_value(top, "http://www.npes.org/pdfx/ns/id/", "GTS_PDFXVersion");
 	if (!v || strcmp((const char *)v, "PDF/X-4"))
@@ -216,6 +239,7 @@ bk_status bk_decode_pdfx(const char *data, size_t size, const char *name,
 		return BK_ERR_USAGE;
 	*problems = NULL;
 	name = name ? name : "";
+	bki_decode_xml_once(); /* the XMP is read with libxml2 */
 	qpdf_data q = qpdf_init();
 	qpdf_silence_errors(q);
 	bk_status st = BK_OK;
@@ -249,13 +273,81 @@ bk_status bk_decode_pdfx(const char *data, size_t size, const char *name,
 	check_xmp(q, root, info, &out);
 	check_pages(q, &out);
 	check_actions(q, root, &out);
-	if (bki_buf_failed(&out)) {
-		st = bki_diags_nomem(diags, name, "", "checking PDF/X");
-	} else if (out.len) {
-		*problems = bki_strdup(bki_buf_str(&out));
-		if (!*problems)
-			st = bki_diags_nomem(diags, name, "", "checking PDF/X");
+	st = give_problems(&out, false, problems, name, "checking PDF/X", diags);
+done:
+	bki_buf_free(&out);
+	qpdf_cleanup(&q);
+	return st;
+}
+
+/* The XMP's dc:title and dc:language against the title and language. */
+static void check_access_xmp(qpdf_data q, qpdf_oh root, const char *title,
+                             const char *lang, bki_buf *out)
+{
+	xmlDoc *doc = read_xmp(q, root, out);
+	if (!doc)
+		return;
+	xmlNode *top = xmlDocGetRootElement(doc);
+	static const char dc[] = "http://purl.org/dc/elements/1.1/";
+	xmlChar *v = xmp_value(top, dc, "title");
+	if (!v || !title || strcmp((const char *)v, title))
+		problem(out, "the XMP dc:title is not the Info's Title");
+	xmlFree(v);
+	v = xmp_value(top, dc, "language");
+	if (!v || strcmp((const char *)v, lang))
+		problem(out, "the XMP dc:language is not the document's language");
+	xmlFree(v);
+	xmlFreeDoc(doc);
+}
+
+/* dict[key] is the boolean true. */
+static bool is_true(qpdf_data q, qpdf_oh dict, const char *key)
+{
+	qpdf_oh v = qpdf_oh_get_key(q, dict, key);
+	return qpdf_oh_is_bool(q, v) && qpdf_oh_get_bool_value(q, v);
+}
+
+bk_status bk_decode_pdf_access(const char *data, size_t size, const char *name,
+                               const char *lang, char **problems,
+                               bk_diags *diags)
+{
+	if (!data || !lang || !problems)
+		return BK_ERR_USAGE;
+	*problems = NULL;
+	name = name ? name : "";
+	/* opened as bk_decode_pdfx opens its file: a duplicate-code finder
+	 * pairs the two heads, which share nothing but the shape */
+	bki_decode_xml_once();
+	qpdf_data q = qpdf_init();
+	qpdf_silence_errors(q);
+	bk_status st = BK_OK;
+	bki_buf out = {0};
+	if (!bki_decode_qpdf_read(q, data, size, name, diags)) {
+		st = BK_ERR_INVALID;
+		goto done;
 	}
+	qpdf_oh root = qpdf_get_root(q);
+	qpdf_oh info = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Info");
+	if (!is_true(q, qpdf_oh_get_key(q, root, "/MarkInfo"), "/Marked"))
+		problem(&out, "not marked as tagged (no /MarkInfo with Marked true)");
+	if (!qpdf_oh_is_dictionary(q, qpdf_oh_get_key(q, root, "/StructTreeRoot")))
+		problem(&out, "no structure tree");
+	char lb[16];
+	const char *l = str_of(q, root, "/Lang", lb, sizeof lb);
+	if (!l || strcmp(l, lang))
+		problem(&out, "the catalogue's /Lang is not the document's language");
+	if (!is_true(q, qpdf_oh_get_key(q, root, "/ViewerPreferences"), "/DisplayDocTitle"))
+		problem(&out, "the viewer is not asked to show the title (DisplayDocTitle)");
+	/* copied: qpdf's C API reuses the buffer of the strings it returns */
+	qpdf_oh tv = qpdf_oh_get_key(q, info, "/Title");
+	char *title = qpdf_oh_is_string(q, tv) ? bki_strdup(qpdf_oh_get_utf8_value(q, tv))
+	                                       : NULL;
+	bool lost = qpdf_oh_is_string(q, tv) && !title; /* out of memory */
+	if (!lost && (!title || !*title))
+		problem(&out, "no title in the Info");
+	check_access_xmp(q, root, title, lang, &out);
+	free(title);
+	st = give_problems(&out, lost, problems, name, "checking accessibility", diags);
 done:
 	bki_buf_free(&out);
 	qpdf_cleanup(&q);

@@ -146,14 +146,15 @@ static bk_status render(const para *paras, size_t n, const char *title,
 		return BK_ERR_IO;
 	bki_c_numeric numeric = bki_c_numeric_enter();
 	bki_sink out = {write, arg, BK_OK};
+	bki_buf raw = {0}; /* Cairo's PDF, then made accessible (pdfpost.c) */
 	cairo_surface_t *surf = bki_render_pdf_surface(
-		bki_render_write_sink, &out, o->paper_width, o->paper_height, title,
+		bki_render_write_buf, &raw, o->paper_width, o->paper_height, title,
 		date);
 	st = draw_paras(surf, fm, paras, n, lang, o, diags);
 	cairo_surface_finish(surf);
-	/* Cairo's PDF surface does not always report a failed write */
-	if (st == BK_OK && out.status != BK_OK) {
-		st = bki_sink_failed(&out, name, "the PDF", BK_ERR_IO, diags);
+	if (st == BK_OK && (bki_buf_failed(&raw) ||
+	                    cairo_surface_status(surf) == CAIRO_STATUS_NO_MEMORY)) {
+		st = bki_diags_nomem(diags, name, "", "drawing large print");
 	} else if (st == BK_OK &&
 	           cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
 		bki_diags_add(diags, BK_ERROR, "unwritable", name, 0, 0, "",
@@ -162,6 +163,11 @@ static bk_status render(const para *paras, size_t n, const char *title,
 		st = BK_ERR_IO;
 	}
 	cairo_surface_destroy(surf);
+	if (st == BK_OK)
+		st = bki_pdf_accessible(raw.data, raw.len, lang, &out, diags);
+	if (out.status != BK_OK)
+		st = bki_sink_failed(&out, name, "the PDF", st, diags);
+	bki_buf_free(&raw);
 	bki_c_numeric_leave(&numeric);
 	g_object_unref(fm);
 	return st;

@@ -256,6 +256,12 @@ static void pdfx_dates(const char *date, char pdf[40], char xmp[40])
 /* The XMP packet: what the Info dictionary says, and the identifiers
  * PDF/X-4 asks for, the document's made from a digest of its drawing so
  * the same stencil gives the same bytes. */
+/* The XMP packet's head, up to the rdf:Description's namespaces. */
+#define XMP_BEGIN "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n" \
+	"<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n" \
+	"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n" \
+	"<rdf:Description rdf:about=\"\"\n"
+
 static void pdfx_xmp(bki_buf *b, const char *title, const char *when,
                      const unsigned char id[BK_SHA256_SIZE])
 {
@@ -264,10 +270,7 @@ static void pdfx_xmp(bki_buf *b, const char *title, const char *when,
 	         "%02x%02x%02x%02x%02x%02x", id[0], id[1], id[2], id[3], id[4],
 	         id[5], id[6], id[7], id[8], id[9], id[10], id[11], id[12], id[13],
 	         id[14], id[15]);
-	bki_buf_add(b, "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-	            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-	            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-	            "<rdf:Description rdf:about=\"\"\n"
+	bki_buf_add(b, XMP_BEGIN
 	            " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
 	            " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
 	            " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
@@ -386,6 +389,29 @@ bool bki_qpdf_write(qpdf_data q)
 	return !(qpdf_write(q) & QPDF_ERRORS);
 }
 
+/* Ends a post-processing: when st is BK_OK, q written (bki_qpdf_write)
+ * through out; when anything failed, what qpdf said, or that what (the
+ * document) could not be made, unless the callback failed or a reason is
+ * already given. */
+static bk_status finish(qpdf_data q, bk_status st, bki_sink *out,
+                        const char *what, bk_diags *diags)
+{
+	if (st == BK_OK && qpdf_has_error(q))
+		st = BK_ERR_INVALID;
+	if (st == BK_OK && !bki_qpdf_write(q))
+		st = BK_ERR_IO;
+	else if (st == BK_OK && !bki_sink_write(out, qpdf_get_buffer(q),
+	                                        qpdf_get_buffer_length(q)))
+		st = out->status;
+	if (st != BK_OK && qpdf_has_error(q))
+		bki_diags_add(diags, BK_ERROR, "print-pdf", "", 0, 0, "",
+		             "qpdf: %s", qpdf_get_error_full_text(q, qpdf_get_error(q)));
+	else if (st != BK_OK && out->status == BK_OK && !bk_diags_count(diags))
+		bki_diags_add(diags, BK_ERROR, "print-pdf", "", 0, 0, "",
+		             "%s could not be made", what);
+	return st;
+}
+
 bk_status bki_pdf_for_print(const char *data, size_t size,
                            const bki_pdf_print_setup *ps, bki_sink *out,
                            bk_diags *diags)
@@ -467,22 +493,65 @@ bk_status bki_pdf_for_print(const char *data, size_t size,
 	bki_sha256(data, size, id);
 	if (st == BK_OK)
 		st = pdfx(q, ps, id, diags);
-	if (st == BK_OK && qpdf_has_error(q))
-		st = BK_ERR_INVALID;
-	if (st == BK_OK) {
-		if (!bki_qpdf_write(q))
-			st = BK_ERR_IO;
-		else if (!bki_sink_write(out, qpdf_get_buffer(q),
-		                         qpdf_get_buffer_length(q)))
-			st = out->status;
-	}
 done:
-	if (st != BK_OK && qpdf_has_error(q))
-		bki_diags_add(diags, BK_ERROR, "print-pdf", "", 0, 0, "",
-		             "qpdf: %s", qpdf_get_error_full_text(q, qpdf_get_error(q)));
-	else if (st != BK_OK && out->status == BK_OK && !bk_diags_count(diags))
-		bki_diags_add(diags, BK_ERROR, "print-pdf", "", 0, 0, "",
-		             "the print PDF could not be made");
+	st = finish(q, st, out, "the print PDF", diags);
+	qpdf_cleanup(&q);
+	bki_c_numeric_leave(&num);
+	return st;
+}
+
+/* ---- large print for assistive technology ---- */
+
+static void access_xmp(bki_buf *b, const char *title, const char *lang)
+{
+	bki_buf_add(b, XMP_BEGIN
+	            " xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+	            "<dc:format>application/pdf</dc:format>\n"
+	            "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+	bki_buf_add_xml(b, title);
+	bki_buf_add(b, "</rdf:li></rdf:Alt></dc:title>\n<dc:language><rdf:Bag><rdf:li>");
+	bki_buf_add_xml(b, lang);
+	bki_buf_add(b, "</rdf:li></rdf:Bag></dc:language>\n"
+	            "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+	            "<?xpacket end=\"w\"?>");
+}
+
+bk_status bki_pdf_accessible(const char *data, size_t size, const char *lang,
+                             bki_sink *out, bk_diags *diags)
+{
+	bki_c_numeric num = bki_c_numeric_enter();
+	qpdf_data q = qpdf_init();
+	qpdf_silence_errors(q);
+	bk_status st = BK_OK;
+	char *title = NULL;
+	bki_buf xmp = {0};
+	if (qpdf_read_memory(q, "large-print.pdf", data, (unsigned long long)size,
+	                     NULL) & QPDF_ERRORS) {
+		st = BK_ERR_INVALID;
+		goto done;
+	}
+	qpdf_oh root = qpdf_get_root(q);
+	qpdf_oh info = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Info");
+	/* copied: qpdf's C API reuses the buffer of the strings it returns */
+	const char *t = qpdf_oh_get_utf8_value(q, qpdf_oh_get_key(q, info, "/Title"));
+	title = bki_strdup(t ? t : "");
+	if (title)
+		access_xmp(&xmp, title, lang);
+	if (!title || bki_buf_failed(&xmp)) {
+		st = bki_diags_nomem(diags, "", "", "writing the PDF's metadata");
+		goto done;
+	}
+	qpdf_oh_replace_key(q, root, "/MarkInfo", qpdf_oh_parse(q, "<< /Marked true >>"));
+	qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_unicode_string(q, lang));
+	qpdf_oh_replace_key(q, root, "/ViewerPreferences",
+	                    qpdf_oh_parse(q, "<< /DisplayDocTitle true >>"));
+	qpdf_oh_replace_key(q, root, "/Metadata",
+	                    new_stream(q, xmp.data, xmp.len,
+	                               "<< /Type /Metadata /Subtype /XML >>"));
+done:
+	st = finish(q, st, out, "the large-print PDF", diags);
+	free(title);
+	bki_buf_free(&xmp);
 	qpdf_cleanup(&q);
 	bki_c_numeric_leave(&num);
 	return st;

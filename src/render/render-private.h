@@ -95,6 +95,15 @@ bk_status bki_pdf_for_print(const char *data, size_t size,
                            const bki_pdf_print_setup *setup, bki_sink *out,
                            bk_diags *diags);
 
+/* Makes the large-print PDF in data readable by assistive technology:
+ * the catalogue's /MarkInfo (Marked true: its structure tree is the
+ * reading order), /Lang (lang, "kk" or "ru"), /ViewerPreferences
+ * DisplayDocTitle, and XMP metadata with the Info's title and the
+ * language; written as every print PDF is (qpdf-write.h). The result goes
+ * through out (its callback's failure is returned). */
+bk_status bki_pdf_accessible(const char *data, size_t size, const char *lang,
+                             bki_sink *out, bk_diags *diags);
+
 /* The printable packing list of a polling station (src/render/packing.c):
  * its wording (the print wording's packing_* texts, kk and ru) and the
  * fonts, taken once for every list. */

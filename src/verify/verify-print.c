@@ -2,7 +2,9 @@
  * through poppler, against the script (the title, the district, then
  * every position's list line, in order) and each leaflet's against its
  * party's or candidate's text. Lines may wrap anywhere, so white space is
- * not compared; every other character is. */
+ * not compared; every other character is. Each PDF is also read for what
+ * assistive technology needs (tagged, its language, its title shown:
+ * bk_decode_pdf_access). */
 #include "verify/verify-private.h"
 
 #include <stdlib.h>
@@ -11,20 +13,37 @@
 #include "ballotkit/decode.h"
 #include "definition/definition-private.h"
 
-/* The PDF's text with white space removed, or false with the reason. */
+/* What one read of a large-print PDF gives: its text, and what it lacks
+ * for assistive technology in its language. */
+typedef struct lp_read {
+	const char *lang;
+	char *text, *problems;
+} lp_read;
+
 static bk_status decode_text(const char *data, size_t n, const char *file,
                              void *out, bk_diags *d)
 {
-	return bk_decode_pdf_text(data, n, file, out, d);
+	lp_read *r = out;
+	bk_status st = bk_decode_pdf_text(data, n, file, &r->text, d);
+	if (st == BK_OK)
+		st = bk_decode_pdf_access(data, n, file, r->lang, &r->problems, d);
+	return st;
 }
 
-static bool pdf_text(vkit *k, size_t c, const char *file, bki_buf *out)
+/* The PDF's text with white space removed, or false with the reason; a
+ * PDF that assistive technology cannot follow fails the check c too. */
+static bool pdf_text(vkit *k, size_t c, const char *file, const char *lang,
+                     bki_buf *out)
 {
-	char *text = NULL;
-	bool ok = vk_decode(k, c, file, decode_text, &text);
+	lp_read r = {lang, NULL, NULL};
+	bool ok = vk_decode(k, c, file, decode_text, &r);
 	if (ok)
-		vk_no_space(text, out);
-	bk_free(text);
+		vk_no_space(r.text, out);
+	if (ok && r.problems)
+		vk_fail(k, c, 0, "is not readable by assistive technology: %s",
+		        r.problems);
+	bk_free(r.text);
+	bk_free(r.problems);
 	return ok;
 }
 
@@ -44,7 +63,7 @@ static void check_list(vkit *k, size_t l, const char *file)
 {
 	size_t c = vk_check(k, file, "large-print");
 	bki_buf text = {0};
-	if (!pdf_text(k, c, file, &text)) {
+	if (!pdf_text(k, c, file, k->langs[l], &text)) {
 		bki_buf_free(&text);
 		return;
 	}
@@ -85,7 +104,7 @@ static void check_leaflet(vkit *k, const vleaflet *f)
 	bki_buf_printf(&file, "leaflets/%s-large-print.pdf", f->base);
 	size_t c = vk_check(k, bki_buf_str(&file), "leaflet");
 	bki_buf text = {0};
-	if (!pdf_text(k, c, bki_buf_str(&file), &text))
+	if (!pdf_text(k, c, bki_buf_str(&file), f->lang, &text))
 		goto done;
 	if (k->v->e) {
 		bki_buf heading = {0}, body = {0}, source = {0}, want = {0};
