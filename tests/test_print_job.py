@@ -354,6 +354,24 @@ with tempfile.TemporaryDirectory() as tmp:
     refused(["--marks", bad], 78, ["bad-marks.json", "registration[2]", "corner"],
             "a mark set with a mark off its corner (file and field named)")
     refused(["--marks", "nosuch"], 78, ["nosuch.json"], "a mark set that does not exist")
+    # a kind whose files verify cannot decode is refused before anything is
+    # made, not by the job's self-check after its sheets
+    own_tpl = os.path.join(tmp, "own-templates")
+    shutil.copytree(os.path.join(bk.ROOT, "templates"), os.path.join(own_tpl, "templates"))
+    shutil.copytree(os.path.join(bk.ROOT, "fonts"), os.path.join(own_tpl, "fonts"))
+    table = os.path.join(own_tpl, "templates", "print", "job.json")
+    jt = json.load(open(table))
+    jt["kinds"].append(dict(jt["kinds"][0], kind="brf", source="braille/{kit}-kk.brf",
+                            file="brf-{n}.pdf"))
+    json.dump(jt, open(table, "w"), indent=2)
+    out = os.path.join(tmp, "refused")
+    r = bk.run("print-job", kits, "-o", out,
+               env={"BALLOTKIT_TEMPLATES": os.path.join(own_tpl, "templates")})
+    err = r.stderr.decode()
+    t.ok(r.returncode == 78 and "job.json" in err and "kinds[2].source" in err and
+         "verify cannot check" in err and not os.path.exists(out),
+         "refused: a kind of job.json whose files verify cannot decode (field named, nothing "
+         "written)", err[-600:])
     changed = os.path.join(tmp, "changed")
     shutil.copytree(kits, changed, ignore=shutil.ignore_patterns("job"))
     victim = os.path.join(changed, "kits", "mazhilis-03", "stencil", "mazhilis-03-stencil-print.pdf")

@@ -99,6 +99,10 @@ BK_API bk_status bk_verify_packing(bk_verifier *v, const char *dir,
  * job folder's file). */
 BK_API bk_status bk_verify_print_job(bk_verifier *v, const char *job_dir,
                                      const char *kits_dir, bk_diags *diags);
+/* Whether bk_verify_print_job can decode the slots of a stencil of that
+ * kit file name (a print or a swell stencil PDF, by its ending): what a
+ * kind of templates/print/job.json may impose. 1 or 0. */
+BK_API int bk_verify_print_job_decodes(const char *file);
 
 /* The checks run so far, in the order they ran: one per kit, file and
  * check. */

@@ -115,6 +115,15 @@ static void read_kind(jdoc *d, json_t *o, pj_kind *k)
 		jdoc_report(d, BK_ERROR, "bad-value", false,
 		            "source must name the kit's file with {kit}");
 		jdoc_pop(d, old);
+	} else if (k->source && !bk_verify_print_job_decodes(k->source)) {
+		/* refused now, not by the job's self-check after its files */
+		size_t old = jdoc_push_key(d, "source");
+		jdoc_report(d, BK_ERROR, "bad-value", false,
+		            "verify cannot check the sheets of %s: a kind imposes "
+		            "the stencil print or swell PDFs "
+		            "(stencil/{kit}-stencil-print.pdf, "
+		            "stencil/{kit}-stencil-swell.pdf)", k->source);
+		jdoc_pop(d, old);
 	}
 	if (k->file && !strstr(k->file, "{n}")) {
 		size_t old = jdoc_push_key(d, "file");

@@ -35,6 +35,8 @@ static const inkset inksets[] = {
 
 static const inkset *inkset_of(const char *file)
 {
+	if (!file)
+		return NULL;
 	size_t n = strlen(file);
 	for (size_t i = 0; i < sizeof inksets / sizeof *inksets; i++) {
 		size_t m = strlen(inksets[i].suffix);
@@ -136,6 +138,11 @@ static jstencil *find(jctx *c, const char *kit, const char *file)
 {
 	jstencil key = {.kit = kit, .file = file};
 	return c->nst ? bsearch(&key, c->st, c->nst, sizeof *c->st, by_name) : NULL;
+}
+
+int bk_verify_print_job_decodes(const char *file)
+{
+	return inkset_of(file) != NULL;
 }
 
 /* ---- the ticket against print-quantities.csv ---- */
